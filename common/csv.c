@@ -1,0 +1,131 @@
+/* csv.c - RFC 4180 CSV reader over a UTF-8 buffer, with line numbers (see csv.h).
+ *
+ * A record is unquoted into one growing buffer; fields point into it. Line numbers
+ * count LF bytes, so a quoted field spanning lines keeps later records' lines right.
+ */
+#include "csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct csv_reader {
+    const char *p, *end;
+    unsigned line;    /* line of the byte at p */
+    char *buf;        /* unquoted record: fields separated by NUL */
+    size_t buf_cap;
+    size_t *offsets;  /* field start offsets into buf */
+    size_t off_cap;
+    char **fields;
+};
+
+csv_reader_t *csv_open(const char *data, size_t len) {
+    csv_reader_t *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->p = data;
+    r->end = data + len;
+    r->line = 1;
+    return r;
+}
+
+void csv_close(csv_reader_t **r) {
+    if (!r || !*r) return;
+    free((*r)->buf);
+    free((*r)->offsets);
+    free((*r)->fields);
+    free(*r);
+    *r = NULL;
+}
+
+static int put(csv_reader_t *r, size_t *n, char c) {
+    if (*n == r->buf_cap) {
+        size_t cap = r->buf_cap ? r->buf_cap * 2 : 256;
+        char *b = realloc(r->buf, cap);
+        if (!b) return -1;
+        r->buf = b;
+        r->buf_cap = cap;
+    }
+    r->buf[(*n)++] = c;
+    return 0;
+}
+
+static int start_field(csv_reader_t *r, size_t *nf, size_t at) {
+    if (*nf == r->off_cap) {
+        size_t cap = r->off_cap ? r->off_cap * 2 : 16;
+        size_t *o = realloc(r->offsets, cap * sizeof *o);
+        if (!o) return -1;
+        r->offsets = o;
+        r->off_cap = cap;
+    }
+    r->offsets[(*nf)++] = at;
+    return 0;
+}
+
+int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
+    size_t n, nf;
+    for (;;) { /* skip blank lines */
+        if (r->p >= r->end) return 0;
+        if (*r->p == '\n') { r->p++; r->line++; continue; }
+        if (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n') { r->p += 2; r->line++; continue; }
+        break;
+    }
+    rec->line = r->line;
+    n = nf = 0;
+    if (start_field(r, &nf, 0) < 0) goto oom;
+    for (;;) {
+        /* at the start of a field */
+        if (r->p < r->end && *r->p == '"') {
+            unsigned qline = r->line;
+            r->p++;
+            for (;;) {
+                if (r->p >= r->end) {
+                    snprintf(err, errsz, "line %u: quoted field never closed (a '\"' is missing)", qline);
+                    return -1;
+                }
+                if (*r->p == '"') {
+                    if (r->p + 1 < r->end && r->p[1] == '"') {
+                        if (put(r, &n, '"') < 0) goto oom;
+                        r->p += 2;
+                        continue;
+                    }
+                    r->p++;
+                    break;
+                }
+                if (*r->p == '\n') r->line++;
+                if (put(r, &n, *r->p++) < 0) goto oom;
+            }
+            if (r->p < r->end && *r->p != ',' && *r->p != '\n' &&
+                !(*r->p == '\r' && (r->p + 1 == r->end || r->p[1] == '\n'))) {
+                snprintf(err, errsz, "line %u: text after a closing quote; write \"\" for a quote inside a quoted field", r->line);
+                return -1;
+            }
+        } else {
+            while (r->p < r->end && *r->p != ',' && *r->p != '\n') {
+                if (*r->p == '\r' && (r->p + 1 == r->end || r->p[1] == '\n')) break;
+                if (put(r, &n, *r->p++) < 0) goto oom;
+            }
+        }
+        if (put(r, &n, '\0') < 0) goto oom;
+        if (r->p < r->end && *r->p == ',') {
+            r->p++;
+            if (start_field(r, &nf, n) < 0) goto oom;
+            continue;
+        }
+        /* end of record */
+        if (r->p < r->end && *r->p == '\r') r->p++;
+        if (r->p < r->end && *r->p == '\n') { r->p++; r->line++; }
+        break;
+    }
+    {
+        char **f = realloc(r->fields, nf * sizeof *f);
+        if (!f) goto oom;
+        r->fields = f;
+        for (size_t i = 0; i < nf; i++) f[i] = r->buf + r->offsets[i];
+        rec->fields = f;
+        rec->n_fields = nf;
+    }
+    return 1;
+oom:
+    snprintf(err, errsz, "line %u: out of memory", r->line);
+    return -1;
+}

@@ -1,0 +1,48 @@
+/* log.c - leveled logging to stderr; journald adds the timestamps under systemd. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *prog = "yuebao";
+static log_level_t min_level = LOG_INFO;
+static int with_time;
+
+void log_init(const char *progname) {
+    const char *env = getenv("YUEBAO_LOG");
+    prog = progname;
+    if (env) {
+        if (!strcasecmp(env, "debug")) min_level = LOG_DEBUG;
+        else if (!strcasecmp(env, "warn")) min_level = LOG_WARN;
+        else if (!strcasecmp(env, "error")) min_level = LOG_ERROR;
+    }
+    /* Under systemd the journal stamps lines itself; on a terminal a time helps. */
+    with_time = getenv("JOURNAL_STREAM") == NULL;
+}
+
+void log_msg(log_level_t level, const char *fmt, ...) {
+    static const char *names[] = {"debug", "info", "warning", "error", "fatal"};
+    char stamp[32] = "";
+    va_list ap;
+    if (level < min_level) return;
+    if (with_time) {
+        struct timespec ts;
+        struct tm tm;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        localtime_r(&ts.tv_sec, &tm);
+        strftime(stamp, sizeof stamp, "%H:%M:%S ", &tm);
+    }
+    flockfile(stderr);
+    fprintf(stderr, "%s%s: %s: ", stamp, prog, names[level]);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    funlockfile(stderr);
+    if (level == LOG_FATAL) exit(1);
+}

@@ -1,0 +1,131 @@
+/* sock.c - every ZeroMQ socket of yuebao, with its options, made in one place.
+ *
+ * Choices, each deliberate:
+ *  - MAXMSGSIZE on every socket: the peer cannot make us buffer more than a message.
+ *  - LINGER 1 s: shutdown never hangs on an unreachable peer; unsent data that matters
+ *    (reports) lives in the collector's outbox anyway, not in a socket queue.
+ *  - ROUTER_MANDATORY: an ack to a vanished collector fails loudly (EHOSTUNREACH) and
+ *    the collector's retry brings a DUPLICATE ack later, instead of a silent drop.
+ *  - IMMEDIATE on DEALER: no queueing to a peer that is not connected; the collector
+ *    keeps the report pending in its outbox and resends.
+ *  - ZMTP heartbeats (5 s / 15 s timeout): dead TCP peers are noticed without traffic.
+ *  - Reconnect backoff 100 ms up to 5 s.
+ *  - HWMs: ROUTER/DEALER 10 000 messages (far above any window in flight); PUB 100 000
+ *    so a slow subscriber loses only what the sequence numbers will tell it about.
+ */
+#include "sock.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "codec.h"
+#include "log.h"
+
+static int setint(void *s, int opt, int v) { return zmq_setsockopt(s, opt, &v, sizeof v); }
+
+static void *make(void *ctx, int type, const char *endpoint, bool bind, const char *routing_id,
+                  const sock_security_t *sec, char *err, size_t errsz) {
+    void *s = zmq_socket(ctx, type);
+    int64_t maxsize = CODEC_MAX_MSG_BYTES + 4096;
+    int hwm = type == ZMQ_PUB || type == ZMQ_SUB ? 100000 : 10000;
+    (void)sec;
+    if (!s) {
+        snprintf(err, errsz, "zmq_socket: %s", zmq_strerror(errno));
+        return NULL;
+    }
+    zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxsize, sizeof maxsize);
+    setint(s, ZMQ_LINGER, 1000);
+    setint(s, ZMQ_SNDHWM, hwm);
+    setint(s, ZMQ_RCVHWM, hwm);
+    setint(s, ZMQ_HEARTBEAT_IVL, 5000);
+    setint(s, ZMQ_HEARTBEAT_TIMEOUT, 15000);
+    setint(s, ZMQ_RECONNECT_IVL, 100);
+    setint(s, ZMQ_RECONNECT_IVL_MAX, 5000);
+    if (type == ZMQ_ROUTER) setint(s, ZMQ_ROUTER_MANDATORY, 1);
+    if (type == ZMQ_DEALER) setint(s, ZMQ_IMMEDIATE, 1);
+    if (routing_id) zmq_setsockopt(s, ZMQ_ROUTING_ID, routing_id, strlen(routing_id));
+    if ((bind ? zmq_bind(s, endpoint) : zmq_connect(s, endpoint)) < 0) {
+        snprintf(err, errsz, "%s %s: %s", bind ? "bind" : "connect", endpoint, zmq_strerror(errno));
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void *sock_router(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz) {
+    return make(ctx, ZMQ_ROUTER, endpoint, true, NULL, sec, err, errsz);
+}
+
+void *sock_dealer(void *ctx, const char *endpoint, const char *routing_id, const sock_security_t *sec,
+                  char *err, size_t errsz) {
+    return make(ctx, ZMQ_DEALER, endpoint, false, routing_id, sec, err, errsz);
+}
+
+void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz) {
+    return make(ctx, ZMQ_PUB, endpoint, true, NULL, sec, err, errsz);
+}
+
+void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec,
+               char *err, size_t errsz) {
+    void *s = make(ctx, ZMQ_SUB, endpoint, false, NULL, sec, err, errsz);
+    if (s && zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) < 0) {
+        snprintf(err, errsz, "subscribe: %s", zmq_strerror(errno));
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+bool sock_endpoint_is_local(const char *ep) {
+    return strncmp(ep, "ipc://", 6) == 0 || strncmp(ep, "inproc://", 9) == 0 ||
+           strncmp(ep, "tcp://127.", 10) == 0 || strncmp(ep, "tcp://localhost:", 16) == 0 ||
+           strncmp(ep, "tcp://[::1]:", 12) == 0;
+}
+
+void sock_close(void **sock) {
+    if (!sock || !*sock) return;
+    zmq_close(*sock);
+    *sock = NULL;
+}
+
+int sock_send_frames(void *sock, const void *const *frames, const size_t *lens, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        int flags = ZMQ_DONTWAIT | (i + 1 < n ? ZMQ_SNDMORE : 0);
+        if (zmq_send(sock, frames[i], lens[i], flags) < 0) return -1;
+    }
+    return 0;
+}
+
+int sock_recv_frames(void *sock, void **frames, size_t *lens, size_t max) {
+    size_t kept = 0;
+    int more = 1;
+    while (more) {
+        zmq_msg_t msg;
+        size_t sz = sizeof more;
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, sock, kept == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+            int e = errno;
+            zmq_msg_close(&msg);
+            for (size_t i = 0; i < kept; i++) free(frames[i]);
+            errno = e;
+            return -1;
+        }
+        zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+        if (kept < max) {
+            size_t len = zmq_msg_size(&msg);
+            frames[kept] = malloc(len ? len : 1);
+            if (!frames[kept]) {
+                zmq_msg_close(&msg);
+                continue; /* drain the rest; the message is lost for want of memory */
+            }
+            memcpy(frames[kept], zmq_msg_data(&msg), len);
+            lens[kept++] = len;
+        }
+        zmq_msg_close(&msg);
+    }
+    return (int)kept;
+}

@@ -1,0 +1,36 @@
+/* text.h - bytes from county files into UTF-8: BOM, GB18030, validation, display width.
+ *
+ * County desks export CSV from Excel: UTF-8 with or without BOM, or GB18030/GBK when
+ * saved in a Chinese locale. Everything past this module is UTF-8 without BOM.
+ */
+#ifndef YB_TEXT_H
+#define YB_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool utf8_valid(const char *s, size_t len);
+
+/* Converts in[0..len) to NUL-terminated UTF-8 in *out (caller frees) and its length in
+ * *outlen. A UTF-8 BOM is stripped; input that is not valid UTF-8 is decoded as
+ * GB18030. *encoding (may be NULL) is set to a static name: "UTF-8", "UTF-8 (BOM)" or
+ * "GB18030". Returns 0, or -1 with a message in err when neither decoding works. */
+int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding,
+                 char *err, size_t errsz);
+
+/* Reads the whole file (at most max_bytes) and converts it as text_to_utf8 does.
+ * Returns 0, or -1 with a message naming the file in err. */
+int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outlen,
+                   const char **encoding, char *err, size_t errsz);
+
+/* Terminal columns the UTF-8 string takes: CJK and full-width characters count 2. */
+int text_width(const char *s);
+
+/* Writes s to buf left-aligned and padded with spaces to `width` columns (never cut). */
+void text_pad(char *buf, size_t size, const char *s, int width);
+
+/* Removes leading and trailing ASCII white space in place; returns s. */
+char *text_trim(char *s);
+
+#endif
