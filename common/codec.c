@@ -1,0 +1,684 @@
+/* codec.c - domain messages to and from the protobuf Envelope (see codec.h).
+ *
+ * Encoding points protobuf-c structs built on the stack at the domain struct's own
+ * buffers and packs them; nothing is copied but the row arrays. Decoding is the only
+ * place untrusted bytes meet C structs, so it runs in three fences: a size cap before
+ * protobuf-c sees a byte; a byte budget on protobuf-c's allocator, because a 1 MiB
+ * message of empty submessages would otherwise cost tens of MiB of structs; then every
+ * presence, count, length and UTF-8 check before a byte is copied into a fixed-size
+ * domain buffer. The codec rejects only what the domain cannot hold (an amount that is
+ * not there, a string too long for its buffer); an empty zone or a malformed period is
+ * representable and is left to validation, which can name the source line.
+ * The content bytes for duplicate detection reuse the Report message: protobuf-c packs
+ * fields in field-number order, so sorted rows without lines, revision or source give
+ * the same bytes for the same content on every run and every host.
+ */
+#include "codec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "text.h"
+#include "yuebao.pb-c.h"
+
+#define CODEC_MAX_ISSUES 1000 /* errors + warnings in one Ack */
+/* Parse budget: 8 × the message size plus a fixed slack. Rows and issues are capped in
+ * count, but an empty Issue is 2 wire bytes and ~72 unpacked, so 1000 of them need
+ * ~72 KiB whatever the size; 256 KiB covers every count-bounded message, and 8× covers
+ * strings and unknown fields. 1 MiB of empty submessages (~50 MiB unpacked) fails. */
+#define BUDGET_SLACK_BYTES (256u * 1024u)
+
+/* ---- encoding ------------------------------------------------------------------- */
+
+/* The wire rows of one report, owned while the Report message points at them. */
+typedef struct {
+    Yuebao__Report msg;
+    Yuebao__Value *values;
+    Yuebao__Value **value_ptrs;
+    Yuebao__Project *projects;
+    Yuebao__Project **project_ptrs;
+} wire_report_t;
+
+/* The wire issues of one ack: errors then warnings share one array. */
+typedef struct {
+    Yuebao__Ack msg;
+    Yuebao__Issue *issues;
+    Yuebao__Issue **error_ptrs;
+    Yuebao__Issue **warning_ptrs;
+} wire_ack_t;
+
+static void wire_report_free(wire_report_t *w) {
+    free(w->values);
+    free(w->value_ptrs);
+    free(w->projects);
+    free(w->project_ptrs);
+}
+
+static void wire_ack_free(wire_ack_t *w) {
+    free(w->issues);
+    free(w->error_ptrs);
+    free(w->warning_ptrs);
+}
+
+/* Orders wire values by every field the content packs, so equal rows are identical
+ * and the order of the rest is total; memcmp on doubles keeps NaN from breaking it. */
+static int value_cmp(const void *a, const void *b) {
+    const Yuebao__Value *x = *(Yuebao__Value *const *)a, *y = *(Yuebao__Value *const *)b;
+    int c = strcmp(x->indicator, y->indicator);
+    if (c) return c;
+    if ((c = memcmp(&x->amount, &y->amount, sizeof x->amount))) return c;
+    if (x->has_growth_pct != y->has_growth_pct) return x->has_growth_pct ? 1 : -1;
+    return memcmp(&x->growth_pct, &y->growth_pct, sizeof x->growth_pct);
+}
+
+static int project_cmp(const void *a, const void *b) {
+    const Yuebao__Project *x = *(Yuebao__Project *const *)a;
+    const Yuebao__Project *y = *(Yuebao__Project *const *)b;
+    int c = strcmp(x->code, y->code);
+    if (c) return c;
+    if ((c = strcmp(x->name, y->name))) return c;
+    if (x->has_total_investment != y->has_total_investment)
+        return x->has_total_investment ? 1 : -1;
+    if ((c = memcmp(&x->total_investment, &y->total_investment, sizeof x->total_investment)))
+        return c;
+    if (x->has_ytd_investment != y->has_ytd_investment) return x->has_ytd_investment ? 1 : -1;
+    if ((c = memcmp(&x->ytd_investment, &y->ytd_investment, sizeof x->ytd_investment)))
+        return c;
+    return strcmp(x->status, y->status);
+}
+
+/* Fills w->msg from r. canonical: rows sorted, no revision, lines or source, and an
+ * empty text counted as none. 0, or -1 on OOM (w is then safe to free). */
+static int report_to_wire(const report_t *r, bool canonical, wire_report_t *w) {
+    Yuebao__Report init = YUEBAO__REPORT__INIT;
+    size_t nv = r->n_values, np = r->n_projects;
+    memset(w, 0, sizeof *w);
+    w->msg = init;
+    w->msg.zone = (char *)r->zone;
+    w->msg.period = (char *)r->period;
+    if (!canonical) {
+        w->msg.has_revision = 1;
+        w->msg.revision = r->revision;
+        if (r->source[0]) w->msg.source = (char *)r->source;
+    }
+    if (r->problems && (!canonical || r->problems[0])) w->msg.problems = r->problems;
+    if (r->next_steps && (!canonical || r->next_steps[0])) w->msg.next_steps = r->next_steps;
+
+    if (nv) {
+        w->values = calloc(nv, sizeof *w->values);
+        w->value_ptrs = calloc(nv, sizeof *w->value_ptrs);
+        if (!w->values || !w->value_ptrs) return -1;
+    }
+    for (size_t i = 0; i < nv; i++) {
+        const report_value_t *v = &r->values[i];
+        Yuebao__Value *o = &w->values[i];
+        yuebao__value__init(o);
+        o->indicator = (char *)v->indicator;
+        o->has_amount = 1;
+        o->amount = v->amount;
+        if (v->has_growth) {
+            o->has_growth_pct = 1;
+            o->growth_pct = v->growth_pct;
+        }
+        if (!canonical && v->line) {
+            o->has_line = 1;
+            o->line = v->line;
+        }
+        w->value_ptrs[i] = o;
+    }
+
+    if (np) {
+        w->projects = calloc(np, sizeof *w->projects);
+        w->project_ptrs = calloc(np, sizeof *w->project_ptrs);
+        if (!w->projects || !w->project_ptrs) return -1;
+    }
+    for (size_t i = 0; i < np; i++) {
+        const report_project_t *p = &r->projects[i];
+        Yuebao__Project *o = &w->projects[i];
+        yuebao__project__init(o);
+        o->code = (char *)p->code;
+        o->name = (char *)p->name;
+        o->status = (char *)p->status;
+        if (p->has_total) {
+            o->has_total_investment = 1;
+            o->total_investment = p->total_investment;
+        }
+        if (p->has_ytd) {
+            o->has_ytd_investment = 1;
+            o->ytd_investment = p->ytd_investment;
+        }
+        if (!canonical && p->line) {
+            o->has_line = 1;
+            o->line = p->line;
+        }
+        w->project_ptrs[i] = o;
+    }
+
+    if (canonical) {
+        if (nv > 1) qsort(w->value_ptrs, nv, sizeof *w->value_ptrs, value_cmp);
+        if (np > 1) qsort(w->project_ptrs, np, sizeof *w->project_ptrs, project_cmp);
+    }
+    w->msg.n_values = nv;
+    w->msg.values = w->value_ptrs;
+    w->msg.n_projects = np;
+    w->msg.projects = w->project_ptrs;
+    return 0;
+}
+
+/* Fills w->msg from a; kept findings only (dropped ones have no place on the wire). */
+static int ack_to_wire(const ack_t *a, wire_ack_t *w) {
+    Yuebao__Ack init = YUEBAO__ACK__INIT;
+    size_t n = a->issues.n, ne = 0, nw = 0;
+    memset(w, 0, sizeof *w);
+    w->msg = init;
+    w->msg.zone = (char *)a->zone;
+    w->msg.period = (char *)a->period;
+    w->msg.has_revision = 1;
+    w->msg.revision = a->revision;
+    w->msg.has_status = 1;
+    w->msg.status = (Yuebao__AckStatus)a->status;
+    if (a->store_revision) {
+        w->msg.has_store_revision = 1;
+        w->msg.store_revision = a->store_revision;
+    }
+    if (a->stored_at_ms) {
+        w->msg.has_stored_at_ms = 1;
+        w->msg.stored_at_ms = a->stored_at_ms;
+    }
+    if (n) {
+        w->issues = calloc(n, sizeof *w->issues);
+        w->error_ptrs = calloc(n, sizeof *w->error_ptrs);
+        w->warning_ptrs = calloc(n, sizeof *w->warning_ptrs);
+        if (!w->issues || !w->error_ptrs || !w->warning_ptrs) return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const diag_t *d = &a->issues.items[i];
+        Yuebao__Issue *o = &w->issues[i];
+        yuebao__issue__init(o);
+        if (d->field[0]) o->field = (char *)d->field;
+        if (d->line) {
+            o->has_line = 1;
+            o->line = d->line;
+        }
+        o->message = (char *)d->message;
+        if (d->severity == DIAG_WARNING) w->warning_ptrs[nw++] = o;
+        else w->error_ptrs[ne++] = o;
+    }
+    w->msg.n_errors = ne;
+    w->msg.errors = w->error_ptrs;
+    w->msg.n_warnings = nw;
+    w->msg.warnings = w->warning_ptrs;
+    return 0;
+}
+
+int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
+    Yuebao__Envelope env = YUEBAO__ENVELOPE__INIT;
+    Yuebao__ReportAccepted acc = YUEBAO__REPORT_ACCEPTED__INIT;
+    Yuebao__Heartbeat hb = YUEBAO__HEARTBEAT__INIT;
+    wire_report_t wr;
+    wire_ack_t wa;
+    uint8_t *out;
+    size_t n;
+    int rc = -1;
+
+    memset(&wr, 0, sizeof wr);
+    memset(&wa, 0, sizeof wa);
+    *buf = NULL;
+    *len = 0;
+    env.has_schema_version = 1;
+    env.schema_version = SCHEMA_VERSION;
+    env.has_message_id = 1;
+    env.message_id.len = MSG_ID_LEN;
+    env.message_id.data = (uint8_t *)m->id;
+    if (m->sequence) {
+        env.has_sequence = 1;
+        env.sequence = m->sequence;
+    }
+    if (m->has_reply_to) {
+        env.has_in_reply_to = 1;
+        env.in_reply_to.len = MSG_ID_LEN;
+        env.in_reply_to.data = (uint8_t *)m->in_reply_to;
+    }
+
+    switch (m->kind) {
+    case MSG_REPORT:
+        if (report_to_wire(&m->report, false, &wr) < 0) goto out;
+        env.body_case = YUEBAO__ENVELOPE__BODY_REPORT;
+        env.report = &wr.msg;
+        break;
+    case MSG_ACK:
+        if (ack_to_wire(&m->ack, &wa) < 0) goto out;
+        env.body_case = YUEBAO__ENVELOPE__BODY_ACK;
+        env.ack = &wa.msg;
+        break;
+    case MSG_REPORT_ACCEPTED:
+        acc.county = (char *)m->accepted.county;
+        acc.zone = (char *)m->accepted.zone;
+        acc.period = (char *)m->accepted.period;
+        acc.has_revision = 1;
+        acc.revision = m->accepted.revision;
+        acc.has_stored_at_ms = 1;
+        acc.stored_at_ms = m->accepted.stored_at_ms;
+        acc.has_n_values = 1;
+        acc.n_values = m->accepted.n_values;
+        env.body_case = YUEBAO__ENVELOPE__BODY_REPORT_ACCEPTED;
+        env.report_accepted = &acc;
+        break;
+    case MSG_HEARTBEAT:
+        hb.has_now_ms = 1;
+        hb.now_ms = m->hb_now_ms;
+        env.body_case = YUEBAO__ENVELOPE__BODY_HEARTBEAT;
+        env.heartbeat = &hb;
+        break;
+    default:
+        goto out;
+    }
+
+    n = yuebao__envelope__get_packed_size(&env);
+    if (n > CODEC_MAX_MSG_BYTES) goto out;
+    if (!(out = malloc(n))) goto out;
+    yuebao__envelope__pack(&env, out);
+    *buf = out;
+    *len = n;
+    rc = 0;
+out:
+    wire_report_free(&wr);
+    wire_ack_free(&wa);
+    return rc;
+}
+
+int codec_report_content(const report_t *r, uint8_t **buf, size_t *len) {
+    wire_report_t w;
+    uint8_t *out = NULL;
+    size_t n;
+    int rc = -1;
+    *buf = NULL;
+    *len = 0;
+    if (report_to_wire(r, true, &w) < 0) goto out;
+    n = yuebao__report__get_packed_size(&w.msg);
+    if (!(out = malloc(n ? n : 1))) goto out; /* an empty report packs to 0 bytes */
+    yuebao__report__pack(&w.msg, out);
+    *buf = out;
+    *len = n;
+    rc = 0;
+out:
+    wire_report_free(&w);
+    return rc;
+}
+
+/* ---- decoding ------------------------------------------------------------------- */
+
+/* protobuf-c's allocator with a byte budget: each block carries its size in front so
+ * frees give the budget back, and a request past the budget fails the whole unpack. */
+typedef struct {
+    size_t used, budget;
+    bool refused, oom;
+} budget_t;
+
+typedef union {
+    size_t size;
+    max_align_t align;
+} block_head_t;
+
+static void *budget_alloc(void *data, size_t size) {
+    budget_t *b = data;
+    block_head_t *h;
+    size_t need = sizeof *h + size;
+    if (size > b->budget || need > b->budget - b->used) {
+        b->refused = true;
+        return NULL;
+    }
+    if (!(h = malloc(need))) {
+        b->oom = true;
+        return NULL;
+    }
+    h->size = need;
+    b->used += need;
+    return h + 1;
+}
+
+static void budget_free(void *data, void *p) {
+    budget_t *b = data;
+    block_head_t *h;
+    if (!p) return;
+    h = (block_head_t *)p - 1;
+    b->used -= h->size;
+    free(h);
+}
+
+static void fail(char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(char *err, size_t errsz, const char *fmt, ...) {
+    va_list ap;
+    if (!err || !errsz) return;
+    va_start(ap, fmt);
+    vsnprintf(err, errsz, fmt, ap);
+    va_end(ap);
+}
+
+/* Copies wire string s (NULL = absent = "") into dst[size]: it must be UTF-8 and fit
+ * with its NUL. what names the field for the message. */
+static int take_str(char *dst, size_t size, const char *s, const char *what, char *err,
+                    size_t errsz) {
+    size_t n = s ? strlen(s) : 0;
+    if (n >= size) {
+        fail(err, errsz, "%s: %zu bytes, longer than %zu", what, n, size - 1);
+        return -1;
+    }
+    if (!utf8_valid(s ? s : "", n)) {
+        fail(err, errsz, "%s: not valid UTF-8", what);
+        return -1;
+    }
+    memcpy(dst, s ? s : "", n);
+    dst[n] = '\0';
+    return 0;
+}
+
+/* problems / next_steps: absent stays NULL; at most REPORT_MAX_TEXT bytes of UTF-8. */
+static int take_text(char **slot, const char *s, const char *what, char *err, size_t errsz) {
+    size_t n;
+    if (!s) return 0;
+    n = strlen(s);
+    if (n > REPORT_MAX_TEXT) {
+        fail(err, errsz, "%s: %zu bytes, more than %d", what, n, REPORT_MAX_TEXT);
+        return -1;
+    }
+    if (!utf8_valid(s, n)) {
+        fail(err, errsz, "%s: not valid UTF-8", what);
+        return -1;
+    }
+    if (report_set_text(slot, s) < 0) {
+        fail(err, errsz, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* " (line N)" when the row carries its source line, for messages about row i. */
+static void row_name(char *out, size_t size, const char *kind, size_t i, bool has_line,
+                     uint32_t line) {
+    if (has_line) snprintf(out, size, "%s %zu (line %u)", kind, i + 1, (unsigned)line);
+    else snprintf(out, size, "%s %zu", kind, i + 1);
+}
+
+static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, size_t errsz) {
+    char row[48], what[96];
+    if (w->n_values > REPORT_MAX_VALUES) {
+        fail(err, errsz, "report: %zu values, more than %d", w->n_values, REPORT_MAX_VALUES);
+        return -1;
+    }
+    if (w->n_projects > REPORT_MAX_PROJECTS) {
+        fail(err, errsz, "report: %zu projects, more than %d", w->n_projects,
+             REPORT_MAX_PROJECTS);
+        return -1;
+    }
+    if (take_str(r->zone, sizeof r->zone, w->zone, "report zone", err, errsz) < 0 ||
+        take_str(r->period, sizeof r->period, w->period, "report period", err, errsz) < 0 ||
+        take_str(r->source, sizeof r->source, w->source, "report source", err, errsz) < 0 ||
+        take_text(&r->problems, w->problems, "report problems", err, errsz) < 0 ||
+        take_text(&r->next_steps, w->next_steps, "report next_steps", err, errsz) < 0)
+        return -1;
+    r->revision = w->has_revision ? w->revision : 0;
+
+    for (size_t i = 0; i < w->n_values; i++) {
+        const Yuebao__Value *wv = w->values[i];
+        report_value_t v;
+        memset(&v, 0, sizeof v);
+        row_name(row, sizeof row, "value", i, wv->has_line, wv->line);
+        if (!wv->has_amount) {
+            fail(err, errsz, "%s: no amount", row);
+            return -1;
+        }
+        snprintf(what, sizeof what, "%s indicator", row);
+        if (take_str(v.indicator, sizeof v.indicator, wv->indicator, what, err, errsz) < 0)
+            return -1;
+        v.amount = wv->amount;
+        v.has_growth = wv->has_growth_pct;
+        v.growth_pct = wv->has_growth_pct ? wv->growth_pct : 0;
+        v.line = wv->has_line ? wv->line : 0;
+        if (!report_add_value(r, &v)) {
+            fail(err, errsz, "out of memory");
+            return -1;
+        }
+    }
+
+    for (size_t i = 0; i < w->n_projects; i++) {
+        const Yuebao__Project *wp = w->projects[i];
+        report_project_t p;
+        memset(&p, 0, sizeof p);
+        row_name(row, sizeof row, "project", i, wp->has_line, wp->line);
+        snprintf(what, sizeof what, "%s code", row);
+        if (take_str(p.code, sizeof p.code, wp->code, what, err, errsz) < 0) return -1;
+        snprintf(what, sizeof what, "%s name", row);
+        if (take_str(p.name, sizeof p.name, wp->name, what, err, errsz) < 0) return -1;
+        snprintf(what, sizeof what, "%s status", row);
+        if (take_str(p.status, sizeof p.status, wp->status, what, err, errsz) < 0) return -1;
+        p.has_total = wp->has_total_investment;
+        p.total_investment = wp->has_total_investment ? wp->total_investment : 0;
+        p.has_ytd = wp->has_ytd_investment;
+        p.ytd_investment = wp->has_ytd_investment ? wp->ytd_investment : 0;
+        p.line = wp->has_line ? wp->line : 0;
+        if (!report_add_project(r, &p)) {
+            fail(err, errsz, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int issues_from_wire(Yuebao__Issue *const *items, size_t n, diag_severity_t sev,
+                            const char *kind, diag_list_t *dl, char *err, size_t errsz) {
+    char field[sizeof ((diag_t *)0)->field], message[sizeof ((diag_t *)0)->message];
+    char what[48];
+    for (size_t i = 0; i < n; i++) {
+        const Yuebao__Issue *w = items[i];
+        snprintf(what, sizeof what, "ack %s %zu field", kind, i + 1);
+        if (take_str(field, sizeof field, w->field, what, err, errsz) < 0) return -1;
+        snprintf(what, sizeof what, "ack %s %zu message", kind, i + 1);
+        if (take_str(message, sizeof message, w->message, what, err, errsz) < 0) return -1;
+        diag_add(dl, sev, NULL, w->has_line ? w->line : 0, field, "%s", message);
+    }
+    return 0;
+}
+
+static int ack_from_wire(const Yuebao__Ack *w, ack_t *a, char *err, size_t errsz) {
+    if (w->n_errors > CODEC_MAX_ISSUES || w->n_warnings > CODEC_MAX_ISSUES - w->n_errors) {
+        fail(err, errsz, "ack: %zu errors and %zu warnings, more than %d", w->n_errors,
+             w->n_warnings, CODEC_MAX_ISSUES);
+        return -1;
+    }
+    if (take_str(a->zone, sizeof a->zone, w->zone, "ack zone", err, errsz) < 0 ||
+        take_str(a->period, sizeof a->period, w->period, "ack period", err, errsz) < 0)
+        return -1;
+    a->revision = w->has_revision ? w->revision : 0;
+    /* absent or from a newer schema: the caller already handles ACK_UNKNOWN */
+    a->status = ACK_UNKNOWN;
+    if (w->has_status && w->status >= YUEBAO__ACK_STATUS__ACCEPTED &&
+        w->status <= YUEBAO__ACK_STATUS__REJECTED)
+        a->status = (ack_status_t)w->status;
+    a->store_revision = w->has_store_revision ? w->store_revision : 0;
+    a->stored_at_ms = w->has_stored_at_ms ? w->stored_at_ms : 0;
+    a->issues.max_items = CODEC_MAX_ISSUES; /* keep all we accepted, not diag's 200 */
+    if (issues_from_wire(w->errors, w->n_errors, DIAG_ERROR, "error", &a->issues, err,
+                         errsz) < 0 ||
+        issues_from_wire(w->warnings, w->n_warnings, DIAG_WARNING, "warning", &a->issues,
+                         err, errsz) < 0)
+        return -1;
+    if (a->issues.n != w->n_errors + w->n_warnings) {
+        fail(err, errsz, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int accepted_from_wire(const Yuebao__ReportAccepted *w, event_accepted_t *e, char *err,
+                              size_t errsz) {
+    if (take_str(e->county, sizeof e->county, w->county, "report_accepted county", err,
+                 errsz) < 0 ||
+        take_str(e->zone, sizeof e->zone, w->zone, "report_accepted zone", err, errsz) < 0 ||
+        take_str(e->period, sizeof e->period, w->period, "report_accepted period", err,
+                 errsz) < 0)
+        return -1;
+    e->revision = w->has_revision ? w->revision : 0;
+    e->stored_at_ms = w->has_stored_at_ms ? w->stored_at_ms : 0;
+    e->n_values = w->has_n_values ? w->n_values : 0;
+    return 0;
+}
+
+/* Checks the envelope and fills m; m is cleared by the caller on failure. */
+static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
+    if (!env->has_schema_version) {
+        fail(err, errsz, "no schema version");
+        return -1;
+    }
+    if (env->schema_version != SCHEMA_VERSION) {
+        fail(err, errsz, "unsupported schema version %u", (unsigned)env->schema_version);
+        return -1;
+    }
+    if (!env->has_message_id) {
+        fail(err, errsz, "no message id");
+        return -1;
+    }
+    if (env->message_id.len != MSG_ID_LEN) {
+        fail(err, errsz, "message id of %zu bytes, not %d", env->message_id.len, MSG_ID_LEN);
+        return -1;
+    }
+    memcpy(m->id, env->message_id.data, MSG_ID_LEN);
+    if (env->has_in_reply_to) {
+        if (env->in_reply_to.len != MSG_ID_LEN) {
+            fail(err, errsz, "in_reply_to id of %zu bytes, not %d", env->in_reply_to.len,
+                 MSG_ID_LEN);
+            return -1;
+        }
+        m->has_reply_to = true;
+        memcpy(m->in_reply_to, env->in_reply_to.data, MSG_ID_LEN);
+    }
+    m->sequence = env->has_sequence ? env->sequence : 0;
+
+    switch (env->body_case) {
+    case YUEBAO__ENVELOPE__BODY_REPORT:
+        m->kind = MSG_REPORT;
+        return report_from_wire(env->report, &m->report, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_ACK:
+        m->kind = MSG_ACK;
+        return ack_from_wire(env->ack, &m->ack, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_REPORT_ACCEPTED:
+        m->kind = MSG_REPORT_ACCEPTED;
+        return accepted_from_wire(env->report_accepted, &m->accepted, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_HEARTBEAT:
+        m->kind = MSG_HEARTBEAT;
+        m->hb_now_ms = env->heartbeat->has_now_ms ? env->heartbeat->now_ms : 0;
+        return 0;
+    default:
+        fail(err, errsz, "no body");
+        return -1;
+    }
+}
+
+int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errsz) {
+    budget_t b = {0};
+    ProtobufCAllocator a = {.alloc = budget_alloc, .free = budget_free, .allocator_data = &b};
+    Yuebao__Envelope *env;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (err && errsz) err[0] = '\0';
+    if (len == 0 || !buf) {
+        fail(err, errsz, "empty message");
+        return -1;
+    }
+    if (len > CODEC_MAX_MSG_BYTES) {
+        fail(err, errsz, "message of %zu bytes, larger than the limit of %u", len,
+             CODEC_MAX_MSG_BYTES);
+        return -1;
+    }
+    b.budget = 8 * len + BUDGET_SLACK_BYTES;
+    env = yuebao__envelope__unpack(&a, len, buf);
+    if (!env) {
+        if (b.oom) fail(err, errsz, "out of memory");
+        else if (b.refused)
+            fail(err, errsz, "message of %zu bytes needs more than %zu bytes of memory to parse",
+                 len, b.budget);
+        else fail(err, errsz, "not a protobuf Envelope (%zu bytes)", len);
+        return -1;
+    }
+    rc = envelope_from_wire(env, out, err, errsz);
+    yuebao__envelope__free_unpacked(env, &a);
+    if (rc < 0) msg_clear(out);
+    return rc;
+}
+
+void msg_clear(msg_t *m) {
+    if (!m) return;
+    report_clear(&m->report);
+    diag_clear(&m->ack.issues);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- ids and names -------------------------------------------------------------- */
+
+static int read_urandom(uint8_t *p, size_t n) {
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    size_t got = 0;
+    if (fd < 0) return -1;
+    while (got < n) {
+        ssize_t k = read(fd, p + got, n - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
+    return got == n ? 0 : -1;
+}
+
+void codec_new_id(uint8_t id[MSG_ID_LEN]) {
+    size_t got = 0;
+    while (got < MSG_ID_LEN) {
+        ssize_t k = getrandom(id + got, MSG_ID_LEN - got, 0);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    if (got == MSG_ID_LEN || read_urandom(id, MSG_ID_LEN) == 0) return;
+    /* Neither source works (a broken sandbox): ids must still differ, so fall back to
+     * time, pid and a counter — unique, though not unpredictable. */
+    {
+        static uint32_t counter;
+        struct timespec ts;
+        uint64_t t;
+        uint32_t pid = (uint32_t)getpid(), c = ++counter;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        t = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        memcpy(id, &t, 8);
+        memcpy(id + 8, &pid, 4);
+        memcpy(id + 12, &c, 4);
+    }
+}
+
+void codec_id_hex(const uint8_t id[MSG_ID_LEN], char out[2 * MSG_ID_LEN + 1]) {
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < MSG_ID_LEN; i++) {
+        out[2 * i] = hex[id[i] >> 4];
+        out[2 * i + 1] = hex[id[i] & 0x0f];
+    }
+    out[2 * MSG_ID_LEN] = '\0';
+}
+
+const char *ack_status_name(ack_status_t s) {
+    switch (s) {
+    case ACK_ACCEPTED: return "ACCEPTED";
+    case ACK_DUPLICATE: return "DUPLICATE";
+    case ACK_STALE: return "STALE";
+    case ACK_REJECTED: return "REJECTED";
+    default: return "UNKNOWN";
+    }
+}

@@ -1,0 +1,88 @@
+/* codec.h - the wire: domain structs to and from the protobuf envelope (proto/yuebao.proto).
+ *
+ * Decoding treats every byte as hostile: a size cap before parsing, a bounded allocator
+ * under protobuf-c, then checks of presence, lengths, counts and UTF-8 before anything
+ * reaches a domain struct. Nothing here asserts on input.
+ */
+#ifndef YB_CODEC_H
+#define YB_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "report.h"
+
+#define SCHEMA_VERSION 1
+#define CODEC_MAX_MSG_BYTES (1u << 20) /* also ZMQ_MAXMSGSIZE on every socket */
+#define MSG_ID_LEN 16
+
+typedef enum {
+    ACK_UNKNOWN = 0,
+    ACK_ACCEPTED = 1,
+    ACK_DUPLICATE = 2,
+    ACK_STALE = 3,
+    ACK_REJECTED = 4
+} ack_status_t;
+
+typedef struct {
+    char zone[64];
+    char period[PERIOD_STRLEN];
+    uint32_t revision;
+    ack_status_t status;
+    uint32_t store_revision;
+    int64_t stored_at_ms;
+    diag_list_t issues; /* errors and warnings; file is not sent, line and field are */
+} ack_t;
+
+typedef struct {
+    char county[24];
+    char zone[64];
+    char period[PERIOD_STRLEN];
+    uint32_t revision;
+    int64_t stored_at_ms;
+    uint32_t n_values;
+} event_accepted_t;
+
+typedef enum { MSG_NONE = 0, MSG_REPORT, MSG_ACK, MSG_REPORT_ACCEPTED, MSG_HEARTBEAT } msg_kind_t;
+
+typedef struct {
+    msg_kind_t kind;
+    uint8_t id[MSG_ID_LEN];
+    bool has_reply_to;
+    uint8_t in_reply_to[MSG_ID_LEN];
+    uint64_t sequence;
+    report_t report;          /* MSG_REPORT */
+    ack_t ack;                /* MSG_ACK */
+    event_accepted_t accepted; /* MSG_REPORT_ACCEPTED */
+    int64_t hb_now_ms;        /* MSG_HEARTBEAT */
+} msg_t;
+
+/* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or
+ * when the result would exceed CODEC_MAX_MSG_BYTES. */
+int codec_encode(const msg_t *m, uint8_t **buf, size_t *len);
+
+/* Decodes untrusted bytes into *out (zeroed first; release with msg_clear). Returns 0,
+ * or -1 with a one-line reason in err: too large, not protobuf, wrong schema version,
+ * missing id or body, strings too long or not UTF-8, too many rows. */
+int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errsz);
+
+/* Frees what m owns and zeroes it. */
+void msg_clear(msg_t *m);
+
+/* The canonical bytes of a report's content (zone, period, values sorted by indicator,
+ * projects sorted by code, texts) without revision, lines or source: equal bytes mean
+ * equal content. Caller frees *buf. 0, or -1 on OOM. */
+int codec_report_content(const report_t *r, uint8_t **buf, size_t *len);
+
+/* Fills id with random bytes (getrandom). */
+void codec_new_id(uint8_t id[MSG_ID_LEN]);
+
+/* Lower-case hex of an id into out (33 bytes). */
+void codec_id_hex(const uint8_t id[MSG_ID_LEN], char out[2 * MSG_ID_LEN + 1]);
+
+/* "ACCEPTED", "DUPLICATE", … */
+const char *ack_status_name(ack_status_t s);
+
+#endif

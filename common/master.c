@@ -1,0 +1,258 @@
+/* master.c - regions.csv and indicators.csv into master_t (see master.h).
+ *
+ * Both files are small (tens to thousands of rows) and read at start and on SIGHUP,
+ * so loading favours clear messages over speed; lookups by zone use binary search
+ * because the aggregator does one per report.
+ */
+#include "master.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "text.h"
+#include "util.h"
+
+#define MASTER_MAX_BYTES (8u << 20)
+
+const char *indicator_kind_name(indicator_kind_t k) {
+    switch (k) {
+    case KIND_FLOW: return "flow";
+    case KIND_STOCK: return "stock";
+    case KIND_RATIO: return "ratio";
+    }
+    return "?";
+}
+
+/* Column index of each wanted header, -1 when absent; records an error per missing one. */
+static int map_header(const csv_record_t *h, const char *const *want, int *idx, size_t n_want,
+                      size_t n_required, const char *file, diag_list_t *dl) {
+    int ok = 0;
+    for (size_t w = 0; w < n_want; w++) {
+        idx[w] = -1;
+        for (size_t i = 0; i < h->n_fields; i++) {
+            char tmp[128];
+            snprintf(tmp, sizeof tmp, "%s", h->fields[i]);
+            if (strcmp(text_trim(tmp), want[w]) == 0) idx[w] = (int)i;
+        }
+        if (idx[w] < 0 && w < n_required) {
+            diag_add(dl, DIAG_ERROR, file, h->line, want[w], "missing column \"%s\"", want[w]);
+            ok = -1;
+        }
+    }
+    return ok;
+}
+
+/* Copies field into dst (size), trimmed; error if empty (when required) or too long. */
+static int take(char *dst, size_t size, const csv_record_t *rec, int col, bool required,
+                const char *file, const char *name, diag_list_t *dl) {
+    const char *v = col >= 0 && (size_t)col < rec->n_fields ? rec->fields[col] : "";
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", v);
+    text_trim(tmp);
+    if (required && !tmp[0]) {
+        diag_add(dl, DIAG_ERROR, file, rec->line, name, "empty; a value is required");
+        return -1;
+    }
+    if (strlen(tmp) >= size) {
+        diag_add(dl, DIAG_ERROR, file, rec->line, name, "longer than %zu bytes", size - 1);
+        return -1;
+    }
+    memcpy(dst, tmp, strlen(tmp) + 1);
+    return 0;
+}
+
+typedef int (*row_fn)(master_t *m, const csv_record_t *rec, const int *idx, const char *file,
+                      diag_list_t *dl);
+
+static int read_table(master_t *m, const char *path, const char *const *cols, size_t n_cols,
+                      size_t n_required, row_fn fn, diag_list_t *dl) {
+    const char *file = util_basename(path);
+    char *text = NULL, err[512];
+    size_t len, before = dl->n_errors;
+    csv_reader_t *r;
+    csv_record_t rec;
+    int idx[16], rc;
+    if (text_load_file(path, MASTER_MAX_BYTES, &text, &len, NULL, err, sizeof err) < 0) {
+        diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", err);
+        return -1;
+    }
+    r = csv_open(text, len);
+    if (!r) { free(text); diag_add(dl, DIAG_ERROR, file, 0, NULL, "out of memory"); return -1; }
+    rc = csv_next(r, &rec, err, sizeof err);
+    if (rc <= 0) {
+        diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", rc == 0 ? "empty file: a header row is expected" : err);
+    } else if (map_header(&rec, cols, idx, n_cols, n_required, file, dl) == 0) {
+        while ((rc = csv_next(r, &rec, err, sizeof err)) == 1) fn(m, &rec, idx, file, dl);
+        if (rc < 0) diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", err);
+    }
+    csv_close(&r);
+    free(text);
+    return dl->n_errors > before ? -1 : 0;
+}
+
+static int indicator_row(master_t *m, const csv_record_t *rec, const int *idx, const char *file,
+                         diag_list_t *dl) {
+    indicator_t ind;
+    char kind[16], dir[8], growth[8];
+    int bad = 0;
+    memset(&ind, 0, sizeof ind);
+    bad |= take(ind.code, sizeof ind.code, rec, idx[0], true, file, "code", dl);
+    bad |= take(ind.name_zh, sizeof ind.name_zh, rec, idx[1], true, file, "name_zh", dl);
+    bad |= take(ind.name_en, sizeof ind.name_en, rec, idx[2], false, file, "name_en", dl);
+    bad |= take(ind.unit, sizeof ind.unit, rec, idx[3], false, file, "unit", dl);
+    bad |= take(kind, sizeof kind, rec, idx[4], true, file, "kind", dl);
+    bad |= take(dir, sizeof dir, rec, idx[5], true, file, "direction", dl);
+    bad |= take(growth, sizeof growth, rec, idx[6], true, file, "has_growth", dl);
+    if (bad) return -1;
+    if (!strcmp(kind, "flow")) ind.kind = KIND_FLOW;
+    else if (!strcmp(kind, "stock")) ind.kind = KIND_STOCK;
+    else if (!strcmp(kind, "ratio")) ind.kind = KIND_RATIO;
+    else {
+        diag_add(dl, DIAG_ERROR, file, rec->line, "kind", "\"%s\": expected flow, stock or ratio", kind);
+        return -1;
+    }
+    if (!strcmp(dir, "1") || !strcmp(dir, "+1")) ind.direction = 1;
+    else if (!strcmp(dir, "-1")) ind.direction = -1;
+    else {
+        diag_add(dl, DIAG_ERROR, file, rec->line, "direction", "\"%s\": expected 1 or -1", dir);
+        return -1;
+    }
+    if (!strcmp(growth, "yes") || !strcmp(growth, "1") || !strcmp(growth, "true")) ind.has_growth = true;
+    else if (!strcmp(growth, "no") || !strcmp(growth, "0") || !strcmp(growth, "false")) ind.has_growth = false;
+    else {
+        diag_add(dl, DIAG_ERROR, file, rec->line, "has_growth", "\"%s\": expected yes or no", growth);
+        return -1;
+    }
+    ind.percent = strcmp(ind.unit, "%") == 0;
+    for (size_t i = 0; i < m->n_indicators; i++) {
+        if (!strcmp(m->indicators[i].code, ind.code) || !strcmp(m->indicators[i].name_zh, ind.name_zh)) {
+            diag_add(dl, DIAG_ERROR, file, rec->line, "code", "indicator \"%s\" (%s) is listed twice",
+                     ind.code, ind.name_zh);
+            return -1;
+        }
+    }
+    indicator_t *p = realloc(m->indicators, (m->n_indicators + 1) * sizeof *p);
+    if (!p) { diag_add(dl, DIAG_ERROR, file, rec->line, NULL, "out of memory"); return -1; }
+    m->indicators = p;
+    p[m->n_indicators++] = ind;
+    return 0;
+}
+
+static int region_row(master_t *m, const csv_record_t *rec, const int *idx, const char *file,
+                      diag_list_t *dl) {
+    zone_t z;
+    county_t c;
+    int bad = 0;
+    memset(&z, 0, sizeof z);
+    memset(&c, 0, sizeof c);
+    bad |= take(c.code, sizeof c.code, rec, idx[0], true, file, "county", dl);
+    bad |= take(c.name, sizeof c.name, rec, idx[1], true, file, "county_name", dl);
+    bad |= take(z.code, sizeof z.code, rec, idx[2], true, file, "zone", dl);
+    bad |= take(z.name, sizeof z.name, rec, idx[3], true, file, "zone_name", dl);
+    bad |= take(z.industries, sizeof z.industries, rec, idx[4], false, file, "lead_industries", dl);
+    if (bad) return -1;
+    memcpy(z.county, c.code, sizeof z.county);
+    for (size_t i = 0; i < m->n_zones; i++) {
+        if (!strcmp(m->zones[i].code, z.code)) {
+            diag_add(dl, DIAG_ERROR, file, rec->line, "zone",
+                     "zone \"%s\" is listed twice; a zone belongs to exactly one county", z.code);
+            return -1;
+        }
+    }
+    size_t ci;
+    for (ci = 0; ci < m->n_counties; ci++) {
+        if (!strcmp(m->counties[ci].code, c.code)) break;
+    }
+    if (ci < m->n_counties && strcmp(m->counties[ci].name, c.name) != 0) {
+        diag_add(dl, DIAG_ERROR, file, rec->line, "county_name",
+                 "county %s is named \"%s\" here but \"%s\" above", c.code, c.name, m->counties[ci].name);
+        return -1;
+    }
+    if (ci == m->n_counties) {
+        county_t *p = realloc(m->counties, (m->n_counties + 1) * sizeof *p);
+        if (!p) return -1;
+        m->counties = p;
+        p[m->n_counties++] = c;
+    }
+    zone_t *p = realloc(m->zones, (m->n_zones + 1) * sizeof *p);
+    if (!p) return -1;
+    m->zones = p;
+    p[m->n_zones++] = z;
+    return 0;
+}
+
+static int zone_cmp(const void *a, const void *b) {
+    return strcmp(((const zone_t *)a)->code, ((const zone_t *)b)->code);
+}
+
+master_t *master_load_files(const char *regions_csv, const char *indicators_csv, diag_list_t *dl) {
+    static const char *const region_cols[] = {"county", "county_name", "zone", "zone_name",
+                                              "lead_industries"};
+    static const char *const indicator_cols[] = {"code", "name_zh", "name_en", "unit",
+                                                 "kind", "direction", "has_growth"};
+    master_t *m = calloc(1, sizeof *m);
+    int rc = 0;
+    if (!m) return NULL;
+    /* lead_industries (the last region column) is optional */
+    rc |= read_table(m, regions_csv, region_cols, 5, 4, region_row, dl);
+    rc |= read_table(m, indicators_csv, indicator_cols, 7, 7, indicator_row, dl);
+    if (rc == 0 && m->n_zones == 0) {
+        diag_add(dl, DIAG_ERROR, util_basename(regions_csv), 0, NULL, "no zones listed");
+        rc = -1;
+    }
+    if (rc == 0 && m->n_indicators == 0) {
+        diag_add(dl, DIAG_ERROR, util_basename(indicators_csv), 0, NULL, "no indicators listed");
+        rc = -1;
+    }
+    if (rc) {
+        master_destroy(&m);
+        return NULL;
+    }
+    qsort(m->zones, m->n_zones, sizeof *m->zones, zone_cmp);
+    return m;
+}
+
+master_t *master_load(const char *dir, diag_list_t *dl) {
+    char regions[4096], indicators[4096];
+    snprintf(regions, sizeof regions, "%s/regions.csv", dir);
+    snprintf(indicators, sizeof indicators, "%s/indicators.csv", dir);
+    return master_load_files(regions, indicators, dl);
+}
+
+void master_destroy(master_t **m) {
+    if (!m || !*m) return;
+    free((*m)->indicators);
+    free((*m)->zones);
+    free((*m)->counties);
+    free(*m);
+    *m = NULL;
+}
+
+const indicator_t *master_indicator(const master_t *m, const char *s) {
+    for (size_t i = 0; i < m->n_indicators; i++)
+        if (!strcmp(m->indicators[i].code, s)) return &m->indicators[i];
+    for (size_t i = 0; i < m->n_indicators; i++)
+        if (!strcmp(m->indicators[i].name_zh, s)) return &m->indicators[i];
+    return NULL;
+}
+
+const zone_t *master_zone(const master_t *m, const char *s) {
+    zone_t key;
+    const zone_t *z;
+    if (strlen(s) < sizeof key.code) {
+        memcpy(key.code, s, strlen(s) + 1);
+        z = bsearch(&key, m->zones, m->n_zones, sizeof *m->zones, zone_cmp);
+        if (z) return z;
+    }
+    for (size_t i = 0; i < m->n_zones; i++)
+        if (!strcmp(m->zones[i].name, s)) return &m->zones[i];
+    return NULL;
+}
+
+const county_t *master_county(const master_t *m, const char *code) {
+    for (size_t i = 0; i < m->n_counties; i++)
+        if (!strcmp(m->counties[i].code, code)) return &m->counties[i];
+    return NULL;
+}

@@ -1,0 +1,54 @@
+/* period.h - reporting periods "YYYY-MM" (January through MM) and the office's clock.
+ *
+ * By national convention January and February are reported together as "1-2月":
+ * with merge_jan_feb, period 2 is the year's first report and January is never one.
+ * The office's calendar is Asia/Shanghai (UTC+8, no daylight saving).
+ */
+#ifndef YB_PERIOD_H
+#define YB_PERIOD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    int year;
+    int month; /* 1..12 */
+} period_t;
+
+#define PERIOD_STRLEN 8 /* "YYYY-MM" plus NUL */
+
+/* Parses "2017-06", "2017-6", "2017/06", "201706", "2017年6月" or "2017年1-6月".
+ * Returns 0, or -1 if s is not a period (year 1990..2100, month 1..12). */
+int period_parse(const char *s, period_t *p);
+
+/* Writes "YYYY-MM" to out. */
+void period_format(period_t p, char out[PERIOD_STRLEN]);
+
+/* Negative, zero or positive as a is before, equal to or after b. */
+int period_cmp(period_t a, period_t b);
+
+/* The reporting period before p in the same year, or {0,0} if p is the year's first
+ * (month 1, or month 2 when merge_jan_feb). */
+period_t period_prev(period_t p, bool merge_jan_feb);
+
+/* The calendar month (Asia/Shanghai) that contains the instant now_ms. */
+period_t period_of_time(int64_t now_ms);
+
+/* True if p starts after the current month at now_ms: reports for it cannot exist yet. */
+bool period_is_future(period_t p, int64_t now_ms);
+
+/* Milliseconds since the epoch of day `day` of the month after p, 24:00 Asia/Shanghai
+ * (i.e. the start of day+1): the default reporting deadline with day = 10. */
+int64_t period_deadline_ms(period_t p, int day);
+
+/* Wall clock in ms since the epoch. YUEBAO_NOW ("2017-07-15" or "2017-07-15T08:00",
+ * Asia/Shanghai) pins it, for demos, tests and replays of history. */
+int64_t clock_now_ms(void);
+
+/* Monotonic clock in ms, for timeouts and intervals. */
+int64_t clock_mono_ms(void);
+
+/* Formats ms since the epoch as "YYYY-MM-DD HH:MM:SS" Asia/Shanghai. */
+void clock_format(int64_t ms, char out[20]);
+
+#endif

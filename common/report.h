@@ -1,0 +1,71 @@
+/* report.h - one zone's monthly report: one zone × one period × one revision.
+ *
+ * The domain form of a report, independent of CSV and of the wire: the collector
+ * builds it from CSV rows, the codec maps it to and from protobuf, validation and the
+ * store read it.
+ */
+#ifndef YB_REPORT_H
+#define YB_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "period.h"
+
+#define REPORT_MAX_VALUES 256
+#define REPORT_MAX_PROJECTS 256
+#define REPORT_MAX_TEXT 16384 /* bytes of 存在问题 or 下一步措施 */
+
+typedef struct {
+    char indicator[48];
+    double amount;
+    bool has_growth;
+    double growth_pct;
+    unsigned line; /* source line, 0 if unknown */
+} report_value_t;
+
+typedef struct {
+    char code[64];
+    char name[256];
+    bool has_total;
+    double total_investment;
+    bool has_ytd;
+    double ytd_investment;
+    char status[64];
+    unsigned line;
+} report_project_t;
+
+typedef struct {
+    char zone[64];
+    char period[PERIOD_STRLEN]; /* "YYYY-MM" once parsed; as received otherwise */
+    uint32_t revision;
+    report_value_t *values;
+    size_t n_values, cap_values;
+    report_project_t *projects;
+    size_t n_projects, cap_projects;
+    char *problems;   /* NULL if none */
+    char *next_steps; /* NULL if none */
+    char source[128]; /* source file name, informational */
+} report_t;
+
+/* Appends a value (copied). Returns a pointer to it, or NULL when out of memory or
+ * REPORT_MAX_VALUES is reached. */
+report_value_t *report_add_value(report_t *r, const report_value_t *v);
+
+/* Appends a project row (copied); NULL on out of memory or REPORT_MAX_PROJECTS. */
+report_project_t *report_add_project(report_t *r, const report_project_t *p);
+
+/* The value for that indicator code, or NULL. */
+const report_value_t *report_find(const report_t *r, const char *indicator);
+
+/* Replaces problems / next_steps with a copy of s (NULL clears). 0, or -1 on OOM. */
+int report_set_text(char **slot, const char *s);
+
+/* Deep copy of src into dst (dst uninitialised). 0, or -1 on out of memory. */
+int report_copy(report_t *dst, const report_t *src);
+
+/* Frees what r owns and zeroes it; r itself is not freed. */
+void report_clear(report_t *r);
+
+#endif

@@ -1,0 +1,432 @@
+/* rstore.c - the report store in SQLite (see rstore.h for the tables).
+ *
+ * Workload: one writer that commits batches of a few to a few hundred reports of ~15
+ * values each, month after month, and readers that scan one period at a time. So keys
+ * lead with the period (appends, not scattered page splits), statements are prepared
+ * once, and every revision's full content is kept as one canonical blob in
+ * report_history rather than a second copy of every value row: the blob is the audit
+ * record (decodable with codec.h), the current tables are what queries read.
+ */
+#include "rstore.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+static const char *const migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE reports ("
+    "  period TEXT NOT NULL, zone TEXT NOT NULL, revision INTEGER NOT NULL,"
+    "  county TEXT NOT NULL, history_id INTEGER NOT NULL, stored_at_ms INTEGER NOT NULL,"
+    "  problems TEXT, next_steps TEXT,"
+    "  PRIMARY KEY (period, zone)) WITHOUT ROWID;"
+    "CREATE TABLE report_values ("
+    "  period TEXT NOT NULL, zone TEXT NOT NULL, indicator TEXT NOT NULL,"
+    "  amount REAL NOT NULL, growth_pct REAL, revision INTEGER NOT NULL,"
+    "  PRIMARY KEY (period, zone, indicator)) WITHOUT ROWID;"
+    "CREATE TABLE report_history ("
+    "  id INTEGER PRIMARY KEY, period TEXT NOT NULL, zone TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL, county TEXT NOT NULL, sender TEXT NOT NULL,"
+    "  source TEXT, stored_at_ms INTEGER NOT NULL, content BLOB NOT NULL,"
+    "  UNIQUE (period, zone, revision));"
+    "CREATE TABLE projects ("
+    "  period TEXT NOT NULL, zone TEXT NOT NULL, code TEXT NOT NULL, name TEXT,"
+    "  total_investment REAL, ytd_investment REAL, status TEXT,"
+    "  PRIMARY KEY (period, zone, code)) WITHOUT ROWID;"
+    "CREATE TABLE issues ("
+    "  history_id INTEGER NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL);"
+    "CREATE INDEX issues_by_history ON issues (history_id);"
+    "CREATE TABLE rejections ("
+    "  id INTEGER PRIMARY KEY, county TEXT NOT NULL, zone TEXT, period TEXT,"
+    "  revision INTEGER, source TEXT, received_at_ms INTEGER NOT NULL, reasons TEXT NOT NULL);",
+};
+#define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+enum {
+    Q_CURRENT_REV,
+    Q_REV_CONTENT,
+    Q_INS_HISTORY,
+    Q_DEL_VALUES,
+    Q_INS_VALUE,
+    Q_DEL_PROJECTS,
+    Q_INS_PROJECT,
+    Q_UPSERT_REPORT,
+    Q_INS_ISSUE,
+    Q_INS_REJECTION,
+    Q_LOAD_VALUES,
+    Q_EACH_VALUE,
+    Q_EACH_REPORT,
+    Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+    [Q_CURRENT_REV] = "SELECT revision FROM reports WHERE period = ?1 AND zone = ?2",
+    [Q_REV_CONTENT] = "SELECT content, stored_at_ms FROM report_history"
+                      " WHERE period = ?1 AND zone = ?2 AND revision = ?3",
+    [Q_INS_HISTORY] = "INSERT INTO report_history (period, zone, revision, county, sender, source,"
+                      " stored_at_ms, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_DEL_VALUES] = "DELETE FROM report_values WHERE period = ?1 AND zone = ?2",
+    [Q_INS_VALUE] = "INSERT INTO report_values (period, zone, indicator, amount, growth_pct, revision)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_DEL_PROJECTS] = "DELETE FROM projects WHERE period = ?1 AND zone = ?2",
+    [Q_INS_PROJECT] = "INSERT INTO projects (period, zone, code, name, total_investment,"
+                      " ytd_investment, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_UPSERT_REPORT] = "INSERT OR REPLACE INTO reports (period, zone, revision, county, history_id,"
+                        " stored_at_ms, problems, next_steps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_INS_ISSUE] = "INSERT INTO issues (history_id, line, field, message) VALUES (?1, ?2, ?3, ?4)",
+    [Q_INS_REJECTION] = "INSERT INTO rejections (county, zone, period, revision, source,"
+                        " received_at_ms, reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_LOAD_VALUES] = "SELECT indicator, amount, growth_pct FROM report_values"
+                      " WHERE period = ?1 AND zone = ?2 ORDER BY indicator",
+    [Q_EACH_VALUE] = "SELECT zone, indicator, amount, growth_pct FROM report_values"
+                     " WHERE period = ?1 ORDER BY zone, indicator",
+    [Q_EACH_REPORT] = "SELECT zone, revision, county, stored_at_ms FROM reports"
+                      " WHERE period = ?1 ORDER BY zone",
+};
+
+struct rstore {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[Q_COUNT];
+    char path[1024];
+};
+
+static int exec(rstore_t *s, const char *q) {
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("%s: %s", s->path, msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int user_version(rstore_t *s) {
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(rstore_t *s, char *err, size_t errsz) {
+    int v = user_version(s);
+    if (v < 0) { snprintf(err, errsz, "%s: cannot read schema version", s->path); return -1; }
+    if (v > N_MIGRATIONS) {
+        snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", s->path, v, N_MIGRATIONS);
+        return -1;
+    }
+    for (; v < N_MIGRATIONS; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (exec(s, "BEGIN IMMEDIATE") < 0) goto fail;
+        if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
+            exec(s, "ROLLBACK");
+            goto fail;
+        }
+        if (exec(s, "COMMIT") < 0) goto fail;
+        log_info("%s: schema migrated to version %d", s->path, v + 1);
+    }
+    return 0;
+fail:
+    snprintf(err, errsz, "%s: migration to schema version %d failed: %s", s->path, v + 1, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) {
+    rstore_t *s = calloc(1, sizeof *s);
+    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (!s) { snprintf(err, errsz, "out of memory"); return NULL; }
+    snprintf(s->path, sizeof s->path, "%s", path);
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if (!readonly) {
+        if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = FULL") < 0 ||
+            exec(s, "PRAGMA foreign_keys = ON") < 0) {
+            snprintf(err, errsz, "%s: cannot set WAL mode: %s", path, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+        if (migrate(s, err, errsz) < 0) goto fail;
+    } else {
+        int v = user_version(s);
+        if (v != N_MIGRATIONS) {
+            snprintf(err, errsz, "%s: schema version %d, this program reads %d%s", path, v, N_MIGRATIONS,
+                     v <= 0 ? " (not a yuebao report store, or not created yet)" : "");
+            goto fail;
+        }
+    }
+    for (int i = 0; i < Q_COUNT; i++) {
+        if (readonly && i != Q_CURRENT_REV && i != Q_REV_CONTENT && i != Q_LOAD_VALUES &&
+            i != Q_EACH_VALUE && i != Q_EACH_REPORT)
+            continue;
+        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+            snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    }
+    return s;
+fail:
+    rstore_close(&s);
+    return NULL;
+}
+
+void rstore_close(rstore_t **sp) {
+    rstore_t *s;
+    if (!sp || !*sp) return;
+    s = *sp;
+    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->stmt[i]);
+    if (s->db) sqlite3_close(s->db);
+    free(s);
+    *sp = NULL;
+}
+
+sqlite3 *rstore_db(rstore_t *s) { return s->db; }
+
+int rstore_begin(rstore_t *s) { return exec(s, "BEGIN IMMEDIATE"); }
+int rstore_commit(rstore_t *s) { return exec(s, "COMMIT"); }
+int rstore_rollback(rstore_t *s) { return exec(s, "ROLLBACK"); }
+
+/* Prepares a cached statement for a new run. */
+static sqlite3_stmt *q(rstore_t *s, int which) {
+    sqlite3_stmt *st = s->stmt[which];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static int done(rstore_t *s, sqlite3_stmt *st) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v) {
+    if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int rstore_current_revision(rstore_t *s, const char *zone, const char *period, uint32_t *revision) {
+    sqlite3_stmt *st = q(s, Q_CURRENT_REV);
+    int rc;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *revision = (uint32_t)sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return 0;
+    log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+int rstore_revision_content(rstore_t *s, const char *zone, const char *period, uint32_t revision,
+                            uint8_t **content, size_t *len, int64_t *stored_at_ms) {
+    sqlite3_stmt *st = q(s, Q_REV_CONTENT);
+    int rc;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, revision);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        const void *p = sqlite3_column_blob(st, 0);
+        *content = malloc(n > 0 ? (size_t)n : 1);
+        if (!*content) { sqlite3_reset(st); return -1; }
+        if (n > 0) memcpy(*content, p, (size_t)n);
+        *len = (size_t)n;
+        if (stored_at_ms) *stored_at_ms = sqlite3_column_int64(st, 1);
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return 0;
+    log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
+                 const uint8_t *content, size_t content_len, const diag_list_t *warnings,
+                 int64_t now_ms) {
+    sqlite3_stmt *st = q(s, Q_INS_HISTORY);
+    sqlite3_int64 hid;
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->revision);
+    sqlite3_bind_text(st, 4, county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, sender, -1, SQLITE_STATIC);
+    bind_text(st, 6, r->source);
+    sqlite3_bind_int64(st, 7, now_ms);
+    sqlite3_bind_blob(st, 8, content, (int)content_len, SQLITE_STATIC);
+    if (done(s, st) < 0) return -1;
+    hid = sqlite3_last_insert_rowid(s->db);
+
+    st = q(s, Q_DEL_VALUES);
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    if (done(s, st) < 0) return -1;
+    for (size_t i = 0; i < r->n_values; i++) {
+        const report_value_t *v = &r->values[i];
+        st = q(s, Q_INS_VALUE);
+        sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, v->indicator, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 4, v->amount);
+        if (v->has_growth) sqlite3_bind_double(st, 5, v->growth_pct);
+        sqlite3_bind_int64(st, 6, r->revision);
+        if (done(s, st) < 0) return -1;
+    }
+
+    st = q(s, Q_DEL_PROJECTS);
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    if (done(s, st) < 0) return -1;
+    for (size_t i = 0; i < r->n_projects; i++) {
+        const report_project_t *p = &r->projects[i];
+        st = q(s, Q_INS_PROJECT);
+        sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, p->code, -1, SQLITE_STATIC);
+        bind_text(st, 4, p->name);
+        if (p->has_total) sqlite3_bind_double(st, 5, p->total_investment);
+        if (p->has_ytd) sqlite3_bind_double(st, 6, p->ytd_investment);
+        bind_text(st, 7, p->status);
+        if (done(s, st) < 0) return -1;
+    }
+
+    st = q(s, Q_UPSERT_REPORT);
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->revision);
+    sqlite3_bind_text(st, 4, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, hid);
+    sqlite3_bind_int64(st, 6, now_ms);
+    bind_text(st, 7, r->problems);
+    bind_text(st, 8, r->next_steps);
+    if (done(s, st) < 0) return -1;
+
+    for (size_t i = 0; warnings && i < warnings->n; i++) {
+        const diag_t *d = &warnings->items[i];
+        if (d->severity != DIAG_WARNING) continue;
+        st = q(s, Q_INS_ISSUE);
+        sqlite3_bind_int64(st, 1, hid);
+        if (d->line) sqlite3_bind_int64(st, 2, d->line);
+        bind_text(st, 3, d->field);
+        sqlite3_bind_text(st, 4, d->message, -1, SQLITE_STATIC);
+        if (done(s, st) < 0) return -1;
+    }
+    return 0;
+}
+
+int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r,
+                            const diag_list_t *errors, int64_t now_ms) {
+    sqlite3_stmt *st = q(s, Q_INS_REJECTION);
+    size_t cap = 256, off = 0;
+    char *reasons = malloc(cap);
+    int rc;
+    if (!reasons) return -1;
+    reasons[0] = '\0';
+    for (size_t i = 0; i < errors->n; i++) {
+        char line[1024];
+        size_t n;
+        if (errors->items[i].severity != DIAG_ERROR) continue;
+        diag_format(&errors->items[i], line, sizeof line);
+        n = strlen(line);
+        if (off + n + 2 > cap) {
+            char *p = realloc(reasons, (cap = (off + n + 2) * 2));
+            if (!p) { free(reasons); return -1; }
+            reasons = p;
+        }
+        memcpy(reasons + off, line, n);
+        off += n;
+        reasons[off++] = '\n';
+        reasons[off] = '\0';
+    }
+    if (off) reasons[--off] = '\0';
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    bind_text(st, 2, r->zone);
+    bind_text(st, 3, r->period);
+    if (r->revision) sqlite3_bind_int64(st, 4, r->revision);
+    bind_text(st, 5, r->source);
+    sqlite3_bind_int64(st, 6, now_ms);
+    sqlite3_bind_text(st, 7, reasons, -1, SQLITE_STATIC);
+    rc = done(s, st);
+    free(reasons);
+    return rc;
+}
+
+int rstore_load_report(rstore_t *s, const char *zone, const char *period, report_t *out) {
+    uint32_t rev;
+    sqlite3_stmt *st;
+    int rc = rstore_current_revision(s, zone, period, &rev);
+    memset(out, 0, sizeof *out);
+    if (rc <= 0) return rc;
+    snprintf(out->zone, sizeof out->zone, "%s", zone);
+    snprintf(out->period, sizeof out->period, "%s", period);
+    out->revision = rev;
+    st = q(s, Q_LOAD_VALUES);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        report_value_t v;
+        memset(&v, 0, sizeof v);
+        snprintf(v.indicator, sizeof v.indicator, "%s", (const char *)sqlite3_column_text(st, 0));
+        v.amount = sqlite3_column_double(st, 1);
+        v.has_growth = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        v.growth_pct = v.has_growth ? sqlite3_column_double(st, 2) : 0;
+        if (!report_add_value(out, &v)) break;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        report_clear(out);
+        return -1;
+    }
+    return 1;
+}
+
+int rstore_each_value(rstore_t *s, const char *period, rstore_value_fn fn, void *arg) {
+    sqlite3_stmt *st = q(s, Q_EACH_VALUE);
+    int rc, n = 0;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bool has_growth = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+           sqlite3_column_double(st, 2), has_growth, has_growth ? sqlite3_column_double(st, 3) : 0, arg);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return n;
+}
+
+int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, void *arg) {
+    sqlite3_stmt *st = q(s, Q_EACH_REPORT);
+    int rc, n = 0;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn((const char *)sqlite3_column_text(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
+           (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3), arg);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return n;
+}

@@ -1,0 +1,77 @@
+/* rstore.h - the report store: the aggregator's SQLite database, read by scorer and CLI.
+ *
+ * One writer (the aggregator) and any number of read-only readers, in WAL mode with
+ * synchronous=FULL so a COMMIT that returned survives power loss. Tables:
+ *   reports        current revision per (period, zone), with its content bytes
+ *   report_values  current values keyed (period, zone, indicator)
+ *   report_history every revision ever accepted: who sent it and when
+ *   history_values the values of every revision, keyed by history id
+ *   projects       current key-project rows
+ *   issues         warnings stored with a revision
+ *   rejections     every rejected report, with the reason, for status and audit
+ * Keys lead with the period: reports arrive month by month, so inserts append to the
+ * B-trees instead of scattering across them.
+ */
+#ifndef YB_RSTORE_H
+#define YB_RSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "report.h"
+
+typedef struct rstore rstore_t;
+
+/* Opens the store at path. Writers create it and apply numbered migrations; readers
+ * open read-only with a busy timeout and refuse a store newer than they know.
+ * Returns NULL with a message in err. */
+rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz);
+
+/* Closes and sets *s to NULL; NULL-safe. */
+void rstore_close(rstore_t **s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0, or -1 (logged). */
+int rstore_begin(rstore_t *s);
+int rstore_commit(rstore_t *s);
+int rstore_rollback(rstore_t *s);
+
+/* The current revision of (zone, period): 1 with *revision set, 0 if none, -1 on error. */
+int rstore_current_revision(rstore_t *s, const char *zone, const char *period, uint32_t *revision);
+
+/* The content bytes and commit time of a stored revision: 1 found (caller frees
+ * *content), 0 if that revision was never stored, -1 on error. */
+int rstore_revision_content(rstore_t *s, const char *zone, const char *period, uint32_t revision,
+                            uint8_t **content, size_t *len, int64_t *stored_at_ms);
+
+/* Stores r as the new current revision: history row, its values and warnings,
+ * current values replaced, projects replaced. Must run inside rstore_begin().
+ * 0, or -1 on a database error (the caller rolls back). */
+int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
+                 const uint8_t *content, size_t content_len, const diag_list_t *warnings,
+                 int64_t now_ms);
+
+/* Records a rejected report with its reasons (one line each). Inside a transaction. */
+int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r,
+                            const diag_list_t *errors, int64_t now_ms);
+
+/* Loads the current values (and revision) of (zone, period) into *out (zeroed
+ * first). 1 found, 0 none, -1 error. */
+int rstore_load_report(rstore_t *s, const char *zone, const char *period, report_t *out);
+
+/* Runs fn once per current value of period, in (zone, indicator) order. Returns the
+ * number of rows, or -1 on error. */
+typedef void (*rstore_value_fn)(const char *zone, const char *indicator, double amount,
+                                bool has_growth, double growth_pct, void *arg);
+int rstore_each_value(rstore_t *s, const char *period, rstore_value_fn fn, void *arg);
+
+/* Runs fn once per current report of period (zone order). Returns count or -1. */
+typedef void (*rstore_report_fn)(const char *zone, uint32_t revision, const char *county,
+                                 int64_t stored_at_ms, void *arg);
+int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, void *arg);
+
+/* The underlying connection, for tests and tools that query directly. Borrowed. */
+struct sqlite3 *rstore_db(rstore_t *s);
+
+#endif

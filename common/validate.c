@@ -1,0 +1,345 @@
+/* validate.c - the rules a report must pass (see validate.h).
+ *
+ * The same code runs in the collector, so a desk officer learns at once what is wrong,
+ * and in the aggregator, where it is authoritative. Every finding goes to a diag list
+ * with the report's source file, the line of the offending row and the column, and a
+ * message that names the value, says what is wrong and what is expected: the words a
+ * county officer reads in .errors.txt and in a rejection Ack.
+ *
+ * validate_report() checks only what the report itself and the master data can tell
+ * (hard errors); validate_history() compares it with the stored previous period and
+ * the same period a year earlier and can only warn: growth is computed by the county
+ * at comparable prices, so a mismatch with the nominal amounts is a hint, never proof.
+ *
+ * Values echoed into messages come from county files; they are cleaned (invalid UTF-8
+ * and control characters become '?') so a finding is always safe to put on the wire.
+ */
+#include "validate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "period.h"
+#include "text.h"
+
+/* Numbers in messages: enough digits to show what was typed (-605586.4, not -605586). */
+#define NUM "%.15g"
+
+validate_opts_t validate_defaults(void) {
+    validate_opts_t o;
+    o.merge_jan_feb = true;
+    o.now_ms = clock_now_ms();
+    o.growth_warn_pp = 5;
+    return o;
+}
+
+/* Copies s into buf for display: invalid UTF-8 bytes and control characters become
+ * '?', and a value too long for buf is cut at a character boundary with "...".
+ * Returns buf. */
+static const char *shown(const char *s, char *buf, size_t size) {
+    size_t i = 0, o = 0, len = strlen(s);
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        bool ok = n <= len - i && utf8_valid(s + i, n) && c >= 0x20 && c != 0x7F;
+        if (!ok) n = 1;
+        if (o + (ok ? n : 1) + 4 > size) { /* room for "..." and the NUL */
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (ok) memcpy(buf + o, s + i, n);
+        else buf[o] = '?';
+        o += ok ? n : 1;
+        i += n;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* The line a report-wide finding (zone, period, revision) points at: the first row. */
+static unsigned first_line(const report_t *r) {
+    if (r->n_values) return r->values[0].line;
+    if (r->n_projects) return r->projects[0].line;
+    return 0;
+}
+
+static const char *kind_phrase(indicator_kind_t k) {
+    return k == KIND_FLOW ? "a flow's year-to-date amount" : "a stock (level at period end)";
+}
+
+static void check_zone(const master_t *m, const char *county, const report_t *r,
+                       diag_list_t *dl) {
+    char zb[96];
+    const zone_t *z;
+    unsigned line = first_line(r);
+    if (!r->zone[0]) {
+        diag_add(dl, DIAG_ERROR, r->source, line, "zone",
+                 "zone is missing; expected a zone code from regions.csv");
+        return;
+    }
+    z = master_zone(m, r->zone);
+    if (!z) {
+        diag_add(dl, DIAG_ERROR, r->source, line, "zone",
+                 "unknown zone \"%s\"; expected one of the zone codes in regions.csv",
+                 shown(r->zone, zb, sizeof zb));
+        return;
+    }
+    if (county && strcmp(z->county, county) != 0) {
+        const county_t *owner = master_county(m, z->county);
+        const county_t *sender = master_county(m, county);
+        char cb[48];
+        if (sender)
+            diag_add(dl, DIAG_ERROR, r->source, line, "zone",
+                     "zone \"%s\" belongs to %s (%s), not to the sending county %s (%s); "
+                     "a county can only report its own zones",
+                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county",
+                     z->county, sender->name, sender->code);
+        else
+            diag_add(dl, DIAG_ERROR, r->source, line, "zone",
+                     "zone \"%s\" belongs to %s (%s), not to the sending county %s; "
+                     "a county can only report its own zones",
+                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county",
+                     z->county, shown(county, cb, sizeof cb));
+    }
+}
+
+static void check_period(const validate_opts_t *o, const report_t *r, diag_list_t *dl) {
+    char pb[48], canon[PERIOD_STRLEN];
+    period_t p;
+    unsigned line = first_line(r);
+    if (!r->period[0]) {
+        diag_add(dl, DIAG_ERROR, r->source, line, "period",
+                 "period is missing; expected the reporting period as YYYY-MM (e.g. 2017-06)");
+        return;
+    }
+    if (period_parse(r->period, &p) != 0) {
+        diag_add(dl, DIAG_ERROR, r->source, line, "period",
+                 "period \"%s\" is not a valid period; expected YYYY-MM with a month "
+                 "01..12 (e.g. 2017-06)",
+                 shown(r->period, pb, sizeof pb));
+        return;
+    }
+    period_format(p, canon);
+    if (strcmp(canon, r->period) != 0) {
+        diag_add(dl, DIAG_ERROR, r->source, line, "period",
+                 "period \"%s\" is not in the standard form; expected \"%s\"",
+                 shown(r->period, pb, sizeof pb), canon);
+        return;
+    }
+    if (p.month == 1 && o->merge_jan_feb) {
+        diag_add(dl, DIAG_ERROR, r->source, line, "period",
+                 "period %s is January, which is not reported on its own; January is "
+                 "reported together with February as period %04d-02 (1-2月)",
+                 canon, p.year);
+        return;
+    }
+    if (period_is_future(p, o->now_ms)) {
+        char now[20], cur[PERIOD_STRLEN];
+        clock_format(o->now_ms, now);
+        now[10] = '\0'; /* the date is enough */
+        period_format(period_of_time(o->now_ms), cur);
+        diag_add(dl, DIAG_ERROR, r->source, line, "period",
+                 "period %s is in the future (today is %s); expected %s or earlier", canon,
+                 now, cur);
+    }
+}
+
+/* The catalogue entry of a value's indicator (code or Chinese name), or NULL. */
+static const indicator_t *value_indicator(const master_t *m, const report_value_t *v) {
+    return v->indicator[0] ? master_indicator(m, v->indicator) : NULL;
+}
+
+/* The value in r whose indicator resolves to ind, or NULL. */
+static const report_value_t *find_same(const master_t *m, const report_t *r,
+                                       const indicator_t *ind) {
+    for (size_t i = 0; i < r->n_values; i++)
+        if (value_indicator(m, &r->values[i]) == ind) return &r->values[i];
+    return NULL;
+}
+
+static void check_value(const master_t *m, const report_t *r, size_t i, diag_list_t *dl) {
+    const report_value_t *v = &r->values[i];
+    const indicator_t *ind;
+    char ib[96];
+    const char *name = shown(v->indicator, ib, sizeof ib);
+
+    if (!v->indicator[0]) {
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
+                 "indicator is missing; expected one of the codes or Chinese names in "
+                 "indicators.csv");
+        ind = NULL;
+        name = "(no indicator)";
+    } else if (!(ind = master_indicator(m, v->indicator))) {
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
+                 "unknown indicator \"%s\"; expected one of the codes or Chinese names in "
+                 "indicators.csv",
+                 name);
+    } else {
+        name = ind->code;
+        for (size_t j = 0; j < i; j++) {
+            if (value_indicator(m, &r->values[j]) != ind) continue;
+            diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
+                     "indicator %s appears twice, on line %u and line %u; expected one row "
+                     "per indicator",
+                     ind->code, r->values[j].line, v->line);
+            break;
+        }
+    }
+
+    if (!isfinite(v->amount))
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
+                 "%s: amount %s is not a number; expected an ordinary number", name,
+                 isnan(v->amount) ? "NaN" : v->amount > 0 ? "infinity" : "-infinity");
+    else if (ind && ind->percent && (v->amount < 0 || v->amount > 100))
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
+                 "%s: amount " NUM " is outside 0..100; a percentage must lie between 0 "
+                 "and 100",
+                 name, v->amount);
+    else if (ind && ind->kind != KIND_RATIO && v->amount < 0)
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
+                 "%s: amount " NUM " is negative; %s must be >= 0", name, v->amount,
+                 kind_phrase(ind->kind));
+
+    if (!v->has_growth) return;
+    if (ind && !ind->has_growth)
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
+                 "%s does not carry a growth rate; expected the growth column to be "
+                 "empty for it",
+                 name);
+    else if (!isfinite(v->growth_pct))
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
+                 "%s: growth %s is not a number; expected a percentage such as 8.5", name,
+                 isnan(v->growth_pct) ? "NaN" : v->growth_pct > 0 ? "infinity" : "-infinity");
+    else if (v->growth_pct <= -100)
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
+                 "%s: growth " NUM "%% is impossible; a year-on-year growth must be greater "
+                 "than -100%% (-100%% would mean the amount fell to zero)",
+                 name, v->growth_pct);
+}
+
+static void check_investment(const report_t *r, const report_project_t *p, const char *code,
+                             const char *field, const char *what, double x,
+                             diag_list_t *dl) {
+    if (!isfinite(x))
+        diag_add(dl, DIAG_ERROR, r->source, p->line, field,
+                 "project %s: %s %s is not a number; expected an amount in 万元", code, what,
+                 isnan(x) ? "NaN" : x > 0 ? "infinity" : "-infinity");
+    else if (x < 0)
+        diag_add(dl, DIAG_ERROR, r->source, p->line, field,
+                 "project %s: %s " NUM " is negative; an investment must be >= 0", code, what,
+                 x);
+}
+
+static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
+    const report_project_t *p = &r->projects[i];
+    char cb[96];
+    const char *code = shown(p->code, cb, sizeof cb);
+
+    if (!p->code[0]) {
+        diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
+                 "project code is missing; expected the project's code (e.g. P2017001)");
+        code = "(no code)";
+    } else {
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(r->projects[j].code, p->code) != 0) continue;
+            diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
+                     "project %s appears twice, on line %u and line %u; expected one row "
+                     "per project",
+                     code, r->projects[j].line, p->line);
+            break;
+        }
+    }
+    if (!utf8_valid(p->name, strlen(p->name)))
+        diag_add(dl, DIAG_ERROR, r->source, p->line, "name",
+                 "project %s: the name is not valid text (UTF-8); save the file as UTF-8 or "
+                 "GBK",
+                 code);
+    if (!utf8_valid(p->status, strlen(p->status)))
+        diag_add(dl, DIAG_ERROR, r->source, p->line, "status",
+                 "project %s: the status is not valid text (UTF-8); save the file as UTF-8 "
+                 "or GBK",
+                 code);
+    if (p->has_total)
+        check_investment(r, p, code, "total_investment", "total investment",
+                         p->total_investment, dl);
+    if (p->has_ytd)
+        check_investment(r, p, code, "ytd_investment", "year-to-date investment",
+                         p->ytd_investment, dl);
+    if (p->has_total && p->has_ytd && isfinite(p->total_investment) &&
+        isfinite(p->ytd_investment) && p->total_investment >= 0 &&
+        p->ytd_investment > p->total_investment)
+        diag_add(dl, DIAG_WARNING, r->source, p->line, "ytd_investment",
+                 "project %s: year-to-date investment " NUM " exceeds the total investment " NUM
+                 "; check both figures",
+                 code, p->ytd_investment, p->total_investment);
+}
+
+static void check_text(const report_t *r, const char *s, const char *field, const char *what,
+                       diag_list_t *dl) {
+    size_t len;
+    if (!s) return;
+    len = strlen(s);
+    if (len > REPORT_MAX_TEXT)
+        diag_add(dl, DIAG_ERROR, r->source, 0, field,
+                 "%s is %zu bytes long; at most %d bytes are accepted, please shorten it", what,
+                 len, REPORT_MAX_TEXT);
+    else if (!utf8_valid(s, len))
+        diag_add(dl, DIAG_ERROR, r->source, 0, field,
+                 "%s is not valid text (UTF-8); save the file as UTF-8 or GBK", what);
+}
+
+size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county,
+                       const report_t *r, diag_list_t *dl) {
+    size_t before = dl->n_errors;
+
+    check_zone(m, county, r, dl);
+    check_period(o, r, dl);
+    if (r->revision < 1)
+        diag_add(dl, DIAG_ERROR, r->source, first_line(r), "revision",
+                 "revision %u is not valid; revisions start at 1 and a correction carries a "
+                 "higher one",
+                 (unsigned)r->revision);
+
+    if (r->n_values == 0)
+        diag_add(dl, DIAG_ERROR, r->source, first_line(r), "indicator",
+                 "the report has no indicator values; expected at least one indicator row");
+    for (size_t i = 0; i < r->n_values; i++) check_value(m, r, i, dl);
+    for (size_t i = 0; i < r->n_projects; i++) check_project(r, i, dl);
+
+    check_text(r, r->problems, "problems", "存在问题 (problems)", dl);
+    check_text(r, r->next_steps, "next_steps", "下一步措施 (next steps)", dl);
+    return dl->n_errors - before;
+}
+
+void validate_history(const master_t *m, const validate_opts_t *o, const report_t *r,
+                      const report_t *prev, const report_t *base, diag_list_t *dl) {
+    for (size_t i = 0; i < r->n_values; i++) {
+        const report_value_t *v = &r->values[i];
+        const indicator_t *ind = value_indicator(m, v);
+        const report_value_t *pv, *bv;
+        if (!ind || !isfinite(v->amount)) continue;
+
+        if (prev && ind->kind == KIND_FLOW && (pv = find_same(m, prev, ind)) &&
+            isfinite(pv->amount) && v->amount < pv->amount)
+            diag_add(dl, DIAG_WARNING, r->source, v->line, "amount",
+                     "year-to-date %s fell from " NUM " (%s) to " NUM " (%s); a year-to-date "
+                     "amount cannot decrease — check for a monthly figure entered instead of "
+                     "the cumulative one",
+                     ind->code, pv->amount, prev->period, v->amount, r->period);
+
+        if (base && v->has_growth && ind->has_growth && isfinite(v->growth_pct) &&
+            (bv = find_same(m, base, ind)) && isfinite(bv->amount) && bv->amount > 0) {
+            double implied = (v->amount / bv->amount - 1) * 100;
+            if (fabs(v->growth_pct - implied) > o->growth_warn_pp)
+                diag_add(dl, DIAG_WARNING, r->source, v->line, "growth_pct",
+                         "%s: reported growth %.1f%% is %.1f points away from the %.1f%% "
+                         "that the amounts imply (" NUM " now against " NUM " in %s); more "
+                         "than %g points is unusual even at comparable prices, check the "
+                         "amount and the growth rate",
+                         ind->code, v->growth_pct, fabs(v->growth_pct - implied), implied,
+                         v->amount, bv->amount, base->period, o->growth_warn_pp);
+        }
+    }
+}

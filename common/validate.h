@@ -1,0 +1,39 @@
+/* validate.h - the rules a report must pass, shared by collector (local) and aggregator
+ * (authoritative). Pure: no sockets, no store; what the store knows is passed in.
+ */
+#ifndef YB_VALIDATE_H
+#define YB_VALIDATE_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "master.h"
+#include "report.h"
+
+typedef struct {
+    bool merge_jan_feb;        /* no January report: period 2 is "1-2月" */
+    int64_t now_ms;            /* the clock: later periods are "in the future" */
+    double growth_warn_pp;     /* warn when reported growth differs from amount/base by more (default 5) */
+} validate_opts_t;
+
+/* Default options at the current clock. */
+validate_opts_t validate_defaults(void);
+
+/* Hard rules. county (NULL skips the check) is the authenticated reporting unit: the
+ * zone must belong to it. Checks: zone known; period well-formed, not January when
+ * merged, not in the future; indicators known, none twice; numbers finite; flows and
+ * stocks >= 0; percentages 0..100; growth > -100 and only where the indicator has
+ * growth; projects well-formed; texts valid UTF-8 within limits. Indicator names are
+ * not resolved here: values must carry codes. Appends errors to dl with the report's
+ * source and lines; returns the number of errors found. */
+size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county,
+                       const report_t *r, diag_list_t *dl);
+
+/* Soft rules against stored history; appends warnings only. prev: the same zone's
+ * previous period this year (NULL if none): a flow's YTD below it is suspicious.
+ * base: the same zone and period a year earlier (NULL if none): a growth far from
+ * amount/base - 1 is suspicious. */
+void validate_history(const master_t *m, const validate_opts_t *o, const report_t *r,
+                      const report_t *prev, const report_t *base, diag_list_t *dl);
+
+#endif

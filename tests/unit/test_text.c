@@ -1,0 +1,199 @@
+/* test_text.c - county file bytes into UTF-8: validation, BOM, GB18030, width, padding.
+ *
+ * GB18030 input is produced here with iconv from UTF-8 strings, so the round trip
+ * checks the decoding against an independent encoder rather than hand-typed bytes.
+ */
+#include <criterion/criterion.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define V(s) utf8_valid((s), sizeof(s) - 1)
+
+Test(text, utf8_valid_accepts_ascii_and_cjk) {
+    cr_assert(V(""));
+    cr_assert(V("zone,period"));
+    cr_assert(V("园区代码,统计期"));
+    cr_assert(V("\xC2\xA9"));             /* U+00A9, 2 bytes */
+    cr_assert(V("\xF0\x9F\x98\x80"));     /* U+1F600, 4 bytes */
+    cr_assert(V("\xF4\x8F\xBF\xBF"));     /* U+10FFFF, the last code point */
+    cr_assert(V("\xEF\xBB\xBF" "abc"));   /* a BOM is valid UTF-8 */
+}
+
+Test(text, utf8_valid_refuses_overlongs) {
+    cr_assert_not(V("\xC0\xAF"));         /* '/' in 2 bytes */
+    cr_assert_not(V("\xC1\xBF"));
+    cr_assert_not(V("\xE0\x80\xAF"));     /* '/' in 3 bytes */
+    cr_assert_not(V("\xE0\x9F\xBF"));     /* U+07FF in 3 bytes */
+    cr_assert_not(V("\xF0\x8F\xBF\xBF")); /* U+FFFF in 4 bytes */
+}
+
+Test(text, utf8_valid_refuses_surrogates_and_beyond_unicode) {
+    cr_assert_not(V("\xED\xA0\x80"));     /* U+D800 */
+    cr_assert_not(V("\xED\xBF\xBF"));     /* U+DFFF */
+    cr_assert(V("\xED\x9F\xBF"));         /* U+D7FF, just below */
+    cr_assert_not(V("\xF4\x90\x80\x80")); /* U+110000 */
+    cr_assert_not(V("\xF5\x80\x80\x80"));
+    cr_assert_not(V("\xFF"));
+}
+
+Test(text, utf8_valid_refuses_truncated_and_stray_bytes) {
+    cr_assert_not(V("\xE5\x9B"));         /* 园 without its last byte */
+    cr_assert_not(V("abc\xE5"));
+    cr_assert_not(V("\xF0\x9F\x98"));
+    cr_assert_not(V("\x80"));             /* a continuation byte alone */
+    cr_assert_not(V("\xE5" "a" "\x9B"));  /* interrupted */
+    /* the length bounds the check: 园 cut short by len */
+    cr_assert_not(utf8_valid("\xE5\x9B\xAD", 2));
+    cr_assert(utf8_valid("\xE5\x9B\xAD", 3));
+}
+
+Test(text, plain_utf8_is_copied) {
+    char *out = NULL, err[256];
+    size_t len = 0;
+    const char *enc = NULL;
+    cr_assert_eq(text_to_utf8("园区,a\n", strlen("园区,a\n"), &out, &len, &enc, err, sizeof err), 0);
+    cr_assert_str_eq(enc, "UTF-8");
+    cr_assert_str_eq(out, "园区,a\n");
+    cr_assert_eq(len, strlen("园区,a\n"));
+    free(out);
+}
+
+Test(text, bom_is_stripped) {
+    static const char in[] = "\xEF\xBB\xBFzone,period\n";
+    char *out = NULL, err[256];
+    size_t len = 0;
+    const char *enc = NULL;
+    cr_assert_eq(text_to_utf8(in, sizeof in - 1, &out, &len, &enc, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(enc, "UTF-8 (BOM)");
+    cr_assert_str_eq(out, "zone,period\n");
+    cr_assert_eq(len, strlen("zone,period\n"));
+    free(out);
+}
+
+/* The GB18030 bytes of a UTF-8 string, by iconv. */
+static size_t to_gb18030(const char *utf8, char *gb, size_t size) {
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    char *src = (char *)utf8, *dst = gb;
+    size_t in_left = strlen(utf8), out_left = size - 1;
+    cr_assert_neq(cd, (iconv_t)-1);
+    cr_assert_neq(iconv(cd, &src, &in_left, &dst, &out_left), (size_t)-1);
+    iconv_close(cd);
+    *dst = '\0';
+    return (size_t)(dst - gb);
+}
+
+Test(text, gb18030_round_trip) {
+    const char *utf8 = "园区代码,统计期,指标,本年累计,同比增长(%)\n"
+                       "金山产业集聚区,2017年1-6月,闲置资源(厂房、土地)盘活率,17.84,\n";
+    char gb[1024], *out = NULL, err[256];
+    size_t n = to_gb18030(utf8, gb, sizeof gb), len = 0;
+    const char *enc = NULL;
+    cr_assert_not(utf8_valid(gb, n), "GB18030 Chinese is not valid UTF-8");
+    cr_assert_eq(text_to_utf8(gb, n, &out, &len, &enc, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(enc, "GB18030");
+    cr_assert_str_eq(out, utf8);
+    cr_assert_eq(len, strlen(utf8));
+    free(out);
+}
+
+Test(text, gb18030_four_byte_characters) {
+    /* U+20000 (𠀀) and U+00E9 (é) take four-byte GB18030 codes */
+    const char *utf8 = "项目\xF0\xA0\x80\x80 caf\xC3\xA9";
+    char gb[256], *out = NULL, err[256];
+    size_t n = to_gb18030(utf8, gb, sizeof gb), len = 0;
+    const char *enc = NULL;
+    cr_assert_eq(text_to_utf8(gb, n, &out, &len, &enc, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(enc, "GB18030");
+    cr_assert_str_eq(out, utf8);
+    free(out);
+}
+
+Test(text, nul_bytes_are_refused) {
+    /* what Excel's "Unicode text" (UTF-16LE) looks like */
+    static const char in[] = "\xFF\xFEz\0o\0n\0e\0";
+    char *out = NULL, err[256] = "";
+    const char *enc = NULL;
+    size_t len = 0;
+    cr_assert_eq(text_to_utf8(in, sizeof in - 1, &out, &len, &enc, err, sizeof err), -1);
+    cr_assert_null(out);
+    cr_assert(strstr(err, "NUL"), "%s", err);
+    cr_assert(strstr(err, "UTF-8"), "the message says what to do instead: %s", err);
+}
+
+Test(text, undecodable_bytes_are_refused) {
+    /* 0xFF is neither UTF-8 nor GB18030 */
+    static const char in[] = "abc\xFF\xFF";
+    char *out = NULL, err[256] = "";
+    size_t len = 0;
+    cr_assert_eq(text_to_utf8(in, sizeof in - 1, &out, &len, NULL, err, sizeof err), -1);
+    cr_assert_null(out);
+    cr_assert(strstr(err, "GB18030"), "%s", err);
+}
+
+Test(text, empty_input) {
+    char *out = NULL, err[256];
+    size_t len = 99;
+    const char *enc = NULL;
+    cr_assert_eq(text_to_utf8("", 0, &out, &len, &enc, err, sizeof err), 0);
+    cr_assert_str_eq(out, "");
+    cr_assert_eq(len, 0);
+    free(out);
+}
+
+Test(text, load_file_reads_gb18030_and_names_missing_files) {
+    char path[] = "/tmp/test_text_XXXXXX", gb[256], *out = NULL, err[512];
+    size_t n = to_gb18030("园区代码\n", gb, sizeof gb), len = 0;
+    const char *enc = NULL;
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, gb, n), (ssize_t)n);
+    close(fd);
+    cr_assert_eq(text_load_file(path, 1024, &out, &len, &enc, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(out, "园区代码\n");
+    cr_assert_str_eq(enc, "GB18030");
+    free(out);
+    out = NULL;
+    cr_assert_eq(text_load_file(path, 4, &out, &len, &enc, err, sizeof err), -1,
+                 "over max_bytes");
+    cr_assert(strstr(err, "larger than"), "%s", err);
+    unlink(path);
+    cr_assert_eq(text_load_file(path, 1024, &out, &len, &enc, err, sizeof err), -1);
+    cr_assert(strstr(err, path), "the message names the file: %s", err);
+    cr_assert(strstr(err, "cannot open"), "%s", err);
+}
+
+Test(text, width_counts_cjk_as_two) {
+    cr_assert_eq(text_width("金山产业集聚区"), 14);
+    cr_assert_eq(text_width("abc"), 3);
+    cr_assert_eq(text_width(""), 0);
+    cr_assert_eq(text_width("R&D经费"), 7);
+    cr_assert_eq(text_width("（%）"), 5, "full-width parentheses are wide, %% is not");
+}
+
+Test(text, pad_to_width) {
+    char buf[64];
+    text_pad(buf, sizeof buf, "金山", 6);
+    cr_assert_str_eq(buf, "金山  ");
+    cr_assert_eq(text_width(buf), 6);
+    text_pad(buf, sizeof buf, "abc", 5);
+    cr_assert_str_eq(buf, "abc  ");
+    text_pad(buf, sizeof buf, "金山产业集聚区", 4);
+    cr_assert_str_eq(buf, "金山产业集聚区", "never cut");
+    text_pad(buf, 4, "abcdef", 10);
+    cr_assert_str_eq(buf, "abc", "bounded by the buffer");
+    text_pad(buf, 6, "ab", 10);
+    cr_assert_str_eq(buf, "ab   ", "padding stops at the buffer's end");
+}
+
+Test(text, trim) {
+    char a[] = " \t zone \r\n", b[] = "   ", c[] = "园区", d[] = "a b";
+    cr_assert_str_eq(text_trim(a), "zone");
+    cr_assert_str_eq(text_trim(b), "");
+    cr_assert_str_eq(text_trim(c), "园区");
+    cr_assert_str_eq(text_trim(d), "a b");
+}
