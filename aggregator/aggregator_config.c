@@ -1,0 +1,113 @@
+/* aggregator_config.c - the aggregator's configuration: defaults, file, command line. */
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "config.h"
+
+#define K(key, type, field) {"aggregator", key, type, offsetof(aggregator_config_t, field), sizeof(((aggregator_config_t *)0)->field)}
+static const config_key_t keys[] = {
+    K("master_dir", CONF_STRING, master_dir),
+    K("store", CONF_STRING, store),
+    K("listen", CONF_STRING, listen),
+    K("publish", CONF_STRING, publish),
+    K("merge_jan_feb", CONF_BOOL, merge_jan_feb),
+    K("batch_max", CONF_INT, batch_max),
+    K("heartbeat_ms", CONF_INT, heartbeat_ms),
+    {NULL, NULL, CONF_STRING, 0, 0},
+};
+#undef K
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: yuebao-aggregator -c FILE [--set KEY=VALUE]... [--insecure]\n"
+            "\n"
+            "Receives county reports over ZeroMQ, validates them, stores them in SQLite and\n"
+            "acknowledges each only after it is committed; publishes \"report accepted\" events.\n"
+            "\n"
+            "  -c, --config FILE     INI file with an [aggregator] section (see deploy/examples)\n"
+            "  -s, --set KEY=VALUE   override one configuration key\n"
+            "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
+            "  -h, --help            this text\n"
+            "\n"
+            "keys (section [aggregator]):\n"
+            "  master_dir     folder with regions.csv and indicators.csv (reloaded on SIGHUP)\n"
+            "  store          report store, SQLite file           (default reports.db)\n"
+            "  listen         endpoint for collectors             (default tcp://127.0.0.1:7301)\n"
+            "  publish        endpoint for events, empty for none (default tcp://127.0.0.1:7302)\n"
+            "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
+            "  batch_max      reports per group commit at most    (default 512)\n"
+            "  heartbeat_ms   publisher heartbeat interval        (default 1000)\n"
+            "\n"
+            "signals: SIGHUP reloads master data; SIGTERM/SIGINT stop after the current batch.\n");
+}
+
+int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"insecure", no_argument, NULL, 'I'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    char err[1024];
+    char *sets[64];
+    int n_sets = 0, c;
+
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->store, sizeof cfg->store, "reports.db");
+    snprintf(cfg->listen, sizeof cfg->listen, "tcp://127.0.0.1:7301");
+    snprintf(cfg->publish, sizeof cfg->publish, "tcp://127.0.0.1:7302");
+    cfg->merge_jan_feb = true;
+    cfg->batch_max = 512;
+    cfg->heartbeat_ms = 1000;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': snprintf(cfg->config_path, sizeof cfg->config_path, "%s", optarg); break;
+        case 's':
+            if (n_sets < 64) sets[n_sets++] = optarg;
+            break;
+        case 'I': cfg->insecure = true; break;
+        case 'h': usage(stdout); exit(0);
+        default: usage(stderr); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "yuebao-aggregator: unexpected argument \"%s\"\n", argv[optind]);
+        usage(stderr);
+        return -1;
+    }
+    if (cfg->config_path[0] && config_read(cfg->config_path, keys, cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "yuebao-aggregator: %s\n", err);
+        return -1;
+    }
+    for (int i = 0; i < n_sets; i++) {
+        char *eq = strchr(sets[i], '=');
+        if (!eq) {
+            fprintf(stderr, "yuebao-aggregator: --set %s: expected KEY=VALUE\n", sets[i]);
+            return -1;
+        }
+        *eq = '\0';
+        if (config_set(keys, cfg, sets[i], eq + 1, err, sizeof err) < 0) {
+            fprintf(stderr, "yuebao-aggregator: --set: %s\n", err);
+            return -1;
+        }
+    }
+    if (!cfg->master_dir[0]) {
+        fprintf(stderr, "yuebao-aggregator: master_dir is not set: name the folder with regions.csv "
+                        "and indicators.csv (-c FILE or --set master_dir=DIR)\n");
+        return -1;
+    }
+    if (cfg->batch_max < 1 || cfg->batch_max > 100000) {
+        fprintf(stderr, "yuebao-aggregator: batch_max %d: expected 1..100000\n", cfg->batch_max);
+        return -1;
+    }
+    if (cfg->heartbeat_ms < 10) {
+        fprintf(stderr, "yuebao-aggregator: heartbeat_ms %d: expected >= 10\n", cfg->heartbeat_ms);
+        return -1;
+    }
+    return 0;
+}

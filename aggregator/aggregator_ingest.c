@@ -1,0 +1,248 @@
+/* aggregator_ingest.c - receive reports, judge them, and store them in one group commit.
+ *
+ * The durable path. Every report waiting on the ROUTER (up to batch_max) is decoded,
+ * validated against master data, and judged by the revision rules inside ONE
+ * BEGIN IMMEDIATE … COMMIT; only after COMMIT returns are the acks sent and the events
+ * published. A crash before COMMIT loses nothing acked (the collectors resend); a crash
+ * after it loses nothing stored (the resend is a DUPLICATE). One fsync is shared by the
+ * whole batch, which is where the throughput comes from.
+ *
+ * Revision rules (DESIGN §2), for a report with revision r and the store's current c:
+ *   r > c                      ACCEPTED: stored as current, history kept
+ *   r stored, same content     DUPLICATE: acked again, stored once
+ *   r stored, other content    REJECTED: a revision number is never reused
+ *   r < c and never stored     STALE
+ * Every ack carries the store's current revision, so a collector that lost its outbox
+ * continues above it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "aggregator.h"
+#include "log.h"
+
+/* The reporting unit of a connection. Insecure (development) mode trusts the county the
+ * collector names in its routing id ("c:<county>:<random>"); with CURVE the ZAP
+ * handler's User-Id will be the only source. Returns 0, or -1 if none can be found. */
+static int county_of(const uint8_t *id, size_t len, char *county, size_t size) {
+    const uint8_t *end, *start;
+    if (len < 3 || id[0] != 'c' || id[1] != ':') return -1;
+    start = id + 2;
+    end = memchr(start, ':', len - 2);
+    if (!end) end = id + len;
+    if (end == start || (size_t)(end - start) >= size) return -1;
+    for (const uint8_t *p = start; p < end; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              *p == '-' || *p == '_'))
+            return -1;
+    memcpy(county, start, (size_t)(end - start));
+    county[end - start] = '\0';
+    return 0;
+}
+
+static void item_clear(ingest_item_t *it) {
+    free(it->identity);
+    msg_clear(&it->msg);
+    diag_clear(&it->ack.issues);
+    memset(it, 0, sizeof *it);
+}
+
+/* Receives one multipart message [identity, payload]; 1 = got one into it, 0 = none
+ * waiting, -1 = received something unusable (already logged and dropped). */
+static int receive_one(aggregator_t *a, ingest_item_t *it) {
+    zmq_msg_t part;
+    int more = 1, n = 0, rc = 1;
+    size_t sz = sizeof more;
+    char err[256] = "";
+    memset(it, 0, sizeof *it);
+    while (more) {
+        zmq_msg_init(&part);
+        if (zmq_msg_recv(&part, a->router, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+            zmq_msg_close(&part);
+            if (n == 0 && errno == EAGAIN) return 0;
+            log_warn("receive: %s", zmq_strerror(errno));
+            item_clear(it);
+            return -1;
+        }
+        zmq_getsockopt(a->router, ZMQ_RCVMORE, &more, &sz);
+        if (n == 0) {
+            it->identity_len = zmq_msg_size(&part);
+            it->identity = malloc(it->identity_len ? it->identity_len : 1);
+            if (it->identity) memcpy(it->identity, zmq_msg_data(&part), it->identity_len);
+            else rc = -1;
+        } else if (n == 1 && rc == 1) {
+            if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) < 0)
+                rc = -1;
+        } else {
+            snprintf(err, sizeof err, "unexpected extra frame");
+            rc = -1;
+        }
+        zmq_msg_close(&part);
+        n++;
+    }
+    if (rc == 1 && n < 2) { snprintf(err, sizeof err, "no payload frame"); rc = -1; }
+    if (rc == 1 && it->msg.kind != MSG_REPORT) { snprintf(err, sizeof err, "not a report"); rc = -1; }
+    if (rc == 1 && county_of(it->identity, it->identity_len, it->county, sizeof it->county) < 0) {
+        snprintf(err, sizeof err, "connection does not name its county");
+        rc = -1;
+    }
+    if (rc < 0) {
+        a->n_garbled++;
+        log_warn("dropped a message from an unidentified or misbehaving peer: %s", err);
+        item_clear(it);
+    }
+    return rc;
+}
+
+static void set_ack_key(ack_t *ack, const report_t *r) {
+    snprintf(ack->zone, sizeof ack->zone, "%s", r->zone);
+    snprintf(ack->period, sizeof ack->period, "%s", r->period);
+    ack->revision = r->revision;
+}
+
+/* Loads the report of the same zone for period p (if any) for the soft checks. */
+static const report_t *load_neighbour(aggregator_t *a, const char *zone, period_t p, report_t *buf) {
+    char ps[PERIOD_STRLEN];
+    if (p.year == 0) return NULL;
+    period_format(p, ps);
+    return rstore_load_report(a->store, zone, ps, buf) == 1 ? buf : NULL;
+}
+
+/* Judges one report inside the open transaction and fills its ack. Returns 0, or -1 on a
+ * store error (the batch is rolled back). */
+static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, int64_t now_ms) {
+    report_t *r = &it->msg.report;
+    ack_t *ack = &it->ack;
+    uint32_t current = 0;
+    uint8_t *content = NULL, *stored = NULL;
+    size_t content_len = 0, stored_len = 0;
+    int rc = -1, have;
+
+    set_ack_key(ack, r);
+    if (validate_report(a->master, vo, it->county, r, &ack->issues) > 0) {
+        ack->status = ACK_REJECTED;
+        if (rstore_current_revision(a->store, r->zone, r->period, &current) < 0) return -1;
+        ack->store_revision = current;
+        return rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms);
+    }
+    have = rstore_current_revision(a->store, r->zone, r->period, &current);
+    if (have < 0) return -1;
+    if (codec_report_content(r, &content, &content_len) < 0) return -1;
+
+    if (have == 0 || r->revision > current) {
+        period_t p, prev_p, base_p;
+        report_t prev, base;
+        const report_t *pp, *bp;
+        period_parse(r->period, &p); /* validated above */
+        prev_p = period_prev(p, a->cfg.merge_jan_feb);
+        base_p = (period_t){p.year - 1, p.month};
+        pp = load_neighbour(a, r->zone, prev_p, &prev);
+        bp = load_neighbour(a, r->zone, base_p, &base);
+        validate_history(a->master, vo, r, pp, bp, &ack->issues);
+        if (pp) report_clear(&prev);
+        if (bp) report_clear(&base);
+        if (rstore_apply(a->store, r, it->county, it->county, content, content_len, &ack->issues, now_ms) < 0)
+            goto out;
+        ack->status = ACK_ACCEPTED;
+        ack->store_revision = r->revision;
+        ack->stored_at_ms = now_ms;
+        rc = 0;
+        goto out;
+    }
+    ack->store_revision = current;
+    have = rstore_revision_content(a->store, r->zone, r->period, r->revision, &stored, &stored_len,
+                                   &ack->stored_at_ms);
+    if (have < 0) goto out;
+    if (have == 1 && stored_len == content_len && memcmp(stored, content, content_len) == 0) {
+        ack->status = ACK_DUPLICATE;
+    } else if (have == 1) {
+        ack->status = ACK_REJECTED;
+        ack->stored_at_ms = 0;
+        diag_add(&ack->issues, DIAG_ERROR, r->source, 0, "revision",
+                 "revision %u of %s %s was already stored with different content; a revision number "
+                 "is never reused: send the correction as revision %u",
+                 r->revision, r->zone, r->period, current + 1);
+        if (rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms) < 0) goto out;
+    } else {
+        ack->status = ACK_STALE;
+        diag_add(&ack->issues, DIAG_ERROR, r->source, 0, "revision",
+                 "revision %u of %s %s is older than the stored revision %u; send a correction as "
+                 "revision %u",
+                 r->revision, r->zone, r->period, current, current + 1);
+    }
+    rc = 0;
+out:
+    free(content);
+    free(stored);
+    return rc;
+}
+
+static void count(aggregator_t *a, ack_status_t s) {
+    switch (s) {
+    case ACK_ACCEPTED: a->n_accepted++; break;
+    case ACK_DUPLICATE: a->n_duplicate++; break;
+    case ACK_STALE: a->n_stale++; break;
+    case ACK_REJECTED: a->n_rejected++; break;
+    default: break;
+    }
+}
+
+int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms) {
+    validate_opts_t vo = validate_defaults();
+    vo.merge_jan_feb = a->cfg.merge_jan_feb;
+    vo.now_ms = now_ms;
+    if (rstore_begin(a->store) < 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        diag_clear(&items[i].ack.issues);
+        memset(&items[i].ack, 0, sizeof items[i].ack);
+        if (judge(a, &items[i], &vo, now_ms) < 0) {
+            rstore_rollback(a->store);
+            return -1;
+        }
+    }
+    if (rstore_commit(a->store) < 0) {
+        rstore_rollback(a->store);
+        return -1;
+    }
+    a->n_commits++;
+    return 0;
+}
+
+void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
+    aggregator_t *a = arg;
+    size_t n = 0;
+    (void)loop;
+    (void)socket;
+    (void)fd;
+
+    while (n < (size_t)a->cfg.batch_max) {
+        int rc = receive_one(a, &a->batch[n]);
+        if (rc == 0) break;
+        if (rc == 1) n++;
+    }
+    if (n == 0) return;
+    if (aggregator_ingest_batch(a, a->batch, n, clock_now_ms()) < 0) {
+        /* Nothing is acked: every collector in the batch resends, and nothing was stored. */
+        log_error("group commit of %zu report(s) failed; no acks sent, collectors will retry", n);
+        for (size_t i = 0; i < n; i++) item_clear(&a->batch[i]);
+        return;
+    }
+    /* Committed: now, and only now, tell the collectors and the subscribers. */
+    for (size_t i = 0; i < n; i++) {
+        ingest_item_t *it = &a->batch[i];
+        count(a, it->ack.status);
+        aggregator_ack_send(a, it);
+        if (it->ack.status == ACK_ACCEPTED) aggregator_publish_accepted(a, it);
+        if (it->ack.status == ACK_REJECTED || it->ack.status == ACK_STALE) {
+            char line[1024] = "";
+            if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
+            log_info("%s %s/%s rev %u from county %s: %s", ack_status_name(it->ack.status),
+                     it->msg.report.zone, it->msg.report.period, it->msg.report.revision, it->county, line);
+        }
+        item_clear(it);
+    }
+    log_debug("group commit: %zu report(s)", n);
+}
