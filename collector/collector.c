@@ -1,0 +1,99 @@
+/* yuebao-collector - a county office's delivery of monthly reports to the central office.
+ *
+ * Daemon mode watches the inbox folder; `submit FILE…` sends files once and exits.
+ * Either way every report goes to the durable outbox before it is sent, and is resent
+ * until the aggregator acknowledges it after its COMMIT.
+ *
+ * Configuration: see --help and deploy/examples/collector.ini.
+ * Security: --insecure (plain ZeroMQ, the county named in the routing id) is for local
+ * development on ipc:// or loopback only.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "collector.h"
+#include "log.h"
+#include "sock.h"
+
+static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
+    int sig = loop_read_signal(fd);
+    (void)socket;
+    (void)arg;
+    if (sig == SIGHUP) {
+        log_info("SIGHUP: nothing to reload; the inbox is rescanned continuously");
+    } else if (sig) {
+        log_info("signal %d: stopping; unacknowledged reports stay in the outbox", sig);
+        loop_stop(loop);
+    }
+}
+
+int main(int argc, char **argv) {
+    collector_t c;
+    diag_list_t dl = {0};
+    char err[1024];
+    bool submit = argc > 1 && strcmp(argv[1], "submit") == 0;
+    int first = 0, rc = 0, timeout_s = 300;
+
+    memset(&c, 0, sizeof c);
+    log_init("yuebao-collector");
+    if (submit && !getenv("YUEBAO_LOG")) setenv("YUEBAO_LOG", "warn", 1), log_init("yuebao-collector");
+    if (collector_config_load(&c.cfg, submit ? argc - 1 : argc, submit ? argv + 1 : argv, submit, &first) < 0)
+        return 2;
+    if (submit) {
+        for (int i = 1; i + 1 < argc; i++)
+            if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "--timeout")) timeout_s = atoi(argv[i + 1]);
+        first += 1; /* index into argv, which still holds "submit" */
+        if (first >= argc) {
+            fprintf(stderr, "yuebao-collector: submit: name at least one CSV file\n");
+            return 2;
+        }
+    }
+    if (!c.cfg.insecure)
+        log_fatal("CURVE keys are not configured in this build; run with --insecure on ipc:// or "
+                  "loopback for local development");
+    if (!submit)
+        log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
+    if (!sock_endpoint_is_local(c.cfg.aggregator))
+        log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (aggregator=%s)", c.cfg.aggregator);
+
+    c.master = master_load(c.cfg.master_dir, &dl);
+    if (!c.master) {
+        for (size_t i = 0; i < dl.n; i++) {
+            diag_format(&dl.items[i], err, sizeof err);
+            log_error("%s/%s", c.cfg.master_dir, err);
+        }
+        log_fatal("cannot start without valid master data");
+    }
+    diag_clear(&dl);
+    if (!master_county(c.master, c.cfg.county))
+        log_fatal("county %s is not in %s/regions.csv", c.cfg.county, c.cfg.master_dir);
+    c.outbox = outbox_open(c.cfg.outbox, err, sizeof err);
+    if (!c.outbox) log_fatal("outbox: %s", err);
+    c.ctx = zmq_ctx_new();
+    c.loop = loop_new();
+    if (!c.ctx || !c.loop) log_fatal("out of memory");
+    c.signal_fd = loop_signal_fd();
+    if (c.signal_fd < 0) log_fatal("signalfd: cannot block signals");
+    loop_add_fd(c.loop, c.signal_fd, on_signal, &c);
+    if (collector_send_start(&c, err, sizeof err) < 0) log_fatal("%s", err);
+
+    if (submit) {
+        rc = collector_submit(&c, argv + first, argc - first, timeout_s * 1000);
+    } else {
+        if (collector_inbox_start(&c) < 0) log_fatal("cannot watch the inbox %s", c.cfg.inbox);
+        log_info("ready: county %s, inbox %s, aggregator %s", c.cfg.county, c.cfg.inbox, c.cfg.aggregator);
+        loop_run(c.loop);
+    }
+
+    collector_send_stop(&c);
+    zmq_ctx_term(c.ctx);
+    loop_destroy(&c.loop);
+    outbox_close(&c.outbox);
+    master_destroy(&c.master);
+    if (c.inotify_fd > 0) close(c.inotify_fd);
+    close(c.signal_fd);
+    return rc;
+}

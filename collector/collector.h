@@ -1,0 +1,188 @@
+/* collector.h - private to the collector: its state and what each of its files provides.
+ *   collector.c          main: daemon mode and the `submit` one-shot mode
+ *   collector_config.c   configuration file and command line
+ *   collector_queue.c    files → reports: parse, merge, validate, number, write to outbox
+ *   collector_outbox.c   the durable outbox (SQLite): every report before it is sent
+ *   collector_send.c     DEALER to the aggregator: window in flight, retries, acks
+ *   collector_inbox.c    the inbox folder: scan, inotify, filing to done/ and rejected/
+ *   collector_submit.c   `submit FILE…`: send, wait for the acks, print, exit status
+ */
+#ifndef YB_COLLECTOR_H
+#define YB_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "county_csv.h"
+#include "diag.h"
+#include "loop.h"
+#include "master.h"
+
+typedef struct {
+    char config_path[1024];
+    char county[24];       /* the reporting unit this collector speaks for */
+    char aggregator[256];  /* endpoint of the aggregator's ROUTER */
+    char master_dir[1024]; /* regions.csv and indicators.csv, for local validation */
+    char inbox[1024], done[1024], rejected[1024];
+    char outbox[1024];     /* SQLite file */
+    int window;            /* reports in flight at most */
+    int retry_min_ms, retry_max_ms; /* ack timeout, doubling per attempt up to max */
+    int settle_ms;         /* inbox quiet time before a batch of files is taken */
+    bool merge_jan_feb;
+    bool insecure;
+} collector_config_t;
+
+typedef struct outbox outbox_t;
+
+/* A report in the outbox awaiting its ack. */
+typedef struct {
+    int64_t id;              /* outbox row */
+    uint8_t msg_id[MSG_ID_LEN];
+    char zone[64], period[PERIOD_STRLEN];
+    uint32_t revision;
+    uint8_t *payload;        /* encoded envelope */
+    size_t payload_len;
+    bool in_flight;
+    int attempts;
+    int64_t due_mono_ms;     /* in flight: resend after; idle: not before */
+} pending_t;
+
+/* What an ack settled, for receipts and for `submit`'s output. */
+typedef struct {
+    int64_t outbox_id;
+    ack_t ack;
+} settled_t;
+
+typedef struct collector collector_t;
+
+/* Called after an ack settled a report (the outbox is already updated). */
+typedef void (*collector_ack_fn)(collector_t *c, const pending_t *p, const ack_t *ack);
+
+struct collector {
+    collector_config_t cfg;
+    master_t *master;
+    outbox_t *outbox;
+    void *ctx, *dealer;
+    loop_t *loop;
+    pending_t *pending;        /* in outbox order */
+    size_t n_pending, cap_pending;
+    int retry_timer;
+    int inotify_fd, settle_timer, signal_fd;
+    int rescan_timer;
+    bool submit_mode;          /* files stay where they are; no done/ or rejected/ */
+    collector_ack_fn on_ack;
+    void *on_ack_arg;
+};
+
+/* collector_config.c */
+
+/* Defaults, then the file named by -c, then --set overrides; argv starts after any
+ * sub-command. Leaves non-option arguments at argv[*first_arg…]. 0, or -1 (printed). */
+int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool submit, int *first_arg);
+
+/* collector_outbox.c */
+
+outbox_t *outbox_open(const char *path, char *err, size_t errsz);
+void outbox_close(outbox_t **o);
+int outbox_begin(outbox_t *o);
+int outbox_commit(outbox_t *o);
+int outbox_rollback(outbox_t *o);
+
+/* A source file: its id if (name, hash) is known, with its state ("sending", "done",
+ * "rejected"); 1 found, 0 not, -1 error. */
+int outbox_source_find(outbox_t *o, const char *name, unsigned long long hash, int64_t *id, char *state,
+                       size_t state_sz);
+/* Records a new source file; returns its id or -1. */
+int64_t outbox_source_add(outbox_t *o, const char *name, const char *path, unsigned long long hash,
+                          const char *state);
+int outbox_source_set_state(outbox_t *o, int64_t id, const char *state);
+/* Records where the source file now lies (moved out of the inbox while sending). */
+int outbox_source_set_path(outbox_t *o, int64_t id, const char *path);
+
+/* The last revision this collector (or the store, via acks) knows for (zone, period),
+ * with the last report's content bytes and encoded report if any (caller frees).
+ * 1 found, 0 none, -1 error. */
+int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *revision,
+                uint8_t **content, size_t *content_len, report_t *last_report);
+/* Raises the known revision of (zone, period) to at least `revision`. */
+int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uint32_t revision);
+/* Records r (already numbered) as the last report of its (zone, period). */
+int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size_t content_len);
+
+/* Queues an encoded report; links it to the given sources. Returns the row id or -1. */
+int64_t outbox_enqueue(outbox_t *o, const pending_t *p, const int64_t *sources, size_t n_sources);
+
+/* Marks row id settled with the ack. 0 or -1. */
+int outbox_settle(outbox_t *o, int64_t id, const ack_t *ack);
+
+/* Loads every unsettled row, oldest first, into *out (caller frees payloads and array). */
+int outbox_load_pending(outbox_t *o, pending_t **out, size_t *n);
+
+/* Sources in state "sending" whose reports are all settled: ids into *out (caller frees). */
+int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n);
+
+/* For a source: its name and path, and one line per report it fed: status, zone,
+ * period, revision, and the ack's issues. Fills *lines (caller frees) and whether any
+ * report was refused. 0 or -1. */
+int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path,
+                          size_t path_sz, char **lines, bool *refused);
+
+/* Deletes the settled rows of a filed source (its receipt holds what they said). */
+int outbox_source_forget(outbox_t *o, int64_t id);
+
+/* Number of unsettled rows, or -1. */
+int64_t outbox_count_pending(outbox_t *o);
+
+/* collector_queue.c */
+
+typedef struct {
+    char path[2048];
+    int64_t source_id;    /* in the outbox, once queued */
+    bool failed;          /* parse or validation errors: nothing of it is sent */
+    bool skipped;         /* already being sent (same name and content) */
+    diag_list_t diags;    /* errors and warnings about this file */
+    size_t n_reports;     /* reports it contributed to */
+} queued_file_t;
+
+/* Takes files[0..n) as one batch: parses each, merges values, projects and texts per
+ * (zone, period) with the last report sent, validates, numbers the revisions and
+ * writes every report of the files without errors to the outbox in one transaction,
+ * then adds them to c->pending. A file is all or nothing. Returns the number of
+ * reports queued, or -1 on an outbox error (nothing queued). */
+int collector_queue_files(collector_t *c, queued_file_t *files, size_t n);
+
+/* collector_send.c */
+
+/* Connects the DEALER (routing id "c:<county>:<random>"). 0, or -1 with err. */
+int collector_send_start(collector_t *c, char *err, size_t errsz);
+void collector_send_stop(collector_t *c);
+
+/* Sends what the window allows: the oldest pending reports, one revision per
+ * (zone, period) at a time, and resends those whose ack is overdue. */
+void collector_send_pump(collector_t *c);
+
+/* Adds a queued report to the in-memory pending list (takes the payload). */
+int collector_pending_add(collector_t *c, pending_t *p);
+
+/* collector_inbox.c */
+
+/* Creates the folders, scans the inbox once, and watches it with inotify. 0 or -1. */
+int collector_inbox_start(collector_t *c);
+
+/* Files every source whose reports are all settled: receipt into done/, or .errors.txt
+ * into rejected/. */
+void collector_inbox_file_complete(collector_t *c);
+
+/* Writes "<dir>/<name>.errors.txt" for a file refused before sending. */
+int collector_inbox_write_errors(const char *dir, const char *name, const diag_list_t *diags,
+                                 const char *extra);
+
+/* collector_submit.c */
+
+/* `yuebao-collector submit FILE…`: queues the files, sends, waits for every ack (or
+ * timeout_ms), prints one line per report. Returns the process exit status:
+ * 0 all accepted or duplicate, 1 any file or report refused, 2 timeout or error. */
+int collector_submit(collector_t *c, char **files, int n_files, int timeout_ms);
+
+#endif

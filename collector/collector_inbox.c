@@ -1,0 +1,226 @@
+/* collector_inbox.c - the inbox folder: take files, watch for new ones, file the results.
+ *
+ * A file counts once it is closed after writing or renamed in (inotify IN_CLOSE_WRITE,
+ * IN_MOVED_TO); the inbox is taken as one batch after settle_ms of quiet, so a values
+ * file and its projects file dropped together make one report. Once its reports are in
+ * the outbox, a file moves to inbox/.sending/ — a new file of the same name can be
+ * dropped meanwhile — and, when every report is acked, on to done/ with NAME.receipt.txt,
+ * or to rejected/ with NAME.errors.txt that a desk officer can act on. Files refused
+ * locally go to rejected/ at once. Hidden files, Excel lock files (~$…) and names not
+ * ending in .csv are left alone.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "collector.h"
+#include "log.h"
+#include "util.h"
+
+#define RESCAN_MS 10000
+
+static bool is_candidate(const char *name) {
+    size_t n = strlen(name);
+    if (name[0] == '.' || !strncmp(name, "~$", 2)) return false;
+    return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
+}
+
+static int name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int collector_inbox_write_errors(const char *dir, const char *name, const diag_list_t *diags,
+                                 const char *extra) {
+    char path[2048], *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc;
+    if (!f) return -1;
+    fprintf(f, "%s was not accepted. Nothing from it was stored.\n", name);
+    fprintf(f, "Fix what is listed below, then put the corrected file into the inbox again.\n\n");
+    for (size_t i = 0; i < diags->n; i++) {
+        char line[1024];
+        diag_format(&diags->items[i], line, sizeof line);
+        fprintf(f, "%s\n", line);
+    }
+    if (diags->n_errors + diags->n_warnings > diags->n)
+        fprintf(f, "… and %zu more\n", diags->n_errors + diags->n_warnings - diags->n);
+    if (extra && *extra) fprintf(f, "%s", extra);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/%s.errors.txt", dir, name);
+    rc = util_write_atomic(path, buf, len);
+    free(buf);
+    return rc;
+}
+
+/* Moves a taken file out of the inbox into .sending/, keeping its name findable. */
+static void park(collector_t *c, queued_file_t *f) {
+    char dir[1200], dst[2048];
+    if (c->submit_mode || f->source_id <= 0) return;
+    snprintf(dir, sizeof dir, "%s/.sending", c->cfg.inbox);
+    snprintf(dst, sizeof dst, "%s/%lld.%s", dir, (long long)f->source_id, util_basename(f->path));
+    if (util_mkdir_p(dir) < 0 || rename(f->path, dst) < 0) {
+        log_warn("%s: cannot move into %s: %s", f->path, dir, strerror(errno));
+        return;
+    }
+    outbox_source_set_path(c->outbox, f->source_id, dst);
+}
+
+static void take_inbox(collector_t *c) {
+    DIR *d = opendir(c->cfg.inbox);
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    queued_file_t *files;
+    if (!d) {
+        log_error("inbox %s: %s", c->cfg.inbox, strerror(errno));
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (!is_candidate(e->d_name)) continue;
+        if (n == cap) {
+            char **p = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *p);
+            if (!p) break;
+            names = p;
+        }
+        if (!(names[n] = strdup(e->d_name))) break;
+        n++;
+    }
+    closedir(d);
+    if (n == 0) { free(names); return; }
+    /* name order: a file and its correction (x.csv, x.rev2.csv) keep their order */
+    qsort(names, n, sizeof *names, name_cmp);
+    files = calloc(n, sizeof *files);
+    if (!files) goto out;
+    for (size_t i = 0; i < n; i++) snprintf(files[i].path, sizeof files[i].path, "%s/%s", c->cfg.inbox, names[i]);
+    if (collector_queue_files(c, files, n) < 0) {
+        log_error("outbox error: %zu file(s) stay in the inbox and will be tried again", n);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            queued_file_t *f = &files[i];
+            char moved[2048];
+            if (f->failed) {
+                /* the file keeps its name in rejected/ (or gets .1, .2 … if an earlier
+                 * one is still there) and its errors sit beside it */
+                diag_sort(&f->diags);
+                if (util_move_into(f->path, c->cfg.rejected, NULL, moved, sizeof moved) < 0 ||
+                    collector_inbox_write_errors(c->cfg.rejected, util_basename(moved), &f->diags, NULL) < 0)
+                    log_error("%s: cannot file into %s: %s", f->path, c->cfg.rejected, strerror(errno));
+                else
+                    log_warn("%s rejected: %zu error(s), see %s.errors.txt", names[i], f->diags.n_errors, moved);
+            } else {
+                park(c, f);
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) diag_clear(&files[i].diags);
+    free(files);
+out:
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    collector_send_pump(c);
+    collector_inbox_file_complete(c);
+}
+
+void collector_inbox_file_complete(collector_t *c) {
+    int64_t *ids = NULL;
+    size_t n = 0;
+    if (outbox_sources_complete(c->outbox, &ids, &n) < 0) return;
+    for (size_t i = 0; i < n; i++) {
+        char name[512], path[2048], target[2100], moved[2048], *lines = NULL;
+        bool refused = false;
+        const char *dir;
+        if (outbox_source_receipt(c->outbox, ids[i], name, sizeof name, path, sizeof path, &lines,
+                                  &refused) < 0) {
+            free(lines);
+            continue;
+        }
+        if (!c->submit_mode) {
+            char *body = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&body, &len);
+            dir = refused ? c->cfg.rejected : c->cfg.done;
+            if (f) {
+                if (refused)
+                    fprintf(f, "%s was refused by the aggregator; fix what is listed and drop the file again.\n\n", name);
+                else
+                    fprintf(f, "%s was delivered: every report in it is stored at the central office.\n\n", name);
+                fputs(lines ? lines : "", f);
+                fclose(f);
+            }
+            /* the file gets back its own name in done/ or rejected/ (.1, .2 … if taken),
+             * and its receipt sits beside it */
+            if (access(path, F_OK) == 0) {
+                if (util_move_into(path, dir, name, moved, sizeof moved) < 0) {
+                    log_error("%s: cannot move into %s: %s", path, dir, strerror(errno));
+                    snprintf(moved, sizeof moved, "%s/%s", dir, name);
+                }
+            } else {
+                snprintf(moved, sizeof moved, "%s/%s", dir, name); /* moved before a restart */
+            }
+            snprintf(target, sizeof target, "%s.%s", moved, refused ? "errors.txt" : "receipt.txt");
+            if (!body || util_write_atomic(target, body, len) < 0)
+                log_error("%s: cannot write: %s", target, strerror(errno));
+            free(body);
+            log_info("%s %s → %s", name, refused ? "refused" : "delivered", moved);
+        }
+        if (outbox_source_set_state(c->outbox, ids[i], refused ? "rejected" : "done") == 0)
+            outbox_source_forget(c->outbox, ids[i]);
+        free(lines);
+    }
+    free(ids);
+}
+
+static void on_settled(loop_t *loop, void *arg) {
+    collector_t *c = arg;
+    (void)loop;
+    c->settle_timer = 0;
+    take_inbox(c);
+}
+
+static void on_inotify(loop_t *loop, void *socket, int fd, void *arg) {
+    collector_t *c = arg;
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    bool relevant = false;
+    ssize_t k;
+    (void)socket;
+    while ((k = read(fd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + k;) {
+            struct inotify_event *ev = (struct inotify_event *)(void *)p;
+            if ((ev->mask & IN_Q_OVERFLOW) || (ev->len && is_candidate(ev->name))) relevant = true;
+            p += sizeof *ev + ev->len;
+        }
+    }
+    if (!relevant) return;
+    if (c->settle_timer) loop_cancel(loop, c->settle_timer);
+    c->settle_timer = loop_add_timer(loop, c->cfg.settle_ms, false, on_settled, c);
+}
+
+static void on_rescan(loop_t *loop, void *arg) {
+    (void)loop;
+    take_inbox(arg);
+}
+
+int collector_inbox_start(collector_t *c) {
+    const char *dirs[] = {c->cfg.inbox, c->cfg.done, c->cfg.rejected};
+    for (size_t i = 0; i < 3; i++)
+        if (util_mkdir_p(dirs[i]) < 0) {
+            log_error("%s: %s", dirs[i], strerror(errno));
+            return -1;
+        }
+    c->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (c->inotify_fd < 0 || inotify_add_watch(c->inotify_fd, c->cfg.inbox, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+        log_error("inotify on %s: %s", c->cfg.inbox, strerror(errno));
+        return -1;
+    }
+    loop_add_fd(c->loop, c->inotify_fd, on_inotify, c);
+    /* a periodic look as well: inotify can overflow, and an outbox error may need a retry */
+    c->rescan_timer = loop_add_timer(c->loop, RESCAN_MS, true, on_rescan, c);
+    take_inbox(c);
+    return 0;
+}

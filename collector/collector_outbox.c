@@ -1,0 +1,405 @@
+/* collector_outbox.c - the collector's durable outbox in SQLite.
+ *
+ * A report is written here, in one transaction with the source file that produced it,
+ * before any byte of it is sent; it leaves only when an ack settled it and its source
+ * was filed. So a report reaches the store however often the collector is killed, and
+ * the same revision and message id are resent every time (the aggregator answers
+ * DUPLICATE), never a new one. last_reports remembers, per (zone, period), the last
+ * revision and content, so corrections number themselves and a projects file can join
+ * the values already sent.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector.h"
+#include "log.h"
+#include "period.h"
+
+struct outbox {
+    sqlite3 *db;
+    char path[1024];
+};
+
+static const char *const schema =
+    "CREATE TABLE IF NOT EXISTS sources ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT, hash TEXT NOT NULL,"
+    "  state TEXT NOT NULL, queued_at_ms INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS sources_by_name ON sources (name, hash);"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    "  id INTEGER PRIMARY KEY, message_id BLOB NOT NULL UNIQUE, zone TEXT NOT NULL,"
+    "  period TEXT NOT NULL, revision INTEGER NOT NULL, payload BLOB NOT NULL,"
+    "  settled INTEGER NOT NULL DEFAULT 0, status TEXT, store_revision INTEGER, detail TEXT,"
+    "  settled_at_ms INTEGER);"
+    "CREATE TABLE IF NOT EXISTS source_reports ("
+    "  source_id INTEGER NOT NULL, outbox_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (source_id, outbox_id)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS source_reports_by_outbox ON source_reports (outbox_id);"
+    "CREATE TABLE IF NOT EXISTS last_reports ("
+    "  zone TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL, content BLOB,"
+    "  report BLOB, PRIMARY KEY (zone, period)) WITHOUT ROWID;"
+    "PRAGMA user_version = 1;";
+
+static int exec(outbox_t *o, const char *q) {
+    char *msg = NULL;
+    if (sqlite3_exec(o->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("outbox %s: %s", o->path, msg ? msg : sqlite3_errmsg(o->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static sqlite3_stmt *prep(outbox_t *o, const char *q) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(o->db, q, -1, &st, NULL) != SQLITE_OK)
+        log_error("outbox %s: %s", o->path, sqlite3_errmsg(o->db));
+    return st;
+}
+
+/* Steps a write statement to completion and finalizes it. 0 or -1. */
+static int run(outbox_t *o, sqlite3_stmt *st) {
+    int rc;
+    if (!st) return -1;
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        log_error("outbox %s: %s", o->path, sqlite3_errmsg(o->db));
+        return -1;
+    }
+    return 0;
+}
+
+outbox_t *outbox_open(const char *path, char *err, size_t errsz) {
+    outbox_t *o = calloc(1, sizeof *o);
+    if (!o) { snprintf(err, errsz, "out of memory"); return NULL; }
+    snprintf(o->path, sizeof o->path, "%s", path);
+    if (sqlite3_open_v2(path, &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "%s: %s", path, o->db ? sqlite3_errmsg(o->db) : "cannot open");
+        outbox_close(&o);
+        return NULL;
+    }
+    sqlite3_busy_timeout(o->db, 5000);
+    if (exec(o, "PRAGMA journal_mode = WAL") < 0 || exec(o, "PRAGMA synchronous = FULL") < 0 ||
+        exec(o, schema) < 0) {
+        snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(o->db));
+        outbox_close(&o);
+        return NULL;
+    }
+    return o;
+}
+
+void outbox_close(outbox_t **o) {
+    if (!o || !*o) return;
+    if ((*o)->db) sqlite3_close((*o)->db);
+    free(*o);
+    *o = NULL;
+}
+
+int outbox_begin(outbox_t *o) { return exec(o, "BEGIN IMMEDIATE"); }
+int outbox_commit(outbox_t *o) { return exec(o, "COMMIT"); }
+int outbox_rollback(outbox_t *o) { return exec(o, "ROLLBACK"); }
+
+static void hash_text(unsigned long long h, char out[17]) { snprintf(out, 17, "%016llx", h); }
+
+int outbox_source_find(outbox_t *o, const char *name, unsigned long long hash, int64_t *id, char *state,
+                       size_t state_sz) {
+    char hx[17];
+    int rc;
+    sqlite3_stmt *st = prep(o, "SELECT id, state FROM sources WHERE name = ?1 AND hash = ?2 "
+                               "ORDER BY id DESC LIMIT 1");
+    if (!st) return -1;
+    hash_text(hash, hx);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hx, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        snprintf(state, state_sz, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t outbox_source_add(outbox_t *o, const char *name, const char *path, unsigned long long hash,
+                          const char *state) {
+    char hx[17];
+    sqlite3_stmt *st = prep(o, "INSERT INTO sources (name, path, hash, state, queued_at_ms) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st) return -1;
+    hash_text(hash, hx);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hx, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, clock_now_ms());
+    if (run(o, st) < 0) return -1;
+    return sqlite3_last_insert_rowid(o->db);
+}
+
+int outbox_source_set_state(outbox_t *o, int64_t id, const char *state) {
+    sqlite3_stmt *st = prep(o, "UPDATE sources SET state = ?2 WHERE id = ?1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+    return run(o, st);
+}
+
+int outbox_source_set_path(outbox_t *o, int64_t id, const char *path) {
+    sqlite3_stmt *st = prep(o, "UPDATE sources SET path = ?2 WHERE id = ?1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    return run(o, st);
+}
+
+int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *revision,
+                uint8_t **content, size_t *content_len, report_t *last_report) {
+    int rc;
+    sqlite3_stmt *st = prep(o, "SELECT revision, content, report FROM last_reports "
+                               "WHERE zone = ?1 AND period = ?2");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+    *content = NULL;
+    *content_len = 0;
+    memset(last_report, 0, sizeof *last_report);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *revision = (uint32_t)sqlite3_column_int64(st, 0);
+        if (sqlite3_column_type(st, 1) == SQLITE_BLOB && sqlite3_column_type(st, 2) == SQLITE_BLOB) {
+            int n = sqlite3_column_bytes(st, 1);
+            msg_t m;
+            char err[256];
+            *content = malloc((size_t)n + 1);
+            if (*content) {
+                memcpy(*content, sqlite3_column_blob(st, 1), (size_t)n);
+                *content_len = (size_t)n;
+            }
+            /* The stored report is our own encoding; decoding it is still checked. */
+            if (codec_decode(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), &m, err,
+                             sizeof err) == 0 && m.kind == MSG_REPORT) {
+                *last_report = m.report;
+                memset(&m.report, 0, sizeof m.report);
+            }
+            msg_clear(&m);
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uint32_t revision) {
+    /* When the store is ahead of us (a reinstalled office PC), we no longer know the
+     * current content: forget it, so the next file is sent as a new revision. */
+    sqlite3_stmt *st = prep(o, "INSERT INTO last_reports (zone, period, revision) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT (zone, period) DO UPDATE SET "
+                               "content = CASE WHEN excluded.revision > revision THEN NULL ELSE content END, "
+                               "report = CASE WHEN excluded.revision > revision THEN NULL ELSE report END, "
+                               "revision = max(revision, excluded.revision)");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, revision);
+    return run(o, st);
+}
+
+int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size_t content_len) {
+    msg_t m = {0};
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc;
+    sqlite3_stmt *st;
+    m.kind = MSG_REPORT;
+    m.report = *r; /* shallow: encode only reads */
+    if (codec_encode(&m, &buf, &len) < 0) return -1;
+    st = prep(o, "INSERT OR REPLACE INTO last_reports (zone, period, revision, content, report) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st) { free(buf); return -1; }
+    sqlite3_bind_text(st, 1, r->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->revision);
+    sqlite3_bind_blob(st, 4, content, (int)content_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, buf, (int)len, SQLITE_STATIC);
+    rc = run(o, st);
+    free(buf);
+    return rc;
+}
+
+int64_t outbox_enqueue(outbox_t *o, const pending_t *p, const int64_t *sources, size_t n_sources) {
+    int64_t id;
+    sqlite3_stmt *st = prep(o, "INSERT INTO outbox (message_id, zone, period, revision, payload) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, p->msg_id, MSG_ID_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, p->revision);
+    sqlite3_bind_blob(st, 5, p->payload, (int)p->payload_len, SQLITE_STATIC);
+    if (run(o, st) < 0) return -1;
+    id = sqlite3_last_insert_rowid(o->db);
+    for (size_t i = 0; i < n_sources; i++) {
+        st = prep(o, "INSERT OR IGNORE INTO source_reports (source_id, outbox_id) VALUES (?1, ?2)");
+        if (!st) return -1;
+        sqlite3_bind_int64(st, 1, sources[i]);
+        sqlite3_bind_int64(st, 2, id);
+        if (run(o, st) < 0) return -1;
+    }
+    return id;
+}
+
+int outbox_settle(outbox_t *o, int64_t id, const ack_t *ack) {
+    char *detail = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&detail, &len);
+    sqlite3_stmt *st;
+    int rc;
+    if (!f) return -1;
+    for (size_t i = 0; i < ack->issues.n; i++) {
+        char line[1024];
+        diag_format(&ack->issues.items[i], line, sizeof line);
+        fprintf(f, "%s%s", i ? "\n" : "", line);
+    }
+    fclose(f);
+    st = prep(o, "UPDATE outbox SET settled = 1, status = ?2, store_revision = ?3, detail = ?4, "
+                 "settled_at_ms = ?5 WHERE id = ?1 AND settled = 0");
+    if (!st) { free(detail); return -1; }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, ack_status_name(ack->status), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, ack->store_revision);
+    sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, clock_now_ms());
+    rc = run(o, st);
+    free(detail);
+    return rc;
+}
+
+int outbox_load_pending(outbox_t *o, pending_t **out, size_t *n) {
+    sqlite3_stmt *st = prep(o, "SELECT id, message_id, zone, period, revision, payload FROM outbox "
+                               "WHERE settled = 0 ORDER BY id");
+    pending_t *arr = NULL;
+    size_t cap = 0, k = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pending_t *p;
+        if (k == cap) {
+            pending_t *a2 = realloc(arr, (cap = cap ? cap * 2 : 64) * sizeof *a2);
+            if (!a2) break;
+            arr = a2;
+        }
+        p = &arr[k];
+        memset(p, 0, sizeof *p);
+        p->id = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) == MSG_ID_LEN) memcpy(p->msg_id, sqlite3_column_blob(st, 1), MSG_ID_LEN);
+        snprintf(p->zone, sizeof p->zone, "%s", (const char *)sqlite3_column_text(st, 2));
+        snprintf(p->period, sizeof p->period, "%s", (const char *)sqlite3_column_text(st, 3));
+        p->revision = (uint32_t)sqlite3_column_int64(st, 4);
+        p->payload_len = (size_t)sqlite3_column_bytes(st, 5);
+        p->payload = malloc(p->payload_len ? p->payload_len : 1);
+        if (!p->payload) break;
+        memcpy(p->payload, sqlite3_column_blob(st, 5), p->payload_len);
+        k++;
+    }
+    sqlite3_finalize(st);
+    *out = arr;
+    *n = k;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n) {
+    sqlite3_stmt *st = prep(o, "SELECT s.id FROM sources s WHERE s.state = 'sending' AND NOT EXISTS ("
+                               " SELECT 1 FROM source_reports sr JOIN outbox b ON b.id = sr.outbox_id"
+                               " WHERE sr.source_id = s.id AND b.settled = 0) ORDER BY s.id");
+    int64_t *arr = NULL;
+    size_t cap = 0, k = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            int64_t *a2 = realloc(arr, (cap = cap ? cap * 2 : 16) * sizeof *a2);
+            if (!a2) break;
+            arr = a2;
+        }
+        arr[k++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    *out = arr;
+    *n = k;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path,
+                          size_t path_sz, char **lines, bool *refused) {
+    sqlite3_stmt *st = prep(o, "SELECT name, path FROM sources WHERE id = ?1");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    int rc;
+    *refused = false;
+    *lines = NULL;
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_finalize(st); return -1; }
+    snprintf(name, name_sz, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(path, path_sz, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+    sqlite3_finalize(st);
+    st = prep(o, "SELECT b.status, b.zone, b.period, b.revision, b.store_revision, b.detail, "
+                 "b.settled_at_ms FROM source_reports sr JOIN outbox b ON b.id = sr.outbox_id "
+                 "WHERE sr.source_id = ?1 ORDER BY b.id");
+    if (!st) return -1;
+    f = open_memstream(&buf, &len);
+    if (!f) { sqlite3_finalize(st); return -1; }
+    sqlite3_bind_int64(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *status = (const char *)sqlite3_column_text(st, 0);
+        const char *detail = (const char *)sqlite3_column_text(st, 5);
+        char when[20];
+        clock_format(sqlite3_column_int64(st, 6), when);
+        if (status && (strcmp(status, "REJECTED") == 0 || strcmp(status, "STALE") == 0)) *refused = true;
+        fprintf(f, "%-9s %s %s revision %lld (store has revision %lld) at %s\n", status ? status : "?",
+                (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+                (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4), when);
+        if (detail && *detail) {
+            const char *p = detail;
+            while (*p) {
+                const char *nl = strchr(p, '\n');
+                int n = nl ? (int)(nl - p) : (int)strlen(p);
+                fprintf(f, "    %.*s\n", n, p);
+                p += n + (nl ? 1 : 0);
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    fclose(f);
+    *lines = buf;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int outbox_source_forget(outbox_t *o, int64_t id) {
+    sqlite3_stmt *st = prep(o, "DELETE FROM outbox WHERE settled = 1 AND id IN (SELECT outbox_id FROM "
+                               "source_reports WHERE source_id = ?1) AND id NOT IN (SELECT outbox_id "
+                               "FROM source_reports sr JOIN sources s ON s.id = sr.source_id "
+                               "WHERE s.state = 'sending' AND s.id <> ?1)");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (run(o, st) < 0) return -1;
+    st = prep(o, "DELETE FROM source_reports WHERE source_id = ?1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return run(o, st);
+}
+
+int64_t outbox_count_pending(outbox_t *o) {
+    sqlite3_stmt *st = prep(o, "SELECT count(*) FROM outbox WHERE settled = 0");
+    int64_t n = -1;
+    if (!st) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}

@@ -1,0 +1,289 @@
+/* collector_queue.c - a batch of county files into numbered reports in the outbox.
+ *
+ * A county may send one report in several files (values, key projects), and corrects
+ * a report by sending the file again. So reports are built per (zone, period): each
+ * file replaces the parts it carries (values, projects, texts) of the last report this
+ * collector sent for that key, and the result is validated as a whole. A file is all
+ * or nothing: if any report it feeds is wrong, none of its rows are sent, and neither
+ * are the other files feeding that report — the desk officer fixes it and drops again.
+ * Content identical to the last report sent reuses its revision (the aggregator acks a
+ * DUPLICATE), so dropping the same file twice never makes a new revision.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector.h"
+#include "log.h"
+#include "text.h"
+#include "util.h"
+#include "validate.h"
+
+#define MAX_FILES_PER_REPORT 16
+
+typedef struct {
+    report_t r;
+    bool has_values, has_projects, has_texts;
+    size_t files[MAX_FILES_PER_REPORT]; /* indexes of contributing files */
+    size_t n_files;
+    bool failed;
+} merged_t;
+
+typedef struct {
+    merged_t *items;
+    size_t n, cap;
+} merged_list_t;
+
+static merged_t *merged_get(merged_list_t *ml, const char *zone, const char *period) {
+    for (size_t i = 0; i < ml->n; i++)
+        if (!strcmp(ml->items[i].r.zone, zone) && !strcmp(ml->items[i].r.period, period))
+            return &ml->items[i];
+    if (ml->n == ml->cap) {
+        merged_t *p = realloc(ml->items, (ml->cap = ml->cap ? ml->cap * 2 : 16) * sizeof *p);
+        if (!p) return NULL;
+        ml->items = p;
+    }
+    merged_t *m = &ml->items[ml->n++];
+    memset(m, 0, sizeof *m);
+    snprintf(m->r.zone, sizeof m->r.zone, "%s", zone);
+    snprintf(m->r.period, sizeof m->r.period, "%s", period);
+    return m;
+}
+
+static void add_file(merged_t *m, size_t file) {
+    for (size_t i = 0; i < m->n_files; i++)
+        if (m->files[i] == file) return;
+    if (m->n_files < MAX_FILES_PER_REPORT) m->files[m->n_files++] = file;
+}
+
+/* Moves the parts `src` carries into m, replacing what m had of them. */
+static int merge_parts(merged_t *m, const report_t *src, size_t file) {
+    if (src->n_values) {
+        free(m->r.values);
+        m->r.values = NULL;
+        m->r.n_values = m->r.cap_values = 0;
+        for (size_t i = 0; i < src->n_values; i++)
+            if (!report_add_value(&m->r, &src->values[i])) return -1;
+        snprintf(m->r.source, sizeof m->r.source, "%s", src->source);
+        m->has_values = true;
+    }
+    if (src->n_projects) {
+        free(m->r.projects);
+        m->r.projects = NULL;
+        m->r.n_projects = m->r.cap_projects = 0;
+        for (size_t i = 0; i < src->n_projects; i++)
+            if (!report_add_project(&m->r, &src->projects[i])) return -1;
+        if (!m->r.source[0]) snprintf(m->r.source, sizeof m->r.source, "%s", src->source);
+        m->has_projects = true;
+    }
+    if (src->problems || src->next_steps) {
+        if (report_set_text(&m->r.problems, src->problems) < 0 ||
+            report_set_text(&m->r.next_steps, src->next_steps) < 0)
+            return -1;
+        m->has_texts = true;
+    }
+    add_file(m, file);
+    return 0;
+}
+
+/* Fills the parts of m that no file of this batch carried from the last report sent. */
+static void merge_base(merged_t *m, const report_t *base) {
+    if (!m->has_values)
+        for (size_t i = 0; i < base->n_values; i++) report_add_value(&m->r, &base->values[i]);
+    if (!m->has_projects)
+        for (size_t i = 0; i < base->n_projects; i++) report_add_project(&m->r, &base->projects[i]);
+    if (!m->has_texts) {
+        report_set_text(&m->r.problems, base->problems);
+        report_set_text(&m->r.next_steps, base->next_steps);
+    }
+    if (!m->r.source[0]) snprintf(m->r.source, sizeof m->r.source, "%s", base->source);
+}
+
+/* Parses one file into set; fills f->diags, f->failed, f->skipped. */
+static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsigned long long *hash) {
+    char *text = NULL, err[1024];
+    size_t len = 0;
+    const char *name = util_basename(f->path);
+    int64_t id;
+    char state[16];
+    if (text_load_file(f->path, COUNTY_CSV_MAX_BYTES, &text, &len, NULL, err, sizeof err) < 0) {
+        diag_add(&f->diags, DIAG_ERROR, name, 0, NULL, "%s", err);
+        f->failed = true;
+        return;
+    }
+    *hash = util_hash64(text, len);
+    if (outbox_source_find(c->outbox, name, *hash, &id, state, sizeof state) == 1 &&
+        strcmp(state, "sending") == 0) {
+        f->skipped = true; /* queued before a restart: its reports are in the outbox */
+        f->source_id = id;
+        free(text);
+        return;
+    }
+    if (county_csv_parse(c->master, name, text, len, set, &f->diags) > 0) {
+        /* list every mistake at once: the rows that did parse are validated too */
+        validate_opts_t vo = validate_defaults();
+        vo.merge_jan_feb = c->cfg.merge_jan_feb;
+        for (size_t i = 0; i < set->n; i++) {
+            set->reports[i].revision = 1; /* not numbered yet: judge the content only */
+            validate_report(c->master, &vo, c->cfg.county, &set->reports[i], &f->diags);
+        }
+        f->failed = true;
+    }
+    if (!f->failed && set->n == 0) {
+        diag_add(&f->diags, DIAG_ERROR, name, 0, NULL, "no data rows: the file has only a header");
+        f->failed = true;
+    }
+    free(text);
+}
+
+static bool any_failed(const merged_t *m, const queued_file_t *files) {
+    for (size_t i = 0; i < m->n_files; i++)
+        if (files[m->files[i]].failed) return true;
+    return false;
+}
+
+int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
+    report_set_t *sets = calloc(n ? n : 1, sizeof *sets);
+    unsigned long long *hashes = calloc(n ? n : 1, sizeof *hashes);
+    merged_list_t ml = {0};
+    validate_opts_t vo = validate_defaults();
+    pending_t *queued = NULL;
+    size_t n_queued = 0;
+    int rc = -1;
+    bool changed;
+
+    if (!sets || !hashes) goto out;
+    vo.merge_jan_feb = c->cfg.merge_jan_feb;
+
+    /* 1. parse every file on its own */
+    for (size_t i = 0; i < n; i++) parse_file(c, &files[i], &sets[i], &hashes[i]);
+
+    /* 2. merge the good files' rows per (zone, period), in file order */
+    for (size_t i = 0; i < n; i++) {
+        if (files[i].failed || files[i].skipped) continue;
+        for (size_t k = 0; k < sets[i].n; k++) {
+            merged_t *m = merged_get(&ml, sets[i].reports[k].zone, sets[i].reports[k].period);
+            if (!m || merge_parts(m, &sets[i].reports[k], i) < 0) goto out;
+        }
+    }
+
+    /* 3. complete each report from the last one sent, number it, validate it */
+    for (size_t j = 0; j < ml.n; j++) {
+        merged_t *m = &ml.items[j];
+        uint32_t last = 0;
+        uint8_t *last_content = NULL, *content = NULL;
+        size_t last_len = 0, len = 0;
+        report_t base;
+        int have = outbox_last(c->outbox, m->r.zone, m->r.period, &last, &last_content, &last_len, &base);
+        if (have < 0) goto out;
+        if (have == 1) merge_base(m, &base);
+        report_clear(&base);
+        if (!m->has_values && m->r.n_values == 0) {
+            for (size_t i = 0; i < m->n_files; i++)
+                diag_add(&files[m->files[i]].diags, DIAG_ERROR, util_basename(files[m->files[i]].path), 0,
+                         NULL, "%s %s: key projects arrived before any indicator values for this zone "
+                         "and period; drop the values file first, or together with this one",
+                         m->r.zone, m->r.period);
+            m->failed = true;
+        }
+        m->r.revision = last + 1;
+        if (codec_report_content(&m->r, &content, &len) == 0 && last_content && len == last_len &&
+            memcmp(content, last_content, len) == 0)
+            m->r.revision = last; /* same content again: resend, expect DUPLICATE */
+        free(content);
+        free(last_content);
+        if (!m->failed) {
+            diag_list_t dl = {0};
+            if (validate_report(c->master, &vo, c->cfg.county, &m->r, &dl) > 0) m->failed = true;
+            for (size_t i = 0; i < m->n_files; i++) diag_merge(&files[m->files[i]].diags, &dl);
+            diag_clear(&dl);
+        }
+        for (size_t i = 0; m->failed && i < m->n_files; i++) files[m->files[i]].failed = true;
+    }
+
+    /* 4. a file is all or nothing; so is a report: spread failures to a fixpoint */
+    do {
+        changed = false;
+        for (size_t j = 0; j < ml.n; j++) {
+            merged_t *m = &ml.items[j];
+            if (!any_failed(m, files)) continue;
+            m->failed = true;
+            for (size_t i = 0; i < m->n_files; i++) {
+                queued_file_t *f = &files[m->files[i]];
+                if (f->failed) continue;
+                f->failed = changed = true;
+                diag_add(&f->diags, DIAG_ERROR, util_basename(f->path), 0, NULL,
+                         "not sent: its report for %s %s is built together with another file that "
+                         "has errors; fix that file and drop both again",
+                         m->r.zone, m->r.period);
+            }
+        }
+    } while (changed);
+
+    /* 5. write the good reports and their sources to the outbox in one transaction */
+    queued = calloc(ml.n ? ml.n : 1, sizeof *queued);
+    if (!queued || outbox_begin(c->outbox) < 0) goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (files[i].failed || files[i].skipped) continue;
+        files[i].source_id = outbox_source_add(c->outbox, util_basename(files[i].path), files[i].path,
+                                               hashes[i], "sending");
+        if (files[i].source_id < 0) goto rollback;
+    }
+    for (size_t j = 0; j < ml.n; j++) {
+        merged_t *m = &ml.items[j];
+        pending_t *p = &queued[n_queued];
+        msg_t msg = {0};
+        int64_t src[MAX_FILES_PER_REPORT];
+        uint8_t *content = NULL;
+        size_t len = 0;
+        if (m->failed) continue;
+        memset(p, 0, sizeof *p);
+        msg.kind = MSG_REPORT;
+        codec_new_id(msg.id);
+        msg.report = m->r; /* shallow */
+        memcpy(p->msg_id, msg.id, MSG_ID_LEN);
+        snprintf(p->zone, sizeof p->zone, "%s", m->r.zone);
+        snprintf(p->period, sizeof p->period, "%s", m->r.period);
+        p->revision = m->r.revision;
+        if (codec_encode(&msg, &p->payload, &p->payload_len) < 0) {
+            log_error("%s %s: report too large to send", m->r.zone, m->r.period);
+            goto rollback;
+        }
+        for (size_t i = 0; i < m->n_files; i++) {
+            src[i] = files[m->files[i]].source_id;
+            files[m->files[i]].n_reports++;
+        }
+        p->id = outbox_enqueue(c->outbox, p, src, m->n_files);
+        n_queued++;
+        if (p->id < 0 || codec_report_content(&m->r, &content, &len) < 0 ||
+            outbox_set_last(c->outbox, &m->r, content, len) < 0) {
+            free(content);
+            goto rollback;
+        }
+        free(content);
+    }
+    if (outbox_commit(c->outbox) < 0) goto rollback;
+
+    /* 6. durable now: hand them to the sender */
+    for (size_t j = 0; j < n_queued; j++) {
+        log_info("queued %s %s revision %u", queued[j].zone, queued[j].period, queued[j].revision);
+        if (collector_pending_add(c, &queued[j]) < 0) free(queued[j].payload);
+        queued[j].payload = NULL;
+    }
+    rc = (int)n_queued;
+    n_queued = 0;
+    goto out;
+rollback:
+    outbox_rollback(c->outbox);
+    for (size_t i = 0; i < n; i++)
+        if (!files[i].skipped) files[i].source_id = 0;
+out:
+    for (size_t j = 0; j < n_queued; j++) free(queued[j].payload);
+    free(queued);
+    for (size_t j = 0; j < ml.n; j++) report_clear(&ml.items[j].r);
+    free(ml.items);
+    for (size_t i = 0; sets && i < n; i++) report_set_clear(&sets[i]);
+    free(sets);
+    free(hashes);
+    return rc;
+}

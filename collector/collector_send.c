@@ -1,0 +1,180 @@
+/* collector_send.c - delivering the outbox to the aggregator over DEALER.
+ *
+ * A window of reports is in flight at once (throughput over a long link), but only one
+ * revision per (zone, period), so revisions always arrive in order. A report without
+ * an ack after retry_min_ms is resent with the same message id and revision, the wait
+ * doubling up to retry_max_ms. With ZMQ_IMMEDIATE a send while the aggregator is
+ * unreachable fails at once and the report simply stays pending: the outbox, not a
+ * socket queue, is what survives outages.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "collector.h"
+#include "log.h"
+#include "sock.h"
+
+#define PUMP_IDLE_MS 200
+
+int collector_pending_add(collector_t *c, pending_t *p) {
+    if (c->n_pending == c->cap_pending) {
+        size_t cap = c->cap_pending ? c->cap_pending * 2 : 64;
+        pending_t *a = realloc(c->pending, cap * sizeof *a);
+        if (!a) return -1;
+        c->pending = a;
+        c->cap_pending = cap;
+    }
+    p->in_flight = false;
+    p->attempts = 0;
+    p->due_mono_ms = 0;
+    c->pending[c->n_pending++] = *p;
+    return 0;
+}
+
+static void pending_remove(collector_t *c, size_t i) {
+    free(c->pending[i].payload);
+    memmove(&c->pending[i], &c->pending[i + 1], (c->n_pending - i - 1) * sizeof *c->pending);
+    c->n_pending--;
+}
+
+static int64_t backoff_ms(const collector_t *c, int attempts) {
+    int64_t t = c->cfg.retry_min_ms;
+    for (int i = 1; i < attempts && t < c->cfg.retry_max_ms; i++) t *= 2;
+    return t < c->cfg.retry_max_ms ? t : c->cfg.retry_max_ms;
+}
+
+void collector_send_pump(collector_t *c) {
+    int64_t now = clock_mono_ms();
+    size_t in_flight = 0;
+    if (!c->dealer) return;
+    for (size_t i = 0; i < c->n_pending; i++) {
+        pending_t *p = &c->pending[i];
+        if (p->in_flight && p->due_mono_ms <= now) {
+            p->in_flight = false; /* ack overdue: eligible for a resend below */
+            log_debug("no ack for %s %s rev %u after attempt %d", p->zone, p->period, p->revision, p->attempts);
+        }
+        if (p->in_flight) in_flight++;
+    }
+    for (size_t i = 0; i < c->n_pending && in_flight < (size_t)c->cfg.window; i++) {
+        pending_t *p = &c->pending[i];
+        bool blocked = false;
+        if (p->in_flight) continue;
+        /* an earlier revision of the same report still pending goes first */
+        for (size_t k = 0; k < i && !blocked; k++)
+            blocked = !strcmp(c->pending[k].zone, p->zone) && !strcmp(c->pending[k].period, p->period);
+        if (blocked) continue;
+        if (zmq_send(c->dealer, p->payload, p->payload_len, ZMQ_DONTWAIT) < 0) {
+            if (errno != EAGAIN) log_warn("send: %s", zmq_strerror(errno));
+            break; /* not connected (IMMEDIATE) or HWM: try again on the next pump */
+        }
+        p->attempts++;
+        p->in_flight = true;
+        p->due_mono_ms = now + backoff_ms(c, p->attempts);
+        in_flight++;
+        if (p->attempts > 1)
+            log_info("resent %s %s rev %u (attempt %d)", p->zone, p->period, p->revision, p->attempts);
+    }
+}
+
+/* One ack arrived: settle its report in the outbox, learn the store's revision. */
+static void on_ack(collector_t *c, const msg_t *m) {
+    size_t i;
+    if (!m->has_reply_to) return;
+    for (i = 0; i < c->n_pending; i++)
+        if (!memcmp(c->pending[i].msg_id, m->in_reply_to, MSG_ID_LEN)) break;
+    if (i == c->n_pending) return; /* an ack for a resend already settled */
+    pending_t *p = &c->pending[i];
+    if (m->ack.status == ACK_UNKNOWN) {
+        log_warn("ack with an unknown status for %s %s; will resend", p->zone, p->period);
+        return;
+    }
+    if (outbox_begin(c->outbox) < 0) return;
+    if (outbox_settle(c->outbox, p->id, &m->ack) < 0 ||
+        outbox_raise_revision(c->outbox, p->zone, p->period, m->ack.store_revision) < 0 ||
+        outbox_commit(c->outbox) < 0) {
+        outbox_rollback(c->outbox);
+        return; /* stays pending: the resend gets the same answer */
+    }
+    log_info("%s %s %s rev %u", ack_status_name(m->ack.status), p->zone, p->period, p->revision);
+    for (size_t k = 0; k < m->ack.issues.n; k++) {
+        char line[1024];
+        diag_format(&m->ack.issues.items[k], line, sizeof line);
+        log_info("  %s", line);
+    }
+    if (c->on_ack) c->on_ack(c, p, &m->ack);
+    pending_remove(c, i);
+}
+
+static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
+    collector_t *c = arg;
+    int settled = 0;
+    (void)loop;
+    (void)fd;
+    for (;;) {
+        zmq_msg_t part;
+        msg_t m;
+        char err[256];
+        zmq_msg_init(&part);
+        if (zmq_msg_recv(&part, socket, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&part);
+            break;
+        }
+        if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &m, err, sizeof err) < 0) {
+            log_warn("unreadable message from the aggregator: %s", err);
+        } else if (m.kind == MSG_ACK) {
+            on_ack(c, &m);
+            settled++;
+        }
+        msg_clear(&m);
+        zmq_msg_close(&part);
+    }
+    collector_send_pump(c);
+    if (settled) collector_inbox_file_complete(c);
+}
+
+static void on_pump_timer(loop_t *loop, void *arg) {
+    (void)loop;
+    collector_send_pump(arg);
+}
+
+int collector_send_start(collector_t *c, char *err, size_t errsz) {
+    sock_security_t sec = {.insecure = c->cfg.insecure};
+    char id[64], hex[2 * MSG_ID_LEN + 1];
+    uint8_t rnd[MSG_ID_LEN];
+    pending_t *loaded = NULL;
+    size_t n = 0;
+
+    /* In insecure mode the aggregator reads the county from the routing id; with CURVE
+     * it comes from the key. The random part keeps two collectors apart. */
+    codec_new_id(rnd);
+    codec_id_hex(rnd, hex);
+    snprintf(id, sizeof id, "c:%s:%.16s", c->cfg.county, hex);
+    c->dealer = sock_dealer(c->ctx, c->cfg.aggregator, id, &sec, err, errsz);
+    if (!c->dealer) return -1;
+    if (outbox_load_pending(c->outbox, &loaded, &n) < 0) {
+        snprintf(err, errsz, "cannot read the outbox");
+        free(loaded);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (collector_pending_add(c, &loaded[i]) < 0) free(loaded[i].payload);
+    free(loaded);
+    if (n) log_info("outbox: %zu report(s) waiting from before", n);
+    loop_add_socket(c->loop, c->dealer, on_readable, c);
+    c->retry_timer = loop_add_timer(c->loop, PUMP_IDLE_MS, true, on_pump_timer, c);
+    collector_send_pump(c);
+    return 0;
+}
+
+void collector_send_stop(collector_t *c) {
+    if (c->dealer) loop_remove_socket(c->loop, c->dealer);
+    loop_cancel(c->loop, c->retry_timer);
+    sock_close(&c->dealer);
+    for (size_t i = 0; i < c->n_pending; i++) free(c->pending[i].payload);
+    free(c->pending);
+    c->pending = NULL;
+    c->n_pending = c->cap_pending = 0;
+}
