@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# demo.sh - the sample city end to end: one aggregator, one collector per county, the
+# county files of 2016-02 … 2017-06 dropped into the collectors' inboxes month by
+# month, then what the central office sees. Usage: examples/demo.sh BIN_DIR
+# Leaves its folder (store, outboxes, receipts) in build/demo for a look afterwards;
+# leaves no process running.
+set -euo pipefail
+
+BIN=${1:?usage: demo.sh BIN_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+CITY=$HERE/sample-city
+DEMO=$(cd "$HERE/.." && pwd)/build/demo
+rm -rf "$DEMO"
+mkdir -p "$DEMO"
+export YUEBAO_LOG=${YUEBAO_LOG:-warn}
+export YUEBAO_STORE=$DEMO/reports.db YUEBAO_MASTER=$CITY
+
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+
+# --- the central office -----------------------------------------------------------------
+"$BIN/yuebao-aggregator" --insecure --set master_dir="$CITY" --set store="$DEMO/reports.db" \
+    --set listen="ipc://$DEMO/aggregator.sock" --set publish="ipc://$DEMO/events.sock" \
+    2>"$DEMO/aggregator.log" &
+pids+=($!)
+
+# --- one collector per county ---------------------------------------------------------
+counties=$(tail -n +2 "$CITY/regions.csv" | cut -d, -f1 | sort -u)
+for c in $counties; do
+    d=$DEMO/county-$c
+    mkdir -p "$d/inbox" "$d/done" "$d/rejected"
+    "$BIN/yuebao-collector" --insecure --set county="$c" --set master_dir="$CITY" \
+        --set aggregator="ipc://$DEMO/aggregator.sock" --set outbox="$d/outbox.db" \
+        --set inbox="$d/inbox" --set done="$d/done" --set rejected="$d/rejected" \
+        --set settle_ms=150 --set retry_min_ms=500 2>"$d/collector.log" &
+    pids+=($!)
+done
+
+# Puts files into a county's inbox the way a desk officer's copy should: written under a
+# hidden name, then renamed in, so the collector never reads half a file.
+drop() {
+    local c=$1; shift
+    for f in "$@"; do
+        cp "$f" "$DEMO/county-$c/inbox/.$(basename "$f").part"
+        mv "$DEMO/county-$c/inbox/.$(basename "$f").part" "$DEMO/county-$c/inbox/$(basename "$f")"
+    done
+}
+
+# Waits until every inbox is empty and nothing is in flight.
+settle() {
+    local deadline=$((SECONDS + 60))
+    while :; do
+        local busy=0
+        for c in $counties; do
+            if compgen -G "$DEMO/county-$c/inbox/*.csv" >/dev/null ||
+               compgen -G "$DEMO/county-$c/inbox/.sending/*" >/dev/null; then busy=1; fi
+        done
+        [ $busy -eq 0 ] && return 0
+        [ $SECONDS -lt $deadline ] || { echo "demo: collectors did not finish in 60 s" >&2; exit 1; }
+        sleep 0.05
+    done
+}
+
+county_name() { grep "^$1," "$CITY/regions.csv" | head -1 | cut -d, -f2; }
+q() { sqlite3 -readonly "$DEMO/reports.db" "$1"; }
+
+say "yuebao demo: the sample city, 8 zones in 7 reporting units, 2016-02 … 2017-06"
+echo "store: $DEMO/reports.db   (each county's inbox, done/ and rejected/ under $DEMO/county-*)"
+printf '\n%-8s %-9s %-9s %s\n' period accepted rejected notes
+touch "$DEMO/.mark"
+for pdir in "$CITY"/reports/*/; do
+    period=$(basename "$pdir")
+    notes=()
+    before=$(ls "$DEMO"/county-*/rejected/ | grep -c 'errors.txt$' || true)
+    # 1: files with mistakes go first, as a desk officer's first try would
+    for c in $counties; do
+        for f in "$pdir/$c".bad.csv; do [ -e "$f" ] && drop "$c" "$f"; done
+    done
+    settle
+    # 2: the month's files, values and key projects together
+    for c in $counties; do
+        files=()
+        for f in "$pdir/$c".csv "$pdir/$c".projects.csv; do [ -e "$f" ] && files+=("$f"); done
+        [ ${#files[@]} -gt 0 ] && drop "$c" "${files[@]}"
+        for f in "$pdir/$c".csv; do
+            if [ -e "$f" ] && ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
+                notes+=("$(county_name "$c")'s file is GB18030 (Excel, Chinese locale)")
+            fi
+        done
+        [ -e "$pdir/$c.projects.csv" ] && notes+=("$(county_name "$c"): key projects joined")
+    done
+    settle
+    # 3: corrections
+    for c in $counties; do
+        for f in "$pdir/$c".rev*.csv; do [ -e "$f" ] && drop "$c" "$f"; done
+    done
+    settle
+    accepted=$(q "SELECT count(*) FROM report_history WHERE period = '$period'")
+    after=$(ls "$DEMO"/county-*/rejected/ | grep -c 'errors.txt$' || true)
+    rejected=$((after - before))
+    while read -r f; do
+        c=$(basename "$(dirname "$(dirname "$f")")"); c=${c#county-}
+        notes+=("$(county_name "$c") $(basename "${f%.errors.txt}") rejected: $(sed -n '4p' "$f" | cut -d: -f3- | sed 's/^ //')")
+    done < <(find "$DEMO"/county-*/rejected -name '*.errors.txt' -newer "$DEMO/.mark" 2>/dev/null | sort)
+    touch "$DEMO/.mark"
+    while IFS='|' read -r zone rev; do
+        [ -n "$zone" ] && notes+=("$zone corrected: revision $rev is current")
+    done < <(q "SELECT zone, revision FROM reports WHERE period = '$period' AND revision > 1")
+    missing=$(q "SELECT count(*) FROM reports WHERE period = '$period'")
+    [ "$missing" -lt 8 ] && notes+=("$((8 - missing)) zone(s) missing")
+    printf '%-8s %-9s %-9s %s\n' "$period" "$accepted" "$rejected" "${notes[0]:-}"
+    for n in "${notes[@]:1}"; do printf '%-28s %s\n' "" "$n"; done
+done
+
+say "鹤山区's June files, and what its desk officer was told"
+for f in "$DEMO"/county-410602/rejected/410602.bad.csv.errors.txt \
+         $(grep -l "baoshan 2017-06" "$DEMO"/county-410602/done/*.receipt.txt); do
+    [ -e "$f" ] || continue
+    echo "── ${f#"$DEMO"/}"
+    sed 's/^/   /' "$f"
+done
+
+say "who has reported 2017-05 (山城区's report is late)"
+"$BIN/yuebao" status --period 2017-05
+
+say "山城区's late May report arrives in July"
+drop 410603 "$CITY/late/2017-05/410603.csv"
+settle
+"$BIN/yuebao" status --period 2017-05 | tail -n 1
+
+say "city totals for 2017-06 (January–June), aggregate growth = Σamount / Σ(amount/(1+g)) − 1"
+"$BIN/yuebao" totals --period 2017-06
+
+cleanup
+trap - EXIT
+pids=()
+say "done: all processes stopped; the store and receipts stay in $DEMO"
