@@ -28,8 +28,14 @@ void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned l
     snprintf(d->file, sizeof d->file, "%s", file ? file : "");
     snprintf(d->field, sizeof d->field, "%s", field ? field : "");
     va_start(ap, fmt);
-    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    int k = vsnprintf(d->message, sizeof d->message, fmt, ap);
     va_end(ap);
+    if (k >= (int)sizeof d->message) {
+        /* cut at a character boundary: a message may travel in an Ack as UTF-8 */
+        size_t end = sizeof d->message - 1;
+        while (end > 0 && ((unsigned char)d->message[end] & 0xC0) == 0x80) end--;
+        d->message[end] = '\0';
+    }
 }
 
 void diag_format(const diag_t *d, char *buf, size_t size) {

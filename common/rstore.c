@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -141,6 +142,10 @@ rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) 
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (!s) { snprintf(err, errsz, "out of memory"); return NULL; }
     snprintf(s->path, sizeof s->path, "%s", path);
+    if (readonly && access(path, F_OK) != 0) {
+        snprintf(err, errsz, "%s: no such file (the aggregator creates the report store when it first starts)", path);
+        goto fail;
+    }
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errsz, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
         goto fail;
@@ -188,7 +193,13 @@ void rstore_close(rstore_t **sp) {
 
 sqlite3 *rstore_db(rstore_t *s) { return s->db; }
 
-int rstore_begin(rstore_t *s) { return exec(s, "BEGIN IMMEDIATE"); }
+int rstore_begin(rstore_t *s) {
+    if (!s->stmt[Q_INS_HISTORY]) {
+        log_error("%s: opened read-only; cannot write", s->path);
+        return -1;
+    }
+    return exec(s, "BEGIN IMMEDIATE");
+}
 int rstore_commit(rstore_t *s) { return exec(s, "COMMIT"); }
 int rstore_rollback(rstore_t *s) { return exec(s, "ROLLBACK"); }
 
@@ -256,11 +267,20 @@ int rstore_revision_content(rstore_t *s, const char *zone, const char *period, u
     return -1;
 }
 
+/* Writes need the statements a read-only store never prepares. */
+static int writable(rstore_t *s) {
+    if (s->stmt[Q_INS_HISTORY]) return 1;
+    log_error("%s: opened read-only; cannot write", s->path);
+    return 0;
+}
+
 int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
                  const uint8_t *content, size_t content_len, const diag_list_t *warnings,
                  int64_t now_ms) {
-    sqlite3_stmt *st = q(s, Q_INS_HISTORY);
+    sqlite3_stmt *st;
     sqlite3_int64 hid;
+    if (!writable(s)) return -1;
+    st = q(s, Q_INS_HISTORY);
     sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, r->revision);
@@ -331,11 +351,13 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
 
 int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r,
                             const diag_list_t *errors, int64_t now_ms) {
-    sqlite3_stmt *st = q(s, Q_INS_REJECTION);
+    sqlite3_stmt *st;
     size_t cap = 256, off = 0;
-    char *reasons = malloc(cap);
+    char *reasons;
     int rc;
-    if (!reasons) return -1;
+    if (!writable(s)) return -1;
+    st = q(s, Q_INS_REJECTION);
+    if (!(reasons = malloc(cap))) return -1;
     reasons[0] = '\0';
     for (size_t i = 0; i < errors->n; i++) {
         char line[1024];

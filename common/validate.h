@@ -23,9 +23,10 @@ validate_opts_t validate_defaults(void);
  * zone must belong to it. Checks: zone known; period well-formed, not January when
  * merged, not in the future; indicators known, none twice; numbers finite; flows and
  * stocks >= 0; percentages 0..100; growth > -100 and only where the indicator has
- * growth; projects well-formed; texts valid UTF-8 within limits. Indicator names are
- * not resolved here: values must carry codes. Appends errors to dl with the report's
- * source and lines; returns the number of errors found. */
+ * growth; projects well-formed; texts valid UTF-8 within limits. An indicator may be
+ * named by code or Chinese name (both count as the same for duplicates); nothing is
+ * rewritten. Appends errors — and warnings such as a project's YTD investment above
+ * its total — to dl with the report's source and lines; returns the number of errors. */
 size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county,
                        const report_t *r, diag_list_t *dl);
 

@@ -417,6 +417,28 @@ Test(ingest, lower_revision_stored_with_same_content_is_a_duplicate) {
     item_free(&again);
 }
 
+Test(ingest, lower_stored_revision_with_other_content_is_rejected) {
+    ingest_item_t a, b, other;
+    jinshan_2017_06(&a, 1);
+    ingest_one(&a, NOW_2017_07_15, ACK_ACCEPTED);
+    jinshan_2017_06(&b, 2);
+    b.msg.report.values[0].amount = 2760000.0;
+    ingest_one(&b, NOW_2017_07_15 + MINUTE, ACK_ACCEPTED);
+
+    jinshan_2017_06(&other, 1);
+    other.msg.report.values[0].amount = 2761111.0;
+    ingest_one(&other, NOW_2017_07_15 + 2 * MINUTE, ACK_REJECTED);
+    cr_assert_eq(other.ack.store_revision, 2);
+    const diag_t *d = first_issue(&other.ack, DIAG_ERROR);
+    assert_says(d->message, "never reused");
+    assert_says(d->message, "revision 3");
+    cr_assert_eq(current_rev("jinshan", "2017-06"), 2);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0, 1e-6);
+    item_free(&a);
+    item_free(&b);
+    item_free(&other);
+}
+
 /* ---- REJECTED by validation -------------------------------------------------------------- */
 
 Test(ingest, zone_of_another_county_is_rejected_and_recorded) {
