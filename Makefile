@@ -102,9 +102,9 @@ test: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZER=address,undefined OPT=-O1 check
 
 check: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
-	@set -e; export YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples); \
-	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1; \
-	for t in $(UNIT_TESTS) $(E2E_TESTS); do echo "== $$t"; $$t --jobs 2; done
+	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) \
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	tests/run.sh $(UNIT_TESTS) $(E2E_TESTS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

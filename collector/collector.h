@@ -57,7 +57,7 @@ typedef struct {
 typedef struct collector collector_t;
 
 /* Called after an ack settled a report (the outbox is already updated). */
-typedef void (*collector_ack_fn)(collector_t *c, const pending_t *p, const ack_t *ack);
+typedef void (*collector_ack_fn)(collector_t *c, const pending_t *p, ack_t *ack);
 
 struct collector {
     collector_config_t cfg;

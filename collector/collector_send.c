@@ -80,7 +80,7 @@ void collector_send_pump(collector_t *c) {
 }
 
 /* One ack arrived: settle its report in the outbox, learn the store's revision. */
-static void on_ack(collector_t *c, const msg_t *m) {
+static void on_ack(collector_t *c, msg_t *m) {
     size_t i;
     if (!m->has_reply_to) return;
     for (i = 0; i < c->n_pending; i++)

@@ -19,7 +19,8 @@ typedef struct {
     bool timed_out;
 } submit_state_t;
 
-static void print_issues(const diag_list_t *dl) {
+static void print_issues(diag_list_t *dl) {
+    diag_sort(dl);
     for (size_t i = 0; i < dl->n; i++) {
         char line[1024];
         diag_format(&dl->items[i], line, sizeof line);
@@ -29,7 +30,7 @@ static void print_issues(const diag_list_t *dl) {
         printf("    … and %zu more\n", dl->n_errors + dl->n_warnings - dl->n);
 }
 
-static void on_ack(collector_t *c, const pending_t *p, const ack_t *ack) {
+static void on_ack(collector_t *c, const pending_t *p, ack_t *ack) {
     submit_state_t *s = c->on_ack_arg;
     if (ack->status == ACK_REJECTED || ack->status == ACK_STALE) s->refused++;
     printf("%-9s %s %s revision %u (store has revision %u)\n", ack_status_name(ack->status), p->zone,
