@@ -410,8 +410,24 @@ static void row_name(char *out, size_t size, const char *kind, size_t i, bool ha
     else snprintf(out, size, "%s %zu", kind, i + 1);
 }
 
-static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, size_t errsz) {
+/* take_str for a field of row i; the row's label is built only when there is an error
+ * to report (this runs for every value of every report). */
+static int take_row_str(char *dst, size_t size, const char *s, const char *kind, size_t i, bool has_line,
+                        uint32_t line, const char *field, char *err, size_t errsz) {
     char row[48], what[96];
+    size_t n = s ? strlen(s) : 0;
+    if (n < size && utf8_valid(s ? s : "", n)) {
+        memcpy(dst, s ? s : "", n);
+        dst[n] = '\0';
+        return 0;
+    }
+    row_name(row, sizeof row, kind, i, has_line, line);
+    snprintf(what, sizeof what, "%s %s", row, field);
+    return take_str(dst, size, s, what, err, errsz);
+}
+
+static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, size_t errsz) {
+    char row[48];
     if (w->n_values > REPORT_MAX_VALUES) {
         fail(err, errsz, "report: %zu values, more than %d", w->n_values, REPORT_MAX_VALUES);
         return -1;
@@ -433,13 +449,13 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
         const Yuebao__Value *wv = w->values[i];
         report_value_t v;
         memset(&v, 0, sizeof v);
-        row_name(row, sizeof row, "value", i, wv->has_line, wv->line);
         if (!wv->has_amount) {
+            row_name(row, sizeof row, "value", i, wv->has_line, wv->line);
             fail(err, errsz, "%s: no amount", row);
             return -1;
         }
-        snprintf(what, sizeof what, "%s indicator", row);
-        if (take_str(v.indicator, sizeof v.indicator, wv->indicator, what, err, errsz) < 0)
+        if (take_row_str(v.indicator, sizeof v.indicator, wv->indicator, "value", i, wv->has_line,
+                         wv->line, "indicator", err, errsz) < 0)
             return -1;
         v.amount = wv->amount;
         v.has_growth = wv->has_growth_pct;
@@ -455,13 +471,13 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
         const Yuebao__Project *wp = w->projects[i];
         report_project_t p;
         memset(&p, 0, sizeof p);
-        row_name(row, sizeof row, "project", i, wp->has_line, wp->line);
-        snprintf(what, sizeof what, "%s code", row);
-        if (take_str(p.code, sizeof p.code, wp->code, what, err, errsz) < 0) return -1;
-        snprintf(what, sizeof what, "%s name", row);
-        if (take_str(p.name, sizeof p.name, wp->name, what, err, errsz) < 0) return -1;
-        snprintf(what, sizeof what, "%s status", row);
-        if (take_str(p.status, sizeof p.status, wp->status, what, err, errsz) < 0) return -1;
+        if (take_row_str(p.code, sizeof p.code, wp->code, "project", i, wp->has_line, wp->line, "code",
+                         err, errsz) < 0 ||
+            take_row_str(p.name, sizeof p.name, wp->name, "project", i, wp->has_line, wp->line, "name",
+                         err, errsz) < 0 ||
+            take_row_str(p.status, sizeof p.status, wp->status, "project", i, wp->has_line, wp->line,
+                         "status", err, errsz) < 0)
+            return -1;
         p.has_total = wp->has_total_investment;
         p.total_investment = wp->has_total_investment ? wp->total_investment : 0;
         p.has_ytd = wp->has_ytd_investment;

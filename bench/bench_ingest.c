@@ -1,0 +1,1169 @@
+/* bench_ingest.c - durable ingest beside the raw ceilings of the same work (DESIGN §8).
+ *
+ * What it measures, in one run on one machine:
+ *
+ *   1. Durable ingest. The real yuebao-aggregator (a child process, --insecure on ipc://,
+ *      no PUB) receives 10 000 reports from 10 collectors - 10 DEALER sockets, one per
+ *      county (routing id "c:<county>:<n>"), each keeping a window of 64 reports in
+ *      flight, all driven from one thread - and acks each only after its group commit
+ *      (WAL, synchronous=FULL). Reports/s and values/s over the wall time from the first
+ *      send to the last ack; ack latency p50/p99 under that load; the aggregator's CPU
+ *      time over that wall time (near 100% means it is CPU-bound, not waiting on fsync).
+ *      Every ack must be ACCEPTED and the store must hold every report afterwards.
+ *   2. The ceilings: the same work with the rest of yuebao taken away.
+ *        SQLite     rstore_apply() of the same reports into a fresh store, in arrival
+ *                   order (the aggregator's own write path, with the canonical content
+ *                   computed per report as the aggregator does it): one transaction per
+ *                   500 reports, and one per the aggregator's mean group commit; and a
+ *                   bare prepared INSERT of only the value rows, 500 reports per txn.
+ *        ZeroMQ     DEALER/ROUTER echo of the same encoded bytes over ipc://, the same
+ *                   10 clients x 64 in flight, a ROUTER thread echoing each at once.
+ *        protobuf   codec_decode() of the same encoded reports in a loop, and protobuf-c's
+ *                   bare unpack of them (how much of decoding is codec's checks).
+ *   3. Peak RSS (VmHWM) of the aggregator, read just before it is stopped, and of this
+ *      process.
+ * The whole is repeated in 5 rounds - a fresh aggregator on a fresh store, then every
+ * ceiling - printed round by round, and the table shows the medians: a shared machine
+ * is noisy, and interleaving moves a figure and its ceilings alike.
+ *
+ * Why: the store is expected to be the ceiling, and where under it we land is decided
+ * by the choice of key and batching. Printing each figure as a ratio to the ceiling of
+ * the same work says whether a change to yuebao moved us, or the machine did. This is a
+ * measurement, never a test: nothing here asserts on timing. It fails (exit 1) only when
+ * the work itself went wrong - a report not ACCEPTED, a missing ack, a store that does
+ * not hold what was acked - because then the figures would mean nothing.
+ *
+ * Workload: counties 900001..900010 with 100 zones each (z0001..z1000), the 14
+ * indicators of examples/sample-city/indicators.csv (14 values per report: no invented
+ * indicators), periods 2016-02..2016-11 arriving month by month (every zone's 2016-02,
+ * then 2016-03, ...), amounts valid and plausible (year-to-date flows that never fall,
+ * percentages within 0..100, growth only where the indicator has it). Generated from a
+ * fixed seed, so every run stores the same figures; only the message ids are random.
+ *
+ * Usage: bench_ingest BIN_DIR [EXAMPLES_DIR]
+ *   BIN_DIR       the folder with yuebao-aggregator (make bench passes build/bin)
+ *   EXAMPLES_DIR  folder with indicators.csv; by default examples/sample-city is found
+ *                 by walking up from BIN_DIR.
+ * The scratch folder is made under $TMPDIR (default /tmp) and removed at exit. If that
+ * is a tmpfs, fsync costs nothing and the durable figures are flattered: the bench says
+ * so; point TMPDIR at a real disk. YUEBAO_NOW is ignored (unset): the 2016 periods must
+ * not be "in the future".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <math.h>
+#include <protobuf-c/protobuf-c.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "codec.h"
+#include "diag.h"
+#include "log.h"
+#include "master.h"
+#include "period.h"
+#include "report.h"
+#include "rstore.h"
+#include "sock.h"
+#include "yuebao.pb-c.h"
+
+#define N_COUNTIES 10
+#define ZONES_PER_COUNTY 100
+#define N_PERIODS 10 /* 2016-02 .. 2016-11 */
+#define YEAR 2016
+#define FIRST_MONTH 2
+#define PER_CLIENT (ZONES_PER_COUNTY * N_PERIODS) /* 1 000 reports per collector */
+#define N_REPORTS (N_COUNTIES * PER_CLIENT)
+#define WINDOW 64             /* reports in flight per collector */
+#define TXN_REPORTS 500       /* reports per transaction in the SQLite ceilings */
+#define REPLY_TIMEOUT_MS 15000 /* no reply for this long: something is broken */
+#define READY_TIMEOUT_MS 10000
+#define STOP_TIMEOUT_MS 10000
+#define DECODE_MIN_NS 200000000LL /* run each decode loop at least this long */
+#define RUNS 5                    /* every figure is the median of this many rounds */
+
+/* One pre-encoded report: the bytes a collector sends, and their message id. */
+typedef struct {
+    uint8_t *buf;
+    size_t len;
+    uint8_t id[MSG_ID_LEN];
+} wire_t;
+
+/* Everything the run owns, so the exit handler can clean up whatever exists. */
+static struct {
+    char tmp[PATH_MAX]; /* scratch folder, "" when none */
+    pid_t agg;          /* running aggregator, 0 when none */
+    master_t *master;
+    report_t reports[N_COUNTIES][PER_CLIENT]; /* [county][period * ZONES_PER_COUNTY + zone] */
+    wire_t wire[N_COUNTIES][PER_CLIENT];
+} B;
+
+/* --- small helpers ------------------------------------------------------------------ */
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+    (void)st;
+    (void)ftw;
+    return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* atexit: no aggregator left running, no scratch folder left behind. */
+static void cleanup(void) {
+    if (B.agg > 0) {
+        kill(B.agg, SIGKILL);
+        waitpid(B.agg, NULL, 0);
+        B.agg = 0;
+    }
+    if (B.tmp[0]) {
+        nftw(B.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        B.tmp[0] = '\0';
+    }
+}
+
+/* Ctrl-C or SIGTERM: the same cleanup, then out. SA_RESETHAND: a second one kills. */
+static void on_interrupt(int sig) {
+    cleanup();
+    _exit(128 + sig);
+}
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...) {
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "bench_ingest: FAILED: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+/* A number rounded to an integer with thousands grouped by spaces ("14 000"). Returns
+ * one of a few rotating buffers, so several fit in one printf. */
+static const char *grouped(double v) {
+    static char pool[12][32];
+    static unsigned next;
+    char digits[32], *out = pool[next++ % 12];
+    int n, o = 0;
+    long long x = llround(v);
+    if (x < 0) { out[o++] = '-'; x = -x; }
+    n = snprintf(digits, sizeof digits, "%lld", x);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0) out[o++] = ' ';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* measured / ceiling as "0.58 ×" (or "31 ×" when large). Rotating buffers too. */
+static const char *ratio(double measured, double ceiling) {
+    static char pool[8][32];
+    static unsigned next;
+    char *out = pool[next++ % 8];
+    double r = ceiling > 0 ? measured / ceiling : 0;
+    snprintf(out, 32, r >= 10 ? "%.0f ×" : "%.2f ×", r);
+    return out;
+}
+
+static double round_to(double x, double unit) { return round(x / unit) * unit; }
+
+/* Deterministic generator (splitmix64): the same figures on every run. */
+static uint64_t rng_state = 20160201;
+static double rnd(void) {
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
+static void county_code(int c, char out[16]) { snprintf(out, 16, "%d", 900001 + c); }
+
+static void zone_code(int c, int z, char out[16]) {
+    snprintf(out, 16, "z%04d", c * ZONES_PER_COUNTY + z + 1);
+}
+
+/* VmHWM (peak resident set) of pid (0 = this process) in kB, or -1. */
+static long vm_hwm_kb(pid_t pid) {
+    char path[64], line[256];
+    long kb = -1;
+    FILE *f;
+    if (pid) snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    else snprintf(path, sizeof path, "/proc/self/status");
+    if (!(f = fopen(path, "r"))) return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+    fclose(f);
+    return kb;
+}
+
+/* CPU time (user + system) that pid has used so far, in seconds; -1 if unknown. */
+static double proc_cpu_s(pid_t pid) {
+    char path[64], buf[1024], *p;
+    unsigned long long utime, stime;
+    size_t n;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r"))) return -1;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* after "pid (comm)": state is field 3, utime 14, stime 15 */
+    if (!(p = strrchr(buf, ')')) ||
+        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The whole of a (small) text file, NUL-terminated; caller frees. NULL if unreadable. */
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    if (!f) return NULL;
+    do {
+        if (len + 4096 + 1 > cap) {
+            char *p = realloc(buf, cap = (len + 4096 + 1) * 2);
+            if (!p) { free(buf); fclose(f); return NULL; }
+            buf = p;
+        }
+        n = fread(buf + len, 1, 4096, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+static void copy_file(const char *from, const char *to) {
+    char *text = slurp(from);
+    FILE *f;
+    if (!text) fail("cannot read %s: %s", from, strerror(errno));
+    if (!(f = fopen(to, "w")) || fputs(text, f) < 0 || fclose(f) != 0)
+        fail("cannot write %s: %s", to, strerror(errno));
+    free(text);
+}
+
+static const char *fs_name(const char *dir, bool *is_tmpfs) {
+    struct statfs s;
+    *is_tmpfs = false;
+    if (statfs(dir, &s) != 0) return "unknown filesystem";
+    switch ((unsigned long)s.f_type) {
+    case 0x01021994UL: *is_tmpfs = true; return "tmpfs";
+    case 0x0000EF53UL: return "ext4";
+    case 0x58465342UL: return "xfs";
+    case 0x9123683EUL: return "btrfs";
+    case 0x794C7630UL: return "overlayfs";
+    case 0x2FC12FC1UL: return "zfs";
+    default: return "other filesystem";
+    }
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile (0..1) of v[0..n) in ms; sorts v. */
+static double quantile_ms(int64_t *v, size_t n, double q) {
+    if (n == 0) return 0;
+    qsort(v, n, sizeof *v, cmp_i64);
+    return (double)v[(size_t)(q * (double)(n - 1) + 0.5)] / 1e6;
+}
+
+/* --- the workload ------------------------------------------------------------------- */
+
+/* examples/sample-city/indicators.csv: EXAMPLES_DIR if given, else found by walking up
+ * from BIN_DIR (build/bin, or build/san/bin with BUILD=build/san). */
+static void find_indicators(const char *bin_dir, const char *examples_dir, char *out, size_t size) {
+    char dir[PATH_MAX];
+    if (examples_dir) {
+        snprintf(out, size, "%s/indicators.csv", examples_dir);
+        if (access(out, R_OK) == 0) return;
+        snprintf(out, size, "%s/examples/sample-city/indicators.csv", examples_dir);
+        if (access(out, R_OK) == 0) return;
+        fail("no indicators.csv in %s (nor in %s/examples/sample-city)", examples_dir, examples_dir);
+    }
+    if (!realpath(bin_dir, dir)) fail("BIN_DIR %s: %s", bin_dir, strerror(errno));
+    for (;;) {
+        char *slash;
+        int n = snprintf(out, size, "%s/examples/sample-city/indicators.csv", dir);
+        if (n > 0 && (size_t)n < size && access(out, R_OK) == 0) return;
+        slash = strrchr(dir, '/');
+        if (!slash || slash == dir) break;
+        *slash = '\0';
+    }
+    fail("cannot find examples/sample-city/indicators.csv above %s; pass the folder as the "
+         "second argument",
+         bin_dir);
+}
+
+/* regions.csv with 10 counties x 100 zones, and the sample city's indicator catalogue. */
+static void write_master(const char *indicators_src) {
+    char path[PATH_MAX + 32], cc[16], zc[16];
+    diag_list_t dl = {0};
+    FILE *f;
+    snprintf(path, sizeof path, "%s/regions.csv", B.tmp);
+    if (!(f = fopen(path, "w"))) fail("cannot write %s: %s", path, strerror(errno));
+    fprintf(f, "county,county_name,zone,zone_name,lead_industries\n");
+    for (int c = 0; c < N_COUNTIES; c++)
+        for (int z = 0; z < ZONES_PER_COUNTY; z++) {
+            county_code(c, cc);
+            zone_code(c, z, zc);
+            fprintf(f, "%s,基准县%02d,%s,基准产业集聚区%04d,电子电器;新材料\n", cc, c + 1, zc,
+                    c * ZONES_PER_COUNTY + z + 1);
+        }
+    if (fclose(f) != 0) fail("cannot write %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/indicators.csv", B.tmp);
+    copy_file(indicators_src, path);
+
+    B.master = master_load(B.tmp, &dl);
+    if (!B.master) {
+        char line[1024];
+        for (size_t i = 0; i < dl.n; i++) {
+            diag_format(&dl.items[i], line, sizeof line);
+            fprintf(stderr, "  %s\n", line);
+        }
+        fail("the generated master data does not load");
+    }
+    diag_clear(&dl);
+}
+
+/* How one zone's indicator behaves over the year: a level fixed per zone and a small
+ * jitter per month. */
+typedef struct {
+    double level, growth, jitter[N_PERIODS];
+} profile_t;
+
+static void make_profile(const indicator_t *ind, profile_t *pr) {
+    double u = rnd();
+    if (ind->kind == KIND_FLOW) pr->level = pow(10, 3 + 3 * u); /* 1 000 .. 1 000 000 万元 a year */
+    else if (ind->kind == KIND_STOCK) pr->level = pow(10, 2.5 + 1.5 * u); /* ~300 .. 10 000 people */
+    else if (ind->percent) pr->level = 20 + 70 * u;
+    else if (ind->direction < 0) pr->level = 0.2 + 1.3 * u; /* an intensity, e.g. tce per 万元 */
+    else pr->level = 20 + 380 * u;                          /* e.g. 万元 of value added per mu */
+    u = rnd();
+    if (ind->kind == KIND_FLOW) pr->growth = 2 + 16 * u;
+    else if (ind->kind == KIND_STOCK) pr->growth = -3 + 11 * u;
+    else pr->growth = -8 + 10 * u;
+    for (int p = 0; p < N_PERIODS; p++) pr->jitter[p] = rnd();
+}
+
+/* The value reported for month (period index p). A flow is year-to-date: level x
+ * (month + 0.3 jitter) / 12 never falls from one month to the next. */
+static void make_value(const indicator_t *ind, const profile_t *pr, int p, report_value_t *v) {
+    int month = FIRST_MONTH + p;
+    double j = pr->jitter[p];
+    memset(v, 0, sizeof *v);
+    snprintf(v->indicator, sizeof v->indicator, "%s", ind->code);
+    if (ind->kind == KIND_FLOW) v->amount = round_to(pr->level * (month + 0.3 * j) / 12, 0.1);
+    else if (ind->kind == KIND_STOCK) v->amount = round(pr->level * (1 + 0.004 * (month - 2) + 0.01 * j));
+    else if (ind->percent) v->amount = fmin(100, fmax(0, round_to(pr->level + 4 * (j - 0.5), 0.1)));
+    else if (ind->direction < 0) v->amount = round_to(pr->level * (1 + 0.05 * (j - 0.5)), 0.001);
+    else v->amount = round_to(pr->level * (0.9 + 0.2 * j), 0.1);
+    if (ind->has_growth) {
+        v->has_growth = true;
+        v->growth_pct = round_to(pr->growth + (j - 0.5), 0.1);
+    }
+}
+
+/* Builds every report and encodes it as the collector would send it: MSG_REPORT,
+ * revision 1, a new message id. Returns the total encoded bytes. */
+static size_t build_reports(void) {
+    const master_t *m = B.master;
+    profile_t *prof = calloc(m->n_indicators, sizeof *prof);
+    size_t bytes = 0;
+    char cc[16];
+    if (!prof) fail("out of memory");
+    for (int c = 0; c < N_COUNTIES; c++) {
+        county_code(c, cc);
+        for (int z = 0; z < ZONES_PER_COUNTY; z++) {
+            for (size_t i = 0; i < m->n_indicators; i++) make_profile(&m->indicators[i], &prof[i]);
+            for (int p = 0; p < N_PERIODS; p++) {
+                report_t *r = &B.reports[c][p * ZONES_PER_COUNTY + z];
+                wire_t *w = &B.wire[c][p * ZONES_PER_COUNTY + z];
+                msg_t msg;
+                zone_code(c, z, r->zone);
+                period_format((period_t){YEAR, FIRST_MONTH + p}, r->period);
+                r->revision = 1;
+                snprintf(r->source, sizeof r->source, "%s.csv", cc);
+                for (size_t i = 0; i < m->n_indicators; i++) {
+                    report_value_t v;
+                    make_value(&m->indicators[i], &prof[i], p, &v);
+                    v.line = (unsigned)(2 + (size_t)z * m->n_indicators + i); /* as in the county's CSV */
+                    if (!report_add_value(r, &v)) fail("out of memory");
+                }
+                memset(&msg, 0, sizeof msg);
+                msg.kind = MSG_REPORT;
+                codec_new_id(msg.id);
+                msg.report = *r; /* shallow: r keeps ownership, msg is never cleared */
+                if (codec_encode(&msg, &w->buf, &w->len) < 0) fail("cannot encode a report");
+                memcpy(w->id, msg.id, MSG_ID_LEN);
+                bytes += w->len;
+            }
+        }
+    }
+    free(prof);
+    return bytes;
+}
+
+/* --- the aggregator process --------------------------------------------------------- */
+
+static void print_log(const char *path) {
+    char *text = slurp(path);
+    size_t len;
+    if (!text) return;
+    len = strlen(text);
+    fprintf(stderr, "---- %s%s ----\n%s", path, len > 8000 ? " (last 8000 bytes)" : "",
+            len > 8000 ? text + len - 8000 : text);
+    fprintf(stderr, "---- end of log ----\n");
+    free(text);
+}
+
+/* Starts the aggregator on store and endpoint, its log in log_path, and waits until it
+ * says "ready:". */
+static void start_aggregator(const char *bin_dir, const char *log_path, const char *store_path,
+                             const char *endpoint) {
+    char exe[PATH_MAX + 32], master_dir[PATH_MAX + 32], store[PATH_MAX + 96], listen[PATH_MAX + 96];
+    char *args[16];
+    int n = 0;
+    pid_t parent = getpid();
+    int64_t deadline;
+
+    snprintf(exe, sizeof exe, "%s/yuebao-aggregator", bin_dir);
+    if (access(exe, X_OK) != 0) fail("%s: %s (build it first: make)", exe, strerror(errno));
+    snprintf(master_dir, sizeof master_dir, "master_dir=%s", B.tmp);
+    snprintf(store, sizeof store, "store=%s", store_path);
+    snprintf(listen, sizeof listen, "listen=%s", endpoint);
+    args[n++] = exe;
+    args[n++] = "--insecure";
+    args[n++] = "--set";
+    args[n++] = master_dir;
+    args[n++] = "--set";
+    args[n++] = store;
+    args[n++] = "--set";
+    args[n++] = listen;
+    args[n++] = "--set";
+    args[n++] = "publish=";
+    args[n] = NULL;
+
+    fflush(NULL);
+    B.agg = fork();
+    if (B.agg < 0) fail("fork: %s", strerror(errno));
+    if (B.agg == 0) {
+        int fd;
+        signal(SIGINT, SIG_DFL); /* the bench's handlers clean up the bench, not this */
+        signal(SIGTERM, SIG_DFL);
+        fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) _exit(126);
+        close(fd);
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive the bench */
+        if (getppid() != parent) _exit(1);
+        setenv("YUEBAO_LOG", "info", 1); /* its "ready:" and "stopped:" lines are read */
+        execv(exe, args);
+        fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
+        _exit(127);
+    }
+
+    deadline = now_ns() + READY_TIMEOUT_MS * 1000000LL;
+    for (;;) {
+        char *text = slurp(log_path);
+        bool ready = text && strstr(text, "ready:");
+        int status;
+        free(text);
+        if (ready) return;
+        if (waitpid(B.agg, &status, WNOHANG) == B.agg) {
+            B.agg = 0;
+            print_log(log_path);
+            fail("yuebao-aggregator exited during start-up (status %d)", status);
+        }
+        if (now_ns() > deadline) {
+            print_log(log_path);
+            fail("yuebao-aggregator did not say \"ready:\" within %d s", READY_TIMEOUT_MS / 1000);
+        }
+        sleep_ms(10);
+    }
+}
+
+/* SIGTERM, then wait for a clean exit. */
+static void stop_aggregator(const char *log_path) {
+    int64_t deadline = now_ns() + STOP_TIMEOUT_MS * 1000000LL;
+    int status = 0;
+    kill(B.agg, SIGTERM);
+    while (waitpid(B.agg, &status, WNOHANG) != B.agg) {
+        if (now_ns() > deadline) {
+            print_log(log_path);
+            fail("yuebao-aggregator did not stop within %d s of SIGTERM", STOP_TIMEOUT_MS / 1000);
+        }
+        sleep_ms(5);
+    }
+    B.agg = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        print_log(log_path);
+        fail("yuebao-aggregator did not exit cleanly (status 0x%x)", (unsigned)status);
+    }
+}
+
+/* The aggregator's own account at shutdown: "stopped: N accepted, ..., M commits". */
+static bool aggregator_counts(const char *log_path, unsigned long long *accepted,
+                              unsigned long long *commits) {
+    char *text = slurp(log_path), *p;
+    bool ok = false;
+    if (text && (p = strstr(text, "stopped: ")))
+        ok = sscanf(p,
+                    "stopped: %llu accepted, %*u duplicate, %*u stale, %*u rejected, %*u garbled, "
+                    "%llu commits",
+                    accepted, commits) == 2;
+    free(text);
+    return ok;
+}
+
+/* What the store holds after the run, read as the CLI would (read-only). */
+static void count_store(const char *path, long long *reports, long long *values) {
+    char err[1024];
+    rstore_t *s = rstore_open(path, true, err, sizeof err);
+    const char *sql[2] = {"SELECT count(*) FROM reports", "SELECT count(*) FROM report_values"};
+    long long *out[2] = {reports, values};
+    if (!s) fail("cannot read the store back: %s", err);
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st;
+        *out[i] = -1;
+        if (sqlite3_prepare_v2(rstore_db(s), sql[i], -1, &st, NULL) != SQLITE_OK) continue;
+        if (sqlite3_step(st) == SQLITE_ROW) *out[i] = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    rstore_close(&s);
+}
+
+static long long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* --- the collectors: 10 DEALER sockets driven from one thread ------------------------ */
+
+typedef enum {
+    REPLY_ACK, /* the aggregator: each reply is an Ack to decode and check */
+    REPLY_ECHO /* the echo ceiling: each reply is the very bytes that were sent */
+} reply_kind_t;
+
+typedef struct {
+    void *sock;
+    int county;                   /* index into B.wire */
+    size_t next;                  /* next report to send */
+    size_t inflight[WINDOW];      /* indices of reports awaiting a reply, oldest first */
+    size_t n_inflight;
+    int64_t sent_ns[PER_CLIENT];
+} client_t;
+
+typedef struct {
+    double wall_s;
+    size_t n_replies, n_accepted, n_bad;
+    int64_t lat_ns[N_REPORTS]; /* one per reply */
+} run_t;
+
+static void send_one(client_t *c) {
+    const wire_t *w = &B.wire[c->county][c->next];
+    c->sent_ns[c->next] = now_ns();
+    /* Blocking, with ZMQ_SNDTIMEO: the first sends wait for the connection (IMMEDIATE). */
+    if (zmq_send(c->sock, w->buf, w->len, 0) < 0) {
+        char cc[16];
+        county_code(c->county, cc);
+        fail("collector %s: send: %s", cc, zmq_strerror(errno));
+    }
+    c->inflight[c->n_inflight++] = c->next++;
+}
+
+static void refill(client_t *c) {
+    while (c->n_inflight < WINDOW && c->next < PER_CLIENT) send_one(c);
+}
+
+/* A report that was not accepted: say exactly what came back (the first few). */
+static void complain(run_t *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void complain(run_t *run, const char *fmt, ...) {
+    va_list ap;
+    if (++run->n_bad > 5) return;
+    fprintf(stderr, "bench_ingest: NOT ACCEPTED: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* One reply for client c: match it to the report in flight, record the latency, check
+ * the verdict. Replies normally come back in order, so the match is the oldest. */
+static void on_reply(client_t *c, const void *data, size_t len, reply_kind_t kind, int64_t t, run_t *run) {
+    size_t pos = 0, idx;
+    char cc[16];
+    county_code(c->county, cc);
+    if (c->n_inflight == 0) {
+        complain(run, "county %s: a reply with nothing in flight", cc);
+        return;
+    }
+    if (kind == REPLY_ECHO) {
+        const wire_t *w = &B.wire[c->county][c->inflight[0]];
+        if (len != w->len || memcmp(data, w->buf, len) != 0)
+            complain(run, "county %s: the echo differs from what was sent", cc);
+        else run->n_accepted++;
+    } else {
+        msg_t m;
+        char err[256];
+        if (codec_decode(data, len, &m, err, sizeof err) < 0) {
+            complain(run, "county %s: undecodable reply: %s", cc, err);
+            return;
+        }
+        if (m.kind != MSG_ACK || !m.has_reply_to) {
+            complain(run, "county %s: a reply that is not an Ack", cc);
+            msg_clear(&m);
+            return;
+        }
+        while (pos < c->n_inflight &&
+               memcmp(B.wire[c->county][c->inflight[pos]].id, m.in_reply_to, MSG_ID_LEN) != 0)
+            pos++;
+        if (pos == c->n_inflight) {
+            complain(run, "county %s: an Ack for %s %s that answers no report in flight", cc,
+                     m.ack.zone, m.ack.period);
+            msg_clear(&m);
+            return;
+        }
+        {
+            const report_t *r = &B.reports[c->county][c->inflight[pos]];
+            char first[1024] = "";
+            if (m.ack.issues.n) diag_format(&m.ack.issues.items[0], first, sizeof first);
+            if (m.ack.status != ACK_ACCEPTED)
+                complain(run, "county %s: %s %s rev %u: %s%s%s", cc, r->zone, r->period, r->revision,
+                         ack_status_name(m.ack.status), first[0] ? ": " : "", first);
+            else if (strcmp(m.ack.zone, r->zone) != 0 || strcmp(m.ack.period, r->period) != 0)
+                complain(run, "county %s: the Ack for %s %s names %s %s", cc, r->zone, r->period,
+                         m.ack.zone, m.ack.period);
+            else run->n_accepted++;
+        }
+        msg_clear(&m);
+    }
+    idx = c->inflight[pos];
+    memmove(&c->inflight[pos], &c->inflight[pos + 1], (c->n_inflight - pos - 1) * sizeof c->inflight[0]);
+    c->n_inflight--;
+    run->lat_ns[run->n_replies++] = t - c->sent_ns[idx];
+}
+
+/* Sends every report from the 10 collectors to endpoint, WINDOW in flight each, and
+ * waits for every reply. Fills run (wall time from the first send to the last reply). */
+static void drive(const char *endpoint, reply_kind_t kind, run_t *run) {
+    void *ctx = zmq_ctx_new();
+    client_t *clients = calloc(N_COUNTIES, sizeof *clients);
+    zmq_pollitem_t items[N_COUNTIES];
+    sock_security_t sec = {.insecure = true};
+    int64_t t0, t_last;
+    char err[512];
+
+    if (!ctx || !clients) fail("out of memory");
+    memset(run, 0, sizeof *run);
+    for (int i = 0; i < N_COUNTIES; i++) {
+        char id[64], cc[16];
+        int timeout = REPLY_TIMEOUT_MS;
+        county_code(i, cc);
+        snprintf(id, sizeof id, "c:%s:bench%d", cc, (int)getpid()); /* "c:<county>:<n>" */
+        clients[i].county = i;
+        clients[i].sock = sock_dealer(ctx, endpoint, id, &sec, err, sizeof err);
+        if (!clients[i].sock) fail("collector %s: %s", cc, err);
+        zmq_setsockopt(clients[i].sock, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+        items[i] = (zmq_pollitem_t){.socket = clients[i].sock, .events = ZMQ_POLLIN};
+    }
+
+    t0 = t_last = now_ns();
+    for (int i = 0; i < N_COUNTIES; i++) refill(&clients[i]);
+    while (run->n_replies < N_REPORTS) {
+        int rc = zmq_poll(items, N_COUNTIES, REPLY_TIMEOUT_MS);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc < 0) fail("zmq_poll: %s", zmq_strerror(errno));
+        if (rc == 0) {
+            fprintf(stderr, "bench_ingest: no reply for %d s; %zu of %d replies received\n",
+                    REPLY_TIMEOUT_MS / 1000, run->n_replies, N_REPORTS);
+            run->n_bad += N_REPORTS - run->n_replies;
+            break;
+        }
+        for (int i = 0; i < N_COUNTIES; i++) {
+            if (!(items[i].revents & ZMQ_POLLIN)) continue;
+            for (;;) {
+                zmq_msg_t msg;
+                zmq_msg_init(&msg);
+                if (zmq_msg_recv(&msg, clients[i].sock, ZMQ_DONTWAIT) < 0) {
+                    zmq_msg_close(&msg);
+                    break;
+                }
+                t_last = now_ns();
+                on_reply(&clients[i], zmq_msg_data(&msg), zmq_msg_size(&msg), kind, t_last, run);
+                zmq_msg_close(&msg);
+            }
+            refill(&clients[i]);
+        }
+    }
+    run->wall_s = (double)(t_last - t0) / 1e9;
+    for (int i = 0; i < N_COUNTIES; i++) sock_close(&clients[i].sock);
+    zmq_ctx_term(ctx);
+    free(clients);
+}
+
+/* --- the ceilings ------------------------------------------------------------------- */
+
+/* Arrival order: month by month, and within a month county by county, zone by zone. */
+static const report_t *in_arrival_order(size_t i, int *county) {
+    size_t p = i / (N_COUNTIES * ZONES_PER_COUNTY), rest = i % (N_COUNTIES * ZONES_PER_COUNTY);
+    *county = (int)(rest / ZONES_PER_COUNTY);
+    return &B.reports[*county][p * ZONES_PER_COUNTY + rest % ZONES_PER_COUNTY];
+}
+
+/* rstore_apply() of every report into a fresh store, batch reports per transaction,
+ * with the canonical content computed per report as the aggregator does. Reports/s. */
+static double ceiling_rstore(const char *path, size_t batch) {
+    char err[1024];
+    rstore_t *s = rstore_open(path, false, err, sizeof err);
+    int64_t t0;
+    if (!s) fail("SQLite ceiling: %s", err);
+    t0 = now_ns();
+    for (size_t i = 0; i < N_REPORTS; i++) {
+        int county;
+        const report_t *r = in_arrival_order(i, &county);
+        uint8_t *content = NULL;
+        size_t len = 0;
+        char cc[16];
+        county_code(county, cc);
+        if (i % batch == 0 && rstore_begin(s) < 0) fail("SQLite ceiling: BEGIN failed");
+        if (codec_report_content(r, &content, &len) < 0) fail("out of memory");
+        if (rstore_apply(s, r, cc, cc, content, len, NULL, clock_now_ms()) < 0)
+            fail("SQLite ceiling: rstore_apply failed");
+        free(content);
+        if ((i + 1) % batch == 0 || i + 1 == N_REPORTS) {
+            if (rstore_commit(s) < 0) fail("SQLite ceiling: COMMIT failed");
+        }
+    }
+    t0 = now_ns() - t0;
+    rstore_close(&s);
+    return N_REPORTS / ((double)t0 / 1e9);
+}
+
+/* A bare prepared INSERT of only the value rows into the same table of a fresh store,
+ * batch reports per transaction: the lowest-level ceiling. Reports/s. */
+static double ceiling_raw_values(const char *path, size_t batch) {
+    static const char *ins = "INSERT INTO report_values (period, zone, indicator, amount, growth_pct, "
+                             "revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    char err[1024];
+    rstore_t *s = rstore_open(path, false, err, sizeof err);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int64_t t0;
+    if (!s) fail("SQLite ceiling: %s", err);
+    db = rstore_db(s);
+    if (sqlite3_prepare_v2(db, ins, -1, &st, NULL) != SQLITE_OK)
+        fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+    t0 = now_ns();
+    for (size_t i = 0; i < N_REPORTS; i++) {
+        int county;
+        const report_t *r = in_arrival_order(i, &county);
+        if (i % batch == 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+        for (size_t k = 0; k < r->n_values; k++) {
+            const report_value_t *v = &r->values[k];
+            sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, v->indicator, -1, SQLITE_STATIC);
+            sqlite3_bind_double(st, 4, v->amount);
+            if (v->has_growth) sqlite3_bind_double(st, 5, v->growth_pct);
+            else sqlite3_bind_null(st, 5);
+            sqlite3_bind_int64(st, 6, r->revision);
+            if (sqlite3_step(st) != SQLITE_DONE) fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+            sqlite3_reset(st);
+        }
+        if ((i + 1) % batch == 0 || i + 1 == N_REPORTS) {
+            if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+        }
+    }
+    t0 = now_ns() - t0;
+    sqlite3_finalize(st);
+    rstore_close(&s);
+    return N_REPORTS / ((double)t0 / 1e9);
+}
+
+/* The echo server: a ROUTER that sends every message straight back to its sender. */
+typedef struct {
+    void *router;
+    size_t echoed;
+} echo_t;
+
+static void *echo_main(void *arg) {
+    echo_t *e = arg;
+    while (e->echoed < N_REPORTS) {
+        zmq_msg_t id, body;
+        int more = 0;
+        size_t sz = sizeof more;
+        zmq_msg_init(&id);
+        zmq_msg_init(&body);
+        if (zmq_msg_recv(&id, e->router, 0) < 0 || !(zmq_getsockopt(e->router, ZMQ_RCVMORE, &more, &sz), more) ||
+            zmq_msg_recv(&body, e->router, 0) < 0 || zmq_msg_send(&id, e->router, ZMQ_SNDMORE) < 0 ||
+            zmq_msg_send(&body, e->router, 0) < 0) {
+            zmq_msg_close(&id);
+            zmq_msg_close(&body);
+            break; /* RCVTIMEO: the client side gave up; it reports the failure */
+        }
+        zmq_msg_close(&id);
+        zmq_msg_close(&body);
+        e->echoed++;
+    }
+    return NULL;
+}
+
+static void ceiling_zmq(const char *endpoint, run_t *run) {
+    void *ctx = zmq_ctx_new(); /* a context of its own, as the aggregator process has */
+    sock_security_t sec = {.insecure = true};
+    echo_t e = {0};
+    pthread_t th;
+    char err[512];
+    int timeout = REPLY_TIMEOUT_MS;
+    if (!ctx) fail("out of memory");
+    e.router = sock_router(ctx, endpoint, &sec, err, sizeof err);
+    if (!e.router) fail("echo server: %s", err);
+    zmq_setsockopt(e.router, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    if (pthread_create(&th, NULL, echo_main, &e) != 0) fail("pthread_create failed");
+    drive(endpoint, REPLY_ECHO, run);
+    pthread_join(th, NULL);
+    sock_close(&e.router);
+    zmq_ctx_term(ctx);
+}
+
+/* codec_decode() of every encoded report (the aggregator's first step: bounded
+ * allocator, checks, conversion to report_t), over and over for DECODE_MIN_NS or more.
+ * raw: only protobuf-c's own unpack of the envelope, for how much of that is codec's. */
+static double ceiling_decode(bool raw) {
+    size_t n = 0;
+    int64_t t0 = now_ns(), dt;
+    do {
+        for (int c = 0; c < N_COUNTIES; c++)
+            for (int k = 0; k < PER_CLIENT; k++) {
+                const wire_t *w = &B.wire[c][k];
+                if (raw) {
+                    Yuebao__Envelope *env = yuebao__envelope__unpack(NULL, w->len, w->buf);
+                    if (!env) fail("decode ceiling: protobuf-c cannot unpack a report");
+                    yuebao__envelope__free_unpacked(env, NULL);
+                } else {
+                    msg_t m;
+                    char err[256];
+                    if (codec_decode(w->buf, w->len, &m, err, sizeof err) < 0)
+                        fail("decode ceiling: %s", err);
+                    msg_clear(&m);
+                }
+                n++;
+            }
+        dt = now_ns() - t0;
+    } while (dt < DECODE_MIN_NS);
+    return (double)n / ((double)dt / 1e9);
+}
+
+/* --- one durable run ---------------------------------------------------------------- */
+
+typedef struct {
+    double rps, p50_ms, p99_ms;
+    double mean_batch; /* reports per group commit, 0 if unknown */
+    double cpu_share;  /* the aggregator's CPU time over the wall time of the run, -1 unknown */
+    unsigned long long commits;
+    long rss_kb;
+    long long store_bytes;
+} durable_t;
+
+/* Starts a fresh aggregator on a fresh store, sends every report through it, stops it,
+ * and checks that every report was ACCEPTED and is in the store. */
+static void durable_run(int k, const char *bin_dir, int n_ind, durable_t *out) {
+    static run_t run;
+    char log_path[PATH_MAX + 64], store[PATH_MAX + 64], endpoint[PATH_MAX + 64], wal[PATH_MAX + 80];
+    unsigned long long accepted = 0;
+    long long stored_reports, stored_values;
+    double cpu0, cpu1;
+
+    memset(out, 0, sizeof *out);
+    snprintf(log_path, sizeof log_path, "%s/aggregator-%d.log", B.tmp, k);
+    snprintf(store, sizeof store, "%s/bench-%d.db", B.tmp, k);
+    snprintf(endpoint, sizeof endpoint, "ipc://%s/agg-%d.sock", B.tmp, k);
+    start_aggregator(bin_dir, log_path, store, endpoint);
+    cpu0 = proc_cpu_s(B.agg);
+    drive(endpoint, REPLY_ACK, &run);
+    cpu1 = proc_cpu_s(B.agg);
+    out->cpu_share = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / run.wall_s : -1;
+    out->rss_kb = vm_hwm_kb(B.agg);
+    stop_aggregator(log_path);
+
+    if (run.n_bad || run.n_accepted != N_REPORTS) {
+        print_log(log_path);
+        fail("%zu of %d reports were not ACCEPTED (%zu replies received): the figures would mean"
+             " nothing",
+             (size_t)N_REPORTS - run.n_accepted, N_REPORTS, run.n_replies);
+    }
+    count_store(store, &stored_reports, &stored_values);
+    if (stored_reports != N_REPORTS || stored_values != (long long)N_REPORTS * n_ind)
+        fail("every report was acked ACCEPTED but the store holds %lld reports and %lld values"
+             " (expected %d and %d)",
+             stored_reports, stored_values, N_REPORTS, N_REPORTS * n_ind);
+    snprintf(wal, sizeof wal, "%s-wal", store);
+    out->store_bytes = file_size(store) + file_size(wal);
+    out->rps = N_REPORTS / run.wall_s;
+    out->p50_ms = quantile_ms(run.lat_ns, run.n_replies, 0.50);
+    out->p99_ms = quantile_ms(run.lat_ns, run.n_replies, 0.99);
+    if (aggregator_counts(log_path, &accepted, &out->commits) && out->commits > 0)
+        out->mean_batch = (double)accepted / (double)out->commits;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0..n); sorts a copy. */
+static double median(const double *v, size_t n) {
+    double s[RUNS];
+    memcpy(s, v, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_double);
+    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* --- main --------------------------------------------------------------------------- */
+
+/* Everything one round measures. Rounds interleave the durable run with its ceilings,
+ * so a machine that gets busier or quieter during the run moves both alike. */
+typedef struct {
+    durable_t dur;
+    double apply, apply_same, raw; /* SQLite ceilings, reports/s */
+    size_t same_batch;             /* the batch of apply_same: the aggregator's own mean */
+    double echo, echo_p50, echo_p99;
+    double decode, unpack;
+} round_t;
+
+static void measure_round(int k, const char *bin_dir, int n_ind, round_t *r) {
+    static run_t echo;
+    char path[PATH_MAX + 64];
+
+    durable_run(k, bin_dir, n_ind, &r->dur);
+
+    snprintf(path, sizeof path, "%s/ceiling-apply-%d.db", B.tmp, k);
+    r->apply = ceiling_rstore(path, TXN_REPORTS);
+    r->same_batch = r->dur.mean_batch > 0 ? (size_t)fmax(1, round(r->dur.mean_batch)) : TXN_REPORTS;
+    snprintf(path, sizeof path, "%s/ceiling-same-%d.db", B.tmp, k);
+    r->apply_same = r->same_batch == TXN_REPORTS ? r->apply : ceiling_rstore(path, r->same_batch);
+    snprintf(path, sizeof path, "%s/ceiling-raw-%d.db", B.tmp, k);
+    r->raw = ceiling_raw_values(path, TXN_REPORTS);
+
+    snprintf(path, sizeof path, "ipc://%s/echo-%d.sock", B.tmp, k);
+    ceiling_zmq(path, &echo);
+    if (echo.n_bad || echo.n_accepted != N_REPORTS)
+        fail("the echo ceiling lost or garbled %zu of %d messages", (size_t)N_REPORTS - echo.n_accepted,
+             N_REPORTS);
+    r->echo = N_REPORTS / echo.wall_s;
+    r->echo_p50 = quantile_ms(echo.lat_ns, echo.n_replies, 0.50);
+    r->echo_p99 = quantile_ms(echo.lat_ns, echo.n_replies, 0.99);
+
+    r->decode = ceiling_decode(false);
+    r->unpack = ceiling_decode(true);
+}
+
+/* The median over the rounds of the double at offset off in round_t. */
+static double median_of(const round_t *rounds, size_t off) {
+    double v[RUNS];
+    for (int k = 0; k < RUNS; k++) memcpy(&v[k], (const char *)&rounds[k] + off, sizeof v[k]);
+    return median(v, RUNS);
+}
+#define MEDIAN(field) median_of(rounds, offsetof(round_t, field))
+
+int main(int argc, char **argv) {
+    static round_t rounds[RUNS];
+    char indicators[PATH_MAX], path[PATH_MAX + 64];
+    const char *tmpdir = getenv("TMPDIR");
+    int zmaj, zmin, zpat, n_ind;
+    bool tmpfs;
+    size_t bytes;
+    double rps, vps, p50, p99, batch, apply, same, raw, echo, e50, e99, dec, unpack;
+    long agg_rss = -1, bench_rss;
+
+    if (argc < 2 || argc > 3 || argv[1][0] == '-') {
+        fprintf(stderr,
+                "usage: %s BIN_DIR [EXAMPLES_DIR]\n"
+                "  BIN_DIR       the folder with yuebao-aggregator (make bench passes build/bin)\n"
+                "  EXAMPLES_DIR  the folder with indicators.csv (default: examples/sample-city,\n"
+                "                found by walking up from BIN_DIR)\n",
+                argv[0]);
+        return 2;
+    }
+    setenv("YUEBAO_LOG", "warn", 0); /* this process: no "schema migrated" chatter */
+    unsetenv("YUEBAO_NOW");          /* 2016 periods must not be "in the future" */
+    log_init("bench_ingest");
+    atexit(cleanup);
+    {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_interrupt;
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    find_indicators(argv[1], argc > 2 ? argv[2] : NULL, indicators, sizeof indicators);
+    if (snprintf(path, sizeof path, "%s/yuebao-bench-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") > 80)
+        fail("%s: too long for an ipc:// endpoint; set TMPDIR to a shorter folder", path);
+    if (!mkdtemp(path)) fail("mkdtemp %s: %s", path, strerror(errno));
+    memcpy(B.tmp, path, strlen(path) + 1);
+
+    write_master(indicators);
+    n_ind = (int)B.master->n_indicators;
+    bytes = build_reports();
+    zmq_version(&zmaj, &zmin, &zpat);
+
+    printf("yuebao ingest benchmark (DESIGN §8): durable ingest beside the raw ceilings of the same work\n");
+    printf("  workload  %d collectors (counties 900001..900010), %d zones each, %s reports each:\n"
+           "            %s reports x %d values (the indicators of examples/sample-city) = %s values,\n"
+           "            periods %d-%02d..%d-%02d month by month, %s bytes per encoded report on average\n",
+           N_COUNTIES, ZONES_PER_COUNTY, grouped(PER_CLIENT), grouped(N_REPORTS), n_ind,
+           grouped((double)N_REPORTS * n_ind), YEAR, FIRST_MONTH, YEAR, FIRST_MONTH + N_PERIODS - 1,
+           grouped((double)bytes / N_REPORTS));
+    printf("  load      every collector keeps %d reports in flight (%d in all)\n", WINDOW,
+           WINDOW * N_COUNTIES);
+    printf("  machine   %ld CPUs; SQLite %s, ZeroMQ %d.%d.%d, protobuf-c %s\n",
+           sysconf(_SC_NPROCESSORS_ONLN), sqlite3_libversion(), zmaj, zmin, zpat, protobuf_c_version());
+    printf("  scratch   %s (%s)\n", B.tmp, fs_name(B.tmp, &tmpfs));
+    if (tmpfs)
+        printf("  WARNING   %s is a tmpfs: fsync costs nothing there, so every durable figure\n"
+               "            below is flattered. Point TMPDIR at a folder on a real disk.\n",
+               B.tmp);
+
+    /* The rounds, each printed as it completes. */
+    printf("\n%d rounds; each: a fresh aggregator on a fresh store, then every ceiling. Per round"
+           " (reports/s unless noted):\n",
+           RUNS);
+    printf("%5s  %-9s %7s %7s %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", "", "durable", "p50 ms",
+           "p99 ms", "commits", "CPU", "apply", "apply@batch", "INSERT", "echo/s", "decode", "unpack");
+    fflush(stdout);
+    for (int k = 0; k < RUNS; k++) {
+        round_t *r = &rounds[k];
+        char commits[32], same_col[32], cpu[16];
+        measure_round(k + 1, argv[1], n_ind, r);
+        if (r->dur.rss_kb > agg_rss) agg_rss = r->dur.rss_kb;
+        snprintf(commits, sizeof commits, "%llu x %.0f", r->dur.commits, r->dur.mean_batch);
+        snprintf(same_col, sizeof same_col, "%s@%zu", grouped(r->apply_same), r->same_batch);
+        snprintf(cpu, sizeof cpu, "%.0f%%", r->dur.cpu_share * 100);
+        printf("%5d  %-9s %7.1f %7.1f %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", k + 1,
+               grouped(r->dur.rps), r->dur.p50_ms, r->dur.p99_ms, commits,
+               r->dur.cpu_share >= 0 ? cpu : "?", grouped(r->apply), same_col, grouped(r->raw),
+               grouped(r->echo), grouped(r->decode), grouped(r->unpack));
+        fflush(stdout);
+    }
+    printf("\n  durable   the real aggregator; every round all %s acks ACCEPTED and the store holding\n"
+           "            all %s reports and %s values (%.1f MB with its WAL). commits: group commits x\n"
+           "            mean reports per commit; CPU: the aggregator's CPU time / wall time\n"
+           "  apply     rstore_apply, %d reports/txn; apply@batch: the same at the aggregator's batch\n"
+           "  INSERT    bare INSERT of the value rows only, %d reports/txn\n"
+           "  echo/s    ZeroMQ DEALER/ROUTER echo, same bytes, %d x %d in flight\n"
+           "  decode    codec_decode; unpack: protobuf-c's unpack alone\n",
+           grouped(N_REPORTS), grouped(N_REPORTS), grouped((double)N_REPORTS * n_ind),
+           (double)rounds[0].dur.store_bytes / 1e6, TXN_REPORTS, TXN_REPORTS, N_COUNTIES, WINDOW);
+
+    rps = MEDIAN(dur.rps);
+    vps = rps * n_ind;
+    p50 = MEDIAN(dur.p50_ms);
+    p99 = MEDIAN(dur.p99_ms);
+    batch = MEDIAN(dur.mean_batch);
+    apply = MEDIAN(apply);
+    same = MEDIAN(apply_same);
+    raw = MEDIAN(raw);
+    echo = MEDIAN(echo);
+    e50 = MEDIAN(echo_p50);
+    e99 = MEDIAN(echo_p99);
+    dec = MEDIAN(decode);
+    unpack = MEDIAN(unpack);
+    bench_rss = vm_hwm_kb(0);
+
+    /* The table: each figure beside the ceilings of the same work (medians of the rounds). */
+    {
+        char m[48], c[48], what[64];
+#define ROW(fig, meas, ceil, name, r) printf("%-24s %-19s %-19s %-42s %s\n", fig, meas, ceil, name, r)
+        printf("\nMedians of the %d rounds:\n\n", RUNS);
+        ROW("figure", "measured", "ceiling", "the ceiling is", "ratio");
+        ROW("------", "--------", "-------", "--------------", "-----");
+        snprintf(m, sizeof m, "%s reports/s", grouped(rps));
+        snprintf(c, sizeof c, "%s reports/s", grouped(apply));
+        snprintf(what, sizeof what, "SQLite rstore_apply, %d reports/txn", TXN_REPORTS);
+        ROW("durable ingest", m, c, what, ratio(rps, apply));
+        snprintf(c, sizeof c, "%s reports/s", grouped(same));
+        ROW("", "", c, "SQLite rstore_apply, the same batches (1)", ratio(rps, same));
+        snprintf(c, sizeof c, "%s reports/s", grouped(raw));
+        ROW("", "", c, "SQLite bare INSERT of the value rows (2)", ratio(rps, raw));
+        snprintf(c, sizeof c, "%s msgs/s", grouped(echo));
+        snprintf(what, sizeof what, "ZeroMQ DEALER/ROUTER echo, %d x %d", N_COUNTIES, WINDOW);
+        ROW("", "", c, what, ratio(rps, echo));
+        snprintf(c, sizeof c, "%s reports/s", grouped(dec));
+        ROW("", "", c, "protobuf: codec_decode", ratio(rps, dec));
+        snprintf(c, sizeof c, "%s reports/s", grouped(unpack));
+        ROW("", "", c, "protobuf: protobuf-c unpack alone", ratio(rps, unpack));
+
+        snprintf(m, sizeof m, "%s values/s", grouped(vps));
+        snprintf(c, sizeof c, "%s values/s", grouped(apply * n_ind));
+        snprintf(what, sizeof what, "SQLite rstore_apply, %d reports/txn", TXN_REPORTS);
+        ROW("durable ingest, values", m, c, what, ratio(vps, apply * n_ind));
+        snprintf(c, sizeof c, "%s rows/s", grouped(raw * n_ind));
+        ROW("", "", c, "SQLite bare INSERT of the value rows (2)", ratio(vps, raw * n_ind));
+
+        snprintf(m, sizeof m, "%.1f ms", p50);
+        snprintf(c, sizeof c, "%.2f ms", e50);
+        ROW("ack latency p50 (3)", m, c, "ZeroMQ echo round trip p50, same load", ratio(p50, e50));
+        snprintf(m, sizeof m, "%.1f ms", p99);
+        snprintf(c, sizeof c, "%.2f ms", e99);
+        ROW("ack latency p99 (3)", m, c, "ZeroMQ echo round trip p99, same load", ratio(p99, e99));
+
+        snprintf(m, sizeof m, "%.1f MB", (double)agg_rss / 1024);
+        ROW("peak RSS aggregator", agg_rss >= 0 ? m : "unknown", "", "VmHWM before SIGTERM, highest round", "");
+        snprintf(m, sizeof m, "%.1f MB", (double)bench_rss / 1024);
+        ROW("peak RSS bench_ingest", bench_rss >= 0 ? m : "unknown", "", "this process, all reports pre-built", "");
+#undef ROW
+    }
+    printf("\n(1) one transaction per the aggregator's own mean group commit of that round (median\n"
+           "    %.0f reports), so batching is held equal.\n",
+           batch);
+    printf("(2) one prepared INSERT INTO report_values per value, %d reports per transaction: no\n"
+           "    history row, no content blob, no report row - the lowest-level ceiling.\n",
+           TXN_REPORTS);
+    printf("(3) from each report's send to its ack, with %d reports in flight throughout: the\n"
+           "    latency of a saturated aggregator (Little's law: in flight / throughput).\n",
+           WINDOW * N_COUNTIES);
+    {
+        /* Name the tightest ceiling of the whole path: that is where the time goes. */
+        const char *what = "SQLite rstore_apply";
+        double lowest = apply;
+        if (echo < lowest) { lowest = echo; what = "the ZeroMQ echo"; }
+        if (dec < lowest) { lowest = dec; what = "codec_decode"; }
+        printf("\nThe lowest ceiling is %s at %s reports/s; durable ingest reaches %.2f of it.\n", what,
+               grouped(lowest), rps / lowest);
+    }
+    return 0;
+}
