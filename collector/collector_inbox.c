@@ -169,8 +169,14 @@ void collector_inbox_file_complete(collector_t *c) {
             free(body);
             log_info("%s %s → %s", name, refused ? "refused" : "delivered", moved);
         }
-        if (outbox_source_set_state(c->outbox, ids[i], refused ? "rejected" : "done") == 0)
-            outbox_source_forget(c->outbox, ids[i]);
+        /* one transaction: a crash between the two would leave settled rows forever */
+        if (outbox_begin(c->outbox) == 0) {
+            if (outbox_source_set_state(c->outbox, ids[i], refused ? "rejected" : "done") == 0 &&
+                outbox_source_forget(c->outbox, ids[i]) == 0)
+                outbox_commit(c->outbox);
+            else
+                outbox_rollback(c->outbox);
+        }
         free(lines);
     }
     free(ids);

@@ -26,8 +26,11 @@ typedef struct {
     bool has_values, has_projects, has_texts;
     size_t files[MAX_FILES_PER_REPORT]; /* indexes of contributing files */
     size_t n_files;
+    size_t values_file, projects_file, texts_file; /* which file carried each part; NO_FILE: the last report */
     bool failed;
 } merged_t;
+
+#define NO_FILE ((size_t)-1)
 
 typedef struct {
     merged_t *items;
@@ -47,6 +50,7 @@ static merged_t *merged_get(merged_list_t *ml, const char *zone, const char *per
     memset(m, 0, sizeof *m);
     snprintf(m->r.zone, sizeof m->r.zone, "%s", zone);
     snprintf(m->r.period, sizeof m->r.period, "%s", period);
+    m->values_file = m->projects_file = m->texts_file = NO_FILE;
     return m;
 }
 
@@ -66,6 +70,7 @@ static int merge_parts(merged_t *m, const report_t *src, size_t file) {
             if (!report_add_value(&m->r, &src->values[i])) return -1;
         snprintf(m->r.source, sizeof m->r.source, "%s", src->source);
         m->has_values = true;
+        m->values_file = file;
     }
     if (src->n_projects) {
         free(m->r.projects);
@@ -75,12 +80,14 @@ static int merge_parts(merged_t *m, const report_t *src, size_t file) {
             if (!report_add_project(&m->r, &src->projects[i])) return -1;
         if (!m->r.source[0]) snprintf(m->r.source, sizeof m->r.source, "%s", src->source);
         m->has_projects = true;
+        m->projects_file = file;
     }
     if (src->problems || src->next_steps) {
         if (report_set_text(&m->r.problems, src->problems) < 0 ||
             report_set_text(&m->r.next_steps, src->next_steps) < 0)
             return -1;
         m->has_texts = true;
+        m->texts_file = file;
     }
     add_file(m, file);
     return 0;
@@ -124,6 +131,7 @@ static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsi
         validate_opts_t vo = validate_defaults();
         vo.merge_jan_feb = c->cfg.merge_jan_feb;
         for (size_t i = 0; i < set->n; i++) {
+            if (set->reports[i].n_values == 0) continue; /* a projects file's part: "no values" would mislead */
             set->reports[i].revision = 1; /* not numbered yet: judge the content only */
             validate_report(c->master, &vo, c->cfg.county, &set->reports[i], &f->diags);
         }
@@ -134,6 +142,17 @@ static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsi
         f->failed = true;
     }
     free(text);
+}
+
+/* The file of this batch a finding about the merged report belongs to, by its field. */
+static size_t diag_owner(const merged_t *m, const char *field) {
+    static const char *const project_fields[] = {"project", "name", "status", "total_investment",
+                                                 "ytd_investment"};
+    size_t part = m->values_file;
+    for (size_t i = 0; i < sizeof project_fields / sizeof *project_fields; i++)
+        if (!strcmp(field, project_fields[i])) part = m->projects_file;
+    if (!strcmp(field, "problems") || !strcmp(field, "next_steps")) part = m->texts_file;
+    return part != NO_FILE ? part : m->files[0];
 }
 
 static bool any_failed(const merged_t *m, const queued_file_t *files) {
@@ -160,10 +179,12 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
 
     /* 2. merge the good files' rows per (zone, period), in file order */
     for (size_t i = 0; i < n; i++) {
-        if (files[i].failed || files[i].skipped) continue;
+        if (files[i].skipped) continue;
         for (size_t k = 0; k < sets[i].n; k++) {
             merged_t *m = merged_get(&ml, sets[i].reports[k].zone, sets[i].reports[k].period);
-            if (!m || merge_parts(m, &sets[i].reports[k], i) < 0) goto out;
+            if (!m) goto out;
+            if (files[i].failed) add_file(m, i); /* its rows are not sent, nor its partners' */
+            else if (merge_parts(m, &sets[i].reports[k], i) < 0) goto out;
         }
     }
 
@@ -174,7 +195,9 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         uint8_t *last_content = NULL, *content = NULL;
         size_t last_len = 0, len = 0;
         report_t base;
-        int have = outbox_last(c->outbox, m->r.zone, m->r.period, &last, &last_content, &last_len, &base);
+        int have;
+        if (any_failed(m, files)) { m->failed = true; continue; } /* step 4 tells the others */
+        have = outbox_last(c->outbox, m->r.zone, m->r.period, &last, &last_content, &last_len, &base);
         if (have < 0) goto out;
         if (have == 1) merge_base(m, &base);
         report_clear(&base);
@@ -195,10 +218,19 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         if (!m->failed) {
             diag_list_t dl = {0};
             if (validate_report(c->master, &vo, c->cfg.county, &m->r, &dl) > 0) m->failed = true;
-            for (size_t i = 0; i < m->n_files; i++) diag_merge(&files[m->files[i]].diags, &dl);
+            for (size_t k = 0; k < dl.n; k++) {
+                const diag_t *d = &dl.items[k];
+                size_t owner = diag_owner(m, d->field);
+                queued_file_t *f = &files[owner];
+                diag_add(&f->diags, d->severity, util_basename(f->path), d->line, d->field, "%s", d->message);
+                if (d->severity == DIAG_ERROR) f->failed = true;
+            }
             diag_clear(&dl);
+            if (m->failed && !any_failed(m, files))
+                for (size_t i = 0; i < m->n_files; i++) files[m->files[i]].failed = true;
+        } else {
+            for (size_t i = 0; i < m->n_files; i++) files[m->files[i]].failed = true;
         }
-        for (size_t i = 0; m->failed && i < m->n_files; i++) files[m->files[i]].failed = true;
     }
 
     /* 4. a file is all or nothing; so is a report: spread failures to a fixpoint */
