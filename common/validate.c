@@ -31,6 +31,7 @@ validate_opts_t validate_defaults(void) {
     o.merge_jan_feb = true;
     o.now_ms = clock_now_ms();
     o.growth_warn_pp = 5;
+    o.percent_tolerance_pp = 1;
     return o;
 }
 
@@ -159,7 +160,8 @@ static const report_value_t *find_same(const master_t *m, const report_t *r,
     return NULL;
 }
 
-static void check_value(const master_t *m, const report_t *r, size_t i, diag_list_t *dl) {
+static void check_value(const master_t *m, const validate_opts_t *o, const report_t *r, size_t i,
+                        diag_list_t *dl) {
     const report_value_t *v = &r->values[i];
     const indicator_t *ind;
     char ib[96];
@@ -192,6 +194,11 @@ static void check_value(const master_t *m, const report_t *r, size_t i, diag_lis
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
                  "%s: amount %s is not a number; expected an ordinary number", name,
                  isnan(v->amount) ? "NaN" : v->amount > 0 ? "infinity" : "-infinity");
+    else if (ind && ind->percent && v->amount > 100 && v->amount < 100 + o->percent_tolerance_pp)
+        diag_add(dl, DIAG_WARNING, r->source, v->line, "amount",
+                 "%s: amount " NUM " is above 100%%; accepted as a rounding difference, but check "
+                 "the figure: a percentage cannot exceed 100",
+                 name, v->amount);
     else if (ind && ind->percent && (v->amount < 0 || v->amount > 100))
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
                  "%s: amount " NUM " is outside 0..100; a percentage must lie between 0 "
@@ -305,7 +312,7 @@ size_t validate_report(const master_t *m, const validate_opts_t *o, const char *
     if (r->n_values == 0)
         diag_add(dl, DIAG_ERROR, r->source, first_line(r), "indicator",
                  "the report has no indicator values; expected at least one indicator row");
-    for (size_t i = 0; i < r->n_values; i++) check_value(m, r, i, dl);
+    for (size_t i = 0; i < r->n_values; i++) check_value(m, o, r, i, dl);
     for (size_t i = 0; i < r->n_projects; i++) check_project(r, i, dl);
 
     check_text(r, r->problems, "problems", "存在问题 (problems)", dl);

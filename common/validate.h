@@ -14,6 +14,8 @@ typedef struct {
     bool merge_jan_feb;        /* no January report: period 2 is "1-2月" */
     int64_t now_ms;            /* the clock: later periods are "in the future" */
     double growth_warn_pp;     /* warn when reported growth differs from amount/base by more (default 5) */
+    double percent_tolerance_pp; /* a percentage above 100 but below 100 + this only warns
+                                  * (rounding in county spreadsheets; default 1) */
 } validate_opts_t;
 
 /* Default options at the current clock. */
@@ -22,7 +24,8 @@ validate_opts_t validate_defaults(void);
 /* Hard rules. county (NULL skips the check) is the authenticated reporting unit: the
  * zone must belong to it. Checks: zone known; period well-formed, not January when
  * merged, not in the future; indicators known, none twice; numbers finite; flows and
- * stocks >= 0; percentages 0..100; growth > -100 and only where the indicator has
+ * stocks >= 0; percentages 0..100 (up to
+ * 100 + percent_tolerance_pp only warns); growth > -100 and only where the indicator has
  * growth; projects well-formed; texts valid UTF-8 within limits. An indicator may be
  * named by code or Chinese name (both count as the same for duplicates); nothing is
  * rewritten. Appends errors — and warnings such as a project's YTD investment above

@@ -108,6 +108,10 @@ for pdir in "$CITY"/reports/*/; do
         c=$(basename "$(dirname "$(dirname "$f")")"); c=${c#county-}
         notes+=("$(county_name "$c") $(basename "${f%.errors.txt}") rejected: $(sed -n '4p' "$f" | cut -d: -f3- | sed 's/^ //')")
     done < <(find "$DEMO"/county-*/rejected -name '*.errors.txt' -newer "$DEMO/.mark" 2>/dev/null | sort)
+    while read -r f; do
+        c=$(basename "$(dirname "$(dirname "$f")")"); c=${c#county-}
+        notes+=("$(county_name "$c") accepted with a warning: $(grep -m1 'warning:' "$f" | sed 's/.*warning: //' | cut -d';' -f1)")
+    done < <(grep -l 'warning:' $(find "$DEMO"/county-*/done -name '*.receipt.txt' -newer "$DEMO/.mark") /dev/null 2>/dev/null | sort)
     touch "$DEMO/.mark"
     while IFS='|' read -r zone rev; do
         [ -n "$zone" ] && notes+=("$zone corrected: revision $rev is current")

@@ -333,6 +333,16 @@ Test(validate, percentage_over_100) {
     assert_says(d, "rd_share: amount 101 is outside 0..100");
 }
 
+Test(validate, percentage_just_over_100_only_warns) {
+    /* the sample city's 2016 files carry 达标率 such as 100.47: a rounding artifact the
+     * office wants flagged, not a whole monthly report refused */
+    r.values[12].amount = 100.47;
+    cr_assert_eq(check(), 0);
+    const diag_t *d = only(DIAG_WARNING, "amount");
+    cr_assert_eq(d->line, 14);
+    assert_says(d, "sewage_compliance: amount 100.47 is above 100%");
+}
+
 Test(validate, percentage_bounds_are_inclusive) {
     r.values[5].amount = 0;
     r.values[12].amount = 100;
