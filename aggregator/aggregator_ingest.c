@@ -128,6 +128,8 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
         ack->store_revision = current;
         return rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms);
     }
+    validate_normalize(a->master, r); /* one key per report, whether named by code or name */
+    set_ack_key(ack, r);
     have = rstore_current_revision(a->store, r->zone, r->period, &current);
     if (have < 0) return -1;
     if (codec_report_content(r, &content, &content_len) < 0) return -1;
@@ -162,15 +164,16 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
         ack->status = ACK_REJECTED;
         ack->stored_at_ms = 0;
         diag_add(&ack->issues, DIAG_ERROR, r->source, 0, "revision",
-                 "revision %u of %s %s was already stored with different content; a revision number "
-                 "is never reused: send the correction as revision %u",
-                 r->revision, r->zone, r->period, current + 1);
+                 "revision %u of %s %s was already stored with different content, and a revision "
+                 "number is never reused; the store is at revision %u: send the file again and it "
+                 "goes out as revision %u",
+                 r->revision, r->zone, r->period, current, current + 1);
         if (rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms) < 0) goto out;
     } else {
         ack->status = ACK_STALE;
         diag_add(&ack->issues, DIAG_ERROR, r->source, 0, "revision",
-                 "revision %u of %s %s is older than the stored revision %u; send a correction as "
-                 "revision %u",
+                 "revision %u of %s %s is older than the stored revision %u; to correct the report, "
+                 "send the file again and it goes out as revision %u",
                  r->revision, r->zone, r->period, current, current + 1);
     }
     rc = 0;

@@ -303,11 +303,11 @@ size_t validate_report(const master_t *m, const validate_opts_t *o, const char *
 
     check_zone(m, county, r, dl);
     check_period(o, r, dl);
-    if (r->revision < 1)
+    if (r->revision < 1 || r->revision > VALIDATE_MAX_REVISION)
         diag_add(dl, DIAG_ERROR, r->source, first_line(r), "revision",
-                 "revision %u is not valid; revisions start at 1 and a correction carries a "
-                 "higher one",
-                 (unsigned)r->revision);
+                 "revision %u is not valid; revisions start at 1 (at most %u) and a correction "
+                 "carries a higher one",
+                 (unsigned)r->revision, (unsigned)VALIDATE_MAX_REVISION);
 
     if (r->n_values == 0)
         diag_add(dl, DIAG_ERROR, r->source, first_line(r), "indicator",
@@ -348,5 +348,14 @@ void validate_history(const master_t *m, const validate_opts_t *o, const report_
                          ind->code, v->growth_pct, fabs(v->growth_pct - implied), implied,
                          v->amount, bv->amount, base->period, o->growth_warn_pp);
         }
+    }
+}
+
+void validate_normalize(const master_t *m, report_t *r) {
+    const zone_t *z = master_zone(m, r->zone);
+    if (z) snprintf(r->zone, sizeof r->zone, "%s", z->code);
+    for (size_t i = 0; i < r->n_values; i++) {
+        const indicator_t *ind = master_indicator(m, r->values[i].indicator);
+        if (ind) snprintf(r->values[i].indicator, sizeof r->values[i].indicator, "%s", ind->code);
     }
 }

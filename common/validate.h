@@ -18,6 +18,9 @@ typedef struct {
                                   * (rounding in county spreadsheets; default 1) */
 } validate_opts_t;
 
+/* No revision above this is valid: a client cannot exhaust the numbers of a report. */
+#define VALIDATE_MAX_REVISION 1000000u
+
 /* Default options at the current clock. */
 validate_opts_t validate_defaults(void);
 
@@ -32,6 +35,11 @@ validate_opts_t validate_defaults(void);
  * its total — to dl with the report's source and lines; returns the number of errors. */
 size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county,
                        const report_t *r, diag_list_t *dl);
+
+/* Rewrites the zone and every indicator given by Chinese name to its code, so one
+ * report has one key in the store however it was written. Call after validate_report
+ * found no errors. */
+void validate_normalize(const master_t *m, report_t *r);
 
 /* Soft rules against stored history; appends warnings only. prev: the same zone's
  * previous period this year (NULL if none): a flow's YTD below it is suspicious.
