@@ -1,0 +1,134 @@
+/* test_e2e_master.c - master data at start and on SIGHUP, against the real aggregator.
+ *
+ * What the central office relies on when it edits regions.csv: a mistake is refused
+ * with file:line and the master data in force stays in force (reports keep flowing);
+ * a good edit takes effect without a restart; and a daemon never starts on bad data.
+ */
+#include <criterion/criterion.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+static char dir[256];
+static e2e_agg_t agg;
+
+static void setup(void) {
+    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
+    memset(&agg, 0, sizeof agg);
+}
+
+static void teardown(void) { e2e_cleanup(); }
+
+TestSuite(e2e_master, .init = setup, .fini = teardown, .timeout = 60);
+
+#define P(...) e2e_fmt(__VA_ARGS__)
+
+/* A private copy of the sample city's master data in dir/master. */
+static const char *copy_master(void) {
+    const char *m = P("%s/master", dir);
+    char mdir[512];
+    snprintf(mdir, sizeof mdir, "%s", m);
+    cr_assert_eq(system(P("mkdir -p '%s'", mdir)), 0);
+    cr_assert_eq(e2e_copy(e2e_sample("regions.csv"), P("%s/regions.csv", mdir)), 0);
+    cr_assert_eq(e2e_copy(e2e_sample("indicators.csv"), P("%s/indicators.csv", mdir)), 0);
+    return e2e_fmt("%s", mdir);
+}
+
+static void append(const char *path, const char *line) {
+    FILE *f = fopen(path, "a");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fputs(line, f);
+    fclose(f);
+}
+
+/* A one-value report for zone, period 2017-06, revision 1, from county over a raw client. */
+static int send_report(const char *county, const char *zone, const char *client_id) {
+    report_t r;
+    report_value_t v;
+    uint8_t id[MSG_ID_LEN], *bytes = NULL;
+    size_t len = 0;
+    msg_t ack;
+    int status;
+    void *dealer = e2e_dealer(agg.listen, P("c:%s:%s", county, client_id));
+    cr_assert_not_null(dealer);
+    memset(&r, 0, sizeof r);
+    memset(&v, 0, sizeof v);
+    snprintf(r.zone, sizeof r.zone, "%s", zone);
+    snprintf(r.period, sizeof r.period, "2017-06");
+    r.revision = 1;
+    snprintf(v.indicator, sizeof v.indicator, "revenue");
+    v.amount = 1000;
+    v.line = 2;
+    cr_assert_not_null(report_add_value(&r, &v));
+    cr_assert_eq(e2e_encode_report(&r, id, &bytes, &len), 0);
+    status = e2e_exchange(dealer, bytes, len, id, 10000, &ack);
+    if (status >= 0) msg_clear(&ack);
+    free(bytes);
+    report_clear(&r);
+    e2e_dealer_close(&dealer);
+    return status;
+}
+
+Test(e2e_master, bad_regions_on_sighup_keeps_the_master_data_in_force) {
+    const char *m = copy_master();
+    char regions[512];
+    const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
+    snprintf(regions, sizeof regions, "%s/regions.csv", m);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s", e2e_tail(agg.err_log, 2000));
+
+    /* line 10: jinshan listed a second time, under another county */
+    int lines = e2e_count_lines(regions);
+    cr_assert_eq(lines, 9, "the sample regions.csv has a header and 8 zones");
+    append(regions, "410602,鹤山区,jinshan,重复的园区,x\n");
+    cr_assert_eq(kill(agg.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log(agg.err_log, "previous master data stays in force", agg.pid, 10000), 0,
+                 "no refusal in the log:\n%s", e2e_tail(agg.err_log, 2000));
+    char *log = e2e_read_file(agg.err_log);
+    cr_assert_not_null(log);
+    cr_assert_not_null(strstr(log, "regions.csv:10:"), "the error names file and line:\n%s", log);
+    cr_assert_not_null(strstr(log, "listed twice"), "the error says what is wrong:\n%s", log);
+    free(log);
+
+    /* the old master data is in force: jinshan still belongs to 410671, not 410602 */
+    cr_assert_eq(send_report("410671", "jinshan", "a"), ACK_ACCEPTED);
+    cr_assert_eq(send_report("410602", "jinshan", "b"), ACK_REJECTED);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+Test(e2e_master, good_regions_on_sighup_take_effect_without_restart) {
+    const char *m = copy_master();
+    char regions[512];
+    const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
+    snprintf(regions, sizeof regions, "%s/regions.csv", m);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s", e2e_tail(agg.err_log, 2000));
+
+    /* before: the zone does not exist */
+    cr_assert_eq(send_report("410602", "hexin", "a"), ACK_REJECTED);
+    append(regions, "410602,鹤山区,hexin,鹤山新区,新材料\n");
+    cr_assert_eq(kill(agg.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log(agg.err_log, "9 zones", agg.pid, 10000), 0, "no reload in the log:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(send_report("410602", "hexin", "b"), ACK_ACCEPTED);
+    cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports WHERE zone='hexin'"), 1);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+Test(e2e_master, refuses_to_start_on_bad_master_data) {
+    const char *m = copy_master();
+    char *out = NULL;
+    append(P("%s/indicators.csv", m), "gdp,地区生产总值,GDP,万元,flowish,1,yes\n");
+    int st = e2e_runl(P("%s/agg-bad", dir), &out, 10000, e2e_bin("yuebao-aggregator"), "--insecure", "--set",
+                      P("master_dir=%s", m), "--set", P("store=%s/store.db", dir), "--set",
+                      P("listen=ipc://%s/agg.sock", dir), "--set", "publish=", NULL);
+    free(out);
+    cr_assert_neq(st, 0, "the aggregator must not start on bad master data");
+    char *log = e2e_read_file(P("%s/agg-bad.err", dir));
+    cr_assert_not_null(log);
+    cr_assert_not_null(strstr(log, "indicators.csv:16:"), "the error names file and line:\n%s", log);
+    cr_assert_not_null(strstr(log, "flowish"), "the error quotes the bad value:\n%s", log);
+    free(log);
+}
