@@ -76,8 +76,8 @@ int main(int argc, char **argv) {
     log_info("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
              "%llu commits",
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
-             (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected,
-             (unsigned long long)a.n_garbled, (unsigned long long)a.n_commits);
+             (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
+             (unsigned long long)a.n_commits);
     sock_close(&a.router);
     sock_close(&a.pub);
     zmq_ctx_term(a.ctx);

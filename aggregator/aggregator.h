@@ -27,7 +27,7 @@ typedef struct {
     char listen[256];      /* ROUTER for collectors */
     char publish[256];     /* PUB for events; "" = none */
     bool merge_jan_feb;
-    int batch_max;         /* reports per group commit at most */
+    int batch_max; /* reports per group commit at most */
     int heartbeat_ms;
     bool insecure;
 } aggregator_config_t;
@@ -36,9 +36,9 @@ typedef struct {
 typedef struct {
     uint8_t *identity; /* ROUTER routing id of the sending connection */
     size_t identity_len;
-    char county[24];   /* the authenticated reporting unit */
-    msg_t msg;         /* MSG_REPORT */
-    ack_t ack;         /* filled by the ingest, sent after COMMIT */
+    char county[24]; /* the authenticated reporting unit */
+    msg_t msg;       /* MSG_REPORT */
+    ack_t ack;       /* filled by the ingest, sent after COMMIT */
 } ingest_item_t;
 
 typedef struct {
@@ -48,8 +48,8 @@ typedef struct {
     void *ctx, *router, *pub;
     loop_t *loop;
     int signal_fd;
-    uint64_t sequence;      /* last sequence number published */
-    ingest_item_t *batch;   /* cfg.batch_max slots */
+    uint64_t sequence;    /* last sequence number published */
+    ingest_item_t *batch; /* cfg.batch_max slots */
     /* counters, logged at shutdown */
     uint64_t n_accepted, n_duplicate, n_stale, n_rejected, n_garbled, n_commits;
 } aggregator_t;

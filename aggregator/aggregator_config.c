@@ -8,7 +8,11 @@
 #include "aggregator.h"
 #include "config.h"
 
-#define K(key, type, field) {"aggregator", key, type, offsetof(aggregator_config_t, field), sizeof(((aggregator_config_t *)0)->field)}
+#define K(key, type, field)                                                                                  \
+    {                                                                                                        \
+        "aggregator", key, type, offsetof(aggregator_config_t, field),                                       \
+            sizeof(((aggregator_config_t *)0)->field)                                                        \
+    }
 static const config_key_t keys[] = {
     K("master_dir", CONF_STRING, master_dir),
     K("store", CONF_STRING, store),
@@ -22,27 +26,26 @@ static const config_key_t keys[] = {
 #undef K
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: yuebao-aggregator -c FILE [--set KEY=VALUE]... [--insecure]\n"
-            "\n"
-            "Receives county reports over ZeroMQ, validates them, stores them in SQLite and\n"
-            "acknowledges each only after it is committed; publishes \"report accepted\" events.\n"
-            "\n"
-            "  -c, --config FILE     INI file with an [aggregator] section (see deploy/examples)\n"
-            "  -s, --set KEY=VALUE   override one configuration key\n"
-            "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
-            "  -h, --help            this text\n"
-            "\n"
-            "keys (section [aggregator]):\n"
-            "  master_dir     folder with regions.csv and indicators.csv (reloaded on SIGHUP)\n"
-            "  store          report store, SQLite file           (default reports.db)\n"
-            "  listen         endpoint for collectors             (default tcp://127.0.0.1:7301)\n"
-            "  publish        endpoint for events, empty for none (default tcp://127.0.0.1:7302)\n"
-            "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
-            "  batch_max      reports per group commit at most    (default 512)\n"
-            "  heartbeat_ms   publisher heartbeat interval        (default 1000)\n"
-            "\n"
-            "signals: SIGHUP reloads master data; SIGTERM/SIGINT stop after the current batch.\n");
+    fprintf(out, "usage: yuebao-aggregator -c FILE [--set KEY=VALUE]... [--insecure]\n"
+                 "\n"
+                 "Receives county reports over ZeroMQ, validates them, stores them in SQLite and\n"
+                 "acknowledges each only after it is committed; publishes \"report accepted\" events.\n"
+                 "\n"
+                 "  -c, --config FILE     INI file with an [aggregator] section (see deploy/examples)\n"
+                 "  -s, --set KEY=VALUE   override one configuration key\n"
+                 "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
+                 "  -h, --help            this text\n"
+                 "\n"
+                 "keys (section [aggregator]):\n"
+                 "  master_dir     folder with regions.csv and indicators.csv (reloaded on SIGHUP)\n"
+                 "  store          report store, SQLite file           (default reports.db)\n"
+                 "  listen         endpoint for collectors             (default tcp://127.0.0.1:7301)\n"
+                 "  publish        endpoint for events, empty for none (default tcp://127.0.0.1:7302)\n"
+                 "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
+                 "  batch_max      reports per group commit at most    (default 512)\n"
+                 "  heartbeat_ms   publisher heartbeat interval        (default 1000)\n"
+                 "\n"
+                 "signals: SIGHUP reloads master data; SIGTERM/SIGINT stop after the current batch.\n");
 }
 
 int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {

@@ -35,8 +35,8 @@ static int county_of(const uint8_t *id, size_t len, char *county, size_t size) {
     if (!end) end = id + len;
     if (end == start || (size_t)(end - start) >= size) return -1;
     for (const uint8_t *p = start; p < end; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-              *p == '-' || *p == '_'))
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' ||
+              *p == '_'))
             return -1;
     memcpy(county, start, (size_t)(end - start));
     county[end - start] = '\0';
@@ -71,8 +71,10 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         if (n == 0) {
             it->identity_len = zmq_msg_size(&part);
             it->identity = malloc(it->identity_len ? it->identity_len : 1);
-            if (it->identity) memcpy(it->identity, zmq_msg_data(&part), it->identity_len);
-            else rc = -1;
+            if (it->identity)
+                memcpy(it->identity, zmq_msg_data(&part), it->identity_len);
+            else
+                rc = -1;
         } else if (n == 1 && rc == 1) {
             if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) < 0)
                 rc = -1;
@@ -83,8 +85,14 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         zmq_msg_close(&part);
         n++;
     }
-    if (rc == 1 && n < 2) { snprintf(err, sizeof err, "no payload frame"); rc = -1; }
-    if (rc == 1 && it->msg.kind != MSG_REPORT) { snprintf(err, sizeof err, "not a report"); rc = -1; }
+    if (rc == 1 && n < 2) {
+        snprintf(err, sizeof err, "no payload frame");
+        rc = -1;
+    }
+    if (rc == 1 && it->msg.kind != MSG_REPORT) {
+        snprintf(err, sizeof err, "not a report");
+        rc = -1;
+    }
     if (rc == 1 && county_of(it->identity, it->identity_len, it->county, sizeof it->county) < 0) {
         snprintf(err, sizeof err, "connection does not name its county");
         rc = -1;
@@ -230,7 +238,8 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
     if (aggregator_ingest_batch(a, a->batch, n, clock_now_ms()) < 0) {
         /* Nothing is acked: every collector in the batch resends, and nothing was stored. */
         log_error("group commit of %zu report(s) failed; no acks sent, collectors will retry", n);
-        for (size_t i = 0; i < n; i++) item_clear(&a->batch[i]);
+        for (size_t i = 0; i < n; i++)
+            item_clear(&a->batch[i]);
         return;
     }
     /* Committed: now, and only now, tell the collectors and the subscribers. */

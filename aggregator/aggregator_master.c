@@ -19,8 +19,8 @@ int aggregator_master_load(aggregator_t *a) {
         return -1;
     }
     diag_clear(&dl);
-    log_info("master data: %zu counties, %zu zones, %zu indicators from %s", m->n_counties,
-             m->n_zones, m->n_indicators, a->cfg.master_dir);
+    log_info("master data: %zu counties, %zu zones, %zu indicators from %s", m->n_counties, m->n_zones,
+             m->n_indicators, a->cfg.master_dir);
     master_destroy(&a->master);
     a->master = m;
     return 0;

@@ -89,8 +89,8 @@
 #define FIRST_MONTH 2
 #define PER_CLIENT (ZONES_PER_COUNTY * N_PERIODS) /* 1 000 reports per collector */
 #define N_REPORTS (N_COUNTIES * PER_CLIENT)
-#define WINDOW 64             /* reports in flight per collector */
-#define TXN_REPORTS 500       /* reports per transaction in the SQLite ceilings */
+#define WINDOW 64              /* reports in flight per collector */
+#define TXN_REPORTS 500        /* reports per transaction in the SQLite ceilings */
 #define REPLY_TIMEOUT_MS 15000 /* no reply for this long: something is broken */
 #define READY_TIMEOUT_MS 10000
 #define STOP_TIMEOUT_MS 10000
@@ -171,7 +171,10 @@ static const char *grouped(double v) {
     char digits[32], *out = pool[next++ % 12];
     int n, o = 0;
     long long x = llround(v);
-    if (x < 0) { out[o++] = '-'; x = -x; }
+    if (x < 0) {
+        out[o++] = '-';
+        x = -x;
+    }
     n = snprintf(digits, sizeof digits, "%lld", x);
     for (int i = 0; i < n; i++) {
         if (i > 0 && (n - i) % 3 == 0) out[o++] = ' ';
@@ -191,7 +194,9 @@ static const char *ratio(double measured, double ceiling) {
     return out;
 }
 
-static double round_to(double x, double unit) { return round(x / unit) * unit; }
+static double round_to(double x, double unit) {
+    return round(x / unit) * unit;
+}
 
 /* Deterministic generator (splitmix64): the same figures on every run. */
 static uint64_t rng_state = 20160201;
@@ -203,7 +208,9 @@ static double rnd(void) {
     return (double)(z >> 11) * 0x1.0p-53;
 }
 
-static void county_code(int c, char out[16]) { snprintf(out, 16, "%d", 900001 + c); }
+static void county_code(int c, char out[16]) {
+    snprintf(out, 16, "%d", 900001 + c);
+}
 
 static void zone_code(int c, int z, char out[16]) {
     snprintf(out, 16, "z%04d", c * ZONES_PER_COUNTY + z + 1);
@@ -214,8 +221,10 @@ static long vm_hwm_kb(pid_t pid) {
     char path[64], line[256];
     long kb = -1;
     FILE *f;
-    if (pid) snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    else snprintf(path, sizeof path, "/proc/self/status");
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/status");
     if (!(f = fopen(path, "r"))) return -1;
     while (fgets(line, sizeof line, f))
         if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
@@ -250,7 +259,11 @@ static char *slurp(const char *path) {
     do {
         if (len + 4096 + 1 > cap) {
             char *p = realloc(buf, cap = (len + 4096 + 1) * 2);
-            if (!p) { free(buf); fclose(f); return NULL; }
+            if (!p) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
             buf = p;
         }
         n = fread(buf + len, 1, 4096, f);
@@ -363,16 +376,25 @@ typedef struct {
 
 static void make_profile(const indicator_t *ind, profile_t *pr) {
     double u = rnd();
-    if (ind->kind == KIND_FLOW) pr->level = pow(10, 3 + 3 * u); /* 1 000 .. 1 000 000 万元 a year */
-    else if (ind->kind == KIND_STOCK) pr->level = pow(10, 2.5 + 1.5 * u); /* ~300 .. 10 000 people */
-    else if (ind->percent) pr->level = 20 + 70 * u;
-    else if (ind->direction < 0) pr->level = 0.2 + 1.3 * u; /* an intensity, e.g. tce per 万元 */
-    else pr->level = 20 + 380 * u;                          /* e.g. 万元 of value added per mu */
+    if (ind->kind == KIND_FLOW)
+        pr->level = pow(10, 3 + 3 * u); /* 1 000 .. 1 000 000 万元 a year */
+    else if (ind->kind == KIND_STOCK)
+        pr->level = pow(10, 2.5 + 1.5 * u); /* ~300 .. 10 000 people */
+    else if (ind->percent)
+        pr->level = 20 + 70 * u;
+    else if (ind->direction < 0)
+        pr->level = 0.2 + 1.3 * u; /* an intensity, e.g. tce per 万元 */
+    else
+        pr->level = 20 + 380 * u; /* e.g. 万元 of value added per mu */
     u = rnd();
-    if (ind->kind == KIND_FLOW) pr->growth = 2 + 16 * u;
-    else if (ind->kind == KIND_STOCK) pr->growth = -3 + 11 * u;
-    else pr->growth = -8 + 10 * u;
-    for (int p = 0; p < N_PERIODS; p++) pr->jitter[p] = rnd();
+    if (ind->kind == KIND_FLOW)
+        pr->growth = 2 + 16 * u;
+    else if (ind->kind == KIND_STOCK)
+        pr->growth = -3 + 11 * u;
+    else
+        pr->growth = -8 + 10 * u;
+    for (int p = 0; p < N_PERIODS; p++)
+        pr->jitter[p] = rnd();
 }
 
 /* The value reported for month (period index p). A flow is year-to-date: level x
@@ -382,11 +404,16 @@ static void make_value(const indicator_t *ind, const profile_t *pr, int p, repor
     double j = pr->jitter[p];
     memset(v, 0, sizeof *v);
     snprintf(v->indicator, sizeof v->indicator, "%s", ind->code);
-    if (ind->kind == KIND_FLOW) v->amount = round_to(pr->level * (month + 0.3 * j) / 12, 0.1);
-    else if (ind->kind == KIND_STOCK) v->amount = round(pr->level * (1 + 0.004 * (month - 2) + 0.01 * j));
-    else if (ind->percent) v->amount = fmin(100, fmax(0, round_to(pr->level + 4 * (j - 0.5), 0.1)));
-    else if (ind->direction < 0) v->amount = round_to(pr->level * (1 + 0.05 * (j - 0.5)), 0.001);
-    else v->amount = round_to(pr->level * (0.9 + 0.2 * j), 0.1);
+    if (ind->kind == KIND_FLOW)
+        v->amount = round_to(pr->level * (month + 0.3 * j) / 12, 0.1);
+    else if (ind->kind == KIND_STOCK)
+        v->amount = round(pr->level * (1 + 0.004 * (month - 2) + 0.01 * j));
+    else if (ind->percent)
+        v->amount = fmin(100, fmax(0, round_to(pr->level + 4 * (j - 0.5), 0.1)));
+    else if (ind->direction < 0)
+        v->amount = round_to(pr->level * (1 + 0.05 * (j - 0.5)), 0.001);
+    else
+        v->amount = round_to(pr->level * (0.9 + 0.2 * j), 0.1);
     if (ind->has_growth) {
         v->has_growth = true;
         v->growth_pct = round_to(pr->growth + (j - 0.5), 0.1);
@@ -404,7 +431,8 @@ static size_t build_reports(void) {
     for (int c = 0; c < N_COUNTIES; c++) {
         county_code(c, cc);
         for (int z = 0; z < ZONES_PER_COUNTY; z++) {
-            for (size_t i = 0; i < m->n_indicators; i++) make_profile(&m->indicators[i], &prof[i]);
+            for (size_t i = 0; i < m->n_indicators; i++)
+                make_profile(&m->indicators[i], &prof[i]);
             for (int p = 0; p < N_PERIODS; p++) {
                 report_t *r = &B.reports[c][p * ZONES_PER_COUNTY + z];
                 wire_t *w = &B.wire[c][p * ZONES_PER_COUNTY + z];
@@ -575,9 +603,9 @@ typedef enum {
 
 typedef struct {
     void *sock;
-    int county;                   /* index into B.wire */
-    size_t next;                  /* next report to send */
-    size_t inflight[WINDOW];      /* indices of reports awaiting a reply, oldest first */
+    int county;              /* index into B.wire */
+    size_t next;             /* next report to send */
+    size_t inflight[WINDOW]; /* indices of reports awaiting a reply, oldest first */
     size_t n_inflight;
     int64_t sent_ns[PER_CLIENT];
 } client_t;
@@ -601,7 +629,8 @@ static void send_one(client_t *c) {
 }
 
 static void refill(client_t *c) {
-    while (c->n_inflight < WINDOW && c->next < PER_CLIENT) send_one(c);
+    while (c->n_inflight < WINDOW && c->next < PER_CLIENT)
+        send_one(c);
 }
 
 /* A report that was not accepted: say exactly what came back (the first few). */
@@ -630,7 +659,8 @@ static void on_reply(client_t *c, const void *data, size_t len, reply_kind_t kin
         const wire_t *w = &B.wire[c->county][c->inflight[0]];
         if (len != w->len || memcmp(data, w->buf, len) != 0)
             complain(run, "county %s: the echo differs from what was sent", cc);
-        else run->n_accepted++;
+        else
+            run->n_accepted++;
     } else {
         msg_t m;
         char err[256];
@@ -647,8 +677,8 @@ static void on_reply(client_t *c, const void *data, size_t len, reply_kind_t kin
                memcmp(B.wire[c->county][c->inflight[pos]].id, m.in_reply_to, MSG_ID_LEN) != 0)
             pos++;
         if (pos == c->n_inflight) {
-            complain(run, "county %s: an Ack for %s %s that answers no report in flight", cc,
-                     m.ack.zone, m.ack.period);
+            complain(run, "county %s: an Ack for %s %s that answers no report in flight", cc, m.ack.zone,
+                     m.ack.period);
             msg_clear(&m);
             return;
         }
@@ -660,9 +690,10 @@ static void on_reply(client_t *c, const void *data, size_t len, reply_kind_t kin
                 complain(run, "county %s: %s %s rev %u: %s%s%s", cc, r->zone, r->period, r->revision,
                          ack_status_name(m.ack.status), first[0] ? ": " : "", first);
             else if (strcmp(m.ack.zone, r->zone) != 0 || strcmp(m.ack.period, r->period) != 0)
-                complain(run, "county %s: the Ack for %s %s names %s %s", cc, r->zone, r->period,
-                         m.ack.zone, m.ack.period);
-            else run->n_accepted++;
+                complain(run, "county %s: the Ack for %s %s names %s %s", cc, r->zone, r->period, m.ack.zone,
+                         m.ack.period);
+            else
+                run->n_accepted++;
         }
         msg_clear(&m);
     }
@@ -697,7 +728,8 @@ static void drive(const char *endpoint, reply_kind_t kind, run_t *run) {
     }
 
     t0 = t_last = now_ns();
-    for (int i = 0; i < N_COUNTIES; i++) refill(&clients[i]);
+    for (int i = 0; i < N_COUNTIES; i++)
+        refill(&clients[i]);
     while (run->n_replies < N_REPORTS) {
         int rc = zmq_poll(items, N_COUNTIES, REPLY_TIMEOUT_MS);
         if (rc < 0 && errno == EINTR) continue;
@@ -725,7 +757,8 @@ static void drive(const char *endpoint, reply_kind_t kind, run_t *run) {
         }
     }
     run->wall_s = (double)(t_last - t0) / 1e9;
-    for (int i = 0; i < N_COUNTIES; i++) sock_close(&clients[i].sock);
+    for (int i = 0; i < N_COUNTIES; i++)
+        sock_close(&clients[i].sock);
     zmq_ctx_term(ctx);
     free(clients);
 }
@@ -794,8 +827,10 @@ static double ceiling_raw_values(const char *path, size_t batch) {
             sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, v->indicator, -1, SQLITE_STATIC);
             sqlite3_bind_double(st, 4, v->amount);
-            if (v->has_growth) sqlite3_bind_double(st, 5, v->growth_pct);
-            else sqlite3_bind_null(st, 5);
+            if (v->has_growth)
+                sqlite3_bind_double(st, 5, v->growth_pct);
+            else
+                sqlite3_bind_null(st, 5);
             sqlite3_bind_int64(st, 6, r->revision);
             if (sqlite3_step(st) != SQLITE_DONE) fail("SQLite ceiling: %s", sqlite3_errmsg(db));
             sqlite3_reset(st);
@@ -825,7 +860,8 @@ static void *echo_main(void *arg) {
         size_t sz = sizeof more;
         zmq_msg_init(&id);
         zmq_msg_init(&body);
-        if (zmq_msg_recv(&id, e->router, 0) < 0 || !(zmq_getsockopt(e->router, ZMQ_RCVMORE, &more, &sz), more) ||
+        if (zmq_msg_recv(&id, e->router, 0) < 0 ||
+            !(zmq_getsockopt(e->router, ZMQ_RCVMORE, &more, &sz), more) ||
             zmq_msg_recv(&body, e->router, 0) < 0 || zmq_msg_send(&id, e->router, ZMQ_SNDMORE) < 0 ||
             zmq_msg_send(&body, e->router, 0) < 0) {
             zmq_msg_close(&id);
@@ -992,7 +1028,8 @@ static void measure_round(int k, const char *bin_dir, int n_ind, round_t *r) {
 /* The median over the rounds of the double at offset off in round_t. */
 static double median_of(const round_t *rounds, size_t off) {
     double v[RUNS];
-    for (int k = 0; k < RUNS; k++) memcpy(&v[k], (const char *)&rounds[k] + off, sizeof v[k]);
+    for (int k = 0; k < RUNS; k++)
+        memcpy(&v[k], (const char *)&rounds[k] + off, sizeof v[k]);
     return median(v, RUNS);
 }
 #define MEDIAN(field) median_of(rounds, offsetof(round_t, field))
@@ -1050,8 +1087,8 @@ int main(int argc, char **argv) {
            grouped((double)bytes / N_REPORTS));
     printf("  load      every collector keeps %d reports in flight (%d in all)\n", WINDOW,
            WINDOW * N_COUNTIES);
-    printf("  machine   %ld CPUs; SQLite %s, ZeroMQ %d.%d.%d, protobuf-c %s\n",
-           sysconf(_SC_NPROCESSORS_ONLN), sqlite3_libversion(), zmaj, zmin, zpat, protobuf_c_version());
+    printf("  machine   %ld CPUs; SQLite %s, ZeroMQ %d.%d.%d, protobuf-c %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+           sqlite3_libversion(), zmaj, zmin, zpat, protobuf_c_version());
     printf("  scratch   %s (%s)\n", B.tmp, fs_name(B.tmp, &tmpfs));
     if (tmpfs)
         printf("  WARNING   %s is a tmpfs: fsync costs nothing there, so every durable figure\n"
@@ -1062,8 +1099,8 @@ int main(int argc, char **argv) {
     printf("\n%d rounds; each: a fresh aggregator on a fresh store, then every ceiling. Per round"
            " (reports/s unless noted):\n",
            RUNS);
-    printf("%5s  %-9s %7s %7s %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", "", "durable", "p50 ms",
-           "p99 ms", "commits", "CPU", "apply", "apply@batch", "INSERT", "echo/s", "decode", "unpack");
+    printf("%5s  %-9s %7s %7s %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", "", "durable", "p50 ms", "p99 ms",
+           "commits", "CPU", "apply", "apply@batch", "INSERT", "echo/s", "decode", "unpack");
     fflush(stdout);
     for (int k = 0; k < RUNS; k++) {
         round_t *r = &rounds[k];
@@ -1074,9 +1111,9 @@ int main(int argc, char **argv) {
         snprintf(same_col, sizeof same_col, "%s@%zu", grouped(r->apply_same), r->same_batch);
         snprintf(cpu, sizeof cpu, "%.0f%%", r->dur.cpu_share * 100);
         printf("%5d  %-9s %7.1f %7.1f %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", k + 1,
-               grouped(r->dur.rps), r->dur.p50_ms, r->dur.p99_ms, commits,
-               r->dur.cpu_share >= 0 ? cpu : "?", grouped(r->apply), same_col, grouped(r->raw),
-               grouped(r->echo), grouped(r->decode), grouped(r->unpack));
+               grouped(r->dur.rps), r->dur.p50_ms, r->dur.p99_ms, commits, r->dur.cpu_share >= 0 ? cpu : "?",
+               grouped(r->apply), same_col, grouped(r->raw), grouped(r->echo), grouped(r->decode),
+               grouped(r->unpack));
         fflush(stdout);
     }
     printf("\n  durable   the real aggregator; every round all %s acks ACCEPTED and the store holding\n"
@@ -1142,9 +1179,11 @@ int main(int argc, char **argv) {
         ROW("ack latency p99 (3)", m, c, "ZeroMQ echo round trip p99, same load", ratio(p99, e99));
 
         snprintf(m, sizeof m, "%.1f MB", (double)agg_rss / 1024);
-        ROW("peak RSS aggregator", agg_rss >= 0 ? m : "unknown", "", "VmHWM before SIGTERM, highest round", "");
+        ROW("peak RSS aggregator", agg_rss >= 0 ? m : "unknown", "", "VmHWM before SIGTERM, highest round",
+            "");
         snprintf(m, sizeof m, "%.1f MB", (double)bench_rss / 1024);
-        ROW("peak RSS bench_ingest", bench_rss >= 0 ? m : "unknown", "", "this process, all reports pre-built", "");
+        ROW("peak RSS bench_ingest", bench_rss >= 0 ? m : "unknown", "",
+            "this process, all reports pre-built", "");
 #undef ROW
     }
     printf("\n(1) one transaction per the aggregator's own mean group commit of that round (median\n"
@@ -1160,8 +1199,14 @@ int main(int argc, char **argv) {
         /* Name the tightest ceiling of the whole path: that is where the time goes. */
         const char *what = "SQLite rstore_apply";
         double lowest = apply;
-        if (echo < lowest) { lowest = echo; what = "the ZeroMQ echo"; }
-        if (dec < lowest) { lowest = dec; what = "codec_decode"; }
+        if (echo < lowest) {
+            lowest = echo;
+            what = "the ZeroMQ echo";
+        }
+        if (dec < lowest) {
+            lowest = dec;
+            what = "codec_decode";
+        }
         printf("\nThe lowest ceiling is %s at %s reports/s; durable ingest reaches %.2f of it.\n", what,
                grouped(lowest), rps / lowest);
     }

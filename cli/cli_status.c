@@ -9,11 +9,12 @@
 
 typedef struct {
     const master_t *m;
-    uint32_t *revision;   /* per zone index, 0 = none */
+    uint32_t *revision; /* per zone index, 0 = none */
     int64_t *stored_at;
 } seen_t;
 
-static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms, void *arg) {
+static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
+                      void *arg) {
     seen_t *s = arg;
     (void)county;
     for (size_t i = 0; i < s->m->n_zones; i++)
@@ -37,13 +38,21 @@ int cli_status(const cli_opts_t *o) {
     }
     period_format(p, period);
     if (!(m = cli_master(o))) return 2;
-    if (!(st = cli_store(o))) { master_destroy(&m); return 2; }
+    if (!(st = cli_store(o))) {
+        master_destroy(&m);
+        return 2;
+    }
     s.m = m;
     s.revision = calloc(m->n_zones, sizeof *s.revision);
     s.stored_at = calloc(m->n_zones, sizeof *s.stored_at);
-    if (!s.revision || !s.stored_at || rstore_each_report(st, period, on_report, &s) < 0) { rc = 2; goto out; }
-    if (p.month == 1) printf("period %s (1月)\n", period);
-    else printf("period %s (1-%d月)\n", period, p.month);
+    if (!s.revision || !s.stored_at || rstore_each_report(st, period, on_report, &s) < 0) {
+        rc = 2;
+        goto out;
+    }
+    if (p.month == 1)
+        printf("period %s (1月)\n", period);
+    else
+        printf("period %s (1-%d月)\n", period, p.month);
     for (size_t ci = 0; ci < m->n_counties; ci++) {
         for (size_t i = 0; i < m->n_zones; i++) {
             char county[160], zone[160], when[20];
@@ -62,8 +71,10 @@ int cli_status(const cli_opts_t *o) {
     printf("%zu of %zu zones reported\n", n_reported, m->n_zones);
     {
         sqlite3_stmt *q;
-        if (sqlite3_prepare_v2(rstore_db(st), "SELECT zone, county, revision, source, reasons FROM rejections "
-                               "WHERE period = ?1 ORDER BY id", -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_prepare_v2(rstore_db(st),
+                               "SELECT zone, county, revision, source, reasons FROM rejections "
+                               "WHERE period = ?1 ORDER BY id",
+                               -1, &q, NULL) == SQLITE_OK) {
             sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
             while (sqlite3_step(q) == SQLITE_ROW)
                 printf("rejected at the aggregator: %s (county %s) revision %lld from %s:\n    %s\n",

@@ -25,7 +25,8 @@ static void on_value(const char *zone, const char *indicator, double amount, boo
         snprintf(t->last_zone, sizeof t->last_zone, "%s", zone);
     }
     for (size_t i = 0; i < t->m->n_indicators; i++)
-        if (!strcmp(t->m->indicators[i].code, indicator)) aggregate_add(&t->agg[i], amount, has_growth, growth_pct);
+        if (!strcmp(t->m->indicators[i].code, indicator))
+            aggregate_add(&t->agg[i], amount, has_growth, growth_pct);
 }
 
 static void print_table(const master_t *m, const totals_t *t) {
@@ -38,7 +39,8 @@ static void print_table(const master_t *m, const totals_t *t) {
         text_pad(name, sizeof name, ind->name_zh, 32);
         text_pad(unit, sizeof unit, ind->unit, 14);
         if (ind->kind == KIND_RATIO) {
-            printf("  %s %s mean %12.2f   min %10.2f   max %10.2f\n", name, unit, aggregate_mean(a), a->min, a->max);
+            printf("  %s %s mean %12.2f   min %10.2f   max %10.2f\n", name, unit, aggregate_mean(a), a->min,
+                   a->max);
         } else if (aggregate_growth(a, &g)) {
             printf("  %s %s total %14.1f   growth %+6.1f%%\n", name, unit, a->sum, g);
         } else {
@@ -50,11 +52,17 @@ static void print_table(const master_t *m, const totals_t *t) {
 static int totals_for(const master_t *m, rstore_t *st, const char *period, const char *county) {
     totals_t t = {m, county, calloc(m->n_indicators, sizeof(aggregate_t)), 0, ""};
     size_t expected = 0;
-    if (!t.agg || rstore_each_value(st, period, on_value, &t) < 0) { free(t.agg); return -1; }
+    if (!t.agg || rstore_each_value(st, period, on_value, &t) < 0) {
+        free(t.agg);
+        return -1;
+    }
     for (size_t i = 0; i < m->n_zones; i++)
         if (!county || !strcmp(m->zones[i].county, county)) expected++;
-    if (county) printf("%s (%s): %zu of %zu zones reported\n", master_county(m, county)->name, county, t.n_zones, expected);
-    else printf("city total, %s: %zu of %zu zones reported\n", period, t.n_zones, expected);
+    if (county)
+        printf("%s (%s): %zu of %zu zones reported\n", master_county(m, county)->name, county, t.n_zones,
+               expected);
+    else
+        printf("city total, %s: %zu of %zu zones reported\n", period, t.n_zones, expected);
     print_table(m, &t);
     free(t.agg);
     return 0;
@@ -72,7 +80,10 @@ int cli_totals(const cli_opts_t *o) {
     }
     period_format(p, period);
     if (!(m = cli_master(o))) return 2;
-    if (!(st = cli_store(o))) { master_destroy(&m); return 2; }
+    if (!(st = cli_store(o))) {
+        master_destroy(&m);
+        return 2;
+    }
     if (o->county && !master_county(m, o->county)) {
         fprintf(stderr, "yuebao totals: county %s is not in regions.csv\n", o->county);
         rc = 2;

@@ -9,21 +9,20 @@
 #include "log.h"
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: yuebao COMMAND [OPTIONS]\n"
-            "\n"
-            "commands:\n"
-            "  check [--county C] FILE.csv...  check county files without sending them\n"
-            "  status --period YYYY-MM          every zone: reported (revision, time) or missing;\n"
-            "                                   rejected reports with their reasons\n"
-            "  totals --period YYYY-MM          city and county totals with aggregate growth\n"
-            "\n"
-            "options:\n"
-            "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
-            "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
-            "  --period P       reporting period, e.g. 2017-06 (January through June)\n"
-            "  --county C       the reporting unit the files are from (check)\n"
-            "  -h, --help       this text\n");
+    fprintf(out, "usage: yuebao COMMAND [OPTIONS]\n"
+                 "\n"
+                 "commands:\n"
+                 "  check [--county C] FILE.csv...  check county files without sending them\n"
+                 "  status --period YYYY-MM          every zone: reported (revision, time) or missing;\n"
+                 "                                   rejected reports with their reasons\n"
+                 "  totals --period YYYY-MM          city and county totals with aggregate growth\n"
+                 "\n"
+                 "options:\n"
+                 "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
+                 "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
+                 "  --period P       reporting period, e.g. 2017-06 (January through June)\n"
+                 "  --county C       the reporting unit the files are from (check)\n"
+                 "  -h, --help       this text\n");
 }
 
 master_t *cli_master(const cli_opts_t *o) {
@@ -51,12 +50,10 @@ rstore_t *cli_store(const cli_opts_t *o) {
 }
 
 int main(int argc, char **argv) {
-    static const struct option opts[] = {{"store", required_argument, NULL, 's'},
-                                         {"master", required_argument, NULL, 'm'},
-                                         {"period", required_argument, NULL, 'p'},
-                                         {"county", required_argument, NULL, 'C'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"store", required_argument, NULL, 's'},  {"master", required_argument, NULL, 'm'},
+        {"period", required_argument, NULL, 'p'}, {"county", required_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     cli_opts_t o = {0};
     const char *cmd;
     int c;

@@ -54,8 +54,7 @@ int main(int argc, char **argv) {
     if (!c.cfg.insecure)
         log_fatal("CURVE keys are not configured in this build; run with --insecure on ipc:// or "
                   "loopback for local development");
-    if (!submit)
-        log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
+    if (!submit) log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
     if (!sock_endpoint_is_local(c.cfg.aggregator))
         log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (aggregator=%s)", c.cfg.aggregator);
 

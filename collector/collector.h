@@ -25,10 +25,10 @@ typedef struct {
     char aggregator[256];  /* endpoint of the aggregator's ROUTER */
     char master_dir[1024]; /* regions.csv and indicators.csv, for local validation */
     char inbox[1024], done[1024], rejected[1024];
-    char outbox[1024];     /* SQLite file */
-    int window;            /* reports in flight at most */
+    char outbox[1024];              /* SQLite file */
+    int window;                     /* reports in flight at most */
     int retry_min_ms, retry_max_ms; /* ack timeout, doubling per attempt up to max */
-    int settle_ms;         /* inbox quiet time before a batch of files is taken */
+    int settle_ms;                  /* inbox quiet time before a batch of files is taken */
     bool merge_jan_feb;
     bool insecure;
 } collector_config_t;
@@ -37,15 +37,15 @@ typedef struct outbox outbox_t;
 
 /* A report in the outbox awaiting its ack. */
 typedef struct {
-    int64_t id;              /* outbox row */
+    int64_t id; /* outbox row */
     uint8_t msg_id[MSG_ID_LEN];
     char zone[64], period[PERIOD_STRLEN];
     uint32_t revision;
-    uint8_t *payload;        /* encoded envelope */
+    uint8_t *payload; /* encoded envelope */
     size_t payload_len;
     bool in_flight;
     int attempts;
-    int64_t due_mono_ms;     /* in flight: resend after; idle: not before */
+    int64_t due_mono_ms; /* in flight: resend after; idle: not before */
 } pending_t;
 
 /* What an ack settled, for receipts and for `submit`'s output. */
@@ -65,12 +65,12 @@ struct collector {
     outbox_t *outbox;
     void *ctx, *dealer;
     loop_t *loop;
-    pending_t *pending;        /* in outbox order */
+    pending_t *pending; /* in outbox order */
     size_t n_pending, cap_pending;
     int retry_timer;
     int inotify_fd, settle_timer, signal_fd;
     int rescan_timer;
-    bool submit_mode;          /* files stay where they are; no done/ or rejected/ */
+    bool submit_mode; /* files stay where they are; no done/ or rejected/ */
     collector_ack_fn on_ack;
     void *on_ack_arg;
 };
@@ -103,8 +103,8 @@ int outbox_source_set_path(outbox_t *o, int64_t id, const char *path);
 /* The last revision this collector (or the store, via acks) knows for (zone, period),
  * with the last report's content bytes and encoded report if any (caller frees).
  * 1 found, 0 none, -1 error. */
-int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *revision,
-                uint8_t **content, size_t *content_len, report_t *last_report);
+int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *revision, uint8_t **content,
+                size_t *content_len, report_t *last_report);
 /* Raises the known revision of (zone, period) to at least `revision`. */
 int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uint32_t revision);
 /* Records r (already numbered) as the last report of its (zone, period). */
@@ -125,8 +125,8 @@ int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n);
 /* For a source: its name and path, and one line per report it fed: status, zone,
  * period, revision, and the ack's issues. Fills *lines (caller frees) and whether any
  * report was refused. 0 or -1. */
-int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path,
-                          size_t path_sz, char **lines, bool *refused);
+int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
+                          char **lines, bool *refused);
 
 /* Deletes the settled rows of a filed source (its receipt holds what they said). */
 int outbox_source_forget(outbox_t *o, int64_t id);
@@ -138,11 +138,11 @@ int64_t outbox_count_pending(outbox_t *o);
 
 typedef struct {
     char path[2048];
-    int64_t source_id;    /* in the outbox, once queued */
-    bool failed;          /* parse or validation errors: nothing of it is sent */
-    bool skipped;         /* already being sent (same name and content) */
-    diag_list_t diags;    /* errors and warnings about this file */
-    size_t n_reports;     /* reports it contributed to */
+    int64_t source_id; /* in the outbox, once queued */
+    bool failed;       /* parse or validation errors: nothing of it is sent */
+    bool skipped;      /* already being sent (same name and content) */
+    diag_list_t diags; /* errors and warnings about this file */
+    size_t n_reports;  /* reports it contributed to */
 } queued_file_t;
 
 /* Takes files[0..n) as one batch: parses each, merges values, projects and texts per

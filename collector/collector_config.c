@@ -8,7 +8,8 @@
 #include "collector.h"
 #include "config.h"
 
-#define K(key, type, field) {"collector", key, type, offsetof(collector_config_t, field), sizeof(((collector_config_t *)0)->field)}
+#define K(key, type, field)                                                                                  \
+    { "collector", key, type, offsetof(collector_config_t, field), sizeof(((collector_config_t *)0)->field) }
 static const config_key_t keys[] = {
     K("county", CONF_STRING, county),
     K("aggregator", CONF_STRING, aggregator),
@@ -27,43 +28,40 @@ static const config_key_t keys[] = {
 #undef K
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: yuebao-collector -c FILE [--set KEY=VALUE]... [--insecure]\n"
-            "       yuebao-collector submit -c FILE [--timeout SECONDS] FILE.csv...\n"
-            "\n"
-            "A county office's collector. The daemon takes every CSV file put into the inbox\n"
-            "folder, checks it, keeps each report in a durable outbox and delivers it to the\n"
-            "aggregator, retrying until it is acknowledged; the file then moves to done/ with a\n"
-            "receipt, or to rejected/ with FILE.errors.txt saying what to fix.\n"
-            "`submit` sends the named files once, prints one line per report and exits 0 if all\n"
-            "were accepted, 1 if any was rejected, 2 on timeout or error (for cron and scripts).\n"
-            "\n"
-            "  -c, --config FILE     INI file with a [collector] section (see deploy/examples)\n"
-            "  -s, --set KEY=VALUE   override one configuration key\n"
-            "  -t, --timeout SEC     submit: give up waiting for acks after SEC (default 300)\n"
-            "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
-            "  -h, --help            this text\n"
-            "\n"
-            "keys (section [collector]):\n"
-            "  county         the reporting unit's code, e.g. 410602 (required)\n"
-            "  aggregator     the aggregator's endpoint          (default tcp://127.0.0.1:7301)\n"
-            "  master_dir     folder with regions.csv and indicators.csv (required)\n"
-            "  inbox, done, rejected   folders            (default inbox, done, rejected)\n"
-            "  outbox         the outbox, SQLite file             (default outbox.db)\n"
-            "  window         reports in flight at most           (default 32)\n"
-            "  retry_min_ms   first ack timeout; doubles per try  (default 2000)\n"
-            "  retry_max_ms   longest ack timeout                 (default 30000)\n"
-            "  settle_ms      inbox quiet time before taking files (default 300)\n"
-            "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n");
+    fprintf(out, "usage: yuebao-collector -c FILE [--set KEY=VALUE]... [--insecure]\n"
+                 "       yuebao-collector submit -c FILE [--timeout SECONDS] FILE.csv...\n"
+                 "\n"
+                 "A county office's collector. The daemon takes every CSV file put into the inbox\n"
+                 "folder, checks it, keeps each report in a durable outbox and delivers it to the\n"
+                 "aggregator, retrying until it is acknowledged; the file then moves to done/ with a\n"
+                 "receipt, or to rejected/ with FILE.errors.txt saying what to fix.\n"
+                 "`submit` sends the named files once, prints one line per report and exits 0 if all\n"
+                 "were accepted, 1 if any was rejected, 2 on timeout or error (for cron and scripts).\n"
+                 "\n"
+                 "  -c, --config FILE     INI file with a [collector] section (see deploy/examples)\n"
+                 "  -s, --set KEY=VALUE   override one configuration key\n"
+                 "  -t, --timeout SEC     submit: give up waiting for acks after SEC (default 300)\n"
+                 "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
+                 "  -h, --help            this text\n"
+                 "\n"
+                 "keys (section [collector]):\n"
+                 "  county         the reporting unit's code, e.g. 410602 (required)\n"
+                 "  aggregator     the aggregator's endpoint          (default tcp://127.0.0.1:7301)\n"
+                 "  master_dir     folder with regions.csv and indicators.csv (required)\n"
+                 "  inbox, done, rejected   folders            (default inbox, done, rejected)\n"
+                 "  outbox         the outbox, SQLite file             (default outbox.db)\n"
+                 "  window         reports in flight at most           (default 32)\n"
+                 "  retry_min_ms   first ack timeout; doubles per try  (default 2000)\n"
+                 "  retry_max_ms   longest ack timeout                 (default 30000)\n"
+                 "  settle_ms      inbox quiet time before taking files (default 300)\n"
+                 "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n");
 }
 
 int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool submit, int *first_arg) {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"set", required_argument, NULL, 's'},
-                                         {"timeout", required_argument, NULL, 't'},
-                                         {"insecure", no_argument, NULL, 'I'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},  {"set", required_argument, NULL, 's'},
+        {"timeout", required_argument, NULL, 't'}, {"insecure", no_argument, NULL, 'I'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     char err[1024];
     char *sets[64];
     int n_sets = 0, c;
@@ -95,8 +93,10 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
     }
     *first_arg = optind;
     if (!submit && optind < argc) {
-        fprintf(stderr, "yuebao-collector: unexpected argument \"%s\" (to send files once: "
-                        "yuebao-collector submit -c FILE FILE.csv...)\n", argv[optind]);
+        fprintf(stderr,
+                "yuebao-collector: unexpected argument \"%s\" (to send files once: "
+                "yuebao-collector submit -c FILE FILE.csv...)\n",
+                argv[optind]);
         return -1;
     }
     if (cfg->config_path[0] && config_read(cfg->config_path, keys, cfg, err, sizeof err) < 0) {

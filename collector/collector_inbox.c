@@ -92,12 +92,16 @@ static void take_inbox(collector_t *c) {
         n++;
     }
     closedir(d);
-    if (n == 0) { free(names); return; }
+    if (n == 0) {
+        free(names);
+        return;
+    }
     /* name order: a file and its correction (x.csv, x.rev2.csv) keep their order */
     qsort(names, n, sizeof *names, name_cmp);
     files = calloc(n, sizeof *files);
     if (!files) goto out;
-    for (size_t i = 0; i < n; i++) snprintf(files[i].path, sizeof files[i].path, "%s/%s", c->cfg.inbox, names[i]);
+    for (size_t i = 0; i < n; i++)
+        snprintf(files[i].path, sizeof files[i].path, "%s/%s", c->cfg.inbox, names[i]);
     if (collector_queue_files(c, files, n) < 0) {
         log_error("outbox error: %zu file(s) stay in the inbox and will be tried again", n);
     } else {
@@ -112,16 +116,19 @@ static void take_inbox(collector_t *c) {
                     collector_inbox_write_errors(c->cfg.rejected, util_basename(moved), &f->diags, NULL) < 0)
                     log_error("%s: cannot file into %s: %s", f->path, c->cfg.rejected, strerror(errno));
                 else
-                    log_warn("%s rejected: %zu error(s), see %s.errors.txt", names[i], f->diags.n_errors, moved);
+                    log_warn("%s rejected: %zu error(s), see %s.errors.txt", names[i], f->diags.n_errors,
+                             moved);
             } else {
                 park(c, f);
             }
         }
     }
-    for (size_t i = 0; i < n; i++) diag_clear(&files[i].diags);
+    for (size_t i = 0; i < n; i++)
+        diag_clear(&files[i].diags);
     free(files);
 out:
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
     free(names);
     collector_send_pump(c);
     collector_inbox_file_complete(c);
@@ -135,8 +142,8 @@ void collector_inbox_file_complete(collector_t *c) {
         char name[512], path[2048], target[2100], moved[2048], *lines = NULL;
         bool refused = false;
         const char *dir;
-        if (outbox_source_receipt(c->outbox, ids[i], name, sizeof name, path, sizeof path, &lines,
-                                  &refused) < 0) {
+        if (outbox_source_receipt(c->outbox, ids[i], name, sizeof name, path, sizeof path, &lines, &refused) <
+            0) {
             free(lines);
             continue;
         }
@@ -147,9 +154,13 @@ void collector_inbox_file_complete(collector_t *c) {
             dir = refused ? c->cfg.rejected : c->cfg.done;
             if (f) {
                 if (refused)
-                    fprintf(f, "%s was refused by the aggregator; fix what is listed and drop the file again.\n\n", name);
+                    fprintf(
+                        f,
+                        "%s was refused by the aggregator; fix what is listed and drop the file again.\n\n",
+                        name);
                 else
-                    fprintf(f, "%s was delivered: every report in it is stored at the central office.\n\n", name);
+                    fprintf(f, "%s was delivered: every report in it is stored at the central office.\n\n",
+                            name);
                 fputs(lines ? lines : "", f);
                 fclose(f);
             }
@@ -220,7 +231,8 @@ int collector_inbox_start(collector_t *c) {
             return -1;
         }
     c->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (c->inotify_fd < 0 || inotify_add_watch(c->inotify_fd, c->cfg.inbox, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+    if (c->inotify_fd < 0 ||
+        inotify_add_watch(c->inotify_fd, c->cfg.inbox, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
         log_error("inotify on %s: %s", c->cfg.inbox, strerror(errno));
         return -1;
     }

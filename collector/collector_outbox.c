@@ -73,7 +73,10 @@ static int run(outbox_t *o, sqlite3_stmt *st) {
 
 outbox_t *outbox_open(const char *path, char *err, size_t errsz) {
     outbox_t *o = calloc(1, sizeof *o);
-    if (!o) { snprintf(err, errsz, "out of memory"); return NULL; }
+    if (!o) {
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
     snprintf(o->path, sizeof o->path, "%s", path);
     if (sqlite3_open_v2(path, &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, errsz, "%s: %s", path, o->db ? sqlite3_errmsg(o->db) : "cannot open");
@@ -97,11 +100,19 @@ void outbox_close(outbox_t **o) {
     *o = NULL;
 }
 
-int outbox_begin(outbox_t *o) { return exec(o, "BEGIN IMMEDIATE"); }
-int outbox_commit(outbox_t *o) { return exec(o, "COMMIT"); }
-int outbox_rollback(outbox_t *o) { return exec(o, "ROLLBACK"); }
+int outbox_begin(outbox_t *o) {
+    return exec(o, "BEGIN IMMEDIATE");
+}
+int outbox_commit(outbox_t *o) {
+    return exec(o, "COMMIT");
+}
+int outbox_rollback(outbox_t *o) {
+    return exec(o, "ROLLBACK");
+}
 
-static void hash_text(unsigned long long h, char out[17]) { snprintf(out, 17, "%016llx", h); }
+static void hash_text(unsigned long long h, char out[17]) {
+    snprintf(out, 17, "%016llx", h);
+}
 
 int outbox_source_find(outbox_t *o, const char *name, unsigned long long hash, int64_t *id, char *state,
                        size_t state_sz) {
@@ -154,8 +165,8 @@ int outbox_source_set_path(outbox_t *o, int64_t id, const char *path) {
     return run(o, st);
 }
 
-int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *revision,
-                uint8_t **content, size_t *content_len, report_t *last_report) {
+int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *revision, uint8_t **content,
+                size_t *content_len, report_t *last_report) {
     int rc;
     sqlite3_stmt *st = prep(o, "SELECT revision, content, report FROM last_reports "
                                "WHERE zone = ?1 AND period = ?2");
@@ -179,7 +190,8 @@ int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *rev
             }
             /* The stored report is our own encoding; decoding it is still checked. */
             if (codec_decode(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), &m, err,
-                             sizeof err) == 0 && m.kind == MSG_REPORT) {
+                             sizeof err) == 0 &&
+                m.kind == MSG_REPORT) {
                 *last_report = m.report;
                 memset(&m.report, 0, sizeof m.report);
             }
@@ -216,7 +228,10 @@ int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size
     if (codec_encode(&m, &buf, &len) < 0) return -1;
     st = prep(o, "INSERT OR REPLACE INTO last_reports (zone, period, revision, content, report) "
                  "VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!st) { free(buf); return -1; }
+    if (!st) {
+        free(buf);
+        return -1;
+    }
     sqlite3_bind_text(st, 1, r->zone, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->period, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, r->revision);
@@ -264,7 +279,10 @@ int outbox_settle(outbox_t *o, int64_t id, const ack_t *ack) {
     fclose(f);
     st = prep(o, "UPDATE outbox SET settled = 1, status = ?2, store_revision = ?3, detail = ?4, "
                  "settled_at_ms = ?5 WHERE id = ?1 AND settled = 0");
-    if (!st) { free(detail); return -1; }
+    if (!st) {
+        free(detail);
+        return -1;
+    }
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, ack_status_name(ack->status), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, ack->store_revision);
@@ -294,7 +312,8 @@ int outbox_load_pending(outbox_t *o, pending_t **out, size_t *n) {
         p = &arr[k];
         memset(p, 0, sizeof *p);
         p->id = sqlite3_column_int64(st, 0);
-        if (sqlite3_column_bytes(st, 1) == MSG_ID_LEN) memcpy(p->msg_id, sqlite3_column_blob(st, 1), MSG_ID_LEN);
+        if (sqlite3_column_bytes(st, 1) == MSG_ID_LEN)
+            memcpy(p->msg_id, sqlite3_column_blob(st, 1), MSG_ID_LEN);
         snprintf(p->zone, sizeof p->zone, "%s", (const char *)sqlite3_column_text(st, 2));
         snprintf(p->period, sizeof p->period, "%s", (const char *)sqlite3_column_text(st, 3));
         p->revision = (uint32_t)sqlite3_column_int64(st, 4);
@@ -334,8 +353,8 @@ int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n) {
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path,
-                          size_t path_sz, char **lines, bool *refused) {
+int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
+                          char **lines, bool *refused) {
     sqlite3_stmt *st = prep(o, "SELECT name, path FROM sources WHERE id = ?1");
     char *buf = NULL;
     size_t len = 0;
@@ -345,7 +364,10 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
     *lines = NULL;
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_finalize(st); return -1; }
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return -1;
+    }
     snprintf(name, name_sz, "%s", (const char *)sqlite3_column_text(st, 0));
     snprintf(path, path_sz, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
     sqlite3_finalize(st);
@@ -354,7 +376,10 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
                  "WHERE sr.source_id = ?1 ORDER BY b.id");
     if (!st) return -1;
     f = open_memstream(&buf, &len);
-    if (!f) { sqlite3_finalize(st); return -1; }
+    if (!f) {
+        sqlite3_finalize(st);
+        return -1;
+    }
     sqlite3_bind_int64(st, 1, id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *status = (const char *)sqlite3_column_text(st, 0);

@@ -26,7 +26,8 @@ typedef struct {
     bool has_values, has_projects, has_texts;
     size_t files[MAX_FILES_PER_REPORT]; /* indexes of contributing files */
     size_t n_files;
-    size_t values_file, projects_file, texts_file; /* which file carried each part; NO_FILE: the last report */
+    size_t values_file, projects_file,
+        texts_file; /* which file carried each part; NO_FILE: the last report */
     bool failed;
 } merged_t;
 
@@ -96,9 +97,11 @@ static int merge_parts(merged_t *m, const report_t *src, size_t file) {
 /* Fills the parts of m that no file of this batch carried from the last report sent. */
 static void merge_base(merged_t *m, const report_t *base) {
     if (!m->has_values)
-        for (size_t i = 0; i < base->n_values; i++) report_add_value(&m->r, &base->values[i]);
+        for (size_t i = 0; i < base->n_values; i++)
+            report_add_value(&m->r, &base->values[i]);
     if (!m->has_projects)
-        for (size_t i = 0; i < base->n_projects; i++) report_add_project(&m->r, &base->projects[i]);
+        for (size_t i = 0; i < base->n_projects; i++)
+            report_add_project(&m->r, &base->projects[i]);
     if (!m->has_texts) {
         report_set_text(&m->r.problems, base->problems);
         report_set_text(&m->r.next_steps, base->next_steps);
@@ -131,7 +134,8 @@ static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsi
         validate_opts_t vo = validate_defaults();
         vo.merge_jan_feb = c->cfg.merge_jan_feb;
         for (size_t i = 0; i < set->n; i++) {
-            if (set->reports[i].n_values == 0) continue; /* a projects file's part: "no values" would mislead */
+            if (set->reports[i].n_values == 0)
+                continue;                 /* a projects file's part: "no values" would mislead */
             set->reports[i].revision = 1; /* not numbered yet: judge the content only */
             validate_report(c->master, &vo, c->cfg.county, &set->reports[i], &f->diags);
         }
@@ -175,7 +179,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
     vo.merge_jan_feb = c->cfg.merge_jan_feb;
 
     /* 1. parse every file on its own */
-    for (size_t i = 0; i < n; i++) parse_file(c, &files[i], &sets[i], &hashes[i]);
+    for (size_t i = 0; i < n; i++)
+        parse_file(c, &files[i], &sets[i], &hashes[i]);
 
     /* 2. merge the good files' rows per (zone, period), in file order */
     for (size_t i = 0; i < n; i++) {
@@ -183,8 +188,10 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         for (size_t k = 0; k < sets[i].n; k++) {
             merged_t *m = merged_get(&ml, sets[i].reports[k].zone, sets[i].reports[k].period);
             if (!m) goto out;
-            if (files[i].failed) add_file(m, i); /* its rows are not sent, nor its partners' */
-            else if (merge_parts(m, &sets[i].reports[k], i) < 0) goto out;
+            if (files[i].failed)
+                add_file(m, i); /* its rows are not sent, nor its partners' */
+            else if (merge_parts(m, &sets[i].reports[k], i) < 0)
+                goto out;
         }
     }
 
@@ -196,7 +203,10 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         size_t last_len = 0, len = 0;
         report_t base;
         int have;
-        if (any_failed(m, files)) { m->failed = true; continue; } /* step 4 tells the others */
+        if (any_failed(m, files)) {
+            m->failed = true;
+            continue;
+        } /* step 4 tells the others */
         have = outbox_last(c->outbox, m->r.zone, m->r.period, &last, &last_content, &last_len, &base);
         if (have < 0) goto out;
         if (have == 1) merge_base(m, &base);
@@ -204,7 +214,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         if (!m->has_values && m->r.n_values == 0) {
             for (size_t i = 0; i < m->n_files; i++)
                 diag_add(&files[m->files[i]].diags, DIAG_ERROR, util_basename(files[m->files[i]].path), 0,
-                         NULL, "%s %s: key projects arrived before any indicator values for this zone "
+                         NULL,
+                         "%s %s: key projects arrived before any indicator values for this zone "
                          "and period; drop the values file first, or together with this one",
                          m->r.zone, m->r.period);
             m->failed = true;
@@ -227,9 +238,11 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
             }
             diag_clear(&dl);
             if (m->failed && !any_failed(m, files))
-                for (size_t i = 0; i < m->n_files; i++) files[m->files[i]].failed = true;
+                for (size_t i = 0; i < m->n_files; i++)
+                    files[m->files[i]].failed = true;
         } else {
-            for (size_t i = 0; i < m->n_files; i++) files[m->files[i]].failed = true;
+            for (size_t i = 0; i < m->n_files; i++)
+                files[m->files[i]].failed = true;
         }
     }
 
@@ -257,8 +270,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
     if (!queued || outbox_begin(c->outbox) < 0) goto out;
     for (size_t i = 0; i < n; i++) {
         if (files[i].failed || files[i].skipped) continue;
-        files[i].source_id = outbox_source_add(c->outbox, util_basename(files[i].path), files[i].path,
-                                               hashes[i], "sending");
+        files[i].source_id =
+            outbox_source_add(c->outbox, util_basename(files[i].path), files[i].path, hashes[i], "sending");
         if (files[i].source_id < 0) goto rollback;
     }
     for (size_t j = 0; j < ml.n; j++) {
@@ -310,11 +323,14 @@ rollback:
     for (size_t i = 0; i < n; i++)
         if (!files[i].skipped) files[i].source_id = 0;
 out:
-    for (size_t j = 0; j < n_queued; j++) free(queued[j].payload);
+    for (size_t j = 0; j < n_queued; j++)
+        free(queued[j].payload);
     free(queued);
-    for (size_t j = 0; j < ml.n; j++) report_clear(&ml.items[j].r);
+    for (size_t j = 0; j < ml.n; j++)
+        report_clear(&ml.items[j].r);
     free(ml.items);
-    for (size_t i = 0; sets && i < n; i++) report_set_clear(&sets[i]);
+    for (size_t i = 0; sets && i < n; i++)
+        report_set_clear(&sets[i]);
     free(sets);
     free(hashes);
     return rc;

@@ -42,7 +42,8 @@ static void pending_remove(collector_t *c, size_t i) {
 
 static int64_t backoff_ms(const collector_t *c, int attempts) {
     int64_t t = c->cfg.retry_min_ms;
-    for (int i = 1; i < attempts && t < c->cfg.retry_max_ms; i++) t *= 2;
+    for (int i = 1; i < attempts && t < c->cfg.retry_max_ms; i++)
+        t *= 2;
     return t < c->cfg.retry_max_ms ? t : c->cfg.retry_max_ms;
 }
 
@@ -54,7 +55,8 @@ void collector_send_pump(collector_t *c) {
         pending_t *p = &c->pending[i];
         if (p->in_flight && p->due_mono_ms <= now) {
             p->in_flight = false; /* ack overdue: eligible for a resend below */
-            log_debug("no ack for %s %s rev %u after attempt %d", p->zone, p->period, p->revision, p->attempts);
+            log_debug("no ack for %s %s rev %u after attempt %d", p->zone, p->period, p->revision,
+                      p->attempts);
         }
         if (p->in_flight) in_flight++;
     }
@@ -173,7 +175,8 @@ void collector_send_stop(collector_t *c) {
     if (c->dealer) loop_remove_socket(c->loop, c->dealer);
     loop_cancel(c->loop, c->retry_timer);
     sock_close(&c->dealer);
-    for (size_t i = 0; i < c->n_pending; i++) free(c->pending[i].payload);
+    for (size_t i = 0; i < c->n_pending; i++)
+        free(c->pending[i].payload);
     free(c->pending);
     c->pending = NULL;
     c->n_pending = c->cap_pending = 0;

@@ -42,7 +42,8 @@ static void on_ack(collector_t *c, const pending_t *p, ack_t *ack) {
 static void on_tick(loop_t *loop, void *arg) {
     collector_t *c = arg;
     submit_state_t *s = c->on_ack_arg;
-    if (c->n_pending == 0) loop_stop(loop);
+    if (c->n_pending == 0)
+        loop_stop(loop);
     else if (s->deadline_mono_ms && clock_mono_ms() > s->deadline_mono_ms) {
         s->timed_out = true;
         loop_stop(loop);
@@ -54,7 +55,8 @@ int collector_submit(collector_t *c, char **paths, int n_files, int timeout_ms) 
     queued_file_t *files = calloc((size_t)(n_files > 0 ? n_files : 1), sizeof *files);
     int rc;
     if (!files) return 2;
-    for (int i = 0; i < n_files; i++) snprintf(files[i].path, sizeof files[i].path, "%s", paths[i]);
+    for (int i = 0; i < n_files; i++)
+        snprintf(files[i].path, sizeof files[i].path, "%s", paths[i]);
     c->submit_mode = true;
     c->on_ack = on_ack;
     c->on_ack_arg = &s;
@@ -67,7 +69,8 @@ int collector_submit(collector_t *c, char **paths, int n_files, int timeout_ms) 
         queued_file_t *f = &files[i];
         if (f->failed) {
             s.refused++;
-            printf("%-9s %s: not sent, %zu error(s)\n", "REJECTED", util_basename(f->path), f->diags.n_errors);
+            printf("%-9s %s: not sent, %zu error(s)\n", "REJECTED", util_basename(f->path),
+                   f->diags.n_errors);
         } else if (f->diags.n) {
             printf("%-9s %s: %zu warning(s)\n", "CHECKED", util_basename(f->path), f->diags.n_warnings);
         }
@@ -82,8 +85,9 @@ int collector_submit(collector_t *c, char **paths, int n_files, int timeout_ms) 
     if (c->n_pending) loop_run(c->loop);
     collector_inbox_file_complete(c);
     if (s.timed_out) {
-        fprintf(stderr, "yuebao-collector: %zu report(s) not acknowledged within %d s; they stay in the "
-                        "outbox %s and are sent by the next run\n",
+        fprintf(stderr,
+                "yuebao-collector: %zu report(s) not acknowledged within %d s; they stay in the "
+                "outbox %s and are sent by the next run\n",
                 c->n_pending, timeout_ms / 1000, c->cfg.outbox);
         rc = 2;
     } else {

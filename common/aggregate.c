@@ -3,7 +3,9 @@
 
 #include <math.h>
 
-static bool usable(bool has_growth, double g) { return has_growth && isfinite(g) && g > -100.0; }
+static bool usable(bool has_growth, double g) {
+    return has_growth && isfinite(g) && g > -100.0;
+}
 
 void aggregate_add(aggregate_t *a, double amount, bool has_growth, double growth_pct) {
     if (a->n == 0 || amount < a->min) a->min = amount;
@@ -34,4 +36,6 @@ bool aggregate_growth(const aggregate_t *a, double *growth_pct) {
     return true;
 }
 
-double aggregate_mean(const aggregate_t *a) { return a->n ? a->sum / (double)a->n : 0.0; }
+double aggregate_mean(const aggregate_t *a) {
+    return a->n ? a->sum / (double)a->n : 0.0;
+}

@@ -13,9 +13,9 @@
 #include <stddef.h>
 
 typedef struct {
-    size_t n;             /* values added */
-    double sum;           /* Σ amount */
-    size_t n_growth;      /* values with a usable growth */
+    size_t n;                         /* values added */
+    double sum;                       /* Σ amount */
+    size_t n_growth;                  /* values with a usable growth */
     double sum_with_growth, sum_base; /* Σ amount and Σ amount/(1+g/100) over those */
     double min, max;
 } aggregate_t;

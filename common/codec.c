@@ -85,13 +85,10 @@ static int project_cmp(const void *a, const void *b) {
     int c = strcmp(x->code, y->code);
     if (c) return c;
     if ((c = strcmp(x->name, y->name))) return c;
-    if (x->has_total_investment != y->has_total_investment)
-        return x->has_total_investment ? 1 : -1;
-    if ((c = memcmp(&x->total_investment, &y->total_investment, sizeof x->total_investment)))
-        return c;
+    if (x->has_total_investment != y->has_total_investment) return x->has_total_investment ? 1 : -1;
+    if ((c = memcmp(&x->total_investment, &y->total_investment, sizeof x->total_investment))) return c;
     if (x->has_ytd_investment != y->has_ytd_investment) return x->has_ytd_investment ? 1 : -1;
-    if ((c = memcmp(&x->ytd_investment, &y->ytd_investment, sizeof x->ytd_investment)))
-        return c;
+    if ((c = memcmp(&x->ytd_investment, &y->ytd_investment, sizeof x->ytd_investment))) return c;
     return strcmp(x->status, y->status);
 }
 
@@ -209,8 +206,10 @@ static int ack_to_wire(const ack_t *a, wire_ack_t *w) {
             o->line = d->line;
         }
         o->message = (char *)d->message;
-        if (d->severity == DIAG_WARNING) w->warning_ptrs[nw++] = o;
-        else w->error_ptrs[ne++] = o;
+        if (d->severity == DIAG_WARNING)
+            w->warning_ptrs[nw++] = o;
+        else
+            w->error_ptrs[ne++] = o;
     }
     w->msg.n_errors = ne;
     w->msg.errors = w->error_ptrs;
@@ -278,8 +277,7 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
         env.body_case = YUEBAO__ENVELOPE__BODY_HEARTBEAT;
         env.heartbeat = &hb;
         break;
-    default:
-        goto out;
+    default: goto out;
     }
 
     n = yuebao__envelope__get_packed_size(&env);
@@ -354,8 +352,7 @@ static void budget_free(void *data, void *p) {
     free(h);
 }
 
-static void fail(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void fail(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void fail(char *err, size_t errsz, const char *fmt, ...) {
     va_list ap;
@@ -367,8 +364,7 @@ static void fail(char *err, size_t errsz, const char *fmt, ...) {
 
 /* Copies wire string s (NULL = absent = "") into dst[size]: it must be UTF-8 and fit
  * with its NUL. what names the field for the message. */
-static int take_str(char *dst, size_t size, const char *s, const char *what, char *err,
-                    size_t errsz) {
+static int take_str(char *dst, size_t size, const char *s, const char *what, char *err, size_t errsz) {
     size_t n = s ? strlen(s) : 0;
     if (n >= size) {
         fail(err, errsz, "%s: %zu bytes, longer than %zu", what, n, size - 1);
@@ -404,10 +400,11 @@ static int take_text(char **slot, const char *s, const char *what, char *err, si
 }
 
 /* " (line N)" when the row carries its source line, for messages about row i. */
-static void row_name(char *out, size_t size, const char *kind, size_t i, bool has_line,
-                     uint32_t line) {
-    if (has_line) snprintf(out, size, "%s %zu (line %u)", kind, i + 1, (unsigned)line);
-    else snprintf(out, size, "%s %zu", kind, i + 1);
+static void row_name(char *out, size_t size, const char *kind, size_t i, bool has_line, uint32_t line) {
+    if (has_line)
+        snprintf(out, size, "%s %zu (line %u)", kind, i + 1, (unsigned)line);
+    else
+        snprintf(out, size, "%s %zu", kind, i + 1);
 }
 
 /* take_str for a field of row i; the row's label is built only when there is an error
@@ -433,8 +430,7 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
         return -1;
     }
     if (w->n_projects > REPORT_MAX_PROJECTS) {
-        fail(err, errsz, "report: %zu projects, more than %d", w->n_projects,
-             REPORT_MAX_PROJECTS);
+        fail(err, errsz, "report: %zu projects, more than %d", w->n_projects, REPORT_MAX_PROJECTS);
         return -1;
     }
     if (take_str(r->zone, sizeof r->zone, w->zone, "report zone", err, errsz) < 0 ||
@@ -454,8 +450,8 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
             fail(err, errsz, "%s: no amount", row);
             return -1;
         }
-        if (take_row_str(v.indicator, sizeof v.indicator, wv->indicator, "value", i, wv->has_line,
-                         wv->line, "indicator", err, errsz) < 0)
+        if (take_row_str(v.indicator, sizeof v.indicator, wv->indicator, "value", i, wv->has_line, wv->line,
+                         "indicator", err, errsz) < 0)
             return -1;
         v.amount = wv->amount;
         v.has_growth = wv->has_growth_pct;
@@ -471,10 +467,10 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
         const Yuebao__Project *wp = w->projects[i];
         report_project_t p;
         memset(&p, 0, sizeof p);
-        if (take_row_str(p.code, sizeof p.code, wp->code, "project", i, wp->has_line, wp->line, "code",
-                         err, errsz) < 0 ||
-            take_row_str(p.name, sizeof p.name, wp->name, "project", i, wp->has_line, wp->line, "name",
-                         err, errsz) < 0 ||
+        if (take_row_str(p.code, sizeof p.code, wp->code, "project", i, wp->has_line, wp->line, "code", err,
+                         errsz) < 0 ||
+            take_row_str(p.name, sizeof p.name, wp->name, "project", i, wp->has_line, wp->line, "name", err,
+                         errsz) < 0 ||
             take_row_str(p.status, sizeof p.status, wp->status, "project", i, wp->has_line, wp->line,
                          "status", err, errsz) < 0)
             return -1;
@@ -491,9 +487,9 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
     return 0;
 }
 
-static int issues_from_wire(Yuebao__Issue *const *items, size_t n, diag_severity_t sev,
-                            const char *kind, diag_list_t *dl, char *err, size_t errsz) {
-    char field[sizeof ((diag_t *)0)->field], message[sizeof ((diag_t *)0)->message];
+static int issues_from_wire(Yuebao__Issue *const *items, size_t n, diag_severity_t sev, const char *kind,
+                            diag_list_t *dl, char *err, size_t errsz) {
+    char field[sizeof((diag_t *)0)->field], message[sizeof((diag_t *)0)->message];
     char what[48];
     for (size_t i = 0; i < n; i++) {
         const Yuebao__Issue *w = items[i];
@@ -508,8 +504,8 @@ static int issues_from_wire(Yuebao__Issue *const *items, size_t n, diag_severity
 
 static int ack_from_wire(const Yuebao__Ack *w, ack_t *a, char *err, size_t errsz) {
     if (w->n_errors > CODEC_MAX_ISSUES || w->n_warnings > CODEC_MAX_ISSUES - w->n_errors) {
-        fail(err, errsz, "ack: %zu errors and %zu warnings, more than %d", w->n_errors,
-             w->n_warnings, CODEC_MAX_ISSUES);
+        fail(err, errsz, "ack: %zu errors and %zu warnings, more than %d", w->n_errors, w->n_warnings,
+             CODEC_MAX_ISSUES);
         return -1;
     }
     if (take_str(a->zone, sizeof a->zone, w->zone, "ack zone", err, errsz) < 0 ||
@@ -524,10 +520,8 @@ static int ack_from_wire(const Yuebao__Ack *w, ack_t *a, char *err, size_t errsz
     a->store_revision = w->has_store_revision ? w->store_revision : 0;
     a->stored_at_ms = w->has_stored_at_ms ? w->stored_at_ms : 0;
     a->issues.max_items = CODEC_MAX_ISSUES; /* keep all we accepted, not diag's 200 */
-    if (issues_from_wire(w->errors, w->n_errors, DIAG_ERROR, "error", &a->issues, err,
-                         errsz) < 0 ||
-        issues_from_wire(w->warnings, w->n_warnings, DIAG_WARNING, "warning", &a->issues,
-                         err, errsz) < 0)
+    if (issues_from_wire(w->errors, w->n_errors, DIAG_ERROR, "error", &a->issues, err, errsz) < 0 ||
+        issues_from_wire(w->warnings, w->n_warnings, DIAG_WARNING, "warning", &a->issues, err, errsz) < 0)
         return -1;
     if (a->issues.n != w->n_errors + w->n_warnings) {
         fail(err, errsz, "out of memory");
@@ -536,13 +530,10 @@ static int ack_from_wire(const Yuebao__Ack *w, ack_t *a, char *err, size_t errsz
     return 0;
 }
 
-static int accepted_from_wire(const Yuebao__ReportAccepted *w, event_accepted_t *e, char *err,
-                              size_t errsz) {
-    if (take_str(e->county, sizeof e->county, w->county, "report_accepted county", err,
-                 errsz) < 0 ||
+static int accepted_from_wire(const Yuebao__ReportAccepted *w, event_accepted_t *e, char *err, size_t errsz) {
+    if (take_str(e->county, sizeof e->county, w->county, "report_accepted county", err, errsz) < 0 ||
         take_str(e->zone, sizeof e->zone, w->zone, "report_accepted zone", err, errsz) < 0 ||
-        take_str(e->period, sizeof e->period, w->period, "report_accepted period", err,
-                 errsz) < 0)
+        take_str(e->period, sizeof e->period, w->period, "report_accepted period", err, errsz) < 0)
         return -1;
     e->revision = w->has_revision ? w->revision : 0;
     e->stored_at_ms = w->has_stored_at_ms ? w->stored_at_ms : 0;
@@ -571,8 +562,7 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
     memcpy(m->id, env->message_id.data, MSG_ID_LEN);
     if (env->has_in_reply_to) {
         if (env->in_reply_to.len != MSG_ID_LEN) {
-            fail(err, errsz, "in_reply_to id of %zu bytes, not %d", env->in_reply_to.len,
-                 MSG_ID_LEN);
+            fail(err, errsz, "in_reply_to id of %zu bytes, not %d", env->in_reply_to.len, MSG_ID_LEN);
             return -1;
         }
         m->has_reply_to = true;
@@ -584,9 +574,7 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
     case YUEBAO__ENVELOPE__BODY_REPORT:
         m->kind = MSG_REPORT;
         return report_from_wire(env->report, &m->report, err, errsz);
-    case YUEBAO__ENVELOPE__BODY_ACK:
-        m->kind = MSG_ACK;
-        return ack_from_wire(env->ack, &m->ack, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_ACK: m->kind = MSG_ACK; return ack_from_wire(env->ack, &m->ack, err, errsz);
     case YUEBAO__ENVELOPE__BODY_REPORT_ACCEPTED:
         m->kind = MSG_REPORT_ACCEPTED;
         return accepted_from_wire(env->report_accepted, &m->accepted, err, errsz);
@@ -594,9 +582,7 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
         m->kind = MSG_HEARTBEAT;
         m->hb_now_ms = env->heartbeat->has_now_ms ? env->heartbeat->now_ms : 0;
         return 0;
-    default:
-        fail(err, errsz, "no body");
-        return -1;
+    default: fail(err, errsz, "no body"); return -1;
     }
 }
 
@@ -613,18 +599,19 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
         return -1;
     }
     if (len > CODEC_MAX_MSG_BYTES) {
-        fail(err, errsz, "message of %zu bytes, larger than the limit of %u", len,
-             CODEC_MAX_MSG_BYTES);
+        fail(err, errsz, "message of %zu bytes, larger than the limit of %u", len, CODEC_MAX_MSG_BYTES);
         return -1;
     }
     b.budget = 8 * len + BUDGET_SLACK_BYTES;
     env = yuebao__envelope__unpack(&a, len, buf);
     if (!env) {
-        if (b.oom) fail(err, errsz, "out of memory");
+        if (b.oom)
+            fail(err, errsz, "out of memory");
         else if (b.refused)
-            fail(err, errsz, "message of %zu bytes needs more than %zu bytes of memory to parse",
-                 len, b.budget);
-        else fail(err, errsz, "not a protobuf Envelope (%zu bytes)", len);
+            fail(err, errsz, "message of %zu bytes needs more than %zu bytes of memory to parse", len,
+                 b.budget);
+        else
+            fail(err, errsz, "not a protobuf Envelope (%zu bytes)", len);
         return -1;
     }
     rc = envelope_from_wire(env, out, err, errsz);

@@ -53,10 +53,10 @@ typedef struct {
     bool has_reply_to;
     uint8_t in_reply_to[MSG_ID_LEN];
     uint64_t sequence;
-    report_t report;          /* MSG_REPORT */
-    ack_t ack;                /* MSG_ACK */
+    report_t report;           /* MSG_REPORT */
+    ack_t ack;                 /* MSG_ACK */
     event_accepted_t accepted; /* MSG_REPORT_ACCEPTED */
-    int64_t hb_now_ms;        /* MSG_HEARTBEAT */
+    int64_t hb_now_ms;         /* MSG_HEARTBEAT */
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or

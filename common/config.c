@@ -106,8 +106,8 @@ int config_read(const char *path, const config_key_t *table, void *base, char *e
     return 0;
 }
 
-int config_set(const config_key_t *table, void *base, const char *key, const char *value,
-               char *err, size_t errsz) {
+int config_set(const config_key_t *table, void *base, const char *key, const char *value, char *err,
+               size_t errsz) {
     const config_key_t *k = find(table, NULL, key);
     if (!k) {
         snprintf(err, errsz, "unknown key \"%s\"", key);

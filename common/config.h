@@ -14,8 +14,8 @@ typedef struct {
     const char *section; /* e.g. "collector" */
     const char *key;
     config_type_t type;
-    size_t offset;       /* offsetof the field in the caller's struct */
-    size_t size;         /* CONF_STRING: buffer size */
+    size_t offset; /* offsetof the field in the caller's struct */
+    size_t size;   /* CONF_STRING: buffer size */
 } config_key_t;
 
 /* Reads path into base according to table (terminated by a row with key NULL).
@@ -24,7 +24,7 @@ int config_read(const char *path, const config_key_t *table, void *base, char *e
 
 /* Sets key to value as config_read would (for --set key=value style overrides).
  * 0, or -1 with a message in err. */
-int config_set(const config_key_t *table, void *base, const char *key, const char *value,
-               char *err, size_t errsz);
+int config_set(const config_key_t *table, void *base, const char *key, const char *value, char *err,
+               size_t errsz);
 
 #endif

@@ -57,11 +57,12 @@ typedef enum { FILE_UNKNOWN = 0, FILE_VALUES, FILE_PROJECTS } file_kind_t;
 
 /* Canonical names, in the order the templates list them. */
 static const char *const col_en[C_COUNT] = {
-    "", "zone", "period", "indicator", "amount", "growth_pct", "project", "name",
-    "total_investment", "ytd_investment", "status", "problems", "next_steps"};
+    "",           "zone",     "period",    "indicator",        "amount",
+    "growth_pct", "project",  "name",      "total_investment", "ytd_investment",
+    "status",     "problems", "next_steps"};
 static const char *const col_zh[C_COUNT] = {
-    "", "园区代码", "统计期", "指标", "本年累计", "同比增长(%)", "项目编号", "项目名称",
-    "总投资", "本年完成投资", "状态", "存在问题", "下一步措施"};
+    "",         "园区代码", "统计期",       "指标", "本年累计", "同比增长(%)", "项目编号",
+    "项目名称", "总投资",   "本年完成投资", "状态", "存在问题", "下一步措施"};
 
 /* Other spellings county sheets use for the same columns. English names match
  * case-insensitively; these match exactly. */
@@ -95,8 +96,8 @@ static const col_t values_required[] = {C_ZONE, C_PERIOD, C_INDICATOR, C_AMOUNT}
 static const col_t values_all[] = {C_ZONE,   C_PERIOD,   C_INDICATOR, C_AMOUNT,
                                    C_GROWTH, C_PROBLEMS, C_NEXT_STEPS};
 static const col_t projects_required[] = {C_ZONE, C_PERIOD, C_PROJECT, C_NAME};
-static const col_t projects_all[] = {C_ZONE,   C_PERIOD, C_PROJECT,  C_NAME,      C_TOTAL,
-                                     C_YTD,    C_STATUS, C_PROBLEMS, C_NEXT_STEPS};
+static const col_t projects_all[] = {C_ZONE, C_PERIOD, C_PROJECT,  C_NAME,      C_TOTAL,
+                                     C_YTD,  C_STATUS, C_PROBLEMS, C_NEXT_STEPS};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -109,11 +110,11 @@ typedef struct {
     diag_list_t *dl;
     size_t errors_before; /* dl->n_errors when the file started */
     file_kind_t kind;
-    bool zh;              /* the header is in Chinese: name columns in Chinese */
+    bool zh; /* the header is in Chinese: name columns in Chinese */
     size_t n_cols;
-    col_t *cols;          /* per column */
-    char (*heads)[64];    /* per column: its header as written, trimmed */
-    int at[C_COUNT];      /* column of each col_t, -1 if absent */
+    col_t *cols;       /* per column */
+    char (*heads)[64]; /* per column: its header as written, trimmed */
+    int at[C_COUNT];   /* column of each col_t, -1 if absent */
 } parse_t;
 
 static void fail(parse_t *p, unsigned line, const char *field, const char *fmt, ...)
@@ -138,13 +139,21 @@ static const char *shown(const char *s, char *buf, size_t size) {
         unsigned char c = (unsigned char)s[i];
         size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
         if (n > len - i) n = len - i; /* never past the end, even for broken input */
-        if (o + n > limit) { cut = true; break; }
-        if (c < 0x20 || c == 0x7F) buf[o] = '?';
-        else memcpy(buf + o, s + i, n);
+        if (o + n > limit) {
+            cut = true;
+            break;
+        }
+        if (c < 0x20 || c == 0x7F)
+            buf[o] = '?';
+        else
+            memcpy(buf + o, s + i, n);
         o += n;
         i += n;
     }
-    if (cut) { memcpy(buf + o, "...", 3); o += 3; }
+    if (cut) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
     buf[o] = '\0';
     return buf;
 }
@@ -157,11 +166,20 @@ static size_t file_errors(const parse_t *p) {
 
 static col_t col_of(const char *h, bool *zh) {
     for (int c = 1; c < C_COUNT; c++) {
-        if (!strcasecmp(h, col_en[c])) { *zh = false; return (col_t)c; }
-        if (!strcmp(h, col_zh[c])) { *zh = true; return (col_t)c; }
+        if (!strcasecmp(h, col_en[c])) {
+            *zh = false;
+            return (col_t)c;
+        }
+        if (!strcmp(h, col_zh[c])) {
+            *zh = true;
+            return (col_t)c;
+        }
     }
     for (size_t i = 0; i < N_OF(aliases); i++) {
-        if (!strcmp(h, aliases[i].name)) { *zh = true; return aliases[i].col; }
+        if (!strcmp(h, aliases[i].name)) {
+            *zh = true;
+            return aliases[i].col;
+        }
     }
     return C_NONE;
 }
@@ -173,8 +191,8 @@ static void list_cols(const col_t *cols, size_t n, char *buf, size_t size) {
     for (int lang = 0; lang < 2; lang++) {
         const char *const *names = lang ? col_zh : col_en;
         for (size_t i = 0; i < n && off < size; i++) {
-            int k = snprintf(buf + off, size - off, "%s%s%s", i ? "," : (lang ? " (or " : ""),
-                             names[cols[i]], lang && i + 1 == n ? ")" : "");
+            int k = snprintf(buf + off, size - off, "%s%s%s", i ? "," : (lang ? " (or " : ""), names[cols[i]],
+                             lang && i + 1 == n ? ")" : "");
             if (k > 0) off += (size_t)k;
         }
     }
@@ -182,8 +200,10 @@ static void list_cols(const col_t *cols, size_t n, char *buf, size_t size) {
 
 /* The template header of one kind of file, without the optional text columns. */
 static void template_of(file_kind_t kind, char *buf, size_t size) {
-    if (kind == FILE_PROJECTS) list_cols(projects_all, N_OF(projects_all) - 2, buf, size);
-    else list_cols(values_all, N_OF(values_all) - 2, buf, size);
+    if (kind == FILE_PROJECTS)
+        list_cols(projects_all, N_OF(projects_all) - 2, buf, size);
+    else
+        list_cols(values_all, N_OF(values_all) - 2, buf, size);
 }
 
 static const char *col_name(const parse_t *p, col_t c) {
@@ -224,14 +244,17 @@ static int read_header(parse_t *p, const csv_record_t *h) {
         fail(p, h->line, NULL, "out of memory");
         return -1;
     }
-    for (int c = 0; c < C_COUNT; c++) p->at[c] = -1;
+    for (int c = 0; c < C_COUNT; c++)
+        p->at[c] = -1;
     for (size_t i = 0; i < h->n_fields; i++) {
         bool zh = false;
         shown(text_trim(h->fields[i]), p->heads[i], sizeof p->heads[i]);
         p->cols[i] = p->heads[i][0] ? col_of(p->heads[i], &zh) : C_NONE;
         if (p->cols[i] == C_NONE) continue;
-        if (zh) n_zh++;
-        else n_en++;
+        if (zh)
+            n_zh++;
+        else
+            n_en++;
         if (in_list(p->cols[i], values_marks, N_OF(values_marks))) n_values++;
         if (in_list(p->cols[i], projects_marks, N_OF(projects_marks))) n_projects++;
     }
@@ -247,8 +270,7 @@ static int read_header(parse_t *p, const csv_record_t *h) {
         return -1;
     }
     if (!n_values && !n_projects) {
-        fail(p, h->line, NULL,
-             "not a county report header; expected %s, or for key projects %s", values_tpl,
+        fail(p, h->line, NULL, "not a county report header; expected %s, or for key projects %s", values_tpl,
              projects_tpl);
         return -1;
     }
@@ -264,11 +286,10 @@ static int read_header(parse_t *p, const csv_record_t *h) {
         col_t c = p->cols[i];
         if (!p->heads[i][0]) continue; /* blank header: the cells must be blank too */
         if (c == C_NONE || !in_list(c, all, n_all)) {
-            fail(p, h->line, p->heads[i], "unknown column \"%s\"; expected %s", p->heads[i],
-                 all_exp);
+            fail(p, h->line, p->heads[i], "unknown column \"%s\"; expected %s", p->heads[i], all_exp);
         } else if (p->at[c] >= 0) {
-            fail(p, h->line, p->heads[i], "column \"%s\" appears twice (columns %d and %zu)",
-                 p->heads[i], p->at[c] + 1, i + 1);
+            fail(p, h->line, p->heads[i], "column \"%s\" appears twice (columns %d and %zu)", p->heads[i],
+                 p->at[c] + 1, i + 1);
         } else {
             p->at[c] = (int)i;
         }
@@ -276,9 +297,8 @@ static int read_header(parse_t *p, const csv_record_t *h) {
     for (size_t i = 0; i < n_required; i++) {
         col_t c = required[i];
         if (p->at[c] < 0)
-            fail(p, h->line, col_name(p, c), "missing column \"%s\"; %s file needs %s",
-                 col_name(p, c), p->kind == FILE_VALUES ? "a values" : "a key-projects",
-                 need_exp);
+            fail(p, h->line, col_name(p, c), "missing column \"%s\"; %s file needs %s", col_name(p, c),
+                 p->kind == FILE_VALUES ? "a values" : "a key-projects", need_exp);
     }
     return file_errors(p) > before ? -1 : 0;
 }
@@ -367,8 +387,7 @@ static int number_cell(parse_t *p, const csv_record_t *rec, col_t c, bool requir
 
 /* Copies a text cell into dst[size]; -1 after reporting when it is too long or, with
  * required, empty. */
-static int text_cell(parse_t *p, const csv_record_t *rec, col_t c, bool required, char *dst,
-                     size_t size) {
+static int text_cell(parse_t *p, const csv_record_t *rec, col_t c, bool required, char *dst, size_t size) {
     const char *s = cell(p, rec, c);
     size_t len = strlen(s);
     if (required && !s[0]) {
@@ -384,21 +403,18 @@ static int text_cell(parse_t *p, const csv_record_t *rec, col_t c, bool required
 }
 
 /* The zone code and canonical period every row carries. 0, or -1 after reporting. */
-static int key_cells(parse_t *p, const csv_record_t *rec, char zone[64],
-                     char period[PERIOD_STRLEN]) {
+static int key_cells(parse_t *p, const csv_record_t *rec, char zone[64], char period[PERIOD_STRLEN]) {
     const char *z = cell(p, rec, C_ZONE), *s = cell(p, rec, C_PERIOD);
     const zone_t *zn;
     period_t pd;
     char sb[64];
     int rc = 0;
     if (!z[0]) {
-        fail(p, rec->line, field_of(p, C_ZONE),
-             "empty; expected a zone code or name from regions.csv");
+        fail(p, rec->line, field_of(p, C_ZONE), "empty; expected a zone code or name from regions.csv");
         rc = -1;
     } else if (!(zn = master_zone(p->m, z))) {
         fail(p, rec->line, field_of(p, C_ZONE),
-             "unknown zone \"%s\"; expected a zone code or name from regions.csv",
-             shown(z, sb, sizeof sb));
+             "unknown zone \"%s\"; expected a zone code or name from regions.csv", shown(z, sb, sizeof sb));
         rc = -1;
     } else {
         snprintf(zone, 64, "%s", zn->code);
@@ -448,8 +464,8 @@ static report_t *new_report(parse_t *p, const char *zone, const char *period) {
 
 /* Drops r again if this row created it and left it empty. */
 static void undo_new(parse_t *p, report_t *r, bool created) {
-    if (created && r == &p->set->reports[p->set->n - 1] && !r->n_values && !r->n_projects &&
-        !r->problems && !r->next_steps) {
+    if (created && r == &p->set->reports[p->set->n - 1] && !r->n_values && !r->n_projects && !r->problems &&
+        !r->next_steps) {
         report_clear(r);
         p->set->n--;
     }
@@ -457,8 +473,7 @@ static void undo_new(parse_t *p, report_t *r, bool created) {
 
 /* Checks that a problems / next_steps cell agrees with what the report already holds.
  * 0, or -1 after reporting. */
-static int text_agrees(parse_t *p, const csv_record_t *rec, const report_t *r, col_t c,
-                       const char *s) {
+static int text_agrees(parse_t *p, const csv_record_t *rec, const report_t *r, col_t c, const char *s) {
     const char *have = c == C_PROBLEMS ? r->problems : r->next_steps;
     if (!s[0] || !have || !strcmp(have, s)) return 0;
     fail(p, rec->line, field_of(p, c),
@@ -493,7 +508,8 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
              p->n_cols, rec->n_fields);
         return;
     }
-    for (size_t i = 0; i < rec->n_fields; i++) text_trim(rec->fields[i]);
+    for (size_t i = 0; i < rec->n_fields; i++)
+        text_trim(rec->fields[i]);
     {
         size_t i;
         for (i = 0; i < rec->n_fields && !rec->fields[i][0]; i++) {}
@@ -503,8 +519,10 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
         if (p->cols[i] == C_NONE && !p->heads[i][0] && rec->fields[i][0]) {
             char field[32];
             snprintf(field, sizeof field, "column %zu", i + 1);
-            fail(p, rec->line, field, "\"%s\" is under a column with no header; give the "
-                 "column a header or clear it", shown(rec->fields[i], sb, sizeof sb));
+            fail(p, rec->line, field,
+                 "\"%s\" is under a column with no header; give the "
+                 "column a header or clear it",
+                 shown(rec->fields[i], sb, sizeof sb));
             bad = true;
         }
     }
@@ -569,27 +587,26 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
     if (text_agrees(p, rec, r, C_PROBLEMS, problems) < 0) bad = true;
     if (text_agrees(p, rec, r, C_NEXT_STEPS, next_steps) < 0) bad = true;
     if (!bad && p->kind == FILE_VALUES && r->n_values >= REPORT_MAX_VALUES) {
-        fail(p, rec->line, NULL, "more than %d indicator rows for %s %s", REPORT_MAX_VALUES,
-             zone, period);
+        fail(p, rec->line, NULL, "more than %d indicator rows for %s %s", REPORT_MAX_VALUES, zone, period);
         bad = true;
     }
     if (!bad && p->kind == FILE_PROJECTS && r->n_projects >= REPORT_MAX_PROJECTS) {
-        fail(p, rec->line, NULL, "more than %d project rows for %s %s", REPORT_MAX_PROJECTS,
-             zone, period);
+        fail(p, rec->line, NULL, "more than %d project rows for %s %s", REPORT_MAX_PROJECTS, zone, period);
         bad = true;
     }
     if (!bad) {
-        bool added = p->kind == FILE_VALUES ? report_add_value(r, &v) != NULL
-                                            : report_add_project(r, &pr) != NULL;
+        bool added =
+            p->kind == FILE_VALUES ? report_add_value(r, &v) != NULL : report_add_project(r, &pr) != NULL;
         if (!added) {
             fail(p, rec->line, NULL, "out of memory");
             bad = true;
-        } else if (set_text(r, C_PROBLEMS, problems) < 0 ||
-                   set_text(r, C_NEXT_STEPS, next_steps) < 0) {
+        } else if (set_text(r, C_PROBLEMS, problems) < 0 || set_text(r, C_NEXT_STEPS, next_steps) < 0) {
             fail(p, rec->line, NULL, "out of memory");
             /* take the row back out: the row adds nothing */
-            if (p->kind == FILE_VALUES) r->n_values--;
-            else r->n_projects--;
+            if (p->kind == FILE_VALUES)
+                r->n_values--;
+            else
+                r->n_projects--;
             bad = true;
         }
     }
@@ -611,8 +628,8 @@ static void csv_failure(parse_t *p, unsigned rec_line, const char *err) {
     fail(p, line, NULL, "%s", msg);
 }
 
-size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, size_t len,
-                        report_set_t *set, diag_list_t *dl) {
+size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, size_t len, report_set_t *set,
+                        diag_list_t *dl) {
     parse_t p;
     csv_reader_t *rd = NULL;
     csv_record_t rec;
@@ -687,7 +704,8 @@ size_t county_csv_load(const master_t *m, const char *path, report_set_t *set, d
 
 void report_set_clear(report_set_t *set) {
     if (!set) return;
-    for (size_t i = 0; i < set->n; i++) report_clear(&set->reports[i]);
+    for (size_t i = 0; i < set->n; i++)
+        report_clear(&set->reports[i]);
     free(set->reports);
     set->reports = NULL;
     set->n = set->cap = 0;

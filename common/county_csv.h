@@ -30,8 +30,8 @@ typedef struct {
  * file merges into the values file's reports. Appends every problem to dl as
  * name:line: column: message; returns the number of errors. Rows with errors add
  * nothing; the caller decides whether a file with errors is sent at all. */
-size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, size_t len,
-                        report_set_t *set, diag_list_t *dl);
+size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, size_t len, report_set_t *set,
+                        diag_list_t *dl);
 
 /* Reads path (any supported encoding, at most COUNTY_CSV_MAX_BYTES) and parses it as
  * above, naming it by its base name. Returns the number of errors (an unreadable file

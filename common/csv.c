@@ -11,10 +11,10 @@
 
 struct csv_reader {
     const char *p, *end;
-    unsigned line;    /* line of the byte at p */
-    char *buf;        /* unquoted record: fields separated by NUL */
+    unsigned line; /* line of the byte at p */
+    char *buf;     /* unquoted record: fields separated by NUL */
     size_t buf_cap;
-    size_t *offsets;  /* field start offsets into buf */
+    size_t *offsets; /* field start offsets into buf */
     size_t off_cap;
     char **fields;
 };
@@ -65,8 +65,16 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
     size_t n, nf;
     for (;;) { /* skip blank lines */
         if (r->p >= r->end) return 0;
-        if (*r->p == '\n') { r->p++; r->line++; continue; }
-        if (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n') { r->p += 2; r->line++; continue; }
+        if (*r->p == '\n') {
+            r->p++;
+            r->line++;
+            continue;
+        }
+        if (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n') {
+            r->p += 2;
+            r->line++;
+            continue;
+        }
         break;
     }
     rec->line = r->line;
@@ -96,7 +104,9 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
             }
             if (r->p < r->end && *r->p != ',' && *r->p != '\n' &&
                 !(*r->p == '\r' && (r->p + 1 == r->end || r->p[1] == '\n'))) {
-                snprintf(err, errsz, "line %u: text after a closing quote; write \"\" for a quote inside a quoted field", r->line);
+                snprintf(err, errsz,
+                         "line %u: text after a closing quote; write \"\" for a quote inside a quoted field",
+                         r->line);
                 return -1;
             }
         } else {
@@ -113,14 +123,18 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
         }
         /* end of record */
         if (r->p < r->end && *r->p == '\r') r->p++;
-        if (r->p < r->end && *r->p == '\n') { r->p++; r->line++; }
+        if (r->p < r->end && *r->p == '\n') {
+            r->p++;
+            r->line++;
+        }
         break;
     }
     {
         char **f = realloc(r->fields, nf * sizeof *f);
         if (!f) goto oom;
         r->fields = f;
-        for (size_t i = 0; i < nf; i++) f[i] = r->buf + r->offsets[i];
+        for (size_t i = 0; i < nf; i++)
+            f[i] = r->buf + r->offsets[i];
         rec->fields = f;
         rec->n_fields = nf;
     }

@@ -12,9 +12,9 @@
 typedef struct csv_reader csv_reader_t;
 
 typedef struct {
-    char **fields;   /* borrowed: valid until the next csv_next() or csv_close() */
+    char **fields; /* borrowed: valid until the next csv_next() or csv_close() */
     size_t n_fields;
-    unsigned line;   /* line the record starts on */
+    unsigned line; /* line the record starts on */
 } csv_record_t;
 
 /* Reads from data[0..len) (borrowed; must outlive the reader). NULL on out of memory. */

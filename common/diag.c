@@ -6,13 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned line,
-              const char *field, const char *fmt, ...) {
+void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned line, const char *field,
+              const char *fmt, ...) {
     size_t max = dl->max_items ? dl->max_items : 200;
     va_list ap;
     diag_t *d;
-    if (sev == DIAG_ERROR) dl->n_errors++;
-    else dl->n_warnings++;
+    if (sev == DIAG_ERROR)
+        dl->n_errors++;
+    else
+        dl->n_warnings++;
     if (dl->n >= max) return;
     if (dl->n == dl->cap) {
         size_t cap = dl->cap ? dl->cap * 2 : 8;
@@ -33,7 +35,8 @@ void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned l
     if (k >= (int)sizeof d->message) {
         /* cut at a character boundary: a message may travel in an Ack as UTF-8 */
         size_t end = sizeof d->message - 1;
-        while (end > 0 && ((unsigned char)d->message[end] & 0xC0) == 0x80) end--;
+        while (end > 0 && ((unsigned char)d->message[end] & 0xC0) == 0x80)
+            end--;
         d->message[end] = '\0';
     }
 }
@@ -41,10 +44,10 @@ void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned l
 void diag_format(const diag_t *d, char *buf, size_t size) {
     size_t off = 0;
     buf[0] = '\0';
-#define PUT(...)                                                                 \
-    do {                                                                         \
-        int k = snprintf(buf + off, off < size ? size - off : 0, __VA_ARGS__);   \
-        if (k > 0) off += (size_t)k;                                             \
+#define PUT(...)                                                                                             \
+    do {                                                                                                     \
+        int k = snprintf(buf + off, off < size ? size - off : 0, __VA_ARGS__);                               \
+        if (k > 0) off += (size_t)k;                                                                         \
     } while (0)
     if (d->file[0]) PUT("%s:", d->file);
     if (d->line) PUT("%u:", d->line);
@@ -59,8 +62,10 @@ void diag_merge(diag_list_t *dst, const diag_list_t *src) {
     for (size_t i = 0; i < src->n; i++) {
         const diag_t *d = &src->items[i];
         diag_add(dst, d->severity, d->file, d->line, d->field, "%s", d->message);
-        if (d->severity == DIAG_ERROR) kept_errors++;
-        else kept_warnings++;
+        if (d->severity == DIAG_ERROR)
+            kept_errors++;
+        else
+            kept_warnings++;
     }
     /* findings src counted but did not keep still count in dst */
     dst->n_errors += src->n_errors - kept_errors;

@@ -13,9 +13,9 @@ typedef enum { DIAG_ERROR = 0, DIAG_WARNING = 1 } diag_severity_t;
 
 typedef struct {
     diag_severity_t severity;
-    char file[128];    /* source file name, "" if none */
-    unsigned line;     /* 1-based source line, 0 if none */
-    char field[64];    /* column or field name, "" if none */
+    char file[128]; /* source file name, "" if none */
+    unsigned line;  /* 1-based source line, 0 if none */
+    char field[64]; /* column or field name, "" if none */
     char message[384];
 } diag_t;
 
@@ -28,8 +28,8 @@ typedef struct {
 
 /* Appends a finding. Never fails: when memory or max_items run out the finding is
  * counted but dropped. file/field may be NULL. */
-void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned line,
-              const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned line, const char *field,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Formats one finding as "file:line: field: message" (omitting empty parts). */
 void diag_format(const diag_t *d, char *buf, size_t size);

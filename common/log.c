@@ -17,9 +17,12 @@ void log_init(const char *progname) {
     const char *env = getenv("YUEBAO_LOG");
     prog = progname;
     if (env) {
-        if (!strcasecmp(env, "debug")) min_level = LOG_DEBUG;
-        else if (!strcasecmp(env, "warn")) min_level = LOG_WARN;
-        else if (!strcasecmp(env, "error")) min_level = LOG_ERROR;
+        if (!strcasecmp(env, "debug"))
+            min_level = LOG_DEBUG;
+        else if (!strcasecmp(env, "warn"))
+            min_level = LOG_WARN;
+        else if (!strcasecmp(env, "error"))
+            min_level = LOG_ERROR;
     }
     /* Under systemd the journal stamps lines itself; on a terminal a time helps. */
     with_time = getenv("JOURNAL_STREAM") == NULL;

@@ -66,7 +66,9 @@ int loop_add_socket(loop_t *l, void *socket, loop_io_fn fn, void *arg) {
     return add_io(l, socket, -1, fn, arg);
 }
 
-int loop_add_fd(loop_t *l, int fd, loop_io_fn fn, void *arg) { return add_io(l, NULL, fd, fn, arg); }
+int loop_add_fd(loop_t *l, int fd, loop_io_fn fn, void *arg) {
+    return add_io(l, NULL, fd, fn, arg);
+}
 
 void loop_remove_socket(loop_t *l, void *socket) {
     for (size_t i = 0; i < l->n_io; i++)
@@ -81,8 +83,7 @@ void loop_remove_fd(loop_t *l, int fd) {
 int loop_add_timer(loop_t *l, int64_t delay_ms, bool repeat, loop_timer_fn fn, void *arg) {
     if (l->n_timers == LOOP_MAX_TIMERS) return -1;
     int id = l->next_id++;
-    l->timers[l->n_timers++] =
-        (timer_t_){id, clock_mono_ms() + delay_ms, delay_ms, repeat, false, fn, arg};
+    l->timers[l->n_timers++] = (timer_t_){id, clock_mono_ms() + delay_ms, delay_ms, repeat, false, fn, arg};
     return id;
 }
 
@@ -91,7 +92,9 @@ void loop_cancel(loop_t *l, int id) {
         if (l->timers[i].id == id) l->timers[i].dead = true;
 }
 
-void loop_stop(loop_t *l) { l->stop = true; }
+void loop_stop(loop_t *l) {
+    l->stop = true;
+}
 
 static void sweep(loop_t *l) {
     size_t j = 0;
@@ -130,8 +133,7 @@ int loop_run(loop_t *l) {
             /* skip handlers removed by an earlier callback of this turn */
             bool live = false;
             for (size_t k = 0; k < l->n_io; k++)
-                if (l->io[k].socket == snapshot[i].socket && l->io[k].fd == snapshot[i].fd &&
-                    !l->io[k].dead)
+                if (l->io[k].socket == snapshot[i].socket && l->io[k].fd == snapshot[i].fd && !l->io[k].dead)
                     live = true;
             if (live) snapshot[i].fn(l, snapshot[i].socket, snapshot[i].fd, snapshot[i].arg);
         }
@@ -139,8 +141,10 @@ int loop_run(loop_t *l) {
         for (size_t i = 0; i < n_timers && !l->stop; i++) {
             timer_t_ *t = &l->timers[i];
             if (t->dead || t->due_ms > now) continue;
-            if (t->repeat) t->due_ms = now + t->interval_ms;
-            else t->dead = true;
+            if (t->repeat)
+                t->due_ms = now + t->interval_ms;
+            else
+                t->dead = true;
             t->fn(l, t->arg);
         }
         sweep(l);

@@ -45,8 +45,8 @@ static int map_header(const csv_record_t *h, const char *const *want, int *idx, 
 }
 
 /* Copies field into dst (size), trimmed; error if empty (when required) or too long. */
-static int take(char *dst, size_t size, const csv_record_t *rec, int col, bool required,
-                const char *file, const char *name, diag_list_t *dl) {
+static int take(char *dst, size_t size, const csv_record_t *rec, int col, bool required, const char *file,
+                const char *name, diag_list_t *dl) {
     const char *v = col >= 0 && (size_t)col < rec->n_fields ? rec->fields[col] : "";
     char tmp[1024];
     snprintf(tmp, sizeof tmp, "%s", v);
@@ -79,12 +79,17 @@ static int read_table(master_t *m, const char *path, const char *const *cols, si
         return -1;
     }
     r = csv_open(text, len);
-    if (!r) { free(text); diag_add(dl, DIAG_ERROR, file, 0, NULL, "out of memory"); return -1; }
+    if (!r) {
+        free(text);
+        diag_add(dl, DIAG_ERROR, file, 0, NULL, "out of memory");
+        return -1;
+    }
     rc = csv_next(r, &rec, err, sizeof err);
     if (rc <= 0) {
         diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", rc == 0 ? "empty file: a header row is expected" : err);
     } else if (map_header(&rec, cols, idx, n_cols, n_required, file, dl) == 0) {
-        while ((rc = csv_next(r, &rec, err, sizeof err)) == 1) fn(m, &rec, idx, file, dl);
+        while ((rc = csv_next(r, &rec, err, sizeof err)) == 1)
+            fn(m, &rec, idx, file, dl);
         if (rc < 0) diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", err);
     }
     csv_close(&r);
@@ -106,21 +111,28 @@ static int indicator_row(master_t *m, const csv_record_t *rec, const int *idx, c
     bad |= take(dir, sizeof dir, rec, idx[5], true, file, "direction", dl);
     bad |= take(growth, sizeof growth, rec, idx[6], true, file, "has_growth", dl);
     if (bad) return -1;
-    if (!strcmp(kind, "flow")) ind.kind = KIND_FLOW;
-    else if (!strcmp(kind, "stock")) ind.kind = KIND_STOCK;
-    else if (!strcmp(kind, "ratio")) ind.kind = KIND_RATIO;
+    if (!strcmp(kind, "flow"))
+        ind.kind = KIND_FLOW;
+    else if (!strcmp(kind, "stock"))
+        ind.kind = KIND_STOCK;
+    else if (!strcmp(kind, "ratio"))
+        ind.kind = KIND_RATIO;
     else {
         diag_add(dl, DIAG_ERROR, file, rec->line, "kind", "\"%s\": expected flow, stock or ratio", kind);
         return -1;
     }
-    if (!strcmp(dir, "1") || !strcmp(dir, "+1")) ind.direction = 1;
-    else if (!strcmp(dir, "-1")) ind.direction = -1;
+    if (!strcmp(dir, "1") || !strcmp(dir, "+1"))
+        ind.direction = 1;
+    else if (!strcmp(dir, "-1"))
+        ind.direction = -1;
     else {
         diag_add(dl, DIAG_ERROR, file, rec->line, "direction", "\"%s\": expected 1 or -1", dir);
         return -1;
     }
-    if (!strcmp(growth, "yes") || !strcmp(growth, "1") || !strcmp(growth, "true")) ind.has_growth = true;
-    else if (!strcmp(growth, "no") || !strcmp(growth, "0") || !strcmp(growth, "false")) ind.has_growth = false;
+    if (!strcmp(growth, "yes") || !strcmp(growth, "1") || !strcmp(growth, "true"))
+        ind.has_growth = true;
+    else if (!strcmp(growth, "no") || !strcmp(growth, "0") || !strcmp(growth, "false"))
+        ind.has_growth = false;
     else {
         diag_add(dl, DIAG_ERROR, file, rec->line, "has_growth", "\"%s\": expected yes or no", growth);
         return -1;
@@ -134,7 +146,10 @@ static int indicator_row(master_t *m, const csv_record_t *rec, const int *idx, c
         }
     }
     indicator_t *p = realloc(m->indicators, (m->n_indicators + 1) * sizeof *p);
-    if (!p) { diag_add(dl, DIAG_ERROR, file, rec->line, NULL, "out of memory"); return -1; }
+    if (!p) {
+        diag_add(dl, DIAG_ERROR, file, rec->line, NULL, "out of memory");
+        return -1;
+    }
     m->indicators = p;
     p[m->n_indicators++] = ind;
     return 0;
@@ -190,7 +205,7 @@ static int zone_cmp(const void *a, const void *b) {
 master_t *master_load_files(const char *regions_csv, const char *indicators_csv, diag_list_t *dl) {
     static const char *const region_cols[] = {"county", "county_name", "zone", "zone_name",
                                               "lead_industries"};
-    static const char *const indicator_cols[] = {"code", "name_zh", "name_en", "unit",
+    static const char *const indicator_cols[] = {"code", "name_zh",   "name_en",   "unit",
                                                  "kind", "direction", "has_growth"};
     master_t *m = calloc(1, sizeof *m);
     int rc = 0;

@@ -26,7 +26,7 @@ typedef struct {
 } indicator_t;
 
 typedef struct {
-    char code[24];  /* 行政区划代码 or a management committee's code */
+    char code[24]; /* 行政区划代码 or a management committee's code */
     char name[128];
 } county_t;
 
@@ -40,9 +40,9 @@ typedef struct {
 typedef struct {
     indicator_t *indicators; /* in file order */
     size_t n_indicators;
-    zone_t *zones;           /* sorted by code */
+    zone_t *zones; /* sorted by code */
     size_t n_zones;
-    county_t *counties;      /* in file order */
+    county_t *counties; /* in file order */
     size_t n_counties;
 } master_t;
 

@@ -128,11 +128,13 @@ int64_t clock_now_ms(void) {
     if (env && *env) {
         static bool warned;
         int y, m, d, hh = 0, mi = 0, ss = 0;
-        if (sscanf(env, "%d-%d-%d%*[T ]%d:%d:%d", &y, &m, &d, &hh, &mi, &ss) >= 3 && m >= 1 &&
-            m <= 12 && d >= 1 && d <= 31 && hh >= 0 && hh < 24 && mi >= 0 && mi < 60 && ss >= 0 && ss < 60)
+        if (sscanf(env, "%d-%d-%d%*[T ]%d:%d:%d", &y, &m, &d, &hh, &mi, &ss) >= 3 && m >= 1 && m <= 12 &&
+            d >= 1 && d <= 31 && hh >= 0 && hh < 24 && mi >= 0 && mi < 60 && ss >= 0 && ss < 60)
             return (days_from_civil(y, m, d) * 86400LL + hh * 3600 + mi * 60 + ss) * 1000 -
                    SHANGHAI_OFFSET_MS;
-        if (!warned) log_warn("YUEBAO_NOW=\"%s\" is not a date (2017-07-15 or 2017-07-15T08:00); using the real clock", env);
+        if (!warned)
+            log_warn("YUEBAO_NOW=\"%s\" is not a date (2017-07-15 or 2017-07-15T08:00); using the real clock",
+                     env);
         warned = true;
     }
     struct timespec ts;

@@ -25,8 +25,7 @@ report_value_t *report_add_value(report_t *r, const report_value_t *v) {
 }
 
 report_project_t *report_add_project(report_t *r, const report_project_t *pr) {
-    report_project_t *p =
-        grow(r->projects, &r->cap_projects, r->n_projects, sizeof *p, REPORT_MAX_PROJECTS);
+    report_project_t *p = grow(r->projects, &r->cap_projects, r->n_projects, sizeof *p, REPORT_MAX_PROJECTS);
     if (!p) return NULL;
     r->projects = p;
     p[r->n_projects] = *pr;

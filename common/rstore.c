@@ -115,9 +115,13 @@ static int user_version(rstore_t *s) {
 
 static int migrate(rstore_t *s, char *err, size_t errsz) {
     int v = user_version(s);
-    if (v < 0) { snprintf(err, errsz, "%s: cannot read schema version", s->path); return -1; }
+    if (v < 0) {
+        snprintf(err, errsz, "%s: cannot read schema version", s->path);
+        return -1;
+    }
     if (v > N_MIGRATIONS) {
-        snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", s->path, v, N_MIGRATIONS);
+        snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", s->path, v,
+                 N_MIGRATIONS);
         return -1;
     }
     for (; v < N_MIGRATIONS; v++) {
@@ -133,17 +137,22 @@ static int migrate(rstore_t *s, char *err, size_t errsz) {
     }
     return 0;
 fail:
-    snprintf(err, errsz, "%s: migration to schema version %d failed: %s", s->path, v + 1, sqlite3_errmsg(s->db));
+    snprintf(err, errsz, "%s: migration to schema version %d failed: %s", s->path, v + 1,
+             sqlite3_errmsg(s->db));
     return -1;
 }
 
 rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) {
     rstore_t *s = calloc(1, sizeof *s);
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (!s) { snprintf(err, errsz, "out of memory"); return NULL; }
+    if (!s) {
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
     snprintf(s->path, sizeof s->path, "%s", path);
     if (readonly && access(path, F_OK) != 0) {
-        snprintf(err, errsz, "%s: no such file (the aggregator creates the report store when it first starts)", path);
+        snprintf(err, errsz,
+                 "%s: no such file (the aggregator creates the report store when it first starts)", path);
         goto fail;
     }
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -167,10 +176,11 @@ rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) 
         }
     }
     for (int i = 0; i < Q_COUNT; i++) {
-        if (readonly && i != Q_CURRENT_REV && i != Q_REV_CONTENT && i != Q_LOAD_VALUES &&
-            i != Q_EACH_VALUE && i != Q_EACH_REPORT)
+        if (readonly && i != Q_CURRENT_REV && i != Q_REV_CONTENT && i != Q_LOAD_VALUES && i != Q_EACH_VALUE &&
+            i != Q_EACH_REPORT)
             continue;
-        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
+            SQLITE_OK) {
             snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
             goto fail;
         }
@@ -185,13 +195,16 @@ void rstore_close(rstore_t **sp) {
     rstore_t *s;
     if (!sp || !*sp) return;
     s = *sp;
-    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->stmt[i]);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
     if (s->db) sqlite3_close(s->db);
     free(s);
     *sp = NULL;
 }
 
-sqlite3 *rstore_db(rstore_t *s) { return s->db; }
+sqlite3 *rstore_db(rstore_t *s) {
+    return s->db;
+}
 
 int rstore_begin(rstore_t *s) {
     if (!s->stmt[Q_INS_HISTORY]) {
@@ -200,8 +213,12 @@ int rstore_begin(rstore_t *s) {
     }
     return exec(s, "BEGIN IMMEDIATE");
 }
-int rstore_commit(rstore_t *s) { return exec(s, "COMMIT"); }
-int rstore_rollback(rstore_t *s) { return exec(s, "ROLLBACK"); }
+int rstore_commit(rstore_t *s) {
+    return exec(s, "COMMIT");
+}
+int rstore_rollback(rstore_t *s) {
+    return exec(s, "ROLLBACK");
+}
 
 /* Prepares a cached statement for a new run. */
 static sqlite3_stmt *q(rstore_t *s, int which) {
@@ -254,7 +271,10 @@ int rstore_revision_content(rstore_t *s, const char *zone, const char *period, u
         int n = sqlite3_column_bytes(st, 0);
         const void *p = sqlite3_column_blob(st, 0);
         *content = malloc(n > 0 ? (size_t)n : 1);
-        if (!*content) { sqlite3_reset(st); return -1; }
+        if (!*content) {
+            sqlite3_reset(st);
+            return -1;
+        }
         if (n > 0) memcpy(*content, p, (size_t)n);
         *len = (size_t)n;
         if (stored_at_ms) *stored_at_ms = sqlite3_column_int64(st, 1);
@@ -275,8 +295,7 @@ static int writable(rstore_t *s) {
 }
 
 int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
-                 const uint8_t *content, size_t content_len, const diag_list_t *warnings,
-                 int64_t now_ms) {
+                 const uint8_t *content, size_t content_len, const diag_list_t *warnings, int64_t now_ms) {
     sqlite3_stmt *st;
     sqlite3_int64 hid;
     if (!writable(s)) return -1;
@@ -349,8 +368,8 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
     return 0;
 }
 
-int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r,
-                            const diag_list_t *errors, int64_t now_ms) {
+int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r, const diag_list_t *errors,
+                            int64_t now_ms) {
     sqlite3_stmt *st;
     size_t cap = 256, off = 0;
     char *reasons;
@@ -367,7 +386,10 @@ int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r,
         n = strlen(line);
         if (off + n + 2 > cap) {
             char *p = realloc(reasons, (cap = (off + n + 2) * 2));
-            if (!p) { free(reasons); return -1; }
+            if (!p) {
+                free(reasons);
+                return -1;
+            }
             reasons = p;
         }
         memcpy(reasons + off, line, n);

@@ -49,12 +49,11 @@ int rstore_revision_content(rstore_t *s, const char *zone, const char *period, u
  * current values replaced, projects replaced. Must run inside rstore_begin().
  * 0, or -1 on a database error (the caller rolls back). */
 int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
-                 const uint8_t *content, size_t content_len, const diag_list_t *warnings,
-                 int64_t now_ms);
+                 const uint8_t *content, size_t content_len, const diag_list_t *warnings, int64_t now_ms);
 
 /* Records a rejected report with its reasons (one line each). Inside a transaction. */
-int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r,
-                            const diag_list_t *errors, int64_t now_ms);
+int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r, const diag_list_t *errors,
+                            int64_t now_ms);
 
 /* Loads the current values (and revision) of (zone, period) into *out (zeroed
  * first). 1 found, 0 none, -1 error. */
@@ -62,8 +61,8 @@ int rstore_load_report(rstore_t *s, const char *zone, const char *period, report
 
 /* Runs fn once per current value of period, in (zone, indicator) order. Returns the
  * number of rows, or -1 on error. */
-typedef void (*rstore_value_fn)(const char *zone, const char *indicator, double amount,
-                                bool has_growth, double growth_pct, void *arg);
+typedef void (*rstore_value_fn)(const char *zone, const char *indicator, double amount, bool has_growth,
+                                double growth_pct, void *arg);
 int rstore_each_value(rstore_t *s, const char *period, rstore_value_fn fn, void *arg);
 
 /* Runs fn once per current report of period (zone order). Returns count or -1. */

@@ -25,7 +25,9 @@
 #include "codec.h"
 #include "log.h"
 
-static int setint(void *s, int opt, int v) { return zmq_setsockopt(s, opt, &v, sizeof v); }
+static int setint(void *s, int opt, int v) {
+    return zmq_setsockopt(s, opt, &v, sizeof v);
+}
 
 static void *make(void *ctx, int type, const char *endpoint, bool bind, const char *routing_id,
                   const sock_security_t *sec, char *err, size_t errsz) {
@@ -69,8 +71,8 @@ void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, char
     return make(ctx, ZMQ_PUB, endpoint, true, NULL, sec, err, errsz);
 }
 
-void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec,
-               char *err, size_t errsz) {
+void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec, char *err,
+               size_t errsz) {
     void *s = make(ctx, ZMQ_SUB, endpoint, false, NULL, sec, err, errsz);
     if (s && zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) < 0) {
         snprintf(err, errsz, "subscribe: %s", zmq_strerror(errno));
@@ -110,7 +112,8 @@ int sock_recv_frames(void *sock, void **frames, size_t *lens, size_t max) {
         if (zmq_msg_recv(&msg, sock, kept == 0 ? ZMQ_DONTWAIT : 0) < 0) {
             int e = errno;
             zmq_msg_close(&msg);
-            for (size_t i = 0; i < kept; i++) free(frames[i]);
+            for (size_t i = 0; i < kept; i++)
+                free(frames[i]);
             errno = e;
             return -1;
         }

@@ -24,8 +24,8 @@ void *sock_dealer(void *ctx, const char *endpoint, const char *routing_id, const
 void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz);
 
 /* A SUB connected to endpoint, subscribed to prefix ("" = everything). NULL with err. */
-void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec,
-               char *err, size_t errsz);
+void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec, char *err,
+               size_t errsz);
 
 /* True for endpoints that never leave this host: ipc://, inproc:// and loopback TCP.
  * Plain (non-CURVE) sockets are allowed only there. */

@@ -19,11 +19,21 @@ bool utf8_valid(const char *s, size_t len) {
         unsigned c = *p;
         size_t n;
         uint32_t cp;
-        if (c < 0x80) { p++; continue; }
-        if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-        else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-        else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else
+            return false;
         if ((size_t)(end - p) <= n) return false;
         for (size_t i = 1; i <= n; i++) {
             if ((p[i] & 0xC0) != 0x80) return false;
@@ -43,7 +53,10 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen) 
     char *buf, *src = (char *)in, *dst;
     if (cd == (iconv_t)-1) return -1;
     buf = malloc(cap + 1);
-    if (!buf) { iconv_close(cd); return -1; }
+    if (!buf) {
+        iconv_close(cd);
+        return -1;
+    }
     dst = buf;
     /* GB18030 has 1..4 bytes per character and UTF-8 at most 4 per character, so
      * 2×len+16 is always enough; any failure is undecodable input. */
@@ -59,8 +72,8 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen) 
     return 0;
 }
 
-int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding,
-                 char *err, size_t errsz) {
+int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding, char *err,
+                 size_t errsz) {
     const char *enc = "UTF-8";
     if (len >= 3 && !memcmp(in, "\xEF\xBB\xBF", 3)) {
         in += 3;
@@ -68,12 +81,16 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const c
         enc = "UTF-8 (BOM)";
     }
     if (memchr(in, '\0', len)) {
-        snprintf(err, errsz, "contains NUL bytes: not a text file (UTF-16 is not supported; save as CSV UTF-8)");
+        snprintf(err, errsz,
+                 "contains NUL bytes: not a text file (UTF-16 is not supported; save as CSV UTF-8)");
         return -1;
     }
     if (utf8_valid(in, len)) {
         char *buf = malloc(len + 1);
-        if (!buf) { snprintf(err, errsz, "out of memory"); return -1; }
+        if (!buf) {
+            snprintf(err, errsz, "out of memory");
+            return -1;
+        }
         memcpy(buf, in, len);
         buf[len] = '\0';
         *out = buf;
@@ -88,8 +105,8 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const c
     return 0;
 }
 
-int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outlen,
-                   const char **encoding, char *err, size_t errsz) {
+int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outlen, const char **encoding,
+                   char *err, size_t errsz) {
     FILE *f = fopen(path, "rb");
     char *raw = NULL;
     size_t n = 0, cap = 0;
@@ -107,7 +124,10 @@ int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outle
                 goto out;
             }
             p = realloc(raw, ncap);
-            if (!p) { snprintf(err, errsz, "%s: out of memory", path); goto out; }
+            if (!p) {
+                snprintf(err, errsz, "%s: out of memory", path);
+                goto out;
+            }
             raw = p;
             cap = ncap;
         }
@@ -140,9 +160,8 @@ out:
 /* Width of one code point on a terminal: the East Asian wide and full-width ranges. */
 static int cp_width(uint32_t cp) {
     if (cp == 0) return 0;
-    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD))
         return 2;
     return 1;
@@ -154,12 +173,24 @@ int text_width(const char *s) {
     while (*p) {
         uint32_t cp;
         int n;
-        if (*p < 0x80) { cp = *p; n = 1; }
-        else if ((*p & 0xE0) == 0xC0) { cp = *p & 0x1F; n = 2; }
-        else if ((*p & 0xF0) == 0xE0) { cp = *p & 0x0F; n = 3; }
-        else { cp = *p & 0x07; n = 4; }
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1F;
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0F;
+            n = 3;
+        } else {
+            cp = *p & 0x07;
+            n = 4;
+        }
         for (int i = 1; i < n; i++) {
-            if ((p[i] & 0xC0) != 0x80) { n = i; break; }
+            if ((p[i] & 0xC0) != 0x80) {
+                n = i;
+                break;
+            }
             cp = (cp << 6) | (p[i] & 0x3F);
         }
         w += cp_width(cp);
@@ -172,13 +203,15 @@ void text_pad(char *buf, size_t size, const char *s, int width) {
     int pad = width - text_width(s);
     int k = snprintf(buf, size, "%s", s);
     size_t off = k > 0 ? (size_t)k : 0;
-    while (pad-- > 0 && off + 1 < size) buf[off++] = ' ';
+    while (pad-- > 0 && off + 1 < size)
+        buf[off++] = ' ';
     if (off < size) buf[off] = '\0';
 }
 
 char *text_trim(char *s) {
     char *start = s, *end;
-    while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n') start++;
+    while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n')
+        start++;
     end = start + strlen(start);
     while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
         end--;

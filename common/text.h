@@ -16,13 +16,13 @@ bool utf8_valid(const char *s, size_t len);
  * *outlen. A UTF-8 BOM is stripped; input that is not valid UTF-8 is decoded as
  * GB18030. *encoding (may be NULL) is set to a static name: "UTF-8", "UTF-8 (BOM)" or
  * "GB18030". Returns 0, or -1 with a message in err when neither decoding works. */
-int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding,
-                 char *err, size_t errsz);
+int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding, char *err,
+                 size_t errsz);
 
 /* Reads the whole file (at most max_bytes) and converts it as text_to_utf8 does.
  * Returns 0, or -1 with a message naming the file in err. */
-int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outlen,
-                   const char **encoding, char *err, size_t errsz);
+int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outlen, const char **encoding,
+                   char *err, size_t errsz);
 
 /* Terminal columns the UTF-8 string takes: CJK and full-width characters count 2. */
 int text_width(const char *s);

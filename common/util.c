@@ -12,7 +12,10 @@
 int util_mkdir_p(const char *dir) {
     char tmp[4096];
     size_t len = strlen(dir);
-    if (len == 0 || len >= sizeof tmp) { errno = ENAMETOOLONG; return -1; }
+    if (len == 0 || len >= sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     memcpy(tmp, dir, len + 1);
     for (char *p = tmp + 1; *p; p++) {
         if (*p != '/') continue;
@@ -28,8 +31,10 @@ static int fsync_dir_of(const char *path) {
     char dir[4096];
     const char *slash = strrchr(path, '/');
     int fd, rc;
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return -1;
     rc = fsync(fd);
@@ -57,7 +62,10 @@ int util_write_atomic(const char *path, const void *data, size_t len) {
         len -= (size_t)k;
     }
     if (fsync(fd) < 0) goto fail;
-    if (close(fd) < 0) { fd = -1; goto fail; }
+    if (close(fd) < 0) {
+        fd = -1;
+        goto fail;
+    }
     fd = -1;
     if (rename(tmp, path) < 0) goto fail;
     return fsync_dir_of(path);
@@ -78,7 +86,10 @@ int util_move_into(const char *path, const char *dir, const char *name, char *ou
     for (int i = 0; i < 1000; i++) {
         int k = i == 0 ? snprintf(out, outsz, "%s/%s", dir, base)
                        : snprintf(out, outsz, "%s/%.*s-%d%s", dir, stem, base, i, base + stem);
-        if (k < 0 || (size_t)k >= outsz) { errno = ENAMETOOLONG; return -1; }
+        if (k < 0 || (size_t)k >= outsz) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
         if (stat(out, &st) == 0) continue;
         if (rename(path, out) < 0) return -1;
         return fsync_dir_of(out);

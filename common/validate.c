@@ -50,8 +50,10 @@ static const char *shown(const char *s, char *buf, size_t size) {
             o += 3;
             break;
         }
-        if (ok) memcpy(buf + o, s + i, n);
-        else buf[o] = '?';
+        if (ok)
+            memcpy(buf + o, s + i, n);
+        else
+            buf[o] = '?';
         o += ok ? n : 1;
         i += n;
     }
@@ -70,8 +72,7 @@ static const char *kind_phrase(indicator_kind_t k) {
     return k == KIND_FLOW ? "a flow's year-to-date amount" : "a stock (level at period end)";
 }
 
-static void check_zone(const master_t *m, const char *county, const report_t *r,
-                       diag_list_t *dl) {
+static void check_zone(const master_t *m, const char *county, const report_t *r, diag_list_t *dl) {
     char zb[96];
     const zone_t *z;
     unsigned line = first_line(r);
@@ -95,14 +96,14 @@ static void check_zone(const master_t *m, const char *county, const report_t *r,
             diag_add(dl, DIAG_ERROR, r->source, line, "zone",
                      "zone \"%s\" belongs to %s (%s), not to the sending county %s (%s); "
                      "a county can only report its own zones",
-                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county",
-                     z->county, sender->name, sender->code);
+                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
+                     sender->name, sender->code);
         else
             diag_add(dl, DIAG_ERROR, r->source, line, "zone",
                      "zone \"%s\" belongs to %s (%s), not to the sending county %s; "
                      "a county can only report its own zones",
-                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county",
-                     z->county, shown(county, cb, sizeof cb));
+                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
+                     shown(county, cb, sizeof cb));
     }
 }
 
@@ -142,8 +143,7 @@ static void check_period(const validate_opts_t *o, const report_t *r, diag_list_
         now[10] = '\0'; /* the date is enough */
         period_format(period_of_time(o->now_ms), cur);
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
-                 "period %s is in the future (today is %s); expected %s or earlier", canon,
-                 now, cur);
+                 "period %s is in the future (today is %s); expected %s or earlier", canon, now, cur);
     }
 }
 
@@ -153,8 +153,7 @@ static const indicator_t *value_indicator(const master_t *m, const report_value_
 }
 
 /* The value in r whose indicator resolves to ind, or NULL. */
-static const report_value_t *find_same(const master_t *m, const report_t *r,
-                                       const indicator_t *ind) {
+static const report_value_t *find_same(const master_t *m, const report_t *r, const indicator_t *ind) {
     for (size_t i = 0; i < r->n_values; i++)
         if (value_indicator(m, &r->values[i]) == ind) return &r->values[i];
     return NULL;
@@ -193,7 +192,9 @@ static void check_value(const master_t *m, const validate_opts_t *o, const repor
     if (!isfinite(v->amount))
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
                  "%s: amount %s is not a number; expected an ordinary number", name,
-                 isnan(v->amount) ? "NaN" : v->amount > 0 ? "infinity" : "-infinity");
+                 isnan(v->amount) ? "NaN"
+                 : v->amount > 0  ? "infinity"
+                                  : "-infinity");
     else if (ind && ind->percent && v->amount > 100 && v->amount < 100 + o->percent_tolerance_pp)
         diag_add(dl, DIAG_WARNING, r->source, v->line, "amount",
                  "%s: amount " NUM " is above 100%%; accepted as a rounding difference, but check "
@@ -206,8 +207,7 @@ static void check_value(const master_t *m, const validate_opts_t *o, const repor
                  name, v->amount);
     else if (ind && ind->kind != KIND_RATIO && v->amount < 0)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
-                 "%s: amount " NUM " is negative; %s must be >= 0", name, v->amount,
-                 kind_phrase(ind->kind));
+                 "%s: amount " NUM " is negative; %s must be >= 0", name, v->amount, kind_phrase(ind->kind));
 
     if (!v->has_growth) return;
     if (ind && !ind->has_growth)
@@ -218,7 +218,9 @@ static void check_value(const master_t *m, const validate_opts_t *o, const repor
     else if (!isfinite(v->growth_pct))
         diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
                  "%s: growth %s is not a number; expected a percentage such as 8.5", name,
-                 isnan(v->growth_pct) ? "NaN" : v->growth_pct > 0 ? "infinity" : "-infinity");
+                 isnan(v->growth_pct) ? "NaN"
+                 : v->growth_pct > 0  ? "infinity"
+                                      : "-infinity");
     else if (v->growth_pct <= -100)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
                  "%s: growth " NUM "%% is impossible; a year-on-year growth must be greater "
@@ -227,16 +229,16 @@ static void check_value(const master_t *m, const validate_opts_t *o, const repor
 }
 
 static void check_investment(const report_t *r, const report_project_t *p, const char *code,
-                             const char *field, const char *what, double x,
-                             diag_list_t *dl) {
+                             const char *field, const char *what, double x, diag_list_t *dl) {
     if (!isfinite(x))
         diag_add(dl, DIAG_ERROR, r->source, p->line, field,
                  "project %s: %s %s is not a number; expected an amount in 万元", code, what,
-                 isnan(x) ? "NaN" : x > 0 ? "infinity" : "-infinity");
+                 isnan(x) ? "NaN"
+                 : x > 0  ? "infinity"
+                          : "-infinity");
     else if (x < 0)
         diag_add(dl, DIAG_ERROR, r->source, p->line, field,
-                 "project %s: %s " NUM " is negative; an investment must be >= 0", code, what,
-                 x);
+                 "project %s: %s " NUM " is negative; an investment must be >= 0", code, what, x);
 }
 
 static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
@@ -269,14 +271,11 @@ static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
                  "or GBK",
                  code);
     if (p->has_total)
-        check_investment(r, p, code, "total_investment", "total investment",
-                         p->total_investment, dl);
+        check_investment(r, p, code, "total_investment", "total investment", p->total_investment, dl);
     if (p->has_ytd)
-        check_investment(r, p, code, "ytd_investment", "year-to-date investment",
-                         p->ytd_investment, dl);
-    if (p->has_total && p->has_ytd && isfinite(p->total_investment) &&
-        isfinite(p->ytd_investment) && p->total_investment >= 0 &&
-        p->ytd_investment > p->total_investment)
+        check_investment(r, p, code, "ytd_investment", "year-to-date investment", p->ytd_investment, dl);
+    if (p->has_total && p->has_ytd && isfinite(p->total_investment) && isfinite(p->ytd_investment) &&
+        p->total_investment >= 0 && p->ytd_investment > p->total_investment)
         diag_add(dl, DIAG_WARNING, r->source, p->line, "ytd_investment",
                  "project %s: year-to-date investment " NUM " exceeds the total investment " NUM
                  "; check both figures",
@@ -290,15 +289,15 @@ static void check_text(const report_t *r, const char *s, const char *field, cons
     len = strlen(s);
     if (len > REPORT_MAX_TEXT)
         diag_add(dl, DIAG_ERROR, r->source, 0, field,
-                 "%s is %zu bytes long; at most %d bytes are accepted, please shorten it", what,
-                 len, REPORT_MAX_TEXT);
+                 "%s is %zu bytes long; at most %d bytes are accepted, please shorten it", what, len,
+                 REPORT_MAX_TEXT);
     else if (!utf8_valid(s, len))
         diag_add(dl, DIAG_ERROR, r->source, 0, field,
                  "%s is not valid text (UTF-8); save the file as UTF-8 or GBK", what);
 }
 
-size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county,
-                       const report_t *r, diag_list_t *dl) {
+size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county, const report_t *r,
+                       diag_list_t *dl) {
     size_t before = dl->n_errors;
 
     check_zone(m, county, r, dl);
@@ -312,24 +311,26 @@ size_t validate_report(const master_t *m, const validate_opts_t *o, const char *
     if (r->n_values == 0)
         diag_add(dl, DIAG_ERROR, r->source, first_line(r), "indicator",
                  "the report has no indicator values; expected at least one indicator row");
-    for (size_t i = 0; i < r->n_values; i++) check_value(m, o, r, i, dl);
-    for (size_t i = 0; i < r->n_projects; i++) check_project(r, i, dl);
+    for (size_t i = 0; i < r->n_values; i++)
+        check_value(m, o, r, i, dl);
+    for (size_t i = 0; i < r->n_projects; i++)
+        check_project(r, i, dl);
 
     check_text(r, r->problems, "problems", "存在问题 (problems)", dl);
     check_text(r, r->next_steps, "next_steps", "下一步措施 (next steps)", dl);
     return dl->n_errors - before;
 }
 
-void validate_history(const master_t *m, const validate_opts_t *o, const report_t *r,
-                      const report_t *prev, const report_t *base, diag_list_t *dl) {
+void validate_history(const master_t *m, const validate_opts_t *o, const report_t *r, const report_t *prev,
+                      const report_t *base, diag_list_t *dl) {
     for (size_t i = 0; i < r->n_values; i++) {
         const report_value_t *v = &r->values[i];
         const indicator_t *ind = value_indicator(m, v);
         const report_value_t *pv, *bv;
         if (!ind || !isfinite(v->amount)) continue;
 
-        if (prev && ind->kind == KIND_FLOW && (pv = find_same(m, prev, ind)) &&
-            isfinite(pv->amount) && v->amount < pv->amount)
+        if (prev && ind->kind == KIND_FLOW && (pv = find_same(m, prev, ind)) && isfinite(pv->amount) &&
+            v->amount < pv->amount)
             diag_add(dl, DIAG_WARNING, r->source, v->line, "amount",
                      "year-to-date %s fell from " NUM " (%s) to " NUM " (%s); a year-to-date "
                      "amount cannot decrease — check for a monthly figure entered instead of "
@@ -345,8 +346,8 @@ void validate_history(const master_t *m, const validate_opts_t *o, const report_
                          "that the amounts imply (" NUM " now against " NUM " in %s); more "
                          "than %g points is unusual even at comparable prices, check the "
                          "amount and the growth rate",
-                         ind->code, v->growth_pct, fabs(v->growth_pct - implied), implied,
-                         v->amount, bv->amount, base->period, o->growth_warn_pp);
+                         ind->code, v->growth_pct, fabs(v->growth_pct - implied), implied, v->amount,
+                         bv->amount, base->period, o->growth_warn_pp);
         }
     }
 }

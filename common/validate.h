@@ -11,9 +11,9 @@
 #include "report.h"
 
 typedef struct {
-    bool merge_jan_feb;        /* no January report: period 2 is "1-2月" */
-    int64_t now_ms;            /* the clock: later periods are "in the future" */
-    double growth_warn_pp;     /* warn when reported growth differs from amount/base by more (default 5) */
+    bool merge_jan_feb;          /* no January report: period 2 is "1-2月" */
+    int64_t now_ms;              /* the clock: later periods are "in the future" */
+    double growth_warn_pp;       /* warn when reported growth differs from amount/base by more (default 5) */
     double percent_tolerance_pp; /* a percentage above 100 but below 100 + this only warns
                                   * (rounding in county spreadsheets; default 1) */
 } validate_opts_t;
@@ -33,8 +33,8 @@ validate_opts_t validate_defaults(void);
  * named by code or Chinese name (both count as the same for duplicates); nothing is
  * rewritten. Appends errors — and warnings such as a project's YTD investment above
  * its total — to dl with the report's source and lines; returns the number of errors. */
-size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county,
-                       const report_t *r, diag_list_t *dl);
+size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county, const report_t *r,
+                       diag_list_t *dl);
 
 /* Rewrites the zone and every indicator given by Chinese name to its code, so one
  * report has one key in the store however it was written. Call after validate_report
@@ -45,7 +45,7 @@ void validate_normalize(const master_t *m, report_t *r);
  * previous period this year (NULL if none): a flow's YTD below it is suspicious.
  * base: the same zone and period a year earlier (NULL if none): a growth far from
  * amount/base - 1 is suspicious. */
-void validate_history(const master_t *m, const validate_opts_t *o, const report_t *r,
-                      const report_t *prev, const report_t *base, diag_list_t *dl);
+void validate_history(const master_t *m, const validate_opts_t *o, const report_t *r, const report_t *prev,
+                      const report_t *base, diag_list_t *dl);
 
 #endif

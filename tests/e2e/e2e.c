@@ -60,8 +60,7 @@ static int64_t now_ms(void) {
 
 static void sleep_ms(int ms) {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-    }
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
 }
 
 /* --- paths ------------------------------------------------------------------------ */
@@ -110,8 +109,10 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set) {
 ReportHook(POST_ALL)(struct criterion_global_stats *stats) {
     (void)stats;
     if (!run_root[0]) return;
-    if (getenv("YUEBAO_E2E_KEEP")) fprintf(stderr, "e2e: kept %s\n", run_root);
-    else e2e_rmtree(run_root);
+    if (getenv("YUEBAO_E2E_KEEP"))
+        fprintf(stderr, "e2e: kept %s\n", run_root);
+    else
+        e2e_rmtree(run_root);
     run_root[0] = '\0';
 }
 
@@ -382,15 +383,18 @@ void e2e_cleanup(void) {
         c->pid = 0;
         c->reaped = false;
     }
-    for (size_t i = 0; i < MAX_DEALERS; i++) e2e_dealer_close(&dealers[i]);
+    for (size_t i = 0; i < MAX_DEALERS; i++)
+        e2e_dealer_close(&dealers[i]);
     if (zctx) {
         zmq_ctx_term(zctx);
         zctx = NULL;
     }
     for (size_t i = 0; i < MAX_DIRS; i++) {
         if (!tmpdirs[i][0]) continue;
-        if (getenv("YUEBAO_E2E_KEEP")) fprintf(stderr, "e2e: kept %s\n", tmpdirs[i]);
-        else e2e_rmtree(tmpdirs[i]);
+        if (getenv("YUEBAO_E2E_KEEP"))
+            fprintf(stderr, "e2e: kept %s\n", tmpdirs[i]);
+        else
+            e2e_rmtree(tmpdirs[i]);
         tmpdirs[i][0] = '\0';
     }
 }
@@ -553,8 +557,8 @@ static int column_of(char **fields, int n, const char *name, const char *alias) 
 /* Chinese template headers (DESIGN §7) for the English names. */
 static const char *alias_of(const char *name) {
     static const char *const pairs[][2] = {
-        {"zone", "园区代码"},   {"period", "统计期"},          {"indicator", "指标"},
-        {"amount", "本年累计"}, {"growth_pct", "同比增长(%)"}, {"project", "项目编号"},
+        {"zone", "园区代码"},   {"period", "统计期"},           {"indicator", "指标"},
+        {"amount", "本年累计"}, {"growth_pct", "同比增长(%)"},  {"project", "项目编号"},
         {"name", "项目名称"},   {"total_investment", "总投资"}, {"ytd_investment", "本年完成投资"},
         {"status", "状态"},
     };
@@ -628,9 +632,12 @@ static int64_t sql_int_v(const char *db, const char *fmt, va_list ap) {
     int rc;
     if (!st) return E2E_SQL_ERROR;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    else if (rc == SQLITE_DONE) v = 0;
-    else fprintf(stderr, "e2e: %s: %s\n", db, sqlite3_errmsg(conn));
+    if (rc == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else if (rc == SQLITE_DONE)
+        v = 0;
+    else
+        fprintf(stderr, "e2e: %s: %s\n", db, sqlite3_errmsg(conn));
     sqlite3_finalize(st);
     sqlite3_close(conn);
     return v;
@@ -679,7 +686,8 @@ int64_t e2e_sql_wait(const char *db, int64_t want, int timeout_ms, const char *f
  * gets a log of its own, so its "ready:" is not found in its predecessor's. */
 static const char *fresh_log_base(const char *dir, const char *name) {
     const char *base = e2e_fmt("%s/%s", dir, name);
-    for (int i = 2; e2e_exists(e2e_fmt("%s.err", base)) && i < 1000; i++) base = e2e_fmt("%s/%s-%d", dir, name, i);
+    for (int i = 2; e2e_exists(e2e_fmt("%s.err", base)) && i < 1000; i++)
+        base = e2e_fmt("%s/%s-%d", dir, name, i);
     return base;
 }
 
@@ -690,8 +698,10 @@ int e2e_agg_start(e2e_agg_t *a, const char *dir, const char *listen, const char 
     memset(a, 0, sizeof *a);
     snprintf(a->dir, sizeof a->dir, "%s", dir);
     snprintf(a->store, sizeof a->store, "%s/store.db", dir);
-    if (listen) snprintf(a->listen, sizeof a->listen, "%s", listen);
-    else snprintf(a->listen, sizeof a->listen, "ipc://%s/agg.sock", dir);
+    if (listen)
+        snprintf(a->listen, sizeof a->listen, "%s", listen);
+    else
+        snprintf(a->listen, sizeof a->listen, "ipc://%s/agg.sock", dir);
     snprintf(a->publish, sizeof a->publish, "ipc://%s/pub.sock", dir);
     snprintf(a->log, sizeof a->log, "%s", fresh_log_base(dir, "aggregator"));
     snprintf(a->err_log, sizeof a->err_log, "%s.err", a->log);
@@ -709,7 +719,8 @@ int e2e_agg_start(e2e_agg_t *a, const char *dir, const char *listen, const char 
     argv[n++] = s_listen;
     argv[n++] = "--set";
     argv[n++] = s_publish;
-    for (size_t i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++) argv[n++] = (char *)extra[i];
+    for (size_t i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
+        argv[n++] = (char *)extra[i];
     argv[n] = NULL;
     a->pid = e2e_start(a->log, argv);
     if (a->pid < 0) return -1;
@@ -754,13 +765,14 @@ static int submit_v(const char *log_base, char **out, int timeout_s, const char 
     argv[n++] = s_outbox;
     argv[n++] = "--timeout";
     argv[n++] = s_timeout;
-    while ((f = va_arg(ap, const char *)) != NULL && n < MAX_ARGS - 1) argv[n++] = (char *)f;
+    while ((f = va_arg(ap, const char *)) != NULL && n < MAX_ARGS - 1)
+        argv[n++] = (char *)f;
     argv[n] = NULL;
     return e2e_run(log_base, out, timeout_s * 1000 + 20000, argv);
 }
 
-int e2e_submit(const char *log_base, char **out, const char *county, const char *endpoint,
-               const char *outbox, ...) {
+int e2e_submit(const char *log_base, char **out, const char *county, const char *endpoint, const char *outbox,
+               ...) {
     va_list ap;
     int rc;
     va_start(ap, outbox);
@@ -783,12 +795,12 @@ pid_t e2e_collector_start(const char *dir, const char *county, const char *endpo
                           size_t log_base_size) {
     const char *log = fresh_log_base(dir, "collector");
     if (log_base) snprintf(log_base, log_base_size, "%s", log);
-    pid_t pid = e2e_startl(log, e2e_bin("yuebao-collector"), "--insecure", "--set", e2e_fmt("county=%s", county),
-                           "--set", e2e_fmt("master_dir=%s", e2e_city()), "--set",
-                           e2e_fmt("aggregator=%s", endpoint), "--set", e2e_fmt("outbox=%s/outbox.db", dir),
-                           "--set", e2e_fmt("inbox=%s/inbox", dir), "--set", e2e_fmt("done=%s/done", dir), "--set",
-                           e2e_fmt("rejected=%s/rejected", dir), "--set", "settle_ms=100", "--set",
-                           "retry_min_ms=200", "--set", "retry_max_ms=1000", NULL);
+    pid_t pid =
+        e2e_startl(log, e2e_bin("yuebao-collector"), "--insecure", "--set", e2e_fmt("county=%s", county),
+                   "--set", e2e_fmt("master_dir=%s", e2e_city()), "--set", e2e_fmt("aggregator=%s", endpoint),
+                   "--set", e2e_fmt("outbox=%s/outbox.db", dir), "--set", e2e_fmt("inbox=%s/inbox", dir),
+                   "--set", e2e_fmt("done=%s/done", dir), "--set", e2e_fmt("rejected=%s/rejected", dir),
+                   "--set", "settle_ms=100", "--set", "retry_min_ms=200", "--set", "retry_max_ms=1000", NULL);
     if (pid < 0) return -1;
     if (e2e_wait_log(e2e_fmt("%s.err", log), "ready:", pid, E2E_WAIT_MS) < 0) {
         fprintf(stderr, "e2e: collector not ready; its log:\n%s\n", e2e_tail(e2e_fmt("%s.err", log), 4000));
@@ -806,7 +818,8 @@ int e2e_free_port(void) {
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     sa.sin_port = 0;
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+        getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
         port = ntohs(sa.sin_port);
     close(fd);
     return port;
@@ -940,8 +953,8 @@ int e2e_recv_msg(void *dealer, int timeout_ms, msg_t *out) {
     return rc;
 }
 
-int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t id[MSG_ID_LEN],
-                 int timeout_ms, msg_t *ack) {
+int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t id[MSG_ID_LEN], int timeout_ms,
+                 msg_t *ack) {
     msg_t m;
     int status;
     if (ack) memset(ack, 0, sizeof *ack);
@@ -956,7 +969,9 @@ int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t i
         return -1;
     }
     status = (int)m.ack.status;
-    if (ack) *ack = m;
-    else msg_clear(&m);
+    if (ack)
+        *ack = m;
+    else
+        msg_clear(&m);
     return status;
 }

@@ -134,8 +134,8 @@ int e2e_agg_stop(e2e_agg_t *a);
 
 /* `yuebao-collector submit --insecure --timeout 20` as county to endpoint with outbox,
  * for the NULL-terminated files. log_base as in e2e_run. Returns the exit status. */
-int e2e_submit(const char *log_base, char **out, const char *county, const char *endpoint,
-               const char *outbox, ...) __attribute__((sentinel));
+int e2e_submit(const char *log_base, char **out, const char *county, const char *endpoint, const char *outbox,
+               ...) __attribute__((sentinel));
 /* The same with --timeout timeout_s. */
 int e2e_submit_timeout(const char *log_base, char **out, int timeout_s, const char *county,
                        const char *endpoint, const char *outbox, ...) __attribute__((sentinel));
@@ -177,7 +177,7 @@ int e2e_recv_msg(void *dealer, int timeout_ms, msg_t *out);
 
 /* Sends bytes and waits for the ack replying to id: its status (ACK_* or -1 on
  * timeout / a wrong reply). The ack is left in *ack if not NULL (msg_clear it). */
-int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t id[MSG_ID_LEN],
-                 int timeout_ms, msg_t *ack);
+int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t id[MSG_ID_LEN], int timeout_ms,
+                 msg_t *ack);
 
 #endif

@@ -42,7 +42,8 @@ static void start_aggregator(const char *listen, const char *const *extra) {
  * crash shows here, with the end of its log). */
 static void stop_aggregator(void) {
     int st = e2e_agg_stop(&agg);
-    cr_assert_eq(st, 0, "the aggregator exited with %d; end of its log:\n%s", st, e2e_tail(agg.err_log, 3000));
+    cr_assert_eq(st, 0, "the aggregator exited with %d; end of its log:\n%s", st,
+                 e2e_tail(agg.err_log, 3000));
 }
 
 static int64_t sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -99,8 +100,8 @@ static void check_ack(const msg_t *m, ack_status_t want, const char *zone, const
     const ack_t *a = &m->ack;
     char first[1024] = "";
     if (a->issues.n) diag_format(&a->issues.items[0], first, sizeof first);
-    cr_assert_eq(a->status, want, "ack %s for %s %s rev %u, expected %s (%s)", ack_status_name(a->status), zone,
-                 period, revision, ack_status_name(want), first);
+    cr_assert_eq(a->status, want, "ack %s for %s %s rev %u, expected %s (%s)", ack_status_name(a->status),
+                 zone, period, revision, ack_status_name(want), first);
     cr_assert_str_eq(a->zone, zone);
     cr_assert_str_eq(a->period, period);
     cr_assert_eq(a->revision, revision);
@@ -110,7 +111,8 @@ static void check_ack(const msg_t *m, ack_status_t want, const char *zone, const
 
 /* Waits up to 20 s for a file the collector writes; on failure shows its log. */
 static void wait_for_file(const char *path, const char *log) {
-    for (int waited = 0; !e2e_exists(path) && waited < 20000; waited += 50) usleep(50 * 1000);
+    for (int waited = 0; !e2e_exists(path) && waited < 20000; waited += 50)
+        usleep(50 * 1000);
     cr_assert(e2e_exists(path), "no %s; collector log:\n%s", path, e2e_tail(log, 3000));
 }
 
@@ -137,9 +139,10 @@ static void submit_jinshan_june_and_check(void) {
     const char *csv = e2e_sample("reports/2017-06/410671.csv");
     const char *projects = e2e_sample("reports/2017-06/410671.projects.csv");
     char *out = NULL;
-    int rc = e2e_submit(P("%s/submit", dir), &out, "410671", agg.listen, P("%s/outbox.db", dir), csv, projects,
-                        NULL);
-    cr_assert_eq(rc, 0, "submit exited %d\nstdout:\n%s\nstderr:\n%s", rc, out, e2e_tail(P("%s/submit.err", dir), 2000));
+    int rc = e2e_submit(P("%s/submit", dir), &out, "410671", agg.listen, P("%s/outbox.db", dir), csv,
+                        projects, NULL);
+    cr_assert_eq(rc, 0, "submit exited %d\nstdout:\n%s\nstderr:\n%s", rc, out,
+                 e2e_tail(P("%s/submit.err", dir), 2000));
     cr_assert_not_null(strstr(out, "ACCEPTED"), "stdout:\n%s", out);
     cr_assert_not_null(strstr(out, "jinshan 2017-06 revision 1"), "stdout:\n%s", out);
     free(out);
@@ -166,13 +169,15 @@ static void submit_jinshan_june_and_check(void) {
                      "AND indicator='rd_share'"),
                  1);
 
-    cr_assert_eq(sql("SELECT count(*) FROM projects WHERE zone='jinshan' AND period='2017-06'"), data_rows(projects));
+    cr_assert_eq(sql("SELECT count(*) FROM projects WHERE zone='jinshan' AND period='2017-06'"),
+                 data_rows(projects));
     cr_assert_eq(sql("SELECT count(*) FROM projects WHERE zone='jinshan' AND period='2017-06'"), 2);
     double want_ytd = e2e_csv_field(projects, "zone", "jinshan", "project", "P2017001", "ytd_investment");
     double got_ytd = e2e_sql_double(agg.store, "SELECT ytd_investment FROM projects WHERE zone='jinshan' AND "
                                                "period='2017-06' AND code='P2017001'");
     cr_assert(!isnan(want_ytd), "P2017001 not found in %s", projects);
-    cr_assert(near(got_ytd, want_ytd), "P2017001 ytd investment stored %.1f, the file says %.1f", got_ytd, want_ytd);
+    cr_assert(near(got_ytd, want_ytd), "P2017001 ytd investment stored %.1f, the file says %.1f", got_ytd,
+              want_ytd);
     cr_assert_eq(sql("SELECT count(*) FROM report_history WHERE zone='jinshan' AND period='2017-06'"), 1);
 }
 
@@ -296,8 +301,9 @@ Test(e2e_ingest, revision_rules, .timeout = 60) {
     free(w.bytes);
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='jinshan' AND period='2017-05'"), 2);
     cr_assert_eq(sql("SELECT count(*) FROM report_history WHERE zone='jinshan' AND period='2017-05'"), 2);
-    cr_assert_eq(sql("SELECT count(*) FROM report_values WHERE zone='jinshan' AND period='2017-05' AND revision=2"),
-                 (int64_t)b.n_values, "every current value comes from revision 2");
+    cr_assert_eq(
+        sql("SELECT count(*) FROM report_values WHERE zone='jinshan' AND period='2017-05' AND revision=2"),
+        (int64_t)b.n_values, "every current value comes from revision 2");
     double got = e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='jinshan' AND "
                                            "period='2017-05' AND indicator='revenue'");
     cr_assert(near(got, rev_b), "current revenue %.1f, revision 2 says %.1f", got, rev_b);
@@ -309,9 +315,11 @@ Test(e2e_ingest, revision_rules, .timeout = 60) {
     check_ack(&ack, ACK_DUPLICATE, "jinshan", "2017-05", 1, 2);
     msg_clear(&ack);
     free(w.bytes);
-    got = e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='jinshan' AND period='2017-05' "
-                                    "AND indicator='revenue'");
-    cr_assert(near(got, rev_b) && !near(got, rev_a), "a DUPLICATE of revision 1 brought its values back (%.1f)", got);
+    got = e2e_sql_double(agg.store,
+                         "SELECT amount FROM report_values WHERE zone='jinshan' AND period='2017-05' "
+                         "AND indicator='revenue'");
+    cr_assert(near(got, rev_b) && !near(got, rev_a),
+              "a DUPLICATE of revision 1 brought its values back (%.1f)", got);
     cr_assert_eq(sql("SELECT count(*) FROM report_history WHERE zone='jinshan' AND period='2017-05'"), 2);
 
     /* revision 1 with different content: a revision number is never reused */
@@ -322,11 +330,13 @@ Test(e2e_ingest, revision_rules, .timeout = 60) {
     cr_assert_gt(ack.ack.issues.n_errors, 0, "a REJECTED ack says why");
     msg_clear(&ack);
     free(w.bytes);
-    cr_assert_eq(sql("SELECT count(*) FROM rejections WHERE zone='jinshan' AND period='2017-05' AND revision=1"), 1);
+    cr_assert_eq(
+        sql("SELECT count(*) FROM rejections WHERE zone='jinshan' AND period='2017-05' AND revision=1"), 1);
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='jinshan' AND period='2017-05'"), 2);
     cr_assert_eq(sql("SELECT count(*) FROM report_history WHERE zone='jinshan' AND period='2017-05'"), 2);
-    got = e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='jinshan' AND period='2017-05' "
-                                    "AND indicator='revenue'");
+    got = e2e_sql_double(agg.store,
+                         "SELECT amount FROM report_values WHERE zone='jinshan' AND period='2017-05' "
+                         "AND indicator='revenue'");
     cr_assert(near(got, rev_b), "a rejected report changed the current values (%.1f)", got);
     report_clear(&a);
     report_clear(&b);
@@ -355,8 +365,9 @@ Test(e2e_ingest, revision_rules, .timeout = 60) {
     free(w.bytes);
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='jinshan' AND period='2017-04'"), 3);
     cr_assert_eq(sql("SELECT count(*) FROM report_history WHERE zone='jinshan' AND period='2017-04'"), 2);
-    got = e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='jinshan' AND period='2017-04' "
-                                    "AND indicator='revenue'");
+    got = e2e_sql_double(agg.store,
+                         "SELECT amount FROM report_values WHERE zone='jinshan' AND period='2017-04' "
+                         "AND indicator='revenue'");
     cr_assert(near(got, revenue_of(&r3)), "a stale report changed the current values (%.1f)", got);
     report_clear(&r1);
     report_clear(&r2);
@@ -426,7 +437,8 @@ Test(e2e_ingest, bad_file_refused_with_lines_then_good_file_accepted, .timeout =
                     e2e_sample("reports/2017-06/410602.bad.csv"), NULL);
     cr_assert_eq(rc, 1, "submit of the bad file exited %d:\n%s", rc, out);
     cr_assert_not_null(strstr(out, "REJECTED"), "stdout:\n%s", out);
-    cr_assert_not_null(strstr(out, "410602.bad.csv:4: amount:"), "line 4 (negative amount) not named:\n%s", out);
+    cr_assert_not_null(strstr(out, "410602.bad.csv:4: amount:"), "line 4 (negative amount) not named:\n%s",
+                       out);
     cr_assert_not_null(strstr(out, "negative"), "stdout:\n%s", out);
     cr_assert_not_null(strstr(out, "410602.bad.csv:16:"), "line 16 (unknown indicator) not named:\n%s", out);
     cr_assert_not_null(strstr(out, "gdp"), "stdout:\n%s", out);
@@ -495,7 +507,8 @@ Test(e2e_ingest, daemon_queues_while_aggregator_down_then_delivers, .timeout = 6
     for (int i = 0; i < 3; i++) {
         const char *receipt = P("%s/410671-%s.csv.receipt.txt", done, periods[i]);
         wait_for_file(receipt, err_log);
-        cr_assert(e2e_exists(P("%s/410671-%s.csv", done, periods[i])), "the file is filed in done/ beside its receipt");
+        cr_assert(e2e_exists(P("%s/410671-%s.csv", done, periods[i])),
+                  "the file is filed in done/ beside its receipt");
         char *text = e2e_read_file(receipt);
         cr_assert_not_null(text);
         cr_assert_not_null(strstr(text, "ACCEPTED"), "receipt:\n%s", text);
@@ -542,7 +555,8 @@ Test(e2e_ingest, daemon_files_bad_file_into_rejected_with_reasons, .timeout = 60
 
     /* the desk officer drops the corrected file with its key projects */
     cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410602.csv"), inbox, "410602.csv"), 0);
-    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410602.projects.csv"), inbox, "410602.projects.csv"), 0);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410602.projects.csv"), inbox, "410602.projects.csv"),
+                 0);
     wait_for_file(P("%s/410602.csv.receipt.txt", done), err_log);
     wait_for_file(P("%s/410602.projects.csv.receipt.txt", done), err_log);
     text = e2e_read_file(P("%s/410602.csv.receipt.txt", done));
@@ -569,8 +583,9 @@ Test(e2e_ingest, daemon_killed_while_sending_resumes_from_outbox, .timeout = 60)
     col = e2e_collector_start(dir, "410603", endpoint, NULL, 0);
     cr_assert_gt(col, 0, "the collector did not start");
     cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410603.csv"), inbox, "410603.csv"), 0);
-    cr_assert_eq(e2e_sql_wait(P("%s/outbox.db", dir), 1, 10000, "SELECT count(*) FROM outbox WHERE settled=0"), 1,
-                 "the report never reached the outbox");
+    cr_assert_eq(
+        e2e_sql_wait(P("%s/outbox.db", dir), 1, 10000, "SELECT count(*) FROM outbox WHERE settled=0"), 1,
+        "the report never reached the outbox");
     e2e_kill(col);
 
     start_aggregator(endpoint, NULL);
@@ -614,8 +629,9 @@ Test(e2e_ingest, gb18030_file_two_zones, .timeout = 60) {
 
     /* the Chinese indicator names resolved and the numbers read right */
     cr_assert_eq(e2e_iconv_file(csv, "GB18030", utf8), 0);
-    cr_assert_eq(sql("SELECT count(*) FROM report_values WHERE period='2017-03' AND zone IN ('xunxian','liyang')"),
-                 data_rows(utf8));
+    cr_assert_eq(
+        sql("SELECT count(*) FROM report_values WHERE period='2017-03' AND zone IN ('xunxian','liyang')"),
+        data_rows(utf8));
     double want = e2e_csv_number(utf8, "xunxian", "主营业务收入", "amount");
     cr_assert(!isnan(want), "主营业务收入 of xunxian not found in the converted file");
     double got = e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='xunxian' AND "
@@ -653,7 +669,8 @@ Test(e2e_ingest, garbage_does_not_stop_the_aggregator, .timeout = 60) {
     encode(&r, &w);
 
     bad = raw_client("410671", "garbage");
-    for (size_t i = 0; i < sizeof junk; i++) junk[i] = (uint8_t)(i * 131u + 7u);
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (uint8_t)(i * 131u + 7u);
     cr_assert_eq(e2e_send(bad, "\x00\xff\x10garbage", 10), 0);
     cr_assert_eq(e2e_send(bad, "", 0), 0);
     cr_assert_eq(e2e_send(bad, junk, sizeof junk), 0);
@@ -709,7 +726,8 @@ Test(e2e_ingest, garbage_does_not_stop_the_aggregator, .timeout = 60) {
 
 /* A county corrects April with the .rev2 file: revision 2 is current, both are kept. */
 Test(e2e_ingest, correction_file_becomes_revision_2, .timeout = 60) {
-    const char *v1 = e2e_sample("reports/2017-04/410622.csv"), *v2 = e2e_sample("reports/2017-04/410622.rev2.csv");
+    const char *v1 = e2e_sample("reports/2017-04/410622.csv"),
+               *v2 = e2e_sample("reports/2017-04/410622.rev2.csv");
     const char *outbox = P("%s/outbox.db", dir);
     char *out = NULL;
     int rc;
@@ -719,7 +737,8 @@ Test(e2e_ingest, correction_file_becomes_revision_2, .timeout = 60) {
     free(out);
     rc = e2e_submit(P("%s/submit2", dir), &out, "410622", agg.listen, outbox, v2, NULL);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
-    cr_assert_not_null(strstr(out, "ACCEPTED  heqi 2017-04 revision 2 (store has revision 2)"), "stdout:\n%s", out);
+    cr_assert_not_null(strstr(out, "ACCEPTED  heqi 2017-04 revision 2 (store has revision 2)"), "stdout:\n%s",
+                       out);
     free(out);
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='heqi' AND period='2017-04'"), 2);
     cr_assert_eq(sql("SELECT count(*) FROM report_history WHERE zone='heqi' AND period='2017-04'"), 2);
@@ -734,7 +753,8 @@ Test(e2e_ingest, correction_file_becomes_revision_2, .timeout = 60) {
 /* A reinstalled PC (fresh outbox) sends a correction after the store has revision 2:
  * it is never locked out, and continues above the store's revision. */
 Test(e2e_ingest, fresh_outbox_continues_above_store_revision, .timeout = 60) {
-    const char *v1 = e2e_sample("reports/2017-04/410622.csv"), *v2 = e2e_sample("reports/2017-04/410622.rev2.csv");
+    const char *v1 = e2e_sample("reports/2017-04/410622.csv"),
+               *v2 = e2e_sample("reports/2017-04/410622.rev2.csv");
     const char *v3 = P("%s/410622.csv", dir);
     char *text, *p, *out = NULL;
     int rc;
@@ -812,7 +832,8 @@ Test(e2e_ingest, acked_report_survives_aggregator_sigkill, .timeout = 60) {
 
     start_aggregator(NULL, NULL); /* same folder, same store */
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='shifanqu' AND period='2017-06'"), 1);
-    cr_assert_eq(sql("SELECT count(*) FROM report_values WHERE zone='shifanqu' AND period='2017-06'"), data_rows(csv));
+    cr_assert_eq(sql("SELECT count(*) FROM report_values WHERE zone='shifanqu' AND period='2017-06'"),
+                 data_rows(csv));
     rc = e2e_submit(P("%s/submit2", dir), &out, "410672", agg.listen, P("%s/outbox2.db", dir), csv, NULL);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
     cr_assert_not_null(strstr(out, "DUPLICATE"), "stdout:\n%s", out);

@@ -21,7 +21,9 @@ static void setup(void) {
     memset(&agg, 0, sizeof agg);
 }
 
-static void teardown(void) { e2e_cleanup(); }
+static void teardown(void) {
+    e2e_cleanup();
+}
 
 TestSuite(e2e_master, .init = setup, .fini = teardown, .timeout = 60);
 
@@ -78,7 +80,8 @@ Test(e2e_master, bad_regions_on_sighup_keeps_the_master_data_in_force) {
     char regions[512];
     const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
     snprintf(regions, sizeof regions, "%s/regions.csv", m);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
 
     /* line 10: jinshan listed a second time, under another county */
     int lines = e2e_count_lines(regions);
@@ -104,7 +107,8 @@ Test(e2e_master, good_regions_on_sighup_take_effect_without_restart) {
     char regions[512];
     const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
     snprintf(regions, sizeof regions, "%s/regions.csv", m);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
 
     /* before: the zone does not exist */
     cr_assert_eq(send_report("410602", "hexin", "a"), ACK_REJECTED);

@@ -16,7 +16,9 @@
 
 static aggregate_t a;
 
-static void setup(void) { memset(&a, 0, sizeof a); }
+static void setup(void) {
+    memset(&a, 0, sizeof a);
+}
 
 TestSuite(aggregate, .init = setup);
 
@@ -37,8 +39,8 @@ Test(aggregate, growth_weighs_zones_by_their_base) {
 }
 
 Test(aggregate, a_fall_and_a_rise_can_cancel) {
-    aggregate_add(&a, 110, true, 10);  /* base 100 */
-    aggregate_add(&a, 90, true, -10);  /* base 100 */
+    aggregate_add(&a, 110, true, 10); /* base 100 */
+    aggregate_add(&a, 90, true, -10); /* base 100 */
     cr_assert_float_eq(a.sum, 200, EPS);
     cr_assert_float_eq(growth(), 0.0, EPS);
 }

@@ -10,10 +10,10 @@
 
 /* ---- helpers -------------------------------------------------------------------- */
 
-static const char *const indicators[15] = {
-    "gdp",         "gdp_primary", "gdp_secondary", "gdp_tertiary", "industry_va",
-    "fai",         "fai_industry", "retail",      "exports",      "imports",
-    "fiscal_rev",  "tax_rev",     "deposits",     "loans",        "power_use"};
+static const char *const indicators[15] = {"gdp",         "gdp_primary", "gdp_secondary", "gdp_tertiary",
+                                           "industry_va", "fai",         "fai_industry",  "retail",
+                                           "exports",     "imports",     "fiscal_rev",    "tax_rev",
+                                           "deposits",    "loans",       "power_use"};
 
 static void fill_report(report_t *r) {
     memset(r, 0, sizeof *r);
@@ -82,8 +82,7 @@ static void expect_refused(const void *buf, size_t len, const char *word) {
     msg_t m;
     char err[256] = "untouched";
     memset(&m, 0xab, sizeof m);
-    cr_assert_eq(codec_decode(buf, len, &m, err, sizeof err), -1, "accepted; wanted '%s'",
-                 word);
+    cr_assert_eq(codec_decode(buf, len, &m, err, sizeof err), -1, "accepted; wanted '%s'", word);
     cr_assert_not_null(strstr(err, word), "reason '%s' lacks '%s'", err, word);
     cr_assert_eq(m.kind, MSG_NONE);
     cr_assert_null(m.report.values);
@@ -302,7 +301,8 @@ Test(codec, content_ignores_order_revision_lines_source) {
     report_project_t t = b.projects[0];
     b.projects[0] = b.projects[1];
     b.projects[1] = t;
-    for (size_t i = 0; i < b.n_values; i++) b.values[i].line += 100;
+    for (size_t i = 0; i < b.n_values; i++)
+        b.values[i].line += 100;
     b.projects[0].line = 0;
     b.revision = 7;
     snprintf(b.source, sizeof b.source, "%s", "resent.csv");
@@ -371,8 +371,8 @@ Test(codec, refuses_empty_buffer) {
 }
 
 Test(codec, refuses_garbage) {
-    static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                   0xff, 0xff, 0xff, 0x01, 0x02, 0x03};
+    static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                   0xff, 0xff, 0xff, 0xff, 0x01, 0x02, 0x03};
     expect_refused(junk, sizeof junk, "protobuf");
     expect_refused("\x0a\x05hi", 4, "protobuf"); /* length runs past the end */
 }
@@ -412,7 +412,7 @@ static uint8_t *padded_heartbeat(size_t total) {
     uint8_t *p = buf + n;
     *p++ = 0xa2;
     *p++ = 0x06;
-    for (size_t v = pad; ; v >>= 7) {
+    for (size_t v = pad;; v >>= 7) {
         *p++ = (uint8_t)((v & 0x7f) | (v >= 128 ? 0x80 : 0));
         if (v < 128) break;
     }
@@ -452,7 +452,7 @@ Test(codec, bounded_allocator_refuses_blowup) {
     free(head);
     uint8_t *p = buf + n;
     *p++ = 0x52; /* field 10 (report), LEN */
-    for (size_t v = body; ; v >>= 7) {
+    for (size_t v = body;; v >>= 7) {
         *p++ = (uint8_t)((v & 0x7f) | (v >= 128 ? 0x80 : 0));
         if (v < 128) break;
     }

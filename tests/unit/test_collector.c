@@ -73,7 +73,8 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 }
 
 static void free_pending(void) {
-    for (size_t i = 0; i < C.n_pending; i++) free(C.pending[i].payload);
+    for (size_t i = 0; i < C.n_pending; i++)
+        free(C.pending[i].payload);
     free(C.pending);
     C.pending = NULL;
     C.n_pending = C.cap_pending = 0;
@@ -112,7 +113,8 @@ static void sample(const char *rel, char *out, size_t outsz) {
         size_t k;
         FILE *m = open_memstream(&text, &len);
         cr_assert_not_null(m);
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, k, m);
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+            fwrite(buf, 1, k, m);
         fclose(m);
     }
     fclose(f);
@@ -140,7 +142,8 @@ static char *sample_text(const char *rel) {
     cr_assert_not_null(f, "cannot open %s", path);
     m = open_memstream(&text, &len);
     cr_assert_not_null(m);
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, k, m);
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, k, m);
     fclose(m);
     fclose(f);
     return text;
@@ -169,7 +172,8 @@ static int queue(queued_file_t *files, size_t n, const char *const *paths) {
 }
 
 static void files_clear(queued_file_t *files, size_t n) {
-    for (size_t i = 0; i < n; i++) diag_clear(&files[i].diags);
+    for (size_t i = 0; i < n; i++)
+        diag_clear(&files[i].diags);
 }
 
 /* Every finding of a file, one per line, for assertion messages. */
@@ -239,8 +243,8 @@ static void expect_value(const report_t *r, const char *code, double amount, boo
               code, v->amount, amount);
     cr_expect_eq(v->has_growth, has_growth, "%s: has_growth", code);
     if (has_growth)
-        cr_expect(fabs(v->growth_pct - growth) < 1e-6, "%s: growth %.4f, expected %.4f", code,
-                  v->growth_pct, growth);
+        cr_expect(fabs(v->growth_pct - growth) < 1e-6, "%s: growth %.4f, expected %.4f", code, v->growth_pct,
+                  growth);
 }
 
 static void make_ack(ack_t *a, const pending_t *p, ack_status_t st, uint32_t store_rev) {
@@ -323,12 +327,14 @@ Test(collector, values_and_projects_make_one_report) {
     cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 1);
     cr_expect_eq(sql_int("SELECT revision FROM outbox WHERE id = %lld", (long long)C.pending[0].id), 1);
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 2);
-    cr_expect_eq(sql_int("SELECT count(*) FROM source_reports WHERE outbox_id = %lld AND source_id IN (%lld, %lld)",
-                         (long long)C.pending[0].id, (long long)f[0].source_id, (long long)f[1].source_id),
-                 2);
+    cr_expect_eq(
+        sql_int("SELECT count(*) FROM source_reports WHERE outbox_id = %lld AND source_id IN (%lld, %lld)",
+                (long long)C.pending[0].id, (long long)f[0].source_id, (long long)f[1].source_id),
+        2);
     cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE state = 'sending'"), 2);
     cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE name = '410602.projects.csv'"), 1);
-    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"), 1);
+    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"),
+                 1);
     files_clear(f, 2);
 }
 
@@ -359,16 +365,20 @@ Test(collector, same_files_again_resend_same_revision) {
         char hex[2 * MSG_ID_LEN + 1];
         codec_id_hex(C.pending[0].msg_id, hex);
         cr_expect_eq(sql_int("SELECT count(*) FROM outbox WHERE settled = 0 AND id = %lld AND "
-                             "hex(message_id) = upper('%s')", (long long)C.pending[0].id, hex),
+                             "hex(message_id) = upper('%s')",
+                             (long long)C.pending[0].id, hex),
                      1, "a new outbox row carries the new message id");
         codec_id_hex(first_id, hex);
-        cr_expect_eq(sql_int("SELECT count(*) FROM outbox WHERE hex(message_id) = upper('%s') AND settled = 0",
-                             hex), 0, "the first message is not pending again");
+        cr_expect_eq(
+            sql_int("SELECT count(*) FROM outbox WHERE hex(message_id) = upper('%s') AND settled = 0", hex),
+            0, "the first message is not pending again");
     }
     cr_expect_eq(sql_int("SELECT count(*) FROM outbox WHERE settled = 0"), 1);
     cr_expect_eq(sql_int("SELECT revision FROM outbox WHERE settled = 0"), 1);
-    cr_expect_eq(sql_int("SELECT count(*) FROM source_reports WHERE outbox_id = %lld", (long long)C.pending[0].id), 2);
-    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"), 1);
+    cr_expect_eq(
+        sql_int("SELECT count(*) FROM source_reports WHERE outbox_id = %lld", (long long)C.pending[0].id), 2);
+    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"),
+                 1);
     files_clear(f, 2);
 }
 
@@ -434,7 +444,8 @@ Test(collector, projects_later_join_the_values_sent) {
     cr_assert_eq(m.report.n_projects, 1);
     cr_expect_str_eq(m.report.projects[0].code, "P2017005");
     msg_clear(&m);
-    cr_expect_eq(sql_int("SELECT count(*) FROM source_reports WHERE source_id = %lld", (long long)f[0].source_id), 1);
+    cr_expect_eq(
+        sql_int("SELECT count(*) FROM source_reports WHERE source_id = %lld", (long long)f[0].source_id), 1);
     files_clear(f, 1);
 }
 
@@ -448,9 +459,10 @@ Test(collector, projects_before_values_fail) {
 
     cr_assert_eq(queue(f, 1, pp), 0);
     cr_assert(f[0].failed);
-    cr_expect_not_null(find_diag(&f[0], 0, NULL, "projects arrived before", "values", NULL),
-                       "findings:%s", dump(&f[0]));
-    cr_expect_not_null(find_diag(&f[0], 0, NULL, "baoshan", "2017-06", NULL), "names the report:%s", dump(&f[0]));
+    cr_expect_not_null(find_diag(&f[0], 0, NULL, "projects arrived before", "values", NULL), "findings:%s",
+                       dump(&f[0]));
+    cr_expect_not_null(find_diag(&f[0], 0, NULL, "baoshan", "2017-06", NULL), "names the report:%s",
+                       dump(&f[0]));
     expect_outbox_empty();
     files_clear(f, 1);
 }
@@ -468,7 +480,8 @@ Test(collector, bad_file_lists_its_mistakes_and_sends_nothing) {
     cr_assert(f[0].failed);
     d = find_diag(&f[0], 4, "amount", NULL);
     cr_assert_not_null(d, "line 4 amount (negative fai):%s", dump(&f[0]));
-    cr_expect(strstr(d->message, "negative") || strstr(d->message, ">= 0") || strstr(d->message, "below zero"),
+    cr_expect(strstr(d->message, "negative") || strstr(d->message, ">= 0") ||
+                  strstr(d->message, "below zero"),
               "says the amount is negative: %s", d->message);
     cr_expect_str_eq(d->file, "410602.bad.csv");
     d = find_diag(&f[0], 16, "indicator", "gdp", NULL);
@@ -521,11 +534,11 @@ Test(collector, unparsable_values_hold_back_the_projects_file) {
     cr_expect_eq(queue(f, 2, paths), 0, "nothing is sent");
     cr_expect(f[0].failed, "bad file");
     cr_expect(f[1].failed, "projects file built with the bad file is not sent:%s", dump(&f[1]));
-    cr_expect_not_null(find_diag(&f[1], 0, NULL, "not sent", NULL),
-                       "projects file says why:%s", dump(&f[1]));
+    cr_expect_not_null(find_diag(&f[1], 0, NULL, "not sent", NULL), "projects file says why:%s", dump(&f[1]));
     cr_expect_eq(C.n_pending, 0);
     cr_expect_eq(sql_int("SELECT count(*) FROM outbox WHERE settled = 0"), 0);
-    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"), 1);
+    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"),
+                 1);
     files_clear(f, 2);
 }
 
@@ -596,7 +609,8 @@ Test(collector, gb18030_file_two_zones) {
         }
         msg_clear(&m);
     }
-    cr_expect_eq(sql_int("SELECT count(*) FROM source_reports WHERE source_id = %lld", (long long)f[0].source_id), 2);
+    cr_expect_eq(
+        sql_int("SELECT count(*) FROM source_reports WHERE source_id = %lld", (long long)f[0].source_id), 2);
     files_clear(f, 1);
 }
 
@@ -628,7 +642,8 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_assert_eq(n, 1);
     cr_expect_eq(ids[0], src6);
     free(ids);
-    cr_assert_eq(outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &refused), 0);
+    cr_assert_eq(
+        outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &refused), 0);
     cr_expect_str_eq(name, "410602.csv");
     cr_expect_str_eq(path, v);
     cr_assert_not_null(lines);
@@ -644,7 +659,8 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_assert_eq(outbox_source_forget(C.outbox, src6), 0);
     cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0, "settled rows of a filed source are deleted");
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)src6), 1);
+    cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)src6),
+                 1);
 
     /* refused by the aggregator */
     cr_assert_eq(queue(f, 1, p5), 1, "%s", dump(&f[0]));
@@ -658,7 +674,8 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_assert_eq(n, 1);
     cr_expect_eq(ids[0], src5);
     free(ids);
-    cr_assert_eq(outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &refused), 0);
+    cr_assert_eq(
+        outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &refused), 0);
     cr_assert_not_null(lines);
     cr_expect(refused, "REJECTED means refused");
     cr_expect(strstr(lines, "REJECTED") != NULL, "receipt: %s", lines);
@@ -694,12 +711,14 @@ Test(collector, outbox_shared_report_kept_until_both_files_filed) {
 
     cr_assert_eq(outbox_source_set_state(C.outbox, f[0].source_id, "done"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, f[0].source_id), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 1, "the projects file's receipt still needs the row");
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 1,
+                 "the projects file's receipt still needs the row");
     cr_assert_eq(outbox_source_receipt(C.outbox, f[1].source_id, name, sizeof name, path, sizeof path, &lines,
-                                       &refused), 0);
+                                       &refused),
+                 0);
     cr_expect_str_eq(name, "410602.projects.csv");
-    cr_expect(lines && strstr(lines, "ACCEPTED") && strstr(lines, "baoshan 2017-06 revision 1"), "receipt: %s",
-              lines);
+    cr_expect(lines && strstr(lines, "ACCEPTED") && strstr(lines, "baoshan 2017-06 revision 1"),
+              "receipt: %s", lines);
     cr_expect_not(refused);
     free(lines);
     cr_assert_eq(outbox_source_set_state(C.outbox, f[1].source_id, "done"), 0);
@@ -723,7 +742,8 @@ Test(collector, raised_revision_numbers_above_the_store) {
     deliver_all();
 
     cr_assert_eq(outbox_raise_revision(C.outbox, "baoshan", "2017-06", 5), 0);
-    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"), 5);
+    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"),
+                 5);
     cr_assert_eq(queue(f, 1, pv), 1, "%s", dump(&f[0]));
     files_clear(f, 1);
     cr_assert_eq(C.n_pending, 1);
@@ -735,7 +755,8 @@ Test(collector, raised_revision_numbers_above_the_store) {
 
     /* a lower number from an old ack neither lowers the revision nor forgets the content */
     cr_assert_eq(outbox_raise_revision(C.outbox, "baoshan", "2017-06", 3), 0);
-    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"), 6);
+    cr_expect_eq(sql_int("SELECT revision FROM last_reports WHERE zone = 'baoshan' AND period = '2017-06'"),
+                 6);
     cr_assert_eq(queue(f, 1, pv), 1);
     files_clear(f, 1);
     cr_assert_eq(C.n_pending, 1);
@@ -833,7 +854,8 @@ Test(collector, errors_file_lists_each_finding) {
     cr_assert_geq(f[0].diags.n, 2);
     diag_sort(&f[0].diags);
     cr_assert_eq(collector_inbox_write_errors(C.cfg.rejected, "410602.bad.csv", &f[0].diags,
-                                              "See the county template.\n"), 0);
+                                              "See the county template.\n"),
+                 0);
     cr_assert_lt((size_t)snprintf(path, sizeof path, "%s/410602.bad.csv.errors.txt", C.cfg.rejected),
                  sizeof path);
     fp = fopen(path, "rb");
@@ -880,11 +902,13 @@ Test(collector, merged_report_findings_name_their_file) {
     {
         const diag_t *d = NULL;
         for (size_t i = 0; i < f[1].diags.n; i++)
-            if (f[1].diags.items[i].severity == DIAG_WARNING && !strcmp(f[1].diags.items[i].field, "ytd_investment"))
+            if (f[1].diags.items[i].severity == DIAG_WARNING &&
+                !strcmp(f[1].diags.items[i].field, "ytd_investment"))
                 d = &f[1].diags.items[i];
         cr_assert_not_null(d, "projects file warns that YTD exceeds the total:%s", dump(&f[1]));
         cr_expect_eq(d->line, 2);
-        cr_expect_str_eq(d->file, "410602.projects.csv", "the warning names the projects file, not %s", d->file);
+        cr_expect_str_eq(d->file, "410602.projects.csv", "the warning names the projects file, not %s",
+                         d->file);
     }
     for (size_t i = 0; i < f[0].diags.n; i++)
         cr_expect(strcmp(f[0].diags.items[i].field, "ytd_investment") != 0,
@@ -906,7 +930,8 @@ Test(collector, projects_file_with_a_mistake_lists_only_its_own) {
 
     cr_assert_eq(queue(f, 1, pp), 0);
     cr_assert(f[0].failed);
-    cr_expect_not_null(find_diag(&f[0], 3, "total_investment", NULL), "line 3 total_investment:%s", dump(&f[0]));
+    cr_expect_not_null(find_diag(&f[0], 3, "total_investment", NULL), "line 3 total_investment:%s",
+                       dump(&f[0]));
     cr_expect_null(find_diag(&f[0], 0, NULL, "no indicator values", NULL),
                    "a projects file is not told it lacks indicator values:%s", dump(&f[0]));
     expect_outbox_empty();

@@ -65,7 +65,7 @@ static void write_file(const char *text) {
     fclose(f);
 }
 
-#define assert_says(msg, words) \
+#define assert_says(msg, words)                                                                              \
     cr_assert_not_null(strstr((msg), (words)), "\"%s\" lacks \"%s\"", (msg), (words))
 
 /* "path:line:" at the start of err */

@@ -30,8 +30,7 @@ static void setup(void) {
     diag_list_t mdl = {0};
     snprintf(city, sizeof city, "%s/sample-city", ex && *ex ? ex : "examples");
     m = master_load(city, &mdl);
-    cr_assert_not_null(m, "master_load(%s) failed: %s", city,
-                       mdl.n ? mdl.items[0].message : "(no message)");
+    cr_assert_not_null(m, "master_load(%s) failed: %s", city, mdl.n ? mdl.items[0].message : "(no message)");
     diag_clear(&mdl);
     memset(&set, 0, sizeof set);
     memset(&dl, 0, sizeof dl);
@@ -79,23 +78,21 @@ static const char *all_diags(void) {
 /* The finding on that line for that field (NULL: any field), or NULL. */
 static const diag_t *diag_at(unsigned line, const char *field) {
     for (size_t i = 0; i < dl.n; i++)
-        if (dl.items[i].line == line && (!field || !strcmp(dl.items[i].field, field)))
-            return &dl.items[i];
+        if (dl.items[i].line == line && (!field || !strcmp(dl.items[i].field, field))) return &dl.items[i];
     return NULL;
 }
 
 /* Asserts one finding at line/field whose message holds every word given. */
-#define expect_diag(line, field, ...)                                                    \
-    do {                                                                                 \
-        const diag_t *d_ = diag_at((line), (field));                                     \
-        const char *words_[] = {__VA_ARGS__};                                            \
-        cr_assert_not_null(d_, "no finding at line %u field %s; got:\n%s", (unsigned)(line), \
-                           (field) ? (field) : "(any)", all_diags());                    \
-        cr_assert_eq(d_->severity, DIAG_ERROR);                                          \
-        cr_assert_str_eq(d_->file, "t.csv");                                             \
-        for (size_t w_ = 0; w_ < sizeof words_ / sizeof *words_; w_++)                   \
-            cr_assert(strstr(d_->message, words_[w_]), "\"%s\" not in \"%s\"", words_[w_], \
-                      d_->message);                                                      \
+#define expect_diag(line, field, ...)                                                                        \
+    do {                                                                                                     \
+        const diag_t *d_ = diag_at((line), (field));                                                         \
+        const char *words_[] = {__VA_ARGS__};                                                                \
+        cr_assert_not_null(d_, "no finding at line %u field %s; got:\n%s", (unsigned)(line),                 \
+                           (field) ? (field) : "(any)", all_diags());                                        \
+        cr_assert_eq(d_->severity, DIAG_ERROR);                                                              \
+        cr_assert_str_eq(d_->file, "t.csv");                                                                 \
+        for (size_t w_ = 0; w_ < sizeof words_ / sizeof *words_; w_++)                                       \
+            cr_assert(strstr(d_->message, words_[w_]), "\"%s\" not in \"%s\"", words_[w_], d_->message);     \
     } while (0)
 
 static const report_value_t *value(const report_t *r, const char *code) {
@@ -152,13 +149,11 @@ static void assert_matches_scan(const report_t *r, const line_t *rows, size_t n_
         ind = master_indicator(m, rows[i].f[2]);
         cr_assert_not_null(ind, "line %u: %s", rows[i].line, rows[i].f[2]);
         v = value(r, ind->code);
-        cr_assert_eq(v->line, rows[i].line, "%s: line %u, expected %u", ind->code, v->line,
-                     rows[i].line);
+        cr_assert_eq(v->line, rows[i].line, "%s: line %u, expected %u", ind->code, v->line, rows[i].line);
         cr_assert_float_eq(v->amount, strtod(rows[i].f[3], NULL), 1e-9, "%s amount", ind->code);
         cr_assert_eq(v->has_growth, rows[i].f[4][0] != '\0', "%s has_growth", ind->code);
         if (v->has_growth)
-            cr_assert_float_eq(v->growth_pct, strtod(rows[i].f[4], NULL), 1e-9, "%s growth",
-                               ind->code);
+            cr_assert_float_eq(v->growth_pct, strtod(rows[i].f[4], NULL), 1e-9, "%s growth", ind->code);
         k++;
     }
     cr_assert_eq(r->n_values, k, "%s: %zu values, the file has %zu rows", r->zone, r->n_values, k);
@@ -332,8 +327,7 @@ Test(county_csv, utf8_with_bom) {
 Test(county_csv, bom_left_in_by_the_caller) {
     static const char text[] = "\xEF\xBB\xBFzone,period,indicator,amount,growth_pct\n"
                                "jinshan,2017-06,revenue,100,1.5\n";
-    cr_assert_eq(county_csv_parse(m, "t.csv", text, sizeof text - 1, &set, &dl), 0, "%s",
-                 all_diags());
+    cr_assert_eq(county_csv_parse(m, "t.csv", text, sizeof text - 1, &set, &dl), 0, "%s", all_diags());
     cr_assert_eq(set.n, 1);
 }
 
@@ -467,14 +461,16 @@ Test(county_csv, bad_number_names_line_column_and_text) {
 }
 
 Test(county_csv, numbers_that_are_refused) {
-    static const char *const bad[] = {"abc", "12..5", "10%", "0x10", "inf", "nan", "12,5",
-                                      "1,23", "1e", "-", ".", "1 234", "1e400", "+-1"};
+    static const char *const bad[] = {"abc",  "12..5", "10%", "0x10", "inf",   "nan",   "12,5",
+                                      "1,23", "1e",    "-",   ".",    "1 234", "1e400", "+-1"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char text[256], want[64];
         report_set_clear(&set);
         diag_clear(&dl);
-        snprintf(text, sizeof text, "zone,period,indicator,amount,growth_pct\n"
-                                    "jinshan,2017-06,revenue,\"%s\",\n", bad[i]);
+        snprintf(text, sizeof text,
+                 "zone,period,indicator,amount,growth_pct\n"
+                 "jinshan,2017-06,revenue,\"%s\",\n",
+                 bad[i]);
         cr_assert_eq(parse(text), 1, "%s accepted", bad[i]);
         snprintf(want, sizeof want, "\"%s\" is not a number", bad[i]);
         expect_diag(2, "amount", want);
@@ -486,18 +482,26 @@ Test(county_csv, numbers_that_are_accepted) {
     static const struct {
         const char *text;
         double want;
-    } ok[] = {{"1,234.5", 1234.5}, {"-6.2", -6.2},  {"+3", 3},     {" 42 ", 42},
-              {"1e3", 1000},       {"2.5E-1", 0.25}, {".5", 0.5},  {"12,345,678", 12345678},
-              {"0", 0},            {"5.", 5}};
+    } ok[] = {{"1,234.5", 1234.5},
+              {"-6.2", -6.2},
+              {"+3", 3},
+              {" 42 ", 42},
+              {"1e3", 1000},
+              {"2.5E-1", 0.25},
+              {".5", 0.5},
+              {"12,345,678", 12345678},
+              {"0", 0},
+              {"5.", 5}};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         char text[256];
         report_set_clear(&set);
         diag_clear(&dl);
-        snprintf(text, sizeof text, "zone,period,indicator,amount,growth_pct\n"
-                                    "jinshan,2017-06,revenue,\"%s\",\"%s\"\n", ok[i].text, ok[i].text);
+        snprintf(text, sizeof text,
+                 "zone,period,indicator,amount,growth_pct\n"
+                 "jinshan,2017-06,revenue,\"%s\",\"%s\"\n",
+                 ok[i].text, ok[i].text);
         cr_assert_eq(parse(text), 0, "%s: %s", ok[i].text, all_diags());
-        cr_assert_float_eq(value(&set.reports[0], "revenue")->amount, ok[i].want, 1e-9, "%s",
-                           ok[i].text);
+        cr_assert_float_eq(value(&set.reports[0], "revenue")->amount, ok[i].want, 1e-9, "%s", ok[i].text);
         cr_assert_float_eq(value(&set.reports[0], "revenue")->growth_pct, ok[i].want, 1e-9);
     }
 }

@@ -18,7 +18,7 @@ typedef struct {
     unsigned line[MAX_RECS];
     size_t n_fields[MAX_RECS];
     char field[MAX_RECS][MAX_FIELDS][64];
-    int rc;         /* the last csv_next() result: 0 at the end, -1 on malformed input */
+    int rc; /* the last csv_next() result: 0 at the end, -1 on malformed input */
     char err[256];
 } read_t;
 
@@ -181,7 +181,8 @@ Test(csv, many_fields_and_long_fields) {
     memset(line, 'x', 1500);
     line[1500] = '\0';
     off += (size_t)snprintf(big + off, sizeof big - off, "%s", line);
-    for (int i = 0; i < 40; i++) off += (size_t)snprintf(big + off, sizeof big - off, ",%d", i);
+    for (int i = 0; i < 40; i++)
+        off += (size_t)snprintf(big + off, sizeof big - off, ",%d", i);
     snprintf(big + off, sizeof big - off, "\nz\n");
     csv_reader_t *r = csv_open(big, strlen(big));
     csv_record_t rec;

@@ -88,8 +88,7 @@ static void item_init(ingest_item_t *it, const char *county, const char *zone, c
 }
 
 /* growth NAN: the indicator carries none */
-static void add_value(ingest_item_t *it, const char *indicator, double amount, double growth,
-                      unsigned line) {
+static void add_value(ingest_item_t *it, const char *indicator, double amount, double growth, unsigned line) {
     report_value_t v;
     memset(&v, 0, sizeof v);
     snprintf(v.indicator, sizeof v.indicator, "%s", indicator);
@@ -177,12 +176,11 @@ static uint32_t current_rev(const char *zone, const char *period) {
 static const diag_t *first_issue(const ack_t *ack, diag_severity_t sev) {
     for (size_t i = 0; i < ack->issues.n; i++)
         if (ack->issues.items[i].severity == sev) return &ack->issues.items[i];
-    cr_assert_fail("the ack has no %s (%zu issues)", sev == DIAG_ERROR ? "error" : "warning",
-                   ack->issues.n);
+    cr_assert_fail("the ack has no %s (%zu issues)", sev == DIAG_ERROR ? "error" : "warning", ack->issues.n);
     return NULL;
 }
 
-#define assert_says(msg, words) \
+#define assert_says(msg, words)                                                                              \
     cr_assert_not_null(strstr((msg), (words)), "\"%s\" lacks \"%s\"", (msg), (words))
 
 /* ---- ACCEPTED ------------------------------------------------------------------------ */
@@ -200,15 +198,18 @@ Test(ingest, new_report_is_accepted_and_stored) {
     cr_assert_eq(it.ack.store_revision, 1);
     cr_assert_eq(it.ack.stored_at_ms, NOW_2017_07_15);
     cr_assert_eq(it.ack.issues.n_errors, 0);
-    cr_assert_eq(it.ack.issues.n_warnings, 0, "first: %s", it.ack.issues.n ? it.ack.issues.items[0].message : "");
+    cr_assert_eq(it.ack.issues.n_warnings, 0, "first: %s",
+                 it.ack.issues.n ? it.ack.issues.items[0].message : "");
 
     cr_assert_eq(current_rev("jinshan", "2017-06"), 1);
     cr_assert_eq(q_int("SELECT count(*) FROM reports"), 1);
     cr_assert_str_eq(q_text("SELECT county FROM reports WHERE zone='jinshan'", buf, sizeof buf), "410671");
     cr_assert_eq(q_int("SELECT stored_at_ms FROM reports WHERE zone='jinshan'"), NOW_2017_07_15);
     cr_assert_eq(q_int("SELECT count(*) FROM report_values WHERE period='2017-06' AND zone='jinshan'"), 3);
-    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2759085.3, 1e-6);
-    cr_assert_float_eq(q_double("SELECT growth_pct FROM report_values WHERE indicator='revenue'"), 10.5, 1e-9);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2759085.3,
+                       1e-6);
+    cr_assert_float_eq(q_double("SELECT growth_pct FROM report_values WHERE indicator='revenue'"), 10.5,
+                       1e-9);
     cr_assert_eq(q_int("SELECT growth_pct IS NULL FROM report_values WHERE indicator='rd_share'"), 1);
     cr_assert_eq(q_int("SELECT count(*) FROM report_history"), 1);
     cr_assert_str_eq(q_text("SELECT sender FROM report_history", buf, sizeof buf), "410671");
@@ -302,7 +303,8 @@ Test(ingest, same_revision_other_content_is_rejected) {
     assert_says(d->message, "revision 2");
 
     /* the store keeps revision 1 as it was */
-    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2759085.3, 1e-6);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2759085.3,
+                       1e-6);
     cr_assert_eq(q_int("SELECT count(*) FROM report_history"), 1);
     cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 1);
     cr_assert_str_eq(q_text("SELECT county FROM rejections", buf, sizeof buf), "410671");
@@ -333,11 +335,13 @@ Test(ingest, higher_revision_replaces_values_and_history_keeps_both) {
     cr_assert_eq(q_int("SELECT count(*) FROM report_values"), 2);
     cr_assert_eq(q_int("SELECT count(*) FROM report_values WHERE indicator='rd_share'"), 0,
                  "a withdrawn indicator must leave the current values");
-    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0, 1e-6);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0,
+                       1e-6);
     cr_assert_eq(q_int("SELECT min(revision) FROM report_values"), 2);
     cr_assert_eq(q_int("SELECT count(*) FROM report_history WHERE zone='jinshan' AND period='2017-06'"), 2);
     cr_assert_eq(q_int("SELECT group_concat(revision, ',') = '1,2' FROM "
-                       "(SELECT revision FROM report_history ORDER BY revision)"), 1);
+                       "(SELECT revision FROM report_history ORDER BY revision)"),
+                 1);
     cr_assert_eq(q_int("SELECT stored_at_ms FROM report_history WHERE revision=1"), NOW_2017_07_15);
 
     /* the audit trail still holds revision 1's content */
@@ -389,7 +393,8 @@ Test(ingest, lower_revision_never_stored_is_stale) {
     assert_says(d->message, "revision 4");
 
     cr_assert_eq(current_rev("jinshan", "2017-06"), 3);
-    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760300.0, 1e-6);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760300.0,
+                       1e-6);
     cr_assert_eq(q_int("SELECT count(*) FROM report_history"), 2);
     item_free(&a);
     item_free(&b);
@@ -410,7 +415,8 @@ Test(ingest, lower_revision_stored_with_same_content_is_a_duplicate) {
     cr_assert_eq(again.ack.store_revision, 2);
     cr_assert_eq(again.ack.stored_at_ms, NOW_2017_07_15);
     cr_assert_eq(current_rev("jinshan", "2017-06"), 2, "a resent old revision does not become current");
-    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0, 1e-6);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0,
+                       1e-6);
     cr_assert_eq(q_int("SELECT count(*) FROM report_history"), 2);
     item_free(&a);
     item_free(&b);
@@ -433,7 +439,8 @@ Test(ingest, lower_stored_revision_with_other_content_is_rejected) {
     assert_says(d->message, "never reused");
     assert_says(d->message, "revision 3");
     cr_assert_eq(current_rev("jinshan", "2017-06"), 2);
-    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0, 1e-6);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0,
+                       1e-6);
     item_free(&a);
     item_free(&b);
     item_free(&other);
@@ -557,7 +564,8 @@ Test(ingest, ytd_below_previous_period_is_accepted_with_a_warning) {
     cr_assert_eq(current_rev("jinshan", "2017-06"), 1);
     cr_assert_eq(q_int("SELECT count(*) FROM issues"), 1);
     cr_assert_eq(q_int("SELECT count(*) FROM issues i JOIN report_history h ON h.id = i.history_id"
-                       " WHERE h.period='2017-06' AND h.zone='jinshan' AND h.revision=1"), 1);
+                       " WHERE h.period='2017-06' AND h.zone='jinshan' AND h.revision=1"),
+                 1);
     cr_assert_eq(q_int("SELECT line FROM issues"), 2);
     cr_assert_str_eq(q_text("SELECT field FROM issues", buf, sizeof buf), "amount");
     assert_says(q_text("SELECT message FROM issues", buf, sizeof buf), "revenue");
@@ -570,8 +578,8 @@ Test(ingest, ytd_below_previous_period_is_accepted_with_a_warning) {
 
 Test(ingest, fifty_reports_in_one_commit) {
     enum { N = 50 };
-    static const char *const periods[] = {"2017-02", "2017-03", "2017-04", "2017-05", "2017-06",
-                                          "2017-07", "2016-11", "2016-12"};
+    static const char *const periods[] = {"2017-02", "2017-03", "2017-04", "2017-05",
+                                          "2017-06", "2017-07", "2016-11", "2016-12"};
     ingest_item_t it[N];
     size_t nz = A.master->n_zones;
     uint64_t commits = A.n_commits;
@@ -594,7 +602,8 @@ Test(ingest, fifty_reports_in_one_commit) {
     cr_assert_eq(q_int("SELECT count(*) FROM report_history"), N);
     cr_assert_eq(q_int("SELECT count(*) FROM report_values"), 2 * N);
     cr_assert_eq(q_int("SELECT count(DISTINCT zone) FROM reports"), (long long)nz);
-    for (size_t i = 0; i < N; i++) item_free(&it[i]);
+    for (size_t i = 0; i < N; i++)
+        item_free(&it[i]);
 }
 
 Test(ingest, two_revisions_of_one_report_in_one_batch) {
@@ -608,7 +617,8 @@ Test(ingest, two_revisions_of_one_report_in_one_batch) {
     cr_assert_eq(it[1].ack.status, ACK_ACCEPTED);
     cr_assert_eq(it[1].ack.store_revision, 2);
     cr_assert_eq(current_rev("jinshan", "2017-06"), 2);
-    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0, 1e-6);
+    cr_assert_float_eq(q_double("SELECT amount FROM report_values WHERE indicator='revenue'"), 2760000.0,
+                       1e-6);
     cr_assert_eq(q_int("SELECT count(*) FROM report_history"), 2);
     item_free(&it[0]);
     item_free(&it[1]);
@@ -627,7 +637,8 @@ Test(ingest, a_rejected_report_does_not_spoil_its_batch) {
     cr_assert_eq(it[2].ack.status, ACK_ACCEPTED);
     cr_assert_eq(q_int("SELECT count(*) FROM reports"), 2);
     cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 1);
-    for (size_t i = 0; i < 3; i++) item_free(&it[i]);
+    for (size_t i = 0; i < 3; i++)
+        item_free(&it[i]);
 }
 
 /* A store error on the third report: the first two, already written inside the
@@ -669,7 +680,8 @@ Test(ingest, store_failure_rolls_back_the_whole_batch) {
     cr_assert_eq(it[3].ack.status, ACK_REJECTED);
     cr_assert_eq(q_int("SELECT count(*) FROM reports"), 3);
     cr_assert_eq(q_int("SELECT count(*) FROM report_history"), 3);
-    for (size_t i = 0; i < 4; i++) item_free(&it[i]);
+    for (size_t i = 0; i < 4; i++)
+        item_free(&it[i]);
 }
 
 Test(ingest, read_only_store_fails_the_batch) {

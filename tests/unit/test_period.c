@@ -23,7 +23,9 @@
 #define MAR_01_2017 1488297600000LL
 #define HOUR 3600000LL
 
-static period_t P(int y, int m) { return (period_t){y, m}; }
+static period_t P(int y, int m) {
+    return (period_t){y, m};
+}
 
 static void assert_parses(const char *s, int year, int month) {
     period_t p = {0, 0};

@@ -83,7 +83,8 @@ static void apply(rstore_t *s, const report_t *r, const char *county, int64_t no
     char content[128];
     int n = snprintf(content, sizeof content, "%s/%s/r%u", r->zone, r->period, r->revision);
     cr_assert_eq(rstore_begin(s), 0);
-    cr_assert_eq(rstore_apply(s, r, county, county, (const uint8_t *)content, (size_t)n, warnings, now_ms), 0);
+    cr_assert_eq(rstore_apply(s, r, county, county, (const uint8_t *)content, (size_t)n, warnings, now_ms),
+                 0);
     cr_assert_eq(rstore_commit(s), 0);
 }
 
@@ -109,7 +110,7 @@ static const char *q_text(rstore_t *s, const char *sql, char *buf, size_t size) 
     return buf;
 }
 
-#define assert_says(msg, words) \
+#define assert_says(msg, words)                                                                              \
     cr_assert_not_null(strstr((msg), (words)), "\"%s\" lacks \"%s\"", (msg), (words))
 
 /* ---- schema ------------------------------------------------------------------------ */
@@ -313,11 +314,13 @@ Test(rstore, apply_stores_the_warnings_not_the_errors) {
     add_value(&r, "revenue", 100.0, NAN);
     apply(S, &r, "410671", T0, &dl);
     cr_assert_eq(q_int(S, "SELECT count(*) FROM issues"), 2);
-    cr_assert_eq(q_int(S, "SELECT count(*) FROM issues WHERE history_id = (SELECT id FROM report_history)"), 2);
+    cr_assert_eq(q_int(S, "SELECT count(*) FROM issues WHERE history_id = (SELECT id FROM report_history)"),
+                 2);
     cr_assert_eq(q_int(S, "SELECT line FROM issues WHERE field='amount'"), 2);
     cr_assert_str_eq(q_text(S, "SELECT message FROM issues WHERE field='amount'", buf, sizeof buf),
                      "year-to-date revenue fell");
-    cr_assert_eq(q_int(S, "SELECT line IS NULL AND field IS NULL FROM issues WHERE message='no line, no field'"), 1);
+    cr_assert_eq(
+        q_int(S, "SELECT line IS NULL AND field IS NULL FROM issues WHERE message='no line, no field'"), 1);
     diag_clear(&dl);
     report_clear(&r);
 }

@@ -18,14 +18,15 @@ Test(text, utf8_valid_accepts_ascii_and_cjk) {
     cr_assert(V(""));
     cr_assert(V("zone,period"));
     cr_assert(V("园区代码,统计期"));
-    cr_assert(V("\xC2\xA9"));             /* U+00A9, 2 bytes */
-    cr_assert(V("\xF0\x9F\x98\x80"));     /* U+1F600, 4 bytes */
-    cr_assert(V("\xF4\x8F\xBF\xBF"));     /* U+10FFFF, the last code point */
-    cr_assert(V("\xEF\xBB\xBF" "abc"));   /* a BOM is valid UTF-8 */
+    cr_assert(V("\xC2\xA9"));         /* U+00A9, 2 bytes */
+    cr_assert(V("\xF0\x9F\x98\x80")); /* U+1F600, 4 bytes */
+    cr_assert(V("\xF4\x8F\xBF\xBF")); /* U+10FFFF, the last code point */
+    cr_assert(V("\xEF\xBB\xBF"
+                "abc")); /* a BOM is valid UTF-8 */
 }
 
 Test(text, utf8_valid_refuses_overlongs) {
-    cr_assert_not(V("\xC0\xAF"));         /* '/' in 2 bytes */
+    cr_assert_not(V("\xC0\xAF")); /* '/' in 2 bytes */
     cr_assert_not(V("\xC1\xBF"));
     cr_assert_not(V("\xE0\x80\xAF"));     /* '/' in 3 bytes */
     cr_assert_not(V("\xE0\x9F\xBF"));     /* U+07FF in 3 bytes */
@@ -42,11 +43,13 @@ Test(text, utf8_valid_refuses_surrogates_and_beyond_unicode) {
 }
 
 Test(text, utf8_valid_refuses_truncated_and_stray_bytes) {
-    cr_assert_not(V("\xE5\x9B"));         /* 园 without its last byte */
+    cr_assert_not(V("\xE5\x9B")); /* 园 without its last byte */
     cr_assert_not(V("abc\xE5"));
     cr_assert_not(V("\xF0\x9F\x98"));
-    cr_assert_not(V("\x80"));             /* a continuation byte alone */
-    cr_assert_not(V("\xE5" "a" "\x9B"));  /* interrupted */
+    cr_assert_not(V("\x80")); /* a continuation byte alone */
+    cr_assert_not(V("\xE5"
+                    "a"
+                    "\x9B")); /* interrupted */
     /* the length bounds the check: 园 cut short by len */
     cr_assert_not(utf8_valid("\xE5\x9B\xAD", 2));
     cr_assert(utf8_valid("\xE5\x9B\xAD", 3));
@@ -158,8 +161,7 @@ Test(text, load_file_reads_gb18030_and_names_missing_files) {
     cr_assert_str_eq(enc, "GB18030");
     free(out);
     out = NULL;
-    cr_assert_eq(text_load_file(path, 4, &out, &len, &enc, err, sizeof err), -1,
-                 "over max_bytes");
+    cr_assert_eq(text_load_file(path, 4, &out, &len, &enc, err, sizeof err), -1, "over max_bytes");
     cr_assert(strstr(err, "larger than"), "%s", err);
     unlink(path);
     cr_assert_eq(text_load_file(path, 1024, &out, &len, &enc, err, sizeof err), -1);

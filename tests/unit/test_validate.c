@@ -27,34 +27,28 @@ typedef struct {
 
 /* reports/2017-06/410602.csv, lines 2..15 */
 static const row_t baoshan_2017_06[] = {
-    {"revenue", 2032384.0, 11.4},   {"va", 460394.0, 11.9},
-    {"fai", 604792.1, 16.9},        {"employees", 14976, 5.9},
-    {"tax", 85940.3, 11.1},         {"rd_share", 1.28, NAN},
-    {"output_per_mu", 67.8, NAN},   {"lead_va_share", 74.66, NAN},
-    {"lead_fai_share", 59.90, NAN}, {"outside_capital", 92785.0, 13.1},
-    {"energy_intensity", 0.59, 0.8}, {"waste_treatment", 92.14, NAN},
-    {"sewage_compliance", 99.44, NAN}, {"idle_revival", 23.70, NAN},
+    {"revenue", 2032384.0, 11.4},       {"va", 460394.0, 11.9},          {"fai", 604792.1, 16.9},
+    {"employees", 14976, 5.9},          {"tax", 85940.3, 11.1},          {"rd_share", 1.28, NAN},
+    {"output_per_mu", 67.8, NAN},       {"lead_va_share", 74.66, NAN},   {"lead_fai_share", 59.90, NAN},
+    {"outside_capital", 92785.0, 13.1}, {"energy_intensity", 0.59, 0.8}, {"waste_treatment", 92.14, NAN},
+    {"sewage_compliance", 99.44, NAN},  {"idle_revival", 23.70, NAN},
 };
 
 /* reports/2017-05/410602.csv */
 static const row_t baoshan_2017_05[] = {
-    {"revenue", 1667561.5, 11.1},   {"va", 382864.6, 13.0},
-    {"fai", 448795.8, 16.5},        {"employees", 14985, 6.2},
-    {"tax", 70367.4, 10.5},         {"rd_share", 1.30, NAN},
-    {"output_per_mu", 65.7, NAN},   {"lead_va_share", 74.71, NAN},
-    {"lead_fai_share", 59.78, NAN}, {"outside_capital", 76903.6, 13.9},
-    {"energy_intensity", 0.59, 0.3}, {"waste_treatment", 91.84, NAN},
-    {"sewage_compliance", 99.19, NAN}, {"idle_revival", 20.25, NAN},
+    {"revenue", 1667561.5, 11.1},       {"va", 382864.6, 13.0},          {"fai", 448795.8, 16.5},
+    {"employees", 14985, 6.2},          {"tax", 70367.4, 10.5},          {"rd_share", 1.30, NAN},
+    {"output_per_mu", 65.7, NAN},       {"lead_va_share", 74.71, NAN},   {"lead_fai_share", 59.78, NAN},
+    {"outside_capital", 76903.6, 13.9}, {"energy_intensity", 0.59, 0.3}, {"waste_treatment", 91.84, NAN},
+    {"sewage_compliance", 99.19, NAN},  {"idle_revival", 20.25, NAN},
 };
 
 /* reports/2016-06/410602.csv */
 static const row_t baoshan_2016_06[] = {
-    {"revenue", 1824000.0, NAN},    {"va", 407237.4, NAN},
-    {"fai", 517207.5, NAN},         {"employees", 14138, NAN},
-    {"tax", 77373.3, NAN},          {"rd_share", 1.17, NAN},
-    {"output_per_mu", 65.9, NAN},   {"lead_va_share", 74.96, NAN},
-    {"lead_fai_share", 59.66, NAN}, {"outside_capital", 82046.9, NAN},
-    {"energy_intensity", 0.59, NAN}, {"waste_treatment", 91.61, NAN},
+    {"revenue", 1824000.0, NAN},       {"va", 407237.4, NAN},           {"fai", 517207.5, NAN},
+    {"employees", 14138, NAN},         {"tax", 77373.3, NAN},           {"rd_share", 1.17, NAN},
+    {"output_per_mu", 65.9, NAN},      {"lead_va_share", 74.96, NAN},   {"lead_fai_share", 59.66, NAN},
+    {"outside_capital", 82046.9, NAN}, {"energy_intensity", 0.59, NAN}, {"waste_treatment", 91.61, NAN},
     {"sewage_compliance", 99.28, NAN}, {"idle_revival", 23.53, NAN},
 };
 
@@ -65,8 +59,7 @@ static validate_opts_t o;
 static diag_list_t dl;
 static report_t r, prev, base;
 
-static void add_value(report_t *rep, const char *indicator, double amount, double growth,
-                      unsigned line) {
+static void add_value(report_t *rep, const char *indicator, double amount, double growth, unsigned line) {
     report_value_t v;
     memset(&v, 0, sizeof v);
     snprintf(v.indicator, sizeof v.indicator, "%s", indicator);
@@ -77,8 +70,7 @@ static void add_value(report_t *rep, const char *indicator, double amount, doubl
     cr_assert_not_null(report_add_value(rep, &v));
 }
 
-static void add_project(report_t *rep, const char *code, double total, double ytd,
-                        unsigned line) {
+static void add_project(report_t *rep, const char *code, double total, double ytd, unsigned line) {
     report_project_t p;
     memset(&p, 0, sizeof p);
     snprintf(p.code, sizeof p.code, "%s", code);
@@ -158,9 +150,8 @@ static const diag_t *only(diag_severity_t sev, const char *field) {
     return &dl.items[0];
 }
 
-#define assert_says(d, words)                                                            \
-    cr_assert_not_null(strstr((d)->message, (words)), "message \"%s\" lacks \"%s\"",      \
-                       (d)->message, (words))
+#define assert_says(d, words)                                                                                \
+    cr_assert_not_null(strstr((d)->message, (words)), "message \"%s\" lacks \"%s\"", (d)->message, (words))
 
 /* ---- a good report ---------------------------------------------------------------- */
 
@@ -311,9 +302,8 @@ Test(validate, negative_flow) {
     cr_assert_eq(check(), 1);
     const diag_t *d = only(DIAG_ERROR, "amount");
     cr_assert_eq(d->line, 4);
-    cr_assert_str_eq(d->message,
-                     "fai: amount -605586.4 is negative; a flow's year-to-date amount must be "
-                     ">= 0");
+    cr_assert_str_eq(d->message, "fai: amount -605586.4 is negative; a flow's year-to-date amount must be "
+                                 ">= 0");
 }
 
 Test(validate, negative_stock) {
