@@ -87,17 +87,9 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
         fprintf(stderr, "yuebao-aggregator: %s\n", err);
         return -1;
     }
-    for (int i = 0; i < n_sets; i++) {
-        char *eq = strchr(sets[i], '=');
-        if (!eq) {
-            fprintf(stderr, "yuebao-aggregator: --set %s: expected KEY=VALUE\n", sets[i]);
-            return -1;
-        }
-        *eq = '\0';
-        if (config_set(keys, cfg, sets[i], eq + 1, err, sizeof err) < 0) {
-            fprintf(stderr, "yuebao-aggregator: --set: %s\n", err);
-            return -1;
-        }
+    if (config_set_all(keys, cfg, sets, n_sets, err, sizeof err) < 0) {
+        fprintf(stderr, "yuebao-aggregator: %s\n", err);
+        return -1;
     }
     if (!cfg->master_dir[0]) {
         fprintf(stderr, "yuebao-aggregator: master_dir is not set: name the folder with regions.csv "

@@ -26,6 +26,11 @@ master_t *cli_master(const cli_opts_t *o);
 /* Opens the store read-only, printing the error. NULL on failure. */
 rstore_t *cli_store(const cli_opts_t *o);
 
+/* The common start of a report-reading command: parses --period into period (canonical
+ * "YYYY-MM"), loads master data and opens the store. 0, or -1 with the reason printed
+ * (nothing left open). */
+int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], master_t **m, rstore_t **st);
+
 /* Each returns the process exit status. */
 int cli_check(const cli_opts_t *o);
 int cli_status(const cli_opts_t *o);

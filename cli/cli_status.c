@@ -32,16 +32,8 @@ int cli_status(const cli_opts_t *o) {
     char period[PERIOD_STRLEN];
     size_t n_reported = 0;
     int rc = 0;
-    if (!o->period || period_parse(o->period, &p) < 0) {
-        fprintf(stderr, "yuebao status: --period YYYY-MM is required (e.g. 2017-06)\n");
-        return 2;
-    }
-    period_format(p, period);
-    if (!(m = cli_master(o))) return 2;
-    if (!(st = cli_store(o))) {
-        master_destroy(&m);
-        return 2;
-    }
+    if (cli_open(o, "status", period, &m, &st) < 0) return 2;
+    period_parse(period, &p);
     s.m = m;
     s.revision = calloc(m->n_zones, sizeof *s.revision);
     s.stored_at = calloc(m->n_zones, sizeof *s.stored_at);

@@ -71,19 +71,9 @@ static int totals_for(const master_t *m, rstore_t *st, const char *period, const
 int cli_totals(const cli_opts_t *o) {
     master_t *m;
     rstore_t *st;
-    period_t p;
     char period[PERIOD_STRLEN];
     int rc = 0;
-    if (!o->period || period_parse(o->period, &p) < 0) {
-        fprintf(stderr, "yuebao totals: --period YYYY-MM is required (e.g. 2017-06)\n");
-        return 2;
-    }
-    period_format(p, period);
-    if (!(m = cli_master(o))) return 2;
-    if (!(st = cli_store(o))) {
-        master_destroy(&m);
-        return 2;
-    }
+    if (cli_open(o, "totals", period, &m, &st) < 0) return 2;
     if (o->county && !master_county(m, o->county)) {
         fprintf(stderr, "yuebao totals: county %s is not in regions.csv\n", o->county);
         rc = 2;

@@ -49,6 +49,21 @@ rstore_t *cli_store(const cli_opts_t *o) {
     return s;
 }
 
+int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], master_t **m, rstore_t **st) {
+    period_t p;
+    if (!o->period || period_parse(o->period, &p) < 0) {
+        fprintf(stderr, "yuebao %s: --period YYYY-MM is required (e.g. 2017-06)\n", cmd);
+        return -1;
+    }
+    period_format(p, period);
+    if (!(*m = cli_master(o))) return -1;
+    if (!(*st = cli_store(o))) {
+        master_destroy(m);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct option opts[] = {
         {"store", required_argument, NULL, 's'},  {"master", required_argument, NULL, 'm'},

@@ -103,17 +103,9 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         fprintf(stderr, "yuebao-collector: %s\n", err);
         return -1;
     }
-    for (int i = 0; i < n_sets; i++) {
-        char *eq = strchr(sets[i], '=');
-        if (!eq) {
-            fprintf(stderr, "yuebao-collector: --set %s: expected KEY=VALUE\n", sets[i]);
-            return -1;
-        }
-        *eq = '\0';
-        if (config_set(keys, cfg, sets[i], eq + 1, err, sizeof err) < 0) {
-            fprintf(stderr, "yuebao-collector: --set: %s\n", err);
-            return -1;
-        }
+    if (config_set_all(keys, cfg, sets, n_sets, err, sizeof err) < 0) {
+        fprintf(stderr, "yuebao-collector: %s\n", err);
+        return -1;
     }
     if (!cfg->county[0] || !cfg->master_dir[0]) {
         fprintf(stderr, "yuebao-collector: %s is not set (-c FILE or --set %s=...)\n",

@@ -115,3 +115,22 @@ int config_set(const config_key_t *table, void *base, const char *key, const cha
     }
     return assign(k, base, value, err, errsz);
 }
+
+int config_set_all(const config_key_t *table, void *base, char *const *items, int n, char *err,
+                   size_t errsz) {
+    for (int i = 0; i < n; i++) {
+        char key[128], msg[512];
+        const char *eq = strchr(items[i], '=');
+        if (!eq || eq == items[i] || (size_t)(eq - items[i]) >= sizeof key) {
+            snprintf(err, errsz, "--set %s: expected KEY=VALUE", items[i]);
+            return -1;
+        }
+        memcpy(key, items[i], (size_t)(eq - items[i]));
+        key[eq - items[i]] = '\0';
+        if (config_set(table, base, key, eq + 1, msg, sizeof msg) < 0) {
+            snprintf(err, errsz, "--set %s: %s", items[i], msg);
+            return -1;
+        }
+    }
+    return 0;
+}

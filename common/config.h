@@ -27,4 +27,8 @@ int config_read(const char *path, const config_key_t *table, void *base, char *e
 int config_set(const config_key_t *table, void *base, const char *key, const char *value, char *err,
                size_t errsz);
 
+/* Applies "KEY=VALUE" strings in order (the --set options), as config_set does.
+ * 0, or -1 with "--set ITEM: message" in err. The strings are not modified. */
+int config_set_all(const config_key_t *table, void *base, char *const *items, int n, char *err, size_t errsz);
+
 #endif
