@@ -1,7 +1,8 @@
 # yuebao - one non-recursive Makefile; everything is built under $(BUILD).
 #
 #   make                  the three programs: yuebao-collector, yuebao-aggregator, yuebao
-#   make test             installs missing packages, builds with ASan+UBSan, runs every test
+#   make test             installs missing packages, builds with ASan+UBSan, runs every test,
+#                         then the end-to-end tests again with the daemons under valgrind
 #   make demo             installs missing packages, runs the sample city end to end
 #   make bench            durable-ingest benchmark beside the raw SQLite ceiling
 #   make SANITIZER=address,undefined   any build with sanitizers
@@ -53,7 +54,7 @@ PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
-.PHONY: all deps test check demo bench clean
+.PHONY: all deps test check check-valgrind demo bench clean
 .SECONDARY:
 all: $(PROGRAMS)
 
@@ -100,11 +101,19 @@ $(BUILD)/bench/bench_ingest: $(BUILD)/bench/bench_ingest.o $(COMMON_OBJ)
 # sanitized daemons. Criterion prints its own "Synthesis" line per binary.
 test: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZER=address,undefined OPT=-O1 check
+	@$(MAKE) --no-print-directory check-valgrind
 
 check: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	tests/run.sh $(UNIT_TESTS) $(E2E_TESTS)
+
+# The daemons once more, unsanitized, under valgrind memcheck: any memory error or
+# definite leak makes a daemon exit 99, which the end-to-end tests assert against.
+check-valgrind: $(PROGRAMS) $(E2E_TESTS)
+	@echo "== end-to-end tests with the daemons under valgrind"
+	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) YUEBAO_E2E_VALGRIND=1 \
+	tests/run.sh $(E2E_TESTS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
