@@ -154,17 +154,21 @@ static const indicator_t *value_indicator(const master_t *m, const report_value_
 
 /* The value in r whose indicator resolves to ind, or NULL. */
 static const report_value_t *find_same(const master_t *m, const report_t *r, const indicator_t *ind) {
+    const report_value_t *v = report_find(r, ind->code); /* stored reports carry codes */
+    if (v) return v;
     for (size_t i = 0; i < r->n_values; i++)
         if (value_indicator(m, &r->values[i]) == ind) return &r->values[i];
     return NULL;
 }
 
-static void check_value(const master_t *m, const validate_opts_t *o, const report_t *r, size_t i,
-                        diag_list_t *dl) {
+/* resolved[k] is the catalogue entry of value k (NULL if unknown), looked up once per
+ * report: the duplicate check compares entries, not names. */
+static void check_value(const validate_opts_t *o, const report_t *r, const indicator_t *const *resolved,
+                        size_t i, diag_list_t *dl) {
     const report_value_t *v = &r->values[i];
-    const indicator_t *ind;
+    const indicator_t *ind = resolved[i];
     char ib[96];
-    const char *name = shown(v->indicator, ib, sizeof ib);
+    const char *name = NULL;
 
     if (!v->indicator[0]) {
         diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
@@ -172,7 +176,8 @@ static void check_value(const master_t *m, const validate_opts_t *o, const repor
                  "indicators.csv");
         ind = NULL;
         name = "(no indicator)";
-    } else if (!(ind = master_indicator(m, v->indicator))) {
+    } else if (!ind) {
+        name = shown(v->indicator, ib, sizeof ib);
         diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
                  "unknown indicator \"%s\"; expected one of the codes or Chinese names in "
                  "indicators.csv",
@@ -180,7 +185,7 @@ static void check_value(const master_t *m, const validate_opts_t *o, const repor
     } else {
         name = ind->code;
         for (size_t j = 0; j < i; j++) {
-            if (value_indicator(m, &r->values[j]) != ind) continue;
+            if (resolved[j] != ind) continue;
             diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
                      "indicator %s appears twice, on line %u and line %u; expected one row "
                      "per indicator",
@@ -311,8 +316,14 @@ size_t validate_report(const master_t *m, const validate_opts_t *o, const char *
     if (r->n_values == 0)
         diag_add(dl, DIAG_ERROR, r->source, first_line(r), "indicator",
                  "the report has no indicator values; expected at least one indicator row");
-    for (size_t i = 0; i < r->n_values; i++)
-        check_value(m, o, r, i, dl);
+    {
+        const indicator_t *resolved[REPORT_MAX_VALUES];
+        size_t n = r->n_values < REPORT_MAX_VALUES ? r->n_values : REPORT_MAX_VALUES;
+        for (size_t i = 0; i < n; i++)
+            resolved[i] = value_indicator(m, &r->values[i]);
+        for (size_t i = 0; i < n; i++)
+            check_value(o, r, resolved, i, dl);
+    }
     for (size_t i = 0; i < r->n_projects; i++)
         check_project(r, i, dl);
 
