@@ -16,7 +16,12 @@ for t in "$@"; do
     f=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
     c=$(echo "$line" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
     passed=$((passed + p)); failed=$((failed + f + c))
-    if [ "$rc" -ne 0 ] || [ $((f + c)) -ne 0 ]; then status=1; echo "$out" | grep -E "\[FAIL\]|\[----\]" | head -40; fi
+    if [ "$rc" -ne 0 ] || [ $((f + c)) -ne 0 ]; then
+        status=1
+        echo "$out" | grep -E "\[FAIL\]|\[----\]" | head -40
+        mkdir -p build/test-logs && echo "$out" > "build/test-logs/${t##*/}.log"
+        echo "== full output: build/test-logs/${t##*/}.log"
+    fi
 done
 echo "tests: $passed passed, $failed failed"
 exit $status
