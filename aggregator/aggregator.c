@@ -10,6 +10,7 @@
  * the county from the connection's routing id and is for local development only;
  * CURVE with a fail-closed ZAP handler is the production path.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "aggregator.h"
 #include "log.h"
+#include "util.h"
 
 static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     aggregator_t *a = arg;
@@ -51,6 +53,8 @@ int main(int argc, char **argv) {
                   a.cfg.listen, a.cfg.publish);
 
     if (aggregator_master_load(&a) < 0) log_fatal("cannot start without valid master data");
+    if (util_mkdir_parent(a.cfg.store) < 0)
+        log_fatal("store folder for %s: %s", a.cfg.store, strerror(errno));
     a.store = rstore_open(a.cfg.store, false, err, sizeof err);
     if (!a.store) log_fatal("report store: %s", err);
     a.batch = calloc((size_t)a.cfg.batch_max, sizeof *a.batch);

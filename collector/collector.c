@@ -8,6 +8,7 @@
  * Security: --insecure (plain ZeroMQ, the county named in the routing id) is for local
  * development on ipc:// or loopback only.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "collector.h"
 #include "log.h"
+#include "util.h"
 #include "sock.h"
 
 static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
@@ -69,6 +71,8 @@ int main(int argc, char **argv) {
     diag_clear(&dl);
     if (!master_county(c.master, c.cfg.county))
         log_fatal("county %s is not in %s/regions.csv", c.cfg.county, c.cfg.master_dir);
+    if (util_mkdir_parent(c.cfg.outbox) < 0)
+        log_fatal("outbox folder for %s: %s", c.cfg.outbox, strerror(errno));
     c.outbox = outbox_open(c.cfg.outbox, err, sizeof err);
     if (!c.outbox) log_fatal("outbox: %s", err);
     c.ctx = zmq_ctx_new();

@@ -27,6 +27,19 @@ int util_mkdir_p(const char *dir) {
     return 0;
 }
 
+int util_mkdir_parent(const char *path) {
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path) return 0;
+    if ((size_t)(slash - path) >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    return util_mkdir_p(dir);
+}
+
 static int fsync_dir_of(const char *path) {
     char dir[4096];
     const char *slash = strrchr(path, '/');

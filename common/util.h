@@ -7,6 +7,9 @@
 /* Creates dir and its missing parents (mode 0750). 0, or -1 with errno. */
 int util_mkdir_p(const char *dir);
 
+/* Creates the folder that will hold file path (and its missing parents). 0 or -1. */
+int util_mkdir_parent(const char *path);
+
 /* Writes data to path atomically: temporary file in the same folder, fsync, rename,
  * fsync of the folder. 0, or -1 with errno. */
 int util_write_atomic(const char *path, const void *data, size_t len);
