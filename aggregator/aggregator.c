@@ -41,6 +41,10 @@ int main(int argc, char **argv) {
 
     memset(&a, 0, sizeof a);
     log_init("yuebao-aggregator");
+    /* Before any thread exists (ZeroMQ starts its own): every thread inherits the blocked
+     * signals, so SIGHUP and SIGTERM reach us only through the loop's signalfd. */
+    a.signal_fd = loop_signal_fd();
+    if (a.signal_fd < 0) log_fatal("signalfd: cannot block signals");
     if (aggregator_config_load(&a.cfg, argc, argv) < 0) return 2;
     sec.insecure = a.cfg.insecure;
     if (!a.cfg.insecure)
@@ -67,8 +71,6 @@ int main(int argc, char **argv) {
         a.pub = sock_pub(a.ctx, a.cfg.publish, &sec, err, sizeof err);
         if (!a.pub) log_fatal("events endpoint: %s", err);
     }
-    a.signal_fd = loop_signal_fd();
-    if (a.signal_fd < 0) log_fatal("signalfd: cannot block signals");
     loop_add_fd(a.loop, a.signal_fd, on_signal, &a);
     loop_add_socket(a.loop, a.router, aggregator_ingest_ready, &a);
     loop_add_timer(a.loop, a.cfg.heartbeat_ms, true, aggregator_publish_heartbeat, &a);

@@ -41,6 +41,10 @@ int main(int argc, char **argv) {
 
     memset(&c, 0, sizeof c);
     log_init("yuebao-collector");
+    /* Before any thread exists (ZeroMQ starts its own): every thread inherits the blocked
+     * signals, so SIGHUP and SIGTERM reach us only through the loop's signalfd. */
+    c.signal_fd = loop_signal_fd();
+    if (c.signal_fd < 0) log_fatal("signalfd: cannot block signals");
     if (submit && !getenv("YUEBAO_LOG")) setenv("YUEBAO_LOG", "warn", 1), log_init("yuebao-collector");
     if (collector_config_load(&c.cfg, submit ? argc - 1 : argc, submit ? argv + 1 : argv, submit, &first) < 0)
         return 2;
@@ -78,8 +82,6 @@ int main(int argc, char **argv) {
     c.ctx = zmq_ctx_new();
     c.loop = loop_new();
     if (!c.ctx || !c.loop) log_fatal("out of memory");
-    c.signal_fd = loop_signal_fd();
-    if (c.signal_fd < 0) log_fatal("signalfd: cannot block signals");
     loop_add_fd(c.loop, c.signal_fd, on_signal, &c);
     if (collector_send_start(&c, err, sizeof err) < 0) log_fatal("%s", err);
 

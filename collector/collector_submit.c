@@ -84,7 +84,13 @@ int collector_submit(collector_t *c, char **paths, int n_files, int timeout_ms) 
     collector_send_pump(c);
     if (c->n_pending) loop_run(c->loop);
     collector_inbox_file_complete(c);
-    if (s.timed_out) {
+    if (c->n_pending && !s.timed_out) {
+        fprintf(stderr,
+                "yuebao-collector: interrupted; %zu report(s) not yet acknowledged stay in the outbox %s "
+                "and are sent by the next run\n",
+                c->n_pending, c->cfg.outbox);
+        rc = 2;
+    } else if (s.timed_out) {
         fprintf(stderr,
                 "yuebao-collector: %zu report(s) not acknowledged within %d s; they stay in the "
                 "outbox %s and are sent by the next run\n",
