@@ -228,6 +228,14 @@ static sqlite3_stmt *q(rstore_t *s, int which) {
     return st;
 }
 
+/* A cached statement whose ?1 and ?2 are the report's period and zone. */
+static sqlite3_stmt *keyed(rstore_t *s, int which, const char *period, const char *zone) {
+    sqlite3_stmt *st = q(s, which);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    return st;
+}
+
 static int done(rstore_t *s, sqlite3_stmt *st) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -243,10 +251,8 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v) {
 }
 
 int rstore_current_revision(rstore_t *s, const char *zone, const char *period, uint32_t *revision) {
-    sqlite3_stmt *st = q(s, Q_CURRENT_REV);
+    sqlite3_stmt *st = keyed(s, Q_CURRENT_REV, period, zone);
     int rc;
-    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *revision = (uint32_t)sqlite3_column_int64(st, 0);
@@ -261,10 +267,8 @@ int rstore_current_revision(rstore_t *s, const char *zone, const char *period, u
 
 int rstore_revision_content(rstore_t *s, const char *zone, const char *period, uint32_t revision,
                             uint8_t **content, size_t *len, int64_t *stored_at_ms) {
-    sqlite3_stmt *st = q(s, Q_REV_CONTENT);
+    sqlite3_stmt *st = keyed(s, Q_REV_CONTENT, period, zone);
     int rc;
-    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, revision);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -299,9 +303,7 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
     sqlite3_stmt *st;
     sqlite3_int64 hid;
     if (!writable(s)) return -1;
-    st = q(s, Q_INS_HISTORY);
-    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    st = keyed(s, Q_INS_HISTORY, r->period, r->zone);
     sqlite3_bind_int64(st, 3, r->revision);
     sqlite3_bind_text(st, 4, county, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, sender, -1, SQLITE_STATIC);
@@ -311,15 +313,11 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
     if (done(s, st) < 0) return -1;
     hid = sqlite3_last_insert_rowid(s->db);
 
-    st = q(s, Q_DEL_VALUES);
-    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    st = keyed(s, Q_DEL_VALUES, r->period, r->zone);
     if (done(s, st) < 0) return -1;
     for (size_t i = 0; i < r->n_values; i++) {
         const report_value_t *v = &r->values[i];
-        st = q(s, Q_INS_VALUE);
-        sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+        st = keyed(s, Q_INS_VALUE, r->period, r->zone);
         sqlite3_bind_text(st, 3, v->indicator, -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 4, v->amount);
         if (v->has_growth) sqlite3_bind_double(st, 5, v->growth_pct);
@@ -327,15 +325,11 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
         if (done(s, st) < 0) return -1;
     }
 
-    st = q(s, Q_DEL_PROJECTS);
-    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    st = keyed(s, Q_DEL_PROJECTS, r->period, r->zone);
     if (done(s, st) < 0) return -1;
     for (size_t i = 0; i < r->n_projects; i++) {
         const report_project_t *p = &r->projects[i];
-        st = q(s, Q_INS_PROJECT);
-        sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+        st = keyed(s, Q_INS_PROJECT, r->period, r->zone);
         sqlite3_bind_text(st, 3, p->code, -1, SQLITE_STATIC);
         bind_text(st, 4, p->name);
         if (p->has_total) sqlite3_bind_double(st, 5, p->total_investment);
@@ -344,9 +338,7 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
         if (done(s, st) < 0) return -1;
     }
 
-    st = q(s, Q_UPSERT_REPORT);
-    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+    st = keyed(s, Q_UPSERT_REPORT, r->period, r->zone);
     sqlite3_bind_int64(st, 3, r->revision);
     sqlite3_bind_text(st, 4, county, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, hid);
@@ -419,9 +411,7 @@ int rstore_load_report(rstore_t *s, const char *zone, const char *period, report
     snprintf(out->zone, sizeof out->zone, "%s", zone);
     snprintf(out->period, sizeof out->period, "%s", period);
     out->revision = rev;
-    st = q(s, Q_LOAD_VALUES);
-    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    st = keyed(s, Q_LOAD_VALUES, period, zone);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         report_value_t v;
         memset(&v, 0, sizeof v);
