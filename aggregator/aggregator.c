@@ -40,7 +40,7 @@ int main(int argc, char **argv) {
     sock_security_t sec = {0};
 
     memset(&a, 0, sizeof a);
-    log_init("yuebao-aggregator");
+    log_init("yuebao-aggregator", LOG_INFO);
     /* Before any thread exists (ZeroMQ starts its own): every thread inherits the blocked
      * signals, so SIGHUP and SIGTERM reach us only through the loop's signalfd. */
     a.signal_fd = loop_signal_fd();

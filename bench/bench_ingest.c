@@ -1055,7 +1055,7 @@ int main(int argc, char **argv) {
     }
     setenv("YUEBAO_LOG", "warn", 0); /* this process: no "schema migrated" chatter */
     unsetenv("YUEBAO_NOW");          /* 2016 periods must not be "in the future" */
-    log_init("bench_ingest");
+    log_init("bench_ingest", LOG_INFO);
     atexit(cleanup);
     {
         struct sigaction sa;

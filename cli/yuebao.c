@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
     cli_opts_t o = {0};
     const char *cmd;
     int c;
-    log_init("yuebao");
+    log_init("yuebao", LOG_WARN);
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

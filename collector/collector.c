@@ -37,20 +37,17 @@ int main(int argc, char **argv) {
     diag_list_t dl = {0};
     char err[1024];
     bool submit = argc > 1 && strcmp(argv[1], "submit") == 0;
-    int first = 0, rc = 0, timeout_s = 300;
+    int first = 0, rc = 0;
 
     memset(&c, 0, sizeof c);
-    log_init("yuebao-collector");
+    log_init("yuebao-collector", submit ? LOG_WARN : LOG_INFO);
     /* Before any thread exists (ZeroMQ starts its own): every thread inherits the blocked
      * signals, so SIGHUP and SIGTERM reach us only through the loop's signalfd. */
     c.signal_fd = loop_signal_fd();
     if (c.signal_fd < 0) log_fatal("signalfd: cannot block signals");
-    if (submit && !getenv("YUEBAO_LOG")) setenv("YUEBAO_LOG", "warn", 1), log_init("yuebao-collector");
     if (collector_config_load(&c.cfg, submit ? argc - 1 : argc, submit ? argv + 1 : argv, submit, &first) < 0)
         return 2;
     if (submit) {
-        for (int i = 1; i + 1 < argc; i++)
-            if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "--timeout")) timeout_s = atoi(argv[i + 1]);
         first += 1; /* index into argv, which still holds "submit" */
         if (first >= argc) {
             fprintf(stderr, "yuebao-collector: submit: name at least one CSV file\n");
@@ -86,7 +83,7 @@ int main(int argc, char **argv) {
     if (collector_send_start(&c, err, sizeof err) < 0) log_fatal("%s", err);
 
     if (submit) {
-        rc = collector_submit(&c, argv + first, argc - first, timeout_s * 1000);
+        rc = collector_submit(&c, argv + first, argc - first, c.cfg.submit_timeout_s * 1000);
     } else {
         if (collector_inbox_start(&c) < 0) log_fatal("cannot watch the inbox %s", c.cfg.inbox);
         log_info("ready: county %s, inbox %s, aggregator %s", c.cfg.county, c.cfg.inbox, c.cfg.aggregator);

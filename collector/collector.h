@@ -28,7 +28,10 @@ typedef struct {
     char outbox[1024];              /* SQLite file */
     int window;                     /* reports in flight at most */
     int retry_min_ms, retry_max_ms; /* ack timeout, doubling per attempt up to max */
-    int settle_ms;                  /* inbox quiet time before a batch of files is taken */
+    int settle_ms;
+    int submit_timeout_s;
+        /* submit: how long to wait for the acks (-t, --timeout) */ /* inbox quiet time before a batch of
+                                                                       files is taken */
     bool merge_jan_feb;
     bool insecure;
 } collector_config_t;

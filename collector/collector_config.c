@@ -76,6 +76,7 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
     cfg->retry_min_ms = 2000;
     cfg->retry_max_ms = 30000;
     cfg->settle_ms = 300;
+    cfg->submit_timeout_s = 300;
     cfg->merge_jan_feb = true;
 
     optind = 1;
@@ -85,7 +86,16 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         case 's':
             if (n_sets < 64) sets[n_sets++] = optarg;
             break;
-        case 't': break; /* read by submit */
+        case 't': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 86400) {
+                fprintf(stderr, "yuebao-collector: --timeout %s: expected seconds, 1..86400\n", optarg);
+                return -1;
+            }
+            cfg->submit_timeout_s = (int)v;
+            break;
+        }
         case 'I': cfg->insecure = true; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;

@@ -129,35 +129,6 @@ static void fail(parse_t *p, unsigned line, const char *field, const char *fmt, 
     diag_add(p->dl, DIAG_ERROR, p->name, line, field, "%s", msg);
 }
 
-/* s (valid UTF-8) fit for a message or a field name: at most size-1 bytes, cut on a
- * character boundary and marked "...", control characters (a quoted line break) as '?'.
- * Returns buf. */
-static const char *shown(const char *s, char *buf, size_t size) {
-    size_t o = 0, len = strlen(s), limit = len < size ? size - 1 : size - 4;
-    bool cut = false;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (n > len - i) n = len - i; /* never past the end, even for broken input */
-        if (o + n > limit) {
-            cut = true;
-            break;
-        }
-        if (c < 0x20 || c == 0x7F)
-            buf[o] = '?';
-        else
-            memcpy(buf + o, s + i, n);
-        o += n;
-        i += n;
-    }
-    if (cut) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 static size_t file_errors(const parse_t *p) {
     return p->dl->n_errors - p->errors_before;
 }
@@ -248,7 +219,7 @@ static int read_header(parse_t *p, const csv_record_t *h) {
         p->at[c] = -1;
     for (size_t i = 0; i < h->n_fields; i++) {
         bool zh = false;
-        shown(text_trim(h->fields[i]), p->heads[i], sizeof p->heads[i]);
+        text_shown(text_trim(h->fields[i]), p->heads[i], sizeof p->heads[i]);
         p->cols[i] = p->heads[i][0] ? col_of(p->heads[i], &zh) : C_NONE;
         if (p->cols[i] == C_NONE) continue;
         if (zh)
@@ -379,7 +350,7 @@ static int number_cell(parse_t *p, const csv_record_t *rec, col_t c, bool requir
         fail(p, rec->line, field_of(p, c),
              "\"%s\" is not a number; expected digits with an optional sign and decimal "
              "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %%)",
-             shown(s, sb, sizeof sb));
+             text_shown(s, sb, sizeof sb));
         return -1;
     }
     return 1;
@@ -414,7 +385,8 @@ static int key_cells(parse_t *p, const csv_record_t *rec, char zone[64], char pe
         rc = -1;
     } else if (!(zn = master_zone(p->m, z))) {
         fail(p, rec->line, field_of(p, C_ZONE),
-             "unknown zone \"%s\"; expected a zone code or name from regions.csv", shown(z, sb, sizeof sb));
+             "unknown zone \"%s\"; expected a zone code or name from regions.csv",
+             text_shown(z, sb, sizeof sb));
         rc = -1;
     } else {
         snprintf(zone, 64, "%s", zn->code);
@@ -425,7 +397,7 @@ static int key_cells(parse_t *p, const csv_record_t *rec, char zone[64], char pe
     } else if (period_parse(s, &pd) < 0) {
         fail(p, rec->line, field_of(p, C_PERIOD),
              "\"%s\" is not a period; expected YYYY-MM, e.g. 2017-06 (or 2017年1-6月)",
-             shown(s, sb, sizeof sb));
+             text_shown(s, sb, sizeof sb));
         rc = -1;
     } else {
         period_format(pd, period);
@@ -522,7 +494,7 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
             fail(p, rec->line, field,
                  "\"%s\" is under a column with no header; give the "
                  "column a header or clear it",
-                 shown(rec->fields[i], sb, sizeof sb));
+                 text_shown(rec->fields[i], sb, sizeof sb));
             bad = true;
         }
     }
@@ -551,7 +523,7 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
         } else if (!(in = master_indicator(p->m, ind))) {
             fail(p, rec->line, field_of(p, C_INDICATOR),
                  "unknown indicator \"%s\"; expected a code or Chinese name from indicators.csv",
-                 shown(ind, sb, sizeof sb));
+                 text_shown(ind, sb, sizeof sb));
             bad = true;
         } else {
             snprintf(v.indicator, sizeof v.indicator, "%s", in->code);

@@ -57,21 +57,6 @@ void diag_format(const diag_t *d, char *buf, size_t size) {
 #undef PUT
 }
 
-void diag_merge(diag_list_t *dst, const diag_list_t *src) {
-    size_t kept_errors = 0, kept_warnings = 0;
-    for (size_t i = 0; i < src->n; i++) {
-        const diag_t *d = &src->items[i];
-        diag_add(dst, d->severity, d->file, d->line, d->field, "%s", d->message);
-        if (d->severity == DIAG_ERROR)
-            kept_errors++;
-        else
-            kept_warnings++;
-    }
-    /* findings src counted but did not keep still count in dst */
-    dst->n_errors += src->n_errors - kept_errors;
-    dst->n_warnings += src->n_warnings - kept_warnings;
-}
-
 void diag_clear(diag_list_t *dl) {
     size_t max = dl->max_items;
     free(dl->items);

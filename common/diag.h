@@ -34,9 +34,6 @@ void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned l
 /* Formats one finding as "file:line: field: message" (omitting empty parts). */
 void diag_format(const diag_t *d, char *buf, size_t size);
 
-/* Appends all of src to dst. */
-void diag_merge(diag_list_t *dst, const diag_list_t *src);
-
 /* Orders the findings by file, then line (stable), as a reader goes through a file. */
 void diag_sort(diag_list_t *dl);
 

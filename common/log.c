@@ -13,10 +13,12 @@ static const char *prog = "yuebao";
 static log_level_t min_level = LOG_INFO;
 static int with_time;
 
-void log_init(const char *progname) {
+void log_init(const char *progname, log_level_t quiet_default) {
     const char *env = getenv("YUEBAO_LOG");
     prog = progname;
+    min_level = quiet_default;
     if (env) {
+        if (!strcasecmp(env, "info")) min_level = LOG_INFO;
         if (!strcasecmp(env, "debug"))
             min_level = LOG_DEBUG;
         else if (!strcasecmp(env, "warn"))

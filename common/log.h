@@ -4,9 +4,10 @@
 
 typedef enum { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR, LOG_FATAL } log_level_t;
 
-/* Names the program in every line and sets the lowest level printed (default INFO;
- * YUEBAO_LOG=debug|info|warn|error overrides). Call once at start. */
-void log_init(const char *progname);
+/* Names the program in every line and sets the lowest level printed: quiet_default
+ * (LOG_INFO for daemons, LOG_WARN for one-shot commands whose stdout is the report),
+ * unless YUEBAO_LOG=debug|info|warn|error says otherwise. Call once at start. */
+void log_init(const char *progname, log_level_t quiet_default);
 
 /* Prints "progname: level: message" to stderr. LOG_FATAL also exits with status 1:
  * only for start-up and configuration failures, never while serving. */

@@ -115,14 +115,13 @@ int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outle
         snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    /* read at most max_bytes + 1: one byte more tells a file that is too large */
     for (;;) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 65536;
             char *p;
-            if (cap > max_bytes) {
-                snprintf(err, errsz, "%s: larger than %zu bytes", path, max_bytes);
-                goto out;
-            }
+            if (ncap > max_bytes + 1) ncap = max_bytes + 1;
+            if (ncap <= cap) break;
             p = realloc(raw, ncap);
             if (!p) {
                 snprintf(err, errsz, "%s: out of memory", path);
@@ -206,6 +205,34 @@ void text_pad(char *buf, size_t size, const char *s, int width) {
     while (pad-- > 0 && off + 1 < size)
         buf[off++] = ' ';
     if (off < size) buf[off] = '\0';
+}
+
+const char *text_shown(const char *s, char *buf, size_t size) {
+    /* every byte maps to as many bytes (or one '?'), so the output is as long as s */
+    size_t o = 0, len = strlen(s), limit = len < size ? size - 1 : size - 4;
+    bool cut = false;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        bool ok = n <= len - i && utf8_valid(s + i, n) && c >= 0x20 && c != 0x7F;
+        if (!ok) n = 1;
+        if (o + n > limit) {
+            cut = true;
+            break;
+        }
+        if (ok)
+            memcpy(buf + o, s + i, n);
+        else
+            buf[o] = '?';
+        o += n;
+        i += n;
+    }
+    if (cut) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
 }
 
 char *text_trim(char *s) {

@@ -30,6 +30,12 @@ int text_width(const char *s);
 /* Writes s to buf left-aligned and padded with spaces to `width` columns (never cut). */
 void text_pad(char *buf, size_t size, const char *s, int width);
 
+/* Copies s into buf (size bytes) fit for a message: invalid UTF-8 bytes and control
+ * characters (a quoted line break) become '?', and a string too long for buf is cut on
+ * a character boundary and marked "...". The result is always valid UTF-8, so it can
+ * travel in an Ack. Returns buf; size must be at least 4. */
+const char *text_shown(const char *s, char *buf, size_t size);
+
 /* Removes leading and trailing ASCII white space in place; returns s. */
 char *text_trim(char *s);
 

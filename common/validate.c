@@ -35,32 +35,6 @@ validate_opts_t validate_defaults(void) {
     return o;
 }
 
-/* Copies s into buf for display: invalid UTF-8 bytes and control characters become
- * '?', and a value too long for buf is cut at a character boundary with "...".
- * Returns buf. */
-static const char *shown(const char *s, char *buf, size_t size) {
-    size_t i = 0, o = 0, len = strlen(s);
-    while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        bool ok = n <= len - i && utf8_valid(s + i, n) && c >= 0x20 && c != 0x7F;
-        if (!ok) n = 1;
-        if (o + (ok ? n : 1) + 4 > size) { /* room for "..." and the NUL */
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (ok)
-            memcpy(buf + o, s + i, n);
-        else
-            buf[o] = '?';
-        o += ok ? n : 1;
-        i += n;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 /* The line a report-wide finding (zone, period, revision) points at: the first row. */
 static unsigned first_line(const report_t *r) {
     if (r->n_values) return r->values[0].line;
@@ -85,7 +59,7 @@ static void check_zone(const master_t *m, const char *county, const report_t *r,
     if (!z) {
         diag_add(dl, DIAG_ERROR, r->source, line, "zone",
                  "unknown zone \"%s\"; expected one of the zone codes in regions.csv",
-                 shown(r->zone, zb, sizeof zb));
+                 text_shown(r->zone, zb, sizeof zb));
         return;
     }
     if (county && strcmp(z->county, county) != 0) {
@@ -96,14 +70,14 @@ static void check_zone(const master_t *m, const char *county, const report_t *r,
             diag_add(dl, DIAG_ERROR, r->source, line, "zone",
                      "zone \"%s\" belongs to %s (%s), not to the sending county %s (%s); "
                      "a county can only report its own zones",
-                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
+                     text_shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
                      sender->name, sender->code);
         else
             diag_add(dl, DIAG_ERROR, r->source, line, "zone",
                      "zone \"%s\" belongs to %s (%s), not to the sending county %s; "
                      "a county can only report its own zones",
-                     shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
-                     shown(county, cb, sizeof cb));
+                     text_shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
+                     text_shown(county, cb, sizeof cb));
     }
 }
 
@@ -120,14 +94,14 @@ static void check_period(const validate_opts_t *o, const report_t *r, diag_list_
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
                  "period \"%s\" is not a valid period; expected YYYY-MM with a month "
                  "01..12 (e.g. 2017-06)",
-                 shown(r->period, pb, sizeof pb));
+                 text_shown(r->period, pb, sizeof pb));
         return;
     }
     period_format(p, canon);
     if (strcmp(canon, r->period) != 0) {
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
                  "period \"%s\" is not in the standard form; expected \"%s\"",
-                 shown(r->period, pb, sizeof pb), canon);
+                 text_shown(r->period, pb, sizeof pb), canon);
         return;
     }
     if (p.month == 1 && o->merge_jan_feb) {
@@ -177,7 +151,7 @@ static void check_value(const validate_opts_t *o, const report_t *r, const indic
         ind = NULL;
         name = "(no indicator)";
     } else if (!ind) {
-        name = shown(v->indicator, ib, sizeof ib);
+        name = text_shown(v->indicator, ib, sizeof ib);
         diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
                  "unknown indicator \"%s\"; expected one of the codes or Chinese names in "
                  "indicators.csv",
@@ -249,7 +223,7 @@ static void check_investment(const report_t *r, const report_project_t *p, const
 static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
     const report_project_t *p = &r->projects[i];
     char cb[96];
-    const char *code = shown(p->code, cb, sizeof cb);
+    const char *code = text_shown(p->code, cb, sizeof cb);
 
     if (!p->code[0]) {
         diag_add(dl, DIAG_ERROR, r->source, p->line, "project",

@@ -32,6 +32,7 @@ pids+=($!)
 
 # --- one collector per county ---------------------------------------------------------
 counties=$(tail -n +2 "$CITY/regions.csv" | cut -d, -f1 | sort -u)
+n_zones=$(tail -n +2 "$CITY/regions.csv" | grep -c .)
 for c in $counties; do
     d=$DEMO/county-$c
     mkdir -p "$d/inbox" "$d/done" "$d/rejected"
@@ -77,7 +78,6 @@ touch "$DEMO/.mark"
 for pdir in "$CITY"/reports/*/; do
     period=$(basename "$pdir")
     notes=()
-    before=$(ls "$DEMO"/county-*/rejected/ | grep -c 'errors.txt$' || true)
     # 1: files with mistakes go first, as a desk officer's first try would
     for c in $counties; do
         for f in "$pdir/$c".bad.csv; do [ -e "$f" ] && drop "$c" "$f"; done
@@ -102,9 +102,9 @@ for pdir in "$CITY"/reports/*/; do
     done
     settle
     accepted=$(q "SELECT count(*) FROM report_history WHERE period = '$period'")
-    after=$(ls "$DEMO"/county-*/rejected/ | grep -c 'errors.txt$' || true)
-    rejected=$((after - before))
+    rejected=0
     while read -r f; do
+        rejected=$((rejected + 1))
         c=$(basename "$(dirname "$(dirname "$f")")"); c=${c#county-}
         notes+=("$(county_name "$c") $(basename "${f%.errors.txt}") rejected: $(sed -n '4p' "$f" | cut -d: -f3- | sed 's/^ //')")
     done < <(find "$DEMO"/county-*/rejected -name '*.errors.txt' -newer "$DEMO/.mark" 2>/dev/null | sort)
@@ -116,8 +116,8 @@ for pdir in "$CITY"/reports/*/; do
     while IFS='|' read -r zone rev; do
         [ -n "$zone" ] && notes+=("$zone corrected: revision $rev is current")
     done < <(q "SELECT zone, revision FROM reports WHERE period = '$period' AND revision > 1")
-    missing=$(q "SELECT count(*) FROM reports WHERE period = '$period'")
-    [ "$missing" -lt 8 ] && notes+=("$((8 - missing)) zone(s) missing")
+    reported=$(q "SELECT count(*) FROM reports WHERE period = '$period'")
+    [ "$reported" -lt "$n_zones" ] && notes+=("$((n_zones - reported)) zone(s) missing")
     printf '%-8s %-9s %-9s %s\n' "$period" "$accepted" "$rejected" "${notes[0]:-}"
     for n in "${notes[@]:1}"; do printf '%-28s %s\n' "" "$n"; done
 done

@@ -816,6 +816,25 @@ Test(e2e_ingest, submit_timeout_keeps_report_for_next_run, .timeout = 60) {
     stop_aggregator();
 }
 
+/* `submit` stopped by the operator (SIGTERM, as Ctrl-C or a cron timeout would) before
+ * its ack: exit 2, never 0, and it says the report waits in the outbox. */
+Test(e2e_ingest, interrupted_submit_exits_2_and_keeps_the_report, .timeout = 60) {
+    const char *outbox = P("%s/outbox.db", dir);
+    const char *log = P("%s/submit-int", dir);
+    pid_t pid = e2e_startl(log, e2e_bin("yuebao-collector"), "submit", "--insecure", "--timeout", "60",
+                           "--set", "county=410611", "--set", P("master_dir=%s", e2e_city()), "--set",
+                           P("aggregator=ipc://%s/agg.sock", dir), "--set", P("outbox=%s", outbox),
+                           e2e_sample("reports/2017-06/410611.csv"), NULL);
+    cr_assert_gt(pid, 0);
+    cr_assert_eq(e2e_sql_wait(outbox, 1, 15000, "SELECT count(*) FROM outbox WHERE settled=0"), 1,
+                 "the report never reached the outbox");
+    int st = e2e_stop(pid, 15000);
+    cr_assert_eq(st, 2, "an interrupted submit exits 2, got %d:\n%s", st, e2e_tail(P("%s.err", log), 2000));
+    cr_assert_not_null(strstr(e2e_tail(P("%s.err", log), 2000), "interrupted"), "%s",
+                       e2e_tail(P("%s.err", log), 2000));
+    cr_assert_eq(e2e_sql_int(outbox, "SELECT count(*) FROM outbox WHERE settled=0"), 1);
+}
+
 /* The aggregator is killed with SIGKILL after acking: the store kept the report, and
  * the same report sent again after the restart is a DUPLICATE, stored once. */
 Test(e2e_ingest, acked_report_survives_aggregator_sigkill, .timeout = 60) {

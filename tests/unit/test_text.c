@@ -199,3 +199,33 @@ Test(text, trim) {
     cr_assert_str_eq(text_trim(c), "园区");
     cr_assert_str_eq(text_trim(d), "a b");
 }
+
+Test(text, shown_replaces_bad_bytes_and_cuts_on_a_character) {
+    char buf[16];
+    /* a stray continuation byte and a line break become '?', CJK stays whole */
+    cr_assert_str_eq(text_shown("a\x80" "b\nc", buf, sizeof buf), "a?b?c");
+    cr_assert_str_eq(text_shown("金山", buf, sizeof buf), "金山");
+    /* 15 bytes fit exactly in 16: no cut */
+    cr_assert_str_eq(text_shown("金山产业集", buf, sizeof buf), "金山产业集");
+    /* one more character does not fit: cut before it, on a boundary, marked "..." */
+    text_shown("金山产业集聚区", buf, sizeof buf);
+    cr_assert_str_eq(buf, "金山产业...");
+    cr_assert(utf8_valid(buf, strlen(buf)));
+}
+
+Test(text, load_file_reads_no_more_than_the_cap_allows) {
+    char path[] = "/tmp/yb_text_cap_XXXXXX", err[256], *out = NULL;
+    size_t len = 0;
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, "0123456789", 10), 10);
+    close(fd);
+    cr_assert_eq(text_load_file(path, 10, &out, &len, NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(len, 10);
+    free(out);
+    out = NULL;
+    cr_assert_eq(text_load_file(path, 9, &out, &len, NULL, err, sizeof err), -1);
+    cr_assert(strstr(err, "larger than 9 bytes"), "%s", err);
+    cr_assert_null(out);
+    unlink(path);
+}
