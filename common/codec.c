@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -218,10 +219,123 @@ static int ack_to_wire(const ack_t *a, wire_ack_t *w) {
     return 0;
 }
 
+/* The wire rows of one ranking chunk, owned while the Ranking message points at them. */
+typedef struct {
+    Yuebao__Ranking msg;
+    Yuebao__RankingRow *rows;
+    Yuebao__RankingRow **row_ptrs;
+    char **dim_names;
+} wire_ranking_t;
+
+static void wire_ranking_free(wire_ranking_t *w) {
+    free(w->rows);
+    free(w->row_ptrs);
+    free(w->dim_names);
+}
+
+/* Fills w->msg with r's rows (a chunk: first and total describe its place). */
+static int ranking_to_wire(const ranking_t *r, uint32_t first, uint32_t total, wire_ranking_t *w) {
+    Yuebao__Ranking init = YUEBAO__RANKING__INIT;
+    size_t n = r->n_rows;
+    memset(w, 0, sizeof *w);
+    w->msg = init;
+    if (r->n_dims > RANKING_MAX_DIMS) return -1;
+    w->msg.period = (char *)r->period;
+    w->msg.method = (char *)r->method;
+    w->msg.has_computed_at_ms = 1;
+    w->msg.computed_at_ms = r->computed_at_ms;
+    w->msg.has_first_row = 1;
+    w->msg.first_row = first;
+    w->msg.has_total_rows = 1;
+    w->msg.total_rows = total;
+    w->dim_names = calloc(r->n_dims + 1, sizeof *w->dim_names);
+    w->rows = calloc(n + 1, sizeof *w->rows);
+    w->row_ptrs = calloc(n + 1, sizeof *w->row_ptrs);
+    if (!w->dim_names || !w->rows || !w->row_ptrs) return -1;
+    for (size_t i = 0; i < r->n_dims; i++)
+        w->dim_names[i] = (char *)r->dims[i];
+    w->msg.n_dims = r->n_dims;
+    w->msg.dims = w->dim_names;
+    for (size_t i = 0; i < n; i++) {
+        const ranking_row_t *row = &r->rows[i];
+        Yuebao__RankingRow *o = &w->rows[i];
+        yuebao__ranking_row__init(o);
+        o->zone = (char *)row->zone;
+        o->county = (char *)row->county;
+        o->has_rank = 1;
+        o->rank = (uint32_t)row->rank;
+        if (row->prev_rank > 0) {
+            o->has_prev_rank = 1;
+            o->prev_rank = (uint32_t)row->prev_rank;
+        }
+        o->has_total = 1;
+        o->total = row->total;
+        o->n_dims = r->n_dims;
+        o->dims = (double *)row->dims;
+        if (row->star != RANKING_STAR_NONE) {
+            o->has_star = 1;
+            o->star = row->star;
+            o->has_star_year = 1;
+            o->star_year = (uint32_t)row->star_year;
+            o->has_promoted = 1;
+            o->promoted = row->promoted;
+        }
+        if (row->missing[0]) o->missing = (char *)row->missing;
+        w->row_ptrs[i] = o;
+    }
+    w->msg.n_rows = n;
+    w->msg.rows = w->row_ptrs;
+    return 0;
+}
+
+static void put_double(protobuf_c_boolean *has, double *dst, double v) {
+    if (isnan(v)) return;
+    *has = 1;
+    *dst = v;
+}
+
+static void alert_to_wire(const alert_t *a, Yuebao__Alert *o) {
+    yuebao__alert__init(o);
+    o->kind = (char *)alert_kind_name(a->kind);
+    o->has_severity = 1;
+    o->severity = (Yuebao__Severity)a->severity;
+    o->has_previous = 1;
+    o->previous = (Yuebao__Severity)a->previous;
+    o->has_transition = 1;
+    o->transition = (Yuebao__Transition)a->transition;
+    o->zone = (char *)a->zone;
+    o->county = (char *)a->county;
+    if (a->indicator[0]) o->indicator = (char *)a->indicator;
+    o->has_year = 1;
+    o->year = (uint32_t)a->year;
+    o->period = (char *)a->period;
+    put_double(&o->has_value, &o->value, a->value);
+    put_double(&o->has_target, &o->target, a->target);
+    put_double(&o->has_expected, &o->expected, a->expected);
+    put_double(&o->has_gap, &o->gap, a->gap);
+    if (a->deadline_ms) {
+        o->has_deadline_ms = 1;
+        o->deadline_ms = a->deadline_ms;
+    }
+    if (a->since_ms) {
+        o->has_since_ms = 1;
+        o->since_ms = a->since_ms;
+    }
+    if (a->at_ms) {
+        o->has_at_ms = 1;
+        o->at_ms = a->at_ms;
+    }
+    o->message = (char *)a->message;
+}
+
 int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
     Yuebao__Envelope env = YUEBAO__ENVELOPE__INIT;
     Yuebao__ReportAccepted acc = YUEBAO__REPORT_ACCEPTED__INIT;
     Yuebao__Heartbeat hb = YUEBAO__HEARTBEAT__INIT;
+    Yuebao__Alert al;
+    Yuebao__SnapshotRequest sreq = YUEBAO__SNAPSHOT_REQUEST__INIT;
+    Yuebao__SnapshotEnd send = YUEBAO__SNAPSHOT_END__INIT;
+    wire_ranking_t wk;
     wire_report_t wr;
     wire_ack_t wa;
     uint8_t *out;
@@ -230,6 +344,7 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
 
     memset(&wr, 0, sizeof wr);
     memset(&wa, 0, sizeof wa);
+    memset(&wk, 0, sizeof wk);
     *buf = NULL;
     *len = 0;
     env.has_schema_version = 1;
@@ -277,6 +392,30 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
         env.body_case = YUEBAO__ENVELOPE__BODY_HEARTBEAT;
         env.heartbeat = &hb;
         break;
+    case MSG_RANKING:
+        if (ranking_to_wire(&m->ranking, m->ranking_first, m->ranking_total, &wk) < 0) goto out;
+        env.body_case = YUEBAO__ENVELOPE__BODY_RANKING;
+        env.ranking = &wk.msg;
+        break;
+    case MSG_ALERT:
+        alert_to_wire(&m->alert, &al);
+        env.body_case = YUEBAO__ENVELOPE__BODY_ALERT;
+        env.alert = &al;
+        break;
+    case MSG_SNAPSHOT_REQUEST:
+        if (m->snap_req.prefix[0]) sreq.prefix = (char *)m->snap_req.prefix;
+        if (m->snap_req.period[0]) sreq.period = (char *)m->snap_req.period;
+        env.body_case = YUEBAO__ENVELOPE__BODY_SNAPSHOT_REQUEST;
+        env.snapshot_request = &sreq;
+        break;
+    case MSG_SNAPSHOT_END:
+        send.has_sequence = 1;
+        send.sequence = m->snap_end_sequence;
+        send.has_n_alerts = 1;
+        send.n_alerts = m->snap_end_alerts;
+        env.body_case = YUEBAO__ENVELOPE__BODY_SNAPSHOT_END;
+        env.snapshot_end = &send;
+        break;
     default: goto out;
     }
 
@@ -290,6 +429,7 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
 out:
     wire_report_free(&wr);
     wire_ack_free(&wa);
+    wire_ranking_free(&wk);
     return rc;
 }
 
@@ -541,6 +681,108 @@ static int accepted_from_wire(const Yuebao__ReportAccepted *w, event_accepted_t 
     return 0;
 }
 
+static int ranking_from_wire(const Yuebao__Ranking *w, msg_t *m, char *err, size_t errsz) {
+    ranking_t *r = &m->ranking;
+    if (w->n_dims > RANKING_MAX_DIMS) {
+        fail(err, errsz, "ranking: %zu dimensions, more than %d", w->n_dims, RANKING_MAX_DIMS);
+        return -1;
+    }
+    if (w->n_rows > CODEC_RANKING_CHUNK) {
+        fail(err, errsz, "ranking: %zu rows in one message, more than %d", w->n_rows, CODEC_RANKING_CHUNK);
+        return -1;
+    }
+    if (take_str(r->period, sizeof r->period, w->period, "ranking period", err, errsz) < 0 ||
+        take_str(r->method, sizeof r->method, w->method, "ranking method", err, errsz) < 0)
+        return -1;
+    r->computed_at_ms = w->has_computed_at_ms ? w->computed_at_ms : 0;
+    m->ranking_first = w->has_first_row ? w->first_row : 0;
+    m->ranking_total = w->has_total_rows ? w->total_rows : (uint32_t)w->n_rows;
+    if (m->ranking_total > RANKING_MAX_ROWS || m->ranking_first > m->ranking_total ||
+        w->n_rows > m->ranking_total - m->ranking_first) {
+        fail(err, errsz, "ranking: rows %u.. of %u do not fit %zu rows", (unsigned)m->ranking_first,
+             (unsigned)m->ranking_total, w->n_rows);
+        return -1;
+    }
+    r->n_dims = w->n_dims;
+    for (size_t i = 0; i < w->n_dims; i++)
+        if (take_str(r->dims[i], sizeof r->dims[i], w->dims[i], "ranking dimension", err, errsz) < 0)
+            return -1;
+    for (size_t i = 0; i < w->n_rows; i++) {
+        const Yuebao__RankingRow *o = w->rows[i];
+        ranking_row_t row;
+        memset(&row, 0, sizeof row);
+        if (o->n_dims != w->n_dims) {
+            fail(err, errsz, "ranking row %zu: %zu subtotals for %zu dimensions", i + 1, o->n_dims,
+                 w->n_dims);
+            return -1;
+        }
+        if (take_row_str(row.zone, sizeof row.zone, o->zone, "ranking row", i, false, 0, "zone", err, errsz) <
+                0 ||
+            take_row_str(row.county, sizeof row.county, o->county, "ranking row", i, false, 0, "county", err,
+                         errsz) < 0 ||
+            take_row_str(row.missing, sizeof row.missing, o->missing, "ranking row", i, false, 0, "missing",
+                         err, errsz) < 0)
+            return -1;
+        if (!o->has_rank || o->rank < 1 || o->rank > RANKING_MAX_ROWS || !o->has_total ||
+            !isfinite(o->total) || (o->has_prev_rank && o->prev_rank > RANKING_MAX_ROWS) ||
+            (o->has_star && (o->star < -1 || o->star > 1000))) {
+            fail(err, errsz, "ranking row %zu: rank, total or star missing or out of range", i + 1);
+            return -1;
+        }
+        row.rank = (int)o->rank;
+        row.prev_rank = o->has_prev_rank ? (int)o->prev_rank : 0;
+        row.total = o->total;
+        for (size_t d = 0; d < o->n_dims; d++)
+            row.dims[d] = o->dims[d];
+        row.star = o->has_star ? o->star : RANKING_STAR_NONE;
+        row.star_year = o->has_star_year && o->star_year <= 9999 ? (int)o->star_year : 0;
+        row.promoted = o->has_promoted && o->promoted;
+        if (!ranking_add_row(r, &row)) {
+            fail(err, errsz, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static double get_double(protobuf_c_boolean has, double v) {
+    return has ? v : NAN;
+}
+
+static int alert_from_wire(const Yuebao__Alert *w, alert_t *a, char *err, size_t errsz) {
+    int kind = alert_kind_parse(w->kind);
+    if (kind < 0) {
+        fail(err, errsz, "alert: unknown kind");
+        return -1;
+    }
+    a->kind = (alert_kind_t)kind;
+    if (!w->has_severity || w->severity < 0 || w->severity > YUEBAO__SEVERITY__CRITICAL ||
+        (w->has_previous && (w->previous < 0 || w->previous > YUEBAO__SEVERITY__CRITICAL)) ||
+        !w->has_transition || w->transition < YUEBAO__TRANSITION__FIRING ||
+        w->transition > YUEBAO__TRANSITION__ACTIVE) {
+        fail(err, errsz, "alert: severity or transition missing or unknown");
+        return -1;
+    }
+    a->severity = (severity_t)w->severity;
+    a->previous = w->has_previous ? (severity_t)w->previous : SEV_NONE;
+    a->transition = (transition_t)w->transition;
+    if (take_str(a->zone, sizeof a->zone, w->zone, "alert zone", err, errsz) < 0 ||
+        take_str(a->county, sizeof a->county, w->county, "alert county", err, errsz) < 0 ||
+        take_str(a->indicator, sizeof a->indicator, w->indicator, "alert indicator", err, errsz) < 0 ||
+        take_str(a->period, sizeof a->period, w->period, "alert period", err, errsz) < 0 ||
+        take_str(a->message, sizeof a->message, w->message, "alert message", err, errsz) < 0)
+        return -1;
+    a->year = w->has_year && w->year <= 9999 ? (int)w->year : 0;
+    a->value = get_double(w->has_value, w->value);
+    a->target = get_double(w->has_target, w->target);
+    a->expected = get_double(w->has_expected, w->expected);
+    a->gap = get_double(w->has_gap, w->gap);
+    a->deadline_ms = w->has_deadline_ms ? w->deadline_ms : 0;
+    a->since_ms = w->has_since_ms ? w->since_ms : 0;
+    a->at_ms = w->has_at_ms ? w->at_ms : 0;
+    return 0;
+}
+
 /* Checks the envelope and fills m; m is cleared by the caller on failure. */
 static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
     if (!env->has_schema_version) {
@@ -581,6 +823,25 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
     case YUEBAO__ENVELOPE__BODY_HEARTBEAT:
         m->kind = MSG_HEARTBEAT;
         m->hb_now_ms = env->heartbeat->has_now_ms ? env->heartbeat->now_ms : 0;
+        return 0;
+    case YUEBAO__ENVELOPE__BODY_RANKING:
+        m->kind = MSG_RANKING;
+        return ranking_from_wire(env->ranking, m, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_ALERT:
+        m->kind = MSG_ALERT;
+        return alert_from_wire(env->alert, &m->alert, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_SNAPSHOT_REQUEST:
+        m->kind = MSG_SNAPSHOT_REQUEST;
+        if (take_str(m->snap_req.prefix, sizeof m->snap_req.prefix, env->snapshot_request->prefix,
+                     "snapshot prefix", err, errsz) < 0 ||
+            take_str(m->snap_req.period, sizeof m->snap_req.period, env->snapshot_request->period,
+                     "snapshot period", err, errsz) < 0)
+            return -1;
+        return 0;
+    case YUEBAO__ENVELOPE__BODY_SNAPSHOT_END:
+        m->kind = MSG_SNAPSHOT_END;
+        m->snap_end_sequence = env->snapshot_end->has_sequence ? env->snapshot_end->sequence : 0;
+        m->snap_end_alerts = env->snapshot_end->has_n_alerts ? env->snapshot_end->n_alerts : 0;
         return 0;
     default: fail(err, errsz, "no body"); return -1;
     }
@@ -624,6 +885,7 @@ void msg_clear(msg_t *m) {
     if (!m) return;
     report_clear(&m->report);
     diag_clear(&m->ack.issues);
+    ranking_clear(&m->ranking);
     memset(m, 0, sizeof *m);
 }
 

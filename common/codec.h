@@ -11,12 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert.h"
 #include "diag.h"
+#include "ranking.h"
 #include "report.h"
 
 #define SCHEMA_VERSION 1
 #define CODEC_MAX_MSG_BYTES (1u << 20) /* also ZMQ_MAXMSGSIZE on every socket */
 #define MSG_ID_LEN 16
+#define CODEC_RANKING_CHUNK 1000 /* ranking rows per message */
 
 typedef enum {
     ACK_UNKNOWN = 0,
@@ -45,7 +48,22 @@ typedef struct {
     uint32_t n_values;
 } event_accepted_t;
 
-typedef enum { MSG_NONE = 0, MSG_REPORT, MSG_ACK, MSG_REPORT_ACCEPTED, MSG_HEARTBEAT } msg_kind_t;
+typedef struct {
+    char prefix[128];           /* alert topic prefix, "" = all */
+    char period[PERIOD_STRLEN]; /* the ranking wanted, "" = the latest */
+} snapshot_request_t;
+
+typedef enum {
+    MSG_NONE = 0,
+    MSG_REPORT,
+    MSG_ACK,
+    MSG_REPORT_ACCEPTED,
+    MSG_HEARTBEAT,
+    MSG_RANKING,
+    MSG_ALERT,
+    MSG_SNAPSHOT_REQUEST,
+    MSG_SNAPSHOT_END
+} msg_kind_t;
 
 typedef struct {
     msg_kind_t kind;
@@ -57,6 +75,12 @@ typedef struct {
     ack_t ack;                 /* MSG_ACK */
     event_accepted_t accepted; /* MSG_REPORT_ACCEPTED */
     int64_t hb_now_ms;         /* MSG_HEARTBEAT */
+    ranking_t ranking;         /* MSG_RANKING: rows ranking_first .. of ranking_total */
+    uint32_t ranking_first, ranking_total;
+    alert_t alert;               /* MSG_ALERT */
+    snapshot_request_t snap_req; /* MSG_SNAPSHOT_REQUEST */
+    uint64_t snap_end_sequence;  /* MSG_SNAPSHOT_END: the state is as of this sequence */
+    uint32_t snap_end_alerts;
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <ini.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -43,6 +44,18 @@ static int assign(const config_key_t *k, void *base, const char *value, char *er
             return -1;
         }
         *(int *)(void *)field = (int)v;
+        return 0;
+    }
+    case CONF_DOUBLE: {
+        char *end;
+        double v;
+        errno = 0;
+        v = strtod(value, &end);
+        if (errno || end == value || *end || !isfinite(v)) {
+            snprintf(err, errsz, "%s: \"%s\" is not a number", k->key, value);
+            return -1;
+        }
+        *(double *)(void *)field = v;
         return 0;
     }
     case CONF_BOOL:

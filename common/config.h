@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-typedef enum { CONF_STRING, CONF_INT, CONF_BOOL } config_type_t;
+typedef enum { CONF_STRING, CONF_INT, CONF_BOOL, CONF_DOUBLE } config_type_t;
 
 typedef struct {
     const char *section; /* e.g. "collector" */

@@ -1,0 +1,71 @@
+/* alert.c - alert lists, keys and names (see alert.h). */
+#include "alert.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+alert_t *alert_list_add(alert_list_t *l, const alert_t *a) {
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 32;
+        alert_t *p = realloc(l->items, ncap * sizeof *p);
+        if (!p) return NULL;
+        l->items = p;
+        l->cap = ncap;
+    }
+    l->items[l->n] = *a;
+    return &l->items[l->n++];
+}
+
+static int by_key(const void *pa, const void *pb) {
+    char ka[ALERT_KEY_LEN], kb[ALERT_KEY_LEN];
+    alert_key(pa, ka);
+    alert_key(pb, kb);
+    return strcmp(ka, kb);
+}
+
+void alert_list_sort(alert_list_t *l) {
+    if (l->n > 1) qsort(l->items, l->n, sizeof *l->items, by_key);
+}
+
+void alert_list_clear(alert_list_t *l) {
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void alert_key(const alert_t *a, char out[ALERT_KEY_LEN]) {
+    if (a->kind == ALERT_OVERDUE)
+        snprintf(out, ALERT_KEY_LEN, "%s/%s/%s", alert_kind_name(a->kind), a->zone, a->period);
+    else
+        snprintf(out, ALERT_KEY_LEN, "%s/%s/%s/%d", alert_kind_name(a->kind), a->zone, a->indicator, a->year);
+}
+
+static const char *const kinds[] = {"pace", "growth", "level", "overdue"};
+static const char *const severities[] = {"none", "warning", "critical"};
+static const char *const transitions[] = {"none", "firing", "escalated", "deescalated", "resolved", "active"};
+
+const char *alert_kind_name(alert_kind_t k) {
+    return (unsigned)k < sizeof kinds / sizeof *kinds ? kinds[k] : "?";
+}
+
+const char *severity_name(severity_t s) {
+    return (unsigned)s < sizeof severities / sizeof *severities ? severities[s] : "?";
+}
+
+const char *transition_name(transition_t t) {
+    return (unsigned)t < sizeof transitions / sizeof *transitions ? transitions[t] : "?";
+}
+
+static int find(const char *const *names, size_t n, const char *s) {
+    for (size_t i = 0; s && i < n; i++)
+        if (strcmp(names[i], s) == 0) return (int)i;
+    return -1;
+}
+
+int alert_kind_parse(const char *s) {
+    return find(kinds, sizeof kinds / sizeof *kinds, s);
+}
+
+int severity_parse(const char *s) {
+    return find(severities, sizeof severities / sizeof *severities, s);
+}
