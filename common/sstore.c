@@ -1,0 +1,723 @@
+/* sstore.c - the score store in SQLite (see sstore.h for the tables).
+ *
+ * Workload: one writer, the scorer, that replaces one period's ranking (a few dozen to a
+ * few hundred zones) whenever a report of that period changes, judges stars once a year,
+ * and records the rare alert transition; readers (the CLI, the bulletin export) load one
+ * period at a time. So it is built like the report store: WAL, synchronous=FULL,
+ * numbered migrations, statements prepared once, writes inside the caller's transaction.
+ *
+ * A ranking's dimension names and a row's dimension subtotals are JSON arrays in one
+ * column each, in scheme order: the number of dimensions changes with the year's scheme,
+ * and a reader always wants all of them at once. Numbers are written with 17 significant
+ * digits and read back with strtod, so a subtotal comes back bit for bit (SQLite's own
+ * JSON number conversion is not guaranteed to round correctly). A non-finite number is
+ * written as null and read back as NAN. Values that do not apply (an alert's NAN
+ * expected, a row's missing previous rank or star) are NULL, so a query reads plainly.
+ */
+#include "sstore.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char *const migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE ranking_periods ("
+    "  period TEXT PRIMARY KEY, year INTEGER NOT NULL, method TEXT NOT NULL,"
+    "  computed_at_ms INTEGER NOT NULL, dims TEXT NOT NULL, n_zones INTEGER NOT NULL);"
+    "CREATE TABLE rankings ("
+    "  period TEXT NOT NULL, zone TEXT NOT NULL, county TEXT NOT NULL, rank INTEGER NOT NULL,"
+    "  prev_rank INTEGER, total REAL NOT NULL, dims TEXT NOT NULL, star INTEGER, star_year INTEGER,"
+    "  promoted INTEGER NOT NULL, missing TEXT,"
+    "  PRIMARY KEY (period, zone)) WITHOUT ROWID;"
+    "CREATE TABLE stars ("
+    "  year INTEGER NOT NULL, zone TEXT NOT NULL, county TEXT NOT NULL, star INTEGER NOT NULL,"
+    "  promoted INTEGER NOT NULL, judged_at_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (year, zone));"
+    "CREATE TABLE alerts ("
+    "  akey TEXT PRIMARY KEY, kind TEXT NOT NULL, severity TEXT NOT NULL, zone TEXT NOT NULL,"
+    "  county TEXT NOT NULL, indicator TEXT, year INTEGER NOT NULL, period TEXT,"
+    "  value REAL, target REAL, expected REAL, gap REAL, deadline_ms INTEGER, message TEXT,"
+    "  since_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);"
+    "CREATE TABLE alert_events ("
+    "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, akey TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  transition TEXT NOT NULL, severity TEXT NOT NULL, previous TEXT NOT NULL, zone TEXT NOT NULL,"
+    "  county TEXT NOT NULL, indicator TEXT, year INTEGER NOT NULL, period TEXT,"
+    "  value REAL, target REAL, expected REAL, gap REAL, deadline_ms INTEGER, message TEXT);"
+    "CREATE INDEX alert_events_by_zone ON alert_events (zone, at_ms);",
+};
+#define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+/* The reading statements come first: a read-only store prepares only those. */
+enum {
+    Q_LOAD_PERIOD,
+    Q_LOAD_ROWS,
+    Q_LATEST_PERIOD,
+    Q_EACH_PERIOD,
+    Q_STAR,
+    Q_FIRING,
+    Q_N_READ,
+    Q_DEL_ROWS = Q_N_READ,
+    Q_DEL_PERIOD,
+    Q_PUT_PERIOD,
+    Q_INS_ROW,
+    Q_PUT_STAR,
+    Q_REJUDGE_LATER,
+    Q_INS_EVENT,
+    Q_FIRE,
+    Q_CHANGE,
+    Q_RESOLVE,
+    Q_COUNT
+};
+
+#define ALERT_COLS                                                                                           \
+    "kind, severity, zone, county, indicator, year, period, value, target, expected, gap,"                   \
+    " deadline_ms, message"
+
+static const char *const sql[Q_COUNT] = {
+    [Q_LOAD_PERIOD] = "SELECT method, computed_at_ms, dims FROM ranking_periods WHERE period = ?1",
+    [Q_LOAD_ROWS] = "SELECT zone, county, rank, prev_rank, total, dims, star, star_year, promoted, missing"
+                    " FROM rankings WHERE period = ?1 ORDER BY rank, zone",
+    [Q_LATEST_PERIOD] = "SELECT period FROM ranking_periods ORDER BY period DESC LIMIT 1",
+    [Q_EACH_PERIOD] = "SELECT period FROM ranking_periods ORDER BY period",
+    [Q_STAR] = "SELECT star, year, promoted FROM stars WHERE zone = ?1 AND year <= ?2"
+               " ORDER BY year DESC LIMIT 1",
+    [Q_FIRING] = "SELECT " ALERT_COLS ", since_ms FROM alerts"
+                 " WHERE (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
+    [Q_DEL_ROWS] = "DELETE FROM rankings WHERE period = ?1",
+    [Q_DEL_PERIOD] = "DELETE FROM ranking_periods WHERE period = ?1",
+    [Q_PUT_PERIOD] = "INSERT OR REPLACE INTO ranking_periods (period, year, method, computed_at_ms, dims,"
+                     " n_zones) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_INS_ROW] = "INSERT INTO rankings (period, zone, county, rank, prev_rank, total, dims, star,"
+                  " star_year, promoted, missing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    /* promoted: above the best of the earlier years; NULL (no earlier year) is not */
+    [Q_PUT_STAR] = "INSERT OR REPLACE INTO stars (year, zone, county, star, promoted, judged_at_ms)"
+                   " VALUES (?1, ?2, ?3, ?4, coalesce(?4 > (SELECT max(star) FROM stars"
+                   " WHERE zone = ?2 AND year < ?1), 0), ?5)",
+    /* a judgement replaced in the past changes what the later years climbed above */
+    [Q_REJUDGE_LATER] = "UPDATE stars SET promoted = coalesce(star > (SELECT max(e.star) FROM stars e"
+                        " WHERE e.zone = stars.zone AND e.year < stars.year), 0)"
+                        " WHERE zone = ?1 AND year > ?2",
+    [Q_INS_EVENT] = "INSERT INTO alert_events (" ALERT_COLS ", at_ms, akey, transition, previous)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    [Q_FIRE] = "INSERT OR REPLACE INTO alerts (" ALERT_COLS ", since_ms, akey, updated_ms)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    /* a severity change keeps since_ms; a row lost somehow is put back */
+    [Q_CHANGE] = "INSERT INTO alerts (" ALERT_COLS ", since_ms, akey, updated_ms)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                 " ON CONFLICT (akey) DO UPDATE SET severity = excluded.severity,"
+                 " county = excluded.county, period = excluded.period, value = excluded.value,"
+                 " target = excluded.target, expected = excluded.expected, gap = excluded.gap,"
+                 " deadline_ms = excluded.deadline_ms, message = excluded.message,"
+                 " updated_ms = excluded.updated_ms",
+    [Q_RESOLVE] = "DELETE FROM alerts WHERE akey = ?1",
+};
+
+struct sstore {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[Q_COUNT];
+    char path[1024];
+};
+
+static int exec(sstore_t *s, const char *q) {
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("%s: %s", s->path, msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int user_version(sstore_t *s) {
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(sstore_t *s, char *err, size_t errsz) {
+    int v = user_version(s);
+    if (v < 0) {
+        snprintf(err, errsz, "%s: cannot read schema version", s->path);
+        return -1;
+    }
+    if (v > N_MIGRATIONS) {
+        snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", s->path, v,
+                 N_MIGRATIONS);
+        return -1;
+    }
+    for (; v < N_MIGRATIONS; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (exec(s, "BEGIN IMMEDIATE") < 0) goto fail;
+        if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
+            exec(s, "ROLLBACK");
+            goto fail;
+        }
+        if (exec(s, "COMMIT") < 0) goto fail;
+        log_info("%s: schema migrated to version %d", s->path, v + 1);
+    }
+    return 0;
+fail:
+    snprintf(err, errsz, "%s: migration to schema version %d failed: %s", s->path, v + 1,
+             sqlite3_errmsg(s->db));
+    return -1;
+}
+
+sstore_t *sstore_open(const char *path, bool readonly, char *err, size_t errsz) {
+    sstore_t *s = calloc(1, sizeof *s);
+    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (!s) {
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    snprintf(s->path, sizeof s->path, "%s", path);
+    if (readonly && access(path, F_OK) != 0) {
+        snprintf(err, errsz, "%s: no such file (the scorer creates the score store when it first starts)",
+                 path);
+        goto fail;
+    }
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if (!readonly) {
+        if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = FULL") < 0) {
+            snprintf(err, errsz, "%s: cannot set WAL mode: %s", path, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+        if (migrate(s, err, errsz) < 0) goto fail;
+    } else {
+        int v = user_version(s);
+        if (v != N_MIGRATIONS) {
+            snprintf(err, errsz, "%s: schema version %d, this program reads %d%s", path, v, N_MIGRATIONS,
+                     v <= 0 ? " (not a yuebao score store, or not created yet)" : "");
+            goto fail;
+        }
+    }
+    for (int i = 0; i < (readonly ? Q_N_READ : Q_COUNT); i++) {
+        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
+            SQLITE_OK) {
+            snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    }
+    return s;
+fail:
+    sstore_close(&s);
+    return NULL;
+}
+
+void sstore_close(sstore_t **sp) {
+    sstore_t *s;
+    if (!sp || !*sp) return;
+    s = *sp;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    if (s->db) sqlite3_close(s->db);
+    free(s);
+    *sp = NULL;
+}
+
+struct sqlite3 *sstore_db(sstore_t *s) {
+    return s->db;
+}
+
+/* Writes need the statements a read-only store never prepares. */
+static int writable(sstore_t *s) {
+    if (s->stmt[Q_N_READ]) return 1;
+    log_error("%s: opened read-only; cannot write", s->path);
+    return 0;
+}
+
+int sstore_begin(sstore_t *s) {
+    if (!writable(s)) return -1;
+    return exec(s, "BEGIN IMMEDIATE");
+}
+int sstore_commit(sstore_t *s) {
+    return exec(s, "COMMIT");
+}
+int sstore_rollback(sstore_t *s) {
+    return exec(s, "ROLLBACK");
+}
+
+/* Prepares a cached statement for a new run. */
+static sqlite3_stmt *q(sstore_t *s, int which) {
+    sqlite3_stmt *st = s->stmt[which];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static int done(sstore_t *s, sqlite3_stmt *st) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
+/* Ends a scan: rc is the last sqlite3_step result. 0, or -1 (logged). */
+static int scanned(sstore_t *s, sqlite3_stmt *st, int rc) {
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return 0;
+    log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+/* Text, NULL when empty. */
+static void bind_text(sqlite3_stmt *st, int i, const char *v) {
+    if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* A real, NULL when NAN (or infinite: SQLite has no place for it either). */
+static void bind_real(sqlite3_stmt *st, int i, double v) {
+    if (isfinite(v)) sqlite3_bind_double(st, i, v);
+}
+
+static double column_real(sqlite3_stmt *st, int i) {
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static void column_copy(sqlite3_stmt *st, int i, char *out, size_t size) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+/* ---- JSON arrays of names and of numbers --------------------------------------------- */
+
+/* Appends v to buf[*off..size) as a JSON string; bytes from 0x80 up are UTF-8 and pass
+ * through. The buffers are sized for the worst case, so it cannot overflow. */
+static void json_put_string(char *buf, size_t size, size_t *off, const char *v) {
+    buf[(*off)++] = '"';
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            buf[(*off)++] = '\\';
+            buf[(*off)++] = (char)*p;
+        } else if (*p < 0x20) {
+            *off += (size_t)snprintf(buf + *off, size - *off, "\\u%04x", *p);
+        } else {
+            buf[(*off)++] = (char)*p;
+        }
+    }
+    buf[(*off)++] = '"';
+    buf[*off] = '\0';
+}
+
+/* 2 brackets, and per name: 2 quotes, a comma, and up to 6 bytes for each of 63 bytes */
+#define NAMES_JSON_MAX (2 + RANKING_MAX_DIMS * (3 + 6 * 63) + 1)
+/* per number: a comma and at most 24 bytes of "%.17g" ("-2.2250738585072014e-308") */
+#define NUMBERS_JSON_MAX (2 + RANKING_MAX_DIMS * 26 + 1)
+
+static void json_names(const ranking_t *r, char out[NAMES_JSON_MAX]) {
+    size_t off = 0;
+    out[off++] = '[';
+    for (size_t i = 0; i < r->n_dims; i++) {
+        if (i) out[off++] = ',';
+        json_put_string(out, NAMES_JSON_MAX, &off, r->dims[i]);
+    }
+    out[off++] = ']';
+    out[off] = '\0';
+}
+
+static void json_numbers(const double *v, size_t n, char out[NUMBERS_JSON_MAX]) {
+    size_t off = 0;
+    out[off++] = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (i) out[off++] = ',';
+        if (isfinite(v[i]))
+            off += (size_t)snprintf(out + off, NUMBERS_JSON_MAX - off, "%.17g", v[i]);
+        else
+            off += (size_t)snprintf(out + off, NUMBERS_JSON_MAX - off, "null");
+    }
+    out[off++] = ']';
+    out[off] = '\0';
+}
+
+static const char *json_ws(const char *p) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+static int hex4(const char *p, unsigned *v) {
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        *v <<= 4;
+        if (c >= '0' && c <= '9')
+            *v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            *v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            *v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    return 0;
+}
+
+/* Appends code point cp as UTF-8 to out[*n..size-1), dropping what does not fit. */
+static void put_utf8(char *out, size_t size, size_t *n, unsigned cp) {
+    char u[4];
+    size_t len;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        len = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xc0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3f));
+        len = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xe0 | cp >> 12);
+        u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+        u[2] = (char)(0x80 | (cp & 0x3f));
+        len = 3;
+    } else {
+        u[0] = (char)(0xf0 | cp >> 18);
+        u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+        u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+        u[3] = (char)(0x80 | (cp & 0x3f));
+        len = 4;
+    }
+    if (*n + len < size) {
+        memcpy(out + *n, u, len);
+        *n += len;
+    }
+}
+
+/* Parses the JSON string at p (at its opening quote) into out, truncated to size - 1
+ * bytes. Returns the byte after the closing quote, or NULL if it is not a string. */
+static const char *json_get_string(const char *p, char *out, size_t size) {
+    size_t n = 0;
+    if (*p++ != '"') return NULL;
+    while (*p != '"') {
+        unsigned cp, lo;
+        if (!*p) return NULL;
+        if (*p != '\\') {
+            if (n + 1 < size) out[n++] = *p;
+            p++;
+            continue;
+        }
+        switch (*++p) {
+        case '"':
+        case '\\':
+        case '/': cp = (unsigned char)*p; break;
+        case 'b': cp = '\b'; break;
+        case 'f': cp = '\f'; break;
+        case 'n': cp = '\n'; break;
+        case 'r': cp = '\r'; break;
+        case 't': cp = '\t'; break;
+        case 'u':
+            if (hex4(p + 1, &cp) < 0) return NULL;
+            p += 4;
+            if (cp >= 0xd800 && cp < 0xdc00 && p[1] == '\\' && p[2] == 'u' && hex4(p + 3, &lo) == 0 &&
+                lo >= 0xdc00 && lo < 0xe000) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                p += 6;
+            }
+            break;
+        default: return NULL;
+        }
+        put_utf8(out, size, &n, cp);
+        p++;
+    }
+    out[n] = '\0';
+    return p + 1;
+}
+
+/* Parses a JSON number (or null, as NAN) at p. Returns the byte after it, or NULL. */
+static const char *json_get_number(const char *p, double *v) {
+    char *end;
+    if (strncmp(p, "null", 4) == 0) {
+        *v = NAN;
+        return p + 4;
+    }
+    *v = strtod(p, &end);
+    return end == p ? NULL : end;
+}
+
+/* Parses a JSON array of at most max strings (names != NULL, each 64 bytes) or numbers
+ * (into numbers). Returns the count, or -1 if it is not such an array. */
+static int json_get_array(const char *json, char (*names)[64], double *numbers, size_t max) {
+    const char *p = json_ws(json ? json : "");
+    size_t n = 0;
+    if (*p++ != '[') return -1;
+    p = json_ws(p);
+    if (*p == ']') return 0;
+    for (;;) {
+        if (n == max) return -1;
+        p = names ? json_get_string(p, names[n], sizeof names[n]) : json_get_number(p, &numbers[n]);
+        if (!p) return -1;
+        n++;
+        p = json_ws(p);
+        if (*p == ']') break;
+        if (*p++ != ',') return -1;
+        p = json_ws(p);
+    }
+    return *json_ws(p + 1) ? -1 : (int)n;
+}
+
+/* ---- rankings ---------------------------------------------------------------------- */
+
+int sstore_put_ranking(sstore_t *s, const ranking_t *r) {
+    char names[NAMES_JSON_MAX], numbers[NUMBERS_JSON_MAX];
+    sqlite3_stmt *st;
+    if (!writable(s)) return -1;
+    if (r->n_dims > RANKING_MAX_DIMS) {
+        log_error("%s: ranking of %s has %zu dimensions, at most %d are kept", s->path, r->period, r->n_dims,
+                  RANKING_MAX_DIMS);
+        return -1;
+    }
+    st = q(s, Q_DEL_ROWS);
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    if (done(s, st) < 0) return -1;
+
+    json_names(r, names);
+    st = q(s, Q_PUT_PERIOD);
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, atoi(r->period)); /* "YYYY-MM" */
+    sqlite3_bind_text(st, 3, r->method, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, r->computed_at_ms);
+    sqlite3_bind_text(st, 5, names, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)r->n_rows);
+    if (done(s, st) < 0) return -1;
+
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const ranking_row_t *row = &r->rows[i];
+        json_numbers(row->dims, r->n_dims, numbers);
+        st = q(s, Q_INS_ROW);
+        sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, row->zone, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, row->county, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, row->rank);
+        if (row->prev_rank) sqlite3_bind_int(st, 5, row->prev_rank);
+        sqlite3_bind_double(st, 6, row->total);
+        sqlite3_bind_text(st, 7, numbers, -1, SQLITE_STATIC);
+        if (row->star != RANKING_STAR_NONE) sqlite3_bind_int(st, 8, row->star);
+        if (row->star_year) sqlite3_bind_int(st, 9, row->star_year);
+        sqlite3_bind_int(st, 10, row->promoted);
+        bind_text(st, 11, row->missing);
+        if (done(s, st) < 0) return -1;
+    }
+    return 0;
+}
+
+int sstore_delete_ranking(sstore_t *s, const char *period) {
+    sqlite3_stmt *st;
+    if (!writable(s)) return -1;
+    st = q(s, Q_DEL_ROWS);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    if (done(s, st) < 0) return -1;
+    st = q(s, Q_DEL_PERIOD);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    return done(s, st);
+}
+
+int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out) {
+    sqlite3_stmt *st = q(s, Q_LOAD_PERIOD);
+    int rc, n;
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return scanned(s, st, rc);
+    snprintf(out->period, sizeof out->period, "%s", period);
+    column_copy(st, 0, out->method, sizeof out->method);
+    out->computed_at_ms = sqlite3_column_int64(st, 1);
+    n = json_get_array((const char *)sqlite3_column_text(st, 2), out->dims, NULL, RANKING_MAX_DIMS);
+    sqlite3_reset(st);
+    if (n < 0) {
+        log_error("%s: ranking of %s: dimension names are not a JSON array of at most %d strings", s->path,
+                  period, RANKING_MAX_DIMS);
+        return -1;
+    }
+    out->n_dims = (size_t)n;
+
+    st = q(s, Q_LOAD_ROWS);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ranking_row_t row;
+        memset(&row, 0, sizeof row);
+        column_copy(st, 0, row.zone, sizeof row.zone);
+        column_copy(st, 1, row.county, sizeof row.county);
+        row.rank = sqlite3_column_int(st, 2);
+        row.prev_rank = sqlite3_column_int(st, 3); /* NULL reads as 0 */
+        row.total = sqlite3_column_double(st, 4);
+        n = json_get_array((const char *)sqlite3_column_text(st, 5), NULL, row.dims, RANKING_MAX_DIMS);
+        if (n != (int)out->n_dims) {
+            log_error("%s: ranking of %s, zone %s: subtotals are not a JSON array of %zu numbers", s->path,
+                      period, row.zone, out->n_dims);
+            goto fail;
+        }
+        row.star = sqlite3_column_type(st, 6) == SQLITE_NULL ? RANKING_STAR_NONE : sqlite3_column_int(st, 6);
+        row.star_year = sqlite3_column_int(st, 7);
+        row.promoted = sqlite3_column_int(st, 8) != 0;
+        column_copy(st, 9, row.missing, sizeof row.missing);
+        if (!ranking_add_row(out, &row)) {
+            log_error("%s: ranking of %s: out of memory or more than %d rows", s->path, period,
+                      RANKING_MAX_ROWS);
+            goto fail;
+        }
+    }
+    if (scanned(s, st, rc) < 0) {
+        ranking_clear(out);
+        return -1;
+    }
+    return 1;
+fail:
+    sqlite3_reset(st);
+    ranking_clear(out);
+    return -1;
+}
+
+int sstore_latest_period(sstore_t *s, char out[PERIOD_STRLEN]) {
+    sqlite3_stmt *st = q(s, Q_LATEST_PERIOD);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return scanned(s, st, rc);
+    column_copy(st, 0, out, PERIOD_STRLEN);
+    sqlite3_reset(st);
+    return 1;
+}
+
+int sstore_each_period(sstore_t *s, void (*fn)(const char *period, void *arg), void *arg) {
+    sqlite3_stmt *st = q(s, Q_EACH_PERIOD);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn((const char *)sqlite3_column_text(st, 0), arg);
+        n++;
+    }
+    return scanned(s, st, rc) < 0 ? -1 : n;
+}
+
+/* ---- stars ---------------------------------------------------------------------------- */
+
+int sstore_put_star(sstore_t *s, int year, const char *zone, const char *county, int star, int64_t now_ms) {
+    sqlite3_stmt *st;
+    if (!writable(s)) return -1;
+    st = q(s, Q_PUT_STAR);
+    sqlite3_bind_int(st, 1, year);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, star);
+    sqlite3_bind_int64(st, 5, now_ms);
+    if (done(s, st) < 0) return -1;
+    st = q(s, Q_REJUDGE_LATER);
+    sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, year);
+    return done(s, st);
+}
+
+int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_year, bool *promoted) {
+    sqlite3_stmt *st = q(s, Q_STAR);
+    int rc;
+    sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, year);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return scanned(s, st, rc);
+    *star = sqlite3_column_int(st, 0);
+    *star_year = sqlite3_column_int(st, 1);
+    *promoted = sqlite3_column_int(st, 2) != 0;
+    sqlite3_reset(st);
+    return 1;
+}
+
+/* ---- alerts ---------------------------------------------------------------------------- */
+
+/* Binds ALERT_COLS as ?1 … ?13. */
+static void bind_alert(sqlite3_stmt *st, const alert_t *a) {
+    sqlite3_bind_text(st, 1, alert_kind_name(a->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, severity_name(a->severity), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->county, -1, SQLITE_STATIC);
+    bind_text(st, 5, a->indicator);
+    sqlite3_bind_int(st, 6, a->year);
+    bind_text(st, 7, a->period);
+    bind_real(st, 8, a->value);
+    bind_real(st, 9, a->target);
+    bind_real(st, 10, a->expected);
+    bind_real(st, 11, a->gap);
+    if (a->deadline_ms) sqlite3_bind_int64(st, 12, a->deadline_ms);
+    bind_text(st, 13, a->message);
+}
+
+int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
+    sqlite3_stmt *st = q(s, Q_FIRING);
+    int rc;
+    if (kind >= 0) sqlite3_bind_text(st, 1, alert_kind_name((alert_kind_t)kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, year);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        alert_t a;
+        int k = alert_kind_parse((const char *)sqlite3_column_text(st, 0));
+        int sev = severity_parse((const char *)sqlite3_column_text(st, 1));
+        memset(&a, 0, sizeof a);
+        if (k < 0 || sev < 0) {
+            log_error("%s: alert %s/%s: unknown kind or severity \"%s\"", s->path,
+                      (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2),
+                      (const char *)sqlite3_column_text(st, 1));
+            sqlite3_reset(st);
+            return -1;
+        }
+        a.kind = (alert_kind_t)k;
+        a.severity = (severity_t)sev;
+        column_copy(st, 2, a.zone, sizeof a.zone);
+        column_copy(st, 3, a.county, sizeof a.county);
+        column_copy(st, 4, a.indicator, sizeof a.indicator);
+        a.year = sqlite3_column_int(st, 5);
+        column_copy(st, 6, a.period, sizeof a.period);
+        a.value = column_real(st, 7);
+        a.target = column_real(st, 8);
+        a.expected = column_real(st, 9);
+        a.gap = column_real(st, 10);
+        a.deadline_ms = sqlite3_column_int64(st, 11);
+        column_copy(st, 12, a.message, sizeof a.message);
+        a.since_ms = sqlite3_column_int64(st, 13);
+        a.transition = TR_ACTIVE;
+        if (!alert_list_add(out, &a)) {
+            log_error("%s: out of memory listing alerts", s->path);
+            sqlite3_reset(st);
+            return -1;
+        }
+    }
+    return scanned(s, st, rc);
+}
+
+int sstore_record_transition(sstore_t *s, const alert_t *a) {
+    char key[ALERT_KEY_LEN];
+    sqlite3_stmt *st;
+    if (!writable(s)) return -1;
+    if (a->transition < TR_FIRING || a->transition > TR_RESOLVED) {
+        log_error("%s: %s is not a transition to record", s->path, transition_name(a->transition));
+        return -1;
+    }
+    alert_key(a, key);
+    st = q(s, Q_INS_EVENT);
+    bind_alert(st, a);
+    sqlite3_bind_int64(st, 14, a->at_ms);
+    sqlite3_bind_text(st, 15, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 16, transition_name(a->transition), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 17, severity_name(a->previous), -1, SQLITE_STATIC);
+    if (done(s, st) < 0) return -1;
+
+    if (a->transition == TR_RESOLVED) {
+        st = q(s, Q_RESOLVE);
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        return done(s, st);
+    }
+    st = q(s, a->transition == TR_FIRING ? Q_FIRE : Q_CHANGE);
+    bind_alert(st, a);
+    sqlite3_bind_int64(st, 14, a->since_ms ? a->since_ms : a->at_ms);
+    sqlite3_bind_text(st, 15, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 16, a->at_ms);
+    return done(s, st);
+}

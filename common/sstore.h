@@ -1,0 +1,76 @@
+/* sstore.h - the score store: the scorer's own SQLite database of rankings, stars and
+ * alert state, read by `yuebao ranking` and the bulletin export.
+ *
+ * One writer (the scorer) and read-only readers, WAL and synchronous=FULL, numbered
+ * migrations at start-up, like the report store (rstore.h). Tables:
+ *   ranking_periods  one row per ranked period: method, dimension names, when computed
+ *   rankings         one row per (period, zone): rank, previous rank, total, subtotals
+ *                    (JSON array, scheme order), star shown, missing contents
+ *   stars            one row per (year, zone) judged on December data, kept forever
+ *   alerts           the alerts firing now, keyed by alert_key()
+ *   alert_events     every transition ever published, with the values behind it
+ */
+#ifndef YB_SSTORE_H
+#define YB_SSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "ranking.h"
+
+typedef struct sstore sstore_t;
+
+/* Opens the score store at path. The writer creates it and applies migrations; a reader
+ * opens read-only with a busy timeout and refuses a store newer than it knows. NULL
+ * with a message in err. */
+sstore_t *sstore_open(const char *path, bool readonly, char *err, size_t errsz);
+
+/* Closes and sets *s to NULL; NULL-safe. */
+void sstore_close(sstore_t **s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 (logged). */
+int sstore_begin(sstore_t *s);
+int sstore_commit(sstore_t *s);
+int sstore_rollback(sstore_t *s);
+
+/* Replaces the ranking of r->period (its period row and all its zone rows). Inside a
+ * transaction. 0 or -1. */
+int sstore_put_ranking(sstore_t *s, const ranking_t *r);
+
+/* Removes a period's ranking (its year lost its scheme). Inside a transaction. 0 or -1. */
+int sstore_delete_ranking(sstore_t *s, const char *period);
+
+/* Loads the ranking of period into *out (zeroed first; ranking_clear it), rows by rank
+ * then zone. 1 found, 0 not ranked, -1 error. */
+int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out);
+
+/* The latest ranked period into out: 1, 0 if none, -1 error. */
+int sstore_latest_period(sstore_t *s, char out[PERIOD_STRLEN]);
+
+/* Each ranked period, oldest first, into fn. Count or -1. */
+int sstore_each_period(sstore_t *s, void (*fn)(const char *period, void *arg), void *arg);
+
+/* Records zone's star judged on year's December data (RANKING_STAR_BELOW or 0..);
+ * promoted when it is above every star of earlier years (a first judgement is not a
+ * promotion). Replaces an earlier judgement of the same year. Inside a transaction. */
+int sstore_put_star(sstore_t *s, int year, const char *zone, const char *county, int star, int64_t now_ms);
+
+/* The most recent star of zone judged on a year <= year: 1 with *star, *star_year and
+ * *promoted set, 0 if none, -1 error. */
+int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_year, bool *promoted);
+
+/* Appends to out every firing alert (severity, values, since_ms set; transition
+ * TR_ACTIVE), ordered by key. kind < 0 = all kinds; year 0 = all years. 0 or -1. */
+int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
+
+/* Records transition a->transition of alert a at a->at_ms: the event row, and the
+ * firing row inserted, updated (since_ms kept) or deleted on TR_RESOLVED. Inside a
+ * transaction. 0 or -1. */
+int sstore_record_transition(sstore_t *s, const alert_t *a);
+
+/* The underlying connection, for tests and tools. Borrowed. */
+struct sqlite3 *sstore_db(sstore_t *s);
+
+#endif
