@@ -1,6 +1,6 @@
 # yuebao - one non-recursive Makefile; everything is built under $(BUILD).
 #
-#   make                  the three programs: yuebao-collector, yuebao-aggregator, yuebao
+#   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao
 #   make test             installs missing packages, builds with ASan+UBSan, runs every test,
 #                         then the end-to-end tests again with the daemons under valgrind
 #   make demo             installs missing packages, runs the sample city end to end
@@ -41,14 +41,18 @@ AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c 
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
              collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
+SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_score.c \
+             scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
+             scorer/scorer_publish.c
 CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c
 
 COMMON_OBJ     := $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
 COLLECTOR_OBJ  := $(COLLECTOR_LIB:%.c=$(BUILD)/%.o)
+SCORER_OBJ     := $(SCORER_LIB:%.c=$(BUILD)/%.o)
 CLI_OBJ        := $(CLI_LIB:%.c=$(BUILD)/%.o)
 
-PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao
+PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao
 
 # --- tests: one Criterion file per module; e2e tests start the real daemons ----------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -80,12 +84,16 @@ $(BIN)/yuebao-collector: $(BUILD)/collector/collector.o $(COLLECTOR_OBJ) $(COMMO
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link the real modules (all of common, and the daemons without main).
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(COMMON_OBJ)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 

@@ -1,0 +1,114 @@
+/* yuebao-scorer - the central office's assessment: rankings, stars, targets, deadlines.
+ *
+ * Subscribes to the aggregator's events first, then scores every period from the
+ * report store (opened read-only) so nothing that happened before it started is
+ * missed; after that each burst of events is one recompute pass. Rankings and alert
+ * state live in its own score store; rankings and alert transitions go out on PUB, and
+ * a snapshot ROUTER serves the current state to late subscribers. SIGHUP reloads master
+ * data and rules (a bad file keeps the old ones); SIGTERM and SIGINT stop.
+ *
+ * Configuration: see --help and deploy/examples/scorer.ini.
+ * Security: it only reads the report store and publishes; --insecure (plain ZeroMQ on
+ * ipc:// or loopback) is for local development until CURVE is configured.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "log.h"
+#include "scorer.h"
+#include "util.h"
+
+static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
+    scorer_t *s = arg;
+    int sig = loop_read_signal(fd);
+    (void)socket;
+    if (sig == SIGHUP) {
+        log_info("SIGHUP: reloading master data and rules");
+        if (scorer_rules_reload(s) == 0) scorer_request(s, true);
+    } else if (sig) {
+        log_info("signal %d: stopping", sig);
+        loop_stop(loop);
+    }
+}
+
+static bool all_local(const scorer_config_t *c) {
+    return sock_endpoint_is_local(c->events) && (!c->publish[0] || sock_endpoint_is_local(c->publish)) &&
+           (!c->snapshot[0] || sock_endpoint_is_local(c->snapshot));
+}
+
+int main(int argc, char **argv) {
+    scorer_t s;
+    char err[1024];
+    sock_security_t sec = {0};
+
+    memset(&s, 0, sizeof s);
+    log_init("yuebao-scorer", LOG_INFO);
+    /* Before ZeroMQ starts its threads, so they inherit the blocked signals. */
+    s.signal_fd = loop_signal_fd();
+    if (s.signal_fd < 0) log_fatal("signalfd: cannot block signals");
+    if (scorer_config_load(&s.cfg, argc, argv) < 0) return 2;
+    scorer_config_params(&s.cfg, &s.params, &s.thresholds);
+    sec.insecure = s.cfg.insecure;
+    if (!s.cfg.insecure)
+        log_fatal("CURVE keys are not configured in this build; run with --insecure on ipc:// or "
+                  "loopback for local development");
+    log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
+    if (!all_local(&s.cfg))
+        log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (events=%s publish=%s snapshot=%s)",
+                  s.cfg.events, s.cfg.publish, s.cfg.snapshot);
+
+    if (scorer_rules_reload(&s) < 0) log_fatal("cannot start without valid master data and rules");
+    s.store = rstore_open(s.cfg.store, true, err, sizeof err);
+    if (!s.store) log_fatal("report store: %s", err);
+    if (util_mkdir_parent(s.cfg.scores) < 0)
+        log_fatal("score store folder for %s: %s", s.cfg.scores, strerror(errno));
+    s.scores = sstore_open(s.cfg.scores, false, err, sizeof err);
+    if (!s.scores) log_fatal("score store: %s", err);
+
+    s.ctx = zmq_ctx_new();
+    s.loop = loop_new();
+    if (!s.ctx || !s.loop) log_fatal("out of memory");
+    /* Subscribe before the first pass reads the store: an event that arrives meanwhile
+     * only asks for one more pass. */
+    s.sub = sock_sub(s.ctx, s.cfg.events, "", &sec, err, sizeof err);
+    if (!s.sub) log_fatal("aggregator's events: %s", err);
+    if (s.cfg.publish[0] && !(s.pub = sock_pub(s.ctx, s.cfg.publish, &sec, err, sizeof err)))
+        log_fatal("publish endpoint: %s", err);
+    if (s.cfg.snapshot[0] && !(s.snapshot = sock_router(s.ctx, s.cfg.snapshot, &sec, err, sizeof err)))
+        log_fatal("snapshot endpoint: %s", err);
+    loop_add_fd(s.loop, s.signal_fd, on_signal, &s);
+    loop_add_socket(s.loop, s.sub, scorer_events_ready, &s);
+    if (s.snapshot) loop_add_socket(s.loop, s.snapshot, scorer_snapshot_ready, &s);
+    loop_add_timer(s.loop, s.cfg.heartbeat_ms, true, scorer_publish_heartbeat, &s);
+    loop_add_timer(s.loop, s.cfg.silence_ms / 2, true, scorer_events_check_silence, &s);
+    loop_add_timer(s.loop, s.cfg.check_ms, true, scorer_check_deadlines, &s);
+    s.agg_heard_ms = clock_mono_ms();
+
+    s.full_pending = true;
+    if (scorer_recompute(&s) < 0) log_fatal("the first pass over the report store failed");
+    log_info("ready: events from %s, publishing on %s, snapshots on %s, scores in %s", s.cfg.events,
+             s.cfg.publish[0] ? s.cfg.publish : "(none)", s.cfg.snapshot[0] ? s.cfg.snapshot : "(none)",
+             s.cfg.scores);
+
+    if (loop_run(s.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
+
+    log_info("stopped: %llu events, %llu passes, %llu resyncs, %llu rankings and %llu alert transitions "
+             "published",
+             (unsigned long long)s.n_events, (unsigned long long)s.n_passes, (unsigned long long)s.n_resyncs,
+             (unsigned long long)s.n_rankings, (unsigned long long)s.n_transitions);
+    sock_close(&s.sub);
+    sock_close(&s.pub);
+    sock_close(&s.snapshot);
+    zmq_ctx_term(s.ctx);
+    loop_destroy(&s.loop);
+    rstore_close(&s.store);
+    sstore_close(&s.scores);
+    rules_destroy(&s.rules);
+    master_destroy(&s.master);
+    close(s.signal_fd);
+    return 0;
+}

@@ -1,0 +1,312 @@
+/* scorer.h - private to the scorer daemon: its state and what each of its files provides.
+ * One file per concern:
+ *   scorer.c            main: start-up, the loop, shutdown
+ *   scorer_config.c     configuration file and command line
+ *   scorer_rules.c      scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv
+ *   scorer_score.c      功效系数法: content scores, items, dimensions, totals, ranks, stars
+ *   scorer_targets.c    target gaps, overdue reports, and alert transitions
+ *   scorer_recompute.c  the report store → scores and alerts → the score store → PUB
+ *   scorer_events.c     the aggregator's events: dirty periods, sequence gaps, resync
+ *   scorer_publish.c    rankings and alert transitions on PUB, heartbeats, snapshots
+ * The rules, score and targets files are pure: no sockets, no SQLite, testable alone.
+ */
+#ifndef YB_SCORER_H
+#define YB_SCORER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "diag.h"
+#include "loop.h"
+#include "master.h"
+#include "period.h"
+#include "ranking.h"
+#include "rstore.h"
+#include "sock.h"
+#include "sstore.h"
+
+/* ---- scorer_rules.c: the assessment configuration ---------------------------------- */
+
+#define RULES_MAX_CONTENTS 8
+#define RULES_MAX_ITEMS 64
+
+typedef struct {
+    int dim; /* index into scheme_t.dims */
+    char item[128];
+    double weight;                    /* points out of 100 */
+    int contents[RULES_MAX_CONTENTS]; /* indexes into master_t.indicators */
+    size_t n_contents;
+    bool growth; /* parts "amount+growth": amount and growth weigh 50% each */
+    unsigned line;
+} scheme_item_t;
+
+typedef struct {
+    int year;
+    scheme_item_t items[RULES_MAX_ITEMS];
+    size_t n_items;
+    char dims[RANKING_MAX_DIMS][64]; /* dimension names in order of first appearance */
+    size_t n_dims;
+} scheme_t;
+
+typedef struct {
+    char zone[64];
+    int indicator; /* index into master_t.indicators */
+    bool has_amount;
+    double amount;
+    bool has_growth;
+    double growth_pct;
+    unsigned line;
+} target_t;
+
+typedef struct {
+    int year;
+    target_t *targets; /* sorted by (zone, indicator) */
+    size_t n_targets;
+} target_year_t;
+
+typedef struct {
+    int indicator;
+    bool has[13];     /* has[m]: the file gives month m (m01 … m12) */
+    double share[13]; /* cumulative share of the year expected by the end of month m */
+} pacing_t;
+
+typedef struct {
+    int star;      /* 0 = the entry threshold */
+    int indicator; /* index into master_t.indicators */
+    double threshold;
+    unsigned line;
+} star_rule_t;
+
+typedef struct {
+    scheme_t *schemes; /* one per scheme-YYYY.csv, by year */
+    size_t n_schemes;
+    target_year_t *targets; /* one per targets-YYYY.csv, by year */
+    size_t n_targets;
+    pacing_t *pacing; /* pacing.csv, optional */
+    size_t n_pacing;
+    star_rule_t *stars; /* stars.csv, optional; by star */
+    size_t n_stars;
+} rules_t;
+
+/* Loads every scheme-YYYY.csv and targets-YYYY.csv in dir, and pacing.csv and stars.csv
+ * if present, checking them against master m: weights sum to 100, contents are known
+ * indicators (code or Chinese name), parts are "amount" or "amount+growth" (growth only
+ * for indicators that carry it), targets name known zones and indicators of the file's
+ * year, pacing shares lie in 0..1, never fall and reach 1.0 in m12, stars name known
+ * indicators. All-or-nothing: NULL with every problem in dl as file:line: field:
+ * message, so a reload keeps the previous rules in force. */
+rules_t *rules_load(const char *dir, const master_t *m, diag_list_t *dl);
+
+/* Frees *r and sets it to NULL; NULL-safe. */
+void rules_destroy(rules_t **r);
+
+/* The scheme of year, or NULL (that year is not ranked). */
+const scheme_t *rules_scheme(const rules_t *r, int year);
+
+/* The targets of year, or NULL (no target alerts that year). */
+const target_year_t *rules_targets(const rules_t *r, int year);
+
+/* zone's target for indicator in ty, or NULL. */
+const target_t *rules_target(const target_year_t *ty, const char *zone, int indicator);
+
+/* The cumulative share of the year expected by the end of period p for indicator:
+ * pacing.csv's value for p's month if the file lists the indicator and the month
+ * (*listed = true), else month/12 ("时间过半、任务过半"; *listed = false). With
+ * merge_jan_feb the 1-2月 period is month 2. listed may be NULL. */
+double rules_pace(const rules_t *r, int indicator, period_t p, bool *listed);
+
+/* True if pacing.csv lists indicator. */
+bool rules_paced(const rules_t *r, int indicator);
+
+/* ---- scorer_score.c: the assessment method ----------------------------------------- */
+
+typedef enum { METHOD_EFFICACY = 0, METHOD_MINMAX } score_method_t;
+
+typedef struct {
+    score_method_t method; /* efficacy: 60 + 40·(x − min)/(max − min); minmax: 0..100 */
+    double equal_score;    /* every zone's score when max − min < 1e-9 (default 100) */
+    double missing_score;  /* a value the zone did not report (default 0) */
+} score_params_t;
+
+/* One period's reported values: n_zones × n_indicators, NAN where not reported. */
+typedef struct {
+    size_t n_zones, n_indicators;
+    double *amount; /* [zone * n_indicators + indicator] */
+    double *growth; /* the same for growth %, NAN where absent */
+} period_values_t;
+
+typedef struct {
+    double total;
+    double dims[RANKING_MAX_DIMS];
+    double items[RULES_MAX_ITEMS];
+    int rank;
+    char missing[256]; /* "tax.growth;rd_share", "" if none */
+} zone_score_t;
+
+/* Allocates v for n_zones × n_indicators, every value NAN. 0 or -1. */
+int period_values_init(period_values_t *v, size_t n_zones, size_t n_indicators);
+void period_values_free(period_values_t *v);
+
+/* Scores every zone of v under scheme s into out[0..n_zones): each content and part
+ * scored across the zones that reported it, parts and contents averaged, items
+ * weighted into dimension subtotals and totals; then ranked by total (ties within
+ * 1e-9 share the better rank). m gives directions and names. 0, or -1 on bad input. */
+int score_period(const scheme_t *s, const master_t *m, const period_values_t *v, const score_params_t *p,
+                 zone_score_t *out);
+
+/* The star a zone earns with December amounts amount[indicator] (NAN = not reported):
+ * the highest star s such that every rule of every level 0..s is met;
+ * RANKING_STAR_BELOW when level 0 is not met, RANKING_STAR_NONE without stars.csv. */
+int score_star(const rules_t *r, const double *amount);
+
+const char *score_method_name(score_method_t m);
+int score_method_parse(const char *s); /* -1 if unknown */
+
+/* ---- scorer_targets.c: target gaps, overdue, transitions --------------------------- */
+
+typedef struct {
+    double pace_warning_pp;     /* gap < this → warning (default −2) */
+    double pace_critical_pp;    /* gap < this → critical (default −5) */
+    double growth_warning_pp;   /* gap ≤ this → warning (default −1) */
+    double growth_critical_pp;  /* gap ≤ this → critical (default −3) */
+    double level_critical_frac; /* below target by more than this share → critical (0.10) */
+} thresholds_t;
+
+/* Evaluates zone's report for period p (its latest of the year) against ty: appends one
+ * alert_t per check made — severity SEV_NONE where the target is met — with value,
+ * target, expected and gap filled. amount/growth are indexed by indicator (NAN = not
+ * reported; an unreported value is not judged). county names the zone's county. */
+void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
+                      const char *zone, const char *county, period_t p, const double *amount,
+                      const double *growth, alert_list_t *out);
+
+/* Is zone's report for period on file? */
+typedef bool (*targets_reported_fn)(const char *zone, const char *period, void *arg);
+
+/* Appends an overdue alert (critical) for every zone of m and every period from since
+ * up to the last whose deadline (day deadline_day of the next month, 24:00 Asia/
+ * Shanghai) is at or before now_ms, with no report on file. merge_jan_feb skips
+ * January. An alert no longer appended resolves in targets_transitions. */
+void targets_overdue(const master_t *m, period_t since, int deadline_day, bool merge_jan_feb, int64_t now_ms,
+                     targets_reported_fn reported, void *arg, alert_list_t *out);
+
+/* The transitions from prev (the alerts firing, sorted by key) to cur (this evaluation,
+ * any order; SEV_NONE entries allowed): firing, escalated, deescalated, and resolved —
+ * also for a prev alert that cur no longer mentions. Appends to out with transition,
+ * previous and at_ms = now_ms set; since_ms carried over or set to now_ms. */
+void targets_transitions(const alert_list_t *prev, alert_list_t *cur, int64_t now_ms, alert_list_t *out);
+
+/* ---- the daemon -------------------------------------------------------------------- */
+
+typedef struct {
+    char config_path[1024];
+    char master_dir[1024]; /* regions.csv, indicators.csv */
+    char rules_dir[1024];  /* scheme, targets, pacing, stars; default master_dir */
+    char store[1024];      /* the report store, opened read-only */
+    char scores[1024];     /* the score store, ours */
+    char events[256];      /* the aggregator's PUB */
+    char publish[256];     /* our PUB: rankings and alert transitions */
+    char snapshot[256];    /* our snapshot ROUTER */
+    bool merge_jan_feb;
+    char method[16];
+    double equal_score, missing_score;
+    double pace_warning_pp, pace_critical_pp, growth_warning_pp, growth_critical_pp;
+    double level_critical_pct;
+    char reporting_since[16]; /* first period that must be reported; "" = this year's first */
+    int deadline_day;
+    int coalesce_ms;     /* recompute once events have been quiet this long … */
+    int coalesce_max_ms; /* … or this long after the first of them at the latest */
+    int heartbeat_ms;
+    int silence_ms; /* no word from the aggregator this long: resync */
+    int check_ms;   /* deadlines are re-checked this often */
+    bool insecure;
+} scorer_config_t;
+
+typedef struct {
+    scorer_config_t cfg;
+    master_t *master;
+    rules_t *rules;
+    score_params_t params;
+    thresholds_t thresholds;
+    rstore_t *store;  /* read-only */
+    sstore_t *scores; /* the writer */
+    void *ctx, *sub, *pub, *snapshot;
+    loop_t *loop;
+    int signal_fd;
+    /* the aggregator's events */
+    uint64_t agg_sequence; /* last seen; 0 = none since (re)start or silence */
+    int64_t agg_heard_ms;  /* monotonic time of its last message */
+    bool agg_silent;       /* logged as silent; the next message resyncs */
+    /* work waiting for the coalescing timer */
+    int64_t watermark;        /* highest report_history id already scored */
+    bool full_pending;        /* recompute every period */
+    bool scan_pending;        /* recompute periods changed since the watermark */
+    int64_t first_pending_ms; /* monotonic: when the oldest pending work arrived */
+    int coalesce_timer;       /* loop timer id, 0 if none */
+    uint64_t sequence;        /* our publisher's last sequence number */
+    /* counters, logged at shutdown and read by the tests */
+    uint64_t n_events, n_passes, n_resyncs, n_rankings, n_transitions;
+} scorer_t;
+
+/* scorer_config.c */
+
+/* Fills cfg from defaults, the file named by -c and the command line. Prints help and
+ * exits 0 for --help; returns 0, or -1 with a message printed. */
+int scorer_config_load(scorer_config_t *cfg, int argc, char **argv);
+
+/* The scoring parameters and thresholds cfg describes (method checked at load). */
+void scorer_config_params(const scorer_config_t *cfg, score_params_t *p, thresholds_t *t);
+
+/* scorer_recompute.c */
+
+/* Loads master data and rules. At start (s->master NULL) a bad file is fatal to the
+ * caller (-1); on reload the previous ones stay in force. 0 when new rules are in force
+ * (the caller then asks for a full recompute), -1 otherwise. */
+int scorer_rules_reload(scorer_t *s);
+
+/* Asks for a recompute: of every period (full) or of the periods the report store
+ * changed since the watermark. Arms the coalescing timer, so a burst of requests
+ * becomes one pass. */
+void scorer_request(scorer_t *s, bool full);
+
+/* One pass now: recompute the pending periods (and the later periods of their years,
+ * whose rank changes depend on them), judge stars, targets and deadlines, persist in
+ * one score-store transaction, then publish what changed. 0, or -1 on a store error
+ * (the work stays pending and is retried). */
+int scorer_recompute(scorer_t *s);
+
+/* Timer: deadlines move with the clock, so overdue reports are re-checked. */
+void scorer_check_deadlines(loop_t *loop, void *arg);
+
+/* scorer_events.c */
+
+/* The aggregator's PUB is readable: track sequence numbers, ask for recomputes, and
+ * resync on a gap or a restart. */
+void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg);
+
+/* Timer: a silent aggregator (no heartbeat for silence_ms) means a resync. */
+void scorer_events_check_silence(loop_t *loop, void *arg);
+
+/* scorer_publish.c */
+
+/* Publishes period's ranking (in chunks of CODEC_RANKING_CHUNK rows), each chunk with
+ * the next sequence number; topic "ranking.<period>". */
+void scorer_publish_ranking(scorer_t *s, const ranking_t *r);
+
+/* Publishes an alert transition; topic "alert.<county>.<zone>.<kind>". */
+void scorer_publish_alert(scorer_t *s, const alert_t *a);
+
+/* Timer: a heartbeat carrying the last sequence number. */
+void scorer_publish_heartbeat(loop_t *loop, void *arg);
+
+/* The snapshot ROUTER is readable: answer each request with the ranking asked for (or
+ * the latest), the firing alerts under the request's prefix, and SnapshotEnd with the
+ * sequence the state is as of. */
+void scorer_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg);
+
+/* The topic of an alert: "alert.<county>.<zone>.<kind>". */
+void scorer_alert_topic(const alert_t *a, char *out, size_t size);
+
+#endif

@@ -1,0 +1,97 @@
+/* scorer_events.c - the aggregator's events: wake-ups, sequence gaps and silence.
+ *
+ * Frames: [topic, envelope], "report.<county>.<zone>" for a report accepted and "hb"
+ * for heartbeats (see aggregator_publish.c). An event only says "the store changed";
+ * the pass finds what changed from the store itself (scorer_recompute.c). Sequence
+ * numbers tell what we may have missed: a gap, a number going backwards (the
+ * aggregator restarted), a heartbeat ahead of the last event, or no heartbeat for
+ * silence_ms all mean a full resync, which recomputes every period from the store.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "scorer.h"
+
+static void resync(scorer_t *s, const char *why) {
+    log_warn("resync: %s", why);
+    s->n_resyncs++;
+    scorer_request(s, true);
+}
+
+/* Judges the sequence number of one message from the aggregator. */
+static void track(scorer_t *s, const msg_t *m) {
+    char why[160];
+    uint64_t seq = m->sequence, last = s->agg_sequence;
+    bool is_event = m->kind == MSG_REPORT_ACCEPTED;
+
+    s->agg_heard_ms = clock_mono_ms();
+    if (s->agg_silent) {
+        s->agg_silent = false;
+        s->agg_sequence = seq;
+        resync(s, "the aggregator is heard again");
+        return;
+    }
+    if (last == 0) { /* the first word since start: the start-up pass covers what came before */
+        s->agg_sequence = seq;
+        if (is_event) scorer_request(s, false);
+        return;
+    }
+    if (is_event && seq == last + 1) {
+        s->agg_sequence = seq;
+        scorer_request(s, false);
+        return;
+    }
+    if (!is_event && seq == last) return; /* heartbeat, nothing missed */
+    if (seq < last)
+        snprintf(why, sizeof why, "sequence went back from %llu to %llu: the aggregator restarted",
+                 (unsigned long long)last, (unsigned long long)seq);
+    else
+        snprintf(why, sizeof why, "sequence gap: expected %llu, got %llu",
+                 (unsigned long long)last + (is_event ? 1 : 0), (unsigned long long)seq);
+    s->agg_sequence = seq;
+    resync(s, why);
+}
+
+void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg) {
+    scorer_t *s = arg;
+    (void)loop;
+    (void)fd;
+    for (int budget = 0; budget < 10000; budget++) {
+        void *frames[2] = {NULL, NULL};
+        size_t lens[2] = {0, 0};
+        msg_t m;
+        char err[256];
+        int n = sock_recv_frames(socket, frames, lens, 2);
+        if (n < 0) {
+            if (errno != EAGAIN) log_warn("events: receive failed: %s", strerror(errno));
+            return;
+        }
+        if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
+            if (m.kind == MSG_REPORT_ACCEPTED || m.kind == MSG_HEARTBEAT) {
+                if (m.kind == MSG_REPORT_ACCEPTED) s->n_events++;
+                track(s, &m);
+            }
+            msg_clear(&m);
+        } else {
+            log_warn("events: a message that is not an event (%d frames%s%s); ignored", n, n == 2 ? ": " : "",
+                     n == 2 ? err : "");
+        }
+        free(frames[0]);
+        free(frames[1]);
+    }
+}
+
+void scorer_events_check_silence(loop_t *loop, void *arg) {
+    scorer_t *s = arg;
+    int64_t quiet = clock_mono_ms() - s->agg_heard_ms;
+    (void)loop;
+    if (s->agg_silent || quiet < s->cfg.silence_ms) return;
+    s->agg_silent = true;
+    s->agg_sequence = 0;
+    log_warn("no heartbeat from the aggregator for %lld ms", (long long)quiet);
+    resync(s, "the aggregator went silent");
+}

@@ -1,0 +1,646 @@
+/* scorer_recompute.c - from the report store to rankings and alerts, and out to PUB.
+ *
+ * Work is asked for (scorer_request) and done in passes (scorer_recompute). A pass
+ * reads the report store inside one read transaction, so it sees one consistent state
+ * however the aggregator commits meanwhile, and finds what changed by the store's own
+ * history ids: every period with a revision newer than the watermark. An event is a
+ * wake-up, not the data; a lost event costs nothing as long as a later one (or a
+ * resync) arrives. Each changed period is recomputed together with the later periods
+ * of its year, whose rank changes are measured against it. Everything a pass decides
+ * is written in one score-store transaction and published only after COMMIT, so a
+ * subscriber never hears of a ranking or a transition that a crash could take back.
+ *
+ * Coalescing: a request (re)arms one timer, coalesce_ms after the latest request but
+ * no later than coalesce_max_ms after the first, so a burst of a hundred reports is one
+ * pass and a steady stream still gets scored.
+ */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "scorer.h"
+
+typedef struct {
+    char zone[64];
+    char county[24];
+} zone_ref_t;
+
+/* What one pass decided, published after COMMIT. */
+typedef struct {
+    ranking_t *rankings; /* changed rankings */
+    size_t n_rankings;
+    alert_list_t transitions;
+} pass_t;
+
+static void pass_free(pass_t *ps) {
+    for (size_t i = 0; i < ps->n_rankings; i++)
+        ranking_clear(&ps->rankings[i]);
+    free(ps->rankings);
+    alert_list_clear(&ps->transitions);
+    memset(ps, 0, sizeof *ps);
+}
+
+static int exec(sqlite3 *db, const char *sql) {
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("report store: %s: %s", sql, msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int scorer_rules_reload(scorer_t *s) {
+    diag_list_t dl = {0};
+    master_t *m = master_load(s->cfg.master_dir, &dl);
+    rules_t *r = m ? rules_load(s->cfg.rules_dir, m, &dl) : NULL;
+    char line[1024];
+
+    if (!m || !r) {
+        diag_sort(&dl);
+        for (size_t i = 0; i < dl.n; i++) {
+            diag_format(&dl.items[i], line, sizeof line);
+            log_error("%s", line);
+        }
+        if (dl.n_errors > dl.n) log_error("… and %zu more problems", dl.n_errors - dl.n);
+        if (s->master)
+            log_error("configuration not reloaded: the previous master data and rules stay in force");
+        diag_clear(&dl);
+        rules_destroy(&r);
+        master_destroy(&m);
+        return -1;
+    }
+    diag_clear(&dl);
+    rules_destroy(&s->rules);
+    master_destroy(&s->master);
+    s->master = m;
+    s->rules = r;
+    {
+        char years[256] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < r->n_schemes && len < sizeof years - 8; i++)
+            len +=
+                (size_t)snprintf(years + len, sizeof years - len, "%s%d", i ? "," : "", r->schemes[i].year);
+        log_info(
+            "rules: schemes for %s; %zu target years; pacing for %zu indicators; %zu star rules; %zu zones",
+            r->n_schemes ? years : "no year", r->n_targets, r->n_pacing, r->n_stars, m->n_zones);
+    }
+    return 0;
+}
+
+/* ---- coalescing ------------------------------------------------------------------- */
+
+static void on_coalesce(loop_t *loop, void *arg) {
+    scorer_t *s = arg;
+    (void)loop;
+    s->coalesce_timer = 0;
+    if (scorer_recompute(s) < 0) {
+        /* The work stays pending; try again in a second rather than spin. */
+        s->coalesce_timer = loop_add_timer(s->loop, 1000, false, on_coalesce, s);
+    }
+}
+
+void scorer_request(scorer_t *s, bool full) {
+    int64_t now = clock_mono_ms(), delay = s->cfg.coalesce_ms;
+    if (full)
+        s->full_pending = true;
+    else
+        s->scan_pending = true;
+    if (!s->first_pending_ms) s->first_pending_ms = now;
+    if (now + delay > s->first_pending_ms + s->cfg.coalesce_max_ms)
+        delay = s->first_pending_ms + s->cfg.coalesce_max_ms - now;
+    if (delay < 0) delay = 0;
+    if (s->coalesce_timer) loop_cancel(s->loop, s->coalesce_timer);
+    s->coalesce_timer = s->loop ? loop_add_timer(s->loop, delay, false, on_coalesce, s) : 0;
+    if (s->coalesce_timer < 0) s->coalesce_timer = 0;
+}
+
+/* ---- reading the report store ----------------------------------------------------- */
+
+typedef struct {
+    char (*items)[PERIOD_STRLEN];
+    size_t n, cap;
+} period_set_t;
+
+static int period_set_add(period_set_t *ps, const char *p) {
+    for (size_t i = 0; i < ps->n; i++)
+        if (strcmp(ps->items[i], p) == 0) return 0;
+    if (ps->n == ps->cap) {
+        size_t ncap = ps->cap ? ps->cap * 2 : 32;
+        void *np = realloc(ps->items, ncap * sizeof *ps->items);
+        if (!np) return -1;
+        ps->items = np;
+        ps->cap = ncap;
+    }
+    snprintf(ps->items[ps->n++], PERIOD_STRLEN, "%s", p);
+    return 0;
+}
+
+static int cmp_period(const void *a, const void *b) {
+    return strcmp(a, b);
+}
+
+/* Runs sql (parameters, as many as it has: ?1 an id, ?2 and ?3 texts) and adds column 0
+ * of every row to ps. 0 or -1. */
+static int query_periods(sqlite3 *db, const char *sql, int64_t id, const char *lo, const char *hi,
+                         period_set_t *ps) {
+    sqlite3_stmt *st;
+    int rc;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        log_error("report store: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    if (sqlite3_bind_parameter_count(st) >= 1) sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(st, 0);
+        if (p && strlen(p) < PERIOD_STRLEN && period_set_add(ps, p) < 0) rc = SQLITE_NOMEM;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        log_error("report store: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    return 0;
+}
+
+static int64_t max_history_id(sqlite3 *db) {
+    sqlite3_stmt *st;
+    int64_t id = -1;
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM report_history", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+typedef struct {
+    zone_ref_t *zones;
+    size_t n, cap;
+    period_values_t *v;
+    const master_t *m;
+    bool oom;
+} collect_t;
+
+static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
+                      void *arg) {
+    collect_t *c = arg;
+    (void)revision;
+    (void)stored_at_ms;
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 64;
+        void *p = realloc(c->zones, ncap * sizeof *c->zones);
+        if (!p) {
+            c->oom = true;
+            return;
+        }
+        c->zones = p;
+        c->cap = ncap;
+    }
+    snprintf(c->zones[c->n].zone, sizeof c->zones[c->n].zone, "%s", zone);
+    snprintf(c->zones[c->n].county, sizeof c->zones[c->n].county, "%s", county);
+    c->n++;
+}
+
+static int cmp_zone_ref(const void *a, const void *b) {
+    return strcmp(((const zone_ref_t *)a)->zone, ((const zone_ref_t *)b)->zone);
+}
+
+static void on_value(const char *zone, const char *indicator, double amount, bool has_growth,
+                     double growth_pct, void *arg) {
+    collect_t *c = arg;
+    zone_ref_t key;
+    const zone_ref_t *z;
+    const indicator_t *ind = master_indicator(c->m, indicator);
+    size_t at;
+    if (!ind) return; /* an indicator retired from the catalogue since */
+    snprintf(key.zone, sizeof key.zone, "%s", zone);
+    z = bsearch(&key, c->zones, c->n, sizeof *c->zones, cmp_zone_ref);
+    if (!z) return;
+    at = (size_t)(z - c->zones) * c->v->n_indicators + (size_t)(ind - c->m->indicators);
+    c->v->amount[at] = amount;
+    if (has_growth) c->v->growth[at] = growth_pct;
+}
+
+/* The zones that reported period and their values. 0 or -1. */
+static int load_period(scorer_t *s, const char *period, collect_t *c, period_values_t *v) {
+    memset(c, 0, sizeof *c);
+    memset(v, 0, sizeof *v);
+    c->m = s->master;
+    c->v = v;
+    if (rstore_each_report(s->store, period, on_report, c) < 0 || c->oom) return -1;
+    qsort(c->zones, c->n, sizeof *c->zones, cmp_zone_ref);
+    if (period_values_init(v, c->n, s->master->n_indicators) < 0) return -1;
+    if (rstore_each_value(s->store, period, on_value, c) < 0) return -1;
+    return 0;
+}
+
+/* ---- rankings ----------------------------------------------------------------------- */
+
+typedef struct {
+    const char *zone;
+    int rank;
+} zone_rank_t;
+
+static int cmp_zone_rank(const void *a, const void *b) {
+    return strcmp(((const zone_rank_t *)a)->zone, ((const zone_rank_t *)b)->zone);
+}
+
+static int cmp_row(const void *pa, const void *pb) {
+    const ranking_row_t *a = pa, *b = pb;
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return strcmp(a->zone, b->zone);
+}
+
+static bool same_ranking(const ranking_t *a, const ranking_t *b) {
+    if (a->n_rows != b->n_rows || a->n_dims != b->n_dims || strcmp(a->method, b->method) != 0) return false;
+    for (size_t d = 0; d < a->n_dims; d++)
+        if (strcmp(a->dims[d], b->dims[d]) != 0) return false;
+    for (size_t i = 0; i < a->n_rows; i++) {
+        const ranking_row_t *x = &a->rows[i], *y = &b->rows[i];
+        if (strcmp(x->zone, y->zone) || strcmp(x->county, y->county) || x->rank != y->rank ||
+            x->prev_rank != y->prev_rank || x->star != y->star || x->star_year != y->star_year ||
+            x->promoted != y->promoted || fabs(x->total - y->total) > 1e-9 || strcmp(x->missing, y->missing))
+            return false;
+        for (size_t d = 0; d < a->n_dims; d++)
+            if (fabs(x->dims[d] - y->dims[d]) > 1e-9) return false;
+    }
+    return true;
+}
+
+/* The previous period's ranks, sorted by zone for lookups (rows borrowed from prev). */
+static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, size_t *n) {
+    period_t pp = period_prev(p, s->cfg.merge_jan_feb);
+    char pstr[PERIOD_STRLEN];
+    zone_rank_t *ranks;
+    *n = 0;
+    memset(prev, 0, sizeof *prev);
+    if (pp.year == 0) return NULL;
+    period_format(pp, pstr);
+    if (sstore_load_ranking(s->scores, pstr, prev) <= 0 || prev->n_rows == 0) return NULL;
+    ranks = malloc(prev->n_rows * sizeof *ranks);
+    if (!ranks) return NULL;
+    for (size_t i = 0; i < prev->n_rows; i++)
+        ranks[i] = (zone_rank_t){prev->rows[i].zone, prev->rows[i].rank};
+    qsort(ranks, prev->n_rows, sizeof *ranks, cmp_zone_rank);
+    *n = prev->n_rows;
+    return ranks;
+}
+
+/* Judges stars on a December's data: one judgement per zone that reported it. */
+static int judge_stars(scorer_t *s, period_t p, const collect_t *c, const period_values_t *v,
+                       int64_t now_ms) {
+    if (p.month != 12 || s->rules->n_stars == 0) return 0;
+    for (size_t z = 0; z < c->n; z++) {
+        int star = score_star(s->rules, v->amount + z * v->n_indicators);
+        if (sstore_put_star(s->scores, p.year, c->zones[z].zone, c->zones[z].county, star, now_ms) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Recomputes one period: stars (December), then the ranking under its year's scheme.
+ * A changed ranking is stored and appended to ps for publishing. 0 or -1. */
+static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pass_t *ps) {
+    period_t p;
+    const scheme_t *scheme;
+    collect_t c;
+    period_values_t v;
+    zone_score_t *sc = NULL;
+    zone_rank_t *prev_ranks = NULL;
+    size_t n_prev = 0;
+    ranking_t prev, r, old;
+    int rc = -1;
+
+    memset(&r, 0, sizeof r);
+    memset(&old, 0, sizeof old);
+    memset(&prev, 0, sizeof prev);
+    if (period_parse(period, &p) < 0) return 0; /* not ours to judge: validation keeps these out */
+    if (load_period(s, period, &c, &v) < 0) goto done;
+    if (judge_stars(s, p, &c, &v, now_ms) < 0) goto done;
+
+    scheme = rules_scheme(s->rules, p.year);
+    if (!scheme) {
+        /* A year without a scheme is not ranked; one whose scheme went is unranked. */
+        int had = sstore_load_ranking(s->scores, period, &old);
+        if (had < 0 || (had > 0 && sstore_delete_ranking(s->scores, period) < 0)) goto done;
+        if (had > 0) log_info("%s: no scheme-%d.csv any more: ranking withdrawn", period, p.year);
+        rc = 0;
+        goto done;
+    }
+    if (!(sc = calloc(c.n ? c.n : 1, sizeof *sc))) goto done;
+    if (score_period(scheme, s->master, &v, &s->params, sc) < 0) {
+        log_error("%s: the scheme of %d does not fit the indicator catalogue", period, p.year);
+        goto done;
+    }
+    prev_ranks = previous_ranks(s, p, &prev, &n_prev);
+
+    period_format(p, r.period);
+    snprintf(r.method, sizeof r.method, "%s", score_method_name(s->params.method));
+    r.computed_at_ms = now_ms;
+    r.n_dims = scheme->n_dims;
+    for (size_t d = 0; d < scheme->n_dims; d++)
+        snprintf(r.dims[d], sizeof r.dims[d], "%s", scheme->dims[d]);
+    for (size_t z = 0; z < c.n; z++) {
+        ranking_row_t row;
+        zone_rank_t key = {c.zones[z].zone, 0}, *pr;
+        memset(&row, 0, sizeof row);
+        snprintf(row.zone, sizeof row.zone, "%s", c.zones[z].zone);
+        snprintf(row.county, sizeof row.county, "%s", c.zones[z].county);
+        row.rank = sc[z].rank;
+        pr = n_prev ? bsearch(&key, prev_ranks, n_prev, sizeof *prev_ranks, cmp_zone_rank) : NULL;
+        row.prev_rank = pr ? pr->rank : 0;
+        row.total = sc[z].total;
+        memcpy(row.dims, sc[z].dims, sizeof row.dims);
+        row.star = RANKING_STAR_NONE;
+        if (sstore_star(s->scores, row.zone, p.year, &row.star, &row.star_year, &row.promoted) < 0) goto done;
+        snprintf(row.missing, sizeof row.missing, "%s", sc[z].missing);
+        if (!ranking_add_row(&r, &row)) goto done;
+    }
+    if (r.n_rows > 1) qsort(r.rows, r.n_rows, sizeof *r.rows, cmp_row);
+
+    if (sstore_load_ranking(s->scores, period, &old) < 0) goto done;
+    if (!same_ranking(&old, &r)) {
+        ranking_t *grown = realloc(ps->rankings, (ps->n_rankings + 1) * sizeof *grown);
+        if (!grown || sstore_put_ranking(s->scores, &r) < 0) {
+            if (grown) ps->rankings = grown;
+            goto done;
+        }
+        ps->rankings = grown;
+        ps->rankings[ps->n_rankings++] = r;
+        memset(&r, 0, sizeof r); /* owned by ps now */
+    }
+    rc = 0;
+done:
+    if (rc < 0) log_error("%s: recompute failed", period);
+    ranking_clear(&r);
+    ranking_clear(&old);
+    ranking_clear(&prev);
+    free(prev_ranks);
+    free(sc);
+    free(c.zones);
+    period_values_free(&v);
+    return rc;
+}
+
+/* ---- targets and deadlines ------------------------------------------------------- */
+
+/* Appends to out the firing alerts of year that are target alerts (kind != overdue). */
+static int firing_targets(scorer_t *s, int year, alert_list_t *out) {
+    alert_list_t all = {0};
+    if (sstore_alerts_firing(s->scores, -1, year, &all) < 0) {
+        alert_list_clear(&all);
+        return -1;
+    }
+    for (size_t i = 0; i < all.n; i++)
+        if (all.items[i].kind != ALERT_OVERDUE) alert_list_add(out, &all.items[i]);
+    alert_list_clear(&all);
+    return 0;
+}
+
+/* Judges every zone's latest report of year against the year's targets. */
+static int evaluate_year(scorer_t *s, int year, int64_t now_ms, pass_t *ps) {
+    const target_year_t *ty = rules_targets(s->rules, year);
+    sqlite3 *db = rstore_db(s->store);
+    sqlite3_stmt *st = NULL;
+    alert_list_t cur = {0}, prev = {0};
+    size_t ni = s->master->n_indicators;
+    double *amount = malloc(ni * sizeof *amount), *growth = malloc(ni * sizeof *growth);
+    char lo[PERIOD_STRLEN + 2], hi[PERIOD_STRLEN + 2];
+    int rc = -1, step;
+
+    if (!amount || !growth) goto done;
+    if (ty) {
+        snprintf(lo, sizeof lo, "%04d-01", year);
+        snprintf(hi, sizeof hi, "%04d-12", year);
+        if (sqlite3_prepare_v2(
+                db,
+                "SELECT zone, max(period), county FROM reports WHERE period >= ?1 AND period <= ?2 "
+                "GROUP BY zone ORDER BY zone",
+                -1, &st, NULL) != SQLITE_OK)
+            goto done;
+        sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *zone = (const char *)sqlite3_column_text(st, 0);
+            const char *period = (const char *)sqlite3_column_text(st, 1);
+            const char *county = (const char *)sqlite3_column_text(st, 2);
+            report_t rep;
+            period_t p;
+            if (!zone || !period || !county || period_parse(period, &p) < 0) continue;
+            if (rstore_load_report(s->store, zone, period, &rep) < 0) goto done;
+            for (size_t i = 0; i < ni; i++)
+                amount[i] = growth[i] = NAN;
+            for (size_t i = 0; i < rep.n_values; i++) {
+                const indicator_t *ind = master_indicator(s->master, rep.values[i].indicator);
+                if (!ind) continue;
+                amount[ind - s->master->indicators] = rep.values[i].amount;
+                if (rep.values[i].has_growth) growth[ind - s->master->indicators] = rep.values[i].growth_pct;
+            }
+            report_clear(&rep);
+            targets_evaluate(s->rules, s->master, &s->thresholds, ty, zone, county, p, amount, growth, &cur);
+        }
+        if (step != SQLITE_DONE) goto done;
+    }
+    if (firing_targets(s, year, &prev) < 0) goto done;
+    targets_transitions(&prev, &cur, now_ms, &ps->transitions);
+    rc = 0;
+done:
+    if (rc < 0) log_error("targets of %d: %s", year, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    alert_list_clear(&cur);
+    alert_list_clear(&prev);
+    free(amount);
+    free(growth);
+    return rc;
+}
+
+typedef struct {
+    char (*keys)[96]; /* "period zone", sorted */
+    size_t n, cap;
+} reported_set_t;
+
+static int cmp_key(const void *a, const void *b) {
+    return strcmp(a, b);
+}
+
+static bool is_reported(const char *zone, const char *period, void *arg) {
+    const reported_set_t *rs = arg;
+    char key[96];
+    snprintf(key, sizeof key, "%s %s", period, zone);
+    return rs->n && bsearch(key, rs->keys, rs->n, sizeof *rs->keys, cmp_key) != NULL;
+}
+
+/* The first period every zone must report. */
+static period_t reporting_since(const scorer_t *s, int64_t now_ms) {
+    period_t p;
+    if (s->cfg.reporting_since[0] && period_parse(s->cfg.reporting_since, &p) == 0) return p;
+    p = period_of_time(now_ms);
+    p.month = s->cfg.merge_jan_feb ? 2 : 1;
+    return p;
+}
+
+/* Overdue reports: every zone × period due by now without a report on file. */
+static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
+    sqlite3 *db = rstore_db(s->store);
+    sqlite3_stmt *st = NULL;
+    reported_set_t rs = {0};
+    alert_list_t cur = {0}, prev = {0};
+    period_t since = reporting_since(s, now_ms);
+    char since_str[PERIOD_STRLEN];
+    int rc = -1, step;
+
+    period_format(since, since_str);
+    if (sqlite3_prepare_v2(db, "SELECT period, zone FROM reports WHERE period >= ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        goto done;
+    sqlite3_bind_text(st, 1, since_str, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (rs.n == rs.cap) {
+            size_t ncap = rs.cap ? rs.cap * 2 : 256;
+            void *p = realloc(rs.keys, ncap * sizeof *rs.keys);
+            if (!p) goto done;
+            rs.keys = p;
+            rs.cap = ncap;
+        }
+        snprintf(rs.keys[rs.n++], sizeof *rs.keys, "%s %s", (const char *)sqlite3_column_text(st, 0),
+                 (const char *)sqlite3_column_text(st, 1));
+    }
+    if (step != SQLITE_DONE) goto done;
+    qsort(rs.keys, rs.n, sizeof *rs.keys, cmp_key);
+    targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported, &rs,
+                    &cur);
+    if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;
+    targets_transitions(&prev, &cur, now_ms, &ps->transitions);
+    rc = 0;
+done:
+    if (rc < 0) log_error("deadlines: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    free(rs.keys);
+    alert_list_clear(&cur);
+    alert_list_clear(&prev);
+    return rc;
+}
+
+/* ---- a pass ------------------------------------------------------------------------ */
+
+/* The periods a pass must recompute, oldest first: the changed ones and every later
+ * period of their years (their rank changes are measured against the earlier ones). */
+static int periods_to_do(scorer_t *s, bool full, period_set_t *todo) {
+    sqlite3 *db = rstore_db(s->store);
+    period_set_t changed = {0};
+    int rc = -1;
+    if (full) {
+        rc = query_periods(db, "SELECT DISTINCT period FROM reports ORDER BY period", 0, NULL, NULL, todo);
+    } else if (query_periods(db, "SELECT DISTINCT period FROM report_history WHERE id > ?1", s->watermark,
+                             NULL, NULL, &changed) == 0) {
+        rc = 0;
+        for (size_t i = 0; i < changed.n && rc == 0; i++) {
+            char end[PERIOD_STRLEN + 2];
+            snprintf(end, sizeof end, "%.4s-12", changed.items[i]);
+            rc = query_periods(db,
+                               "SELECT DISTINCT period FROM reports WHERE period >= ?2 AND "
+                               "period <= ?3 ORDER BY period",
+                               0, changed.items[i], end, todo);
+        }
+    }
+    free(changed.items);
+    if (todo->n > 1) qsort(todo->items, todo->n, sizeof *todo->items, cmp_period);
+    return rc;
+}
+
+static void publish_pass(scorer_t *s, pass_t *ps) {
+    for (size_t i = 0; i < ps->n_rankings; i++)
+        scorer_publish_ranking(s, &ps->rankings[i]);
+    for (size_t i = 0; i < ps->transitions.n; i++) {
+        const alert_t *a = &ps->transitions.items[i];
+        char key[ALERT_KEY_LEN];
+        alert_key(a, key);
+        log_info("alert %s %s (%s → %s): %s", key, transition_name(a->transition), severity_name(a->previous),
+                 severity_name(a->severity), a->message);
+        scorer_publish_alert(s, a);
+    }
+    s->n_rankings += ps->n_rankings;
+    s->n_transitions += ps->transitions.n;
+}
+
+/* Runs fn-like work inside a read transaction of the report store and a write
+ * transaction of the score store, then publishes. */
+static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
+    sqlite3 *db = rstore_db(s->store);
+    int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
+    period_set_t todo = {0}, years = {0};
+    pass_t ps = {0};
+    int rc = -1;
+
+    if (exec(db, "BEGIN") < 0) return -1;
+    if ((top = max_history_id(db)) < 0) goto read_done;
+    if (!deadlines_only && periods_to_do(s, full, &todo) < 0) goto read_done;
+    for (size_t i = 0; i < todo.n; i++) {
+        char y[PERIOD_STRLEN];
+        snprintf(y, sizeof y, "%.4s", todo.items[i]);
+        if (period_set_add(&years, y) < 0) goto read_done;
+    }
+    if (full && !deadlines_only) {
+        /* years whose alerts still fire though their reports are gone from view */
+        alert_list_t firing = {0};
+        if (sstore_alerts_firing(s->scores, -1, 0, &firing) < 0) goto read_done;
+        for (size_t i = 0; i < firing.n; i++) {
+            char y[PERIOD_STRLEN];
+            snprintf(y, sizeof y, "%04d", firing.items[i].year);
+            if (firing.items[i].kind != ALERT_OVERDUE) period_set_add(&years, y);
+        }
+        alert_list_clear(&firing);
+    }
+    if (sstore_begin(s->scores) < 0) goto read_done;
+    for (size_t i = 0; i < todo.n; i++)
+        if (recompute_period(s, todo.items[i], now_ms, &ps) < 0) goto write_fail;
+    for (size_t i = 0; i < years.n; i++)
+        if (evaluate_year(s, atoi(years.items[i]), now_ms, &ps) < 0) goto write_fail;
+    if (evaluate_overdue(s, now_ms, &ps) < 0) goto write_fail;
+    for (size_t i = 0; i < ps.transitions.n; i++)
+        if (sstore_record_transition(s->scores, &ps.transitions.items[i]) < 0) goto write_fail;
+    if (sstore_commit(s->scores) < 0) goto write_fail;
+    rc = 0;
+    goto read_done;
+write_fail:
+    sstore_rollback(s->scores);
+read_done:
+    exec(db, "COMMIT");
+    if (rc == 0) {
+        if (!deadlines_only) s->watermark = top;
+        publish_pass(s, &ps);
+        if (!deadlines_only) {
+            s->n_passes++;
+            log_info(
+                "pass %llu%s: %zu periods recomputed, %zu rankings changed, %zu alert transitions, %lld ms",
+                (unsigned long long)s->n_passes, full ? " (full)" : "", todo.n, ps.n_rankings,
+                ps.transitions.n, (long long)(clock_mono_ms() - t0));
+        } else if (ps.transitions.n) {
+            log_info("deadlines: %zu alert transitions", ps.transitions.n);
+        }
+    }
+    pass_free(&ps);
+    free(todo.items);
+    free(years.items);
+    return rc;
+}
+
+int scorer_recompute(scorer_t *s) {
+    bool full = s->full_pending;
+    if (run_pass(s, full, false) < 0) return -1;
+    if (full) s->full_pending = false;
+    s->scan_pending = false;
+    s->first_pending_ms = 0;
+    return 0;
+}
+
+void scorer_check_deadlines(loop_t *loop, void *arg) {
+    (void)loop;
+    run_pass(arg, false, true);
+}

@@ -1,0 +1,207 @@
+/* scorer_targets.c - target gaps, overdue reports, and the transitions between them.
+ *
+ * Three target checks (DESIGN §2), each evaluated on a zone's latest report of the year:
+ *   pace    flows with a target amount, and anything pacing.csv lists:
+ *           gap = (YTD / target − expected share) × 100 percentage points
+ *   growth  gap = growth − target growth (target − growth for a reverse indicator)
+ *   level   other stocks and ratios with a target amount: (value − target) × direction
+ * and one deadline check, overdue: no report for a period whose deadline has passed.
+ * Severities compare with a 1e-9 tolerance, so a gap of exactly −3.0 computed as
+ * −2.9999999999999996 still counts as −3.
+ *
+ * Alerts are published only on transitions: targets_transitions() compares what fires
+ * now with what fired before and yields firing, escalated, deescalated and resolved.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scorer.h"
+
+#define EPS 1e-9
+
+static severity_t grade_below(double gap, double warn, double crit) {
+    if (gap < crit - EPS) return SEV_CRITICAL;
+    if (gap < warn - EPS) return SEV_WARNING;
+    return SEV_NONE;
+}
+
+static severity_t grade_at_or_below(double gap, double warn, double crit) {
+    if (gap <= crit + EPS) return SEV_CRITICAL;
+    if (gap <= warn + EPS) return SEV_WARNING;
+    return SEV_NONE;
+}
+
+/* The first target of zone in ty (sorted by zone, then indicator), or ty->n_targets. */
+static size_t first_of_zone(const target_year_t *ty, const char *zone) {
+    size_t lo = 0, hi = ty->n_targets;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ty->targets[mid].zone, zone) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static alert_t base_alert(alert_kind_t kind, const char *zone, const char *county, const indicator_t *ind,
+                          period_t p) {
+    alert_t a;
+    memset(&a, 0, sizeof a);
+    a.kind = kind;
+    snprintf(a.zone, sizeof a.zone, "%s", zone);
+    snprintf(a.county, sizeof a.county, "%s", county);
+    if (ind) snprintf(a.indicator, sizeof a.indicator, "%s", ind->code);
+    a.year = p.year;
+    period_format(p, a.period);
+    a.value = a.target = a.expected = a.gap = NAN;
+    return a;
+}
+
+static void check_pace(const rules_t *r, const thresholds_t *t, const target_t *tg, const indicator_t *ind,
+                       double x, alert_t *a) {
+    period_t p;
+    bool listed;
+    period_parse(a->period, &p);
+    double expected = rules_pace(r, tg->indicator, p, &listed);
+    double completion = x / tg->amount;
+    a->value = x;
+    a->target = tg->amount;
+    a->expected = expected * 100.0;
+    a->gap = (completion - expected) * 100.0;
+    a->severity = grade_below(a->gap, t->pace_warning_pp, t->pace_critical_pp);
+    snprintf(a->message, sizeof a->message,
+             "%s: %.1f%% of the year's target %g %s done by %s, %.1f%% expected%s: %+.1f pp", ind->name_zh,
+             completion * 100.0, tg->amount, ind->unit, a->period, expected * 100.0,
+             listed ? " (pacing.csv)" : " (m/12)", a->gap);
+}
+
+static void check_growth(const thresholds_t *t, const target_t *tg, const indicator_t *ind, double g,
+                         alert_t *a) {
+    a->value = g;
+    a->target = tg->growth_pct;
+    a->gap = ind->direction < 0 ? tg->growth_pct - g : g - tg->growth_pct;
+    a->severity = grade_at_or_below(a->gap, t->growth_warning_pp, t->growth_critical_pp);
+    snprintf(a->message, sizeof a->message,
+             "%s: growth %+.1f%% against a target of %+.1f%% by %s: %+.1f pp%s", ind->name_zh, g,
+             tg->growth_pct, a->period, a->gap, ind->direction < 0 ? " (less is better)" : "");
+}
+
+static void check_level(const thresholds_t *t, const target_t *tg, const indicator_t *ind, double x,
+                        alert_t *a) {
+    a->value = x;
+    a->target = tg->amount;
+    a->gap = (x - tg->amount) * ind->direction;
+    if (a->gap < -t->level_critical_frac * fabs(tg->amount) - EPS)
+        a->severity = SEV_CRITICAL;
+    else if (a->gap < -EPS)
+        a->severity = SEV_WARNING;
+    else
+        a->severity = SEV_NONE;
+    snprintf(a->message, sizeof a->message, "%s: %g %s in %s against a target of %s%g: %+g", ind->name_zh, x,
+             ind->unit, a->period, ind->direction < 0 ? "at most " : "", tg->amount, a->gap);
+}
+
+void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
+                      const char *zone, const char *county, period_t p, const double *amount,
+                      const double *growth, alert_list_t *out) {
+    for (size_t i = first_of_zone(ty, zone); i < ty->n_targets && strcmp(ty->targets[i].zone, zone) == 0;
+         i++) {
+        const target_t *tg = &ty->targets[i];
+        const indicator_t *ind;
+        if (tg->indicator < 0 || (size_t)tg->indicator >= m->n_indicators) continue;
+        ind = &m->indicators[tg->indicator];
+        if (tg->has_amount && tg->amount != 0 && !isnan(amount[tg->indicator])) {
+            bool paced = ind->kind == KIND_FLOW || rules_paced(r, tg->indicator);
+            alert_t a = base_alert(paced ? ALERT_PACE : ALERT_LEVEL, zone, county, ind, p);
+            if (paced)
+                check_pace(r, t, tg, ind, amount[tg->indicator], &a);
+            else
+                check_level(t, tg, ind, amount[tg->indicator], &a);
+            alert_list_add(out, &a);
+        }
+        if (tg->has_growth && !isnan(growth[tg->indicator])) {
+            alert_t a = base_alert(ALERT_GROWTH, zone, county, ind, p);
+            check_growth(t, tg, ind, growth[tg->indicator], &a);
+            alert_list_add(out, &a);
+        }
+    }
+}
+
+static period_t next_period(period_t p, bool merge_jan_feb) {
+    p.month++;
+    if (p.month > 12) {
+        p.year++;
+        p.month = merge_jan_feb ? 2 : 1;
+    }
+    return p;
+}
+
+void targets_overdue(const master_t *m, period_t since, int deadline_day, bool merge_jan_feb, int64_t now_ms,
+                     targets_reported_fn reported, void *arg, alert_list_t *out) {
+    if (merge_jan_feb && since.month == 1) since.month = 2;
+    for (period_t p = since; period_deadline_ms(p, deadline_day) <= now_ms;
+         p = next_period(p, merge_jan_feb)) {
+        int64_t due = period_deadline_ms(p, deadline_day);
+        char period[PERIOD_STRLEN], when[20];
+        period_format(p, period);
+        clock_format(due - 1000, when);
+        for (size_t z = 0; z < m->n_zones; z++) {
+            const zone_t *zone = &m->zones[z];
+            const county_t *c = master_county(m, zone->county);
+            alert_t a;
+            if (reported(zone->code, period, arg)) continue;
+            a = base_alert(ALERT_OVERDUE, zone->code, zone->county, NULL, p);
+            a.severity = SEV_CRITICAL;
+            a.deadline_ms = due;
+            snprintf(a.message, sizeof a.message, "%s (%s) has not reported %s; it was due %.10s 24:00",
+                     zone->name, c ? c->name : zone->county, period, when);
+            alert_list_add(out, &a);
+        }
+    }
+}
+
+static void emit(alert_list_t *out, const alert_t *a, transition_t tr, severity_t previous, int64_t since_ms,
+                 int64_t now_ms) {
+    alert_t *e = alert_list_add(out, a);
+    if (!e) return;
+    e->transition = tr;
+    e->previous = previous;
+    e->since_ms = since_ms;
+    e->at_ms = now_ms;
+}
+
+void targets_transitions(const alert_list_t *prev, alert_list_t *cur, int64_t now_ms, alert_list_t *out) {
+    size_t i = 0, j = 0;
+    alert_list_sort(cur);
+    while (i < prev->n || j < cur->n) {
+        char kp[ALERT_KEY_LEN] = "", kc[ALERT_KEY_LEN] = "";
+        int cmp;
+        if (i < prev->n) alert_key(&prev->items[i], kp);
+        if (j < cur->n) alert_key(&cur->items[j], kc);
+        cmp = i >= prev->n ? 1 : j >= cur->n ? -1 : strcmp(kp, kc);
+        if (cmp < 0) { /* fired before, no longer evaluated: the report came, the target went */
+            const alert_t *p = &prev->items[i++];
+            alert_t a = *p;
+            a.severity = SEV_NONE;
+            if (a.kind == ALERT_OVERDUE)
+                snprintf(a.message, sizeof a.message, "%s's %s report is on file", a.zone, a.period);
+            else
+                snprintf(a.message, sizeof a.message, "%s %s %d: no longer evaluated", a.zone, a.indicator,
+                         a.year);
+            emit(out, &a, TR_RESOLVED, p->severity, p->since_ms, now_ms);
+        } else if (cmp > 0) { /* new */
+            const alert_t *c = &cur->items[j++];
+            if (c->severity != SEV_NONE) emit(out, c, TR_FIRING, SEV_NONE, now_ms, now_ms);
+        } else {
+            const alert_t *p = &prev->items[i++], *c = &cur->items[j++];
+            if (c->severity == p->severity) continue;
+            emit(out, c,
+                 c->severity == SEV_NONE     ? TR_RESOLVED
+                 : c->severity > p->severity ? TR_ESCALATED
+                                             : TR_DEESCALATED,
+                 p->severity, p->since_ms, now_ms);
+        }
+    }
+}
