@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "codec.h"
 #include "diag.h"
 #include "loop.h"
 #include "master.h"
@@ -285,6 +286,11 @@ void scorer_check_deadlines(loop_t *loop, void *arg);
 /* The aggregator's PUB is readable: track sequence numbers, ask for recomputes, and
  * resync on a gap or a restart. */
 void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg);
+
+/* Judges one message from the aggregator (a report-accepted event or a heartbeat) by
+ * its sequence number: the next one asks for a scan of what changed; a gap, a number
+ * going back (a restart) or the first word after silence asks for a full resync. */
+void scorer_events_track(scorer_t *s, const msg_t *m);
 
 /* Timer: a silent aggregator (no heartbeat for silence_ms) means a resync. */
 void scorer_events_check_silence(loop_t *loop, void *arg);

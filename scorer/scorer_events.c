@@ -22,8 +22,7 @@ static void resync(scorer_t *s, const char *why) {
     scorer_request(s, true);
 }
 
-/* Judges the sequence number of one message from the aggregator. */
-static void track(scorer_t *s, const msg_t *m) {
+void scorer_events_track(scorer_t *s, const msg_t *m) {
     char why[160];
     uint64_t seq = m->sequence, last = s->agg_sequence;
     bool is_event = m->kind == MSG_REPORT_ACCEPTED;
@@ -73,7 +72,7 @@ void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg) {
         if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
             if (m.kind == MSG_REPORT_ACCEPTED || m.kind == MSG_HEARTBEAT) {
                 if (m.kind == MSG_REPORT_ACCEPTED) s->n_events++;
-                track(s, &m);
+                scorer_events_track(s, &m);
             }
             msg_clear(&m);
         } else {
