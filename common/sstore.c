@@ -696,18 +696,20 @@ int sstore_record_transition(sstore_t *s, const alert_t *a) {
     char key[ALERT_KEY_LEN];
     sqlite3_stmt *st;
     if (!writable(s)) return -1;
-    if (a->transition < TR_FIRING || a->transition > TR_RESOLVED) {
+    if (a->transition < TR_NONE || a->transition > TR_RESOLVED) {
         log_error("%s: %s is not a transition to record", s->path, transition_name(a->transition));
         return -1;
     }
     alert_key(a, key);
-    st = q(s, Q_INS_EVENT);
-    bind_alert(st, a);
-    sqlite3_bind_int64(st, 14, a->at_ms);
-    sqlite3_bind_text(st, 15, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 16, transition_name(a->transition), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 17, severity_name(a->previous), -1, SQLITE_STATIC);
-    if (done(s, st) < 0) return -1;
+    if (a->transition != TR_NONE) { /* TR_NONE: fresh figures, same severity: no event */
+        st = q(s, Q_INS_EVENT);
+        bind_alert(st, a);
+        sqlite3_bind_int64(st, 14, a->at_ms);
+        sqlite3_bind_text(st, 15, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 16, transition_name(a->transition), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 17, severity_name(a->previous), -1, SQLITE_STATIC);
+        if (done(s, st) < 0) return -1;
+    }
 
     if (a->transition == TR_RESOLVED) {
         st = q(s, Q_RESOLVE);

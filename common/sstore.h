@@ -66,8 +66,9 @@ int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_ye
 int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
 
 /* Records transition a->transition of alert a at a->at_ms: the event row, and the
- * firing row inserted, updated (since_ms kept) or deleted on TR_RESOLVED. Inside a
- * transaction. 0 or -1. */
+ * firing row inserted, updated (since_ms kept) or deleted on TR_RESOLVED. TR_NONE
+ * refreshes a firing row's figures (a later report, the same severity) without an
+ * event. Inside a transaction. 0 or -1. */
 int sstore_record_transition(sstore_t *s, const alert_t *a);
 
 /* The underlying connection, for tests and tools. Borrowed. */

@@ -12,6 +12,8 @@
  * ipc:// or loopback) is for local development until CURVE is configured.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,27 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     } else if (sig) {
         log_info("signal %d: stopping", sig);
         loop_stop(loop);
+    }
+}
+
+/* Opens the report store read-only, waiting for it: the aggregator creates it on its
+ * first start, and the two daemons may start in either order. SIGTERM or SIGINT while
+ * waiting exits cleanly. */
+static void open_store(scorer_t *s) {
+    char err[1024], last[1024] = "";
+    for (;;) {
+        struct pollfd pfd = {.fd = s->signal_fd, .events = POLLIN};
+        s->store = rstore_open(s->cfg.store, true, err, sizeof err);
+        if (s->store) return;
+        if (strcmp(err, last) != 0) log_warn("report store: %s; waiting for it", err);
+        snprintf(last, sizeof last, "%s", err);
+        if (poll(&pfd, 1, 500) > 0) {
+            int sig = loop_read_signal(s->signal_fd);
+            if (sig == SIGTERM || sig == SIGINT) {
+                log_info("signal %d: stopping", sig);
+                exit(0);
+            }
+        }
     }
 }
 
@@ -62,8 +85,7 @@ int main(int argc, char **argv) {
                   s.cfg.events, s.cfg.publish, s.cfg.snapshot);
 
     if (scorer_rules_reload(&s) < 0) log_fatal("cannot start without valid master data and rules");
-    s.store = rstore_open(s.cfg.store, true, err, sizeof err);
-    if (!s.store) log_fatal("report store: %s", err);
+    open_store(&s);
     if (util_mkdir_parent(s.cfg.scores) < 0)
         log_fatal("score store folder for %s: %s", s.cfg.scores, strerror(errno));
     s.scores = sstore_open(s.cfg.scores, false, err, sizeof err);

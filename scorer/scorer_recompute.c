@@ -493,6 +493,7 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     alert_list_t cur = {0}, prev = {0};
     period_t since = reporting_since(s, now_ms);
     char since_str[PERIOD_STRLEN];
+    size_t first;
     int rc = -1, step;
 
     period_format(since, since_str);
@@ -516,7 +517,16 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported, &rs,
                     &cur);
     if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;
+    first = ps->transitions.n;
     targets_transitions(&prev, &cur, now_ms, &ps->transitions);
+    for (size_t i = first; i < ps->transitions.n; i++) { /* say who, in people's words */
+        alert_t *a = &ps->transitions.items[i];
+        const zone_t *z = master_zone(s->master, a->zone);
+        const county_t *c = master_county(s->master, a->county);
+        if (a->transition == TR_RESOLVED && z)
+            snprintf(a->message, sizeof a->message, "%s (%s): the %s report is on file", z->name,
+                     c ? c->name : a->county, a->period);
+    }
     rc = 0;
 done:
     if (rc < 0) log_error("deadlines: %s", sqlite3_errmsg(db));
@@ -542,7 +552,9 @@ static int periods_to_do(scorer_t *s, bool full, period_set_t *todo) {
         rc = 0;
         for (size_t i = 0; i < changed.n && rc == 0; i++) {
             char end[PERIOD_STRLEN + 2];
-            snprintf(end, sizeof end, "%.4s-12", changed.items[i]);
+            /* a December judges stars, which the next year's rankings show */
+            snprintf(end, sizeof end, "%04d-12",
+                     atoi(changed.items[i]) + !strcmp(changed.items[i] + 4, "-12"));
             rc = query_periods(db,
                                "SELECT DISTINCT period FROM reports WHERE period >= ?2 AND "
                                "period <= ?3 ORDER BY period",
@@ -554,23 +566,32 @@ static int periods_to_do(scorer_t *s, bool full, period_set_t *todo) {
     return rc;
 }
 
+/* The transitions of a pass, refreshes (TR_NONE) left out. */
+static size_t n_transitions(const pass_t *ps) {
+    size_t n = 0;
+    for (size_t i = 0; i < ps->transitions.n; i++)
+        n += ps->transitions.items[i].transition != TR_NONE;
+    return n;
+}
+
 static void publish_pass(scorer_t *s, pass_t *ps) {
     for (size_t i = 0; i < ps->n_rankings; i++)
         scorer_publish_ranking(s, &ps->rankings[i]);
     for (size_t i = 0; i < ps->transitions.n; i++) {
         const alert_t *a = &ps->transitions.items[i];
         char key[ALERT_KEY_LEN];
+        if (a->transition == TR_NONE) continue;
         alert_key(a, key);
         log_info("alert %s %s (%s → %s): %s", key, transition_name(a->transition), severity_name(a->previous),
                  severity_name(a->severity), a->message);
         scorer_publish_alert(s, a);
     }
     s->n_rankings += ps->n_rankings;
-    s->n_transitions += ps->transitions.n;
+    s->n_transitions += n_transitions(ps);
 }
 
-/* Runs fn-like work inside a read transaction of the report store and a write
- * transaction of the score store, then publishes. */
+/* One pass: reads the report store in one read transaction, writes the score store in
+ * one write transaction, then publishes. deadlines_only re-checks overdue reports. */
 static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     sqlite3 *db = rstore_db(s->store);
     int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
@@ -620,9 +641,9 @@ read_done:
             log_info(
                 "pass %llu%s: %zu periods recomputed, %zu rankings changed, %zu alert transitions, %lld ms",
                 (unsigned long long)s->n_passes, full ? " (full)" : "", todo.n, ps.n_rankings,
-                ps.transitions.n, (long long)(clock_mono_ms() - t0));
-        } else if (ps.transitions.n) {
-            log_info("deadlines: %zu alert transitions", ps.transitions.n);
+                n_transitions(&ps), (long long)(clock_mono_ms() - t0));
+        } else if (n_transitions(&ps)) {
+            log_info("deadlines: %zu alert transitions", n_transitions(&ps));
         }
     }
     pass_free(&ps);

@@ -72,7 +72,7 @@ static void check_pace(const rules_t *r, const thresholds_t *t, const target_t *
     a->gap = (completion - expected) * 100.0;
     a->severity = grade_below(a->gap, t->pace_warning_pp, t->pace_critical_pp);
     snprintf(a->message, sizeof a->message,
-             "%s: %.1f%% of the year's target %g %s done by %s, %.1f%% expected%s: %+.1f pp", ind->name_zh,
+             "%s: %.1f%% of the year's target %.10g %s done by %s, %.1f%% expected%s: %+.1f pp", ind->name_zh,
              completion * 100.0, tg->amount, ind->unit, a->period, expected * 100.0,
              listed ? " (pacing.csv)" : " (m/12)", a->gap);
 }
@@ -99,8 +99,8 @@ static void check_level(const thresholds_t *t, const target_t *tg, const indicat
         a->severity = SEV_WARNING;
     else
         a->severity = SEV_NONE;
-    snprintf(a->message, sizeof a->message, "%s: %g %s in %s against a target of %s%g: %+g", ind->name_zh, x,
-             ind->unit, a->period, ind->direction < 0 ? "at most " : "", tg->amount, a->gap);
+    snprintf(a->message, sizeof a->message, "%s: %.10g %s in %s against a target of %s%.10g: %+.4g",
+             ind->name_zh, x, ind->unit, a->period, ind->direction < 0 ? "at most " : "", tg->amount, a->gap);
 }
 
 void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
@@ -172,6 +172,16 @@ static void emit(alert_list_t *out, const alert_t *a, transition_t tr, severity_
     e->at_ms = now_ms;
 }
 
+static bool same_number(double a, double b) {
+    return (isnan(a) && isnan(b)) || fabs(a - b) < EPS;
+}
+
+static bool same_figures(const alert_t *a, const alert_t *b) {
+    return strcmp(a->period, b->period) == 0 && same_number(a->value, b->value) &&
+           same_number(a->target, b->target) && same_number(a->expected, b->expected) &&
+           same_number(a->gap, b->gap) && strcmp(a->message, b->message) == 0;
+}
+
 void targets_transitions(const alert_list_t *prev, alert_list_t *cur, int64_t now_ms, alert_list_t *out) {
     size_t i = 0, j = 0;
     alert_list_sort(cur);
@@ -196,7 +206,12 @@ void targets_transitions(const alert_list_t *prev, alert_list_t *cur, int64_t no
             if (c->severity != SEV_NONE) emit(out, c, TR_FIRING, SEV_NONE, now_ms, now_ms);
         } else {
             const alert_t *p = &prev->items[i++], *c = &cur->items[j++];
-            if (c->severity == p->severity) continue;
+            if (c->severity == p->severity) {
+                /* no transition; a still-firing alert takes the latest figures quietly */
+                if (c->severity != SEV_NONE && !same_figures(p, c))
+                    emit(out, c, TR_NONE, p->severity, p->since_ms, now_ms);
+                continue;
+            }
             emit(out, c,
                  c->severity == SEV_NONE     ? TR_RESOLVED
                  : c->severity > p->severity ? TR_ESCALATED

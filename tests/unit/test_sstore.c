@@ -682,7 +682,7 @@ Test(sstore, alerts_firing_filters_by_kind_and_year_in_key_order) {
     alert_list_clear(&l);
 }
 
-Test(sstore, deescalation_keeps_since_and_a_non_transition_is_refused) {
+Test(sstore, deescalation_keeps_since_and_a_refresh_updates_quietly) {
     alert_t a;
     alert_list_t l;
     memset(&l, 0, sizeof l);
@@ -704,8 +704,18 @@ Test(sstore, deescalation_keeps_since_and_a_non_transition_is_refused) {
     cr_assert_eq(sstore_begin(S), 0);
     a.transition = TR_ACTIVE;
     cr_assert_eq(sstore_record_transition(S, &a), -1);
+    /* TR_NONE: a later report, the same severity: the row takes the new figures, no event */
     a.transition = TR_NONE;
-    cr_assert_eq(sstore_record_transition(S, &a), -1);
+    a.severity = SEV_WARNING;
+    a.gap = -2.5;
+    a.at_ms = T0 + 9000;
+    a.since_ms = T0;
+    cr_assert_eq(sstore_record_transition(S, &a), 0);
     cr_assert_eq(sstore_commit(S), 0);
     cr_assert_eq(q_int(S, "SELECT count(*) FROM alert_events"), 2);
+    cr_assert_eq(sstore_alerts_firing(S, -1, 0, &l), 0);
+    cr_assert_eq(l.n, 1);
+    cr_assert_eq(l.items[0].gap, -2.5);
+    cr_assert_eq(l.items[0].since_ms, T0, "a refresh keeps when the alert started firing");
+    alert_list_clear(&l);
 }

@@ -625,11 +625,19 @@ Test(transitions, fires_once_then_stays_quiet) {
     cr_assert_eq(tr.items[0].at_ms, 1000);
     cr_assert_eq(tr.items[0].since_ms, 1000);
 
-    /* recomputed later with another value, still a warning: nothing to publish */
+    /* recomputed with the same figures: nothing at all */
     remember(&tr.items[0]);
+    step(&a, 1500);
+    cr_assert_eq(tr.n, 0);
+
+    /* recomputed later with another value, still a warning: no transition to publish,
+     * only a quiet refresh (TR_NONE) so the stored alert shows the latest figures */
     a = waste_check(93.5);
     step(&a, 2000);
-    cr_assert_eq(tr.n, 0);
+    cr_assert_eq(tr.n, 1);
+    cr_assert_eq(tr.items[0].transition, TR_NONE);
+    cr_assert_eq(tr.items[0].value, 93.5);
+    cr_assert_eq(tr.items[0].since_ms, 1000, "still firing since the first time");
 }
 
 Test(transitions, a_check_that_passes_publishes_nothing) {
