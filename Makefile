@@ -4,7 +4,8 @@
 #   make test             installs missing packages, builds with ASan+UBSan, runs every test,
 #                         then the end-to-end tests again with the daemons under valgrind
 #   make demo             installs missing packages, runs the sample city end to end
-#   make bench            durable-ingest benchmark beside the raw SQLite ceiling
+#   make bench            durable ingest beside the raw SQLite ceiling; scoring time and
+#                         report → alert latency
 #   make SANITIZER=address,undefined   any build with sanitizers
 #   make clean
 
@@ -44,7 +45,7 @@ COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c coll
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_score.c \
              scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c
-CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c
+CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c
 
 COMMON_OBJ     := $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
@@ -105,6 +106,10 @@ $(BUILD)/bench/bench_ingest: $(BUILD)/bench/bench_ingest.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(SCORER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # The test run: sanitizers on, every unit test, then the end-to-end tests against the
 # sanitized daemons. Criterion prints its own "Synthesis" line per binary.
 test: deps
@@ -128,8 +133,9 @@ demo: deps
 	@examples/demo.sh $(abspath $(BIN))
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest $(BUILD)/bench/bench_score
 	@$(BUILD)/bench/bench_ingest $(abspath $(BIN))
+	@$(BUILD)/bench/bench_score $(abspath $(BIN))
 
 clean:
 	rm -rf $(BUILD)

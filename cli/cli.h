@@ -3,10 +3,15 @@
  *   cli_check.c    `check FILE…`: a desk officer's dry run of county files
  *   cli_status.c   `status --period P`: who has reported, who has not
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
- * The CLI reads the report store read-only; it never writes behind the aggregator.
+ *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
+ *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
+ * The CLI reads the stores read-only; it never writes behind the aggregator or the
+ * scorer. `alerts` talks to the scorer over ZeroMQ only.
  */
 #ifndef YB_CLI_H
 #define YB_CLI_H
+
+#include <stdbool.h>
 
 #include "master.h"
 #include "rstore.h"
@@ -16,6 +21,13 @@ typedef struct {
     const char *master_dir; /* --master, or $YUEBAO_MASTER */
     const char *period;     /* --period */
     const char *county;     /* --county */
+    const char *scores;     /* --scores, or $YUEBAO_SCORES: the scorer's score store */
+    bool csv;               /* --csv (ranking) */
+    const char *severity;   /* --severity (alerts): the least severity shown */
+    bool follow;            /* --follow (alerts) */
+    const char *exec_cmd;   /* --exec (alerts): a hook run once per alert printed */
+    const char *pub;        /* --pub, or $YUEBAO_SCORER_PUB: the scorer's PUB */
+    const char *snapshot;   /* --snapshot, or $YUEBAO_SCORER_SNAPSHOT: its snapshot ROUTER */
     char **args;            /* remaining arguments */
     int n_args;
 } cli_opts_t;
@@ -35,5 +47,7 @@ int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], m
 int cli_check(const cli_opts_t *o);
 int cli_status(const cli_opts_t *o);
 int cli_totals(const cli_opts_t *o);
+int cli_ranking(const cli_opts_t *o);
+int cli_alerts(const cli_opts_t *o);
 
 #endif

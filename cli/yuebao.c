@@ -1,5 +1,6 @@
 /* yuebao - the operator's command line: check county files, see who has reported,
- * and print the city's totals. Reads the report store read-only. */
+ * print the city's totals and the zones' ranking, and follow the scorer's alerts.
+ * Reads the report and score stores read-only; subscribes to the scorer for alerts. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,45 @@ static void usage(FILE *out) {
                  "  status --period YYYY-MM          every zone: reported (revision, time) or missing;\n"
                  "                                   rejected reports with their reasons\n"
                  "  totals --period YYYY-MM          city and county totals with aggregate growth\n"
+                 "  ranking [--period P] [--csv]     a period's ranking (default: the latest ranked):\n"
+                 "                                   rank, change, total, dimension subtotals, star\n"
+                 "  alerts [--county C] [--severity S] [--follow] [--exec CMD]\n"
+                 "                                   the scorer's firing alerts, one per line; with\n"
+                 "                                   --follow, then every transition as it happens\n"
                  "\n"
                  "options:\n"
                  "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
-                 "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
+                 "  --scores FILE    the scorer's score store (ranking; default $YUEBAO_SCORES, else\n"
+                 "                   scores.db)\n"
+                 "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER);\n"
+                 "                   ranking and alerts use it for names and show codes without it\n"
                  "  --period P       reporting period, e.g. 2017-06 (January through June)\n"
-                 "  --county C       the reporting unit the files are from (check)\n"
-                 "  -h, --help       this text\n");
+                 "  --county C       check: the reporting unit the files are from; alerts: only this\n"
+                 "                   county's zones (code, e.g. 410603, or name, e.g. 山城区)\n"
+                 "  --csv            ranking: CSV (UTF-8, header row) for spreadsheets\n"
+                 "  --severity S     alerts: warning (warning and critical, the default) or critical\n"
+                 "  --follow         alerts: after the firing alerts, print each transition as it comes\n"
+                 "                   until SIGINT or SIGTERM; resyncs by itself after a gap or silence\n"
+                 "  --exec CMD       alerts: run CMD with /bin/sh -c once per alert printed, one at a\n"
+                 "                   time (killed after 60 s), with the alert in the environment:\n"
+                 "                   YUEBAO_ALERT_KIND SEVERITY PREVIOUS TRANSITION ZONE ZONE_NAME COUNTY\n"
+                 "                   COUNTY_NAME INDICATOR YEAR PERIOD VALUE TARGET EXPECTED GAP DEADLINE\n"
+                 "                   MESSAGE AT (each YUEBAO_ALERT_...; values as printed, times in ms,\n"
+                 "                   a number that does not apply is empty)\n"
+                 "  --pub EP         alerts: the scorer's PUB (default $YUEBAO_SCORER_PUB, else\n"
+                 "                   tcp://127.0.0.1:7303)\n"
+                 "  --snapshot EP    alerts: the scorer's snapshot socket (default\n"
+                 "                   $YUEBAO_SCORER_SNAPSHOT, else tcp://127.0.0.1:7304)\n"
+                 "  -h, --help       this text\n"
+                 "\n"
+                 "exit status: 0 done, 1 not found or not answered (an unranked period, a store or\n"
+                 "a scorer that is not there), 2 usage or configuration error\n");
+}
+
+/* The environment variable name if set and not empty, else dflt. */
+static const char *env_or(const char *name, const char *dflt) {
+    const char *v = getenv(name);
+    return v && *v ? v : dflt;
 }
 
 master_t *cli_master(const cli_opts_t *o) {
@@ -65,10 +98,19 @@ int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], m
 }
 
 int main(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"store", required_argument, NULL, 's'},  {"master", required_argument, NULL, 'm'},
-        {"period", required_argument, NULL, 'p'}, {"county", required_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"store", required_argument, NULL, 's'},
+                                         {"master", required_argument, NULL, 'm'},
+                                         {"period", required_argument, NULL, 'p'},
+                                         {"county", required_argument, NULL, 'C'},
+                                         {"scores", required_argument, NULL, 'S'},
+                                         {"csv", no_argument, NULL, 'c'},
+                                         {"severity", required_argument, NULL, 'v'},
+                                         {"follow", no_argument, NULL, 'f'},
+                                         {"exec", required_argument, NULL, 'x'},
+                                         {"pub", required_argument, NULL, 'P'},
+                                         {"snapshot", required_argument, NULL, 'N'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     cli_opts_t o = {0};
     const char *cmd;
     int c;
@@ -79,7 +121,10 @@ int main(int argc, char **argv) {
     }
     cmd = argv[1];
     o.store = getenv("YUEBAO_STORE") ? getenv("YUEBAO_STORE") : "reports.db";
-    o.master_dir = getenv("YUEBAO_MASTER");
+    o.master_dir = env_or("YUEBAO_MASTER", NULL);
+    o.scores = env_or("YUEBAO_SCORES", "scores.db");
+    o.pub = env_or("YUEBAO_SCORER_PUB", "tcp://127.0.0.1:7303");
+    o.snapshot = env_or("YUEBAO_SCORER_SNAPSHOT", "tcp://127.0.0.1:7304");
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -87,6 +132,13 @@ int main(int argc, char **argv) {
         case 'm': o.master_dir = optarg; break;
         case 'p': o.period = optarg; break;
         case 'C': o.county = optarg; break;
+        case 'S': o.scores = optarg; break;
+        case 'c': o.csv = true; break;
+        case 'v': o.severity = optarg; break;
+        case 'f': o.follow = true; break;
+        case 'x': o.exec_cmd = optarg; break;
+        case 'P': o.pub = optarg; break;
+        case 'N': o.snapshot = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -96,6 +148,8 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "check")) return cli_check(&o);
     if (!strcmp(cmd, "status")) return cli_status(&o);
     if (!strcmp(cmd, "totals")) return cli_totals(&o);
+    if (!strcmp(cmd, "ranking")) return cli_ranking(&o);
+    if (!strcmp(cmd, "alerts")) return cli_alerts(&o);
     fprintf(stderr, "yuebao: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return 2;

@@ -13,7 +13,10 @@ DEMO=$(cd "$HERE/.." && pwd)/build/demo
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
 export YUEBAO_LOG=${YUEBAO_LOG:-warn}
-export YUEBAO_STORE=$DEMO/reports.db YUEBAO_MASTER=$CITY
+export YUEBAO_STORE=$DEMO/reports.db YUEBAO_MASTER=$CITY YUEBAO_SCORES=$DEMO/scores.db
+export YUEBAO_SCORER_PUB=ipc://$DEMO/scorer.sock YUEBAO_SCORER_SNAPSHOT=ipc://$DEMO/snapshot.sock
+# The story is told as of 5 July 2017: June's reports are in, May's were due on 10 June.
+export YUEBAO_NOW=${YUEBAO_NOW:-2017-07-05}
 
 pids=()
 cleanup() {
@@ -25,10 +28,19 @@ trap cleanup EXIT
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 
 # --- the central office -----------------------------------------------------------------
-"$BIN/yuebao-aggregator" --insecure --set master_dir="$CITY" --set store="$DEMO/reports.db" \
+YUEBAO_LOG=info "$BIN/yuebao-aggregator" --insecure --set master_dir="$CITY" --set store="$DEMO/reports.db" \
     --set listen="ipc://$DEMO/aggregator.sock" --set publish="ipc://$DEMO/events.sock" \
     2>"$DEMO/aggregator.log" &
 pids+=($!)
+for _ in $(seq 100); do grep -q "ready:" "$DEMO/aggregator.log" 2>/dev/null && break; sleep 0.1; done
+# The scorer subscribes to the aggregator's events and ranks each period as it fills in.
+YUEBAO_LOG=info "$BIN/yuebao-scorer" --insecure --set master_dir="$CITY" --set store="$DEMO/reports.db" \
+    --set scores="$DEMO/scores.db" --set events="ipc://$DEMO/events.sock" \
+    --set publish="$YUEBAO_SCORER_PUB" --set snapshot="$YUEBAO_SCORER_SNAPSHOT" \
+    --set reporting_since=2017-02 2>"$DEMO/scorer.log" &
+pids+=($!)
+for _ in $(seq 100); do grep -q "ready:" "$DEMO/scorer.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "ready:" "$DEMO/scorer.log" || { echo "demo: the scorer did not start:" >&2; cat "$DEMO/scorer.log" >&2; exit 1; }
 
 # --- one collector per county ---------------------------------------------------------
 counties=$(tail -n +2 "$CITY/regions.csv" | cut -d, -f1 | sort -u)
@@ -133,9 +145,39 @@ done
 say "who has reported 2017-05 (山城区's report is late)"
 "$BIN/yuebao" status --period 2017-05
 
-say "山城区's late May report arrives in July"
+# Waits until the scorer has ranked every report of a period.
+scored() {
+    local deadline=$((SECONDS + 30)) want got
+    while :; do
+        want=$(q "SELECT count(*) FROM reports WHERE period = '$1'")
+        got=$(sqlite3 -readonly "$DEMO/scores.db" "SELECT count(*) FROM rankings WHERE period = '$1'" 2>/dev/null || echo 0)
+        [ "$want" = "$got" ] && return 0
+        [ $SECONDS -lt $deadline ] || { echo "demo: the scorer did not rank $1 in 30 s" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+scored 2017-06
+
+say "the 2017-06 ranking (功效系数法; stars judged on 2016's December figures)"
+"$BIN/yuebao" ranking --period 2017-06
+
+say "alerts firing on $YUEBAO_NOW: behind the year's pace, growth below target, levels short, reports overdue"
+"$BIN/yuebao" alerts
+
+say "山城区's late May report arrives in July; 山城区's desk follows its own alerts"
+"$BIN/yuebao" alerts --follow --county 410603 >"$DEMO/follow-410603.txt" 2>"$DEMO/follow-410603.err" &
+follower=$!
+pids+=($follower)
+for _ in $(seq 50); do [ -s "$DEMO/follow-410603.txt" ] && break; sleep 0.1; done
 drop 410603 "$CITY/late/2017-05/410603.csv"
 settle
+for _ in $(seq 100); do grep -q "RESOLVED.*overdue" "$DEMO/follow-410603.txt" && break; sleep 0.1; done
+grep -q "RESOLVED.*overdue" "$DEMO/follow-410603.txt" ||
+    { echo "demo: the overdue alert did not resolve:" >&2; cat "$DEMO/follow-410603.txt" "$DEMO/follow-410603.err" >&2; exit 1; }
+kill "$follower" 2>/dev/null || true
+wait "$follower" 2>/dev/null || true
+echo "what 山城区's follower printed (its firing alerts, then the transitions as they came):"
+sed 's/^/   /' "$DEMO/follow-410603.txt"
 "$BIN/yuebao" status --period 2017-05 | tail -n 1
 
 say "city totals for 2017-06 (January–June), aggregate growth = Σamount / Σ(amount/(1+g)) − 1"

@@ -1,0 +1,706 @@
+/* cli_alerts.c - `yuebao alerts [--follow] [--exec CMD]`: the scorer's firing alerts,
+ * then (with --follow) every transition as it happens, one greppable line each.
+ *
+ * zguide's Clone pattern, client side. With --follow the SUB is made first, then a
+ * DEALER asks the snapshot ROUTER for the firing alerts under our topic prefix and the
+ * sequence number they are as of; updates at or below it are dropped. The scorer numbers
+ * every update with one sequence (rankings and every county's alerts), so to see a gap
+ * the follower subscribes to all of them ("alert.", "ranking.", "hb") and filters the
+ * county itself; subscribing to one county's prefix only would make every other update
+ * look like a loss. A gap, a sequence going backwards (the scorer restarted) or five
+ * seconds without a heartbeat is a reason to resync: take a new snapshot and print the
+ * difference against what we had as the transitions we missed, so a hook fires once per
+ * change and never again for an alert it already saw.
+ *
+ * --exec runs one hook at a time, in order, through /bin/sh -c, in a process group of
+ * its own with stdin on /dev/null, and kills it after HOOK_TIMEOUT_MS so a hung hook
+ * cannot wedge the follower. The alert travels in the hook's environment only: the
+ * environment is built in the parent and handed to execve, so nothing leaks from one
+ * hook to the next and the child does nothing between fork and exec but what is
+ * async-signal-safe (the ZeroMQ context has threads).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "alert.h"
+#include "cli.h"
+#include "codec.h"
+#include "sock.h"
+#include "text.h"
+
+#define SNAPSHOT_TIMEOUT_MS 5000 /* a scorer that does not answer this long is not there */
+#define SILENCE_MS 5000          /* no message, not even a heartbeat: resync */
+#define HOOK_TIMEOUT_MS 60000    /* a hook still running after this is killed */
+#define HOOK_STOP_MS 5000        /* on SIGINT/SIGTERM: a running hook's grace after SIGTERM */
+#define N_HOOK_VARS 18           /* YUEBAO_ALERT_* variables set by run_hook */
+
+extern char **environ;
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig) {
+    (void)sig;
+    stopping = 1;
+}
+
+typedef struct {
+    const cli_opts_t *o;
+    master_t *m;      /* NULL: codes are shown instead of names */
+    char county[24];  /* --county as a code, "" = every county */
+    char prefix[48];  /* "alert." or "alert.<county>.": the snapshot's topic prefix */
+    severity_t least; /* --severity */
+    sock_security_t sec;
+    void *ctx, *sub;
+    alert_list_t firing; /* the scorer's firing alerts under prefix, as we know them */
+    uint64_t last;       /* the sequence our state is as of */
+    uint64_t seen;       /* the highest sequence received on the SUB since the snapshot */
+    int64_t heard_ms;    /* monotonic time of the last message on the SUB */
+    int zone_width, what_width;
+    char **env_base; /* the inherited environment without YUEBAO_ALERT_* */
+    size_t n_env_base;
+} alerts_t;
+
+/* ---- printing ------------------------------------------------------------------------- */
+
+static void zone_text(const alerts_t *a, const alert_t *al, char *buf, size_t size) {
+    const zone_t *z = a->m ? master_zone(a->m, al->zone) : NULL;
+    const county_t *c = a->m ? master_county(a->m, al->county) : NULL;
+    snprintf(buf, size, "%s (%s)", z ? z->name : al->zone, c ? c->name : al->county);
+}
+
+/* "2017-06/fai", or the missing period of an overdue alert. */
+static void what_text(const alert_t *al, char *buf, size_t size) {
+    if (al->indicator[0])
+        snprintf(buf, size, "%s/%s", al->period, al->indicator);
+    else
+        snprintf(buf, size, "%s", al->period);
+}
+
+static void transition_text(transition_t t, char *buf, size_t size) {
+    size_t i;
+    snprintf(buf, size, "%s", transition_name(t));
+    for (i = 0; buf[i]; i++)
+        if (buf[i] >= 'a' && buf[i] <= 'z') buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+/* The severity as shown: "critical", or "warning→critical" when a transition changed it. */
+static void severity_text(const alert_t *al, char *buf, size_t size) {
+    if (al->transition == TR_ESCALATED || al->transition == TR_DEESCALATED || al->transition == TR_RESOLVED)
+        snprintf(buf, size, "%s→%s", severity_name(al->previous), severity_name(al->severity));
+    else
+        snprintf(buf, size, "%s", severity_name(al->severity));
+}
+
+/* When it happened: the transition's time, or since when a snapshot's alert fires. */
+static int64_t alert_when(const alert_t *al) {
+    return al->transition == TR_ACTIVE || !al->at_ms ? al->since_ms : al->at_ms;
+}
+
+/* An alert is shown when it touches the least severity asked for: a critical alert that
+ * de-escalates or resolves is news to whoever follows only critical ones. */
+static bool wanted(const alerts_t *a, const alert_t *al) {
+    severity_t s = al->severity > al->previous ? al->severity : al->previous;
+    return s >= a->least;
+}
+
+static void print_alert(const alerts_t *a, const alert_t *al) {
+    char when[20], tr[16], sev[40], zone[300], what[80], padded_zone[320], padded_what[100], msg[400];
+    clock_format(alert_when(al), when);
+    transition_text(al->transition, tr, sizeof tr);
+    severity_text(al, sev, sizeof sev);
+    zone_text(a, al, zone, sizeof zone);
+    what_text(al, what, sizeof what);
+    text_pad(padded_zone, sizeof padded_zone, zone, a->zone_width);
+    text_pad(padded_what, sizeof padded_what, what, a->what_width);
+    {
+        char padded_sev[48];
+        text_pad(padded_sev, sizeof padded_sev, sev, 16);
+        printf("%s  %-11s  %s  %-7s  %s  %s  %s\n", when, tr, padded_sev, alert_kind_name(al->kind),
+               padded_zone, padded_what, text_shown(al->message, msg, sizeof msg));
+    }
+}
+
+/* ---- hooks ---------------------------------------------------------------------------- */
+
+/* A number for the environment: 15 significant digits, so -10.73 is not shown as
+ * -10.730000000000004; "" for NAN (does not apply). */
+static void number_text(double v, char *buf, size_t size) {
+    if (isnan(v))
+        buf[0] = '\0';
+    else
+        snprintf(buf, size, "%.15g", v);
+}
+
+static int env_setup(alerts_t *a) {
+    size_t n = 0;
+    for (char **e = environ; e && *e; e++)
+        n++;
+    a->env_base = calloc(n + N_HOOK_VARS + 1, sizeof *a->env_base);
+    if (!a->env_base) return -1;
+    for (char **e = environ; e && *e; e++)
+        if (strncmp(*e, "YUEBAO_ALERT_", 13) != 0) a->env_base[a->n_env_base++] = *e;
+    return 0;
+}
+
+/* Waits for the hook's process group leader pid, killing the group after the timeout
+ * (or after a grace period once we are asked to stop). Reports a failure on stderr. */
+static void hook_wait(pid_t pid, const char *key) {
+    int64_t start = clock_mono_ms(), deadline = start + HOOK_TIMEOUT_MS;
+    bool termed = false, killed = false;
+    int status = 0;
+    for (;;) {
+        struct timespec tick = {0, 10 * 1000 * 1000};
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) break;
+        if (r < 0 && errno != EINTR) {
+            fprintf(stderr, "yuebao alerts: hook for %s: waitpid: %s\n", key, strerror(errno));
+            return;
+        }
+        if (stopping && !termed) {
+            kill(-pid, SIGTERM);
+            termed = true;
+            if (deadline > clock_mono_ms() + HOOK_STOP_MS) deadline = clock_mono_ms() + HOOK_STOP_MS;
+        }
+        if (clock_mono_ms() >= deadline && !killed) {
+            kill(-pid, SIGKILL);
+            killed = true;
+            fprintf(stderr, "yuebao alerts: hook for %s still running after %lld s; killed it\n", key,
+                    (long long)(clock_mono_ms() - start) / 1000);
+        }
+        nanosleep(&tick, NULL);
+    }
+    if (killed) return;
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        fprintf(stderr, "yuebao alerts: hook for %s exited with status %d%s\n", key, WEXITSTATUS(status),
+                WEXITSTATUS(status) == 127 ? " (command not found?)" : "");
+    else if (WIFSIGNALED(status) && !termed)
+        fprintf(stderr, "yuebao alerts: hook for %s was killed by signal %d\n", key, WTERMSIG(status));
+}
+
+/* Runs --exec for al with the alert in the environment, and waits for it. */
+static void run_hook(alerts_t *a, const alert_t *al) {
+    static char vars[N_HOOK_VARS][640];
+    char tr[16], value[40], target[40], expected[40], gap[40], key[ALERT_KEY_LEN];
+    const zone_t *z = a->m ? master_zone(a->m, al->zone) : NULL;
+    const county_t *c = a->m ? master_county(a->m, al->county) : NULL;
+    char *argv[] = {"sh", "-c", (char *)a->o->exec_cmd, NULL};
+    size_t n = a->n_env_base, k = 0;
+    pid_t pid;
+
+    transition_text(al->transition, tr, sizeof tr);
+    number_text(al->value, value, sizeof value);
+    number_text(al->target, target, sizeof target);
+    number_text(al->expected, expected, sizeof expected);
+    number_text(al->gap, gap, sizeof gap);
+    alert_key(al, key);
+#define VAR(...) snprintf(vars[k++], sizeof vars[0], "YUEBAO_ALERT_" __VA_ARGS__)
+    VAR("KIND=%s", alert_kind_name(al->kind));
+    VAR("SEVERITY=%s", severity_name(al->severity));
+    VAR("PREVIOUS=%s", severity_name(al->previous));
+    VAR("TRANSITION=%s", tr);
+    VAR("ZONE=%s", al->zone);
+    VAR("ZONE_NAME=%s", z ? z->name : al->zone);
+    VAR("COUNTY=%s", al->county);
+    VAR("COUNTY_NAME=%s", c ? c->name : al->county);
+    VAR("INDICATOR=%s", al->indicator);
+    VAR("YEAR=%d", al->year);
+    VAR("PERIOD=%s", al->period);
+    VAR("VALUE=%s", value);
+    VAR("TARGET=%s", target);
+    VAR("EXPECTED=%s", expected);
+    VAR("GAP=%s", gap);
+    if (al->deadline_ms)
+        VAR("DEADLINE=%lld", (long long)al->deadline_ms);
+    else
+        VAR("DEADLINE=");
+    VAR("MESSAGE=%s", al->message);
+    VAR("AT=%lld", (long long)alert_when(al));
+#undef VAR
+    for (size_t i = 0; i < k; i++)
+        a->env_base[n++] = vars[i];
+    a->env_base[n] = NULL;
+
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "yuebao alerts: cannot run the hook for %s: fork: %s\n", key, strerror(errno));
+    } else if (pid == 0) {
+        int fd = open("/dev/null", O_RDONLY);
+        if (fd > 0) {
+            dup2(fd, 0);
+            close(fd);
+        }
+        setpgid(0, 0);
+        execve("/bin/sh", argv, a->env_base);
+        _exit(127);
+    } else {
+        setpgid(pid, pid); /* both sides, so kill(-pid) works whoever runs first */
+        hook_wait(pid, key);
+    }
+    a->env_base[a->n_env_base] = NULL;
+    /* the hook took its time, not the scorer: do not count it as silence */
+    a->heard_ms = clock_mono_ms();
+}
+
+/* Prints al when it is wanted, then runs the hook for it. */
+static void deliver(alerts_t *a, const alert_t *al) {
+    if (!wanted(a, al)) return;
+    print_alert(a, al);
+    if (a->o->exec_cmd && !stopping) run_hook(a, al);
+}
+
+/* ---- snapshot ------------------------------------------------------------------------- */
+
+/* Asks the snapshot ROUTER for the firing alerts under a->prefix. 0 with *out (sorted by
+ * key) and *seq; -1 when the scorer does not answer in time (reason in err); -2 when
+ * interrupted by a signal. */
+static int take_snapshot(alerts_t *a, alert_list_t *out, uint64_t *seq, char *err, size_t errsz) {
+    void *dealer;
+    msg_t req;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int64_t deadline = clock_mono_ms() + SNAPSHOT_TIMEOUT_MS;
+    uint32_t n_alerts = 0;
+    int rc = -1;
+    bool sent = false;
+
+    alert_list_clear(out);
+    dealer = sock_dealer(a->ctx, a->o->snapshot, NULL, &a->sec, err, errsz);
+    if (!dealer) return -1;
+    memset(&req, 0, sizeof req);
+    req.kind = MSG_SNAPSHOT_REQUEST;
+    codec_new_id(req.id);
+    snprintf(req.snap_req.prefix, sizeof req.snap_req.prefix, "%s", a->prefix);
+    if (codec_encode(&req, &buf, &len) < 0) {
+        snprintf(err, errsz, "cannot encode a snapshot request");
+        goto out;
+    }
+    while (!stopping) {
+        zmq_pollitem_t it = {dealer, 0, ZMQ_POLLIN, 0};
+        int64_t left = deadline - clock_mono_ms();
+        int n;
+        if (left <= 0) {
+            snprintf(err, errsz, "no answer from the scorer at %s within %d s", a->o->snapshot,
+                     SNAPSHOT_TIMEOUT_MS / 1000);
+            goto out;
+        }
+        if (!sent) {
+            const void *frames[1] = {buf};
+            /* IMMEDIATE: nothing is queued until the connection is up, so retry */
+            if (sock_send_frames(dealer, frames, &len, 1) == 0) {
+                sent = true;
+                continue;
+            }
+            if (errno != EAGAIN) {
+                snprintf(err, errsz, "cannot ask %s for a snapshot: %s", a->o->snapshot, zmq_strerror(errno));
+                goto out;
+            }
+            it.events = 0; /* just wait a little */
+            if (left > 20) left = 20;
+        }
+        n = zmq_poll(&it, 1, (long)left);
+        if (n < 0 && errno != EINTR) {
+            snprintf(err, errsz, "zmq_poll: %s", zmq_strerror(errno));
+            goto out;
+        }
+        while (n > 0 && sent) {
+            void *frame = NULL;
+            size_t flen = 0;
+            msg_t m;
+            char why[256];
+            int k = sock_recv_frames(dealer, &frame, &flen, 1);
+            if (k < 0) break;
+            if (k == 1 && codec_decode(frame, flen, &m, why, sizeof why) == 0) {
+                if (m.kind == MSG_ALERT && !alert_list_add(out, &m.alert)) {
+                    snprintf(err, errsz, "out of memory");
+                    msg_clear(&m);
+                    free(frame);
+                    goto out;
+                } else if (m.kind == MSG_SNAPSHOT_END) {
+                    *seq = m.snap_end_sequence;
+                    n_alerts = m.snap_end_alerts;
+                    rc = 0;
+                }
+                msg_clear(&m);
+            } else if (k == 1) {
+                fprintf(stderr, "yuebao alerts: ignored a snapshot message that does not decode: %s\n", why);
+            }
+            free(frame);
+            if (rc == 0) goto out;
+        }
+    }
+    rc = -2;
+out:
+    if (rc == 0 && n_alerts != out->n)
+        fprintf(stderr, "yuebao alerts: the snapshot announced %u alerts and carried %zu\n", n_alerts,
+                out->n);
+    for (size_t i = 0; rc == 0 && i < out->n; i++)
+        out->items[i].transition = TR_ACTIVE;
+    if (rc == 0) alert_list_sort(out);
+    free(buf);
+    sock_close(&dealer);
+    return rc;
+}
+
+/* ---- following ------------------------------------------------------------------------ */
+
+static alert_t *find(alert_list_t *l, const alert_t *al) {
+    char k1[ALERT_KEY_LEN], k2[ALERT_KEY_LEN];
+    alert_key(al, k1);
+    for (size_t i = 0; i < l->n; i++) {
+        alert_key(&l->items[i], k2);
+        if (!strcmp(k1, k2)) return &l->items[i];
+    }
+    return NULL;
+}
+
+/* Applies a transition to our copy of the firing alerts. */
+static void apply(alerts_t *a, const alert_t *al) {
+    alert_t *cur = find(&a->firing, al);
+    if (al->transition == TR_RESOLVED || al->severity == SEV_NONE) {
+        if (cur) {
+            *cur = a->firing.items[a->firing.n - 1];
+            a->firing.n--;
+        }
+    } else if (cur) {
+        *cur = *al;
+    } else if (!alert_list_add(&a->firing, al)) {
+        fprintf(stderr, "yuebao alerts: out of memory\n");
+    }
+}
+
+/* Prints what changed between our copy and a fresh snapshot, as the transitions missed
+ * while out of sync; then the snapshot becomes our copy. Returns the number of changes. */
+static int diff_snapshot(alerts_t *a, alert_list_t *fresh, int64_t now_ms) {
+    size_t i = 0, j = 0;
+    int changes = 0;
+    alert_list_sort(&a->firing);
+    while (!stopping && (i < a->firing.n || j < fresh->n)) {
+        char ko[ALERT_KEY_LEN] = "", kn[ALERT_KEY_LEN] = "";
+        alert_t ev;
+        int cmp;
+        if (i < a->firing.n) alert_key(&a->firing.items[i], ko);
+        if (j < fresh->n) alert_key(&fresh->items[j], kn);
+        cmp = i >= a->firing.n ? 1 : j >= fresh->n ? -1 : strcmp(ko, kn);
+        if (cmp < 0) {
+            const alert_t *old = &a->firing.items[i++];
+            ev = *old;
+            ev.previous = old->severity;
+            ev.severity = SEV_NONE;
+            ev.transition = TR_RESOLVED;
+            ev.at_ms = now_ms;
+            snprintf(ev.message, sizeof ev.message, "no longer firing (seen on resync): %.300s",
+                     old->message);
+        } else if (cmp > 0) {
+            ev = fresh->items[j++];
+            ev.previous = SEV_NONE;
+            ev.transition = TR_FIRING;
+            ev.at_ms = ev.since_ms;
+        } else {
+            const alert_t *old = &a->firing.items[i++];
+            ev = fresh->items[j++];
+            if (ev.severity == old->severity) continue;
+            ev.previous = old->severity;
+            ev.transition = ev.severity > old->severity ? TR_ESCALATED : TR_DEESCALATED;
+            ev.at_ms = now_ms;
+        }
+        changes++;
+        deliver(a, &ev);
+    }
+    alert_list_clear(&a->firing);
+    a->firing = *fresh;
+    memset(fresh, 0, sizeof *fresh);
+    return changes;
+}
+
+/* Takes snapshots until one succeeds (or we are asked to stop), then catches up. */
+static void resync(alerts_t *a, const char *why) {
+    alert_list_t fresh = {0};
+    uint64_t seq = 0;
+    char err[512];
+    bool told = false;
+    int changes;
+    fprintf(stderr, "yuebao alerts: %s; resyncing\n", why);
+    for (;;) {
+        int rc = take_snapshot(a, &fresh, &seq, err, sizeof err);
+        if (rc == 0) break;
+        if (rc == -2 || stopping) {
+            alert_list_clear(&fresh);
+            return;
+        }
+        if (!told) fprintf(stderr, "yuebao alerts: %s; retrying until it answers\n", err);
+        told = true;
+        sleep(1);
+    }
+    changes = diff_snapshot(a, &fresh, clock_now_ms());
+    fprintf(stderr, "yuebao alerts: in sync again as of sequence %llu (%d change%s while out of sync)\n",
+            (unsigned long long)seq, changes, changes == 1 ? "" : "s");
+    a->last = seq;
+    a->seen = 0;
+    a->heard_ms = clock_mono_ms();
+}
+
+/* Handles one message from the SUB. Returns false when a resync is needed (reason in why). */
+static bool on_update(alerts_t *a, void *const *frames, const size_t *lens, int n, char *why, size_t whysz) {
+    msg_t m;
+    char err[256];
+    bool ok = true;
+    a->heard_ms = clock_mono_ms();
+    if (n != 2 || codec_decode(frames[1], lens[1], &m, err, sizeof err) < 0) {
+        fprintf(stderr, "yuebao alerts: ignored a message from the scorer that does not decode: %s\n",
+                n != 2 ? "not [topic, envelope]" : err);
+        return true; /* its sequence number, if any, shows as a gap on the next one */
+    }
+    if (m.kind == MSG_HEARTBEAT) {
+        if (m.sequence < a->seen) {
+            snprintf(why, whysz, "the scorer's sequence went back from %llu to %llu (restarted?)",
+                     (unsigned long long)a->seen, (unsigned long long)m.sequence);
+            ok = false;
+        } else if (m.sequence > a->last) {
+            snprintf(why, whysz, "missed updates %llu..%llu", (unsigned long long)a->last + 1,
+                     (unsigned long long)m.sequence);
+            ok = false;
+        }
+        a->seen = m.sequence;
+    } else if (m.kind == MSG_ALERT || m.kind == MSG_RANKING) {
+        if (m.sequence < a->seen) {
+            snprintf(why, whysz, "the scorer's sequence went back from %llu to %llu (restarted?)",
+                     (unsigned long long)a->seen, (unsigned long long)m.sequence);
+            ok = false;
+        } else if (m.sequence > a->last + 1) {
+            snprintf(why, whysz, "missed updates %llu..%llu", (unsigned long long)a->last + 1,
+                     (unsigned long long)m.sequence - 1);
+            ok = false;
+        } else if (m.sequence == a->last + 1) {
+            a->last = m.sequence;
+            if (m.kind == MSG_ALERT && lens[0] >= strlen(a->prefix) &&
+                !memcmp(frames[0], a->prefix, strlen(a->prefix)) &&
+                (!a->county[0] || !strcmp(m.alert.county, a->county))) {
+                apply(a, &m.alert);
+                deliver(a, &m.alert);
+            }
+        } /* else: at or below the snapshot's sequence, already in our state */
+        if (m.sequence > a->seen) a->seen = m.sequence;
+    }
+    msg_clear(&m);
+    return ok;
+}
+
+static int follow(alerts_t *a) {
+    a->heard_ms = clock_mono_ms();
+    while (!stopping) {
+        zmq_pollitem_t it = {a->sub, 0, ZMQ_POLLIN, 0};
+        int64_t wait = SILENCE_MS - (clock_mono_ms() - a->heard_ms);
+        char why[256];
+        int n = zmq_poll(&it, 1, wait > 0 ? (long)wait : 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fprintf(stderr, "yuebao alerts: zmq_poll: %s\n", zmq_strerror(errno));
+            return 1;
+        }
+        if (n == 0) {
+            if (clock_mono_ms() - a->heard_ms >= SILENCE_MS) {
+                snprintf(why, sizeof why,
+                         "no heartbeat from the scorer at %s for %d s (check --pub or YUEBAO_SCORER_PUB)",
+                         a->o->pub, SILENCE_MS / 1000);
+                resync(a, why);
+            }
+            continue;
+        }
+        for (int budget = 0; budget < 1000 && !stopping; budget++) {
+            void *frames[2] = {NULL, NULL};
+            size_t lens[2] = {0, 0};
+            bool ok;
+            int k = sock_recv_frames(a->sub, frames, lens, 2);
+            if (k < 0) break;
+            ok = on_update(a, frames, lens, k, why, sizeof why);
+            free(frames[0]);
+            free(frames[1]);
+            if (!ok) {
+                resync(a, why);
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- start ---------------------------------------------------------------------------- */
+
+/* --county as a code: a code or a name from regions.csv, or (without master data) a
+ * code taken as given. 0, or -1 with the reason printed. */
+static int resolve_county(alerts_t *a, const char *arg) {
+    const county_t *c = NULL;
+    if (a->m) {
+        c = master_county(a->m, arg);
+        for (size_t i = 0; !c && i < a->m->n_counties; i++)
+            if (!strcmp(a->m->counties[i].name, arg)) c = &a->m->counties[i];
+        if (!c) {
+            fprintf(stderr,
+                    "yuebao alerts: no county \"%s\" in %s/regions.csv; give its code or name, e.g. "
+                    "--county %s (%s)\n",
+                    arg, a->o->master_dir, a->m->n_counties ? a->m->counties[0].code : "410603",
+                    a->m->n_counties ? a->m->counties[0].name : "山城区");
+            return -1;
+        }
+        snprintf(a->county, sizeof a->county, "%s", c->code);
+        return 0;
+    }
+    if (!*arg || strlen(arg) >= sizeof a->county ||
+        strspn(arg, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "abcdefghijklmnopqrstuvwxyz_-") != strlen(arg)) {
+        fprintf(stderr,
+                "yuebao alerts: \"%s\" is not a county code; give the code (e.g. --county 410603), or "
+                "name the master data folder (--master DIR or YUEBAO_MASTER) to use a county's name\n",
+                arg);
+        return -1;
+    }
+    snprintf(a->county, sizeof a->county, "%s", arg);
+    return 0;
+}
+
+/* Column widths from master data, so lines stay aligned as alerts come. */
+static void set_widths(alerts_t *a) {
+    a->zone_width = 28;
+    a->what_width = 24;
+    if (!a->m) return;
+    a->zone_width = a->what_width = 0;
+    for (size_t i = 0; i < a->m->n_zones; i++) {
+        alert_t al;
+        char zone[300];
+        int w;
+        memset(&al, 0, sizeof al);
+        snprintf(al.zone, sizeof al.zone, "%s", a->m->zones[i].code);
+        snprintf(al.county, sizeof al.county, "%s", a->m->zones[i].county);
+        zone_text(a, &al, zone, sizeof zone);
+        if ((w = text_width(zone)) > a->zone_width) a->zone_width = w;
+    }
+    for (size_t i = 0; i < a->m->n_indicators; i++) {
+        int w = (int)strlen(a->m->indicators[i].code) + PERIOD_STRLEN;
+        if (w > a->what_width) a->what_width = w;
+    }
+}
+
+int cli_alerts(const cli_opts_t *o) {
+    alerts_t a;
+    alert_list_t snap = {0};
+    struct sigaction sa;
+    char err[512];
+    int rc = 0, r;
+
+    memset(&a, 0, sizeof a);
+    a.o = o;
+    a.sec.insecure = true; /* CURVE comes with the keys */
+    a.least = SEV_WARNING;
+    if (o->n_args > 0) {
+        fprintf(stderr, "yuebao alerts: unexpected argument \"%s\"; see yuebao --help\n", o->args[0]);
+        return 2;
+    }
+    if (o->severity) {
+        int s = severity_parse(o->severity);
+        if (s != SEV_WARNING && s != SEV_CRITICAL) {
+            fprintf(stderr,
+                    "yuebao alerts: --severity is warning (warning and critical) or critical, not \"%s\"\n",
+                    o->severity);
+            return 2;
+        }
+        a.least = (severity_t)s;
+    }
+    if (o->exec_cmd && !*o->exec_cmd) {
+        fprintf(
+            stderr,
+            "yuebao alerts: --exec needs a command, e.g. --exec 'notify-send \"$YUEBAO_ALERT_MESSAGE\"'\n");
+        return 2;
+    }
+    if (o->master_dir) {
+        if (!(a.m = cli_master(o))) return 2;
+    } else {
+        fprintf(stderr, "yuebao alerts: no --master DIR (or YUEBAO_MASTER): showing codes, not names\n");
+    }
+    if (o->county && resolve_county(&a, o->county) < 0) {
+        rc = 2;
+        goto out;
+    }
+    if (a.county[0])
+        snprintf(a.prefix, sizeof a.prefix, "alert.%s.", a.county);
+    else
+        snprintf(a.prefix, sizeof a.prefix, "alert.");
+    set_widths(&a);
+    if (o->exec_cmd && env_setup(&a) < 0) {
+        fprintf(stderr, "yuebao alerts: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: zmq_poll returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    if (!(a.ctx = zmq_ctx_new())) {
+        fprintf(stderr, "yuebao alerts: zmq_ctx_new: %s\n", zmq_strerror(errno));
+        rc = 1;
+        goto out;
+    }
+    if (o->follow) {
+        /* subscribe first (every sequenced topic: see the top of this file), then snapshot */
+        static const char *const topics[] = {"ranking.", "hb"};
+        if (!(a.sub = sock_sub(a.ctx, o->pub, "alert.", &a.sec, err, sizeof err))) {
+            fprintf(stderr,
+                    "yuebao alerts: cannot subscribe to the scorer: %s\n  check --pub or YUEBAO_SCORER_PUB\n",
+                    err);
+            rc = 1;
+            goto out;
+        }
+        for (size_t i = 0; i < 2; i++)
+            zmq_setsockopt(a.sub, ZMQ_SUBSCRIBE, topics[i], strlen(topics[i]));
+        setvbuf(stdout, NULL, _IOLBF, 0); /* a line as soon as it happens, also into a pipe */
+    }
+    r = take_snapshot(&a, &snap, &a.last, err, sizeof err);
+    if (r == -2) {
+        rc = o->follow ? 0 : 1;
+        goto out;
+    }
+    if (r < 0) {
+        fprintf(stderr,
+                "yuebao alerts: %s\n  is yuebao-scorer running? name its snapshot socket with --snapshot or "
+                "YUEBAO_SCORER_SNAPSHOT\n",
+                err);
+        rc = 1;
+        goto out;
+    }
+    {
+        size_t shown = 0;
+        for (size_t i = 0; i < snap.n && !stopping; i++) {
+            shown += wanted(&a, &snap.items[i]);
+            deliver(&a, &snap.items[i]);
+        }
+        if (isatty(STDERR_FILENO) || o->follow)
+            fprintf(stderr, "yuebao alerts: %zu firing%s, %zu shown (%s and above), as of sequence %llu%s\n",
+                    snap.n, a.county[0] ? " in this county" : "", shown, severity_name(a.least),
+                    (unsigned long long)a.last, o->follow ? "; following (Ctrl-C stops)" : "");
+    }
+    a.firing = snap;
+    memset(&snap, 0, sizeof snap);
+    if (o->follow) rc = follow(&a);
+out:
+    alert_list_clear(&snap);
+    alert_list_clear(&a.firing);
+    sock_close(&a.sub);
+    if (a.ctx) zmq_ctx_term(a.ctx);
+    free(a.env_base);
+    master_destroy(&a.m);
+    return rc;
+}
