@@ -513,7 +513,7 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
                  (const char *)sqlite3_column_text(st, 1));
     }
     if (step != SQLITE_DONE) goto done;
-    qsort(rs.keys, rs.n, sizeof *rs.keys, cmp_key);
+    if (rs.n > 1) qsort(rs.keys, rs.n, sizeof *rs.keys, cmp_key);
     targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported, &rs,
                     &cur);
     if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;

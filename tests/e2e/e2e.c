@@ -311,6 +311,27 @@ int e2e_wait_log(const char *path, const char *needle, pid_t pid, int timeout_ms
     }
 }
 
+int e2e_count_in_file(const char *path, const char *needle) {
+    char *text = e2e_read_file(path);
+    const char *p;
+    int n = 0;
+    if (!text) return -1;
+    for (p = strstr(text, needle); p && *needle; p = strstr(p + strlen(needle), needle))
+        n++;
+    free(text);
+    return n;
+}
+
+int e2e_wait_log_n(const char *path, const char *needle, int n, pid_t pid, int timeout_ms) {
+    int64_t deadline = now_ms() + timeout_ms;
+    for (;;) {
+        if (e2e_count_in_file(path, needle) >= n) return 0;
+        if (pid > 0 && !e2e_alive(pid)) return e2e_count_in_file(path, needle) >= n ? 0 : -1;
+        if (now_ms() >= deadline) return -1;
+        sleep_ms(20);
+    }
+}
+
 static int wait_exit(child_t *c, int timeout_ms) {
     int64_t deadline = now_ms() + timeout_ms;
     while (!child_poll(c)) {
@@ -348,6 +369,16 @@ void e2e_kill(pid_t pid) {
     }
     c->pid = 0;
     c->reaped = false;
+}
+
+int e2e_wait(pid_t pid, int timeout_ms) {
+    child_t *c = child_find(pid);
+    int st;
+    if (pid <= 0 || !c || wait_exit(c, timeout_ms) < 0) return -1;
+    st = c->status;
+    c->pid = 0;
+    c->reaped = false;
+    return st;
 }
 
 int e2e_run(const char *log_base, char **out, int timeout_ms, char *const argv[]) {
@@ -684,6 +715,30 @@ double e2e_sql_double(const char *db, const char *fmt, ...) {
     return v;
 }
 
+char *e2e_sql_text(const char *db, const char *fmt, ...) {
+    sqlite3 *conn;
+    sqlite3_stmt *st;
+    char *v = NULL;
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    st = query(db, &conn, fmt, ap);
+    va_end(ap);
+    if (!st) return NULL;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        v = strdup(t ? (const char *)t : "");
+    } else if (rc == SQLITE_DONE) {
+        v = strdup("");
+    } else {
+        fprintf(stderr, "e2e: %s: %s\n", db, sqlite3_errmsg(conn));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(conn);
+    return v;
+}
+
 int64_t e2e_sql_wait(const char *db, int64_t want, int timeout_ms, const char *fmt, ...) {
     int64_t deadline = now_ms() + timeout_ms, v;
     for (;;) {
@@ -757,34 +812,148 @@ int e2e_agg_stop(e2e_agg_t *a) {
     return st;
 }
 
-static int submit_v(const char *log_base, char **out, int timeout_s, const char *county, const char *endpoint,
-                    const char *outbox, va_list ap) {
+pid_t e2e_scorer_spawn(e2e_scorer_t *s, const char *dir, const e2e_agg_t *agg, const char *const *extra) {
     char *argv[MAX_ARGS];
-    char s_county[64], s_master[1100], s_agg[400], s_outbox[1100], s_timeout[16];
-    const char *f;
+    char s_master[1100], s_rules[1100], s_store[400], s_scores[400], s_events[400], s_publish[400],
+        s_snapshot[400];
     int n = 0;
-    snprintf(s_county, sizeof s_county, "county=%s", county);
+    memset(s, 0, sizeof *s);
+    s->exit_status = -1;
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
+    snprintf(s->scores, sizeof s->scores, "%s/scores.db", dir);
+    snprintf(s->publish, sizeof s->publish, "ipc://%s/scorer-pub.sock", dir);
+    snprintf(s->snapshot, sizeof s->snapshot, "ipc://%s/scorer-snap.sock", dir);
+    snprintf(s->log, sizeof s->log, "%s", fresh_log_base(dir, "scorer"));
+    snprintf(s->err_log, sizeof s->err_log, "%s.err", s->log);
     snprintf(s_master, sizeof s_master, "master_dir=%s", e2e_city());
-    snprintf(s_agg, sizeof s_agg, "aggregator=%s", endpoint);
-    snprintf(s_outbox, sizeof s_outbox, "outbox=%s", outbox);
-    snprintf(s_timeout, sizeof s_timeout, "%d", timeout_s);
+    snprintf(s_rules, sizeof s_rules, "rules_dir=%s", e2e_city());
+    snprintf(s_store, sizeof s_store, "store=%s", agg->store);
+    snprintf(s_scores, sizeof s_scores, "scores=%s", s->scores);
+    snprintf(s_events, sizeof s_events, "events=%s", agg->publish);
+    snprintf(s_publish, sizeof s_publish, "publish=%s", s->publish);
+    snprintf(s_snapshot, sizeof s_snapshot, "snapshot=%s", s->snapshot);
+    argv[n++] = (char *)e2e_bin("yuebao-scorer");
+    argv[n++] = "--insecure";
+    argv[n++] = "--set";
+    argv[n++] = s_master;
+    argv[n++] = "--set";
+    argv[n++] = s_rules;
+    argv[n++] = "--set";
+    argv[n++] = s_store;
+    argv[n++] = "--set";
+    argv[n++] = s_scores;
+    argv[n++] = "--set";
+    argv[n++] = s_events;
+    argv[n++] = "--set";
+    argv[n++] = s_publish;
+    argv[n++] = "--set";
+    argv[n++] = s_snapshot;
+    for (size_t i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
+        argv[n++] = (char *)extra[i];
+    argv[n] = NULL;
+    s->pid = e2e_start(s->log, argv);
+    if (s->pid < 0) s->pid = 0;
+    return s->pid > 0 ? s->pid : -1;
+}
+
+int e2e_scorer_start(e2e_scorer_t *s, const char *dir, const e2e_agg_t *agg, const char *const *extra) {
+    if (e2e_scorer_spawn(s, dir, agg, extra) < 0) return -1;
+    if (e2e_wait_log(s->err_log, "ready:", s->pid, E2E_WAIT_MS) < 0) {
+        bool exited = !e2e_alive(s->pid);
+        s->exit_status = e2e_stop(s->pid, 3000);
+        if (exited)
+            fprintf(stderr, "e2e: scorer exited with status %d before it was ready (log %s)\n",
+                    s->exit_status, s->err_log);
+        else
+            fprintf(stderr, "e2e: scorer not ready; its log:\n%s\n", e2e_tail(s->err_log, 4000));
+        s->pid = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int e2e_scorer_stop(e2e_scorer_t *s) {
+    int st;
+    if (s->pid <= 0) return -1;
+    st = e2e_stop(s->pid, 10000);
+    s->pid = 0;
+    return st;
+}
+
+/* The fixed part of a `yuebao-collector submit` command line into argv (the strings
+ * live in buf); returns the number of arguments. */
+typedef struct {
+    char county[64], master[1100], agg[400], outbox[1100], timeout[16];
+} submit_buf_t;
+
+static int submit_argv(char **argv, submit_buf_t *buf, int timeout_s, const char *county,
+                       const char *endpoint, const char *outbox) {
+    int n = 0;
+    snprintf(buf->county, sizeof buf->county, "county=%s", county);
+    snprintf(buf->master, sizeof buf->master, "master_dir=%s", e2e_city());
+    snprintf(buf->agg, sizeof buf->agg, "aggregator=%s", endpoint);
+    snprintf(buf->outbox, sizeof buf->outbox, "outbox=%s", outbox);
+    snprintf(buf->timeout, sizeof buf->timeout, "%d", timeout_s);
     argv[n++] = (char *)e2e_bin("yuebao-collector");
     argv[n++] = "submit";
     argv[n++] = "--insecure";
     argv[n++] = "--set";
-    argv[n++] = s_county;
+    argv[n++] = buf->county;
     argv[n++] = "--set";
-    argv[n++] = s_master;
+    argv[n++] = buf->master;
     argv[n++] = "--set";
-    argv[n++] = s_agg;
+    argv[n++] = buf->agg;
     argv[n++] = "--set";
-    argv[n++] = s_outbox;
+    argv[n++] = buf->outbox;
     argv[n++] = "--timeout";
-    argv[n++] = s_timeout;
+    argv[n++] = buf->timeout;
+    return n;
+}
+
+static int submit_v(const char *log_base, char **out, int timeout_s, const char *county, const char *endpoint,
+                    const char *outbox, va_list ap) {
+    char *argv[MAX_ARGS];
+    submit_buf_t buf;
+    const char *f;
+    int n = submit_argv(argv, &buf, timeout_s, county, endpoint, outbox);
     while ((f = va_arg(ap, const char *)) != NULL && n < MAX_ARGS - 1)
         argv[n++] = (char *)f;
     argv[n] = NULL;
     return e2e_run(log_base, out, timeout_s * 1000 + 20000, argv);
+}
+
+/* argv for a submit of the NULL-terminated files; -1 if there are too many. */
+static int submit_files_argv(char **argv, submit_buf_t *buf, int timeout_s, const char *county,
+                             const char *endpoint, const char *outbox, const char *const *files) {
+    int n = submit_argv(argv, buf, timeout_s, county, endpoint, outbox);
+    for (size_t i = 0; files && files[i]; i++) {
+        if (n >= MAX_ARGS - 1) {
+            fprintf(stderr, "e2e: too many files for one submit\n");
+            return -1;
+        }
+        argv[n++] = (char *)files[i];
+    }
+    argv[n] = NULL;
+    return n;
+}
+
+int e2e_submit_files(const char *log_base, char **out, const char *county, const char *endpoint,
+                     const char *outbox, const char *const *files) {
+    char *argv[MAX_ARGS];
+    submit_buf_t buf;
+    if (out) *out = NULL;
+    if (submit_files_argv(argv, &buf, 20, county, endpoint, outbox, files) < 0) return -1;
+    return e2e_run(log_base, out, 20 * 1000 + 20000, argv);
+}
+
+pid_t e2e_submit_start(const char *log_base, const char *county, const char *endpoint, const char *outbox,
+                       const char *const *files) {
+    char *argv[MAX_ARGS];
+    submit_buf_t buf;
+    if (submit_files_argv(argv, &buf, 20, county, endpoint, outbox, files) < 0) return -1;
+    unlink(e2e_fmt("%s.out", log_base));
+    unlink(e2e_fmt("%s.err", log_base));
+    return e2e_start(log_base, argv);
 }
 
 int e2e_submit(const char *log_base, char **out, const char *county, const char *endpoint, const char *outbox,
@@ -990,4 +1159,142 @@ int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t i
     else
         msg_clear(&m);
     return status;
+}
+
+/* --- subscribers and snapshots ---------------------------------------------------- */
+
+void *e2e_sub(const char *endpoint, const char *prefix) {
+    void *s;
+    int linger = 0, maxmsg = -1, hwm = 100000;
+    size_t slot = MAX_DEALERS;
+    register_atexit();
+    for (size_t i = 0; i < MAX_DEALERS; i++)
+        if (!dealers[i]) {
+            slot = i;
+            break;
+        }
+    if (slot == MAX_DEALERS) return NULL;
+    if (!zctx && !(zctx = zmq_ctx_new())) return NULL;
+    s = zmq_socket(zctx, ZMQ_SUB);
+    if (!s) return NULL;
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    if (zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix ? prefix : "", prefix ? strlen(prefix) : 0) < 0 ||
+        zmq_connect(s, endpoint) < 0) {
+        fprintf(stderr, "e2e: subscribe to %s: %s\n", endpoint, zmq_strerror(errno));
+        zmq_close(s);
+        return NULL;
+    }
+    dealers[slot] = s;
+    return s;
+}
+
+int e2e_recv_pub(void *sub, int timeout_ms, char *topic, size_t topic_size, msg_t *out) {
+    zmq_msg_t parts[2];
+    char err[256];
+    int n = 0, rc = -1;
+    memset(out, 0, sizeof *out);
+    if (topic_size) topic[0] = '\0';
+    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+    for (int i = 0;; i++) {
+        zmq_msg_t extra, *part = i < 2 ? &parts[i] : &extra;
+        zmq_msg_init(part);
+        if (zmq_msg_recv(part, sub, 0) < 0) {
+            zmq_msg_close(part);
+            break;
+        }
+        if (i < 2) n++;
+        if (!zmq_msg_more(part)) {
+            if (i >= 2) zmq_msg_close(part);
+            rc = 0;
+            break;
+        }
+        if (i >= 2) zmq_msg_close(part);
+    }
+    if (rc == 0 && n != 2) {
+        fprintf(stderr, "e2e: a published message of %d frames; expected [topic, envelope]\n", n);
+        rc = -1;
+    }
+    if (rc == 0) {
+        size_t tl = zmq_msg_size(&parts[0]);
+        if (tl >= topic_size) tl = topic_size ? topic_size - 1 : 0;
+        if (topic_size) {
+            memcpy(topic, zmq_msg_data(&parts[0]), tl);
+            topic[tl] = '\0';
+        }
+        rc = codec_decode(zmq_msg_data(&parts[1]), zmq_msg_size(&parts[1]), out, err, sizeof err);
+        if (rc < 0) fprintf(stderr, "e2e: undecodable published message: %s\n", err);
+    }
+    for (int i = 0; i < n; i++)
+        zmq_msg_close(&parts[i]);
+    return rc;
+}
+
+void e2e_snapshot_clear(e2e_snapshot_t *snap) {
+    ranking_clear(&snap->ranking);
+    alert_list_clear(&snap->alerts);
+    memset(snap, 0, sizeof *snap);
+}
+
+/* Adds one ranking chunk to r: the header from the first, the rows of all. 0 or -1. */
+static int merge_chunk(ranking_t *r, const msg_t *m) {
+    if (m->ranking_first == 0) {
+        ranking_clear(r);
+        snprintf(r->period, sizeof r->period, "%s", m->ranking.period);
+        snprintf(r->method, sizeof r->method, "%s", m->ranking.method);
+        r->computed_at_ms = m->ranking.computed_at_ms;
+        r->n_dims = m->ranking.n_dims;
+        memcpy(r->dims, m->ranking.dims, sizeof r->dims);
+    } else if (strcmp(r->period, m->ranking.period) != 0 || m->ranking_first != r->n_rows) {
+        fprintf(stderr, "e2e: ranking chunk of %s at row %u does not follow %s's %zu rows\n",
+                m->ranking.period, m->ranking_first, r->period, r->n_rows);
+        return -1;
+    }
+    for (size_t i = 0; i < m->ranking.n_rows; i++)
+        if (!ranking_add_row(r, &m->ranking.rows[i])) return -1;
+    return 0;
+}
+
+int e2e_snapshot(const char *endpoint, const char *prefix, const char *period, int timeout_ms,
+                 e2e_snapshot_t *out) {
+    void *dealer = e2e_dealer(endpoint, NULL);
+    msg_t req, m;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    memset(&req, 0, sizeof req);
+    if (!dealer) return -1;
+    req.kind = MSG_SNAPSHOT_REQUEST;
+    codec_new_id(req.id);
+    snprintf(req.snap_req.prefix, sizeof req.snap_req.prefix, "%s", prefix ? prefix : "");
+    snprintf(req.snap_req.period, sizeof req.snap_req.period, "%s", period ? period : "");
+    if (codec_encode(&req, &bytes, &len) < 0 || e2e_send(dealer, bytes, len) < 0) goto done;
+    for (;;) {
+        if (e2e_recv_msg(dealer, timeout_ms, &m) < 0) {
+            fprintf(stderr, "e2e: snapshot from %s: no SnapshotEnd within %d ms\n", endpoint, timeout_ms);
+            goto done;
+        }
+        if (m.kind == MSG_SNAPSHOT_END) {
+            out->sequence = m.snap_end_sequence;
+            out->n_alerts = m.snap_end_alerts;
+            msg_clear(&m);
+            rc = 0;
+            break;
+        }
+        if ((m.kind == MSG_RANKING && merge_chunk(&out->ranking, &m) < 0) ||
+            (m.kind == MSG_ALERT && !alert_list_add(&out->alerts, &m.alert)) ||
+            (m.kind != MSG_RANKING && m.kind != MSG_ALERT)) {
+            fprintf(stderr, "e2e: snapshot from %s: unexpected message (kind %d)\n", endpoint, (int)m.kind);
+            msg_clear(&m);
+            goto done;
+        }
+        msg_clear(&m);
+    }
+done:
+    free(bytes);
+    e2e_dealer_close(&dealer);
+    if (rc < 0) e2e_snapshot_clear(out);
+    return rc;
 }

@@ -54,6 +54,11 @@ pid_t e2e_startl(const char *log_base, const char *prog, ...) __attribute__((sen
  * pid (if > 0) has exited. 0 found, -1 not. */
 int e2e_wait_log(const char *path, const char *needle, pid_t pid, int timeout_ms);
 
+/* Occurrences of needle in file path (-1 if unreadable). */
+int e2e_count_in_file(const char *path, const char *needle);
+/* Waits until file path contains needle at least n times; like e2e_wait_log. 0 or -1. */
+int e2e_wait_log_n(const char *path, const char *needle, int n, pid_t pid, int timeout_ms);
+
 /* True while pid (started here) runs. */
 bool e2e_alive(pid_t pid);
 
@@ -63,6 +68,10 @@ int e2e_stop(pid_t pid, int timeout_ms);
 
 /* SIGKILL and reap (a crash, for the reliability tests). */
 void e2e_kill(pid_t pid);
+
+/* Waits up to timeout_ms for pid (started here) to exit by itself and reaps it. Returns
+ * the exit status or 128+signal, or -1 if it still runs (it is left running). */
+int e2e_wait(pid_t pid, int timeout_ms);
 
 /* Runs argv to completion (killed after timeout_ms): stdout into <log_base>.out and
  * *out (malloc'd, NUL-terminated; may be NULL), stderr into <log_base>.err. Returns the
@@ -108,6 +117,9 @@ double e2e_csv_number(const char *csv, const char *zone, const char *indicator, 
 int64_t e2e_sql_int(const char *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same for a REAL; NAN on error or no row. */
 double e2e_sql_double(const char *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Same, the first column as text: malloc'd ("" if no row or NULL), NULL on error. Use
+ * group_concat to compare whole tables. */
+char *e2e_sql_text(const char *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Polls the query until it returns want or timeout_ms passes; returns the last value. */
 int64_t e2e_sql_wait(const char *db, int64_t want, int timeout_ms, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -139,6 +151,40 @@ int e2e_submit(const char *log_base, char **out, const char *county, const char 
 /* The same with --timeout timeout_s. */
 int e2e_submit_timeout(const char *log_base, char **out, int timeout_s, const char *county,
                        const char *endpoint, const char *outbox, ...) __attribute__((sentinel));
+
+/* The same for the NULL-terminated array files (at most about 50). */
+int e2e_submit_files(const char *log_base, char **out, const char *county, const char *endpoint,
+                     const char *outbox, const char *const *files);
+/* Starts that submit without waiting for it (e2e_wait reaps it): several counties at
+ * once make one burst. Returns the pid, or -1. */
+pid_t e2e_submit_start(const char *log_base, const char *county, const char *endpoint, const char *outbox,
+                       const char *const *files);
+
+/* The scorer: publishes on ipc://<dir>/scorer-pub.sock, snapshots on
+ * ipc://<dir>/scorer-snap.sock, scores in <dir>/scores.db. */
+typedef struct {
+    char dir[256];
+    char scores[320];
+    char publish[320];
+    char snapshot[320];
+    char log[320]; /* log base: .out / .err */
+    char err_log[330];
+    pid_t pid;
+    int exit_status; /* when the start failed: the status it exited with, or -1 */
+} e2e_scorer_t;
+
+/* Starts a scorer in dir beside aggregator agg (events = agg->publish, store =
+ * agg->store), master_dir and rules_dir the sample city, --insecure. Log base
+ * dir/scorer (-2, -3 … on restarts); a restart in the same dir reopens its scores.db.
+ * extra: NULL-terminated extra arguments, which override the ones above (e.g. "--set",
+ * "rules_dir=…"), or NULL. Waits for "ready:". 0, or -1 (the process is stopped; its
+ * exit status in s->exit_status). The clock comes from $YUEBAO_NOW, as for the
+ * aggregator: set it before starting either. */
+int e2e_scorer_start(e2e_scorer_t *s, const char *dir, const e2e_agg_t *agg, const char *const *extra);
+/* The same without waiting for "ready:": the pid (also in s->pid), or -1. */
+pid_t e2e_scorer_spawn(e2e_scorer_t *s, const char *dir, const e2e_agg_t *agg, const char *const *extra);
+/* SIGTERM and wait; returns its exit status (0 for a clean stop). */
+int e2e_scorer_stop(e2e_scorer_t *s);
 
 /* Starts the collector daemon for county in dir: inbox, done, rejected under dir,
  * outbox dir/outbox.db, settle 100 ms, retries 200..1000 ms; its log base (dir/collector,
@@ -179,5 +225,31 @@ int e2e_recv_msg(void *dealer, int timeout_ms, msg_t *out);
  * timeout / a wrong reply). The ack is left in *ack if not NULL (msg_clear it). */
 int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t id[MSG_ID_LEN], int timeout_ms,
                  msg_t *ack);
+
+/* --- subscribers and snapshots ---------------------------------------------------- */
+
+/* A SUB connected to endpoint, subscribed to prefix (NULL or "" = everything), with a
+ * large receive HWM. Remember the slow joiner: wait for a first message (a heartbeat)
+ * before relying on it. Closed by e2e_cleanup, or by e2e_dealer_close. */
+void *e2e_sub(const char *endpoint, const char *prefix);
+
+/* Waits up to timeout_ms for the next [topic, envelope] and decodes it into *out
+ * (msg_clear it); the topic into topic. 0, or -1 on timeout or a malformed message. */
+int e2e_recv_pub(void *sub, int timeout_ms, char *topic, size_t topic_size, msg_t *out);
+
+/* What a snapshot ROUTER answered. */
+typedef struct {
+    ranking_t ranking;   /* every chunk's rows; period "" when no ranking was sent */
+    alert_list_t alerts; /* the firing alerts under the prefix, transition TR_ACTIVE */
+    uint64_t sequence;   /* SnapshotEnd: the state is as of this sequence number */
+    uint32_t n_alerts;   /* SnapshotEnd's count of alerts */
+} e2e_snapshot_t;
+
+/* Asks endpoint for a snapshot (alert topic prefix, ranking of period; NULL or "" for
+ * all alerts and the latest ranking) from a fresh DEALER and collects the answer up to
+ * SnapshotEnd within timeout_ms (per message). 0, or -1 (out cleared). */
+int e2e_snapshot(const char *endpoint, const char *prefix, const char *period, int timeout_ms,
+                 e2e_snapshot_t *out);
+void e2e_snapshot_clear(e2e_snapshot_t *snap);
 
 #endif
