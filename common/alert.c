@@ -17,15 +17,51 @@ alert_t *alert_list_add(alert_list_t *l, const alert_t *a) {
     return &l->items[l->n++];
 }
 
+typedef struct {
+    char key[ALERT_KEY_LEN];
+    size_t index;
+} keyed_t;
+
 static int by_key(const void *pa, const void *pb) {
-    char ka[ALERT_KEY_LEN], kb[ALERT_KEY_LEN];
-    alert_key(pa, ka);
-    alert_key(pb, kb);
-    return strcmp(ka, kb);
+    return strcmp(((const keyed_t *)pa)->key, ((const keyed_t *)pb)->key);
 }
 
+/* Keys are formatted once per alert, not once per comparison: a province's target
+ * checks number in the hundreds of thousands. */
 void alert_list_sort(alert_list_t *l) {
-    if (l->n > 1) qsort(l->items, l->n, sizeof *l->items, by_key);
+    keyed_t *k;
+    alert_t *sorted;
+    if (l->n < 2) return;
+    k = malloc(l->n * sizeof *k);
+    sorted = malloc(l->n * sizeof *sorted);
+    if (!k || !sorted) { /* no memory for the fast way: sort in place, slowly */
+        free(k);
+        free(sorted);
+        for (size_t i = 1; i < l->n; i++) {
+            alert_t a = l->items[i];
+            char ka[ALERT_KEY_LEN], kb[ALERT_KEY_LEN];
+            size_t j = i;
+            alert_key(&a, ka);
+            for (; j > 0; j--) {
+                alert_key(&l->items[j - 1], kb);
+                if (strcmp(kb, ka) <= 0) break;
+                l->items[j] = l->items[j - 1];
+            }
+            l->items[j] = a;
+        }
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        alert_key(&l->items[i], k[i].key);
+        k[i].index = i;
+    }
+    qsort(k, l->n, sizeof *k, by_key);
+    for (size_t i = 0; i < l->n; i++)
+        sorted[i] = l->items[k[i].index];
+    free(l->items);
+    l->items = sorted;
+    l->cap = l->n;
+    free(k);
 }
 
 void alert_list_clear(alert_list_t *l) {

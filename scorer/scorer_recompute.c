@@ -403,18 +403,100 @@ static int firing_targets(scorer_t *s, int year, alert_list_t *out) {
     return 0;
 }
 
-/* Judges every zone's latest report of year against the year's targets. */
-static int evaluate_year(scorer_t *s, int year, int64_t now_ms, pass_t *ps) {
+/* The zones whose reports changed since the watermark, as sorted "YYYY zone" keys: a
+ * zone's target alerts depend on its own figures only, so an incremental pass judges
+ * these zones and leaves the rest alone. */
+typedef struct {
+    char (*keys)[80];
+    size_t n;
+} zone_filter_t;
+
+static bool in_filter(const zone_filter_t *f, int year, const char *zone) {
+    char key[80];
+    if (!f) return true;
+    snprintf(key, sizeof key, "%04d %s", year, zone);
+    return f->n && bsearch(key, f->keys, f->n, sizeof *f->keys, (int (*)(const void *, const void *))strcmp);
+}
+
+static int changed_zones(scorer_t *s, zone_filter_t *f) {
+    sqlite3 *db = rstore_db(s->store);
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int rc;
+    memset(f, 0, sizeof *f);
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT DISTINCT substr(period, 1, 4) || ' ' || zone FROM report_history WHERE id > ?1 "
+            "ORDER BY 1",
+            -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, s->watermark);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        if (!k || strlen(k) >= sizeof *f->keys) continue;
+        if (f->n == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            void *p = realloc(f->keys, ncap * sizeof *f->keys);
+            if (!p) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            f->keys = p;
+            cap = ncap;
+        }
+        snprintf(f->keys[f->n++], sizeof *f->keys, "%s", k);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return -1;
+    /* the order SQLite gave is BINARY collation, which is strcmp's */
+    return 0;
+}
+
+static int cmp_key_str(const void *a, const void *b) {
+    return strcmp(a, b);
+}
+
+/* Drops from cur[from..] the checks that passed and did not fire before: they can
+ * cause no transition, and a province has hundreds of thousands of them. What fires, and
+ * what passes now but fired before (it resolves), stay. */
+static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KEY_LEN], size_t n_prev) {
+    size_t j = from;
+    for (size_t i = from; i < cur->n; i++) {
+        char key[ALERT_KEY_LEN];
+        bool keep = cur->items[i].severity != SEV_NONE;
+        if (!keep && n_prev) {
+            alert_key(&cur->items[i], key);
+            keep = bsearch(key, prev_keys, n_prev, sizeof *prev_keys, cmp_key_str) != NULL;
+        }
+        if (keep) cur->items[j++] = cur->items[i];
+    }
+    cur->n = j;
+}
+
+/* Judges the latest report of year of every zone in only (NULL: every zone) against
+ * the year's targets. */
+static int evaluate_year(scorer_t *s, int year, const zone_filter_t *only, int64_t now_ms, pass_t *ps) {
     const target_year_t *ty = rules_targets(s->rules, year);
     sqlite3 *db = rstore_db(s->store);
     sqlite3_stmt *st = NULL;
     alert_list_t cur = {0}, prev = {0};
-    size_t ni = s->master->n_indicators;
+    char(*prev_keys)[ALERT_KEY_LEN] = NULL; /* prev's keys, in prev's (key) order */
+    size_t ni = s->master->n_indicators, before;
     double *amount = malloc(ni * sizeof *amount), *growth = malloc(ni * sizeof *growth);
     char lo[PERIOD_STRLEN + 2], hi[PERIOD_STRLEN + 2];
     int rc = -1, step;
 
     if (!amount || !growth) goto done;
+    if (firing_targets(s, year, &prev) < 0) goto done;
+    if (only) { /* the other zones' alerts are not judged, so they cannot change */
+        size_t j = 0;
+        for (size_t i = 0; i < prev.n; i++)
+            if (in_filter(only, year, prev.items[i].zone)) prev.items[j++] = prev.items[i];
+        prev.n = j;
+    }
+    if (prev.n && !(prev_keys = malloc(prev.n * sizeof *prev_keys))) goto done;
+    for (size_t i = 0; i < prev.n; i++)
+        alert_key(&prev.items[i], prev_keys[i]);
     if (ty) {
         snprintf(lo, sizeof lo, "%04d-01", year);
         snprintf(hi, sizeof hi, "%04d-12", year);
@@ -433,6 +515,7 @@ static int evaluate_year(scorer_t *s, int year, int64_t now_ms, pass_t *ps) {
             report_t rep;
             period_t p;
             if (!zone || !period || !county || period_parse(period, &p) < 0) continue;
+            if (!in_filter(only, year, zone)) continue;
             if (rstore_load_report(s->store, zone, period, &rep) < 0) goto done;
             for (size_t i = 0; i < ni; i++)
                 amount[i] = growth[i] = NAN;
@@ -443,11 +526,12 @@ static int evaluate_year(scorer_t *s, int year, int64_t now_ms, pass_t *ps) {
                 if (rep.values[i].has_growth) growth[ind - s->master->indicators] = rep.values[i].growth_pct;
             }
             report_clear(&rep);
+            before = cur.n;
             targets_evaluate(s->rules, s->master, &s->thresholds, ty, zone, county, p, amount, growth, &cur);
+            keep_news(&cur, before, prev_keys, prev.n);
         }
         if (step != SQLITE_DONE) goto done;
     }
-    if (firing_targets(s, year, &prev) < 0) goto done;
     targets_transitions(&prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
@@ -455,6 +539,7 @@ done:
     sqlite3_finalize(st);
     alert_list_clear(&cur);
     alert_list_clear(&prev);
+    free(prev_keys);
     free(amount);
     free(growth);
     return rc;
@@ -596,12 +681,14 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     sqlite3 *db = rstore_db(s->store);
     int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
     period_set_t todo = {0}, years = {0};
+    zone_filter_t changed = {0};
     pass_t ps = {0};
     int rc = -1;
 
     if (exec(db, "BEGIN") < 0) return -1;
     if ((top = max_history_id(db)) < 0) goto read_done;
     if (!deadlines_only && periods_to_do(s, full, &todo) < 0) goto read_done;
+    if (!deadlines_only && !full && changed_zones(s, &changed) < 0) goto read_done;
     for (size_t i = 0; i < todo.n; i++) {
         char y[PERIOD_STRLEN];
         snprintf(y, sizeof y, "%.4s", todo.items[i]);
@@ -622,7 +709,7 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     for (size_t i = 0; i < todo.n; i++)
         if (recompute_period(s, todo.items[i], now_ms, &ps) < 0) goto write_fail;
     for (size_t i = 0; i < years.n; i++)
-        if (evaluate_year(s, atoi(years.items[i]), now_ms, &ps) < 0) goto write_fail;
+        if (evaluate_year(s, atoi(years.items[i]), full ? NULL : &changed, now_ms, &ps) < 0) goto write_fail;
     if (evaluate_overdue(s, now_ms, &ps) < 0) goto write_fail;
     for (size_t i = 0; i < ps.transitions.n; i++)
         if (sstore_record_transition(s->scores, &ps.transitions.items[i]) < 0) goto write_fail;
@@ -649,6 +736,7 @@ read_done:
     pass_free(&ps);
     free(todo.items);
     free(years.items);
+    free(changed.keys);
     return rc;
 }
 
