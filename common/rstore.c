@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "db.h"
 #include "log.h"
 
 static const char *const migrations[] = {
@@ -45,6 +45,9 @@ static const char *const migrations[] = {
     "  revision INTEGER, source TEXT, received_at_ms INTEGER NOT NULL, reasons TEXT NOT NULL);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+static const db_schema_t schema = {"report store", "the aggregator", migrations, N_MIGRATIONS,
+                                   "PRAGMA foreign_keys = ON"};
 
 enum {
     Q_CURRENT_REV,
@@ -95,86 +98,17 @@ struct rstore {
 };
 
 static int exec(rstore_t *s, const char *q) {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
-        log_error("%s: %s", s->path, msg ? msg : "unknown error");
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
-}
-
-static int user_version(rstore_t *s) {
-    sqlite3_stmt *st;
-    int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int migrate(rstore_t *s, char *err, size_t errsz) {
-    int v = user_version(s);
-    if (v < 0) {
-        snprintf(err, errsz, "%s: cannot read schema version", s->path);
-        return -1;
-    }
-    if (v > N_MIGRATIONS) {
-        snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", s->path, v,
-                 N_MIGRATIONS);
-        return -1;
-    }
-    for (; v < N_MIGRATIONS; v++) {
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        if (exec(s, "BEGIN IMMEDIATE") < 0) goto fail;
-        if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
-            exec(s, "ROLLBACK");
-            goto fail;
-        }
-        if (exec(s, "COMMIT") < 0) goto fail;
-        log_info("%s: schema migrated to version %d", s->path, v + 1);
-    }
-    return 0;
-fail:
-    snprintf(err, errsz, "%s: migration to schema version %d failed: %s", s->path, v + 1,
-             sqlite3_errmsg(s->db));
-    return -1;
+    return db_exec(s->db, s->path, q);
 }
 
 rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) {
     rstore_t *s = calloc(1, sizeof *s);
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (!s) {
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
     snprintf(s->path, sizeof s->path, "%s", path);
-    if (readonly && access(path, F_OK) != 0) {
-        snprintf(err, errsz,
-                 "%s: no such file (the aggregator creates the report store when it first starts)", path);
-        goto fail;
-    }
-    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        snprintf(err, errsz, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
-        goto fail;
-    }
-    sqlite3_busy_timeout(s->db, 5000);
-    if (!readonly) {
-        if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = FULL") < 0 ||
-            exec(s, "PRAGMA foreign_keys = ON") < 0) {
-            snprintf(err, errsz, "%s: cannot set WAL mode: %s", path, sqlite3_errmsg(s->db));
-            goto fail;
-        }
-        if (migrate(s, err, errsz) < 0) goto fail;
-    } else {
-        int v = user_version(s);
-        if (v != N_MIGRATIONS) {
-            snprintf(err, errsz, "%s: schema version %d, this program reads %d%s", path, v, N_MIGRATIONS,
-                     v <= 0 ? " (not a yuebao report store, or not created yet)" : "");
-            goto fail;
-        }
-    }
+    if (!(s->db = db_open(path, readonly, &schema, err, errsz))) goto fail;
     for (int i = 0; i < Q_COUNT; i++) {
         if (readonly && i != Q_CURRENT_REV && i != Q_REV_CONTENT && i != Q_LOAD_VALUES && i != Q_EACH_VALUE &&
             i != Q_EACH_REPORT)

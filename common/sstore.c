@@ -21,8 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "db.h"
 #include "log.h"
 
 static const char *const migrations[] = {
@@ -52,6 +52,8 @@ static const char *const migrations[] = {
     "CREATE INDEX alert_events_by_zone ON alert_events (zone, at_ms);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+static const db_schema_t schema = {"score store", "the scorer", migrations, N_MIGRATIONS, NULL};
 
 /* The reading statements come first: a read-only store prepares only those. */
 enum {
@@ -125,85 +127,17 @@ struct sstore {
 };
 
 static int exec(sstore_t *s, const char *q) {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
-        log_error("%s: %s", s->path, msg ? msg : "unknown error");
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
-}
-
-static int user_version(sstore_t *s) {
-    sqlite3_stmt *st;
-    int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int migrate(sstore_t *s, char *err, size_t errsz) {
-    int v = user_version(s);
-    if (v < 0) {
-        snprintf(err, errsz, "%s: cannot read schema version", s->path);
-        return -1;
-    }
-    if (v > N_MIGRATIONS) {
-        snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", s->path, v,
-                 N_MIGRATIONS);
-        return -1;
-    }
-    for (; v < N_MIGRATIONS; v++) {
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        if (exec(s, "BEGIN IMMEDIATE") < 0) goto fail;
-        if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
-            exec(s, "ROLLBACK");
-            goto fail;
-        }
-        if (exec(s, "COMMIT") < 0) goto fail;
-        log_info("%s: schema migrated to version %d", s->path, v + 1);
-    }
-    return 0;
-fail:
-    snprintf(err, errsz, "%s: migration to schema version %d failed: %s", s->path, v + 1,
-             sqlite3_errmsg(s->db));
-    return -1;
+    return db_exec(s->db, s->path, q);
 }
 
 sstore_t *sstore_open(const char *path, bool readonly, char *err, size_t errsz) {
     sstore_t *s = calloc(1, sizeof *s);
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (!s) {
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
     snprintf(s->path, sizeof s->path, "%s", path);
-    if (readonly && access(path, F_OK) != 0) {
-        snprintf(err, errsz, "%s: no such file (the scorer creates the score store when it first starts)",
-                 path);
-        goto fail;
-    }
-    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        snprintf(err, errsz, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
-        goto fail;
-    }
-    sqlite3_busy_timeout(s->db, 5000);
-    if (!readonly) {
-        if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = FULL") < 0) {
-            snprintf(err, errsz, "%s: cannot set WAL mode: %s", path, sqlite3_errmsg(s->db));
-            goto fail;
-        }
-        if (migrate(s, err, errsz) < 0) goto fail;
-    } else {
-        int v = user_version(s);
-        if (v != N_MIGRATIONS) {
-            snprintf(err, errsz, "%s: schema version %d, this program reads %d%s", path, v, N_MIGRATIONS,
-                     v <= 0 ? " (not a yuebao score store, or not created yet)" : "");
-            goto fail;
-        }
-    }
+    if (!(s->db = db_open(path, readonly, &schema, err, errsz))) goto fail;
     for (int i = 0; i < (readonly ? Q_N_READ : Q_COUNT); i++) {
         if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
             SQLITE_OK) {

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "db.h"
 #include "log.h"
 #include "scorer.h"
 
@@ -45,13 +46,7 @@ static void pass_free(pass_t *ps) {
 }
 
 static int exec(sqlite3 *db, const char *sql) {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        log_error("report store: %s: %s", sql, msg ? msg : sqlite3_errmsg(db));
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
+    return db_exec(db, "report store", sql);
 }
 
 int scorer_rules_reload(scorer_t *s) {
