@@ -54,7 +54,6 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
                                          {"insecure", no_argument, NULL, 'I'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    char err[1024];
     char *sets[64];
     int n_sets = 0, c;
 
@@ -83,14 +82,7 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
         usage(stderr);
         return -1;
     }
-    if (cfg->config_path[0] && config_read(cfg->config_path, keys, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-aggregator: %s\n", err);
-        return -1;
-    }
-    if (config_set_all(keys, cfg, sets, n_sets, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-aggregator: %s\n", err);
-        return -1;
-    }
+    if (config_apply("yuebao-aggregator", cfg->config_path, keys, cfg, sets, n_sets) < 0) return -1;
     if (!cfg->master_dir[0]) {
         fprintf(stderr, "yuebao-aggregator: master_dir is not set: name the folder with regions.csv "
                         "and indicators.csv (-c FILE or --set master_dir=DIR)\n");

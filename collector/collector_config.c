@@ -62,7 +62,6 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         {"config", required_argument, NULL, 'c'},  {"set", required_argument, NULL, 's'},
         {"timeout", required_argument, NULL, 't'}, {"insecure", no_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    char err[1024];
     char *sets[64];
     int n_sets = 0, c;
 
@@ -109,14 +108,7 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
                 argv[optind]);
         return -1;
     }
-    if (cfg->config_path[0] && config_read(cfg->config_path, keys, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-collector: %s\n", err);
-        return -1;
-    }
-    if (config_set_all(keys, cfg, sets, n_sets, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-collector: %s\n", err);
-        return -1;
-    }
+    if (config_apply("yuebao-collector", cfg->config_path, keys, cfg, sets, n_sets) < 0) return -1;
     if (!cfg->county[0] || !cfg->master_dir[0]) {
         fprintf(stderr, "yuebao-collector: %s is not set (-c FILE or --set %s=...)\n",
                 !cfg->county[0] ? "county" : "master_dir", !cfg->county[0] ? "county" : "master_dir");

@@ -147,3 +147,14 @@ int config_set_all(const config_key_t *table, void *base, char *const *items, in
     }
     return 0;
 }
+
+int config_apply(const char *prog, const char *path, const config_key_t *table, void *base, char *const *items,
+                 int n) {
+    char err[1024];
+    if ((path && path[0] && config_read(path, table, base, err, sizeof err) < 0) ||
+        config_set_all(table, base, items, n, err, sizeof err) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return -1;
+    }
+    return 0;
+}

@@ -31,4 +31,10 @@ int config_set(const config_key_t *table, void *base, const char *key, const cha
  * 0, or -1 with "--set ITEM: message" in err. The strings are not modified. */
 int config_set_all(const config_key_t *table, void *base, char *const *items, int n, char *err, size_t errsz);
 
+/* The lifecycle's middle for a program: reads path (if not empty), then applies the
+ * --set items in order. On an error prints "prog: file:line: message" on stderr and
+ * returns -1; 0 otherwise. */
+int config_apply(const char *prog, const char *path, const config_key_t *table, void *base, char *const *items,
+                 int n);
+
 #endif

@@ -137,7 +137,6 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv) {
                                          {"insecure", no_argument, NULL, 'I'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    char err[1024];
     char *sets[64];
     int n_sets = 0, c;
 
@@ -180,14 +179,7 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv) {
         usage(stderr);
         return -1;
     }
-    if (cfg->config_path[0] && config_read(cfg->config_path, keys, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-scorer: %s\n", err);
-        return -1;
-    }
-    if (config_set_all(keys, cfg, sets, n_sets, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-scorer: %s\n", err);
-        return -1;
-    }
+    if (config_apply("yuebao-scorer", cfg->config_path, keys, cfg, sets, n_sets) < 0) return -1;
     if (!cfg->rules_dir[0]) snprintf(cfg->rules_dir, sizeof cfg->rules_dir, "%s", cfg->master_dir);
     return check(cfg);
 }
