@@ -139,7 +139,7 @@ static void print_table(const table_t *t, size_t n_rows) {
             const char *s = t->cells[i * t->n_cols + c];
             int pad = width[c] - text_width(s);
             bool more = c + 1 < t->n_cols || t->notes[i][0]; /* no trailing blanks */
-            if (c) fputs(GAP, stdout);
+            if (c && (more || *s)) fputs(GAP, stdout);
             if (right_aligned(c, t->n_cols)) printf("%*s", pad, "");
             fputs(s, stdout);
             if (!right_aligned(c, t->n_cols) && more) printf("%*s", pad, "");
