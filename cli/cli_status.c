@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "sstore.h"
 #include "text.h"
 
 typedef struct {
@@ -22,6 +25,27 @@ static void on_report(const char *zone, uint32_t revision, const char *county, i
             s->revision[i] = revision;
             s->stored_at[i] = stored_at_ms;
         }
+}
+
+/* One line on the period's ranking: ranked (by the scorer), or why not. */
+static void ranking_line(const cli_opts_t *o, const char *period, period_t p) {
+    char err[1024], scheme[1200];
+    ranking_t r;
+    sstore_t *ss = sstore_open(o->scores, true, err, sizeof err);
+    int found = ss ? sstore_load_ranking(ss, period, &r) : -1;
+    snprintf(scheme, sizeof scheme, "%s/scheme-%04d.csv", o->master_dir, p.year);
+    if (found > 0)
+        printf("ranked: %zu zones by %s (yuebao ranking --period %s)\n", r.n_rows,
+               strcmp(r.method, "efficacy") == 0 ? "功效系数法" : r.method, period);
+    else if (access(scheme, R_OK) != 0)
+        printf("not ranked: %d has no assessment scheme (%s); a year without one is not ranked\n", p.year,
+               scheme);
+    else if (!ss)
+        printf("not ranked yet: %s\n", err);
+    else
+        printf("not ranked yet: the scorer has not ranked %s\n", period);
+    if (found > 0) ranking_clear(&r);
+    sstore_close(&ss);
 }
 
 int cli_status(const cli_opts_t *o) {
@@ -61,6 +85,7 @@ int cli_status(const cli_opts_t *o) {
         }
     }
     printf("%zu of %zu zones reported\n", n_reported, m->n_zones);
+    ranking_line(o, period, p);
     {
         sqlite3_stmt *q;
         if (sqlite3_prepare_v2(rstore_db(st),

@@ -178,7 +178,7 @@ kill "$follower" 2>/dev/null || true
 wait "$follower" 2>/dev/null || true
 echo "what 山城区's follower printed (its firing alerts, then the transitions as they came):"
 sed 's/^/   /' "$DEMO/follow-410603.txt"
-"$BIN/yuebao" status --period 2017-05 | tail -n 1
+"$BIN/yuebao" status --period 2017-05 | tail -n 2
 
 say "city totals for 2017-06 (January–June), aggregate growth = Σamount / Σ(amount/(1+g)) − 1"
 "$BIN/yuebao" totals --period 2017-06

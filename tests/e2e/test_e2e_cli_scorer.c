@@ -541,6 +541,21 @@ Test(e2e_cli_scorer, ranking_shows_the_score_store) {
     cr_assert_not_null(strstr(err_of("ranking-2016"), "scheme-2016.csv"), "%s", err_of("ranking-2016"));
     free(out);
 
+    /* status says the same: 2016 is not ranked for want of a scheme; 2017-06 is ranked */
+    out = yuebao("status-2016", &st, "status", "--period", "2016-06", "--store", agg.store, "--scores",
+                 sc.scores, "--master", e2e_city(), NULL);
+    cr_assert_eq(st, 0, "%s", err_of("status-2016"));
+    cr_assert_not_null(strstr(out, "not ranked: 2016 has no assessment scheme"), "%s", out);
+    free(out);
+    out = yuebao("status-2017", &st, "status", "--period", "2017-06", "--store", agg.store, "--scores",
+                 sc.scores, "--master", e2e_city(), NULL);
+    cr_assert_eq(st, 0, "%s", err_of("status-2017"));
+    cr_assert_not_null(
+        strstr(out, P("ranked: %lld zones", (long long)e2e_sql_int(sc.scores, "SELECT count(*) FROM rankings "
+                                                                              "WHERE period = '2017-06'"))),
+        "%s", out);
+    free(out);
+
     /* not a period: a usage error */
     out = yuebao("ranking-bad", &st, "ranking", "--period", "2030-13", "--scores", sc.scores, "--master",
                  e2e_city(), NULL);
