@@ -59,14 +59,14 @@ PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scor
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
-.PHONY: all deps test check check-valgrind demo bench clean
+.PHONY: all deps test check check-valgrind tests-built e2e-built demo bench clean
 .SECONDARY:
 all: $(PROGRAMS)
 
 deps:
 	@deploy/install-deps.sh
 
-$(GEN)/yuebao.pb-c.c $(GEN)/yuebao.pb-c.h: proto/yuebao.proto
+$(GEN)/yuebao.pb-c.c $(GEN)/yuebao.pb-c.h &: proto/yuebao.proto
 	@mkdir -p $(GEN)
 	protoc-c --proto_path=proto --c_out=$(GEN) $<
 
@@ -113,8 +113,14 @@ $(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(SCORER_OBJ) $(COMMON_
 # The test run: sanitizers on, every unit test, then the end-to-end tests against the
 # sanitized daemons. Criterion prints its own "Synthesis" line per binary.
 test: deps
+	@$(MAKE) --no-print-directory -j2 BUILD=build/san SANITIZER=address,undefined OPT=-O1 tests-built
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZER=address,undefined OPT=-O1 check
+	@$(MAKE) --no-print-directory -j2 e2e-built
 	@$(MAKE) --no-print-directory check-valgrind
+
+# Builds only (in parallel); the runs above stay one binary at a time.
+tests-built: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
+e2e-built: $(PROGRAMS) $(E2E_TESTS)
 
 check: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) \
