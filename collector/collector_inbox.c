@@ -166,6 +166,15 @@ void collector_inbox_file_complete(collector_t *c) {
             }
             /* the file gets back its own name in done/ or rejected/ (.1, .2 … if taken),
              * and its receipt sits beside it */
+            if (access(path, F_OK) != 0) {
+                /* killed between parking the file and recording where: it is in .sending/
+                 * under its source id all the same */
+                char parked[sizeof path];
+                int plen = snprintf(parked, sizeof parked, "%s/.sending/%lld.%s", c->cfg.inbox,
+                                    (long long)ids[i], name);
+                if (plen > 0 && (size_t)plen < sizeof parked && access(parked, F_OK) == 0)
+                    memcpy(path, parked, (size_t)plen + 1);
+            }
             if (access(path, F_OK) == 0) {
                 if (util_move_into(path, dir, name, moved, sizeof moved) < 0) {
                     log_error("%s: cannot move into %s: %s", path, dir, strerror(errno));

@@ -937,3 +937,38 @@ Test(collector, projects_file_with_a_mistake_lists_only_its_own) {
     expect_outbox_empty();
     files_clear(f, 1);
 }
+
+/* --- a collector killed between parking a file and recording where --------------- */
+
+/* A path in done/ (static buffer). */
+static const char *P_done(const char *name) {
+    static char buf[4400];
+    snprintf(buf, sizeof buf, "%s/%s", C.cfg.done, name);
+    return buf;
+}
+
+/* The file was moved into inbox/.sending/ but the outbox still names its inbox path: on
+ * delivery it must still be filed into done/ beside its receipt, not left in .sending/. */
+Test(collector, parked_file_is_filed_even_if_its_new_path_was_not_recorded) {
+    char v[4400], in_inbox[4400], parked[4400];
+    queued_file_t f[1];
+    sample("2017-06/410602.csv", v, sizeof v);
+    snprintf(in_inbox, sizeof in_inbox, "%s/410602.csv", C.cfg.inbox);
+    cr_assert_eq(rename(v, in_inbox), 0);
+    const char *paths[] = {in_inbox};
+
+    C.submit_mode = false; /* the daemon: sources are filed into done/ */
+    cr_assert_eq(queue(f, 1, paths), 1);
+    cr_assert_not(f[0].failed, "%s", dump(&f[0]));
+    /* what park() does, up to the crash: the rename happened, the outbox update did not */
+    snprintf(parked, sizeof parked, "%s/.sending", C.cfg.inbox);
+    cr_assert_eq(util_mkdir_p(parked), 0);
+    snprintf(parked, sizeof parked, "%s/.sending/%lld.410602.csv", C.cfg.inbox, (long long)f[0].source_id);
+    cr_assert_eq(rename(in_inbox, parked), 0);
+
+    deliver_all();
+    cr_assert(access(parked, F_OK) != 0, "the file is not left behind in .sending/");
+    cr_assert_eq(access(P_done("410602.csv"), F_OK), 0, "the file is filed in done/");
+    cr_assert_eq(access(P_done("410602.csv.receipt.txt"), F_OK), 0, "its receipt beside it");
+    files_clear(f, 1);
+}
