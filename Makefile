@@ -102,11 +102,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(BUILD)/tests/e2e/e2e.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
-$(BUILD)/bench/bench_ingest: $(BUILD)/bench/bench_ingest.o $(COMMON_OBJ)
+$(BUILD)/bench/bench_ingest: $(BUILD)/bench/bench_ingest.o $(BUILD)/bench/bench.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(SCORER_OBJ) $(COMMON_OBJ)
+$(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(BUILD)/bench/bench.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

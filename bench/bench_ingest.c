@@ -50,8 +50,6 @@
  * not be "in the future".
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <protobuf-c/protobuf-c.h>
@@ -64,17 +62,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
+#include "bench.h"
 #include "codec.h"
 #include "diag.h"
-#include "log.h"
 #include "master.h"
 #include "period.h"
 #include "report.h"
@@ -115,24 +110,8 @@ static struct {
 
 /* --- small helpers ------------------------------------------------------------------ */
 
-static int64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-    (void)st;
-    (void)ftw;
-    return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* atexit: no aggregator left running, no scratch folder left behind. */
+/* At exit, and on Ctrl-C or SIGTERM (bench_init): no aggregator left running, no scratch
+ * folder left behind. */
 static void cleanup(void) {
     if (B.agg > 0) {
         kill(B.agg, SIGKILL);
@@ -140,73 +119,13 @@ static void cleanup(void) {
         B.agg = 0;
     }
     if (B.tmp[0]) {
-        nftw(B.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        bench_remove_tree(B.tmp);
         B.tmp[0] = '\0';
     }
 }
 
-/* Ctrl-C or SIGTERM: the same cleanup, then out. SA_RESETHAND: a second one kills. */
-static void on_interrupt(int sig) {
-    cleanup();
-    _exit(128 + sig);
-}
-
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void fail(const char *fmt, ...) {
-    va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "bench_ingest: FAILED: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-/* A number rounded to an integer with thousands grouped by spaces ("14 000"). Returns
- * one of a few rotating buffers, so several fit in one printf. */
-static const char *grouped(double v) {
-    static char pool[12][32];
-    static unsigned next;
-    char digits[32], *out = pool[next++ % 12];
-    int n, o = 0;
-    long long x = llround(v);
-    if (x < 0) {
-        out[o++] = '-';
-        x = -x;
-    }
-    n = snprintf(digits, sizeof digits, "%lld", x);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0) out[o++] = ' ';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* measured / ceiling as "0.58 ×" (or "31 ×" when large). Rotating buffers too. */
-static const char *ratio(double measured, double ceiling) {
-    static char pool[8][32];
-    static unsigned next;
-    char *out = pool[next++ % 8];
-    double r = ceiling > 0 ? measured / ceiling : 0;
-    snprintf(out, 32, r >= 10 ? "%.0f ×" : "%.2f ×", r);
-    return out;
-}
-
-static double round_to(double x, double unit) {
-    return round(x / unit) * unit;
-}
-
-/* Deterministic generator (splitmix64): the same figures on every run. */
-static uint64_t rng_state = 20160201;
-static double rnd(void) {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
+/* The workload's generator, from a fixed seed: the same figures on every run. */
+static bench_rng_t rng = {20160201};
 
 static void county_code(int c, char out[16]) {
     snprintf(out, 16, "%d", 900001 + c);
@@ -214,22 +133,6 @@ static void county_code(int c, char out[16]) {
 
 static void zone_code(int c, int z, char out[16]) {
     snprintf(out, 16, "z%04d", c * ZONES_PER_COUNTY + z + 1);
-}
-
-/* VmHWM (peak resident set) of pid (0 = this process) in kB, or -1. */
-static long vm_hwm_kb(pid_t pid) {
-    char path[64], line[256];
-    long kb = -1;
-    FILE *f;
-    if (pid)
-        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    else
-        snprintf(path, sizeof path, "/proc/self/status");
-    if (!(f = fopen(path, "r"))) return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
-    fclose(f);
-    return kb;
 }
 
 /* CPU time (user + system) that pid has used so far, in seconds; -1 if unknown. */
@@ -248,54 +151,6 @@ static double proc_cpu_s(pid_t pid) {
         sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
         return -1;
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* The whole of a (small) text file, NUL-terminated; caller frees. NULL if unreadable. */
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    if (!f) return NULL;
-    do {
-        if (len + 4096 + 1 > cap) {
-            char *p = realloc(buf, cap = (len + 4096 + 1) * 2);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = p;
-        }
-        n = fread(buf + len, 1, 4096, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
-static void copy_file(const char *from, const char *to) {
-    char *text = slurp(from);
-    FILE *f;
-    if (!text) fail("cannot read %s: %s", from, strerror(errno));
-    if (!(f = fopen(to, "w")) || fputs(text, f) < 0 || fclose(f) != 0)
-        fail("cannot write %s: %s", to, strerror(errno));
-    free(text);
-}
-
-static const char *fs_name(const char *dir, bool *is_tmpfs) {
-    struct statfs s;
-    *is_tmpfs = false;
-    if (statfs(dir, &s) != 0) return "unknown filesystem";
-    switch ((unsigned long)s.f_type) {
-    case 0x01021994UL: *is_tmpfs = true; return "tmpfs";
-    case 0x0000EF53UL: return "ext4";
-    case 0x58465342UL: return "xfs";
-    case 0x9123683EUL: return "btrfs";
-    case 0x794C7630UL: return "overlayfs";
-    case 0x2FC12FC1UL: return "zfs";
-    default: return "other filesystem";
-    }
 }
 
 static int cmp_i64(const void *a, const void *b) {
@@ -321,9 +176,9 @@ static void find_indicators(const char *bin_dir, const char *examples_dir, char 
         if (access(out, R_OK) == 0) return;
         snprintf(out, size, "%s/examples/sample-city/indicators.csv", examples_dir);
         if (access(out, R_OK) == 0) return;
-        fail("no indicators.csv in %s (nor in %s/examples/sample-city)", examples_dir, examples_dir);
+        bench_fail("no indicators.csv in %s (nor in %s/examples/sample-city)", examples_dir, examples_dir);
     }
-    if (!realpath(bin_dir, dir)) fail("BIN_DIR %s: %s", bin_dir, strerror(errno));
+    if (!realpath(bin_dir, dir)) bench_fail("BIN_DIR %s: %s", bin_dir, strerror(errno));
     for (;;) {
         char *slash;
         int n = snprintf(out, size, "%s/examples/sample-city/indicators.csv", dir);
@@ -332,9 +187,9 @@ static void find_indicators(const char *bin_dir, const char *examples_dir, char 
         if (!slash || slash == dir) break;
         *slash = '\0';
     }
-    fail("cannot find examples/sample-city/indicators.csv above %s; pass the folder as the "
-         "second argument",
-         bin_dir);
+    bench_fail("cannot find examples/sample-city/indicators.csv above %s; pass the folder as the "
+               "second argument",
+               bin_dir);
 }
 
 /* regions.csv with 10 counties x 100 zones, and the sample city's indicator catalogue. */
@@ -343,7 +198,7 @@ static void write_master(const char *indicators_src) {
     diag_list_t dl = {0};
     FILE *f;
     snprintf(path, sizeof path, "%s/regions.csv", B.tmp);
-    if (!(f = fopen(path, "w"))) fail("cannot write %s: %s", path, strerror(errno));
+    if (!(f = fopen(path, "w"))) bench_fail("cannot write %s: %s", path, strerror(errno));
     fprintf(f, "county,county_name,zone,zone_name,lead_industries\n");
     for (int c = 0; c < N_COUNTIES; c++)
         for (int z = 0; z < ZONES_PER_COUNTY; z++) {
@@ -352,9 +207,9 @@ static void write_master(const char *indicators_src) {
             fprintf(f, "%s,基准县%02d,%s,基准产业集聚区%04d,电子电器;新材料\n", cc, c + 1, zc,
                     c * ZONES_PER_COUNTY + z + 1);
         }
-    if (fclose(f) != 0) fail("cannot write %s: %s", path, strerror(errno));
+    if (fclose(f) != 0) bench_fail("cannot write %s: %s", path, strerror(errno));
     snprintf(path, sizeof path, "%s/indicators.csv", B.tmp);
-    copy_file(indicators_src, path);
+    bench_copy_file(indicators_src, path, NULL);
 
     B.master = master_load(B.tmp, &dl);
     if (!B.master) {
@@ -363,7 +218,7 @@ static void write_master(const char *indicators_src) {
             diag_format(&dl.items[i], line, sizeof line);
             fprintf(stderr, "  %s\n", line);
         }
-        fail("the generated master data does not load");
+        bench_fail("the generated master data does not load");
     }
     diag_clear(&dl);
 }
@@ -375,7 +230,7 @@ typedef struct {
 } profile_t;
 
 static void make_profile(const indicator_t *ind, profile_t *pr) {
-    double u = rnd();
+    double u = bench_rng_u(&rng);
     if (ind->kind == KIND_FLOW)
         pr->level = pow(10, 3 + 3 * u); /* 1 000 .. 1 000 000 万元 a year */
     else if (ind->kind == KIND_STOCK)
@@ -386,7 +241,7 @@ static void make_profile(const indicator_t *ind, profile_t *pr) {
         pr->level = 0.2 + 1.3 * u; /* an intensity, e.g. tce per 万元 */
     else
         pr->level = 20 + 380 * u; /* e.g. 万元 of value added per mu */
-    u = rnd();
+    u = bench_rng_u(&rng);
     if (ind->kind == KIND_FLOW)
         pr->growth = 2 + 16 * u;
     else if (ind->kind == KIND_STOCK)
@@ -394,7 +249,7 @@ static void make_profile(const indicator_t *ind, profile_t *pr) {
     else
         pr->growth = -8 + 10 * u;
     for (int p = 0; p < N_PERIODS; p++)
-        pr->jitter[p] = rnd();
+        pr->jitter[p] = bench_rng_u(&rng);
 }
 
 /* The value reported for month (period index p). A flow is year-to-date: level x
@@ -405,18 +260,18 @@ static void make_value(const indicator_t *ind, const profile_t *pr, int p, repor
     memset(v, 0, sizeof *v);
     snprintf(v->indicator, sizeof v->indicator, "%s", ind->code);
     if (ind->kind == KIND_FLOW)
-        v->amount = round_to(pr->level * (month + 0.3 * j) / 12, 0.1);
+        v->amount = bench_round_to(pr->level * (month + 0.3 * j) / 12, 0.1);
     else if (ind->kind == KIND_STOCK)
         v->amount = round(pr->level * (1 + 0.004 * (month - 2) + 0.01 * j));
     else if (ind->percent)
-        v->amount = fmin(100, fmax(0, round_to(pr->level + 4 * (j - 0.5), 0.1)));
+        v->amount = fmin(100, fmax(0, bench_round_to(pr->level + 4 * (j - 0.5), 0.1)));
     else if (ind->direction < 0)
-        v->amount = round_to(pr->level * (1 + 0.05 * (j - 0.5)), 0.001);
+        v->amount = bench_round_to(pr->level * (1 + 0.05 * (j - 0.5)), 0.001);
     else
-        v->amount = round_to(pr->level * (0.9 + 0.2 * j), 0.1);
+        v->amount = bench_round_to(pr->level * (0.9 + 0.2 * j), 0.1);
     if (ind->has_growth) {
         v->has_growth = true;
-        v->growth_pct = round_to(pr->growth + (j - 0.5), 0.1);
+        v->growth_pct = bench_round_to(pr->growth + (j - 0.5), 0.1);
     }
 }
 
@@ -427,7 +282,7 @@ static size_t build_reports(void) {
     profile_t *prof = calloc(m->n_indicators, sizeof *prof);
     size_t bytes = 0;
     char cc[16];
-    if (!prof) fail("out of memory");
+    if (!prof) bench_fail("out of memory");
     for (int c = 0; c < N_COUNTIES; c++) {
         county_code(c, cc);
         for (int z = 0; z < ZONES_PER_COUNTY; z++) {
@@ -436,7 +291,6 @@ static size_t build_reports(void) {
             for (int p = 0; p < N_PERIODS; p++) {
                 report_t *r = &B.reports[c][p * ZONES_PER_COUNTY + z];
                 wire_t *w = &B.wire[c][p * ZONES_PER_COUNTY + z];
-                msg_t msg;
                 zone_code(c, z, r->zone);
                 period_format((period_t){YEAR, FIRST_MONTH + p}, r->period);
                 r->revision = 1;
@@ -445,14 +299,9 @@ static size_t build_reports(void) {
                     report_value_t v;
                     make_value(&m->indicators[i], &prof[i], p, &v);
                     v.line = (unsigned)(2 + (size_t)z * m->n_indicators + i); /* as in the county's CSV */
-                    if (!report_add_value(r, &v)) fail("out of memory");
+                    if (!report_add_value(r, &v)) bench_fail("out of memory");
                 }
-                memset(&msg, 0, sizeof msg);
-                msg.kind = MSG_REPORT;
-                codec_new_id(msg.id);
-                msg.report = *r; /* shallow: r keeps ownership, msg is never cleared */
-                if (codec_encode(&msg, &w->buf, &w->len) < 0) fail("cannot encode a report");
-                memcpy(w->id, msg.id, MSG_ID_LEN);
+                bench_encode_report(r, &w->buf, &w->len, w->id);
                 bytes += w->len;
             }
         }
@@ -464,7 +313,7 @@ static size_t build_reports(void) {
 /* --- the aggregator process --------------------------------------------------------- */
 
 static void print_log(const char *path) {
-    char *text = slurp(path);
+    char *text = bench_slurp(path);
     size_t len;
     if (!text) return;
     len = strlen(text);
@@ -481,11 +330,9 @@ static void start_aggregator(const char *bin_dir, const char *log_path, const ch
     char exe[PATH_MAX + 32], master_dir[PATH_MAX + 32], store[PATH_MAX + 96], listen[PATH_MAX + 96];
     char *args[16];
     int n = 0;
-    pid_t parent = getpid();
     int64_t deadline;
 
     snprintf(exe, sizeof exe, "%s/yuebao-aggregator", bin_dir);
-    if (access(exe, X_OK) != 0) fail("%s: %s (build it first: make)", exe, strerror(errno));
     snprintf(master_dir, sizeof master_dir, "master_dir=%s", B.tmp);
     snprintf(store, sizeof store, "store=%s", store_path);
     snprintf(listen, sizeof listen, "listen=%s", endpoint);
@@ -501,27 +348,11 @@ static void start_aggregator(const char *bin_dir, const char *log_path, const ch
     args[n++] = "publish=";
     args[n] = NULL;
 
-    fflush(NULL);
-    B.agg = fork();
-    if (B.agg < 0) fail("fork: %s", strerror(errno));
-    if (B.agg == 0) {
-        int fd;
-        signal(SIGINT, SIG_DFL); /* the bench's handlers clean up the bench, not this */
-        signal(SIGTERM, SIG_DFL);
-        fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) _exit(126);
-        close(fd);
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive the bench */
-        if (getppid() != parent) _exit(1);
-        setenv("YUEBAO_LOG", "info", 1); /* its "ready:" and "stopped:" lines are read */
-        execv(exe, args);
-        fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
-        _exit(127);
-    }
+    bench_spawn(&B.agg, args, log_path, NULL);
 
-    deadline = now_ns() + READY_TIMEOUT_MS * 1000000LL;
+    deadline = bench_now_ns() + READY_TIMEOUT_MS * 1000000LL;
     for (;;) {
-        char *text = slurp(log_path);
+        char *text = bench_slurp(log_path);
         bool ready = text && strstr(text, "ready:");
         int status;
         free(text);
@@ -529,39 +360,33 @@ static void start_aggregator(const char *bin_dir, const char *log_path, const ch
         if (waitpid(B.agg, &status, WNOHANG) == B.agg) {
             B.agg = 0;
             print_log(log_path);
-            fail("yuebao-aggregator exited during start-up (status %d)", status);
+            bench_fail("yuebao-aggregator exited during start-up (status %d)", status);
         }
-        if (now_ns() > deadline) {
+        if (bench_now_ns() > deadline) {
             print_log(log_path);
-            fail("yuebao-aggregator did not say \"ready:\" within %d s", READY_TIMEOUT_MS / 1000);
+            bench_fail("yuebao-aggregator did not say \"ready:\" within %d s", READY_TIMEOUT_MS / 1000);
         }
-        sleep_ms(10);
+        bench_sleep_ms(10);
     }
 }
 
 /* SIGTERM, then wait for a clean exit. */
 static void stop_aggregator(const char *log_path) {
-    int64_t deadline = now_ns() + STOP_TIMEOUT_MS * 1000000LL;
-    int status = 0;
-    kill(B.agg, SIGTERM);
-    while (waitpid(B.agg, &status, WNOHANG) != B.agg) {
-        if (now_ns() > deadline) {
-            print_log(log_path);
-            fail("yuebao-aggregator did not stop within %d s of SIGTERM", STOP_TIMEOUT_MS / 1000);
-        }
-        sleep_ms(5);
+    int status = bench_stop(&B.agg, STOP_TIMEOUT_MS);
+    if (status < 0) {
+        print_log(log_path);
+        bench_fail("yuebao-aggregator did not stop within %d s of SIGTERM", STOP_TIMEOUT_MS / 1000);
     }
-    B.agg = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         print_log(log_path);
-        fail("yuebao-aggregator did not exit cleanly (status 0x%x)", (unsigned)status);
+        bench_fail("yuebao-aggregator did not exit cleanly (status 0x%x)", (unsigned)status);
     }
 }
 
 /* The aggregator's own account at shutdown: "stopped: N accepted, ..., M commits". */
 static bool aggregator_counts(const char *log_path, unsigned long long *accepted,
                               unsigned long long *commits) {
-    char *text = slurp(log_path), *p;
+    char *text = bench_slurp(log_path), *p;
     bool ok = false;
     if (text && (p = strstr(text, "stopped: ")))
         ok = sscanf(p,
@@ -578,7 +403,7 @@ static void count_store(const char *path, long long *reports, long long *values)
     rstore_t *s = rstore_open(path, true, err, sizeof err);
     const char *sql[2] = {"SELECT count(*) FROM reports", "SELECT count(*) FROM report_values"};
     long long *out[2] = {reports, values};
-    if (!s) fail("cannot read the store back: %s", err);
+    if (!s) bench_fail("cannot read the store back: %s", err);
     for (int i = 0; i < 2; i++) {
         sqlite3_stmt *st;
         *out[i] = -1;
@@ -618,12 +443,12 @@ typedef struct {
 
 static void send_one(client_t *c) {
     const wire_t *w = &B.wire[c->county][c->next];
-    c->sent_ns[c->next] = now_ns();
+    c->sent_ns[c->next] = bench_now_ns();
     /* Blocking, with ZMQ_SNDTIMEO: the first sends wait for the connection (IMMEDIATE). */
     if (zmq_send(c->sock, w->buf, w->len, 0) < 0) {
         char cc[16];
         county_code(c->county, cc);
-        fail("collector %s: send: %s", cc, zmq_strerror(errno));
+        bench_fail("collector %s: send: %s", cc, zmq_strerror(errno));
     }
     c->inflight[c->n_inflight++] = c->next++;
 }
@@ -709,31 +534,25 @@ static void drive(const char *endpoint, reply_kind_t kind, run_t *run) {
     void *ctx = zmq_ctx_new();
     client_t *clients = calloc(N_COUNTIES, sizeof *clients);
     zmq_pollitem_t items[N_COUNTIES];
-    sock_security_t sec = {.insecure = true};
     int64_t t0, t_last;
-    char err[512];
 
-    if (!ctx || !clients) fail("out of memory");
+    if (!ctx || !clients) bench_fail("out of memory");
     memset(run, 0, sizeof *run);
     for (int i = 0; i < N_COUNTIES; i++) {
-        char id[64], cc[16];
-        int timeout = REPLY_TIMEOUT_MS;
+        char cc[16];
         county_code(i, cc);
-        snprintf(id, sizeof id, "c:%s:bench%d", cc, (int)getpid()); /* "c:<county>:<n>" */
         clients[i].county = i;
-        clients[i].sock = sock_dealer(ctx, endpoint, id, &sec, err, sizeof err);
-        if (!clients[i].sock) fail("collector %s: %s", cc, err);
-        zmq_setsockopt(clients[i].sock, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+        clients[i].sock = bench_collector(ctx, endpoint, cc, REPLY_TIMEOUT_MS);
         items[i] = (zmq_pollitem_t){.socket = clients[i].sock, .events = ZMQ_POLLIN};
     }
 
-    t0 = t_last = now_ns();
+    t0 = t_last = bench_now_ns();
     for (int i = 0; i < N_COUNTIES; i++)
         refill(&clients[i]);
     while (run->n_replies < N_REPORTS) {
         int rc = zmq_poll(items, N_COUNTIES, REPLY_TIMEOUT_MS);
         if (rc < 0 && errno == EINTR) continue;
-        if (rc < 0) fail("zmq_poll: %s", zmq_strerror(errno));
+        if (rc < 0) bench_fail("zmq_poll: %s", zmq_strerror(errno));
         if (rc == 0) {
             fprintf(stderr, "bench_ingest: no reply for %d s; %zu of %d replies received\n",
                     REPLY_TIMEOUT_MS / 1000, run->n_replies, N_REPORTS);
@@ -749,7 +568,7 @@ static void drive(const char *endpoint, reply_kind_t kind, run_t *run) {
                     zmq_msg_close(&msg);
                     break;
                 }
-                t_last = now_ns();
+                t_last = bench_now_ns();
                 on_reply(&clients[i], zmq_msg_data(&msg), zmq_msg_size(&msg), kind, t_last, run);
                 zmq_msg_close(&msg);
             }
@@ -778,8 +597,8 @@ static double ceiling_rstore(const char *path, size_t batch) {
     char err[1024];
     rstore_t *s = rstore_open(path, false, err, sizeof err);
     int64_t t0;
-    if (!s) fail("SQLite ceiling: %s", err);
-    t0 = now_ns();
+    if (!s) bench_fail("SQLite ceiling: %s", err);
+    t0 = bench_now_ns();
     for (size_t i = 0; i < N_REPORTS; i++) {
         int county;
         const report_t *r = in_arrival_order(i, &county);
@@ -787,16 +606,16 @@ static double ceiling_rstore(const char *path, size_t batch) {
         size_t len = 0;
         char cc[16];
         county_code(county, cc);
-        if (i % batch == 0 && rstore_begin(s) < 0) fail("SQLite ceiling: BEGIN failed");
-        if (codec_report_content(r, &content, &len) < 0) fail("out of memory");
+        if (i % batch == 0 && rstore_begin(s) < 0) bench_fail("SQLite ceiling: BEGIN failed");
+        if (codec_report_content(r, &content, &len) < 0) bench_fail("out of memory");
         if (rstore_apply(s, r, cc, cc, content, len, NULL, clock_now_ms()) < 0)
-            fail("SQLite ceiling: rstore_apply failed");
+            bench_fail("SQLite ceiling: rstore_apply failed");
         free(content);
         if ((i + 1) % batch == 0 || i + 1 == N_REPORTS) {
-            if (rstore_commit(s) < 0) fail("SQLite ceiling: COMMIT failed");
+            if (rstore_commit(s) < 0) bench_fail("SQLite ceiling: COMMIT failed");
         }
     }
-    t0 = now_ns() - t0;
+    t0 = bench_now_ns() - t0;
     rstore_close(&s);
     return N_REPORTS / ((double)t0 / 1e9);
 }
@@ -811,16 +630,16 @@ static double ceiling_raw_values(const char *path, size_t batch) {
     sqlite3 *db;
     sqlite3_stmt *st;
     int64_t t0;
-    if (!s) fail("SQLite ceiling: %s", err);
+    if (!s) bench_fail("SQLite ceiling: %s", err);
     db = rstore_db(s);
     if (sqlite3_prepare_v2(db, ins, -1, &st, NULL) != SQLITE_OK)
-        fail("SQLite ceiling: %s", sqlite3_errmsg(db));
-    t0 = now_ns();
+        bench_fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+    t0 = bench_now_ns();
     for (size_t i = 0; i < N_REPORTS; i++) {
         int county;
         const report_t *r = in_arrival_order(i, &county);
         if (i % batch == 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-            fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+            bench_fail("SQLite ceiling: %s", sqlite3_errmsg(db));
         for (size_t k = 0; k < r->n_values; k++) {
             const report_value_t *v = &r->values[k];
             sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
@@ -832,15 +651,15 @@ static double ceiling_raw_values(const char *path, size_t batch) {
             else
                 sqlite3_bind_null(st, 5);
             sqlite3_bind_int64(st, 6, r->revision);
-            if (sqlite3_step(st) != SQLITE_DONE) fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+            if (sqlite3_step(st) != SQLITE_DONE) bench_fail("SQLite ceiling: %s", sqlite3_errmsg(db));
             sqlite3_reset(st);
         }
         if ((i + 1) % batch == 0 || i + 1 == N_REPORTS) {
             if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-                fail("SQLite ceiling: %s", sqlite3_errmsg(db));
+                bench_fail("SQLite ceiling: %s", sqlite3_errmsg(db));
         }
     }
-    t0 = now_ns() - t0;
+    t0 = bench_now_ns() - t0;
     sqlite3_finalize(st);
     rstore_close(&s);
     return N_REPORTS / ((double)t0 / 1e9);
@@ -882,11 +701,11 @@ static void ceiling_zmq(const char *endpoint, run_t *run) {
     pthread_t th;
     char err[512];
     int timeout = REPLY_TIMEOUT_MS;
-    if (!ctx) fail("out of memory");
+    if (!ctx) bench_fail("out of memory");
     e.router = sock_router(ctx, endpoint, &sec, err, sizeof err);
-    if (!e.router) fail("echo server: %s", err);
+    if (!e.router) bench_fail("echo server: %s", err);
     zmq_setsockopt(e.router, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    if (pthread_create(&th, NULL, echo_main, &e) != 0) fail("pthread_create failed");
+    if (pthread_create(&th, NULL, echo_main, &e) != 0) bench_fail("pthread_create failed");
     drive(endpoint, REPLY_ECHO, run);
     pthread_join(th, NULL);
     sock_close(&e.router);
@@ -898,25 +717,25 @@ static void ceiling_zmq(const char *endpoint, run_t *run) {
  * raw: only protobuf-c's own unpack of the envelope, for how much of that is codec's. */
 static double ceiling_decode(bool raw) {
     size_t n = 0;
-    int64_t t0 = now_ns(), dt;
+    int64_t t0 = bench_now_ns(), dt;
     do {
         for (int c = 0; c < N_COUNTIES; c++)
             for (int k = 0; k < PER_CLIENT; k++) {
                 const wire_t *w = &B.wire[c][k];
                 if (raw) {
                     Yuebao__Envelope *env = yuebao__envelope__unpack(NULL, w->len, w->buf);
-                    if (!env) fail("decode ceiling: protobuf-c cannot unpack a report");
+                    if (!env) bench_fail("decode ceiling: protobuf-c cannot unpack a report");
                     yuebao__envelope__free_unpacked(env, NULL);
                 } else {
                     msg_t m;
                     char err[256];
                     if (codec_decode(w->buf, w->len, &m, err, sizeof err) < 0)
-                        fail("decode ceiling: %s", err);
+                        bench_fail("decode ceiling: %s", err);
                     msg_clear(&m);
                 }
                 n++;
             }
-        dt = now_ns() - t0;
+        dt = bench_now_ns() - t0;
     } while (dt < DECODE_MIN_NS);
     return (double)n / ((double)dt / 1e9);
 }
@@ -950,20 +769,20 @@ static void durable_run(int k, const char *bin_dir, int n_ind, durable_t *out) {
     drive(endpoint, REPLY_ACK, &run);
     cpu1 = proc_cpu_s(B.agg);
     out->cpu_share = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / run.wall_s : -1;
-    out->rss_kb = vm_hwm_kb(B.agg);
+    out->rss_kb = bench_vm_hwm_kb(B.agg);
     stop_aggregator(log_path);
 
     if (run.n_bad || run.n_accepted != N_REPORTS) {
         print_log(log_path);
-        fail("%zu of %d reports were not ACCEPTED (%zu replies received): the figures would mean"
-             " nothing",
-             (size_t)N_REPORTS - run.n_accepted, N_REPORTS, run.n_replies);
+        bench_fail("%zu of %d reports were not ACCEPTED (%zu replies received): the figures would mean"
+                   " nothing",
+                   (size_t)N_REPORTS - run.n_accepted, N_REPORTS, run.n_replies);
     }
     count_store(store, &stored_reports, &stored_values);
     if (stored_reports != N_REPORTS || stored_values != (long long)N_REPORTS * n_ind)
-        fail("every report was acked ACCEPTED but the store holds %lld reports and %lld values"
-             " (expected %d and %d)",
-             stored_reports, stored_values, N_REPORTS, N_REPORTS * n_ind);
+        bench_fail("every report was acked ACCEPTED but the store holds %lld reports and %lld values"
+                   " (expected %d and %d)",
+                   stored_reports, stored_values, N_REPORTS, N_REPORTS * n_ind);
     snprintf(wal, sizeof wal, "%s-wal", store);
     out->store_bytes = file_size(store) + file_size(wal);
     out->rps = N_REPORTS / run.wall_s;
@@ -971,19 +790,6 @@ static void durable_run(int k, const char *bin_dir, int n_ind, durable_t *out) {
     out->p99_ms = quantile_ms(run.lat_ns, run.n_replies, 0.99);
     if (aggregator_counts(log_path, &accepted, &out->commits) && out->commits > 0)
         out->mean_batch = (double)accepted / (double)out->commits;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The median of v[0..n); sorts a copy. */
-static double median(const double *v, size_t n) {
-    double s[RUNS];
-    memcpy(s, v, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_double);
-    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 /* --- main --------------------------------------------------------------------------- */
@@ -1015,8 +821,8 @@ static void measure_round(int k, const char *bin_dir, int n_ind, round_t *r) {
     snprintf(path, sizeof path, "ipc://%s/echo-%d.sock", B.tmp, k);
     ceiling_zmq(path, &echo);
     if (echo.n_bad || echo.n_accepted != N_REPORTS)
-        fail("the echo ceiling lost or garbled %zu of %d messages", (size_t)N_REPORTS - echo.n_accepted,
-             N_REPORTS);
+        bench_fail("the echo ceiling lost or garbled %zu of %d messages", (size_t)N_REPORTS - echo.n_accepted,
+                   N_REPORTS);
     r->echo = N_REPORTS / echo.wall_s;
     r->echo_p50 = quantile_ms(echo.lat_ns, echo.n_replies, 0.50);
     r->echo_p99 = quantile_ms(echo.lat_ns, echo.n_replies, 0.99);
@@ -1030,7 +836,7 @@ static double median_of(const round_t *rounds, size_t off) {
     double v[RUNS];
     for (int k = 0; k < RUNS; k++)
         memcpy(&v[k], (const char *)&rounds[k] + off, sizeof v[k]);
-    return median(v, RUNS);
+    return bench_median(v, RUNS);
 }
 #define MEDIAN(field) median_of(rounds, offsetof(round_t, field))
 
@@ -1055,22 +861,12 @@ int main(int argc, char **argv) {
     }
     setenv("YUEBAO_LOG", "warn", 0); /* this process: no "schema migrated" chatter */
     unsetenv("YUEBAO_NOW");          /* 2016 periods must not be "in the future" */
-    log_init("bench_ingest", LOG_INFO);
-    atexit(cleanup);
-    {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_interrupt;
-        sa.sa_flags = SA_RESETHAND;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-    }
-    signal(SIGPIPE, SIG_IGN);
+    bench_init("bench_ingest", cleanup);
 
     find_indicators(argv[1], argc > 2 ? argv[2] : NULL, indicators, sizeof indicators);
     if (snprintf(path, sizeof path, "%s/yuebao-bench-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") > 80)
-        fail("%s: too long for an ipc:// endpoint; set TMPDIR to a shorter folder", path);
-    if (!mkdtemp(path)) fail("mkdtemp %s: %s", path, strerror(errno));
+        bench_fail("%s: too long for an ipc:// endpoint; set TMPDIR to a shorter folder", path);
+    if (!mkdtemp(path)) bench_fail("mkdtemp %s: %s", path, strerror(errno));
     memcpy(B.tmp, path, strlen(path) + 1);
 
     write_master(indicators);
@@ -1082,14 +878,14 @@ int main(int argc, char **argv) {
     printf("  workload  %d collectors (counties 900001..900010), %d zones each, %s reports each:\n"
            "            %s reports x %d values (the indicators of examples/sample-city) = %s values,\n"
            "            periods %d-%02d..%d-%02d month by month, %s bytes per encoded report on average\n",
-           N_COUNTIES, ZONES_PER_COUNTY, grouped(PER_CLIENT), grouped(N_REPORTS), n_ind,
-           grouped((double)N_REPORTS * n_ind), YEAR, FIRST_MONTH, YEAR, FIRST_MONTH + N_PERIODS - 1,
-           grouped((double)bytes / N_REPORTS));
+           N_COUNTIES, ZONES_PER_COUNTY, bench_grouped(PER_CLIENT), bench_grouped(N_REPORTS), n_ind,
+           bench_grouped((double)N_REPORTS * n_ind), YEAR, FIRST_MONTH, YEAR, FIRST_MONTH + N_PERIODS - 1,
+           bench_grouped((double)bytes / N_REPORTS));
     printf("  load      every collector keeps %d reports in flight (%d in all)\n", WINDOW,
            WINDOW * N_COUNTIES);
     printf("  machine   %ld CPUs; SQLite %s, ZeroMQ %d.%d.%d, protobuf-c %s\n", sysconf(_SC_NPROCESSORS_ONLN),
            sqlite3_libversion(), zmaj, zmin, zpat, protobuf_c_version());
-    printf("  scratch   %s (%s)\n", B.tmp, fs_name(B.tmp, &tmpfs));
+    printf("  scratch   %s (%s)\n", B.tmp, bench_fs_name(B.tmp, &tmpfs));
     if (tmpfs)
         printf("  WARNING   %s is a tmpfs: fsync costs nothing there, so every durable figure\n"
                "            below is flattered. Point TMPDIR at a folder on a real disk.\n",
@@ -1108,12 +904,12 @@ int main(int argc, char **argv) {
         measure_round(k + 1, argv[1], n_ind, r);
         if (r->dur.rss_kb > agg_rss) agg_rss = r->dur.rss_kb;
         snprintf(commits, sizeof commits, "%llu x %.0f", r->dur.commits, r->dur.mean_batch);
-        snprintf(same_col, sizeof same_col, "%s@%zu", grouped(r->apply_same), r->same_batch);
+        snprintf(same_col, sizeof same_col, "%s@%zu", bench_grouped(r->apply_same), r->same_batch);
         snprintf(cpu, sizeof cpu, "%.0f%%", r->dur.cpu_share * 100);
         printf("%5d  %-9s %7.1f %7.1f %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", k + 1,
-               grouped(r->dur.rps), r->dur.p50_ms, r->dur.p99_ms, commits, r->dur.cpu_share >= 0 ? cpu : "?",
-               grouped(r->apply), same_col, grouped(r->raw), grouped(r->echo), grouped(r->decode),
-               grouped(r->unpack));
+               bench_grouped(r->dur.rps), r->dur.p50_ms, r->dur.p99_ms, commits,
+               r->dur.cpu_share >= 0 ? cpu : "?", bench_grouped(r->apply), same_col, bench_grouped(r->raw),
+               bench_grouped(r->echo), bench_grouped(r->decode), bench_grouped(r->unpack));
         fflush(stdout);
     }
     printf("\n  durable   the real aggregator; every round all %s acks ACCEPTED and the store holding\n"
@@ -1123,7 +919,7 @@ int main(int argc, char **argv) {
            "  INSERT    bare INSERT of the value rows only, %d reports/txn\n"
            "  echo/s    ZeroMQ DEALER/ROUTER echo, same bytes, %d x %d in flight\n"
            "  decode    codec_decode; unpack: protobuf-c's unpack alone\n",
-           grouped(N_REPORTS), grouped(N_REPORTS), grouped((double)N_REPORTS * n_ind),
+           bench_grouped(N_REPORTS), bench_grouped(N_REPORTS), bench_grouped((double)N_REPORTS * n_ind),
            (double)rounds[0].dur.store_bytes / 1e6, TXN_REPORTS, TXN_REPORTS, N_COUNTIES, WINDOW);
 
     rps = MEDIAN(dur.rps);
@@ -1139,7 +935,7 @@ int main(int argc, char **argv) {
     e99 = MEDIAN(echo_p99);
     dec = MEDIAN(decode);
     unpack = MEDIAN(unpack);
-    bench_rss = vm_hwm_kb(0);
+    bench_rss = bench_vm_hwm_kb(0);
 
     /* The table: each figure beside the ceilings of the same work (medians of the rounds). */
     {
@@ -1148,35 +944,35 @@ int main(int argc, char **argv) {
         printf("\nMedians of the %d rounds:\n\n", RUNS);
         ROW("figure", "measured", "ceiling", "the ceiling is", "ratio");
         ROW("------", "--------", "-------", "--------------", "-----");
-        snprintf(m, sizeof m, "%s reports/s", grouped(rps));
-        snprintf(c, sizeof c, "%s reports/s", grouped(apply));
+        snprintf(m, sizeof m, "%s reports/s", bench_grouped(rps));
+        snprintf(c, sizeof c, "%s reports/s", bench_grouped(apply));
         snprintf(what, sizeof what, "SQLite rstore_apply, %d reports/txn", TXN_REPORTS);
-        ROW("durable ingest", m, c, what, ratio(rps, apply));
-        snprintf(c, sizeof c, "%s reports/s", grouped(same));
-        ROW("", "", c, "SQLite rstore_apply, the same batches (1)", ratio(rps, same));
-        snprintf(c, sizeof c, "%s reports/s", grouped(raw));
-        ROW("", "", c, "SQLite bare INSERT of the value rows (2)", ratio(rps, raw));
-        snprintf(c, sizeof c, "%s msgs/s", grouped(echo));
+        ROW("durable ingest", m, c, what, bench_ratio(rps, apply));
+        snprintf(c, sizeof c, "%s reports/s", bench_grouped(same));
+        ROW("", "", c, "SQLite rstore_apply, the same batches (1)", bench_ratio(rps, same));
+        snprintf(c, sizeof c, "%s reports/s", bench_grouped(raw));
+        ROW("", "", c, "SQLite bare INSERT of the value rows (2)", bench_ratio(rps, raw));
+        snprintf(c, sizeof c, "%s msgs/s", bench_grouped(echo));
         snprintf(what, sizeof what, "ZeroMQ DEALER/ROUTER echo, %d x %d", N_COUNTIES, WINDOW);
-        ROW("", "", c, what, ratio(rps, echo));
-        snprintf(c, sizeof c, "%s reports/s", grouped(dec));
-        ROW("", "", c, "protobuf: codec_decode", ratio(rps, dec));
-        snprintf(c, sizeof c, "%s reports/s", grouped(unpack));
-        ROW("", "", c, "protobuf: protobuf-c unpack alone", ratio(rps, unpack));
+        ROW("", "", c, what, bench_ratio(rps, echo));
+        snprintf(c, sizeof c, "%s reports/s", bench_grouped(dec));
+        ROW("", "", c, "protobuf: codec_decode", bench_ratio(rps, dec));
+        snprintf(c, sizeof c, "%s reports/s", bench_grouped(unpack));
+        ROW("", "", c, "protobuf: protobuf-c unpack alone", bench_ratio(rps, unpack));
 
-        snprintf(m, sizeof m, "%s values/s", grouped(vps));
-        snprintf(c, sizeof c, "%s values/s", grouped(apply * n_ind));
+        snprintf(m, sizeof m, "%s values/s", bench_grouped(vps));
+        snprintf(c, sizeof c, "%s values/s", bench_grouped(apply * n_ind));
         snprintf(what, sizeof what, "SQLite rstore_apply, %d reports/txn", TXN_REPORTS);
-        ROW("durable ingest, values", m, c, what, ratio(vps, apply * n_ind));
-        snprintf(c, sizeof c, "%s rows/s", grouped(raw * n_ind));
-        ROW("", "", c, "SQLite bare INSERT of the value rows (2)", ratio(vps, raw * n_ind));
+        ROW("durable ingest, values", m, c, what, bench_ratio(vps, apply * n_ind));
+        snprintf(c, sizeof c, "%s rows/s", bench_grouped(raw * n_ind));
+        ROW("", "", c, "SQLite bare INSERT of the value rows (2)", bench_ratio(vps, raw * n_ind));
 
         snprintf(m, sizeof m, "%.1f ms", p50);
         snprintf(c, sizeof c, "%.2f ms", e50);
-        ROW("ack latency p50 (3)", m, c, "ZeroMQ echo round trip p50, same load", ratio(p50, e50));
+        ROW("ack latency p50 (3)", m, c, "ZeroMQ echo round trip p50, same load", bench_ratio(p50, e50));
         snprintf(m, sizeof m, "%.1f ms", p99);
         snprintf(c, sizeof c, "%.2f ms", e99);
-        ROW("ack latency p99 (3)", m, c, "ZeroMQ echo round trip p99, same load", ratio(p99, e99));
+        ROW("ack latency p99 (3)", m, c, "ZeroMQ echo round trip p99, same load", bench_ratio(p99, e99));
 
         snprintf(m, sizeof m, "%.1f MB", (double)agg_rss / 1024);
         ROW("peak RSS aggregator", agg_rss >= 0 ? m : "unknown", "", "VmHWM before SIGTERM, highest round",
@@ -1208,7 +1004,7 @@ int main(int argc, char **argv) {
             what = "codec_decode";
         }
         printf("\nThe lowest ceiling is %s at %s reports/s; durable ingest reaches %.2f of it.\n", what,
-               grouped(lowest), rps / lowest);
+               bench_grouped(lowest), rps / lowest);
     }
     return 0;
 }

@@ -48,30 +48,24 @@
  * The scratch folder is made under $TMPDIR (default /tmp) and removed at exit.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
+#include "bench.h"
 #include "codec.h"
 #include "diag.h"
-#include "log.h"
 #include "master.h"
 #include "period.h"
 #include "ranking.h"
@@ -120,28 +114,8 @@ static struct {
 
 /* --- small helpers ------------------------------------------------------------------ */
 
-static int64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-    (void)st;
-    (void)ftw;
-    return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static void remove_tree(const char *path) {
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* atexit: no daemon left running, no scratch folder left behind. */
+/* At exit, and on Ctrl-C or SIGTERM (bench_init): no daemon left running, no scratch
+ * folder left behind. */
 static void cleanup(void) {
     pid_t *pids[2] = {&B.scorer, &B.agg};
     for (int i = 0; i < 2; i++)
@@ -151,58 +125,9 @@ static void cleanup(void) {
             *pids[i] = 0;
         }
     if (B.tmp[0]) {
-        remove_tree(B.tmp);
+        bench_remove_tree(B.tmp);
         B.tmp[0] = '\0';
     }
-}
-
-/* Ctrl-C or SIGTERM: the same cleanup, then out. SA_RESETHAND: a second one kills. */
-static void on_interrupt(int sig) {
-    cleanup();
-    _exit(128 + sig);
-}
-
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void fail(const char *fmt, ...) {
-    va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "bench_score: FAILED: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-/* A number rounded to an integer with thousands grouped by spaces ("14 000"). Returns
- * one of a few rotating buffers, so several fit in one printf. */
-static const char *grouped(double v) {
-    static char pool[12][32];
-    static unsigned next;
-    char digits[32], *out = pool[next++ % 12];
-    int n, o = 0;
-    long long x = llround(v);
-    if (x < 0) {
-        out[o++] = '-';
-        x = -x;
-    }
-    n = snprintf(digits, sizeof digits, "%lld", x);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0) out[o++] = ' ';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* measured / ceiling as "1.58 ×" (or "31 ×" when large). Rotating buffers too. */
-static const char *ratio(double measured, double ceiling) {
-    static char pool[8][32];
-    static unsigned next;
-    char *out = pool[next++ % 8];
-    double r = ceiling > 0 ? measured / ceiling : 0;
-    snprintf(out, 32, r >= 10 ? "%.0f ×" : "%.2f ×", r);
-    return out;
 }
 
 /* A duration in ms with sensible digits: "0.031 ms", "4.20 ms", "312 ms". */
@@ -215,7 +140,7 @@ static const char *ms(double v) {
     else if (v < 100)
         snprintf(out, 32, "%.2f ms", v);
     else
-        snprintf(out, 32, "%s ms", grouped(v));
+        snprintf(out, 32, "%s ms", bench_grouped(v));
     return out;
 }
 
@@ -224,104 +149,8 @@ static const char *whole_ms(double v) {
     static char pool[4][32];
     static unsigned next;
     char *out = pool[next++ % 4];
-    snprintf(out, 32, "%s ms", grouped(v));
+    snprintf(out, 32, "%s ms", bench_grouped(v));
     return out;
-}
-
-static double round_to(double x, double unit) {
-    return round(x / unit) * unit;
-}
-
-/* Deterministic generator (splitmix64): the same figures on every run. */
-typedef struct {
-    uint64_t s;
-} rng_t;
-
-static double rng_u(rng_t *r) {
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
-
-/* VmHWM (peak resident set) of pid in kB, or -1. */
-static long vm_hwm_kb(pid_t pid) {
-    char path[64], line[256];
-    long kb = -1;
-    FILE *f;
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    if (!(f = fopen(path, "r"))) return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
-    fclose(f);
-    return kb;
-}
-
-/* The whole of a text file, NUL-terminated; caller frees. NULL if unreadable. */
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    if (!f) return NULL;
-    do {
-        if (len + 65536 + 1 > cap) {
-            char *p = realloc(buf, cap = (len + 65536 + 1) * 2);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = p;
-        }
-        n = fread(buf + len, 1, 65536, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
-static void copy_file(const char *from, const char *to) {
-    char *text = slurp(from);
-    FILE *f;
-    if (!text) fail("cannot read %s: %s", from, strerror(errno));
-    if (!(f = fopen(to, "w")) || fputs(text, f) < 0 || fclose(f) != 0)
-        fail("cannot write a scratch file: %s", strerror(errno));
-    free(text);
-}
-
-static const char *fs_name(const char *dir) {
-    struct statfs s;
-    if (statfs(dir, &s) != 0) return "unknown filesystem";
-    switch ((unsigned long)s.f_type) {
-    case 0x01021994UL: return "tmpfs";
-    case 0x0000EF53UL: return "ext4";
-    case 0x58465342UL: return "xfs";
-    case 0x9123683EUL: return "btrfs";
-    case 0x794C7630UL: return "overlayfs";
-    case 0x2FC12FC1UL: return "zfs";
-    default: return "other filesystem";
-    }
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The median of v[0..n); sorts v. */
-static double median(double *v, size_t n) {
-    if (n == 0) return 0;
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* The q-quantile (0..1) of v[0..n); sorts v. */
-static double quantile(double *v, size_t n, double q) {
-    if (n == 0) return 0;
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[(size_t)(q * (double)(n - 1) + 0.5)];
 }
 
 static void print_diags(diag_list_t *dl) {
@@ -350,9 +179,9 @@ static void find_examples(const char *bin_dir, const char *examples_dir) {
             snprintf(B.examples, sizeof B.examples, "%.*s/examples/sample-city", PATH_MAX - 32, examples_dir);
             return;
         }
-        fail("no scheme-2017.csv in %s (nor in %s/examples/sample-city)", examples_dir, examples_dir);
+        bench_fail("no scheme-2017.csv in %s (nor in %s/examples/sample-city)", examples_dir, examples_dir);
     }
-    if (!realpath(bin_dir, dir)) fail("BIN_DIR %s: %s", bin_dir, strerror(errno));
+    if (!realpath(bin_dir, dir)) bench_fail("BIN_DIR %s: %s", bin_dir, strerror(errno));
     for (;;) {
         char *slash;
         int n = snprintf(probe, sizeof probe, "%s/examples/sample-city/scheme-2017.csv", dir);
@@ -364,7 +193,7 @@ static void find_examples(const char *bin_dir, const char *examples_dir) {
         if (!slash || slash == dir) break;
         *slash = '\0';
     }
-    fail("cannot find examples/sample-city above %s; pass the folder as the second argument", bin_dir);
+    bench_fail("cannot find examples/sample-city above %s; pass the folder as the second argument", bin_dir);
 }
 
 /* The sample city's master data and rules: the indicator catalogue and the 2017 scheme. */
@@ -375,10 +204,10 @@ static const scheme_t *load_sample(void) {
     B.rules = B.master ? rules_load(B.examples, B.master, &dl) : NULL;
     if (!B.master || !B.rules) {
         print_diags(&dl);
-        fail("the sample city's master data or rules do not load");
+        bench_fail("the sample city's master data or rules do not load");
     }
     diag_clear(&dl);
-    if (!(s = rules_scheme(B.rules, YEAR))) fail("the sample city has no scheme for %d", YEAR);
+    if (!(s = rules_scheme(B.rules, YEAR))) bench_fail("the sample city has no scheme for %d", YEAR);
     return s;
 }
 
@@ -388,10 +217,10 @@ static const scheme_t *load_sample(void) {
  * and plausible: year-to-date flows, percentages within 0..100. */
 static void zone_values(size_t k, double *amount, double *growth, double *level) {
     const master_t *m = B.master;
-    rng_t r = {20170601ULL + 0x100000001b3ULL * (uint64_t)(k + 1)};
+    bench_rng_t r = {20170601ULL + 0x100000001b3ULL * (uint64_t)(k + 1)};
     for (size_t i = 0; i < m->n_indicators; i++) {
         const indicator_t *ind = &m->indicators[i];
-        double u = rng_u(&r), lv, g, j, x;
+        double u = bench_rng_u(&r), lv, g, j, x;
         if (ind->kind == KIND_FLOW)
             lv = pow(10, 3 + 3 * u); /* 1 000 .. 1 000 000 万元 a year */
         else if (ind->kind == KIND_STOCK)
@@ -402,21 +231,21 @@ static void zone_values(size_t k, double *amount, double *growth, double *level)
             lv = 0.2 + 1.3 * u; /* an intensity, e.g. tce per 万元 */
         else
             lv = 20 + 380 * u; /* e.g. 万元 of value added per mu */
-        u = rng_u(&r);
+        u = bench_rng_u(&r);
         g = ind->kind == KIND_FLOW ? 2 + 16 * u : ind->kind == KIND_STOCK ? -3 + 11 * u : -8 + 10 * u;
-        j = rng_u(&r);
+        j = bench_rng_u(&r);
         if (ind->kind == KIND_FLOW)
-            x = round_to(lv * (MONTH + 0.3 * j) / 12, 0.1);
+            x = bench_round_to(lv * (MONTH + 0.3 * j) / 12, 0.1);
         else if (ind->kind == KIND_STOCK)
             x = round(lv * (1 + 0.004 * (MONTH - 2) + 0.01 * j));
         else if (ind->percent)
-            x = fmin(100, fmax(0, round_to(lv + 4 * (j - 0.5), 0.1)));
+            x = fmin(100, fmax(0, bench_round_to(lv + 4 * (j - 0.5), 0.1)));
         else if (ind->direction < 0)
-            x = round_to(lv * (1 + 0.05 * (j - 0.5)), 0.001);
+            x = bench_round_to(lv * (1 + 0.05 * (j - 0.5)), 0.001);
         else
-            x = round_to(lv * (0.9 + 0.2 * j), 0.1);
+            x = bench_round_to(lv * (0.9 + 0.2 * j), 0.1);
         amount[i] = x;
-        growth[i] = ind->has_growth ? round_to(g + (j - 0.5), 0.1) : NAN;
+        growth[i] = ind->has_growth ? bench_round_to(g + (j - 0.5), 0.1) : NAN;
         if (level) level[i] = lv;
     }
 }
@@ -436,7 +265,7 @@ static size_t county_of(size_t k, size_t nz) {
 
 static int find_indicator(const char *code) {
     const indicator_t *ind = master_indicator(B.master, code);
-    if (!ind) fail("the sample city has no indicator \"%s\"", code);
+    if (!ind) bench_fail("the sample city has no indicator \"%s\"", code);
     return (int)(ind - B.master->indicators);
 }
 
@@ -512,7 +341,7 @@ static void bench_scoring(const scheme_t *s, size_t nz, score_result_t *out) {
     int64_t t0, spent = 0;
 
     if (!sc || !total || !sorted || !t_score || !t_ceil || !t_sort || period_values_init(&v, nz, ni) < 0)
-        fail("out of memory");
+        bench_fail("out of memory");
     for (size_t k = 0; k < nz; k++)
         zone_values(k, v.amount + k * ni, v.growth + k * ni, NULL);
     nc = scheme_columns(s, cols, sizeof cols / sizeof cols[0]);
@@ -520,14 +349,15 @@ static void bench_scoring(const scheme_t *s, size_t nz, score_result_t *out) {
     /* Interleaved, call by call, so a change in machine load moves both alike. */
     while (runs < SCORE_MAX_RUNS && (runs < SCORE_MIN_RUNS || spent < SCORE_MIN_NS)) {
         int64_t a, b, c;
-        t0 = now_ns();
-        if (score_period(s, B.master, &v, &params, sc) < 0) fail("score_period refused the synthetic zones");
-        a = now_ns();
+        t0 = bench_now_ns();
+        if (score_period(s, B.master, &v, &params, sc) < 0)
+            bench_fail("score_period refused the synthetic zones");
+        a = bench_now_ns();
         naive_score(&v, cols, nc, total);
         memcpy(sorted, total, nz * sizeof *sorted);
-        b = now_ns();
+        b = bench_now_ns();
         qsort(sorted, nz, sizeof *sorted, cmp_desc);
-        c = now_ns();
+        c = bench_now_ns();
         t_score[runs] = (double)(a - t0) / 1e6;
         t_ceil[runs] = (double)(c - a) / 1e6;
         t_sort[runs] = (double)(c - b) / 1e6;
@@ -538,16 +368,17 @@ static void bench_scoring(const scheme_t *s, size_t nz, score_result_t *out) {
     for (size_t z = 0; z < nz; z++) {
         double d = fabs(total[z] - sc[z].total);
         if (d > worst) worst = d;
-        if (sc[z].missing[0]) fail("zone %zu flagged a missing value: the synthetic zones report all", z);
+        if (sc[z].missing[0])
+            bench_fail("zone %zu flagged a missing value: the synthetic zones report all", z);
     }
-    if (worst > 1e-6) fail("the naive ceiling's totals differ from score_period's by up to %g", worst);
+    if (worst > 1e-6) bench_fail("the naive ceiling's totals differ from score_period's by up to %g", worst);
     if (sc[0].rank < 1 || (size_t)sc[0].rank > nz)
-        fail("score_period ranked zone 1 at %d of %zu", sc[0].rank, nz);
+        bench_fail("score_period ranked zone 1 at %d of %zu", sc[0].rank, nz);
 
     out->runs = runs;
-    out->score_ms = median(t_score, runs);
-    out->ceiling_ms = median(t_ceil, runs);
-    out->sort_ms = median(t_sort, runs);
+    out->score_ms = bench_median(t_score, runs);
+    out->ceiling_ms = bench_median(t_ceil, runs);
+    out->sort_ms = bench_median(t_sort, runs);
     period_values_free(&v);
     free(sc);
     free(total);
@@ -587,23 +418,24 @@ static void write_targets(city_t *c, FILE *f) {
     fprintf(f, "zone,year,indicator,target_amount,target_growth_pct\n");
     for (size_t k = 0; k < c->nz; k++) {
         const double *a = c->amount + k * ni, *g = c->growth + k * ni, *lv = c->level + k * ni;
-        rng_t r = {7700000ULL + 0x9e3779b9ULL * (uint64_t)(k + 1)};
+        bench_rng_t r = {7700000ULL + 0x9e3779b9ULL * (uint64_t)(k + 1)};
         zone_code(k, zc);
         for (size_t i = 0; i < sizeof flows / sizeof flows[0]; i++) {
             int ind = find_indicator(flows[i]);
-            double amount = lv[ind] * (rng_u(&r) < 0.03 ? 1.3 : 0.8 + 0.32 * rng_u(&r));
-            if (k == LAT_ZONE && ind == fai) amount = c->fai_target = round_to(a[ind] / 0.6, 0.1);
+            double amount = lv[ind] * (bench_rng_u(&r) < 0.03 ? 1.3 : 0.8 + 0.32 * bench_rng_u(&r));
+            if (k == LAT_ZONE && ind == fai) amount = c->fai_target = bench_round_to(a[ind] / 0.6, 0.1);
             /* growth - target = 2.5 - 3.6u: at or below -1 pp for u > 0.97 */
-            fprintf(f, "%s,%d,%s,%.1f,%.1f\n", zc, YEAR, flows[i], amount, g[ind] - 2.5 + 3.6 * rng_u(&r));
+            fprintf(f, "%s,%d,%s,%.1f,%.1f\n", zc, YEAR, flows[i], amount,
+                    g[ind] - 2.5 + 3.6 * bench_rng_u(&r));
         }
-        fprintf(f, "%s,%d,employees,,%.1f\n", zc, YEAR, g[emp] - 2.5 + 3.6 * rng_u(&r));
+        fprintf(f, "%s,%d,employees,,%.1f\n", zc, YEAR, g[emp] - 2.5 + 3.6 * bench_rng_u(&r));
         /* less is better: the level target at or above the usual level, the growth
          * target (a fall) above the reported one but now and then */
-        fprintf(f, "%s,%d,energy_intensity,%.3f,%.1f\n", zc, YEAR, lv[energy] * (1.0 + 0.12 * rng_u(&r)),
-                g[energy] + 2.5 - 3.6 * rng_u(&r));
+        fprintf(f, "%s,%d,energy_intensity,%.3f,%.1f\n", zc, YEAR,
+                lv[energy] * (1.0 + 0.12 * bench_rng_u(&r)), g[energy] + 2.5 - 3.6 * bench_rng_u(&r));
         for (int i = 0; i < 2; i++)
             fprintf(f, "%s,%d,%s,%.1f,\n", zc, YEAR, B.master->indicators[rates[i]].code,
-                    fmin(100, a[rates[i]] * (0.8 + 0.22 * rng_u(&r))));
+                    fmin(100, a[rates[i]] * (0.8 + 0.22 * bench_rng_u(&r))));
     }
 }
 
@@ -611,12 +443,12 @@ static FILE *open_w(const char *dir, const char *name) {
     char path[PATH_MAX + 64];
     FILE *f;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (!(f = fopen(path, "w"))) fail("cannot write the scratch %s: %s", name, strerror(errno));
+    if (!(f = fopen(path, "w"))) bench_fail("cannot write the scratch %s: %s", name, strerror(errno));
     return f;
 }
 
 static void close_w(FILE *f, const char *name) {
-    if (fclose(f) != 0) fail("cannot write the scratch %s: %s", name, strerror(errno));
+    if (fclose(f) != 0) bench_fail("cannot write the scratch %s: %s", name, strerror(errno));
 }
 
 /* The city's folder: regions.csv, the sample's indicators, scheme, stars and pacing,
@@ -630,7 +462,7 @@ static void make_city(city_t *c, size_t nz) {
     memset(c, 0, sizeof *c);
     c->nz = nz;
     snprintf(c->dir, sizeof c->dir, "%.*s/city-%zu", PATH_MAX - 32, B.tmp, nz);
-    if (mkdir(c->dir, 0700) != 0) fail("cannot make a scratch folder: %s", strerror(errno));
+    if (mkdir(c->dir, 0700) != 0) bench_fail("cannot make a scratch folder: %s", strerror(errno));
     snprintf(c->store, sizeof c->store, "%s/reports.db", c->dir);
     snprintf(c->scores, sizeof c->scores, "%s/scores.db", c->dir);
     snprintf(c->agg_log, sizeof c->agg_log, "%s/aggregator.log", c->dir);
@@ -645,7 +477,7 @@ static void make_city(city_t *c, size_t nz) {
     c->growth = malloc(nz * ni * sizeof *c->growth);
     c->level = malloc(nz * ni * sizeof *c->level);
     c->wire = calloc(nz, sizeof *c->wire);
-    if (!c->amount || !c->growth || !c->level || !c->wire) fail("out of memory");
+    if (!c->amount || !c->growth || !c->level || !c->wire) bench_fail("out of memory");
     for (size_t k = 0; k < nz; k++)
         zone_values(k, c->amount + k * ni, c->growth + k * ni, c->level + k * ni);
 
@@ -661,7 +493,7 @@ static void make_city(city_t *c, size_t nz) {
     for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++) {
         snprintf(src, sizeof src, "%s/%s", B.examples, copied[i]);
         snprintf(dst, sizeof dst, "%s/%s", c->dir, copied[i]);
-        copy_file(src, dst);
+        bench_copy_file(src, dst, "a scratch file");
     }
     f = open_w(c->dir, "targets-2017.csv");
     write_targets(c, f);
@@ -689,17 +521,8 @@ static void zone_report(const city_t *c, size_t k, uint32_t rev, double fai_amou
         v.has_growth = ind->has_growth;
         v.growth_pct = ind->has_growth ? c->growth[k * ni + i] : 0;
         v.line = (unsigned)(2 + i);
-        if (!report_add_value(r, &v)) fail("out of memory");
+        if (!report_add_value(r, &v)) bench_fail("out of memory");
     }
-}
-
-static void encode_report(const report_t *r, wire_t *w) {
-    msg_t msg;
-    memset(&msg, 0, sizeof msg);
-    msg.kind = MSG_REPORT;
-    codec_new_id(msg.id);
-    msg.report = *r; /* shallow: r keeps ownership, msg is never cleared */
-    if (codec_encode(&msg, &w->buf, &w->len) < 0) fail("cannot encode a report");
 }
 
 static void free_city(city_t *c) {
@@ -710,7 +533,7 @@ static void free_city(city_t *c) {
     free(c->amount);
     free(c->growth);
     free(c->level);
-    remove_tree(c->dir);
+    bench_remove_tree(c->dir);
     memset(c, 0, sizeof *c);
 }
 
@@ -719,7 +542,7 @@ static void free_city(city_t *c) {
 /* The tail of a daemon's log on stderr, the scratch folder's path written as
  * <scratch>: no path of this machine but what the user passed. */
 static void print_log(const char *name, const char *path) {
-    char *text = slurp(path), *p, *hit;
+    char *text = bench_slurp(path), *p, *hit;
     size_t len, tlen = strlen(B.tmp);
     if (!text) return;
     len = strlen(text);
@@ -737,35 +560,12 @@ static void print_log(const char *name, const char *path) {
  * (or unset for NULL), and waits until its log says "ready:". Sets *slot. */
 static void start_daemon(pid_t *slot, const char *name, char **args, const char *log_path, const char *now,
                          int timeout_ms) {
-    pid_t parent = getpid();
     int64_t deadline;
 
-    if (access(args[0], X_OK) != 0) fail("%s: %s (build it first: make)", args[0], strerror(errno));
-    fflush(NULL);
-    *slot = fork();
-    if (*slot < 0) fail("fork: %s", strerror(errno));
-    if (*slot == 0) {
-        int fd;
-        signal(SIGINT, SIG_DFL); /* the bench's handlers clean up the bench, not this */
-        signal(SIGTERM, SIG_DFL);
-        fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) _exit(126);
-        close(fd);
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive the bench */
-        if (getppid() != parent) _exit(1);
-        setenv("YUEBAO_LOG", "info", 1); /* its "ready:" and "pass" lines are read */
-        if (now)
-            setenv("YUEBAO_NOW", now, 1);
-        else
-            unsetenv("YUEBAO_NOW");
-        execv(args[0], args);
-        fprintf(stderr, "exec %s: %s\n", args[0], strerror(errno));
-        _exit(127);
-    }
-
-    deadline = now_ns() + timeout_ms * 1000000LL;
+    bench_spawn(slot, args, log_path, now);
+    deadline = bench_now_ns() + timeout_ms * 1000000LL;
     for (;;) {
-        char *text = slurp(log_path);
+        char *text = bench_slurp(log_path);
         bool ready = text && strstr(text, ": ready:");
         int status;
         free(text);
@@ -773,32 +573,26 @@ static void start_daemon(pid_t *slot, const char *name, char **args, const char 
         if (waitpid(*slot, &status, WNOHANG) == *slot) {
             *slot = 0;
             print_log(name, log_path);
-            fail("%s exited during start-up (status 0x%x)", name, (unsigned)status);
+            bench_fail("%s exited during start-up (status 0x%x)", name, (unsigned)status);
         }
-        if (now_ns() > deadline) {
+        if (bench_now_ns() > deadline) {
             print_log(name, log_path);
-            fail("%s did not say \"ready:\" within %d s", name, timeout_ms / 1000);
+            bench_fail("%s did not say \"ready:\" within %d s", name, timeout_ms / 1000);
         }
-        sleep_ms(5);
+        bench_sleep_ms(5);
     }
 }
 
 /* SIGTERM, then wait for a clean exit. */
 static void stop_daemon(pid_t *slot, const char *name, const char *log_path) {
-    int64_t deadline = now_ns() + STOP_TIMEOUT_MS * 1000000LL;
-    int status = 0;
-    kill(*slot, SIGTERM);
-    while (waitpid(*slot, &status, WNOHANG) != *slot) {
-        if (now_ns() > deadline) {
-            print_log(name, log_path);
-            fail("%s did not stop within %d s of SIGTERM", name, STOP_TIMEOUT_MS / 1000);
-        }
-        sleep_ms(5);
+    int status = bench_stop(slot, STOP_TIMEOUT_MS);
+    if (status < 0) {
+        print_log(name, log_path);
+        bench_fail("%s did not stop within %d s of SIGTERM", name, STOP_TIMEOUT_MS / 1000);
     }
-    *slot = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         print_log(name, log_path);
-        fail("%s did not exit cleanly (status 0x%x)", name, (unsigned)status);
+        bench_fail("%s did not exit cleanly (status 0x%x)", name, (unsigned)status);
     }
 }
 
@@ -848,42 +642,36 @@ static double fill_store(const city_t *c) {
     void *ctx = zmq_ctx_new();
     feeder_t f[N_COUNTIES];
     zmq_pollitem_t items[N_COUNTIES];
-    sock_security_t sec = {.insecure = true};
     size_t acked = 0;
     int64_t t0;
-    char err[512];
 
-    if (!ctx) fail("out of memory");
+    if (!ctx) bench_fail("out of memory");
     memset(f, 0, sizeof f);
     for (size_t i = 0; i < N_COUNTIES; i++) {
-        char id[64], cc[16];
-        int timeout = REPLY_TIMEOUT_MS;
+        char cc[16];
         county_code(i, cc);
-        snprintf(id, sizeof id, "c:%s:bench%d", cc, (int)getpid()); /* "c:<county>:<n>" */
         /* county_of's blocks: zone k belongs to county k * N_COUNTIES / nz */
         f[i].first = f[i].next = (i * c->nz + N_COUNTIES - 1) / N_COUNTIES;
         f[i].end = ((i + 1) * c->nz + N_COUNTIES - 1) / N_COUNTIES;
-        if (!(f[i].sock = sock_dealer(ctx, c->listen, id, &sec, err, sizeof err)))
-            fail("collector %s: %s", cc, err);
-        zmq_setsockopt(f[i].sock, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+        f[i].sock = bench_collector(ctx, c->listen, cc, REPLY_TIMEOUT_MS);
         items[i] = (zmq_pollitem_t){.socket = f[i].sock, .events = ZMQ_POLLIN};
     }
-    t0 = now_ns();
+    t0 = bench_now_ns();
     while (acked < c->nz) {
         int rc;
         for (size_t i = 0; i < N_COUNTIES; i++)
             while (f[i].inflight < WINDOW && f[i].next < f[i].end) {
                 const wire_t *w = &c->wire[f[i].next++];
                 if (zmq_send(f[i].sock, w->buf, w->len, 0) < 0)
-                    fail("collector send: %s", zmq_strerror(errno));
+                    bench_fail("collector send: %s", zmq_strerror(errno));
                 f[i].inflight++;
             }
         rc = zmq_poll(items, N_COUNTIES, REPLY_TIMEOUT_MS);
         if (rc < 0 && errno == EINTR) continue;
-        if (rc < 0) fail("zmq_poll: %s", zmq_strerror(errno));
+        if (rc < 0) bench_fail("zmq_poll: %s", zmq_strerror(errno));
         if (rc == 0) {
             print_log("yuebao-aggregator", c->agg_log);
-            fail("no Ack for %d s; %zu of %zu reports acked", REPLY_TIMEOUT_MS / 1000, acked, c->nz);
+            bench_fail("no Ack for %d s; %zu of %zu reports acked", REPLY_TIMEOUT_MS / 1000, acked, c->nz);
         }
         for (size_t i = 0; i < N_COUNTIES; i++) {
             if (!(items[i].revents & ZMQ_POLLIN)) continue;
@@ -897,14 +685,14 @@ static double fill_store(const city_t *c) {
                     break;
                 }
                 if (codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), &m, cerr, sizeof cerr) < 0)
-                    fail("an undecodable reply: %s", cerr);
+                    bench_fail("an undecodable reply: %s", cerr);
                 zmq_msg_close(&msg);
-                if (m.kind != MSG_ACK) fail("a reply that is not an Ack");
+                if (m.kind != MSG_ACK) bench_fail("a reply that is not an Ack");
                 if (m.ack.status != ACK_ACCEPTED) {
                     char first[1024] = "";
                     if (m.ack.issues.n) diag_format(&m.ack.issues.items[0], first, sizeof first);
-                    fail("%s %s rev %u: %s%s%s", m.ack.zone, m.ack.period, m.ack.revision,
-                         ack_status_name(m.ack.status), first[0] ? ": " : "", first);
+                    bench_fail("%s %s rev %u: %s%s%s", m.ack.zone, m.ack.period, m.ack.revision,
+                               ack_status_name(m.ack.status), first[0] ? ": " : "", first);
                 }
                 msg_clear(&m);
                 f[i].inflight--;
@@ -912,7 +700,7 @@ static double fill_store(const city_t *c) {
             }
         }
     }
-    t0 = now_ns() - t0;
+    t0 = bench_now_ns() - t0;
     for (size_t i = 0; i < N_COUNTIES; i++)
         sock_close(&f[i].sock);
     zmq_ctx_term(ctx);
@@ -934,10 +722,10 @@ static double read_ceiling_ms(const city_t *c) {
         sqlite3_prepare_v2(db,
                            "SELECT zone, indicator, amount, growth_pct FROM report_values WHERE period = ?1",
                            -1, &st, NULL) != SQLITE_OK)
-        fail("SQLite read ceiling: %s", db ? sqlite3_errmsg(db) : "cannot open the store");
+        bench_fail("SQLite read ceiling: %s", db ? sqlite3_errmsg(db) : "cannot open the store");
     for (int r = 0; r < READ_RUNS; r++) {
         size_t rows = 0;
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         int rc;
         sqlite3_bind_text(st, 1, PERIOD, -1, SQLITE_STATIC);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -946,15 +734,16 @@ static double read_ceiling_ms(const city_t *c) {
             if (sqlite3_column_type(st, 3) != SQLITE_NULL) sum += sqlite3_column_double(st, 3);
             rows++;
         }
-        t[r] = (double)(now_ns() - t0) / 1e6;
-        if (rc != SQLITE_DONE) fail("SQLite read ceiling: %s", sqlite3_errmsg(db));
+        t[r] = (double)(bench_now_ns() - t0) / 1e6;
+        if (rc != SQLITE_DONE) bench_fail("SQLite read ceiling: %s", sqlite3_errmsg(db));
         sqlite3_reset(st);
-        if (rows != want) fail("the store holds %zu value rows for %s, expected %zu", rows, PERIOD, want);
+        if (rows != want)
+            bench_fail("the store holds %zu value rows for %s, expected %zu", rows, PERIOD, want);
     }
     sqlite3_finalize(st);
     sqlite3_close(db);
-    if (isnan(sum)) fail("the store holds a NaN");
-    return median(t, READ_RUNS);
+    if (isnan(sum)) bench_fail("the store holds a NaN");
+    return bench_median(t, READ_RUNS);
 }
 
 typedef struct {
@@ -966,7 +755,7 @@ typedef struct {
 
 /* The start-up pass from the scorer's log, and what it left in the score store. */
 static void check_pass(const city_t *c, recompute_result_t *out) {
-    char *text = slurp(c->scorer_log), *p, err[512];
+    char *text = bench_slurp(c->scorer_log), *p, err[512];
     size_t rankings;
     long long pass_ms;
     sstore_t *ss;
@@ -978,28 +767,29 @@ static void check_pass(const city_t *c, recompute_result_t *out) {
                "pass 1 (full): %zu periods recomputed, %zu rankings changed, %zu alert transitions, %lld ms",
                &out->periods, &rankings, &out->transitions, &pass_ms) != 4) {
         print_log("yuebao-scorer", c->scorer_log);
-        fail("the scorer's log has no \"pass 1 (full): … ms\" line");
+        bench_fail("the scorer's log has no \"pass 1 (full): … ms\" line");
     }
     free(text);
     out->pass_ms = (double)pass_ms;
     if (out->periods != 1 || rankings != 1)
-        fail("pass 1 recomputed %zu periods and changed %zu rankings; expected 1 and 1", out->periods,
-             rankings);
+        bench_fail("pass 1 recomputed %zu periods and changed %zu rankings; expected 1 and 1", out->periods,
+                   rankings);
 
-    if (!(ss = sstore_open(c->scores, true, err, sizeof err))) fail("the score store: %s", err);
+    if (!(ss = sstore_open(c->scores, true, err, sizeof err))) bench_fail("the score store: %s", err);
     memset(&r, 0, sizeof r);
-    if (sstore_load_ranking(ss, PERIOD, &r) <= 0) fail("the score store has no ranking for %s", PERIOD);
+    if (sstore_load_ranking(ss, PERIOD, &r) <= 0) bench_fail("the score store has no ranking for %s", PERIOD);
     out->ranked = r.n_rows;
-    if (r.n_rows != c->nz) fail("the ranking of %s has %zu rows for %zu zones", PERIOD, r.n_rows, c->nz);
+    if (r.n_rows != c->nz)
+        bench_fail("the ranking of %s has %zu rows for %zu zones", PERIOD, r.n_rows, c->nz);
     for (size_t i = 0; i < r.n_rows; i++)
         if (r.rows[i].rank < 1 || (size_t)r.rows[i].rank > c->nz)
-            fail("rank %d out of range", r.rows[i].rank);
+            bench_fail("rank %d out of range", r.rows[i].rank);
     ranking_clear(&r);
-    if (sstore_alerts_firing(ss, -1, 0, &firing) < 0) fail("the score store's alerts cannot be read");
+    if (sstore_alerts_firing(ss, -1, 0, &firing) < 0) bench_fail("the score store's alerts cannot be read");
     /* a fresh score store: every transition of pass 1 is an alert firing now */
     if (firing.n != out->transitions)
-        fail("pass 1 logged %zu alert transitions but the score store holds %zu firing alerts",
-             out->transitions, firing.n);
+        bench_fail("pass 1 logged %zu alert transitions but the score store holds %zu firing alerts",
+                   out->transitions, firing.n);
     alert_list_clear(&firing);
     sstore_close(&ss);
 }
@@ -1025,8 +815,8 @@ static void *subscribe(void *ctx, const char *endpoint, const char *prefix) {
     sock_security_t sec = {.insecure = true};
     char err[512];
     void *s = sock_sub(ctx, endpoint, prefix, &sec, err, sizeof err);
-    if (!s) fail("SUB: %s", err);
-    if (zmq_setsockopt(s, ZMQ_SUBSCRIBE, "hb", 2) < 0) fail("SUB: %s", zmq_strerror(errno));
+    if (!s) bench_fail("SUB: %s", err);
+    if (zmq_setsockopt(s, ZMQ_SUBSCRIBE, "hb", 2) < 0) bench_fail("SUB: %s", zmq_strerror(errno));
     return s;
 }
 
@@ -1037,14 +827,14 @@ static void free_frames(void **frames, int n) {
 
 /* Waits until a heartbeat has come through each SUB: both are connected. */
 static void await_heartbeats(void **subs, int n) {
-    int64_t deadline = now_ns() + 5000LL * 1000000LL;
+    int64_t deadline = bench_now_ns() + 5000LL * 1000000LL;
     bool heard[4] = {false};
     int left = n;
     while (left > 0) {
         zmq_pollitem_t items[4];
         for (int i = 0; i < n; i++)
             items[i] = (zmq_pollitem_t){.socket = subs[i], .events = ZMQ_POLLIN};
-        if (now_ns() > deadline) fail("no heartbeat from a daemon within 5 s");
+        if (bench_now_ns() > deadline) bench_fail("no heartbeat from a daemon within 5 s");
         if (zmq_poll(items, n, 100) <= 0) continue;
         for (int i = 0; i < n; i++) {
             void *frames[2];
@@ -1079,7 +869,7 @@ static void measure_latency(const city_t *c, latency_t *lat) {
     char id[64], cc[16], zc[16], err[512], want_event[64], want_alert[96];
     int timeout = REPLY_TIMEOUT_MS;
 
-    if (!ctx) fail("out of memory");
+    if (!ctx) bench_fail("out of memory");
     memset(lat, 0, sizeof *lat);
     county_code(county_of(LAT_ZONE, c->nz), cc);
     zone_code(LAT_ZONE, zc);
@@ -1092,7 +882,7 @@ static void measure_latency(const city_t *c, latency_t *lat) {
         await_heartbeats(subs, 2);
     }
     snprintf(id, sizeof id, "c:%s:latency%d", cc, (int)getpid());
-    if (!(dealer = sock_dealer(ctx, c->listen, id, &sec, err, sizeof err))) fail("collector: %s", err);
+    if (!(dealer = sock_dealer(ctx, c->listen, id, &sec, err, sizeof err))) bench_fail("collector: %s", err);
     zmq_setsockopt(dealer, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
 
     for (int i = 0; i < LAT_WARMUP + LAT_SENDS; i++) {
@@ -1103,26 +893,26 @@ static void measure_latency(const city_t *c, latency_t *lat) {
         wire_t w = {0};
         int64_t t_send, t_ack = 0, t_ev = 0, t_al = 0, deadline;
 
-        zone_report(c, LAT_ZONE, rev, round_to(c->fai_target * (behind ? 0.10 : 0.60), 0.1), &r);
-        encode_report(&r, &w);
+        zone_report(c, LAT_ZONE, rev, bench_round_to(c->fai_target * (behind ? 0.10 : 0.60), 0.1), &r);
+        bench_encode_report(&r, &w.buf, &w.len, NULL);
         report_clear(&r);
-        t_send = now_ns();
-        if (zmq_send(dealer, w.buf, w.len, 0) < 0) fail("collector send: %s", zmq_strerror(errno));
+        t_send = bench_now_ns();
+        if (zmq_send(dealer, w.buf, w.len, 0) < 0) bench_fail("collector send: %s", zmq_strerror(errno));
         free(w.buf);
         deadline = t_send + ALERT_TIMEOUT_MS * 1000000LL;
         while (!t_ack || !t_ev || !t_al) {
             zmq_pollitem_t items[3] = {{.socket = sub_agg, .events = ZMQ_POLLIN},
                                        {.socket = dealer, .events = ZMQ_POLLIN},
                                        {.socket = sub_scorer, .events = ZMQ_POLLIN}};
-            int64_t left = (deadline - now_ns()) / 1000000;
+            int64_t left = (deadline - bench_now_ns()) / 1000000;
             if (left <= 0) {
                 print_log("yuebao-scorer", c->scorer_log);
-                fail("revision %u of %s %s: %s%s%s within %d s", rev, zc, PERIOD, !t_ack ? "no Ack" : "",
-                     !t_ack && (!t_ev || !t_al) ? ", " : "",
-                     !t_ev   ? "no report-accepted event"
-                     : !t_al ? "no alert"
-                             : "",
-                     ALERT_TIMEOUT_MS / 1000);
+                bench_fail("revision %u of %s %s: %s%s%s within %d s", rev, zc, PERIOD,
+                           !t_ack ? "no Ack" : "", !t_ack && (!t_ev || !t_al) ? ", " : "",
+                           !t_ev   ? "no report-accepted event"
+                           : !t_al ? "no alert"
+                                   : "",
+                           ALERT_TIMEOUT_MS / 1000);
             }
             if (zmq_poll(items, 3, (long)left) <= 0) continue;
             for (;;) { /* the aggregator's events */
@@ -1131,12 +921,12 @@ static void measure_latency(const city_t *c, latency_t *lat) {
                 msg_t m;
                 char cerr[256];
                 int got = sock_recv_frames(sub_agg, frames, lens, 2);
-                int64_t t = now_ns();
+                int64_t t = bench_now_ns();
                 if (got < 0) break;
                 if (got == 2 && lens[0] == strlen(want_event) &&
                     memcmp(frames[0], want_event, lens[0]) == 0) {
                     if (codec_decode(frames[1], lens[1], &m, cerr, sizeof cerr) < 0)
-                        fail("an event: %s", cerr);
+                        bench_fail("an event: %s", cerr);
                     if (m.kind == MSG_REPORT_ACCEPTED && m.accepted.revision == rev) {
                         t_ev = t;
                         keep_bytes(lat->ev, lat->ev_len, frames, lens);
@@ -1155,12 +945,12 @@ static void measure_latency(const city_t *c, latency_t *lat) {
                     break;
                 }
                 if (codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), &m, cerr, sizeof cerr) < 0)
-                    fail("an undecodable reply: %s", cerr);
+                    bench_fail("an undecodable reply: %s", cerr);
                 zmq_msg_close(&msg);
                 if (m.kind != MSG_ACK || m.ack.status != ACK_ACCEPTED || m.ack.revision != rev)
-                    fail("revision %u of %s %s was not ACCEPTED (%s, revision %u)", rev, zc, PERIOD,
-                         ack_status_name(m.ack.status), m.ack.revision);
-                t_ack = now_ns();
+                    bench_fail("revision %u of %s %s was not ACCEPTED (%s, revision %u)", rev, zc, PERIOD,
+                               ack_status_name(m.ack.status), m.ack.revision);
+                t_ack = bench_now_ns();
                 msg_clear(&m);
             }
             for (;;) { /* the scorer's alerts */
@@ -1169,19 +959,21 @@ static void measure_latency(const city_t *c, latency_t *lat) {
                 msg_t m;
                 char cerr[256];
                 int got = sock_recv_frames(sub_scorer, frames, lens, 2);
-                int64_t t = now_ns();
+                int64_t t = bench_now_ns();
                 if (got < 0) break;
                 if (got == 2 && lens[0] > 6 && memcmp(frames[0], "alert.", 6) == 0) {
                     if (codec_decode(frames[1], lens[1], &m, cerr, sizeof cerr) < 0)
-                        fail("an alert: %s", cerr);
-                    if (m.kind != MSG_ALERT) fail("a message on an alert topic that is not an alert");
+                        bench_fail("an alert: %s", cerr);
+                    if (m.kind != MSG_ALERT) bench_fail("a message on an alert topic that is not an alert");
                     if (lens[0] == strlen(want_alert) && memcmp(frames[0], want_alert, lens[0]) == 0 &&
                         strcmp(m.alert.indicator, "fai") == 0) {
-                        if (t_al) fail("revision %u of %s caused more than one fai pace alert", rev, zc);
+                        if (t_al)
+                            bench_fail("revision %u of %s caused more than one fai pace alert", rev, zc);
                         if (m.alert.transition != want_tr)
-                            fail("revision %u of %s: a fai pace alert %s (%s → %s), expected %s", rev, zc,
-                                 transition_name(m.alert.transition), severity_name(m.alert.previous),
-                                 severity_name(m.alert.severity), transition_name(want_tr));
+                            bench_fail("revision %u of %s: a fai pace alert %s (%s → %s), expected %s", rev,
+                                       zc, transition_name(m.alert.transition),
+                                       severity_name(m.alert.previous), severity_name(m.alert.severity),
+                                       transition_name(want_tr));
                         t_al = t;
                         keep_bytes(lat->al, lat->al_len, frames, lens);
                     } else {
@@ -1244,27 +1036,27 @@ static void measure_hop(const latency_t *lat, hop_t *hop) {
     snprintf(r.in, sizeof r.in, "ipc://%s/hop-in", B.tmp);
     snprintf(r.out, sizeof r.out, "ipc://%s/hop-out", B.tmp);
     r.lat = lat;
-    if (!ctx || !(r.ctx = zmq_ctx_new())) fail("out of memory");
-    if (!(pub = sock_pub(ctx, r.in, &sec, err, sizeof err))) fail("hop PUB: %s", err);
-    if (!(r.sub = sock_sub(r.ctx, r.in, "", &sec, err, sizeof err))) fail("relay SUB: %s", err);
-    if (!(r.pub = sock_pub(r.ctx, r.out, &sec, err, sizeof err))) fail("relay PUB: %s", err);
-    if (!(sub_ev = sock_sub(ctx, r.in, "", &sec, err, sizeof err))) fail("hop SUB: %s", err);
-    if (!(sub_al = sock_sub(ctx, r.out, "", &sec, err, sizeof err))) fail("hop SUB: %s", err);
-    if (pthread_create(&th, NULL, relay_main, &r) != 0) fail("pthread_create failed");
+    if (!ctx || !(r.ctx = zmq_ctx_new())) bench_fail("out of memory");
+    if (!(pub = sock_pub(ctx, r.in, &sec, err, sizeof err))) bench_fail("hop PUB: %s", err);
+    if (!(r.sub = sock_sub(r.ctx, r.in, "", &sec, err, sizeof err))) bench_fail("relay SUB: %s", err);
+    if (!(r.pub = sock_pub(r.ctx, r.out, &sec, err, sizeof err))) bench_fail("relay PUB: %s", err);
+    if (!(sub_ev = sock_sub(ctx, r.in, "", &sec, err, sizeof err))) bench_fail("hop SUB: %s", err);
+    if (!(sub_al = sock_sub(ctx, r.out, "", &sec, err, sizeof err))) bench_fail("hop SUB: %s", err);
+    if (pthread_create(&th, NULL, relay_main, &r) != 0) bench_fail("pthread_create failed");
 
     /* Slow joiners: send until the relayed bytes come back, then drain. */
-    deadline = now_ns() + 5000LL * 1000000LL;
+    deadline = bench_now_ns() + 5000LL * 1000000LL;
     while (!through) {
         zmq_pollitem_t it = {.socket = sub_al, .events = ZMQ_POLLIN};
-        if (now_ns() > deadline) fail("the relay of the hop ceiling never answered");
+        if (bench_now_ns() > deadline) bench_fail("the relay of the hop ceiling never answered");
         sock_send_frames(pub, (const void *const *)lat->ev, lat->ev_len, 2);
         through = zmq_poll(&it, 1, 10) > 0;
     }
-    for (int64_t end = now_ns() + 100000000LL; now_ns() < end;) {
+    for (int64_t end = bench_now_ns() + 100000000LL; bench_now_ns() < end;) {
         void *frames[2];
         size_t lens[2];
         int got;
-        sleep_ms(5);
+        bench_sleep_ms(5);
         while ((got = sock_recv_frames(sub_ev, frames, lens, 2)) >= 0)
             free_frames(frames, got);
         while ((got = sock_recv_frames(sub_al, frames, lens, 2)) >= 0)
@@ -1272,28 +1064,28 @@ static void measure_hop(const latency_t *lat, hop_t *hop) {
     }
 
     for (int i = 0; i < LAT_SENDS; i++) {
-        int64_t t_send = now_ns(), t_ev = 0, t_al = 0;
+        int64_t t_send = bench_now_ns(), t_ev = 0, t_al = 0;
         deadline = t_send + ALERT_TIMEOUT_MS * 1000000LL;
         if (sock_send_frames(pub, (const void *const *)lat->ev, lat->ev_len, 2) < 0)
-            fail("hop PUB: %s", zmq_strerror(errno));
+            bench_fail("hop PUB: %s", zmq_strerror(errno));
         while (!t_ev || !t_al) {
             zmq_pollitem_t items[2] = {{.socket = sub_ev, .events = ZMQ_POLLIN},
                                        {.socket = sub_al, .events = ZMQ_POLLIN}};
             void *frames[2];
             size_t lens[2];
             int got;
-            if (now_ns() > deadline) fail("the hop ceiling lost a message");
+            if (bench_now_ns() > deadline) bench_fail("the hop ceiling lost a message");
             if (zmq_poll(items, 2, 100) <= 0) continue;
             while ((got = sock_recv_frames(sub_ev, frames, lens, 2)) >= 0) {
-                if (!t_ev) t_ev = now_ns();
+                if (!t_ev) t_ev = bench_now_ns();
                 if (got != 2 || lens[1] != lat->ev_len[1] || memcmp(frames[1], lat->ev[1], lens[1]) != 0)
-                    fail("the hop ceiling garbled the event bytes");
+                    bench_fail("the hop ceiling garbled the event bytes");
                 free_frames(frames, got);
             }
             while ((got = sock_recv_frames(sub_al, frames, lens, 2)) >= 0) {
-                if (!t_al) t_al = now_ns();
+                if (!t_al) t_al = bench_now_ns();
                 if (got != 2 || lens[1] != lat->al_len[1] || memcmp(frames[1], lat->al[1], lens[1]) != 0)
-                    fail("the hop ceiling garbled the alert bytes");
+                    bench_fail("the hop ceiling garbled the alert bytes");
                 free_frames(frames, got);
             }
         }
@@ -1334,7 +1126,7 @@ static void run_city(const char *bin_dir, size_t nz, city_result_t *out) {
     for (size_t k = 0; k < nz; k++) {
         report_t r;
         zone_report(&c, k, 1, NAN, &r);
-        encode_report(&r, &c.wire[k]);
+        bench_encode_report(&r, &c.wire[k].buf, &c.wire[k].len, NULL);
         report_clear(&r);
     }
     start_aggregator(bin_dir, &c);
@@ -1347,7 +1139,7 @@ static void run_city(const char *bin_dir, size_t nz, city_result_t *out) {
         measure_hop(&out->lat, &out->hop);
         out->has_latency = true;
     }
-    out->rec.rss_kb = vm_hwm_kb(B.scorer);
+    out->rec.rss_kb = bench_vm_hwm_kb(B.scorer);
     stop_daemon(&B.scorer, "yuebao-scorer", c.scorer_log);
     stop_daemon(&B.agg, "yuebao-aggregator", c.agg_log);
     free_city(&c);
@@ -1388,7 +1180,7 @@ int main(int argc, char **argv) {
     const scheme_t *scheme;
     column_t cols[RULES_MAX_ITEMS * RULES_MAX_CONTENTS * 2];
     int zmaj, zmin, zpat;
-    int64_t t_start = now_ns();
+    int64_t t_start = bench_now_ns();
 
     if (argc < 2 || argc > 3 || argv[1][0] == '-') {
         fprintf(stderr,
@@ -1402,22 +1194,12 @@ int main(int argc, char **argv) {
     }
     setenv("YUEBAO_LOG", "warn", 0); /* this process: no "schema migrated" chatter */
     unsetenv("YUEBAO_NOW");          /* the aggregator's clock: 2017-06 is not in the future */
-    log_init("bench_score", LOG_INFO);
-    atexit(cleanup);
-    {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_interrupt;
-        sa.sa_flags = SA_RESETHAND;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-    }
-    signal(SIGPIPE, SIG_IGN);
+    bench_init("bench_score", cleanup);
 
     find_examples(argv[1], argc > 2 ? argv[2] : NULL);
     if (snprintf(path, sizeof path, "%s/yuebao-bench-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") > 80)
-        fail("TMPDIR is too long for an ipc:// endpoint; set TMPDIR to a shorter folder");
-    if (!mkdtemp(path)) fail("cannot make a scratch folder under TMPDIR: %s", strerror(errno));
+        bench_fail("TMPDIR is too long for an ipc:// endpoint; set TMPDIR to a shorter folder");
+    if (!mkdtemp(path)) bench_fail("cannot make a scratch folder under TMPDIR: %s", strerror(errno));
     memcpy(B.tmp, path, strlen(path) + 1);
     scheme = load_sample();
     zmq_version(&zmaj, &zmin, &zpat);
@@ -1433,7 +1215,7 @@ int main(int argc, char **argv) {
     printf("  machine   %ld CPUs; SQLite %s, ZeroMQ %d.%d.%d\n", sysconf(_SC_NPROCESSORS_ONLN),
            sqlite3_libversion(), zmaj, zmin, zpat);
     printf("  scratch   a folder under %s (%s), removed at exit\n", tmpdir && *tmpdir ? "$TMPDIR" : "/tmp",
-           fs_name(B.tmp));
+           bench_fs_name(B.tmp, NULL));
     fflush(stdout);
 
     /* 1. */
@@ -1445,8 +1227,8 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < N_SIZES; i++) {
         score_result_t *s = &scoring[i];
         bench_scoring(scheme, SIZES[i], s);
-        printf("   %7s  %12s  %12s  %12s  %8s  %8zu\n", grouped((double)SIZES[i]), ms(s->score_ms),
-               ms(s->ceiling_ms), ms(s->sort_ms), ratio(s->score_ms, s->ceiling_ms), s->runs);
+        printf("   %7s  %12s  %12s  %12s  %8s  %8zu\n", bench_grouped((double)SIZES[i]), ms(s->score_ms),
+               ms(s->ceiling_ms), ms(s->sort_ms), bench_ratio(s->score_ms, s->ceiling_ms), s->runs);
         fflush(stdout);
     }
 
@@ -1461,11 +1243,12 @@ int main(int argc, char **argv) {
         recompute_result_t *r = &cities[i].rec;
         char fill[32], rss[32];
         run_city(argv[1], SIZES[i], &cities[i]);
-        snprintf(fill, sizeof fill, "%s/s", grouped((double)SIZES[i] / r->fill_s));
+        snprintf(fill, sizeof fill, "%s/s", bench_grouped((double)SIZES[i] / r->fill_s));
         snprintf(rss, sizeof rss, "%.1f MB", (double)r->rss_kb / 1024);
-        printf("   %7s  %10s  %10s  %12s  %8s  %8s  %8s  %10s\n", grouped((double)SIZES[i]), fill,
-               whole_ms(r->pass_ms), ms(r->read_ms), ratio(r->pass_ms, r->read_ms),
-               grouped((double)r->transitions), grouped((double)r->ranked), r->rss_kb >= 0 ? rss : "unknown");
+        printf("   %7s  %10s  %10s  %12s  %8s  %8s  %8s  %10s\n", bench_grouped((double)SIZES[i]), fill,
+               whole_ms(r->pass_ms), ms(r->read_ms), bench_ratio(r->pass_ms, r->read_ms),
+               bench_grouped((double)r->transitions), bench_grouped((double)r->ranked),
+               r->rss_kb >= 0 ? rss : "unknown");
         fflush(stdout);
     }
     printf("\n   fill: reports/s into the aggregator (10 DEALERs, %d in flight each). pass 1: the\n"
@@ -1477,7 +1260,7 @@ int main(int argc, char **argv) {
     printf("   Scoring itself (score_period, part 1) is %.1f%% of pass 1 at %s zones: the pass's\n"
            "   time goes to judging targets and to writing and publishing what it decided.\n",
            100.0 * scoring[N_SIZES - 1].score_ms / fmax(1, cities[N_SIZES - 1].rec.pass_ms),
-           grouped((double)SIZES[N_SIZES - 1]));
+           bench_grouped((double)SIZES[N_SIZES - 1]));
 
     /* 3. */
     printf("\n3. Report accepted → alert published, scorer coalesce_ms=0: %d revisions of one zone's\n"
@@ -1491,18 +1274,23 @@ int main(int argc, char **argv) {
         hop_t *hop = &cities[i].hop;
         char what[96];
         if (!cities[i].has_latency) continue;
-        snprintf(what, sizeof what, "%s zones: event received → alert received", grouped((double)SIZES[i]));
-        printf("   %s %10s %10s   %s\n", pad(what, 46), ms(quantile(lat->acc_alert, lat->n, 0.50)),
-               ms(quantile(lat->acc_alert, lat->n, 0.99)),
-               ratio(quantile(lat->acc_alert, lat->n, 0.50), quantile(hop->relay, LAT_SENDS, 0.50)));
+        snprintf(what, sizeof what, "%s zones: event received → alert received",
+                 bench_grouped((double)SIZES[i]));
+        printf("   %s %10s %10s   %s\n", pad(what, 46), ms(bench_quantile(lat->acc_alert, lat->n, 0.50)),
+               ms(bench_quantile(lat->acc_alert, lat->n, 0.99)),
+               bench_ratio(bench_quantile(lat->acc_alert, lat->n, 0.50),
+                           bench_quantile(hop->relay, LAT_SENDS, 0.50)));
         printf("   %s %10s %10s\n", pad("  ceiling: ZeroMQ relay of the same bytes (1)", 46),
-               ms(quantile(hop->relay, LAT_SENDS, 0.50)), ms(quantile(hop->relay, LAT_SENDS, 0.99)));
+               ms(bench_quantile(hop->relay, LAT_SENDS, 0.50)),
+               ms(bench_quantile(hop->relay, LAT_SENDS, 0.99)));
         printf("   %s %10s %10s\n", pad("  ZeroMQ PUB → SUB hop of the event bytes", 46),
-               ms(quantile(hop->hop, LAT_SENDS, 0.50)), ms(quantile(hop->hop, LAT_SENDS, 0.99)));
+               ms(bench_quantile(hop->hop, LAT_SENDS, 0.50)), ms(bench_quantile(hop->hop, LAT_SENDS, 0.99)));
         printf("   %s %10s %10s\n", pad("  report sent → alert received", 46),
-               ms(quantile(lat->send_alert, lat->n, 0.50)), ms(quantile(lat->send_alert, lat->n, 0.99)));
+               ms(bench_quantile(lat->send_alert, lat->n, 0.50)),
+               ms(bench_quantile(lat->send_alert, lat->n, 0.99)));
         printf("   %s %10s %10s\n", pad("  report sent → Ack (commit and fsync)", 46),
-               ms(quantile(lat->send_ack, lat->n, 0.50)), ms(quantile(lat->send_ack, lat->n, 0.99)));
+               ms(bench_quantile(lat->send_ack, lat->n, 0.50)),
+               ms(bench_quantile(lat->send_ack, lat->n, 0.99)));
         if (lat->other_alerts) printf("   (%zu other alerts were published meanwhile)\n", lat->other_alerts);
     }
     for (size_t i = 0; i < N_SIZES; i++)
@@ -1526,16 +1314,16 @@ int main(int argc, char **argv) {
     ROW("------", "--------", "-------", "--------------", "-----");
     for (size_t i = 0; i < N_SIZES; i++) {
         char fig[64];
-        snprintf(fig, sizeof fig, "score_period, %s zones", grouped((double)SIZES[i]));
+        snprintf(fig, sizeof fig, "score_period, %s zones", bench_grouped((double)SIZES[i]));
         ROW(fig, ms(scoring[i].score_ms), ms(scoring[i].ceiling_ms), "naive min/max + multiply-add, qsort",
-            ratio(scoring[i].score_ms, scoring[i].ceiling_ms));
+            bench_ratio(scoring[i].score_ms, scoring[i].ceiling_ms));
     }
     for (size_t i = 0; i < N_SIZES; i++) {
         const recompute_result_t *r = &cities[i].rec;
         char fig[64];
-        snprintf(fig, sizeof fig, "full recompute, %s zones", grouped((double)SIZES[i]));
+        snprintf(fig, sizeof fig, "full recompute, %s zones", bench_grouped((double)SIZES[i]));
         ROW(fig, whole_ms(r->pass_ms), ms(r->read_ms), "SQLite read of the value rows",
-            ratio(r->pass_ms, r->read_ms));
+            bench_ratio(r->pass_ms, r->read_ms));
     }
     for (size_t i = 0; i < N_SIZES; i++) {
         latency_t *lat = &cities[i].lat;
@@ -1544,24 +1332,25 @@ int main(int argc, char **argv) {
         double q[2] = {0.50, 0.99};
         if (!cities[i].has_latency) continue;
         for (int k = 0; k < 2; k++) {
-            double m = quantile(lat->acc_alert, lat->n, q[k]), c = quantile(hop->relay, LAT_SENDS, q[k]);
+            double m = bench_quantile(lat->acc_alert, lat->n, q[k]),
+                   c = bench_quantile(hop->relay, LAT_SENDS, q[k]);
             snprintf(fig, sizeof fig, "accepted → alert p%.0f, %s zones", q[k] * 100,
-                     grouped((double)SIZES[i]));
-            ROW(fig, ms(m), ms(c), "ZeroMQ relay of the same bytes", ratio(m, c));
+                     bench_grouped((double)SIZES[i]));
+            ROW(fig, ms(m), ms(c), "ZeroMQ relay of the same bytes", bench_ratio(m, c));
         }
     }
     {
         char m[32], fig[64];
         const recompute_result_t *r = &cities[N_SIZES - 1].rec;
         snprintf(m, sizeof m, "%.1f MB", (double)r->rss_kb / 1024);
-        snprintf(fig, sizeof fig, "peak RSS scorer, %s zones", grouped((double)SIZES[N_SIZES - 1]));
+        snprintf(fig, sizeof fig, "peak RSS scorer, %s zones", bench_grouped((double)SIZES[N_SIZES - 1]));
         printf("%s %-12s %-12s %s\n", pad(fig, 34), r->rss_kb >= 0 ? m : "unknown", "",
                "VmHWM before SIGTERM");
     }
 #undef ROW
     printf("\nThe issue's goal, score_period on 10 000 zones within 50 ms: %s (%s).\n",
            scoring[N_SIZES - 1].score_ms <= 50 ? "met" : "not met", ms(scoring[N_SIZES - 1].score_ms));
-    printf("The run took %.1f s.\n", (double)(now_ns() - t_start) / 1e9);
+    printf("The run took %.1f s.\n", (double)(bench_now_ns() - t_start) / 1e9);
     for (size_t i = 0; i < N_SIZES; i++)
         free_latency(&cities[i].lat);
     rules_destroy(&B.rules);
