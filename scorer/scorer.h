@@ -247,6 +247,7 @@ typedef struct {
     bool full_pending;        /* recompute every period */
     bool scan_pending;        /* recompute periods changed since the watermark */
     int64_t first_pending_ms; /* monotonic: when the oldest pending work arrived */
+    int64_t last_request_ms;  /* monotonic: the latest request */
     int coalesce_timer;       /* loop timer id, 0 if none */
     uint64_t sequence;        /* our publisher's last sequence number */
     /* counters, logged at shutdown and read by the tests */

@@ -89,29 +89,44 @@ int scorer_rules_reload(scorer_t *s) {
 
 /* ---- coalescing ------------------------------------------------------------------- */
 
-static void on_coalesce(loop_t *loop, void *arg) {
-    scorer_t *s = arg;
-    (void)loop;
-    s->coalesce_timer = 0;
-    if (scorer_recompute(s) < 0) {
-        /* The work stays pending; try again in a second rather than spin. */
-        s->coalesce_timer = loop_add_timer(s->loop, 1000, false, on_coalesce, s);
+static void on_coalesce(loop_t *loop, void *arg);
+
+/* Arms the one coalescing timer, delay_ms from now. */
+static void arm(scorer_t *s, int64_t delay_ms) {
+    if (!s->loop) return;
+    s->coalesce_timer = loop_add_timer(s->loop, delay_ms < 0 ? 0 : delay_ms, false, on_coalesce, s);
+    if (s->coalesce_timer < 0) {
+        log_error("no timer left for the recompute: it waits for the next event or deadline check");
+        s->coalesce_timer = 0;
     }
 }
 
+static void on_coalesce(loop_t *loop, void *arg) {
+    scorer_t *s = arg;
+    int64_t now = clock_mono_ms(), due = s->last_request_ms + s->cfg.coalesce_ms;
+    (void)loop;
+    s->coalesce_timer = 0;
+    if (due > s->first_pending_ms + s->cfg.coalesce_max_ms)
+        due = s->first_pending_ms + s->cfg.coalesce_max_ms;
+    if (now < due) { /* requests kept coming: wait for quiet, or for the cap */
+        arm(s, due - now);
+        return;
+    }
+    if (scorer_recompute(s) < 0) arm(s, 1000); /* the work stays pending; retry, don't spin */
+}
+
 void scorer_request(scorer_t *s, bool full) {
-    int64_t now = clock_mono_ms(), delay = s->cfg.coalesce_ms;
+    int64_t now = clock_mono_ms();
     if (full)
         s->full_pending = true;
     else
         s->scan_pending = true;
     if (!s->first_pending_ms) s->first_pending_ms = now;
-    if (now + delay > s->first_pending_ms + s->cfg.coalesce_max_ms)
-        delay = s->first_pending_ms + s->cfg.coalesce_max_ms - now;
-    if (delay < 0) delay = 0;
-    if (s->coalesce_timer) loop_cancel(s->loop, s->coalesce_timer);
-    s->coalesce_timer = s->loop ? loop_add_timer(s->loop, delay, false, on_coalesce, s) : 0;
-    if (s->coalesce_timer < 0) s->coalesce_timer = 0;
+    s->last_request_ms = now;
+    /* One timer, never re-armed per request: a burst of ten thousand events in one read
+     * must not fill the loop's timer table. The timer re-checks the quiet time when it
+     * fires. */
+    if (!s->coalesce_timer) arm(s, s->cfg.coalesce_ms);
 }
 
 /* ---- reading the report store ----------------------------------------------------- */

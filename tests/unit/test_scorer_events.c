@@ -124,3 +124,20 @@ Test(scorer_events, a_burst_of_requests_keeps_the_first_time) {
     event(3);
     cr_assert_eq(s.first_pending_ms, first, "the coalescing deadline runs from the first request");
 }
+
+Test(scorer_events, a_burst_in_one_read_keeps_one_timer_armed) {
+    /* 10 000 events read in one go: each asks for a recompute; the loop has a fixed
+     * table of timers, so the requests must share one timer, and it must stay armed */
+    loop_t *loop = loop_new();
+    cr_assert_not_null(loop);
+    s.loop = loop;
+    event(1);
+    int timer = s.coalesce_timer;
+    cr_assert_gt(timer, 0, "the first request arms the timer");
+    for (uint64_t seq = 2; seq <= 10000; seq++)
+        event(seq);
+    cr_assert_eq(s.coalesce_timer, timer, "one timer for the whole burst");
+    cr_assert_eq(s.n_resyncs, 0);
+    cr_assert_gt(loop_add_timer(loop, 1000, false, NULL, NULL), 0, "the loop still has timers to give");
+    loop_destroy(&loop);
+}
