@@ -195,11 +195,13 @@ void targets_overdue(const master_t *m, period_t since, int deadline_day, bool m
 
 /* The transitions from prev (the alerts firing, sorted by key) to cur (this evaluation,
  * any order; SEV_NONE entries allowed): firing, escalated, deescalated, and resolved —
- * also for a prev alert that cur no longer mentions. Appends to out with transition,
+ * also for a prev alert that cur no longer mentions (its message names the zone from m,
+ * which may be NULL). Appends to out with transition,
  * previous and at_ms = now_ms set; since_ms carried over or set to now_ms. An alert
  * still firing at the same severity with new figures (a later period, a new value) is
  * appended as TR_NONE: stored, never published. */
-void targets_transitions(const alert_list_t *prev, alert_list_t *cur, int64_t now_ms, alert_list_t *out);
+void targets_transitions(const master_t *m, const alert_list_t *prev, alert_list_t *cur, int64_t now_ms,
+                         alert_list_t *out);
 
 /* ---- the daemon -------------------------------------------------------------------- */
 

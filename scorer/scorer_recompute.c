@@ -542,7 +542,7 @@ static int evaluate_year(scorer_t *s, int year, const zone_filter_t *only, int64
         }
         if (step != SQLITE_DONE) goto done;
     }
-    targets_transitions(&prev, &cur, now_ms, &ps->transitions);
+    targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
     if (rc < 0) log_error("targets of %d: %s", year, sqlite3_errmsg(db));
@@ -588,7 +588,6 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     alert_list_t cur = {0}, prev = {0};
     period_t since = reporting_since(s, now_ms);
     char since_str[PERIOD_STRLEN];
-    size_t first;
     int rc = -1, step;
 
     period_format(since, since_str);
@@ -612,16 +611,7 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported, &rs,
                     &cur);
     if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;
-    first = ps->transitions.n;
-    targets_transitions(&prev, &cur, now_ms, &ps->transitions);
-    for (size_t i = first; i < ps->transitions.n; i++) { /* say who, in people's words */
-        alert_t *a = &ps->transitions.items[i];
-        const zone_t *z = master_zone(s->master, a->zone);
-        const county_t *c = master_county(s->master, a->county);
-        if (a->transition == TR_RESOLVED && z)
-            snprintf(a->message, sizeof a->message, "%s (%s): the %s report is on file", z->name,
-                     c ? c->name : a->county, a->period);
-    }
+    targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
     if (rc < 0) log_error("deadlines: %s", sqlite3_errmsg(db));

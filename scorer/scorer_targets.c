@@ -182,7 +182,15 @@ static bool same_figures(const alert_t *a, const alert_t *b) {
            same_number(a->gap, b->gap) && strcmp(a->message, b->message) == 0;
 }
 
-void targets_transitions(const alert_list_t *prev, alert_list_t *cur, int64_t now_ms, alert_list_t *out) {
+/* "山城专业园区 (山城区)" from master data, or the codes when m is NULL or lacks them. */
+static void zone_words(const master_t *m, const alert_t *a, char *out, size_t size) {
+    const zone_t *z = m ? master_zone(m, a->zone) : NULL;
+    const county_t *c = m ? master_county(m, a->county) : NULL;
+    snprintf(out, size, "%s (%s)", z ? z->name : a->zone, c ? c->name : a->county);
+}
+
+void targets_transitions(const master_t *m, const alert_list_t *prev, alert_list_t *cur, int64_t now_ms,
+                         alert_list_t *out) {
     size_t i = 0, j = 0;
     alert_list_sort(cur);
     while (i < prev->n || j < cur->n) {
@@ -194,12 +202,14 @@ void targets_transitions(const alert_list_t *prev, alert_list_t *cur, int64_t no
         if (cmp < 0) { /* fired before, no longer evaluated: the report came, the target went */
             const alert_t *p = &prev->items[i++];
             alert_t a = *p;
+            char who[sizeof((zone_t *)0)->name + sizeof((county_t *)0)->name + 4];
             a.severity = SEV_NONE;
+            zone_words(m, &a, who, sizeof who);
             if (a.kind == ALERT_OVERDUE)
-                snprintf(a.message, sizeof a.message, "%s's %s report is on file", a.zone, a.period);
+                snprintf(a.message, sizeof a.message, "%s: the %s report is on file", who, a.period);
             else
-                snprintf(a.message, sizeof a.message, "%s %s %d: no longer evaluated", a.zone, a.indicator,
-                         a.year);
+                snprintf(a.message, sizeof a.message,
+                         "%s: %s %d is no longer judged (no figure or no target)", who, a.indicator, a.year);
             emit(out, &a, TR_RESOLVED, p->severity, p->since_ms, now_ms);
         } else if (cmp > 0) { /* new */
             const alert_t *c = &cur->items[j++];

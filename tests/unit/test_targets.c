@@ -603,7 +603,7 @@ static void step(const alert_t *a, int64_t now_ms) {
     alert_list_clear(&cur);
     alert_list_clear(&tr);
     if (a) cr_assert_not_null(alert_list_add(&cur, a));
-    targets_transitions(&prev, &cur, now_ms, &tr);
+    targets_transitions(m, &prev, &cur, now_ms, &tr);
 }
 
 static void transitions_teardown(void) {
@@ -733,7 +733,7 @@ Test(transitions, an_overdue_report_arrives_while_another_alert_fires) {
     snprintf(f.items[f.n++], sizeof f.items[0], "shancheng/2017-05");
     targets_overdue(m, per("2017-05"), 10, true, MAY_DUE_MS + 1000, on_file, &f, &cur);
     cr_assert_eq(cur.n, 2, "no overdue alert any more");
-    targets_transitions(&prev, &cur, 6000, &tr);
+    targets_transitions(m, &prev, &cur, 6000, &tr);
 
     cr_assert_eq(tr.n, 2, "the overdue alert resolves, idle_revival fires, waste_treatment is silent");
     for (size_t i = 0; i < tr.n; i++) {
@@ -747,6 +747,8 @@ Test(transitions, an_overdue_report_arrives_while_another_alert_fires) {
     cr_assert_str_eq(resolved->period, "2017-05");
     cr_assert_eq(resolved->previous, SEV_CRITICAL);
     cr_assert_eq(resolved->since_ms, 1000);
+    cr_assert_str_eq(resolved->message, "山城专业园区 (山城区): the 2017-05 report is on file",
+                     "the desk reads its zone in words");
     cr_assert_not_null(idle);
     cr_assert_eq(idle->transition, TR_FIRING);
     cr_assert_str_eq(idle->indicator, "idle_revival");
