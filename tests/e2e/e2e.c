@@ -237,7 +237,7 @@ pid_t e2e_start(const char *log_base, char *const argv[]) {
         signal(SIGPIPE, SIG_DFL);
         /* YUEBAO_E2E_VALGRIND=1: the programs run under memcheck, and any error or
          * definite leak turns their exit status into 99, which the tests check */
-        if (getenv("YUEBAO_E2E_VALGRIND") &&
+        if (e2e_under_valgrind() &&
             strncmp(strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0], "yuebao", 6) == 0) {
             char *vg[MAX_ARGS + 8];
             size_t k = 0;
@@ -1297,4 +1297,12 @@ done:
     e2e_dealer_close(&dealer);
     if (rc < 0) e2e_snapshot_clear(out);
     return rc;
+}
+
+bool e2e_under_valgrind(void) {
+    return getenv("YUEBAO_E2E_VALGRIND") != NULL;
+}
+
+int e2e_scaled_ms(int ms) {
+    return e2e_under_valgrind() ? 6 * ms : ms;
 }

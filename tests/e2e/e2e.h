@@ -24,6 +24,12 @@
 #define E2E_SQL_ERROR INT64_MIN
 #define E2E_WAIT_MS 15000 /* default for readiness and polling waits */
 
+/* True when the daemons run under valgrind (YUEBAO_E2E_VALGRIND set): everything is
+ * several times slower. */
+bool e2e_under_valgrind(void);
+/* ms scaled for that: ms as it is, or six times it under valgrind. */
+int e2e_scaled_ms(int ms);
+
 /* --- paths ------------------------------------------------------------------------ */
 
 /* A formatted string in one of a ring of static buffers (valid for the next 63 calls). */

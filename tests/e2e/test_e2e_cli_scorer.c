@@ -44,18 +44,14 @@ TestSuite(e2e_cli_scorer, .init = setup, .fini = teardown, .timeout = 300);
 
 #define P(...) e2e_fmt(__VA_ARGS__)
 
-static bool under_valgrind(void) {
-    return getenv("YUEBAO_E2E_VALGRIND") != NULL;
-}
-
 /* Waits for the daemons: generous, and more so under valgrind. */
 static int wait_ms(void) {
-    return under_valgrind() ? 6 * E2E_WAIT_MS : E2E_WAIT_MS;
+    return e2e_scaled_ms(E2E_WAIT_MS);
 }
 
 /* How long one CLI run may take before it is killed. */
 static int run_ms(void) {
-    return under_valgrind() ? 120000 : 20000;
+    return e2e_under_valgrind() ? 120000 : 20000;
 }
 
 #define SCORER_ARGS "--set", "reporting_since=2017-02", "--set", "coalesce_ms=50", "--set", "heartbeat_ms=100"
@@ -814,7 +810,7 @@ Test(e2e_cli_scorer, alerts_follow_prints_and_hooks_a_resolution) {
     pid_t f1, f2;
     int64_t n_snap, last_event, n_new;
     int n_blocks, resolved = -1, st;
-    int stop_ms = under_valgrind() ? 60000 : 10000;
+    int stop_ms = e2e_under_valgrind() ? 60000 : 10000;
     lines_t *l;
 
     snprintf(plain, sizeof plain, "%s/follow", dir);
@@ -939,7 +935,7 @@ Test(e2e_cli_scorer, alerts_follow_prints_and_hooks_a_resolution) {
 
 Test(e2e_cli_scorer, alerts_without_a_scorer_say_no_answer) {
     char snap[300], pub[300];
-    int64_t limit_ms = under_valgrind() ? 40000 : 10000;
+    int64_t limit_ms = e2e_under_valgrind() ? 40000 : 10000;
     const char *const names[] = {"alerts-none", "alerts-none-follow"};
     snprintf(snap, sizeof snap, "ipc://%s/nothing.sock", dir);
     snprintf(pub, sizeof pub, "ipc://%s/nothing2.sock", dir);

@@ -46,7 +46,7 @@ TestSuite(e2e_scorer, .init = setup, .fini = teardown, .timeout = 180);
 
 /* Waits: generous, and more so when the daemons run under valgrind. */
 static int wait_ms(void) {
-    return getenv("YUEBAO_E2E_VALGRIND") ? 6 * E2E_WAIT_MS : E2E_WAIT_MS;
+    return e2e_scaled_ms(E2E_WAIT_MS);
 }
 
 /* The scorer's usual test settings: obligations from 2017-02, quick passes and beats. */
