@@ -131,33 +131,54 @@ void scorer_request(scorer_t *s, bool full) {
 
 /* ---- reading the report store ----------------------------------------------------- */
 
-typedef struct {
-    char (*items)[PERIOD_STRLEN];
-    size_t n, cap;
-} period_set_t;
-
-static int period_set_add(period_set_t *ps, const char *p) {
-    for (size_t i = 0; i < ps->n; i++)
-        if (strcmp(ps->items[i], p) == 0) return 0;
-    if (ps->n == ps->cap) {
-        size_t ncap = ps->cap ? ps->cap * 2 : 32;
-        void *np = realloc(ps->items, ncap * sizeof *ps->items);
-        if (!np) return -1;
-        ps->items = np;
-        ps->cap = ncap;
-    }
-    snprintf(ps->items[ps->n++], PERIOD_STRLEN, "%s", p);
-    return 0;
-}
-
-static int cmp_period(const void *a, const void *b) {
+static int cmp_str(const void *a, const void *b) {
     return strcmp(a, b);
 }
 
-/* Runs sql (parameters, as many as it has: ?1 an id, ?2 and ?3 texts) and adds column 0
- * of every row to ps. 0 or -1. */
-static int query_periods(sqlite3 *db, const char *sql, int64_t id, const char *lo, const char *hi,
-                         period_set_t *ps) {
+/* A set of short strings: periods, years, "YYYY zone", "period zone". Added in any
+ * order; strset_seal() sorts them and drops repeats, after which strset_has() works.
+ * Sorted periods are in time order. */
+#define STRSET_LEN 96
+typedef struct {
+    char (*items)[STRSET_LEN];
+    size_t n, cap;
+} strset_t;
+
+static int strset_add(strset_t *set, const char *v) {
+    if (strlen(v) >= STRSET_LEN) return 0; /* longer than any code the store accepts */
+    if (set->n == set->cap) {
+        size_t ncap = set->cap ? set->cap * 2 : 64;
+        void *p = realloc(set->items, ncap * sizeof *set->items);
+        if (!p) return -1;
+        set->items = p;
+        set->cap = ncap;
+    }
+    memcpy(set->items[set->n++], v, strlen(v) + 1);
+    return 0;
+}
+
+static void strset_seal(strset_t *set) {
+    size_t j = 0;
+    if (set->n > 1) qsort(set->items, set->n, sizeof *set->items, cmp_str);
+    for (size_t i = 0; i < set->n; i++)
+        if (j == 0 || strcmp(set->items[j - 1], set->items[i]) != 0)
+            memmove(set->items[j++], set->items[i], STRSET_LEN);
+    set->n = j;
+}
+
+static bool strset_has(const strset_t *set, const char *v) {
+    return set->n && bsearch(v, set->items, set->n, sizeof *set->items, cmp_str) != NULL;
+}
+
+static void strset_free(strset_t *set) {
+    free(set->items);
+    memset(set, 0, sizeof *set);
+}
+
+/* Runs sql on the report store (parameters, as many as it has: ?1 an id, ?2 and ?3
+ * texts) and adds column 0 of every row to set (unsealed). 0 or -1. */
+static int query_strings(sqlite3 *db, const char *sql, int64_t id, const char *lo, const char *hi,
+                         strset_t *set) {
     sqlite3_stmt *st;
     int rc;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -168,12 +189,15 @@ static int query_periods(sqlite3 *db, const char *sql, int64_t id, const char *l
     if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
     if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *p = (const char *)sqlite3_column_text(st, 0);
-        if (p && strlen(p) < PERIOD_STRLEN && period_set_add(ps, p) < 0) rc = SQLITE_NOMEM;
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v && strset_add(set, v) < 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        log_error("report store: %s", sqlite3_errmsg(db));
+        log_error("report store: %s", rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db));
         return -1;
     }
     return 0;
@@ -413,57 +437,14 @@ static int firing_targets(scorer_t *s, int year, alert_list_t *out) {
     return 0;
 }
 
-/* The zones whose reports changed since the watermark, as sorted "YYYY zone" keys: a
- * zone's target alerts depend on its own figures only, so an incremental pass judges
- * these zones and leaves the rest alone. */
-typedef struct {
-    char (*keys)[80];
-    size_t n;
-} zone_filter_t;
-
-static bool in_filter(const zone_filter_t *f, int year, const char *zone) {
-    char key[80];
-    if (!f) return true;
+/* Is zone's year among the changed ones ("YYYY zone" keys)? NULL: every zone is. An
+ * incremental pass judges the targets of the zones whose reports changed only: a
+ * zone's target alerts depend on its own figures. */
+static bool in_filter(const strset_t *changed, int year, const char *zone) {
+    char key[STRSET_LEN];
+    if (!changed) return true;
     snprintf(key, sizeof key, "%04d %s", year, zone);
-    return f->n && bsearch(key, f->keys, f->n, sizeof *f->keys, (int (*)(const void *, const void *))strcmp);
-}
-
-static int changed_zones(scorer_t *s, zone_filter_t *f) {
-    sqlite3 *db = rstore_db(s->store);
-    sqlite3_stmt *st;
-    size_t cap = 0;
-    int rc;
-    memset(f, 0, sizeof *f);
-    if (sqlite3_prepare_v2(
-            db,
-            "SELECT DISTINCT substr(period, 1, 4) || ' ' || zone FROM report_history WHERE id > ?1 "
-            "ORDER BY 1",
-            -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, s->watermark);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *k = (const char *)sqlite3_column_text(st, 0);
-        if (!k || strlen(k) >= sizeof *f->keys) continue;
-        if (f->n == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            void *p = realloc(f->keys, ncap * sizeof *f->keys);
-            if (!p) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            f->keys = p;
-            cap = ncap;
-        }
-        snprintf(f->keys[f->n++], sizeof *f->keys, "%s", k);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return -1;
-    /* the order SQLite gave is BINARY collation, which is strcmp's */
-    return 0;
-}
-
-static int cmp_key_str(const void *a, const void *b) {
-    return strcmp(a, b);
+    return strset_has(changed, key);
 }
 
 /* Drops from cur[from..] the checks that passed and did not fire before: they can
@@ -476,7 +457,7 @@ static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KE
         bool keep = cur->items[i].severity != SEV_NONE;
         if (!keep && n_prev) {
             alert_key(&cur->items[i], key);
-            keep = bsearch(key, prev_keys, n_prev, sizeof *prev_keys, cmp_key_str) != NULL;
+            keep = bsearch(key, prev_keys, n_prev, sizeof *prev_keys, cmp_str) != NULL;
         }
         if (keep) cur->items[j++] = cur->items[i];
     }
@@ -485,7 +466,7 @@ static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KE
 
 /* Judges the latest report of year of every zone in only (NULL: every zone) against
  * the year's targets. */
-static int evaluate_year(scorer_t *s, int year, const zone_filter_t *only, int64_t now_ms, pass_t *ps) {
+static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t now_ms, pass_t *ps) {
     const target_year_t *ty = rules_targets(s->rules, year);
     sqlite3 *db = rstore_db(s->store);
     sqlite3_stmt *st = NULL;
@@ -555,20 +536,10 @@ done:
     return rc;
 }
 
-typedef struct {
-    char (*keys)[96]; /* "period zone", sorted */
-    size_t n, cap;
-} reported_set_t;
-
-static int cmp_key(const void *a, const void *b) {
-    return strcmp(a, b);
-}
-
 static bool is_reported(const char *zone, const char *period, void *arg) {
-    const reported_set_t *rs = arg;
-    char key[96];
+    char key[STRSET_LEN];
     snprintf(key, sizeof key, "%s %s", period, zone);
-    return rs->n && bsearch(key, rs->keys, rs->n, sizeof *rs->keys, cmp_key) != NULL;
+    return strset_has(arg, key);
 }
 
 /* The first period every zone must report. */
@@ -582,41 +553,25 @@ static period_t reporting_since(const scorer_t *s, int64_t now_ms) {
 
 /* Overdue reports: every zone × period due by now without a report on file. */
 static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
-    sqlite3 *db = rstore_db(s->store);
-    sqlite3_stmt *st = NULL;
-    reported_set_t rs = {0};
+    strset_t reported = {0}; /* "period zone" */
     alert_list_t cur = {0}, prev = {0};
     period_t since = reporting_since(s, now_ms);
     char since_str[PERIOD_STRLEN];
-    int rc = -1, step;
+    int rc = -1;
 
     period_format(since, since_str);
-    if (sqlite3_prepare_v2(db, "SELECT period, zone FROM reports WHERE period >= ?1", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (query_strings(rstore_db(s->store), "SELECT period || ' ' || zone FROM reports WHERE period >= ?2", 0,
+                      since_str, NULL, &reported) < 0)
         goto done;
-    sqlite3_bind_text(st, 1, since_str, -1, SQLITE_STATIC);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (rs.n == rs.cap) {
-            size_t ncap = rs.cap ? rs.cap * 2 : 256;
-            void *p = realloc(rs.keys, ncap * sizeof *rs.keys);
-            if (!p) goto done;
-            rs.keys = p;
-            rs.cap = ncap;
-        }
-        snprintf(rs.keys[rs.n++], sizeof *rs.keys, "%s %s", (const char *)sqlite3_column_text(st, 0),
-                 (const char *)sqlite3_column_text(st, 1));
-    }
-    if (step != SQLITE_DONE) goto done;
-    if (rs.n > 1) qsort(rs.keys, rs.n, sizeof *rs.keys, cmp_key);
-    targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported, &rs,
-                    &cur);
+    strset_seal(&reported);
+    targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported,
+                    &reported, &cur);
     if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
-    if (rc < 0) log_error("deadlines: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    free(rs.keys);
+    if (rc < 0) log_error("deadlines: cannot be judged in this pass");
+    strset_free(&reported);
     alert_list_clear(&cur);
     alert_list_clear(&prev);
     return rc;
@@ -626,13 +581,13 @@ done:
 
 /* The periods a pass must recompute, oldest first: the changed ones and every later
  * period of their years (their rank changes are measured against the earlier ones). */
-static int periods_to_do(scorer_t *s, bool full, period_set_t *todo) {
+static int periods_to_do(scorer_t *s, bool full, strset_t *todo) {
     sqlite3 *db = rstore_db(s->store);
-    period_set_t changed = {0};
+    strset_t changed = {0};
     int rc = -1;
     if (full) {
-        rc = query_periods(db, "SELECT DISTINCT period FROM reports ORDER BY period", 0, NULL, NULL, todo);
-    } else if (query_periods(db, "SELECT DISTINCT period FROM report_history WHERE id > ?1", s->watermark,
+        rc = query_strings(db, "SELECT DISTINCT period FROM reports", 0, NULL, NULL, todo);
+    } else if (query_strings(db, "SELECT DISTINCT period FROM report_history WHERE id > ?1", s->watermark,
                              NULL, NULL, &changed) == 0) {
         rc = 0;
         for (size_t i = 0; i < changed.n && rc == 0; i++) {
@@ -640,14 +595,12 @@ static int periods_to_do(scorer_t *s, bool full, period_set_t *todo) {
             /* a December judges stars, which the next year's rankings show */
             snprintf(end, sizeof end, "%04d-12",
                      atoi(changed.items[i]) + !strcmp(changed.items[i] + 4, "-12"));
-            rc = query_periods(db,
-                               "SELECT DISTINCT period FROM reports WHERE period >= ?2 AND "
-                               "period <= ?3 ORDER BY period",
+            rc = query_strings(db, "SELECT DISTINCT period FROM reports WHERE period >= ?2 AND period <= ?3",
                                0, changed.items[i], end, todo);
         }
     }
-    free(changed.items);
-    if (todo->n > 1) qsort(todo->items, todo->n, sizeof *todo->items, cmp_period);
+    strset_free(&changed);
+    strset_seal(todo);
     return rc;
 }
 
@@ -680,19 +633,23 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
 static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     sqlite3 *db = rstore_db(s->store);
     int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
-    period_set_t todo = {0}, years = {0};
-    zone_filter_t changed = {0};
+    strset_t todo = {0}, years = {0}, changed = {0}; /* changed: "YYYY zone" */
     pass_t ps = {0};
     int rc = -1;
 
     if (exec(db, "BEGIN") < 0) return -1;
     if ((top = max_history_id(db)) < 0) goto read_done;
     if (!deadlines_only && periods_to_do(s, full, &todo) < 0) goto read_done;
-    if (!deadlines_only && !full && changed_zones(s, &changed) < 0) goto read_done;
+    if (!deadlines_only && !full &&
+        query_strings(db,
+                      "SELECT DISTINCT substr(period, 1, 4) || ' ' || zone FROM report_history WHERE id > ?1",
+                      s->watermark, NULL, NULL, &changed) < 0)
+        goto read_done;
+    strset_seal(&changed);
     for (size_t i = 0; i < todo.n; i++) {
         char y[PERIOD_STRLEN];
         snprintf(y, sizeof y, "%.4s", todo.items[i]);
-        if (period_set_add(&years, y) < 0) goto read_done;
+        if (strset_add(&years, y) < 0) goto read_done;
     }
     if (full && !deadlines_only) {
         /* years whose alerts still fire though their reports are gone from view */
@@ -701,10 +658,11 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
         for (size_t i = 0; i < firing.n; i++) {
             char y[PERIOD_STRLEN];
             snprintf(y, sizeof y, "%04d", firing.items[i].year);
-            if (firing.items[i].kind != ALERT_OVERDUE) period_set_add(&years, y);
+            if (firing.items[i].kind != ALERT_OVERDUE && strset_add(&years, y) < 0) break;
         }
         alert_list_clear(&firing);
     }
+    strset_seal(&years);
     if (sstore_begin(s->scores) < 0) goto read_done;
     for (size_t i = 0; i < todo.n; i++)
         if (recompute_period(s, todo.items[i], now_ms, &ps) < 0) goto write_fail;
@@ -734,9 +692,9 @@ read_done:
         }
     }
     pass_free(&ps);
-    free(todo.items);
-    free(years.items);
-    free(changed.keys);
+    strset_free(&todo);
+    strset_free(&years);
+    strset_free(&changed);
     return rc;
 }
 
