@@ -5,10 +5,10 @@
  * DEALER asks the snapshot ROUTER for the firing alerts under our topic prefix and the
  * sequence number they are as of; updates at or below it are dropped. The scorer numbers
  * every update with one sequence (rankings and every county's alerts), so to see a gap
- * the follower subscribes to all of them ("alert.", "ranking.", "hb") and filters the
- * county itself; subscribing to one county's prefix only would make every other update
- * look like a loss. A gap, a sequence going backwards (the scorer restarted) or five
- * seconds without a heartbeat is a reason to resync: take a new snapshot and print the
+ * the follower subscribes to everything and filters the county itself; subscribing to
+ * one county's prefix only would make every other update look like a loss. A gap, a
+ * sequence going backwards (the scorer restarted) or silence (five seconds, or three of
+ * the scorer's heartbeats if it beats slower) is a reason to resync: take a new snapshot and print the
  * difference against what we had as the transitions we missed, so a hook fires once per
  * change and never again for an alert it already saw.
  *
@@ -39,7 +39,7 @@
 #include "text.h"
 
 #define SNAPSHOT_TIMEOUT_MS 5000 /* a scorer that does not answer this long is not there */
-#define SILENCE_MS 5000          /* no message, not even a heartbeat: resync */
+#define SILENCE_MS 5000          /* no message, not even a heartbeat: resync (at least) */
 #define HOOK_TIMEOUT_MS 60000    /* a hook still running after this is killed */
 #define HOOK_STOP_MS 5000        /* on SIGINT/SIGTERM: a running hook's grace after SIGTERM */
 #define N_HOOK_VARS 18           /* YUEBAO_ALERT_* variables set by run_hook */
@@ -64,6 +64,8 @@ typedef struct {
     alert_list_t firing; /* the scorer's firing alerts under prefix, as we know them */
     uint64_t last;       /* the sequence our state is as of */
     uint64_t seen;       /* the highest sequence received on the SUB since the snapshot */
+    int64_t hb_ms;       /* monotonic time of the last heartbeat */
+    int64_t hb_gap_ms;   /* the scorer's heartbeat interval as last seen, 0 if unknown */
     int64_t heard_ms;    /* monotonic time of the last message on the SUB */
     int zone_width, what_width;
     char **env_base; /* the inherited environment without YUEBAO_ALERT_* */
@@ -282,6 +284,7 @@ static int take_snapshot(alerts_t *a, alert_list_t *out, uint64_t *seq, char *er
     req.kind = MSG_SNAPSHOT_REQUEST;
     codec_new_id(req.id);
     snprintf(req.snap_req.prefix, sizeof req.snap_req.prefix, "%s", a->prefix);
+    req.snap_req.no_ranking = true; /* the ranking is `yuebao ranking`'s business */
     if (codec_encode(&req, &buf, &len) < 0) {
         snprintf(err, errsz, "cannot encode a snapshot request");
         goto out;
@@ -462,31 +465,26 @@ static bool on_update(alerts_t *a, void *const *frames, const size_t *lens, int 
                 n != 2 ? "not [topic, envelope]" : err);
         return true; /* its sequence number, if any, shows as a gap on the next one */
     }
-    if (m.kind == MSG_HEARTBEAT) {
-        if (m.sequence < a->seen) {
-            snprintf(why, whysz, "the scorer's sequence went back from %llu to %llu (restarted?)",
-                     (unsigned long long)a->seen, (unsigned long long)m.sequence);
-            ok = false;
-        } else if (m.sequence > a->last) {
-            snprintf(why, whysz, "missed updates %llu..%llu", (unsigned long long)a->last + 1,
-                     (unsigned long long)m.sequence);
-            ok = false;
+    if (m.kind == MSG_HEARTBEAT || m.kind == MSG_ALERT || m.kind == MSG_RANKING) {
+        /* a heartbeat repeats the last number; an update takes the next one */
+        bool update = m.kind != MSG_HEARTBEAT;
+        uint64_t expect = update ? a->last + 1 : a->last;
+        if (m.kind == MSG_HEARTBEAT) {
+            int64_t now = clock_mono_ms();
+            if (a->hb_ms) a->hb_gap_ms = now - a->hb_ms;
+            a->hb_ms = now;
         }
-        a->seen = m.sequence;
-    } else if (m.kind == MSG_ALERT || m.kind == MSG_RANKING) {
         if (m.sequence < a->seen) {
             snprintf(why, whysz, "the scorer's sequence went back from %llu to %llu (restarted?)",
                      (unsigned long long)a->seen, (unsigned long long)m.sequence);
             ok = false;
-        } else if (m.sequence > a->last + 1) {
+        } else if (m.sequence > expect) {
             snprintf(why, whysz, "missed updates %llu..%llu", (unsigned long long)a->last + 1,
-                     (unsigned long long)m.sequence - 1);
+                     (unsigned long long)(update ? m.sequence - 1 : m.sequence));
             ok = false;
-        } else if (m.sequence == a->last + 1) {
+        } else if (update && m.sequence == expect) {
             a->last = m.sequence;
-            if (m.kind == MSG_ALERT && lens[0] >= strlen(a->prefix) &&
-                !memcmp(frames[0], a->prefix, strlen(a->prefix)) &&
-                (!a->county[0] || !strcmp(m.alert.county, a->county))) {
+            if (m.kind == MSG_ALERT && (!a->county[0] || !strcmp(m.alert.county, a->county))) {
                 apply(a, &m.alert);
                 deliver(a, &m.alert);
             }
@@ -497,11 +495,17 @@ static bool on_update(alerts_t *a, void *const *frames, const size_t *lens, int 
     return ok;
 }
 
+/* How long without a word before the scorer counts as silent: SILENCE_MS, or three of
+ * its heartbeats if it beats slower than that. */
+static int64_t silence_ms(const alerts_t *a) {
+    return a->hb_gap_ms * 3 > SILENCE_MS ? a->hb_gap_ms * 3 : SILENCE_MS;
+}
+
 static int follow(alerts_t *a) {
     a->heard_ms = clock_mono_ms();
     while (!stopping) {
         zmq_pollitem_t it = {a->sub, 0, ZMQ_POLLIN, 0};
-        int64_t wait = SILENCE_MS - (clock_mono_ms() - a->heard_ms);
+        int64_t limit = silence_ms(a), wait = limit - (clock_mono_ms() - a->heard_ms);
         char why[256];
         int n = zmq_poll(&it, 1, wait > 0 ? (long)wait : 0);
         if (n < 0) {
@@ -510,10 +514,10 @@ static int follow(alerts_t *a) {
             return 1;
         }
         if (n == 0) {
-            if (clock_mono_ms() - a->heard_ms >= SILENCE_MS) {
+            if (clock_mono_ms() - a->heard_ms >= limit) {
                 snprintf(why, sizeof why,
-                         "no heartbeat from the scorer at %s for %d s (check --pub or YUEBAO_SCORER_PUB)",
-                         a->o->pub, SILENCE_MS / 1000);
+                         "no heartbeat from the scorer at %s for %lld s (check --pub or YUEBAO_SCORER_PUB)",
+                         a->o->pub, (long long)(limit / 1000));
                 resync(a, why);
             }
             continue;
@@ -655,17 +659,15 @@ int cli_alerts(const cli_opts_t *o) {
         goto out;
     }
     if (o->follow) {
-        /* subscribe first (every sequenced topic: see the top of this file), then snapshot */
-        static const char *const topics[] = {"ranking.", "hb"};
-        if (!(a.sub = sock_sub(a.ctx, o->pub, "alert.", &a.sec, err, sizeof err))) {
+        /* subscribe first, to everything (one sequence numbers every topic: see the top of
+         * this file), then snapshot */
+        if (!(a.sub = sock_sub(a.ctx, o->pub, "", &a.sec, err, sizeof err))) {
             fprintf(stderr,
                     "yuebao alerts: cannot subscribe to the scorer: %s\n  check --pub or YUEBAO_SCORER_PUB\n",
                     err);
             rc = 1;
             goto out;
         }
-        for (size_t i = 0; i < 2; i++)
-            zmq_setsockopt(a.sub, ZMQ_SUBSCRIBE, topics[i], strlen(topics[i]));
         setvbuf(stdout, NULL, _IOLBF, 0); /* a line as soon as it happens, also into a pipe */
     }
     r = take_snapshot(&a, &snap, &a.last, err, sizeof err);

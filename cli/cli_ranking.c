@@ -334,9 +334,10 @@ int cli_ranking(const cli_opts_t *o) {
     } else {
         period_t p;
         char when[20];
-        period_parse(r.period, &p);
         clock_format(r.computed_at_ms, when);
-        if (p.month == 1)
+        if (period_parse(r.period, &p) < 0)
+            printf("ranking %s", r.period);
+        else if (p.month == 1)
             printf("ranking %s (1月)", r.period);
         else
             printf("ranking %s (1-%d月)", r.period, p.month);

@@ -405,6 +405,10 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
     case MSG_SNAPSHOT_REQUEST:
         if (m->snap_req.prefix[0]) sreq.prefix = (char *)m->snap_req.prefix;
         if (m->snap_req.period[0]) sreq.period = (char *)m->snap_req.period;
+        if (m->snap_req.no_ranking) {
+            sreq.has_no_ranking = 1;
+            sreq.no_ranking = 1;
+        }
         env.body_case = YUEBAO__ENVELOPE__BODY_SNAPSHOT_REQUEST;
         env.snapshot_request = &sreq;
         break;
@@ -837,6 +841,7 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
             take_str(m->snap_req.period, sizeof m->snap_req.period, env->snapshot_request->period,
                      "snapshot period", err, errsz) < 0)
             return -1;
+        m->snap_req.no_ranking = env->snapshot_request->has_no_ranking && env->snapshot_request->no_ranking;
         return 0;
     case YUEBAO__ENVELOPE__BODY_SNAPSHOT_END:
         m->kind = MSG_SNAPSHOT_END;

@@ -51,6 +51,7 @@ typedef struct {
 typedef struct {
     char prefix[128];           /* alert topic prefix, "" = all */
     char period[PERIOD_STRLEN]; /* the ranking wanted, "" = the latest */
+    bool no_ranking;            /* alerts only */
 } snapshot_request_t;
 
 typedef enum {

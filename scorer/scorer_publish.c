@@ -112,10 +112,12 @@ static void serve(scorer_t *s, const void *identity, size_t id_len, const snapsh
     int found = 0;
 
     memset(&r, 0, sizeof r);
-    if (req->period[0])
-        snprintf(period, sizeof period, "%s", req->period);
-    else if (sstore_latest_period(s->scores, period) < 0)
-        goto done;
+    if (!req->no_ranking) {
+        if (req->period[0])
+            snprintf(period, sizeof period, "%s", req->period);
+        else if (sstore_latest_period(s->scores, period) < 0)
+            goto done;
+    }
     if (period[0] && (found = sstore_load_ranking(s->scores, period, &r)) < 0) goto done;
     if (found > 0 && send_ranking(s->snapshot, identity, id_len, &r, NULL) < 0) goto done;
     if (sstore_alerts_firing(s->scores, -1, 0, &firing) < 0) goto done;

@@ -1,6 +1,7 @@
 /* test_codec.c - the wire codec: round trips, content bytes, and hostile input refused. */
 #include <criterion/criterion.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -687,4 +688,191 @@ Test(codec, ids_and_names) {
     cr_assert_str_eq(ack_status_name(ACK_REJECTED), "REJECTED");
     cr_assert_str_eq(ack_status_name(ACK_UNKNOWN), "UNKNOWN");
     cr_assert_str_eq(ack_status_name((ack_status_t)99), "UNKNOWN");
+}
+
+/* ---- rankings, alerts and snapshots ------------------------------------------- */
+
+static void fill_ranking(ranking_t *r, size_t n_rows) {
+    memset(r, 0, sizeof *r);
+    snprintf(r->period, sizeof r->period, "2017-06");
+    snprintf(r->method, sizeof r->method, "efficacy");
+    r->computed_at_ms = 1499184000000;
+    r->n_dims = 2;
+    snprintf(r->dims[0], sizeof r->dims[0], "经济总量");
+    snprintf(r->dims[1], sizeof r->dims[1], "节约集约");
+    for (size_t i = 0; i < n_rows; i++) {
+        ranking_row_t row = {0};
+        snprintf(row.zone, sizeof row.zone, "z%zu", i);
+        snprintf(row.county, sizeof row.county, "4106%02zu", i % 100);
+        row.rank = (int)i + 1;
+        row.prev_rank = i % 2 ? (int)i : 0; /* 0: no previous period */
+        row.total = 100.0 - 0.1 * (double)i;
+        row.dims[0] = 0.1 + 0.2; /* exact doubles survive */
+        row.dims[1] = row.total - row.dims[0];
+        row.star = i == 0 ? RANKING_STAR_NONE : i == 1 ? RANKING_STAR_BELOW : 3;
+        row.star_year = row.star == RANKING_STAR_NONE ? 0 : 2016;
+        row.promoted = i == 2;
+        if (i == 1) snprintf(row.missing, sizeof row.missing, "tax.growth;rd_share");
+        cr_assert_not_null(ranking_add_row(r, &row));
+    }
+}
+
+Test(codec, ranking_roundtrip_keeps_rows_stars_and_absent_previous_ranks) {
+    msg_t in = {0}, out;
+    in.kind = MSG_RANKING;
+    in.sequence = 77;
+    fill_ranking(&in.ranking, 3);
+    in.ranking_first = 5;
+    in.ranking_total = 8;
+    roundtrip(&in, &out);
+    cr_assert_eq(out.kind, MSG_RANKING);
+    cr_assert_eq(out.sequence, 77);
+    cr_assert_eq(out.ranking_first, 5);
+    cr_assert_eq(out.ranking_total, 8);
+    cr_assert_str_eq(out.ranking.period, "2017-06");
+    cr_assert_str_eq(out.ranking.dims[0], "经济总量");
+    cr_assert_eq(out.ranking.n_rows, 3);
+    for (size_t i = 0; i < 3; i++) {
+        const ranking_row_t *a = &in.ranking.rows[i], *b = &out.ranking.rows[i];
+        cr_assert_str_eq(b->zone, a->zone);
+        cr_assert_eq(b->rank, a->rank);
+        cr_assert_eq(b->prev_rank, a->prev_rank);
+        cr_assert_eq(b->total, a->total);
+        cr_assert_eq(b->dims[0], a->dims[0]);
+        cr_assert_eq(b->dims[1], a->dims[1]);
+        cr_assert_eq(b->star, a->star, "row %zu", i);
+        cr_assert_eq(b->star_year, a->star_year);
+        cr_assert_eq(b->promoted, a->promoted);
+        cr_assert_str_eq(b->missing, a->missing);
+    }
+    ranking_clear(&in.ranking);
+    msg_clear(&out);
+}
+
+/* A Ranking built by hand: one row of `n_dims` subtotals under `dims` names. */
+static void ranking_env(Yuebao__Envelope *e, Yuebao__Ranking *rk, Yuebao__RankingRow *row,
+                        Yuebao__RankingRow **rows, double *dims, size_t n_dims, char **names) {
+    yuebao__ranking__init(rk);
+    yuebao__ranking_row__init(row);
+    rk->period = "2017-06";
+    rk->n_dims = 2;
+    rk->dims = names;
+    row->zone = "jinshan";
+    row->has_rank = 1;
+    row->rank = 1;
+    row->has_total = 1;
+    row->total = 90.1;
+    row->n_dims = n_dims;
+    row->dims = dims;
+    rows[0] = row;
+    rk->n_rows = 1;
+    rk->rows = rows;
+    e->body_case = YUEBAO__ENVELOPE__BODY_RANKING;
+    e->ranking = rk;
+}
+
+Test(codec, refuses_rankings_that_do_not_add_up) {
+    Yuebao__Envelope e;
+    Yuebao__Heartbeat hb;
+    Yuebao__Ranking rk;
+    Yuebao__RankingRow row, *rows[1];
+    double dims[3] = {30, 20, 10};
+    char *names[2] = {"经济总量", "节约集约"};
+
+    base_env(&e, &hb);
+    ranking_env(&e, &rk, &row, rows, dims, 3, names);
+    expect_refused_env(&e, "3 subtotals for 2 dimensions");
+
+    base_env(&e, &hb);
+    ranking_env(&e, &rk, &row, rows, dims, 2, names);
+    rk.has_first_row = 1;
+    rk.first_row = 4;
+    rk.has_total_rows = 1;
+    rk.total_rows = 4; /* rows 4.. of 4: no room for this one */
+    expect_refused_env(&e, "do not fit");
+
+    base_env(&e, &hb);
+    ranking_env(&e, &rk, &row, rows, dims, 2, names);
+    row.has_rank = 0;
+    expect_refused_env(&e, "rank, total or star");
+
+    base_env(&e, &hb);
+    ranking_env(&e, &rk, &row, rows, dims, 2, names);
+    row.has_star = 1;
+    row.star = -7;
+    expect_refused_env(&e, "rank, total or star");
+}
+
+Test(codec, alert_roundtrip_keeps_absent_figures_absent) {
+    msg_t in = {0}, out;
+    in.kind = MSG_ALERT;
+    in.sequence = 9;
+    in.alert.kind = ALERT_OVERDUE;
+    in.alert.severity = SEV_NONE;
+    in.alert.previous = SEV_CRITICAL;
+    in.alert.transition = TR_RESOLVED;
+    snprintf(in.alert.zone, sizeof in.alert.zone, "shancheng");
+    snprintf(in.alert.county, sizeof in.alert.county, "410603");
+    snprintf(in.alert.period, sizeof in.alert.period, "2017-05");
+    in.alert.year = 2017;
+    in.alert.value = in.alert.target = in.alert.expected = NAN;
+    in.alert.gap = -5.5;
+    in.alert.deadline_ms = 1497110400000;
+    in.alert.at_ms = 1499184000000;
+    snprintf(in.alert.message, sizeof in.alert.message,
+             "山城专业园区 (山城区): the 2017-05 report is on file");
+    roundtrip(&in, &out);
+    cr_assert_eq(out.kind, MSG_ALERT);
+    cr_assert_eq(out.alert.kind, ALERT_OVERDUE);
+    cr_assert_eq(out.alert.transition, TR_RESOLVED);
+    cr_assert_eq(out.alert.previous, SEV_CRITICAL);
+    cr_assert_eq(out.alert.severity, SEV_NONE);
+    cr_assert(isnan(out.alert.value) && isnan(out.alert.target) && isnan(out.alert.expected));
+    cr_assert_eq(out.alert.gap, -5.5);
+    cr_assert_str_eq(out.alert.indicator, "");
+    cr_assert_eq(out.alert.deadline_ms, 1497110400000);
+    cr_assert_str_eq(out.alert.message, in.alert.message);
+    msg_clear(&out);
+}
+
+Test(codec, refuses_alerts_of_unknown_kind_or_transition) {
+    Yuebao__Envelope e;
+    Yuebao__Heartbeat hb;
+    Yuebao__Alert al;
+    base_env(&e, &hb);
+    yuebao__alert__init(&al);
+    al.kind = "flood";
+    al.has_severity = 1;
+    al.severity = YUEBAO__SEVERITY__WARNING;
+    al.has_transition = 1;
+    al.transition = YUEBAO__TRANSITION__FIRING;
+    e.body_case = YUEBAO__ENVELOPE__BODY_ALERT;
+    e.alert = &al;
+    expect_refused_env(&e, "unknown kind");
+    al.kind = "pace";
+    al.transition = (Yuebao__Transition)99;
+    expect_refused_env(&e, "severity or transition");
+}
+
+Test(codec, snapshot_request_and_end_roundtrip) {
+    msg_t in = {0}, out;
+    in.kind = MSG_SNAPSHOT_REQUEST;
+    snprintf(in.snap_req.prefix, sizeof in.snap_req.prefix, "alert.410603.");
+    in.snap_req.no_ranking = true;
+    roundtrip(&in, &out);
+    cr_assert_eq(out.kind, MSG_SNAPSHOT_REQUEST);
+    cr_assert_str_eq(out.snap_req.prefix, "alert.410603.");
+    cr_assert_str_eq(out.snap_req.period, "");
+    cr_assert(out.snap_req.no_ranking);
+    msg_clear(&out);
+
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_SNAPSHOT_END;
+    in.snap_end_sequence = 1763769600000000ULL; /* sequences start from real time in µs */
+    in.snap_end_alerts = 32;
+    roundtrip(&in, &out);
+    cr_assert_eq(out.kind, MSG_SNAPSHOT_END);
+    cr_assert_eq(out.snap_end_sequence, 1763769600000000ULL);
+    cr_assert_eq(out.snap_end_alerts, 32);
+    msg_clear(&out);
 }
