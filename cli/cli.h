@@ -43,6 +43,13 @@ rstore_t *cli_store(const cli_opts_t *o);
  * (nothing left open). */
 int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], master_t **m, rstore_t **st);
 
+/* The scoring method in people's words: "功效系数法 (efficacy)". */
+const char *cli_method_words(const char *method);
+
+/* The scheme file period's year needs (DIR/scheme-YYYY.csv) into path; false when the
+ * master folder is named and the file is not there (the year cannot be ranked). */
+bool cli_has_scheme(const cli_opts_t *o, const char *period, char *path, size_t size);
+
 /* Each returns the process exit status. */
 int cli_check(const cli_opts_t *o);
 int cli_status(const cli_opts_t *o);

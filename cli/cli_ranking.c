@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "sstore.h"
@@ -29,12 +28,6 @@ typedef struct {
     char (*notes)[CELL]; /* per row: the "missing: ..." note, "" if none */
     size_t n_cols;
 } table_t;
-
-static const char *method_name(const char *method) {
-    if (!strcmp(method, "efficacy")) return "功效系数法 (efficacy)";
-    if (!strcmp(method, "minmax")) return "min-max 0-100 (minmax)";
-    return method;
-}
 
 static void change_text(const ranking_row_t *row, char *buf, size_t size) {
     int d = ranking_delta(row);
@@ -231,40 +224,32 @@ static void print_unranked(const ranking_t *r, const master_t *m) {
 }
 
 typedef struct {
-    char *list;
-    size_t len, cap;
+    const cli_opts_t *o;
     int n;
 } periods_t;
 
 static void on_period(const char *period, void *arg) {
     periods_t *p = arg;
-    size_t need = p->len + strlen(period) + 3;
-    if (need > p->cap) {
-        size_t ncap = need * 2;
-        char *q = realloc(p->list, ncap);
-        if (!q) return;
-        p->list = q;
-        p->cap = ncap;
-    }
-    p->len += (size_t)sprintf(p->list + p->len, "%s%s", p->n++ ? ", " : "", period);
+    if (p->n++ == 0)
+        fprintf(stderr, "  ranked periods in %s: %s", p->o->scores, period);
+    else
+        fprintf(stderr, ", %s", period);
 }
 
 /* Explains why period is not ranked, with what is. */
 static void not_ranked(const cli_opts_t *o, sstore_t *ss, const char *period) {
-    periods_t ps = {NULL, 0, 0, 0};
-    char scheme[1024];
+    periods_t ps = {o, 0};
+    char scheme[1100];
     fprintf(stderr, "yuebao ranking: %s is not ranked\n", period);
-    if (sstore_each_period(ss, on_period, &ps) > 0 && ps.list)
-        fprintf(stderr, "  ranked periods in %s: %s\n", o->scores, ps.list);
+    if (sstore_each_period(ss, on_period, &ps) > 0)
+        fputc('\n', stderr);
     else
         fprintf(stderr, "  %s holds no ranking yet\n", o->scores);
-    snprintf(scheme, sizeof scheme, "%s/scheme-%.4s.csv", o->master_dir ? o->master_dir : ".", period);
-    if (o->master_dir && access(scheme, F_OK) != 0)
+    if (!cli_has_scheme(o, period, scheme, sizeof scheme))
         fprintf(stderr, "  there is no %s (a year without scheme-YYYY.csv is not ranked)\n", scheme);
     else
         fprintf(stderr, "  a period is ranked once a zone has reported it (a year without scheme-YYYY.csv "
                         "is not ranked)\n");
-    free(ps.list);
 }
 
 int cli_ranking(const cli_opts_t *o) {
@@ -341,7 +326,7 @@ int cli_ranking(const cli_opts_t *o) {
             printf("ranking %s (1月)", r.period);
         else
             printf("ranking %s (1-%d月)", r.period, p.month);
-        printf(", %s, computed %s, %zu zones\n", method_name(r.method), when, r.n_rows);
+        printf(", %s, computed %s, %zu zones\n", cli_method_words(r.method), when, r.n_rows);
         print_table(&t, r.n_rows);
         print_star_note(&r);
         print_unranked(&r, m);

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
 #include "cli.h"
 #include "sstore.h"
 #include "text.h"
@@ -28,17 +26,16 @@ static void on_report(const char *zone, uint32_t revision, const char *county, i
 }
 
 /* One line on the period's ranking: ranked (by the scorer), or why not. */
-static void ranking_line(const cli_opts_t *o, const char *period, period_t p) {
-    char err[1024], scheme[1200];
+static void ranking_line(const cli_opts_t *o, const char *period) {
+    char err[1024], scheme[1100];
     ranking_t r;
     sstore_t *ss = sstore_open(o->scores, true, err, sizeof err);
     int found = ss ? sstore_load_ranking(ss, period, &r) : -1;
-    snprintf(scheme, sizeof scheme, "%s/scheme-%04d.csv", o->master_dir, p.year);
     if (found > 0)
-        printf("ranked: %zu zones by %s (yuebao ranking --period %s)\n", r.n_rows,
-               strcmp(r.method, "efficacy") == 0 ? "功效系数法" : r.method, period);
-    else if (access(scheme, R_OK) != 0)
-        printf("not ranked: %d has no assessment scheme (%s); a year without one is not ranked\n", p.year,
+        printf("ranked: %zu zones by %s (yuebao ranking --period %s)\n", r.n_rows, cli_method_words(r.method),
+               period);
+    else if (!cli_has_scheme(o, period, scheme, sizeof scheme))
+        printf("not ranked: %.4s has no assessment scheme (%s); a year without one is not ranked\n", period,
                scheme);
     else if (!ss)
         printf("not ranked yet: %s\n", err);
@@ -85,7 +82,7 @@ int cli_status(const cli_opts_t *o) {
         }
     }
     printf("%zu of %zu zones reported\n", n_reported, m->n_zones);
-    ranking_line(o, period, p);
+    ranking_line(o, period);
     {
         sqlite3_stmt *q;
         if (sqlite3_prepare_v2(rstore_db(st),

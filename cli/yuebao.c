@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
@@ -80,6 +81,17 @@ rstore_t *cli_store(const cli_opts_t *o) {
     rstore_t *s = rstore_open(o->store, true, err, sizeof err);
     if (!s) fprintf(stderr, "yuebao: %s\n", err);
     return s;
+}
+
+const char *cli_method_words(const char *method) {
+    if (!strcmp(method, "efficacy")) return "功效系数法 (efficacy)";
+    if (!strcmp(method, "minmax")) return "min-max 0-100 (minmax)";
+    return method;
+}
+
+bool cli_has_scheme(const cli_opts_t *o, const char *period, char *path, size_t size) {
+    snprintf(path, size, "%s/scheme-%.4s.csv", o->master_dir ? o->master_dir : "(master folder)", period);
+    return !o->master_dir || access(path, R_OK) == 0;
 }
 
 int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], master_t **m, rstore_t **st) {
