@@ -507,7 +507,8 @@ static int follow(alerts_t *a) {
         zmq_pollitem_t it = {a->sub, 0, ZMQ_POLLIN, 0};
         int64_t limit = silence_ms(a), wait = limit - (clock_mono_ms() - a->heard_ms);
         char why[256];
-        int n = zmq_poll(&it, 1, wait > 0 ? (long)wait : 0);
+        /* short polls: a SIGINT that lands just before zmq_poll is seen within 0.2 s */
+        int n = zmq_poll(&it, 1, wait > 200 ? 200 : wait > 0 ? (long)wait : 0);
         if (n < 0) {
             if (errno == EINTR) continue;
             fprintf(stderr, "yuebao alerts: zmq_poll: %s\n", zmq_strerror(errno));
