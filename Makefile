@@ -37,7 +37,7 @@ COMMON    := common/log.c common/diag.c common/text.c common/csv.c common/period
              common/master.c common/report.c common/county_csv.c common/validate.c \
              common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
              common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
-             common/config.c
+             common/config.c common/notify.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
