@@ -19,7 +19,7 @@ WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wf
              -Wno-missing-field-initializers
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -MMD -MP \
              -Icommon -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 ifneq ($(SANITIZER),)
 CFLAGS    += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS   += -fsanitize=$(SANITIZER)
@@ -37,15 +37,17 @@ COMMON    := common/log.c common/diag.c common/text.c common/csv.c common/period
              common/master.c common/report.c common/county_csv.c common/validate.c \
              common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
              common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
-             common/config.c common/notify.c
+             common/config.c common/notify.c common/keys.c common/zap.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
-             aggregator/aggregator_ingest.c aggregator/aggregator_publish.c
+             aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
+             aggregator/aggregator_limit.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
              collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_score.c \
              scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c
-CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c
+CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c \
+             cli/cli_keygen.c
 
 COMMON_OBJ     := $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)

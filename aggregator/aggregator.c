@@ -6,9 +6,9 @@
  * stop cleanly between batches.
  *
  * Configuration: see --help and deploy/examples/aggregator.ini.
- * Security: every report's zone must belong to the sending county. --insecure takes
- * the county from the connection's routing id and is for local development only;
- * CURVE with a fail-closed ZAP handler is the production path.
+ * Security (aggregator_security.c): CURVE with a fail-closed ZAP handler; a report's
+ * zone must belong to the county of the key that sent it. --insecure takes the county
+ * from the connection's routing id and is for local development only.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +19,7 @@
 
 #include "aggregator.h"
 #include "log.h"
+#include "notify.h"
 #include "util.h"
 
 static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
@@ -26,10 +27,14 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     int sig = loop_read_signal(fd);
     (void)socket;
     if (sig == SIGHUP) {
-        log_info("SIGHUP: reloading master data");
+        log_info("SIGHUP: reloading master data and key lists");
+        notify_reloading();
         aggregator_master_load(a);
+        aggregator_security_reload(a);
+        notify_ready();
     } else if (sig) {
         log_info("signal %d: stopping", sig);
+        notify_stopping();
         loop_stop(loop);
     }
 }
@@ -37,7 +42,6 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
 int main(int argc, char **argv) {
     aggregator_t a;
     char err[1024];
-    sock_security_t sec = {0};
 
     memset(&a, 0, sizeof a);
     log_init("yuebao-aggregator", LOG_INFO);
@@ -46,16 +50,6 @@ int main(int argc, char **argv) {
     a.signal_fd = loop_signal_fd();
     if (a.signal_fd < 0) log_fatal("signalfd: cannot block signals");
     if (aggregator_config_load(&a.cfg, argc, argv) < 0) return 2;
-    sec.insecure = a.cfg.insecure;
-    if (!a.cfg.insecure)
-        log_fatal("CURVE keys are not configured in this build; run with --insecure on ipc:// or "
-                  "loopback for local development");
-    log_warn("INSECURE MODE: no encryption, no authentication; the county is taken from what the "
-             "collector claims. For local development only.");
-    if (!sock_endpoint_is_local(a.cfg.listen) || (a.cfg.publish[0] && !sock_endpoint_is_local(a.cfg.publish)))
-        log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (listen=%s publish=%s)",
-                  a.cfg.listen, a.cfg.publish);
-
     if (aggregator_master_load(&a) < 0) log_fatal("cannot start without valid master data");
     if (util_mkdir_parent(a.cfg.store) < 0)
         log_fatal("store folder for %s: %s", a.cfg.store, strerror(errno));
@@ -65,28 +59,33 @@ int main(int argc, char **argv) {
     a.ctx = zmq_ctx_new();
     a.loop = loop_new();
     if (!a.batch || !a.ctx || !a.loop) log_fatal("out of memory");
-    a.router = sock_router(a.ctx, a.cfg.listen, &sec, err, sizeof err);
+    if (aggregator_security_start(&a) < 0) log_fatal("cannot start without its security in place");
+    a.router = sock_router(a.ctx, a.cfg.listen, &a.sec, SOCK_DOMAIN_COLLECTORS, err, sizeof err);
     if (!a.router) log_fatal("collectors' endpoint: %s", err);
     if (a.cfg.publish[0]) {
-        a.pub = sock_pub(a.ctx, a.cfg.publish, &sec, err, sizeof err);
+        a.pub = sock_pub(a.ctx, a.cfg.publish, &a.sec, err, sizeof err);
         if (!a.pub) log_fatal("events endpoint: %s", err);
     }
     loop_add_fd(a.loop, a.signal_fd, on_signal, &a);
     loop_add_socket(a.loop, a.router, aggregator_ingest_ready, &a);
     loop_add_timer(a.loop, a.cfg.heartbeat_ms, true, aggregator_publish_heartbeat, &a);
-    log_info("ready: collectors on %s, events on %s, store %s", a.cfg.listen,
-             a.cfg.publish[0] ? a.cfg.publish : "(none)", a.cfg.store);
+    log_info("ready: collectors on %s, events on %s, store %s%s", a.cfg.listen,
+             a.cfg.publish[0] ? a.cfg.publish : "(none)", a.cfg.store,
+             a.cfg.insecure ? " (INSECURE)" : ", CURVE");
+    notify_ready();
 
     if (loop_run(a.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
 
     log_info("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
-             "%llu commits",
+             "%llu throttled, %llu commits",
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
              (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
-             (unsigned long long)a.n_commits);
+             (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits);
     sock_close(&a.router);
     sock_close(&a.pub);
+    aggregator_security_stop(&a);
     zmq_ctx_term(a.ctx);
+    aggregator_limit_free(&a);
     loop_destroy(&a.loop);
     rstore_close(&a.store);
     master_destroy(&a.master);

@@ -21,6 +21,11 @@ static const config_key_t keys[] = {
     K("merge_jan_feb", CONF_BOOL, merge_jan_feb),
     K("batch_max", CONF_INT, batch_max),
     K("heartbeat_ms", CONF_INT, heartbeat_ms),
+    K("key", CONF_STRING, key),
+    K("authorized_keys", CONF_STRING, authorized_keys),
+    K("subscriber_keys", CONF_STRING, subscriber_keys),
+    K("rate_limit", CONF_DOUBLE, rate_limit),
+    K("rate_burst", CONF_INT, rate_burst),
     {NULL, NULL, CONF_STRING, 0, 0},
 };
 #undef K
@@ -33,7 +38,8 @@ static void usage(FILE *out) {
                  "\n"
                  "  -c, --config FILE     INI file with an [aggregator] section (see deploy/examples)\n"
                  "  -s, --set KEY=VALUE   override one configuration key\n"
-                 "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
+                 "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
+                 "                        development only (the county is whatever the collector claims)\n"
                  "  -h, --help            this text\n"
                  "\n"
                  "keys (section [aggregator]):\n"
@@ -44,8 +50,16 @@ static void usage(FILE *out) {
                  "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
                  "  batch_max      reports per group commit at most    (default 512)\n"
                  "  heartbeat_ms   publisher heartbeat interval        (default 1000)\n"
+                 "  key            this server's secret key file, mode 0600 (`yuebao keygen`)\n"
+                 "  authorized_keys  \"<public key> <county> [comment]\" lines: who may report, for\n"
+                 "                 which county (reloaded on SIGHUP)\n"
+                 "  subscriber_keys  \"<public key> <name> [comment]\" lines: who may subscribe to the\n"
+                 "                 events (reloaded on SIGHUP)\n"
+                 "  rate_limit     reports per second per county, 0 = none (default 100)\n"
+                 "  rate_burst     reports a county may send at once  (default 5000)\n"
                  "\n"
-                 "signals: SIGHUP reloads master data; SIGTERM/SIGINT stop after the current batch.\n");
+                 "signals: SIGHUP reloads master data and the key lists; SIGTERM/SIGINT stop after the\n"
+                 "current batch.\n");
 }
 
 int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
@@ -64,6 +78,8 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
     cfg->merge_jan_feb = true;
     cfg->batch_max = 512;
     cfg->heartbeat_ms = 1000;
+    cfg->rate_limit = 100;
+    cfg->rate_burst = 5000;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
@@ -90,6 +106,11 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
     }
     if (cfg->batch_max < 1 || cfg->batch_max > 100000) {
         fprintf(stderr, "yuebao-aggregator: batch_max %d: expected 1..100000\n", cfg->batch_max);
+        return -1;
+    }
+    if (cfg->rate_limit < 0 || cfg->rate_burst < 1) {
+        fprintf(stderr, "yuebao-aggregator: rate_limit %g / rate_burst %d: expected >= 0 and >= 1\n",
+                cfg->rate_limit, cfg->rate_burst);
         return -1;
     }
     if (cfg->heartbeat_ms < 10) {

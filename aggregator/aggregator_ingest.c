@@ -24,10 +24,10 @@
 #include "aggregator.h"
 #include "log.h"
 
-/* The reporting unit of a connection. Insecure (development) mode trusts the county the
- * collector names in its routing id ("c:<county>:<random>"); with CURVE the ZAP
- * handler's User-Id will be the only source. Returns 0, or -1 if none can be found. */
-static int county_of(const uint8_t *id, size_t len, char *county, size_t size) {
+/* The reporting unit of a connection in insecure (development) mode: the county the
+ * collector names in its routing id ("c:<county>:<random>"). With CURVE the ZAP
+ * handler's User-Id is the only source (see receive_one). 0, or -1 if none is found. */
+static int county_of_routing_id(const uint8_t *id, size_t len, char *county, size_t size) {
     const uint8_t *end, *start;
     if (len < 3 || id[0] != 'c' || id[1] != ':') return -1;
     start = id + 2;
@@ -76,7 +76,18 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
             else
                 rc = -1;
         } else if (n == 1 && rc == 1) {
-            if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) < 0)
+            if (!a->cfg.insecure) { /* whatever the message or the routing id claims */
+                const char *user = zmq_msg_gets(&part, "User-Id"), *key = zmq_msg_gets(&part, "X-Key");
+                if (user && *user && strlen(user) < sizeof it->county) {
+                    snprintf(it->county, sizeof it->county, "%s", user);
+                    snprintf(it->key, sizeof it->key, "%s", key ? key : "");
+                } else {
+                    snprintf(err, sizeof err, "connection has no authenticated county");
+                    rc = -1;
+                }
+            }
+            if (rc == 1 &&
+                codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) < 0)
                 rc = -1;
         } else {
             snprintf(err, sizeof err, "unexpected extra frame");
@@ -93,14 +104,21 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         snprintf(err, sizeof err, "not a report");
         rc = -1;
     }
-    if (rc == 1 && county_of(it->identity, it->identity_len, it->county, sizeof it->county) < 0) {
+    if (rc == 1 && a->cfg.insecure &&
+        county_of_routing_id(it->identity, it->identity_len, it->county, sizeof it->county) < 0) {
         snprintf(err, sizeof err, "connection does not name its county");
         rc = -1;
     }
     if (rc < 0) {
         a->n_garbled++;
-        log_warn("dropped a message from an unidentified or misbehaving peer: %s", err);
+        log_warn("dropped a message from an unidentified or misbehaving peer%s%s%s%s: %s",
+                 it->county[0] ? " (county " : "", it->county, it->key[0] ? ", key " : "", it->key, err);
         item_clear(it);
+        return -1;
+    }
+    if (!aggregator_limit_take(a, it->county, clock_now_ms())) {
+        item_clear(it);
+        return -1;
     }
     return rc;
 }
@@ -251,8 +269,9 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
         if (it->ack.status == ACK_REJECTED || it->ack.status == ACK_STALE) {
             char line[1024] = "";
             if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
-            log_info("%s %s/%s rev %u from county %s: %s", ack_status_name(it->ack.status),
-                     it->msg.report.zone, it->msg.report.period, it->msg.report.revision, it->county, line);
+            log_info("%s %s/%s rev %u from county %s%s%s: %s", ack_status_name(it->ack.status),
+                     it->msg.report.zone, it->msg.report.period, it->msg.report.revision, it->county,
+                     it->key[0] ? " key " : "", it->key, line);
         }
         item_clear(it);
     }

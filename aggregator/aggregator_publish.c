@@ -30,12 +30,14 @@ static void publish(aggregator_t *a, const char *topic, msg_t *m) {
 
 void aggregator_publish_accepted(aggregator_t *a, const ingest_item_t *item) {
     msg_t m = {0};
-    char topic[128];
+    char topic[192];
     const report_t *r = &item->msg.report;
     if (!a->pub) return;
     m.kind = MSG_REPORT_ACCEPTED;
     m.sequence = ++a->sequence;
-    snprintf(m.accepted.county, sizeof m.accepted.county, "%s", item->county);
+    /* accepted: the county is a master data code (validated), which fits */
+    snprintf(m.accepted.county, sizeof m.accepted.county, "%.*s", (int)sizeof m.accepted.county - 1,
+             item->county);
     snprintf(m.accepted.zone, sizeof m.accepted.zone, "%s", r->zone);
     snprintf(m.accepted.period, sizeof m.accepted.period, "%s", r->period);
     m.accepted.revision = r->revision;

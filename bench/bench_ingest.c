@@ -346,6 +346,8 @@ static void start_aggregator(const char *bin_dir, const char *log_path, const ch
     args[n++] = listen;
     args[n++] = "--set";
     args[n++] = "publish=";
+    args[n++] = "--set";
+    args[n++] = "rate_limit=0"; /* the ingest path itself, not the per-county limit */
     args[n] = NULL;
 
     bench_spawn(&B.agg, args, log_path, NULL);
@@ -702,7 +704,7 @@ static void ceiling_zmq(const char *endpoint, run_t *run) {
     char err[512];
     int timeout = REPLY_TIMEOUT_MS;
     if (!ctx) bench_fail("out of memory");
-    e.router = sock_router(ctx, endpoint, &sec, err, sizeof err);
+    e.router = sock_router(ctx, endpoint, &sec, SOCK_DOMAIN_COLLECTORS, err, sizeof err);
     if (!e.router) bench_fail("echo server: %s", err);
     zmq_setsockopt(e.router, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     if (pthread_create(&th, NULL, echo_main, &e) != 0) bench_fail("pthread_create failed");

@@ -599,8 +599,8 @@ static void stop_daemon(pid_t *slot, const char *name, const char *log_path) {
 static void start_aggregator(const char *bin_dir, const city_t *c) {
     char exe[PATH_MAX + 32], master_dir[PATH_MAX + 96], store[PATH_MAX + 96], listen[PATH_MAX + 96],
         publish[PATH_MAX + 96], hb[32];
-    char *args[] = {exe,    "--insecure", "--set", master_dir, "--set", store, "--set",
-                    listen, "--set",      publish, "--set",    hb,      NULL};
+    char *args[] = {exe,     "--insecure", "--set", master_dir, "--set", store,          "--set", listen,
+                    "--set", publish,      "--set", hb,         "--set", "rate_limit=0", NULL};
     snprintf(exe, sizeof exe, "%s/yuebao-aggregator", bin_dir);
     snprintf(master_dir, sizeof master_dir, "master_dir=%s", c->dir);
     snprintf(store, sizeof store, "store=%s", c->store);

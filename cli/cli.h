@@ -5,6 +5,7 @@
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
  *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
  *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
+ *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
  * scorer. `alerts` talks to the scorer over ZeroMQ only.
  */
@@ -28,6 +29,8 @@ typedef struct {
     const char *exec_cmd;   /* --exec (alerts): a hook run once per alert printed */
     const char *pub;        /* --pub, or $YUEBAO_SCORER_PUB: the scorer's PUB */
     const char *snapshot;   /* --snapshot, or $YUEBAO_SCORER_SNAPSHOT: its snapshot ROUTER */
+    const char *key;        /* --key, or $YUEBAO_KEY: our secret key file (CURVE) */
+    const char *server_key; /* --server-key, or $YUEBAO_SERVER_KEY: the scorer's public key */
     char **args;            /* remaining arguments */
     int n_args;
 } cli_opts_t;
@@ -56,5 +59,6 @@ int cli_status(const cli_opts_t *o);
 int cli_totals(const cli_opts_t *o);
 int cli_ranking(const cli_opts_t *o);
 int cli_alerts(const cli_opts_t *o);
+int cli_keygen(const cli_opts_t *o);
 
 #endif

@@ -606,7 +606,6 @@ int cli_alerts(const cli_opts_t *o) {
 
     memset(&a, 0, sizeof a);
     a.o = o;
-    a.sec.insecure = true; /* CURVE comes with the keys */
     a.least = SEV_WARNING;
     if (o->n_args > 0) {
         fprintf(stderr, "yuebao alerts: unexpected argument \"%s\"; see yuebao --help\n", o->args[0]);
@@ -648,6 +647,30 @@ int cli_alerts(const cli_opts_t *o) {
         goto out;
     }
 
+    /* CURVE with our key; without one, plain ZeroMQ and only on this host. */
+    if (o->key || o->server_key) {
+        if (!o->key || !o->server_key) {
+            fprintf(stderr, "yuebao alerts: CURVE needs both --key (ours) and --server-key (the scorer's)\n");
+            rc = 2;
+            goto out;
+        }
+        if (sock_security_load(&a.sec, false, o->key, o->server_key, err, sizeof err) < 0) {
+            fprintf(stderr, "yuebao alerts: %s\n", err);
+            rc = 2;
+            goto out;
+        }
+    } else {
+        a.sec.insecure = true;
+        if (!sock_endpoint_is_local(o->snapshot) || (o->follow && !sock_endpoint_is_local(o->pub))) {
+            fprintf(stderr,
+                    "yuebao alerts: %s is not on this host: name your key with --key FILE and the "
+                    "scorer's with --server-key FILE (or YUEBAO_KEY, YUEBAO_SERVER_KEY)\n",
+                    sock_endpoint_is_local(o->snapshot) ? o->pub : o->snapshot);
+            rc = 2;
+            goto out;
+        }
+    }
+
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: zmq_poll returns EINTR */
     sigemptyset(&sa.sa_mask);
@@ -679,8 +702,10 @@ int cli_alerts(const cli_opts_t *o) {
     if (r < 0) {
         fprintf(stderr,
                 "yuebao alerts: %s\n  is yuebao-scorer running? name its snapshot socket with --snapshot or "
-                "YUEBAO_SCORER_SNAPSHOT\n",
-                err);
+                "YUEBAO_SCORER_SNAPSHOT%s\n",
+                err,
+                a.sec.insecure ? "; a scorer that uses CURVE needs --key and --server-key"
+                               : "; and is our key in the scorer's subscriber_keys?");
         rc = 1;
         goto out;
     }
@@ -705,5 +730,6 @@ out:
     if (a.ctx) zmq_ctx_term(a.ctx);
     free(a.env_base);
     master_destroy(&a.m);
+    explicit_bzero(&a.sec, sizeof a.sec);
     return rc;
 }

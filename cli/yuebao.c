@@ -23,6 +23,8 @@ static void usage(FILE *out) {
                  "  alerts [--county C] [--severity S] [--follow] [--exec CMD]\n"
                  "                                   the scorer's firing alerts, one per line; with\n"
                  "                                   --follow, then every transition as it happens\n"
+                 "  keygen NAME                      a CURVE key pair: NAME.key (secret, mode 0600)\n"
+                 "                                   and NAME.pub (public)\n"
                  "\n"
                  "options:\n"
                  "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
@@ -47,6 +49,11 @@ static void usage(FILE *out) {
                  "                   tcp://127.0.0.1:7303)\n"
                  "  --snapshot EP    alerts: the scorer's snapshot socket (default\n"
                  "                   $YUEBAO_SCORER_SNAPSHOT, else tcp://127.0.0.1:7304)\n"
+                 "  --key FILE       alerts: our secret key file for CURVE (default $YUEBAO_KEY); its\n"
+                 "                   public half must be in the scorer's subscriber_keys. Without a\n"
+                 "                   key, plain ZeroMQ, to ipc:// or loopback only\n"
+                 "  --server-key FILE  alerts: the scorer's public key file (default\n"
+                 "                   $YUEBAO_SERVER_KEY)\n"
                  "  -h, --help       this text\n"
                  "\n"
                  "exit status: 0 done, 1 not found or not answered (an unranked period, a store or\n"
@@ -121,6 +128,8 @@ int main(int argc, char **argv) {
                                          {"exec", required_argument, NULL, 'x'},
                                          {"pub", required_argument, NULL, 'P'},
                                          {"snapshot", required_argument, NULL, 'N'},
+                                         {"key", required_argument, NULL, 'K'},
+                                         {"server-key", required_argument, NULL, 'k'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     cli_opts_t o = {0};
@@ -137,6 +146,8 @@ int main(int argc, char **argv) {
     o.scores = env_or("YUEBAO_SCORES", "scores.db");
     o.pub = env_or("YUEBAO_SCORER_PUB", "tcp://127.0.0.1:7303");
     o.snapshot = env_or("YUEBAO_SCORER_SNAPSHOT", "tcp://127.0.0.1:7304");
+    o.key = env_or("YUEBAO_KEY", NULL);
+    o.server_key = env_or("YUEBAO_SERVER_KEY", NULL);
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -151,6 +162,8 @@ int main(int argc, char **argv) {
         case 'x': o.exec_cmd = optarg; break;
         case 'P': o.pub = optarg; break;
         case 'N': o.snapshot = optarg; break;
+        case 'K': o.key = optarg; break;
+        case 'k': o.server_key = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -162,6 +175,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "totals")) return cli_totals(&o);
     if (!strcmp(cmd, "ranking")) return cli_ranking(&o);
     if (!strcmp(cmd, "alerts")) return cli_alerts(&o);
+    if (!strcmp(cmd, "keygen")) return cli_keygen(&o);
     fprintf(stderr, "yuebao: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return 2;

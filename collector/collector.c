@@ -5,7 +5,8 @@
  * until the aggregator acknowledges it after its COMMIT.
  *
  * Configuration: see --help and deploy/examples/collector.ini.
- * Security: --insecure (plain ZeroMQ, the county named in the routing id) is for local
+ * Security: CURVE with the county's key; the aggregator knows the county from the key
+ * alone. --insecure (plain ZeroMQ, the county named in the routing id) is for local
  * development on ipc:// or loopback only.
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "collector.h"
 #include "log.h"
+#include "notify.h"
 #include "util.h"
 #include "sock.h"
 
@@ -54,12 +56,16 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (!c.cfg.insecure)
-        log_fatal("CURVE keys are not configured in this build; run with --insecure on ipc:// or "
-                  "loopback for local development");
-    if (!submit) log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
-    if (!sock_endpoint_is_local(c.cfg.aggregator))
-        log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (aggregator=%s)", c.cfg.aggregator);
+    if (c.cfg.insecure) {
+        log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
+        if (!sock_endpoint_is_local(c.cfg.aggregator))
+            log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (aggregator=%s)",
+                      c.cfg.aggregator);
+    } else if (!c.cfg.server_key[0]) {
+        log_fatal("server_key is not set: name the aggregator's public key file");
+    }
+    if (sock_security_load(&c.sec, c.cfg.insecure, c.cfg.key, c.cfg.server_key, err, sizeof err) < 0)
+        log_fatal("key: %s", err);
 
     c.master = master_load(c.cfg.master_dir, &dl);
     if (!c.master) {
@@ -87,6 +93,7 @@ int main(int argc, char **argv) {
     } else {
         if (collector_inbox_start(&c) < 0) log_fatal("cannot watch the inbox %s", c.cfg.inbox);
         log_info("ready: county %s, inbox %s, aggregator %s", c.cfg.county, c.cfg.inbox, c.cfg.aggregator);
+        notify_ready();
         loop_run(c.loop);
     }
 

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "loop.h"
 #include "master.h"
+#include "sock.h"
 
 typedef struct {
     char config_path[1024];
@@ -28,12 +29,12 @@ typedef struct {
     char outbox[1024];              /* SQLite file */
     int window;                     /* reports in flight at most */
     int retry_min_ms, retry_max_ms; /* ack timeout, doubling per attempt up to max */
-    int settle_ms;
-    int submit_timeout_s;
-        /* submit: how long to wait for the acks (-t, --timeout) */ /* inbox quiet time before a batch of
-                                                                       files is taken */
+    int settle_ms;                  /* inbox quiet time before a batch of files is taken */
+    int submit_timeout_s;           /* submit: how long to wait for the acks (-t, --timeout) */
     bool merge_jan_feb;
     bool insecure;
+    char key[1024];        /* the county's secret key file */
+    char server_key[1024]; /* the aggregator's public key file */
 } collector_config_t;
 
 typedef struct outbox outbox_t;
@@ -67,6 +68,9 @@ struct collector {
     master_t *master;
     outbox_t *outbox;
     void *ctx, *dealer;
+    void *monitor;           /* the dealer's handshake events */
+    sock_event_t last_event; /* the last one reported, to log each change once */
+    sock_security_t sec;
     loop_t *loop;
     pending_t *pending; /* in outbox order */
     size_t n_pending, cap_pending;

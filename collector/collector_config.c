@@ -23,6 +23,8 @@ static const config_key_t keys[] = {
     K("retry_max_ms", CONF_INT, retry_max_ms),
     K("settle_ms", CONF_INT, settle_ms),
     K("merge_jan_feb", CONF_BOOL, merge_jan_feb),
+    K("key", CONF_STRING, key),
+    K("server_key", CONF_STRING, server_key),
     {NULL, NULL, CONF_STRING, 0, 0},
 };
 #undef K
@@ -41,7 +43,8 @@ static void usage(FILE *out) {
                  "  -c, --config FILE     INI file with a [collector] section (see deploy/examples)\n"
                  "  -s, --set KEY=VALUE   override one configuration key\n"
                  "  -t, --timeout SEC     submit: give up waiting for acks after SEC (default 300)\n"
-                 "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
+                 "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
+                 "                        development only\n"
                  "  -h, --help            this text\n"
                  "\n"
                  "keys (section [collector]):\n"
@@ -54,7 +57,10 @@ static void usage(FILE *out) {
                  "  retry_min_ms   first ack timeout; doubles per try  (default 2000)\n"
                  "  retry_max_ms   longest ack timeout                 (default 30000)\n"
                  "  settle_ms      inbox quiet time before taking files (default 300)\n"
-                 "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n");
+                 "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
+                 "  key            the county's secret key file, mode 0600 (`yuebao keygen`); the\n"
+                 "                 central office lists its public half for this county\n"
+                 "  server_key     the aggregator's public key file (its .pub)\n");
 }
 
 int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool submit, int *first_arg) {

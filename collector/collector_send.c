@@ -137,25 +137,50 @@ static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
     if (settled) collector_inbox_file_complete(c);
 }
 
+/* The dealer's handshakes: a refused key or a failed handshake is said once, and its
+ * end too, so the county's operator learns why nothing is acknowledged. */
+static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
+    collector_t *c = arg;
+    sock_event_t ev;
+    (void)loop;
+    (void)fd;
+    while ((ev = sock_monitor_read(socket)) != SOCK_EV_NONE) {
+        if (ev == c->last_event) continue;
+        if (ev == SOCK_EV_REFUSED)
+            log_error("the aggregator at %s refused this collector's key %s: ask the central office to list "
+                      "it in authorized_keys for county %s; reports stay in the outbox until then",
+                      c->cfg.aggregator, c->sec.self.public_z85, c->cfg.county);
+        else if (ev == SOCK_EV_PROTOCOL)
+            log_error("handshake with %s failed: is server_key the aggregator's public key, and does it use "
+                      "CURVE%s? reports stay in the outbox",
+                      c->cfg.aggregator, c->sec.insecure ? " (this collector runs --insecure)" : "");
+        else if (c->last_event != SOCK_EV_NONE)
+            log_info("connected to the aggregator at %s", c->cfg.aggregator);
+        c->last_event = ev;
+    }
+}
+
 static void on_pump_timer(loop_t *loop, void *arg) {
     (void)loop;
     collector_send_pump(arg);
 }
 
 int collector_send_start(collector_t *c, char *err, size_t errsz) {
-    sock_security_t sec = {.insecure = c->cfg.insecure};
     char id[64], hex[2 * MSG_ID_LEN + 1];
     uint8_t rnd[MSG_ID_LEN];
     pending_t *loaded = NULL;
     size_t n = 0;
 
     /* In insecure mode the aggregator reads the county from the routing id; with CURVE
-     * it comes from the key. The random part keeps two collectors apart. */
+     * it comes from the key, and the id is only a name in its logs. The random part keeps
+     * two collectors apart. */
     codec_new_id(rnd);
     codec_id_hex(rnd, hex);
     snprintf(id, sizeof id, "c:%s:%.16s", c->cfg.county, hex);
-    c->dealer = sock_dealer(c->ctx, c->cfg.aggregator, id, &sec, err, errsz);
+    c->dealer = sock_dealer(c->ctx, c->cfg.aggregator, id, &c->sec, err, errsz);
     if (!c->dealer) return -1;
+    if ((c->monitor = sock_monitor(c->ctx, c->dealer)) != NULL)
+        loop_add_socket(c->loop, c->monitor, on_monitor, c);
     if (outbox_load_pending(c->outbox, &loaded, &n) < 0) {
         snprintf(err, errsz, "cannot read the outbox");
         free(loaded);
@@ -174,6 +199,8 @@ int collector_send_start(collector_t *c, char *err, size_t errsz) {
 void collector_send_stop(collector_t *c) {
     if (c->dealer) loop_remove_socket(c->loop, c->dealer);
     loop_cancel(c->loop, c->retry_timer);
+    if (c->monitor) loop_remove_socket(c->loop, c->monitor);
+    sock_close(&c->monitor);
     sock_close(&c->dealer);
     for (size_t i = 0; i < c->n_pending; i++)
         free(c->pending[i].payload);

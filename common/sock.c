@@ -12,6 +12,7 @@
  *  - Reconnect backoff 100 ms up to 5 s.
  *  - HWMs: ROUTER/DEALER 10 000 messages (far above any window in flight); PUB 100 000
  *    so a slow subscriber loses only what the sequence numbers will tell it about.
+ *  - CURVE unless insecure; servers with ZAP_ENFORCE_DOMAIN: no ZAP handler, no client.
  */
 #include "sock.h"
 
@@ -29,12 +30,44 @@ static int setint(void *s, int opt, int v) {
     return zmq_setsockopt(s, opt, &v, sizeof v);
 }
 
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* libzmq 4.3 has it, but only under the draft API */
+#endif
+
+/* CURVE for socket s: the server side (with its ZAP domain) or the client side. */
+static int set_curve(void *s, bool server, const sock_security_t *sec, const char *domain, char *err,
+                     size_t errsz) {
+    if (server) {
+        if (!domain || !*domain) {
+            snprintf(err, errsz, "a CURVE server needs a ZAP domain");
+            return -1;
+        }
+        if (setint(s, ZMQ_CURVE_SERVER, 1) < 0 || setint(s, ZMQ_ZAP_ENFORCE_DOMAIN, 1) < 0 ||
+            zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) < 0 ||
+            zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec->self.secret_z85, KEY_Z85_LEN) < 0) {
+            snprintf(err, errsz, "CURVE server: %s", zmq_strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    if (!sec->server_key[0]) {
+        snprintf(err, errsz, "CURVE client: the server's public key is not configured");
+        return -1;
+    }
+    if (zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, sec->server_key, KEY_Z85_LEN) < 0 ||
+        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, sec->self.public_z85, KEY_Z85_LEN) < 0 ||
+        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec->self.secret_z85, KEY_Z85_LEN) < 0) {
+        snprintf(err, errsz, "CURVE client: %s", zmq_strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static void *make(void *ctx, int type, const char *endpoint, bool bind, const char *routing_id,
-                  const sock_security_t *sec, char *err, size_t errsz) {
+                  const sock_security_t *sec, const char *domain, char *err, size_t errsz) {
     void *s = zmq_socket(ctx, type);
     int64_t maxsize = CODEC_MAX_MSG_BYTES + 4096;
     int hwm = type == ZMQ_PUB || type == ZMQ_SUB ? 100000 : 10000;
-    (void)sec;
     if (!s) {
         snprintf(err, errsz, "zmq_socket: %s", zmq_strerror(errno));
         return NULL;
@@ -50,6 +83,10 @@ static void *make(void *ctx, int type, const char *endpoint, bool bind, const ch
     if (type == ZMQ_ROUTER) setint(s, ZMQ_ROUTER_MANDATORY, 1);
     if (type == ZMQ_DEALER) setint(s, ZMQ_IMMEDIATE, 1);
     if (routing_id) zmq_setsockopt(s, ZMQ_ROUTING_ID, routing_id, strlen(routing_id));
+    if (!sec->insecure && set_curve(s, bind, sec, domain, err, errsz) < 0) {
+        zmq_close(s);
+        return NULL;
+    }
     if ((bind ? zmq_bind(s, endpoint) : zmq_connect(s, endpoint)) < 0) {
         snprintf(err, errsz, "%s %s: %s", bind ? "bind" : "connect", endpoint, zmq_strerror(errno));
         zmq_close(s);
@@ -58,22 +95,23 @@ static void *make(void *ctx, int type, const char *endpoint, bool bind, const ch
     return s;
 }
 
-void *sock_router(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz) {
-    return make(ctx, ZMQ_ROUTER, endpoint, true, NULL, sec, err, errsz);
+void *sock_router(void *ctx, const char *endpoint, const sock_security_t *sec, const char *domain, char *err,
+                  size_t errsz) {
+    return make(ctx, ZMQ_ROUTER, endpoint, true, NULL, sec, domain, err, errsz);
 }
 
 void *sock_dealer(void *ctx, const char *endpoint, const char *routing_id, const sock_security_t *sec,
                   char *err, size_t errsz) {
-    return make(ctx, ZMQ_DEALER, endpoint, false, routing_id, sec, err, errsz);
+    return make(ctx, ZMQ_DEALER, endpoint, false, routing_id, sec, NULL, err, errsz);
 }
 
 void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz) {
-    return make(ctx, ZMQ_PUB, endpoint, true, NULL, sec, err, errsz);
+    return make(ctx, ZMQ_PUB, endpoint, true, NULL, sec, SOCK_DOMAIN_SUBSCRIBERS, err, errsz);
 }
 
 void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec, char *err,
                size_t errsz) {
-    void *s = make(ctx, ZMQ_SUB, endpoint, false, NULL, sec, err, errsz);
+    void *s = make(ctx, ZMQ_SUB, endpoint, false, NULL, sec, NULL, err, errsz);
     if (s && zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) < 0) {
         snprintf(err, errsz, "subscribe: %s", zmq_strerror(errno));
         zmq_close(s);
@@ -86,6 +124,63 @@ bool sock_endpoint_is_local(const char *ep) {
     return strncmp(ep, "ipc://", 6) == 0 || strncmp(ep, "inproc://", 9) == 0 ||
            strncmp(ep, "tcp://127.", 10) == 0 || strncmp(ep, "tcp://localhost:", 16) == 0 ||
            strncmp(ep, "tcp://[::1]:", 12) == 0;
+}
+
+int sock_security_load(sock_security_t *sec, bool insecure, const char *key_file, const char *server_key_file,
+                       char *err, size_t errsz) {
+    memset(sec, 0, sizeof *sec);
+    sec->insecure = insecure;
+    if (insecure) return 0;
+    if (keys_load_secret(key_file, &sec->self, err, errsz) < 0) return -1;
+    if (server_key_file && *server_key_file &&
+        keys_load_public(server_key_file, sec->server_key, err, errsz) < 0) {
+        explicit_bzero(&sec->self, sizeof sec->self);
+        return -1;
+    }
+    return 0;
+}
+
+void *sock_monitor(void *ctx, void *sock) {
+    char ep[64];
+    void *m;
+    snprintf(ep, sizeof ep, "inproc://yuebao-monitor-%p", sock);
+    if (zmq_socket_monitor(sock, ep,
+                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) <
+        0)
+        return NULL;
+    if (!(m = zmq_socket(ctx, ZMQ_PAIR))) return NULL;
+    setint(m, ZMQ_LINGER, 0);
+    if (zmq_connect(m, ep) < 0) {
+        zmq_close(m);
+        return NULL;
+    }
+    return m;
+}
+
+sock_event_t sock_monitor_read(void *monitor) {
+    zmq_msg_t part;
+    uint16_t event = 0;
+    int more = 0, n = 0;
+    size_t sz = sizeof more;
+    do { /* [event (2 bytes) + value (4 bytes)], [endpoint] */
+        zmq_msg_init(&part);
+        if (zmq_msg_recv(&part, monitor, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+            zmq_msg_close(&part);
+            return SOCK_EV_NONE;
+        }
+        if (n == 0 && zmq_msg_size(&part) >= 2) memcpy(&event, zmq_msg_data(&part), 2);
+        zmq_getsockopt(monitor, ZMQ_RCVMORE, &more, &sz);
+        zmq_msg_close(&part);
+        n++;
+    } while (more);
+    switch (event) {
+    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: return SOCK_EV_CONNECTED;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: return SOCK_EV_REFUSED;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: return SOCK_EV_PROTOCOL;
+    default: return SOCK_EV_NONE;
+    }
 }
 
 void sock_close(void **sock) {

@@ -1,6 +1,11 @@
 /* sock.h - every ZeroMQ socket of yuebao is made here, so options and security are set
  * in one place: MAXMSGSIZE, LINGER, HWMs, heartbeats, reconnect backoff, IMMEDIATE on
- * clients, ROUTER_MANDATORY on servers. (CURVE slots in here.)
+ * clients, ROUTER_MANDATORY on servers, and CURVE.
+ *
+ * Security: unless insecure, every socket speaks CURVE. Servers (ROUTER, PUB) hold their
+ * secret key and name the ZAP domain whose key list admits clients; they are made with
+ * ZAP_ENFORCE_DOMAIN, so without a running ZAP handler (zap.h) no client gets in.
+ * Clients (DEALER, SUB) hold their own key pair and the server's public key.
  */
 #ifndef YB_SOCK_H
 #define YB_SOCK_H
@@ -8,19 +13,29 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "keys.h"
+
+/* The ZAP domains: who may report (authorized_keys) and who may subscribe. */
+#define SOCK_DOMAIN_COLLECTORS "collectors"
+#define SOCK_DOMAIN_SUBSCRIBERS "subscribers"
+
 typedef struct {
-    bool insecure; /* plain ZeroMQ: local development only */
+    bool insecure;                    /* plain ZeroMQ: local development only */
+    keypair_t self;                   /* this process's key pair */
+    char server_key[KEY_Z85_LEN + 1]; /* clients: the server's public key */
 } sock_security_t;
 
-/* A ROUTER bound to endpoint (collectors' reports, snapshots). NULL with err set. */
-void *sock_router(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz);
+/* A ROUTER bound to endpoint (collectors' reports, snapshots), admitting the clients of
+ * ZAP domain (ignored when insecure). NULL with err set. */
+void *sock_router(void *ctx, const char *endpoint, const sock_security_t *sec, const char *domain, char *err,
+                  size_t errsz);
 
 /* A DEALER connected to endpoint (collector to aggregator), with routing_id (NULL for
  * a random one). NULL with err set. */
 void *sock_dealer(void *ctx, const char *endpoint, const char *routing_id, const sock_security_t *sec,
                   char *err, size_t errsz);
 
-/* A PUB bound to endpoint. NULL with err set. */
+/* A PUB bound to endpoint, admitting the subscribers' domain. NULL with err set. */
 void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz);
 
 /* A SUB connected to endpoint, subscribed to prefix ("" = everything). NULL with err. */
@@ -30,6 +45,26 @@ void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_s
 /* True for endpoints that never leave this host: ipc://, inproc:// and loopback TCP.
  * Plain (non-CURVE) sockets are allowed only there. */
 bool sock_endpoint_is_local(const char *endpoint);
+
+/* Loads the security of a process from its configuration: insecure, or the secret key
+ * file key_file (refused unless mode 0600) and, for a client, the server's public key
+ * file server_key_file (NULL or "" for a process that is only a server). 0, or -1 with
+ * err set. */
+int sock_security_load(sock_security_t *sec, bool insecure, const char *key_file, const char *server_key_file,
+                       char *err, size_t errsz);
+
+/* What a client's handshakes tell (sock_monitor_read). */
+typedef enum { SOCK_EV_NONE, SOCK_EV_CONNECTED, SOCK_EV_REFUSED, SOCK_EV_PROTOCOL } sock_event_t;
+
+/* A PAIR socket receiving sock's handshake events, so a client can say why it gets no
+ * answer (its key refused by the server) instead of only timing out. NULL on error. */
+void *sock_monitor(void *ctx, void *sock);
+
+/* Reads one event from a monitor socket without blocking: SOCK_EV_CONNECTED (a CURVE
+ * or plain handshake succeeded), SOCK_EV_REFUSED (the server's ZAP handler refused us),
+ * SOCK_EV_PROTOCOL (the handshake failed: wrong server key, or plain versus CURVE), or
+ * SOCK_EV_NONE (nothing, or an event of no interest). */
+sock_event_t sock_monitor_read(void *monitor);
 
 /* Closes *sock and sets it to NULL; NULL-safe. */
 void sock_close(void **sock);

@@ -22,6 +22,7 @@
 #include <zmq.h>
 
 #include "log.h"
+#include "notify.h"
 #include "scorer.h"
 #include "util.h"
 
@@ -30,10 +31,14 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     int sig = loop_read_signal(fd);
     (void)socket;
     if (sig == SIGHUP) {
-        log_info("SIGHUP: reloading master data and rules");
+        log_info("SIGHUP: reloading master data, rules and subscriber_keys");
+        notify_reloading();
         if (scorer_rules_reload(s) == 0) scorer_request(s, true);
+        if (s->zap)
+            zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", s->cfg.subscriber_keys, true);
     } else if (sig) {
         log_info("signal %d: stopping", sig);
+        notify_stopping();
         loop_stop(loop);
     }
 }
@@ -64,10 +69,35 @@ static bool all_local(const scorer_config_t *c) {
            (!c->snapshot[0] || sock_endpoint_is_local(c->snapshot));
 }
 
+/* CURVE: our key, the aggregator's public key for the events, and a fail-closed ZAP
+ * handler admitting subscriber_keys to our PUB and snapshot ROUTER. Or, insecure, local
+ * endpoints only. Fatal on any error. */
+static void security_start(scorer_t *s) {
+    char err[1024];
+    const scorer_config_t *c = &s->cfg;
+    if (c->insecure) {
+        log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
+        if (!all_local(c))
+            log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (events=%s publish=%s "
+                      "snapshot=%s)",
+                      c->events, c->publish, c->snapshot);
+        sock_security_load(&s->sec, true, NULL, NULL, err, sizeof err);
+        return;
+    }
+    if (!c->events_server_key[0])
+        log_fatal("events_server_key is not set: name the aggregator's public key file");
+    if (sock_security_load(&s->sec, false, c->key, c->events_server_key, err, sizeof err) < 0)
+        log_fatal("key: %s", err);
+    if (!c->publish[0] && !c->snapshot[0]) return;
+    if (!(s->zap = zap_start(s->ctx, err, sizeof err))) log_fatal("%s; refusing to start without it", err);
+    if (zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", c->subscriber_keys, false) < 0)
+        log_fatal("cannot start without subscriber_keys");
+    log_info("CURVE: server key %s", s->sec.self.public_z85);
+}
+
 int main(int argc, char **argv) {
     scorer_t s;
     char err[1024];
-    sock_security_t sec = {0};
 
     memset(&s, 0, sizeof s);
     log_init("yuebao-scorer", LOG_INFO);
@@ -76,15 +106,6 @@ int main(int argc, char **argv) {
     if (s.signal_fd < 0) log_fatal("signalfd: cannot block signals");
     if (scorer_config_load(&s.cfg, argc, argv) < 0) return 2;
     scorer_config_params(&s.cfg, &s.params, &s.thresholds);
-    sec.insecure = s.cfg.insecure;
-    if (!s.cfg.insecure)
-        log_fatal("CURVE keys are not configured in this build; run with --insecure on ipc:// or "
-                  "loopback for local development");
-    log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
-    if (!all_local(&s.cfg))
-        log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (events=%s publish=%s snapshot=%s)",
-                  s.cfg.events, s.cfg.publish, s.cfg.snapshot);
-
     if (scorer_rules_reload(&s) < 0) log_fatal("cannot start without valid master data and rules");
     open_store(&s);
     if (util_mkdir_parent(s.cfg.scores) < 0)
@@ -95,13 +116,15 @@ int main(int argc, char **argv) {
     s.ctx = zmq_ctx_new();
     s.loop = loop_new();
     if (!s.ctx || !s.loop) log_fatal("out of memory");
+    security_start(&s);
     /* Subscribe before the first pass reads the store: an event that arrives meanwhile
      * only asks for one more pass. */
-    s.sub = sock_sub(s.ctx, s.cfg.events, "", &sec, err, sizeof err);
+    s.sub = sock_sub(s.ctx, s.cfg.events, "", &s.sec, err, sizeof err);
     if (!s.sub) log_fatal("aggregator's events: %s", err);
-    if (s.cfg.publish[0] && !(s.pub = sock_pub(s.ctx, s.cfg.publish, &sec, err, sizeof err)))
+    if (s.cfg.publish[0] && !(s.pub = sock_pub(s.ctx, s.cfg.publish, &s.sec, err, sizeof err)))
         log_fatal("publish endpoint: %s", err);
-    if (s.cfg.snapshot[0] && !(s.snapshot = sock_router(s.ctx, s.cfg.snapshot, &sec, err, sizeof err)))
+    if (s.cfg.snapshot[0] &&
+        !(s.snapshot = sock_router(s.ctx, s.cfg.snapshot, &s.sec, SOCK_DOMAIN_SUBSCRIBERS, err, sizeof err)))
         log_fatal("snapshot endpoint: %s", err);
     loop_add_fd(s.loop, s.signal_fd, on_signal, &s);
     loop_add_socket(s.loop, s.sub, scorer_events_ready, &s);
@@ -124,6 +147,7 @@ int main(int argc, char **argv) {
     log_info("ready: events from %s, publishing on %s, snapshots on %s, scores in %s", s.cfg.events,
              s.cfg.publish[0] ? s.cfg.publish : "(none)", s.cfg.snapshot[0] ? s.cfg.snapshot : "(none)",
              s.cfg.scores);
+    notify_ready();
 
     if (loop_run(s.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
 
@@ -134,6 +158,8 @@ int main(int argc, char **argv) {
     sock_close(&s.sub);
     sock_close(&s.pub);
     sock_close(&s.snapshot);
+    zap_stop(&s.zap);
+    explicit_bzero(&s.sec, sizeof s.sec);
     zmq_ctx_term(s.ctx);
     loop_destroy(&s.loop);
     rstore_close(&s.store);

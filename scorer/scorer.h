@@ -27,6 +27,7 @@
 #include "rstore.h"
 #include "sock.h"
 #include "sstore.h"
+#include "zap.h"
 
 /* ---- scorer_rules.c: the assessment configuration ---------------------------------- */
 
@@ -227,6 +228,9 @@ typedef struct {
     int silence_ms; /* no word from the aggregator this long: resync */
     int check_ms;   /* deadlines are re-checked this often */
     bool insecure;
+    char key[1024];               /* this process's secret key file */
+    char events_server_key[1024]; /* the aggregator's public key file */
+    char subscriber_keys[1024];   /* keys that may subscribe to rankings and alerts */
 } scorer_config_t;
 
 typedef struct {
@@ -238,6 +242,8 @@ typedef struct {
     rstore_t *store;  /* read-only */
     sstore_t *scores; /* the writer */
     void *ctx, *sub, *pub, *snapshot;
+    sock_security_t sec;
+    zap_t *zap; /* NULL when insecure */
     loop_t *loop;
     int signal_fd;
     /* the aggregator's events */

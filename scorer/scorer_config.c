@@ -32,6 +32,9 @@ static const config_key_t keys[] = {
     K("coalesce_ms", CONF_INT, coalesce_ms),
     K("coalesce_max_ms", CONF_INT, coalesce_max_ms),
     K("heartbeat_ms", CONF_INT, heartbeat_ms),
+    K("key", CONF_STRING, key),
+    K("events_server_key", CONF_STRING, events_server_key),
+    K("subscriber_keys", CONF_STRING, subscriber_keys),
     K("silence_ms", CONF_INT, silence_ms),
     K("check_ms", CONF_INT, check_ms),
     {NULL, NULL, CONF_STRING, 0, 0},
@@ -46,7 +49,8 @@ static void usage(FILE *out) {
                  "\n"
                  "  -c, --config FILE     INI file with a [scorer] section (see deploy/examples)\n"
                  "  -s, --set KEY=VALUE   override one configuration key\n"
-                 "      --insecure        no CURVE: plain ZeroMQ, for local development only\n"
+                 "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
+                 "                        development only\n"
                  "  -h, --help            this text\n"
                  "\n"
                  "keys (section [scorer]):\n"
@@ -74,9 +78,13 @@ static void usage(FILE *out) {
                  "  heartbeat_ms      publisher heartbeat interval      (default 1000)\n"
                  "  silence_ms        no heartbeat from the aggregator this long: resync (default 5000)\n"
                  "  check_ms          deadlines re-checked this often   (default 60000)\n"
+                 "  key               this process's secret key file, mode 0600 (`yuebao keygen`)\n"
+                 "  events_server_key the aggregator's public key file (its .pub)\n"
+                 "  subscriber_keys   \"<public key> <name> [comment]\" lines: who may subscribe to\n"
+                 "                    rankings, alerts and snapshots (reloaded on SIGHUP)\n"
                  "\n"
                  "The clock can be pinned with YUEBAO_NOW=2017-07-05 (demos, tests, replays).\n"
-                 "signals: SIGHUP reloads master data and rules; SIGTERM/SIGINT stop.\n");
+                 "signals: SIGHUP reloads master data, rules and subscriber_keys; SIGTERM/SIGINT stop.\n");
 }
 
 void scorer_config_params(const scorer_config_t *cfg, score_params_t *p, thresholds_t *t) {
