@@ -27,29 +27,48 @@ trap cleanup EXIT
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 
+counties=$(tail -n +2 "$CITY/regions.csv" | cut -d, -f1 | sort -u)
+county_name() { grep "^$1," "$CITY/regions.csv" | head -1 | cut -d, -f2; }
+
+# --- keys: CURVE on every link, as in production ----------------------------------------
+# Each county's collector holds its own key; authorized_keys tells the aggregator which
+# county each key may report for. The scorer and the analyst's CLI are subscribers.
+K=$DEMO/keys
+mkdir -p "$K"
+pubkey() { grep -v '^#' "$K/$1.pub"; }
+for name in aggregator scorer analyst $(printf 'county-%s ' $counties); do
+    "$BIN/yuebao" keygen "$K/$name" >/dev/null
+done
+for c in $counties; do echo "$(pubkey "county-$c") $c $(county_name "$c") desk"; done >"$K/authorized_keys"
+{ echo "$(pubkey scorer) scorer"; echo "$(pubkey analyst) analyst central office"; } >"$K/subscriber_keys"
+export YUEBAO_KEY=$K/analyst.key YUEBAO_SERVER_KEY=$K/scorer.pub
+
 # --- the central office -----------------------------------------------------------------
-YUEBAO_LOG=info "$BIN/yuebao-aggregator" --insecure --set master_dir="$CITY" --set store="$DEMO/reports.db" \
+YUEBAO_LOG=info "$BIN/yuebao-aggregator" --set master_dir="$CITY" --set store="$DEMO/reports.db" \
     --set listen="ipc://$DEMO/aggregator.sock" --set publish="ipc://$DEMO/events.sock" \
-    2>"$DEMO/aggregator.log" &
+    --set key="$K/aggregator.key" --set authorized_keys="$K/authorized_keys" \
+    --set subscriber_keys="$K/subscriber_keys" 2>"$DEMO/aggregator.log" &
 pids+=($!)
 for _ in $(seq 100); do grep -q "ready:" "$DEMO/aggregator.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "ready:" "$DEMO/aggregator.log" || { echo "demo: the aggregator did not start:" >&2; cat "$DEMO/aggregator.log" >&2; exit 1; }
 # The scorer subscribes to the aggregator's events and ranks each period as it fills in.
-YUEBAO_LOG=info "$BIN/yuebao-scorer" --insecure --set master_dir="$CITY" --set store="$DEMO/reports.db" \
+YUEBAO_LOG=info "$BIN/yuebao-scorer" --set master_dir="$CITY" --set store="$DEMO/reports.db" \
     --set scores="$DEMO/scores.db" --set events="ipc://$DEMO/events.sock" \
     --set publish="$YUEBAO_SCORER_PUB" --set snapshot="$YUEBAO_SCORER_SNAPSHOT" \
-    --set reporting_since=2017-02 2>"$DEMO/scorer.log" &
+    --set key="$K/scorer.key" --set events_server_key="$K/aggregator.pub" \
+    --set subscriber_keys="$K/subscriber_keys" --set reporting_since=2017-02 2>"$DEMO/scorer.log" &
 pids+=($!)
 for _ in $(seq 100); do grep -q "ready:" "$DEMO/scorer.log" 2>/dev/null && break; sleep 0.1; done
 grep -q "ready:" "$DEMO/scorer.log" || { echo "demo: the scorer did not start:" >&2; cat "$DEMO/scorer.log" >&2; exit 1; }
 
 # --- one collector per county ---------------------------------------------------------
-counties=$(tail -n +2 "$CITY/regions.csv" | cut -d, -f1 | sort -u)
 n_zones=$(tail -n +2 "$CITY/regions.csv" | grep -c .)
 for c in $counties; do
     d=$DEMO/county-$c
     mkdir -p "$d/inbox" "$d/done" "$d/rejected"
-    "$BIN/yuebao-collector" --insecure --set county="$c" --set master_dir="$CITY" \
+    "$BIN/yuebao-collector" --set county="$c" --set master_dir="$CITY" \
         --set aggregator="ipc://$DEMO/aggregator.sock" --set outbox="$d/outbox.db" \
+        --set key="$K/county-$c.key" --set server_key="$K/aggregator.pub" \
         --set inbox="$d/inbox" --set done="$d/done" --set rejected="$d/rejected" \
         --set settle_ms=150 --set retry_min_ms=500 2>"$d/collector.log" &
     pids+=($!)
@@ -80,11 +99,11 @@ settle() {
     done
 }
 
-county_name() { grep "^$1," "$CITY/regions.csv" | head -1 | cut -d, -f2; }
 q() { sqlite3 -readonly "$DEMO/reports.db" "$1"; }
 
 say "yuebao demo: the sample city, 8 zones in 7 reporting units, 2016-02 … 2017-06"
 echo "store: $DEMO/reports.db   (each county's inbox, done/ and rejected/ under $DEMO/county-*)"
+echo "CURVE on every link: $(grep -c . "$K/authorized_keys") county keys in $K/authorized_keys, $(grep -c . "$K/subscriber_keys") subscribers"
 printf '\n%-8s %-9s %-9s %s\n' period accepted rejected notes
 touch "$DEMO/.mark"
 for pdir in "$CITY"/reports/*/; do
