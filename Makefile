@@ -6,6 +6,8 @@
 #   make demo             installs missing packages, runs the sample city end to end
 #   make bench            durable ingest beside the raw SQLite ceiling; scoring time and
 #                         report → alert latency
+#   make fuzz             libFuzzer over envelope decoding and the CSV readers, FUZZ_SECONDS
+#                         each (clang; new crashing inputs are kept in tests/fuzz/regress)
 #   make SANITIZER=address,undefined   any build with sanitizers
 #   make clean
 
@@ -61,7 +63,7 @@ PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scor
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
-.PHONY: all deps test check check-valgrind tests-built e2e-built demo bench clean
+.PHONY: all deps test check check-valgrind tests-built e2e-built demo bench clean fuzz fuzz-built
 .SECONDARY:
 all: $(PROGRAMS)
 
@@ -149,3 +151,60 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ==== fuzzing: make fuzz ==============================================================
+# libFuzzer targets over everything that reads untrusted bytes: tests/fuzz/fuzz_envelope.c
+# (codec_decode, then validation and a codec round trip) and tests/fuzz/fuzz_csv.c (the
+# CSV reader, text decoding and the county CSV parser). Built with clang, ASan and UBSan
+# into $(BUILD)/fuzz/; each runs FUZZ_SECONDS from the seeds in tests/fuzz/corpus/<target>
+# (new finds go to $(BUILD)/fuzz/corpus/<target>), with tests/fuzz/<target>.dict if any.
+# A crash, leak or timeout is copied to tests/fuzz/regress/<target>/, which
+# test_fuzz_regress replays under `make test`.  make fuzz FUZZ_SECONDS=300 for longer.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 8192
+FUZZ_FLAGS   ?=
+FUZZ_TARGETS := envelope csv
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_SRC     := common/log.c common/diag.c common/text.c common/csv.c common/period.c common/master.c \
+                common/report.c common/county_csv.c common/validate.c common/codec.c common/util.c \
+                common/ranking.c common/alert.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -Wall -Wextra -Wno-missing-field-initializers -Icommon -I$(GEN) \
+                $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs libprotobuf-c 2>/dev/null) -lm
+
+fuzz-built: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) tests/fuzz/fuzz_targets.h | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(FUZZ_LIBS)
+
+fuzz: deps
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
+	    echo "fuzz: installing clang"; S=""; [ "$$(id -u)" -eq 0 ] || S=sudo; \
+	    DEBIAN_FRONTEND=noninteractive $$S apt-get install -y -qq --no-install-recommends clang >/dev/null; }
+	@$(MAKE) --no-print-directory fuzz-built
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts/$$t tests/fuzz/regress/$$t; \
+	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    YUEBAO_EXAMPLES=$(abspath examples) ASAN_OPTIONS=detect_leaks=1 \
+	    $(FUZZ_DIR)/fuzz_$$t $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t \
+	        -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ \
+	        $$([ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict) $(FUZZ_FLAGS) \
+	        2>$(FUZZ_DIR)/fuzz_$$t.log || status=1; \
+	    grep -E "^stat::number_of_executed_units|^stat::new_units_added|ERROR|SUMMARY" $(FUZZ_DIR)/fuzz_$$t.log; \
+	    for f in $(FUZZ_DIR)/artifacts/$$t/*; do \
+	        [ -f "$$f" ] || continue; cp "$$f" tests/fuzz/regress/$$t/ && rm -f "$$f" && \
+	        echo "fuzz_$$t: kept $$f as tests/fuzz/regress/$$t/$${f##*/}"; status=1; done; \
+	done; \
+	[ $$status -eq 0 ] || echo "fuzz: findings above; full logs in $(FUZZ_DIR)/fuzz_*.log"; exit $$status
+
+# The regression test replays tests/fuzz/regress and the seed corpus through the same code.
+$(BUILD)/tests/test_fuzz_regress: $(BUILD)/tests/unit/test_fuzz_regress.o $(BUILD)/tests/fuzz/fuzz_targets.o \
+                                  $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(SCORER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+# ==== end of fuzzing ==================================================================

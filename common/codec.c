@@ -7,8 +7,10 @@
  * message of empty submessages would otherwise cost tens of MiB of structs; then every
  * presence, count, length and UTF-8 check before a byte is copied into a fixed-size
  * domain buffer. The codec rejects only what the domain cannot hold (an amount that is
- * not there, a string too long for its buffer); an empty zone or a malformed period is
- * representable and is left to validation, which can name the source line.
+ * not there, a string too long for its buffer, a ranking or alert figure that is not a
+ * finite number, a timestamp whose date arithmetic would overflow); an empty zone, a
+ * malformed period or an amount out of range is representable and is left to
+ * validation, which can name the source line.
  * The content bytes for duplicate detection reuse the Report message: protobuf-c packs
  * fields in field-number order, so sorted rows without lines, revision or source give
  * the same bytes for the same content on every run and every host.
@@ -30,12 +32,13 @@
 #include "text.h"
 #include "yuebao.pb-c.h"
 
-#define CODEC_MAX_ISSUES 1000 /* errors + warnings in one Ack */
 /* Parse budget: 8 × the message size plus a fixed slack. Rows and issues are capped in
  * count, but an empty Issue is 2 wire bytes and ~72 unpacked, so 1000 of them need
  * ~72 KiB whatever the size; 256 KiB covers every count-bounded message, and 8× covers
  * strings and unknown fields. 1 MiB of empty submessages (~50 MiB unpacked) fails. */
 #define BUDGET_SLACK_BYTES (256u * 1024u)
+_Static_assert(8ull * CODEC_MAX_MSG_BYTES + BUDGET_SLACK_BYTES <= CODEC_MAX_PARSE_BYTES,
+               "the parse budget of the largest message is CODEC_MAX_PARSE_BYTES");
 
 /* ---- encoding ------------------------------------------------------------------- */
 
@@ -288,8 +291,10 @@ static int ranking_to_wire(const ranking_t *r, uint32_t first, uint32_t total, w
     return 0;
 }
 
+/* NAN means "does not apply"; an infinity (a target of 0 somewhere upstream) carries no
+ * figure either, and the decoder refuses non-finite figures. */
 static void put_double(protobuf_c_boolean *has, double *dst, double v) {
-    if (isnan(v)) return;
+    if (!isfinite(v)) return;
     *has = 1;
     *dst = v;
 }
@@ -543,6 +548,30 @@ static int take_text(char **slot, const char *s, const char *what, char *err, si
     return 0;
 }
 
+/* A timestamp (absent = 0): within ±CODEC_MAX_TIME_MS, so formatting it as a date
+ * cannot overflow. */
+static int take_ms(int64_t *dst, protobuf_c_boolean has, int64_t v, const char *what, char *err,
+                   size_t errsz) {
+    if (has && (v > CODEC_MAX_TIME_MS || v < -CODEC_MAX_TIME_MS)) {
+        fail(err, errsz, "%s: %lld is not a time (beyond year 9999)", what, (long long)v);
+        return -1;
+    }
+    *dst = has ? v : 0;
+    return 0;
+}
+
+/* An optional figure (absent = NAN, as the domain has it): finite when present; the
+ * encoder never sends NaN or infinity. */
+static int take_figure(double *dst, protobuf_c_boolean has, double v, const char *what, char *err,
+                       size_t errsz) {
+    if (has && !isfinite(v)) {
+        fail(err, errsz, "%s: %s is not a finite number", what, isnan(v) ? "NaN" : "infinity");
+        return -1;
+    }
+    *dst = has ? v : NAN;
+    return 0;
+}
+
 /* " (line N)" when the row carries its source line, for messages about row i. */
 static void row_name(char *out, size_t size, const char *kind, size_t i, bool has_line, uint32_t line) {
     if (has_line)
@@ -662,7 +691,8 @@ static int ack_from_wire(const Yuebao__Ack *w, ack_t *a, char *err, size_t errsz
         w->status <= YUEBAO__ACK_STATUS__REJECTED)
         a->status = (ack_status_t)w->status;
     a->store_revision = w->has_store_revision ? w->store_revision : 0;
-    a->stored_at_ms = w->has_stored_at_ms ? w->stored_at_ms : 0;
+    if (take_ms(&a->stored_at_ms, w->has_stored_at_ms, w->stored_at_ms, "ack stored_at_ms", err, errsz) < 0)
+        return -1;
     a->issues.max_items = CODEC_MAX_ISSUES; /* keep all we accepted, not diag's 200 */
     if (issues_from_wire(w->errors, w->n_errors, DIAG_ERROR, "error", &a->issues, err, errsz) < 0 ||
         issues_from_wire(w->warnings, w->n_warnings, DIAG_WARNING, "warning", &a->issues, err, errsz) < 0)
@@ -680,7 +710,9 @@ static int accepted_from_wire(const Yuebao__ReportAccepted *w, event_accepted_t 
         take_str(e->period, sizeof e->period, w->period, "report_accepted period", err, errsz) < 0)
         return -1;
     e->revision = w->has_revision ? w->revision : 0;
-    e->stored_at_ms = w->has_stored_at_ms ? w->stored_at_ms : 0;
+    if (take_ms(&e->stored_at_ms, w->has_stored_at_ms, w->stored_at_ms, "report_accepted stored_at_ms", err,
+                errsz) < 0)
+        return -1;
     e->n_values = w->has_n_values ? w->n_values : 0;
     return 0;
 }
@@ -698,7 +730,9 @@ static int ranking_from_wire(const Yuebao__Ranking *w, msg_t *m, char *err, size
     if (take_str(r->period, sizeof r->period, w->period, "ranking period", err, errsz) < 0 ||
         take_str(r->method, sizeof r->method, w->method, "ranking method", err, errsz) < 0)
         return -1;
-    r->computed_at_ms = w->has_computed_at_ms ? w->computed_at_ms : 0;
+    if (take_ms(&r->computed_at_ms, w->has_computed_at_ms, w->computed_at_ms, "ranking computed_at_ms", err,
+                errsz) < 0)
+        return -1;
     m->ranking_first = w->has_first_row ? w->first_row : 0;
     m->ranking_total = w->has_total_rows ? w->total_rows : (uint32_t)w->n_rows;
     if (m->ranking_total > RANKING_MAX_ROWS || m->ranking_first > m->ranking_total ||
@@ -736,8 +770,13 @@ static int ranking_from_wire(const Yuebao__Ranking *w, msg_t *m, char *err, size
         row.rank = (int)o->rank;
         row.prev_rank = o->has_prev_rank ? (int)o->prev_rank : 0;
         row.total = o->total;
-        for (size_t d = 0; d < o->n_dims; d++)
+        for (size_t d = 0; d < o->n_dims; d++) {
+            if (!isfinite(o->dims[d])) {
+                fail(err, errsz, "ranking row %zu: subtotal %zu is not a finite number", i + 1, d + 1);
+                return -1;
+            }
             row.dims[d] = o->dims[d];
+        }
         row.star = o->has_star ? o->star : RANKING_STAR_NONE;
         row.star_year = o->has_star_year && o->star_year <= 9999 ? (int)o->star_year : 0;
         row.promoted = o->has_promoted && o->promoted;
@@ -747,10 +786,6 @@ static int ranking_from_wire(const Yuebao__Ranking *w, msg_t *m, char *err, size
         }
     }
     return 0;
-}
-
-static double get_double(protobuf_c_boolean has, double v) {
-    return has ? v : NAN;
 }
 
 static int alert_from_wire(const Yuebao__Alert *w, alert_t *a, char *err, size_t errsz) {
@@ -777,13 +812,14 @@ static int alert_from_wire(const Yuebao__Alert *w, alert_t *a, char *err, size_t
         take_str(a->message, sizeof a->message, w->message, "alert message", err, errsz) < 0)
         return -1;
     a->year = w->has_year && w->year <= 9999 ? (int)w->year : 0;
-    a->value = get_double(w->has_value, w->value);
-    a->target = get_double(w->has_target, w->target);
-    a->expected = get_double(w->has_expected, w->expected);
-    a->gap = get_double(w->has_gap, w->gap);
-    a->deadline_ms = w->has_deadline_ms ? w->deadline_ms : 0;
-    a->since_ms = w->has_since_ms ? w->since_ms : 0;
-    a->at_ms = w->has_at_ms ? w->at_ms : 0;
+    if (take_figure(&a->value, w->has_value, w->value, "alert value", err, errsz) < 0 ||
+        take_figure(&a->target, w->has_target, w->target, "alert target", err, errsz) < 0 ||
+        take_figure(&a->expected, w->has_expected, w->expected, "alert expected", err, errsz) < 0 ||
+        take_figure(&a->gap, w->has_gap, w->gap, "alert gap", err, errsz) < 0 ||
+        take_ms(&a->deadline_ms, w->has_deadline_ms, w->deadline_ms, "alert deadline_ms", err, errsz) < 0 ||
+        take_ms(&a->since_ms, w->has_since_ms, w->since_ms, "alert since_ms", err, errsz) < 0 ||
+        take_ms(&a->at_ms, w->has_at_ms, w->at_ms, "alert at_ms", err, errsz) < 0)
+        return -1;
     return 0;
 }
 
@@ -826,8 +862,8 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
         return accepted_from_wire(env->report_accepted, &m->accepted, err, errsz);
     case YUEBAO__ENVELOPE__BODY_HEARTBEAT:
         m->kind = MSG_HEARTBEAT;
-        m->hb_now_ms = env->heartbeat->has_now_ms ? env->heartbeat->now_ms : 0;
-        return 0;
+        return take_ms(&m->hb_now_ms, env->heartbeat->has_now_ms, env->heartbeat->now_ms, "heartbeat now_ms",
+                       err, errsz);
     case YUEBAO__ENVELOPE__BODY_RANKING:
         m->kind = MSG_RANKING;
         return ranking_from_wire(env->ranking, m, err, errsz);

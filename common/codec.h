@@ -20,6 +20,13 @@
 #define CODEC_MAX_MSG_BYTES (1u << 20) /* also ZMQ_MAXMSGSIZE on every socket */
 #define MSG_ID_LEN 16
 #define CODEC_RANKING_CHUNK 1000 /* ranking rows per message */
+#define CODEC_MAX_ISSUES 1000    /* errors + warnings in one Ack */
+/* What protobuf-c may allocate to unpack one message: 8 × its size plus 256 KiB (see
+ * codec.c), so never more than this whatever the bytes say. */
+#define CODEC_MAX_PARSE_BYTES (8u * CODEC_MAX_MSG_BYTES + 256u * 1024u)
+/* Timestamps (ms since the epoch) beyond ±9999-12-31 are refused: no clock sends them,
+ * and date arithmetic on them would overflow. */
+#define CODEC_MAX_TIME_MS 253402300799999LL
 
 typedef enum {
     ACK_UNKNOWN = 0,
@@ -89,8 +96,12 @@ typedef struct {
 int codec_encode(const msg_t *m, uint8_t **buf, size_t *len);
 
 /* Decodes untrusted bytes into *out (zeroed first; release with msg_clear). Returns 0,
- * or -1 with a one-line reason in err: too large, not protobuf, wrong schema version,
- * missing id or body, strings too long or not UTF-8, too many rows. */
+ * or -1 with a one-line reason in err naming the field: too large, more memory than
+ * the parse budget, not protobuf, wrong schema version, missing id or body, a string
+ * too long or not UTF-8, too many rows (REPORT_MAX_VALUES, REPORT_MAX_PROJECTS,
+ * CODEC_MAX_ISSUES, CODEC_RANKING_CHUNK, RANKING_MAX_DIMS), a ranking or alert figure
+ * that is not a finite number, a timestamp beyond CODEC_MAX_TIME_MS. Amounts and growth
+ * rates are left to validation, which can name the source line. */
 int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errsz);
 
 /* Frees what m owns and zeroes it. */

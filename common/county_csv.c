@@ -208,6 +208,14 @@ static int read_header(parse_t *p, const csv_record_t *h) {
     const col_t *all, *required;
     size_t n_all, n_required;
 
+    template_of(FILE_VALUES, values_tpl, sizeof values_tpl);
+    template_of(FILE_PROJECTS, projects_tpl, sizeof projects_tpl);
+    if (h->n_fields > COUNTY_CSV_MAX_COLUMNS) {
+        fail(p, h->line, NULL,
+             "the header has %zu columns, more than %d; expected %s, or for key projects %s", h->n_fields,
+             COUNTY_CSV_MAX_COLUMNS, values_tpl, projects_tpl);
+        return -1;
+    }
     p->n_cols = h->n_fields;
     p->cols = calloc(h->n_fields, sizeof *p->cols);
     p->heads = calloc(h->n_fields, sizeof *p->heads);
@@ -230,8 +238,6 @@ static int read_header(parse_t *p, const csv_record_t *h) {
         if (in_list(p->cols[i], projects_marks, N_OF(projects_marks))) n_projects++;
     }
     p->zh = n_zh > n_en;
-    template_of(FILE_VALUES, values_tpl, sizeof values_tpl);
-    template_of(FILE_PROJECTS, projects_tpl, sizeof projects_tpl);
 
     if (n_values && n_projects) {
         fail(p, h->line, NULL,

@@ -19,6 +19,7 @@
 #include "report.h"
 
 #define COUNTY_CSV_MAX_BYTES (16u << 20)
+#define COUNTY_CSV_MAX_COLUMNS 1024 /* a header with more is refused, before any memory per column */
 
 typedef struct {
     report_t *reports; /* in order of first appearance */

@@ -174,6 +174,10 @@ static void check_value(const validate_opts_t *o, const report_t *r, const indic
                  isnan(v->amount) ? "NaN"
                  : v->amount > 0  ? "infinity"
                                   : "-infinity");
+    else if (fabs(v->amount) > VALIDATE_MAX_NUMBER)
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
+                 "%s: amount " NUM " is out of range; expected a figure of at most %g in size", name,
+                 v->amount, VALIDATE_MAX_NUMBER);
     else if (ind && ind->percent && v->amount > 100 && v->amount < 100 + o->percent_tolerance_pp)
         diag_add(dl, DIAG_WARNING, r->source, v->line, "amount",
                  "%s: amount " NUM " is above 100%%; accepted as a rounding difference, but check "
@@ -200,6 +204,10 @@ static void check_value(const validate_opts_t *o, const report_t *r, const indic
                  isnan(v->growth_pct) ? "NaN"
                  : v->growth_pct > 0  ? "infinity"
                                       : "-infinity");
+    else if (v->growth_pct > VALIDATE_MAX_NUMBER)
+        diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
+                 "%s: growth " NUM "%% is out of range; expected a percentage of at most %g", name,
+                 v->growth_pct, VALIDATE_MAX_NUMBER);
     else if (v->growth_pct <= -100)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
                  "%s: growth " NUM "%% is impossible; a year-on-year growth must be greater "
@@ -218,6 +226,10 @@ static void check_investment(const report_t *r, const report_project_t *p, const
     else if (x < 0)
         diag_add(dl, DIAG_ERROR, r->source, p->line, field,
                  "project %s: %s " NUM " is negative; an investment must be >= 0", code, what, x);
+    else if (x > VALIDATE_MAX_NUMBER)
+        diag_add(dl, DIAG_ERROR, r->source, p->line, field,
+                 "project %s: %s " NUM " is out of range; expected an amount of at most %g 万元", code, what,
+                 x, VALIDATE_MAX_NUMBER);
 }
 
 static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
@@ -229,6 +241,9 @@ static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
         diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
                  "project code is missing; expected the project's code (e.g. P2017001)");
         code = "(no code)";
+    } else if (!utf8_valid(p->code, strlen(p->code))) {
+        diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
+                 "project %s: the code is not valid text (UTF-8); save the file as UTF-8 or GBK", code);
     } else {
         for (size_t j = 0; j < i; j++) {
             if (strcmp(r->projects[j].code, p->code) != 0) continue;

@@ -21,13 +21,18 @@ typedef struct {
 /* No revision above this is valid: a client cannot exhaust the numbers of a report. */
 #define VALIDATE_MAX_REVISION 1000000u
 
+/* No amount, growth rate or investment beyond ±this is valid (10^15 万元 is a thousand
+ * times the world's GDP): scores, sums and growth arithmetic on the figures then stay
+ * finite however many zones report. */
+#define VALIDATE_MAX_NUMBER 1e15
+
 /* Default options at the current clock. */
 validate_opts_t validate_defaults(void);
 
 /* Hard rules. county (NULL skips the check) is the authenticated reporting unit: the
  * zone must belong to it. Checks: zone known; period well-formed, not January when
- * merged, not in the future; indicators known, none twice; numbers finite; flows and
- * stocks >= 0; percentages 0..100 (up to
+ * merged, not in the future; indicators known, none twice; numbers finite and within
+ * ±VALIDATE_MAX_NUMBER; flows and stocks >= 0; percentages 0..100 (up to
  * 100 + percent_tolerance_pp only warns); growth > -100 and only where the indicator has
  * growth; projects well-formed; texts valid UTF-8 within limits. An indicator may be
  * named by code or Chinese name (both count as the same for duplicates); nothing is
