@@ -116,7 +116,9 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         item_clear(it);
         return -1;
     }
-    if (!aggregator_limit_take(a, it->county, clock_now_ms())) {
+    /* the monotonic clock: clock_now_ms() is pinned by YUEBAO_NOW and steps with the wall
+     * clock, and a bucket that never sees time pass never refills */
+    if (!aggregator_limit_take(a, it->county, clock_mono_ms())) {
         item_clear(it);
         return -1;
     }
