@@ -145,6 +145,10 @@ static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
     (void)loop;
     (void)fd;
     while ((ev = sock_monitor_read(socket)) != SOCK_EV_NONE) {
+        /* ZeroMQ drops a connection whose key the server refused for good, without
+         * reconnecting; try again after a while, so that listing the key and reloading
+         * the aggregator's authorized_keys is enough */
+        if (ev == SOCK_EV_REFUSED) c->reconnect_mono_ms = clock_mono_ms() + c->cfg.retry_max_ms;
         if (ev == c->last_event) continue;
         if (ev == SOCK_EV_REFUSED)
             log_error("the aggregator at %s refused this collector's key %s: ask the central office to list "
@@ -161,8 +165,17 @@ static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
 }
 
 static void on_pump_timer(loop_t *loop, void *arg) {
+    collector_t *c = arg;
     (void)loop;
-    collector_send_pump(arg);
+    if (c->reconnect_mono_ms && clock_mono_ms() >= c->reconnect_mono_ms) {
+        c->reconnect_mono_ms = 0;
+        /* the endpoint is still registered on the socket, and a DEALER ignores a second
+         * connect to it: forget it first */
+        zmq_disconnect(c->dealer, c->cfg.aggregator);
+        if (zmq_connect(c->dealer, c->cfg.aggregator) < 0)
+            log_warn("connect %s again: %s", c->cfg.aggregator, zmq_strerror(errno));
+    }
+    collector_send_pump(c);
 }
 
 int collector_send_start(collector_t *c, char *err, size_t errsz) {
