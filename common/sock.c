@@ -16,6 +16,7 @@
  */
 #include "sock.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -121,9 +122,21 @@ void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_s
 }
 
 bool sock_endpoint_is_local(const char *ep) {
-    return strncmp(ep, "ipc://", 6) == 0 || strncmp(ep, "inproc://", 9) == 0 ||
-           strncmp(ep, "tcp://127.", 10) == 0 || strncmp(ep, "tcp://localhost:", 16) == 0 ||
-           strncmp(ep, "tcp://[::1]:", 12) == 0;
+    char host[64];
+    const char *h, *colon;
+    struct in_addr a4;
+    if (strncmp(ep, "ipc://", 6) == 0 || strncmp(ep, "inproc://", 9) == 0) return true;
+    if (strncmp(ep, "tcp://", 6) != 0) return false;
+    h = ep + 6;
+    if (strchr(h, ';')) return false; /* "source;destination": the destination may be anywhere */
+    colon = strrchr(h, ':');
+    if (!colon || colon == h || (size_t)(colon - h) >= sizeof host) return false;
+    memcpy(host, h, (size_t)(colon - h));
+    host[colon - h] = '\0';
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0) return true;
+    /* an address in 127.0.0.0/8, not a host name that only starts with "127." (a client
+     * would resolve tcp://127.0.0.1.example.com:7301 through DNS to anywhere) */
+    return inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
 }
 
 int sock_security_load(sock_security_t *sec, bool insecure, const char *key_file, const char *server_key_file,
