@@ -169,10 +169,7 @@ static void on_pump_timer(loop_t *loop, void *arg) {
     (void)loop;
     if (c->reconnect_mono_ms && clock_mono_ms() >= c->reconnect_mono_ms) {
         c->reconnect_mono_ms = 0;
-        /* the endpoint is still registered on the socket, and a DEALER ignores a second
-         * connect to it: forget it first */
-        zmq_disconnect(c->dealer, c->cfg.aggregator);
-        if (zmq_connect(c->dealer, c->cfg.aggregator) < 0)
+        if (sock_reconnect(c->dealer, c->cfg.aggregator) < 0)
             log_warn("connect %s again: %s", c->cfg.aggregator, zmq_strerror(errno));
     }
     collector_send_pump(c);

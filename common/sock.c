@@ -196,6 +196,11 @@ sock_event_t sock_monitor_read(void *monitor) {
     }
 }
 
+int sock_reconnect(void *sock, const char *endpoint) {
+    zmq_disconnect(sock, endpoint); /* ENOENT when already forgotten: fine */
+    return zmq_connect(sock, endpoint);
+}
+
 void sock_close(void **sock) {
     if (!sock || !*sock) return;
     zmq_close(*sock);

@@ -66,6 +66,11 @@ void *sock_monitor(void *ctx, void *sock);
  * SOCK_EV_NONE (nothing, or an event of no interest). */
 sock_event_t sock_monitor_read(void *monitor);
 
+/* Connects a client socket to endpoint anew: libzmq never retries a connection whose
+ * key the server refused, and ignores a second connect to an endpoint it still holds,
+ * so this disconnects first. 0, or -1 with errno. */
+int sock_reconnect(void *sock, const char *endpoint);
+
 /* Closes *sock and sets it to NULL; NULL-safe. */
 void sock_close(void **sock);
 
