@@ -93,7 +93,7 @@ static void teardown(void) {
     store_free();
 }
 
-TestSuite(e2e_crash, .init = setup, .fini = teardown);
+TestSuite(e2e_crash, .init = setup, .fini = teardown, .timeout = 420);
 
 /* ---- time and chance -------------------------------------------------------------- */
 
@@ -642,7 +642,7 @@ static void check_collectors(void) {
 
 /* ---- 1. SIGKILL at random moments ----------------------------------------------------- */
 
-Test(e2e_crash, kill9, .timeout = 420) {
+Test(e2e_crash, kill9) {
     bool vg = e2e_under_valgrind();
     int n_cycles = vg ? 6 : 10, n_zones = vg ? 12 : 32;
     uint64_t seed = pick_seed();
@@ -742,7 +742,7 @@ Test(e2e_crash, kill9, .timeout = 420) {
 
 /* ---- 2. the aggregator down: the collectors spool, then drain ------------------------ */
 
-Test(e2e_crash, spool, .timeout = 300) {
+Test(e2e_crash, spool) {
     bool vg = e2e_under_valgrind();
     int n_zones = vg ? 8 : 16;
     int64_t t0 = mono_ms();
