@@ -22,9 +22,23 @@
  *                   bare unpack of them (how much of decoding is codec's checks).
  *   3. Peak RSS (VmHWM) of the aggregator, read just before it is stopped, and of this
  *      process.
+ *   4. Durable ingest over CURVE: the same work, but the aggregator started as in
+ *      production - without --insecure, with a server key and an authorized_keys file
+ *      listing one client key per bench county - on tcp://127.0.0.1:<free port>, and
+ *      each of the 10 DEALERs made by sock_dealer() with a sock_security_t loaded (as
+ *      the collector loads it) from its county's key pair and the server's public key.
+ *      Its ceiling is the same run with --insecure on the same kind of loopback TCP
+ *      endpoint, so the ratio is what CURVE (encryption, the handshake, ZAP) costs, not
+ *      ipc:// versus TCP. Every ack ACCEPTED and every report stored, as in 1; with CURVE
+ *      the aggregator takes each report's county from the ZAP User-Id, so an ACCEPTED
+ *      also proves the key was mapped to the right county.
  * The whole is repeated in 5 rounds - a fresh aggregator on a fresh store, then every
  * ceiling - printed round by round, and the table shows the medians: a shared machine
- * is noisy, and interleaving moves a figure and its ceilings alike.
+ * is noisy, and interleaving moves a figure and its ceilings alike. The CURVE run and
+ * its plain-TCP ceiling are made in the first 4 rounds only (two more aggregator runs
+ * a round would more than double the bench's time), back to back, taking turns at
+ * going first; besides the ratio of their medians the table gives the median of the
+ * per-round ratios, which the machine's drift moves less.
  *
  * Why: the store is expected to be the ceiling, and where under it we land is decided
  * by the choice of key and batching. Printing each figure as a ratio to the ceiling of
@@ -52,6 +66,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <protobuf-c/protobuf-c.h>
 #include <pthread.h>
 #include <signal.h>
@@ -62,6 +77,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,6 +86,7 @@
 #include "bench.h"
 #include "codec.h"
 #include "diag.h"
+#include "keys.h"
 #include "master.h"
 #include "period.h"
 #include "report.h"
@@ -91,6 +108,7 @@
 #define STOP_TIMEOUT_MS 10000
 #define DECODE_MIN_NS 200000000LL /* run each decode loop at least this long */
 #define RUNS 5                    /* every figure is the median of this many rounds */
+#define CURVE_RUNS 4              /* the CURVE figure and its plain-TCP ceiling: the first this many rounds */
 
 /* One pre-encoded report: the bytes a collector sends, and their message id. */
 typedef struct {
@@ -106,7 +124,21 @@ static struct {
     master_t *master;
     report_t reports[N_COUNTIES][PER_CLIENT]; /* [county][period * ZONES_PER_COUNTY + zone] */
     wire_t wire[N_COUNTIES][PER_CLIENT];
+    /* CURVE (make_keys): the aggregator's secret key file and authorized_keys, and each
+     * collector's security as the collector itself loads it */
+    char server_key[PATH_MAX + 64], authorized[PATH_MAX + 32];
+    sock_security_t sec[N_COUNTIES];
 } B;
+
+/* How the collectors reach the aggregator in a durable run. */
+typedef enum {
+    VIA_IPC,   /* --insecure on ipc:// (the durable ingest figure) */
+    VIA_TCP,   /* --insecure on tcp://127.0.0.1:<free port> (CURVE's ceiling) */
+    VIA_CURVE, /* CURVE on tcp://127.0.0.1:<free port>, authorized_keys, ZAP */
+    N_VIA
+} via_t;
+
+static const char *const via_name[N_VIA] = {"ipc", "tcp", "curve"};
 
 /* --- small helpers ------------------------------------------------------------------ */
 
@@ -310,6 +342,53 @@ static size_t build_reports(void) {
     return bytes;
 }
 
+/* --- CURVE ------------------------------------------------------------------------- */
+
+/* Keys as an operator makes them with `yuebao keygen`: the aggregator's (server.key,
+ * mode 0600, and server.pub) and one pair per county, whose public keys go into
+ * authorized_keys under the county's code. Each collector's security is then loaded
+ * from its own files by sock_security_load(), as yuebao-collector does. */
+static void make_keys(void) {
+    char dir[PATH_MAX + 16], base[PATH_MAX + 48], key[PATH_MAX + 64], pub[PATH_MAX + 64], err[1024], cc[16];
+    keypair_t kp;
+    FILE *f;
+    snprintf(dir, sizeof dir, "%s/keys", B.tmp);
+    if (mkdir(dir, 0700) < 0) bench_fail("mkdir %s: %s", dir, strerror(errno));
+    snprintf(base, sizeof base, "%s/server", dir);
+    if (keys_generate(base, "bench aggregator", NULL, err, sizeof err) < 0) bench_fail("keygen: %s", err);
+    snprintf(B.server_key, sizeof B.server_key, "%s.key", base);
+    snprintf(pub, sizeof pub, "%s.pub", base);
+    snprintf(B.authorized, sizeof B.authorized, "%s/authorized_keys", dir);
+    if (!(f = fopen(B.authorized, "w"))) bench_fail("cannot write %s: %s", B.authorized, strerror(errno));
+    fprintf(f, "# bench_ingest: one collector key per county\n");
+    for (int c = 0; c < N_COUNTIES; c++) {
+        char name[64];
+        county_code(c, cc);
+        snprintf(base, sizeof base, "%s/collector-%s", dir, cc);
+        snprintf(name, sizeof name, "bench collector %s", cc);
+        if (keys_generate(base, name, &kp, err, sizeof err) < 0) bench_fail("keygen: %s", err);
+        fprintf(f, "%s %s bench collector\n", kp.public_z85, cc);
+        snprintf(key, sizeof key, "%s.key", base);
+        if (sock_security_load(&B.sec[c], false, key, pub, err, sizeof err) < 0)
+            bench_fail("collector %s: %s", cc, err);
+    }
+    if (fclose(f) != 0) bench_fail("cannot write %s: %s", B.authorized, strerror(errno));
+}
+
+/* A TCP port on 127.0.0.1 that is free now: the kernel's pick, released at once for the
+ * aggregator to bind. */
+static int free_tcp_port(void) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    if (port <= 0) bench_fail("cannot find a free TCP port on 127.0.0.1: %s", strerror(errno));
+    close(fd);
+    return port;
+}
+
 /* --- the aggregator process --------------------------------------------------------- */
 
 static void print_log(const char *path) {
@@ -324,11 +403,13 @@ static void print_log(const char *path) {
 }
 
 /* Starts the aggregator on store and endpoint, its log in log_path, and waits until it
- * says "ready:". */
+ * says "ready:". curve: as in production, with the server key and authorized_keys of
+ * make_keys(); else --insecure. */
 static void start_aggregator(const char *bin_dir, const char *log_path, const char *store_path,
-                             const char *endpoint) {
+                             const char *endpoint, bool curve) {
     char exe[PATH_MAX + 32], master_dir[PATH_MAX + 32], store[PATH_MAX + 96], listen[PATH_MAX + 96];
-    char *args[16];
+    char key[PATH_MAX + 80], authorized[PATH_MAX + 64];
+    char *args[20];
     int n = 0;
     int64_t deadline;
 
@@ -337,7 +418,16 @@ static void start_aggregator(const char *bin_dir, const char *log_path, const ch
     snprintf(store, sizeof store, "store=%s", store_path);
     snprintf(listen, sizeof listen, "listen=%s", endpoint);
     args[n++] = exe;
-    args[n++] = "--insecure";
+    if (curve) {
+        snprintf(key, sizeof key, "key=%s", B.server_key);
+        snprintf(authorized, sizeof authorized, "authorized_keys=%s", B.authorized);
+        args[n++] = "--set";
+        args[n++] = key;
+        args[n++] = "--set";
+        args[n++] = authorized;
+    } else {
+        args[n++] = "--insecure";
+    }
     args[n++] = "--set";
     args[n++] = master_dir;
     args[n++] = "--set";
@@ -355,9 +445,15 @@ static void start_aggregator(const char *bin_dir, const char *log_path, const ch
     deadline = bench_now_ns() + READY_TIMEOUT_MS * 1000000LL;
     for (;;) {
         char *text = bench_slurp(log_path);
-        bool ready = text && strstr(text, "ready:");
+        const char *line = text ? strstr(text, "ready:") : NULL;
+        bool ready = line, secured = line && strstr(line, ", CURVE");
         int status;
         free(text);
+        if (ready && secured != curve) {
+            print_log(log_path);
+            bench_fail("yuebao-aggregator is ready %s CURVE, but the bench asked for it %s",
+                       secured ? "with" : "without", curve ? "with" : "without");
+        }
         if (ready) return;
         if (waitpid(B.agg, &status, WNOHANG) == B.agg) {
             B.agg = 0;
@@ -393,7 +489,7 @@ static bool aggregator_counts(const char *log_path, unsigned long long *accepted
     if (text && (p = strstr(text, "stopped: ")))
         ok = sscanf(p,
                     "stopped: %llu accepted, %*u duplicate, %*u stale, %*u rejected, %*u garbled, "
-                    "%llu commits",
+                    "%*u throttled, %llu commits",
                     accepted, commits) == 2;
     free(text);
     return ok;
@@ -531,8 +627,10 @@ static void on_reply(client_t *c, const void *data, size_t len, reply_kind_t kin
 }
 
 /* Sends every report from the 10 collectors to endpoint, WINDOW in flight each, and
- * waits for every reply. Fills run (wall time from the first send to the last reply). */
-static void drive(const char *endpoint, reply_kind_t kind, run_t *run) {
+ * waits for every reply. Fills run (wall time from the first send to the last reply,
+ * so it holds the connections' handshakes: the first sends wait for them). secs: each
+ * collector's CURVE security (B.sec), or NULL for plain ZeroMQ. */
+static void drive(const char *endpoint, const sock_security_t *secs, reply_kind_t kind, run_t *run) {
     void *ctx = zmq_ctx_new();
     client_t *clients = calloc(N_COUNTIES, sizeof *clients);
     zmq_pollitem_t items[N_COUNTIES];
@@ -544,7 +642,16 @@ static void drive(const char *endpoint, reply_kind_t kind, run_t *run) {
         char cc[16];
         county_code(i, cc);
         clients[i].county = i;
-        clients[i].sock = bench_collector(ctx, endpoint, cc, REPLY_TIMEOUT_MS);
+        if (secs) { /* as bench_collector, but with the county's keys */
+            char id[64], err[512];
+            int timeout = REPLY_TIMEOUT_MS;
+            snprintf(id, sizeof id, "c:%s:bench%d", cc, (int)getpid());
+            if (!(clients[i].sock = sock_dealer(ctx, endpoint, id, &secs[i], err, sizeof err)))
+                bench_fail("collector %s: %s", cc, err);
+            zmq_setsockopt(clients[i].sock, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+        } else {
+            clients[i].sock = bench_collector(ctx, endpoint, cc, REPLY_TIMEOUT_MS);
+        }
         items[i] = (zmq_pollitem_t){.socket = clients[i].sock, .events = ZMQ_POLLIN};
     }
 
@@ -708,7 +815,7 @@ static void ceiling_zmq(const char *endpoint, run_t *run) {
     if (!e.router) bench_fail("echo server: %s", err);
     zmq_setsockopt(e.router, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     if (pthread_create(&th, NULL, echo_main, &e) != 0) bench_fail("pthread_create failed");
-    drive(endpoint, REPLY_ECHO, run);
+    drive(endpoint, NULL, REPLY_ECHO, run);
     pthread_join(th, NULL);
     sock_close(&e.router);
     zmq_ctx_term(ctx);
@@ -753,9 +860,10 @@ typedef struct {
     long long store_bytes;
 } durable_t;
 
-/* Starts a fresh aggregator on a fresh store, sends every report through it, stops it,
- * and checks that every report was ACCEPTED and is in the store. */
-static void durable_run(int k, const char *bin_dir, int n_ind, durable_t *out) {
+/* Starts a fresh aggregator on a fresh store, reached via ipc://, plain TCP or CURVE,
+ * sends every report through it, stops it, and checks that every report was ACCEPTED
+ * and is in the store. */
+static void durable_run(int k, const char *bin_dir, int n_ind, via_t via, durable_t *out) {
     static run_t run;
     char log_path[PATH_MAX + 64], store[PATH_MAX + 64], endpoint[PATH_MAX + 64], wal[PATH_MAX + 80];
     unsigned long long accepted = 0;
@@ -763,12 +871,17 @@ static void durable_run(int k, const char *bin_dir, int n_ind, durable_t *out) {
     double cpu0, cpu1;
 
     memset(out, 0, sizeof *out);
-    snprintf(log_path, sizeof log_path, "%s/aggregator-%d.log", B.tmp, k);
-    snprintf(store, sizeof store, "%s/bench-%d.db", B.tmp, k);
-    snprintf(endpoint, sizeof endpoint, "ipc://%s/agg-%d.sock", B.tmp, k);
-    start_aggregator(bin_dir, log_path, store, endpoint);
+    /* the ipc:// run keeps the names it always had */
+    snprintf(log_path, sizeof log_path, "%s/aggregator-%d%s%s.log", B.tmp, k, via ? "-" : "",
+             via ? via_name[via] : "");
+    snprintf(store, sizeof store, "%s/bench-%d%s%s.db", B.tmp, k, via ? "-" : "", via ? via_name[via] : "");
+    if (via == VIA_IPC)
+        snprintf(endpoint, sizeof endpoint, "ipc://%s/agg-%d.sock", B.tmp, k);
+    else
+        snprintf(endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", free_tcp_port());
+    start_aggregator(bin_dir, log_path, store, endpoint, via == VIA_CURVE);
     cpu0 = proc_cpu_s(B.agg);
-    drive(endpoint, REPLY_ACK, &run);
+    drive(endpoint, via == VIA_CURVE ? B.sec : NULL, REPLY_ACK, &run);
     cpu1 = proc_cpu_s(B.agg);
     out->cpu_share = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / run.wall_s : -1;
     out->rss_kb = bench_vm_hwm_kb(B.agg);
@@ -776,17 +889,23 @@ static void durable_run(int k, const char *bin_dir, int n_ind, durable_t *out) {
 
     if (run.n_bad || run.n_accepted != N_REPORTS) {
         print_log(log_path);
-        bench_fail("%zu of %d reports were not ACCEPTED (%zu replies received): the figures would mean"
-                   " nothing",
-                   (size_t)N_REPORTS - run.n_accepted, N_REPORTS, run.n_replies);
+        bench_fail("%s: %zu of %d reports were not ACCEPTED (%zu replies received): the figures would"
+                   " mean nothing",
+                   endpoint, (size_t)N_REPORTS - run.n_accepted, N_REPORTS, run.n_replies);
     }
     count_store(store, &stored_reports, &stored_values);
     if (stored_reports != N_REPORTS || stored_values != (long long)N_REPORTS * n_ind)
-        bench_fail("every report was acked ACCEPTED but the store holds %lld reports and %lld values"
-                   " (expected %d and %d)",
-                   stored_reports, stored_values, N_REPORTS, N_REPORTS * n_ind);
+        bench_fail("%s: every report was acked ACCEPTED but the store holds %lld reports and %lld"
+                   " values (expected %d and %d)",
+                   endpoint, stored_reports, stored_values, N_REPORTS, N_REPORTS * n_ind);
     snprintf(wal, sizeof wal, "%s-wal", store);
     out->store_bytes = file_size(store) + file_size(wal);
+    if (via != VIA_IPC) { /* checked and measured: no need to keep two more stores a round */
+        unlink(store);
+        unlink(wal);
+        snprintf(wal, sizeof wal, "%s-shm", store);
+        unlink(wal);
+    }
     out->rps = N_REPORTS / run.wall_s;
     out->p50_ms = quantile_ms(run.lat_ns, run.n_replies, 0.50);
     out->p99_ms = quantile_ms(run.lat_ns, run.n_replies, 0.99);
@@ -800,6 +919,8 @@ static void durable_run(int k, const char *bin_dir, int n_ind, durable_t *out) {
  * so a machine that gets busier or quieter during the run moves both alike. */
 typedef struct {
     durable_t dur;
+    durable_t tcp, curve;          /* the same over loopback TCP: --insecure, and CURVE */
+    double curve_ratio;            /* curve.rps / tcp.rps; 0 when not measured */
     double apply, apply_same, raw; /* SQLite ceilings, reports/s */
     size_t same_batch;             /* the batch of apply_same: the aggregator's own mean */
     double echo, echo_p50, echo_p99;
@@ -810,7 +931,18 @@ static void measure_round(int k, const char *bin_dir, int n_ind, round_t *r) {
     static run_t echo;
     char path[PATH_MAX + 64];
 
-    durable_run(k, bin_dir, n_ind, &r->dur);
+    durable_run(k, bin_dir, n_ind, VIA_IPC, &r->dur);
+    /* CURVE and its plain-TCP ceiling back to back, taking turns at going first */
+    if (k <= CURVE_RUNS) {
+        if (k % 2) {
+            durable_run(k, bin_dir, n_ind, VIA_TCP, &r->tcp);
+            durable_run(k, bin_dir, n_ind, VIA_CURVE, &r->curve);
+        } else {
+            durable_run(k, bin_dir, n_ind, VIA_CURVE, &r->curve);
+            durable_run(k, bin_dir, n_ind, VIA_TCP, &r->tcp);
+        }
+        r->curve_ratio = r->curve.rps / r->tcp.rps;
+    }
 
     snprintf(path, sizeof path, "%s/ceiling-apply-%d.db", B.tmp, k);
     r->apply = ceiling_rstore(path, TXN_REPORTS);
@@ -833,14 +965,15 @@ static void measure_round(int k, const char *bin_dir, int n_ind, round_t *r) {
     r->unpack = ceiling_decode(true);
 }
 
-/* The median over the rounds of the double at offset off in round_t. */
-static double median_of(const round_t *rounds, size_t off) {
+/* The median over the first n rounds of the double at offset off in round_t. */
+static double median_of(const round_t *rounds, int n, size_t off) {
     double v[RUNS];
-    for (int k = 0; k < RUNS; k++)
+    for (int k = 0; k < n; k++)
         memcpy(&v[k], (const char *)&rounds[k] + off, sizeof v[k]);
-    return bench_median(v, RUNS);
+    return bench_median(v, (size_t)n);
 }
-#define MEDIAN(field) median_of(rounds, offsetof(round_t, field))
+#define MEDIAN(field) median_of(rounds, RUNS, offsetof(round_t, field))
+#define MEDIAN_CURVE(field) median_of(rounds, CURVE_RUNS, offsetof(round_t, field))
 
 int main(int argc, char **argv) {
     static round_t rounds[RUNS];
@@ -850,6 +983,7 @@ int main(int argc, char **argv) {
     bool tmpfs;
     size_t bytes;
     double rps, vps, p50, p99, batch, apply, same, raw, echo, e50, e99, dec, unpack;
+    double tcp, tcp50, tcp99, tcp_cpu, curve, curve50, curve99, curve_cpu, paired;
     long agg_rss = -1, bench_rss;
 
     if (argc < 2 || argc > 3 || argv[1][0] == '-') {
@@ -874,6 +1008,7 @@ int main(int argc, char **argv) {
     write_master(indicators);
     n_ind = (int)B.master->n_indicators;
     bytes = build_reports();
+    make_keys();
     zmq_version(&zmaj, &zmin, &zpat);
 
     printf("yuebao ingest benchmark (DESIGN §8): durable ingest beside the raw ceilings of the same work\n");
@@ -894,35 +1029,45 @@ int main(int argc, char **argv) {
                B.tmp);
 
     /* The rounds, each printed as it completes. */
-    printf("\n%d rounds; each: a fresh aggregator on a fresh store, then every ceiling. Per round"
-           " (reports/s unless noted):\n",
-           RUNS);
-    printf("%5s  %-9s %7s %7s %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", "", "durable", "p50 ms", "p99 ms",
-           "commits", "CPU", "apply", "apply@batch", "INSERT", "echo/s", "decode", "unpack");
+    printf("\n%d rounds; each: a fresh aggregator on a fresh store (in rounds 1-%d one more for plain TCP\n"
+           "and one for CURVE), then every ceiling. Per round (reports/s unless noted):\n",
+           RUNS, CURVE_RUNS);
+    printf("%5s  %-9s %7s %7s %11s %5s   %-9s %-9s %-6s   %-9s %-13s %-9s %-9s %-9s %-9s\n", "", "durable",
+           "p50 ms", "p99 ms", "commits", "CPU", "tcp", "CURVE", "C/tcp", "apply", "apply@batch", "INSERT",
+           "echo/s", "decode", "unpack");
     fflush(stdout);
     for (int k = 0; k < RUNS; k++) {
         round_t *r = &rounds[k];
-        char commits[32], same_col[32], cpu[16];
+        char commits[32], same_col[32], cpu[16], tcp_col[32] = "-", curve_col[32] = "-", ratio_col[16] = "-";
         measure_round(k + 1, argv[1], n_ind, r);
         if (r->dur.rss_kb > agg_rss) agg_rss = r->dur.rss_kb;
         snprintf(commits, sizeof commits, "%llu x %.0f", r->dur.commits, r->dur.mean_batch);
         snprintf(same_col, sizeof same_col, "%s@%zu", bench_grouped(r->apply_same), r->same_batch);
         snprintf(cpu, sizeof cpu, "%.0f%%", r->dur.cpu_share * 100);
-        printf("%5d  %-9s %7.1f %7.1f %11s %5s   %-9s %-13s %-9s %-9s %-9s %-9s\n", k + 1,
+        if (k < CURVE_RUNS) {
+            snprintf(tcp_col, sizeof tcp_col, "%s", bench_grouped(r->tcp.rps));
+            snprintf(curve_col, sizeof curve_col, "%s", bench_grouped(r->curve.rps));
+            snprintf(ratio_col, sizeof ratio_col, "%.2f", r->curve_ratio);
+        }
+        printf("%5d  %-9s %7.1f %7.1f %11s %5s   %-9s %-9s %-6s   %-9s %-13s %-9s %-9s %-9s %-9s\n", k + 1,
                bench_grouped(r->dur.rps), r->dur.p50_ms, r->dur.p99_ms, commits,
-               r->dur.cpu_share >= 0 ? cpu : "?", bench_grouped(r->apply), same_col, bench_grouped(r->raw),
-               bench_grouped(r->echo), bench_grouped(r->decode), bench_grouped(r->unpack));
+               r->dur.cpu_share >= 0 ? cpu : "?", tcp_col, curve_col, ratio_col, bench_grouped(r->apply),
+               same_col, bench_grouped(r->raw), bench_grouped(r->echo), bench_grouped(r->decode),
+               bench_grouped(r->unpack));
         fflush(stdout);
     }
-    printf("\n  durable   the real aggregator; every round all %s acks ACCEPTED and the store holding\n"
-           "            all %s reports and %s values (%.1f MB with its WAL). commits: group commits x\n"
-           "            mean reports per commit; CPU: the aggregator's CPU time / wall time\n"
+    printf("\n  durable   the real aggregator on ipc://; in every run (this, tcp and CURVE) all %s acks\n"
+           "            ACCEPTED and the store holding all %s reports and %s values (%.1f MB with its\n"
+           "            WAL). commits: group commits x mean reports per commit; CPU: the aggregator's CPU\n"
+           "            time / wall time\n"
+           "  tcp       the same on tcp://127.0.0.1, --insecure; CURVE: the same with CURVE; C/tcp: CURVE\n"
+           "            / tcp, the two run back to back; only in rounds 1-%d (4)\n"
            "  apply     rstore_apply, %d reports/txn; apply@batch: the same at the aggregator's batch\n"
            "  INSERT    bare INSERT of the value rows only, %d reports/txn\n"
            "  echo/s    ZeroMQ DEALER/ROUTER echo, same bytes, %d x %d in flight\n"
            "  decode    codec_decode; unpack: protobuf-c's unpack alone\n",
            bench_grouped(N_REPORTS), bench_grouped(N_REPORTS), bench_grouped((double)N_REPORTS * n_ind),
-           (double)rounds[0].dur.store_bytes / 1e6, TXN_REPORTS, TXN_REPORTS, N_COUNTIES, WINDOW);
+           (double)rounds[0].dur.store_bytes / 1e6, CURVE_RUNS, TXN_REPORTS, TXN_REPORTS, N_COUNTIES, WINDOW);
 
     rps = MEDIAN(dur.rps);
     vps = rps * n_ind;
@@ -937,13 +1082,23 @@ int main(int argc, char **argv) {
     e99 = MEDIAN(echo_p99);
     dec = MEDIAN(decode);
     unpack = MEDIAN(unpack);
+    tcp = MEDIAN_CURVE(tcp.rps);
+    tcp50 = MEDIAN_CURVE(tcp.p50_ms);
+    tcp99 = MEDIAN_CURVE(tcp.p99_ms);
+    tcp_cpu = MEDIAN_CURVE(tcp.cpu_share);
+    curve = MEDIAN_CURVE(curve.rps);
+    curve50 = MEDIAN_CURVE(curve.p50_ms);
+    curve99 = MEDIAN_CURVE(curve.p99_ms);
+    curve_cpu = MEDIAN_CURVE(curve.cpu_share);
+    paired = MEDIAN_CURVE(curve_ratio);
     bench_rss = bench_vm_hwm_kb(0);
 
     /* The table: each figure beside the ceilings of the same work (medians of the rounds). */
     {
         char m[48], c[48], what[64];
 #define ROW(fig, meas, ceil, name, r) printf("%-24s %-19s %-19s %-42s %s\n", fig, meas, ceil, name, r)
-        printf("\nMedians of the %d rounds:\n\n", RUNS);
+        printf("\nMedians of the %d rounds (the CURVE and plain TCP rows: of rounds 1-%d):\n\n", RUNS,
+               CURVE_RUNS);
         ROW("figure", "measured", "ceiling", "the ceiling is", "ratio");
         ROW("------", "--------", "-------", "--------------", "-----");
         snprintf(m, sizeof m, "%s reports/s", bench_grouped(rps));
@@ -976,6 +1131,25 @@ int main(int argc, char **argv) {
         snprintf(c, sizeof c, "%.2f ms", e99);
         ROW("ack latency p99 (3)", m, c, "ZeroMQ echo round trip p99, same load", bench_ratio(p99, e99));
 
+        snprintf(m, sizeof m, "%s reports/s", bench_grouped(curve));
+        snprintf(c, sizeof c, "%s reports/s", bench_grouped(tcp));
+        ROW("CURVE ingest (4)", m, c, "the same over plain TCP (--insecure)", bench_ratio(curve, tcp));
+        ROW("", "", "", "the same, median of the per-round ratios", bench_ratio(paired, 1));
+        snprintf(c, sizeof c, "%s reports/s", bench_grouped(rps));
+        ROW("", "", c, "durable ingest over ipc:// (above)", bench_ratio(curve, rps));
+        snprintf(m, sizeof m, "%s reports/s", bench_grouped(tcp));
+        ROW("plain TCP ingest (4)", m, c, "durable ingest over ipc:// (above)", bench_ratio(tcp, rps));
+        snprintf(m, sizeof m, "%.1f ms", curve50);
+        snprintf(c, sizeof c, "%.1f ms", tcp50);
+        ROW("CURVE ack p50 (3)", m, c, "the same over plain TCP, p50", bench_ratio(curve50, tcp50));
+        snprintf(m, sizeof m, "%.1f ms", curve99);
+        snprintf(c, sizeof c, "%.1f ms", tcp99);
+        ROW("CURVE ack p99 (3)", m, c, "the same over plain TCP, p99", bench_ratio(curve99, tcp99));
+        snprintf(m, sizeof m, "%.0f%%", curve_cpu * 100);
+        snprintf(c, sizeof c, "%.0f%%", tcp_cpu * 100);
+        ROW("CURVE aggregator CPU", curve_cpu >= 0 ? m : "unknown", tcp_cpu >= 0 ? c : "unknown",
+            "the same over plain TCP (CPU / wall time)", bench_ratio(curve_cpu, tcp_cpu));
+
         snprintf(m, sizeof m, "%.1f MB", (double)agg_rss / 1024);
         ROW("peak RSS aggregator", agg_rss >= 0 ? m : "unknown", "", "VmHWM before SIGTERM, highest round",
             "");
@@ -993,6 +1167,14 @@ int main(int argc, char **argv) {
     printf("(3) from each report's send to its ack, with %d reports in flight throughout: the\n"
            "    latency of a saturated aggregator (Little's law: in flight / throughput).\n",
            WINDOW * N_COUNTIES);
+    printf("(4) on tcp://127.0.0.1:<free port>, a fresh aggregator and store per run, CURVE and plain\n"
+           "    TCP back to back in rounds 1-%d only (two more aggregator runs in every round would\n"
+           "    more than double the bench's time), taking turns at going first. CURVE: the\n"
+           "    aggregator without --insecure, with a server key and authorized_keys holding one key\n"
+           "    per county; each DEALER with its county's key pair, the county taken from the ZAP\n"
+           "    User-Id. The 10 handshakes are inside the wall time, so the ratio holds both the\n"
+           "    encryption and the handshakes, and not ipc:// versus TCP.\n",
+           CURVE_RUNS);
     {
         /* Name the tightest ceiling of the whole path: that is where the time goes. */
         const char *what = "SQLite rstore_apply";
