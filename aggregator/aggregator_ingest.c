@@ -50,8 +50,50 @@ static void item_clear(ingest_item_t *it) {
     memset(it, 0, sizeof *it);
 }
 
+/* Logs a dropped message: the first at once, then at most one line per 10 s with the
+ * count of those not logged, so a flood cannot flood the journal too. */
+static void log_dropped(aggregator_t *a, const ingest_item_t *it, const char *err) {
+    int64_t now = clock_mono_ms();
+    if (a->drop_logged_ms && now - a->drop_logged_ms < 10000) {
+        a->drops_unlogged++;
+        return;
+    }
+    if (a->drops_unlogged)
+        log_warn("%llu more message(s) dropped since the last such line",
+                 (unsigned long long)a->drops_unlogged);
+    if (it->county[0])
+        log_warn("dropped a message from county %s%s%s: %s", it->county, it->key[0] ? " key " : "", it->key,
+                 err);
+    else
+        log_warn("dropped a message from an unidentified peer: %s", err);
+    a->drops_unlogged = 0;
+    a->drop_logged_ms = now;
+}
+
+/* The reporting unit of the connection a message came on: with CURVE the ZAP User-Id of
+ * its payload frame, whatever the message or the routing id claims; insecure, the
+ * routing id. 0, or -1 with err set. */
+static int identify(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload, char *err, size_t errsz) {
+    if (a->cfg.insecure) {
+        if (county_of_routing_id(it->identity, it->identity_len, it->county, sizeof it->county) == 0)
+            return 0;
+        snprintf(err, errsz, "connection does not name its county");
+        return -1;
+    }
+    const char *user = zmq_msg_gets(payload, "User-Id"), *key = zmq_msg_gets(payload, "X-Key");
+    if (!user || !*user || strlen(user) >= sizeof it->county) {
+        snprintf(err, errsz, "connection has no authenticated county");
+        return -1;
+    }
+    snprintf(it->county, sizeof it->county, "%s", user);
+    snprintf(it->key, sizeof it->key, "%s", key ? key : "");
+    return 0;
+}
+
 /* Receives one multipart message [identity, payload]; 1 = got one into it, 0 = none
- * waiting, -1 = received something unusable (already logged and dropped). */
+ * waiting, -1 = received something unusable (logged and dropped), -2 = the county is
+ * over its rate limit (dropped unacked, before any decoding: a flood costs one frame
+ * read per message, whatever it contains). */
 static int receive_one(aggregator_t *a, ingest_item_t *it) {
     zmq_msg_t part;
     int more = 1, n = 0, rc = 1;
@@ -76,20 +118,14 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
             else
                 rc = -1;
         } else if (n == 1 && rc == 1) {
-            if (!a->cfg.insecure) { /* whatever the message or the routing id claims */
-                const char *user = zmq_msg_gets(&part, "User-Id"), *key = zmq_msg_gets(&part, "X-Key");
-                if (user && *user && strlen(user) < sizeof it->county) {
-                    snprintf(it->county, sizeof it->county, "%s", user);
-                    snprintf(it->key, sizeof it->key, "%s", key ? key : "");
-                } else {
-                    snprintf(err, sizeof err, "connection has no authenticated county");
-                    rc = -1;
-                }
-            }
-            if (rc == 1 &&
-                codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) < 0)
+            if (identify(a, it, &part, err, sizeof err) < 0) rc = -1;
+            /* the monotonic clock: clock_now_ms() is pinned by YUEBAO_NOW and steps with
+             * the wall clock, and a bucket that never sees time pass never refills */
+            else if (!aggregator_limit_take(a, it->county, clock_mono_ms()))
+                rc = -2;
+            else if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) < 0)
                 rc = -1;
-        } else {
+        } else if (rc == 1) {
             snprintf(err, sizeof err, "unexpected extra frame");
             rc = -1;
         }
@@ -104,24 +140,11 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         snprintf(err, sizeof err, "not a report");
         rc = -1;
     }
-    if (rc == 1 && a->cfg.insecure &&
-        county_of_routing_id(it->identity, it->identity_len, it->county, sizeof it->county) < 0) {
-        snprintf(err, sizeof err, "connection does not name its county");
-        rc = -1;
-    }
-    if (rc < 0) {
+    if (rc == -1) {
         a->n_garbled++;
-        log_warn("dropped a message from an unidentified or misbehaving peer%s%s%s%s: %s",
-                 it->county[0] ? " (county " : "", it->county, it->key[0] ? ", key " : "", it->key, err);
-        item_clear(it);
-        return -1;
+        log_dropped(a, it, err);
     }
-    /* the monotonic clock: clock_now_ms() is pinned by YUEBAO_NOW and steps with the wall
-     * clock, and a bucket that never sees time pass never refills */
-    if (!aggregator_limit_take(a, it->county, clock_mono_ms())) {
-        item_clear(it);
-        return -1;
-    }
+    if (rc < 0) item_clear(it);
     return rc;
 }
 
@@ -174,7 +197,10 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
         validate_history(a->master, vo, r, pp, bp, &ack->issues);
         if (pp) report_clear(&prev);
         if (bp) report_clear(&base);
-        if (rstore_apply(a->store, r, it->county, it->county, content, content_len, &ack->issues, now_ms) < 0)
+        /* the sender in the history: the key that sent it (a stolen or rotated key can be
+         * traced), or the county in insecure mode */
+        if (rstore_apply(a->store, r, it->county, it->key[0] ? it->key : it->county, content, content_len,
+                         &ack->issues, now_ms) < 0)
             goto out;
         ack->status = ACK_ACCEPTED;
         ack->store_revision = r->revision;
@@ -249,7 +275,11 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
     (void)socket;
     (void)fd;
 
-    while (n < (size_t)a->cfg.batch_max) {
+    /* Dropped messages count against the reads too: a peer sending junk (or a county
+     * over its limit) as fast as it can must not keep us from the poll loop, the other
+     * collectors' acks and the heartbeats. The ROUTER is polled level-triggered, so what
+     * is left waiting is read on the next turn. */
+    for (size_t reads = 0; n < (size_t)a->cfg.batch_max && reads < 4 * (size_t)a->cfg.batch_max; reads++) {
         int rc = receive_one(a, &a->batch[n]);
         if (rc == 0) break;
         if (rc == 1) n++;

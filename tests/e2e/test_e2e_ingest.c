@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include "e2e.h"
 
@@ -720,6 +723,62 @@ Test(e2e_ingest, garbage_does_not_stop_the_aggregator, .timeout = 60) {
     free(w.bytes);
     report_clear(&r);
     stop_aggregator();
+}
+
+/* One peer sending junk as fast as it can must not keep the aggregator from everyone
+ * else: it reads a bounded number of messages per turn, drops and counts the junk, and
+ * logs it at most once per 10 s. The flooder is a child process with its own context,
+ * so the flood really runs while this process exchanges a good report. */
+Test(e2e_ingest, a_flood_of_junk_does_not_starve_other_counties, .timeout = 120) {
+    report_t r;
+    wire_t w;
+    msg_t ack;
+    void *good;
+    pid_t flooder;
+    int status, dropped_lines;
+    start_aggregator(NULL, NULL);
+    load_report("reports/2017-06/410602.csv", "baoshan", 1, &r);
+    encode(&r, &w);
+
+    flooder = fork();
+    cr_assert_geq(flooder, 0);
+    if (flooder == 0) {
+        void *ctx = zmq_ctx_new(), *d = zmq_socket(ctx, ZMQ_DEALER);
+        int linger = 0;
+        zmq_setsockopt(d, ZMQ_ROUTING_ID, "c:410671:flood", 14);
+        zmq_setsockopt(d, ZMQ_LINGER, &linger, sizeof linger);
+        if (zmq_connect(d, agg.listen) < 0) _exit(1);
+        for (;;) /* until killed */
+            zmq_send(d, "\x00\xff junk", 9, 0);
+    }
+    usleep(500 * 1000); /* the flood is on */
+    cr_assert(e2e_alive(agg.pid), "the aggregator died under the flood:\n%s", e2e_tail(agg.err_log, 2000));
+    good = raw_client("410602", "good");
+    cr_assert_eq(e2e_exchange(good, w.bytes, w.len, w.id, e2e_scaled_ms(10000), &ack), ACK_ACCEPTED,
+                 "no ACCEPTED ack while another county floods; aggregator log:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    msg_clear(&ack);
+    usleep(300 * 1000);
+    kill(flooder, SIGKILL);
+    cr_assert_eq(waitpid(flooder, &status, 0), flooder);
+    cr_assert(WIFSIGNALED(status), "the flooder stopped by itself (status %d): it could not connect", status);
+    cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='baoshan' AND period='2017-06'"), 1);
+    stop_aggregator();
+    /* thousands dropped (the stop line counts them), a handful of lines about it */
+    dropped_lines = e2e_count_in_file(agg.err_log, "dropped a message");
+    cr_assert_geq(dropped_lines, 1, "%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_leq(dropped_lines, 12, "the junk flooded the log: %d lines", dropped_lines);
+    {
+        char *log = e2e_read_file(agg.err_log);
+        const char *stop = log ? strstr(log, "rejected, ") : NULL;
+        unsigned long long garbled = 0;
+        cr_assert_not_null(stop, "no stop line");
+        cr_assert_eq(sscanf(stop, "rejected, %llu garbled", &garbled), 1, "%s", stop);
+        cr_assert_geq(garbled, 1000, "only %llu garbled messages: was there a flood?", garbled);
+        free(log);
+    }
+    free(w.bytes);
+    report_clear(&r);
 }
 
 /* ---- corrections, outages and crashes ------------------------------------------------ */
