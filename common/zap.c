@@ -10,6 +10,7 @@
 #include <zmq.h>
 
 #include "log.h"
+#include "period.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_MAX_DOMAINS 4
@@ -28,6 +29,9 @@ struct zap {
     zap_domain_t domains[ZAP_MAX_DOMAINS];
     size_t n_domains;
     uint64_t accepted, refused;
+    /* the handler thread's own: refusals are logged at most once per 10 s */
+    int64_t refusal_logged_ms;
+    uint64_t refusals_unlogged;
 };
 
 /* One request's frames (RFC 27): version, request id, domain, address, routing id,
@@ -139,8 +143,20 @@ static void handle(zap_t *z, zap_request_t *r) {
         pthread_mutex_unlock(&z->lock);
     }
     if (why) {
-        log_warn("refused a %s client from %s on %s: %s%s%s", mechanism[0] ? mechanism : "?", address,
-                 domain[0] ? domain : "(no domain)", why, key[0] ? ": key " : "", key);
+        /* anyone may knock with throwaway keys: a line per refusal would let them drown the
+         * journal, so the first is logged, then at most one per 10 s with a count */
+        int64_t now = clock_mono_ms();
+        if (z->refusal_logged_ms == 0 || now - z->refusal_logged_ms >= 10000) {
+            if (z->refusals_unlogged)
+                log_warn("refused %llu more client(s) since the last such line",
+                         (unsigned long long)z->refusals_unlogged);
+            log_warn("refused a %s client from %s on %s: %s%s%s", mechanism[0] ? mechanism : "?", address,
+                     domain[0] ? domain : "(no domain)", why, key[0] ? ": key " : "", key);
+            z->refusal_logged_ms = now;
+            z->refusals_unlogged = 0;
+        } else {
+            z->refusals_unlogged++;
+        }
         send_reply(z->rep, r, "400", why, "", NULL);
     } else {
         log_debug("accepted key %s as %s from %s on %s", key, name, address, domain);
@@ -151,22 +167,24 @@ static void handle(zap_t *z, zap_request_t *r) {
 static void *run(void *arg) {
     zap_t *z = arg;
     void *pipe = zmq_socket(z->ctx, ZMQ_PAIR);
-    if (!pipe || zmq_connect(pipe, z->pipe_endpoint) < 0) {
-        log_error("ZAP handler: cannot connect its stop pipe; it answers until the process ends");
+    if (!pipe || zmq_connect(pipe, z->pipe_endpoint) < 0 || zmq_send(pipe, "up", 2, 0) != 2) {
         if (pipe) zmq_close(pipe);
-        pipe = NULL;
+        return NULL; /* zap_start hears no "up" and fails */
     }
     for (;;) {
         zmq_pollitem_t items[2] = {{z->rep, 0, ZMQ_POLLIN, 0}, {pipe, 0, ZMQ_POLLIN, 0}};
-        if (zmq_poll(items, pipe ? 2 : 1, -1) < 0) {
+        if (zmq_poll(items, 2, -1) < 0) {
             if (errno == EINTR) continue;
-            break; /* ETERM: the context is going away */
+            /* no handler from here on: handshakes go unanswered, so clients stay out */
+            log_error("ZAP handler stopped: %s; no client can connect any more", zmq_strerror(errno));
+            break;
         }
-        if (pipe && (items[1].revents & ZMQ_POLLIN)) break;
+        if (items[1].revents & ZMQ_POLLIN) break;
         if (items[0].revents & ZMQ_POLLIN) {
             zap_request_t r;
             if (recv_request(z->rep, &r) < 0) {
                 if (errno == EINTR || errno == EAGAIN) continue;
+                log_error("ZAP handler stopped: %s; no client can connect any more", zmq_strerror(errno));
                 break;
             }
             handle(z, &r);
@@ -174,7 +192,7 @@ static void *run(void *arg) {
                 zmq_msg_close(&r.part[i]);
         }
     }
-    if (pipe) zmq_close(pipe);
+    zmq_close(pipe);
     return NULL;
 }
 
@@ -207,6 +225,17 @@ zap_t *zap_start(void *ctx, char *err, size_t errsz) {
     if (pthread_create(&z->thread, NULL, run, z) != 0) {
         snprintf(err, errsz, "cannot start the ZAP handler thread");
         goto fail;
+    }
+    { /* the thread says "up" once it can be stopped; without that, it has already ended */
+        char up[2];
+        int timeout = 10000;
+        zmq_setsockopt(z->pipe, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+        if (zmq_recv(z->pipe, up, sizeof up, 0) != 2) {
+            snprintf(err, errsz, "the ZAP handler thread did not start");
+            zmq_send(z->pipe, "stop", 4, ZMQ_DONTWAIT);
+            pthread_join(z->thread, NULL);
+            goto fail;
+        }
     }
     return z;
 fail:
@@ -269,7 +298,9 @@ void zap_counts(zap_t *z, uint64_t *accepted, uint64_t *refused) {
 void zap_stop(zap_t **zp) {
     zap_t *z = zp ? *zp : NULL;
     if (!z) return;
-    zmq_send(z->pipe, "stop", 4, 0);
+    /* never blocks: if the thread has already left its loop (or never connected the pipe),
+     * there is nobody to receive it, and joining is all that is left */
+    zmq_send(z->pipe, "stop", 4, ZMQ_DONTWAIT);
     pthread_join(z->thread, NULL);
     zmq_close(z->pipe);
     zmq_close(z->rep);
