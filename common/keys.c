@@ -15,7 +15,9 @@
 
 bool keys_z85_valid(const char *s) {
     uint8_t raw[32];
-    return s && strlen(s) == KEY_Z85_LEN && zmq_z85_decode(raw, s) != NULL;
+    bool ok = s && strlen(s) == KEY_Z85_LEN && zmq_z85_decode(raw, s) != NULL;
+    explicit_bzero(raw, sizeof raw); /* it may have been a secret key */
+    return ok;
 }
 
 /* Names in key lists end up as ZAP User-Ids and in log lines: plain ASCII words. */
@@ -59,30 +61,36 @@ fail:
 }
 
 int keys_generate(const char *base, const char *name, keypair_t *out, char *err, size_t errsz) {
-    char path[4096], text[512];
+    char path[4096], text[1024];
     keypair_t kp;
+    int rc = -1;
+    if (strlen(name) > 200) name = "(see the file name)"; /* the comment must never crowd out the key */
     if (zmq_curve_keypair(kp.public_z85, kp.secret_z85) < 0) {
         snprintf(err, errsz, "cannot make a key pair: %s", zmq_strerror(errno));
         return -1;
     }
-    snprintf(path, sizeof path, "%s.key", base);
+    if ((size_t)snprintf(path, sizeof path, "%s.key", base) >= sizeof path) {
+        snprintf(err, errsz, "%s: name too long", base);
+        goto out;
+    }
     snprintf(text, sizeof text,
              "# yuebao CURVE secret key \"%s\": keep it mode 0600, on this host only.\n"
-             "# Its public half is in %s.pub.\n%s\n",
-             name, util_basename(base), kp.secret_z85);
-    if (write_new(path, 0600, text, err, errsz) < 0) return -1;
+             "# Its public half is in the .pub file beside it.\n%s\n",
+             name, kp.secret_z85);
+    if (write_new(path, 0600, text, err, errsz) < 0) goto out;
     snprintf(path, sizeof path, "%s.pub", base);
     snprintf(text, sizeof text, "# yuebao CURVE public key \"%s\"\n%s\n", name, kp.public_z85);
     if (write_new(path, 0644, text, err, errsz) < 0) {
-        char key[4096];
-        snprintf(key, sizeof key, "%s.key", base);
-        unlink(key);
-        return -1;
+        snprintf(path, sizeof path, "%s.key", base);
+        unlink(path);
+        goto out;
     }
     if (out) *out = kp;
+    rc = 0;
+out:
     explicit_bzero(&kp, sizeof kp);
     explicit_bzero(text, sizeof text);
-    return 0;
+    return rc;
 }
 
 /* The first non-comment, non-blank line's first word, into out (size > KEY_Z85_LEN). */
@@ -114,24 +122,26 @@ static int first_word(const char *path, FILE *f, char *out, char *err, size_t er
 
 int keys_load_secret(const char *path, keypair_t *out, char *err, size_t errsz) {
     struct stat st;
-    FILE *f;
-    int rc;
+    FILE *f = NULL;
+    int rc, fd;
     memset(out, 0, sizeof *out);
     if (!path || !*path) {
         snprintf(err, errsz,
                  "no secret key file is configured (key = FILE; make one with `yuebao keygen NAME`)");
         return -1;
     }
-    f = fopen(path, "re");
-    if (!f) {
+    /* O_NONBLOCK: a FIFO in its place must not hang the start; it is refused below */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
         snprintf(err, errsz, "%s: %s", path, strerror(errno));
         return -1;
     }
-    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
         snprintf(err, errsz, "%s: not a regular file", path);
-        fclose(f);
+        close(fd);
         return -1;
     }
+    setvbuf(f, NULL, _IONBF, 0); /* no copy of the secret left in a stdio buffer */
     if (st.st_mode & 077) {
         snprintf(err, errsz, "%s: secret key is accessible by group or others (mode %04o); run chmod 600 %s",
                  path, (unsigned)(st.st_mode & 07777), path);
@@ -191,7 +201,9 @@ static const char *word(char **p, size_t *len) {
 }
 
 int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
-    char line[4096];
+    char *line = NULL;
+    size_t line_cap = 0;
+    ssize_t got;
     int n = 0;
     key_list_t list = {0};
     FILE *f = fopen(path, "re");
@@ -200,16 +212,17 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
         snprintf(err, errsz, "%s: %s", path, strerror(errno));
         return -1;
     }
-    while (fgets(line, sizeof line, f)) {
+    while ((got = getline(&line, &line_cap, f)) >= 0) {
         char *p = line;
         const char *k, *name;
-        size_t klen, nlen, l = strlen(line);
+        size_t klen, nlen, l = (size_t)got;
         const key_entry_t *dup;
         n++;
-        if (l == sizeof line - 1 && line[l - 1] != '\n') {
-            snprintf(err, errsz, "%s:%d: line too long", path, n);
+        if (strlen(line) != l) { /* what cat shows is not what would be parsed */
+            snprintf(err, errsz, "%s:%d: a NUL byte in the line", path, n);
             goto fail;
         }
+        if (n == 1 && l >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) p += 3; /* saved by Notepad */
         while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
             line[--l] = '\0';
         k = word(&p, &klen);
@@ -224,9 +237,14 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
             goto fail;
         }
         if (!name_valid(name, nlen)) {
+            char shown[84];
+            size_t m = 0;
+            for (size_t i = 0; i < nlen && m + 1 < sizeof shown; i++) /* no control bytes into logs */
+                shown[m++] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+            shown[m] = '\0';
             snprintf(err, errsz,
-                     "%s:%d: name: \"%.*s\" must be letters, digits, '-', '_', '.', '@' (at most %d)", path,
-                     n, (int)(nlen > 80 ? 80 : nlen), name, KEY_NAME_MAX - 1);
+                     "%s:%d: name: \"%s\" must be letters, digits, '-', '_', '.', '@' (at most %d)", path, n,
+                     shown, KEY_NAME_MAX - 1);
             goto fail;
         }
         if (list.n == list.cap) {
@@ -258,10 +276,12 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
         snprintf(err, errsz, "%s: read error", path);
         goto fail;
     }
+    free(line);
     fclose(f);
     *out = list;
     return 0;
 fail:
+    free(line);
     fclose(f);
     keys_list_clear(&list);
     return -1;

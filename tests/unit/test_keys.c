@@ -184,3 +184,45 @@ Test(keys, no_key_starts_with_a_hash_so_comments_are_unambiguous) {
         cr_assert_neq(sec[0], '#');
     }
 }
+
+/* What a reviewer sees with cat must be what is parsed: a NUL byte refuses the file; a
+ * byte-order mark (Notepad) is skipped; a control byte in a name is not echoed raw. */
+Test(keys, a_key_list_with_a_nul_a_bom_or_control_bytes) {
+    char a[41], as[41], text[256];
+    key_list_t l;
+    FILE *f;
+    size_t len;
+    cr_assert_eq(zmq_curve_keypair(a, as), 0);
+    snprintf(path, sizeof path, "%s/authorized_keys", dir);
+    len = (size_t)snprintf(text, sizeof text, "# comment%c%s 410699\n", '\0', a);
+    cr_assert_not_null(f = fopen(path, "w"));
+    cr_assert_eq(fwrite(text, 1, len, f), len);
+    fclose(f);
+    cr_assert_eq(keys_list_load(path, &l, err, sizeof err), -1, "a key hidden behind a NUL was loaded");
+    cr_assert(strstr(err, "authorized_keys:1: a NUL byte"), "%s", err);
+
+    snprintf(text, sizeof text, "\xEF\xBB\xBF%s 410602\n", a);
+    write_file(path, text);
+    cr_assert_eq(keys_list_load(path, &l, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(l.n, 1);
+    cr_assert_str_eq(l.v[0].name, "410602");
+    keys_list_clear(&l);
+
+    snprintf(text, sizeof text, "%s 4106\v02\n", a);
+    write_file(path, text);
+    cr_assert_eq(keys_list_load(path, &l, err, sizeof err), -1);
+    cr_assert(strstr(err, "name: \"4106?02\""), "%s", err);
+}
+
+/* keygen with a very long name still writes a whole, loadable secret key. */
+Test(keys, keygen_with_a_long_name_writes_a_whole_key) {
+    char name[232], p[400], key_path[420];
+    keypair_t kp, loaded;
+    memset(name, 'k', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    cr_assert_eq(keys_generate(p, name, &kp, err, sizeof err), 0, "%s", err);
+    snprintf(key_path, sizeof key_path, "%s.key", p);
+    cr_assert_eq(keys_load_secret(key_path, &loaded, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(loaded.secret_z85, kp.secret_z85);
+}
