@@ -7,9 +7,12 @@
  * a snapshot ROUTER serves the current state to late subscribers. SIGHUP reloads master
  * data and rules (a bad file keeps the old ones); SIGTERM and SIGINT stop.
  *
- * Configuration: see --help and deploy/examples/scorer.ini.
- * Security: it only reads the report store and publishes; --insecure (plain ZeroMQ on
- * ipc:// or loopback) is for local development until CURVE is configured.
+ * Configuration: see --help, deploy/etc/yuebao/scorer.ini (production) and
+ * deploy/examples/scorer.ini (local development).
+ * Security: it reads the report store on this host, subscribes to the aggregator with
+ * its own key, and admits only subscriber_keys to its PUB and snapshot ROUTER through a
+ * fail-closed ZAP handler; --insecure (plain ZeroMQ on ipc:// or loopback) is for local
+ * development only.
  */
 #include <errno.h>
 #include <poll.h>
@@ -36,6 +39,7 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
         if (scorer_rules_reload(s) == 0) scorer_request(s, true);
         if (s->zap)
             zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", s->cfg.subscriber_keys, true);
+        notify_ready();
     } else if (sig) {
         log_info("signal %d: stopping", sig);
         notify_stopping();
