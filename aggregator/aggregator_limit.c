@@ -10,15 +10,26 @@
 #include "aggregator.h"
 #include "log.h"
 
-#define LIMIT_MAX_COUNTIES 4096 /* beyond, unknown names share one bucket */
+#define LIMIT_MAX_COUNTIES 4096 /* named buckets; beyond, one shared overflow bucket */
 #define LIMIT_WARN_MS 10000
 
+/* The bucket of county; past LIMIT_MAX_COUNTIES names (only an insecure peer can invent
+ * names: with CURVE they come from authorized_keys) every new one shares the last,
+ * overflow bucket, never a real county's. NULL when out of memory. */
 static rate_bucket_t *bucket_of(aggregator_t *a, const char *county, int64_t now_ms) {
     rate_bucket_t *b;
     for (size_t i = 0; i < a->n_buckets; i++)
         if (strcmp(a->buckets[i].county, county) == 0) return &a->buckets[i];
-    if (a->n_buckets == LIMIT_MAX_COUNTIES) return &a->buckets[LIMIT_MAX_COUNTIES - 1];
-    if (!a->buckets && !(a->buckets = calloc(LIMIT_MAX_COUNTIES, sizeof *a->buckets))) return NULL;
+    if (!a->buckets && !(a->buckets = calloc(LIMIT_MAX_COUNTIES + 1, sizeof *a->buckets))) return NULL;
+    if (a->n_buckets == LIMIT_MAX_COUNTIES) {
+        b = &a->buckets[LIMIT_MAX_COUNTIES];
+        if (!b->county[0]) {
+            snprintf(b->county, sizeof b->county, "(other)");
+            b->tokens = a->cfg.rate_burst;
+            b->last_ms = now_ms;
+        }
+        return b;
+    }
     b = &a->buckets[a->n_buckets++];
     memset(b, 0, sizeof *b);
     snprintf(b->county, sizeof b->county, "%s", county);

@@ -56,10 +56,11 @@ int aggregator_security_start(aggregator_t *a) {
 
 void aggregator_security_reload(aggregator_t *a) {
     if (!a->zap) return;
-    zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, true);
+    /* the county check only for a list actually put in force */
+    if (zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, true) == 0)
+        check_counties(a);
     if (a->cfg.publish[0])
         zap_load_logged(a->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", a->cfg.subscriber_keys, true);
-    check_counties(a);
 }
 
 void aggregator_security_stop(aggregator_t *a) {

@@ -4,7 +4,8 @@
  * Either way every report goes to the durable outbox before it is sent, and is resent
  * until the aggregator acknowledges it after its COMMIT.
  *
- * Configuration: see --help and deploy/examples/collector.ini.
+ * Configuration: see --help, deploy/etc/yuebao/collector.ini (production) and
+ * deploy/examples/collector.ini (local development).
  * Security: CURVE with the county's key; the aggregator knows the county from the key
  * alone. --insecure (plain ZeroMQ, the county named in the routing id) is for local
  * development on ipc:// or loopback only.
@@ -99,6 +100,7 @@ int main(int argc, char **argv) {
 
     collector_send_stop(&c);
     zmq_ctx_term(c.ctx);
+    explicit_bzero(&c.sec, sizeof c.sec);
     loop_destroy(&c.loop);
     outbox_close(&c.outbox);
     master_destroy(&c.master);

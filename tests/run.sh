@@ -6,7 +6,7 @@ passed=0 failed=0 status=0
 for t in "$@"; do
     echo "== ${t##*/}"
     out=$("$t" --jobs 2 2>&1); rc=$?
-    echo "$out" | grep -E "^\[----\]|Synthesis|ERROR|AddressSanitizer|runtime error|^crash:" | grep -v "^\[----\]   " || true
+    echo "$out" | grep -E "^\[----\]|Synthesis|ERROR|AddressSanitizer|runtime error|^crash: (kill cycles|spool reports)" | grep -v "^\[----\]   " || true
     line=$(echo "$out" | grep "Synthesis" | tail -1)
     if [ -z "$line" ]; then
         echo "$out" | tail -20
