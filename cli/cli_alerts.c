@@ -367,7 +367,7 @@ out:
         out->items[i].transition = TR_ACTIVE;
     if (rc == 0) alert_list_sort(out);
     free(buf);
-    sock_close(&monitor);
+    sock_monitor_close(&monitor, dealer);
     sock_close(&dealer);
     return rc;
 }

@@ -210,7 +210,7 @@ void collector_send_stop(collector_t *c) {
     if (c->dealer) loop_remove_socket(c->loop, c->dealer);
     loop_cancel(c->loop, c->retry_timer);
     if (c->monitor) loop_remove_socket(c->loop, c->monitor);
-    sock_close(&c->monitor);
+    sock_monitor_close(&c->monitor, c->dealer);
     sock_close(&c->dealer);
     for (size_t i = 0; i < c->n_pending; i++)
         free(c->pending[i].payload);

@@ -196,6 +196,19 @@ sock_event_t sock_monitor_read(void *monitor) {
     }
 }
 
+void sock_monitor_close(void **monitor, void *sock) {
+    if (!monitor || !*monitor) return;
+    if (sock) zmq_socket_monitor(sock, NULL, 0); /* no more events from here on */
+    for (;;) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        int rc = zmq_msg_recv(&m, *monitor, ZMQ_DONTWAIT);
+        zmq_msg_close(&m);
+        if (rc < 0) break;
+    }
+    sock_close(monitor);
+}
+
 int sock_reconnect(void *sock, const char *endpoint) {
     zmq_disconnect(sock, endpoint); /* ENOENT when already forgotten: fine */
     return zmq_connect(sock, endpoint);

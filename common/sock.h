@@ -66,6 +66,11 @@ void *sock_monitor(void *ctx, void *sock);
  * SOCK_EV_NONE (nothing, or an event of no interest). */
 sock_event_t sock_monitor_read(void *monitor);
 
+/* Stops monitoring sock and closes *monitor (NULL-safe), reading what events are left
+ * first: an event message left in a closing pipe can leak inside libzmq. Call it
+ * before closing sock. */
+void sock_monitor_close(void **monitor, void *sock);
+
 /* Connects a client socket to endpoint anew: libzmq never retries a connection whose
  * key the server refused, and ignores a second connect to an endpoint it still holds,
  * so this disconnects first. 0, or -1 with errno. */

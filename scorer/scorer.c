@@ -161,7 +161,7 @@ int main(int argc, char **argv) {
              "published",
              (unsigned long long)s.n_events, (unsigned long long)s.n_passes, (unsigned long long)s.n_resyncs,
              (unsigned long long)s.n_rankings, (unsigned long long)s.n_transitions);
-    sock_close(&s.sub_monitor);
+    sock_monitor_close(&s.sub_monitor, s.sub);
     sock_close(&s.sub);
     sock_close(&s.pub);
     sock_close(&s.snapshot);
