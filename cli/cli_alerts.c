@@ -268,7 +268,8 @@ static void deliver(alerts_t *a, const alert_t *al) {
  * key) and *seq; -1 when the scorer does not answer in time (reason in err); -2 when
  * interrupted by a signal. */
 static int take_snapshot(alerts_t *a, alert_list_t *out, uint64_t *seq, char *err, size_t errsz) {
-    void *dealer, *monitor;
+    void *dealer;
+    sock_watch_t watch;
     msg_t req;
     uint8_t *buf = NULL;
     size_t len = 0;
@@ -280,7 +281,7 @@ static int take_snapshot(alerts_t *a, alert_list_t *out, uint64_t *seq, char *er
     alert_list_clear(out);
     dealer = sock_dealer(a->ctx, a->o->snapshot, NULL, &a->sec, err, errsz);
     if (!dealer) return -1;
-    monitor = sock_monitor(a->ctx, dealer); /* to say why, when the scorer will not talk */
+    sock_watch_start(&watch, a->ctx, dealer); /* to say why, when the scorer will not talk */
     memset(&req, 0, sizeof req);
     req.kind = MSG_SNAPSHOT_REQUEST;
     codec_new_id(req.id);
@@ -299,19 +300,18 @@ static int take_snapshot(alerts_t *a, alert_list_t *out, uint64_t *seq, char *er
                      SNAPSHOT_TIMEOUT_MS / 1000);
             goto out;
         }
-        for (sock_event_t ev; monitor && (ev = sock_monitor_read(monitor)) != SOCK_EV_NONE;) {
-            if (ev == SOCK_EV_REFUSED) {
-                snprintf(err, errsz,
-                         "the scorer at %s refused our key %s: it must be in the scorer's subscriber_keys",
-                         a->o->snapshot, a->sec.self.public_z85);
-                goto out;
-            }
-            if (ev == SOCK_EV_PROTOCOL) {
-                snprintf(err, errsz, "handshake with %s failed: %s", a->o->snapshot,
-                         a->sec.insecure ? "the scorer uses CURVE; give --key and --server-key"
-                                         : "is --server-key the scorer's public key?");
-                goto out;
-            }
+        switch (sock_watch_read(&watch, 0, 0, NULL)) {
+        case SOCK_EV_REFUSED:
+            snprintf(err, errsz,
+                     "the scorer at %s refused our key %s: it must be in the scorer's subscriber_keys",
+                     a->o->snapshot, a->sec.self.public_z85);
+            goto out;
+        case SOCK_EV_PROTOCOL:
+            snprintf(err, errsz, "handshake with %s failed: %s", a->o->snapshot,
+                     a->sec.insecure ? "the scorer uses CURVE; give --key and --server-key"
+                                     : "is --server-key the scorer's public key?");
+            goto out;
+        default: break;
         }
         if (!sent) {
             const void *frames[1] = {buf};
@@ -367,7 +367,7 @@ out:
         out->items[i].transition = TR_ACTIVE;
     if (rc == 0) alert_list_sort(out);
     free(buf);
-    sock_monitor_close(&monitor, dealer);
+    sock_watch_stop(&watch, dealer);
     sock_close(&dealer);
     return rc;
 }

@@ -68,9 +68,7 @@ struct collector {
     master_t *master;
     outbox_t *outbox;
     void *ctx, *dealer;
-    void *monitor;             /* the dealer's handshake events */
-    sock_event_t last_event;   /* the last one reported, to log each change once */
-    int64_t reconnect_mono_ms; /* refused by ZAP: connect again then (0 = not needed) */
+    sock_watch_t watch; /* the dealer's handshakes */
     sock_security_t sec;
     loop_t *loop;
     pending_t *pending; /* in outbox order */

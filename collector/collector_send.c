@@ -138,40 +138,33 @@ static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
 }
 
 /* The dealer's handshakes: a refused key or a failed handshake is said once, and its
- * end too, so the county's operator learns why nothing is acknowledged. */
+ * end too, so the county's operator learns why nothing is acknowledged. After a refusal
+ * the dealer connects again every retry_max_ms (on_pump_timer), so listing the key and
+ * reloading the aggregator's authorized_keys is enough. */
 static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
     collector_t *c = arg;
-    sock_event_t ev;
+    sock_event_t was = SOCK_EV_NONE,
+                 ev = sock_watch_read(&c->watch, clock_mono_ms(), c->cfg.retry_max_ms, &was);
     (void)loop;
+    (void)socket;
     (void)fd;
-    while ((ev = sock_monitor_read(socket)) != SOCK_EV_NONE) {
-        /* ZeroMQ drops a connection whose key the server refused for good, without
-         * reconnecting; try again after a while, so that listing the key and reloading
-         * the aggregator's authorized_keys is enough */
-        if (ev == SOCK_EV_REFUSED) c->reconnect_mono_ms = clock_mono_ms() + c->cfg.retry_max_ms;
-        if (ev == c->last_event) continue;
-        if (ev == SOCK_EV_REFUSED)
-            log_error("the aggregator at %s refused this collector's key %s: ask the central office to list "
-                      "it in authorized_keys for county %s; reports stay in the outbox until then",
-                      c->cfg.aggregator, c->sec.self.public_z85, c->cfg.county);
-        else if (ev == SOCK_EV_PROTOCOL)
-            log_error("handshake with %s failed: is server_key the aggregator's public key, and does it use "
-                      "CURVE%s? reports stay in the outbox",
-                      c->cfg.aggregator, c->sec.insecure ? " (this collector runs --insecure)" : "");
-        else if (c->last_event != SOCK_EV_NONE)
-            log_info("connected to the aggregator at %s", c->cfg.aggregator);
-        c->last_event = ev;
-    }
+    if (ev == SOCK_EV_REFUSED)
+        log_error("the aggregator at %s refused this collector's key %s: ask the central office to list "
+                  "it in authorized_keys for county %s; reports stay in the outbox until then",
+                  c->cfg.aggregator, c->sec.self.public_z85, c->cfg.county);
+    else if (ev == SOCK_EV_PROTOCOL)
+        log_error("handshake with %s failed: is server_key the aggregator's public key, and does it use "
+                  "CURVE%s? reports stay in the outbox",
+                  c->cfg.aggregator, c->sec.insecure ? " (this collector runs --insecure)" : "");
+    else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
+        log_info("connected to the aggregator at %s", c->cfg.aggregator);
 }
 
 static void on_pump_timer(loop_t *loop, void *arg) {
     collector_t *c = arg;
     (void)loop;
-    if (c->reconnect_mono_ms && clock_mono_ms() >= c->reconnect_mono_ms) {
-        c->reconnect_mono_ms = 0;
-        if (sock_reconnect(c->dealer, c->cfg.aggregator) < 0)
-            log_warn("connect %s again: %s", c->cfg.aggregator, zmq_strerror(errno));
-    }
+    if (sock_watch_retry(&c->watch, c->dealer, c->cfg.aggregator, clock_mono_ms()) < 0)
+        log_warn("connect %s again: %s", c->cfg.aggregator, zmq_strerror(errno));
     collector_send_pump(c);
 }
 
@@ -189,8 +182,8 @@ int collector_send_start(collector_t *c, char *err, size_t errsz) {
     snprintf(id, sizeof id, "c:%s:%.16s", c->cfg.county, hex);
     c->dealer = sock_dealer(c->ctx, c->cfg.aggregator, id, &c->sec, err, errsz);
     if (!c->dealer) return -1;
-    if ((c->monitor = sock_monitor(c->ctx, c->dealer)) != NULL)
-        loop_add_socket(c->loop, c->monitor, on_monitor, c);
+    if (sock_watch_start(&c->watch, c->ctx, c->dealer) == 0)
+        loop_add_socket(c->loop, c->watch.monitor, on_monitor, c);
     if (outbox_load_pending(c->outbox, &loaded, &n) < 0) {
         snprintf(err, errsz, "cannot read the outbox");
         free(loaded);
@@ -209,8 +202,8 @@ int collector_send_start(collector_t *c, char *err, size_t errsz) {
 void collector_send_stop(collector_t *c) {
     if (c->dealer) loop_remove_socket(c->loop, c->dealer);
     loop_cancel(c->loop, c->retry_timer);
-    if (c->monitor) loop_remove_socket(c->loop, c->monitor);
-    sock_monitor_close(&c->monitor, c->dealer);
+    if (c->watch.monitor) loop_remove_socket(c->loop, c->watch.monitor);
+    sock_watch_stop(&c->watch, c->dealer);
     sock_close(&c->dealer);
     for (size_t i = 0; i < c->n_pending; i++)
         free(c->pending[i].payload);

@@ -153,34 +153,36 @@ int sock_security_load(sock_security_t *sec, bool insecure, const char *key_file
     return 0;
 }
 
-void *sock_monitor(void *ctx, void *sock) {
+int sock_watch_start(sock_watch_t *w, void *ctx, void *sock) {
     char ep[64];
-    void *m;
+    memset(w, 0, sizeof *w);
     snprintf(ep, sizeof ep, "inproc://yuebao-monitor-%p", sock);
     if (zmq_socket_monitor(sock, ep,
                            ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) <
         0)
-        return NULL;
-    if (!(m = zmq_socket(ctx, ZMQ_PAIR))) return NULL;
-    setint(m, ZMQ_LINGER, 0);
-    if (zmq_connect(m, ep) < 0) {
-        zmq_close(m);
-        return NULL;
+        return -1;
+    if (!(w->monitor = zmq_socket(ctx, ZMQ_PAIR))) return -1;
+    setint(w->monitor, ZMQ_LINGER, 0);
+    if (zmq_connect(w->monitor, ep) < 0) {
+        sock_close(&w->monitor);
+        return -1;
     }
-    return m;
+    return 0;
 }
 
-sock_event_t sock_monitor_read(void *monitor) {
+/* One event off the monitor, without blocking ([event (2 bytes) + value], [endpoint]):
+ * its sock_event_t (SOCK_EV_NONE for one of no interest), or -1 when none waits. */
+static int monitor_event(void *monitor) {
     zmq_msg_t part;
     uint16_t event = 0;
     int more = 0, n = 0;
     size_t sz = sizeof more;
-    do { /* [event (2 bytes) + value (4 bytes)], [endpoint] */
+    do {
         zmq_msg_init(&part);
         if (zmq_msg_recv(&part, monitor, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
             zmq_msg_close(&part);
-            return SOCK_EV_NONE;
+            return n == 0 ? -1 : SOCK_EV_NONE;
         }
         if (n == 0 && zmq_msg_size(&part) >= 2) memcpy(&event, zmq_msg_data(&part), 2);
         zmq_getsockopt(monitor, ZMQ_RCVMORE, &more, &sz);
@@ -196,22 +198,33 @@ sock_event_t sock_monitor_read(void *monitor) {
     }
 }
 
-void sock_monitor_close(void **monitor, void *sock) {
-    if (!monitor || !*monitor) return;
-    if (sock) zmq_socket_monitor(sock, NULL, 0); /* no more events from here on */
-    for (;;) {
-        zmq_msg_t m;
-        zmq_msg_init(&m);
-        int rc = zmq_msg_recv(&m, *monitor, ZMQ_DONTWAIT);
-        zmq_msg_close(&m);
-        if (rc < 0) break;
+sock_event_t sock_watch_read(sock_watch_t *w, int64_t now_ms, int retry_ms, sock_event_t *was) {
+    sock_event_t latest = SOCK_EV_NONE;
+    int ev;
+    if (!w->monitor) return SOCK_EV_NONE;
+    while ((ev = monitor_event(w->monitor)) != -1) {
+        if (ev == SOCK_EV_NONE) continue;
+        if (ev == SOCK_EV_REFUSED && retry_ms > 0) w->retry_at_ms = now_ms + retry_ms;
+        latest = (sock_event_t)ev;
     }
-    sock_close(monitor);
+    if (latest == SOCK_EV_NONE || latest == w->state) return SOCK_EV_NONE;
+    if (was) *was = w->state;
+    w->state = latest;
+    return latest;
 }
 
-int sock_reconnect(void *sock, const char *endpoint) {
+int sock_watch_retry(sock_watch_t *w, void *sock, const char *endpoint, int64_t now_ms) {
+    if (!w->retry_at_ms || now_ms < w->retry_at_ms) return 0;
+    w->retry_at_ms = 0;
     zmq_disconnect(sock, endpoint); /* ENOENT when already forgotten: fine */
-    return zmq_connect(sock, endpoint);
+    return zmq_connect(sock, endpoint) < 0 ? -1 : 1;
+}
+
+void sock_watch_stop(sock_watch_t *w, void *sock) {
+    if (!w || !w->monitor) return;
+    if (sock) zmq_socket_monitor(sock, NULL, 0); /* no more events from here on */
+    while (monitor_event(w->monitor) != -1) {}
+    sock_close(&w->monitor);
 }
 
 void sock_close(void **sock) {

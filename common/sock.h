@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "keys.h"
 
@@ -53,28 +54,43 @@ bool sock_endpoint_is_local(const char *endpoint);
 int sock_security_load(sock_security_t *sec, bool insecure, const char *key_file, const char *server_key_file,
                        char *err, size_t errsz);
 
-/* What a client's handshakes tell (sock_monitor_read). */
-typedef enum { SOCK_EV_NONE, SOCK_EV_CONNECTED, SOCK_EV_REFUSED, SOCK_EV_PROTOCOL } sock_event_t;
+/* The outcome of a client's handshakes. */
+typedef enum {
+    SOCK_EV_NONE,      /* nothing yet, or no change */
+    SOCK_EV_CONNECTED, /* a CURVE (or plain) handshake succeeded */
+    SOCK_EV_REFUSED,   /* the server's ZAP handler refused our key */
+    SOCK_EV_PROTOCOL   /* the handshake failed: a wrong server key, or plain against CURVE */
+} sock_event_t;
 
-/* A PAIR socket receiving sock's handshake events, so a client can say why it gets no
- * answer (its key refused by the server) instead of only timing out. NULL on error. */
-void *sock_monitor(void *ctx, void *sock);
+/* A client socket's handshakes, watched, so that it can say why it gets no answer
+ * instead of only timing out, and connect again after its key was refused: libzmq never
+ * retries a connection the server's ZAP handler refused, so without this, listing the
+ * key on the server would need a restart of the client too. */
+typedef struct {
+    void *monitor;       /* a PAIR receiving the socket's events; NULL when not watched */
+    sock_event_t state;  /* the outcome last returned by sock_watch_read */
+    int64_t retry_at_ms; /* refused: connect again at this monotonic time (0 = no) */
+} sock_watch_t;
 
-/* Reads one event from a monitor socket without blocking: SOCK_EV_CONNECTED (a CURVE
- * or plain handshake succeeded), SOCK_EV_REFUSED (the server's ZAP handler refused us),
- * SOCK_EV_PROTOCOL (the handshake failed: wrong server key, or plain versus CURVE), or
- * SOCK_EV_NONE (nothing, or an event of no interest). */
-sock_event_t sock_monitor_read(void *monitor);
+/* Starts watching client socket sock (the monitor goes into the caller's poll loop as
+ * w->monitor). 0, or -1 (the socket works, unwatched). */
+int sock_watch_start(sock_watch_t *w, void *ctx, void *sock);
 
-/* Stops monitoring sock and closes *monitor (NULL-safe), reading what events are left
- * first: an event message left in a closing pipe can leak inside libzmq. Call it
- * before closing sock. */
-void sock_monitor_close(void **monitor, void *sock);
+/* Reads the events waiting on w->monitor without blocking. Returns the outcome when it
+ * differs from the one last returned (the previous one into *was, if not NULL), else
+ * SOCK_EV_NONE. A refusal schedules a new connection retry_ms after now_ms (none when
+ * retry_ms <= 0). */
+sock_event_t sock_watch_read(sock_watch_t *w, int64_t now_ms, int retry_ms, sock_event_t *was);
 
-/* Connects a client socket to endpoint anew: libzmq never retries a connection whose
- * key the server refused, and ignores a second connect to an endpoint it still holds,
- * so this disconnects first. 0, or -1 with errno. */
-int sock_reconnect(void *sock, const char *endpoint);
+/* When a refusal's retry is due at now_ms, connects sock to endpoint anew (a DEALER or
+ * SUB ignores a second connect to an endpoint it still holds, so it disconnects first).
+ * 1 reconnected, 0 nothing due, -1 with errno. */
+int sock_watch_retry(sock_watch_t *w, void *sock, const char *endpoint, int64_t now_ms);
+
+/* Stops watching sock, reading what events are left (an event left in a closing pipe
+ * can leak inside libzmq), and closes the monitor. Call it before closing sock;
+ * NULL-safe, and safe on a watch never started. */
+void sock_watch_stop(sock_watch_t *w, void *sock);
 
 /* Closes *sock and sets it to NULL; NULL-safe. */
 void sock_close(void **sock);

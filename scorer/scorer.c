@@ -132,8 +132,8 @@ int main(int argc, char **argv) {
         log_fatal("snapshot endpoint: %s", err);
     loop_add_fd(s.loop, s.signal_fd, on_signal, &s);
     loop_add_socket(s.loop, s.sub, scorer_events_ready, &s);
-    if ((s.sub_monitor = sock_monitor(s.ctx, s.sub)) != NULL)
-        loop_add_socket(s.loop, s.sub_monitor, scorer_events_handshake, &s);
+    if (sock_watch_start(&s.sub_watch, s.ctx, s.sub) == 0)
+        loop_add_socket(s.loop, s.sub_watch.monitor, scorer_events_handshake, &s);
     if (s.snapshot) loop_add_socket(s.loop, s.snapshot, scorer_snapshot_ready, &s);
     loop_add_timer(s.loop, s.cfg.heartbeat_ms, true, scorer_publish_heartbeat, &s);
     loop_add_timer(s.loop, s.cfg.silence_ms / 2, true, scorer_events_check_silence, &s);
@@ -161,7 +161,7 @@ int main(int argc, char **argv) {
              "published",
              (unsigned long long)s.n_events, (unsigned long long)s.n_passes, (unsigned long long)s.n_resyncs,
              (unsigned long long)s.n_rankings, (unsigned long long)s.n_transitions);
-    sock_monitor_close(&s.sub_monitor, s.sub);
+    sock_watch_stop(&s.sub_watch, s.sub);
     sock_close(&s.sub);
     sock_close(&s.pub);
     sock_close(&s.snapshot);

@@ -242,9 +242,7 @@ typedef struct {
     rstore_t *store;  /* read-only */
     sstore_t *scores; /* the writer */
     void *ctx, *sub, *pub, *snapshot;
-    void *sub_monitor;        /* the events SUB's handshakes */
-    sock_event_t sub_event;   /* the last one logged */
-    int64_t sub_reconnect_ms; /* refused: subscribe again at this mono time (0 = no) */
+    sock_watch_t sub_watch; /* the events SUB's handshakes */
     sock_security_t sec;
     zap_t *zap; /* NULL when insecure */
     loop_t *loop;
@@ -310,7 +308,7 @@ void scorer_events_track(scorer_t *s, const msg_t *m);
  * subscription is tried again. */
 void scorer_events_check_silence(loop_t *loop, void *arg);
 
-/* The events SUB's handshakes (sock_monitor): a refused key is logged once and the
+/* The events SUB's handshakes (sock_watch): a refused key is logged once and the
  * subscription tried again every silence_ms, so listing the scorer's key in the
  * aggregator's subscriber_keys and reloading it is enough. */
 void scorer_events_handshake(loop_t *loop, void *socket, int fd, void *arg);

@@ -86,34 +86,28 @@ void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg) {
 
 void scorer_events_handshake(loop_t *loop, void *socket, int fd, void *arg) {
     scorer_t *s = arg;
-    sock_event_t ev;
+    sock_event_t was = SOCK_EV_NONE,
+                 ev = sock_watch_read(&s->sub_watch, clock_mono_ms(), s->cfg.silence_ms, &was);
     (void)loop;
+    (void)socket;
     (void)fd;
-    while ((ev = sock_monitor_read(socket)) != SOCK_EV_NONE) {
-        if (ev == SOCK_EV_REFUSED) s->sub_reconnect_ms = clock_mono_ms() + s->cfg.silence_ms;
-        if (ev == s->sub_event) continue;
-        if (ev == SOCK_EV_REFUSED)
-            log_error("the aggregator at %s refused the scorer's key %s: list it in the aggregator's "
-                      "subscriber_keys; until then rankings follow the store only on resyncs",
-                      s->cfg.events, s->sec.self.public_z85);
-        else if (ev == SOCK_EV_PROTOCOL)
-            log_error("handshake with the aggregator at %s failed: is events_server_key its public key%s?",
-                      s->cfg.events, s->sec.insecure ? ", and does it run --insecure too" : "");
-        else if (s->sub_event != SOCK_EV_NONE)
-            log_info("subscribed to the aggregator's events at %s", s->cfg.events);
-        s->sub_event = ev;
-    }
+    if (ev == SOCK_EV_REFUSED)
+        log_error("the aggregator at %s refused the scorer's key %s: list it in the aggregator's "
+                  "subscriber_keys; until then rankings follow the store only on resyncs",
+                  s->cfg.events, s->sec.self.public_z85);
+    else if (ev == SOCK_EV_PROTOCOL)
+        log_error("handshake with the aggregator at %s failed: is events_server_key its public key%s?",
+                  s->cfg.events, s->sec.insecure ? ", and does it run --insecure too" : "");
+    else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
+        log_info("subscribed to the aggregator's events at %s", s->cfg.events);
 }
 
 void scorer_events_check_silence(loop_t *loop, void *arg) {
     scorer_t *s = arg;
     int64_t now = clock_mono_ms(), quiet = now - s->agg_heard_ms;
     (void)loop;
-    if (s->sub_reconnect_ms && now >= s->sub_reconnect_ms) {
-        s->sub_reconnect_ms = 0;
-        if (sock_reconnect(s->sub, s->cfg.events) < 0)
-            log_warn("subscribe to %s again: %s", s->cfg.events, strerror(errno));
-    }
+    if (sock_watch_retry(&s->sub_watch, s->sub, s->cfg.events, now) < 0)
+        log_warn("subscribe to %s again: %s", s->cfg.events, strerror(errno));
     if (s->agg_silent || quiet < s->cfg.silence_ms) return;
     s->agg_silent = true;
     s->agg_sequence = 0;

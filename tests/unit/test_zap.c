@@ -87,11 +87,11 @@ static int recv_with_user(void *router, int ms, char *user, size_t usize, char *
 }
 
 /* Waits for the first handshake outcome on a client's monitor (none: SOCK_EV_NONE). */
-static sock_event_t wait_event(void *mon, int ms) {
+static sock_event_t wait_event(sock_watch_t *w, int ms) {
     for (int waited = 0; waited < ms; waited += 20) {
-        zmq_pollitem_t it = {mon, 0, ZMQ_POLLIN, 0};
+        zmq_pollitem_t it = {w->monitor, 0, ZMQ_POLLIN, 0};
         if (zmq_poll(&it, 1, 20) > 0) {
-            sock_event_t ev = sock_monitor_read(mon);
+            sock_event_t ev = sock_watch_read(w, 0, 0, NULL);
             if (ev != SOCK_EV_NONE) return ev;
         }
     }
@@ -127,7 +127,8 @@ Test(zap, a_listed_key_gets_in_with_its_county_as_user_id) {
 Test(zap, an_unknown_key_is_refused_and_told_so) {
     char ep[128], user[64], key[64];
     zap_t *z = zap_start(ctx, err, sizeof err);
-    void *r, *d, *mon;
+    void *r, *d;
+    sock_watch_t mon;
     uint64_t acc, ref;
     cr_assert_not_null(z, "%s", err);
     list_county();
@@ -135,15 +136,15 @@ Test(zap, an_unknown_key_is_refused_and_told_so) {
     r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
     d = sock_dealer(ctx, ep, NULL, &stranger, err, sizeof err);
     cr_assert_not_null(d, "%s", err);
-    cr_assert_not_null(mon = sock_monitor(ctx, d));
+    cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
     zmq_send(d, "report", 6, ZMQ_DONTWAIT);
-    cr_assert_eq(wait_event(mon, WAIT_MS), SOCK_EV_REFUSED);
+    cr_assert_eq(wait_event(&mon, WAIT_MS), SOCK_EV_REFUSED);
     cr_assert_eq(recv_with_user(r, 300, user, sizeof user, key, sizeof key), 0, "a stranger got in as %s",
                  user);
     zap_counts(z, &acc, &ref);
     cr_assert_eq(acc, 0);
     cr_assert_geq(ref, 1);
-    zmq_close(mon);
+    sock_watch_stop(&mon, d);
     zmq_close(d);
     zmq_close(r);
     zap_stop(&z);
@@ -156,20 +157,21 @@ Test(zap, a_plain_text_client_is_refused) {
     char ep[128], user[64], key[64];
     sock_security_t plain = {.insecure = true};
     zap_t *z = zap_start(ctx, err, sizeof err);
-    void *r, *d, *mon;
+    void *r, *d;
+    sock_watch_t mon;
     int got = 0;
     cr_assert_not_null(z, "%s", err);
     list_county();
     cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
     r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
     cr_assert_not_null(d = sock_dealer(ctx, ep, "c:410602:x", &plain, err, sizeof err), "%s", err);
-    cr_assert_not_null(mon = sock_monitor(ctx, d));
+    cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
     for (int i = 0; i < 20 && !got; i++) {
         zmq_send(d, "report", 6, ZMQ_DONTWAIT);
         got = recv_with_user(r, 50, user, sizeof user, key, sizeof key);
     }
-    sock_event_t ev = wait_event(mon, 200);
-    zmq_close(mon);
+    sock_event_t ev = wait_event(&mon, 200);
+    sock_watch_stop(&mon, d);
     zmq_close(d);
     zmq_close(r);
     zap_stop(&z);
@@ -182,12 +184,13 @@ Test(zap, a_plain_text_client_is_refused) {
 Test(zap, a_server_without_its_zap_handler_lets_nobody_in) {
     char ep[128], user[64], key[64];
     zap_t *z;
-    void *r, *d, *mon;
+    void *r, *d;
+    sock_watch_t mon;
     r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
     cr_assert_not_null(d = sock_dealer(ctx, ep, NULL, &county, err, sizeof err), "%s", err);
-    cr_assert_not_null(mon = sock_monitor(ctx, d));
+    cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
     cr_assert_eq(zmq_send(d, "report", 6, ZMQ_DONTWAIT), -1, "IMMEDIATE: nothing queues before a handshake");
-    cr_assert_neq(wait_event(mon, WAIT_MS), SOCK_EV_CONNECTED);
+    cr_assert_neq(wait_event(&mon, WAIT_MS), SOCK_EV_CONNECTED);
     cr_assert_eq(recv_with_user(r, 300, user, sizeof user, key, sizeof key), 0, "admitted without a handler");
 
     list_county();
@@ -202,7 +205,7 @@ Test(zap, a_server_without_its_zap_handler_lets_nobody_in) {
         cr_assert_eq(got, 1, "not admitted once the handler runs");
     }
     cr_assert_str_eq(user, "410602");
-    zmq_close(mon);
+    sock_watch_stop(&mon, d);
     zmq_close(d);
     zmq_close(r);
     zap_stop(&z);
@@ -220,7 +223,8 @@ Test(zap, a_second_handler_in_the_same_context_cannot_start) {
 Test(zap, a_reload_drops_removed_keys_and_a_bad_file_keeps_the_old_list) {
     char ep[128], user[64], key[64];
     zap_t *z = zap_start(ctx, err, sizeof err);
-    void *r, *d, *mon;
+    void *r, *d;
+    sock_watch_t mon;
     cr_assert_not_null(z, "%s", err);
     list_county();
     cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
@@ -236,9 +240,9 @@ Test(zap, a_reload_drops_removed_keys_and_a_bad_file_keeps_the_old_list) {
     write_list("# everybody removed\n");
     cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 0, "%s", err);
     cr_assert_not_null(d = sock_dealer(ctx, ep, NULL, &county, err, sizeof err), "%s", err);
-    cr_assert_not_null(mon = sock_monitor(ctx, d));
-    cr_assert_eq(wait_event(mon, WAIT_MS), SOCK_EV_REFUSED);
-    zmq_close(mon);
+    cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
+    cr_assert_eq(wait_event(&mon, WAIT_MS), SOCK_EV_REFUSED);
+    sock_watch_stop(&mon, d);
     zmq_close(d);
     zmq_close(r);
     zap_stop(&z);
@@ -249,7 +253,8 @@ Test(zap, publishers_admit_only_subscriber_keys) {
     char ep[128], text[256];
     size_t size = sizeof ep;
     zap_t *z = zap_start(ctx, err, sizeof err);
-    void *pub, *ok, *bad, *mon;
+    void *pub, *ok, *bad;
+    sock_watch_t mon;
     zmq_pollitem_t it;
     cr_assert_not_null(z, "%s", err);
     list_county();
@@ -262,8 +267,8 @@ Test(zap, publishers_admit_only_subscriber_keys) {
     cr_assert_eq(zmq_getsockopt(pub, ZMQ_LAST_ENDPOINT, ep, &size), 0);
     cr_assert_not_null(ok = sock_sub(ctx, ep, "", &stranger, err, sizeof err), "%s", err);
     cr_assert_not_null(bad = sock_sub(ctx, ep, "", &county, err, sizeof err), "%s", err);
-    cr_assert_not_null(mon = sock_monitor(ctx, bad));
-    cr_assert_eq(wait_event(mon, WAIT_MS), SOCK_EV_REFUSED, "a collector's key subscribed");
+    cr_assert_eq(sock_watch_start(&mon, ctx, bad), 0);
+    cr_assert_eq(wait_event(&mon, WAIT_MS), SOCK_EV_REFUSED, "a collector's key subscribed");
     {
         int got = 0;
         for (int i = 0; i < WAIT_MS / 50 && !got; i++) { /* slow joiner: publish until it arrives */
@@ -275,9 +280,48 @@ Test(zap, publishers_admit_only_subscriber_keys) {
     }
     it = (zmq_pollitem_t){bad, 0, ZMQ_POLLIN, 0};
     cr_assert_eq(zmq_poll(&it, 1, 200), 0, "the refused subscriber got a message");
-    zmq_close(mon);
+    sock_watch_stop(&mon, bad);
     zmq_close(ok);
     zmq_close(bad);
     zmq_close(pub);
     zap_stop(&z);
+}
+
+/* libzmq never retries a connection the ZAP handler refused: the watch schedules the
+ * retry, and once the key is listed the same socket gets in, as the same county. */
+Test(zap, a_refused_client_gets_in_on_retry_once_its_key_is_listed) {
+    char ep[128], user[64], key[64];
+    zap_t *z = zap_start(ctx, err, sizeof err);
+    void *r, *d;
+    sock_watch_t mon;
+    int got = 0;
+    cr_assert_not_null(z, "%s", err);
+    write_list("# nobody yet\n");
+    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 0, "%s", err);
+    r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
+    cr_assert_not_null(d = sock_dealer(ctx, ep, NULL, &county, err, sizeof err), "%s", err);
+    cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
+    for (int i = 0; i < WAIT_MS / 20 && mon.retry_at_ms == 0; i++) { /* refused, with a retry due at 1000 */
+        zmq_pollitem_t it = {mon.monitor, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&it, 1, 20) > 0) sock_watch_read(&mon, 0, 1000, NULL);
+    }
+    cr_assert_eq(mon.state, SOCK_EV_REFUSED);
+    cr_assert_eq(mon.retry_at_ms, 1000);
+    cr_assert_eq(sock_watch_retry(&mon, d, ep, 999), 0, "retried before it was due");
+
+    list_county();
+    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    cr_assert_eq(sock_watch_retry(&mon, d, ep, 1000), 1);
+    cr_assert_eq(mon.retry_at_ms, 0);
+    cr_assert_eq(wait_event(&mon, WAIT_MS), SOCK_EV_CONNECTED);
+    for (int i = 0; i < WAIT_MS / 100 && !got; i++) {
+        zmq_send(d, "report", 6, ZMQ_DONTWAIT);
+        got = recv_with_user(r, 100, user, sizeof user, key, sizeof key);
+    }
+    sock_watch_stop(&mon, d);
+    zmq_close(d);
+    zmq_close(r);
+    zap_stop(&z);
+    cr_assert_eq(got, 1, "not admitted after the retry");
+    cr_assert_str_eq(user, "410602");
 }
