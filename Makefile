@@ -153,8 +153,8 @@ clean:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ==== fuzzing: make fuzz ==============================================================
-# libFuzzer targets over everything that reads untrusted bytes: tests/fuzz/fuzz_envelope.c
-# (codec_decode, then validation and a codec round trip) and tests/fuzz/fuzz_csv.c (the
+# libFuzzer targets over everything that reads untrusted bytes: fuzz_envelope
+# (codec_decode, then validation and a codec round trip) and fuzz_csv (the
 # CSV reader, text decoding and the county CSV parser). Built with clang, ASan and UBSan
 # into $(BUILD)/fuzz/; each runs FUZZ_SECONDS from the seeds in tests/fuzz/corpus/<target>
 # (new finds go to $(BUILD)/fuzz/corpus/<target>), with tests/fuzz/<target>.dict if any.
@@ -177,9 +177,10 @@ FUZZ_LIBS    := $(shell pkg-config --libs libprotobuf-c 2>/dev/null) -lm
 
 fuzz-built: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) tests/fuzz/fuzz_targets.h | $(PROTO_H)
+# One entry file, built per target around that target's body in fuzz_targets.c.
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_main.c $(FUZZ_SRC) tests/fuzz/fuzz_targets.h | $(PROTO_H)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(FUZZ_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_ONE=fuzz_$*_one -o $@ $< $(FUZZ_SRC) $(FUZZ_LIBS)
 
 fuzz: deps
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \

@@ -1,6 +1,6 @@
 /* fuzz_targets.h - the bodies of the libFuzzer targets, shared with the regression test.
  *
- * The fuzzers (fuzz_envelope.c, fuzz_csv.c) and tests/unit/test_fuzz_regress.c run the
+ * The fuzzers (fuzz_main.c, built once per target) and tests/unit/test_fuzz_regress.c run the
  * same code, so every crash a fuzzer finds and keeps under tests/fuzz/regress/ is
  * replayed by `make test` under the sanitizers. A property that does not hold (a finding
  * that is not valid UTF-8, a decoded message that does not survive a round trip) calls

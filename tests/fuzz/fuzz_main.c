@@ -1,8 +1,14 @@
-/* fuzz_csv.c - libFuzzer entry for fuzz_csv_one (see fuzz_targets.h); `make fuzz` runs it. */
+/* fuzz_main.c - the libFuzzer entry points around one of fuzz_targets.h's bodies, named
+ * at build time: `make fuzz` builds it once per target with -DFUZZ_ONE=fuzz_<target>_one
+ * (fuzz_envelope, fuzz_csv). */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "fuzz_targets.h"
+
+#ifndef FUZZ_ONE
+#error "build with -DFUZZ_ONE=fuzz_envelope_one or -DFUZZ_ONE=fuzz_csv_one"
+#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -15,6 +21,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    fuzz_csv_one(data, size);
+    FUZZ_ONE(data, size);
     return 0;
 }
