@@ -28,6 +28,7 @@
 
 #include "county_csv.h"
 #include "master.h"
+#include "period.h"
 
 #define MAX_CHILDREN 32
 #define MAX_DIRS 16
@@ -52,15 +53,9 @@ static void register_atexit(void) {
     }
 }
 
-static int64_t now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms) {
+void e2e_sleep_ms(int ms) {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+    while (ms > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
 }
 
 /* --- paths ------------------------------------------------------------------------ */
@@ -293,7 +288,7 @@ bool e2e_alive(pid_t pid) {
 }
 
 int e2e_wait_log(const char *path, const char *needle, pid_t pid, int timeout_ms) {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = clock_mono_ms() + timeout_ms;
     for (;;) {
         char *text = e2e_read_file(path);
         bool found = text && strstr(text, needle);
@@ -306,8 +301,8 @@ int e2e_wait_log(const char *path, const char *needle, pid_t pid, int timeout_ms
             free(text);
             return found ? 0 : -1;
         }
-        if (now_ms() >= deadline) return -1;
-        sleep_ms(20);
+        if (clock_mono_ms() >= deadline) return -1;
+        e2e_sleep_ms(20);
     }
 }
 
@@ -323,20 +318,20 @@ int e2e_count_in_file(const char *path, const char *needle) {
 }
 
 int e2e_wait_log_n(const char *path, const char *needle, int n, pid_t pid, int timeout_ms) {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = clock_mono_ms() + timeout_ms;
     for (;;) {
         if (e2e_count_in_file(path, needle) >= n) return 0;
         if (pid > 0 && !e2e_alive(pid)) return e2e_count_in_file(path, needle) >= n ? 0 : -1;
-        if (now_ms() >= deadline) return -1;
-        sleep_ms(20);
+        if (clock_mono_ms() >= deadline) return -1;
+        e2e_sleep_ms(20);
     }
 }
 
 static int wait_exit(child_t *c, int timeout_ms) {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = clock_mono_ms() + timeout_ms;
     while (!child_poll(c)) {
-        if (now_ms() >= deadline) return -1;
-        sleep_ms(10);
+        if (clock_mono_ms() >= deadline) return -1;
+        e2e_sleep_ms(10);
     }
     return 0;
 }
@@ -740,14 +735,14 @@ char *e2e_sql_text(const char *db, const char *fmt, ...) {
 }
 
 int64_t e2e_sql_wait(const char *db, int64_t want, int timeout_ms, const char *fmt, ...) {
-    int64_t deadline = now_ms() + timeout_ms, v;
+    int64_t deadline = clock_mono_ms() + timeout_ms, v;
     for (;;) {
         va_list ap;
         va_start(ap, fmt);
         v = e2e_exists(db) ? sql_int_v(db, fmt, ap) : E2E_SQL_ERROR;
         va_end(ap);
-        if (v == want || now_ms() >= deadline) return v;
-        sleep_ms(50);
+        if (v == want || clock_mono_ms() >= deadline) return v;
+        e2e_sleep_ms(50);
     }
 }
 

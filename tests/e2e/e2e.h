@@ -29,6 +29,9 @@
 bool e2e_under_valgrind(void);
 /* ms scaled for that: ms as it is, or six times it under valgrind. */
 int e2e_scaled_ms(int ms);
+/* Sleeps ms milliseconds (resumed after a signal); nothing for ms <= 0. The clock to
+ * measure waits with is clock_mono_ms() (period.h). */
+void e2e_sleep_ms(int ms);
 
 /* --- paths ------------------------------------------------------------------------ */
 

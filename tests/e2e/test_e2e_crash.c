@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "period.h"
 
 #define P(...) e2e_fmt(__VA_ARGS__)
 
@@ -95,18 +96,7 @@ static void teardown(void) {
 
 TestSuite(e2e_crash, .init = setup, .fini = teardown, .timeout = 420);
 
-/* ---- time and chance -------------------------------------------------------------- */
-
-static int64_t mono_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (ms > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
-}
+/* ---- chance ------------------------------------------------------------------------ */
 
 /* xorshift64*: the run is replayed from its seed whatever else calls rand(). */
 static uint64_t rng_state;
@@ -529,7 +519,7 @@ static void read_acks(unsigned char *mark, acks_t *n) {
 /* Waits until every collector has filed all its files and emptied its outbox: each
  * believes all its reports delivered. Whether the store agrees is check_everything's. */
 static void wait_drained(int timeout_ms, const char *seed_note) {
-    int64_t deadline = mono_ms() + timeout_ms;
+    int64_t deadline = clock_mono_ms() + timeout_ms;
     int64_t stored = 0;
     for (;;) {
         bool all = true;
@@ -547,8 +537,8 @@ static void wait_drained(int timeout_ms, const char *seed_note) {
                 all = false;
         }
         if (all) return;
-        if (mono_ms() >= deadline) break;
-        sleep_ms(100);
+        if (clock_mono_ms() >= deadline) break;
+        e2e_sleep_ms(100);
     }
     stored = e2e_sql_int(agg.store, "SELECT count(*) FROM reports");
     for (int ci = 0; ci < N_COUNTIES; ci++) {
@@ -648,7 +638,7 @@ Test(e2e_crash, kill9) {
     uint64_t seed = pick_seed();
     char seed_note[64];
     int next_file = 0, n_files, per_cycle, collector_kills = 0, mid_flight = 0;
-    int64_t t0 = mono_ms();
+    int64_t t0 = clock_mono_ms();
     acks_t acks;
 
     rng_state = seed ? seed : 1;
@@ -668,7 +658,7 @@ Test(e2e_crash, kill9) {
         /* this cycle's files, period by period, every county */
         for (int i = 0; i < per_cycle && next_file < n_files; i++, next_file++)
             drop_file(next_file % N_COUNTIES, next_file / N_COUNTIES);
-        int64_t dropped = mono_ms();
+        int64_t dropped = clock_mono_ms();
         int t_agg = e2e_scaled_ms(rnd_between(50, 500));
         int t_col = e2e_scaled_ms(rnd_between(0, 600));
         int victim = rnd_between(0, N_COUNTIES - 1);
@@ -679,8 +669,8 @@ Test(e2e_crash, kill9) {
         for (int step = 0; step < 2; step++) {
             bool kill_col = (step == 0) == col_first;
             int at = kill_col ? t_col : t_agg;
-            int64_t wait = dropped + at - mono_ms();
-            if (wait > 0) sleep_ms((int)wait);
+            int64_t wait = dropped + at - clock_mono_ms();
+            if (wait > 0) e2e_sleep_ms((int)wait);
             if (kill_col) {
                 kill_collector(victim);
                 collector_kills++;
@@ -700,7 +690,7 @@ Test(e2e_crash, kill9) {
             agg.pid = 0;
         }
         if (pending_at_kill > 0) mid_flight++;
-        sleep_ms(down);
+        e2e_sleep_ms(down);
         start_aggregator(); /* same folder: the same store */
         start_collector(victim);
 
@@ -737,7 +727,8 @@ Test(e2e_crash, kill9) {
             "crash: kill cycles=%d reports=%d lost=%d duplicates=%d (collector kills=%d, kills with reports "
             "in flight=%d, acks ACCEPTED=%d DUPLICATE=%d, seed %llu, %.1f s%s)\n",
             n_cycles, W.n_reports, v.lost, v.duplicates, collector_kills, mid_flight, acks.accepted,
-            acks.duplicate, (unsigned long long)seed, (mono_ms() - t0) / 1000.0, vg ? ", valgrind" : "");
+            acks.duplicate, (unsigned long long)seed, (clock_mono_ms() - t0) / 1000.0,
+            vg ? ", valgrind" : "");
 }
 
 /* ---- 2. the aggregator down: the collectors spool, then drain ------------------------ */
@@ -745,7 +736,7 @@ Test(e2e_crash, kill9) {
 Test(e2e_crash, spool) {
     bool vg = e2e_under_valgrind();
     int n_zones = vg ? 8 : 16;
-    int64_t t0 = mono_ms();
+    int64_t t0 = clock_mono_ms();
     acks_t acks;
 
     make_world(n_zones, N_PERIODS_ALL);
@@ -781,7 +772,7 @@ Test(e2e_crash, spool) {
     cr_assert_not_null(strstr(e2e_tail(W.cols[0].logs[W.cols[0].n_logs - 1], 3000), "waiting from before"),
                        "the restarted collector should resume its outbox:\n%s",
                        e2e_tail(W.cols[0].logs[W.cols[0].n_logs - 1], 3000));
-    sleep_ms(e2e_scaled_ms(300));
+    e2e_sleep_ms(e2e_scaled_ms(300));
     for (int ci = 0; ci < N_COUNTIES; ci++) {
         cr_assert(e2e_alive(W.cols[ci].pid), "the collector of %s died while the aggregator was down",
                   W.cols[ci].county);
@@ -804,6 +795,6 @@ Test(e2e_crash, spool) {
     stop_aggregator();
     fprintf(stderr,
             "crash: spool reports=%d lost=%d duplicates=%d (acks ACCEPTED=%d DUPLICATE=%d, %.1f s%s)\n",
-            W.n_reports, v.lost, v.duplicates, acks.accepted, acks.duplicate, (mono_ms() - t0) / 1000.0,
+            W.n_reports, v.lost, v.duplicates, acks.accepted, acks.duplicate, (clock_mono_ms() - t0) / 1000.0,
             vg ? ", valgrind" : "");
 }
