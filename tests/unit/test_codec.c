@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "raw_envelope.h"
 #include "yuebao.pb-c.h"
 
 /* ---- helpers -------------------------------------------------------------------- */
@@ -52,26 +53,10 @@ static void fill_report(report_t *r) {
     cr_assert_eq(report_set_text(&r->next_steps, "加快项目审批；做好要素保障。"), 0);
 }
 
-/* Packs a hand-built envelope into a malloc'd buffer. */
-static uint8_t *pack_env(const Yuebao__Envelope *e, size_t *len) {
-    *len = yuebao__envelope__get_packed_size(e);
-    uint8_t *buf = malloc(*len ? *len : 1);
-    cr_assert_not_null(buf);
-    cr_assert_eq(yuebao__envelope__pack(e, buf), *len);
-    return buf;
-}
-
-static uint8_t good_id[MSG_ID_LEN] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-
 /* An envelope with version, id and heartbeat body: valid until a test breaks it. */
 static void base_env(Yuebao__Envelope *e, Yuebao__Heartbeat *hb) {
-    yuebao__envelope__init(e);
+    raw_envelope_init(e);
     yuebao__heartbeat__init(hb);
-    e->has_schema_version = 1;
-    e->schema_version = SCHEMA_VERSION;
-    e->has_message_id = 1;
-    e->message_id.len = MSG_ID_LEN;
-    e->message_id.data = good_id;
     hb->has_now_ms = 1;
     hb->now_ms = 42;
     e->body_case = YUEBAO__ENVELOPE__BODY_HEARTBEAT;
@@ -93,7 +78,7 @@ static void expect_refused(const void *buf, size_t len, const char *word) {
 
 static void expect_refused_env(const Yuebao__Envelope *e, const char *word) {
     size_t len;
-    uint8_t *buf = pack_env(e, &len);
+    uint8_t *buf = raw_pack(e, &len);
     expect_refused(buf, len, word);
     free(buf);
 }
@@ -398,7 +383,7 @@ static uint8_t *padded_heartbeat(size_t total) {
     Yuebao__Heartbeat hb;
     size_t n, pad, vlen;
     base_env(&e, &hb);
-    uint8_t *head = pack_env(&e, &n);
+    uint8_t *head = raw_pack(&e, &n);
     uint8_t *buf = malloc(total);
     cr_assert_not_null(buf);
     memcpy(buf, head, n);
@@ -448,7 +433,7 @@ Test(codec, bounded_allocator_refuses_blowup) {
     size_t n;
     base_env(&e, &hb);
     e.body_case = YUEBAO__ENVELOPE__BODY__NOT_SET;
-    uint8_t *head = pack_env(&e, &n);
+    uint8_t *head = raw_pack(&e, &n);
     memcpy(buf, head, n);
     free(head);
     uint8_t *p = buf + n;
@@ -489,7 +474,7 @@ Test(codec, refuses_missing_or_short_id) {
     e.message_id.len = MSG_ID_LEN;
     e.has_in_reply_to = 1;
     e.in_reply_to.len = 3;
-    e.in_reply_to.data = good_id;
+    e.in_reply_to.data = raw_id;
     expect_refused_env(&e, "in_reply_to");
 }
 
@@ -526,7 +511,7 @@ Test(codec, handmade_report_is_accepted) {
     v.amount = 1.5;
     r.n_values = 1;
     r.values = &vp;
-    uint8_t *buf = pack_env(&e, &len);
+    uint8_t *buf = raw_pack(&e, &len);
     cr_assert_eq(codec_decode(buf, len, &m, err, sizeof err), 0, "%s", err);
     cr_assert_str_eq(m.report.zone, "A");
     cr_assert_eq(m.report.n_values, 1);
@@ -561,7 +546,7 @@ Test(codec, refuses_too_long_strings) {
     size_t len;
     msg_t m;
     char err[256] = "";
-    uint8_t *buf = pack_env(&e, &len);
+    uint8_t *buf = raw_pack(&e, &len);
     cr_assert_eq(codec_decode(buf, len, &m, err, sizeof err), 0, "%s", err);
     cr_assert_eq(strlen(m.report.zone), 63);
     msg_clear(&m);
@@ -626,7 +611,7 @@ Test(codec, refuses_ack_with_too_many_issues) {
     size_t len;
     msg_t m;
     char err[256] = "";
-    uint8_t *buf = pack_env(&e, &len);
+    uint8_t *buf = raw_pack(&e, &len);
     cr_assert_eq(codec_decode(buf, len, &m, err, sizeof err), 0, "%s", err);
     cr_assert_eq(m.ack.issues.n, 1000);
     cr_assert_eq(m.ack.status, ACK_UNKNOWN);
@@ -663,7 +648,7 @@ Test(codec, count_bounded_report_fits_parse_budget) {
     size_t len;
     msg_t m;
     char err[256] = "";
-    uint8_t *buf = pack_env(&e, &len);
+    uint8_t *buf = raw_pack(&e, &len);
     cr_assert_eq(codec_decode(buf, len, &m, err, sizeof err), 0, "%s", err);
     cr_assert_eq(m.report.n_values, REPORT_MAX_VALUES);
     cr_assert_eq(m.report.n_projects, REPORT_MAX_PROJECTS);
@@ -680,7 +665,7 @@ Test(codec, ids_and_names) {
     codec_new_id(a);
     codec_new_id(b);
     cr_assert_neq(memcmp(a, b, MSG_ID_LEN), 0);
-    codec_id_hex(good_id, hex);
+    codec_id_hex(raw_id, hex);
     cr_assert_str_eq(hex, "0102030405060708090a0b0c0d0e0f10");
     cr_assert_str_eq(ack_status_name(ACK_ACCEPTED), "ACCEPTED");
     cr_assert_str_eq(ack_status_name(ACK_DUPLICATE), "DUPLICATE");

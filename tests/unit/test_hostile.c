@@ -18,27 +18,8 @@
 #include "master.h"
 #include "report.h"
 #include "validate.h"
+#include "raw_envelope.h"
 #include "yuebao.pb-c.h"
-
-static uint8_t id16[MSG_ID_LEN] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-
-static uint8_t *pack(const Yuebao__Envelope *e, size_t *len) {
-    uint8_t *buf;
-    *len = yuebao__envelope__get_packed_size(e);
-    buf = malloc(*len ? *len : 1);
-    cr_assert_not_null(buf);
-    cr_assert_eq(yuebao__envelope__pack(e, buf), *len);
-    return buf;
-}
-
-static void env_init(Yuebao__Envelope *e) {
-    yuebao__envelope__init(e);
-    e->has_schema_version = 1;
-    e->schema_version = SCHEMA_VERSION;
-    e->has_message_id = 1;
-    e->message_id.len = MSG_ID_LEN;
-    e->message_id.data = id16;
-}
 
 /* Decodes the raw bytes and asserts the refusal reason is exactly `want`. */
 static void refused_bytes(const uint8_t *buf, size_t len, const char *want) {
@@ -55,14 +36,14 @@ static void refused_bytes(const uint8_t *buf, size_t len, const char *want) {
 
 static void refused(const Yuebao__Envelope *e, const char *want) {
     size_t len;
-    uint8_t *buf = pack(e, &len);
+    uint8_t *buf = raw_pack(e, &len);
     refused_bytes(buf, len, want);
     free(buf);
 }
 
 static void accepted(const Yuebao__Envelope *e, msg_kind_t kind) {
     size_t len;
-    uint8_t *buf = pack(e, &len);
+    uint8_t *buf = raw_pack(e, &len);
     msg_t m;
     char err[512] = "";
     cr_assert_eq(codec_decode(buf, len, &m, err, sizeof err), 0, "baseline refused: %s", err);
@@ -97,7 +78,7 @@ typedef struct {
 } all_t;
 
 static void all_report(all_t *a) {
-    env_init(&a->env);
+    raw_envelope_init(&a->env);
     yuebao__report__init(&a->report);
     yuebao__value__init(&a->value);
     yuebao__project__init(&a->project);
@@ -127,7 +108,7 @@ static void all_report(all_t *a) {
 }
 
 static void all_ack(all_t *a) {
-    env_init(&a->env);
+    raw_envelope_init(&a->env);
     yuebao__ack__init(&a->ack);
     yuebao__issue__init(&a->error);
     yuebao__issue__init(&a->warning);
@@ -148,7 +129,7 @@ static void all_ack(all_t *a) {
 }
 
 static void all_accepted(all_t *a) {
-    env_init(&a->env);
+    raw_envelope_init(&a->env);
     yuebao__report_accepted__init(&a->accepted);
     a->accepted.county = "410602";
     a->accepted.zone = "baoshan";
@@ -158,7 +139,7 @@ static void all_accepted(all_t *a) {
 }
 
 static void all_ranking(all_t *a) {
-    env_init(&a->env);
+    raw_envelope_init(&a->env);
     yuebao__ranking__init(&a->ranking);
     yuebao__ranking_row__init(&a->row);
     a->ranking.period = "2017-06";
@@ -186,7 +167,7 @@ static void all_ranking(all_t *a) {
 }
 
 static void all_alert(all_t *a) {
-    env_init(&a->env);
+    raw_envelope_init(&a->env);
     yuebao__alert__init(&a->alert);
     a->alert.kind = "pace";
     a->alert.has_severity = 1;
@@ -209,7 +190,7 @@ static void all_alert(all_t *a) {
 }
 
 static void all_snapshot(all_t *a) {
-    env_init(&a->env);
+    raw_envelope_init(&a->env);
     yuebao__snapshot_request__init(&a->snap);
     a->snap.prefix = "alert.410602.";
     a->snap.period = "2017-06";
@@ -468,7 +449,7 @@ Test(hostile, timestamps_beyond_year_9999) {
     all_t a;
     Yuebao__Envelope e;
     Yuebao__Heartbeat hb = YUEBAO__HEARTBEAT__INIT;
-    env_init(&e);
+    raw_envelope_init(&e);
     e.body_case = YUEBAO__ENVELOPE__BODY_HEARTBEAT;
     e.heartbeat = &hb;
     hb.has_now_ms = 1;
@@ -518,8 +499,8 @@ static size_t report_of(uint8_t *buf, size_t body) {
     Yuebao__Envelope e;
     size_t n;
     uint8_t *head, *p;
-    env_init(&e);
-    head = pack(&e, &n);
+    raw_envelope_init(&e);
+    head = raw_pack(&e, &n);
     memcpy(buf, head, n);
     free(head);
     p = buf + n;
