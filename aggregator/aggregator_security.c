@@ -12,15 +12,12 @@
 #include "log.h"
 
 /* Names in authorized_keys that are not counties of master data can never report. */
-static void check_counties(aggregator_t *a) {
-    key_list_t list;
-    char err[1024];
-    if (!a->master || keys_list_load(a->cfg.authorized_keys, &list, err, sizeof err) < 0) return;
-    for (size_t i = 0; i < list.n; i++)
-        if (!master_county(a->master, list.v[i].name))
-            log_warn("%s:%d: county %s is not in master data: that key cannot report for any zone",
-                     a->cfg.authorized_keys, list.v[i].line, list.v[i].name);
-    keys_list_clear(&list);
+static void check_counties(const char *path, const key_list_t *list, void *arg) {
+    const aggregator_t *a = arg;
+    for (size_t i = 0; a->master && i < list->n; i++)
+        if (!master_county(a->master, list->v[i].name))
+            log_warn("%s:%d: county %s is not in master data: that key cannot report for any zone", path,
+                     list->v[i].line, list->v[i].name);
 }
 
 int aggregator_security_start(aggregator_t *a) {
@@ -44,23 +41,23 @@ int aggregator_security_start(aggregator_t *a) {
         log_error("%s; refusing to start without it", err);
         return -1;
     }
-    if (zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, false) < 0)
+    if (zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, false,
+                        check_counties, a) < 0)
         return -1;
     if (a->cfg.publish[0] && zap_load_logged(a->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys",
-                                             a->cfg.subscriber_keys, false) < 0)
+                                             a->cfg.subscriber_keys, false, NULL, NULL) < 0)
         return -1;
-    check_counties(a);
     log_info("CURVE: server key %s", a->sec.self.public_z85);
     return 0;
 }
 
 void aggregator_security_reload(aggregator_t *a) {
     if (!a->zap) return;
-    /* the county check only for a list actually put in force */
-    if (zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, true) == 0)
-        check_counties(a);
+    zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, true,
+                    check_counties, a);
     if (a->cfg.publish[0])
-        zap_load_logged(a->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", a->cfg.subscriber_keys, true);
+        zap_load_logged(a->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", a->cfg.subscriber_keys, true,
+                        NULL, NULL);
 }
 
 void aggregator_security_stop(aggregator_t *a) {

@@ -246,19 +246,19 @@ fail:
     return NULL;
 }
 
-int zap_load(zap_t *z, const char *domain, const char *path, char *err, size_t errsz) {
-    key_list_t list, old;
+/* Puts *list in force for domain, taking it over (on error it is cleared). Returns the
+ * number of keys, or -1 with err set. */
+static int install(zap_t *z, const char *domain, key_list_t *list, char *err, size_t errsz) {
+    key_list_t old;
     size_t i;
-    int n;
-    if (keys_list_load(path, &list, err, errsz) < 0) return -1;
-    n = (int)list.n;
+    int n = (int)list->n;
     pthread_mutex_lock(&z->lock);
     for (i = 0; i < z->n_domains; i++)
         if (strcmp(z->domains[i].name, domain) == 0) break;
     if (i == z->n_domains) {
         if (i == ZAP_MAX_DOMAINS || strlen(domain) >= sizeof z->domains[i].name) {
             pthread_mutex_unlock(&z->lock);
-            keys_list_clear(&list);
+            keys_list_clear(list);
             snprintf(err, errsz, "ZAP domain %s: too many domains or too long a name", domain);
             return -1;
         }
@@ -267,20 +267,33 @@ int zap_load(zap_t *z, const char *domain, const char *path, char *err, size_t e
         z->n_domains++;
     }
     old = z->domains[i].keys;
-    z->domains[i].keys = list;
+    z->domains[i].keys = *list;
+    memset(list, 0, sizeof *list);
     pthread_mutex_unlock(&z->lock);
     keys_list_clear(&old);
     return n;
 }
 
-int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *path, bool reload) {
+int zap_load(zap_t *z, const char *domain, const char *path, char *err, size_t errsz) {
+    key_list_t list;
+    if (keys_list_load(path, &list, err, errsz) < 0) return -1;
+    return install(z, domain, &list, err, errsz);
+}
+
+int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *path, bool reload,
+                    zap_inspect_fn inspect, void *arg) {
     char err[1024];
-    int n;
+    key_list_t list;
+    int n = -1;
     if (!path || !*path) {
         log_error("%s is not set: no key could connect to the %s", what, domain);
         return -1;
     }
-    if ((n = zap_load(z, domain, path, err, sizeof err)) < 0) {
+    if (keys_list_load(path, &list, err, sizeof err) == 0) {
+        if (inspect) inspect(path, &list, arg);
+        n = install(z, domain, &list, err, sizeof err);
+    }
+    if (n < 0) {
         log_error("%s: %s%s", what, err, reload ? "; the previous list stays in force" : "");
         return -1;
     }

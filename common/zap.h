@@ -31,10 +31,16 @@ zap_t *zap_start(void *ctx, char *err, size_t errsz);
  * previous list stays in force. Returns the number of keys, or -1 with err set. */
 int zap_load(zap_t *z, const char *domain, const char *path, char *err, size_t errsz);
 
+/* Looks at a list just read, before it is put in force (e.g. to warn of names it
+ * does not know). */
+typedef void (*zap_inspect_fn)(const char *path, const key_list_t *list, void *arg);
+
 /* The same, logged: "<what>: N key(s) for the <domain> from <path>", or the error
  * (ending "the previous list stays in force" when reload). An empty path is an error
- * too: nobody could connect. 0 or -1. */
-int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *path, bool reload);
+ * too: nobody could connect. inspect (may be NULL) sees the list first, only when it
+ * was read without error. 0 or -1. */
+int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *path, bool reload,
+                    zap_inspect_fn inspect, void *arg);
 
 /* Handshakes answered since start: accepted and refused. */
 void zap_counts(zap_t *z, uint64_t *accepted, uint64_t *refused);

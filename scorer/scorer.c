@@ -38,7 +38,8 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
         notify_reloading();
         if (scorer_rules_reload(s) == 0) scorer_request(s, true);
         if (s->zap)
-            zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", s->cfg.subscriber_keys, true);
+            zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", s->cfg.subscriber_keys, true,
+                            NULL, NULL);
         notify_ready();
     } else if (sig) {
         log_info("signal %d: stopping", sig);
@@ -94,7 +95,8 @@ static void security_start(scorer_t *s) {
         log_fatal("key: %s", err);
     if (!c->publish[0] && !c->snapshot[0]) return;
     if (!(s->zap = zap_start(s->ctx, err, sizeof err))) log_fatal("%s; refusing to start without it", err);
-    if (zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", c->subscriber_keys, false) < 0)
+    if (zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", c->subscriber_keys, false, NULL,
+                        NULL) < 0)
         log_fatal("cannot start without subscriber_keys");
     log_info("CURVE: server key %s", s->sec.self.public_z85);
 }

@@ -476,6 +476,12 @@ Test(e2e_security, sighup_reload) {
     free(out);
     cr_assert_eq(stored_reports(&a, "shancheng", "2017-03"), 0);
 
+    /* a key listed for a county master data does not know is loaded, and named in a warning */
+    put_line(P("%s/authorized_keys", dir), "a", entry(&k603, "999999", "a typo for 410603"));
+    agg_reload(&a, "authorized_keys: 2 key(s)", 2);
+    cr_assert_eq(e2e_count_in_file(a.err_log, "authorized_keys:2: county 999999 is not in master data"), 1,
+                 "%s", e2e_tail(a.err_log, 2000));
+
     cr_assert_eq(e2e_stop(col, wait_ms()), 0, "the collector stops cleanly:\n%s", e2e_tail(col_err, 2000));
     agg_stop(&a);
 }
