@@ -35,14 +35,15 @@ GEN       := $(BUILD)/gen
 PROTO_H   := $(GEN)/yuebao.pb-c.h
 
 # --- sources, explicit as in Redis: a new file is a decision -------------------------
-COMMON    := common/log.c common/diag.c common/text.c common/csv.c common/period.c \
+COMMON    := common/log.c common/clone.c common/diag.c common/text.c common/csv.c common/period.c \
              common/master.c common/report.c common/county_csv.c common/validate.c \
              common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
              common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
              common/config.c common/notify.c common/keys.c common/zap.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
-             aggregator/aggregator_limit.c
+             aggregator/aggregator_limit.c aggregator/aggregator_live.c \
+             aggregator/aggregator_snapshot.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
              collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_score.c \

@@ -1,8 +1,9 @@
 /* yuebao-aggregator - the central office's receiver of county reports.
  *
- * Binds a ROUTER for collectors and a PUB for events, loads master data and opens the
- * report store, then serves one poll loop: reports in, one group commit per batch,
- * acks after COMMIT, events after acks. SIGHUP reloads master data; SIGTERM and SIGINT
+ * Binds a ROUTER for collectors, a PUB for events and live totals and a ROUTER for
+ * their snapshots, loads master data, opens the report store and builds the live
+ * totals from it, then serves one poll loop: reports in, one group commit per batch,
+ * acks after COMMIT, events and the changed totals after acks. SIGHUP reloads master data; SIGTERM and SIGINT
  * stop cleanly between batches.
  *
  * Configuration: see --help, deploy/etc/yuebao/aggregator.ini (production) and
@@ -15,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -30,7 +32,11 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     if (sig == SIGHUP) {
         log_info("SIGHUP: reloading master data and key lists");
         notify_reloading();
-        aggregator_master_load(a);
+        if (aggregator_master_load(a) == 0) {
+            /* zones may have moved between counties: the totals are rebuilt and all sent */
+            aggregator_live_rebuild(a, true);
+            aggregator_publish_totals(a);
+        }
         aggregator_security_reload(a);
         notify_ready();
     } else if (sig) {
@@ -56,6 +62,7 @@ int main(int argc, char **argv) {
         log_fatal("store folder for %s: %s", a.cfg.store, strerror(errno));
     a.store = rstore_open(a.cfg.store, false, err, sizeof err);
     if (!a.store) log_fatal("report store: %s", err);
+    if (aggregator_live_rebuild(&a, false) < 0) log_fatal("cannot load the live totals from %s", a.cfg.store);
     a.batch = calloc((size_t)a.cfg.batch_max, sizeof *a.batch);
     a.ctx = zmq_ctx_new();
     a.loop = loop_new();
@@ -67,12 +74,25 @@ int main(int argc, char **argv) {
         a.pub = sock_pub(a.ctx, a.cfg.publish, &a.sec, err, sizeof err);
         if (!a.pub) log_fatal("events endpoint: %s", err);
     }
+    if (a.cfg.snapshot[0]) {
+        a.snapshot = sock_router(a.ctx, a.cfg.snapshot, &a.sec, SOCK_DOMAIN_SUBSCRIBERS, err, sizeof err);
+        if (!a.snapshot) log_fatal("snapshot endpoint: %s", err);
+    }
+    /* Sequence numbers start from the real time in microseconds (not YUEBAO_NOW), so a
+     * restart jumps ahead of anything the previous run published and reads as a gap to
+     * its subscribers, never as the next number. */
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        a.sequence = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+    }
     loop_add_fd(a.loop, a.signal_fd, on_signal, &a);
     loop_add_socket(a.loop, a.router, aggregator_ingest_ready, &a);
+    if (a.snapshot) loop_add_socket(a.loop, a.snapshot, aggregator_snapshot_ready, &a);
     loop_add_timer(a.loop, a.cfg.heartbeat_ms, true, aggregator_publish_heartbeat, &a);
-    log_info("ready: collectors on %s, events on %s, store %s%s", a.cfg.listen,
-             a.cfg.publish[0] ? a.cfg.publish : "(none)", a.cfg.store,
-             a.cfg.insecure ? " (INSECURE)" : ", CURVE");
+    log_info("ready: collectors on %s, events on %s, snapshots on %s, store %s%s", a.cfg.listen,
+             a.cfg.publish[0] ? a.cfg.publish : "(none)", a.cfg.snapshot[0] ? a.cfg.snapshot : "(none)",
+             a.cfg.store, a.cfg.insecure ? " (INSECURE)" : ", CURVE");
     notify_ready();
 
     if (loop_run(a.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
@@ -84,10 +104,12 @@ int main(int argc, char **argv) {
              (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits);
     sock_close(&a.router);
     sock_close(&a.pub);
+    sock_close(&a.snapshot);
     aggregator_security_stop(&a);
     zmq_ctx_term(a.ctx);
     aggregator_limit_free(&a);
     loop_destroy(&a.loop);
+    live_free(&a.live);
     rstore_close(&a.store);
     master_destroy(&a.master);
     free(a.batch);

@@ -5,7 +5,9 @@
  *   aggregator_master.c   master data, loaded at start and on SIGHUP
  *   aggregator_ingest.c   receive, validate, apply revision rules, group commit
  *   aggregator_ack.c      acks back to the collectors, only after COMMIT
- *   aggregator_publish.c  "report accepted" events and heartbeats on PUB
+ *   aggregator_live.c     the live totals per period, county and city, kept at commit
+ *   aggregator_publish.c  events (accepted, rejected, totals) and heartbeats on PUB
+ *   aggregator_snapshot.c the snapshot ROUTER: live totals and recent events as of N
  *   aggregator_security.c keys, the ZAP handler and its key lists (authorized_keys,
  *                         subscriber_keys), or the insecure development mode
  *   aggregator_limit.c    the per-county rate limit
@@ -15,7 +17,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "aggregate.h"
 #include "codec.h"
 #include "loop.h"
 #include "master.h"
@@ -30,6 +34,8 @@ typedef struct {
     char store[1024];      /* the report store (SQLite) */
     char listen[256];      /* ROUTER for collectors */
     char publish[256];     /* PUB for events; "" = none */
+    char snapshot[256];    /* ROUTER for snapshots of the live totals; "" = none */
+    int deadline_day;      /* reports are due by this day of the next month, 24:00 */
     bool merge_jan_feb;
     int batch_max; /* reports per group commit at most */
     int heartbeat_ms;
@@ -60,11 +66,37 @@ typedef struct {
     int64_t warned_ms;
 } rate_bucket_t;
 
+/* The live totals of one period (aggregator_live.c). */
+typedef struct {
+    char period[PERIOD_STRLEN];
+    int64_t deadline_ms; /* first revisions committed before this are on time */
+    uint32_t *revision;  /* per zone: the current revision, 0 = no report */
+    int64_t *first_ms;   /* per zone: when its first revision was committed */
+    double *amount;      /* [zone × indicator]: the current value, NAN = none */
+    double *growth;      /* [zone × indicator]: its growth, NAN = none */
+    aggregate_t *agg;    /* [scope × indicator]; scope 0 = the city, 1 + county index */
+    uint32_t *reported;  /* per scope */
+    uint32_t *on_time;   /* per scope */
+    int64_t *updated_ms; /* per scope: the commit that last changed it */
+    bool *dirty;         /* per scope: changed since last published */
+} live_period_t;
+
+typedef struct {
+    const master_t *m;
+    int deadline_day;
+    size_t n_scopes;        /* counties + 1 */
+    size_t *zone_scope;     /* per zone: 1 + its county's index */
+    uint32_t *expected;     /* per scope: zones that must report */
+    live_period_t *periods; /* sorted by period */
+    size_t n_periods, cap;
+} live_t;
+
 typedef struct {
     aggregator_config_t cfg;
     master_t *master;
     rstore_t *store;
-    void *ctx, *router, *pub;
+    void *ctx, *router, *pub, *snapshot;
+    live_t live;
     sock_security_t sec;
     zap_t *zap; /* NULL when insecure */
     rate_bucket_t *buckets;
@@ -122,9 +154,39 @@ void aggregator_limit_free(aggregator_t *a);
 void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg);
 
 /* The store half of the above, without sockets: judges items[0..n) and writes them
- * in one transaction, filling each item's ack. Returns 0 when committed, or -1 when
- * nothing was (the acks must then not be sent). */
+ * in one transaction, filling each item's ack; once committed, the accepted reports
+ * go into the live totals (marked dirty, published by the caller). Returns 0 when
+ * committed, or -1 when nothing was (the acks must then not be sent). */
 int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms);
+
+/* aggregator_live.c */
+
+/* An empty state for master data m (borrowed: rebuild after a reload). 0, or -1 OOM. */
+int live_init(live_t *l, const master_t *m, int deadline_day);
+
+/* Fills l from the store: every period's current values, first arrivals and revisions.
+ * Nothing is marked dirty. 0, or -1 on a store error or OOM (l then partly filled). */
+int live_load(live_t *l, rstore_t *st);
+
+/* One committed report (validated and normalized: codes, not names): replaces the
+ * zone's previous contribution to its county and the city, counts a first arrival
+ * (on time if committed before the period's deadline), and marks both scopes dirty.
+ * A zone unknown to master data is ignored. 0, or -1 on OOM. */
+int live_apply(live_t *l, const report_t *r, int64_t stored_at_ms);
+
+/* The totals of period l->periods[period_index] for scope (0 = city, 1 + county
+ * index) into *out (rows allocated; scope_totals_clear). 0, or -1 on OOM. */
+int live_totals(const live_t *l, size_t period_index, size_t scope, scope_totals_t *out);
+
+/* The index of period in l->periods, or -1. */
+ssize_t live_find(const live_t *l, const char *period);
+
+void live_free(live_t *l);
+
+/* Rebuilds a->live from the store for a->master (at start, and after a master data
+ * reload, when every scope is marked dirty so subscribers hear the new totals).
+ * 0, or -1 (logged; the live totals are then empty until the next rebuild). */
+int aggregator_live_rebuild(aggregator_t *a, bool publish_all);
 
 /* aggregator_ack.c */
 
@@ -136,6 +198,20 @@ void aggregator_ack_send(aggregator_t *a, const ingest_item_t *item);
 
 /* Publishes "report accepted" for item (topic report.<county>.<zone>). */
 void aggregator_publish_accepted(aggregator_t *a, const ingest_item_t *item);
+
+/* Publishes "report rejected" for item with its first error (rejected.<county>.<zone>). */
+void aggregator_publish_rejected(aggregator_t *a, const ingest_item_t *item);
+
+/* Publishes the totals of every dirty (period, scope) and clears the marks (topic
+ * totals.<period>.city or totals.<period>.<county>). */
+void aggregator_publish_totals(aggregator_t *a);
+
+/* aggregator_snapshot.c */
+
+/* The snapshot ROUTER is readable: answers each SnapshotRequest with the Totals of the
+ * period asked for (every period when none), the latest arrivals and rejections, and a
+ * SnapshotEnd carrying the sequence the state is as of. */
+void aggregator_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg);
 
 /* Timer: publishes a heartbeat with the current sequence number. */
 void aggregator_publish_heartbeat(loop_t *loop, void *arg);

@@ -18,6 +18,8 @@ static const config_key_t keys[] = {
     K("store", CONF_STRING, store),
     K("listen", CONF_STRING, listen),
     K("publish", CONF_STRING, publish),
+    K("snapshot", CONF_STRING, snapshot),
+    K("deadline_day", CONF_INT, deadline_day),
     K("merge_jan_feb", CONF_BOOL, merge_jan_feb),
     K("batch_max", CONF_INT, batch_max),
     K("heartbeat_ms", CONF_INT, heartbeat_ms),
@@ -35,7 +37,8 @@ static void usage(FILE *out) {
             "usage: yuebao-aggregator -c FILE [--set KEY=VALUE]... [--insecure]\n"
             "\n"
             "Receives county reports over ZeroMQ, validates them, stores them in SQLite and\n"
-            "acknowledges each only after it is committed; publishes \"report accepted\" events.\n"
+            "acknowledges each only after it is committed; publishes \"report accepted\" and\n"
+            "\"report rejected\" events and the live totals per period, county and city.\n"
             "\n"
             "  -c, --config FILE     INI file with an [aggregator] section (production: deploy/etc/yuebao;\n"
             "                        local development: deploy/examples)\n"
@@ -48,7 +51,12 @@ static void usage(FILE *out) {
             "  master_dir     folder with regions.csv and indicators.csv (reloaded on SIGHUP)\n"
             "  store          report store, SQLite file           (default reports.db)\n"
             "  listen         endpoint for collectors             (default tcp://127.0.0.1:7301)\n"
-            "  publish        endpoint for events, empty for none (default tcp://127.0.0.1:7302)\n"
+            "  publish        endpoint for events and live totals, empty for none\n"
+            "                                                     (default tcp://127.0.0.1:7302)\n"
+            "  snapshot       endpoint serving the live totals' snapshot, empty for none; none\n"
+            "                 either without publish              (default tcp://127.0.0.1:7305)\n"
+            "  deadline_day   reports are due by this day of the next month, 24:00 Asia/Shanghai;\n"
+            "                 the live totals count who reported on time (default 10)\n"
             "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
             "  batch_max      reports per group commit at most    (default 512)\n"
             "  heartbeat_ms   publisher heartbeat interval        (default 1000)\n"
@@ -77,6 +85,8 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
     snprintf(cfg->store, sizeof cfg->store, "reports.db");
     snprintf(cfg->listen, sizeof cfg->listen, "tcp://127.0.0.1:7301");
     snprintf(cfg->publish, sizeof cfg->publish, "tcp://127.0.0.1:7302");
+    snprintf(cfg->snapshot, sizeof cfg->snapshot, "tcp://127.0.0.1:7305");
+    cfg->deadline_day = 10;
     cfg->merge_jan_feb = true;
     cfg->batch_max = 512;
     cfg->heartbeat_ms = 1000;
@@ -113,6 +123,12 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
     if (cfg->rate_limit < 0 || cfg->rate_burst < 1) {
         fprintf(stderr, "yuebao-aggregator: rate_limit %g / rate_burst %d: expected >= 0 and >= 1\n",
                 cfg->rate_limit, cfg->rate_burst);
+        return -1;
+    }
+    if (!cfg->publish[0]) cfg->snapshot[0] = '\0'; /* no updates to follow: no snapshot either */
+    if (cfg->deadline_day < 1 || cfg->deadline_day > 28) {
+        fprintf(stderr, "yuebao-aggregator: deadline_day %d: expected 1..28 (a day every month has)\n",
+                cfg->deadline_day);
         return -1;
     }
     if (cfg->heartbeat_ms < 10) {

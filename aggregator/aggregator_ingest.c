@@ -265,6 +265,12 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
         return -1;
     }
     a->n_commits++;
+    /* Committed: the live totals follow the store, a revision replacing its predecessor. */
+    for (size_t i = 0; i < n; i++)
+        if (items[i].ack.status == ACK_ACCEPTED &&
+            live_apply(&a->live, &items[i].msg.report, items[i].ack.stored_at_ms) < 0)
+            log_error("out of memory: the live totals of %s miss %s; they are rebuilt on SIGHUP",
+                      items[i].msg.report.period, items[i].msg.report.zone);
     return 0;
 }
 
@@ -298,6 +304,7 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
         count(a, it->ack.status);
         aggregator_ack_send(a, it);
         if (it->ack.status == ACK_ACCEPTED) aggregator_publish_accepted(a, it);
+        if (it->ack.status == ACK_REJECTED) aggregator_publish_rejected(a, it);
         if (it->ack.status == ACK_REJECTED || it->ack.status == ACK_STALE) {
             char line[1024] = "";
             if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
@@ -307,5 +314,6 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
         }
         item_clear(it);
     }
+    aggregator_publish_totals(a); /* once per changed scope, after the batch's events */
     log_debug("group commit: %zu report(s)", n);
 }

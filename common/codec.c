@@ -333,6 +333,55 @@ static void alert_to_wire(const alert_t *a, Yuebao__Alert *o) {
     o->message = (char *)a->message;
 }
 
+/* The wire form of a Totals: rows point into t and into the arrays held here. */
+typedef struct {
+    Yuebao__Totals msg;
+    Yuebao__IndicatorTotal *rows;
+    Yuebao__IndicatorTotal **row_ptrs;
+} wire_totals_t;
+
+static int totals_to_wire(const scope_totals_t *t, wire_totals_t *w) {
+    memset(w, 0, sizeof *w);
+    yuebao__totals__init(&w->msg);
+    if (t->n_rows > TOTALS_MAX_ROWS) return -1;
+    w->msg.period = (char *)t->period;
+    w->msg.scope = (char *)t->scope;
+    w->msg.has_expected = w->msg.has_reported = w->msg.has_on_time = 1;
+    w->msg.expected = t->expected;
+    w->msg.reported = t->reported;
+    w->msg.on_time = t->on_time;
+    if (t->updated_at_ms) {
+        w->msg.has_updated_at_ms = 1;
+        w->msg.updated_at_ms = t->updated_at_ms;
+    }
+    if (t->n_rows == 0) return 0;
+    w->rows = calloc(t->n_rows, sizeof *w->rows);
+    w->row_ptrs = calloc(t->n_rows, sizeof *w->row_ptrs);
+    if (!w->rows || !w->row_ptrs) return -1;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const indicator_total_t *r = &t->rows[i];
+        Yuebao__IndicatorTotal *o = &w->rows[i];
+        yuebao__indicator_total__init(o);
+        o->indicator = (char *)r->indicator;
+        o->has_n = o->has_n_growth = 1;
+        o->n = r->n;
+        o->n_growth = r->n_growth;
+        put_double(&o->has_sum, &o->sum, r->sum);
+        if (r->has_growth) put_double(&o->has_growth_pct, &o->growth_pct, r->growth_pct);
+        put_double(&o->has_min, &o->min, r->min);
+        put_double(&o->has_max, &o->max, r->max);
+        w->row_ptrs[i] = o;
+    }
+    w->msg.n_indicators = t->n_rows;
+    w->msg.indicators = w->row_ptrs;
+    return 0;
+}
+
+static void wire_totals_free(wire_totals_t *w) {
+    free(w->rows);
+    free(w->row_ptrs);
+}
+
 int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
     Yuebao__Envelope env = YUEBAO__ENVELOPE__INIT;
     Yuebao__ReportAccepted acc = YUEBAO__REPORT_ACCEPTED__INIT;
@@ -340,6 +389,8 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
     Yuebao__Alert al;
     Yuebao__SnapshotRequest sreq = YUEBAO__SNAPSHOT_REQUEST__INIT;
     Yuebao__SnapshotEnd send = YUEBAO__SNAPSHOT_END__INIT;
+    Yuebao__ReportRejected rej = YUEBAO__REPORT_REJECTED__INIT;
+    wire_totals_t wt;
     wire_ranking_t wk;
     wire_report_t wr;
     wire_ack_t wa;
@@ -350,6 +401,7 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
     memset(&wr, 0, sizeof wr);
     memset(&wa, 0, sizeof wa);
     memset(&wk, 0, sizeof wk);
+    memset(&wt, 0, sizeof wt);
     *buf = NULL;
     *len = 0;
     env.has_schema_version = 1;
@@ -414,6 +466,10 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
             sreq.has_no_ranking = 1;
             sreq.no_ranking = 1;
         }
+        if (m->snap_req.recent) {
+            sreq.has_recent = 1;
+            sreq.recent = m->snap_req.recent;
+        }
         env.body_case = YUEBAO__ENVELOPE__BODY_SNAPSHOT_REQUEST;
         env.snapshot_request = &sreq;
         break;
@@ -422,8 +478,31 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
         send.sequence = m->snap_end_sequence;
         send.has_n_alerts = 1;
         send.n_alerts = m->snap_end_alerts;
+        if (m->snap_end_totals) {
+            send.has_n_totals = 1;
+            send.n_totals = m->snap_end_totals;
+        }
         env.body_case = YUEBAO__ENVELOPE__BODY_SNAPSHOT_END;
         env.snapshot_end = &send;
+        break;
+    case MSG_TOTALS:
+        if (totals_to_wire(&m->totals, &wt) < 0) goto out;
+        env.body_case = YUEBAO__ENVELOPE__BODY_TOTALS;
+        env.totals = &wt.msg;
+        break;
+    case MSG_REPORT_REJECTED:
+        rej.county = (char *)m->rejected.county;
+        rej.zone = (char *)m->rejected.zone;
+        rej.period = (char *)m->rejected.period;
+        rej.has_revision = 1;
+        rej.revision = m->rejected.revision;
+        rej.has_received_at_ms = 1;
+        rej.received_at_ms = m->rejected.received_at_ms;
+        rej.reason = (char *)m->rejected.reason;
+        rej.has_n_errors = 1;
+        rej.n_errors = m->rejected.n_errors;
+        env.body_case = YUEBAO__ENVELOPE__BODY_REPORT_REJECTED;
+        env.report_rejected = &rej;
         break;
     default: goto out;
     }
@@ -439,6 +518,7 @@ out:
     wire_report_free(&wr);
     wire_ack_free(&wa);
     wire_ranking_free(&wk);
+    wire_totals_free(&wt);
     return rc;
 }
 
@@ -717,6 +797,69 @@ static int accepted_from_wire(const Yuebao__ReportAccepted *w, event_accepted_t 
     return 0;
 }
 
+static int rejected_from_wire(const Yuebao__ReportRejected *w, event_rejected_t *e, char *err, size_t errsz) {
+    if (take_str(e->county, sizeof e->county, w->county, "report_rejected county", err, errsz) < 0 ||
+        take_str(e->zone, sizeof e->zone, w->zone, "report_rejected zone", err, errsz) < 0 ||
+        take_str(e->period, sizeof e->period, w->period, "report_rejected period", err, errsz) < 0 ||
+        take_str(e->reason, sizeof e->reason, w->reason, "report_rejected reason", err, errsz) < 0)
+        return -1;
+    e->revision = w->has_revision ? w->revision : 0;
+    e->n_errors = w->has_n_errors ? w->n_errors : 0;
+    return take_ms(&e->received_at_ms, w->has_received_at_ms, w->received_at_ms,
+                   "report_rejected received_at_ms", err, errsz);
+}
+
+/* A count or sum is a figure too: absent reads as 0, never as NAN. */
+static int take_total(double *dst, protobuf_c_boolean has, double v, const char *what, char *err,
+                      size_t errsz) {
+    if (take_figure(dst, has, v, what, err, errsz) < 0) return -1;
+    if (!has) *dst = 0;
+    return 0;
+}
+
+static int totals_from_wire(const Yuebao__Totals *w, scope_totals_t *t, char *err, size_t errsz) {
+    if (take_str(t->period, sizeof t->period, w->period, "totals period", err, errsz) < 0 ||
+        take_str(t->scope, sizeof t->scope, w->scope, "totals scope", err, errsz) < 0)
+        return -1;
+    if (w->n_indicators > TOTALS_MAX_ROWS) {
+        fail(err, errsz, "totals: %zu indicators, more than %d", w->n_indicators, TOTALS_MAX_ROWS);
+        return -1;
+    }
+    t->expected = w->has_expected ? w->expected : 0;
+    t->reported = w->has_reported ? w->reported : 0;
+    t->on_time = w->has_on_time ? w->on_time : 0;
+    if (t->reported > t->expected || t->on_time > t->reported) {
+        fail(err, errsz, "totals: %u on time of %u reported of %u expected does not add up", t->on_time,
+             t->reported, t->expected);
+        return -1;
+    }
+    if (take_ms(&t->updated_at_ms, w->has_updated_at_ms, w->updated_at_ms, "totals updated_at_ms", err,
+                errsz) < 0)
+        return -1;
+    if (w->n_indicators == 0) return 0;
+    if (!(t->rows = calloc(w->n_indicators, sizeof *t->rows))) {
+        fail(err, errsz, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < w->n_indicators; i++) {
+        const Yuebao__IndicatorTotal *wr = w->indicators[i];
+        indicator_total_t *r = &t->rows[t->n_rows++];
+        char what[64];
+        snprintf(what, sizeof what, "totals indicator %zu", i + 1);
+        if (take_str(r->indicator, sizeof r->indicator, wr->indicator, what, err, errsz) < 0 ||
+            take_total(&r->sum, wr->has_sum, wr->sum, what, err, errsz) < 0 ||
+            take_total(&r->min, wr->has_min, wr->min, what, err, errsz) < 0 ||
+            take_total(&r->max, wr->has_max, wr->max, what, err, errsz) < 0 ||
+            take_figure(&r->growth_pct, wr->has_growth_pct, wr->growth_pct, what, err, errsz) < 0)
+            return -1;
+        r->has_growth = wr->has_growth_pct;
+        if (!r->has_growth) r->growth_pct = 0;
+        r->n = wr->has_n ? wr->n : 0;
+        r->n_growth = wr->has_n_growth ? wr->n_growth : 0;
+    }
+    return 0;
+}
+
 static int ranking_from_wire(const Yuebao__Ranking *w, msg_t *m, char *err, size_t errsz) {
     ranking_t *r = &m->ranking;
     if (w->n_dims > RANKING_MAX_DIMS) {
@@ -878,12 +1021,20 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
                      "snapshot period", err, errsz) < 0)
             return -1;
         m->snap_req.no_ranking = env->snapshot_request->has_no_ranking && env->snapshot_request->no_ranking;
+        m->snap_req.recent = env->snapshot_request->has_recent ? env->snapshot_request->recent : 0;
         return 0;
     case YUEBAO__ENVELOPE__BODY_SNAPSHOT_END:
         m->kind = MSG_SNAPSHOT_END;
         m->snap_end_sequence = env->snapshot_end->has_sequence ? env->snapshot_end->sequence : 0;
         m->snap_end_alerts = env->snapshot_end->has_n_alerts ? env->snapshot_end->n_alerts : 0;
+        m->snap_end_totals = env->snapshot_end->has_n_totals ? env->snapshot_end->n_totals : 0;
         return 0;
+    case YUEBAO__ENVELOPE__BODY_TOTALS:
+        m->kind = MSG_TOTALS;
+        return totals_from_wire(env->totals, &m->totals, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_REPORT_REJECTED:
+        m->kind = MSG_REPORT_REJECTED;
+        return rejected_from_wire(env->report_rejected, &m->rejected, err, errsz);
     default: fail(err, errsz, "no body"); return -1;
     }
 }
@@ -927,6 +1078,7 @@ void msg_clear(msg_t *m) {
     report_clear(&m->report);
     diag_clear(&m->ack.issues);
     ranking_clear(&m->ranking);
+    scope_totals_clear(&m->totals);
     memset(m, 0, sizeof *m);
 }
 

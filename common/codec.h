@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aggregate.h"
 #include "alert.h"
 #include "diag.h"
 #include "ranking.h"
@@ -56,9 +57,20 @@ typedef struct {
 } event_accepted_t;
 
 typedef struct {
+    char county[24];
+    char zone[64];
+    char period[PERIOD_STRLEN];
+    uint32_t revision;
+    int64_t received_at_ms;
+    char reason[512]; /* the first error, as diag_format writes it */
+    uint32_t n_errors;
+} event_rejected_t;
+
+typedef struct {
     char prefix[128];           /* alert topic prefix, "" = all */
     char period[PERIOD_STRLEN]; /* the ranking wanted, "" = the latest */
     bool no_ranking;            /* alerts only */
+    uint32_t recent;            /* the aggregator: recent arrivals and rejections wanted */
 } snapshot_request_t;
 
 typedef enum {
@@ -70,7 +82,9 @@ typedef enum {
     MSG_RANKING,
     MSG_ALERT,
     MSG_SNAPSHOT_REQUEST,
-    MSG_SNAPSHOT_END
+    MSG_SNAPSHOT_END,
+    MSG_TOTALS,
+    MSG_REPORT_REJECTED
 } msg_kind_t;
 
 typedef struct {
@@ -89,6 +103,9 @@ typedef struct {
     snapshot_request_t snap_req; /* MSG_SNAPSHOT_REQUEST */
     uint64_t snap_end_sequence;  /* MSG_SNAPSHOT_END: the state is as of this sequence */
     uint32_t snap_end_alerts;
+    uint32_t snap_end_totals;
+    scope_totals_t totals;     /* MSG_TOTALS */
+    event_rejected_t rejected; /* MSG_REPORT_REJECTED */
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or
@@ -99,7 +116,8 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len);
  * or -1 with a one-line reason in err naming the field: too large, more memory than
  * the parse budget, not protobuf, wrong schema version, missing id or body, a string
  * too long or not UTF-8, too many rows (REPORT_MAX_VALUES, REPORT_MAX_PROJECTS,
- * CODEC_MAX_ISSUES, CODEC_RANKING_CHUNK, RANKING_MAX_DIMS), a ranking or alert figure
+ * CODEC_MAX_ISSUES, CODEC_RANKING_CHUNK, RANKING_MAX_DIMS, TOTALS_MAX_ROWS), a ranking,
+ * alert or totals figure
  * that is not a finite number, a timestamp beyond CODEC_MAX_TIME_MS. Amounts and growth
  * rates are left to validation, which can name the source line. */
 int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errsz);

@@ -398,3 +398,82 @@ int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, voi
     }
     return n;
 }
+
+/* ---- reads for the live totals, status and the recent-events lists ------------------ */
+
+/* Prepares sql for one run; NULL (logged) on error. */
+static sqlite3_stmt *once(rstore_t *s, const char *sql_text) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql_text, -1, &st, NULL) != SQLITE_OK) {
+        log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    return st;
+}
+
+/* Finishes a run of once(): the row count, or -1 (logged) if the last step failed. */
+static int finish(rstore_t *s, sqlite3_stmt *st, int rc, int n) {
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return n;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i) {
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+int rstore_each_period(rstore_t *s, rstore_period_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT DISTINCT period FROM reports ORDER BY period");
+    int rc, n = 0;
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+int rstore_each_first_arrival(rstore_t *s, const char *period, rstore_arrival_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT zone, MIN(stored_at_ms) FROM report_history"
+                               " WHERE period = ?1 GROUP BY zone ORDER BY zone");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), sqlite3_column_int64(st, 1), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rstore_event_fn fn, void *arg) {
+    static const char *const sql_text[2][2] = {
+        {"SELECT county, zone, period, revision, stored_at_ms, NULL FROM report_history"
+         " ORDER BY id DESC LIMIT ?2",
+         "SELECT county, zone, period, revision, stored_at_ms, NULL FROM report_history"
+         " WHERE period = ?1 ORDER BY id DESC LIMIT ?2"},
+        {"SELECT county, zone, period, revision, received_at_ms, reasons FROM rejections"
+         " ORDER BY id DESC LIMIT ?2",
+         "SELECT county, zone, period, revision, received_at_ms, reasons FROM rejections"
+         " WHERE period = ?1 ORDER BY id DESC LIMIT ?2"}};
+    sqlite3_stmt *st = once(s, sql_text[rejected][period != NULL]);
+    int rc, n = 0;
+    if (!st) return -1;
+    if (period) sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rstore_event_t e = {rejected,
+                            col_text(st, 0),
+                            col_text(st, 1),
+                            col_text(st, 2),
+                            (uint32_t)sqlite3_column_int64(st, 3),
+                            sqlite3_column_int64(st, 4),
+                            col_text(st, 5)};
+        fn(&e, arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}

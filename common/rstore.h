@@ -70,6 +70,31 @@ typedef void (*rstore_report_fn)(const char *zone, uint32_t revision, const char
                                  int64_t stored_at_ms, void *arg);
 int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, void *arg);
 
+/* Runs fn once per period with at least one current report, oldest first. Returns the
+ * number of periods, or -1 on error. */
+typedef void (*rstore_period_fn)(const char *period, void *arg);
+int rstore_each_period(rstore_t *s, rstore_period_fn fn, void *arg);
+
+/* Runs fn once per zone of period with a report: when its first revision was committed
+ * (what decides "on time": a correction after the deadline does not make a zone late).
+ * Returns the number of zones, or -1 on error. */
+typedef void (*rstore_arrival_fn)(const char *zone, int64_t first_at_ms, void *arg);
+int rstore_each_first_arrival(rstore_t *s, const char *period, rstore_arrival_fn fn, void *arg);
+
+/* An accepted revision or a rejected report, as the recent-events lists show them. */
+typedef struct {
+    bool rejected;
+    const char *county, *zone, *period; /* zone and period may be NULL for a rejection */
+    uint32_t revision;
+    int64_t at_ms;       /* committed, or received */
+    const char *reasons; /* rejections: one error per line; NULL otherwise */
+} rstore_event_t;
+typedef void (*rstore_event_fn)(const rstore_event_t *e, void *arg);
+
+/* The latest accepted revisions (rejected = false) or rejections (true), newest first,
+ * at most limit, of period (NULL: of any period). Returns how many, or -1 on error. */
+int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rstore_event_fn fn, void *arg);
+
 /* The underlying connection, for tests and tools that query directly. Borrowed. */
 struct sqlite3 *rstore_db(rstore_t *s);
 

@@ -246,3 +246,18 @@ char *text_trim(char *s) {
     if (start != s) memmove(s, start, (size_t)(end - start) + 1);
     return s;
 }
+
+void text_truncate_utf8(char *s) {
+    size_t n = strlen(s), start = n, need;
+    unsigned char c;
+    /* back to the lead byte of the last character (at most 3 continuation bytes) */
+    while (start > 0 && n - start < 4 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0) {
+        if (n && !utf8_valid(s, n)) s[0] = '\0';
+        return;
+    }
+    c = (unsigned char)s[start - 1];
+    need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (need == 0 || n - (start - 1) < need) s[start - 1] = '\0';
+}

@@ -12,6 +12,10 @@
 /* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool utf8_valid(const char *s, size_t len);
 
+/* Drops a partial UTF-8 character that a truncating snprintf left at the end of s, so
+ * the string stays valid UTF-8 (and passes the codec's checks). */
+void text_truncate_utf8(char *s);
+
 /* Converts in[0..len) to NUL-terminated UTF-8 in *out (caller frees) and its length in
  * *outlen. A UTF-8 BOM is stripped; input that is not valid UTF-8 is decoded as
  * GB18030. *encoding (may be NULL) is set to a static name: "UTF-8", "UTF-8 (BOM)" or

@@ -1,7 +1,8 @@
 /* scorer_events.c - the aggregator's events: wake-ups, sequence gaps and silence.
  *
- * Frames: [topic, envelope], "report.<county>.<zone>" for a report accepted and "hb"
- * for heartbeats (see aggregator_publish.c). An event only says "the store changed";
+ * Frames: [topic, envelope], "report.<county>.<zone>" for a report accepted, "hb" for
+ * heartbeats, and the live totals and rejections the scorer only counts (see
+ * aggregator_publish.c). An event only says "the store changed";
  * the pass finds what changed from the store itself (scorer_recompute.c). Sequence
  * numbers tell what we may have missed: a gap, a number going backwards (the
  * aggregator restarted), a heartbeat ahead of the last event, or no heartbeat for
@@ -25,7 +26,9 @@ static void resync(scorer_t *s, const char *why) {
 void scorer_events_track(scorer_t *s, const msg_t *m) {
     char why[160];
     uint64_t seq = m->sequence, last = s->agg_sequence;
-    bool is_event = m->kind == MSG_REPORT_ACCEPTED;
+    /* Every update takes the next number, whatever it is; only an accepted report
+     * changes what the scorer computes from. */
+    bool is_event = m->kind != MSG_HEARTBEAT, changes = m->kind == MSG_REPORT_ACCEPTED;
 
     s->agg_heard_ms = clock_mono_ms();
     if (s->agg_silent) {
@@ -36,12 +39,12 @@ void scorer_events_track(scorer_t *s, const msg_t *m) {
     }
     if (last == 0) { /* the first word since start: the start-up pass covers what came before */
         s->agg_sequence = seq;
-        if (is_event) scorer_request(s, false);
+        if (changes) scorer_request(s, false);
         return;
     }
     if (is_event && seq == last + 1) {
         s->agg_sequence = seq;
-        scorer_request(s, false);
+        if (changes) scorer_request(s, false);
         return;
     }
     if (!is_event && seq == last) return; /* heartbeat, nothing missed */
@@ -70,7 +73,8 @@ void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg) {
             return;
         }
         if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
-            if (m.kind == MSG_REPORT_ACCEPTED || m.kind == MSG_HEARTBEAT) {
+            if (m.kind == MSG_REPORT_ACCEPTED || m.kind == MSG_HEARTBEAT || m.kind == MSG_TOTALS ||
+                m.kind == MSG_REPORT_REJECTED) {
                 if (m.kind == MSG_REPORT_ACCEPTED) s->n_events++;
                 scorer_events_track(s, &m);
             }

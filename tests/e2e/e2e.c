@@ -759,7 +759,7 @@ static const char *fresh_log_base(const char *dir, const char *name) {
 
 int e2e_agg_start(e2e_agg_t *a, const char *dir, const char *listen, const char *const *extra) {
     char *argv[MAX_ARGS];
-    char s_master[1100], s_store[400], s_listen[400], s_publish[400];
+    char s_master[1100], s_store[400], s_listen[400], s_publish[400], s_snapshot[400];
     int n = 0;
     memset(a, 0, sizeof *a);
     snprintf(a->dir, sizeof a->dir, "%s", dir);
@@ -769,12 +769,14 @@ int e2e_agg_start(e2e_agg_t *a, const char *dir, const char *listen, const char 
     else
         snprintf(a->listen, sizeof a->listen, "ipc://%s/agg.sock", dir);
     snprintf(a->publish, sizeof a->publish, "ipc://%s/pub.sock", dir);
+    snprintf(a->snapshot, sizeof a->snapshot, "ipc://%s/agg-snap.sock", dir);
     snprintf(a->log, sizeof a->log, "%s", fresh_log_base(dir, "aggregator"));
     snprintf(a->err_log, sizeof a->err_log, "%s.err", a->log);
     snprintf(s_master, sizeof s_master, "master_dir=%s", e2e_city());
     snprintf(s_store, sizeof s_store, "store=%s", a->store);
     snprintf(s_listen, sizeof s_listen, "listen=%s", a->listen);
     snprintf(s_publish, sizeof s_publish, "publish=%s", a->publish);
+    snprintf(s_snapshot, sizeof s_snapshot, "snapshot=%s", a->snapshot);
     argv[n++] = (char *)e2e_bin("yuebao-aggregator");
     argv[n++] = "--insecure";
     argv[n++] = "--set";
@@ -785,6 +787,8 @@ int e2e_agg_start(e2e_agg_t *a, const char *dir, const char *listen, const char 
     argv[n++] = s_listen;
     argv[n++] = "--set";
     argv[n++] = s_publish;
+    argv[n++] = "--set";
+    argv[n++] = s_snapshot;
     for (size_t i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
         argv[n++] = (char *)extra[i];
     argv[n] = NULL;

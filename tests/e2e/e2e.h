@@ -140,13 +140,15 @@ typedef struct {
     char store[320];
     char listen[320];
     char publish[320];
-    char log[320]; /* log base: .out / .err */
+    char snapshot[320]; /* the live totals' snapshot ROUTER */
+    char log[320];      /* log base: .out / .err */
     char err_log[330];
     pid_t pid;
 } e2e_agg_t;
 
 /* Starts an aggregator in dir with its store dir/store.db (a restart in the same dir
- * reopens it). listen NULL = ipc in dir. Log base dir/aggregator (-2, -3 … on restarts).
+ * reopens it). listen NULL = ipc in dir; events on ipc://dir/pub.sock, snapshots on
+ * ipc://dir/agg-snap.sock. Log base dir/aggregator (-2, -3 … on restarts).
  * extra: NULL-terminated extra arguments (e.g. "--set", "batch_max=1"), or NULL.
  * Waits for "ready:". 0, or -1 (the process is stopped). */
 int e2e_agg_start(e2e_agg_t *a, const char *dir, const char *listen, const char *const *extra);

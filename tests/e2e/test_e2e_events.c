@@ -68,10 +68,12 @@ Test(e2e_events, accepted_reports_are_published_in_sequence_with_heartbeats) {
     sub = sock_sub(ctx, agg.publish, "", &sec, err, sizeof err);
     cr_assert_not_null(sub, "%s", err);
 
-    /* a heartbeat arrives before any report, at sequence 0: the subscriber is connected */
+    /* a heartbeat arrives before any report: the subscriber is connected; it carries the
+     * number the aggregator started from (the clock in µs, so a restart reads as a gap) */
     cr_assert_eq(next_event("hb", topic, sizeof topic, &ev, 5000), 0, "no heartbeat within 5 s");
     cr_assert_eq(ev.kind, MSG_HEARTBEAT);
-    cr_assert_eq(ev.sequence, 0, "nothing was published yet");
+    uint64_t s0 = ev.sequence;
+    cr_assert_gt(s0, 1500000000000000ULL, "sequences start from the real time in µs, not from 0");
     msg_clear(&ev);
 
     /* 淇县's April report, then its correction, then a duplicate of the correction */
@@ -89,22 +91,50 @@ Test(e2e_events, accepted_reports_are_published_in_sequence_with_heartbeats) {
     cr_assert_not_null(strstr(out, "DUPLICATE"), "%s", out);
     free(out);
 
+    /* each commit: the event, then the totals it changed, the city's and the county's;
+     * every update takes the next number */
+    static const char *const topics[] = {"report.410622.heqi", "totals.2017-04.city",
+                                         "totals.2017-04.410622"};
     for (uint32_t rev = 1; rev <= 2; rev++) {
-        cr_assert_eq(next_event("report.", topic, sizeof topic, &ev, 5000), 0, "no event for revision %u",
-                     rev);
-        cr_assert_str_eq(topic, "report.410622.heqi", "a county subscribes to its own prefix");
-        cr_assert_eq(ev.kind, MSG_REPORT_ACCEPTED);
-        cr_assert_eq(ev.sequence, rev, "events are numbered 1, 2, … without gaps");
-        cr_assert_str_eq(ev.accepted.zone, "heqi");
-        cr_assert_str_eq(ev.accepted.period, "2017-04");
-        cr_assert_eq(ev.accepted.revision, rev);
-        cr_assert_eq(ev.accepted.n_values, 14);
-        cr_assert_gt(ev.accepted.stored_at_ms, 0);
-        msg_clear(&ev);
+        for (size_t t = 0; t < 3; t++) {
+            uint64_t want = s0 + (rev - 1) * 3 + t + 1;
+            cr_assert_eq(next_event("", topic, sizeof topic, &ev, 5000), 0, "no update %zu for revision %u",
+                         t, rev);
+            if (ev.kind == MSG_HEARTBEAT) { /* between two commits: the last number again */
+                cr_assert_eq(ev.sequence, want - 1, "a heartbeat repeats the last sequence number");
+                msg_clear(&ev);
+                t--;
+                continue;
+            }
+            cr_assert_str_eq(topic, topics[t], "revision %u: update %zu", rev, t);
+            cr_assert_eq(ev.sequence, want, "updates are numbered without gaps");
+            if (t == 0) {
+                cr_assert_eq(ev.kind, MSG_REPORT_ACCEPTED);
+                cr_assert_str_eq(ev.accepted.zone, "heqi");
+                cr_assert_str_eq(ev.accepted.period, "2017-04");
+                cr_assert_eq(ev.accepted.revision, rev);
+                cr_assert_eq(ev.accepted.n_values, 14);
+                cr_assert_gt(ev.accepted.stored_at_ms, 0);
+            } else {
+                cr_assert_eq(ev.kind, MSG_TOTALS);
+                cr_assert_str_eq(ev.totals.scope, t == 1 ? "" : "410622");
+                cr_assert_eq(ev.totals.expected, t == 1 ? 8u : 1u);
+                cr_assert_eq(ev.totals.reported, 1, "a revision replaces, it does not count twice");
+                /* heqi's revenue: 902332.4 in revision 1, 905135.4 in the correction */
+                bool found = false;
+                for (size_t i = 0; i < ev.totals.n_rows; i++)
+                    if (!strcmp(ev.totals.rows[i].indicator, "revenue")) {
+                        found = true;
+                        cr_assert_float_eq(ev.totals.rows[i].sum, rev == 1 ? 902332.4 : 905135.4, 1e-6);
+                    }
+                cr_assert(found, "the totals carry revenue");
+            }
+            msg_clear(&ev);
+        }
     }
-    /* the duplicate changed nothing: no third event; the heartbeat says sequence 2 */
+    /* the duplicate changed nothing: no further update; the heartbeat says s0 + 6 */
     cr_assert_eq(next_event("hb", topic, sizeof topic, &ev, 5000), 0, "no heartbeat");
-    cr_assert_eq(ev.sequence, 2, "the heartbeat carries the last sequence number");
+    cr_assert_eq(ev.sequence, s0 + 6, "the heartbeat carries the last sequence number");
     msg_clear(&ev);
     cr_assert_neq(next_event("report.", topic, sizeof topic, &ev, 1500), 0,
                   "a DUPLICATE must not be published");

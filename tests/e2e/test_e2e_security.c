@@ -137,6 +137,7 @@ static void args(argv_t *a, const char *const *list) {
 
 typedef struct {
     char listen[64], publish[64]; /* publish "" = none */
+    char snapshot[64];            /* the live totals' snapshot ROUTER when publishing */
     char store[320];
     char log[320], err_log[330];
     pid_t pid;
@@ -154,6 +155,9 @@ static pid_t agg_spawn(sagg_t *a, const char *name, bool publish, const char *co
         int port;
         while ((port = e2e_free_port()) > 0 && strstr(a->listen, P(":%d", port))) {}
         snprintf(a->publish, sizeof a->publish, "tcp://127.0.0.1:%d", port);
+        while ((port = e2e_free_port()) > 0 &&
+               (strstr(a->listen, P(":%d", port)) || strstr(a->publish, P(":%d", port)))) {}
+        snprintf(a->snapshot, sizeof a->snapshot, "tcp://127.0.0.1:%d", port);
     }
     snprintf(a->store, sizeof a->store, "%s/store.db", dir);
     snprintf(a->log, sizeof a->log, "%s/%s", dir, name);
@@ -163,6 +167,7 @@ static pid_t agg_spawn(sagg_t *a, const char *name, bool publish, const char *co
     set(&av, P("store=%s", a->store));
     set(&av, P("listen=%s", a->listen));
     set(&av, P("publish=%s", a->publish));
+    set(&av, P("snapshot=%s", a->snapshot));
     set(&av, "heartbeat_ms=100");
     set(&av, P("key=%s/agg.key", dir));
     set(&av, P("authorized_keys=%s/authorized_keys", dir));
@@ -590,7 +595,7 @@ Test(e2e_security, insecure_scope) {
     snprintf(log, sizeof log, "%s/agg-pub-any", dir);
     pid = e2e_startl(log, e2e_bin("yuebao-aggregator"), "--insecure", "--set", P("master_dir=%s", e2e_city()),
                      "--set", P("store=%s/store.db", dir), "--set", P("listen=tcp://127.0.0.1:%d", port),
-                     "--set", P("publish=tcp://*:%d", port2), NULL);
+                     "--set", P("publish=tcp://*:%d", port2), "--set", "snapshot=", NULL);
     cr_assert_gt(pid, 0);
     st = e2e_wait(pid, wait_ms());
     cr_assert(refused_to_start(st), "--insecure publishing on * refused: status %d\n%s", st,
@@ -626,7 +631,7 @@ Test(e2e_security, insecure_scope) {
     snprintf(log, sizeof log, "%s/agg-loopback", dir);
     pid = e2e_startl(log, e2e_bin("yuebao-aggregator"), "--insecure", "--set", P("master_dir=%s", e2e_city()),
                      "--set", P("store=%s/store.db", dir), "--set", P("listen=tcp://127.0.0.1:%d", port),
-                     "--set", P("publish=tcp://127.0.0.1:%d", port2), NULL);
+                     "--set", P("publish=tcp://127.0.0.1:%d", port2), "--set", "snapshot=", NULL);
     cr_assert_gt(pid, 0);
     cr_assert_eq(e2e_wait_log(P("%s.err", log), "ready:", pid, wait_ms()), 0, "%s",
                  e2e_tail(P("%s.err", log), 2000));

@@ -1,0 +1,70 @@
+/* clone.h - the subscriber's half of zguide's Clone pattern: a SUB on a publisher's
+ * PUB and a snapshot from the ROUTER beside it, kept in step by sequence numbers.
+ *
+ * The publisher numbers every update 1, 2, 3 … from one counter and repeats the last
+ * number in its heartbeats. The client subscribes first (to everything: filtering by
+ * topic would make every update it filtered out look like a loss), then asks for a
+ * snapshot, which ends with "the state above is as of sequence N". Updates at or below
+ * N are dropped; N+1, N+2 … are handed over in order. A gap, a number going backwards
+ * (the publisher restarted) or silence — no message for silence_ms, or three of the
+ * publisher's heartbeat intervals if it beats slower — means the state may be wrong:
+ * clone_poll says so and the caller takes a new snapshot.
+ *
+ * Used by `yuebao watch` (the aggregator's live totals) and `yuebao alerts --follow`
+ * (the scorer's alerts); the tests use `lose` to play a lossy network.
+ */
+#ifndef YB_CLONE_H
+#define YB_CLONE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "sock.h"
+
+typedef struct {
+    void *ctx;                   /* the caller's ZeroMQ context */
+    const char *pub;             /* the publisher's PUB endpoint */
+    const char *snapshot;        /* its snapshot ROUTER */
+    const sock_security_t *sec;  /* our keys and the server's (borrowed) */
+    const char *who;             /* "the aggregator": for messages */
+    int snapshot_timeout_ms;     /* a snapshot not complete by then failed (default 5000) */
+    int silence_ms;              /* no message this long: resync (default 5000) */
+    volatile sig_atomic_t *stop; /* set by a signal handler: give up waiting; may be NULL */
+    /* For tests: called with each update's sequence before it is looked at; true
+     * drops it as a lossy network would. NULL in production. */
+    bool (*lose)(uint64_t sequence, void *arg);
+    void *lose_arg;
+} clone_opts_t;
+
+typedef struct clone clone_t;
+
+/* One message of a snapshot (in_snapshot) or one in-order update after it. */
+typedef void (*clone_fn)(const msg_t *m, bool in_snapshot, void *arg);
+
+/* Makes the SUB, subscribed to everything. NULL with the reason in err. */
+clone_t *clone_open(const clone_opts_t *o, char *err, size_t errsz);
+
+/* Asks the snapshot ROUTER with request (a MSG_SNAPSHOT_REQUEST) from a fresh DEALER
+ * and hands every message before SnapshotEnd to fn (in_snapshot true); the End itself
+ * is not handed over. Then updates after its sequence are what clone_poll delivers.
+ * Returns 0; -1 when the publisher refused us or did not answer within the timeout
+ * (why in err: "refused our key …", "no answer …"); -2 when stopped. fn may have seen
+ * part of a snapshot that then failed: start again from an empty state. */
+int clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, char *err, size_t errsz);
+
+/* Waits up to timeout_ms for updates and hands each in-order one to fn (in_snapshot
+ * false); heartbeats are only counted. Returns the number handed over (0 on timeout),
+ * -1 when a resync is needed (why says what was missed: a gap, a restart, silence),
+ * or -2 on a socket error (why). */
+int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, size_t whysz);
+
+/* The sequence the caller's state is as of. */
+uint64_t clone_sequence(const clone_t *c);
+
+/* Closes the SUB; NULL-safe; sets *c to NULL. */
+void clone_close(clone_t **c);
+
+#endif
