@@ -39,14 +39,14 @@ COMMON    := common/log.c common/clone.c common/diag.c common/text.c common/csv.
              common/master.c common/report.c common/county_csv.c common/validate.c \
              common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
              common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
-             common/config.c common/notify.c common/keys.c common/zap.c
+             common/config.c common/notify.c common/keys.c common/zap.c common/rules.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
              aggregator/aggregator_snapshot.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
              collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
-SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_score.c \
+SCORER_LIB     := scorer/scorer_config.c scorer/scorer_score.c \
              scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c
 CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c \

@@ -19,7 +19,7 @@
 #include "diag.h"
 #include "master.h"
 #include "period.h"
-#include "../../scorer/scorer.h" /* -Icommon only */
+#include "rules.h"
 #include "text.h"
 
 static master_t *m;

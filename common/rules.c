@@ -1,4 +1,4 @@
-/* scorer_rules.c - the assessment configuration: scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv.
+/* rules.c - the assessment configuration: scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv.
  *
  * The files are written by hand in the city office, are small (a dozen items, a few
  * hundred targets) and are read at start and on SIGHUP, so loading favours complete,
@@ -12,9 +12,10 @@
  * Years come from the file names, so a folder may hold any number of years; a year
  * without a scheme is not ranked and one without targets raises no target alerts.
  * Targets are sorted by (zone, indicator) because the scorer looks one up for every
- * zone and indicator on every recompute.
+ * zone and indicator on every recompute. Shared by the scorer and the CLI's bulletin
+ * (rules.h), so it knows nothing of either.
  */
-#include "scorer.h"
+#include "rules.h"
 
 #include <dirent.h>
 #include <errno.h>
