@@ -22,6 +22,9 @@ WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wf
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -MMD -MP \
              -Icommon -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+# The operator CLI alone writes spreadsheets (`yuebao export --format xlsx`); the daemons
+# do not link it.
+CLI_LIBS  := $(shell pkg-config --libs xlsxwriter 2>/dev/null)
 ifneq ($(SANITIZER),)
 CFLAGS    += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS   += -fsanitize=$(SANITIZER)
@@ -39,7 +42,8 @@ COMMON    := common/log.c common/clone.c common/diag.c common/text.c common/csv.
              common/master.c common/report.c common/county_csv.c common/validate.c \
              common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
              common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
-             common/config.c common/notify.c common/keys.c common/zap.c common/rules.c
+             common/config.c common/notify.c common/keys.c common/zap.c common/rules.c \
+             common/bulletin.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
@@ -50,7 +54,7 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_score.c \
              scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c
 CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c \
-             cli/cli_keygen.c
+             cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c
 
 COMMON_OBJ     := $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
@@ -96,7 +100,7 @@ $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 
 $(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
 
 # Unit tests link the real modules (all of common, and the daemons without main).
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(SCORER_OBJ) $(COMMON_OBJ)

@@ -5,6 +5,8 @@
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
  *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
  *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
+ *   cli_export.c   `export --period P`: the monthly bulletin as csv, xlsx or sdmx-csv
+ *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
  * scorer. `alerts` talks to the scorer over ZeroMQ only.
@@ -14,24 +16,27 @@
 
 #include <stdbool.h>
 
+#include "bulletin.h"
 #include "master.h"
 #include "rstore.h"
 
 typedef struct {
-    const char *store;      /* --store, or $YUEBAO_STORE */
-    const char *master_dir; /* --master, or $YUEBAO_MASTER */
-    const char *period;     /* --period */
-    const char *county;     /* --county */
-    const char *scores;     /* --scores, or $YUEBAO_SCORES: the scorer's score store */
-    bool csv;               /* --csv (ranking) */
-    const char *severity;   /* --severity (alerts): the least severity shown */
-    bool follow;            /* --follow (alerts) */
-    const char *exec_cmd;   /* --exec (alerts): a hook run once per alert printed */
-    const char *pub;        /* --pub, or $YUEBAO_SCORER_PUB: the scorer's PUB */
-    const char *snapshot;   /* --snapshot, or $YUEBAO_SCORER_SNAPSHOT: its snapshot ROUTER */
-    const char *key;        /* --key, or $YUEBAO_KEY: our secret key file (CURVE) */
-    const char *server_key; /* --server-key, or $YUEBAO_SERVER_KEY: the scorer's public key */
-    char **args;            /* remaining arguments */
+    const char *store;        /* --store, or $YUEBAO_STORE */
+    const char *master_dir;   /* --master, or $YUEBAO_MASTER */
+    const char *period;       /* --period */
+    const char *county;       /* --county */
+    const char *scores;       /* --scores, or $YUEBAO_SCORES: the scorer's score store */
+    bool csv;                 /* --csv (ranking) */
+    const char *severity;     /* --severity (alerts): the least severity shown */
+    bool follow;              /* --follow (alerts) */
+    const char *exec_cmd;     /* --exec (alerts): a hook run once per alert printed */
+    const char *pub;          /* --pub, or $YUEBAO_SCORER_PUB: the scorer's PUB */
+    const char *snapshot;     /* --snapshot, or $YUEBAO_SCORER_SNAPSHOT: its snapshot ROUTER */
+    const char *key;          /* --key, or $YUEBAO_KEY: our secret key file (CURVE) */
+    const char *server_key;   /* --server-key, or $YUEBAO_SERVER_KEY: the scorer's public key */
+    const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
+    const char *output;       /* export: -o, --output FILE; stdout without it */
+    char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;
 
@@ -60,5 +65,53 @@ int cli_totals(const cli_opts_t *o);
 int cli_ranking(const cli_opts_t *o);
 int cli_alerts(const cli_opts_t *o);
 int cli_keygen(const cli_opts_t *o);
+int cli_export(const cli_opts_t *o);
+
+/* ---- cli_export.c: the bulletin's table, shared by its csv and xlsx writers ---------- */
+
+typedef enum {
+    EXPORT_SEQ,        /* 序号: 1.. for zones, empty for the city */
+    EXPORT_COUNTY,     /* 县区 (全市合计 on the total row) */
+    EXPORT_ZONE,       /* 园区 */
+    EXPORT_AMOUNT,     /* per main indicator: YTD amount or period-end level */
+    EXPORT_GROWTH,     /* growth % */
+    EXPORT_COMPLETION, /* target completion % */
+    EXPORT_GAP,        /* pace gap, percentage points */
+    EXPORT_SCORE,      /* 综合得分 */
+    EXPORT_RANK,       /* 排名 */
+    EXPORT_CHANGE,     /* 排名变化: prev_rank − rank */
+    EXPORT_STAR,       /* 星级 */
+    EXPORT_NOTE        /* 备注: 未报, why a laggard, or the city's count of reports */
+} export_kind_t;
+
+typedef struct {
+    export_kind_t kind;
+    size_t k;       /* the bulletin's indicator column (AMOUNT … GAP) */
+    char head[256]; /* "主营业务收入本年累计(万元)" */
+} export_col_t;
+
+/* The bulletin's columns with their Chinese headers (units in brackets): malloc'd, *n
+ * set; NULL out of memory. */
+export_col_t *export_columns(const bulletin_t *b, const master_t *m, size_t *n);
+
+/* The number in column c of row (index: its position in the bulletin): true with *x
+ * set, false for an empty cell or a text column. */
+bool export_number(const bulletin_row_t *row, size_t index, const export_col_t *c, double *x);
+
+/* Fixed decimals of a number column: amounts and growth 1, rates, gaps, scores 2. */
+int export_decimals(export_kind_t kind);
+
+/* The cell as the csv shows it, "" when empty: numbers with export_decimals. */
+void export_text(const bulletin_t *b, const master_t *m, const bulletin_row_t *row, size_t index,
+                 const export_col_t *c, char *buf, size_t size);
+
+/* A star as shown: "" (no December judged), "入门以下", "★3". */
+void export_star(int star, char *buf, size_t size);
+
+/* "产业集聚区主要指标完成情况通报 2017年1-6月". */
+void export_title(const bulletin_t *b, char *buf, size_t size);
+
+/* cli_export_xlsx.c: writes b as one sheet to path. 0, or -1 with the reason in err. */
+int export_xlsx(const bulletin_t *b, const master_t *m, const char *path, char *err, size_t errsz);
 
 #endif

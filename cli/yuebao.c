@@ -1,5 +1,6 @@
 /* yuebao - the operator's command line: check county files, see who has reported,
- * print the city's totals and the zones' ranking, and follow the scorer's alerts.
+ * print the city's totals and the zones' ranking, follow the scorer's alerts, and
+ * export the monthly bulletin.
  * Reads the report and score stores read-only; subscribes to the scorer for alerts. */
 #include <getopt.h>
 #include <stdio.h>
@@ -25,6 +26,13 @@ static void usage(FILE *out) {
                  "                                   --follow, then every transition as it happens\n"
                  "  keygen NAME                      a CURVE key pair: NAME.key (secret, mode 0600)\n"
                  "                                   and NAME.pub (public)\n"
+                 "  export --period P [--format F] [-o FILE]\n"
+                 "                                   the monthly bulletin (主要指标完成情况通报): per zone,\n"
+                 "                                   each main indicator's YTD amount, growth, target\n"
+                 "                                   completion and pace gap, then score, rank, change,\n"
+                 "                                   star; a city total row last. Laggards: a pace gap\n"
+                 "                                   below -5 points on any main indicator, or a rank\n"
+                 "                                   in the last three (of more than three ranked)\n"
                  "\n"
                  "options:\n"
                  "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
@@ -36,6 +44,10 @@ static void usage(FILE *out) {
                  "  --county C       check: the reporting unit the files are from; alerts: only this\n"
                  "                   county's zones (code, e.g. 410603, or name, e.g. 山城区)\n"
                  "  --csv            ranking: CSV (UTF-8, header row) for spreadsheets\n"
+                 "  --format F       export: csv (default; UTF-8 with BOM, CRLF), xlsx (one sheet,\n"
+                 "                   laggards highlighted; needs -o) or sdmx-csv (one observation a\n"
+                 "                   row, codes, for machines)\n"
+                 "  -o, --output FILE  export: write FILE (whole or not at all) instead of stdout\n"
                  "  --severity S     alerts: warning (warning and critical, the default) or critical\n"
                  "  --follow         alerts: after the firing alerts, print each transition as it comes\n"
                  "                   until SIGINT or SIGTERM; resyncs by itself after a gap or silence\n"
@@ -130,6 +142,8 @@ int main(int argc, char **argv) {
                                          {"snapshot", required_argument, NULL, 'N'},
                                          {"key", required_argument, NULL, 'K'},
                                          {"server-key", required_argument, NULL, 'k'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"output", required_argument, NULL, 'o'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     cli_opts_t o = {0};
@@ -149,7 +163,7 @@ int main(int argc, char **argv) {
     o.key = env_or("YUEBAO_KEY", NULL);
     o.server_key = env_or("YUEBAO_SERVER_KEY", NULL);
     optind = 1;
-    while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc - 1, argv + 1, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case 's': o.store = optarg; break;
         case 'm': o.master_dir = optarg; break;
@@ -164,6 +178,8 @@ int main(int argc, char **argv) {
         case 'N': o.snapshot = optarg; break;
         case 'K': o.key = optarg; break;
         case 'k': o.server_key = optarg; break;
+        case 'F': o.format = optarg; break;
+        case 'o': o.output = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -176,6 +192,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "ranking")) return cli_ranking(&o);
     if (!strcmp(cmd, "alerts")) return cli_alerts(&o);
     if (!strcmp(cmd, "keygen")) return cli_keygen(&o);
+    if (!strcmp(cmd, "export")) return cli_export(&o);
     fprintf(stderr, "yuebao: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return 2;

@@ -202,6 +202,12 @@ sed 's/^/   /' "$DEMO/follow-410603.txt"
 say "city totals for 2017-06 (January–June), aggregate growth = Σamount / Σ(amount/(1+g)) − 1"
 "$BIN/yuebao" totals --period 2017-06
 
+say "the 2017-06 bulletin (主要指标完成情况通报): $DEMO/bulletin-2017-06.xlsx (to print) and .csv"
+"$BIN/yuebao" export --period 2017-06 --format xlsx -o "$DEMO/bulletin-2017-06.xlsx"
+"$BIN/yuebao" export --period 2017-06 -o "$DEMO/bulletin-2017-06.csv"
+echo "laggards (a pace gap below -5 points, or the last three places), from the csv's 备注 column:"
+tr -d '\r' <"$DEMO/bulletin-2017-06.csv" | awk -F, '$NF ~ /落后/ { print "   " $3 " — " $NF }'
+
 cleanup
 trap - EXIT
 pids=()

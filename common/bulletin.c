@@ -1,0 +1,248 @@
+/* bulletin.c - the monthly bulletin's figures: completion, pace gaps, city totals and
+ * laggards (see bulletin.h).
+ *
+ * The arithmetic is the scorer's own, so the bulletin and the alerts never disagree: a
+ * target is looked up with rules_target, the expected share comes from rules_pace, and
+ * the gap is (YTD / target − share) × 100 computed the same way as scorer_targets.c's
+ * pace check; aggregate growth comes from aggregate.c as the live totals do.
+ */
+#include "bulletin.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+
+#define EPS 1e-9 /* as scorer_targets.c: a gap of exactly −5 is not below −5 */
+
+int bulletin_values_init(bulletin_values_t *v, const master_t *m) {
+    size_t n = m->n_zones * m->n_indicators;
+    memset(v, 0, sizeof *v);
+    v->reported = calloc(m->n_zones ? m->n_zones : 1, sizeof *v->reported);
+    v->has_amount = calloc(n ? n : 1, sizeof *v->has_amount);
+    v->amount = calloc(n ? n : 1, sizeof *v->amount);
+    v->has_growth = calloc(n ? n : 1, sizeof *v->has_growth);
+    v->growth_pct = calloc(n ? n : 1, sizeof *v->growth_pct);
+    if (!v->reported || !v->has_amount || !v->amount || !v->has_growth || !v->growth_pct) {
+        bulletin_values_free(v);
+        return -1;
+    }
+    v->n_zones = m->n_zones;
+    v->n_indicators = m->n_indicators;
+    return 0;
+}
+
+int bulletin_values_set(bulletin_values_t *v, const master_t *m, const char *zone, const char *indicator,
+                        double amount, bool has_growth, double growth_pct) {
+    const zone_t *z = master_zone(m, zone);
+    const indicator_t *ind = master_indicator(m, indicator);
+    size_t iz, ii, k;
+    if (!z || !ind || !v->reported) return -1;
+    iz = (size_t)(z - m->zones);
+    ii = (size_t)(ind - m->indicators);
+    if (iz >= v->n_zones || ii >= v->n_indicators) return -1;
+    k = iz * v->n_indicators + ii;
+    v->reported[iz] = true;
+    v->has_amount[k] = isfinite(amount);
+    v->amount[k] = amount;
+    v->has_growth[k] = has_growth && isfinite(growth_pct);
+    v->growth_pct[k] = growth_pct;
+    return 0;
+}
+
+void bulletin_values_free(bulletin_values_t *v) {
+    if (!v) return;
+    free(v->reported);
+    free(v->has_amount);
+    free(v->amount);
+    free(v->has_growth);
+    free(v->growth_pct);
+    memset(v, 0, sizeof *v);
+}
+
+bool bulletin_is_main(const indicator_t *ind) {
+    return (ind->kind == KIND_FLOW || ind->kind == KIND_STOCK) && ind->has_growth;
+}
+
+bool bulletin_cell_lagging(const bulletin_t *b, const bulletin_cell_t *c) {
+    return c->has_gap && c->gap_pp < b->lag_pace_pp - EPS;
+}
+
+bool bulletin_row_laggard(const bulletin_row_t *row) {
+    return row->lag_pace || row->lag_rank;
+}
+
+void bulletin_clear(bulletin_t *b) {
+    if (!b) return;
+    for (size_t i = 0; b->rows && i < b->n_rows; i++)
+        free(b->rows[i].cells);
+    free(b->rows);
+    free(b->indicators);
+    memset(b, 0, sizeof *b);
+}
+
+/* Whether the scorer paces indicator i (DESIGN §2: flows, and what pacing.csv lists). */
+static bool paced(const master_t *m, const rules_t *r, int i) {
+    return m->indicators[i].kind == KIND_FLOW || rules_paced(r, i);
+}
+
+/* Completion and pace gap of cell c for indicator i, once amount and target are set. */
+static void complete(bulletin_cell_t *c, const master_t *m, const rules_t *r, int i, period_t p) {
+    double share;
+    if (!c->has_amount || !c->has_target) return;
+    c->has_completion = true;
+    c->completion_pct = c->amount / c->target * 100.0;
+    if (!paced(m, r, i)) return;
+    share = rules_pace(r, i, p, NULL);
+    c->has_gap = true;
+    c->expected_pct = share * 100.0;
+    c->gap_pp = (c->amount / c->target - share) * 100.0;
+}
+
+/* Fills row from zone iz's values, its targets and its ranking row (or NULL). */
+static void zone_row(bulletin_t *b, bulletin_row_t *row, const master_t *m, const rules_t *r,
+                     const target_year_t *ty, const bulletin_values_t *v, size_t iz, const ranking_row_t *rr,
+                     size_t n_ranked) {
+    row->zone = &m->zones[iz];
+    row->county = master_county(m, row->zone->county);
+    row->reported = v->reported[iz];
+    row->star = RANKING_STAR_NONE;
+    for (size_t k = 0; k < b->n_indicators; k++) {
+        int i = b->indicators[k];
+        size_t at = iz * v->n_indicators + (size_t)i;
+        bulletin_cell_t *c = &row->cells[k];
+        const target_t *tg = rules_target(ty, row->zone->code, i);
+        c->has_amount = v->has_amount[at];
+        c->amount = v->amount[at];
+        c->has_growth = c->has_amount && v->has_growth[at];
+        c->growth_pct = v->growth_pct[at];
+        if (tg && tg->has_amount && tg->amount != 0) {
+            c->has_target = true;
+            c->target = tg->amount;
+        }
+        complete(c, m, r, i, b->period);
+        if (bulletin_cell_lagging(b, c)) row->lag_pace = true;
+    }
+    if (rr) {
+        row->ranked = true;
+        row->total_score = rr->total;
+        row->rank = rr->rank;
+        row->has_rank_change = rr->prev_rank > 0;
+        row->rank_change = ranking_delta(rr);
+        row->star = rr->star;
+        row->lag_rank = n_ranked > BULLETIN_LAG_BOTTOM && rr->rank > (int)(n_ranked - BULLETIN_LAG_BOTTOM);
+    }
+}
+
+/* The city total row from the zone rows before it. */
+static void total_row(bulletin_t *b, bulletin_row_t *row, const master_t *m, const rules_t *r) {
+    row->is_total = true;
+    row->star = RANKING_STAR_NONE;
+    row->reported = b->n_reported > 0;
+    for (size_t k = 0; k < b->n_indicators; k++) {
+        bulletin_cell_t *c = &row->cells[k];
+        aggregate_t a;
+        double done = 0, target = 0;
+        size_t n_targets = 0;
+        memset(&a, 0, sizeof a);
+        for (size_t z = 0; z < b->n_zones; z++) {
+            const bulletin_cell_t *zc = &b->rows[z].cells[k];
+            if (!zc->has_amount) continue;
+            aggregate_add(&a, zc->amount, zc->has_growth, zc->growth_pct);
+            if (!zc->has_target) continue;
+            done += zc->amount;
+            target += zc->target;
+            n_targets++;
+        }
+        if (a.n == 0) continue;
+        c->has_amount = true;
+        c->amount = a.sum;
+        c->has_growth = aggregate_growth(&a, &c->growth_pct);
+        if (n_targets && target != 0) {
+            /* like with like: the completion of the zones that have a target */
+            bulletin_cell_t like = {.has_amount = true, .amount = done, .has_target = true, .target = target};
+            complete(&like, m, r, b->indicators[k], b->period);
+            c->has_target = true;
+            c->target = target;
+            c->has_completion = like.has_completion;
+            c->completion_pct = like.completion_pct;
+            c->has_gap = like.has_gap;
+            c->expected_pct = like.expected_pct;
+            c->gap_pp = like.gap_pp;
+        }
+    }
+}
+
+/* The ranking row of zone code in rk, or NULL. */
+static const ranking_row_t *ranking_of(const ranking_t *rk, const char *code) {
+    for (size_t i = 0; rk && i < rk->n_rows; i++)
+        if (!strcmp(rk->rows[i].zone, code)) return &rk->rows[i];
+    return NULL;
+}
+
+/* The zone indexes in the bulletin's order into order[0..n_zones); placed is scratch
+ * space of n_zones flags, all false. */
+static void row_order(const master_t *m, const ranking_t *rk, size_t *order, bool *placed) {
+    size_t n = 0;
+    for (size_t i = 0; rk && i < rk->n_rows; i++) {
+        const zone_t *z = master_zone(m, rk->rows[i].zone);
+        size_t iz;
+        if (!z || strcmp(z->code, rk->rows[i].zone) != 0) continue; /* by code only */
+        iz = (size_t)(z - m->zones);
+        if (placed[iz]) continue;
+        placed[iz] = true;
+        order[n++] = iz;
+    }
+    for (size_t c = 0; c < m->n_counties; c++)
+        for (size_t iz = 0; iz < m->n_zones; iz++) {
+            if (placed[iz] || strcmp(m->zones[iz].county, m->counties[c].code) != 0) continue;
+            placed[iz] = true;
+            order[n++] = iz;
+        }
+    for (size_t iz = 0; iz < m->n_zones; iz++)
+        if (!placed[iz]) order[n++] = iz; /* a county master data does not list */
+}
+
+int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_t p,
+                   const bulletin_values_t *v, const ranking_t *rk, double lag_pace_pp) {
+    const target_year_t *ty = rules_targets(r, p.year);
+    size_t *order = NULL, nz = m->n_zones;
+    bool *placed = NULL;
+    memset(out, 0, sizeof *out);
+    if (v->n_zones != m->n_zones || v->n_indicators != m->n_indicators || !v->reported) return -1;
+    out->period = p;
+    out->lag_pace_pp = lag_pace_pp;
+    out->ranked = rk != NULL;
+    out->has_targets = ty != NULL;
+    out->n_zones = m->n_zones;
+    out->n_ranked = rk ? rk->n_rows : 0;
+    out->indicators = calloc(m->n_indicators ? m->n_indicators : 1, sizeof *out->indicators);
+    out->rows = calloc(m->n_zones + 1, sizeof *out->rows);
+    order = calloc(nz ? nz : 1, sizeof *order);
+    placed = calloc(nz ? nz : 1, sizeof *placed);
+    if (!out->indicators || !out->rows || !order || !placed) goto oom;
+    out->n_rows = m->n_zones + 1;
+    for (size_t i = 0; i < m->n_indicators; i++)
+        if (bulletin_is_main(&m->indicators[i])) out->indicators[out->n_indicators++] = (int)i;
+    for (size_t i = 0; i < out->n_rows; i++)
+        if (!(out->rows[i].cells =
+                  calloc(out->n_indicators ? out->n_indicators : 1, sizeof(bulletin_cell_t))))
+            goto oom;
+
+    row_order(m, rk, order, placed);
+    for (size_t i = 0; i < m->n_zones; i++) {
+        size_t iz = order[i];
+        zone_row(out, &out->rows[i], m, r, ty, v, iz, ranking_of(rk, m->zones[iz].code), out->n_ranked);
+        out->n_reported += v->reported[iz];
+    }
+    total_row(out, &out->rows[m->n_zones], m, r);
+    free(order);
+    free(placed);
+    return 0;
+oom:
+    free(order);
+    free(placed);
+    bulletin_clear(out);
+    return -1;
+}

@@ -1,0 +1,132 @@
+/* bulletin.h - the monthly bulletin (主要指标完成情况通报): what `yuebao export` writes,
+ * computed without any I/O or formatting.
+ *
+ * One row per zone of master data and a city total row last. For each main indicator —
+ * every flow or stock that carries a growth figure (indicators.csv: kind flow|stock,
+ * has_growth yes), chosen from the catalogue, never by code — a row holds:
+ *   amount       the YTD amount (flows) or the period-end level (stocks), as reported
+ *   growth       the YoY growth % as reported (the city's: Σamount / Σ(amount/(1+g/100)) − 1)
+ *   completion   amount / the year's target amount (targets-YYYY.csv), when there is one
+ *   gap          (completion − expected share) × 100 percentage points, for what the
+ *                scorer paces (flows, and whatever pacing.csv lists): expected share from
+ *                pacing.csv, else month/12 (rules_pace)
+ * then what the scorer stored for the period (total, rank, rank change, star), if the
+ * period is ranked. Each figure has a has_* flag: a cell that does not apply or was not
+ * reported is empty, never zero.
+ *
+ * The city total sums the amounts of the zones that reported; its completion compares
+ * like with like — the amounts of the zones that reported and have a target amount
+ * against the sum of those zones' targets — so a zone without a target (or one that has
+ * not reported) neither inflates nor deflates the city's rate.
+ *
+ * Laggards (落后): a zone whose pace gap is below lag_pace_pp (the scorer's critical
+ * pace threshold, −5 pp by default) on any main indicator, or whose rank is among the
+ * last three when more than three zones are ranked. A zone that did not report is not
+ * judged (it is marked not reported instead).
+ */
+#ifndef YB_BULLETIN_H
+#define YB_BULLETIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "master.h"
+#include "period.h"
+#include "ranking.h"
+#include "rules.h"
+
+#define BULLETIN_LAG_PACE_PP (-5.0) /* DESIGN §2: a pace gap below −5 pp is critical */
+#define BULLETIN_LAG_BOTTOM 3       /* the last three places of the ranking */
+
+/* One period's reported values, n_zones × n_indicators in master order (zones by code,
+ * indicators in file order). */
+typedef struct {
+    size_t n_zones, n_indicators;
+    bool *reported;     /* [zone]: the zone has a current report for the period */
+    bool *has_amount;   /* [zone * n_indicators + indicator] */
+    double *amount;     /* the same */
+    bool *has_growth;   /* the same */
+    double *growth_pct; /* the same */
+} bulletin_values_t;
+
+/* One figure set for one indicator of one row. */
+typedef struct {
+    bool has_amount;
+    double amount;
+    bool has_growth;
+    double growth_pct;
+    bool has_target; /* a target amount (≠ 0) for the year */
+    double target;   /* for the total row: Σ targets of the zones counted in completion */
+    bool has_completion;
+    double completion_pct; /* amount / target × 100 */
+    bool has_gap;
+    double expected_pct; /* the expected share × 100 (set whenever has_gap) */
+    double gap_pp;       /* completion_pct − expected_pct */
+} bulletin_cell_t;
+
+typedef struct {
+    bool is_total;          /* the city total row (the last one) */
+    const zone_t *zone;     /* borrowed from master; NULL for the total row */
+    const county_t *county; /* borrowed from master; NULL for the total row or unknown */
+    bool reported;          /* total row: true if any zone reported */
+    bulletin_cell_t *cells; /* [n_indicators], in bulletin_t.indicators order */
+    bool ranked;            /* the ranking has a row for the zone */
+    double total_score;     /* 0..100 */
+    int rank;               /* 1 = best */
+    bool has_rank_change;   /* false in the year's first period */
+    int rank_change;        /* prev_rank − rank: positive = climbed */
+    int star;               /* RANKING_STAR_NONE (no December judged), _BELOW, or 0.. */
+    bool lag_pace;          /* a pace gap below lag_pace_pp */
+    bool lag_rank;          /* among the last BULLETIN_LAG_BOTTOM of the ranking */
+} bulletin_row_t;
+
+typedef struct {
+    period_t period;
+    int *indicators; /* indexes into master_t.indicators: the main indicators */
+    size_t n_indicators;
+    bulletin_row_t *rows; /* the zones, then the city total */
+    size_t n_rows;
+    size_t n_zones, n_reported, n_ranked;
+    bool ranked;      /* a ranking of the period was given */
+    bool has_targets; /* targets-YYYY.csv exists for the period's year */
+    double lag_pace_pp;
+} bulletin_t;
+
+/* Allocates v for master m's zones and indicators, nothing reported. 0, or -1 out of
+ * memory (v left empty; bulletin_values_free is still safe). */
+int bulletin_values_init(bulletin_values_t *v, const master_t *m);
+
+/* Records one current value of the period (the shape of rstore_each_value's callback)
+ * and marks the zone reported. A zone or indicator master data does not know is
+ * ignored: returns 0 recorded, -1 ignored. */
+int bulletin_values_set(bulletin_values_t *v, const master_t *m, const char *zone, const char *indicator,
+                        double amount, bool has_growth, double growth_pct);
+
+/* Frees v's arrays and zeroes it; NULL-safe. */
+void bulletin_values_free(bulletin_values_t *v);
+
+/* True for a main indicator of the bulletin: a flow or a stock that carries growth. */
+bool bulletin_is_main(const indicator_t *ind);
+
+/* Computes the bulletin of period p into *out (zeroed first; bulletin_clear it) from
+ * master m, rules r (may be NULL: no targets, m/12 pacing), values v (built for m) and
+ * the period's ranking rk (NULL when the period is not ranked; rows for zones m does
+ * not know are ignored). Rows: with a ranking, the ranked zones as it lists them (by
+ * rank, ties by zone code), then the others in master order; without one, master order
+ * — counties as in regions.csv, zones by code within a county. The city total is the
+ * last row. lag_pace_pp is the laggard threshold
+ * (BULLETIN_LAG_PACE_PP). 0, or -1 out of memory or on values not built for m. */
+int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_t p,
+                   const bulletin_values_t *v, const ranking_t *rk, double lag_pace_pp);
+
+/* True if cell's pace gap is below b's laggard threshold (beyond a 1e-9 tolerance, as
+ * the scorer grades: a gap of exactly −5 is not below −5). */
+bool bulletin_cell_lagging(const bulletin_t *b, const bulletin_cell_t *c);
+
+/* True if row is a laggard (lag_pace or lag_rank). */
+bool bulletin_row_laggard(const bulletin_row_t *row);
+
+/* Frees the bulletin's rows and zeroes it; NULL-safe. */
+void bulletin_clear(bulletin_t *b);
+
+#endif
