@@ -1,7 +1,8 @@
 /* cli.h - private to the operator CLI `yuebao`: one file per sub-command.
  *   yuebao.c       dispatch, shared options, --help
  *   cli_check.c    `check FILE…`: a desk officer's dry run of county files
- *   cli_status.c   `status --period P`: who has reported, who has not
+ *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
+ *   cli_watch.c    `watch [--period P]`: the aggregator's live totals, redrawn in place
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
  *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
  *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
@@ -19,6 +20,7 @@
 #include "bulletin.h"
 #include "master.h"
 #include "rstore.h"
+#include "sock.h"
 
 typedef struct {
     const char *store;        /* --store, or $YUEBAO_STORE */
@@ -34,6 +36,10 @@ typedef struct {
     const char *snapshot;     /* --snapshot, or $YUEBAO_SCORER_SNAPSHOT: its snapshot ROUTER */
     const char *key;          /* --key, or $YUEBAO_KEY: our secret key file (CURVE) */
     const char *server_key;   /* --server-key, or $YUEBAO_SERVER_KEY: the scorer's public key */
+    const char *agg_pub;      /* watch: --pub, or $YUEBAO_AGGREGATOR_PUB: the aggregator's PUB */
+    const char *agg_snapshot; /* watch: --snapshot, or $YUEBAO_AGGREGATOR_SNAPSHOT */
+    const char *agg_key_file; /* watch: --server-key, or $YUEBAO_AGGREGATOR_KEY: its public key */
+    bool once;                /* watch: print the screen once and exit */
     const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
     const char *output;       /* export: -o, --output FILE; stdout without it */
     char **args;              /* remaining arguments */
@@ -58,6 +64,13 @@ const char *cli_method_words(const char *method);
  * master folder is named and the file is not there (the year cannot be ranked). */
 bool cli_has_scheme(const cli_opts_t *o, const char *period, char *path, size_t size);
 
+/* The CURVE keys for talking to server ("the scorer") at endpoints a and b: --key and
+ * server_key_file when either is given (both are then required), else plain ZeroMQ,
+ * allowed only when both endpoints are on this host. 0, or -1 with the reason printed
+ * as "yuebao CMD: …". */
+int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const char *server_key_file,
+                 const char *a, const char *b, sock_security_t *sec);
+
 /* Each returns the process exit status. */
 int cli_check(const cli_opts_t *o);
 int cli_status(const cli_opts_t *o);
@@ -66,6 +79,7 @@ int cli_ranking(const cli_opts_t *o);
 int cli_alerts(const cli_opts_t *o);
 int cli_keygen(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
+int cli_watch(const cli_opts_t *o);
 
 /* ---- cli_export.c: the bulletin's table, shared by its csv and xlsx writers ---------- */
 

@@ -664,27 +664,10 @@ int cli_alerts(const cli_opts_t *o) {
     }
 
     /* CURVE with our key; without one, plain ZeroMQ and only on this host. */
-    if (o->key || o->server_key) {
-        if (!o->key || !o->server_key) {
-            fprintf(stderr, "yuebao alerts: CURVE needs both --key (ours) and --server-key (the scorer's)\n");
-            rc = 2;
-            goto out;
-        }
-        if (sock_security_load(&a.sec, false, o->key, o->server_key, err, sizeof err) < 0) {
-            fprintf(stderr, "yuebao alerts: %s\n", err);
-            rc = 2;
-            goto out;
-        }
-    } else {
-        a.sec.insecure = true;
-        if (!sock_endpoint_is_local(o->snapshot) || (o->follow && !sock_endpoint_is_local(o->pub))) {
-            fprintf(stderr,
-                    "yuebao alerts: %s is not on this host: name your key with --key FILE and the "
-                    "scorer's with --server-key FILE (or YUEBAO_KEY, YUEBAO_SERVER_KEY)\n",
-                    sock_endpoint_is_local(o->snapshot) ? o->pub : o->snapshot);
-            rc = 2;
-            goto out;
-        }
+    if (cli_security(o, "alerts", "the scorer", o->server_key, o->snapshot, o->follow ? o->pub : NULL,
+                     &a.sec) < 0) {
+        rc = 2;
+        goto out;
     }
 
     memset(&sa, 0, sizeof sa);

@@ -1,5 +1,19 @@
-/* cli_status.c - `yuebao status --period P`: every expected zone and its state. */
-#include <sqlite3.h>
+/* cli_status.c - `yuebao status [--period P]`: every expected zone and its state, and
+ * the overdue list. What the central office's desk looks at around the deadline.
+ *
+ * For the period (default: the latest with a report), one line per zone, by county:
+ *   reported       its current revision and when it was committed; on time
+ *   reported LATE  its first revision came after the deadline
+ *   MISSING        no report; "due in …" before the deadline, "overdue" after it
+ *   REJECTED       the zone's latest attempt was rejected, with the first reason
+ *                  (shown alone when nothing is stored, or after a stored revision
+ *                  when a later one was refused)
+ * The deadline is day deadline_day (10, or $YUEBAO_DEADLINE_DAY as the daemons are
+ * configured) of the next month, 24:00 Asia/Shanghai; "now" honours YUEBAO_NOW.
+ * Then whether the period is ranked, rejections of zones not in master data, and the
+ * overdue list: every period a zone owes, as the scorer judges it (its firing overdue
+ * alerts, which respect reporting_since), read from the score store.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,28 +22,121 @@
 #include "sstore.h"
 #include "text.h"
 
+#define DAY_MS 86400000LL
+
+typedef struct {
+    uint32_t revision; /* 0 = no report */
+    int64_t stored_at, first_at;
+    uint32_t rej_revision; /* the latest rejection, if any */
+    int64_t rej_at;
+    char rej_reason[512];
+    int rej_count;
+} zone_state_t;
+
 typedef struct {
     const master_t *m;
-    uint32_t *revision; /* per zone index, 0 = none */
-    int64_t *stored_at;
+    zone_state_t *z; /* per zone index */
+    int n_foreign;   /* rejections naming a zone not in master data */
+    char latest[PERIOD_STRLEN];
 } seen_t;
+
+static zone_state_t *state_of(seen_t *s, const char *zone) {
+    const zone_t *z = zone ? master_zone(s->m, zone) : NULL;
+    return z ? &s->z[z - s->m->zones] : NULL;
+}
 
 static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
                       void *arg) {
-    seen_t *s = arg;
+    zone_state_t *z = state_of(arg, zone);
     (void)county;
-    for (size_t i = 0; i < s->m->n_zones; i++)
-        if (!strcmp(s->m->zones[i].code, zone)) {
-            s->revision[i] = revision;
-            s->stored_at[i] = stored_at_ms;
+    if (!z) return;
+    z->revision = revision;
+    z->stored_at = stored_at_ms;
+}
+
+static void on_arrival(const char *zone, int64_t first_at_ms, void *arg) {
+    zone_state_t *z = state_of(arg, zone);
+    if (z) z->first_at = first_at_ms;
+}
+
+/* Rejections come newest first: the first one seen per zone is its latest. */
+static void on_rejection(const rstore_event_t *e, void *arg) {
+    seen_t *s = arg;
+    zone_state_t *z = state_of(s, e->zone);
+    if (!z) {
+        s->n_foreign++;
+        return;
+    }
+    if (z->rej_count++) return;
+    z->rej_revision = e->revision;
+    z->rej_at = e->at_ms;
+    snprintf(z->rej_reason, sizeof z->rej_reason, "%s", e->reasons ? e->reasons : "");
+    char *nl = strchr(z->rej_reason, '\n');
+    if (nl) *nl = '\0';
+}
+
+static void on_period(const char *period, void *arg) {
+    seen_t *s = arg;
+    snprintf(s->latest, sizeof s->latest, "%s", period); /* oldest first: the last is the latest */
+}
+
+/* "3 days", "5 hours": how far apart two times are, for people. */
+static void span_text(int64_t ms, char *out, size_t size) {
+    if (ms < 0) ms = -ms;
+    if (ms >= 2 * DAY_MS)
+        snprintf(out, size, "%lld days", (long long)(ms / DAY_MS));
+    else
+        snprintf(out, size, "%lld hours", (long long)(ms / 3600000));
+}
+
+/* "2017-06-10 24:00": the deadline as people say it (the start of the next day). */
+static void deadline_text(int64_t deadline_ms, char *out, size_t size) {
+    char day[20];
+    clock_format(deadline_ms - DAY_MS, day);
+    snprintf(out, size, "%.10s 24:00", day);
+}
+
+/* One line for one zone; counts into the totals. */
+static void zone_line(const zone_state_t *z, const char *county, const char *zone, int64_t deadline,
+                      int64_t now, size_t *n_on_time, size_t *n_late, size_t *n_overdue) {
+    char when[20], due[32], span[32];
+    deadline_text(deadline, due, sizeof due);
+    if (z->revision) {
+        clock_format(z->stored_at, when);
+        if (z->first_at && z->first_at >= deadline) {
+            char first[20];
+            clock_format(z->first_at, first);
+            printf("  %s %s reported LATE  revision %u at %s; first arrived %s (due %s)", county, zone,
+                   z->revision, when, first, due);
+            (*n_late)++;
+        } else {
+            printf("  %s %s reported       revision %u at %s, on time", county, zone, z->revision, when);
+            (*n_on_time)++;
         }
+        if (z->rej_count && z->rej_at > z->stored_at)
+            printf("; a later revision %u was REJECTED: %s", z->rej_revision, z->rej_reason);
+        printf("\n");
+        return;
+    }
+    if (z->rej_count) {
+        clock_format(z->rej_at, when);
+        printf("  %s %s REJECTED       revision %u at %s: %s%s\n", county, zone, z->rej_revision, when,
+               z->rej_reason, z->rej_count > 1 ? " (rejected more than once)" : "");
+    }
+    if (now >= deadline) {
+        span_text(now - deadline, span, sizeof span);
+        printf("  %s %s MISSING        overdue: due %s, %s ago\n", county, zone, due, span);
+        (*n_overdue)++;
+    } else {
+        span_text(deadline - now, span, sizeof span);
+        printf("  %s %s MISSING        due %s, in %s\n", county, zone, due, span);
+    }
 }
 
 /* One line on the period's ranking: ranked (by the scorer), or why not. */
-static void ranking_line(const cli_opts_t *o, const char *period) {
-    char err[1024], scheme[1100];
+static void ranking_line(const cli_opts_t *o, sstore_t *ss, const char *ss_err, const char *period) {
+    char scheme[1100];
     ranking_t r;
-    sstore_t *ss = sstore_open(o->scores, true, err, sizeof err);
     int found = ss ? sstore_load_ranking(ss, period, &r) : -1;
     if (found > 0)
         printf("ranked: %zu zones by %s (yuebao ranking --period %s)\n", r.n_rows, cli_method_words(r.method),
@@ -38,70 +145,117 @@ static void ranking_line(const cli_opts_t *o, const char *period) {
         printf("not ranked: %.4s has no assessment scheme (%s); a year without one is not ranked\n", period,
                scheme);
     else if (!ss)
-        printf("not ranked yet: %s\n", err);
+        printf("not ranked yet: %s\n", ss_err);
     else
         printf("not ranked yet: the scorer has not ranked %s\n", period);
     if (found > 0) ranking_clear(&r);
-    sstore_close(&ss);
+}
+
+/* The scorer's firing overdue alerts: every period a zone owes. */
+static void overdue_list(const master_t *m, sstore_t *ss, const char *ss_err, int64_t now) {
+    alert_list_t l = {0};
+    if (!ss) {
+        printf("overdue list: not available without the scorer's score store: %s\n", ss_err);
+        return;
+    }
+    if (sstore_alerts_firing(ss, ALERT_OVERDUE, 0, &l) < 0) {
+        printf("overdue list: the score store could not be read\n");
+        return;
+    }
+    if (l.n == 0) {
+        printf("overdue: none — every report due so far is in\n");
+    } else {
+        printf("overdue: %zu report%s past the deadline (as the scorer judges it)\n", l.n,
+               l.n == 1 ? "" : "s");
+        for (size_t i = 0; i < l.n; i++) {
+            const alert_t *a = &l.items[i];
+            const zone_t *z = master_zone(m, a->zone);
+            const county_t *c = master_county(m, a->county);
+            char zone[200], due[32], span[32];
+            text_pad(zone, sizeof zone, z ? z->name : a->zone, 26);
+            deadline_text(a->deadline_ms, due, sizeof due);
+            span_text(now - a->deadline_ms, span, sizeof span);
+            printf("  %s %s (%s) %s: due %s, %s ago\n", zone, c ? c->name : a->county, a->county, a->period,
+                   due, span);
+        }
+    }
+    alert_list_clear(&l);
 }
 
 int cli_status(const cli_opts_t *o) {
-    master_t *m;
-    rstore_t *st;
+    master_t *m = NULL;
+    rstore_t *st = NULL;
+    sstore_t *ss = NULL;
     seen_t s;
     period_t p;
-    char period[PERIOD_STRLEN];
-    size_t n_reported = 0;
-    int rc = 0;
-    if (cli_open(o, "status", period, &m, &st) < 0) return 2;
+    char period[PERIOD_STRLEN], due[32], ss_err[1024] = "";
+    size_t n_on_time = 0, n_late = 0, n_overdue = 0;
+    int rc = 0, day = 10;
+    int64_t deadline, now = clock_now_ms();
+    const char *env_day = getenv("YUEBAO_DEADLINE_DAY");
+
+    memset(&s, 0, sizeof s);
+    if (env_day && *env_day) {
+        day = atoi(env_day);
+        if (day < 1 || day > 28) {
+            fprintf(stderr, "yuebao status: YUEBAO_DEADLINE_DAY=%s: expected a day 1..28\n", env_day);
+            return 2;
+        }
+    }
+    if (o->period) {
+        if (cli_open(o, "status", period, &m, &st) < 0) return 2;
+    } else {
+        if (!(m = cli_master(o))) return 2;
+        if (!(st = cli_store(o))) {
+            master_destroy(&m);
+            return 2;
+        }
+        if (rstore_each_period(st, on_period, &s) < 0) {
+            rc = 2;
+            goto out;
+        }
+        if (!s.latest[0]) {
+            printf("no reports yet in %s\n", o->store);
+            goto out;
+        }
+        snprintf(period, sizeof period, "%s", s.latest);
+    }
     period_parse(period, &p);
+    deadline = period_deadline_ms(p, day);
     s.m = m;
-    s.revision = calloc(m->n_zones, sizeof *s.revision);
-    s.stored_at = calloc(m->n_zones, sizeof *s.stored_at);
-    if (!s.revision || !s.stored_at || rstore_each_report(st, period, on_report, &s) < 0) {
+    if (!(s.z = calloc(m->n_zones ? m->n_zones : 1, sizeof *s.z)) ||
+        rstore_each_report(st, period, on_report, &s) < 0 ||
+        rstore_each_first_arrival(st, period, on_arrival, &s) < 0 ||
+        rstore_recent(st, true, period, 100000, on_rejection, &s) < 0) {
         rc = 2;
         goto out;
     }
+    deadline_text(deadline, due, sizeof due);
     if (p.month == 1)
-        printf("period %s (1月)\n", period);
+        printf("period %s (1月) · due %s Asia/Shanghai\n", period, due);
     else
-        printf("period %s (1-%d月)\n", period, p.month);
+        printf("period %s (1-%d月) · due %s Asia/Shanghai\n", period, p.month, due);
     for (size_t ci = 0; ci < m->n_counties; ci++) {
         for (size_t i = 0; i < m->n_zones; i++) {
-            char county[160], zone[160], when[20];
+            char county[160], zone[160];
             if (strcmp(m->zones[i].county, m->counties[ci].code)) continue;
             text_pad(county, sizeof county, m->counties[ci].name, 26);
             text_pad(zone, sizeof zone, m->zones[i].name, 26);
-            if (s.revision[i]) {
-                clock_format(s.stored_at[i], when);
-                printf("  %s %s reported    revision %u at %s\n", county, zone, s.revision[i], when);
-                n_reported++;
-            } else {
-                printf("  %s %s MISSING\n", county, zone);
-            }
+            zone_line(&s.z[i], county, zone, deadline, now, &n_on_time, &n_late, &n_overdue);
         }
     }
-    printf("%zu of %zu zones reported\n", n_reported, m->n_zones);
-    ranking_line(o, period);
-    {
-        sqlite3_stmt *q;
-        if (sqlite3_prepare_v2(rstore_db(st),
-                               "SELECT zone, county, revision, source, reasons FROM rejections "
-                               "WHERE period = ?1 ORDER BY id",
-                               -1, &q, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
-            while (sqlite3_step(q) == SQLITE_ROW)
-                printf("rejected at the aggregator: %s (county %s) revision %lld from %s:\n    %s\n",
-                       (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
-                       (long long)sqlite3_column_int64(q, 2),
-                       sqlite3_column_text(q, 3) ? (const char *)sqlite3_column_text(q, 3) : "?",
-                       (const char *)sqlite3_column_text(q, 4));
-            sqlite3_finalize(q);
-        }
-    }
+    printf("%zu of %zu zones reported: %zu on time, %zu late; %zu missing%s\n", n_on_time + n_late,
+           m->n_zones, n_on_time, n_late, m->n_zones - n_on_time - n_late,
+           n_overdue ? " (past the deadline)" : (m->n_zones - n_on_time - n_late ? " (not yet due)" : ""));
+    if (s.n_foreign)
+        printf("%d rejected report%s named a zone not in regions.csv (see the aggregator's log)\n",
+               s.n_foreign, s.n_foreign == 1 ? "" : "s");
+    ss = sstore_open(o->scores, true, ss_err, sizeof ss_err);
+    ranking_line(o, ss, ss_err, period);
+    overdue_list(m, ss, ss_err, now);
 out:
-    free(s.revision);
-    free(s.stored_at);
+    free(s.z);
+    sstore_close(&ss);
     rstore_close(&st);
     master_destroy(&m);
     return rc;

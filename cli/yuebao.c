@@ -16,8 +16,12 @@ static void usage(FILE *out) {
                  "\n"
                  "commands:\n"
                  "  check [--county C] FILE.csv...  check county files without sending them\n"
-                 "  status --period YYYY-MM          every zone: reported (revision, time) or missing;\n"
-                 "                                   rejected reports with their reasons\n"
+                 "  status [--period P]              every zone: reported (revision, time), late,\n"
+                 "                                   missing or rejected (with the reason), and the\n"
+                 "                                   overdue list (default: the latest period)\n"
+                 "  watch [--period P] [--once]      the aggregator's live totals, redrawn in place:\n"
+                 "                                   completeness, city totals and growth, arrivals\n"
+                 "                                   and rejections (plain lines into a pipe)\n"
                  "  totals --period YYYY-MM          city and county totals with aggregate growth\n"
                  "  ranking [--period P] [--csv]     a period's ranking (default: the latest ranked):\n"
                  "                                   rank, change, total, dimension subtotals, star\n"
@@ -65,7 +69,12 @@ static void usage(FILE *out) {
                  "                   public half must be in the scorer's subscriber_keys. Without a\n"
                  "                   key, plain ZeroMQ, to ipc:// or loopback only\n"
                  "  --server-key FILE  alerts: the scorer's public key file (default\n"
-                 "                   $YUEBAO_SERVER_KEY)\n"
+                 "                   $YUEBAO_SERVER_KEY); watch: the aggregator's (default\n"
+                 "                   $YUEBAO_AGGREGATOR_KEY)\n"
+                 "  --once           watch: print the screen once and exit\n"
+                 "  watch's endpoints: --pub and --snapshot, else $YUEBAO_AGGREGATOR_PUB (default\n"
+                 "                   tcp://127.0.0.1:7302) and $YUEBAO_AGGREGATOR_SNAPSHOT (default\n"
+                 "                   tcp://127.0.0.1:7305)\n"
                  "  -h, --help       this text\n"
                  "\n"
                  "exit status: 0 done, 1 not found or not answered (an unranked period, a store or\n"
@@ -128,6 +137,34 @@ int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], m
     return 0;
 }
 
+int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const char *server_key_file,
+                 const char *a, const char *b, sock_security_t *sec) {
+    char err[512];
+    memset(sec, 0, sizeof *sec);
+    if (o->key || server_key_file) {
+        if (!o->key || !server_key_file) {
+            fprintf(stderr, "yuebao %s: CURVE needs both --key (ours) and --server-key (%s's)\n", cmd,
+                    server);
+            return -1;
+        }
+        if (sock_security_load(sec, false, o->key, server_key_file, err, sizeof err) < 0) {
+            fprintf(stderr, "yuebao %s: %s\n", cmd, err);
+            return -1;
+        }
+        return 0;
+    }
+    sec->insecure = true;
+    if (!sock_endpoint_is_local(a) || (b && !sock_endpoint_is_local(b))) {
+        fprintf(stderr,
+                "yuebao %s: %s is not on this host: name your key with --key FILE and %s's with "
+                "--server-key FILE (or YUEBAO_KEY and %s)\n",
+                cmd, sock_endpoint_is_local(a) ? b : a, server,
+                strcmp(cmd, "watch") ? "YUEBAO_SERVER_KEY" : "YUEBAO_AGGREGATOR_KEY");
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct option opts[] = {{"store", required_argument, NULL, 's'},
                                          {"master", required_argument, NULL, 'm'},
@@ -142,6 +179,7 @@ int main(int argc, char **argv) {
                                          {"snapshot", required_argument, NULL, 'N'},
                                          {"key", required_argument, NULL, 'K'},
                                          {"server-key", required_argument, NULL, 'k'},
+                                         {"once", no_argument, NULL, 'O'},
                                          {"format", required_argument, NULL, 'F'},
                                          {"output", required_argument, NULL, 'o'},
                                          {"help", no_argument, NULL, 'h'},
@@ -162,6 +200,9 @@ int main(int argc, char **argv) {
     o.snapshot = env_or("YUEBAO_SCORER_SNAPSHOT", "tcp://127.0.0.1:7304");
     o.key = env_or("YUEBAO_KEY", NULL);
     o.server_key = env_or("YUEBAO_SERVER_KEY", NULL);
+    o.agg_pub = env_or("YUEBAO_AGGREGATOR_PUB", "tcp://127.0.0.1:7302");
+    o.agg_snapshot = env_or("YUEBAO_AGGREGATOR_SNAPSHOT", "tcp://127.0.0.1:7305");
+    o.agg_key_file = env_or("YUEBAO_AGGREGATOR_KEY", NULL);
     optind = 1;
     while ((c = getopt_long(argc - 1, argv + 1, "ho:", opts, NULL)) != -1) {
         switch (c) {
@@ -174,10 +215,13 @@ int main(int argc, char **argv) {
         case 'v': o.severity = optarg; break;
         case 'f': o.follow = true; break;
         case 'x': o.exec_cmd = optarg; break;
-        case 'P': o.pub = optarg; break;
-        case 'N': o.snapshot = optarg; break;
+        /* given on the command line, an endpoint or key is for whichever daemon the
+         * command talks to */
+        case 'P': o.pub = o.agg_pub = optarg; break;
+        case 'N': o.snapshot = o.agg_snapshot = optarg; break;
+        case 'O': o.once = true; break;
         case 'K': o.key = optarg; break;
-        case 'k': o.server_key = optarg; break;
+        case 'k': o.server_key = o.agg_key_file = optarg; break;
         case 'F': o.format = optarg; break;
         case 'o': o.output = optarg; break;
         case 'h': usage(stdout); return 0;
@@ -193,6 +237,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "alerts")) return cli_alerts(&o);
     if (!strcmp(cmd, "keygen")) return cli_keygen(&o);
     if (!strcmp(cmd, "export")) return cli_export(&o);
+    if (!strcmp(cmd, "watch")) return cli_watch(&o);
     fprintf(stderr, "yuebao: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return 2;

@@ -41,12 +41,13 @@ for name in aggregator scorer analyst $(printf 'county-%s ' $counties); do
 done
 for c in $counties; do echo "$(pubkey "county-$c") $c $(county_name "$c") desk"; done >"$K/authorized_keys"
 { echo "$(pubkey scorer) scorer"; echo "$(pubkey analyst) analyst central office"; } >"$K/subscriber_keys"
-export YUEBAO_KEY=$K/analyst.key YUEBAO_SERVER_KEY=$K/scorer.pub
+export YUEBAO_KEY=$K/analyst.key YUEBAO_SERVER_KEY=$K/scorer.pub YUEBAO_AGGREGATOR_KEY=$K/aggregator.pub
+export YUEBAO_AGGREGATOR_PUB=ipc://$DEMO/events.sock YUEBAO_AGGREGATOR_SNAPSHOT=ipc://$DEMO/agg-snapshot.sock
 
 # --- the central office -----------------------------------------------------------------
 YUEBAO_LOG=info "$BIN/yuebao-aggregator" --set master_dir="$CITY" --set store="$DEMO/reports.db" \
-    --set listen="ipc://$DEMO/aggregator.sock" --set publish="ipc://$DEMO/events.sock" \
-    --set key="$K/aggregator.key" --set authorized_keys="$K/authorized_keys" \
+    --set listen="ipc://$DEMO/aggregator.sock" --set publish="$YUEBAO_AGGREGATOR_PUB" \
+    --set snapshot="$YUEBAO_AGGREGATOR_SNAPSHOT" --set key="$K/aggregator.key" --set authorized_keys="$K/authorized_keys" \
     --set subscriber_keys="$K/subscriber_keys" 2>"$DEMO/aggregator.log" &
 pids+=($!)
 for _ in $(seq 100); do grep -q "ready:" "$DEMO/aggregator.log" 2>/dev/null && break; sleep 0.1; done
@@ -183,24 +184,32 @@ say "the 2017-06 ranking (功效系数法; stars judged on 2016's December figur
 say "alerts firing on $YUEBAO_NOW: behind the year's pace, growth below target, levels short, reports overdue"
 "$BIN/yuebao" alerts
 
-say "山城区's late May report arrives in July; 山城区's desk follows its own alerts"
+say "山城区's late May report arrives in July; 山城区's desk follows its own alerts, the central office watches"
 "$BIN/yuebao" alerts --follow --county 410603 >"$DEMO/follow-410603.txt" 2>"$DEMO/follow-410603.err" &
 follower=$!
 pids+=($follower)
-for _ in $(seq 50); do [ -s "$DEMO/follow-410603.txt" ] && break; sleep 0.1; done
+"$BIN/yuebao" watch --period 2017-05 >"$DEMO/watch-2017-05.txt" 2>"$DEMO/watch-2017-05.err" &
+watcher=$!
+pids+=($watcher)
+for _ in $(seq 50); do [ -s "$DEMO/follow-410603.txt" ] && [ -s "$DEMO/watch-2017-05.txt" ] && break; sleep 0.1; done
 drop 410603 "$CITY/late/2017-05/410603.csv"
 settle
 for _ in $(seq 100); do grep -q "RESOLVED.*overdue" "$DEMO/follow-410603.txt" && break; sleep 0.1; done
 grep -q "RESOLVED.*overdue" "$DEMO/follow-410603.txt" ||
     { echo "demo: the overdue alert did not resolve:" >&2; cat "$DEMO/follow-410603.txt" "$DEMO/follow-410603.err" >&2; exit 1; }
-kill "$follower" 2>/dev/null || true
-wait "$follower" 2>/dev/null || true
+for _ in $(seq 50); do grep -q "totals 2017-05 city: 8 of 8" "$DEMO/watch-2017-05.txt" && break; sleep 0.1; done
+kill "$follower" "$watcher" 2>/dev/null || true
+wait "$follower" "$watcher" 2>/dev/null || true
 echo "what 山城区's follower printed (its firing alerts, then the transitions as they came):"
 sed 's/^/   /' "$DEMO/follow-410603.txt"
-"$BIN/yuebao" status --period 2017-05 | tail -n 2
+echo "what the central office's \`yuebao watch --period 2017-05\` printed after its screen (into a file: plain lines):"
+grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$DEMO/watch-2017-05.txt" | sed 's/^/   /'
 
-say "city totals for 2017-06 (January–June), aggregate growth = Σamount / Σ(amount/(1+g)) − 1"
-"$BIN/yuebao" totals --period 2017-06
+say "every zone's 2017-05 report now, and the overdue list (the demo replays all history on $YUEBAO_NOW, so all of May came after its deadline)"
+"$BIN/yuebao" status --period 2017-05
+
+say "the central office's live view of 2017-06 (yuebao watch; on a terminal it redraws in place)"
+"$BIN/yuebao" watch --period 2017-06 --once
 
 say "the 2017-06 bulletin (主要指标完成情况通报): $DEMO/bulletin-2017-06.xlsx (to print) and .csv"
 "$BIN/yuebao" export --period 2017-06 --format xlsx -o "$DEMO/bulletin-2017-06.xlsx"

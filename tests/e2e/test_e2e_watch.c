@@ -1,0 +1,204 @@
+/* test_e2e_watch.c - the central office's day around the deadline, through the real
+ * `yuebao status` and `yuebao watch` against the real aggregator.
+ *
+ * May 2017 is due on 2017-06-10 24:00 Asia/Shanghai. On 2017-06-05 (YUEBAO_NOW, the
+ * aggregator's clock) 鹤山区, 淇滨区 and 浚县 report (4 zones, on time) and 淇县 sends a
+ * report with a negative revenue (rejected). The aggregator is restarted on 2017-07-05,
+ * when 山城区's May report arrives late. So for 2017-05: 5 of 8 reported, 4 on time,
+ * 1 late, 3 missing and overdue (金山, 示范区, and 鹤淇 whose only attempt was rejected).
+ * The expected figures are computed here from the county CSVs.
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+#define P(...) e2e_fmt(__VA_ARGS__)
+
+static char dir[256];
+static e2e_agg_t agg;
+
+static void setup(void) {
+    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
+    memset(&agg, 0, sizeof agg);
+}
+
+static void teardown(void) {
+    e2e_cleanup();
+}
+
+TestSuite(e2e_watch, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The line of text that contains needle (a static copy; "" if none). */
+static const char *line_of(const char *text, const char *needle) {
+    static char buf[2048];
+    const char *p = strstr(text, needle), *start, *end;
+    buf[0] = '\0';
+    if (!p) return buf;
+    for (start = p; start > text && start[-1] != '\n'; start--) {}
+    end = strchr(p, '\n');
+    snprintf(buf, sizeof buf, "%.*s", (int)(end ? end - start : (long)strlen(start)), start);
+    return buf;
+}
+
+static void submit(const char *name, const char *county, const char *rel) {
+    char *out = NULL;
+    int st = e2e_submit(P("%s/%s", dir, name), &out, county, agg.listen, P("%s/outbox-%s.db", dir, county),
+                        e2e_sample(rel), NULL);
+    cr_assert_eq(st, 0, "submit %s: status %d\n%s", rel, st, out ? out : "");
+    free(out);
+}
+
+/* May as described at the top; the aggregator is left running on 2017-07-05. */
+static void may_around_the_deadline(void) {
+    report_t r;
+    uint8_t id[MSG_ID_LEN], *bytes = NULL;
+    size_t len = 0;
+    void *d;
+    cr_assert_eq(setenv("YUEBAO_NOW", "2017-06-05", 1), 0);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "%s", e2e_tail(agg.err_log, 2000));
+    submit("s-410602", "410602", "reports/2017-05/410602.csv");
+    submit("s-410611", "410611", "reports/2017-05/410611.csv");
+    submit("s-410621", "410621", "reports/2017-05/410621.csv");
+    /* 淇县's desk sends heqi with a negative revenue: rejected by the aggregator */
+    cr_assert_eq(e2e_load_report(e2e_sample("reports/2017-05/410622.csv"), NULL, "heqi", 1, &r), 0);
+    for (size_t i = 0; i < r.n_values; i++)
+        if (!strcmp(r.values[i].indicator, "revenue")) r.values[i].amount = -1;
+    d = e2e_dealer(agg.listen, "c:410622:desk");
+    cr_assert_not_null(d);
+    cr_assert_eq(e2e_encode_report(&r, id, &bytes, &len), 0);
+    cr_assert_eq(e2e_exchange(d, bytes, len, id, e2e_scaled_ms(10000), NULL), ACK_REJECTED);
+    free(bytes);
+    report_clear(&r);
+    e2e_dealer_close(&d);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+
+    cr_assert_eq(setenv("YUEBAO_NOW", "2017-07-05", 1), 0);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "%s", e2e_tail(agg.err_log, 2000));
+    submit("s-410603", "410603", "late/2017-05/410603.csv");
+}
+
+/* Σ revenue over the zones of May's sample files for these counties. */
+static double may_revenue(const char *const *counties, const char *const *zones, size_t n) {
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rel = strcmp(counties[i], "410603") ? P("reports/2017-05/%s.csv", counties[i])
+                                                        : "late/2017-05/410603.csv";
+        double a = e2e_csv_number(e2e_sample(rel), zones[i], "revenue", "amount");
+        cr_assert(!isnan(a), "revenue of %s in %s", zones[i], rel);
+        sum += a;
+    }
+    return sum;
+}
+
+/* "1,234,567.8", as watch prints amounts. */
+static const char *grouped(double v) {
+    char digits[64], out[96];
+    size_t n, o = 0, lead;
+    snprintf(digits, sizeof digits, "%.1f", v);
+    n = strchr(digits, '.') - digits;
+    lead = n % 3 ? n % 3 : 3;
+    for (size_t i = 0; digits[i]; i++) {
+        if (i < n && i >= lead && (i - lead) % 3 == 0) out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return P("%s", out);
+}
+
+Test(e2e_watch, status_names_on_time_late_missing_rejected_and_overdue) {
+    char *out = NULL;
+    int st;
+    may_around_the_deadline();
+    st = e2e_runl(P("%s/status", dir), &out, e2e_scaled_ms(20000), e2e_bin("yuebao"), "status", "--store",
+                  agg.store, "--master", e2e_city(), "--scores", P("%s/no-scores.db", dir), "--period",
+                  "2017-05", NULL);
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/status.err", dir), 2000));
+    cr_assert_not_null(strstr(out, "period 2017-05 (1-5月) · due 2017-06-10 24:00"), "%s", out);
+    cr_assert_not_null(
+        strstr(line_of(out, "宝山循环经济产业集聚区"), "revision 1 at 2017-06-05 00:00:00, on time"), "%s",
+        out);
+    cr_assert_not_null(strstr(line_of(out, "山城专业园区"), "reported LATE"), "%s", out);
+    cr_assert_not_null(strstr(line_of(out, "山城专业园区"), "first arrived 2017-07-05"), "%s", out);
+    /* 鹤淇: its only attempt was rejected, with the reason, and it is overdue */
+    cr_assert_not_null(strstr(line_of(out, "鹤淇产业集聚区 "), "REJECTED"), "%s", out);
+    cr_assert_not_null(strstr(line_of(out, "鹤淇产业集聚区 "), "negative"), "the reason is shown:\n%s", out);
+    cr_assert_not_null(strstr(out, "MISSING        overdue: due 2017-06-10 24:00, 24 days ago"), "%s", out);
+    cr_assert_not_null(strstr(line_of(out, "金山产业集聚区"), "MISSING        overdue"), "%s", out);
+    cr_assert_not_null(strstr(out, "5 of 8 zones reported: 4 on time, 1 late; 3 missing (past the deadline)"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "overdue list: not available without the scorer's score store"), "%s",
+                       out);
+    free(out);
+
+    /* without --period: the latest period with a report */
+    st = e2e_runl(P("%s/status-latest", dir), &out, e2e_scaled_ms(20000), e2e_bin("yuebao"), "status",
+                  "--store", agg.store, "--master", e2e_city(), NULL);
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/status-latest.err", dir), 2000));
+    cr_assert_not_null(strstr(out, "period 2017-05"), "%s", out);
+    free(out);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+Test(e2e_watch, watch_shows_the_live_totals_and_follows_arrivals) {
+    static const char *const counties[] = {"410602", "410611", "410621", "410621", "410603", "410671"};
+    static const char *const zones[] = {"baoshan", "qibin", "xunxian", "liyang", "shancheng", "jinshan"};
+    char *out = NULL;
+    const char *line;
+    pid_t w;
+    int st;
+    may_around_the_deadline();
+
+    /* the screen, once */
+    st = e2e_runl(P("%s/watch-once", dir), &out, e2e_scaled_ms(20000), e2e_bin("yuebao"), "watch", "--once",
+                  "--period", "2017-05", "--master", e2e_city(), "--pub", agg.publish, "--snapshot",
+                  agg.snapshot, NULL);
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/watch-once.err", dir), 2000));
+    cr_assert_not_null(strstr(out, "completeness: 5 of 8 zones reported · 4 on time · 1 late · 3 missing"),
+                       "%s", out);
+    line = line_of(out, "  主营业务收入 ");
+    cr_assert_not_null(strstr(line, grouped(may_revenue(counties, zones, 5))), "city revenue %s:\n%s",
+                       grouped(may_revenue(counties, zones, 5)), out);
+    cr_assert_not_null(strstr(line_of(out, "浚县 (410621)"), "2/2"), "%s", out);
+    cr_assert_not_null(strstr(line_of(out, "淇县 (410622)"), "0/1"), "%s", out);
+    cr_assert_not_null(strstr(out, "山城专业园区 (山城区)"), "the late arrival is among the latest:\n%s",
+                       out);
+    cr_assert_not_null(strstr(line_of(out, "revision 1: "), "negative"), "the rejection and its reason:\n%s",
+                       out);
+    free(out);
+
+    /* following, into a file: plain lines as reports arrive */
+    w = e2e_startl(P("%s/watch", dir), e2e_bin("yuebao"), "watch", "--period", "2017-05", "--master",
+                   e2e_city(), "--pub", agg.publish, "--snapshot", agg.snapshot, NULL);
+    cr_assert_gt(w, 0);
+    cr_assert_eq(e2e_wait_log(P("%s/watch.out", dir), "latest rejections", w, e2e_scaled_ms(10000)), 0, "%s",
+                 e2e_tail(P("%s/watch.err", dir), 2000));
+    submit("s-410671", "410671", "reports/2017-05/410671.csv");
+    cr_assert_eq(e2e_wait_log(P("%s/watch.out", dir),
+                              "accepted 2017-05 金山产业集聚区 (鹤壁经济技术开发区管委会) revision 1", w,
+                              e2e_scaled_ms(10000)),
+                 0, "%s", e2e_tail(P("%s/watch.out", dir), 2000));
+    cr_assert_eq(e2e_wait_log(P("%s/watch.out", dir), "totals 2017-05 city: 6 of 8 reported, 4 on time", w,
+                              e2e_scaled_ms(10000)),
+                 0, "%s", e2e_tail(P("%s/watch.out", dir), 2000));
+    cr_assert_geq(e2e_count_in_file(P("%s/watch.out", dir), grouped(may_revenue(counties, zones, 6))), 1,
+                  "the new city revenue %s:\n%s", grouped(may_revenue(counties, zones, 6)),
+                  e2e_tail(P("%s/watch.out", dir), 2000));
+    st = e2e_stop(w, e2e_scaled_ms(5000));
+    cr_assert_eq(st, 0, "watch stops cleanly on SIGTERM: %d\n%s", st, e2e_tail(P("%s/watch.err", dir), 2000));
+
+    /* no aggregator there: a clear error, exit 1 */
+    st = e2e_runl(P("%s/watch-none", dir), &out, e2e_scaled_ms(30000), e2e_bin("yuebao"), "watch", "--once",
+                  "--pub", P("ipc://%s/nobody.sock", dir), "--snapshot", P("ipc://%s/nobody-snap.sock", dir),
+                  NULL);
+    free(out);
+    cr_assert_eq(st, 1, "no aggregator: exit 1");
+    cr_assert_geq(e2e_count_in_file(P("%s/watch-none.err", dir), "no answer from the aggregator"), 1, "%s",
+                  e2e_tail(P("%s/watch-none.err", dir), 2000));
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
