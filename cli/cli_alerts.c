@@ -1,16 +1,15 @@
 /* cli_alerts.c - `yuebao alerts [--follow] [--exec CMD]`: the scorer's firing alerts,
  * then (with --follow) every transition as it happens, one greppable line each.
  *
- * zguide's Clone pattern, client side. With --follow the SUB is made first, then a
- * DEALER asks the snapshot ROUTER for the firing alerts under our topic prefix and the
- * sequence number they are as of; updates at or below it are dropped. The scorer numbers
- * every update with one sequence (rankings and every county's alerts), so to see a gap
- * the follower subscribes to everything and filters the county itself; subscribing to
- * one county's prefix only would make every other update look like a loss. A gap, a
- * sequence going backwards (the scorer restarted) or silence (five seconds, or three of
- * the scorer's heartbeats if it beats slower) is a reason to resync: take a new snapshot and print the
- * difference against what we had as the transitions we missed, so a hook fires once per
- * change and never again for an alert it already saw.
+ * zguide's Clone pattern, client side, through common/clone.c: with --follow the SUB is
+ * made first, then the snapshot ROUTER is asked for the firing alerts under our topic
+ * prefix and the sequence number they are as of; updates at or below it are dropped.
+ * The scorer numbers every update with one sequence (rankings and every county's
+ * alerts), so the follower subscribes to everything and filters the county itself. A
+ * gap, a sequence going backwards (the scorer restarted) or silence is a reason to
+ * resync: take a new snapshot and print the difference against what we had as the
+ * transitions we missed, so a hook fires once per change and never again for an alert
+ * it already saw.
  *
  * --exec runs one hook at a time, in order, through /bin/sh -c, in a process group of
  * its own with stdin on /dev/null, and kills it after HOOK_TIMEOUT_MS so a hung hook
@@ -34,15 +33,13 @@
 
 #include "alert.h"
 #include "cli.h"
+#include "clone.h"
 #include "codec.h"
-#include "sock.h"
 #include "text.h"
 
-#define SNAPSHOT_TIMEOUT_MS 5000 /* a scorer that does not answer this long is not there */
-#define SILENCE_MS 5000          /* no message, not even a heartbeat: resync (at least) */
-#define HOOK_TIMEOUT_MS 60000    /* a hook still running after this is killed */
-#define HOOK_STOP_MS 5000        /* on SIGINT/SIGTERM: a running hook's grace after SIGTERM */
-#define N_HOOK_VARS 18           /* YUEBAO_ALERT_* variables set by run_hook */
+#define HOOK_TIMEOUT_MS 60000 /* a hook still running after this is killed */
+#define HOOK_STOP_MS 5000     /* on SIGINT/SIGTERM: a running hook's grace after SIGTERM */
+#define N_HOOK_VARS 18        /* YUEBAO_ALERT_* variables set by run_hook */
 
 extern char **environ;
 
@@ -60,13 +57,9 @@ typedef struct {
     char prefix[48];  /* "alert." or "alert.<county>.": the snapshot's topic prefix */
     severity_t least; /* --severity */
     sock_security_t sec;
-    void *ctx, *sub;
+    void *ctx;
+    clone_t *clone;      /* the SUB (with --follow) and the snapshots */
     alert_list_t firing; /* the scorer's firing alerts under prefix, as we know them */
-    uint64_t last;       /* the sequence our state is as of */
-    uint64_t seen;       /* the highest sequence received on the SUB since the snapshot */
-    int64_t hb_ms;       /* monotonic time of the last heartbeat */
-    int64_t hb_gap_ms;   /* the scorer's heartbeat interval as last seen, 0 if unknown */
-    int64_t heard_ms;    /* monotonic time of the last message on the SUB */
     int zone_width, what_width;
     char **env_base; /* the inherited environment without YUEBAO_ALERT_* */
     size_t n_env_base;
@@ -252,7 +245,7 @@ static void run_hook(alerts_t *a, const alert_t *al) {
     }
     a->env_base[a->n_env_base] = NULL;
     /* the hook took its time, not the scorer: do not count it as silence */
-    a->heard_ms = clock_mono_ms();
+    if (a->clone) clone_touch(a->clone);
 }
 
 /* Prints al when it is wanted, then runs the hook for it. */
@@ -264,112 +257,35 @@ static void deliver(alerts_t *a, const alert_t *al) {
 
 /* ---- snapshot ------------------------------------------------------------------------- */
 
-/* Asks the snapshot ROUTER for the firing alerts under a->prefix. 0 with *out (sorted by
- * key) and *seq; -1 when the scorer does not answer in time (reason in err); -2 when
- * interrupted by a signal. */
-static int take_snapshot(alerts_t *a, alert_list_t *out, uint64_t *seq, char *err, size_t errsz) {
-    void *dealer;
-    sock_watch_t watch;
-    msg_t req;
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    int64_t deadline = clock_mono_ms() + SNAPSHOT_TIMEOUT_MS;
-    uint32_t n_alerts = 0;
-    int rc = -1;
-    bool sent = false;
+/* A snapshot message: the firing alerts are collected. */
+static void on_snapshot_msg(const msg_t *m, bool in_snapshot, void *arg) {
+    alert_list_t *out = arg;
+    (void)in_snapshot;
+    if (m->kind == MSG_ALERT && !alert_list_add(out, &m->alert))
+        fprintf(stderr, "yuebao alerts: out of memory\n");
+}
 
+/* Asks the snapshot ROUTER for the firing alerts under a->prefix. 0 with *out (sorted by
+ * key); -1 when the scorer refused us or did not answer in time (reason in err); -2
+ * when interrupted by a signal. */
+static int take_snapshot(alerts_t *a, alert_list_t *out, char *err, size_t errsz) {
+    msg_t req;
+    int rc;
     alert_list_clear(out);
-    dealer = sock_dealer(a->ctx, a->o->snapshot, NULL, &a->sec, err, errsz);
-    if (!dealer) return -1;
-    sock_watch_start(&watch, a->ctx, dealer); /* to say why, when the scorer will not talk */
     memset(&req, 0, sizeof req);
     req.kind = MSG_SNAPSHOT_REQUEST;
     codec_new_id(req.id);
     snprintf(req.snap_req.prefix, sizeof req.snap_req.prefix, "%s", a->prefix);
     req.snap_req.no_ranking = true; /* the ranking is `yuebao ranking`'s business */
-    if (codec_encode(&req, &buf, &len) < 0) {
-        snprintf(err, errsz, "cannot encode a snapshot request");
-        goto out;
+    rc = clone_snapshot(a->clone, &req, on_snapshot_msg, out, err, errsz);
+    if (rc < 0) {
+        alert_list_clear(out);
+        return rc;
     }
-    while (!stopping) {
-        zmq_pollitem_t it = {dealer, 0, ZMQ_POLLIN, 0};
-        int64_t left = deadline - clock_mono_ms();
-        int n;
-        if (left <= 0) {
-            snprintf(err, errsz, "no answer from the scorer at %s within %d s", a->o->snapshot,
-                     SNAPSHOT_TIMEOUT_MS / 1000);
-            goto out;
-        }
-        switch (sock_watch_read(&watch, 0, 0, NULL)) {
-        case SOCK_EV_REFUSED:
-            snprintf(err, errsz,
-                     "the scorer at %s refused our key %s: it must be in the scorer's subscriber_keys",
-                     a->o->snapshot, a->sec.self.public_z85);
-            goto out;
-        case SOCK_EV_PROTOCOL:
-            snprintf(err, errsz, "handshake with %s failed: %s", a->o->snapshot,
-                     a->sec.insecure ? "the scorer uses CURVE; give --key and --server-key"
-                                     : "is --server-key the scorer's public key?");
-            goto out;
-        default: break;
-        }
-        if (!sent) {
-            const void *frames[1] = {buf};
-            /* IMMEDIATE: nothing is queued until the connection is up, so retry */
-            if (sock_send_frames(dealer, frames, &len, 1) == 0) {
-                sent = true;
-                continue;
-            }
-            if (errno != EAGAIN) {
-                snprintf(err, errsz, "cannot ask %s for a snapshot: %s", a->o->snapshot, zmq_strerror(errno));
-                goto out;
-            }
-            it.events = 0; /* just wait a little */
-            if (left > 20) left = 20;
-        }
-        n = zmq_poll(&it, 1, (long)left);
-        if (n < 0 && errno != EINTR) {
-            snprintf(err, errsz, "zmq_poll: %s", zmq_strerror(errno));
-            goto out;
-        }
-        while (n > 0 && sent) {
-            void *frame = NULL;
-            size_t flen = 0;
-            msg_t m;
-            char why[256];
-            int k = sock_recv_frames(dealer, &frame, &flen, 1);
-            if (k < 0) break;
-            if (k == 1 && codec_decode(frame, flen, &m, why, sizeof why) == 0) {
-                if (m.kind == MSG_ALERT && !alert_list_add(out, &m.alert)) {
-                    snprintf(err, errsz, "out of memory");
-                    msg_clear(&m);
-                    free(frame);
-                    goto out;
-                } else if (m.kind == MSG_SNAPSHOT_END) {
-                    *seq = m.snap_end_sequence;
-                    n_alerts = m.snap_end_alerts;
-                    rc = 0;
-                }
-                msg_clear(&m);
-            } else if (k == 1) {
-                fprintf(stderr, "yuebao alerts: ignored a snapshot message that does not decode: %s\n", why);
-            }
-            free(frame);
-            if (rc == 0) goto out;
-        }
-    }
-    rc = -2;
-out:
-    if (rc == 0 && n_alerts != out->n)
-        fprintf(stderr, "yuebao alerts: the snapshot announced %u alerts and carried %zu\n", n_alerts,
-                out->n);
-    for (size_t i = 0; rc == 0 && i < out->n; i++)
+    for (size_t i = 0; i < out->n; i++)
         out->items[i].transition = TR_ACTIVE;
-    if (rc == 0) alert_list_sort(out);
-    free(buf);
-    sock_watch_stop(&watch, dealer);
-    sock_close(&dealer);
-    return rc;
+    alert_list_sort(out);
+    return 0;
 }
 
 /* ---- following ------------------------------------------------------------------------ */
@@ -446,13 +362,12 @@ static int diff_snapshot(alerts_t *a, alert_list_t *fresh, int64_t now_ms) {
 /* Takes snapshots until one succeeds (or we are asked to stop), then catches up. */
 static void resync(alerts_t *a, const char *why) {
     alert_list_t fresh = {0};
-    uint64_t seq = 0;
     char err[512];
     bool told = false;
     int changes;
     fprintf(stderr, "yuebao alerts: %s; resyncing\n", why);
     for (;;) {
-        int rc = take_snapshot(a, &fresh, &seq, err, sizeof err);
+        int rc = take_snapshot(a, &fresh, err, sizeof err);
         if (rc == 0) break;
         if (rc == -2 || stopping) {
             alert_list_clear(&fresh);
@@ -464,95 +379,28 @@ static void resync(alerts_t *a, const char *why) {
     }
     changes = diff_snapshot(a, &fresh, clock_now_ms());
     fprintf(stderr, "yuebao alerts: in sync again as of sequence %llu (%d change%s while out of sync)\n",
-            (unsigned long long)seq, changes, changes == 1 ? "" : "s");
-    a->last = seq;
-    a->seen = 0;
-    a->heard_ms = clock_mono_ms();
+            (unsigned long long)clone_sequence(a->clone), changes, changes == 1 ? "" : "s");
 }
 
-/* Handles one message from the SUB. Returns false when a resync is needed (reason in why). */
-static bool on_update(alerts_t *a, void *const *frames, const size_t *lens, int n, char *why, size_t whysz) {
-    msg_t m;
-    char err[256];
-    bool ok = true;
-    a->heard_ms = clock_mono_ms();
-    if (n != 2 || codec_decode(frames[1], lens[1], &m, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao alerts: ignored a message from the scorer that does not decode: %s\n",
-                n != 2 ? "not [topic, envelope]" : err);
-        return true; /* its sequence number, if any, shows as a gap on the next one */
-    }
-    if (m.kind == MSG_HEARTBEAT || m.kind == MSG_ALERT || m.kind == MSG_RANKING) {
-        /* a heartbeat repeats the last number; an update takes the next one */
-        bool update = m.kind != MSG_HEARTBEAT;
-        uint64_t expect = update ? a->last + 1 : a->last;
-        if (m.kind == MSG_HEARTBEAT) {
-            int64_t now = clock_mono_ms();
-            if (a->hb_ms) a->hb_gap_ms = now - a->hb_ms;
-            a->hb_ms = now;
-        }
-        if (m.sequence < a->seen) {
-            snprintf(why, whysz, "the scorer's sequence went back from %llu to %llu (restarted?)",
-                     (unsigned long long)a->seen, (unsigned long long)m.sequence);
-            ok = false;
-        } else if (m.sequence > expect) {
-            snprintf(why, whysz, "missed updates %llu..%llu", (unsigned long long)a->last + 1,
-                     (unsigned long long)(update ? m.sequence - 1 : m.sequence));
-            ok = false;
-        } else if (update && m.sequence == expect) {
-            a->last = m.sequence;
-            if (m.kind == MSG_ALERT && (!a->county[0] || !strcmp(m.alert.county, a->county))) {
-                apply(a, &m.alert);
-                deliver(a, &m.alert);
-            }
-        } /* else: at or below the snapshot's sequence, already in our state */
-        if (m.sequence > a->seen) a->seen = m.sequence;
-    }
-    msg_clear(&m);
-    return ok;
-}
-
-/* How long without a word before the scorer counts as silent: SILENCE_MS, or three of
- * its heartbeats if it beats slower than that. */
-static int64_t silence_ms(const alerts_t *a) {
-    return a->hb_gap_ms * 3 > SILENCE_MS ? a->hb_gap_ms * 3 : SILENCE_MS;
+/* An update after the snapshot, in order: a transition of one of our county's alerts. */
+static void on_update(const msg_t *m, bool in_snapshot, void *arg) {
+    alerts_t *a = arg;
+    (void)in_snapshot;
+    if (m->kind != MSG_ALERT || (a->county[0] && strcmp(m->alert.county, a->county))) return;
+    apply(a, &m->alert);
+    deliver(a, &m->alert);
 }
 
 static int follow(alerts_t *a) {
-    a->heard_ms = clock_mono_ms();
     while (!stopping) {
-        zmq_pollitem_t it = {a->sub, 0, ZMQ_POLLIN, 0};
-        int64_t limit = silence_ms(a), wait = limit - (clock_mono_ms() - a->heard_ms);
-        char why[256];
+        char why[512];
         /* short polls: a SIGINT that lands just before zmq_poll is seen within 0.2 s */
-        int n = zmq_poll(&it, 1, wait > 200 ? 200 : wait > 0 ? (long)wait : 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            fprintf(stderr, "yuebao alerts: zmq_poll: %s\n", zmq_strerror(errno));
+        int n = clone_poll(a->clone, 200, on_update, a, why, sizeof why);
+        if (n == -2) {
+            fprintf(stderr, "yuebao alerts: %s\n", why);
             return 1;
         }
-        if (n == 0) {
-            if (clock_mono_ms() - a->heard_ms >= limit) {
-                snprintf(why, sizeof why,
-                         "no heartbeat from the scorer at %s for %lld s (check --pub or YUEBAO_SCORER_PUB)",
-                         a->o->pub, (long long)(limit / 1000));
-                resync(a, why);
-            }
-            continue;
-        }
-        for (int budget = 0; budget < 1000 && !stopping; budget++) {
-            void *frames[2] = {NULL, NULL};
-            size_t lens[2] = {0, 0};
-            bool ok;
-            int k = sock_recv_frames(a->sub, frames, lens, 2);
-            if (k < 0) break;
-            ok = on_update(a, frames, lens, k, why, sizeof why);
-            free(frames[0]);
-            free(frames[1]);
-            if (!ok) {
-                resync(a, why);
-                break;
-            }
-        }
+        if (n == -1 && !stopping) resync(a, why);
     }
     return 0;
 }
@@ -681,19 +529,27 @@ int cli_alerts(const cli_opts_t *o) {
         rc = 1;
         goto out;
     }
-    if (o->follow) {
-        /* subscribe first, to everything (one sequence numbers every topic: see the top of
-         * this file), then snapshot */
-        if (!(a.sub = sock_sub(a.ctx, o->pub, "", &a.sec, err, sizeof err))) {
+    {
+        /* with --follow: subscribe first, to everything (one sequence numbers every topic:
+         * see the top of this file), then snapshot */
+        clone_opts_t co;
+        memset(&co, 0, sizeof co);
+        co.ctx = a.ctx;
+        co.pub = o->follow ? o->pub : NULL;
+        co.snapshot = o->snapshot;
+        co.sec = &a.sec;
+        co.who = "the scorer";
+        co.stop = &stopping;
+        if (!(a.clone = clone_open(&co, err, sizeof err))) {
             fprintf(stderr,
                     "yuebao alerts: cannot subscribe to the scorer: %s\n  check --pub or YUEBAO_SCORER_PUB\n",
                     err);
             rc = 1;
             goto out;
         }
-        setvbuf(stdout, NULL, _IOLBF, 0); /* a line as soon as it happens, also into a pipe */
     }
-    r = take_snapshot(&a, &snap, &a.last, err, sizeof err);
+    if (o->follow) setvbuf(stdout, NULL, _IOLBF, 0); /* a line as soon as it happens, also into a pipe */
+    r = take_snapshot(&a, &snap, err, sizeof err);
     if (r == -2) {
         rc = o->follow ? 0 : 1;
         goto out;
@@ -719,7 +575,8 @@ int cli_alerts(const cli_opts_t *o) {
         if (isatty(STDERR_FILENO) || o->follow)
             fprintf(stderr, "yuebao alerts: %zu firing%s, %zu shown (%s and above), as of sequence %llu%s\n",
                     snap.n, a.county[0] ? " in this county" : "", shown, severity_name(a.least),
-                    (unsigned long long)a.last, o->follow ? "; following (Ctrl-C stops)" : "");
+                    (unsigned long long)clone_sequence(a.clone),
+                    o->follow ? "; following (Ctrl-C stops)" : "");
     }
     a.firing = snap;
     memset(&snap, 0, sizeof snap);
@@ -727,7 +584,7 @@ int cli_alerts(const cli_opts_t *o) {
 out:
     alert_list_clear(&snap);
     alert_list_clear(&a.firing);
-    sock_close(&a.sub);
+    clone_close(&a.clone);
     if (a.ctx) zmq_ctx_term(a.ctx);
     free(a.env_base);
     master_destroy(&a.m);

@@ -35,7 +35,7 @@ clone_t *clone_open(const clone_opts_t *o, char *err, size_t errsz) {
     if (c->o.snapshot_timeout_ms <= 0) c->o.snapshot_timeout_ms = DEFAULT_TIMEOUT_MS;
     if (c->o.silence_ms <= 0) c->o.silence_ms = DEFAULT_TIMEOUT_MS;
     if (!c->o.who) c->o.who = "the publisher";
-    if (!(c->sub = sock_sub(o->ctx, o->pub, "", o->sec, err, errsz))) {
+    if (o->pub && !(c->sub = sock_sub(o->ctx, o->pub, "", o->sec, err, errsz))) {
         free(c);
         return NULL;
     }
@@ -52,6 +52,10 @@ void clone_close(clone_t **cp) {
 
 uint64_t clone_sequence(const clone_t *c) {
     return c->last;
+}
+
+void clone_touch(clone_t *c) {
+    c->heard_ms = clock_mono_ms();
 }
 
 /* Reads what the DEALER has: hands messages to fn until the SnapshotEnd. 1 at the end
@@ -109,8 +113,8 @@ int clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, cha
         }
         switch (sock_watch_read(&watch, 0, 0, NULL)) {
         case SOCK_EV_REFUSED:
-            snprintf(err, errsz, "%s at %s refused our key %s: it must be in its subscriber_keys", c->o.who,
-                     c->o.snapshot, c->o.sec->self.public_z85);
+            snprintf(err, errsz, "%s at %s refused our key %s: it must be in %s's subscriber_keys", c->o.who,
+                     c->o.snapshot, c->o.sec->self.public_z85, c->o.who);
             goto out;
         case SOCK_EV_PROTOCOL:
             snprintf(err, errsz, "handshake with %s at %s failed: %s", c->o.who, c->o.snapshot,
@@ -209,6 +213,10 @@ int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, si
     zmq_pollitem_t it = {c->sub, 0, ZMQ_POLLIN, 0};
     int64_t limit = silence_ms(c), quiet = clock_mono_ms() - c->heard_ms, handed = 0;
     int n;
+    if (!c->sub) {
+        snprintf(why, whysz, "not subscribed to %s (snapshots only)", c->o.who);
+        return -2;
+    }
     if (quiet >= limit) {
         snprintf(why, whysz, "no heartbeat from %s at %s for %lld s", c->o.who, c->o.pub,
                  (long long)(quiet / 1000));

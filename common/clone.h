@@ -26,7 +26,7 @@
 
 typedef struct {
     void *ctx;                   /* the caller's ZeroMQ context */
-    const char *pub;             /* the publisher's PUB endpoint */
+    const char *pub;             /* the publisher's PUB endpoint; NULL: snapshots only */
     const char *snapshot;        /* its snapshot ROUTER */
     const sock_security_t *sec;  /* our keys and the server's (borrowed) */
     const char *who;             /* "the aggregator": for messages */
@@ -44,7 +44,8 @@ typedef struct clone clone_t;
 /* One message of a snapshot (in_snapshot) or one in-order update after it. */
 typedef void (*clone_fn)(const msg_t *m, bool in_snapshot, void *arg);
 
-/* Makes the SUB, subscribed to everything. NULL with the reason in err. */
+/* Makes the SUB, subscribed to everything (none when o->pub is NULL). NULL with the
+ * reason in err. */
 clone_t *clone_open(const clone_opts_t *o, char *err, size_t errsz);
 
 /* Asks the snapshot ROUTER with request (a MSG_SNAPSHOT_REQUEST) from a fresh DEALER
@@ -63,6 +64,10 @@ int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, si
 
 /* The sequence the caller's state is as of. */
 uint64_t clone_sequence(const clone_t *c);
+
+/* The caller was busy (a hook ran for a minute): the silence clock starts again, so
+ * its own delay is not taken for the publisher's silence. */
+void clone_touch(clone_t *c);
 
 /* Closes the SUB; NULL-safe; sets *c to NULL. */
 void clone_close(clone_t **c);
