@@ -793,6 +793,22 @@ Test(e2e_security, subscribers) {
     free(out);
     cr_assert_eq(e2e_count_in_file(sc.err_log, "no heartbeat"), 0, "%s", e2e_tail(sc.err_log, 3000));
 
+    /* the aggregator's live totals, over CURVE: a listed key sees them, another is told */
+    st = e2e_runl(P("%s/watch", dir), &out, 2 * wait_ms(), e2e_bin("yuebao"), "watch", "--once", "--master",
+                  e2e_city(), "--pub", a.publish, "--snapshot", a.snapshot, "--key", scorer_key.key,
+                  "--server-key", agg_key.pub, NULL);
+    cr_assert_eq(st, 0, "status %d\n%s\n%s", st, out, e2e_tail(P("%s/watch.err", dir), 2000));
+    cr_assert(strstr(out, "completeness: 1 of 8 zones reported"), "%s", out);
+    free(out);
+    st = e2e_runl(P("%s/watch-stranger", dir), &out, 2 * wait_ms(), e2e_bin("yuebao"), "watch", "--once",
+                  "--pub", a.publish, "--snapshot", a.snapshot, "--key", stranger.key, "--server-key",
+                  agg_key.pub, NULL);
+    cr_assert_eq(st, 1, "status %d\n%s", st, out);
+    cr_assert_str_eq(out, "");
+    free(out);
+    cr_assert_geq(e2e_count_in_file(P("%s/watch-stranger.err", dir), P("refused our key %s", stranger.z85)),
+                  1, "%s", e2e_tail(P("%s/watch-stranger.err", dir), 2000));
+
     /* the rogue scorer heard nothing */
     cr_assert_eq(e2e_sql_int(rogue.scores, "SELECT count(*) FROM rankings WHERE period = '2017-06'"), 0,
                  "the unlisted scorer got the event:\n%s", e2e_tail(rogue.err_log, 3000));
