@@ -104,10 +104,12 @@ static void zone_line(const zone_state_t *z, const char *county, const char *zon
     if (z->revision) {
         clock_format(z->stored_at, when);
         if (z->first_at && z->first_at >= deadline) {
-            char first[20];
+            char first[20], late[32];
             clock_format(z->first_at, first);
-            printf("  %s %s reported LATE  revision %u at %s; first arrived %s (due %s)", county, zone,
-                   z->revision, when, first, due);
+            span_text(z->first_at - deadline, late, sizeof late);
+            printf("  %s %s reported LATE  revision %u at %s", county, zone, z->revision, when);
+            if (z->first_at != z->stored_at) printf("; first arrived %s", first);
+            printf(", %s after the deadline (%s)", late, due);
             (*n_late)++;
         } else {
             printf("  %s %s reported       revision %u at %s, on time", county, zone, z->revision, when);
