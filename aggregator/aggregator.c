@@ -16,7 +16,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -78,14 +77,7 @@ int main(int argc, char **argv) {
         a.snapshot = sock_router(a.ctx, a.cfg.snapshot, &a.sec, SOCK_DOMAIN_SUBSCRIBERS, err, sizeof err);
         if (!a.snapshot) log_fatal("snapshot endpoint: %s", err);
     }
-    /* Sequence numbers start from the real time in microseconds (not YUEBAO_NOW), so a
-     * restart jumps ahead of anything the previous run published and reads as a gap to
-     * its subscribers, never as the next number. */
-    {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        a.sequence = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-    }
+    a.sequence = clock_sequence_origin(); /* a restart reads as a gap, never as the next number */
     loop_add_fd(a.loop, a.signal_fd, on_signal, &a);
     loop_add_socket(a.loop, a.router, aggregator_ingest_ready, &a);
     if (a.snapshot) loop_add_socket(a.loop, a.snapshot, aggregator_snapshot_ready, &a);

@@ -16,20 +16,10 @@
 #include "log.h"
 #include "text.h"
 
+/* PUB never blocks: a slow subscriber loses messages and learns of it from the
+ * sequence numbers. */
 static void publish(aggregator_t *a, const char *topic, msg_t *m) {
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    codec_new_id(m->id);
-    if (codec_encode(m, &buf, &len) < 0) {
-        log_error("cannot encode an event for %s", topic);
-        return;
-    }
-    const void *frames[2] = {topic, buf};
-    size_t lens[2] = {strlen(topic), len};
-    /* PUB never blocks: a slow subscriber loses messages and learns of it from the
-     * sequence numbers. */
-    sock_send_frames(a->pub, frames, lens, 2);
-    free(buf);
+    sock_send_msg(a->pub, NULL, 0, topic, m);
 }
 
 void aggregator_publish_accepted(aggregator_t *a, const ingest_item_t *item) {

@@ -32,21 +32,9 @@ typedef struct {
     int failed;
 } reply_t;
 
-/* Encodes m and sends [identity, envelope]. 0, or -1. */
+/* Sends m to the requester: [identity, envelope]. 0, or -1. */
 static int reply(reply_t *r, msg_t *m) {
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    int rc;
-    codec_new_id(m->id);
-    if (codec_encode(m, &buf, &len) < 0) {
-        log_error("snapshot: cannot encode a message");
-        return -1;
-    }
-    const void *frames[2] = {r->identity, buf};
-    size_t lens[2] = {r->id_len, len};
-    rc = sock_send_frames(r->a->snapshot, frames, lens, 2);
-    free(buf);
-    return rc;
+    return sock_send_msg(r->a->snapshot, r->identity, r->id_len, NULL, m);
 }
 
 static void on_recent(const rstore_event_t *e, void *arg) {

@@ -48,6 +48,11 @@ int64_t clock_now_ms(void);
 /* Monotonic clock in ms, for timeouts and intervals. */
 int64_t clock_mono_ms(void);
 
+/* Where a publisher's sequence numbers start: the real time in microseconds (never
+ * YUEBAO_NOW), so a restarted publisher jumps ahead of anything its previous run
+ * published and reads as a gap to its subscribers, never as the next number. */
+uint64_t clock_sequence_origin(void);
+
 /* Formats ms since the epoch as "YYYY-MM-DD HH:MM:SS" Asia/Shanghai. */
 void clock_format(int64_t ms, char out[20]);
 

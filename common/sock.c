@@ -241,6 +241,32 @@ int sock_send_frames(void *sock, const void *const *frames, const size_t *lens, 
     return 0;
 }
 
+int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m) {
+    uint8_t *buf = NULL;
+    size_t len = 0, n = 0, lens[3];
+    const void *frames[3];
+    int rc;
+    codec_new_id(m->id);
+    if (codec_encode(m, &buf, &len) < 0) {
+        log_error("cannot encode a message for %s", topic ? topic : "a reply");
+        errno = EMSGSIZE;
+        return -1;
+    }
+    if (identity) {
+        frames[n] = identity;
+        lens[n++] = id_len;
+    }
+    if (topic) {
+        frames[n] = topic;
+        lens[n++] = strlen(topic);
+    }
+    frames[n] = buf;
+    lens[n++] = len;
+    rc = sock_send_frames(sock, frames, lens, n);
+    free(buf);
+    return rc;
+}
+
 int sock_recv_frames(void *sock, void **frames, size_t *lens, size_t max) {
     size_t kept = 0;
     int more = 1;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec.h"
 #include "keys.h"
 
 /* The ZAP domains: who may report (authorized_keys) and who may subscribe. */
@@ -98,6 +99,11 @@ void sock_close(void **sock);
 /* Sends frames[0..n) as one multipart message without blocking. 0, or -1 with errno
  * (EAGAIN: not now; EHOSTUNREACH: the ROUTER peer is gone). */
 int sock_send_frames(void *sock, const void *const *frames, const size_t *lens, size_t n);
+
+/* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
+ * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable
+ * (logged, naming what) or not sent (errno as above). */
+int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m);
 
 /* Receives one whole multipart message without blocking into at most max frames
  * (each a malloc'd copy, caller frees); extra frames are discarded. Returns the

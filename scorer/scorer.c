@@ -20,7 +20,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -141,14 +140,7 @@ int main(int argc, char **argv) {
     loop_add_timer(s.loop, s.cfg.silence_ms / 2, true, scorer_events_check_silence, &s);
     loop_add_timer(s.loop, s.cfg.check_ms, true, scorer_check_deadlines, &s);
     s.agg_heard_ms = clock_mono_ms();
-    /* Sequence numbers start from the real time in microseconds (not YUEBAO_NOW), so a
-     * restart jumps ahead of anything the previous run could have published and reads
-     * as a gap to its subscribers, never as the next number. */
-    {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        s.sequence = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-    }
+    s.sequence = clock_sequence_origin(); /* a restart reads as a gap, never as the next number */
 
     s.full_pending = true;
     if (scorer_recompute(&s) < 0) log_fatal("the first pass over the report store failed");

@@ -21,33 +21,6 @@ void scorer_alert_topic(const alert_t *a, char *out, size_t size) {
     snprintf(out, size, "alert.%s.%s.%s", a->county, a->zone, alert_kind_name(a->kind));
 }
 
-/* Encodes m and sends [identity?, topic?, envelope]. 0, or -1 (logged). */
-static int send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m) {
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    const void *frames[3];
-    size_t lens[3], n = 0;
-    int rc;
-    codec_new_id(m->id);
-    if (codec_encode(m, &buf, &len) < 0) {
-        log_error("cannot encode a message for %s", topic ? topic : "a snapshot");
-        return -1;
-    }
-    if (identity) {
-        frames[n] = identity;
-        lens[n++] = id_len;
-    }
-    if (topic) {
-        frames[n] = topic;
-        lens[n++] = strlen(topic);
-    }
-    frames[n] = buf;
-    lens[n++] = len;
-    rc = sock_send_frames(sock, frames, lens, n);
-    free(buf);
-    return rc;
-}
-
 /* Sends r in chunks; seq (if not NULL) numbers each chunk. */
 static int send_ranking(void *sock, const void *identity, size_t id_len, const ranking_t *r, uint64_t *seq) {
     char topic[32];
@@ -65,7 +38,7 @@ static int send_ranking(void *sock, const void *identity, size_t id_len, const r
         m.ranking_first = (uint32_t)first;
         m.ranking_total = (uint32_t)r->n_rows;
         if (seq) m.sequence = ++*seq;
-        rc = send_msg(sock, identity, id_len, identity ? NULL : topic, &m);
+        rc = sock_send_msg(sock, identity, id_len, identity ? NULL : topic, &m);
         if (rc < 0) return -1;
         first += n;
     } while (first < r->n_rows);
@@ -87,7 +60,7 @@ void scorer_publish_alert(scorer_t *s, const alert_t *a) {
     m.alert = *a;
     m.sequence = ++s->sequence;
     scorer_alert_topic(a, topic, sizeof topic);
-    send_msg(s->pub, NULL, 0, topic, &m);
+    sock_send_msg(s->pub, NULL, 0, topic, &m);
 }
 
 void scorer_publish_heartbeat(loop_t *loop, void *arg) {
@@ -99,7 +72,7 @@ void scorer_publish_heartbeat(loop_t *loop, void *arg) {
     m.kind = MSG_HEARTBEAT;
     m.sequence = s->sequence;
     m.hb_now_ms = clock_now_ms();
-    send_msg(s->pub, NULL, 0, "hb", &m);
+    sock_send_msg(s->pub, NULL, 0, "hb", &m);
 }
 
 /* Answers one snapshot request from identity. */
@@ -128,14 +101,14 @@ static void serve(scorer_t *s, const void *identity, size_t id_len, const snapsh
         memset(&m, 0, sizeof m);
         m.kind = MSG_ALERT;
         m.alert = firing.items[i];
-        if (send_msg(s->snapshot, identity, id_len, NULL, &m) < 0) goto done;
+        if (sock_send_msg(s->snapshot, identity, id_len, NULL, &m) < 0) goto done;
         n_alerts++;
     }
     memset(&m, 0, sizeof m);
     m.kind = MSG_SNAPSHOT_END;
     m.snap_end_sequence = s->sequence;
     m.snap_end_alerts = n_alerts;
-    if (send_msg(s->snapshot, identity, id_len, NULL, &m) == 0)
+    if (sock_send_msg(s->snapshot, identity, id_len, NULL, &m) == 0)
         log_debug("snapshot served: ranking %s, %u alerts, as of sequence %llu",
                   found > 0 ? period : "(none)", n_alerts, (unsigned long long)s->sequence);
 done:
