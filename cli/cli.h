@@ -49,6 +49,9 @@ typedef struct {
 /* Loads master data from opts->master_dir, printing errors. NULL on failure. */
 master_t *cli_master(const cli_opts_t *o);
 
+/* Prints each problem of dl on stderr as "who: dir/file:line: field: message". */
+void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl);
+
 /* Opens the store read-only, printing the error. NULL on failure. */
 rstore_t *cli_store(const cli_opts_t *o);
 

@@ -37,6 +37,7 @@
 
 #include "bulletin.h"
 #include "cli.h"
+#include "csv.h"
 #include "rules.h"
 #include "sstore.h"
 #include "util.h"
@@ -202,34 +203,20 @@ void export_title(const bulletin_t *b, char *buf, size_t size) {
 
 /* ---- csv -------------------------------------------------------------------------------- */
 
-/* One RFC 4180 field: quoted when it holds a comma, a quote or a line break. */
-static void csv_put(FILE *f, const char *s) {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void write_csv(FILE *f, const bulletin_t *b, const master_t *m, const export_col_t *cols,
                       size_t n_cols) {
     char cell[1024];
     fputs("\xEF\xBB\xBF", f); /* the BOM: Excel then reads UTF-8 */
     for (size_t c = 0; c < n_cols; c++) {
         if (c) fputc(',', f);
-        csv_put(f, cols[c].head);
+        csv_write_field(f, cols[c].head);
     }
     fputs("\r\n", f);
     for (size_t i = 0; i < b->n_rows; i++) {
         for (size_t c = 0; c < n_cols; c++) {
             export_text(b, m, &b->rows[i], i, &cols[c], cell, sizeof cell);
             if (c) fputc(',', f);
-            csv_put(f, cell);
+            csv_write_field(f, cell);
         }
         fputs("\r\n", f);
     }
@@ -253,11 +240,11 @@ static void sdmx_obs(FILE *f, const char *period, const char *area, const char *
     char value[64] = "";
     if (has) plain_number(x, value, sizeof value);
     fprintf(f, "%s,M,", SDMX_DATAFLOW);
-    csv_put(f, area);
+    csv_write_field(f, area);
     fputc(',', f);
-    csv_put(f, indicator);
+    csv_write_field(f, indicator);
     fprintf(f, ",%s,%s,%s,", measure, period, value);
-    csv_put(f, unit);
+    csv_write_field(f, unit);
     fprintf(f, ",%s\n", has ? "A" : "M");
 }
 
@@ -299,11 +286,7 @@ static void on_value(const char *zone, const char *indicator, double amount, boo
 static rules_t *load_rules(const cli_opts_t *o, const master_t *m) {
     diag_list_t dl = {0};
     rules_t *r = rules_load(o->master_dir, m, &dl);
-    for (size_t i = 0; !r && i < dl.n; i++) {
-        char line[1024];
-        diag_format(&dl.items[i], line, sizeof line);
-        fprintf(stderr, "yuebao export: %s/%s\n", o->master_dir, line);
-    }
+    if (!r) cli_print_diags("yuebao export", o->master_dir, &dl);
     diag_clear(&dl);
     return r;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "sstore.h"
 #include "text.h"
 
@@ -142,19 +143,9 @@ static void print_table(const table_t *t, size_t n_rows) {
     }
 }
 
-/* One CSV field and its separator: quoted when it holds a comma, a quote or a line
- * break; `last` ends the record. */
+/* One CSV field and its separator; `last` ends the record. */
 static void csv_field(const char *s, bool last) {
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"') putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
+    csv_write_field(stdout, s);
     putchar(last ? '\n' : ',');
 }
 

@@ -95,13 +95,17 @@ master_t *cli_master(const cli_opts_t *o) {
         return NULL;
     }
     m = master_load(o->master_dir, &dl);
-    for (size_t i = 0; !m && i < dl.n; i++) {
-        char line[1024];
-        diag_format(&dl.items[i], line, sizeof line);
-        fprintf(stderr, "yuebao: %s/%s\n", o->master_dir, line);
-    }
+    if (!m) cli_print_diags("yuebao", o->master_dir, &dl);
     diag_clear(&dl);
     return m;
+}
+
+void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl) {
+    for (size_t i = 0; i < dl->n; i++) {
+        char line[1024];
+        diag_format(&dl->items[i], line, sizeof line);
+        fprintf(stderr, "%s: %s/%s\n", who, dir, line);
+    }
 }
 
 rstore_t *cli_store(const cli_opts_t *o) {

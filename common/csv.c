@@ -143,3 +143,16 @@ oom:
     snprintf(err, errsz, "line %u: out of memory", r->line);
     return -1;
 }
+
+void csv_write_field(FILE *f, const char *s) {
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}

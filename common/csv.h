@@ -8,6 +8,7 @@
 #define YB_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct csv_reader csv_reader_t;
 
@@ -27,5 +28,9 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz);
 
 /* Frees the reader and sets *r to NULL; NULL-safe. */
 void csv_close(csv_reader_t **r);
+
+/* Writes s to f as one RFC 4180 field: quoted, with quotes doubled, when it holds a
+ * comma, a quote or a line break; as it is otherwise. No separator. */
+void csv_write_field(FILE *f, const char *s);
 
 #endif
