@@ -160,16 +160,11 @@ static void contribute(const live_t *l, live_period_t *p, size_t z, int sign) {
     }
 }
 
-int live_apply(live_t *l, const report_t *r, int64_t stored_at_ms) {
-    size_t z = zone_index(l, r->zone), ni;
-    live_period_t *p;
-    size_t scopes[2];
-    if (!l->m || z == SIZE_MAX) return 0; /* no live totals kept; or a zone gone from master data */
-    ni = l->m->n_indicators;
-    if (!(p = period_get(l, r->period))) return -1;
-    scopes[0] = 0;
-    scopes[1] = l->zone_scope[z];
-    if (p->revision[z]) contribute(l, p, z, -1);
+/* Replaces zone z's values in p with r's: its old contribution out of its county and
+ * the city, the new one in, and the extremes rescanned where one left. */
+static void replace_values(const live_t *l, live_period_t *p, size_t z, const report_t *r) {
+    size_t ni = l->m->n_indicators, scopes[2] = {0, l->zone_scope[z]};
+    contribute(l, p, z, -1); /* nothing for a zone without values yet */
     for (size_t i = 0; i < ni; i++)
         p->amount[z * ni + i] = p->growth[z * ni + i] = NAN;
     for (size_t k = 0; k < r->n_values; k++) {
@@ -183,46 +178,69 @@ int live_apply(live_t *l, const report_t *r, int64_t stored_at_ms) {
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < ni; i++)
             if (isnan(p->agg[scopes[k] * ni + i].min)) rescan_extremes(l, p, scopes[k], i);
-    if (!p->revision[z]) {
-        p->first_ms[z] = stored_at_ms;
-        for (size_t k = 0; k < 2; k++) {
-            p->reported[scopes[k]]++;
-            if (stored_at_ms < p->deadline_ms) p->on_time[scopes[k]]++;
-        }
-    }
-    p->revision[z] = r->revision ? r->revision : 1;
+}
+
+/* Zone z's first revision for p, committed at first_ms: it counts as reported, and as
+ * on time if before the deadline, in its county and the city. */
+static void count_arrival(const live_t *l, live_period_t *p, size_t z, int64_t first_ms) {
+    size_t scopes[2] = {0, l->zone_scope[z]};
+    p->first_ms[z] = first_ms;
     for (size_t k = 0; k < 2; k++) {
-        p->updated_ms[scopes[k]] = stored_at_ms;
-        p->dirty[scopes[k]] = true;
+        p->reported[scopes[k]]++;
+        if (first_ms < p->deadline_ms) p->on_time[scopes[k]]++;
     }
+}
+
+/* Zone z's current revision, committed at stored_ms: the scopes it changed. */
+static void mark_changed(const live_t *l, live_period_t *p, size_t z, uint32_t revision, int64_t stored_ms,
+                         bool dirty) {
+    size_t scopes[2] = {0, l->zone_scope[z]};
+    p->revision[z] = revision ? revision : 1;
+    for (size_t k = 0; k < 2; k++) {
+        if (stored_ms > p->updated_ms[scopes[k]]) p->updated_ms[scopes[k]] = stored_ms;
+        if (dirty) p->dirty[scopes[k]] = true;
+    }
+}
+
+int live_apply(live_t *l, const report_t *r, int64_t stored_at_ms) {
+    size_t z = zone_index(l, r->zone);
+    live_period_t *p;
+    if (!l->m || z == SIZE_MAX) return 0; /* no live totals kept; or a zone gone from master data */
+    if (!(p = period_get(l, r->period))) return -1;
+    replace_values(l, p, z, r);
+    if (!p->revision[z]) count_arrival(l, p, z, stored_at_ms);
+    mark_changed(l, p, z, r->revision, stored_at_ms, true);
     return 0;
 }
 
 /* ---- the start-up load ---------------------------------------------------------------- */
 
+/* One period from the store: first arrivals and current revisions, then the values,
+ * which stream by in zone order and are gathered one zone at a time. */
 typedef struct {
     live_t *l;
+    live_period_t *p;
+    report_t r; /* the zone whose values are streaming by */
     int failed;
-    char **periods;
-    size_t n_periods;
-    report_t r; /* one zone's values as they stream by (zone order) */
-    int64_t at_ms;
 } load_t;
 
-static void on_period(const char *period, void *arg) {
+static void on_arrival(const char *zone, int64_t first_at_ms, void *arg) {
     load_t *ld = arg;
-    char **np = realloc(ld->periods, (ld->n_periods + 1) * sizeof *np);
-    if (!np || !(np[ld->n_periods] = strdup(period))) {
-        if (np) ld->periods = np;
-        ld->failed = 1;
-        return;
-    }
-    ld->periods = np;
-    ld->n_periods++;
+    size_t z = zone_index(ld->l, zone);
+    if (z != SIZE_MAX) count_arrival(ld->l, ld->p, z, first_at_ms);
+}
+
+static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
+                      void *arg) {
+    load_t *ld = arg;
+    size_t z = zone_index(ld->l, zone);
+    (void)county;
+    if (z != SIZE_MAX) mark_changed(ld->l, ld->p, z, revision, stored_at_ms, false);
 }
 
 static void flush_zone(load_t *ld) {
-    if (ld->r.zone[0] && live_apply(ld->l, &ld->r, ld->at_ms) < 0) ld->failed = 1;
+    size_t z = ld->r.zone[0] ? zone_index(ld->l, ld->r.zone) : SIZE_MAX;
+    if (z != SIZE_MAX) replace_values(ld->l, ld->p, z, &ld->r);
     report_clear(&ld->r);
 }
 
@@ -231,10 +249,7 @@ static void on_value(const char *zone, const char *indicator, double amount, boo
     load_t *ld = arg;
     report_value_t v;
     if (strcmp(ld->r.zone, zone)) {
-        char period[PERIOD_STRLEN];
-        memcpy(period, ld->r.period, sizeof period);
         flush_zone(ld);
-        memcpy(ld->r.period, period, sizeof period);
         snprintf(ld->r.zone, sizeof ld->r.zone, "%s", zone);
     }
     memset(&v, 0, sizeof v);
@@ -245,70 +260,42 @@ static void on_value(const char *zone, const char *indicator, double amount, boo
     if (!report_add_value(&ld->r, &v)) ld->failed = 1;
 }
 
-/* The first arrivals: the time each zone first reported, and its current revision. */
-static void on_arrival(const char *zone, int64_t first_at_ms, void *arg) {
-    load_t *ld = arg;
-    live_period_t *p = period_get(ld->l, ld->r.period);
-    size_t z = zone_index(ld->l, zone), scopes[2];
-    if (!p) {
-        ld->failed = 1;
+typedef struct {
+    char (*list)[PERIOD_STRLEN];
+    size_t n;
+    int failed;
+} periods_t;
+
+static void on_period(const char *period, void *arg) {
+    periods_t *ps = arg;
+    char(*nl)[PERIOD_STRLEN] = realloc(ps->list, (ps->n + 1) * sizeof *nl);
+    if (!nl) {
+        ps->failed = 1;
         return;
     }
-    if (z == SIZE_MAX) return;
-    scopes[0] = 0;
-    scopes[1] = ld->l->zone_scope[z];
-    p->first_ms[z] = first_at_ms;
-    for (size_t k = 0; k < 2; k++) {
-        if (!p->revision[z]) p->reported[scopes[k]]++;
-        if (first_at_ms < p->deadline_ms) p->on_time[scopes[k]]++;
-    }
-    p->revision[z] = 1; /* set from the reports table below */
-}
-
-static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
-                      void *arg) {
-    load_t *ld = arg;
-    live_period_t *p = period_get(ld->l, ld->r.period);
-    size_t z = zone_index(ld->l, zone);
-    (void)county;
-    if (!p || z == SIZE_MAX) return;
-    p->revision[z] = revision;
-    for (size_t k = 0; k < 2; k++) {
-        size_t scope = k ? ld->l->zone_scope[z] : 0;
-        if (stored_at_ms > p->updated_ms[scope]) p->updated_ms[scope] = stored_at_ms;
-    }
+    ps->list = nl;
+    snprintf(ps->list[ps->n++], PERIOD_STRLEN, "%s", period);
 }
 
 int live_load(live_t *l, rstore_t *st) {
+    periods_t ps = {NULL, 0, 0};
     load_t ld;
     memset(&ld, 0, sizeof ld);
     ld.l = l;
-    if (rstore_each_period(st, on_period, &ld) < 0) ld.failed = 1;
-    for (size_t i = 0; !ld.failed && i < ld.n_periods; i++) {
-        live_period_t *p;
-        memset(&ld.r, 0, sizeof ld.r);
-        snprintf(ld.r.period, sizeof ld.r.period, "%s", ld.periods[i]);
-        /* values first: live_apply counts each zone as a first arrival at time 0 … */
-        if (rstore_each_value(st, ld.periods[i], on_value, &ld) < 0) ld.failed = 1;
-        flush_zone(&ld);
-        if (ld.failed || !(p = period_get(l, ld.periods[i]))) {
+    if (rstore_each_period(st, on_period, &ps) < 0) ps.failed = 1;
+    ld.failed = ps.failed;
+    for (size_t i = 0; !ld.failed && i < ps.n; i++) {
+        if (!(ld.p = period_get(l, ps.list[i])) ||
+            rstore_each_first_arrival(st, ps.list[i], on_arrival, &ld) < 0 ||
+            rstore_each_report(st, ps.list[i], on_report, &ld) < 0 ||
+            rstore_each_value(st, ps.list[i], on_value, &ld) < 0) {
             ld.failed = 1;
             break;
         }
-        /* … which the arrivals then replace with the real first commit times */
-        memset(p->reported, 0, l->n_scopes * sizeof *p->reported);
-        memset(p->on_time, 0, l->n_scopes * sizeof *p->on_time);
-        memset(p->revision, 0, l->m->n_zones * sizeof *p->revision);
-        snprintf(ld.r.period, sizeof ld.r.period, "%s", ld.periods[i]);
-        if (rstore_each_first_arrival(st, ld.periods[i], on_arrival, &ld) < 0 ||
-            rstore_each_report(st, ld.periods[i], on_report, &ld) < 0)
-            ld.failed = 1;
-        memset(p->dirty, 0, l->n_scopes * sizeof *p->dirty);
+        flush_zone(&ld);
     }
     report_clear(&ld.r);
-    for (size_t i = 0; i < ld.n_periods; i++)
-        free(ld.periods[i]);
-    free(ld.periods);
+    free(ps.list);
     return ld.failed ? -1 : 0;
 }
 
