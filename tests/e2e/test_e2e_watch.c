@@ -204,3 +204,25 @@ Test(e2e_watch, watch_shows_the_live_totals_and_follows_arrivals) {
                   e2e_tail(P("%s/watch-none.err", dir), 2000));
     cr_assert_eq(e2e_agg_stop(&agg), 0);
 }
+
+Test(e2e_watch, a_deadline_day_that_not_every_month_has_is_refused) {
+    char *out = NULL;
+    int st = e2e_runl(P("%s/agg-bad-day", dir), &out, e2e_scaled_ms(10000), e2e_bin("yuebao-aggregator"),
+                      "--insecure", "--set", P("master_dir=%s", e2e_city()), "--set", P("store=%s/s.db", dir),
+                      "--set", P("listen=ipc://%s/a.sock", dir), "--set", "publish=", "--set",
+                      "deadline_day=31", NULL);
+    free(out);
+    cr_assert_eq(st, 2, "the aggregator refuses to start: status %d", st);
+    cr_assert_geq(e2e_count_in_file(P("%s/agg-bad-day.err", dir), "deadline_day 31: expected 1..28"), 1, "%s",
+                  e2e_tail(P("%s/agg-bad-day.err", dir), 1000));
+    cr_assert(!e2e_exists(P("%s/s.db", dir)), "nothing was created");
+
+    cr_assert_eq(setenv("YUEBAO_DEADLINE_DAY", "40", 1), 0);
+    st = e2e_runl(P("%s/status-bad-day", dir), &out, e2e_scaled_ms(10000), e2e_bin("yuebao"), "status",
+                  "--store", P("%s/s.db", dir), "--master", e2e_city(), "--period", "2017-05", NULL);
+    unsetenv("YUEBAO_DEADLINE_DAY");
+    free(out);
+    cr_assert_eq(st, 2, "status %d", st);
+    cr_assert_geq(e2e_count_in_file(P("%s/status-bad-day.err", dir), "YUEBAO_DEADLINE_DAY=40"), 1, "%s",
+                  e2e_tail(P("%s/status-bad-day.err", dir), 1000));
+}

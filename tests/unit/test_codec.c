@@ -861,3 +861,123 @@ Test(codec, snapshot_request_and_end_roundtrip) {
     cr_assert_eq(out.snap_end_alerts, 32);
     msg_clear(&out);
 }
+
+/* ---- live totals and rejections (the aggregator's PUB and snapshot) ---------------- */
+
+Test(codec, totals_roundtrip_keeps_counts_sums_growth_and_absent_growth) {
+    indicator_total_t rows[2] = {
+        {"revenue", 8, 9396053.0, true, 10.3, 8, 236785.1, 2759085.3},
+        {"rd_share", 8, 16.96, false, 0, 0, 1.14, 3.01},
+    };
+    msg_t in, out;
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_TOTALS;
+    in.sequence = 1795318173008387ULL;
+    snprintf(in.totals.period, sizeof in.totals.period, "2017-06");
+    snprintf(in.totals.scope, sizeof in.totals.scope, "410621");
+    in.totals.expected = 2;
+    in.totals.reported = 2;
+    in.totals.on_time = 1;
+    in.totals.updated_at_ms = 1499184000000LL;
+    in.totals.rows = rows;
+    in.totals.n_rows = 2;
+    codec_new_id(in.id);
+    roundtrip(&in, &out);
+    cr_assert_eq(out.kind, MSG_TOTALS);
+    cr_assert_eq(out.sequence, 1795318173008387ULL);
+    cr_assert_str_eq(out.totals.period, "2017-06");
+    cr_assert_str_eq(out.totals.scope, "410621");
+    cr_assert_eq(out.totals.expected, 2);
+    cr_assert_eq(out.totals.reported, 2);
+    cr_assert_eq(out.totals.on_time, 1);
+    cr_assert_eq(out.totals.updated_at_ms, 1499184000000LL);
+    cr_assert_eq(out.totals.n_rows, 2);
+    cr_assert_str_eq(out.totals.rows[0].indicator, "revenue");
+    cr_assert_float_eq(out.totals.rows[0].sum, 9396053.0, 1e-9);
+    cr_assert(out.totals.rows[0].has_growth);
+    cr_assert_float_eq(out.totals.rows[0].growth_pct, 10.3, 1e-12);
+    cr_assert_float_eq(out.totals.rows[0].min, 236785.1, 1e-9);
+    cr_assert_not(out.totals.rows[1].has_growth, "a ratio's absent growth stays absent");
+    cr_assert_float_eq(out.totals.rows[1].max, 3.01, 1e-12);
+    msg_clear(&out);
+    cr_assert_null(out.totals.rows, "msg_clear frees the rows");
+}
+
+/* A Totals body on a hand-built envelope: counts as given, one row. */
+static void totals_env(Yuebao__Envelope *e, Yuebao__Totals *t, Yuebao__IndicatorTotal *row,
+                       Yuebao__IndicatorTotal **rows) {
+    yuebao__totals__init(t);
+    yuebao__indicator_total__init(row);
+    t->period = "2017-06";
+    t->scope = "";
+    t->has_expected = t->has_reported = t->has_on_time = 1;
+    t->expected = 8;
+    t->reported = 7;
+    t->on_time = 6;
+    row->indicator = "revenue";
+    row->has_sum = 1;
+    row->sum = 1;
+    rows[0] = row;
+    t->n_indicators = 1;
+    t->indicators = rows;
+    e->body_case = YUEBAO__ENVELOPE__BODY_TOTALS;
+    e->totals = t;
+}
+
+Test(codec, refuses_totals_that_do_not_add_up_or_are_not_numbers) {
+    Yuebao__Envelope e;
+    Yuebao__Heartbeat hb;
+    Yuebao__Totals t;
+    Yuebao__IndicatorTotal row, *rows[1];
+
+    base_env(&e, &hb);
+    totals_env(&e, &t, &row, rows);
+    t.reported = 9; /* more reported than expected */
+    expect_refused_env(&e, "does not add up");
+
+    base_env(&e, &hb);
+    totals_env(&e, &t, &row, rows);
+    t.on_time = 8; /* more on time than reported */
+    expect_refused_env(&e, "does not add up");
+
+    base_env(&e, &hb);
+    totals_env(&e, &t, &row, rows);
+    row.sum = NAN;
+    expect_refused_env(&e, "not a finite number");
+
+    base_env(&e, &hb);
+    totals_env(&e, &t, &row, rows);
+    row.has_growth_pct = 1;
+    row.growth_pct = INFINITY;
+    expect_refused_env(&e, "not a finite number");
+
+    base_env(&e, &hb);
+    totals_env(&e, &t, &row, rows);
+    t.scope = "\xff\xfe";
+    expect_refused_env(&e, "not valid UTF-8");
+}
+
+Test(codec, report_rejected_roundtrip) {
+    msg_t in, out;
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_REPORT_REJECTED;
+    codec_new_id(in.id);
+    snprintf(in.rejected.county, sizeof in.rejected.county, "410622");
+    snprintf(in.rejected.zone, sizeof in.rejected.zone, "heqi");
+    snprintf(in.rejected.period, sizeof in.rejected.period, "2017-05");
+    in.rejected.revision = 3;
+    in.rejected.received_at_ms = 1496592000000LL;
+    snprintf(in.rejected.reason, sizeof in.rejected.reason,
+             "410622.csv:2: amount: revenue: amount -1 is negative");
+    in.rejected.n_errors = 2;
+    roundtrip(&in, &out);
+    cr_assert_eq(out.kind, MSG_REPORT_REJECTED);
+    cr_assert_str_eq(out.rejected.county, "410622");
+    cr_assert_str_eq(out.rejected.zone, "heqi");
+    cr_assert_str_eq(out.rejected.period, "2017-05");
+    cr_assert_eq(out.rejected.revision, 3);
+    cr_assert_eq(out.rejected.received_at_ms, 1496592000000LL);
+    cr_assert_str_eq(out.rejected.reason, "410622.csv:2: amount: revenue: amount -1 is negative");
+    cr_assert_eq(out.rejected.n_errors, 2);
+    msg_clear(&out);
+}

@@ -203,7 +203,10 @@ Test(text, trim) {
 Test(text, shown_replaces_bad_bytes_and_cuts_on_a_character) {
     char buf[16];
     /* a stray continuation byte and a line break become '?', CJK stays whole */
-    cr_assert_str_eq(text_shown("a\x80" "b\nc", buf, sizeof buf), "a?b?c");
+    cr_assert_str_eq(text_shown("a\x80"
+                                "b\nc",
+                                buf, sizeof buf),
+                     "a?b?c");
     cr_assert_str_eq(text_shown("金山", buf, sizeof buf), "金山");
     /* 15 bytes fit exactly in 16: no cut */
     cr_assert_str_eq(text_shown("金山产业集", buf, sizeof buf), "金山产业集");
@@ -228,4 +231,28 @@ Test(text, load_file_reads_no_more_than_the_cap_allows) {
     cr_assert(strstr(err, "larger than 9 bytes"), "%s", err);
     cr_assert_null(out);
     unlink(path);
+}
+
+/* A reason cut by snprintf in the middle of a character must still be valid UTF-8
+ * (the codec refuses anything else), and lose only that partial character. */
+Test(text, truncate_utf8_drops_only_a_partial_character) {
+    char buf[8];
+    memcpy(buf, "ab浚县", 7); /* as a cut would leave it: "ab", 浚, and 2 of 县's 3 bytes */
+    buf[7] = '\0';
+    cr_assert_not(utf8_valid(buf, strlen(buf)), "the cut left half a character");
+    text_truncate_utf8(buf);
+    cr_assert_str_eq(buf, "ab浚");
+    cr_assert(utf8_valid(buf, strlen(buf)));
+
+    snprintf(buf, sizeof buf, "%s", "abc浚"); /* whole: 3 + 3 bytes */
+    text_truncate_utf8(buf);
+    cr_assert_str_eq(buf, "abc浚", "a whole last character stays");
+
+    snprintf(buf, sizeof buf, "%s", "abcdef\xe6");
+    text_truncate_utf8(buf);
+    cr_assert_str_eq(buf, "abcdef", "a lone lead byte goes");
+
+    buf[0] = '\0';
+    text_truncate_utf8(buf);
+    cr_assert_str_eq(buf, "");
 }
