@@ -84,7 +84,8 @@ static int send_period(reply_t *r, size_t i, uint32_t *n) {
     return 0;
 }
 
-static void serve(aggregator_t *a, const void *identity, size_t id_len, const snapshot_request_t *req) {
+static void serve(const void *identity, size_t id_len, const snapshot_request_t *req, void *arg) {
+    aggregator_t *a = arg;
     reply_t r = {a, identity, id_len, 0};
     msg_t end = {0};
     uint32_t n = 0;
@@ -119,27 +120,7 @@ end:
 }
 
 void aggregator_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg) {
-    aggregator_t *a = arg;
     (void)loop;
     (void)fd;
-    for (int budget = 0; budget < 100; budget++) {
-        void *frames[2] = {NULL, NULL};
-        size_t lens[2] = {0, 0};
-        msg_t m;
-        char err[256];
-        int n = sock_recv_frames(socket, frames, lens, 2);
-        if (n < 0) return;
-        if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
-            if (m.kind == MSG_SNAPSHOT_REQUEST)
-                serve(a, frames[0], lens[0], &m.snap_req);
-            else
-                log_warn("snapshot: a message that is not a snapshot request; ignored");
-            msg_clear(&m);
-        } else {
-            log_warn("snapshot: not a snapshot request (%d frames%s%s); ignored", n, n == 2 ? ": " : "",
-                     n == 2 ? err : "");
-        }
-        free(frames[0]);
-        free(frames[1]);
-    }
+    sock_each_snapshot_request(socket, 100, serve, arg);
 }

@@ -267,6 +267,29 @@ int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *t
     return rc;
 }
 
+void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, void *arg) {
+    for (int i = 0; i < budget; i++) {
+        void *frames[2] = {NULL, NULL};
+        size_t lens[2] = {0, 0};
+        msg_t m;
+        char err[256] = "";
+        int n = sock_recv_frames(router, frames, lens, 2);
+        if (n < 0) return;
+        if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
+            if (m.kind == MSG_SNAPSHOT_REQUEST)
+                fn(frames[0], lens[0], &m.snap_req, arg);
+            else
+                log_warn("snapshot: a message that is not a snapshot request; ignored");
+            msg_clear(&m);
+        } else {
+            log_warn("snapshot: not a snapshot request (%d frames%s%s); ignored", n, n == 2 ? ": " : "",
+                     n == 2 ? err : "");
+        }
+        free(frames[0]);
+        free(frames[1]);
+    }
+}
+
 int sock_recv_frames(void *sock, void **frames, size_t *lens, size_t max) {
     size_t kept = 0;
     int more = 1;

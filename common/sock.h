@@ -105,6 +105,15 @@ int sock_send_frames(void *sock, const void *const *frames, const size_t *lens, 
  * (logged, naming what) or not sent (errno as above). */
 int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m);
 
+/* A snapshot ROUTER's request, from the peer with that routing identity. */
+typedef void (*sock_request_fn)(const void *identity, size_t id_len, const snapshot_request_t *req,
+                                void *arg);
+
+/* Reads up to budget waiting messages from a snapshot ROUTER and hands each well-formed
+ * [identity, SnapshotRequest] to fn; anything else (untrusted bytes) is logged and
+ * dropped. */
+void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, void *arg);
+
 /* Receives one whole multipart message without blocking into at most max frames
  * (each a malloc'd copy, caller frees); extra frames are discarded. Returns the
  * number of frames kept, or -1 with errno (EAGAIN when none waits). */

@@ -76,7 +76,8 @@ void scorer_publish_heartbeat(loop_t *loop, void *arg) {
 }
 
 /* Answers one snapshot request from identity. */
-static void serve(scorer_t *s, const void *identity, size_t id_len, const snapshot_request_t *req) {
+static void serve(const void *identity, size_t id_len, const snapshot_request_t *req, void *arg) {
+    scorer_t *s = arg;
     ranking_t r;
     alert_list_t firing = {0};
     char period[PERIOD_STRLEN] = "";
@@ -117,23 +118,7 @@ done:
 }
 
 void scorer_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg) {
-    scorer_t *s = arg;
     (void)loop;
     (void)fd;
-    for (int budget = 0; budget < 100; budget++) {
-        void *frames[2] = {NULL, NULL};
-        size_t lens[2] = {0, 0};
-        msg_t m;
-        char err[256];
-        int n = sock_recv_frames(socket, frames, lens, 2);
-        if (n < 0) return;
-        if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0 &&
-            m.kind == MSG_SNAPSHOT_REQUEST)
-            serve(s, frames[0], lens[0], &m.snap_req);
-        else
-            log_warn("snapshot: not a snapshot request (%d frames); ignored", n);
-        if (n == 2) msg_clear(&m);
-        free(frames[0]);
-        free(frames[1]);
-    }
+    sock_each_snapshot_request(socket, 100, serve, arg);
 }

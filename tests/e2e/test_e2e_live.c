@@ -363,6 +363,37 @@ Test(e2e_live, a_late_subscriber_converges_from_the_snapshot) {
     send_foreign();
     cr_assert_geq(sent, 300, "hundreds of reports before the subscriber starts (%d)", sent);
 
+    /* untrusted bytes at the snapshot ROUTER first: garbage, a request for a period that
+     * is not one, an envelope that is not a request. Logged and dropped; it serves on. */
+    {
+        void *d = e2e_dealer(agg.snapshot, NULL);
+        msg_t bad, end;
+        uint8_t *bytes = NULL;
+        size_t len = 0;
+        cr_assert_not_null(d);
+        cr_assert_eq(e2e_send(d, "\x0a\xff\xffgarbage", 10), 0);
+        memset(&bad, 0, sizeof bad);
+        bad.kind = MSG_SNAPSHOT_REQUEST;
+        codec_new_id(bad.id);
+        snprintf(bad.snap_req.period, sizeof bad.snap_req.period, "2017-13");
+        cr_assert_eq(codec_encode(&bad, &bytes, &len), 0);
+        cr_assert_eq(e2e_send(d, bytes, len), 0);
+        free(bytes);
+        cr_assert_eq(e2e_recv_msg(d, e2e_scaled_ms(5000), &end), 0, "a bad period is answered, empty");
+        cr_assert_eq(end.kind, MSG_SNAPSHOT_END);
+        cr_assert_eq(end.snap_end_totals, 0);
+        msg_clear(&end);
+        memset(&bad, 0, sizeof bad);
+        bad.kind = MSG_HEARTBEAT;
+        codec_new_id(bad.id);
+        cr_assert_eq(codec_encode(&bad, &bytes, &len), 0);
+        cr_assert_eq(e2e_send(d, bytes, len), 0);
+        free(bytes);
+        e2e_dealer_close(&d);
+        cr_assert_eq(e2e_wait_log(agg.err_log, "not a snapshot request", agg.pid, e2e_scaled_ms(5000)), 0,
+                     "%s", e2e_tail(agg.err_log, 2000));
+    }
+
     C = subscribe(s, &sec);
     snapshot(C, s);
     check_equals_store(s);
