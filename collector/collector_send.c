@@ -93,6 +93,11 @@ static void on_ack(collector_t *c, msg_t *m) {
         log_warn("ack with an unknown status for %s %s; will resend", p->zone, p->period);
         return;
     }
+    if (m->ack.status == ACK_RETRY) {
+        /* nothing was stored: the report stays pending and goes again after its backoff */
+        log_info("RETRY %s %s rev %u: the central office cannot take it now", p->zone, p->period, p->revision);
+        return;
+    }
     if (outbox_begin(c->outbox) < 0) return;
     if (outbox_settle(c->outbox, p->id, &m->ack) < 0 ||
         outbox_raise_revision(c->outbox, p->zone, p->period, m->ack.store_revision) < 0 ||

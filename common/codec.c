@@ -768,7 +768,7 @@ static int ack_from_wire(const Yuebao__Ack *w, ack_t *a, char *err, size_t errsz
     /* absent or from a newer schema: the caller already handles ACK_UNKNOWN */
     a->status = ACK_UNKNOWN;
     if (w->has_status && w->status >= YUEBAO__ACK_STATUS__ACCEPTED &&
-        w->status <= YUEBAO__ACK_STATUS__REJECTED)
+        w->status <= YUEBAO__ACK_STATUS__RETRY)
         a->status = (ack_status_t)w->status;
     a->store_revision = w->has_store_revision ? w->store_revision : 0;
     if (take_ms(&a->stored_at_ms, w->has_stored_at_ms, w->stored_at_ms, "ack stored_at_ms", err, errsz) < 0)
@@ -1137,6 +1137,7 @@ const char *ack_status_name(ack_status_t s) {
     case ACK_DUPLICATE: return "DUPLICATE";
     case ACK_STALE: return "STALE";
     case ACK_REJECTED: return "REJECTED";
+    case ACK_RETRY: return "RETRY";
     default: return "UNKNOWN";
     }
 }

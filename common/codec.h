@@ -34,7 +34,8 @@ typedef enum {
     ACK_ACCEPTED = 1,
     ACK_DUPLICATE = 2,
     ACK_STALE = 3,
-    ACK_REJECTED = 4
+    ACK_REJECTED = 4,
+    ACK_RETRY = 5 /* transient at the receiver: nothing stored, resend later */
 } ack_status_t;
 
 typedef struct {
