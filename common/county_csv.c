@@ -287,7 +287,8 @@ static bool is_digit(char c) {
 }
 
 /* Parses a plain decimal number: optional sign, digits (commas allowed only as
- * thousands separators, "1,234.5"), optional fraction and exponent. No hex, inf, nan
+ * thousands separators, "1,234.5"), optional fraction and exponent (number_cell then
+ * refuses the exponent with its own message). No hex, inf, nan
  * or '%': a sheet's "12,5" or "10%" must not become a different number silently.
  * 0 with *out, or -1. */
 static int parse_number(const char *s, double *out) {
@@ -356,6 +357,15 @@ static int number_cell(parse_t *p, const csv_record_t *rec, col_t c, bool requir
         fail(p, rec->line, field_of(p, c),
              "\"%s\" is not a number; expected digits with an optional sign and decimal "
              "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %%)",
+             text_shown(s, sb, sizeof sb));
+        return -1;
+    }
+    if (strpbrk(s, "eE")) {
+        /* Excel saves a cell as it shows it, and shows a number too wide for its
+         * column as 2.03E+6: the digits it dropped are not in the file. */
+        fail(p, rec->line, field_of(p, c),
+             "the cell shows %s, in scientific notation, which has lost digits: widen the column in "
+             "Excel, or format the cells as 数值 (Number) with one decimal, and save again",
              text_shown(s, sb, sizeof sb));
         return -1;
     }
