@@ -728,3 +728,22 @@ Test(county_csv, long_and_multiline_cells_are_shown_short_in_messages) {
     cr_assert(utf8_valid(d->message, strlen(d->message)), "cut on a character boundary");
     cr_assert(strstr(d->message, "unknown zone \"金山"), "%s", d->message);
 }
+
+/* The 说明 column: a row's explanation, kept with its value; bounded like any cell. */
+Test(county_csv, note_column_carries_a_rows_explanation) {
+    char text[2048], longnote[700];
+    cr_assert_eq(parse("园区代码,统计期,指标,本年累计,同比增长(%),说明\n"
+                       "baoshan,2017-06,revenue,20323840000,11.4,新项目投产，收入大增\n"
+                       "baoshan,2017-06,va,460394.0,11.9,\n"),
+                 0, "%s", all_diags());
+    cr_assert_str_eq(value(&set.reports[0], "revenue")->note, "新项目投产，收入大增");
+    cr_assert_str_eq(value(&set.reports[0], "va")->note, "");
+
+    report_set_clear(&set);
+    diag_clear(&dl);
+    memset(longnote, 'x', sizeof longnote - 1);
+    longnote[sizeof longnote - 1] = '\0';
+    snprintf(text, sizeof text, "zone,period,indicator,amount,note\nbaoshan,2017-06,revenue,1,%s\n", longnote);
+    cr_assert_eq(parse(text), 1, "%s", all_diags());
+    expect_diag(2, "note", "longer than 511 bytes");
+}
