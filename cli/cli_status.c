@@ -150,7 +150,8 @@ static void explained_list(const master_t *m, rstore_t *st, const char *period) 
                            " ON i.history_id = r.history_id WHERE r.period = ?1 AND i.field = 'note'"
                            " ORDER BY r.zone, i.line",
                            -1, &q, NULL) != SQLITE_OK) {
-        printf("figures accepted on a 说明: the store could not be read: %s\n", sqlite3_errmsg(rstore_db(st)));
+        printf("figures accepted on a 说明: the store could not be read: %s\n",
+               sqlite3_errmsg(rstore_db(st)));
         return;
     }
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
@@ -161,10 +162,15 @@ static void explained_list(const master_t *m, rstore_t *st, const char *period) 
         if (!n++)
             printf("figures accepted on the county's 说明 (a jump the soft checks question, confirmed in "
                    "writing):\n");
-        printf("  %s revision %d, line %d: %s\n", text_shown(z ? z->name : zone ? zone : "?", zb, sizeof zb),
-               sqlite3_column_int(q, 1), sqlite3_column_int(q, 2),
-               text_shown((const char *)sqlite3_column_text(q, 3) ? (const char *)sqlite3_column_text(q, 3) : "",
-                          msg, sizeof msg));
+        printf(
+            "  %s revision %d, line %d: %s\n",
+            text_shown(z      ? z->name
+                       : zone ? zone
+                              : "?",
+                       zb, sizeof zb),
+            sqlite3_column_int(q, 1), sqlite3_column_int(q, 2),
+            text_shown((const char *)sqlite3_column_text(q, 3) ? (const char *)sqlite3_column_text(q, 3) : "",
+                       msg, sizeof msg));
     }
     sqlite3_finalize(q);
 }

@@ -165,7 +165,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n);
 /* The soft checks (plausibility.h) of r against the last reports the outbox holds for
  * r's zone: the same period, the previous period and the same period last year.
  * Appends to dl; returns the number of errors, or -1 on an outbox error. */
-int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r, diag_list_t *dl);
+int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r,
+                         diag_list_t *dl);
 
 /* collector_send.c */
 

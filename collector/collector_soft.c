@@ -33,7 +33,8 @@ static int last_of(outbox_t *o, const char *zone, const char *period, report_t *
     return have < 0 ? -1 : 0;
 }
 
-int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r, diag_list_t *dl) {
+int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r,
+                         diag_list_t *dl) {
     char prev_p[PERIOD_STRLEN], year_p[PERIOD_STRLEN];
     report_t cur, prev, year;
     int h0, h1, h2, n = -1;

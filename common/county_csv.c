@@ -58,12 +58,12 @@ typedef enum { FILE_UNKNOWN = 0, FILE_VALUES, FILE_PROJECTS } file_kind_t;
 
 /* Canonical names, in the order the templates list them. */
 static const char *const col_en[C_COUNT] = {
-    "",           "zone",     "period",    "indicator",        "amount",
-    "growth_pct", "project",  "name",      "total_investment", "ytd_investment",
-    "status",     "problems", "next_steps",       "note"};
+    "",           "zone", "period",           "indicator",      "amount", "growth_pct",
+    "project",    "name", "total_investment", "ytd_investment", "status", "problems",
+    "next_steps", "note"};
 static const char *const col_zh[C_COUNT] = {
     "",         "园区代码", "统计期",       "指标", "本年累计", "同比增长(%)", "项目编号",
-    "项目名称", "总投资",   "本年完成投资", "状态", "存在问题", "下一步措施", "说明"};
+    "项目名称", "总投资",   "本年完成投资", "状态", "存在问题", "下一步措施",  "说明"};
 
 /* Other spellings county sheets use for the same columns. English names match
  * case-insensitively; these match exactly. */

@@ -23,7 +23,7 @@ typedef struct {
     double amount;
     bool has_growth;
     double growth_pct;
-    unsigned line; /* source line, 0 if unknown */
+    unsigned line;              /* source line, 0 if unknown */
     char note[REPORT_MAX_NOTE]; /* the reporter's 说明 for this figure, "" if none: it
                                  * confirms a jump the soft checks would refuse */
 } report_value_t;

@@ -45,7 +45,8 @@ static void start_and_deliver_june(const char *outbox) {
 
 /* The store as it was after the June file: revision 1, revenue in 万元. */
 static void expect_store_unchanged(void) {
-    cr_assert_eq(e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 1);
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 1);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM report_history WHERE zone='baoshan'"), 1);
     cr_assert(fabs(e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='baoshan' AND "
                                              "period='2017-06' AND indicator='revenue'") -
@@ -76,15 +77,16 @@ Test(e2e_soft, aggregator_refuses_yuan_revision_and_keeps_the_store) {
     cr_assert_eq(e2e_load_report(e2e_sample("reports/2017-06/410602.yuan.csv"), NULL, "baoshan", 2, &r), 0);
     cr_assert_eq(e2e_encode_report(&r, id, &bytes, &len), 0);
     d = e2e_dealer(agg.listen, "c:410602:soft");
-    cr_assert_eq(e2e_exchange(d, bytes, len, id, 10000, &ack), ACK_REJECTED, "%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_exchange(d, bytes, len, id, 10000, &ack), ACK_REJECTED, "%s",
+                 e2e_tail(agg.err_log, 2000));
     for (size_t i = 0; i < ack.ack.issues.n && !first[0]; i++)
         if (ack.ack.issues.items[i].severity == DIAG_ERROR)
             diag_format(&ack.ack.issues.items[i], first, sizeof first);
     cr_assert_not_null(strstr(first, "2: amount: " YUAN_MSG), "line and field in the ack: %s", first);
     cr_assert_not_null(strstr(first, "元 instead of 万元?"), "%s", first);
     expect_store_unchanged();
-    cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM rejections WHERE zone='baoshan' AND revision=2"),
-                 1);
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT count(*) FROM rejections WHERE zone='baoshan' AND revision=2"), 1);
     msg_clear(&ack);
     free(bytes);
     report_clear(&r);
@@ -147,9 +149,11 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
     cr_assert_not_null(strstr(out, "accepted on the reporter's 说明"), "the receipt shows it:\n%s", out);
     free(out);
     free(chk);
-    cr_assert_eq(e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 2);
-    s = e2e_sql_text(agg.store, "SELECT note FROM report_values WHERE zone='baoshan' AND period='2017-06' AND "
-                                "indicator='revenue'");
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 2);
+    s = e2e_sql_text(agg.store,
+                     "SELECT note FROM report_values WHERE zone='baoshan' AND period='2017-06' AND "
+                     "indicator='revenue'");
     cr_assert_str_eq(s, note);
     free(s);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM issues i JOIN reports r ON i.history_id = "
@@ -159,7 +163,8 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
                   "--store", agg.store, "--scores", P("%s/none.db", dir), "--period", "2017-06", NULL);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert_not_null(strstr(out, "figures accepted on the county's 说明"), "%s", out);
-    cr_assert_not_null(strstr(out, "revenue: amount 20323840000 is about 10 000× the previous report"), "%s", out);
+    cr_assert_not_null(strstr(out, "revenue: amount 20323840000 is about 10 000× the previous report"), "%s",
+                       out);
     cr_assert_not_null(strstr(out, note), "%s", out);
     free(out);
     cr_assert_eq(e2e_agg_stop(&agg), 0);

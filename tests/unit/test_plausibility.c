@@ -89,7 +89,7 @@ Test(plausibility, yuan_for_wanyuan_against_the_previous_revision_is_refused) {
 
 Test(plausibility, three_times_is_a_real_change) {
     plausibility_base_t b = {&rev, &prev, &last_year};
-    put(&r, "2017-06", 2, "revenue", 6097152.0, 2, NULL); /* 3 × */
+    put(&r, "2017-06", 2, "revenue", 6097152.0, 2, NULL);    /* 3 × */
     put(&r, "2017-06", 2, "employees", 14976 * 49, 5, NULL); /* just under 50 × */
     cr_assert_eq(plausibility_check(m, &r, &b, &dl), 0);
     cr_assert_eq(dl.n, 0);
@@ -114,10 +114,10 @@ Test(plausibility, explained_jump_is_a_warning_quoting_the_note) {
 
 Test(plausibility, zero_and_absent_baselines_are_skipped) {
     plausibility_base_t b = {&rev, NULL, NULL};
-    put(&r, "2017-06", 2, "fai", 604792.1, 4, NULL);        /* the revision had 0 */
-    put(&r, "2017-06", 2, "tax", 85940.3, 6, NULL);         /* the revision had none */
-    put(&r, "2017-06", 2, "output_per_mu", 6780, 8, NULL);  /* a ratio: not compared */
-    put(&r, "2017-06", 2, "revenue", 0, 2, NULL);           /* nothing this period */
+    put(&r, "2017-06", 2, "fai", 604792.1, 4, NULL);       /* the revision had 0 */
+    put(&r, "2017-06", 2, "tax", 85940.3, 6, NULL);        /* the revision had none */
+    put(&r, "2017-06", 2, "output_per_mu", 6780, 8, NULL); /* a ratio: not compared */
+    put(&r, "2017-06", 2, "revenue", 0, 2, NULL);          /* nothing this period */
     cr_assert_eq(plausibility_check(m, &r, &b, &dl), 0);
     cr_assert_eq(dl.n, 0);
 }
