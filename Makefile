@@ -43,13 +43,14 @@ COMMON    := common/log.c common/clone.c common/diag.c common/text.c common/csv.
              common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
              common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
              common/config.c common/notify.c common/keys.c common/zap.c common/rules.c \
-             common/bulletin.c
+             common/bulletin.c common/plausibility.c common/filecheck.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
              aggregator/aggregator_snapshot.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
-             collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
+             collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c \
+             collector/collector_soft.c
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_score.c \
              scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c
@@ -98,7 +99,9 @@ $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
+# `yuebao check --outbox` reads the collector's outbox with the collector's own code.
+CLI_COLLECTOR_OBJ := $(BUILD)/collector/collector_outbox.o $(BUILD)/collector/collector_soft.o
+$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(CLI_COLLECTOR_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
 

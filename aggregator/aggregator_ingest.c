@@ -23,6 +23,7 @@
 
 #include "aggregator.h"
 #include "log.h"
+#include "plausibility.h"
 
 /* The reporting unit of a connection in insecure (development) mode: the county the
  * collector names in its routing id ("c:<county>:<random>"). With CURVE the ZAP
@@ -162,6 +163,21 @@ static const report_t *load_neighbour(aggregator_t *a, const char *zone, period_
     return rstore_load_report(a->store, zone, ps, buf) == 1 ? buf : NULL;
 }
 
+/* The soft checks (plausibility.h) of a new revision against the zone's current revision
+ * (if have_current), previous period pp and last year bp. Appends to dl; returns the
+ * number of errors (jumps without a 说明), or -1 on a store error. */
+static int soft_check(aggregator_t *a, const report_t *r, bool have_current, const report_t *pp,
+                      const report_t *bp, diag_list_t *dl) {
+    report_t cur;
+    int have = have_current ? rstore_load_report(a->store, r->zone, r->period, &cur) : 0;
+    plausibility_base_t b = {have == 1 ? &cur : NULL, pp, bp};
+    size_t n;
+    if (have < 0) return -1;
+    n = plausibility_check(a->master, r, &b, dl);
+    if (have == 1) report_clear(&cur);
+    return (int)n;
+}
+
 /* Judges one report inside the open transaction and fills its ack. Returns 0, or -1 on a
  * store error (the batch is rolled back). */
 static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, int64_t now_ms) {
@@ -189,14 +205,23 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
         period_t p, prev_p, base_p;
         report_t prev, base;
         const report_t *pp, *bp;
+        int soft;
         period_parse(r->period, &p); /* validated above */
         prev_p = period_prev(p, a->cfg.merge_jan_feb);
         base_p = (period_t){p.year - 1, p.month};
         pp = load_neighbour(a, r->zone, prev_p, &prev);
         bp = load_neighbour(a, r->zone, base_p, &base);
         validate_history(a->master, vo, r, pp, bp, &ack->issues);
+        soft = soft_check(a, r, have == 1, pp, bp, &ack->issues);
         if (pp) report_clear(&prev);
         if (bp) report_clear(&base);
+        if (soft != 0) { /* a jump without a 说明: refused, nothing stored */
+            if (soft < 0) goto out;
+            ack->status = ACK_REJECTED;
+            ack->store_revision = current;
+            if (rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms) == 0) rc = 0;
+            goto out;
+        }
         /* the sender in the history: the key that sent it (a stolen or rotated key can be
          * traced), or the county in insecure mode */
         if (rstore_apply(a->store, r, it->county, it->key[0] ? it->key : it->county, content, content_len,

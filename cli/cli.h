@@ -42,6 +42,7 @@ typedef struct {
     bool once;                /* watch: print the screen once and exit */
     const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
     const char *output;       /* export: -o, --output FILE; stdout without it */
+    const char *outbox;       /* check: --outbox FILE, the collector's outbox (read only) */
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;

@@ -10,10 +10,14 @@
  *                  when a later one was refused)
  * The deadline is day deadline_day (10, or $YUEBAO_DEADLINE_DAY as the daemons are
  * configured) of the next month, 24:00 Asia/Shanghai; "now" honours YUEBAO_NOW.
- * Then whether the period is ranked, rejections of zones not in master data, and the
+ * Then the figures accepted on a county's 说明: current revisions a soft check
+ * (核实性审核, plausibility.h) questioned and the county confirmed in writing, each with
+ * the indicator, the jump and the 说明, for the central office to look at. Then
+ * whether the period is ranked, rejections of zones not in master data, and the
  * overdue list: every period a zone owes, as the scorer judges it (its firing overdue
  * alerts, which respect reporting_since), read from the score store.
  */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +139,42 @@ static void zone_line(const zone_state_t *z, const char *county, const char *zon
     }
 }
 
+/* The current revisions of period that passed a soft check only by the county's 说明:
+ * the warnings stored with them in field "note" (plausibility.c), one line each. The
+ * text comes from a county file: shown through text_shown (no control characters). */
+static void explained_list(const master_t *m, rstore_t *st, const char *period) {
+    sqlite3_stmt *q = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(rstore_db(st),
+                           "SELECT r.zone, r.revision, i.line, i.message FROM reports r JOIN issues i"
+                           " ON i.history_id = r.history_id WHERE r.period = ?1 AND i.field = 'note'"
+                           " ORDER BY r.zone, i.line",
+                           -1, &q, NULL) != SQLITE_OK) {
+        printf("figures accepted on a 说明: the store could not be read: %s\n",
+               sqlite3_errmsg(rstore_db(st)));
+        return;
+    }
+    sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *zone = (const char *)sqlite3_column_text(q, 0);
+        const zone_t *z = master_zone(m, zone ? zone : "");
+        char zb[200], msg[1200];
+        if (!n++)
+            printf("figures accepted on the county's 说明 (a jump the soft checks question, confirmed in "
+                   "writing):\n");
+        printf(
+            "  %s revision %d, line %d: %s\n",
+            text_shown(z      ? z->name
+                       : zone ? zone
+                              : "?",
+                       zb, sizeof zb),
+            sqlite3_column_int(q, 1), sqlite3_column_int(q, 2),
+            text_shown((const char *)sqlite3_column_text(q, 3) ? (const char *)sqlite3_column_text(q, 3) : "",
+                       msg, sizeof msg));
+    }
+    sqlite3_finalize(q);
+}
+
 /* One line on the period's ranking: ranked (by the scorer), or why not. */
 static void ranking_line(const cli_opts_t *o, sstore_t *ss, const char *ss_err, const char *period) {
     char scheme[1100];
@@ -249,6 +289,7 @@ int cli_status(const cli_opts_t *o) {
     printf("%zu of %zu zones reported: %zu on time, %zu late; %zu missing%s\n", n_on_time + n_late,
            m->n_zones, n_on_time, n_late, m->n_zones - n_on_time - n_late,
            n_overdue ? " (past the deadline)" : (m->n_zones - n_on_time - n_late ? " (not yet due)" : ""));
+    explained_list(m, st, period);
     if (s.n_foreign)
         printf("%d rejected report%s named a zone not in regions.csv (see the aggregator's log)\n",
                s.n_foreign, s.n_foreign == 1 ? "" : "s");

@@ -15,7 +15,10 @@ static void usage(FILE *out) {
     fprintf(out, "usage: yuebao COMMAND [OPTIONS]\n"
                  "\n"
                  "commands:\n"
-                 "  check [--county C] FILE.csv...  check county files without sending them\n"
+                 "  check [--county C] [--outbox FILE] FILE.csv...\n"
+                 "                                   check county files without sending them: the\n"
+                 "                                   collector's verdict (with its outbox, also the\n"
+                 "                                   jumps against the reports it sent)\n"
                  "  status [--period P]              every zone: reported (revision, time), late,\n"
                  "                                   missing or rejected (with the reason), and the\n"
                  "                                   overdue list (default: the latest period)\n"
@@ -47,6 +50,8 @@ static void usage(FILE *out) {
                  "  --period P       reporting period, e.g. 2017-06 (January through June)\n"
                  "  --county C       check: the reporting unit the files are from; alerts: only this\n"
                  "                   county's zones (code, e.g. 410603, or name, e.g. 山城区)\n"
+                 "  --outbox FILE    check: the collector's outbox (read only), to compare the files\n"
+                 "                   with the reports it sent (元 instead of 万元?)\n"
                  "  --csv            ranking: CSV (UTF-8, header row) for spreadsheets\n"
                  "  --format F       export: csv (default; UTF-8 with BOM, CRLF), xlsx (one sheet,\n"
                  "                   laggards highlighted; needs -o) or sdmx-csv (one observation a\n"
@@ -186,6 +191,7 @@ int main(int argc, char **argv) {
                                          {"once", no_argument, NULL, 'O'},
                                          {"format", required_argument, NULL, 'F'},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"outbox", required_argument, NULL, 'X'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     cli_opts_t o = {0};
@@ -228,6 +234,7 @@ int main(int argc, char **argv) {
         case 'k': o.server_key = o.agg_key_file = optarg; break;
         case 'F': o.format = optarg; break;
         case 'o': o.output = optarg; break;
+        case 'X': o.outbox = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

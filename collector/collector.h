@@ -90,6 +90,8 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
 /* collector_outbox.c */
 
 outbox_t *outbox_open(const char *path, char *err, size_t errsz);
+/* For `yuebao check --outbox`: reads an existing outbox, never writes, never creates. */
+outbox_t *outbox_open_readonly(const char *path, char *err, size_t errsz);
 void outbox_close(outbox_t **o);
 int outbox_begin(outbox_t *o);
 int outbox_commit(outbox_t *o);
@@ -157,6 +159,14 @@ typedef struct {
  * then adds them to c->pending. A file is all or nothing. Returns the number of
  * reports queued, or -1 on an outbox error (nothing queued). */
 int collector_queue_files(collector_t *c, queued_file_t *files, size_t n);
+
+/* collector_soft.c */
+
+/* The soft checks (plausibility.h) of r against the last reports the outbox holds for
+ * r's zone: the same period, the previous period and the same period last year.
+ * Appends to dl; returns the number of errors, or -1 on an outbox error. */
+int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r,
+                         diag_list_t *dl);
 
 /* collector_send.c */
 

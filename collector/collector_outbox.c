@@ -93,6 +93,23 @@ outbox_t *outbox_open(const char *path, char *err, size_t errsz) {
     return o;
 }
 
+outbox_t *outbox_open_readonly(const char *path, char *err, size_t errsz) {
+    outbox_t *o = calloc(1, sizeof *o);
+    if (!o) {
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    snprintf(o->path, sizeof o->path, "%s", path);
+    if (sqlite3_open_v2(path, &o->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_exec(o->db, "SELECT 1 FROM last_reports LIMIT 1", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "%s: %s", path, o->db ? sqlite3_errmsg(o->db) : "cannot open");
+        outbox_close(&o);
+        return NULL;
+    }
+    sqlite3_busy_timeout(o->db, 5000);
+    return o;
+}
+
 void outbox_close(outbox_t **o) {
     if (!o || !*o) return;
     if ((*o)->db) sqlite3_close((*o)->db);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "filecheck.h"
 #include "log.h"
 #include "text.h"
 #include "util.h"
@@ -111,13 +112,13 @@ static void merge_base(merged_t *m, const report_t *base) {
 
 /* Parses one file into set; fills f->diags, f->failed, f->skipped. */
 static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsigned long long *hash) {
-    char *text = NULL, err[1024];
+    char *text = NULL;
     size_t len = 0;
     const char *name = util_basename(f->path);
     int64_t id;
     char state[16];
-    if (text_load_file(f->path, COUNTY_CSV_MAX_BYTES, &text, &len, NULL, err, sizeof err) < 0) {
-        diag_add(&f->diags, DIAG_ERROR, name, 0, NULL, "%s", err);
+    validate_opts_t vo = validate_defaults();
+    if (filecheck_read(f->path, &text, &len, &f->diags) < 0) {
         f->failed = true;
         return;
     }
@@ -129,22 +130,9 @@ static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsi
         free(text);
         return;
     }
-    if (county_csv_parse(c->master, name, text, len, set, &f->diags) > 0) {
-        /* list every mistake at once: the rows that did parse are validated too */
-        validate_opts_t vo = validate_defaults();
-        vo.merge_jan_feb = c->cfg.merge_jan_feb;
-        for (size_t i = 0; i < set->n; i++) {
-            if (set->reports[i].n_values == 0)
-                continue;                 /* a projects file's part: "no values" would mislead */
-            set->reports[i].revision = 1; /* not numbered yet: judge the content only */
-            validate_report(c->master, &vo, c->cfg.county, &set->reports[i], &f->diags);
-        }
-        f->failed = true;
-    }
-    if (!f->failed && set->n == 0) {
-        diag_add(&f->diags, DIAG_ERROR, name, 0, NULL, "no data rows: the file has only a header");
-        f->failed = true;
-    }
+    /* the file-level verdict `yuebao check` gives too (filecheck.h) */
+    vo.merge_jan_feb = c->cfg.merge_jan_feb;
+    if (filecheck_judge(c->master, &vo, c->cfg.county, name, text, len, set, &f->diags) > 0) f->failed = true;
     free(text);
 }
 
@@ -157,6 +145,15 @@ static size_t diag_owner(const merged_t *m, const char *field) {
         if (!strcmp(field, project_fields[i])) part = m->projects_file;
     if (!strcmp(field, "problems") || !strcmp(field, "next_steps")) part = m->texts_file;
     return part != NO_FILE ? part : m->files[0];
+}
+
+/* Whether dl holds d already (the same line, field and words). */
+static bool diag_known(const diag_list_t *dl, const diag_t *d) {
+    for (size_t i = 0; i < dl->n; i++)
+        if (dl->items[i].line == d->line && !strcmp(dl->items[i].field, d->field) &&
+            !strcmp(dl->items[i].message, d->message))
+            return true;
+    return false;
 }
 
 static bool any_failed(const merged_t *m, const queued_file_t *files) {
@@ -213,11 +210,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         report_clear(&base);
         if (!m->has_values && m->r.n_values == 0) {
             for (size_t i = 0; i < m->n_files; i++)
-                diag_add(&files[m->files[i]].diags, DIAG_ERROR, util_basename(files[m->files[i]].path), 0,
-                         NULL,
-                         "%s %s: key projects arrived before any indicator values for this zone "
-                         "and period; drop the values file first, or together with this one",
-                         m->r.zone, m->r.period);
+                filecheck_projects_first(&files[m->files[i]].diags, files[m->files[i]].path, m->r.zone,
+                                         m->r.period);
             m->failed = true;
         }
         m->r.revision = last + 1;
@@ -229,10 +223,16 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         if (!m->failed) {
             diag_list_t dl = {0};
             if (validate_report(c->master, &vo, c->cfg.county, &m->r, &dl) > 0) m->failed = true;
+            if (!m->failed) { /* the soft checks against the reports sent before (collector_soft.c) */
+                int soft = collector_soft_check(c->outbox, c->master, c->cfg.merge_jan_feb, &m->r, &dl);
+                if (soft < 0) goto out;
+                if (soft > 0) m->failed = true;
+            }
             for (size_t k = 0; k < dl.n; k++) {
                 const diag_t *d = &dl.items[k];
                 size_t owner = diag_owner(m, d->field);
                 queued_file_t *f = &files[owner];
+                if (diag_known(&f->diags, d)) continue; /* the file-level verdict said it already */
                 diag_add(&f->diags, d->severity, util_basename(f->path), d->line, d->field, "%s", d->message);
                 if (d->severity == DIAG_ERROR) f->failed = true;
             }

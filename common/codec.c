@@ -80,7 +80,8 @@ static int value_cmp(const void *a, const void *b) {
     if (c) return c;
     if ((c = memcmp(&x->amount, &y->amount, sizeof x->amount))) return c;
     if (x->has_growth_pct != y->has_growth_pct) return x->has_growth_pct ? 1 : -1;
-    return memcmp(&x->growth_pct, &y->growth_pct, sizeof x->growth_pct);
+    if ((c = memcmp(&x->growth_pct, &y->growth_pct, sizeof x->growth_pct))) return c;
+    return strcmp(x->note ? x->note : "", y->note ? y->note : "");
 }
 
 static int project_cmp(const void *a, const void *b) {
@@ -133,6 +134,7 @@ static int report_to_wire(const report_t *r, bool canonical, wire_report_t *w) {
             o->has_line = 1;
             o->line = v->line;
         }
+        if (v->note[0]) o->note = (char *)v->note; /* content too: a 说明 is part of the revision */
         w->value_ptrs[i] = o;
     }
 
@@ -704,7 +706,9 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
             return -1;
         }
         if (take_row_str(v.indicator, sizeof v.indicator, wv->indicator, "value", i, wv->has_line, wv->line,
-                         "indicator", err, errsz) < 0)
+                         "indicator", err, errsz) < 0 ||
+            take_row_str(v.note, sizeof v.note, wv->note, "value", i, wv->has_line, wv->line, "note", err,
+                         errsz) < 0)
             return -1;
         v.amount = wv->amount;
         v.has_growth = wv->has_growth_pct;

@@ -50,6 +50,7 @@ typedef enum {
     C_STATUS,
     C_PROBLEMS,
     C_NEXT_STEPS,
+    C_NOTE,
     C_COUNT
 } col_t;
 
@@ -57,12 +58,12 @@ typedef enum { FILE_UNKNOWN = 0, FILE_VALUES, FILE_PROJECTS } file_kind_t;
 
 /* Canonical names, in the order the templates list them. */
 static const char *const col_en[C_COUNT] = {
-    "",           "zone",     "period",    "indicator",        "amount",
-    "growth_pct", "project",  "name",      "total_investment", "ytd_investment",
-    "status",     "problems", "next_steps"};
+    "",           "zone", "period",           "indicator",      "amount", "growth_pct",
+    "project",    "name", "total_investment", "ytd_investment", "status", "problems",
+    "next_steps", "note"};
 static const char *const col_zh[C_COUNT] = {
     "",         "园区代码", "统计期",       "指标", "本年累计", "同比增长(%)", "项目编号",
-    "项目名称", "总投资",   "本年完成投资", "状态", "存在问题", "下一步措施"};
+    "项目名称", "总投资",   "本年完成投资", "状态", "存在问题", "下一步措施",  "说明"};
 
 /* Other spellings county sheets use for the same columns. English names match
  * case-insensitively; these match exactly. */
@@ -89,12 +90,16 @@ static const struct {
     {C_TOTAL, "计划总投资"},
     {C_STATUS, "项目状态"},
     {C_NEXT_STEPS, "下步措施"},
+    {C_NOTE, "情况说明"},
+    {C_NOTE, "数据说明"},
 };
 
 /* Columns each kind of file must have; the rest of its columns are optional. */
 static const col_t values_required[] = {C_ZONE, C_PERIOD, C_INDICATOR, C_AMOUNT};
-static const col_t values_all[] = {C_ZONE,   C_PERIOD,   C_INDICATOR, C_AMOUNT,
-                                   C_GROWTH, C_PROBLEMS, C_NEXT_STEPS};
+/* The optional columns come last, the text columns (problems, next_steps) before the
+ * per-row 说明 (note): template_of() leaves out the last three. */
+static const col_t values_all[] = {C_ZONE,   C_PERIOD,   C_INDICATOR,  C_AMOUNT,
+                                   C_GROWTH, C_PROBLEMS, C_NEXT_STEPS, C_NOTE};
 static const col_t projects_required[] = {C_ZONE, C_PERIOD, C_PROJECT, C_NAME};
 static const col_t projects_all[] = {C_ZONE, C_PERIOD, C_PROJECT,  C_NAME,      C_TOTAL,
                                      C_YTD,  C_STATUS, C_PROBLEMS, C_NEXT_STEPS};
@@ -174,7 +179,7 @@ static void template_of(file_kind_t kind, char *buf, size_t size) {
     if (kind == FILE_PROJECTS)
         list_cols(projects_all, N_OF(projects_all) - 2, buf, size);
     else
-        list_cols(values_all, N_OF(values_all) - 2, buf, size);
+        list_cols(values_all, N_OF(values_all) - 3, buf, size);
 }
 
 static const char *col_name(const parse_t *p, col_t c) {
@@ -287,7 +292,8 @@ static bool is_digit(char c) {
 }
 
 /* Parses a plain decimal number: optional sign, digits (commas allowed only as
- * thousands separators, "1,234.5"), optional fraction and exponent. No hex, inf, nan
+ * thousands separators, "1,234.5"), optional fraction and exponent (number_cell then
+ * refuses the exponent with its own message). No hex, inf, nan
  * or '%': a sheet's "12,5" or "10%" must not become a different number silently.
  * 0 with *out, or -1. */
 static int parse_number(const char *s, double *out) {
@@ -356,6 +362,15 @@ static int number_cell(parse_t *p, const csv_record_t *rec, col_t c, bool requir
         fail(p, rec->line, field_of(p, c),
              "\"%s\" is not a number; expected digits with an optional sign and decimal "
              "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %%)",
+             text_shown(s, sb, sizeof sb));
+        return -1;
+    }
+    if (strpbrk(s, "eE")) {
+        /* Excel saves a cell as it shows it, and shows a number too wide for its
+         * column as 2.03E+6: the digits it dropped are not in the file. */
+        fail(p, rec->line, field_of(p, c),
+             "the cell shows %s, in scientific notation, which has lost digits: widen the column in "
+             "Excel, or format the cells as 数值 (Number) with one decimal, and save again",
              text_shown(s, sb, sizeof sb));
         return -1;
     }
@@ -538,6 +553,8 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
         rc = number_cell(p, rec, C_GROWTH, false, &v.growth_pct);
         if (rc < 0) bad = true;
         v.has_growth = rc == 1;
+        /* the 说明 that confirms a figure the soft checks would refuse (plausibility.h) */
+        if (text_cell(p, rec, C_NOTE, false, v.note, sizeof v.note) < 0) bad = true;
         v.line = rec->line;
     } else {
         int rc;

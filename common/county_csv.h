@@ -6,7 +6,9 @@
  * header (zone,period,project,name,total_investment,ytd_investment,status, or 园区代码,
  * 统计期,项目编号,项目名称,总投资,本年完成投资,状态). Any encoding text.h reads. Indicator and
  * zone Chinese names resolve to codes. Optional columns problems / next_steps (存在问题,
- * 下一步措施) carry the report's free text. Column order is free; unknown columns are
+ * 下一步措施) carry the report's free text; in a values file an optional note (说明,
+ * 情况说明) column carries a row's explanation, which confirms a figure the soft checks
+ * (plausibility.h) would otherwise refuse. Column order is free; unknown columns are
  * an error (a misspelt header would silently drop data).
  */
 #ifndef YB_COUNTY_CSV_H

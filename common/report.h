@@ -16,13 +16,16 @@
 #define REPORT_MAX_VALUES 256
 #define REPORT_MAX_PROJECTS 256
 #define REPORT_MAX_TEXT 16384 /* bytes of 存在问题 or 下一步措施 */
+#define REPORT_MAX_NOTE 512   /* bytes of a value's 说明, its terminating NUL included */
 
 typedef struct {
     char indicator[48];
     double amount;
     bool has_growth;
     double growth_pct;
-    unsigned line; /* source line, 0 if unknown */
+    unsigned line;              /* source line, 0 if unknown */
+    char note[REPORT_MAX_NOTE]; /* the reporter's 说明 for this figure, "" if none: it
+                                 * confirms a jump the soft checks would refuse */
 } report_value_t;
 
 typedef struct {

@@ -43,6 +43,8 @@ static const char *const migrations[] = {
     "CREATE TABLE rejections ("
     "  id INTEGER PRIMARY KEY, county TEXT NOT NULL, zone TEXT, period TEXT,"
     "  revision INTEGER, source TEXT, received_at_ms INTEGER NOT NULL, reasons TEXT NOT NULL);",
+    /* 2: a value's 说明 (the reporter's explanation of a figure a soft check questioned) */
+    "ALTER TABLE report_values ADD COLUMN note TEXT;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -73,8 +75,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_INS_HISTORY] = "INSERT INTO report_history (period, zone, revision, county, sender, source,"
                       " stored_at_ms, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_DEL_VALUES] = "DELETE FROM report_values WHERE period = ?1 AND zone = ?2",
-    [Q_INS_VALUE] = "INSERT INTO report_values (period, zone, indicator, amount, growth_pct, revision)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_INS_VALUE] = "INSERT INTO report_values (period, zone, indicator, amount, growth_pct, revision, note)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [Q_DEL_PROJECTS] = "DELETE FROM projects WHERE period = ?1 AND zone = ?2",
     [Q_INS_PROJECT] = "INSERT INTO projects (period, zone, code, name, total_investment,"
                       " ytd_investment, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -256,6 +258,7 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
         sqlite3_bind_double(st, 4, v->amount);
         if (v->has_growth) sqlite3_bind_double(st, 5, v->growth_pct);
         sqlite3_bind_int64(st, 6, r->revision);
+        if (v->note[0]) sqlite3_bind_text(st, 7, v->note, -1, SQLITE_STATIC);
         if (done(s, st) < 0) return -1;
     }
 

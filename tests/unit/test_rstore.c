@@ -118,7 +118,7 @@ static const char *q_text(rstore_t *s, const char *sql, char *buf, size_t size) 
 Test(rstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 1);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 2);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL for acknowledged data");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -141,7 +141,7 @@ Test(rstore, reopen_is_idempotent_and_keeps_data) {
 
     S = rstore_open(dbpath, false, err, sizeof err);
     cr_assert_not_null(S, "reopen: %s", err);
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 1);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 2);
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master"), objects, "no schema object added twice");
     cr_assert_eq(rstore_current_revision(S, "jinshan", "2017-06", &rev), 1);
     cr_assert_eq(rev, 1);
@@ -217,10 +217,10 @@ Test(rstore, read_only_reader_sees_what_the_writer_committed) {
 Test(rstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
     rstore_t *ro;
-    cr_assert_eq(sqlite3_exec(rstore_db(S), "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(rstore_db(S), "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     ro = rstore_open(dbpath, true, err, sizeof err);
     cr_assert_null(ro);
-    assert_says(err, "schema version 2");
+    assert_says(err, "schema version 3");
 }
 
 /* ---- revisions ------------------------------------------------------------------------ */
@@ -506,4 +506,19 @@ Test(rstore, record_rejection_of_a_report_without_zone_or_revision) {
     cr_assert_str_eq(q_text(S, "SELECT reasons FROM rejections", buf, sizeof buf), "zone: zone is missing");
     cr_assert_eq(q_int(S, "SELECT zone IS NULL AND period IS NULL AND revision IS NULL FROM rejections"), 1);
     diag_clear(&dl);
+}
+
+/* Schema 2: a value's 说明 is stored with its revision; a value without one has NULL. */
+Test(rstore, a_values_note_is_stored_with_the_revision) {
+    report_t r;
+    char buf[256];
+    build(&r, "baoshan", "2017-06", 2);
+    add_value(&r, "revenue", 20323840000.0, 11.4);
+    snprintf(r.values[0].note, sizeof r.values[0].note, "%s", "新项目投产");
+    add_value(&r, "va", 460394.0, 11.9);
+    apply(S, &r, "410602", T0, NULL);
+    cr_assert_str_eq(q_text(S, "SELECT note FROM report_values WHERE indicator = 'revenue'", buf, sizeof buf),
+                     "新项目投产");
+    cr_assert_eq(q_int(S, "SELECT count(*) FROM report_values WHERE indicator = 'va' AND note IS NULL"), 1);
+    report_clear(&r);
 }

@@ -1,0 +1,36 @@
+/* filecheck.h - the verdict on one county file before anything of it is sent.
+ *
+ * The collector and `yuebao check` both judge a file here, so a desk officer's dry run
+ * refuses exactly the files the collector refuses, in the same words: a file is read
+ * (any encoding text.h takes), parsed (county_csv.h), must hold at least one data row,
+ * and every report it builds that carries values must pass the hard rules
+ * (validate.h). What depends on earlier reports — a correction's merge with the last
+ * report sent, the soft checks against it (plausibility.h) — the caller adds with
+ * the reports it knows.
+ */
+#ifndef YB_FILECHECK_H
+#define YB_FILECHECK_H
+
+#include <stddef.h>
+
+#include "county_csv.h"
+#include "diag.h"
+#include "master.h"
+#include "validate.h"
+
+/* Reads path (at most COUNTY_CSV_MAX_BYTES) into *text (UTF-8, caller frees) and *len.
+ * 0, or -1 after one error naming the file by its base name. */
+int filecheck_read(const char *path, char **text, size_t *len, diag_list_t *dl);
+
+/* Judges utf8[0..len) named `name`: parses it into set and validates each report of
+ * it that has values (as revision 1: the collector numbers it later) for county (NULL:
+ * any). A file without a data row (a header alone, or only empty rows) is an error.
+ * Appends every finding to dl; returns the number of errors. */
+size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
+                       const char *utf8, size_t len, report_set_t *set, diag_list_t *dl);
+
+/* The error for a key-projects file whose (zone, period) has no indicator values yet,
+ * neither in the batch nor in the last report sent. */
+void filecheck_projects_first(diag_list_t *dl, const char *name, const char *zone, const char *period);
+
+#endif

@@ -1,0 +1,210 @@
+/* test_e2e_soft.c - end to end: figures 10 000× too large (元 for 万元), and one verdict
+ * from `yuebao check` and the collector.
+ *
+ * baoshan (鹤山区, 410602) delivers its June file in 万元; then 410602.yuan.csv, the same
+ * figures typed in 元. The aggregator refuses it (store unchanged), the collector
+ * refuses it before sending, `yuebao check --outbox` says the same; with a 说明 column
+ * it is accepted, the 说明 stored and shown by `yuebao status`.
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+static char dir[256];
+static e2e_agg_t agg;
+
+static void setup(void) {
+    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
+    memset(&agg, 0, sizeof agg);
+}
+
+static void teardown(void) {
+    e2e_cleanup();
+}
+
+TestSuite(e2e_soft, .init = setup, .fini = teardown, .timeout = 60);
+
+#define P(...) e2e_fmt(__VA_ARGS__)
+#define YUAN_MSG "revenue: amount 20323840000 is about 10 000× the previous report"
+#define YUAN_LINE "410602.yuan.csv:2: amount: " YUAN_MSG
+
+static void start_and_deliver_june(const char *outbox) {
+    char *out = NULL;
+    int rc;
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
+    rc = e2e_submit(P("%s/june", dir), &out, "410602", agg.listen, outbox,
+                    e2e_sample("reports/2017-06/410602.csv"), NULL);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
+    free(out);
+}
+
+/* The store as it was after the June file: revision 1, revenue in 万元. */
+static void expect_store_unchanged(void) {
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 1);
+    cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM report_history WHERE zone='baoshan'"), 1);
+    cr_assert(fabs(e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='baoshan' AND "
+                                             "period='2017-06' AND indicator='revenue'") -
+                   2032384.0) < 1e-6);
+}
+
+static char *check(const char *log, const char *outbox, const char *file, int *st) {
+    char *out = NULL;
+    if (outbox)
+        *st = e2e_runl(P("%s/%s", dir, log), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                       "--county", "410602", "--outbox", outbox, file, NULL);
+    else
+        *st = e2e_runl(P("%s/%s", dir, log), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                       "--county", "410602", file, NULL);
+    return out;
+}
+
+/* The aggregator is the authority: a revision 2 in 元 from a collector that did not
+ * know the June figures is REJECTED with the reason, and nothing of it is stored. */
+Test(e2e_soft, aggregator_refuses_yuan_revision_and_keeps_the_store) {
+    report_t r;
+    uint8_t id[MSG_ID_LEN], *bytes = NULL;
+    size_t len = 0;
+    msg_t ack;
+    void *d;
+    char first[1024] = "";
+    start_and_deliver_june(P("%s/outbox.db", dir));
+    cr_assert_eq(e2e_load_report(e2e_sample("reports/2017-06/410602.yuan.csv"), NULL, "baoshan", 2, &r), 0);
+    cr_assert_eq(e2e_encode_report(&r, id, &bytes, &len), 0);
+    d = e2e_dealer(agg.listen, "c:410602:soft");
+    cr_assert_eq(e2e_exchange(d, bytes, len, id, 10000, &ack), ACK_REJECTED, "%s",
+                 e2e_tail(agg.err_log, 2000));
+    for (size_t i = 0; i < ack.ack.issues.n && !first[0]; i++)
+        if (ack.ack.issues.items[i].severity == DIAG_ERROR)
+            diag_format(&ack.ack.issues.items[i], first, sizeof first);
+    cr_assert_not_null(strstr(first, "2: amount: " YUAN_MSG), "line and field in the ack: %s", first);
+    cr_assert_not_null(strstr(first, "元 instead of 万元?"), "%s", first);
+    expect_store_unchanged();
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT count(*) FROM rejections WHERE zone='baoshan' AND revision=2"), 1);
+    msg_clear(&ack);
+    free(bytes);
+    report_clear(&r);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+/* The collector knows what it sent: it refuses the 元 file before sending, and `yuebao
+ * check --outbox` gives the same verdict in the same words; without the outbox, check
+ * says that these checks did not run. */
+Test(e2e_soft, collector_and_check_refuse_yuan_file_alike) {
+    const char *outbox = P("%s/outbox.db", dir), *yuan = e2e_sample("reports/2017-06/410602.yuan.csv");
+    char *out = NULL, *chk;
+    int rc, st;
+    start_and_deliver_june(outbox);
+    chk = check("check", outbox, yuan, &st);
+    cr_assert_eq(st, 1, "check with the outbox refuses it:\n%s", chk);
+    cr_assert_not_null(strstr(chk, YUAN_LINE), "%s", chk);
+    cr_assert_not_null(strstr(chk, "元 instead of 万元?"), "%s", chk);
+    rc = e2e_submit(P("%s/yuan", dir), &out, "410602", agg.listen, outbox, yuan, NULL);
+    cr_assert_eq(rc, 1, "the collector refuses it:\n%s", out);
+    cr_assert_not_null(strstr(out, "REJECTED  410602.yuan.csv: not sent, 5 error(s)"), "%s", out);
+    cr_assert_not_null(strstr(out, YUAN_LINE), "%s", out);
+    cr_assert_not_null(strstr(chk, "5 error(s)"), "the same count from check:\n%s", chk);
+    expect_store_unchanged();
+    free(out);
+    free(chk);
+    chk = check("check-no-outbox", NULL, yuan, &st);
+    cr_assert_eq(st, 0, "%s", chk);
+    cr_assert_not_null(strstr(chk, "not checked against earlier reports"), "%s", chk);
+    free(chk);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+/* With a 说明 on each questioned row the revision is accepted; the 说明 is in the store
+ * and `yuebao status` shows the indicator, the jump and the 说明. */
+Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
+    const char *outbox = P("%s/outbox.db", dir), *file = P("%s/410602.csv", dir);
+    const char *note = "园区托管富士康科技园，统计范围扩大";
+    char *text = e2e_read_file(e2e_sample("reports/2017-06/410602.yuan.csv")), *out = NULL, *chk, *s;
+    FILE *f;
+    int rc, st;
+    cr_assert_not_null(text);
+    f = fopen(file, "w");
+    cr_assert_not_null(f);
+    /* a 说明 column; the 万元 rows carry the 说明, the others leave it empty */
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        bool wan = strstr(line, ",revenue,") || strstr(line, ",va,") || strstr(line, ",fai,") ||
+                   strstr(line, ",tax,") || strstr(line, ",outside_capital,");
+        fprintf(f, "%s,%s\n", line, !strncmp(line, "zone,", 5) ? "说明" : wan ? note : "");
+    }
+    fclose(f);
+    free(text);
+    start_and_deliver_june(outbox);
+    chk = check("check", outbox, file, &st);
+    cr_assert_eq(st, 0, "%s", chk);
+    cr_assert_not_null(strstr(chk, "0 error(s), 5 warning(s)"), "%s", chk);
+    rc = e2e_submit(P("%s/explained", dir), &out, "410602", agg.listen, outbox, file, NULL);
+    cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
+    cr_assert_not_null(strstr(out, "ACCEPTED  baoshan 2017-06 revision 2"), "%s", out);
+    cr_assert_not_null(strstr(out, "accepted on the reporter's 说明"), "the receipt shows it:\n%s", out);
+    free(out);
+    free(chk);
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 2);
+    s = e2e_sql_text(agg.store,
+                     "SELECT note FROM report_values WHERE zone='baoshan' AND period='2017-06' AND "
+                     "indicator='revenue'");
+    cr_assert_str_eq(s, note);
+    free(s);
+    cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM issues i JOIN reports r ON i.history_id = "
+                                        "r.history_id WHERE r.zone='baoshan' AND i.field='note'"),
+                 5);
+    rc = e2e_runl(P("%s/status", dir), &out, 20000, e2e_bin("yuebao"), "status", "--master", e2e_city(),
+                  "--store", agg.store, "--scores", P("%s/none.db", dir), "--period", "2017-06", NULL);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "figures accepted on the county's 说明"), "%s", out);
+    cr_assert_not_null(strstr(out, "revenue: amount 20323840000 is about 10 000× the previous report"), "%s",
+                       out);
+    cr_assert_not_null(strstr(out, note), "%s", out);
+    free(out);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+/* One validation, one verdict: files the collector refuses, `yuebao check` refuses too,
+ * with the same first finding. */
+Test(e2e_soft, check_and_collector_agree) {
+    static const struct {
+        const char *name, *text, *words;
+    } cases[] = {
+        {"header.csv", "zone,period,indicator,amount,growth_pct\n", "no data rows"},
+        {"empty.csv", "", "empty file"},
+        {"blank-rows.csv", "zone,period,indicator,amount,growth_pct\n,,,,\n,,,,\n", "no data rows"},
+        {"narrow.csv", "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2.03E+6,11.4\n",
+         "scientific notation"},
+        {"410602.projects.csv",
+         "zone,period,project,name,total_investment,ytd_investment,status\n"
+         "baoshan,2017-06,P2017005,煤焦油综合利用项目,420000,160000,under_construction\n",
+         "key projects arrived before any indicator values"},
+    };
+    char outbox[512], file[512]; /* not P(): its ring of buffers turns over in this loop */
+    snprintf(outbox, sizeof outbox, "%s/outbox.db", dir);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *out = NULL, *chk;
+        FILE *f;
+        int rc, st;
+        snprintf(file, sizeof file, "%s/%s", dir, cases[i].name);
+        cr_assert_not_null(f = fopen(file, "w"));
+        fputs(cases[i].text, f);
+        fclose(f);
+        rc = e2e_submit(P("%s/submit-%zu", dir, i), &out, "410602", agg.listen, outbox, file, NULL);
+        chk = check(P("check-%zu", i), outbox, file, &st);
+        cr_assert_eq(rc, 1, "%s: the collector refuses it:\n%s", cases[i].name, out);
+        cr_assert_eq(st, 1, "%s: check refuses it too:\n%s", cases[i].name, chk);
+        cr_assert_not_null(strstr(out, cases[i].words), "%s:\n%s", cases[i].name, out);
+        cr_assert_not_null(strstr(chk, cases[i].words), "%s:\n%s", cases[i].name, chk);
+        free(out);
+        free(chk);
+    }
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
