@@ -566,6 +566,11 @@ int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_ye
     return 1;
 }
 
+int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *star, int *star_year,
+                      bool *promoted) {
+    return sstore_star(s, zone, month == 12 ? year : year - 1, star, star_year, promoted);
+}
+
 /* ---- alerts ---------------------------------------------------------------------------- */
 
 /* Binds ALERT_COLS as ?1 … ?13. */

@@ -61,6 +61,13 @@ int sstore_put_star(sstore_t *s, int year, const char *zone, const char *county,
  * *promoted set, 0 if none, -1 error. */
 int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_year, bool *promoted);
 
+/* The star a ranking of period (YYYY-MM) shows: the most recent one judged on a December
+ * before the period — last year's, or earlier if the zone was not judged then — and, for
+ * a December, the star that December itself judges. So a period's star never depends on
+ * whether a later December had come in when it was ranked. Returns as sstore_star. */
+int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *star, int *star_year,
+                      bool *promoted);
+
 /* Appends to out every firing alert (severity, values, since_ms set; transition
  * TR_ACTIVE), ordered by key. kind < 0 = all kinds; year 0 = all years. 0 or -1. */
 int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);

@@ -392,7 +392,9 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         row.total = sc[z].total;
         memcpy(row.dims, sc[z].dims, sizeof row.dims);
         row.star = RANKING_STAR_NONE;
-        if (sstore_star(s->scores, row.zone, p.year, &row.star, &row.star_year, &row.promoted) < 0) goto done;
+        if (sstore_star_shown(s->scores, row.zone, p.year, p.month, &row.star, &row.star_year, &row.promoted) <
+            0)
+            goto done;
         snprintf(row.missing, sizeof row.missing, "%s", sc[z].missing);
         if (!ranking_add_row(&r, &row)) goto done;
     }

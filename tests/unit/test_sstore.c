@@ -530,6 +530,38 @@ Test(sstore, star_rejudged_replaces_the_year_and_updates_later_years) {
     cr_assert(promoted, "2017's 2 is now above 2015's 1 and 2016's 0");
 }
 
+/* A ranking of 2017-06 shows the star judged on December 2016, before and after
+ * December 2017 is judged; the December 2017 ranking shows the star it judges itself,
+ * and 2018's rankings show that one. */
+Test(sstore, a_period_shows_last_decembers_star_whenever_it_is_ranked) {
+    int st = 0, st_year = 0;
+    bool promoted = true;
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 6, &st, &st_year, &promoted), 0, "never judged");
+    star(S, 2016, "jinshan", 4);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 6, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 4);
+    cr_assert_eq(st_year, 2016);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2016, 12, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st_year, 2016, "December 2016 shows what it judged");
+
+    star(S, 2017, "jinshan", 3); /* December 2017 comes in */
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 6, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 4, "2017-06 still shows the 2016 star");
+    cr_assert_eq(st_year, 2016);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 11, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st_year, 2016);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 12, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 3);
+    cr_assert_eq(st_year, 2017, "December 2017 shows the star it judges");
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2018, 2, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 3);
+    cr_assert_eq(st_year, 2017);
+    /* a year without a judgement: the latest December before it */
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2020, 3, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st_year, 2017);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2016, 6, &st, &st_year, &promoted), 0, "none before 2016");
+}
+
 /* ---- alerts ------------------------------------------------------------------------ */
 
 Test(sstore, alert_firing_escalated_resolved) {
