@@ -9,6 +9,8 @@
  *   stars            one row per (year, zone) judged on December data, kept forever
  *   alerts           the alerts firing now, keyed by alert_key()
  *   alert_events     every transition ever published, with the values behind it
+ *   meta             facts about the store (key, value): first_start_ms, the scorer's
+ *                    first start on it, from which reports are owed by default
  */
 #ifndef YB_SSTORE_H
 #define YB_SSTORE_H
@@ -77,6 +79,14 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
  * refreshes a firing row's figures (a later report, the same severity) without an
  * event. Inside a transaction. 0 or -1. */
 int sstore_record_transition(sstore_t *s, const alert_t *a);
+
+/* The value of key in the meta table into out (truncated to size): 1 found, 0 not, -1
+ * error. */
+int sstore_get_meta(sstore_t *s, const char *key, char *out, size_t size);
+
+/* Sets key to value unless key is already set (a first fact stays first): 0, or -1.
+ * Outside a transaction it commits by itself. */
+int sstore_add_meta(sstore_t *s, const char *key, const char *value);
 
 /* The underlying connection, for tests and tools. Borrowed. */
 struct sqlite3 *sstore_db(sstore_t *s);

@@ -117,6 +117,7 @@ int main(int argc, char **argv) {
         log_fatal("score store folder for %s: %s", s.cfg.scores, strerror(errno));
     s.scores = sstore_open(s.cfg.scores, false, err, sizeof err);
     if (!s.scores) log_fatal("score store: %s", err);
+    if (scorer_first_start(&s, clock_now_ms()) < 0) log_fatal("score store %s: cannot start", s.cfg.scores);
 
     s.ctx = zmq_ctx_new();
     s.loop = loop_new();

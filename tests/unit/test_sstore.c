@@ -162,12 +162,12 @@ static void record(sstore_t *s, alert_t *a, transition_t tr, severity_t previous
 Test(sstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 1);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 2);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
-                          "('ranking_periods','rankings','stars','alerts','alert_events')"),
-                 5);
+                          "('ranking_periods','rankings','stars','alerts','alert_events','meta')"),
+                 6);
     cr_assert_eq(q_int(S, "SELECT count(*) FROM pragma_index_list('alert_events') i"
                           " JOIN pragma_index_info(i.name) c WHERE c.seqno = 0 AND c.name = 'zone'"),
                  1, "alert_events has an index leading with zone");
@@ -189,6 +189,18 @@ Test(sstore, reopen_is_idempotent_and_writer_refuses_a_newer_schema) {
     cr_assert_null(S);
     assert_says(err, dbpath);
     assert_says(err, "newer");
+}
+
+Test(sstore, meta_keeps_the_first_value_across_reopens) {
+    char buf[32] = "", err[512] = "";
+    cr_assert_eq(sstore_get_meta(S, "first_start_ms", buf, sizeof buf), 0, "nothing recorded yet");
+    cr_assert_eq(sstore_add_meta(S, "first_start_ms", "1499184000000"), 0);
+    cr_assert_eq(sstore_add_meta(S, "first_start_ms", "1502726400000"), 0, "a later start is no error …");
+    sstore_close(&S);
+    S = sstore_open(dbpath, false, err, sizeof err);
+    cr_assert_not_null(S, "%s", err);
+    cr_assert_eq(sstore_get_meta(S, "first_start_ms", buf, sizeof buf), 1);
+    cr_assert_str_eq(buf, "1499184000000", "… and changes nothing: the first start stays");
 }
 
 /* ---- read-only readers (CLI, bulletin) ----------------------------------------------- */
@@ -257,9 +269,9 @@ Test(sstore, read_only_reader_reads_but_cannot_write) {
 
 Test(sstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
-    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_null(sstore_open(dbpath, true, err, sizeof err));
-    assert_says(err, "schema version 2");
+    assert_says(err, "schema version 3");
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */
