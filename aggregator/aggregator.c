@@ -20,6 +20,7 @@
 #include <zmq.h>
 
 #include "aggregator.h"
+#include "lockfile.h"
 #include "log.h"
 #include "notify.h"
 #include "util.h"
@@ -59,6 +60,8 @@ int main(int argc, char **argv) {
     if (aggregator_master_load(&a) < 0) log_fatal("cannot start without valid master data");
     if (util_mkdir_parent(a.cfg.store) < 0)
         log_fatal("store folder for %s: %s", a.cfg.store, strerror(errno));
+    if (lockfile_acquire(a.cfg.store, NULL, err, sizeof err) < 0) /* held until exit */
+        log_fatal("%s; one aggregator per report store", err);
     a.store = rstore_open(a.cfg.store, false, err, sizeof err);
     if (!a.store) log_fatal("report store: %s", err);
     if (aggregator_live_rebuild(&a, false) < 0) log_fatal("cannot load the live totals from %s", a.cfg.store);

@@ -18,6 +18,7 @@
 #include <zmq.h>
 
 #include "collector.h"
+#include "lockfile.h"
 #include "log.h"
 #include "notify.h"
 #include "util.h"
@@ -81,6 +82,9 @@ int main(int argc, char **argv) {
         log_fatal("county %s is not in %s/regions.csv", c.cfg.county, c.cfg.master_dir);
     if (util_mkdir_parent(c.cfg.outbox) < 0)
         log_fatal("outbox folder for %s: %s", c.cfg.outbox, strerror(errno));
+    if (lockfile_acquire(c.cfg.outbox, NULL, err, sizeof err) < 0) /* held until exit */
+        log_fatal("%s; one collector per outbox%s", err,
+                  submit ? " (while the daemon runs, drop the files into its inbox)" : "");
     c.outbox = outbox_open(c.cfg.outbox, err, sizeof err);
     if (!c.outbox) log_fatal("outbox: %s", err);
     c.ctx = zmq_ctx_new();

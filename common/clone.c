@@ -16,6 +16,8 @@ struct clone {
     void *sub;
     uint64_t last;     /* the sequence our state is as of */
     uint64_t seen;     /* the highest sequence received since the snapshot */
+    bool live;         /* a message at or above the snapshot's sequence came since it */
+    uint64_t n_below;  /* messages below the snapshot's sequence since it */
     int64_t heard_ms;  /* monotonic: the last message on the SUB */
     int64_t hb_ms;     /* monotonic: the last heartbeat */
     int64_t hb_gap_ms; /* the publisher's heartbeat interval as last seen; 0 unknown */
@@ -146,6 +148,8 @@ int clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, cha
         if (n > 0 && sent && take_answer(c, dealer, fn, arg, &seq) == 1) {
             c->last = seq;
             c->seen = 0;
+            c->live = false;
+            c->n_below = 0;
             c->heard_ms = clock_mono_ms();
             rc = 0;
             goto out;
@@ -168,10 +172,10 @@ static int on_message(clone_t *c, void *const *frames, const size_t *lens, int n
     bool update;
     uint64_t expect;
     int rc = 0;
-    c->heard_ms = clock_mono_ms();
     if (n != 2 || codec_decode(frames[1], lens[1], &m, err, sizeof err) < 0) {
         fprintf(stderr, "yuebao: ignored a message from %s that does not decode: %s\n", c->o.who,
                 n != 2 ? "not [topic, envelope]" : err);
+        c->heard_ms = clock_mono_ms();
         return 0; /* its sequence number, if any, shows as a gap on the next one */
     }
     update = m.kind != MSG_HEARTBEAT;
@@ -179,6 +183,19 @@ static int on_message(clone_t *c, void *const *frames, const size_t *lens, int n
         msg_clear(&m);
         return 0;
     }
+    if (!c->live && m.sequence < c->last && m.sequence >= c->seen) {
+        /* Below the snapshot before anything at or above it: sent before the snapshot
+         * and queued, or sent by a publisher restarted with its clock behind, whose
+         * numbers may stay below ours for hours. Only the first kind is followed soon
+         * by the publisher's next heartbeat at the snapshot's number, so these do not
+         * count as hearing from it: if nothing else comes, the silence check resyncs. */
+        c->seen = m.sequence;
+        c->n_below++;
+        msg_clear(&m);
+        return 0;
+    }
+    c->heard_ms = clock_mono_ms();
+    if (m.sequence >= c->last) c->live = true;
     /* a heartbeat repeats the last number; an update takes the next one */
     expect = update ? c->last + 1 : c->last;
     if (!update) {
@@ -218,8 +235,15 @@ int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, si
         return -2;
     }
     if (quiet >= limit) {
-        snprintf(why, whysz, "no heartbeat from %s at %s for %lld s", c->o.who, c->o.pub,
-                 (long long)(quiet / 1000));
+        if (!c->live && c->n_below)
+            snprintf(why, whysz,
+                     "%s's sequence stayed below the snapshot's %llu for %lld s (%llu messages): restarted "
+                     "with its clock behind?",
+                     c->o.who, (unsigned long long)c->last, (long long)(quiet / 1000),
+                     (unsigned long long)c->n_below);
+        else
+            snprintf(why, whysz, "no heartbeat from %s at %s for %lld s", c->o.who, c->o.pub,
+                     (long long)(quiet / 1000));
         return -1;
     }
     if (timeout_ms > limit - quiet) timeout_ms = (int)(limit - quiet);

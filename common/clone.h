@@ -10,6 +10,13 @@
  * publisher's heartbeat intervals if it beats slower — means the state may be wrong:
  * clone_poll says so and the caller takes a new snapshot.
  *
+ * A publisher restarted with its clock behind numbers from below the snapshot's N (the
+ * origin is its clock in µs), so "at or below N" alone cannot tell its updates from
+ * those queued before the snapshot. Until a message at or above N arrives (live), one
+ * below N is dropped but does not count as hearing from the publisher: a live one beats
+ * at N soon, a restarted one never does, and the silence check resyncs. Once live, any
+ * number below the highest seen is a restart, and resyncs at once.
+ *
  * Used by `yuebao watch` (the aggregator's live totals) and `yuebao alerts --follow`
  * (the scorer's alerts); the tests use `lose` to play a lossy network.
  */

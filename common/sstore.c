@@ -50,6 +50,8 @@ static const char *const migrations[] = {
     "  county TEXT NOT NULL, indicator TEXT, year INTEGER NOT NULL, period TEXT,"
     "  value REAL, target REAL, expected REAL, gap REAL, deadline_ms INTEGER, message TEXT);"
     "CREATE INDEX alert_events_by_zone ON alert_events (zone, at_ms);",
+    /* 2: facts about the store itself, e.g. when the scorer first started on it */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -63,6 +65,7 @@ enum {
     Q_EACH_PERIOD,
     Q_STAR,
     Q_FIRING,
+    Q_GET_META,
     Q_N_READ,
     Q_DEL_ROWS = Q_N_READ,
     Q_DEL_PERIOD,
@@ -74,6 +77,7 @@ enum {
     Q_FIRE,
     Q_CHANGE,
     Q_RESOLVE,
+    Q_ADD_META,
     Q_COUNT
 };
 
@@ -118,6 +122,8 @@ static const char *const sql[Q_COUNT] = {
                  " deadline_ms = excluded.deadline_ms, message = excluded.message,"
                  " updated_ms = excluded.updated_ms",
     [Q_RESOLVE] = "DELETE FROM alerts WHERE akey = ?1",
+    [Q_GET_META] = "SELECT value FROM meta WHERE key = ?1",
+    [Q_ADD_META] = "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
 };
 
 struct sstore {
@@ -566,6 +572,11 @@ int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_ye
     return 1;
 }
 
+int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *star, int *star_year,
+                      bool *promoted) {
+    return sstore_star(s, zone, month == 12 ? year : year - 1, star, star_year, promoted);
+}
+
 /* ---- alerts ---------------------------------------------------------------------------- */
 
 /* Binds ALERT_COLS as ?1 … ?13. */
@@ -655,5 +666,27 @@ int sstore_record_transition(sstore_t *s, const alert_t *a) {
     sqlite3_bind_int64(st, 14, a->since_ms ? a->since_ms : a->at_ms);
     sqlite3_bind_text(st, 15, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 16, a->at_ms);
+    return done(s, st);
+}
+
+/* ---- facts about the store ----------------------------------------------------------- */
+
+int sstore_get_meta(sstore_t *s, const char *key, char *out, size_t size) {
+    sqlite3_stmt *st = q(s, Q_GET_META);
+    int rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) return scanned(s, st, rc);
+    column_copy(st, 0, out, size);
+    sqlite3_reset(st);
+    return 1;
+}
+
+int sstore_add_meta(sstore_t *s, const char *key, const char *value) {
+    sqlite3_stmt *st;
+    if (!writable(s)) return -1;
+    st = q(s, Q_ADD_META);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
     return done(s, st);
 }

@@ -9,6 +9,8 @@
  *   stars            one row per (year, zone) judged on December data, kept forever
  *   alerts           the alerts firing now, keyed by alert_key()
  *   alert_events     every transition ever published, with the values behind it
+ *   meta             facts about the store (key, value): first_start_ms, the scorer's
+ *                    first start on it, from which reports are owed by default
  */
 #ifndef YB_SSTORE_H
 #define YB_SSTORE_H
@@ -61,6 +63,13 @@ int sstore_put_star(sstore_t *s, int year, const char *zone, const char *county,
  * *promoted set, 0 if none, -1 error. */
 int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_year, bool *promoted);
 
+/* The star a ranking of period (YYYY-MM) shows: the most recent one judged on a December
+ * before the period — last year's, or earlier if the zone was not judged then — and, for
+ * a December, the star that December itself judges. So a period's star never depends on
+ * whether a later December had come in when it was ranked. Returns as sstore_star. */
+int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *star, int *star_year,
+                      bool *promoted);
+
 /* Appends to out every firing alert (severity, values, since_ms set; transition
  * TR_ACTIVE), ordered by key. kind < 0 = all kinds; year 0 = all years. 0 or -1. */
 int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
@@ -70,6 +79,14 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
  * refreshes a firing row's figures (a later report, the same severity) without an
  * event. Inside a transaction. 0 or -1. */
 int sstore_record_transition(sstore_t *s, const alert_t *a);
+
+/* The value of key in the meta table into out (truncated to size): 1 found, 0 not, -1
+ * error. */
+int sstore_get_meta(sstore_t *s, const char *key, char *out, size_t size);
+
+/* Sets key to value unless key is already set (a first fact stays first): 0, or -1.
+ * Outside a transaction it commits by itself. */
+int sstore_add_meta(sstore_t *s, const char *key, const char *value);
 
 /* The underlying connection, for tests and tools. Borrowed. */
 struct sqlite3 *sstore_db(sstore_t *s);

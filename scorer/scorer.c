@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "lockfile.h"
 #include "log.h"
 #include "notify.h"
 #include "scorer.h"
@@ -103,6 +104,7 @@ static void security_start(scorer_t *s) {
 int main(int argc, char **argv) {
     scorer_t s;
     char err[1024];
+    int lock_fd;
 
     memset(&s, 0, sizeof s);
     log_init("yuebao-scorer", LOG_INFO);
@@ -112,11 +114,15 @@ int main(int argc, char **argv) {
     if (scorer_config_load(&s.cfg, argc, argv) < 0) return 2;
     scorer_config_params(&s.cfg, &s.params, &s.thresholds);
     if (scorer_rules_reload(&s) < 0) log_fatal("cannot start without valid master data and rules");
-    open_store(&s);
     if (util_mkdir_parent(s.cfg.scores) < 0)
         log_fatal("score store folder for %s: %s", s.cfg.scores, strerror(errno));
+    /* one scorer per score store: a second one would publish alerts into our view */
+    if ((lock_fd = lockfile_acquire(s.cfg.scores, NULL, err, sizeof err)) < 0)
+        log_fatal("%s; one scorer per score store", err);
+    open_store(&s);
     s.scores = sstore_open(s.cfg.scores, false, err, sizeof err);
     if (!s.scores) log_fatal("score store: %s", err);
+    if (scorer_first_start(&s, clock_now_ms()) < 0) log_fatal("score store %s: cannot start", s.cfg.scores);
 
     s.ctx = zmq_ctx_new();
     s.loop = loop_new();
@@ -168,5 +174,6 @@ int main(int argc, char **argv) {
     rules_destroy(&s.rules);
     master_destroy(&s.master);
     close(s.signal_fd);
+    lockfile_release(&lock_fd);
     return 0;
 }

@@ -103,6 +103,23 @@ typedef bool (*targets_reported_fn)(const char *zone, const char *period, void *
 void targets_overdue(const master_t *m, period_t since, int deadline_day, bool merge_jan_feb, int64_t now_ms,
                      targets_reported_fn reported, void *arg, alert_list_t *out);
 
+/* The overdue alerts of prev (those firing) that targets_overdue at now_ms did not
+ * append, so that they do not resolve for want of being appended: one still owed — its
+ * report not on file, its zone in m, its period from since on, its deadline as stored —
+ * is appended as it is, firing, even though now_ms is before that deadline (the clock
+ * stepped back: only an arrival resolves an overdue report); one the configuration no
+ * longer asks for is appended with SEV_NONE and a message saying so, which resolves
+ * it. One whose report is on file is left out: it resolves as arrived. */
+void targets_overdue_held(const master_t *m, period_t since, int deadline_day, bool merge_jan_feb,
+                          int64_t now_ms, const alert_list_t *prev, targets_reported_fn reported, void *arg,
+                          alert_list_t *out);
+
+/* The first period whose deadline (day deadline_day of the next month, 24:00 Asia/
+ * Shanghai) is after the instant t_ms — January skipped when merge_jan_feb: what an
+ * install first started at t_ms owes first. Started 2017-07-05, before June's
+ * deadline of 07-10 24:00, it owes June; started 2017-07-11, July. */
+period_t targets_first_due(int64_t t_ms, int deadline_day, bool merge_jan_feb);
+
 /* The transitions from prev (the alerts firing, sorted by key) to cur (this evaluation,
  * any order; SEV_NONE entries allowed): firing, escalated, deescalated, and resolved —
  * also for a prev alert that cur no longer mentions (its message names the zone from m,
@@ -129,7 +146,8 @@ typedef struct {
     double equal_score, missing_score;
     double pace_warning_pp, pace_critical_pp, growth_warning_pp, growth_critical_pp;
     double level_critical_pct;
-    char reporting_since[16]; /* first period that must be reported; "" = this year's first */
+    char reporting_since[16]; /* first period that must be reported; "" = the first due after
+                                 the score store's first start */
     int deadline_day;
     int coalesce_ms;     /* recompute once events have been quiet this long … */
     int coalesce_max_ms; /* … or this long after the first of them at the latest */
@@ -168,6 +186,7 @@ typedef struct {
     int64_t last_request_ms;  /* monotonic: the latest request */
     int coalesce_timer;       /* loop timer id, 0 if none */
     uint64_t sequence;        /* our publisher's last sequence number */
+    int64_t first_start_ms;   /* the scorer's first start on this score store (meta) */
     /* counters, logged at shutdown and read by the tests */
     uint64_t n_events, n_passes, n_resyncs, n_rankings, n_transitions;
 } scorer_t;
@@ -198,6 +217,11 @@ void scorer_request(scorer_t *s, bool full);
  * one score-store transaction, then publish what changed. 0, or -1 on a store error
  * (the work stays pending and is retried). */
 int scorer_recompute(scorer_t *s);
+
+/* Reads when the scorer first started on its score store, recording now_ms if this is
+ * that start, into s->first_start_ms, and logs from which period reports are owed. 0,
+ * or -1 (logged). */
+int scorer_first_start(scorer_t *s, int64_t now_ms);
 
 /* Timer: deadlines move with the clock, so overdue reports are re-checked. */
 void scorer_check_deadlines(loop_t *loop, void *arg);

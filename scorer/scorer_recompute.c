@@ -392,7 +392,9 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         row.total = sc[z].total;
         memcpy(row.dims, sc[z].dims, sizeof row.dims);
         row.star = RANKING_STAR_NONE;
-        if (sstore_star(s->scores, row.zone, p.year, &row.star, &row.star_year, &row.promoted) < 0) goto done;
+        if (sstore_star_shown(s->scores, row.zone, p.year, p.month, &row.star, &row.star_year, &row.promoted) <
+            0)
+            goto done;
         snprintf(row.missing, sizeof row.missing, "%s", sc[z].missing);
         if (!ranking_add_row(&r, &row)) goto done;
     }
@@ -542,20 +544,40 @@ static bool is_reported(const char *zone, const char *period, void *arg) {
     return strset_has(arg, key);
 }
 
-/* The first period every zone must report. */
-static period_t reporting_since(const scorer_t *s, int64_t now_ms) {
+/* The first period every zone must report: reporting_since, or the first one due
+ * after the scorer's first start on this score store. A fresh install owes nothing that
+ * fell due before it existed; the start recorded in the store keeps that period fixed
+ * across restarts, whatever the clock says later. */
+static period_t reporting_since(const scorer_t *s) {
     period_t p;
     if (s->cfg.reporting_since[0] && period_parse(s->cfg.reporting_since, &p) == 0) return p;
-    p = period_of_time(now_ms);
-    p.month = s->cfg.merge_jan_feb ? 2 : 1;
-    return p;
+    return targets_first_due(s->first_start_ms, s->cfg.deadline_day, s->cfg.merge_jan_feb);
+}
+
+int scorer_first_start(scorer_t *s, int64_t now_ms) {
+    char v[32], now[32], when[20], since[PERIOD_STRLEN];
+    int found;
+    snprintf(now, sizeof now, "%lld", (long long)now_ms);
+    if (sstore_add_meta(s->scores, "first_start_ms", now) < 0 ||
+        (found = sstore_get_meta(s->scores, "first_start_ms", v, sizeof v)) < 0) {
+        log_error("score store: cannot record or read the first start");
+        return -1;
+    }
+    s->first_start_ms = found ? strtoll(v, NULL, 10) : now_ms;
+    if (s->cfg.reporting_since[0]) return 0;
+    clock_format(s->first_start_ms, when);
+    period_format(reporting_since(s), since);
+    log_info("reporting_since is not set: reports are owed from %s on, the first period due after the "
+             "scorer's first start on this score store (%s)",
+             since, when);
+    return 0;
 }
 
 /* Overdue reports: every zone × period due by now without a report on file. */
 static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     strset_t reported = {0}; /* "period zone" */
     alert_list_t cur = {0}, prev = {0};
-    period_t since = reporting_since(s, now_ms);
+    period_t since = reporting_since(s);
     char since_str[PERIOD_STRLEN];
     int rc = -1;
 
@@ -567,6 +589,8 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported,
                     &reported, &cur);
     if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;
+    targets_overdue_held(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, &prev,
+                         is_reported, &reported, &cur);
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:

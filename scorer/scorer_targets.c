@@ -6,6 +6,9 @@
  *   growth  gap = growth − target growth (target − growth for a reverse indicator)
  *   level   other stocks and ratios with a target amount: (value − target) × direction
  * and one deadline check, overdue: no report for a period whose deadline has passed.
+ * An overdue report stays overdue until it arrives: "now" only ever adds obligations,
+ * so a clock stepped back (NTP, a replay) resolves nothing (targets_overdue_held); only
+ * a configuration that no longer asks for the report does.
  * Severities compare with a 1e-9 tolerance, so a gap of exactly −3.0 computed as
  * −2.9999999999999996 still counts as −3.
  *
@@ -162,6 +165,20 @@ void targets_overdue(const master_t *m, period_t since, int deadline_day, bool m
     }
 }
 
+period_t targets_first_due(int64_t t_ms, int deadline_day, bool merge_jan_feb) {
+    period_t p = period_of_time(t_ms);
+    /* two months back: its deadline is in the month before t's, so it has passed */
+    p.month -= 2;
+    if (p.month < 1) {
+        p.month += 12;
+        p.year--;
+    }
+    while (period_deadline_ms(p, deadline_day) <= t_ms)
+        p = next_period(p, false);
+    if (merge_jan_feb && p.month == 1) p.month = 2;
+    return p;
+}
+
 static void emit(alert_list_t *out, const alert_t *a, transition_t tr, severity_t previous, int64_t since_ms,
                  int64_t now_ms) {
     alert_t *e = alert_list_add(out, a);
@@ -187,6 +204,32 @@ static void zone_words(const master_t *m, const alert_t *a, char *out, size_t si
     const zone_t *z = m ? master_zone(m, a->zone) : NULL;
     const county_t *c = m ? master_county(m, a->county) : NULL;
     snprintf(out, size, "%s (%s)", z ? z->name : a->zone, c ? c->name : a->county);
+}
+
+void targets_overdue_held(const master_t *m, period_t since, int deadline_day, bool merge_jan_feb,
+                          int64_t now_ms, const alert_list_t *prev, targets_reported_fn reported, void *arg,
+                          alert_list_t *out) {
+    if (merge_jan_feb && since.month == 1) since.month = 2;
+    for (size_t i = 0; i < prev->n; i++) {
+        const alert_t *a = &prev->items[i];
+        alert_t *kept;
+        char who[sizeof((zone_t *)0)->name + sizeof((county_t *)0)->name + 4];
+        period_t p;
+        int64_t due;
+        bool owed;
+        if (a->kind != ALERT_OVERDUE || period_parse(a->period, &p) < 0) continue;
+        if (reported(a->zone, a->period, arg)) continue; /* resolves: the report is on file */
+        owed = master_zone(m, a->zone) && period_cmp(p, since) >= 0 && !(merge_jan_feb && p.month == 1);
+        due = period_deadline_ms(p, deadline_day);
+        if (owed && due <= now_ms) continue; /* targets_overdue appended it */
+        if (!(kept = alert_list_add(out, a))) return;
+        if (owed && due == a->deadline_ms) continue; /* the clock stepped back: still overdue */
+        kept->severity = SEV_NONE;
+        zone_words(m, a, who, sizeof who);
+        snprintf(kept->message, sizeof kept->message,
+                 "%s: the %s report is no longer owed (reporting_since, deadline_day or regions.csv changed)",
+                 who, a->period);
+    }
 }
 
 void targets_transitions(const master_t *m, const alert_list_t *prev, alert_list_t *cur, int64_t now_ms,

@@ -162,12 +162,12 @@ static void record(sstore_t *s, alert_t *a, transition_t tr, severity_t previous
 Test(sstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 1);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 2);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
-                          "('ranking_periods','rankings','stars','alerts','alert_events')"),
-                 5);
+                          "('ranking_periods','rankings','stars','alerts','alert_events','meta')"),
+                 6);
     cr_assert_eq(q_int(S, "SELECT count(*) FROM pragma_index_list('alert_events') i"
                           " JOIN pragma_index_info(i.name) c WHERE c.seqno = 0 AND c.name = 'zone'"),
                  1, "alert_events has an index leading with zone");
@@ -189,6 +189,18 @@ Test(sstore, reopen_is_idempotent_and_writer_refuses_a_newer_schema) {
     cr_assert_null(S);
     assert_says(err, dbpath);
     assert_says(err, "newer");
+}
+
+Test(sstore, meta_keeps_the_first_value_across_reopens) {
+    char buf[32] = "", err[512] = "";
+    cr_assert_eq(sstore_get_meta(S, "first_start_ms", buf, sizeof buf), 0, "nothing recorded yet");
+    cr_assert_eq(sstore_add_meta(S, "first_start_ms", "1499184000000"), 0);
+    cr_assert_eq(sstore_add_meta(S, "first_start_ms", "1502726400000"), 0, "a later start is no error …");
+    sstore_close(&S);
+    S = sstore_open(dbpath, false, err, sizeof err);
+    cr_assert_not_null(S, "%s", err);
+    cr_assert_eq(sstore_get_meta(S, "first_start_ms", buf, sizeof buf), 1);
+    cr_assert_str_eq(buf, "1499184000000", "… and changes nothing: the first start stays");
 }
 
 /* ---- read-only readers (CLI, bulletin) ----------------------------------------------- */
@@ -257,9 +269,9 @@ Test(sstore, read_only_reader_reads_but_cannot_write) {
 
 Test(sstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
-    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_null(sstore_open(dbpath, true, err, sizeof err));
-    assert_says(err, "schema version 2");
+    assert_says(err, "schema version 3");
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */
@@ -528,6 +540,38 @@ Test(sstore, star_rejudged_replaces_the_year_and_updates_later_years) {
     cr_assert_eq(sstore_star(S, "baoshan", 2017, &st, &st_year, &promoted), 1);
     cr_assert_eq(st, 2);
     cr_assert(promoted, "2017's 2 is now above 2015's 1 and 2016's 0");
+}
+
+/* A ranking of 2017-06 shows the star judged on December 2016, before and after
+ * December 2017 is judged; the December 2017 ranking shows the star it judges itself,
+ * and 2018's rankings show that one. */
+Test(sstore, a_period_shows_last_decembers_star_whenever_it_is_ranked) {
+    int st = 0, st_year = 0;
+    bool promoted = true;
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 6, &st, &st_year, &promoted), 0, "never judged");
+    star(S, 2016, "jinshan", 4);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 6, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 4);
+    cr_assert_eq(st_year, 2016);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2016, 12, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st_year, 2016, "December 2016 shows what it judged");
+
+    star(S, 2017, "jinshan", 3); /* December 2017 comes in */
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 6, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 4, "2017-06 still shows the 2016 star");
+    cr_assert_eq(st_year, 2016);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 11, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st_year, 2016);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2017, 12, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 3);
+    cr_assert_eq(st_year, 2017, "December 2017 shows the star it judges");
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2018, 2, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st, 3);
+    cr_assert_eq(st_year, 2017);
+    /* a year without a judgement: the latest December before it */
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2020, 3, &st, &st_year, &promoted), 1);
+    cr_assert_eq(st_year, 2017);
+    cr_assert_eq(sstore_star_shown(S, "jinshan", 2016, 6, &st, &st_year, &promoted), 0, "none before 2016");
 }
 
 /* ---- alerts ------------------------------------------------------------------------ */

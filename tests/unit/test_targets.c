@@ -552,6 +552,85 @@ Test(targets, may_becomes_overdue_at_24_00_on_10_june) {
     cr_assert_not_null(strstr(a->message, "2017-06-10 24:00"), "message: %s", a->message);
 }
 
+/* 2017-07-11 00:00 +08:00 = (181 + 9)·86400 + 57600 = 16 473 600 → 1 499 702 400 s (June's
+ * deadline); 2017-07-05 00:00 +08:00 = 185·86400 − 28800 → 1 499 184 000 s; 2017-02-05
+ * 00:00 +08:00 = 35·86400 − 28800 → 1 486 224 000 s; 2017-01-01 00:00 +08:00 =
+ * 1 483 228 800 − 28 800 s. */
+#define JUN_DUE_MS 1499702400000LL
+
+Test(targets, a_first_start_owes_the_first_period_due_after_it) {
+    char p[PERIOD_STRLEN];
+    period_format(targets_first_due(1499184000000LL, 10, true), p);
+    cr_assert_str_eq(p, "2017-06", "installed 07-05, before June's deadline: June is owed");
+    period_format(targets_first_due(JUN_DUE_MS - 1000, 10, true), p);
+    cr_assert_str_eq(p, "2017-06", "a second before June's deadline: still June");
+    period_format(targets_first_due(JUN_DUE_MS, 10, true), p);
+    cr_assert_str_eq(p, "2017-07", "at June's deadline: July is the first due after it");
+    period_format(targets_first_due(1486224000000LL, 10, true), p);
+    cr_assert_str_eq(p, "2017-02", "02-05 with 1-2月 merged: no January report, February's");
+    period_format(targets_first_due(1486224000000LL, 10, false), p);
+    cr_assert_str_eq(p, "2017-01", "02-05 without merging: January is due 02-10 24:00");
+    period_format(targets_first_due(1483200000000LL, 10, true), p);
+    cr_assert_str_eq(p, "2016-12", "New Year's Day: December is due 01-10 24:00");
+}
+
+/* The clock steps back from May's deadline to before March's: liyang's March and
+ * shancheng's May stay overdue until they arrive; a configuration that no longer asks
+ * for a report resolves its alert, saying why. */
+Test(targets, an_overdue_alert_stays_when_the_clock_steps_back) {
+    on_file_t f;
+    alert_list_t prev = {0}, cur = {0}, tr = {0};
+    fill_on_file(&f);
+    targets_overdue(m, per("2017-02"), 10, true, MAY_DUE_MS, on_file, &f, &prev);
+    cr_assert_eq(prev.n, 2);
+    alert_list_sort(&prev);
+
+    targets_overdue(m, per("2017-02"), 10, true, MAR_DUE_MS - 1000, on_file, &f, &cur);
+    cr_assert_eq(cur.n, 0, "by the clock, nothing is due yet");
+    targets_overdue_held(m, per("2017-02"), 10, true, MAR_DUE_MS - 1000, &prev, on_file, &f, &cur);
+    cr_assert_eq(cur.n, 2, "both stay");
+    targets_transitions(m, &prev, &cur, 7000, &tr);
+    cr_assert_eq(tr.n, 0, "no transition: nothing arrived");
+
+    /* shancheng's May arrives: it resolves as on file; liyang's March stays */
+    snprintf(f.items[f.n++], sizeof f.items[0], "shancheng/2017-05");
+    alert_list_clear(&cur);
+    targets_overdue_held(m, per("2017-02"), 10, true, MAR_DUE_MS - 1000, &prev, on_file, &f, &cur);
+    cr_assert_eq(cur.n, 1);
+    cr_assert_str_eq(cur.items[0].zone, "liyang");
+    cr_assert_eq(cur.items[0].severity, SEV_CRITICAL);
+    targets_transitions(m, &prev, &cur, 8000, &tr);
+    cr_assert_eq(tr.n, 1);
+    cr_assert_str_eq(tr.items[0].zone, "shancheng");
+    cr_assert_eq(tr.items[0].transition, TR_RESOLVED);
+    cr_assert_str_eq(tr.items[0].message, "山城专业园区 (山城区): the 2017-05 report is on file");
+
+    /* reporting_since moved to 2017-04: March is no longer owed */
+    alert_list_clear(&cur);
+    alert_list_clear(&tr);
+    targets_overdue_held(m, per("2017-04"), 10, true, MAR_DUE_MS - 1000, &prev, on_file, &f, &cur);
+    targets_transitions(m, &prev, &cur, 9000, &tr);
+    cr_assert_eq(tr.n, 2, "both resolve");
+    for (size_t i = 0; i < tr.n; i++) {
+        cr_assert_eq(tr.items[i].transition, TR_RESOLVED);
+        if (!strcmp(tr.items[i].zone, "liyang"))
+            cr_assert_not_null(strstr(tr.items[i].message, "the 2017-03 report is no longer owed"), "%s",
+                               tr.items[i].message);
+    }
+
+    /* the deadline moved by configuration (deadline_day 20): re-judged by the clock */
+    alert_list_clear(&cur);
+    alert_list_clear(&tr);
+    f.n--; /* shancheng's May not on file again */
+    targets_overdue_held(m, per("2017-02"), 20, true, MAR_DUE_MS - 1000, &prev, on_file, &f, &cur);
+    cr_assert_eq(cur.n, 2);
+    for (size_t i = 0; i < cur.n; i++)
+        cr_assert_eq(cur.items[i].severity, SEV_NONE, "%s: not due by the new deadline", cur.items[i].zone);
+    alert_list_clear(&prev);
+    alert_list_clear(&cur);
+    alert_list_clear(&tr);
+}
+
 Test(targets, no_january_report_when_january_and_february_are_merged) {
     on_file_t f;
     memset(&f, 0, sizeof f); /* nothing on file */
