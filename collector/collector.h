@@ -103,6 +103,12 @@ int outbox_source_find(outbox_t *o, const char *name, unsigned long long hash, i
 int64_t outbox_source_add(outbox_t *o, const char *name, const char *path, unsigned long long hash,
                           const char *state);
 int outbox_source_set_state(outbox_t *o, int64_t id, const char *state);
+/* Keeps the collector's own findings about a queued file (warnings, one per line): its
+ * receipt repeats them. */
+int outbox_source_set_note(outbox_t *o, int64_t id, const char *note);
+/* How many of a source's settled reports the store took (ACCEPTED, DUPLICATE) and how
+ * many it refused (REJECTED, STALE). 0 or -1. */
+int outbox_source_tally(outbox_t *o, int64_t id, int *stored, int *refused);
 /* Records where the source file now lies (moved out of the inbox while sending). */
 int outbox_source_set_path(outbox_t *o, int64_t id, const char *path);
 
