@@ -49,6 +49,7 @@ typedef struct {
     size_t payload_len;
     bool in_flight;
     int attempts;
+    int retry_answers;   /* RETRY acks received: the central office asked to wait */
     int64_t due_mono_ms; /* in flight: resend after; idle: not before */
 } pending_t;
 
@@ -103,6 +104,9 @@ int outbox_source_find(outbox_t *o, const char *name, unsigned long long hash, i
 int64_t outbox_source_add(outbox_t *o, const char *name, const char *path, unsigned long long hash,
                           const char *state);
 int outbox_source_set_state(outbox_t *o, int64_t id, const char *state);
+/* Whether a 'sending' source claims the file parked at path (inbox/.sending/<id>.<name>):
+ * 1 yes, 0 no, -1 error. */
+int outbox_source_claims(outbox_t *o, const char *parked);
 /* Keeps the collector's own findings about a queued file (warnings, one per line): its
  * receipt repeats them. */
 int outbox_source_set_note(outbox_t *o, int64_t id, const char *note);

@@ -6,8 +6,14 @@
  * the outbox, a file moves to inbox/.sending/ — a new file of the same name can be
  * dropped meanwhile — and, when every report is acked, on to done/ with NAME.receipt.txt,
  * or to rejected/ with NAME.errors.txt that a desk officer can act on. Files refused
- * locally go to rejected/ at once. Hidden files, Excel lock files (~$…) and names not
- * ending in .csv are left alone.
+ * locally go to rejected/ at once, and so do files the collector cannot read at all
+ * (.xlsx, .docx, …: intake.c decides, as for `yuebao check`), with an errors file that
+ * says what it takes. Hidden and temporary files (.x, Excel's ~$x.xlsx locks) are left
+ * alone without a word.
+ *
+ * At start, a file in inbox/.sending/ that no 'sending' source of the outbox claims (the
+ * outbox was damaged or deleted) goes back into the inbox and is taken as if newly
+ * dropped: its reports are numbered again from what the store answers.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,15 +25,30 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "intake.h"
 #include "log.h"
 #include "util.h"
 
 #define RESCAN_MS 10000
 
+/* A file of ours: read or refused, not ignored. */
 static bool is_candidate(const char *name) {
-    size_t n = strlen(name);
-    if (name[0] == '.' || !strncmp(name, "~$", 2)) return false;
-    return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
+    return intake_verdict(name, NULL, 0) != INTAKE_IGNORE;
+}
+
+/* Files a file the collector cannot read into rejected/ with why and what it takes. */
+static void refuse_unreadable(collector_t *c, const char *path, const char *why) {
+    diag_list_t dl = {0};
+    char moved[2048], extra[2048];
+    const char *name = util_basename(path);
+    diag_add(&dl, DIAG_ERROR, name, 0, NULL, "%s", why);
+    snprintf(extra, sizeof extra, "\n%s", intake_help());
+    if (util_move_into(path, c->cfg.rejected, NULL, moved, sizeof moved) < 0 ||
+        collector_inbox_write_errors(c->cfg.rejected, util_basename(moved), &dl, extra) < 0)
+        log_error("%s: cannot file into %s: %s", path, c->cfg.rejected, strerror(errno));
+    else
+        log_warn("%s rejected: the collector cannot read it (%s); see %s.errors.txt", name, why, moved);
+    diag_clear(&dl);
 }
 
 static int name_cmp(const void *a, const void *b) {
@@ -82,7 +103,15 @@ static void take_inbox(collector_t *c) {
         return;
     }
     while ((e = readdir(d)) != NULL) {
-        if (!is_candidate(e->d_name)) continue;
+        char why[512], path[2048];
+        intake_verdict_t v = intake_verdict(e->d_name, why, sizeof why);
+        if (v == INTAKE_IGNORE || e->d_type == DT_DIR) continue;
+        if (v == INTAKE_REFUSE) {
+            if (c->submit_mode) continue;
+            snprintf(path, sizeof path, "%s/%s", c->cfg.inbox, e->d_name);
+            refuse_unreadable(c, path, why);
+            continue;
+        }
         if (n == cap) {
             char **p = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *p);
             if (!p) break;
@@ -373,6 +402,31 @@ static void on_rescan(loop_t *loop, void *arg) {
     take_inbox(arg);
 }
 
+/* Puts back into the inbox every file of inbox/.sending/ that no 'sending' source of
+ * the outbox claims ("<id>.<name>", or a path recorded). */
+static void requeue_stranded(collector_t *c) {
+    char dir[1200];
+    DIR *d;
+    struct dirent *e;
+    snprintf(dir, sizeof dir, "%s/.sending", c->cfg.inbox);
+    if (!(d = opendir(dir))) return;
+    while ((e = readdir(d)) != NULL) {
+        char path[2400], moved[2048];
+        const char *dot = strchr(e->d_name, '.'), *name = e->d_name;
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (outbox_source_claims(c->outbox, path) != 0) continue; /* claimed, or unknown: leave it */
+        if (dot && dot > e->d_name && strspn(e->d_name, "0123456789") == (size_t)(dot - e->d_name)) name = dot + 1;
+        if (util_move_into(path, c->cfg.inbox, name, moved, sizeof moved) < 0)
+            log_warn("%s: no outbox row claims it, and it cannot go back into the inbox: %s", path,
+                     strerror(errno));
+        else
+            log_warn("%s: no outbox row claims it (outbox damaged or replaced?); taken again as %s", path,
+                     moved);
+    }
+    closedir(d);
+}
+
 int collector_inbox_start(collector_t *c) {
     const char *dirs[] = {c->cfg.inbox, c->cfg.done, c->cfg.rejected};
     for (size_t i = 0; i < 3; i++)
@@ -387,6 +441,7 @@ int collector_inbox_start(collector_t *c) {
         return -1;
     }
     loop_add_fd(c->loop, c->inotify_fd, on_inotify, c);
+    requeue_stranded(c);
     /* a periodic look as well: inotify can overflow, and an outbox error may need a retry */
     c->rescan_timer = loop_add_timer(c->loop, RESCAN_MS, true, on_rescan, c);
     take_inbox(c);

@@ -167,6 +167,22 @@ int outbox_source_set_state(outbox_t *o, int64_t id, const char *state) {
     return run(o, st);
 }
 
+int outbox_source_claims(outbox_t *o, const char *parked) {
+    const char *base = strrchr(parked, '/');
+    long long id = -1;
+    int rc, n = 0;
+    sqlite3_stmt *st;
+    base = base ? base + 1 : parked;
+    if (sscanf(base, "%lld.%n", &id, &n) != 1 || n == 0) id = -1;
+    st = prep(o, "SELECT 1 FROM sources WHERE state = 'sending' AND (id = ?1 OR path = ?2) LIMIT 1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, parked, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int outbox_source_set_note(outbox_t *o, int64_t id, const char *note) {
     sqlite3_stmt *st = prep(o, "UPDATE sources SET note = ?2 WHERE id = ?1");
     if (!st) return -1;

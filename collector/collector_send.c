@@ -5,7 +5,10 @@
  * an ack after retry_min_ms is resent with the same message id and revision, the wait
  * doubling up to retry_max_ms. With ZMQ_IMMEDIATE a send while the aggregator is
  * unreachable fails at once and the report simply stays pending: the outbox, not a
- * socket queue, is what survives outages.
+ * socket queue, is what survives outages. An ack RETRY (the central office cannot take
+ * the report now: its own transient condition) is not an answer about the report: it
+ * stays pending and waits RETRY_WAIT_MIN_MS, doubling per RETRY up to the larger of
+ * that and retry_max_ms, and is logged once per report, not per attempt.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +19,10 @@
 #include "collector.h"
 #include "log.h"
 #include "sock.h"
+#include "text.h"
 
 #define PUMP_IDLE_MS 200
+#define RETRY_WAIT_MIN_MS 30000
 
 int collector_pending_add(collector_t *c, pending_t *p) {
     if (c->n_pending == c->cap_pending) {
@@ -29,6 +34,7 @@ int collector_pending_add(collector_t *c, pending_t *p) {
     }
     p->in_flight = false;
     p->attempts = 0;
+    p->retry_answers = 0;
     p->due_mono_ms = 0;
     c->pending[c->n_pending++] = *p;
     return 0;
@@ -47,6 +53,15 @@ static int64_t backoff_ms(const collector_t *c, int attempts) {
     return t < c->cfg.retry_max_ms ? t : c->cfg.retry_max_ms;
 }
 
+/* The wait after the n-th RETRY answer for one report. */
+static int64_t retry_wait_ms(const collector_t *c, int n) {
+    int64_t cap = c->cfg.retry_max_ms > RETRY_WAIT_MIN_MS ? c->cfg.retry_max_ms : RETRY_WAIT_MIN_MS;
+    int64_t t = RETRY_WAIT_MIN_MS;
+    for (int i = 1; i < n && t < cap; i++)
+        t *= 2;
+    return t < cap ? t : cap;
+}
+
 void collector_send_pump(collector_t *c) {
     int64_t now = clock_mono_ms();
     size_t in_flight = 0;
@@ -63,7 +78,7 @@ void collector_send_pump(collector_t *c) {
     for (size_t i = 0; i < c->n_pending && in_flight < (size_t)c->cfg.window; i++) {
         pending_t *p = &c->pending[i];
         bool blocked = false;
-        if (p->in_flight) continue;
+        if (p->in_flight || p->due_mono_ms > now) continue; /* in flight, or told to wait */
         /* an earlier revision of the same report still pending goes first */
         for (size_t k = 0; k < i && !blocked; k++)
             blocked = !strcmp(c->pending[k].zone, p->zone) && !strcmp(c->pending[k].period, p->period);
@@ -76,6 +91,7 @@ void collector_send_pump(collector_t *c) {
         p->in_flight = true;
         p->due_mono_ms = now + backoff_ms(c, p->attempts);
         in_flight++;
+        if (p->retry_answers) continue; /* said once when the first RETRY came */
         if (p->attempts > 1)
             log_info("resent %s %s rev %u (attempt %d)", p->zone, p->period, p->revision, p->attempts);
     }
@@ -94,8 +110,20 @@ static void on_ack(collector_t *c, msg_t *m) {
         return;
     }
     if (m->ack.status == ACK_RETRY) {
-        /* nothing was stored: the report stays pending and goes again after its backoff */
-        log_info("RETRY %s %s rev %u: the central office cannot take it now", p->zone, p->period, p->revision);
+        /* nothing was stored: the report stays pending, idle, and goes again after the wait */
+        int64_t wait = retry_wait_ms(c, ++p->retry_answers);
+        char raw[512] = "", why[512] = "";
+        if (m->ack.issues.n) diag_format(&m->ack.issues.items[0], raw, sizeof raw);
+        text_shown(raw, why, sizeof why); /* the aggregator's words: no control bytes in the log */
+        p->in_flight = false;
+        p->due_mono_ms = clock_mono_ms() + wait;
+        if (p->retry_answers == 1)
+            log_warn("the central office cannot take %s %s rev %u now (%s); it stays in the outbox and is "
+                     "sent again in %lld s, then less often",
+                     p->zone, p->period, p->revision, why[0] ? why : "no reason given", (long long)(wait / 1000));
+        else
+            log_debug("RETRY %s %s rev %u again (%d); next in %lld s", p->zone, p->period, p->revision,
+                      p->retry_answers, (long long)(wait / 1000));
         return;
     }
     if (outbox_begin(c->outbox) < 0) return;
