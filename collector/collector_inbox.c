@@ -416,7 +416,8 @@ static void requeue_stranded(collector_t *c) {
         if (e->d_name[0] == '.') continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (outbox_source_claims(c->outbox, path) != 0) continue; /* claimed, or unknown: leave it */
-        if (dot && dot > e->d_name && strspn(e->d_name, "0123456789") == (size_t)(dot - e->d_name)) name = dot + 1;
+        if (dot && dot > e->d_name && strspn(e->d_name, "0123456789") == (size_t)(dot - e->d_name))
+            name = dot + 1;
         if (util_move_into(path, c->cfg.inbox, name, moved, sizeof moved) < 0)
             log_warn("%s: no outbox row claims it, and it cannot go back into the inbox: %s", path,
                      strerror(errno));

@@ -345,12 +345,21 @@ int outbox_settle(outbox_t *o, int64_t id, const ack_t *ack) {
     return rc;
 }
 
+static int load_rows(outbox_t *o, sqlite3_stmt *st, pending_t **out, size_t *n);
+
 int outbox_load_pending(outbox_t *o, pending_t **out, size_t *n) {
-    sqlite3_stmt *st = prep(o, "SELECT id, message_id, zone, period, revision, payload FROM outbox "
-                               "WHERE settled = 0 ORDER BY id");
+    return load_rows(o,
+                     prep(o, "SELECT id, message_id, zone, period, revision, payload FROM outbox "
+                             "WHERE settled = 0 ORDER BY id"),
+                     out, n);
+}
+
+/* Steps st (id, message_id, zone, period, revision, payload) into *out; finalizes it. */
+static int load_rows(outbox_t *o, sqlite3_stmt *st, pending_t **out, size_t *n) {
     pending_t *arr = NULL;
     size_t cap = 0, k = 0;
     int rc;
+    (void)o;
     *out = NULL;
     *n = 0;
     if (!st) return -1;
@@ -467,14 +476,58 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
 }
 
 int outbox_source_forget(outbox_t *o, int64_t id) {
-    sqlite3_stmt *st = prep(o, "DELETE FROM outbox WHERE settled = 1 AND id IN (SELECT outbox_id FROM "
-                               "source_reports WHERE source_id = ?1) AND id NOT IN (SELECT outbox_id "
-                               "FROM source_reports sr JOIN sources s ON s.id = sr.source_id "
-                               "WHERE s.state = 'sending' AND s.id <> ?1)");
+    /* refused rows go (the receipt holds what they said); stored ones stay, unlinked, for
+     * the reconcile until outbox_purge_settled() finds them older than the retention */
+    sqlite3_stmt *st =
+        prep(o, "DELETE FROM outbox WHERE settled = 1 AND status NOT IN ('ACCEPTED', 'DUPLICATE') "
+                "AND id IN (SELECT outbox_id FROM source_reports WHERE source_id = ?1) AND id NOT IN "
+                "(SELECT outbox_id FROM source_reports sr JOIN sources s ON s.id = sr.source_id "
+                "WHERE s.state = 'sending' AND s.id <> ?1)");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
     if (run(o, st) < 0) return -1;
     st = prep(o, "DELETE FROM source_reports WHERE source_id = ?1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return run(o, st);
+}
+
+int outbox_purge_settled(outbox_t *o, int64_t before_ms) {
+    sqlite3_stmt *st = prep(o, "DELETE FROM outbox WHERE settled = 1 AND settled_at_ms < ?1 AND id NOT IN "
+                               "(SELECT outbox_id FROM source_reports)");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, before_ms);
+    return run(o, st);
+}
+
+int outbox_settled_since(outbox_t *o, char *period, size_t size) {
+    sqlite3_stmt *st = prep(o, "SELECT min(period) FROM outbox WHERE settled = 1 AND "
+                               "status IN ('ACCEPTED', 'DUPLICATE')");
+    int rc;
+    period[0] = '\0';
+    if (!st) return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(period, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? (period[0] != '\0') : -1;
+}
+
+int outbox_load_settled_last(outbox_t *o, pending_t **out, size_t *n) {
+    /* per (zone, period) the highest stored revision kept, unless a report of that key
+     * is still pending (a newer revision is on its way anyway) */
+    sqlite3_stmt *st =
+        prep(o, "SELECT b.id, b.message_id, b.zone, b.period, b.revision, b.payload FROM outbox b "
+                "WHERE b.settled = 1 AND b.status IN ('ACCEPTED', 'DUPLICATE') AND b.revision = "
+                "(SELECT max(x.revision) FROM outbox x WHERE x.zone = b.zone AND x.period = b.period "
+                "AND x.settled = 1 AND x.status IN ('ACCEPTED', 'DUPLICATE')) AND NOT EXISTS "
+                "(SELECT 1 FROM outbox y WHERE y.zone = b.zone AND y.period = b.period AND "
+                "y.settled = 0) GROUP BY b.zone, b.period ORDER BY b.id");
+    return load_rows(o, st, out, n);
+}
+
+int outbox_unsettle(outbox_t *o, int64_t id) {
+    sqlite3_stmt *st = prep(o, "UPDATE outbox SET settled = 0, status = NULL, detail = NULL WHERE id = ?1");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
     return run(o, st);

@@ -36,8 +36,9 @@ intake_verdict_t intake_verdict(const char *name, char *why, size_t whysz) {
     }
     why[0] = '\0';
     if (n == 0 || name[0] == '.' || !strncmp(name, "~$", 2) || name[n - 1] == '~') {
-        snprintf(why, whysz, "a hidden or temporary file (an Excel lock file ~$…, an editor's swap or "
-                             "backup): the collector ignores it");
+        snprintf(why, whysz,
+                 "a hidden or temporary file (an Excel lock file ~$…, an editor's swap or "
+                 "backup): the collector ignores it");
         return INTAKE_IGNORE;
     }
     for (size_t i = 0; i < sizeof readable / sizeof *readable; i++)
@@ -58,8 +59,9 @@ intake_verdict_t intake_verdict(const char *name, char *why, size_t whysz) {
                      word[i]);
             return INTAKE_REFUSE;
         }
-    snprintf(why, whysz,
-             "not a CSV file (the name does not end in .csv or .txt): the collector reads CSV text only; save "
-             "the sheet as CSV UTF-8 (文件 → 另存为 → CSV UTF-8)");
+    snprintf(
+        why, whysz,
+        "not a CSV file (the name does not end in .csv or .txt): the collector reads CSV text only; save "
+        "the sheet as CSV UTF-8 (文件 → 另存为 → CSV UTF-8)");
     return INTAKE_REFUSE;
 }

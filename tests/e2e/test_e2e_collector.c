@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "e2e.h"
@@ -276,6 +277,78 @@ Test(e2e_collector, partly_stored_file_goes_to_done_listing_refusals) {
     free(text);
     cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='xunxian' AND period='2017-06'"), 1);
     cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='liyang'"), 0);
+    stop_collector(col, err_log);
+    stop_aggregator();
+}
+
+/* ---- item 5: the central office loses acknowledged reports ------------------------ */
+
+/* Runs SQL statements on the (stopped) aggregator's store, as a lost WAL would. */
+static void store_exec(const char *q) {
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_open(agg.store, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, q, NULL, NULL, &msg), SQLITE_OK, "%s: %s", q, msg ? msg : "");
+    sqlite3_close(db);
+}
+
+static char *store_text(const char *q) {
+    char *t = e2e_sql_text(agg.store, "%s", q);
+    cr_assert_not_null(t, "%s", q);
+    return t;
+}
+
+/* A report is delivered and filed; the store then loses it behind the aggregator's back.
+ * When the aggregator comes back, the collector's reconcile finds the gap and sends the
+ * same report again: the store ends as it was. */
+Test(e2e_collector, reconcile_resends_what_the_store_lost) {
+    const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir),
+               *endpoint = P("ipc://%s/agg.sock", dir);
+    const char *values =
+        "SELECT group_concat(indicator || '=' || amount || '/' || coalesce(growth_pct, '-'), ';') "
+        "FROM (SELECT * FROM report_values WHERE zone='jinshan' ORDER BY period, indicator)";
+    const char *reports = "SELECT group_concat(period || ':' || revision, ';') FROM (SELECT * FROM reports "
+                          "WHERE zone='jinshan' ORDER BY period)";
+    char err_log[600], *before_v, *before_r, *after_v, *after_r;
+    pid_t col;
+
+    start_aggregator(endpoint, NULL);
+    col = start_collector("410671", endpoint, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-05/410671.csv"), inbox, "410671-05.csv"), 0);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410671.csv"), inbox, "410671-06.csv"), 0);
+    wait_for_file(P("%s/410671-05.csv.receipt.txt", done), err_log);
+    wait_for_file(P("%s/410671-06.csv.receipt.txt", done), err_log);
+    before_v = store_text(values);
+    before_r = store_text(reports);
+    cr_assert_str_eq(before_r, "2017-05:1;2017-06:1");
+    stop_aggregator();
+
+    /* the June report vanishes from every report table, as with a truncated WAL */
+    store_exec("DELETE FROM issues WHERE history_id IN (SELECT id FROM report_history WHERE "
+               "zone='jinshan' AND period='2017-06');"
+               "DELETE FROM report_history WHERE zone='jinshan' AND period='2017-06';"
+               "DELETE FROM report_values WHERE zone='jinshan' AND period='2017-06';"
+               "DELETE FROM projects WHERE zone='jinshan' AND period='2017-06';"
+               "DELETE FROM reports WHERE zone='jinshan' AND period='2017-06';");
+    cr_assert_str_eq(store_text(reports), "2017-05:1");
+
+    start_aggregator(endpoint, NULL);
+    cr_assert_eq(e2e_wait_log(err_log, "the central office lost jinshan 2017-06 revision 1", col,
+                              e2e_scaled_ms(20000)),
+                 0, "the collector notices; its log:\n%s", e2e_tail(err_log, 3000));
+    cr_assert_eq(e2e_sql_wait(agg.store, 1, e2e_scaled_ms(20000),
+                              "SELECT count(*) FROM reports WHERE zone='jinshan' AND period='2017-06'"),
+                 1, "the report is stored again; collector log:\n%s", e2e_tail(err_log, 3000));
+    after_v = store_text(values);
+    after_r = store_text(reports);
+    cr_assert_str_eq(after_r, before_r, "the same revisions as before");
+    cr_assert_str_eq(after_v, before_v, "the same values as before");
+    cr_assert_eq(e2e_count_in_file(err_log, "the central office lost jinshan 2017-05"), 0,
+                 "what the store kept is not resent");
+    free(before_v);
+    free(before_r);
+    free(after_v);
+    free(after_r);
     stop_collector(col, err_log);
     stop_aggregator();
 }
