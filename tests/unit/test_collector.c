@@ -657,10 +657,13 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
 
     cr_assert_eq(outbox_source_set_state(C.outbox, src6, "done"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, src6), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0, "settled rows of a filed source are deleted");
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox WHERE settled = 1 AND status = 'ACCEPTED'"), 1,
+                 "a stored report is kept, unlinked, for the reconcile");
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 0);
     cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)src6),
                  1);
+    cr_assert_eq(outbox_purge_settled(C.outbox, INT64_MAX), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0, "and deleted once older than the retention");
 
     /* refused by the aggregator */
     cr_assert_eq(queue(f, 1, p5), 1, "%s", dump(&f[0]));
@@ -685,7 +688,7 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     free(lines);
     cr_assert_eq(outbox_source_set_state(C.outbox, src5, "rejected"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, src5), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0, "a refused report is not kept");
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 0);
 }
 
@@ -723,8 +726,10 @@ Test(collector, outbox_shared_report_kept_until_both_files_filed) {
     free(lines);
     cr_assert_eq(outbox_source_set_state(C.outbox, f[1].source_id, "done"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, f[1].source_id), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 1, "the stored report is kept for the reconcile");
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 0);
+    cr_assert_eq(outbox_purge_settled(C.outbox, INT64_MAX), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0);
     files_clear(f, 2);
 }
 
