@@ -11,6 +11,7 @@
  *   aggregator_security.c keys, the ZAP handler and its key lists (authorized_keys,
  *                         subscriber_keys), or the insecure development mode
  *   aggregator_limit.c    the per-county rate limit
+ *   aggregator_reconcile.c which revisions the store holds, for a collector's reconcile
  */
 #ifndef YB_AGGREGATOR_H
 #define YB_AGGREGATOR_H
@@ -193,6 +194,12 @@ int aggregator_live_rebuild(aggregator_t *a, bool publish_all);
 /* Sends item's ack to its connection. A vanished peer is logged at debug level: its
  * collector retries and gets a DUPLICATE. */
 void aggregator_ack_send(aggregator_t *a, const ingest_item_t *item);
+
+/* aggregator_reconcile.c */
+
+/* Answers a ReconcileRequest (it->msg) at once with the store's current revision of each
+ * (zone, period) of it->county, the connection's county. Failures are logged. */
+void aggregator_reconcile_answer(aggregator_t *a, const ingest_item_t *it);
 
 /* aggregator_publish.c */
 

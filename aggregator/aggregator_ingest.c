@@ -137,6 +137,11 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         snprintf(err, sizeof err, "no payload frame");
         rc = -1;
     }
+    if (rc == 1 && it->msg.kind == MSG_RECONCILE_REQUEST) { /* read-only: answered at once */
+        aggregator_reconcile_answer(a, it);
+        item_clear(it);
+        return -2; /* consumed, nothing to commit */
+    }
     if (rc == 1 && it->msg.kind != MSG_REPORT) {
         snprintf(err, sizeof err, "not a report");
         rc = -1;

@@ -91,6 +91,7 @@ int main(int argc, char **argv) {
     c.loop = loop_new();
     if (!c.ctx || !c.loop) log_fatal("out of memory");
     loop_add_fd(c.loop, c.signal_fd, on_signal, &c);
+    c.submit_mode = submit; /* no reconcile for a one-shot submit */
     if (collector_send_start(&c, err, sizeof err) < 0) log_fatal("%s", err);
 
     if (submit) {

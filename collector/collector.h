@@ -31,6 +31,8 @@ typedef struct {
     int retry_min_ms, retry_max_ms; /* ack timeout, doubling per attempt up to max */
     int settle_ms;                  /* inbox quiet time before a batch of files is taken */
     int submit_timeout_s;           /* submit: how long to wait for the acks (-t, --timeout) */
+    int keep_settled_days;          /* stored reports kept this long to resend after a loss */
+    int reconcile_interval_s;       /* ask the aggregator what it holds this often */
     bool merge_jan_feb;
     bool insecure;
     char key[1024];        /* the county's secret key file */
@@ -49,6 +51,7 @@ typedef struct {
     size_t payload_len;
     bool in_flight;
     int attempts;
+    int retry_answers;   /* RETRY acks received: the central office asked to wait */
     int64_t due_mono_ms; /* in flight: resend after; idle: not before */
 } pending_t;
 
@@ -76,6 +79,8 @@ struct collector {
     int retry_timer;
     int inotify_fd, settle_timer, signal_fd;
     int rescan_timer;
+    int reconcile_timer;
+    bool reconcile_due; /* a ReconcileRequest is to be sent once the dealer can */
     bool submit_mode; /* files stay where they are; no done/ or rejected/ */
     collector_ack_fn on_ack;
     void *on_ack_arg;
@@ -105,6 +110,15 @@ int outbox_source_find(outbox_t *o, const char *name, unsigned long long hash, i
 int64_t outbox_source_add(outbox_t *o, const char *name, const char *path, unsigned long long hash,
                           const char *state);
 int outbox_source_set_state(outbox_t *o, int64_t id, const char *state);
+/* Whether a 'sending' source claims the file parked at path (inbox/.sending/<id>.<name>):
+ * 1 yes, 0 no, -1 error. */
+int outbox_source_claims(outbox_t *o, const char *parked);
+/* Keeps the collector's own findings about a queued file (warnings, one per line): its
+ * receipt repeats them. */
+int outbox_source_set_note(outbox_t *o, int64_t id, const char *note);
+/* How many of a source's settled reports the store took (ACCEPTED, DUPLICATE) and how
+ * many it refused (REJECTED, STALE). 0 or -1. */
+int outbox_source_tally(outbox_t *o, int64_t id, int *stored, int *refused);
 /* Records where the source file now lies (moved out of the inbox while sending). */
 int outbox_source_set_path(outbox_t *o, int64_t id, const char *path);
 
@@ -136,8 +150,19 @@ int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n);
 int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
                           char **lines, bool *refused);
 
-/* Deletes the settled rows of a filed source (its receipt holds what they said). */
+/* Unlinks a filed source from its reports and deletes its refused rows (its receipt
+ * holds what they said); stored rows (ACCEPTED, DUPLICATE) stay for the reconcile. */
 int outbox_source_forget(outbox_t *o, int64_t id);
+
+/* Deletes stored rows settled before before_ms that no source still needs. 0 or -1. */
+int outbox_purge_settled(outbox_t *o, int64_t before_ms);
+/* The earliest period of the stored rows kept: 1 (into period), 0 none, -1 error. */
+int outbox_settled_since(outbox_t *o, char *period, size_t size);
+/* Per (zone, period) with nothing pending, the highest stored revision kept: into *out
+ * like outbox_load_pending (caller frees). 0 or -1. */
+int outbox_load_settled_last(outbox_t *o, pending_t **out, size_t *n);
+/* Makes a stored row pending again (the central office lost it). 0 or -1. */
+int outbox_unsettle(outbox_t *o, int64_t id);
 
 /* Number of unsettled rows, or -1. */
 int64_t outbox_count_pending(outbox_t *o);

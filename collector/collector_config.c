@@ -23,6 +23,8 @@ static const config_key_t keys[] = {
     K("retry_max_ms", CONF_INT, retry_max_ms),
     K("settle_ms", CONF_INT, settle_ms),
     K("merge_jan_feb", CONF_BOOL, merge_jan_feb),
+    K("keep_settled_days", CONF_INT, keep_settled_days),
+    K("reconcile_interval_s", CONF_INT, reconcile_interval_s),
     K("key", CONF_STRING, key),
     K("server_key", CONF_STRING, server_key),
     {NULL, NULL, CONF_STRING, 0, 0},
@@ -59,6 +61,9 @@ static void usage(FILE *out) {
                  "  retry_max_ms   longest ack timeout                 (default 30000)\n"
                  "  settle_ms      inbox quiet time before taking files (default 300)\n"
                  "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
+                 "  keep_settled_days     stored reports kept to resend if the central office\n"
+                 "                 loses them (default 400)\n"
+                 "  reconcile_interval_s  how often to ask what the store holds (default 3600)\n"
                  "  key            the county's secret key file, mode 0600 (`yuebao keygen`); the\n"
                  "                 central office lists its public half for this county\n"
                  "  server_key     the aggregator's public key file (its .pub)\n");
@@ -84,6 +89,8 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
     cfg->settle_ms = 300;
     cfg->submit_timeout_s = 300;
     cfg->merge_jan_feb = true;
+    cfg->keep_settled_days = 400;
+    cfg->reconcile_interval_s = 3600;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:s:t:h", opts, NULL)) != -1) {
@@ -122,9 +129,11 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         return -1;
     }
     if (cfg->window < 1 || cfg->window > 10000 || cfg->retry_min_ms < 10 ||
-        cfg->retry_max_ms < cfg->retry_min_ms || cfg->settle_ms < 0) {
+        cfg->retry_max_ms < cfg->retry_min_ms || cfg->settle_ms < 0 || cfg->keep_settled_days < 0 ||
+        cfg->keep_settled_days > 36500 || cfg->reconcile_interval_s < 1) {
         fprintf(stderr, "yuebao-collector: window must be 1..10000, retry_min_ms >= 10, "
-                        "retry_max_ms >= retry_min_ms, settle_ms >= 0\n");
+                        "retry_max_ms >= retry_min_ms, settle_ms >= 0, keep_settled_days 0..36500, "
+                        "reconcile_interval_s >= 1\n");
         return -1;
     }
     return 0;

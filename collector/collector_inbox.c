@@ -6,8 +6,14 @@
  * the outbox, a file moves to inbox/.sending/ — a new file of the same name can be
  * dropped meanwhile — and, when every report is acked, on to done/ with NAME.receipt.txt,
  * or to rejected/ with NAME.errors.txt that a desk officer can act on. Files refused
- * locally go to rejected/ at once. Hidden files, Excel lock files (~$…) and names not
- * ending in .csv are left alone.
+ * locally go to rejected/ at once, and so do files the collector cannot read at all
+ * (.xlsx, .docx, …: intake.c decides, as for `yuebao check`), with an errors file that
+ * says what it takes. Hidden and temporary files (.x, Excel's ~$x.xlsx locks) are left
+ * alone without a word.
+ *
+ * At start, a file in inbox/.sending/ that no 'sending' source of the outbox claims (the
+ * outbox was damaged or deleted) goes back into the inbox and is taken as if newly
+ * dropped: its reports are numbered again from what the store answers.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,15 +25,30 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "intake.h"
 #include "log.h"
 #include "util.h"
 
 #define RESCAN_MS 10000
 
+/* A file of ours: read or refused, not ignored. */
 static bool is_candidate(const char *name) {
-    size_t n = strlen(name);
-    if (name[0] == '.' || !strncmp(name, "~$", 2)) return false;
-    return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
+    return intake_verdict(name, NULL, 0) != INTAKE_IGNORE;
+}
+
+/* Files a file the collector cannot read into rejected/ with why and what it takes. */
+static void refuse_unreadable(collector_t *c, const char *path, const char *why) {
+    diag_list_t dl = {0};
+    char moved[2048], extra[2048];
+    const char *name = util_basename(path);
+    diag_add(&dl, DIAG_ERROR, name, 0, NULL, "%s", why);
+    snprintf(extra, sizeof extra, "\n%s", intake_help());
+    if (util_move_into(path, c->cfg.rejected, NULL, moved, sizeof moved) < 0 ||
+        collector_inbox_write_errors(c->cfg.rejected, util_basename(moved), &dl, extra) < 0)
+        log_error("%s: cannot file into %s: %s", path, c->cfg.rejected, strerror(errno));
+    else
+        log_warn("%s rejected: the collector cannot read it (%s); see %s.errors.txt", name, why, moved);
+    diag_clear(&dl);
 }
 
 static int name_cmp(const void *a, const void *b) {
@@ -82,7 +103,15 @@ static void take_inbox(collector_t *c) {
         return;
     }
     while ((e = readdir(d)) != NULL) {
-        if (!is_candidate(e->d_name)) continue;
+        char why[512], path[2048];
+        intake_verdict_t v = intake_verdict(e->d_name, why, sizeof why);
+        if (v == INTAKE_IGNORE || e->d_type == DT_DIR) continue;
+        if (v == INTAKE_REFUSE) {
+            if (c->submit_mode) continue;
+            snprintf(path, sizeof path, "%s/%s", c->cfg.inbox, e->d_name);
+            refuse_unreadable(c, path, why);
+            continue;
+        }
         if (n == cap) {
             char **p = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *p);
             if (!p) break;
@@ -134,71 +163,212 @@ out:
     collector_inbox_file_complete(c);
 }
 
+/* Picks dir/NAME, or dir/STEM-1.EXT, … so that neither the file nor a receipt or
+ * errors file of that name exists yet. 0, or -1 with errno. */
+static int pick_target(const char *dir, const char *name, char *out, size_t outsz) {
+    const char *dot = strrchr(name, '.');
+    int stem = dot && dot != name ? (int)(dot - name) : (int)strlen(name);
+    for (int i = 0; i < 1000; i++) {
+        char side[2200];
+        int k = i == 0 ? snprintf(out, outsz, "%s/%s", dir, name)
+                       : snprintf(out, outsz, "%s/%.*s-%d%s", dir, stem, name, i, name + stem);
+        if (k < 0 || (size_t)k >= outsz) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (access(out, F_OK) == 0) continue;
+        snprintf(side, sizeof side, "%s.receipt.txt", out);
+        if (access(side, F_OK) == 0) continue;
+        snprintf(side, sizeof side, "%s.errors.txt", out);
+        if (access(side, F_OK) == 0) continue;
+        return 0;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* Moves src to dst: rename, or — done/ on another filesystem (EXDEV) — a copy under a
+ * temporary name, fsync, rename into place, then unlink of src. 0, or -1 with errno
+ * (src is then still where it was). */
+static int move_file(const char *src, const char *dst) {
+    char *data = NULL;
+    size_t len = 0;
+    int saved;
+    FILE *f;
+    if (rename(src, dst) == 0) return 0;
+    if (errno != EXDEV) return -1;
+    if (!(f = fopen(src, "rb"))) return -1;
+    {
+        FILE *m = open_memstream(&data, &len);
+        char buf[65536];
+        size_t k;
+        if (!m) {
+            saved = errno;
+            fclose(f);
+            errno = saved;
+            return -1;
+        }
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+            fwrite(buf, 1, k, m);
+        saved = ferror(f) ? EIO : 0;
+        fclose(f);
+        fclose(m);
+        if (saved) {
+            free(data);
+            errno = saved;
+            return -1;
+        }
+    }
+    if (util_write_atomic(dst, data, len) < 0) {
+        saved = errno;
+        free(data);
+        errno = saved;
+        return -1;
+    }
+    free(data);
+    if (unlink(src) < 0) {
+        saved = errno;
+        unlink(dst); /* one copy only: the file stays in .sending/ and is retried */
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+/* The text of a filed source's receipt (done/NAME.receipt.txt) or errors file
+ * (rejected/NAME.errors.txt, or done/NAME.errors.txt beside the receipt of a file
+ * stored in part). Caller frees; NULL on out of memory. */
+static char *receipt_text(const char *name, const char *lines, int stored, int refused, bool errors_file) {
+    char *body = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&body, &len);
+    if (!f) return NULL;
+    if (refused == 0)
+        fprintf(f, "%s was delivered: every report in it is stored at the central office.\n\n", name);
+    else if (stored == 0)
+        fprintf(f,
+                "%s was refused by the aggregator. Nothing from it was stored.\n"
+                "Fix what is listed below, then put the corrected file into the inbox again.\n\n",
+                name);
+    else
+        fprintf(f,
+                "%s was delivered in part: %d report(s) in it are stored at the central office "
+                "(ACCEPTED or DUPLICATE below), %d were refused and are NOT stored (REJECTED or STALE "
+                "below, with the reasons).\n"
+                "The file is filed in done/ because part of it is stored%s%s%s. Fix the refused reports "
+                "and put a file with them into the inbox again.\n\n",
+                name, stored, refused, errors_file ? "" : " (", errors_file ? "" : name,
+                errors_file ? "" : ".errors.txt beside it lists the same)");
+    fputs(lines ? lines : "", f);
+    fclose(f);
+    return body;
+}
+
+/* Files one source whose reports are all settled. In this order, so a file never counts
+ * as filed without its receipt: the receipt (and errors file) are written beside the
+ * chosen name in done/ or rejected/ (temporary name, fsync, rename), then the file is
+ * moved there, and only then is the source marked filed in the outbox. Any failure
+ * leaves the source 'sending' — the next filing pass (on the next ack, or the inbox
+ * rescan) tries again — with a warning naming the file and the reason. 0 or -1. */
+static int file_source(collector_t *c, int64_t id) {
+    char name[512], path[2048], target[2048], side[2200], *lines = NULL, *receipt = NULL, *errors = NULL;
+    bool refused = false, present;
+    int stored = 0, n_refused = 0, rc = -1;
+    const char *dir, *what;
+    if (outbox_source_receipt(c->outbox, id, name, sizeof name, path, sizeof path, &lines, &refused) < 0 ||
+        outbox_source_tally(c->outbox, id, &stored, &n_refused) < 0)
+        goto out;
+    /* a file is rejected only when nothing of it is stored */
+    dir = n_refused && !stored ? c->cfg.rejected : c->cfg.done;
+    what = !n_refused ? "delivered" : stored ? "delivered in part" : "refused";
+    if (c->submit_mode) {
+        rc = 0;
+        goto mark;
+    }
+    if (access(path, F_OK) != 0) {
+        /* killed between parking the file and recording where: it is in .sending/
+         * under its source id all the same */
+        char parked[sizeof path];
+        int plen = snprintf(parked, sizeof parked, "%s/.sending/%lld.%s", c->cfg.inbox, (long long)id, name);
+        if (plen > 0 && (size_t)plen < sizeof parked && access(parked, F_OK) == 0)
+            memcpy(path, parked, (size_t)plen + 1);
+    }
+    present = access(path, F_OK) == 0;
+    if (present) {
+        if (pick_target(dir, name, target, sizeof target) < 0) {
+            log_warn("%s: not filed yet, no free name in %s: %s; will try again", name, dir, strerror(errno));
+            goto out;
+        }
+    } else {
+        /* moved before a restart, after its receipt was written: only the mark is missing */
+        snprintf(target, sizeof target, "%s/%s", dir, name);
+    }
+    receipt = receipt_text(name, lines, stored, n_refused, false);
+    if (n_refused && stored) errors = receipt_text(name, lines, stored, n_refused, true);
+    if (!receipt || (n_refused && stored && !errors)) {
+        log_warn("%s: not filed yet: out of memory; will try again", name);
+        goto out;
+    }
+    if (present || access(target, F_OK) != 0) {
+        snprintf(side, sizeof side, "%s.%s", target, n_refused && !stored ? "errors.txt" : "receipt.txt");
+        if (util_write_atomic(side, receipt, strlen(receipt)) < 0) {
+            log_warn("%s: not filed yet, cannot write %s: %s; the file stays at %s and is tried again", name,
+                     side, strerror(errno), present ? path : target);
+            goto out;
+        }
+        if (errors) {
+            char side2[2200];
+            snprintf(side2, sizeof side2, "%s.errors.txt", target);
+            if (util_write_atomic(side2, errors, strlen(errors)) < 0) {
+                log_warn("%s: not filed yet, cannot write %s: %s; the file stays at %s and is tried again",
+                         name, side2, strerror(errno), present ? path : target);
+                unlink(side);
+                goto out;
+            }
+        }
+    }
+    if (present && move_file(path, target) < 0) {
+        int saved = errno;
+        log_warn("%s: not filed yet, cannot move %s to %s: %s; it stays there and is tried again", name, path,
+                 target, strerror(saved));
+        unlink(side); /* no receipt without its file: the retry writes it again */
+        if (errors) {
+            snprintf(side, sizeof side, "%s.errors.txt", target);
+            unlink(side);
+        }
+        goto out;
+    }
+    rc = 0;
+mark:
+    /* one transaction: a crash between the two would leave settled rows forever */
+    if (outbox_begin(c->outbox) < 0) {
+        log_warn("%s: filed into %s, but the outbox could not record it; will try again", name, dir);
+        rc = -1;
+    } else if (outbox_source_set_state(c->outbox, id, n_refused && !stored ? "rejected" : "done") < 0 ||
+               outbox_source_forget(c->outbox, id) < 0 || outbox_commit(c->outbox) < 0) {
+        outbox_rollback(c->outbox);
+        log_warn("%s: filed into %s, but the outbox could not record it; will try again", name, dir);
+        rc = -1;
+    } else if (!c->submit_mode) {
+        if (n_refused && stored)
+            log_warn("%s delivered in part: %d report(s) stored, %d refused → %s (see %s.errors.txt)", name,
+                     stored, n_refused, target, target);
+        else
+            log_info("%s %s → %s", name, what, target);
+    }
+out:
+    free(lines);
+    free(receipt);
+    free(errors);
+    return rc;
+}
+
 void collector_inbox_file_complete(collector_t *c) {
     int64_t *ids = NULL;
     size_t n = 0;
     if (outbox_sources_complete(c->outbox, &ids, &n) < 0) return;
-    for (size_t i = 0; i < n; i++) {
-        char name[512], path[2048], target[2100], moved[2048], *lines = NULL;
-        bool refused = false;
-        const char *dir;
-        if (outbox_source_receipt(c->outbox, ids[i], name, sizeof name, path, sizeof path, &lines, &refused) <
-            0) {
-            free(lines);
-            continue;
-        }
-        if (!c->submit_mode) {
-            char *body = NULL;
-            size_t len = 0;
-            FILE *f = open_memstream(&body, &len);
-            dir = refused ? c->cfg.rejected : c->cfg.done;
-            if (f) {
-                if (refused)
-                    fprintf(
-                        f,
-                        "%s was refused by the aggregator; fix what is listed and drop the file again.\n\n",
-                        name);
-                else
-                    fprintf(f, "%s was delivered: every report in it is stored at the central office.\n\n",
-                            name);
-                fputs(lines ? lines : "", f);
-                fclose(f);
-            }
-            /* the file gets back its own name in done/ or rejected/ (.1, .2 … if taken),
-             * and its receipt sits beside it */
-            if (access(path, F_OK) != 0) {
-                /* killed between parking the file and recording where: it is in .sending/
-                 * under its source id all the same */
-                char parked[sizeof path];
-                int plen = snprintf(parked, sizeof parked, "%s/.sending/%lld.%s", c->cfg.inbox,
-                                    (long long)ids[i], name);
-                if (plen > 0 && (size_t)plen < sizeof parked && access(parked, F_OK) == 0)
-                    memcpy(path, parked, (size_t)plen + 1);
-            }
-            if (access(path, F_OK) == 0) {
-                if (util_move_into(path, dir, name, moved, sizeof moved) < 0) {
-                    log_error("%s: cannot move into %s: %s", path, dir, strerror(errno));
-                    snprintf(moved, sizeof moved, "%s/%s", dir, name);
-                }
-            } else {
-                snprintf(moved, sizeof moved, "%s/%s", dir, name); /* moved before a restart */
-            }
-            snprintf(target, sizeof target, "%s.%s", moved, refused ? "errors.txt" : "receipt.txt");
-            if (!body || util_write_atomic(target, body, len) < 0)
-                log_error("%s: cannot write: %s", target, strerror(errno));
-            free(body);
-            log_info("%s %s → %s", name, refused ? "refused" : "delivered", moved);
-        }
-        /* one transaction: a crash between the two would leave settled rows forever */
-        if (outbox_begin(c->outbox) == 0) {
-            if (outbox_source_set_state(c->outbox, ids[i], refused ? "rejected" : "done") == 0 &&
-                outbox_source_forget(c->outbox, ids[i]) == 0)
-                outbox_commit(c->outbox);
-            else
-                outbox_rollback(c->outbox);
-        }
-        free(lines);
-    }
+    for (size_t i = 0; i < n; i++)
+        file_source(c, ids[i]);
     free(ids);
 }
 
@@ -232,6 +402,32 @@ static void on_rescan(loop_t *loop, void *arg) {
     take_inbox(arg);
 }
 
+/* Puts back into the inbox every file of inbox/.sending/ that no 'sending' source of
+ * the outbox claims ("<id>.<name>", or a path recorded). */
+static void requeue_stranded(collector_t *c) {
+    char dir[1200];
+    DIR *d;
+    struct dirent *e;
+    snprintf(dir, sizeof dir, "%s/.sending", c->cfg.inbox);
+    if (!(d = opendir(dir))) return;
+    while ((e = readdir(d)) != NULL) {
+        char path[2400], moved[2048];
+        const char *dot = strchr(e->d_name, '.'), *name = e->d_name;
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (outbox_source_claims(c->outbox, path) != 0) continue; /* claimed, or unknown: leave it */
+        if (dot && dot > e->d_name && strspn(e->d_name, "0123456789") == (size_t)(dot - e->d_name))
+            name = dot + 1;
+        if (util_move_into(path, c->cfg.inbox, name, moved, sizeof moved) < 0)
+            log_warn("%s: no outbox row claims it, and it cannot go back into the inbox: %s", path,
+                     strerror(errno));
+        else
+            log_warn("%s: no outbox row claims it (outbox damaged or replaced?); taken again as %s", path,
+                     moved);
+    }
+    closedir(d);
+}
+
 int collector_inbox_start(collector_t *c) {
     const char *dirs[] = {c->cfg.inbox, c->cfg.done, c->cfg.rejected};
     for (size_t i = 0; i < 3; i++)
@@ -246,6 +442,7 @@ int collector_inbox_start(collector_t *c) {
         return -1;
     }
     loop_add_fd(c->loop, c->inotify_fd, on_inotify, c);
+    requeue_stranded(c);
     /* a periodic look as well: inotify can overflow, and an outbox error may need a retry */
     c->rescan_timer = loop_add_timer(c->loop, RESCAN_MS, true, on_rescan, c);
     take_inbox(c);

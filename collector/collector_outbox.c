@@ -25,7 +25,7 @@ struct outbox {
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS sources ("
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT, hash TEXT NOT NULL,"
-    "  state TEXT NOT NULL, queued_at_ms INTEGER NOT NULL);"
+    "  state TEXT NOT NULL, queued_at_ms INTEGER NOT NULL, note TEXT);"
     "CREATE INDEX IF NOT EXISTS sources_by_name ON sources (name, hash);"
     "CREATE TABLE IF NOT EXISTS outbox ("
     "  id INTEGER PRIMARY KEY, message_id BLOB NOT NULL UNIQUE, zone TEXT NOT NULL,"
@@ -71,6 +71,16 @@ static int run(outbox_t *o, sqlite3_stmt *st) {
     return 0;
 }
 
+/* Outboxes made before sources had a note get the column (a note is optional). */
+static int migrate(outbox_t *o) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(o->db, "SELECT note FROM sources LIMIT 0", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_finalize(st);
+        return 0;
+    }
+    return exec(o, "ALTER TABLE sources ADD COLUMN note TEXT");
+}
+
 outbox_t *outbox_open(const char *path, char *err, size_t errsz) {
     outbox_t *o = calloc(1, sizeof *o);
     if (!o) {
@@ -85,7 +95,7 @@ outbox_t *outbox_open(const char *path, char *err, size_t errsz) {
     }
     sqlite3_busy_timeout(o->db, 5000);
     if (exec(o, "PRAGMA journal_mode = WAL") < 0 || exec(o, "PRAGMA synchronous = FULL") < 0 ||
-        exec(o, schema) < 0) {
+        exec(o, schema) < 0 || migrate(o) < 0) {
         snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(o->db));
         outbox_close(&o);
         return NULL;
@@ -172,6 +182,48 @@ int outbox_source_set_state(outbox_t *o, int64_t id, const char *state) {
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
     return run(o, st);
+}
+
+int outbox_source_claims(outbox_t *o, const char *parked) {
+    const char *base = strrchr(parked, '/');
+    long long id = -1;
+    int rc, n = 0;
+    sqlite3_stmt *st;
+    base = base ? base + 1 : parked;
+    if (sscanf(base, "%lld.%n", &id, &n) != 1 || n == 0) id = -1;
+    st = prep(o, "SELECT 1 FROM sources WHERE state = 'sending' AND (id = ?1 OR path = ?2) LIMIT 1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, parked, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int outbox_source_set_note(outbox_t *o, int64_t id, const char *note) {
+    sqlite3_stmt *st = prep(o, "UPDATE sources SET note = ?2 WHERE id = ?1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
+    return run(o, st);
+}
+
+int outbox_source_tally(outbox_t *o, int64_t id, int *stored, int *refused) {
+    sqlite3_stmt *st =
+        prep(o, "SELECT coalesce(sum(b.status IN ('ACCEPTED', 'DUPLICATE')), 0), "
+                "coalesce(sum(b.status IN ('REJECTED', 'STALE')), 0) FROM source_reports sr "
+                "JOIN outbox b ON b.id = sr.outbox_id WHERE sr.source_id = ?1 AND b.settled = 1");
+    int rc;
+    *stored = *refused = 0;
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *stored = sqlite3_column_int(st, 0);
+        *refused = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int outbox_source_set_path(outbox_t *o, int64_t id, const char *path) {
@@ -310,12 +362,21 @@ int outbox_settle(outbox_t *o, int64_t id, const ack_t *ack) {
     return rc;
 }
 
+static int load_rows(outbox_t *o, sqlite3_stmt *st, pending_t **out, size_t *n);
+
 int outbox_load_pending(outbox_t *o, pending_t **out, size_t *n) {
-    sqlite3_stmt *st = prep(o, "SELECT id, message_id, zone, period, revision, payload FROM outbox "
-                               "WHERE settled = 0 ORDER BY id");
+    return load_rows(o,
+                     prep(o, "SELECT id, message_id, zone, period, revision, payload FROM outbox "
+                             "WHERE settled = 0 ORDER BY id"),
+                     out, n);
+}
+
+/* Steps st (id, message_id, zone, period, revision, payload) into *out; finalizes it. */
+static int load_rows(outbox_t *o, sqlite3_stmt *st, pending_t **out, size_t *n) {
     pending_t *arr = NULL;
     size_t cap = 0, k = 0;
     int rc;
+    (void)o;
     *out = NULL;
     *n = 0;
     if (!st) return -1;
@@ -372,8 +433,8 @@ int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n) {
 
 int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
                           char **lines, bool *refused) {
-    sqlite3_stmt *st = prep(o, "SELECT name, path FROM sources WHERE id = ?1");
-    char *buf = NULL;
+    sqlite3_stmt *st = prep(o, "SELECT name, path, note FROM sources WHERE id = ?1");
+    char *buf = NULL, *note = NULL;
     size_t len = 0;
     FILE *f;
     int rc;
@@ -387,14 +448,20 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
     }
     snprintf(name, name_sz, "%s", (const char *)sqlite3_column_text(st, 0));
     snprintf(path, path_sz, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+    if (sqlite3_column_text(st, 2) && *sqlite3_column_text(st, 2))
+        note = strdup((const char *)sqlite3_column_text(st, 2));
     sqlite3_finalize(st);
     st = prep(o, "SELECT b.status, b.zone, b.period, b.revision, b.store_revision, b.detail, "
                  "b.settled_at_ms FROM source_reports sr JOIN outbox b ON b.id = sr.outbox_id "
                  "WHERE sr.source_id = ?1 ORDER BY b.id");
-    if (!st) return -1;
+    if (!st) {
+        free(note);
+        return -1;
+    }
     f = open_memstream(&buf, &len);
     if (!f) {
         sqlite3_finalize(st);
+        free(note);
         return -1;
     }
     sqlite3_bind_int64(st, 1, id);
@@ -418,20 +485,66 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
         }
     }
     sqlite3_finalize(st);
+    if (note) fprintf(f, "\nChecked by this collector before sending:\n%s", note);
+    free(note);
     fclose(f);
     *lines = buf;
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int outbox_source_forget(outbox_t *o, int64_t id) {
-    sqlite3_stmt *st = prep(o, "DELETE FROM outbox WHERE settled = 1 AND id IN (SELECT outbox_id FROM "
-                               "source_reports WHERE source_id = ?1) AND id NOT IN (SELECT outbox_id "
-                               "FROM source_reports sr JOIN sources s ON s.id = sr.source_id "
-                               "WHERE s.state = 'sending' AND s.id <> ?1)");
+    /* refused rows go (the receipt holds what they said); stored ones stay, unlinked, for
+     * the reconcile until outbox_purge_settled() finds them older than the retention */
+    sqlite3_stmt *st =
+        prep(o, "DELETE FROM outbox WHERE settled = 1 AND status NOT IN ('ACCEPTED', 'DUPLICATE') "
+                "AND id IN (SELECT outbox_id FROM source_reports WHERE source_id = ?1) AND id NOT IN "
+                "(SELECT outbox_id FROM source_reports sr JOIN sources s ON s.id = sr.source_id "
+                "WHERE s.state = 'sending' AND s.id <> ?1)");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
     if (run(o, st) < 0) return -1;
     st = prep(o, "DELETE FROM source_reports WHERE source_id = ?1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return run(o, st);
+}
+
+int outbox_purge_settled(outbox_t *o, int64_t before_ms) {
+    sqlite3_stmt *st = prep(o, "DELETE FROM outbox WHERE settled = 1 AND settled_at_ms < ?1 AND id NOT IN "
+                               "(SELECT outbox_id FROM source_reports)");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, before_ms);
+    return run(o, st);
+}
+
+int outbox_settled_since(outbox_t *o, char *period, size_t size) {
+    sqlite3_stmt *st = prep(o, "SELECT min(period) FROM outbox WHERE settled = 1 AND "
+                               "status IN ('ACCEPTED', 'DUPLICATE')");
+    int rc;
+    period[0] = '\0';
+    if (!st) return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(period, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? (period[0] != '\0') : -1;
+}
+
+int outbox_load_settled_last(outbox_t *o, pending_t **out, size_t *n) {
+    /* per (zone, period) the highest stored revision kept, unless a report of that key
+     * is still pending (a newer revision is on its way anyway) */
+    sqlite3_stmt *st =
+        prep(o, "SELECT b.id, b.message_id, b.zone, b.period, b.revision, b.payload FROM outbox b "
+                "WHERE b.settled = 1 AND b.status IN ('ACCEPTED', 'DUPLICATE') AND b.revision = "
+                "(SELECT max(x.revision) FROM outbox x WHERE x.zone = b.zone AND x.period = b.period "
+                "AND x.settled = 1 AND x.status IN ('ACCEPTED', 'DUPLICATE')) AND NOT EXISTS "
+                "(SELECT 1 FROM outbox y WHERE y.zone = b.zone AND y.period = b.period AND "
+                "y.settled = 0) GROUP BY b.zone, b.period ORDER BY b.id");
+    return load_rows(o, st, out, n);
+}
+
+int outbox_unsettle(outbox_t *o, int64_t id) {
+    sqlite3_stmt *st = prep(o, "UPDATE outbox SET settled = 0, status = NULL, detail = NULL WHERE id = ?1");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
     return run(o, st);

@@ -1,11 +1,16 @@
 /* collector_queue.c - a batch of county files into numbered reports in the outbox.
  *
  * A county may send one report in several files (values, key projects), and corrects
- * a report by sending the file again. So reports are built per (zone, period): each
- * file replaces the parts it carries (values, projects, texts) of the last report this
- * collector sent for that key, and the result is validated as a whole. A file is all
- * or nothing: if any report it feeds is wrong, none of its rows are sent, and neither
- * are the other files feeding that report — the desk officer fixes it and drops again.
+ * a report by sending the file again. So reports are built per (zone, period) over the
+ * last report this collector sent for that key: a file's values replace those of the
+ * same indicators and leave the others as they were (a correction file that carries only
+ * the indicators it fixes never drops the rest; the file is told, in a warning that its
+ * receipt repeats, which indicators were kept), while projects and texts are replaced as
+ * a whole by a file that carries them. Each file is first validated on its own — its own
+ * mistakes (an indicator twice) must never be hidden by a partner file — and then the
+ * merged report as a whole. A file is all or nothing: if any report it feeds is wrong,
+ * none of its rows are sent, and neither are the other files feeding that report — the
+ * desk officer fixes it and drops again, so a receipt never claims a refused file.
  * Content identical to the last report sent reuses its revision (the aggregator acks a
  * DUPLICATE), so dropping the same file twice never makes a new revision.
  */
@@ -62,14 +67,17 @@ static void add_file(merged_t *m, size_t file) {
     if (m->n_files < MAX_FILES_PER_REPORT) m->files[m->n_files++] = file;
 }
 
-/* Moves the parts `src` carries into m, replacing what m had of them. */
+/* Moves the parts `src` carries into m: its values replace m's values of the same
+ * indicators, its projects and texts replace m's as a whole. */
 static int merge_parts(merged_t *m, const report_t *src, size_t file) {
     if (src->n_values) {
-        free(m->r.values);
-        m->r.values = NULL;
-        m->r.n_values = m->r.cap_values = 0;
-        for (size_t i = 0; i < src->n_values; i++)
-            if (!report_add_value(&m->r, &src->values[i])) return -1;
+        for (size_t i = 0; i < src->n_values; i++) {
+            report_value_t *same = (report_value_t *)report_find(&m->r, src->values[i].indicator);
+            if (same)
+                *same = src->values[i];
+            else if (!report_add_value(&m->r, &src->values[i]))
+                return -1;
+        }
         snprintf(m->r.source, sizeof m->r.source, "%s", src->source);
         m->has_values = true;
         m->values_file = file;
@@ -95,11 +103,28 @@ static int merge_parts(merged_t *m, const report_t *src, size_t file) {
     return 0;
 }
 
-/* Fills the parts of m that no file of this batch carried from the last report sent. */
-static void merge_base(merged_t *m, const report_t *base) {
-    if (!m->has_values)
-        for (size_t i = 0; i < base->n_values; i++)
-            report_add_value(&m->r, &base->values[i]);
+/* Fills what no file of this batch carried from the last report sent (revision
+ * `last`): the indicators no file mentions, and projects and texts if no file carried
+ * them. When a values file was given, its owner is warned of the indicators kept. */
+static void merge_base(merged_t *m, const report_t *base, uint32_t last, queued_file_t *files) {
+    char kept[512] = "";
+    size_t n_kept = 0, off = 0;
+    for (size_t i = 0; i < base->n_values; i++) {
+        if (report_find(&m->r, base->values[i].indicator)) continue;
+        report_add_value(&m->r, &base->values[i]);
+        n_kept++;
+        if (off < sizeof kept - 1)
+            off += (size_t)snprintf(kept + off, sizeof kept - off, "%s%s", n_kept > 1 ? ", " : "",
+                                    base->values[i].indicator);
+    }
+    if (m->has_values && n_kept && m->values_file != NO_FILE) {
+        queued_file_t *f = &files[m->values_file];
+        if (off >= sizeof kept - 1) text_truncate_utf8(kept);
+        diag_add(&f->diags, DIAG_WARNING, util_basename(f->path), 0, NULL,
+                 "%s %s: %zu indicator(s) this file does not carry are kept from revision %u as sent "
+                 "before: %s",
+                 m->r.zone, m->r.period, n_kept, last, kept);
+    }
     if (!m->has_projects)
         for (size_t i = 0; i < base->n_projects; i++)
             report_add_project(&m->r, &base->projects[i]);
@@ -162,6 +187,25 @@ static bool any_failed(const merged_t *m, const queued_file_t *files) {
     return false;
 }
 
+/* The file's warnings into its source row, for its receipt. 0 or -1. */
+static int set_note(collector_t *c, const queued_file_t *f) {
+    char *note = NULL;
+    size_t len = 0;
+    FILE *m;
+    int rc;
+    if (f->diags.n == 0) return 0;
+    if (!(m = open_memstream(&note, &len))) return -1;
+    for (size_t i = 0; i < f->diags.n; i++) {
+        char line[1024];
+        diag_format(&f->diags.items[i], line, sizeof line);
+        fprintf(m, "    %s\n", line);
+    }
+    fclose(m);
+    rc = outbox_source_set_note(c->outbox, f->source_id, note);
+    free(note);
+    return rc;
+}
+
 int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
     report_set_t *sets = calloc(n ? n : 1, sizeof *sets);
     unsigned long long *hashes = calloc(n ? n : 1, sizeof *hashes);
@@ -206,7 +250,7 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         } /* step 4 tells the others */
         have = outbox_last(c->outbox, m->r.zone, m->r.period, &last, &last_content, &last_len, &base);
         if (have < 0) goto out;
-        if (have == 1) merge_base(m, &base);
+        if (have == 1) merge_base(m, &base, last, files);
         report_clear(&base);
         if (!m->has_values && m->r.n_values == 0) {
             for (size_t i = 0; i < m->n_files; i++)
@@ -272,7 +316,7 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         if (files[i].failed || files[i].skipped) continue;
         files[i].source_id =
             outbox_source_add(c->outbox, util_basename(files[i].path), files[i].path, hashes[i], "sending");
-        if (files[i].source_id < 0) goto rollback;
+        if (files[i].source_id < 0 || set_note(c, &files[i]) < 0) goto rollback;
     }
     for (size_t j = 0; j < ml.n; j++) {
         merged_t *m = &ml.items[j];

@@ -5,7 +5,16 @@
  * an ack after retry_min_ms is resent with the same message id and revision, the wait
  * doubling up to retry_max_ms. With ZMQ_IMMEDIATE a send while the aggregator is
  * unreachable fails at once and the report simply stays pending: the outbox, not a
- * socket queue, is what survives outages.
+ * socket queue, is what survives outages. An ack RETRY (the central office cannot take
+ * the report now: its own transient condition) is not an answer about the report: it
+ * stays pending and waits RETRY_WAIT_MIN_MS, doubling per RETRY up to the larger of
+ * that and retry_max_ms, and is logged once per report, not per attempt.
+ *
+ * Reconcile: stored reports stay in the outbox for keep_settled_days. At start, after
+ * every reconnect and every reconcile_interval_s the collector asks the aggregator which
+ * revision its store holds of each (zone, period) of this county; a stored report the
+ * store lacks, or holds only in an older revision (a store restored from a backup, a
+ * truncated WAL), is sent again — the same bytes, the same revision — with a warning.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +25,10 @@
 #include "collector.h"
 #include "log.h"
 #include "sock.h"
+#include "text.h"
 
 #define PUMP_IDLE_MS 200
+#define RETRY_WAIT_MIN_MS 30000
 
 int collector_pending_add(collector_t *c, pending_t *p) {
     if (c->n_pending == c->cap_pending) {
@@ -29,6 +40,7 @@ int collector_pending_add(collector_t *c, pending_t *p) {
     }
     p->in_flight = false;
     p->attempts = 0;
+    p->retry_answers = 0;
     p->due_mono_ms = 0;
     c->pending[c->n_pending++] = *p;
     return 0;
@@ -47,6 +59,15 @@ static int64_t backoff_ms(const collector_t *c, int attempts) {
     return t < c->cfg.retry_max_ms ? t : c->cfg.retry_max_ms;
 }
 
+/* The wait after the n-th RETRY answer for one report. */
+static int64_t retry_wait_ms(const collector_t *c, int n) {
+    int64_t cap = c->cfg.retry_max_ms > RETRY_WAIT_MIN_MS ? c->cfg.retry_max_ms : RETRY_WAIT_MIN_MS;
+    int64_t t = RETRY_WAIT_MIN_MS;
+    for (int i = 1; i < n && t < cap; i++)
+        t *= 2;
+    return t < cap ? t : cap;
+}
+
 void collector_send_pump(collector_t *c) {
     int64_t now = clock_mono_ms();
     size_t in_flight = 0;
@@ -63,7 +84,7 @@ void collector_send_pump(collector_t *c) {
     for (size_t i = 0; i < c->n_pending && in_flight < (size_t)c->cfg.window; i++) {
         pending_t *p = &c->pending[i];
         bool blocked = false;
-        if (p->in_flight) continue;
+        if (p->in_flight || p->due_mono_ms > now) continue; /* in flight, or told to wait */
         /* an earlier revision of the same report still pending goes first */
         for (size_t k = 0; k < i && !blocked; k++)
             blocked = !strcmp(c->pending[k].zone, p->zone) && !strcmp(c->pending[k].period, p->period);
@@ -76,9 +97,75 @@ void collector_send_pump(collector_t *c) {
         p->in_flight = true;
         p->due_mono_ms = now + backoff_ms(c, p->attempts);
         in_flight++;
+        if (p->retry_answers) continue; /* said once when the first RETRY came */
         if (p->attempts > 1)
             log_info("resent %s %s rev %u (attempt %d)", p->zone, p->period, p->revision, p->attempts);
     }
+}
+
+/* Sends the ReconcileRequest if one is due and the dealer can take it. */
+static void reconcile_send(collector_t *c) {
+    msg_t m = {0};
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (!c->reconcile_due || !c->dealer) return;
+    m.kind = MSG_RECONCILE_REQUEST;
+    codec_new_id(m.id);
+    if (outbox_settled_since(c->outbox, m.reconcile_since, sizeof m.reconcile_since) == 0) {
+        c->reconcile_due = false; /* nothing kept: nothing to check */
+        return;
+    }
+    if (codec_encode(&m, &buf, &len) < 0) return;
+    if (zmq_send(c->dealer, buf, len, ZMQ_DONTWAIT) == (int)len) c->reconcile_due = false;
+    free(buf);
+}
+
+static pending_t *find_pending(collector_t *c, const char *zone, const char *period) {
+    for (size_t i = 0; i < c->n_pending; i++)
+        if (!strcmp(c->pending[i].zone, zone) && !strcmp(c->pending[i].period, period)) return &c->pending[i];
+    return NULL;
+}
+
+/* The aggregator's answer: resend every stored report the store lacks or holds older. */
+static void on_reconcile(collector_t *c, const msg_t *m) {
+    pending_t *kept = NULL;
+    size_t n = 0, resent = 0;
+    if (outbox_load_settled_last(c->outbox, &kept, &n) < 0) {
+        free(kept);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        pending_t *p = &kept[i];
+        const stored_revision_t *have = NULL;
+        for (size_t k = 0; k < m->n_stored && !have; k++)
+            if (!strcmp(m->stored[k].zone, p->zone) && !strcmp(m->stored[k].period, p->period))
+                have = &m->stored[k];
+        /* a key missing from a cut list says nothing */
+        if ((have && have->revision >= p->revision) || (!have && !m->stored_complete) ||
+            find_pending(c, p->zone, p->period) || outbox_unsettle(c->outbox, p->id) < 0) {
+            free(p->payload);
+            continue;
+        }
+        if (have)
+            log_warn("the central office lost %s %s revision %u (its store has revision %u); resending", p->zone,
+                     p->period, p->revision, have->revision);
+        else
+            log_warn("the central office lost %s %s revision %u (its store has none); resending", p->zone,
+                     p->period, p->revision);
+        if (collector_pending_add(c, p) < 0) free(p->payload);
+        resent++;
+    }
+    free(kept);
+    if (resent) collector_send_pump(c);
+}
+
+static void on_reconcile_timer(loop_t *loop, void *arg) {
+    collector_t *c = arg;
+    (void)loop;
+    if (outbox_purge_settled(c->outbox, clock_now_ms() - (int64_t)c->cfg.keep_settled_days * 86400000) < 0)
+        log_warn("outbox: cannot delete stored reports older than %d days", c->cfg.keep_settled_days);
+    c->reconcile_due = true;
+    reconcile_send(c);
 }
 
 /* One ack arrived: settle its report in the outbox, learn the store's revision. */
@@ -94,8 +181,20 @@ static void on_ack(collector_t *c, msg_t *m) {
         return;
     }
     if (m->ack.status == ACK_RETRY) {
-        /* nothing was stored: the report stays pending and goes again after its backoff */
-        log_info("RETRY %s %s rev %u: the central office cannot take it now", p->zone, p->period, p->revision);
+        /* nothing was stored: the report stays pending, idle, and goes again after the wait */
+        int64_t wait = retry_wait_ms(c, ++p->retry_answers);
+        char raw[512] = "", why[512] = "";
+        if (m->ack.issues.n) diag_format(&m->ack.issues.items[0], raw, sizeof raw);
+        text_shown(raw, why, sizeof why); /* the aggregator's words: no control bytes in the log */
+        p->in_flight = false;
+        p->due_mono_ms = clock_mono_ms() + wait;
+        if (p->retry_answers == 1)
+            log_warn("the central office cannot take %s %s rev %u now (%s); it stays in the outbox and is "
+                     "sent again in %lld s, then less often",
+                     p->zone, p->period, p->revision, why[0] ? why : "no reason given", (long long)(wait / 1000));
+        else
+            log_debug("RETRY %s %s rev %u again (%d); next in %lld s", p->zone, p->period, p->revision,
+                      p->retry_answers, (long long)(wait / 1000));
         return;
     }
     if (outbox_begin(c->outbox) < 0) return;
@@ -134,6 +233,8 @@ static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
         } else if (m.kind == MSG_ACK) {
             on_ack(c, &m);
             settled++;
+        } else if (m.kind == MSG_RECONCILE) {
+            on_reconcile(c, &m);
         }
         msg_clear(&m);
         zmq_msg_close(&part);
@@ -148,6 +249,7 @@ static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
  * reloading the aggregator's authorized_keys is enough. */
 static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
     collector_t *c = arg;
+    uint64_t handshakes = c->watch.handshakes;
     sock_event_t was = SOCK_EV_NONE,
                  ev = sock_watch_read(&c->watch, clock_mono_ms(), c->cfg.retry_max_ms, &was);
     (void)loop;
@@ -163,6 +265,12 @@ static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
                   c->cfg.aggregator, c->sec.insecure ? " (this collector runs --insecure)" : "");
     else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
         log_info("connected to the aggregator at %s", c->cfg.aggregator);
+    if (c->watch.handshakes != handshakes) {
+        /* a new connection (a reconnect too, which is no change of state) may be to a
+         * store restored meanwhile: ask what it holds */
+        c->reconcile_due = true;
+        reconcile_send(c);
+    }
 }
 
 static void on_pump_timer(loop_t *loop, void *arg) {
@@ -170,6 +278,7 @@ static void on_pump_timer(loop_t *loop, void *arg) {
     (void)loop;
     if (sock_watch_retry(&c->watch, c->dealer, c->cfg.aggregator, clock_mono_ms()) < 0)
         log_warn("connect %s again: %s", c->cfg.aggregator, zmq_strerror(errno));
+    reconcile_send(c);
     collector_send_pump(c);
 }
 
@@ -200,6 +309,11 @@ int collector_send_start(collector_t *c, char *err, size_t errsz) {
     if (n) log_info("outbox: %zu report(s) waiting from before", n);
     loop_add_socket(c->loop, c->dealer, on_readable, c);
     c->retry_timer = loop_add_timer(c->loop, PUMP_IDLE_MS, true, on_pump_timer, c);
+    if (!c->submit_mode) {
+        c->reconcile_timer =
+            loop_add_timer(c->loop, (int64_t)c->cfg.reconcile_interval_s * 1000, true, on_reconcile_timer, c);
+        on_reconcile_timer(c->loop, c); /* purge, and ask once connected */
+    }
     collector_send_pump(c);
     return 0;
 }
@@ -207,6 +321,7 @@ int collector_send_start(collector_t *c, char *err, size_t errsz) {
 void collector_send_stop(collector_t *c) {
     if (c->dealer) loop_remove_socket(c->loop, c->dealer);
     loop_cancel(c->loop, c->retry_timer);
+    if (c->reconcile_timer) loop_cancel(c->loop, c->reconcile_timer);
     if (c->watch.monitor) loop_remove_socket(c->loop, c->watch.monitor);
     sock_watch_stop(&c->watch, c->dealer);
     sock_close(&c->dealer);

@@ -392,6 +392,9 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
     Yuebao__SnapshotRequest sreq = YUEBAO__SNAPSHOT_REQUEST__INIT;
     Yuebao__SnapshotEnd send = YUEBAO__SNAPSHOT_END__INIT;
     Yuebao__ReportRejected rej = YUEBAO__REPORT_REJECTED__INIT;
+    Yuebao__ReconcileRequest rreq = YUEBAO__RECONCILE_REQUEST__INIT;
+    Yuebao__Reconcile rec = YUEBAO__RECONCILE__INIT;
+    Yuebao__StoredRevision *sr = NULL, **sr_ptrs = NULL;
     wire_totals_t wt;
     wire_ranking_t wk;
     wire_report_t wr;
@@ -506,6 +509,33 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
         env.body_case = YUEBAO__ENVELOPE__BODY_REPORT_REJECTED;
         env.report_rejected = &rej;
         break;
+    case MSG_RECONCILE_REQUEST:
+        if (m->reconcile_since[0]) rreq.since_period = (char *)m->reconcile_since;
+        env.body_case = YUEBAO__ENVELOPE__BODY_RECONCILE_REQUEST;
+        env.reconcile_request = &rreq;
+        break;
+    case MSG_RECONCILE:
+        if (m->n_stored > CODEC_MAX_STORED) goto out;
+        if (m->n_stored) {
+            sr = calloc(m->n_stored, sizeof *sr);
+            sr_ptrs = calloc(m->n_stored, sizeof *sr_ptrs);
+            if (!sr || !sr_ptrs) goto out;
+        }
+        for (size_t i = 0; i < m->n_stored; i++) {
+            yuebao__stored_revision__init(&sr[i]);
+            sr[i].zone = (char *)m->stored[i].zone;
+            sr[i].period = (char *)m->stored[i].period;
+            sr[i].has_revision = 1;
+            sr[i].revision = m->stored[i].revision;
+            sr_ptrs[i] = &sr[i];
+        }
+        rec.n_stored = m->n_stored;
+        rec.stored = sr_ptrs;
+        rec.has_complete = 1;
+        rec.complete = m->stored_complete;
+        env.body_case = YUEBAO__ENVELOPE__BODY_RECONCILE;
+        env.reconcile = &rec;
+        break;
     default: goto out;
     }
 
@@ -517,6 +547,8 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len) {
     *len = n;
     rc = 0;
 out:
+    free(sr);
+    free(sr_ptrs);
     wire_report_free(&wr);
     wire_ack_free(&wa);
     wire_ranking_free(&wk);
@@ -971,6 +1003,34 @@ static int alert_from_wire(const Yuebao__Alert *w, alert_t *a, char *err, size_t
 }
 
 /* Checks the envelope and fills m; m is cleared by the caller on failure. */
+/* A Reconcile: at most CODEC_MAX_STORED entries, each with a zone, a period and a
+ * revision, strings bounded and valid UTF-8. */
+static int reconcile_from_wire(const Yuebao__Reconcile *w, msg_t *m, char *err, size_t errsz) {
+    if (w->n_stored > CODEC_MAX_STORED) {
+        fail(err, errsz, "reconcile: %zu entries, more than %d", w->n_stored, CODEC_MAX_STORED);
+        return -1;
+    }
+    m->stored_complete = w->has_complete && w->complete;
+    if (w->n_stored && !(m->stored = calloc(w->n_stored, sizeof *m->stored))) {
+        fail(err, errsz, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < w->n_stored; i++) {
+        const Yuebao__StoredRevision *e = w->stored[i];
+        if (take_str(m->stored[i].zone, sizeof m->stored[i].zone, e->zone, "reconcile zone", err, errsz) < 0 ||
+            take_str(m->stored[i].period, sizeof m->stored[i].period, e->period, "reconcile period", err,
+                     errsz) < 0)
+            return -1;
+        if (!e->has_revision || !m->stored[i].zone[0] || !m->stored[i].period[0]) {
+            fail(err, errsz, "reconcile entry %zu: zone, period and revision are required", i);
+            return -1;
+        }
+        m->stored[i].revision = e->revision;
+        m->n_stored = i + 1;
+    }
+    return 0;
+}
+
 static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
     if (!env->has_schema_version) {
         fail(err, errsz, "no schema version");
@@ -1039,6 +1099,13 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
     case YUEBAO__ENVELOPE__BODY_REPORT_REJECTED:
         m->kind = MSG_REPORT_REJECTED;
         return rejected_from_wire(env->report_rejected, &m->rejected, err, errsz);
+    case YUEBAO__ENVELOPE__BODY_RECONCILE_REQUEST:
+        m->kind = MSG_RECONCILE_REQUEST;
+        return take_str(m->reconcile_since, sizeof m->reconcile_since, env->reconcile_request->since_period,
+                        "reconcile since_period", err, errsz);
+    case YUEBAO__ENVELOPE__BODY_RECONCILE:
+        m->kind = MSG_RECONCILE;
+        return reconcile_from_wire(env->reconcile, m, err, errsz);
     default: fail(err, errsz, "no body"); return -1;
     }
 }
@@ -1079,6 +1146,7 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
 
 void msg_clear(msg_t *m) {
     if (!m) return;
+    free(m->stored);
     report_clear(&m->report);
     diag_clear(&m->ack.issues);
     ranking_clear(&m->ranking);

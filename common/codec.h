@@ -85,8 +85,19 @@ typedef enum {
     MSG_SNAPSHOT_REQUEST,
     MSG_SNAPSHOT_END,
     MSG_TOTALS,
-    MSG_REPORT_REJECTED
+    MSG_REPORT_REJECTED,
+    MSG_RECONCILE_REQUEST,
+    MSG_RECONCILE
 } msg_kind_t;
+
+/* Reconcile: one (zone, period) of the store and its current revision. */
+typedef struct {
+    char zone[64];
+    char period[PERIOD_STRLEN];
+    uint32_t revision;
+} stored_revision_t;
+
+#define CODEC_MAX_STORED 20000 /* entries of one Reconcile: ~25 bytes each on the wire */
 
 typedef struct {
     msg_kind_t kind;
@@ -107,6 +118,10 @@ typedef struct {
     uint32_t snap_end_totals;
     scope_totals_t totals;     /* MSG_TOTALS */
     event_rejected_t rejected; /* MSG_REPORT_REJECTED */
+    char reconcile_since[PERIOD_STRLEN]; /* MSG_RECONCILE_REQUEST: "" = every period */
+    stored_revision_t *stored;           /* MSG_RECONCILE (malloc'd; msg_clear frees) */
+    size_t n_stored;
+    bool stored_complete; /* false: the list was cut at CODEC_MAX_STORED */
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or

@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "csv.h"
+#include "intake.h"
 #include "period.h"
 #include "text.h"
 #include "util.h"
@@ -647,7 +648,7 @@ size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, s
         fail(&p, 0, NULL, "not UTF-8 text (save the sheet as CSV UTF-8 or as CSV in a Chinese locale)");
         goto out;
     }
-    if (!(rd = csv_open(utf8, len))) {
+    if (!(rd = csv_open_sep(utf8, len, csv_guess_sep(utf8, len)))) {
         fail(&p, 0, NULL, "out of memory");
         goto out;
     }
@@ -686,6 +687,10 @@ size_t county_csv_load(const master_t *m, const char *path, report_set_t *set, d
     char *text = NULL, err[512];
     const char *msg = err;
     size_t len = 0, n_path = strlen(path), n;
+    if (intake_verdict(name, err, sizeof err) != INTAKE_READ) { /* the collector's verdict too */
+        diag_add(dl, DIAG_ERROR, name, 0, NULL, "%s", err);
+        return 1;
+    }
     if (text_load_file(path, COUNTY_CSV_MAX_BYTES, &text, &len, NULL, err, sizeof err) < 0) {
         /* text.c prefixes the path; the diag names the file already */
         if (!strncmp(err, path, n_path) && !strncmp(err + n_path, ": ", 2)) msg = err + n_path + 2;

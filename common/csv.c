@@ -15,17 +15,29 @@ struct csv_reader {
     char *buf;     /* unquoted record: fields separated by NUL */
     size_t buf_cap;
     size_t *offsets; /* field start offsets into buf */
+    char sep;        /* ',' or '\t' */
     size_t off_cap;
     char **fields;
 };
 
 csv_reader_t *csv_open(const char *data, size_t len) {
+    return csv_open_sep(data, len, ',');
+}
+
+csv_reader_t *csv_open_sep(const char *data, size_t len, char sep) {
     csv_reader_t *r = calloc(1, sizeof *r);
     if (!r) return NULL;
     r->p = data;
     r->end = data + len;
     r->line = 1;
+    r->sep = sep;
     return r;
+}
+
+char csv_guess_sep(const char *data, size_t len) {
+    const char *nl = memchr(data, '\n', len);
+    size_t n = nl ? (size_t)(nl - data) : len;
+    return memchr(data, '\t', n) && !memchr(data, ',', n) ? '\t' : ',';
 }
 
 void csv_close(csv_reader_t **r) {
@@ -102,7 +114,7 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
                 if (*r->p == '\n') r->line++;
                 if (put(r, &n, *r->p++) < 0) goto oom;
             }
-            if (r->p < r->end && *r->p != ',' && *r->p != '\n' &&
+            if (r->p < r->end && *r->p != r->sep && *r->p != '\n' &&
                 !(*r->p == '\r' && (r->p + 1 == r->end || r->p[1] == '\n'))) {
                 snprintf(err, errsz,
                          "line %u: text after a closing quote; write \"\" for a quote inside a quoted field",
@@ -110,13 +122,13 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
                 return -1;
             }
         } else {
-            while (r->p < r->end && *r->p != ',' && *r->p != '\n') {
+            while (r->p < r->end && *r->p != r->sep && *r->p != '\n') {
                 if (*r->p == '\r' && (r->p + 1 == r->end || r->p[1] == '\n')) break;
                 if (put(r, &n, *r->p++) < 0) goto oom;
             }
         }
         if (put(r, &n, '\0') < 0) goto oom;
-        if (r->p < r->end && *r->p == ',') {
+        if (r->p < r->end && *r->p == r->sep) {
             r->p++;
             if (start_field(r, &nf, n) < 0) goto oom;
             continue;

@@ -21,6 +21,13 @@ typedef struct {
 /* Reads from data[0..len) (borrowed; must outlive the reader). NULL on out of memory. */
 csv_reader_t *csv_open(const char *data, size_t len);
 
+/* The same with another separator: '\t' for Excel's "Unicode text". */
+csv_reader_t *csv_open_sep(const char *data, size_t len, char sep);
+
+/* The separator of a file by its first line: '\t' if it holds tabs and no comma (what
+ * Excel's "Unicode text" writes), ',' otherwise. */
+char csv_guess_sep(const char *data, size_t len);
+
 /* Reads the next non-empty record. Returns 1 with *rec filled, 0 at end of input, -1 on
  * malformed input (e.g. a quote never closed, text after a closing quote) with a
  * message in err naming the line. Blank lines are skipped. */

@@ -480,3 +480,19 @@ int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rst
     }
     return finish(s, st, rc, n);
 }
+
+int rstore_county_revisions(rstore_t *s, const char *county, const char *since, int limit, rstore_revision_fn fn,
+                            void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT zone, period, revision FROM reports WHERE county = ?1 AND period >= ?2"
+                               " ORDER BY period, zone LIMIT ?3");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, since ? since : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), col_text(st, 1), (uint32_t)sqlite3_column_int64(st, 2), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}

@@ -98,4 +98,11 @@ int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rst
 /* The underlying connection, for tests and tools that query directly. Borrowed. */
 struct sqlite3 *rstore_db(rstore_t *s);
 
+/* The current revision of every (zone, period) the county sent, periods from since on
+ * ("" or NULL: all), in (period, zone) order: fn(zone, period, revision, arg) for each,
+ * at most limit. Returns how many, or -1. (The collectors' reconcile.) */
+typedef void (*rstore_revision_fn)(const char *zone, const char *period, uint32_t revision, void *arg);
+int rstore_county_revisions(rstore_t *s, const char *county, const char *since, int limit, rstore_revision_fn fn,
+                            void *arg);
+
 #endif

@@ -204,6 +204,7 @@ sock_event_t sock_watch_read(sock_watch_t *w, int64_t now_ms, int retry_ms, sock
     if (!w->monitor) return SOCK_EV_NONE;
     while ((ev = monitor_event(w->monitor)) != -1) {
         if (ev == SOCK_EV_NONE) continue;
+        if (ev == SOCK_EV_CONNECTED) w->handshakes++;
         if (ev == SOCK_EV_REFUSED && retry_ms > 0) w->retry_at_ms = now_ms + retry_ms;
         latest = (sock_event_t)ev;
     }

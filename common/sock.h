@@ -71,6 +71,7 @@ typedef struct {
     void *monitor;       /* a PAIR receiving the socket's events; NULL when not watched */
     sock_event_t state;  /* the outcome last returned by sock_watch_read */
     int64_t retry_at_ms; /* refused: connect again at this monotonic time (0 = no) */
+    uint64_t handshakes; /* successful handshakes seen: a reconnect counts, state or not */
 } sock_watch_t;
 
 /* Starts watching client socket sock (the monitor goes into the caller's poll loop as

@@ -47,8 +47,9 @@ bool utf8_valid(const char *s, size_t len) {
     return true;
 }
 
-static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen) {
-    iconv_t cd = iconv_open("UTF-8", "GB18030");
+/* in[0..len) from encoding `from` into NUL-terminated UTF-8. 0 or -1. */
+static int from_encoding(const char *from, const char *in, size_t len, char **out, size_t *outlen) {
+    iconv_t cd = iconv_open("UTF-8", from);
     size_t cap = len * 2 + 16, left_in = len, left_out = cap;
     char *buf, *src = (char *)in, *dst;
     if (cd == (iconv_t)-1) return -1;
@@ -58,8 +59,9 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen) 
         return -1;
     }
     dst = buf;
-    /* GB18030 has 1..4 bytes per character and UTF-8 at most 4 per character, so
-     * 2×len+16 is always enough; any failure is undecodable input. */
+    /* GB18030 has 1..4 bytes per character and UTF-16 2 or 4, UTF-8 at most 4 per
+     * character (3 for a 2-byte UTF-16 unit), so 2×len+16 is always enough; any failure
+     * is undecodable input. */
     if (iconv(cd, &src, &left_in, &dst, &left_out) == (size_t)-1) {
         free(buf);
         iconv_close(cd);
@@ -75,6 +77,24 @@ static int from_gb18030(const char *in, size_t len, char **out, size_t *outlen) 
 int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding, char *err,
                  size_t errsz) {
     const char *enc = "UTF-8";
+    /* Excel's "Unicode text" is UTF-16 LE with a BOM (and tabs: csv.c's business) */
+    if (len >= 2 && ((unsigned char)in[0] == 0xFF && (unsigned char)in[1] == 0xFE)) {
+        if (len % 2 || from_encoding("UTF-16LE", in + 2, len - 2, out, outlen) < 0) goto utf16_bad;
+        enc = "UTF-16LE (BOM)";
+    } else if (len >= 2 && ((unsigned char)in[0] == 0xFE && (unsigned char)in[1] == 0xFF)) {
+        if (len % 2 || from_encoding("UTF-16BE", in + 2, len - 2, out, outlen) < 0) goto utf16_bad;
+        enc = "UTF-16BE (BOM)";
+    }
+    if (enc[4] == '1') {
+        /* decoded: the result must pass the same checks as any UTF-8 text */
+        if (memchr(*out, '\0', *outlen) || !utf8_valid(*out, *outlen)) {
+            free(*out);
+            *out = NULL;
+            goto utf16_bad;
+        }
+        if (encoding) *encoding = enc;
+        return 0;
+    }
     if (len >= 3 && !memcmp(in, "\xEF\xBB\xBF", 3)) {
         in += 3;
         len -= 3;
@@ -82,7 +102,8 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const c
     }
     if (memchr(in, '\0', len)) {
         snprintf(err, errsz,
-                 "contains NUL bytes: not a text file (UTF-16 is not supported; save as CSV UTF-8)");
+                 "contains NUL bytes: not a text file (UTF-16 without a BOM, or a binary file such as a "
+                 "workbook); save the sheet as CSV UTF-8");
         return -1;
     }
     if (utf8_valid(in, len)) {
@@ -95,7 +116,7 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const c
         buf[len] = '\0';
         *out = buf;
         *outlen = len;
-    } else if (strcmp(enc, "UTF-8") == 0 && from_gb18030(in, len, out, outlen) == 0) {
+    } else if (strcmp(enc, "UTF-8") == 0 && from_encoding("GB18030", in, len, out, outlen) == 0) {
         enc = "GB18030";
     } else {
         snprintf(err, errsz, "neither UTF-8 nor GB18030 text; save the sheet as CSV (UTF-8) and try again");
@@ -103,6 +124,9 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const c
     }
     if (encoding) *encoding = enc;
     return 0;
+utf16_bad:
+    snprintf(err, errsz, "starts as UTF-16 text but does not decode as UTF-16; save the sheet as CSV UTF-8");
+    return -1;
 }
 
 int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outlen, const char **encoding,

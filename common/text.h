@@ -17,9 +17,10 @@ bool utf8_valid(const char *s, size_t len);
 void text_truncate_utf8(char *s);
 
 /* Converts in[0..len) to NUL-terminated UTF-8 in *out (caller frees) and its length in
- * *outlen. A UTF-8 BOM is stripped; input that is not valid UTF-8 is decoded as
- * GB18030. *encoding (may be NULL) is set to a static name: "UTF-8", "UTF-8 (BOM)" or
- * "GB18030". Returns 0, or -1 with a message in err when neither decoding works. */
+ * *outlen. A UTF-8 BOM is stripped; input that starts with a UTF-16 BOM (LE, as Excel's
+ * "Unicode text", or BE) is decoded as UTF-16; input that is not valid UTF-8 is decoded
+ * as GB18030. *encoding (may be NULL) is set to a static name: "UTF-8", "UTF-8 (BOM)",
+ * "UTF-16LE (BOM)", "UTF-16BE (BOM)" or "GB18030". Returns 0, or -1 with a message in err when neither decoding works. */
 int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const char **encoding, char *err,
                  size_t errsz);
 

@@ -657,10 +657,13 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
 
     cr_assert_eq(outbox_source_set_state(C.outbox, src6, "done"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, src6), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0, "settled rows of a filed source are deleted");
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox WHERE settled = 1 AND status = 'ACCEPTED'"), 1,
+                 "a stored report is kept, unlinked, for the reconcile");
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 0);
     cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)src6),
                  1);
+    cr_assert_eq(outbox_purge_settled(C.outbox, INT64_MAX), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0, "and deleted once older than the retention");
 
     /* refused by the aggregator */
     cr_assert_eq(queue(f, 1, p5), 1, "%s", dump(&f[0]));
@@ -685,7 +688,7 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     free(lines);
     cr_assert_eq(outbox_source_set_state(C.outbox, src5, "rejected"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, src5), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0, "a refused report is not kept");
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 0);
 }
 
@@ -723,8 +726,10 @@ Test(collector, outbox_shared_report_kept_until_both_files_filed) {
     free(lines);
     cr_assert_eq(outbox_source_set_state(C.outbox, f[1].source_id, "done"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, f[1].source_id), 0);
-    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 1, "the stored report is kept for the reconcile");
     cr_expect_eq(sql_int("SELECT count(*) FROM source_reports"), 0);
+    cr_assert_eq(outbox_purge_settled(C.outbox, INT64_MAX), 0);
+    cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 0);
     files_clear(f, 2);
 }
 
@@ -971,4 +976,144 @@ Test(collector, parked_file_is_filed_even_if_its_new_path_was_not_recorded) {
     cr_assert_eq(access(P_done("410602.csv"), F_OK), 0, "the file is filed in done/");
     cr_assert_eq(access(P_done("410602.csv.receipt.txt"), F_OK), 0, "its receipt beside it");
     files_clear(f, 1);
+}
+
+/* --- issue 11 item 2: two files for one report, one of them invalid --------------- */
+
+/* An invalid file (va twice) and a valid one without va, dropped together for the same
+ * zone and month: the invalid file is refused with its own error (not hidden behind the
+ * other file's values), and nothing of the report is sent. */
+Test(collector, invalid_file_is_not_hidden_by_a_valid_partner) {
+    char a[512], b[512];
+    char *text = sample_text("2017-06/410602.csv");
+    char *twice = strdup(text), *without;
+    queued_file_t f[2];
+    cr_assert_not_null(twice);
+    twice = replace(twice, "baoshan,2017-06,fai,", "baoshan,2017-06,va,460394.0,11.9\nbaoshan,2017-06,fai,");
+    without = replace(text, "baoshan,2017-06,va,460394.0,11.9\n", "");
+    write_csv("x", "410602.a.csv", twice, a, sizeof a);
+    write_csv("x", "410602.b.csv", without, b, sizeof b);
+    free(twice);
+    free(without);
+    const char *paths[] = {a, b};
+
+    cr_assert_eq(queue(f, 2, paths), 0, "nothing is queued");
+    cr_expect(f[0].failed, "the file with va twice is refused");
+    cr_expect_not_null(find_diag(&f[0], 0, NULL, "va", "twice", NULL), "its own error:%s", dump(&f[0]));
+    cr_expect(f[1].failed, "the partner of a failed file is held back");
+    cr_expect_not_null(find_diag(&f[1], 0, NULL, "not sent", NULL), "and says why:%s", dump(&f[1]));
+    expect_outbox_empty();
+    files_clear(f, 2);
+}
+
+/* A later file for a (zone, period) that carries only some indicators corrects those and
+ * keeps the others of the last report sent: a correction never drops an indicator that
+ * it does not mention. */
+Test(collector, partial_correction_keeps_the_other_indicators) {
+    char v[4400], c2[512];
+    queued_file_t f[1];
+    msg_t m;
+    sample("2017-06/410602.csv", v, sizeof v);
+    write_csv("x", "410602.fix.csv",
+              "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2032999.0,11.5\n", c2,
+              sizeof c2);
+    const char *p1[] = {v}, *p2[] = {c2};
+
+    cr_assert_eq(queue(f, 1, p1), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+    deliver_all();
+    cr_assert_eq(queue(f, 1, p2), 1, "%s", dump(&f[0]));
+    cr_assert_not(f[0].failed);
+    cr_expect_not_null(find_diag(&f[0], 0, NULL, "13", "kept", NULL), "the file is told what was kept:%s",
+                       dump(&f[0]));
+    files_clear(f, 1);
+    cr_assert_eq(C.n_pending, 1);
+    decode_pending(0, &m);
+    cr_expect_eq(m.report.revision, 2);
+    cr_expect_eq(m.report.n_values, 14, "the 13 indicators the file does not carry are kept");
+    expect_value(&m.report, "revenue", 2032999.0, true, 11.5);
+    expect_value(&m.report, "va", 460394.0, true, 11.9);
+    msg_clear(&m);
+}
+
+/* --- issue 11 item 6: a file counts as filed only with its receipt ----------------- */
+
+/* Settles every pending report ACCEPTED (as on_ack does) without filing. */
+static void settle_all(ack_status_t st) {
+    for (size_t i = 0; i < C.n_pending; i++) {
+        ack_t a;
+        make_ack(&a, &C.pending[i], st, st == ACK_ACCEPTED ? C.pending[i].revision : 0);
+        cr_assert_eq(outbox_settle(C.outbox, C.pending[i].id, &a), 0);
+    }
+    free_pending();
+}
+
+/* Queues the sample 410602.csv from the inbox, as the daemon does (files move). */
+static int64_t queue_in_inbox(void) {
+    char v[4400], in_inbox[4400];
+    queued_file_t f[1];
+    int64_t id;
+    sample("2017-06/410602.csv", v, sizeof v);
+    snprintf(in_inbox, sizeof in_inbox, "%s/410602.csv", C.cfg.inbox);
+    cr_assert_eq(rename(v, in_inbox), 0);
+    const char *paths[] = {in_inbox};
+    C.submit_mode = false;
+    cr_assert_eq(queue(f, 1, paths), 1, "%s", dump(&f[0]));
+    id = f[0].source_id;
+    files_clear(f, 1);
+    return id;
+}
+
+/* done/ cannot take the receipt (here: done is a plain file — root-proof, unlike a
+ * mode): the source stays 'sending' and the file in the inbox; once done/ works, the
+ * next filing pass files it with its receipt. */
+Test(collector, file_not_marked_done_until_its_receipt_exists) {
+    int64_t id = queue_in_inbox();
+    char in_inbox[4400];
+    snprintf(in_inbox, sizeof in_inbox, "%s/410602.csv", C.cfg.inbox);
+    settle_all(ACK_ACCEPTED);
+    cr_assert_eq(rmdir(C.cfg.done), 0);
+    cr_assert_eq(util_write_atomic(C.cfg.done, "x", 1), 0, "done/ replaced by a plain file");
+
+    collector_inbox_file_complete(&C);
+    cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'sending'", (long long)id),
+                 1, "without its receipt the file is not filed");
+    cr_expect_eq(access(in_inbox, F_OK), 0, "the file is still where it was");
+
+    cr_assert_eq(unlink(C.cfg.done), 0);
+    cr_assert_eq(util_mkdir_p(C.cfg.done), 0);
+    collector_inbox_file_complete(&C);
+    cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)id), 1,
+                 "the retry files it");
+    cr_expect_eq(access(P_done("410602.csv"), F_OK), 0, "the file in done/");
+    cr_expect_eq(access(P_done("410602.csv.receipt.txt"), F_OK), 0, "beside its receipt");
+    cr_expect_neq(access(in_inbox, F_OK), 0, "and no longer in the inbox");
+}
+
+/* done/ on another filesystem (/dev/shm is a tmpfs): the file is copied there, not left
+ * in the inbox while the log says "delivered". */
+Test(collector, done_on_another_filesystem_gets_the_file) {
+    char shm[64] = "/dev/shm/yb_done_XXXXXX", in_inbox[4400];
+    struct stat a, b;
+    int64_t id;
+    cr_assert_not_null(mkdtemp(shm));
+    cr_assert_eq(stat(shm, &a), 0);
+    cr_assert_eq(stat(tmpdir, &b), 0);
+    if (a.st_dev == b.st_dev) {
+        rmdir(shm);
+        cr_skip_test("/dev/shm is on the same filesystem as %s", tmpdir);
+    }
+    snprintf(C.cfg.done, sizeof C.cfg.done, "%s", shm);
+    id = queue_in_inbox();
+    snprintf(in_inbox, sizeof in_inbox, "%s/410602.csv", C.cfg.inbox);
+    settle_all(ACK_ACCEPTED);
+    collector_inbox_file_complete(&C);
+    cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)id),
+                 1);
+    cr_expect_eq(access(P_done("410602.csv"), F_OK), 0, "the file in done/");
+    cr_expect_eq(access(P_done("410602.csv.receipt.txt"), F_OK), 0, "beside its receipt");
+    cr_expect_neq(access(in_inbox, F_OK), 0, "not left in the inbox");
+    unlink(P_done("410602.csv"));
+    unlink(P_done("410602.csv.receipt.txt"));
+    rmdir(shm);
 }

@@ -116,9 +116,22 @@ Test(text, gb18030_four_byte_characters) {
     free(out);
 }
 
+/* Excel's "Unicode text": UTF-16 LE with a BOM, decoded (hand-encoded: z o n e 园). */
+Test(text, utf16le_with_bom_is_decoded) {
+    static const char in[] = "\xFF\xFEz\0o\0n\0e\0\xED\x56";
+    char *out = NULL, err[256] = "";
+    const char *enc = NULL;
+    size_t len = 0;
+    cr_assert_eq(text_to_utf8(in, sizeof in - 1, &out, &len, &enc, err, sizeof err), 0, "%s", err);
+    cr_expect_str_eq(out, "zone\xE5\x9B\xAD");
+    cr_expect_eq(len, 7);
+    cr_expect_str_eq(enc, "UTF-16LE (BOM)");
+    free(out);
+}
+
 Test(text, nul_bytes_are_refused) {
-    /* what Excel's "Unicode text" (UTF-16LE) looks like */
-    static const char in[] = "\xFF\xFEz\0o\0n\0e\0";
+    /* UTF-16 without a BOM (or any binary file) */
+    static const char in[] = "z\0o\0n\0e\0";
     char *out = NULL, err[256] = "";
     const char *enc = NULL;
     size_t len = 0;

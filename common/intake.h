@@ -1,0 +1,29 @@
+/* intake.h - which files a county desk puts in the inbox the collector reads.
+ *
+ * One decision for the collector's inbox and for `yuebao check`, so both give the same
+ * verdict: hidden and temporary files (".x", Excel's lock files "~$x.xlsx", editors'
+ * "x~") are none of ours and are ignored without a word; CSV and text files (.csv,
+ * .txt, .tsv: Excel's "CSV UTF-8", "CSV", and "Unicode text", which is UTF-16 with
+ * tabs) are read; anything else (.xlsx, .xls, .docx, …) is refused at once with a
+ * message that says what the collector takes and how to save it from Excel.
+ */
+#ifndef YB_INTAKE_H
+#define YB_INTAKE_H
+
+#include <stddef.h>
+
+typedef enum {
+    INTAKE_READ,   /* a file to parse as a county CSV */
+    INTAKE_IGNORE, /* hidden or temporary: leave it alone, say nothing */
+    INTAKE_REFUSE, /* a file the collector cannot read: refuse it, saying why */
+} intake_verdict_t;
+
+/* The verdict for a file of that base name; for INTAKE_REFUSE (and INTAKE_IGNORE) a
+ * sentence for the desk officer in why[0..whysz) (may be NULL). */
+intake_verdict_t intake_verdict(const char *name, char *why, size_t whysz);
+
+/* What the collector takes and how to get it from Excel: a paragraph (with a final
+ * newline) for an errors file. */
+const char *intake_help(void);
+
+#endif

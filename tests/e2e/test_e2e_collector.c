@@ -1,0 +1,354 @@
+/* test_e2e_collector.c - end to end: the collector daemon's filing, refusals and
+ * recovery against a real aggregator (issue 11: items 2, 5, 6, 8, 15).
+ *
+ * Each test has its own temporary folder, its own aggregator on ipc:// and its own
+ * collector daemon; what is checked is what a desk officer finds in inbox/, done/ and
+ * rejected/ and what the central office finds in its store.
+ */
+#include <criterion/criterion.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "e2e.h"
+
+static char dir[256];
+static e2e_agg_t agg;
+
+static void setup(void) {
+    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
+    memset(&agg, 0, sizeof agg);
+}
+
+static void teardown(void) {
+    e2e_cleanup();
+}
+
+TestSuite(e2e_collector, .init = setup, .fini = teardown, .timeout = 90);
+
+#define P(...) e2e_fmt(__VA_ARGS__)
+
+static void start_aggregator(const char *listen, const char *const *extra) {
+    cr_assert_eq(e2e_agg_start(&agg, dir, listen, extra), 0, "the aggregator did not become ready:\n%s",
+                 e2e_tail(agg.err_log, 3000));
+}
+
+static void stop_aggregator(void) {
+    int st = e2e_agg_stop(&agg);
+    cr_assert_eq(st, 0, "the aggregator exited with %d; end of its log:\n%s", st,
+                 e2e_tail(agg.err_log, 3000));
+}
+
+static int64_t sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int64_t sql(const char *fmt, ...) {
+    char q[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q, sizeof q, fmt, ap);
+    va_end(ap);
+    return e2e_sql_int(agg.store, "%s", q);
+}
+
+/* Waits up to 20 s for a file the collector writes; on failure shows its log. */
+static void wait_for_file(const char *path, const char *log) {
+    for (int waited = 0; !e2e_exists(path) && waited < e2e_scaled_ms(20000); waited += 50)
+        e2e_sleep_ms(50);
+    cr_assert(e2e_exists(path), "no %s; collector log:\n%s", path, e2e_tail(log, 3000));
+}
+
+static pid_t start_collector(const char *county, const char *endpoint, char *err_log, size_t size) {
+    char log[512];
+    pid_t col = e2e_collector_start(dir, county, endpoint, log, sizeof log);
+    cr_assert_gt(col, 0, "the collector did not start");
+    snprintf(err_log, size, "%s.err", log);
+    return col;
+}
+
+static void stop_collector(pid_t col, const char *err_log) {
+    int st = e2e_stop(col, 10000);
+    cr_assert_eq(st, 0, "the collector exited with %d:\n%s", st, e2e_tail(err_log, 3000));
+}
+
+/* A sample file's text with `from` replaced by `to` (NULL: unchanged), written to path. */
+static void write_variant(const char *rel, const char *from, const char *to, const char *path) {
+    char *text = e2e_read_file(e2e_sample(rel)), *at;
+    FILE *f;
+    cr_assert_not_null(text, "cannot read %s", rel);
+    f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    at = from ? strstr(text, from) : NULL;
+    cr_assert(!from || at, "\"%s\" not in %s", from, rel);
+    if (at) {
+        fwrite(text, 1, (size_t)(at - text), f);
+        fputs(to, f);
+        fputs(at + strlen(from), f);
+    } else {
+        fputs(text, f);
+    }
+    fclose(f);
+    free(text);
+}
+
+/* ---- item 2: two files for one report, one invalid ------------------------------- */
+
+/* An invalid file (va twice) and a valid one without va for jinshan 2017-06 dropped
+ * together: neither gets a receipt, both are in rejected/ saying why, and nothing of
+ * the report is stored (it must not lose 增加值 silently). */
+Test(e2e_collector, invalid_and_valid_file_for_one_report_nothing_stored) {
+    const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
+    const char *twice = P("%s/twice.csv", dir), *without = P("%s/without.csv", dir);
+    const char *line = "jinshan,2017-06,va,702316.6,11.8\n";
+    char err_log[600], *text;
+    pid_t col;
+
+    write_variant("reports/2017-06/410671.csv", line,
+                  "jinshan,2017-06,va,702316.6,11.8\njinshan,2017-06,va,702316.6,11.8\n", twice);
+    write_variant("reports/2017-06/410671.csv", line, "", without);
+    start_aggregator(NULL, NULL);
+    col = start_collector("410671", agg.listen, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(twice, inbox, "410671.a.csv"), 0);
+    cr_assert_eq(e2e_drop(without, inbox, "410671.b.csv"), 0);
+
+    wait_for_file(P("%s/410671.a.csv.errors.txt", rejected), err_log);
+    wait_for_file(P("%s/410671.b.csv.errors.txt", rejected), err_log);
+    text = e2e_read_file(P("%s/410671.a.csv.errors.txt", rejected));
+    cr_assert(text && strstr(text, "va") && strstr(text, "twice"), "the invalid file's own error:\n%s", text);
+    free(text);
+    text = e2e_read_file(P("%s/410671.b.csv.errors.txt", rejected));
+    cr_assert(text && strstr(text, "not sent"), "the partner is told why it was held back:\n%s", text);
+    free(text);
+    cr_assert_eq(e2e_count_files(done, ".receipt.txt"), 0, "no receipt claims either file is stored");
+    cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='jinshan' AND period='2017-06'"), 0,
+                 "nothing of the report is stored");
+    stop_collector(col, err_log);
+    stop_aggregator();
+}
+
+/* ---- item 15: files the collector cannot read ------------------------------------ */
+
+/* Writes an ASCII CSV as Excel's "Unicode text": UTF-16 LE with a BOM, tabs between
+ * the fields, CRLF line ends. */
+static void write_unicode_text(const char *rel, const char *path) {
+    char *text = e2e_read_file(e2e_sample(rel));
+    FILE *f = fopen(path, "wb");
+    cr_assert(text && f);
+    fputc(0xFF, f);
+    fputc(0xFE, f);
+    for (const char *p = text; *p; p++) {
+        char ch = *p == ',' ? '\t' : *p;
+        cr_assert((unsigned char)ch < 0x80, "the sample is expected in ASCII");
+        if (ch == '\n') {
+            fputc('\r', f);
+            fputc(0, f);
+        }
+        fputc(ch, f);
+        fputc(0, f);
+    }
+    fclose(f);
+    free(text);
+}
+
+/* A workbook goes to rejected/ at once saying what the collector takes; Excel's lock
+ * file and a hidden file are left alone without a word; Excel's "Unicode text" is read
+ * like a CSV and delivered. */
+Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
+    const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
+    const char *xlsx = P("%s/book.xlsx", dir), *utf16 = P("%s/unicode.txt", dir);
+    char err_log[600], *text;
+    FILE *f;
+    pid_t col;
+
+    f = fopen(xlsx, "wb");
+    cr_assert_not_null(f);
+    fputs("PK\003\004 not really a workbook", f);
+    fclose(f);
+    write_unicode_text("reports/2017-06/410671.csv", utf16);
+    start_aggregator(NULL, NULL);
+    col = start_collector("410671", agg.listen, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(xlsx, inbox, "~$410671.xlsx"), 0);
+    cr_assert_eq(e2e_drop(xlsx, inbox, ".410671.csv.swp"), 0);
+    cr_assert_eq(e2e_drop(xlsx, inbox, "410671.xlsx"), 0);
+    cr_assert_eq(e2e_drop(utf16, inbox, "410671.txt"), 0);
+
+    wait_for_file(P("%s/410671.xlsx.errors.txt", rejected), err_log);
+    cr_assert(e2e_exists(P("%s/410671.xlsx", rejected)), "the workbook itself is in rejected/");
+    text = e2e_read_file(P("%s/410671.xlsx.errors.txt", rejected));
+    cr_assert(text && strstr(text, "Excel workbook") && strstr(text, "CSV UTF-8") && strstr(text, "另存为") &&
+                  strstr(text, "zone,period,indicator,amount,growth_pct"),
+              "the errors file says what the collector takes and how:\n%s", text);
+    free(text);
+
+    wait_for_file(P("%s/410671.txt.receipt.txt", done), err_log);
+    cr_assert_eq(sql("SELECT count(*) FROM report_values WHERE zone='jinshan' AND period='2017-06'"), 14,
+                 "the Unicode text file is read like the CSV");
+    cr_assert(e2e_exists(P("%s/~$410671.xlsx", inbox)), "Excel's lock file is left alone");
+    cr_assert(e2e_exists(P("%s/.410671.csv.swp", inbox)), "a hidden file is left alone");
+    cr_assert(!e2e_exists(P("%s/~$410671.xlsx.errors.txt", rejected)), "and not rejected");
+    cr_assert_eq(e2e_count_files(rejected, ".errors.txt"), 1, "only the workbook is rejected");
+    stop_collector(col, err_log);
+    stop_aggregator();
+}
+
+/* `yuebao check` gives the workbook the same verdict. */
+Test(e2e_collector, check_refuses_a_workbook_like_the_collector) {
+    const char *xlsx = P("%s/410671.xlsx", dir);
+    char *out = NULL;
+    FILE *f = fopen(xlsx, "wb");
+    int rc;
+    cr_assert_not_null(f);
+    fputs("PK\003\004", f);
+    fclose(f);
+    rc = e2e_runl(P("%s/check", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(), xlsx,
+                  NULL);
+    cr_assert_eq(rc, 1, "check exits 1 for a file it cannot read (got %d):\n%s\n%s", rc, out,
+                 e2e_tail(P("%s/check.err", dir), 2000));
+    cr_assert(out && strstr(out, "Excel workbook") && strstr(out, "CSV UTF-8"), "stdout:\n%s", out);
+    free(out);
+}
+
+/* ---- item 5: a file stranded in inbox/.sending ----------------------------------- */
+
+/* The outbox is deleted while a file waits in inbox/.sending: at the next start the
+ * collector takes the file again and delivers it. */
+Test(e2e_collector, stranded_sending_file_requeued_after_outbox_lost) {
+    const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir);
+    const char *outbox = P("%s/outbox.db", dir), *endpoint = P("ipc://%s/agg.sock", dir);
+    char err_log[600];
+    pid_t col;
+
+    col = start_collector("410671", endpoint, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410671.csv"), inbox, "410671.csv"), 0);
+    cr_assert_eq(e2e_sql_wait(outbox, 1, e2e_scaled_ms(10000), "SELECT count(*) FROM outbox WHERE settled=0"),
+                 1);
+    for (int waited = 0; e2e_count_files(P("%s/.sending", inbox), ".csv") != 1 && waited < 10000;
+         waited += 50)
+        e2e_sleep_ms(50);
+    cr_assert_eq(e2e_count_files(P("%s/.sending", inbox), ".csv"), 1, "the file waits in inbox/.sending");
+    stop_collector(col, err_log);
+    cr_assert_eq(unlink(outbox), 0);
+    unlink(P("%s-wal", outbox));
+    unlink(P("%s-shm", outbox));
+
+    start_aggregator(endpoint, NULL);
+    col = start_collector("410671", endpoint, err_log, sizeof err_log);
+    wait_for_file(P("%s/410671.csv.receipt.txt", done), err_log);
+    cr_assert(e2e_exists(P("%s/410671.csv", done)));
+    cr_assert_eq(e2e_count_files(P("%s/.sending", inbox), ""), 0, "nothing left in .sending");
+    cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='jinshan' AND period='2017-06'"), 1);
+    cr_assert_gt(e2e_count_in_file(err_log, "no outbox row claims it"), 0, "the operator is told");
+    stop_collector(col, err_log);
+    stop_aggregator();
+}
+
+/* ---- item 8: a file stored in part ---------------------------------------------- */
+
+/* The central office's master data lacks liyang (the collector's has it): xunxian's
+ * report is stored, liyang's REJECTED. The file goes to done/ — part of it is stored —
+ * with a receipt saying which report is stored and which is not, and an errors file
+ * beside it; rejected/ stays empty ("nothing from a rejected file is stored"). */
+Test(e2e_collector, partly_stored_file_goes_to_done_listing_refusals) {
+    const char *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
+    const char *master = P("%s/master", dir);
+    char err_log[600], *text, cmd[2048];
+    pid_t col;
+
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s' '%s' && grep -v ',liyang,' '%s/regions.csv' > '%s/regions.tmp' && mv "
+             "'%s/regions.tmp' '%s/regions.csv'",
+             e2e_city(), master, e2e_city(), master, master, master);
+    cr_assert_eq(system(cmd), 0, "cannot make the aggregator's master data");
+    const char *extra[] = {"--set", P("master_dir=%s", master), NULL};
+    start_aggregator(NULL, extra);
+    col = start_collector("410621", agg.listen, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410621.csv"), P("%s/inbox", dir), "410621.csv"), 0);
+
+    wait_for_file(P("%s/410621.csv.receipt.txt", done), err_log);
+    cr_assert(e2e_exists(P("%s/410621.csv", done)), "the file is in done/");
+    cr_assert(e2e_exists(P("%s/410621.csv.errors.txt", done)), "with its errors beside it");
+    cr_assert_eq(e2e_count_files(rejected, ""), 0, "nothing in rejected/");
+    text = e2e_read_file(P("%s/410621.csv.receipt.txt", done));
+    cr_assert(text && strstr(text, "in part") && strstr(text, "NOT stored"), "receipt:\n%s", text);
+    cr_assert(strstr(text, "ACCEPTED  xunxian 2017-06") && strstr(text, "REJECTED  liyang 2017-06"),
+              "each report with its status:\n%s", text);
+    free(text);
+    cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='xunxian' AND period='2017-06'"), 1);
+    cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='liyang'"), 0);
+    stop_collector(col, err_log);
+    stop_aggregator();
+}
+
+/* ---- item 5: the central office loses acknowledged reports ------------------------ */
+
+/* Runs SQL statements on the (stopped) aggregator's store, as a lost WAL would. */
+static void store_exec(const char *q) {
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_open(agg.store, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, q, NULL, NULL, &msg), SQLITE_OK, "%s: %s", q, msg ? msg : "");
+    sqlite3_close(db);
+}
+
+static char *store_text(const char *q) {
+    char *t = e2e_sql_text(agg.store, "%s", q);
+    cr_assert_not_null(t, "%s", q);
+    return t;
+}
+
+/* A report is delivered and filed; the store then loses it behind the aggregator's back.
+ * When the aggregator comes back, the collector's reconcile finds the gap and sends the
+ * same report again: the store ends as it was. */
+Test(e2e_collector, reconcile_resends_what_the_store_lost) {
+    const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir),
+               *endpoint = P("ipc://%s/agg.sock", dir);
+    const char *values =
+        "SELECT group_concat(indicator || '=' || amount || '/' || coalesce(growth_pct, '-'), ';') "
+        "FROM (SELECT * FROM report_values WHERE zone='jinshan' ORDER BY period, indicator)";
+    const char *reports = "SELECT group_concat(period || ':' || revision, ';') FROM (SELECT * FROM reports "
+                          "WHERE zone='jinshan' ORDER BY period)";
+    char err_log[600], *before_v, *before_r, *after_v, *after_r;
+    pid_t col;
+
+    start_aggregator(endpoint, NULL);
+    col = start_collector("410671", endpoint, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-05/410671.csv"), inbox, "410671-05.csv"), 0);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410671.csv"), inbox, "410671-06.csv"), 0);
+    wait_for_file(P("%s/410671-05.csv.receipt.txt", done), err_log);
+    wait_for_file(P("%s/410671-06.csv.receipt.txt", done), err_log);
+    before_v = store_text(values);
+    before_r = store_text(reports);
+    cr_assert_str_eq(before_r, "2017-05:1;2017-06:1");
+    stop_aggregator();
+
+    /* the June report vanishes from every report table, as with a truncated WAL */
+    store_exec("DELETE FROM issues WHERE history_id IN (SELECT id FROM report_history WHERE "
+               "zone='jinshan' AND period='2017-06');"
+               "DELETE FROM report_history WHERE zone='jinshan' AND period='2017-06';"
+               "DELETE FROM report_values WHERE zone='jinshan' AND period='2017-06';"
+               "DELETE FROM projects WHERE zone='jinshan' AND period='2017-06';"
+               "DELETE FROM reports WHERE zone='jinshan' AND period='2017-06';");
+    cr_assert_str_eq(store_text(reports), "2017-05:1");
+
+    start_aggregator(endpoint, NULL);
+    cr_assert_eq(e2e_wait_log(err_log, "the central office lost jinshan 2017-06 revision 1", col,
+                              e2e_scaled_ms(20000)),
+                 0, "the collector notices; its log:\n%s", e2e_tail(err_log, 3000));
+    cr_assert_eq(e2e_sql_wait(agg.store, 1, e2e_scaled_ms(20000),
+                              "SELECT count(*) FROM reports WHERE zone='jinshan' AND period='2017-06'"),
+                 1, "the report is stored again; collector log:\n%s", e2e_tail(err_log, 3000));
+    after_v = store_text(values);
+    after_r = store_text(reports);
+    cr_assert_str_eq(after_r, before_r, "the same revisions as before");
+    cr_assert_str_eq(after_v, before_v, "the same values as before");
+    cr_assert_eq(e2e_count_in_file(err_log, "the central office lost jinshan 2017-05"), 0,
+                 "what the store kept is not resent");
+    free(before_v);
+    free(before_r);
+    free(after_v);
+    free(after_r);
+    stop_collector(col, err_log);
+    stop_aggregator();
+}
