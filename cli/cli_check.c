@@ -62,7 +62,7 @@ int cli_check(const cli_opts_t *o) {
         diag_list_t dl = {0};
         char *text = NULL;
         size_t len = 0;
-        if (filecheck_read(o->args[i], &text, &len, &dl) == 0)
+        if (county_csv_read(o->args[i], &text, &len, &dl) == 0)
             filecheck_judge(m, &vo, o->county, o->args[i], text, len, &set, &dl);
         free(text);
         if (ob && dl.n_errors == 0 && against_outbox(ob, m, &vo, o->args[i], &set, &dl) < 0) {

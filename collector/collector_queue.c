@@ -143,7 +143,7 @@ static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsi
     int64_t id;
     char state[16];
     validate_opts_t vo = validate_defaults();
-    if (filecheck_read(f->path, &text, &len, &f->diags) < 0) {
+    if (county_csv_read(f->path, &text, &len, &f->diags) < 0) {
         f->failed = true;
         return;
     }

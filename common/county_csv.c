@@ -682,22 +682,29 @@ out:
     return file_errors(&p);
 }
 
-size_t county_csv_load(const master_t *m, const char *path, report_set_t *set, diag_list_t *dl) {
+int county_csv_read(const char *path, char **text, size_t *len, diag_list_t *dl) {
     const char *name = util_basename(path);
-    char *text = NULL, err[512];
+    char err[512];
     const char *msg = err;
-    size_t len = 0, n_path = strlen(path), n;
+    size_t n_path = strlen(path);
+    *text = NULL;
+    *len = 0;
     if (intake_verdict(name, err, sizeof err) != INTAKE_READ) { /* the collector's verdict too */
         diag_add(dl, DIAG_ERROR, name, 0, NULL, "%s", err);
-        return 1;
+        return -1;
     }
-    if (text_load_file(path, COUNTY_CSV_MAX_BYTES, &text, &len, NULL, err, sizeof err) < 0) {
-        /* text.c prefixes the path; the diag names the file already */
-        if (!strncmp(err, path, n_path) && !strncmp(err + n_path, ": ", 2)) msg = err + n_path + 2;
-        diag_add(dl, DIAG_ERROR, name, 0, NULL, "%s", msg);
-        return 1;
-    }
-    n = county_csv_parse(m, name, text, len, set, dl);
+    if (text_load_file(path, COUNTY_CSV_MAX_BYTES, text, len, NULL, err, sizeof err) == 0) return 0;
+    /* text.c prefixes the path; the diag names the file already */
+    if (!strncmp(err, path, n_path) && !strncmp(err + n_path, ": ", 2)) msg = err + n_path + 2;
+    diag_add(dl, DIAG_ERROR, name, 0, NULL, "%s", msg);
+    return -1;
+}
+
+size_t county_csv_load(const master_t *m, const char *path, report_set_t *set, diag_list_t *dl) {
+    char *text = NULL;
+    size_t len = 0, n;
+    if (county_csv_read(path, &text, &len, dl) < 0) return 1;
+    n = county_csv_parse(m, util_basename(path), text, len, set, dl);
     free(text);
     return n;
 }

@@ -36,6 +36,12 @@ typedef struct {
 size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, size_t len, report_set_t *set,
                         diag_list_t *dl);
 
+/* Reads the county file at path into *text (UTF-8, caller frees) and *len: a name the
+ * collector does not take (intake.h) or a file that cannot be read or decoded (any
+ * supported encoding, at most COUNTY_CSV_MAX_BYTES) is one error in dl naming the file
+ * by its base name, and -1; else 0. The collector and `yuebao check` both read so. */
+int county_csv_read(const char *path, char **text, size_t *len, diag_list_t *dl);
+
 /* Reads path (any supported encoding, at most COUNTY_CSV_MAX_BYTES) and parses it as
  * above, naming it by its base name. Returns the number of errors (an unreadable file
  * is one error). */

@@ -11,20 +11,6 @@
 #include "text.h"
 #include "util.h"
 
-int filecheck_read(const char *path, char **text, size_t *len, diag_list_t *dl) {
-    const char *name = util_basename(path);
-    char err[1024];
-    const char *msg = err;
-    size_t n_path = strlen(path);
-    *text = NULL;
-    *len = 0;
-    if (text_load_file(path, COUNTY_CSV_MAX_BYTES, text, len, NULL, err, sizeof err) == 0) return 0;
-    /* text.c prefixes the path; the finding names the file already */
-    if (!strncmp(err, path, n_path) && !strncmp(err + n_path, ": ", 2)) msg = err + n_path + 2;
-    diag_add(dl, DIAG_ERROR, name, 0, NULL, "%s", msg);
-    return -1;
-}
-
 size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
                        const char *utf8, size_t len, report_set_t *set, diag_list_t *dl) {
     size_t before = dl->n_errors, first = set->n;

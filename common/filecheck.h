@@ -2,9 +2,9 @@
  *
  * The collector and `yuebao check` both judge a file here, so a desk officer's dry run
  * refuses exactly the files the collector refuses, in the same words: a file is read
- * (any encoding text.h takes), parsed (county_csv.h), must hold at least one data row,
- * and every report it builds that carries values must pass the hard rules
- * (validate.h). What depends on earlier reports — a correction's merge with the last
+ * (county_csv_read: the names intake.h takes, any encoding text.h takes), parsed
+ * (county_csv.h), must hold at least one data row, and every report it builds that
+ * carries values must pass the hard rules (validate.h). What depends on earlier reports — a correction's merge with the last
  * report sent, the soft checks against it (plausibility.h) — the caller adds with
  * the reports it knows.
  */
@@ -17,10 +17,6 @@
 #include "diag.h"
 #include "master.h"
 #include "validate.h"
-
-/* Reads path (at most COUNTY_CSV_MAX_BYTES) into *text (UTF-8, caller frees) and *len.
- * 0, or -1 after one error naming the file by its base name. */
-int filecheck_read(const char *path, char **text, size_t *len, diag_list_t *dl);
 
 /* Judges utf8[0..len) named `name`: parses it into set and validates each report of
  * it that has values (as revision 1: the collector numbers it later) for county (NULL:

@@ -330,7 +330,11 @@ Test(e2e_collector, reconcile_resends_what_the_store_lost) {
                "DELETE FROM report_values WHERE zone='jinshan' AND period='2017-06';"
                "DELETE FROM projects WHERE zone='jinshan' AND period='2017-06';"
                "DELETE FROM reports WHERE zone='jinshan' AND period='2017-06';");
-    cr_assert_str_eq(store_text(reports), "2017-05:1");
+    {
+        char *lost = store_text(reports);
+        cr_assert_str_eq(lost, "2017-05:1");
+        free(lost);
+    }
 
     start_aggregator(endpoint, NULL);
     cr_assert_eq(e2e_wait_log(err_log, "the central office lost jinshan 2017-06 revision 1", col,
