@@ -55,6 +55,8 @@ typedef struct {
     char key[KEY_Z85_LEN + 1]; /* the connection's CURVE key ("" when insecure) */
     msg_t msg;                 /* MSG_REPORT */
     ack_t ack;                 /* filled by the ingest, sent after COMMIT */
+    bool refused;              /* the codec could not take the report (CODEC_REFUSED) … */
+    char refusal[256];         /* … for this reason: it is answered REJECTED with it */
 } ingest_item_t;
 
 /* A county's token bucket. */

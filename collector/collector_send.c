@@ -18,6 +18,11 @@
 #include "sock.h"
 
 #define PUMP_IDLE_MS 200
+/* A report resent this many times without an ack is worth a warning (the aggregator is
+ * not hearing us: a stale connection, a wrong endpoint), then every RESEND_WARN_EVERY
+ * attempts after: one line each, never one per resend. */
+#define RESEND_WARN_FIRST 5
+#define RESEND_WARN_EVERY 10
 
 int collector_pending_add(collector_t *c, pending_t *p) {
     if (c->n_pending == c->cap_pending) {
@@ -76,7 +81,11 @@ void collector_send_pump(collector_t *c) {
         p->in_flight = true;
         p->due_mono_ms = now + backoff_ms(c, p->attempts);
         in_flight++;
-        if (p->attempts > 1)
+        if (p->attempts >= RESEND_WARN_FIRST && (p->attempts - RESEND_WARN_FIRST) % RESEND_WARN_EVERY == 0)
+            log_warn("resent %s %s rev %u: attempt %d without an ack; is the aggregator at %s taking "
+                     "reports? it stays in the outbox",
+                     p->zone, p->period, p->revision, p->attempts, c->cfg.aggregator);
+        else if (p->attempts > 1)
             log_info("resent %s %s rev %u (attempt %d)", p->zone, p->period, p->revision, p->attempts);
     }
 }

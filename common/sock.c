@@ -9,6 +9,13 @@
  *  - IMMEDIATE on DEALER: no queueing to a peer that is not connected; the collector
  *    keeps the report pending in its outbox and resends.
  *  - ZMTP heartbeats (5 s / 15 s timeout): dead TCP peers are noticed without traffic.
+ *    A handshake not done in 30 s is given up. Both can be shortened for tests through
+ *    YUEBAO_ZMQ_HEARTBEAT_MS (the interval; the timeout is three of them) and
+ *    YUEBAO_ZMQ_HANDSHAKE_MS; the defaults are what production runs.
+ *  - ROUTER_HANDOVER on every ROUTER: a client that connects again with the routing id
+ *    of a connection the ROUTER still holds (its heartbeat gave up on a frozen server,
+ *    its TCP link was reset) takes the id over. Without it libzmq keeps the old, dead
+ *    pipe and never reads the new one: the collector would resend for ever, unheard.
  *  - Reconnect backoff 100 ms up to 5 s.
  *  - HWMs: ROUTER/DEALER 10 000 messages (far above any window in flight); PUB 100 000
  *    so a slow subscriber loses only what the sequence numbers will tell it about.
@@ -64,6 +71,24 @@ static int set_curve(void *s, bool server, const sock_security_t *sec, const cha
     return 0;
 }
 
+/* A positive integer from the environment, or def. */
+static int env_ms(const char *name, int def) {
+    const char *v = getenv(name);
+    char *end;
+    long n;
+    if (!v || !*v) return def;
+    n = strtol(v, &end, 10);
+    return *end || n <= 0 || n > 3600000 ? def : (int)n;
+}
+
+static int heartbeat_ms(void) {
+    return env_ms("YUEBAO_ZMQ_HEARTBEAT_MS", 5000);
+}
+
+static int handshake_ms(void) {
+    return env_ms("YUEBAO_ZMQ_HANDSHAKE_MS", 30000);
+}
+
 static void *make(void *ctx, int type, const char *endpoint, bool bind, const char *routing_id,
                   const sock_security_t *sec, const char *domain, char *err, size_t errsz) {
     void *s = zmq_socket(ctx, type);
@@ -77,11 +102,15 @@ static void *make(void *ctx, int type, const char *endpoint, bool bind, const ch
     setint(s, ZMQ_LINGER, 1000);
     setint(s, ZMQ_SNDHWM, hwm);
     setint(s, ZMQ_RCVHWM, hwm);
-    setint(s, ZMQ_HEARTBEAT_IVL, 5000);
-    setint(s, ZMQ_HEARTBEAT_TIMEOUT, 15000);
+    setint(s, ZMQ_HEARTBEAT_IVL, heartbeat_ms());
+    setint(s, ZMQ_HEARTBEAT_TIMEOUT, 3 * heartbeat_ms());
+    setint(s, ZMQ_HANDSHAKE_IVL, handshake_ms());
     setint(s, ZMQ_RECONNECT_IVL, 100);
     setint(s, ZMQ_RECONNECT_IVL_MAX, 5000);
-    if (type == ZMQ_ROUTER) setint(s, ZMQ_ROUTER_MANDATORY, 1);
+    if (type == ZMQ_ROUTER) {
+        setint(s, ZMQ_ROUTER_MANDATORY, 1);
+        setint(s, ZMQ_ROUTER_HANDOVER, 1);
+    }
     if (type == ZMQ_DEALER) setint(s, ZMQ_IMMEDIATE, 1);
     if (routing_id) zmq_setsockopt(s, ZMQ_ROUTING_ID, routing_id, strlen(routing_id));
     if (!sec->insecure && set_curve(s, bind, sec, domain, err, errsz) < 0) {
