@@ -21,6 +21,7 @@
 
 #include "aggregate.h"
 #include "codec.h"
+#include "log.h"
 #include "loop.h"
 #include "master.h"
 #include "rstore.h"
@@ -109,8 +110,7 @@ typedef struct {
     ingest_item_t *batch; /* cfg.batch_max slots */
     /* counters, logged at shutdown */
     uint64_t n_accepted, n_duplicate, n_stale, n_rejected, n_garbled, n_commits, n_throttled;
-    int64_t drop_logged_ms;  /* when a dropped message was last logged */
-    uint64_t drops_unlogged; /* dropped since, not logged one by one */
+    log_limit_t drop_log; /* lines about dropped messages, rate-limited */
 } aggregator_t;
 
 /* aggregator_config.c */

@@ -57,24 +57,17 @@ static void item_clear(ingest_item_t *it) {
     memset(it, 0, sizeof *it);
 }
 
-/* Logs a dropped message: the first at once, then at most one line per 10 s with the
- * count of those not logged, so a flood cannot flood the journal too. */
+/* Logs a dropped message, rate-limited (log_limit_take): a flood of junk costs a few
+ * lines, each saying how many were not logged. */
 static void log_dropped(aggregator_t *a, const ingest_item_t *it, const char *err) {
-    int64_t now = clock_mono_ms();
-    if (a->drop_logged_ms && now - a->drop_logged_ms < 10000) {
-        a->drops_unlogged++;
-        return;
-    }
-    if (a->drops_unlogged)
-        log_warn("%llu more message(s) dropped since the last such line",
-                 (unsigned long long)a->drops_unlogged);
+    unsigned long long skipped = 0;
+    if (!log_limit_take(&a->drop_log, clock_mono_ms(), &skipped)) return;
+    if (skipped) log_warn("%llu more message(s) dropped since the last such line", skipped);
     if (it->county[0])
         log_warn("dropped a message from county %s%s%s: %s", it->county, it->key[0] ? " key " : "", it->key,
                  err);
     else
         log_warn("dropped a message from an unidentified peer: %s", err);
-    a->drops_unlogged = 0;
-    a->drop_logged_ms = now;
 }
 
 /* The reporting unit of the connection a message came on: with CURVE the ZAP User-Id of

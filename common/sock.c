@@ -33,6 +33,7 @@
 
 #include "codec.h"
 #include "log.h"
+#include "period.h"
 
 static int setint(void *s, int opt, int v) {
     return zmq_setsockopt(s, opt, &v, sizeof v);
@@ -296,6 +297,16 @@ int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *t
     return rc;
 }
 
+/* Junk on a snapshot ROUTER is logged as the collectors' endpoint logs it: rate-limited.
+ * One process has one snapshot ROUTER, so one limiter. */
+static void log_not_a_request(const char *why) {
+    static log_limit_t limit;
+    unsigned long long skipped = 0;
+    if (!log_limit_take(&limit, (long long)clock_mono_ms(), &skipped)) return;
+    if (skipped) log_warn("snapshot: %llu more message(s) dropped since the last such line", skipped);
+    log_warn("snapshot: dropped a message that is not a snapshot request (%s)", why);
+}
+
 void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, void *arg) {
     for (int i = 0; i < budget; i++) {
         void *frames[2] = {NULL, NULL};
@@ -308,11 +319,12 @@ void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, vo
             if (m.kind == MSG_SNAPSHOT_REQUEST)
                 fn(frames[0], lens[0], &m.snap_req, arg);
             else
-                log_warn("snapshot: a message that is not a snapshot request; ignored");
+                log_not_a_request("another kind of message");
             msg_clear(&m);
         } else {
-            log_warn("snapshot: not a snapshot request (%d frames%s%s); ignored", n, n == 2 ? ": " : "",
-                     n == 2 ? err : "");
+            char why[300];
+            snprintf(why, sizeof why, "%d frame(s)%s%s", n, n == 2 ? ": " : "", n == 2 ? err : "");
+            log_not_a_request(why);
         }
         free(frames[0]);
         free(frames[1]);
