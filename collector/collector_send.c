@@ -170,6 +170,10 @@ static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
         log_error("handshake with %s failed: is server_key the aggregator's public key, and does it use "
                   "CURVE%s? reports stay in the outbox",
                   c->cfg.aggregator, c->sec.insecure ? " (this collector runs --insecure)" : "");
+    else if (ev == SOCK_EV_NO_ANSWER)
+        log_warn("no answer from the aggregator at %s: the connection comes up but the handshake is never "
+                 "answered (is the aggregator stopped or overloaded?); reports stay in the outbox",
+                 c->cfg.aggregator);
     else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
         log_info("connected to the aggregator at %s", c->cfg.aggregator);
 }

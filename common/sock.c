@@ -188,9 +188,9 @@ int sock_watch_start(sock_watch_t *w, void *ctx, void *sock) {
     memset(w, 0, sizeof *w);
     snprintf(ep, sizeof ep, "inproc://yuebao-monitor-%p", sock);
     if (zmq_socket_monitor(sock, ep,
-                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) <
-        0)
+                           ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) < 0)
         return -1;
     if (!(w->monitor = zmq_socket(ctx, ZMQ_PAIR))) return -1;
     setint(w->monitor, ZMQ_LINGER, 0);
@@ -202,8 +202,13 @@ int sock_watch_start(sock_watch_t *w, void *ctx, void *sock) {
 }
 
 /* One event off the monitor, without blocking ([event (2 bytes) + value], [endpoint]):
- * its sock_event_t (SOCK_EV_NONE for one of no interest), or -1 when none waits. */
-static int monitor_event(void *monitor) {
+ * its sock_event_t (SOCK_EV_NONE for one of no interest), or -1 when none waits.
+ * libzmq reports a handshake that timed out and one the server cut (a CURVE server
+ * closes on a HELLO it cannot decrypt) alike, as HANDSHAKE_FAILED_NO_DETAIL; what tells
+ * them apart is time: a refusal comes at once, a timeout a whole handshake interval
+ * after the connection came up (w->connected_ms). */
+static int monitor_event(sock_watch_t *w) {
+    void *monitor = w->monitor;
     zmq_msg_t part;
     uint16_t event = 0;
     int more = 0, n = 0;
@@ -220,10 +225,13 @@ static int monitor_event(void *monitor) {
         n++;
     } while (more);
     switch (event) {
+    case ZMQ_EVENT_CONNECTED: w->connected_ms = clock_mono_ms(); return SOCK_EV_NONE;
     case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: return SOCK_EV_CONNECTED;
     case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: return SOCK_EV_REFUSED;
-    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
-    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: return SOCK_EV_PROTOCOL;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: return SOCK_EV_PROTOCOL;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+        return w->connected_ms && clock_mono_ms() - w->connected_ms >= handshake_ms() / 2 ? SOCK_EV_NO_ANSWER
+                                                                                          : SOCK_EV_PROTOCOL;
     default: return SOCK_EV_NONE;
     }
 }
@@ -232,7 +240,7 @@ sock_event_t sock_watch_read(sock_watch_t *w, int64_t now_ms, int retry_ms, sock
     sock_event_t latest = SOCK_EV_NONE;
     int ev;
     if (!w->monitor) return SOCK_EV_NONE;
-    while ((ev = monitor_event(w->monitor)) != -1) {
+    while ((ev = monitor_event(w)) != -1) {
         if (ev == SOCK_EV_NONE) continue;
         if (ev == SOCK_EV_REFUSED && retry_ms > 0) w->retry_at_ms = now_ms + retry_ms;
         latest = (sock_event_t)ev;
@@ -253,7 +261,7 @@ int sock_watch_retry(sock_watch_t *w, void *sock, const char *endpoint, int64_t 
 void sock_watch_stop(sock_watch_t *w, void *sock) {
     if (!w || !w->monitor) return;
     if (sock) zmq_socket_monitor(sock, NULL, 0); /* no more events from here on */
-    while (monitor_event(w->monitor) != -1) {}
+    while (monitor_event(w) != -1) {}
     sock_close(&w->monitor);
 }
 
