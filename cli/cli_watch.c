@@ -293,7 +293,7 @@ static void escape_in_place(char *s, size_t size) {
     char buf[1024];
     if (!text_has_controls(s) && utf8_valid(s, strlen(s))) return;
     text_escape_controls(s, buf, size < sizeof buf ? size : sizeof buf);
-    snprintf(s, size, "%s", buf);
+    memcpy(s, buf, strlen(buf) + 1); /* it fits: escaped into at most size bytes */
 }
 
 static void on_msg(const msg_t *msg, bool in_snapshot, void *arg) {
