@@ -43,7 +43,8 @@ COMMON    := common/log.c common/clone.c common/diag.c common/text.c common/csv.
              common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
              common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
              common/config.c common/notify.c common/keys.c common/zap.c common/rules.c \
-             common/bulletin.c common/plausibility.c common/filecheck.c common/lockfile.c common/intake.c
+             common/bulletin.c common/plausibility.c common/filecheck.c common/lockfile.c common/intake.c \
+             common/codec_check.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \

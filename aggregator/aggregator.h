@@ -22,6 +22,7 @@
 
 #include "aggregate.h"
 #include "codec.h"
+#include "log.h"
 #include "loop.h"
 #include "master.h"
 #include "rstore.h"
@@ -56,6 +57,8 @@ typedef struct {
     char key[KEY_Z85_LEN + 1]; /* the connection's CURVE key ("" when insecure) */
     msg_t msg;                 /* MSG_REPORT */
     ack_t ack;                 /* filled by the ingest, sent after COMMIT */
+    bool refused;              /* the codec could not take the report (CODEC_REFUSED) … */
+    char refusal[256];         /* … for this reason: it is answered REJECTED with it */
 } ingest_item_t;
 
 /* A county's token bucket. */
@@ -108,8 +111,7 @@ typedef struct {
     ingest_item_t *batch; /* cfg.batch_max slots */
     /* counters, logged at shutdown */
     uint64_t n_accepted, n_duplicate, n_stale, n_rejected, n_garbled, n_commits, n_throttled;
-    int64_t drop_logged_ms;  /* when a dropped message was last logged */
-    uint64_t drops_unlogged; /* dropped since, not logged one by one */
+    log_limit_t drop_log; /* lines about dropped messages, rate-limited */
 } aggregator_t;
 
 /* aggregator_config.c */

@@ -24,6 +24,7 @@
 #include "aggregator.h"
 #include "log.h"
 #include "plausibility.h"
+#include "text.h"
 
 /* The reporting unit of a connection in insecure (development) mode: the county the
  * collector names in its routing id ("c:<county>:<random>"). With CURVE the ZAP
@@ -44,6 +45,12 @@ static int county_of_routing_id(const uint8_t *id, size_t len, char *county, siz
     return 0;
 }
 
+static void set_ack_key(ack_t *ack, const report_t *r) {
+    snprintf(ack->zone, sizeof ack->zone, "%s", r->zone);
+    snprintf(ack->period, sizeof ack->period, "%s", r->period);
+    ack->revision = r->revision;
+}
+
 static void item_clear(ingest_item_t *it) {
     free(it->identity);
     msg_clear(&it->msg);
@@ -51,24 +58,17 @@ static void item_clear(ingest_item_t *it) {
     memset(it, 0, sizeof *it);
 }
 
-/* Logs a dropped message: the first at once, then at most one line per 10 s with the
- * count of those not logged, so a flood cannot flood the journal too. */
+/* Logs a dropped message, rate-limited (log_limit_take): a flood of junk costs a few
+ * lines, each saying how many were not logged. */
 static void log_dropped(aggregator_t *a, const ingest_item_t *it, const char *err) {
-    int64_t now = clock_mono_ms();
-    if (a->drop_logged_ms && now - a->drop_logged_ms < 10000) {
-        a->drops_unlogged++;
-        return;
-    }
-    if (a->drops_unlogged)
-        log_warn("%llu more message(s) dropped since the last such line",
-                 (unsigned long long)a->drops_unlogged);
+    unsigned long long skipped = 0;
+    if (!log_limit_take(&a->drop_log, clock_mono_ms(), &skipped)) return;
+    if (skipped) log_warn("%llu more message(s) dropped since the last such line", skipped);
     if (it->county[0])
         log_warn("dropped a message from county %s%s%s: %s", it->county, it->key[0] ? " key " : "", it->key,
                  err);
     else
         log_warn("dropped a message from an unidentified peer: %s", err);
-    a->drops_unlogged = 0;
-    a->drop_logged_ms = now;
 }
 
 /* The reporting unit of the connection a message came on: with CURVE the ZAP User-Id of
@@ -89,6 +89,41 @@ static int identify(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload, char
     snprintf(it->county, sizeof it->county, "%s", user);
     snprintf(it->key, sizeof it->key, "%s", key ? key : "");
     return 0;
+}
+
+/* Decodes the payload into it: 1 = a report to judge, also one the codec refused
+ * (it->refused, its reason in it->refusal: it is answered REJECTED, not dropped, or its
+ * sender would resend it for ever); -1 = not even an envelope with an id (err says why). */
+static int decode_report(ingest_item_t *it, zmq_msg_t *payload, char *err, size_t errsz) {
+    int rc = codec_decode(zmq_msg_data(payload), zmq_msg_size(payload), &it->msg, err, errsz);
+    if (rc == CODEC_REFUSED) {
+        it->refused = true;
+        snprintf(it->refusal, sizeof it->refusal, "%s", err);
+        text_truncate_utf8(it->refusal);
+        return 1;
+    }
+    return rc < 0 ? -1 : 1;
+}
+
+/* Insecure mode, a connection whose routing id names no county: a report on it is
+ * answered REJECTED at once, saying what routing id is expected (nothing is stored, so
+ * there is no commit to wait for); anything else is dropped. Returns -1 (the message
+ * is consumed either way; the caller logs err, rate-limited). */
+static int answer_unnamed(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload) {
+    char id[64];
+    if (codec_decode(zmq_msg_data(payload), zmq_msg_size(payload), &it->msg, NULL, 0) == -1 ||
+        it->msg.kind != MSG_REPORT)
+        return -1;
+    text_escape_bytes(it->identity, it->identity_len, id, sizeof id);
+    set_ack_key(&it->ack, &it->msg.report);
+    it->ack.status = ACK_REJECTED;
+    diag_add(&it->ack.issues, DIAG_ERROR, NULL, 0, "routing_id",
+             "this aggregator runs --insecure and takes the sending county from the connection's "
+             "routing id, which must be c:<county>:<random> (e.g. c:410602:3fa9c1d2); this one is \"%s\"",
+             id);
+    aggregator_ack_send(a, it);
+    a->n_rejected++;
+    return -1;
 }
 
 /* Receives one multipart message [identity, payload]; 1 = got one into it, 0 = none
@@ -119,13 +154,13 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
             else
                 rc = -1;
         } else if (n == 1 && rc == 1) {
-            if (identify(a, it, &part, err, sizeof err) < 0) rc = -1;
+            if (identify(a, it, &part, err, sizeof err) < 0) rc = answer_unnamed(a, it, &part);
             /* the monotonic clock: clock_now_ms() is pinned by YUEBAO_NOW and steps with
              * the wall clock, and a bucket that never sees time pass never refills */
             else if (!aggregator_limit_take(a, it->county, clock_mono_ms()))
                 rc = -2;
-            else if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) < 0)
-                rc = -1;
+            else
+                rc = decode_report(it, &part, err, sizeof err);
         } else if (rc == 1) {
             snprintf(err, sizeof err, "unexpected extra frame");
             rc = -1;
@@ -154,12 +189,6 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
     return rc;
 }
 
-static void set_ack_key(ack_t *ack, const report_t *r) {
-    snprintf(ack->zone, sizeof ack->zone, "%s", r->zone);
-    snprintf(ack->period, sizeof ack->period, "%s", r->period);
-    ack->revision = r->revision;
-}
-
 /* Loads the report of the same zone for period p (if any) for the soft checks. */
 static const report_t *load_neighbour(aggregator_t *a, const char *zone, period_t p, report_t *buf) {
     char ps[PERIOD_STRLEN];
@@ -183,6 +212,34 @@ static int soft_check(aggregator_t *a, const report_t *r, bool have_current, con
     return (int)n;
 }
 
+/* True if zone (code or name) belongs to county in master data. */
+static bool zone_is_own(const aggregator_t *a, const char *county, const char *zone) {
+    const zone_t *z = master_zone(a->master, zone);
+    return z && strcmp(z->county, county) == 0;
+}
+
+/* A rejected report's key as it is logged, recorded and published: a control
+ * character in it (refused by validation) becomes a visible escape. */
+static void escape_key(report_t *r) {
+    char buf[sizeof r->source];
+    if (text_has_controls(r->zone))
+        snprintf(r->zone, sizeof r->zone, "%s", text_escape_controls(r->zone, buf, sizeof r->zone));
+    if (text_has_controls(r->period))
+        snprintf(r->period, sizeof r->period, "%s", text_escape_controls(r->period, buf, sizeof r->period));
+    if (text_has_controls(r->source))
+        snprintf(r->source, sizeof r->source, "%s", text_escape_controls(r->source, buf, sizeof r->source));
+}
+
+/* A report the codec refused: REJECTED with the codec's reason, recorded for the
+ * central office; its key was escaped by the codec, and no store revision is told. */
+static int judge_refused(aggregator_t *a, ingest_item_t *it, int64_t now_ms) {
+    report_t *r = &it->msg.report;
+    set_ack_key(&it->ack, r);
+    it->ack.status = ACK_REJECTED;
+    diag_add(&it->ack.issues, DIAG_ERROR, NULL, 0, "", "%s", it->refusal);
+    return rstore_record_rejection(a->store, it->county, r, &it->ack.issues, now_ms);
+}
+
 /* Judges one report inside the open transaction and fills its ack. Returns 0, or -1 on a
  * store error (the batch is rolled back). */
 static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, int64_t now_ms) {
@@ -193,11 +250,18 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
     size_t content_len = 0, stored_len = 0;
     int rc = -1, have;
 
+    if (it->refused) return judge_refused(a, it, now_ms);
     set_ack_key(ack, r);
     if (validate_report(a->master, vo, it->county, r, &ack->issues) > 0) {
         ack->status = ACK_REJECTED;
-        if (rstore_current_revision(a->store, r->zone, r->period, &current) < 0) return -1;
-        ack->store_revision = current;
+        /* the store's revision only for the county's own zone: another county's store
+         * is none of the sender's business (the ack then carries none) */
+        if (zone_is_own(a, it->county, r->zone)) {
+            if (rstore_current_revision(a->store, r->zone, r->period, &current) < 0) return -1;
+            ack->store_revision = current;
+        }
+        escape_key(r); /* from here the key is logged, recorded and published */
+        set_ack_key(ack, r);
         return rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms);
     }
     validate_normalize(a->master, r); /* one key per report, whether named by code or name */

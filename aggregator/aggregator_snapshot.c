@@ -96,8 +96,9 @@ static void serve(const void *identity, size_t id_len, const snapshot_request_t 
     if (req->period[0]) {
         ssize_t i;
         if (period_parse(req->period, &p) < 0) {
+            char shown[64];
             log_warn("snapshot: a request for period \"%s\", which is not YYYY-MM; answered empty",
-                     req->period);
+                     text_escape_controls(req->period, shown, sizeof shown));
             goto end;
         }
         period = req->period;

@@ -74,9 +74,14 @@ static void on_rejection(const rstore_event_t *e, void *arg) {
     if (z->rej_count++) return;
     z->rej_revision = e->revision;
     z->rej_at = e->at_ms;
-    snprintf(z->rej_reason, sizeof z->rej_reason, "%s", e->reasons ? e->reasons : "");
-    char *nl = strchr(z->rej_reason, '\n');
-    if (nl) *nl = '\0';
+    {
+        /* the first reason line, escaped: it echoes a county's file */
+        char first[512];
+        const char *r = e->reasons ? e->reasons : "";
+        const char *nl = strchr(r, '\n');
+        snprintf(first, sizeof first, "%.*s", (int)(nl ? (size_t)(nl - r) : strlen(r)), r);
+        text_escape_controls(first, z->rej_reason, sizeof z->rej_reason);
+    }
 }
 
 static void on_period(const char *period, void *arg) {

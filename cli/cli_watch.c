@@ -287,8 +287,29 @@ static void plain_line(watch_t *w, const msg_t *m) {
     fflush(stdout);
 }
 
-static void on_msg(const msg_t *m, bool in_snapshot, void *arg) {
+/* What a county sent (a zone, a period, a reason echoing its file) is shown escaped: an
+ * ANSI escape or a line break in it never reaches the operator's terminal. */
+static void escape_in_place(char *s, size_t size) {
+    char buf[1024];
+    if (!text_has_controls(s) && utf8_valid(s, strlen(s))) return;
+    text_escape_controls(s, buf, size < sizeof buf ? size : sizeof buf);
+    memcpy(s, buf, strlen(buf) + 1); /* it fits: escaped into at most size bytes */
+}
+
+static void on_msg(const msg_t *msg, bool in_snapshot, void *arg) {
     watch_t *w = arg;
+    msg_t copy = *msg; /* events hold no pointers: a shallow copy to escape */
+    const msg_t *m = &copy;
+    if (copy.kind == MSG_REPORT_ACCEPTED) {
+        escape_in_place(copy.accepted.county, sizeof copy.accepted.county);
+        escape_in_place(copy.accepted.zone, sizeof copy.accepted.zone);
+        escape_in_place(copy.accepted.period, sizeof copy.accepted.period);
+    } else if (copy.kind == MSG_REPORT_REJECTED) {
+        escape_in_place(copy.rejected.county, sizeof copy.rejected.county);
+        escape_in_place(copy.rejected.zone, sizeof copy.rejected.zone);
+        escape_in_place(copy.rejected.period, sizeof copy.rejected.period);
+        escape_in_place(copy.rejected.reason, sizeof copy.rejected.reason);
+    }
     if (m->kind == MSG_TOTALS) {
         keep_totals(w, &m->totals);
     } else if (m->kind == MSG_REPORT_ACCEPTED) {

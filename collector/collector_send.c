@@ -29,6 +29,11 @@
 
 #define PUMP_IDLE_MS 200
 #define RETRY_WAIT_MIN_MS 30000
+/* A report resent this many times without an ack is worth a warning (the aggregator is
+ * not hearing us: a stale connection, a wrong endpoint), then every RESEND_WARN_EVERY
+ * attempts after: one line each, never one per resend. */
+#define RESEND_WARN_FIRST 5
+#define RESEND_WARN_EVERY 10
 
 int collector_pending_add(collector_t *c, pending_t *p) {
     if (c->n_pending == c->cap_pending) {
@@ -98,7 +103,11 @@ void collector_send_pump(collector_t *c) {
         p->due_mono_ms = now + backoff_ms(c, p->attempts);
         in_flight++;
         if (p->retry_answers) continue; /* said once when the first RETRY came */
-        if (p->attempts > 1)
+        if (p->attempts >= RESEND_WARN_FIRST && (p->attempts - RESEND_WARN_FIRST) % RESEND_WARN_EVERY == 0)
+            log_warn("resent %s %s rev %u: attempt %d without an ack; is the aggregator at %s taking "
+                     "reports? it stays in the outbox",
+                     p->zone, p->period, p->revision, p->attempts, c->cfg.aggregator);
+        else if (p->attempts > 1)
             log_info("resent %s %s rev %u (attempt %d)", p->zone, p->period, p->revision, p->attempts);
     }
 }
@@ -263,6 +272,10 @@ static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
         log_error("handshake with %s failed: is server_key the aggregator's public key, and does it use "
                   "CURVE%s? reports stay in the outbox",
                   c->cfg.aggregator, c->sec.insecure ? " (this collector runs --insecure)" : "");
+    else if (ev == SOCK_EV_NO_ANSWER)
+        log_warn("no answer from the aggregator at %s: the connection comes up but the handshake is never "
+                 "answered (is the aggregator stopped or overloaded?); reports stay in the outbox",
+                 c->cfg.aggregator);
     else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
         log_info("connected to the aggregator at %s", c->cfg.aggregator);
     if (c->watch.handshakes != handshakes) {

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "codec_check.h"
 #include "text.h"
 #include "yuebao.pb-c.h"
 
@@ -1002,7 +1003,6 @@ static int alert_from_wire(const Yuebao__Alert *w, alert_t *a, char *err, size_t
     return 0;
 }
 
-/* Checks the envelope and fills m; m is cleared by the caller on failure. */
 /* A Reconcile: at most CODEC_MAX_STORED entries, each with a zone, a period and a
  * revision, strings bounded and valid UTF-8. */
 static int reconcile_from_wire(const Yuebao__Reconcile *w, msg_t *m, char *err, size_t errsz) {
@@ -1031,7 +1031,8 @@ static int reconcile_from_wire(const Yuebao__Reconcile *w, msg_t *m, char *err, 
     return 0;
 }
 
-static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
+/* Checks the envelope's header (schema version, ids) and fills m's; 0 or -1. */
+static int header_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
     if (!env->has_schema_version) {
         fail(err, errsz, "no schema version");
         return -1;
@@ -1058,7 +1059,11 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
         memcpy(m->in_reply_to, env->in_reply_to.data, MSG_ID_LEN);
     }
     m->sequence = env->has_sequence ? env->sequence : 0;
+    return 0;
+}
 
+/* Checks the body and fills m; m is cleared by the caller on failure. */
+static int body_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
     switch (env->body_case) {
     case YUEBAO__ENVELOPE__BODY_REPORT:
         m->kind = MSG_REPORT;
@@ -1110,10 +1115,23 @@ static int envelope_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, 
     }
 }
 
+/* What can be read safely of a refused report, for its answer and the rejections
+ * table: zone, period and source escaped and cut to fit, the revision unless it is what
+ * was wrong. Nothing else (no rows, no texts) is kept. */
+static void report_salvage(const Yuebao__Report *w, bool revision_ok, report_t *r) {
+    report_clear(r);
+    text_escape_controls(w->zone ? w->zone : "", r->zone, sizeof r->zone);
+    text_escape_controls(w->period ? w->period : "", r->period, sizeof r->period);
+    text_escape_controls(w->source ? w->source : "", r->source, sizeof r->source);
+    r->revision = revision_ok && w->has_revision ? w->revision : 0;
+}
+
 int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errsz) {
     budget_t b = {0};
     ProtobufCAllocator a = {.alloc = budget_alloc, .free = budget_free, .allocator_data = &b};
     Yuebao__Envelope *env;
+    codec_check_t chk = {0};
+    bool header_ok;
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -1138,9 +1156,23 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
             fail(err, errsz, "not a protobuf Envelope (%zu bytes)", len);
         return -1;
     }
-    rc = envelope_from_wire(env, out, err, errsz);
+    header_ok = header_from_wire(env, out, err, errsz) == 0;
+    rc = header_ok ? 0 : -1;
+    if (rc == 0 && codec_check_raw(&yuebao__envelope__descriptor, buf, len, &chk, err, errsz) < 0)
+        rc = -1; /* a NUL in a string, a uint32 past 32 bits: err names the field */
+    else if (rc == 0)
+        rc = body_from_wire(env, out, err, errsz);
+    /* An envelope read whole whose report cannot be taken is answered, not dropped: the
+     * sender would resend it for ever. A fault in the header is not (nothing to reply to,
+     * or a schema version that wrapped). */
+    if (rc < 0 && header_ok && env->body_case == YUEBAO__ENVELOPE__BODY_REPORT &&
+        chk.top_field != 1 /* schema_version */) {
+        report_salvage(env->report, strcmp(chk.path, "report.revision") != 0, &out->report);
+        out->kind = MSG_REPORT;
+        rc = CODEC_REFUSED;
+    }
     yuebao__envelope__free_unpacked(env, &a);
-    if (rc < 0) msg_clear(out);
+    if (rc == -1) msg_clear(out);
     return rc;
 }
 

@@ -128,8 +128,18 @@ typedef struct {
  * when the result would exceed CODEC_MAX_MSG_BYTES. */
 int codec_encode(const msg_t *m, uint8_t **buf, size_t *len);
 
+/* codec_decode: the envelope was read, but its report cannot be taken (see there). */
+#define CODEC_REFUSED (-2)
+
 /* Decodes untrusted bytes into *out (zeroed first; release with msg_clear). Returns 0,
- * or -1 with a one-line reason in err naming the field: too large, more memory than
+ * CODEC_REFUSED, or -1 with a one-line reason in err naming the field.
+ * CODEC_REFUSED: the envelope's header is sound (a message id to reply to) and its body
+ * is a Report that cannot be taken; out->kind is MSG_REPORT with the id, and the report
+ * holds only what could be read safely (zone, period, source escaped and cut, the
+ * revision unless it is what is wrong; no rows, no texts), for a REJECTED answer.
+ * A string holding a NUL byte and a uint32 sent beyond 32 bits are refused (see
+ * codec_check.h); protobuf-c alone would cut the one and wrap the other.
+ * -1, dropped by the receiver: too large, more memory than
  * the parse budget, not protobuf, wrong schema version, missing id or body, a string
  * too long or not UTF-8, too many rows (REPORT_MAX_VALUES, REPORT_MAX_PROJECTS,
  * CODEC_MAX_ISSUES, CODEC_RANKING_CHUNK, RANKING_MAX_DIMS, TOTALS_MAX_ROWS), a ranking,

@@ -1,5 +1,6 @@
 /* diag.c - the list of findings (see diag.h). */
 #include "diag.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +28,8 @@ void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned l
     memset(d, 0, sizeof *d);
     d->severity = sev;
     d->line = line;
-    snprintf(d->file, sizeof d->file, "%s", file ? file : "");
+    /* a file name can come from a county (a report's source): never a control byte */
+    text_escape_controls(file ? file : "", d->file, sizeof d->file);
     snprintf(d->field, sizeof d->field, "%s", field ? field : "");
     va_start(ap, fmt);
     int k = vsnprintf(d->message, sizeof d->message, fmt, ap);

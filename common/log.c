@@ -51,3 +51,14 @@ void log_msg(log_level_t level, const char *fmt, ...) {
     funlockfile(stderr);
     if (level == LOG_FATAL) exit(1);
 }
+
+bool log_limit_take(log_limit_t *l, long long now_ms, unsigned long long *skipped) {
+    if (l->logged_ms && now_ms - l->logged_ms < LOG_LIMIT_MS) {
+        l->unlogged++;
+        return false;
+    }
+    if (skipped) *skipped = l->unlogged;
+    l->unlogged = 0;
+    l->logged_ms = now_ms ? now_ms : 1;
+    return true;
+}

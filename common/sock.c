@@ -9,6 +9,13 @@
  *  - IMMEDIATE on DEALER: no queueing to a peer that is not connected; the collector
  *    keeps the report pending in its outbox and resends.
  *  - ZMTP heartbeats (5 s / 15 s timeout): dead TCP peers are noticed without traffic.
+ *    A handshake not done in 30 s is given up. Both can be shortened for tests through
+ *    YUEBAO_ZMQ_HEARTBEAT_MS (the interval; the timeout is three of them) and
+ *    YUEBAO_ZMQ_HANDSHAKE_MS; the defaults are what production runs.
+ *  - ROUTER_HANDOVER on every ROUTER: a client that connects again with the routing id
+ *    of a connection the ROUTER still holds (its heartbeat gave up on a frozen server,
+ *    its TCP link was reset) takes the id over. Without it libzmq keeps the old, dead
+ *    pipe and never reads the new one: the collector would resend for ever, unheard.
  *  - Reconnect backoff 100 ms up to 5 s.
  *  - HWMs: ROUTER/DEALER 10 000 messages (far above any window in flight); PUB 100 000
  *    so a slow subscriber loses only what the sequence numbers will tell it about.
@@ -26,6 +33,7 @@
 
 #include "codec.h"
 #include "log.h"
+#include "period.h"
 
 static int setint(void *s, int opt, int v) {
     return zmq_setsockopt(s, opt, &v, sizeof v);
@@ -64,6 +72,24 @@ static int set_curve(void *s, bool server, const sock_security_t *sec, const cha
     return 0;
 }
 
+/* A positive integer from the environment, or def. */
+static int env_ms(const char *name, int def) {
+    const char *v = getenv(name);
+    char *end;
+    long n;
+    if (!v || !*v) return def;
+    n = strtol(v, &end, 10);
+    return *end || n <= 0 || n > 3600000 ? def : (int)n;
+}
+
+static int heartbeat_ms(void) {
+    return env_ms("YUEBAO_ZMQ_HEARTBEAT_MS", 5000);
+}
+
+static int handshake_ms(void) {
+    return env_ms("YUEBAO_ZMQ_HANDSHAKE_MS", 30000);
+}
+
 static void *make(void *ctx, int type, const char *endpoint, bool bind, const char *routing_id,
                   const sock_security_t *sec, const char *domain, char *err, size_t errsz) {
     void *s = zmq_socket(ctx, type);
@@ -77,11 +103,15 @@ static void *make(void *ctx, int type, const char *endpoint, bool bind, const ch
     setint(s, ZMQ_LINGER, 1000);
     setint(s, ZMQ_SNDHWM, hwm);
     setint(s, ZMQ_RCVHWM, hwm);
-    setint(s, ZMQ_HEARTBEAT_IVL, 5000);
-    setint(s, ZMQ_HEARTBEAT_TIMEOUT, 15000);
+    setint(s, ZMQ_HEARTBEAT_IVL, heartbeat_ms());
+    setint(s, ZMQ_HEARTBEAT_TIMEOUT, 3 * heartbeat_ms());
+    setint(s, ZMQ_HANDSHAKE_IVL, handshake_ms());
     setint(s, ZMQ_RECONNECT_IVL, 100);
     setint(s, ZMQ_RECONNECT_IVL_MAX, 5000);
-    if (type == ZMQ_ROUTER) setint(s, ZMQ_ROUTER_MANDATORY, 1);
+    if (type == ZMQ_ROUTER) {
+        setint(s, ZMQ_ROUTER_MANDATORY, 1);
+        setint(s, ZMQ_ROUTER_HANDOVER, 1);
+    }
     if (type == ZMQ_DEALER) setint(s, ZMQ_IMMEDIATE, 1);
     if (routing_id) zmq_setsockopt(s, ZMQ_ROUTING_ID, routing_id, strlen(routing_id));
     if (!sec->insecure && set_curve(s, bind, sec, domain, err, errsz) < 0) {
@@ -158,9 +188,9 @@ int sock_watch_start(sock_watch_t *w, void *ctx, void *sock) {
     memset(w, 0, sizeof *w);
     snprintf(ep, sizeof ep, "inproc://yuebao-monitor-%p", sock);
     if (zmq_socket_monitor(sock, ep,
-                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) <
-        0)
+                           ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) < 0)
         return -1;
     if (!(w->monitor = zmq_socket(ctx, ZMQ_PAIR))) return -1;
     setint(w->monitor, ZMQ_LINGER, 0);
@@ -172,8 +202,13 @@ int sock_watch_start(sock_watch_t *w, void *ctx, void *sock) {
 }
 
 /* One event off the monitor, without blocking ([event (2 bytes) + value], [endpoint]):
- * its sock_event_t (SOCK_EV_NONE for one of no interest), or -1 when none waits. */
-static int monitor_event(void *monitor) {
+ * its sock_event_t (SOCK_EV_NONE for one of no interest), or -1 when none waits.
+ * libzmq reports a handshake that timed out and one the server cut (a CURVE server
+ * closes on a HELLO it cannot decrypt) alike, as HANDSHAKE_FAILED_NO_DETAIL; what tells
+ * them apart is time: a refusal comes at once, a timeout a whole handshake interval
+ * after the connection came up (w->connected_ms). */
+static int monitor_event(sock_watch_t *w) {
+    void *monitor = w->monitor;
     zmq_msg_t part;
     uint16_t event = 0;
     int more = 0, n = 0;
@@ -190,10 +225,13 @@ static int monitor_event(void *monitor) {
         n++;
     } while (more);
     switch (event) {
+    case ZMQ_EVENT_CONNECTED: w->connected_ms = clock_mono_ms(); return SOCK_EV_NONE;
     case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: return SOCK_EV_CONNECTED;
     case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: return SOCK_EV_REFUSED;
-    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
-    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: return SOCK_EV_PROTOCOL;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: return SOCK_EV_PROTOCOL;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+        return w->connected_ms && clock_mono_ms() - w->connected_ms >= handshake_ms() / 2 ? SOCK_EV_NO_ANSWER
+                                                                                          : SOCK_EV_PROTOCOL;
     default: return SOCK_EV_NONE;
     }
 }
@@ -202,7 +240,7 @@ sock_event_t sock_watch_read(sock_watch_t *w, int64_t now_ms, int retry_ms, sock
     sock_event_t latest = SOCK_EV_NONE;
     int ev;
     if (!w->monitor) return SOCK_EV_NONE;
-    while ((ev = monitor_event(w->monitor)) != -1) {
+    while ((ev = monitor_event(w)) != -1) {
         if (ev == SOCK_EV_NONE) continue;
         if (ev == SOCK_EV_CONNECTED) w->handshakes++;
         if (ev == SOCK_EV_REFUSED && retry_ms > 0) w->retry_at_ms = now_ms + retry_ms;
@@ -224,7 +262,7 @@ int sock_watch_retry(sock_watch_t *w, void *sock, const char *endpoint, int64_t 
 void sock_watch_stop(sock_watch_t *w, void *sock) {
     if (!w || !w->monitor) return;
     if (sock) zmq_socket_monitor(sock, NULL, 0); /* no more events from here on */
-    while (monitor_event(w->monitor) != -1) {}
+    while (monitor_event(w) != -1) {}
     sock_close(&w->monitor);
 }
 
@@ -268,6 +306,16 @@ int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *t
     return rc;
 }
 
+/* Junk on a snapshot ROUTER is logged as the collectors' endpoint logs it: rate-limited.
+ * One process has one snapshot ROUTER, so one limiter. */
+static void log_not_a_request(const char *why) {
+    static log_limit_t limit;
+    unsigned long long skipped = 0;
+    if (!log_limit_take(&limit, (long long)clock_mono_ms(), &skipped)) return;
+    if (skipped) log_warn("snapshot: %llu more message(s) dropped since the last such line", skipped);
+    log_warn("snapshot: dropped a message that is not a snapshot request (%s)", why);
+}
+
 void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, void *arg) {
     for (int i = 0; i < budget; i++) {
         void *frames[2] = {NULL, NULL};
@@ -280,11 +328,12 @@ void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, vo
             if (m.kind == MSG_SNAPSHOT_REQUEST)
                 fn(frames[0], lens[0], &m.snap_req, arg);
             else
-                log_warn("snapshot: a message that is not a snapshot request; ignored");
+                log_not_a_request("another kind of message");
             msg_clear(&m);
         } else {
-            log_warn("snapshot: not a snapshot request (%d frames%s%s); ignored", n, n == 2 ? ": " : "",
-                     n == 2 ? err : "");
+            char why[300];
+            snprintf(why, sizeof why, "%d frame(s)%s%s", n, n == 2 ? ": " : "", n == 2 ? err : "");
+            log_not_a_request(why);
         }
         free(frames[0]);
         free(frames[1]);

@@ -60,7 +60,9 @@ typedef enum {
     SOCK_EV_NONE,      /* nothing yet, or no change */
     SOCK_EV_CONNECTED, /* a CURVE (or plain) handshake succeeded */
     SOCK_EV_REFUSED,   /* the server's ZAP handler refused our key */
-    SOCK_EV_PROTOCOL   /* the handshake failed: a wrong server key, or plain against CURVE */
+    SOCK_EV_PROTOCOL,  /* the handshake failed: a wrong server key, or plain against CURVE */
+    SOCK_EV_NO_ANSWER  /* connected, but the server never answered the handshake within
+                        * its interval (30 s): a stopped or overloaded server, not a key */
 } sock_event_t;
 
 /* A client socket's handshakes, watched, so that it can say why it gets no answer
@@ -72,6 +74,8 @@ typedef struct {
     sock_event_t state;  /* the outcome last returned by sock_watch_read */
     int64_t retry_at_ms; /* refused: connect again at this monotonic time (0 = no) */
     uint64_t handshakes; /* successful handshakes seen: a reconnect counts, state or not */
+    int64_t connected_ms; /* when the last connection came up (monotonic), for telling a
+                           * handshake that timed out from one that was refused */
 } sock_watch_t;
 
 /* Starts watching client socket sock (the monitor goes into the caller's poll loop as

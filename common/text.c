@@ -259,6 +259,58 @@ const char *text_shown(const char *s, char *buf, size_t size) {
     return buf;
 }
 
+const char *text_escape_controls(const char *s, char *buf, size_t size) {
+    return text_escape_bytes(s, strlen(s), buf, size);
+}
+
+const char *text_escape_bytes(const void *bytes, size_t len, char *buf, size_t size) {
+    const char *s = bytes;
+    size_t o = 0, i = 0;
+    bool cut = false;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        char esc[8];
+        const char *piece = s + i;
+        size_t plen;
+        if (n > len - i || !utf8_valid(s + i, n)) {
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+            piece = esc;
+            n = 1;
+        } else if (c < 0x20 || c == 0x7F) {
+            if (c == '\n' || c == '\t' || c == '\r')
+                snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+            else
+                snprintf(esc, sizeof esc, "\\x%02x", c);
+            piece = esc;
+        } else if (c == 0xC2 && (unsigned char)s[i + 1] < 0xA0) { /* U+0080..U+009F (n is 2) */
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)s[i + 1]);
+            piece = esc;
+        }
+        plen = piece == s + i ? n : strlen(piece);
+        /* room for this piece, and for "..." if more follows */
+        if (o + plen + (i + n < len ? 3 : 0) > size - 1) {
+            cut = true;
+            break;
+        }
+        memcpy(buf + o, piece, plen);
+        o += plen;
+        i += n;
+    }
+    if (cut) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+bool text_has_controls(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0)) return true;
+    return false;
+}
+
 char *text_trim(char *s) {
     char *start = s, *end;
     while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n')

@@ -41,6 +41,21 @@ void text_pad(char *buf, size_t size, const char *s, int width);
  * travel in an Ack. Returns buf; size must be at least 4. */
 const char *text_shown(const char *s, char *buf, size_t size);
 
+/* Copies s into buf (size bytes, at least 8) fit for a terminal or a log line: control
+ * characters become visible escapes ("\n", "\t", "\r", "\x1b", DEL "\x7f", C1 as
+ * "\u0085"), a byte that is not UTF-8 becomes "\xff", and a string too long for buf is
+ * cut on a character boundary and marked "...". The result is valid UTF-8 with no
+ * control character, so county text can never forge a log line or drive a terminal.
+ * Every place that prints or logs what a county sent uses this. Returns buf. */
+const char *text_escape_controls(const char *s, char *buf, size_t size);
+
+/* The same for len bytes that need not be text nor NUL-terminated (a routing id): a NUL
+ * byte shows as "\x00". */
+const char *text_escape_bytes(const void *bytes, size_t len, char *buf, size_t size);
+
+/* True if s holds a control character (C0, DEL or C1): codes and names must not. */
+bool text_has_controls(const char *s);
+
 /* Removes leading and trailing ASCII white space in place; returns s. */
 char *text_trim(char *s);
 

@@ -12,7 +12,9 @@
  * at comparable prices, so a mismatch with the nominal amounts is a hint, never proof.
  *
  * Values echoed into messages come from county files; they are cleaned (invalid UTF-8
- * and control characters become '?') so a finding is always safe to put on the wire.
+ * and control characters become '?' or a visible escape) so a finding is always safe to
+ * put on the wire. Codes and names with a control character are refused; free text
+ * (problems, next steps, a project's name) keeps them, and whoever prints it escapes.
  */
 #include "validate.h"
 
@@ -46,10 +48,26 @@ static const char *kind_phrase(indicator_kind_t k) {
     return k == KIND_FLOW ? "a flow's year-to-date amount" : "a stock (level at period end)";
 }
 
+/* Codes and names (zone, period, indicator, project code and status, the source file's
+ * name) never hold a control character: an ANSI escape or a line break in one is a
+ * forged log line or a terminal command, never a code. True (and an error naming the
+ * field, the text shown escaped) if s holds one. */
+static bool refuse_controls(const report_t *r, unsigned line, const char *field, const char *what,
+                            const char *s, diag_list_t *dl) {
+    char shown[160];
+    if (!text_has_controls(s)) return false;
+    diag_add(dl, DIAG_ERROR, r->source, line, field,
+             "%s \"%s\" contains a control character (a line break, tab or escape); codes and names "
+             "must be plain text",
+             what, text_escape_controls(s, shown, sizeof shown));
+    return true;
+}
+
 static void check_zone(const master_t *m, const char *county, const report_t *r, diag_list_t *dl) {
     char zb[96];
     const zone_t *z;
     unsigned line = first_line(r);
+    if (refuse_controls(r, line, "zone", "zone", r->zone, dl)) return;
     if (!r->zone[0]) {
         diag_add(dl, DIAG_ERROR, r->source, line, "zone",
                  "zone is missing; expected a zone code from regions.csv");
@@ -85,6 +103,7 @@ static void check_period(const validate_opts_t *o, const report_t *r, diag_list_
     char pb[48], canon[PERIOD_STRLEN];
     period_t p;
     unsigned line = first_line(r);
+    if (refuse_controls(r, line, "period", "period", r->period, dl)) return;
     if (!r->period[0]) {
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
                  "period is missing; expected the reporting period as YYYY-MM (e.g. 2017-06)");
@@ -144,7 +163,10 @@ static void check_value(const validate_opts_t *o, const report_t *r, const indic
     char ib[96];
     const char *name = NULL;
 
-    if (!v->indicator[0]) {
+    if (refuse_controls(r, v->line, "indicator", "indicator", v->indicator, dl)) {
+        ind = NULL;
+        name = "(indicator with a control character)";
+    } else if (!v->indicator[0]) {
         diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
                  "indicator is missing; expected one of the codes or Chinese names in "
                  "indicators.csv");
@@ -237,7 +259,10 @@ static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
     char cb[96];
     const char *code = text_shown(p->code, cb, sizeof cb);
 
-    if (!p->code[0]) {
+    refuse_controls(r, p->line, "status", "project status", p->status, dl);
+    if (refuse_controls(r, p->line, "project", "project code", p->code, dl)) {
+        code = "(code with a control character)";
+    } else if (!p->code[0]) {
         diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
                  "project code is missing; expected the project's code (e.g. P2017001)");
         code = "(no code)";
@@ -294,6 +319,7 @@ size_t validate_report(const master_t *m, const validate_opts_t *o, const char *
                        diag_list_t *dl) {
     size_t before = dl->n_errors;
 
+    refuse_controls(r, first_line(r), "source", "the source file name", r->source, dl);
     check_zone(m, county, r, dl);
     check_period(o, r, dl);
     if (r->revision < 1 || r->revision > VALIDATE_MAX_REVISION)

@@ -102,6 +102,10 @@ void scorer_events_handshake(loop_t *loop, void *socket, int fd, void *arg) {
     else if (ev == SOCK_EV_PROTOCOL)
         log_error("handshake with the aggregator at %s failed: is events_server_key its public key%s?",
                   s->cfg.events, s->sec.insecure ? ", and does it run --insecure too" : "");
+    else if (ev == SOCK_EV_NO_ANSWER)
+        log_warn("no answer from the aggregator at %s: the handshake is never answered (is it stopped or "
+                 "overloaded?)",
+                 s->cfg.events);
     else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
         log_info("subscribed to the aggregator's events at %s", s->cfg.events);
 }

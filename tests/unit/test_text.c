@@ -269,3 +269,17 @@ Test(text, truncate_utf8_drops_only_a_partial_character) {
     text_truncate_utf8(buf);
     cr_assert_str_eq(buf, "");
 }
+
+/* Control characters become visible escapes; the result is valid UTF-8 without one. */
+Test(text, escape_controls) {
+    char buf[64];
+    cr_assert_str_eq(text_escape_controls("a\x1b[31mb\nc\td\re\x7f", buf, sizeof buf), "a\\x1b[31mb\\nc\\td\\re\\x7f");
+    cr_assert_str_eq(text_escape_controls("宝山\xc2\x85x", buf, sizeof buf), "宝山\\u0085x"); /* C1 NEL */
+    cr_assert_str_eq(text_escape_controls("bad\xff", buf, sizeof buf), "bad\\xff");
+    cr_assert_str_eq(text_escape_controls("plain 宝山", buf, sizeof buf), "plain 宝山");
+    /* cut on a character boundary, marked */
+    cr_assert_str_eq(text_escape_controls("abcdefghij", buf, 8), "abcd...");
+    cr_assert_str_eq(text_escape_controls("\n\n\n\n", buf, 8), "\\n\\n...");
+    cr_assert_str_eq(text_escape_bytes("c:\0x", 4, buf, sizeof buf), "c:\\x00x");
+    cr_assert(text_has_controls("a\nb") && text_has_controls("\xc2\x9b") && !text_has_controls("宝山 ok"));
+}

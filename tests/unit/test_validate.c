@@ -466,7 +466,27 @@ Test(validate, values_echoed_are_clean_utf8) {
     snprintf(r.zone, sizeof r.zone, "bao\xff\nshan");
     cr_assert_eq(check(), 1);
     const diag_t *d = only(DIAG_ERROR, "zone");
-    assert_says(d, "\"bao??shan\"");
+    assert_says(d, "\"bao\\xff\\nshan\"");
+    assert_says(d, "control character");
+}
+
+/* Codes and names never hold a control character (an ANSI escape, a line break); free
+ * text keeps them, to be escaped wherever it is printed. */
+Test(validate, control_characters_refused_in_codes_kept_in_text) {
+    snprintf(r.period, sizeof r.period, "2017\t06");
+    cr_assert_eq(report_set_text(&r.problems, "\x1b[31mred\nsecond line"), 0);
+    cr_assert_eq(check(), 1, "free text keeps its control characters");
+    assert_says(only(DIAG_ERROR, "period"), "\"2017\\t06\" contains a control character");
+}
+
+Test(validate, control_characters_refused_in_the_source_name) {
+    snprintf(r.source, sizeof r.source, "baoshan\x1b[31m.csv");
+    cr_assert_eq(check(), 1);
+    cr_assert_eq(dl.n, 1);
+    const diag_t *d = &dl.items[0];
+    cr_assert_str_eq(d->field, "source");
+    assert_says(d, "\"baoshan\\x1b[31m.csv\"");
+    cr_assert_str_eq(d->file, "baoshan\\x1b[31m.csv", "the finding's file name is escaped too");
 }
 
 /* ---- history ---------------------------------------------------------------------- */
