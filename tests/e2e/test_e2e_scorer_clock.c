@@ -195,8 +195,8 @@ Test(e2e_scorer_clock, an_upgraded_store_keeps_its_overdue_alerts) {
     scorer_start(extra);
     cr_assert_eq(e2e_sql_int(sc.scores, OVERDUE_Q), 6 * 8, "February to July stay or fire:\n%s",
                  e2e_tail(sc.err_log, 2000));
-    cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alert_events WHERE transition = 'resolved'"),
-                 0, "nothing resolved:\n%s", e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alert_events WHERE transition = 'resolved'"), 0,
+                 "nothing resolved:\n%s", e2e_tail(sc.err_log, 2000));
     cr_assert_eq(e2e_count_in_file(sc.err_log, "reports are owed from 2017-02"), 1,
                  "the log says from when:\n%s", e2e_tail(sc.err_log, 2000));
     cr_assert_eq(e2e_count_in_file(sc.err_log, "set reporting_since"), 1,
