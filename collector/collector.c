@@ -36,6 +36,16 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     }
 }
 
+/* A start-up failure in main (whose `submit` it reads): the daemon exits 1 (log_fatal);
+ * submit exits 2, its "timeout or error": a script reads its 1 as "a report was rejected",
+ * and nothing was judged. */
+#define start_fail(...)                                                                                      \
+    do {                                                                                                     \
+        if (!submit) log_fatal(__VA_ARGS__);                                                                 \
+        log_error(__VA_ARGS__);                                                                              \
+        exit(2);                                                                                             \
+    } while (0)
+
 int main(int argc, char **argv) {
     collector_t c;
     diag_list_t dl = {0};
@@ -48,7 +58,7 @@ int main(int argc, char **argv) {
     /* Before any thread exists (ZeroMQ starts its own): every thread inherits the blocked
      * signals, so SIGHUP and SIGTERM reach us only through the loop's signalfd. */
     c.signal_fd = loop_signal_fd();
-    if (c.signal_fd < 0) log_fatal("signalfd: cannot block signals");
+    if (c.signal_fd < 0) start_fail("signalfd: cannot block signals");
     if (collector_config_load(&c.cfg, submit ? argc - 1 : argc, submit ? argv + 1 : argv, submit, &first) < 0)
         return 2;
     if (submit) {
@@ -61,13 +71,13 @@ int main(int argc, char **argv) {
     if (c.cfg.insecure) {
         log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
         if (!sock_endpoint_is_local(c.cfg.aggregator))
-            log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (aggregator=%s)",
-                      c.cfg.aggregator);
+            start_fail("plain ZeroMQ is allowed only on ipc:// or loopback TCP (aggregator=%s)",
+                       c.cfg.aggregator);
     } else if (!c.cfg.server_key[0]) {
-        log_fatal("server_key is not set: name the aggregator's public key file");
+        start_fail("server_key is not set: name the aggregator's public key file");
     }
     if (sock_security_load(&c.sec, c.cfg.insecure, c.cfg.key, c.cfg.server_key, err, sizeof err) < 0)
-        log_fatal("key: %s", err);
+        start_fail("key: %s", err);
 
     c.master = master_load(c.cfg.master_dir, &dl);
     if (!c.master) {
@@ -75,24 +85,24 @@ int main(int argc, char **argv) {
             diag_format(&dl.items[i], err, sizeof err);
             log_error("%s/%s", c.cfg.master_dir, err);
         }
-        log_fatal("cannot start without valid master data");
+        start_fail("cannot start without valid master data");
     }
     diag_clear(&dl);
     if (!master_county(c.master, c.cfg.county))
-        log_fatal("county %s is not in %s/regions.csv", c.cfg.county, c.cfg.master_dir);
+        start_fail("county %s is not in %s/regions.csv", c.cfg.county, c.cfg.master_dir);
     if (util_mkdir_parent(c.cfg.outbox) < 0)
-        log_fatal("outbox folder for %s: %s", c.cfg.outbox, strerror(errno));
+        start_fail("outbox folder for %s: %s", c.cfg.outbox, strerror(errno));
     if (lockfile_acquire(c.cfg.outbox, NULL, err, sizeof err) < 0) /* held until exit */
-        log_fatal("%s; one collector per outbox%s", err,
-                  submit ? " (while the daemon runs, drop the files into its inbox)" : "");
+        start_fail("%s; one collector per outbox%s", err,
+                   submit ? " (while the daemon runs, drop the files into its inbox)" : "");
     c.outbox = outbox_open(c.cfg.outbox, err, sizeof err);
-    if (!c.outbox) log_fatal("outbox: %s", err);
+    if (!c.outbox) start_fail("outbox: %s", err);
     c.ctx = zmq_ctx_new();
     c.loop = loop_new();
-    if (!c.ctx || !c.loop) log_fatal("out of memory");
+    if (!c.ctx || !c.loop) start_fail("out of memory");
     loop_add_fd(c.loop, c.signal_fd, on_signal, &c);
     c.submit_mode = submit; /* no reconcile for a one-shot submit */
-    if (collector_send_start(&c, err, sizeof err) < 0) log_fatal("%s", err);
+    if (collector_send_start(&c, err, sizeof err) < 0) start_fail("%s", err);
 
     if (submit) {
         rc = collector_submit(&c, argv + first, argc - first, c.cfg.submit_timeout_s * 1000);

@@ -66,6 +66,7 @@ enum {
     Q_STAR,
     Q_FIRING,
     Q_GET_META,
+    Q_HAS_HISTORY,
     Q_N_READ,
     Q_DEL_ROWS = Q_N_READ,
     Q_DEL_PERIOD,
@@ -123,6 +124,7 @@ static const char *const sql[Q_COUNT] = {
                  " updated_ms = excluded.updated_ms",
     [Q_RESOLVE] = "DELETE FROM alerts WHERE akey = ?1",
     [Q_GET_META] = "SELECT value FROM meta WHERE key = ?1",
+    [Q_HAS_HISTORY] = "SELECT EXISTS (SELECT 1 FROM alert_events) OR EXISTS (SELECT 1 FROM rankings)",
     [Q_ADD_META] = "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
 };
 
@@ -680,6 +682,15 @@ int sstore_get_meta(sstore_t *s, const char *key, char *out, size_t size) {
     column_copy(st, 0, out, size);
     sqlite3_reset(st);
     return 1;
+}
+
+int sstore_has_history(sstore_t *s) {
+    sqlite3_stmt *st = q(s, Q_HAS_HISTORY);
+    int rc = sqlite3_step(st), has;
+    if (rc != SQLITE_ROW) return scanned(s, st, rc);
+    has = sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return has;
 }
 
 int sstore_add_meta(sstore_t *s, const char *key, const char *value) {

@@ -84,6 +84,10 @@ int sstore_record_transition(sstore_t *s, const alert_t *a);
  * error. */
 int sstore_get_meta(sstore_t *s, const char *key, char *out, size_t size);
 
+/* 1 if the store holds rankings or alert events, a scorer has worked on it; 0 if not;
+ * -1 on error. Tells a store upgraded from before meta existed from a fresh one. */
+int sstore_has_history(sstore_t *s);
+
 /* Sets key to value unless key is already set (a first fact stays first): 0, or -1.
  * Outside a transaction it commits by itself. */
 int sstore_add_meta(sstore_t *s, const char *key, const char *value);

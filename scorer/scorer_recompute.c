@@ -554,23 +554,48 @@ static period_t reporting_since(const scorer_t *s) {
     return targets_first_due(s->first_start_ms, s->cfg.deadline_day, s->cfg.merge_jan_feb);
 }
 
+/* What a store upgraded from before the first start was recorded owed: before migration
+ * 2, reports were owed from the first period of the current year. The instant that
+ * implies is 31 January 24:00 of the upgrade's year: after December's deadline and
+ * before January's whatever deadline_day (1..28), so the first period due after it is
+ * the year's first, now and if deadline_day changes later. */
+static int64_t upgrade_first_start(int64_t now_ms) {
+    period_t dec = {period_of_time(now_ms).year - 1, 12};
+    return period_deadline_ms(dec, 31);
+}
+
 int scorer_first_start(scorer_t *s, int64_t now_ms) {
-    char v[32], now[32], when[20], since[PERIOD_STRLEN];
-    int found;
-    snprintf(now, sizeof now, "%lld", (long long)now_ms);
-    if (sstore_add_meta(s->scores, "first_start_ms", now) < 0 ||
-        (found = sstore_get_meta(s->scores, "first_start_ms", v, sizeof v)) < 0) {
-        log_error("score store: cannot record or read the first start");
-        return -1;
+    char v[32], start[32], when[20], since[PERIOD_STRLEN];
+    int found, upgraded = 0;
+    if ((found = sstore_get_meta(s->scores, "first_start_ms", v, sizeof v)) < 0) goto fail;
+    if (!found) {
+        /* a store with history but no first start predates the meta table: taking the
+         * upgrade for a first start would forgive every report owed before it */
+        if ((upgraded = sstore_has_history(s->scores)) < 0) goto fail;
+        snprintf(start, sizeof start, "%lld", (long long)(upgraded ? upgrade_first_start(now_ms) : now_ms));
+        if (sstore_add_meta(s->scores, "first_start_ms", start) < 0 ||
+            (found = sstore_get_meta(s->scores, "first_start_ms", v, sizeof v)) < 0)
+            goto fail;
     }
     s->first_start_ms = found ? strtoll(v, NULL, 10) : now_ms;
-    if (s->cfg.reporting_since[0]) return 0;
     clock_format(s->first_start_ms, when);
-    period_format(reporting_since(s), since);
+    period_format(targets_first_due(s->first_start_ms, s->cfg.deadline_day, s->cfg.merge_jan_feb), since);
+    if (upgraded)
+        log_warn("score store %s has history but no recorded first start (it predates this version): "
+                 "recorded %s as its first start, so by default reports stay owed from %s on, as before "
+                 "the upgrade%s",
+                 s->cfg.scores, when, since,
+                 s->cfg.reporting_since[0] ? " (reporting_since is set and takes precedence)"
+                                           : "; set reporting_since = YYYY-MM in scorer.ini to owe from "
+                                             "another period");
+    if (s->cfg.reporting_since[0]) return 0;
     log_info("reporting_since is not set: reports are owed from %s on, the first period due after the "
              "scorer's first start on this score store (%s)",
              since, when);
     return 0;
+fail:
+    log_error("score store: cannot record or read the first start");
+    return -1;
 }
 
 /* Overdue reports: every zone × period due by now without a report on file. */

@@ -226,9 +226,18 @@ void targets_overdue_held(const master_t *m, period_t since, int deadline_day, b
         if (owed && due == a->deadline_ms) continue; /* the clock stepped back: still overdue */
         kept->severity = SEV_NONE;
         zone_words(m, a, who, sizeof who);
-        snprintf(kept->message, sizeof kept->message,
-                 "%s: the %s report is no longer owed (reporting_since, deadline_day or regions.csv changed)",
-                 who, a->period);
+        if (owed) { /* still owed, due later than it was: not overdue until then */
+            char when[20];
+            clock_format(due - 1000, when);
+            kept->deadline_ms = due;
+            snprintf(kept->message, sizeof kept->message,
+                     "%s: the %s report is now due %.10s 24:00 (deadline_day changed)", who, a->period, when);
+        } else {
+            snprintf(kept->message, sizeof kept->message,
+                     "%s: the %s report is no longer owed (reporting_since, merge_jan_feb or regions.csv "
+                     "changed)",
+                     who, a->period);
+        }
     }
 }
 

@@ -104,7 +104,7 @@ Test(e2e_lock, a_second_collector_or_a_submit_on_the_same_outbox_is_refused) {
     /* submit on the daemon's outbox: refused, naming the daemon; nothing sent */
     st = e2e_submit(P("%s/submit", other), &out, "410602", agg.listen, outbox,
                     e2e_sample("reports/2017-06/410602.csv"), NULL);
-    cr_assert_neq(st, 0, "submit on a busy outbox fails");
+    cr_assert_eq(st, 2, "submit on a busy outbox is an error (2), not a rejection (1): status %d", st);
     cr_assert_eq(e2e_count_in_file(P("%s/submit.err", other), P("in use by process %d", (int)first)), 1, "%s",
                  e2e_tail(P("%s/submit.err", other), 2000));
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports"), 0, "nothing was sent");

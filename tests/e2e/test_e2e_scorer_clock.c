@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,51 @@ Test(e2e_scorer_clock, a_fresh_install_owes_nothing_due_before_its_first_start) 
     cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alerts WHERE kind = 'overdue' AND period < "
                                         "'2017-06'"),
                  0, "the first start is remembered, not taken from this start");
+    stop_daemons();
+}
+
+/* Runs sql on db read-write (the daemons stopped), as an operator with sqlite3 would. */
+static void sql_exec(const char *db, const char *sql) {
+    sqlite3 *conn = NULL;
+    char *err = NULL;
+    cr_assert_eq(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK, "%s", db);
+    cr_assert_eq(sqlite3_exec(conn, sql, NULL, NULL, &err), SQLITE_OK, "%s: %s", sql, err ? err : "");
+    sqlite3_close(conn);
+}
+
+/* Item 14, on an upgrade: a score store from before the first start was recorded (its
+ * meta table empty) has February to May overdue, owed by the old default (the year's
+ * first period). Upgraded on 2017-08-15 without reporting_since, the scorer must not
+ * take the upgrade for a first start and forgive them: they stay, and June and July
+ * join them. */
+Test(e2e_scorer_clock, an_upgraded_store_keeps_its_overdue_alerts) {
+    static const char *const old[] = {"--set", "reporting_since=2017-02", "--set", "coalesce_ms=50", NULL};
+    static const char *const extra[] = {"--set", "coalesce_ms=50", NULL};
+
+    set_now("2017-07-05");
+    start_daemons(old); /* what the old default owed: 2017-02 on */
+    cr_assert_eq(e2e_sql_int(sc.scores, OVERDUE_Q), 4 * 8, "February to May, 8 zones each");
+    scorer_stop();
+    sql_exec(sc.scores, "DELETE FROM meta"); /* as migration 2 leaves an existing store */
+
+    set_now("2017-08-15");
+    scorer_start(extra);
+    cr_assert_eq(e2e_sql_int(sc.scores, OVERDUE_Q), 6 * 8, "February to July stay or fire:\n%s",
+                 e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alert_events WHERE transition = 'resolved'"), 0,
+                 "nothing resolved:\n%s", e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(sc.err_log, "reports are owed from 2017-02"), 1,
+                 "the log says from when:\n%s", e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(sc.err_log, "set reporting_since"), 1,
+                 "the log says how to choose otherwise:\n%s", e2e_tail(sc.err_log, 2000));
+    scorer_stop();
+
+    /* recorded: the next start owes the same */
+    scorer_start(extra);
+    cr_assert_eq(e2e_sql_int(sc.scores, OVERDUE_Q), 6 * 8, "%s", e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(sc.err_log, "reports are owed from 2017-02"), 1, "%s",
+                 e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(sc.err_log, "set reporting_since"), 0, "warned once, at the upgrade");
     stop_daemons();
 }
 

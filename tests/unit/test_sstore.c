@@ -203,6 +203,14 @@ Test(sstore, meta_keeps_the_first_value_across_reopens) {
     cr_assert_str_eq(buf, "1499184000000", "… and changes nothing: the first start stays");
 }
 
+Test(sstore, history_tells_an_upgraded_store_from_a_fresh_one) {
+    alert_t a;
+    cr_assert_eq(sstore_has_history(S), 0, "a fresh store has none");
+    alert_init(&a, ALERT_OVERDUE, SEV_CRITICAL, "baoshan", "", 2017, "2017-03");
+    record(S, &a, TR_FIRING, SEV_NONE, T0);
+    cr_assert_eq(sstore_has_history(S), 1, "an alert event is history");
+}
+
 /* ---- read-only readers (CLI, bulletin) ----------------------------------------------- */
 
 Test(sstore, read_only_open_of_a_missing_store_fails_and_creates_nothing) {
