@@ -516,8 +516,9 @@ static void read_acks(unsigned char *mark, acks_t *n) {
         }
 }
 
-/* Waits until every collector has filed all its files and emptied its outbox: each
- * believes all its reports delivered. Whether the store agrees is check_everything's. */
+/* Waits until every collector has filed all its files and settled every report in its
+ * outbox (settled rows are kept for the reconcile): each believes all its reports
+ * delivered. Whether the store agrees is check_everything's. */
 static void wait_drained(int timeout_ms, const char *seed_note) {
     int64_t deadline = clock_mono_ms() + timeout_ms;
     int64_t stored = 0;
@@ -532,7 +533,7 @@ static void wait_drained(int timeout_ms, const char *seed_note) {
                       seed_note, e2e_tail(W.cols[ci].logs[W.cols[ci].n_logs - 1], 3000));
         for (int ci = 0; ci < N_COUNTIES && all; ci++) {
             const char *ob = W.cols[ci].outbox;
-            if (e2e_sql_int(ob, "SELECT count(*) FROM outbox") != 0 ||
+            if (e2e_sql_int(ob, "SELECT count(*) FROM outbox WHERE settled = 0") != 0 ||
                 e2e_sql_int(ob, "SELECT count(*) FROM sources WHERE state = 'done'") != W.n_periods)
                 all = false;
         }
@@ -604,8 +605,8 @@ static verdict_t check_everything(const char *seed_note) {
     return v;
 }
 
-/* Every collector filed every file in done/ with a receipt, nothing was refused, and the
- * outbox is empty. */
+/* Every collector filed every file in done/ with a receipt, nothing was refused, and no
+ * report is unsettled in the outbox (the settled ones are kept for the reconcile). */
 static void check_collectors(void) {
     for (int ci = 0; ci < N_COUNTIES; ci++) {
         const col_t *c = &W.cols[ci];
@@ -616,8 +617,8 @@ static void check_collectors(void) {
         cr_assert_eq(e2e_count_files(P("%s/inbox", c->dir), ".csv"), 0, "%s", c->county);
         int parked = e2e_count_files(P("%s/inbox/.sending", c->dir), ".csv");
         cr_assert(parked <= 0, "%s: %d files still in inbox/.sending", c->county, parked);
-        cr_assert_eq(e2e_sql_int(c->outbox, "SELECT count(*) FROM outbox"), 0, "%s: the outbox is not empty",
-                     c->county);
+        cr_assert_eq(e2e_sql_int(c->outbox, "SELECT count(*) FROM outbox WHERE settled = 0"), 0,
+                     "%s: the outbox holds unsettled reports", c->county);
         cr_assert_eq(e2e_sql_int(c->outbox, "SELECT count(*) FROM sources"), W.n_periods,
                      "%s: a file was taken more than once", c->county);
         cr_assert_eq(e2e_sql_int(c->outbox, "SELECT count(*) FROM sources WHERE state = 'done'"),
