@@ -4,9 +4,10 @@
  * for every report it sent (the outbox's last_reports), so it refuses a 元-for-万元
  * file at once, with line and column, instead of after a round trip. `yuebao check
  * --outbox` opens the outbox read-only and calls the same function, so the dry run and
- * the collector agree. The outbox remembers the last report *sent* for a key, which is
- * the store's unless the aggregator refused it; after such a refusal the next file is
- * compared with the refused one, and the aggregator's verdict stays the authority.
+ * the collector agree. The outbox remembers the last report sent for a key and not
+ * refused: a refusal puts it back to the content the store confirmed (outbox_settle_last),
+ * so a correction is never judged against the refused figures. The aggregator's verdict
+ * stays the authority.
  */
 #include <stdio.h>
 #include <stdlib.h>

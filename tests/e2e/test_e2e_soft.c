@@ -208,3 +208,32 @@ Test(e2e_soft, check_and_collector_agree) {
     }
     cr_assert_eq(e2e_agg_stop(&agg), 0);
 }
+
+/* A refusal leaves the collector's idea of the store as it was: a collector whose
+ * outbox did not know June sends the 元 file (it cannot refuse it locally), the
+ * aggregator refuses it; the 万元 correction from the same collector is then judged
+ * against what the store holds, not against the refused 元 figures, and is stored. */
+Test(e2e_soft, correction_after_a_refused_yuan_file_is_sent_and_stored) {
+    const char *fresh = P("%s/fresh-outbox.db", dir);
+    char *out = NULL;
+    int rc;
+    start_and_deliver_june(P("%s/outbox.db", dir));
+    rc = e2e_submit(P("%s/yuan", dir), &out, "410602", agg.listen, fresh,
+                    e2e_sample("reports/2017-06/410602.yuan.csv"), NULL);
+    cr_assert_eq(rc, 1, "the aggregator refuses it:\n%s", out);
+    cr_assert_not_null(strstr(out, "REJECTED  baoshan 2017-06 revision 1"), "%s", out);
+    free(out);
+    expect_store_unchanged();
+    rc = e2e_submit(P("%s/correction", dir), &out, "410602", agg.listen, fresh,
+                    e2e_sample("reports/2017-06/410602.csv"), NULL);
+    cr_assert_eq(rc, 0, "the correction goes out and is stored, exit %d:\n%s", rc, out);
+    cr_assert_null(strstr(out, "亿元 instead of 万元?"), "%s", out);
+    cr_assert_not_null(strstr(out, "ACCEPTED  baoshan 2017-06 revision 2"), "%s", out);
+    free(out);
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 2);
+    cr_assert(fabs(e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='baoshan' AND "
+                                             "period='2017-06' AND indicator='revenue'") -
+                   2032384.0) < 1e-6);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
