@@ -2,9 +2,11 @@
  * from `yuebao check` and the collector.
  *
  * baoshan (鹤山区, 410602) delivers its June file in 万元; then 410602.yuan.csv, the same
- * figures typed in 元. The aggregator refuses it (store unchanged), the collector
- * refuses it before sending, `yuebao check --outbox` says the same; with a 说明 column
- * it is accepted, the 说明 stored and shown by `yuebao status`.
+ * figures typed in 元 (five 万元 amounts and output_per_mu in 元/亩: all 10 000×). The
+ * aggregator refuses it (store unchanged), the collector refuses it before sending,
+ * `yuebao check --outbox` says the same; with a 说明 column it is accepted, the 说明
+ * stored and shown by `yuebao status`. A refused file does not become the base of its
+ * correction.
  */
 #include <criterion/criterion.h>
 
@@ -107,9 +109,13 @@ Test(e2e_soft, collector_and_check_refuse_yuan_file_alike) {
     cr_assert_not_null(strstr(chk, "元 instead of 万元?"), "%s", chk);
     rc = e2e_submit(P("%s/yuan", dir), &out, "410602", agg.listen, outbox, yuan, NULL);
     cr_assert_eq(rc, 1, "the collector refuses it:\n%s", out);
-    cr_assert_not_null(strstr(out, "REJECTED  410602.yuan.csv: not sent, 5 error(s)"), "%s", out);
+    cr_assert_not_null(strstr(out, "REJECTED  410602.yuan.csv: not sent, 6 error(s)"), "%s", out);
     cr_assert_not_null(strstr(out, YUAN_LINE), "%s", out);
-    cr_assert_not_null(strstr(chk, "5 error(s)"), "the same count from check:\n%s", chk);
+    cr_assert_not_null(strstr(out, "410602.yuan.csv:8: amount: output_per_mu: amount 678000 is about 10 000× "
+                                   "the previous report"),
+                       "a ratio in 万元/亩 typed in 元/亩 is caught too:\n%s", out);
+    cr_assert_not_null(strstr(out, "元/亩 instead of 万元/亩?"), "%s", out);
+    cr_assert_not_null(strstr(chk, "6 error(s)"), "the same count from check:\n%s", chk);
     expect_store_unchanged();
     free(out);
     free(chk);
@@ -131,10 +137,11 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
     cr_assert_not_null(text);
     f = fopen(file, "w");
     cr_assert_not_null(f);
-    /* a 说明 column; the 万元 rows carry the 说明, the others leave it empty */
+    /* a 说明 column; the 万元 and 万元/亩 rows carry the 说明, the others leave it empty */
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         bool wan = strstr(line, ",revenue,") || strstr(line, ",va,") || strstr(line, ",fai,") ||
-                   strstr(line, ",tax,") || strstr(line, ",outside_capital,");
+                   strstr(line, ",tax,") || strstr(line, ",outside_capital,") ||
+                   strstr(line, ",output_per_mu,");
         fprintf(f, "%s,%s\n", line, !strncmp(line, "zone,", 5) ? "说明" : wan ? note : "");
     }
     fclose(f);
@@ -142,7 +149,7 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
     start_and_deliver_june(outbox);
     chk = check("check", outbox, file, &st);
     cr_assert_eq(st, 0, "%s", chk);
-    cr_assert_not_null(strstr(chk, "0 error(s), 5 warning(s)"), "%s", chk);
+    cr_assert_not_null(strstr(chk, "0 error(s), 6 warning(s)"), "%s", chk);
     rc = e2e_submit(P("%s/explained", dir), &out, "410602", agg.listen, outbox, file, NULL);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
     cr_assert_not_null(strstr(out, "ACCEPTED  baoshan 2017-06 revision 2"), "%s", out);
@@ -158,7 +165,7 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
     free(s);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM issues i JOIN reports r ON i.history_id = "
                                         "r.history_id WHERE r.zone='baoshan' AND i.field='note'"),
-                 5);
+                 6);
     rc = e2e_runl(P("%s/status", dir), &out, 20000, e2e_bin("yuebao"), "status", "--master", e2e_city(),
                   "--store", agg.store, "--scores", P("%s/none.db", dir), "--period", "2017-06", NULL);
     cr_assert_eq(rc, 0, "%s", out);
