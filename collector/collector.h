@@ -193,6 +193,12 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n);
 
 /* collector_soft.c */
 
+/* The rule for a key-projects file (项目表) without values: its report of (zone, period)
+ * can be built only when the values come in the same batch (batch_has_values) or were
+ * sent before (the outbox's last report has values; a refused one does not count).
+ * The collector and `yuebao check` both ask this. 1 yes, 0 no, -1 outbox error. */
+int collector_values_known(outbox_t *o, const char *zone, const char *period, bool batch_has_values);
+
 /* The soft checks (plausibility.h) of r against the last reports the outbox holds for
  * r's zone: the same period, the previous period and the same period last year.
  * Appends to dl; returns the number of errors, or -1 on an outbox error. */

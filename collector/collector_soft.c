@@ -34,6 +34,15 @@ static int last_of(outbox_t *o, const char *zone, const char *period, report_t *
     return have < 0 ? -1 : 0;
 }
 
+int collector_values_known(outbox_t *o, const char *zone, const char *period, bool batch_has_values) {
+    report_t last;
+    int have;
+    if (batch_has_values) return 1;
+    have = last_of(o, zone, period, &last);
+    report_clear(&last);
+    return have;
+}
+
 int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r,
                          diag_list_t *dl) {
     char prev_p[PERIOD_STRLEN], year_p[PERIOD_STRLEN];

@@ -244,3 +244,45 @@ Test(e2e_soft, correction_after_a_refused_yuan_file_is_sent_and_stored) {
                    2032384.0) < 1e-6);
     cr_assert_eq(e2e_agg_stop(&agg), 0);
 }
+
+/* `yuebao check` judges the files named together as one batch, as the collector judges
+ * files dropped together: for a period the outbox does not know, the projects file
+ * with its values file passes (alone it is refused). --no-merge-jan-feb follows the
+ * collector's merge_jan_feb = false: a January file is then a period of its own. */
+Test(e2e_soft, check_judges_its_files_as_one_batch) {
+    const char *outbox = P("%s/outbox.db", dir), *empty = P("%s/empty.csv", dir);
+    const char *values = e2e_sample("reports/2017-06/410602.csv");
+    const char *projects = e2e_sample("reports/2017-06/410602.projects.csv");
+    char *out = NULL, jan[512];
+    FILE *f;
+    int rc;
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
+    cr_assert_not_null(f = fopen(empty, "w"));
+    fclose(f);
+    rc = e2e_submit(P("%s/empty", dir), &out, "410602", agg.listen, outbox, empty, NULL); /* makes the outbox */
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    rc = e2e_runl(P("%s/check-both", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "410602", "--outbox", outbox, values, projects, NULL);
+    cr_assert_eq(rc, 0, "the projects file comes with its values:\n%s", out);
+    cr_assert_null(strstr(out, "key projects arrived before any indicator values"), "%s", out);
+    free(out);
+    rc = e2e_runl(P("%s/check-projects", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master",
+                  e2e_city(), "--county", "410602", "--outbox", outbox, projects, NULL);
+    cr_assert_eq(rc, 1, "alone it is refused:\n%s", out);
+    cr_assert_not_null(strstr(out, "key projects arrived before any indicator values"), "%s", out);
+    free(out);
+    snprintf(jan, sizeof jan, "%s/jan.csv", dir);
+    cr_assert_not_null(f = fopen(jan, "w"));
+    fputs("zone,period,indicator,amount,growth_pct\nbaoshan,2017-01,employees,14976,5.9\n", f);
+    fclose(f);
+    rc = e2e_runl(P("%s/check-jan", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "410602", jan, NULL);
+    cr_assert_eq(rc, 1, "January is merged into February by default:\n%s", out);
+    free(out);
+    rc = e2e_runl(P("%s/check-jan-alone", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master",
+                  e2e_city(), "--county", "410602", "--no-merge-jan-feb", jan, NULL);
+    cr_assert_eq(rc, 0, "with --no-merge-jan-feb January is a period:\n%s", out);
+    free(out);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
