@@ -90,7 +90,8 @@ int cli_check(const cli_opts_t *o) {
     }
     for (int i = 0; i < o->n_args; i++) {
         diag_list_t *dl = &dls[i];
-        if (ob && dl->n_errors == 0 && against_outbox(ob, m, &vo, o->args[i], sets, o->n_args, &sets[i], dl) < 0) {
+        if (ob && dl->n_errors == 0 &&
+            against_outbox(ob, m, &vo, o->args[i], sets, o->n_args, &sets[i], dl) < 0) {
             fprintf(stderr, "yuebao check: the outbox %s could not be read\n", o->outbox);
             bad = 2;
         }

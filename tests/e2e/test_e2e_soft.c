@@ -259,7 +259,8 @@ Test(e2e_soft, check_judges_its_files_as_one_batch) {
     cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
     cr_assert_not_null(f = fopen(empty, "w"));
     fclose(f);
-    rc = e2e_submit(P("%s/empty", dir), &out, "410602", agg.listen, outbox, empty, NULL); /* makes the outbox */
+    rc = e2e_submit(P("%s/empty", dir), &out, "410602", agg.listen, outbox, empty,
+                    NULL); /* makes the outbox */
     cr_assert_eq(rc, 1, "%s", out);
     free(out);
     rc = e2e_runl(P("%s/check-both", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),

@@ -114,10 +114,10 @@ Test(plausibility, explained_jump_is_a_warning_quoting_the_note) {
 
 Test(plausibility, zero_and_absent_baselines_are_skipped) {
     plausibility_base_t b = {&rev, NULL, NULL};
-    put(&r, "2017-06", 2, "fai", 604792.1, 4, NULL);       /* the revision had 0 */
-    put(&r, "2017-06", 2, "tax", 85940.3, 6, NULL);        /* the revision had none */
-    put(&r, "2017-06", 2, "rd_share", 12.8, 7, NULL);      /* a percentage: not compared */
-    put(&r, "2017-06", 2, "revenue", 0, 2, NULL);          /* nothing this period */
+    put(&r, "2017-06", 2, "fai", 604792.1, 4, NULL);  /* the revision had 0 */
+    put(&r, "2017-06", 2, "tax", 85940.3, 6, NULL);   /* the revision had none */
+    put(&r, "2017-06", 2, "rd_share", 12.8, 7, NULL); /* a percentage: not compared */
+    put(&r, "2017-06", 2, "revenue", 0, 2, NULL);     /* nothing this period */
     cr_assert_eq(plausibility_check(m, &r, &b, &dl), 0);
     cr_assert_eq(dl.n, 0);
 }
