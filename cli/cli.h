@@ -43,6 +43,7 @@ typedef struct {
     const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
     const char *output;       /* export: -o, --output FILE; stdout without it */
     const char *outbox;       /* check: --outbox FILE, the collector's outbox (read only) */
+    bool no_merge_jan_feb;    /* check: --no-merge-jan-feb, January reported on its own */
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;

@@ -4,33 +4,42 @@
  * with --outbox, the soft checks against the reports the collector sent come from
  * collector_soft.c, reading its outbox read-only. Without the outbox those checks
  * cannot run, and the output says so rather than passing a file the collector may
- * refuse.
+ * refuse. The files named together are one batch, as files dropped together are for
+ * the collector (a projects file may come with its values), and --no-merge-jan-feb
+ * mirrors the collector's merge_jan_feb = false.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../collector/collector.h"
 #include "cli.h"
 #include "filecheck.h"
 #include "validate.h"
 
-/* What the outbox adds to one file's reports, as the collector merges them: a projects
- * file needs values sent before; values are compared with the reports sent. -1 on an
- * outbox error (printed). */
+/* Whether any file of the batch carries values for (zone, period): the collector
+ * merges the files dropped together, so a projects file may come with its values. */
+static bool batch_has_values(const report_set_t *sets, int n, const char *zone, const char *period) {
+    for (int i = 0; i < n; i++)
+        for (size_t k = 0; k < sets[i].n; k++)
+            if (sets[i].reports[k].n_values && !strcmp(sets[i].reports[k].zone, zone) &&
+                !strcmp(sets[i].reports[k].period, period))
+                return true;
+    return false;
+}
+
+/* What the outbox adds to one file's reports, as the collector merges the batch: a
+ * projects file needs values in the batch or sent before; values are compared with the
+ * reports sent. -1 on an outbox error. */
 static int against_outbox(outbox_t *ob, const master_t *m, const validate_opts_t *vo, const char *path,
-                          report_set_t *set, diag_list_t *dl) {
+                          const report_set_t *sets, int n_sets, report_set_t *set, diag_list_t *dl) {
     for (size_t k = 0; k < set->n; k++) {
         report_t *r = &set->reports[k];
         if (r->n_values == 0) {
-            uint32_t rev = 0;
-            uint8_t *content = NULL;
-            size_t len = 0;
-            report_t last;
-            int have = outbox_last(ob, r->zone, r->period, &rev, &content, &len, &last);
-            free(content);
-            if (have < 0) return -1;
-            if (have == 0 || last.n_values == 0) filecheck_projects_first(dl, path, r->zone, r->period);
-            report_clear(&last);
+            int known = collector_values_known(ob, r->zone, r->period,
+                                               batch_has_values(sets, n_sets, r->zone, r->period));
+            if (known < 0) return -1;
+            if (!known) filecheck_projects_first(dl, path, r->zone, r->period);
             continue;
         }
         if (collector_soft_check(ob, m, vo->merge_jan_feb, r, dl) < 0) return -1;
@@ -42,6 +51,8 @@ int cli_check(const cli_opts_t *o) {
     master_t *m = cli_master(o);
     validate_opts_t vo = validate_defaults();
     outbox_t *ob = NULL;
+    report_set_t *sets;
+    diag_list_t *dls;
     int bad = 0;
     if (!m) return 2;
     if (o->n_args == 0) {
@@ -49,6 +60,7 @@ int cli_check(const cli_opts_t *o) {
         master_destroy(&m);
         return 2;
     }
+    vo.merge_jan_feb = !o->no_merge_jan_feb; /* as the collector's merge_jan_feb */
     if (o->outbox) {
         char err[1200];
         if (!(ob = outbox_open_readonly(o->outbox, err, sizeof err))) {
@@ -57,30 +69,48 @@ int cli_check(const cli_opts_t *o) {
             return 2;
         }
     }
+    sets = calloc((size_t)o->n_args, sizeof *sets);
+    dls = calloc((size_t)o->n_args, sizeof *dls);
+    if (!sets || !dls) {
+        fprintf(stderr, "yuebao check: out of memory\n");
+        free(sets);
+        free(dls);
+        outbox_close(&ob);
+        master_destroy(&m);
+        return 2;
+    }
+    /* every file on its own first, then the batch: the files named together are judged
+     * as the collector judges files dropped together */
     for (int i = 0; i < o->n_args; i++) {
-        report_set_t set = {0};
-        diag_list_t dl = {0};
         char *text = NULL;
         size_t len = 0;
-        if (county_csv_read(o->args[i], &text, &len, &dl) == 0)
-            filecheck_judge(m, &vo, o->county, o->args[i], text, len, &set, &dl);
+        if (county_csv_read(o->args[i], &text, &len, &dls[i]) == 0)
+            filecheck_judge(m, &vo, o->county, o->args[i], text, len, &sets[i], &dls[i]);
         free(text);
-        if (ob && dl.n_errors == 0 && against_outbox(ob, m, &vo, o->args[i], &set, &dl) < 0) {
+    }
+    for (int i = 0; i < o->n_args; i++) {
+        diag_list_t *dl = &dls[i];
+        if (ob && dl->n_errors == 0 &&
+            against_outbox(ob, m, &vo, o->args[i], sets, o->n_args, &sets[i], dl) < 0) {
             fprintf(stderr, "yuebao check: the outbox %s could not be read\n", o->outbox);
             bad = 2;
         }
-        diag_sort(&dl);
-        printf("%s: %zu report(s), %zu error(s), %zu warning(s)\n", o->args[i], set.n, dl.n_errors,
-               dl.n_warnings);
-        for (size_t k = 0; k < dl.n; k++) {
+        diag_sort(dl);
+        printf("%s: %zu report(s), %zu error(s), %zu warning(s)\n", o->args[i], sets[i].n, dl->n_errors,
+               dl->n_warnings);
+        for (size_t k = 0; k < dl->n; k++) {
             char line[1024];
-            diag_format(&dl.items[k], line, sizeof line);
+            diag_format(&dl->items[k], line, sizeof line);
             printf("    %s\n", line);
         }
-        if (dl.n_errors && !bad) bad = 1;
-        diag_clear(&dl);
-        report_set_clear(&set);
+        if (dl->n_errors && !bad) bad = 1;
     }
+    for (int i = 0; i < o->n_args; i++) {
+        diag_clear(&dls[i]);
+        report_set_clear(&sets[i]);
+    }
+    free(sets);
+    free(dls);
     if (!ob)
         printf("not checked against earlier reports (jumps such as 元 instead of 万元, key projects "
                "before values): name the collector's outbox with --outbox FILE\n");

@@ -15,7 +15,7 @@ static void usage(FILE *out) {
     fprintf(out, "usage: yuebao COMMAND [OPTIONS]\n"
                  "\n"
                  "commands:\n"
-                 "  check [--county C] [--outbox FILE] FILE.csv...\n"
+                 "  check [--county C] [--outbox FILE] [--no-merge-jan-feb] FILE.csv...\n"
                  "                                   check county files without sending them: the\n"
                  "                                   collector's verdict (with its outbox, also the\n"
                  "                                   jumps against the reports it sent)\n"
@@ -51,7 +51,10 @@ static void usage(FILE *out) {
                  "  --county C       check: the reporting unit the files are from; alerts: only this\n"
                  "                   county's zones (code, e.g. 410603, or name, e.g. 山城区)\n"
                  "  --outbox FILE    check: the collector's outbox (read only), to compare the files\n"
-                 "                   with the reports it sent (元 instead of 万元?)\n"
+                 "                   with the reports it sent (元 instead of 万元?); the files named\n"
+                 "                   are judged together, as one batch dropped in the inbox\n"
+                 "  --no-merge-jan-feb  check: January is reported on its own, as with the\n"
+                 "                   collector's merge_jan_feb = false\n"
                  "  --csv            ranking: CSV (UTF-8, header row) for spreadsheets\n"
                  "  --format F       export: csv (default; UTF-8 with BOM, CRLF), xlsx (one sheet,\n"
                  "                   laggards highlighted; needs -o) or sdmx-csv (one observation a\n"
@@ -192,6 +195,7 @@ int main(int argc, char **argv) {
                                          {"format", required_argument, NULL, 'F'},
                                          {"output", required_argument, NULL, 'o'},
                                          {"outbox", required_argument, NULL, 'X'},
+                                         {"no-merge-jan-feb", no_argument, NULL, 'J'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     cli_opts_t o = {0};
@@ -235,6 +239,7 @@ int main(int argc, char **argv) {
         case 'F': o.format = optarg; break;
         case 'o': o.output = optarg; break;
         case 'X': o.outbox = optarg; break;
+        case 'J': o.no_merge_jan_feb = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -129,6 +129,12 @@ int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *rev
                 size_t *content_len, report_t *last_report);
 /* Raises the known revision of (zone, period) to at least `revision`. */
 int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uint32_t revision);
+/* After p's ack (in the same transaction as outbox_settle): ACCEPTED or DUPLICATE makes
+ * p's report the store-confirmed content of its (zone, period); REJECTED or STALE puts
+ * the last report back to that confirmed content (none if unknown), unless a newer
+ * revision was queued since, so merging and soft checks never build on refused figures.
+ * 0 or -1. */
+int outbox_settle_last(outbox_t *o, const pending_t *p, const ack_t *ack);
 /* Records r (already numbered) as the last report of its (zone, period). */
 int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size_t content_len);
 
@@ -186,6 +192,12 @@ typedef struct {
 int collector_queue_files(collector_t *c, queued_file_t *files, size_t n);
 
 /* collector_soft.c */
+
+/* The rule for a key-projects file (项目表) without values: its report of (zone, period)
+ * can be built only when the values come in the same batch (batch_has_values) or were
+ * sent before (the outbox's last report has values; a refused one does not count).
+ * The collector and `yuebao check` both ask this. 1 yes, 0 no, -1 outbox error. */
+int collector_values_known(outbox_t *o, const char *zone, const char *period, bool batch_has_values);
 
 /* The soft checks (plausibility.h) of r against the last reports the outbox holds for
  * r's zone: the same period, the previous period and the same period last year.

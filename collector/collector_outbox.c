@@ -6,7 +6,10 @@
  * the same revision and message id are resent every time (the aggregator answers
  * DUPLICATE), never a new one. last_reports remembers, per (zone, period), the last
  * revision and content, so corrections number themselves and a projects file can join
- * the values already sent.
+ * the values already sent. It also keeps the last content the store confirmed
+ * (ACCEPTED or DUPLICATE): when the aggregator refuses a report, the content goes back
+ * to that one, so the correction is merged with and soft-checked against what the
+ * store holds, not against the refused figures.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -38,7 +41,8 @@ static const char *const schema =
     "CREATE INDEX IF NOT EXISTS source_reports_by_outbox ON source_reports (outbox_id);"
     "CREATE TABLE IF NOT EXISTS last_reports ("
     "  zone TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL, content BLOB,"
-    "  report BLOB, PRIMARY KEY (zone, period)) WITHOUT ROWID;"
+    "  report BLOB, confirmed_content BLOB, confirmed_report BLOB,"
+    "  PRIMARY KEY (zone, period)) WITHOUT ROWID;"
     "PRAGMA user_version = 1;";
 
 static int exec(outbox_t *o, const char *q) {
@@ -71,14 +75,31 @@ static int run(outbox_t *o, sqlite3_stmt *st) {
     return 0;
 }
 
-/* Outboxes made before sources had a note get the column (a note is optional). */
-static int migrate(outbox_t *o) {
+/* 1 when table has column, else 0. */
+static int has_column(outbox_t *o, const char *table, const char *column) {
+    char q[128];
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(o->db, "SELECT note FROM sources LIMIT 0", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_finalize(st);
-        return 0;
-    }
-    return exec(o, "ALTER TABLE sources ADD COLUMN note TEXT");
+    snprintf(q, sizeof q, "SELECT %s FROM %s LIMIT 0", column, table);
+    if (sqlite3_prepare_v2(o->db, q, -1, &st, NULL) != SQLITE_OK) return 0;
+    sqlite3_finalize(st);
+    return 1;
+}
+
+/* Outboxes made before sources had a note get the column (a note is optional); those
+ * made before the confirmed content get its columns, filled from the reports the store
+ * acked (an unknown one stays NULL: after a refusal the content is then forgotten). */
+static int migrate(outbox_t *o) {
+    if (!has_column(o, "sources", "note") && exec(o, "ALTER TABLE sources ADD COLUMN note TEXT") < 0)
+        return -1;
+    if (!has_column(o, "last_reports", "confirmed_report") &&
+        (exec(o, "ALTER TABLE last_reports ADD COLUMN confirmed_content BLOB") < 0 ||
+         exec(o, "ALTER TABLE last_reports ADD COLUMN confirmed_report BLOB") < 0 ||
+         exec(o, "UPDATE last_reports SET confirmed_content = content, confirmed_report = report "
+                 "WHERE EXISTS (SELECT 1 FROM outbox b WHERE b.zone = last_reports.zone AND "
+                 "b.period = last_reports.period AND b.revision = last_reports.revision AND "
+                 "b.settled = 1 AND b.status IN ('ACCEPTED', 'DUPLICATE'))") < 0))
+        return -1;
+    return 0;
 }
 
 outbox_t *outbox_open(const char *path, char *err, size_t errsz) {
@@ -110,13 +131,15 @@ outbox_t *outbox_open_readonly(const char *path, char *err, size_t errsz) {
         return NULL;
     }
     snprintf(o->path, sizeof o->path, "%s", path);
+    /* the timeout before the first read: a collector writing the outbox must not make
+     * the dry run fail with "database is locked" */
     if (sqlite3_open_v2(path, &o->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_busy_timeout(o->db, 5000) != SQLITE_OK ||
         sqlite3_exec(o->db, "SELECT 1 FROM last_reports LIMIT 1", NULL, NULL, NULL) != SQLITE_OK) {
         snprintf(err, errsz, "%s: %s", path, o->db ? sqlite3_errmsg(o->db) : "cannot open");
         outbox_close(&o);
         return NULL;
     }
-    sqlite3_busy_timeout(o->db, 5000);
     return o;
 }
 
@@ -278,11 +301,63 @@ int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uin
                                "ON CONFLICT (zone, period) DO UPDATE SET "
                                "content = CASE WHEN excluded.revision > revision THEN NULL ELSE content END, "
                                "report = CASE WHEN excluded.revision > revision THEN NULL ELSE report END, "
+                               "confirmed_content = CASE WHEN excluded.revision > revision THEN NULL "
+                               "ELSE confirmed_content END, "
+                               "confirmed_report = CASE WHEN excluded.revision > revision THEN NULL "
+                               "ELSE confirmed_report END, "
                                "revision = max(revision, excluded.revision)");
     if (!st) return -1;
     sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, revision);
+    return run(o, st);
+}
+
+int outbox_settle_last(outbox_t *o, const pending_t *p, const ack_t *ack) {
+    sqlite3_stmt *st;
+    if (ack->status == ACK_ACCEPTED || ack->status == ACK_DUPLICATE) {
+        /* the store holds p now: its report becomes the confirmed content */
+        msg_t m;
+        char err[256];
+        uint8_t *content = NULL;
+        size_t len = 0;
+        int rc;
+        int d = codec_decode(p->payload, p->payload_len, &m, err, sizeof err);
+        if (d == 0 && m.kind != MSG_REPORT) snprintf(err, sizeof err, "not a report");
+        if (d != 0 || m.kind != MSG_REPORT) {
+            msg_clear(&m);
+            log_error("outbox %s: the queued report of %s %s does not decode: %s", o->path, p->zone,
+                      p->period, err);
+            return -1;
+        }
+        if (codec_report_content(&m.report, &content, &len) < 0) {
+            msg_clear(&m);
+            return -1;
+        }
+        msg_clear(&m);
+        st = prep(o, "UPDATE last_reports SET confirmed_content = ?3, confirmed_report = ?4 "
+                     "WHERE zone = ?1 AND period = ?2");
+        if (!st) {
+            free(content);
+            return -1;
+        }
+        sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, content, (int)len, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 4, p->payload, (int)p->payload_len, SQLITE_STATIC);
+        rc = run(o, st);
+        free(content);
+        return rc;
+    }
+    if (ack->status != ACK_REJECTED && ack->status != ACK_STALE) return 0;
+    /* refused: unless a newer report is already queued over it, the content goes back to
+     * the confirmed one; the revision number stays (it was used) */
+    st = prep(o, "UPDATE last_reports SET content = confirmed_content, report = confirmed_report "
+                 "WHERE zone = ?1 AND period = ?2 AND revision = ?3");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, p->revision);
     return run(o, st);
 }
 

@@ -252,7 +252,10 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         if (have < 0) goto out;
         if (have == 1) merge_base(m, &base, last, files);
         report_clear(&base);
-        if (!m->has_values && m->r.n_values == 0) {
+        if ((have = collector_values_known(c->outbox, m->r.zone, m->r.period,
+                                           m->has_values || m->r.n_values > 0)) < 0)
+            goto out;
+        if (!have) {
             for (size_t i = 0; i < m->n_files; i++)
                 filecheck_projects_first(&files[m->files[i]].diags, files[m->files[i]].path, m->r.zone,
                                          m->r.period);

@@ -209,7 +209,7 @@ static void on_ack(collector_t *c, msg_t *m) {
     if (outbox_begin(c->outbox) < 0) return;
     if (outbox_settle(c->outbox, p->id, &m->ack) < 0 ||
         outbox_raise_revision(c->outbox, p->zone, p->period, m->ack.store_revision) < 0 ||
-        outbox_commit(c->outbox) < 0) {
+        outbox_settle_last(c->outbox, p, &m->ack) < 0 || outbox_commit(c->outbox) < 0) {
         outbox_rollback(c->outbox);
         return; /* stays pending: the resend gets the same answer */
     }

@@ -4,9 +4,10 @@
  * for every report it sent (the outbox's last_reports), so it refuses a 元-for-万元
  * file at once, with line and column, instead of after a round trip. `yuebao check
  * --outbox` opens the outbox read-only and calls the same function, so the dry run and
- * the collector agree. The outbox remembers the last report *sent* for a key, which is
- * the store's unless the aggregator refused it; after such a refusal the next file is
- * compared with the refused one, and the aggregator's verdict stays the authority.
+ * the collector agree. The outbox remembers the last report sent for a key and not
+ * refused: a refusal puts it back to the content the store confirmed (outbox_settle_last),
+ * so a correction is never judged against the refused figures. The aggregator's verdict
+ * stays the authority.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,15 @@ static int last_of(outbox_t *o, const char *zone, const char *period, report_t *
     }
     report_clear(out);
     return have < 0 ? -1 : 0;
+}
+
+int collector_values_known(outbox_t *o, const char *zone, const char *period, bool batch_has_values) {
+    report_t last;
+    int have;
+    if (batch_has_values) return 1;
+    have = last_of(o, zone, period, &last);
+    report_clear(&last);
+    return have;
 }
 
 int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r,

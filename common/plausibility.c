@@ -7,9 +7,13 @@
  * January-to-December growth of the cumulative figure from counting as a jump. The same
  * period last year catches a zone's first report of a year.
  *
- * Only the first baseline that has the indicator is used: a figure entered in 元 would
- * trip all three, and the desk officer needs one message per row, about the report
- * they know best (their own previous revision).
+ * A figure passes when it is in line with any baseline that has it: a correction of a
+ * figure stored in 元 (before these checks, or on a 说明) is 1/10 000 of the current
+ * revision but in line with the previous period. It is refused only when it jumps
+ * against every one, with one message per row about the first (a figure entered in 元
+ * trips all three; the desk officer knows their own previous revision best). A
+ * baseline figure that was accepted on a 说明 is not a baseline: the 说明 confirmed
+ * that report's jump, and the next revision keeping it needs its own.
  */
 #include "plausibility.h"
 
@@ -46,13 +50,22 @@ static void power_text(int k, char *out, size_t size) {
     out[o] = '\0';
 }
 
-/* The likely unit mistake behind a jump of 10^k in a 万元 figure, or "". */
-static const char *unit_hint(const indicator_t *ind, int k) {
-    if (strcmp(ind->unit, "万元") != 0) return "";
-    if (k == 4) return " 元 instead of 万元?";
-    if (k == 2) return " 百元 instead of 万元?";
-    if (k == -4) return " 亿元 instead of 万元?";
-    return "";
+/* The likely unit mistake behind a jump of 10^k, into hint ("" if none): 元 or 百元 for
+ * 万元 up, 亿元 down; for a ratio 万元/… typed per 元 up, …/万元 typed per 元 down. */
+static void unit_hint(const indicator_t *ind, int k, char *hint, size_t size) {
+    static const char wan[] = "万元";
+    const char *u = ind->unit, *slash = strchr(u, '/');
+    size_t n = strlen(u), w = sizeof wan - 1;
+    hint[0] = '\0';
+    if (strcmp(u, wan) == 0) {
+        if (k == 4) snprintf(hint, size, " 元 instead of 万元?");
+        if (k == 2) snprintf(hint, size, " 百元 instead of 万元?");
+        if (k == -4) snprintf(hint, size, " 亿元 instead of 万元?");
+    } else if (slash && k == 4 && (size_t)(slash - u) == w && strncmp(u, wan, w) == 0) {
+        snprintf(hint, size, " 元%s instead of %s?", slash, u);
+    } else if (slash && k == -4 && n > w && strcmp(u + n - w, wan) == 0 && u + n - w == slash + 1) {
+        snprintf(hint, size, " %.*s元 instead of %s?", (int)(slash + 1 - u), u, u);
+    }
 }
 
 /* The months a period's year-to-date covers: "2017-06" is 1-6月, six months. */
@@ -61,12 +74,17 @@ static int months_of(const char *period) {
     return period_parse(period, &p) == 0 && p.month >= 1 ? p.month : 1;
 }
 
-/* Compares v with the same indicator in base; 1 and *ratio and what[] when base has a
- * positive figure for it, else 0. */
+/* Compares v with the same indicator in base; 1 and *ratio, *k and what[] when base has
+ * a positive figure for it that did not stand on a 说明, else 0. */
 static int against(const indicator_t *ind, const report_t *r, const report_value_t *v, const report_t *base,
-                   int which, double *ratio, char *what, size_t size) {
+                   int which, double *ratio, int *k, char *what, size_t size) {
     const report_value_t *bv = base ? report_find(base, ind->code) : NULL;
+    double lv, lb;
     if (!bv || !isfinite(bv->amount) || bv->amount <= 0) return 0;
+    /* a figure accepted on its 说明 confirms a jump; it says nothing of the next report */
+    if (bv->note[0]) return 0;
+    lv = log10(v->amount);
+    lb = log10(bv->amount);
     if (which == 0) {
         *ratio = v->amount / bv->amount;
         snprintf(what, size, "the previous report (revision %u of %s: " NUM ")", (unsigned)base->revision,
@@ -74,6 +92,8 @@ static int against(const indicator_t *ind, const report_t *r, const report_value
     } else if (which == 1 && ind->kind == KIND_FLOW) {
         int mr = months_of(r->period), mb = months_of(base->period);
         *ratio = (v->amount / mr) / (bv->amount / mb);
+        lv -= log10(mr);
+        lb -= log10(mb);
         snprintf(what, size,
                  "the previous period per month (%s: " NUM " year to date, over %d against %d months)",
                  base->period, bv->amount, mb, mr);
@@ -82,7 +102,19 @@ static int against(const indicator_t *ind, const report_t *r, const report_value
         snprintf(what, size, "%s (%s: " NUM ")",
                  which == 1 ? "the previous period" : "the same period last year", base->period, bv->amount);
     }
+    /* the power from the logarithms, clamped before rounding: the quotient itself can be
+     * inf or 0 for figures near the ends of the double range */
+    {
+        double d = lv - lb;
+        if (!(d <= 15)) d = 15; /* NaN too: cannot happen for positive finite figures */
+        if (d < -15) d = -15;
+        *k = (int)lround(d);
+    }
     return 1;
+}
+
+static bool jumps(double ratio) {
+    return ratio >= PLAUSIBILITY_RATIO || ratio <= 1 / PLAUSIBILITY_RATIO;
 }
 
 size_t plausibility_check(const master_t *m, const report_t *r, const plausibility_base_t *b,
@@ -92,27 +124,35 @@ size_t plausibility_check(const master_t *m, const report_t *r, const plausibili
     for (size_t i = 0; i < r->n_values; i++) {
         const report_value_t *v = &r->values[i];
         const indicator_t *ind = master_indicator(m, v->indicator);
-        char what[192], times[32], note[200];
+        char what[192], first[192] = "", times[32], note[200], hint[160];
         double ratio = 1;
-        int k, which;
-        if (!ind || ind->kind == KIND_RATIO || !isfinite(v->amount) || v->amount <= 0) continue;
-        for (which = 0; which < 3; which++)
-            if (against(ind, r, v, bases[which], which, &ratio, what, sizeof what)) break;
-        if (which == 3 || !(ratio >= PLAUSIBILITY_RATIO || ratio <= 1 / PLAUSIBILITY_RATIO)) continue;
-        k = (int)lround(log10(ratio));
-        if (k > 15) k = 15;
-        if (k < -15) k = -15;
+        int k = 0, k_first = 0, compared = 0, in_line = 0;
+        /* a percentage is bounded by the hard checks (0..100) and small shares move by
+         * large factors legitimately; any other ratio (万元/亩, 吨标准煤/万元) can be
+         * typed in the wrong unit like an amount */
+        if (!ind || ind->percent || !isfinite(v->amount) || v->amount <= 0) continue;
+        for (int which = 0; which < 3 && !in_line; which++) {
+            if (!against(ind, r, v, bases[which], which, &ratio, &k, what, sizeof what)) continue;
+            if (!jumps(ratio)) {
+                in_line = 1;
+            } else if (!compared++) {
+                snprintf(first, sizeof first, "%s", what);
+                k_first = k;
+            }
+        }
+        if (in_line || !compared) continue;
+        k = k_first;
         power_text(k < 0 ? -k : k, times, sizeof times);
+        unit_hint(ind, k, hint, sizeof hint);
         if (!v->note[0])
             diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
                      "%s: amount " NUM " is about %s%s%s %s:%s correct the figure, or if it is right, "
                      "confirm it with a 说明 in the note (说明) column of this row",
-                     ind->code, v->amount, k < 0 ? "1/" : "", times, k < 0 ? " of" : "×", what,
-                     unit_hint(ind, k));
+                     ind->code, v->amount, k < 0 ? "1/" : "", times, k < 0 ? " of" : "×", first, hint);
         else
             diag_add(dl, DIAG_WARNING, r->source, v->line, "note",
                      "%s: amount " NUM " is about %s%s%s %s; accepted on the reporter's 说明: \"%s\"",
-                     ind->code, v->amount, k < 0 ? "1/" : "", times, k < 0 ? " of" : "×", what,
+                     ind->code, v->amount, k < 0 ? "1/" : "", times, k < 0 ? " of" : "×", first,
                      text_shown(v->note, note, sizeof note));
     }
     return dl->n_errors - before;

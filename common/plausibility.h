@@ -40,15 +40,17 @@ typedef struct {
 void plausibility_neighbours(const char *period, bool merge_jan_feb, char prev[PERIOD_STRLEN],
                              char last_year[PERIOD_STRLEN]);
 
-/* The soft checks of r (validated, indicators as codes) against b. For each flow or
- * stock value (ratios and percentages are bounded by the hard checks and small ones
- * move by large factors legitimately), the first baseline of revision, prev,
- * last_year with a positive figure for it is compared: a flow's year-to-date against
- * the previous period per month covered, anything else directly. Zero and absent
- * figures are skipped. A ratio of PLAUSIBILITY_RATIO or more either way is an error
- * at the value's line, field "amount", naming the jump as a power of ten ("about
- * 10 000×") and, for 万元, the likely unit mistake; with a 说明 on the row it is a
- * warning instead, field "note", quoting the 说明. Returns the number of errors. */
+/* The soft checks of r (validated, indicators as codes) against b. Each positive value
+ * of an indicator that is not a percentage (percentages are bounded by the hard checks
+ * and small shares move by large factors legitimately) is compared with each baseline
+ * of revision, prev, last_year that has a positive figure for it not accepted on a
+ * 说明 (report_value_t.note): a flow's year-to-date against the previous period per
+ * month covered, anything else (stocks, ratios like 万元/亩) directly. Zero and absent
+ * figures are skipped. The value passes when it is within PLAUSIBILITY_RATIO either
+ * way of any of them; otherwise it is an error at the value's line, field "amount",
+ * naming the jump against the first as a power of ten ("about 10 000×") and, for 万元,
+ * 万元/… and …/万元, the likely unit mistake; with a 说明 on the row it is a warning
+ * instead, field "note", quoting the 说明. Returns the number of errors. */
 size_t plausibility_check(const master_t *m, const report_t *r, const plausibility_base_t *b,
                           diag_list_t *dl);
 

@@ -85,7 +85,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_INS_ISSUE] = "INSERT INTO issues (history_id, line, field, message) VALUES (?1, ?2, ?3, ?4)",
     [Q_INS_REJECTION] = "INSERT INTO rejections (county, zone, period, revision, source,"
                         " received_at_ms, reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [Q_LOAD_VALUES] = "SELECT indicator, amount, growth_pct FROM report_values"
+    [Q_LOAD_VALUES] = "SELECT indicator, amount, growth_pct, note FROM report_values"
                       " WHERE period = ?1 AND zone = ?2 ORDER BY indicator",
     [Q_EACH_VALUE] = "SELECT zone, indicator, amount, growth_pct FROM report_values"
                      " WHERE period = ?1 ORDER BY zone, indicator",
@@ -356,6 +356,8 @@ int rstore_load_report(rstore_t *s, const char *zone, const char *period, report
         v.amount = sqlite3_column_double(st, 1);
         v.has_growth = sqlite3_column_type(st, 2) != SQLITE_NULL;
         v.growth_pct = v.has_growth ? sqlite3_column_double(st, 2) : 0;
+        if (sqlite3_column_text(st, 3)) /* the 说明: the soft checks skip a figure that stood on one */
+            snprintf(v.note, sizeof v.note, "%s", (const char *)sqlite3_column_text(st, 3));
         if (!report_add_value(out, &v)) break;
     }
     sqlite3_reset(st);

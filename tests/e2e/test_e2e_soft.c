@@ -2,9 +2,11 @@
  * from `yuebao check` and the collector.
  *
  * baoshan (鹤山区, 410602) delivers its June file in 万元; then 410602.yuan.csv, the same
- * figures typed in 元. The aggregator refuses it (store unchanged), the collector
- * refuses it before sending, `yuebao check --outbox` says the same; with a 说明 column
- * it is accepted, the 说明 stored and shown by `yuebao status`.
+ * figures typed in 元 (five 万元 amounts and output_per_mu in 元/亩: all 10 000×). The
+ * aggregator refuses it (store unchanged), the collector refuses it before sending,
+ * `yuebao check --outbox` says the same; with a 说明 column it is accepted, the 说明
+ * stored and shown by `yuebao status`. A refused file does not become the base of its
+ * correction.
  */
 #include <criterion/criterion.h>
 
@@ -107,9 +109,13 @@ Test(e2e_soft, collector_and_check_refuse_yuan_file_alike) {
     cr_assert_not_null(strstr(chk, "元 instead of 万元?"), "%s", chk);
     rc = e2e_submit(P("%s/yuan", dir), &out, "410602", agg.listen, outbox, yuan, NULL);
     cr_assert_eq(rc, 1, "the collector refuses it:\n%s", out);
-    cr_assert_not_null(strstr(out, "REJECTED  410602.yuan.csv: not sent, 5 error(s)"), "%s", out);
+    cr_assert_not_null(strstr(out, "REJECTED  410602.yuan.csv: not sent, 6 error(s)"), "%s", out);
     cr_assert_not_null(strstr(out, YUAN_LINE), "%s", out);
-    cr_assert_not_null(strstr(chk, "5 error(s)"), "the same count from check:\n%s", chk);
+    cr_assert_not_null(strstr(out, "410602.yuan.csv:8: amount: output_per_mu: amount 678000 is about 10 000× "
+                                   "the previous report"),
+                       "a ratio in 万元/亩 typed in 元/亩 is caught too:\n%s", out);
+    cr_assert_not_null(strstr(out, "元/亩 instead of 万元/亩?"), "%s", out);
+    cr_assert_not_null(strstr(chk, "6 error(s)"), "the same count from check:\n%s", chk);
     expect_store_unchanged();
     free(out);
     free(chk);
@@ -131,10 +137,11 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
     cr_assert_not_null(text);
     f = fopen(file, "w");
     cr_assert_not_null(f);
-    /* a 说明 column; the 万元 rows carry the 说明, the others leave it empty */
+    /* a 说明 column; the 万元 and 万元/亩 rows carry the 说明, the others leave it empty */
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         bool wan = strstr(line, ",revenue,") || strstr(line, ",va,") || strstr(line, ",fai,") ||
-                   strstr(line, ",tax,") || strstr(line, ",outside_capital,");
+                   strstr(line, ",tax,") || strstr(line, ",outside_capital,") ||
+                   strstr(line, ",output_per_mu,");
         fprintf(f, "%s,%s\n", line, !strncmp(line, "zone,", 5) ? "说明" : wan ? note : "");
     }
     fclose(f);
@@ -142,7 +149,7 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
     start_and_deliver_june(outbox);
     chk = check("check", outbox, file, &st);
     cr_assert_eq(st, 0, "%s", chk);
-    cr_assert_not_null(strstr(chk, "0 error(s), 5 warning(s)"), "%s", chk);
+    cr_assert_not_null(strstr(chk, "0 error(s), 6 warning(s)"), "%s", chk);
     rc = e2e_submit(P("%s/explained", dir), &out, "410602", agg.listen, outbox, file, NULL);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
     cr_assert_not_null(strstr(out, "ACCEPTED  baoshan 2017-06 revision 2"), "%s", out);
@@ -158,7 +165,7 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
     free(s);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM issues i JOIN reports r ON i.history_id = "
                                         "r.history_id WHERE r.zone='baoshan' AND i.field='note'"),
-                 5);
+                 6);
     rc = e2e_runl(P("%s/status", dir), &out, 20000, e2e_bin("yuebao"), "status", "--master", e2e_city(),
                   "--store", agg.store, "--scores", P("%s/none.db", dir), "--period", "2017-06", NULL);
     cr_assert_eq(rc, 0, "%s", out);
@@ -206,5 +213,77 @@ Test(e2e_soft, check_and_collector_agree) {
         free(out);
         free(chk);
     }
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+/* A refusal leaves the collector's idea of the store as it was: a collector whose
+ * outbox did not know June sends the 元 file (it cannot refuse it locally), the
+ * aggregator refuses it; the 万元 correction from the same collector is then judged
+ * against what the store holds, not against the refused 元 figures, and is stored. */
+Test(e2e_soft, correction_after_a_refused_yuan_file_is_sent_and_stored) {
+    const char *fresh = P("%s/fresh-outbox.db", dir);
+    char *out = NULL;
+    int rc;
+    start_and_deliver_june(P("%s/outbox.db", dir));
+    rc = e2e_submit(P("%s/yuan", dir), &out, "410602", agg.listen, fresh,
+                    e2e_sample("reports/2017-06/410602.yuan.csv"), NULL);
+    cr_assert_eq(rc, 1, "the aggregator refuses it:\n%s", out);
+    cr_assert_not_null(strstr(out, "REJECTED  baoshan 2017-06 revision 1"), "%s", out);
+    free(out);
+    expect_store_unchanged();
+    rc = e2e_submit(P("%s/correction", dir), &out, "410602", agg.listen, fresh,
+                    e2e_sample("reports/2017-06/410602.csv"), NULL);
+    cr_assert_eq(rc, 0, "the correction goes out and is stored, exit %d:\n%s", rc, out);
+    cr_assert_null(strstr(out, "亿元 instead of 万元?"), "%s", out);
+    cr_assert_not_null(strstr(out, "ACCEPTED  baoshan 2017-06 revision 2"), "%s", out);
+    free(out);
+    cr_assert_eq(
+        e2e_sql_int(agg.store, "SELECT revision FROM reports WHERE zone='baoshan' AND period='2017-06'"), 2);
+    cr_assert(fabs(e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='baoshan' AND "
+                                             "period='2017-06' AND indicator='revenue'") -
+                   2032384.0) < 1e-6);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+/* `yuebao check` judges the files named together as one batch, as the collector judges
+ * files dropped together: for a period the outbox does not know, the projects file
+ * with its values file passes (alone it is refused). --no-merge-jan-feb follows the
+ * collector's merge_jan_feb = false: a January file is then a period of its own. */
+Test(e2e_soft, check_judges_its_files_as_one_batch) {
+    const char *outbox = P("%s/outbox.db", dir), *empty = P("%s/empty.csv", dir);
+    const char *values = e2e_sample("reports/2017-06/410602.csv");
+    const char *projects = e2e_sample("reports/2017-06/410602.projects.csv");
+    char *out = NULL, jan[512];
+    FILE *f;
+    int rc;
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
+    cr_assert_not_null(f = fopen(empty, "w"));
+    fclose(f);
+    rc = e2e_submit(P("%s/empty", dir), &out, "410602", agg.listen, outbox, empty,
+                    NULL); /* makes the outbox */
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    rc = e2e_runl(P("%s/check-both", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "410602", "--outbox", outbox, values, projects, NULL);
+    cr_assert_eq(rc, 0, "the projects file comes with its values:\n%s", out);
+    cr_assert_null(strstr(out, "key projects arrived before any indicator values"), "%s", out);
+    free(out);
+    rc = e2e_runl(P("%s/check-projects", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master",
+                  e2e_city(), "--county", "410602", "--outbox", outbox, projects, NULL);
+    cr_assert_eq(rc, 1, "alone it is refused:\n%s", out);
+    cr_assert_not_null(strstr(out, "key projects arrived before any indicator values"), "%s", out);
+    free(out);
+    snprintf(jan, sizeof jan, "%s/jan.csv", dir);
+    cr_assert_not_null(f = fopen(jan, "w"));
+    fputs("zone,period,indicator,amount,growth_pct\nbaoshan,2017-01,employees,14976,5.9\n", f);
+    fclose(f);
+    rc = e2e_runl(P("%s/check-jan", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "410602", jan, NULL);
+    cr_assert_eq(rc, 1, "January is merged into February by default:\n%s", out);
+    free(out);
+    rc = e2e_runl(P("%s/check-jan-alone", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master",
+                  e2e_city(), "--county", "410602", "--no-merge-jan-feb", jan, NULL);
+    cr_assert_eq(rc, 0, "with --no-merge-jan-feb January is a period:\n%s", out);
+    free(out);
     cr_assert_eq(e2e_agg_stop(&agg), 0);
 }

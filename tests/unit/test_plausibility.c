@@ -114,10 +114,10 @@ Test(plausibility, explained_jump_is_a_warning_quoting_the_note) {
 
 Test(plausibility, zero_and_absent_baselines_are_skipped) {
     plausibility_base_t b = {&rev, NULL, NULL};
-    put(&r, "2017-06", 2, "fai", 604792.1, 4, NULL);       /* the revision had 0 */
-    put(&r, "2017-06", 2, "tax", 85940.3, 6, NULL);        /* the revision had none */
-    put(&r, "2017-06", 2, "output_per_mu", 6780, 8, NULL); /* a ratio: not compared */
-    put(&r, "2017-06", 2, "revenue", 0, 2, NULL);          /* nothing this period */
+    put(&r, "2017-06", 2, "fai", 604792.1, 4, NULL);  /* the revision had 0 */
+    put(&r, "2017-06", 2, "tax", 85940.3, 6, NULL);   /* the revision had none */
+    put(&r, "2017-06", 2, "rd_share", 12.8, 7, NULL); /* a percentage: not compared */
+    put(&r, "2017-06", 2, "revenue", 0, 2, NULL);     /* nothing this period */
     cr_assert_eq(plausibility_check(m, &r, &b, &dl), 0);
     cr_assert_eq(dl.n, 0);
 }
@@ -156,4 +156,91 @@ Test(plausibility, neighbours) {
     cr_assert_str_eq(y, "2016-02");
     plausibility_neighbours("2017-02", false, p, y);
     cr_assert_str_eq(p, "2017-01");
+}
+
+/* Stored before the soft checks existed: revision 1 holds 20 323 840 000 万元 (元 typed).
+ * The correction 2 032 384 is 1/10 000 of it, but in line with 1-5月 per month
+ * (2 032 384 / 6 = 338 730.7 against 1 667 561.5 / 5 = 333 512.3: 1.016×): it passes. */
+Test(plausibility, correction_of_a_stored_jump_passes_on_another_baseline) {
+    report_t bad = {0};
+    plausibility_base_t b = {&bad, &prev, &last_year};
+    put(&bad, "2017-06", 1, "revenue", 20323840000.0, 2, NULL);
+    put(&r, "2017-06", 2, "revenue", 2032384.0, 2, NULL);
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 0, "%s", dl.n ? dl.items[0].message : "");
+    cr_assert_eq(dl.n, 0);
+    report_clear(&bad);
+}
+
+/* Revision 2 was accepted on a 说明 at 20 323 840 000; revision 3 keeps the figure
+ * without one. Revision 2's figure is no baseline (it stood only on its 说明); against
+ * 1-5月 per month it is 3 387 306 667 / 333 512.3 ≈ 10 157×: refused, naming 1-5月. */
+Test(plausibility, figure_accepted_on_a_note_is_no_baseline) {
+    report_t explained = {0};
+    plausibility_base_t b = {&explained, &prev, NULL};
+    put(&explained, "2017-06", 2, "revenue", 20323840000.0, 2, "新增富士康园区并入本园区统计");
+    put(&r, "2017-06", 3, "revenue", 20323840000.0, 2, NULL);
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 1);
+    expect(&dl.items[0], DIAG_ERROR, 2, "amount", "about 10 000× the previous period per month",
+           "2017-05: 1667561.5 year to date", "元 instead of 万元?");
+    report_clear(&explained);
+}
+
+/* Refused only when every baseline that has the figure jumps; the message names the
+ * first. 20 323 840 000 against revision 1 (2 032 384: 10 000×), 1-5月 per month
+ * (≈ 10 157×) and 2016-06 (1 824 000: ≈ 11 142×): one error, about the revision. */
+Test(plausibility, refused_against_every_baseline_names_the_first) {
+    plausibility_base_t b = {&rev, &prev, &last_year};
+    put(&r, "2017-06", 2, "revenue", 20323840000.0, 2, NULL);
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 1);
+    cr_assert_eq(dl.n, 1);
+    cr_assert(strstr(dl.items[0].message, "the previous report (revision 1"), "%s", dl.items[0].message);
+    /* the same figure passes when one baseline agrees: last year at 20 000 000 000 */
+    report_clear(&last_year);
+    diag_clear(&dl);
+    put(&last_year, "2016-06", 1, "revenue", 20000000000.0, 2, NULL);
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 0);
+}
+
+/* output_per_mu is 万元/亩: 678 000 against 67.8 is 10 000×, 元/亩 typed. energy_intensity
+ * is 吨标准煤/万元: 0.000059 against 0.59 is 1/10 000, per 元. Ratios are compared
+ * directly, not per month: 678 000 against 1-5月's 60 says "the previous period". */
+Test(plausibility, ratios_other_than_percentages_are_checked_with_their_unit) {
+    plausibility_base_t b = {&rev, NULL, NULL};
+    put(&rev, "2017-06", 1, "energy_intensity", 0.59, 12, NULL);
+    put(&r, "2017-06", 2, "output_per_mu", 678000, 8, NULL);
+    put(&r, "2017-06", 2, "energy_intensity", 0.000059, 12, NULL);
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 2);
+    expect(&dl.items[0], DIAG_ERROR, 8, "amount", "about 10 000× the previous report", "67.8",
+           "元/亩 instead of 万元/亩?");
+    expect(&dl.items[1], DIAG_ERROR, 12, "amount", "about 1/10 000 of the previous report", "0.59",
+           "吨标准煤/元 instead of 吨标准煤/万元?");
+    report_clear(&r);
+    diag_clear(&dl);
+    put(&prev, "2017-05", 3, "output_per_mu", 60, 8, NULL);
+    b = (plausibility_base_t){NULL, &prev, NULL};
+    put(&r, "2017-06", 1, "output_per_mu", 678000, 8, NULL);
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 1);
+    expect(&dl.items[0], DIAG_ERROR, 8, "amount", "about 10 000× the previous period (2017-05: 60)", NULL,
+           NULL);
+    report_clear(&r);
+    diag_clear(&dl);
+    put(&r, "2017-06", 1, "output_per_mu", 67.8, 8, NULL); /* 1.13× 1-5月: no per-month scaling */
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 0);
+}
+
+/* A ratio beyond double range: 1e300 against 5e-324 is inf (10^623), and 5e-324 against
+ * 1e300 is 0; the jump is named at the cap, 10^15, not "about 1×". */
+Test(plausibility, infinite_and_zero_ratios_name_the_capped_power) {
+    report_t tiny = {0};
+    plausibility_base_t b = {&tiny, NULL, NULL};
+    put(&tiny, "2017-06", 1, "employees", 5e-324, 5, NULL);
+    put(&tiny, "2017-06", 1, "revenue", 1e300, 2, NULL);
+    put(&r, "2017-06", 2, "employees", 1e300, 5, NULL);
+    put(&r, "2017-06", 2, "revenue", 5e-324, 2, NULL);
+    cr_assert_eq(plausibility_check(m, &r, &b, &dl), 2);
+    expect(&dl.items[0], DIAG_ERROR, 5, "amount", "about 1 000 000 000 000 000× the previous report", NULL,
+           NULL);
+    expect(&dl.items[1], DIAG_ERROR, 2, "amount", "about 1/1 000 000 000 000 000 of the previous report",
+           NULL, NULL);
+    report_clear(&tiny);
 }
