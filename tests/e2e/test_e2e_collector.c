@@ -236,7 +236,7 @@ Test(e2e_collector, stranded_sending_file_requeued_after_outbox_lost) {
     start_aggregator(endpoint, NULL);
     col = start_collector("410671", endpoint, err_log, sizeof err_log);
     wait_for_file(P("%s/410671.csv.receipt.txt", done), err_log);
-    cr_assert(e2e_exists(P("%s/410671.csv", done)));
+    wait_for_file(P("%s/410671.csv", done), err_log); /* the receipt is written first, then the file moves */
     cr_assert_eq(e2e_count_files(P("%s/.sending", inbox), ""), 0, "nothing left in .sending");
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='jinshan' AND period='2017-06'"), 1);
     cr_assert_gt(e2e_count_in_file(err_log, "no outbox row claims it"), 0, "the operator is told");
@@ -267,7 +267,7 @@ Test(e2e_collector, partly_stored_file_goes_to_done_listing_refusals) {
     cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410621.csv"), P("%s/inbox", dir), "410621.csv"), 0);
 
     wait_for_file(P("%s/410621.csv.receipt.txt", done), err_log);
-    cr_assert(e2e_exists(P("%s/410621.csv", done)), "the file is in done/");
+    wait_for_file(P("%s/410621.csv", done), err_log); /* the receipt is written first, then the file moves */
     cr_assert(e2e_exists(P("%s/410621.csv.errors.txt", done)), "with its errors beside it");
     cr_assert_eq(e2e_count_files(rejected, ""), 0, "nothing in rejected/");
     text = e2e_read_file(P("%s/410621.csv.receipt.txt", done));

@@ -595,7 +595,7 @@ Test(e2e_ingest, daemon_killed_while_sending_resumes_from_outbox, .timeout = 60)
     cr_assert_gt(col, 0, "the collector did not restart");
     snprintf(err_log, sizeof err_log, "%s.err", log);
     wait_for_file(P("%s/410603.csv.receipt.txt", done), err_log);
-    cr_assert(e2e_exists(P("%s/410603.csv", done)));
+    wait_for_file(P("%s/410603.csv", done), err_log); /* the receipt is written first, then the file moves */
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='shancheng' AND period='2017-06'"), 1);
     cr_assert_eq(sql("SELECT count(*) FROM report_history"), 1);
     cr_assert_eq(e2e_sql_int(P("%s/outbox.db", dir), "SELECT count(*) FROM outbox WHERE settled=0"), 0);
