@@ -62,6 +62,9 @@ int main(int argc, char **argv) {
     a.store = rstore_open(a.cfg.store, false, err, sizeof err);
     if (!a.store) log_fatal("report store: %s", err);
     if (aggregator_live_rebuild(&a, false) < 0) log_fatal("cannot load the live totals from %s", a.cfg.store);
+    /* From here on the loop must never wait long for the store: BEGIN IMMEDIATE against
+     * another program's write lock fails fast and the batch is retried from a timer. */
+    rstore_set_busy_timeout(a.store, 20);
     a.batch = calloc((size_t)a.cfg.batch_max, sizeof *a.batch);
     a.ctx = zmq_ctx_new();
     a.loop = loop_new();
@@ -94,6 +97,7 @@ int main(int argc, char **argv) {
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
              (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
              (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits);
+    aggregator_ingest_stop(&a);
     sock_close(&a.router);
     sock_close(&a.pub);
     sock_close(&a.snapshot);

@@ -103,8 +103,12 @@ typedef struct {
     size_t n_buckets;
     loop_t *loop;
     int signal_fd;
-    uint64_t sequence;    /* last sequence number published */
-    ingest_item_t *batch; /* cfg.batch_max slots */
+    uint64_t sequence;     /* last sequence number published */
+    ingest_item_t *batch;  /* cfg.batch_max slots */
+    size_t n_batch;        /* received and not yet settled: held while the store is busy */
+    int64_t busy_since_ms; /* monotonic: when the store's write lock was first found taken; 0 = free */
+    int busy_delay_ms;     /* the next retry's backoff */
+    int busy_timer;        /* the pending retry, 0 = none */
     /* counters, logged at shutdown */
     uint64_t n_accepted, n_duplicate, n_stale, n_rejected, n_garbled, n_commits, n_throttled;
     int64_t drop_logged_ms;  /* when a dropped message was last logged */
@@ -156,8 +160,14 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg);
 /* The store half of the above, without sockets: judges items[0..n) and writes them
  * in one transaction, filling each item's ack; once committed, the accepted reports
  * go into the live totals (marked dirty, published by the caller). Returns 0 when
- * committed, or -1 when nothing was (the acks must then not be sent). */
+ * committed; -1 when nothing was (logged in one line; the acks must then not be sent);
+ * -2 when the store's write lock is held by another connection (nothing done, not
+ * logged: the caller keeps the items and tries again later). */
 int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms);
+
+/* At shutdown: frees a batch still held for a busy store (logged: unacknowledged, so
+ * its collectors resend). */
+void aggregator_ingest_stop(aggregator_t *a);
 
 /* aggregator_live.c */
 

@@ -95,6 +95,7 @@ struct rstore {
     sqlite3 *db;
     sqlite3_stmt *stmt[Q_COUNT];
     char path[1024];
+    char err[1536]; /* why the last rstore_begin or rstore_commit failed */
 };
 
 static int exec(rstore_t *s, const char *q) {
@@ -140,18 +141,44 @@ sqlite3 *rstore_db(rstore_t *s) {
     return s->db;
 }
 
+/* Runs a transaction statement; on failure the reason goes into s->err, not the log:
+ * the caller knows what the failure means for its batch and says it in one line. */
+static int tx(rstore_t *s, const char *stmt) {
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, stmt, NULL, NULL, &msg);
+    if (rc == SQLITE_OK) {
+        s->err[0] = '\0';
+        return 0;
+    }
+    snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, stmt, msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+    return (rc & 0xff) == SQLITE_BUSY ? -2 : -1;
+}
+
 int rstore_begin(rstore_t *s) {
     if (!s->stmt[Q_INS_HISTORY]) {
-        log_error("%s: opened read-only; cannot write", s->path);
+        snprintf(s->err, sizeof s->err, "%s: opened read-only; cannot write", s->path);
         return -1;
     }
-    return exec(s, "BEGIN IMMEDIATE");
+    return tx(s, "BEGIN IMMEDIATE");
 }
 int rstore_commit(rstore_t *s) {
-    return exec(s, "COMMIT");
+    int rc = tx(s, "COMMIT");
+    /* COMMIT may fail with the transaction still open (a busy or deferred-constraint
+     * failure) or already rolled back by SQLite (I/O error, disk full, a vetoing hook):
+     * either way the caller ends up with none open and nothing of the batch stored. */
+    if (rc < 0 && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc < 0 ? -1 : 0;
 }
 int rstore_rollback(rstore_t *s) {
+    if (sqlite3_get_autocommit(s->db)) return 0; /* SQLite rolled back already: nothing open */
     return exec(s, "ROLLBACK");
+}
+void rstore_set_busy_timeout(rstore_t *s, int ms) {
+    sqlite3_busy_timeout(s->db, ms);
+}
+const char *rstore_error(const rstore_t *s) {
+    return s->err[0] ? s->err : "no error";
 }
 
 /* Prepares a cached statement for a new run. */

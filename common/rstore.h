@@ -32,10 +32,23 @@ rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz);
 /* Closes and sets *s to NULL; NULL-safe. */
 void rstore_close(rstore_t **s);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0, or -1 (logged). */
+/* BEGIN IMMEDIATE: 0; -2 when another connection holds the write lock past the busy
+ * timeout (SQLITE_BUSY: an analyst's open transaction; try again later); -1 on any
+ * other failure. Neither failure is logged: the reason is in rstore_error(). */
 int rstore_begin(rstore_t *s);
+/* COMMIT: 0, or -1 with the reason in rstore_error() (not logged); on failure the
+ * transaction is over whatever SQLite did (rolled back by it, or by us), so nothing
+ * of it is stored and no ROLLBACK is needed. */
 int rstore_commit(rstore_t *s);
+/* ROLLBACK of the open transaction; 0 when none is open (SQLite may already have rolled
+ * back after a failed statement). -1 (logged) if the rollback itself fails. */
 int rstore_rollback(rstore_t *s);
+/* How long a statement waits for a lock another connection holds before failing with
+ * SQLITE_BUSY (opened with 5 s). The aggregator's poll loop sets a short one, so that an
+ * analyst's open write transaction costs it a retry, not a frozen loop. */
+void rstore_set_busy_timeout(rstore_t *s, int ms);
+/* The reason the last rstore_begin or rstore_commit failed ("path: statement: message"). */
+const char *rstore_error(const rstore_t *s);
 
 /* The current revision of (zone, period): 1 with *revision set, 0 if none, -1 on error. */
 int rstore_current_revision(rstore_t *s, const char *zone, const char *period, uint32_t *revision);

@@ -7,6 +7,7 @@
  * the central office finds in the store.
  */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -694,5 +695,49 @@ Test(ingest, read_only_store_fails_the_batch) {
     cr_assert_eq(aggregator_ingest_batch(&A, &it, 1, NOW_2017_07_15), -1);
     cr_assert_eq(A.n_commits, 0);
     cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
+    item_free(&it);
+}
+
+/* A commit hook that vetoes: COMMIT fails and SQLite has already rolled back. */
+static int veto_commit(void *arg) {
+    (void)arg;
+    return 1;
+}
+
+/* Lines of what was written to the redirected stderr. */
+static int stderr_lines(char *buf, size_t size) {
+    FILE *f;
+    size_t n;
+    int lines = 0;
+    fflush(stderr);
+    f = cr_get_redirected_stderr();
+    cr_assert_not_null(f);
+    n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '\n') lines++;
+    return lines;
+}
+
+Test(ingest, failed_commit_logs_one_clear_line_and_stores_nothing) {
+    ingest_item_t it;
+    char log[4096];
+    cr_redirect_stderr(); /* after the setup's own lines */
+    jinshan_2017_06(&it, 1);
+    sqlite3_commit_hook(rstore_db(A.store), veto_commit, NULL);
+    cr_assert_eq(aggregator_ingest_batch(&A, &it, 1, NOW_2017_07_15), -1);
+    cr_assert_eq(A.n_commits, 0);
+    sqlite3_commit_hook(rstore_db(A.store), NULL, NULL);
+    cr_assert(sqlite3_get_autocommit(rstore_db(A.store)), "the transaction must be closed");
+    cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
+
+    int lines = stderr_lines(log, sizeof log);
+    cr_assert_eq(lines, 1, "one line for one failure:\n%s", log);
+    cr_assert_null(strstr(log, "cannot rollback"), "no confusing follow-up error:\n%s", log);
+    cr_assert_not_null(strstr(log, "reports.db"), "the line names the store:\n%s", log);
+    cr_assert_not_null(strstr(log, "no acks sent"), "the line says what happens next:\n%s", log);
+
+    /* the store is still usable: the resend goes through */
+    ingest_one(&it, NOW_2017_07_15 + MINUTE, ACK_ACCEPTED);
     item_free(&it);
 }
