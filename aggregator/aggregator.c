@@ -57,10 +57,7 @@ int main(int argc, char **argv) {
     if (a.signal_fd < 0) log_fatal("signalfd: cannot block signals");
     if (aggregator_config_load(&a.cfg, argc, argv) < 0) return 2;
     if (aggregator_master_load(&a) < 0) log_fatal("cannot start without valid master data");
-    if (util_mkdir_parent(a.cfg.store) < 0)
-        log_fatal("store folder for %s: %s", a.cfg.store, strerror(errno));
-    a.store = rstore_open(a.cfg.store, false, err, sizeof err);
-    if (!a.store) log_fatal("report store: %s", err);
+    if (aggregator_store_open(&a) < 0) log_fatal("cannot start without its report store");
     if (aggregator_live_rebuild(&a, false) < 0) log_fatal("cannot load the live totals from %s", a.cfg.store);
     /* From here on the loop must never wait long for the store: BEGIN IMMEDIATE against
      * another program's write lock fails fast and the batch is retried from a timer. */

@@ -11,6 +11,7 @@
  *   aggregator_security.c keys, the ZAP handler and its key lists (authorized_keys,
  *                         subscriber_keys), or the insecure development mode
  *   aggregator_limit.c    the per-county rate limit
+ *   aggregator_store.c    opening the report store: a damaged one is refused
  */
 #ifndef YB_AGGREGATOR_H
 #define YB_AGGREGATOR_H
@@ -127,6 +128,13 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv);
  * fatal; on reload the previous master data stays in force and the errors are logged.
  * Returns 0 or -1. */
 int aggregator_master_load(aggregator_t *a);
+
+/* aggregator_store.c */
+
+/* Checks the report store (a damaged one is fatal: one line naming the file and what to
+ * do, nothing written to it), opens it as the writer into a->store and logs what it
+ * holds. 0, or -1 (logged) when it cannot be opened. */
+int aggregator_store_open(aggregator_t *a);
 
 /* aggregator_security.c */
 

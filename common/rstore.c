@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 static const char *const migrations[] = {
     /* 1: the first schema */
@@ -503,4 +505,56 @@ int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rst
         n++;
     }
     return finish(s, st, rc, n);
+}
+
+/* ---- start-up: is the store whole, and what does it hold ---------------------------- */
+
+int rstore_check(const char *path, char *err, size_t errsz) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc, result = 0;
+    if (access(path, F_OK) != 0) return 0; /* created on first start */
+    /* Read-only, so that a damaged file is not written to (no migration, no schema) before
+     * it is judged: it may still be worth salvaging as it is. */
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    }
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *first = (const char *)sqlite3_column_text(st, 0);
+        if (!first || strcmp(first, "ok") != 0) {
+            char shown[256], flat[256];
+            snprintf(flat, sizeof flat, "%s", first ? first : "(no answer)");
+            for (char *c = flat; *c; c++)
+                if (*c == '\n') *c = ' '; /* quick_check's finding spans lines */
+            snprintf(err, errsz, "%s", text_shown(flat, shown, sizeof shown));
+            result = -2;
+        }
+    } else {
+        int primary = rc & 0xff;
+        snprintf(err, errsz, "%s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        result = primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? -2 : -1;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return result;
+}
+
+int rstore_summary(rstore_t *s, rstore_summary_t *out) {
+    sqlite3_stmt *st = once(s, "SELECT (SELECT count(*) FROM reports),"
+                               " (SELECT count(DISTINCT period) FROM reports),"
+                               " (SELECT count(*) FROM report_history),"
+                               " (SELECT max(stored_at_ms) FROM report_history)");
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (!st) return -1;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->reports = sqlite3_column_int64(st, 0);
+        out->periods = sqlite3_column_int64(st, 1);
+        out->revisions = sqlite3_column_int64(st, 2);
+        out->latest_ms = sqlite3_column_int64(st, 3);
+        rc = SQLITE_DONE;
+    }
+    return finish(s, st, rc, 0);
 }

@@ -29,6 +29,24 @@ typedef struct rstore rstore_t;
  * Returns NULL with a message in err. */
 rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz);
 
+/* Before the writer opens it: is the store at path whole? Opens it read-only (nothing is
+ * written to a damaged file) and runs PRAGMA quick_check, which reads every page once —
+ * a quarter of a second for ten thousand zones' year (145 MB), warm. 0 when whole or not
+ * there yet; -2 when damaged (SQLITE_CORRUPT, SQLITE_NOTADB or a quick_check finding;
+ * what SQLite said, escaped, in err); -1 when it cannot be checked (permissions, I/O). */
+int rstore_check(const char *path, char *err, size_t errsz);
+
+/* What a store holds, for the start-up line an operator compares with what was acked. */
+typedef struct {
+    int64_t reports;   /* current (period, zone) reports */
+    int64_t periods;   /* periods with a current report */
+    int64_t revisions; /* accepted revisions ever */
+    int64_t latest_ms; /* the latest commit, 0 if none */
+} rstore_summary_t;
+
+/* Fills *out. 0, or -1 (logged) on a store error. */
+int rstore_summary(rstore_t *s, rstore_summary_t *out);
+
 /* Closes and sets *s to NULL; NULL-safe. */
 void rstore_close(rstore_t **s);
 

@@ -117,3 +117,94 @@ Test(e2e_store, a_write_lock_held_elsewhere_holds_the_reports_not_the_loop) {
                  e2e_tail(agg.err_log, 2000));
     cr_assert_eq(e2e_agg_stop(&agg), 0, "%s", e2e_tail(agg.err_log, 2000));
 }
+
+/* A store with two counties' June reports, the aggregator stopped (its log folded in). */
+static void fill_store(void) {
+    char *out = NULL;
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    int st = e2e_submit(P("%s/submit", dir), &out, "410671", agg.listen, P("%s/outbox.db", dir),
+                        e2e_sample("reports/2017-06/410671.csv"), NULL);
+    free(out);
+    cr_assert_eq(st, 0);
+    st = e2e_submit(P("%s/submit2", dir), &out, "410602", agg.listen, P("%s/outbox2.db", dir),
+                    e2e_sample("reports/2017-06/410602.csv"), NULL);
+    free(out);
+    cr_assert_eq(st, 0);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports"), 2);
+}
+
+/* Starts the aggregator on the damaged store and checks what an operator must see: a
+ * non-zero exit, one line naming the file and what to do, no other complaint, no
+ * "ready", and the file exactly as it was (it may be worth salvaging). */
+static void assert_refused(const char *what) {
+    char *before = NULL, *after = NULL, *log = NULL, *out = NULL;
+    struct stat sb, sa;
+    cr_assert_eq(stat(agg.store, &sb), 0);
+    before = e2e_read_file(agg.store);
+    cr_assert_not_null(before);
+    int st =
+        e2e_runl(P("%s/agg-damaged", dir), &out, e2e_scaled_ms(20000), e2e_bin("yuebao-aggregator"),
+                 "--insecure", "--set", P("master_dir=%s", e2e_city()), "--set", P("store=%s", agg.store),
+                 "--set", P("listen=ipc://%s/agg.sock", dir), "--set", "publish=", NULL);
+    free(out);
+    log = e2e_read_file(P("%s/agg-damaged.err", dir));
+    cr_assert_not_null(log);
+    cr_assert_neq(st, 0, "the aggregator started on a %s store:\n%s", what, log);
+    cr_assert_eq(st, 1, "exit 1 (fatal), not a crash: %d\n%s", st, log);
+    cr_assert_eq(e2e_count_in_file(P("%s/agg-damaged.err", dir), "fatal:"), 1, "one fatal line:\n%s", log);
+    cr_assert_eq(e2e_count_in_file(P("%s/agg-damaged.err", dir), "error:"), 0, "nothing else:\n%s", log);
+    cr_assert_eq(e2e_count_in_file(P("%s/agg-damaged.err", dir), "warning:"), 0, "nothing else:\n%s", log);
+    cr_assert_null(strstr(log, "ready:"), "%s", log);
+    cr_assert_null(strstr(log, "migrated"), "%s", log);
+    cr_assert_not_null(strstr(log, P("report store %s is damaged", agg.store)), "names the file:\n%s", log);
+    cr_assert_not_null(strstr(log, "restore the last backup"), "says what to do:\n%s", log);
+    cr_assert_not_null(strstr(log, ".recover"), "says how to salvage:\n%s", log);
+    cr_assert_eq(stat(agg.store, &sa), 0);
+    cr_assert_eq(sa.st_size, sb.st_size, "the damaged store was written to");
+    after = e2e_read_file(agg.store);
+    cr_assert_not_null(after);
+    cr_assert_eq(memcmp(before, after, (size_t)sb.st_size), 0, "the damaged store was written to");
+    free(before);
+    free(after);
+    free(log);
+}
+
+Test(e2e_store, a_store_with_damaged_pages_is_refused) {
+    fill_store();
+    struct stat sb;
+    cr_assert_eq(stat(agg.store, &sb), 0);
+    long pages = sb.st_size / 4096;
+    cr_assert_geq(pages, 6, "a store of %ld pages", pages);
+    /* garbage over a whole b-tree page in the middle of the file */
+    FILE *f = fopen(agg.store, "r+b");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseek(f, (pages / 2) * 4096, SEEK_SET), 0);
+    for (int i = 0; i < 4096; i++)
+        fputc(i % 2 ? 0xad : 0xde, f);
+    cr_assert_eq(fclose(f), 0);
+    assert_refused("damaged");
+}
+
+Test(e2e_store, a_truncated_store_is_refused) {
+    fill_store();
+    struct stat sb;
+    cr_assert_eq(stat(agg.store, &sb), 0);
+    cr_assert_eq(truncate(agg.store, (sb.st_size / 4096 / 2) * 4096), 0);
+    assert_refused("truncated");
+}
+
+Test(e2e_store, the_start_says_what_the_store_holds) {
+    fill_store();
+    char *log = NULL;
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    log = e2e_read_file(agg.err_log);
+    cr_assert_not_null(log);
+    cr_assert_not_null(strstr(log, "2 current report(s) in 1 period(s), 2 revision(s) accepted, the latest "
+                                   "committed "),
+                       "%s", log);
+    free(log);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
