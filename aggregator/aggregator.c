@@ -58,6 +58,8 @@ int main(int argc, char **argv) {
     if (aggregator_config_load(&a.cfg, argc, argv) < 0) return 2;
     if (aggregator_master_load(&a) < 0) log_fatal("cannot start without valid master data");
     if (aggregator_store_open(&a) < 0) log_fatal("cannot start without its report store");
+    if (aggregator_master_check_store(&a) < 0)
+        log_fatal("cannot start: the master data does not fit the store");
     if (aggregator_live_rebuild(&a, false) < 0) log_fatal("cannot load the live totals from %s", a.cfg.store);
     /* From here on the loop must never wait long for the store: BEGIN IMMEDIATE against
      * another program's write lock fails fast and the batch is retried from a timer. */

@@ -46,6 +46,7 @@ typedef struct {
     char subscriber_keys[1024]; /* keys that may subscribe to the events */
     double rate_limit;          /* reports per second per county; 0 = no limit */
     int rate_burst;             /* reports a county may send at once */
+    bool allow_zone_removal;    /* master data may drop zones that have reports */
 } aggregator_config_t;
 
 /* One received report waiting for the group commit. */
@@ -125,9 +126,15 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv);
 /* aggregator_master.c */
 
 /* Loads master data from cfg.master_dir. At start (a->master NULL) a bad file is
- * fatal; on reload the previous master data stays in force and the errors are logged.
- * Returns 0 or -1. */
+ * fatal; on reload the previous master data stays in force and the errors are logged,
+ * and a reload is also refused when a file's last line has no line break (cut mid-line)
+ * or when zones with reports in the store are no longer listed (unless
+ * cfg.allow_zone_removal). Returns 0 or -1. */
 int aggregator_master_load(aggregator_t *a);
+
+/* At start, once the store is open: the master data loaded must list every zone with
+ * reports in the store (unless cfg.allow_zone_removal). 0, or -1 (logged). */
+int aggregator_master_check_store(aggregator_t *a);
 
 /* aggregator_store.c */
 

@@ -28,6 +28,7 @@ static const config_key_t keys[] = {
     K("subscriber_keys", CONF_STRING, subscriber_keys),
     K("rate_limit", CONF_DOUBLE, rate_limit),
     K("rate_burst", CONF_INT, rate_burst),
+    K("allow_zone_removal", CONF_BOOL, allow_zone_removal),
     {NULL, NULL, CONF_STRING, 0, 0},
 };
 #undef K
@@ -67,6 +68,8 @@ static void usage(FILE *out) {
             "                 events (reloaded on SIGHUP)\n"
             "  rate_limit     reports per second per county, 0 = none (default 100)\n"
             "  rate_burst     reports a county may send at once  (default 5000)\n"
+            "  allow_zone_removal  master data may drop zones that have reports in the store\n"
+            "                 (default no: such a reload is refused, such a start fails)\n"
             "\n"
             "signals: SIGHUP reloads master data and the key lists; SIGTERM/SIGINT stop after the\n"
             "current batch.\n");

@@ -558,3 +558,14 @@ int rstore_summary(rstore_t *s, rstore_summary_t *out) {
     }
     return finish(s, st, rc, 0);
 }
+
+int rstore_each_zone(rstore_t *s, rstore_period_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT DISTINCT zone FROM reports ORDER BY zone");
+    int rc, n = 0;
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}

@@ -106,6 +106,11 @@ int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, voi
 typedef void (*rstore_period_fn)(const char *period, void *arg);
 int rstore_each_period(rstore_t *s, rstore_period_fn fn, void *arg);
 
+/* Runs fn once per zone with a current report in any period (zone order; fn's argument
+ * is the zone code): what a master-data reload must not drop unnoticed. Returns the
+ * number of zones, or -1 on error. */
+int rstore_each_zone(rstore_t *s, rstore_period_fn fn, void *arg);
+
 /* Runs fn once per zone of period with a report: when its first revision was committed
  * (what decides "on time": a correction after the deadline does not make a zone late).
  * Returns the number of zones, or -1 on error. */
