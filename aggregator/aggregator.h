@@ -12,6 +12,7 @@
  *                         subscriber_keys), or the insecure development mode
  *   aggregator_limit.c    the per-county rate limit
  *   aggregator_store.c    opening the report store: a damaged one is refused
+ *   aggregator_retry.c    RETRY for the central office's own transient conditions
  */
 #ifndef YB_AGGREGATOR_H
 #define YB_AGGREGATOR_H
@@ -47,7 +48,10 @@ typedef struct {
     double rate_limit;          /* reports per second per county; 0 = no limit */
     int rate_burst;             /* reports a county may send at once */
     bool allow_zone_removal;    /* master data may drop zones that have reports */
+    int clock_skew_s;           /* a report's period may be this far ahead of our clock */
 } aggregator_config_t;
+
+#define AGG_RETRY_SLOTS 32
 
 /* One received report waiting for the group commit. */
 typedef struct {
@@ -113,8 +117,13 @@ typedef struct {
     int busy_timer;        /* the pending retry, 0 = none */
     /* counters, logged at shutdown */
     uint64_t n_accepted, n_duplicate, n_stale, n_rejected, n_garbled, n_commits, n_throttled;
-    int64_t drop_logged_ms;  /* when a dropped message was last logged */
-    uint64_t drops_unlogged; /* dropped since, not logged one by one */
+    uint64_t n_retry;
+    struct {
+        char key[80]; /* a zone, or the clock */
+        int64_t at_ms;
+    } retry_warned[AGG_RETRY_SLOTS]; /* aggregator_retry.c: the last RETRY warnings */
+    int64_t drop_logged_ms;          /* when a dropped message was last logged */
+    uint64_t drops_unlogged;         /* dropped since, not logged one by one */
 } aggregator_t;
 
 /* aggregator_config.c */
@@ -183,6 +192,19 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
 /* At shutdown: frees a batch still held for a busy store (logged: unacknowledged, so
  * its collectors resend). */
 void aggregator_ingest_stop(aggregator_t *a);
+
+/* aggregator_retry.c */
+
+/* issues holds validate_report's errors for item (judged with vo, whose clock already
+ * includes clock_skew_s): true when every error is a transient condition of the central
+ * office's own (its next month; a zone of a known county missing from its master data),
+ * and issues then holds the reasons for a RETRY ack instead; false otherwise (issues
+ * untouched: REJECTED). */
+bool aggregator_retry_judge(aggregator_t *a, const ingest_item_t *item, const validate_opts_t *vo,
+                            diag_list_t *issues);
+
+/* Logs a RETRY at warning level: once a minute per zone (or for the clock). */
+void aggregator_retry_log(aggregator_t *a, const ingest_item_t *item);
 
 /* aggregator_live.c */
 

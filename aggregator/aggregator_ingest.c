@@ -12,6 +12,9 @@
  *   r stored, same content     DUPLICATE: acked again, stored once
  *   r stored, other content    REJECTED: a revision number is never reused
  *   r < c and never stored     STALE
+ * and a report whose only errors are the central office's own transient conditions
+ * (its clock behind, its master data lagging) gets RETRY: nothing stored, sent again
+ * (aggregator_retry.c).
  * Every ack carries the store's current revision, so a collector that lost its outbox
  * continues above it.
  */
@@ -174,6 +177,10 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
 
     set_ack_key(ack, r);
     if (validate_report(a->master, vo, it->county, r, &ack->issues) > 0) {
+        if (aggregator_retry_judge(a, it, vo, &ack->issues)) {
+            ack->status = ACK_RETRY; /* nothing stored: it comes again */
+            return 0;
+        }
         ack->status = ACK_REJECTED;
         if (rstore_current_revision(a->store, r->zone, r->period, &current) < 0) return -1;
         ack->store_revision = current;
@@ -243,6 +250,7 @@ static void count(aggregator_t *a, ack_status_t s) {
     case ACK_DUPLICATE: a->n_duplicate++; break;
     case ACK_STALE: a->n_stale++; break;
     case ACK_REJECTED: a->n_rejected++; break;
+    case ACK_RETRY: a->n_retry++; break;
     default: break;
     }
 }
@@ -251,7 +259,8 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
     validate_opts_t vo = validate_defaults();
     int rc;
     vo.merge_jan_feb = a->cfg.merge_jan_feb;
-    vo.now_ms = now_ms;
+    /* a county's clock a little ahead of ours is not a report "in the future" */
+    vo.now_ms = now_ms + (int64_t)a->cfg.clock_skew_s * 1000;
     if ((rc = rstore_begin(a->store)) == -2) return -2; /* busy: the caller holds the batch */
     if (rc < 0) {
         log_error("group commit of %zu report(s) not begun: %s; no acks sent, the collectors resend", n,
@@ -294,6 +303,7 @@ static void settle_batch(aggregator_t *a) {
         aggregator_ack_send(a, it);
         if (it->ack.status == ACK_ACCEPTED) aggregator_publish_accepted(a, it);
         if (it->ack.status == ACK_REJECTED) aggregator_publish_rejected(a, it);
+        if (it->ack.status == ACK_RETRY) aggregator_retry_log(a, it);
         if (it->ack.status == ACK_REJECTED || it->ack.status == ACK_STALE) {
             char line[1024] = "";
             if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
