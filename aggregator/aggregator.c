@@ -92,11 +92,11 @@ int main(int argc, char **argv) {
     if (loop_run(a.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
 
     log_info("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
-             "%llu throttled, %llu retry, %llu commits",
+             "%llu throttled, %llu commits, %llu retry",
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
              (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
-             (unsigned long long)a.n_throttled, (unsigned long long)a.n_retry,
-             (unsigned long long)a.n_commits);
+             (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits,
+             (unsigned long long)a.n_retry);
     aggregator_ingest_stop(&a);
     sock_close(&a.router);
     sock_close(&a.pub);
