@@ -138,7 +138,7 @@ static void fill_store(void) {
 /* Starts the aggregator on the damaged store and checks what an operator must see: a
  * non-zero exit, one line naming the file and what to do, no other complaint, no
  * "ready", and the file exactly as it was (it may be worth salvaging). */
-static void assert_refused(const char *what) {
+static void assert_refused(const char *what, const char *salvage) {
     char *before = NULL, *after = NULL, *log = NULL, *out = NULL;
     struct stat sb, sa;
     cr_assert_eq(stat(agg.store, &sb), 0);
@@ -160,7 +160,7 @@ static void assert_refused(const char *what) {
     cr_assert_null(strstr(log, "migrated"), "%s", log);
     cr_assert_not_null(strstr(log, P("report store %s is damaged", agg.store)), "names the file:\n%s", log);
     cr_assert_not_null(strstr(log, "restore the last backup"), "says what to do:\n%s", log);
-    cr_assert_not_null(strstr(log, ".recover"), "says how to salvage:\n%s", log);
+    cr_assert_not_null(strstr(log, salvage), "says how to salvage:\n%s", log);
     cr_assert_eq(stat(agg.store, &sa), 0);
     cr_assert_eq(sa.st_size, sb.st_size, "the damaged store was written to");
     after = e2e_read_file(agg.store);
@@ -184,7 +184,7 @@ Test(e2e_store, a_store_with_damaged_pages_is_refused) {
     for (int i = 0; i < 4096; i++)
         fputc(i % 2 ? 0xad : 0xde, f);
     cr_assert_eq(fclose(f), 0);
-    assert_refused("damaged");
+    assert_refused("damaged", ".recover");
 }
 
 Test(e2e_store, a_truncated_store_is_refused) {
@@ -192,7 +192,7 @@ Test(e2e_store, a_truncated_store_is_refused) {
     struct stat sb;
     cr_assert_eq(stat(agg.store, &sb), 0);
     cr_assert_eq(truncate(agg.store, (sb.st_size / 4096 / 2) * 4096), 0);
-    assert_refused("truncated");
+    assert_refused("truncated", ".recover");
 }
 
 Test(e2e_store, the_start_says_what_the_store_holds) {
@@ -206,5 +206,69 @@ Test(e2e_store, the_start_says_what_the_store_holds) {
                                    "committed "),
                        "%s", log);
     free(log);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+/* A store whose last commits are still in its write-ahead log: five one-zone counties' June
+ * reports, one commit each, and the aggregator killed (no checkpoint at a clean stop). */
+static const char *const counties[] = {"410671", "410602", "410603", "410611", "410622"}; /* one zone each */
+
+static void fill_wal(void) {
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    for (size_t i = 0; i < 5; i++) {
+        char *out = NULL;
+        int st = e2e_submit(P("%s/submit-%zu", dir, i), &out, counties[i], agg.listen,
+                            P("%s/outbox-%zu.db", dir, i),
+                            e2e_sample(P("reports/2017-06/%s.csv", counties[i])), NULL);
+        free(out);
+        cr_assert_eq(st, 0, "submit for %s", counties[i]);
+    }
+    e2e_kill(agg.pid);
+    cr_assert(e2e_exists(P("%s-wal", agg.store)), "the commits are in the log");
+}
+
+/* Flips one byte of the page of WAL frame `frame` (1-based; the header is 32 bytes, a
+ * frame 24 bytes of header and a 4096-byte page). */
+static void flip_wal_frame(long frame) {
+    FILE *f = fopen(P("%s-wal", agg.store), "r+b");
+    long off = 32 + (frame - 1) * (24 + 4096) + 24 + 100;
+    int c;
+    cr_assert_not_null(f);
+    cr_assert_eq(fseek(f, off, SEEK_SET), 0);
+    c = fgetc(f);
+    cr_assert_neq(c, EOF);
+    cr_assert_eq(fseek(f, off, SEEK_SET), 0);
+    fputc(c ^ 0x40, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static long wal_frames(void) {
+    struct stat sb;
+    cr_assert_eq(stat(P("%s-wal", agg.store), &sb), 0);
+    return (sb.st_size - 32) / (24 + 4096);
+}
+
+Test(e2e_store, a_damaged_frame_before_committed_ones_in_the_log_is_refused) {
+    fill_wal();
+    long frames = wal_frames();
+    cr_assert_geq(frames, 10, "five commits in the log, %ld frames", frames);
+    flip_wal_frame(2);
+    assert_refused("WAL-damaged", "wal_checkpoint(TRUNCATE)");
+    char *log = e2e_read_file(P("%s/agg-damaged.err", dir));
+    cr_assert_not_null(strstr(log, "has a damaged frame (2)"), "%s", log);
+    free(log);
+    /* nor was the log touched: its frames after the damage are the only copy */
+    cr_assert_eq(wal_frames(), frames);
+}
+
+Test(e2e_store, a_torn_last_transaction_is_what_a_power_cut_leaves_and_starts) {
+    fill_wal();
+    flip_wal_frame(wal_frames()); /* the last commit's last frame */
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0,
+                 "a torn last transaction must not stop the start:\n%s", e2e_tail(agg.err_log, 2000));
+    /* the start says what the store holds: the last commit is gone, and visibly so */
+    cr_assert_eq(e2e_count_in_file(agg.err_log, "4 current report(s) in 1 period(s)"), 1, "%s",
+                 e2e_tail(agg.err_log, 2000));
     cr_assert_eq(e2e_agg_stop(&agg), 0);
 }
