@@ -300,10 +300,10 @@ static void settle_batch(aggregator_t *a) {
     for (size_t i = 0; i < a->n_batch; i++) {
         ingest_item_t *it = &a->batch[i];
         count(a, it->ack.status);
+        if (it->ack.status == ACK_RETRY) aggregator_retry_log(a, it); /* logged before it is answered */
         aggregator_ack_send(a, it);
         if (it->ack.status == ACK_ACCEPTED) aggregator_publish_accepted(a, it);
         if (it->ack.status == ACK_REJECTED) aggregator_publish_rejected(a, it);
-        if (it->ack.status == ACK_RETRY) aggregator_retry_log(a, it);
         if (it->ack.status == ACK_REJECTED || it->ack.status == ACK_STALE) {
             char line[1024] = "";
             if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
