@@ -48,7 +48,8 @@ COMMON    := common/log.c common/clone.c common/diag.c common/text.c common/csv.
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
-             aggregator/aggregator_snapshot.c aggregator/aggregator_reconcile.c
+             aggregator/aggregator_snapshot.c aggregator/aggregator_reconcile.c aggregator/aggregator_store.c \
+             aggregator/aggregator_retry.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
              collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c \
              collector/collector_soft.c

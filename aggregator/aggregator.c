@@ -60,11 +60,16 @@ int main(int argc, char **argv) {
     if (aggregator_master_load(&a) < 0) log_fatal("cannot start without valid master data");
     if (util_mkdir_parent(a.cfg.store) < 0)
         log_fatal("store folder for %s: %s", a.cfg.store, strerror(errno));
+    /* the lock first: a running aggregator's live WAL is not ours to judge */
     if (lockfile_acquire(a.cfg.store, NULL, err, sizeof err) < 0) /* held until exit */
         log_fatal("%s; one aggregator per report store", err);
-    a.store = rstore_open(a.cfg.store, false, err, sizeof err);
-    if (!a.store) log_fatal("report store: %s", err);
+    if (aggregator_store_open(&a) < 0) log_fatal("cannot start without its report store");
+    if (aggregator_master_check_store(&a) < 0)
+        log_fatal("cannot start: the master data does not fit the store");
     if (aggregator_live_rebuild(&a, false) < 0) log_fatal("cannot load the live totals from %s", a.cfg.store);
+    /* From here on the loop must never wait long for the store: BEGIN IMMEDIATE against
+     * another program's write lock fails fast and the batch is retried from a timer. */
+    rstore_set_busy_timeout(a.store, 20);
     a.batch = calloc((size_t)a.cfg.batch_max, sizeof *a.batch);
     a.ctx = zmq_ctx_new();
     a.loop = loop_new();
@@ -93,10 +98,12 @@ int main(int argc, char **argv) {
     if (loop_run(a.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
 
     log_info("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
-             "%llu throttled, %llu commits",
+             "%llu throttled, %llu commits, %llu retry",
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
              (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
-             (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits);
+             (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits,
+             (unsigned long long)a.n_retry);
+    aggregator_ingest_stop(&a);
     sock_close(&a.router);
     sock_close(&a.pub);
     sock_close(&a.snapshot);

@@ -12,6 +12,8 @@
  *                         subscriber_keys), or the insecure development mode
  *   aggregator_limit.c    the per-county rate limit
  *   aggregator_reconcile.c which revisions the store holds, for a collector's reconcile
+ *   aggregator_store.c    opening the report store: a damaged one is refused
+ *   aggregator_retry.c    RETRY for the central office's own transient conditions
  */
 #ifndef YB_AGGREGATOR_H
 #define YB_AGGREGATOR_H
@@ -47,7 +49,11 @@ typedef struct {
     char subscriber_keys[1024]; /* keys that may subscribe to the events */
     double rate_limit;          /* reports per second per county; 0 = no limit */
     int rate_burst;             /* reports a county may send at once */
+    bool allow_zone_removal;    /* master data may drop zones that have reports */
+    int clock_skew_s;           /* a report's period may be this far ahead of our clock */
 } aggregator_config_t;
+
+#define AGG_RETRY_SLOTS 32
 
 /* One received report waiting for the group commit. */
 typedef struct {
@@ -107,11 +113,20 @@ typedef struct {
     size_t n_buckets;
     loop_t *loop;
     int signal_fd;
-    uint64_t sequence;    /* last sequence number published */
-    ingest_item_t *batch; /* cfg.batch_max slots */
+    uint64_t sequence;     /* last sequence number published */
+    ingest_item_t *batch;  /* cfg.batch_max slots */
+    size_t n_batch;        /* received and not yet settled: held while the store is busy */
+    int64_t busy_since_ms; /* monotonic: when the store's write lock was first found taken; 0 = free */
+    int busy_delay_ms;     /* the next retry's backoff */
+    int busy_timer;        /* the pending retry, 0 = none */
     /* counters, logged at shutdown */
     uint64_t n_accepted, n_duplicate, n_stale, n_rejected, n_garbled, n_commits, n_throttled;
     log_limit_t drop_log; /* lines about dropped messages, rate-limited */
+    uint64_t n_retry;
+    struct {
+        char key[80]; /* a zone, or the clock */
+        int64_t at_ms;
+    } retry_warned[AGG_RETRY_SLOTS]; /* aggregator_retry.c: the last RETRY warnings */
 } aggregator_t;
 
 /* aggregator_config.c */
@@ -123,9 +138,22 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv);
 /* aggregator_master.c */
 
 /* Loads master data from cfg.master_dir. At start (a->master NULL) a bad file is
- * fatal; on reload the previous master data stays in force and the errors are logged.
- * Returns 0 or -1. */
+ * fatal; on reload the previous master data stays in force and the errors are logged,
+ * and a reload is also refused when a file's last line has no line break (cut mid-line)
+ * or when zones with reports in the store are no longer listed (unless
+ * cfg.allow_zone_removal). Returns 0 or -1. */
 int aggregator_master_load(aggregator_t *a);
+
+/* At start, once the store is open: the master data loaded must list every zone with
+ * reports in the store (unless cfg.allow_zone_removal). 0, or -1 (logged). */
+int aggregator_master_check_store(aggregator_t *a);
+
+/* aggregator_store.c */
+
+/* Checks the report store (a damaged one is fatal: one line naming the file and what to
+ * do, nothing written to it), opens it as the writer into a->store and logs what it
+ * holds. 0, or -1 (logged) when it cannot be opened. */
+int aggregator_store_open(aggregator_t *a);
 
 /* aggregator_security.c */
 
@@ -159,8 +187,27 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg);
 /* The store half of the above, without sockets: judges items[0..n) and writes them
  * in one transaction, filling each item's ack; once committed, the accepted reports
  * go into the live totals (marked dirty, published by the caller). Returns 0 when
- * committed, or -1 when nothing was (the acks must then not be sent). */
+ * committed; -1 when nothing was (logged in one line; the acks must then not be sent);
+ * -2 when the store's write lock is held by another connection (nothing done, not
+ * logged: the caller keeps the items and tries again later). */
 int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms);
+
+/* At shutdown: frees a batch still held for a busy store (logged: unacknowledged, so
+ * its collectors resend). */
+void aggregator_ingest_stop(aggregator_t *a);
+
+/* aggregator_retry.c */
+
+/* issues holds validate_report's errors for item (judged with vo, whose clock already
+ * includes clock_skew_s): true when every error is a transient condition of the central
+ * office's own (its next month; a zone of a known county missing from its master data),
+ * and issues then holds the reasons for a RETRY ack instead; false otherwise (issues
+ * untouched: REJECTED). */
+bool aggregator_retry_judge(aggregator_t *a, const ingest_item_t *item, const validate_opts_t *vo,
+                            diag_list_t *issues);
+
+/* Logs a RETRY at warning level: once a minute per zone (or for the clock). */
+void aggregator_retry_log(aggregator_t *a, const ingest_item_t *item);
 
 /* aggregator_live.c */
 

@@ -28,6 +28,8 @@ static const config_key_t keys[] = {
     K("subscriber_keys", CONF_STRING, subscriber_keys),
     K("rate_limit", CONF_DOUBLE, rate_limit),
     K("rate_burst", CONF_INT, rate_burst),
+    K("allow_zone_removal", CONF_BOOL, allow_zone_removal),
+    K("clock_skew_s", CONF_INT, clock_skew_s),
     {NULL, NULL, CONF_STRING, 0, 0},
 };
 #undef K
@@ -67,6 +69,11 @@ static void usage(FILE *out) {
             "                 events (reloaded on SIGHUP)\n"
             "  rate_limit     reports per second per county, 0 = none (default 100)\n"
             "  rate_burst     reports a county may send at once  (default 5000)\n"
+            "  allow_zone_removal  master data may drop zones that have reports in the store\n"
+            "                 (default no: such a reload is refused, such a start fails)\n"
+            "  clock_skew_s   seconds a county's clock may be ahead of ours: a report for the period\n"
+            "                 starting that soon is taken; one for our next month gets RETRY, one\n"
+            "                 further ahead is rejected   (default 600)\n"
             "\n"
             "signals: SIGHUP reloads master data and the key lists; SIGTERM/SIGINT stop after the\n"
             "current batch.\n");
@@ -92,6 +99,7 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
     cfg->heartbeat_ms = 1000;
     cfg->rate_limit = 100;
     cfg->rate_burst = 5000;
+    cfg->clock_skew_s = 600;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
@@ -129,6 +137,10 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
     if (cfg->deadline_day < 1 || cfg->deadline_day > 28) {
         fprintf(stderr, "yuebao-aggregator: deadline_day %d: expected 1..28 (a day every month has)\n",
                 cfg->deadline_day);
+        return -1;
+    }
+    if (cfg->clock_skew_s < 0 || cfg->clock_skew_s > 86400) {
+        fprintf(stderr, "yuebao-aggregator: clock_skew_s %d: expected 0..86400 (a day)\n", cfg->clock_skew_s);
         return -1;
     }
     if (cfg->heartbeat_ms < 10) {

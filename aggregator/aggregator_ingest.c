@@ -12,6 +12,9 @@
  *   r stored, same content     DUPLICATE: acked again, stored once
  *   r stored, other content    REJECTED: a revision number is never reused
  *   r < c and never stored     STALE
+ * and a report whose only errors are the central office's own transient conditions
+ * (its clock behind, its master data lagging) gets RETRY: nothing stored, sent again
+ * (aggregator_retry.c).
  * Every ack carries the store's current revision, so a collector that lost its outbox
  * continues above it.
  */
@@ -253,6 +256,10 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
     if (it->refused) return judge_refused(a, it, now_ms);
     set_ack_key(ack, r);
     if (validate_report(a->master, vo, it->county, r, &ack->issues) > 0) {
+        if (aggregator_retry_judge(a, it, vo, &ack->issues)) {
+            ack->status = ACK_RETRY; /* nothing stored: it comes again */
+            return 0;
+        }
         ack->status = ACK_REJECTED;
         /* the store's revision only for the county's own zone: another county's store
          * is none of the sender's business (the ack then carries none) */
@@ -337,25 +344,39 @@ static void count(aggregator_t *a, ack_status_t s) {
     case ACK_DUPLICATE: a->n_duplicate++; break;
     case ACK_STALE: a->n_stale++; break;
     case ACK_REJECTED: a->n_rejected++; break;
+    case ACK_RETRY: a->n_retry++; break;
     default: break;
     }
 }
 
 int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms) {
     validate_opts_t vo = validate_defaults();
+    int rc;
     vo.merge_jan_feb = a->cfg.merge_jan_feb;
-    vo.now_ms = now_ms;
-    if (rstore_begin(a->store) < 0) return -1;
+    /* a county's clock a little ahead of ours is not a report "in the future" */
+    vo.now_ms = now_ms + (int64_t)a->cfg.clock_skew_s * 1000;
+    if ((rc = rstore_begin(a->store)) == -2) return -2; /* busy: the caller holds the batch */
+    if (rc < 0) {
+        log_error("group commit of %zu report(s) not begun: %s; no acks sent, the collectors resend", n,
+                  rstore_error(a->store));
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         diag_clear(&items[i].ack.issues);
         memset(&items[i].ack, 0, sizeof items[i].ack);
         if (judge(a, &items[i], &vo, now_ms) < 0) {
             rstore_rollback(a->store);
+            log_error("group commit of %zu report(s) rolled back after the store error above; no acks "
+                      "sent, the collectors resend",
+                      n);
             return -1;
         }
     }
     if (rstore_commit(a->store) < 0) {
-        rstore_rollback(a->store);
+        /* one line: rstore_commit leaves no transaction open and says why in its error */
+        log_error("group commit of %zu report(s) failed: %s; nothing stored, no acks sent, the collectors "
+                  "resend",
+                  n, rstore_error(a->store));
         return -1;
     }
     a->n_commits++;
@@ -368,34 +389,12 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
     return 0;
 }
 
-void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
-    aggregator_t *a = arg;
-    size_t n = 0;
-    (void)loop;
-    (void)socket;
-    (void)fd;
-
-    /* Dropped messages count against the reads too: a peer sending junk (or a county
-     * over its limit) as fast as it can must not keep us from the poll loop, the other
-     * collectors' acks and the heartbeats. The ROUTER is polled level-triggered, so what
-     * is left waiting is read on the next turn. */
-    for (size_t reads = 0; n < (size_t)a->cfg.batch_max && reads < 4 * (size_t)a->cfg.batch_max; reads++) {
-        int rc = receive_one(a, &a->batch[n]);
-        if (rc == 0) break;
-        if (rc == 1) n++;
-    }
-    if (n == 0) return;
-    if (aggregator_ingest_batch(a, a->batch, n, clock_now_ms()) < 0) {
-        /* Nothing is acked: every collector in the batch resends, and nothing was stored. */
-        log_error("group commit of %zu report(s) failed; no acks sent, collectors will retry", n);
-        for (size_t i = 0; i < n; i++)
-            item_clear(&a->batch[i]);
-        return;
-    }
-    /* Committed: now, and only now, tell the collectors and the subscribers. */
-    for (size_t i = 0; i < n; i++) {
+/* Acks and publishes the committed batch a->batch[0..n_batch) and frees it. */
+static void settle_batch(aggregator_t *a) {
+    for (size_t i = 0; i < a->n_batch; i++) {
         ingest_item_t *it = &a->batch[i];
         count(a, it->ack.status);
+        if (it->ack.status == ACK_RETRY) aggregator_retry_log(a, it); /* logged before it is answered */
         aggregator_ack_send(a, it);
         if (it->ack.status == ACK_ACCEPTED) aggregator_publish_accepted(a, it);
         if (it->ack.status == ACK_REJECTED) aggregator_publish_rejected(a, it);
@@ -409,5 +408,87 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
         item_clear(it);
     }
     aggregator_publish_totals(a); /* once per changed scope, after the batch's events */
-    log_debug("group commit: %zu report(s)", n);
+    log_debug("group commit: %zu report(s)", a->n_batch);
+    a->n_batch = 0;
+}
+
+static void retry_held(loop_t *loop, void *arg);
+
+/* Commits the held batch a->batch[0..n_batch). While another connection holds the
+ * store's write lock (an analyst's BEGIN IMMEDIATE in sqlite3), the batch stays held,
+ * nothing is acked, the collectors' ROUTER is left unread (its messages wait in ZeroMQ
+ * and the collectors resend what times out), and a timer tries again with backoff: the
+ * loop goes on serving heartbeats and snapshots instead of waiting out a busy timeout. */
+static void commit_held(aggregator_t *a) {
+    int rc = aggregator_ingest_batch(a, a->batch, a->n_batch, clock_now_ms());
+    if (rc == -2) {
+        if (!a->busy_since_ms) {
+            a->busy_since_ms = clock_mono_ms();
+            a->busy_delay_ms = 10;
+            log_warn("%s; %zu report(s) held unacknowledged until it is free, retrying; heartbeats and "
+                     "snapshots go on (an open transaction in another program, e.g. sqlite3, holds the "
+                     "store's write lock: end it)",
+                     rstore_error(a->store), a->n_batch);
+            loop_remove_socket(a->loop, a->router);
+        } else if (a->busy_delay_ms < 1000) {
+            a->busy_delay_ms *= 2;
+        }
+        a->busy_timer = loop_add_timer(a->loop, a->busy_delay_ms, false, retry_held, a);
+        if (a->busy_timer < 0) log_error("no timer for the busy store: the held reports wait for a signal");
+        return;
+    }
+    if (a->busy_since_ms) {
+        log_warn("report store writable again after %.1f s of waiting for its write lock",
+                 (double)(clock_mono_ms() - a->busy_since_ms) / 1000.0);
+        a->busy_since_ms = 0;
+        a->busy_timer = 0;
+        loop_add_socket(a->loop, a->router, aggregator_ingest_ready, a);
+    }
+    if (rc < 0) {
+        /* Nothing is acked: every collector in the batch resends, and nothing was stored. */
+        for (size_t i = 0; i < a->n_batch; i++)
+            item_clear(&a->batch[i]);
+        a->n_batch = 0;
+        return;
+    }
+    settle_batch(a); /* committed: now, and only now, tell the collectors and the subscribers */
+}
+
+static void retry_held(loop_t *loop, void *arg) {
+    aggregator_t *a = arg;
+    (void)loop;
+    a->busy_timer = 0;
+    if (a->n_batch) commit_held(a);
+}
+
+void aggregator_ingest_stop(aggregator_t *a) {
+    if (a->n_batch)
+        log_warn("stopping with %zu report(s) held for the busy store, not stored and not acknowledged: "
+                 "their collectors resend them",
+                 a->n_batch);
+    for (size_t i = 0; i < a->n_batch; i++)
+        item_clear(&a->batch[i]);
+    a->n_batch = 0;
+}
+
+void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
+    aggregator_t *a = arg;
+    size_t n = 0;
+    (void)loop;
+    (void)socket;
+    (void)fd;
+
+    if (a->n_batch) return; /* a batch is held for the busy store (the ROUTER is not polled then) */
+    /* Dropped messages count against the reads too: a peer sending junk (or a county
+     * over its limit) as fast as it can must not keep us from the poll loop, the other
+     * collectors' acks and the heartbeats. The ROUTER is polled level-triggered, so what
+     * is left waiting is read on the next turn. */
+    for (size_t reads = 0; n < (size_t)a->cfg.batch_max && reads < 4 * (size_t)a->cfg.batch_max; reads++) {
+        int rc = receive_one(a, &a->batch[n]);
+        if (rc == 0) break;
+        if (rc == 1) n++;
+    }
+    if (n == 0) return;
+    a->n_batch = n;
+    commit_held(a);
 }

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 static const char *const migrations[] = {
     /* 1: the first schema */
@@ -97,6 +99,7 @@ struct rstore {
     sqlite3 *db;
     sqlite3_stmt *stmt[Q_COUNT];
     char path[1024];
+    char err[1536]; /* why the last rstore_begin or rstore_commit failed */
 };
 
 static int exec(rstore_t *s, const char *q) {
@@ -142,18 +145,44 @@ sqlite3 *rstore_db(rstore_t *s) {
     return s->db;
 }
 
+/* Runs a transaction statement; on failure the reason goes into s->err, not the log:
+ * the caller knows what the failure means for its batch and says it in one line. */
+static int tx(rstore_t *s, const char *stmt) {
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, stmt, NULL, NULL, &msg);
+    if (rc == SQLITE_OK) {
+        s->err[0] = '\0';
+        return 0;
+    }
+    snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, stmt, msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+    return (rc & 0xff) == SQLITE_BUSY ? -2 : -1;
+}
+
 int rstore_begin(rstore_t *s) {
     if (!s->stmt[Q_INS_HISTORY]) {
-        log_error("%s: opened read-only; cannot write", s->path);
+        snprintf(s->err, sizeof s->err, "%s: opened read-only; cannot write", s->path);
         return -1;
     }
-    return exec(s, "BEGIN IMMEDIATE");
+    return tx(s, "BEGIN IMMEDIATE");
 }
 int rstore_commit(rstore_t *s) {
-    return exec(s, "COMMIT");
+    int rc = tx(s, "COMMIT");
+    /* COMMIT may fail with the transaction still open (a busy or deferred-constraint
+     * failure) or already rolled back by SQLite (I/O error, disk full, a vetoing hook):
+     * either way the caller ends up with none open and nothing of the batch stored. */
+    if (rc < 0 && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc < 0 ? -1 : 0;
 }
 int rstore_rollback(rstore_t *s) {
+    if (sqlite3_get_autocommit(s->db)) return 0; /* SQLite rolled back already: nothing open */
     return exec(s, "ROLLBACK");
+}
+void rstore_set_busy_timeout(rstore_t *s, int ms) {
+    sqlite3_busy_timeout(s->db, ms);
+}
+const char *rstore_error(const rstore_t *s) {
+    return s->err[0] ? s->err : "no error";
 }
 
 /* Prepares a cached statement for a new run. */
@@ -494,6 +523,69 @@ int rstore_county_revisions(rstore_t *s, const char *county, const char *since, 
     sqlite3_bind_int(st, 3, limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn(col_text(st, 0), col_text(st, 1), (uint32_t)sqlite3_column_int64(st, 2), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+/* ---- start-up: is the store whole, and what does it hold ---------------------------- */
+
+int rstore_check(const char *path, char *err, size_t errsz) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc, result = 0;
+    if (access(path, F_OK) != 0) return 0; /* created on first start */
+    /* Read-only, so that a damaged file is not written to (no migration, no schema) before
+     * it is judged: it may still be worth salvaging as it is. */
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    }
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *first = (const char *)sqlite3_column_text(st, 0);
+        if (!first || strcmp(first, "ok") != 0) {
+            char shown[256], flat[256];
+            snprintf(flat, sizeof flat, "%s", first ? first : "(no answer)");
+            for (char *c = flat; *c; c++)
+                if (*c == '\n') *c = ' '; /* quick_check's finding spans lines */
+            snprintf(err, errsz, "%s", text_shown(flat, shown, sizeof shown));
+            result = -2;
+        }
+    } else {
+        int primary = rc & 0xff;
+        snprintf(err, errsz, "%s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        result = primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? -2 : -1;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return result;
+}
+
+int rstore_summary(rstore_t *s, rstore_summary_t *out) {
+    sqlite3_stmt *st = once(s, "SELECT (SELECT count(*) FROM reports),"
+                               " (SELECT count(DISTINCT period) FROM reports),"
+                               " (SELECT count(*) FROM report_history),"
+                               " (SELECT max(stored_at_ms) FROM report_history)");
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (!st) return -1;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->reports = sqlite3_column_int64(st, 0);
+        out->periods = sqlite3_column_int64(st, 1);
+        out->revisions = sqlite3_column_int64(st, 2);
+        out->latest_ms = sqlite3_column_int64(st, 3);
+        rc = SQLITE_DONE;
+    }
+    return finish(s, st, rc, 0);
+}
+
+int rstore_each_zone(rstore_t *s, rstore_period_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT DISTINCT zone FROM reports ORDER BY zone");
+    int rc, n = 0;
+    if (!st) return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), arg);
         n++;
     }
     return finish(s, st, rc, n);

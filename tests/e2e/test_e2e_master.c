@@ -114,8 +114,9 @@ Test(e2e_master, good_regions_on_sighup_take_effect_without_restart) {
     cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
                  e2e_tail(agg.err_log, 2000));
 
-    /* before: the zone does not exist */
-    cr_assert_eq(send_report("410602", "hexin", "a"), ACK_REJECTED);
+    /* before: the zone does not exist here; the county does, so the central office's
+     * master data is the one lagging: RETRY, nothing stored */
+    cr_assert_eq(send_report("410602", "hexin", "a"), ACK_RETRY);
     append(regions, "410602,鹤山区,hexin,鹤山新区,新材料\n");
     cr_assert_eq(kill(agg.pid, SIGHUP), 0);
     cr_assert_eq(e2e_wait_log(agg.err_log, "9 zones", agg.pid, 10000), 0, "no reload in the log:\n%s",
@@ -139,4 +140,106 @@ Test(e2e_master, refuses_to_start_on_bad_master_data) {
     cr_assert_not_null(strstr(log, "indicators.csv:16:"), "the error names file and line:\n%s", log);
     cr_assert_not_null(strstr(log, "flowish"), "the error quotes the bad value:\n%s", log);
     free(log);
+}
+
+/* Writes the first `bytes` bytes of the sample regions.csv over path: a copy caught
+ * half-way. */
+static void cut_copy(const char *path, long bytes) {
+    char *all = e2e_read_file(e2e_sample("regions.csv"));
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(all);
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(all, 1, (size_t)bytes, f), (size_t)bytes);
+    cr_assert_eq(fclose(f), 0);
+    free(all);
+}
+
+/* The byte offset just after the line of regions.csv that lists zone. */
+static long end_of_line_of(const char *zone) {
+    char *all = e2e_read_file(e2e_sample("regions.csv"));
+    cr_assert_not_null(all);
+    char *at = strstr(all, P(",%s,", zone));
+    cr_assert_not_null(at);
+    long off = (long)(strchr(at, '\n') - all) + 1;
+    free(all);
+    return off;
+}
+
+Test(e2e_master, a_reload_that_drops_zones_with_reports_is_refused) {
+    const char *m = copy_master();
+    char regions[512];
+    const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
+    snprintf(regions, sizeof regions, "%s/regions.csv", m);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(send_report("410622", "heqi", "a"), ACK_ACCEPTED);
+    cr_assert_eq(send_report("410672", "shifanqu", "b"), ACK_ACCEPTED);
+
+    /* SIGHUP while regions.csv is being copied: only its lines up to qibin are there, a
+     * valid CSV of 4 zones */
+    cut_copy(regions, end_of_line_of("qibin"));
+    cr_assert_eq(kill(agg.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log(agg.err_log, "master data not reloaded", agg.pid, 10000), 0,
+                 "the cut file was loaded:\n%s", e2e_tail(agg.err_log, 2000));
+    char *log = e2e_read_file(agg.err_log);
+    cr_assert_not_null(log);
+    cr_assert_not_null(strstr(log, "no longer lists 2 zone(s) with reports in the store: heqi, shifanqu"),
+                       "the refusal names the zones it would drop:\n%s", log);
+    cr_assert_not_null(strstr(log, "rename it into place"), "and says how to replace the file:\n%s", log);
+    cr_assert_null(strstr(log, "4 zones"), "the subset must not be loaded:\n%s", log);
+    free(log);
+    /* the previous master data is in force: the zones dropped by the cut file still report */
+    cr_assert_eq(send_report("410622", "heqi", "c"), ACK_DUPLICATE);
+    cr_assert_eq(send_report("410621", "xunxian", "d"), ACK_ACCEPTED);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+Test(e2e_master, a_reload_of_a_file_cut_mid_line_is_refused) {
+    const char *m = copy_master();
+    char regions[512];
+    const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
+    snprintf(regions, sizeof regions, "%s/regions.csv", m);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    /* cut inside the last line's zone code: "shif" would be a new zone, shifanqu gone */
+    long off = end_of_line_of("heqi") + (long)strlen("410672,城乡一体化示范区管委会,shif");
+    cut_copy(regions, off);
+    append(regions, ",示范区,电子信息"); /* a line that parses, without its line break */
+    cr_assert_eq(kill(agg.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log(agg.err_log, "master data not reloaded", agg.pid, 10000), 0,
+                 "the cut file was loaded:\n%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(agg.err_log, "regions.csv ends in the middle of a line"), 1, "%s",
+                 e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(send_report("410672", "shifanqu", "a"), ACK_ACCEPTED);
+    cr_assert_eq(send_report("410672", "shif", "b"), ACK_RETRY, "shif is not a zone in force");
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+}
+
+Test(e2e_master, allow_zone_removal_lets_a_start_drop_zones_with_reports) {
+    const char *m = copy_master();
+    char regions[512];
+    const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
+    const char *allow[] = {"--set", P("master_dir=%s", m), "--set", "allow_zone_removal=yes", NULL};
+    char *out = NULL;
+    snprintf(regions, sizeof regions, "%s/regions.csv", m);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(send_report("410672", "shifanqu", "a"), ACK_ACCEPTED);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    cut_copy(regions, end_of_line_of("heqi"));
+
+    /* without the key the start is refused, naming the zone */
+    int st = e2e_runl(P("%s/agg-drop", dir), &out, 10000, e2e_bin("yuebao-aggregator"), "--insecure", "--set",
+                      P("master_dir=%s", m), "--set", P("store=%s", agg.store), "--set",
+                      P("listen=ipc://%s/agg-drop.sock", dir), "--set", "publish=", NULL);
+    free(out);
+    cr_assert_eq(st, 1, "exit %d:\n%s", st, e2e_tail(P("%s/agg-drop.err", dir), 2000));
+    cr_assert_eq(e2e_count_in_file(P("%s/agg-drop.err", dir), "with reports in the store: shifanqu"), 1);
+
+    /* with it, the zone is dropped and its reports stay in the store */
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, allow), 0, "%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(agg.err_log, "removed as allow_zone_removal says"), 1, "%s",
+                 e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(send_report("410672", "shifanqu", "b"), ACK_REJECTED);
+    cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports WHERE zone = 'shifanqu'"), 1);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
 }

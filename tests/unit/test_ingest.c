@@ -7,6 +7,7 @@
  * the central office finds in the store.
  */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -488,10 +489,10 @@ Test(ingest, rejection_keeps_the_store_revision_in_the_ack) {
     item_free(&b);
 }
 
-Test(ingest, unknown_zone_is_rejected) {
+Test(ingest, unknown_zone_of_an_unknown_county_is_rejected) {
     ingest_item_t it;
     char buf[1024];
-    item_init(&it, "410671", "jinshan2", "2017-06", 1);
+    item_init(&it, "410699", "jinshan2", "2017-06", 1);
     add_value(&it, "revenue", 2759085.3, 10.5, 2);
     ingest_one(&it, NOW_2017_07_15, ACK_REJECTED);
     const diag_t *d = first_issue(&it.ack, DIAG_ERROR);
@@ -527,11 +528,52 @@ Test(ingest, negative_flow_is_rejected_with_its_line) {
 
 Test(ingest, future_period_is_rejected) {
     ingest_item_t it;
-    item_init(&it, "410671", "jinshan", "2017-08", 1);
+    item_init(&it, "410671", "jinshan", "2017-09", 1); /* beyond the next month: final */
     add_value(&it, "revenue", 3200000.0, 10.5, 2);
     ingest_one(&it, NOW_2017_07_15, ACK_REJECTED);
     cr_assert_str_eq(first_issue(&it.ack, DIAG_ERROR)->field, "period");
     cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
+    item_free(&it);
+}
+
+/* The central office's regions.csv lags behind the county's: not final. */
+Test(ingest, unknown_zone_of_a_known_county_is_retry_and_stores_nothing) {
+    ingest_item_t it;
+    item_init(&it, "410671", "jinshan2", "2017-06", 1);
+    add_value(&it, "revenue", 2759085.3, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_RETRY);
+    const diag_t *d = first_issue(&it.ack, DIAG_WARNING);
+    cr_assert_str_eq(d->field, "zone");
+    assert_says(d->message, "zone \"jinshan2\" is not in the central office's master data for county 410671");
+    cr_assert_eq(it.ack.issues.n_errors, 0);
+    cr_assert_eq(it.ack.store_revision, 0);
+    cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
+    cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 0);
+    item_free(&it);
+}
+
+/* 15 July: August is the central office's next month, its clock may be behind. */
+Test(ingest, next_month_is_retry_and_stores_nothing) {
+    ingest_item_t it;
+    item_init(&it, "410671", "jinshan", "2017-08", 1);
+    add_value(&it, "revenue", 3200000.0, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_RETRY);
+    assert_says(
+        first_issue(&it.ack, DIAG_WARNING)->message,
+        "the central office's clock says 2017-08 is still in the future (its time is 2017-07-15 00:00:00");
+    cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
+    cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 0);
+    item_free(&it);
+}
+
+/* clock_skew_s: ten minutes to midnight on 31 July, August is taken. */
+Test(ingest, clock_skew_is_tolerated) {
+    ingest_item_t it;
+    A.cfg.clock_skew_s = 600;
+    item_init(&it, "410671", "jinshan", "2017-08", 1);
+    add_value(&it, "revenue", 3200000.0, 10.5, 2);
+    /* 2017-08-01 00:00 Asia/Shanghai = 2017-07-31T16:00Z, minus 5 minutes */
+    ingest_one(&it, 1501516800000LL - 5 * MINUTE, ACK_ACCEPTED);
     item_free(&it);
 }
 
@@ -659,7 +701,7 @@ Test(ingest, store_failure_rolls_back_the_whole_batch) {
     add_value(&it[1], "revenue", 2032384.0, 11.4, 2);
     item_init(&it[2], heqi->county, "heqi", "2017-06", 1);
     add_value(&it[2], "revenue", 1500000.0, 9.0, 2);
-    item_init(&it[3], "410671", "nowhere", "2017-06", 1); /* would be a rejection row */
+    item_init(&it[3], "410671", "shifanqu", "2017-06", 1); /* another county's: a rejection row */
     add_value(&it[3], "revenue", 1.0, NAN, 2);
 
     commits = A.n_commits;
@@ -694,5 +736,49 @@ Test(ingest, read_only_store_fails_the_batch) {
     cr_assert_eq(aggregator_ingest_batch(&A, &it, 1, NOW_2017_07_15), -1);
     cr_assert_eq(A.n_commits, 0);
     cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
+    item_free(&it);
+}
+
+/* A commit hook that vetoes: COMMIT fails and SQLite has already rolled back. */
+static int veto_commit(void *arg) {
+    (void)arg;
+    return 1;
+}
+
+/* Lines of what was written to the redirected stderr. */
+static int stderr_lines(char *buf, size_t size) {
+    FILE *f;
+    size_t n;
+    int lines = 0;
+    fflush(stderr);
+    f = cr_get_redirected_stderr();
+    cr_assert_not_null(f);
+    n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '\n') lines++;
+    return lines;
+}
+
+Test(ingest, failed_commit_logs_one_clear_line_and_stores_nothing) {
+    ingest_item_t it;
+    char log[4096];
+    cr_redirect_stderr(); /* after the setup's own lines */
+    jinshan_2017_06(&it, 1);
+    sqlite3_commit_hook(rstore_db(A.store), veto_commit, NULL);
+    cr_assert_eq(aggregator_ingest_batch(&A, &it, 1, NOW_2017_07_15), -1);
+    cr_assert_eq(A.n_commits, 0);
+    sqlite3_commit_hook(rstore_db(A.store), NULL, NULL);
+    cr_assert(sqlite3_get_autocommit(rstore_db(A.store)), "the transaction must be closed");
+    cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
+
+    int lines = stderr_lines(log, sizeof log);
+    cr_assert_eq(lines, 1, "one line for one failure:\n%s", log);
+    cr_assert_null(strstr(log, "cannot rollback"), "no confusing follow-up error:\n%s", log);
+    cr_assert_not_null(strstr(log, "reports.db"), "the line names the store:\n%s", log);
+    cr_assert_not_null(strstr(log, "no acks sent"), "the line says what happens next:\n%s", log);
+
+    /* the store is still usable: the resend goes through */
+    ingest_one(&it, NOW_2017_07_15 + MINUTE, ACK_ACCEPTED);
     item_free(&it);
 }

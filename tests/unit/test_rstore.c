@@ -522,3 +522,99 @@ Test(rstore, a_values_note_is_stored_with_the_revision) {
     cr_assert_eq(q_int(S, "SELECT count(*) FROM report_values WHERE indicator = 'va' AND note IS NULL"), 1);
     report_clear(&r);
 }
+
+/* ---- start-up: check, summary, zones with reports --------------------------------- */
+
+static void collect_zone(const char *zone, void *arg) {
+    char *buf = arg;
+    strcat(buf, zone);
+    strcat(buf, ";");
+}
+
+Test(rstore, each_zone_lists_every_zone_with_a_report_once) {
+    report_t r;
+    char zones[256] = "";
+    build(&r, "jinshan", "2017-05", 1);
+    apply(S, &r, "410671", T0, NULL);
+    build(&r, "jinshan", "2017-06", 1);
+    apply(S, &r, "410671", T0, NULL);
+    build(&r, "baoshan", "2017-06", 1);
+    apply(S, &r, "410602", T0, NULL);
+    cr_assert_eq(rstore_each_zone(S, collect_zone, zones), 2);
+    cr_assert_str_eq(zones, "baoshan;jinshan;");
+}
+
+Test(rstore, summary_counts_reports_periods_revisions_and_the_latest_commit) {
+    report_t r;
+    rstore_summary_t sum;
+    cr_assert_eq(rstore_summary(S, &sum), 0);
+    cr_assert_eq(sum.reports, 0);
+    cr_assert_eq(sum.latest_ms, 0);
+    build(&r, "jinshan", "2017-05", 1);
+    apply(S, &r, "410671", T0, NULL);
+    build(&r, "jinshan", "2017-05", 2);
+    apply(S, &r, "410671", T0 + 1000, NULL);
+    build(&r, "baoshan", "2017-06", 1);
+    apply(S, &r, "410602", T0 + 500, NULL);
+    cr_assert_eq(rstore_summary(S, &sum), 0);
+    cr_assert_eq(sum.reports, 2);
+    cr_assert_eq(sum.periods, 2);
+    cr_assert_eq(sum.revisions, 3);
+    cr_assert_eq(sum.latest_ms, T0 + 1000);
+}
+
+Test(rstore, check_passes_a_whole_store_and_a_missing_one) {
+    char err[512] = "", other[192];
+    cr_assert_eq(rstore_check(dbpath, err, sizeof err), 0, "%s", err);
+    path_in_tmp(other, sizeof other, "other.db");
+    cr_assert_eq(rstore_check(other, err, sizeof err), 0, "not there yet: created on first start");
+    cr_assert_eq(access(other, F_OK), -1, "and not created by the check");
+}
+
+Test(rstore, check_finds_a_file_that_is_not_a_database) {
+    char err[512] = "", other[192];
+    FILE *f;
+    path_in_tmp(other, sizeof other, "other.db");
+    f = fopen(other, "wb");
+    cr_assert_not_null(f);
+    for (int i = 0; i < 8192; i++)
+        fputc('x', f);
+    fclose(f);
+    cr_assert_eq(rstore_check(other, err, sizeof err), -2);
+    cr_assert_not_null(strstr(err, "not a database"), "%s", err);
+}
+
+/* A commit the commit hook vetoes has been rolled back by SQLite already: rstore_commit
+ * fails with the reason and leaves nothing open; rstore_rollback then has nothing to do. */
+static int veto(void *arg) {
+    (void)arg;
+    return 1;
+}
+
+Test(rstore, a_failed_commit_leaves_no_transaction_and_says_why) {
+    report_t r;
+    build(&r, "jinshan", "2017-06", 1);
+    cr_assert_eq(rstore_begin(S), 0);
+    cr_assert_eq(rstore_apply(S, &r, "410671", "410671", (const uint8_t *)"x", 1, NULL, T0), 0);
+    sqlite3_commit_hook(rstore_db(S), veto, NULL);
+    cr_assert_eq(rstore_commit(S), -1);
+    sqlite3_commit_hook(rstore_db(S), NULL, NULL);
+    cr_assert(sqlite3_get_autocommit(rstore_db(S)));
+    cr_assert_not_null(strstr(rstore_error(S), "COMMIT"), "%s", rstore_error(S));
+    cr_assert_eq(rstore_rollback(S), 0, "nothing to roll back is not an error");
+    cr_assert_eq(q_int(S, "SELECT count(*) FROM reports"), 0);
+}
+
+/* Another connection's write transaction: BEGIN IMMEDIATE fails fast with -2. */
+Test(rstore, begin_against_another_writer_is_busy) {
+    sqlite3 *other;
+    cr_assert_eq(sqlite3_open(dbpath, &other), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    rstore_set_busy_timeout(S, 10);
+    cr_assert_eq(rstore_begin(S), -2);
+    cr_assert_not_null(strstr(rstore_error(S), "locked"), "%s", rstore_error(S));
+    cr_assert_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    cr_assert_eq(rstore_begin(S), 0);
+    cr_assert_eq(rstore_rollback(S), 0);
+}
