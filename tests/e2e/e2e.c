@@ -1160,6 +1160,44 @@ int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t i
     return status;
 }
 
+int e2e_send_value(const char *endpoint, const char *routing_id, const char *zone, const char *period,
+                   uint32_t revision, double amount, char *why, size_t why_size) {
+    report_t r;
+    report_value_t v;
+    uint8_t id[MSG_ID_LEN], *bytes = NULL;
+    size_t len = 0;
+    msg_t ack;
+    int status = -1;
+    void *dealer;
+    if (why && why_size) why[0] = '\0';
+    if (!(dealer = e2e_dealer(endpoint, routing_id))) {
+        fprintf(stderr, "e2e: cannot connect a DEALER to %s\n", endpoint);
+        return -1;
+    }
+    memset(&r, 0, sizeof r);
+    memset(&v, 0, sizeof v);
+    snprintf(r.zone, sizeof r.zone, "%s", zone);
+    snprintf(r.period, sizeof r.period, "%s", period);
+    r.revision = revision;
+    snprintf(v.indicator, sizeof v.indicator, "revenue");
+    v.amount = amount;
+    v.line = 2;
+    if (!report_add_value(&r, &v) || e2e_encode_report(&r, id, &bytes, &len) < 0) {
+        fprintf(stderr, "e2e: cannot build the report of %s %s\n", zone, period);
+    } else {
+        status = e2e_exchange(dealer, bytes, len, id, e2e_scaled_ms(10000), &ack);
+        if (status >= 0) {
+            if (why && why_size && ack.ack.issues.n)
+                snprintf(why, why_size, "%s", ack.ack.issues.items[0].message);
+            msg_clear(&ack);
+        }
+    }
+    free(bytes);
+    report_clear(&r);
+    e2e_dealer_close(&dealer);
+    return status;
+}
+
 /* --- subscribers and snapshots ---------------------------------------------------- */
 
 void *e2e_sub(const char *endpoint, const char *prefix) {

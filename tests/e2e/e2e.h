@@ -237,6 +237,14 @@ int e2e_recv_msg(void *dealer, int timeout_ms, msg_t *out);
 int e2e_exchange(void *dealer, const uint8_t *bytes, size_t len, const uint8_t id[MSG_ID_LEN], int timeout_ms,
                  msg_t *ack);
 
+/* Sends a one-value report (indicator revenue, amount, line 2) of zone for period,
+ * numbered revision, from a fresh DEALER connected to endpoint with routing_id, and
+ * waits up to 10 s (scaled) for its ack: the ack's status (ACK_*), or -1 (no connection,
+ * no ack, a wrong reply). The message of the ack's first issue goes into why if not NULL
+ * ("" if none). The DEALER is closed before returning. */
+int e2e_send_value(const char *endpoint, const char *routing_id, const char *zone, const char *period,
+                   uint32_t revision, double amount, char *why, size_t why_size);
+
 /* --- subscribers and snapshots ---------------------------------------------------- */
 
 /* A SUB connected to endpoint, subscribed to prefix (NULL or "" = everything), with a

@@ -10,23 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_cli, .init = setup, .fini = teardown, .timeout = 90);
-
-#define P(...) e2e_fmt(__VA_ARGS__)
+TestSuite(e2e_cli, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 90);
 
 static const struct {
     const char *county;
@@ -60,8 +46,7 @@ Test(e2e_cli, totals_and_status_agree_with_the_county_files) {
     char *out;
     int st;
     double revenue = 0, revenue_base = 0;
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, NULL);
     for (size_t i = 0; i < N_UNITS; i++) {
         const char *csv = e2e_sample(P("reports/2017-06/%s.csv", units[i].county));
         char path[512];
@@ -102,7 +87,7 @@ Test(e2e_cli, totals_and_status_agree_with_the_county_files) {
     line = line_of(out, "山城专业园区");
     cr_assert_not_null(strstr(line, "MISSING"), "%s", out);
     free(out);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_cli, check_names_each_mistake_without_sending) {

@@ -7,7 +7,6 @@
 #include <criterion/criterion.h>
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,48 +14,11 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_ingest, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(e2e_ingest, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 60);
 
 /* ---- helpers -------------------------------------------------------------------- */
-
-#define P(...) e2e_fmt(__VA_ARGS__)
-
-static void start_aggregator(const char *listen, const char *const *extra) {
-    cr_assert_eq(e2e_agg_start(&agg, dir, listen, extra), 0, "the aggregator did not become ready:\n%s",
-                 e2e_tail(agg.err_log, 3000));
-}
-
-/* Stops the aggregator and asserts it stopped cleanly: exit 0 (a sanitizer report or a
- * crash shows here, with the end of its log). */
-static void stop_aggregator(void) {
-    int st = e2e_agg_stop(&agg);
-    cr_assert_eq(st, 0, "the aggregator exited with %d; end of its log:\n%s", st,
-                 e2e_tail(agg.err_log, 3000));
-}
-
-static int64_t sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t sql(const char *fmt, ...) {
-    char q[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof q, fmt, ap);
-    va_end(ap);
-    return e2e_sql_int(agg.store, "%s", q);
-}
 
 static bool near(double a, double b) {
     return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b));
@@ -109,13 +71,6 @@ static void check_ack(const msg_t *m, ack_status_t want, const char *zone, const
     cr_assert_eq(a->revision, revision);
     cr_assert_eq(a->store_revision, store_revision, "ack says the store has revision %u, expected %u",
                  a->store_revision, store_revision);
-}
-
-/* Waits up to 20 s for a file the collector writes; on failure shows its log. */
-static void wait_for_file(const char *path, const char *log) {
-    for (int waited = 0; !e2e_exists(path) && waited < 20000; waited += 50)
-        usleep(50 * 1000);
-    cr_assert(e2e_exists(path), "no %s; collector log:\n%s", path, e2e_tail(log, 3000));
 }
 
 /* Changes the content: revenue (year to date) raised by delta. */

@@ -11,23 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_master, .init = setup, .fini = teardown, .timeout = 60);
-
-#define P(...) e2e_fmt(__VA_ARGS__)
+TestSuite(e2e_master, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 60);
 
 /* A private copy of the sample city's master data in dir/master. */
 static const char *copy_master(void) {
@@ -47,32 +33,10 @@ static void append(const char *path, const char *line) {
     fclose(f);
 }
 
-/* A one-value report for zone, period 2017-06, revision 1, from county over a raw client. */
+/* A one-value report for zone, period 2017-06, revision 1, from county over a raw client:
+ * the ack's status. */
 static int send_report(const char *county, const char *zone, const char *client_id) {
-    report_t r;
-    report_value_t v;
-    uint8_t id[MSG_ID_LEN], *bytes = NULL;
-    size_t len = 0;
-    msg_t ack;
-    int status;
-    void *dealer = e2e_dealer(agg.listen, P("c:%s:%s", county, client_id));
-    cr_assert_not_null(dealer);
-    memset(&r, 0, sizeof r);
-    memset(&v, 0, sizeof v);
-    snprintf(r.zone, sizeof r.zone, "%s", zone);
-    snprintf(r.period, sizeof r.period, "2017-06");
-    r.revision = 1;
-    snprintf(v.indicator, sizeof v.indicator, "revenue");
-    v.amount = 1000;
-    v.line = 2;
-    cr_assert_not_null(report_add_value(&r, &v));
-    cr_assert_eq(e2e_encode_report(&r, id, &bytes, &len), 0);
-    status = e2e_exchange(dealer, bytes, len, id, 10000, &ack);
-    if (status >= 0) msg_clear(&ack);
-    free(bytes);
-    report_clear(&r);
-    e2e_dealer_close(&dealer);
-    return status;
+    return e2e_send_value(agg.listen, P("c:%s:%s", county, client_id), zone, "2017-06", 1, 1000, NULL, 0);
 }
 
 Test(e2e_master, bad_regions_on_sighup_keeps_the_master_data_in_force) {
@@ -80,8 +44,7 @@ Test(e2e_master, bad_regions_on_sighup_keeps_the_master_data_in_force) {
     char regions[512];
     const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
     snprintf(regions, sizeof regions, "%s/regions.csv", m);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, extra);
 
     /* line 10: jinshan listed a second time, under another county */
     int lines = e2e_count_lines(regions);
@@ -103,7 +66,7 @@ Test(e2e_master, bad_regions_on_sighup_keeps_the_master_data_in_force) {
     /* the old master data is in force: jinshan still belongs to 410671, not 410602 */
     cr_assert_eq(send_report("410671", "jinshan", "a"), ACK_ACCEPTED);
     cr_assert_eq(send_report("410602", "jinshan", "b"), ACK_REJECTED);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_master, good_regions_on_sighup_take_effect_without_restart) {
@@ -111,8 +74,7 @@ Test(e2e_master, good_regions_on_sighup_take_effect_without_restart) {
     char regions[512];
     const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
     snprintf(regions, sizeof regions, "%s/regions.csv", m);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, extra);
 
     /* before: the zone does not exist here; the county does, so the central office's
      * master data is the one lagging: RETRY, nothing stored */
@@ -123,7 +85,7 @@ Test(e2e_master, good_regions_on_sighup_take_effect_without_restart) {
                  e2e_tail(agg.err_log, 2000));
     cr_assert_eq(send_report("410602", "hexin", "b"), ACK_ACCEPTED);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports WHERE zone='hexin'"), 1);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_master, refuses_to_start_on_bad_master_data) {
@@ -170,8 +132,7 @@ Test(e2e_master, a_reload_that_drops_zones_with_reports_is_refused) {
     char regions[512];
     const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
     snprintf(regions, sizeof regions, "%s/regions.csv", m);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, extra);
     cr_assert_eq(send_report("410622", "heqi", "a"), ACK_ACCEPTED);
     cr_assert_eq(send_report("410672", "shifanqu", "b"), ACK_ACCEPTED);
 
@@ -191,7 +152,7 @@ Test(e2e_master, a_reload_that_drops_zones_with_reports_is_refused) {
     /* the previous master data is in force: the zones dropped by the cut file still report */
     cr_assert_eq(send_report("410622", "heqi", "c"), ACK_DUPLICATE);
     cr_assert_eq(send_report("410621", "xunxian", "d"), ACK_ACCEPTED);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_master, a_reload_of_a_file_cut_mid_line_is_refused) {
@@ -199,8 +160,7 @@ Test(e2e_master, a_reload_of_a_file_cut_mid_line_is_refused) {
     char regions[512];
     const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
     snprintf(regions, sizeof regions, "%s/regions.csv", m);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, extra);
     /* cut inside the last line's zone code: "shif" would be a new zone, shifanqu gone */
     long off = end_of_line_of("heqi") + (long)strlen("410672,城乡一体化示范区管委会,shif");
     cut_copy(regions, off);
@@ -212,7 +172,7 @@ Test(e2e_master, a_reload_of_a_file_cut_mid_line_is_refused) {
                  e2e_tail(agg.err_log, 2000));
     cr_assert_eq(send_report("410672", "shifanqu", "a"), ACK_ACCEPTED);
     cr_assert_eq(send_report("410672", "shif", "b"), ACK_RETRY, "shif is not a zone in force");
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_master, allow_zone_removal_lets_a_start_drop_zones_with_reports) {
@@ -222,9 +182,9 @@ Test(e2e_master, allow_zone_removal_lets_a_start_drop_zones_with_reports) {
     const char *allow[] = {"--set", P("master_dir=%s", m), "--set", "allow_zone_removal=yes", NULL};
     char *out = NULL;
     snprintf(regions, sizeof regions, "%s/regions.csv", m);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "%s", e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, extra);
     cr_assert_eq(send_report("410672", "shifanqu", "a"), ACK_ACCEPTED);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
     cut_copy(regions, end_of_line_of("heqi"));
 
     /* without the key the start is refused, naming the zone */
@@ -236,10 +196,10 @@ Test(e2e_master, allow_zone_removal_lets_a_start_drop_zones_with_reports) {
     cr_assert_eq(e2e_count_in_file(P("%s/agg-drop.err", dir), "with reports in the store: shifanqu"), 1);
 
     /* with it, the zone is dropped and its reports stay in the store */
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, allow), 0, "%s", e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, allow);
     cr_assert_eq(e2e_count_in_file(agg.err_log, "removed as allow_zone_removal says"), 1, "%s",
                  e2e_tail(agg.err_log, 2000));
     cr_assert_eq(send_report("410672", "shifanqu", "b"), ACK_REJECTED);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports WHERE zone = 'shifanqu'"), 1);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }

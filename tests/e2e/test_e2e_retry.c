@@ -15,62 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
+/* The tests set the aggregator's clock. */
 static void teardown(void) {
     unsetenv("YUEBAO_NOW");
-    e2e_cleanup();
+    e2e_suite_teardown();
 }
 
-TestSuite(e2e_retry, .init = setup, .fini = teardown, .timeout = 60);
-
-#define P(...) e2e_fmt(__VA_ARGS__)
+TestSuite(e2e_retry, .init = e2e_suite_setup, .fini = teardown, .timeout = 60);
 
 /* A one-value report of zone for period, revision 1, from county over a raw client: the
  * ack's status; its first issue's message into why (if not NULL). */
 static int send_report(const char *county, const char *zone, const char *period, char *why, size_t why_size) {
     static int n;
-    report_t r;
-    report_value_t v;
-    uint8_t id[MSG_ID_LEN], *bytes = NULL;
-    size_t len = 0;
-    msg_t ack;
-    int status;
-    void *dealer = e2e_dealer(agg.listen, P("c:%s:%d", county, ++n));
-    cr_assert_not_null(dealer);
-    memset(&r, 0, sizeof r);
-    memset(&v, 0, sizeof v);
-    snprintf(r.zone, sizeof r.zone, "%s", zone);
-    snprintf(r.period, sizeof r.period, "%s", period);
-    r.revision = 1;
-    snprintf(v.indicator, sizeof v.indicator, "revenue");
-    v.amount = 1000;
-    v.line = 2;
-    cr_assert_not_null(report_add_value(&r, &v));
-    cr_assert_eq(e2e_encode_report(&r, id, &bytes, &len), 0);
-    status = e2e_exchange(dealer, bytes, len, id, 10000, &ack);
-    if (why) why[0] = '\0';
-    if (status >= 0) {
-        if (why && ack.ack.issues.n) snprintf(why, why_size, "%s", ack.ack.issues.items[0].message);
-        msg_clear(&ack);
-    }
-    free(bytes);
-    report_clear(&r);
-    e2e_dealer_close(&dealer);
-    return status;
-}
-
-static void start(const char *const *extra) {
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    return e2e_send_value(agg.listen, P("c:%s:%d", county, ++n), zone, period, 1, 1000, why, why_size);
 }
 
 #define assert_says(msg, words)                                                                              \
@@ -80,7 +39,7 @@ Test(e2e_retry, a_clock_behind_answers_retry_until_it_has_caught_up) {
     char why[1024];
     /* the central office thinks it is 20 June; jinshan's collector already reports July */
     cr_assert_eq(setenv("YUEBAO_NOW", "2017-06-20", 1), 0);
-    start(NULL);
+    start_aggregator(NULL, NULL);
     cr_assert_eq(send_report("410671", "jinshan", "2017-07", why, sizeof why), ACK_RETRY, "%s", why);
     assert_says(why, "the central office's clock says 2017-07 is still in the future");
     assert_says(why, "kept and sent again");
@@ -91,24 +50,24 @@ Test(e2e_retry, a_clock_behind_answers_retry_until_it_has_caught_up) {
     /* a typo far in the future stays final */
     cr_assert_eq(send_report("410671", "jinshan", "2071-06", why, sizeof why), ACK_REJECTED, "%s", why);
     assert_says(why, "in the future");
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 
     /* ten minutes to midnight on 30 June: within clock_skew_s (600 s) of July, taken */
     cr_assert_eq(setenv("YUEBAO_NOW", "2017-06-30T23:55", 1), 0);
-    start(NULL);
+    start_aggregator(NULL, NULL);
     cr_assert_eq(send_report("410602", "baoshan", "2017-07", why, sizeof why), ACK_ACCEPTED, "%s", why);
     /* skew not tolerated: RETRY */
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
-    start((const char *const[]){"--set", "clock_skew_s=0", NULL});
+    stop_aggregator();
+    start_aggregator(NULL, (const char *const[]){"--set", "clock_skew_s=0", NULL});
     cr_assert_eq(send_report("410603", "shancheng", "2017-07", why, sizeof why), ACK_RETRY, "%s", why);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 
     /* the clock has caught up: the same report goes in */
     cr_assert_eq(setenv("YUEBAO_NOW", "2017-07-02", 1), 0);
-    start(NULL);
+    start_aggregator(NULL, NULL);
     cr_assert_eq(send_report("410671", "jinshan", "2017-07", why, sizeof why), ACK_ACCEPTED, "%s", why);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports WHERE period = '2017-07'"), 2);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_retry, a_zone_missing_from_the_central_master_data_answers_retry) {
@@ -119,7 +78,7 @@ Test(e2e_retry, a_zone_missing_from_the_central_master_data_answers_retry) {
     cr_assert_eq(e2e_copy(e2e_sample("indicators.csv"), P("%s/indicators.csv", m)), 0);
     /* the central office's regions.csv lags: liyang (浚县, 410621) is not in it yet */
     cr_assert_eq(system(P("grep -v ',liyang,' '%s' > '%s'", e2e_sample("regions.csv"), regions)), 0);
-    start((const char *const[]){"--set", P("master_dir=%s", m), NULL});
+    start_aggregator(NULL, (const char *const[]){"--set", P("master_dir=%s", m), NULL});
 
     for (int i = 0; i < 3; i++) {
         cr_assert_eq(send_report("410621", "liyang", "2017-06", why, sizeof why), ACK_RETRY, "%s", why);
@@ -138,5 +97,5 @@ Test(e2e_retry, a_zone_missing_from_the_central_master_data_answers_retry) {
     cr_assert_eq(kill(agg.pid, SIGHUP), 0);
     cr_assert_eq(e2e_wait_log(agg.err_log, "8 zones", agg.pid, 10000), 0, "%s", e2e_tail(agg.err_log, 2000));
     cr_assert_eq(send_report("410621", "liyang", "2017-06", why, sizeof why), ACK_ACCEPTED, "%s", why);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }

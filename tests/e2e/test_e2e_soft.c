@@ -15,30 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 
-static char dir[256];
-static e2e_agg_t agg;
+TestSuite(e2e_soft, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 60);
 
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_soft, .init = setup, .fini = teardown, .timeout = 60);
-
-#define P(...) e2e_fmt(__VA_ARGS__)
 #define YUAN_MSG "revenue: amount 20323840000 is about 10 000× the previous report"
 #define YUAN_LINE "410602.yuan.csv:2: amount: " YUAN_MSG
 
 static void start_and_deliver_june(const char *outbox) {
     char *out = NULL;
     int rc;
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
+    start_aggregator(NULL, NULL);
     rc = e2e_submit(P("%s/june", dir), &out, "410602", agg.listen, outbox,
                     e2e_sample("reports/2017-06/410602.csv"), NULL);
     cr_assert_eq(rc, 0, "exit %d:\n%s", rc, out);
@@ -92,7 +79,7 @@ Test(e2e_soft, aggregator_refuses_yuan_revision_and_keeps_the_store) {
     msg_clear(&ack);
     free(bytes);
     report_clear(&r);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 /* The collector knows what it sent: it refuses the 元 file before sending, and `yuebao
@@ -123,7 +110,7 @@ Test(e2e_soft, collector_and_check_refuse_yuan_file_alike) {
     cr_assert_eq(st, 0, "%s", chk);
     cr_assert_not_null(strstr(chk, "not checked against earlier reports"), "%s", chk);
     free(chk);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 /* With a 说明 on each questioned row the revision is accepted; the 说明 is in the store
@@ -174,7 +161,7 @@ Test(e2e_soft, explained_jump_is_accepted_stored_and_shown) {
                        out);
     cr_assert_not_null(strstr(out, note), "%s", out);
     free(out);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 /* One validation, one verdict: files the collector refuses, `yuebao check` refuses too,
@@ -195,7 +182,7 @@ Test(e2e_soft, check_and_collector_agree) {
     };
     char outbox[512], file[512]; /* not P(): its ring of buffers turns over in this loop */
     snprintf(outbox, sizeof outbox, "%s/outbox.db", dir);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
+    start_aggregator(NULL, NULL);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *out = NULL, *chk;
         FILE *f;
@@ -213,7 +200,7 @@ Test(e2e_soft, check_and_collector_agree) {
         free(out);
         free(chk);
     }
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 /* A refusal leaves the collector's idea of the store as it was: a collector whose
@@ -242,7 +229,7 @@ Test(e2e_soft, correction_after_a_refused_yuan_file_is_sent_and_stored) {
     cr_assert(fabs(e2e_sql_double(agg.store, "SELECT amount FROM report_values WHERE zone='baoshan' AND "
                                              "period='2017-06' AND indicator='revenue'") -
                    2032384.0) < 1e-6);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 /* `yuebao check` judges the files named together as one batch, as the collector judges
@@ -256,7 +243,7 @@ Test(e2e_soft, check_judges_its_files_as_one_batch) {
     char *out = NULL, jan[512];
     FILE *f;
     int rc;
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator:\n%s", e2e_tail(agg.err_log, 3000));
+    start_aggregator(NULL, NULL);
     cr_assert_not_null(f = fopen(empty, "w"));
     fclose(f);
     rc = e2e_submit(P("%s/empty", dir), &out, "410602", agg.listen, outbox, empty,
@@ -285,5 +272,5 @@ Test(e2e_soft, check_judges_its_files_as_one_batch) {
                   e2e_city(), "--county", "410602", "--no-merge-jan-feb", jan, NULL);
     cr_assert_eq(rc, 0, "with --no-merge-jan-feb January is a period:\n%s", out);
     free(out);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }

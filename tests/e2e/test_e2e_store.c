@@ -16,24 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 #include "period.h"
 
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_store, .init = setup, .fini = teardown, .timeout = 90);
-
-#define P(...) e2e_fmt(__VA_ARGS__)
+TestSuite(e2e_store, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 90);
 
 /* Asks the aggregator's snapshot ROUTER for a snapshot of period from a fresh DEALER:
  * true if a first answer comes within timeout_ms. */
@@ -74,8 +60,7 @@ Test(e2e_store, a_write_lock_held_elsewhere_holds_the_reports_not_the_loop) {
     const char *files[] = {e2e_sample("reports/2017-06/410671.csv"), NULL};
     sqlite3 *analyst = NULL;
     char *out = NULL;
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, extra);
     void *sub = e2e_sub(agg.publish, "hb");
     cr_assert_not_null(sub);
     cr_assert(heartbeat(sub, e2e_scaled_ms(5000)), "no first heartbeat");
@@ -115,14 +100,13 @@ Test(e2e_store, a_write_lock_held_elsewhere_holds_the_reports_not_the_loop) {
                  "410671.csv has one zone, jinshan");
     cr_assert_eq(e2e_wait_log(agg.err_log, "writable again", agg.pid, e2e_scaled_ms(5000)), 0, "%s",
                  e2e_tail(agg.err_log, 2000));
-    cr_assert_eq(e2e_agg_stop(&agg), 0, "%s", e2e_tail(agg.err_log, 2000));
+    stop_aggregator();
 }
 
 /* A store with two counties' June reports, the aggregator stopped (its log folded in). */
 static void fill_store(void) {
     char *out = NULL;
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, NULL);
     int st = e2e_submit(P("%s/submit", dir), &out, "410671", agg.listen, P("%s/outbox.db", dir),
                         e2e_sample("reports/2017-06/410671.csv"), NULL);
     free(out);
@@ -131,7 +115,7 @@ static void fill_store(void) {
                     e2e_sample("reports/2017-06/410602.csv"), NULL);
     free(out);
     cr_assert_eq(st, 0);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports"), 2);
 }
 
@@ -198,15 +182,14 @@ Test(e2e_store, a_truncated_store_is_refused) {
 Test(e2e_store, the_start_says_what_the_store_holds) {
     fill_store();
     char *log = NULL;
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, NULL);
     log = e2e_read_file(agg.err_log);
     cr_assert_not_null(log);
     cr_assert_not_null(strstr(log, "2 current report(s) in 1 period(s), 2 revision(s) accepted, the latest "
                                    "committed "),
                        "%s", log);
     free(log);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 /* A store whose last commits are still in its write-ahead log: five one-zone counties' June
@@ -214,8 +197,7 @@ Test(e2e_store, the_start_says_what_the_store_holds) {
 static const char *const counties[] = {"410671", "410602", "410603", "410611", "410622"}; /* one zone each */
 
 static void fill_wal(void) {
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
-                 e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, NULL);
     for (size_t i = 0; i < 5; i++) {
         char *out = NULL;
         int st = e2e_submit(P("%s/submit-%zu", dir, i), &out, counties[i], agg.listen,
@@ -270,5 +252,5 @@ Test(e2e_store, a_torn_last_transaction_is_what_a_power_cut_leaves_and_starts) {
     /* the start says what the store holds: the last commit is gone, and visibly so */
     cr_assert_eq(e2e_count_in_file(agg.err_log, "4 current report(s) in 1 period(s)"), 1, "%s",
                  e2e_tail(agg.err_log, 2000));
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }

@@ -16,23 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 
-#define P(...) e2e_fmt(__VA_ARGS__)
-
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_watch, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(e2e_watch, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 120);
 
 /* The line of text that contains needle (a static copy; "" if none). */
 static const char *line_of(const char *text, const char *needle) {
@@ -61,7 +47,7 @@ static void may_around_the_deadline(void) {
     size_t len = 0;
     void *d;
     cr_assert_eq(setenv("YUEBAO_NOW", "2017-06-05", 1), 0);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "%s", e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, NULL);
     submit("s-410602", "410602", "reports/2017-05/410602.csv");
     submit("s-410611", "410611", "reports/2017-05/410611.csv");
     submit("s-410621", "410621", "reports/2017-05/410621.csv");
@@ -76,10 +62,10 @@ static void may_around_the_deadline(void) {
     free(bytes);
     report_clear(&r);
     e2e_dealer_close(&d);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 
     cr_assert_eq(setenv("YUEBAO_NOW", "2017-07-05", 1), 0);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "%s", e2e_tail(agg.err_log, 2000));
+    start_aggregator(NULL, NULL);
     submit("s-410603", "410603", "late/2017-05/410603.csv");
 }
 
@@ -144,7 +130,7 @@ Test(e2e_watch, status_names_on_time_late_missing_rejected_and_overdue) {
     cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/status-latest.err", dir), 2000));
     cr_assert_not_null(strstr(out, "period 2017-05"), "%s", out);
     free(out);
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_watch, watch_shows_the_live_totals_and_follows_arrivals) {
@@ -202,7 +188,7 @@ Test(e2e_watch, watch_shows_the_live_totals_and_follows_arrivals) {
     cr_assert_eq(st, 1, "no aggregator: exit 1");
     cr_assert_geq(e2e_count_in_file(P("%s/watch-none.err", dir), "no answer from the aggregator"), 1, "%s",
                   e2e_tail(P("%s/watch-none.err", dir), 2000));
-    cr_assert_eq(e2e_agg_stop(&agg), 0);
+    stop_aggregator();
 }
 
 Test(e2e_watch, a_deadline_day_that_not_every_month_has_is_refused) {

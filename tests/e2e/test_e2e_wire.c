@@ -14,52 +14,16 @@
 #include <criterion/criterion.h>
 
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zmq.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 #include "yuebao.pb-c.h"
 
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_wire, .init = setup, .fini = teardown, .timeout = 90);
-
-#define P(...) e2e_fmt(__VA_ARGS__)
-
-static void start_aggregator(const char *const *extra) {
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, extra), 0, "the aggregator did not become ready:\n%s",
-                 e2e_tail(agg.err_log, 3000));
-}
-
-static void stop_aggregator(void) {
-    int st = e2e_agg_stop(&agg);
-    cr_assert_eq(st, 0, "the aggregator exited with %d; end of its log:\n%s", st,
-                 e2e_tail(agg.err_log, 3000));
-}
-
-static int64_t sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t sql(const char *fmt, ...) {
-    char q[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof q, fmt, ap);
-    va_end(ap);
-    return e2e_sql_int(agg.store, "%s", q);
-}
+TestSuite(e2e_wire, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 90);
 
 static void *raw_client(const char *county, const char *suffix) {
     void *d = e2e_dealer(agg.listen, P("c:%s:%s", county, suffix));
@@ -171,7 +135,7 @@ Test(e2e_wire, reconnect_with_the_same_routing_id_is_heard) {
     wire_t w1, w2;
     msg_t ack;
     void *first, *second;
-    start_aggregator(NULL);
+    start_aggregator(NULL, NULL);
     load_report("reports/2017-06/410602.csv", "baoshan", 1, &r);
     first = raw_client("410602", "0123456789abcdef");
     craft(&r, NULL, 0, &w1);
@@ -225,7 +189,7 @@ Test(e2e_wire, undecodable_reports_are_rejected_with_the_reason) {
     uint8_t extra[8192];
     size_t n;
     void *client;
-    start_aggregator(NULL);
+    start_aggregator(NULL, NULL);
     load_report("reports/2017-06/410602.csv", "baoshan", 1, &r);
     client = raw_client("410602", "wire");
 
@@ -312,7 +276,7 @@ Test(e2e_wire, insecure_client_without_a_county_routing_id_gets_an_answer) {
     wire_t w;
     msg_t ack;
     void *anon;
-    start_aggregator(NULL);
+    start_aggregator(NULL, NULL);
     load_report("reports/2017-06/410602.csv", "baoshan", 1, &r);
     anon = e2e_dealer(agg.listen, "baoshan-client");
     cr_assert_not_null(anon);
@@ -333,7 +297,7 @@ Test(e2e_wire, rejected_ack_for_another_countys_zone_reveals_nothing) {
     report_t r;
     wire_t w;
     msg_t ack;
-    start_aggregator(NULL);
+    start_aggregator(NULL, NULL);
     load_report("reports/2017-06/410602.csv", "baoshan", 1, &r);
     craft(&r, NULL, 0, &w);
     cr_assert_eq(exchange(raw_client("410602", "owner"), &w, &ack), ACK_ACCEPTED);
@@ -355,7 +319,7 @@ Test(e2e_wire, rejected_ack_for_another_countys_zone_reveals_nothing) {
 
 Test(e2e_wire, garbage_on_the_snapshot_router_is_logged_rate_limited) {
     void *junk;
-    start_aggregator(NULL);
+    start_aggregator(NULL, NULL);
     junk = e2e_dealer(agg.snapshot, NULL);
     cr_assert_not_null(junk);
     for (int i = 0; i < 500; i++)
@@ -381,8 +345,7 @@ Test(e2e_wire, collector_reconnecting_after_a_frozen_aggregator_is_heard) {
     const char *months[] = {"2017-02", "2017-03", "2017-04", "2017-05"};
     pid_t c;
     setenv("YUEBAO_ZMQ_HEARTBEAT_MS", "200", 1);
-    cr_assert_eq(e2e_agg_start(&agg, dir, P("tcp://127.0.0.1:%d", e2e_free_port()), NULL), 0, "%s",
-                 e2e_tail(agg.err_log, 3000));
+    start_aggregator(P("tcp://127.0.0.1:%d", e2e_free_port()), NULL);
     c = e2e_collector_start(dir, "410602", agg.listen, log, sizeof log);
     cr_assert_gt(c, 0);
     cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410602.csv"), P("%s/inbox", dir), "06.csv"), 0);
@@ -408,7 +371,7 @@ Test(e2e_wire, collector_reconnecting_after_a_frozen_aggregator_is_heard) {
 Test(e2e_wire, a_frozen_aggregator_is_no_answer_not_a_handshake_failure) {
     char log[512];
     pid_t c;
-    start_aggregator(NULL);
+    start_aggregator(NULL, NULL);
     cr_assert_eq(kill(agg.pid, SIGSTOP), 0);
     setenv("YUEBAO_ZMQ_HANDSHAKE_MS", "500", 1);
     c = e2e_collector_start(dir, "410602", agg.listen, log, sizeof log);
@@ -440,7 +403,7 @@ Test(e2e_wire, control_characters_are_refused_in_codes_and_escaped_in_text) {
     char topic[256], *out = NULL, *log;
     msg_t ev;
     int st;
-    start_aggregator(NULL);
+    start_aggregator(NULL, NULL);
     sub = e2e_sub(agg.publish, "rejected.");
     cr_assert_not_null(sub);
     client = raw_client("410602", "ctl");
