@@ -7,8 +7,10 @@
  * unreachable fails at once and the report simply stays pending: the outbox, not a
  * socket queue, is what survives outages. An ack RETRY (the central office cannot take
  * the report now: its own transient condition) is not an answer about the report: it
- * stays pending and waits RETRY_WAIT_MIN_MS, doubling per RETRY up to the larger of
- * that and retry_max_ms, and is logged once per report, not per attempt.
+ * stays pending, goes again after retry_max_ms (the longest ack wait: a condition such
+ * as a clock behind or a regions.csv not yet updated lasts minutes, and one small
+ * message per report that often costs the aggregator nothing kept), and is logged once
+ * per report, not per attempt.
  *
  * Reconcile: stored reports stay in the outbox for keep_settled_days. At start, after
  * every reconnect and every reconcile_interval_s the collector asks the aggregator which
@@ -28,7 +30,6 @@
 #include "text.h"
 
 #define PUMP_IDLE_MS 200
-#define RETRY_WAIT_MIN_MS 30000
 /* A report resent this many times without an ack is worth a warning (the aggregator is
  * not hearing us: a stale connection, a wrong endpoint), then every RESEND_WARN_EVERY
  * attempts after: one line each, never one per resend. */
@@ -62,15 +63,6 @@ static int64_t backoff_ms(const collector_t *c, int attempts) {
     for (int i = 1; i < attempts && t < c->cfg.retry_max_ms; i++)
         t *= 2;
     return t < c->cfg.retry_max_ms ? t : c->cfg.retry_max_ms;
-}
-
-/* The wait after the n-th RETRY answer for one report. */
-static int64_t retry_wait_ms(const collector_t *c, int n) {
-    int64_t cap = c->cfg.retry_max_ms > RETRY_WAIT_MIN_MS ? c->cfg.retry_max_ms : RETRY_WAIT_MIN_MS;
-    int64_t t = RETRY_WAIT_MIN_MS;
-    for (int i = 1; i < n && t < cap; i++)
-        t *= 2;
-    return t < cap ? t : cap;
 }
 
 void collector_send_pump(collector_t *c) {
@@ -191,7 +183,8 @@ static void on_ack(collector_t *c, msg_t *m) {
     }
     if (m->ack.status == ACK_RETRY) {
         /* nothing was stored: the report stays pending, idle, and goes again after the wait */
-        int64_t wait = retry_wait_ms(c, ++p->retry_answers);
+        int64_t wait = c->cfg.retry_max_ms;
+        p->retry_answers++;
         char raw[512] = "", why[512] = "";
         if (m->ack.issues.n) diag_format(&m->ack.issues.items[0], raw, sizeof raw);
         text_shown(raw, why, sizeof why); /* the aggregator's words: no control bytes in the log */
@@ -199,7 +192,7 @@ static void on_ack(collector_t *c, msg_t *m) {
         p->due_mono_ms = clock_mono_ms() + wait;
         if (p->retry_answers == 1)
             log_warn("the central office cannot take %s %s rev %u now (%s); it stays in the outbox and is "
-                     "sent again in %lld s, then less often",
+                     "sent again every %lld s",
                      p->zone, p->period, p->revision, why[0] ? why : "no reason given", (long long)(wait / 1000));
         else
             log_debug("RETRY %s %s rev %u again (%d); next in %lld s", p->zone, p->period, p->revision,

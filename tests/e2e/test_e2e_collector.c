@@ -7,58 +7,16 @@
  */
 #include <criterion/criterion.h>
 
-#include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include "e2e.h"
+#include "e2e_suite.h"
 
-static char dir[256];
-static e2e_agg_t agg;
-
-static void setup(void) {
-    cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
-    memset(&agg, 0, sizeof agg);
-}
-
-static void teardown(void) {
-    e2e_cleanup();
-}
-
-TestSuite(e2e_collector, .init = setup, .fini = teardown, .timeout = 90);
-
-#define P(...) e2e_fmt(__VA_ARGS__)
-
-static void start_aggregator(const char *listen, const char *const *extra) {
-    cr_assert_eq(e2e_agg_start(&agg, dir, listen, extra), 0, "the aggregator did not become ready:\n%s",
-                 e2e_tail(agg.err_log, 3000));
-}
-
-static void stop_aggregator(void) {
-    int st = e2e_agg_stop(&agg);
-    cr_assert_eq(st, 0, "the aggregator exited with %d; end of its log:\n%s", st,
-                 e2e_tail(agg.err_log, 3000));
-}
-
-static int64_t sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t sql(const char *fmt, ...) {
-    char q[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof q, fmt, ap);
-    va_end(ap);
-    return e2e_sql_int(agg.store, "%s", q);
-}
-
-/* Waits up to 20 s for a file the collector writes; on failure shows its log. */
-static void wait_for_file(const char *path, const char *log) {
-    for (int waited = 0; !e2e_exists(path) && waited < e2e_scaled_ms(20000); waited += 50)
-        e2e_sleep_ms(50);
-    cr_assert(e2e_exists(path), "no %s; collector log:\n%s", path, e2e_tail(log, 3000));
-}
+TestSuite(e2e_collector, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 90);
 
 static pid_t start_collector(const char *county, const char *endpoint, char *err_log, size_t size) {
     char log[512];
@@ -208,6 +166,58 @@ Test(e2e_collector, check_refuses_a_workbook_like_the_collector) {
                  e2e_tail(P("%s/check.err", dir), 2000));
     cr_assert(out && strstr(out, "Excel workbook") && strstr(out, "CSV UTF-8"), "stdout:\n%s", out);
     free(out);
+}
+
+/* ---- item 8: RETRY keeps the report and sends it again ----------------------------- */
+
+/* The central office's regions.csv lags (no liyang yet) while the county's has it: the
+ * aggregator answers liyang's report RETRY. The collector warns once, keeps the report
+ * and the file (neither done/ nor rejected/: it is not settled), sends again every
+ * retry_max_ms, and once the central office has the zone (a SIGHUP after the corrected
+ * regions.csv is renamed into place) the report is stored and the file filed whole. */
+Test(e2e_collector, retry_keeps_the_report_and_sends_it_again) {
+    const char *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
+    const char *master = P("%s/master", dir);
+    char err_log[600], *text, cmd[2048];
+    pid_t col;
+
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s' '%s' && grep -v ',liyang,' '%s/regions.csv' > '%s/regions.tmp' && mv "
+             "'%s/regions.tmp' '%s/regions.csv'",
+             e2e_city(), master, e2e_city(), master, master, master);
+    cr_assert_eq(system(cmd), 0, "cannot make the aggregator's master data");
+    const char *extra[] = {"--set", P("master_dir=%s", master), NULL};
+    start_aggregator(NULL, extra);
+    col = start_collector("410621", agg.listen, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410621.csv"), P("%s/inbox", dir), "410621.csv"), 0);
+
+    cr_assert_eq(e2e_wait_log(err_log, "cannot take liyang 2017-06", col, e2e_scaled_ms(20000)), 0,
+                 "no RETRY warning:\n%s", e2e_tail(err_log, 3000));
+    cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='xunxian' AND period='2017-06'"), 1);
+    /* several more RETRY answers (retry_max_ms is 1 s here): still one warning, nothing filed */
+    e2e_sleep_ms(e2e_scaled_ms(3500));
+    cr_assert_eq(e2e_count_in_file(err_log, "cannot take liyang"), 1, "one warning per report:\n%s",
+                 e2e_tail(err_log, 3000));
+    cr_assert_eq(e2e_count_files(done, ""), 0, "nothing filed while a report waits");
+    cr_assert_eq(e2e_count_files(rejected, ""), 0, "RETRY is not a refusal");
+    cr_assert_eq(e2e_sql_int(P("%s/outbox.db", dir), "SELECT count(*) FROM outbox WHERE settled = 0"), 1,
+                 "liyang's report waits in the outbox");
+    cr_assert_eq(sql("SELECT count(*) FROM reports WHERE zone='liyang'"), 0);
+
+    /* the central office catches up: write-then-rename, then SIGHUP */
+    snprintf(cmd, sizeof cmd, "cp '%s/regions.csv' '%s/regions.tmp' && mv '%s/regions.tmp' '%s/regions.csv'",
+             e2e_city(), master, master, master);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(kill(agg.pid, SIGHUP), 0);
+    wait_for_file(P("%s/410621.csv.receipt.txt", done), err_log);
+    wait_for_file(P("%s/410621.csv", done), err_log); /* the receipt is written first, then the file moves */
+    text = e2e_read_file(P("%s/410621.csv.receipt.txt", done));
+    cr_assert(text && strstr(text, "every report in it is stored") && strstr(text, "ACCEPTED  liyang 2017-06"),
+              "receipt:\n%s", text);
+    free(text);
+    cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='liyang' AND period='2017-06'"), 1);
+    stop_collector(col, err_log);
+    stop_aggregator();
 }
 
 /* ---- item 5: a file stranded in inbox/.sending ----------------------------------- */
