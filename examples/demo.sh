@@ -128,9 +128,9 @@ for pdir in "$CITY"/reports/*/; do
         [ -e "$pdir/$c.projects.csv" ] && notes+=("$(county_name "$c"): key projects joined")
     done
     settle
-    # 3: corrections
+    # 3: corrections, and one typed in 元 instead of 万元 (refused by the soft checks)
     for c in $counties; do
-        for f in "$pdir/$c".rev*.csv; do [ -e "$f" ] && drop "$c" "$f"; done
+        for f in "$pdir/$c".rev*.csv "$pdir/$c".yuan.csv; do [ -e "$f" ] && drop "$c" "$f"; done
     done
     settle
     accepted=$(q "SELECT count(*) FROM report_history WHERE period = '$period'")
@@ -156,6 +156,7 @@ done
 
 say "鹤山区's June files, and what its desk officer was told"
 for f in "$DEMO"/county-410602/rejected/410602.bad.csv.errors.txt \
+         "$DEMO"/county-410602/rejected/410602.yuan.csv.errors.txt \
          $(grep -l "baoshan 2017-06" "$DEMO"/county-410602/done/*.receipt.txt); do
     [ -e "$f" ] || continue
     echo "── ${f#"$DEMO"/}"
