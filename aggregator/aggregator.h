@@ -198,13 +198,12 @@ void aggregator_ingest_stop(aggregator_t *a);
 
 /* aggregator_retry.c */
 
-/* issues holds validate_report's errors for item (judged with vo, whose clock already
- * includes clock_skew_s): true when every error is a transient condition of the central
- * office's own (its next month; a zone of a known county missing from its master data),
- * and issues then holds the reasons for a RETRY ack instead; false otherwise (issues
- * untouched: REJECTED). */
-bool aggregator_retry_judge(aggregator_t *a, const ingest_item_t *item, const validate_opts_t *vo,
-                            diag_list_t *issues);
+/* issues holds validate_report's errors for item: true when every one of them is tagged
+ * transient by validation (VALIDATE_PERIOD_NEXT: the central office's next month;
+ * VALIDATE_ZONE_UNLISTED: a zone of a known county missing from its master data), and
+ * issues then holds the reasons for a RETRY ack instead, telling the aggregator's own
+ * time now_ms; false otherwise (issues untouched: REJECTED). */
+bool aggregator_retry_judge(const ingest_item_t *item, int64_t now_ms, diag_list_t *issues);
 
 /* Logs a RETRY at warning level: once a minute per zone (or for the clock). */
 void aggregator_retry_log(aggregator_t *a, const ingest_item_t *item);

@@ -256,7 +256,7 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
     if (it->refused) return judge_refused(a, it, now_ms);
     set_ack_key(ack, r);
     if (validate_report(a->master, vo, it->county, r, &ack->issues) > 0) {
-        if (aggregator_retry_judge(a, it, vo, &ack->issues)) {
+        if (aggregator_retry_judge(it, now_ms, &ack->issues)) {
             ack->status = ACK_RETRY; /* nothing stored: it comes again */
             return 0;
         }

@@ -552,6 +552,42 @@ Test(ingest, unknown_zone_of_a_known_county_is_retry_and_stores_nothing) {
     item_free(&it);
 }
 
+/* A zone with a C1 control (U+009B CSI, bytes C2 9B) is refused by validation as a
+ * control character: final, not RETRY (the receiver's master data cannot cure it), and
+ * the zone is recorded escaped. */
+Test(ingest, zone_with_a_c1_control_is_rejected_not_retried) {
+    ingest_item_t it;
+    char buf[128];
+    item_init(&it, "410671", "jin\xc2\x9b" "31mshan", "2017-06", 1);
+    add_value(&it, "revenue", 2759085.3, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_REJECTED);
+    assert_says(first_issue(&it.ack, DIAG_ERROR)->message, "contains a control character");
+    cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 1);
+    cr_assert_str_eq(q_text("SELECT zone FROM rejections", buf, sizeof buf), "jin\\u009b31mshan");
+    item_free(&it);
+}
+
+/* An unknown zone of a known county and another error in the zone field together are
+ * final: only the findings validation tags transient make a RETRY. */
+Test(ingest, unknown_zone_with_another_error_is_rejected) {
+    ingest_item_t it;
+    item_init(&it, "410671", "jinshan2", "2017-06", 1);
+    add_value(&it, "revenue", -5, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_REJECTED);
+    item_free(&it);
+}
+
+/* The RETRY text tells the aggregator's own time, not its time plus the tolerated skew. */
+Test(ingest, next_month_retry_tells_the_real_time_under_clock_skew) {
+    ingest_item_t it;
+    A.cfg.clock_skew_s = 600;
+    item_init(&it, "410671", "jinshan", "2017-08", 1);
+    add_value(&it, "revenue", 3200000.0, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_RETRY);
+    assert_says(first_issue(&it.ack, DIAG_WARNING)->message, "(its time is 2017-07-15 00:00:00,");
+    item_free(&it);
+}
+
 /* 15 July: August is the central office's next month, its clock may be behind. */
 Test(ingest, next_month_is_retry_and_stores_nothing) {
     ingest_item_t it;
