@@ -108,10 +108,16 @@ static int decode_report(ingest_item_t *it, zmq_msg_t *payload, char *err, size_
     return rc < 0 ? -1 : 1;
 }
 
-/* Insecure mode, a connection whose routing id names no county: a report on it is
- * answered REJECTED at once, saying what routing id is expected (nothing is stored, so
- * there is no commit to wait for); anything else is dropped. Returns -1 (the message
- * is consumed either way; the caller logs err, rate-limited). */
+/* receive_one's code for a message answered at once (nothing to commit): neither a
+ * report for the batch nor a dropped one. */
+#define RECEIVED_ANSWERED (-3)
+
+/* Insecure mode only (under CURVE a connection without a county is ZAP's business, and
+ * telling the peer about --insecure would be false), a connection whose routing id names
+ * no county: a report on it is answered REJECTED at once, saying what routing id is
+ * expected (nothing is stored, so there is no commit to wait for) and counted rejected:
+ * RECEIVED_ANSWERED. Anything else is -1: dropped (the caller counts it and logs err,
+ * rate-limited). */
 static int answer_unnamed(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload) {
     char id[64];
     if (codec_decode(zmq_msg_data(payload), zmq_msg_size(payload), &it->msg, NULL, 0) == -1 ||
@@ -126,13 +132,15 @@ static int answer_unnamed(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload
              id);
     aggregator_ack_send(a, it);
     a->n_rejected++;
-    return -1;
+    return RECEIVED_ANSWERED;
 }
 
 /* Receives one multipart message [identity, payload]; 1 = got one into it, 0 = none
  * waiting, -1 = received something unusable (logged and dropped), -2 = the county is
  * over its rate limit (dropped unacked, before any decoding: a flood costs one frame
- * read per message, whatever it contains). */
+ * read per message, whatever it contains) or a read-only request answered at once,
+ * RECEIVED_ANSWERED = a report answered at once (an insecure connection naming no
+ * county). */
 static int receive_one(aggregator_t *a, ingest_item_t *it) {
     zmq_msg_t part;
     int more = 1, n = 0, rc = 1;
@@ -157,7 +165,8 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
             else
                 rc = -1;
         } else if (n == 1 && rc == 1) {
-            if (identify(a, it, &part, err, sizeof err) < 0) rc = answer_unnamed(a, it, &part);
+            if (identify(a, it, &part, err, sizeof err) < 0)
+                rc = a->cfg.insecure ? answer_unnamed(a, it, &part) : -1;
             /* the monotonic clock: clock_now_ms() is pinned by YUEBAO_NOW and steps with
              * the wall clock, and a bucket that never sees time pass never refills */
             else if (!aggregator_limit_take(a, it->county, clock_mono_ms()))

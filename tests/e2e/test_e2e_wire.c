@@ -308,6 +308,12 @@ Test(e2e_wire, insecure_client_without_a_county_routing_id_gets_an_answer) {
     free(w.bytes);
     report_clear(&r);
     stop_aggregator();
+    /* answered and counted rejected: not also counted garbled, nor logged as dropped */
+    {
+        const char *log = e2e_tail(agg.err_log, 8000);
+        cr_assert_not_null(strstr(log, "1 rejected, 0 garbled"), "counted once, as rejected:\n%s", log);
+        cr_assert_null(strstr(log, "dropped a message"), "an answered message is not dropped:\n%s", log);
+    }
 }
 
 /* ---- item 18c: a REJECTED ack reveals nothing of another county ---------------------- */
