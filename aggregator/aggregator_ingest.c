@@ -423,6 +423,9 @@ static void settle_batch(aggregator_t *a) {
 
 static void retry_held(loop_t *loop, void *arg);
 
+/* The longest wait between two attempts at a busy store. */
+#define BUSY_RETRY_MAX_MS 1000
+
 /* Commits the held batch a->batch[0..n_batch). While another connection holds the
  * store's write lock (an analyst's BEGIN IMMEDIATE in sqlite3), the batch stays held,
  * nothing is acked, the collectors' ROUTER is left unread (its messages wait in ZeroMQ
@@ -439,11 +442,24 @@ static void commit_held(aggregator_t *a) {
                      "store's write lock: end it)",
                      rstore_error(a->store), a->n_batch);
             loop_remove_socket(a->loop, a->router);
-        } else if (a->busy_delay_ms < 1000) {
-            a->busy_delay_ms *= 2;
+        } else {
+            /* 10, 20, ... 640 ms, then every second at most (docs/operations.md) */
+            a->busy_delay_ms = a->busy_delay_ms * 2 > BUSY_RETRY_MAX_MS ? BUSY_RETRY_MAX_MS : a->busy_delay_ms * 2;
         }
         a->busy_timer = loop_add_timer(a->loop, a->busy_delay_ms, false, retry_held, a);
-        if (a->busy_timer < 0) log_error("no timer for the busy store: the held reports wait for a signal");
+        if (a->busy_timer >= 0) return;
+        /* Nothing would ever retry, nor read the ROUTER again: give the batch up (not
+         * stored, not acked: its collectors resend) and go on reading. */
+        log_error("no timer left to retry the busy store: %zu held report(s) dropped unacknowledged (their "
+                  "collectors resend them); reading reports again",
+                  a->n_batch);
+        for (size_t i = 0; i < a->n_batch; i++)
+            item_clear(&a->batch[i]);
+        a->n_batch = 0;
+        a->busy_since_ms = 0;
+        a->busy_timer = 0;
+        if (loop_add_socket(a->loop, a->router, aggregator_ingest_ready, a) < 0)
+            log_error("cannot poll the collectors' socket again: restart the aggregator");
         return;
     }
     if (a->busy_since_ms) {

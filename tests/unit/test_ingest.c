@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include "../../aggregator/aggregator.h" /* -Icommon only */
 #include "codec.h"
 #include "diag.h"
+#include "loop.h"
 #include "master.h"
 #include "period.h"
 #include "report.h"
@@ -817,4 +819,91 @@ Test(ingest, failed_commit_logs_one_clear_line_and_stores_nothing) {
     /* the store is still usable: the resend goes through */
     ingest_one(&it, NOW_2017_07_15 + MINUTE, ACK_ACCEPTED);
     item_free(&it);
+}
+
+/* ---- a busy store without a timer ------------------------------------------------------ */
+
+static void stop_loop(loop_t *loop, void *arg) {
+    (void)arg;
+    loop_stop(loop);
+}
+
+static void stop_on_ack(loop_t *loop, void *socket, int fd, void *arg) {
+    (void)socket;
+    (void)fd;
+    (void)arg;
+    loop_stop(loop);
+}
+
+static void no_op(loop_t *loop, void *arg) {
+    (void)loop;
+    (void)arg;
+}
+
+/* Sends it's report from dealer and waits until the ROUTER has it. */
+static void send_report(void *dealer, void *router, ingest_item_t *it) {
+    uint8_t *buf;
+    size_t len;
+    zmq_pollitem_t pi = {router, 0, ZMQ_POLLIN, 0};
+    cr_assert_eq(codec_encode(&it->msg, &buf, &len), 0);
+    cr_assert_eq(zmq_send(dealer, buf, len, 0), (int)len);
+    free(buf);
+    cr_assert_eq(zmq_poll(&pi, 1, 10000), 1, "the report did not arrive");
+}
+
+/* The store is busy (an analyst's BEGIN IMMEDIATE) and the loop has no timer left to
+ * retry with: the held batch is dropped unacknowledged (its collector resends) and the
+ * ROUTER is read again, so the resent report is stored once the lock is gone. Before,
+ * the ROUTER stayed out of the loop with nothing to bring it back. */
+Test(ingest, busy_store_without_a_timer_drops_the_held_batch_and_reads_on) {
+    void *ctx = zmq_ctx_new(), *router = zmq_socket(ctx, ZMQ_ROUTER), *dealer = zmq_socket(ctx, ZMQ_DEALER);
+    sqlite3 *analyst;
+    ingest_item_t it;
+    int linger = 0, timers = 0;
+    uint8_t ackbuf[4096];
+    msg_t ack;
+    zmq_setsockopt(router, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(dealer, ZMQ_ROUTING_ID, "c:410671:t", 10);
+    cr_assert_eq(zmq_bind(router, "inproc://yb-busy"), 0);
+    cr_assert_eq(zmq_connect(dealer, "inproc://yb-busy"), 0);
+    A.cfg.insecure = true;
+    A.router = router;
+    A.loop = loop_new();
+    A.batch = calloc((size_t)A.cfg.batch_max, sizeof *A.batch);
+    cr_assert(A.loop && A.batch);
+    cr_assert_eq(loop_add_socket(A.loop, router, aggregator_ingest_ready, &A), 0);
+    cr_assert_eq(loop_add_socket(A.loop, dealer, stop_on_ack, NULL), 0);
+    cr_assert_geq(loop_add_timer(A.loop, 60000, false, stop_loop, NULL), 0); /* a safety net only */
+    while (loop_add_timer(A.loop, 3600000, false, no_op, NULL) >= 0)
+        timers++;
+    cr_assert_gt(timers, 0, "the loop's timer table is full");
+
+    rstore_set_busy_timeout(A.store, 0);
+    cr_assert_eq(sqlite3_open(dbpath, &analyst), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(analyst, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+    jinshan_2017_06(&it, 1);
+    send_report(dealer, router, &it);
+    aggregator_ingest_ready(A.loop, router, -1, &A);
+    cr_assert_eq(A.n_batch, 0, "the batch is dropped, not held with no timer to retry it");
+    cr_assert_eq(A.busy_since_ms, 0);
+
+    sqlite3_exec(analyst, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(analyst);
+    send_report(dealer, router, &it); /* the collector resends */
+    cr_assert_eq(loop_run(A.loop), 0);
+    int n = zmq_recv(dealer, ackbuf, sizeof ackbuf, ZMQ_DONTWAIT);
+    cr_assert_gt(n, 0, "no ack: the ROUTER was not read again");
+    cr_assert_eq(codec_decode(ackbuf, (size_t)n, &ack, NULL, 0), 0);
+    cr_assert_eq(ack.ack.status, ACK_ACCEPTED);
+    cr_assert_eq(zmq_recv(dealer, ackbuf, sizeof ackbuf, ZMQ_DONTWAIT), -1, "one ack: the first was dropped");
+    cr_assert_eq(q_int("SELECT count(*) FROM reports"), 1);
+    msg_clear(&ack);
+    item_free(&it);
+    loop_destroy(&A.loop);
+    free(A.batch);
+    zmq_close(dealer);
+    zmq_close(router);
+    zmq_ctx_term(ctx);
 }
