@@ -152,7 +152,8 @@ int aggregator_master_check_store(aggregator_t *a);
 
 /* Checks the report store (a damaged one is fatal: one line naming the file and what to
  * do, nothing written to it), opens it as the writer into a->store and logs what it
- * holds. 0, or -1 (logged) when it cannot be opened. */
+ * holds. The store's folder must exist (the caller made it before taking the lock).
+ * 0, or -1 (logged) when it cannot be opened. */
 int aggregator_store_open(aggregator_t *a);
 
 /* aggregator_security.c */
