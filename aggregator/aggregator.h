@@ -152,7 +152,8 @@ int aggregator_master_check_store(aggregator_t *a);
 
 /* Checks the report store (a damaged one is fatal: one line naming the file and what to
  * do, nothing written to it), opens it as the writer into a->store and logs what it
- * holds. 0, or -1 (logged) when it cannot be opened. */
+ * holds. The store's folder must exist (the caller made it before taking the lock).
+ * 0, or -1 (logged) when it cannot be opened. */
 int aggregator_store_open(aggregator_t *a);
 
 /* aggregator_security.c */
@@ -198,13 +199,12 @@ void aggregator_ingest_stop(aggregator_t *a);
 
 /* aggregator_retry.c */
 
-/* issues holds validate_report's errors for item (judged with vo, whose clock already
- * includes clock_skew_s): true when every error is a transient condition of the central
- * office's own (its next month; a zone of a known county missing from its master data),
- * and issues then holds the reasons for a RETRY ack instead; false otherwise (issues
- * untouched: REJECTED). */
-bool aggregator_retry_judge(aggregator_t *a, const ingest_item_t *item, const validate_opts_t *vo,
-                            diag_list_t *issues);
+/* issues holds validate_report's errors for item: true when every one of them is tagged
+ * transient by validation (VALIDATE_PERIOD_NEXT: the central office's next month;
+ * VALIDATE_ZONE_UNLISTED: a zone of a known county missing from its master data), and
+ * issues then holds the reasons for a RETRY ack instead, telling the aggregator's own
+ * time now_ms; false otherwise (issues untouched: REJECTED). */
+bool aggregator_retry_judge(const ingest_item_t *item, int64_t now_ms, diag_list_t *issues);
 
 /* Logs a RETRY at warning level: once a minute per zone (or for the clock). */
 void aggregator_retry_log(aggregator_t *a, const ingest_item_t *item);

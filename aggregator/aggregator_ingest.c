@@ -108,10 +108,16 @@ static int decode_report(ingest_item_t *it, zmq_msg_t *payload, char *err, size_
     return rc < 0 ? -1 : 1;
 }
 
-/* Insecure mode, a connection whose routing id names no county: a report on it is
- * answered REJECTED at once, saying what routing id is expected (nothing is stored, so
- * there is no commit to wait for); anything else is dropped. Returns -1 (the message
- * is consumed either way; the caller logs err, rate-limited). */
+/* receive_one's code for a message answered at once (nothing to commit): neither a
+ * report for the batch nor a dropped one. */
+#define RECEIVED_ANSWERED (-3)
+
+/* Insecure mode only (under CURVE a connection without a county is ZAP's business, and
+ * telling the peer about --insecure would be false), a connection whose routing id names
+ * no county: a report on it is answered REJECTED at once, saying what routing id is
+ * expected (nothing is stored, so there is no commit to wait for) and counted rejected:
+ * RECEIVED_ANSWERED. Anything else is -1: dropped (the caller counts it and logs err,
+ * rate-limited). */
 static int answer_unnamed(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload) {
     char id[64];
     if (codec_decode(zmq_msg_data(payload), zmq_msg_size(payload), &it->msg, NULL, 0) == -1 ||
@@ -126,13 +132,15 @@ static int answer_unnamed(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload
              id);
     aggregator_ack_send(a, it);
     a->n_rejected++;
-    return -1;
+    return RECEIVED_ANSWERED;
 }
 
 /* Receives one multipart message [identity, payload]; 1 = got one into it, 0 = none
  * waiting, -1 = received something unusable (logged and dropped), -2 = the county is
  * over its rate limit (dropped unacked, before any decoding: a flood costs one frame
- * read per message, whatever it contains). */
+ * read per message, whatever it contains) or a read-only request answered at once,
+ * RECEIVED_ANSWERED = a report answered at once (an insecure connection naming no
+ * county). */
 static int receive_one(aggregator_t *a, ingest_item_t *it) {
     zmq_msg_t part;
     int more = 1, n = 0, rc = 1;
@@ -157,7 +165,8 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
             else
                 rc = -1;
         } else if (n == 1 && rc == 1) {
-            if (identify(a, it, &part, err, sizeof err) < 0) rc = answer_unnamed(a, it, &part);
+            if (identify(a, it, &part, err, sizeof err) < 0)
+                rc = a->cfg.insecure ? answer_unnamed(a, it, &part) : -1;
             /* the monotonic clock: clock_now_ms() is pinned by YUEBAO_NOW and steps with
              * the wall clock, and a bucket that never sees time pass never refills */
             else if (!aggregator_limit_take(a, it->county, clock_mono_ms()))
@@ -256,7 +265,7 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
     if (it->refused) return judge_refused(a, it, now_ms);
     set_ack_key(ack, r);
     if (validate_report(a->master, vo, it->county, r, &ack->issues) > 0) {
-        if (aggregator_retry_judge(a, it, vo, &ack->issues)) {
+        if (aggregator_retry_judge(it, now_ms, &ack->issues)) {
             ack->status = ACK_RETRY; /* nothing stored: it comes again */
             return 0;
         }
@@ -414,6 +423,9 @@ static void settle_batch(aggregator_t *a) {
 
 static void retry_held(loop_t *loop, void *arg);
 
+/* The longest wait between two attempts at a busy store. */
+#define BUSY_RETRY_MAX_MS 1000
+
 /* Commits the held batch a->batch[0..n_batch). While another connection holds the
  * store's write lock (an analyst's BEGIN IMMEDIATE in sqlite3), the batch stays held,
  * nothing is acked, the collectors' ROUTER is left unread (its messages wait in ZeroMQ
@@ -430,11 +442,24 @@ static void commit_held(aggregator_t *a) {
                      "store's write lock: end it)",
                      rstore_error(a->store), a->n_batch);
             loop_remove_socket(a->loop, a->router);
-        } else if (a->busy_delay_ms < 1000) {
-            a->busy_delay_ms *= 2;
+        } else {
+            /* 10, 20, ... 640 ms, then every second at most (docs/operations.md) */
+            a->busy_delay_ms = a->busy_delay_ms * 2 > BUSY_RETRY_MAX_MS ? BUSY_RETRY_MAX_MS : a->busy_delay_ms * 2;
         }
         a->busy_timer = loop_add_timer(a->loop, a->busy_delay_ms, false, retry_held, a);
-        if (a->busy_timer < 0) log_error("no timer for the busy store: the held reports wait for a signal");
+        if (a->busy_timer >= 0) return;
+        /* Nothing would ever retry, nor read the ROUTER again: give the batch up (not
+         * stored, not acked: its collectors resend) and go on reading. */
+        log_error("no timer left to retry the busy store: %zu held report(s) dropped unacknowledged (their "
+                  "collectors resend them); reading reports again",
+                  a->n_batch);
+        for (size_t i = 0; i < a->n_batch; i++)
+            item_clear(&a->batch[i]);
+        a->n_batch = 0;
+        a->busy_since_ms = 0;
+        a->busy_timer = 0;
+        if (loop_add_socket(a->loop, a->router, aggregator_ingest_ready, a) < 0)
+            log_error("cannot poll the collectors' socket again: restart the aggregator");
         return;
     }
     if (a->busy_since_ms) {

@@ -8,6 +8,9 @@
  *     typo like 2071-06, stays REJECTED);
  *   - "unknown zone" for a zone of a county it knows: its regions.csv lags behind the
  *     county's, or is being reloaded (a zone of another county stays REJECTED).
+ * validate_report tags these two findings (VALIDATE_PERIOD_NEXT, VALIDATE_ZONE_UNLISTED);
+ * the judge goes by that tag alone, never by a field's name, so a zone refused for
+ * another reason (a control character, another county's) stays final.
  * A report whose only errors are these gets RETRY: nothing is stored, not even a
  * rejection; the collector keeps it pending and sends it again later, so it goes in
  * once the clock or the master data has caught up. A report with any other error is
@@ -23,55 +26,29 @@
 
 #include "aggregator.h"
 #include "log.h"
-#include "period.h"
 #include "text.h"
+#include "validate.h"
 
 #define RETRY_WARN_EVERY_MS 60000
 
-/* The period after p, the way reports are numbered (no January when merged). */
-static period_t period_after(period_t p, bool merge_jan_feb) {
-    period_t n = {p.month == 12 ? p.year + 1 : p.year, p.month == 12 ? 1 : p.month + 1};
-    if (n.month == 1 && merge_jan_feb) n.month = 2;
-    return n;
-}
-
-/* The future-period finding is transient: the period is the aggregator's next one. */
-static bool period_transient(const report_t *r, const validate_opts_t *vo) {
-    period_t p;
-    char canon[PERIOD_STRLEN];
-    if (period_parse(r->period, &p) != 0) return false;
-    period_format(p, canon);
-    if (strcmp(canon, r->period) != 0 || (p.month == 1 && vo->merge_jan_feb)) return false;
-    return period_is_future(p, vo->now_ms) &&
-           period_cmp(p, period_after(period_of_time(vo->now_ms), vo->merge_jan_feb)) == 0;
-}
-
-/* The unknown-zone finding is transient: a well-formed zone of a county we know. */
-static bool zone_transient(const master_t *m, const char *county, const report_t *r) {
-    size_t len = strlen(r->zone);
-    if (!len || !county || master_zone(m, r->zone) || !master_county(m, county)) return false;
-    if (!utf8_valid(r->zone, len)) return false;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)r->zone[i] < 0x20 || r->zone[i] == 0x7f) return false;
-    return true;
-}
-
-bool aggregator_retry_judge(aggregator_t *a, const ingest_item_t *it, const validate_opts_t *vo,
-                            diag_list_t *issues) {
+bool aggregator_retry_judge(const ingest_item_t *it, int64_t now_ms, diag_list_t *issues) {
     const report_t *r = &it->msg.report;
-    bool period_t_ = period_transient(r, vo), zone_t_ = zone_transient(a->master, it->county, r);
-    bool any = false;
+    bool period_t_ = false, zone_t_ = false;
+    size_t kept = 0;
+    /* validation tags what may be ours; anything else, or an error it could not keep in
+     * the list (unseen, so not known to be transient), makes the answer final */
     for (size_t i = 0; i < issues->n; i++) {
         const diag_t *d = &issues->items[i];
         if (d->severity != DIAG_ERROR) continue;
-        if (strcmp(d->field, "period") == 0 && period_t_)
-            any = true;
-        else if (strcmp(d->field, "zone") == 0 && zone_t_)
-            any = true;
+        kept++;
+        if (d->kind == VALIDATE_PERIOD_NEXT)
+            period_t_ = true;
+        else if (d->kind == VALIDATE_ZONE_UNLISTED)
+            zone_t_ = true;
         else
             return false;
     }
-    if (!any) return false;
+    if (kept == 0 || kept != issues->n_errors) return false;
     diag_clear(issues);
     if (zone_t_) {
         char zb[96];
@@ -83,7 +60,7 @@ bool aggregator_retry_judge(aggregator_t *a, const ingest_item_t *it, const vali
     }
     if (period_t_) {
         char now[20];
-        clock_format(vo->now_ms, now);
+        clock_format(now_ms, now); /* its own clock: vo->now_ms has the tolerated skew added */
         diag_add(issues, DIAG_WARNING, r->source, 0, "period",
                  "the central office's clock says %s is still in the future (its time is %s, which is behind "
                  "yours): nothing was stored; the report is kept and sent again",
@@ -113,13 +90,14 @@ static bool warn_due(aggregator_t *a, const char *key, int64_t now) {
 
 void aggregator_retry_log(aggregator_t *a, const ingest_item_t *it) {
     const report_t *r = &it->msg.report;
-    char key[80], zb[96], line[1024] = "";
+    char key[80], zb[96], pb[48], line[1024] = "";
     /* the clock's warnings share one key: it is one condition, whatever the zone */
     bool clock = it->ack.issues.n == 1 && strcmp(it->ack.issues.items[0].field, "period") == 0;
     snprintf(key, sizeof key, "%s", clock ? "\001clock" : r->zone);
     if (!warn_due(a, key, clock_mono_ms())) return;
     if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
     log_warn("RETRY %s/%s rev %u from county %s: %s (this warning at most once a minute %s)",
-             text_shown(r->zone, zb, sizeof zb), r->period, r->revision, it->county, line,
+             text_shown(r->zone, zb, sizeof zb), text_shown(r->period, pb, sizeof pb), r->revision, it->county,
+             line,
              clock ? "for the clock" : "per zone");
 }

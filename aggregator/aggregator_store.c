@@ -144,10 +144,7 @@ int aggregator_store_open(aggregator_t *a) {
         log_error("report store %s cannot be checked: %s", a->cfg.store, err);
         return -1;
     }
-    if (util_mkdir_parent(a->cfg.store) < 0) {
-        log_error("store folder for %s: %s", a->cfg.store, strerror(errno));
-        return -1;
-    }
+    /* its folder exists: aggregator.c made it before taking the store's lock */
     a->store = rstore_open(a->cfg.store, false, err, sizeof err);
     if (!a->store) {
         log_error("report store: %s", err);

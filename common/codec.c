@@ -1115,15 +1115,25 @@ static int body_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size
     }
 }
 
+/* One salvaged string: the bytes as sent when the walk saw them (a NUL shown as
+ * "\\x00", so the refusal is recorded under what was sent, never under the real key
+ * protobuf-c's cut string names), else protobuf-c's string; escaped, cut to fit. */
+static void salvage_str(const codec_span_t *raw, const char *cut, char *buf, size_t size) {
+    if (raw->seen)
+        text_escape_bytes(raw->p, raw->len, buf, size);
+    else
+        text_escape_controls(cut ? cut : "", buf, size);
+}
+
 /* What can be read safely of a refused report, for its answer and the rejections
- * table: zone, period and source escaped and cut to fit, the revision unless it is what
- * was wrong. Nothing else (no rows, no texts) is kept. */
-static void report_salvage(const Yuebao__Report *w, bool revision_ok, report_t *r) {
+ * table: zone, period and source from the raw bytes (chk), escaped and cut to fit, the
+ * revision unless it is what was wrong. Nothing else (no rows, no texts) is kept. */
+static void report_salvage(const Yuebao__Report *w, const codec_check_t *chk, report_t *r) {
     report_clear(r);
-    text_escape_controls(w->zone ? w->zone : "", r->zone, sizeof r->zone);
-    text_escape_controls(w->period ? w->period : "", r->period, sizeof r->period);
-    text_escape_controls(w->source ? w->source : "", r->source, sizeof r->source);
-    r->revision = revision_ok && w->has_revision ? w->revision : 0;
+    salvage_str(&chk->zone, w->zone, r->zone, sizeof r->zone);
+    salvage_str(&chk->period, w->period, r->period, sizeof r->period);
+    salvage_str(&chk->source, w->source, r->source, sizeof r->source);
+    r->revision = strcmp(chk->path, "report.revision") != 0 && w->has_revision ? w->revision : 0;
 }
 
 int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errsz) {
@@ -1167,7 +1177,8 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
      * or a schema version that wrapped). */
     if (rc < 0 && header_ok && env->body_case == YUEBAO__ENVELOPE__BODY_REPORT &&
         chk.top_field != 1 /* schema_version */) {
-        report_salvage(env->report, strcmp(chk.path, "report.revision") != 0, &out->report);
+        /* header_ok: the walk ran, chk holds the zone, period and source as sent */
+        report_salvage(env->report, &chk, &out->report);
         out->kind = MSG_REPORT;
         rc = CODEC_REFUSED;
     }

@@ -4,13 +4,18 @@
  * The walk reads only tags, varints and lengths: a report of 14 values costs a few
  * hundred byte reads beside protobuf-c's unpack. Nesting is bounded (our schema is
  * three deep; protobuf-c itself refuses deeper), so a crafted message cannot recurse
- * the stack away.
+ * the stack away. The walk goes on past the first fault, so the raw bytes of a report's
+ * zone, period and source are known wherever the fault was: a refused report is recorded
+ * under what was sent ("baoshan\\x00evil"), not under the real zone it was cut to.
  */
 #include "codec_check.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "yuebao.pb-c.h"
 
 #define MAX_DEPTH 8
 
@@ -37,68 +42,102 @@ static void path_push(char *path, size_t size, const ProtobufCFieldDescriptor *f
         snprintf(path + n, size - n, "%s%s", n ? "." : "", f->name);
 }
 
-static int walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end, unsigned depth,
-                codec_check_t *out, char *err, size_t errsz) {
+/* The walk's state: where it is, and the first fault (the walk goes on past it, so the
+ * spans of a report's zone, period and source are known wherever the fault was). */
+typedef struct {
+    codec_check_t *out;
+    char path[128];
+    unsigned top;  /* the Envelope field being walked */
+    bool faulted;
+    char *err;
+    size_t errsz;
+} walk_t;
+
+/* Records the first fault: the field's path (path_push'ed by the caller) and err. */
+static void fault(walk_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fault(walk_t *w, const char *fmt, ...) {
+    va_list ap;
+    if (w->faulted) return;
+    w->faulted = true;
+    w->out->top_field = w->top;
+    snprintf(w->out->path, sizeof w->out->path, "%s", w->path);
+    va_start(ap, fmt);
+    if (w->err && w->errsz) vsnprintf(w->err, w->errsz, fmt, ap);
+    va_end(ap);
+}
+
+/* The span of report.zone, .period or .source that f names, or NULL. */
+static codec_span_t *report_span(walk_t *w, const ProtobufCMessageDescriptor *d, unsigned depth,
+                                 const ProtobufCFieldDescriptor *f) {
+    if (depth != 1 || d != &yuebao__report__descriptor || !f || f->type != PROTOBUF_C_TYPE_STRING) return NULL;
+    if (strcmp(f->name, "zone") == 0) return &w->out->zone;
+    if (strcmp(f->name, "period") == 0) return &w->out->period;
+    if (strcmp(f->name, "source") == 0) return &w->out->source;
+    return NULL;
+}
+
+static void walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end, unsigned depth,
+                 walk_t *w) {
     unsigned seen[32] = {0}; /* occurrences per field number, for the index in a path */
-    size_t path_len = strlen(out->path);
+    size_t path_len = strlen(w->path);
     while (p < end) {
         const ProtobufCFieldDescriptor *f;
+        codec_span_t *span;
         uint64_t tag, v;
         unsigned index;
-        if (read_varint(&p, end, &tag) < 0) return 0; /* protobuf-c took it: not ours to judge */
+        if (read_varint(&p, end, &tag) < 0) return; /* protobuf-c took it: not ours to judge */
         f = (tag >> 3) <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)(tag >> 3))
                                      : NULL;
         index = (tag >> 3) < 32 ? ++seen[tag >> 3] : 1;
-        if (depth == 0) out->top_field = (unsigned)(tag >> 3);
+        if (depth == 0) w->top = (unsigned)(tag >> 3);
         switch (tag & 7) {
         case 0:
-            if (read_varint(&p, end, &v) < 0) return 0;
+            if (read_varint(&p, end, &v) < 0) return;
             if (f && f->type == PROTOBUF_C_TYPE_UINT32 && v > UINT32_MAX) {
-                path_push(out->path, sizeof out->path, f, index);
-                snprintf(err, errsz, "%s: %llu does not fit in 32 bits (at most %u)", out->path,
-                         (unsigned long long)v, (unsigned)UINT32_MAX);
-                return -1;
+                path_push(w->path, sizeof w->path, f, index);
+                fault(w, "%s: %llu does not fit in 32 bits (at most %u)", w->path, (unsigned long long)v,
+                      (unsigned)UINT32_MAX);
+                w->path[path_len] = '\0';
             }
             break;
         case 1:
-            if ((size_t)(end - p) < 8) return 0;
+            if ((size_t)(end - p) < 8) return;
             p += 8;
             break;
         case 5:
-            if ((size_t)(end - p) < 4) return 0;
+            if ((size_t)(end - p) < 4) return;
             p += 4;
             break;
         case 2: {
             const uint8_t *nul;
-            if (read_varint(&p, end, &v) < 0 || v > (uint64_t)(end - p)) return 0;
+            if (read_varint(&p, end, &v) < 0 || v > (uint64_t)(end - p)) return;
+            if ((span = report_span(w, d, depth, f))) /* the last occurrence wins, as in protobuf */
+                *span = (codec_span_t){p, (size_t)v, true};
             if (f && f->type == PROTOBUF_C_TYPE_STRING && (nul = memchr(p, '\0', (size_t)v))) {
-                path_push(out->path, sizeof out->path, f, index);
-                snprintf(err, errsz,
-                         "%s: a NUL byte inside the text (byte %zu of %llu); text must not "
-                         "contain NUL bytes",
-                         out->path, (size_t)(nul - p) + 1, (unsigned long long)v);
-                return -1;
+                path_push(w->path, sizeof w->path, f, index);
+                fault(w,
+                      "%s: a NUL byte inside the text (byte %zu of %llu); text must not "
+                      "contain NUL bytes",
+                      w->path, (size_t)(nul - p) + 1, (unsigned long long)v);
+                w->path[path_len] = '\0';
             }
             if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && depth < MAX_DEPTH) {
-                path_push(out->path, sizeof out->path, f, index);
-                if (walk(f->descriptor, p, p + v, depth + 1, out, err, errsz) < 0) return -1;
-                out->path[path_len] = '\0';
+                path_push(w->path, sizeof w->path, f, index);
+                walk(f->descriptor, p, p + v, depth + 1, w);
+                w->path[path_len] = '\0';
             }
             p += v;
             break;
         }
-        default: return 0; /* groups: protobuf-c refuses them before we get here */
+        default: return; /* groups: protobuf-c refuses them before we get here */
         }
     }
-    return 0;
 }
 
 int codec_check_raw(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len, codec_check_t *out,
                     char *err, size_t errsz) {
+    walk_t w = {.out = out, .err = err, .errsz = errsz};
     memset(out, 0, sizeof *out);
-    if (walk(d, buf, buf + len, 0, out, err, errsz) == 0) {
-        out->top_field = 0;
-        return 0;
-    }
-    return -1;
+    walk(d, buf, buf + len, 0, &w);
+    return w.faulted ? -1 : 0;
 }

@@ -14,18 +14,30 @@
 #define YB_CODEC_CHECK_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Raw bytes of one string field inside the walked buffer (not NUL-terminated). */
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+    bool seen;
+} codec_span_t;
 
 typedef struct {
     unsigned top_field; /* the Envelope field holding the fault (10 = report), 0 if none */
     char path[128];     /* where: "report.zone", "report.values[3].indicator" (1-based) */
+    /* the Envelope's report.zone, .period and .source as sent (their last occurrence, the
+     * one protobuf takes), NUL bytes and all; seen false if absent */
+    codec_span_t zone, period, source;
 } codec_check_t;
 
 /* Walks buf[0..len), a serialized d (call it after protobuf-c unpacked it, so the
  * structure is known to be sound; it is bounds-checked all the same). Returns 0 when
  * no string holds a NUL and no uint32 exceeds 32 bits, or -1 with the first such fault
- * in *out and a one-line reason in err naming its field. */
+ * in *out and a one-line reason in err naming its field. Either way out's spans point
+ * into buf. */
 int codec_check_raw(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len, codec_check_t *out,
                     char *err, size_t errsz);
 

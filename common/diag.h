@@ -17,6 +17,8 @@ typedef struct {
     unsigned line;  /* 1-based source line, 0 if none */
     char field[64]; /* column or field name, "" if none */
     char message[384];
+    unsigned kind; /* 0, or what the layer that made it says it is (validate.h: a
+                    * finding the receiver's own state may cure); not on the wire */
 } diag_t;
 
 typedef struct {

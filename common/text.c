@@ -232,31 +232,7 @@ void text_pad(char *buf, size_t size, const char *s, int width) {
 }
 
 const char *text_shown(const char *s, char *buf, size_t size) {
-    /* every byte maps to as many bytes (or one '?'), so the output is as long as s */
-    size_t o = 0, len = strlen(s), limit = len < size ? size - 1 : size - 4;
-    bool cut = false;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        bool ok = n <= len - i && utf8_valid(s + i, n) && c >= 0x20 && c != 0x7F;
-        if (!ok) n = 1;
-        if (o + n > limit) {
-            cut = true;
-            break;
-        }
-        if (ok)
-            memcpy(buf + o, s + i, n);
-        else
-            buf[o] = '?';
-        o += n;
-        i += n;
-    }
-    if (cut) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-    return buf;
+    return text_escape_bytes(s, strlen(s), buf, size); /* one escaping for messages and logs */
 }
 
 const char *text_escape_controls(const char *s, char *buf, size_t size) {

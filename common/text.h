@@ -35,10 +35,11 @@ int text_width(const char *s);
 /* Writes s to buf left-aligned and padded with spaces to `width` columns (never cut). */
 void text_pad(char *buf, size_t size, const char *s, int width);
 
-/* Copies s into buf (size bytes) fit for a message: invalid UTF-8 bytes and control
- * characters (a quoted line break) become '?', and a string too long for buf is cut on
- * a character boundary and marked "...". The result is always valid UTF-8, so it can
- * travel in an Ack. Returns buf; size must be at least 4. */
+/* Copies s into buf (size bytes, at least 4) fit for a message, an Ack or a log line:
+ * the same as text_escape_controls (C0, DEL and C1 controls and bytes that are not UTF-8
+ * become visible escapes; a string too long for buf is cut on a character boundary and
+ * marked "..."). The result is always valid UTF-8 without a control character. Returns
+ * buf. */
 const char *text_shown(const char *s, char *buf, size_t size);
 
 /* Copies s into buf (size bytes, at least 8) fit for a terminal or a log line: control

@@ -48,6 +48,18 @@ static const char *kind_phrase(indicator_kind_t k) {
     return k == KIND_FLOW ? "a flow's year-to-date amount" : "a stock (level at period end)";
 }
 
+/* Tags the finding diag_add just appended (if it was kept: a full list drops it). */
+static void tag_last(diag_list_t *dl, size_t before, unsigned kind) {
+    if (dl->n > before) dl->items[dl->n - 1].kind = kind;
+}
+
+/* The period after p, the way reports are numbered (no January when merged). */
+static period_t period_after(period_t p, bool merge_jan_feb) {
+    period_t n = {p.month == 12 ? p.year + 1 : p.year, p.month == 12 ? 1 : p.month + 1};
+    if (n.month == 1 && merge_jan_feb) n.month = 2;
+    return n;
+}
+
 /* Codes and names (zone, period, indicator, project code and status, the source file's
  * name) never hold a control character: an ANSI escape or a line break in one is a
  * forged log line or a terminal command, never a code. True (and an error naming the
@@ -57,8 +69,8 @@ static bool refuse_controls(const report_t *r, unsigned line, const char *field,
     char shown[160];
     if (!text_has_controls(s)) return false;
     diag_add(dl, DIAG_ERROR, r->source, line, field,
-             "%s \"%s\" contains a control character (a line break, tab or escape); codes and names "
-             "must be plain text",
+             "%s \"%s\" contains a control character (a line break, tab, escape or a C1 control "
+             "U+0080..U+009F); codes and names must be plain text",
              what, text_escape_controls(s, shown, sizeof shown));
     return true;
 }
@@ -75,9 +87,14 @@ static void check_zone(const master_t *m, const char *county, const report_t *r,
     }
     z = master_zone(m, r->zone);
     if (!z) {
+        size_t before = dl->n;
         diag_add(dl, DIAG_ERROR, r->source, line, "zone",
                  "unknown zone \"%s\"; expected one of the zone codes in regions.csv",
                  text_shown(r->zone, zb, sizeof zb));
+        /* the county's regions.csv may be ahead of ours: a well-formed zone of a county we
+         * know may be one we have not been given yet */
+        if (county && master_county(m, county) && utf8_valid(r->zone, strlen(r->zone)))
+            tag_last(dl, before, VALIDATE_ZONE_UNLISTED);
         return;
     }
     if (county && strcmp(z->county, county) != 0) {
@@ -134,9 +151,13 @@ static void check_period(const validate_opts_t *o, const report_t *r, diag_list_
         char now[20], cur[PERIOD_STRLEN];
         clock_format(o->now_ms, now);
         now[10] = '\0'; /* the date is enough */
+        size_t before = dl->n;
         period_format(period_of_time(o->now_ms), cur);
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
                  "period %s is in the future (today is %s); expected %s or earlier", canon, now, cur);
+        /* the next period may be the county's current one: our clock may be behind */
+        if (period_cmp(p, period_after(period_of_time(o->now_ms), o->merge_jan_feb)) == 0)
+            tag_last(dl, before, VALIDATE_PERIOD_NEXT);
     }
 }
 

@@ -26,6 +26,15 @@ typedef struct {
  * finite however many zones report. */
 #define VALIDATE_MAX_NUMBER 1e15
 
+/* The kind (diag_t.kind) of a finding that may be the receiver's own transient state
+ * rather than the report's fault: the collector made the same check against its own
+ * clock and master data and passed it. Every other finding has kind 0 (final). */
+enum {
+    VALIDATE_FINAL = 0,
+    VALIDATE_ZONE_UNLISTED = 1, /* a plain-text zone, unknown, of a county the master data knows */
+    VALIDATE_PERIOD_NEXT = 2,   /* a canonical period "in the future" that is now's next period */
+};
+
 /* Default options at the current clock. */
 validate_opts_t validate_defaults(void);
 
@@ -36,7 +45,8 @@ validate_opts_t validate_defaults(void);
  * 100 + percent_tolerance_pp only warns); growth > -100 and only where the indicator has
  * growth; projects well-formed; texts valid UTF-8 within limits. An indicator may be
  * named by code or Chinese name (both count as the same for duplicates); nothing is
- * rewritten. Appends errors — and warnings such as a project's YTD investment above
+ * rewritten. An unknown zone of a known county and a period that is the next one after
+ * o->now_ms are tagged VALIDATE_ZONE_UNLISTED / VALIDATE_PERIOD_NEXT. Appends errors — and warnings such as a project's YTD investment above
  * its total — to dl with the report's source and lines; returns the number of errors. */
 size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county, const report_t *r,
                        diag_list_t *dl);

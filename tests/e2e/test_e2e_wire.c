@@ -107,6 +107,8 @@ static const char *first_error(const msg_t *m) {
     return line;
 }
 
+static char last_zone[64]; /* the zone of the last REJECTED ack expect_rejected saw */
+
 /* Sends report r with extra appended and asserts a REJECTED ack whose reason contains
  * `reason`; the ack's zone and period are printable and valid UTF-8. */
 static void expect_rejected(void *client, const report_t *r, const void *extra, size_t extra_len,
@@ -122,6 +124,7 @@ static void expect_rejected(void *client, const report_t *r, const void *extra, 
                        first_error(&ack));
     for (const char *p = ack.ack.zone; *p; p++)
         cr_assert((unsigned char)*p >= 0x20 && *p != 0x7f, "a control byte in the ack's zone");
+    snprintf(last_zone, sizeof last_zone, "%s", ack.ack.zone);
     msg_clear(&ack);
     free(w.bytes);
 }
@@ -196,6 +199,22 @@ Test(e2e_wire, undecodable_reports_are_rejected_with_the_reason) {
     /* item 4: a NUL inside a string is refused, not cut */
     n = put_field(extra, 1, "baoshan\0evil", 12);
     expect_rejected(client, &r, extra, n, "NUL");
+    /* recorded under what was sent, escaped, not under the real zone it was cut to */
+    cr_assert_str_eq(last_zone, "baoshan\\x00evil", "the ack names the zone sent");
+    cr_assert_eq(sql("SELECT count(*) FROM rejections WHERE zone='baoshan\\x00evil'"), 1);
+    cr_assert_eq(sql("SELECT count(*) FROM rejections WHERE zone='baoshan'"), 0);
+    /* a NUL elsewhere, before the zone in the bytes: the zone sent is still what is kept */
+    {
+        uint8_t value[64];
+        size_t k = put_field(value, 1, "revenue\0", 8);
+        value[k++] = 0x11; /* amount, fixed64 */
+        memset(value + k, 0, 8);
+        k += 8;
+        n = put_field(extra, 4, value, k);
+        n += put_field(extra + n, 1, "baoshan\0two", 11);
+        expect_rejected(client, &r, extra, n, "NUL");
+        cr_assert_str_eq(last_zone, "baoshan\\x00two");
+    }
     n = put_field(extra, 2, "2017-06\0", 8); /* 8 bytes: fits the period buffer once cut */
     expect_rejected(client, &r, extra, n, "NUL");
     n = put_field(extra, 6, "problem\0hidden", 14);
@@ -254,7 +273,7 @@ Test(e2e_wire, undecodable_reports_are_rejected_with_the_reason) {
         free(text);
     }
     cr_assert_eq(sql("SELECT count(*) FROM report_history"), 0, "nothing of a refused report is stored");
-    cr_assert_geq(sql("SELECT count(*) FROM rejections WHERE county='410602'"), 13,
+    cr_assert_geq(sql("SELECT count(*) FROM rejections WHERE county='410602'"), 14,
                   "the central office sees each refusal");
     {
         wire_t w;
@@ -289,6 +308,12 @@ Test(e2e_wire, insecure_client_without_a_county_routing_id_gets_an_answer) {
     free(w.bytes);
     report_clear(&r);
     stop_aggregator();
+    /* answered and counted rejected: not also counted garbled, nor logged as dropped */
+    {
+        const char *log = e2e_tail(agg.err_log, 8000);
+        cr_assert_not_null(strstr(log, "1 rejected, 0 garbled"), "counted once, as rejected:\n%s", log);
+        cr_assert_null(strstr(log, "dropped a message"), "an answered message is not dropped:\n%s", log);
+    }
 }
 
 /* ---- item 18c: a REJECTED ack reveals nothing of another county ---------------------- */

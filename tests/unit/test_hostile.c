@@ -643,7 +643,7 @@ Test(hostile, investments_beyond_1e15_and_codes_not_utf8, .init = load_master, .
               "project P1: total investment 3e+16 is out of range; expected an amount of at most 1e+15 万元");
     r.projects[0].total_investment = 10;
     strcpy(r.projects[0].code, "P\xff");
-    one_error(&r, "project", "project P?: the code is not valid text (UTF-8); save the file as UTF-8 or GBK");
+    one_error(&r, "project", "project P\\xff: the code is not valid text (UTF-8); save the file as UTF-8 or GBK");
     report_clear(&r);
 }
 

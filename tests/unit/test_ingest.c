@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include "../../aggregator/aggregator.h" /* -Icommon only */
 #include "codec.h"
 #include "diag.h"
+#include "loop.h"
 #include "master.h"
 #include "period.h"
 #include "report.h"
@@ -552,6 +554,42 @@ Test(ingest, unknown_zone_of_a_known_county_is_retry_and_stores_nothing) {
     item_free(&it);
 }
 
+/* A zone with a C1 control (U+009B CSI, bytes C2 9B) is refused by validation as a
+ * control character: final, not RETRY (the receiver's master data cannot cure it), and
+ * the zone is recorded escaped. */
+Test(ingest, zone_with_a_c1_control_is_rejected_not_retried) {
+    ingest_item_t it;
+    char buf[128];
+    item_init(&it, "410671", "jin\xc2\x9b" "31mshan", "2017-06", 1);
+    add_value(&it, "revenue", 2759085.3, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_REJECTED);
+    assert_says(first_issue(&it.ack, DIAG_ERROR)->message, "contains a control character");
+    cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 1);
+    cr_assert_str_eq(q_text("SELECT zone FROM rejections", buf, sizeof buf), "jin\\u009b31mshan");
+    item_free(&it);
+}
+
+/* An unknown zone of a known county and another error in the zone field together are
+ * final: only the findings validation tags transient make a RETRY. */
+Test(ingest, unknown_zone_with_another_error_is_rejected) {
+    ingest_item_t it;
+    item_init(&it, "410671", "jinshan2", "2017-06", 1);
+    add_value(&it, "revenue", -5, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_REJECTED);
+    item_free(&it);
+}
+
+/* The RETRY text tells the aggregator's own time, not its time plus the tolerated skew. */
+Test(ingest, next_month_retry_tells_the_real_time_under_clock_skew) {
+    ingest_item_t it;
+    A.cfg.clock_skew_s = 600;
+    item_init(&it, "410671", "jinshan", "2017-08", 1);
+    add_value(&it, "revenue", 3200000.0, 10.5, 2);
+    ingest_one(&it, NOW_2017_07_15, ACK_RETRY);
+    assert_says(first_issue(&it.ack, DIAG_WARNING)->message, "(its time is 2017-07-15 00:00:00,");
+    item_free(&it);
+}
+
 /* 15 July: August is the central office's next month, its clock may be behind. */
 Test(ingest, next_month_is_retry_and_stores_nothing) {
     ingest_item_t it;
@@ -781,4 +819,91 @@ Test(ingest, failed_commit_logs_one_clear_line_and_stores_nothing) {
     /* the store is still usable: the resend goes through */
     ingest_one(&it, NOW_2017_07_15 + MINUTE, ACK_ACCEPTED);
     item_free(&it);
+}
+
+/* ---- a busy store without a timer ------------------------------------------------------ */
+
+static void stop_loop(loop_t *loop, void *arg) {
+    (void)arg;
+    loop_stop(loop);
+}
+
+static void stop_on_ack(loop_t *loop, void *socket, int fd, void *arg) {
+    (void)socket;
+    (void)fd;
+    (void)arg;
+    loop_stop(loop);
+}
+
+static void no_op(loop_t *loop, void *arg) {
+    (void)loop;
+    (void)arg;
+}
+
+/* Sends it's report from dealer and waits until the ROUTER has it. */
+static void send_report(void *dealer, void *router, ingest_item_t *it) {
+    uint8_t *buf;
+    size_t len;
+    zmq_pollitem_t pi = {router, 0, ZMQ_POLLIN, 0};
+    cr_assert_eq(codec_encode(&it->msg, &buf, &len), 0);
+    cr_assert_eq(zmq_send(dealer, buf, len, 0), (int)len);
+    free(buf);
+    cr_assert_eq(zmq_poll(&pi, 1, 10000), 1, "the report did not arrive");
+}
+
+/* The store is busy (an analyst's BEGIN IMMEDIATE) and the loop has no timer left to
+ * retry with: the held batch is dropped unacknowledged (its collector resends) and the
+ * ROUTER is read again, so the resent report is stored once the lock is gone. Before,
+ * the ROUTER stayed out of the loop with nothing to bring it back. */
+Test(ingest, busy_store_without_a_timer_drops_the_held_batch_and_reads_on) {
+    void *ctx = zmq_ctx_new(), *router = zmq_socket(ctx, ZMQ_ROUTER), *dealer = zmq_socket(ctx, ZMQ_DEALER);
+    sqlite3 *analyst;
+    ingest_item_t it;
+    int linger = 0, timers = 0;
+    uint8_t ackbuf[4096];
+    msg_t ack;
+    zmq_setsockopt(router, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(dealer, ZMQ_ROUTING_ID, "c:410671:t", 10);
+    cr_assert_eq(zmq_bind(router, "inproc://yb-busy"), 0);
+    cr_assert_eq(zmq_connect(dealer, "inproc://yb-busy"), 0);
+    A.cfg.insecure = true;
+    A.router = router;
+    A.loop = loop_new();
+    A.batch = calloc((size_t)A.cfg.batch_max, sizeof *A.batch);
+    cr_assert(A.loop && A.batch);
+    cr_assert_eq(loop_add_socket(A.loop, router, aggregator_ingest_ready, &A), 0);
+    cr_assert_eq(loop_add_socket(A.loop, dealer, stop_on_ack, NULL), 0);
+    cr_assert_geq(loop_add_timer(A.loop, 60000, false, stop_loop, NULL), 0); /* a safety net only */
+    while (loop_add_timer(A.loop, 3600000, false, no_op, NULL) >= 0)
+        timers++;
+    cr_assert_gt(timers, 0, "the loop's timer table is full");
+
+    rstore_set_busy_timeout(A.store, 0);
+    cr_assert_eq(sqlite3_open(dbpath, &analyst), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(analyst, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+    jinshan_2017_06(&it, 1);
+    send_report(dealer, router, &it);
+    aggregator_ingest_ready(A.loop, router, -1, &A);
+    cr_assert_eq(A.n_batch, 0, "the batch is dropped, not held with no timer to retry it");
+    cr_assert_eq(A.busy_since_ms, 0);
+
+    sqlite3_exec(analyst, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(analyst);
+    send_report(dealer, router, &it); /* the collector resends */
+    cr_assert_eq(loop_run(A.loop), 0);
+    int n = zmq_recv(dealer, ackbuf, sizeof ackbuf, ZMQ_DONTWAIT);
+    cr_assert_gt(n, 0, "no ack: the ROUTER was not read again");
+    cr_assert_eq(codec_decode(ackbuf, (size_t)n, &ack, NULL, 0), 0);
+    cr_assert_eq(ack.ack.status, ACK_ACCEPTED);
+    cr_assert_eq(zmq_recv(dealer, ackbuf, sizeof ackbuf, ZMQ_DONTWAIT), -1, "one ack: the first was dropped");
+    cr_assert_eq(q_int("SELECT count(*) FROM reports"), 1);
+    msg_clear(&ack);
+    item_free(&it);
+    loop_destroy(&A.loop);
+    free(A.batch);
+    zmq_close(dealer);
+    zmq_close(router);
+    zmq_ctx_term(ctx);
 }

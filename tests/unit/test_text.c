@@ -213,13 +213,13 @@ Test(text, trim) {
     cr_assert_str_eq(text_trim(d), "a b");
 }
 
-Test(text, shown_replaces_bad_bytes_and_cuts_on_a_character) {
+Test(text, shown_escapes_bad_bytes_and_cuts_on_a_character) {
     char buf[16];
-    /* a stray continuation byte and a line break become '?', CJK stays whole */
+    /* a stray continuation byte and a line break become visible escapes, CJK stays whole */
     cr_assert_str_eq(text_shown("a\x80"
                                 "b\nc",
                                 buf, sizeof buf),
-                     "a?b?c");
+                     "a\\x80b\\nc");
     cr_assert_str_eq(text_shown("金山", buf, sizeof buf), "金山");
     /* 15 bytes fit exactly in 16: no cut */
     cr_assert_str_eq(text_shown("金山产业集", buf, sizeof buf), "金山产业集");
@@ -282,4 +282,17 @@ Test(text, escape_controls) {
     cr_assert_str_eq(text_escape_controls("\n\n\n\n", buf, 8), "\\n\\n...");
     cr_assert_str_eq(text_escape_bytes("c:\0x", 4, buf, sizeof buf), "c:\\x00x");
     cr_assert(text_has_controls("a\nb") && text_has_controls("\xc2\x9b") && !text_has_controls("宝山 ok"));
+}
+
+/* text_shown is the message form of the same escaping: C1 (U+009B CSI drives a
+ * terminal like ESC [) is escaped too, not passed through to a log line. */
+Test(text, shown_escapes_c0_del_and_c1_as_escape_controls_does) {
+    char buf[64], esc[64];
+    const char *s = "宝山\xc2\x9b""31m\x1b[0m\x7f\x01\xc2\x80\xc2\x9f\xc2\xa0x";
+    cr_assert_str_eq(text_shown(s, buf, sizeof buf), "宝山\\u009b31m\\x1b[0m\\x7f\\x01\\u0080\\u009f\xc2\xa0x");
+    cr_assert_str_eq(buf, text_escape_controls(s, esc, sizeof esc), "one escaping, one result");
+    cr_assert_not(text_has_controls(buf));
+    cr_assert(utf8_valid(buf, strlen(buf)));
+    /* the smallest buffer text_shown takes still holds the cut mark */
+    cr_assert_str_eq(text_shown("abcdef", buf, 4), "...");
 }

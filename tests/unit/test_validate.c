@@ -252,6 +252,39 @@ Test(validate, current_month_is_not_future) {
     cr_assert_eq(check(), 1);
 }
 
+/* ---- what may be the receiver's own state ------------------------------------------- */
+
+/* Only two findings are tagged as possibly transient (the aggregator then answers RETRY):
+ * an unknown plain zone of a county the master data knows, and the next month. */
+Test(validate, transient_findings_are_tagged) {
+    snprintf(r.zone, sizeof r.zone, "baoshan2");
+    cr_assert_eq(check(), 1);
+    cr_assert_eq(only(DIAG_ERROR, "zone")->kind, VALIDATE_ZONE_UNLISTED);
+    diag_clear(&dl);
+    cr_assert_eq(validate_report(m, &o, "999999", &r, &dl), 1);
+    cr_assert_eq(dl.items[0].kind, VALIDATE_FINAL, "a county we do not know: final");
+    diag_clear(&dl);
+    snprintf(r.zone, sizeof r.zone, "heqi"); /* another county's */
+    cr_assert_eq(check(), 1);
+    cr_assert_eq(only(DIAG_ERROR, "zone")->kind, VALIDATE_FINAL);
+    diag_clear(&dl);
+    snprintf(r.zone, sizeof r.zone, "bao\xc2\x9bshan"); /* C1 CSI */
+    cr_assert_eq(check(), 1);
+    const diag_t *d = only(DIAG_ERROR, "zone");
+    assert_says(d, "\"bao\\u009bshan\" contains a control character");
+    cr_assert_eq(d->kind, VALIDATE_FINAL);
+    diag_clear(&dl);
+
+    snprintf(r.zone, sizeof r.zone, "baoshan");
+    snprintf(r.period, sizeof r.period, "2017-08");
+    cr_assert_eq(check(), 1);
+    cr_assert_eq(only(DIAG_ERROR, "period")->kind, VALIDATE_PERIOD_NEXT);
+    diag_clear(&dl);
+    snprintf(r.period, sizeof r.period, "2017-09");
+    cr_assert_eq(check(), 1);
+    cr_assert_eq(only(DIAG_ERROR, "period")->kind, VALIDATE_FINAL, "beyond the next month: final");
+}
+
 /* ---- revision --------------------------------------------------------------------- */
 
 Test(validate, revision_zero) {
