@@ -39,6 +39,9 @@ static const char *const schema =
     "  source_id INTEGER NOT NULL, outbox_id INTEGER NOT NULL,"
     "  PRIMARY KEY (source_id, outbox_id)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS source_reports_by_outbox ON source_reports (outbox_id);"
+    /* the reconcile's per-key lookups (outbox_load_settled_last); made at open in older
+     * outboxes too */
+    "CREATE INDEX IF NOT EXISTS outbox_by_key ON outbox (zone, period, settled);"
     "CREATE TABLE IF NOT EXISTS last_reports ("
     "  zone TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL, content BLOB,"
     "  report BLOB, confirmed_content BLOB, confirmed_report BLOB,"
@@ -87,7 +90,8 @@ static int has_column(outbox_t *o, const char *table, const char *column) {
 
 /* Outboxes made before sources had a note get the column (a note is optional); those
  * made before the confirmed content get its columns, filled from the reports the store
- * acked (an unknown one stays NULL: after a refusal the content is then forgotten). */
+ * acked (an unknown one stays NULL: a refusal then keeps the last content as the base,
+ * see outbox_settle_last). */
 static int migrate(outbox_t *o) {
     if (!has_column(o, "sources", "note") && exec(o, "ALTER TABLE sources ADD COLUMN note TEXT") < 0)
         return -1;
@@ -313,47 +317,69 @@ int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uin
     return run(o, st);
 }
 
+/* p's content and encoded report as the confirmed ones of its key, decoded from p's
+ * payload: only when a newer revision was queued over p since (last_reports then holds
+ * that one's). 0 or -1. */
+static int confirm_from_payload(outbox_t *o, const pending_t *p) {
+    msg_t m;
+    char err[256];
+    uint8_t *content = NULL;
+    size_t len = 0;
+    sqlite3_stmt *st;
+    int rc, d = codec_decode(p->payload, p->payload_len, &m, err, sizeof err);
+    if (d == 0 && m.kind != MSG_REPORT) snprintf(err, sizeof err, "not a report");
+    if (d != 0 || m.kind != MSG_REPORT) {
+        msg_clear(&m);
+        log_error("outbox %s: the queued report of %s %s does not decode: %s", o->path, p->zone, p->period,
+                  err);
+        return -1;
+    }
+    rc = codec_report_content(&m.report, &content, &len);
+    msg_clear(&m);
+    if (rc < 0) return -1;
+    st = prep(o, "UPDATE last_reports SET confirmed_content = ?3, confirmed_report = ?4 "
+                 "WHERE zone = ?1 AND period = ?2 AND revision > ?5");
+    if (!st) {
+        free(content);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, content, (int)len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, p->payload, (int)p->payload_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, p->revision);
+    rc = run(o, st);
+    free(content);
+    return rc;
+}
+
 int outbox_settle_last(outbox_t *o, const pending_t *p, const ack_t *ack) {
     sqlite3_stmt *st;
     if (ack->status == ACK_ACCEPTED || ack->status == ACK_DUPLICATE) {
-        /* the store holds p now: its report becomes the confirmed content */
-        msg_t m;
-        char err[256];
-        uint8_t *content = NULL;
-        size_t len = 0;
         int rc;
-        int d = codec_decode(p->payload, p->payload_len, &m, err, sizeof err);
-        if (d == 0 && m.kind != MSG_REPORT) snprintf(err, sizeof err, "not a report");
-        if (d != 0 || m.kind != MSG_REPORT) {
-            msg_clear(&m);
-            log_error("outbox %s: the queued report of %s %s does not decode: %s", o->path, p->zone,
-                      p->period, err);
-            return -1;
-        }
-        if (codec_report_content(&m.report, &content, &len) < 0) {
-            msg_clear(&m);
-            return -1;
-        }
-        msg_clear(&m);
-        st = prep(o, "UPDATE last_reports SET confirmed_content = ?3, confirmed_report = ?4 "
-                     "WHERE zone = ?1 AND period = ?2");
-        if (!st) {
-            free(content);
-            return -1;
-        }
+        /* the store holds p only when its revision is p's: a DUPLICATE of revision 2
+         * while the store has 3 (sent by another outbox) confirms nothing we know */
+        if (ack->store_revision != p->revision) return 0;
+        /* p is still the last report (the usual case): its content is already there */
+        st = prep(o, "UPDATE last_reports SET confirmed_content = content, confirmed_report = report "
+                     "WHERE zone = ?1 AND period = ?2 AND revision = ?3");
+        if (!st) return -1;
         sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, content, (int)len, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 4, p->payload, (int)p->payload_len, SQLITE_STATIC);
-        rc = run(o, st);
-        free(content);
-        return rc;
+        sqlite3_bind_int64(st, 3, p->revision);
+        if ((rc = run(o, st)) < 0 || sqlite3_changes(o->db) > 0) return rc;
+        return confirm_from_payload(o, p);
     }
     if (ack->status != ACK_REJECTED && ack->status != ACK_STALE) return 0;
     /* refused: unless a newer report is already queued over it, the content goes back to
-     * the confirmed one; the revision number stays (it was used) */
+     * the confirmed one; the revision number stays (it was used). With no confirmed
+     * content known (an outbox from before it was kept, or the store ahead of us) the
+     * refused content stays the base: the aggregator checks every figure of the next
+     * revision again, so a refused figure kept can only be refused again, in words,
+     * while no base would make the next partial file replace the whole stored report
+     * without a word about the indicators it lacks. */
     st = prep(o, "UPDATE last_reports SET content = confirmed_content, report = confirmed_report "
-                 "WHERE zone = ?1 AND period = ?2 AND revision = ?3");
+                 "WHERE zone = ?1 AND period = ?2 AND revision = ?3 AND confirmed_content IS NOT NULL");
     if (!st) return -1;
     sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);
@@ -370,8 +396,11 @@ int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size
     m.kind = MSG_REPORT;
     m.report = *r; /* shallow: encode only reads */
     if (codec_encode(&m, &buf, &len) < 0) return -1;
-    st = prep(o, "INSERT OR REPLACE INTO last_reports (zone, period, revision, content, report) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    /* an upsert, not INSERT OR REPLACE: the confirmed content stays (what a refusal of r
+     * goes back to) */
+    st = prep(o, "INSERT INTO last_reports (zone, period, revision, content, report) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (zone, period) DO UPDATE SET "
+                 "revision = excluded.revision, content = excluded.content, report = excluded.report");
     if (!st) {
         free(buf);
         return -1;

@@ -1117,3 +1117,125 @@ Test(collector, done_on_another_filesystem_gets_the_file) {
     unlink(P_done("410602.csv.receipt.txt"));
     rmdir(shm);
 }
+
+/* --- the confirmed content: what a refusal goes back to ------------------------------ */
+
+/* Settles pending report i with an ack as on_ack does (settle, raise, settle_last). */
+static void ack_one(size_t i, ack_status_t st, uint32_t store_rev) {
+    ack_t a;
+    make_ack(&a, &C.pending[i], st, store_rev);
+    cr_assert_eq(outbox_begin(C.outbox), 0);
+    cr_assert_eq(outbox_settle(C.outbox, C.pending[i].id, &a), 0);
+    cr_assert_eq(outbox_raise_revision(C.outbox, a.zone, a.period, a.store_revision), 0);
+    cr_assert_eq(outbox_settle_last(C.outbox, &C.pending[i], &a), 0);
+    cr_assert_eq(outbox_commit(C.outbox), 0);
+}
+
+/* Queues one file of text under a fresh name; expects one report. */
+static void queue_text(const char *name, const char *text) {
+    char path[512];
+    queued_file_t f[1];
+    write_csv(name, "410602.csv", text, path, sizeof path);
+    const char *paths[] = {path};
+    cr_assert_eq(queue(f, 1, paths), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+}
+
+static const char fix_revenue[] =
+    "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2032999.0,11.5\n";
+
+/* A DUPLICATE of revision 2 while the store holds revision 3 (sent by another outbox)
+ * does not make revision 2 the confirmed content: a later refusal must not bring back
+ * revision 2's figures, and a partial correction must not be merged onto them over the
+ * store's revision 3. */
+Test(collector, duplicate_of_an_older_revision_is_not_confirmed) {
+    char v[4400];
+    queued_file_t f[1];
+    msg_t m;
+    sample("2017-06/410602.csv", v, sizeof v);
+    const char *p1[] = {v};
+    cr_assert_eq(queue(f, 1, p1), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+    ack_one(0, ACK_ACCEPTED, 1);
+    free_pending();
+    queue_text("r2", "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,va,460111.0,11.8\n");
+    cr_assert_eq(C.pending[0].revision, 2);
+    ack_one(0, ACK_DUPLICATE, 3); /* the store holds revision 3, content unknown here */
+    free_pending();
+    queue_text("r4", fix_revenue);
+    cr_assert_eq(C.pending[0].revision, 4);
+    ack_one(0, ACK_REJECTED, 3);
+    free_pending();
+    queue_text("r5", "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2033000.0,11.5\n");
+    decode_pending(0, &m);
+    cr_expect_eq(m.report.revision, 5);
+    cr_expect_null(report_find(&m.report, "va"),
+                   "revision 2's va (460111) is not merged in: the store holds revision 3, not revision 2");
+    msg_clear(&m);
+}
+
+/* An outbox from before the confirmed content (its settled rows were deleted, so the
+ * migration leaves it unknown): a refusal keeps the last content as the base, so the
+ * next partial correction still keeps the other indicators (and says so) instead of
+ * replacing the whole stored report by the few it carries. */
+Test(collector, refusal_with_unknown_confirmed_content_keeps_the_base) {
+    char v[4400], c2[512];
+    queued_file_t f[1];
+    msg_t m;
+    sample("2017-06/410602.csv", v, sizeof v);
+    const char *p1[] = {v};
+    cr_assert_eq(queue(f, 1, p1), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+    ack_one(0, ACK_ACCEPTED, 1);
+    free_pending();
+    {
+        sqlite3 *db = NULL;
+        cr_assert_eq(sqlite3_open(outbox_path, &db), SQLITE_OK);
+        cr_assert_eq(
+            sqlite3_exec(db,
+                         "UPDATE last_reports SET confirmed_content = NULL, confirmed_report = NULL; "
+                         "DELETE FROM outbox",
+                         NULL, NULL, NULL),
+            SQLITE_OK, "as an upgraded outbox holds it");
+        sqlite3_close(db);
+    }
+    queue_text("r2", fix_revenue);
+    ack_one(0, ACK_REJECTED, 1);
+    free_pending();
+    write_csv("r3", "410602.csv",
+              "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2033000.0,11.5\n", c2,
+              sizeof c2);
+    const char *p3[] = {c2};
+    cr_assert_eq(queue(f, 1, p3), 1, "%s", dump(&f[0]));
+    cr_expect_not_null(find_diag(&f[0], 0, NULL, "13", "kept", NULL), "the file is told what was kept:%s",
+                       dump(&f[0]));
+    files_clear(f, 1);
+    decode_pending(0, &m);
+    cr_expect_eq(m.report.revision, 3);
+    cr_expect_eq(m.report.n_values, 14, "the 13 indicators the file does not carry are kept");
+    expect_value(&m.report, "va", 460394.0, true, 11.9);
+    msg_clear(&m);
+}
+
+/* A refused correction goes back to the content the store confirmed: the next partial
+ * correction keeps revision 1's figures, not the refused ones, and not none. */
+Test(collector, refusal_goes_back_to_the_confirmed_content) {
+    char v[4400];
+    queued_file_t f[1];
+    msg_t m;
+    sample("2017-06/410602.csv", v, sizeof v);
+    const char *p1[] = {v};
+    cr_assert_eq(queue(f, 1, p1), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+    ack_one(0, ACK_ACCEPTED, 1);
+    free_pending();
+    queue_text("r2", "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,va,460111.0,11.8\n");
+    ack_one(0, ACK_REJECTED, 1);
+    free_pending();
+    queue_text("r3", fix_revenue);
+    decode_pending(0, &m);
+    cr_expect_eq(m.report.revision, 3);
+    cr_expect_eq(m.report.n_values, 14, "revision 1's other indicators are kept");
+    expect_value(&m.report, "va", 460394.0, true, 11.9);
+    msg_clear(&m);
+}
