@@ -111,7 +111,7 @@ static void write_unicode_text(const char *rel, const char *path) {
 }
 
 /* A workbook goes to rejected/ at once saying what the collector takes; Excel's lock
- * file and a hidden file are left alone without a word; Excel's "Unicode text" is read
+ * file, a hidden file and a file still being uploaded are left alone without a word; Excel's "Unicode text" is read
  * like a CSV and delivered. */
 Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
     const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
@@ -129,6 +129,7 @@ Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
     col = start_collector("410671", agg.listen, err_log, sizeof err_log);
     cr_assert_eq(e2e_drop(xlsx, inbox, "~$410671.xlsx"), 0);
     cr_assert_eq(e2e_drop(xlsx, inbox, ".410671.csv.swp"), 0);
+    cr_assert_eq(e2e_drop(utf16, inbox, "410671.csv.filepart"), 0); /* WinSCP still uploading */
     cr_assert_eq(e2e_drop(xlsx, inbox, "410671.xlsx"), 0);
     cr_assert_eq(e2e_drop(utf16, inbox, "410671.txt"), 0);
 
@@ -145,6 +146,7 @@ Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
                  "the Unicode text file is read like the CSV");
     cr_assert(e2e_exists(P("%s/~$410671.xlsx", inbox)), "Excel's lock file is left alone");
     cr_assert(e2e_exists(P("%s/.410671.csv.swp", inbox)), "a hidden file is left alone");
+    cr_assert(e2e_exists(P("%s/410671.csv.filepart", inbox)), "a file still being uploaded is left alone");
     cr_assert(!e2e_exists(P("%s/~$410671.xlsx.errors.txt", rejected)), "and not rejected");
     cr_assert_eq(e2e_count_files(rejected, ".errors.txt"), 1, "only the workbook is rejected");
     stop_collector(col, err_log);
