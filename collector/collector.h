@@ -116,9 +116,6 @@ int outbox_source_claims(outbox_t *o, const char *parked);
 /* Keeps the collector's own findings about a queued file (warnings, one per line): its
  * receipt repeats them. */
 int outbox_source_set_note(outbox_t *o, int64_t id, const char *note);
-/* How many of a source's settled reports the store took (ACCEPTED, DUPLICATE) and how
- * many it refused (REJECTED, STALE). 0 or -1. */
-int outbox_source_tally(outbox_t *o, int64_t id, int *stored, int *refused);
 /* Records where the source file now lies (moved out of the inbox while sending). */
 int outbox_source_set_path(outbox_t *o, int64_t id, const char *path);
 
@@ -152,10 +149,11 @@ int outbox_load_pending(outbox_t *o, pending_t **out, size_t *n);
 int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n);
 
 /* For a source: its name and path, and one line per report it fed: status, zone,
- * period, revision, and the ack's issues. Fills *lines (caller frees) and whether any
- * report was refused. 0 or -1. */
+ * period, revision, and the ack's issues. Fills *lines (caller frees), how many of its
+ * settled reports the store took (ACCEPTED, DUPLICATE) and how many it refused
+ * (REJECTED, STALE). 0 or -1. */
 int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
-                          char **lines, bool *refused);
+                          char **lines, int *stored, int *refused);
 
 /* Unlinks a filed source from its reports and deletes its refused rows (its receipt
  * holds what they said); stored rows (ACCEPTED, DUPLICATE) stay for the reconcile. */

@@ -235,24 +235,6 @@ int outbox_source_set_note(outbox_t *o, int64_t id, const char *note) {
     return run(o, st);
 }
 
-int outbox_source_tally(outbox_t *o, int64_t id, int *stored, int *refused) {
-    sqlite3_stmt *st =
-        prep(o, "SELECT coalesce(sum(b.status IN ('ACCEPTED', 'DUPLICATE')), 0), "
-                "coalesce(sum(b.status IN ('REJECTED', 'STALE')), 0) FROM source_reports sr "
-                "JOIN outbox b ON b.id = sr.outbox_id WHERE sr.source_id = ?1 AND b.settled = 1");
-    int rc;
-    *stored = *refused = 0;
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *stored = sqlite3_column_int(st, 0);
-        *refused = sqlite3_column_int(st, 1);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : -1;
-}
-
 int outbox_source_set_path(outbox_t *o, int64_t id, const char *path) {
     sqlite3_stmt *st = prep(o, "UPDATE sources SET path = ?2 WHERE id = ?1");
     if (!st) return -1;
@@ -536,13 +518,13 @@ int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n) {
 }
 
 int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
-                          char **lines, bool *refused) {
+                          char **lines, int *stored, int *refused) {
     sqlite3_stmt *st = prep(o, "SELECT name, path, note FROM sources WHERE id = ?1");
     char *buf = NULL, *note = NULL;
     size_t len = 0;
     FILE *f;
     int rc;
-    *refused = false;
+    *stored = *refused = 0;
     *lines = NULL;
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -574,7 +556,8 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
         const char *detail = (const char *)sqlite3_column_text(st, 5);
         char when[20];
         clock_format(sqlite3_column_int64(st, 6), when);
-        if (status && (strcmp(status, "REJECTED") == 0 || strcmp(status, "STALE") == 0)) *refused = true;
+        if (status && (strcmp(status, "ACCEPTED") == 0 || strcmp(status, "DUPLICATE") == 0)) ++*stored;
+        if (status && (strcmp(status, "REJECTED") == 0 || strcmp(status, "STALE") == 0)) ++*refused;
         fprintf(f, "%-9s %s %s revision %lld (store has revision %lld) at %s\n", status ? status : "?",
                 (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
                 (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4), when);

@@ -621,7 +621,7 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     queued_file_t f[1];
     int64_t *ids = NULL, src6, src5;
     size_t n = 0;
-    bool refused = true;
+    int stored = -1, refused = -1;
     ack_t a;
     sample("2017-06/410602.csv", v, sizeof v);
     sample("2017-05/410602.csv", v5, sizeof v5);
@@ -643,14 +643,15 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_expect_eq(ids[0], src6);
     free(ids);
     cr_assert_eq(
-        outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &refused), 0);
+        outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &stored, &refused), 0);
     cr_expect_str_eq(name, "410602.csv");
     cr_expect_str_eq(path, v);
     cr_assert_not_null(lines);
     cr_expect(strstr(lines, "ACCEPTED") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "baoshan 2017-06") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "revision 1") != NULL, "receipt: %s", lines);
-    cr_expect_not(refused);
+    cr_expect_eq(refused, 0);
+    cr_expect_eq(stored, 1);
     free(lines);
     lines = NULL;
     free_pending();
@@ -678,9 +679,10 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_expect_eq(ids[0], src5);
     free(ids);
     cr_assert_eq(
-        outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &refused), 0);
+        outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &stored, &refused), 0);
     cr_assert_not_null(lines);
-    cr_expect(refused, "REJECTED means refused");
+    cr_expect_eq(refused, 1, "REJECTED means refused");
+    cr_expect_eq(stored, 0, "nothing of it stored");
     cr_expect(strstr(lines, "REJECTED") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "baoshan 2017-05") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "3: amount: va: year-to-date amount below the previous month's") != NULL,
@@ -699,7 +701,7 @@ Test(collector, outbox_shared_report_kept_until_both_files_filed) {
     queued_file_t f[2];
     int64_t *ids = NULL;
     size_t n = 0;
-    bool refused = true;
+    int stored = -1, refused = -1;
     ack_t a;
     sample("2017-06/410602.csv", v, sizeof v);
     sample("2017-06/410602.projects.csv", p, sizeof p);
@@ -717,12 +719,13 @@ Test(collector, outbox_shared_report_kept_until_both_files_filed) {
     cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 1,
                  "the projects file's receipt still needs the row");
     cr_assert_eq(outbox_source_receipt(C.outbox, f[1].source_id, name, sizeof name, path, sizeof path, &lines,
-                                       &refused),
+                                       &stored, &refused),
                  0);
     cr_expect_str_eq(name, "410602.projects.csv");
     cr_expect(lines && strstr(lines, "ACCEPTED") && strstr(lines, "baoshan 2017-06 revision 1"),
               "receipt: %s", lines);
-    cr_expect_not(refused);
+    cr_expect_eq(refused, 0);
+    cr_expect_eq(stored, 1);
     free(lines);
     cr_assert_eq(outbox_source_set_state(C.outbox, f[1].source_id, "done"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, f[1].source_id), 0);

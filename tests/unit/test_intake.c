@@ -18,7 +18,7 @@ Test(intake, csv_and_text_are_read) {
 }
 
 Test(intake, workbooks_and_documents_are_refused_with_a_reason) {
-    const char *names[] = {"410602.xlsx", "410602.XLS", "a.xlsm", "a.xlsb", "a.et", "a.ods", "a.docx",
+    const char *names[] = {"410602.xlsx", "410602.XLS", "a.xlsm", "a.xlsb", "a.et",  "a.ods", "a.docx",
                            "a.doc",       "a.wps",      "a.pdf",  "a.odt",  "a.zip", "a.rar", "a.7z"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char why[512] = "";
@@ -28,9 +28,16 @@ Test(intake, workbooks_and_documents_are_refused_with_a_reason) {
 }
 
 Test(intake, uploads_in_progress_and_foreign_files_are_ignored) {
-    const char *names[] = {"410602.csv.filepart", "410602.csv.part", "410602.csv.crdownload",
-                           "410602.csv.tmp",      "410602.csv.download", "410602", "notes.md",
-                           ".410602.csv.swp",     "~$410602.xlsx",       "410602.csv~"};
+    const char *names[] = {"410602.csv.filepart",
+                           "410602.csv.part",
+                           "410602.csv.crdownload",
+                           "410602.csv.tmp",
+                           "410602.csv.download",
+                           "410602",
+                           "notes.md",
+                           ".410602.csv.swp",
+                           "~$410602.xlsx",
+                           "410602.csv~"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         cr_expect_eq(intake_verdict(names[i], NULL, 0), INTAKE_IGNORE, "%s is left alone", names[i]);
 }
