@@ -81,6 +81,7 @@ struct collector {
     int rescan_timer;
     int reconcile_timer;
     bool reconcile_due; /* a ReconcileRequest is to be sent once the dealer can */
+    char reconcile_since[PERIOD_STRLEN]; /* its earliest period, looked up once per request */
     bool submit_mode; /* files stay where they are; no done/ or rejected/ */
     collector_ack_fn on_ack;
     void *on_ack_arg;
@@ -128,10 +129,9 @@ int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *rev
 int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uint32_t revision);
 /* After p's ack (in the same transaction as outbox_settle): ACCEPTED or DUPLICATE with
  * the store at p's revision makes p's report the store-confirmed content of its (zone,
- * period); REJECTED or STALE puts the last report back to that confirmed content, unless
- * a newer revision was queued since or none is known (the refused content then stays
- * the base), so merging and soft checks never build on refused figures when the store's
- * are known. 0 or -1. */
+ * period); REJECTED or STALE puts the last report back to that confirmed content (none
+ * if unknown), unless a newer revision was queued since, so merging and soft checks
+ * never build on refused figures. 0 or -1. */
 int outbox_settle_last(outbox_t *o, const pending_t *p, const ack_t *ack);
 /* Records r (already numbered) as the last report of its (zone, period). */
 int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size_t content_len);

@@ -89,19 +89,18 @@ static int has_column(outbox_t *o, const char *table, const char *column) {
 }
 
 /* Outboxes made before sources had a note get the column (a note is optional); those
- * made before the confirmed content get its columns, filled from the reports the store
- * acked (an unknown one stays NULL: a refusal then keeps the last content as the base,
- * see outbox_settle_last). */
+ * made before the confirmed content get its columns, filled with the last content of
+ * every key: the old code deleted a settled row, so which ones the store acked is no
+ * longer known, and the last content is what the old code built the next revision on.
+ * Left NULL, a refusal would forget the base, and the next file carrying only a few
+ * indicators would replace the whole stored report without a word. */
 static int migrate(outbox_t *o) {
     if (!has_column(o, "sources", "note") && exec(o, "ALTER TABLE sources ADD COLUMN note TEXT") < 0)
         return -1;
     if (!has_column(o, "last_reports", "confirmed_report") &&
         (exec(o, "ALTER TABLE last_reports ADD COLUMN confirmed_content BLOB") < 0 ||
          exec(o, "ALTER TABLE last_reports ADD COLUMN confirmed_report BLOB") < 0 ||
-         exec(o, "UPDATE last_reports SET confirmed_content = content, confirmed_report = report "
-                 "WHERE EXISTS (SELECT 1 FROM outbox b WHERE b.zone = last_reports.zone AND "
-                 "b.period = last_reports.period AND b.revision = last_reports.revision AND "
-                 "b.settled = 1 AND b.status IN ('ACCEPTED', 'DUPLICATE'))") < 0))
+         exec(o, "UPDATE last_reports SET confirmed_content = content, confirmed_report = report") < 0))
         return -1;
     return 0;
 }
@@ -354,14 +353,11 @@ int outbox_settle_last(outbox_t *o, const pending_t *p, const ack_t *ack) {
     }
     if (ack->status != ACK_REJECTED && ack->status != ACK_STALE) return 0;
     /* refused: unless a newer report is already queued over it, the content goes back to
-     * the confirmed one; the revision number stays (it was used). With no confirmed
-     * content known (an outbox from before it was kept, or the store ahead of us) the
-     * refused content stays the base: the aggregator checks every figure of the next
-     * revision again, so a refused figure kept can only be refused again, in words,
-     * while no base would make the next partial file replace the whole stored report
-     * without a word about the indicators it lacks. */
+     * the confirmed one; the revision number stays (it was used). None known (the store
+     * holds a revision this outbox never sent): the next file goes alone, as the first
+     * one did, never merged onto refused figures. */
     st = prep(o, "UPDATE last_reports SET content = confirmed_content, report = confirmed_report "
-                 "WHERE zone = ?1 AND period = ?2 AND revision = ?3 AND confirmed_content IS NOT NULL");
+                 "WHERE zone = ?1 AND period = ?2 AND revision = ?3");
     if (!st) return -1;
     sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);

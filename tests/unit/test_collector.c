@@ -642,8 +642,9 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_assert_eq(n, 1);
     cr_expect_eq(ids[0], src6);
     free(ids);
-    cr_assert_eq(
-        outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &stored, &refused), 0);
+    cr_assert_eq(outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &stored,
+                                       &refused),
+                 0);
     cr_expect_str_eq(name, "410602.csv");
     cr_expect_str_eq(path, v);
     cr_assert_not_null(lines);
@@ -678,8 +679,9 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_assert_eq(n, 1);
     cr_expect_eq(ids[0], src5);
     free(ids);
-    cr_assert_eq(
-        outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &stored, &refused), 0);
+    cr_assert_eq(outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &stored,
+                                       &refused),
+                 0);
     cr_assert_not_null(lines);
     cr_expect_eq(refused, 1, "REJECTED means refused");
     cr_expect_eq(stored, 0, "nothing of it stored");
@@ -1177,11 +1179,11 @@ Test(collector, duplicate_of_an_older_revision_is_not_confirmed) {
     msg_clear(&m);
 }
 
-/* An outbox from before the confirmed content (its settled rows were deleted, so the
- * migration leaves it unknown): a refusal keeps the last content as the base, so the
- * next partial correction still keeps the other indicators (and says so) instead of
- * replacing the whole stored report by the few it carries. */
-Test(collector, refusal_with_unknown_confirmed_content_keeps_the_base) {
+/* An outbox from before the confirmed content (its settled rows were deleted once
+ * acked): at open, its last reports count as confirmed — what the old code built on —
+ * so after a refusal the next partial correction still keeps the other indicators (and
+ * says so) instead of replacing the whole stored report by the few it carries. */
+Test(collector, upgraded_outbox_refusal_keeps_the_base) {
     char v[4400], c2[512];
     queued_file_t f[1];
     msg_t m;
@@ -1193,14 +1195,17 @@ Test(collector, refusal_with_unknown_confirmed_content_keeps_the_base) {
     free_pending();
     {
         sqlite3 *db = NULL;
+        char err[256] = "";
+        outbox_close(&C.outbox);
         cr_assert_eq(sqlite3_open(outbox_path, &db), SQLITE_OK);
-        cr_assert_eq(
-            sqlite3_exec(db,
-                         "UPDATE last_reports SET confirmed_content = NULL, confirmed_report = NULL; "
-                         "DELETE FROM outbox",
-                         NULL, NULL, NULL),
-            SQLITE_OK, "as an upgraded outbox holds it");
+        cr_assert_eq(sqlite3_exec(db,
+                                  "ALTER TABLE last_reports DROP COLUMN confirmed_content; "
+                                  "ALTER TABLE last_reports DROP COLUMN confirmed_report; DELETE FROM outbox",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK, "made like an outbox of the old code: %s", sqlite3_errmsg(db));
         sqlite3_close(db);
+        C.outbox = outbox_open(outbox_path, err, sizeof err);
+        cr_assert_not_null(C.outbox, "the upgrade at open: %s", err);
     }
     queue_text("r2", fix_revenue);
     ack_one(0, ACK_REJECTED, 1);
@@ -1241,4 +1246,36 @@ Test(collector, refusal_goes_back_to_the_confirmed_content) {
     cr_expect_eq(m.report.n_values, 14, "revision 1's other indicators are kept");
     expect_value(&m.report, "va", 460394.0, true, 11.9);
     msg_clear(&m);
+}
+
+/* --- resends: the "without an ack" warning after a RETRY ----------------------------- */
+
+#include <zmq.h>
+
+/* A report once answered RETRY whose resend then times out without any answer (the
+ * connection went stale) counts as unanswered again: its "attempt N without an ack"
+ * warning is no longer silenced by that old RETRY. */
+Test(collector, resend_timing_out_after_a_retry_counts_as_unanswered) {
+    void *ctx = zmq_ctx_new(), *dealer;
+    pending_t p;
+    cr_assert_not_null(ctx);
+    dealer = zmq_socket(ctx, ZMQ_DEALER); /* connected to nothing: sends fail, as when cut off */
+    cr_assert_not_null(dealer);
+    memset(&p, 0, sizeof p);
+    snprintf(p.zone, sizeof p.zone, "baoshan");
+    snprintf(p.period, sizeof p.period, "2017-06");
+    p.revision = 1;
+    p.payload = malloc(1);
+    p.payload_len = 1;
+    cr_assert_eq(collector_pending_add(&C, &p), 0);
+    C.pending[0].retry_answers = 1; /* the central office once said RETRY */
+    C.pending[0].attempts = 3;
+    C.pending[0].in_flight = true; /* resent after the wait, and no answer came */
+    C.pending[0].due_mono_ms = 0;
+    C.dealer = dealer;
+    collector_send_pump(&C);
+    C.dealer = NULL;
+    cr_expect_eq(C.pending[0].retry_answers, 0, "the timed-out resend is not covered by the old RETRY");
+    zmq_close(dealer);
+    zmq_ctx_term(ctx);
 }
