@@ -81,6 +81,7 @@ struct collector {
     int rescan_timer;
     int reconcile_timer;
     bool reconcile_due; /* a ReconcileRequest is to be sent once the dealer can */
+    char reconcile_since[PERIOD_STRLEN]; /* its earliest period, looked up once per request */
     bool submit_mode; /* files stay where they are; no done/ or rejected/ */
     collector_ack_fn on_ack;
     void *on_ack_arg;
@@ -116,9 +117,6 @@ int outbox_source_claims(outbox_t *o, const char *parked);
 /* Keeps the collector's own findings about a queued file (warnings, one per line): its
  * receipt repeats them. */
 int outbox_source_set_note(outbox_t *o, int64_t id, const char *note);
-/* How many of a source's settled reports the store took (ACCEPTED, DUPLICATE) and how
- * many it refused (REJECTED, STALE). 0 or -1. */
-int outbox_source_tally(outbox_t *o, int64_t id, int *stored, int *refused);
 /* Records where the source file now lies (moved out of the inbox while sending). */
 int outbox_source_set_path(outbox_t *o, int64_t id, const char *path);
 
@@ -129,11 +127,11 @@ int outbox_last(outbox_t *o, const char *zone, const char *period, uint32_t *rev
                 size_t *content_len, report_t *last_report);
 /* Raises the known revision of (zone, period) to at least `revision`. */
 int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uint32_t revision);
-/* After p's ack (in the same transaction as outbox_settle): ACCEPTED or DUPLICATE makes
- * p's report the store-confirmed content of its (zone, period); REJECTED or STALE puts
- * the last report back to that confirmed content (none if unknown), unless a newer
- * revision was queued since, so merging and soft checks never build on refused figures.
- * 0 or -1. */
+/* After p's ack (in the same transaction as outbox_settle): ACCEPTED or DUPLICATE with
+ * the store at p's revision makes p's report the store-confirmed content of its (zone,
+ * period); REJECTED or STALE puts the last report back to that confirmed content (none
+ * if unknown), unless a newer revision was queued since, so merging and soft checks
+ * never build on refused figures. 0 or -1. */
 int outbox_settle_last(outbox_t *o, const pending_t *p, const ack_t *ack);
 /* Records r (already numbered) as the last report of its (zone, period). */
 int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size_t content_len);
@@ -151,10 +149,11 @@ int outbox_load_pending(outbox_t *o, pending_t **out, size_t *n);
 int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n);
 
 /* For a source: its name and path, and one line per report it fed: status, zone,
- * period, revision, and the ack's issues. Fills *lines (caller frees) and whether any
- * report was refused. 0 or -1. */
+ * period, revision, and the ack's issues. Fills *lines (caller frees), how many of its
+ * settled reports the store took (ACCEPTED, DUPLICATE) and how many it refused
+ * (REJECTED, STALE). 0 or -1. */
 int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
-                          char **lines, bool *refused);
+                          char **lines, int *stored, int *refused);
 
 /* Unlinks a filed source from its reports and deletes its refused rows (its receipt
  * holds what they said); stored rows (ACCEPTED, DUPLICATE) stay for the reconcile. */

@@ -36,6 +36,9 @@ static bool is_candidate(const char *name) {
     return intake_verdict(name, NULL, 0) != INTAKE_IGNORE;
 }
 
+static int file_refused(collector_t *c, const char *path, const diag_list_t *diags, const char *extra,
+                        char *moved, size_t moved_sz);
+
 /* Files a file the collector cannot read into rejected/ with why and what it takes. */
 static void refuse_unreadable(collector_t *c, const char *path, const char *why) {
     diag_list_t dl = {0};
@@ -43,10 +46,7 @@ static void refuse_unreadable(collector_t *c, const char *path, const char *why)
     const char *name = util_basename(path);
     diag_add(&dl, DIAG_ERROR, name, 0, NULL, "%s", why);
     snprintf(extra, sizeof extra, "\n%s", intake_help());
-    if (util_move_into(path, c->cfg.rejected, NULL, moved, sizeof moved) < 0 ||
-        collector_inbox_write_errors(c->cfg.rejected, util_basename(moved), &dl, extra) < 0)
-        log_error("%s: cannot file into %s: %s", path, c->cfg.rejected, strerror(errno));
-    else
+    if (file_refused(c, path, &dl, extra, moved, sizeof moved) == 0)
         log_warn("%s rejected: the collector cannot read it (%s); see %s.errors.txt", name, why, moved);
     diag_clear(&dl);
 }
@@ -55,13 +55,13 @@ static int name_cmp(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int collector_inbox_write_errors(const char *dir, const char *name, const diag_list_t *diags,
-                                 const char *extra) {
-    char path[2048], *buf = NULL;
+/* The text of NAME.errors.txt for a file refused before sending. Caller frees; NULL on
+ * out of memory. */
+static char *errors_text(const char *name, const diag_list_t *diags, const char *extra) {
+    char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    int rc;
-    if (!f) return -1;
+    if (!f) return NULL;
     fprintf(f, "%s was not accepted. Nothing from it was stored.\n", name);
     fprintf(f, "Fix what is listed below, then put the corrected file into the inbox again.\n\n");
     for (size_t i = 0; i < diags->n; i++) {
@@ -73,9 +73,35 @@ int collector_inbox_write_errors(const char *dir, const char *name, const diag_l
         fprintf(f, "… and %zu more\n", diags->n_errors + diags->n_warnings - diags->n);
     if (extra && *extra) fprintf(f, "%s", extra);
     fclose(f);
+    return buf;
+}
+
+int collector_inbox_write_errors(const char *dir, const char *name, const diag_list_t *diags,
+                                 const char *extra) {
+    char path[2048], *buf = errors_text(name, diags, extra);
+    int rc;
+    if (!buf) return -1;
     snprintf(path, sizeof path, "%s/%s.errors.txt", dir, name);
-    rc = util_write_atomic(path, buf, len);
+    rc = util_write_atomic(path, buf, strlen(buf));
     free(buf);
+    return rc;
+}
+
+/* The names a filed file keeps free beside it, whichever it gets. */
+static const char *const sidecar_names[] = {".receipt.txt", ".errors.txt", NULL};
+
+/* Files a file refused before sending into rejected/ beside its errors file (written
+ * first); the file keeps its name (or gets -1, -2 … if an earlier one is still there).
+ * On failure it stays in the inbox, and the next rescan tries again. 0 or -1 (logged). */
+static int file_refused(collector_t *c, const char *path, const diag_list_t *diags, const char *extra,
+                        char *moved, size_t moved_sz) {
+    util_sidecar_t side = {".errors.txt", errors_text(util_basename(path), diags, extra)};
+    int rc = side.text ? util_file_into(path, c->cfg.rejected, NULL, &side, 1, sidecar_names, moved, moved_sz)
+                       : (errno = ENOMEM, -1);
+    if (rc < 0)
+        log_error("%s: cannot file into %s: %s; it stays in the inbox and is tried again", path,
+                  c->cfg.rejected, strerror(errno));
+    free((char *)side.text);
     return rc;
 }
 
@@ -138,13 +164,8 @@ static void take_inbox(collector_t *c) {
             queued_file_t *f = &files[i];
             char moved[2048];
             if (f->failed) {
-                /* the file keeps its name in rejected/ (or gets .1, .2 … if an earlier
-                 * one is still there) and its errors sit beside it */
                 diag_sort(&f->diags);
-                if (util_move_into(f->path, c->cfg.rejected, NULL, moved, sizeof moved) < 0 ||
-                    collector_inbox_write_errors(c->cfg.rejected, util_basename(moved), &f->diags, NULL) < 0)
-                    log_error("%s: cannot file into %s: %s", f->path, c->cfg.rejected, strerror(errno));
-                else
+                if (file_refused(c, f->path, &f->diags, NULL, moved, sizeof moved) == 0)
                     log_warn("%s rejected: %zu error(s), see %s.errors.txt", names[i], f->diags.n_errors,
                              moved);
             } else {
@@ -161,78 +182,6 @@ out:
     free(names);
     collector_send_pump(c);
     collector_inbox_file_complete(c);
-}
-
-/* Picks dir/NAME, or dir/STEM-1.EXT, … so that neither the file nor a receipt or
- * errors file of that name exists yet. 0, or -1 with errno. */
-static int pick_target(const char *dir, const char *name, char *out, size_t outsz) {
-    const char *dot = strrchr(name, '.');
-    int stem = dot && dot != name ? (int)(dot - name) : (int)strlen(name);
-    for (int i = 0; i < 1000; i++) {
-        char side[2200];
-        int k = i == 0 ? snprintf(out, outsz, "%s/%s", dir, name)
-                       : snprintf(out, outsz, "%s/%.*s-%d%s", dir, stem, name, i, name + stem);
-        if (k < 0 || (size_t)k >= outsz) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        if (access(out, F_OK) == 0) continue;
-        snprintf(side, sizeof side, "%s.receipt.txt", out);
-        if (access(side, F_OK) == 0) continue;
-        snprintf(side, sizeof side, "%s.errors.txt", out);
-        if (access(side, F_OK) == 0) continue;
-        return 0;
-    }
-    errno = EEXIST;
-    return -1;
-}
-
-/* Moves src to dst: rename, or — done/ on another filesystem (EXDEV) — a copy under a
- * temporary name, fsync, rename into place, then unlink of src. 0, or -1 with errno
- * (src is then still where it was). */
-static int move_file(const char *src, const char *dst) {
-    char *data = NULL;
-    size_t len = 0;
-    int saved;
-    FILE *f;
-    if (rename(src, dst) == 0) return 0;
-    if (errno != EXDEV) return -1;
-    if (!(f = fopen(src, "rb"))) return -1;
-    {
-        FILE *m = open_memstream(&data, &len);
-        char buf[65536];
-        size_t k;
-        if (!m) {
-            saved = errno;
-            fclose(f);
-            errno = saved;
-            return -1;
-        }
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-            fwrite(buf, 1, k, m);
-        saved = ferror(f) ? EIO : 0;
-        fclose(f);
-        fclose(m);
-        if (saved) {
-            free(data);
-            errno = saved;
-            return -1;
-        }
-    }
-    if (util_write_atomic(dst, data, len) < 0) {
-        saved = errno;
-        free(data);
-        errno = saved;
-        return -1;
-    }
-    free(data);
-    if (unlink(src) < 0) {
-        saved = errno;
-        unlink(dst); /* one copy only: the file stays in .sending/ and is retried */
-        errno = saved;
-        return -1;
-    }
-    return 0;
 }
 
 /* The text of a filed source's receipt (done/NAME.receipt.txt) or errors file
@@ -272,11 +221,11 @@ static char *receipt_text(const char *name, const char *lines, int stored, int r
  * rescan) tries again — with a warning naming the file and the reason. 0 or -1. */
 static int file_source(collector_t *c, int64_t id) {
     char name[512], path[2048], target[2048], side[2200], *lines = NULL, *receipt = NULL, *errors = NULL;
-    bool refused = false, present;
+    bool present;
     int stored = 0, n_refused = 0, rc = -1;
     const char *dir, *what;
-    if (outbox_source_receipt(c->outbox, id, name, sizeof name, path, sizeof path, &lines, &refused) < 0 ||
-        outbox_source_tally(c->outbox, id, &stored, &n_refused) < 0)
+    if (outbox_source_receipt(c->outbox, id, name, sizeof name, path, sizeof path, &lines, &stored,
+                              &n_refused) < 0)
         goto out;
     /* a file is rejected only when nothing of it is stored */
     dir = n_refused && !stored ? c->cfg.rejected : c->cfg.done;
@@ -294,49 +243,32 @@ static int file_source(collector_t *c, int64_t id) {
             memcpy(path, parked, (size_t)plen + 1);
     }
     present = access(path, F_OK) == 0;
-    if (present) {
-        if (pick_target(dir, name, target, sizeof target) < 0) {
-            log_warn("%s: not filed yet, no free name in %s: %s; will try again", name, dir, strerror(errno));
-            goto out;
-        }
-    } else {
-        /* moved before a restart, after its receipt was written: only the mark is missing */
-        snprintf(target, sizeof target, "%s/%s", dir, name);
-    }
     receipt = receipt_text(name, lines, stored, n_refused, false);
     if (n_refused && stored) errors = receipt_text(name, lines, stored, n_refused, true);
     if (!receipt || (n_refused && stored && !errors)) {
         log_warn("%s: not filed yet: out of memory; will try again", name);
         goto out;
     }
-    if (present || access(target, F_OK) != 0) {
-        snprintf(side, sizeof side, "%s.%s", target, n_refused && !stored ? "errors.txt" : "receipt.txt");
-        if (util_write_atomic(side, receipt, strlen(receipt)) < 0) {
-            log_warn("%s: not filed yet, cannot write %s: %s; the file stays at %s and is tried again", name,
-                     side, strerror(errno), present ? path : target);
+    if (present) {
+        util_sidecar_t sides[2] = {{n_refused && !stored ? ".errors.txt" : ".receipt.txt", receipt},
+                                   {".errors.txt", errors}};
+        if (util_file_into(path, dir, name, sides, errors ? 2 : 1, sidecar_names, target, sizeof target) <
+            0) {
+            log_warn("%s: not filed yet into %s: %s; it stays at %s and is tried again", name, dir,
+                     strerror(errno), path);
             goto out;
         }
-        if (errors) {
-            char side2[2200];
-            snprintf(side2, sizeof side2, "%s.errors.txt", target);
-            if (util_write_atomic(side2, errors, strlen(errors)) < 0) {
-                log_warn("%s: not filed yet, cannot write %s: %s; the file stays at %s and is tried again",
-                         name, side2, strerror(errno), present ? path : target);
-                unlink(side);
+    } else {
+        /* moved before a restart, after its receipt was written: only the mark is missing */
+        snprintf(target, sizeof target, "%s/%s", dir, name);
+        if (access(target, F_OK) != 0) {
+            snprintf(side, sizeof side, "%s.%s", target, n_refused && !stored ? "errors.txt" : "receipt.txt");
+            if (util_write_atomic(side, receipt, strlen(receipt)) < 0) {
+                log_warn("%s: not filed yet, cannot write %s: %s; will try again", name, side,
+                         strerror(errno));
                 goto out;
             }
         }
-    }
-    if (present && move_file(path, target) < 0) {
-        int saved = errno;
-        log_warn("%s: not filed yet, cannot move %s to %s: %s; it stays there and is tried again", name, path,
-                 target, strerror(saved));
-        unlink(side); /* no receipt without its file: the retry writes it again */
-        if (errors) {
-            snprintf(side, sizeof side, "%s.errors.txt", target);
-            unlink(side);
-        }
-        goto out;
     }
     rc = 0;
 mark:

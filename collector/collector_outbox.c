@@ -39,6 +39,9 @@ static const char *const schema =
     "  source_id INTEGER NOT NULL, outbox_id INTEGER NOT NULL,"
     "  PRIMARY KEY (source_id, outbox_id)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS source_reports_by_outbox ON source_reports (outbox_id);"
+    /* the reconcile's per-key lookups (outbox_load_settled_last); made at open in older
+     * outboxes too */
+    "CREATE INDEX IF NOT EXISTS outbox_by_key ON outbox (zone, period, settled);"
     "CREATE TABLE IF NOT EXISTS last_reports ("
     "  zone TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL, content BLOB,"
     "  report BLOB, confirmed_content BLOB, confirmed_report BLOB,"
@@ -86,18 +89,18 @@ static int has_column(outbox_t *o, const char *table, const char *column) {
 }
 
 /* Outboxes made before sources had a note get the column (a note is optional); those
- * made before the confirmed content get its columns, filled from the reports the store
- * acked (an unknown one stays NULL: after a refusal the content is then forgotten). */
+ * made before the confirmed content get its columns, filled with the last content of
+ * every key: the old code deleted a settled row, so which ones the store acked is no
+ * longer known, and the last content is what the old code built the next revision on.
+ * Left NULL, a refusal would forget the base, and the next file carrying only a few
+ * indicators would replace the whole stored report without a word. */
 static int migrate(outbox_t *o) {
     if (!has_column(o, "sources", "note") && exec(o, "ALTER TABLE sources ADD COLUMN note TEXT") < 0)
         return -1;
     if (!has_column(o, "last_reports", "confirmed_report") &&
         (exec(o, "ALTER TABLE last_reports ADD COLUMN confirmed_content BLOB") < 0 ||
          exec(o, "ALTER TABLE last_reports ADD COLUMN confirmed_report BLOB") < 0 ||
-         exec(o, "UPDATE last_reports SET confirmed_content = content, confirmed_report = report "
-                 "WHERE EXISTS (SELECT 1 FROM outbox b WHERE b.zone = last_reports.zone AND "
-                 "b.period = last_reports.period AND b.revision = last_reports.revision AND "
-                 "b.settled = 1 AND b.status IN ('ACCEPTED', 'DUPLICATE'))") < 0))
+         exec(o, "UPDATE last_reports SET confirmed_content = content, confirmed_report = report") < 0))
         return -1;
     return 0;
 }
@@ -231,24 +234,6 @@ int outbox_source_set_note(outbox_t *o, int64_t id, const char *note) {
     return run(o, st);
 }
 
-int outbox_source_tally(outbox_t *o, int64_t id, int *stored, int *refused) {
-    sqlite3_stmt *st =
-        prep(o, "SELECT coalesce(sum(b.status IN ('ACCEPTED', 'DUPLICATE')), 0), "
-                "coalesce(sum(b.status IN ('REJECTED', 'STALE')), 0) FROM source_reports sr "
-                "JOIN outbox b ON b.id = sr.outbox_id WHERE sr.source_id = ?1 AND b.settled = 1");
-    int rc;
-    *stored = *refused = 0;
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *stored = sqlite3_column_int(st, 0);
-        *refused = sqlite3_column_int(st, 1);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : -1;
-}
-
 int outbox_source_set_path(outbox_t *o, int64_t id, const char *path) {
     sqlite3_stmt *st = prep(o, "UPDATE sources SET path = ?2 WHERE id = ?1");
     if (!st) return -1;
@@ -313,45 +298,64 @@ int outbox_raise_revision(outbox_t *o, const char *zone, const char *period, uin
     return run(o, st);
 }
 
+/* p's content and encoded report as the confirmed ones of its key, decoded from p's
+ * payload: only when a newer revision was queued over p since (last_reports then holds
+ * that one's). 0 or -1. */
+static int confirm_from_payload(outbox_t *o, const pending_t *p) {
+    msg_t m;
+    char err[256];
+    uint8_t *content = NULL;
+    size_t len = 0;
+    sqlite3_stmt *st;
+    int rc, d = codec_decode(p->payload, p->payload_len, &m, err, sizeof err);
+    if (d == 0 && m.kind != MSG_REPORT) snprintf(err, sizeof err, "not a report");
+    if (d != 0 || m.kind != MSG_REPORT) {
+        msg_clear(&m);
+        log_error("outbox %s: the queued report of %s %s does not decode: %s", o->path, p->zone, p->period,
+                  err);
+        return -1;
+    }
+    rc = codec_report_content(&m.report, &content, &len);
+    msg_clear(&m);
+    if (rc < 0) return -1;
+    st = prep(o, "UPDATE last_reports SET confirmed_content = ?3, confirmed_report = ?4 "
+                 "WHERE zone = ?1 AND period = ?2 AND revision > ?5");
+    if (!st) {
+        free(content);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, content, (int)len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, p->payload, (int)p->payload_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, p->revision);
+    rc = run(o, st);
+    free(content);
+    return rc;
+}
+
 int outbox_settle_last(outbox_t *o, const pending_t *p, const ack_t *ack) {
     sqlite3_stmt *st;
     if (ack->status == ACK_ACCEPTED || ack->status == ACK_DUPLICATE) {
-        /* the store holds p now: its report becomes the confirmed content */
-        msg_t m;
-        char err[256];
-        uint8_t *content = NULL;
-        size_t len = 0;
         int rc;
-        int d = codec_decode(p->payload, p->payload_len, &m, err, sizeof err);
-        if (d == 0 && m.kind != MSG_REPORT) snprintf(err, sizeof err, "not a report");
-        if (d != 0 || m.kind != MSG_REPORT) {
-            msg_clear(&m);
-            log_error("outbox %s: the queued report of %s %s does not decode: %s", o->path, p->zone,
-                      p->period, err);
-            return -1;
-        }
-        if (codec_report_content(&m.report, &content, &len) < 0) {
-            msg_clear(&m);
-            return -1;
-        }
-        msg_clear(&m);
-        st = prep(o, "UPDATE last_reports SET confirmed_content = ?3, confirmed_report = ?4 "
-                     "WHERE zone = ?1 AND period = ?2");
-        if (!st) {
-            free(content);
-            return -1;
-        }
+        /* the store holds p only when its revision is p's: a DUPLICATE of revision 2
+         * while the store has 3 (sent by another outbox) confirms nothing we know */
+        if (ack->store_revision != p->revision) return 0;
+        /* p is still the last report (the usual case): its content is already there */
+        st = prep(o, "UPDATE last_reports SET confirmed_content = content, confirmed_report = report "
+                     "WHERE zone = ?1 AND period = ?2 AND revision = ?3");
+        if (!st) return -1;
         sqlite3_bind_text(st, 1, p->zone, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, p->period, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, content, (int)len, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 4, p->payload, (int)p->payload_len, SQLITE_STATIC);
-        rc = run(o, st);
-        free(content);
-        return rc;
+        sqlite3_bind_int64(st, 3, p->revision);
+        if ((rc = run(o, st)) < 0 || sqlite3_changes(o->db) > 0) return rc;
+        return confirm_from_payload(o, p);
     }
     if (ack->status != ACK_REJECTED && ack->status != ACK_STALE) return 0;
     /* refused: unless a newer report is already queued over it, the content goes back to
-     * the confirmed one; the revision number stays (it was used) */
+     * the confirmed one; the revision number stays (it was used). None known (the store
+     * holds a revision this outbox never sent): the next file goes alone, as the first
+     * one did, never merged onto refused figures. */
     st = prep(o, "UPDATE last_reports SET content = confirmed_content, report = confirmed_report "
                  "WHERE zone = ?1 AND period = ?2 AND revision = ?3");
     if (!st) return -1;
@@ -370,8 +374,11 @@ int outbox_set_last(outbox_t *o, const report_t *r, const uint8_t *content, size
     m.kind = MSG_REPORT;
     m.report = *r; /* shallow: encode only reads */
     if (codec_encode(&m, &buf, &len) < 0) return -1;
-    st = prep(o, "INSERT OR REPLACE INTO last_reports (zone, period, revision, content, report) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    /* an upsert, not INSERT OR REPLACE: the confirmed content stays (what a refusal of r
+     * goes back to) */
+    st = prep(o, "INSERT INTO last_reports (zone, period, revision, content, report) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (zone, period) DO UPDATE SET "
+                 "revision = excluded.revision, content = excluded.content, report = excluded.report");
     if (!st) {
         free(buf);
         return -1;
@@ -507,13 +514,13 @@ int outbox_sources_complete(outbox_t *o, int64_t **out, size_t *n) {
 }
 
 int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, char *path, size_t path_sz,
-                          char **lines, bool *refused) {
+                          char **lines, int *stored, int *refused) {
     sqlite3_stmt *st = prep(o, "SELECT name, path, note FROM sources WHERE id = ?1");
     char *buf = NULL, *note = NULL;
     size_t len = 0;
     FILE *f;
     int rc;
-    *refused = false;
+    *stored = *refused = 0;
     *lines = NULL;
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -545,7 +552,8 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
         const char *detail = (const char *)sqlite3_column_text(st, 5);
         char when[20];
         clock_format(sqlite3_column_int64(st, 6), when);
-        if (status && (strcmp(status, "REJECTED") == 0 || strcmp(status, "STALE") == 0)) *refused = true;
+        if (status && (strcmp(status, "ACCEPTED") == 0 || strcmp(status, "DUPLICATE") == 0)) ++*stored;
+        if (status && (strcmp(status, "REJECTED") == 0 || strcmp(status, "STALE") == 0)) ++*refused;
         fprintf(f, "%-9s %s %s revision %lld (store has revision %lld) at %s\n", status ? status : "?",
                 (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
                 (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4), when);

@@ -10,7 +10,8 @@
  * stays pending, goes again after retry_max_ms (the longest ack wait: a condition such
  * as a clock behind or a regions.csv not yet updated lasts minutes, and one small
  * message per report that often costs the aggregator nothing kept), and is logged once
- * per report, not per attempt.
+ * per report, not per attempt; a resend that then times out without any answer counts
+ * as unanswered again (the "without an ack" warning resumes).
  *
  * Reconcile: stored reports stay in the outbox for keep_settled_days. At start, after
  * every reconnect and every reconcile_interval_s the collector asks the aggregator which
@@ -73,6 +74,9 @@ void collector_send_pump(collector_t *c) {
         pending_t *p = &c->pending[i];
         if (p->in_flight && p->due_mono_ms <= now) {
             p->in_flight = false; /* ack overdue: eligible for a resend below */
+            /* no answer at all, not even RETRY: the resends are unanswered again, and
+             * their warning counts (a connection gone stale after a RETRY) */
+            p->retry_answers = 0;
             log_debug("no ack for %s %s rev %u after attempt %d", p->zone, p->period, p->revision,
                       p->attempts);
         }
@@ -110,14 +114,25 @@ static void reconcile_send(collector_t *c) {
     uint8_t *buf = NULL;
     size_t len = 0;
     if (!c->reconcile_due || !c->dealer) return;
+    /* not connected: the send would fail anyway; no outbox scan every pump tick */
+    if (c->watch.monitor && c->watch.state != SOCK_EV_CONNECTED) return;
+    /* the outbox scan once per request, not at every pump tick the send fails on */
+    if (!c->reconcile_since[0]) {
+        int have = outbox_settled_since(c->outbox, c->reconcile_since, sizeof c->reconcile_since);
+        if (have < 0) return;
+        if (have == 0) {
+            c->reconcile_due = false; /* nothing kept: nothing to check */
+            return;
+        }
+    }
     m.kind = MSG_RECONCILE_REQUEST;
     codec_new_id(m.id);
-    if (outbox_settled_since(c->outbox, m.reconcile_since, sizeof m.reconcile_since) == 0) {
-        c->reconcile_due = false; /* nothing kept: nothing to check */
-        return;
-    }
+    snprintf(m.reconcile_since, sizeof m.reconcile_since, "%s", c->reconcile_since);
     if (codec_encode(&m, &buf, &len) < 0) return;
-    if (zmq_send(c->dealer, buf, len, ZMQ_DONTWAIT) == (int)len) c->reconcile_due = false;
+    if (zmq_send(c->dealer, buf, len, ZMQ_DONTWAIT) == (int)len) {
+        c->reconcile_due = false;
+        c->reconcile_since[0] = '\0';
+    }
     free(buf);
 }
 
@@ -148,8 +163,8 @@ static void on_reconcile(collector_t *c, const msg_t *m) {
             continue;
         }
         if (have)
-            log_warn("the central office lost %s %s revision %u (its store has revision %u); resending", p->zone,
-                     p->period, p->revision, have->revision);
+            log_warn("the central office lost %s %s revision %u (its store has revision %u); resending",
+                     p->zone, p->period, p->revision, have->revision);
         else
             log_warn("the central office lost %s %s revision %u (its store has none); resending", p->zone,
                      p->period, p->revision);
@@ -193,7 +208,8 @@ static void on_ack(collector_t *c, msg_t *m) {
         if (p->retry_answers == 1)
             log_warn("the central office cannot take %s %s rev %u now (%s); it stays in the outbox and is "
                      "sent again every %lld s",
-                     p->zone, p->period, p->revision, why[0] ? why : "no reason given", (long long)(wait / 1000));
+                     p->zone, p->period, p->revision, why[0] ? why : "no reason given",
+                     (long long)(wait / 1000));
         else
             log_debug("RETRY %s %s rev %u again (%d); next in %lld s", p->zone, p->period, p->revision,
                       p->retry_answers, (long long)(wait / 1000));

@@ -27,7 +27,8 @@ static bool ends_with(const char *s, const char *suffix) {
 intake_verdict_t intake_verdict(const char *name, char *why, size_t whysz) {
     static const char *const readable[] = {".csv", ".txt", ".tsv"};
     static const char *const excel[] = {".xlsx", ".xls", ".xlsm", ".xlsb", ".et", ".ods"};
-    static const char *const word[] = {".docx", ".doc", ".wps", ".pdf", ".odt"};
+    static const char *const word[] = {".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf"};
+    static const char *const archive[] = {".zip", ".rar", ".7z"};
     size_t n = strlen(name);
     char dummy[1];
     if (!why || !whysz) {
@@ -59,9 +60,19 @@ intake_verdict_t intake_verdict(const char *name, char *why, size_t whysz) {
                      word[i]);
             return INTAKE_REFUSE;
         }
-    snprintf(
-        why, whysz,
-        "not a CSV file (the name does not end in .csv or .txt): the collector reads CSV text only; save "
-        "the sheet as CSV UTF-8 (文件 → 另存为 → CSV UTF-8)");
-    return INTAKE_REFUSE;
+    for (size_t i = 0; i < sizeof archive / sizeof *archive; i++)
+        if (ends_with(name, archive[i])) {
+            snprintf(why, whysz,
+                     "an archive (%s): the collector does not unpack archives; put the .csv files themselves "
+                     "into the inbox (saved from Excel as CSV UTF-8: 文件 → 另存为 → CSV UTF-8)",
+                     archive[i]);
+            return INTAKE_REFUSE;
+        }
+    /* any other name: a file still being uploaded or copied (WinSCP's x.csv.filepart, a
+     * browser's .part, .crdownload, .download, a tool's x.csv.tmp) must not be taken
+     * half-written, and a file of another program is none of ours */
+    snprintf(why, whysz,
+             "not a file the collector takes (.csv, .txt, .tsv), nor a workbook or document it refuses: "
+             "a file still being copied in, or another program's; the collector ignores it");
+    return INTAKE_IGNORE;
 }

@@ -90,25 +90,129 @@ fail:
     return -1;
 }
 
-int util_move_into(const char *path, const char *dir, const char *name, char *out, size_t outsz) {
-    const char *base = name ? name : util_basename(path);
+/* Copies src to dst for a move across filesystems: a temporary name beside dst, fsync,
+ * rename into place. 0, or -1 with errno (nothing left at dst). */
+static int copy_into_place(const char *src, const char *dst) {
+    char tmp[4096], buf[65536];
+    int in, out = -1, saved;
+    ssize_t k;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", dst, (int)getpid()) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) return -1;
+    if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0) goto fail;
+    while ((k = read(in, buf, sizeof buf)) != 0) {
+        const char *p = buf;
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            goto fail;
+        }
+        while (k > 0) {
+            ssize_t w = write(out, p, (size_t)k);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                goto fail;
+            }
+            p += w;
+            k -= w;
+        }
+    }
+    if (fsync(out) < 0) goto fail;
+    if (close(out) < 0) {
+        out = -1;
+        goto fail;
+    }
+    out = -1;
+    if (rename(tmp, dst) < 0) goto fail;
+    close(in);
+    return 0;
+fail:
+    saved = errno;
+    close(in);
+    if (out >= 0) close(out);
+    unlink(tmp);
+    errno = saved;
+    return -1;
+}
+
+/* Moves src to dst (a free name): rename, or across filesystems a copy, then unlink of
+ * src; the folders are fsynced so the move survives a power cut. 0, or -1 with errno
+ * (src is then still where it was, and nothing at dst). */
+static int move_to(const char *src, const char *dst) {
+    if (rename(src, dst) == 0) {
+        /* moved: a failing fsync cannot undo that, so it is no failure of the move */
+        fsync_dir_of(dst);
+        fsync_dir_of(src);
+        return 0;
+    }
+    if (errno != EXDEV) return -1;
+    if (copy_into_place(src, dst) < 0) return -1;
+    if (fsync_dir_of(dst) < 0 || unlink(src) < 0) {
+        int saved = errno;
+        unlink(dst); /* one copy only: src stays and is filed again */
+        errno = saved;
+        return -1;
+    }
+    fsync_dir_of(src);
+    return 0;
+}
+
+/* 1 when dir/NAME or any dir/NAME<suffix> exists (NAME: the file name in out). */
+static int name_taken(const char *out, const util_sidecar_t *sides, size_t n_sides,
+                      const char *const *reserved) {
+    char side[4200];
     struct stat st;
+    if (stat(out, &st) == 0) return 1;
+    for (size_t i = 0; i < n_sides; i++) {
+        snprintf(side, sizeof side, "%s%s", out, sides[i].suffix);
+        if (stat(side, &st) == 0) return 1;
+    }
+    for (size_t i = 0; reserved && reserved[i]; i++) {
+        snprintf(side, sizeof side, "%s%s", out, reserved[i]);
+        if (stat(side, &st) == 0) return 1;
+    }
+    return 0;
+}
+
+int util_file_into(const char *path, const char *dir, const char *name, const util_sidecar_t *sides,
+                   size_t n_sides, const char *const *reserved, char *out, size_t outsz) {
+    const char *base = name ? name : util_basename(path);
     /* a taken name gets "-N" before its extension: 410602.csv, 410602-1.csv, … */
     const char *dot = strrchr(base, '.');
     int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
     for (int i = 0; i < 1000; i++) {
+        char side[4200];
+        size_t done;
         int k = i == 0 ? snprintf(out, outsz, "%s/%s", dir, base)
                        : snprintf(out, outsz, "%s/%.*s-%d%s", dir, stem, base, i, base + stem);
-        if (k < 0 || (size_t)k >= outsz) {
+        if (k < 0 || (size_t)k >= outsz || (size_t)k + 64 >= sizeof side) {
             errno = ENAMETOOLONG;
             return -1;
         }
-        if (stat(out, &st) == 0) continue;
-        if (rename(path, out) < 0) return -1;
-        return fsync_dir_of(out);
+        if (name_taken(out, sides, n_sides, reserved)) continue;
+        /* the sidecars first: a file never lies filed without them */
+        for (done = 0; done < n_sides; done++) {
+            snprintf(side, sizeof side, "%s%s", out, sides[done].suffix);
+            if (util_write_atomic(side, sides[done].text, strlen(sides[done].text)) < 0) break;
+        }
+        if (done == n_sides && move_to(path, out) == 0) return 0;
+        {
+            int saved = errno;
+            for (size_t j = 0; j < done; j++) { /* no sidecar without its file: the retry writes them */
+                snprintf(side, sizeof side, "%s%s", out, sides[j].suffix);
+                unlink(side);
+            }
+            errno = saved;
+        }
+        return -1;
     }
     errno = EEXIST;
     return -1;
+}
+
+int util_move_into(const char *path, const char *dir, const char *name, char *out, size_t outsz) {
+    return util_file_into(path, dir, name, NULL, 0, NULL, out, outsz);
 }
 
 const char *util_basename(const char *path) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "e2e_suite.h"
@@ -111,8 +112,8 @@ static void write_unicode_text(const char *rel, const char *path) {
 }
 
 /* A workbook goes to rejected/ at once saying what the collector takes; Excel's lock
- * file and a hidden file are left alone without a word; Excel's "Unicode text" is read
- * like a CSV and delivered. */
+ * file, a hidden file and a file still being uploaded are left alone without a word; Excel's "Unicode text"
+ * is read like a CSV and delivered. */
 Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
     const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
     const char *xlsx = P("%s/book.xlsx", dir), *utf16 = P("%s/unicode.txt", dir);
@@ -129,6 +130,7 @@ Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
     col = start_collector("410671", agg.listen, err_log, sizeof err_log);
     cr_assert_eq(e2e_drop(xlsx, inbox, "~$410671.xlsx"), 0);
     cr_assert_eq(e2e_drop(xlsx, inbox, ".410671.csv.swp"), 0);
+    cr_assert_eq(e2e_drop(utf16, inbox, "410671.csv.filepart"), 0); /* WinSCP still uploading */
     cr_assert_eq(e2e_drop(xlsx, inbox, "410671.xlsx"), 0);
     cr_assert_eq(e2e_drop(utf16, inbox, "410671.txt"), 0);
 
@@ -145,6 +147,7 @@ Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
                  "the Unicode text file is read like the CSV");
     cr_assert(e2e_exists(P("%s/~$410671.xlsx", inbox)), "Excel's lock file is left alone");
     cr_assert(e2e_exists(P("%s/.410671.csv.swp", inbox)), "a hidden file is left alone");
+    cr_assert(e2e_exists(P("%s/410671.csv.filepart", inbox)), "a file still being uploaded is left alone");
     cr_assert(!e2e_exists(P("%s/~$410671.xlsx.errors.txt", rejected)), "and not rejected");
     cr_assert_eq(e2e_count_files(rejected, ".errors.txt"), 1, "only the workbook is rejected");
     stop_collector(col, err_log);
@@ -212,7 +215,8 @@ Test(e2e_collector, retry_keeps_the_report_and_sends_it_again) {
     wait_for_file(P("%s/410621.csv.receipt.txt", done), err_log);
     wait_for_file(P("%s/410621.csv", done), err_log); /* the receipt is written first, then the file moves */
     text = e2e_read_file(P("%s/410621.csv.receipt.txt", done));
-    cr_assert(text && strstr(text, "every report in it is stored") && strstr(text, "ACCEPTED  liyang 2017-06"),
+    cr_assert(text && strstr(text, "every report in it is stored") &&
+                  strstr(text, "ACCEPTED  liyang 2017-06"),
               "receipt:\n%s", text);
     free(text);
     cr_assert_eq(sql("SELECT revision FROM reports WHERE zone='liyang' AND period='2017-06'"), 1);
@@ -258,8 +262,8 @@ Test(e2e_collector, stranded_sending_file_requeued_after_outbox_lost) {
 
 /* The central office's master data has moved liyang to 淇县 (the collector's still has
  * it in 浚县, and a zone of another county is final, unlike a zone the central office
- * does not know yet, which is RETRY): xunxian's report is stored, liyang's REJECTED. The file goes to done/ — part of it is stored —
- * with a receipt saying which report is stored and which is not, and an errors file
+ * does not know yet, which is RETRY): xunxian's report is stored, liyang's REJECTED. The file goes to done/ —
+ * part of it is stored — with a receipt saying which report is stored and which is not, and an errors file
  * beside it; rejected/ stays empty ("nothing from a rejected file is stored"). */
 Test(e2e_collector, partly_stored_file_goes_to_done_listing_refusals) {
     const char *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
@@ -366,4 +370,53 @@ Test(e2e_collector, reconcile_resends_what_the_store_lost) {
     free(after_r);
     stop_collector(col, err_log);
     stop_aggregator();
+}
+
+/* ---- filing: rejected/ on another filesystem ------------------------------------- */
+
+/* rejected/ on another filesystem (a symlink to /dev/shm, a tmpfs): a file refused
+ * locally and a workbook both land there beside their errors files — no rename across
+ * filesystems failing at every rescan, no file left in the inbox. */
+Test(e2e_collector, rejected_on_another_filesystem_gets_the_files_and_their_errors) {
+    const char *inbox = P("%s/inbox", dir), *rejected = P("%s/rejected", dir);
+    const char *twice = P("%s/twice.csv", dir), *xlsx = P("%s/book.xlsx", dir);
+    const char *line = "jinshan,2017-06,va,702316.6,11.8\n";
+    char shm[64] = "/dev/shm/yb_rejected_XXXXXX", err_log[600], *text;
+    struct stat a, b;
+    FILE *f;
+    pid_t col;
+
+    cr_assert_not_null(mkdtemp(shm));
+    cr_assert_eq(stat(shm, &a), 0);
+    cr_assert_eq(stat(dir, &b), 0);
+    if (a.st_dev == b.st_dev) {
+        rmdir(shm);
+        cr_skip_test("/dev/shm is on the same filesystem as %s", dir);
+    }
+    cr_assert_eq(symlink(shm, rejected), 0);
+    write_variant("reports/2017-06/410671.csv", line,
+                  "jinshan,2017-06,va,702316.6,11.8\njinshan,2017-06,va,702316.6,11.8\n", twice);
+    f = fopen(xlsx, "wb");
+    cr_assert_not_null(f);
+    fputs("PK\003\004 not really a workbook", f);
+    fclose(f);
+    start_aggregator(NULL, NULL);
+    col = start_collector("410671", agg.listen, err_log, sizeof err_log);
+    cr_assert_eq(e2e_drop(twice, inbox, "410671.csv"), 0);
+    cr_assert_eq(e2e_drop(xlsx, inbox, "410671.xlsx"), 0);
+
+    wait_for_file(P("%s/410671.csv.errors.txt", rejected), err_log);
+    wait_for_file(P("%s/410671.xlsx.errors.txt", rejected), err_log);
+    cr_assert(e2e_exists(P("%s/410671.csv", rejected)), "the refused file is in rejected/");
+    cr_assert(e2e_exists(P("%s/410671.xlsx", rejected)), "the workbook is in rejected/");
+    text = e2e_read_file(P("%s/410671.csv.errors.txt", rejected));
+    cr_assert(text && strstr(text, "va") && strstr(text, "twice"), "its errors file says why:\n%s", text);
+    free(text);
+    cr_assert(!e2e_exists(P("%s/410671.csv", inbox)), "not left in the inbox");
+    cr_assert(!e2e_exists(P("%s/410671.xlsx", inbox)), "not left in the inbox");
+    cr_assert_eq(e2e_count_in_file(err_log, "cannot file"), 0, "no filing error:\n%s",
+                 e2e_tail(err_log, 3000));
+    stop_collector(col, err_log);
+    stop_aggregator();
+    e2e_rmtree(shm);
 }

@@ -621,7 +621,7 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     queued_file_t f[1];
     int64_t *ids = NULL, src6, src5;
     size_t n = 0;
-    bool refused = true;
+    int stored = -1, refused = -1;
     ack_t a;
     sample("2017-06/410602.csv", v, sizeof v);
     sample("2017-05/410602.csv", v5, sizeof v5);
@@ -642,15 +642,17 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_assert_eq(n, 1);
     cr_expect_eq(ids[0], src6);
     free(ids);
-    cr_assert_eq(
-        outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &refused), 0);
+    cr_assert_eq(outbox_source_receipt(C.outbox, src6, name, sizeof name, path, sizeof path, &lines, &stored,
+                                       &refused),
+                 0);
     cr_expect_str_eq(name, "410602.csv");
     cr_expect_str_eq(path, v);
     cr_assert_not_null(lines);
     cr_expect(strstr(lines, "ACCEPTED") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "baoshan 2017-06") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "revision 1") != NULL, "receipt: %s", lines);
-    cr_expect_not(refused);
+    cr_expect_eq(refused, 0);
+    cr_expect_eq(stored, 1);
     free(lines);
     lines = NULL;
     free_pending();
@@ -677,10 +679,12 @@ Test(collector, outbox_lifecycle_accepted_and_rejected) {
     cr_assert_eq(n, 1);
     cr_expect_eq(ids[0], src5);
     free(ids);
-    cr_assert_eq(
-        outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &refused), 0);
+    cr_assert_eq(outbox_source_receipt(C.outbox, src5, name, sizeof name, path, sizeof path, &lines, &stored,
+                                       &refused),
+                 0);
     cr_assert_not_null(lines);
-    cr_expect(refused, "REJECTED means refused");
+    cr_expect_eq(refused, 1, "REJECTED means refused");
+    cr_expect_eq(stored, 0, "nothing of it stored");
     cr_expect(strstr(lines, "REJECTED") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "baoshan 2017-05") != NULL, "receipt: %s", lines);
     cr_expect(strstr(lines, "3: amount: va: year-to-date amount below the previous month's") != NULL,
@@ -699,7 +703,7 @@ Test(collector, outbox_shared_report_kept_until_both_files_filed) {
     queued_file_t f[2];
     int64_t *ids = NULL;
     size_t n = 0;
-    bool refused = true;
+    int stored = -1, refused = -1;
     ack_t a;
     sample("2017-06/410602.csv", v, sizeof v);
     sample("2017-06/410602.projects.csv", p, sizeof p);
@@ -717,12 +721,13 @@ Test(collector, outbox_shared_report_kept_until_both_files_filed) {
     cr_expect_eq(sql_int("SELECT count(*) FROM outbox"), 1,
                  "the projects file's receipt still needs the row");
     cr_assert_eq(outbox_source_receipt(C.outbox, f[1].source_id, name, sizeof name, path, sizeof path, &lines,
-                                       &refused),
+                                       &stored, &refused),
                  0);
     cr_expect_str_eq(name, "410602.projects.csv");
     cr_expect(lines && strstr(lines, "ACCEPTED") && strstr(lines, "baoshan 2017-06 revision 1"),
               "receipt: %s", lines);
-    cr_expect_not(refused);
+    cr_expect_eq(refused, 0);
+    cr_expect_eq(stored, 1);
     free(lines);
     cr_assert_eq(outbox_source_set_state(C.outbox, f[1].source_id, "done"), 0);
     cr_assert_eq(outbox_source_forget(C.outbox, f[1].source_id), 0);
@@ -1116,4 +1121,161 @@ Test(collector, done_on_another_filesystem_gets_the_file) {
     unlink(P_done("410602.csv"));
     unlink(P_done("410602.csv.receipt.txt"));
     rmdir(shm);
+}
+
+/* --- the confirmed content: what a refusal goes back to ------------------------------ */
+
+/* Settles pending report i with an ack as on_ack does (settle, raise, settle_last). */
+static void ack_one(size_t i, ack_status_t st, uint32_t store_rev) {
+    ack_t a;
+    make_ack(&a, &C.pending[i], st, store_rev);
+    cr_assert_eq(outbox_begin(C.outbox), 0);
+    cr_assert_eq(outbox_settle(C.outbox, C.pending[i].id, &a), 0);
+    cr_assert_eq(outbox_raise_revision(C.outbox, a.zone, a.period, a.store_revision), 0);
+    cr_assert_eq(outbox_settle_last(C.outbox, &C.pending[i], &a), 0);
+    cr_assert_eq(outbox_commit(C.outbox), 0);
+}
+
+/* Queues one file of text under a fresh name; expects one report. */
+static void queue_text(const char *name, const char *text) {
+    char path[512];
+    queued_file_t f[1];
+    write_csv(name, "410602.csv", text, path, sizeof path);
+    const char *paths[] = {path};
+    cr_assert_eq(queue(f, 1, paths), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+}
+
+static const char fix_revenue[] =
+    "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2032999.0,11.5\n";
+
+/* A DUPLICATE of revision 2 while the store holds revision 3 (sent by another outbox)
+ * does not make revision 2 the confirmed content: a later refusal must not bring back
+ * revision 2's figures, and a partial correction must not be merged onto them over the
+ * store's revision 3. */
+Test(collector, duplicate_of_an_older_revision_is_not_confirmed) {
+    char v[4400];
+    queued_file_t f[1];
+    msg_t m;
+    sample("2017-06/410602.csv", v, sizeof v);
+    const char *p1[] = {v};
+    cr_assert_eq(queue(f, 1, p1), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+    ack_one(0, ACK_ACCEPTED, 1);
+    free_pending();
+    queue_text("r2", "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,va,460111.0,11.8\n");
+    cr_assert_eq(C.pending[0].revision, 2);
+    ack_one(0, ACK_DUPLICATE, 3); /* the store holds revision 3, content unknown here */
+    free_pending();
+    queue_text("r4", fix_revenue);
+    cr_assert_eq(C.pending[0].revision, 4);
+    ack_one(0, ACK_REJECTED, 3);
+    free_pending();
+    queue_text("r5", "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2033000.0,11.5\n");
+    decode_pending(0, &m);
+    cr_expect_eq(m.report.revision, 5);
+    cr_expect_null(report_find(&m.report, "va"),
+                   "revision 2's va (460111) is not merged in: the store holds revision 3, not revision 2");
+    msg_clear(&m);
+}
+
+/* An outbox from before the confirmed content (its settled rows were deleted once
+ * acked): at open, its last reports count as confirmed — what the old code built on —
+ * so after a refusal the next partial correction still keeps the other indicators (and
+ * says so) instead of replacing the whole stored report by the few it carries. */
+Test(collector, upgraded_outbox_refusal_keeps_the_base) {
+    char v[4400], c2[512];
+    queued_file_t f[1];
+    msg_t m;
+    sample("2017-06/410602.csv", v, sizeof v);
+    const char *p1[] = {v};
+    cr_assert_eq(queue(f, 1, p1), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+    ack_one(0, ACK_ACCEPTED, 1);
+    free_pending();
+    {
+        sqlite3 *db = NULL;
+        char err[256] = "";
+        outbox_close(&C.outbox);
+        cr_assert_eq(sqlite3_open(outbox_path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db,
+                                  "ALTER TABLE last_reports DROP COLUMN confirmed_content; "
+                                  "ALTER TABLE last_reports DROP COLUMN confirmed_report; DELETE FROM outbox",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK, "made like an outbox of the old code: %s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        C.outbox = outbox_open(outbox_path, err, sizeof err);
+        cr_assert_not_null(C.outbox, "the upgrade at open: %s", err);
+    }
+    queue_text("r2", fix_revenue);
+    ack_one(0, ACK_REJECTED, 1);
+    free_pending();
+    write_csv("r3", "410602.csv",
+              "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,revenue,2033000.0,11.5\n", c2,
+              sizeof c2);
+    const char *p3[] = {c2};
+    cr_assert_eq(queue(f, 1, p3), 1, "%s", dump(&f[0]));
+    cr_expect_not_null(find_diag(&f[0], 0, NULL, "13", "kept", NULL), "the file is told what was kept:%s",
+                       dump(&f[0]));
+    files_clear(f, 1);
+    decode_pending(0, &m);
+    cr_expect_eq(m.report.revision, 3);
+    cr_expect_eq(m.report.n_values, 14, "the 13 indicators the file does not carry are kept");
+    expect_value(&m.report, "va", 460394.0, true, 11.9);
+    msg_clear(&m);
+}
+
+/* A refused correction goes back to the content the store confirmed: the next partial
+ * correction keeps revision 1's figures, not the refused ones, and not none. */
+Test(collector, refusal_goes_back_to_the_confirmed_content) {
+    char v[4400];
+    queued_file_t f[1];
+    msg_t m;
+    sample("2017-06/410602.csv", v, sizeof v);
+    const char *p1[] = {v};
+    cr_assert_eq(queue(f, 1, p1), 1, "%s", dump(&f[0]));
+    files_clear(f, 1);
+    ack_one(0, ACK_ACCEPTED, 1);
+    free_pending();
+    queue_text("r2", "zone,period,indicator,amount,growth_pct\nbaoshan,2017-06,va,460111.0,11.8\n");
+    ack_one(0, ACK_REJECTED, 1);
+    free_pending();
+    queue_text("r3", fix_revenue);
+    decode_pending(0, &m);
+    cr_expect_eq(m.report.revision, 3);
+    cr_expect_eq(m.report.n_values, 14, "revision 1's other indicators are kept");
+    expect_value(&m.report, "va", 460394.0, true, 11.9);
+    msg_clear(&m);
+}
+
+/* --- resends: the "without an ack" warning after a RETRY ----------------------------- */
+
+#include <zmq.h>
+
+/* A report once answered RETRY whose resend then times out without any answer (the
+ * connection went stale) counts as unanswered again: its "attempt N without an ack"
+ * warning is no longer silenced by that old RETRY. */
+Test(collector, resend_timing_out_after_a_retry_counts_as_unanswered) {
+    void *ctx = zmq_ctx_new(), *dealer;
+    pending_t p;
+    cr_assert_not_null(ctx);
+    dealer = zmq_socket(ctx, ZMQ_DEALER); /* connected to nothing: sends fail, as when cut off */
+    cr_assert_not_null(dealer);
+    memset(&p, 0, sizeof p);
+    snprintf(p.zone, sizeof p.zone, "baoshan");
+    snprintf(p.period, sizeof p.period, "2017-06");
+    p.revision = 1;
+    p.payload = malloc(1);
+    p.payload_len = 1;
+    cr_assert_eq(collector_pending_add(&C, &p), 0);
+    C.pending[0].retry_answers = 1; /* the central office once said RETRY */
+    C.pending[0].attempts = 3;
+    C.pending[0].in_flight = true; /* resent after the wait, and no answer came */
+    C.pending[0].due_mono_ms = 0;
+    C.dealer = dealer;
+    collector_send_pump(&C);
+    C.dealer = NULL;
+    cr_expect_eq(C.pending[0].retry_answers, 0, "the timed-out resend is not covered by the old RETRY");
+    zmq_close(dealer);
+    zmq_ctx_term(ctx);
 }
