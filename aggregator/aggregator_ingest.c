@@ -201,12 +201,10 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
     return rc;
 }
 
-/* Loads the report of the same zone for period p (if any) for the soft checks. */
-static const report_t *load_neighbour(aggregator_t *a, const char *zone, period_t p, report_t *buf) {
-    char ps[PERIOD_STRLEN];
-    if (p.year == 0) return NULL;
-    period_format(p, ps);
-    return rstore_load_report(a->store, zone, ps, buf) == 1 ? buf : NULL;
+/* Loads the zone's current report of period ("" = none) for the history and soft checks. */
+static const report_t *load_neighbour(aggregator_t *a, const char *zone, const char *period, report_t *buf) {
+    if (!period[0]) return NULL;
+    return rstore_load_report(a->store, zone, period, buf) == 1 ? buf : NULL;
 }
 
 /* The soft checks (plausibility.h) of a new revision against the zone's current revision
@@ -287,13 +285,11 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
     if (codec_report_content(r, &content, &content_len) < 0) return -1;
 
     if (have == 0 || r->revision > current) {
-        period_t p, prev_p, base_p;
+        char prev_p[PERIOD_STRLEN], base_p[PERIOD_STRLEN];
         report_t prev, base;
         const report_t *pp, *bp;
         int soft;
-        period_parse(r->period, &p); /* validated above */
-        prev_p = period_prev(p, a->cfg.merge_jan_feb);
-        base_p = (period_t){p.year - 1, p.month};
+        plausibility_neighbours(r->period, a->cfg.merge_jan_feb, prev_p, base_p); /* validated above */
         pp = load_neighbour(a, r->zone, prev_p, &prev);
         bp = load_neighbour(a, r->zone, base_p, &base);
         validate_history(a->master, vo, r, pp, bp, &ack->issues);

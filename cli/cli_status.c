@@ -17,7 +17,6 @@
  * overdue list: every period a zone owes, as the scorer judges it (its firing overdue
  * alerts, which respect reporting_since), read from the score store.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,40 +143,33 @@ static void zone_line(const zone_state_t *z, const char *county, const char *zon
     }
 }
 
+typedef struct {
+    const master_t *m;
+    int n; /* rows printed so far */
+} explained_t;
+
+/* One figure accepted on a 说明, printed under the heading the first one brings. */
+static void explained_row(const char *zone, uint32_t revision, unsigned line, const char *message, void *arg) {
+    explained_t *e = arg;
+    const zone_t *z;
+    char zb[200], msg[1200];
+    if (!zone) zone = "?";
+    if (!message) message = "";
+    z = master_zone(e->m, zone);
+    if (!e->n++)
+        printf("figures accepted on the county's 说明 (a jump the soft checks question, confirmed in "
+               "writing):\n");
+    printf("  %s revision %u, line %u: %s\n", text_shown(z ? z->name : zone, zb, sizeof zb), revision, line,
+           text_shown(message, msg, sizeof msg));
+}
+
 /* The current revisions of period that passed a soft check only by the county's 说明:
  * the warnings stored with them in field "note" (plausibility.c), one line each. The
  * text comes from a county file: shown through text_shown (no control characters). */
 static void explained_list(const master_t *m, rstore_t *st, const char *period) {
-    sqlite3_stmt *q = NULL;
-    int n = 0;
-    if (sqlite3_prepare_v2(rstore_db(st),
-                           "SELECT r.zone, r.revision, i.line, i.message FROM reports r JOIN issues i"
-                           " ON i.history_id = r.history_id WHERE r.period = ?1 AND i.field = 'note'"
-                           " ORDER BY r.zone, i.line",
-                           -1, &q, NULL) != SQLITE_OK) {
-        printf("figures accepted on a 说明: the store could not be read: %s\n",
-               sqlite3_errmsg(rstore_db(st)));
-        return;
-    }
-    sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        const char *zone = (const char *)sqlite3_column_text(q, 0);
-        const zone_t *z = master_zone(m, zone ? zone : "");
-        char zb[200], msg[1200];
-        if (!n++)
-            printf("figures accepted on the county's 说明 (a jump the soft checks question, confirmed in "
-                   "writing):\n");
-        printf(
-            "  %s revision %d, line %d: %s\n",
-            text_shown(z      ? z->name
-                       : zone ? zone
-                              : "?",
-                       zb, sizeof zb),
-            sqlite3_column_int(q, 1), sqlite3_column_int(q, 2),
-            text_shown((const char *)sqlite3_column_text(q, 3) ? (const char *)sqlite3_column_text(q, 3) : "",
-                       msg, sizeof msg));
-    }
-    sqlite3_finalize(q);
+    explained_t e = {m, 0};
+    if (rstore_each_explained(st, period, explained_row, &e) < 0)
+        printf("figures accepted on a 说明: the store could not be read\n");
 }
 
 /* One line on the period's ranking: ranked (by the scorer), or why not. */

@@ -483,6 +483,21 @@ int rstore_each_first_arrival(rstore_t *s, const char *period, rstore_arrival_fn
     return finish(s, st, rc, n);
 }
 
+int rstore_each_explained(rstore_t *s, const char *period, rstore_explained_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT r.zone, r.revision, i.line, i.message FROM reports r JOIN issues i"
+                               " ON i.history_id = r.history_id WHERE r.period = ?1 AND i.field = 'note'"
+                               " ORDER BY r.zone, i.line");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), (uint32_t)sqlite3_column_int64(st, 1), (unsigned)sqlite3_column_int(st, 2),
+           col_text(st, 3), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
 int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rstore_event_fn fn, void *arg) {
     static const char *const sql_text[2][2] = {
         {"SELECT county, zone, period, revision, stored_at_ms, NULL FROM report_history"

@@ -117,6 +117,14 @@ int rstore_each_zone(rstore_t *s, rstore_period_fn fn, void *arg);
 typedef void (*rstore_arrival_fn)(const char *zone, int64_t first_at_ms, void *arg);
 int rstore_each_first_arrival(rstore_t *s, const char *period, rstore_arrival_fn fn, void *arg);
 
+/* Runs fn once per figure of a current report of period that was accepted on the
+ * reporter's 说明 (a soft check it passed by explanation, kept as a "note" issue of the
+ * revision): zone, revision, source line and the check's message, in (zone, line)
+ * order. Returns how many, or -1 on error. */
+typedef void (*rstore_explained_fn)(const char *zone, uint32_t revision, unsigned line, const char *message,
+                                    void *arg);
+int rstore_each_explained(rstore_t *s, const char *period, rstore_explained_fn fn, void *arg);
+
 /* An accepted revision or a rejected report, as the recent-events lists show them. */
 typedef struct {
     bool rejected;

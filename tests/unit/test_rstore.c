@@ -618,3 +618,33 @@ Test(rstore, begin_against_another_writer_is_busy) {
     cr_assert_eq(rstore_begin(S), 0);
     cr_assert_eq(rstore_rollback(S), 0);
 }
+
+static void collect_explained(const char *zone, uint32_t revision, unsigned line, const char *message,
+                              void *arg) {
+    char *buf = arg;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 512 - n, "%s r%u l%u %s;", zone, revision, line, message);
+}
+
+/* The figures a current revision passed on a 说明 are its "note" warnings; other
+ * warnings and superseded revisions are not listed. */
+Test(rstore, each_explained_lists_the_current_revisions_note_warnings) {
+    report_t r;
+    diag_list_t w = {0};
+    char got[512] = "";
+    build(&r, "baoshan", "2017-06", 1);
+    diag_add(&w, DIAG_WARNING, NULL, 2, "note", "old");
+    apply(S, &r, "410602", T0, &w);
+    diag_clear(&w);
+    build(&r, "baoshan", "2017-06", 2);
+    diag_add(&w, DIAG_WARNING, NULL, 3, "note", "revenue: about 10 000×");
+    diag_add(&w, DIAG_WARNING, NULL, 4, "growth_pct", "not a note");
+    apply(S, &r, "410602", T0 + 1, &w);
+    diag_clear(&w);
+    build(&r, "jinshan", "2017-06", 1);
+    apply(S, &r, "410671", T0, NULL);
+    cr_assert_eq(rstore_each_explained(S, "2017-06", collect_explained, got), 1);
+    cr_assert_str_eq(got, "baoshan r2 l3 revenue: about 10 000×;");
+    cr_assert_eq(rstore_each_explained(S, "2017-05", collect_explained, got), 0);
+    report_clear(&r);
+}
