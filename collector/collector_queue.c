@@ -73,9 +73,8 @@ static int merge_parts(merged_t *m, const report_t *src, size_t file) {
     if (src->n_values) {
         for (size_t i = 0; i < src->n_values; i++) {
             report_value_t *same = (report_value_t *)report_find(&m->r, src->values[i].indicator);
-            if (same)
-                *same = src->values[i];
-            else if (!report_add_value(&m->r, &src->values[i]))
+            if (same ? report_value_replace(same, &src->values[i]) < 0
+                     : !report_add_value(&m->r, &src->values[i]))
                 return -1;
         }
         snprintf(m->r.source, sizeof m->r.source, "%s", src->source);

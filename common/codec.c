@@ -135,7 +135,7 @@ static int report_to_wire(const report_t *r, bool canonical, wire_report_t *w) {
             o->has_line = 1;
             o->line = v->line;
         }
-        if (v->note[0]) o->note = (char *)v->note; /* content too: a 说明 is part of the revision */
+        if (v->note) o->note = v->note; /* content too: a 说明 is part of the revision */
         w->value_ptrs[i] = o;
     }
 
@@ -732,6 +732,7 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
     for (size_t i = 0; i < w->n_values; i++) {
         const Yuebao__Value *wv = w->values[i];
         report_value_t v;
+        char note[REPORT_MAX_NOTE];
         memset(&v, 0, sizeof v);
         if (!wv->has_amount) {
             row_name(row, sizeof row, "value", i, wv->has_line, wv->line);
@@ -740,9 +741,10 @@ static int report_from_wire(const Yuebao__Report *w, report_t *r, char *err, siz
         }
         if (take_row_str(v.indicator, sizeof v.indicator, wv->indicator, "value", i, wv->has_line, wv->line,
                          "indicator", err, errsz) < 0 ||
-            take_row_str(v.note, sizeof v.note, wv->note, "value", i, wv->has_line, wv->line, "note", err,
-                         errsz) < 0)
+            take_row_str(note, sizeof note, wv->note, "value", i, wv->has_line, wv->line, "note", err, errsz) <
+                0)
             return -1;
+        v.note = note; /* borrowed: report_add_value copies it */
         v.amount = wv->amount;
         v.has_growth = wv->has_growth_pct;
         v.growth_pct = wv->has_growth_pct ? wv->growth_pct : 0;

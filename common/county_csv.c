@@ -490,6 +490,7 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
     char zone[64] = "", period[PERIOD_STRLEN] = "";
     const char *problems, *next_steps;
     report_value_t v;
+    char note[REPORT_MAX_NOTE];
     report_project_t pr;
     report_t *r;
     char sb[64];
@@ -555,7 +556,8 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
         if (rc < 0) bad = true;
         v.has_growth = rc == 1;
         /* the 说明 that confirms a figure the soft checks would refuse (plausibility.h) */
-        if (text_cell(p, rec, C_NOTE, false, v.note, sizeof v.note) < 0) bad = true;
+        if (text_cell(p, rec, C_NOTE, false, note, sizeof note) < 0) bad = true;
+        v.note = note; /* borrowed: report_add_value copies it */
         v.line = rec->line;
     } else {
         int rc;
@@ -600,7 +602,7 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
             fail(p, rec->line, NULL, "out of memory");
             /* take the row back out: the row adds nothing */
             if (p->kind == FILE_VALUES)
-                r->n_values--;
+                free(r->values[--r->n_values].note);
             else
                 r->n_projects--;
             bad = true;

@@ -82,7 +82,7 @@ static int against(const indicator_t *ind, const report_t *r, const report_value
     double lv, lb;
     if (!bv || !isfinite(bv->amount) || bv->amount <= 0) return 0;
     /* a figure accepted on its 说明 confirms a jump; it says nothing of the next report */
-    if (bv->note[0]) return 0;
+    if (bv->note) return 0;
     lv = log10(v->amount);
     lb = log10(bv->amount);
     if (which == 0) {
@@ -144,7 +144,7 @@ size_t plausibility_check(const master_t *m, const report_t *r, const plausibili
         k = k_first;
         power_text(k < 0 ? -k : k, times, sizeof times);
         unit_hint(ind, k, hint, sizeof hint);
-        if (!v->note[0])
+        if (!v->note)
             diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
                      "%s: amount " NUM " is about %s%s%s %s:%s correct the figure, or if it is right, "
                      "confirm it with a 说明 in the note (说明) column of this row",

@@ -16,12 +16,29 @@ static void *grow(void *items, size_t *cap, size_t n, size_t size, size_t max) {
     return p;
 }
 
+/* *dst = *src with a note of its own: 0, or -1 on out of memory. */
+static int value_copy(report_value_t *dst, const report_value_t *src) {
+    char *note = NULL;
+    if (src->note && src->note[0] && !(note = strdup(src->note))) return -1;
+    *dst = *src;
+    dst->note = note;
+    return 0;
+}
+
 report_value_t *report_add_value(report_t *r, const report_value_t *v) {
     report_value_t *p = grow(r->values, &r->cap_values, r->n_values, sizeof *p, REPORT_MAX_VALUES);
     if (!p) return NULL;
     r->values = p;
-    p[r->n_values] = *v;
+    if (value_copy(&p[r->n_values], v) < 0) return NULL;
     return &p[r->n_values++];
+}
+
+int report_value_replace(report_value_t *dst, const report_value_t *src) {
+    report_value_t copy;
+    if (value_copy(&copy, src) < 0) return -1;
+    free(dst->note);
+    *dst = copy;
+    return 0;
 }
 
 report_project_t *report_add_project(report_t *r, const report_project_t *pr) {
@@ -66,6 +83,8 @@ fail:
 }
 
 void report_clear(report_t *r) {
+    for (size_t i = 0; i < r->n_values; i++)
+        free(r->values[i].note);
     free(r->values);
     free(r->projects);
     free(r->problems);

@@ -23,9 +23,11 @@ typedef struct {
     double amount;
     bool has_growth;
     double growth_pct;
-    unsigned line;              /* source line, 0 if unknown */
-    char note[REPORT_MAX_NOTE]; /* the reporter's 说明 for this figure, "" if none: it
-                                 * confirms a jump the soft checks would refuse */
+    unsigned line; /* source line, 0 if unknown */
+    char *note;    /* the reporter's 说明 for this figure (it confirms a jump the soft checks
+                    * would refuse), at most REPORT_MAX_NOTE bytes with its NUL; NULL if none,
+                    * never "". Owned by the report the value is in: few figures carry one,
+                    * so a value does not carry its room inline */
 } report_value_t;
 
 typedef struct {
@@ -52,9 +54,14 @@ typedef struct {
     char source[128]; /* source file name, informational */
 } report_t;
 
-/* Appends a value (copied). Returns a pointer to it, or NULL when out of memory or
+/* Appends a copy of v (its note copied too: v's own note stays the caller's; an empty
+ * note becomes NULL). Returns a pointer to it, or NULL when out of memory or
  * REPORT_MAX_VALUES is reached. */
 report_value_t *report_add_value(report_t *r, const report_value_t *v);
+
+/* Replaces *dst, a value of a report, with a copy of src as report_add_value copies.
+ * 0, or -1 on out of memory (dst unchanged). */
+int report_value_replace(report_value_t *dst, const report_value_t *src);
 
 /* Appends a project row (copied); NULL on out of memory or REPORT_MAX_PROJECTS. */
 report_project_t *report_add_project(report_t *r, const report_project_t *p);

@@ -287,7 +287,7 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
         sqlite3_bind_double(st, 4, v->amount);
         if (v->has_growth) sqlite3_bind_double(st, 5, v->growth_pct);
         sqlite3_bind_int64(st, 6, r->revision);
-        if (v->note[0]) sqlite3_bind_text(st, 7, v->note, -1, SQLITE_STATIC);
+        if (v->note) sqlite3_bind_text(st, 7, v->note, -1, SQLITE_STATIC);
         if (done(s, st) < 0) return -1;
     }
 
@@ -385,8 +385,8 @@ int rstore_load_report(rstore_t *s, const char *zone, const char *period, report
         v.amount = sqlite3_column_double(st, 1);
         v.has_growth = sqlite3_column_type(st, 2) != SQLITE_NULL;
         v.growth_pct = v.has_growth ? sqlite3_column_double(st, 2) : 0;
-        if (sqlite3_column_text(st, 3)) /* the 说明: the soft checks skip a figure that stood on one */
-            snprintf(v.note, sizeof v.note, "%s", (const char *)sqlite3_column_text(st, 3));
+        /* the 说明: the soft checks skip a figure that stood on one (borrowed: copied below) */
+        v.note = (char *)sqlite3_column_text(st, 3);
         if (!report_add_value(out, &v)) break;
     }
     sqlite3_reset(st);

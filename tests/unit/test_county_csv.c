@@ -737,7 +737,7 @@ Test(county_csv, note_column_carries_a_rows_explanation) {
                        "baoshan,2017-06,va,460394.0,11.9,\n"),
                  0, "%s", all_diags());
     cr_assert_str_eq(value(&set.reports[0], "revenue")->note, "新项目投产，收入大增");
-    cr_assert_str_eq(value(&set.reports[0], "va")->note, "");
+    cr_assert_null(value(&set.reports[0], "va")->note, "no 说明, no note");
 
     report_set_clear(&set);
     diag_clear(&dl);

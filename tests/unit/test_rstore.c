@@ -514,7 +514,7 @@ Test(rstore, a_values_note_is_stored_with_the_revision) {
     char buf[256];
     build(&r, "baoshan", "2017-06", 2);
     add_value(&r, "revenue", 20323840000.0, 11.4);
-    snprintf(r.values[0].note, sizeof r.values[0].note, "%s", "新项目投产");
+    r.values[0].note = strdup("新项目投产"); /* the report owns it */
     add_value(&r, "va", 460394.0, 11.9);
     apply(S, &r, "410602", T0, NULL);
     cr_assert_str_eq(q_text(S, "SELECT note FROM report_values WHERE indicator = 'revenue'", buf, sizeof buf),
