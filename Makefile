@@ -6,9 +6,11 @@
 #   make demo             installs missing packages, runs the sample city end to end
 #   make bench            durable ingest beside the raw SQLite ceiling; scoring time and
 #                         report → alert latency
+#   make check-layers     fails if util/ includes common/, or a daemon another daemon's header
 #   make fuzz             libFuzzer over envelope decoding and the CSV readers, FUZZ_SECONDS
 #                         each (clang; new crashing inputs are kept in tests/fuzz/regress)
 #   make SANITIZER=address,undefined   any build with sanitizers
+#   make V=1              shows every command (quiet by default)
 #   make clean
 
 BUILD     ?= build
@@ -20,7 +22,7 @@ PKGS      := libzmq libprotobuf-c sqlite3 inih
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wno-missing-field-initializers
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -MMD -MP \
-             -Icommon -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+             -Iutil -Icommon -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 # The operator CLI alone writes spreadsheets (`yuebao export --format xlsx`); the daemons
 # do not link it.
@@ -33,33 +35,44 @@ ifneq ($(WERROR),)
 CFLAGS    += -Werror
 endif
 
+# Quiet by default, one line per file; make V=1 shows the commands.
+ifeq ($(V),1)
+Q         :=
+SAY       := @true
+else
+Q         := @
+SAY       := @printf '  %-6s %s\n'
+endif
+
 BIN       := $(BUILD)/bin
 GEN       := $(BUILD)/gen
 PROTO_H   := $(GEN)/yuebao.pb-c.h
 
 # --- sources, explicit as in Redis: a new file is a decision -------------------------
-COMMON    := common/log.c common/clone.c common/diag.c common/text.c common/csv.c common/period.c \
-             common/master.c common/report.c common/county_csv.c common/validate.c \
-             common/codec.c common/rstore.c common/sock.c common/loop.c common/util.c \
-             common/aggregate.c common/ranking.c common/alert.c common/db.c common/sstore.c \
-             common/config.c common/notify.c common/keys.c common/zap.c common/rules.c \
-             common/bulletin.c common/plausibility.c common/filecheck.c common/lockfile.c common/intake.c \
-             common/codec_check.c
+# util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
+UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop.c util/util.c \
+             util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
+             util/clock.c util/json.c util/strset.c
+# common/: the project's domain model and its adapters (Postfix's global/), above util/.
+COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_csv.c \
+             common/validate.c common/codec.c common/codec_check.c common/wire.c common/rstore.c \
+             common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
+             common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
+             common/outbox_soft.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
              aggregator/aggregator_snapshot.c aggregator/aggregator_reconcile.c aggregator/aggregator_store.c \
              aggregator/aggregator_retry.c
-COLLECTOR_LIB  := collector/collector_config.c collector/collector_outbox.c collector/collector_queue.c \
-             collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c \
-             collector/collector_soft.c
+COLLECTOR_LIB  := collector/collector_config.c collector/collector_queue.c \
+             collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_score.c \
              scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c
 CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c \
              cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c cli/cli_watch.c
 
-COMMON_OBJ     := $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
+COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
 COLLECTOR_OBJ  := $(COLLECTOR_LIB:%.c=$(BUILD)/%.o)
 SCORER_OBJ     := $(SCORER_LIB:%.c=$(BUILD)/%.o)
@@ -71,7 +84,7 @@ PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scor
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
-.PHONY: all deps test check check-valgrind tests-built e2e-built demo bench clean fuzz fuzz-built
+.PHONY: all deps test check check-layers check-valgrind tests-built e2e-built demo bench clean fuzz fuzz-built
 .SECONDARY:
 all: $(PROGRAMS)
 
@@ -80,53 +93,62 @@ deps:
 
 $(GEN)/yuebao.pb-c.c $(GEN)/yuebao.pb-c.h &: proto/yuebao.proto
 	@mkdir -p $(GEN)
-	protoc-c --proto_path=proto --c_out=$(GEN) $<
+	$(SAY) PROTO $<
+	$(Q)protoc-c --proto_path=proto --c_out=$(GEN) $<
 
 $(BUILD)/%.o: %.c | $(PROTO_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(SAY) CC $<
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(GEN)/yuebao.pb-c.o: $(GEN)/yuebao.pb-c.c
-	$(CC) $(filter-out -Wmissing-prototypes,$(CFLAGS)) -c -o $@ $<
+	$(SAY) CC $<
+	$(Q)$(CC) $(filter-out -Wmissing-prototypes,$(CFLAGS)) -c -o $@ $<
 
 $(BIN)/yuebao-aggregator: $(BUILD)/aggregator/aggregator.o $(AGGREGATOR_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/yuebao-collector: $(BUILD)/collector/collector.o $(COLLECTOR_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# `yuebao check --outbox` reads the collector's outbox with the collector's own code.
-CLI_COLLECTOR_OBJ := $(BUILD)/collector/collector_outbox.o $(BUILD)/collector/collector_soft.o
-$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(CLI_COLLECTOR_OBJ) $(COMMON_OBJ)
+$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
 
 # Unit tests link the real modules (all of common, and the daemons without main).
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
 $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(BUILD)/tests/e2e/e2e.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
 $(BUILD)/bench/bench_ingest: $(BUILD)/bench/bench_ingest.o $(BUILD)/bench/bench.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(BUILD)/bench/bench.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The test run: sanitizers on, every unit test, then the end-to-end tests against the
 # sanitized daemons. Criterion prints its own "Synthesis" line per binary.
-test: deps
+test: deps check-layers
 	@$(MAKE) --no-print-directory -j2 BUILD=build/san SANITIZER=address,undefined OPT=-O1 tests-built
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZER=address,undefined OPT=-O1 check
 	@$(MAKE) --no-print-directory -j2 e2e-built
@@ -135,6 +157,11 @@ test: deps
 # Builds only (in parallel); the runs above stay one binary at a time.
 tests-built: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
 e2e-built: $(PROGRAMS) $(E2E_TESTS)
+
+# util/ includes only util/, common/ never a daemon, no daemon another's (see the script).
+check-layers:
+	@tests/layers/check-layers.sh
+	@tests/layers/check-layers.sh --self-test
 
 check: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) \
@@ -176,12 +203,13 @@ FUZZ_MAX_LEN ?= 8192
 FUZZ_FLAGS   ?=
 FUZZ_TARGETS := envelope csv
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRC     := common/log.c common/diag.c common/text.c common/csv.c common/period.c common/master.c \
-                common/report.c common/county_csv.c common/validate.c common/codec.c common/util.c \
-                common/ranking.c common/alert.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
+FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/clock.c util/util.c \
+                common/period.c common/master.c common/report.c common/county_csv.c common/validate.c \
+                common/codec.c common/codec_check.c common/ranking.c common/alert.c common/plausibility.c \
+                common/intake.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-                -Wall -Wextra -Wno-missing-field-initializers -Icommon -I$(GEN) \
+                -Wall -Wextra -Wno-missing-field-initializers -Iutil -Icommon -I$(GEN) \
                 $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
 FUZZ_LIBS    := $(shell pkg-config --libs libprotobuf-c 2>/dev/null) -lm
 
@@ -217,5 +245,6 @@ fuzz: deps
 $(BUILD)/tests/test_fuzz_regress: $(BUILD)/tests/unit/test_fuzz_regress.o $(BUILD)/tests/fuzz/fuzz_targets.o \
                                   $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 # ==== end of fuzzing ==================================================================

@@ -20,6 +20,7 @@
 #include <zmq.h>
 
 #include "aggregator.h"
+#include "clock.h"
 #include "lockfile.h"
 #include "log.h"
 #include "notify.h"

@@ -25,6 +25,7 @@
 #include <zmq.h>
 
 #include "aggregator.h"
+#include "clock.h"
 #include "log.h"
 #include "plausibility.h"
 #include "text.h"

@@ -13,13 +13,15 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "wire.h"
+#include "clock.h"
 #include "log.h"
 #include "text.h"
 
 /* PUB never blocks: a slow subscriber loses messages and learns of it from the
  * sequence numbers. */
 static void publish(aggregator_t *a, const char *topic, msg_t *m) {
-    sock_send_msg(a->pub, NULL, 0, topic, m);
+    wire_send_msg(a->pub, NULL, 0, topic, m);
 }
 
 void aggregator_publish_accepted(aggregator_t *a, const ingest_item_t *item) {

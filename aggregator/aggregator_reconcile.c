@@ -15,6 +15,7 @@
 #include <zmq.h>
 
 #include "aggregator.h"
+#include "wire.h"
 #include "log.h"
 
 typedef struct {
@@ -61,7 +62,7 @@ void aggregator_reconcile_answer(aggregator_t *a, const ingest_item_t *it) {
     }
     m.stored_complete = m.n_stored <= CODEC_MAX_STORED;
     if (!m.stored_complete) m.n_stored = CODEC_MAX_STORED;
-    if (sock_send_msg(a->router, it->identity, it->identity_len, NULL, &m) < 0)
+    if (wire_send_msg(a->router, it->identity, it->identity_len, NULL, &m) < 0)
         log_debug("reconcile answer for county %s not delivered: %s", it->county, zmq_strerror(errno));
     else
         log_debug("reconcile: county %s, %zu (zone, period) key(s)%s", it->county, m.n_stored,

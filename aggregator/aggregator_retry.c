@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "clock.h"
 #include "log.h"
 #include "text.h"
 #include "validate.h"

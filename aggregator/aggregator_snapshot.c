@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "wire.h"
 #include "log.h"
 #include "text.h"
 
@@ -34,7 +35,7 @@ typedef struct {
 
 /* Sends m to the requester: [identity, envelope]. 0, or -1. */
 static int reply(reply_t *r, msg_t *m) {
-    return sock_send_msg(r->a->snapshot, r->identity, r->id_len, NULL, m);
+    return wire_send_msg(r->a->snapshot, r->identity, r->id_len, NULL, m);
 }
 
 static void on_recent(const rstore_event_t *e, void *arg) {
@@ -123,5 +124,5 @@ end:
 void aggregator_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg) {
     (void)loop;
     (void)fd;
-    sock_each_snapshot_request(socket, 100, serve, arg);
+    wire_each_snapshot_request(socket, 100, serve, arg);
 }

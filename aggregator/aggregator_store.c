@@ -31,7 +31,7 @@
 
 #include "aggregator.h"
 #include "log.h"
-#include "period.h"
+#include "clock.h"
 #include "util.h"
 
 /* The WAL's 32-bit words are big-endian; its checksums are over native or big-endian

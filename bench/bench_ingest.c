@@ -84,6 +84,7 @@
 #include <zmq.h>
 
 #include "bench.h"
+#include "clock.h"
 #include "codec.h"
 #include "diag.h"
 #include "keys.h"

@@ -32,6 +32,7 @@
 #include <zmq.h>
 
 #include "alert.h"
+#include "clock.h"
 #include "cli.h"
 #include "clone.h"
 #include "codec.h"

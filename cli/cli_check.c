@@ -2,7 +2,7 @@
  *
  * The verdict is the collector's own: the file-level rules come from filecheck.c and,
  * with --outbox, the soft checks against the reports the collector sent come from
- * collector_soft.c, reading its outbox read-only. Without the outbox those checks
+ * outbox_soft.c, reading its outbox read-only. Without the outbox those checks
  * cannot run, and the output says so rather than passing a file the collector may
  * refuse. The files named together are one batch, as files dropped together are for
  * the collector (a projects file may come with its values), and --no-merge-jan-feb
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../collector/collector.h"
+#include "outbox.h"
 #include "cli.h"
 #include "filecheck.h"
 #include "validate.h"
@@ -36,13 +36,13 @@ static int against_outbox(outbox_t *ob, const master_t *m, const validate_opts_t
     for (size_t k = 0; k < set->n; k++) {
         report_t *r = &set->reports[k];
         if (r->n_values == 0) {
-            int known = collector_values_known(ob, r->zone, r->period,
+            int known = outbox_values_known(ob, r->zone, r->period,
                                                batch_has_values(sets, n_sets, r->zone, r->period));
             if (known < 0) return -1;
             if (!known) filecheck_projects_first(dl, path, r->zone, r->period);
             continue;
         }
-        if (collector_soft_check(ob, m, vo->merge_jan_feb, r, dl) < 0) return -1;
+        if (outbox_soft_check(ob, m, vo->merge_jan_feb, r, dl) < 0) return -1;
     }
     return 0;
 }

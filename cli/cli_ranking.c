@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "csv.h"
 #include "sstore.h"
 #include "text.h"

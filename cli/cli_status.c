@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "sstore.h"
 #include "text.h"
 

@@ -23,6 +23,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "clone.h"
 #include "text.h"
 

@@ -251,7 +251,7 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         if (have < 0) goto out;
         if (have == 1) merge_base(m, &base, last, files);
         report_clear(&base);
-        if ((have = collector_values_known(c->outbox, m->r.zone, m->r.period,
+        if ((have = outbox_values_known(c->outbox, m->r.zone, m->r.period,
                                            m->has_values || m->r.n_values > 0)) < 0)
             goto out;
         if (!have) {
@@ -269,8 +269,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         if (!m->failed) {
             diag_list_t dl = {0};
             if (validate_report(c->master, &vo, c->cfg.county, &m->r, &dl) > 0) m->failed = true;
-            if (!m->failed) { /* the soft checks against the reports sent before (collector_soft.c) */
-                int soft = collector_soft_check(c->outbox, c->master, c->cfg.merge_jan_feb, &m->r, &dl);
+            if (!m->failed) { /* the soft checks against the reports sent before (outbox_soft.c) */
+                int soft = outbox_soft_check(c->outbox, c->master, c->cfg.merge_jan_feb, &m->r, &dl);
                 if (soft < 0) goto out;
                 if (soft > 0) m->failed = true;
             }

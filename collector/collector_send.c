@@ -26,6 +26,7 @@
 #include <zmq.h>
 
 #include "collector.h"
+#include "clock.h"
 #include "log.h"
 #include "sock.h"
 #include "text.h"

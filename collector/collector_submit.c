@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "clock.h"
 #include "log.h"
 #include "util.h"
 

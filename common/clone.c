@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zmq.h>
 
-#include "period.h"
+#include "clock.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 

@@ -18,7 +18,7 @@
 #include "report.h"
 
 #define SCHEMA_VERSION 1
-#define CODEC_MAX_MSG_BYTES (1u << 20) /* also ZMQ_MAXMSGSIZE on every socket */
+#define CODEC_MAX_MSG_BYTES (1u << 20) /* SOCK_MAX_MSG_BYTES (sock.h) leaves room for it */
 #define MSG_ID_LEN 16
 #define CODEC_RANKING_CHUNK 1000 /* ranking rows per message */
 #define CODEC_MAX_ISSUES 1000    /* errors + warnings in one Ack */

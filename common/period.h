@@ -1,4 +1,4 @@
-/* period.h - reporting periods "YYYY-MM" (January through MM) and the office's clock.
+/* period.h - reporting periods "YYYY-MM" (January through MM); the clock is clock.h.
  *
  * By national convention January and February are reported together as "1-2月":
  * with merge_jan_feb, period 2 is the year's first report and January is never one.
@@ -40,20 +40,5 @@ bool period_is_future(period_t p, int64_t now_ms);
 /* Milliseconds since the epoch of day `day` of the month after p, 24:00 Asia/Shanghai
  * (i.e. the start of day+1): the default reporting deadline with day = 10. */
 int64_t period_deadline_ms(period_t p, int day);
-
-/* Wall clock in ms since the epoch. YUEBAO_NOW ("2017-07-15" or "2017-07-15T08:00",
- * Asia/Shanghai) pins it, for demos, tests and replays of history. */
-int64_t clock_now_ms(void);
-
-/* Monotonic clock in ms, for timeouts and intervals. */
-int64_t clock_mono_ms(void);
-
-/* Where a publisher's sequence numbers start: the real time in microseconds (never
- * YUEBAO_NOW), so a restarted publisher jumps ahead of anything its previous run
- * published and reads as a gap to its subscribers, never as the next number. */
-uint64_t clock_sequence_origin(void);
-
-/* Formats ms since the epoch as "YYYY-MM-DD HH:MM:SS" Asia/Shanghai. */
-void clock_format(int64_t ms, char out[20]);
 
 #endif

@@ -15,6 +15,7 @@
  * expected, a row's missing previous rank or star) are NULL, so a query reads plainly.
  */
 #include "sstore.h"
+#include "json.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -237,25 +238,7 @@ static void column_copy(sqlite3_stmt *st, int i, char *out, size_t size) {
     snprintf(out, size, "%s", t ? (const char *)t : "");
 }
 
-/* ---- JSON arrays of names and of numbers --------------------------------------------- */
-
-/* Appends v to buf[*off..size) as a JSON string; bytes from 0x80 up are UTF-8 and pass
- * through. The buffers are sized for the worst case, so it cannot overflow. */
-static void json_put_string(char *buf, size_t size, size_t *off, const char *v) {
-    buf[(*off)++] = '"';
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf[(*off)++] = '\\';
-            buf[(*off)++] = (char)*p;
-        } else if (*p < 0x20) {
-            *off += (size_t)snprintf(buf + *off, size - *off, "\\u%04x", *p);
-        } else {
-            buf[(*off)++] = (char)*p;
-        }
-    }
-    buf[(*off)++] = '"';
-    buf[*off] = '\0';
-}
+/* ---- JSON arrays of names and of numbers (util/json.h) ------------------------------ */
 
 /* 2 brackets, and per name: 2 quotes, a comma, and up to 6 bytes for each of 63 bytes */
 #define NAMES_JSON_MAX (2 + RANKING_MAX_DIMS * (3 + 6 * 63) + 1)
@@ -274,141 +257,7 @@ static void json_names(const ranking_t *r, char out[NAMES_JSON_MAX]) {
 }
 
 static void json_numbers(const double *v, size_t n, char out[NUMBERS_JSON_MAX]) {
-    size_t off = 0;
-    out[off++] = '[';
-    for (size_t i = 0; i < n; i++) {
-        if (i) out[off++] = ',';
-        if (isfinite(v[i]))
-            off += (size_t)snprintf(out + off, NUMBERS_JSON_MAX - off, "%.17g", v[i]);
-        else
-            off += (size_t)snprintf(out + off, NUMBERS_JSON_MAX - off, "null");
-    }
-    out[off++] = ']';
-    out[off] = '\0';
-}
-
-static const char *json_ws(const char *p) {
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    return p;
-}
-
-static int hex4(const char *p, unsigned *v) {
-    *v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        *v <<= 4;
-        if (c >= '0' && c <= '9')
-            *v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            *v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            *v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    return 0;
-}
-
-/* Appends code point cp as UTF-8 to out[*n..size-1), dropping what does not fit. */
-static void put_utf8(char *out, size_t size, size_t *n, unsigned cp) {
-    char u[4];
-    size_t len;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        len = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xc0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3f));
-        len = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xe0 | cp >> 12);
-        u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-        u[2] = (char)(0x80 | (cp & 0x3f));
-        len = 3;
-    } else {
-        u[0] = (char)(0xf0 | cp >> 18);
-        u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-        u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-        u[3] = (char)(0x80 | (cp & 0x3f));
-        len = 4;
-    }
-    if (*n + len < size) {
-        memcpy(out + *n, u, len);
-        *n += len;
-    }
-}
-
-/* Parses the JSON string at p (at its opening quote) into out, truncated to size - 1
- * bytes. Returns the byte after the closing quote, or NULL if it is not a string. */
-static const char *json_get_string(const char *p, char *out, size_t size) {
-    size_t n = 0;
-    if (*p++ != '"') return NULL;
-    while (*p != '"') {
-        unsigned cp, lo;
-        if (!*p) return NULL;
-        if (*p != '\\') {
-            if (n + 1 < size) out[n++] = *p;
-            p++;
-            continue;
-        }
-        switch (*++p) {
-        case '"':
-        case '\\':
-        case '/': cp = (unsigned char)*p; break;
-        case 'b': cp = '\b'; break;
-        case 'f': cp = '\f'; break;
-        case 'n': cp = '\n'; break;
-        case 'r': cp = '\r'; break;
-        case 't': cp = '\t'; break;
-        case 'u':
-            if (hex4(p + 1, &cp) < 0) return NULL;
-            p += 4;
-            if (cp >= 0xd800 && cp < 0xdc00 && p[1] == '\\' && p[2] == 'u' && hex4(p + 3, &lo) == 0 &&
-                lo >= 0xdc00 && lo < 0xe000) {
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                p += 6;
-            }
-            break;
-        default: return NULL;
-        }
-        put_utf8(out, size, &n, cp);
-        p++;
-    }
-    out[n] = '\0';
-    return p + 1;
-}
-
-/* Parses a JSON number (or null, as NAN) at p. Returns the byte after it, or NULL. */
-static const char *json_get_number(const char *p, double *v) {
-    char *end;
-    if (strncmp(p, "null", 4) == 0) {
-        *v = NAN;
-        return p + 4;
-    }
-    *v = strtod(p, &end);
-    return end == p ? NULL : end;
-}
-
-/* Parses a JSON array of at most max strings (names != NULL, each 64 bytes) or numbers
- * (into numbers). Returns the count, or -1 if it is not such an array. */
-static int json_get_array(const char *json, char (*names)[64], double *numbers, size_t max) {
-    const char *p = json_ws(json ? json : "");
-    size_t n = 0;
-    if (*p++ != '[') return -1;
-    p = json_ws(p);
-    if (*p == ']') return 0;
-    for (;;) {
-        if (n == max) return -1;
-        p = names ? json_get_string(p, names[n], sizeof names[n]) : json_get_number(p, &numbers[n]);
-        if (!p) return -1;
-        n++;
-        p = json_ws(p);
-        if (*p == ']') break;
-        if (*p++ != ',') return -1;
-        p = json_ws(p);
-    }
-    return *json_ws(p + 1) ? -1 : (int)n;
+    json_put_numbers(v, n, out, NUMBERS_JSON_MAX);
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */

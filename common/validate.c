@@ -17,6 +17,7 @@
  * (problems, next steps, a project's name) keeps them, and whoever prints it escapes.
  */
 #include "validate.h"
+#include "clock.h"
 
 #include <math.h>
 #include <stdio.h>

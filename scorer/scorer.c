@@ -24,6 +24,7 @@
 #include <zmq.h>
 
 #include "lockfile.h"
+#include "clock.h"
 #include "log.h"
 #include "notify.h"
 #include "scorer.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "clock.h"
 #include "log.h"
 #include "scorer.h"
 

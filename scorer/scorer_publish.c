@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "codec.h"
+#include "wire.h"
+#include "clock.h"
 #include "log.h"
 #include "scorer.h"
 
@@ -38,7 +40,7 @@ static int send_ranking(void *sock, const void *identity, size_t id_len, const r
         m.ranking_first = (uint32_t)first;
         m.ranking_total = (uint32_t)r->n_rows;
         if (seq) m.sequence = ++*seq;
-        rc = sock_send_msg(sock, identity, id_len, identity ? NULL : topic, &m);
+        rc = wire_send_msg(sock, identity, id_len, identity ? NULL : topic, &m);
         if (rc < 0) return -1;
         first += n;
     } while (first < r->n_rows);
@@ -60,7 +62,7 @@ void scorer_publish_alert(scorer_t *s, const alert_t *a) {
     m.alert = *a;
     m.sequence = ++s->sequence;
     scorer_alert_topic(a, topic, sizeof topic);
-    sock_send_msg(s->pub, NULL, 0, topic, &m);
+    wire_send_msg(s->pub, NULL, 0, topic, &m);
 }
 
 void scorer_publish_heartbeat(loop_t *loop, void *arg) {
@@ -72,7 +74,7 @@ void scorer_publish_heartbeat(loop_t *loop, void *arg) {
     m.kind = MSG_HEARTBEAT;
     m.sequence = s->sequence;
     m.hb_now_ms = clock_now_ms();
-    sock_send_msg(s->pub, NULL, 0, "hb", &m);
+    wire_send_msg(s->pub, NULL, 0, "hb", &m);
 }
 
 /* Answers one snapshot request from identity. */
@@ -102,14 +104,14 @@ static void serve(const void *identity, size_t id_len, const snapshot_request_t 
         memset(&m, 0, sizeof m);
         m.kind = MSG_ALERT;
         m.alert = firing.items[i];
-        if (sock_send_msg(s->snapshot, identity, id_len, NULL, &m) < 0) goto done;
+        if (wire_send_msg(s->snapshot, identity, id_len, NULL, &m) < 0) goto done;
         n_alerts++;
     }
     memset(&m, 0, sizeof m);
     m.kind = MSG_SNAPSHOT_END;
     m.snap_end_sequence = s->sequence;
     m.snap_end_alerts = n_alerts;
-    if (sock_send_msg(s->snapshot, identity, id_len, NULL, &m) == 0)
+    if (wire_send_msg(s->snapshot, identity, id_len, NULL, &m) == 0)
         log_debug("snapshot served: ranking %s, %u alerts, as of sequence %llu",
                   found > 0 ? period : "(none)", n_alerts, (unsigned long long)s->sequence);
 done:
@@ -120,5 +122,5 @@ done:
 void scorer_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg) {
     (void)loop;
     (void)fd;
-    sock_each_snapshot_request(socket, 100, serve, arg);
+    wire_each_snapshot_request(socket, 100, serve, arg);
 }

@@ -21,9 +21,11 @@
 #include <string.h>
 
 #include "codec.h"
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "scorer.h"
+#include "strset.h"
 
 typedef struct {
     char zone[64];
@@ -133,46 +135,6 @@ void scorer_request(scorer_t *s, bool full) {
 
 static int cmp_str(const void *a, const void *b) {
     return strcmp(a, b);
-}
-
-/* A set of short strings: periods, years, "YYYY zone", "period zone". Added in any
- * order; strset_seal() sorts them and drops repeats, after which strset_has() works.
- * Sorted periods are in time order. */
-#define STRSET_LEN 96
-typedef struct {
-    char (*items)[STRSET_LEN];
-    size_t n, cap;
-} strset_t;
-
-static int strset_add(strset_t *set, const char *v) {
-    if (strlen(v) >= STRSET_LEN) return 0; /* longer than any code the store accepts */
-    if (set->n == set->cap) {
-        size_t ncap = set->cap ? set->cap * 2 : 64;
-        void *p = realloc(set->items, ncap * sizeof *set->items);
-        if (!p) return -1;
-        set->items = p;
-        set->cap = ncap;
-    }
-    memcpy(set->items[set->n++], v, strlen(v) + 1);
-    return 0;
-}
-
-static void strset_seal(strset_t *set) {
-    size_t j = 0;
-    if (set->n > 1) qsort(set->items, set->n, sizeof *set->items, cmp_str);
-    for (size_t i = 0; i < set->n; i++)
-        if (j == 0 || strcmp(set->items[j - 1], set->items[i]) != 0)
-            memmove(set->items[j++], set->items[i], STRSET_LEN);
-    set->n = j;
-}
-
-static bool strset_has(const strset_t *set, const char *v) {
-    return set->n && bsearch(v, set->items, set->n, sizeof *set->items, cmp_str) != NULL;
-}
-
-static void strset_free(strset_t *set) {
-    free(set->items);
-    memset(set, 0, sizeof *set);
 }
 
 /* Runs sql on the report store (parameters, as many as it has: ?1 an id, ?2 and ?3

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "scorer.h"
+#include "clock.h"
 
 #define EPS 1e-9
 

@@ -28,7 +28,7 @@
 
 #include "county_csv.h"
 #include "master.h"
-#include "period.h"
+#include "clock.h"
 
 #define MAX_CHILDREN 32
 #define MAX_DIRS 16

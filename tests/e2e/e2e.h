@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "codec.h"
+#include "clock.h"
 #include "report.h"
 
 #define E2E_SQL_ERROR INT64_MIN

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "e2e.h"
+#include "clock.h"
 #include "period.h"
 
 static char dir[256];

@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
-#include "period.h"
+#include "clock.h"
 
 #define P(...) e2e_fmt(__VA_ARGS__)
 

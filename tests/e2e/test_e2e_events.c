@@ -11,6 +11,7 @@
 #include <zmq.h>
 
 #include "e2e.h"
+#include "clock.h"
 #include "sock.h"
 
 static char dir[256];

@@ -22,6 +22,7 @@
 #include <zmq.h>
 
 #include "aggregate.h"
+#include "clock.h"
 #include "clone.h"
 #include "e2e.h"
 #include "master.h"

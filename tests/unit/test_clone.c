@@ -18,6 +18,7 @@
 #include <zmq.h>
 
 #include "clone.h"
+#include "wire.h"
 #include "codec.h"
 #include "sock.h"
 
@@ -44,7 +45,7 @@ static void *serve(void *arg) {
             memset(&end, 0, sizeof end);
             end.kind = MSG_SNAPSHOT_END;
             end.snap_end_sequence = snapshot_seq;
-            sock_send_msg(router, frames[0], lens[0], NULL, &end);
+            wire_send_msg(router, frames[0], lens[0], NULL, &end);
         }
         free(frames[0]);
         free(frames[1]);
@@ -113,7 +114,7 @@ static void publish(msg_kind_t kind, uint64_t seq) {
         m.alert.year = 2017;
     }
     cr_assert_eq(
-        sock_send_msg(xpub, NULL, 0, kind == MSG_HEARTBEAT ? "hb" : "alert.410671.jinshan.overdue", &m), 0);
+        wire_send_msg(xpub, NULL, 0, kind == MSG_HEARTBEAT ? "hb" : "alert.410671.jinshan.overdue", &m), 0);
 }
 
 typedef struct {

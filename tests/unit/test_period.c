@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "period.h"
+#include "clock.h"
 
 #define NOW_2017_07_15 1500048000000LL
 #define JUL_01_2017 1498838400000LL

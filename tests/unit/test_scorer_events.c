@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../scorer/scorer.h" /* -Icommon only */
+#include "clock.h"
 #include "codec.h"
 
 static scorer_t s;

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "period.h"
+#include "clock.h"
 
 #define LOOP_MAX_IO 64
 #define LOOP_MAX_TIMERS 64

@@ -10,7 +10,7 @@
 #include <zmq.h>
 
 #include "log.h"
-#include "period.h"
+#include "clock.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_MAX_DOMAINS 4

@@ -31,9 +31,8 @@
 #include <string.h>
 #include <zmq.h>
 
-#include "codec.h"
 #include "log.h"
-#include "period.h"
+#include "clock.h"
 
 static int setint(void *s, int opt, int v) {
     return zmq_setsockopt(s, opt, &v, sizeof v);
@@ -93,7 +92,7 @@ static int handshake_ms(void) {
 static void *make(void *ctx, int type, const char *endpoint, bool bind, const char *routing_id,
                   const sock_security_t *sec, const char *domain, char *err, size_t errsz) {
     void *s = zmq_socket(ctx, type);
-    int64_t maxsize = CODEC_MAX_MSG_BYTES + 4096;
+    int64_t maxsize = SOCK_MAX_MSG_BYTES;
     int hwm = type == ZMQ_PUB || type == ZMQ_SUB ? 100000 : 10000;
     if (!s) {
         snprintf(err, errsz, "zmq_socket: %s", zmq_strerror(errno));
@@ -278,66 +277,6 @@ int sock_send_frames(void *sock, const void *const *frames, const size_t *lens, 
         if (zmq_send(sock, frames[i], lens[i], flags) < 0) return -1;
     }
     return 0;
-}
-
-int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m) {
-    uint8_t *buf = NULL;
-    size_t len = 0, n = 0, lens[3];
-    const void *frames[3];
-    int rc;
-    codec_new_id(m->id);
-    if (codec_encode(m, &buf, &len) < 0) {
-        log_error("cannot encode a message for %s", topic ? topic : "a reply");
-        errno = EMSGSIZE;
-        return -1;
-    }
-    if (identity) {
-        frames[n] = identity;
-        lens[n++] = id_len;
-    }
-    if (topic) {
-        frames[n] = topic;
-        lens[n++] = strlen(topic);
-    }
-    frames[n] = buf;
-    lens[n++] = len;
-    rc = sock_send_frames(sock, frames, lens, n);
-    free(buf);
-    return rc;
-}
-
-/* Junk on a snapshot ROUTER is logged as the collectors' endpoint logs it: rate-limited.
- * One process has one snapshot ROUTER, so one limiter. */
-static void log_not_a_request(const char *why) {
-    static log_limit_t limit;
-    unsigned long long skipped = 0;
-    if (!log_limit_take(&limit, (long long)clock_mono_ms(), &skipped)) return;
-    if (skipped) log_warn("snapshot: %llu more message(s) dropped since the last such line", skipped);
-    log_warn("snapshot: dropped a message that is not a snapshot request (%s)", why);
-}
-
-void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, void *arg) {
-    for (int i = 0; i < budget; i++) {
-        void *frames[2] = {NULL, NULL};
-        size_t lens[2] = {0, 0};
-        msg_t m;
-        char err[256] = "";
-        int n = sock_recv_frames(router, frames, lens, 2);
-        if (n < 0) return;
-        if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
-            if (m.kind == MSG_SNAPSHOT_REQUEST)
-                fn(frames[0], lens[0], &m.snap_req, arg);
-            else
-                log_not_a_request("another kind of message");
-            msg_clear(&m);
-        } else {
-            char why[300];
-            snprintf(why, sizeof why, "%d frame(s)%s%s", n, n == 2 ? ": " : "", n == 2 ? err : "");
-            log_not_a_request(why);
-        }
-        free(frames[0]);
-        free(frames[1]);
-    }
 }
 
 int sock_recv_frames(void *sock, void **frames, size_t *lens, size_t max) {

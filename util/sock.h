@@ -14,8 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "codec.h"
 #include "keys.h"
+
+/* ZMQ_MAXMSGSIZE on every socket: a longer message is refused by libzmq before it is
+ * read. 1 MiB and some room for framing (wire.c checks that the codec's largest envelope
+ * fits). */
+#define SOCK_MAX_MSG_BYTES ((1 << 20) + 4096)
 
 /* The ZAP domains: who may report (authorized_keys) and who may subscribe. */
 #define SOCK_DOMAIN_COLLECTORS "collectors"
@@ -104,20 +108,6 @@ void sock_close(void **sock);
 /* Sends frames[0..n) as one multipart message without blocking. 0, or -1 with errno
  * (EAGAIN: not now; EHOSTUNREACH: the ROUTER peer is gone). */
 int sock_send_frames(void *sock, const void *const *frames, const size_t *lens, size_t n);
-
-/* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
- * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable
- * (logged, naming what) or not sent (errno as above). */
-int sock_send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m);
-
-/* A snapshot ROUTER's request, from the peer with that routing identity. */
-typedef void (*sock_request_fn)(const void *identity, size_t id_len, const snapshot_request_t *req,
-                                void *arg);
-
-/* Reads up to budget waiting messages from a snapshot ROUTER and hands each well-formed
- * [identity, SnapshotRequest] to fn; anything else (untrusted bytes) is logged and
- * dropped. */
-void sock_each_snapshot_request(void *router, int budget, sock_request_fn fn, void *arg);
 
 /* Receives one whole multipart message without blocking into at most max frames
  * (each a malloc'd copy, caller frees); extra frames are discarded. Returns the

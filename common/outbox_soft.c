@@ -1,4 +1,4 @@
-/* collector_soft.c - the soft checks of a report against the reports this collector sent.
+/* outbox_soft.c - the soft checks of a report against the reports the outbox holds (see outbox.h).
  *
  * The aggregator judges a jump against its store; the collector knows the same figures
  * for every report it sent (the outbox's last_reports), so it refuses a 元-for-万元
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
+#include "outbox.h"
 #include "plausibility.h"
 
 /* outbox_last into *out; 1 with a report that has values, 0 none, -1 error. */
@@ -34,7 +34,7 @@ static int last_of(outbox_t *o, const char *zone, const char *period, report_t *
     return have < 0 ? -1 : 0;
 }
 
-int collector_values_known(outbox_t *o, const char *zone, const char *period, bool batch_has_values) {
+int outbox_values_known(outbox_t *o, const char *zone, const char *period, bool batch_has_values) {
     report_t last;
     int have;
     if (batch_has_values) return 1;
@@ -43,7 +43,7 @@ int collector_values_known(outbox_t *o, const char *zone, const char *period, bo
     return have;
 }
 
-int collector_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r,
+int outbox_soft_check(outbox_t *o, const master_t *m, bool merge_jan_feb, const report_t *r,
                          diag_list_t *dl) {
     char prev_p[PERIOD_STRLEN], year_p[PERIOD_STRLEN];
     report_t cur, prev, year;

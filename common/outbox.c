@@ -1,4 +1,4 @@
-/* collector_outbox.c - the collector's durable outbox in SQLite.
+/* outbox.c - the collector's durable outbox in SQLite.
  *
  * A report is written here, in one transaction with the source file that produced it,
  * before any byte of it is sent; it leaves only when an ack settled it and its source
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
+#include "outbox.h"
 #include "log.h"
-#include "period.h"
+#include "clock.h"
 
 struct outbox {
     sqlite3 *db;

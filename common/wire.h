@@ -1,0 +1,23 @@
+/* wire.h - yuebao's messages (codec.h) sent and received on ZeroMQ sockets (sock.h). */
+#ifndef YB_WIRE_H
+#define YB_WIRE_H
+
+#include "codec.h"
+
+#include <stddef.h>
+
+/* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
+ * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable
+ * (logged, naming what) or not sent (errno as above). */
+int wire_send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m);
+
+/* A snapshot ROUTER's request, from the peer with that routing identity. */
+typedef void (*wire_request_fn)(const void *identity, size_t id_len, const snapshot_request_t *req,
+                                void *arg);
+
+/* Reads up to budget waiting messages from a snapshot ROUTER and hands each well-formed
+ * [identity, SnapshotRequest] to fn; anything else (untrusted bytes) is logged and
+ * dropped. */
+void wire_each_snapshot_request(void *router, int budget, wire_request_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,37 @@
+/* json.h - flat JSON arrays of strings or of numbers, written into and read from
+ * fixed buffers: what a store keeps in one column (a ranking's dimension names, a row's
+ * subtotals). Nested values and objects are not read.
+ */
+#ifndef YB_JSON_H
+#define YB_JSON_H
+
+#include <stddef.h>
+
+/* Longest string json_get_array keeps, with its NUL; longer ones are cut. */
+#define JSON_NAME_MAX 64
+
+/* Appends v to buf[*off..size) as a JSON string and NUL-terminates; bytes from 0x80 up
+ * are UTF-8 and pass through, control bytes become \u00XX. The caller sizes buf for the
+ * worst case (6 bytes per byte of v, plus 3): it cannot overflow then. */
+void json_put_string(char *buf, size_t size, size_t *off, const char *v);
+
+/* Writes v[0..n) into out as a JSON array of numbers ("%.17g", which reads back exactly;
+ * a non-finite number as null). out must hold 3 + 26 * n bytes. */
+void json_put_numbers(const double *v, size_t n, char *out, size_t size);
+
+/* Skips JSON white space at p. */
+const char *json_ws(const char *p);
+
+/* Parses the JSON string at p (at its opening quote) into out, truncated to size - 1
+ * bytes. Returns the byte after the closing quote, or NULL if it is not a string. */
+const char *json_get_string(const char *p, char *out, size_t size);
+
+/* Parses a JSON number (or null, as NAN) at p. Returns the byte after it, or NULL. */
+const char *json_get_number(const char *p, double *v);
+
+/* Parses json, a JSON array of at most max strings (names != NULL) or numbers (into
+ * numbers), with nothing after it but white space. Returns the count, or -1 if it is not
+ * such an array. A NULL json is not an array. */
+int json_get_array(const char *json, char (*names)[JSON_NAME_MAX], double *numbers, size_t max);
+
+#endif
