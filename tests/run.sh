@@ -3,6 +3,7 @@
 # closing total "N passed, N failed"; exits non-zero if any test failed or crashed.
 set -u
 passed=0 failed=0 status=0
+summary="" # the failing binaries and their failures, repeated last: CI shows the tail
 for t in "$@"; do
     echo "== ${t##*/}"
     out=$("$t" --jobs 2 2>&1); rc=$?
@@ -10,7 +11,11 @@ for t in "$@"; do
     line=$(echo "$out" | grep "Synthesis" | tail -1)
     if [ -z "$line" ]; then
         echo "$out" | tail -20
-        echo "== ${t##*/}: no Criterion synthesis (exit $rc)"; failed=$((failed + 1)); status=1; continue
+        echo "== ${t##*/}: no Criterion synthesis (exit $rc)"; failed=$((failed + 1)); status=1
+        summary="$summary
+== ${t##*/}: no Criterion synthesis (exit $rc)
+$(echo "$out" | tail -5)"
+        continue
     fi
     p=$(echo "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
     f=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
@@ -21,7 +26,11 @@ for t in "$@"; do
         echo "$out" | grep -E "\[FAIL\]|\[----\]" | head -40
         mkdir -p build/test-logs && echo "$out" > "build/test-logs/${t##*/}.log"
         echo "== full output: build/test-logs/${t##*/}.log"
+        summary="$summary
+== ${t##*/} failed (exit $rc):
+$(echo "$out" | grep -E "\[FAIL\]|^\[----\] " | head -24)"
     fi
 done
+[ -n "$summary" ] && echo "== what failed:$summary"
 echo "tests: $passed passed, $failed failed"
 exit $status
