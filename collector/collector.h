@@ -105,6 +105,11 @@ void collector_send_stop(collector_t *c);
  * (zone, period) at a time, and resends those whose ack is overdue. */
 void collector_send_pump(collector_t *c);
 
+/* One ack arrived (m->kind MSG_ACK): settles its report in the outbox and learns the
+ * store's revision; RETRY leaves the report pending, idle until retry_max_ms, and is
+ * logged once per report. An ack for no pending report is ignored. */
+void collector_send_on_ack(collector_t *c, msg_t *m);
+
 /* Adds a queued report to the in-memory pending list (takes the payload). */
 int collector_pending_add(collector_t *c, pending_t *p);
 

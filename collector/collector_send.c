@@ -49,6 +49,7 @@ int collector_pending_add(collector_t *c, pending_t *p) {
     p->in_flight = false;
     p->attempts = 0;
     p->retry_answers = 0;
+    p->retry_said = false;
     p->due_mono_ms = 0;
     c->pending[c->n_pending++] = *p;
     return 0;
@@ -185,8 +186,7 @@ static void on_reconcile_timer(loop_t *loop, void *arg) {
     reconcile_send(c);
 }
 
-/* One ack arrived: settle its report in the outbox, learn the store's revision. */
-static void on_ack(collector_t *c, msg_t *m) {
+void collector_send_on_ack(collector_t *c, msg_t *m) {
     size_t i;
     if (!m->has_reply_to) return;
     for (i = 0; i < c->n_pending; i++)
@@ -206,14 +206,18 @@ static void on_ack(collector_t *c, msg_t *m) {
         text_shown(raw, why, sizeof why); /* the aggregator's words: no control bytes in the log */
         p->in_flight = false;
         p->due_mono_ms = clock_mono_ms() + wait;
-        if (p->retry_answers == 1)
+        /* once per report: a RETRY arriving after the resend's ack wait ran out (a slow
+         * central office) reset retry_answers, but it is the same condition */
+        if (!p->retry_said) {
+            p->retry_said = true;
             log_warn("the central office cannot take %s %s rev %u now (%s); it stays in the outbox and is "
                      "sent again every %lld s",
                      p->zone, p->period, p->revision, why[0] ? why : "no reason given",
                      (long long)(wait / 1000));
-        else
+        } else {
             log_debug("RETRY %s %s rev %u again (%d); next in %lld s", p->zone, p->period, p->revision,
                       p->retry_answers, (long long)(wait / 1000));
+        }
         return;
     }
     if (outbox_begin(c->outbox) < 0) return;
@@ -250,7 +254,7 @@ static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
         if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &m, err, sizeof err) < 0) {
             log_warn("unreadable message from the aggregator: %s", err);
         } else if (m.kind == MSG_ACK) {
-            on_ack(c, &m);
+            collector_send_on_ack(c, &m);
             settled++;
         } else if (m.kind == MSG_RECONCILE) {
             on_reconcile(c, &m);

@@ -30,7 +30,8 @@ typedef struct {
     size_t payload_len;
     bool in_flight;
     int attempts;
-    int retry_answers;   /* RETRY acks received: the central office asked to wait */
+    int retry_answers;   /* RETRY acks since the last unanswered resend: it asked to wait */
+    bool retry_said;     /* the desk was told it cannot be taken now: once per report */
     int64_t due_mono_ms; /* in flight: resend after; idle: not before */
 } pending_t;
 
