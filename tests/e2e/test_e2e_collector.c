@@ -238,7 +238,7 @@ Test(e2e_collector, stranded_sending_file_requeued_after_outbox_lost) {
     cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410671.csv"), inbox, "410671.csv"), 0);
     cr_assert_eq(e2e_sql_wait(outbox, 1, e2e_scaled_ms(10000), "SELECT count(*) FROM outbox WHERE settled=0"),
                  1);
-    for (int waited = 0; e2e_count_files(P("%s/.sending", inbox), ".csv") != 1 && waited < 10000;
+    for (int waited = 0; e2e_count_files(P("%s/.sending", inbox), ".csv") != 1 && waited < e2e_scaled_ms(10000);
          waited += 50)
         e2e_sleep_ms(50);
     cr_assert_eq(e2e_count_files(P("%s/.sending", inbox), ".csv"), 1, "the file waits in inbox/.sending");

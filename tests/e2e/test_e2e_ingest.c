@@ -54,7 +54,7 @@ static void encode(const report_t *r, wire_t *w) {
 
 /* Sends w and returns its ack (status asserted to be an ack of w). */
 static ack_status_t exchange(void *dealer, const wire_t *w, msg_t *ack) {
-    int st = e2e_exchange(dealer, w->bytes, w->len, w->id, 10000, ack);
+    int st = e2e_exchange(dealer, w->bytes, w->len, w->id, e2e_scaled_ms(10000), ack);
     cr_assert_geq(st, 0, "no ack for the report; aggregator log:\n%s", e2e_tail(agg.err_log, 2000));
     return (ack_status_t)st;
 }
@@ -451,7 +451,7 @@ Test(e2e_ingest, daemon_queues_while_aggregator_down_then_delivers, .timeout = 6
                               P("410671-%s.csv", periods[i])),
                      0);
     sleep(1);
-    n = e2e_sql_wait(outbox, 3, 5000, "SELECT count(*) FROM outbox WHERE settled=0");
+    n = e2e_sql_wait(outbox, 3, e2e_scaled_ms(5000), "SELECT count(*) FROM outbox WHERE settled=0");
     cr_assert_eq(n, 3, "%lld reports waiting in the outbox, expected 3; collector log:\n%s", (long long)n,
                  e2e_tail(err_log, 3000));
     cr_assert_eq(e2e_count_files(inbox, ".csv"), 0, "taken files leave the inbox");
@@ -541,7 +541,7 @@ Test(e2e_ingest, daemon_killed_while_sending_resumes_from_outbox, .timeout = 60)
     cr_assert_gt(col, 0, "the collector did not start");
     cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410603.csv"), inbox, "410603.csv"), 0);
     cr_assert_eq(
-        e2e_sql_wait(P("%s/outbox.db", dir), 1, 10000, "SELECT count(*) FROM outbox WHERE settled=0"), 1,
+        e2e_sql_wait(P("%s/outbox.db", dir), 1, e2e_scaled_ms(10000), "SELECT count(*) FROM outbox WHERE settled=0"), 1,
         "the report never reached the outbox");
     e2e_kill(col);
 
@@ -854,7 +854,7 @@ Test(e2e_ingest, interrupted_submit_exits_2_and_keeps_the_report, .timeout = 60)
                            P("aggregator=ipc://%s/agg.sock", dir), "--set", P("outbox=%s", outbox),
                            e2e_sample("reports/2017-06/410611.csv"), NULL);
     cr_assert_gt(pid, 0);
-    cr_assert_eq(e2e_sql_wait(outbox, 1, 15000, "SELECT count(*) FROM outbox WHERE settled=0"), 1,
+    cr_assert_eq(e2e_sql_wait(outbox, 1, e2e_scaled_ms(15000), "SELECT count(*) FROM outbox WHERE settled=0"), 1,
                  "the report never reached the outbox");
     int st = e2e_stop(pid, 15000);
     cr_assert_eq(st, 2, "an interrupted submit exits 2, got %d:\n%s", st, e2e_tail(P("%s.err", log), 2000));

@@ -51,7 +51,7 @@ Test(e2e_master, bad_regions_on_sighup_keeps_the_master_data_in_force) {
     cr_assert_eq(lines, 9, "the sample regions.csv has a header and 8 zones");
     append(regions, "410602,鹤山区,jinshan,重复的园区,x\n");
     cr_assert_eq(kill(agg.pid, SIGHUP), 0);
-    if (e2e_wait_log(agg.err_log, "previous master data stays in force", agg.pid, 10000) < 0) {
+    if (e2e_wait_log(agg.err_log, "previous master data stays in force", agg.pid, e2e_scaled_ms(10000)) < 0) {
         bool alive = e2e_alive(agg.pid);
         cr_assert_fail("no refusal in the log; the aggregator is %s (status %d):\n%s",
                        alive ? "running" : "gone", alive ? 0 : e2e_stop(agg.pid, 1000),
@@ -81,7 +81,7 @@ Test(e2e_master, good_regions_on_sighup_take_effect_without_restart) {
     cr_assert_eq(send_report("410602", "hexin", "a"), ACK_RETRY);
     append(regions, "410602,鹤山区,hexin,鹤山新区,新材料\n");
     cr_assert_eq(kill(agg.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log(agg.err_log, "9 zones", agg.pid, 10000), 0, "no reload in the log:\n%s",
+    cr_assert_eq(e2e_wait_log(agg.err_log, "9 zones", agg.pid, e2e_scaled_ms(10000)), 0, "no reload in the log:\n%s",
                  e2e_tail(agg.err_log, 2000));
     cr_assert_eq(send_report("410602", "hexin", "b"), ACK_ACCEPTED);
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports WHERE zone='hexin'"), 1);
@@ -140,7 +140,7 @@ Test(e2e_master, a_reload_that_drops_zones_with_reports_is_refused) {
      * valid CSV of 4 zones */
     cut_copy(regions, end_of_line_of("qibin"));
     cr_assert_eq(kill(agg.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log(agg.err_log, "master data not reloaded", agg.pid, 10000), 0,
+    cr_assert_eq(e2e_wait_log(agg.err_log, "master data not reloaded", agg.pid, e2e_scaled_ms(10000)), 0,
                  "the cut file was loaded:\n%s", e2e_tail(agg.err_log, 2000));
     char *log = e2e_read_file(agg.err_log);
     cr_assert_not_null(log);
@@ -166,7 +166,7 @@ Test(e2e_master, a_reload_of_a_file_cut_mid_line_is_refused) {
     cut_copy(regions, off);
     append(regions, ",示范区,电子信息"); /* a line that parses, without its line break */
     cr_assert_eq(kill(agg.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log(agg.err_log, "master data not reloaded", agg.pid, 10000), 0,
+    cr_assert_eq(e2e_wait_log(agg.err_log, "master data not reloaded", agg.pid, e2e_scaled_ms(10000)), 0,
                  "the cut file was loaded:\n%s", e2e_tail(agg.err_log, 2000));
     cr_assert_eq(e2e_count_in_file(agg.err_log, "regions.csv ends in the middle of a line"), 1, "%s",
                  e2e_tail(agg.err_log, 2000));

@@ -95,7 +95,7 @@ Test(e2e_retry, a_zone_missing_from_the_central_master_data_answers_retry) {
     /* the central office adds the zone and reloads: the resend goes in */
     cr_assert_eq(e2e_copy(e2e_sample("regions.csv"), regions), 0);
     cr_assert_eq(kill(agg.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log(agg.err_log, "8 zones", agg.pid, 10000), 0, "%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_wait_log(agg.err_log, "8 zones", agg.pid, e2e_scaled_ms(10000)), 0, "%s", e2e_tail(agg.err_log, 2000));
     cr_assert_eq(send_report("410621", "liyang", "2017-06", why, sizeof why), ACK_ACCEPTED, "%s", why);
     stop_aggregator();
 }
