@@ -21,7 +21,7 @@
 #include "diag.h"
 #include "master.h"
 #include "period.h"
-#include "../../scorer/scorer.h" /* -Icommon only */
+#include "targets.h"
 
 #define EPS 1e-9
 #define MAX_IND 64

@@ -1,4 +1,4 @@
-/* scorer_targets.c - target gaps, overdue reports, and the transitions between them.
+/* targets.c - target gaps, overdue reports, and the transitions between them.
  *
  * Three target checks (DESIGN §2), each evaluated on a zone's latest report of the year:
  *   pace    flows with a target amount, and anything pacing.csv lists:
@@ -19,8 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scorer.h"
 #include "clock.h"
+#include "targets.h"
 
 #define EPS 1e-9
 
