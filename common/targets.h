@@ -2,7 +2,9 @@
  * (DESIGN §2: target alerts).
  *
  * Pure domain code — no sockets, no SQLite. The scorer judges every zone's latest report
- * of the year with it.
+ * of the year with it; the monthly bulletin (bulletin.h) takes its pace gaps, its "is
+ * this indicator paced" and its threshold comparison from here too, so a zone the
+ * bulletin marks as lagging is one the scorer raises a pace alert for, to the last bit.
  */
 #ifndef YB_TARGETS_H
 #define YB_TARGETS_H
@@ -16,6 +18,10 @@
 #include "period.h"
 #include "rules.h"
 
+/* The tolerance of every comparison of a gap with a threshold: a gap of exactly −3.0
+ * computed as −2.9999999999999996 still counts as −3. */
+#define TARGETS_EPS 1e-9
+
 typedef struct {
     double pace_warning_pp;     /* gap < this → warning (default −2) */
     double pace_critical_pp;    /* gap < this → critical (default −5) */
@@ -23,6 +29,27 @@ typedef struct {
     double growth_critical_pp;  /* gap ≤ this → critical (default −3) */
     double level_critical_frac; /* below target by more than this share → critical (0.10) */
 } thresholds_t;
+
+/* True if gap is below threshold by more than TARGETS_EPS: a gap of exactly −5 is not
+ * below −5. How pace gaps are graded against the pace thresholds, level shortfalls
+ * against theirs, and how the bulletin judges a laggard. */
+bool targets_below(double gap, double threshold);
+
+/* Whether a target amount for indicator (an index into m->indicators) is judged by pace
+ * (DESIGN §2): a flow, or anything pacing.csv lists; every other target amount is judged
+ * as a level. r may be NULL (no pacing.csv: flows only). */
+bool targets_paced(const master_t *m, const rules_t *r, int indicator);
+
+/* The pace gap of a year-to-date amount ytd against the year's target amount for
+ * indicator by the end of period p, in percentage points:
+ *     gap = (ytd / target − expected share) × 100
+ * with the expected share rules_pace's (pacing.csv's value for p's month, else
+ * month/12). *expected gets that share (0..1) and *listed whether pacing.csv gave it;
+ * either may be NULL. target must not be 0 (a zero target is no target: not judged).
+ * The one place a pace gap is computed: the scorer's pace alerts and the bulletin's
+ * gap column both call it. */
+double targets_pace_gap(const rules_t *r, int indicator, period_t p, double ytd, double target,
+                        double *expected, bool *listed);
 
 /* Evaluates zone's report for period p (its latest of the year) against ty: appends one
  * alert_t per check made — severity SEV_NONE where the target is met — with value,
