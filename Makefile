@@ -58,7 +58,7 @@ COMMON    := common/clone.c common/period.c common/master.c common/report.c comm
              common/validate.c common/codec.c common/codec_check.c common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
              common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
-             common/outbox_soft.c
+             common/outbox_soft.c common/score.c common/targets.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
@@ -66,8 +66,7 @@ AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c 
              aggregator/aggregator_retry.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_queue.c \
              collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
-SCORER_LIB     := scorer/scorer_config.c scorer/scorer_score.c \
-             scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
+SCORER_LIB     := scorer/scorer_config.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c
 CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c \
              cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c cli/cli_watch.c

@@ -2,9 +2,10 @@
  * laggards (see bulletin.h).
  *
  * The arithmetic is the scorer's own, so the bulletin and the alerts never disagree: a
- * target is looked up with rules_target, the expected share comes from rules_pace, and
- * the gap is (YTD / target − share) × 100 computed the same way as scorer_targets.c's
- * pace check; aggregate growth comes from aggregate.c as the live totals do.
+ * target is looked up with rules_target; what is paced, the pace gap and the laggard
+ * comparison are targets.c's (targets_paced, targets_pace_gap, targets_below), the very
+ * functions the scorer's pace alerts call; aggregate growth comes from aggregate.c as
+ * the live totals do.
  */
 #include "bulletin.h"
 
@@ -13,8 +14,7 @@
 #include <string.h>
 
 #include "aggregate.h"
-
-#define EPS 1e-9 /* as scorer_targets.c: a gap of exactly −5 is not below −5 */
+#include "targets.h"
 
 int bulletin_values_init(bulletin_values_t *v, const master_t *m) {
     size_t n = m->n_zones * m->n_indicators;
@@ -66,7 +66,7 @@ bool bulletin_is_main(const indicator_t *ind) {
 }
 
 bool bulletin_cell_lagging(const bulletin_t *b, const bulletin_cell_t *c) {
-    return c->has_gap && c->gap_pp < b->lag_pace_pp - EPS;
+    return c->has_gap && targets_below(c->gap_pp, b->lag_pace_pp);
 }
 
 bool bulletin_row_laggard(const bulletin_row_t *row) {
@@ -82,22 +82,16 @@ void bulletin_clear(bulletin_t *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* Whether the scorer paces indicator i (DESIGN §2: flows, and what pacing.csv lists). */
-static bool paced(const master_t *m, const rules_t *r, int i) {
-    return m->indicators[i].kind == KIND_FLOW || rules_paced(r, i);
-}
-
 /* Completion and pace gap of cell c for indicator i, once amount and target are set. */
 static void complete(bulletin_cell_t *c, const master_t *m, const rules_t *r, int i, period_t p) {
     double share;
     if (!c->has_amount || !c->has_target) return;
     c->has_completion = true;
     c->completion_pct = c->amount / c->target * 100.0;
-    if (!paced(m, r, i)) return;
-    share = rules_pace(r, i, p, NULL);
+    if (!targets_paced(m, r, i)) return;
+    c->gap_pp = targets_pace_gap(r, i, p, c->amount, c->target, &share, NULL);
     c->has_gap = true;
     c->expected_pct = share * 100.0;
-    c->gap_pp = (c->amount / c->target - share) * 100.0;
 }
 
 /* Fills row from zone iz's values, its targets and its ranking row (or NULL). */

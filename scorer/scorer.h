@@ -2,14 +2,13 @@
  * One file per concern:
  *   scorer.c            main: start-up, the loop, shutdown
  *   scorer_config.c     configuration file and command line
- *   scorer_score.c      功效系数法: content scores, items, dimensions, totals, ranks, stars
- *   scorer_targets.c    target gaps, overdue reports, and alert transitions
  *   scorer_recompute.c  the report store → scores and alerts → the score store → PUB
  *   scorer_events.c     the aggregator's events: dirty periods, sequence gaps, resync
  *   scorer_publish.c    rankings and alert transitions on PUB, heartbeats, snapshots
  * The assessment configuration (scheme, targets, pacing, stars) is loaded by common/rules.c
- * (rules.h), shared with the CLI's bulletin. The score and targets files are pure: no
- * sockets, no SQLite, testable alone.
+ * (rules.h), shared with the CLI's bulletin. The arithmetic is domain code in common/ too,
+ * pure (no sockets, no SQLite) and testable alone: common/score.c (功效系数法 scores,
+ * ranks, stars) and common/targets.c (target gaps, overdue reports, alert transitions).
  */
 #ifndef YB_SCORER_H
 #define YB_SCORER_H
@@ -27,108 +26,11 @@
 #include "ranking.h"
 #include "rstore.h"
 #include "rules.h"
+#include "score.h"
 #include "sock.h"
 #include "sstore.h"
+#include "targets.h"
 #include "zap.h"
-
-/* ---- scorer_score.c: the assessment method ----------------------------------------- */
-
-typedef enum { METHOD_EFFICACY = 0, METHOD_MINMAX } score_method_t;
-
-typedef struct {
-    score_method_t method; /* efficacy: 60 + 40·(x − min)/(max − min); minmax: 0..100 */
-    double equal_score;    /* every zone's score when max − min < 1e-9 (default 100) */
-    double missing_score;  /* a value the zone did not report (default 0) */
-} score_params_t;
-
-/* One period's reported values: n_zones × n_indicators, NAN where not reported. */
-typedef struct {
-    size_t n_zones, n_indicators;
-    double *amount; /* [zone * n_indicators + indicator] */
-    double *growth; /* the same for growth %, NAN where absent */
-} period_values_t;
-
-typedef struct {
-    double total;
-    double dims[RANKING_MAX_DIMS];
-    double items[RULES_MAX_ITEMS];
-    int rank;
-    char missing[256]; /* "tax.growth;rd_share", "" if none */
-} zone_score_t;
-
-/* Allocates v for n_zones × n_indicators, every value NAN. 0 or -1. */
-int period_values_init(period_values_t *v, size_t n_zones, size_t n_indicators);
-void period_values_free(period_values_t *v);
-
-/* Scores every zone of v under scheme s into out[0..n_zones): each content and part
- * scored across the zones that reported it, parts and contents averaged, items
- * weighted into dimension subtotals and totals; then ranked by total (ties within
- * 1e-9 share the better rank). m gives directions and names. 0, or -1 on bad input. */
-int score_period(const scheme_t *s, const master_t *m, const period_values_t *v, const score_params_t *p,
-                 zone_score_t *out);
-
-/* The star a zone earns with December amounts amount[indicator] (NAN = not reported):
- * the highest star s such that every rule of every level 0..s is met;
- * RANKING_STAR_BELOW when level 0 is not met, RANKING_STAR_NONE without stars.csv. */
-int score_star(const rules_t *r, const double *amount);
-
-const char *score_method_name(score_method_t m);
-int score_method_parse(const char *s); /* -1 if unknown */
-
-/* ---- scorer_targets.c: target gaps, overdue, transitions --------------------------- */
-
-typedef struct {
-    double pace_warning_pp;     /* gap < this → warning (default −2) */
-    double pace_critical_pp;    /* gap < this → critical (default −5) */
-    double growth_warning_pp;   /* gap ≤ this → warning (default −1) */
-    double growth_critical_pp;  /* gap ≤ this → critical (default −3) */
-    double level_critical_frac; /* below target by more than this share → critical (0.10) */
-} thresholds_t;
-
-/* Evaluates zone's report for period p (its latest of the year) against ty: appends one
- * alert_t per check made — severity SEV_NONE where the target is met — with value,
- * target, expected and gap filled. amount/growth are indexed by indicator (NAN = not
- * reported; an unreported value is not judged). county names the zone's county. */
-void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
-                      const char *zone, const char *county, period_t p, const double *amount,
-                      const double *growth, alert_list_t *out);
-
-/* Is zone's report for period on file? */
-typedef bool (*targets_reported_fn)(const char *zone, const char *period, void *arg);
-
-/* Appends an overdue alert (critical) for every zone of m and every period from since
- * up to the last whose deadline (day deadline_day of the next month, 24:00 Asia/
- * Shanghai) is at or before now_ms, with no report on file. merge_jan_feb skips
- * January. An alert no longer appended resolves in targets_transitions. */
-void targets_overdue(const master_t *m, period_t since, int deadline_day, bool merge_jan_feb, int64_t now_ms,
-                     targets_reported_fn reported, void *arg, alert_list_t *out);
-
-/* The overdue alerts of prev (those firing) that targets_overdue at now_ms did not
- * append, so that they do not resolve for want of being appended: one still owed — its
- * report not on file, its zone in m, its period from since on, its deadline as stored —
- * is appended as it is, firing, even though now_ms is before that deadline (the clock
- * stepped back: only an arrival resolves an overdue report); one the configuration no
- * longer asks for is appended with SEV_NONE and a message saying so, which resolves
- * it. One whose report is on file is left out: it resolves as arrived. */
-void targets_overdue_held(const master_t *m, period_t since, int deadline_day, bool merge_jan_feb,
-                          int64_t now_ms, const alert_list_t *prev, targets_reported_fn reported, void *arg,
-                          alert_list_t *out);
-
-/* The first period whose deadline (day deadline_day of the next month, 24:00 Asia/
- * Shanghai) is after the instant t_ms — January skipped when merge_jan_feb: what an
- * install first started at t_ms owes first. Started 2017-07-05, before June's
- * deadline of 07-10 24:00, it owes June; started 2017-07-11, July. */
-period_t targets_first_due(int64_t t_ms, int deadline_day, bool merge_jan_feb);
-
-/* The transitions from prev (the alerts firing, sorted by key) to cur (this evaluation,
- * any order; SEV_NONE entries allowed): firing, escalated, deescalated, and resolved —
- * also for a prev alert that cur no longer mentions (its message names the zone from m,
- * which may be NULL). Appends to out with transition,
- * previous and at_ms = now_ms set; since_ms carried over or set to now_ms. An alert
- * still firing at the same severity with new figures (a later period, a new value) is
- * appended as TR_NONE: stored, never published. */
-void targets_transitions(const master_t *m, const alert_list_t *prev, alert_list_t *cur, int64_t now_ms,
-                         alert_list_t *out);
 
 /* ---- the daemon -------------------------------------------------------------------- */
 

@@ -5,7 +5,10 @@
  * and figures copied from reports/2017-06/410671.csv (金山) and 410602.csv (宝山),
  * checked against sums worked out by hand below; every other zone has not reported.
  * Then small synthetic rules and round figures, so the city total's aggregate growth,
- * its like-with-like completion and the laggard rule can be followed on paper.
+ * its like-with-like completion and the laggard rule can be followed on paper. Last,
+ * every 2017 period of the sample city, read from its county files, against the
+ * scorer's own targets_evaluate: the same gaps, and lagging exactly when a pace alert
+ * fires at the bulletin's threshold.
  *
  * Hand checks, 2017-06 (pacing.csv m06: revenue, va, tax, outside_capital 0.480;
  * fai 0.470):
@@ -22,17 +25,21 @@
  *                  completion 4791469.3 / (5720000 + 4180000) = 48.40 %, gap +0.40 pp
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "bulletin.h"
+#include "county_csv.h"
 #include "diag.h"
 #include "master.h"
 #include "period.h"
 #include "ranking.h"
 #include "rules.h"
+#include "targets.h"
 
 #define EPS 1e-6
 
@@ -399,4 +406,158 @@ Test(bulletin, values_for_another_master_are_refused) {
     cr_assert_eq(b.n_rows, 0);
     bulletin_clear(&b);
     bulletin_values_free(&other);
+}
+
+/* ---- the bulletin and the scorer's pace alerts agree on the sample city --------------- */
+
+/* Loads the county files of the sample city's reports/<period>/ into set with the
+ * collector's own parser: the first filings, NNNNNN.csv (a .rev2, .projects, .bad or
+ * .yuan variant left out). Returns the number of files read. */
+static size_t load_month(const char *period_s, report_set_t *set) {
+    const char *ex = getenv("YUEBAO_EXAMPLES");
+    char dir[4096], path[4400];
+    struct dirent *e;
+    diag_list_t dl;
+    size_t n_files = 0;
+    DIR *d;
+    memset(&dl, 0, sizeof dl);
+    snprintf(dir, sizeof dir, "%s/sample-city/reports/%s", ex && *ex ? ex : "examples", period_s);
+    cr_assert_not_null(d = opendir(dir), "cannot open %s", dir);
+    while ((e = readdir(d))) {
+        if (strlen(e->d_name) != 10 || strspn(e->d_name, "0123456789") != 6 || strcmp(e->d_name + 6, ".csv"))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        cr_assert_eq(county_csv_load(m, path, set, &dl), 0, "%s: %s", path, dl.n ? dl.items[0].message : "");
+        n_files++;
+    }
+    closedir(d);
+    diag_clear(&dl);
+    return n_files;
+}
+
+typedef struct {
+    size_t n_gaps;    /* cells with a pace gap, each matched with its alert */
+    size_t n_lagging; /* of those, lagging (the alert firing) */
+} agreed_t;
+
+/* Builds period's bulletin from the sample city's files with laggard threshold lag_pp,
+ * and for every zone's report runs the scorer's targets_evaluate with both pace
+ * thresholds at lag_pp, so a pace alert fires exactly when the scorer judges the gap
+ * below the bulletin's threshold. Every bulletin cell with a gap must have one pace
+ * alert with the same gap and expected share, to the bit, and be lagging exactly when
+ * that alert fires; every pace alert on a main indicator must have its cell. */
+static void agree(const char *period_s, double lag_pp, agreed_t *n) {
+    period_t p = period(period_s);
+    const target_year_t *year_targets = rules_targets(rules, p.year);
+    thresholds_t t = {.pace_warning_pp = lag_pp,
+                      .pace_critical_pp = lag_pp,
+                      .growth_warning_pp = -1,
+                      .growth_critical_pp = -3,
+                      .level_critical_frac = 0.10};
+    size_t ni = m->n_indicators;
+    double *amount = calloc(ni, sizeof *amount), *growth = calloc(ni, sizeof *growth);
+    report_set_t set;
+    memset(&set, 0, sizeof set);
+    cr_assert(amount && growth);
+    cr_assert_not_null(year_targets, "targets-%d.csv", p.year);
+    cr_assert_gt(load_month(period_s, &set), 0, "no county files for %s", period_s);
+
+    bulletin_clear(&b);
+    bulletin_values_free(&v);
+    cr_assert_eq(bulletin_values_init(&v, m), 0);
+    for (size_t k = 0; k < set.n; k++)
+        for (size_t j = 0; j < set.reports[k].n_values; j++) {
+            const report_value_t *x = &set.reports[k].values[j];
+            cr_assert_eq(bulletin_values_set(&v, m, set.reports[k].zone, x->indicator, x->amount,
+                                             x->has_growth, x->growth_pct),
+                         0);
+        }
+    cr_assert_eq(bulletin_build(&b, m, rules, p, &v, NULL, lag_pp), 0);
+
+    for (size_t k = 0; k < set.n; k++) {
+        const report_t *rep = &set.reports[k];
+        const zone_t *z = master_zone(m, rep->zone);
+        const bulletin_row_t *br = row(rep->zone);
+        alert_list_t alerts;
+        bool lag_pace = false;
+        memset(&alerts, 0, sizeof alerts);
+        cr_assert_str_eq(rep->period, period_s);
+        cr_assert_not_null(z);
+        for (size_t i = 0; i < ni; i++)
+            amount[i] = growth[i] = NAN;
+        for (size_t j = 0; j < rep->n_values; j++) {
+            const indicator_t *ix = master_indicator(m, rep->values[j].indicator);
+            cr_assert_not_null(ix);
+            amount[ix - m->indicators] = rep->values[j].amount;
+            if (rep->values[j].has_growth) growth[ix - m->indicators] = rep->values[j].growth_pct;
+        }
+        targets_evaluate(rules, m, &t, year_targets, z->code, z->county, p, amount, growth, &alerts);
+
+        for (size_t c = 0; c < b.n_indicators; c++) {
+            const char *code = m->indicators[b.indicators[c]].code;
+            const bulletin_cell_t *cl = &br->cells[c];
+            const alert_t *a = NULL;
+            for (size_t i = 0; i < alerts.n; i++)
+                if (alerts.items[i].kind == ALERT_PACE && !strcmp(alerts.items[i].indicator, code)) {
+                    cr_assert_null(a, "%s %s %s: two pace alerts", period_s, z->code, code);
+                    a = &alerts.items[i];
+                }
+            cr_assert_eq(cl->has_gap, a != NULL,
+                         "%s %s %s: the bulletin %s a gap, the scorer %s a pace alert", period_s, z->code,
+                         code, cl->has_gap ? "shows" : "has no", a ? "raises" : "has no");
+            if (!a) continue;
+            cr_assert(cl->gap_pp == a->gap, "%s %s %s: gap %.17g pp in the bulletin, %.17g in the alert",
+                      period_s, z->code, code, cl->gap_pp, a->gap);
+            cr_assert(cl->expected_pct == a->expected, "%s %s %s: expected %.17g %% and %.17g %%", period_s,
+                      z->code, code, cl->expected_pct, a->expected);
+            cr_assert_eq(bulletin_cell_lagging(&b, cl), a->severity != SEV_NONE,
+                         "%s %s %s: gap %.6f pp, threshold %g: the bulletin says %s, the scorer %s", period_s,
+                         z->code, code, cl->gap_pp, lag_pp,
+                         bulletin_cell_lagging(&b, cl) ? "lagging" : "on pace", severity_name(a->severity));
+            lag_pace |= a->severity != SEV_NONE;
+            n->n_gaps++;
+            n->n_lagging += a->severity != SEV_NONE;
+        }
+        cr_assert_eq(br->lag_pace, lag_pace, "%s %s: the row's laggard flag", period_s, z->code);
+        alert_list_clear(&alerts);
+    }
+    report_set_clear(&set);
+    free(amount);
+    free(growth);
+}
+
+/* Every 2017 period of the sample city, at the bulletin's default threshold (−5 pp, the
+ * scorer's critical one) and at the scorer's warning threshold (−2 pp), so that both
+ * lagging and on-pace cells are compared.
+ *
+ * Hand check, 2017-06 (pacing.csv m06: fai 0.470, revenue 0.480):
+ *   山城 fai      106 672.2 / 257 729.9 = 0.4138914 (0.41 × 257 729.9 = 105 669.259, and
+ *                 1 002.941 / 257 729.9 = 0.0038914); gap (0.4138914 − 0.470) × 100
+ *                 = −5.61 pp: below −5, so lagging in the bulletin and a pace alert from
+ *                 the scorer at −5 as well as at −2
+ *   淇滨 revenue  740 078.7 / 1 650 000 = 0.4485325; gap (0.4485325 − 0.480) × 100
+ *                 = −3.15 pp: not below −5, below −2 */
+Test(bulletin, agrees_with_the_scorers_pace_alerts_on_the_sample_city) {
+    static const char *const periods[] = {"2017-02", "2017-03", "2017-04", "2017-05", "2017-06"};
+    agreed_t at5 = {0, 0}, at2 = {0, 0};
+    for (size_t i = 0; i < sizeof periods / sizeof *periods; i++) {
+        agree(periods[i], BULLETIN_LAG_PACE_PP, &at5);
+        agree(periods[i], -2.0, &at2);
+    }
+
+    /* the hand checks, from the last bulletin built (2017-06 at −2) */
+    cr_assert_float_eq(cell(row("shancheng"), "fai")->gap_pp, -5.6108558, 1e-6);
+    cr_assert(bulletin_cell_lagging(&b, cell(row("shancheng"), "fai")));
+    cr_assert_float_eq(cell(row("qibin"), "revenue")->gap_pp, -3.1467455, 1e-6);
+    cr_assert(bulletin_cell_lagging(&b, cell(row("qibin"), "revenue")));
+    agree("2017-06", BULLETIN_LAG_PACE_PP, &(agreed_t){0, 0});
+    cr_assert(bulletin_cell_lagging(&b, cell(row("shancheng"), "fai")), "−5.61 < −5");
+    cr_assert_not(bulletin_cell_lagging(&b, cell(row("qibin"), "revenue")), "−3.15 is not below −5");
+
+    /* the comparison saw both verdicts, or it proved nothing */
+    cr_assert_eq(at5.n_gaps, at2.n_gaps);
+    cr_assert_gt(at5.n_gaps, 100, "%zu gaps compared", at5.n_gaps);
+    cr_assert_gt(at5.n_lagging, 0);
+    cr_assert_gt(at2.n_lagging, at5.n_lagging, "more lag behind −2 than behind −5");
+    cr_assert_lt(at2.n_lagging, at2.n_gaps, "and some are on pace");
 }

@@ -20,7 +20,7 @@
 #include "diag.h"
 #include "master.h"
 #include "ranking.h"
-#include "../../scorer/scorer.h" /* -Icommon only */
+#include "score.h"
 
 #define EPS 1e-9
 #define MAX_ZONES 8

@@ -21,7 +21,7 @@
 #include "diag.h"
 #include "master.h"
 #include "period.h"
-#include "../../scorer/scorer.h" /* -Icommon only */
+#include "targets.h"
 
 #define EPS 1e-9
 #define MAX_IND 64
@@ -246,6 +246,60 @@ Test(targets, the_1_2_month_report_is_month_2) {
     cr_assert_float_eq(a->expected, 16.67, 0.005);
     cr_assert_float_eq(a->gap, 10.0 - 200.0 / 12.0, EPS);
     cr_assert_eq(a->severity, SEV_CRITICAL);
+}
+
+/* targets_pace_gap is the one pace-gap computation (the bulletin's gap column calls it
+ * too): (YTD / target − expected share) × 100. */
+Test(targets, the_pace_gap_by_hand) {
+    pacing_t keep;
+    rules_t rr = only_fai_paced(&keep);
+    double expected = -1;
+    bool listed = false;
+
+    /* fai 2017-06, pacing.csv m06 0.470: YTD 0.41 × 1 381 282.8 = 566 325.948;
+     * gap = (0.41 − 0.47) × 100 = −6.0 */
+    cr_assert_float_eq(
+        targets_pace_gap(r, ind("fai"), per("2017-06"), 566325.948, 1381282.8, &expected, &listed), -6.0,
+        EPS);
+    cr_assert_float_eq(expected, 0.470, EPS);
+    cr_assert(listed);
+    /* expected and listed may be NULL */
+    cr_assert_float_eq(targets_pace_gap(r, ind("fai"), per("2017-06"), 566325.948, 1381282.8, NULL, NULL),
+                       -6.0, EPS);
+    /* revenue without its pacing row: 6/12 = 0.5; YTD 2 631 200 / 5 720 000 = 0.46;
+     * gap = (0.46 − 0.50) × 100 = −4.0 */
+    cr_assert_float_eq(
+        targets_pace_gap(&rr, ind("revenue"), per("2017-06"), 2631200, 5720000, &expected, &listed), -4.0,
+        EPS);
+    cr_assert_float_eq(expected, 0.5, EPS);
+    cr_assert_not(listed);
+    /* no rules at all: month/12. fai 2017-03, 3/12 = 0.25; YTD 0.30 × 1 381 282.8 =
+     * 414 384.84; gap = (0.30 − 0.25) × 100 = +5.0, ahead of pace */
+    cr_assert_float_eq(
+        targets_pace_gap(NULL, ind("fai"), per("2017-03"), 414384.84, 1381282.8, &expected, &listed), 5.0,
+        EPS);
+    cr_assert_float_eq(expected, 0.25, EPS);
+    cr_assert_not(listed);
+}
+
+Test(targets, what_is_paced) {
+    cr_assert(targets_paced(m, r, ind("revenue")), "a flow");
+    cr_assert(targets_paced(m, r, ind("outside_capital")), "a flow");
+    cr_assert_not(targets_paced(m, r, ind("employees")), "a stock pacing.csv does not list");
+    cr_assert_not(targets_paced(m, r, ind("waste_treatment")), "a ratio pacing.csv does not list");
+    cr_assert(targets_paced(m, r, ind("idle_revival")), "a ratio pacing.csv lists");
+    cr_assert(targets_paced(m, NULL, ind("fai")), "without rules a flow is still paced");
+    cr_assert_not(targets_paced(m, NULL, ind("idle_revival")), "without pacing.csv a ratio is not");
+}
+
+Test(targets, below_a_threshold_means_beyond_the_tolerance) {
+    cr_assert_not(targets_below(-5.0, -5.0), "a gap of exactly −5 is not below −5");
+    cr_assert_not(targets_below(-5.0 - 1e-10, -5.0), "within TARGETS_EPS");
+    cr_assert(targets_below(-5.0 - 2e-9, -5.0), "beyond TARGETS_EPS");
+    cr_assert(targets_below(-5.61, -5.0));
+    cr_assert_not(targets_below(-4.9, -5.0));
+    /* rounding: 0.3 − (0.1 + 0.2) is −5.55e-17 in doubles, a shortfall that is not one */
+    cr_assert_not(targets_below(0.3 - (0.1 + 0.2), 0.0));
 }
 
 /* ---- growth ---------------------------------------------------------------------------- */

@@ -1,4 +1,4 @@
-/* scorer_targets.c - target gaps, overdue reports, and the transitions between them.
+/* targets.c - target gaps, overdue reports, and the transitions between them.
  *
  * Three target checks (DESIGN §2), each evaluated on a zone's latest report of the year:
  *   pace    flows with a target amount, and anything pacing.csv lists:
@@ -9,30 +9,53 @@
  * An overdue report stays overdue until it arrives: "now" only ever adds obligations,
  * so a clock stepped back (NTP, a replay) resolves nothing (targets_overdue_held); only
  * a configuration that no longer asks for the report does.
- * Severities compare with a 1e-9 tolerance, so a gap of exactly −3.0 computed as
- * −2.9999999999999996 still counts as −3.
+ * Severities compare with a 1e-9 tolerance (TARGETS_EPS), so a gap of exactly −3.0
+ * computed as −2.9999999999999996 still counts as −3.
+ *
+ * The pace gap, the choice of what is paced and the "below a threshold" comparison are
+ * exported (targets_pace_gap, targets_paced, targets_below) because the monthly bulletin
+ * prints the same gaps and marks laggards by the same rule: it calls these, never a
+ * copy, so its figures and the scorer's alerts cannot drift apart. They live here, not
+ * in rules.c: rules.c says what the configuration files hold (rules_pace: the expected
+ * share); judging a figure against it is a target check, like the growth and level gaps
+ * beside it.
  *
  * Alerts are published only on transitions: targets_transitions() compares what fires
  * now with what fired before and yields firing, escalated, deescalated and resolved.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "scorer.h"
 #include "clock.h"
+#include "targets.h"
 
-#define EPS 1e-9
+bool targets_below(double gap, double threshold) {
+    return gap < threshold - TARGETS_EPS;
+}
+
+bool targets_paced(const master_t *m, const rules_t *r, int indicator) {
+    return m->indicators[indicator].kind == KIND_FLOW || rules_paced(r, indicator);
+}
+
+double targets_pace_gap(const rules_t *r, int indicator, period_t p, double ytd, double target,
+                        double *expected, bool *listed) {
+    double share = rules_pace(r, indicator, p, listed);
+    assert(target != 0);
+    if (expected) *expected = share;
+    return (ytd / target - share) * 100.0;
+}
 
 static severity_t grade_below(double gap, double warn, double crit) {
-    if (gap < crit - EPS) return SEV_CRITICAL;
-    if (gap < warn - EPS) return SEV_WARNING;
+    if (targets_below(gap, crit)) return SEV_CRITICAL;
+    if (targets_below(gap, warn)) return SEV_WARNING;
     return SEV_NONE;
 }
 
 static severity_t grade_at_or_below(double gap, double warn, double crit) {
-    if (gap <= crit + EPS) return SEV_CRITICAL;
-    if (gap <= warn + EPS) return SEV_WARNING;
+    if (gap <= crit + TARGETS_EPS) return SEV_CRITICAL;
+    if (gap <= warn + TARGETS_EPS) return SEV_WARNING;
     return SEV_NONE;
 }
 
@@ -67,13 +90,12 @@ static void check_pace(const rules_t *r, const thresholds_t *t, const target_t *
                        double x, alert_t *a) {
     period_t p;
     bool listed;
+    double expected, completion = x / tg->amount;
     period_parse(a->period, &p);
-    double expected = rules_pace(r, tg->indicator, p, &listed);
-    double completion = x / tg->amount;
     a->value = x;
     a->target = tg->amount;
+    a->gap = targets_pace_gap(r, tg->indicator, p, x, tg->amount, &expected, &listed);
     a->expected = expected * 100.0;
-    a->gap = (completion - expected) * 100.0;
     a->severity = grade_below(a->gap, t->pace_warning_pp, t->pace_critical_pp);
     snprintf(a->message, sizeof a->message,
              "%s: %.1f%% of the year's target %.10g %s done by %s, %.1f%% expected%s: %+.1f pp", ind->name_zh,
@@ -97,9 +119,9 @@ static void check_level(const thresholds_t *t, const target_t *tg, const indicat
     a->value = x;
     a->target = tg->amount;
     a->gap = (x - tg->amount) * ind->direction;
-    if (a->gap < -t->level_critical_frac * fabs(tg->amount) - EPS)
+    if (targets_below(a->gap, -t->level_critical_frac * fabs(tg->amount)))
         a->severity = SEV_CRITICAL;
-    else if (a->gap < -EPS)
+    else if (targets_below(a->gap, 0))
         a->severity = SEV_WARNING;
     else
         a->severity = SEV_NONE;
@@ -117,7 +139,7 @@ void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t
         if (tg->indicator < 0 || (size_t)tg->indicator >= m->n_indicators) continue;
         ind = &m->indicators[tg->indicator];
         if (tg->has_amount && tg->amount != 0 && !isnan(amount[tg->indicator])) {
-            bool paced = ind->kind == KIND_FLOW || rules_paced(r, tg->indicator);
+            bool paced = targets_paced(m, r, tg->indicator);
             alert_t a = base_alert(paced ? ALERT_PACE : ALERT_LEVEL, zone, county, ind, p);
             if (paced)
                 check_pace(r, t, tg, ind, amount[tg->indicator], &a);
@@ -191,7 +213,7 @@ static void emit(alert_list_t *out, const alert_t *a, transition_t tr, severity_
 }
 
 static bool same_number(double a, double b) {
-    return (isnan(a) && isnan(b)) || fabs(a - b) < EPS;
+    return (isnan(a) && isnan(b)) || fabs(a - b) < TARGETS_EPS;
 }
 
 static bool same_figures(const alert_t *a, const alert_t *b) {

@@ -1,4 +1,4 @@
-/* scorer_score.c - the assessment method: 功效系数法 (efficacy coefficient), relative form.
+/* score.c - the assessment method: 功效系数法 (efficacy coefficient), relative form.
  *
  * For each content c and part p (amount or growth) of an item, across the zones that
  * reported it:  d = 60 + 40·(x − min)/(max − min), mirrored for a reverse indicator
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scorer.h"
+#include "score.h"
 
 #define TIE_EPS 1e-9
 
