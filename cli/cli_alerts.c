@@ -266,12 +266,12 @@ static void on_snapshot_msg(const msg_t *m, bool in_snapshot, void *arg) {
         fprintf(stderr, "yuebao alerts: out of memory\n");
 }
 
-/* Asks the snapshot ROUTER for the firing alerts under a->prefix. 0 with *out (sorted by
- * key); -1 when the scorer refused us or did not answer in time (reason in err); -2
- * when interrupted by a signal. */
-static int take_snapshot(alerts_t *a, alert_list_t *out, char *err, size_t errsz) {
+/* Asks the snapshot ROUTER for the firing alerts under a->prefix. CLONE_OK with *out
+ * (sorted by key); CLONE_FAILED when the scorer refused us or did not answer in time
+ * (reason in err); CLONE_STOPPED when interrupted by a signal. */
+static clone_result_t take_snapshot(alerts_t *a, alert_list_t *out, char *err, size_t errsz) {
     msg_t req;
-    int rc;
+    clone_result_t rc;
     alert_list_clear(out);
     memset(&req, 0, sizeof req);
     req.kind = MSG_SNAPSHOT_REQUEST;
@@ -279,14 +279,14 @@ static int take_snapshot(alerts_t *a, alert_list_t *out, char *err, size_t errsz
     snprintf(req.snap_req.prefix, sizeof req.snap_req.prefix, "%s", a->prefix);
     req.snap_req.no_ranking = true; /* the ranking is `yuebao ranking`'s business */
     rc = clone_snapshot(a->clone, &req, on_snapshot_msg, out, err, errsz);
-    if (rc < 0) {
+    if (rc != CLONE_OK) {
         alert_list_clear(out);
         return rc;
     }
     for (size_t i = 0; i < out->n; i++)
         out->items[i].transition = TR_ACTIVE;
     alert_list_sort(out);
-    return 0;
+    return CLONE_OK;
 }
 
 /* ---- following ------------------------------------------------------------------------ */
@@ -368,9 +368,9 @@ static void resync(alerts_t *a, const char *why) {
     int changes;
     fprintf(stderr, "yuebao alerts: %s; resyncing\n", why);
     for (;;) {
-        int rc = take_snapshot(a, &fresh, err, sizeof err);
-        if (rc == 0) break;
-        if (rc == -2 || stopping) {
+        clone_result_t rc = take_snapshot(a, &fresh, err, sizeof err);
+        if (rc == CLONE_OK) break;
+        if (rc == CLONE_STOPPED || stopping) {
             alert_list_clear(&fresh);
             return;
         }
@@ -396,12 +396,12 @@ static int follow(alerts_t *a) {
     while (!stopping) {
         char why[512];
         /* short polls: a SIGINT that lands just before zmq_poll is seen within 0.2 s */
-        int n = clone_poll(a->clone, 200, on_update, a, why, sizeof why);
-        if (n == -2) {
+        clone_result_t n = clone_poll(a->clone, 200, on_update, a, why, sizeof why);
+        if (n == CLONE_ERROR) {
             fprintf(stderr, "yuebao alerts: %s\n", why);
             return 1;
         }
-        if (n == -1 && !stopping) resync(a, why);
+        if (n == CLONE_RESYNC && !stopping) resync(a, why);
     }
     return 0;
 }
@@ -467,7 +467,8 @@ int cli_alerts(const cli_opts_t *o) {
     alert_list_t snap = {0};
     struct sigaction sa;
     char err[512];
-    int rc = 0, r;
+    int rc = 0;
+    clone_result_t r;
 
     memset(&a, 0, sizeof a);
     a.o = o;
@@ -551,11 +552,11 @@ int cli_alerts(const cli_opts_t *o) {
     }
     if (o->follow) setvbuf(stdout, NULL, _IOLBF, 0); /* a line as soon as it happens, also into a pipe */
     r = take_snapshot(&a, &snap, err, sizeof err);
-    if (r == -2) {
+    if (r == CLONE_STOPPED) {
         rc = o->follow ? 0 : 1;
         goto out;
     }
-    if (r < 0) {
+    if (r != CLONE_OK) {
         if (strncmp(err, "no answer", 9) == 0)
             fprintf(
                 stderr,
