@@ -66,9 +66,10 @@ AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c 
              aggregator/aggregator_retry.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_queue.c \
              collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
-SCORER_LIB     := scorer/scorer_config.c scorer/scorer_score.c \
-             scorer/scorer_targets.c scorer/scorer_recompute.c scorer/scorer_events.c \
-             scorer/scorer_publish.c
+SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
+             scorer/scorer_security.c scorer/scorer_score.c scorer/scorer_targets.c \
+             scorer/scorer_recompute.c scorer/scorer_events.c scorer/scorer_publish.c \
+             scorer/scorer_snapshot.c
 CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c \
              cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c cli/cli_watch.c
 
