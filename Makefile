@@ -64,8 +64,9 @@ AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c 
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
              aggregator/aggregator_snapshot.c aggregator/aggregator_reconcile.c aggregator/aggregator_store.c \
              aggregator/aggregator_retry.c
-COLLECTOR_LIB  := collector/collector_config.c collector/collector_queue.c \
-             collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
+COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
+             collector/collector_queue.c collector/collector_send.c collector/collector_file.c \
+             collector/collector_submit.c
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
              scorer/scorer_security.c scorer/scorer_score.c scorer/scorer_targets.c \
              scorer/scorer_recompute.c scorer/scorer_events.c scorer/scorer_publish.c \
