@@ -18,6 +18,9 @@ CC        ?= gcc
 SANITIZER ?=
 OPT       ?= -O2
 
+# What `yuebao --version` says: the git revision this was built from, "unknown" outside
+# a checkout.
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 PKGS      := libzmq libprotobuf-c sqlite3 inih
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wno-missing-field-initializers
@@ -122,6 +125,12 @@ $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The version goes into the dispatcher alone, rebuilt when it changes: $(BUILD)/version
+# is rewritten (while the Makefile is read, so no recipe runs for it) only then.
+$(BUILD)/cli/yuebao.o: CFLAGS += -DYUEBAO_VERSION='"$(VERSION)"'
+$(BUILD)/cli/yuebao.o: $(BUILD)/version
+$(shell mkdir -p $(BUILD) && { echo '$(VERSION)' | cmp -s - $(BUILD)/version || echo '$(VERSION)' > $(BUILD)/version; })
 
 $(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)

@@ -1,5 +1,5 @@
 /* cli.h - private to the operator CLI `yuebao`: one file per sub-command.
- *   yuebao.c       dispatch, shared options, --help
+ *   yuebao.c       dispatch: the table of sub-commands, their options and --help
  *   cli_common.c   what the sub-commands share: master data, the store, keys, wording
  *   cli_check.c    `check FILE…`: a desk officer's dry run of county files
  *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
@@ -110,7 +110,8 @@ void cli_exec_destroy(cli_exec_t **x);
 
 /* ---- the sub-commands ------------------------------------------------------------------ */
 
-/* Each returns the process exit status. */
+/* Each returns the process exit status. yuebao.c has parsed into o only the options the
+ * command's row in its table names, and refused arguments beyond its count. */
 int cli_check(const cli_opts_t *o);
 int cli_status(const cli_opts_t *o);
 int cli_totals(const cli_opts_t *o);

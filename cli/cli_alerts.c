@@ -324,10 +324,6 @@ int cli_alerts(const cli_opts_t *o) {
     memset(&a, 0, sizeof a);
     a.o = o;
     a.least = SEV_WARNING;
-    if (o->n_args > 0) {
-        fprintf(stderr, "yuebao alerts: unexpected argument \"%s\"; see yuebao --help\n", o->args[0]);
-        return 2;
-    }
     if (o->severity) {
         int s = severity_parse(o->severity);
         if (s != SEV_WARNING && s != SEV_CRITICAL) {
