@@ -18,6 +18,9 @@ CC        ?= gcc
 SANITIZER ?=
 OPT       ?= -O2
 
+# What `yuebao --version` says: the git revision this was built from, "unknown" outside
+# a checkout.
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 PKGS      := libzmq libprotobuf-c sqlite3 inih
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wno-missing-field-initializers
@@ -64,12 +67,15 @@ AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c 
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
              aggregator/aggregator_snapshot.c aggregator/aggregator_reconcile.c aggregator/aggregator_store.c \
              aggregator/aggregator_retry.c
-COLLECTOR_LIB  := collector/collector_config.c collector/collector_queue.c \
-             collector/collector_inbox.c collector/collector_send.c collector/collector_submit.c
-SCORER_LIB     := scorer/scorer_config.c scorer/scorer_recompute.c scorer/scorer_events.c \
-             scorer/scorer_publish.c
-CLI_LIB   := cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c cli/cli_alerts.c \
-             cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c cli/cli_watch.c
+COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
+             collector/collector_queue.c collector/collector_send.c collector/collector_file.c \
+             collector/collector_submit.c
+SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
+             scorer/scorer_security.c scorer/scorer_recompute.c scorer/scorer_events.c \
+             scorer/scorer_publish.c scorer/scorer_snapshot.c
+CLI_LIB   := cli/cli_common.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
+             cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
+             cli/cli_watch.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
@@ -118,6 +124,12 @@ $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The version goes into the dispatcher alone, rebuilt when it changes: $(BUILD)/version
+# is rewritten (while the Makefile is read, so no recipe runs for it) only then.
+$(BUILD)/cli/yuebao.o: CFLAGS += -DYUEBAO_VERSION='"$(VERSION)"'
+$(BUILD)/cli/yuebao.o: $(BUILD)/version
+$(shell mkdir -p $(BUILD) && { echo '$(VERSION)' | cmp -s - $(BUILD)/version || echo '$(VERSION)' > $(BUILD)/version; })
 
 $(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)

@@ -1,11 +1,13 @@
 /* cli.h - private to the operator CLI `yuebao`: one file per sub-command.
- *   yuebao.c       dispatch, shared options, --help
+ *   yuebao.c       dispatch: the table of sub-commands, their options and --help
+ *   cli_common.c   what the sub-commands share: master data, the store, keys, wording
  *   cli_check.c    `check FILE…`: a desk officer's dry run of county files
  *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
  *   cli_watch.c    `watch [--period P]`: the aggregator's live totals, redrawn in place
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
  *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
  *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
+ *   cli_exec.c     `alerts --exec CMD`: the hook run once per alert
  *   cli_export.c   `export --period P`: the monthly bulletin as csv, xlsx or sdmx-csv
  *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
@@ -15,8 +17,11 @@
 #ifndef YB_CLI_H
 #define YB_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "alert.h"
 #include "bulletin.h"
 #include "master.h"
 #include "rstore.h"
@@ -48,6 +53,8 @@ typedef struct {
     int n_args;
 } cli_opts_t;
 
+/* ---- cli_common.c ------------------------------------------------------------------- */
+
 /* Loads master data from opts->master_dir, printing errors. NULL on failure. */
 master_t *cli_master(const cli_opts_t *o);
 
@@ -76,7 +83,35 @@ bool cli_has_scheme(const cli_opts_t *o, const char *period, char *path, size_t 
 int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const char *server_key_file,
                  const char *a, const char *b, sock_security_t *sec);
 
-/* Each returns the process exit status. */
+/* A transition as alerts show it and hooks get it: "FIRING", "RESOLVED", … */
+void cli_transition_text(transition_t t, char *buf, size_t size);
+
+/* When an alert happened: its transition's time, or for one of a snapshot (TR_ACTIVE)
+ * since when it fires. */
+int64_t cli_alert_when(const alert_t *al);
+
+/* ---- cli_exec.c: the --exec hook of `yuebao alerts` ----------------------------------- */
+
+typedef struct cli_exec cli_exec_t;
+
+/* Prepares to run cmd (borrowed) through /bin/sh -c with the environment inherited now,
+ * less any YUEBAO_ALERT_* in it. stop (may be NULL) is set by the caller's signal
+ * handler: a hook running then gets SIGTERM and a short grace. NULL out of memory. */
+cli_exec_t *cli_exec_new(const char *cmd, volatile sig_atomic_t *stop);
+
+/* Runs the hook for al and waits for it, at most 60 s (then its process group is
+ * killed): stdin on /dev/null, the alert in YUEBAO_ALERT_KIND … AT, names from m (NULL:
+ * codes). A hook that fails, hangs or cannot start is reported on stderr, naming the
+ * alert's key; the caller goes on with the next alert. */
+void cli_exec_run(cli_exec_t *x, const master_t *m, const alert_t *al);
+
+/* Frees *x and sets it to NULL; NULL-safe. */
+void cli_exec_destroy(cli_exec_t **x);
+
+/* ---- the sub-commands ------------------------------------------------------------------ */
+
+/* Each returns the process exit status. yuebao.c has parsed into o only the options the
+ * command's row in its table names, and refused arguments beyond its count. */
 int cli_check(const cli_opts_t *o);
 int cli_status(const cli_opts_t *o);
 int cli_totals(const cli_opts_t *o);

@@ -11,23 +11,13 @@
  * transitions we missed, so a hook fires once per change and never again for an alert
  * it already saw.
  *
- * --exec runs one hook at a time, in order, through /bin/sh -c, in a process group of
- * its own with stdin on /dev/null, and kills it after HOOK_TIMEOUT_MS so a hung hook
- * cannot wedge the follower. The alert travels in the hook's environment only: the
- * environment is built in the parent and handed to execve, so nothing leaks from one
- * hook to the next and the child does nothing between fork and exec but what is
- * async-signal-safe (the ZeroMQ context has threads).
+ * --exec runs a hook command once per alert shown, one at a time (cli_exec.c).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -37,12 +27,6 @@
 #include "clone.h"
 #include "codec.h"
 #include "text.h"
-
-#define HOOK_TIMEOUT_MS 60000 /* a hook still running after this is killed */
-#define HOOK_STOP_MS 5000     /* on SIGINT/SIGTERM: a running hook's grace after SIGTERM */
-#define N_HOOK_VARS 18        /* YUEBAO_ALERT_* variables set by run_hook */
-
-extern char **environ;
 
 static volatile sig_atomic_t stopping;
 
@@ -62,8 +46,7 @@ typedef struct {
     clone_t *clone;      /* the SUB (with --follow) and the snapshots */
     alert_list_t firing; /* the scorer's firing alerts under prefix, as we know them */
     int zone_width, what_width;
-    char **env_base; /* the inherited environment without YUEBAO_ALERT_* */
-    size_t n_env_base;
+    cli_exec_t *exec; /* --exec, else NULL */
 } alerts_t;
 
 /* ---- printing ------------------------------------------------------------------------- */
@@ -82,24 +65,12 @@ static void what_text(const alert_t *al, char *buf, size_t size) {
         snprintf(buf, size, "%s", al->period);
 }
 
-static void transition_text(transition_t t, char *buf, size_t size) {
-    size_t i;
-    snprintf(buf, size, "%s", transition_name(t));
-    for (i = 0; buf[i]; i++)
-        if (buf[i] >= 'a' && buf[i] <= 'z') buf[i] = (char)(buf[i] - 'a' + 'A');
-}
-
 /* The severity as shown: "critical", or "warning→critical" when a transition changed it. */
 static void severity_text(const alert_t *al, char *buf, size_t size) {
     if (al->transition == TR_ESCALATED || al->transition == TR_DEESCALATED || al->transition == TR_RESOLVED)
         snprintf(buf, size, "%s→%s", severity_name(al->previous), severity_name(al->severity));
     else
         snprintf(buf, size, "%s", severity_name(al->severity));
-}
-
-/* When it happened: the transition's time, or since when a snapshot's alert fires. */
-static int64_t alert_when(const alert_t *al) {
-    return al->transition == TR_ACTIVE || !al->at_ms ? al->since_ms : al->at_ms;
 }
 
 /* An alert is shown when it touches the least severity asked for: a critical alert that
@@ -111,8 +82,8 @@ static bool wanted(const alerts_t *a, const alert_t *al) {
 
 static void print_alert(const alerts_t *a, const alert_t *al) {
     char when[20], tr[16], sev[40], zone[300], what[80], padded_zone[320], padded_what[100], msg[400];
-    clock_format(alert_when(al), when);
-    transition_text(al->transition, tr, sizeof tr);
+    clock_format(cli_alert_when(al), when);
+    cli_transition_text(al->transition, tr, sizeof tr);
     severity_text(al, sev, sizeof sev);
     zone_text(a, al, zone, sizeof zone);
     what_text(al, what, sizeof what);
@@ -126,134 +97,14 @@ static void print_alert(const alerts_t *a, const alert_t *al) {
     }
 }
 
-/* ---- hooks ---------------------------------------------------------------------------- */
-
-/* A number for the environment: 15 significant digits, so -10.73 is not shown as
- * -10.730000000000004; "" for NAN (does not apply). */
-static void number_text(double v, char *buf, size_t size) {
-    if (isnan(v))
-        buf[0] = '\0';
-    else
-        snprintf(buf, size, "%.15g", v);
-}
-
-static int env_setup(alerts_t *a) {
-    size_t n = 0;
-    for (char **e = environ; e && *e; e++)
-        n++;
-    a->env_base = calloc(n + N_HOOK_VARS + 1, sizeof *a->env_base);
-    if (!a->env_base) return -1;
-    for (char **e = environ; e && *e; e++)
-        if (strncmp(*e, "YUEBAO_ALERT_", 13) != 0) a->env_base[a->n_env_base++] = *e;
-    return 0;
-}
-
-/* Waits for the hook's process group leader pid, killing the group after the timeout
- * (or after a grace period once we are asked to stop). Reports a failure on stderr. */
-static void hook_wait(pid_t pid, const char *key) {
-    int64_t start = clock_mono_ms(), deadline = start + HOOK_TIMEOUT_MS;
-    bool termed = false, killed = false;
-    int status = 0;
-    for (;;) {
-        struct timespec tick = {0, 10 * 1000 * 1000};
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) break;
-        if (r < 0 && errno != EINTR) {
-            fprintf(stderr, "yuebao alerts: hook for %s: waitpid: %s\n", key, strerror(errno));
-            return;
-        }
-        if (stopping && !termed) {
-            kill(-pid, SIGTERM);
-            termed = true;
-            if (deadline > clock_mono_ms() + HOOK_STOP_MS) deadline = clock_mono_ms() + HOOK_STOP_MS;
-        }
-        if (clock_mono_ms() >= deadline && !killed) {
-            kill(-pid, SIGKILL);
-            killed = true;
-            fprintf(stderr, "yuebao alerts: hook for %s still running after %lld s; killed it\n", key,
-                    (long long)(clock_mono_ms() - start) / 1000);
-        }
-        nanosleep(&tick, NULL);
-    }
-    if (killed) return;
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        fprintf(stderr, "yuebao alerts: hook for %s exited with status %d%s\n", key, WEXITSTATUS(status),
-                WEXITSTATUS(status) == 127 ? " (command not found?)" : "");
-    else if (WIFSIGNALED(status) && !termed)
-        fprintf(stderr, "yuebao alerts: hook for %s was killed by signal %d\n", key, WTERMSIG(status));
-}
-
-/* Runs --exec for al with the alert in the environment, and waits for it. */
-static void run_hook(alerts_t *a, const alert_t *al) {
-    static char vars[N_HOOK_VARS][640];
-    char tr[16], value[40], target[40], expected[40], gap[40], key[ALERT_KEY_LEN];
-    const zone_t *z = a->m ? master_zone(a->m, al->zone) : NULL;
-    const county_t *c = a->m ? master_county(a->m, al->county) : NULL;
-    char *argv[] = {"sh", "-c", (char *)a->o->exec_cmd, NULL};
-    size_t n = a->n_env_base, k = 0;
-    pid_t pid;
-
-    transition_text(al->transition, tr, sizeof tr);
-    number_text(al->value, value, sizeof value);
-    number_text(al->target, target, sizeof target);
-    number_text(al->expected, expected, sizeof expected);
-    number_text(al->gap, gap, sizeof gap);
-    alert_key(al, key);
-#define VAR(...) snprintf(vars[k++], sizeof vars[0], "YUEBAO_ALERT_" __VA_ARGS__)
-    VAR("KIND=%s", alert_kind_name(al->kind));
-    VAR("SEVERITY=%s", severity_name(al->severity));
-    VAR("PREVIOUS=%s", severity_name(al->previous));
-    VAR("TRANSITION=%s", tr);
-    VAR("ZONE=%s", al->zone);
-    VAR("ZONE_NAME=%s", z ? z->name : al->zone);
-    VAR("COUNTY=%s", al->county);
-    VAR("COUNTY_NAME=%s", c ? c->name : al->county);
-    VAR("INDICATOR=%s", al->indicator);
-    VAR("YEAR=%d", al->year);
-    VAR("PERIOD=%s", al->period);
-    VAR("VALUE=%s", value);
-    VAR("TARGET=%s", target);
-    VAR("EXPECTED=%s", expected);
-    VAR("GAP=%s", gap);
-    if (al->deadline_ms)
-        VAR("DEADLINE=%lld", (long long)al->deadline_ms);
-    else
-        VAR("DEADLINE=");
-    VAR("MESSAGE=%s", al->message);
-    VAR("AT=%lld", (long long)alert_when(al));
-#undef VAR
-    for (size_t i = 0; i < k; i++)
-        a->env_base[n++] = vars[i];
-    a->env_base[n] = NULL;
-
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "yuebao alerts: cannot run the hook for %s: fork: %s\n", key, strerror(errno));
-    } else if (pid == 0) {
-        int fd = open("/dev/null", O_RDONLY);
-        if (fd > 0) {
-            dup2(fd, 0);
-            close(fd);
-        }
-        setpgid(0, 0);
-        execve("/bin/sh", argv, a->env_base);
-        _exit(127);
-    } else {
-        setpgid(pid, pid); /* both sides, so kill(-pid) works whoever runs first */
-        hook_wait(pid, key);
-    }
-    a->env_base[a->n_env_base] = NULL;
-    /* the hook took its time, not the scorer: do not count it as silence */
-    if (a->clone) clone_touch(a->clone);
-}
-
 /* Prints al when it is wanted, then runs the hook for it. */
 static void deliver(alerts_t *a, const alert_t *al) {
     if (!wanted(a, al)) return;
     print_alert(a, al);
-    if (a->o->exec_cmd && !stopping) run_hook(a, al);
+    if (!a->exec || stopping) return;
+    cli_exec_run(a->exec, a->m, al);
+    /* the hook took its time, not the scorer: do not count it as silence */
+    if (a->clone) clone_touch(a->clone);
 }
 
 /* ---- snapshot ------------------------------------------------------------------------- */
@@ -266,12 +117,12 @@ static void on_snapshot_msg(const msg_t *m, bool in_snapshot, void *arg) {
         fprintf(stderr, "yuebao alerts: out of memory\n");
 }
 
-/* Asks the snapshot ROUTER for the firing alerts under a->prefix. 0 with *out (sorted by
- * key); -1 when the scorer refused us or did not answer in time (reason in err); -2
- * when interrupted by a signal. */
-static int take_snapshot(alerts_t *a, alert_list_t *out, char *err, size_t errsz) {
+/* Asks the snapshot ROUTER for the firing alerts under a->prefix. CLONE_OK with *out
+ * (sorted by key); CLONE_FAILED when the scorer refused us or did not answer in time
+ * (reason in err); CLONE_STOPPED when interrupted by a signal. */
+static clone_result_t take_snapshot(alerts_t *a, alert_list_t *out, char *err, size_t errsz) {
     msg_t req;
-    int rc;
+    clone_result_t rc;
     alert_list_clear(out);
     memset(&req, 0, sizeof req);
     req.kind = MSG_SNAPSHOT_REQUEST;
@@ -279,14 +130,14 @@ static int take_snapshot(alerts_t *a, alert_list_t *out, char *err, size_t errsz
     snprintf(req.snap_req.prefix, sizeof req.snap_req.prefix, "%s", a->prefix);
     req.snap_req.no_ranking = true; /* the ranking is `yuebao ranking`'s business */
     rc = clone_snapshot(a->clone, &req, on_snapshot_msg, out, err, errsz);
-    if (rc < 0) {
+    if (rc != CLONE_OK) {
         alert_list_clear(out);
         return rc;
     }
     for (size_t i = 0; i < out->n; i++)
         out->items[i].transition = TR_ACTIVE;
     alert_list_sort(out);
-    return 0;
+    return CLONE_OK;
 }
 
 /* ---- following ------------------------------------------------------------------------ */
@@ -368,9 +219,9 @@ static void resync(alerts_t *a, const char *why) {
     int changes;
     fprintf(stderr, "yuebao alerts: %s; resyncing\n", why);
     for (;;) {
-        int rc = take_snapshot(a, &fresh, err, sizeof err);
-        if (rc == 0) break;
-        if (rc == -2 || stopping) {
+        clone_result_t rc = take_snapshot(a, &fresh, err, sizeof err);
+        if (rc == CLONE_OK) break;
+        if (rc == CLONE_STOPPED || stopping) {
             alert_list_clear(&fresh);
             return;
         }
@@ -396,12 +247,12 @@ static int follow(alerts_t *a) {
     while (!stopping) {
         char why[512];
         /* short polls: a SIGINT that lands just before zmq_poll is seen within 0.2 s */
-        int n = clone_poll(a->clone, 200, on_update, a, why, sizeof why);
-        if (n == -2) {
+        clone_result_t n = clone_poll(a->clone, 200, on_update, a, why, sizeof why);
+        if (n == CLONE_ERROR) {
             fprintf(stderr, "yuebao alerts: %s\n", why);
             return 1;
         }
-        if (n == -1 && !stopping) resync(a, why);
+        if (n == CLONE_RESYNC && !stopping) resync(a, why);
     }
     return 0;
 }
@@ -467,15 +318,12 @@ int cli_alerts(const cli_opts_t *o) {
     alert_list_t snap = {0};
     struct sigaction sa;
     char err[512];
-    int rc = 0, r;
+    int rc = 0;
+    clone_result_t r;
 
     memset(&a, 0, sizeof a);
     a.o = o;
     a.least = SEV_WARNING;
-    if (o->n_args > 0) {
-        fprintf(stderr, "yuebao alerts: unexpected argument \"%s\"; see yuebao --help\n", o->args[0]);
-        return 2;
-    }
     if (o->severity) {
         int s = severity_parse(o->severity);
         if (s != SEV_WARNING && s != SEV_CRITICAL) {
@@ -506,7 +354,7 @@ int cli_alerts(const cli_opts_t *o) {
     else
         snprintf(a.prefix, sizeof a.prefix, "alert.");
     set_widths(&a);
-    if (o->exec_cmd && env_setup(&a) < 0) {
+    if (o->exec_cmd && !(a.exec = cli_exec_new(o->exec_cmd, &stopping))) {
         fprintf(stderr, "yuebao alerts: out of memory\n");
         rc = 1;
         goto out;
@@ -551,11 +399,11 @@ int cli_alerts(const cli_opts_t *o) {
     }
     if (o->follow) setvbuf(stdout, NULL, _IOLBF, 0); /* a line as soon as it happens, also into a pipe */
     r = take_snapshot(&a, &snap, err, sizeof err);
-    if (r == -2) {
+    if (r == CLONE_STOPPED) {
         rc = o->follow ? 0 : 1;
         goto out;
     }
-    if (r < 0) {
+    if (r != CLONE_OK) {
         if (strncmp(err, "no answer", 9) == 0)
             fprintf(
                 stderr,
@@ -587,7 +435,7 @@ out:
     alert_list_clear(&a.firing);
     clone_close(&a.clone);
     if (a.ctx) zmq_ctx_term(a.ctx);
-    free(a.env_base);
+    cli_exec_destroy(&a.exec);
     master_destroy(&a.m);
     explicit_bzero(&a.sec, sizeof a.sec);
     return rc;

@@ -441,11 +441,6 @@ int cli_export(const cli_opts_t *o) {
     memset(&rk, 0, sizeof rk);
     memset(&v, 0, sizeof v);
     memset(&b, 0, sizeof b);
-    if (o->n_args > 0) {
-        fprintf(stderr, "yuebao export: unexpected argument \"%s\"; write the file with -o FILE\n",
-                o->args[0]);
-        return 2;
-    }
     if (parse_format(o->format, &fmt) < 0) {
         fprintf(stderr, "yuebao export: unknown format \"%s\"; expected csv, xlsx or sdmx-csv\n", o->format);
         return 2;

@@ -253,11 +253,6 @@ int cli_ranking(const cli_opts_t *o) {
     int rc = 0, found;
 
     memset(&r, 0, sizeof r);
-    if (o->n_args > 0) {
-        fprintf(stderr, "yuebao ranking: unexpected argument \"%s\"; name the period with --period %s\n",
-                o->args[0], o->args[0]);
-        return 2;
-    }
     if (o->period) {
         period_t p;
         if (period_parse(o->period, &p) < 0) {

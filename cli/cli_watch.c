@@ -338,11 +338,11 @@ static int sync_state(watch_t *w, clone_t *c, bool retry) {
     snprintf(req.snap_req.period, sizeof req.snap_req.period, "%s", w->period);
     req.snap_req.recent = N_ARRIVALS > N_REJECTIONS ? N_ARRIVALS : N_REJECTIONS;
     for (;;) {
-        int rc;
+        clone_result_t rc;
         forget_all(w);
         rc = clone_snapshot(c, &req, on_msg, w, err, sizeof err);
-        if (rc == 0) return 0;
-        if (rc == -2 || stopping) return -1;
+        if (rc == CLONE_OK) return 0;
+        if (rc == CLONE_STOPPED || stopping) return -1;
         if (!retry) {
             fprintf(stderr, "yuebao watch: %s\n", err);
             return -1;
@@ -401,13 +401,13 @@ int cli_watch(const cli_opts_t *o) {
     drawn_ms = clock_mono_ms();
     while (!stopping) {
         char why[512];
-        int n = clone_poll(c, REDRAW_MS, on_msg, &w, why, sizeof why);
-        if (n == -2) {
+        clone_result_t n = clone_poll(c, REDRAW_MS, on_msg, &w, why, sizeof why);
+        if (n == CLONE_ERROR) {
             fprintf(stderr, "yuebao watch: %s\n", why);
             rc = 1;
             break;
         }
-        if (n == -1) {
+        if (n == CLONE_RESYNC) {
             fprintf(stderr, "yuebao watch: %s; resyncing\n", why);
             if (sync_state(&w, c, true) < 0) break;
             fprintf(stderr, "yuebao watch: in sync again as of sequence %llu\n",

@@ -1,92 +1,272 @@
 /* yuebao - the operator's command line: check county files, see who has reported,
  * print the city's totals and the zones' ranking, follow the scorer's alerts, and
  * export the monthly bulletin.
- * Reads the report and score stores read-only; subscribes to the scorer for alerts. */
+ * Reads the report and score stores read-only; subscribes to the scorer for alerts.
+ *
+ * Dispatch is a table, one row per sub-command: its name, the function that runs it,
+ * the options it takes (a set of the options below), how many arguments, and its help.
+ * Each sub-command parses only its own options, so one it does not take is refused with
+ * its name and the sub-command's (exit 2) instead of being silently ignored, and
+ * `yuebao CMD --help` shows exactly what CMD takes. Defaults come from the environment
+ * (YUEBAO_STORE, YUEBAO_MASTER, …) whatever the command; only what is typed is judged.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "codec.h"
 #include "log.h"
 
+#ifndef YUEBAO_VERSION
+#define YUEBAO_VERSION "unknown"
+#endif
+
+/* ---- the options: one set for every sub-command, each taking the ones it needs ------ */
+
+enum {
+    OPT_STORE = 1u << 0,
+    OPT_SCORES = 1u << 1,
+    OPT_MASTER = 1u << 2,
+    OPT_PERIOD = 1u << 3,
+    OPT_COUNTY = 1u << 4,
+    OPT_CSV = 1u << 5,
+    OPT_SEVERITY = 1u << 6,
+    OPT_FOLLOW = 1u << 7,
+    OPT_EXEC = 1u << 8,
+    OPT_PUB = 1u << 9,
+    OPT_SNAPSHOT = 1u << 10,
+    OPT_KEY = 1u << 11,
+    OPT_SERVER_KEY = 1u << 12,
+    OPT_ONCE = 1u << 13,
+    OPT_FORMAT = 1u << 14,
+    OPT_OUTPUT = 1u << 15,
+    OPT_OUTBOX = 1u << 16,
+    OPT_NO_MERGE = 1u << 17,
+};
+
+/* getopt values of the long options: above any character, so that an error's optopt
+ * tells a long option from a short one. -o is the short form of --output. */
+enum {
+    V_STORE = 256,
+    V_SCORES,
+    V_MASTER,
+    V_PERIOD,
+    V_COUNTY,
+    V_CSV,
+    V_SEVERITY,
+    V_FOLLOW,
+    V_EXEC,
+    V_PUB,
+    V_SNAPSHOT,
+    V_KEY,
+    V_SERVER_KEY,
+    V_ONCE,
+    V_FORMAT,
+    V_OUTBOX,
+    V_NO_MERGE,
+    V_HELP,
+    V_OUTPUT = 'o',
+};
+
+static const struct {
+    struct option opt;
+    unsigned bit;
+} options[] = {
+    {{"store", required_argument, NULL, V_STORE}, OPT_STORE},
+    {{"scores", required_argument, NULL, V_SCORES}, OPT_SCORES},
+    {{"master", required_argument, NULL, V_MASTER}, OPT_MASTER},
+    {{"period", required_argument, NULL, V_PERIOD}, OPT_PERIOD},
+    {{"county", required_argument, NULL, V_COUNTY}, OPT_COUNTY},
+    {{"csv", no_argument, NULL, V_CSV}, OPT_CSV},
+    {{"severity", required_argument, NULL, V_SEVERITY}, OPT_SEVERITY},
+    {{"follow", no_argument, NULL, V_FOLLOW}, OPT_FOLLOW},
+    {{"exec", required_argument, NULL, V_EXEC}, OPT_EXEC},
+    {{"pub", required_argument, NULL, V_PUB}, OPT_PUB},
+    {{"snapshot", required_argument, NULL, V_SNAPSHOT}, OPT_SNAPSHOT},
+    {{"key", required_argument, NULL, V_KEY}, OPT_KEY},
+    {{"server-key", required_argument, NULL, V_SERVER_KEY}, OPT_SERVER_KEY},
+    {{"once", no_argument, NULL, V_ONCE}, OPT_ONCE},
+    {{"format", required_argument, NULL, V_FORMAT}, OPT_FORMAT},
+    {{"output", required_argument, NULL, V_OUTPUT}, OPT_OUTPUT},
+    {{"outbox", required_argument, NULL, V_OUTBOX}, OPT_OUTBOX},
+    {{"no-merge-jan-feb", no_argument, NULL, V_NO_MERGE}, OPT_NO_MERGE},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+/* ---- the sub-commands -------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    int (*run)(const cli_opts_t *o); /* returns the exit status */
+    unsigned options;                /* the OPT_ bits it takes; --help always */
+    int max_args;                    /* arguments after the options at most; -1 any number */
+    const char *args_hint;           /* for an argument too many: what to write instead */
+    const char *summary;             /* its line in `yuebao --help` */
+    const char *help;                /* `yuebao CMD --help` */
+} command_t;
+
+static const command_t commands[] = {
+    {"check", cli_check, OPT_MASTER | OPT_COUNTY | OPT_OUTBOX | OPT_NO_MERGE, -1, NULL,
+     "check county files without sending them: the collector's verdict",
+     "usage: yuebao check [--master DIR] [--county C] [--outbox FILE] [--no-merge-jan-feb] FILE.csv...\n"
+     "\n"
+     "Checks county files without sending them: the collector's verdict on each, line by\n"
+     "line (with its outbox, also the jumps against the reports it sent). Exit 1 when a\n"
+     "file has errors.\n"
+     "\n"
+     "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
+     "  --county C       the reporting unit the files are from (code, e.g. 410602)\n"
+     "  --outbox FILE    the collector's outbox (read only), to compare the files with the\n"
+     "                   reports it sent (元 instead of 万元?); the files named are judged\n"
+     "                   together, as one batch dropped in the inbox\n"
+     "  --no-merge-jan-feb  January is reported on its own, as with the collector's\n"
+     "                   merge_jan_feb = false\n"
+     "  -h, --help       this text\n"},
+    {"status", cli_status, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD, 0, NULL,
+     "every zone: reported, late, missing or rejected, and the overdue list",
+     "usage: yuebao status [--period P] [--store FILE] [--scores FILE] [--master DIR]\n"
+     "\n"
+     "Every zone of a period: reported (revision, time), late, missing or rejected (with\n"
+     "the reason); the figures accepted on a county's 说明; whether the period is ranked;\n"
+     "and the overdue list as the scorer judges it.\n"
+     "\n"
+     "  --period P       reporting period, e.g. 2017-06 (default: the latest with a report)\n"
+     "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
+     "  --scores FILE    the scorer's score store, for the ranking and the overdue list\n"
+     "                   (default $YUEBAO_SCORES, else scores.db)\n"
+     "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
+     "  -h, --help       this text\n"
+     "\n"
+     "The deadline is day $YUEBAO_DEADLINE_DAY (default 10) of the next month, 24:00.\n"},
+    {"watch", cli_watch,
+     OPT_PERIOD | OPT_ONCE | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY, 0, NULL,
+     "the aggregator's live totals, redrawn in place",
+     "usage: yuebao watch [--period P] [--once] [--master DIR] [--pub EP] [--snapshot EP]\n"
+     "                    [--key FILE --server-key FILE]\n"
+     "\n"
+     "The aggregator's live totals, redrawn in place: completeness, city totals and growth,\n"
+     "arrivals and rejections (plain lines into a pipe). Until SIGINT or SIGTERM.\n"
+     "\n"
+     "  --period P       the period shown, e.g. 2017-06 (default: the latest with reports)\n"
+     "  --once           print the screen once and exit\n"
+     "  --master DIR     names from regions.csv and indicators.csv (default $YUEBAO_MASTER);\n"
+     "                   codes without it\n"
+     "  --pub EP         the aggregator's PUB (default $YUEBAO_AGGREGATOR_PUB, else\n"
+     "                   tcp://127.0.0.1:7302)\n"
+     "  --snapshot EP    its snapshot socket (default $YUEBAO_AGGREGATOR_SNAPSHOT, else\n"
+     "                   tcp://127.0.0.1:7305)\n"
+     "  --key FILE       our secret key file for CURVE (default $YUEBAO_KEY); its public\n"
+     "                   half must be in the aggregator's subscriber_keys. Without a key,\n"
+     "                   plain ZeroMQ, to ipc:// or loopback only\n"
+     "  --server-key FILE  the aggregator's public key file (default $YUEBAO_AGGREGATOR_KEY)\n"
+     "  -h, --help       this text\n"},
+    {"totals", cli_totals, OPT_STORE | OPT_MASTER | OPT_PERIOD | OPT_COUNTY, 0, NULL,
+     "city and county totals with aggregate growth",
+     "usage: yuebao totals --period P [--county C] [--store FILE] [--master DIR]\n"
+     "\n"
+     "A period's totals per indicator from the report store: the city's, or one county's,\n"
+     "with aggregate growth (never a mean of growth rates) and how many zones reported.\n"
+     "\n"
+     "  --period P       reporting period, e.g. 2017-06 (January through June); required\n"
+     "  --county C       only this county's zones (code, e.g. 410603)\n"
+     "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
+     "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
+     "  -h, --help       this text\n"},
+    {"ranking", cli_ranking, OPT_SCORES | OPT_MASTER | OPT_PERIOD | OPT_CSV, 0,
+     "name the period with --period YYYY-MM", "a period's ranking: rank, change, total, subtotals, star",
+     "usage: yuebao ranking [--period P] [--csv] [--scores FILE] [--master DIR]\n"
+     "\n"
+     "A period's ranking as the scorer stored it: rank, change since the previous period,\n"
+     "total, dimension subtotals, star. Exit 1 when the period is not ranked.\n"
+     "\n"
+     "  --period P       reporting period, e.g. 2017-06 (default: the latest ranked)\n"
+     "  --csv            CSV (UTF-8, header row) for spreadsheets\n"
+     "  --scores FILE    the scorer's score store (default $YUEBAO_SCORES, else scores.db)\n"
+     "  --master DIR     names from regions.csv (default $YUEBAO_MASTER); codes without it\n"
+     "  -h, --help       this text\n"},
+    {"alerts", cli_alerts,
+     OPT_MASTER | OPT_COUNTY | OPT_SEVERITY | OPT_FOLLOW | OPT_EXEC | OPT_PUB | OPT_SNAPSHOT | OPT_KEY |
+         OPT_SERVER_KEY,
+     0, NULL, "the scorer's firing alerts; with --follow, every transition as it happens",
+     "usage: yuebao alerts [--county C] [--severity S] [--follow] [--exec CMD] [--master DIR]\n"
+     "                     [--pub EP] [--snapshot EP] [--key FILE --server-key FILE]\n"
+     "\n"
+     "The scorer's firing alerts, one per line; with --follow, then every transition as it\n"
+     "happens.\n"
+     "\n"
+     "  --county C       only this county's zones (code, e.g. 410603, or name, e.g. 山城区)\n"
+     "  --severity S     warning (warning and critical, the default) or critical\n"
+     "  --follow         after the firing alerts, print each transition as it comes until\n"
+     "                   SIGINT or SIGTERM; resyncs by itself after a gap or silence\n"
+     "  --exec CMD       run CMD with /bin/sh -c once per alert printed, one at a time\n"
+     "                   (killed after 60 s), with the alert in the environment:\n"
+     "                   YUEBAO_ALERT_KIND SEVERITY PREVIOUS TRANSITION ZONE ZONE_NAME COUNTY\n"
+     "                   COUNTY_NAME INDICATOR YEAR PERIOD VALUE TARGET EXPECTED GAP DEADLINE\n"
+     "                   MESSAGE AT (each YUEBAO_ALERT_...; values as printed, times in ms,\n"
+     "                   a number that does not apply is empty)\n"
+     "  --master DIR     names from regions.csv (default $YUEBAO_MASTER); codes without it\n"
+     "  --pub EP         the scorer's PUB (default $YUEBAO_SCORER_PUB, else\n"
+     "                   tcp://127.0.0.1:7303)\n"
+     "  --snapshot EP    the scorer's snapshot socket (default $YUEBAO_SCORER_SNAPSHOT, else\n"
+     "                   tcp://127.0.0.1:7304)\n"
+     "  --key FILE       our secret key file for CURVE (default $YUEBAO_KEY); its public\n"
+     "                   half must be in the scorer's subscriber_keys. Without a key, plain\n"
+     "                   ZeroMQ, to ipc:// or loopback only\n"
+     "  --server-key FILE  the scorer's public key file (default $YUEBAO_SERVER_KEY)\n"
+     "  -h, --help       this text\n"},
+    {"keygen", cli_keygen, 0, 1, NULL, "a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub",
+     "usage: yuebao keygen NAME\n"
+     "\n"
+     "Writes a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub (public), and says\n"
+     "where each goes. NAME may carry a folder. An existing key is never overwritten.\n"
+     "\n"
+     "  -h, --help       this text\n"},
+    {"export", cli_export, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD | OPT_FORMAT | OPT_OUTPUT, 0,
+     "write the file with -o FILE", "the monthly bulletin (主要指标完成情况通报) as csv, xlsx or sdmx-csv",
+     "usage: yuebao export --period P [--format F] [-o FILE] [--store FILE] [--scores FILE]\n"
+     "                     [--master DIR]\n"
+     "\n"
+     "The monthly bulletin (主要指标完成情况通报): per zone, each main indicator's YTD amount,\n"
+     "growth, target completion and pace gap, then score, rank, change, star; a city total\n"
+     "row last. Laggards: a pace gap below -5 points on any main indicator, or a rank in the\n"
+     "last three (of more than three ranked).\n"
+     "\n"
+     "  --period P       reporting period, e.g. 2017-06; required\n"
+     "  --format F       csv (default; UTF-8 with BOM, CRLF), xlsx (one sheet, laggards\n"
+     "                   highlighted; needs -o) or sdmx-csv (one observation a row, codes,\n"
+     "                   for machines)\n"
+     "  -o, --output FILE  write FILE (whole or not at all) instead of stdout\n"
+     "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
+     "  --scores FILE    the scorer's score store (default $YUEBAO_SCORES, else scores.db)\n"
+     "  --master DIR     folder with regions.csv, indicators.csv and the rules\n"
+     "                   (default $YUEBAO_MASTER)\n"
+     "  -h, --help       this text\n"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
 static void usage(FILE *out) {
-    fprintf(out, "usage: yuebao COMMAND [OPTIONS]\n"
+    fprintf(out, "usage: yuebao COMMAND [OPTIONS] [ARGUMENTS]\n"
+                 "       yuebao COMMAND --help    (or yuebao help COMMAND) what it does, its options\n"
+                 "       yuebao --version\n"
                  "\n"
-                 "commands:\n"
-                 "  check [--county C] [--outbox FILE] [--no-merge-jan-feb] FILE.csv...\n"
-                 "                                   check county files without sending them: the\n"
-                 "                                   collector's verdict (with its outbox, also the\n"
-                 "                                   jumps against the reports it sent)\n"
-                 "  status [--period P]              every zone: reported (revision, time), late,\n"
-                 "                                   missing or rejected (with the reason), and the\n"
-                 "                                   overdue list (default: the latest period)\n"
-                 "  watch [--period P] [--once]      the aggregator's live totals, redrawn in place:\n"
-                 "                                   completeness, city totals and growth, arrivals\n"
-                 "                                   and rejections (plain lines into a pipe)\n"
-                 "  totals --period YYYY-MM          city and county totals with aggregate growth\n"
-                 "  ranking [--period P] [--csv]     a period's ranking (default: the latest ranked):\n"
-                 "                                   rank, change, total, dimension subtotals, star\n"
-                 "  alerts [--county C] [--severity S] [--follow] [--exec CMD]\n"
-                 "                                   the scorer's firing alerts, one per line; with\n"
-                 "                                   --follow, then every transition as it happens\n"
-                 "  keygen NAME                      a CURVE key pair: NAME.key (secret, mode 0600)\n"
-                 "                                   and NAME.pub (public)\n"
-                 "  export --period P [--format F] [-o FILE]\n"
-                 "                                   the monthly bulletin (主要指标完成情况通报): per zone,\n"
-                 "                                   each main indicator's YTD amount, growth, target\n"
-                 "                                   completion and pace gap, then score, rank, change,\n"
-                 "                                   star; a city total row last. Laggards: a pace gap\n"
-                 "                                   below -5 points on any main indicator, or a rank\n"
-                 "                                   in the last three (of more than three ranked)\n"
-                 "\n"
-                 "options:\n"
-                 "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
-                 "  --scores FILE    the scorer's score store (ranking; default $YUEBAO_SCORES, else\n"
-                 "                   scores.db)\n"
-                 "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER);\n"
-                 "                   ranking and alerts use it for names and show codes without it\n"
-                 "  --period P       reporting period, e.g. 2017-06 (January through June)\n"
-                 "  --county C       check: the reporting unit the files are from; alerts: only this\n"
-                 "                   county's zones (code, e.g. 410603, or name, e.g. 山城区)\n"
-                 "  --outbox FILE    check: the collector's outbox (read only), to compare the files\n"
-                 "                   with the reports it sent (元 instead of 万元?); the files named\n"
-                 "                   are judged together, as one batch dropped in the inbox\n"
-                 "  --no-merge-jan-feb  check: January is reported on its own, as with the\n"
-                 "                   collector's merge_jan_feb = false\n"
-                 "  --csv            ranking: CSV (UTF-8, header row) for spreadsheets\n"
-                 "  --format F       export: csv (default; UTF-8 with BOM, CRLF), xlsx (one sheet,\n"
-                 "                   laggards highlighted; needs -o) or sdmx-csv (one observation a\n"
-                 "                   row, codes, for machines)\n"
-                 "  -o, --output FILE  export: write FILE (whole or not at all) instead of stdout\n"
-                 "  --severity S     alerts: warning (warning and critical, the default) or critical\n"
-                 "  --follow         alerts: after the firing alerts, print each transition as it comes\n"
-                 "                   until SIGINT or SIGTERM; resyncs by itself after a gap or silence\n"
-                 "  --exec CMD       alerts: run CMD with /bin/sh -c once per alert printed, one at a\n"
-                 "                   time (killed after 60 s), with the alert in the environment:\n"
-                 "                   YUEBAO_ALERT_KIND SEVERITY PREVIOUS TRANSITION ZONE ZONE_NAME COUNTY\n"
-                 "                   COUNTY_NAME INDICATOR YEAR PERIOD VALUE TARGET EXPECTED GAP DEADLINE\n"
-                 "                   MESSAGE AT (each YUEBAO_ALERT_...; values as printed, times in ms,\n"
-                 "                   a number that does not apply is empty)\n"
-                 "  --pub EP         alerts: the scorer's PUB (default $YUEBAO_SCORER_PUB, else\n"
-                 "                   tcp://127.0.0.1:7303)\n"
-                 "  --snapshot EP    alerts: the scorer's snapshot socket (default\n"
-                 "                   $YUEBAO_SCORER_SNAPSHOT, else tcp://127.0.0.1:7304)\n"
-                 "  --key FILE       alerts: our secret key file for CURVE (default $YUEBAO_KEY); its\n"
-                 "                   public half must be in the scorer's subscriber_keys. Without a\n"
-                 "                   key, plain ZeroMQ, to ipc:// or loopback only\n"
-                 "  --server-key FILE  alerts: the scorer's public key file (default\n"
-                 "                   $YUEBAO_SERVER_KEY); watch: the aggregator's (default\n"
-                 "                   $YUEBAO_AGGREGATOR_KEY)\n"
-                 "  --once           watch: print the screen once and exit\n"
-                 "  watch's endpoints: --pub and --snapshot, else $YUEBAO_AGGREGATOR_PUB (default\n"
-                 "                   tcp://127.0.0.1:7302) and $YUEBAO_AGGREGATOR_SNAPSHOT (default\n"
-                 "                   tcp://127.0.0.1:7305)\n"
-                 "  -h, --help       this text\n"
+                 "commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n"
+                 "Each command takes only its own options and refuses any other. Defaults come from\n"
+                 "the environment: YUEBAO_STORE, YUEBAO_SCORES, YUEBAO_MASTER, YUEBAO_KEY, and the\n"
+                 "endpoints and keys each command's help names.\n"
                  "\n"
                  "exit status: 0 done, 1 not found or not answered (an unranked period, a store or\n"
                  "a scorer that is not there), 2 usage or configuration error\n");
+}
+
+static const command_t *find_command(const char *name) {
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(commands[i].name, name)) return &commands[i];
+    return NULL;
 }
 
 /* The environment variable name if set and not empty, else dflt. */
@@ -95,118 +275,163 @@ static const char *env_or(const char *name, const char *dflt) {
     return v && *v ? v : dflt;
 }
 
-master_t *cli_master(const cli_opts_t *o) {
-    diag_list_t dl = {0};
-    master_t *m;
-    if (!o->master_dir) {
-        fprintf(stderr, "yuebao: name the master data folder: --master DIR or YUEBAO_MASTER\n");
-        return NULL;
-    }
-    m = master_load(o->master_dir, &dl);
-    if (!m) cli_print_diags("yuebao", o->master_dir, &dl);
-    diag_clear(&dl);
-    return m;
+/* ---- refusals ------------------------------------------------------------------------ */
+
+/* "--csv" of "--csv=1", into buf. */
+static const char *option_name(const char *arg, char *buf, size_t size) {
+    snprintf(buf, size, "%.*s", (int)strcspn(arg, "="), arg);
+    return buf;
 }
 
-void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl) {
-    for (size_t i = 0; i < dl->n; i++) {
-        char line[1024];
-        diag_format(&dl->items[i], line, sizeof line);
-        fprintf(stderr, "%s: %s/%s\n", who, dir, line);
-    }
-}
-
-rstore_t *cli_store(const cli_opts_t *o) {
-    char err[1024];
-    rstore_t *s = rstore_open(o->store, true, err, sizeof err);
-    if (!s) fprintf(stderr, "yuebao: %s\n", err);
-    return s;
-}
-
-const char *cli_method_words(const char *method) {
-    if (!strcmp(method, "efficacy")) return "功效系数法 (efficacy)";
-    if (!strcmp(method, "minmax")) return "min-max 0-100 (minmax)";
-    return method;
-}
-
-bool cli_has_scheme(const cli_opts_t *o, const char *period, char *path, size_t size) {
-    snprintf(path, size, "%s/scheme-%.4s.csv", o->master_dir ? o->master_dir : "(master folder)", period);
-    return !o->master_dir || access(path, R_OK) == 0;
-}
-
-int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], master_t **m, rstore_t **st) {
-    period_t p;
-    if (!o->period || period_parse(o->period, &p) < 0) {
-        fprintf(stderr, "yuebao %s: --period YYYY-MM is required (e.g. 2017-06)\n", cmd);
-        return -1;
-    }
-    period_format(p, period);
-    if (!(*m = cli_master(o))) return -1;
-    if (!(*st = cli_store(o))) {
-        master_destroy(m);
-        return -1;
-    }
+/* The bit of the long option name (without "--"), 0 if there is none. */
+static unsigned option_bit(const char *name) {
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (!strcmp(options[i].opt.name, name)) return options[i].bit;
     return 0;
 }
 
-int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const char *server_key_file,
-                 const char *a, const char *b, sock_security_t *sec) {
-    char err[512];
-    memset(sec, 0, sizeof *sec);
-    if (o->key || server_key_file) {
-        if (!o->key || !server_key_file) {
-            fprintf(stderr, "yuebao %s: CURVE needs both --key (ours) and --server-key (%s's)\n", cmd,
-                    server);
-            return -1;
-        }
-        if (sock_security_load(sec, false, o->key, server_key_file, err, sizeof err) < 0) {
-            fprintf(stderr, "yuebao %s: %s\n", cmd, err);
-            return -1;
-        }
-        return 0;
+/* " (check, totals and alerts take it)": the commands that take option bit. */
+static void print_takers(unsigned bit) {
+    int n = 0, shown = 0;
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        n += (commands[i].options & bit) != 0;
+    fputs(" (", stderr);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (commands[i].options & bit)
+            fprintf(stderr, "%s%s", ++shown == 1 ? "" : shown == n ? " and " : ", ", commands[i].name);
+    fprintf(stderr, " take%s it)", n == 1 ? "s" : "");
+}
+
+/* How many of the long options longs[] start with name: more than one, and getopt_long
+ * could not tell which was meant. */
+static int n_starting(const struct option *longs, const char *name) {
+    int n = 0;
+    for (const struct option *l = longs; l->name; l++)
+        n += !strncmp(l->name, name, strlen(name));
+    return n;
+}
+
+/* An option getopt would not take: c is what it returned ('?' or ':'), arg the command
+ * line element in error, longs the command's options. Says why on stderr, naming the
+ * option and the command; returns 2. */
+static int refuse_option(const command_t *cmd, const struct option *longs, int c, const char *arg) {
+    char name[64];
+    unsigned bit;
+    if (c == ':')
+        fprintf(stderr, "yuebao %s: %s needs a value", cmd->name, arg);
+    else if (optopt >= 256) /* a long option of ours given a value it does not take */
+        fprintf(stderr, "yuebao %s: %s takes no value (not \"%s\")", cmd->name,
+                option_name(arg, name, sizeof name), arg);
+    else if (optopt == V_OUTPUT) { /* the one short option, --output's */
+        fprintf(stderr, "yuebao %s: -o is not an option of %s", cmd->name, cmd->name);
+        print_takers(OPT_OUTPUT);
+    } else if (optopt)
+        fprintf(stderr, "yuebao %s: unknown option -%c", cmd->name, optopt);
+    else if (!strncmp(arg, "--", 2) && (bit = option_bit(option_name(arg + 2, name, sizeof name))) != 0) {
+        fprintf(stderr, "yuebao %s: --%s is not an option of %s", cmd->name, name, cmd->name);
+        print_takers(bit);
+    } else if (!strncmp(arg, "--", 2) && name[0] && n_starting(longs, name) > 1) {
+        int k = 0;
+        fprintf(stderr, "yuebao %s: --%s could be any of", cmd->name, name);
+        for (const struct option *l = longs; l->name; l++)
+            if (!strncmp(l->name, name, strlen(name))) fprintf(stderr, "%s --%s", k++ ? "," : "", l->name);
+    } else {
+        fprintf(stderr, "yuebao %s: unknown option %s", cmd->name, option_name(arg, name, sizeof name));
     }
-    sec->insecure = true;
-    if (!sock_endpoint_is_local(a) || (b && !sock_endpoint_is_local(b))) {
-        fprintf(stderr,
-                "yuebao %s: %s is not on this host: name your key with --key FILE and %s's with "
-                "--server-key FILE (or YUEBAO_KEY and %s)\n",
-                cmd, sock_endpoint_is_local(a) ? b : a, server,
-                strcmp(cmd, "watch") ? "YUEBAO_SERVER_KEY" : "YUEBAO_AGGREGATOR_KEY");
-        return -1;
+    fprintf(stderr, "; see yuebao %s --help\n", cmd->name);
+    return 2;
+}
+
+/* ---- parsing ------------------------------------------------------------------------- */
+
+/* Reads argv[0..argc) — argv[0] the command's name — into o with the options cmd takes.
+ * Returns -1 when cmd is to run; else the exit status: 0 after printing its help, 2
+ * after refusing an option or argument (said on stderr). */
+static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
+    struct option longs[N_OPTIONS + 2];
+    char shorts[8] = ":h";
+    size_t n = 0;
+    int c;
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (cmd->options & options[i].bit) longs[n++] = options[i].opt;
+    longs[n++] = (struct option){"help", no_argument, NULL, V_HELP};
+    longs[n] = (struct option){NULL, 0, NULL, 0};
+    if (cmd->options & OPT_OUTPUT) strcat(shorts, "o:");
+    optind = 1;
+    opterr = 0; /* we say it, naming the command */
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        switch (c) {
+        case V_STORE: o->store = optarg; break;
+        case V_SCORES: o->scores = optarg; break;
+        case V_MASTER: o->master_dir = optarg; break;
+        case V_PERIOD: o->period = optarg; break;
+        case V_COUNTY: o->county = optarg; break;
+        case V_CSV: o->csv = true; break;
+        case V_SEVERITY: o->severity = optarg; break;
+        case V_FOLLOW: o->follow = true; break;
+        case V_EXEC: o->exec_cmd = optarg; break;
+        /* given on the command line, an endpoint or key is for whichever daemon the
+         * command talks to */
+        case V_PUB: o->pub = o->agg_pub = optarg; break;
+        case V_SNAPSHOT: o->snapshot = o->agg_snapshot = optarg; break;
+        case V_KEY: o->key = optarg; break;
+        case V_SERVER_KEY: o->server_key = o->agg_key_file = optarg; break;
+        case V_ONCE: o->once = true; break;
+        case V_FORMAT: o->format = optarg; break;
+        case V_OUTPUT: o->output = optarg; break;
+        case V_OUTBOX: o->outbox = optarg; break;
+        case V_NO_MERGE: o->no_merge_jan_feb = true; break;
+        case 'h':
+        case V_HELP: fputs(cmd->help, stdout); return 0;
+        default: /* the element in error is the one before optind (glibc moves past it) */
+            return refuse_option(cmd, longs, c, argv[optind - 1 > 0 ? optind - 1 : 0]);
+        }
     }
-    return 0;
+    o->args = argv + optind;
+    o->n_args = argc - optind;
+    if (cmd->max_args >= 0 && o->n_args > cmd->max_args) {
+        fprintf(stderr, "yuebao %s: unexpected argument \"%s\": %s takes %s; ", cmd->name,
+                o->args[cmd->max_args], cmd->name, cmd->max_args == 0 ? "no arguments" : "one argument");
+        if (cmd->args_hint)
+            fprintf(stderr, "%s\n", cmd->args_hint);
+        else
+            fprintf(stderr, "see yuebao %s --help\n", cmd->name);
+        return 2;
+    }
+    return -1;
 }
 
 int main(int argc, char **argv) {
-    static const struct option opts[] = {{"store", required_argument, NULL, 's'},
-                                         {"master", required_argument, NULL, 'm'},
-                                         {"period", required_argument, NULL, 'p'},
-                                         {"county", required_argument, NULL, 'C'},
-                                         {"scores", required_argument, NULL, 'S'},
-                                         {"csv", no_argument, NULL, 'c'},
-                                         {"severity", required_argument, NULL, 'v'},
-                                         {"follow", no_argument, NULL, 'f'},
-                                         {"exec", required_argument, NULL, 'x'},
-                                         {"pub", required_argument, NULL, 'P'},
-                                         {"snapshot", required_argument, NULL, 'N'},
-                                         {"key", required_argument, NULL, 'K'},
-                                         {"server-key", required_argument, NULL, 'k'},
-                                         {"once", no_argument, NULL, 'O'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"outbox", required_argument, NULL, 'X'},
-                                         {"no-merge-jan-feb", no_argument, NULL, 'J'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    const command_t *cmd;
     cli_opts_t o = {0};
-    const char *cmd;
-    int c;
+    int rc;
     log_init("yuebao", LOG_WARN);
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+        (!strcmp(argv[1], "help") && argc == 2)) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    cmd = argv[1];
+    if (!strcmp(argv[1], "--version")) {
+        printf("yuebao %s (wire schema %d)\n", YUEBAO_VERSION, SCHEMA_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "help")) { /* yuebao help COMMAND */
+        if (argc > 3 || !(cmd = find_command(argv[2]))) {
+            if (argc > 3)
+                fprintf(stderr, "yuebao help: one command at a time\n");
+            else
+                fprintf(stderr, "yuebao help: unknown command \"%s\"\n", argv[2]);
+            usage(stderr);
+            return 2;
+        }
+        fputs(cmd->help, stdout);
+        return 0;
+    }
+    if (!(cmd = find_command(argv[1]))) {
+        fprintf(stderr, "yuebao: unknown command \"%s\"\n", argv[1]);
+        usage(stderr);
+        return 2;
+    }
     o.store = getenv("YUEBAO_STORE") ? getenv("YUEBAO_STORE") : "reports.db";
     o.master_dir = env_or("YUEBAO_MASTER", NULL);
     o.scores = env_or("YUEBAO_SCORES", "scores.db");
@@ -217,44 +442,6 @@ int main(int argc, char **argv) {
     o.agg_pub = env_or("YUEBAO_AGGREGATOR_PUB", "tcp://127.0.0.1:7302");
     o.agg_snapshot = env_or("YUEBAO_AGGREGATOR_SNAPSHOT", "tcp://127.0.0.1:7305");
     o.agg_key_file = env_or("YUEBAO_AGGREGATOR_KEY", NULL);
-    optind = 1;
-    while ((c = getopt_long(argc - 1, argv + 1, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': o.store = optarg; break;
-        case 'm': o.master_dir = optarg; break;
-        case 'p': o.period = optarg; break;
-        case 'C': o.county = optarg; break;
-        case 'S': o.scores = optarg; break;
-        case 'c': o.csv = true; break;
-        case 'v': o.severity = optarg; break;
-        case 'f': o.follow = true; break;
-        case 'x': o.exec_cmd = optarg; break;
-        /* given on the command line, an endpoint or key is for whichever daemon the
-         * command talks to */
-        case 'P': o.pub = o.agg_pub = optarg; break;
-        case 'N': o.snapshot = o.agg_snapshot = optarg; break;
-        case 'O': o.once = true; break;
-        case 'K': o.key = optarg; break;
-        case 'k': o.server_key = o.agg_key_file = optarg; break;
-        case 'F': o.format = optarg; break;
-        case 'o': o.output = optarg; break;
-        case 'X': o.outbox = optarg; break;
-        case 'J': o.no_merge_jan_feb = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    o.args = argv + 1 + optind;
-    o.n_args = argc - 1 - optind;
-    if (!strcmp(cmd, "check")) return cli_check(&o);
-    if (!strcmp(cmd, "status")) return cli_status(&o);
-    if (!strcmp(cmd, "totals")) return cli_totals(&o);
-    if (!strcmp(cmd, "ranking")) return cli_ranking(&o);
-    if (!strcmp(cmd, "alerts")) return cli_alerts(&o);
-    if (!strcmp(cmd, "keygen")) return cli_keygen(&o);
-    if (!strcmp(cmd, "export")) return cli_export(&o);
-    if (!strcmp(cmd, "watch")) return cli_watch(&o);
-    fprintf(stderr, "yuebao: unknown command \"%s\"\n", cmd);
-    usage(stderr);
-    return 2;
+    if ((rc = parse(cmd, argc - 1, argv + 1, &o)) >= 0) return rc;
+    return cmd->run(&o);
 }

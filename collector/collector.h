@@ -1,9 +1,10 @@
 /* collector.h - private to the collector: its state and what each of its files provides.
  *   collector.c          main: daemon mode and the `submit` one-shot mode
  *   collector_config.c   configuration file and command line
+ *   collector_inbox.c    the inbox folder: scan, inotify, parking in .sending/
  *   collector_queue.c    files → reports: parse, merge, validate, number, write to outbox
  *   collector_send.c     DEALER to the aggregator: window in flight, retries, acks
- *   collector_inbox.c    the inbox folder: scan, inotify, filing to done/ and rejected/
+ *   collector_file.c     filing settled sources: receipts into done/, reasons into rejected/
  *   collector_submit.c   `submit FILE…`: send, wait for the acks, print, exit status
  */
 #ifndef YB_COLLECTOR_H
@@ -118,13 +119,25 @@ int collector_pending_add(collector_t *c, pending_t *p);
 /* Creates the folders, scans the inbox once, and watches it with inotify. 0 or -1. */
 int collector_inbox_start(collector_t *c);
 
-/* Files every source whose reports are all settled: receipt into done/, or .errors.txt
- * into rejected/. */
-void collector_inbox_file_complete(collector_t *c);
+/* collector_file.c */
 
-/* Writes "<dir>/<name>.errors.txt" for a file refused before sending. */
-int collector_inbox_write_errors(const char *dir, const char *name, const diag_list_t *diags,
-                                 const char *extra);
+/* Files every source whose reports are all settled: receipt into done/, or .errors.txt
+ * into rejected/ when nothing of it is stored; then marks it filed in the outbox. A
+ * source that cannot be filed yet stays 'sending' (logged) and is tried on the next
+ * call. In submit mode nothing moves: only the outbox is updated. */
+void collector_file_complete(collector_t *c);
+
+/* Files path, refused before sending, into rejected/ beside NAME.errors.txt (written
+ * first) listing diags and then extra (may be NULL); the file keeps its name, or gets
+ * -1, -2 … if an earlier one is still there, and where it went is put in moved. 0, or
+ * -1 (logged) with the file left where it is, for the next rescan to try again. */
+int collector_file_refused(collector_t *c, const char *path, const diag_list_t *diags, const char *extra,
+                           char *moved, size_t moved_sz);
+
+/* Writes "<dir>/<name>.errors.txt" for a file refused before sending (atomically: whole
+ * or not at all). 0, or -1 with errno set. */
+int collector_file_write_errors(const char *dir, const char *name, const diag_list_t *diags,
+                                const char *extra);
 
 /* collector_submit.c */
 

@@ -263,7 +263,7 @@ static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
         zmq_msg_close(&part);
     }
     collector_send_pump(c);
-    if (settled) collector_inbox_file_complete(c);
+    if (settled) collector_file_complete(c);
 }
 
 /* The dealer's handshakes: a refused key or a failed handshake is said once, and its

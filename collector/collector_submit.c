@@ -84,7 +84,7 @@ int collector_submit(collector_t *c, char **paths, int n_files, int timeout_ms) 
     loop_add_timer(c->loop, 20, true, on_tick, c);
     collector_send_pump(c);
     if (c->n_pending) loop_run(c->loop);
-    collector_inbox_file_complete(c);
+    collector_file_complete(c);
     if (c->n_pending && !s.timed_out) {
         fprintf(stderr,
                 "yuebao-collector: interrupted; %zu report(s) not yet acknowledged stay in the outbox %s "

@@ -87,18 +87,19 @@ static int take_answer(clone_t *c, void *dealer, clone_fn fn, void *arg, uint64_
     }
 }
 
-int clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, char *err, size_t errsz) {
+clone_result_t clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, char *err,
+                              size_t errsz) {
     void *dealer;
     sock_watch_t watch;
     uint8_t *buf = NULL;
     size_t len = 0;
     int64_t deadline = clock_mono_ms() + c->o.snapshot_timeout_ms;
     uint64_t seq = 0;
-    int rc = -1;
+    clone_result_t rc = CLONE_FAILED;
     bool sent = false;
 
     dealer = sock_dealer(c->o.ctx, c->o.snapshot, NULL, c->o.sec, err, errsz);
-    if (!dealer) return -1;
+    if (!dealer) return CLONE_FAILED;
     sock_watch_start(&watch, c->o.ctx, dealer); /* to say why, when the publisher will not talk */
     if (codec_encode(request, &buf, &len) < 0) {
         snprintf(err, errsz, "cannot encode a snapshot request");
@@ -151,11 +152,11 @@ int clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, cha
             c->live = false;
             c->n_below = 0;
             c->heard_ms = clock_mono_ms();
-            rc = 0;
+            rc = CLONE_OK;
             goto out;
         }
     }
-    rc = -2;
+    rc = CLONE_STOPPED;
 out:
     free(buf);
     sock_watch_stop(&watch, dealer);
@@ -226,13 +227,13 @@ static int64_t silence_ms(const clone_t *c) {
     return c->hb_gap_ms * 3 > c->o.silence_ms ? c->hb_gap_ms * 3 : c->o.silence_ms;
 }
 
-int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, size_t whysz) {
+clone_result_t clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, size_t whysz) {
     zmq_pollitem_t it = {c->sub, 0, ZMQ_POLLIN, 0};
-    int64_t limit = silence_ms(c), quiet = clock_mono_ms() - c->heard_ms, handed = 0;
+    int64_t limit = silence_ms(c), quiet = clock_mono_ms() - c->heard_ms;
     int n;
     if (!c->sub) {
         snprintf(why, whysz, "not subscribed to %s (snapshots only)", c->o.who);
-        return -2;
+        return CLONE_ERROR;
     }
     if (quiet >= limit) {
         if (!c->live && c->n_below)
@@ -244,14 +245,14 @@ int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, si
         else
             snprintf(why, whysz, "no heartbeat from %s at %s for %lld s", c->o.who, c->o.pub,
                      (long long)(quiet / 1000));
-        return -1;
+        return CLONE_RESYNC;
     }
     if (timeout_ms > limit - quiet) timeout_ms = (int)(limit - quiet);
     n = zmq_poll(&it, 1, timeout_ms);
     if (n < 0) {
-        if (errno == EINTR) return 0;
+        if (errno == EINTR) return CLONE_OK;
         snprintf(why, whysz, "zmq_poll: %s", zmq_strerror(errno));
-        return -2;
+        return CLONE_ERROR;
     }
     /* a bounded batch, so the caller gets to redraw and to see a stop request */
     for (int budget = 0; n > 0 && budget < 1000 && !stopping(c); budget++) {
@@ -262,8 +263,7 @@ int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, si
         rc = on_message(c, frames, lens, k, fn, arg, why, whysz);
         free(frames[0]);
         free(frames[1]);
-        if (rc < 0) return -1;
-        handed += rc;
+        if (rc < 0) return CLONE_RESYNC;
     }
-    return (int)handed;
+    return CLONE_OK;
 }

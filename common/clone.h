@@ -55,19 +55,30 @@ typedef void (*clone_fn)(const msg_t *m, bool in_snapshot, void *arg);
  * reason in err. */
 clone_t *clone_open(const clone_opts_t *o, char *err, size_t errsz);
 
+/* What clone_snapshot and clone_poll come back with. */
+typedef enum {
+    CLONE_OK = 0,  /* snapshot: taken; poll: waited, and handed over what came in order */
+    CLONE_FAILED,  /* snapshot: refused, or not answered in time (err: "refused our key …",
+                      "no answer …") */
+    CLONE_STOPPED, /* snapshot: the stop flag was set while waiting */
+    CLONE_RESYNC,  /* poll: a gap, a restart or silence (why): the state may be wrong, take
+                      a new snapshot */
+    CLONE_ERROR    /* poll: a socket error, or no SUB to poll (why) */
+} clone_result_t;
+
 /* Asks the snapshot ROUTER with request (a MSG_SNAPSHOT_REQUEST) from a fresh DEALER
  * and hands every message before SnapshotEnd to fn (in_snapshot true); the End itself
  * is not handed over. Then updates after its sequence are what clone_poll delivers.
- * Returns 0; -1 when the publisher refused us or did not answer within the timeout
- * (why in err: "refused our key …", "no answer …"); -2 when stopped. fn may have seen
- * part of a snapshot that then failed: start again from an empty state. */
-int clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, char *err, size_t errsz);
+ * CLONE_OK, CLONE_FAILED (why in err) or CLONE_STOPPED. fn may have seen part of a
+ * snapshot that then failed: start again from an empty state. */
+clone_result_t clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, char *err,
+                              size_t errsz);
 
 /* Waits up to timeout_ms for updates and hands each in-order one to fn (in_snapshot
- * false); heartbeats are only counted. Returns the number handed over (0 on timeout),
- * -1 when a resync is needed (why says what was missed: a gap, a restart, silence),
- * or -2 on a socket error (why). */
-int clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, size_t whysz);
+ * false); heartbeats are only counted. CLONE_OK (also on a timeout, or nothing new),
+ * CLONE_RESYNC (why says what was missed: a gap, a restart, silence) or CLONE_ERROR
+ * (why). */
+clone_result_t clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, char *why, size_t whysz);
 
 /* The sequence the caller's state is as of. */
 uint64_t clone_sequence(const clone_t *c);

@@ -9,14 +9,12 @@
  *
  * Configuration: see --help, deploy/etc/yuebao/scorer.ini (production) and
  * deploy/examples/scorer.ini (local development).
- * Security: it reads the report store on this host, subscribes to the aggregator with
- * its own key, and admits only subscriber_keys to its PUB and snapshot ROUTER through a
- * fail-closed ZAP handler; --insecure (plain ZeroMQ on ipc:// or loopback) is for local
- * development only.
+ * Security (scorer_security.c): it reads the report store on this host, subscribes to
+ * the aggregator with its own key, and admits only subscriber_keys to its PUB and
+ * snapshot ROUTER through a fail-closed ZAP handler; --insecure (plain ZeroMQ on ipc://
+ * or loopback) is for local development only.
  */
 #include <errno.h>
-#include <poll.h>
-#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,68 +36,13 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
         log_info("SIGHUP: reloading master data, rules and subscriber_keys");
         notify_reloading();
         if (scorer_rules_reload(s) == 0) scorer_request(s, true);
-        if (s->zap)
-            zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", s->cfg.subscriber_keys, true,
-                            NULL, NULL);
+        scorer_security_reload(s);
         notify_ready();
     } else if (sig) {
         log_info("signal %d: stopping", sig);
         notify_stopping();
         loop_stop(loop);
     }
-}
-
-/* Opens the report store read-only, waiting for it: the aggregator creates it on its
- * first start, and the two daemons may start in either order. SIGTERM or SIGINT while
- * waiting exits cleanly. */
-static void open_store(scorer_t *s) {
-    char err[1024], last[1024] = "";
-    for (;;) {
-        struct pollfd pfd = {.fd = s->signal_fd, .events = POLLIN};
-        s->store = rstore_open(s->cfg.store, true, err, sizeof err);
-        if (s->store) return;
-        if (strcmp(err, last) != 0) log_warn("report store: %s; waiting for it", err);
-        snprintf(last, sizeof last, "%s", err);
-        if (poll(&pfd, 1, 500) > 0) {
-            int sig = loop_read_signal(s->signal_fd);
-            if (sig == SIGTERM || sig == SIGINT) {
-                log_info("signal %d: stopping", sig);
-                exit(0);
-            }
-        }
-    }
-}
-
-static bool all_local(const scorer_config_t *c) {
-    return sock_endpoint_is_local(c->events) && (!c->publish[0] || sock_endpoint_is_local(c->publish)) &&
-           (!c->snapshot[0] || sock_endpoint_is_local(c->snapshot));
-}
-
-/* CURVE: our key, the aggregator's public key for the events, and a fail-closed ZAP
- * handler admitting subscriber_keys to our PUB and snapshot ROUTER. Or, insecure, local
- * endpoints only. Fatal on any error. */
-static void security_start(scorer_t *s) {
-    char err[1024];
-    const scorer_config_t *c = &s->cfg;
-    if (c->insecure) {
-        log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
-        if (!all_local(c))
-            log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (events=%s publish=%s "
-                      "snapshot=%s)",
-                      c->events, c->publish, c->snapshot);
-        sock_security_load(&s->sec, true, NULL, NULL, err, sizeof err);
-        return;
-    }
-    if (!c->events_server_key[0])
-        log_fatal("events_server_key is not set: name the aggregator's public key file");
-    if (sock_security_load(&s->sec, false, c->key, c->events_server_key, err, sizeof err) < 0)
-        log_fatal("key: %s", err);
-    if (!c->publish[0] && !c->snapshot[0]) return;
-    if (!(s->zap = zap_start(s->ctx, err, sizeof err))) log_fatal("%s; refusing to start without it", err);
-    if (zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", c->subscriber_keys, false, NULL,
-                        NULL) < 0)
-        log_fatal("cannot start without subscriber_keys");
-    log_info("CURVE: server key %s", s->sec.self.public_z85);
 }
 
 int main(int argc, char **argv) {
@@ -120,15 +63,13 @@ int main(int argc, char **argv) {
     /* one scorer per score store: a second one would publish alerts into our view */
     if ((lock_fd = lockfile_acquire(s.cfg.scores, NULL, err, sizeof err)) < 0)
         log_fatal("%s; one scorer per score store", err);
-    open_store(&s);
-    s.scores = sstore_open(s.cfg.scores, false, err, sizeof err);
-    if (!s.scores) log_fatal("score store: %s", err);
+    scorer_store_open(&s);
     if (scorer_first_start(&s, clock_now_ms()) < 0) log_fatal("score store %s: cannot start", s.cfg.scores);
 
     s.ctx = zmq_ctx_new();
     s.loop = loop_new();
     if (!s.ctx || !s.loop) log_fatal("out of memory");
-    security_start(&s);
+    scorer_security_start(&s);
     /* Subscribe before the first pass reads the store: an event that arrives meanwhile
      * only asks for one more pass. */
     s.sub = sock_sub(s.ctx, s.cfg.events, "", &s.sec, err, sizeof err);
@@ -166,8 +107,7 @@ int main(int argc, char **argv) {
     sock_close(&s.sub);
     sock_close(&s.pub);
     sock_close(&s.snapshot);
-    zap_stop(&s.zap);
-    explicit_bzero(&s.sec, sizeof s.sec);
+    scorer_security_stop(&s);
     zmq_ctx_term(s.ctx);
     loop_destroy(&s.loop);
     rstore_close(&s.store);

@@ -2,9 +2,13 @@
  * One file per concern:
  *   scorer.c            main: start-up, the loop, shutdown
  *   scorer_config.c     configuration file and command line
+ *   scorer_rules.c      master data and rules, loaded at start and on SIGHUP
+ *   scorer_store.c      opening the report store (read-only, waited for) and the score store
+ *   scorer_security.c   keys, the ZAP handler and subscriber_keys, or the insecure mode
  *   scorer_recompute.c  the report store → scores and alerts → the score store → PUB
  *   scorer_events.c     the aggregator's events: dirty periods, sequence gaps, resync
- *   scorer_publish.c    rankings and alert transitions on PUB, heartbeats, snapshots
+ *   scorer_publish.c    rankings and alert transitions on PUB, heartbeats
+ *   scorer_snapshot.c   the snapshot ROUTER: a ranking and the firing alerts as of N
  * The assessment configuration (scheme, targets, pacing, stars) is loaded by common/rules.c
  * (rules.h), shared with the CLI's bulletin. The arithmetic is domain code in common/ too,
  * pure (no sockets, no SQLite) and testable alone: common/score.c (功效系数法 scores,
@@ -102,12 +106,38 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv);
 /* The scoring parameters and thresholds cfg describes (method checked at load). */
 void scorer_config_params(const scorer_config_t *cfg, score_params_t *p, thresholds_t *t);
 
-/* scorer_recompute.c */
+/* scorer_rules.c */
 
-/* Loads master data and rules. At start (s->master NULL) a bad file is fatal to the
- * caller (-1); on reload the previous ones stay in force. 0 when new rules are in force
- * (the caller then asks for a full recompute), -1 otherwise. */
+/* Loads master data and rules from cfg.master_dir and cfg.rules_dir, as a pair. At start
+ * (s->master NULL) a bad file is fatal to the caller (-1); on reload the previous ones
+ * stay in force and the errors are logged. 0 when new ones are in force (the caller then
+ * asks for a full recompute), -1 otherwise. */
 int scorer_rules_reload(scorer_t *s);
+
+/* scorer_store.c */
+
+/* Opens the report store read-only into s->store, waiting for it (logged, once per
+ * reason) until it can be opened; a SIGTERM or SIGINT on s->signal_fd meanwhile exits 0.
+ * Then opens the score store as its writer into s->scores; fatal (log_fatal) if it
+ * cannot. The caller holds the score store's lock. */
+void scorer_store_open(scorer_t *s);
+
+/* scorer_security.c */
+
+/* Sets up s->sec and, unless insecure, the ZAP handler admitting subscriber_keys to our
+ * PUB and snapshot ROUTER (none without either). Our key and events_server_key (the
+ * aggregator's public key) are required. Insecure mode warns loudly and allows only
+ * local endpoints. Any error is fatal (log_fatal). Call after s->ctx is made and before
+ * any socket. */
+void scorer_security_start(scorer_t *s);
+
+/* SIGHUP: reloads subscriber_keys; a bad file keeps the previous list in force. */
+void scorer_security_reload(scorer_t *s);
+
+/* After the sockets are closed: stops the ZAP handler and wipes the keys. */
+void scorer_security_stop(scorer_t *s);
+
+/* scorer_recompute.c */
 
 /* Asks for a recompute: of every period (full) or of the periods the report store
  * changed since the watermark. Arms the coalescing timer, so a burst of requests
@@ -150,6 +180,12 @@ void scorer_events_handshake(loop_t *loop, void *socket, int fd, void *arg);
 
 /* scorer_publish.c */
 
+/* Sends r on sock in chunks of CODEC_RANKING_CHUNK rows (at least one message, for an
+ * empty ranking too): to identity on a ROUTER (id_len bytes), or with topic
+ * "ranking.<period>" on a PUB (identity NULL). seq, if not NULL, is advanced and numbers
+ * each chunk. 0, or -1 when a send failed (the rest is not sent). */
+int scorer_send_ranking(void *sock, const void *identity, size_t id_len, const ranking_t *r, uint64_t *seq);
+
 /* Publishes period's ranking (in chunks of CODEC_RANKING_CHUNK rows), each chunk with
  * the next sequence number; topic "ranking.<period>". */
 void scorer_publish_ranking(scorer_t *s, const ranking_t *r);
@@ -160,12 +196,14 @@ void scorer_publish_alert(scorer_t *s, const alert_t *a);
 /* Timer: a heartbeat carrying the last sequence number. */
 void scorer_publish_heartbeat(loop_t *loop, void *arg);
 
+/* The topic of an alert: "alert.<county>.<zone>.<kind>". */
+void scorer_alert_topic(const alert_t *a, char *out, size_t size);
+
+/* scorer_snapshot.c */
+
 /* The snapshot ROUTER is readable: answer each request with the ranking asked for (or
  * the latest), the firing alerts under the request's prefix, and SnapshotEnd with the
  * sequence the state is as of. */
 void scorer_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg);
-
-/* The topic of an alert: "alert.<county>.<zone>.<kind>". */
-void scorer_alert_topic(const alert_t *a, char *out, size_t size);
 
 #endif

@@ -51,44 +51,6 @@ static int exec(sqlite3 *db, const char *sql) {
     return db_exec(db, "report store", sql);
 }
 
-int scorer_rules_reload(scorer_t *s) {
-    diag_list_t dl = {0};
-    master_t *m = master_load(s->cfg.master_dir, &dl);
-    rules_t *r = m ? rules_load(s->cfg.rules_dir, m, &dl) : NULL;
-    char line[1024];
-
-    if (!m || !r) {
-        diag_sort(&dl);
-        for (size_t i = 0; i < dl.n; i++) {
-            diag_format(&dl.items[i], line, sizeof line);
-            log_error("%s", line);
-        }
-        if (dl.n_errors > dl.n) log_error("… and %zu more problems", dl.n_errors - dl.n);
-        if (s->master)
-            log_error("configuration not reloaded: the previous master data and rules stay in force");
-        diag_clear(&dl);
-        rules_destroy(&r);
-        master_destroy(&m);
-        return -1;
-    }
-    diag_clear(&dl);
-    rules_destroy(&s->rules);
-    master_destroy(&s->master);
-    s->master = m;
-    s->rules = r;
-    {
-        char years[256] = "";
-        size_t len = 0;
-        for (size_t i = 0; i < r->n_schemes && len < sizeof years - 8; i++)
-            len +=
-                (size_t)snprintf(years + len, sizeof years - len, "%s%d", i ? "," : "", r->schemes[i].year);
-        log_info(
-            "rules: schemes for %s; %zu target years; pacing for %zu indicators; %zu star rules; %zu zones",
-            r->n_schemes ? years : "no year", r->n_targets, r->n_pacing, r->n_stars, m->n_zones);
-    }
-    return 0;
-}
-
 /* ---- coalescing ------------------------------------------------------------------- */
 
 static void on_coalesce(loop_t *loop, void *arg);

@@ -30,11 +30,10 @@ void log_init(const char *progname, log_level_t quiet_default) {
     with_time = getenv("JOURNAL_STREAM") == NULL;
 }
 
-void log_msg(log_level_t level, const char *fmt, ...) {
+/* One line: "[HH:MM:SS ]progname: level: message". */
+__attribute__((format(printf, 2, 0))) static void vlog(log_level_t level, const char *fmt, va_list ap) {
     static const char *names[] = {"debug", "info", "warning", "error", "fatal"};
     char stamp[32] = "";
-    va_list ap;
-    if (level < min_level) return;
     if (with_time) {
         struct timespec ts;
         struct tm tm;
@@ -44,12 +43,26 @@ void log_msg(log_level_t level, const char *fmt, ...) {
     }
     flockfile(stderr);
     fprintf(stderr, "%s%s: %s: ", stamp, prog, names[level]);
-    va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
-    va_end(ap);
     fputc('\n', stderr);
     funlockfile(stderr);
+}
+
+void log_msg(log_level_t level, const char *fmt, ...) {
+    va_list ap;
+    if (level < min_level) return;
+    va_start(ap, fmt);
+    vlog(level, fmt, ap);
+    va_end(ap);
     if (level == LOG_FATAL) exit(1);
+}
+
+void log_fatal(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(LOG_FATAL, fmt, ap);
+    va_end(ap);
+    exit(1);
 }
 
 bool log_limit_take(log_limit_t *l, long long now_ms, unsigned long long *skipped) {

@@ -11,9 +11,14 @@ typedef enum { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR, LOG_FATAL } log_lev
  * unless YUEBAO_LOG=debug|info|warn|error says otherwise. Call once at start. */
 void log_init(const char *progname, log_level_t quiet_default);
 
-/* Prints "progname: level: message" to stderr. LOG_FATAL also exits with status 1:
- * only for start-up and configuration failures, never while serving. */
+/* Prints "progname: level: message" to stderr if level is at or above the one set by
+ * log_init. LOG_FATAL also exits with status 1, as log_fatal does. */
 void log_msg(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "progname: fatal: message" to stderr and exits with status 1: only for start-up
+ * and configuration failures, never while serving. Never returns, so the compiler knows
+ * the code after it is not reached. */
+_Noreturn void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A log line about untrusted traffic (junk on a socket) at most once per interval: the
  * first at once, then one per LOG_LIMIT_MS with the count of those not logged, so a
@@ -32,6 +37,5 @@ bool log_limit_take(log_limit_t *l, long long now_ms, unsigned long long *skippe
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
-#define log_fatal(...) log_msg(LOG_FATAL, __VA_ARGS__)
 
 #endif

@@ -2,14 +2,18 @@
  *
  * What the central office reads off `yuebao totals` and `yuebao status` must agree with
  * the county files; the expected figures are computed here from the CSVs themselves.
+ * And the command line itself: each sub-command takes its own options and arguments
+ * only, refuses any other by name (exit 2) and has its own --help.
  */
 #include <criterion/criterion.h>
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "e2e_suite.h"
 
 TestSuite(e2e_cli, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 90);
@@ -105,5 +109,116 @@ Test(e2e_cli, check_names_each_mistake_without_sending) {
                   "--county", "410671", e2e_sample("reports/2017-06/410602.csv"), NULL);
     cr_assert_eq(st, 1, "another county's zone: exit 1\n%s", out);
     cr_assert_not_null(strstr(out, "belongs to 鹤山区"), "%s", out);
+    free(out);
+}
+
+/* Runs `yuebao ARGS…` (NULL-terminated) with nothing behind it: no store, no daemon.
+ * Returns the exit status; its stdout in *out (caller frees), its stderr in *err (a
+ * static copy, valid until the next call). */
+static int yuebao(const char *name, char **out, const char **err, ...) __attribute__((sentinel));
+static int yuebao(const char *name, char **out, const char **err, ...) {
+    char *argv[16];
+    const char *a;
+    int n = 0, st;
+    va_list ap;
+    argv[n++] = (char *)e2e_bin("yuebao");
+    va_start(ap, err);
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        cr_assert_lt(n, 15);
+        argv[n++] = (char *)a;
+    }
+    va_end(ap);
+    argv[n] = NULL;
+    st = e2e_run(P("%s/%s", dir, name), out, 20000, argv);
+    cr_assert_not_null(*out, "yuebao %s did not run", argv[1]);
+    *err = e2e_tail(P("%s/%s.err", dir, name), 4000);
+    return st;
+}
+
+Test(e2e_cli, each_command_refuses_what_it_does_not_take_by_name) {
+    char *out;
+    const char *err;
+    int st;
+    /* an option no command takes */
+    st = yuebao("bogus", &out, &err, "status", "--bogus", NULL);
+    cr_assert_eq(st, 2, "exit 2 for an unknown option, got %d\n%s", st, err);
+    cr_assert_not_null(strstr(err, "yuebao status: unknown option --bogus"), "%s", err);
+    cr_assert_str_eq(out, "", "nothing ran: %s", out);
+    free(out);
+    /* another command's option: refused, not ignored, with who takes it */
+    st = yuebao("csv", &out, &err, "status", "--period", "2017-06", "--csv", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, "yuebao status: --csv is not an option of status (ranking takes it)"),
+                       "%s", err);
+    free(out);
+    st = yuebao("county", &out, &err, "ranking", "--county", "410603", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, "--county is not an option of ranking (check, totals and alerts take it)"),
+                       "%s", err);
+    free(out);
+    /* an argument totals does not take */
+    st = yuebao("extra", &out, &err, "totals", "--period", "2017-06", "extra-arg", NULL);
+    cr_assert_eq(st, 2, "exit 2 for an argument too many, got %d\n%s", st, err);
+    cr_assert_not_null(
+        strstr(err, "yuebao totals: unexpected argument \"extra-arg\": totals takes no arguments"), "%s",
+        err);
+    free(out);
+    /* keygen takes one */
+    st = yuebao("keygen-two", &out, &err, "keygen", P("%s/one", dir), P("%s/two", dir), NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, "keygen takes one argument"), "%s", err);
+    cr_assert_not(e2e_exists(P("%s/one.key", dir)), "no key written for a refused command line");
+    free(out);
+    /* a value missing, a value given to a flag, a short option of another command */
+    st = yuebao("no-value", &out, &err, "totals", "--period", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, "yuebao totals: --period needs a value"), "%s", err);
+    free(out);
+    st = yuebao("flag-value", &out, &err, "watch", "--once=yes", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, "yuebao watch: --once takes no value"), "%s", err);
+    free(out);
+    st = yuebao("short", &out, &err, "ranking", "-o", "x.csv", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, "yuebao ranking: -o is not an option of ranking (export takes it)"), "%s",
+                       err);
+    free(out);
+}
+
+Test(e2e_cli, each_command_has_its_own_help) {
+    char *out, *again;
+    const char *err;
+    int st = yuebao("ranking-help", &out, &err, "ranking", "--help", NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert_eq(strncmp(out, "usage: yuebao ranking ", 22), 0, "ranking's own usage first:\n%s", out);
+    cr_assert_not_null(strstr(out, "--csv"), "%s", out);
+    cr_assert_null(strstr(out, "--follow"), "not another command's options:\n%s", out);
+    cr_assert_null(strstr(out, "--format"), "%s", out);
+    /* the same text from `yuebao help ranking` and from -h among other options */
+    cr_assert_eq(yuebao("help-ranking", &again, &err, "help", "ranking", NULL), 0, "%s", err);
+    cr_assert_str_eq(again, out);
+    free(again);
+    cr_assert_eq(yuebao("ranking-h", &again, &err, "ranking", "--period", "2017-06", "-h", NULL), 0, "%s",
+                 err);
+    cr_assert_str_eq(again, out);
+    free(again);
+    free(out);
+    /* another command, another text */
+    cr_assert_eq(yuebao("export-help", &out, &err, "export", "--help", NULL), 0, "%s", err);
+    cr_assert_eq(strncmp(out, "usage: yuebao export ", 21), 0, "%s", out);
+    cr_assert_not_null(strstr(out, "-o, --output FILE"), "%s", out);
+    free(out);
+    /* the whole list, and the version */
+    cr_assert_eq(yuebao("help", &out, &err, "--help", NULL), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "  ranking   a period's ranking"), "%s", out);
+    cr_assert_not_null(strstr(out, "  keygen    "), "%s", out);
+    free(out);
+    cr_assert_eq(yuebao("version", &out, &err, "--version", NULL), 0, "%s", err);
+    cr_assert_eq(strncmp(out, "yuebao ", 7), 0, "%s", out);
+    cr_assert_not_null(strstr(out, P("(wire schema %d)", SCHEMA_VERSION)), "%s", out);
+    free(out);
+    /* an unknown command is still a usage error */
+    cr_assert_eq(yuebao("unknown", &out, &err, "rankings", NULL), 2);
+    cr_assert_not_null(strstr(err, "yuebao: unknown command \"rankings\""), "%s", err);
     free(out);
 }

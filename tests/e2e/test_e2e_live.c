@@ -131,7 +131,7 @@ static void snapshot(clone_t *c, state_t *s) {
     codec_new_id(req.id);
     req.snap_req.recent = 5;
     forget(s);
-    cr_assert_eq(clone_snapshot(c, &req, on_msg, s, err, sizeof err), 0, "snapshot: %s\n%s", err,
+    cr_assert_eq(clone_snapshot(c, &req, on_msg, s, err, sizeof err), CLONE_OK, "snapshot: %s\n%s", err,
                  e2e_tail(agg.err_log, 2000));
 }
 
@@ -140,9 +140,9 @@ static void follow(clone_t *c, state_t *s, int ms) {
     int64_t end = clock_mono_ms() + ms;
     while (clock_mono_ms() < end) {
         char why[512];
-        int rc = clone_poll(c, 50, on_msg, s, why, sizeof why);
-        cr_assert_neq(rc, -2, "%s", why);
-        if (rc == -1) {
+        clone_result_t rc = clone_poll(c, 50, on_msg, s, why, sizeof why);
+        cr_assert_neq(rc, CLONE_ERROR, "%s", why);
+        if (rc == CLONE_RESYNC) {
             s->n_resyncs++;
             snapshot(c, s);
         }

@@ -135,15 +135,16 @@ static void snapshot_at(uint64_t n) {
     memset(&req, 0, sizeof req);
     req.kind = MSG_SNAPSHOT_REQUEST;
     snapshot_seq = n;
-    cr_assert_eq(clone_snapshot(C, &req, (clone_fn)on_update, NULL, err, sizeof err), 0, "snapshot: %s", err);
+    cr_assert_eq(clone_snapshot(C, &req, (clone_fn)on_update, NULL, err, sizeof err), CLONE_OK,
+                 "snapshot: %s", err);
     cr_assert_eq(clone_sequence(C), n);
 }
 
-/* Polls until clone_poll asks for a resync (-1) or max polls of 100 ms pass, feeding
- * the publisher with feed(i) before each. Returns the last clone_poll result. */
-static int poll_until_resync(handed_t *h, int max, void (*feed)(int i), char *why, size_t whysz) {
-    int rc = 0;
-    for (int i = 0; i < max && rc >= 0; i++) {
+/* Polls until clone_poll asks for a resync (or fails) or max polls of 100 ms pass,
+ * feeding the publisher with feed(i) before each. Returns the last clone_poll result. */
+static clone_result_t poll_until_resync(handed_t *h, int max, void (*feed)(int i), char *why, size_t whysz) {
+    clone_result_t rc = CLONE_OK;
+    for (int i = 0; i < max && rc == CLONE_OK; i++) {
         if (feed) feed(i);
         rc = clone_poll(C, 100, on_update, h, why, whysz);
     }
@@ -153,7 +154,7 @@ static int poll_until_resync(handed_t *h, int max, void (*feed)(int i), char *wh
 Test(clone, updates_queued_before_the_snapshot_are_dropped_and_the_next_ones_handed_over) {
     handed_t h = {0};
     char why[256] = "";
-    int rc;
+    clone_result_t rc;
     /* queued in the SUB before the snapshot: 990 … 995 */
     publish(MSG_HEARTBEAT, 990);
     for (uint64_t s = 991; s <= 995; s++)
@@ -164,7 +165,7 @@ Test(clone, updates_queued_before_the_snapshot_are_dropped_and_the_next_ones_han
     publish(MSG_HEARTBEAT, 996);
     for (int i = 0; i < 20 && h.n < 1; i++) {
         rc = clone_poll(C, 100, on_update, &h, why, sizeof why);
-        cr_assert_geq(rc, 0, "no resync for updates already in the snapshot: %s", why);
+        cr_assert_eq(rc, CLONE_OK, "no resync for updates already in the snapshot: %s", why);
     }
     cr_assert_eq(h.n, 1, "only 996 is new");
     cr_assert_eq(h.seq[0], 996);
@@ -178,7 +179,7 @@ Test(clone, a_sequence_going_back_once_live_is_a_restart) {
     publish(MSG_ALERT, 1001);
     publish(MSG_HEARTBEAT, 1001);
     publish(MSG_HEARTBEAT, 400); /* restarted, its clock an hour behind */
-    cr_assert_eq(poll_until_resync(&h, 20, NULL, why, sizeof why), -1, "a restart must resync");
+    cr_assert_eq(poll_until_resync(&h, 20, NULL, why, sizeof why), CLONE_RESYNC, "a restart must resync");
     cr_assert_eq(h.n, 1);
     cr_assert_eq(h.seq[0], 1001);
     cr_assert_not_null(strstr(why, "went back"), "%s", why);
@@ -201,8 +202,36 @@ Test(clone, a_publisher_restarted_behind_the_snapshot_before_anything_new_is_a_r
      * a heartbeat and an update every 20 ms, all of them below the snapshot's 1000
      * (up to 500 of them: 10 s, far beyond the 300 ms silence_ms) */
     restarted_seq = 400;
-    cr_assert_eq(poll_until_resync(&h, 500, feed_restarted, why, sizeof why), -1,
+    cr_assert_eq(poll_until_resync(&h, 500, feed_restarted, why, sizeof why), CLONE_RESYNC,
                  "numbers that stay below the snapshot are a restart, not old news");
     cr_assert_eq(h.n, 0, "nothing of the restarted run was taken for an update");
     cr_assert_not_null(strstr(why, "below the snapshot"), "%s", why);
+}
+
+Test(clone, a_snapshot_unanswered_fails_a_stop_request_stops_and_no_sub_cannot_poll) {
+    volatile sig_atomic_t stop = 0;
+    clone_opts_t o;
+    clone_t *lone;
+    msg_t req;
+    char err[256] = "";
+    memset(&o, 0, sizeof o);
+    o.ctx = ctx;
+    o.pub = NULL; /* snapshots only */
+    o.snapshot = "inproc://clone-nobody";
+    o.sec = &sec;
+    o.who = "the absent";
+    o.snapshot_timeout_ms = 300;
+    o.stop = &stop;
+    lone = clone_open(&o, err, sizeof err);
+    cr_assert_not_null(lone, "clone_open: %s", err);
+    memset(&req, 0, sizeof req);
+    req.kind = MSG_SNAPSHOT_REQUEST;
+    cr_assert_eq(clone_snapshot(lone, &req, (clone_fn)on_update, NULL, err, sizeof err), CLONE_FAILED);
+    cr_assert_not_null(strstr(err, "no answer from the absent at inproc://clone-nobody"), "%s", err);
+    stop = 1;
+    cr_assert_eq(clone_snapshot(lone, &req, (clone_fn)on_update, NULL, err, sizeof err), CLONE_STOPPED);
+    cr_assert_eq(clone_poll(lone, 10, (clone_fn)on_update, NULL, err, sizeof err), CLONE_ERROR);
+    cr_assert_not_null(strstr(err, "not subscribed to the absent"), "%s", err);
+    clone_close(&lone);
+    cr_assert_null(lone);
 }

@@ -7,7 +7,7 @@
  * and column, in which words) and what an operator finds in the outbox (reports queued
  * with their revision and content, the files they came from, receipts once acked).
  * "Delivering" emulates the sender: every pending report is settled with an ack, and
- * collector_inbox_file_complete() files the sources (submit mode: files stay put).
+ * collector_file_complete() files the sources (submit mode: files stay put).
  */
 #include <criterion/criterion.h>
 #include <ftw.h>
@@ -257,7 +257,7 @@ static void make_ack(ack_t *a, const pending_t *p, ack_status_t st, uint32_t sto
 }
 
 /* The sender's part: every pending report acked ACCEPTED and settled as on_ack does,
- * then the sources filed as collector_inbox_file_complete does. */
+ * then the sources filed as collector_file_complete does. */
 static void deliver_all(void) {
     for (size_t i = 0; i < C.n_pending; i++) {
         ack_t a;
@@ -268,7 +268,7 @@ static void deliver_all(void) {
         cr_assert_eq(outbox_commit(C.outbox), 0);
     }
     free_pending();
-    collector_inbox_file_complete(&C);
+    collector_file_complete(&C);
     cr_assert_eq(sql_int("SELECT count(*) FROM sources WHERE state = 'sending'"), 0,
                  "every source is filed once its reports are acked");
 }
@@ -863,7 +863,7 @@ Test(collector, errors_file_lists_each_finding) {
     cr_assert(f[0].failed);
     cr_assert_geq(f[0].diags.n, 2);
     diag_sort(&f[0].diags);
-    cr_assert_eq(collector_inbox_write_errors(C.cfg.rejected, "410602.bad.csv", &f[0].diags,
+    cr_assert_eq(collector_file_write_errors(C.cfg.rejected, "410602.bad.csv", &f[0].diags,
                                               "See the county template.\n"),
                  0);
     cr_assert_lt((size_t)snprintf(path, sizeof path, "%s/410602.bad.csv.errors.txt", C.cfg.rejected),
@@ -1080,14 +1080,14 @@ Test(collector, file_not_marked_done_until_its_receipt_exists) {
     cr_assert_eq(rmdir(C.cfg.done), 0);
     cr_assert_eq(util_write_atomic(C.cfg.done, "x", 1), 0, "done/ replaced by a plain file");
 
-    collector_inbox_file_complete(&C);
+    collector_file_complete(&C);
     cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'sending'", (long long)id),
                  1, "without its receipt the file is not filed");
     cr_expect_eq(access(in_inbox, F_OK), 0, "the file is still where it was");
 
     cr_assert_eq(unlink(C.cfg.done), 0);
     cr_assert_eq(util_mkdir_p(C.cfg.done), 0);
-    collector_inbox_file_complete(&C);
+    collector_file_complete(&C);
     cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)id), 1,
                  "the retry files it");
     cr_expect_eq(access(P_done("410602.csv"), F_OK), 0, "the file in done/");
@@ -1112,7 +1112,7 @@ Test(collector, done_on_another_filesystem_gets_the_file) {
     id = queue_in_inbox();
     snprintf(in_inbox, sizeof in_inbox, "%s/410602.csv", C.cfg.inbox);
     settle_all(ACK_ACCEPTED);
-    collector_inbox_file_complete(&C);
+    collector_file_complete(&C);
     cr_expect_eq(sql_int("SELECT count(*) FROM sources WHERE id = %lld AND state = 'done'", (long long)id),
                  1);
     cr_expect_eq(access(P_done("410602.csv"), F_OK), 0, "the file in done/");

@@ -1,0 +1,100 @@
+/* cli_common.c - what the sub-commands of `yuebao` share: master data, the report
+ * store opened read-only, a period's start, the CURVE keys to a daemon, and a few ways
+ * of saying things the same way everywhere. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+master_t *cli_master(const cli_opts_t *o) {
+    diag_list_t dl = {0};
+    master_t *m;
+    if (!o->master_dir) {
+        fprintf(stderr, "yuebao: name the master data folder: --master DIR or YUEBAO_MASTER\n");
+        return NULL;
+    }
+    m = master_load(o->master_dir, &dl);
+    if (!m) cli_print_diags("yuebao", o->master_dir, &dl);
+    diag_clear(&dl);
+    return m;
+}
+
+void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl) {
+    for (size_t i = 0; i < dl->n; i++) {
+        char line[1024];
+        diag_format(&dl->items[i], line, sizeof line);
+        fprintf(stderr, "%s: %s/%s\n", who, dir, line);
+    }
+}
+
+rstore_t *cli_store(const cli_opts_t *o) {
+    char err[1024];
+    rstore_t *s = rstore_open(o->store, true, err, sizeof err);
+    if (!s) fprintf(stderr, "yuebao: %s\n", err);
+    return s;
+}
+
+const char *cli_method_words(const char *method) {
+    if (!strcmp(method, "efficacy")) return "功效系数法 (efficacy)";
+    if (!strcmp(method, "minmax")) return "min-max 0-100 (minmax)";
+    return method;
+}
+
+bool cli_has_scheme(const cli_opts_t *o, const char *period, char *path, size_t size) {
+    snprintf(path, size, "%s/scheme-%.4s.csv", o->master_dir ? o->master_dir : "(master folder)", period);
+    return !o->master_dir || access(path, R_OK) == 0;
+}
+
+int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], master_t **m, rstore_t **st) {
+    period_t p;
+    if (!o->period || period_parse(o->period, &p) < 0) {
+        fprintf(stderr, "yuebao %s: --period YYYY-MM is required (e.g. 2017-06)\n", cmd);
+        return -1;
+    }
+    period_format(p, period);
+    if (!(*m = cli_master(o))) return -1;
+    if (!(*st = cli_store(o))) {
+        master_destroy(m);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const char *server_key_file,
+                 const char *a, const char *b, sock_security_t *sec) {
+    char err[512];
+    memset(sec, 0, sizeof *sec);
+    if (o->key || server_key_file) {
+        if (!o->key || !server_key_file) {
+            fprintf(stderr, "yuebao %s: CURVE needs both --key (ours) and --server-key (%s's)\n", cmd,
+                    server);
+            return -1;
+        }
+        if (sock_security_load(sec, false, o->key, server_key_file, err, sizeof err) < 0) {
+            fprintf(stderr, "yuebao %s: %s\n", cmd, err);
+            return -1;
+        }
+        return 0;
+    }
+    sec->insecure = true;
+    if (!sock_endpoint_is_local(a) || (b && !sock_endpoint_is_local(b))) {
+        fprintf(stderr,
+                "yuebao %s: %s is not on this host: name your key with --key FILE and %s's with "
+                "--server-key FILE (or YUEBAO_KEY and %s)\n",
+                cmd, sock_endpoint_is_local(a) ? b : a, server,
+                strcmp(cmd, "watch") ? "YUEBAO_SERVER_KEY" : "YUEBAO_AGGREGATOR_KEY");
+        return -1;
+    }
+    return 0;
+}
+
+void cli_transition_text(transition_t t, char *buf, size_t size) {
+    snprintf(buf, size, "%s", transition_name(t));
+    for (size_t i = 0; buf[i]; i++)
+        if (buf[i] >= 'a' && buf[i] <= 'z') buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+int64_t cli_alert_when(const alert_t *al) {
+    return al->transition == TR_ACTIVE || !al->at_ms ? al->since_ms : al->at_ms;
+}
