@@ -27,11 +27,6 @@
 #include "scorer.h"
 #include "strset.h"
 
-typedef struct {
-    char zone[64];
-    char county[24];
-} zone_ref_t;
-
 /* What one pass decided, published after COMMIT. */
 typedef struct {
     ranking_t *rankings; /* changed rankings */
@@ -175,67 +170,6 @@ static int64_t max_history_id(sqlite3 *db) {
     return id;
 }
 
-typedef struct {
-    zone_ref_t *zones;
-    size_t n, cap;
-    period_values_t *v;
-    const master_t *m;
-    bool oom;
-} collect_t;
-
-static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
-                      void *arg) {
-    collect_t *c = arg;
-    (void)revision;
-    (void)stored_at_ms;
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 64;
-        void *p = realloc(c->zones, ncap * sizeof *c->zones);
-        if (!p) {
-            c->oom = true;
-            return;
-        }
-        c->zones = p;
-        c->cap = ncap;
-    }
-    snprintf(c->zones[c->n].zone, sizeof c->zones[c->n].zone, "%s", zone);
-    snprintf(c->zones[c->n].county, sizeof c->zones[c->n].county, "%s", county);
-    c->n++;
-}
-
-static int cmp_zone_ref(const void *a, const void *b) {
-    return strcmp(((const zone_ref_t *)a)->zone, ((const zone_ref_t *)b)->zone);
-}
-
-static void on_value(const char *zone, const char *indicator, double amount, bool has_growth,
-                     double growth_pct, void *arg) {
-    collect_t *c = arg;
-    zone_ref_t key;
-    const zone_ref_t *z;
-    const indicator_t *ind = master_indicator(c->m, indicator);
-    size_t at;
-    if (!ind) return; /* an indicator retired from the catalogue since */
-    snprintf(key.zone, sizeof key.zone, "%s", zone);
-    z = bsearch(&key, c->zones, c->n, sizeof *c->zones, cmp_zone_ref);
-    if (!z) return;
-    at = (size_t)(z - c->zones) * c->v->n_indicators + (size_t)(ind - c->m->indicators);
-    c->v->amount[at] = amount;
-    if (has_growth) c->v->growth[at] = growth_pct;
-}
-
-/* The zones that reported period and their values. 0 or -1. */
-static int load_period(scorer_t *s, const char *period, collect_t *c, period_values_t *v) {
-    memset(c, 0, sizeof *c);
-    memset(v, 0, sizeof *v);
-    c->m = s->master;
-    c->v = v;
-    if (rstore_each_report(s->store, period, on_report, c) < 0 || c->oom) return -1;
-    qsort(c->zones, c->n, sizeof *c->zones, cmp_zone_ref);
-    if (period_values_init(v, c->n, s->master->n_indicators) < 0) return -1;
-    if (rstore_each_value(s->store, period, on_value, c) < 0) return -1;
-    return 0;
-}
-
 /* ---- rankings ----------------------------------------------------------------------- */
 
 typedef struct {
@@ -289,12 +223,13 @@ static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, siz
 }
 
 /* Judges stars on a December's data: one judgement per zone that reported it. */
-static int judge_stars(scorer_t *s, period_t p, const collect_t *c, const period_values_t *v,
-                       int64_t now_ms) {
+static int judge_stars(scorer_t *s, period_t p, const values_t *v, int64_t now_ms) {
     if (p.month != 12 || s->rules->n_stars == 0) return 0;
-    for (size_t z = 0; z < c->n; z++) {
-        int star = score_star(s->rules, v->amount + z * v->n_indicators);
-        if (sstore_put_star(s->scores, p.year, c->zones[z].zone, c->zones[z].county, star, now_ms) < 0)
+    for (size_t z = 0; z < v->n_zones; z++) {
+        int star;
+        if (!v->zones[z].reported) continue;
+        star = score_star(s->rules, v->amount + z * v->n_indicators);
+        if (sstore_put_star(s->scores, p.year, v->zones[z].code, v->zones[z].county, star, now_ms) < 0)
             return -1;
     }
     return 0;
@@ -305,8 +240,7 @@ static int judge_stars(scorer_t *s, period_t p, const collect_t *c, const period
 static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pass_t *ps) {
     period_t p;
     const scheme_t *scheme;
-    collect_t c;
-    period_values_t v;
+    values_t v;
     zone_score_t *sc = NULL;
     zone_rank_t *prev_ranks = NULL;
     size_t n_prev = 0;
@@ -316,9 +250,10 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     memset(&r, 0, sizeof r);
     memset(&old, 0, sizeof old);
     memset(&prev, 0, sizeof prev);
+    memset(&v, 0, sizeof v);
     if (period_parse(period, &p) < 0) return 0; /* not ours to judge: validation keeps these out */
-    if (load_period(s, period, &c, &v) < 0) goto done;
-    if (judge_stars(s, p, &c, &v, now_ms) < 0) goto done;
+    if (values_load(&v, s->store, s->master, period) < 0) goto done;
+    if (judge_stars(s, p, &v, now_ms) < 0) goto done;
 
     scheme = rules_scheme(s->rules, p.year);
     if (!scheme) {
@@ -329,7 +264,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         rc = 0;
         goto done;
     }
-    if (!(sc = calloc(c.n ? c.n : 1, sizeof *sc))) goto done;
+    if (!(sc = calloc(v.n_zones ? v.n_zones : 1, sizeof *sc))) goto done;
     if (score_period(scheme, s->master, &v, &s->params, sc) < 0) {
         log_error("%s: the scheme of %d does not fit the indicator catalogue", period, p.year);
         goto done;
@@ -342,12 +277,13 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     r.n_dims = scheme->n_dims;
     for (size_t d = 0; d < scheme->n_dims; d++)
         snprintf(r.dims[d], sizeof r.dims[d], "%s", scheme->dims[d]);
-    for (size_t z = 0; z < c.n; z++) {
+    for (size_t z = 0; z < v.n_zones; z++) {
         ranking_row_t row;
-        zone_rank_t key = {c.zones[z].zone, 0}, *pr;
+        zone_rank_t key = {v.zones[z].code, 0}, *pr;
+        if (!v.zones[z].reported) continue;
         memset(&row, 0, sizeof row);
-        snprintf(row.zone, sizeof row.zone, "%s", c.zones[z].zone);
-        snprintf(row.county, sizeof row.county, "%s", c.zones[z].county);
+        snprintf(row.zone, sizeof row.zone, "%s", v.zones[z].code);
+        snprintf(row.county, sizeof row.county, "%s", v.zones[z].county);
         row.rank = sc[z].rank;
         pr = n_prev ? bsearch(&key, prev_ranks, n_prev, sizeof *prev_ranks, cmp_zone_rank) : NULL;
         row.prev_rank = pr ? pr->rank : 0;
@@ -381,8 +317,7 @@ done:
     ranking_clear(&prev);
     free(prev_ranks);
     free(sc);
-    free(c.zones);
-    period_values_free(&v);
+    values_free(&v);
     return rc;
 }
 
@@ -436,12 +371,13 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
     sqlite3_stmt *st = NULL;
     alert_list_t cur = {0}, prev = {0};
     char(*prev_keys)[ALERT_KEY_LEN] = NULL; /* prev's keys, in prev's (key) order */
-    size_t ni = s->master->n_indicators, before;
-    double *amount = malloc(ni * sizeof *amount), *growth = malloc(ni * sizeof *growth);
+    values_t one; /* the figures of the zone being judged */
+    size_t before;
     char lo[PERIOD_STRLEN + 2], hi[PERIOD_STRLEN + 2];
     int rc = -1, step;
 
-    if (!amount || !growth) goto done;
+    memset(&one, 0, sizeof one);
+    if (values_init(&one, 1, s->master->n_indicators) < 0) goto done;
     if (firing_targets(s, year, &prev) < 0) goto done;
     if (only) { /* the other zones' alerts are not judged, so they cannot change */
         size_t j = 0;
@@ -472,17 +408,11 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
             if (!zone || !period || !county || period_parse(period, &p) < 0) continue;
             if (!in_filter(only, year, zone)) continue;
             if (rstore_load_report(s->store, zone, period, &rep) < 0) goto done;
-            for (size_t i = 0; i < ni; i++)
-                amount[i] = growth[i] = NAN;
-            for (size_t i = 0; i < rep.n_values; i++) {
-                const indicator_t *ind = master_indicator(s->master, rep.values[i].indicator);
-                if (!ind) continue;
-                amount[ind - s->master->indicators] = rep.values[i].amount;
-                if (rep.values[i].has_growth) growth[ind - s->master->indicators] = rep.values[i].growth_pct;
-            }
+            values_set_report(&one, 0, s->master, &rep);
             report_clear(&rep);
             before = cur.n;
-            targets_evaluate(s->rules, s->master, &s->thresholds, ty, zone, county, p, amount, growth, &cur);
+            targets_evaluate(s->rules, s->master, &s->thresholds, ty, zone, county, p, one.amount, one.growth,
+                             &cur);
             keep_news(&cur, before, prev_keys, prev.n);
         }
         if (step != SQLITE_DONE) goto done;
@@ -495,8 +425,7 @@ done:
     alert_list_clear(&cur);
     alert_list_clear(&prev);
     free(prev_keys);
-    free(amount);
-    free(growth);
+    values_free(&one);
     return rc;
 }
 
