@@ -139,7 +139,8 @@ typedef void (*rstore_event_fn)(const rstore_event_t *e, void *arg);
  * at most limit, of period (NULL: of any period). Returns how many, or -1 on error. */
 int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rstore_event_fn fn, void *arg);
 
-/* The underlying connection, for tests and tools that query directly. Borrowed. */
+/* The underlying connection, for tests and the bench only: every reader of the store
+ * goes through the functions above and below, which own its SQL. Borrowed. */
 struct sqlite3 *rstore_db(rstore_t *s);
 
 /* The current revision of every (zone, period) the county sent, periods from since on

@@ -15,14 +15,12 @@
  * pass and a steady stream still gets scored.
  */
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
 #include "clock.h"
-#include "db.h"
 #include "log.h"
 #include "scorer.h"
 #include "strset.h"
@@ -40,10 +38,6 @@ static void pass_free(pass_t *ps) {
     free(ps->rankings);
     alert_list_clear(&ps->transitions);
     memset(ps, 0, sizeof *ps);
-}
-
-static int exec(sqlite3 *db, const char *sql) {
-    return db_exec(db, "report store", sql);
 }
 
 int scorer_rules_reload(scorer_t *s) {
@@ -132,42 +126,43 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(a, b);
 }
 
-/* Runs sql on the report store (parameters, as many as it has: ?1 an id, ?2 and ?3
- * texts) and adds column 0 of every row to set (unsealed). 0 or -1. */
-static int query_strings(sqlite3 *db, const char *sql, int64_t id, const char *lo, const char *hi,
-                         strset_t *set) {
-    sqlite3_stmt *st;
-    int rc;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        log_error("report store: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    if (sqlite3_bind_parameter_count(st) >= 1) sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
-    if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(st, 0);
-        if (v && strset_add(set, v) < 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        log_error("report store: %s", rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db));
-        return -1;
-    }
-    return 0;
+/* A strset fed by a store callback; oom once an add failed. */
+typedef struct {
+    strset_t *set;
+    bool oom;
+} adder_t;
+
+static void add_period(const char *period, void *arg) {
+    adder_t *a = arg;
+    if (strset_add(a->set, period) < 0) a->oom = true;
 }
 
-static int64_t max_history_id(sqlite3 *db) {
-    sqlite3_stmt *st;
-    int64_t id = -1;
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM report_history", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return id;
+/* Adds "period zone": what is on file. */
+static void add_current(const char *zone, const char *period, void *arg) {
+    adder_t *a = arg;
+    char key[STRSET_LEN];
+    snprintf(key, sizeof key, "%s %s", period, zone);
+    if (strset_add(a->set, key) < 0) a->oom = true;
+}
+
+/* What changed since the watermark: the periods, and the "YYYY zone" keys. */
+typedef struct {
+    strset_t *periods, *zones;
+    bool oom;
+} changes_t;
+
+static void add_change(const char *zone, const char *period, void *arg) {
+    changes_t *c = arg;
+    char key[STRSET_LEN];
+    snprintf(key, sizeof key, "%.4s %s", period, zone);
+    if (strset_add(c->periods, period) < 0 || strset_add(c->zones, key) < 0) c->oom = true;
+}
+
+/* The outcome of a store iteration that fed a strset — n rows or -1 (logged by the
+ * store), oom when an add failed: 0, or -1 (logged). */
+static int fed(int n, bool oom) {
+    if (n >= 0 && oom) log_error("report store: out of memory");
+    return n < 0 || oom ? -1 : 0;
 }
 
 /* ---- rankings ----------------------------------------------------------------------- */
@@ -363,18 +358,47 @@ static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KE
     cur->n = j;
 }
 
+/* The zones of a year and the latest period each reported, from rstore_each_latest. */
+typedef struct {
+    char zone[64], period[PERIOD_STRLEN], county[24];
+} latest_t;
+
+typedef struct {
+    latest_t *list;
+    size_t n, cap;
+    bool oom;
+} latests_t;
+
+static void on_latest(const char *zone, const char *period, const char *county, void *arg) {
+    latests_t *ls = arg;
+    latest_t *l;
+    if (!zone || !period || !county || ls->oom) return;
+    if (ls->n == ls->cap) {
+        size_t cap = ls->cap ? 2 * ls->cap : 64;
+        latest_t *p = realloc(ls->list, cap * sizeof *p);
+        if (!p) {
+            ls->oom = true;
+            return;
+        }
+        ls->list = p;
+        ls->cap = cap;
+    }
+    l = &ls->list[ls->n++];
+    snprintf(l->zone, sizeof l->zone, "%s", zone);
+    snprintf(l->period, sizeof l->period, "%s", period);
+    snprintf(l->county, sizeof l->county, "%s", county);
+}
+
 /* Judges the latest report of year of every zone in only (NULL: every zone) against
  * the year's targets. */
 static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t now_ms, pass_t *ps) {
     const target_year_t *ty = rules_targets(s->rules, year);
-    sqlite3 *db = rstore_db(s->store);
-    sqlite3_stmt *st = NULL;
     alert_list_t cur = {0}, prev = {0};
     char(*prev_keys)[ALERT_KEY_LEN] = NULL; /* prev's keys, in prev's (key) order */
+    latests_t zones = {NULL, 0, 0, false};
     values_t one; /* the figures of the zone being judged */
     size_t before;
-    char lo[PERIOD_STRLEN + 2], hi[PERIOD_STRLEN + 2];
-    int rc = -1, step;
+    int rc = -1;
 
     memset(&one, 0, sizeof one);
     if (values_init(&one, 1, s->master->n_indicators) < 0) goto done;
@@ -389,42 +413,29 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
     for (size_t i = 0; i < prev.n; i++)
         alert_key(&prev.items[i], prev_keys[i]);
     if (ty) {
-        snprintf(lo, sizeof lo, "%04d-01", year);
-        snprintf(hi, sizeof hi, "%04d-12", year);
-        if (sqlite3_prepare_v2(
-                db,
-                "SELECT zone, max(period), county FROM reports WHERE period >= ?1 AND period <= ?2 "
-                "GROUP BY zone ORDER BY zone",
-                -1, &st, NULL) != SQLITE_OK)
-            goto done;
-        sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *zone = (const char *)sqlite3_column_text(st, 0);
-            const char *period = (const char *)sqlite3_column_text(st, 1);
-            const char *county = (const char *)sqlite3_column_text(st, 2);
+        if (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom) goto done;
+        for (size_t k = 0; k < zones.n; k++) {
+            const latest_t *l = &zones.list[k];
             report_t rep;
             period_t p;
-            if (!zone || !period || !county || period_parse(period, &p) < 0) continue;
-            if (!in_filter(only, year, zone)) continue;
-            if (rstore_load_report(s->store, zone, period, &rep) < 0) goto done;
+            if (period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
+            if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
             values_set_report(&one, 0, s->master, &rep);
             report_clear(&rep);
             before = cur.n;
-            targets_evaluate(s->rules, s->master, &s->thresholds, ty, zone, county, p, one.amount, one.growth,
-                             &cur);
+            targets_evaluate(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, one.amount,
+                             one.growth, &cur);
             keep_news(&cur, before, prev_keys, prev.n);
         }
-        if (step != SQLITE_DONE) goto done;
     }
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
-    if (rc < 0) log_error("targets of %d: %s", year, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
+    if (rc < 0) log_error("targets of %d: cannot be judged in this pass", year);
     alert_list_clear(&cur);
     alert_list_clear(&prev);
     free(prev_keys);
+    free(zones.list);
     values_free(&one);
     return rc;
 }
@@ -492,15 +503,14 @@ fail:
 /* Overdue reports: every zone × period due by now without a report on file. */
 static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     strset_t reported = {0}; /* "period zone" */
+    adder_t add = {&reported, false};
     alert_list_t cur = {0}, prev = {0};
     period_t since = reporting_since(s);
     char since_str[PERIOD_STRLEN];
     int rc = -1;
 
     period_format(since, since_str);
-    if (query_strings(rstore_db(s->store), "SELECT period || ' ' || zone FROM reports WHERE period >= ?2", 0,
-                      since_str, NULL, &reported) < 0)
-        goto done;
+    if (fed(rstore_each_current(s->store, since_str, add_current, &add), add.oom) < 0) goto done;
     strset_seal(&reported);
     targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported,
                     &reported, &cur);
@@ -519,27 +529,23 @@ done:
 
 /* ---- a pass ------------------------------------------------------------------------ */
 
-/* The periods a pass must recompute, oldest first: the changed ones and every later
- * period of their years (their rank changes are measured against the earlier ones). */
-static int periods_to_do(scorer_t *s, bool full, strset_t *todo) {
-    sqlite3 *db = rstore_db(s->store);
-    strset_t changed = {0};
-    int rc = -1;
+/* The periods a pass must recompute, oldest first: every period (full), or the
+ * changed ones and every later period of their years (their rank changes are measured
+ * against the earlier ones). */
+static int periods_to_do(scorer_t *s, bool full, const strset_t *changed, strset_t *todo) {
+    adder_t add = {todo, false};
+    int rc = 0;
     if (full) {
-        rc = query_strings(db, "SELECT DISTINCT period FROM reports", 0, NULL, NULL, todo);
-    } else if (query_strings(db, "SELECT DISTINCT period FROM report_history WHERE id > ?1", s->watermark,
-                             NULL, NULL, &changed) == 0) {
-        rc = 0;
-        for (size_t i = 0; i < changed.n && rc == 0; i++) {
+        rc = fed(rstore_each_period(s->store, add_period, &add), add.oom);
+    } else {
+        for (size_t i = 0; i < changed->n && rc == 0; i++) {
             char end[PERIOD_STRLEN + 2];
             /* a December judges stars, which the next year's rankings show */
             snprintf(end, sizeof end, "%04d-12",
-                     atoi(changed.items[i]) + !strcmp(changed.items[i] + 4, "-12"));
-            rc = query_strings(db, "SELECT DISTINCT period FROM reports WHERE period >= ?2 AND period <= ?3",
-                               0, changed.items[i], end, todo);
+                     atoi(changed->items[i]) + !strcmp(changed->items[i] + 4, "-12"));
+            rc = fed(rstore_each_period_between(s->store, changed->items[i], end, add_period, &add), add.oom);
         }
     }
-    strset_free(&changed);
     strset_seal(todo);
     return rc;
 }
@@ -571,21 +577,21 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
 /* One pass: reads the report store in one read transaction, writes the score store in
  * one write transaction, then publishes. deadlines_only re-checks overdue reports. */
 static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
-    sqlite3 *db = rstore_db(s->store);
     int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
     strset_t todo = {0}, years = {0}, changed = {0}; /* changed: "YYYY zone" */
+    strset_t changed_periods = {0};
+    changes_t changes = {&changed_periods, &changed, false};
     pass_t ps = {0};
     int rc = -1;
 
-    if (exec(db, "BEGIN") < 0) return -1;
-    if ((top = max_history_id(db)) < 0) goto read_done;
-    if (!deadlines_only && periods_to_do(s, full, &todo) < 0) goto read_done;
+    if (rstore_read_begin(s->store) < 0) return -1;
+    if (rstore_history_top(s->store, &top) < 0) goto read_done;
     if (!deadlines_only && !full &&
-        query_strings(db,
-                      "SELECT DISTINCT substr(period, 1, 4) || ' ' || zone FROM report_history WHERE id > ?1",
-                      s->watermark, NULL, NULL, &changed) < 0)
+        fed(rstore_each_changed(s->store, s->watermark, add_change, &changes), changes.oom) < 0)
         goto read_done;
+    strset_seal(&changed_periods);
     strset_seal(&changed);
+    if (!deadlines_only && periods_to_do(s, full, &changed_periods, &todo) < 0) goto read_done;
     for (size_t i = 0; i < todo.n; i++) {
         char y[PERIOD_STRLEN];
         snprintf(y, sizeof y, "%.4s", todo.items[i]);
@@ -617,7 +623,7 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
 write_fail:
     sstore_rollback(s->scores);
 read_done:
-    exec(db, "COMMIT");
+    rstore_read_end(s->store);
     if (rc == 0) {
         if (!deadlines_only) s->watermark = top;
         publish_pass(s, &ps);
@@ -635,6 +641,7 @@ read_done:
     strset_free(&todo);
     strset_free(&years);
     strset_free(&changed);
+    strset_free(&changed_periods);
     return rc;
 }
 
