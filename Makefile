@@ -61,7 +61,7 @@ COMMON    := common/clone.c common/period.c common/master.c common/report.c comm
              common/validate.c common/codec.c common/codec_check.c common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
              common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
-             common/outbox_soft.c common/score.c common/targets.c
+             common/outbox_soft.c common/score.c common/targets.c common/values.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \

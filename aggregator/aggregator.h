@@ -30,6 +30,7 @@
 #include "rstore.h"
 #include "sock.h"
 #include "validate.h"
+#include "values.h"
 #include "zap.h"
 
 typedef struct {
@@ -80,10 +81,8 @@ typedef struct {
 typedef struct {
     char period[PERIOD_STRLEN];
     int64_t deadline_ms; /* first revisions committed before this are on time */
-    uint32_t *revision;  /* per zone: the current revision, 0 = no report */
+    values_t values;     /* the current reports and values; row z < m->n_zones is zone z */
     int64_t *first_ms;   /* per zone: when its first revision was committed */
-    double *amount;      /* [zone × indicator]: the current value, NAN = none */
-    double *growth;      /* [zone × indicator]: its growth, NAN = none */
     aggregate_t *agg;    /* [scope × indicator]; scope 0 = the city, 1 + county index */
     uint32_t *reported;  /* per scope */
     uint32_t *on_time;   /* per scope */

@@ -3,20 +3,22 @@
  * and the on-time count (DESIGN §2, live aggregates).
  *
  * The state is built once from the store at start (and again after a master data
- * reload), then kept up to date at each commit: the zone's current values are kept
- * per period, so a revision first takes its predecessor's contribution out of the sums
- * and then adds its own — a correction replaces a figure, never adds to it. A zone's
- * values count in its county and in the city. min and max cannot be taken back from a
- * running total: when the value leaving was an extreme, that scope is rescanned over
- * its zones' values (rare; every other update is O(indicators)).
+ * reload): each period's values (values_load) and their totals (values_totals), as
+ * `yuebao totals` computes them. It is then kept up to date at each commit: the zones'
+ * current values are kept per period, so a revision first takes its predecessor's
+ * contribution out of the sums and then adds its own — a correction replaces a
+ * figure, never adds to it. A zone's values count in its county and in the city. min
+ * and max cannot be taken back from a running total: when the value leaving was an
+ * extreme, that scope is rescanned over its zones' values (rare; every other update
+ * is O(indicators)).
  *
  * "On time" is decided by a zone's first accepted revision for the period: committed
  * before the deadline (day deadline_day of the next month, 24:00 Asia/Shanghai).
  * A correction sent after the deadline does not make an on-time zone late.
  *
- * Memory: per period, zones × indicators × 16 bytes plus (counties + 1) × indicators
- * aggregates; 200 zones, 15 indicators and ten years of months come to about 6 MB.
- * No sockets and no SQL here but the start-up load; see live_* in aggregator.h.
+ * Memory: per period, zones × indicators × 16 bytes, a values_zone_t per zone and
+ * (counties + 1) × indicators aggregates; 200 zones, 15 indicators and ten years of
+ * months come to about 9.5 MB. No sockets and no SQL here; see live_* in aggregator.h.
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,11 +31,6 @@
 static size_t zone_index(const live_t *l, const char *code) {
     const zone_t *z = l->m ? master_zone(l->m, code) : NULL;
     return z ? (size_t)(z - l->m->zones) : SIZE_MAX;
-}
-
-static size_t indicator_index(const live_t *l, const char *code) {
-    const indicator_t *ind = master_indicator(l->m, code);
-    return ind ? (size_t)(ind - l->m->indicators) : SIZE_MAX;
 }
 
 int live_init(live_t *l, const master_t *m, int deadline_day) {
@@ -57,10 +54,8 @@ int live_init(live_t *l, const master_t *m, int deadline_day) {
 }
 
 static void period_free(live_period_t *p) {
-    free(p->revision);
+    values_free(&p->values);
     free(p->first_ms);
-    free(p->amount);
-    free(p->growth);
     free(p->agg);
     free(p->reported);
     free(p->on_time);
@@ -80,7 +75,7 @@ void live_free(live_t *l) {
 /* The period's state, made (empty) if not there yet. NULL on OOM or a bad period. */
 static live_period_t *period_get(live_t *l, const char *period) {
     size_t lo = 0, hi = l->n_periods, nz = l->m->n_zones, ni = l->m->n_indicators, ns = l->n_scopes;
-    size_t nv = nz * ni > 0 ? nz * ni : 1, na = ns * ni > 0 ? ns * ni : 1;
+    size_t na = ns * ni > 0 ? ns * ni : 1;
     live_period_t *p;
     period_t pp;
     while (lo < hi) {
@@ -105,23 +100,18 @@ static live_period_t *period_get(live_t *l, const char *period) {
     memset(p, 0, sizeof *p);
     period_format(pp, p->period);
     p->deadline_ms = period_deadline_ms(pp, l->deadline_day);
-    p->revision = calloc(nz ? nz : 1, sizeof *p->revision);
     p->first_ms = calloc(nz ? nz : 1, sizeof *p->first_ms);
-    p->amount = malloc(nv * sizeof *p->amount);
-    p->growth = malloc(nv * sizeof *p->growth);
     p->agg = calloc(na, sizeof *p->agg);
     p->reported = calloc(ns, sizeof *p->reported);
     p->on_time = calloc(ns, sizeof *p->on_time);
     p->updated_ms = calloc(ns, sizeof *p->updated_ms);
     p->dirty = calloc(ns, sizeof *p->dirty);
-    if (!p->revision || !p->first_ms || !p->amount || !p->growth || !p->agg || !p->reported || !p->on_time ||
+    if (values_init_master(&p->values, l->m) < 0 || !p->first_ms || !p->agg || !p->reported || !p->on_time ||
         !p->updated_ms || !p->dirty) {
         period_free(p);
         memmove(&l->periods[lo], &l->periods[lo + 1], (l->n_periods - lo) * sizeof *l->periods);
         return NULL;
     }
-    for (size_t i = 0; i < nz * ni; i++)
-        p->amount[i] = p->growth[i] = NAN;
     l->n_periods++;
     return p;
 }
@@ -132,7 +122,7 @@ static void rescan_extremes(const live_t *l, live_period_t *p, size_t scope, siz
     aggregate_t *a = &p->agg[scope * ni + ind];
     bool any = false;
     for (size_t z = 0; z < l->m->n_zones; z++) {
-        double v = p->amount[z * ni + ind];
+        double v = p->values.amount[z * ni + ind];
         if (isnan(v) || (scope != 0 && l->zone_scope[z] != scope)) continue;
         if (!any || v < a->min) a->min = v;
         if (!any || v > a->max) a->max = v;
@@ -145,7 +135,7 @@ static void rescan_extremes(const live_t *l, live_period_t *p, size_t scope, siz
 static void contribute(const live_t *l, live_period_t *p, size_t z, int sign) {
     size_t ni = l->m->n_indicators, scopes[2] = {0, l->zone_scope[z]};
     for (size_t i = 0; i < ni; i++) {
-        double v = p->amount[z * ni + i], g = p->growth[z * ni + i];
+        double v = p->values.amount[z * ni + i], g = p->values.growth[z * ni + i];
         if (isnan(v)) continue;
         for (size_t k = 0; k < 2; k++) {
             aggregate_t *a = &p->agg[scopes[k] * ni + i];
@@ -165,15 +155,7 @@ static void contribute(const live_t *l, live_period_t *p, size_t z, int sign) {
 static void replace_values(const live_t *l, live_period_t *p, size_t z, const report_t *r) {
     size_t ni = l->m->n_indicators, scopes[2] = {0, l->zone_scope[z]};
     contribute(l, p, z, -1); /* nothing for a zone without values yet */
-    for (size_t i = 0; i < ni; i++)
-        p->amount[z * ni + i] = p->growth[z * ni + i] = NAN;
-    for (size_t k = 0; k < r->n_values; k++) {
-        const report_value_t *v = &r->values[k];
-        size_t i = indicator_index(l, v->indicator);
-        if (i == SIZE_MAX || !isfinite(v->amount)) continue;
-        p->amount[z * ni + i] = v->amount;
-        p->growth[z * ni + i] = v->has_growth && isfinite(v->growth_pct) ? v->growth_pct : NAN;
-    }
+    values_set_report(&p->values, z, l->m, r);
     contribute(l, p, z, +1);
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < ni; i++)
@@ -191,11 +173,10 @@ static void count_arrival(const live_t *l, live_period_t *p, size_t z, int64_t f
     }
 }
 
-/* Zone z's current revision, committed at stored_ms: the scopes it changed. */
-static void mark_changed(const live_t *l, live_period_t *p, size_t z, uint32_t revision, int64_t stored_ms,
-                         bool dirty) {
+/* Zone z's current report, committed at stored_ms: the scopes it changed. */
+static void mark_changed(const live_t *l, live_period_t *p, size_t z, int64_t stored_ms, bool dirty) {
     size_t scopes[2] = {0, l->zone_scope[z]};
-    p->revision[z] = revision ? revision : 1;
+    p->values.zones[z].stored_at_ms = stored_ms;
     for (size_t k = 0; k < 2; k++) {
         if (stored_ms > p->updated_ms[scopes[k]]) p->updated_ms[scopes[k]] = stored_ms;
         if (dirty) p->dirty[scopes[k]] = true;
@@ -205,23 +186,22 @@ static void mark_changed(const live_t *l, live_period_t *p, size_t z, uint32_t r
 int live_apply(live_t *l, const report_t *r, int64_t stored_at_ms) {
     size_t z = zone_index(l, r->zone);
     live_period_t *p;
+    bool first;
     if (!l->m || z == SIZE_MAX) return 0; /* no live totals kept; or a zone gone from master data */
     if (!(p = period_get(l, r->period))) return -1;
-    replace_values(l, p, z, r);
-    if (!p->revision[z]) count_arrival(l, p, z, stored_at_ms);
-    mark_changed(l, p, z, r->revision, stored_at_ms, true);
+    first = !p->values.zones[z].reported;
+    replace_values(l, p, z, r); /* the zone's row is reported from here on */
+    if (first) count_arrival(l, p, z, stored_at_ms);
+    mark_changed(l, p, z, stored_at_ms, true);
     return 0;
 }
 
 /* ---- the start-up load ---------------------------------------------------------------- */
 
-/* One period from the store: first arrivals and current revisions, then the values,
- * which stream by in zone order and are gathered one zone at a time. */
+/* One period from the store: first arrivals, then the current reports and values. */
 typedef struct {
     live_t *l;
     live_period_t *p;
-    report_t r; /* the zone whose values are streaming by */
-    int failed;
 } load_t;
 
 static void on_arrival(const char *zone, int64_t first_at_ms, void *arg) {
@@ -230,34 +210,18 @@ static void on_arrival(const char *zone, int64_t first_at_ms, void *arg) {
     if (z != SIZE_MAX) count_arrival(ld->l, ld->p, z, first_at_ms);
 }
 
-static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
-                      void *arg) {
-    load_t *ld = arg;
-    size_t z = zone_index(ld->l, zone);
-    (void)county;
-    if (z != SIZE_MAX) mark_changed(ld->l, ld->p, z, revision, stored_at_ms, false);
-}
-
-static void flush_zone(load_t *ld) {
-    size_t z = ld->r.zone[0] ? zone_index(ld->l, ld->r.zone) : SIZE_MAX;
-    if (z != SIZE_MAX) replace_values(ld->l, ld->p, z, &ld->r);
-    report_clear(&ld->r);
-}
-
-static void on_value(const char *zone, const char *indicator, double amount, bool has_growth,
-                     double growth_pct, void *arg) {
-    load_t *ld = arg;
-    report_value_t v;
-    if (strcmp(ld->r.zone, zone)) {
-        flush_zone(ld);
-        snprintf(ld->r.zone, sizeof ld->r.zone, "%s", zone);
-    }
-    memset(&v, 0, sizeof v);
-    snprintf(v.indicator, sizeof v.indicator, "%s", indicator);
-    v.amount = amount;
-    v.has_growth = has_growth;
-    v.growth_pct = growth_pct;
-    if (!report_add_value(&ld->r, &v)) ld->failed = 1;
+/* p's values and totals from the store, with the scopes' latest commits. 0 or -1. */
+static int load_values(live_t *l, live_period_t *p, rstore_t *st) {
+    size_t ni = l->m->n_indicators;
+    values_totals_t t;
+    values_free(&p->values);
+    if (values_load(&p->values, st, l->m, p->period) < 0) return -1;
+    if (values_totals(&p->values, l->m, &t) < 0) return -1;
+    memcpy(p->agg, t.agg, l->n_scopes * ni * sizeof *p->agg);
+    values_totals_free(&t);
+    for (size_t z = 0; z < p->values.n_master; z++)
+        if (p->values.zones[z].reported) mark_changed(l, p, z, p->values.zones[z].stored_at_ms, false);
+    return 0;
 }
 
 typedef struct {
@@ -279,24 +243,14 @@ static void on_period(const char *period, void *arg) {
 
 int live_load(live_t *l, rstore_t *st) {
     periods_t ps = {NULL, 0, 0};
-    load_t ld;
-    memset(&ld, 0, sizeof ld);
-    ld.l = l;
+    load_t ld = {l, NULL};
     if (rstore_each_period(st, on_period, &ps) < 0) ps.failed = 1;
-    ld.failed = ps.failed;
-    for (size_t i = 0; !ld.failed && i < ps.n; i++) {
+    for (size_t i = 0; !ps.failed && i < ps.n; i++)
         if (!(ld.p = period_get(l, ps.list[i])) ||
-            rstore_each_first_arrival(st, ps.list[i], on_arrival, &ld) < 0 ||
-            rstore_each_report(st, ps.list[i], on_report, &ld) < 0 ||
-            rstore_each_value(st, ps.list[i], on_value, &ld) < 0) {
-            ld.failed = 1;
-            break;
-        }
-        flush_zone(&ld);
-    }
-    report_clear(&ld.r);
+            rstore_each_first_arrival(st, ps.list[i], on_arrival, &ld) < 0 || load_values(l, ld.p, st) < 0)
+            ps.failed = 1;
     free(ps.list);
-    return ld.failed ? -1 : 0;
+    return ps.failed ? -1 : 0;
 }
 
 /* ---- reading it out ------------------------------------------------------------------- */

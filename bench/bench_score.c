@@ -296,7 +296,7 @@ static size_t scheme_columns(const scheme_t *s, column_t *cols, size_t max) {
 
 /* The ceiling's arithmetic: per column a min/max pass and a multiply-add pass, straight
  * into one total per zone. Every value is present, so no NAN checks and no flags. */
-static void naive_score(const period_values_t *v, const column_t *cols, size_t nc, double *total) {
+static void naive_score(const values_t *v, const column_t *cols, size_t nc, double *total) {
     size_t nz = v->n_zones, ni = v->n_indicators;
     for (size_t z = 0; z < nz; z++)
         total[z] = 0;
@@ -330,7 +330,7 @@ typedef struct {
 static void bench_scoring(const scheme_t *s, size_t nz, score_result_t *out) {
     size_t ni = B.master->n_indicators, nc, runs = 0;
     column_t cols[RULES_MAX_ITEMS * RULES_MAX_CONTENTS * 2];
-    period_values_t v;
+    values_t v;
     score_params_t params = {METHOD_EFFICACY, 100, 0}; /* the scorer's defaults */
     zone_score_t *sc = calloc(nz, sizeof *sc);
     double *total = malloc(nz * sizeof *total), *sorted = malloc(nz * sizeof *sorted);
@@ -340,10 +340,12 @@ static void bench_scoring(const scheme_t *s, size_t nz, score_result_t *out) {
     double worst = 0;
     int64_t t0, spent = 0;
 
-    if (!sc || !total || !sorted || !t_score || !t_ceil || !t_sort || period_values_init(&v, nz, ni) < 0)
+    if (!sc || !total || !sorted || !t_score || !t_ceil || !t_sort || values_init(&v, nz, ni) < 0)
         bench_fail("out of memory");
-    for (size_t k = 0; k < nz; k++)
+    for (size_t k = 0; k < nz; k++) {
+        v.zones[k].reported = true;
         zone_values(k, v.amount + k * ni, v.growth + k * ni, NULL);
+    }
     nc = scheme_columns(s, cols, sizeof cols / sizeof cols[0]);
 
     /* Interleaved, call by call, so a change in machine load moves both alike. */
@@ -379,7 +381,7 @@ static void bench_scoring(const scheme_t *s, size_t nz, score_result_t *out) {
     out->score_ms = bench_median(t_score, runs);
     out->ceiling_ms = bench_median(t_ceil, runs);
     out->sort_ms = bench_median(t_sort, runs);
-    period_values_free(&v);
+    values_free(&v);
     free(sc);
     free(total);
     free(sorted);

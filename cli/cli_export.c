@@ -271,16 +271,14 @@ static void write_sdmx(FILE *f, const bulletin_t *b, const master_t *m) {
 
 /* ---- reading the stores ------------------------------------------------------------------- */
 
-typedef struct {
-    bulletin_values_t *v;
-    const master_t *m;
-    size_t n_unknown;
-} fill_t;
-
-static void on_value(const char *zone, const char *indicator, double amount, bool has_growth,
-                     double growth_pct, void *arg) {
-    fill_t *f = arg;
-    if (bulletin_values_set(f->v, f->m, zone, indicator, amount, has_growth, growth_pct) < 0) f->n_unknown++;
+/* The values of v the bulletin leaves out: of zones or indicators master data does not
+ * know. */
+static size_t n_unknown(const values_t *v) {
+    size_t n = v->n_dropped;
+    for (size_t z = v->n_master; z < v->n_zones; z++)
+        for (size_t i = 0; i < v->n_indicators; i++)
+            n += !isnan(v->amount[z * v->n_indicators + i]);
+    return n;
 }
 
 static rules_t *load_rules(const cli_opts_t *o, const master_t *m) {
@@ -429,14 +427,13 @@ int cli_export(const cli_opts_t *o) {
     rules_t *r = NULL;
     rstore_t *st = NULL;
     ranking_t rk;
-    bulletin_values_t v;
+    values_t v;
     bulletin_t b;
-    fill_t fill;
     format_t fmt;
     period_t p;
     char period[PERIOD_STRLEN];
     const char *path = o->output && strcmp(o->output, "-") ? o->output : NULL;
-    int rc = 0, n, ranked = 0;
+    int rc = 0, ranked = 0;
 
     memset(&rk, 0, sizeof rk);
     memset(&v, 0, sizeof v);
@@ -467,28 +464,21 @@ int cli_export(const cli_opts_t *o) {
         rc = 1;
         goto out;
     }
-    if (bulletin_values_init(&v, m) < 0) {
-        fprintf(stderr, "yuebao export: out of memory\n");
-        rc = 1;
-        goto out;
-    }
-    fill = (fill_t){&v, m, 0};
-    n = rstore_each_value(st, period, on_value, &fill);
-    if (n < 0) {
+    if (values_load(&v, st, m, period) < 0) {
         fprintf(stderr, "yuebao export: cannot read %s from %s (see above)\n", period, o->store);
         rc = 1;
         goto out;
     }
-    if (n == 0) {
+    if (values_reported(&v) == 0) {
         fprintf(stderr, "yuebao export: no zone has reported %s in %s; there is no bulletin to write\n",
                 period, o->store);
         rc = 1;
         goto out;
     }
-    if (fill.n_unknown)
+    if (n_unknown(&v))
         fprintf(stderr,
                 "yuebao export: %zu values of %s name zones or indicators %s/ does not know; left out\n",
-                fill.n_unknown, period, o->master_dir);
+                n_unknown(&v), period, o->master_dir);
     if ((ranked = load_ranking(o, period, &rk)) < 0) {
         rc = 1;
         goto out;
@@ -504,7 +494,7 @@ int cli_export(const cli_opts_t *o) {
                 b.n_zones, ranked ? "" : ", not ranked");
 out:
     bulletin_clear(&b);
-    bulletin_values_free(&v);
+    values_free(&v);
     ranking_clear(&rk);
     rstore_close(&st);
     rules_destroy(&r);

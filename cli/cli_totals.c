@@ -1,38 +1,15 @@
 /* cli_totals.c - `yuebao totals --period P`: city (and per county) totals per indicator. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "aggregate.h"
 #include "cli.h"
 #include "text.h"
+#include "values.h"
 
-typedef struct {
-    const master_t *m;
-    const char *county; /* NULL = whole city */
-    aggregate_t *agg;   /* per indicator */
-    size_t n_zones;
-    char last_zone[64];
-} totals_t;
-
-static void on_value(const char *zone, const char *indicator, double amount, bool has_growth,
-                     double growth_pct, void *arg) {
-    totals_t *t = arg;
-    const zone_t *z = master_zone(t->m, zone);
-    if (!z || (t->county && strcmp(z->county, t->county))) return;
-    if (strcmp(t->last_zone, zone)) {
-        t->n_zones++;
-        snprintf(t->last_zone, sizeof t->last_zone, "%s", zone);
-    }
-    for (size_t i = 0; i < t->m->n_indicators; i++)
-        if (!strcmp(t->m->indicators[i].code, indicator))
-            aggregate_add(&t->agg[i], amount, has_growth, growth_pct);
-}
-
-static void print_table(const master_t *m, const totals_t *t) {
+static void print_table(const master_t *m, const values_totals_t *t, size_t scope) {
     for (size_t i = 0; i < m->n_indicators; i++) {
         const indicator_t *ind = &m->indicators[i];
-        const aggregate_t *a = &t->agg[i];
+        const aggregate_t *a = values_total(t, scope, i);
         char name[200], unit[80];
         double g;
         if (a->n == 0) continue;
@@ -50,21 +27,24 @@ static void print_table(const master_t *m, const totals_t *t) {
 }
 
 static int totals_for(const master_t *m, rstore_t *st, const char *period, const char *county) {
-    totals_t t = {m, county, calloc(m->n_indicators, sizeof(aggregate_t)), 0, ""};
-    size_t expected = 0;
-    if (!t.agg || rstore_each_value(st, period, on_value, &t) < 0) {
-        free(t.agg);
+    values_t v;
+    values_totals_t t;
+    size_t scope = values_scope(m, county);
+    if (values_load(&v, st, m, period) < 0) return -1;
+    if (values_totals(&v, m, &t) < 0) {
+        fprintf(stderr, "yuebao totals: out of memory\n");
+        values_free(&v);
         return -1;
     }
-    for (size_t i = 0; i < m->n_zones; i++)
-        if (!county || !strcmp(m->zones[i].county, county)) expected++;
     if (county)
-        printf("%s (%s): %zu of %zu zones reported\n", master_county(m, county)->name, county, t.n_zones,
-               expected);
+        printf("%s (%s): %u of %u zones reported\n", master_county(m, county)->name, county,
+               (unsigned)t.reported[scope], (unsigned)t.expected[scope]);
     else
-        printf("city total, %s: %zu of %zu zones reported\n", period, t.n_zones, expected);
-    print_table(m, &t);
-    free(t.agg);
+        printf("city total, %s: %u of %u zones reported\n", period, (unsigned)t.reported[0],
+               (unsigned)t.expected[0]);
+    print_table(m, &t, scope);
+    values_totals_free(&t);
+    values_free(&v);
     return 0;
 }
 

@@ -4,8 +4,8 @@
  * The arithmetic is the scorer's own, so the bulletin and the alerts never disagree: a
  * target is looked up with rules_target; what is paced, the pace gap and the laggard
  * comparison are targets.c's (targets_paced, targets_pace_gap, targets_below), the very
- * functions the scorer's pace alerts call; aggregate growth comes from aggregate.c as
- * the live totals do.
+ * functions the scorer's pace alerts call; the city's amounts and aggregate growth are
+ * values_totals', as the live totals and `yuebao totals` show them.
  */
 #include "bulletin.h"
 
@@ -15,51 +15,6 @@
 
 #include "aggregate.h"
 #include "targets.h"
-
-int bulletin_values_init(bulletin_values_t *v, const master_t *m) {
-    size_t n = m->n_zones * m->n_indicators;
-    memset(v, 0, sizeof *v);
-    v->reported = calloc(m->n_zones ? m->n_zones : 1, sizeof *v->reported);
-    v->has_amount = calloc(n ? n : 1, sizeof *v->has_amount);
-    v->amount = calloc(n ? n : 1, sizeof *v->amount);
-    v->has_growth = calloc(n ? n : 1, sizeof *v->has_growth);
-    v->growth_pct = calloc(n ? n : 1, sizeof *v->growth_pct);
-    if (!v->reported || !v->has_amount || !v->amount || !v->has_growth || !v->growth_pct) {
-        bulletin_values_free(v);
-        return -1;
-    }
-    v->n_zones = m->n_zones;
-    v->n_indicators = m->n_indicators;
-    return 0;
-}
-
-int bulletin_values_set(bulletin_values_t *v, const master_t *m, const char *zone, const char *indicator,
-                        double amount, bool has_growth, double growth_pct) {
-    const zone_t *z = master_zone(m, zone);
-    const indicator_t *ind = master_indicator(m, indicator);
-    size_t iz, ii, k;
-    if (!z || !ind || !v->reported) return -1;
-    iz = (size_t)(z - m->zones);
-    ii = (size_t)(ind - m->indicators);
-    if (iz >= v->n_zones || ii >= v->n_indicators) return -1;
-    k = iz * v->n_indicators + ii;
-    v->reported[iz] = true;
-    v->has_amount[k] = isfinite(amount);
-    v->amount[k] = amount;
-    v->has_growth[k] = has_growth && isfinite(growth_pct);
-    v->growth_pct[k] = growth_pct;
-    return 0;
-}
-
-void bulletin_values_free(bulletin_values_t *v) {
-    if (!v) return;
-    free(v->reported);
-    free(v->has_amount);
-    free(v->amount);
-    free(v->has_growth);
-    free(v->growth_pct);
-    memset(v, 0, sizeof *v);
-}
 
 bool bulletin_is_main(const indicator_t *ind) {
     return (ind->kind == KIND_FLOW || ind->kind == KIND_STOCK) && ind->has_growth;
@@ -96,21 +51,21 @@ static void complete(bulletin_cell_t *c, const master_t *m, const rules_t *r, in
 
 /* Fills row from zone iz's values, its targets and its ranking row (or NULL). */
 static void zone_row(bulletin_t *b, bulletin_row_t *row, const master_t *m, const rules_t *r,
-                     const target_year_t *ty, const bulletin_values_t *v, size_t iz, const ranking_row_t *rr,
+                     const target_year_t *ty, const values_t *v, size_t iz, const ranking_row_t *rr,
                      size_t n_ranked) {
     row->zone = &m->zones[iz];
     row->county = master_county(m, row->zone->county);
-    row->reported = v->reported[iz];
+    row->reported = v->zones[iz].reported;
     row->star = RANKING_STAR_NONE;
     for (size_t k = 0; k < b->n_indicators; k++) {
         int i = b->indicators[k];
         size_t at = iz * v->n_indicators + (size_t)i;
         bulletin_cell_t *c = &row->cells[k];
         const target_t *tg = rules_target(ty, row->zone->code, i);
-        c->has_amount = v->has_amount[at];
+        c->has_amount = !isnan(v->amount[at]);
         c->amount = v->amount[at];
-        c->has_growth = c->has_amount && v->has_growth[at];
-        c->growth_pct = v->growth_pct[at];
+        c->has_growth = c->has_amount && !isnan(v->growth[at]);
+        c->growth_pct = v->growth[at];
         if (tg && tg->has_amount && tg->amount != 0) {
             c->has_target = true;
             c->target = tg->amount;
@@ -129,30 +84,29 @@ static void zone_row(bulletin_t *b, bulletin_row_t *row, const master_t *m, cons
     }
 }
 
-/* The city total row from the zone rows before it. */
-static void total_row(bulletin_t *b, bulletin_row_t *row, const master_t *m, const rules_t *r) {
+/* The city total row: amounts and growth from the city's totals t, completion from the
+ * zone rows before it. */
+static void total_row(bulletin_t *b, bulletin_row_t *row, const master_t *m, const rules_t *r,
+                      const values_totals_t *t) {
     row->is_total = true;
     row->star = RANKING_STAR_NONE;
     row->reported = b->n_reported > 0;
     for (size_t k = 0; k < b->n_indicators; k++) {
         bulletin_cell_t *c = &row->cells[k];
-        aggregate_t a;
+        const aggregate_t *a = values_total(t, 0, (size_t)b->indicators[k]);
         double done = 0, target = 0;
         size_t n_targets = 0;
-        memset(&a, 0, sizeof a);
         for (size_t z = 0; z < b->n_zones; z++) {
             const bulletin_cell_t *zc = &b->rows[z].cells[k];
-            if (!zc->has_amount) continue;
-            aggregate_add(&a, zc->amount, zc->has_growth, zc->growth_pct);
-            if (!zc->has_target) continue;
+            if (!zc->has_amount || !zc->has_target) continue;
             done += zc->amount;
             target += zc->target;
             n_targets++;
         }
-        if (a.n == 0) continue;
+        if (a->n == 0) continue;
         c->has_amount = true;
-        c->amount = a.sum;
-        c->has_growth = aggregate_growth(&a, &c->growth_pct);
+        c->amount = a->sum;
+        c->has_growth = aggregate_growth(a, &c->growth_pct);
         if (n_targets && target != 0) {
             /* like with like: the completion of the zones that have a target */
             bulletin_cell_t like = {.has_amount = true, .amount = done, .has_target = true, .target = target};
@@ -198,13 +152,15 @@ static void row_order(const master_t *m, const ranking_t *rk, size_t *order, boo
         if (!placed[iz]) order[n++] = iz; /* a county master data does not list */
 }
 
-int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_t p,
-                   const bulletin_values_t *v, const ranking_t *rk, double lag_pace_pp) {
+int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_t p, const values_t *v,
+                   const ranking_t *rk, double lag_pace_pp) {
     const target_year_t *ty = rules_targets(r, p.year);
     size_t *order = NULL, nz = m->n_zones;
     bool *placed = NULL;
+    values_totals_t totals;
     memset(out, 0, sizeof *out);
-    if (v->n_zones != m->n_zones || v->n_indicators != m->n_indicators || !v->reported) return -1;
+    if (v->n_master != m->n_zones || v->n_indicators != m->n_indicators) return -1;
+    if (values_totals(v, m, &totals) < 0) return -1;
     out->period = p;
     out->lag_pace_pp = lag_pace_pp;
     out->ranked = rk != NULL;
@@ -228,13 +184,15 @@ int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_
     for (size_t i = 0; i < m->n_zones; i++) {
         size_t iz = order[i];
         zone_row(out, &out->rows[i], m, r, ty, v, iz, ranking_of(rk, m->zones[iz].code), out->n_ranked);
-        out->n_reported += v->reported[iz];
+        out->n_reported += v->zones[iz].reported;
     }
-    total_row(out, &out->rows[m->n_zones], m, r);
+    total_row(out, &out->rows[m->n_zones], m, r, &totals);
+    values_totals_free(&totals);
     free(order);
     free(placed);
     return 0;
 oom:
+    values_totals_free(&totals);
     free(order);
     free(placed);
     bulletin_clear(out);

@@ -34,20 +34,10 @@
 #include "period.h"
 #include "ranking.h"
 #include "rules.h"
+#include "values.h"
 
 #define BULLETIN_LAG_PACE_PP (-5.0) /* DESIGN §2: a pace gap below −5 pp is critical */
 #define BULLETIN_LAG_BOTTOM 3       /* the last three places of the ranking */
-
-/* One period's reported values, n_zones × n_indicators in master order (zones by code,
- * indicators in file order). */
-typedef struct {
-    size_t n_zones, n_indicators;
-    bool *reported;     /* [zone]: the zone has a current report for the period */
-    bool *has_amount;   /* [zone * n_indicators + indicator] */
-    double *amount;     /* the same */
-    bool *has_growth;   /* the same */
-    double *growth_pct; /* the same */
-} bulletin_values_t;
 
 /* One figure set for one indicator of one row. */
 typedef struct {
@@ -92,32 +82,21 @@ typedef struct {
     double lag_pace_pp;
 } bulletin_t;
 
-/* Allocates v for master m's zones and indicators, nothing reported. 0, or -1 out of
- * memory (v left empty; bulletin_values_free is still safe). */
-int bulletin_values_init(bulletin_values_t *v, const master_t *m);
-
-/* Records one current value of the period (the shape of rstore_each_value's callback)
- * and marks the zone reported. A zone or indicator master data does not know is
- * ignored: returns 0 recorded, -1 ignored. */
-int bulletin_values_set(bulletin_values_t *v, const master_t *m, const char *zone, const char *indicator,
-                        double amount, bool has_growth, double growth_pct);
-
-/* Frees v's arrays and zeroes it; NULL-safe. */
-void bulletin_values_free(bulletin_values_t *v);
-
 /* True for a main indicator of the bulletin: a flow or a stock that carries growth. */
 bool bulletin_is_main(const indicator_t *ind);
 
 /* Computes the bulletin of period p into *out (zeroed first; bulletin_clear it) from
- * master m, rules r (may be NULL: no targets, m/12 pacing), values v (built for m) and
+ * master m, rules r (may be NULL: no targets, m/12 pacing), the period's values v
+ * (values.h, built for m: its rows of master data's zones; the others are not in the
+ * bulletin) and
  * the period's ranking rk (NULL when the period is not ranked; rows for zones m does
  * not know are ignored). Rows: with a ranking, the ranked zones as it lists them (by
  * rank, ties by zone code), then the others in master order; without one, master order
  * — counties as in regions.csv, zones by code within a county. The city total is the
  * last row. lag_pace_pp is the laggard threshold
  * (BULLETIN_LAG_PACE_PP). 0, or -1 out of memory or on values not built for m. */
-int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_t p,
-                   const bulletin_values_t *v, const ranking_t *rk, double lag_pace_pp);
+int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_t p, const values_t *v,
+                   const ranking_t *rk, double lag_pace_pp);
 
 /* True if cell's pace gap is below b's laggard threshold (beyond a 1e-9 tolerance, as
  * the scorer grades: a gap of exactly −5 is not below −5). */

@@ -605,3 +605,83 @@ int rstore_each_zone(rstore_t *s, rstore_period_fn fn, void *arg) {
     }
     return finish(s, st, rc, n);
 }
+
+/* ---- reads for the scorer's passes -------------------------------------------------- */
+
+int rstore_read_begin(rstore_t *s) {
+    return exec(s, "BEGIN");
+}
+
+int rstore_read_end(rstore_t *s) {
+    if (sqlite3_get_autocommit(s->db)) return 0; /* none open */
+    return exec(s, "COMMIT");
+}
+
+int rstore_history_top(rstore_t *s, int64_t *id) {
+    sqlite3_stmt *st = once(s, "SELECT coalesce(max(id), 0) FROM report_history");
+    int rc;
+    if (!st) return -1;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = SQLITE_DONE;
+    }
+    return finish(s, st, rc, 0);
+}
+
+/* Runs a query whose rows are (zone, period) through fn. */
+static int each_key(rstore_t *s, sqlite3_stmt *st, rstore_key_fn fn, void *arg) {
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), col_text(st, 1), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+int rstore_each_changed(rstore_t *s, int64_t since_id, rstore_key_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT DISTINCT zone, period FROM report_history WHERE id > ?1"
+                               " ORDER BY period, zone");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, since_id);
+    return each_key(s, st, fn, arg);
+}
+
+int rstore_each_period_between(rstore_t *s, const char *from, const char *to, rstore_period_fn fn,
+                               void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT DISTINCT period FROM reports WHERE period >= ?1 AND period <= ?2"
+                               " ORDER BY period");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+int rstore_each_current(rstore_t *s, const char *since, rstore_key_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT zone, period FROM reports WHERE period >= ?1 ORDER BY period, zone");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, since ? since : "", -1, SQLITE_STATIC);
+    return each_key(s, st, fn, arg);
+}
+
+int rstore_each_latest(rstore_t *s, int year, rstore_latest_fn fn, void *arg) {
+    /* SQLite takes a bare column (county) from the row max() chose */
+    sqlite3_stmt *st = once(s, "SELECT zone, max(period), county FROM reports WHERE period >= ?1 AND"
+                               " period <= ?2 GROUP BY zone ORDER BY zone");
+    char lo[16], hi[16];
+    int rc, n = 0;
+    if (!st) return -1;
+    snprintf(lo, sizeof lo, "%04d-01", year);
+    snprintf(hi, sizeof hi, "%04d-12", year);
+    sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), col_text(st, 1), col_text(st, 2), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}

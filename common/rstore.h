@@ -139,7 +139,8 @@ typedef void (*rstore_event_fn)(const rstore_event_t *e, void *arg);
  * at most limit, of period (NULL: of any period). Returns how many, or -1 on error. */
 int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rstore_event_fn fn, void *arg);
 
-/* The underlying connection, for tests and tools that query directly. Borrowed. */
+/* The underlying connection, for tests and the bench only: every reader of the store
+ * goes through the functions above and below, which own its SQL. Borrowed. */
 struct sqlite3 *rstore_db(rstore_t *s);
 
 /* The current revision of every (zone, period) the county sent, periods from since on
@@ -148,5 +149,46 @@ struct sqlite3 *rstore_db(rstore_t *s);
 typedef void (*rstore_revision_fn)(const char *zone, const char *period, uint32_t revision, void *arg);
 int rstore_county_revisions(rstore_t *s, const char *county, const char *since, int limit, rstore_revision_fn fn,
                             void *arg);
+
+/* ---- reads for the scorer's passes ---------------------------------------------------
+ * A pass reads what changed since the last one, by the history ids every accepted
+ * revision gets (report_history.id, increasing commit by commit), inside one read
+ * transaction so that everything it reads is one state of the store. */
+
+/* BEGIN (deferred) on any connection: every read until rstore_read_end sees the state
+ * of the store the first of them found, however the writer commits meanwhile. 0, or
+ * -1 (logged). */
+int rstore_read_begin(rstore_t *s);
+
+/* Ends the transaction rstore_read_begin opened (nothing was written, so nothing is
+ * lost either way); 0 when none is open, -1 (logged) on failure. */
+int rstore_read_end(rstore_t *s);
+
+/* The highest history id into *id, 0 for an empty store: the watermark of a reader
+ * that has seen every revision so far. 0, or -1 (logged). */
+int rstore_history_top(rstore_t *s, int64_t *id);
+
+/* Runs fn(zone, period) once per (zone, period) with a revision accepted after the
+ * watermark since_id (history id > since_id; 0: every revision ever), in (period,
+ * zone) order. Returns how many pairs, or -1 (logged). */
+typedef void (*rstore_key_fn)(const char *zone, const char *period, void *arg);
+int rstore_each_changed(rstore_t *s, int64_t since_id, rstore_key_fn fn, void *arg);
+
+/* Runs fn once per period with a current report from `from` to `to`, both included
+ * (period text order: "2017-01" .. "2017-12" is that year), oldest first. Returns how
+ * many, or -1 (logged). */
+int rstore_each_period_between(rstore_t *s, const char *from, const char *to, rstore_period_fn fn, void *arg);
+
+/* Runs fn(zone, period) once per current report of the periods from since on ("" or
+ * NULL: of every period), in (period, zone) order: which reports are on file. Returns
+ * how many, or -1 (logged). */
+int rstore_each_current(rstore_t *s, const char *since, rstore_key_fn fn, void *arg);
+
+/* Runs fn(zone, period, county) once per zone with a current report in year (periods
+ * YYYY-01 .. YYYY-12), in zone order: its latest period of the year and the county that
+ * sent that report — what the year's targets are judged on. Returns how many zones, or
+ * -1 (logged). */
+typedef void (*rstore_latest_fn)(const char *zone, const char *period, const char *county, void *arg);
+int rstore_each_latest(rstore_t *s, int year, rstore_latest_fn fn, void *arg);
 
 #endif

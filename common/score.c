@@ -4,9 +4,10 @@
  * reported it:  d = 60 + 40·(x − min)/(max − min), mirrored for a reverse indicator
  * (direction −1). A part scores the mean of its contents, an item the mean of its parts
  * (so amount and growth weigh 50% each), the total Σ weight·item / 100 and each
- * dimension the same sum over its items. The method works column by column over a
- * dense zones × indicators matrix: 10 000 zones and 11 items are a few hundred
- * thousand multiply-adds, far below the cost of reading the store.
+ * dimension the same sum over its items. The method works column by column over the
+ * period's dense zones × indicators matrix (values.h), the rows that reported: 10 000
+ * zones and 11 items are a few hundred thousand multiply-adds, far below the cost of
+ * reading the store.
  */
 #include <math.h>
 #include <stdio.h>
@@ -27,46 +28,26 @@ int score_method_parse(const char *s) {
     return -1;
 }
 
-int period_values_init(period_values_t *v, size_t n_zones, size_t n_indicators) {
-    size_t n = n_zones * n_indicators;
-    memset(v, 0, sizeof *v);
-    v->amount = malloc((n ? n : 1) * sizeof *v->amount);
-    v->growth = malloc((n ? n : 1) * sizeof *v->growth);
-    if (!v->amount || !v->growth) {
-        period_values_free(v);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        v->amount[i] = v->growth[i] = NAN;
-    v->n_zones = n_zones;
-    v->n_indicators = n_indicators;
-    return 0;
-}
-
-void period_values_free(period_values_t *v) {
-    free(v->amount);
-    free(v->growth);
-    memset(v, 0, sizeof *v);
-}
-
 static void flag_missing(zone_score_t *z, const char *code, bool growth) {
     size_t len = strlen(z->missing);
     snprintf(z->missing + len, sizeof z->missing - len, "%s%s%s", len ? ";" : "", code,
              growth ? ".growth" : "");
 }
 
-/* Adds each zone's score for one content and part, divided by n_div, to part[z]. */
-static void score_column(const double *col, size_t stride, size_t n_zones, int direction, const char *code,
-                         bool growth, const score_params_t *p, double n_div, double *part,
+/* Adds each reported zone's score for one content and part, divided by n_div, to
+ * part[z]; rows[0..n_rows) are the reported rows. */
+static void score_column(const double *col, size_t stride, const size_t *rows, size_t n_rows, int direction,
+                         const char *code, bool growth, const score_params_t *p, double n_div, double *part,
                          zone_score_t *out) {
     double lo = INFINITY, hi = -INFINITY;
-    for (size_t z = 0; z < n_zones; z++) {
-        double x = col[z * stride];
+    for (size_t k = 0; k < n_rows; k++) {
+        double x = col[rows[k] * stride];
         if (isnan(x)) continue;
         if (x < lo) lo = x;
         if (x > hi) hi = x;
     }
-    for (size_t z = 0; z < n_zones; z++) {
+    for (size_t k = 0; k < n_rows; k++) {
+        size_t z = rows[k];
         double x = col[z * stride], d;
         if (isnan(x)) {
             d = p->missing_score;
@@ -94,10 +75,11 @@ static int by_total(const void *pa, const void *pb) {
     return a->zone < b->zone ? -1 : a->zone > b->zone;
 }
 
-int score_period(const scheme_t *s, const master_t *m, const period_values_t *v, const score_params_t *p,
+int score_period(const scheme_t *s, const master_t *m, const values_t *v, const score_params_t *p,
                  zone_score_t *out) {
-    size_t nz = v->n_zones, ni = v->n_indicators;
+    size_t nz = v->n_zones, ni = v->n_indicators, nr = 0;
     double *part = NULL, *item = NULL;
+    size_t *rows = NULL; /* the reported rows, in row order */
     order_t *order = NULL;
     int rc = -1;
 
@@ -106,8 +88,11 @@ int score_period(const scheme_t *s, const master_t *m, const period_values_t *v,
     if (nz == 0) return 0;
     part = malloc(nz * sizeof *part);
     item = malloc(nz * sizeof *item);
+    rows = malloc(nz * sizeof *rows);
     order = malloc(nz * sizeof *order);
-    if (!part || !item || !order) goto done;
+    if (!part || !item || !rows || !order) goto done;
+    for (size_t z = 0; z < nz; z++)
+        if (v->zones[z].reported) rows[nr++] = z;
 
     for (size_t k = 0; k < s->n_items; k++) {
         const scheme_item_t *it = &s->items[k];
@@ -121,13 +106,14 @@ int score_period(const scheme_t *s, const master_t *m, const period_values_t *v,
             for (size_t c = 0; c < it->n_contents; c++) {
                 int ind = it->contents[c];
                 if (ind < 0 || (size_t)ind >= ni) goto done;
-                score_column((g ? v->growth : v->amount) + ind, ni, nz, m->indicators[ind].direction,
+                score_column((g ? v->growth : v->amount) + ind, ni, rows, nr, m->indicators[ind].direction,
                              m->indicators[ind].code, g == 1, p, (double)it->n_contents, part, out);
             }
             for (size_t z = 0; z < nz; z++)
                 item[z] += part[z] / (double)n_parts;
         }
-        for (size_t z = 0; z < nz; z++) {
+        for (size_t r = 0; r < nr; r++) {
+            size_t z = rows[r];
             double points = it->weight * item[z] / 100.0;
             out[z].items[k] = item[z];
             out[z].dims[it->dim] += points;
@@ -135,10 +121,10 @@ int score_period(const scheme_t *s, const master_t *m, const period_values_t *v,
         }
     }
 
-    for (size_t z = 0; z < nz; z++)
-        order[z] = (order_t){out, z};
-    qsort(order, nz, sizeof *order, by_total);
-    for (size_t i = 0; i < nz; i++) {
+    for (size_t r = 0; r < nr; r++)
+        order[r] = (order_t){out, rows[r]};
+    qsort(order, nr, sizeof *order, by_total);
+    for (size_t i = 0; i < nr; i++) {
         zone_score_t *z = &out[order[i].zone];
         const zone_score_t *before = i ? &out[order[i - 1].zone] : NULL;
         z->rank = before && fabs(before->total - z->total) < TIE_EPS ? before->rank : (int)i + 1;
@@ -147,6 +133,7 @@ int score_period(const scheme_t *s, const master_t *m, const period_values_t *v,
 done:
     free(part);
     free(item);
+    free(rows);
     free(order);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "master.h"
 #include "ranking.h"
 #include "rules.h"
+#include "values.h"
 
 typedef enum { METHOD_EFFICACY = 0, METHOD_MINMAX } score_method_t;
 
@@ -24,13 +25,6 @@ typedef struct {
     double missing_score;  /* a value the zone did not report (default 0) */
 } score_params_t;
 
-/* One period's reported values: n_zones × n_indicators, NAN where not reported. */
-typedef struct {
-    size_t n_zones, n_indicators;
-    double *amount; /* [zone * n_indicators + indicator] */
-    double *growth; /* the same for growth %, NAN where absent */
-} period_values_t;
-
 typedef struct {
     double total;
     double dims[RANKING_MAX_DIMS];
@@ -39,15 +33,13 @@ typedef struct {
     char missing[256]; /* "tax.growth;rd_share", "" if none */
 } zone_score_t;
 
-/* Allocates v for n_zones × n_indicators, every value NAN. 0 or -1. */
-int period_values_init(period_values_t *v, size_t n_zones, size_t n_indicators);
-void period_values_free(period_values_t *v);
-
-/* Scores every zone of v under scheme s into out[0..n_zones): each content and part
- * scored across the zones that reported it, parts and contents averaged, items
- * weighted into dimension subtotals and totals; then ranked by total (ties within
- * 1e-9 share the better rank). m gives directions and names. 0, or -1 on bad input. */
-int score_period(const scheme_t *s, const master_t *m, const period_values_t *v, const score_params_t *p,
+/* Scores every reported row of v (values.h; v->zones[z].reported) under scheme s into
+ * out[0..v->n_zones): each content and part scored across the zones that reported it,
+ * parts and contents averaged, items weighted into dimension subtotals and totals; then
+ * ranked by total among the reported rows (ties within 1e-9 share the better rank).
+ * A row not reported is not scored: its out[z] is zeroed, rank 0. m gives directions
+ * and names (v's columns are its indicators). 0, or -1 on bad input. */
+int score_period(const scheme_t *s, const master_t *m, const values_t *v, const score_params_t *p,
                  zone_score_t *out);
 
 /* The star a zone earns with December amounts amount[indicator] (NAN = not reported):

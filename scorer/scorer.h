@@ -34,6 +34,7 @@
 #include "sock.h"
 #include "sstore.h"
 #include "targets.h"
+#include "values.h"
 #include "zap.h"
 
 /* ---- the daemon -------------------------------------------------------------------- */

@@ -15,22 +15,15 @@
  * pass and a steady stream still gets scored.
  */
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
 #include "clock.h"
-#include "db.h"
 #include "log.h"
 #include "scorer.h"
 #include "strset.h"
-
-typedef struct {
-    char zone[64];
-    char county[24];
-} zone_ref_t;
 
 /* What one pass decided, published after COMMIT. */
 typedef struct {
@@ -45,10 +38,6 @@ static void pass_free(pass_t *ps) {
     free(ps->rankings);
     alert_list_clear(&ps->transitions);
     memset(ps, 0, sizeof *ps);
-}
-
-static int exec(sqlite3 *db, const char *sql) {
-    return db_exec(db, "report store", sql);
 }
 
 /* ---- coalescing ------------------------------------------------------------------- */
@@ -99,103 +88,43 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(a, b);
 }
 
-/* Runs sql on the report store (parameters, as many as it has: ?1 an id, ?2 and ?3
- * texts) and adds column 0 of every row to set (unsealed). 0 or -1. */
-static int query_strings(sqlite3 *db, const char *sql, int64_t id, const char *lo, const char *hi,
-                         strset_t *set) {
-    sqlite3_stmt *st;
-    int rc;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        log_error("report store: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    if (sqlite3_bind_parameter_count(st) >= 1) sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
-    if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(st, 0);
-        if (v && strset_add(set, v) < 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        log_error("report store: %s", rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db));
-        return -1;
-    }
-    return 0;
-}
-
-static int64_t max_history_id(sqlite3 *db) {
-    sqlite3_stmt *st;
-    int64_t id = -1;
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM report_history", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return id;
-}
-
+/* A strset fed by a store callback; oom once an add failed. */
 typedef struct {
-    zone_ref_t *zones;
-    size_t n, cap;
-    period_values_t *v;
-    const master_t *m;
+    strset_t *set;
     bool oom;
-} collect_t;
+} adder_t;
 
-static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
-                      void *arg) {
-    collect_t *c = arg;
-    (void)revision;
-    (void)stored_at_ms;
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 64;
-        void *p = realloc(c->zones, ncap * sizeof *c->zones);
-        if (!p) {
-            c->oom = true;
-            return;
-        }
-        c->zones = p;
-        c->cap = ncap;
-    }
-    snprintf(c->zones[c->n].zone, sizeof c->zones[c->n].zone, "%s", zone);
-    snprintf(c->zones[c->n].county, sizeof c->zones[c->n].county, "%s", county);
-    c->n++;
+static void add_period(const char *period, void *arg) {
+    adder_t *a = arg;
+    if (strset_add(a->set, period) < 0) a->oom = true;
 }
 
-static int cmp_zone_ref(const void *a, const void *b) {
-    return strcmp(((const zone_ref_t *)a)->zone, ((const zone_ref_t *)b)->zone);
+/* Adds "period zone": what is on file. */
+static void add_current(const char *zone, const char *period, void *arg) {
+    adder_t *a = arg;
+    char key[STRSET_LEN];
+    snprintf(key, sizeof key, "%s %s", period, zone);
+    if (strset_add(a->set, key) < 0) a->oom = true;
 }
 
-static void on_value(const char *zone, const char *indicator, double amount, bool has_growth,
-                     double growth_pct, void *arg) {
-    collect_t *c = arg;
-    zone_ref_t key;
-    const zone_ref_t *z;
-    const indicator_t *ind = master_indicator(c->m, indicator);
-    size_t at;
-    if (!ind) return; /* an indicator retired from the catalogue since */
-    snprintf(key.zone, sizeof key.zone, "%s", zone);
-    z = bsearch(&key, c->zones, c->n, sizeof *c->zones, cmp_zone_ref);
-    if (!z) return;
-    at = (size_t)(z - c->zones) * c->v->n_indicators + (size_t)(ind - c->m->indicators);
-    c->v->amount[at] = amount;
-    if (has_growth) c->v->growth[at] = growth_pct;
+/* What changed since the watermark: the periods, and the "YYYY zone" keys. */
+typedef struct {
+    strset_t *periods, *zones;
+    bool oom;
+} changes_t;
+
+static void add_change(const char *zone, const char *period, void *arg) {
+    changes_t *c = arg;
+    char key[STRSET_LEN];
+    snprintf(key, sizeof key, "%.4s %s", period, zone);
+    if (strset_add(c->periods, period) < 0 || strset_add(c->zones, key) < 0) c->oom = true;
 }
 
-/* The zones that reported period and their values. 0 or -1. */
-static int load_period(scorer_t *s, const char *period, collect_t *c, period_values_t *v) {
-    memset(c, 0, sizeof *c);
-    memset(v, 0, sizeof *v);
-    c->m = s->master;
-    c->v = v;
-    if (rstore_each_report(s->store, period, on_report, c) < 0 || c->oom) return -1;
-    qsort(c->zones, c->n, sizeof *c->zones, cmp_zone_ref);
-    if (period_values_init(v, c->n, s->master->n_indicators) < 0) return -1;
-    if (rstore_each_value(s->store, period, on_value, c) < 0) return -1;
-    return 0;
+/* The outcome of a store iteration that fed a strset — n rows or -1 (logged by the
+ * store), oom when an add failed: 0, or -1 (logged). */
+static int fed(int n, bool oom) {
+    if (n >= 0 && oom) log_error("report store: out of memory");
+    return n < 0 || oom ? -1 : 0;
 }
 
 /* ---- rankings ----------------------------------------------------------------------- */
@@ -251,12 +180,13 @@ static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, siz
 }
 
 /* Judges stars on a December's data: one judgement per zone that reported it. */
-static int judge_stars(scorer_t *s, period_t p, const collect_t *c, const period_values_t *v,
-                       int64_t now_ms) {
+static int judge_stars(scorer_t *s, period_t p, const values_t *v, int64_t now_ms) {
     if (p.month != 12 || s->rules->n_stars == 0) return 0;
-    for (size_t z = 0; z < c->n; z++) {
-        int star = score_star(s->rules, v->amount + z * v->n_indicators);
-        if (sstore_put_star(s->scores, p.year, c->zones[z].zone, c->zones[z].county, star, now_ms) < 0)
+    for (size_t z = 0; z < v->n_zones; z++) {
+        int star;
+        if (!v->zones[z].reported) continue;
+        star = score_star(s->rules, v->amount + z * v->n_indicators);
+        if (sstore_put_star(s->scores, p.year, v->zones[z].code, v->zones[z].county, star, now_ms) < 0)
             return -1;
     }
     return 0;
@@ -267,8 +197,7 @@ static int judge_stars(scorer_t *s, period_t p, const collect_t *c, const period
 static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pass_t *ps) {
     period_t p;
     const scheme_t *scheme;
-    collect_t c;
-    period_values_t v;
+    values_t v;
     zone_score_t *sc = NULL;
     zone_rank_t *prev_ranks = NULL;
     size_t n_prev = 0;
@@ -278,9 +207,10 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     memset(&r, 0, sizeof r);
     memset(&old, 0, sizeof old);
     memset(&prev, 0, sizeof prev);
+    memset(&v, 0, sizeof v);
     if (period_parse(period, &p) < 0) return 0; /* not ours to judge: validation keeps these out */
-    if (load_period(s, period, &c, &v) < 0) goto done;
-    if (judge_stars(s, p, &c, &v, now_ms) < 0) goto done;
+    if (values_load(&v, s->store, s->master, period) < 0) goto done;
+    if (judge_stars(s, p, &v, now_ms) < 0) goto done;
 
     scheme = rules_scheme(s->rules, p.year);
     if (!scheme) {
@@ -291,7 +221,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         rc = 0;
         goto done;
     }
-    if (!(sc = calloc(c.n ? c.n : 1, sizeof *sc))) goto done;
+    if (!(sc = calloc(v.n_zones ? v.n_zones : 1, sizeof *sc))) goto done;
     if (score_period(scheme, s->master, &v, &s->params, sc) < 0) {
         log_error("%s: the scheme of %d does not fit the indicator catalogue", period, p.year);
         goto done;
@@ -304,12 +234,13 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     r.n_dims = scheme->n_dims;
     for (size_t d = 0; d < scheme->n_dims; d++)
         snprintf(r.dims[d], sizeof r.dims[d], "%s", scheme->dims[d]);
-    for (size_t z = 0; z < c.n; z++) {
+    for (size_t z = 0; z < v.n_zones; z++) {
         ranking_row_t row;
-        zone_rank_t key = {c.zones[z].zone, 0}, *pr;
+        zone_rank_t key = {v.zones[z].code, 0}, *pr;
+        if (!v.zones[z].reported) continue;
         memset(&row, 0, sizeof row);
-        snprintf(row.zone, sizeof row.zone, "%s", c.zones[z].zone);
-        snprintf(row.county, sizeof row.county, "%s", c.zones[z].county);
+        snprintf(row.zone, sizeof row.zone, "%s", v.zones[z].code);
+        snprintf(row.county, sizeof row.county, "%s", v.zones[z].county);
         row.rank = sc[z].rank;
         pr = n_prev ? bsearch(&key, prev_ranks, n_prev, sizeof *prev_ranks, cmp_zone_rank) : NULL;
         row.prev_rank = pr ? pr->rank : 0;
@@ -343,8 +274,7 @@ done:
     ranking_clear(&prev);
     free(prev_ranks);
     free(sc);
-    free(c.zones);
-    period_values_free(&v);
+    values_free(&v);
     return rc;
 }
 
@@ -390,20 +320,50 @@ static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KE
     cur->n = j;
 }
 
+/* The zones of a year and the latest period each reported, from rstore_each_latest. */
+typedef struct {
+    char zone[64], period[PERIOD_STRLEN], county[24];
+} latest_t;
+
+typedef struct {
+    latest_t *list;
+    size_t n, cap;
+    bool oom;
+} latests_t;
+
+static void on_latest(const char *zone, const char *period, const char *county, void *arg) {
+    latests_t *ls = arg;
+    latest_t *l;
+    if (!zone || !period || !county || ls->oom) return;
+    if (ls->n == ls->cap) {
+        size_t cap = ls->cap ? 2 * ls->cap : 64;
+        latest_t *p = realloc(ls->list, cap * sizeof *p);
+        if (!p) {
+            ls->oom = true;
+            return;
+        }
+        ls->list = p;
+        ls->cap = cap;
+    }
+    l = &ls->list[ls->n++];
+    snprintf(l->zone, sizeof l->zone, "%s", zone);
+    snprintf(l->period, sizeof l->period, "%s", period);
+    snprintf(l->county, sizeof l->county, "%s", county);
+}
+
 /* Judges the latest report of year of every zone in only (NULL: every zone) against
  * the year's targets. */
 static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t now_ms, pass_t *ps) {
     const target_year_t *ty = rules_targets(s->rules, year);
-    sqlite3 *db = rstore_db(s->store);
-    sqlite3_stmt *st = NULL;
     alert_list_t cur = {0}, prev = {0};
     char(*prev_keys)[ALERT_KEY_LEN] = NULL; /* prev's keys, in prev's (key) order */
-    size_t ni = s->master->n_indicators, before;
-    double *amount = malloc(ni * sizeof *amount), *growth = malloc(ni * sizeof *growth);
-    char lo[PERIOD_STRLEN + 2], hi[PERIOD_STRLEN + 2];
-    int rc = -1, step;
+    latests_t zones = {NULL, 0, 0, false};
+    values_t one; /* the figures of the zone being judged */
+    size_t before;
+    int rc = -1;
 
-    if (!amount || !growth) goto done;
+    memset(&one, 0, sizeof one);
+    if (values_init(&one, 1, s->master->n_indicators) < 0) goto done;
     if (firing_targets(s, year, &prev) < 0) goto done;
     if (only) { /* the other zones' alerts are not judged, so they cannot change */
         size_t j = 0;
@@ -415,50 +375,30 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
     for (size_t i = 0; i < prev.n; i++)
         alert_key(&prev.items[i], prev_keys[i]);
     if (ty) {
-        snprintf(lo, sizeof lo, "%04d-01", year);
-        snprintf(hi, sizeof hi, "%04d-12", year);
-        if (sqlite3_prepare_v2(
-                db,
-                "SELECT zone, max(period), county FROM reports WHERE period >= ?1 AND period <= ?2 "
-                "GROUP BY zone ORDER BY zone",
-                -1, &st, NULL) != SQLITE_OK)
-            goto done;
-        sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *zone = (const char *)sqlite3_column_text(st, 0);
-            const char *period = (const char *)sqlite3_column_text(st, 1);
-            const char *county = (const char *)sqlite3_column_text(st, 2);
+        if (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom) goto done;
+        for (size_t k = 0; k < zones.n; k++) {
+            const latest_t *l = &zones.list[k];
             report_t rep;
             period_t p;
-            if (!zone || !period || !county || period_parse(period, &p) < 0) continue;
-            if (!in_filter(only, year, zone)) continue;
-            if (rstore_load_report(s->store, zone, period, &rep) < 0) goto done;
-            for (size_t i = 0; i < ni; i++)
-                amount[i] = growth[i] = NAN;
-            for (size_t i = 0; i < rep.n_values; i++) {
-                const indicator_t *ind = master_indicator(s->master, rep.values[i].indicator);
-                if (!ind) continue;
-                amount[ind - s->master->indicators] = rep.values[i].amount;
-                if (rep.values[i].has_growth) growth[ind - s->master->indicators] = rep.values[i].growth_pct;
-            }
+            if (period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
+            if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
+            values_set_report(&one, 0, s->master, &rep);
             report_clear(&rep);
             before = cur.n;
-            targets_evaluate(s->rules, s->master, &s->thresholds, ty, zone, county, p, amount, growth, &cur);
+            targets_evaluate(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, one.amount,
+                             one.growth, &cur);
             keep_news(&cur, before, prev_keys, prev.n);
         }
-        if (step != SQLITE_DONE) goto done;
     }
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
-    if (rc < 0) log_error("targets of %d: %s", year, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
+    if (rc < 0) log_error("targets of %d: cannot be judged in this pass", year);
     alert_list_clear(&cur);
     alert_list_clear(&prev);
     free(prev_keys);
-    free(amount);
-    free(growth);
+    free(zones.list);
+    values_free(&one);
     return rc;
 }
 
@@ -525,15 +465,14 @@ fail:
 /* Overdue reports: every zone × period due by now without a report on file. */
 static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     strset_t reported = {0}; /* "period zone" */
+    adder_t add = {&reported, false};
     alert_list_t cur = {0}, prev = {0};
     period_t since = reporting_since(s);
     char since_str[PERIOD_STRLEN];
     int rc = -1;
 
     period_format(since, since_str);
-    if (query_strings(rstore_db(s->store), "SELECT period || ' ' || zone FROM reports WHERE period >= ?2", 0,
-                      since_str, NULL, &reported) < 0)
-        goto done;
+    if (fed(rstore_each_current(s->store, since_str, add_current, &add), add.oom) < 0) goto done;
     strset_seal(&reported);
     targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported,
                     &reported, &cur);
@@ -552,27 +491,23 @@ done:
 
 /* ---- a pass ------------------------------------------------------------------------ */
 
-/* The periods a pass must recompute, oldest first: the changed ones and every later
- * period of their years (their rank changes are measured against the earlier ones). */
-static int periods_to_do(scorer_t *s, bool full, strset_t *todo) {
-    sqlite3 *db = rstore_db(s->store);
-    strset_t changed = {0};
-    int rc = -1;
+/* The periods a pass must recompute, oldest first: every period (full), or the
+ * changed ones and every later period of their years (their rank changes are measured
+ * against the earlier ones). */
+static int periods_to_do(scorer_t *s, bool full, const strset_t *changed, strset_t *todo) {
+    adder_t add = {todo, false};
+    int rc = 0;
     if (full) {
-        rc = query_strings(db, "SELECT DISTINCT period FROM reports", 0, NULL, NULL, todo);
-    } else if (query_strings(db, "SELECT DISTINCT period FROM report_history WHERE id > ?1", s->watermark,
-                             NULL, NULL, &changed) == 0) {
-        rc = 0;
-        for (size_t i = 0; i < changed.n && rc == 0; i++) {
+        rc = fed(rstore_each_period(s->store, add_period, &add), add.oom);
+    } else {
+        for (size_t i = 0; i < changed->n && rc == 0; i++) {
             char end[PERIOD_STRLEN + 2];
             /* a December judges stars, which the next year's rankings show */
             snprintf(end, sizeof end, "%04d-12",
-                     atoi(changed.items[i]) + !strcmp(changed.items[i] + 4, "-12"));
-            rc = query_strings(db, "SELECT DISTINCT period FROM reports WHERE period >= ?2 AND period <= ?3",
-                               0, changed.items[i], end, todo);
+                     atoi(changed->items[i]) + !strcmp(changed->items[i] + 4, "-12"));
+            rc = fed(rstore_each_period_between(s->store, changed->items[i], end, add_period, &add), add.oom);
         }
     }
-    strset_free(&changed);
     strset_seal(todo);
     return rc;
 }
@@ -604,21 +539,21 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
 /* One pass: reads the report store in one read transaction, writes the score store in
  * one write transaction, then publishes. deadlines_only re-checks overdue reports. */
 static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
-    sqlite3 *db = rstore_db(s->store);
     int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
     strset_t todo = {0}, years = {0}, changed = {0}; /* changed: "YYYY zone" */
+    strset_t changed_periods = {0};
+    changes_t changes = {&changed_periods, &changed, false};
     pass_t ps = {0};
     int rc = -1;
 
-    if (exec(db, "BEGIN") < 0) return -1;
-    if ((top = max_history_id(db)) < 0) goto read_done;
-    if (!deadlines_only && periods_to_do(s, full, &todo) < 0) goto read_done;
+    if (rstore_read_begin(s->store) < 0) return -1;
+    if (rstore_history_top(s->store, &top) < 0) goto read_done;
     if (!deadlines_only && !full &&
-        query_strings(db,
-                      "SELECT DISTINCT substr(period, 1, 4) || ' ' || zone FROM report_history WHERE id > ?1",
-                      s->watermark, NULL, NULL, &changed) < 0)
+        fed(rstore_each_changed(s->store, s->watermark, add_change, &changes), changes.oom) < 0)
         goto read_done;
+    strset_seal(&changed_periods);
     strset_seal(&changed);
+    if (!deadlines_only && periods_to_do(s, full, &changed_periods, &todo) < 0) goto read_done;
     for (size_t i = 0; i < todo.n; i++) {
         char y[PERIOD_STRLEN];
         snprintf(y, sizeof y, "%.4s", todo.items[i]);
@@ -650,7 +585,7 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
 write_fail:
     sstore_rollback(s->scores);
 read_done:
-    exec(db, "COMMIT");
+    rstore_read_end(s->store);
     if (rc == 0) {
         if (!deadlines_only) s->watermark = top;
         publish_pass(s, &ps);
@@ -668,6 +603,7 @@ read_done:
     strset_free(&todo);
     strset_free(&years);
     strset_free(&changed);
+    strset_free(&changed_periods);
     return rc;
 }
 

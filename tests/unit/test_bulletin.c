@@ -45,7 +45,7 @@
 
 static master_t *m;
 static rules_t *rules; /* the sample city's */
-static bulletin_values_t v;
+static values_t v;
 static bulletin_t b;
 static ranking_t rk;
 
@@ -62,12 +62,12 @@ static void setup(void) {
     rules = rules_load(city, m, &dl);
     cr_assert_not_null(rules, "cannot load the rules from %s: %s", city, dl.n ? dl.items[0].message : "");
     diag_clear(&dl);
-    cr_assert_eq(bulletin_values_init(&v, m), 0);
+    cr_assert_eq(values_init_master(&v, m), 0);
 }
 
 static void teardown(void) {
     bulletin_clear(&b);
-    bulletin_values_free(&v);
+    values_free(&v);
     ranking_clear(&rk);
     rules_destroy(&rules);
     master_destroy(&m);
@@ -82,8 +82,8 @@ static period_t period(const char *s) {
 }
 
 static void set(const char *zone, const char *indicator, double amount, double growth) {
-    cr_assert_eq(bulletin_values_set(&v, m, zone, indicator, amount, !isnan(growth), growth), 0, "%s %s",
-                 zone, indicator);
+    cr_assert_eq(values_set(&v, m, zone, indicator, amount, !isnan(growth), growth), 0, "%s %s", zone,
+                 indicator);
 }
 
 /* The column of indicator code in b. */
@@ -224,9 +224,9 @@ Test(bulletin, a_year_without_targets_has_amounts_only) {
 }
 
 Test(bulletin, unknown_zones_and_indicators_are_ignored) {
-    cr_assert_eq(bulletin_values_set(&v, m, "atlantis", "revenue", 1, false, 0), -1);
-    cr_assert_eq(bulletin_values_set(&v, m, "jinshan", "gdp", 1, false, 0), -1);
-    cr_assert_eq(bulletin_values_set(&v, m, "jinshan", "主营业务收入", 5, true, 1), 0, "Chinese names too");
+    cr_assert_eq(values_set(&v, m, "atlantis", "revenue", 1, false, 0), -1);
+    cr_assert_eq(values_set(&v, m, "jinshan", "gdp", 1, false, 0), -1);
+    cr_assert_eq(values_set(&v, m, "jinshan", "主营业务收入", 5, true, 1), 0, "Chinese names too");
     cr_assert_eq(bulletin_build(&b, m, rules, period("2017-06"), &v, NULL, BULLETIN_LAG_PACE_PP), 0);
     cr_assert_eq(b.n_reported, 1);
     cr_assert_float_eq(cell(row("jinshan"), "revenue")->amount, 5, EPS);
@@ -400,12 +400,12 @@ Test(bulletin, no_bottom_three_among_three) {
 }
 
 Test(bulletin, values_for_another_master_are_refused) {
-    bulletin_values_t other;
+    values_t other;
     memset(&other, 0, sizeof other);
     cr_assert_eq(bulletin_build(&b, m, rules, period("2017-06"), &other, NULL, BULLETIN_LAG_PACE_PP), -1);
     cr_assert_eq(b.n_rows, 0);
     bulletin_clear(&b);
-    bulletin_values_free(&other);
+    values_free(&other);
 }
 
 /* ---- the bulletin and the scorer's pace alerts agree on the sample city --------------- */
@@ -463,13 +463,13 @@ static void agree(const char *period_s, double lag_pp, agreed_t *n) {
     cr_assert_gt(load_month(period_s, &set), 0, "no county files for %s", period_s);
 
     bulletin_clear(&b);
-    bulletin_values_free(&v);
-    cr_assert_eq(bulletin_values_init(&v, m), 0);
+    values_free(&v);
+    cr_assert_eq(values_init_master(&v, m), 0);
     for (size_t k = 0; k < set.n; k++)
         for (size_t j = 0; j < set.reports[k].n_values; j++) {
             const report_value_t *x = &set.reports[k].values[j];
-            cr_assert_eq(bulletin_values_set(&v, m, set.reports[k].zone, x->indicator, x->amount,
-                                             x->has_growth, x->growth_pct),
+            cr_assert_eq(values_set(&v, m, set.reports[k].zone, x->indicator, x->amount, x->has_growth,
+                                    x->growth_pct),
                          0);
         }
     cr_assert_eq(bulletin_build(&b, m, rules, p, &v, NULL, lag_pp), 0);

@@ -648,3 +648,116 @@ Test(rstore, each_explained_lists_the_current_revisions_note_warnings) {
     cr_assert_eq(rstore_each_explained(S, "2017-05", collect_explained, got), 0);
     report_clear(&r);
 }
+
+/* ---- the scorer's reads: watermarks, changes, what is on file ---------------------- */
+
+static void collect_key(const char *zone, const char *period, void *arg) {
+    char *buf = arg;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 512 - n, "%s %s;", period, zone);
+}
+
+static void collect_period(const char *period, void *arg) {
+    char *buf = arg;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 512 - n, "%s;", period);
+}
+
+static void collect_latest(const char *zone, const char *period, const char *county, void *arg) {
+    char *buf = arg;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 512 - n, "%s %s %s;", zone, period, county);
+}
+
+/* history ids 1..5: jinshan 2016-12, jinshan 2017-05, baoshan 2017-06, jinshan 2017-05
+ * rev 2 (sent by another county after a move), qibin 2017-02 */
+static void five_revisions(void) {
+    report_t r;
+    build(&r, "jinshan", "2016-12", 1);
+    apply(S, &r, "410671", T0, NULL);
+    build(&r, "jinshan", "2017-05", 1);
+    apply(S, &r, "410671", T0, NULL);
+    build(&r, "baoshan", "2017-06", 1);
+    apply(S, &r, "410602", T0, NULL);
+    build(&r, "jinshan", "2017-05", 2);
+    apply(S, &r, "410672", T0, NULL);
+    build(&r, "qibin", "2017-02", 1);
+    apply(S, &r, "410611", T0, NULL);
+}
+
+Test(rstore, history_top_is_the_watermark_of_everything_seen) {
+    int64_t top = -1;
+    cr_assert_eq(rstore_history_top(S, &top), 0);
+    cr_assert_eq(top, 0, "an empty store");
+    five_revisions();
+    cr_assert_eq(rstore_history_top(S, &top), 0);
+    cr_assert_eq(top, 5);
+}
+
+Test(rstore, each_changed_lists_what_came_after_a_watermark_once) {
+    char got[512] = "";
+    five_revisions();
+    cr_assert_eq(rstore_each_changed(S, 0, collect_key, got), 4, "jinshan 2017-05 twice, listed once");
+    cr_assert_str_eq(got, "2016-12 jinshan;2017-02 qibin;2017-05 jinshan;2017-06 baoshan;");
+    got[0] = '\0';
+    cr_assert_eq(rstore_each_changed(S, 3, collect_key, got), 2);
+    cr_assert_str_eq(got, "2017-02 qibin;2017-05 jinshan;");
+    got[0] = '\0';
+    cr_assert_eq(rstore_each_changed(S, 5, collect_key, got), 0);
+    cr_assert_str_empty(got);
+}
+
+Test(rstore, each_period_between_includes_both_ends) {
+    char got[512] = "";
+    five_revisions();
+    cr_assert_eq(rstore_each_period_between(S, "2017-01", "2017-12", collect_period, got), 3);
+    cr_assert_str_eq(got, "2017-02;2017-05;2017-06;");
+    got[0] = '\0';
+    cr_assert_eq(rstore_each_period_between(S, "2016-12", "2017-05", collect_period, got), 3);
+    cr_assert_str_eq(got, "2016-12;2017-02;2017-05;");
+    got[0] = '\0';
+    cr_assert_eq(rstore_each_period_between(S, "2018-01", "2018-12", collect_period, got), 0);
+}
+
+Test(rstore, each_current_lists_the_reports_on_file_from_a_period_on) {
+    char got[512] = "";
+    five_revisions();
+    cr_assert_eq(rstore_each_current(S, "2017-05", collect_key, got), 2, "current reports, not revisions");
+    cr_assert_str_eq(got, "2017-05 jinshan;2017-06 baoshan;");
+    got[0] = '\0';
+    cr_assert_eq(rstore_each_current(S, NULL, collect_key, got), 4);
+    cr_assert_str_eq(got, "2016-12 jinshan;2017-02 qibin;2017-05 jinshan;2017-06 baoshan;");
+}
+
+Test(rstore, each_latest_gives_each_zones_last_period_of_the_year_and_its_sender) {
+    char got[512] = "";
+    five_revisions();
+    cr_assert_eq(rstore_each_latest(S, 2017, collect_latest, got), 3);
+    /* jinshan's latest of 2017 is 2017-05, whose current revision 410672 sent */
+    cr_assert_str_eq(got, "baoshan 2017-06 410602;jinshan 2017-05 410672;qibin 2017-02 410611;");
+    got[0] = '\0';
+    cr_assert_eq(rstore_each_latest(S, 2016, collect_latest, got), 1);
+    cr_assert_str_eq(got, "jinshan 2016-12 410671;");
+}
+
+Test(rstore, a_read_transaction_sees_one_state) {
+    char err[512] = "";
+    rstore_t *ro;
+    int64_t top = -1;
+    report_t r;
+    five_revisions();
+    ro = rstore_open(dbpath, true, err, sizeof err);
+    cr_assert_not_null(ro, "%s", err);
+    cr_assert_eq(rstore_read_end(ro), 0, "none open: nothing to end");
+    cr_assert_eq(rstore_read_begin(ro), 0);
+    cr_assert_eq(rstore_history_top(ro, &top), 0);
+    cr_assert_eq(top, 5);
+    build(&r, "heqi", "2017-06", 1);
+    apply(S, &r, "410622", T0, NULL);
+    cr_assert_eq(rstore_history_top(ro, &top), 0);
+    cr_assert_eq(top, 5, "the writer's commit is not seen inside the transaction");
+    cr_assert_eq(rstore_read_end(ro), 0);
+    cr_assert_eq(rstore_history_top(ro, &top), 0);
+    cr_assert_eq(top, 6, "and is seen after it");
+    rstore_close(&ro);
+}

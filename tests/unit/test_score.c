@@ -27,7 +27,7 @@
 
 static master_t *m;
 static char city[4096];
-static period_values_t v;
+static values_t v;
 static rules_t *rules; /* the sample city's, where a test loads them */
 static zone_score_t out[MAX_ZONES];
 static score_params_t params;
@@ -50,7 +50,7 @@ static void setup(void) {
 }
 
 static void teardown(void) {
-    period_values_free(&v);
+    values_free(&v);
     rules_destroy(&rules);
     master_destroy(&m);
 }
@@ -63,11 +63,13 @@ static int ind(const char *code) {
     return (int)(i - m->indicators);
 }
 
-/* n zones, every value unreported (NAN). */
+/* n zones that reported, every value of them unreported (NAN). */
 static void zones(size_t n) {
     cr_assert_leq(n, MAX_ZONES);
-    period_values_free(&v);
-    cr_assert_eq(period_values_init(&v, n, m->n_indicators), 0);
+    values_free(&v);
+    cr_assert_eq(values_init(&v, n, m->n_indicators), 0);
+    for (size_t z = 0; z < n; z++)
+        v.zones[z].reported = true;
 }
 
 /* Zone z reported code: amount and growth (NAN = not reported). */
@@ -130,6 +132,30 @@ Test(score, three_zones_one_content) {
     cr_assert_eq(out[2].rank, 1);
     for (size_t z = 0; z < 3; z++)
         cr_assert_str_empty(out[z].missing);
+}
+
+Test(score, a_row_that_did_not_report_is_not_scored) {
+    static scheme_t s;
+    one_item(&s, false, "revenue", NULL);
+    zones(4);
+    set(0, "revenue", 100, NAN);
+    set(1, "revenue", 1000, NAN); /* not reported: its figure must not set the maximum */
+    set(2, "revenue", 300, NAN);
+    set(3, "revenue", 200, NAN);
+    v.zones[1].reported = false;
+    run(&s);
+    /* over rows 0, 2, 3 only: min 100, max 300:
+     *   row 0: 60; row 2: 100; row 3: 60 + 40·(200 − 100)/200 = 80
+     * (with row 1's 1000 as the maximum row 2 would score 60 + 40·200/900 = 68.9) */
+    cr_assert_float_eq(out[0].total, 60, EPS);
+    cr_assert_float_eq(out[2].total, 100, EPS);
+    cr_assert_float_eq(out[3].total, 80, EPS);
+    cr_assert_eq(out[2].rank, 1);
+    cr_assert_eq(out[3].rank, 2);
+    cr_assert_eq(out[0].rank, 3, "three ranked: the last is third, not fourth");
+    cr_assert_eq(out[1].rank, 0, "not ranked");
+    cr_assert_float_eq(out[1].total, 0, EPS);
+    cr_assert_str_empty(out[1].missing, "nothing flagged missing for a zone not judged");
 }
 
 Test(score, the_weight_scales_the_item) {
@@ -400,7 +426,7 @@ Test(score, method_minmax_scores_0_to_100) {
 Test(score, bad_input_is_refused) {
     static scheme_t s;
     one_item(&s, false, "revenue", NULL);
-    cr_assert_eq(period_values_init(&v, 2, m->n_indicators - 1), 0);
+    cr_assert_eq(values_init(&v, 2, m->n_indicators - 1), 0);
     cr_assert_eq(score_period(&s, m, &v, &params, out), -1, "values of another catalogue");
     zones(2);
     s.items[0].contents[0] = (int)m->n_indicators;
@@ -591,7 +617,9 @@ static void compare_month(const char *period, size_t n_values) {
         }
     }
 
-    cr_assert_eq(period_values_init(&v, nz, ni), 0);
+    cr_assert_eq(values_init(&v, nz, ni), 0);
+    for (size_t z = 0; z < nz; z++)
+        v.zones[z].reported = true;
     for (size_t z = 0; z < nz; z++)
         for (size_t i = 0; i < ni; i++) {
             v.amount[z * ni + i] = amt[z][i];
