@@ -47,7 +47,7 @@ static int version(db_t *db) {
 
 static int migrate(db_t *db, char *err, size_t errsz) {
     const db_schema_t *sc = db->schema;
-    int v = version(db);
+    int said = user_version(db->conn), v = version(db);
     if (v < 0) {
         snprintf(err, errsz, "%s: cannot read schema version", db->path);
         return -1;
@@ -56,6 +56,16 @@ static int migrate(db_t *db, char *err, size_t errsz) {
         snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", db->path, v,
                  sc->n_migrations);
         return -1;
+    }
+    if (v != said) { /* version_of found another version than the file says: from now on it says that */
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+        if (db_exec(db->conn, db->path, pragma) < 0) {
+            snprintf(err, errsz, "%s: cannot record schema version %d: %s", db->path, v,
+                     sqlite3_errmsg(db->conn));
+            return -1;
+        }
+        log_info("%s: schema version %d, found by its tables (it said %d)", db->path, v, said);
     }
     for (; v < sc->n_migrations; v++) {
         char pragma[64];
