@@ -1,9 +1,9 @@
 /* db.h - db_t: a SQLite database opened the way every yuebao store is.
  *
- * Mechanism shared by the stores (the report store, the score store, the collector's
- * outbox). A store describes itself once in a db_schema_t - its numbered migrations and
- * the statements it runs - and db_open() gives it a handle that has opened, migrated and
- * prepared it; the store keeps only its queries.
+ * Mechanism shared by every store above util/ (each a SQLite file with one writing
+ * program and any number of readers). A store describes itself once in a db_schema_t -
+ * its numbered migrations and the statements it runs - and db_open() gives it a handle
+ * that has opened, migrated and prepared it; the store keeps only its queries.
  *
  * The one writer opens with WAL and synchronous=FULL (a COMMIT that returned survives
  * power loss) and applies the migrations the file lacks, each in a transaction of its
@@ -30,8 +30,8 @@ struct sqlite3_stmt;
 typedef struct db db_t;
 
 typedef struct {
-    const char *what;              /* "report store": for messages */
-    const char *creator;           /* "the aggregator": who creates it, for readers' messages */
+    const char *what;              /* what the file is ("item list"), for messages */
+    const char *creator;           /* who creates it ("the item keeper"), for readers' messages */
     const char *const *migrations; /* migrations[v] takes schema version v to v + 1 */
     int n_migrations;
     const char *writer_pragmas;    /* more PRAGMAs for the writer, or NULL */
