@@ -118,6 +118,10 @@ db_t *db_open(const char *path, bool readonly, const db_schema_t *sc, char *err,
         if (migrate(db, err, errsz) < 0) goto fail;
     } else {
         int v = version(db);
+        if (v < 0) {
+            snprintf(err, errsz, "%s: cannot read schema version: %s", path, sqlite3_errmsg(db->conn));
+            goto fail;
+        }
         if (v != sc->n_migrations) {
             char why[160] = "";
             if (v <= 0)

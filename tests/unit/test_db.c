@@ -249,6 +249,20 @@ Test(db, a_reader_opens_only_the_version_it_reads) {
     cr_assert_eq(raw_int(dbpath, "SELECT count(*) FROM items"), 1);
 }
 
+Test(db, a_file_that_is_no_database_is_refused_and_says_so) {
+    char err[512] = "";
+    FILE *f = fopen(dbpath, "w");
+    cr_assert_not_null(f);
+    fputs("name,size\nnut,1\n", f);
+    fclose(f);
+    cr_assert_null(db_open(dbpath, true, &schema, err, sizeof err));
+    assert_says(err, dbpath);
+    assert_says(err, "cannot read schema version: file is not a database");
+    cr_assert_null(db_open(dbpath, false, &schema, err, sizeof err));
+    assert_says(err, dbpath);
+    assert_says(err, "not a database");
+}
+
 /* ---- kept statements -------------------------------------------------------------------- */
 
 Test(db, a_statement_comes_back_reset_and_unbound) {
