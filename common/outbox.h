@@ -37,10 +37,17 @@ typedef struct {
 
 /* outbox.c */
 
+/* Opens the outbox at path for the collector, creating it or migrating an older one to
+ * this program's schema (WAL, synchronous=FULL). NULL with "path: why" in err. */
 outbox_t *outbox_open(const char *path, char *err, size_t errsz);
-/* For `yuebao check --outbox`: reads an existing outbox, never writes, never creates. */
+/* For `yuebao check --outbox`: reads an existing outbox of this program's schema, never
+ * writes, never creates, never migrates (an older one: the collector upgrades it when it
+ * next starts). NULL with "path: why" in err. */
 outbox_t *outbox_open_readonly(const char *path, char *err, size_t errsz);
+/* Closes and sets *o to NULL; NULL-safe. */
 void outbox_close(outbox_t **o);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 (logged). A failed COMMIT leaves no
+ * transaction open (nothing of it is stored); a ROLLBACK with none open returns 0. */
 int outbox_begin(outbox_t *o);
 int outbox_commit(outbox_t *o);
 int outbox_rollback(outbox_t *o);

@@ -50,9 +50,6 @@ static const char *const migrations[] = {
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
-static const db_schema_t schema = {"report store", "the aggregator", migrations, N_MIGRATIONS,
-                                   "PRAGMA foreign_keys = ON"};
-
 enum {
     Q_CURRENT_REV,
     Q_REV_CONTENT,
@@ -95,16 +92,19 @@ static const char *const sql[Q_COUNT] = {
                       " WHERE period = ?1 ORDER BY zone",
 };
 
-struct rstore {
-    sqlite3 *db;
-    sqlite3_stmt *stmt[Q_COUNT];
-    char path[1024];
-    char err[1536]; /* why the last rstore_begin or rstore_commit failed */
-};
+static const db_schema_t schema = {.what = "report store",
+                                   .creator = "the aggregator",
+                                   .migrations = migrations,
+                                   .n_migrations = N_MIGRATIONS,
+                                   .writer_pragmas = "PRAGMA foreign_keys = ON",
+                                   .statements = sql,
+                                   .n_statements = Q_COUNT};
 
-static int exec(rstore_t *s, const char *q) {
-    return db_exec(s->db, s->path, q);
-}
+struct rstore {
+    db_t *h;          /* the handle: connection, statements, transactions */
+    sqlite3 *db;      /* h's connection, borrowed */
+    const char *path; /* h's path, borrowed */
+};
 
 rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) {
     rstore_t *s = calloc(1, sizeof *s);
@@ -112,32 +112,19 @@ rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) 
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
-    snprintf(s->path, sizeof s->path, "%s", path);
-    if (!(s->db = db_open(path, readonly, &schema, err, errsz))) goto fail;
-    for (int i = 0; i < Q_COUNT; i++) {
-        if (readonly && i != Q_CURRENT_REV && i != Q_REV_CONTENT && i != Q_LOAD_VALUES && i != Q_EACH_VALUE &&
-            i != Q_EACH_REPORT)
-            continue;
-        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
-            SQLITE_OK) {
-            snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
-            goto fail;
-        }
+    if (!(s->h = db_open(path, readonly, &schema, err, errsz))) {
+        free(s);
+        return NULL;
     }
+    s->db = db_conn(s->h);
+    s->path = db_path(s->h);
     return s;
-fail:
-    rstore_close(&s);
-    return NULL;
 }
 
 void rstore_close(rstore_t **sp) {
-    rstore_t *s;
     if (!sp || !*sp) return;
-    s = *sp;
-    for (int i = 0; i < Q_COUNT; i++)
-        sqlite3_finalize(s->stmt[i]);
-    if (s->db) sqlite3_close(s->db);
-    free(s);
+    db_close(&(*sp)->h);
+    free(*sp);
     *sp = NULL;
 }
 
@@ -145,52 +132,25 @@ sqlite3 *rstore_db(rstore_t *s) {
     return s->db;
 }
 
-/* Runs a transaction statement; on failure the reason goes into s->err, not the log:
- * the caller knows what the failure means for its batch and says it in one line. */
-static int tx(rstore_t *s, const char *stmt) {
-    char *msg = NULL;
-    int rc = sqlite3_exec(s->db, stmt, NULL, NULL, &msg);
-    if (rc == SQLITE_OK) {
-        s->err[0] = '\0';
-        return 0;
-    }
-    snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, stmt, msg ? msg : sqlite3_errmsg(s->db));
-    sqlite3_free(msg);
-    return (rc & 0xff) == SQLITE_BUSY ? -2 : -1;
-}
-
 int rstore_begin(rstore_t *s) {
-    if (!s->stmt[Q_INS_HISTORY]) {
-        snprintf(s->err, sizeof s->err, "%s: opened read-only; cannot write", s->path);
-        return -1;
-    }
-    return tx(s, "BEGIN IMMEDIATE");
+    return db_begin(s->h);
 }
 int rstore_commit(rstore_t *s) {
-    int rc = tx(s, "COMMIT");
-    /* COMMIT may fail with the transaction still open (a busy or deferred-constraint
-     * failure) or already rolled back by SQLite (I/O error, disk full, a vetoing hook):
-     * either way the caller ends up with none open and nothing of the batch stored. */
-    if (rc < 0 && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    return rc < 0 ? -1 : 0;
+    return db_commit(s->h);
 }
 int rstore_rollback(rstore_t *s) {
-    if (sqlite3_get_autocommit(s->db)) return 0; /* SQLite rolled back already: nothing open */
-    return exec(s, "ROLLBACK");
+    return db_rollback(s->h);
 }
 void rstore_set_busy_timeout(rstore_t *s, int ms) {
     sqlite3_busy_timeout(s->db, ms);
 }
 const char *rstore_error(const rstore_t *s) {
-    return s->err[0] ? s->err : "no error";
+    return db_error(s->h);
 }
 
 /* Prepares a cached statement for a new run. */
 static sqlite3_stmt *q(rstore_t *s, int which) {
-    sqlite3_stmt *st = s->stmt[which];
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return st;
+    return db_stmt(s->h, which);
 }
 
 /* A cached statement whose ?1 and ?2 are the report's period and zone. */
@@ -256,9 +216,9 @@ int rstore_revision_content(rstore_t *s, const char *zone, const char *period, u
     return -1;
 }
 
-/* Writes need the statements a read-only store never prepares. */
+/* A reader's connection is read-only: say so before a write fails on it. */
 static int writable(rstore_t *s) {
-    if (s->stmt[Q_INS_HISTORY]) return 1;
+    if (!db_readonly(s->h)) return 1;
     log_error("%s: opened read-only; cannot write", s->path);
     return 0;
 }
@@ -609,12 +569,12 @@ int rstore_each_zone(rstore_t *s, rstore_period_fn fn, void *arg) {
 /* ---- reads for the scorer's passes -------------------------------------------------- */
 
 int rstore_read_begin(rstore_t *s) {
-    return exec(s, "BEGIN");
+    return db_exec(s->db, s->path, "BEGIN");
 }
 
 int rstore_read_end(rstore_t *s) {
     if (sqlite3_get_autocommit(s->db)) return 0; /* none open */
-    return exec(s, "COMMIT");
+    return db_exec(s->db, s->path, "COMMIT");
 }
 
 int rstore_history_top(rstore_t *s, int64_t *id) {

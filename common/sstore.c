@@ -56,9 +56,6 @@ static const char *const migrations[] = {
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
-static const db_schema_t schema = {"score store", "the scorer", migrations, N_MIGRATIONS, NULL};
-
-/* The reading statements come first: a read-only store prepares only those. */
 enum {
     Q_LOAD_PERIOD,
     Q_LOAD_ROWS,
@@ -68,8 +65,7 @@ enum {
     Q_FIRING,
     Q_GET_META,
     Q_HAS_HISTORY,
-    Q_N_READ,
-    Q_DEL_ROWS = Q_N_READ,
+    Q_DEL_ROWS,
     Q_DEL_PERIOD,
     Q_PUT_PERIOD,
     Q_INS_ROW,
@@ -129,15 +125,18 @@ static const char *const sql[Q_COUNT] = {
     [Q_ADD_META] = "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
 };
 
-struct sstore {
-    sqlite3 *db;
-    sqlite3_stmt *stmt[Q_COUNT];
-    char path[1024];
-};
+static const db_schema_t schema = {.what = "score store",
+                                   .creator = "the scorer",
+                                   .migrations = migrations,
+                                   .n_migrations = N_MIGRATIONS,
+                                   .statements = sql,
+                                   .n_statements = Q_COUNT};
 
-static int exec(sstore_t *s, const char *q) {
-    return db_exec(s->db, s->path, q);
-}
+struct sstore {
+    db_t *h;          /* the handle: connection, statements, transactions */
+    sqlite3 *db;      /* h's connection, borrowed */
+    const char *path; /* h's path, borrowed */
+};
 
 sstore_t *sstore_open(const char *path, bool readonly, char *err, size_t errsz) {
     sstore_t *s = calloc(1, sizeof *s);
@@ -145,29 +144,19 @@ sstore_t *sstore_open(const char *path, bool readonly, char *err, size_t errsz) 
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
-    snprintf(s->path, sizeof s->path, "%s", path);
-    if (!(s->db = db_open(path, readonly, &schema, err, errsz))) goto fail;
-    for (int i = 0; i < (readonly ? Q_N_READ : Q_COUNT); i++) {
-        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
-            SQLITE_OK) {
-            snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
-            goto fail;
-        }
+    if (!(s->h = db_open(path, readonly, &schema, err, errsz))) {
+        free(s);
+        return NULL;
     }
+    s->db = db_conn(s->h);
+    s->path = db_path(s->h);
     return s;
-fail:
-    sstore_close(&s);
-    return NULL;
 }
 
 void sstore_close(sstore_t **sp) {
-    sstore_t *s;
     if (!sp || !*sp) return;
-    s = *sp;
-    for (int i = 0; i < Q_COUNT; i++)
-        sqlite3_finalize(s->stmt[i]);
-    if (s->db) sqlite3_close(s->db);
-    free(s);
+    db_close(&(*sp)->h);
+    free(*sp);
     *sp = NULL;
 }
 
@@ -175,30 +164,34 @@ struct sqlite3 *sstore_db(sstore_t *s) {
     return s->db;
 }
 
-/* Writes need the statements a read-only store never prepares. */
+/* A reader's connection is read-only: say so before a write fails on it. */
 static int writable(sstore_t *s) {
-    if (s->stmt[Q_N_READ]) return 1;
+    if (!db_readonly(s->h)) return 1;
     log_error("%s: opened read-only; cannot write", s->path);
     return 0;
 }
 
+/* A transaction statement's result, its failure logged (the scorer logs no more). */
+static int logged(sstore_t *s, int rc) {
+    if (rc >= 0) return 0;
+    log_error("%s", db_error(s->h));
+    return -1;
+}
+
 int sstore_begin(sstore_t *s) {
     if (!writable(s)) return -1;
-    return exec(s, "BEGIN IMMEDIATE");
+    return logged(s, db_begin(s->h));
 }
 int sstore_commit(sstore_t *s) {
-    return exec(s, "COMMIT");
+    return logged(s, db_commit(s->h));
 }
 int sstore_rollback(sstore_t *s) {
-    return exec(s, "ROLLBACK");
+    return db_rollback(s->h);
 }
 
 /* Prepares a cached statement for a new run. */
 static sqlite3_stmt *q(sstore_t *s, int which) {
-    sqlite3_stmt *st = s->stmt[which];
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return st;
+    return db_stmt(s->h, which);
 }
 
 static int done(sstore_t *s, sqlite3_stmt *st) {

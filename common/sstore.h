@@ -32,7 +32,8 @@ sstore_t *sstore_open(const char *path, bool readonly, char *err, size_t errsz);
 /* Closes and sets *s to NULL; NULL-safe. */
 void sstore_close(sstore_t **s);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 (logged). */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 (logged). A failed COMMIT leaves no
+ * transaction open (nothing of it is stored); a ROLLBACK with none open returns 0. */
 int sstore_begin(sstore_t *s);
 int sstore_commit(sstore_t *s);
 int sstore_rollback(sstore_t *s);

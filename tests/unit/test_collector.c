@@ -1200,7 +1200,8 @@ Test(collector, upgraded_outbox_refusal_keeps_the_base) {
         cr_assert_eq(sqlite3_open(outbox_path, &db), SQLITE_OK);
         cr_assert_eq(sqlite3_exec(db,
                                   "ALTER TABLE last_reports DROP COLUMN confirmed_content; "
-                                  "ALTER TABLE last_reports DROP COLUMN confirmed_report; DELETE FROM outbox",
+                                  "ALTER TABLE last_reports DROP COLUMN confirmed_report; "
+                                  "DELETE FROM outbox; PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK, "made like an outbox of the old code: %s", sqlite3_errmsg(db));
         sqlite3_close(db);

@@ -159,6 +159,69 @@ Test(rstore, writer_refuses_a_newer_schema) {
     assert_says(err, "newer");
 }
 
+/* A store of schema version 1, before a value had its 说明, as that aggregator left it:
+ * made with raw SQL, with one report in it. */
+Test(rstore, a_version_1_store_is_migrated_and_keeps_its_reports) {
+    static const char v1[] =
+        "CREATE TABLE reports ("
+        "  period TEXT NOT NULL, zone TEXT NOT NULL, revision INTEGER NOT NULL,"
+        "  county TEXT NOT NULL, history_id INTEGER NOT NULL, stored_at_ms INTEGER NOT NULL,"
+        "  problems TEXT, next_steps TEXT, PRIMARY KEY (period, zone)) WITHOUT ROWID;"
+        "CREATE TABLE report_values ("
+        "  period TEXT NOT NULL, zone TEXT NOT NULL, indicator TEXT NOT NULL,"
+        "  amount REAL NOT NULL, growth_pct REAL, revision INTEGER NOT NULL,"
+        "  PRIMARY KEY (period, zone, indicator)) WITHOUT ROWID;"
+        "CREATE TABLE report_history ("
+        "  id INTEGER PRIMARY KEY, period TEXT NOT NULL, zone TEXT NOT NULL,"
+        "  revision INTEGER NOT NULL, county TEXT NOT NULL, sender TEXT NOT NULL,"
+        "  source TEXT, stored_at_ms INTEGER NOT NULL, content BLOB NOT NULL,"
+        "  UNIQUE (period, zone, revision));"
+        "CREATE TABLE projects ("
+        "  period TEXT NOT NULL, zone TEXT NOT NULL, code TEXT NOT NULL, name TEXT,"
+        "  total_investment REAL, ytd_investment REAL, status TEXT,"
+        "  PRIMARY KEY (period, zone, code)) WITHOUT ROWID;"
+        "CREATE TABLE issues (history_id INTEGER NOT NULL, line INTEGER, field TEXT, message TEXT NOT NULL);"
+        "CREATE INDEX issues_by_history ON issues (history_id);"
+        "CREATE TABLE rejections ("
+        "  id INTEGER PRIMARY KEY, county TEXT NOT NULL, zone TEXT, period TEXT,"
+        "  revision INTEGER, source TEXT, received_at_ms INTEGER NOT NULL, reasons TEXT NOT NULL);"
+        "INSERT INTO report_history VALUES (1, '2017-06', 'jinshan', 3, '410671', '410671', 'a.csv',"
+        "  1500048000000, X'01');"
+        "INSERT INTO reports VALUES ('2017-06', 'jinshan', 3, '410671', 1, 1500048000000, NULL, NULL);"
+        "INSERT INTO report_values VALUES ('2017-06', 'jinshan', 'revenue', 2759085.3, 10.5, 3),"
+        "  ('2017-06', 'jinshan', 'rd_share', 3.5, NULL, 3);"
+        "PRAGMA user_version = 1;";
+    char path[192], err[512] = "";
+    sqlite3 *raw;
+    rstore_t *old;
+    report_t back;
+    path_in_tmp(path, sizeof path, "other.db");
+    cr_assert_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(raw, v1, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    sqlite3_close(raw);
+
+    old = rstore_open(path, false, err, sizeof err);
+    cr_assert_not_null(old, "%s", err);
+    cr_assert_eq(q_int(old, "PRAGMA user_version"), 2);
+    cr_assert_eq(rstore_load_report(old, "jinshan", "2017-06", &back), 1);
+    cr_assert_eq(back.revision, 3);
+    cr_assert_eq(back.n_values, 2);
+    cr_assert_str_eq(back.values[0].indicator, "rd_share");
+    cr_assert_not(back.values[0].has_growth);
+    cr_assert_eq(back.values[1].amount, 2759085.3);
+    cr_assert_null(back.values[1].note, "a value from before has no 说明");
+    report_clear(&back);
+
+    build(&back, "jinshan", "2017-06", 4);
+    add_value(&back, "revenue", 2800000.0, 11.0);
+    cr_assert_eq(report_set_text(&back.values[0].note, "新项目投产"), 0);
+    apply(old, &back, "410671", T0, NULL);
+    cr_assert_eq(q_int(old, "SELECT count(*) FROM report_values WHERE note = '新项目投产'"), 1);
+    cr_assert_eq(q_int(old, "SELECT count(*) FROM report_history"), 2, "the old revision stays in history");
+    report_clear(&back);
+    rstore_close(&old);
+}
+
 /* ---- read-only readers (scorer, CLI) ------------------------------------------------- */
 
 Test(rstore, read_only_open_of_a_missing_store_fails_and_creates_nothing) {

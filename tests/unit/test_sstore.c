@@ -191,6 +191,61 @@ Test(sstore, reopen_is_idempotent_and_writer_refuses_a_newer_schema) {
     assert_says(err, "newer");
 }
 
+/* A store of schema version 1, before meta, as that scorer left it: made with raw SQL,
+ * with one ranking in it. */
+Test(sstore, a_version_1_store_is_migrated_and_keeps_its_rankings) {
+    static const char v1[] =
+        "CREATE TABLE ranking_periods ("
+        "  period TEXT PRIMARY KEY, year INTEGER NOT NULL, method TEXT NOT NULL,"
+        "  computed_at_ms INTEGER NOT NULL, dims TEXT NOT NULL, n_zones INTEGER NOT NULL);"
+        "CREATE TABLE rankings ("
+        "  period TEXT NOT NULL, zone TEXT NOT NULL, county TEXT NOT NULL, rank INTEGER NOT NULL,"
+        "  prev_rank INTEGER, total REAL NOT NULL, dims TEXT NOT NULL, star INTEGER, star_year INTEGER,"
+        "  promoted INTEGER NOT NULL, missing TEXT, PRIMARY KEY (period, zone)) WITHOUT ROWID;"
+        "CREATE TABLE stars ("
+        "  year INTEGER NOT NULL, zone TEXT NOT NULL, county TEXT NOT NULL, star INTEGER NOT NULL,"
+        "  promoted INTEGER NOT NULL, judged_at_ms INTEGER NOT NULL, PRIMARY KEY (year, zone));"
+        "CREATE TABLE alerts ("
+        "  akey TEXT PRIMARY KEY, kind TEXT NOT NULL, severity TEXT NOT NULL, zone TEXT NOT NULL,"
+        "  county TEXT NOT NULL, indicator TEXT, year INTEGER NOT NULL, period TEXT,"
+        "  value REAL, target REAL, expected REAL, gap REAL, deadline_ms INTEGER, message TEXT,"
+        "  since_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);"
+        "CREATE TABLE alert_events ("
+        "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, akey TEXT NOT NULL, kind TEXT NOT NULL,"
+        "  transition TEXT NOT NULL, severity TEXT NOT NULL, previous TEXT NOT NULL, zone TEXT NOT NULL,"
+        "  county TEXT NOT NULL, indicator TEXT, year INTEGER NOT NULL, period TEXT,"
+        "  value REAL, target REAL, expected REAL, gap REAL, deadline_ms INTEGER, message TEXT);"
+        "CREATE INDEX alert_events_by_zone ON alert_events (zone, at_ms);"
+        "INSERT INTO ranking_periods VALUES ('2017-06', 2017, 'efficacy', 1500048000000, '[\"总量\"]', 1);"
+        "INSERT INTO rankings VALUES ('2017-06', 'jinshan', '410671', 1, NULL, 87.5, '[40.25]', NULL, NULL,"
+        "  0, NULL);"
+        "PRAGMA user_version = 1;";
+    char path[192], err[512] = "", buf[32] = "";
+    sqlite3 *raw;
+    sstore_t *old;
+    ranking_t back;
+    path_in_tmp(path, sizeof path, "other.db");
+    cr_assert_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(raw, v1, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    sqlite3_close(raw);
+
+    old = sstore_open(path, false, err, sizeof err);
+    cr_assert_not_null(old, "%s", err);
+    cr_assert_eq(q_int(old, "PRAGMA user_version"), 2);
+    cr_assert_eq(sstore_load_ranking(old, "2017-06", &back), 1);
+    cr_assert_eq(back.n_dims, 1);
+    cr_assert_str_eq(back.dims[0], "总量");
+    cr_assert_eq(back.n_rows, 1);
+    cr_assert_str_eq(back.rows[0].zone, "jinshan");
+    cr_assert_eq(back.rows[0].total, 87.5);
+    cr_assert_eq(back.rows[0].dims[0], 40.25);
+    ranking_clear(&back);
+    cr_assert_eq(sstore_has_history(old), 1, "its rankings tell it from a fresh store");
+    cr_assert_eq(sstore_get_meta(old, "first_start_ms", buf, sizeof buf), 0, "meta is there, empty");
+    cr_assert_eq(sstore_add_meta(old, "first_start_ms", "1500048000000"), 0);
+    sstore_close(&old);
+}
+
 Test(sstore, meta_keeps_the_first_value_across_reopens) {
     char buf[32] = "", err[512] = "";
     cr_assert_eq(sstore_get_meta(S, "first_start_ms", buf, sizeof buf), 0, "nothing recorded yet");
