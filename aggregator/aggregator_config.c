@@ -43,7 +43,7 @@ static void usage(FILE *out) {
             "\"report rejected\" events and the live totals per period, county and city.\n"
             "\n"
             "  -c, --config FILE     INI file with an [aggregator] section (production: deploy/etc/yuebao;\n"
-            "                        local development: deploy/examples)\n"
+            "                        local development: deploy/dev)\n"
             "  -s, --set KEY=VALUE   override one configuration key\n"
             "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
             "                        development only (the county is whatever the collector claims)\n"

@@ -5,7 +5,7 @@
  * until the aggregator acknowledges it after its COMMIT.
  *
  * Configuration: see --help, deploy/etc/yuebao/collector.ini (production) and
- * deploy/examples/collector.ini (local development).
+ * deploy/dev/collector.ini (local development).
  * Security: CURVE with the county's key; the aggregator knows the county from the key
  * alone. --insecure (plain ZeroMQ, the county named in the routing id) is for local
  * development on ipc:// or loopback only.

@@ -43,7 +43,7 @@ static void usage(FILE *out) {
                  "were accepted, 1 if any was rejected, 2 on timeout or error (for cron and scripts).\n"
                  "\n"
                  "  -c, --config FILE     INI file with a [collector] section (production: deploy/etc/yuebao;\n"
-                 "                        local development: deploy/examples)\n"
+                 "                        local development: deploy/dev)\n"
                  "  -s, --set KEY=VALUE   override one configuration key\n"
                  "  -t, --timeout SEC     submit: give up waiting for acks after SEC (default 300)\n"
                  "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"

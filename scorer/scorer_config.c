@@ -48,7 +48,7 @@ static void usage(FILE *out) {
                  "targets and deadlines, and publishes rankings and alert transitions.\n"
                  "\n"
                  "  -c, --config FILE     INI file with a [scorer] section (production: deploy/etc/yuebao;\n"
-                 "                        local development: deploy/examples)\n"
+                 "                        local development: deploy/dev)\n"
                  "  -s, --set KEY=VALUE   override one configuration key\n"
                  "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
                  "                        development only\n"
