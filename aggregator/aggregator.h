@@ -24,6 +24,7 @@
 
 #include "aggregate.h"
 #include "codec.h"
+#include "config.h"
 #include "log.h"
 #include "loop.h"
 #include "master.h"
@@ -130,6 +131,9 @@ typedef struct {
 } aggregator_t;
 
 /* aggregator_config.c */
+
+/* The [aggregator] keys: name, type, default, bounds and help of each (config.h). */
+extern const config_key_t aggregator_config_keys[];
 
 /* Fills cfg from defaults, the file named by -c and the command line. Prints help and
  * exits 0 for --help; returns 0, or -1 with a message printed for a bad invocation. */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "config.h"
 #include "outbox.h"
 #include "county_csv.h"
 #include "diag.h"
@@ -72,6 +73,9 @@ struct collector {
 };
 
 /* collector_config.c */
+
+/* The [collector] keys: name, type, default, bounds and help of each (config.h). */
+extern const config_key_t collector_config_keys[];
 
 /* Defaults, then the file named by -c, then --set overrides; argv starts after any
  * sub-command. Leaves non-option arguments at argv[*first_arg…]. 0, or -1 (printed). */

@@ -20,6 +20,7 @@
 
 #include "alert.h"
 #include "codec.h"
+#include "config.h"
 #include "diag.h"
 #include "loop.h"
 #include "master.h"
@@ -192,6 +193,9 @@ typedef struct {
 } scorer_t;
 
 /* scorer_config.c */
+
+/* The [scorer] keys: name, type, default, bounds and help of each (config.h). */
+extern const config_key_t scorer_config_keys[];
 
 /* Fills cfg from defaults, the file named by -c and the command line. Prints help and
  * exits 0 for --help; returns 0, or -1 with a message printed. */
