@@ -203,15 +203,15 @@ FUZZ_MAX_LEN ?= 8192
 FUZZ_FLAGS   ?=
 FUZZ_TARGETS := envelope csv
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/clock.c util/util.c \
+FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/clock.c util/util.c util/config.c \
                 common/period.c common/master.c common/report.c common/county_csv.c common/validate.c \
                 common/codec.c common/codec_check.c common/ranking.c common/alert.c common/plausibility.c \
                 common/intake.c common/aggregate.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -Wall -Wextra -Wno-missing-field-initializers -Iutil -Icommon -I$(GEN) \
-                $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
-FUZZ_LIBS    := $(shell pkg-config --libs libprotobuf-c 2>/dev/null) -lm
+                $(shell pkg-config --cflags libprotobuf-c inih 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs libprotobuf-c inih 2>/dev/null) -lm
 
 fuzz-built: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 

@@ -40,8 +40,7 @@ typedef struct {
     char listen[256];      /* ROUTER for collectors */
     char publish[256];     /* PUB for events; "" = none */
     char snapshot[256];    /* ROUTER for snapshots of the live totals; "" = none */
-    int deadline_day;      /* reports are due by this day of the next month, 24:00 */
-    bool merge_jan_feb;
+    master_policy_override_t policy; /* deprecated deadline_day, merge_jan_feb: city.csv's for one release */
     int batch_max; /* reports per group commit at most */
     int heartbeat_ms;
     bool insecure;

@@ -15,19 +15,21 @@
 #define NUMBER(field, type, def, min, max, help)                                                             \
     CONFIG_NUMBER("aggregator", aggregator_config_t, field, type, def, min, max, help)
 #define BOOL(field, def, help) CONFIG_BOOL("aggregator", aggregator_config_t, field, def, help)
+#define DEPRECATED(key, field, type, min, max)                                                               \
+    CONFIG_DEPRECATED(                                                                                       \
+        "aggregator", aggregator_config_t, key, policy.field, policy.field##_set, type, min, max,            \
+        "city-wide now: set " key " in the master folder's city.csv; given here, it overrides that")
 const config_key_t aggregator_config_keys[] = {
     TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED,
-         "folder with regions.csv and indicators.csv, reloaded on SIGHUP"),
+         "folder with regions.csv, indicators.csv and city.csv (the city-wide policy), reloaded on SIGHUP"),
     TEXT(store, CONF_PATH, "reports.db", 0, "the report store, an SQLite file"),
     TEXT(listen, CONF_STRING, "tcp://127.0.0.1:7301", 0, "endpoint for the collectors"),
     TEXT(publish, CONF_STRING, "tcp://127.0.0.1:7302", 0,
          "endpoint for events and live totals; empty for none"),
     TEXT(snapshot, CONF_STRING, "tcp://127.0.0.1:7305", 0,
          "endpoint serving the live totals' snapshot; empty for none, and none without publish"),
-    NUMBER(deadline_day, CONF_INT, "10", 1, 28,
-           "reports are due by this day of the next month, 24:00 Asia/Shanghai (a day every month has); "
-           "the live totals count who reported on time"),
-    BOOL(merge_jan_feb, "yes", "January and February reported together as 1-2月"),
+    DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28),
+    DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0),
     NUMBER(batch_max, CONF_INT, "512", 1, 100000, "reports per group commit at most"),
     NUMBER(heartbeat_ms, CONF_MS, "1000", 10, CONF_UNBOUNDED, "publisher heartbeat interval"),
     TEXT(key, CONF_PATH, NULL, 0, "this server's secret key file, mode 0600 (`yuebao keygen`)"),
@@ -48,6 +50,7 @@ const config_key_t aggregator_config_keys[] = {
 #undef TEXT
 #undef NUMBER
 #undef BOOL
+#undef DEPRECATED
 
 static void usage(FILE *out) {
     fprintf(out,

@@ -34,7 +34,7 @@ typedef struct {
     int submit_timeout_s;           /* submit: how long to wait for the acks (-t, --timeout) */
     int keep_settled_days;          /* stored reports kept this long to resend after a loss */
     int reconcile_interval_s;       /* ask the aggregator what it holds this often */
-    bool merge_jan_feb;
+    master_policy_override_t policy; /* deprecated merge_jan_feb: city.csv's for one release */
     bool insecure;
     char key[1024];        /* the county's secret key file */
     char server_key[1024]; /* the aggregator's public key file */

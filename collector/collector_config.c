@@ -14,11 +14,11 @@
     CONFIG_TEXT("collector", collector_config_t, field, type, def, flags, help)
 #define NUMBER(field, type, def, min, max, help)                                                             \
     CONFIG_NUMBER("collector", collector_config_t, field, type, def, min, max, help)
-#define BOOL(field, def, help) CONFIG_BOOL("collector", collector_config_t, field, def, help)
 const config_key_t collector_config_keys[] = {
     TEXT(county, CONF_STRING, NULL, CONF_REQUIRED, "the reporting unit's code, e.g. 410602"),
     TEXT(aggregator, CONF_STRING, "tcp://127.0.0.1:7301", 0, "the aggregator's endpoint"),
-    TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED, "folder with regions.csv and indicators.csv"),
+    TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED,
+         "folder with regions.csv, indicators.csv and city.csv (the central office's copy)"),
     TEXT(inbox, CONF_PATH, "inbox", 0, "folder the desk officers put the month's CSV files into"),
     TEXT(done, CONF_PATH, "done", 0, "folder for delivered files, each with NAME.receipt.txt"),
     TEXT(rejected, CONF_PATH, "rejected", 0, "folder for refused files, each with NAME.errors.txt"),
@@ -27,7 +27,6 @@ const config_key_t collector_config_keys[] = {
     NUMBER(retry_min_ms, CONF_MS, "2000", 10, CONF_UNBOUNDED, "first ack timeout; doubles per try"),
     NUMBER(retry_max_ms, CONF_MS, "30000", 10, CONF_UNBOUNDED, "longest ack timeout; at least retry_min_ms"),
     NUMBER(settle_ms, CONF_MS, "300", 0, CONF_UNBOUNDED, "inbox quiet time before taking files"),
-    BOOL(merge_jan_feb, "yes", "January and February reported together as 1-2月"),
     NUMBER(keep_settled_days, CONF_INT, "400", 0, 36500,
            "days stored reports are kept, to resend if the central office loses them"),
     NUMBER(reconcile_interval_s, CONF_INT, "3600", 1, CONF_UNBOUNDED,
@@ -36,11 +35,14 @@ const config_key_t collector_config_keys[] = {
          "the county's secret key file, mode 0600 (`yuebao keygen`); the central office lists its public "
          "half for this county"),
     TEXT(server_key, CONF_PATH, NULL, 0, "the aggregator's public key file (its .pub)"),
+    CONFIG_DEPRECATED("collector", collector_config_t, "merge_jan_feb", policy.merge_jan_feb,
+                      policy.merge_jan_feb_set, CONF_BOOL, 0, 0,
+                      "city-wide now: set merge_jan_feb in city.csv in master_dir (the central office's "
+                      "copy); given here, it overrides that"),
     {NULL},
 };
 #undef TEXT
 #undef NUMBER
-#undef BOOL
 
 static void usage(FILE *out) {
     fprintf(out,

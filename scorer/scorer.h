@@ -142,14 +142,13 @@ typedef struct {
     char events[256];      /* the aggregator's PUB */
     char publish[256];     /* our PUB: rankings and alert transitions */
     char snapshot[256];    /* our snapshot ROUTER */
-    bool merge_jan_feb;
+    master_policy_override_t policy; /* deprecated merge_jan_feb, deadline_day: city.csv's for one release */
     char method[16];
     double equal_score, missing_score;
     double pace_warning_pp, pace_critical_pp, growth_warning_pp, growth_critical_pp;
     double level_critical_pct;
     char reporting_since[16]; /* first period that must be reported; "" = the first due after
                                  the score store's first start */
-    int deadline_day;
     int coalesce_ms;     /* recompute once events have been quiet this long … */
     int coalesce_max_ms; /* … or this long after the first of them at the latest */
     int heartbeat_ms;

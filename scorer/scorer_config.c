@@ -14,9 +14,11 @@
     CONFIG_TEXT("scorer", scorer_config_t, field, type, def, flags, help)
 #define NUMBER(field, type, def, min, max, help)                                                             \
     CONFIG_NUMBER("scorer", scorer_config_t, field, type, def, min, max, help)
-#define BOOL(field, def, help) CONFIG_BOOL("scorer", scorer_config_t, field, def, help)
+#define DEPRECATED(key, field, type, min, max)                                                               \
+    CONFIG_DEPRECATED("scorer", scorer_config_t, key, policy.field, policy.field##_set, type, min, max,      \
+                      "city-wide now: set " key " in city.csv in master_dir; given here, it overrides that")
 const config_key_t scorer_config_keys[] = {
-    TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED, "folder with regions.csv and indicators.csv"),
+    TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED, "folder with regions.csv, indicators.csv and city.csv"),
     TEXT(rules_dir, CONF_PATH, NULL, 0,
          "folder with scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv (default: master_dir); both "
          "reloaded on SIGHUP"),
@@ -25,7 +27,6 @@ const config_key_t scorer_config_keys[] = {
     TEXT(events, CONF_STRING, "tcp://127.0.0.1:7302", 0, "the aggregator's events endpoint"),
     TEXT(publish, CONF_STRING, "tcp://127.0.0.1:7303", 0, "rankings and alerts endpoint"),
     TEXT(snapshot, CONF_STRING, "tcp://127.0.0.1:7304", 0, "snapshot endpoint"),
-    BOOL(merge_jan_feb, "yes", "January and February reported together as 1-2月"),
     TEXT(method, CONF_STRING, "efficacy", 0, "efficacy (功效系数法) or minmax"),
     NUMBER(equal_score, CONF_DOUBLE, "100", -CONF_UNBOUNDED, CONF_UNBOUNDED,
            "score when every zone has the same value"),
@@ -43,7 +44,6 @@ const config_key_t scorer_config_keys[] = {
     TEXT(reporting_since, CONF_STRING, NULL, 0,
          "first period every zone must report, YYYY-MM (default: the first due after the first start on this "
          "score store)"),
-    NUMBER(deadline_day, CONF_INT, "10", 1, 28, "reports are due by this day of the next month, 24:00"),
     NUMBER(coalesce_ms, CONF_MS, "200", 0, CONF_UNBOUNDED, "recompute after events are quiet this long"),
     NUMBER(coalesce_max_ms, CONF_MS, "2000", 0, CONF_UNBOUNDED,
            "… or this long after the first at most; at least coalesce_ms"),
@@ -56,11 +56,13 @@ const config_key_t scorer_config_keys[] = {
     NUMBER(silence_ms, CONF_MS, "5000", 20, CONF_UNBOUNDED,
            "no heartbeat from the aggregator this long: resync; at least 2 x heartbeat_ms"),
     NUMBER(check_ms, CONF_MS, "60000", 100, CONF_UNBOUNDED, "deadlines re-checked this often"),
+    DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0),
+    DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28),
     {NULL},
 };
 #undef TEXT
 #undef NUMBER
-#undef BOOL
+#undef DEPRECATED
 
 static void usage(FILE *out) {
     fprintf(out, "usage: yuebao-scorer -c FILE [--set KEY=VALUE]... [--insecure]\n"

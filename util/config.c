@@ -15,11 +15,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
 #include "text.h"
 
 #define USAGE_WIDTH 100
 
 typedef struct {
+    const char *path;
     const config_key_t *table;
     void *base;
     char *err;
@@ -126,6 +128,18 @@ static int assign(const config_key_t *k, void *base, const char *value, char *er
     return -1;
 }
 
+/* assign(), then for a deprecated key its seen flag and the warning, naming where the
+ * value came from. */
+static int take(const config_key_t *k, void *base, const char *value, const char *where, char *err,
+                size_t errsz) {
+    if (assign(k, base, value, err, errsz) < 0) return -1;
+    if (k->flags & CONF_DEPRECATED) {
+        *(bool *)(void *)((char *)base + k->seen) = true;
+        log_warn("%s: %s is deprecated and goes in the next release: %s", where, k->key, k->help);
+    }
+    return 0;
+}
+
 /* A row's shape, before its default is tried. */
 static int row_check(const config_key_t *table, const config_key_t *k, char *err, size_t errsz) {
     if (!k->section || !k->help || !k->help[0]) {
@@ -139,6 +153,10 @@ static int row_check(const config_key_t *table, const config_key_t *k, char *err
     if (is_text(k->type) ? k->size == 0 : (k->flags & CONF_REQUIRED) != 0) {
         snprintf(err, errsz, "%s: %s", k->key,
                  is_text(k->type) ? "a string row needs its buffer's size" : "only a string can be required");
+        return -1;
+    }
+    if ((k->flags & CONF_DEPRECATED) && (k->def || (k->flags & CONF_REQUIRED))) {
+        snprintf(err, errsz, "%s: a deprecated key has no default and is never required", k->key);
         return -1;
     }
     if ((is_whole(k->type) || k->type == CONF_DOUBLE) && !(k->min <= k->max)) {
@@ -172,7 +190,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
         r->failed = 1;
         return 0;
     }
-    if (assign(k, r->base, value, r->err, r->errsz) < 0) {
+    if (take(k, r->base, value, r->path, r->err, r->errsz) < 0) {
         r->failed = 1;
         return 0;
     }
@@ -180,7 +198,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 }
 
 int config_read(const char *path, const config_key_t *table, void *base, char *err, size_t errsz) {
-    reader_t r = {table, base, NULL, 0, 0};
+    reader_t r = {path, table, base, NULL, 0, 0};
     char msg[512] = "";
     int rc;
     r.err = msg;
@@ -212,7 +230,7 @@ int config_set(const config_key_t *table, void *base, const char *key, const cha
         snprintf(err, errsz, "unknown key \"%s\"", key);
         return -1;
     }
-    return assign(k, base, value, err, errsz);
+    return take(k, base, value, "--set", err, errsz);
 }
 
 int config_set_all(const config_key_t *table, void *base, char *const *items, int n, char *err,
@@ -310,28 +328,40 @@ static const char *type_word(config_type_t t) {
     return "?";
 }
 
+/* One entry of the key list. */
+static void usage_row(FILE *out, const config_key_t *k, size_t key_w, size_t type_w) {
+    char range[80] = "", notes[256] = "";
+    if (is_whole(k->type) || k->type == CONF_DOUBLE) range_text(k, range, sizeof range);
+    if (k->flags & CONF_REQUIRED)
+        snprintf(notes, sizeof notes, "required");
+    else if (k->def && k->def[0])
+        snprintf(notes, sizeof notes, "%s%sdefault %s", range, range[0] ? ", " : "", k->def);
+    else if (range[0])
+        snprintf(notes, sizeof notes, "%s", range);
+    fprintf(out, "  %-*s  %-*s  ", (int)key_w, k->key, (int)type_w, type_word(k->type));
+    put_wrapped(out, k->help, notes, 2 + key_w + 2 + type_w + 2);
+}
+
 void config_usage(FILE *out, const config_key_t *table) {
     size_t key_w = 0, type_w = 0;
     const char *section = NULL;
+    bool any_deprecated = false;
     for (const config_key_t *k = table; k->key; k++) {
         if (strlen(k->key) > key_w) key_w = strlen(k->key);
         if (strlen(type_word(k->type)) > type_w) type_w = strlen(type_word(k->type));
     }
     for (const config_key_t *k = table; k->key; k++) {
-        char range[80] = "", notes[256] = "";
-        size_t indent = 2 + key_w + 2 + type_w + 2;
+        if (k->flags & CONF_DEPRECATED) {
+            any_deprecated = true;
+            continue;
+        }
         if (!section || strcmp(section, k->section) != 0) {
             section = k->section;
             fprintf(out, "keys (section [%s], or --set KEY=VALUE):\n", section);
         }
-        if (is_whole(k->type) || k->type == CONF_DOUBLE) range_text(k, range, sizeof range);
-        if (k->flags & CONF_REQUIRED)
-            snprintf(notes, sizeof notes, "required");
-        else if (k->def && k->def[0])
-            snprintf(notes, sizeof notes, "%s%sdefault %s", range, range[0] ? ", " : "", k->def);
-        else if (range[0])
-            snprintf(notes, sizeof notes, "%s", range);
-        fprintf(out, "  %-*s  %-*s  ", (int)key_w, k->key, (int)type_w, type_word(k->type));
-        put_wrapped(out, k->help, notes, indent);
+        usage_row(out, k, key_w, type_w);
     }
+    if (any_deprecated) fprintf(out, "deprecated keys, still taken with a warning until the next release:\n");
+    for (const config_key_t *k = table; k->key; k++)
+        if (k->flags & CONF_DEPRECATED) usage_row(out, k, key_w, type_w);
 }

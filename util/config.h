@@ -29,7 +29,8 @@ typedef enum {
 } config_type_t;
 
 /* Row flags. */
-#define CONF_REQUIRED 0x1u /* config_apply fails unless the key is given a non-empty value */
+#define CONF_REQUIRED 0x1u   /* config_apply fails unless the key is given a non-empty value */
+#define CONF_DEPRECATED 0x2u /* still taken, with a warning: the key's help says what replaces it */
 
 /* No bound on that side (as min: -CONF_UNBOUNDED). For CONF_INT and CONF_MS the int's
  * own range still holds. */
@@ -43,8 +44,9 @@ typedef struct {
     size_t size;      /* CONF_STRING, CONF_PATH: the buffer's size */
     const char *def;  /* the default as a file would write it; NULL: none (left as the caller set it) */
     double min, max;  /* numbers: the accepted range, inclusive */
-    unsigned flags;   /* CONF_REQUIRED */
-    const char *help; /* one line for --help */
+    unsigned flags;   /* CONF_REQUIRED, CONF_DEPRECATED */
+    size_t seen;      /* CONF_DEPRECATED: offset of a bool set true when the key is given */
+    const char *help; /* one line for --help; deprecated: what to use instead */
 } config_key_t;
 
 /* Rows, with the key named as its field (section and struct type are the caller's). */
@@ -64,21 +66,32 @@ typedef struct {
         .help = (h)                                                                                          \
     }
 
+/* A deprecated key, kept for one release so existing files still work: no default (the
+ * program tells "given" from its seen flag), held to its bounds as before, and a warning
+ * each time it is given. Key, field and flag are named explicitly. */
+#define CONFIG_DEPRECATED(sec, type_t, k, field, seen_field, ctype, lo, hi, h)                               \
+    {                                                                                                        \
+        .section = (sec), .key = (k), .type = (ctype), .offset = offsetof(type_t, field), .min = (lo),       \
+        .max = (hi), .flags = CONF_DEPRECATED, .seen = offsetof(type_t, seen_field), .help = (h)             \
+    }
+
 /* Checks the table (terminated by a row with key NULL) and sets every field whose row
  * has a default to it, as a file would. Fields without one are left as they are (the
  * caller zeroes the struct first). 0, or -1 with "key: message" in err when a row is
  * malformed: a default that does not parse or lies outside its bounds, min > max, a
- * key listed twice, a string row without a size. That is a programmer's error, caught
- * by the unit test that runs every program's table through here. */
+ * key listed twice, a string row without a size, a deprecated row with a default. That is a programmer's
+ * error, caught by the unit test that runs every program's table through here. */
 int config_defaults(const config_key_t *table, void *base, char *err, size_t errsz);
 
 /* Reads path into base according to table. Relative paths stay as written. 0, or -1
  * with "file:line: message" in err (an unknown key or section, a bad value, a value out
- * of bounds). */
+ * of bounds). A deprecated key is taken, its seen flag set, and a warning logged naming
+ * the file and what to use instead. */
 int config_read(const char *path, const config_key_t *table, void *base, char *err, size_t errsz);
 
 /* Sets key to value as config_read would (for --set key=value style overrides), in
- * whichever section the key is. 0, or -1 with a message in err. */
+ * whichever section the key is; a deprecated key is logged as coming from --set. 0, or
+ * -1 with a message in err. */
 int config_set(const config_key_t *table, void *base, const char *key, const char *value, char *err,
                size_t errsz);
 
@@ -93,7 +106,8 @@ int config_apply(const char *prog, const char *path, const config_key_t *table, 
                  char *const *items, int n);
 
 /* Prints the table's keys for --help, one entry per row (wrapped to 100 columns): the
- * key, its type, its help line, its bounds and its default. */
+ * key, its type, its help line, its bounds and its default; deprecated keys last, under
+ * a heading of their own. */
 void config_usage(FILE *out, const config_key_t *table);
 
 #endif

@@ -439,3 +439,66 @@ Test(config, usage_wraps_a_long_help_line_under_its_column) {
     cr_assert_eq(n, 3, "the help line took two lines");
     free(text);
 }
+
+/* ---- deprecated keys ------------------------------------------------------------------ */
+
+typedef struct {
+    int day;
+    bool day_given;
+    int other;
+} old_t;
+
+static const config_key_t old_keys[] = {
+    CONFIG_NUMBER("old", old_t, other, CONF_INT, "3", 0, 9, "a current key"),
+    CONFIG_DEPRECATED("old", old_t, "day", day, day_given, CONF_INT, 1, 28, "set day in city.csv instead"),
+    {NULL},
+};
+
+Test(config, a_deprecated_key_is_taken_flagged_and_held_to_its_bounds) {
+    old_t o;
+    memset(&o, 0, sizeof o);
+    cr_assert_eq(config_defaults(old_keys, &o, err, sizeof err), 0, "%s", err);
+    cr_assert_not(o.day_given, "not given: no default, no flag");
+    cr_assert_eq(o.day, 0);
+    write_file("[old]\nday = 20\n");
+    cr_assert_eq(config_read(path, old_keys, &o, err, sizeof err), 0, "%s", err);
+    cr_assert(o.day_given);
+    cr_assert_eq(o.day, 20);
+    o.day_given = false;
+    cr_assert_eq(config_set(old_keys, &o, "day", "29", err, sizeof err), -1);
+    cr_assert_str_eq(err, "day 29: expected 1..28");
+    cr_assert_not(o.day_given, "a refused value is not given");
+}
+
+Test(config, a_deprecated_key_with_a_default_is_a_table_error) {
+    static const config_key_t bad[] = {
+        {.section = "old",
+         .key = "day",
+         .type = CONF_INT,
+         .offset = offsetof(old_t, day),
+         .def = "10",
+         .min = 1,
+         .max = 28,
+         .flags = CONF_DEPRECATED,
+         .seen = offsetof(old_t, day_given),
+         .help = "x"},
+        {NULL},
+    };
+    old_t o;
+    cr_assert_eq(config_defaults(bad, &o, err, sizeof err), -1);
+    assert_says(err, "deprecated");
+}
+
+Test(config, usage_lists_deprecated_keys_last_under_their_own_heading) {
+    char *text = NULL, *current, *heading, *day;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    config_usage(f, old_keys);
+    fclose(f);
+    current = strstr(text, "  other  int  a current key (0..9, default 3)\n");
+    heading = strstr(text, "deprecated keys");
+    day = strstr(text, "  day    int  set day in city.csv instead (1..28)\n");
+    cr_assert(current && heading && day && current < heading && heading < day, "%s", text);
+    free(text);
+}

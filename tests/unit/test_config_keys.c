@@ -76,8 +76,8 @@ Test(config_keys, the_defaults_are_the_daemons_own) {
     cr_assert_str_eq(a->listen, "tcp://127.0.0.1:7301");
     cr_assert_str_eq(a->publish, "tcp://127.0.0.1:7302");
     cr_assert_str_eq(a->snapshot, "tcp://127.0.0.1:7305");
-    cr_assert_eq(a->deadline_day, 10);
-    cr_assert(a->merge_jan_feb);
+    cr_assert_not(a->policy.deadline_day_set, "deprecated: city.csv's unless given");
+    cr_assert_not(a->policy.merge_jan_feb_set);
     cr_assert_eq(a->batch_max, 512);
     cr_assert_eq(a->heartbeat_ms, 1000);
     cr_assert_str_eq(a->key, "");
@@ -96,7 +96,7 @@ Test(config_keys, the_defaults_are_the_daemons_own) {
     cr_assert_eq(c->retry_min_ms, 2000);
     cr_assert_eq(c->retry_max_ms, 30000);
     cr_assert_eq(c->settle_ms, 300);
-    cr_assert(c->merge_jan_feb);
+    cr_assert_not(c->policy.merge_jan_feb_set);
     cr_assert_eq(c->keep_settled_days, 400);
     cr_assert_eq(c->reconcile_interval_s, 3600);
 
@@ -106,7 +106,7 @@ Test(config_keys, the_defaults_are_the_daemons_own) {
     cr_assert_str_eq(s->events, "tcp://127.0.0.1:7302");
     cr_assert_str_eq(s->publish, "tcp://127.0.0.1:7303");
     cr_assert_str_eq(s->snapshot, "tcp://127.0.0.1:7304");
-    cr_assert(s->merge_jan_feb);
+    cr_assert_not(s->policy.merge_jan_feb_set);
     cr_assert_str_eq(s->method, "efficacy");
     cr_assert_float_eq(s->equal_score, 100, 1e-12);
     cr_assert_float_eq(s->missing_score, 0, 1e-12);
@@ -116,7 +116,7 @@ Test(config_keys, the_defaults_are_the_daemons_own) {
     cr_assert_float_eq(s->growth_critical_pp, -3, 1e-12);
     cr_assert_float_eq(s->level_critical_pct, 10, 1e-12);
     cr_assert_str_eq(s->reporting_since, "");
-    cr_assert_eq(s->deadline_day, 10);
+    cr_assert_not(s->policy.deadline_day_set);
     cr_assert_eq(s->coalesce_ms, 200);
     cr_assert_eq(s->coalesce_max_ms, 2000);
     cr_assert_eq(s->heartbeat_ms, 1000);
@@ -125,6 +125,44 @@ Test(config_keys, the_defaults_are_the_daemons_own) {
     free(a);
     free(c);
     free(s);
+}
+
+/* The city-wide policy's defaults, as the daemons' own were before it moved to city.csv. */
+Test(config_keys, the_policy_defaults_are_the_daemons_old_ones) {
+    master_policy_t p;
+    memset(&p, 0, sizeof p);
+    cr_assert_eq(config_defaults(master_policy_keys, &p, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(p.deadline_day, 10);
+    cr_assert(p.merge_jan_feb);
+    cr_assert_eq(config_set(master_policy_keys, &p, "deadline_day", "28", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_set(master_policy_keys, &p, "deadline_day", "29", err, sizeof err), -1);
+    cr_assert_str_eq(err, "deadline_day 29: expected 1..28");
+}
+
+/* A deprecated key still works for one release: taken, held to the old bounds, flagged. */
+Test(config_keys, the_deprecated_keys_still_override) {
+    const program_t *p = program_named("aggregator");
+    aggregator_config_t *a = defaults(p);
+    scorer_config_t *s = defaults(program_named("scorer"));
+    collector_config_t *c = defaults(program_named("collector"));
+    cr_assert_eq(config_set(p->keys, a, "deadline_day", "20", err, sizeof err), 0, "%s", err);
+    cr_assert(a->policy.deadline_day_set);
+    cr_assert_eq(a->policy.deadline_day, 20);
+    cr_assert_eq(config_set(p->keys, a, "deadline_day", "31", err, sizeof err), -1);
+    cr_assert_str_eq(err, "deadline_day 31: expected 1..28");
+    cr_assert_eq(config_set(p->keys, a, "merge_jan_feb", "no", err, sizeof err), 0, "%s", err);
+    cr_assert(a->policy.merge_jan_feb_set);
+    cr_assert_not(a->policy.merge_jan_feb);
+    cr_assert_eq(config_set(scorer_config_keys, s, "deadline_day", "12", err, sizeof err), 0, "%s", err);
+    cr_assert(s->policy.deadline_day_set && s->policy.deadline_day == 12);
+    cr_assert_not(s->policy.merge_jan_feb_set);
+    cr_assert_eq(config_set(collector_config_keys, c, "merge_jan_feb", "off", err, sizeof err), 0, "%s", err);
+    cr_assert(c->policy.merge_jan_feb_set && !c->policy.merge_jan_feb);
+    cr_assert_eq(config_set(collector_config_keys, c, "deadline_day", "12", err, sizeof err), -1,
+                 "the collector never had deadline_day");
+    free(a);
+    free(s);
+    free(c);
 }
 
 /* The limits each daemon checked by hand before, now rows' bounds: the last value
@@ -222,6 +260,10 @@ static int read_inis(const char *dir) {
         cr_assert_eq(config_read(file, p->keys, base, err, sizeof err), 0, "%s", err);
         /* every example names its master folder: the file was read, not skipped */
         cr_assert_neq(field(p, base, "master_dir")[0], '\0', "%s sets master_dir", file);
+        for (const config_key_t *k = p->keys; k->key; k++)
+            if (k->flags & CONF_DEPRECATED)
+                cr_assert_not(*(const bool *)(const void *)((const char *)base + k->seen),
+                              "%s uses the deprecated key %s", file, k->key);
         free(base);
         n++;
     }
