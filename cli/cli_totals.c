@@ -12,7 +12,7 @@ typedef struct {
     const char *county; /* NULL = whole city */
     aggregate_t *agg;   /* per indicator */
     size_t n_zones;
-    char last_zone[64];
+    char last_zone[ZONE_CODE_SIZE];
 } totals_t;
 
 static void on_value(const char *zone, const char *indicator, double amount, bool has_growth,

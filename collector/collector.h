@@ -23,7 +23,7 @@
 
 typedef struct {
     char config_path[1024];
-    char county[24];       /* the reporting unit this collector speaks for */
+    char county[COUNTY_CODE_SIZE]; /* the reporting unit this collector speaks for */
     char aggregator[256];  /* endpoint of the aggregator's ROUTER */
     char master_dir[1024]; /* regions.csv and indicators.csv, for local validation */
     char inbox[1024], done[1024], rejected[1024];

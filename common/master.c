@@ -64,7 +64,9 @@ static int take(char *dst, size_t size, const csv_record_t *rec, int col, bool r
         return -1;
     }
     if (strlen(tmp) >= size) {
-        diag_add(dl, DIAG_ERROR, file, rec->line, name, "longer than %zu bytes", size - 1);
+        char shown[48];
+        diag_add(dl, DIAG_ERROR, file, rec->line, name, "\"%s\" is %zu bytes, longer than the %zu allowed",
+                 text_shown(tmp, shown, sizeof shown), strlen(tmp), size - 1);
         return -1;
     }
     memcpy(dst, tmp, strlen(tmp) + 1);

@@ -19,6 +19,15 @@
 #include "config.h"
 #include "diag.h"
 
+/* The longest zone and county codes, in bytes of UTF-8, and the size of a buffer that
+ * holds one with its NUL. Every struct that carries a code is sized by these, so a
+ * code regions.csv accepts fits wherever it travels (reports, acks, events, rankings,
+ * alerts, totals, the stores), and the codec refuses a longer one off the wire. */
+#define ZONE_CODE_MAX 63
+#define ZONE_CODE_SIZE (ZONE_CODE_MAX + 1)
+#define COUNTY_CODE_MAX 23 /* 行政区划代码 are 6 digits; a committee's code may be longer */
+#define COUNTY_CODE_SIZE (COUNTY_CODE_MAX + 1)
+
 typedef enum { KIND_FLOW = 0, KIND_STOCK, KIND_RATIO } indicator_kind_t;
 
 typedef struct {
@@ -33,14 +42,14 @@ typedef struct {
 } indicator_t;
 
 typedef struct {
-    char code[24]; /* 行政区划代码 or a management committee's code */
+    char code[COUNTY_CODE_SIZE]; /* 行政区划代码 or a management committee's code */
     char name[128];
 } county_t;
 
 typedef struct {
-    char code[64];
+    char code[ZONE_CODE_SIZE];
     char name[128];
-    char county[24];
+    char county[COUNTY_CODE_SIZE];
     char industries[256];
 } zone_t;
 

@@ -28,8 +28,8 @@
 #include "strset.h"
 
 typedef struct {
-    char zone[64];
-    char county[24];
+    char zone[ZONE_CODE_SIZE];
+    char county[COUNTY_CODE_SIZE];
 } zone_ref_t;
 
 /* What one pass decided, published after COMMIT. */

@@ -207,6 +207,20 @@ Test(config_keys, the_limits_are_the_daemons_own) {
     }
 }
 
+/* The collector's county holds the longest code regions.csv takes, and no more. */
+Test(config_keys, the_collector_county_is_a_county_code) {
+    char code[COUNTY_CODE_SIZE + 1];
+    collector_config_t *c = defaults(program_named("collector"));
+    memset(code, '4', COUNTY_CODE_MAX);
+    code[COUNTY_CODE_MAX] = '\0';
+    cr_assert_eq(config_set(collector_config_keys, c, "county", code, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(strlen(c->county), 23);
+    strcat(code, "4");
+    cr_assert_eq(config_set(collector_config_keys, c, "county", code, err, sizeof err), -1);
+    cr_assert_str_eq(err, "county: longer than 23 bytes");
+    free(c);
+}
+
 /* What one row cannot judge stays with the daemon, after the table. */
 Test(config_keys, cross_key_checks_stay_with_the_daemon) {
     collector_config_t c;

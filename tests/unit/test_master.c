@@ -1,20 +1,26 @@
-/* test_master.c - master data: the city-wide policy in city.csv.
+/* test_master.c - master data: the city-wide policy in city.csv, and the zone and county
+ * codes' sizes.
  *
  * Each test builds a master folder in a temporary directory from the sample city's
- * regions.csv and indicators.csv, adds (or not) a city.csv, and checks what
- * master_load makes of it: the values, or the file:line: field: message a central
- * office clerk reads.
+ * regions.csv and indicators.csv, adds (or not) a city.csv or a row with a long code,
+ * and checks what master_load makes of it: the values, or the file:line: field:
+ * message a central office clerk reads. A code of the longest length regions.csv
+ * takes must then travel everywhere unchanged: validation, the wire (report, ack,
+ * events, ranking, alert, totals).
  */
 #include <criterion/criterion.h>
 #include <iconv.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "diag.h"
 #include "master.h"
 #include "text.h"
+#include "validate.h"
 
 static char tmpdir[64], city[4096];
 static diag_list_t dl;
@@ -221,4 +227,134 @@ Test(master, a_deprecated_override_replaces_what_is_set_and_says_what_differs) {
     cr_assert_eq(m->policy.deadline_day, 20);
     cr_assert_not(m->policy.merge_jan_feb);
     master_destroy(&m);
+}
+
+/* ---- the longest codes ------------------------------------------------------------ */
+
+/* A code of n bytes: the prefix, then 'x' up to n. */
+static void long_code(char *out, const char *prefix, size_t n) {
+    size_t p = strlen(prefix);
+    memcpy(out, prefix, p);
+    memset(out + p, 'x', n - p);
+    out[n] = '\0';
+}
+
+static void append_region(const char *county, const char *zone) {
+    char p[200];
+    FILE *f;
+    snprintf(p, sizeof p, "%s/regions.csv", tmpdir);
+    cr_assert_not_null(f = fopen(p, "a"));
+    fprintf(f, "%s,长名县,%s,长名园区,电子信息\n", county, zone);
+    fclose(f);
+}
+
+/* encode, decode, and the decoded message back */
+static void round_trip(const msg_t *in, msg_t *out) {
+    uint8_t *buf;
+    size_t len;
+    char err[256] = "";
+    cr_assert_eq(codec_encode(in, &buf, &len), 0);
+    cr_assert_eq(codec_decode(buf, len, out, err, sizeof err), 0, "%s", err);
+    free(buf);
+}
+
+Test(master, the_longest_codes_regions_csv_takes_travel_everywhere_unchanged) {
+    char zone[ZONE_CODE_SIZE], county[COUNTY_CODE_SIZE];
+    report_value_t v = {.indicator = "revenue", .amount = 100};
+    validate_opts_t vo = validate_defaults();
+    msg_t in, out;
+    master_t *m;
+    ranking_row_t row = {.rank = 1, .total = 90};
+    long_code(zone, "zone", ZONE_CODE_MAX);
+    long_code(county, "4106", COUNTY_CODE_MAX);
+    cr_assert_eq(strlen(zone), 63, "by hand: a zone code may have 63 bytes");
+    cr_assert_eq(strlen(county), 23, "by hand: a county code may have 23 bytes");
+    append_region(county, zone);
+    m = load_ok();
+    cr_assert_not_null(master_zone(m, zone));
+    cr_assert_str_eq(master_zone(m, zone)->county, county);
+    cr_assert_not_null(master_county(m, county));
+
+    /* a report for it passes validation for its county, and crosses the wire whole */
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_REPORT;
+    snprintf(in.report.zone, sizeof in.report.zone, "%s", zone);
+    snprintf(in.report.period, sizeof in.report.period, "2017-06");
+    in.report.revision = 1;
+    cr_assert_not_null(report_add_value(&in.report, &v));
+    vo.now_ms = 1499212800000LL; /* 2017-07-05 */
+    cr_assert_eq(validate_report(m, &vo, county, &in.report, &dl), 0, "%s", dl.n ? dl.items[0].message : "");
+    round_trip(&in, &out);
+    cr_assert_str_eq(out.report.zone, zone);
+    msg_clear(&out);
+    msg_clear(&in);
+
+    /* the ack, the events, a ranking row, an alert and the county's totals */
+    in.kind = MSG_ACK;
+    snprintf(in.ack.zone, sizeof in.ack.zone, "%s", zone);
+    round_trip(&in, &out);
+    cr_assert_str_eq(out.ack.zone, zone);
+    msg_clear(&out);
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_REPORT_ACCEPTED;
+    snprintf(in.accepted.zone, sizeof in.accepted.zone, "%s", zone);
+    snprintf(in.accepted.county, sizeof in.accepted.county, "%s", county);
+    round_trip(&in, &out);
+    cr_assert_str_eq(out.accepted.zone, zone);
+    cr_assert_str_eq(out.accepted.county, county);
+    msg_clear(&out);
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_REPORT_REJECTED;
+    snprintf(in.rejected.zone, sizeof in.rejected.zone, "%s", zone);
+    snprintf(in.rejected.county, sizeof in.rejected.county, "%s", county);
+    round_trip(&in, &out);
+    cr_assert_str_eq(out.rejected.zone, zone);
+    cr_assert_str_eq(out.rejected.county, county);
+    msg_clear(&out);
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_RANKING;
+    snprintf(row.zone, sizeof row.zone, "%s", zone);
+    snprintf(row.county, sizeof row.county, "%s", county);
+    cr_assert_not_null(ranking_add_row(&in.ranking, &row));
+    in.ranking_total = 1;
+    round_trip(&in, &out);
+    cr_assert_eq(out.ranking.n_rows, 1);
+    cr_assert_str_eq(out.ranking.rows[0].zone, zone);
+    cr_assert_str_eq(out.ranking.rows[0].county, county);
+    msg_clear(&out);
+    msg_clear(&in);
+    in.kind = MSG_ALERT;
+    in.alert.severity = SEV_WARNING;
+    in.alert.transition = TR_FIRING;
+    in.alert.value = in.alert.target = in.alert.expected = in.alert.gap = NAN;
+    snprintf(in.alert.zone, sizeof in.alert.zone, "%s", zone);
+    snprintf(in.alert.county, sizeof in.alert.county, "%s", county);
+    round_trip(&in, &out);
+    cr_assert_str_eq(out.alert.zone, zone);
+    cr_assert_str_eq(out.alert.county, county);
+    msg_clear(&out);
+    memset(&in, 0, sizeof in);
+    in.kind = MSG_TOTALS;
+    snprintf(in.totals.scope, sizeof in.totals.scope, "%s", county);
+    round_trip(&in, &out);
+    cr_assert_str_eq(out.totals.scope, county);
+    msg_clear(&out);
+    master_destroy(&m);
+}
+
+Test(master, a_zone_code_one_byte_longer_is_refused_by_name_and_size) {
+    char zone[ZONE_CODE_SIZE + 1];
+    long_code(zone, "zone", ZONE_CODE_MAX + 1);
+    append_region("410602", zone);
+    load_fails("regions.csv:10: zone: \"zonexxxx");
+    cr_assert_not_null(strstr(dl.items[0].message, "...\" is 64 bytes, longer than the 63 allowed"), "%s",
+                       dl.items[0].message);
+}
+
+Test(master, a_county_code_one_byte_longer_is_refused_by_name_and_size) {
+    char county[COUNTY_CODE_SIZE + 1];
+    long_code(county, "4106", COUNTY_CODE_MAX + 1);
+    append_region(county, "newzone");
+    load_fails(
+        "regions.csv:10: county: \"4106xxxxxxxxxxxxxxxxxxxx\" is 24 bytes, longer than the 23 allowed");
 }
