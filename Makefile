@@ -57,8 +57,12 @@ UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
              util/clock.c util/json.c util/strset.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
+# The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
+CODEC     := common/codec.c common/codec_report.c common/codec_ack.c common/codec_event.c \
+             common/codec_heartbeat.c common/codec_ranking.c common/codec_alert.c common/codec_totals.c \
+             common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c
 COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_csv.c \
-             common/validate.c common/codec.c common/codec_check.c common/wire.c common/rstore.c \
+             common/validate.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
              common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
              common/outbox_soft.c common/score.c common/targets.c common/values.c
@@ -214,15 +218,15 @@ FUZZ_MAX_LEN ?= 8192
 FUZZ_FLAGS   ?=
 FUZZ_TARGETS := envelope csv
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/clock.c util/util.c \
+FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/clock.c util/util.c util/config.c \
                 common/period.c common/master.c common/report.c common/county_csv.c common/validate.c \
-                common/codec.c common/codec_check.c common/ranking.c common/alert.c common/plausibility.c \
-                common/intake.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
+                $(CODEC) common/ranking.c common/alert.c common/plausibility.c \
+                common/intake.c common/aggregate.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -Wall -Wextra -Wno-missing-field-initializers -Iutil -Icommon -I$(GEN) \
-                $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
-FUZZ_LIBS    := $(shell pkg-config --libs libprotobuf-c 2>/dev/null) -lm
+                $(shell pkg-config --cflags libprotobuf-c inih 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs libprotobuf-c inih 2>/dev/null) -lm
 
 fuzz-built: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 

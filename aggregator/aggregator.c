@@ -7,7 +7,7 @@
  * stop cleanly between batches.
  *
  * Configuration: see --help, deploy/etc/yuebao/aggregator.ini (production) and
- * deploy/examples/aggregator.ini (local development).
+ * deploy/dev/aggregator.ini (local development).
  * Security (aggregator_security.c): CURVE with a fail-closed ZAP handler; a report's
  * zone must belong to the county of the key that sent it. --insecure takes the county
  * from the connection's routing id and is for local development only.

@@ -24,6 +24,7 @@
 
 #include "aggregate.h"
 #include "codec.h"
+#include "config.h"
 #include "log.h"
 #include "loop.h"
 #include "master.h"
@@ -40,8 +41,7 @@ typedef struct {
     char listen[256];      /* ROUTER for collectors */
     char publish[256];     /* PUB for events; "" = none */
     char snapshot[256];    /* ROUTER for snapshots of the live totals; "" = none */
-    int deadline_day;      /* reports are due by this day of the next month, 24:00 */
-    bool merge_jan_feb;
+    master_policy_override_t policy; /* deprecated deadline_day, merge_jan_feb: city.csv's for one release */
     int batch_max; /* reports per group commit at most */
     int heartbeat_ms;
     bool insecure;
@@ -129,6 +129,9 @@ typedef struct {
 } aggregator_t;
 
 /* aggregator_config.c */
+
+/* The [aggregator] keys: name, type, default, bounds and help of each (config.h). */
+extern const config_key_t aggregator_config_keys[];
 
 /* Fills cfg from defaults, the file named by -c and the command line. Prints help and
  * exits 0 for --help; returns 0, or -1 with a message printed for a bad invocation. */

@@ -290,7 +290,8 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
         report_t prev, base;
         const report_t *pp, *bp;
         int soft;
-        plausibility_neighbours(r->period, a->cfg.merge_jan_feb, prev_p, base_p); /* validated above */
+        /* r->period was validated above */
+        plausibility_neighbours(r->period, a->master->policy.merge_jan_feb, prev_p, base_p);
         pp = load_neighbour(a, r->zone, prev_p, &prev);
         bp = load_neighbour(a, r->zone, base_p, &base);
         validate_history(a->master, vo, r, pp, bp, &ack->issues);
@@ -358,7 +359,7 @@ static void count(aggregator_t *a, ack_status_t s) {
 int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms) {
     validate_opts_t vo = validate_defaults();
     int rc;
-    vo.merge_jan_feb = a->cfg.merge_jan_feb;
+    vo.merge_jan_feb = a->master->policy.merge_jan_feb;
     /* a county's clock a little ahead of ours is not a report "in the future" */
     vo.now_ms = now_ms + (int64_t)a->cfg.clock_skew_s * 1000;
     if ((rc = rstore_begin(a->store)) == -2) return -2; /* busy: the caller holds the batch */

@@ -283,10 +283,11 @@ ssize_t live_find(const live_t *l, const char *period) {
 
 int aggregator_live_rebuild(aggregator_t *a, bool publish_all) {
     live_free(&a->live);
-    if (live_init(&a->live, a->master, a->cfg.deadline_day) < 0 || live_load(&a->live, a->store) < 0) {
+    if (live_init(&a->live, a->master, a->master->policy.deadline_day) < 0 ||
+        live_load(&a->live, a->store) < 0) {
         log_error("live totals: cannot load them from the store; they start empty");
         live_free(&a->live);
-        live_init(&a->live, a->master, a->cfg.deadline_day);
+        live_init(&a->live, a->master, a->master->policy.deadline_day);
         return -1;
     }
     for (size_t i = 0; publish_all && i < a->live.n_periods; i++)

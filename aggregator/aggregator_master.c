@@ -68,6 +68,7 @@ static int check_dropped(aggregator_t *a, const master_t *m) {
 
 int aggregator_master_load(aggregator_t *a) {
     diag_list_t dl = {0};
+    char note[256];
     master_t *m = master_load(a->cfg.master_dir, &dl);
     if (!m) {
         for (size_t i = 0; i < dl.n; i++) {
@@ -97,8 +98,14 @@ int aggregator_master_load(aggregator_t *a) {
             return -1;
         }
     }
-    log_info("master data: %zu counties, %zu zones, %zu indicators from %s", m->n_counties, m->n_zones,
-             m->n_indicators, a->cfg.master_dir);
+    if (master_policy_override(m, &a->cfg.policy, note, sizeof note) > 0)
+        log_warn("%s (deprecated keys in the aggregator's configuration override %s/city.csv)", note,
+                 a->cfg.master_dir);
+    log_info(
+        "master data: %zu counties, %zu zones, %zu indicators from %s; reports due by day %d of the next "
+        "month, 1-2月 %s",
+        m->n_counties, m->n_zones, m->n_indicators, a->cfg.master_dir, m->policy.deadline_day,
+        m->policy.merge_jan_feb ? "merged" : "reported apart");
     master_destroy(&a->master);
     a->master = m;
     return 0;

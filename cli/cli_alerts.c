@@ -37,10 +37,10 @@ static void on_signal(int sig) {
 
 typedef struct {
     const cli_opts_t *o;
-    master_t *m;      /* NULL: codes are shown instead of names */
-    char county[24];  /* --county as a code, "" = every county */
-    char prefix[48];  /* "alert." or "alert.<county>.": the snapshot's topic prefix */
-    severity_t least; /* --severity */
+    master_t *m;                                     /* NULL: codes are shown instead of names */
+    char county[COUNTY_CODE_SIZE];                   /* --county as a code, "" = every county */
+    char prefix[sizeof "alert.." + COUNTY_CODE_MAX]; /* "alert." or "alert.<county>.": the topic prefix */
+    severity_t least;                                /* --severity */
     sock_security_t sec;
     void *ctx;
     clone_t *clone;      /* the SUB (with --follow) and the snapshots */

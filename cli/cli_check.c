@@ -5,8 +5,9 @@
  * outbox_soft.c, reading its outbox read-only. Without the outbox those checks
  * cannot run, and the output says so rather than passing a file the collector may
  * refuse. The files named together are one batch, as files dropped together are for
- * the collector (a projects file may come with its values), and --no-merge-jan-feb
- * mirrors the collector's merge_jan_feb = false.
+ * the collector (a projects file may come with its values). January is judged as the
+ * master folder's city.csv says (merge_jan_feb), as the collector does; --no-merge-jan-feb
+ * checks as if it said no.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ int cli_check(const cli_opts_t *o) {
         master_destroy(&m);
         return 2;
     }
-    vo.merge_jan_feb = !o->no_merge_jan_feb; /* as the collector's merge_jan_feb */
+    vo.merge_jan_feb = m->policy.merge_jan_feb && !o->no_merge_jan_feb; /* as the collector's */
     if (o->outbox) {
         char err[1200];
         if (!(ob = outbox_open_readonly(o->outbox, err, sizeof err))) {

@@ -8,8 +8,9 @@
  *   REJECTED       the zone's latest attempt was rejected, with the first reason
  *                  (shown alone when nothing is stored, or after a stored revision
  *                  when a later one was refused)
- * The deadline is day deadline_day (10, or $YUEBAO_DEADLINE_DAY as the daemons are
- * configured) of the next month, 24:00 Asia/Shanghai; "now" honours YUEBAO_NOW.
+ * The deadline is day deadline_day of the next month, 24:00 Asia/Shanghai, as the
+ * master folder's city.csv says (10 without it; $YUEBAO_DEADLINE_DAY, deprecated,
+ * overrides it for one release); "now" honours YUEBAO_NOW.
  * Then the figures accepted on a county's 说明: current revisions a soft check
  * (核实性审核, plausibility.h) questioned and the county confirmed in writing, each with
  * the indicator, the jump and the 说明, for the central office to look at. Then
@@ -222,26 +223,36 @@ static void overdue_list(const master_t *m, sstore_t *ss, const char *ss_err, in
     alert_list_clear(&l);
 }
 
+/* $YUEBAO_DEADLINE_DAY, deprecated: the deadline is city.csv's. Sets o's deadline_day if
+ * given; -1 (printed) if it is not a day 1..28. */
+static int deadline_from_env(master_policy_override_t *o) {
+    const char *v = getenv("YUEBAO_DEADLINE_DAY");
+    if (!v || !*v) return 0;
+    o->deadline_day = atoi(v);
+    if (o->deadline_day < 1 || o->deadline_day > 28) {
+        fprintf(stderr, "yuebao status: YUEBAO_DEADLINE_DAY=%s: expected a day 1..28\n", v);
+        return -1;
+    }
+    o->deadline_day_set = true;
+    fprintf(stderr, "yuebao status: warning: YUEBAO_DEADLINE_DAY is deprecated and goes in the next release: "
+                    "set deadline_day in the master folder's city.csv\n");
+    return 0;
+}
+
 int cli_status(const cli_opts_t *o) {
     master_t *m = NULL;
     rstore_t *st = NULL;
     sstore_t *ss = NULL;
     seen_t s;
     period_t p;
-    char period[PERIOD_STRLEN], due[32], ss_err[1024] = "";
+    char period[PERIOD_STRLEN], due[32], note[160], ss_err[1024] = "";
     size_t n_on_time = 0, n_late = 0, n_overdue = 0;
-    int rc = 0, day = 10;
+    int rc = 0;
     int64_t deadline, now = clock_now_ms();
-    const char *env_day = getenv("YUEBAO_DEADLINE_DAY");
+    master_policy_override_t env = {0};
 
     memset(&s, 0, sizeof s);
-    if (env_day && *env_day) {
-        day = atoi(env_day);
-        if (day < 1 || day > 28) {
-            fprintf(stderr, "yuebao status: YUEBAO_DEADLINE_DAY=%s: expected a day 1..28\n", env_day);
-            return 2;
-        }
-    }
+    if (deadline_from_env(&env) < 0) return 2;
     if (o->period) {
         if (cli_open(o, "status", period, &m, &st) < 0) return 2;
     } else {
@@ -261,7 +272,9 @@ int cli_status(const cli_opts_t *o) {
         snprintf(period, sizeof period, "%s", s.latest);
     }
     period_parse(period, &p);
-    deadline = period_deadline_ms(p, day);
+    if (master_policy_override(m, &env, note, sizeof note) > 0)
+        fprintf(stderr, "yuebao status: %s (YUEBAO_DEADLINE_DAY)\n", note);
+    deadline = period_deadline_ms(p, m->policy.deadline_day);
     s.m = m;
     if (!(s.z = calloc(m->n_zones ? m->n_zones : 1, sizeof *s.z)) ||
         rstore_each_report(st, period, on_report, &s) < 0 ||

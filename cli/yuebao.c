@@ -121,8 +121,8 @@ static const command_t commands[] = {
      "  --outbox FILE    the collector's outbox (read only), to compare the files with the\n"
      "                   reports it sent (元 instead of 万元?); the files named are judged\n"
      "                   together, as one batch dropped in the inbox\n"
-     "  --no-merge-jan-feb  January is reported on its own, as with the collector's\n"
-     "                   merge_jan_feb = false\n"
+     "  --no-merge-jan-feb  January is reported on its own, as if the master folder's\n"
+     "                   city.csv said merge_jan_feb = no\n"
      "  -h, --help       this text\n"},
     {"status", cli_status, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD, 0, NULL,
      "every zone: reported, late, missing or rejected, and the overdue list",

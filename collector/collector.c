@@ -5,7 +5,7 @@
  * until the aggregator acknowledges it after its COMMIT.
  *
  * Configuration: see --help, deploy/etc/yuebao/collector.ini (production) and
- * deploy/examples/collector.ini (local development).
+ * deploy/dev/collector.ini (local development).
  * Security: CURVE with the county's key; the aggregator knows the county from the key
  * alone. --insecure (plain ZeroMQ, the county named in the routing id) is for local
  * development on ipc:// or loopback only.
@@ -88,6 +88,9 @@ int main(int argc, char **argv) {
         start_fail("cannot start without valid master data");
     }
     diag_clear(&dl);
+    if (master_policy_override(c.master, &c.cfg.policy, err, sizeof err) > 0)
+        log_warn("%s (a deprecated key in the collector's configuration overrides %s/city.csv)", err,
+                 c.cfg.master_dir);
     if (!master_county(c.master, c.cfg.county))
         start_fail("county %s is not in %s/regions.csv", c.cfg.county, c.cfg.master_dir);
     if (util_mkdir_parent(c.cfg.outbox) < 0)

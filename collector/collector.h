@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "config.h"
 #include "outbox.h"
 #include "county_csv.h"
 #include "diag.h"
@@ -23,7 +24,7 @@
 
 typedef struct {
     char config_path[1024];
-    char county[24];       /* the reporting unit this collector speaks for */
+    char county[COUNTY_CODE_SIZE]; /* the reporting unit this collector speaks for */
     char aggregator[256];  /* endpoint of the aggregator's ROUTER */
     char master_dir[1024]; /* regions.csv and indicators.csv, for local validation */
     char inbox[1024], done[1024], rejected[1024];
@@ -34,7 +35,7 @@ typedef struct {
     int submit_timeout_s;           /* submit: how long to wait for the acks (-t, --timeout) */
     int keep_settled_days;          /* stored reports kept this long to resend after a loss */
     int reconcile_interval_s;       /* ask the aggregator what it holds this often */
-    bool merge_jan_feb;
+    master_policy_override_t policy; /* deprecated merge_jan_feb: city.csv's for one release */
     bool insecure;
     char key[1024];        /* the county's secret key file */
     char server_key[1024]; /* the aggregator's public key file */
@@ -73,6 +74,9 @@ struct collector {
 };
 
 /* collector_config.c */
+
+/* The [collector] keys: name, type, default, bounds and help of each (config.h). */
+extern const config_key_t collector_config_keys[];
 
 /* Defaults, then the file named by -c, then --set overrides; argv starts after any
  * sub-command. Leaves non-option arguments at argv[*first_arg…]. 0, or -1 (printed). */

@@ -8,65 +8,63 @@
 #include "collector.h"
 #include "config.h"
 
-#define K(key, type, field)                                                                                  \
-    { "collector", key, type, offsetof(collector_config_t, field), sizeof(((collector_config_t *)0)->field) }
-static const config_key_t keys[] = {
-    K("county", CONF_STRING, county),
-    K("aggregator", CONF_STRING, aggregator),
-    K("master_dir", CONF_STRING, master_dir),
-    K("inbox", CONF_STRING, inbox),
-    K("done", CONF_STRING, done),
-    K("rejected", CONF_STRING, rejected),
-    K("outbox", CONF_STRING, outbox),
-    K("window", CONF_INT, window),
-    K("retry_min_ms", CONF_INT, retry_min_ms),
-    K("retry_max_ms", CONF_INT, retry_max_ms),
-    K("settle_ms", CONF_INT, settle_ms),
-    K("merge_jan_feb", CONF_BOOL, merge_jan_feb),
-    K("keep_settled_days", CONF_INT, keep_settled_days),
-    K("reconcile_interval_s", CONF_INT, reconcile_interval_s),
-    K("key", CONF_STRING, key),
-    K("server_key", CONF_STRING, server_key),
-    {NULL, NULL, CONF_STRING, 0, 0},
+/* The keys of [collector], one row each: what --help lists, what a file may set, and
+ * the bounds config_apply holds them to. */
+#define TEXT(field, type, def, flags, help)                                                                  \
+    CONFIG_TEXT("collector", collector_config_t, field, type, def, flags, help)
+#define NUMBER(field, type, def, min, max, help)                                                             \
+    CONFIG_NUMBER("collector", collector_config_t, field, type, def, min, max, help)
+const config_key_t collector_config_keys[] = {
+    TEXT(county, CONF_STRING, NULL, CONF_REQUIRED, "the reporting unit's code, e.g. 410602"),
+    TEXT(aggregator, CONF_STRING, "tcp://127.0.0.1:7301", 0, "the aggregator's endpoint"),
+    TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED,
+         "folder with regions.csv, indicators.csv and city.csv (the central office's copy)"),
+    TEXT(inbox, CONF_PATH, "inbox", 0, "folder the desk officers put the month's CSV files into"),
+    TEXT(done, CONF_PATH, "done", 0, "folder for delivered files, each with NAME.receipt.txt"),
+    TEXT(rejected, CONF_PATH, "rejected", 0, "folder for refused files, each with NAME.errors.txt"),
+    TEXT(outbox, CONF_PATH, "outbox.db", 0, "the outbox, an SQLite file"),
+    NUMBER(window, CONF_INT, "32", 1, 10000, "reports in flight at most"),
+    NUMBER(retry_min_ms, CONF_MS, "2000", 10, CONF_UNBOUNDED, "first ack timeout; doubles per try"),
+    NUMBER(retry_max_ms, CONF_MS, "30000", 10, CONF_UNBOUNDED, "longest ack timeout; at least retry_min_ms"),
+    NUMBER(settle_ms, CONF_MS, "300", 0, CONF_UNBOUNDED, "inbox quiet time before taking files"),
+    NUMBER(keep_settled_days, CONF_INT, "400", 0, 36500,
+           "days stored reports are kept, to resend if the central office loses them"),
+    NUMBER(reconcile_interval_s, CONF_INT, "3600", 1, CONF_UNBOUNDED,
+           "seconds between asking the aggregator what the store holds"),
+    TEXT(key, CONF_PATH, NULL, 0,
+         "the county's secret key file, mode 0600 (`yuebao keygen`); the central office lists its public "
+         "half for this county"),
+    TEXT(server_key, CONF_PATH, NULL, 0, "the aggregator's public key file (its .pub)"),
+    CONFIG_DEPRECATED("collector", collector_config_t, "merge_jan_feb", policy.merge_jan_feb,
+                      policy.merge_jan_feb_set, CONF_BOOL, 0, 0,
+                      "city-wide now: set merge_jan_feb in city.csv in master_dir (the central office's "
+                      "copy); given here, it overrides that"),
+    {NULL},
 };
-#undef K
+#undef TEXT
+#undef NUMBER
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: yuebao-collector -c FILE [--set KEY=VALUE]... [--insecure]\n"
-                 "       yuebao-collector submit -c FILE [--timeout SECONDS] FILE.csv...\n"
-                 "\n"
-                 "A county office's collector. The daemon takes every CSV file put into the inbox\n"
-                 "folder, checks it, keeps each report in a durable outbox and delivers it to the\n"
-                 "aggregator, retrying until it is acknowledged; the file then moves to done/ with a\n"
-                 "receipt, or to rejected/ with FILE.errors.txt saying what to fix.\n"
-                 "`submit` sends the named files once, prints one line per report and exits 0 if all\n"
-                 "were accepted, 1 if any was rejected, 2 on timeout or error (for cron and scripts).\n"
-                 "\n"
-                 "  -c, --config FILE     INI file with a [collector] section (production: deploy/etc/yuebao;\n"
-                 "                        local development: deploy/examples)\n"
-                 "  -s, --set KEY=VALUE   override one configuration key\n"
-                 "  -t, --timeout SEC     submit: give up waiting for acks after SEC (default 300)\n"
-                 "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
-                 "                        development only\n"
-                 "  -h, --help            this text\n"
-                 "\n"
-                 "keys (section [collector]):\n"
-                 "  county         the reporting unit's code, e.g. 410602 (required)\n"
-                 "  aggregator     the aggregator's endpoint          (default tcp://127.0.0.1:7301)\n"
-                 "  master_dir     folder with regions.csv and indicators.csv (required)\n"
-                 "  inbox, done, rejected   folders            (default inbox, done, rejected)\n"
-                 "  outbox         the outbox, SQLite file             (default outbox.db)\n"
-                 "  window         reports in flight at most           (default 32)\n"
-                 "  retry_min_ms   first ack timeout; doubles per try  (default 2000)\n"
-                 "  retry_max_ms   longest ack timeout                 (default 30000)\n"
-                 "  settle_ms      inbox quiet time before taking files (default 300)\n"
-                 "  merge_jan_feb  January and February reported as 1-2月 (default yes)\n"
-                 "  keep_settled_days     stored reports kept to resend if the central office\n"
-                 "                 loses them (default 400)\n"
-                 "  reconcile_interval_s  how often to ask what the store holds (default 3600)\n"
-                 "  key            the county's secret key file, mode 0600 (`yuebao keygen`); the\n"
-                 "                 central office lists its public half for this county\n"
-                 "  server_key     the aggregator's public key file (its .pub)\n");
+    fprintf(out,
+            "usage: yuebao-collector -c FILE [--set KEY=VALUE]... [--insecure]\n"
+            "       yuebao-collector submit -c FILE [--timeout SECONDS] FILE.csv...\n"
+            "\n"
+            "A county office's collector. The daemon takes every CSV file put into the inbox\n"
+            "folder, checks it, keeps each report in a durable outbox and delivers it to the\n"
+            "aggregator, retrying until it is acknowledged; the file then moves to done/ with a\n"
+            "receipt, or to rejected/ with FILE.errors.txt saying what to fix.\n"
+            "`submit` sends the named files once, prints one line per report and exits 0 if all\n"
+            "were accepted, 1 if any was rejected, 2 on timeout or error (for cron and scripts).\n"
+            "\n"
+            "  -c, --config FILE     INI file with a [collector] section (production: deploy/etc/yuebao;\n"
+            "                        local development: deploy/dev)\n"
+            "  -s, --set KEY=VALUE   override one configuration key\n"
+            "  -t, --timeout SEC     submit: give up waiting for acks after SEC (default 300)\n"
+            "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
+            "                        development only\n"
+            "  -h, --help            this text\n"
+            "\n");
+    config_usage(out, collector_config_keys);
 }
 
 int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool submit, int *first_arg) {
@@ -74,23 +72,15 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         {"config", required_argument, NULL, 'c'},  {"set", required_argument, NULL, 's'},
         {"timeout", required_argument, NULL, 't'}, {"insecure", no_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    char *sets[64];
+    char *sets[64], err[512];
     int n_sets = 0, c;
 
     memset(cfg, 0, sizeof *cfg);
-    snprintf(cfg->aggregator, sizeof cfg->aggregator, "tcp://127.0.0.1:7301");
-    snprintf(cfg->inbox, sizeof cfg->inbox, "inbox");
-    snprintf(cfg->done, sizeof cfg->done, "done");
-    snprintf(cfg->rejected, sizeof cfg->rejected, "rejected");
-    snprintf(cfg->outbox, sizeof cfg->outbox, "outbox.db");
-    cfg->window = 32;
-    cfg->retry_min_ms = 2000;
-    cfg->retry_max_ms = 30000;
-    cfg->settle_ms = 300;
-    cfg->submit_timeout_s = 300;
-    cfg->merge_jan_feb = true;
-    cfg->keep_settled_days = 400;
-    cfg->reconcile_interval_s = 3600;
+    if (config_defaults(collector_config_keys, cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "yuebao-collector: %s\n", err);
+        return -1;
+    }
+    cfg->submit_timeout_s = 300; /* -t, not a key */
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:s:t:h", opts, NULL)) != -1) {
@@ -122,18 +112,11 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
                 argv[optind]);
         return -1;
     }
-    if (config_apply("yuebao-collector", cfg->config_path, keys, cfg, sets, n_sets) < 0) return -1;
-    if (!cfg->county[0] || !cfg->master_dir[0]) {
-        fprintf(stderr, "yuebao-collector: %s is not set (-c FILE or --set %s=...)\n",
-                !cfg->county[0] ? "county" : "master_dir", !cfg->county[0] ? "county" : "master_dir");
+    if (config_apply("yuebao-collector", cfg->config_path, collector_config_keys, cfg, sets, n_sets) < 0)
         return -1;
-    }
-    if (cfg->window < 1 || cfg->window > 10000 || cfg->retry_min_ms < 10 ||
-        cfg->retry_max_ms < cfg->retry_min_ms || cfg->settle_ms < 0 || cfg->keep_settled_days < 0 ||
-        cfg->keep_settled_days > 36500 || cfg->reconcile_interval_s < 1) {
-        fprintf(stderr, "yuebao-collector: window must be 1..10000, retry_min_ms >= 10, "
-                        "retry_max_ms >= retry_min_ms, settle_ms >= 0, keep_settled_days 0..36500, "
-                        "reconcile_interval_s >= 1\n");
+    if (cfg->retry_max_ms < cfg->retry_min_ms) {
+        fprintf(stderr, "yuebao-collector: retry_max_ms %d: expected >= retry_min_ms (%d)\n",
+                cfg->retry_max_ms, cfg->retry_min_ms);
         return -1;
     }
     return 0;

@@ -155,7 +155,7 @@ static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsi
         return;
     }
     /* the file-level verdict `yuebao check` gives too (filecheck.h) */
-    vo.merge_jan_feb = c->cfg.merge_jan_feb;
+    vo.merge_jan_feb = c->master->policy.merge_jan_feb;
     if (filecheck_judge(c->master, &vo, c->cfg.county, name, text, len, set, &f->diags) > 0) f->failed = true;
     free(text);
 }
@@ -216,7 +216,7 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
     bool changed;
 
     if (!sets || !hashes) goto out;
-    vo.merge_jan_feb = c->cfg.merge_jan_feb;
+    vo.merge_jan_feb = c->master->policy.merge_jan_feb;
 
     /* 1. parse every file on its own */
     for (size_t i = 0; i < n; i++)
@@ -270,7 +270,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
             diag_list_t dl = {0};
             if (validate_report(c->master, &vo, c->cfg.county, &m->r, &dl) > 0) m->failed = true;
             if (!m->failed) { /* the soft checks against the reports sent before (outbox_soft.c) */
-                int soft = outbox_soft_check(c->outbox, c->master, c->cfg.merge_jan_feb, &m->r, &dl);
+                int soft =
+                    outbox_soft_check(c->outbox, c->master, c->master->policy.merge_jan_feb, &m->r, &dl);
                 if (soft < 0) goto out;
                 if (soft > 0) m->failed = true;
             }

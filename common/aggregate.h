@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "master.h"
 #include "period.h"
 
 typedef struct {
@@ -54,12 +55,12 @@ typedef struct {
 /* The live aggregates of one period for the city (scope "") or one county. */
 typedef struct {
     char period[PERIOD_STRLEN];
-    char scope[24];          /* "" = the whole city, else a county code */
-    uint32_t expected;       /* zones that must report */
-    uint32_t reported;       /* zones with a current report */
-    uint32_t on_time;        /* of those, first accepted by the deadline */
-    int64_t updated_at_ms;   /* the commit that last changed it; 0 = never */
-    indicator_total_t *rows; /* indicators with at least one value, master order */
+    char scope[COUNTY_CODE_SIZE]; /* "" = the whole city, else a county code */
+    uint32_t expected;            /* zones that must report */
+    uint32_t reported;            /* zones with a current report */
+    uint32_t on_time;             /* of those, first accepted by the deadline */
+    int64_t updated_at_ms;        /* the commit that last changed it; 0 = never */
+    indicator_total_t *rows;      /* indicators with at least one value, master order */
     size_t n_rows;
 } scope_totals_t;
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "master.h"
 #include "period.h"
 
 typedef enum {
@@ -37,8 +38,8 @@ typedef enum {
 typedef struct {
     alert_kind_t kind;
     severity_t severity;
-    char zone[64];
-    char county[24];
+    char zone[ZONE_CODE_SIZE];
+    char county[COUNTY_CODE_SIZE];
     char indicator[48]; /* "" for overdue */
     int year;
     char period[PERIOD_STRLEN]; /* the period evaluated; for overdue, the missing one */

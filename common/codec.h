@@ -39,7 +39,7 @@ typedef enum {
 } ack_status_t;
 
 typedef struct {
-    char zone[64];
+    char zone[ZONE_CODE_SIZE];
     char period[PERIOD_STRLEN];
     uint32_t revision;
     ack_status_t status;
@@ -49,8 +49,8 @@ typedef struct {
 } ack_t;
 
 typedef struct {
-    char county[24];
-    char zone[64];
+    char county[COUNTY_CODE_SIZE];
+    char zone[ZONE_CODE_SIZE];
     char period[PERIOD_STRLEN];
     uint32_t revision;
     int64_t stored_at_ms;
@@ -58,8 +58,8 @@ typedef struct {
 } event_accepted_t;
 
 typedef struct {
-    char county[24];
-    char zone[64];
+    char county[COUNTY_CODE_SIZE];
+    char zone[ZONE_CODE_SIZE];
     char period[PERIOD_STRLEN];
     uint32_t revision;
     int64_t received_at_ms;
@@ -92,7 +92,7 @@ typedef enum {
 
 /* Reconcile: one (zone, period) of the store and its current revision. */
 typedef struct {
-    char zone[64];
+    char zone[ZONE_CODE_SIZE];
     char period[PERIOD_STRLEN];
     uint32_t revision;
 } stored_revision_t;

@@ -1,5 +1,5 @@
-/* codec_check.h - private to codec.c: what protobuf-c's unpacking hides, found in the
- * raw bytes.
+/* codec_check.h - private to the codec (codec.c, codec_report.c): what protobuf-c's
+ * unpacking hides, found in the raw bytes.
  *
  * protobuf-c hands a `string` field over as a NUL-terminated char *: a NUL inside it
  * ("baoshan\0evil") silently cuts the string, and its length from the wire is gone by

@@ -396,7 +396,8 @@ static int text_cell(parse_t *p, const csv_record_t *rec, col_t c, bool required
 }
 
 /* The zone code and canonical period every row carries. 0, or -1 after reporting. */
-static int key_cells(parse_t *p, const csv_record_t *rec, char zone[64], char period[PERIOD_STRLEN]) {
+static int key_cells(parse_t *p, const csv_record_t *rec, char zone[ZONE_CODE_SIZE],
+                     char period[PERIOD_STRLEN]) {
     const char *z = cell(p, rec, C_ZONE), *s = cell(p, rec, C_PERIOD);
     const zone_t *zn;
     period_t pd;
@@ -411,7 +412,7 @@ static int key_cells(parse_t *p, const csv_record_t *rec, char zone[64], char pe
              text_shown(z, sb, sizeof sb));
         rc = -1;
     } else {
-        snprintf(zone, 64, "%s", zn->code);
+        snprintf(zone, ZONE_CODE_SIZE, "%s", zn->code);
     }
     if (!s[0]) {
         fail(p, rec->line, field_of(p, C_PERIOD), "empty; expected YYYY-MM, e.g. 2017-06");
@@ -487,7 +488,7 @@ static int set_text(report_t *r, col_t c, const char *s) {
 
 /* Parses one data row into the set; errors are reported and add nothing. */
 static void read_row(parse_t *p, const csv_record_t *rec) {
-    char zone[64] = "", period[PERIOD_STRLEN] = "";
+    char zone[ZONE_CODE_SIZE] = "", period[PERIOD_STRLEN] = "";
     const char *problems, *next_steps;
     report_value_t v;
     char note[REPORT_MAX_NOTE];

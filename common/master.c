@@ -1,14 +1,22 @@
-/* master.c - regions.csv and indicators.csv into master_t (see master.h).
+/* master.c - regions.csv, indicators.csv and city.csv into master_t (see master.h).
  *
- * Both files are small (tens to thousands of rows) and read at start and on SIGHUP,
+ * The files are small (tens to thousands of rows) and read at start and on SIGHUP,
  * so loading favours clear messages over speed; lookups by zone use binary search
  * because the aggregator does one per report.
+ *
+ * city.csv is a settings table for the people who edit the other files in Excel or WPS:
+ * a header "setting,value,note", then one row per setting, named by its key or its
+ * Chinese name (报送截止日), a yes/no value written yes or 是 alike. Values go through
+ * the same table and checks as a daemon's configuration (util/config.h), so the
+ * bounds are stated once.
  */
 #include "master.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "text.h"
@@ -56,18 +64,19 @@ static int take(char *dst, size_t size, const csv_record_t *rec, int col, bool r
         return -1;
     }
     if (strlen(tmp) >= size) {
-        diag_add(dl, DIAG_ERROR, file, rec->line, name, "longer than %zu bytes", size - 1);
+        char shown[48];
+        diag_add(dl, DIAG_ERROR, file, rec->line, name, "\"%s\" is %zu bytes, longer than the %zu allowed",
+                 text_shown(tmp, shown, sizeof shown), strlen(tmp), size - 1);
         return -1;
     }
     memcpy(dst, tmp, strlen(tmp) + 1);
     return 0;
 }
 
-typedef int (*row_fn)(master_t *m, const csv_record_t *rec, const int *idx, const char *file,
-                      diag_list_t *dl);
+typedef int (*row_fn)(void *arg, const csv_record_t *rec, const int *idx, const char *file, diag_list_t *dl);
 
-static int read_table(master_t *m, const char *path, const char *const *cols, size_t n_cols,
-                      size_t n_required, row_fn fn, diag_list_t *dl) {
+static int read_table(void *arg, const char *path, const char *const *cols, size_t n_cols, size_t n_required,
+                      row_fn fn, diag_list_t *dl) {
     const char *file = util_basename(path);
     char *text = NULL, err[512];
     size_t len, before = dl->n_errors;
@@ -89,7 +98,7 @@ static int read_table(master_t *m, const char *path, const char *const *cols, si
         diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", rc == 0 ? "empty file: a header row is expected" : err);
     } else if (map_header(&rec, cols, idx, n_cols, n_required, file, dl) == 0) {
         while ((rc = csv_next(r, &rec, err, sizeof err)) == 1)
-            fn(m, &rec, idx, file, dl);
+            fn(arg, &rec, idx, file, dl);
         if (rc < 0) diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", err);
     }
     csv_close(&r);
@@ -97,8 +106,9 @@ static int read_table(master_t *m, const char *path, const char *const *cols, si
     return dl->n_errors > before ? -1 : 0;
 }
 
-static int indicator_row(master_t *m, const csv_record_t *rec, const int *idx, const char *file,
+static int indicator_row(void *arg, const csv_record_t *rec, const int *idx, const char *file,
                          diag_list_t *dl) {
+    master_t *m = arg;
     indicator_t ind;
     char kind[16], dir[8], growth[8];
     int bad = 0;
@@ -155,8 +165,8 @@ static int indicator_row(master_t *m, const csv_record_t *rec, const int *idx, c
     return 0;
 }
 
-static int region_row(master_t *m, const csv_record_t *rec, const int *idx, const char *file,
-                      diag_list_t *dl) {
+static int region_row(void *arg, const csv_record_t *rec, const int *idx, const char *file, diag_list_t *dl) {
+    master_t *m = arg;
     zone_t z;
     county_t c;
     int bad = 0;
@@ -198,11 +208,104 @@ static int region_row(master_t *m, const csv_record_t *rec, const int *idx, cons
     return 0;
 }
 
+/* ---- city.csv: the city-wide policy ------------------------------------------------ */
+
+const config_key_t master_policy_keys[] = {
+    CONFIG_NUMBER("city", master_policy_t, deadline_day, CONF_INT, "10", 1, 28,
+                  "报送截止日: reports are due by this day of the next month, 24:00 Asia/Shanghai (a day "
+                  "every month has)"),
+    CONFIG_BOOL("city", master_policy_t, merge_jan_feb, "yes",
+                "1-2月合并: January and February reported together as period 02 (1-2月), no January report"),
+    {NULL},
+};
+const char *const master_policy_names[] = {"报送截止日", "1-2月合并"};
+
+#define N_POLICY (sizeof master_policy_names / sizeof master_policy_names[0])
+
+typedef struct {
+    master_t *m;
+    int line[N_POLICY]; /* where each setting was given, 0 = not yet */
+} policy_reader_t;
+
+static int policy_row(void *arg, const csv_record_t *rec, const int *idx, const char *file, diag_list_t *dl) {
+    policy_reader_t *r = arg;
+    char setting[64], value[64], err[512];
+    size_t i;
+    if (take(setting, sizeof setting, rec, idx[0], true, file, "setting", dl) < 0 ||
+        take(value, sizeof value, rec, idx[1], true, file, "value", dl) < 0)
+        return -1;
+    for (i = 0; i < N_POLICY; i++)
+        if (!strcmp(setting, master_policy_keys[i].key) || !strcmp(setting, master_policy_names[i])) break;
+    if (i == N_POLICY) {
+        diag_add(dl, DIAG_ERROR, file, rec->line, "setting",
+                 "unknown setting \"%s\"; expected deadline_day (报送截止日) or merge_jan_feb (1-2月合并)",
+                 setting);
+        return -1;
+    }
+    if (r->line[i]) {
+        diag_add(dl, DIAG_ERROR, file, rec->line, "setting", "%s is set twice (first on line %d)",
+                 master_policy_keys[i].key, r->line[i]);
+        return -1;
+    }
+    r->line[i] = rec->line;
+    if (master_policy_keys[i].type == CONF_BOOL && (!strcmp(value, "是") || !strcmp(value, "否")))
+        snprintf(value, sizeof value, "%s", !strcmp(value, "是") ? "yes" : "no");
+    if (config_set(master_policy_keys, &r->m->policy, master_policy_keys[i].key, value, err, sizeof err) <
+        0) {
+        diag_add(dl, DIAG_ERROR, file, rec->line, "value", "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Sets the policy's defaults, then path's settings if the file exists. */
+static int read_policy(master_t *m, const char *path, diag_list_t *dl) {
+    static const char *const cols[] = {"setting", "value", "note"};
+    policy_reader_t r;
+    char err[512];
+    if (config_defaults(master_policy_keys, &m->policy, err, sizeof err) < 0) {
+        diag_add(dl, DIAG_ERROR, util_basename(path ? path : "city.csv"), 0, NULL, "%s", err);
+        return -1;
+    }
+    if (!path || (access(path, F_OK) < 0 && errno == ENOENT)) return 0;
+    memset(&r, 0, sizeof r);
+    r.m = m;
+    return read_table(&r, path, cols, 3, 2, policy_row, dl);
+}
+
+int master_policy_override(master_t *m, const master_policy_override_t *o, char *note, size_t size) {
+    int n = 0;
+    size_t len = 0;
+    note[0] = '\0';
+    if (o->deadline_day_set) {
+        if (o->deadline_day != m->policy.deadline_day) {
+            snprintf(note, size, "deadline_day %d instead of the master folder's %d", o->deadline_day,
+                     m->policy.deadline_day);
+            len = strlen(note);
+            n++;
+        }
+        m->policy.deadline_day = o->deadline_day;
+    }
+    if (o->merge_jan_feb_set) {
+        if (o->merge_jan_feb != m->policy.merge_jan_feb) {
+            snprintf(note + len, size - len, "%smerge_jan_feb %s instead of the master folder's %s",
+                     n ? "; " : "", o->merge_jan_feb ? "yes" : "no", m->policy.merge_jan_feb ? "yes" : "no");
+            n++;
+        }
+        m->policy.merge_jan_feb = o->merge_jan_feb;
+    }
+    return n;
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
 static int zone_cmp(const void *a, const void *b) {
     return strcmp(((const zone_t *)a)->code, ((const zone_t *)b)->code);
 }
 
-master_t *master_load_files(const char *regions_csv, const char *indicators_csv, diag_list_t *dl) {
+/* The three files; city_csv NULL: the policy's defaults. */
+static master_t *load(const char *regions_csv, const char *indicators_csv, const char *city_csv,
+                      diag_list_t *dl) {
     static const char *const region_cols[] = {"county", "county_name", "zone", "zone_name",
                                               "lead_industries"};
     static const char *const indicator_cols[] = {"code", "name_zh",   "name_en",   "unit",
@@ -213,6 +316,7 @@ master_t *master_load_files(const char *regions_csv, const char *indicators_csv,
     /* lead_industries (the last region column) is optional */
     rc |= read_table(m, regions_csv, region_cols, 5, 4, region_row, dl);
     rc |= read_table(m, indicators_csv, indicator_cols, 7, 7, indicator_row, dl);
+    rc |= read_policy(m, city_csv, dl);
     if (rc == 0 && m->n_zones == 0) {
         diag_add(dl, DIAG_ERROR, util_basename(regions_csv), 0, NULL, "no zones listed");
         rc = -1;
@@ -229,11 +333,16 @@ master_t *master_load_files(const char *regions_csv, const char *indicators_csv,
     return m;
 }
 
+master_t *master_load_files(const char *regions_csv, const char *indicators_csv, diag_list_t *dl) {
+    return load(regions_csv, indicators_csv, NULL, dl);
+}
+
 master_t *master_load(const char *dir, diag_list_t *dl) {
-    char regions[4096], indicators[4096];
+    char regions[4096], indicators[4096], city[4096];
     snprintf(regions, sizeof regions, "%s/regions.csv", dir);
     snprintf(indicators, sizeof indicators, "%s/indicators.csv", dir);
-    return master_load_files(regions, indicators, dl);
+    snprintf(city, sizeof city, "%s/city.csv", dir);
+    return load(regions, indicators, city, dl);
 }
 
 void master_destroy(master_t **m) {

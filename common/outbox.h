@@ -24,7 +24,7 @@ typedef struct outbox outbox_t;
 typedef struct {
     int64_t id; /* outbox row */
     uint8_t msg_id[MSG_ID_LEN];
-    char zone[64], period[PERIOD_STRLEN];
+    char zone[ZONE_CODE_SIZE], period[PERIOD_STRLEN];
     uint32_t revision;
     uint8_t *payload; /* encoded envelope */
     size_t payload_len;

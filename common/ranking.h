@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "master.h"
 #include "period.h"
 
 #define RANKING_MAX_DIMS 16
@@ -19,8 +20,8 @@
 #define RANKING_STAR_BELOW (-1) /* judged: below the entry threshold (star 0) */
 
 typedef struct {
-    char zone[64];
-    char county[24];
+    char zone[ZONE_CODE_SIZE];
+    char county[COUNTY_CODE_SIZE];
     int rank;      /* 1 = best; tied zones share the better rank (1, 2, 2, 4) */
     int prev_rank; /* rank in the previous period of the same year, 0 if none */
     double total;  /* 0..100 */

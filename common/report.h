@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "master.h"
 #include "period.h"
 
 #define REPORT_MAX_VALUES 256
@@ -42,7 +43,7 @@ typedef struct {
 } report_project_t;
 
 typedef struct {
-    char zone[64];
+    char zone[ZONE_CODE_SIZE];
     char period[PERIOD_STRLEN]; /* "YYYY-MM" once parsed; as received otherwise */
     uint32_t revision;
     report_value_t *values;

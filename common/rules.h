@@ -38,7 +38,7 @@ typedef struct {
 } scheme_t;
 
 typedef struct {
-    char zone[64];
+    char zone[ZONE_CODE_SIZE];
     int indicator; /* index into master_t.indicators */
     bool has_amount;
     double amount;

@@ -155,7 +155,7 @@ EOF
 if $central; then
     cat <<'EOF'
   central office
-    1. Master data and rules into /etc/yuebao: regions.csv, indicators.csv,
+    1. Master data and rules into /etc/yuebao: regions.csv, indicators.csv, city.csv,
        scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv (mode 0640 root:yuebao).
     2. Keys: cd /etc/yuebao/keys && yuebao keygen aggregator && yuebao keygen scorer
              chown yuebao:yuebao aggregator.key scorer.key
@@ -170,7 +170,7 @@ if $county; then
     cat <<'EOF'
   county office
     1. /etc/yuebao/collector.ini: county, aggregator (the central office's address), key.
-    2. regions.csv and indicators.csv (the central office's copy) into /etc/yuebao.
+    2. regions.csv, indicators.csv and city.csv (the central office's copy) into /etc/yuebao.
     3. Keys: cd /etc/yuebao/keys && yuebao keygen county-<code> && chown yuebao:yuebao county-<code>.key
        Send county-<code>.pub to the central office; put their aggregator.pub here.
     4. Desk officers: usermod -a -G yuebao-desk <login>; they drop files into /srv/yuebao/inbox.

@@ -8,7 +8,7 @@
  * data and rules (a bad file keeps the old ones); SIGTERM and SIGINT stop.
  *
  * Configuration: see --help, deploy/etc/yuebao/scorer.ini (production) and
- * deploy/examples/scorer.ini (local development).
+ * deploy/dev/scorer.ini (local development).
  * Security (scorer_security.c): it reads the report store on this host, subscribes to
  * the aggregator with its own key, and admits only subscriber_keys to its PUB and
  * snapshot ROUTER through a fail-closed ZAP handler; --insecure (plain ZeroMQ on ipc://

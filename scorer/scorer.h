@@ -23,6 +23,7 @@
 
 #include "alert.h"
 #include "codec.h"
+#include "config.h"
 #include "diag.h"
 #include "loop.h"
 #include "master.h"
@@ -48,14 +49,13 @@ typedef struct {
     char events[256];      /* the aggregator's PUB */
     char publish[256];     /* our PUB: rankings and alert transitions */
     char snapshot[256];    /* our snapshot ROUTER */
-    bool merge_jan_feb;
+    master_policy_override_t policy; /* deprecated merge_jan_feb, deadline_day: city.csv's for one release */
     char method[16];
     double equal_score, missing_score;
     double pace_warning_pp, pace_critical_pp, growth_warning_pp, growth_critical_pp;
     double level_critical_pct;
     char reporting_since[16]; /* first period that must be reported; "" = the first due after
                                  the score store's first start */
-    int deadline_day;
     int coalesce_ms;     /* recompute once events have been quiet this long … */
     int coalesce_max_ms; /* … or this long after the first of them at the latest */
     int heartbeat_ms;
@@ -99,6 +99,9 @@ typedef struct {
 } scorer_t;
 
 /* scorer_config.c */
+
+/* The [scorer] keys: name, type, default, bounds and help of each (config.h). */
+extern const config_key_t scorer_config_keys[];
 
 /* Fills cfg from defaults, the file named by -c and the command line. Prints help and
  * exits 0 for --help; returns 0, or -1 with a message printed. */

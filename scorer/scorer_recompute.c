@@ -162,7 +162,7 @@ static bool same_ranking(const ranking_t *a, const ranking_t *b) {
 
 /* The previous period's ranks, sorted by zone for lookups (rows borrowed from prev). */
 static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, size_t *n) {
-    period_t pp = period_prev(p, s->cfg.merge_jan_feb);
+    period_t pp = period_prev(p, s->master->policy.merge_jan_feb);
     char pstr[PERIOD_STRLEN];
     zone_rank_t *ranks;
     *n = 0;
@@ -415,7 +415,8 @@ static bool is_reported(const char *zone, const char *period, void *arg) {
 static period_t reporting_since(const scorer_t *s) {
     period_t p;
     if (s->cfg.reporting_since[0] && period_parse(s->cfg.reporting_since, &p) == 0) return p;
-    return targets_first_due(s->first_start_ms, s->cfg.deadline_day, s->cfg.merge_jan_feb);
+    return targets_first_due(s->first_start_ms, s->master->policy.deadline_day,
+                             s->master->policy.merge_jan_feb);
 }
 
 /* What a store upgraded from before the first start was recorded owed: before migration
@@ -443,7 +444,9 @@ int scorer_first_start(scorer_t *s, int64_t now_ms) {
     }
     s->first_start_ms = found ? strtoll(v, NULL, 10) : now_ms;
     clock_format(s->first_start_ms, when);
-    period_format(targets_first_due(s->first_start_ms, s->cfg.deadline_day, s->cfg.merge_jan_feb), since);
+    period_format(
+        targets_first_due(s->first_start_ms, s->master->policy.deadline_day, s->master->policy.merge_jan_feb),
+        since);
     if (upgraded)
         log_warn("score store %s has history but no recorded first start (it predates this version): "
                  "recorded %s as its first start, so by default reports stay owed from %s on, as before "
@@ -474,11 +477,11 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     period_format(since, since_str);
     if (fed(rstore_each_current(s->store, since_str, add_current, &add), add.oom) < 0) goto done;
     strset_seal(&reported);
-    targets_overdue(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, is_reported,
-                    &reported, &cur);
+    targets_overdue(s->master, since, s->master->policy.deadline_day, s->master->policy.merge_jan_feb, now_ms,
+                    is_reported, &reported, &cur);
     if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;
-    targets_overdue_held(s->master, since, s->cfg.deadline_day, s->cfg.merge_jan_feb, now_ms, &prev,
-                         is_reported, &reported, &cur);
+    targets_overdue_held(s->master, since, s->master->policy.deadline_day, s->master->policy.merge_jan_feb,
+                         now_ms, &prev, is_reported, &reported, &cur);
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:

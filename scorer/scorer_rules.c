@@ -32,6 +32,9 @@ int scorer_rules_reload(scorer_t *s) {
         return -1;
     }
     diag_clear(&dl);
+    if (master_policy_override(m, &s->cfg.policy, line, sizeof line) > 0)
+        log_warn("%s (deprecated keys in the scorer's configuration override %s/city.csv)", line,
+                 s->cfg.master_dir);
     rules_destroy(&s->rules);
     master_destroy(&s->master);
     s->master = m;

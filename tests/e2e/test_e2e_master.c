@@ -203,3 +203,90 @@ Test(e2e_master, allow_zone_removal_lets_a_start_drop_zones_with_reports) {
     cr_assert_eq(e2e_sql_int(agg.store, "SELECT count(*) FROM reports WHERE zone = 'shifanqu'"), 1);
     stop_aggregator();
 }
+
+/* ---- the city-wide policy: city.csv in the master folder ---------------------------- */
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* January follows city.csv: refused while 1-2月 is merged (the default, also with no
+ * city.csv), taken after a reload that says merge_jan_feb = 否. */
+Test(e2e_master, city_csv_says_whether_january_is_reported_and_a_reload_takes_it) {
+    const char *m = copy_master();
+    const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
+    char why[512] = "";
+    start_aggregator(NULL, extra);
+    cr_assert_eq(e2e_count_in_file(agg.err_log, "reports due by day 10 of the next month, 1-2月 merged"), 1,
+                 "no city.csv: the defaults, said at start:\n%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_send_value(agg.listen, "c:410602:a", "baoshan", "2017-01", 1, 1000, why, sizeof why),
+                 ACK_REJECTED);
+    cr_assert_not_null(strstr(why, "January"), "%s", why);
+
+    write_file(P("%s/city.csv", m), "setting,value,note\n1-2月合并,否,1月单独报送\n");
+    cr_assert_eq(kill(agg.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log(agg.err_log, "1-2月 reported apart", agg.pid, 10000), 0, "no reload:\n%s",
+                 e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_send_value(agg.listen, "c:410602:b", "baoshan", "2017-01", 1, 1000, why, sizeof why),
+                 ACK_ACCEPTED, "%s", why);
+
+    /* a mistake in city.csv is refused like one in regions.csv: the policy in force stays */
+    write_file(P("%s/city.csv", m), "setting,value\ndeadline_day,31\n");
+    cr_assert_eq(kill(agg.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log(agg.err_log, "previous master data stays in force", agg.pid, 10000), 0, "%s",
+                 e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(agg.err_log, "city.csv:2: value: deadline_day 31: expected 1..28"), 1,
+                 "%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_send_value(agg.listen, "c:410602:c", "baoshan", "2017-01", 2, 1001, why, sizeof why),
+                 ACK_ACCEPTED, "%s", why);
+    stop_aggregator();
+}
+
+/* The old per-daemon key still works for one release: it overrides city.csv, and the
+ * log says it is deprecated and what it changed. */
+Test(e2e_master, a_deprecated_key_overrides_city_csv_with_a_warning) {
+    const char *m = copy_master();
+    const char *extra[] = {"--set", P("master_dir=%s", m), "--set", "merge_jan_feb=no", NULL};
+    char why[512] = "";
+    write_file(P("%s/city.csv", m), "setting,value\nmerge_jan_feb,yes\n");
+    start_aggregator(NULL, extra);
+    cr_assert_eq(e2e_count_in_file(agg.err_log, "--set: merge_jan_feb is deprecated"), 1, "%s",
+                 e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_count_in_file(agg.err_log, "merge_jan_feb no instead of the master folder's yes"), 1,
+                 "%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_send_value(agg.listen, "c:410602:a", "baoshan", "2017-01", 1, 1000, why, sizeof why),
+                 ACK_ACCEPTED, "%s", why);
+    stop_aggregator();
+}
+
+/* `yuebao status` reads the deadline from city.csv; $YUEBAO_DEADLINE_DAY, deprecated,
+ * still overrides it with a warning. */
+Test(e2e_master, status_takes_the_deadline_from_city_csv) {
+    const char *m = copy_master();
+    const char *extra[] = {"--set", P("master_dir=%s", m), NULL};
+    char *out = NULL;
+    int st;
+    write_file(P("%s/city.csv", m), "setting,value\n报送截止日,20\n");
+    start_aggregator(NULL, extra);
+    stop_aggregator();
+    st = e2e_runl(P("%s/status", dir), &out, e2e_scaled_ms(10000), e2e_bin("yuebao"), "status", "--store",
+                  agg.store, "--master", m, "--period", "2017-05", NULL);
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/status.err", dir), 1000));
+    cr_assert_not_null(strstr(out, "period 2017-05 (1-5月) · due 2017-06-20 24:00"), "%s", out);
+    free(out);
+
+    cr_assert_eq(setenv("YUEBAO_DEADLINE_DAY", "12", 1), 0);
+    st = e2e_runl(P("%s/status-env", dir), &out, e2e_scaled_ms(10000), e2e_bin("yuebao"), "status", "--store",
+                  agg.store, "--master", m, "--period", "2017-05", NULL);
+    unsetenv("YUEBAO_DEADLINE_DAY");
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/status-env.err", dir), 1000));
+    cr_assert_not_null(strstr(out, "due 2017-06-12 24:00"), "%s", out);
+    free(out);
+    cr_assert_eq(e2e_count_in_file(P("%s/status-env.err", dir), "YUEBAO_DEADLINE_DAY is deprecated"), 1);
+    cr_assert_eq(
+        e2e_count_in_file(P("%s/status-env.err", dir), "deadline_day 12 instead of the master folder's 20"),
+        1, "%s", e2e_tail(P("%s/status-env.err", dir), 1000));
+}

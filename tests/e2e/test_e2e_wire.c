@@ -107,7 +107,7 @@ static const char *first_error(const msg_t *m) {
     return line;
 }
 
-static char last_zone[64]; /* the zone of the last REJECTED ack expect_rejected saw */
+static char last_zone[ZONE_CODE_SIZE]; /* the zone of the last REJECTED ack expect_rejected saw */
 
 /* Sends report r with extra appended and asserts a REJECTED ack whose reason contains
  * `reason`; the ack's zone and period are printable and valid UTF-8. */

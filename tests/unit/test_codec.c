@@ -538,13 +538,13 @@ Test(codec, refuses_too_long_strings) {
     Yuebao__Envelope e;
     Yuebao__Heartbeat hb;
     Yuebao__Report r;
-    char zone[65];
+    char zone[ZONE_CODE_SIZE + 1];
     report_env(&e, &hb, &r);
-    memset(zone, 'z', 64);
-    zone[64] = '\0';
+    memset(zone, 'z', ZONE_CODE_SIZE);
+    zone[ZONE_CODE_SIZE] = '\0';
     r.zone = zone;
     expect_refused_env(&e, "zone: 64 bytes, longer than 63");
-    zone[63] = '\0'; /* 63 fits */
+    zone[ZONE_CODE_MAX] = '\0'; /* the longest zone code regions.csv takes fits */
     size_t len;
     msg_t m;
     char err[256] = "";

@@ -41,7 +41,6 @@ static void setup(void) {
     cr_assert_not_null(mkdtemp(tmpdir));
 
     snprintf(C.cfg.county, sizeof C.cfg.county, "410602");
-    C.cfg.merge_jan_feb = true;
     C.cfg.window = 32;
     C.cfg.retry_min_ms = 2000;
     C.cfg.retry_max_ms = 30000;

@@ -22,12 +22,13 @@ typedef struct {
 } conf_t;
 
 static const config_key_t table[] = {
-    {"collector", "name", CONF_STRING, offsetof(conf_t, name), sizeof(((conf_t *)0)->name)},
-    {"collector", "window", CONF_INT, offsetof(conf_t, window), 0},
-    {"collector", "insecure", CONF_BOOL, offsetof(conf_t, insecure), 0},
-    {"paths", "store", CONF_STRING, offsetof(conf_t, store), sizeof(((conf_t *)0)->store)},
-    {"paths", "retry_ms", CONF_INT, offsetof(conf_t, retry_ms), 0},
-    {NULL, NULL, CONF_STRING, 0, 0},
+    CONFIG_TEXT("collector", conf_t, name, CONF_STRING, NULL, 0, "a name"),
+    CONFIG_NUMBER("collector", conf_t, window, CONF_INT, NULL, -CONF_UNBOUNDED, CONF_UNBOUNDED,
+                  "reports in flight"),
+    CONFIG_BOOL("collector", conf_t, insecure, NULL, "no keys"),
+    CONFIG_TEXT("paths", conf_t, store, CONF_PATH, NULL, 0, "the store"),
+    CONFIG_NUMBER("paths", conf_t, retry_ms, CONF_MS, NULL, -CONF_UNBOUNDED, CONF_UNBOUNDED, "a timeout"),
+    {NULL},
 };
 
 static char tmpdir[64], path[128];
@@ -248,4 +249,256 @@ Test(config, set_rejects_unknown_keys_and_bad_values) {
     cr_assert_eq(config_set(table, &c, "insecure", "perhaps", err, sizeof err), -1);
     assert_says(err, "perhaps");
     cr_assert_not(c.insecure);
+}
+
+/* ---- the table's defaults, bounds and help ------------------------------------------- */
+
+typedef struct {
+    char endpoint[32];
+    char folder[16];
+    int day;
+    int heartbeat_ms;
+    double rate;
+    bool merge;
+    char county[8];
+} pol_t;
+
+#define ROW_TEXT(field, type, def, flags, help) CONFIG_TEXT("city", pol_t, field, type, def, flags, help)
+#define ROW_NUM(field, type, def, min, max, help)                                                            \
+    CONFIG_NUMBER("city", pol_t, field, type, def, min, max, help)
+static const config_key_t policy[] = {
+    ROW_TEXT(endpoint, CONF_STRING, "tcp://127.0.0.1:7301", 0, "where to connect"),
+    ROW_TEXT(folder, CONF_PATH, "inbox", 0, "where files come in"),
+    ROW_NUM(day, CONF_INT, "10", 1, 28, "day of the month"),
+    ROW_NUM(heartbeat_ms, CONF_MS, "1000", 10, CONF_UNBOUNDED, "heartbeat interval"),
+    ROW_NUM(rate, CONF_DOUBLE, "2.5", 0, CONF_UNBOUNDED, "per second"),
+    CONFIG_BOOL("city", pol_t, merge, "yes", "January with February"),
+    ROW_TEXT(county, CONF_STRING, NULL, CONF_REQUIRED, "the reporting unit"),
+    {NULL},
+};
+
+static pol_t pol;
+
+Test(config, defaults_come_from_the_table) {
+    memset(&pol, 0, sizeof pol);
+    cr_assert_eq(config_defaults(policy, &pol, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(pol.endpoint, "tcp://127.0.0.1:7301");
+    cr_assert_str_eq(pol.folder, "inbox");
+    cr_assert_eq(pol.day, 10);
+    cr_assert_eq(pol.heartbeat_ms, 1000);
+    cr_assert_float_eq(pol.rate, 2.5, 1e-12);
+    cr_assert(pol.merge);
+    cr_assert_str_eq(pol.county, "", "no default: left as the caller set it");
+}
+
+Test(config, values_at_the_bounds_are_taken_and_past_them_refused) {
+    memset(&pol, 0, sizeof pol);
+    cr_assert_eq(config_defaults(policy, &pol, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_set(policy, &pol, "day", "1", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(pol.day, 1);
+    cr_assert_eq(config_set(policy, &pol, "day", "28", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(pol.day, 28);
+    cr_assert_eq(config_set(policy, &pol, "day", "29", err, sizeof err), -1);
+    cr_assert_str_eq(err, "day 29: expected 1..28");
+    cr_assert_eq(config_set(policy, &pol, "day", "0", err, sizeof err), -1);
+    cr_assert_eq(pol.day, 28, "a refused value leaves the field as it was");
+    cr_assert_eq(config_set(policy, &pol, "heartbeat_ms", "10", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_set(policy, &pol, "heartbeat_ms", "9", err, sizeof err), -1);
+    cr_assert_str_eq(err, "heartbeat_ms 9: expected >= 10");
+    cr_assert_eq(config_set(policy, &pol, "heartbeat_ms", "2147483647", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_set(policy, &pol, "rate", "0", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_set(policy, &pol, "rate", "-0.5", err, sizeof err), -1);
+    cr_assert_str_eq(err, "rate -0.5: expected >= 0");
+    cr_assert_eq(config_set(policy, &pol, "rate", "inf", err, sizeof err), -1);
+    assert_says(err, "is not a number");
+}
+
+Test(config, a_value_out_of_bounds_in_a_file_names_file_and_line) {
+    memset(&pol, 0, sizeof pol);
+    cr_assert_eq(config_defaults(policy, &pol, err, sizeof err), 0, "%s", err);
+    write_file("[city]\nday = 12\nday = 31\n");
+    cr_assert_eq(config_read(path, policy, &pol, err, sizeof err), -1);
+    assert_names_line(3);
+    assert_says(err, "day 31: expected 1..28");
+}
+
+Test(config, a_table_whose_default_breaks_its_bounds_is_refused) {
+    static const config_key_t bad[] = {
+        ROW_NUM(day, CONF_INT, "31", 1, 28, "day of the month"),
+        {NULL},
+    };
+    memset(&pol, 0, sizeof pol);
+    cr_assert_eq(config_defaults(bad, &pol, err, sizeof err), -1);
+    assert_says(err, "default of day 31: expected 1..28");
+}
+
+Test(config, a_malformed_table_is_refused) {
+    static const config_key_t twice[] = {
+        ROW_NUM(day, CONF_INT, "10", 1, 28, "day of the month"),
+        CONFIG_NUMBER("other", pol_t, day, CONF_INT, "10", 1, 28, "the same key again"),
+        {NULL},
+    };
+    static const config_key_t no_help[] = {
+        ROW_NUM(day, CONF_INT, "10", 1, 28, ""),
+        {NULL},
+    };
+    static const config_key_t no_size[] = {
+        {.section = "city",
+         .key = "folder",
+         .type = CONF_PATH,
+         .offset = offsetof(pol_t, folder),
+         .help = "x"},
+        {NULL},
+    };
+    static const config_key_t empty_range[] = {
+        ROW_NUM(day, CONF_INT, NULL, 28, 1, "day of the month"),
+        {NULL},
+    };
+    static const config_key_t bad_default[] = {
+        CONFIG_BOOL("city", pol_t, merge, "maybe", "January with February"),
+        {NULL},
+    };
+    cr_assert_eq(config_defaults(twice, &pol, err, sizeof err), -1);
+    assert_says(err, "listed twice");
+    cr_assert_eq(config_defaults(no_help, &pol, err, sizeof err), -1);
+    assert_says(err, "help");
+    cr_assert_eq(config_defaults(no_size, &pol, err, sizeof err), -1);
+    assert_says(err, "size");
+    cr_assert_eq(config_defaults(empty_range, &pol, err, sizeof err), -1);
+    assert_says(err, "bounds");
+    cr_assert_eq(config_defaults(bad_default, &pol, err, sizeof err), -1);
+    assert_says(err, "\"maybe\" is not yes or no");
+}
+
+/* config_apply prints its message; this reads what it printed. */
+static void apply_says(const config_key_t *t, void *base, char *const *items, int n, const char *words) {
+    char text[1024] = "";
+    FILE *saved = stderr, *f = tmpfile();
+    size_t len;
+    cr_assert_not_null(f);
+    stderr = f;
+    cr_assert_eq(config_apply("prog", "", t, base, items, n), -1);
+    stderr = saved;
+    rewind(f);
+    len = fread(text, 1, sizeof text - 1, f);
+    text[len] = '\0';
+    fclose(f);
+    assert_says(text, words);
+}
+
+Test(config, a_required_key_left_empty_is_named) {
+    char *ok[] = {"county=410602"}, *bad[] = {"day=40"};
+    memset(&pol, 0, sizeof pol);
+    cr_assert_eq(config_defaults(policy, &pol, err, sizeof err), 0, "%s", err);
+    apply_says(
+        policy, &pol, NULL, 0,
+        "prog: county is not set (the reporting unit): set it in [city] of the -c FILE, or --set county=...");
+    apply_says(policy, &pol, bad, 1, "prog: --set day=40: day 40: expected 1..28");
+    cr_assert_eq(config_apply("prog", "", policy, &pol, ok, 1), 0);
+    cr_assert_str_eq(pol.county, "410602");
+}
+
+Test(config, usage_lists_every_key_with_type_bounds_and_default) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    config_usage(f, policy);
+    fclose(f);
+    assert_says(text, "keys (section [city], or --set KEY=VALUE):\n");
+    assert_says(text, "  endpoint      text    where to connect (default tcp://127.0.0.1:7301)\n");
+    assert_says(text, "  folder        path    where files come in (default inbox)\n");
+    assert_says(text, "  day           int     day of the month (1..28, default 10)\n");
+    assert_says(text, "  heartbeat_ms  ms      heartbeat interval (>= 10, default 1000)\n");
+    assert_says(text, "  rate          number  per second (>= 0, default 2.5)\n");
+    assert_says(text, "  merge         yes|no  January with February (default yes)\n");
+    assert_says(text, "  county        text    the reporting unit (required)\n");
+    free(text);
+}
+
+Test(config, usage_wraps_a_long_help_line_under_its_column) {
+    static const config_key_t t[] = {
+        ROW_NUM(day, CONF_INT, "10", 1, 28,
+                "reports are due by this day of the next month, 24:00 Asia/Shanghai, a day every month has; "
+                "the live totals count who reported on time"),
+        {NULL},
+    };
+    char *text = NULL, *line, *save = NULL;
+    size_t len = 0;
+    int n = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    config_usage(f, t);
+    fclose(f);
+    /* heading, the entry's first line, then continuations under the help column (12) */
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+        cr_assert_leq(strlen(line), 100, "line %d is %zu columns: %s", n, strlen(line), line);
+        if (n >= 2)
+            cr_assert(strspn(line, " ") == 12, "line %d is not under the help column: \"%s\"", n, line);
+    }
+    cr_assert_eq(n, 3, "the help line took two lines");
+    free(text);
+}
+
+/* ---- deprecated keys ------------------------------------------------------------------ */
+
+typedef struct {
+    int day;
+    bool day_given;
+    int other;
+} old_t;
+
+static const config_key_t old_keys[] = {
+    CONFIG_NUMBER("old", old_t, other, CONF_INT, "3", 0, 9, "a current key"),
+    CONFIG_DEPRECATED("old", old_t, "day", day, day_given, CONF_INT, 1, 28, "set day in city.csv instead"),
+    {NULL},
+};
+
+Test(config, a_deprecated_key_is_taken_flagged_and_held_to_its_bounds) {
+    old_t o;
+    memset(&o, 0, sizeof o);
+    cr_assert_eq(config_defaults(old_keys, &o, err, sizeof err), 0, "%s", err);
+    cr_assert_not(o.day_given, "not given: no default, no flag");
+    cr_assert_eq(o.day, 0);
+    write_file("[old]\nday = 20\n");
+    cr_assert_eq(config_read(path, old_keys, &o, err, sizeof err), 0, "%s", err);
+    cr_assert(o.day_given);
+    cr_assert_eq(o.day, 20);
+    o.day_given = false;
+    cr_assert_eq(config_set(old_keys, &o, "day", "29", err, sizeof err), -1);
+    cr_assert_str_eq(err, "day 29: expected 1..28");
+    cr_assert_not(o.day_given, "a refused value is not given");
+}
+
+Test(config, a_deprecated_key_with_a_default_is_a_table_error) {
+    static const config_key_t bad[] = {
+        {.section = "old",
+         .key = "day",
+         .type = CONF_INT,
+         .offset = offsetof(old_t, day),
+         .def = "10",
+         .min = 1,
+         .max = 28,
+         .flags = CONF_DEPRECATED,
+         .seen = offsetof(old_t, day_given),
+         .help = "x"},
+        {NULL},
+    };
+    old_t o;
+    cr_assert_eq(config_defaults(bad, &o, err, sizeof err), -1);
+    assert_says(err, "deprecated");
+}
+
+Test(config, usage_lists_deprecated_keys_last_under_their_own_heading) {
+    char *text = NULL, *current, *heading, *day;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    config_usage(f, old_keys);
+    fclose(f);
+    current = strstr(text, "  other  int  a current key (0..9, default 3)\n");
+    heading = strstr(text, "deprecated keys");
+    day = strstr(text, "  day    int  set day in city.csv instead (1..28)\n");
+    cr_assert(current && heading && day && current < heading && heading < day, "%s", text);
+    free(text);
 }

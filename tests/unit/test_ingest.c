@@ -38,7 +38,6 @@ static void setup(void) {
     diag_list_t mdl;
     memset(&mdl, 0, sizeof mdl);
     memset(&A, 0, sizeof A);
-    A.cfg.merge_jan_feb = true;
     A.cfg.batch_max = 256;
     snprintf(dir, sizeof dir, "%s/sample-city", ex && *ex ? ex : "examples");
     A.master = master_load(dir, &mdl);

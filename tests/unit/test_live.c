@@ -48,9 +48,7 @@ static void setup(void) {
     diag_list_t mdl;
     memset(&mdl, 0, sizeof mdl);
     memset(&A, 0, sizeof A);
-    A.cfg.merge_jan_feb = true;
     A.cfg.batch_max = 256;
-    A.cfg.deadline_day = 10;
     snprintf(city_dir, sizeof city_dir, "%s/sample-city", ex && *ex ? ex : "examples");
     A.master = master_load(city_dir, &mdl);
     diag_clear(&mdl);
@@ -60,7 +58,8 @@ static void setup(void) {
     snprintf(dbpath, sizeof dbpath, "%s/reports.db", tmpdir);
     A.store = rstore_open(dbpath, false, err, sizeof err);
     cr_assert_not_null(A.store, "rstore_open: %s", err);
-    cr_assert_eq(live_init(&A.live, A.master, A.cfg.deadline_day), 0);
+    cr_assert_eq(A.master->policy.deadline_day, 10, "the sample city's city.csv: due by the 10th");
+    cr_assert_eq(live_init(&A.live, A.master, A.master->policy.deadline_day), 0);
 }
 
 static void teardown(void) {
