@@ -65,7 +65,7 @@ COMMON    := common/clone.c common/period.c common/master.c common/report.c comm
              common/validate.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
              common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
-             common/outbox_soft.c common/score.c common/targets.c common/values.c
+             common/outbox_soft.c common/score.c common/targets.c common/values.c common/version.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
@@ -129,10 +129,10 @@ $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The version goes into the dispatcher alone, rebuilt when it changes: $(BUILD)/version
+# The version goes into common/version.c alone, rebuilt when it changes: $(BUILD)/version
 # is rewritten (while the Makefile is read, so no recipe runs for it) only then.
-$(BUILD)/cli/yuebao.o: CFLAGS += -DYUEBAO_VERSION='"$(VERSION)"'
-$(BUILD)/cli/yuebao.o: $(BUILD)/version
+$(BUILD)/common/version.o: CFLAGS += -DYUEBAO_VERSION='"$(VERSION)"'
+$(BUILD)/common/version.o: $(BUILD)/version
 $(shell mkdir -p $(BUILD) && { echo '$(VERSION)' | cmp -s - $(BUILD)/version || echo '$(VERSION)' > $(BUILD)/version; })
 
 $(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)

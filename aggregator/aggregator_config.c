@@ -7,6 +7,7 @@
 
 #include "aggregator.h"
 #include "config.h"
+#include "version.h"
 
 /* The keys of [aggregator], one row each: what --help lists, what a file may set, and
  * the bounds config_apply holds them to. */
@@ -66,6 +67,7 @@ static void usage(FILE *out) {
             "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
             "                        development only (the county is whatever the collector claims)\n"
             "  -h, --help            this text\n"
+            "      --version         the version, the revision it was built from, the wire schema\n"
             "\n");
     config_usage(out, aggregator_config_keys);
     fprintf(out, "\n"
@@ -78,6 +80,7 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
                                          {"set", required_argument, NULL, 's'},
                                          {"insecure", no_argument, NULL, 'I'},
                                          {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
     char *sets[64], err[512];
     int n_sets = 0, c;
@@ -93,10 +96,15 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
         switch (c) {
         case 'c': snprintf(cfg->config_path, sizeof cfg->config_path, "%s", optarg); break;
         case 's':
-            if (n_sets < 64) sets[n_sets++] = optarg;
+            if (n_sets == 64) {
+                fprintf(stderr, "yuebao-aggregator: more than 64 --set options\n");
+                return -1;
+            }
+            sets[n_sets++] = optarg;
             break;
         case 'I': cfg->insecure = true; break;
         case 'h': usage(stdout); exit(0);
+        case 'V': version_print(stdout, "yuebao-aggregator"); exit(0);
         default: usage(stderr); return -1;
         }
     }

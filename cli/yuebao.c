@@ -18,10 +18,7 @@
 #include "cli.h"
 #include "codec.h"
 #include "log.h"
-
-#ifndef YUEBAO_VERSION
-#define YUEBAO_VERSION "unknown"
-#endif
+#include "version.h"
 
 /* ---- the options: one set for every sub-command, each taking the ones it needs ------ */
 
@@ -412,7 +409,7 @@ int main(int argc, char **argv) {
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("yuebao %s (wire schema %d)\n", YUEBAO_VERSION, SCHEMA_VERSION);
+        version_print(stdout, "yuebao");
         return 0;
     }
     if (!strcmp(argv[1], "help")) { /* yuebao help COMMAND */

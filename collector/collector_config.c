@@ -7,6 +7,7 @@
 
 #include "collector.h"
 #include "config.h"
+#include "version.h"
 
 /* The keys of [collector], one row each: what --help lists, what a file may set, and
  * the bounds config_apply holds them to. */
@@ -63,6 +64,7 @@ static void usage(FILE *out) {
             "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
             "                        development only\n"
             "  -h, --help            this text\n"
+            "      --version         the version, the revision it was built from, the wire schema\n"
             "\n");
     config_usage(out, collector_config_keys);
 }
@@ -71,7 +73,8 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},  {"set", required_argument, NULL, 's'},
         {"timeout", required_argument, NULL, 't'}, {"insecure", no_argument, NULL, 'I'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},          {NULL, 0, NULL, 0}};
     char *sets[64], err[512];
     int n_sets = 0, c;
 
@@ -87,7 +90,11 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         switch (c) {
         case 'c': snprintf(cfg->config_path, sizeof cfg->config_path, "%s", optarg); break;
         case 's':
-            if (n_sets < 64) sets[n_sets++] = optarg;
+            if (n_sets == 64) {
+                fprintf(stderr, "yuebao-collector: more than 64 --set options\n");
+                return -1;
+            }
+            sets[n_sets++] = optarg;
             break;
         case 't': {
             char *end;
@@ -101,6 +108,7 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         }
         case 'I': cfg->insecure = true; break;
         case 'h': usage(stdout); exit(0);
+        case 'V': version_print(stdout, "yuebao-collector"); exit(0);
         default: usage(stderr); return -1;
         }
     }

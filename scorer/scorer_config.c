@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "version.h"
 #include "scorer.h"
 
 /* The keys of [scorer], one row each: what --help lists, what a file may set, and the
@@ -76,6 +77,7 @@ static void usage(FILE *out) {
                  "      --insecure        no CURVE: plain ZeroMQ on ipc:// or loopback, for local\n"
                  "                        development only\n"
                  "  -h, --help            this text\n"
+            "      --version         the version, the revision it was built from, the wire schema\n"
                  "\n");
     config_usage(out, scorer_config_keys);
     fprintf(out, "\n"
@@ -127,6 +129,7 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv) {
                                          {"set", required_argument, NULL, 's'},
                                          {"insecure", no_argument, NULL, 'I'},
                                          {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
     char *sets[64], err[512];
     int n_sets = 0, c;
@@ -142,10 +145,15 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv) {
         switch (c) {
         case 'c': snprintf(cfg->config_path, sizeof cfg->config_path, "%s", optarg); break;
         case 's':
-            if (n_sets < 64) sets[n_sets++] = optarg;
+            if (n_sets == 64) {
+                fprintf(stderr, "yuebao-scorer: more than 64 --set options\n");
+                return -1;
+            }
+            sets[n_sets++] = optarg;
             break;
         case 'I': cfg->insecure = true; break;
         case 'h': usage(stdout); exit(0);
+        case 'V': version_print(stdout, "yuebao-scorer"); exit(0);
         default: usage(stderr); return -1;
         }
     }

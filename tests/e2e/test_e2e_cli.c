@@ -222,3 +222,20 @@ Test(e2e_cli, each_command_has_its_own_help) {
     cr_assert_not_null(strstr(err, "yuebao: unknown command \"rankings\""), "%s", err);
     free(out);
 }
+
+/* Every binary says what it is with --version: its name, the revision it was built
+ * from ("unknown" outside a git checkout) and the wire schema, on stdout, exit 0 —
+ * before any configuration is read. */
+Test(e2e_cli, every_binary_has_a_version) {
+    const char *names[] = {"yuebao", "yuebao-aggregator", "yuebao-collector", "yuebao-scorer"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *out = NULL, want[64];
+        int st = e2e_runl(P("%s/version-%zu", dir, i), &out, 20000, e2e_bin(names[i]), "--version", NULL);
+        cr_assert_eq(st, 0, "%s --version exits %d", names[i], st);
+        cr_assert_not_null(out);
+        snprintf(want, sizeof want, "%s ", names[i]);
+        cr_assert_eq(strncmp(out, want, strlen(want)), 0, "%s --version says:\n%s", names[i], out);
+        cr_assert_not_null(strstr(out, "(wire schema 1)\n"), "%s", out);
+        free(out);
+    }
+}

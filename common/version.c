@@ -1,0 +1,18 @@
+/* version.c - the build's revision and wire schema, for --version (see version.h).
+ * The Makefile compiles this file alone with -DYUEBAO_VERSION, rebuilt when the
+ * revision changes, so a new commit does not rebuild the rest. */
+#include "version.h"
+
+#include "codec.h"
+
+#ifndef YUEBAO_VERSION
+#define YUEBAO_VERSION "unknown"
+#endif
+
+const char *version_revision(void) {
+    return YUEBAO_VERSION;
+}
+
+void version_print(FILE *out, const char *program) {
+    fprintf(out, "%s %s (wire schema %d)\n", program, YUEBAO_VERSION, SCHEMA_VERSION);
+}
