@@ -276,7 +276,8 @@ int cli_status(const cli_opts_t *o) {
         fprintf(stderr, "yuebao status: %s (YUEBAO_DEADLINE_DAY)\n", note);
     deadline = period_deadline_ms(p, m->policy.deadline_day);
     s.m = m;
-    if (!(s.z = calloc(m->n_zones ? m->n_zones : 1, sizeof *s.z)) ||
+    /* several queries, one state of the store: a commit meanwhile is all in or out */
+    if (!(s.z = calloc(m->n_zones ? m->n_zones : 1, sizeof *s.z)) || rstore_read_begin(st) < 0 ||
         rstore_each_report(st, period, on_report, &s) < 0 ||
         rstore_each_first_arrival(st, period, on_arrival, &s) < 0 ||
         rstore_recent(st, true, period, 100000, on_rejection, &s) < 0) {
@@ -301,6 +302,7 @@ int cli_status(const cli_opts_t *o) {
            m->n_zones, n_on_time, n_late, m->n_zones - n_on_time - n_late,
            n_overdue ? " (past the deadline)" : (m->n_zones - n_on_time - n_late ? " (not yet due)" : ""));
     explained_list(m, st, period);
+    rstore_read_end(st);
     if (s.n_foreign)
         printf("%d rejected report%s named a zone not in regions.csv (see the aggregator's log)\n",
                s.n_foreign, s.n_foreign == 1 ? "" : "s");

@@ -572,6 +572,10 @@ int rstore_read_begin(rstore_t *s) {
     return db_exec(s->db, s->path, "BEGIN");
 }
 
+bool rstore_in_transaction(rstore_t *s) {
+    return !sqlite3_get_autocommit(s->db);
+}
+
 int rstore_read_end(rstore_t *s) {
     if (sqlite3_get_autocommit(s->db)) return 0; /* none open */
     return db_exec(s->db, s->path, "COMMIT");

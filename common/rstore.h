@@ -157,8 +157,12 @@ int rstore_county_revisions(rstore_t *s, const char *county, const char *since, 
 
 /* BEGIN (deferred) on any connection: every read until rstore_read_end sees the state
  * of the store the first of them found, however the writer commits meanwhile. 0, or
- * -1 (logged). */
+ * -1 (logged). It does not nest: a second call before rstore_read_end fails (ask
+ * rstore_in_transaction first). */
 int rstore_read_begin(rstore_t *s);
+
+/* True while a transaction is open on s (rstore_read_begin's or rstore_begin's). */
+bool rstore_in_transaction(rstore_t *s);
 
 /* Ends the transaction rstore_read_begin opened (nothing was written, so nothing is
  * lost either way); 0 when none is open, -1 (logged) on failure. */

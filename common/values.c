@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "rstore.h"
 
 static int alloc(values_t *v, size_t n_zones, size_t n_indicators) {
     size_t n = n_zones * n_indicators;
@@ -174,7 +175,10 @@ int values_load(values_t *v, rstore_t *st, const master_t *m, const char *period
     reports_t rs = {m, NULL, 0, 0, 0, false};
     fill_t f = {v, m};
     size_t extra;
+    /* two queries: one read transaction, so a commit between them is all in or all out */
+    bool own = !rstore_in_transaction(st);
     memset(v, 0, sizeof *v);
+    if (own && rstore_read_begin(st) < 0) return -1;
     if (rstore_each_report(st, period, on_report, &rs) < 0) goto fail;
     if (rs.oom || alloc(v, m->n_zones + rs.n_extra, m->n_indicators) < 0) {
         log_error("the values of %s: out of memory", period);
@@ -192,10 +196,15 @@ int values_load(values_t *v, rstore_t *st, const master_t *m, const char *period
     snprintf(v->period, sizeof v->period, "%s", period);
     if (rstore_each_value(st, period, on_value, &f) < 0) goto fail;
     free(rs.list);
+    if (own && rstore_read_end(st) < 0) {
+        values_free(v);
+        return -1;
+    }
     return 0;
 fail:
     free(rs.list);
     values_free(v);
+    if (own) rstore_read_end(st);
     return -1;
 }
 

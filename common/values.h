@@ -34,7 +34,10 @@
 #include "master.h"
 #include "period.h"
 #include "report.h"
-#include "rstore.h"
+
+/* The report store (rstore.h), named here only: the shape of a period's values is pure
+ * domain, and whoever includes this for it (score.h) does not get the store too. */
+typedef struct rstore rstore_t;
 
 /* One row: a zone and its current report of the period. */
 typedef struct {
@@ -73,8 +76,9 @@ void values_free(values_t *v);
 /* Loads period's current reports and values from the report store st into *v, built
  * for m as described above (v is overwritten, not freed: start from a zeroed or freed
  * v). A value of an indicator m does not know is left out and counted in n_dropped.
- * 0, or -1 on a store error (logged by the store) or out of memory (logged); v is
- * then empty. */
+ * It reads in one transaction — st's own if one is open (the scorer's pass), else one
+ * of its own — so a commit meanwhile is all in or all out. 0, or -1 on a store error
+ * (logged by the store) or out of memory (logged); v is then empty. */
 int values_load(values_t *v, rstore_t *st, const master_t *m, const char *period);
 
 /* Records one value in the row of m's zone (code or Chinese name) and marks the zone

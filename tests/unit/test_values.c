@@ -247,6 +247,44 @@ Test(values, a_store_error_is_reported) {
     rstore_close(&ro);
 }
 
+/* The writer commits a zone's first report while a reader is half way through the
+ * load (between the reports and their values: each SQLite statement has its own view
+ * of a WAL store unless a transaction holds one). The load must be one state of the
+ * store: a zone is reported exactly when its values are in. */
+static int race_fired;
+
+static int commit_in_the_middle(void *arg) {
+    report_t r;
+    (void)arg;
+    if (race_fired) return 0;
+    race_fired = 1;
+    build(&r, "qibin", "2017-06", 1);
+    add(&r, "revenue", 1000.0, 4.0);
+    apply(&r, "410611", T0 + 9000);
+    return 0;
+}
+
+Test(values, a_commit_during_the_load_is_all_or_nothing_of_it) {
+    char err[512] = "";
+    rstore_t *ro;
+    fill_store();
+    ro = rstore_open(dbpath, true, err, sizeof err);
+    cr_assert_not_null(ro, "%s", err);
+    race_fired = 0;
+    sqlite3_progress_handler(rstore_db(ro), 1, commit_in_the_middle, NULL);
+    cr_assert_eq(values_load(&v, ro, m, "2017-06"), 0);
+    sqlite3_progress_handler(rstore_db(ro), 0, NULL, NULL);
+    cr_assert(race_fired, "the writer committed during the load");
+    {
+        size_t q = zone("qibin");
+        bool has = !isnan(amount(q, "revenue"));
+        cr_assert_eq(v.zones[q].reported, has, "qibin %s but its revenue %s", v.zones[q].reported ? "reported" : "not reported",
+                     has ? "is in" : "is not");
+    }
+    cr_assert_eq(rstore_read_end(ro), 0);
+    rstore_close(&ro);
+}
+
 /* ---- filling by hand -------------------------------------------------------------- */
 
 Test(values, init_gives_unnamed_rows_of_nothing) {
