@@ -20,6 +20,7 @@
 #include <zmq.h>
 
 #include "aggregator.h"
+#include "wire.h"
 #include "clock.h"
 #include "lockfile.h"
 #include "log.h"
@@ -76,14 +77,14 @@ int main(int argc, char **argv) {
     a.loop = loop_new();
     if (!a.batch || !a.ctx || !a.loop) log_fatal("out of memory");
     if (aggregator_security_start(&a) < 0) log_fatal("cannot start without its security in place");
-    a.router = sock_router(a.ctx, a.cfg.listen, &a.sec, SOCK_DOMAIN_COLLECTORS, err, sizeof err);
+    a.router = sock_router(a.ctx, a.cfg.listen, &a.sec, WIRE_DOMAIN_COLLECTORS, err, sizeof err);
     if (!a.router) log_fatal("collectors' endpoint: %s", err);
     if (a.cfg.publish[0]) {
-        a.pub = sock_pub(a.ctx, a.cfg.publish, &a.sec, err, sizeof err);
+        a.pub = sock_pub(a.ctx, a.cfg.publish, &a.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err);
         if (!a.pub) log_fatal("events endpoint: %s", err);
     }
     if (a.cfg.snapshot[0]) {
-        a.snapshot = sock_router(a.ctx, a.cfg.snapshot, &a.sec, SOCK_DOMAIN_SUBSCRIBERS, err, sizeof err);
+        a.snapshot = sock_router(a.ctx, a.cfg.snapshot, &a.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err);
         if (!a.snapshot) log_fatal("snapshot endpoint: %s", err);
     }
     a.sequence = clock_sequence_origin(); /* a restart reads as a gap, never as the next number */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "wire.h"
 #include "log.h"
 
 /* Names in authorized_keys that are not counties of master data can never report. */
@@ -41,10 +42,10 @@ int aggregator_security_start(aggregator_t *a) {
         log_error("%s; refusing to start without it", err);
         return -1;
     }
-    if (zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, false,
+    if (zap_load_logged(a->zap, WIRE_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, false,
                         check_counties, a) < 0)
         return -1;
-    if (a->cfg.publish[0] && zap_load_logged(a->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys",
+    if (a->cfg.publish[0] && zap_load_logged(a->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys",
                                              a->cfg.subscriber_keys, false, NULL, NULL) < 0)
         return -1;
     log_info("CURVE: server key %s", a->sec.self.public_z85);
@@ -53,10 +54,10 @@ int aggregator_security_start(aggregator_t *a) {
 
 void aggregator_security_reload(aggregator_t *a) {
     if (!a->zap) return;
-    zap_load_logged(a->zap, SOCK_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, true,
+    zap_load_logged(a->zap, WIRE_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, true,
                     check_counties, a);
     if (a->cfg.publish[0])
-        zap_load_logged(a->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", a->cfg.subscriber_keys, true,
+        zap_load_logged(a->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys", a->cfg.subscriber_keys, true,
                         NULL, NULL);
 }
 

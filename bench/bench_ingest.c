@@ -84,6 +84,7 @@
 #include <zmq.h>
 
 #include "bench.h"
+#include "wire.h"
 #include "clock.h"
 #include "codec.h"
 #include "diag.h"
@@ -812,7 +813,7 @@ static void ceiling_zmq(const char *endpoint, run_t *run) {
     char err[512];
     int timeout = REPLY_TIMEOUT_MS;
     if (!ctx) bench_fail("out of memory");
-    e.router = sock_router(ctx, endpoint, &sec, SOCK_DOMAIN_COLLECTORS, err, sizeof err);
+    e.router = sock_router(ctx, endpoint, &sec, WIRE_DOMAIN_COLLECTORS, err, sizeof err);
     if (!e.router) bench_fail("echo server: %s", err);
     zmq_setsockopt(e.router, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     if (pthread_create(&th, NULL, echo_main, &e) != 0) bench_fail("pthread_create failed");

@@ -64,6 +64,7 @@
 #include <zmq.h>
 
 #include "bench.h"
+#include "wire.h"
 #include "codec.h"
 #include "diag.h"
 #include "master.h"
@@ -1039,9 +1040,11 @@ static void measure_hop(const latency_t *lat, hop_t *hop) {
     snprintf(r.out, sizeof r.out, "ipc://%s/hop-out", B.tmp);
     r.lat = lat;
     if (!ctx || !(r.ctx = zmq_ctx_new())) bench_fail("out of memory");
-    if (!(pub = sock_pub(ctx, r.in, &sec, err, sizeof err))) bench_fail("hop PUB: %s", err);
+    if (!(pub = sock_pub(ctx, r.in, &sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err)))
+        bench_fail("hop PUB: %s", err);
     if (!(r.sub = sock_sub(r.ctx, r.in, "", &sec, err, sizeof err))) bench_fail("relay SUB: %s", err);
-    if (!(r.pub = sock_pub(r.ctx, r.out, &sec, err, sizeof err))) bench_fail("relay PUB: %s", err);
+    if (!(r.pub = sock_pub(r.ctx, r.out, &sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err)))
+        bench_fail("relay PUB: %s", err);
     if (!(sub_ev = sock_sub(ctx, r.in, "", &sec, err, sizeof err))) bench_fail("hop SUB: %s", err);
     if (!(sub_al = sock_sub(ctx, r.out, "", &sec, err, sizeof err))) bench_fail("hop SUB: %s", err);
     if (pthread_create(&th, NULL, relay_main, &r) != 0) bench_fail("pthread_create failed");

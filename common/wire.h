@@ -6,6 +6,11 @@
 
 #include <stddef.h>
 
+/* The ZAP domains (sock.h's domain argument): who may report (authorized_keys) and who
+ * may subscribe (subscriber_keys). */
+#define WIRE_DOMAIN_COLLECTORS "collectors"
+#define WIRE_DOMAIN_SUBSCRIBERS "subscribers"
+
 /* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
  * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable
  * (logged, naming what) or not sent (errno as above). */

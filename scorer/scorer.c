@@ -22,6 +22,7 @@
 #include <zmq.h>
 
 #include "lockfile.h"
+#include "wire.h"
 #include "clock.h"
 #include "log.h"
 #include "notify.h"
@@ -74,10 +75,11 @@ int main(int argc, char **argv) {
      * only asks for one more pass. */
     s.sub = sock_sub(s.ctx, s.cfg.events, "", &s.sec, err, sizeof err);
     if (!s.sub) log_fatal("aggregator's events: %s", err);
-    if (s.cfg.publish[0] && !(s.pub = sock_pub(s.ctx, s.cfg.publish, &s.sec, err, sizeof err)))
+    if (s.cfg.publish[0] &&
+        !(s.pub = sock_pub(s.ctx, s.cfg.publish, &s.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err)))
         log_fatal("publish endpoint: %s", err);
     if (s.cfg.snapshot[0] &&
-        !(s.snapshot = sock_router(s.ctx, s.cfg.snapshot, &s.sec, SOCK_DOMAIN_SUBSCRIBERS, err, sizeof err)))
+        !(s.snapshot = sock_router(s.ctx, s.cfg.snapshot, &s.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err)))
         log_fatal("snapshot endpoint: %s", err);
     loop_add_fd(s.loop, s.signal_fd, on_signal, &s);
     loop_add_socket(s.loop, s.sub, scorer_events_ready, &s);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "wire.h"
 #include "scorer.h"
 
 static bool all_local(const scorer_config_t *c) {
@@ -34,7 +35,7 @@ void scorer_security_start(scorer_t *s) {
         log_fatal("key: %s", err);
     if (!c->publish[0] && !c->snapshot[0]) return;
     if (!(s->zap = zap_start(s->ctx, err, sizeof err))) log_fatal("%s; refusing to start without it", err);
-    if (zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", c->subscriber_keys, false, NULL,
+    if (zap_load_logged(s->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys", c->subscriber_keys, false, NULL,
                         NULL) < 0)
         log_fatal("cannot start without subscriber_keys");
     log_info("CURVE: server key %s", s->sec.self.public_z85);
@@ -42,7 +43,7 @@ void scorer_security_start(scorer_t *s) {
 
 void scorer_security_reload(scorer_t *s) {
     if (!s->zap) return;
-    zap_load_logged(s->zap, SOCK_DOMAIN_SUBSCRIBERS, "subscriber_keys", s->cfg.subscriber_keys, true, NULL,
+    zap_load_logged(s->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys", s->cfg.subscriber_keys, true, NULL,
                     NULL);
 }
 

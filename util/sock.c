@@ -135,8 +135,9 @@ void *sock_dealer(void *ctx, const char *endpoint, const char *routing_id, const
     return make(ctx, ZMQ_DEALER, endpoint, false, routing_id, sec, NULL, err, errsz);
 }
 
-void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz) {
-    return make(ctx, ZMQ_PUB, endpoint, true, NULL, sec, SOCK_DOMAIN_SUBSCRIBERS, err, errsz);
+void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, const char *domain, char *err,
+               size_t errsz) {
+    return make(ctx, ZMQ_PUB, endpoint, true, NULL, sec, domain, err, errsz);
 }
 
 void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec, char *err,

@@ -21,10 +21,6 @@
  * fits). */
 #define SOCK_MAX_MSG_BYTES ((1 << 20) + 4096)
 
-/* The ZAP domains: who may report (authorized_keys) and who may subscribe. */
-#define SOCK_DOMAIN_COLLECTORS "collectors"
-#define SOCK_DOMAIN_SUBSCRIBERS "subscribers"
-
 typedef struct {
     bool insecure;                    /* plain ZeroMQ: local development only */
     keypair_t self;                   /* this process's key pair */
@@ -41,8 +37,10 @@ void *sock_router(void *ctx, const char *endpoint, const sock_security_t *sec, c
 void *sock_dealer(void *ctx, const char *endpoint, const char *routing_id, const sock_security_t *sec,
                   char *err, size_t errsz);
 
-/* A PUB bound to endpoint, admitting the subscribers' domain. NULL with err set. */
-void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, char *err, size_t errsz);
+/* A PUB bound to endpoint; its subscribers are admitted by ZAP in domain. NULL with err
+ * set. */
+void *sock_pub(void *ctx, const char *endpoint, const sock_security_t *sec, const char *domain, char *err,
+               size_t errsz);
 
 /* A SUB connected to endpoint, subscribed to prefix ("" = everything). NULL with err. */
 void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_security_t *sec, char *err,

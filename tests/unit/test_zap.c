@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "keys.h"
+#include "wire.h"
 #include "sock.h"
 #include "zap.h"
 
@@ -104,8 +105,8 @@ Test(zap, a_listed_key_gets_in_with_its_county_as_user_id) {
     void *r, *d;
     cr_assert_not_null(z, "%s", err);
     list_county();
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
-    r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    r = server_router(WIRE_DOMAIN_COLLECTORS, ep, sizeof ep);
     d = sock_dealer(ctx, ep, "c:410603:claims-another-county", &county, err, sizeof err);
     cr_assert_not_null(d, "%s", err);
     cr_assert_eq(zmq_send(d, "report", 6, 0), 6);
@@ -132,8 +133,8 @@ Test(zap, an_unknown_key_is_refused_and_told_so) {
     uint64_t acc, ref;
     cr_assert_not_null(z, "%s", err);
     list_county();
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
-    r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    r = server_router(WIRE_DOMAIN_COLLECTORS, ep, sizeof ep);
     d = sock_dealer(ctx, ep, NULL, &stranger, err, sizeof err);
     cr_assert_not_null(d, "%s", err);
     cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
@@ -162,8 +163,8 @@ Test(zap, a_plain_text_client_is_refused) {
     int got = 0;
     cr_assert_not_null(z, "%s", err);
     list_county();
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
-    r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    r = server_router(WIRE_DOMAIN_COLLECTORS, ep, sizeof ep);
     cr_assert_not_null(d = sock_dealer(ctx, ep, "c:410602:x", &plain, err, sizeof err), "%s", err);
     cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
     for (int i = 0; i < 20 && !got; i++) {
@@ -186,7 +187,7 @@ Test(zap, a_server_without_its_zap_handler_lets_nobody_in) {
     zap_t *z;
     void *r, *d;
     sock_watch_t mon;
-    r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
+    r = server_router(WIRE_DOMAIN_COLLECTORS, ep, sizeof ep);
     cr_assert_not_null(d = sock_dealer(ctx, ep, NULL, &county, err, sizeof err), "%s", err);
     cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
     cr_assert_eq(zmq_send(d, "report", 6, ZMQ_DONTWAIT), -1, "IMMEDIATE: nothing queues before a handshake");
@@ -195,7 +196,7 @@ Test(zap, a_server_without_its_zap_handler_lets_nobody_in) {
 
     list_county();
     cr_assert_not_null(z = zap_start(ctx, err, sizeof err), "%s", err);
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
     {
         int got = 0;
         for (int i = 0; i < WAIT_MS / 100 && !got; i++) { /* the client reconnects by itself */
@@ -227,18 +228,18 @@ Test(zap, a_reload_drops_removed_keys_and_a_bad_file_keeps_the_old_list) {
     sock_watch_t mon;
     cr_assert_not_null(z, "%s", err);
     list_county();
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
     write_list("garbage line\n");
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), -1);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), -1);
     cr_assert(strstr(err, "authorized_keys:1: key:"), "%s", err);
-    r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
+    r = server_router(WIRE_DOMAIN_COLLECTORS, ep, sizeof ep);
     cr_assert_not_null(d = sock_dealer(ctx, ep, NULL, &county, err, sizeof err), "%s", err);
     zmq_send(d, "one", 3, 0);
     cr_assert_eq(recv_with_user(r, WAIT_MS, user, sizeof user, key, sizeof key), 1, "old list not in force");
     zmq_close(d);
 
     write_list("# everybody removed\n");
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 0, "%s", err);
     cr_assert_not_null(d = sock_dealer(ctx, ep, NULL, &county, err, sizeof err), "%s", err);
     cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
     cr_assert_eq(wait_event(&mon, WAIT_MS), SOCK_EV_REFUSED);
@@ -258,12 +259,14 @@ Test(zap, publishers_admit_only_subscriber_keys) {
     zmq_pollitem_t it;
     cr_assert_not_null(z, "%s", err);
     list_county();
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
     snprintf(text, sizeof text, "%s analyst\n", stranger.self.public_z85);
     snprintf(list_path, sizeof list_path, "%s/subscriber_keys", dir);
     write_list(text);
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_SUBSCRIBERS, list_path, err, sizeof err), 1, "%s", err);
-    cr_assert_not_null(pub = sock_pub(ctx, "tcp://127.0.0.1:*", &server, err, sizeof err), "%s", err);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_SUBSCRIBERS, list_path, err, sizeof err), 1, "%s", err);
+    cr_assert_not_null(
+        pub = sock_pub(ctx, "tcp://127.0.0.1:*", &server, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err), "%s",
+        err);
     cr_assert_eq(zmq_getsockopt(pub, ZMQ_LAST_ENDPOINT, ep, &size), 0);
     cr_assert_not_null(ok = sock_sub(ctx, ep, "", &stranger, err, sizeof err), "%s", err);
     cr_assert_not_null(bad = sock_sub(ctx, ep, "", &county, err, sizeof err), "%s", err);
@@ -297,8 +300,8 @@ Test(zap, a_refused_client_gets_in_on_retry_once_its_key_is_listed) {
     int got = 0;
     cr_assert_not_null(z, "%s", err);
     write_list("# nobody yet\n");
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 0, "%s", err);
-    r = server_router(SOCK_DOMAIN_COLLECTORS, ep, sizeof ep);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 0, "%s", err);
+    r = server_router(WIRE_DOMAIN_COLLECTORS, ep, sizeof ep);
     cr_assert_not_null(d = sock_dealer(ctx, ep, NULL, &county, err, sizeof err), "%s", err);
     cr_assert_eq(sock_watch_start(&mon, ctx, d), 0);
     for (int i = 0; i < WAIT_MS / 20 && mon.retry_at_ms == 0; i++) { /* refused, with a retry due at 1000 */
@@ -310,7 +313,7 @@ Test(zap, a_refused_client_gets_in_on_retry_once_its_key_is_listed) {
     cr_assert_eq(sock_watch_retry(&mon, d, ep, 999), 0, "retried before it was due");
 
     list_county();
-    cr_assert_eq(zap_load(z, SOCK_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
     cr_assert_eq(sock_watch_retry(&mon, d, ep, 1000), 1);
     cr_assert_eq(mon.retry_at_ms, 0);
     cr_assert_eq(wait_event(&mon, WAIT_MS), SOCK_EV_CONNECTED);
