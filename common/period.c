@@ -1,4 +1,4 @@
-/* period.c - reporting periods and the office clock (see period.h).
+/* period.c - reporting periods (see period.h); the dates come from util/clock.c.
  *
  * Asia/Shanghai has been UTC+8 without daylight saving since 1991, so the office
  * calendar is plain arithmetic on a fixed offset: no TZ database, no setenv("TZ").
@@ -6,13 +6,8 @@
 #include "period.h"
 #include "clock.h"
 
-#include "log.h"
-
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
 
 static int parse_uint(const char **s, int min_digits, int max_digits) {
     int v = 0, n = 0;

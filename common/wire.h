@@ -13,7 +13,8 @@
 
 /* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
  * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable
- * (logged, naming what) or not sent (errno as above). */
+ * (logged, naming what; errno EMSGSIZE) or not sent (errno from sock_send_frames:
+ * EAGAIN not now, EHOSTUNREACH the ROUTER peer is gone). */
 int wire_send_msg(void *sock, const void *identity, size_t id_len, const char *topic, msg_t *m);
 
 /* A snapshot ROUTER's request, from the peer with that routing identity. */

@@ -180,7 +180,7 @@ static void table_free(table_t *t) {
     memset(t, 0, sizeof *t);
 }
 
-/* Reads a bulletin csv with common/csv.h: it must start with the UTF-8 BOM and end its
+/* Reads a bulletin csv with util/csv.h: it must start with the UTF-8 BOM and end its
  * lines with CRLF. */
 static void read_csv(const char *path, table_t *t) {
     char *text = e2e_read_file(path), err[256];

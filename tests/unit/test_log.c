@@ -33,7 +33,7 @@ Test(log, a_line_names_the_program_and_its_level, .init = quiet_log) {
     cr_assert_stderr_eq_str("yuebao-test: info: zone jinshan\nyuebao-test: warning: 3 left\n");
 }
 
-Test(log, fatal_prints_whatever_the_level_and_exits_1, .init = quiet_log, .exit_code = 1) {
+Test(log, fatal_exits_1_whatever_the_level, .init = quiet_log, .exit_code = 1) {
     log_init("yuebao-test", LOG_ERROR);
     cr_assert_eq(need_positive(2), 2);
     need_positive(-1);
