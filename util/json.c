@@ -26,18 +26,32 @@ void json_put_string(char *buf, size_t size, size_t *off, const char *v) {
     buf[*off] = '\0';
 }
 
-void json_put_numbers(const double *v, size_t n, char *out, size_t size) {
+/* Appends s to out[*off..size), as much as fits before a NUL at out[size-1]: -1 if it
+ * was cut. *off never passes size - 1, so the next append cannot run past either. */
+static int put(char *out, size_t size, size_t *off, const char *s) {
+    size_t len = strlen(s), room = size - 1 - *off;
+    int rc = len > room ? -1 : 0;
+    if (rc < 0) len = room;
+    memcpy(out + *off, s, len);
+    *off += len;
+    out[*off] = '\0';
+    return rc;
+}
+
+int json_put_numbers(const double *v, size_t n, char *out, size_t size) {
     size_t off = 0;
-    out[off++] = '[';
+    char num[32]; /* "%.17g" is at most 24 bytes: "-2.2250738585072014e-308" */
+    if (size == 0) return -1;
+    if (put(out, size, &off, "[") < 0) return -1;
     for (size_t i = 0; i < n; i++) {
-        if (i) out[off++] = ',';
+        if (i && put(out, size, &off, ",") < 0) return -1;
         if (isfinite(v[i]))
-            off += (size_t)snprintf(out + off, size - off, "%.17g", v[i]);
+            snprintf(num, sizeof num, "%.17g", v[i]);
         else
-            off += (size_t)snprintf(out + off, size - off, "null");
+            memcpy(num, "null", 5);
+        if (put(out, size, &off, num) < 0) return -1;
     }
-    out[off++] = ']';
-    out[off] = '\0';
+    return put(out, size, &off, "]");
 }
 
 const char *json_ws(const char *p) {
@@ -150,7 +164,7 @@ int json_get_array(const char *json, char (*names)[JSON_NAME_MAX], double *numbe
     size_t n = 0;
     if (*p++ != '[') return -1;
     p = json_ws(p);
-    if (*p == ']') return 0;
+    if (*p == ']') return *json_ws(p + 1) ? -1 : 0;
     for (;;) {
         if (n == max) return -1;
         p = names ? json_get_string(p, names[n], sizeof names[n]) : json_get_number(p, &numbers[n]);

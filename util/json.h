@@ -15,9 +15,12 @@
  * worst case (6 bytes per byte of v, plus 3): it cannot overflow then. */
 void json_put_string(char *buf, size_t size, size_t *off, const char *v);
 
-/* Writes v[0..n) into out as a JSON array of numbers ("%.17g", which reads back exactly;
- * a non-finite number as null). out must hold 3 + 26 * n bytes. */
-void json_put_numbers(const double *v, size_t n, char *out, size_t size);
+/* Writes v[0..n) into out[0..size) as a JSON array of numbers ("%.17g", which reads back
+ * exactly; a non-finite number as null), NUL-terminated. 3 + 26 * n bytes always hold it
+ * (24 per number, a comma, brackets, NUL). Returns 0, or -1 if it did not fit: then out
+ * holds as much as fitted, still NUL-terminated if size > 0 (nothing is written if
+ * size is 0), which json_get_array refuses. Never writes past out[size - 1]. */
+int json_put_numbers(const double *v, size_t n, char *out, size_t size);
 
 /* Skips JSON white space at p. */
 const char *json_ws(const char *p);
