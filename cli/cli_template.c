@@ -398,7 +398,11 @@ static void write_main(lxw_workbook *wb, const template_t *t, const formats_t *f
 }
 
 /* The county's zone codes, "a,b,c" into buf: true when they fit an Excel list (255
- * characters with the commas); else the list is taken from 存在问题及下一步措施!A. */
+ * characters with the commas). Else the codes are checked against the ones listed on
+ * 存在问题及下一步措施 (column A), by a custom formula and without a dropdown: the
+ * dropdown from a cell range (LXW_VALIDATION_TYPE_LIST_FORMULA) leaks its formula in
+ * libxlsxwriter 1.1.4 (copied twice in worksheet_data_validation_range), and a county
+ * of more than about twenty zones is rare enough to do without it. */
 static bool zone_list(const template_t *t, char *buf, size_t size) {
     size_t off = 0;
     buf[0] = '\0';
@@ -412,7 +416,7 @@ static bool zone_list(const template_t *t, char *buf, size_t size) {
 
 static void write_projects(lxw_workbook *wb, const template_t *t, const formats_t *f, int *bad) {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "重点项目");
-    char title[256], codes[1024], formula[128], zone_msg[300];
+    char title[256], codes[1024], formula[160], zone_msg[300];
     char *zones[129], *save = NULL; /* ≤ 255 characters: at most 128 codes, NULL-terminated */
     size_t n_list = 0;
     lxw_data_validation zone = {0}, money = {0}, status = {0};
@@ -436,16 +440,21 @@ static void write_projects(lxw_workbook *wb, const template_t *t, const formats_
         zones[n_list] = NULL;
         zone.value_list = zones;
     } else {
-        zone.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-        snprintf(formula, sizeof formula, "='存在问题及下一步措施'!$A$%u:$A$%u", ROW_FIRST + 1,
-                 ROW_FIRST + (unsigned)t->n_zones);
+        zone.validate = LXW_VALIDATION_TYPE_CUSTOM_FORMULA;
+        snprintf(formula, sizeof formula, "=COUNTIF('存在问题及下一步措施'!$A$%u:$A$%u,A%u)>0", ROW_FIRST + 1,
+                 ROW_FIRST + (unsigned)t->n_zones, ROW_FIRST + 1);
         zone.value_formula = formula;
     }
-    snprintf(zone_msg, sizeof zone_msg, "从下拉列表中选择本县区的园区代码（%s的园区）。", t->county->name);
+    if (zone.value_list)
+        snprintf(zone_msg, sizeof zone_msg, "从下拉列表中选择本县区的园区代码（%s的园区）。",
+                 t->county->name);
+    else
+        snprintf(zone_msg, sizeof zone_msg,
+                 "填写本县区的园区代码（%s的园区，见“存在问题及下一步措施”表A列）。", t->county->name);
     zone.input_title = (char *)"园区代码";
     zone.input_message = zone_msg;
     zone.error_title = (char *)"园区代码不对";
-    zone.error_message = (char *)"请从下拉列表中选择本县区的园区代码。";
+    zone.error_message = (char *)"请填写本县区的园区代码（见下拉列表或“存在问题及下一步措施”表A列）。";
     money.validate = LXW_VALIDATION_TYPE_DECIMAL;
     money.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
     money.minimum_number = 0;
