@@ -672,6 +672,24 @@ static int sync_path(const char *path, bool folder) {
     return rc;
 }
 
+/* Gives the finished file tmp the name path: over an existing file with force (rename),
+ * else only if there is none (link, which refuses to replace one). A folder that takes
+ * no hard links (a FAT stick, some network shares) gets a rename after a last look for
+ * the name. 0, or -1 with errno. */
+static int place(const char *tmp, const char *path, bool force) {
+    if (force) return rename(tmp, path);
+    if (link(tmp, path) == 0) {
+        unlink(tmp);
+        return 0;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return -1;
+    if (access(path, F_OK) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(tmp, path);
+}
+
 /* Builds the workbook under a hidden temporary name beside path, then gives it path:
  * with force over an existing file, else only if none is there. 0, or 1 with the reason
  * said (nothing left behind). */
@@ -700,7 +718,7 @@ static int write_atomic(const template_t *t, const char *path, bool force) {
         unlink(tmp);
         return 1;
     }
-    if (force ? rename(tmp, path) < 0 : link(tmp, path) < 0) {
+    if (place(tmp, path, force) < 0) {
         int e = errno;
         if (e == EEXIST)
             fprintf(stderr,
@@ -712,7 +730,6 @@ static int write_atomic(const template_t *t, const char *path, bool force) {
         unlink(tmp);
         return 1;
     }
-    if (!force) unlink(tmp);
     sync_path(dir, true); /* the name is there; a failing folder fsync cannot undo that */
     return 0;
 }
