@@ -20,6 +20,8 @@
  * when a store is at hand (the central office); at a county desk there is none and
  * they stay empty. An indicator without growth has its growth cell locked and grey.
  * Empty input cells mean "not reported": the template carries no value of its own.
+ * January follows the city's policy (city.csv's merge_jan_feb, as the collector judges
+ * it): merged, there is no January template and February's is "1-2月" with no 上期.
  *
  * libxlsxwriter (1.1) can hide a sheet but not make it veryHidden (not even listed in
  * Excel's 取消隐藏 dialog), so once the workbook is written the one attribute is
@@ -103,6 +105,7 @@ typedef struct {
     period_t p;
     char period[PERIOD_STRLEN]; /* "2017-06" */
     char when[32];              /* "2017年1-6月" */
+    bool merge_jan_feb;         /* the city's policy (city.csv), unless --no-merge-jan-feb */
     size_t *zones;              /* indices into m->zones of the county's zones, master order */
     size_t n_zones;
     values_t prev; /* the previous period's values, when has_prev */
@@ -158,7 +161,7 @@ static void folder_of(const char *path, char *dir, size_t size) {
  * in t->prev_words why the 上期 columns are empty. 0, or -1 when a store is there but
  * cannot be read (said on stderr). */
 static int load_prev(const cli_opts_t *o, template_t *t) {
-    period_t pp = period_prev(t->p, !o->no_merge_jan_feb);
+    period_t pp = period_prev(t->p, t->merge_jan_feb);
     char err[1024];
     rstore_t *st;
     int rc;
@@ -168,8 +171,8 @@ static int load_prev(const cli_opts_t *o, template_t *t) {
     }
     period_format(pp, t->prev_period);
     if (!o->store || access(o->store, F_OK) != 0) {
-        snprintf(t->prev_words, sizeof t->prev_words, "上期 empty: no report store at %s",
-                 o->store ? o->store : "(none)");
+        snprintf(t->prev_words, sizeof t->prev_words, "上期 (%s) empty: no report store at %s",
+                 t->prev_period, o->store ? o->store : "(none)");
         return 0;
     }
     if (!(st = rstore_open(o->store, true, err, sizeof err))) {
@@ -757,17 +760,17 @@ int cli_template(const cli_opts_t *o) {
         return 2;
     }
     period_format(t.p, t.period);
-    if (t.p.month == 1 && !o->no_merge_jan_feb) {
-        fprintf(stderr,
-                "yuebao template: January is not reported on its own: it is reported together with "
-                "February as %04d-02 (1-2月); make the template for %04d-02 (or give "
-                "--no-merge-jan-feb where January is reported alone)\n",
-                t.p.year, t.p.year);
-        return 2;
-    }
     period_words(t.p, t.when, sizeof t.when);
     if (!(m = cli_master(o))) return 2;
     t.m = m;
+    t.merge_jan_feb = m->policy.merge_jan_feb && !o->no_merge_jan_feb; /* as the collector judges */
+    if (t.p.month == 1 && t.merge_jan_feb) {
+        fprintf(stderr,
+                "yuebao template: January is not reported on its own (city.csv: merge_jan_feb): it is "
+                "reported together with February as %04d-02 (1-2月); make the template for %04d-02\n",
+                t.p.year, t.p.year);
+        goto done;
+    }
     if (!(t.county = find_county(m, o->master_dir, o->county))) goto done;
     if (!(t.zones = calloc(m->n_zones ? m->n_zones : 1, sizeof *t.zones))) {
         fprintf(stderr, "yuebao template: out of memory\n");

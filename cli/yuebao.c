@@ -145,8 +145,9 @@ static const command_t commands[] = {
      "  --store FILE     the report store, for the previous period's figures (上期)\n"
      "                   (default $YUEBAO_STORE, else reports.db); without one they are empty\n"
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
-     "  --no-merge-jan-feb  January is reported on its own (merge_jan_feb = false): a\n"
-     "                   template for January, and February's 上期 is January\n"
+     "  --no-merge-jan-feb  January is reported on its own, as if the master folder's\n"
+     "                   city.csv said merge_jan_feb = no: a template for January, and\n"
+     "                   February's 上期 is January\n"
      "  -h, --help       this text\n"},
     {"status", cli_status, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD, 0, NULL,
      "every zone: reported, late, missing or rejected, and the overdue list",

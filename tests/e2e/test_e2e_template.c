@@ -258,7 +258,7 @@ Test(e2e_template, the_default_name_in_the_current_folder) {
     cr_assert_not_null(
         strstr(out, "wrote 410621-2017-06.xlsx: 浚县 (410621) 2017年1-6月, 2 zones × 14 indicators"), "%s",
         out);
-    cr_assert_not_null(strstr(out, "上期 empty: no report store at"), "%s", out);
+    cr_assert_not_null(strstr(out, "上期 (2017-05) empty: no report store at"), "%s", out);
     free(out);
     /* -o names it; a name the same county and month had is no obstacle to another */
     st = yuebao("named", &out, &err, "template", "--county", "410602", "--period", "2017-06", "-o",
@@ -529,11 +529,14 @@ Test(e2e_template, the_previous_period_from_the_store) {
     stop_aggregator();
 }
 
+/* January follows the city's policy (city.csv), or --no-merge-jan-feb. */
 Test(e2e_template, january_alone_where_the_city_reports_it) {
-    char path[300];
+    static const char *const files[] = {"regions.csv", "indicators.csv"};
+    char path[300], master[300];
     const char *err;
     char *out;
     workbook_t w;
+    FILE *f;
     snprintf(path, sizeof path, "%s/jan.xlsx", dir);
     cr_assert_eq(yuebao("jan", &out, &err, "template", "--county", "410621", "--period", "2017-01",
                         "--no-merge-jan-feb", "-o", path, "--master", city(), NULL),
@@ -544,6 +547,27 @@ Test(e2e_template, january_alone_where_the_city_reports_it) {
     cr_assert_str_eq(cell_text(&w, 0, "A1"), "浚县 2017年1月 产业集聚区主要指标月报");
     cr_assert_str_eq(cell_text(&w, 3, "B3"), "2017-01");
     workbook_close(&w);
+    /* a city whose city.csv reports January alone: no option needed, and February's
+     * 上期 is January */
+    snprintf(master, sizeof master, "%s/master", dir);
+    cr_assert_eq(mkdir(master, 0755), 0);
+    for (size_t i = 0; i < 2; i++)
+        cr_assert_eq(e2e_copy(e2e_sample(files[i]), P("%s/%s", master, files[i])), 0);
+    cr_assert_not_null(f = fopen(P("%s/city.csv", master), "w"));
+    fputs("setting,value,note\nmerge_jan_feb,no,1月单独报送\n", f);
+    fclose(f);
+    cr_assert_eq(yuebao("jan-city", &out, &err, "template", "--county", "410621", "--period", "2017-01", "-o",
+                        P("%s/jan-city.xlsx", dir), "--master", master, NULL),
+                 0, "%s", err);
+    cr_assert_not_null(strstr(out, "上期 empty: 2017-01 is the year's first report"), "%s", out);
+    free(out);
+    cr_assert_eq(yuebao("feb-city", &out, &err, "template", "--county", "410621", "--period", "2017-02", "-o",
+                        P("%s/feb-city.xlsx", dir), "--master", master, "--store", P("%s/none.db", dir),
+                        NULL),
+                 0, "%s", err);
+    cr_assert_not_null(strstr(out, "2017年1-2月"), "%s", out);
+    cr_assert_not_null(strstr(out, "上期 (2017-01) empty"), "%s", out);
+    free(out);
 }
 
 /* A county with more zones than an Excel list holds (255 characters): 重点项目's zone
