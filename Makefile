@@ -27,9 +27,10 @@ WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wf
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -MMD -MP \
              -Iutil -Icommon -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
-# The operator CLI alone writes spreadsheets (`yuebao export --format xlsx`); the daemons
-# do not link it.
-CLI_LIBS  := $(shell pkg-config --libs xlsxwriter 2>/dev/null)
+# The operator CLI alone writes spreadsheets (`yuebao export --format xlsx`, `yuebao
+# template`, which also rewrites one part of its workbook with libzip); the daemons do
+# not link them.
+CLI_LIBS  := $(shell pkg-config --libs xlsxwriter libzip 2>/dev/null)
 ifneq ($(SANITIZER),)
 CFLAGS    += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS   += -fsanitize=$(SANITIZER)
@@ -79,7 +80,7 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_sto
              scorer/scorer_publish.c scorer/scorer_snapshot.c
 CLI_LIB   := cli/cli_common.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
-             cli/cli_watch.c
+             cli/cli_watch.c cli/cli_template.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)

@@ -2,6 +2,7 @@
  *   yuebao.c       dispatch: the table of sub-commands, their options and --help
  *   cli_common.c   what the sub-commands share: master data, the store, keys, wording
  *   cli_check.c    `check FILE…`: a desk officer's dry run of county files
+ *   cli_template.c `template --county C --period P`: the county's monthly workbook to fill
  *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
  *   cli_watch.c    `watch [--period P]`: the aggregator's live totals, redrawn in place
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
@@ -48,7 +49,8 @@ typedef struct {
     const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
     const char *output;       /* export: -o, --output FILE; stdout without it */
     const char *outbox;       /* check: --outbox FILE, the collector's outbox (read only) */
-    bool no_merge_jan_feb;    /* check: --no-merge-jan-feb, January reported on its own */
+    bool no_merge_jan_feb;    /* check, template: --no-merge-jan-feb, January reported on its own */
+    bool force;               /* template: --force, replace an existing file */
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;
@@ -120,6 +122,7 @@ int cli_alerts(const cli_opts_t *o);
 int cli_keygen(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
 int cli_watch(const cli_opts_t *o);
+int cli_template(const cli_opts_t *o);
 
 /* ---- cli_export.c: the bulletin's table, shared by its csv and xlsx writers ---------- */
 

@@ -1,6 +1,6 @@
-/* yuebao - the operator's command line: check county files, see who has reported,
- * print the city's totals and the zones' ranking, follow the scorer's alerts, and
- * export the monthly bulletin.
+/* yuebao - the operator's command line: check county files, write a county's monthly
+ * workbook to fill in, see who has reported, print the city's totals and the zones'
+ * ranking, follow the scorer's alerts, and export the monthly bulletin.
  * Reads the report and score stores read-only; subscribes to the scorer for alerts.
  *
  * Dispatch is a table, one row per sub-command: its name, the function that runs it,
@@ -41,6 +41,7 @@ enum {
     OPT_OUTPUT = 1u << 15,
     OPT_OUTBOX = 1u << 16,
     OPT_NO_MERGE = 1u << 17,
+    OPT_FORCE = 1u << 18,
 };
 
 /* getopt values of the long options: above any character, so that an error's optopt
@@ -63,6 +64,7 @@ enum {
     V_FORMAT,
     V_OUTBOX,
     V_NO_MERGE,
+    V_FORCE,
     V_HELP,
     V_OUTPUT = 'o',
 };
@@ -89,6 +91,7 @@ static const struct {
     {{"output", required_argument, NULL, V_OUTPUT}, OPT_OUTPUT},
     {{"outbox", required_argument, NULL, V_OUTBOX}, OPT_OUTBOX},
     {{"no-merge-jan-feb", no_argument, NULL, V_NO_MERGE}, OPT_NO_MERGE},
+    {{"force", no_argument, NULL, V_FORCE}, OPT_FORCE},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -120,6 +123,31 @@ static const command_t commands[] = {
      "                   together, as one batch dropped in the inbox\n"
      "  --no-merge-jan-feb  January is reported on its own, as if the master folder's\n"
      "                   city.csv said merge_jan_feb = no\n"
+     "  -h, --help       this text\n"},
+    {"template", cli_template,
+     OPT_COUNTY | OPT_PERIOD | OPT_OUTPUT | OPT_FORCE | OPT_STORE | OPT_MASTER | OPT_NO_MERGE, 0,
+     "name the workbook with -o FILE.xlsx", "a county's monthly report workbook (月报模板) to fill in Excel",
+     "usage: yuebao template --county C --period P [-o FILE.xlsx] [--force] [--store FILE]\n"
+     "                       [--master DIR] [--no-merge-jan-feb]\n"
+     "\n"
+     "Writes a county's monthly report workbook (月报模板), to fill in Excel and drop into\n"
+     "the collector's inbox: 主要指标 (every zone of the county × every indicator, with its\n"
+     "unit and the previous period's figures for reference), 重点项目 and 存在问题及下一步\n"
+     "措施. Headers and names are locked; the yellow cells take numbers only and say their\n"
+     "unit when selected. The workbook carries its county and period, so a template of\n"
+     "another county or month is refused when it comes back.\n"
+     "\n"
+     "  --county C       the county: its code or name in regions.csv (e.g. 410621 or 浚县)\n"
+     "  --period P       the reporting period, e.g. 2017-06 (1-6月)\n"
+     "  -o, --output FILE  the workbook (default C-P.xlsx in the current folder, e.g.\n"
+     "                   410621-2017-06.xlsx); written whole under a hidden name, then named\n"
+     "  --force          replace FILE if it exists (without it, an existing file is kept)\n"
+     "  --store FILE     the report store, for the previous period's figures (上期)\n"
+     "                   (default $YUEBAO_STORE, else reports.db); without one they are empty\n"
+     "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
+     "  --no-merge-jan-feb  January is reported on its own, as if the master folder's\n"
+     "                   city.csv said merge_jan_feb = no: a template for January, and\n"
+     "                   February's 上期 is January\n"
      "  -h, --help       this text\n"},
     {"status", cli_status, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD, 0, NULL,
      "every zone: reported, late, missing or rejected, and the overdue list",
@@ -378,6 +406,7 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
         case V_OUTPUT: o->output = optarg; break;
         case V_OUTBOX: o->outbox = optarg; break;
         case V_NO_MERGE: o->no_merge_jan_feb = true; break;
+        case V_FORCE: o->force = true; break;
         case 'h':
         case V_HELP: fputs(cmd->help, stdout); return 0;
         default: /* the element in error is the one before optind (glibc moves past it) */
