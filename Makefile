@@ -55,7 +55,7 @@ PROTO_H   := $(GEN)/yuebao.pb-c.h
 # util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
 UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop.c util/util.c \
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
-             util/clock.c util/json.c util/strset.c
+             util/clock.c util/json.c util/strset.c util/table.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
 COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_csv.c \
              common/validate.c common/codec.c common/codec_check.c common/wire.c common/rstore.c \
