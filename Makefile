@@ -21,7 +21,7 @@ OPT       ?= -O2
 # What `yuebao --version` says: the git revision this was built from, "unknown" outside
 # a checkout.
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-PKGS      := libzmq libprotobuf-c sqlite3 inih
+PKGS      := libzmq libprotobuf-c sqlite3 inih libzip expat
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wno-missing-field-initializers
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -MMD -MP \
@@ -55,7 +55,7 @@ PROTO_H   := $(GEN)/yuebao.pb-c.h
 # util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
 UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop.c util/util.c \
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
-             util/clock.c util/json.c util/strset.c util/table.c
+             util/clock.c util/json.c util/strset.c util/table.c util/xlsx.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
 COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_csv.c \
              common/validate.c common/codec.c common/codec_check.c common/wire.c common/rstore.c \
@@ -141,6 +141,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(S
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# test_xlsx writes its workbooks with libxlsxwriter, as the CLI does.
+$(BUILD)/tests/test_xlsx: LDLIBS += $(CLI_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(BUILD)/tests/e2e/e2e.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
