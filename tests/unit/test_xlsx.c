@@ -864,8 +864,10 @@ Test(xlsx, refuses_more_text_than_the_limit) {
 extern size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
 
 Test(xlsx, every_allocation_is_freed_on_success_and_failure) {
-    if (!__sanitizer_get_current_allocated_bytes)
+    if (!__sanitizer_get_current_allocated_bytes) {
+        rmdir(dir); /* a skipped test gets no .fini */
         cr_skip_test("needs AddressSanitizer (make test builds with it)");
+    }
     lxw_workbook *wb = workbook_new(path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "主要指标");
     lxw_format *d = workbook_add_format(wb);
