@@ -21,7 +21,7 @@ OPT       ?= -O2
 # What `yuebao --version` says: the git revision this was built from, "unknown" outside
 # a checkout.
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-PKGS      := libzmq libprotobuf-c sqlite3 inih
+PKGS      := libzmq libprotobuf-c sqlite3 inih libzip expat
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
              -Wno-missing-field-initializers
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -MMD -MP \
@@ -56,7 +56,7 @@ PROTO_H   := $(GEN)/yuebao.pb-c.h
 # util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
 UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop.c util/util.c \
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
-             util/clock.c util/json.c util/strset.c
+             util/clock.c util/json.c util/strset.c util/table.c util/xlsx.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
 # The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
 CODEC     := common/codec.c common/codec_report.c common/codec_ack.c common/codec_event.c \
@@ -150,6 +150,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(S
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# test_xlsx writes its workbooks with libxlsxwriter, as the CLI does.
+$(BUILD)/tests/test_xlsx: LDLIBS += $(CLI_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(BUILD)/tests/e2e/e2e.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)

@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler \
-libsqlite3-dev sqlite3 libinih-dev libcriterion-dev valgrind libxlsxwriter-dev libzip-dev unzip"
+libsqlite3-dev sqlite3 libinih-dev libcriterion-dev valgrind libxlsxwriter-dev unzip \
+libzip-dev libexpat1-dev"
 
 missing=""
 for p in $PACKAGES; do
