@@ -88,14 +88,14 @@ static const char *county_name(const master_t *m, const char *code) {
 
 /* Fills the table's cells from r. 0, or -1 out of memory. */
 static int table_fill(table_t *t, const ranking_t *r, const master_t *m) {
-    static const char *const head[N_HEAD] = {N_("rank"), N_("change"), N_("zone"), N_("county"),
-                                                     N_("total")};
+    /* TRANSLATORS: the ranking's columns; "total" is the total score */
+    const char *const head[N_HEAD] = {_("rank"), _("change"), _("zone"), _("county"), C_("score", "total")};
     t->n_cols = N_COLS(r);
     t->cells = calloc((r->n_rows + 1) * t->n_cols, sizeof *t->cells);
     t->notes = calloc(r->n_rows + 1, sizeof *t->notes);
     if (!t->cells || !t->notes) return -1;
     for (size_t c = 0; c < N_HEAD; c++)
-        snprintf(t->cells[c], CELL, "%s", _(head[c]));
+        snprintf(t->cells[c], CELL, "%s", head[c]);
     for (size_t d = 0; d < r->n_dims; d++)
         snprintf(t->cells[N_HEAD + d], CELL, "%s", r->dims[d]);
     snprintf(t->cells[t->n_cols - 1], CELL, "%s", _("star"));

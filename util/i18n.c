@@ -48,6 +48,11 @@ void i18n_init(void) {
     textdomain(I18N_DOMAIN);
 }
 
+const char *i18n_pgettext(const char *ctx_msgid, const char *msgid) {
+    const char *t = gettext(ctx_msgid);
+    return t == ctx_msgid ? msgid : t; /* not found: gettext hands back its argument */
+}
+
 const char *i18n_localedir(void) {
     return bound;
 }

@@ -27,6 +27,12 @@
 #define _(msgid) gettext(msgid)
 #define N_(msgid) (msgid)
 
+/* A message with a context, for an English word that says two things in another
+ * language ("total": a sum of amounts, or a total score): C_("score", "total"). The
+ * English is msgid either way. */
+#define C_(ctx, msgid) i18n_pgettext(ctx "\004" msgid, msgid)
+const char *i18n_pgettext(const char *ctx_msgid, const char *msgid) __attribute__((format_arg(2)));
+
 /* Sets the locale from the environment (LC_NUMERIC stays "C": numbers in files, on the
  * wire and in the stores keep their '.') and binds the catalogue, read as UTF-8
  * whatever the locale's charset. The catalogue folder is $YUEBAO_LOCALEDIR if set,

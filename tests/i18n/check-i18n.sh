@@ -33,7 +33,7 @@ src_files() { (cd "$1" && ls util/*.[ch] common/*.[ch] aggregator/*.[ch] collect
 # The template: what _() N_() ngettext() mark.
 make_pot() { # ROOT OUT
     (cd "$1" && src_files . | xgettext --files-from=- --from-code=UTF-8 --language=C --no-wrap \
-        --force-po --sort-by-file --keyword= --keyword=_ --keyword=N_ --keyword=gettext --keyword=ngettext:1,2 \
+        --force-po --sort-by-file --keyword= --keyword=_ --keyword=N_ --keyword=gettext --keyword=ngettext:1,2 --keyword=C_:1c,2 \
         --add-comments=TRANSLATORS: --package-name=yuebao --msgid-bugs-address=- \
         --copyright-holder="the yuebao authors" -o "$2")
 }
