@@ -3,7 +3,8 @@
 #   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao
 #   make test             installs missing packages, builds with ASan+UBSan, runs every test,
 #                         then the end-to-end tests again with the daemons under valgrind
-#   make demo             installs missing packages, runs the sample city end to end
+#   make demo             installs missing packages, runs the sample city end to end, in
+#                         Chinese (make demo LANG=C.UTF-8 in English)
 #   make bench            durable ingest beside the raw SQLite ceiling; scoring time and
 #                         report → alert latency
 #   make check-layers     fails if util/ includes common/, or a daemon another daemon's header
@@ -225,9 +226,12 @@ check-valgrind: $(PROGRAMS) $(MO) $(E2E_TESTS)
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) YUEBAO_E2E_VALGRIND=1 \
 	tests/run.sh $(E2E_TESTS)
 
+# The demo speaks Chinese, as a deployment does; make demo LANG=C.UTF-8 (or LC_ALL=...)
+# in English: a language given on make's command line wins, the shell's does not.
+DEMO_LANG := $(or $(if $(filter command line,$(origin LC_ALL)),$(LC_ALL)),$(if $(filter command line,$(origin LANG)),$(LANG)),zh_CN.UTF-8)
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@examples/demo.sh $(abspath $(BIN))
+	@DEMO_LANG=$(DEMO_LANG) examples/demo.sh $(abspath $(BIN))
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest $(BUILD)/bench/bench_score

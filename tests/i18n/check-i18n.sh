@@ -30,12 +30,16 @@ LANGUAGES="zh_CN"
 # The sources: every C file of the layers; a new file is checked without being listed.
 src_files() { (cd "$1" && ls util/*.[ch] common/*.[ch] aggregator/*.[ch] collector/*.[ch] scorer/*.[ch] cli/*.[ch] 2>/dev/null); }
 
-# The template: what _() N_() ngettext() mark.
+# The template: what _() N_() ngettext() C_() mark in the C sources, and t "…" marks in
+# the demo's script (its narration is in the catalogue too).
+SCRIPTS="examples/demo.sh"
 make_pot() { # ROOT OUT
     (cd "$1" && src_files . | xgettext --files-from=- --from-code=UTF-8 --language=C --no-wrap \
-        --force-po --sort-by-file --keyword= --keyword=_ --keyword=N_ --keyword=gettext --keyword=ngettext:1,2 --keyword=C_:1c,2 \
-        --add-comments=TRANSLATORS: --package-name=yuebao --msgid-bugs-address=- \
-        --copyright-holder="the yuebao authors" -o "$2")
+        --force-po --sort-by-file --keyword= --keyword=_ --keyword=N_ --keyword=gettext --keyword=ngettext:1,2 \
+        --keyword=C_:1c,2 --add-comments=TRANSLATORS: --package-name=yuebao --msgid-bugs-address=- \
+        --copyright-holder="the yuebao authors" -o "$2" &&
+        xgettext --join-existing --from-code=UTF-8 --language=Shell --no-wrap --sort-by-file --keyword= \
+            --keyword=t -o "$2" $SCRIPTS)
 }
 
 # The literals handed to a printing or message-carrying function, unmarked.
@@ -146,7 +150,7 @@ check() { # ROOT: prints the findings, returns 1 if any
 self_test() {
     local scratch; scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' RETURN
-    for d in util common aggregator collector scorer cli po tests/i18n; do
+    for d in util common aggregator collector scorer cli po tests/i18n examples; do
         mkdir -p "$scratch/$d"; cp -r "$d"/. "$scratch/$d/"
     done
     check "$scratch" >/dev/null 2>&1 || { echo "i18n: self-test: the tree itself fails the check" >&2; return 1; }
