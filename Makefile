@@ -3,10 +3,15 @@
 #   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao
 #   make test             installs missing packages, builds with ASan+UBSan, runs every test,
 #                         then the end-to-end tests again with the daemons under valgrind
-#   make demo             installs missing packages, runs the sample city end to end
+#   make demo             installs missing packages, runs the sample city end to end, in
+#                         Chinese (make demo LANG=C.UTF-8 in English)
 #   make bench            durable ingest beside the raw SQLite ceiling; scoring time and
 #                         report → alert latency
 #   make check-layers     fails if util/ includes common/, or a daemon another daemon's header
+#   make check-i18n       fails if a message is not marked for translation or has no zh_CN
+#                         entry, or po/zh_CN.po does not pass msgfmt --check
+#   make pot              po/yuebao.pot from the sources (a build product, not committed);
+#                         make po-update merges it into po/zh_CN.po for the translator
 #   make fuzz             libFuzzer over envelope decoding and the CSV readers, FUZZ_SECONDS
 #                         each (clang; new crashing inputs are kept in tests/fuzz/regress)
 #   make SANITIZER=address,undefined   any build with sanitizers
@@ -17,6 +22,9 @@ BUILD     ?= build
 CC        ?= gcc
 SANITIZER ?=
 OPT       ?= -O2
+# Where an installed program finds its message catalogues (deploy/install.sh puts them
+# there); a program run from the build tree finds $(BUILD)/locale beside its bin/.
+LOCALEDIR ?= /usr/share/locale
 
 # What `yuebao --version` says: the git revision this was built from, "unknown" outside
 # a checkout.
@@ -56,7 +64,7 @@ PROTO_H   := $(GEN)/yuebao.pb-c.h
 # util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
 UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop.c util/util.c \
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
-             util/clock.c util/json.c util/strset.c util/table.c util/xlsx.c
+             util/clock.c util/json.c util/strset.c util/table.c util/xlsx.c util/i18n.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
 # The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
 CODEC     := common/codec.c common/codec_report.c common/codec_ack.c common/codec_event.c \
@@ -90,13 +98,18 @@ CLI_OBJ        := $(CLI_LIB:%.c=$(BUILD)/%.o)
 
 PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao
 
+# --- messages: gettext, the zh_CN catalogue built beside bin/ (see util/i18n.h) -------
+LINGUAS   := zh_CN
+MO        := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/yuebao.mo)
+
 # --- tests: one Criterion file per module; e2e tests start the real daemons ----------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
-.PHONY: all deps test check check-layers check-valgrind tests-built e2e-built demo bench clean fuzz fuzz-built
+.PHONY: all deps test check check-layers check-i18n pot po-update check-valgrind tests-built e2e-built demo bench \
+        clean fuzz fuzz-built
 .SECONDARY:
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(MO)
 
 deps:
 	@deploy/install-deps.sh
@@ -110,6 +123,23 @@ $(BUILD)/%.o: %.c | $(PROTO_H)
 	@mkdir -p $(dir $@)
 	$(SAY) CC $<
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/util/i18n.o: CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+
+# msgfmt --check: a translation whose printf directives differ from its msgid's fails
+# the build, as a format mismatch would crash the program.
+$(BUILD)/locale/%/LC_MESSAGES/yuebao.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(SAY) MSGFMT $<
+	$(Q)msgfmt --check -o $@ $<
+
+# The template is extracted by the coverage check's script, which alone knows the
+# keywords and the sources, so the two can never disagree.
+pot:
+	@tests/i18n/check-i18n.sh --pot po/yuebao.pot
+
+po-update: pot
+	msgmerge --quiet --update --backup=none --no-fuzzy-matching po/zh_CN.po po/yuebao.pot
 
 $(GEN)/yuebao.pb-c.o: $(GEN)/yuebao.pb-c.c
 	$(SAY) CC $<
@@ -171,36 +201,45 @@ $(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(BUILD)/bench/bench.o 
 
 # The test run: sanitizers on, every unit test, then the end-to-end tests against the
 # sanitized daemons. Criterion prints its own "Synthesis" line per binary.
-test: deps check-layers
+test: deps check-layers check-i18n
 	@$(MAKE) --no-print-directory -j2 BUILD=build/san SANITIZER=address,undefined OPT=-O1 tests-built
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZER=address,undefined OPT=-O1 check
 	@$(MAKE) --no-print-directory -j2 e2e-built
 	@$(MAKE) --no-print-directory check-valgrind
 
 # Builds only (in parallel); the runs above stay one binary at a time.
-tests-built: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
-e2e-built: $(PROGRAMS) $(E2E_TESTS)
+tests-built: $(PROGRAMS) $(MO) $(UNIT_TESTS) $(E2E_TESTS)
+e2e-built: $(PROGRAMS) $(MO) $(E2E_TESTS)
 
 # util/ includes only util/, common/ never a daemon, no daemon another's (see the script).
 check-layers:
 	@tests/layers/check-layers.sh
 	@tests/layers/check-layers.sh --self-test
 
-check: $(PROGRAMS) $(UNIT_TESTS) $(E2E_TESTS)
+# Every message marked, every marked message translated, the catalogue well-formed
+# (tests/i18n/check-i18n.sh); the self-test shows an unmarked message is caught.
+check-i18n:
+	@tests/i18n/check-i18n.sh
+	@tests/i18n/check-i18n.sh --self-test
+
+check: $(PROGRAMS) $(MO) $(UNIT_TESTS) $(E2E_TESTS)
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	tests/run.sh $(UNIT_TESTS) $(E2E_TESTS)
 
 # The daemons once more, unsanitized, under valgrind memcheck: any memory error or
 # definite leak makes a daemon exit 99, which the end-to-end tests assert against.
-check-valgrind: $(PROGRAMS) $(E2E_TESTS)
+check-valgrind: $(PROGRAMS) $(MO) $(E2E_TESTS)
 	@echo "== end-to-end tests with the daemons under valgrind"
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) YUEBAO_E2E_VALGRIND=1 \
 	tests/run.sh $(E2E_TESTS)
 
+# The demo speaks Chinese, as a deployment does; make demo LANG=C.UTF-8 (or LC_ALL=...)
+# in English: a language given on make's command line wins, the shell's does not.
+DEMO_LANG := $(or $(if $(filter command line,$(origin LC_ALL)),$(LC_ALL)),$(if $(filter command line,$(origin LANG)),$(LANG)),zh_CN.UTF-8)
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@examples/demo.sh $(abspath $(BIN))
+	@DEMO_LANG=$(DEMO_LANG) examples/demo.sh $(abspath $(BIN))
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest $(BUILD)/bench/bench_score

@@ -22,6 +22,7 @@
 #include "aggregator.h"
 #include "wire.h"
 #include "clock.h"
+#include "i18n.h"
 #include "lockfile.h"
 #include "log.h"
 #include "notify.h"
@@ -32,7 +33,7 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     int sig = loop_read_signal(fd);
     (void)socket;
     if (sig == SIGHUP) {
-        log_info("SIGHUP: reloading master data and key lists");
+        log_info(_("SIGHUP: reloading master data and key lists"));
         notify_reloading();
         if (aggregator_master_load(a) == 0) {
             /* zones may have moved between counties: the totals are rebuilt and all sent */
@@ -42,7 +43,7 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
         aggregator_security_reload(a);
         notify_ready();
     } else if (sig) {
-        log_info("signal %d: stopping", sig);
+        log_info(_("signal %d: stopping"), sig);
         notify_stopping();
         loop_stop(loop);
     }
@@ -52,55 +53,56 @@ int main(int argc, char **argv) {
     aggregator_t a;
     char err[1024];
 
+    i18n_init(); /* first: every message after it is in the locale's language */
     memset(&a, 0, sizeof a);
     log_init("yuebao-aggregator", LOG_INFO);
     /* Before any thread exists (ZeroMQ starts its own): every thread inherits the blocked
      * signals, so SIGHUP and SIGTERM reach us only through the loop's signalfd. */
     a.signal_fd = loop_signal_fd();
-    if (a.signal_fd < 0) log_fatal("signalfd: cannot block signals");
+    if (a.signal_fd < 0) log_fatal(_("signalfd: cannot block signals"));
     if (aggregator_config_load(&a.cfg, argc, argv) < 0) return 2;
-    if (aggregator_master_load(&a) < 0) log_fatal("cannot start without valid master data");
+    if (aggregator_master_load(&a) < 0) log_fatal(_("cannot start without valid master data"));
     if (util_mkdir_parent(a.cfg.store) < 0)
-        log_fatal("store folder for %s: %s", a.cfg.store, strerror(errno));
+        log_fatal(_("store folder for %s: %s"), a.cfg.store, strerror(errno));
     /* the lock first: a running aggregator's live WAL is not ours to judge */
     if (lockfile_acquire(a.cfg.store, NULL, err, sizeof err) < 0) /* held until exit */
-        log_fatal("%s; one aggregator per report store", err);
-    if (aggregator_store_open(&a) < 0) log_fatal("cannot start without its report store");
+        log_fatal(_("%s; one aggregator per report store"), err);
+    if (aggregator_store_open(&a) < 0) log_fatal(_("cannot start without its report store"));
     if (aggregator_master_check_store(&a) < 0)
-        log_fatal("cannot start: the master data does not fit the store");
-    if (aggregator_live_rebuild(&a, false) < 0) log_fatal("cannot load the live totals from %s", a.cfg.store);
+        log_fatal(_("cannot start: the master data does not fit the store"));
+    if (aggregator_live_rebuild(&a, false) < 0) log_fatal(_("cannot load the live totals from %s"), a.cfg.store);
     /* From here on the loop must never wait long for the store: BEGIN IMMEDIATE against
      * another program's write lock fails fast and the batch is retried from a timer. */
     rstore_set_busy_timeout(a.store, 20);
     a.batch = calloc((size_t)a.cfg.batch_max, sizeof *a.batch);
     a.ctx = zmq_ctx_new();
     a.loop = loop_new();
-    if (!a.batch || !a.ctx || !a.loop) log_fatal("out of memory");
-    if (aggregator_security_start(&a) < 0) log_fatal("cannot start without its security in place");
+    if (!a.batch || !a.ctx || !a.loop) log_fatal(_("out of memory"));
+    if (aggregator_security_start(&a) < 0) log_fatal(_("cannot start without its security in place"));
     a.router = sock_router(a.ctx, a.cfg.listen, &a.sec, WIRE_DOMAIN_COLLECTORS, err, sizeof err);
-    if (!a.router) log_fatal("collectors' endpoint: %s", err);
+    if (!a.router) log_fatal(_("collectors' endpoint: %s"), err);
     if (a.cfg.publish[0]) {
         a.pub = sock_pub(a.ctx, a.cfg.publish, &a.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err);
-        if (!a.pub) log_fatal("events endpoint: %s", err);
+        if (!a.pub) log_fatal(_("events endpoint: %s"), err);
     }
     if (a.cfg.snapshot[0]) {
         a.snapshot = sock_router(a.ctx, a.cfg.snapshot, &a.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err);
-        if (!a.snapshot) log_fatal("snapshot endpoint: %s", err);
+        if (!a.snapshot) log_fatal(_("snapshot endpoint: %s"), err);
     }
     a.sequence = clock_sequence_origin(); /* a restart reads as a gap, never as the next number */
     loop_add_fd(a.loop, a.signal_fd, on_signal, &a);
     loop_add_socket(a.loop, a.router, aggregator_ingest_ready, &a);
     if (a.snapshot) loop_add_socket(a.loop, a.snapshot, aggregator_snapshot_ready, &a);
     loop_add_timer(a.loop, a.cfg.heartbeat_ms, true, aggregator_publish_heartbeat, &a);
-    log_info("ready: collectors on %s, events on %s, snapshots on %s, store %s%s", a.cfg.listen,
-             a.cfg.publish[0] ? a.cfg.publish : "(none)", a.cfg.snapshot[0] ? a.cfg.snapshot : "(none)",
-             a.cfg.store, a.cfg.insecure ? " (INSECURE)" : ", CURVE");
+    log_info(_("ready: collectors on %s, events on %s, snapshots on %s, store %s%s"), a.cfg.listen,
+             a.cfg.publish[0] ? a.cfg.publish : _("(none)"), a.cfg.snapshot[0] ? a.cfg.snapshot : _("(none)"),
+             a.cfg.store, a.cfg.insecure ? _(" (INSECURE)") : _(", CURVE"));
     notify_ready();
 
-    if (loop_run(a.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
+    if (loop_run(a.loop) < 0) log_error(_("poll loop failed: %s"), zmq_strerror(zmq_errno()));
 
-    log_info("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
-             "%llu throttled, %llu commits, %llu retry",
+    log_info(_("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
+             "%llu throttled, %llu commits, %llu retry"),
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
              (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
              (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits,

@@ -8,6 +8,7 @@
 #include "aggregator.h"
 #include "config.h"
 #include "version.h"
+#include "i18n.h"
 
 /* The keys of [aggregator], one row each: what --help lists, what a file may set, and
  * the bounds config_apply holds them to. */
@@ -16,36 +17,38 @@
 #define NUMBER(field, type, def, min, max, help)                                                             \
     CONFIG_NUMBER("aggregator", aggregator_config_t, field, type, def, min, max, help)
 #define BOOL(field, def, help) CONFIG_BOOL("aggregator", aggregator_config_t, field, def, help)
-#define DEPRECATED(key, field, type, min, max)                                                               \
-    CONFIG_DEPRECATED(                                                                                       \
-        "aggregator", aggregator_config_t, key, policy.field, policy.field##_set, type, min, max,            \
-        "city-wide now: set " key " in the master folder's city.csv; given here, it overrides that")
+#define DEPRECATED(key, field, type, min, max, help)                                                         \
+    CONFIG_DEPRECATED("aggregator", aggregator_config_t, key, policy.field, policy.field##_set, type, min, max, \
+                      help)
 const config_key_t aggregator_config_keys[] = {
     TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED,
-         "folder with regions.csv, indicators.csv and city.csv (the city-wide policy), reloaded on SIGHUP"),
-    TEXT(store, CONF_PATH, "reports.db", 0, "the report store, an SQLite file"),
-    TEXT(listen, CONF_STRING, "tcp://127.0.0.1:7301", 0, "endpoint for the collectors"),
+         N_("folder with regions.csv, indicators.csv and city.csv (the city-wide policy), reloaded on SIGHUP")),
+    TEXT(store, CONF_PATH, "reports.db", 0, N_("the report store, an SQLite file")),
+    TEXT(listen, CONF_STRING, "tcp://127.0.0.1:7301", 0, N_("endpoint for the collectors")),
     TEXT(publish, CONF_STRING, "tcp://127.0.0.1:7302", 0,
-         "endpoint for events and live totals; empty for none"),
+         N_("endpoint for events and live totals; empty for none")),
     TEXT(snapshot, CONF_STRING, "tcp://127.0.0.1:7305", 0,
-         "endpoint serving the live totals' snapshot; empty for none, and none without publish"),
-    DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28),
-    DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0),
-    NUMBER(batch_max, CONF_INT, "512", 1, 100000, "reports per group commit at most"),
-    NUMBER(heartbeat_ms, CONF_MS, "1000", 10, CONF_UNBOUNDED, "publisher heartbeat interval"),
-    TEXT(key, CONF_PATH, NULL, 0, "this server's secret key file, mode 0600 (`yuebao keygen`)"),
+         N_("endpoint serving the live totals' snapshot; empty for none, and none without publish")),
+    DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28,
+               N_("city-wide now: set deadline_day in the master folder's city.csv; given here, it overrides that")),
+    DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0,
+               N_("city-wide now: set merge_jan_feb in the master folder's city.csv; given here, it overrides "
+                  "that")),
+    NUMBER(batch_max, CONF_INT, "512", 1, 100000, N_("reports per group commit at most")),
+    NUMBER(heartbeat_ms, CONF_MS, "1000", 10, CONF_UNBOUNDED, N_("publisher heartbeat interval")),
+    TEXT(key, CONF_PATH, NULL, 0, N_("this server's secret key file, mode 0600 (`yuebao keygen`)")),
     TEXT(authorized_keys, CONF_PATH, NULL, 0,
-         "\"<public key> <county> [comment]\" lines: who may report, for which county (reloaded on SIGHUP)"),
+         N_("\"<public key> <county> [comment]\" lines: who may report, for which county (reloaded on SIGHUP)")),
     TEXT(subscriber_keys, CONF_PATH, NULL, 0,
-         "\"<public key> <name> [comment]\" lines: who may subscribe to the events (reloaded on SIGHUP)"),
-    NUMBER(rate_limit, CONF_DOUBLE, "100", 0, CONF_UNBOUNDED, "reports per second per county, 0 = no limit"),
-    NUMBER(rate_burst, CONF_INT, "5000", 1, CONF_UNBOUNDED, "reports a county may send at once"),
+         N_("\"<public key> <name> [comment]\" lines: who may subscribe to the events (reloaded on SIGHUP)")),
+    NUMBER(rate_limit, CONF_DOUBLE, "100", 0, CONF_UNBOUNDED, N_("reports per second per county, 0 = no limit")),
+    NUMBER(rate_burst, CONF_INT, "5000", 1, CONF_UNBOUNDED, N_("reports a county may send at once")),
     BOOL(allow_zone_removal, "no",
-         "master data may drop zones that have reports in the store (no: such a reload is refused, such a "
-         "start fails)"),
+         N_("master data may drop zones that have reports in the store (no: such a reload is refused, such a "
+         "start fails)")),
     NUMBER(clock_skew_s, CONF_INT, "600", 0, 86400,
-           "seconds a county's clock may be ahead of ours: a report for the period starting that soon is "
-           "taken; one for our next month gets RETRY, one further ahead is rejected"),
+           N_("seconds a county's clock may be ahead of ours: a report for the period starting that soon is "
+           "taken; one for our next month gets RETRY, one further ahead is rejected")),
     {NULL},
 };
 #undef TEXT
@@ -55,7 +58,7 @@ const config_key_t aggregator_config_keys[] = {
 
 static void usage(FILE *out) {
     fprintf(out,
-            "usage: yuebao-aggregator -c FILE [--set KEY=VALUE]... [--insecure]\n"
+            _("usage: yuebao-aggregator -c FILE [--set KEY=VALUE]... [--insecure]\n"
             "\n"
             "Receives county reports over ZeroMQ, validates them, stores them in SQLite and\n"
             "acknowledges each only after it is committed; publishes \"report accepted\" and\n"
@@ -68,11 +71,11 @@ static void usage(FILE *out) {
             "                        development only (the county is whatever the collector claims)\n"
             "  -h, --help            this text\n"
             "      --version         the version, the revision it was built from, the wire schema\n"
-            "\n");
+            "\n"));
     config_usage(out, aggregator_config_keys);
-    fprintf(out, "\n"
+    fprintf(out, _("\n"
                  "signals: SIGHUP reloads master data and the key lists; SIGTERM/SIGINT stop after the\n"
-                 "current batch.\n");
+                 "current batch.\n"));
 }
 
 int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
@@ -87,7 +90,7 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
 
     memset(cfg, 0, sizeof *cfg);
     if (config_defaults(aggregator_config_keys, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-aggregator: %s\n", err);
+        fprintf(stderr, _("yuebao-aggregator: %s\n"), err);
         return -1;
     }
 
@@ -109,7 +112,7 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "yuebao-aggregator: unexpected argument \"%s\"\n", argv[optind]);
+        fprintf(stderr, _("yuebao-aggregator: unexpected argument \"%s\"\n"), argv[optind]);
         usage(stderr);
         return -1;
     }

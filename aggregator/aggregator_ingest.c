@@ -26,6 +26,7 @@
 
 #include "aggregator.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "plausibility.h"
 #include "text.h"
@@ -67,12 +68,12 @@ static void item_clear(ingest_item_t *it) {
 static void log_dropped(aggregator_t *a, const ingest_item_t *it, const char *err) {
     unsigned long long skipped = 0;
     if (!log_limit_take(&a->drop_log, clock_mono_ms(), &skipped)) return;
-    if (skipped) log_warn("%llu more message(s) dropped since the last such line", skipped);
+    if (skipped) log_warn(_("%llu more message(s) dropped since the last such line"), skipped);
     if (it->county[0])
-        log_warn("dropped a message from county %s%s%s: %s", it->county, it->key[0] ? " key " : "", it->key,
+        log_warn(_("dropped a message from county %s%s%s: %s"), it->county, it->key[0] ? _(" key ") : "", it->key,
                  err);
     else
-        log_warn("dropped a message from an unidentified peer: %s", err);
+        log_warn(_("dropped a message from an unidentified peer: %s"), err);
 }
 
 /* The reporting unit of the connection a message came on: with CURVE the ZAP User-Id of
@@ -82,12 +83,12 @@ static int identify(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload, char
     if (a->cfg.insecure) {
         if (county_of_routing_id(it->identity, it->identity_len, it->county, sizeof it->county) == 0)
             return 0;
-        snprintf(err, errsz, "connection does not name its county");
+        snprintf(err, errsz, _("connection does not name its county"));
         return -1;
     }
     const char *user = zmq_msg_gets(payload, "User-Id"), *key = zmq_msg_gets(payload, "X-Key");
     if (!user || !*user || strlen(user) >= sizeof it->county) {
-        snprintf(err, errsz, "connection has no authenticated county");
+        snprintf(err, errsz, _("connection has no authenticated county"));
         return -1;
     }
     snprintf(it->county, sizeof it->county, "%s", user);
@@ -128,8 +129,8 @@ static int answer_unnamed(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload
     set_ack_key(&it->ack, &it->msg.report);
     it->ack.status = ACK_REJECTED;
     diag_add(&it->ack.issues, DIAG_ERROR, NULL, 0, "routing_id",
-             "this aggregator runs --insecure and takes the sending county from the connection's "
-             "routing id, which must be c:<county>:<random> (e.g. c:410602:3fa9c1d2); this one is \"%s\"",
+             _("this aggregator runs --insecure and takes the sending county from the connection's "
+             "routing id, which must be c:<county>:<random> (e.g. c:410602:3fa9c1d2); this one is \"%s\""),
              id);
     aggregator_ack_send(a, it);
     a->n_rejected++;
@@ -153,7 +154,7 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         if (zmq_msg_recv(&part, a->router, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
             zmq_msg_close(&part);
             if (n == 0 && errno == EAGAIN) return 0;
-            log_warn("receive: %s", zmq_strerror(errno));
+            log_warn(_("receive: %s"), zmq_strerror(errno));
             item_clear(it);
             return -1;
         }
@@ -175,14 +176,14 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
             else
                 rc = decode_report(it, &part, err, sizeof err);
         } else if (rc == 1) {
-            snprintf(err, sizeof err, "unexpected extra frame");
+            snprintf(err, sizeof err, _("unexpected extra frame"));
             rc = -1;
         }
         zmq_msg_close(&part);
         n++;
     }
     if (rc == 1 && n < 2) {
-        snprintf(err, sizeof err, "no payload frame");
+        snprintf(err, sizeof err, _("no payload frame"));
         rc = -1;
     }
     if (rc == 1 && it->msg.kind == MSG_RECONCILE_REQUEST) { /* read-only: answered at once */
@@ -191,7 +192,7 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         return -2; /* consumed, nothing to commit */
     }
     if (rc == 1 && it->msg.kind != MSG_REPORT) {
-        snprintf(err, sizeof err, "not a report");
+        snprintf(err, sizeof err, _("not a report"));
         rc = -1;
     }
     if (rc == -1) {
@@ -326,16 +327,16 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
         ack->status = ACK_REJECTED;
         ack->stored_at_ms = 0;
         diag_add(&ack->issues, DIAG_ERROR, r->source, 0, "revision",
-                 "revision %u of %s %s was already stored with different content, and a revision "
+                 _("revision %u of %s %s was already stored with different content, and a revision "
                  "number is never reused; the store is at revision %u: send the file again and it "
-                 "goes out as revision %u",
+                 "goes out as revision %u"),
                  r->revision, r->zone, r->period, current, current + 1);
         if (rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms) < 0) goto out;
     } else {
         ack->status = ACK_STALE;
         diag_add(&ack->issues, DIAG_ERROR, r->source, 0, "revision",
-                 "revision %u of %s %s is older than the stored revision %u; to correct the report, "
-                 "send the file again and it goes out as revision %u",
+                 _("revision %u of %s %s is older than the stored revision %u; to correct the report, "
+                 "send the file again and it goes out as revision %u"),
                  r->revision, r->zone, r->period, current, current + 1);
     }
     rc = 0;
@@ -364,7 +365,7 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
     vo.now_ms = now_ms + (int64_t)a->cfg.clock_skew_s * 1000;
     if ((rc = rstore_begin(a->store)) == -2) return -2; /* busy: the caller holds the batch */
     if (rc < 0) {
-        log_error("group commit of %zu report(s) not begun: %s; no acks sent, the collectors resend", n,
+        log_error(_("group commit of %zu report(s) not begun: %s; no acks sent, the collectors resend"), n,
                   rstore_error(a->store));
         return -1;
     }
@@ -373,16 +374,16 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
         memset(&items[i].ack, 0, sizeof items[i].ack);
         if (judge(a, &items[i], &vo, now_ms) < 0) {
             rstore_rollback(a->store);
-            log_error("group commit of %zu report(s) rolled back after the store error above; no acks "
-                      "sent, the collectors resend",
+            log_error(_("group commit of %zu report(s) rolled back after the store error above; no acks "
+                      "sent, the collectors resend"),
                       n);
             return -1;
         }
     }
     if (rstore_commit(a->store) < 0) {
         /* one line: rstore_commit leaves no transaction open and says why in its error */
-        log_error("group commit of %zu report(s) failed: %s; nothing stored, no acks sent, the collectors "
-                  "resend",
+        log_error(_("group commit of %zu report(s) failed: %s; nothing stored, no acks sent, the collectors "
+                  "resend"),
                   n, rstore_error(a->store));
         return -1;
     }
@@ -391,7 +392,7 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
     for (size_t i = 0; i < n; i++)
         if (items[i].ack.status == ACK_ACCEPTED &&
             live_apply(&a->live, &items[i].msg.report, items[i].ack.stored_at_ms) < 0)
-            log_error("out of memory: the live totals of %s miss %s; they are rebuilt on SIGHUP",
+            log_error(_("out of memory: the live totals of %s miss %s; they are rebuilt on SIGHUP"),
                       items[i].msg.report.period, items[i].msg.report.zone);
     return 0;
 }
@@ -408,9 +409,9 @@ static void settle_batch(aggregator_t *a) {
         if (it->ack.status == ACK_REJECTED || it->ack.status == ACK_STALE) {
             char line[1024] = "";
             if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
-            log_info("%s %s/%s rev %u from county %s%s%s: %s", ack_status_name(it->ack.status),
+            log_info(_("%s %s/%s rev %u from county %s%s%s: %s"), ack_status_name(it->ack.status),
                      it->msg.report.zone, it->msg.report.period, it->msg.report.revision, it->county,
-                     it->key[0] ? " key " : "", it->key, line);
+                     it->key[0] ? _(" key ") : "", it->key, line);
         }
         item_clear(it);
     }
@@ -435,9 +436,9 @@ static void commit_held(aggregator_t *a) {
         if (!a->busy_since_ms) {
             a->busy_since_ms = clock_mono_ms();
             a->busy_delay_ms = 10;
-            log_warn("%s; %zu report(s) held unacknowledged until it is free, retrying; heartbeats and "
+            log_warn(_("%s; %zu report(s) held unacknowledged until it is free, retrying; heartbeats and "
                      "snapshots go on (an open transaction in another program, e.g. sqlite3, holds the "
-                     "store's write lock: end it)",
+                     "store's write lock: end it)"),
                      rstore_error(a->store), a->n_batch);
             loop_remove_socket(a->loop, a->router);
         } else {
@@ -448,8 +449,8 @@ static void commit_held(aggregator_t *a) {
         if (a->busy_timer >= 0) return;
         /* Nothing would ever retry, nor read the ROUTER again: give the batch up (not
          * stored, not acked: its collectors resend) and go on reading. */
-        log_error("no timer left to retry the busy store: %zu held report(s) dropped unacknowledged (their "
-                  "collectors resend them); reading reports again",
+        log_error(_("no timer left to retry the busy store: %zu held report(s) dropped unacknowledged (their "
+                  "collectors resend them); reading reports again"),
                   a->n_batch);
         for (size_t i = 0; i < a->n_batch; i++)
             item_clear(&a->batch[i]);
@@ -457,11 +458,11 @@ static void commit_held(aggregator_t *a) {
         a->busy_since_ms = 0;
         a->busy_timer = 0;
         if (loop_add_socket(a->loop, a->router, aggregator_ingest_ready, a) < 0)
-            log_error("cannot poll the collectors' socket again: restart the aggregator");
+            log_error(_("cannot poll the collectors' socket again: restart the aggregator"));
         return;
     }
     if (a->busy_since_ms) {
-        log_warn("report store writable again after %.1f s of waiting for its write lock",
+        log_warn(_("report store writable again after %.1f s of waiting for its write lock"),
                  (double)(clock_mono_ms() - a->busy_since_ms) / 1000.0);
         a->busy_since_ms = 0;
         a->busy_timer = 0;
@@ -486,8 +487,8 @@ static void retry_held(loop_t *loop, void *arg) {
 
 void aggregator_ingest_stop(aggregator_t *a) {
     if (a->n_batch)
-        log_warn("stopping with %zu report(s) held for the busy store, not stored and not acknowledged: "
-                 "their collectors resend them",
+        log_warn(_("stopping with %zu report(s) held for the busy store, not stored and not acknowledged: "
+                 "their collectors resend them"),
                  a->n_batch);
     for (size_t i = 0; i < a->n_batch; i++)
         item_clear(&a->batch[i]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "log.h"
 
 #define LIMIT_MAX_COUNTIES 4096 /* named buckets; beyond, one shared overflow bucket */
@@ -54,8 +55,8 @@ bool aggregator_limit_take(aggregator_t *a, const char *county, int64_t now_ms) 
     b->dropped++;
     a->n_throttled++;
     if (b->warned_ms == 0 || now_ms - b->warned_ms >= LIMIT_WARN_MS) {
-        log_warn("county %s is over its rate limit (%.0f reports/s, burst %d): %llu report(s) left unacked "
-                 "for its collector to resend",
+        log_warn(_("county %s is over its rate limit (%.0f reports/s, burst %d): %llu report(s) left unacked "
+                 "for its collector to resend"),
                  county, a->cfg.rate_limit, a->cfg.rate_burst, (unsigned long long)b->dropped);
         b->dropped = 0;
         b->warned_ms = now_ms;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "log.h"
 
 static size_t zone_index(const live_t *l, const char *code) {
@@ -285,7 +286,7 @@ int aggregator_live_rebuild(aggregator_t *a, bool publish_all) {
     live_free(&a->live);
     if (live_init(&a->live, a->master, a->master->policy.deadline_day) < 0 ||
         live_load(&a->live, a->store) < 0) {
-        log_error("live totals: cannot load them from the store; they start empty");
+        log_error(_("live totals: cannot load them from the store; they start empty"));
         live_free(&a->live);
         live_init(&a->live, a->master, a->master->policy.deadline_day);
         return -1;
@@ -293,6 +294,6 @@ int aggregator_live_rebuild(aggregator_t *a, bool publish_all) {
     for (size_t i = 0; publish_all && i < a->live.n_periods; i++)
         for (size_t k = 0; k < a->live.n_scopes; k++)
             a->live.periods[i].dirty[k] = true;
-    log_info("live totals: %zu period(s) loaded from the store", a->live.n_periods);
+    log_info(_("live totals: %zu period(s) loaded from the store"), a->live.n_periods);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "log.h"
 #include "text.h"
 
@@ -54,14 +55,14 @@ static int check_dropped(aggregator_t *a, const master_t *m) {
     if (rstore_each_zone(a->store, on_stored_zone, &d) < 0) return -1;
     if (d.n == 0) return 0;
     if (a->cfg.allow_zone_removal) {
-        log_warn("%s/regions.csv no longer lists %zu zone(s) with reports in the store: %s; removed as "
-                 "allow_zone_removal says (their reports stay in the store and count in no totals)",
+        log_warn(_("%s/regions.csv no longer lists %zu zone(s) with reports in the store: %s; removed as "
+                 "allow_zone_removal says (their reports stay in the store and count in no totals)"),
                  a->cfg.master_dir, d.n, d.list);
         return 0;
     }
-    log_error("%s/regions.csv no longer lists %zu zone(s) with reports in the store: %s. A file cut or still "
+    log_error(_("%s/regions.csv no longer lists %zu zone(s) with reports in the store: %s. A file cut or still "
               "being copied? Write the new file under another name and rename it into place. To remove "
-              "these zones for good, set allow_zone_removal = yes and restart (docs/operations.md)",
+              "these zones for good, set allow_zone_removal = yes and restart (docs/operations.md)"),
               a->cfg.master_dir, d.n, d.list);
     return 1;
 }
@@ -77,7 +78,7 @@ int aggregator_master_load(aggregator_t *a) {
             log_error("%s/%s", a->cfg.master_dir, line);
         }
         if (a->master)
-            log_error("master data not reloaded: %zu error(s); the previous master data stays in force",
+            log_error(_("master data not reloaded: %zu error(s); the previous master data stays in force"),
                       dl.n_errors);
         diag_clear(&dl);
         return -1;
@@ -89,23 +90,23 @@ int aggregator_master_load(aggregator_t *a) {
                                                                               : NULL;
         int dropped = cut ? 0 : check_dropped(a, m);
         if (cut)
-            log_error("%s/%s ends in the middle of a line (no line break after its last line): cut, or still "
-                      "being copied? Write the new file under another name and rename it into place",
+            log_error(_("%s/%s ends in the middle of a line (no line break after its last line): cut, or still "
+                      "being copied? Write the new file under another name and rename it into place"),
                       a->cfg.master_dir, cut);
         if (cut || dropped) {
-            log_error("master data not reloaded; the previous master data stays in force");
+            log_error(_("master data not reloaded; the previous master data stays in force"));
             master_destroy(&m);
             return -1;
         }
     }
     if (master_policy_override(m, &a->cfg.policy, note, sizeof note) > 0)
-        log_warn("%s (deprecated keys in the aggregator's configuration override %s/city.csv)", note,
+        log_warn(_("%s (deprecated keys in the aggregator's configuration override %s/city.csv)"), note,
                  a->cfg.master_dir);
     log_info(
-        "master data: %zu counties, %zu zones, %zu indicators from %s; reports due by day %d of the next "
-        "month, 1-2月 %s",
+        _("master data: %zu counties, %zu zones, %zu indicators from %s; reports due by day %d of the next "
+        "month, 1-2月 %s"),
         m->n_counties, m->n_zones, m->n_indicators, a->cfg.master_dir, m->policy.deadline_day,
-        m->policy.merge_jan_feb ? "merged" : "reported apart");
+        m->policy.merge_jan_feb ? _("merged") : _("reported apart"));
     master_destroy(&a->master);
     a->master = m;
     return 0;
@@ -113,8 +114,8 @@ int aggregator_master_load(aggregator_t *a) {
 
 int aggregator_master_check_store(aggregator_t *a) {
     if (cut_mid_line(a->cfg.master_dir, "regions.csv") || cut_mid_line(a->cfg.master_dir, "indicators.csv"))
-        log_warn("%s: regions.csv or indicators.csv does not end with a line break: if it was being copied, "
-                 "stop and check it (a reload of such a file is refused)",
+        log_warn(_("%s: regions.csv or indicators.csv does not end with a line break: if it was being copied, "
+                 "stop and check it (a reload of such a file is refused)"),
                  a->cfg.master_dir);
     return check_dropped(a, a->master) == 0 ? 0 : -1;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "wire.h"
 #include "clock.h"
 #include "log.h"
@@ -78,7 +79,7 @@ void aggregator_publish_totals(aggregator_t *a) {
             p->dirty[k] = false;
             if (!a->pub) continue;
             if (live_totals(l, i, k, &m.totals) < 0) {
-                log_error("out of memory: the totals of %s not published", p->period);
+                log_error(_("out of memory: the totals of %s not published"), p->period);
                 continue;
             }
             m.kind = MSG_TOTALS;

@@ -15,6 +15,7 @@
 #include <zmq.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "wire.h"
 #include "log.h"
 
@@ -55,7 +56,7 @@ void aggregator_reconcile_answer(aggregator_t *a, const ingest_item_t *it) {
     n = rstore_county_revisions(a->store, it->county, it->msg.reconcile_since, CODEC_MAX_STORED + 1, collect,
                                 &c);
     if (n < 0 || c.oom) {
-        log_warn("reconcile for county %s: cannot read the store; no answer (the collector asks again)",
+        log_warn(_("reconcile for county %s: cannot read the store; no answer (the collector asks again)"),
                  it->county);
         msg_clear(&m);
         return;

@@ -26,6 +26,7 @@
 
 #include "aggregator.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "text.h"
 #include "validate.h"
@@ -54,17 +55,17 @@ bool aggregator_retry_judge(const ingest_item_t *it, int64_t now_ms, diag_list_t
     if (zone_t_) {
         char zb[96];
         diag_add(issues, DIAG_WARNING, r->source, 0, "zone",
-                 "zone \"%s\" is not in the central office's master data for county %s yet (its regions.csv "
+                 _("zone \"%s\" is not in the central office's master data for county %s yet (its regions.csv "
                  "lags behind or is being reloaded): nothing was stored; the report is kept and sent again. "
-                 "The central office must add the zone to regions.csv",
+                 "The central office must add the zone to regions.csv"),
                  text_shown(r->zone, zb, sizeof zb), it->county);
     }
     if (period_t_) {
         char now[20];
         clock_format(now_ms, now); /* its own clock: vo->now_ms has the tolerated skew added */
         diag_add(issues, DIAG_WARNING, r->source, 0, "period",
-                 "the central office's clock says %s is still in the future (its time is %s, which is behind "
-                 "yours): nothing was stored; the report is kept and sent again",
+                 _("the central office's clock says %s is still in the future (its time is %s, which is behind "
+                 "yours): nothing was stored; the report is kept and sent again"),
                  r->period, now);
     }
     return true;
@@ -97,8 +98,8 @@ void aggregator_retry_log(aggregator_t *a, const ingest_item_t *it) {
     snprintf(key, sizeof key, "%s", clock ? "\001clock" : r->zone);
     if (!warn_due(a, key, clock_mono_ms())) return;
     if (it->ack.issues.n) diag_format(&it->ack.issues.items[0], line, sizeof line);
-    log_warn("RETRY %s/%s rev %u from county %s: %s (this warning at most once a minute %s)",
+    log_warn(_("RETRY %s/%s rev %u from county %s: %s (this warning at most once a minute %s)"),
              text_shown(r->zone, zb, sizeof zb), text_shown(r->period, pb, sizeof pb), r->revision, it->county,
              line,
-             clock ? "for the clock" : "per zone");
+             clock ? _("for the clock") : _("per zone"));
 }

@@ -10,6 +10,7 @@
 
 #include "aggregator.h"
 #include "wire.h"
+#include "i18n.h"
 #include "log.h"
 
 /* Names in authorized_keys that are not counties of master data can never report. */
@@ -17,29 +18,29 @@ static void check_counties(const char *path, const key_list_t *list, void *arg) 
     const aggregator_t *a = arg;
     for (size_t i = 0; a->master && i < list->n; i++)
         if (!master_county(a->master, list->v[i].name))
-            log_warn("%s:%d: county %s is not in master data: that key cannot report for any zone", path,
+            log_warn(_("%s:%d: county %s is not in master data: that key cannot report for any zone"), path,
                      list->v[i].line, list->v[i].name);
 }
 
 int aggregator_security_start(aggregator_t *a) {
     char err[1024];
     if (a->cfg.insecure) {
-        log_warn("INSECURE MODE: no encryption, no authentication; the county is taken from what the "
-                 "collector claims. For local development only.");
+        log_warn(_("INSECURE MODE: no encryption, no authentication; the county is taken from what the "
+                 "collector claims. For local development only."));
         if (!sock_endpoint_is_local(a->cfg.listen) ||
             (a->cfg.publish[0] && !sock_endpoint_is_local(a->cfg.publish))) {
-            log_error("plain ZeroMQ is allowed only on ipc:// or loopback TCP (listen=%s publish=%s)",
+            log_error(_("plain ZeroMQ is allowed only on ipc:// or loopback TCP (listen=%s publish=%s)"),
                       a->cfg.listen, a->cfg.publish);
             return -1;
         }
         return sock_security_load(&a->sec, true, NULL, NULL, err, sizeof err);
     }
     if (sock_security_load(&a->sec, false, a->cfg.key, NULL, err, sizeof err) < 0) {
-        log_error("key: %s", err);
+        log_error(_("key: %s"), err);
         return -1;
     }
     if (!(a->zap = zap_start(a->ctx, err, sizeof err))) {
-        log_error("%s; refusing to start without it", err);
+        log_error(_("%s; refusing to start without it"), err);
         return -1;
     }
     if (zap_load_logged(a->zap, WIRE_DOMAIN_COLLECTORS, "authorized_keys", a->cfg.authorized_keys, false,
@@ -48,7 +49,7 @@ int aggregator_security_start(aggregator_t *a) {
     if (a->cfg.publish[0] && zap_load_logged(a->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys",
                                              a->cfg.subscriber_keys, false, NULL, NULL) < 0)
         return -1;
-    log_info("CURVE: server key %s", a->sec.self.public_z85);
+    log_info(_("CURVE: server key %s"), a->sec.self.public_z85);
     return 0;
 }
 

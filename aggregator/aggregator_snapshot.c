@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "wire.h"
 #include "log.h"
 #include "text.h"
@@ -98,7 +99,7 @@ static void serve(const void *identity, size_t id_len, const snapshot_request_t 
         ssize_t i;
         if (period_parse(req->period, &p) < 0) {
             char shown[64];
-            log_warn("snapshot: a request for period \"%s\", which is not YYYY-MM; answered empty",
+            log_warn(_("snapshot: a request for period \"%s\", which is not YYYY-MM; answered empty"),
                      text_escape_controls(req->period, shown, sizeof shown));
             goto end;
         }

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "log.h"
 #include "clock.h"
 #include "util.h"
@@ -77,7 +78,7 @@ static int wal_check(const char *path, char *why, size_t whysz) {
     salt1 = be32(hdr + 16);
     salt2 = be32(hdr + 20);
     if (!(page = malloc(page_size))) {
-        snprintf(why, whysz, "%s: out of memory", wal);
+        snprintf(why, whysz, _("%s: out of memory"), wal);
         rc = -1;
         goto out;
     }
@@ -102,8 +103,8 @@ static int wal_check(const char *path, char *why, size_t whysz) {
     } else if (commits_after >= 2) {
         snprintf(
             why, whysz,
-            "its write-ahead log %s has a damaged frame (%ld), and %ld committed transactions after it that "
-            "SQLite would drop without a word",
+            _("its write-ahead log %s has a damaged frame (%ld), and %ld committed transactions after it that "
+            "SQLite would drop without a word"),
             wal, broken_at, commits_after);
         rc = 1;
     }
@@ -114,18 +115,18 @@ out:
 }
 
 static void refuse_damaged(const char *path, const char *why) {
-    log_fatal("report store %s is damaged (%s): not starting on it, and nothing was written to it. Stop "
+    log_fatal(_("report store %s is damaged (%s): not starting on it, and nothing was written to it. Stop "
               "here, keep a copy of the file (and %s-wal if present), then restore the last backup, or "
               "salvage what is readable: sqlite3 %s .recover | sqlite3 recovered.db (docs/operations.md, "
-              "\"A damaged report store\")",
+              "\"A damaged report store\")"),
               path, why, path, path);
 }
 
 static void refuse_damaged_wal(const char *path, const char *why) {
-    log_fatal("report store %s is damaged: %s. Not starting on it, and nothing was written to it. Stop here, "
+    log_fatal(_("report store %s is damaged: %s. Not starting on it, and nothing was written to it. Stop here, "
               "keep a copy of %s and %s-wal, then restore the last backup, or keep what the log holds up to "
               "the damage and have the counties send the rest again: sqlite3 %s 'PRAGMA "
-              "wal_checkpoint(TRUNCATE)' (docs/operations.md, \"A damaged report store\")",
+              "wal_checkpoint(TRUNCATE)' (docs/operations.md, \"A damaged report store\")"),
               path, why, path, path, path);
 }
 
@@ -135,31 +136,31 @@ int aggregator_store_open(aggregator_t *a) {
     int rc = wal_check(a->cfg.store, err, sizeof err);
     if (rc == 1) refuse_damaged_wal(a->cfg.store, err);
     if (rc < 0) {
-        log_error("report store %s cannot be checked: %s", a->cfg.store, err);
+        log_error(_("report store %s cannot be checked: %s"), a->cfg.store, err);
         return -1;
     }
     rc = rstore_check(a->cfg.store, err, sizeof err);
     if (rc == -2) refuse_damaged(a->cfg.store, err);
     if (rc < 0) {
-        log_error("report store %s cannot be checked: %s", a->cfg.store, err);
+        log_error(_("report store %s cannot be checked: %s"), a->cfg.store, err);
         return -1;
     }
     /* its folder exists: aggregator.c made it before taking the store's lock */
     a->store = rstore_open(a->cfg.store, false, err, sizeof err);
     if (!a->store) {
-        log_error("report store: %s", err);
+        log_error(_("report store: %s"), err);
         return -1;
     }
     if (rstore_summary(a->store, &sum) < 0) return -1;
     if (sum.latest_ms) {
         char latest[20];
         clock_format(sum.latest_ms, latest);
-        log_info("report store %s: %lld current report(s) in %lld period(s), %lld revision(s) accepted, the "
-                 "latest committed %s (Asia/Shanghai)",
+        log_info(_("report store %s: %lld current report(s) in %lld period(s), %lld revision(s) accepted, the "
+                 "latest committed %s (Asia/Shanghai)"),
                  a->cfg.store, (long long)sum.reports, (long long)sum.periods, (long long)sum.revisions,
                  latest);
     } else {
-        log_info("report store %s: empty", a->cfg.store);
+        log_info(_("report store %s: empty"), a->cfg.store);
     }
     return 0;
 }

@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "clone.h"
 #include "codec.h"
+#include "i18n.h"
 #include "text.h"
 
 static volatile sig_atomic_t stopping;
@@ -68,9 +69,9 @@ static void what_text(const alert_t *al, char *buf, size_t size) {
 /* The severity as shown: "critical", or "warning→critical" when a transition changed it. */
 static void severity_text(const alert_t *al, char *buf, size_t size) {
     if (al->transition == TR_ESCALATED || al->transition == TR_DEESCALATED || al->transition == TR_RESOLVED)
-        snprintf(buf, size, "%s→%s", severity_name(al->previous), severity_name(al->severity));
+        snprintf(buf, size, "%s→%s", severity_label(al->previous), severity_label(al->severity));
     else
-        snprintf(buf, size, "%s", severity_name(al->severity));
+        snprintf(buf, size, "%s", severity_label(al->severity));
 }
 
 /* An alert is shown when it touches the least severity asked for: a critical alert that
@@ -81,19 +82,20 @@ static bool wanted(const alerts_t *a, const alert_t *al) {
 }
 
 static void print_alert(const alerts_t *a, const alert_t *al) {
-    char when[20], tr[16], sev[40], zone[300], what[80], padded_zone[320], padded_what[100], msg[400];
+    char when[20], tr[48], sev[64], kind[48], zone[300], what[80], padded_zone[320], padded_what[100], msg[400];
     clock_format(cli_alert_when(al), when);
-    cli_transition_text(al->transition, tr, sizeof tr);
+    text_pad(tr, sizeof tr, transition_label(al->transition), 11);
+    text_pad(kind, sizeof kind, alert_kind_label(al->kind), 7);
     severity_text(al, sev, sizeof sev);
     zone_text(a, al, zone, sizeof zone);
     what_text(al, what, sizeof what);
     text_pad(padded_zone, sizeof padded_zone, zone, a->zone_width);
     text_pad(padded_what, sizeof padded_what, what, a->what_width);
     {
-        char padded_sev[48];
+        char padded_sev[80];
         text_pad(padded_sev, sizeof padded_sev, sev, 16);
-        printf("%s  %-11s  %s  %-7s  %s  %s  %s\n", when, tr, padded_sev, alert_kind_name(al->kind),
-               padded_zone, padded_what, text_shown(al->message, msg, sizeof msg));
+        printf("%s  %s  %s  %s  %s  %s  %s\n", when, tr, padded_sev, kind, padded_zone, padded_what,
+               text_shown(al->message, msg, sizeof msg));
     }
 }
 
@@ -114,7 +116,7 @@ static void on_snapshot_msg(const msg_t *m, bool in_snapshot, void *arg) {
     alert_list_t *out = arg;
     (void)in_snapshot;
     if (m->kind == MSG_ALERT && !alert_list_add(out, &m->alert))
-        fprintf(stderr, "yuebao alerts: out of memory\n");
+        fprintf(stderr, _("yuebao alerts: out of memory\n"));
 }
 
 /* Asks the snapshot ROUTER for the firing alerts under a->prefix. CLONE_OK with *out
@@ -163,7 +165,7 @@ static void apply(alerts_t *a, const alert_t *al) {
     } else if (cur) {
         *cur = *al;
     } else if (!alert_list_add(&a->firing, al)) {
-        fprintf(stderr, "yuebao alerts: out of memory\n");
+        fprintf(stderr, _("yuebao alerts: out of memory\n"));
     }
 }
 
@@ -187,7 +189,7 @@ static int diff_snapshot(alerts_t *a, alert_list_t *fresh, int64_t now_ms) {
             ev.severity = SEV_NONE;
             ev.transition = TR_RESOLVED;
             ev.at_ms = now_ms;
-            snprintf(ev.message, sizeof ev.message, "no longer firing (seen on resync): %.300s",
+            snprintf(ev.message, sizeof ev.message, _("no longer firing (seen on resync): %.300s"),
                      old->message);
         } else if (cmp > 0) {
             ev = fresh->items[j++];
@@ -217,7 +219,7 @@ static void resync(alerts_t *a, const char *why) {
     char err[512];
     bool told = false;
     int changes;
-    fprintf(stderr, "yuebao alerts: %s; resyncing\n", why);
+    fprintf(stderr, _("yuebao alerts: %s; resyncing\n"), why);
     for (;;) {
         clone_result_t rc = take_snapshot(a, &fresh, err, sizeof err);
         if (rc == CLONE_OK) break;
@@ -225,13 +227,16 @@ static void resync(alerts_t *a, const char *why) {
             alert_list_clear(&fresh);
             return;
         }
-        if (!told) fprintf(stderr, "yuebao alerts: %s; retrying until it answers\n", err);
+        if (!told) fprintf(stderr, _("yuebao alerts: %s; retrying until it answers\n"), err);
         told = true;
         sleep(1);
     }
     changes = diff_snapshot(a, &fresh, clock_now_ms());
-    fprintf(stderr, "yuebao alerts: in sync again as of sequence %llu (%d change%s while out of sync)\n",
-            (unsigned long long)clone_sequence(a->clone), changes, changes == 1 ? "" : "s");
+    fprintf(stderr,
+            ngettext("yuebao alerts: in sync again as of sequence %llu (%d change while out of sync)\n",
+                     "yuebao alerts: in sync again as of sequence %llu (%d changes while out of sync)\n",
+                     (unsigned long)changes),
+            (unsigned long long)clone_sequence(a->clone), changes);
 }
 
 /* An update after the snapshot, in order: a transition of one of our county's alerts. */
@@ -249,7 +254,7 @@ static int follow(alerts_t *a) {
         /* short polls: a SIGINT that lands just before zmq_poll is seen within 0.2 s */
         clone_result_t n = clone_poll(a->clone, 200, on_update, a, why, sizeof why);
         if (n == CLONE_ERROR) {
-            fprintf(stderr, "yuebao alerts: %s\n", why);
+            fprintf(stderr, _("yuebao alerts: %s\n"), why);
             return 1;
         }
         if (n == CLONE_RESYNC && !stopping) resync(a, why);
@@ -269,8 +274,8 @@ static int resolve_county(alerts_t *a, const char *arg) {
             if (!strcmp(a->m->counties[i].name, arg)) c = &a->m->counties[i];
         if (!c) {
             fprintf(stderr,
-                    "yuebao alerts: no county \"%s\" in %s/regions.csv; give its code or name, e.g. "
-                    "--county %s (%s)\n",
+                    _("yuebao alerts: no county \"%s\" in %s/regions.csv; give its code or name, e.g. "
+                    "--county %s (%s)\n"),
                     arg, a->o->master_dir, a->m->n_counties ? a->m->counties[0].code : "410603",
                     a->m->n_counties ? a->m->counties[0].name : "山城区");
             return -1;
@@ -282,8 +287,8 @@ static int resolve_county(alerts_t *a, const char *arg) {
         strspn(arg, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                     "abcdefghijklmnopqrstuvwxyz_-") != strlen(arg)) {
         fprintf(stderr,
-                "yuebao alerts: \"%s\" is not a county code; give the code (e.g. --county 410603), or "
-                "name the master data folder (--master DIR or YUEBAO_MASTER) to use a county's name\n",
+                _("yuebao alerts: \"%s\" is not a county code; give the code (e.g. --county 410603), or "
+                "name the master data folder (--master DIR or YUEBAO_MASTER) to use a county's name\n"),
                 arg);
         return -1;
     }
@@ -328,7 +333,7 @@ int cli_alerts(const cli_opts_t *o) {
         int s = severity_parse(o->severity);
         if (s != SEV_WARNING && s != SEV_CRITICAL) {
             fprintf(stderr,
-                    "yuebao alerts: --severity is warning (warning and critical) or critical, not \"%s\"\n",
+                    _("yuebao alerts: --severity is warning (warning and critical) or critical, not \"%s\"\n"),
                     o->severity);
             return 2;
         }
@@ -337,13 +342,13 @@ int cli_alerts(const cli_opts_t *o) {
     if (o->exec_cmd && !*o->exec_cmd) {
         fprintf(
             stderr,
-            "yuebao alerts: --exec needs a command, e.g. --exec 'notify-send \"$YUEBAO_ALERT_MESSAGE\"'\n");
+            _("yuebao alerts: --exec needs a command, e.g. --exec 'notify-send \"$YUEBAO_ALERT_MESSAGE\"'\n"));
         return 2;
     }
     if (o->master_dir) {
         if (!(a.m = cli_master(o))) return 2;
     } else {
-        fprintf(stderr, "yuebao alerts: no --master DIR (or YUEBAO_MASTER): showing codes, not names\n");
+        fprintf(stderr, _("yuebao alerts: no --master DIR (or YUEBAO_MASTER): showing codes, not names\n"));
     }
     if (o->county && resolve_county(&a, o->county) < 0) {
         rc = 2;
@@ -355,13 +360,13 @@ int cli_alerts(const cli_opts_t *o) {
         snprintf(a.prefix, sizeof a.prefix, "alert.");
     set_widths(&a);
     if (o->exec_cmd && !(a.exec = cli_exec_new(o->exec_cmd, &stopping))) {
-        fprintf(stderr, "yuebao alerts: out of memory\n");
+        fprintf(stderr, _("yuebao alerts: out of memory\n"));
         rc = 1;
         goto out;
     }
 
     /* CURVE with our key; without one, plain ZeroMQ and only on this host. */
-    if (cli_security(o, "alerts", "the scorer", o->server_key, o->snapshot, o->follow ? o->pub : NULL,
+    if (cli_security(o, "alerts", _("the scorer"), o->server_key, o->snapshot, o->follow ? o->pub : NULL,
                      &a.sec) < 0) {
         rc = 2;
         goto out;
@@ -374,7 +379,7 @@ int cli_alerts(const cli_opts_t *o) {
     sigaction(SIGTERM, &sa, NULL);
 
     if (!(a.ctx = zmq_ctx_new())) {
-        fprintf(stderr, "yuebao alerts: zmq_ctx_new: %s\n", zmq_strerror(errno));
+        fprintf(stderr, _("yuebao alerts: zmq_ctx_new: %s\n"), zmq_strerror(errno));
         rc = 1;
         goto out;
     }
@@ -387,11 +392,11 @@ int cli_alerts(const cli_opts_t *o) {
         co.pub = o->follow ? o->pub : NULL;
         co.snapshot = o->snapshot;
         co.sec = &a.sec;
-        co.who = "the scorer";
+        co.who = _("the scorer");
         co.stop = &stopping;
         if (!(a.clone = clone_open(&co, err, sizeof err))) {
             fprintf(stderr,
-                    "yuebao alerts: cannot subscribe to the scorer: %s\n  check --pub or YUEBAO_SCORER_PUB\n",
+                    _("yuebao alerts: cannot subscribe to the scorer: %s\n  check --pub or YUEBAO_SCORER_PUB\n"),
                     err);
             rc = 1;
             goto out;
@@ -404,14 +409,14 @@ int cli_alerts(const cli_opts_t *o) {
         goto out;
     }
     if (r != CLONE_OK) {
-        if (strncmp(err, "no answer", 9) == 0)
+        if (clone_unanswered(a.clone))
             fprintf(
                 stderr,
-                "yuebao alerts: %s\n  is yuebao-scorer running? name its snapshot socket with --snapshot or "
-                "YUEBAO_SCORER_SNAPSHOT%s\n",
-                err, a.sec.insecure ? "; a scorer that uses CURVE needs --key and --server-key" : "");
+                _("yuebao alerts: %s\n  is yuebao-scorer running? name its snapshot socket with --snapshot or "
+                "YUEBAO_SCORER_SNAPSHOT%s\n"),
+                err, a.sec.insecure ? _("; a scorer that uses CURVE needs --key and --server-key") : "");
         else
-            fprintf(stderr, "yuebao alerts: %s\n", err);
+            fprintf(stderr, _("yuebao alerts: %s\n"), err);
         rc = 1;
         goto out;
     }
@@ -422,10 +427,10 @@ int cli_alerts(const cli_opts_t *o) {
             deliver(&a, &snap.items[i]);
         }
         if (isatty(STDERR_FILENO) || o->follow)
-            fprintf(stderr, "yuebao alerts: %zu firing%s, %zu shown (%s and above), as of sequence %llu%s\n",
-                    snap.n, a.county[0] ? " in this county" : "", shown, severity_name(a.least),
+            fprintf(stderr, _("yuebao alerts: %zu firing%s, %zu shown (%s and above), as of sequence %llu%s\n"),
+                    snap.n, a.county[0] ? _(" in this county") : "", shown, severity_label(a.least),
                     (unsigned long long)clone_sequence(a.clone),
-                    o->follow ? "; following (Ctrl-C stops)" : "");
+                    o->follow ? _("; following (Ctrl-C stops)") : "");
     }
     a.firing = snap;
     memset(&snap, 0, sizeof snap);

@@ -16,6 +16,7 @@
 #include "outbox.h"
 #include "cli.h"
 #include "filecheck.h"
+#include "i18n.h"
 #include "validate.h"
 
 /* Whether any file of the batch carries values for (zone, period): the collector
@@ -57,7 +58,7 @@ int cli_check(const cli_opts_t *o) {
     int bad = 0;
     if (!m) return 2;
     if (o->n_args == 0) {
-        fprintf(stderr, "yuebao check: name at least one CSV file\n");
+        fprintf(stderr, _("yuebao check: name at least one CSV file\n"));
         master_destroy(&m);
         return 2;
     }
@@ -65,7 +66,7 @@ int cli_check(const cli_opts_t *o) {
     if (o->outbox) {
         char err[1200];
         if (!(ob = outbox_open_readonly(o->outbox, err, sizeof err))) {
-            fprintf(stderr, "yuebao check: cannot read the collector's outbox %s\n", err);
+            fprintf(stderr, _("yuebao check: cannot read the collector's outbox %s\n"), err);
             master_destroy(&m);
             return 2;
         }
@@ -73,7 +74,7 @@ int cli_check(const cli_opts_t *o) {
     sets = calloc((size_t)o->n_args, sizeof *sets);
     dls = calloc((size_t)o->n_args, sizeof *dls);
     if (!sets || !dls) {
-        fprintf(stderr, "yuebao check: out of memory\n");
+        fprintf(stderr, _("yuebao check: out of memory\n"));
         free(sets);
         free(dls);
         outbox_close(&ob);
@@ -93,11 +94,11 @@ int cli_check(const cli_opts_t *o) {
         diag_list_t *dl = &dls[i];
         if (ob && dl->n_errors == 0 &&
             against_outbox(ob, m, &vo, o->args[i], sets, o->n_args, &sets[i], dl) < 0) {
-            fprintf(stderr, "yuebao check: the outbox %s could not be read\n", o->outbox);
+            fprintf(stderr, _("yuebao check: the outbox %s could not be read\n"), o->outbox);
             bad = 2;
         }
         diag_sort(dl);
-        printf("%s: %zu report(s), %zu error(s), %zu warning(s)\n", o->args[i], sets[i].n, dl->n_errors,
+        printf(_("%s: %zu report(s), %zu error(s), %zu warning(s)\n"), o->args[i], sets[i].n, dl->n_errors,
                dl->n_warnings);
         for (size_t k = 0; k < dl->n; k++) {
             char line[1024];
@@ -113,8 +114,8 @@ int cli_check(const cli_opts_t *o) {
     free(sets);
     free(dls);
     if (!ob)
-        printf("not checked against earlier reports (jumps such as 元 instead of 万元, key projects "
-               "before values): name the collector's outbox with --outbox FILE\n");
+        printf(_("not checked against earlier reports (jumps such as 元 instead of 万元, key projects "
+               "before values): name the collector's outbox with --outbox FILE\n"));
     outbox_close(&ob);
     master_destroy(&m);
     return bad;

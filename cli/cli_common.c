@@ -6,12 +6,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 master_t *cli_master(const cli_opts_t *o) {
     diag_list_t dl = {0};
     master_t *m;
     if (!o->master_dir) {
-        fprintf(stderr, "yuebao: name the master data folder: --master DIR or YUEBAO_MASTER\n");
+        fprintf(stderr, _("yuebao: name the master data folder: --master DIR or YUEBAO_MASTER\n"));
         return NULL;
     }
     m = master_load(o->master_dir, &dl);
@@ -31,25 +32,25 @@ void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl) {
 rstore_t *cli_store(const cli_opts_t *o) {
     char err[1024];
     rstore_t *s = rstore_open(o->store, true, err, sizeof err);
-    if (!s) fprintf(stderr, "yuebao: %s\n", err);
+    if (!s) fprintf(stderr, _("yuebao: %s\n"), err);
     return s;
 }
 
 const char *cli_method_words(const char *method) {
-    if (!strcmp(method, "efficacy")) return "功效系数法 (efficacy)";
-    if (!strcmp(method, "minmax")) return "min-max 0-100 (minmax)";
+    if (!strcmp(method, "efficacy")) return _("功效系数法 (efficacy)");
+    if (!strcmp(method, "minmax")) return _("min-max 0-100 (minmax)");
     return method;
 }
 
 bool cli_has_scheme(const cli_opts_t *o, const char *period, char *path, size_t size) {
-    snprintf(path, size, "%s/scheme-%.4s.csv", o->master_dir ? o->master_dir : "(master folder)", period);
+    snprintf(path, size, "%s/scheme-%.4s.csv", o->master_dir ? o->master_dir : _("(master folder)"), period);
     return !o->master_dir || access(path, R_OK) == 0;
 }
 
 int cli_open(const cli_opts_t *o, const char *cmd, char period[PERIOD_STRLEN], master_t **m, rstore_t **st) {
     period_t p;
     if (!o->period || period_parse(o->period, &p) < 0) {
-        fprintf(stderr, "yuebao %s: --period YYYY-MM is required (e.g. 2017-06)\n", cmd);
+        fprintf(stderr, _("yuebao %s: --period YYYY-MM is required (e.g. 2017-06)\n"), cmd);
         return -1;
     }
     period_format(p, period);
@@ -67,12 +68,12 @@ int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const
     memset(sec, 0, sizeof *sec);
     if (o->key || server_key_file) {
         if (!o->key || !server_key_file) {
-            fprintf(stderr, "yuebao %s: CURVE needs both --key (ours) and --server-key (%s's)\n", cmd,
+            fprintf(stderr, _("yuebao %s: CURVE needs both --key (ours) and --server-key (%s's)\n"), cmd,
                     server);
             return -1;
         }
         if (sock_security_load(sec, false, o->key, server_key_file, err, sizeof err) < 0) {
-            fprintf(stderr, "yuebao %s: %s\n", cmd, err);
+            fprintf(stderr, _("yuebao %s: %s\n"), cmd, err);
             return -1;
         }
         return 0;
@@ -80,8 +81,8 @@ int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const
     sec->insecure = true;
     if (!sock_endpoint_is_local(a) || (b && !sock_endpoint_is_local(b))) {
         fprintf(stderr,
-                "yuebao %s: %s is not on this host: name your key with --key FILE and %s's with "
-                "--server-key FILE (or YUEBAO_KEY and %s)\n",
+                _("yuebao %s: %s is not on this host: name your key with --key FILE and %s's with "
+                "--server-key FILE (or YUEBAO_KEY and %s)\n"),
                 cmd, sock_endpoint_is_local(a) ? b : a, server,
                 strcmp(cmd, "watch") ? "YUEBAO_SERVER_KEY" : "YUEBAO_AGGREGATOR_KEY");
         return -1;

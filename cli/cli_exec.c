@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "cli.h"
+#include "i18n.h"
 
 #define HOOK_TIMEOUT_MS 60000 /* a hook still running after this is killed */
 #define HOOK_STOP_MS 5000     /* on SIGINT/SIGTERM: a running hook's grace after SIGTERM */
@@ -86,7 +87,7 @@ static void hook_wait(const cli_exec_t *x, pid_t pid, const char *key) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) break;
         if (r < 0 && errno != EINTR) {
-            fprintf(stderr, "yuebao alerts: hook for %s: waitpid: %s\n", key, strerror(errno));
+            fprintf(stderr, _("yuebao alerts: hook for %s: waitpid: %s\n"), key, strerror(errno));
             return;
         }
         if (stopping(x) && !termed) {
@@ -97,17 +98,17 @@ static void hook_wait(const cli_exec_t *x, pid_t pid, const char *key) {
         if (clock_mono_ms() >= deadline && !killed) {
             kill(-pid, SIGKILL);
             killed = true;
-            fprintf(stderr, "yuebao alerts: hook for %s still running after %lld s; killed it\n", key,
+            fprintf(stderr, _("yuebao alerts: hook for %s still running after %lld s; killed it\n"), key,
                     (long long)(clock_mono_ms() - start) / 1000);
         }
         nanosleep(&tick, NULL);
     }
     if (killed) return;
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        fprintf(stderr, "yuebao alerts: hook for %s exited with status %d%s\n", key, WEXITSTATUS(status),
-                WEXITSTATUS(status) == 127 ? " (command not found?)" : "");
+        fprintf(stderr, _("yuebao alerts: hook for %s exited with status %d%s\n"), key, WEXITSTATUS(status),
+                WEXITSTATUS(status) == 127 ? _(" (command not found?)") : "");
     else if (WIFSIGNALED(status) && !termed)
-        fprintf(stderr, "yuebao alerts: hook for %s was killed by signal %d\n", key, WTERMSIG(status));
+        fprintf(stderr, _("yuebao alerts: hook for %s was killed by signal %d\n"), key, WTERMSIG(status));
 }
 
 void cli_exec_run(cli_exec_t *x, const master_t *m, const alert_t *al) {
@@ -156,7 +157,7 @@ void cli_exec_run(cli_exec_t *x, const master_t *m, const alert_t *al) {
     fflush(stderr);
     pid = fork();
     if (pid < 0) {
-        fprintf(stderr, "yuebao alerts: cannot run the hook for %s: fork: %s\n", key, strerror(errno));
+        fprintf(stderr, _("yuebao alerts: cannot run the hook for %s: fork: %s\n"), key, strerror(errno));
     } else if (pid == 0) {
         int fd = open("/dev/null", O_RDONLY);
         if (fd > 0) {

@@ -38,6 +38,7 @@
 #include "bulletin.h"
 #include "cli.h"
 #include "csv.h"
+#include "i18n.h"
 #include "rules.h"
 #include "sstore.h"
 #include "util.h"
@@ -295,7 +296,7 @@ typedef struct {
 
 static void on_ranked(const char *period, void *arg) {
     listed_t *l = arg;
-    fprintf(stderr, "%s%s", l->n++ ? ", " : "  ranked periods: ", period);
+    fprintf(stderr, "%s%s", l->n++ ? ", " : _("  ranked periods: "), period);
 }
 
 /* Loads the ranking of period into rk: 1 ranked, 0 not (explained on stderr; the score
@@ -308,20 +309,20 @@ static int load_ranking(const cli_opts_t *o, const char *period, ranking_t *rk) 
     if (!ss) {
         fprintf(
             stderr,
-            "yuebao export: %s\n  the bulletin's ranking comes from the scorer's score store: name it with "
-            "--scores FILE or YUEBAO_SCORES\n",
+            _("yuebao export: %s\n  the bulletin's ranking comes from the scorer's score store: name it with "
+            "--scores FILE or YUEBAO_SCORES\n"),
             err);
         return -1;
     }
     found = sstore_load_ranking(ss, period, rk);
     if (found < 0) {
-        fprintf(stderr, "yuebao export: cannot read the ranking of %s from %s (see above)\n", period,
+        fprintf(stderr, _("yuebao export: cannot read the ranking of %s from %s (see above)\n"), period,
                 o->scores);
     } else if (found == 0) {
-        fprintf(stderr, "yuebao export: %s is not ranked in %s; the score, rank and star columns are empty\n",
+        fprintf(stderr, _("yuebao export: %s is not ranked in %s; the score, rank and star columns are empty\n"),
                 period, o->scores);
         if (!cli_has_scheme(o, period, scheme, sizeof scheme))
-            fprintf(stderr, "  there is no %s (a year without scheme-YYYY.csv is not ranked)\n", scheme);
+            fprintf(stderr, _("  there is no %s (a year without scheme-YYYY.csv is not ranked)\n"), scheme);
         else if (sstore_each_period(ss, on_ranked, &l) > 0)
             fputc('\n', stderr);
     }
@@ -350,7 +351,7 @@ static int write_text(format_t fmt, const bulletin_t *b, const master_t *m, cons
     FILE *f = open_memstream(&data, &len);
     int rc = 0;
     if (!f || (fmt == FORMAT_CSV && !(cols = export_columns(b, m, &n_cols)))) {
-        fprintf(stderr, "yuebao export: out of memory\n");
+        fprintf(stderr, _("yuebao export: out of memory\n"));
         if (f) fclose(f);
         free(data);
         return 1;
@@ -361,18 +362,18 @@ static int write_text(format_t fmt, const bulletin_t *b, const master_t *m, cons
         write_sdmx(f, b, m);
     free(cols);
     if (fclose(f) != 0) {
-        fprintf(stderr, "yuebao export: out of memory\n");
+        fprintf(stderr, _("yuebao export: out of memory\n"));
         free(data);
         return 1;
     }
     if (!path) {
         if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            fprintf(stderr, "yuebao export: cannot write to stdout: %s\n", strerror(errno));
+            fprintf(stderr, _("yuebao export: cannot write to stdout: %s\n"), strerror(errno));
             rc = 1;
         }
     } else if (util_write_atomic(path, data, len) < 0) {
         folder_of(path, dir, sizeof dir);
-        fprintf(stderr, "yuebao export: cannot write %s: %s (is the folder %s there and writable?)\n", path,
+        fprintf(stderr, _("yuebao export: cannot write %s: %s (is the folder %s there and writable?)\n"), path,
                 strerror(errno), dir);
         rc = 1;
     }
@@ -387,23 +388,23 @@ static int write_xlsx(const bulletin_t *b, const master_t *m, const char *path) 
     folder_of(path, dir, sizeof dir);
     if (snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%d", dir, util_basename(path), (int)getpid()) >=
         (int)sizeof tmp) {
-        fprintf(stderr, "yuebao export: %s: the path is too long\n", path);
+        fprintf(stderr, _("yuebao export: %s: the path is too long\n"), path);
         return 1;
     }
     /* created here first, so an unwritable folder is reported in plain words */
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-        fprintf(stderr, "yuebao export: cannot write in %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, _("yuebao export: cannot write in %s: %s\n"), dir, strerror(errno));
         return 1;
     }
     close(fd);
     if (export_xlsx(b, m, tmp, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao export: cannot write %s: %s\n", path, err);
+        fprintf(stderr, _("yuebao export: cannot write %s: %s\n"), path, err);
         unlink(tmp);
         return 1;
     }
     if (rename(tmp, path) < 0) {
-        fprintf(stderr, "yuebao export: cannot write %s: %s\n", path, strerror(errno));
+        fprintf(stderr, _("yuebao export: cannot write %s: %s\n"), path, strerror(errno));
         unlink(tmp);
         return 1;
     }
@@ -439,19 +440,19 @@ int cli_export(const cli_opts_t *o) {
     memset(&v, 0, sizeof v);
     memset(&b, 0, sizeof b);
     if (parse_format(o->format, &fmt) < 0) {
-        fprintf(stderr, "yuebao export: unknown format \"%s\"; expected csv, xlsx or sdmx-csv\n", o->format);
+        fprintf(stderr, _("yuebao export: unknown format \"%s\"; expected csv, xlsx or sdmx-csv\n"), o->format);
         return 2;
     }
     if (fmt == FORMAT_XLSX && !path) {
-        fprintf(stderr, "yuebao export: an xlsx workbook is written to a file: name it with -o FILE.xlsx\n");
+        fprintf(stderr, _("yuebao export: an xlsx workbook is written to a file: name it with -o FILE.xlsx\n"));
         return 2;
     }
     if (!o->period || period_parse(o->period, &p) < 0) {
         if (o->period)
-            fprintf(stderr, "yuebao export: \"%s\" is not a period; write YYYY-MM, e.g. --period 2017-06\n",
+            fprintf(stderr, _("yuebao export: \"%s\" is not a period; write YYYY-MM, e.g. --period 2017-06\n"),
                     o->period);
         else
-            fprintf(stderr, "yuebao export: --period YYYY-MM is required (e.g. 2017-06)\n");
+            fprintf(stderr, _("yuebao export: --period YYYY-MM is required (e.g. 2017-06)\n"));
         return 2;
     }
     period_format(p, period);
@@ -465,33 +466,33 @@ int cli_export(const cli_opts_t *o) {
         goto out;
     }
     if (values_load(&v, st, m, period) < 0) {
-        fprintf(stderr, "yuebao export: cannot read %s from %s (see above)\n", period, o->store);
+        fprintf(stderr, _("yuebao export: cannot read %s from %s (see above)\n"), period, o->store);
         rc = 1;
         goto out;
     }
     if (values_reported(&v) == 0) {
-        fprintf(stderr, "yuebao export: no zone has reported %s in %s; there is no bulletin to write\n",
+        fprintf(stderr, _("yuebao export: no zone has reported %s in %s; there is no bulletin to write\n"),
                 period, o->store);
         rc = 1;
         goto out;
     }
     if (n_unknown(&v))
         fprintf(stderr,
-                "yuebao export: %zu values of %s name zones or indicators %s/ does not know; left out\n",
+                _("yuebao export: %zu values of %s name zones or indicators %s/ does not know; left out\n"),
                 n_unknown(&v), period, o->master_dir);
     if ((ranked = load_ranking(o, period, &rk)) < 0) {
         rc = 1;
         goto out;
     }
     if (bulletin_build(&b, m, r, p, &v, ranked ? &rk : NULL, BULLETIN_LAG_PACE_PP) < 0) {
-        fprintf(stderr, "yuebao export: out of memory\n");
+        fprintf(stderr, _("yuebao export: out of memory\n"));
         rc = 1;
         goto out;
     }
     rc = fmt == FORMAT_XLSX ? write_xlsx(&b, m, path) : write_text(fmt, &b, m, path);
     if (rc == 0 && path)
-        fprintf(stderr, "yuebao export: %s: %s, %zu of %zu zones reported%s\n", path, period, b.n_reported,
-                b.n_zones, ranked ? "" : ", not ranked");
+        fprintf(stderr, _("yuebao export: %s: %s, %zu of %zu zones reported%s\n"), path, period, b.n_reported,
+                b.n_zones, ranked ? "" : _(", not ranked"));
 out:
     bulletin_clear(&b);
     values_free(&v);

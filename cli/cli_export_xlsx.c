@@ -19,6 +19,7 @@
 #include <xlsxwriter.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 #define ROW_TITLE 0
 #define ROW_HEAD 1
@@ -151,7 +152,7 @@ int export_xlsx(const bulletin_t *b, const master_t *m, const char *path, char *
     lxw_error rc;
 
     if (!wb) {
-        snprintf(err, errsz, "cannot start the workbook (out of memory?)");
+        snprintf(err, errsz, _("cannot start the workbook (out of memory?)"));
         return -1;
     }
     period_format(b->period, sheet);
@@ -166,7 +167,7 @@ int export_xlsx(const bulletin_t *b, const master_t *m, const char *path, char *
     ws = workbook_add_worksheet(wb, sheet);
     cols = export_columns(b, m, &n_cols);
     if (!ws || !cols || n_cols == 0) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, _("out of memory"));
         free(cols);
         workbook_close(wb); /* frees it; the caller removes the file */
         return -1;

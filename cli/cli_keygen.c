@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "keys.h"
 #include "util.h"
 
@@ -14,25 +15,25 @@ int cli_keygen(const cli_opts_t *o) {
     char err[1024];
     const char *base;
     if (o->n_args != 1 || !*o->args[0]) {
-        fprintf(stderr, "usage: yuebao keygen NAME   (writes NAME.key, mode 0600, and NAME.pub)\n");
+        fprintf(stderr, _("usage: yuebao keygen NAME   (writes NAME.key, mode 0600, and NAME.pub)\n"));
         return 2;
     }
     base = o->args[0];
     if (strlen(base) > 3500) {
-        fprintf(stderr, "yuebao keygen: name too long\n");
+        fprintf(stderr, _("yuebao keygen: name too long\n"));
         return 2;
     }
     if (keys_generate(base, util_basename(base), &kp, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao keygen: %s\n", err);
+        fprintf(stderr, _("yuebao keygen: %s\n"), err);
         return 1;
     }
-    printf("%s.key  secret key (mode 0600): stays on this host, named by `key =` in the config\n"
+    printf(_("%s.key  secret key (mode 0600): stays on this host, named by `key =` in the config\n"
            "%s.pub  public key: %s\n"
            "\n"
            "A collector's key goes into the central office's authorized_keys with its county:\n"
            "  %s <county code> %s\n"
            "a subscriber's key (scorer, CLI, central-office tools) into subscriber_keys:\n"
-           "  %s <name> %s\n",
+           "  %s <name> %s\n"),
            base, base, kp.public_z85, kp.public_z85, util_basename(base), kp.public_z85, util_basename(base));
     explicit_bzero(&kp, sizeof kp);
     return 0;

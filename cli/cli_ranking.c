@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "csv.h"
+#include "i18n.h"
 #include "sstore.h"
 #include "text.h"
 
@@ -87,7 +88,8 @@ static const char *county_name(const master_t *m, const char *code) {
 
 /* Fills the table's cells from r. 0, or -1 out of memory. */
 static int table_fill(table_t *t, const ranking_t *r, const master_t *m) {
-    static const char *const head[N_HEAD] = {"rank", "change", "zone", "county", "total"};
+    /* TRANSLATORS: the ranking's columns; "total" is the total score */
+    const char *const head[N_HEAD] = {_("rank"), _("change"), _("zone"), _("county"), C_("score", "total")};
     t->n_cols = N_COLS(r);
     t->cells = calloc((r->n_rows + 1) * t->n_cols, sizeof *t->cells);
     t->notes = calloc(r->n_rows + 1, sizeof *t->notes);
@@ -96,7 +98,7 @@ static int table_fill(table_t *t, const ranking_t *r, const master_t *m) {
         snprintf(t->cells[c], CELL, "%s", head[c]);
     for (size_t d = 0; d < r->n_dims; d++)
         snprintf(t->cells[N_HEAD + d], CELL, "%s", r->dims[d]);
-    snprintf(t->cells[t->n_cols - 1], CELL, "star");
+    snprintf(t->cells[t->n_cols - 1], CELL, "%s", _("star"));
     for (size_t i = 0; i < r->n_rows; i++) {
         const ranking_row_t *row = &r->rows[i];
         char(*cell)[CELL] = t->cells + (i + 1) * t->n_cols;
@@ -139,7 +141,10 @@ static void print_table(const table_t *t, size_t n_rows) {
             fputs(s, stdout);
             if (!right_aligned(c, t->n_cols) && more) printf("%*s", pad, "");
         }
-        if (t->notes[i][0]) printf(GAP "missing: %s", t->notes[i]);
+        if (t->notes[i][0]) {
+            fputs(GAP, stdout);
+            printf(_("missing: %s"), t->notes[i]);
+        }
         putchar('\n');
     }
 }
@@ -193,11 +198,11 @@ static void print_star_note(const ranking_t *r) {
     }
     if (!lo) return;
     if (lo == hi)
-        printf("star: judged on the %d full-year (December) data", lo);
+        printf(_("star: judged on the %d full-year (December) data"), lo);
     else
-        printf("star: judged on each zone's latest full-year (December) data, %d-%d", lo, hi);
-    printf("%s%s\n", promoted ? "; ↑ first time at that level" : "",
-           below ? "; 入门以下 below the entry threshold" : "");
+        printf(_("star: judged on each zone's latest full-year (December) data, %d-%d"), lo, hi);
+    printf("%s%s\n", promoted ? _("; ↑ first time at that level") : "",
+           below ? _("; 入门以下 below the entry threshold") : "");
 }
 
 /* Zones in master data without a row: they had not reported the period when it was
@@ -209,7 +214,7 @@ static void print_unranked(const ranking_t *r, const master_t *m) {
         for (size_t k = 0; k < r->n_rows && !found; k++)
             found = !strcmp(r->rows[k].zone, m->zones[i].code);
         if (found) continue;
-        printf("%s%s", any ? ", " : "not ranked (no report for the period): ", m->zones[i].name);
+        printf("%s%s", any ? ", " : _("not ranked (no report for the period): "), m->zones[i].name);
         any = true;
     }
     if (any) putchar('\n');
@@ -223,7 +228,7 @@ typedef struct {
 static void on_period(const char *period, void *arg) {
     periods_t *p = arg;
     if (p->n++ == 0)
-        fprintf(stderr, "  ranked periods in %s: %s", p->o->scores, period);
+        fprintf(stderr, _("  ranked periods in %s: %s"), p->o->scores, period);
     else
         fprintf(stderr, ", %s", period);
 }
@@ -232,16 +237,16 @@ static void on_period(const char *period, void *arg) {
 static void not_ranked(const cli_opts_t *o, sstore_t *ss, const char *period) {
     periods_t ps = {o, 0};
     char scheme[1100];
-    fprintf(stderr, "yuebao ranking: %s is not ranked\n", period);
+    fprintf(stderr, _("yuebao ranking: %s is not ranked\n"), period);
     if (sstore_each_period(ss, on_period, &ps) > 0)
         fputc('\n', stderr);
     else
-        fprintf(stderr, "  %s holds no ranking yet\n", o->scores);
+        fprintf(stderr, _("  %s holds no ranking yet\n"), o->scores);
     if (!cli_has_scheme(o, period, scheme, sizeof scheme))
-        fprintf(stderr, "  there is no %s (a year without scheme-YYYY.csv is not ranked)\n", scheme);
+        fprintf(stderr, _("  there is no %s (a year without scheme-YYYY.csv is not ranked)\n"), scheme);
     else
-        fprintf(stderr, "  a period is ranked once a zone has reported it (a year without scheme-YYYY.csv "
-                        "is not ranked)\n");
+        fprintf(stderr, _("  a period is ranked once a zone has reported it (a year without scheme-YYYY.csv "
+                        "is not ranked)\n"));
 }
 
 int cli_ranking(const cli_opts_t *o) {
@@ -256,7 +261,7 @@ int cli_ranking(const cli_opts_t *o) {
     if (o->period) {
         period_t p;
         if (period_parse(o->period, &p) < 0) {
-            fprintf(stderr, "yuebao ranking: \"%s\" is not a period; write YYYY-MM, e.g. --period 2017-06\n",
+            fprintf(stderr, _("yuebao ranking: \"%s\" is not a period; write YYYY-MM, e.g. --period 2017-06\n"),
                     o->period);
             return 2;
         }
@@ -265,11 +270,11 @@ int cli_ranking(const cli_opts_t *o) {
     if (o->master_dir) {
         if (!(m = cli_master(o))) return 2;
     } else if (!o->csv) {
-        fprintf(stderr, "yuebao ranking: no --master DIR (or YUEBAO_MASTER): showing codes, not names\n");
+        fprintf(stderr, _("yuebao ranking: no --master DIR (or YUEBAO_MASTER): showing codes, not names\n"));
     }
     if (!(ss = sstore_open(o->scores, true, err, sizeof err))) {
         fprintf(stderr,
-                "yuebao ranking: %s\n  name the scorer's score store with --scores FILE or YUEBAO_SCORES\n",
+                _("yuebao ranking: %s\n  name the scorer's score store with --scores FILE or YUEBAO_SCORES\n"),
                 err);
         rc = 1;
         goto out;
@@ -278,21 +283,21 @@ int cli_ranking(const cli_opts_t *o) {
         found = sstore_latest_period(ss, period);
         if (found == 0) {
             fprintf(stderr,
-                    "yuebao ranking: %s holds no ranking yet; the scorer ranks a period once a zone has "
-                    "reported it (a year without scheme-YYYY.csv is not ranked)\n",
+                    _("yuebao ranking: %s holds no ranking yet; the scorer ranks a period once a zone has "
+                    "reported it (a year without scheme-YYYY.csv is not ranked)\n"),
                     o->scores);
             rc = 1;
             goto out;
         }
         if (found < 0) {
-            fprintf(stderr, "yuebao ranking: cannot read %s (see above)\n", o->scores);
+            fprintf(stderr, _("yuebao ranking: cannot read %s (see above)\n"), o->scores);
             rc = 1;
             goto out;
         }
     }
     found = sstore_load_ranking(ss, period, &r);
     if (found < 0) {
-        fprintf(stderr, "yuebao ranking: cannot read the ranking of %s from %s (see above)\n", period,
+        fprintf(stderr, _("yuebao ranking: cannot read the ranking of %s from %s (see above)\n"), period,
                 o->scores);
         rc = 1;
     } else if (found == 0) {
@@ -301,19 +306,19 @@ int cli_ranking(const cli_opts_t *o) {
     } else if (o->csv) {
         print_csv(&r, m);
     } else if (table_fill(&t, &r, m) < 0) {
-        fprintf(stderr, "yuebao ranking: out of memory\n");
+        fprintf(stderr, _("yuebao ranking: out of memory\n"));
         rc = 1;
     } else {
         period_t p;
         char when[20];
         clock_format(r.computed_at_ms, when);
         if (period_parse(r.period, &p) < 0)
-            printf("ranking %s", r.period);
+            printf(_("ranking %s"), r.period);
         else if (p.month == 1)
-            printf("ranking %s (1月)", r.period);
+            printf(_("ranking %s (1月)"), r.period);
         else
-            printf("ranking %s (1-%d月)", r.period, p.month);
-        printf(", %s, computed %s, %zu zones\n", cli_method_words(r.method), when, r.n_rows);
+            printf(_("ranking %s (1-%d月)"), r.period, p.month);
+        printf(_(", %s, computed %s, %zu zones\n"), cli_method_words(r.method), when, r.n_rows);
         print_table(&t, r.n_rows);
         print_star_note(&r);
         print_unranked(&r, m);

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "i18n.h"
 #include "sstore.h"
 #include "text.h"
 
@@ -94,9 +95,9 @@ static void on_period(const char *period, void *arg) {
 static void span_text(int64_t ms, char *out, size_t size) {
     if (ms < 0) ms = -ms;
     if (ms >= 2 * DAY_MS)
-        snprintf(out, size, "%lld days", (long long)(ms / DAY_MS));
+        snprintf(out, size, _("%lld days"), (long long)(ms / DAY_MS));
     else
-        snprintf(out, size, "%lld hours", (long long)(ms / 3600000));
+        snprintf(out, size, _("%lld hours"), (long long)(ms / 3600000));
 }
 
 /* "2017-06-10 24:00": the deadline as people say it (the start of the next day). */
@@ -117,31 +118,31 @@ static void zone_line(const zone_state_t *z, const char *county, const char *zon
             char first[20], late[32];
             clock_format(z->first_at, first);
             span_text(z->first_at - deadline, late, sizeof late);
-            printf("  %s %s reported LATE  revision %u at %s", county, zone, z->revision, when);
-            if (z->first_at != z->stored_at) printf("; first arrived %s", first);
-            printf(", %s after the deadline (%s)", late, due);
+            printf(_("  %s %s reported LATE  revision %u at %s"), county, zone, z->revision, when);
+            if (z->first_at != z->stored_at) printf(_("; first arrived %s"), first);
+            printf(_(", %s after the deadline (%s)"), late, due);
             (*n_late)++;
         } else {
-            printf("  %s %s reported       revision %u at %s, on time", county, zone, z->revision, when);
+            printf(_("  %s %s reported       revision %u at %s, on time"), county, zone, z->revision, when);
             (*n_on_time)++;
         }
         if (z->rej_count && z->rej_at > z->stored_at)
-            printf("; a later revision %u was REJECTED: %s", z->rej_revision, z->rej_reason);
+            printf(_("; a later revision %u was REJECTED: %s"), z->rej_revision, z->rej_reason);
         printf("\n");
         return;
     }
     if (z->rej_count) {
         clock_format(z->rej_at, when);
-        printf("  %s %s REJECTED       revision %u at %s: %s%s\n", county, zone, z->rej_revision, when,
-               z->rej_reason, z->rej_count > 1 ? " (rejected more than once)" : "");
+        printf(_("  %s %s REJECTED       revision %u at %s: %s%s\n"), county, zone, z->rej_revision, when,
+               z->rej_reason, z->rej_count > 1 ? _(" (rejected more than once)") : "");
     }
     if (now >= deadline) {
         span_text(now - deadline, span, sizeof span);
-        printf("  %s %s MISSING        overdue: due %s, %s ago\n", county, zone, due, span);
+        printf(_("  %s %s MISSING        overdue: due %s, %s ago\n"), county, zone, due, span);
         (*n_overdue)++;
     } else {
         span_text(deadline - now, span, sizeof span);
-        printf("  %s %s MISSING        due %s, in %s\n", county, zone, due, span);
+        printf(_("  %s %s MISSING        due %s, in %s\n"), county, zone, due, span);
     }
 }
 
@@ -159,9 +160,9 @@ static void explained_row(const char *zone, uint32_t revision, unsigned line, co
     if (!message) message = "";
     z = master_zone(e->m, zone);
     if (!e->n++)
-        printf("figures accepted on the county's 说明 (a jump the soft checks question, confirmed in "
-               "writing):\n");
-    printf("  %s revision %u, line %u: %s\n", text_shown(z ? z->name : zone, zb, sizeof zb), revision, line,
+        printf(_("figures accepted on the county's 说明 (a jump the soft checks question, confirmed in "
+               "writing):\n"));
+    printf(_("  %s revision %u, line %u: %s\n"), text_shown(z ? z->name : zone, zb, sizeof zb), revision, line,
            text_shown(message, msg, sizeof msg));
 }
 
@@ -171,7 +172,7 @@ static void explained_row(const char *zone, uint32_t revision, unsigned line, co
 static void explained_list(const master_t *m, rstore_t *st, const char *period) {
     explained_t e = {m, 0};
     if (rstore_each_explained(st, period, explained_row, &e) < 0)
-        printf("figures accepted on a 说明: the store could not be read\n");
+        printf(_("figures accepted on a 说明: the store could not be read\n"));
 }
 
 /* One line on the period's ranking: ranked (by the scorer), or why not. */
@@ -180,15 +181,15 @@ static void ranking_line(const cli_opts_t *o, sstore_t *ss, const char *ss_err, 
     ranking_t r;
     int found = ss ? sstore_load_ranking(ss, period, &r) : -1;
     if (found > 0)
-        printf("ranked: %zu zones by %s (yuebao ranking --period %s)\n", r.n_rows, cli_method_words(r.method),
+        printf(_("ranked: %zu zones by %s (yuebao ranking --period %s)\n"), r.n_rows, cli_method_words(r.method),
                period);
     else if (!cli_has_scheme(o, period, scheme, sizeof scheme))
-        printf("not ranked: %.4s has no assessment scheme (%s); a year without one is not ranked\n", period,
+        printf(_("not ranked: %.4s has no assessment scheme (%s); a year without one is not ranked\n"), period,
                scheme);
     else if (!ss)
-        printf("not ranked yet: %s\n", ss_err);
+        printf(_("not ranked yet: %s\n"), ss_err);
     else
-        printf("not ranked yet: the scorer has not ranked %s\n", period);
+        printf(_("not ranked yet: the scorer has not ranked %s\n"), period);
     if (found > 0) ranking_clear(&r);
 }
 
@@ -196,18 +197,19 @@ static void ranking_line(const cli_opts_t *o, sstore_t *ss, const char *ss_err, 
 static void overdue_list(const master_t *m, sstore_t *ss, const char *ss_err, int64_t now) {
     alert_list_t l = {0};
     if (!ss) {
-        printf("overdue list: not available without the scorer's score store: %s\n", ss_err);
+        printf(_("overdue list: not available without the scorer's score store: %s\n"), ss_err);
         return;
     }
     if (sstore_alerts_firing(ss, ALERT_OVERDUE, 0, &l) < 0) {
-        printf("overdue list: the score store could not be read\n");
+        printf(_("overdue list: the score store could not be read\n"));
         return;
     }
     if (l.n == 0) {
-        printf("overdue: none — every report due so far is in\n");
+        printf(_("overdue: none — every report due so far is in\n"));
     } else {
-        printf("overdue: %zu report%s past the deadline (as the scorer judges it)\n", l.n,
-               l.n == 1 ? "" : "s");
+        printf(ngettext("overdue: %zu report past the deadline (as the scorer judges it)\n",
+                        "overdue: %zu reports past the deadline (as the scorer judges it)\n", l.n),
+               l.n);
         for (size_t i = 0; i < l.n; i++) {
             const alert_t *a = &l.items[i];
             const zone_t *z = master_zone(m, a->zone);
@@ -216,7 +218,7 @@ static void overdue_list(const master_t *m, sstore_t *ss, const char *ss_err, in
             text_pad(zone, sizeof zone, z ? z->name : a->zone, 26);
             deadline_text(a->deadline_ms, due, sizeof due);
             span_text(now - a->deadline_ms, span, sizeof span);
-            printf("  %s %s (%s) %s: due %s, %s ago\n", zone, c ? c->name : a->county, a->county, a->period,
+            printf(_("  %s %s (%s) %s: due %s, %s ago\n"), zone, c ? c->name : a->county, a->county, a->period,
                    due, span);
         }
     }
@@ -230,12 +232,12 @@ static int deadline_from_env(master_policy_override_t *o) {
     if (!v || !*v) return 0;
     o->deadline_day = atoi(v);
     if (o->deadline_day < 1 || o->deadline_day > 28) {
-        fprintf(stderr, "yuebao status: YUEBAO_DEADLINE_DAY=%s: expected a day 1..28\n", v);
+        fprintf(stderr, _("yuebao status: YUEBAO_DEADLINE_DAY=%s: expected a day 1..28\n"), v);
         return -1;
     }
     o->deadline_day_set = true;
-    fprintf(stderr, "yuebao status: warning: YUEBAO_DEADLINE_DAY is deprecated and goes in the next release: "
-                    "set deadline_day in the master folder's city.csv\n");
+    fprintf(stderr, _("yuebao status: warning: YUEBAO_DEADLINE_DAY is deprecated and goes in the next release: "
+                    "set deadline_day in the master folder's city.csv\n"));
     return 0;
 }
 
@@ -266,14 +268,14 @@ int cli_status(const cli_opts_t *o) {
             goto out;
         }
         if (!s.latest[0]) {
-            printf("no reports yet in %s\n", o->store);
+            printf(_("no reports yet in %s\n"), o->store);
             goto out;
         }
         snprintf(period, sizeof period, "%s", s.latest);
     }
     period_parse(period, &p);
     if (master_policy_override(m, &env, note, sizeof note) > 0)
-        fprintf(stderr, "yuebao status: %s (YUEBAO_DEADLINE_DAY)\n", note);
+        fprintf(stderr, _("yuebao status: %s (YUEBAO_DEADLINE_DAY)\n"), note);
     deadline = period_deadline_ms(p, m->policy.deadline_day);
     s.m = m;
     /* several queries, one state of the store: a commit meanwhile is all in or out */
@@ -286,9 +288,9 @@ int cli_status(const cli_opts_t *o) {
     }
     deadline_text(deadline, due, sizeof due);
     if (p.month == 1)
-        printf("period %s (1月) · due %s Asia/Shanghai\n", period, due);
+        printf(_("period %s (1月) · due %s Asia/Shanghai\n"), period, due);
     else
-        printf("period %s (1-%d月) · due %s Asia/Shanghai\n", period, p.month, due);
+        printf(_("period %s (1-%d月) · due %s Asia/Shanghai\n"), period, p.month, due);
     for (size_t ci = 0; ci < m->n_counties; ci++) {
         for (size_t i = 0; i < m->n_zones; i++) {
             char county[160], zone[160];
@@ -298,14 +300,16 @@ int cli_status(const cli_opts_t *o) {
             zone_line(&s.z[i], county, zone, deadline, now, &n_on_time, &n_late, &n_overdue);
         }
     }
-    printf("%zu of %zu zones reported: %zu on time, %zu late; %zu missing%s\n", n_on_time + n_late,
+    printf(_("%zu of %zu zones reported: %zu on time, %zu late; %zu missing%s\n"), n_on_time + n_late,
            m->n_zones, n_on_time, n_late, m->n_zones - n_on_time - n_late,
-           n_overdue ? " (past the deadline)" : (m->n_zones - n_on_time - n_late ? " (not yet due)" : ""));
+           n_overdue ? _(" (past the deadline)") : (m->n_zones - n_on_time - n_late ? _(" (not yet due)") : ""));
     explained_list(m, st, period);
     rstore_read_end(st);
     if (s.n_foreign)
-        printf("%d rejected report%s named a zone not in regions.csv (see the aggregator's log)\n",
-               s.n_foreign, s.n_foreign == 1 ? "" : "s");
+        printf(ngettext("%d rejected report named a zone not in regions.csv (see the aggregator's log)\n",
+                        "%d rejected reports named a zone not in regions.csv (see the aggregator's log)\n",
+                        (unsigned long)s.n_foreign),
+               s.n_foreign);
     ss = sstore_open(o->scores, true, ss_err, sizeof ss_err);
     ranking_line(o, ss, ss_err, period);
     overdue_list(m, ss, ss_err, now);

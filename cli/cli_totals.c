@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "text.h"
 #include "values.h"
 
@@ -16,12 +17,12 @@ static void print_table(const master_t *m, const values_totals_t *t, size_t scop
         text_pad(name, sizeof name, ind->name_zh, 32);
         text_pad(unit, sizeof unit, ind->unit, 14);
         if (ind->kind == KIND_RATIO) {
-            printf("  %s %s mean %12.2f   min %10.2f   max %10.2f\n", name, unit, aggregate_mean(a), a->min,
+            printf(_("  %s %s mean %12.2f   min %10.2f   max %10.2f\n"), name, unit, aggregate_mean(a), a->min,
                    a->max);
         } else if (aggregate_growth(a, &g)) {
-            printf("  %s %s total %14.1f   growth %+6.1f%%\n", name, unit, a->sum, g);
+            printf(_("  %s %s total %14.1f   growth %+6.1f%%\n"), name, unit, a->sum, g);
         } else {
-            printf("  %s %s total %14.1f   growth    n/a\n", name, unit, a->sum);
+            printf(_("  %s %s total %14.1f   growth    n/a\n"), name, unit, a->sum);
         }
     }
 }
@@ -32,15 +33,15 @@ static int totals_for(const master_t *m, rstore_t *st, const char *period, const
     size_t scope = values_scope(m, county);
     if (values_load(&v, st, m, period) < 0) return -1;
     if (values_totals(&v, m, &t) < 0) {
-        fprintf(stderr, "yuebao totals: out of memory\n");
+        fprintf(stderr, _("yuebao totals: out of memory\n"));
         values_free(&v);
         return -1;
     }
     if (county)
-        printf("%s (%s): %u of %u zones reported\n", master_county(m, county)->name, county,
+        printf(_("%s (%s): %u of %u zones reported\n"), master_county(m, county)->name, county,
                (unsigned)t.reported[scope], (unsigned)t.expected[scope]);
     else
-        printf("city total, %s: %u of %u zones reported\n", period, (unsigned)t.reported[0],
+        printf(_("city total, %s: %u of %u zones reported\n"), period, (unsigned)t.reported[0],
                (unsigned)t.expected[0]);
     print_table(m, &t, scope);
     values_totals_free(&t);
@@ -55,7 +56,7 @@ int cli_totals(const cli_opts_t *o) {
     int rc = 0;
     if (cli_open(o, "totals", period, &m, &st) < 0) return 2;
     if (o->county && !master_county(m, o->county)) {
-        fprintf(stderr, "yuebao totals: county %s is not in regions.csv\n", o->county);
+        fprintf(stderr, _("yuebao totals: county %s is not in regions.csv\n"), o->county);
         rc = 2;
     } else if (totals_for(m, st, period, o->county) < 0) {
         rc = 2;

@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "clone.h"
+#include "i18n.h"
 #include "text.h"
 
 #define N_ARRIVALS 8
@@ -90,7 +91,7 @@ static void keep_totals(watch_t *w, const scope_totals_t *t) {
         memset(cur, 0, sizeof *cur);
     }
     scope_totals_clear(cur);
-    if (scope_totals_copy(cur, t) < 0) fprintf(stderr, "yuebao watch: out of memory\n");
+    if (scope_totals_copy(cur, t) < 0) fprintf(stderr, _("yuebao watch: out of memory\n"));
 }
 
 /* Adds e to a newest-first list of max entries: at the front for a live event, at the
@@ -156,13 +157,24 @@ static void when_text(int64_t ms, char *out, size_t size) {
 
 /* ---- the screen ----------------------------------------------------------------------- */
 
+/* s right-aligned to `width` columns (display width: a heading may be Chinese). */
+static const char *right(char *buf, size_t size, const char *s, int width) {
+    int pad = width - text_width(s);
+    snprintf(buf, size, "%*s%s", pad > 0 ? pad : 0, "", s);
+    return buf;
+}
+
 static void print_completeness(const watch_t *w, FILE *out, const char *period) {
     const scope_totals_t *city = find_totals((watch_t *)w, period, "");
     uint32_t expected = city ? city->expected : w->m ? (uint32_t)w->m->n_zones : 0;
     uint32_t reported = city ? city->reported : 0, on_time = city ? city->on_time : 0;
-    fprintf(out, "completeness: %u of %u zones reported · %u on time · %u late · %u missing\n", reported,
+    fprintf(out, _("completeness: %u of %u zones reported · %u on time · %u late · %u missing\n"), reported,
             expected, on_time, reported - on_time, expected - reported);
-    fprintf(out, "  %s  reported  on time\n", "county                              ");
+    {
+        char head[200];
+        text_pad(head, sizeof head, _("county"), 36);
+        fprintf(out, _("  %s  reported  on time\n"), head);
+    }
     for (size_t i = 0; i < w->n_totals; i++) {
         const scope_totals_t *t = &w->totals[i];
         char name[200], label[160];
@@ -170,19 +182,22 @@ static void print_completeness(const watch_t *w, FILE *out, const char *period) 
         snprintf(label, sizeof label, "%s (%s)", county_name(w, t->scope), t->scope);
         text_pad(name, sizeof name, label, 36);
         fprintf(out, "  %s  %3u/%-3u   %3u%s\n", name, t->reported, t->expected, t->on_time,
-                t->reported < t->expected ? "   ← missing" : "");
+                t->reported < t->expected ? _("   ← missing") : "");
     }
 }
 
 static void print_indicators(const watch_t *w, FILE *out, const scope_totals_t *city) {
-    char head[200];
+    char head[200], unit_h[80], a[80], b[80], c[80];
     bool any_ratio = false;
-    text_pad(head, sizeof head, "city totals", 34);
-    fprintf(out, "%s %-14s %18s %9s %6s\n", head, "unit", "total", "growth", "zones");
+    text_pad(head, sizeof head, _("city totals"), 34);
+    text_pad(unit_h, sizeof unit_h, _("unit"), 14);
+    fprintf(out, "%s %s %s %s %s\n", head, unit_h, right(a, sizeof a, _("total"), 18),
+            right(b, sizeof b, _("growth"), 9), right(c, sizeof c, _("zones"), 6));
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && any_ratio) {
-            text_pad(head, sizeof head, "ratios", 34);
-            fprintf(out, "%s %-14s %12s %12s %12s\n", head, "unit", "mean", "min", "max");
+            text_pad(head, sizeof head, _("ratios"), 34);
+            fprintf(out, "%s %s %s %s %s\n", head, unit_h, right(a, sizeof a, _("mean"), 12),
+                    right(b, sizeof b, _("min"), 12), right(c, sizeof c, _("max"), 12));
         }
         for (size_t i = 0; city && i < city->n_rows; i++) {
             const indicator_total_t *r = &city->rows[i];
@@ -202,15 +217,15 @@ static void print_indicators(const watch_t *w, FILE *out, const scope_totals_t *
             if (r->has_growth)
                 snprintf(growth, sizeof growth, "%+8.1f%%", r->growth_pct);
             else
-                snprintf(growth, sizeof growth, "%9s", "n/a");
+                right(growth, sizeof growth, _("n/a"), 9);
             fprintf(out, "  %s %s %18s %s %6u\n", name, unit, amount, growth, r->n);
         }
     }
 }
 
 static void print_events(const watch_t *w, FILE *out, const char *period) {
-    fprintf(out, "latest arrivals\n");
-    if (!w->n_arrivals) fprintf(out, "  (none yet)\n");
+    fprintf(out, _("latest arrivals\n"));
+    if (!w->n_arrivals) fprintf(out, _("  (none yet)\n"));
     for (size_t i = 0; i < w->n_arrivals; i++) {
         const event_accepted_t *e = &w->arrivals[i];
         char when[20], zone[400], label[300];
@@ -218,17 +233,17 @@ static void print_events(const watch_t *w, FILE *out, const char *period) {
         when_text(e->stored_at_ms, when, sizeof when);
         snprintf(label, sizeof label, "%s (%s)", zone_name(w, e->zone), county_name(w, e->county));
         text_pad(zone, sizeof zone, label, 34);
-        fprintf(out, "  %s  %s  %s revision %u\n", when, e->period, zone, e->revision);
+        fprintf(out, _("  %s  %s  %s revision %u\n"), when, e->period, zone, e->revision);
     }
-    fprintf(out, "latest rejections\n");
-    if (!w->n_rejections) fprintf(out, "  (none)\n");
+    fprintf(out, _("latest rejections\n"));
+    if (!w->n_rejections) fprintf(out, _("  (none)\n"));
     for (size_t i = 0; i < w->n_rejections; i++) {
         const event_rejected_t *e = &w->rejections[i];
         char when[20];
         when_text(e->received_at_ms, when, sizeof when);
-        fprintf(out, "  %s  %s  %s (county %s) revision %u: %s%s\n", when, e->period[0] ? e->period : "?",
+        fprintf(out, _("  %s  %s  %s (county %s) revision %u: %s%s\n"), when, e->period[0] ? e->period : "?",
                 e->zone[0] ? zone_name(w, e->zone) : "?", county_name(w, e->county), e->revision, e->reason,
-                e->n_errors > 1 ? " (and more)" : "");
+                e->n_errors > 1 ? _(" (and more)") : "");
     }
 }
 
@@ -238,19 +253,19 @@ static void draw(watch_t *w, clone_t *c, FILE *out) {
     const scope_totals_t *city = period[0] ? find_totals(w, period, "") : NULL;
     if (w->tty) fputs("\033[H\033[2J", out); /* home, clear: redraw in place */
     if (!period[0]) {
-        fprintf(out, "yuebao watch · the aggregator holds no reports yet · sequence %llu\n",
+        fprintf(out, _("yuebao watch · the aggregator holds no reports yet · sequence %llu\n"),
                 (unsigned long long)clone_sequence(c));
         fflush(out);
         return;
     }
     period_words(period, words, sizeof words);
     if (city && city->updated_at_ms) clock_format(city->updated_at_ms, when);
-    fprintf(out, "yuebao watch · %s · last change %s · sequence %llu\n", words, when[0] ? when : "none",
+    fprintf(out, _("yuebao watch · %s · last change %s · sequence %llu\n"), words, when[0] ? when : _("none"),
             (unsigned long long)clone_sequence(c));
     print_completeness(w, out, period);
     print_indicators(w, out, city);
     print_events(w, out, period);
-    if (w->tty) fprintf(out, "(Ctrl-C to quit)\n");
+    if (w->tty) fprintf(out, _("(Ctrl-C to quit)\n"));
     fflush(out);
 }
 
@@ -261,17 +276,17 @@ static void plain_line(watch_t *w, const msg_t *m) {
     char when[20];
     if (m->kind == MSG_REPORT_ACCEPTED) {
         clock_format(m->accepted.stored_at_ms, when);
-        printf("%s accepted %s %s (%s) revision %u\n", when, m->accepted.period,
+        printf(_("%s accepted %s %s (%s) revision %u\n"), when, m->accepted.period,
                zone_name(w, m->accepted.zone), county_name(w, m->accepted.county), m->accepted.revision);
     } else if (m->kind == MSG_REPORT_REJECTED) {
         clock_format(m->rejected.received_at_ms, when);
-        printf("%s REJECTED %s %s (county %s) revision %u: %s\n", when, m->rejected.period,
+        printf(_("%s REJECTED %s %s (county %s) revision %u: %s\n"), when, m->rejected.period,
                zone_name(w, m->rejected.zone), county_name(w, m->rejected.county), m->rejected.revision,
                m->rejected.reason);
     } else if (m->kind == MSG_TOTALS && !m->totals.scope[0] && !strcmp(m->totals.period, shown(w))) {
         const scope_totals_t *t = &m->totals;
         clock_format(t->updated_at_ms, when);
-        printf("%s totals %s city: %u of %u reported, %u on time", when, t->period, t->reported, t->expected,
+        printf(_("%s totals %s city: %u of %u reported, %u on time"), when, t->period, t->reported, t->expected,
                t->on_time);
         for (size_t i = 0; i < t->n_rows; i++) {
             const indicator_t *ind = indicator_of(w, t->rows[i].indicator);
@@ -344,10 +359,10 @@ static int sync_state(watch_t *w, clone_t *c, bool retry) {
         if (rc == CLONE_OK) return 0;
         if (rc == CLONE_STOPPED || stopping) return -1;
         if (!retry) {
-            fprintf(stderr, "yuebao watch: %s\n", err);
+            fprintf(stderr, _("yuebao watch: %s\n"), err);
             return -1;
         }
-        if (!told) fprintf(stderr, "yuebao watch: %s; retrying until it answers\n", err);
+        if (!told) fprintf(stderr, _("yuebao watch: %s; retrying until it answers\n"), err);
         told = true;
         sleep(1);
     }
@@ -369,13 +384,13 @@ int cli_watch(const cli_opts_t *o) {
     if (o->period) {
         period_t p;
         if (period_parse(o->period, &p) < 0) {
-            fprintf(stderr, "yuebao watch: --period %s: expected YYYY-MM (e.g. 2017-06)\n", o->period);
+            fprintf(stderr, _("yuebao watch: --period %s: expected YYYY-MM (e.g. 2017-06)\n"), o->period);
             return 2;
         }
         period_format(p, w.period);
     }
     if (o->master_dir && !(w.m = cli_master(o))) return 2;
-    if (cli_security(o, "watch", "the aggregator", o->agg_key_file, o->agg_snapshot, o->agg_pub, &sec) < 0) {
+    if (cli_security(o, "watch", _("the aggregator"), o->agg_key_file, o->agg_snapshot, o->agg_pub, &sec) < 0) {
         master_destroy(&w.m);
         return 2;
     }
@@ -387,10 +402,10 @@ int cli_watch(const cli_opts_t *o) {
     co.pub = o->agg_pub;
     co.snapshot = o->agg_snapshot;
     co.sec = &sec;
-    co.who = "the aggregator";
+    co.who = _("the aggregator");
     co.stop = &stopping;
     if (!ctx || !(c = clone_open(&co, err, sizeof err))) {
-        fprintf(stderr, "yuebao watch: %s: %s\n", o->agg_pub, ctx ? err : "no ZeroMQ context");
+        fprintf(stderr, _("yuebao watch: %s: %s\n"), o->agg_pub, ctx ? err : _("no ZeroMQ context"));
         goto out;
     }
     if (sync_state(&w, c, false) < 0) goto out;
@@ -403,14 +418,14 @@ int cli_watch(const cli_opts_t *o) {
         char why[512];
         clone_result_t n = clone_poll(c, REDRAW_MS, on_msg, &w, why, sizeof why);
         if (n == CLONE_ERROR) {
-            fprintf(stderr, "yuebao watch: %s\n", why);
+            fprintf(stderr, _("yuebao watch: %s\n"), why);
             rc = 1;
             break;
         }
         if (n == CLONE_RESYNC) {
-            fprintf(stderr, "yuebao watch: %s; resyncing\n", why);
+            fprintf(stderr, _("yuebao watch: %s; resyncing\n"), why);
             if (sync_state(&w, c, true) < 0) break;
-            fprintf(stderr, "yuebao watch: in sync again as of sequence %llu\n",
+            fprintf(stderr, _("yuebao watch: in sync again as of sequence %llu\n"),
                     (unsigned long long)clone_sequence(c));
             w.changed = true;
         }

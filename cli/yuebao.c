@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "codec.h"
+#include "i18n.h"
 #include "log.h"
 #include "version.h"
 
@@ -109,8 +110,8 @@ typedef struct {
 
 static const command_t commands[] = {
     {"check", cli_check, OPT_MASTER | OPT_COUNTY | OPT_OUTBOX | OPT_NO_MERGE, -1, NULL,
-     "check county files without sending them: the collector's verdict",
-     "usage: yuebao check [--master DIR] [--county C] [--outbox FILE] [--no-merge-jan-feb] FILE.csv...\n"
+     N_("check county files without sending them: the collector's verdict"),
+     N_("usage: yuebao check [--master DIR] [--county C] [--outbox FILE] [--no-merge-jan-feb] FILE.csv...\n"
      "\n"
      "Checks county files without sending them: the collector's verdict on each, line by\n"
      "line (with its outbox, also the jumps against the reports it sent). Exit 1 when a\n"
@@ -123,11 +124,11 @@ static const command_t commands[] = {
      "                   together, as one batch dropped in the inbox\n"
      "  --no-merge-jan-feb  January is reported on its own, as if the master folder's\n"
      "                   city.csv said merge_jan_feb = no\n"
-     "  -h, --help       this text\n"},
+     "  -h, --help       this text\n")},
     {"template", cli_template,
      OPT_COUNTY | OPT_PERIOD | OPT_OUTPUT | OPT_FORCE | OPT_STORE | OPT_MASTER | OPT_NO_MERGE, 0,
-     "name the workbook with -o FILE.xlsx", "a county's monthly report workbook (月报模板) to fill in Excel",
-     "usage: yuebao template --county C --period P [-o FILE.xlsx] [--force] [--store FILE]\n"
+     N_("name the workbook with -o FILE.xlsx"), N_("a county's monthly report workbook (月报模板) to fill in Excel"),
+     N_("usage: yuebao template --county C --period P [-o FILE.xlsx] [--force] [--store FILE]\n"
      "                       [--master DIR] [--no-merge-jan-feb]\n"
      "\n"
      "Writes a county's monthly report workbook (月报模板), to fill in Excel and drop into\n"
@@ -148,10 +149,10 @@ static const command_t commands[] = {
      "  --no-merge-jan-feb  January is reported on its own, as if the master folder's\n"
      "                   city.csv said merge_jan_feb = no: a template for January, and\n"
      "                   February's 上期 is January\n"
-     "  -h, --help       this text\n"},
+     "  -h, --help       this text\n")},
     {"status", cli_status, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD, 0, NULL,
-     "every zone: reported, late, missing or rejected, and the overdue list",
-     "usage: yuebao status [--period P] [--store FILE] [--scores FILE] [--master DIR]\n"
+     N_("every zone: reported, late, missing or rejected, and the overdue list"),
+     N_("usage: yuebao status [--period P] [--store FILE] [--scores FILE] [--master DIR]\n"
      "\n"
      "Every zone of a period: reported (revision, time), late, missing or rejected (with\n"
      "the reason); the figures accepted on a county's 说明; whether the period is ranked;\n"
@@ -164,11 +165,11 @@ static const command_t commands[] = {
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
      "  -h, --help       this text\n"
      "\n"
-     "The deadline is day $YUEBAO_DEADLINE_DAY (default 10) of the next month, 24:00.\n"},
+     "The deadline is day $YUEBAO_DEADLINE_DAY (default 10) of the next month, 24:00.\n")},
     {"watch", cli_watch,
      OPT_PERIOD | OPT_ONCE | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY, 0, NULL,
-     "the aggregator's live totals, redrawn in place",
-     "usage: yuebao watch [--period P] [--once] [--master DIR] [--pub EP] [--snapshot EP]\n"
+     N_("the aggregator's live totals, redrawn in place"),
+     N_("usage: yuebao watch [--period P] [--once] [--master DIR] [--pub EP] [--snapshot EP]\n"
      "                    [--key FILE --server-key FILE]\n"
      "\n"
      "The aggregator's live totals, redrawn in place: completeness, city totals and growth,\n"
@@ -186,10 +187,10 @@ static const command_t commands[] = {
      "                   half must be in the aggregator's subscriber_keys. Without a key,\n"
      "                   plain ZeroMQ, to ipc:// or loopback only\n"
      "  --server-key FILE  the aggregator's public key file (default $YUEBAO_AGGREGATOR_KEY)\n"
-     "  -h, --help       this text\n"},
+     "  -h, --help       this text\n")},
     {"totals", cli_totals, OPT_STORE | OPT_MASTER | OPT_PERIOD | OPT_COUNTY, 0, NULL,
-     "city and county totals with aggregate growth",
-     "usage: yuebao totals --period P [--county C] [--store FILE] [--master DIR]\n"
+     N_("city and county totals with aggregate growth"),
+     N_("usage: yuebao totals --period P [--county C] [--store FILE] [--master DIR]\n"
      "\n"
      "A period's totals per indicator from the report store: the city's, or one county's,\n"
      "with aggregate growth (never a mean of growth rates) and how many zones reported.\n"
@@ -198,10 +199,10 @@ static const command_t commands[] = {
      "  --county C       only this county's zones (code, e.g. 410603)\n"
      "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
-     "  -h, --help       this text\n"},
+     "  -h, --help       this text\n")},
     {"ranking", cli_ranking, OPT_SCORES | OPT_MASTER | OPT_PERIOD | OPT_CSV, 0,
-     "name the period with --period YYYY-MM", "a period's ranking: rank, change, total, subtotals, star",
-     "usage: yuebao ranking [--period P] [--csv] [--scores FILE] [--master DIR]\n"
+     N_("name the period with --period YYYY-MM"), N_("a period's ranking: rank, change, total, subtotals, star"),
+     N_("usage: yuebao ranking [--period P] [--csv] [--scores FILE] [--master DIR]\n"
      "\n"
      "A period's ranking as the scorer stored it: rank, change since the previous period,\n"
      "total, dimension subtotals, star. Exit 1 when the period is not ranked.\n"
@@ -210,12 +211,12 @@ static const command_t commands[] = {
      "  --csv            CSV (UTF-8, header row) for spreadsheets\n"
      "  --scores FILE    the scorer's score store (default $YUEBAO_SCORES, else scores.db)\n"
      "  --master DIR     names from regions.csv (default $YUEBAO_MASTER); codes without it\n"
-     "  -h, --help       this text\n"},
+     "  -h, --help       this text\n")},
     {"alerts", cli_alerts,
      OPT_MASTER | OPT_COUNTY | OPT_SEVERITY | OPT_FOLLOW | OPT_EXEC | OPT_PUB | OPT_SNAPSHOT | OPT_KEY |
          OPT_SERVER_KEY,
-     0, NULL, "the scorer's firing alerts; with --follow, every transition as it happens",
-     "usage: yuebao alerts [--county C] [--severity S] [--follow] [--exec CMD] [--master DIR]\n"
+     0, NULL, N_("the scorer's firing alerts; with --follow, every transition as it happens"),
+     N_("usage: yuebao alerts [--county C] [--severity S] [--follow] [--exec CMD] [--master DIR]\n"
      "                     [--pub EP] [--snapshot EP] [--key FILE --server-key FILE]\n"
      "\n"
      "The scorer's firing alerts, one per line; with --follow, then every transition as it\n"
@@ -240,17 +241,17 @@ static const command_t commands[] = {
      "                   half must be in the scorer's subscriber_keys. Without a key, plain\n"
      "                   ZeroMQ, to ipc:// or loopback only\n"
      "  --server-key FILE  the scorer's public key file (default $YUEBAO_SERVER_KEY)\n"
-     "  -h, --help       this text\n"},
-    {"keygen", cli_keygen, 0, 1, NULL, "a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub",
-     "usage: yuebao keygen NAME\n"
+     "  -h, --help       this text\n")},
+    {"keygen", cli_keygen, 0, 1, NULL, N_("a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub"),
+     N_("usage: yuebao keygen NAME\n"
      "\n"
      "Writes a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub (public), and says\n"
      "where each goes. NAME may carry a folder. An existing key is never overwritten.\n"
      "\n"
-     "  -h, --help       this text\n"},
+     "  -h, --help       this text\n")},
     {"export", cli_export, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD | OPT_FORMAT | OPT_OUTPUT, 0,
-     "write the file with -o FILE", "the monthly bulletin (主要指标完成情况通报) as csv, xlsx or sdmx-csv",
-     "usage: yuebao export --period P [--format F] [-o FILE] [--store FILE] [--scores FILE]\n"
+     N_("write the file with -o FILE"), N_("the monthly bulletin (主要指标完成情况通报) as csv, xlsx or sdmx-csv"),
+     N_("usage: yuebao export --period P [--format F] [-o FILE] [--store FILE] [--scores FILE]\n"
      "                     [--master DIR]\n"
      "\n"
      "The monthly bulletin (主要指标完成情况通报): per zone, each main indicator's YTD amount,\n"
@@ -267,25 +268,25 @@ static const command_t commands[] = {
      "  --scores FILE    the scorer's score store (default $YUEBAO_SCORES, else scores.db)\n"
      "  --master DIR     folder with regions.csv, indicators.csv and the rules\n"
      "                   (default $YUEBAO_MASTER)\n"
-     "  -h, --help       this text\n"},
+     "  -h, --help       this text\n")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: yuebao COMMAND [OPTIONS] [ARGUMENTS]\n"
+    fprintf(out, _("usage: yuebao COMMAND [OPTIONS] [ARGUMENTS]\n"
                  "       yuebao COMMAND --help    (or yuebao help COMMAND) what it does, its options\n"
                  "       yuebao --version\n"
                  "\n"
-                 "commands:\n");
+                 "commands:\n"));
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n"
+        fprintf(out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, _("\n"
                  "Each command takes only its own options and refuses any other. Defaults come from\n"
                  "the environment: YUEBAO_STORE, YUEBAO_SCORES, YUEBAO_MASTER, YUEBAO_KEY, and the\n"
                  "endpoints and keys each command's help names.\n"
                  "\n"
                  "exit status: 0 done, 1 not found or not answered (an unranked period, a store or\n"
-                 "a scorer that is not there), 2 usage or configuration error\n");
+                 "a scorer that is not there), 2 usage or configuration error\n"));
 }
 
 static const command_t *find_command(const char *name) {
@@ -323,8 +324,8 @@ static void print_takers(unsigned bit) {
     fputs(" (", stderr);
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (commands[i].options & bit)
-            fprintf(stderr, "%s%s", ++shown == 1 ? "" : shown == n ? " and " : ", ", commands[i].name);
-    fprintf(stderr, " take%s it)", n == 1 ? "s" : "");
+            fprintf(stderr, "%s%s", ++shown == 1 ? "" : shown == n ? _(" and ") : ", ", commands[i].name);
+    fputs(ngettext(" takes it)", " take it)", (unsigned long)n), stderr);
 }
 
 /* How many of the long options longs[] start with name: more than one, and getopt_long
@@ -343,27 +344,27 @@ static int refuse_option(const command_t *cmd, const struct option *longs, int c
     char name[64];
     unsigned bit;
     if (c == ':')
-        fprintf(stderr, "yuebao %s: %s needs a value", cmd->name, arg);
+        fprintf(stderr, _("yuebao %s: %s needs a value"), cmd->name, arg);
     else if (optopt >= 256) /* a long option of ours given a value it does not take */
-        fprintf(stderr, "yuebao %s: %s takes no value (not \"%s\")", cmd->name,
+        fprintf(stderr, _("yuebao %s: %s takes no value (not \"%s\")"), cmd->name,
                 option_name(arg, name, sizeof name), arg);
     else if (optopt == V_OUTPUT) { /* the one short option, --output's */
-        fprintf(stderr, "yuebao %s: -o is not an option of %s", cmd->name, cmd->name);
+        fprintf(stderr, _("yuebao %s: -o is not an option of %s"), cmd->name, cmd->name);
         print_takers(OPT_OUTPUT);
     } else if (optopt)
-        fprintf(stderr, "yuebao %s: unknown option -%c", cmd->name, optopt);
+        fprintf(stderr, _("yuebao %s: unknown option -%c"), cmd->name, optopt);
     else if (!strncmp(arg, "--", 2) && (bit = option_bit(option_name(arg + 2, name, sizeof name))) != 0) {
-        fprintf(stderr, "yuebao %s: --%s is not an option of %s", cmd->name, name, cmd->name);
+        fprintf(stderr, _("yuebao %s: --%s is not an option of %s"), cmd->name, name, cmd->name);
         print_takers(bit);
     } else if (!strncmp(arg, "--", 2) && name[0] && n_starting(longs, name) > 1) {
         int k = 0;
-        fprintf(stderr, "yuebao %s: --%s could be any of", cmd->name, name);
+        fprintf(stderr, _("yuebao %s: --%s could be any of"), cmd->name, name);
         for (const struct option *l = longs; l->name; l++)
             if (!strncmp(l->name, name, strlen(name))) fprintf(stderr, "%s --%s", k++ ? "," : "", l->name);
     } else {
-        fprintf(stderr, "yuebao %s: unknown option %s", cmd->name, option_name(arg, name, sizeof name));
+        fprintf(stderr, _("yuebao %s: unknown option %s"), cmd->name, option_name(arg, name, sizeof name));
     }
-    fprintf(stderr, "; see yuebao %s --help\n", cmd->name);
+    fprintf(stderr, _("; see yuebao %s --help\n"), cmd->name);
     return 2;
 }
 
@@ -408,7 +409,7 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
         case V_NO_MERGE: o->no_merge_jan_feb = true; break;
         case V_FORCE: o->force = true; break;
         case 'h':
-        case V_HELP: fputs(cmd->help, stdout); return 0;
+        case V_HELP: fputs(_(cmd->help), stdout); return 0;
         default: /* the element in error is the one before optind (glibc moves past it) */
             return refuse_option(cmd, longs, c, argv[optind - 1 > 0 ? optind - 1 : 0]);
         }
@@ -416,12 +417,12 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
     o->args = argv + optind;
     o->n_args = argc - optind;
     if (cmd->max_args >= 0 && o->n_args > cmd->max_args) {
-        fprintf(stderr, "yuebao %s: unexpected argument \"%s\": %s takes %s; ", cmd->name,
-                o->args[cmd->max_args], cmd->name, cmd->max_args == 0 ? "no arguments" : "one argument");
+        fprintf(stderr, _("yuebao %s: unexpected argument \"%s\": %s takes %s; "), cmd->name,
+                o->args[cmd->max_args], cmd->name, cmd->max_args == 0 ? _("no arguments") : _("one argument"));
         if (cmd->args_hint)
-            fprintf(stderr, "%s\n", cmd->args_hint);
+            fprintf(stderr, "%s\n", _(cmd->args_hint));
         else
-            fprintf(stderr, "see yuebao %s --help\n", cmd->name);
+            fprintf(stderr, _("see yuebao %s --help\n"), cmd->name);
         return 2;
     }
     return -1;
@@ -431,6 +432,7 @@ int main(int argc, char **argv) {
     const command_t *cmd;
     cli_opts_t o = {0};
     int rc;
+    i18n_init(); /* first: every message after it is in the locale's language */
     log_init("yuebao", LOG_WARN);
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
         (!strcmp(argv[1], "help") && argc == 2)) {
@@ -444,17 +446,17 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[1], "help")) { /* yuebao help COMMAND */
         if (argc > 3 || !(cmd = find_command(argv[2]))) {
             if (argc > 3)
-                fprintf(stderr, "yuebao help: one command at a time\n");
+                fprintf(stderr, _("yuebao help: one command at a time\n"));
             else
-                fprintf(stderr, "yuebao help: unknown command \"%s\"\n", argv[2]);
+                fprintf(stderr, _("yuebao help: unknown command \"%s\"\n"), argv[2]);
             usage(stderr);
             return 2;
         }
-        fputs(cmd->help, stdout);
+        fputs(_(cmd->help), stdout);
         return 0;
     }
     if (!(cmd = find_command(argv[1]))) {
-        fprintf(stderr, "yuebao: unknown command \"%s\"\n", argv[1]);
+        fprintf(stderr, _("yuebao: unknown command \"%s\"\n"), argv[1]);
         usage(stderr);
         return 2;
     }

@@ -8,6 +8,7 @@
 #include "collector.h"
 #include "config.h"
 #include "version.h"
+#include "i18n.h"
 
 /* The keys of [collector], one row each: what --help lists, what a file may set, and
  * the bounds config_apply holds them to. */
@@ -16,30 +17,30 @@
 #define NUMBER(field, type, def, min, max, help)                                                             \
     CONFIG_NUMBER("collector", collector_config_t, field, type, def, min, max, help)
 const config_key_t collector_config_keys[] = {
-    TEXT(county, CONF_STRING, NULL, CONF_REQUIRED, "the reporting unit's code, e.g. 410602"),
-    TEXT(aggregator, CONF_STRING, "tcp://127.0.0.1:7301", 0, "the aggregator's endpoint"),
+    TEXT(county, CONF_STRING, NULL, CONF_REQUIRED, N_("the reporting unit's code, e.g. 410602")),
+    TEXT(aggregator, CONF_STRING, "tcp://127.0.0.1:7301", 0, N_("the aggregator's endpoint")),
     TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED,
-         "folder with regions.csv, indicators.csv and city.csv (the central office's copy)"),
-    TEXT(inbox, CONF_PATH, "inbox", 0, "folder the desk officers put the month's CSV files into"),
-    TEXT(done, CONF_PATH, "done", 0, "folder for delivered files, each with NAME.receipt.txt"),
-    TEXT(rejected, CONF_PATH, "rejected", 0, "folder for refused files, each with NAME.errors.txt"),
-    TEXT(outbox, CONF_PATH, "outbox.db", 0, "the outbox, an SQLite file"),
-    NUMBER(window, CONF_INT, "32", 1, 10000, "reports in flight at most"),
-    NUMBER(retry_min_ms, CONF_MS, "2000", 10, CONF_UNBOUNDED, "first ack timeout; doubles per try"),
-    NUMBER(retry_max_ms, CONF_MS, "30000", 10, CONF_UNBOUNDED, "longest ack timeout; at least retry_min_ms"),
-    NUMBER(settle_ms, CONF_MS, "300", 0, CONF_UNBOUNDED, "inbox quiet time before taking files"),
+         N_("folder with regions.csv, indicators.csv and city.csv (the central office's copy)")),
+    TEXT(inbox, CONF_PATH, "inbox", 0, N_("folder the desk officers put the month's CSV files into")),
+    TEXT(done, CONF_PATH, "done", 0, N_("folder for delivered files, each with NAME.receipt.txt")),
+    TEXT(rejected, CONF_PATH, "rejected", 0, N_("folder for refused files, each with NAME.errors.txt")),
+    TEXT(outbox, CONF_PATH, "outbox.db", 0, N_("the outbox, an SQLite file")),
+    NUMBER(window, CONF_INT, "32", 1, 10000, N_("reports in flight at most")),
+    NUMBER(retry_min_ms, CONF_MS, "2000", 10, CONF_UNBOUNDED, N_("first ack timeout; doubles per try")),
+    NUMBER(retry_max_ms, CONF_MS, "30000", 10, CONF_UNBOUNDED, N_("longest ack timeout; at least retry_min_ms")),
+    NUMBER(settle_ms, CONF_MS, "300", 0, CONF_UNBOUNDED, N_("inbox quiet time before taking files")),
     NUMBER(keep_settled_days, CONF_INT, "400", 0, 36500,
-           "days stored reports are kept, to resend if the central office loses them"),
+           N_("days stored reports are kept, to resend if the central office loses them")),
     NUMBER(reconcile_interval_s, CONF_INT, "3600", 1, CONF_UNBOUNDED,
-           "seconds between asking the aggregator what the store holds"),
+           N_("seconds between asking the aggregator what the store holds")),
     TEXT(key, CONF_PATH, NULL, 0,
-         "the county's secret key file, mode 0600 (`yuebao keygen`); the central office lists its public "
-         "half for this county"),
-    TEXT(server_key, CONF_PATH, NULL, 0, "the aggregator's public key file (its .pub)"),
+         N_("the county's secret key file, mode 0600 (`yuebao keygen`); the central office lists its public "
+         "half for this county")),
+    TEXT(server_key, CONF_PATH, NULL, 0, N_("the aggregator's public key file (its .pub)")),
     CONFIG_DEPRECATED("collector", collector_config_t, "merge_jan_feb", policy.merge_jan_feb,
                       policy.merge_jan_feb_set, CONF_BOOL, 0, 0,
-                      "city-wide now: set merge_jan_feb in city.csv in master_dir (the central office's "
-                      "copy); given here, it overrides that"),
+                      N_("city-wide now: set merge_jan_feb in city.csv in master_dir (the central office's "
+                      "copy); given here, it overrides that")),
     {NULL},
 };
 #undef TEXT
@@ -47,7 +48,7 @@ const config_key_t collector_config_keys[] = {
 
 static void usage(FILE *out) {
     fprintf(out,
-            "usage: yuebao-collector -c FILE [--set KEY=VALUE]... [--insecure]\n"
+            _("usage: yuebao-collector -c FILE [--set KEY=VALUE]... [--insecure]\n"
             "       yuebao-collector submit -c FILE [--timeout SECONDS] FILE.csv...\n"
             "\n"
             "A county office's collector. The daemon takes every CSV file put into the inbox\n"
@@ -65,7 +66,7 @@ static void usage(FILE *out) {
             "                        development only\n"
             "  -h, --help            this text\n"
             "      --version         the version, the revision it was built from, the wire schema\n"
-            "\n");
+            "\n"));
     config_usage(out, collector_config_keys);
 }
 
@@ -80,7 +81,7 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
 
     memset(cfg, 0, sizeof *cfg);
     if (config_defaults(collector_config_keys, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-collector: %s\n", err);
+        fprintf(stderr, _("yuebao-collector: %s\n"), err);
         return -1;
     }
     cfg->submit_timeout_s = 300; /* -t, not a key */
@@ -100,7 +101,7 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
             char *end;
             long v = strtol(optarg, &end, 10);
             if (end == optarg || *end || v < 1 || v > 86400) {
-                fprintf(stderr, "yuebao-collector: --timeout %s: expected seconds, 1..86400\n", optarg);
+                fprintf(stderr, _("yuebao-collector: --timeout %s: expected seconds, 1..86400\n"), optarg);
                 return -1;
             }
             cfg->submit_timeout_s = (int)v;
@@ -115,15 +116,15 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
     *first_arg = optind;
     if (!submit && optind < argc) {
         fprintf(stderr,
-                "yuebao-collector: unexpected argument \"%s\" (to send files once: "
-                "yuebao-collector submit -c FILE FILE.csv...)\n",
+                _("yuebao-collector: unexpected argument \"%s\" (to send files once: "
+                "yuebao-collector submit -c FILE FILE.csv...)\n"),
                 argv[optind]);
         return -1;
     }
     if (config_apply("yuebao-collector", cfg->config_path, collector_config_keys, cfg, sets, n_sets) < 0)
         return -1;
     if (cfg->retry_max_ms < cfg->retry_min_ms) {
-        fprintf(stderr, "yuebao-collector: retry_max_ms %d: expected >= retry_min_ms (%d)\n",
+        fprintf(stderr, _("yuebao-collector: retry_max_ms %d: expected >= retry_min_ms (%d)\n"),
                 cfg->retry_max_ms, cfg->retry_min_ms);
         return -1;
     }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "i18n.h"
 #include "log.h"
 #include "util.h"
 
@@ -32,15 +33,15 @@ static char *errors_text(const char *name, const diag_list_t *diags, const char 
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return NULL;
-    fprintf(f, "%s was not accepted. Nothing from it was stored.\n", name);
-    fprintf(f, "Fix what is listed below, then put the corrected file into the inbox again.\n\n");
+    fprintf(f, _("%s was not accepted. Nothing from it was stored.\n"), name);
+    fprintf(f, _("Fix what is listed below, then put the corrected file into the inbox again.\n\n"));
     for (size_t i = 0; i < diags->n; i++) {
         char line[1024];
         diag_format(&diags->items[i], line, sizeof line);
         fprintf(f, "%s\n", line);
     }
     if (diags->n_errors + diags->n_warnings > diags->n)
-        fprintf(f, "… and %zu more\n", diags->n_errors + diags->n_warnings - diags->n);
+        fprintf(f, _("… and %zu more\n"), diags->n_errors + diags->n_warnings - diags->n);
     if (extra && *extra) fprintf(f, "%s", extra);
     fclose(f);
     return buf;
@@ -66,7 +67,7 @@ int collector_file_refused(collector_t *c, const char *path, const diag_list_t *
     int rc = side.text ? util_file_into(path, c->cfg.rejected, NULL, &side, 1, sidecar_names, moved, moved_sz)
                        : (errno = ENOMEM, -1);
     if (rc < 0)
-        log_error("%s: cannot file into %s: %s; it stays in the inbox and is tried again", path,
+        log_error(_("%s: cannot file into %s: %s; it stays in the inbox and is tried again"), path,
                   c->cfg.rejected, strerror(errno));
     free((char *)side.text);
     return rc;
@@ -81,21 +82,28 @@ static char *receipt_text(const char *name, const char *lines, int stored, int r
     FILE *f = open_memstream(&body, &len);
     if (!f) return NULL;
     if (refused == 0)
-        fprintf(f, "%s was delivered: every report in it is stored at the central office.\n\n", name);
+        fprintf(f, _("%s was delivered: every report in it is stored at the central office.\n\n"), name);
     else if (stored == 0)
         fprintf(f,
-                "%s was refused by the aggregator. Nothing from it was stored.\n"
-                "Fix what is listed below, then put the corrected file into the inbox again.\n\n",
+                _("%s was refused by the aggregator. Nothing from it was stored.\n"
+                "Fix what is listed below, then put the corrected file into the inbox again.\n\n"),
                 name);
+    else if (errors_file)
+        fprintf(f,
+                _("%s was delivered in part: %d report(s) in it are stored at the central office "
+                  "(ACCEPTED or DUPLICATE below), %d were refused and are NOT stored (REJECTED or STALE "
+                  "below, with the reasons).\n"
+                  "The file is filed in done/ because part of it is stored. Fix the refused reports "
+                  "and put a file with them into the inbox again.\n\n"),
+                name, stored, refused);
     else
         fprintf(f,
-                "%s was delivered in part: %d report(s) in it are stored at the central office "
-                "(ACCEPTED or DUPLICATE below), %d were refused and are NOT stored (REJECTED or STALE "
-                "below, with the reasons).\n"
-                "The file is filed in done/ because part of it is stored%s%s%s. Fix the refused reports "
-                "and put a file with them into the inbox again.\n\n",
-                name, stored, refused, errors_file ? "" : " (", errors_file ? "" : name,
-                errors_file ? "" : ".errors.txt beside it lists the same)");
+                _("%s was delivered in part: %d report(s) in it are stored at the central office "
+                  "(ACCEPTED or DUPLICATE below), %d were refused and are NOT stored (REJECTED or STALE "
+                  "below, with the reasons).\n"
+                  "The file is filed in done/ because part of it is stored (%s.errors.txt beside it lists "
+                  "the same). Fix the refused reports and put a file with them into the inbox again.\n\n"),
+                name, stored, refused, name);
     fputs(lines ? lines : "", f);
     fclose(f);
     return body;
@@ -117,7 +125,7 @@ static int file_source(collector_t *c, int64_t id) {
         goto out;
     /* a file is rejected only when nothing of it is stored */
     dir = n_refused && !stored ? c->cfg.rejected : c->cfg.done;
-    what = !n_refused ? "delivered" : stored ? "delivered in part" : "refused";
+    what = !n_refused ? _("delivered") : stored ? _("delivered in part") : _("refused");
     if (c->submit_mode) {
         rc = 0;
         goto mark;
@@ -134,7 +142,7 @@ static int file_source(collector_t *c, int64_t id) {
     receipt = receipt_text(name, lines, stored, n_refused, false);
     if (n_refused && stored) errors = receipt_text(name, lines, stored, n_refused, true);
     if (!receipt || (n_refused && stored && !errors)) {
-        log_warn("%s: not filed yet: out of memory; will try again", name);
+        log_warn(_("%s: not filed yet: out of memory; will try again"), name);
         goto out;
     }
     if (present) {
@@ -142,7 +150,7 @@ static int file_source(collector_t *c, int64_t id) {
                                    {".errors.txt", errors}};
         if (util_file_into(path, dir, name, sides, errors ? 2 : 1, sidecar_names, target, sizeof target) <
             0) {
-            log_warn("%s: not filed yet into %s: %s; it stays at %s and is tried again", name, dir,
+            log_warn(_("%s: not filed yet into %s: %s; it stays at %s and is tried again"), name, dir,
                      strerror(errno), path);
             goto out;
         }
@@ -152,7 +160,7 @@ static int file_source(collector_t *c, int64_t id) {
         if (access(target, F_OK) != 0) {
             snprintf(side, sizeof side, "%s.%s", target, n_refused && !stored ? "errors.txt" : "receipt.txt");
             if (util_write_atomic(side, receipt, strlen(receipt)) < 0) {
-                log_warn("%s: not filed yet, cannot write %s: %s; will try again", name, side,
+                log_warn(_("%s: not filed yet, cannot write %s: %s; will try again"), name, side,
                          strerror(errno));
                 goto out;
             }
@@ -162,16 +170,16 @@ static int file_source(collector_t *c, int64_t id) {
 mark:
     /* one transaction: a crash between the two would leave settled rows forever */
     if (outbox_begin(c->outbox) < 0) {
-        log_warn("%s: filed into %s, but the outbox could not record it; will try again", name, dir);
+        log_warn(_("%s: filed into %s, but the outbox could not record it; will try again"), name, dir);
         rc = -1;
     } else if (outbox_source_set_state(c->outbox, id, n_refused && !stored ? "rejected" : "done") < 0 ||
                outbox_source_forget(c->outbox, id) < 0 || outbox_commit(c->outbox) < 0) {
         outbox_rollback(c->outbox);
-        log_warn("%s: filed into %s, but the outbox could not record it; will try again", name, dir);
+        log_warn(_("%s: filed into %s, but the outbox could not record it; will try again"), name, dir);
         rc = -1;
     } else if (!c->submit_mode) {
         if (n_refused && stored)
-            log_warn("%s delivered in part: %d report(s) stored, %d refused → %s (see %s.errors.txt)", name,
+            log_warn(_("%s delivered in part: %d report(s) stored, %d refused → %s (see %s.errors.txt)"), name,
                      stored, n_refused, target, target);
         else
             log_info("%s %s → %s", name, what, target);

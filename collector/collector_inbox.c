@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "i18n.h"
 #include "intake.h"
 #include "log.h"
 #include "util.h"
@@ -43,7 +44,7 @@ static void refuse_unreadable(collector_t *c, const char *path, const char *why)
     diag_add(&dl, DIAG_ERROR, name, 0, NULL, "%s", why);
     snprintf(extra, sizeof extra, "\n%s", intake_help());
     if (collector_file_refused(c, path, &dl, extra, moved, sizeof moved) == 0)
-        log_warn("%s rejected: the collector cannot read it (%s); see %s.errors.txt", name, why, moved);
+        log_warn(_("%s rejected: the collector cannot read it (%s); see %s.errors.txt"), name, why, moved);
     diag_clear(&dl);
 }
 
@@ -58,7 +59,7 @@ static void park(collector_t *c, queued_file_t *f) {
     snprintf(dir, sizeof dir, "%s/.sending", c->cfg.inbox);
     snprintf(dst, sizeof dst, "%s/%lld.%s", dir, (long long)f->source_id, util_basename(f->path));
     if (util_mkdir_p(dir) < 0 || rename(f->path, dst) < 0) {
-        log_warn("%s: cannot move into %s: %s", f->path, dir, strerror(errno));
+        log_warn(_("%s: cannot move into %s: %s"), f->path, dir, strerror(errno));
         return;
     }
     outbox_source_set_path(c->outbox, f->source_id, dst);
@@ -71,7 +72,7 @@ static void take_inbox(collector_t *c) {
     size_t n = 0, cap = 0;
     queued_file_t *files;
     if (!d) {
-        log_error("inbox %s: %s", c->cfg.inbox, strerror(errno));
+        log_error(_("inbox %s: %s"), c->cfg.inbox, strerror(errno));
         return;
     }
     while ((e = readdir(d)) != NULL) {
@@ -104,7 +105,7 @@ static void take_inbox(collector_t *c) {
     for (size_t i = 0; i < n; i++)
         snprintf(files[i].path, sizeof files[i].path, "%s/%s", c->cfg.inbox, names[i]);
     if (collector_queue_files(c, files, n) < 0) {
-        log_error("outbox error: %zu file(s) stay in the inbox and will be tried again", n);
+        log_error(_("outbox error: %zu file(s) stay in the inbox and will be tried again"), n);
     } else {
         for (size_t i = 0; i < n; i++) {
             queued_file_t *f = &files[i];
@@ -112,7 +113,7 @@ static void take_inbox(collector_t *c) {
             if (f->failed) {
                 diag_sort(&f->diags);
                 if (collector_file_refused(c, f->path, &f->diags, NULL, moved, sizeof moved) == 0)
-                    log_warn("%s rejected: %zu error(s), see %s.errors.txt", names[i], f->diags.n_errors,
+                    log_warn(_("%s rejected: %zu error(s), see %s.errors.txt"), names[i], f->diags.n_errors,
                              moved);
             } else {
                 park(c, f);
@@ -177,10 +178,10 @@ static void requeue_stranded(collector_t *c) {
         if (dot && dot > e->d_name && strspn(e->d_name, "0123456789") == (size_t)(dot - e->d_name))
             name = dot + 1;
         if (util_move_into(path, c->cfg.inbox, name, moved, sizeof moved) < 0)
-            log_warn("%s: no outbox row claims it, and it cannot go back into the inbox: %s", path,
+            log_warn(_("%s: no outbox row claims it, and it cannot go back into the inbox: %s"), path,
                      strerror(errno));
         else
-            log_warn("%s: no outbox row claims it (outbox damaged or replaced?); taken again as %s", path,
+            log_warn(_("%s: no outbox row claims it (outbox damaged or replaced?); taken again as %s"), path,
                      moved);
     }
     closedir(d);
@@ -196,7 +197,7 @@ int collector_inbox_start(collector_t *c) {
     c->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (c->inotify_fd < 0 ||
         inotify_add_watch(c->inotify_fd, c->cfg.inbox, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
-        log_error("inotify on %s: %s", c->cfg.inbox, strerror(errno));
+        log_error(_("inotify on %s: %s"), c->cfg.inbox, strerror(errno));
         return -1;
     }
     loop_add_fd(c->loop, c->inotify_fd, on_inotify, c);

@@ -20,6 +20,7 @@
 
 #include "collector.h"
 #include "filecheck.h"
+#include "i18n.h"
 #include "log.h"
 #include "text.h"
 #include "util.h"
@@ -120,8 +121,8 @@ static void merge_base(merged_t *m, const report_t *base, uint32_t last, queued_
         queued_file_t *f = &files[m->values_file];
         if (off >= sizeof kept - 1) text_truncate_utf8(kept);
         diag_add(&f->diags, DIAG_WARNING, util_basename(f->path), 0, NULL,
-                 "%s %s: %zu indicator(s) this file does not carry are kept from revision %u as sent "
-                 "before: %s",
+                 _("%s %s: %zu indicator(s) this file does not carry are kept from revision %u as sent "
+                 "before: %s"),
                  m->r.zone, m->r.period, n_kept, last, kept);
     }
     if (!m->has_projects)
@@ -305,8 +306,8 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
                 if (f->failed) continue;
                 f->failed = changed = true;
                 diag_add(&f->diags, DIAG_ERROR, util_basename(f->path), 0, NULL,
-                         "not sent: its report for %s %s is built together with another file that "
-                         "has errors; fix that file and drop both again",
+                         _("not sent: its report for %s %s is built together with another file that "
+                         "has errors; fix that file and drop both again"),
                          m->r.zone, m->r.period);
             }
         }
@@ -338,7 +339,7 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
         snprintf(p->period, sizeof p->period, "%s", m->r.period);
         p->revision = m->r.revision;
         if (codec_encode(&msg, &p->payload, &p->payload_len) < 0) {
-            log_error("%s %s: report too large to send", m->r.zone, m->r.period);
+            log_error(_("%s %s: report too large to send"), m->r.zone, m->r.period);
             goto rollback;
         }
         for (size_t i = 0; i < m->n_files; i++) {
@@ -358,7 +359,7 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
 
     /* 6. durable now: hand them to the sender */
     for (size_t j = 0; j < n_queued; j++) {
-        log_info("queued %s %s revision %u", queued[j].zone, queued[j].period, queued[j].revision);
+        log_info(_("queued %s %s revision %u"), queued[j].zone, queued[j].period, queued[j].revision);
         if (collector_pending_add(c, &queued[j]) < 0) free(queued[j].payload);
         queued[j].payload = NULL;
     }

@@ -27,6 +27,7 @@
 
 #include "collector.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "sock.h"
 #include "text.h"
@@ -93,7 +94,7 @@ void collector_send_pump(collector_t *c) {
             blocked = !strcmp(c->pending[k].zone, p->zone) && !strcmp(c->pending[k].period, p->period);
         if (blocked) continue;
         if (zmq_send(c->dealer, p->payload, p->payload_len, ZMQ_DONTWAIT) < 0) {
-            if (errno != EAGAIN) log_warn("send: %s", zmq_strerror(errno));
+            if (errno != EAGAIN) log_warn(_("send: %s"), zmq_strerror(errno));
             break; /* not connected (IMMEDIATE) or HWM: try again on the next pump */
         }
         p->attempts++;
@@ -102,11 +103,11 @@ void collector_send_pump(collector_t *c) {
         in_flight++;
         if (p->retry_answers) continue; /* said once when the first RETRY came */
         if (p->attempts >= RESEND_WARN_FIRST && (p->attempts - RESEND_WARN_FIRST) % RESEND_WARN_EVERY == 0)
-            log_warn("resent %s %s rev %u: attempt %d without an ack; is the aggregator at %s taking "
-                     "reports? it stays in the outbox",
+            log_warn(_("resent %s %s rev %u: attempt %d without an ack; is the aggregator at %s taking "
+                     "reports? it stays in the outbox"),
                      p->zone, p->period, p->revision, p->attempts, c->cfg.aggregator);
         else if (p->attempts > 1)
-            log_info("resent %s %s rev %u (attempt %d)", p->zone, p->period, p->revision, p->attempts);
+            log_info(_("resent %s %s rev %u (attempt %d)"), p->zone, p->period, p->revision, p->attempts);
     }
 }
 
@@ -165,10 +166,10 @@ static void on_reconcile(collector_t *c, const msg_t *m) {
             continue;
         }
         if (have)
-            log_warn("the central office lost %s %s revision %u (its store has revision %u); resending",
+            log_warn(_("the central office lost %s %s revision %u (its store has revision %u); resending"),
                      p->zone, p->period, p->revision, have->revision);
         else
-            log_warn("the central office lost %s %s revision %u (its store has none); resending", p->zone,
+            log_warn(_("the central office lost %s %s revision %u (its store has none); resending"), p->zone,
                      p->period, p->revision);
         if (collector_pending_add(c, p) < 0) free(p->payload);
         resent++;
@@ -181,7 +182,7 @@ static void on_reconcile_timer(loop_t *loop, void *arg) {
     collector_t *c = arg;
     (void)loop;
     if (outbox_purge_settled(c->outbox, clock_now_ms() - (int64_t)c->cfg.keep_settled_days * 86400000) < 0)
-        log_warn("outbox: cannot delete stored reports older than %d days", c->cfg.keep_settled_days);
+        log_warn(_("outbox: cannot delete stored reports older than %d days"), c->cfg.keep_settled_days);
     c->reconcile_due = true;
     reconcile_send(c);
 }
@@ -194,7 +195,7 @@ void collector_send_on_ack(collector_t *c, msg_t *m) {
     if (i == c->n_pending) return; /* an ack for a resend already settled */
     pending_t *p = &c->pending[i];
     if (m->ack.status == ACK_UNKNOWN) {
-        log_warn("ack with an unknown status for %s %s; will resend", p->zone, p->period);
+        log_warn(_("ack with an unknown status for %s %s; will resend"), p->zone, p->period);
         return;
     }
     if (m->ack.status == ACK_RETRY) {
@@ -210,9 +211,9 @@ void collector_send_on_ack(collector_t *c, msg_t *m) {
          * central office) reset retry_answers, but it is the same condition */
         if (!p->retry_said) {
             p->retry_said = true;
-            log_warn("the central office cannot take %s %s rev %u now (%s); it stays in the outbox and is "
-                     "sent again every %lld s",
-                     p->zone, p->period, p->revision, why[0] ? why : "no reason given",
+            log_warn(_("the central office cannot take %s %s rev %u now (%s); it stays in the outbox and is "
+                     "sent again every %lld s"),
+                     p->zone, p->period, p->revision, why[0] ? why : _("no reason given"),
                      (long long)(wait / 1000));
         } else {
             log_debug("RETRY %s %s rev %u again (%d); next in %lld s", p->zone, p->period, p->revision,
@@ -227,7 +228,7 @@ void collector_send_on_ack(collector_t *c, msg_t *m) {
         outbox_rollback(c->outbox);
         return; /* stays pending: the resend gets the same answer */
     }
-    log_info("%s %s %s rev %u", ack_status_name(m->ack.status), p->zone, p->period, p->revision);
+    log_info(_("%s %s %s rev %u"), ack_status_name(m->ack.status), p->zone, p->period, p->revision);
     for (size_t k = 0; k < m->ack.issues.n; k++) {
         char line[1024];
         diag_format(&m->ack.issues.items[k], line, sizeof line);
@@ -252,7 +253,7 @@ static void on_readable(loop_t *loop, void *socket, int fd, void *arg) {
             break;
         }
         if (codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &m, err, sizeof err) < 0) {
-            log_warn("unreadable message from the aggregator: %s", err);
+            log_warn(_("unreadable message from the aggregator: %s"), err);
         } else if (m.kind == MSG_ACK) {
             collector_send_on_ack(c, &m);
             settled++;
@@ -279,19 +280,19 @@ static void on_monitor(loop_t *loop, void *socket, int fd, void *arg) {
     (void)socket;
     (void)fd;
     if (ev == SOCK_EV_REFUSED)
-        log_error("the aggregator at %s refused this collector's key %s: ask the central office to list "
-                  "it in authorized_keys for county %s; reports stay in the outbox until then",
+        log_error(_("the aggregator at %s refused this collector's key %s: ask the central office to list "
+                  "it in authorized_keys for county %s; reports stay in the outbox until then"),
                   c->cfg.aggregator, c->sec.self.public_z85, c->cfg.county);
     else if (ev == SOCK_EV_PROTOCOL)
-        log_error("handshake with %s failed: is server_key the aggregator's public key, and does it use "
-                  "CURVE%s? reports stay in the outbox",
-                  c->cfg.aggregator, c->sec.insecure ? " (this collector runs --insecure)" : "");
+        log_error(_("handshake with %s failed: is server_key the aggregator's public key, and does it use "
+                  "CURVE%s? reports stay in the outbox"),
+                  c->cfg.aggregator, c->sec.insecure ? _(" (this collector runs --insecure)") : "");
     else if (ev == SOCK_EV_NO_ANSWER)
-        log_warn("no answer from the aggregator at %s: the connection comes up but the handshake is never "
-                 "answered (is the aggregator stopped or overloaded?); reports stay in the outbox",
+        log_warn(_("no answer from the aggregator at %s: the connection comes up but the handshake is never "
+                 "answered (is the aggregator stopped or overloaded?); reports stay in the outbox"),
                  c->cfg.aggregator);
     else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
-        log_info("connected to the aggregator at %s", c->cfg.aggregator);
+        log_info(_("connected to the aggregator at %s"), c->cfg.aggregator);
     if (c->watch.handshakes != handshakes) {
         /* a new connection (a reconnect too, which is no change of state) may be to a
          * store restored meanwhile: ask what it holds */
@@ -304,7 +305,7 @@ static void on_pump_timer(loop_t *loop, void *arg) {
     collector_t *c = arg;
     (void)loop;
     if (sock_watch_retry(&c->watch, c->dealer, c->cfg.aggregator, clock_mono_ms()) < 0)
-        log_warn("connect %s again: %s", c->cfg.aggregator, zmq_strerror(errno));
+        log_warn(_("connect %s again: %s"), c->cfg.aggregator, zmq_strerror(errno));
     reconcile_send(c);
     collector_send_pump(c);
 }
@@ -326,14 +327,14 @@ int collector_send_start(collector_t *c, char *err, size_t errsz) {
     if (sock_watch_start(&c->watch, c->ctx, c->dealer) == 0)
         loop_add_socket(c->loop, c->watch.monitor, on_monitor, c);
     if (outbox_load_pending(c->outbox, &loaded, &n) < 0) {
-        snprintf(err, errsz, "cannot read the outbox");
+        snprintf(err, errsz, _("cannot read the outbox"));
         free(loaded);
         return -1;
     }
     for (size_t i = 0; i < n; i++)
         if (collector_pending_add(c, &loaded[i]) < 0) free(loaded[i].payload);
     free(loaded);
-    if (n) log_info("outbox: %zu report(s) waiting from before", n);
+    if (n) log_info(_("outbox: %zu report(s) waiting from before"), n);
     loop_add_socket(c->loop, c->dealer, on_readable, c);
     c->retry_timer = loop_add_timer(c->loop, PUMP_IDLE_MS, true, on_pump_timer, c);
     if (!c->submit_mode) {

@@ -11,7 +11,9 @@
 
 #include "collector.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 typedef struct {
@@ -28,14 +30,16 @@ static void print_issues(diag_list_t *dl) {
         printf("    %s\n", line);
     }
     if (dl->n_errors + dl->n_warnings > dl->n)
-        printf("    … and %zu more\n", dl->n_errors + dl->n_warnings - dl->n);
+        printf(_("    … and %zu more\n"), dl->n_errors + dl->n_warnings - dl->n);
 }
 
 static void on_ack(collector_t *c, const pending_t *p, ack_t *ack) {
     submit_state_t *s = c->on_ack_arg;
     if (ack->status == ACK_REJECTED || ack->status == ACK_STALE) s->refused++;
-    printf("%-9s %s %s revision %u (store has revision %u)\n", ack_status_name(ack->status), p->zone,
-           p->period, p->revision, ack->store_revision);
+    char status[64];
+    text_pad(status, sizeof status, ack_status_label(ack_status_name(ack->status)), 9);
+    printf(_("%s %s %s revision %u (store has revision %u)\n"), status, p->zone, p->period, p->revision,
+           ack->store_revision);
     print_issues(&ack->issues);
     fflush(stdout);
 }
@@ -62,18 +66,20 @@ int collector_submit(collector_t *c, char **paths, int n_files, int timeout_ms) 
     c->on_ack = on_ack;
     c->on_ack_arg = &s;
     if (collector_queue_files(c, files, (size_t)n_files) < 0) {
-        fprintf(stderr, "yuebao-collector: cannot write the outbox %s\n", c->cfg.outbox);
+        fprintf(stderr, _("yuebao-collector: cannot write the outbox %s\n"), c->cfg.outbox);
         free(files);
         return 2;
     }
     for (int i = 0; i < n_files; i++) {
         queued_file_t *f = &files[i];
+        char status[64];
         if (f->failed) {
             s.refused++;
-            printf("%-9s %s: not sent, %zu error(s)\n", "REJECTED", util_basename(f->path),
-                   f->diags.n_errors);
+            text_pad(status, sizeof status, ack_status_label("REJECTED"), 9);
+            printf(_("%s %s: not sent, %zu error(s)\n"), status, util_basename(f->path), f->diags.n_errors);
         } else if (f->diags.n) {
-            printf("%-9s %s: %zu warning(s)\n", "CHECKED", util_basename(f->path), f->diags.n_warnings);
+            text_pad(status, sizeof status, ack_status_label("CHECKED"), 9);
+            printf(_("%s %s: %zu warning(s)\n"), status, util_basename(f->path), f->diags.n_warnings);
         }
         print_issues(&f->diags);
         diag_clear(&f->diags);
@@ -87,14 +93,14 @@ int collector_submit(collector_t *c, char **paths, int n_files, int timeout_ms) 
     collector_file_complete(c);
     if (c->n_pending && !s.timed_out) {
         fprintf(stderr,
-                "yuebao-collector: interrupted; %zu report(s) not yet acknowledged stay in the outbox %s "
-                "and are sent by the next run\n",
+                _("yuebao-collector: interrupted; %zu report(s) not yet acknowledged stay in the outbox %s "
+                "and are sent by the next run\n"),
                 c->n_pending, c->cfg.outbox);
         rc = 2;
     } else if (s.timed_out) {
         fprintf(stderr,
-                "yuebao-collector: %zu report(s) not acknowledged within %d s; they stay in the "
-                "outbox %s and are sent by the next run\n",
+                _("yuebao-collector: %zu report(s) not acknowledged within %d s; they stay in the "
+                "outbox %s and are sent by the next run\n"),
                 c->n_pending, timeout_ms / 1000, c->cfg.outbox);
         rc = 2;
     } else {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 alert_t *alert_list_add(alert_list_t *l, const alert_t *a) {
     if (l->n == l->cap) {
         size_t ncap = l->cap ? l->cap * 2 : 32;
@@ -90,6 +92,24 @@ const char *severity_name(severity_t s) {
 
 const char *transition_name(transition_t t) {
     return (unsigned)t < sizeof transitions / sizeof *transitions ? transitions[t] : "?";
+}
+
+/* What people read, in the order of the names above. */
+static const char *const kind_labels[] = {N_("pace"), N_("growth"), N_("level"), N_("overdue")};
+static const char *const severity_labels[] = {N_("none"), N_("warning"), N_("critical")};
+static const char *const transition_labels[] = {N_("NONE"),     N_("FIRING"),   N_("ESCALATED"),
+                                                N_("DEESCALATED"), N_("RESOLVED"), N_("ACTIVE")};
+
+const char *alert_kind_label(alert_kind_t k) {
+    return (unsigned)k < sizeof kind_labels / sizeof *kind_labels ? _(kind_labels[k]) : "?";
+}
+
+const char *severity_label(severity_t s) {
+    return (unsigned)s < sizeof severity_labels / sizeof *severity_labels ? _(severity_labels[s]) : "?";
+}
+
+const char *transition_label(transition_t t) {
+    return (unsigned)t < sizeof transition_labels / sizeof *transition_labels ? _(transition_labels[t]) : "?";
 }
 
 static int find(const char *const *names, size_t n, const char *s) {

@@ -77,6 +77,12 @@ void alert_key(const alert_t *a, char out[ALERT_KEY_LEN]);
 const char *alert_kind_name(alert_kind_t k);
 const char *severity_name(severity_t s);
 const char *transition_name(transition_t t);
+/* The same as people read them, in the reader's language (gettext): "overdue" / 逾期,
+ * "critical" / 严重, "RESOLVED" / 解除. For printing only; the names above are what
+ * keys, topics, the hook's environment and the stores hold. Never NULL. */
+const char *alert_kind_label(alert_kind_t k);
+const char *severity_label(severity_t s);
+const char *transition_label(transition_t t);
 int alert_kind_parse(const char *s);
 int severity_parse(const char *s);
 

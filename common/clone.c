@@ -8,6 +8,7 @@
 #include <zmq.h>
 
 #include "clock.h"
+#include "i18n.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 
@@ -21,6 +22,7 @@ struct clone {
     int64_t heard_ms;  /* monotonic: the last message on the SUB */
     int64_t hb_ms;     /* monotonic: the last heartbeat */
     int64_t hb_gap_ms; /* the publisher's heartbeat interval as last seen; 0 unknown */
+    bool unanswered;   /* the last snapshot failed for want of any answer in time */
 };
 
 static bool stopping(const clone_t *c) {
@@ -30,13 +32,13 @@ static bool stopping(const clone_t *c) {
 clone_t *clone_open(const clone_opts_t *o, char *err, size_t errsz) {
     clone_t *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, _("out of memory"));
         return NULL;
     }
     c->o = *o;
     if (c->o.snapshot_timeout_ms <= 0) c->o.snapshot_timeout_ms = DEFAULT_TIMEOUT_MS;
     if (c->o.silence_ms <= 0) c->o.silence_ms = DEFAULT_TIMEOUT_MS;
-    if (!c->o.who) c->o.who = "the publisher";
+    if (!c->o.who) c->o.who = _("the publisher");
     if (o->pub && !(c->sub = sock_sub(o->ctx, o->pub, "", o->sec, err, errsz))) {
         free(c);
         return NULL;
@@ -54,6 +56,10 @@ void clone_close(clone_t **cp) {
 
 uint64_t clone_sequence(const clone_t *c) {
     return c->last;
+}
+
+bool clone_unanswered(const clone_t *c) {
+    return c->unanswered;
 }
 
 void clone_touch(clone_t *c) {
@@ -79,7 +85,7 @@ static int take_answer(clone_t *c, void *dealer, clone_fn fn, void *arg, uint64_
             }
             msg_clear(&m);
         } else if (k == 1) {
-            fprintf(stderr, "yuebao: ignored a snapshot message from %s that does not decode: %s\n", c->o.who,
+            fprintf(stderr, _("yuebao: ignored a snapshot message from %s that does not decode: %s\n"), c->o.who,
                     why);
         }
         free(frame);
@@ -98,11 +104,12 @@ clone_result_t clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, voi
     clone_result_t rc = CLONE_FAILED;
     bool sent = false;
 
+    c->unanswered = false;
     dealer = sock_dealer(c->o.ctx, c->o.snapshot, NULL, c->o.sec, err, errsz);
     if (!dealer) return CLONE_FAILED;
     sock_watch_start(&watch, c->o.ctx, dealer); /* to say why, when the publisher will not talk */
     if (codec_encode(request, &buf, &len) < 0) {
-        snprintf(err, errsz, "cannot encode a snapshot request");
+        snprintf(err, errsz, _("cannot encode a snapshot request"));
         goto out;
     }
     while (!stopping(c)) {
@@ -110,19 +117,20 @@ clone_result_t clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, voi
         int64_t left = deadline - clock_mono_ms();
         int n;
         if (left <= 0) {
-            snprintf(err, errsz, "no answer from %s at %s within %d s", c->o.who, c->o.snapshot,
+            c->unanswered = true;
+            snprintf(err, errsz, _("no answer from %s at %s within %d s"), c->o.who, c->o.snapshot,
                      c->o.snapshot_timeout_ms / 1000);
             goto out;
         }
         switch (sock_watch_read(&watch, 0, 0, NULL)) {
         case SOCK_EV_REFUSED:
-            snprintf(err, errsz, "%s at %s refused our key %s: it must be in %s's subscriber_keys", c->o.who,
+            snprintf(err, errsz, _("%s at %s refused our key %s: it must be in %s's subscriber_keys"), c->o.who,
                      c->o.snapshot, c->o.sec->self.public_z85, c->o.who);
             goto out;
         case SOCK_EV_PROTOCOL:
-            snprintf(err, errsz, "handshake with %s at %s failed: %s", c->o.who, c->o.snapshot,
-                     c->o.sec->insecure ? "it uses CURVE; give --key and --server-key"
-                                        : "is --server-key its public key?");
+            snprintf(err, errsz, _("handshake with %s at %s failed: %s"), c->o.who, c->o.snapshot,
+                     c->o.sec->insecure ? _("it uses CURVE; give --key and --server-key")
+                                        : _("is --server-key its public key?"));
             goto out;
         default: break;
         }
@@ -134,7 +142,7 @@ clone_result_t clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, voi
                 continue;
             }
             if (errno != EAGAIN) {
-                snprintf(err, errsz, "cannot ask %s for a snapshot: %s", c->o.snapshot, zmq_strerror(errno));
+                snprintf(err, errsz, _("cannot ask %s for a snapshot: %s"), c->o.snapshot, zmq_strerror(errno));
                 goto out;
             }
             it.events = 0; /* just wait a little */
@@ -143,7 +151,7 @@ clone_result_t clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, voi
         /* short polls: a stop request is seen within 0.2 s */
         n = zmq_poll(&it, 1, (long)(left > 200 ? 200 : left));
         if (n < 0 && errno != EINTR) {
-            snprintf(err, errsz, "zmq_poll: %s", zmq_strerror(errno));
+            snprintf(err, errsz, _("zmq_poll: %s"), zmq_strerror(errno));
             goto out;
         }
         if (n > 0 && sent && take_answer(c, dealer, fn, arg, &seq) == 1) {
@@ -174,8 +182,8 @@ static int on_message(clone_t *c, void *const *frames, const size_t *lens, int n
     uint64_t expect;
     int rc = 0;
     if (n != 2 || codec_decode(frames[1], lens[1], &m, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao: ignored a message from %s that does not decode: %s\n", c->o.who,
-                n != 2 ? "not [topic, envelope]" : err);
+        fprintf(stderr, _("yuebao: ignored a message from %s that does not decode: %s\n"), c->o.who,
+                n != 2 ? _("not [topic, envelope]") : err);
         c->heard_ms = clock_mono_ms();
         return 0; /* its sequence number, if any, shows as a gap on the next one */
     }
@@ -205,11 +213,11 @@ static int on_message(clone_t *c, void *const *frames, const size_t *lens, int n
         c->hb_ms = now;
     }
     if (m.sequence < c->seen) {
-        snprintf(why, whysz, "%s's sequence went back from %llu to %llu (restarted?)", c->o.who,
+        snprintf(why, whysz, _("%s's sequence went back from %llu to %llu (restarted?)"), c->o.who,
                  (unsigned long long)c->seen, (unsigned long long)m.sequence);
         rc = -1;
     } else if (m.sequence > expect) {
-        snprintf(why, whysz, "missed updates %llu..%llu from %s", (unsigned long long)c->last + 1,
+        snprintf(why, whysz, _("missed updates %llu..%llu from %s"), (unsigned long long)c->last + 1,
                  (unsigned long long)(update ? m.sequence - 1 : m.sequence), c->o.who);
         rc = -1;
     } else if (update && m.sequence == expect) {
@@ -232,18 +240,18 @@ clone_result_t clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, ch
     int64_t limit = silence_ms(c), quiet = clock_mono_ms() - c->heard_ms;
     int n;
     if (!c->sub) {
-        snprintf(why, whysz, "not subscribed to %s (snapshots only)", c->o.who);
+        snprintf(why, whysz, _("not subscribed to %s (snapshots only)"), c->o.who);
         return CLONE_ERROR;
     }
     if (quiet >= limit) {
         if (!c->live && c->n_below)
             snprintf(why, whysz,
-                     "%s's sequence stayed below the snapshot's %llu for %lld s (%llu messages): restarted "
-                     "with its clock behind?",
+                     _("%s's sequence stayed below the snapshot's %llu for %lld s (%llu messages): restarted "
+                     "with its clock behind?"),
                      c->o.who, (unsigned long long)c->last, (long long)(quiet / 1000),
                      (unsigned long long)c->n_below);
         else
-            snprintf(why, whysz, "no heartbeat from %s at %s for %lld s", c->o.who, c->o.pub,
+            snprintf(why, whysz, _("no heartbeat from %s at %s for %lld s"), c->o.who, c->o.pub,
                      (long long)(quiet / 1000));
         return CLONE_RESYNC;
     }
@@ -251,7 +259,7 @@ clone_result_t clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, ch
     n = zmq_poll(&it, 1, timeout_ms);
     if (n < 0) {
         if (errno == EINTR) return CLONE_OK;
-        snprintf(why, whysz, "zmq_poll: %s", zmq_strerror(errno));
+        snprintf(why, whysz, _("zmq_poll: %s"), zmq_strerror(errno));
         return CLONE_ERROR;
     }
     /* a bounded batch, so the caller gets to redraw and to see a stop request */

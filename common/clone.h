@@ -74,6 +74,11 @@ typedef enum {
 clone_result_t clone_snapshot(clone_t *c, const msg_t *request, clone_fn fn, void *arg, char *err,
                               size_t errsz);
 
+/* True when the last clone_snapshot failed because nothing answered in time (the
+ * publisher is down or unreachable), not because it refused: the caller's hint differs,
+ * and the reason's words are in the reader's language, so they cannot be matched. */
+bool clone_unanswered(const clone_t *c);
+
 /* Waits up to timeout_ms for updates and hands each in-order one to fn (in_snapshot
  * false); heartbeats are only counted. CLONE_OK (also on a timeout, or nothing new),
  * CLONE_RESYNC (why says what was missed: a gap, a restart, silence) or CLONE_ERROR

@@ -31,6 +31,7 @@
 
 #include "codec_check.h"
 #include "codec_internal.h"
+#include "i18n.h"
 #include "text.h"
 #include "yuebao.pb-c.h"
 
@@ -187,11 +188,11 @@ void codec_fail(char *err, size_t errsz, const char *fmt, ...) {
 int codec_take_str(char *dst, size_t size, const char *s, const char *what, char *err, size_t errsz) {
     size_t n = s ? strlen(s) : 0;
     if (n >= size) {
-        codec_fail(err, errsz, "%s: %zu bytes, longer than %zu", what, n, size - 1);
+        codec_fail(err, errsz, _("%s: %zu bytes, longer than %zu"), what, n, size - 1);
         return -1;
     }
     if (!utf8_valid(s ? s : "", n)) {
-        codec_fail(err, errsz, "%s: not valid UTF-8", what);
+        codec_fail(err, errsz, _("%s: not valid UTF-8"), what);
         return -1;
     }
     memcpy(dst, s ? s : "", n);
@@ -202,7 +203,7 @@ int codec_take_str(char *dst, size_t size, const char *s, const char *what, char
 int codec_take_ms(int64_t *dst, protobuf_c_boolean has, int64_t v, const char *what, char *err,
                   size_t errsz) {
     if (has && (v > CODEC_MAX_TIME_MS || v < -CODEC_MAX_TIME_MS)) {
-        codec_fail(err, errsz, "%s: %lld is not a time (beyond year 9999)", what, (long long)v);
+        codec_fail(err, errsz, _("%s: %lld is not a time (beyond year 9999)"), what, (long long)v);
         return -1;
     }
     *dst = has ? v : 0;
@@ -212,7 +213,7 @@ int codec_take_ms(int64_t *dst, protobuf_c_boolean has, int64_t v, const char *w
 int codec_take_figure(double *dst, protobuf_c_boolean has, double v, const char *what, char *err,
                       size_t errsz) {
     if (has && !isfinite(v)) {
-        codec_fail(err, errsz, "%s: %s is not a finite number", what, isnan(v) ? "NaN" : "infinity");
+        codec_fail(err, errsz, _("%s: %s is not a finite number"), what, isnan(v) ? "NaN" : "infinity");
         return -1;
     }
     *dst = has ? v : NAN;
@@ -243,25 +244,25 @@ int codec_take_row_str(char *dst, size_t size, const char *s, const char *kind, 
 /* Checks the envelope's header (schema version, ids) and fills m's; 0 or -1. */
 static int header_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
     if (!env->has_schema_version) {
-        codec_fail(err, errsz, "no schema version");
+        codec_fail(err, errsz, _("no schema version"));
         return -1;
     }
     if (env->schema_version != SCHEMA_VERSION) {
-        codec_fail(err, errsz, "unsupported schema version %u", (unsigned)env->schema_version);
+        codec_fail(err, errsz, _("unsupported schema version %u"), (unsigned)env->schema_version);
         return -1;
     }
     if (!env->has_message_id) {
-        codec_fail(err, errsz, "no message id");
+        codec_fail(err, errsz, _("no message id"));
         return -1;
     }
     if (env->message_id.len != MSG_ID_LEN) {
-        codec_fail(err, errsz, "message id of %zu bytes, not %d", env->message_id.len, MSG_ID_LEN);
+        codec_fail(err, errsz, _("message id of %zu bytes, not %d"), env->message_id.len, MSG_ID_LEN);
         return -1;
     }
     memcpy(m->id, env->message_id.data, MSG_ID_LEN);
     if (env->has_in_reply_to) {
         if (env->in_reply_to.len != MSG_ID_LEN) {
-            codec_fail(err, errsz, "in_reply_to id of %zu bytes, not %d", env->in_reply_to.len, MSG_ID_LEN);
+            codec_fail(err, errsz, _("in_reply_to id of %zu bytes, not %d"), env->in_reply_to.len, MSG_ID_LEN);
             return -1;
         }
         m->has_reply_to = true;
@@ -279,7 +280,7 @@ static int body_from_wire(const Yuebao__Envelope *env, msg_t *m, char *err, size
         m->kind = kinds[k].kind;
         return kinds[k].decode(env, m, err, errsz);
     }
-    codec_fail(err, errsz, "no body");
+    codec_fail(err, errsz, _("no body"));
     return -1;
 }
 
@@ -294,23 +295,23 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
     memset(out, 0, sizeof *out);
     if (err && errsz) err[0] = '\0';
     if (len == 0 || !buf) {
-        codec_fail(err, errsz, "empty message");
+        codec_fail(err, errsz, _("empty message"));
         return -1;
     }
     if (len > CODEC_MAX_MSG_BYTES) {
-        codec_fail(err, errsz, "message of %zu bytes, larger than the limit of %u", len, CODEC_MAX_MSG_BYTES);
+        codec_fail(err, errsz, _("message of %zu bytes, larger than the limit of %u"), len, CODEC_MAX_MSG_BYTES);
         return -1;
     }
     b.budget = 8 * len + BUDGET_SLACK_BYTES;
     env = yuebao__envelope__unpack(&a, len, buf);
     if (!env) {
         if (b.oom)
-            codec_fail(err, errsz, "out of memory");
+            codec_fail(err, errsz, _("out of memory"));
         else if (b.refused)
-            codec_fail(err, errsz, "message of %zu bytes needs more than %zu bytes of memory to parse", len,
+            codec_fail(err, errsz, _("message of %zu bytes needs more than %zu bytes of memory to parse"), len,
                        b.budget);
         else
-            codec_fail(err, errsz, "not a protobuf Envelope (%zu bytes)", len);
+            codec_fail(err, errsz, _("not a protobuf Envelope (%zu bytes)"), len);
         return -1;
     }
     header_ok = header_from_wire(env, out, err, errsz) == 0;

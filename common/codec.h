@@ -165,4 +165,9 @@ void codec_id_hex(const uint8_t id[MSG_ID_LEN], char out[2 * MSG_ID_LEN + 1]);
 /* "ACCEPTED", "DUPLICATE", … */
 const char *ack_status_name(ack_status_t s);
 
+/* A status name as people read it, in the reader's language (gettext): "ACCEPTED" /
+ * 已入库. Takes the names above, as the outbox stores them, and "CHECKED" (a file the
+ * collector judged before sending); any other name comes back as it is. */
+const char *ack_status_label(const char *name);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "i18n.h"
 
 /* Kept findings only (dropped ones have no place on the wire); errors and warnings
  * share one array of issues. */
@@ -83,7 +84,7 @@ int codec_ack_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t er
     const Yuebao__Ack *w = env->ack;
     ack_t *a = &m->ack;
     if (w->n_errors > CODEC_MAX_ISSUES || w->n_warnings > CODEC_MAX_ISSUES - w->n_errors) {
-        codec_fail(err, errsz, "ack: %zu errors and %zu warnings, more than %d", w->n_errors, w->n_warnings,
+        codec_fail(err, errsz, _("ack: %zu errors and %zu warnings, more than %d"), w->n_errors, w->n_warnings,
                    CODEC_MAX_ISSUES);
         return -1;
     }
@@ -104,10 +105,18 @@ int codec_ack_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t er
         issues_from_wire(w->warnings, w->n_warnings, DIAG_WARNING, "warning", &a->issues, err, errsz) < 0)
         return -1;
     if (a->issues.n != w->n_errors + w->n_warnings) {
-        codec_fail(err, errsz, "out of memory");
+        codec_fail(err, errsz, _("out of memory"));
         return -1;
     }
     return 0;
+}
+
+const char *ack_status_label(const char *name) {
+    static const char *const labels[] = {N_("ACCEPTED"), N_("DUPLICATE"), N_("STALE"),  N_("REJECTED"),
+                                         N_("RETRY"),    N_("UNKNOWN"),   N_("CHECKED")};
+    for (size_t i = 0; name && i < sizeof labels / sizeof *labels; i++)
+        if (strcmp(name, labels[i]) == 0) return _(labels[i]);
+    return name;
 }
 
 const char *ack_status_name(ack_status_t s) {

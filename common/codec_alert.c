@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "i18n.h"
 
 int codec_alert_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s) {
     const alert_t *a = &m->alert;
@@ -53,7 +54,7 @@ int codec_alert_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t 
     alert_t *a = &m->alert;
     int kind = alert_kind_parse(w->kind);
     if (kind < 0) {
-        codec_fail(err, errsz, "alert: unknown kind");
+        codec_fail(err, errsz, _("alert: unknown kind"));
         return -1;
     }
     a->kind = (alert_kind_t)kind;
@@ -61,7 +62,7 @@ int codec_alert_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t 
         (w->has_previous && (w->previous < 0 || w->previous > YUEBAO__SEVERITY__CRITICAL)) ||
         !w->has_transition || w->transition < YUEBAO__TRANSITION__FIRING ||
         w->transition > YUEBAO__TRANSITION__ACTIVE) {
-        codec_fail(err, errsz, "alert: severity or transition missing or unknown");
+        codec_fail(err, errsz, _("alert: severity or transition missing or unknown"));
         return -1;
     }
     a->severity = (severity_t)w->severity;

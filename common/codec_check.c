@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "yuebao.pb-c.h"
 
 #define MAX_DEPTH 8
@@ -95,7 +96,7 @@ static void walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const ui
             if (read_varint(&p, end, &v) < 0) return;
             if (f && f->type == PROTOBUF_C_TYPE_UINT32 && v > UINT32_MAX) {
                 path_push(w->path, sizeof w->path, f, index);
-                fault(w, "%s: %llu does not fit in 32 bits (at most %u)", w->path, (unsigned long long)v,
+                fault(w, _("%s: %llu does not fit in 32 bits (at most %u)"), w->path, (unsigned long long)v,
                       (unsigned)UINT32_MAX);
                 w->path[path_len] = '\0';
             }
@@ -116,8 +117,8 @@ static void walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const ui
             if (f && f->type == PROTOBUF_C_TYPE_STRING && (nul = memchr(p, '\0', (size_t)v))) {
                 path_push(w->path, sizeof w->path, f, index);
                 fault(w,
-                      "%s: a NUL byte inside the text (byte %zu of %llu); text must not "
-                      "contain NUL bytes",
+                      _("%s: a NUL byte inside the text (byte %zu of %llu); text must not "
+                      "contain NUL bytes"),
                       w->path, (size_t)(nul - p) + 1, (unsigned long long)v);
                 w->path[path_len] = '\0';
             }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "i18n.h"
 
 /* m's ranking rows (a chunk: ranking_first and ranking_total describe its place). */
 int codec_ranking_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s) {
@@ -74,11 +75,11 @@ int codec_ranking_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_
     const Yuebao__Ranking *w = env->ranking;
     ranking_t *r = &m->ranking;
     if (w->n_dims > RANKING_MAX_DIMS) {
-        codec_fail(err, errsz, "ranking: %zu dimensions, more than %d", w->n_dims, RANKING_MAX_DIMS);
+        codec_fail(err, errsz, _("ranking: %zu dimensions, more than %d"), w->n_dims, RANKING_MAX_DIMS);
         return -1;
     }
     if (w->n_rows > CODEC_RANKING_CHUNK) {
-        codec_fail(err, errsz, "ranking: %zu rows in one message, more than %d", w->n_rows,
+        codec_fail(err, errsz, _("ranking: %zu rows in one message, more than %d"), w->n_rows,
                    CODEC_RANKING_CHUNK);
         return -1;
     }
@@ -92,7 +93,7 @@ int codec_ranking_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_
     m->ranking_total = w->has_total_rows ? w->total_rows : (uint32_t)w->n_rows;
     if (m->ranking_total > RANKING_MAX_ROWS || m->ranking_first > m->ranking_total ||
         w->n_rows > m->ranking_total - m->ranking_first) {
-        codec_fail(err, errsz, "ranking: rows %u.. of %u do not fit %zu rows", (unsigned)m->ranking_first,
+        codec_fail(err, errsz, _("ranking: rows %u.. of %u do not fit %zu rows"), (unsigned)m->ranking_first,
                    (unsigned)m->ranking_total, w->n_rows);
         return -1;
     }
@@ -105,7 +106,7 @@ int codec_ranking_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_
         ranking_row_t row;
         memset(&row, 0, sizeof row);
         if (o->n_dims != w->n_dims) {
-            codec_fail(err, errsz, "ranking row %zu: %zu subtotals for %zu dimensions", i + 1, o->n_dims,
+            codec_fail(err, errsz, _("ranking row %zu: %zu subtotals for %zu dimensions"), i + 1, o->n_dims,
                        w->n_dims);
             return -1;
         }
@@ -119,7 +120,7 @@ int codec_ranking_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_
         if (!o->has_rank || o->rank < 1 || o->rank > RANKING_MAX_ROWS || !o->has_total ||
             !isfinite(o->total) || (o->has_prev_rank && o->prev_rank > RANKING_MAX_ROWS) ||
             (o->has_star && (o->star < -1 || o->star > 1000))) {
-            codec_fail(err, errsz, "ranking row %zu: rank, total or star missing or out of range", i + 1);
+            codec_fail(err, errsz, _("ranking row %zu: rank, total or star missing or out of range"), i + 1);
             return -1;
         }
         row.rank = (int)o->rank;
@@ -127,7 +128,7 @@ int codec_ranking_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_
         row.total = o->total;
         for (size_t d = 0; d < o->n_dims; d++) {
             if (!isfinite(o->dims[d])) {
-                codec_fail(err, errsz, "ranking row %zu: subtotal %zu is not a finite number", i + 1, d + 1);
+                codec_fail(err, errsz, _("ranking row %zu: subtotal %zu is not a finite number"), i + 1, d + 1);
                 return -1;
             }
             row.dims[d] = o->dims[d];
@@ -136,7 +137,7 @@ int codec_ranking_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_
         row.star_year = o->has_star_year && o->star_year <= 9999 ? (int)o->star_year : 0;
         row.promoted = o->has_promoted && o->promoted;
         if (!ranking_add_row(r, &row)) {
-            codec_fail(err, errsz, "out of memory");
+            codec_fail(err, errsz, _("out of memory"));
             return -1;
         }
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "codec_internal.h"
+#include "i18n.h"
 
 int codec_reconcile_request_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s) {
     Yuebao__ReconcileRequest *rreq = codec_scratch_alloc(s, 1, sizeof *rreq);
@@ -53,12 +54,12 @@ int codec_reconcile_request_decode(const Yuebao__Envelope *env, msg_t *m, char *
 int codec_reconcile_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz) {
     const Yuebao__Reconcile *w = env->reconcile;
     if (w->n_stored > CODEC_MAX_STORED) {
-        codec_fail(err, errsz, "reconcile: %zu entries, more than %d", w->n_stored, CODEC_MAX_STORED);
+        codec_fail(err, errsz, _("reconcile: %zu entries, more than %d"), w->n_stored, CODEC_MAX_STORED);
         return -1;
     }
     m->stored_complete = w->has_complete && w->complete;
     if (w->n_stored && !(m->stored = calloc(w->n_stored, sizeof *m->stored))) {
-        codec_fail(err, errsz, "out of memory");
+        codec_fail(err, errsz, _("out of memory"));
         return -1;
     }
     for (size_t i = 0; i < w->n_stored; i++) {
@@ -69,7 +70,7 @@ int codec_reconcile_decode(const Yuebao__Envelope *env, msg_t *m, char *err, siz
                            err, errsz) < 0)
             return -1;
         if (!e->has_revision || !m->stored[i].zone[0] || !m->stored[i].period[0]) {
-            codec_fail(err, errsz, "reconcile entry %zu: zone, period and revision are required", i);
+            codec_fail(err, errsz, _("reconcile entry %zu: zone, period and revision are required"), i);
             return -1;
         }
         m->stored[i].revision = e->revision;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "i18n.h"
 #include "text.h"
 
 /* Orders wire values by every field the content packs, so equal rows are identical
@@ -157,15 +158,15 @@ static int take_text(char **slot, const char *s, const char *what, char *err, si
     if (!s) return 0;
     n = strlen(s);
     if (n > REPORT_MAX_TEXT) {
-        codec_fail(err, errsz, "%s: %zu bytes, more than %d", what, n, REPORT_MAX_TEXT);
+        codec_fail(err, errsz, _("%s: %zu bytes, more than %d"), what, n, REPORT_MAX_TEXT);
         return -1;
     }
     if (!utf8_valid(s, n)) {
-        codec_fail(err, errsz, "%s: not valid UTF-8", what);
+        codec_fail(err, errsz, _("%s: not valid UTF-8"), what);
         return -1;
     }
     if (report_set_text(slot, s) < 0) {
-        codec_fail(err, errsz, "out of memory");
+        codec_fail(err, errsz, _("out of memory"));
         return -1;
     }
     return 0;
@@ -176,11 +177,11 @@ int codec_report_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
     report_t *r = &m->report;
     char row[48];
     if (w->n_values > REPORT_MAX_VALUES) {
-        codec_fail(err, errsz, "report: %zu values, more than %d", w->n_values, REPORT_MAX_VALUES);
+        codec_fail(err, errsz, _("report: %zu values, more than %d"), w->n_values, REPORT_MAX_VALUES);
         return -1;
     }
     if (w->n_projects > REPORT_MAX_PROJECTS) {
-        codec_fail(err, errsz, "report: %zu projects, more than %d", w->n_projects, REPORT_MAX_PROJECTS);
+        codec_fail(err, errsz, _("report: %zu projects, more than %d"), w->n_projects, REPORT_MAX_PROJECTS);
         return -1;
     }
     if (codec_take_str(r->zone, sizeof r->zone, w->zone, "report zone", err, errsz) < 0 ||
@@ -198,7 +199,7 @@ int codec_report_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
         memset(&v, 0, sizeof v);
         if (!wv->has_amount) {
             codec_row_name(row, sizeof row, "value", i, wv->has_line, wv->line);
-            codec_fail(err, errsz, "%s: no amount", row);
+            codec_fail(err, errsz, _("%s: no amount"), row);
             return -1;
         }
         if (codec_take_row_str(v.indicator, sizeof v.indicator, wv->indicator, "value", i, wv->has_line,
@@ -212,7 +213,7 @@ int codec_report_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
         v.growth_pct = wv->has_growth_pct ? wv->growth_pct : 0;
         v.line = wv->has_line ? wv->line : 0;
         if (!report_add_value(r, &v)) {
-            codec_fail(err, errsz, "out of memory");
+            codec_fail(err, errsz, _("out of memory"));
             return -1;
         }
     }
@@ -234,7 +235,7 @@ int codec_report_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
         p.ytd_investment = wp->has_ytd_investment ? wp->ytd_investment : 0;
         p.line = wp->has_line ? wp->line : 0;
         if (!report_add_project(r, &p)) {
-            codec_fail(err, errsz, "out of memory");
+            codec_fail(err, errsz, _("out of memory"));
             return -1;
         }
     }

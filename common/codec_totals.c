@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "i18n.h"
 
 int codec_totals_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s) {
     const scope_totals_t *t = &m->totals;
@@ -67,14 +68,14 @@ int codec_totals_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
         codec_take_str(t->scope, sizeof t->scope, w->scope, "totals scope", err, errsz) < 0)
         return -1;
     if (w->n_indicators > TOTALS_MAX_ROWS) {
-        codec_fail(err, errsz, "totals: %zu indicators, more than %d", w->n_indicators, TOTALS_MAX_ROWS);
+        codec_fail(err, errsz, _("totals: %zu indicators, more than %d"), w->n_indicators, TOTALS_MAX_ROWS);
         return -1;
     }
     t->expected = w->has_expected ? w->expected : 0;
     t->reported = w->has_reported ? w->reported : 0;
     t->on_time = w->has_on_time ? w->on_time : 0;
     if (t->reported > t->expected || t->on_time > t->reported) {
-        codec_fail(err, errsz, "totals: %u on time of %u reported of %u expected does not add up", t->on_time,
+        codec_fail(err, errsz, _("totals: %u on time of %u reported of %u expected does not add up"), t->on_time,
                    t->reported, t->expected);
         return -1;
     }
@@ -83,7 +84,7 @@ int codec_totals_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
         return -1;
     if (w->n_indicators == 0) return 0;
     if (!(t->rows = calloc(w->n_indicators, sizeof *t->rows))) {
-        codec_fail(err, errsz, "out of memory");
+        codec_fail(err, errsz, _("out of memory"));
         return -1;
     }
     for (size_t i = 0; i < w->n_indicators; i++) {

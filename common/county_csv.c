@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "csv.h"
+#include "i18n.h"
 #include "intake.h"
 #include "period.h"
 #include "text.h"
@@ -168,7 +169,7 @@ static void list_cols(const col_t *cols, size_t n, char *buf, size_t size) {
     for (int lang = 0; lang < 2; lang++) {
         const char *const *names = lang ? col_zh : col_en;
         for (size_t i = 0; i < n && off < size; i++) {
-            int k = snprintf(buf + off, size - off, "%s%s%s", i ? "," : (lang ? " (or " : ""), names[cols[i]],
+            int k = snprintf(buf + off, size - off, "%s%s%s", i ? "," : (lang ? _(" (or ") : ""), names[cols[i]],
                              lang && i + 1 == n ? ")" : "");
             if (k > 0) off += (size_t)k;
         }
@@ -218,7 +219,7 @@ static int read_header(parse_t *p, const csv_record_t *h) {
     template_of(FILE_PROJECTS, projects_tpl, sizeof projects_tpl);
     if (h->n_fields > COUNTY_CSV_MAX_COLUMNS) {
         fail(p, h->line, NULL,
-             "the header has %zu columns, more than %d; expected %s, or for key projects %s", h->n_fields,
+             _("the header has %zu columns, more than %d; expected %s, or for key projects %s"), h->n_fields,
              COUNTY_CSV_MAX_COLUMNS, values_tpl, projects_tpl);
         return -1;
     }
@@ -226,7 +227,7 @@ static int read_header(parse_t *p, const csv_record_t *h) {
     p->cols = calloc(h->n_fields, sizeof *p->cols);
     p->heads = calloc(h->n_fields, sizeof *p->heads);
     if (!p->cols || !p->heads) {
-        fail(p, h->line, NULL, "out of memory");
+        fail(p, h->line, NULL, _("out of memory"));
         return -1;
     }
     for (int c = 0; c < C_COUNT; c++)
@@ -247,13 +248,13 @@ static int read_header(parse_t *p, const csv_record_t *h) {
 
     if (n_values && n_projects) {
         fail(p, h->line, NULL,
-             "the header mixes indicator values with key projects; send them as two files, "
-             "with the headers %s and %s",
+             _("the header mixes indicator values with key projects; send them as two files, "
+             "with the headers %s and %s"),
              values_tpl, projects_tpl);
         return -1;
     }
     if (!n_values && !n_projects) {
-        fail(p, h->line, NULL, "not a county report header; expected %s, or for key projects %s", values_tpl,
+        fail(p, h->line, NULL, _("not a county report header; expected %s, or for key projects %s"), values_tpl,
              projects_tpl);
         return -1;
     }
@@ -269,9 +270,9 @@ static int read_header(parse_t *p, const csv_record_t *h) {
         col_t c = p->cols[i];
         if (!p->heads[i][0]) continue; /* blank header: the cells must be blank too */
         if (c == C_NONE || !in_list(c, all, n_all)) {
-            fail(p, h->line, p->heads[i], "unknown column \"%s\"; expected %s", p->heads[i], all_exp);
+            fail(p, h->line, p->heads[i], _("unknown column \"%s\"; expected %s"), p->heads[i], all_exp);
         } else if (p->at[c] >= 0) {
-            fail(p, h->line, p->heads[i], "column \"%s\" appears twice (columns %d and %zu)", p->heads[i],
+            fail(p, h->line, p->heads[i], _("column \"%s\" appears twice (columns %d and %zu)"), p->heads[i],
                  p->at[c] + 1, i + 1);
         } else {
             p->at[c] = (int)i;
@@ -280,8 +281,10 @@ static int read_header(parse_t *p, const csv_record_t *h) {
     for (size_t i = 0; i < n_required; i++) {
         col_t c = required[i];
         if (p->at[c] < 0)
-            fail(p, h->line, col_name(p, c), "missing column \"%s\"; %s file needs %s", col_name(p, c),
-                 p->kind == FILE_VALUES ? "a values" : "a key-projects", need_exp);
+            fail(p, h->line, col_name(p, c),
+                 p->kind == FILE_VALUES ? _("missing column \"%s\"; a values file needs %s")
+                                        : _("missing column \"%s\"; a key-projects file needs %s"),
+                 col_name(p, c), need_exp);
     }
     return file_errors(p) > before ? -1 : 0;
 }
@@ -356,13 +359,13 @@ static int number_cell(parse_t *p, const csv_record_t *rec, col_t c, bool requir
     char sb[64];
     if (!s[0]) {
         if (!required) return 0;
-        fail(p, rec->line, field_of(p, c), "empty; a number is required, e.g. 1234.5");
+        fail(p, rec->line, field_of(p, c), _("empty; a number is required, e.g. 1234.5"));
         return -1;
     }
     if (parse_number(s, out) < 0) {
         fail(p, rec->line, field_of(p, c),
-             "\"%s\" is not a number; expected digits with an optional sign and decimal "
-             "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %%)",
+             _("\"%s\" is not a number; expected digits with an optional sign and decimal "
+             "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %%)"),
              text_shown(s, sb, sizeof sb));
         return -1;
     }
@@ -370,8 +373,8 @@ static int number_cell(parse_t *p, const csv_record_t *rec, col_t c, bool requir
         /* Excel saves a cell as it shows it, and shows a number too wide for its
          * column as 2.03E+6: the digits it dropped are not in the file. */
         fail(p, rec->line, field_of(p, c),
-             "the cell shows %s, in scientific notation, which has lost digits: widen the column in "
-             "Excel, or format the cells as 数值 (Number) with one decimal, and save again",
+             _("the cell shows %s, in scientific notation, which has lost digits: widen the column in "
+             "Excel, or format the cells as 数值 (Number) with one decimal, and save again"),
              text_shown(s, sb, sizeof sb));
         return -1;
     }
@@ -384,11 +387,11 @@ static int text_cell(parse_t *p, const csv_record_t *rec, col_t c, bool required
     const char *s = cell(p, rec, c);
     size_t len = strlen(s);
     if (required && !s[0]) {
-        fail(p, rec->line, field_of(p, c), "empty; a value is required");
+        fail(p, rec->line, field_of(p, c), _("empty; a value is required"));
         return -1;
     }
     if (len >= size) {
-        fail(p, rec->line, field_of(p, c), "longer than %zu bytes (%zu found)", size - 1, len);
+        fail(p, rec->line, field_of(p, c), _("longer than %zu bytes (%zu found)"), size - 1, len);
         return -1;
     }
     memcpy(dst, s, len + 1);
@@ -404,22 +407,22 @@ static int key_cells(parse_t *p, const csv_record_t *rec, char zone[ZONE_CODE_SI
     char sb[64];
     int rc = 0;
     if (!z[0]) {
-        fail(p, rec->line, field_of(p, C_ZONE), "empty; expected a zone code or name from regions.csv");
+        fail(p, rec->line, field_of(p, C_ZONE), _("empty; expected a zone code or name from regions.csv"));
         rc = -1;
     } else if (!(zn = master_zone(p->m, z))) {
         fail(p, rec->line, field_of(p, C_ZONE),
-             "unknown zone \"%s\"; expected a zone code or name from regions.csv",
+             _("unknown zone \"%s\"; expected a zone code or name from regions.csv"),
              text_shown(z, sb, sizeof sb));
         rc = -1;
     } else {
         snprintf(zone, ZONE_CODE_SIZE, "%s", zn->code);
     }
     if (!s[0]) {
-        fail(p, rec->line, field_of(p, C_PERIOD), "empty; expected YYYY-MM, e.g. 2017-06");
+        fail(p, rec->line, field_of(p, C_PERIOD), _("empty; expected YYYY-MM, e.g. 2017-06"));
         rc = -1;
     } else if (period_parse(s, &pd) < 0) {
         fail(p, rec->line, field_of(p, C_PERIOD),
-             "\"%s\" is not a period; expected YYYY-MM, e.g. 2017-06 (or 2017年1-6月)",
+             _("\"%s\" is not a period; expected YYYY-MM, e.g. 2017-06 (or 2017年1-6月)"),
              text_shown(s, sb, sizeof sb));
         rc = -1;
     } else {
@@ -472,8 +475,8 @@ static int text_agrees(parse_t *p, const csv_record_t *rec, const report_t *r, c
     const char *have = c == C_PROBLEMS ? r->problems : r->next_steps;
     if (!s[0] || !have || !strcmp(have, s)) return 0;
     fail(p, rec->line, field_of(p, c),
-         "differs from the text already given for %s %s; write it once per zone and period "
-         "(or repeat the same text)",
+         _("differs from the text already given for %s %s; write it once per zone and period "
+         "(or repeat the same text)"),
          r->zone, r->period);
     return -1;
 }
@@ -499,8 +502,8 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
 
     if (rec->n_fields != p->n_cols) {
         fail(p, rec->line, NULL,
-             "expected %zu columns, found %zu; check for a missing or extra comma "
-             "(a cell holding a comma must be quoted)",
+             _("expected %zu columns, found %zu; check for a missing or extra comma "
+             "(a cell holding a comma must be quoted)"),
              p->n_cols, rec->n_fields);
         return;
     }
@@ -514,10 +517,10 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
     for (size_t i = 0; i < rec->n_fields; i++) {
         if (p->cols[i] == C_NONE && !p->heads[i][0] && rec->fields[i][0]) {
             char field[32];
-            snprintf(field, sizeof field, "column %zu", i + 1);
+            snprintf(field, sizeof field, _("column %zu"), i + 1);
             fail(p, rec->line, field,
-                 "\"%s\" is under a column with no header; give the "
-                 "column a header or clear it",
+                 _("\"%s\" is under a column with no header; give the "
+                 "column a header or clear it"),
                  text_shown(rec->fields[i], sb, sizeof sb));
             bad = true;
         }
@@ -526,11 +529,11 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
     problems = cell(p, rec, C_PROBLEMS);
     next_steps = cell(p, rec, C_NEXT_STEPS);
     if (strlen(problems) >= REPORT_MAX_TEXT) {
-        fail(p, rec->line, field_of(p, C_PROBLEMS), "longer than %d bytes", REPORT_MAX_TEXT - 1);
+        fail(p, rec->line, field_of(p, C_PROBLEMS), _("longer than %d bytes"), REPORT_MAX_TEXT - 1);
         bad = true;
     }
     if (strlen(next_steps) >= REPORT_MAX_TEXT) {
-        fail(p, rec->line, field_of(p, C_NEXT_STEPS), "longer than %d bytes", REPORT_MAX_TEXT - 1);
+        fail(p, rec->line, field_of(p, C_NEXT_STEPS), _("longer than %d bytes"), REPORT_MAX_TEXT - 1);
         bad = true;
     }
 
@@ -542,11 +545,11 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
         int rc;
         if (!ind[0]) {
             fail(p, rec->line, field_of(p, C_INDICATOR),
-                 "empty; expected a code or Chinese name from indicators.csv");
+                 _("empty; expected a code or Chinese name from indicators.csv"));
             bad = true;
         } else if (!(in = master_indicator(p->m, ind))) {
             fail(p, rec->line, field_of(p, C_INDICATOR),
-                 "unknown indicator \"%s\"; expected a code or Chinese name from indicators.csv",
+                 _("unknown indicator \"%s\"; expected a code or Chinese name from indicators.csv"),
                  text_shown(ind, sb, sizeof sb));
             bad = true;
         } else {
@@ -578,7 +581,7 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
     r = find_report(p->set, zone, period);
     if (!r) {
         if (!(r = new_report(p, zone, period))) {
-            fail(p, rec->line, NULL, "out of memory");
+            fail(p, rec->line, NULL, _("out of memory"));
             return;
         }
         created = true;
@@ -586,21 +589,21 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
     if (text_agrees(p, rec, r, C_PROBLEMS, problems) < 0) bad = true;
     if (text_agrees(p, rec, r, C_NEXT_STEPS, next_steps) < 0) bad = true;
     if (!bad && p->kind == FILE_VALUES && r->n_values >= REPORT_MAX_VALUES) {
-        fail(p, rec->line, NULL, "more than %d indicator rows for %s %s", REPORT_MAX_VALUES, zone, period);
+        fail(p, rec->line, NULL, _("more than %d indicator rows for %s %s"), REPORT_MAX_VALUES, zone, period);
         bad = true;
     }
     if (!bad && p->kind == FILE_PROJECTS && r->n_projects >= REPORT_MAX_PROJECTS) {
-        fail(p, rec->line, NULL, "more than %d project rows for %s %s", REPORT_MAX_PROJECTS, zone, period);
+        fail(p, rec->line, NULL, _("more than %d project rows for %s %s"), REPORT_MAX_PROJECTS, zone, period);
         bad = true;
     }
     if (!bad) {
         bool added =
             p->kind == FILE_VALUES ? report_add_value(r, &v) != NULL : report_add_project(r, &pr) != NULL;
         if (!added) {
-            fail(p, rec->line, NULL, "out of memory");
+            fail(p, rec->line, NULL, _("out of memory"));
             bad = true;
         } else if (set_text(r, C_PROBLEMS, problems) < 0 || set_text(r, C_NEXT_STEPS, next_steps) < 0) {
-            fail(p, rec->line, NULL, "out of memory");
+            fail(p, rec->line, NULL, _("out of memory"));
             /* take the row back out: the row adds nothing */
             if (p->kind == FILE_VALUES)
                 free(r->values[--r->n_values].note);
@@ -613,17 +616,9 @@ static void read_row(parse_t *p, const csv_record_t *rec) {
 }
 
 /* csv.c's messages start "line N: "; the line goes in the diag's own slot. */
-static void csv_failure(parse_t *p, unsigned rec_line, const char *err) {
-    unsigned line = rec_line;
-    const char *msg = err;
-    if (!strncmp(err, "line ", 5)) {
-        char *end;
-        unsigned long n = strtoul(err + 5, &end, 10);
-        if (end != err + 5 && !strncmp(end, ": ", 2)) {
-            line = (unsigned)n;
-            msg = end + 2;
-        }
-    }
+static void csv_failure(parse_t *p, const csv_reader_t *rd, const char *err) {
+    unsigned line;
+    const char *msg = csv_error_reason(rd, err, &line);
     fail(p, line, NULL, "%s", msg);
 }
 
@@ -648,22 +643,22 @@ size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, s
         len -= 3;
     }
     if (memchr(utf8, '\0', len) || !utf8_valid(utf8, len)) {
-        fail(&p, 0, NULL, "not UTF-8 text (save the sheet as CSV UTF-8 or as CSV in a Chinese locale)");
+        fail(&p, 0, NULL, _("not UTF-8 text (save the sheet as CSV UTF-8 or as CSV in a Chinese locale)"));
         goto out;
     }
     if (!(rd = csv_open_sep(utf8, len, csv_guess_sep(utf8, len)))) {
-        fail(&p, 0, NULL, "out of memory");
+        fail(&p, 0, NULL, _("out of memory"));
         goto out;
     }
     rc = csv_next(rd, &rec, err, sizeof err);
     if (rc == 0) {
         char exp[256];
         template_of(FILE_VALUES, exp, sizeof exp);
-        fail(&p, 0, NULL, "empty file: expected a header row, e.g. %s", exp);
+        fail(&p, 0, NULL, _("empty file: expected a header row, e.g. %s"), exp);
         goto out;
     }
     if (rc < 0) {
-        csv_failure(&p, rec.line, err);
+        csv_failure(&p, rd, err);
         goto out;
     }
     if (read_header(&p, &rec) < 0) goto out;
@@ -671,13 +666,13 @@ size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, s
         /* the note is the 200th finding, so a list capped at 200 still shows it */
         if (file_errors(&p) >= MAX_FILE_ERRORS - 1) {
             fail(&p, rec.line, NULL,
-                 "too many errors; reading stopped here and the rest of the file was not "
-                 "checked: correct the lines above and send it again");
+                 _("too many errors; reading stopped here and the rest of the file was not "
+                 "checked: correct the lines above and send it again"));
             goto out;
         }
         read_row(&p, &rec);
     }
-    if (rc < 0) csv_failure(&p, rec.line, err);
+    if (rc < 0) csv_failure(&p, rd, err);
 out:
     csv_close(&rd);
     free(p.cols);

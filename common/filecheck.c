@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 
@@ -24,14 +25,14 @@ size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char 
     }
     if (dl->n_errors == before && set->n == first)
         diag_add(dl, DIAG_ERROR, util_basename(name), 0, NULL,
-                 "no data rows: the file has only a header; expected one row per zone, period and "
-                 "indicator (or project) below it");
+                 _("no data rows: the file has only a header; expected one row per zone, period and "
+                 "indicator (or project) below it"));
     return dl->n_errors - before;
 }
 
 void filecheck_projects_first(diag_list_t *dl, const char *name, const char *zone, const char *period) {
     diag_add(dl, DIAG_ERROR, util_basename(name), 0, NULL,
-             "%s %s: key projects arrived before any indicator values for this zone and period; drop the "
-             "values file first, or together with this one",
+             _("%s %s: key projects arrived before any indicator values for this zone and period; drop the "
+             "values file first, or together with this one"),
              zone, period);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 
@@ -45,7 +46,7 @@ static int map_header(const csv_record_t *h, const char *const *want, int *idx, 
             if (strcmp(text_trim(tmp), want[w]) == 0) idx[w] = (int)i;
         }
         if (idx[w] < 0 && w < n_required) {
-            diag_add(dl, DIAG_ERROR, file, h->line, want[w], "missing column \"%s\"", want[w]);
+            diag_add(dl, DIAG_ERROR, file, h->line, want[w], _("missing column \"%s\""), want[w]);
             ok = -1;
         }
     }
@@ -60,12 +61,12 @@ static int take(char *dst, size_t size, const csv_record_t *rec, int col, bool r
     snprintf(tmp, sizeof tmp, "%s", v);
     text_trim(tmp);
     if (required && !tmp[0]) {
-        diag_add(dl, DIAG_ERROR, file, rec->line, name, "empty; a value is required");
+        diag_add(dl, DIAG_ERROR, file, rec->line, name, _("empty; a value is required"));
         return -1;
     }
     if (strlen(tmp) >= size) {
         char shown[48];
-        diag_add(dl, DIAG_ERROR, file, rec->line, name, "\"%s\" is %zu bytes, longer than the %zu allowed",
+        diag_add(dl, DIAG_ERROR, file, rec->line, name, _("\"%s\" is %zu bytes, longer than the %zu allowed"),
                  text_shown(tmp, shown, sizeof shown), strlen(tmp), size - 1);
         return -1;
     }
@@ -90,12 +91,12 @@ static int read_table(void *arg, const char *path, const char *const *cols, size
     r = csv_open(text, len);
     if (!r) {
         free(text);
-        diag_add(dl, DIAG_ERROR, file, 0, NULL, "out of memory");
+        diag_add(dl, DIAG_ERROR, file, 0, NULL, _("out of memory"));
         return -1;
     }
     rc = csv_next(r, &rec, err, sizeof err);
     if (rc <= 0) {
-        diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", rc == 0 ? "empty file: a header row is expected" : err);
+        diag_add(dl, DIAG_ERROR, file, 0, NULL, "%s", rc == 0 ? _("empty file: a header row is expected") : err);
     } else if (map_header(&rec, cols, idx, n_cols, n_required, file, dl) == 0) {
         while ((rc = csv_next(r, &rec, err, sizeof err)) == 1)
             fn(arg, &rec, idx, file, dl);
@@ -128,7 +129,7 @@ static int indicator_row(void *arg, const csv_record_t *rec, const int *idx, con
     else if (!strcmp(kind, "ratio"))
         ind.kind = KIND_RATIO;
     else {
-        diag_add(dl, DIAG_ERROR, file, rec->line, "kind", "\"%s\": expected flow, stock or ratio", kind);
+        diag_add(dl, DIAG_ERROR, file, rec->line, "kind", _("\"%s\": expected flow, stock or ratio"), kind);
         return -1;
     }
     if (!strcmp(dir, "1") || !strcmp(dir, "+1"))
@@ -136,7 +137,7 @@ static int indicator_row(void *arg, const csv_record_t *rec, const int *idx, con
     else if (!strcmp(dir, "-1"))
         ind.direction = -1;
     else {
-        diag_add(dl, DIAG_ERROR, file, rec->line, "direction", "\"%s\": expected 1 or -1", dir);
+        diag_add(dl, DIAG_ERROR, file, rec->line, "direction", _("\"%s\": expected 1 or -1"), dir);
         return -1;
     }
     if (!strcmp(growth, "yes") || !strcmp(growth, "1") || !strcmp(growth, "true"))
@@ -144,20 +145,20 @@ static int indicator_row(void *arg, const csv_record_t *rec, const int *idx, con
     else if (!strcmp(growth, "no") || !strcmp(growth, "0") || !strcmp(growth, "false"))
         ind.has_growth = false;
     else {
-        diag_add(dl, DIAG_ERROR, file, rec->line, "has_growth", "\"%s\": expected yes or no", growth);
+        diag_add(dl, DIAG_ERROR, file, rec->line, "has_growth", _("\"%s\": expected yes or no"), growth);
         return -1;
     }
     ind.percent = strcmp(ind.unit, "%") == 0;
     for (size_t i = 0; i < m->n_indicators; i++) {
         if (!strcmp(m->indicators[i].code, ind.code) || !strcmp(m->indicators[i].name_zh, ind.name_zh)) {
-            diag_add(dl, DIAG_ERROR, file, rec->line, "code", "indicator \"%s\" (%s) is listed twice",
+            diag_add(dl, DIAG_ERROR, file, rec->line, "code", _("indicator \"%s\" (%s) is listed twice"),
                      ind.code, ind.name_zh);
             return -1;
         }
     }
     indicator_t *p = realloc(m->indicators, (m->n_indicators + 1) * sizeof *p);
     if (!p) {
-        diag_add(dl, DIAG_ERROR, file, rec->line, NULL, "out of memory");
+        diag_add(dl, DIAG_ERROR, file, rec->line, NULL, _("out of memory"));
         return -1;
     }
     m->indicators = p;
@@ -182,7 +183,7 @@ static int region_row(void *arg, const csv_record_t *rec, const int *idx, const 
     for (size_t i = 0; i < m->n_zones; i++) {
         if (!strcmp(m->zones[i].code, z.code)) {
             diag_add(dl, DIAG_ERROR, file, rec->line, "zone",
-                     "zone \"%s\" is listed twice; a zone belongs to exactly one county", z.code);
+                     _("zone \"%s\" is listed twice; a zone belongs to exactly one county"), z.code);
             return -1;
         }
     }
@@ -192,7 +193,7 @@ static int region_row(void *arg, const csv_record_t *rec, const int *idx, const 
     }
     if (ci < m->n_counties && strcmp(m->counties[ci].name, c.name) != 0) {
         diag_add(dl, DIAG_ERROR, file, rec->line, "county_name",
-                 "county %s is named \"%s\" here but \"%s\" above", c.code, c.name, m->counties[ci].name);
+                 _("county %s is named \"%s\" here but \"%s\" above"), c.code, c.name, m->counties[ci].name);
         return -1;
     }
     if (ci == m->n_counties) {
@@ -212,10 +213,10 @@ static int region_row(void *arg, const csv_record_t *rec, const int *idx, const 
 
 const config_key_t master_policy_keys[] = {
     CONFIG_NUMBER("city", master_policy_t, deadline_day, CONF_INT, "10", 1, 28,
-                  "报送截止日: reports are due by this day of the next month, 24:00 Asia/Shanghai (a day "
-                  "every month has)"),
+                  N_("报送截止日: reports are due by this day of the next month, 24:00 Asia/Shanghai (a day "
+                  "every month has)")),
     CONFIG_BOOL("city", master_policy_t, merge_jan_feb, "yes",
-                "1-2月合并: January and February reported together as period 02 (1-2月), no January report"),
+                N_("1-2月合并: January and February reported together as period 02 (1-2月), no January report")),
     {NULL},
 };
 const char *const master_policy_names[] = {"报送截止日", "1-2月合并"};
@@ -238,12 +239,12 @@ static int policy_row(void *arg, const csv_record_t *rec, const int *idx, const 
         if (!strcmp(setting, master_policy_keys[i].key) || !strcmp(setting, master_policy_names[i])) break;
     if (i == N_POLICY) {
         diag_add(dl, DIAG_ERROR, file, rec->line, "setting",
-                 "unknown setting \"%s\"; expected deadline_day (报送截止日) or merge_jan_feb (1-2月合并)",
+                 _("unknown setting \"%s\"; expected deadline_day (报送截止日) or merge_jan_feb (1-2月合并)"),
                  setting);
         return -1;
     }
     if (r->line[i]) {
-        diag_add(dl, DIAG_ERROR, file, rec->line, "setting", "%s is set twice (first on line %d)",
+        diag_add(dl, DIAG_ERROR, file, rec->line, "setting", _("%s is set twice (first on line %d)"),
                  master_policy_keys[i].key, r->line[i]);
         return -1;
     }
@@ -279,7 +280,7 @@ int master_policy_override(master_t *m, const master_policy_override_t *o, char 
     note[0] = '\0';
     if (o->deadline_day_set) {
         if (o->deadline_day != m->policy.deadline_day) {
-            snprintf(note, size, "deadline_day %d instead of the master folder's %d", o->deadline_day,
+            snprintf(note, size, _("deadline_day %d instead of the master folder's %d"), o->deadline_day,
                      m->policy.deadline_day);
             len = strlen(note);
             n++;
@@ -288,7 +289,7 @@ int master_policy_override(master_t *m, const master_policy_override_t *o, char 
     }
     if (o->merge_jan_feb_set) {
         if (o->merge_jan_feb != m->policy.merge_jan_feb) {
-            snprintf(note + len, size - len, "%smerge_jan_feb %s instead of the master folder's %s",
+            snprintf(note + len, size - len, _("%smerge_jan_feb %s instead of the master folder's %s"),
                      n ? "; " : "", o->merge_jan_feb ? "yes" : "no", m->policy.merge_jan_feb ? "yes" : "no");
             n++;
         }
@@ -318,11 +319,11 @@ static master_t *load(const char *regions_csv, const char *indicators_csv, const
     rc |= read_table(m, indicators_csv, indicator_cols, 7, 7, indicator_row, dl);
     rc |= read_policy(m, city_csv, dl);
     if (rc == 0 && m->n_zones == 0) {
-        diag_add(dl, DIAG_ERROR, util_basename(regions_csv), 0, NULL, "no zones listed");
+        diag_add(dl, DIAG_ERROR, util_basename(regions_csv), 0, NULL, _("no zones listed"));
         rc = -1;
     }
     if (rc == 0 && m->n_indicators == 0) {
-        diag_add(dl, DIAG_ERROR, util_basename(indicators_csv), 0, NULL, "no indicators listed");
+        diag_add(dl, DIAG_ERROR, util_basename(indicators_csv), 0, NULL, _("no indicators listed"));
         rc = -1;
     }
     if (rc) {

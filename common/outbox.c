@@ -22,7 +22,9 @@
 #include "outbox.h"
 #include "clock.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
+#include "text.h"
 
 /* Numbered like the stores' (db.h). Outboxes written before the numbers all say version
  * 1, whatever they hold: version_of() below reads their version off their tables. */
@@ -192,8 +194,8 @@ static int version_of(db_t *db, int user_version) {
     return v;
 }
 
-static const db_schema_t schema = {.what = "outbox",
-                                   .creator = "the collector",
+static const db_schema_t schema = {.what = N_("outbox"),
+                                   .creator = N_("the collector"),
                                    .migrations = migrations,
                                    .n_migrations = N_MIGRATIONS,
                                    .statements = sql,
@@ -216,7 +218,7 @@ static int done(outbox_t *o, sqlite3_stmt *st) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
-        log_error("outbox %s: %s", o->path, sqlite3_errmsg(o->db));
+        log_error(_("outbox %s: %s"), o->path, sqlite3_errmsg(o->db));
         return -1;
     }
     return 0;
@@ -225,7 +227,7 @@ static int done(outbox_t *o, sqlite3_stmt *st) {
 static outbox_t *open_as(const char *path, bool readonly, char *err, size_t errsz) {
     outbox_t *o = calloc(1, sizeof *o);
     if (!o) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, _("out of memory"));
         return NULL;
     }
     if (!(o->h = db_open(path, readonly, &schema, err, errsz))) {
@@ -257,7 +259,7 @@ void outbox_close(outbox_t **o) {
 /* A transaction statement's result, its failure logged (the collector logs no more). */
 static int logged(outbox_t *o, int rc) {
     if (rc >= 0) return 0;
-    log_error("outbox %s", db_error(o->h));
+    log_error(_("outbox %s"), db_error(o->h));
     return -1;
 }
 
@@ -395,10 +397,10 @@ static int confirm_from_payload(outbox_t *o, const pending_t *p) {
     size_t len = 0;
     sqlite3_stmt *st;
     int rc, d = codec_decode(p->payload, p->payload_len, &m, err, sizeof err);
-    if (d == 0 && m.kind != MSG_REPORT) snprintf(err, sizeof err, "not a report");
+    if (d == 0 && m.kind != MSG_REPORT) snprintf(err, sizeof err, _("not a report"));
     if (d != 0 || m.kind != MSG_REPORT) {
         msg_clear(&m);
-        log_error("outbox %s: the queued report of %s %s does not decode: %s", o->path, p->zone, p->period,
+        log_error(_("outbox %s: the queued report of %s %s does not decode: %s"), o->path, p->zone, p->period,
                   err);
         return -1;
     }
@@ -600,7 +602,9 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
         clock_format(sqlite3_column_int64(st, 6), when);
         if (status && (strcmp(status, "ACCEPTED") == 0 || strcmp(status, "DUPLICATE") == 0)) ++*stored;
         if (status && (strcmp(status, "REJECTED") == 0 || strcmp(status, "STALE") == 0)) ++*refused;
-        fprintf(f, "%-9s %s %s revision %lld (store has revision %lld) at %s\n", status ? status : "?",
+        char label[64];
+        text_pad(label, sizeof label, status ? ack_status_label(status) : "?", 9);
+        fprintf(f, _("%s %s %s revision %lld (store has revision %lld) at %s\n"), label,
                 (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
                 (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4), when);
         if (detail && *detail) {
@@ -614,7 +618,7 @@ int outbox_source_receipt(outbox_t *o, int64_t id, char *name, size_t name_sz, c
         }
     }
     sqlite3_reset(st);
-    if (note) fprintf(f, "\nChecked by this collector before sending:\n%s", note);
+    if (note) fprintf(f, _("\nChecked by this collector before sending:\n%s"), note);
     free(note);
     fclose(f);
     *lines = buf;

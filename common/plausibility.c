@@ -21,9 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
-
-#define NUM "%.15g"
 
 void plausibility_neighbours(const char *period, bool merge_jan_feb, char prev[PERIOD_STRLEN],
                              char last_year[PERIOD_STRLEN]) {
@@ -58,13 +57,13 @@ static void unit_hint(const indicator_t *ind, int k, char *hint, size_t size) {
     size_t n = strlen(u), w = sizeof wan - 1;
     hint[0] = '\0';
     if (strcmp(u, wan) == 0) {
-        if (k == 4) snprintf(hint, size, " 元 instead of 万元?");
-        if (k == 2) snprintf(hint, size, " 百元 instead of 万元?");
-        if (k == -4) snprintf(hint, size, " 亿元 instead of 万元?");
+        if (k == 4) snprintf(hint, size, _(" 元 instead of 万元?"));
+        if (k == 2) snprintf(hint, size, _(" 百元 instead of 万元?"));
+        if (k == -4) snprintf(hint, size, _(" 亿元 instead of 万元?"));
     } else if (slash && k == 4 && (size_t)(slash - u) == w && strncmp(u, wan, w) == 0) {
-        snprintf(hint, size, " 元%s instead of %s?", slash, u);
+        snprintf(hint, size, _(" 元%s instead of %s?"), slash, u);
     } else if (slash && k == -4 && n > w && strcmp(u + n - w, wan) == 0 && u + n - w == slash + 1) {
-        snprintf(hint, size, " %.*s元 instead of %s?", (int)(slash + 1 - u), u, u);
+        snprintf(hint, size, _(" %.*s元 instead of %s?"), (int)(slash + 1 - u), u, u);
     }
 }
 
@@ -87,7 +86,7 @@ static int against(const indicator_t *ind, const report_t *r, const report_value
     lb = log10(bv->amount);
     if (which == 0) {
         *ratio = v->amount / bv->amount;
-        snprintf(what, size, "the previous report (revision %u of %s: " NUM ")", (unsigned)base->revision,
+        snprintf(what, size, _("the previous report (revision %u of %s: %.15g)"), (unsigned)base->revision,
                  base->period, bv->amount);
     } else if (which == 1 && ind->kind == KIND_FLOW) {
         int mr = months_of(r->period), mb = months_of(base->period);
@@ -95,12 +94,12 @@ static int against(const indicator_t *ind, const report_t *r, const report_value
         lv -= log10(mr);
         lb -= log10(mb);
         snprintf(what, size,
-                 "the previous period per month (%s: " NUM " year to date, over %d against %d months)",
+                 _("the previous period per month (%s: %.15g year to date, over %d against %d months)"),
                  base->period, bv->amount, mb, mr);
     } else {
         *ratio = v->amount / bv->amount;
-        snprintf(what, size, "%s (%s: " NUM ")",
-                 which == 1 ? "the previous period" : "the same period last year", base->period, bv->amount);
+        snprintf(what, size, which == 1 ? _("the previous period (%s: %.15g)") : _("the same period last year (%s: %.15g)"),
+                 base->period, bv->amount);
     }
     /* the power from the logarithms, clamped before rounding: the quotient itself can be
      * inf or 0 for figures near the ends of the double range */
@@ -144,16 +143,26 @@ size_t plausibility_check(const master_t *m, const report_t *r, const plausibili
         k = k_first;
         power_text(k < 0 ? -k : k, times, sizeof times);
         unit_hint(ind, k, hint, sizeof hint);
-        if (!v->note)
+        /* TRANSLATORS: "…is about 10 000× the previous report (revision 1 of 2017-05: 3.5):
+         * 元 instead of 万元? correct…"; the last %s is the unit hint or "". */
+        if (!v->note && k >= 0)
             diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
-                     "%s: amount " NUM " is about %s%s%s %s:%s correct the figure, or if it is right, "
-                     "confirm it with a 说明 in the note (说明) column of this row",
-                     ind->code, v->amount, k < 0 ? "1/" : "", times, k < 0 ? " of" : "×", first, hint);
+                     _("%s: amount %.15g is about %s× %s:%s correct the figure, or if it is right, "
+                       "confirm it with a 说明 in the note (说明) column of this row"),
+                     ind->code, v->amount, times, first, hint);
+        else if (!v->note)
+            diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
+                     _("%s: amount %.15g is about 1/%s of %s:%s correct the figure, or if it is right, "
+                       "confirm it with a 说明 in the note (说明) column of this row"),
+                     ind->code, v->amount, times, first, hint);
+        else if (k >= 0)
+            diag_add(dl, DIAG_WARNING, r->source, v->line, "note",
+                     _("%s: amount %.15g is about %s× %s; accepted on the reporter's 说明: \"%s\""), ind->code,
+                     v->amount, times, first, text_shown(v->note, note, sizeof note));
         else
             diag_add(dl, DIAG_WARNING, r->source, v->line, "note",
-                     "%s: amount " NUM " is about %s%s%s %s; accepted on the reporter's 说明: \"%s\"",
-                     ind->code, v->amount, k < 0 ? "1/" : "", times, k < 0 ? " of" : "×", first,
-                     text_shown(v->note, note, sizeof note));
+                     _("%s: amount %.15g is about 1/%s of %s; accepted on the reporter's 说明: \"%s\""),
+                     ind->code, v->amount, times, first, text_shown(v->note, note, sizeof note));
     }
     return dl->n_errors - before;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "text.h"
 
@@ -92,8 +93,8 @@ static const char *const sql[Q_COUNT] = {
                       " WHERE period = ?1 ORDER BY zone",
 };
 
-static const db_schema_t schema = {.what = "report store",
-                                   .creator = "the aggregator",
+static const db_schema_t schema = {.what = N_("report store"),
+                                   .creator = N_("the aggregator"),
                                    .migrations = migrations,
                                    .n_migrations = N_MIGRATIONS,
                                    .writer_pragmas = "PRAGMA foreign_keys = ON",
@@ -109,7 +110,7 @@ struct rstore {
 rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) {
     rstore_t *s = calloc(1, sizeof *s);
     if (!s) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, _("out of memory"));
         return NULL;
     }
     if (!(s->h = db_open(path, readonly, &schema, err, errsz))) {
@@ -219,7 +220,7 @@ int rstore_revision_content(rstore_t *s, const char *zone, const char *period, u
 /* A reader's connection is read-only: say so before a write fails on it. */
 static int writable(rstore_t *s) {
     if (!db_readonly(s->h)) return 1;
-    log_error("%s: opened read-only; cannot write", s->path);
+    log_error(_("%s: opened read-only; cannot write"), s->path);
     return 0;
 }
 
@@ -521,7 +522,7 @@ int rstore_check(const char *path, char *err, size_t errsz) {
         const char *first = (const char *)sqlite3_column_text(st, 0);
         if (!first || strcmp(first, "ok") != 0) {
             char shown[256], flat[256];
-            snprintf(flat, sizeof flat, "%s", first ? first : "(no answer)");
+            snprintf(flat, sizeof flat, "%s", first ? first : _("(no answer)"));
             for (char *c = flat; *c; c++)
                 if (*c == '\n') *c = ' '; /* quick_check's finding spans lines */
             snprintf(err, errsz, "%s", text_shown(flat, shown, sizeof shown));

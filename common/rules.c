@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "csv.h"
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 
@@ -60,14 +61,14 @@ static int table_open(table_t *t, const char *path, diag_list_t *dl) {
     }
     t->r = csv_open(t->text, len);
     if (!t->r) {
-        diag_add(dl, DIAG_ERROR, t->file, 0, NULL, "out of memory");
+        diag_add(dl, DIAG_ERROR, t->file, 0, NULL, _("out of memory"));
         free(t->text);
         return -1;
     }
     rc = csv_next(t->r, &t->head, err, sizeof err);
     if (rc <= 0) {
         diag_add(dl, DIAG_ERROR, t->file, 0, NULL, "%s",
-                 rc == 0 ? "empty file: a header row is expected" : err);
+                 rc == 0 ? _("empty file: a header row is expected") : err);
         csv_close(&t->r);
         free(t->text);
         return -1;
@@ -117,10 +118,10 @@ static int map_header(const table_t *t, const char *const *want, int *idx, size_
         for (w = 0; w < n_want && strcmp(tmp, want[w]) != 0; w++) {}
         if (w == n_want) {
             diag_add(t->dl, DIAG_ERROR, t->file, h->line, text_shown(tmp, sb, sizeof sb),
-                     "unknown column \"%s\"; expected the columns %s", sb, expected);
+                     _("unknown column \"%s\"; expected the columns %s"), sb, expected);
             rc = -1;
         } else if (idx[w] >= 0) {
-            diag_add(t->dl, DIAG_ERROR, t->file, h->line, want[w], "column \"%s\" is given twice", want[w]);
+            diag_add(t->dl, DIAG_ERROR, t->file, h->line, want[w], _("column \"%s\" is given twice"), want[w]);
             rc = -1;
         } else {
             idx[w] = (int)i;
@@ -129,7 +130,7 @@ static int map_header(const table_t *t, const char *const *want, int *idx, size_
     for (size_t w = 0; w < n_want; w++) {
         if (idx[w] >= 0) continue;
         diag_add(t->dl, DIAG_ERROR, t->file, h->line, want[w],
-                 "missing column \"%s\"; expected the columns %s", want[w], expected);
+                 _("missing column \"%s\"; expected the columns %s"), want[w], expected);
         rc = -1;
     }
     return rc;
@@ -141,7 +142,7 @@ static int cell(const table_t *t, const csv_record_t *rec, int col, const char *
     const char *v = col >= 0 && (size_t)col < rec->n_fields ? rec->fields[col] : "";
     buf[0] = '\0';
     if (strlen(v) >= CELL_MAX) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, name, "longer than %d bytes", CELL_MAX - 1);
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, name, _("longer than %d bytes"), CELL_MAX - 1);
         return -1;
     }
     memcpy(buf, v, strlen(v) + 1);
@@ -184,10 +185,10 @@ static void bad_indicator(const table_t *t, const csv_record_t *rec, const char 
     char sb[96];
     if (!v[0])
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
-                 "empty; an indicator code or Chinese name from indicators.csv is required");
+                 _("empty; an indicator code or Chinese name from indicators.csv is required"));
     else
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
-                 "unknown indicator \"%s\"; expected a code or Chinese name from indicators.csv",
+                 _("unknown indicator \"%s\"; expected a code or Chinese name from indicators.csv"),
                  text_shown(v, sb, sizeof sb));
 }
 
@@ -224,8 +225,8 @@ static int scheme_contents(const table_t *t, const csv_record_t *rec, const mast
         ind = indicator_index(m, tok);
         if (ind < 0) {
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "contents",
-                     "unknown indicator \"%s\"; expected codes or Chinese names from indicators.csv, "
-                     "separated by ';'",
+                     _("unknown indicator \"%s\"; expected codes or Chinese names from indicators.csv, "
+                     "separated by ';'"),
                      text_shown(tok, sb, sizeof sb));
             rc = -1;
             continue;
@@ -233,10 +234,10 @@ static int scheme_contents(const table_t *t, const csv_record_t *rec, const mast
         for (j = 0; j < it->n_contents && it->contents[j] != ind; j++) {}
         if (j < it->n_contents) {
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "contents",
-                     "indicator %s is listed twice in this item", m->indicators[ind].code);
+                     _("indicator %s is listed twice in this item"), m->indicators[ind].code);
             rc = -1;
         } else if (it->n_contents == RULES_MAX_CONTENTS) {
-            diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "contents", "more than %d indicators in one item",
+            diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "contents", _("more than %d indicators in one item"),
                      RULES_MAX_CONTENTS);
             return -1;
         } else {
@@ -245,7 +246,7 @@ static int scheme_contents(const table_t *t, const csv_record_t *rec, const mast
     }
     if (rc == 0 && it->n_contents == 0) {
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "contents",
-                 "empty; expected one or more indicator codes separated by ';'");
+                 _("empty; expected one or more indicator codes separated by ';'"));
         rc = -1;
     }
     return rc;
@@ -256,7 +257,7 @@ static int scheme_dim(const table_t *t, const csv_record_t *rec, scheme_t *s, co
     for (size_t d = 0; d < s->n_dims; d++)
         if (!strcmp(s->dims[d], dim)) return (int)d;
     if (s->n_dims == RANKING_MAX_DIMS) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "dimension", "more than %d dimensions",
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "dimension", _("more than %d dimensions"),
                  RANKING_MAX_DIMS);
         return -1;
     }
@@ -274,9 +275,9 @@ static void scheme_row(const table_t *t, const csv_record_t *rec, const int *idx
 
     if (cell(t, rec, idx[S_DIM], "dimension", dim) < 0) {
     } else if (!dim[0]) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "dimension", "empty; a dimension name is required");
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "dimension", _("empty; a dimension name is required"));
     } else if (strlen(dim) >= sizeof s->dims[0]) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "dimension", "longer than %zu bytes",
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "dimension", _("longer than %zu bytes"),
                  sizeof s->dims[0] - 1);
     } else {
         it.dim = scheme_dim(t, rec, s, dim);
@@ -286,15 +287,15 @@ static void scheme_row(const table_t *t, const csv_record_t *rec, const int *idx
         acc->weights_ok = false;
     } else if (!weight[0]) {
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "weight",
-                 "empty; the item's points out of 100 are required");
+                 _("empty; the item's points out of 100 are required"));
         acc->weights_ok = false;
     } else if (parse_number(weight, &it.weight) < 0) {
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "weight",
-                 "\"%s\" is not a number; expected the item's points out of 100, such as 7.5",
+                 _("\"%s\" is not a number; expected the item's points out of 100, such as 7.5"),
                  text_shown(weight, sb, sizeof sb));
         acc->weights_ok = false;
     } else if (it.weight <= 0) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "weight", "%g; a weight must be greater than 0",
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "weight", _("%g; a weight must be greater than 0"),
                  it.weight);
         acc->weights_ok = false;
     } else {
@@ -305,39 +306,39 @@ static void scheme_row(const table_t *t, const csv_record_t *rec, const int *idx
 
     if (cell(t, rec, idx[S_PARTS], "parts", parts) < 0) {
     } else if (!parts[0]) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "parts", "empty; expected amount or amount+growth");
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "parts", _("empty; expected amount or amount+growth"));
     } else if (!strcmp(parts, "amount+growth")) {
         it.growth = true;
         for (size_t j = 0; j < it.n_contents; j++) {
             const indicator_t *ind = &m->indicators[it.contents[j]];
             if (ind->has_growth) continue;
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "parts",
-                     "amount+growth, but %s (%s) carries no growth rate; expected \"amount\" for this item",
+                     _("amount+growth, but %s (%s) carries no growth rate; expected \"amount\" for this item"),
                      ind->code, ind->name_zh);
         }
     } else if (strcmp(parts, "amount") != 0) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "parts", "\"%s\": expected amount or amount+growth",
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "parts", _("\"%s\": expected amount or amount+growth"),
                  text_shown(parts, sb, sizeof sb));
     }
 
     if (cell(t, rec, idx[S_ITEM], "item", item) < 0) return;
     if (!item[0]) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "item", "empty; an item name is required");
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "item", _("empty; an item name is required"));
         return;
     }
     if (strlen(item) >= sizeof it.item) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "item", "longer than %zu bytes", sizeof it.item - 1);
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "item", _("longer than %zu bytes"), sizeof it.item - 1);
         return;
     }
     for (size_t i = 0; i < s->n_items; i++) {
         if (strcmp(s->items[i].item, item) != 0) continue;
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "item",
-                 "item \"%s\" is listed twice, on line %u and line %u; expected each item once",
+                 _("item \"%s\" is listed twice, on line %u and line %u; expected each item once"),
                  text_shown(item, sb, sizeof sb), s->items[i].line, rec->line);
         return;
     }
     if (s->n_items == RULES_MAX_ITEMS) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "item", "more than %d items", RULES_MAX_ITEMS);
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "item", _("more than %d items"), RULES_MAX_ITEMS);
         return;
     }
     memcpy(it.item, item, strlen(item) + 1);
@@ -357,9 +358,9 @@ static int scheme_load(const char *path, const master_t *m, scheme_t *s, diag_li
         while (table_next(&t, &rec))
             scheme_row(&t, &rec, idx, m, s, &acc);
         if (s->n_items == 0 && dl->n_errors == before)
-            diag_add(dl, DIAG_ERROR, t.file, 0, NULL, "no items; expected one row per item of the scheme");
+            diag_add(dl, DIAG_ERROR, t.file, 0, NULL, _("no items; expected one row per item of the scheme"));
         else if (acc.weights_ok && s->n_items > 0 && fabs(acc.weight_sum - 100) > 1e-6)
-            diag_add(dl, DIAG_ERROR, t.file, 0, "weight", "the weights sum to %.10g; expected 100",
+            diag_add(dl, DIAG_ERROR, t.file, 0, "weight", _("the weights sum to %.10g; expected 100"),
                      acc.weight_sum);
     }
     table_close(&t);
@@ -410,11 +411,11 @@ static void target_row(const table_t *t, const csv_record_t *rec, const int *idx
     if (cell(t, rec, idx[T_ZONE], "zone", zone) < 0) {
         bad = 1;
     } else if (!zone[0]) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "zone", "empty; a zone code or name is required");
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "zone", _("empty; a zone code or name is required"));
         bad = 1;
     } else if (!(z = master_zone(m, zone))) {
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "zone",
-                 "unknown zone \"%s\"; expected a zone code or name from regions.csv",
+                 _("unknown zone \"%s\"; expected a zone code or name from regions.csv"),
                  text_shown(zone, sb, sizeof sb));
         bad = 1;
     } else {
@@ -423,11 +424,11 @@ static void target_row(const table_t *t, const csv_record_t *rec, const int *idx
 
     if (cell(t, rec, idx[T_YEAR], "year", year) < 0) {
     } else if (parse_int(year, RULES_YEAR_MIN, RULES_YEAR_MAX, &y) < 0) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "year", "\"%s\" is not a year; expected %d",
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "year", _("\"%s\" is not a year; expected %d"),
                  text_shown(year, sb, sizeof sb), ty->year);
     } else if (y != ty->year) {
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "year",
-                 "%ld in a file of year %d; expected %d (the year in the file name)", y, ty->year, ty->year);
+                 _("%ld in a file of year %d; expected %d (the year in the file name)"), y, ty->year, ty->year);
     }
 
     if (cell(t, rec, idx[T_INDICATOR], "indicator", ind) < 0) {
@@ -440,35 +441,35 @@ static void target_row(const table_t *t, const csv_record_t *rec, const int *idx
     if (cell(t, rec, idx[T_AMOUNT], "target_amount", amount) == 0 && amount[0]) {
         if (parse_number(amount, &tg.amount) < 0)
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "target_amount",
-                     "\"%s\" is not a number; expected a plain number such as 1381282.8",
+                     _("\"%s\" is not a number; expected a plain number such as 1381282.8"),
                      text_shown(amount, sb, sizeof sb));
         else if (tg.amount <= 0)
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "target_amount",
-                     "%g; a target amount must be greater than 0", tg.amount);
+                     _("%g; a target amount must be greater than 0"), tg.amount);
         tg.has_amount = true; /* given, right or wrong: not "missing" below */
     }
 
     if (cell(t, rec, idx[T_GROWTH], "target_growth_pct", growth) == 0 && growth[0]) {
         if (parse_number(growth, &tg.growth_pct) < 0)
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "target_growth_pct",
-                     "\"%s\" is not a number; expected a percentage such as 8.5",
+                     _("\"%s\" is not a number; expected a percentage such as 8.5"),
                      text_shown(growth, sb, sizeof sb));
         else if (tg.indicator >= 0 && !m->indicators[tg.indicator].has_growth)
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "target_growth_pct",
-                     "%s carries no growth rate; expected this cell to be empty",
+                     _("%s carries no growth rate; expected this cell to be empty"),
                      m->indicators[tg.indicator].code);
         else if (tg.growth_pct <= -100)
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "target_growth_pct",
-                     "%g%% is impossible; a growth target must be greater than -100%%", tg.growth_pct);
+                     _("%g%% is impossible; a growth target must be greater than -100%%"), tg.growth_pct);
         tg.has_growth = true;
     }
 
     if (!tg.has_amount && !tg.has_growth)
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "target_amount",
-                 "neither target_amount nor target_growth_pct is given; expected at least one");
+                 _("neither target_amount nor target_growth_pct is given; expected at least one"));
 
     if (!bad && target_push(ty, cap, &tg) < 0)
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, NULL, "out of memory");
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, NULL, _("out of memory"));
 }
 
 /* Reads path into ty (year already set), sorted by (zone, indicator). 0 or -1. */
@@ -489,8 +490,8 @@ static int targets_load(const char *path, const master_t *m, target_year_t *ty, 
         const target_t *a = &ty->targets[i - 1], *b = &ty->targets[i];
         if (target_cmp(a, b) != 0) continue;
         diag_add(dl, DIAG_ERROR, t.file, b->line, "indicator",
-                 "zone %s, indicator %s: a target is given twice, on line %u and line %u; expected one row "
-                 "per zone and indicator",
+                 _("zone %s, indicator %s: a target is given twice, on line %u and line %u; expected one row "
+                 "per zone and indicator"),
                  b->zone, m->indicators[b->indicator].code, a->line, b->line);
     }
     table_close(&t);
@@ -521,22 +522,22 @@ static int pacing_header(const table_t *t, int col[13]) {
         mo = !strcmp(tmp, "indicator") ? 0 : month_column(tmp);
         if (mo == 0 && strcmp(tmp, "indicator") != 0) {
             diag_add(t->dl, DIAG_ERROR, t->file, h->line, text_shown(tmp, sb, sizeof sb),
-                     "unknown column \"%s\"; expected indicator and months m01 … m12", sb);
+                     _("unknown column \"%s\"; expected indicator and months m01 … m12"), sb);
             rc = -1;
         } else if (col[mo] >= 0) {
-            diag_add(t->dl, DIAG_ERROR, t->file, h->line, tmp, "column \"%s\" is given twice", tmp);
+            diag_add(t->dl, DIAG_ERROR, t->file, h->line, tmp, _("column \"%s\" is given twice"), tmp);
             rc = -1;
         } else {
             col[mo] = (int)i;
         }
     }
     if (col[0] < 0) {
-        diag_add(t->dl, DIAG_ERROR, t->file, h->line, "indicator", "missing column \"indicator\"");
+        diag_add(t->dl, DIAG_ERROR, t->file, h->line, "indicator", _("missing column \"indicator\""));
         rc = -1;
     }
     if (col[12] < 0) {
         diag_add(t->dl, DIAG_ERROR, t->file, h->line, "m12",
-                 "missing column \"m12\"; the share at year end (1.0) is required");
+                 _("missing column \"m12\"; the share at year end (1.0) is required"));
         rc = -1;
     }
     return rc;
@@ -554,7 +555,7 @@ static void pacing_row(const table_t *t, const csv_record_t *rec, const int col[
     for (size_t i = 0; pc.indicator >= 0 && i < r->n_pacing; i++) {
         if (r->pacing[i].indicator != pc.indicator) continue;
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "indicator",
-                 "%s is listed twice; expected one row per indicator", m->indicators[pc.indicator].code);
+                 _("%s is listed twice; expected one row per indicator"), m->indicators[pc.indicator].code);
         pc.indicator = -1;
     }
 
@@ -565,27 +566,27 @@ static void pacing_row(const table_t *t, const csv_record_t *rec, const int col[
         if (cell(t, rec, col[mo], field, v) < 0) continue;
         if (!v[0]) {
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
-                     "empty; a cumulative share between 0 and 1 is required");
+                     _("empty; a cumulative share between 0 and 1 is required"));
             continue;
         }
         if (parse_number(v, &x) < 0) {
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
-                     "\"%s\" is not a number; expected a share between 0 and 1 such as 0.25",
+                     _("\"%s\" is not a number; expected a share between 0 and 1 such as 0.25"),
                      text_shown(v, sb, sizeof sb));
             continue;
         }
         if (x < 0 || x > 1) {
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
-                     "%g is outside 0..1; expected the cumulative share of the year", x);
+                     _("%g is outside 0..1; expected the cumulative share of the year"), x);
             continue;
         }
         if (last && x < pc.share[last])
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
-                     "%g falls below m%02d's %g; a cumulative share never decreases", x, last,
+                     _("%g falls below m%02d's %g; a cumulative share never decreases"), x, last,
                      pc.share[last]);
         else if (mo == 12 && fabs(x - 1.0) > 1e-9)
             diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
-                     "%g; expected 1 (the whole year by the end of December)", x);
+                     _("%g; expected 1 (the whole year by the end of December)"), x);
         pc.has[mo] = true;
         pc.share[mo] = x;
         last = mo;
@@ -594,7 +595,7 @@ static void pacing_row(const table_t *t, const csv_record_t *rec, const int col[
     if (pc.indicator < 0) return;
     pacing_t *p = realloc(r->pacing, (r->n_pacing + 1) * sizeof *p);
     if (!p) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, NULL, "out of memory");
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, NULL, _("out of memory"));
         return;
     }
     r->pacing = p;
@@ -638,7 +639,7 @@ static void star_row(const table_t *t, const csv_record_t *rec, const int *idx, 
         bad = 1;
     } else if (parse_int(v, 0, 1000, &star) < 0) {
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "star",
-                 "\"%s\" is not a star level; expected a whole number 0 (the entry threshold), 1, 2, …",
+                 _("\"%s\" is not a star level; expected a whole number 0 (the entry threshold), 1, 2, …"),
                  text_shown(v, sb, sizeof sb));
         bad = 1;
     }
@@ -655,7 +656,7 @@ static void star_row(const table_t *t, const csv_record_t *rec, const int *idx, 
         bad = 1;
     } else if (parse_number(v, &sr.threshold) < 0) {
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, "threshold",
-                 "\"%s\" is not a number; expected the full-year amount the level requires",
+                 _("\"%s\" is not a number; expected the full-year amount the level requires"),
                  text_shown(v, sb, sizeof sb));
         bad = 1;
     }
@@ -663,7 +664,7 @@ static void star_row(const table_t *t, const csv_record_t *rec, const int *idx, 
     if (bad) return;
     star_rule_t *p = realloc(r->stars, (r->n_stars + 1) * sizeof *p);
     if (!p) {
-        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, NULL, "out of memory");
+        diag_add(t->dl, DIAG_ERROR, t->file, rec->line, NULL, _("out of memory"));
         return;
     }
     r->stars = p;
@@ -727,7 +728,7 @@ static int list_years(const char *dir, years_t *schemes, years_t *targets, diag_
     DIR *d = opendir(dir);
     struct dirent *e;
     if (!d) {
-        diag_add(dl, DIAG_ERROR, dir, 0, NULL, "cannot open the folder: %s", strerror(errno));
+        diag_add(dl, DIAG_ERROR, dir, 0, NULL, _("cannot open the folder: %s"), strerror(errno));
         return -1;
     }
     while ((e = readdir(d)) != NULL) {
@@ -735,10 +736,10 @@ static int list_years(const char *dir, years_t *schemes, years_t *targets, diag_
         int y = ys >= 0 ? ys : yt;
         if (y < 0) continue;
         if (y < RULES_YEAR_MIN || y > RULES_YEAR_MAX)
-            diag_add(dl, DIAG_ERROR, e->d_name, 0, NULL, "year %04d in the file name is outside %d..%d", y,
+            diag_add(dl, DIAG_ERROR, e->d_name, 0, NULL, _("year %04d in the file name is outside %d..%d"), y,
                      RULES_YEAR_MIN, RULES_YEAR_MAX);
         else if (years_push(ys >= 0 ? schemes : targets, y) < 0)
-            diag_add(dl, DIAG_ERROR, e->d_name, 0, NULL, "out of memory");
+            diag_add(dl, DIAG_ERROR, e->d_name, 0, NULL, _("out of memory"));
     }
     closedir(d);
     if (schemes->n) qsort(schemes->years, schemes->n, sizeof(int), int_cmp);
@@ -758,14 +759,14 @@ rules_t *rules_load(const char *dir, const master_t *m, diag_list_t *dl) {
     char path[4096];
     rules_t *r = calloc(1, sizeof *r);
     if (!r) {
-        diag_add(dl, DIAG_ERROR, dir, 0, NULL, "out of memory");
+        diag_add(dl, DIAG_ERROR, dir, 0, NULL, _("out of memory"));
         return NULL;
     }
     if (list_years(dir, &ys, &yt, dl) == 0) {
         r->schemes = ys.n ? calloc(ys.n, sizeof *r->schemes) : NULL;
         r->targets = yt.n ? calloc(yt.n, sizeof *r->targets) : NULL;
         if ((ys.n && !r->schemes) || (yt.n && !r->targets)) {
-            diag_add(dl, DIAG_ERROR, dir, 0, NULL, "out of memory");
+            diag_add(dl, DIAG_ERROR, dir, 0, NULL, _("out of memory"));
         } else {
             for (size_t i = 0; i < ys.n; i++) {
                 scheme_t *s = &r->schemes[r->n_schemes++];

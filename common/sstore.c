@@ -15,6 +15,7 @@
  * expected, a row's missing previous rank or star) are NULL, so a query reads plainly.
  */
 #include "sstore.h"
+#include "i18n.h"
 #include "json.h"
 
 #include <math.h>
@@ -125,8 +126,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_ADD_META] = "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
 };
 
-static const db_schema_t schema = {.what = "score store",
-                                   .creator = "the scorer",
+static const db_schema_t schema = {.what = N_("score store"),
+                                   .creator = N_("the scorer"),
                                    .migrations = migrations,
                                    .n_migrations = N_MIGRATIONS,
                                    .statements = sql,
@@ -141,7 +142,7 @@ struct sstore {
 sstore_t *sstore_open(const char *path, bool readonly, char *err, size_t errsz) {
     sstore_t *s = calloc(1, sizeof *s);
     if (!s) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, _("out of memory"));
         return NULL;
     }
     if (!(s->h = db_open(path, readonly, &schema, err, errsz))) {
@@ -167,7 +168,7 @@ struct sqlite3 *sstore_db(sstore_t *s) {
 /* A reader's connection is read-only: say so before a write fails on it. */
 static int writable(sstore_t *s) {
     if (!db_readonly(s->h)) return 1;
-    log_error("%s: opened read-only; cannot write", s->path);
+    log_error(_("%s: opened read-only; cannot write"), s->path);
     return 0;
 }
 
@@ -260,7 +261,7 @@ int sstore_put_ranking(sstore_t *s, const ranking_t *r) {
     sqlite3_stmt *st;
     if (!writable(s)) return -1;
     if (r->n_dims > RANKING_MAX_DIMS) {
-        log_error("%s: ranking of %s has %zu dimensions, at most %d are kept", s->path, r->period, r->n_dims,
+        log_error(_("%s: ranking of %s has %zu dimensions, at most %d are kept"), s->path, r->period, r->n_dims,
                   RANKING_MAX_DIMS);
         return -1;
     }
@@ -322,7 +323,7 @@ int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out) {
     n = json_get_array((const char *)sqlite3_column_text(st, 2), out->dims, NULL, RANKING_MAX_DIMS);
     sqlite3_reset(st);
     if (n < 0) {
-        log_error("%s: ranking of %s: dimension names are not a JSON array of at most %d strings", s->path,
+        log_error(_("%s: ranking of %s: dimension names are not a JSON array of at most %d strings"), s->path,
                   period, RANKING_MAX_DIMS);
         return -1;
     }
@@ -340,7 +341,7 @@ int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out) {
         row.total = sqlite3_column_double(st, 4);
         n = json_get_array((const char *)sqlite3_column_text(st, 5), NULL, row.dims, RANKING_MAX_DIMS);
         if (n != (int)out->n_dims) {
-            log_error("%s: ranking of %s, zone %s: subtotals are not a JSON array of %zu numbers", s->path,
+            log_error(_("%s: ranking of %s, zone %s: subtotals are not a JSON array of %zu numbers"), s->path,
                       period, row.zone, out->n_dims);
             goto fail;
         }
@@ -349,7 +350,7 @@ int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out) {
         row.promoted = sqlite3_column_int(st, 8) != 0;
         column_copy(st, 9, row.missing, sizeof row.missing);
         if (!ranking_add_row(out, &row)) {
-            log_error("%s: ranking of %s: out of memory or more than %d rows", s->path, period,
+            log_error(_("%s: ranking of %s: out of memory or more than %d rows"), s->path, period,
                       RANKING_MAX_ROWS);
             goto fail;
         }
@@ -451,7 +452,7 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
         int sev = severity_parse((const char *)sqlite3_column_text(st, 1));
         memset(&a, 0, sizeof a);
         if (k < 0 || sev < 0) {
-            log_error("%s: alert %s/%s: unknown kind or severity \"%s\"", s->path,
+            log_error(_("%s: alert %s/%s: unknown kind or severity \"%s\""), s->path,
                       (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2),
                       (const char *)sqlite3_column_text(st, 1));
             sqlite3_reset(st);
@@ -473,7 +474,7 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
         a.since_ms = sqlite3_column_int64(st, 13);
         a.transition = TR_ACTIVE;
         if (!alert_list_add(out, &a)) {
-            log_error("%s: out of memory listing alerts", s->path);
+            log_error(_("%s: out of memory listing alerts"), s->path);
             sqlite3_reset(st);
             return -1;
         }
@@ -486,7 +487,7 @@ int sstore_record_transition(sstore_t *s, const alert_t *a) {
     sqlite3_stmt *st;
     if (!writable(s)) return -1;
     if (a->transition < TR_NONE || a->transition > TR_RESOLVED) {
-        log_error("%s: %s is not a transition to record", s->path, transition_name(a->transition));
+        log_error(_("%s: %s is not a transition to record"), s->path, transition_name(a->transition));
         return -1;
     }
     alert_key(a, key);

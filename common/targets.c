@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "i18n.h"
 #include "targets.h"
 
 bool targets_below(double gap, double threshold) {
@@ -98,7 +99,7 @@ static void check_pace(const rules_t *r, const thresholds_t *t, const target_t *
     a->expected = expected * 100.0;
     a->severity = grade_below(a->gap, t->pace_warning_pp, t->pace_critical_pp);
     snprintf(a->message, sizeof a->message,
-             "%s: %.1f%% of the year's target %.10g %s done by %s, %.1f%% expected%s: %+.1f pp", ind->name_zh,
+             _("%s: %.1f%% of the year's target %.10g %s done by %s, %.1f%% expected%s: %+.1f pp"), ind->name_zh,
              completion * 100.0, tg->amount, ind->unit, a->period, expected * 100.0,
              listed ? " (pacing.csv)" : " (m/12)", a->gap);
 }
@@ -110,8 +111,8 @@ static void check_growth(const thresholds_t *t, const target_t *tg, const indica
     a->gap = ind->direction < 0 ? tg->growth_pct - g : g - tg->growth_pct;
     a->severity = grade_at_or_below(a->gap, t->growth_warning_pp, t->growth_critical_pp);
     snprintf(a->message, sizeof a->message,
-             "%s: growth %+.1f%% against a target of %+.1f%% by %s: %+.1f pp%s", ind->name_zh, g,
-             tg->growth_pct, a->period, a->gap, ind->direction < 0 ? " (less is better)" : "");
+             _("%s: growth %+.1f%% against a target of %+.1f%% by %s: %+.1f pp%s"), ind->name_zh, g,
+             tg->growth_pct, a->period, a->gap, ind->direction < 0 ? _(" (less is better)") : "");
 }
 
 static void check_level(const thresholds_t *t, const target_t *tg, const indicator_t *ind, double x,
@@ -125,8 +126,8 @@ static void check_level(const thresholds_t *t, const target_t *tg, const indicat
         a->severity = SEV_WARNING;
     else
         a->severity = SEV_NONE;
-    snprintf(a->message, sizeof a->message, "%s: %.10g %s in %s against a target of %s%.10g: %+.4g",
-             ind->name_zh, x, ind->unit, a->period, ind->direction < 0 ? "at most " : "", tg->amount, a->gap);
+    snprintf(a->message, sizeof a->message, _("%s: %.10g %s in %s against a target of %s%.10g: %+.4g"),
+             ind->name_zh, x, ind->unit, a->period, ind->direction < 0 ? _("at most ") : "", tg->amount, a->gap);
 }
 
 void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
@@ -181,7 +182,7 @@ void targets_overdue(const master_t *m, period_t since, int deadline_day, bool m
             a = base_alert(ALERT_OVERDUE, zone->code, zone->county, NULL, p);
             a.severity = SEV_CRITICAL;
             a.deadline_ms = due;
-            snprintf(a.message, sizeof a.message, "%s (%s) has not reported %s; it was due %.10s 24:00",
+            snprintf(a.message, sizeof a.message, _("%s (%s) has not reported %s; it was due %.10s 24:00"),
                      zone->name, c ? c->name : zone->county, period, when);
             alert_list_add(out, &a);
         }
@@ -254,11 +255,11 @@ void targets_overdue_held(const master_t *m, period_t since, int deadline_day, b
             clock_format(due - 1000, when);
             kept->deadline_ms = due;
             snprintf(kept->message, sizeof kept->message,
-                     "%s: the %s report is now due %.10s 24:00 (deadline_day changed)", who, a->period, when);
+                     _("%s: the %s report is now due %.10s 24:00 (deadline_day changed)"), who, a->period, when);
         } else {
             snprintf(kept->message, sizeof kept->message,
-                     "%s: the %s report is no longer owed (reporting_since, merge_jan_feb or regions.csv "
-                     "changed)",
+                     _("%s: the %s report is no longer owed (reporting_since, merge_jan_feb or regions.csv "
+                     "changed)"),
                      who, a->period);
         }
     }
@@ -281,10 +282,10 @@ void targets_transitions(const master_t *m, const alert_list_t *prev, alert_list
             a.severity = SEV_NONE;
             zone_words(m, &a, who, sizeof who);
             if (a.kind == ALERT_OVERDUE)
-                snprintf(a.message, sizeof a.message, "%s: the %s report is on file", who, a.period);
+                snprintf(a.message, sizeof a.message, _("%s: the %s report is on file"), who, a.period);
             else
                 snprintf(a.message, sizeof a.message,
-                         "%s: %s %d is no longer judged (no figure or no target)", who, a.indicator, a.year);
+                         _("%s: %s %d is no longer judged (no figure or no target)"), who, a.indicator, a.year);
             emit(out, &a, TR_RESOLVED, p->severity, p->since_ms, now_ms);
         } else if (cmp > 0) { /* new */
             const alert_t *c = &cur->items[j++];

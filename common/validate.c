@@ -23,11 +23,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "period.h"
 #include "text.h"
 
-/* Numbers in messages: enough digits to show what was typed (-605586.4, not -605586). */
-#define NUM "%.15g"
+/* Numbers in messages are %.15g: enough digits to show what was typed (-605586.4, not
+ * -605586). Written out in each message, so xgettext sees the whole of it. */
 
 validate_opts_t validate_defaults(void) {
     validate_opts_t o;
@@ -45,9 +46,6 @@ static unsigned first_line(const report_t *r) {
     return 0;
 }
 
-static const char *kind_phrase(indicator_kind_t k) {
-    return k == KIND_FLOW ? "a flow's year-to-date amount" : "a stock (level at period end)";
-}
 
 /* Tags the finding diag_add just appended (if it was kept: a full list drops it). */
 static void tag_last(diag_list_t *dl, size_t before, unsigned kind) {
@@ -70,8 +68,8 @@ static bool refuse_controls(const report_t *r, unsigned line, const char *field,
     char shown[160];
     if (!text_has_controls(s)) return false;
     diag_add(dl, DIAG_ERROR, r->source, line, field,
-             "%s \"%s\" contains a control character (a line break, tab, escape or a C1 control "
-             "U+0080..U+009F); codes and names must be plain text",
+             _("%s \"%s\" contains a control character (a line break, tab, escape or a C1 control "
+             "U+0080..U+009F); codes and names must be plain text"),
              what, text_escape_controls(s, shown, sizeof shown));
     return true;
 }
@@ -80,17 +78,17 @@ static void check_zone(const master_t *m, const char *county, const report_t *r,
     char zb[96];
     const zone_t *z;
     unsigned line = first_line(r);
-    if (refuse_controls(r, line, "zone", "zone", r->zone, dl)) return;
+    if (refuse_controls(r, line, "zone", _("zone"), r->zone, dl)) return;
     if (!r->zone[0]) {
         diag_add(dl, DIAG_ERROR, r->source, line, "zone",
-                 "zone is missing; expected a zone code from regions.csv");
+                 _("zone is missing; expected a zone code from regions.csv"));
         return;
     }
     z = master_zone(m, r->zone);
     if (!z) {
         size_t before = dl->n;
         diag_add(dl, DIAG_ERROR, r->source, line, "zone",
-                 "unknown zone \"%s\"; expected one of the zone codes in regions.csv",
+                 _("unknown zone \"%s\"; expected one of the zone codes in regions.csv"),
                  text_shown(r->zone, zb, sizeof zb));
         /* the county's regions.csv may be ahead of ours: a well-formed zone of a county we
          * know may be one we have not been given yet */
@@ -104,15 +102,15 @@ static void check_zone(const master_t *m, const char *county, const report_t *r,
         char cb[48];
         if (sender)
             diag_add(dl, DIAG_ERROR, r->source, line, "zone",
-                     "zone \"%s\" belongs to %s (%s), not to the sending county %s (%s); "
-                     "a county can only report its own zones",
-                     text_shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
+                     _("zone \"%s\" belongs to %s (%s), not to the sending county %s (%s); "
+                     "a county can only report its own zones"),
+                     text_shown(r->zone, zb, sizeof zb), owner ? owner->name : _("another county"), z->county,
                      sender->name, sender->code);
         else
             diag_add(dl, DIAG_ERROR, r->source, line, "zone",
-                     "zone \"%s\" belongs to %s (%s), not to the sending county %s; "
-                     "a county can only report its own zones",
-                     text_shown(r->zone, zb, sizeof zb), owner ? owner->name : "another county", z->county,
+                     _("zone \"%s\" belongs to %s (%s), not to the sending county %s; "
+                     "a county can only report its own zones"),
+                     text_shown(r->zone, zb, sizeof zb), owner ? owner->name : _("another county"), z->county,
                      text_shown(county, cb, sizeof cb));
     }
 }
@@ -121,30 +119,30 @@ static void check_period(const validate_opts_t *o, const report_t *r, diag_list_
     char pb[48], canon[PERIOD_STRLEN];
     period_t p;
     unsigned line = first_line(r);
-    if (refuse_controls(r, line, "period", "period", r->period, dl)) return;
+    if (refuse_controls(r, line, "period", _("period"), r->period, dl)) return;
     if (!r->period[0]) {
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
-                 "period is missing; expected the reporting period as YYYY-MM (e.g. 2017-06)");
+                 _("period is missing; expected the reporting period as YYYY-MM (e.g. 2017-06)"));
         return;
     }
     if (period_parse(r->period, &p) != 0) {
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
-                 "period \"%s\" is not a valid period; expected YYYY-MM with a month "
-                 "01..12 (e.g. 2017-06)",
+                 _("period \"%s\" is not a valid period; expected YYYY-MM with a month "
+                 "01..12 (e.g. 2017-06)"),
                  text_shown(r->period, pb, sizeof pb));
         return;
     }
     period_format(p, canon);
     if (strcmp(canon, r->period) != 0) {
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
-                 "period \"%s\" is not in the standard form; expected \"%s\"",
+                 _("period \"%s\" is not in the standard form; expected \"%s\""),
                  text_shown(r->period, pb, sizeof pb), canon);
         return;
     }
     if (p.month == 1 && o->merge_jan_feb) {
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
-                 "period %s is January, which is not reported on its own; January is "
-                 "reported together with February as period %04d-02 (1-2月)",
+                 _("period %s is January, which is not reported on its own; January is "
+                 "reported together with February as period %04d-02 (1-2月)"),
                  canon, p.year);
         return;
     }
@@ -155,7 +153,7 @@ static void check_period(const validate_opts_t *o, const report_t *r, diag_list_
         size_t before = dl->n;
         period_format(period_of_time(o->now_ms), cur);
         diag_add(dl, DIAG_ERROR, r->source, line, "period",
-                 "period %s is in the future (today is %s); expected %s or earlier", canon, now, cur);
+                 _("period %s is in the future (today is %s); expected %s or earlier"), canon, now, cur);
         /* the next period may be the county's current one: our clock may be behind */
         if (period_cmp(p, period_after(period_of_time(o->now_ms), o->merge_jan_feb)) == 0)
             tag_last(dl, before, VALIDATE_PERIOD_NEXT);
@@ -185,28 +183,28 @@ static void check_value(const validate_opts_t *o, const report_t *r, const indic
     char ib[96];
     const char *name = NULL;
 
-    if (refuse_controls(r, v->line, "indicator", "indicator", v->indicator, dl)) {
+    if (refuse_controls(r, v->line, "indicator", _("indicator"), v->indicator, dl)) {
         ind = NULL;
-        name = "(indicator with a control character)";
+        name = _("(indicator with a control character)");
     } else if (!v->indicator[0]) {
         diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
-                 "indicator is missing; expected one of the codes or Chinese names in "
-                 "indicators.csv");
+                 _("indicator is missing; expected one of the codes or Chinese names in "
+                 "indicators.csv"));
         ind = NULL;
-        name = "(no indicator)";
+        name = _("(no indicator)");
     } else if (!ind) {
         name = text_shown(v->indicator, ib, sizeof ib);
         diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
-                 "unknown indicator \"%s\"; expected one of the codes or Chinese names in "
-                 "indicators.csv",
+                 _("unknown indicator \"%s\"; expected one of the codes or Chinese names in "
+                 "indicators.csv"),
                  name);
     } else {
         name = ind->code;
         for (size_t j = 0; j < i; j++) {
             if (resolved[j] != ind) continue;
             diag_add(dl, DIAG_ERROR, r->source, v->line, "indicator",
-                     "indicator %s appears twice, on line %u and line %u; expected one row "
-                     "per indicator",
+                     _("indicator %s appears twice, on line %u and line %u; expected one row "
+                     "per indicator"),
                      ind->code, r->values[j].line, v->line);
             break;
         }
@@ -214,48 +212,51 @@ static void check_value(const validate_opts_t *o, const report_t *r, const indic
 
     if (!isfinite(v->amount))
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
-                 "%s: amount %s is not a number; expected an ordinary number", name,
+                 _("%s: amount %s is not a number; expected an ordinary number"), name,
                  isnan(v->amount) ? "NaN"
                  : v->amount > 0  ? "infinity"
                                   : "-infinity");
     else if (fabs(v->amount) > VALIDATE_MAX_NUMBER)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
-                 "%s: amount " NUM " is out of range; expected a figure of at most %g in size", name,
+                 _("%s: amount %.15g is out of range; expected a figure of at most %g in size"), name,
                  v->amount, VALIDATE_MAX_NUMBER);
     else if (ind && ind->percent && v->amount > 100 && v->amount < 100 + o->percent_tolerance_pp)
         diag_add(dl, DIAG_WARNING, r->source, v->line, "amount",
-                 "%s: amount " NUM " is above 100%%; accepted as a rounding difference, but check "
-                 "the figure: a percentage cannot exceed 100",
+                 _("%s: amount %.15g is above 100%%; accepted as a rounding difference, but check "
+                 "the figure: a percentage cannot exceed 100"),
                  name, v->amount);
     else if (ind && ind->percent && (v->amount < 0 || v->amount > 100))
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
-                 "%s: amount " NUM " is outside 0..100; a percentage must lie between 0 "
-                 "and 100",
+                 _("%s: amount %.15g is outside 0..100; a percentage must lie between 0 "
+                 "and 100"),
                  name, v->amount);
     else if (ind && ind->kind != KIND_RATIO && v->amount < 0)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "amount",
-                 "%s: amount " NUM " is negative; %s must be >= 0", name, v->amount, kind_phrase(ind->kind));
+                 ind->kind == KIND_FLOW
+                     ? _("%s: amount %.15g is negative; a flow's year-to-date amount must be >= 0")
+                     : _("%s: amount %.15g is negative; a stock (level at period end) must be >= 0"),
+                 name, v->amount);
 
     if (!v->has_growth) return;
     if (ind && !ind->has_growth)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
-                 "%s does not carry a growth rate; expected the growth column to be "
-                 "empty for it",
+                 _("%s does not carry a growth rate; expected the growth column to be "
+                 "empty for it"),
                  name);
     else if (!isfinite(v->growth_pct))
         diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
-                 "%s: growth %s is not a number; expected a percentage such as 8.5", name,
+                 _("%s: growth %s is not a number; expected a percentage such as 8.5"), name,
                  isnan(v->growth_pct) ? "NaN"
                  : v->growth_pct > 0  ? "infinity"
                                       : "-infinity");
     else if (v->growth_pct > VALIDATE_MAX_NUMBER)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
-                 "%s: growth " NUM "%% is out of range; expected a percentage of at most %g", name,
+                 _("%s: growth %.15g%% is out of range; expected a percentage of at most %g"), name,
                  v->growth_pct, VALIDATE_MAX_NUMBER);
     else if (v->growth_pct <= -100)
         diag_add(dl, DIAG_ERROR, r->source, v->line, "growth_pct",
-                 "%s: growth " NUM "%% is impossible; a year-on-year growth must be greater "
-                 "than -100%% (-100%% would mean the amount fell to zero)",
+                 _("%s: growth %.15g%% is impossible; a year-on-year growth must be greater "
+                 "than -100%% (-100%% would mean the amount fell to zero)"),
                  name, v->growth_pct);
 }
 
@@ -263,16 +264,16 @@ static void check_investment(const report_t *r, const report_project_t *p, const
                              const char *field, const char *what, double x, diag_list_t *dl) {
     if (!isfinite(x))
         diag_add(dl, DIAG_ERROR, r->source, p->line, field,
-                 "project %s: %s %s is not a number; expected an amount in 万元", code, what,
+                 _("project %s: %s %s is not a number; expected an amount in 万元"), code, what,
                  isnan(x) ? "NaN"
                  : x > 0  ? "infinity"
                           : "-infinity");
     else if (x < 0)
         diag_add(dl, DIAG_ERROR, r->source, p->line, field,
-                 "project %s: %s " NUM " is negative; an investment must be >= 0", code, what, x);
+                 _("project %s: %s %.15g is negative; an investment must be >= 0"), code, what, x);
     else if (x > VALIDATE_MAX_NUMBER)
         diag_add(dl, DIAG_ERROR, r->source, p->line, field,
-                 "project %s: %s " NUM " is out of range; expected an amount of at most %g 万元", code, what,
+                 _("project %s: %s %.15g is out of range; expected an amount of at most %g 万元"), code, what,
                  x, VALIDATE_MAX_NUMBER);
 }
 
@@ -281,45 +282,45 @@ static void check_project(const report_t *r, size_t i, diag_list_t *dl) {
     char cb[96];
     const char *code = text_shown(p->code, cb, sizeof cb);
 
-    refuse_controls(r, p->line, "status", "project status", p->status, dl);
-    if (refuse_controls(r, p->line, "project", "project code", p->code, dl)) {
-        code = "(code with a control character)";
+    refuse_controls(r, p->line, "status", _("project status"), p->status, dl);
+    if (refuse_controls(r, p->line, "project", _("project code"), p->code, dl)) {
+        code = _("(code with a control character)");
     } else if (!p->code[0]) {
         diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
-                 "project code is missing; expected the project's code (e.g. P2017001)");
-        code = "(no code)";
+                 _("project code is missing; expected the project's code (e.g. P2017001)"));
+        code = _("(no code)");
     } else if (!utf8_valid(p->code, strlen(p->code))) {
         diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
-                 "project %s: the code is not valid text (UTF-8); save the file as UTF-8 or GBK", code);
+                 _("project %s: the code is not valid text (UTF-8); save the file as UTF-8 or GBK"), code);
     } else {
         for (size_t j = 0; j < i; j++) {
             if (strcmp(r->projects[j].code, p->code) != 0) continue;
             diag_add(dl, DIAG_ERROR, r->source, p->line, "project",
-                     "project %s appears twice, on line %u and line %u; expected one row "
-                     "per project",
+                     _("project %s appears twice, on line %u and line %u; expected one row "
+                     "per project"),
                      code, r->projects[j].line, p->line);
             break;
         }
     }
     if (!utf8_valid(p->name, strlen(p->name)))
         diag_add(dl, DIAG_ERROR, r->source, p->line, "name",
-                 "project %s: the name is not valid text (UTF-8); save the file as UTF-8 or "
-                 "GBK",
+                 _("project %s: the name is not valid text (UTF-8); save the file as UTF-8 or "
+                 "GBK"),
                  code);
     if (!utf8_valid(p->status, strlen(p->status)))
         diag_add(dl, DIAG_ERROR, r->source, p->line, "status",
-                 "project %s: the status is not valid text (UTF-8); save the file as UTF-8 "
-                 "or GBK",
+                 _("project %s: the status is not valid text (UTF-8); save the file as UTF-8 "
+                 "or GBK"),
                  code);
     if (p->has_total)
-        check_investment(r, p, code, "total_investment", "total investment", p->total_investment, dl);
+        check_investment(r, p, code, "total_investment", _("total investment"), p->total_investment, dl);
     if (p->has_ytd)
-        check_investment(r, p, code, "ytd_investment", "year-to-date investment", p->ytd_investment, dl);
+        check_investment(r, p, code, "ytd_investment", _("year-to-date investment"), p->ytd_investment, dl);
     if (p->has_total && p->has_ytd && isfinite(p->total_investment) && isfinite(p->ytd_investment) &&
         p->total_investment >= 0 && p->ytd_investment > p->total_investment)
         diag_add(dl, DIAG_WARNING, r->source, p->line, "ytd_investment",
-                 "project %s: year-to-date investment " NUM " exceeds the total investment " NUM
-                 "; check both figures",
+                 _("project %s: year-to-date investment %.15g exceeds the total investment %.15g"
+                 "; check both figures"),
                  code, p->ytd_investment, p->total_investment);
 }
 
@@ -330,29 +331,29 @@ static void check_text(const report_t *r, const char *s, const char *field, cons
     len = strlen(s);
     if (len > REPORT_MAX_TEXT)
         diag_add(dl, DIAG_ERROR, r->source, 0, field,
-                 "%s is %zu bytes long; at most %d bytes are accepted, please shorten it", what, len,
+                 _("%s is %zu bytes long; at most %d bytes are accepted, please shorten it"), what, len,
                  REPORT_MAX_TEXT);
     else if (!utf8_valid(s, len))
         diag_add(dl, DIAG_ERROR, r->source, 0, field,
-                 "%s is not valid text (UTF-8); save the file as UTF-8 or GBK", what);
+                 _("%s is not valid text (UTF-8); save the file as UTF-8 or GBK"), what);
 }
 
 size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county, const report_t *r,
                        diag_list_t *dl) {
     size_t before = dl->n_errors;
 
-    refuse_controls(r, first_line(r), "source", "the source file name", r->source, dl);
+    refuse_controls(r, first_line(r), "source", _("the source file name"), r->source, dl);
     check_zone(m, county, r, dl);
     check_period(o, r, dl);
     if (r->revision < 1 || r->revision > VALIDATE_MAX_REVISION)
         diag_add(dl, DIAG_ERROR, r->source, first_line(r), "revision",
-                 "revision %u is not valid; revisions start at 1 (at most %u) and a correction "
-                 "carries a higher one",
+                 _("revision %u is not valid; revisions start at 1 (at most %u) and a correction "
+                 "carries a higher one"),
                  (unsigned)r->revision, (unsigned)VALIDATE_MAX_REVISION);
 
     if (r->n_values == 0)
         diag_add(dl, DIAG_ERROR, r->source, first_line(r), "indicator",
-                 "the report has no indicator values; expected at least one indicator row");
+                 _("the report has no indicator values; expected at least one indicator row"));
     {
         const indicator_t *resolved[REPORT_MAX_VALUES];
         size_t n = r->n_values < REPORT_MAX_VALUES ? r->n_values : REPORT_MAX_VALUES;
@@ -364,8 +365,8 @@ size_t validate_report(const master_t *m, const validate_opts_t *o, const char *
     for (size_t i = 0; i < r->n_projects; i++)
         check_project(r, i, dl);
 
-    check_text(r, r->problems, "problems", "存在问题 (problems)", dl);
-    check_text(r, r->next_steps, "next_steps", "下一步措施 (next steps)", dl);
+    check_text(r, r->problems, "problems", _("存在问题 (problems)"), dl);
+    check_text(r, r->next_steps, "next_steps", _("下一步措施 (next steps)"), dl);
     return dl->n_errors - before;
 }
 
@@ -380,9 +381,9 @@ void validate_history(const master_t *m, const validate_opts_t *o, const report_
         if (prev && ind->kind == KIND_FLOW && (pv = find_same(m, prev, ind)) && isfinite(pv->amount) &&
             v->amount < pv->amount)
             diag_add(dl, DIAG_WARNING, r->source, v->line, "amount",
-                     "year-to-date %s fell from " NUM " (%s) to " NUM " (%s); a year-to-date "
+                     _("year-to-date %s fell from %.15g (%s) to %.15g (%s); a year-to-date "
                      "amount cannot decrease — check for a monthly figure entered instead of "
-                     "the cumulative one",
+                     "the cumulative one"),
                      ind->code, pv->amount, prev->period, v->amount, r->period);
 
         if (base && v->has_growth && ind->has_growth && isfinite(v->growth_pct) &&
@@ -390,10 +391,10 @@ void validate_history(const master_t *m, const validate_opts_t *o, const report_
             double implied = (v->amount / bv->amount - 1) * 100;
             if (fabs(v->growth_pct - implied) > o->growth_warn_pp)
                 diag_add(dl, DIAG_WARNING, r->source, v->line, "growth_pct",
-                         "%s: reported growth %.1f%% is %.1f points away from the %.1f%% "
-                         "that the amounts imply (" NUM " now against " NUM " in %s); more "
+                         _("%s: reported growth %.1f%% is %.1f points away from the %.1f%% "
+                         "that the amounts imply (%.15g now against %.15g in %s); more "
                          "than %g points is unusual even at comparable prices, check the "
-                         "amount and the growth rate",
+                         "amount and the growth rate"),
                          ind->code, v->growth_pct, fabs(v->growth_pct - implied), implied, v->amount,
                          bv->amount, base->period, o->growth_warn_pp);
         }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "rstore.h"
 
@@ -181,7 +182,7 @@ int values_load(values_t *v, rstore_t *st, const master_t *m, const char *period
     if (own && rstore_read_begin(st) < 0) return -1;
     if (rstore_each_report(st, period, on_report, &rs) < 0) goto fail;
     if (rs.oom || alloc(v, m->n_zones + rs.n_extra, m->n_indicators) < 0) {
-        log_error("the values of %s: out of memory", period);
+        log_error(_("the values of %s: out of memory"), period);
         goto fail;
     }
     name_master_rows(v, m);

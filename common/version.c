@@ -4,6 +4,7 @@
 #include "version.h"
 
 #include "codec.h"
+#include "i18n.h"
 
 #ifndef YUEBAO_VERSION
 #define YUEBAO_VERSION "unknown"
@@ -14,5 +15,5 @@ const char *version_revision(void) {
 }
 
 void version_print(FILE *out, const char *program) {
-    fprintf(out, "%s %s (wire schema %d)\n", program, YUEBAO_VERSION, SCHEMA_VERSION);
+    fprintf(out, _("%s %s (wire schema %d)\n"), program, YUEBAO_VERSION, SCHEMA_VERSION);
 }

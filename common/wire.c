@@ -4,6 +4,7 @@
 #include "wire.h"
 
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "sock.h"
 
@@ -21,7 +22,7 @@ int wire_send_msg(void *sock, const void *identity, size_t id_len, const char *t
     int rc;
     codec_new_id(m->id);
     if (codec_encode(m, &buf, &len) < 0) {
-        log_error("cannot encode a message for %s", topic ? topic : "a reply");
+        log_error(_("cannot encode a message for %s"), topic ? topic : _("a reply"));
         errno = EMSGSIZE;
         return -1;
     }
@@ -46,8 +47,8 @@ static void log_not_a_request(const char *why) {
     static log_limit_t limit;
     unsigned long long skipped = 0;
     if (!log_limit_take(&limit, (long long)clock_mono_ms(), &skipped)) return;
-    if (skipped) log_warn("snapshot: %llu more message(s) dropped since the last such line", skipped);
-    log_warn("snapshot: dropped a message that is not a snapshot request (%s)", why);
+    if (skipped) log_warn(_("snapshot: %llu more message(s) dropped since the last such line"), skipped);
+    log_warn(_("snapshot: dropped a message that is not a snapshot request (%s)"), why);
 }
 
 void wire_each_snapshot_request(void *router, int budget, wire_request_fn fn, void *arg) {
@@ -62,11 +63,11 @@ void wire_each_snapshot_request(void *router, int budget, wire_request_fn fn, vo
             if (m.kind == MSG_SNAPSHOT_REQUEST)
                 fn(frames[0], lens[0], &m.snap_req, arg);
             else
-                log_not_a_request("another kind of message");
+                log_not_a_request(_("another kind of message"));
             msg_clear(&m);
         } else {
             char why[300];
-            snprintf(why, sizeof why, "%d frame(s)%s%s", n, n == 2 ? ": " : "", n == 2 ? err : "");
+            snprintf(why, sizeof why, _("%d frame(s)%s%s"), n, n == 2 ? ": " : "", n == 2 ? err : "");
             log_not_a_request(why);
         }
         free(frames[0]);

@@ -8,7 +8,11 @@
 # Options: --bin DIR (the built programs, default build/bin of this tree).
 #
 # What it does, and nothing else:
-#   - the four programs into /usr/local/bin (replaced: that is an upgrade);
+#   - the four programs into /usr/local/bin (replaced: that is an upgrade), and their
+#     message catalogues (zh_CN) into /usr/share/locale/LANG/LC_MESSAGES/yuebao.mo;
+#   - the zh_CN.UTF-8 locale, generated if the host lacks it (the locales package):
+#     the units run with LANG=zh_CN.UTF-8, so receipts, errors files and log lines are
+#     in Chinese (a `systemctl edit` drop-in with Environment=LANG=C.UTF-8 for English);
 #   - the system user and group `yuebao` (county: also the group `yuebao-desk` for the
 #     desk officers, and /srv/yuebao/{inbox,done,rejected});
 #   - /etc/yuebao (0750 root:yuebao) and /etc/yuebao/keys (0750 root:yuebao);
@@ -93,6 +97,34 @@ for p in $PROGRAMS; do
     install -m 0755 "$BIN/$p" "$DESTDIR/usr/local/bin/$p"
 done
 say "installed $PROGRAMS into /usr/local/bin"
+
+# --- messages: the catalogues built beside bin/ (make builds them with the programs) --
+LOCALES="$BIN/../locale"
+[ -d "$LOCALES" ] || die "$LOCALES is missing: build first (make)"
+n_mo=0
+for mo in "$LOCALES"/*/LC_MESSAGES/yuebao.mo; do
+    [ -f "$mo" ] || continue
+    lang=${mo#"$LOCALES"/}; lang=${lang%%/*}
+    install -d -m 0755 "$DESTDIR/usr/share/locale/$lang/LC_MESSAGES"
+    install -m 0644 "$mo" "$DESTDIR/usr/share/locale/$lang/LC_MESSAGES/yuebao.mo"
+    n_mo=$((n_mo + 1))
+done
+[ "$n_mo" -gt 0 ] || die "no catalogue in $LOCALES: build first (make)"
+say "installed $n_mo message catalogue(s) into /usr/share/locale"
+if [ -z "$DESTDIR" ] && ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf-\{0,1\}8'; then
+    if ! command -v locale-gen >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends locales >/dev/null ||
+            say "warning: could not install the locales package: the daemons will speak English"
+    fi
+    if command -v locale-gen >/dev/null 2>&1; then
+        if grep -q '^# *zh_CN.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+            sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+        elif ! grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+            echo 'zh_CN.UTF-8 UTF-8' >>/etc/locale.gen
+        fi
+        locale-gen >/dev/null && say "generated the zh_CN.UTF-8 locale"
+    fi
+fi
 
 # --- /etc/yuebao ---------------------------------------------------------------------
 # shellcheck disable=SC2046 # own prints words meant to split

@@ -4,10 +4,28 @@
 # month, then what the central office sees. Usage: examples/demo.sh BIN_DIR
 # Leaves its folder (store, outboxes, receipts) in build/demo for a look afterwards;
 # leaves no process running.
+#
+# It speaks Chinese, as a deployment does (LANG=zh_CN.UTF-8 in the units): the programs
+# through their catalogue beside BIN_DIR, this script's own lines through the same one
+# (gettext(1), domain yuebao). DEMO_LANG=C.UTF-8 (make demo LANG=C.UTF-8) for English;
+# without the zh_CN.UTF-8 locale (make deps generates it) it says so and speaks English.
 set -euo pipefail
 
 BIN=${1:?usage: demo.sh BIN_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
+DEMO_LANG=${DEMO_LANG:-zh_CN.UTF-8}
+canon() { tr 'A-Z' 'a-z' | tr -d '-'; } # zh_CN.UTF-8 is listed as zh_CN.utf8
+if [ "$DEMO_LANG" != C.UTF-8 ] && ! locale -a 2>/dev/null | canon | grep -qx "$(echo "$DEMO_LANG" | canon)"; then
+    echo "demo: the $DEMO_LANG locale is not installed (make deps generates zh_CN.UTF-8): the demo runs in English" >&2
+    DEMO_LANG=C.UTF-8
+fi
+unset LANGUAGE LC_MESSAGES
+export LC_ALL=$DEMO_LANG YUEBAO_LOCALEDIR
+YUEBAO_LOCALEDIR=$(cd "$BIN/.." && pwd)/locale
+# t MSGID: this script's words in the demo's language (English without gettext(1)).
+t() {
+    if command -v gettext >/dev/null 2>&1; then TEXTDOMAINDIR=$YUEBAO_LOCALEDIR gettext -d yuebao "$1"; else printf '%s' "$1"; fi
+}
 CITY=$HERE/sample-city
 DEMO=$(cd "$HERE/.." && pwd)/build/demo
 rm -rf "$DEMO"
@@ -50,8 +68,9 @@ YUEBAO_LOG=info "$BIN/yuebao-aggregator" --set master_dir="$CITY" --set store="$
     --set snapshot="$YUEBAO_AGGREGATOR_SNAPSHOT" --set key="$K/aggregator.key" --set authorized_keys="$K/authorized_keys" \
     --set subscriber_keys="$K/subscriber_keys" 2>"$DEMO/aggregator.log" &
 pids+=($!)
-for _ in $(seq 100); do grep -q "ready:" "$DEMO/aggregator.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "ready:" "$DEMO/aggregator.log" || { echo "demo: the aggregator did not start:" >&2; cat "$DEMO/aggregator.log" >&2; exit 1; }
+# the start-up line, "ready: …" (就绪：… in Chinese)
+for _ in $(seq 100); do grep -qE "ready:|就绪：" "$DEMO/aggregator.log" 2>/dev/null && break; sleep 0.1; done
+grep -qE "ready:|就绪：" "$DEMO/aggregator.log" || { echo "demo: the aggregator did not start:" >&2; cat "$DEMO/aggregator.log" >&2; exit 1; }
 # The scorer subscribes to the aggregator's events and ranks each period as it fills in.
 YUEBAO_LOG=info "$BIN/yuebao-scorer" --set master_dir="$CITY" --set store="$DEMO/reports.db" \
     --set scores="$DEMO/scores.db" --set events="ipc://$DEMO/events.sock" \
@@ -59,8 +78,8 @@ YUEBAO_LOG=info "$BIN/yuebao-scorer" --set master_dir="$CITY" --set store="$DEMO
     --set key="$K/scorer.key" --set events_server_key="$K/aggregator.pub" \
     --set subscriber_keys="$K/subscriber_keys" --set reporting_since=2017-02 2>"$DEMO/scorer.log" &
 pids+=($!)
-for _ in $(seq 100); do grep -q "ready:" "$DEMO/scorer.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "ready:" "$DEMO/scorer.log" || { echo "demo: the scorer did not start:" >&2; cat "$DEMO/scorer.log" >&2; exit 1; }
+for _ in $(seq 100); do grep -qE "ready:|就绪：" "$DEMO/scorer.log" 2>/dev/null && break; sleep 0.1; done
+grep -qE "ready:|就绪：" "$DEMO/scorer.log" || { echo "demo: the scorer did not start:" >&2; cat "$DEMO/scorer.log" >&2; exit 1; }
 
 # --- one collector per county ---------------------------------------------------------
 n_zones=$(tail -n +2 "$CITY/regions.csv" | grep -c .)
@@ -102,10 +121,15 @@ settle() {
 
 q() { sqlite3 -readonly "$DEMO/reports.db" "$1"; }
 
-say "yuebao demo: the sample city, 8 zones in 7 reporting units, 2016-02 … 2017-06"
-echo "store: $DEMO/reports.db   (each county's inbox, done/ and rejected/ under $DEMO/county-*)"
-echo "CURVE on every link: $(grep -c . "$K/authorized_keys") county keys in $K/authorized_keys, $(grep -c . "$K/subscriber_keys") subscribers"
-printf '\n%-8s %-9s %-9s %s\n' period accepted rejected notes
+say "$(t "yuebao demo: the sample city, 8 zones in 7 reporting units, 2016-02 … 2017-06")"
+# xgettext:c-format
+printf "$(t "store: %s   (each county's inbox, done/ and rejected/ under %s)")\n" "$DEMO/reports.db" "$DEMO/county-*"
+# xgettext:c-format
+printf "$(t "CURVE on every link: %s county keys in %s, %s subscribers")\n" "$(grep -c . "$K/authorized_keys")" \
+    "$K/authorized_keys" "$(grep -c . "$K/subscriber_keys")"
+# the words of a Chinese report, to read them back: "warning: " (警告：) in a receipt
+W=$(t "warning: ")
+printf '\n%s\n' "$(t "period   accepted  rejected  notes")"
 touch "$DEMO/.mark"
 for pdir in "$CITY"/reports/*/; do
     period=$(basename "$pdir")
@@ -122,10 +146,12 @@ for pdir in "$CITY"/reports/*/; do
         [ ${#files[@]} -gt 0 ] && drop "$c" "${files[@]}"
         for f in "$pdir/$c".csv; do
             if [ -e "$f" ] && ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
-                notes+=("$(county_name "$c")'s file is GB18030 (Excel, Chinese locale)")
+                # xgettext:c-format
+                notes+=("$(printf "$(t "%s's file is GB18030 (Excel, Chinese locale)")" "$(county_name "$c")")")
             fi
         done
-        [ -e "$pdir/$c.projects.csv" ] && notes+=("$(county_name "$c"): key projects joined")
+        # xgettext:c-format
+        [ -e "$pdir/$c.projects.csv" ] && notes+=("$(printf "$(t "%s: key projects joined")" "$(county_name "$c")")")
     done
     settle
     # 3: corrections, and one typed in 元 instead of 万元 (refused by the soft checks)
@@ -138,23 +164,29 @@ for pdir in "$CITY"/reports/*/; do
     while read -r f; do
         rejected=$((rejected + 1))
         c=$(basename "$(dirname "$(dirname "$f")")"); c=${c#county-}
-        notes+=("$(county_name "$c") $(basename "${f%.errors.txt}") rejected: $(sed -n '4p' "$f" | cut -d: -f3- | sed 's/^ //')")
+        # xgettext:c-format
+        notes+=("$(printf "$(t "%s %s rejected: %s")" "$(county_name "$c")" "$(basename "${f%.errors.txt}")" \
+            "$(sed -n '4p' "$f" | cut -d: -f3- | sed 's/^ //')")")
     done < <(find "$DEMO"/county-*/rejected -name '*.errors.txt' -newer "$DEMO/.mark" 2>/dev/null | sort)
     while read -r f; do
         c=$(basename "$(dirname "$(dirname "$f")")"); c=${c#county-}
-        notes+=("$(county_name "$c") accepted with a warning: $(grep -m1 'warning:' "$f" | sed 's/.*warning: //' | cut -d';' -f1)")
-    done < <(grep -l 'warning:' $(find "$DEMO"/county-*/done -name '*.receipt.txt' -newer "$DEMO/.mark") /dev/null 2>/dev/null | sort)
+        # xgettext:c-format
+        notes+=("$(printf "$(t "%s accepted with a warning: %s")" "$(county_name "$c")" \
+            "$(grep -m1 -F "$W" "$f" | sed "s/.*$W//; s/[;；].*//")")")
+    done < <(grep -l -F "$W" $(find "$DEMO"/county-*/done -name '*.receipt.txt' -newer "$DEMO/.mark") /dev/null 2>/dev/null | sort)
     touch "$DEMO/.mark"
     while IFS='|' read -r zone rev; do
-        [ -n "$zone" ] && notes+=("$zone corrected: revision $rev is current")
+        # xgettext:c-format
+        [ -n "$zone" ] && notes+=("$(printf "$(t "%s corrected: revision %s is current")" "$zone" "$rev")")
     done < <(q "SELECT zone, revision FROM reports WHERE period = '$period' AND revision > 1")
     reported=$(q "SELECT count(*) FROM reports WHERE period = '$period'")
-    [ "$reported" -lt "$n_zones" ] && notes+=("$((n_zones - reported)) zone(s) missing")
+    # xgettext:c-format
+    [ "$reported" -lt "$n_zones" ] && notes+=("$(printf "$(t "%s zone(s) missing")" "$((n_zones - reported))")")
     printf '%-8s %-9s %-9s %s\n' "$period" "$accepted" "$rejected" "${notes[0]:-}"
     for n in "${notes[@]:1}"; do printf '%-28s %s\n' "" "$n"; done
 done
 
-say "鹤山区's June files, and what its desk officer was told"
+say "$(t "鹤山区's June files, and what its desk officer was told")"
 for f in "$DEMO"/county-410602/rejected/410602.bad.csv.errors.txt \
          "$DEMO"/county-410602/rejected/410602.yuan.csv.errors.txt \
          $(grep -l "baoshan 2017-06" "$DEMO"/county-410602/done/*.receipt.txt); do
@@ -163,7 +195,7 @@ for f in "$DEMO"/county-410602/rejected/410602.bad.csv.errors.txt \
     sed 's/^/   /' "$f"
 done
 
-say "who has reported 2017-05 (山城区's report is late)"
+say "$(t "who has reported 2017-05 (山城区's report is late)")"
 "$BIN/yuebao" status --period 2017-05
 
 # Waits until the scorer has ranked every report of a period.
@@ -179,13 +211,14 @@ scored() {
 }
 scored 2017-06
 
-say "the 2017-06 ranking (功效系数法; stars judged on 2016's December figures)"
+say "$(t "the 2017-06 ranking (功效系数法; stars judged on 2016's December figures)")"
 "$BIN/yuebao" ranking --period 2017-06
 
-say "alerts firing on $YUEBAO_NOW: behind the year's pace, growth below target, levels short, reports overdue"
+# xgettext:c-format
+say "$(printf "$(t "alerts firing on %s: behind the year's pace, growth below target, levels short, reports overdue")" "$YUEBAO_NOW")"
 "$BIN/yuebao" alerts
 
-say "山城区's late May report arrives in July; 山城区's desk follows its own alerts, the central office watches"
+say "$(t "山城区's late May report arrives in July; 山城区's desk follows its own alerts, the central office watches")"
 "$BIN/yuebao" alerts --follow --county 410603 >"$DEMO/follow-410603.txt" 2>"$DEMO/follow-410603.err" &
 follower=$!
 pids+=($follower)
@@ -195,27 +228,30 @@ pids+=($watcher)
 for _ in $(seq 50); do [ -s "$DEMO/follow-410603.txt" ] && [ -s "$DEMO/watch-2017-05.txt" ] && break; sleep 0.1; done
 drop 410603 "$CITY/late/2017-05/410603.csv"
 settle
-for _ in $(seq 100); do grep -q "RESOLVED.*overdue" "$DEMO/follow-410603.txt" && break; sleep 0.1; done
-grep -q "RESOLVED.*overdue" "$DEMO/follow-410603.txt" ||
+resolved="$(t RESOLVED).*$(t overdue)"
+for _ in $(seq 100); do grep -q "$resolved" "$DEMO/follow-410603.txt" && break; sleep 0.1; done
+grep -q "$resolved" "$DEMO/follow-410603.txt" ||
     { echo "demo: the overdue alert did not resolve:" >&2; cat "$DEMO/follow-410603.txt" "$DEMO/follow-410603.err" >&2; exit 1; }
-for _ in $(seq 50); do grep -q "totals 2017-05 city: 8 of 8" "$DEMO/watch-2017-05.txt" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -qE "totals 2017-05 city: 8 of 8|汇总 2017-05 全市：8/8" "$DEMO/watch-2017-05.txt" && break; sleep 0.1; done
 kill "$follower" "$watcher" 2>/dev/null || true
 wait "$follower" "$watcher" 2>/dev/null || true
-echo "what 山城区's follower printed (its firing alerts, then the transitions as they came):"
+t "what 山城区's follower printed (its firing alerts, then the transitions as they came):"; echo
 sed 's/^/   /' "$DEMO/follow-410603.txt"
-echo "what the central office's \`yuebao watch --period 2017-05\` printed after its screen (into a file: plain lines):"
+t "what the central office's \`yuebao watch --period 2017-05\` printed after its screen (into a file: plain lines):"; echo
 grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$DEMO/watch-2017-05.txt" | sed 's/^/   /'
 
-say "every zone's 2017-05 report now, and the overdue list (the demo replays all history on $YUEBAO_NOW, so all of May came after its deadline)"
+# xgettext:c-format
+say "$(printf "$(t "every zone's 2017-05 report now, and the overdue list (the demo replays all history on %s, so all of May came after its deadline)")" "$YUEBAO_NOW")"
 "$BIN/yuebao" status --period 2017-05
 
-say "the central office's live view of 2017-06 (yuebao watch; on a terminal it redraws in place)"
+say "$(t "the central office's live view of 2017-06 (yuebao watch; on a terminal it redraws in place)")"
 "$BIN/yuebao" watch --period 2017-06 --once
 
-say "the 2017-06 bulletin (主要指标完成情况通报): $DEMO/bulletin-2017-06.xlsx (to print) and .csv"
+# xgettext:c-format
+say "$(printf "$(t "the 2017-06 bulletin (主要指标完成情况通报): %s (to print) and .csv")" "$DEMO/bulletin-2017-06.xlsx")"
 "$BIN/yuebao" export --period 2017-06 --format xlsx -o "$DEMO/bulletin-2017-06.xlsx"
 "$BIN/yuebao" export --period 2017-06 -o "$DEMO/bulletin-2017-06.csv"
-echo "laggards (a pace gap below -5 points, or the last three places), from the csv's 备注 column:"
+t "laggards (a pace gap below -5 points, or the last three places), from the csv's 备注 column:"; echo
 tr -d '\r' <"$DEMO/bulletin-2017-06.csv" | awk -F, '$NF ~ /落后/ { print "   " $3 " — " $NF }'
 
 say "浚县's monthly template for 2017-06 (yuebao template): the workbook its desk fills in Excel"
@@ -224,4 +260,5 @@ say "浚县's monthly template for 2017-06 (yuebao template): the workbook its d
 cleanup
 trap - EXIT
 pids=()
-say "done: all processes stopped; the store and receipts stay in $DEMO"
+# xgettext:c-format
+say "$(printf "$(t "done: all processes stopped; the store and receipts stay in %s")" "$DEMO")"

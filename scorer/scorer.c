@@ -24,6 +24,7 @@
 #include "lockfile.h"
 #include "wire.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "notify.h"
 #include "scorer.h"
@@ -34,13 +35,13 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     int sig = loop_read_signal(fd);
     (void)socket;
     if (sig == SIGHUP) {
-        log_info("SIGHUP: reloading master data, rules and subscriber_keys");
+        log_info(_("SIGHUP: reloading master data, rules and subscriber_keys"));
         notify_reloading();
         if (scorer_rules_reload(s) == 0) scorer_request(s, true);
         scorer_security_reload(s);
         notify_ready();
     } else if (sig) {
-        log_info("signal %d: stopping", sig);
+        log_info(_("signal %d: stopping"), sig);
         notify_stopping();
         loop_stop(loop);
     }
@@ -51,36 +52,36 @@ int main(int argc, char **argv) {
     char err[1024];
     int lock_fd;
 
+    i18n_init(); /* first: every message after it is in the locale's language */
     memset(&s, 0, sizeof s);
     log_init("yuebao-scorer", LOG_INFO);
     /* Before ZeroMQ starts its threads, so they inherit the blocked signals. */
     s.signal_fd = loop_signal_fd();
-    if (s.signal_fd < 0) log_fatal("signalfd: cannot block signals");
+    if (s.signal_fd < 0) log_fatal(_("signalfd: cannot block signals"));
     if (scorer_config_load(&s.cfg, argc, argv) < 0) return 2;
     scorer_config_params(&s.cfg, &s.params, &s.thresholds);
-    if (scorer_rules_reload(&s) < 0) log_fatal("cannot start without valid master data and rules");
+    if (scorer_rules_reload(&s) < 0) log_fatal(_("cannot start without valid master data and rules"));
     if (util_mkdir_parent(s.cfg.scores) < 0)
-        log_fatal("score store folder for %s: %s", s.cfg.scores, strerror(errno));
+        log_fatal(_("score store folder for %s: %s"), s.cfg.scores, strerror(errno));
     /* one scorer per score store: a second one would publish alerts into our view */
     if ((lock_fd = lockfile_acquire(s.cfg.scores, NULL, err, sizeof err)) < 0)
-        log_fatal("%s; one scorer per score store", err);
+        log_fatal(_("%s; one scorer per score store"), err);
     scorer_store_open(&s);
-    if (scorer_first_start(&s, clock_now_ms()) < 0) log_fatal("score store %s: cannot start", s.cfg.scores);
+    if (scorer_first_start(&s, clock_now_ms()) < 0) log_fatal(_("score store %s: cannot start"), s.cfg.scores);
 
     s.ctx = zmq_ctx_new();
     s.loop = loop_new();
-    if (!s.ctx || !s.loop) log_fatal("out of memory");
+    if (!s.ctx || !s.loop) log_fatal(_("out of memory"));
     scorer_security_start(&s);
     /* Subscribe before the first pass reads the store: an event that arrives meanwhile
      * only asks for one more pass. */
     s.sub = sock_sub(s.ctx, s.cfg.events, "", &s.sec, err, sizeof err);
-    if (!s.sub) log_fatal("aggregator's events: %s", err);
-    if (s.cfg.publish[0] &&
-        !(s.pub = sock_pub(s.ctx, s.cfg.publish, &s.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err)))
-        log_fatal("publish endpoint: %s", err);
+    if (!s.sub) log_fatal(_("aggregator's events: %s"), err);
+    if (s.cfg.publish[0] && !(s.pub = sock_pub(s.ctx, s.cfg.publish, &s.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err)))
+        log_fatal(_("publish endpoint: %s"), err);
     if (s.cfg.snapshot[0] &&
         !(s.snapshot = sock_router(s.ctx, s.cfg.snapshot, &s.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err)))
-        log_fatal("snapshot endpoint: %s", err);
+        log_fatal(_("snapshot endpoint: %s"), err);
     loop_add_fd(s.loop, s.signal_fd, on_signal, &s);
     loop_add_socket(s.loop, s.sub, scorer_events_ready, &s);
     if (sock_watch_start(&s.sub_watch, s.ctx, s.sub) == 0)
@@ -93,16 +94,16 @@ int main(int argc, char **argv) {
     s.sequence = clock_sequence_origin(); /* a restart reads as a gap, never as the next number */
 
     s.full_pending = true;
-    if (scorer_recompute(&s) < 0) log_fatal("the first pass over the report store failed");
-    log_info("ready: events from %s, publishing on %s, snapshots on %s, scores in %s", s.cfg.events,
-             s.cfg.publish[0] ? s.cfg.publish : "(none)", s.cfg.snapshot[0] ? s.cfg.snapshot : "(none)",
+    if (scorer_recompute(&s) < 0) log_fatal(_("the first pass over the report store failed"));
+    log_info(_("ready: events from %s, publishing on %s, snapshots on %s, scores in %s"), s.cfg.events,
+             s.cfg.publish[0] ? s.cfg.publish : _("(none)"), s.cfg.snapshot[0] ? s.cfg.snapshot : _("(none)"),
              s.cfg.scores);
     notify_ready();
 
-    if (loop_run(s.loop) < 0) log_error("poll loop failed: %s", zmq_strerror(zmq_errno()));
+    if (loop_run(s.loop) < 0) log_error(_("poll loop failed: %s"), zmq_strerror(zmq_errno()));
 
-    log_info("stopped: %llu events, %llu passes, %llu resyncs, %llu rankings and %llu alert transitions "
-             "published",
+    log_info(_("stopped: %llu events, %llu passes, %llu resyncs, %llu rankings and %llu alert transitions "
+             "published"),
              (unsigned long long)s.n_events, (unsigned long long)s.n_passes, (unsigned long long)s.n_resyncs,
              (unsigned long long)s.n_rankings, (unsigned long long)s.n_transitions);
     sock_watch_stop(&s.sub_watch, s.sub);

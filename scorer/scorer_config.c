@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "version.h"
+#include "i18n.h"
 #include "scorer.h"
 
 /* The keys of [scorer], one row each: what --help lists, what a file may set, and the
@@ -15,50 +16,51 @@
     CONFIG_TEXT("scorer", scorer_config_t, field, type, def, flags, help)
 #define NUMBER(field, type, def, min, max, help)                                                             \
     CONFIG_NUMBER("scorer", scorer_config_t, field, type, def, min, max, help)
-#define DEPRECATED(key, field, type, min, max)                                                               \
-    CONFIG_DEPRECATED("scorer", scorer_config_t, key, policy.field, policy.field##_set, type, min, max,      \
-                      "city-wide now: set " key " in city.csv in master_dir; given here, it overrides that")
+#define DEPRECATED(key, field, type, min, max, help)                                                         \
+    CONFIG_DEPRECATED("scorer", scorer_config_t, key, policy.field, policy.field##_set, type, min, max, help)
 const config_key_t scorer_config_keys[] = {
-    TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED, "folder with regions.csv, indicators.csv and city.csv"),
+    TEXT(master_dir, CONF_PATH, NULL, CONF_REQUIRED, N_("folder with regions.csv, indicators.csv and city.csv")),
     TEXT(rules_dir, CONF_PATH, NULL, 0,
-         "folder with scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv (default: master_dir); both "
-         "reloaded on SIGHUP"),
-    TEXT(store, CONF_PATH, "reports.db", 0, "the aggregator's report store, read-only"),
-    TEXT(scores, CONF_PATH, "scores.db", 0, "rankings and alert state, an SQLite file"),
-    TEXT(events, CONF_STRING, "tcp://127.0.0.1:7302", 0, "the aggregator's events endpoint"),
-    TEXT(publish, CONF_STRING, "tcp://127.0.0.1:7303", 0, "rankings and alerts endpoint"),
-    TEXT(snapshot, CONF_STRING, "tcp://127.0.0.1:7304", 0, "snapshot endpoint"),
-    TEXT(method, CONF_STRING, "efficacy", 0, "efficacy (功效系数法) or minmax"),
+         N_("folder with scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv (default: master_dir); both "
+         "reloaded on SIGHUP")),
+    TEXT(store, CONF_PATH, "reports.db", 0, N_("the aggregator's report store, read-only")),
+    TEXT(scores, CONF_PATH, "scores.db", 0, N_("rankings and alert state, an SQLite file")),
+    TEXT(events, CONF_STRING, "tcp://127.0.0.1:7302", 0, N_("the aggregator's events endpoint")),
+    TEXT(publish, CONF_STRING, "tcp://127.0.0.1:7303", 0, N_("rankings and alerts endpoint")),
+    TEXT(snapshot, CONF_STRING, "tcp://127.0.0.1:7304", 0, N_("snapshot endpoint")),
+    TEXT(method, CONF_STRING, "efficacy", 0, N_("efficacy (功效系数法) or minmax")),
     NUMBER(equal_score, CONF_DOUBLE, "100", -CONF_UNBOUNDED, CONF_UNBOUNDED,
-           "score when every zone has the same value"),
-    NUMBER(missing_score, CONF_DOUBLE, "0", -CONF_UNBOUNDED, CONF_UNBOUNDED, "score of a value not reported"),
+           N_("score when every zone has the same value")),
+    NUMBER(missing_score, CONF_DOUBLE, "0", -CONF_UNBOUNDED, CONF_UNBOUNDED, N_("score of a value not reported")),
     NUMBER(pace_warning_pp, CONF_DOUBLE, "-2", -CONF_UNBOUNDED, CONF_UNBOUNDED,
-           "pace gap below this: warning"),
+           N_("pace gap below this: warning")),
     NUMBER(pace_critical_pp, CONF_DOUBLE, "-5", -CONF_UNBOUNDED, CONF_UNBOUNDED,
-           "pace gap below this: critical; at most pace_warning_pp"),
+           N_("pace gap below this: critical; at most pace_warning_pp")),
     NUMBER(growth_warning_pp, CONF_DOUBLE, "-1", -CONF_UNBOUNDED, CONF_UNBOUNDED,
-           "growth gap at or below this: warning"),
+           N_("growth gap at or below this: warning")),
     NUMBER(growth_critical_pp, CONF_DOUBLE, "-3", -CONF_UNBOUNDED, CONF_UNBOUNDED,
-           "growth gap at or below this: critical; at most growth_warning_pp"),
+           N_("growth gap at or below this: critical; at most growth_warning_pp")),
     NUMBER(level_critical_pct, CONF_DOUBLE, "10", 0, 100,
-           "below a level target by more than this %: critical"),
+           N_("below a level target by more than this %: critical")),
     TEXT(reporting_since, CONF_STRING, NULL, 0,
-         "first period every zone must report, YYYY-MM (default: the first due after the first start on this "
-         "score store)"),
-    NUMBER(coalesce_ms, CONF_MS, "200", 0, CONF_UNBOUNDED, "recompute after events are quiet this long"),
+         N_("first period every zone must report, YYYY-MM (default: the first due after the first start on this "
+         "score store)")),
+    NUMBER(coalesce_ms, CONF_MS, "200", 0, CONF_UNBOUNDED, N_("recompute after events are quiet this long")),
     NUMBER(coalesce_max_ms, CONF_MS, "2000", 0, CONF_UNBOUNDED,
-           "… or this long after the first at most; at least coalesce_ms"),
-    NUMBER(heartbeat_ms, CONF_MS, "1000", 10, CONF_UNBOUNDED, "publisher heartbeat interval"),
-    TEXT(key, CONF_PATH, NULL, 0, "this process's secret key file, mode 0600 (`yuebao keygen`)"),
-    TEXT(events_server_key, CONF_PATH, NULL, 0, "the aggregator's public key file (its .pub)"),
+           N_("… or this long after the first at most; at least coalesce_ms")),
+    NUMBER(heartbeat_ms, CONF_MS, "1000", 10, CONF_UNBOUNDED, N_("publisher heartbeat interval")),
+    TEXT(key, CONF_PATH, NULL, 0, N_("this process's secret key file, mode 0600 (`yuebao keygen`)")),
+    TEXT(events_server_key, CONF_PATH, NULL, 0, N_("the aggregator's public key file (its .pub)")),
     TEXT(subscriber_keys, CONF_PATH, NULL, 0,
-         "\"<public key> <name> [comment]\" lines: who may subscribe to rankings, alerts and snapshots "
-         "(reloaded on SIGHUP)"),
+         N_("\"<public key> <name> [comment]\" lines: who may subscribe to rankings, alerts and snapshots "
+         "(reloaded on SIGHUP)")),
     NUMBER(silence_ms, CONF_MS, "5000", 20, CONF_UNBOUNDED,
-           "no heartbeat from the aggregator this long: resync; at least 2 x heartbeat_ms"),
-    NUMBER(check_ms, CONF_MS, "60000", 100, CONF_UNBOUNDED, "deadlines re-checked this often"),
-    DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0),
-    DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28),
+           N_("no heartbeat from the aggregator this long: resync; at least 2 x heartbeat_ms")),
+    NUMBER(check_ms, CONF_MS, "60000", 100, CONF_UNBOUNDED, N_("deadlines re-checked this often")),
+    DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0,
+               N_("city-wide now: set merge_jan_feb in city.csv in master_dir; given here, it overrides that")),
+    DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28,
+               N_("city-wide now: set deadline_day in city.csv in master_dir; given here, it overrides that")),
     {NULL},
 };
 #undef TEXT
@@ -66,7 +68,7 @@ const config_key_t scorer_config_keys[] = {
 #undef DEPRECATED
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: yuebao-scorer -c FILE [--set KEY=VALUE]... [--insecure]\n"
+    fprintf(out, _("usage: yuebao-scorer -c FILE [--set KEY=VALUE]... [--insecure]\n"
                  "\n"
                  "Ranks the zones by the assessment scheme each time reports arrive, judges stars,\n"
                  "targets and deadlines, and publishes rankings and alert transitions.\n"
@@ -78,11 +80,11 @@ static void usage(FILE *out) {
                  "                        development only\n"
                  "  -h, --help            this text\n"
             "      --version         the version, the revision it was built from, the wire schema\n"
-                 "\n");
+                 "\n"));
     config_usage(out, scorer_config_keys);
-    fprintf(out, "\n"
+    fprintf(out, _("\n"
                  "The clock can be pinned with YUEBAO_NOW=2017-07-05 (demos, tests, replays).\n"
-                 "signals: SIGHUP reloads master data, rules and subscriber_keys; SIGTERM/SIGINT stop.\n");
+                 "signals: SIGHUP reloads master data, rules and subscriber_keys; SIGTERM/SIGINT stop.\n"));
 }
 
 void scorer_config_params(const scorer_config_t *cfg, score_params_t *p, thresholds_t *t) {
@@ -101,24 +103,24 @@ void scorer_config_params(const scorer_config_t *cfg, score_params_t *p, thresho
 static int check(const scorer_config_t *cfg) {
     period_t p;
     if (score_method_parse(cfg->method) < 0) {
-        fprintf(stderr, "yuebao-scorer: method \"%s\": expected efficacy or minmax\n", cfg->method);
+        fprintf(stderr, _("yuebao-scorer: method \"%s\": expected efficacy or minmax\n"), cfg->method);
         return -1;
     }
     if (cfg->pace_critical_pp > cfg->pace_warning_pp || cfg->growth_critical_pp > cfg->growth_warning_pp) {
         fprintf(stderr,
-                "yuebao-scorer: a critical threshold must lie at or below its warning threshold "
-                "(pace %g/%g, growth %g/%g)\n",
+                _("yuebao-scorer: a critical threshold must lie at or below its warning threshold "
+                "(pace %g/%g, growth %g/%g)\n"),
                 cfg->pace_critical_pp, cfg->pace_warning_pp, cfg->growth_critical_pp, cfg->growth_warning_pp);
         return -1;
     }
     if (cfg->reporting_since[0] && period_parse(cfg->reporting_since, &p) < 0) {
-        fprintf(stderr, "yuebao-scorer: reporting_since \"%s\" is not a period (YYYY-MM)\n",
+        fprintf(stderr, _("yuebao-scorer: reporting_since \"%s\" is not a period (YYYY-MM)\n"),
                 cfg->reporting_since);
         return -1;
     }
     if (cfg->coalesce_max_ms < cfg->coalesce_ms || cfg->silence_ms < 2 * cfg->heartbeat_ms) {
-        fprintf(stderr, "yuebao-scorer: timings: need coalesce_ms <= coalesce_max_ms and silence_ms >= 2 x "
-                        "heartbeat_ms\n");
+        fprintf(stderr, _("yuebao-scorer: timings: need coalesce_ms <= coalesce_max_ms and silence_ms >= 2 x "
+                        "heartbeat_ms\n"));
         return -1;
     }
     return 0;
@@ -136,7 +138,7 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv) {
 
     memset(cfg, 0, sizeof *cfg);
     if (config_defaults(scorer_config_keys, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao-scorer: %s\n", err);
+        fprintf(stderr, _("yuebao-scorer: %s\n"), err);
         return -1;
     }
 
@@ -158,7 +160,7 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv) {
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "yuebao-scorer: unexpected argument \"%s\"\n", argv[optind]);
+        fprintf(stderr, _("yuebao-scorer: unexpected argument \"%s\"\n"), argv[optind]);
         usage(stderr);
         return -1;
     }

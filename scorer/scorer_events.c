@@ -15,11 +15,12 @@
 
 #include "codec.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "scorer.h"
 
 static void resync(scorer_t *s, const char *why) {
-    log_warn("resync: %s", why);
+    log_warn(_("resync: %s"), why);
     s->n_resyncs++;
     scorer_request(s, true);
 }
@@ -35,7 +36,7 @@ void scorer_events_track(scorer_t *s, const msg_t *m) {
     if (s->agg_silent) {
         s->agg_silent = false;
         s->agg_sequence = seq;
-        resync(s, "the aggregator is heard again");
+        resync(s, _("the aggregator is heard again"));
         return;
     }
     if (last == 0) { /* the first word since start: the start-up pass covers what came before */
@@ -50,10 +51,10 @@ void scorer_events_track(scorer_t *s, const msg_t *m) {
     }
     if (!is_event && seq == last) return; /* heartbeat, nothing missed */
     if (seq < last)
-        snprintf(why, sizeof why, "sequence went back from %llu to %llu: the aggregator restarted",
+        snprintf(why, sizeof why, _("sequence went back from %llu to %llu: the aggregator restarted"),
                  (unsigned long long)last, (unsigned long long)seq);
     else
-        snprintf(why, sizeof why, "sequence gap: expected %llu, got %llu",
+        snprintf(why, sizeof why, _("sequence gap: expected %llu, got %llu"),
                  (unsigned long long)last + (is_event ? 1 : 0), (unsigned long long)seq);
     s->agg_sequence = seq;
     resync(s, why);
@@ -70,7 +71,7 @@ void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg) {
         char err[256];
         int n = sock_recv_frames(socket, frames, lens, 2);
         if (n < 0) {
-            if (errno != EAGAIN) log_warn("events: receive failed: %s", strerror(errno));
+            if (errno != EAGAIN) log_warn(_("events: receive failed: %s"), strerror(errno));
             return;
         }
         if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
@@ -81,7 +82,7 @@ void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg) {
             }
             msg_clear(&m);
         } else {
-            log_warn("events: a message that is not an event (%d frames%s%s); ignored", n, n == 2 ? ": " : "",
+            log_warn(_("events: a message that is not an event (%d frames%s%s); ignored"), n, n == 2 ? ": " : "",
                      n == 2 ? err : "");
         }
         free(frames[0]);
@@ -97,18 +98,18 @@ void scorer_events_handshake(loop_t *loop, void *socket, int fd, void *arg) {
     (void)socket;
     (void)fd;
     if (ev == SOCK_EV_REFUSED)
-        log_error("the aggregator at %s refused the scorer's key %s: list it in the aggregator's "
-                  "subscriber_keys; until then rankings follow the store only on resyncs",
+        log_error(_("the aggregator at %s refused the scorer's key %s: list it in the aggregator's "
+                  "subscriber_keys; until then rankings follow the store only on resyncs"),
                   s->cfg.events, s->sec.self.public_z85);
     else if (ev == SOCK_EV_PROTOCOL)
-        log_error("handshake with the aggregator at %s failed: is events_server_key its public key%s?",
-                  s->cfg.events, s->sec.insecure ? ", and does it run --insecure too" : "");
+        log_error(_("handshake with the aggregator at %s failed: is events_server_key its public key%s?"),
+                  s->cfg.events, s->sec.insecure ? _(", and does it run --insecure too") : "");
     else if (ev == SOCK_EV_NO_ANSWER)
-        log_warn("no answer from the aggregator at %s: the handshake is never answered (is it stopped or "
-                 "overloaded?)",
+        log_warn(_("no answer from the aggregator at %s: the handshake is never answered (is it stopped or "
+                 "overloaded?)"),
                  s->cfg.events);
     else if (ev == SOCK_EV_CONNECTED && was != SOCK_EV_NONE)
-        log_info("subscribed to the aggregator's events at %s", s->cfg.events);
+        log_info(_("subscribed to the aggregator's events at %s"), s->cfg.events);
 }
 
 void scorer_events_check_silence(loop_t *loop, void *arg) {
@@ -116,10 +117,10 @@ void scorer_events_check_silence(loop_t *loop, void *arg) {
     int64_t now = clock_mono_ms(), quiet = now - s->agg_heard_ms;
     (void)loop;
     if (sock_watch_retry(&s->sub_watch, s->sub, s->cfg.events, now) < 0)
-        log_warn("subscribe to %s again: %s", s->cfg.events, strerror(errno));
+        log_warn(_("subscribe to %s again: %s"), s->cfg.events, strerror(errno));
     if (s->agg_silent || quiet < s->cfg.silence_ms) return;
     s->agg_silent = true;
     s->agg_sequence = 0;
-    log_warn("no heartbeat from the aggregator for %lld ms", (long long)quiet);
-    resync(s, "the aggregator went silent");
+    log_warn(_("no heartbeat from the aggregator for %lld ms"), (long long)quiet);
+    resync(s, _("the aggregator went silent"));
 }

@@ -21,6 +21,7 @@
 
 #include "codec.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "scorer.h"
 #include "strset.h"
@@ -49,7 +50,7 @@ static void arm(scorer_t *s, int64_t delay_ms) {
     if (!s->loop) return;
     s->coalesce_timer = loop_add_timer(s->loop, delay_ms < 0 ? 0 : delay_ms, false, on_coalesce, s);
     if (s->coalesce_timer < 0) {
-        log_error("no timer left for the recompute: it waits for the next event or deadline check");
+        log_error(_("no timer left for the recompute: it waits for the next event or deadline check"));
         s->coalesce_timer = 0;
     }
 }
@@ -123,7 +124,7 @@ static void add_change(const char *zone, const char *period, void *arg) {
 /* The outcome of a store iteration that fed a strset — n rows or -1 (logged by the
  * store), oom when an add failed: 0, or -1 (logged). */
 static int fed(int n, bool oom) {
-    if (n >= 0 && oom) log_error("report store: out of memory");
+    if (n >= 0 && oom) log_error(_("report store: out of memory"));
     return n < 0 || oom ? -1 : 0;
 }
 
@@ -217,13 +218,13 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         /* A year without a scheme is not ranked; one whose scheme went is unranked. */
         int had = sstore_load_ranking(s->scores, period, &old);
         if (had < 0 || (had > 0 && sstore_delete_ranking(s->scores, period) < 0)) goto done;
-        if (had > 0) log_info("%s: no scheme-%d.csv any more: ranking withdrawn", period, p.year);
+        if (had > 0) log_info(_("%s: no scheme-%d.csv any more: ranking withdrawn"), period, p.year);
         rc = 0;
         goto done;
     }
     if (!(sc = calloc(v.n_zones ? v.n_zones : 1, sizeof *sc))) goto done;
     if (score_period(scheme, s->master, &v, &s->params, sc) < 0) {
-        log_error("%s: the scheme of %d does not fit the indicator catalogue", period, p.year);
+        log_error(_("%s: the scheme of %d does not fit the indicator catalogue"), period, p.year);
         goto done;
     }
     prev_ranks = previous_ranks(s, p, &prev, &n_prev);
@@ -268,7 +269,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     }
     rc = 0;
 done:
-    if (rc < 0) log_error("%s: recompute failed", period);
+    if (rc < 0) log_error(_("%s: recompute failed"), period);
     ranking_clear(&r);
     ranking_clear(&old);
     ranking_clear(&prev);
@@ -393,7 +394,7 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
-    if (rc < 0) log_error("targets of %d: cannot be judged in this pass", year);
+    if (rc < 0) log_error(_("targets of %d: cannot be judged in this pass"), year);
     alert_list_clear(&cur);
     alert_list_clear(&prev);
     free(prev_keys);
@@ -448,20 +449,20 @@ int scorer_first_start(scorer_t *s, int64_t now_ms) {
         targets_first_due(s->first_start_ms, s->master->policy.deadline_day, s->master->policy.merge_jan_feb),
         since);
     if (upgraded)
-        log_warn("score store %s has history but no recorded first start (it predates this version): "
+        log_warn(_("score store %s has history but no recorded first start (it predates this version): "
                  "recorded %s as its first start, so by default reports stay owed from %s on, as before "
-                 "the upgrade%s",
+                 "the upgrade%s"),
                  s->cfg.scores, when, since,
-                 s->cfg.reporting_since[0] ? " (reporting_since is set and takes precedence)"
-                                           : "; set reporting_since = YYYY-MM in scorer.ini to owe from "
-                                             "another period");
+                 s->cfg.reporting_since[0] ? _(" (reporting_since is set and takes precedence)")
+                                           : _("; set reporting_since = YYYY-MM in scorer.ini to owe from "
+                                               "another period"));
     if (s->cfg.reporting_since[0]) return 0;
-    log_info("reporting_since is not set: reports are owed from %s on, the first period due after the "
-             "scorer's first start on this score store (%s)",
+    log_info(_("reporting_since is not set: reports are owed from %s on, the first period due after the "
+             "scorer's first start on this score store (%s)"),
              since, when);
     return 0;
 fail:
-    log_error("score store: cannot record or read the first start");
+    log_error(_("score store: cannot record or read the first start"));
     return -1;
 }
 
@@ -485,7 +486,7 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
-    if (rc < 0) log_error("deadlines: cannot be judged in this pass");
+    if (rc < 0) log_error(_("deadlines: cannot be judged in this pass"));
     strset_free(&reported);
     alert_list_clear(&cur);
     alert_list_clear(&prev);
@@ -531,7 +532,7 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
         char key[ALERT_KEY_LEN];
         if (a->transition == TR_NONE) continue;
         alert_key(a, key);
-        log_info("alert %s %s (%s → %s): %s", key, transition_name(a->transition), severity_name(a->previous),
+        log_info(_("alert %s %s (%s → %s): %s"), key, transition_name(a->transition), severity_name(a->previous),
                  severity_name(a->severity), a->message);
         scorer_publish_alert(s, a);
     }
@@ -595,11 +596,11 @@ read_done:
         if (!deadlines_only) {
             s->n_passes++;
             log_info(
-                "pass %llu%s: %zu periods recomputed, %zu rankings changed, %zu alert transitions, %lld ms",
-                (unsigned long long)s->n_passes, full ? " (full)" : "", todo.n, ps.n_rankings,
+                _("pass %llu%s: %zu periods recomputed, %zu rankings changed, %zu alert transitions, %lld ms"),
+                (unsigned long long)s->n_passes, full ? _(" (full)") : "", todo.n, ps.n_rankings,
                 n_transitions(&ps), (long long)(clock_mono_ms() - t0));
         } else if (n_transitions(&ps)) {
-            log_info("deadlines: %zu alert transitions", n_transitions(&ps));
+            log_info(_("deadlines: %zu alert transitions"), n_transitions(&ps));
         }
     }
     pass_free(&ps);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "i18n.h"
 #include "scorer.h"
 
 int scorer_rules_reload(scorer_t *s) {
@@ -23,9 +24,9 @@ int scorer_rules_reload(scorer_t *s) {
             diag_format(&dl.items[i], line, sizeof line);
             log_error("%s", line);
         }
-        if (dl.n_errors > dl.n) log_error("… and %zu more problems", dl.n_errors - dl.n);
+        if (dl.n_errors > dl.n) log_error(_("… and %zu more problems"), dl.n_errors - dl.n);
         if (s->master)
-            log_error("configuration not reloaded: the previous master data and rules stay in force");
+            log_error(_("configuration not reloaded: the previous master data and rules stay in force"));
         diag_clear(&dl);
         rules_destroy(&r);
         master_destroy(&m);
@@ -33,7 +34,7 @@ int scorer_rules_reload(scorer_t *s) {
     }
     diag_clear(&dl);
     if (master_policy_override(m, &s->cfg.policy, line, sizeof line) > 0)
-        log_warn("%s (deprecated keys in the scorer's configuration override %s/city.csv)", line,
+        log_warn(_("%s (deprecated keys in the scorer's configuration override %s/city.csv)"), line,
                  s->cfg.master_dir);
     rules_destroy(&s->rules);
     master_destroy(&s->master);
@@ -46,8 +47,8 @@ int scorer_rules_reload(scorer_t *s) {
             len +=
                 (size_t)snprintf(years + len, sizeof years - len, "%s%d", i ? "," : "", r->schemes[i].year);
         log_info(
-            "rules: schemes for %s; %zu target years; pacing for %zu indicators; %zu star rules; %zu zones",
-            r->n_schemes ? years : "no year", r->n_targets, r->n_pacing, r->n_stars, m->n_zones);
+            _("rules: schemes for %s; %zu target years; pacing for %zu indicators; %zu star rules; %zu zones"),
+            r->n_schemes ? years : _("no year"), r->n_targets, r->n_pacing, r->n_stars, m->n_zones);
     }
     return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "wire.h"
+#include "i18n.h"
 #include "scorer.h"
 
 static bool all_local(const scorer_config_t *c) {
@@ -21,24 +22,24 @@ void scorer_security_start(scorer_t *s) {
     char err[1024];
     const scorer_config_t *c = &s->cfg;
     if (c->insecure) {
-        log_warn("INSECURE MODE: no encryption, no authentication. For local development only.");
+        log_warn(_("INSECURE MODE: no encryption, no authentication. For local development only."));
         if (!all_local(c))
-            log_fatal("plain ZeroMQ is allowed only on ipc:// or loopback TCP (events=%s publish=%s "
-                      "snapshot=%s)",
+            log_fatal(_("plain ZeroMQ is allowed only on ipc:// or loopback TCP (events=%s publish=%s "
+                      "snapshot=%s)"),
                       c->events, c->publish, c->snapshot);
         sock_security_load(&s->sec, true, NULL, NULL, err, sizeof err);
         return;
     }
     if (!c->events_server_key[0])
-        log_fatal("events_server_key is not set: name the aggregator's public key file");
+        log_fatal(_("events_server_key is not set: name the aggregator's public key file"));
     if (sock_security_load(&s->sec, false, c->key, c->events_server_key, err, sizeof err) < 0)
-        log_fatal("key: %s", err);
+        log_fatal(_("key: %s"), err);
     if (!c->publish[0] && !c->snapshot[0]) return;
-    if (!(s->zap = zap_start(s->ctx, err, sizeof err))) log_fatal("%s; refusing to start without it", err);
+    if (!(s->zap = zap_start(s->ctx, err, sizeof err))) log_fatal(_("%s; refusing to start without it"), err);
     if (zap_load_logged(s->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys", c->subscriber_keys, false, NULL,
                         NULL) < 0)
-        log_fatal("cannot start without subscriber_keys");
-    log_info("CURVE: server key %s", s->sec.self.public_z85);
+        log_fatal(_("cannot start without subscriber_keys"));
+    log_info(_("CURVE: server key %s"), s->sec.self.public_z85);
 }
 
 void scorer_security_reload(scorer_t *s) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "i18n.h"
 #include "scorer.h"
 
 void scorer_store_open(scorer_t *s) {
@@ -22,16 +23,16 @@ void scorer_store_open(scorer_t *s) {
         struct pollfd pfd = {.fd = s->signal_fd, .events = POLLIN};
         s->store = rstore_open(s->cfg.store, true, err, sizeof err);
         if (s->store) break;
-        if (strcmp(err, last) != 0) log_warn("report store: %s; waiting for it", err);
+        if (strcmp(err, last) != 0) log_warn(_("report store: %s; waiting for it"), err);
         snprintf(last, sizeof last, "%s", err);
         if (poll(&pfd, 1, 500) > 0) {
             int sig = loop_read_signal(s->signal_fd);
             if (sig == SIGTERM || sig == SIGINT) {
-                log_info("signal %d: stopping", sig);
+                log_info(_("signal %d: stopping"), sig);
                 exit(0);
             }
         }
     }
     s->scores = sstore_open(s->cfg.scores, false, err, sizeof err);
-    if (!s->scores) log_fatal("score store: %s", err);
+    if (!s->scores) log_fatal(_("score store: %s"), err);
 }

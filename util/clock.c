@@ -1,6 +1,7 @@
 /* clock.c - the office's clock: wall and monotonic time, YUEBAO_NOW, Asia/Shanghai dates (see clock.h). */
 #include "clock.h"
 
+#include "i18n.h"
 #include "log.h"
 
 #include <stdbool.h>
@@ -47,7 +48,7 @@ int64_t clock_now_ms(void) {
             return (clock_days_from_civil(y, m, d) * 86400LL + hh * 3600 + mi * 60 + ss) * 1000 -
                    CLOCK_SHANGHAI_OFFSET_MS;
         if (!warned)
-            log_warn("YUEBAO_NOW=\"%s\" is not a date (2017-07-15 or 2017-07-15T08:00); using the real clock",
+            log_warn(_("YUEBAO_NOW=\"%s\" is not a date (2017-07-15 or 2017-07-15T08:00); using the real clock"),
                      env);
         warned = true;
     }

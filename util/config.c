@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "text.h"
 
@@ -67,7 +68,7 @@ static int in_bounds(const config_key_t *k, double v, const char *value, char *e
     char range[80];
     if (v >= k->min && v <= k->max) return 0;
     range_text(k, range, sizeof range);
-    snprintf(err, errsz, "%s %s: expected %s", k->key, value, range);
+    snprintf(err, errsz, _("%s %s: expected %s"), k->key, value, range);
     return -1;
 }
 
@@ -79,7 +80,7 @@ static int assign(const config_key_t *k, void *base, const char *value, char *er
     case CONF_STRING:
     case CONF_PATH:
         if (strlen(value) >= k->size) {
-            snprintf(err, errsz, "%s: longer than %zu bytes", k->key, k->size - 1);
+            snprintf(err, errsz, _("%s: longer than %zu bytes"), k->key, k->size - 1);
             return -1;
         }
         memcpy(field, value, strlen(value) + 1);
@@ -91,7 +92,7 @@ static int assign(const config_key_t *k, void *base, const char *value, char *er
         errno = 0;
         v = strtol(value, &end, 10);
         if (errno || end == value || *end || v < INT_MIN || v > INT_MAX) {
-            snprintf(err, errsz, "%s: \"%s\" is not a whole number", k->key, value);
+            snprintf(err, errsz, _("%s: \"%s\" is not a whole number"), k->key, value);
             return -1;
         }
         if (in_bounds(k, (double)v, value, err, errsz) < 0) return -1;
@@ -104,7 +105,7 @@ static int assign(const config_key_t *k, void *base, const char *value, char *er
         errno = 0;
         v = strtod(value, &end);
         if (errno || end == value || *end || !isfinite(v)) {
-            snprintf(err, errsz, "%s: \"%s\" is not a number", k->key, value);
+            snprintf(err, errsz, _("%s: \"%s\" is not a number"), k->key, value);
             return -1;
         }
         if (in_bounds(k, v, value, err, errsz) < 0) return -1;
@@ -119,12 +120,12 @@ static int assign(const config_key_t *k, void *base, const char *value, char *er
                  !strcasecmp(value, "off"))
             *(bool *)(void *)field = false;
         else {
-            snprintf(err, errsz, "%s: \"%s\" is not yes or no", k->key, value);
+            snprintf(err, errsz, _("%s: \"%s\" is not yes or no"), k->key, value);
             return -1;
         }
         return 0;
     }
-    snprintf(err, errsz, "%s: unknown type %d", k->key, (int)k->type);
+    snprintf(err, errsz, _("%s: unknown type %d"), k->key, (int)k->type);
     return -1;
 }
 
@@ -135,7 +136,7 @@ static int take(const config_key_t *k, void *base, const char *value, const char
     if (assign(k, base, value, err, errsz) < 0) return -1;
     if (k->flags & CONF_DEPRECATED) {
         *(bool *)(void *)((char *)base + k->seen) = true;
-        log_warn("%s: %s is deprecated and goes in the next release: %s", where, k->key, k->help);
+        log_warn(_("%s: %s is deprecated and goes in the next release: %s"), where, k->key, _(k->help));
     }
     return 0;
 }
@@ -143,24 +144,24 @@ static int take(const config_key_t *k, void *base, const char *value, const char
 /* A row's shape, before its default is tried. */
 static int row_check(const config_key_t *table, const config_key_t *k, char *err, size_t errsz) {
     if (!k->section || !k->help || !k->help[0]) {
-        snprintf(err, errsz, "%s: a row needs a section and a help line", k->key);
+        snprintf(err, errsz, _("%s: a row needs a section and a help line"), k->key);
         return -1;
     }
     if (find(table, NULL, k->key) != k) {
-        snprintf(err, errsz, "%s: listed twice (--set could not tell the rows apart)", k->key);
+        snprintf(err, errsz, _("%s: listed twice (--set could not tell the rows apart)"), k->key);
         return -1;
     }
     if (is_text(k->type) ? k->size == 0 : (k->flags & CONF_REQUIRED) != 0) {
         snprintf(err, errsz, "%s: %s", k->key,
-                 is_text(k->type) ? "a string row needs its buffer's size" : "only a string can be required");
+                 is_text(k->type) ? _("a string row needs its buffer's size") : _("only a string can be required"));
         return -1;
     }
     if ((k->flags & CONF_DEPRECATED) && (k->def || (k->flags & CONF_REQUIRED))) {
-        snprintf(err, errsz, "%s: a deprecated key has no default and is never required", k->key);
+        snprintf(err, errsz, _("%s: a deprecated key has no default and is never required"), k->key);
         return -1;
     }
     if ((is_whole(k->type) || k->type == CONF_DOUBLE) && !(k->min <= k->max)) {
-        snprintf(err, errsz, "%s: bounds %g..%g are empty", k->key, k->min, k->max);
+        snprintf(err, errsz, _("%s: bounds %g..%g are empty"), k->key, k->min, k->max);
         return -1;
     }
     return 0;
@@ -171,7 +172,7 @@ int config_defaults(const config_key_t *table, void *base, char *err, size_t err
         char msg[512];
         if (row_check(table, k, err, errsz) < 0) return -1;
         if (k->def && assign(k, base, k->def, msg, sizeof msg) < 0) {
-            snprintf(err, errsz, "default of %s", msg);
+            snprintf(err, errsz, _("default of %s"), msg);
             return -1;
         }
     }
@@ -186,7 +187,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
     if (r->failed) return 1;
     k = find(r->table, section, name);
     if (!k) {
-        snprintf(r->err, r->errsz, "unknown key \"%s\" in section [%s]", name, section);
+        snprintf(r->err, r->errsz, _("unknown key \"%s\" in section [%s]"), name, section);
         r->failed = 1;
         return 0;
     }
@@ -205,7 +206,7 @@ int config_read(const char *path, const config_key_t *table, void *base, char *e
     r.errsz = sizeof msg;
     rc = ini_parse(path, on_value, &r);
     if (rc == -1) {
-        snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        snprintf(err, errsz, _("%s: cannot open: %s"), path, strerror(errno));
         return -1;
     }
     if (r.failed) {
@@ -213,11 +214,11 @@ int config_read(const char *path, const config_key_t *table, void *base, char *e
         return -1;
     }
     if (rc > 0) {
-        snprintf(err, errsz, "%s:%d: not a key = value line or [section]", path, rc);
+        snprintf(err, errsz, _("%s:%d: not a key = value line or [section]"), path, rc);
         return -1;
     }
     if (rc != 0) {
-        snprintf(err, errsz, "%s: cannot be read", path);
+        snprintf(err, errsz, _("%s: cannot be read"), path);
         return -1;
     }
     return 0;
@@ -227,7 +228,7 @@ int config_set(const config_key_t *table, void *base, const char *key, const cha
                size_t errsz) {
     const config_key_t *k = find(table, NULL, key);
     if (!k) {
-        snprintf(err, errsz, "unknown key \"%s\"", key);
+        snprintf(err, errsz, _("unknown key \"%s\""), key);
         return -1;
     }
     return take(k, base, value, "--set", err, errsz);
@@ -239,13 +240,13 @@ int config_set_all(const config_key_t *table, void *base, char *const *items, in
         char key[128], msg[512];
         const char *eq = strchr(items[i], '=');
         if (!eq || eq == items[i] || (size_t)(eq - items[i]) >= sizeof key) {
-            snprintf(err, errsz, "--set %s: expected KEY=VALUE", items[i]);
+            snprintf(err, errsz, _("--set %s: expected KEY=VALUE"), items[i]);
             return -1;
         }
         memcpy(key, items[i], (size_t)(eq - items[i]));
         key[eq - items[i]] = '\0';
         if (config_set(table, base, key, eq + 1, msg, sizeof msg) < 0) {
-            snprintf(err, errsz, "--set %s: %s", items[i], msg);
+            snprintf(err, errsz, _("--set %s: %s"), items[i], msg);
             return -1;
         }
     }
@@ -269,8 +270,8 @@ int config_apply(const char *prog, const char *path, const config_key_t *table, 
         return -1;
     }
     if ((k = missing(table, base)) != NULL) {
-        fprintf(stderr, "%s: %s is not set (%s): set it in [%s] of the -c FILE, or --set %s=...\n", prog,
-                k->key, k->help, k->section, k->key);
+        fprintf(stderr, _("%s: %s is not set (%s): set it in [%s] of the -c FILE, or --set %s=...\n"), prog,
+                k->key, _(k->help), k->section, k->key);
         return -1;
     }
     return 0;
@@ -333,13 +334,13 @@ static void usage_row(FILE *out, const config_key_t *k, size_t key_w, size_t typ
     char range[80] = "", notes[256] = "";
     if (is_whole(k->type) || k->type == CONF_DOUBLE) range_text(k, range, sizeof range);
     if (k->flags & CONF_REQUIRED)
-        snprintf(notes, sizeof notes, "required");
+        snprintf(notes, sizeof notes, _("required"));
     else if (k->def && k->def[0])
-        snprintf(notes, sizeof notes, "%s%sdefault %s", range, range[0] ? ", " : "", k->def);
+        snprintf(notes, sizeof notes, _("%s%sdefault %s"), range, range[0] ? ", " : "", k->def);
     else if (range[0])
         snprintf(notes, sizeof notes, "%s", range);
     fprintf(out, "  %-*s  %-*s  ", (int)key_w, k->key, (int)type_w, type_word(k->type));
-    put_wrapped(out, k->help, notes, 2 + key_w + 2 + type_w + 2);
+    put_wrapped(out, _(k->help), notes, 2 + key_w + 2 + type_w + 2);
 }
 
 void config_usage(FILE *out, const config_key_t *table) {
@@ -357,11 +358,11 @@ void config_usage(FILE *out, const config_key_t *table) {
         }
         if (!section || strcmp(section, k->section) != 0) {
             section = k->section;
-            fprintf(out, "keys (section [%s], or --set KEY=VALUE):\n", section);
+            fprintf(out, _("keys (section [%s], or --set KEY=VALUE):\n"), section);
         }
         usage_row(out, k, key_w, type_w);
     }
-    if (any_deprecated) fprintf(out, "deprecated keys, still taken with a warning until the next release:\n");
+    if (any_deprecated) fprintf(out, _("deprecated keys, still taken with a warning until the next release:\n"));
     for (const config_key_t *k = table; k->key; k++)
         if (k->flags & CONF_DEPRECATED) usage_row(out, k, key_w, type_w);
 }

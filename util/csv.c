@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 struct csv_reader {
     const char *p, *end;
     unsigned line; /* line of the byte at p */
@@ -18,7 +20,24 @@ struct csv_reader {
     char sep;        /* ',' or '\t' */
     size_t off_cap;
     char **fields;
+    unsigned err_line;  /* the last error's line, and where its reason starts in err */
+    size_t err_reason;
 };
+
+/* "line N: reason" into err, the reason and its "line N: " each in the reader's
+ * language, remembering both parts for csv_error_reason. Returns -1. */
+static int fail(csv_reader_t *r, unsigned line, char *err, size_t errsz, const char *reason) {
+    int k = snprintf(err, errsz, _("line %u: "), line);
+    r->err_line = line;
+    r->err_reason = k > 0 && (size_t)k < errsz ? (size_t)k : 0;
+    snprintf(err + r->err_reason, errsz - r->err_reason, "%s", reason);
+    return -1;
+}
+
+const char *csv_error_reason(const csv_reader_t *r, const char *err, unsigned *line) {
+    *line = r->err_line;
+    return err + r->err_reason;
+}
 
 csv_reader_t *csv_open(const char *data, size_t len) {
     return csv_open_sep(data, len, ',');
@@ -99,8 +118,7 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
             r->p++;
             for (;;) {
                 if (r->p >= r->end) {
-                    snprintf(err, errsz, "line %u: quoted field never closed (a '\"' is missing)", qline);
-                    return -1;
+                    return fail(r, qline, err, errsz, _("quoted field never closed (a '\"' is missing)"));
                 }
                 if (*r->p == '"') {
                     if (r->p + 1 < r->end && r->p[1] == '"') {
@@ -116,10 +134,8 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
             }
             if (r->p < r->end && *r->p != r->sep && *r->p != '\n' &&
                 !(*r->p == '\r' && (r->p + 1 == r->end || r->p[1] == '\n'))) {
-                snprintf(err, errsz,
-                         "line %u: text after a closing quote; write \"\" for a quote inside a quoted field",
-                         r->line);
-                return -1;
+                return fail(r, r->line, err, errsz,
+                            _("text after a closing quote; write \"\" for a quote inside a quoted field"));
             }
         } else {
             while (r->p < r->end && *r->p != r->sep && *r->p != '\n') {
@@ -152,8 +168,7 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
     }
     return 1;
 oom:
-    snprintf(err, errsz, "line %u: out of memory", r->line);
-    return -1;
+    return fail(r, r->line, err, errsz, _("out of memory"));
 }
 
 void csv_write_field(FILE *f, const char *s) {

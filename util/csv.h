@@ -33,6 +33,11 @@ char csv_guess_sep(const char *data, size_t len);
  * message in err naming the line. Blank lines are skipped. */
 int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz);
 
+/* After csv_next returned -1 with err: the reason alone, past its "line N: " (which is
+ * in the reader's language, so it cannot be parsed), and the line into *line, for a
+ * caller that names the line in a place of its own. Points into err. */
+const char *csv_error_reason(const csv_reader_t *r, const char *err, unsigned *line);
+
 /* Frees the reader and sets *r to NULL; NULL-safe. */
 void csv_close(csv_reader_t **r);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "log.h"
 
 struct db {
@@ -49,11 +50,11 @@ static int migrate(db_t *db, char *err, size_t errsz) {
     const db_schema_t *sc = db->schema;
     int said = user_version(db->conn), v = version(db);
     if (v < 0) {
-        snprintf(err, errsz, "%s: cannot read schema version", db->path);
+        snprintf(err, errsz, _("%s: cannot read schema version"), db->path);
         return -1;
     }
     if (v > sc->n_migrations) {
-        snprintf(err, errsz, "%s: schema version %d is newer than this program (%d)", db->path, v,
+        snprintf(err, errsz, _("%s: schema version %d is newer than this program (%d)"), db->path, v,
                  sc->n_migrations);
         return -1;
     }
@@ -61,28 +62,28 @@ static int migrate(db_t *db, char *err, size_t errsz) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
         if (db_exec(db->conn, db->path, pragma) < 0) {
-            snprintf(err, errsz, "%s: cannot record schema version %d: %s", db->path, v,
+            snprintf(err, errsz, _("%s: cannot record schema version %d: %s"), db->path, v,
                      sqlite3_errmsg(db->conn));
             return -1;
         }
-        log_info("%s: schema version %d, found by its tables (it said %d)", db->path, v, said);
+        log_info(_("%s: schema version %d, found by its tables (it said %d)"), db->path, v, said);
     }
     for (; v < sc->n_migrations; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         if (db_exec(db->conn, db->path, "BEGIN IMMEDIATE") < 0) goto fail;
         if (db_exec(db->conn, db->path, sc->migrations[v]) < 0 || db_exec(db->conn, db->path, pragma) < 0) {
-            snprintf(err, errsz, "%s: migration to schema version %d failed: %s", db->path, v + 1,
+            snprintf(err, errsz, _("%s: migration to schema version %d failed: %s"), db->path, v + 1,
                      sqlite3_errmsg(db->conn));
             db_exec(db->conn, db->path, "ROLLBACK");
             return -1;
         }
         if (db_exec(db->conn, db->path, "COMMIT") < 0) goto fail;
-        log_info("%s: schema migrated to version %d", db->path, v + 1);
+        log_info(_("%s: schema migrated to version %d"), db->path, v + 1);
     }
     return 0;
 fail:
-    snprintf(err, errsz, "%s: migration to schema version %d failed: %s", db->path, v + 1,
+    snprintf(err, errsz, _("%s: migration to schema version %d failed: %s"), db->path, v + 1,
              sqlite3_errmsg(db->conn));
     return -1;
 }
@@ -91,20 +92,20 @@ db_t *db_open(const char *path, bool readonly, const db_schema_t *sc, char *err,
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     db_t *db;
     if (readonly && access(path, F_OK) != 0) {
-        snprintf(err, errsz, "%s: no such file (%s creates the %s when it first starts)", path, sc->creator,
-                 sc->what);
+        snprintf(err, errsz, _("%s: no such file (%s creates the %s when it first starts)"), path, _(sc->creator),
+                 _(sc->what));
         return NULL;
     }
     db = calloc(1, sizeof *db);
     if (!db || !(db->path = strdup(path)) ||
         !(db->stmt = calloc(sc->n_statements > 0 ? (size_t)sc->n_statements : 1, sizeof *db->stmt))) {
-        snprintf(err, errsz, "%s: out of memory", path);
+        snprintf(err, errsz, _("%s: out of memory"), path);
         goto fail;
     }
     db->schema = sc;
     db->readonly = readonly;
     if (sqlite3_open_v2(path, &db->conn, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        snprintf(err, errsz, "%s: %s", path, db->conn ? sqlite3_errmsg(db->conn) : "cannot open");
+        snprintf(err, errsz, "%s: %s", path, db->conn ? sqlite3_errmsg(db->conn) : _("cannot open"));
         goto fail;
     }
     sqlite3_busy_timeout(db->conn, 5000);
@@ -112,23 +113,23 @@ db_t *db_open(const char *path, bool readonly, const db_schema_t *sc, char *err,
         if (db_exec(db->conn, path, "PRAGMA journal_mode = WAL") < 0 ||
             db_exec(db->conn, path, "PRAGMA synchronous = FULL") < 0 ||
             (sc->writer_pragmas && db_exec(db->conn, path, sc->writer_pragmas) < 0)) {
-            snprintf(err, errsz, "%s: cannot set WAL mode: %s", path, sqlite3_errmsg(db->conn));
+            snprintf(err, errsz, _("%s: cannot set WAL mode: %s"), path, sqlite3_errmsg(db->conn));
             goto fail;
         }
         if (migrate(db, err, errsz) < 0) goto fail;
     } else {
         int v = version(db);
         if (v < 0) {
-            snprintf(err, errsz, "%s: cannot read schema version: %s", path, sqlite3_errmsg(db->conn));
+            snprintf(err, errsz, _("%s: cannot read schema version: %s"), path, sqlite3_errmsg(db->conn));
             goto fail;
         }
         if (v != sc->n_migrations) {
             char why[160] = "";
             if (v <= 0)
-                snprintf(why, sizeof why, " (not a yuebao store of this kind, or not created yet)");
+                snprintf(why, sizeof why, _(" (not a yuebao store of this kind, or not created yet)"));
             else if (v < sc->n_migrations)
-                snprintf(why, sizeof why, " (%s upgrades the %s when it next starts)", sc->creator, sc->what);
-            snprintf(err, errsz, "%s: schema version %d, this program reads %d%s", path, v, sc->n_migrations,
+                snprintf(why, sizeof why, _(" (%s upgrades the %s when it next starts)"), _(sc->creator), _(sc->what));
+            snprintf(err, errsz, _("%s: schema version %d, this program reads %d%s"), path, v, sc->n_migrations,
                      why);
             goto fail;
         }
@@ -185,7 +186,7 @@ static int tx(db_t *db, const char *sql) {
 
 int db_begin(db_t *db) {
     if (db->readonly) {
-        snprintf(db->err, sizeof db->err, "%s: opened read-only; cannot write", db->path);
+        snprintf(db->err, sizeof db->err, _("%s: opened read-only; cannot write"), db->path);
         return -1;
     }
     return tx(db, "BEGIN IMMEDIATE");
@@ -206,7 +207,7 @@ int db_rollback(db_t *db) {
 }
 
 const char *db_error(const db_t *db) {
-    return db->err[0] ? db->err : "no error";
+    return db->err[0] ? db->err : _("no error");
 }
 
 sqlite3 *db_conn(db_t *db) {

@@ -30,8 +30,8 @@ struct sqlite3_stmt;
 typedef struct db db_t;
 
 typedef struct {
-    const char *what;              /* what the file is ("item list"), for messages */
-    const char *creator;           /* who creates it ("the item keeper"), for readers' messages */
+    const char *what;              /* what the file is ("item list"), for messages; N_() */
+    const char *creator;           /* who creates it ("the item keeper"), for readers'; N_() */
     const char *const *migrations; /* migrations[v] takes schema version v to v + 1 */
     int n_migrations;
     const char *writer_pragmas;    /* more PRAGMAs for the writer, or NULL */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned line, const char *field,
               const char *fmt, ...) {
     size_t max = dl->max_items ? dl->max_items : 200;
@@ -55,7 +57,7 @@ void diag_format(const diag_t *d, char *buf, size_t size) {
     if (d->line) PUT("%u:", d->line);
     if (off) PUT(" ");
     if (d->field[0]) PUT("%s: ", d->field);
-    PUT("%s%s", d->severity == DIAG_WARNING ? "warning: " : "", d->message);
+    PUT("%s%s", d->severity == DIAG_WARNING ? _("warning: ") : "", d->message);
 #undef PUT
 }
 

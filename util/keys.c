@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "i18n.h"
 #include "util.h"
 
 bool keys_z85_valid(const char *s) {
@@ -37,7 +38,7 @@ static int write_new(const char *path, mode_t mode, const char *text, char *err,
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) {
         snprintf(err, errsz, "%s: %s%s", path, strerror(errno),
-                 errno == EEXIST ? " (refusing to overwrite a key file)" : "");
+                 errno == EEXIST ? _(" (refusing to overwrite a key file)") : "");
         return -1;
     }
     if (fchmod(fd, mode) < 0) goto fail; /* the umask may only narrow it; make it exact */
@@ -64,22 +65,22 @@ int keys_generate(const char *base, const char *name, keypair_t *out, char *err,
     char path[4096], text[1024];
     keypair_t kp;
     int rc = -1;
-    if (strlen(name) > 200) name = "(see the file name)"; /* the comment must never crowd out the key */
+    if (strlen(name) > 200) name = _("(see the file name)"); /* the comment must never crowd out the key */
     if (zmq_curve_keypair(kp.public_z85, kp.secret_z85) < 0) {
-        snprintf(err, errsz, "cannot make a key pair: %s", zmq_strerror(errno));
+        snprintf(err, errsz, _("cannot make a key pair: %s"), zmq_strerror(errno));
         return -1;
     }
     if ((size_t)snprintf(path, sizeof path, "%s.key", base) >= sizeof path) {
-        snprintf(err, errsz, "%s: name too long", base);
+        snprintf(err, errsz, _("%s: name too long"), base);
         goto out;
     }
     snprintf(text, sizeof text,
-             "# yuebao CURVE secret key \"%s\": keep it mode 0600, on this host only.\n"
-             "# Its public half is in the .pub file beside it.\n%s\n",
+             _("# yuebao CURVE secret key \"%s\": keep it mode 0600, on this host only.\n"
+             "# Its public half is in the .pub file beside it.\n%s\n"),
              name, kp.secret_z85);
     if (write_new(path, 0600, text, err, errsz) < 0) goto out;
     snprintf(path, sizeof path, "%s.pub", base);
-    snprintf(text, sizeof text, "# yuebao CURVE public key \"%s\"\n%s\n", name, kp.public_z85);
+    snprintf(text, sizeof text, _("# yuebao CURVE public key \"%s\"\n%s\n"), name, kp.public_z85);
     if (write_new(path, 0644, text, err, errsz) < 0) {
         snprintf(path, sizeof path, "%s.key", base);
         unlink(path);
@@ -108,7 +109,7 @@ static int first_word(const char *path, FILE *f, char *out, char *err, size_t er
         if (!*p || *p == '#') continue;
         *end = '\0';
         if (!keys_z85_valid(p)) {
-            snprintf(err, errsz, "%s:%d: not a Z85 CURVE key (expected %d characters)", path, n, KEY_Z85_LEN);
+            snprintf(err, errsz, _("%s:%d: not a Z85 CURVE key (expected %d characters)"), path, n, KEY_Z85_LEN);
             explicit_bzero(line, sizeof line);
             return -1;
         }
@@ -116,7 +117,7 @@ static int first_word(const char *path, FILE *f, char *out, char *err, size_t er
         explicit_bzero(line, sizeof line);
         return 0;
     }
-    snprintf(err, errsz, "%s: no key in the file", path);
+    snprintf(err, errsz, _("%s: no key in the file"), path);
     return -1;
 }
 
@@ -127,7 +128,7 @@ int keys_load_secret(const char *path, keypair_t *out, char *err, size_t errsz) 
     memset(out, 0, sizeof *out);
     if (!path || !*path) {
         snprintf(err, errsz,
-                 "no secret key file is configured (key = FILE; make one with `yuebao keygen NAME`)");
+                 _("no secret key file is configured (key = FILE; make one with `yuebao keygen NAME`)"));
         return -1;
     }
     /* O_NONBLOCK: a FIFO in its place must not hang the start; it is refused below */
@@ -137,13 +138,13 @@ int keys_load_secret(const char *path, keypair_t *out, char *err, size_t errsz) 
         return -1;
     }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
-        snprintf(err, errsz, "%s: not a regular file", path);
+        snprintf(err, errsz, _("%s: not a regular file"), path);
         close(fd);
         return -1;
     }
     setvbuf(f, NULL, _IONBF, 0); /* no copy of the secret left in a stdio buffer */
     if (st.st_mode & 077) {
-        snprintf(err, errsz, "%s: secret key is accessible by group or others (mode %04o); run chmod 600 %s",
+        snprintf(err, errsz, _("%s: secret key is accessible by group or others (mode %04o); run chmod 600 %s"),
                  path, (unsigned)(st.st_mode & 07777), path);
         fclose(f);
         return -1;
@@ -152,7 +153,7 @@ int keys_load_secret(const char *path, keypair_t *out, char *err, size_t errsz) 
     fclose(f);
     if (rc < 0) return -1;
     if (zmq_curve_public(out->public_z85, out->secret_z85) < 0) {
-        snprintf(err, errsz, "%s: cannot derive the public key: %s", path, zmq_strerror(errno));
+        snprintf(err, errsz, _("%s: cannot derive the public key: %s"), path, zmq_strerror(errno));
         explicit_bzero(out, sizeof *out);
         return -1;
     }
@@ -163,7 +164,7 @@ int keys_load_public(const char *path, char *out, char *err, size_t errsz) {
     FILE *f;
     int rc;
     if (!path || !*path) {
-        snprintf(err, errsz, "no public key file is configured");
+        snprintf(err, errsz, _("no public key file is configured"));
         return -1;
     }
     f = fopen(path, "re");
@@ -219,7 +220,7 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
         const key_entry_t *dup;
         n++;
         if (strlen(line) != l) { /* what cat shows is not what would be parsed */
-            snprintf(err, errsz, "%s:%d: a NUL byte in the line", path, n);
+            snprintf(err, errsz, _("%s:%d: a NUL byte in the line"), path, n);
             goto fail;
         }
         if (n == 1 && l >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) p += 3; /* saved by Notepad */
@@ -228,12 +229,12 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
         k = word(&p, &klen);
         if (klen == 0 || *k == '#') continue; /* no key starts with '#' (keys.h) */
         if (klen != KEY_Z85_LEN) {
-            snprintf(err, errsz, "%s:%d: key: expected a %d-character Z85 public key", path, n, KEY_Z85_LEN);
+            snprintf(err, errsz, _("%s:%d: key: expected a %d-character Z85 public key"), path, n, KEY_Z85_LEN);
             goto fail;
         }
         name = word(&p, &nlen);
         if (nlen == 0) {
-            snprintf(err, errsz, "%s:%d: name: missing (expected \"<key> <name> [comment]\")", path, n);
+            snprintf(err, errsz, _("%s:%d: name: missing (expected \"<key> <name> [comment]\")"), path, n);
             goto fail;
         }
         if (!name_valid(name, nlen)) {
@@ -243,7 +244,7 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
                 shown[m++] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
             shown[m] = '\0';
             snprintf(err, errsz,
-                     "%s:%d: name: \"%s\" must be letters, digits, '-', '_', '.', '@' (at most %d)", path, n,
+                     _("%s:%d: name: \"%s\" must be letters, digits, '-', '_', '.', '@' (at most %d)"), path, n,
                      shown, KEY_NAME_MAX - 1);
             goto fail;
         }
@@ -251,7 +252,7 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
             size_t cap = list.cap ? list.cap * 2 : 16;
             key_entry_t *v = realloc(list.v, cap * sizeof *v);
             if (!v) {
-                snprintf(err, errsz, "%s: out of memory", path);
+                snprintf(err, errsz, _("%s: out of memory"), path);
                 goto fail;
             }
             list.v = v;
@@ -260,11 +261,11 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
         memcpy(list.v[list.n].key, k, klen);
         list.v[list.n].key[klen] = '\0';
         if (!keys_z85_valid(list.v[list.n].key)) {
-            snprintf(err, errsz, "%s:%d: key: not valid Z85", path, n);
+            snprintf(err, errsz, _("%s:%d: key: not valid Z85"), path, n);
             goto fail;
         }
         if ((dup = keys_list_find(&list, list.v[list.n].key)) != NULL) {
-            snprintf(err, errsz, "%s:%d: key: already listed on line %d", path, n, dup->line);
+            snprintf(err, errsz, _("%s:%d: key: already listed on line %d"), path, n, dup->line);
             goto fail;
         }
         memcpy(list.v[list.n].name, name, nlen);
@@ -273,7 +274,7 @@ int keys_list_load(const char *path, key_list_t *out, char *err, size_t errsz) {
         list.n++;
     }
     if (ferror(f)) {
-        snprintf(err, errsz, "%s: read error", path);
+        snprintf(err, errsz, _("%s: read error"), path);
         goto fail;
     }
     free(line);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 /* The PID written in the lock file by its holder, or 0 if none can be read. */
 static pid_t pid_in_file(int fd) {
     char buf[24];
@@ -28,12 +30,12 @@ int lockfile_acquire(const char *path, pid_t *holder, char *err, size_t errsz) {
 
     if (holder) *holder = -1;
     if (snprintf(lock_path, sizeof lock_path, "%s.lock", path) >= (int)sizeof lock_path) {
-        snprintf(err, errsz, "%s: path too long for its lock file", path);
+        snprintf(err, errsz, _("%s: path too long for its lock file"), path);
         return -1;
     }
     fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) {
-        snprintf(err, errsz, "lock file %s: %s", lock_path, strerror(errno));
+        snprintf(err, errsz, _("lock file %s: %s"), lock_path, strerror(errno));
         return -1;
     }
     memset(&fl, 0, sizeof fl);
@@ -43,7 +45,7 @@ int lockfile_acquire(const char *path, pid_t *holder, char *err, size_t errsz) {
         int e = errno;
         pid_t other = 0;
         if (e != EACCES && e != EAGAIN) {
-            snprintf(err, errsz, "lock file %s: %s", lock_path, strerror(e));
+            snprintf(err, errsz, _("lock file %s: %s"), lock_path, strerror(e));
             close(fd);
             return -1;
         }
@@ -55,14 +57,14 @@ int lockfile_acquire(const char *path, pid_t *holder, char *err, size_t errsz) {
         close(fd);
         if (holder) *holder = other;
         if (other)
-            snprintf(err, errsz, "%s is in use by process %ld (lock file %s)", path, (long)other, lock_path);
+            snprintf(err, errsz, _("%s is in use by process %ld (lock file %s)"), path, (long)other, lock_path);
         else
-            snprintf(err, errsz, "%s is in use by another process (lock file %s)", path, lock_path);
+            snprintf(err, errsz, _("%s is in use by another process (lock file %s)"), path, lock_path);
         return -1;
     }
     len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
-        snprintf(err, errsz, "lock file %s: cannot write the PID: %s", lock_path, strerror(errno));
+        snprintf(err, errsz, _("lock file %s: cannot write the PID: %s"), lock_path, strerror(errno));
         close(fd);
         return -1;
     }

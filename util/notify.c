@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "log.h"
 
 int notify_send(const char *state) {
@@ -76,7 +77,7 @@ int notify_send(const char *state) {
  * state change), never an exit. */
 static void send_or_warn(const char *state) {
     if (notify_send(state) < 0)
-        log_warn("cannot tell systemd \"%.*s\" via NOTIFY_SOCKET %s: %s", (int)strcspn(state, "\n"), state,
+        log_warn(_("cannot tell systemd \"%.*s\" via NOTIFY_SOCKET %s: %s"), (int)strcspn(state, "\n"), state,
                  getenv("NOTIFY_SOCKET"), strerror(errno));
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "clock.h"
 
@@ -47,25 +48,25 @@ static int set_curve(void *s, bool server, const sock_security_t *sec, const cha
                      size_t errsz) {
     if (server) {
         if (!domain || !*domain) {
-            snprintf(err, errsz, "a CURVE server needs a ZAP domain");
+            snprintf(err, errsz, _("a CURVE server needs a ZAP domain"));
             return -1;
         }
         if (setint(s, ZMQ_CURVE_SERVER, 1) < 0 || setint(s, ZMQ_ZAP_ENFORCE_DOMAIN, 1) < 0 ||
             zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) < 0 ||
             zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec->self.secret_z85, KEY_Z85_LEN) < 0) {
-            snprintf(err, errsz, "CURVE server: %s", zmq_strerror(errno));
+            snprintf(err, errsz, _("CURVE server: %s"), zmq_strerror(errno));
             return -1;
         }
         return 0;
     }
     if (!sec->server_key[0]) {
-        snprintf(err, errsz, "CURVE client: the server's public key is not configured");
+        snprintf(err, errsz, _("CURVE client: the server's public key is not configured"));
         return -1;
     }
     if (zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, sec->server_key, KEY_Z85_LEN) < 0 ||
         zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, sec->self.public_z85, KEY_Z85_LEN) < 0 ||
         zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec->self.secret_z85, KEY_Z85_LEN) < 0) {
-        snprintf(err, errsz, "CURVE client: %s", zmq_strerror(errno));
+        snprintf(err, errsz, _("CURVE client: %s"), zmq_strerror(errno));
         return -1;
     }
     return 0;
@@ -95,7 +96,7 @@ static void *make(void *ctx, int type, const char *endpoint, bool bind, const ch
     int64_t maxsize = SOCK_MAX_MSG_BYTES;
     int hwm = type == ZMQ_PUB || type == ZMQ_SUB ? 100000 : 10000;
     if (!s) {
-        snprintf(err, errsz, "zmq_socket: %s", zmq_strerror(errno));
+        snprintf(err, errsz, _("zmq_socket: %s"), zmq_strerror(errno));
         return NULL;
     }
     zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxsize, sizeof maxsize);
@@ -118,7 +119,7 @@ static void *make(void *ctx, int type, const char *endpoint, bool bind, const ch
         return NULL;
     }
     if ((bind ? zmq_bind(s, endpoint) : zmq_connect(s, endpoint)) < 0) {
-        snprintf(err, errsz, "%s %s: %s", bind ? "bind" : "connect", endpoint, zmq_strerror(errno));
+        snprintf(err, errsz, bind ? _("bind %s: %s") : _("connect %s: %s"), endpoint, zmq_strerror(errno));
         zmq_close(s);
         return NULL;
     }
@@ -144,7 +145,7 @@ void *sock_sub(void *ctx, const char *endpoint, const char *prefix, const sock_s
                size_t errsz) {
     void *s = make(ctx, ZMQ_SUB, endpoint, false, NULL, sec, NULL, err, errsz);
     if (s && zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) < 0) {
-        snprintf(err, errsz, "subscribe: %s", zmq_strerror(errno));
+        snprintf(err, errsz, _("subscribe: %s"), zmq_strerror(errno));
         zmq_close(s);
         return NULL;
     }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 bool utf8_valid(const char *s, size_t len) {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
@@ -102,14 +104,14 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const c
     }
     if (memchr(in, '\0', len)) {
         snprintf(err, errsz,
-                 "contains NUL bytes: not a text file (UTF-16 without a BOM, or a binary file such as a "
-                 "workbook); save the sheet as CSV UTF-8");
+                 _("contains NUL bytes: not a text file (UTF-16 without a BOM, or a binary file such as a "
+                 "workbook); save the sheet as CSV UTF-8"));
         return -1;
     }
     if (utf8_valid(in, len)) {
         char *buf = malloc(len + 1);
         if (!buf) {
-            snprintf(err, errsz, "out of memory");
+            snprintf(err, errsz, _("out of memory"));
             return -1;
         }
         memcpy(buf, in, len);
@@ -119,13 +121,13 @@ int text_to_utf8(const char *in, size_t len, char **out, size_t *outlen, const c
     } else if (strcmp(enc, "UTF-8") == 0 && from_encoding("GB18030", in, len, out, outlen) == 0) {
         enc = "GB18030";
     } else {
-        snprintf(err, errsz, "neither UTF-8 nor GB18030 text; save the sheet as CSV (UTF-8) and try again");
+        snprintf(err, errsz, _("neither UTF-8 nor GB18030 text; save the sheet as CSV (UTF-8) and try again"));
         return -1;
     }
     if (encoding) *encoding = enc;
     return 0;
 utf16_bad:
-    snprintf(err, errsz, "starts as UTF-16 text but does not decode as UTF-16; save the sheet as CSV UTF-8");
+    snprintf(err, errsz, _("starts as UTF-16 text but does not decode as UTF-16; save the sheet as CSV UTF-8"));
     return -1;
 }
 
@@ -136,7 +138,7 @@ int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outle
     size_t n = 0, cap = 0;
     int rc = -1;
     if (!f) {
-        snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        snprintf(err, errsz, _("%s: cannot open: %s"), path, strerror(errno));
         return -1;
     }
     /* read at most max_bytes + 1: one byte more tells a file that is too large */
@@ -148,7 +150,7 @@ int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outle
             if (ncap <= cap) break;
             p = realloc(raw, ncap);
             if (!p) {
-                snprintf(err, errsz, "%s: out of memory", path);
+                snprintf(err, errsz, _("%s: out of memory"), path);
                 goto out;
             }
             raw = p;
@@ -159,11 +161,11 @@ int text_load_file(const char *path, size_t max_bytes, char **out, size_t *outle
         if (k == 0) break;
     }
     if (ferror(f)) {
-        snprintf(err, errsz, "%s: read error: %s", path, strerror(errno));
+        snprintf(err, errsz, _("%s: read error: %s"), path, strerror(errno));
         goto out;
     }
     if (n > max_bytes) {
-        snprintf(err, errsz, "%s: larger than %zu bytes", path, max_bytes);
+        snprintf(err, errsz, _("%s: larger than %zu bytes"), path, max_bytes);
         goto out;
     }
     {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "clock.h"
 
@@ -112,15 +113,15 @@ static void handle(zap_t *z, zap_request_t *r) {
     frame_str(r, 3, address, sizeof address);
     frame_str(r, 5, mechanism, sizeof mechanism);
     if (r->n < 6 || strcmp(version, "1.0") != 0)
-        why = "malformed ZAP request";
+        why = _("malformed ZAP request");
     else if (strcmp(mechanism, "CURVE") != 0)
-        why = "only CURVE clients are accepted";
+        why = _("only CURVE clients are accepted");
     else if (r->n < 7 || zmq_msg_size(&r->part[6]) != 32)
-        why = "no CURVE public key";
+        why = _("no CURVE public key");
     if (!why) {
         zmq_z85_encode(key, zmq_msg_data(&r->part[6]), 32);
         pthread_mutex_lock(&z->lock);
-        why = "no such domain";
+        why = _("no such domain");
         for (size_t i = 0; i < z->n_domains; i++) {
             if (strcmp(z->domains[i].name, domain) != 0) continue;
             const key_entry_t *e = keys_list_find(&z->domains[i].keys, key);
@@ -128,7 +129,7 @@ static void handle(zap_t *z, zap_request_t *r) {
                 snprintf(name, sizeof name, "%s", e->name);
                 why = NULL;
             } else {
-                why = "key not listed";
+                why = _("key not listed");
             }
             break;
         }
@@ -148,10 +149,10 @@ static void handle(zap_t *z, zap_request_t *r) {
         int64_t now = clock_mono_ms();
         if (z->refusal_logged_ms == 0 || now - z->refusal_logged_ms >= 10000) {
             if (z->refusals_unlogged)
-                log_warn("refused %llu more client(s) since the last such line",
+                log_warn(_("refused %llu more client(s) since the last such line"),
                          (unsigned long long)z->refusals_unlogged);
-            log_warn("refused a %s client from %s on %s: %s%s%s", mechanism[0] ? mechanism : "?", address,
-                     domain[0] ? domain : "(no domain)", why, key[0] ? ": key " : "", key);
+            log_warn(_("refused a %s client from %s on %s: %s%s%s"), mechanism[0] ? mechanism : "?", address,
+                     domain[0] ? domain : _("(no domain)"), why, key[0] ? _(": key ") : "", key);
             z->refusal_logged_ms = now;
             z->refusals_unlogged = 0;
         } else {
@@ -176,7 +177,7 @@ static void *run(void *arg) {
         if (zmq_poll(items, 2, -1) < 0) {
             if (errno == EINTR) continue;
             /* no handler from here on: handshakes go unanswered, so clients stay out */
-            log_error("ZAP handler stopped: %s; no client can connect any more", zmq_strerror(errno));
+            log_error(_("ZAP handler stopped: %s; no client can connect any more"), zmq_strerror(errno));
             break;
         }
         if (items[1].revents & ZMQ_POLLIN) break;
@@ -184,7 +185,7 @@ static void *run(void *arg) {
             zap_request_t r;
             if (recv_request(z->rep, &r) < 0) {
                 if (errno == EINTR || errno == EAGAIN) continue;
-                log_error("ZAP handler stopped: %s; no client can connect any more", zmq_strerror(errno));
+                log_error(_("ZAP handler stopped: %s; no client can connect any more"), zmq_strerror(errno));
                 break;
             }
             handle(z, &r);
@@ -200,7 +201,7 @@ zap_t *zap_start(void *ctx, char *err, size_t errsz) {
     zap_t *z = calloc(1, sizeof *z);
     int linger = 0;
     if (!z) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, _("out of memory"));
         return NULL;
     }
     z->ctx = ctx;
@@ -209,21 +210,21 @@ zap_t *zap_start(void *ctx, char *err, size_t errsz) {
     z->rep = zmq_socket(ctx, ZMQ_REP);
     z->pipe = zmq_socket(ctx, ZMQ_PAIR);
     if (!z->rep || !z->pipe) {
-        snprintf(err, errsz, "ZAP handler: %s", zmq_strerror(errno));
+        snprintf(err, errsz, _("ZAP handler: %s"), zmq_strerror(errno));
         goto fail;
     }
     zmq_setsockopt(z->rep, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(z->pipe, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_bind(z->rep, ZAP_ENDPOINT) < 0) {
-        snprintf(err, errsz, "cannot bind the ZAP handler (%s): %s", ZAP_ENDPOINT, zmq_strerror(errno));
+        snprintf(err, errsz, _("cannot bind the ZAP handler (%s): %s"), ZAP_ENDPOINT, zmq_strerror(errno));
         goto fail;
     }
     if (zmq_bind(z->pipe, z->pipe_endpoint) < 0) {
-        snprintf(err, errsz, "ZAP handler stop pipe: %s", zmq_strerror(errno));
+        snprintf(err, errsz, _("ZAP handler stop pipe: %s"), zmq_strerror(errno));
         goto fail;
     }
     if (pthread_create(&z->thread, NULL, run, z) != 0) {
-        snprintf(err, errsz, "cannot start the ZAP handler thread");
+        snprintf(err, errsz, _("cannot start the ZAP handler thread"));
         goto fail;
     }
     { /* the thread says "up" once it can be stopped; without that, it has already ended */
@@ -231,7 +232,7 @@ zap_t *zap_start(void *ctx, char *err, size_t errsz) {
         int timeout = 10000;
         zmq_setsockopt(z->pipe, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
         if (zmq_recv(z->pipe, up, sizeof up, 0) != 2) {
-            snprintf(err, errsz, "the ZAP handler thread did not start");
+            snprintf(err, errsz, _("the ZAP handler thread did not start"));
             zmq_send(z->pipe, "stop", 4, ZMQ_DONTWAIT);
             pthread_join(z->thread, NULL);
             goto fail;
@@ -259,7 +260,7 @@ static int install(zap_t *z, const char *domain, key_list_t *list, char *err, si
         if (i == ZAP_MAX_DOMAINS || strlen(domain) >= sizeof z->domains[i].name) {
             pthread_mutex_unlock(&z->lock);
             keys_list_clear(list);
-            snprintf(err, errsz, "ZAP domain %s: too many domains or too long a name", domain);
+            snprintf(err, errsz, _("ZAP domain %s: too many domains or too long a name"), domain);
             return -1;
         }
         snprintf(z->domains[i].name, sizeof z->domains[i].name, "%s", domain);
@@ -286,7 +287,7 @@ int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *
     key_list_t list;
     int n = -1;
     if (!path || !*path) {
-        log_error("%s is not set: no key could connect to the %s", what, domain);
+        log_error(_("%s is not set: no key could connect to the %s"), what, domain);
         return -1;
     }
     if (keys_list_load(path, &list, err, sizeof err) == 0) {
@@ -294,10 +295,10 @@ int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *
         n = install(z, domain, &list, err, sizeof err);
     }
     if (n < 0) {
-        log_error("%s: %s%s", what, err, reload ? "; the previous list stays in force" : "");
+        log_error("%s: %s%s", what, err, reload ? _("; the previous list stays in force") : "");
         return -1;
     }
-    log_info("%s: %d key(s) for the %s from %s", what, n, domain, path);
+    log_info(_("%s: %d key(s) for the %s from %s"), what, n, domain, path);
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <iconv.h>
+#include <locale.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -56,6 +57,32 @@ static void register_atexit(void) {
 void e2e_sleep_ms(int ms) {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     while (ms > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+}
+
+/* The programs speak the locale's language (util/i18n.h), and the tests read their
+ * English: every test process, and so every program it starts, runs in C.UTF-8 whatever
+ * the developer's shell says. A test of another language sets it itself
+ * (e2e_set_language). */
+__attribute__((constructor)) static void e2e_english(void) {
+    unsetenv("LANGUAGE");
+    unsetenv("LC_MESSAGES");
+    setenv("LC_ALL", "C.UTF-8", 1);
+}
+
+int e2e_set_language(const char *locale) {
+    const char *bin = getenv("YUEBAO_BIN");
+    char dir[1024];
+    if (!setlocale(LC_ALL, locale)) {
+        fprintf(stderr, "e2e: the locale %s is not installed (make deps generates zh_CN.UTF-8)\n", locale);
+        setlocale(LC_ALL, "C");
+        return -1;
+    }
+    setlocale(LC_ALL, "C");
+    /* the build's catalogue beside bin/, named outright: under valgrind /proc/self/exe
+     * is not the program */
+    snprintf(dir, sizeof dir, "%s/../locale", bin && *bin ? bin : "build/bin");
+    if (setenv("LC_ALL", locale, 1) < 0 || setenv("YUEBAO_LOCALEDIR", dir, 1) < 0) return -1;
+    return 0;
 }
 
 /* --- paths ------------------------------------------------------------------------ */
@@ -323,6 +350,18 @@ int e2e_wait_log_n(const char *path, const char *needle, int n, pid_t pid, int t
         if (e2e_count_in_file(path, needle) >= n) return 0;
         if (pid > 0 && !e2e_alive(pid)) return e2e_count_in_file(path, needle) >= n ? 0 : -1;
         if (clock_mono_ms() >= deadline) return -1;
+        e2e_sleep_ms(20);
+    }
+}
+
+/* Waits for a daemon's start-up line in its log: "ready: …", or "就绪：…" when the test
+ * runs it in Chinese (e2e_set_language). Like e2e_wait_log. */
+static int wait_ready(const char *path, pid_t pid, int timeout_ms) {
+    int64_t deadline = clock_mono_ms() + timeout_ms;
+    for (;;) {
+        bool alive = pid <= 0 || e2e_alive(pid);
+        if (e2e_count_in_file(path, "ready:") > 0 || e2e_count_in_file(path, "就绪：") > 0) return 0;
+        if (!alive || clock_mono_ms() >= deadline) return -1;
         e2e_sleep_ms(20);
     }
 }
@@ -794,7 +833,7 @@ int e2e_agg_start(e2e_agg_t *a, const char *dir, const char *listen, const char 
     argv[n] = NULL;
     a->pid = e2e_start(a->log, argv);
     if (a->pid < 0) return -1;
-    if (e2e_wait_log(a->err_log, "ready:", a->pid, E2E_WAIT_MS) < 0) {
+    if (wait_ready(a->err_log, a->pid, E2E_WAIT_MS) < 0) {
         fprintf(stderr, "e2e: aggregator not ready; its log:\n%s\n", e2e_tail(a->err_log, 4000));
         e2e_stop(a->pid, 3000);
         a->pid = 0;
@@ -857,7 +896,7 @@ pid_t e2e_scorer_spawn(e2e_scorer_t *s, const char *dir, const e2e_agg_t *agg, c
 
 int e2e_scorer_start(e2e_scorer_t *s, const char *dir, const e2e_agg_t *agg, const char *const *extra) {
     if (e2e_scorer_spawn(s, dir, agg, extra) < 0) return -1;
-    if (e2e_wait_log(s->err_log, "ready:", s->pid, E2E_WAIT_MS) < 0) {
+    if (wait_ready(s->err_log, s->pid, E2E_WAIT_MS) < 0) {
         bool exited = !e2e_alive(s->pid);
         s->exit_status = e2e_stop(s->pid, 3000);
         if (exited)
@@ -986,7 +1025,7 @@ pid_t e2e_collector_start(const char *dir, const char *county, const char *endpo
                    "--set", e2e_fmt("done=%s/done", dir), "--set", e2e_fmt("rejected=%s/rejected", dir),
                    "--set", "settle_ms=100", "--set", "retry_min_ms=200", "--set", "retry_max_ms=1000", NULL);
     if (pid < 0) return -1;
-    if (e2e_wait_log(e2e_fmt("%s.err", log), "ready:", pid, E2E_WAIT_MS) < 0) {
+    if (wait_ready(e2e_fmt("%s.err", log), pid, E2E_WAIT_MS) < 0) {
         fprintf(stderr, "e2e: collector not ready; its log:\n%s\n", e2e_tail(e2e_fmt("%s.err", log), 4000));
         e2e_stop(pid, 3000);
         return -1;

@@ -34,6 +34,12 @@ int e2e_scaled_ms(int ms);
  * measure waits with is clock_mono_ms() (period.h). */
 void e2e_sleep_ms(int ms);
 
+/* The programs this test starts speak locale ("zh_CN.UTF-8", "C.UTF-8"): LC_ALL for
+ * them, and YUEBAO_LOCALEDIR the build's catalogue ($YUEBAO_BIN/../locale). Every test
+ * process starts in C.UTF-8 (English), whatever the caller's environment. 0, or -1 when
+ * the locale is not installed on this host. */
+int e2e_set_language(const char *locale);
+
 /* --- paths ------------------------------------------------------------------------ */
 
 /* A formatted string in one of a ring of static buffers (valid for the next 63 calls). */

@@ -1,0 +1,184 @@
+/* test_e2e_i18n.c - end to end: the county desk and the central office in Chinese, and
+ * the same in English (issue 13, item 4).
+ *
+ * The daemons and the CLI speak the locale's language (util/i18n.h). Each test runs the
+ * real programs under one locale (e2e_set_language: LC_ALL, and YUEBAO_LOCALEDIR the
+ * build's catalogue) and reads what a person reads: a rejected file's errors file and a
+ * receipt in the desk's folders, what `yuebao-collector submit` prints for a report the
+ * aggregator refused (its words travel in the ack, in the aggregator's language), and
+ * `yuebao status` and `yuebao alerts` at the central office. Under zh_CN.UTF-8 they hold
+ * the Chinese words a 统计局 officer expects and not the English ones; under C.UTF-8
+ * exactly the English that the other suites read.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e_suite.h"
+
+static void setup(void) {
+    /* the deadlines of 2017-02 … 2017-05 have passed, June's not */
+    cr_assert_eq(setenv("YUEBAO_NOW", "2017-07-05", 1), 0);
+    e2e_suite_setup();
+}
+
+TestSuite(e2e_i18n, .init = setup, .fini = e2e_suite_teardown, .timeout = 120);
+
+/* What one language must show, and what it must not. */
+typedef struct {
+    const char *locale;
+    const char *errors_file[3]; /* in rejected/410602.bad.csv.errors.txt */
+    const char *receipt[3];     /* in done/410602.csv.receipt.txt */
+    const char *refused[3];     /* in submit's output for a report the aggregator refused */
+    const char *status[4];      /* in `yuebao status --period 2017-05` */
+    const char *alerts[3];      /* in `yuebao alerts` */
+    const char *not_there;      /* a word of the other language, in none of them (English
+                                 * field names such as "revision:" are data: they stay) */
+} words_t;
+
+static const words_t ZH = {
+    "zh_CN.UTF-8",
+    {"未被接收", "请按下列各条修改", "流量指标的本年累计必须 >= 0"},
+    {"已报送：其中每份报表均已在中心入库", "已入库", "第 1 版"},
+    {"退回", "已以不同内容入库", "版本号不能重复使用"},
+    {"统计期 2017-05（1-5月）", "已报", "未报", "逾期"},
+    {"逾期", "严重", "逾期未报 2017-05"},
+    "was ",
+};
+
+static const words_t EN = {
+    "C.UTF-8",
+    {"was not accepted", "Fix what is listed below", "a flow's year-to-date amount must be >= 0"},
+    {"was delivered: every report in it is stored at the central office", "ACCEPTED", "revision 1"},
+    {"REJECTED", "was already stored with different content", "a revision number is never reused"},
+    {"period 2017-05 (1-5月)", "reported", "MISSING", "overdue"},
+    {"overdue", "critical", "has not reported 2017-05"},
+    "统计期",
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Asserts that text holds each of the n words and not the other language's. */
+static void assert_words(const char *what, const char *text, const char *const *words, size_t n,
+                         const char *not_there) {
+    cr_assert_not_null(text, "%s: nothing to read", what);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(strstr(text, words[i]), "%s lacks \"%s\":\n%s", what, words[i], text);
+    cr_assert_null(strstr(text, not_there), "%s holds \"%s\", a word of the other language:\n%s", what,
+                   not_there, text);
+}
+
+static void use_language(const words_t *w) {
+    cr_assert_eq(e2e_set_language(w->locale), 0, "the %s locale is missing: make deps generates it",
+                 w->locale);
+}
+
+/* The county desk: a file with mistakes dropped into a real collector's inbox comes
+ * back in rejected/ with its errors file, a good one goes to done/ with its receipt;
+ * then a second office sends a different revision 1 of the same report, which only the
+ * aggregator can refuse: its reason is in the ack, as submit prints it. */
+static void desk(const words_t *w) {
+    char log[512], *text, *out = NULL;
+    const char *inbox = P("%s/inbox", dir);
+    const char *changed = P("%s/410602.changed.csv", dir);
+    pid_t col;
+    int st;
+
+    use_language(w);
+    start_aggregator(NULL, NULL);
+    col = e2e_collector_start(dir, "410602", agg.listen, log, sizeof log);
+    cr_assert_gt(col, 0, "the collector did not start");
+
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410602.bad.csv"), inbox, "410602.bad.csv"), 0);
+    wait_for_file(P("%s/rejected/410602.bad.csv.errors.txt", dir), P("%s.err", log));
+    text = e2e_read_file(P("%s/rejected/410602.bad.csv.errors.txt", dir));
+    assert_words("the errors file", text, w->errors_file, N_OF(w->errors_file), w->not_there);
+    free(text);
+
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410602.csv"), inbox, "410602.csv"), 0);
+    wait_for_file(P("%s/done/410602.csv.receipt.txt", dir), P("%s.err", log));
+    text = e2e_read_file(P("%s/done/410602.csv.receipt.txt", dir));
+    assert_words("the receipt", text, w->receipt, N_OF(w->receipt), w->not_there);
+    free(text);
+    cr_assert_eq(e2e_stop(col, 10000), 0, "the collector stops cleanly:\n%s", e2e_tail(P("%s.err", log), 2000));
+
+    /* another outbox starts at revision 1 again, with one figure changed */
+    text = e2e_read_file(e2e_sample("reports/2017-06/410602.csv"));
+    cr_assert_not_null(text);
+    {
+        const char *row = "baoshan,2017-06,revenue,2032384.0,";
+        char *at = strstr(text, row);
+        FILE *f = fopen(changed, "wb");
+        cr_assert(at && f, "cannot write %s from the sample", changed);
+        fwrite(text, 1, (size_t)(at - text), f);
+        fputs("baoshan,2017-06,revenue,2032385.0,", f);
+        fputs(at + strlen(row), f);
+        fclose(f);
+        free(text);
+    }
+    st = e2e_submit(P("%s/submit-changed", dir), &out, "410602", agg.listen, P("%s/other-outbox.db", dir),
+                    changed, NULL);
+    cr_assert_eq(st, 1, "the aggregator refuses a second revision 1 (exit 1):\n%s\n%s", out,
+                 e2e_tail(P("%s/submit-changed.err", dir), 2000));
+    assert_words("submit's output", out, w->refused, N_OF(w->refused), w->not_there);
+    free(out);
+    stop_aggregator();
+}
+
+Test(e2e_i18n, desk_in_chinese) {
+    desk(&ZH);
+}
+
+Test(e2e_i18n, desk_in_english) {
+    desk(&EN);
+}
+
+/* The central office: one county's May report arrives, the scorer judges the rest
+ * overdue (reporting_since 2017-05, "now" 2017-07-05); `yuebao status` and `yuebao
+ * alerts` say so. The scorer writes the alerts' messages in its own language. */
+static void central_office(const words_t *w) {
+    static const char *const extra[] = {"--set", "reporting_since=2017-05", "--set", "coalesce_ms=50",
+                                        "--set", "heartbeat_ms=100", NULL};
+    e2e_scorer_t sc;
+    char *out = NULL;
+    int st;
+    int ms = e2e_under_valgrind() ? 120000 : 20000;
+
+    use_language(w);
+    memset(&sc, 0, sizeof sc);
+    start_aggregator(NULL, NULL);
+    cr_assert_eq(e2e_scorer_start(&sc, dir, &agg, extra), 0, "the scorer did not start:\n%s",
+                 e2e_tail(sc.err_log, 3000));
+    st = e2e_submit(P("%s/submit", dir), &out, "410602", agg.listen, P("%s/outbox.db", dir),
+                    e2e_sample("reports/2017-05/410602.csv"), NULL);
+    cr_assert_eq(st, 0, "submit:\n%s", out);
+    free(out);
+    cr_assert_eq(e2e_sql_wait(sc.scores, 7, e2e_scaled_ms(E2E_WAIT_MS),
+                              "SELECT count(*) FROM alerts WHERE kind = 'overdue' AND period = '2017-05'"),
+                 7, "the seven other zones are overdue for May:\n%s", e2e_tail(sc.err_log, 2000));
+
+    st = e2e_runl(P("%s/status", dir), &out, ms, e2e_bin("yuebao"), "status", "--period", "2017-05", "--store",
+                  agg.store, "--scores", sc.scores, "--master", e2e_city(), NULL);
+    cr_assert_eq(st, 0, "yuebao status:\n%s", e2e_tail(P("%s/status.err", dir), 2000));
+    assert_words("yuebao status", out, w->status, N_OF(w->status), w->not_there);
+    free(out);
+
+    st = e2e_runl(P("%s/alerts", dir), &out, ms, e2e_bin("yuebao"), "alerts", "--master", e2e_city(), "--pub",
+                  sc.publish, "--snapshot", sc.snapshot, NULL);
+    cr_assert_eq(st, 0, "yuebao alerts:\n%s", e2e_tail(P("%s/alerts.err", dir), 2000));
+    assert_words("yuebao alerts", out, w->alerts, N_OF(w->alerts), w->not_there);
+    free(out);
+
+    cr_assert_eq(e2e_scorer_stop(&sc), 0, "the scorer stops cleanly:\n%s", e2e_tail(sc.err_log, 2000));
+    stop_aggregator();
+}
+
+Test(e2e_i18n, central_office_in_chinese) {
+    central_office(&ZH);
+}
+
+Test(e2e_i18n, central_office_in_english) {
+    central_office(&EN);
+}
