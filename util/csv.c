@@ -5,6 +5,7 @@
  */
 #include "csv.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,16 @@ csv_reader_t *csv_open_sep(const char *data, size_t len, char sep) {
 }
 
 char csv_guess_sep(const char *data, size_t len) {
-    const char *nl = memchr(data, '\n', len);
-    size_t n = nl ? (size_t)(nl - data) : len;
-    return memchr(data, '\t', n) && !memchr(data, ',', n) ? '\t' : ',';
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n = nl ? (size_t)(nl - data) : len;
+        bool tab = memchr(data, '\t', n) != NULL, comma = memchr(data, ',', n) != NULL;
+        if (tab || comma) return tab && !comma ? '\t' : ',';
+        if (!nl) break;
+        len -= n + 1;
+        data = nl + 1;
+    }
+    return ',';
 }
 
 void csv_close(csv_reader_t **r) {
@@ -154,6 +162,73 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz) {
 oom:
     snprintf(err, errsz, "line %u: out of memory", r->line);
     return -1;
+}
+
+/* Appends one record to sh as a row; -1 on out of memory (the row is not added). */
+static int add_row(table_sheet_t *sh, size_t *cap, const csv_record_t *rec) {
+    table_row_t *row;
+    if (sh->n_rows == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        table_row_t *rows = realloc(sh->rows, ncap * sizeof *rows);
+        if (!rows) return -1;
+        sh->rows = rows;
+        *cap = ncap;
+    }
+    row = &sh->rows[sh->n_rows];
+    memset(row, 0, sizeof *row);
+    row->ref = rec->line;
+    if (!(row->cells = calloc(rec->n_fields, sizeof *row->cells))) return -1;
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        table_cell_t *c = &row->cells[i];
+        if (!(c->text = strdup(rec->fields[i]))) {
+            for (size_t k = 0; k < i; k++)
+                free(row->cells[k].text);
+            free(row->cells);
+            return -1;
+        }
+        c->kind = rec->fields[i][0] ? TABLE_TEXT : TABLE_EMPTY;
+    }
+    row->n_cells = rec->n_fields;
+    sh->n_rows++;
+    return 0;
+}
+
+int csv_to_table(const char *utf8, size_t len, size_t max_cells, table_t *out, char *err, size_t errsz) {
+    csv_reader_t *r;
+    csv_record_t rec;
+    table_sheet_t *sh;
+    size_t cap = 0, n_cells = 0;
+    int rc;
+    memset(out, 0, sizeof *out);
+    err[0] = '\0';
+    if (!(out->sheets = calloc(1, sizeof *out->sheets)) || !(out->sheets[0].name = strdup(""))) {
+        free(out->sheets);
+        out->sheets = NULL;
+        snprintf(err, errsz, "line 1: out of memory");
+        return -1;
+    }
+    out->n_sheets = 1;
+    sh = &out->sheets[0];
+    if (!(r = csv_open_sep(utf8, len, csv_guess_sep(utf8, len)))) {
+        snprintf(err, errsz, "line 1: out of memory");
+        return -1;
+    }
+    while ((rc = csv_next(r, &rec, err, errsz)) == 1) {
+        if (max_cells && rec.n_fields > max_cells - n_cells) {
+            snprintf(err, errsz, "line %u: more than %zu cells in the file, the most it may have", rec.line,
+                     max_cells);
+            rc = -1;
+            break;
+        }
+        if (add_row(sh, &cap, &rec) < 0) {
+            snprintf(err, errsz, "line %u: out of memory", rec.line);
+            rc = -1;
+            break;
+        }
+        n_cells += rec.n_fields;
+    }
+    csv_close(&r);
+    return rc < 0 ? -1 : 0;
 }
 
 void csv_write_field(FILE *f, const char *s) {

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "table.h"
+
 typedef struct csv_reader csv_reader_t;
 
 typedef struct {
@@ -24,8 +26,9 @@ csv_reader_t *csv_open(const char *data, size_t len);
 /* The same with another separator: '\t' for Excel's "Unicode text". */
 csv_reader_t *csv_open_sep(const char *data, size_t len, char sep);
 
-/* The separator of a file by its first line: '\t' if it holds tabs and no comma (what
- * Excel's "Unicode text" writes), ',' otherwise. */
+/* The separator of a file by its first line that holds a tab or a comma (a title line
+ * above the header may hold neither): '\t' if it holds tabs and no comma (what Excel's
+ * "Unicode text" writes), ',' otherwise. */
 char csv_guess_sep(const char *data, size_t len);
 
 /* Reads the next non-empty record. Returns 1 with *rec filled, 0 at end of input, -1 on
@@ -35,6 +38,16 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz);
 
 /* Frees the reader and sets *r to NULL; NULL-safe. */
 void csv_close(csv_reader_t **r);
+
+/* Reads the whole of utf8[0..len) into *out as a table: one sheet named "", a row per
+ * record (row.ref its line, blank lines skipped), a cell per field as written (not
+ * trimmed), TABLE_TEXT or, when the field is "", TABLE_EMPTY; the separator as
+ * csv_guess_sep says. At most max_cells cells in all (0: no limit), because a table
+ * costs some 64 bytes a cell where the file spends one on an empty field. Returns 0, or
+ * -1 with a message in err naming the line ("line 7: ...") when a record is malformed,
+ * memory runs out or the cells exceed max_cells: *out then holds the rows before that
+ * line. Either way the caller frees *out with table_free. */
+int csv_to_table(const char *utf8, size_t len, size_t max_cells, table_t *out, char *err, size_t errsz);
 
 /* Writes s to f as one RFC 4180 field: quoted, with quotes doubled, when it holds a
  * comma, a quote or a line break; as it is otherwise. No separator. */
