@@ -61,7 +61,7 @@ UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/table.c util/soc
 CODEC     := common/codec.c common/codec_report.c common/codec_ack.c common/codec_event.c \
              common/codec_heartbeat.c common/codec_ranking.c common/codec_alert.c common/codec_totals.c \
              common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c
-COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_table.c \
+COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_table.c common/county_csv.c \
              common/validate.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
              common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
@@ -219,7 +219,7 @@ FUZZ_FLAGS   ?=
 FUZZ_TARGETS := envelope csv
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/table.c util/clock.c util/util.c util/config.c \
-                common/period.c common/master.c common/report.c common/county_table.c common/validate.c \
+                common/period.c common/master.c common/report.c common/county_table.c common/county_csv.c common/validate.c \
                 $(CODEC) common/ranking.c common/alert.c common/plausibility.c \
                 common/intake.c common/aggregate.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
