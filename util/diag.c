@@ -207,6 +207,17 @@ void diag_group(diag_list_t *dl) {
     free(leader);
 }
 
+int diag_copy(diag_list_t *dst, const diag_list_t *src) {
+    *dst = *src;
+    dst->items = NULL;
+    dst->n = dst->cap = 0;
+    if (!src->n) return 0;
+    if (!(dst->items = malloc(src->n * sizeof *dst->items))) return -1;
+    memcpy(dst->items, src->items, src->n * sizeof *dst->items);
+    dst->n = dst->cap = src->n;
+    return 0;
+}
+
 size_t diag_unlisted(const diag_list_t *dl) {
     size_t shown = 0, total = dl->n_errors + dl->n_warnings;
     for (size_t i = 0; i < dl->n; i++)

@@ -81,6 +81,10 @@ void diag_group(diag_list_t *dl);
  * "… and N more" under a list capped at max_items. */
 size_t diag_unlisted(const diag_list_t *dl);
 
+/* Makes *dst a copy of src with storage of its own (to fold for showing while src is
+ * still used). 0, or -1 on out of memory with *dst empty. */
+int diag_copy(diag_list_t *dst, const diag_list_t *src);
+
 /* Empties the list and frees its storage; the list can be reused. */
 void diag_clear(diag_list_t *dl);
 
