@@ -315,15 +315,23 @@ static void note_change(parse_t *p, change_t k, unsigned ref, long col, const ch
 static void flush_changes(parse_t *p) {
     for (int k = 0; k < CH_COUNT; k++) {
         tally_t *t = &p->changes[k];
-        char where[96];
+        char places[64] = "", where[96];
         size_t off = 0, named = t->n_places > CHANGE_PLACES ? CHANGE_PLACES : t->n_places;
         if (!t->n) continue;
-        off += (size_t)snprintf(where, sizeof where, "%zu %s", t->n, t->n == 1 ? "cell" : "cells");
-        off += (size_t)snprintf(where + off, sizeof where - off, "%s",
-                                p->workbook ? ": " : named == 1 ? " on line " : " on lines ");
-        for (size_t i = 0; i < named && off < sizeof where; i++)
-            off += (size_t)snprintf(where + off, sizeof where - off, "%s%s", i ? ", " : "", t->places[i]);
-        if (t->n_places > CHANGE_PLACES && off < sizeof where) snprintf(where + off, sizeof where - off, ", …");
+        for (size_t i = 0; i < named && off < sizeof places; i++)
+            off += (size_t)snprintf(places + off, sizeof places - off, "%s%s", i ? ", " : "", t->places[i]);
+        if (t->n_places > CHANGE_PLACES && off < sizeof places) snprintf(places + off, sizeof places - off, ", …");
+        /* whole phrases, one per case, so each can be translated as a whole */
+        if (p->workbook && t->n == 1)
+            snprintf(where, sizeof where, "1 cell: %s", places);
+        else if (p->workbook)
+            snprintf(where, sizeof where, "%zu cells: %s", t->n, places);
+        else if (t->n == 1)
+            snprintf(where, sizeof where, "1 cell on line %s", places);
+        else if (named == 1)
+            snprintf(where, sizeof where, "%zu cells on line %s", t->n, places);
+        else
+            snprintf(where, sizeof where, "%zu cells on lines %s", t->n, places);
         switch ((change_t)k) {
         case CH_WIDTH:
             report_at(p, DIAG_WARNING, 0, -1, NULL, "full-width digits and signs were read as ASCII, e.g. %s (%s)",
@@ -1153,10 +1161,20 @@ static void warn_above_header(parse_t *p, const table_sheet_t *sh, size_t h) {
         else if (n == 4 && off < sizeof where)
             off += (size_t)snprintf(where + off, sizeof where - off, ", …");
     }
-    if (n)
+    if (n == 1)
         report_at(p, DIAG_WARNING, sh->rows[h].ref, -1, NULL,
-                  "%zu %s above the header was not read (%s %s): figures belong below the header row", n,
-                  n == 1 ? "row of several cells" : "rows of several cells", p->workbook ? "row" : "line", where);
+                  p->workbook ? "1 row of several cells above the header was not read (row %s): figures belong "
+                                "below the header row"
+                              : "1 row of several cells above the header was not read (line %s): figures belong "
+                                "below the header row",
+                  where);
+    else if (n)
+        report_at(p, DIAG_WARNING, sh->rows[h].ref, -1, NULL,
+                  p->workbook ? "%zu rows of several cells above the header were not read (rows %s): figures "
+                                "belong below the header row"
+                              : "%zu rows of several cells above the header were not read (lines %s): figures "
+                                "belong below the header row",
+                  n, where);
 }
 
 /* Reads one table (a CSV file, or one sheet) from its header row on; tpl: a template

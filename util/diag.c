@@ -187,8 +187,14 @@ void diag_group(diag_list_t *dl) {
             }
         }
         if (n > 1 && d->count <= 1) {
-            snprintf(suffix, sizeof suffix, " (%zu %s: %s%s%s)", n, d->cell ? "cells" : "rows", places,
-                     n > GROUP_PLACES ? ", …" : "", differ ? "; the first shown" : "");
+            const char *more = n > GROUP_PLACES ? ", …" : "";
+            /* whole phrases, one per case, so each can be translated as a whole */
+            if (d->cell)
+                snprintf(suffix, sizeof suffix, differ ? " (%zu cells: %s%s; the first shown)" : " (%zu cells: %s%s)",
+                         n, places, more);
+            else
+                snprintf(suffix, sizeof suffix, differ ? " (%zu rows: %s%s; the first shown)" : " (%zu rows: %s%s)", n,
+                         places, more);
             room = sizeof d->message - strlen(suffix);
             if (strlen(d->message) >= room) {
                 cut_utf8(d->message, room - strlen("…"));
