@@ -1345,6 +1345,7 @@ static int check_template(parse_t *p, const table_sheet_t *ys, const county_pars
 }
 
 static bool is_template_sheet(const char *name) {
+    if (!name) return false;
     for (size_t i = 0; i < N_OF(tpl_sheets); i++)
         if (!strcmp(name, tpl_sheets[i].sheet)) return true;
     return false;
@@ -1376,7 +1377,7 @@ static void read_template(parse_t *p, const table_t *t, const table_sheet_t *ys,
     }
     for (size_t i = 0; i < t->n_sheets; i++)
         if (t->sheets[i].state == 0 && !is_template_sheet(t->sheets[i].name) && first_filled_row(&t->sheets[i]))
-            add_ignored(ignored, sizeof ignored, t->sheets[i].name);
+            add_ignored(ignored, sizeof ignored, t->sheets[i].name ? t->sheets[i].name : "");
     if (ignored[0])
         report_at(p, DIAG_WARNING, 0, -1, NULL, "sheets the template does not have were not read: %s", ignored);
     if (!p->stopped && file_errors(p) == 0 && p->n_input_rows == 0)
