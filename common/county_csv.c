@@ -20,6 +20,7 @@ size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, s
     county_parse_opts_t opts = {0};
     table_t t;
     char err[384];
+    unsigned err_line;
     size_t n;
     if (len >= 3 && !memcmp(utf8, "\xEF\xBB\xBF", 3)) { /* a BOM left by the caller */
         utf8 += 3;
@@ -32,7 +33,10 @@ size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, s
     }
     /* a malformed record ends the table; the rows before it are still read, and the
      * error comes after their findings, where the reading stopped */
-    if (csv_to_table(utf8, len, COUNTY_CSV_MAX_CELLS, &t, err, sizeof err) < 0) opts.reader_error = err;
+    if (csv_to_table(utf8, len, COUNTY_CSV_MAX_CELLS, &t, &err_line, err, sizeof err) < 0) {
+        opts.reader_error = err;
+        opts.reader_error_line = err_line;
+    }
     n = county_table_parse(m, name, &t, set, dl, &opts);
     table_free(&t);
     return n;

@@ -1214,19 +1214,9 @@ static const table_row_t *first_filled_row(const table_sheet_t *sh) {
     return NULL;
 }
 
-/* csv.c's messages start "line N: "; the line goes in the diag's own slot. */
-static void csv_failure(parse_t *p, const char *err) {
-    unsigned line = 0;
-    const char *msg = err;
-    if (!strncmp(err, "line ", 5)) {
-        char *end;
-        unsigned long n = strtoul(err + 5, &end, 10);
-        if (end != err + 5 && !strncmp(end, ": ", 2)) {
-            line = (unsigned)n;
-            msg = end + 2;
-        }
-    }
-    fail_row(p, line, "%s", msg);
+/* The CSV reader's error that cut the table short, on its line. */
+static void csv_failure(parse_t *p, const county_parse_opts_t *opts) {
+    fail_row(p, opts->reader_error_line, "%s", opts->reader_error);
 }
 
 static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *opts) {
@@ -1236,7 +1226,7 @@ static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *op
     sheet_rc_t rc;
     if (!sh || sh->n_rows == 0) {
         if (cut) {
-            csv_failure(p, cut);
+            csv_failure(p, opts);
         } else {
             template_of(FILE_VALUES, exp, sizeof exp);
             fail_row(p, 0, "empty file: expected a header row, e.g. %s", exp);
@@ -1251,7 +1241,7 @@ static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *op
         fail_row(p, sh->rows[0].ref, "not a county report header; expected %s, or for key projects %s", exp,
                  projects_exp);
     }
-    if (cut && rc != SHEET_BAD_HEADER && rc != SHEET_STOPPED) csv_failure(p, cut);
+    if (cut && rc != SHEET_BAD_HEADER && rc != SHEET_STOPPED) csv_failure(p, opts);
     flush_changes(p);
 }
 

@@ -47,8 +47,9 @@ typedef struct {
 typedef struct {
     const char *county; /* a template must be this county's (NULL: any county master data knows) */
     const char *period; /* a template must be for this period, "YYYY-MM" (NULL: any) */
-    const char *reader_error; /* the reader's error that cut the table short, "line 7: …"
-                               * (csv_to_table's), reported after the rows (NULL: none) */
+    const char *reader_error;   /* the reader's error that cut the table short (csv_to_table's),
+                                 * reported after the rows (NULL: none) */
+    unsigned reader_error_line; /* and its line */
 } county_parse_opts_t;
 
 /* Reads table t, named `name` (the file's base name) in messages, into set. Rows join

@@ -164,71 +164,68 @@ oom:
     return -1;
 }
 
-/* Appends one record to sh as a row; -1 on out of memory (the row is not added). */
-static int add_row(table_sheet_t *sh, size_t *cap, const csv_record_t *rec) {
-    table_row_t *row;
-    if (sh->n_rows == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        table_row_t *rows = realloc(sh->rows, ncap * sizeof *rows);
-        if (!rows) return -1;
-        sh->rows = rows;
-        *cap = ncap;
-    }
-    row = &sh->rows[sh->n_rows];
-    memset(row, 0, sizeof *row);
-    row->ref = rec->line;
-    if (!(row->cells = calloc(rec->n_fields, sizeof *row->cells))) return -1;
+/* Appends one record to sh as a row (table.h's builders: an empty field costs no
+ * allocation); -1 on out of memory. */
+static int add_row(table_sheet_t *sh, const csv_record_t *rec) {
+    table_row_t *row = table_row_add(sh, rec->line, rec->n_fields);
+    if (!row) return -1;
     for (size_t i = 0; i < rec->n_fields; i++) {
-        table_cell_t *c = &row->cells[i];
-        if (!(c->text = strdup(rec->fields[i]))) {
-            for (size_t k = 0; k < i; k++)
-                free(row->cells[k].text);
-            free(row->cells);
-            return -1;
-        }
-        c->kind = rec->fields[i][0] ? TABLE_TEXT : TABLE_EMPTY;
+        size_t len = strlen(rec->fields[i]);
+        if (!len) continue; /* EMPTY, text "" */
+        if (table_cell_set_text(&row->cells[i], rec->fields[i], len) < 0) return -1;
+        row->cells[i].kind = TABLE_TEXT;
     }
-    row->n_cells = rec->n_fields;
-    sh->n_rows++;
     return 0;
 }
 
-int csv_to_table(const char *utf8, size_t len, size_t max_cells, table_t *out, char *err, size_t errsz) {
+/* The line of csv_next's error ("line 7: reason") and where its reason starts. */
+static const char *split_line(const char *err, unsigned *line) {
+    char *end;
+    unsigned long n;
+    if (strncmp(err, "line ", 5)) return err;
+    n = strtoul(err + 5, &end, 10);
+    if (end == err + 5 || strncmp(end, ": ", 2)) return err;
+    *line = (unsigned)n;
+    return end + 2;
+}
+
+int csv_to_table(const char *utf8, size_t len, size_t max_cells, table_t *out, unsigned *err_line, char *err,
+                 size_t errsz) {
     csv_reader_t *r;
     csv_record_t rec;
     table_sheet_t *sh;
-    size_t cap = 0, n_cells = 0;
+    char why[384];
+    size_t n_cells = 0;
+    unsigned line = 1;
     int rc;
     memset(out, 0, sizeof *out);
+    *err_line = 0;
     err[0] = '\0';
-    if (!(out->sheets = calloc(1, sizeof *out->sheets)) || !(out->sheets[0].name = strdup(""))) {
-        free(out->sheets);
-        out->sheets = NULL;
-        snprintf(err, errsz, "line 1: out of memory");
+    if (!(sh = table_sheet_add(out, "", 0)) || !(r = csv_open_sep(utf8, len, csv_guess_sep(utf8, len)))) {
+        *err_line = 1;
+        snprintf(err, errsz, "out of memory");
         return -1;
     }
-    out->n_sheets = 1;
-    sh = &out->sheets[0];
-    if (!(r = csv_open_sep(utf8, len, csv_guess_sep(utf8, len)))) {
-        snprintf(err, errsz, "line 1: out of memory");
-        return -1;
-    }
-    while ((rc = csv_next(r, &rec, err, errsz)) == 1) {
+    while ((rc = csv_next(r, &rec, why, sizeof why)) == 1) {
+        line = rec.line;
         if (max_cells && rec.n_fields > max_cells - n_cells) {
-            snprintf(err, errsz, "line %u: more than %zu cells in the file, the most it may have", rec.line,
-                     max_cells);
-            rc = -1;
+            *err_line = line;
+            snprintf(err, errsz, "more than %zu cells in the file, the most it may have", max_cells);
             break;
         }
-        if (add_row(sh, &cap, &rec) < 0) {
-            snprintf(err, errsz, "line %u: out of memory", rec.line);
-            rc = -1;
+        if (add_row(sh, &rec) < 0) {
+            *err_line = line;
+            snprintf(err, errsz, "out of memory");
             break;
         }
         n_cells += rec.n_fields;
     }
+    if (rc < 0) {
+        *err_line = line;
+        snprintf(err, errsz, "%s", split_line(why, err_line));
+    }
     csv_close(&r);
-    return rc < 0 ? -1 : 0;
+    return *err_line ? -1 : 0;
 }
 
 void csv_write_field(FILE *f, const char *s) {

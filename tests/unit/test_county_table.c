@@ -49,54 +49,44 @@ TestSuite(county_table, .init = setup, .fini = teardown);
 
 /* --- building tables by hand ---------------------------------------------------- */
 
-/* A new sheet at the end of T; the pointer holds until the next sheet() call. */
+/* A new sheet at the end of T (table.h's builder); the pointer holds until the next
+ * sheet() call. */
 static table_sheet_t *sheet(const char *name, int state) {
-    table_sheet_t *s;
-    T.sheets = realloc(T.sheets, (T.n_sheets + 1) * sizeof *T.sheets);
-    cr_assert_not_null(T.sheets);
-    s = &T.sheets[T.n_sheets++];
-    memset(s, 0, sizeof *s);
-    s->name = strdup(name);
-    s->state = state;
+    table_sheet_t *s = table_sheet_add(&T, name, state);
+    cr_assert_not_null(s);
     return s;
 }
 
-/* One cell from its spec: "" empty; "#2032384" a number cell; "#2032384=2.03E+6" a number
- * cell showing other text; "@42887=2017/6/1" a date cell (serial = what it shows);
- * anything else text as written. */
-static table_cell_t cell_of(const char *spec) {
-    table_cell_t c = {TABLE_EMPTY, NULL, 0, false, false};
+/* Sets a cell from its spec: "" empty; "#2032384" a number cell; "#2032384=2.03E+6" a
+ * number cell showing other text; "@42887=2017/6/1" a date cell (serial = what it
+ * shows); anything else text as written. */
+static void set_cell(table_cell_t *c, const char *spec) {
     const char *eq = strchr(spec, '=');
-    if (!spec[0]) {
-        c.text = strdup("");
-    } else if (spec[0] == '#' || spec[0] == '@') {
-        c.kind = TABLE_NUMBER;
-        c.is_date = spec[0] == '@';
-        c.number = strtod(spec + 1, NULL);
-        c.text = strdup(eq ? eq + 1 : spec + 1);
+    table_cell_clear(c);
+    if (!spec[0]) return;
+    if (spec[0] == '#' || spec[0] == '@') {
+        const char *shown = eq ? eq + 1 : spec + 1;
+        c->kind = TABLE_NUMBER;
+        c->is_date = spec[0] == '@';
+        c->number = strtod(spec + 1, NULL);
+        cr_assert_eq(table_cell_set_text(c, shown, strlen(shown)), 0);
     } else {
-        c.kind = TABLE_TEXT;
-        c.text = strdup(spec);
+        c->kind = TABLE_TEXT;
+        cr_assert_eq(table_cell_set_text(c, spec, strlen(spec)), 0);
     }
-    cr_assert_not_null(c.text);
-    return c;
 }
 
 /* Appends row ref with cells given as specs separated by '|' (column A first). */
 static void row(table_sheet_t *s, unsigned ref, const char *specs) {
     char buf[2048], *p = buf, *tok;
+    size_t n = 1, i = 0;
     table_row_t *r;
+    for (const char *q = specs; *q; q++)
+        if (*q == '|') n++;
+    cr_assert_not_null(r = table_row_add(s, ref, n));
     snprintf(buf, sizeof buf, "%s", specs);
-    s->rows = realloc(s->rows, (s->n_rows + 1) * sizeof *s->rows);
-    cr_assert_not_null(s->rows);
-    r = &s->rows[s->n_rows++];
-    memset(r, 0, sizeof *r);
-    r->ref = ref;
-    while ((tok = strsep(&p, "|"))) {
-        r->cells = realloc(r->cells, (r->n_cells + 1) * sizeof *r->cells);
-        cr_assert_not_null(r->cells);
-        r->cells[r->n_cells++] = cell_of(tok);
-    }
+    while ((tok = strsep(&p, "|")))
+        set_cell(&r->cells[i++], tok);
 }
 
 /* The _yuebao sheet of a template for county and period, version 1 unless told. */
@@ -308,8 +298,7 @@ Test(county_table, template_of_another_period_is_refused) {
 
 Test(county_table, template_of_another_version_or_an_unknown_county) {
     filled_template("410621");
-    free(T.sheets[T.n_sheets - 1].rows[0].cells[1].text);
-    T.sheets[T.n_sheets - 1].rows[0].cells[1] = cell_of("#2"); /* B1, a number cell */
+    set_cell(&T.sheets[T.n_sheets - 1].rows[0].cells[1], "#2"); /* B1, a number cell */
     cr_assert_eq(parse_as("410621", NULL), 1);
     expect_line("2017-06.xlsx: 模板版本 2", "version 2", "yuebao template");
     table_free(&T);
@@ -327,12 +316,9 @@ Test(county_table, template_cells_are_named_by_sheet_and_cell) {
      * and no amount; row 6 (fai): 2.03E+6 as text (a number stored as text, from a
      * narrow column) */
     table_row_t *r4 = &T.sheets[0].rows[3], *r5 = &T.sheets[0].rows[4], *r6 = &T.sheets[0].rows[5];
-    free(r4->cells[7].text);
-    r4->cells[7] = cell_of("abc");
-    free(r5->cells[7].text);
-    r5->cells[7] = cell_of("");
-    free(r6->cells[7].text);
-    r6->cells[7] = cell_of("2.03E+6");
+    set_cell(&r4->cells[7], "abc");
+    set_cell(&r5->cells[7], "");
+    set_cell(&r6->cells[7], "2.03E+6");
     cr_assert_eq(parse_as("410621", NULL), 3, "%s", all_diags());
     expect_line("2017-06.xlsx: 主要指标!H4: \"abc\" is not a number");
     expect_line("2017-06.xlsx: 主要指标!H5: empty; a number is required");
@@ -346,16 +332,14 @@ Test(county_table, a_number_cell_is_exact_however_it_shows) {
     filled_template("410621");
     /* the same 2.03E+6 on screen, but a number cell: its value is all there */
     table_row_t *r6 = &T.sheets[0].rows[5];
-    free(r6->cells[7].text);
-    r6->cells[7] = cell_of("#2032384=2.03E+6");
+    set_cell(&r6->cells[7], "#2032384=2.03E+6");
     cr_assert_eq(parse_as("410621", NULL), 0, "%s", all_diags());
     cr_assert_eq(value(report_of("liyang", "2017-06"), "fai")->amount, 2032384);
 }
 
 Test(county_table, template_zone_of_another_county_is_refused) {
     filled_template("410621");
-    free(T.sheets[0].rows[3].cells[0].text);
-    T.sheets[0].rows[3].cells[0] = cell_of("baoshan");
+    set_cell(&T.sheets[0].rows[3].cells[0], "baoshan");
     cr_assert_eq(parse_as("410621", NULL), 1, "%s", all_diags());
     expect_line("2017-06.xlsx: 主要指标!A4: zone baoshan is not in 410621 浚县");
 }
