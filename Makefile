@@ -53,7 +53,7 @@ PROTO_H   := $(GEN)/yuebao.pb-c.h
 
 # --- sources, explicit as in Redis: a new file is a decision -------------------------
 # util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
-UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/table.c util/sock.c util/loop.c util/util.c \
+UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util/table.c util/sock.c util/loop.c util/util.c \
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
              util/clock.c util/json.c util/strset.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
@@ -218,7 +218,7 @@ FUZZ_MAX_LEN ?= 8192
 FUZZ_FLAGS   ?=
 FUZZ_TARGETS := envelope csv
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/table.c util/clock.c util/util.c util/config.c \
+FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util/table.c util/clock.c util/util.c util/config.c \
                 common/period.c common/master.c common/report.c common/county_table.c common/county_csv.c common/validate.c \
                 $(CODEC) common/ranking.c common/alert.c common/plausibility.c \
                 common/intake.c common/aggregate.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c

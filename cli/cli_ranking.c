@@ -29,7 +29,7 @@ typedef struct {
     char (*cells)[CELL]; /* (n_rows + 1) x N_COLS: the header row first */
     char (*notes)[CELL]; /* per row: the "missing: ..." note, "" if none */
     size_t n_cols;
-} rank_table_t;
+} table_t;
 
 static void change_text(const ranking_row_t *row, char *buf, size_t size) {
     int d = ranking_delta(row);
@@ -86,7 +86,7 @@ static const char *county_name(const master_t *m, const char *code) {
 }
 
 /* Fills the table's cells from r. 0, or -1 out of memory. */
-static int rank_table_fill(rank_table_t *t, const ranking_t *r, const master_t *m) {
+static int table_fill(table_t *t, const ranking_t *r, const master_t *m) {
     static const char *const head[N_HEAD] = {"rank", "change", "zone", "county", "total"};
     t->n_cols = N_COLS(r);
     t->cells = calloc((r->n_rows + 1) * t->n_cols, sizeof *t->cells);
@@ -113,7 +113,7 @@ static int rank_table_fill(rank_table_t *t, const ranking_t *r, const master_t *
     return 0;
 }
 
-static void rank_table_free(rank_table_t *t) {
+static void table_free(table_t *t) {
     free(t->cells);
     free(t->notes);
 }
@@ -122,7 +122,7 @@ static bool right_aligned(size_t col, size_t n_cols) {
     return col == COL_RANK || col == COL_TOTAL || (col >= N_HEAD && col + 1 < n_cols);
 }
 
-static void print_table(const rank_table_t *t, size_t n_rows) {
+static void print_table(const table_t *t, size_t n_rows) {
     int width[N_HEAD + RANKING_MAX_DIMS + 1] = {0};
     for (size_t i = 0; i <= n_rows; i++)
         for (size_t c = 0; c < t->n_cols; c++) {
@@ -248,7 +248,7 @@ int cli_ranking(const cli_opts_t *o) {
     master_t *m = NULL;
     sstore_t *ss = NULL;
     ranking_t r;
-    rank_table_t t = {NULL, NULL, 0};
+    table_t t = {NULL, NULL, 0};
     char period[PERIOD_STRLEN], err[1024];
     int rc = 0, found;
 
@@ -300,7 +300,7 @@ int cli_ranking(const cli_opts_t *o) {
         rc = 1;
     } else if (o->csv) {
         print_csv(&r, m);
-    } else if (rank_table_fill(&t, &r, m) < 0) {
+    } else if (table_fill(&t, &r, m) < 0) {
         fprintf(stderr, "yuebao ranking: out of memory\n");
         rc = 1;
     } else {
@@ -319,7 +319,7 @@ int cli_ranking(const cli_opts_t *o) {
         print_unranked(&r, m);
     }
 out:
-    rank_table_free(&t);
+    table_free(&t);
     ranking_clear(&r);
     sstore_close(&ss);
     master_destroy(&m);

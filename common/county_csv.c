@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "csv_table.h"
 #include "intake.h"
 #include "table.h"
 #include "text.h"

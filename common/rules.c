@@ -43,11 +43,11 @@ typedef struct {
     csv_reader_t *r;
     csv_record_t head; /* valid until the first table_next() */
     diag_list_t *dl;
-} rules_file_t;
+} table_t;
 
 /* Loads path (BOM and GB18030 handled) and reads its header row into t->head.
  * 0, or -1 with the problem in dl and nothing left to close. */
-static int table_open(rules_file_t *t, const char *path, diag_list_t *dl) {
+static int table_open(table_t *t, const char *path, diag_list_t *dl) {
     char err[512];
     size_t len;
     int rc;
@@ -84,7 +84,7 @@ static bool row_blank(const csv_record_t *rec) {
 }
 
 /* The next row that is not blank: 1, or 0 at the end or on malformed CSV (reported). */
-static int table_next(rules_file_t *t, csv_record_t *rec) {
+static int table_next(table_t *t, csv_record_t *rec) {
     char err[512];
     int rc;
     while ((rc = csv_next(t->r, rec, err, sizeof err)) == 1 && row_blank(rec)) {}
@@ -92,7 +92,7 @@ static int table_next(rules_file_t *t, csv_record_t *rec) {
     return rc == 1;
 }
 
-static void table_close(rules_file_t *t) {
+static void table_close(table_t *t) {
     csv_close(&t->r);
     free(t->text);
     t->text = NULL;
@@ -100,7 +100,7 @@ static void table_close(rules_file_t *t) {
 
 /* Maps the header of t onto want[0..n_want): idx[w] is the column or -1. Every wanted
  * column is required; an unknown non-blank column is an error too. 0 or -1. */
-static int map_header(const rules_file_t *t, const char *const *want, int *idx, size_t n_want) {
+static int map_header(const table_t *t, const char *const *want, int *idx, size_t n_want) {
     const csv_record_t *h = &t->head;
     char expected[256] = "", tmp[128], sb[64];
     int rc = 0;
@@ -137,7 +137,7 @@ static int map_header(const rules_file_t *t, const char *const *want, int *idx, 
 
 /* The trimmed cell of column col into buf[CELL_MAX] ("" for a short row). 0, or -1
  * (reported) when the cell is too long to be anything this file expects. */
-static int cell(const rules_file_t *t, const csv_record_t *rec, int col, const char *name, char *buf) {
+static int cell(const table_t *t, const csv_record_t *rec, int col, const char *name, char *buf) {
     const char *v = col >= 0 && (size_t)col < rec->n_fields ? rec->fields[col] : "";
     buf[0] = '\0';
     if (strlen(v) >= CELL_MAX) {
@@ -180,7 +180,7 @@ static int indicator_index(const master_t *m, const char *s) {
 }
 
 /* Reports v, found in column field, as not naming an indicator. */
-static void bad_indicator(const rules_file_t *t, const csv_record_t *rec, const char *field, const char *v) {
+static void bad_indicator(const table_t *t, const csv_record_t *rec, const char *field, const char *v) {
     char sb[96];
     if (!v[0])
         diag_add(t->dl, DIAG_ERROR, t->file, rec->line, field,
@@ -211,7 +211,7 @@ static void ascii_semicolons(char *s) {
 }
 
 /* Fills it->contents from the ';'-separated list s; empty pieces are skipped. */
-static int scheme_contents(const rules_file_t *t, const csv_record_t *rec, const master_t *m, char *s,
+static int scheme_contents(const table_t *t, const csv_record_t *rec, const master_t *m, char *s,
                            scheme_item_t *it) {
     char *save = NULL, sb[96];
     int rc = 0;
@@ -252,7 +252,7 @@ static int scheme_contents(const rules_file_t *t, const csv_record_t *rec, const
 }
 
 /* The dimension named dim as an index into s->dims, adding it if new; -1 if full. */
-static int scheme_dim(const rules_file_t *t, const csv_record_t *rec, scheme_t *s, const char *dim) {
+static int scheme_dim(const table_t *t, const csv_record_t *rec, scheme_t *s, const char *dim) {
     for (size_t d = 0; d < s->n_dims; d++)
         if (!strcmp(s->dims[d], dim)) return (int)d;
     if (s->n_dims == RANKING_MAX_DIMS) {
@@ -264,7 +264,7 @@ static int scheme_dim(const rules_file_t *t, const csv_record_t *rec, scheme_t *
     return (int)s->n_dims++;
 }
 
-static void scheme_row(const rules_file_t *t, const csv_record_t *rec, const int *idx, const master_t *m,
+static void scheme_row(const table_t *t, const csv_record_t *rec, const int *idx, const master_t *m,
                        scheme_t *s, scheme_acc_t *acc) {
     char dim[CELL_MAX], item[CELL_MAX], weight[CELL_MAX], contents[CELL_MAX], parts[CELL_MAX], sb[96];
     scheme_item_t it;
@@ -349,7 +349,7 @@ static int scheme_load(const char *path, const master_t *m, scheme_t *s, diag_li
     static const char *const cols[S_NCOLS] = {"dimension", "item", "weight", "contents", "parts"};
     size_t before = dl->n_errors;
     scheme_acc_t acc = {0, true};
-    rules_file_t t;
+    table_t t;
     csv_record_t rec;
     int idx[S_NCOLS];
     if (table_open(&t, path, dl) < 0) return -1;
@@ -396,7 +396,7 @@ static int target_push(target_year_t *ty, size_t *cap, const target_t *tg) {
     return 0;
 }
 
-static void target_row(const rules_file_t *t, const csv_record_t *rec, const int *idx, const master_t *m,
+static void target_row(const table_t *t, const csv_record_t *rec, const int *idx, const master_t *m,
                        target_year_t *ty, size_t *cap) {
     char zone[CELL_MAX], year[CELL_MAX], ind[CELL_MAX], amount[CELL_MAX], growth[CELL_MAX], sb[96];
     const zone_t *z = NULL;
@@ -476,7 +476,7 @@ static int targets_load(const char *path, const master_t *m, target_year_t *ty, 
     static const char *const cols[T_NCOLS] = {"zone", "year", "indicator", "target_amount",
                                               "target_growth_pct"};
     size_t before = dl->n_errors, cap = 0;
-    rules_file_t t;
+    table_t t;
     csv_record_t rec;
     int idx[T_NCOLS];
     if (table_open(&t, path, dl) < 0) return -1;
@@ -507,7 +507,7 @@ static int month_column(const char *s) {
 }
 
 /* Maps the header: col[0] the indicator, col[1..12] the months listed (-1 if not). */
-static int pacing_header(const rules_file_t *t, int col[13]) {
+static int pacing_header(const table_t *t, int col[13]) {
     const csv_record_t *h = &t->head;
     char tmp[128], sb[64];
     int rc = 0;
@@ -542,7 +542,7 @@ static int pacing_header(const rules_file_t *t, int col[13]) {
     return rc;
 }
 
-static void pacing_row(const rules_file_t *t, const csv_record_t *rec, const int col[13], const master_t *m,
+static void pacing_row(const table_t *t, const csv_record_t *rec, const int col[13], const master_t *m,
                        rules_t *r) {
     char v[CELL_MAX], sb[96], field[16];
     pacing_t pc;
@@ -603,7 +603,7 @@ static void pacing_row(const rules_file_t *t, const csv_record_t *rec, const int
 
 static int pacing_load(const char *path, const master_t *m, rules_t *r, diag_list_t *dl) {
     size_t before = dl->n_errors;
-    rules_file_t t;
+    table_t t;
     csv_record_t rec;
     int col[13];
     if (table_open(&t, path, dl) < 0) return -1;
@@ -625,7 +625,7 @@ static int star_cmp(const void *a, const void *b) {
     return (x->line > y->line) - (x->line < y->line);
 }
 
-static void star_row(const rules_file_t *t, const csv_record_t *rec, const int *idx, const master_t *m,
+static void star_row(const table_t *t, const csv_record_t *rec, const int *idx, const master_t *m,
                      rules_t *r) {
     char v[CELL_MAX], sb[96];
     star_rule_t sr;
@@ -673,7 +673,7 @@ static void star_row(const rules_file_t *t, const csv_record_t *rec, const int *
 static int stars_load(const char *path, const master_t *m, rules_t *r, diag_list_t *dl) {
     static const char *const cols[R_NCOLS] = {"star", "indicator", "threshold"};
     size_t before = dl->n_errors;
-    rules_file_t t;
+    table_t t;
     csv_record_t rec;
     int idx[R_NCOLS];
     if (table_open(&t, path, dl) < 0) return -1;

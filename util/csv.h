@@ -10,8 +10,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "table.h"
-
 typedef struct csv_reader csv_reader_t;
 
 typedef struct {
@@ -38,17 +36,6 @@ int csv_next(csv_reader_t *r, csv_record_t *rec, char *err, size_t errsz);
 
 /* Frees the reader and sets *r to NULL; NULL-safe. */
 void csv_close(csv_reader_t **r);
-
-/* Reads the whole of utf8[0..len) into *out as a table: one sheet named "", a row per
- * record (row.ref its line, blank lines skipped), a cell per field as written (not
- * trimmed), TABLE_TEXT or, when the field is "", TABLE_EMPTY; the separator as
- * csv_guess_sep says. At most max_cells cells in all (0: no limit), because a table
- * costs some 32 bytes a cell where the file may spend one on an empty field. Returns 0,
- * or -1 when a record is malformed, memory runs out or the cells exceed max_cells, with
- * the line in *err_line and the reason in err (no "line N: " before it): *out then holds
- * the rows before that line. Either way the caller frees *out with table_free. */
-int csv_to_table(const char *utf8, size_t len, size_t max_cells, table_t *out, unsigned *err_line, char *err,
-                 size_t errsz);
 
 /* Writes s to f as one RFC 4180 field: quoted, with quotes doubled, when it holds a
  * comma, a quote or a line break; as it is otherwise. No separator. */

@@ -171,9 +171,9 @@ typedef struct {
     char *cell[MAX_ROWS][MAX_COLS]; /* [0] is the header row */
     size_t n_cols[MAX_ROWS];
     size_t n_rows;
-} csv_sheet_t;
+} table_t;
 
-static void csv_sheet_free(csv_sheet_t *t) {
+static void table_free(table_t *t) {
     for (size_t i = 0; i < t->n_rows; i++)
         for (size_t c = 0; c < t->n_cols[i]; c++)
             free(t->cell[i][c]);
@@ -182,7 +182,7 @@ static void csv_sheet_free(csv_sheet_t *t) {
 
 /* Reads a bulletin csv with common/csv.h: it must start with the UTF-8 BOM and end its
  * lines with CRLF. */
-static void read_csv(const char *path, csv_sheet_t *t) {
+static void read_csv(const char *path, table_t *t) {
     char *text = e2e_read_file(path), err[256];
     csv_reader_t *r;
     csv_record_t rec;
@@ -214,7 +214,7 @@ static void read_csv(const char *path, csv_sheet_t *t) {
 }
 
 /* The column whose header is head. */
-static size_t column(const csv_sheet_t *t, const char *head) {
+static size_t column(const table_t *t, const char *head) {
     for (size_t c = 0; c < t->n_cols[0]; c++)
         if (!strcmp(t->cell[0][c], head)) return c;
     cr_assert_fail("no column \"%s\"", head);
@@ -222,7 +222,7 @@ static size_t column(const csv_sheet_t *t, const char *head) {
 }
 
 /* The row whose 园区 is zone_name. */
-static size_t row_of(const csv_sheet_t *t, const char *zone_name) {
+static size_t row_of(const table_t *t, const char *zone_name) {
     size_t c = column(t, "园区");
     for (size_t i = 1; i < t->n_rows; i++)
         if (!strcmp(t->cell[i][c], zone_name)) return i;
@@ -235,7 +235,7 @@ static size_t row_of(const csv_sheet_t *t, const char *zone_name) {
                      (t)->cell[row][column(t, "园区")], head)
 
 /* The score store's figures for zone in 2017-06, as the csv writes them. */
-static void assert_ranking_cells(const csv_sheet_t *t, size_t row, const char *zone) {
+static void assert_ranking_cells(const table_t *t, size_t row, const char *zone) {
     const char *where = P("period = '2017-06' AND zone = '%s'", zone);
     int64_t rank = e2e_sql_int(sc.scores, "SELECT rank FROM rankings WHERE %s", where);
     int64_t prev = e2e_sql_int(sc.scores, "SELECT coalesce(prev_rank, 0) FROM rankings WHERE %s", where);
@@ -249,7 +249,7 @@ static void assert_ranking_cells(const csv_sheet_t *t, size_t row, const char *z
 }
 
 static void check_csv(const char *path) {
-    csv_sheet_t t;
+    table_t t;
     size_t j, b, total;
     int64_t bottom;
     read_csv(path, &t);
@@ -343,7 +343,7 @@ static void check_csv(const char *path) {
     assert_cell(&t, total, "排名", "");
     assert_cell(&t, total, "星级", "");
     assert_cell(&t, total, "备注", "已报园区 8/8");
-    csv_sheet_free(&t);
+    table_free(&t);
 }
 
 /* --- the xlsx unzipped ---------------------------------------------------------------- */
