@@ -62,7 +62,7 @@ PROTO_H   := $(GEN)/yuebao.pb-c.h
 
 # --- sources, explicit as in Redis: a new file is a decision -------------------------
 # util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
-UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop.c util/util.c \
+UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util/table.c util/sock.c util/loop.c util/util.c \
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
              util/clock.c util/json.c util/strset.c util/table.c util/xlsx.c util/i18n.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
@@ -70,7 +70,7 @@ UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/sock.c util/loop
 CODEC     := common/codec.c common/codec_report.c common/codec_ack.c common/codec_event.c \
              common/codec_heartbeat.c common/codec_ranking.c common/codec_alert.c common/codec_totals.c \
              common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c
-COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_csv.c \
+COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_table.c common/county_csv.c \
              common/validate.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
              common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
@@ -265,8 +265,8 @@ FUZZ_MAX_LEN ?= 8192
 FUZZ_FLAGS   ?=
 FUZZ_TARGETS := envelope csv
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/clock.c util/util.c util/config.c \
-                common/period.c common/master.c common/report.c common/county_csv.c common/validate.c \
+FUZZ_SRC     := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util/table.c util/clock.c util/util.c util/config.c \
+                common/period.c common/master.c common/report.c common/county_table.c common/county_csv.c common/validate.c \
                 $(CODEC) common/ranking.c common/alert.c common/plausibility.c \
                 common/intake.c common/aggregate.c tests/fuzz/fuzz_targets.c $(GEN)/yuebao.pb-c.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \

@@ -98,6 +98,7 @@ int cli_check(const cli_opts_t *o) {
             bad = 2;
         }
         diag_sort(dl);
+        diag_group(dl); /* one line per mistake, with its count and first places */
         printf(_("%s: %zu report(s), %zu error(s), %zu warning(s)\n"), o->args[i], sets[i].n, dl->n_errors,
                dl->n_warnings);
         for (size_t k = 0; k < dl->n; k++) {

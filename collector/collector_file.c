@@ -31,19 +31,29 @@
 static char *errors_text(const char *name, const diag_list_t *diags, const char *extra) {
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) return NULL;
+    diag_list_t folded;
+    const diag_list_t *shown = diags;
+    FILE *f;
+    /* one line per mistake, however many rows made it (diag_group) */
+    if (diag_copy(&folded, diags) == 0) {
+        diag_group(&folded);
+        shown = &folded;
+    }
+    if (!(f = open_memstream(&buf, &len))) {
+        diag_clear(&folded);
+        return NULL;
+    }
     fprintf(f, _("%s was not accepted. Nothing from it was stored.\n"), name);
     fprintf(f, _("Fix what is listed below, then put the corrected file into the inbox again.\n\n"));
-    for (size_t i = 0; i < diags->n; i++) {
+    for (size_t i = 0; i < shown->n; i++) {
         char line[1024];
-        diag_format(&diags->items[i], line, sizeof line);
+        diag_format(&shown->items[i], line, sizeof line);
         fprintf(f, "%s\n", line);
     }
-    if (diags->n_errors + diags->n_warnings > diags->n)
-        fprintf(f, _("… and %zu more\n"), diags->n_errors + diags->n_warnings - diags->n);
+    if (diag_unlisted(shown)) fprintf(f, _("… and %zu more\n"), diag_unlisted(shown));
     if (extra && *extra) fprintf(f, "%s", extra);
     fclose(f);
+    diag_clear(&folded);
     return buf;
 }
 

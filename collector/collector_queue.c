@@ -191,16 +191,26 @@ static bool any_failed(const merged_t *m, const queued_file_t *files) {
 static int set_note(collector_t *c, const queued_file_t *f) {
     char *note = NULL;
     size_t len = 0;
+    diag_list_t folded;
+    const diag_list_t *shown = &f->diags;
     FILE *m;
     int rc;
     if (f->diags.n == 0) return 0;
-    if (!(m = open_memstream(&note, &len))) return -1;
-    for (size_t i = 0; i < f->diags.n; i++) {
+    if (diag_copy(&folded, &f->diags) == 0) { /* one line per kind of warning (diag_group) */
+        diag_group(&folded);
+        shown = &folded;
+    }
+    if (!(m = open_memstream(&note, &len))) {
+        diag_clear(&folded);
+        return -1;
+    }
+    for (size_t i = 0; i < shown->n; i++) {
         char line[1024];
-        diag_format(&f->diags.items[i], line, sizeof line);
+        diag_format(&shown->items[i], line, sizeof line);
         fprintf(m, "    %s\n", line);
     }
     fclose(m);
+    diag_clear(&folded);
     rc = outbox_source_set_note(c->outbox, f->source_id, note);
     free(note);
     return rc;

@@ -221,6 +221,9 @@ void collector_send_on_ack(collector_t *c, msg_t *m) {
         }
         return;
     }
+    /* the receipt, the log and submit's output show one line per mistake (diag_group);
+     * a resend gets the same answer folded the same way */
+    diag_group(&m->ack.issues);
     if (outbox_begin(c->outbox) < 0) return;
     if (outbox_settle(c->outbox, p->id, &m->ack) < 0 ||
         outbox_raise_revision(c->outbox, p->zone, p->period, m->ack.store_revision) < 0 ||

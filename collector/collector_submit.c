@@ -22,15 +22,16 @@ typedef struct {
     bool timed_out;
 } submit_state_t;
 
+/* Prints dl sorted, one line per mistake (diag_group: the list is only shown after). */
 static void print_issues(diag_list_t *dl) {
     diag_sort(dl);
+    diag_group(dl);
     for (size_t i = 0; i < dl->n; i++) {
         char line[1024];
         diag_format(&dl->items[i], line, sizeof line);
         printf("    %s\n", line);
     }
-    if (dl->n_errors + dl->n_warnings > dl->n)
-        printf(_("    … and %zu more\n"), dl->n_errors + dl->n_warnings - dl->n);
+    if (diag_unlisted(dl)) printf(_("    … and %zu more\n"), diag_unlisted(dl));
 }
 
 static void on_ack(collector_t *c, const pending_t *p, ack_t *ack) {

@@ -12,12 +12,12 @@
 #include "text.h"
 #include "util.h"
 
-size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
-                       const char *utf8, size_t len, report_set_t *set, diag_list_t *dl) {
-    size_t before = dl->n_errors, first = set->n;
+/* What follows the parse, the same for text and tables: the hard rules on each report
+ * the file built since report first, and a file without a data row refused. */
+static size_t judge_parsed(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
+                           size_t before, size_t first, report_set_t *set, diag_list_t *dl) {
     /* every report the rows built is judged, also when some rows failed: the desk
      * officer sees every mistake at once */
-    county_csv_parse(m, name, utf8, len, set, dl);
     for (size_t i = first; i < set->n; i++) {
         if (set->reports[i].n_values == 0) continue; /* a projects file's part: "no values" would mislead */
         set->reports[i].revision = 1;                /* not numbered yet: judge the content only */
@@ -28,6 +28,21 @@ size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char 
                  _("no data rows: the file has only a header; expected one row per zone, period and "
                  "indicator (or project) below it"));
     return dl->n_errors - before;
+}
+
+size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
+                       const char *utf8, size_t len, report_set_t *set, diag_list_t *dl) {
+    size_t before = dl->n_errors, first = set->n;
+    county_csv_parse(m, name, utf8, len, set, dl);
+    return judge_parsed(m, vo, county, name, before, first, set, dl);
+}
+
+size_t filecheck_judge_table(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
+                             const table_t *t, report_set_t *set, diag_list_t *dl) {
+    county_parse_opts_t opts = {.county = county};
+    size_t before = dl->n_errors, first = set->n;
+    county_table_parse(m, util_basename(name), t, set, dl, &opts);
+    return judge_parsed(m, vo, county, name, before, first, set, dl);
 }
 
 void filecheck_projects_first(diag_list_t *dl, const char *name, const char *zone, const char *period) {

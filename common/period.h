@@ -21,6 +21,20 @@ typedef struct {
  * Returns 0, or -1 if s is not a period (year 1990..2100, month 1..12). */
 int period_parse(const char *s, period_t *p);
 
+/* Parses what a spreadsheet cell shows for a period: everything period_parse takes, and
+ * the forms Excel turns a typed period into: a date ("2017/6/1", "2017-06-01",
+ * "2017.6.1", "2017年6月1日", with or without a time such as " 0:00"), a month and a
+ * two- or four-digit year ("Jun-17", "Jun-2017", "June 2017"), or a date serial written
+ * out ("42887", five digits). *as_date (may be NULL) is set when one of those forms was
+ * read: the day is dropped, the period is the date's month. 0, or -1. */
+int period_parse_sheet(const char *s, period_t *p, bool *as_date);
+
+/* The period of a spreadsheet date serial in the 1900 date system: 1 is 1900-01-01 and,
+ * as Lotus 1-2-3 had it, 60 is the 1900-02-29 that never was (so 61 is 1900-03-01 and
+ * 42887 is 2017-06-01); the fraction (a time of day) is ignored. 0, or -1 when serial is
+ * not a date whose year lies in 1990..2100. */
+int period_from_serial(double serial, period_t *p);
+
 /* Writes "YYYY-MM" to out. */
 void period_format(period_t p, char out[PERIOD_STRLEN]);
 

@@ -5,6 +5,7 @@
  */
 #include "csv.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,16 @@ csv_reader_t *csv_open_sep(const char *data, size_t len, char sep) {
 }
 
 char csv_guess_sep(const char *data, size_t len) {
-    const char *nl = memchr(data, '\n', len);
-    size_t n = nl ? (size_t)(nl - data) : len;
-    return memchr(data, '\t', n) && !memchr(data, ',', n) ? '\t' : ',';
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n = nl ? (size_t)(nl - data) : len;
+        bool tab = memchr(data, '\t', n) != NULL, comma = memchr(data, ',', n) != NULL;
+        if (tab || comma) return tab && !comma ? '\t' : ',';
+        if (!nl) break;
+        len -= n + 1;
+        data = nl + 1;
+    }
+    return ',';
 }
 
 void csv_close(csv_reader_t **r) {

@@ -24,8 +24,9 @@ csv_reader_t *csv_open(const char *data, size_t len);
 /* The same with another separator: '\t' for Excel's "Unicode text". */
 csv_reader_t *csv_open_sep(const char *data, size_t len, char sep);
 
-/* The separator of a file by its first line: '\t' if it holds tabs and no comma (what
- * Excel's "Unicode text" writes), ',' otherwise. */
+/* The separator of a file by its first line that holds a tab or a comma (a title line
+ * above the header may hold neither): '\t' if it holds tabs and no comma (what Excel's
+ * "Unicode text" writes), ',' otherwise. */
 char csv_guess_sep(const char *data, size_t len);
 
 /* Reads the next non-empty record. Returns 1 with *rec filled, 0 at end of input, -1 on

@@ -315,3 +315,81 @@ void text_truncate_utf8(char *s) {
     need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
     if (need == 0 || n - (start - 1) < need) s[start - 1] = '\0';
 }
+
+/* The length of the space character at s (U+3000, U+00A0 or ASCII white space), or 0. */
+static size_t space_at(const char *s) {
+    const unsigned char *u = (const unsigned char *)s;
+    if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n') return 1;
+    if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) return 3; /* U+3000 */
+    if (u[0] == 0xC2 && u[1] == 0xA0) return 2;                 /* U+00A0 */
+    return 0;
+}
+
+char *text_trim_spaces(char *s) {
+    char *start = s, *end;
+    size_t k;
+    while ((k = space_at(start)) > 0)
+        start += k;
+    end = start + strlen(start);
+    for (;;) {
+        if (end > start && space_at(end - 1) == 1)
+            end--;
+        else if (end - start >= 2 && space_at(end - 2) == 2)
+            end -= 2;
+        else if (end - start >= 3 && space_at(end - 3) == 3)
+            end -= 3;
+        else
+            break;
+    }
+    *end = '\0';
+    if (start != s) memmove(s, start, (size_t)(end - start) + 1);
+    return s;
+}
+
+unsigned text_fold_width(const char *s, char *buf, size_t size) {
+    static const char signs[] = "+-.,%()/"; /* U+FF0B U+FF0D U+FF0E U+FF0C U+FF05 U+FF08 U+FF09 U+FF0F */
+    static const unsigned char sign_cp[] = {0x0B, 0x0D, 0x0E, 0x0C, 0x05, 0x08, 0x09, 0x0F};
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned changed = 0;
+    size_t o = 0;
+    while (*u && o + 1 < size) {
+        /* U+FF01..U+FF5E are EF BC 81..EF BD 9E; the ones wanted here all lie in EF BC xx */
+        if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x80 && u[2] <= 0xBF) {
+            unsigned low = u[2] - 0x80u; /* the character is U+FF00 + low */
+            char c = 0;
+            if (low >= 0x10 && low <= 0x19) {
+                c = (char)('0' + (low - 0x10));
+                changed |= TEXT_FOLD_DIGITS;
+            } else {
+                for (size_t i = 0; i < sizeof sign_cp; i++)
+                    if (low == sign_cp[i]) {
+                        c = signs[i];
+                        changed |= TEXT_FOLD_SIGNS;
+                    }
+            }
+            if (c) {
+                buf[o++] = c;
+                u += 3;
+                continue;
+            }
+        }
+        if ((u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) || (u[0] == 0xC2 && u[1] == 0xA0)) {
+            buf[o++] = ' ';
+            u += u[0] == 0xE3 ? 3 : 2;
+            changed |= TEXT_FOLD_SPACES;
+            continue;
+        }
+        {
+            /* copy one whole character, or stop where it would not fit */
+            size_t n = *u < 0x80 ? 1 : (*u & 0xE0) == 0xC0 ? 2 : (*u & 0xF0) == 0xE0 ? 3 : (*u & 0xF8) == 0xF0 ? 4 : 1;
+            size_t have = strnlen((const char *)u, n);
+            if (have < n) n = have;
+            if (o + n >= size) break;
+            memcpy(buf + o, u, n);
+            o += n;
+            u += n;
+        }
+    }
+    buf[o] = '\0';
+    return changed;
+}

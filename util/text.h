@@ -60,4 +60,22 @@ bool text_has_controls(const char *s);
 /* Removes leading and trailing ASCII white space in place; returns s. */
 char *text_trim(char *s);
 
+/* Removes leading and trailing white space in place as text_trim does, and also the
+ * ideographic space U+3000 (what a Chinese input method types) and the no-break space
+ * U+00A0 (what a cell copied from a web page carries). Returns s. */
+char *text_trim_spaces(char *s);
+
+/* What text_fold_width replaced: bits. */
+#define TEXT_FOLD_DIGITS 1u /* full-width digits ０-９ */
+#define TEXT_FOLD_SIGNS 2u  /* full-width ＋ － ． ， ％ （ ） ／ */
+#define TEXT_FOLD_SPACES 4u /* the ideographic space U+3000, the no-break space U+00A0 */
+
+/* Copies s into buf (size bytes, at least 1) with the full-width forms an office types in
+ * numbers, dates and codes replaced by what Unicode's NFKC makes of them: the digits
+ * ０-９, ＋ － ． ， ％ （ ） ／ and the spaces U+3000 and U+00A0 become their ASCII
+ * characters. Nothing else changes, so a ① or a ㎡ is never taken for a digit or a
+ * unit. A result too long for buf is cut on a character boundary. Returns the
+ * TEXT_FOLD_* bits of what was replaced, 0 when buf holds s as it was. */
+unsigned text_fold_width(const char *s, char *buf, size_t size);
+
 #endif

@@ -747,3 +747,197 @@ Test(county_csv, note_column_carries_a_rows_explanation) {
     cr_assert_eq(parse(text), 1, "%s", all_diags());
     expect_diag(2, "note", "longer than 511 bytes");
 }
+
+/* --- forgiving input: what an office types, read as meant and said once ------------- */
+
+/* The one warning of the file, formatted; fails if there is not exactly one. */
+static const char *the_warning(void) {
+    static char buf[1024];
+    const diag_t *w = NULL;
+    for (size_t i = 0; i < dl.n; i++)
+        if (dl.items[i].severity == DIAG_WARNING) {
+            cr_assert_null(w, "more than one warning:\n%s", all_diags());
+            w = &dl.items[i];
+        }
+    cr_assert_not_null(w, "no warning; got:\n%s", all_diags());
+    diag_format(w, buf, sizeof buf);
+    return buf;
+}
+
+Test(county_csv, full_width_digits_and_signs) {
+    /* ０-９ U+FF10.., ．U+FF0E, －U+FF0D, ，U+FF0C, ＋U+FF0B, as a Chinese input method types them */
+    cr_assert_eq(parse("zone,period,indicator,amount,growth_pct\n"
+                       "jinshan,2017-06,revenue,１２３４．５,－６．２\n"
+                       "jinshan,2017-06,va,\"１，２３４，５６７\",＋３\n"
+                       "jinshan,2017-06,fai,100,1.5\n"
+                       "jinshan,２０１７－０６,tax,7,\n"),
+                 0, "%s", all_diags());
+    cr_assert_eq(set.n, 1, "the full-width period is the same period");
+    cr_assert_float_eq(value(&set.reports[0], "revenue")->amount, 1234.5, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "revenue")->growth_pct, -6.2, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "va")->amount, 1234567, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "va")->growth_pct, 3, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "tax")->amount, 7, 1e-9);
+    cr_assert_str_eq(the_warning(),
+                     "t.csv: warning: full-width digits and signs were read as ASCII, e.g. \"１２３４．５\" as 1234.5 "
+                     "(5 cells on lines 2, 3, 5)");
+}
+
+Test(county_csv, full_width_forms_that_stay_refused) {
+    /* folding makes "10%" and "1 234" of these, which were never numbers */
+    cr_assert_eq(parse("zone,period,indicator,amount,growth_pct\n"
+                       "jinshan,2017-06,revenue,１０％,\n"
+                       "jinshan,2017-06,va,１\xE3\x80\x80" "２３４,\n"
+                       "jinshan,2017-06,fai,\"１，２３\",\n"),
+                 3, "%s", all_diags());
+    expect_diag(2, "amount", "\"１０％\" is not a number", "no %");
+    expect_diag(3, "amount", "\"１\xE3\x80\x80" "２３４\" is not a number");
+    expect_diag(4, "amount", "\"１，２３\" is not a number", "thousands separators");
+    cr_assert_eq(dl.n_warnings, 0, "nothing was read, so nothing is said to be");
+}
+
+Test(county_csv, parentheses_are_a_negative_number) {
+    cr_assert_eq(parse("zone,period,indicator,amount,growth_pct\n"
+                       "jinshan,2017-06,fai,(12.3),\"(1,234.5)\"\n"
+                       "jinshan,2017-06,va,（５６）, ( 7 ) \n"),
+                 0, "%s", all_diags());
+    cr_assert_float_eq(value(&set.reports[0], "fai")->amount, -12.3, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "fai")->growth_pct, -1234.5, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "va")->amount, -56, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "va")->growth_pct, -7, 1e-9);
+    cr_assert_eq(dl.n_warnings, 2, "one for the parentheses, one for （５６）'s full-width forms: %s", all_diags());
+    cr_assert_str_eq(dl.items[0].message,
+                     "full-width digits and signs were read as ASCII, e.g. \"（５６）\" as -56 (1 cell on line 3)");
+    cr_assert_str_eq(dl.items[1].message,
+                     "numbers in parentheses were read as negative, as accounting formats show them, e.g. "
+                     "\"(12.3)\" as -12.3 (4 cells on lines 2, 3)");
+
+    report_set_clear(&set);
+    diag_clear(&dl);
+    cr_assert_eq(parse("zone,period,indicator,amount,growth_pct\n"
+                       "jinshan,2017-06,fai,(-12.3),\n"
+                       "jinshan,2017-06,va,(),\n"
+                       "jinshan,2017-06,tax,(12,\n"),
+                 3, "%s", all_diags());
+    expect_diag(2, "amount", "\"(-12.3)\" is not a number");
+    expect_diag(3, "amount", "\"()\" is not a number");
+    expect_diag(4, "amount", "\"(12\" is not a number");
+}
+
+Test(county_csv, full_width_and_no_break_spaces_around_codes_and_names) {
+    /* U+3000 before and after the zone, U+00A0 after the indicator's name: no warning,
+     * as ASCII spaces never had one */
+    cr_assert_eq(parse("园区代码,统计期,指标,本年累计\n"
+                       "\xE3\x80\x80" "jinshan\xE3\x80\x80,2017-06 ,主营业务收入\xC2\xA0,\xE3\x80\x80" "100 \n"),
+                 0, "%s", all_diags());
+    cr_assert_str_eq(set.reports[0].zone, "jinshan");
+    cr_assert_float_eq(value(&set.reports[0], "revenue")->amount, 100, 1e-9);
+    cr_assert_eq(dl.n, 0, "%s", all_diags());
+}
+
+Test(county_csv, names_with_stray_spaces_and_full_width_signs) {
+    cr_assert_eq(parse("园区代码,统计期,指标,本年累计\n"
+                       "金山产业 集聚区,2017-06,主营 业务收入,1\n"
+                       "金山产业集聚区,2017-06,闲置资源（厂房、土地）盘活率,11.75\n"
+                       "jinshan,2017-06,万元增加值能耗,1.48\n"),
+                 0, "%s", all_diags());
+    cr_assert_str_eq(set.reports[0].zone, "jinshan");
+    cr_assert_eq(set.reports[0].n_values, 3);
+    cr_assert_float_eq(value(&set.reports[0], "revenue")->amount, 1, 1e-9);
+    cr_assert_float_eq(value(&set.reports[0], "idle_revival")->amount, 11.75, 1e-9);
+    cr_assert_str_eq(the_warning(),
+                     "t.csv: warning: names were matched without their spaces and full-width signs, e.g. "
+                     "\"金山产业 集聚区\" as jinshan (3 cells on lines 2, 3)");
+    report_set_clear(&set);
+    diag_clear(&dl);
+    cr_assert_eq(parse("zone,period,indicator,amount\n"
+                       "jinshan,2017-06,主营业务,1\n"),
+                 1, "a part of a name is no name");
+    expect_diag(2, "indicator", "unknown indicator \"主营业务\"");
+}
+
+Test(county_csv, title_and_note_rows_above_the_header) {
+    /* what the template's sheet, or any titled sheet, looks like saved as CSV */
+    cr_assert_eq(parse("鹤壁经济技术开发区管委会 2017年1-6月 主要指标,,,,\n"
+                       "单位：万元,,,,\n"
+                       ",,,,\n"
+                       "园区代码,统计期,指标,本年累计,同比增长(%)\n"
+                       "jinshan,2017-06,revenue,2759085.3,10.5\n"),
+                 0, "%s", all_diags());
+    cr_assert_eq(dl.n, 0, "title rows are skipped without a word: %s", all_diags());
+    cr_assert_eq(value(&set.reports[0], "revenue")->line, 5);
+
+    report_set_clear(&set);
+    diag_clear(&dl);
+    cr_assert_eq(parse("jinshan,2017-06,va,702316.6,11.8\n"
+                       "zone,period,indicator,amount,growth_pct\n"
+                       "jinshan,2017-06,revenue,2759085.3,10.5\n"),
+                 0, "%s", all_diags());
+    cr_assert_str_eq(the_warning(),
+                     "t.csv:2: warning: 1 row of several cells above the header was not read (line 1): figures "
+                     "belong below the header row");
+    cr_assert_null(report_find(&set.reports[0], "va"));
+}
+
+Test(county_csv, periods_excel_turned_into_dates) {
+    cr_assert_eq(parse("zone,period,indicator,amount\n"
+                       "jinshan,2017/6/1,revenue,1\n"
+                       "jinshan,2017-06-01,va,2\n"
+                       "jinshan,2017/6,fai,3\n"
+                       "jinshan,2017.6,tax,4\n"
+                       "jinshan,Jun-17,employees,5\n"
+                       "jinshan,2017年6月,rd_share,6\n"
+                       "jinshan,42887,outside_capital,7\n"
+                       "jinshan,2017年6月30日,output_per_mu,8\n"),
+                 0, "%s", all_diags());
+    cr_assert_eq(set.n, 1, "all are 2017-06");
+    cr_assert_str_eq(set.reports[0].period, "2017-06");
+    cr_assert_eq(set.reports[0].n_values, 8);
+    cr_assert_str_eq(the_warning(),
+                     "t.csv: warning: periods that Excel had turned into dates were read as their month, e.g. "
+                     "\"2017/6/1\" as 2017-06 (5 cells on lines 2, 3, 6, …)");
+    report_set_clear(&set);
+    diag_clear(&dl);
+    cr_assert_eq(parse("zone,period,indicator,amount\n"
+                       "jinshan,2017/6/31,revenue,1\n"
+                       "jinshan,17-Jun,va,1\n"),
+                 2, "%s", all_diags());
+    expect_diag(2, "period", "\"2017/6/31\" is not a period");
+    expect_diag(3, "period", "\"17-Jun\" is not a period");
+}
+
+/* Each forgiven kind is said once however many cells, and not at all without one. */
+Test(county_csv, forgiven_input_is_said_once_per_kind) {
+    char text[8192];
+    size_t off = (size_t)snprintf(text, sizeof text, "zone,period,indicator,amount\n");
+    for (int i = 0; i < 14; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "jinshan,Jun-17,%s,１%d\n", m->indicators[i].code, i);
+    cr_assert_eq(parse(text), 0, "%s", all_diags());
+    cr_assert_eq(dl.n, 2, "%s", all_diags());
+    cr_assert(strstr(all_diags(), "(14 cells on lines 2, 3, 4, …)"), "%s", all_diags());
+}
+
+/* The issue's case in a CSV file: twenty rows typed the same wrong way read as one line
+ * where people are shown the findings (diag_group). */
+Test(county_csv, twenty_identical_mistakes_fold_into_one_line) {
+    char text[8192];
+    size_t off = (size_t)snprintf(text, sizeof text, "zone,period,indicator,amount\n");
+    for (int i = 0; i < 20; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "jinshan,2017-06,revenue,十万\n");
+    cr_assert_eq(parse(text), 20);
+    cr_assert_eq(dl.n, 20, "the parser keeps every finding");
+    diag_sort(&dl);
+    diag_group(&dl);
+    cr_assert_str_eq(all_diags(),
+                     "t.csv: amount: \"十万\" is not a number; expected digits with an optional sign and decimal "
+                     "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %) (20 rows: 2, 3, 4, "
+                     "…)\n");
+}
+
+Test(county_csv, the_templates_sheet_saved_as_csv_is_told_apart) {
+    cr_assert_eq(parse("鹤山区 2017年1-6月 产业集聚区主要指标月报,,,,,,,,,\n"
+                       "园区代码,园区名称,指标代码,指标名称,单位,上期本年累计,上期同比增长(%),本年累计,同比增长(%),说明\n"
+                       "baoshan,宝山循环经济产业集聚区,revenue,主营业务收入,万元,,,2032384,11.4,\n"),
+                 1, "%s", all_diags());
+    expect_diag(2, NULL, "the 主要指标 sheet of the monthly template", ".xlsx workbook itself");
+}

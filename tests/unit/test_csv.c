@@ -224,3 +224,14 @@ Test(csv, written_fields_read_back_unchanged) {
     csv_close(&r);
     free(text);
 }
+
+/* A title line above the header may hold no separator: the first line that holds one
+ * decides, and a comma wins over tabs as before. */
+Test(csv, guess_sep_looks_past_a_title_line) {
+    const char *s = "鹤山区 2017年1-6月\nzone\tperiod\tamount\nbaoshan\t2017-06\t1,5\n";
+    cr_assert_eq(csv_guess_sep(s, strlen(s)), '\t');
+    cr_assert_eq(csv_guess_sep("a,b\tc\n", 6), ',');
+    cr_assert_eq(csv_guess_sep("a\tb\n", 4), '\t');
+    cr_assert_eq(csv_guess_sep("title\n", 6), ',');
+    cr_assert_eq(csv_guess_sep("", 0), ',');
+}

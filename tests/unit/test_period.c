@@ -11,6 +11,7 @@
  *   2017-03-01 00:00 +08:00: 2017-02-28 is day 17225: 17225·86400 + 57600 = 1488297600 s.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,4 +207,71 @@ Test(period, clock_format_in_shanghai_time) {
     cr_assert_str_eq(s, "1970-01-01 08:00:00");
     clock_format(NOW_2017_07_15 + 13 * HOUR + 5 * 60000LL + 9000, s);
     cr_assert_str_eq(s, "2017-07-15 13:05:09");
+}
+
+/* ---- what a spreadsheet shows for a period -------------------------------------------- */
+
+static void assert_sheet(const char *s, int year, int month, bool as_date) {
+    period_t p = {0, 0};
+    bool d = !as_date;
+    cr_assert_eq(period_parse_sheet(s, &p, &d), 0, "\"%s\" should parse", s);
+    cr_assert_eq(p.year, year, "\"%s\": year %d", s, p.year);
+    cr_assert_eq(p.month, month, "\"%s\": month %d", s, p.month);
+    cr_assert_eq(d, as_date, "\"%s\": as_date", s);
+}
+
+Test(period, sheet_forms_excel_makes_of_a_period) {
+    assert_sheet("2017-06", 2017, 6, false);
+    assert_sheet("2017年1-6月", 2017, 6, false);
+    assert_sheet("2017.6", 2017, 6, false);
+    assert_sheet("2017/6", 2017, 6, false);
+    assert_sheet("2017/6/1", 2017, 6, true);
+    assert_sheet("2017-06-01", 2017, 6, true);
+    assert_sheet("2017-6-30", 2017, 6, true);
+    assert_sheet("2017.6.1", 2017, 6, true);
+    assert_sheet("2017/6/1 0:00", 2017, 6, true);
+    assert_sheet("2017-06-01 00:00:00", 2017, 6, true);
+    assert_sheet("2017年6月1日", 2017, 6, true);
+    assert_sheet("Jun-17", 2017, 6, true);
+    assert_sheet("jun-17", 2017, 6, true);
+    assert_sheet("Jun-2017", 2017, 6, true);
+    assert_sheet("June 2017", 2017, 6, true);
+    assert_sheet("Dec-99", 1999, 12, true);
+    assert_sheet("42887", 2017, 6, true); /* a date serial written out */
+}
+
+Test(period, sheet_forms_that_are_refused) {
+    static const char *const bad[] = {"2017/6/31", "2017/2/29", "2017-06/01", "2017/6/1 25:00", "17-Jun",
+                                      "Jun",       "Jux-17",    "Jun-017",    "42887.5",         "4288",
+                                      "2017/13/1", "June-1017", "2017年6月1", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        period_t p = {0, 0};
+        cr_assert_eq(period_parse_sheet(bad[i], &p, NULL), -1, "\"%s\" accepted as %d-%d", bad[i], p.year, p.month);
+    }
+    assert_sheet("2016/2/29", 2016, 2, true); /* a leap day is a day */
+}
+
+/* Serials count days from 1900-01-01 = 1 with Lotus's phantom 1900-02-29 = 60, so from
+ * 61 on serial − 25569 is days since 1970-01-01: 42887 − 25569 = 17318, and 17318 days
+ * are 2017-06-01 (2017-06-10 is day 17327, above). One day off would move 42886
+ * (2017-05-31) into June or 42887 into May. */
+Test(period, serials_in_the_1900_system) {
+    period_t p = {0, 0};
+    cr_assert_eq(period_from_serial(42887, &p), 0);
+    cr_assert_eq(p.year, 2017);
+    cr_assert_eq(p.month, 6);
+    cr_assert_eq(period_from_serial(42886, &p), 0);
+    cr_assert_eq(p.month, 5, "42886 is 2017-05-31");
+    cr_assert_eq(period_from_serial(42916.75, &p), 0, "a time of day is ignored");
+    cr_assert_eq(p.month, 6, "42916 is 2017-06-30");
+    cr_assert_eq(period_from_serial(42917, &p), 0);
+    cr_assert_eq(p.month, 7);
+    cr_assert_eq(period_from_serial(32874, &p), 0, "1990-01-01: 7305 days after 1970-01-01");
+    cr_assert_eq(p.year, 1990);
+    cr_assert_eq(p.month, 1);
+    cr_assert_eq(period_from_serial(32873, &p), -1, "1989-12-31 is no reporting year");
+    cr_assert_eq(period_from_serial(60, &p), -1, "1900-02-29 never was");
+    cr_assert_eq(period_from_serial(0, &p), -1);
+    cr_assert_eq(period_from_serial(-1, &p), -1);
+    cr_assert_eq(period_from_serial(INFINITY, &p), -1);
 }

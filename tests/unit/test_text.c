@@ -296,3 +296,38 @@ Test(text, shown_escapes_c0_del_and_c1_as_escape_controls_does) {
     /* the smallest buffer text_shown takes still holds the cut mark */
     cr_assert_str_eq(text_shown("abcdef", buf, 4), "...");
 }
+
+/* --- full-width forms ----------------------------------------------------------------- */
+
+Test(text, fold_width_maps_exactly_the_listed_characters) {
+    char buf[128];
+    /* １２３４．５ → 1234.5: digits U+FF11.., point U+FF0E */
+    cr_assert_eq(text_fold_width("１２３４．５", buf, sizeof buf), TEXT_FOLD_DIGITS | TEXT_FOLD_SIGNS);
+    cr_assert_str_eq(buf, "1234.5");
+    cr_assert_eq(text_fold_width("－６．２", buf, sizeof buf), TEXT_FOLD_DIGITS | TEXT_FOLD_SIGNS);
+    cr_assert_str_eq(buf, "-6.2");
+    cr_assert_eq(text_fold_width("（１，２３４）％＋／", buf, sizeof buf), TEXT_FOLD_DIGITS | TEXT_FOLD_SIGNS);
+    cr_assert_str_eq(buf, "(1,234)%+/");
+    cr_assert_eq(text_fold_width("\xE3\x80\x80" "42\xC2\xA0", buf, sizeof buf), TEXT_FOLD_SPACES);
+    cr_assert_str_eq(buf, " 42 ");
+    /* nothing else: ① ² ㎡ full-width letters, the ideographic comma and full stop stay */
+    cr_assert_eq(text_fold_width("①²㎡ＡＥ、。主营业务收入12", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "①²㎡ＡＥ、。主营业务收入12");
+}
+
+Test(text, fold_width_cuts_on_a_character) {
+    char buf[5];
+    text_fold_width("ab主营", buf, sizeof buf); /* "ab" + 3 bytes would need 6 */
+    cr_assert_str_eq(buf, "ab");
+    text_fold_width("１２３４５６", buf, sizeof buf);
+    cr_assert_str_eq(buf, "1234");
+}
+
+Test(text, trim_spaces_takes_full_width_and_no_break_spaces) {
+    char a[] = "\xE3\x80\x80 baoshan\xC2\xA0\t\xE3\x80\x80";
+    char b[] = "主营 业务收入\xE3\x80\x80";
+    char c[] = "\xE3\x80\x80\xC2\xA0 ";
+    cr_assert_str_eq(text_trim_spaces(a), "baoshan");
+    cr_assert_str_eq(text_trim_spaces(b), "主营 业务收入", "a space inside stays");
+    cr_assert_str_eq(text_trim_spaces(c), "");
+}
