@@ -84,11 +84,10 @@ int cli_check(const cli_opts_t *o) {
     /* every file on its own first, then the batch: the files named together are judged
      * as the collector judges files dropped together */
     for (int i = 0; i < o->n_args; i++) {
-        char *text = NULL;
-        size_t len = 0;
-        if (county_csv_read(o->args[i], &text, &len, &dls[i]) == 0)
-            filecheck_judge(m, &vo, o->county, o->args[i], text, len, &sets[i], &dls[i]);
-        free(text);
+        filecheck_file_t in;
+        if (filecheck_read(o->args[i], &in, &dls[i]) == 0) /* CSV or text, or a workbook */
+            filecheck_judge_file(m, &vo, o->county, o->args[i], &in, &sets[i], &dls[i]);
+        filecheck_file_free(&in);
     }
     for (int i = 0; i < o->n_args; i++) {
         diag_list_t *dl = &dls[i];

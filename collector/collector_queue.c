@@ -137,28 +137,27 @@ static void merge_base(merged_t *m, const report_t *base, uint32_t last, queued_
 
 /* Parses one file into set; fills f->diags, f->failed, f->skipped. */
 static void parse_file(collector_t *c, queued_file_t *f, report_set_t *set, unsigned long long *hash) {
-    char *text = NULL;
-    size_t len = 0;
+    filecheck_file_t in;
     const char *name = util_basename(f->path);
     int64_t id;
     char state[16];
     validate_opts_t vo = validate_defaults();
-    if (county_csv_read(f->path, &text, &len, &f->diags) < 0) {
+    if (filecheck_read(f->path, &in, &f->diags) < 0) { /* a CSV or text file, or a workbook */
         f->failed = true;
         return;
     }
-    *hash = util_hash64(text, len);
+    *hash = in.hash;
     if (outbox_source_find(c->outbox, name, *hash, &id, state, sizeof state) == 1 &&
         strcmp(state, "sending") == 0) {
         f->skipped = true; /* queued before a restart: its reports are in the outbox */
         f->source_id = id;
-        free(text);
+        filecheck_file_free(&in);
         return;
     }
     /* the file-level verdict `yuebao check` gives too (filecheck.h) */
     vo.merge_jan_feb = c->master->policy.merge_jan_feb;
-    if (filecheck_judge(c->master, &vo, c->cfg.county, name, text, len, set, &f->diags) > 0) f->failed = true;
-    free(text);
+    if (filecheck_judge_file(c->master, &vo, c->cfg.county, name, &in, set, &f->diags) > 0) f->failed = true;
+    filecheck_file_free(&in);
 }
 
 /* The file of this batch a finding about the merged report belongs to, by its field. */

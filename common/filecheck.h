@@ -11,6 +11,7 @@
 #ifndef YB_FILECHECK_H
 #define YB_FILECHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "county_csv.h"
@@ -32,6 +33,29 @@ size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char 
  * is refused (county_table.h). */
 size_t filecheck_judge_table(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
                              const table_t *t, report_set_t *set, diag_list_t *dl);
+
+/* A county file as read from the inbox: a workbook's table, or a text file's UTF-8. */
+#define FILECHECK_MAX_WORKBOOK_BYTES (32u << 20) /* a county's month is a few hundred KiB */
+typedef struct {
+    bool is_workbook;
+    table_t table;           /* is_workbook: every sheet (xlsx.h) */
+    char *text;              /* else: the file decoded to UTF-8 (county_csv_read) */
+    size_t len;
+    unsigned long long hash; /* of the file's bytes (workbook) or its text: "the same file" */
+} filecheck_file_t;
+
+/* Reads the county file at path by the name intake.h gives it: a workbook (.xlsx) with
+ * xlsx.h, a text file with county_csv_read. 0, or -1 with one error in dl naming the
+ * file by its base name (a name the collector does not take, a file that cannot be
+ * read, a workbook that is not one); *f is then empty. Free with filecheck_file_free. */
+int filecheck_read(const char *path, filecheck_file_t *f, diag_list_t *dl);
+
+/* filecheck_judge or filecheck_judge_table, as f is text or a workbook. */
+size_t filecheck_judge_file(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
+                            const filecheck_file_t *f, report_set_t *set, diag_list_t *dl);
+
+/* Frees what filecheck_read read; NULL-safe, safe twice. */
+void filecheck_file_free(filecheck_file_t *f);
 
 /* The error for a key-projects file whose (zone, period) has no indicator values yet,
  * neither in the batch nor in the last report sent. */

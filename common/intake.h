@@ -4,9 +4,11 @@
  * verdict: hidden and temporary files (".x", Excel's lock files "~$x.xlsx", editors'
  * "x~") are none of ours and are ignored without a word; CSV and text files (.csv,
  * .txt, .tsv: Excel's "CSV UTF-8", "CSV", and "Unicode text", which is UTF-16 with
- * tabs) are read; workbooks, documents and archives (.xlsx, .xls, .et, .ods, .docx,
- * .wps, .pdf, .zip, …: what a desk officer drops by mistake) are refused at once with a
- * message that says what the collector takes and how to save it from Excel. Any other
+ * tabs) are read as text; Excel workbooks (.xlsx, .xlsm: the monthly template, or any
+ * workbook with the long format on a sheet) are read as workbooks; other workbook
+ * formats, documents and archives (.xls, .xlsb, .et, .ods, .docx, .wps, .pdf, .zip, …:
+ * what a desk officer drops by mistake) are refused at once with a message that says
+ * what the collector takes and how to save it from Excel. Any other
  * name is ignored without a word too: it is most likely a file still being uploaded or
  * copied (WinSCP's x.csv.filepart, a browser's .part or .crdownload, x.csv.tmp), which
  * must not be taken half-written, or another program's.
@@ -17,7 +19,8 @@
 #include <stddef.h>
 
 typedef enum {
-    INTAKE_READ,   /* a file to parse as a county CSV */
+    INTAKE_READ,     /* a file to parse as a county CSV (text) */
+    INTAKE_WORKBOOK, /* an Excel workbook (.xlsx) to read with xlsx.h */
     INTAKE_IGNORE, /* hidden, temporary, in-progress or foreign: leave it alone, say nothing */
     INTAKE_REFUSE, /* a file the collector cannot read: refuse it, saying why */
 } intake_verdict_t;
