@@ -111,11 +111,11 @@ typedef struct {
 static const command_t commands[] = {
     {"check", cli_check, OPT_MASTER | OPT_COUNTY | OPT_OUTBOX | OPT_NO_MERGE, -1, NULL,
      N_("check county files without sending them: the collector's verdict"),
-     N_("usage: yuebao check [--master DIR] [--county C] [--outbox FILE] [--no-merge-jan-feb] FILE.csv...\n"
+     N_("usage: yuebao check [--master DIR] [--county C] [--outbox FILE] [--no-merge-jan-feb] FILE...\n"
      "\n"
-     "Checks county files without sending them: the collector's verdict on each, line by\n"
-     "line (with its outbox, also the jumps against the reports it sent). Exit 1 when a\n"
-     "file has errors.\n"
+     "Checks county files (workbooks .xlsx, CSV) without sending them: the collector's\n"
+     "verdict on each, cell by cell or line by line (with its outbox, also the jumps\n"
+     "against the reports it sent). Exit 1 when a file has errors.\n"
      "\n"
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
      "  --county C       the reporting unit the files are from (code, e.g. 410602)\n"

@@ -49,12 +49,13 @@ const config_key_t collector_config_keys[] = {
 static void usage(FILE *out) {
     fprintf(out,
             _("usage: yuebao-collector -c FILE [--set KEY=VALUE]... [--insecure]\n"
-            "       yuebao-collector submit -c FILE [--timeout SECONDS] FILE.csv...\n"
+            "       yuebao-collector submit -c FILE [--timeout SECONDS] FILE...\n"
             "\n"
-            "A county office's collector. The daemon takes every CSV file put into the inbox\n"
-            "folder, checks it, keeps each report in a durable outbox and delivers it to the\n"
-            "aggregator, retrying until it is acknowledged; the file then moves to done/ with a\n"
-            "receipt, or to rejected/ with FILE.errors.txt saying what to fix.\n"
+            "A county office's collector. The daemon takes every workbook (.xlsx) and CSV file\n"
+            "put into the inbox folder, checks it, keeps each report in a durable outbox and\n"
+            "delivers it to the aggregator, retrying until it is acknowledged; the file then\n"
+            "moves to done/ with a receipt, or to rejected/ with FILE.errors.txt saying what to\n"
+            "fix.\n"
             "`submit` sends the named files once, prints one line per report and exits 0 if all\n"
             "were accepted, 1 if any was rejected, 2 on timeout or error (for cron and scripts).\n"
             "\n"
