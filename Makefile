@@ -139,7 +139,7 @@ pot:
 	@tests/i18n/check-i18n.sh --pot po/yuebao.pot
 
 po-update: pot
-	msgmerge --quiet --update --backup=none --no-fuzzy-matching po/zh_CN.po po/yuebao.pot
+	msgmerge --quiet --update --backup=none --no-fuzzy-matching --no-wrap po/zh_CN.po po/yuebao.pot
 
 $(GEN)/yuebao.pb-c.o: $(GEN)/yuebao.pb-c.c
 	$(SAY) CC $<

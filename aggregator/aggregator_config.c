@@ -100,7 +100,7 @@ int aggregator_config_load(aggregator_config_t *cfg, int argc, char **argv) {
         case 'c': snprintf(cfg->config_path, sizeof cfg->config_path, "%s", optarg); break;
         case 's':
             if (n_sets == 64) {
-                fprintf(stderr, "yuebao-aggregator: more than 64 --set options\n");
+                fprintf(stderr, _("%s: more than %d --set options\n"), "yuebao-aggregator", 64);
                 return -1;
             }
             sets[n_sets++] = optarg;

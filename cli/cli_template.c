@@ -46,6 +46,7 @@
 #include <zip.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 #include "values.h"
@@ -123,7 +124,7 @@ static const county_t *find_county(const master_t *m, const char *dir, const cha
     for (size_t i = 0; !c && i < m->n_counties; i++)
         if (!strcmp(m->counties[i].name, arg)) c = &m->counties[i];
     if (c) return c;
-    fprintf(stderr, "yuebao template: no county \"%s\" in %s/regions.csv; give a code or a name:\n", arg,
+    fprintf(stderr, _("yuebao template: no county \"%s\" in %s/regions.csv; give a code or a name:\n"), arg,
             dir);
     for (size_t i = 0; i < m->n_counties; i++)
         fprintf(stderr, "  %s  %s\n", m->counties[i].code, m->counties[i].name);
@@ -166,35 +167,42 @@ static int load_prev(const cli_opts_t *o, template_t *t) {
     rstore_t *st;
     int rc;
     if (pp.year == 0) {
-        snprintf(t->prev_words, sizeof t->prev_words, "上期 empty: %s is the year's first report", t->period);
+        snprintf(t->prev_words, sizeof t->prev_words,
+                 _("previous period 上期 empty: %s is the year's first report"), t->period);
         return 0;
     }
     period_format(pp, t->prev_period);
     if (!o->store || access(o->store, F_OK) != 0) {
-        snprintf(t->prev_words, sizeof t->prev_words, "上期 (%s) empty: no report store at %s",
-                 t->prev_period, o->store ? o->store : "(none)");
+        snprintf(t->prev_words, sizeof t->prev_words,
+                 _("previous period 上期 (%s) empty: no report store at %s"), t->prev_period,
+                 o->store ? o->store : _("(none)"));
         return 0;
     }
     if (!(st = rstore_open(o->store, true, err, sizeof err))) {
-        fprintf(stderr, "yuebao template: cannot read the report store for the 上期 figures: %s\n", err);
+        fprintf(
+            stderr,
+            _("yuebao template: cannot read the report store for the previous period's figures (上期): %s\n"),
+            err);
         return -1;
     }
     rc = values_load(&t->prev, st, t->m, t->prev_period);
     rstore_close(&st);
     if (rc < 0) {
-        fprintf(stderr, "yuebao template: cannot read the %s reports from %s (see above)\n", t->prev_period,
-                o->store);
+        fprintf(stderr, _("yuebao template: cannot read the %s reports from %s (see above)\n"),
+                t->prev_period, o->store);
         return -1;
     }
     for (size_t i = 0; i < t->n_zones; i++)
         t->n_prev_zones += t->prev.zones[t->zones[i]].reported;
     t->has_prev = t->n_prev_zones > 0;
     if (t->has_prev)
-        snprintf(t->prev_words, sizeof t->prev_words, "上期 = %s from %s (%zu of %zu zones reported)",
+        snprintf(t->prev_words, sizeof t->prev_words,
+                 ngettext("previous period 上期 = %s from %s (%zu of %zu zone reported)",
+                          "previous period 上期 = %s from %s (%zu of %zu zones reported)", t->n_zones),
                  t->prev_period, o->store, t->n_prev_zones, t->n_zones);
     else
-        snprintf(t->prev_words, sizeof t->prev_words, "上期 empty: no report of %s in %s", t->prev_period,
-                 o->store);
+        snprintf(t->prev_words, sizeof t->prev_words, _("previous period 上期 empty: no report of %s in %s"),
+                 t->prev_period, o->store);
     return 0;
 }
 
@@ -557,7 +565,7 @@ static int write_workbook(const template_t *t, const char *path, char *err, size
     lxw_error rc;
     int bad = 0;
     if (!wb) {
-        snprintf(err, errsz, "cannot start the workbook (out of memory?)");
+        snprintf(err, errsz, "%s", _("cannot start the workbook (out of memory?)"));
         return -1;
     }
     snprintf(title, sizeof title, "%s %s 月报", t->county->name, t->when);
@@ -578,7 +586,11 @@ static int write_workbook(const template_t *t, const char *path, char *err, size
     }
     rc = workbook_close(wb); /* writes the file and frees wb, whatever happened */
     if (bad) {
-        snprintf(err, errsz, "libxlsxwriter refused %d part(s) of the workbook (out of memory?)", bad);
+        snprintf(err, errsz,
+                 ngettext("libxlsxwriter refused %d part of the workbook (out of memory?)",
+                          "libxlsxwriter refused %d parts of the workbook (out of memory?)",
+                          (unsigned long)bad),
+                 bad);
         return -1;
     }
     if (rc != LXW_NO_ERROR) {
@@ -604,22 +616,22 @@ static int very_hide(const char *path, const char *sheet, char *err, size_t errs
     if (!z) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        snprintf(err, errsz, "cannot reopen the workbook: %s", zip_error_strerror(&ze));
+        snprintf(err, errsz, _("cannot reopen the workbook: %s"), zip_error_strerror(&ze));
         zip_error_fini(&ze);
         return -1;
     }
     if ((idx = zip_name_locate(z, part, 0)) < 0 || zip_stat_index(z, (zip_uint64_t)idx, 0, &st) < 0 ||
         !(st.valid & ZIP_STAT_SIZE) || st.size > WORKBOOK_XML_MAX) {
-        snprintf(err, errsz, "the workbook has no readable %s", part);
+        snprintf(err, errsz, _("the workbook has no readable %s"), part);
         goto fail;
     }
     len = (size_t)st.size;
     if (!(xml = malloc(len + 1)) || !(zf = zip_fopen_index(z, (zip_uint64_t)idx, 0))) {
-        snprintf(err, errsz, "cannot read %s: %s", part, xml ? zip_strerror(z) : "out of memory");
+        snprintf(err, errsz, _("cannot read %s: %s"), part, xml ? zip_strerror(z) : _("out of memory"));
         goto fail;
     }
     if (zip_fread(zf, xml, len) != (zip_int64_t)len) {
-        snprintf(err, errsz, "cannot read %s: %s", part, zip_file_strerror(zf));
+        snprintf(err, errsz, _("cannot read %s: %s"), part, zip_file_strerror(zf));
         zip_fclose(zf);
         goto fail;
     }
@@ -628,25 +640,25 @@ static int very_hide(const char *path, const char *sheet, char *err, size_t errs
     snprintf(name, sizeof name, "<sheet name=\"%s\"", sheet);
     if (!(at = strstr(xml, name)) || !(end = strstr(at, "/>")) ||
         !(state = strstr(at, " state=\"hidden\"")) || state > end) {
-        snprintf(err, errsz, "%s does not list the sheet %s as hidden", part, sheet);
+        snprintf(err, errsz, _("%s does not list the sheet %s as hidden"), part, sheet);
         goto fail;
     }
     state += strlen(" state=\"");
     out_len = len + strlen("very") + strlen("Hidden") - strlen("hidden");
     if (!(out = malloc(out_len))) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, "%s", _("out of memory"));
         goto fail;
     }
     memcpy(out, xml, (size_t)(state - xml));
     memcpy(out + (state - xml), "veryHidden", 10);
     memcpy(out + (state - xml) + 10, state + 6, len - (size_t)(state + 6 - xml));
     if (!(src = zip_source_buffer(z, out, out_len, 1))) {
-        snprintf(err, errsz, "cannot rewrite %s: %s", part, zip_strerror(z));
+        snprintf(err, errsz, _("cannot rewrite %s: %s"), part, zip_strerror(z));
         goto fail;
     }
     out = NULL; /* the source owns it now */
     if (zip_file_replace(z, (zip_uint64_t)idx, src, 0) < 0) {
-        snprintf(err, errsz, "cannot rewrite %s: %s", part, zip_strerror(z));
+        snprintf(err, errsz, _("cannot rewrite %s: %s"), part, zip_strerror(z));
         zip_source_free(src);
         goto fail;
     }
@@ -654,7 +666,7 @@ static int very_hide(const char *path, const char *sheet, char *err, size_t errs
     if (st.valid & ZIP_STAT_MTIME)
         zip_file_set_mtime(z, (zip_uint64_t)idx, st.mtime, 0); /* as its siblings */
     if (zip_close(z) < 0) {
-        snprintf(err, errsz, "cannot rewrite the workbook: %s", zip_strerror(z));
+        snprintf(err, errsz, _("cannot rewrite the workbook: %s"), zip_strerror(z));
         goto fail;
     }
     free(xml);
@@ -702,22 +714,22 @@ static int write_atomic(const template_t *t, const char *path, bool force) {
     folder_of(path, dir, sizeof dir);
     if (snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%d", dir, util_basename(path), (int)getpid()) >=
         (int)sizeof tmp) {
-        fprintf(stderr, "yuebao template: %s: the path is too long\n", path);
+        fprintf(stderr, _("yuebao template: %s: the path is too long\n"), path);
         return 1;
     }
     /* created here first, so that a folder that is not there or not writable is said so */
     if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
-        fprintf(stderr, "yuebao template: cannot write in the folder %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, _("yuebao template: cannot write in the folder %s: %s\n"), dir, strerror(errno));
         return 1;
     }
     close(fd);
     if (write_workbook(t, tmp, err, sizeof err) < 0 || very_hide(tmp, "_yuebao", err, sizeof err) < 0) {
-        fprintf(stderr, "yuebao template: cannot write %s: %s\n", path, err);
+        fprintf(stderr, _("yuebao template: cannot write %s: %s\n"), path, err);
         unlink(tmp);
         return 1;
     }
     if (sync_path(tmp, false) < 0) {
-        fprintf(stderr, "yuebao template: cannot write %s: %s\n", path, strerror(errno));
+        fprintf(stderr, _("yuebao template: cannot write %s: %s\n"), path, strerror(errno));
         unlink(tmp);
         return 1;
     }
@@ -725,11 +737,11 @@ static int write_atomic(const template_t *t, const char *path, bool force) {
         int e = errno;
         if (e == EEXIST)
             fprintf(stderr,
-                    "yuebao template: %s appeared while the workbook was written; kept it (--force "
-                    "replaces it)\n",
+                    _("yuebao template: %s appeared while the workbook was written; kept it (--force "
+                      "replaces it)\n"),
                     path);
         else
-            fprintf(stderr, "yuebao template: cannot write %s: %s\n", path, strerror(e));
+            fprintf(stderr, _("yuebao template: cannot write %s: %s\n"), path, strerror(e));
         unlink(tmp);
         return 1;
     }
@@ -742,7 +754,7 @@ static int write_atomic(const template_t *t, const char *path, bool force) {
 int cli_template(const cli_opts_t *o) {
     template_t t;
     master_t *m = NULL;
-    char def[64];
+    char def[64], n_zones[64], n_inds[64];
     const char *path;
     struct stat sb;
     int rc = 2;
@@ -750,12 +762,12 @@ int cli_template(const cli_opts_t *o) {
     memset(&t, 0, sizeof t);
     if (!o->county || !o->period) {
         fprintf(stderr,
-                "yuebao template: name the county and the period, e.g. --county 410621 --period 2017-06; "
-                "see yuebao template --help\n");
+                _("yuebao template: name the county and the period, e.g. --county 410621 --period 2017-06; "
+                  "see yuebao template --help\n"));
         return 2;
     }
     if (period_parse(o->period, &t.p) < 0) {
-        fprintf(stderr, "yuebao template: \"%s\" is not a period; write YYYY-MM, e.g. --period 2017-06\n",
+        fprintf(stderr, _("yuebao template: \"%s\" is not a period; write YYYY-MM, e.g. --period 2017-06\n"),
                 o->period);
         return 2;
     }
@@ -766,14 +778,14 @@ int cli_template(const cli_opts_t *o) {
     t.merge_jan_feb = m->policy.merge_jan_feb && !o->no_merge_jan_feb; /* as the collector judges */
     if (t.p.month == 1 && t.merge_jan_feb) {
         fprintf(stderr,
-                "yuebao template: January is not reported on its own (city.csv: merge_jan_feb): it is "
-                "reported together with February as %04d-02 (1-2月); make the template for %04d-02\n",
+                _("yuebao template: January is not reported on its own (city.csv: merge_jan_feb): it is "
+                  "reported together with February as %04d-02 (1-2月); make the template for %04d-02\n"),
                 t.p.year, t.p.year);
         goto done;
     }
     if (!(t.county = find_county(m, o->master_dir, o->county))) goto done;
     if (!(t.zones = calloc(m->n_zones ? m->n_zones : 1, sizeof *t.zones))) {
-        fprintf(stderr, "yuebao template: out of memory\n");
+        fputs(_("yuebao template: out of memory\n"), stderr);
         rc = 1;
         goto done;
     }
@@ -783,25 +795,30 @@ int cli_template(const cli_opts_t *o) {
     snprintf(def, sizeof def, "%s-%s.xlsx", t.county->code, t.period);
     path = o->output ? o->output : def;
     if (!is_xlsx_name(path)) {
-        fprintf(stderr, "yuebao template: %s: a workbook's name ends in .xlsx (e.g. -o %s)\n", path, def);
+        fprintf(stderr, _("yuebao template: %s: a workbook's name ends in .xlsx (e.g. -o %s)\n"), path, def);
         goto done;
     }
     rc = 1;
     if (stat(path, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
-            fprintf(stderr, "yuebao template: %s is a folder; name the workbook, e.g. -o %s/%s\n", path, path,
-                    def);
+            fprintf(stderr, _("yuebao template: %s is a folder; name the workbook, e.g. -o %s/%s\n"), path,
+                    path, def);
         else if (!o->force)
             fprintf(stderr,
-                    "yuebao template: %s already exists; kept it. Give --force to replace it, or -o "
-                    "another name\n",
+                    _("yuebao template: %s already exists; kept it. Give --force to replace it, or -o "
+                      "another name\n"),
                     path);
         if (S_ISDIR(sb.st_mode) || !o->force) goto done;
     }
     if (load_prev(o, &t) < 0) goto done;
     if ((rc = write_atomic(&t, path, o->force)) != 0) goto done;
-    printf("wrote %s: %s (%s) %s, %zu zone%s × %zu indicators; %s\n", path, t.county->name, t.county->code,
-           t.when, t.n_zones, t.n_zones == 1 ? "" : "s", m->n_indicators, t.prev_words);
+    /* two counts, each its own plural: "2 zones" and "14 indicators" */
+    snprintf(n_zones, sizeof n_zones, ngettext("%zu zone", "%zu zones", t.n_zones), t.n_zones);
+    snprintf(n_inds, sizeof n_inds, ngettext("%zu indicator", "%zu indicators", m->n_indicators),
+             m->n_indicators);
+    /* TRANSLATORS: file, county, its code, period (2017年1-6月), "2 zones", "14 indicators", 上期 */
+    printf(_("wrote %s: %s (%s) %s, %s × %s; %s\n"), path, t.county->name, t.county->code, t.when, n_zones,
+           n_inds, t.prev_words);
 done:
     values_free(&t.prev);
     free(t.zones);

@@ -93,7 +93,7 @@ int collector_config_load(collector_config_t *cfg, int argc, char **argv, bool s
         case 'c': snprintf(cfg->config_path, sizeof cfg->config_path, "%s", optarg); break;
         case 's':
             if (n_sets == 64) {
-                fprintf(stderr, "yuebao-collector: more than 64 --set options\n");
+                fprintf(stderr, _("%s: more than %d --set options\n"), "yuebao-collector", 64);
                 return -1;
             }
             sets[n_sets++] = optarg;

@@ -15,5 +15,6 @@ const char *version_revision(void) {
 }
 
 void version_print(FILE *out, const char *program) {
+    /* TRANSLATORS: scripts read it: keep "%s %s " first, the schema the one number, in ( ) */
     fprintf(out, _("%s %s (wire schema %d)\n"), program, YUEBAO_VERSION, SCHEMA_VERSION);
 }

@@ -254,7 +254,7 @@ say "$(printf "$(t "the 2017-06 bulletin (主要指标完成情况通报): %s (t
 t "laggards (a pace gap below -5 points, or the last three places), from the csv's 备注 column:"; echo
 tr -d '\r' <"$DEMO/bulletin-2017-06.csv" | awk -F, '$NF ~ /落后/ { print "   " $3 " — " $NF }'
 
-say "浚县's monthly template for 2017-06 (yuebao template): the workbook its desk fills in Excel"
+say "$(t "浚县's monthly template for 2017-06 (yuebao template): the workbook its desk fills in Excel")"
 "$BIN/yuebao" template --county 浚县 --period 2017-06 -o "$DEMO/410621-2017-06.xlsx"
 
 cleanup

@@ -148,7 +148,7 @@ int scorer_config_load(scorer_config_t *cfg, int argc, char **argv) {
         case 'c': snprintf(cfg->config_path, sizeof cfg->config_path, "%s", optarg); break;
         case 's':
             if (n_sets == 64) {
-                fprintf(stderr, "yuebao-scorer: more than 64 --set options\n");
+                fprintf(stderr, _("%s: more than %d --set options\n"), "yuebao-scorer", 64);
                 return -1;
             }
             sets[n_sets++] = optarg;

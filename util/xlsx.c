@@ -35,47 +35,52 @@
 #include <strings.h>
 #include <zip.h>
 
-/* --- what a person reads: every message in one place ---------------------------------- */
-#define MSG_OPEN "cannot open: %s"
-#define MSG_EMPTY "the file is empty; save the workbook in Excel as .xlsx (Excel 工作簿) and drop it again"
-#define MSG_OLE2                                                                                                \
-    "this is an Excel 97-2003 .xls workbook (or a password-protected one); save it as .xlsx (Excel 工作簿) " \
-    "without a password and drop it again"
+#include "i18n.h"
+
+/* --- what a person reads: every message in one place, translated where it is used ----- */
+#define MSG_OPEN _("%s: cannot open: %s")
+#define MSG_EMPTY _("the file is empty; save the workbook in Excel as .xlsx (Excel 工作簿) and drop it again")
+#define MSG_OLE2                                                                                             \
+    _("this is an Excel 97-2003 .xls workbook (or a password-protected one); save it as .xlsx (Excel "       \
+      "工作簿) without a password and drop it again")
 #define MSG_NOT_ZIP                                                                                          \
-    "not an Excel workbook (.xlsx): the file is not a ZIP container (a CSV file must be named .csv)"
-#define MSG_ZIP_BAD "not a readable Excel workbook (.xlsx): %s"
+    _("not an Excel workbook (.xlsx): the file is not a ZIP container (a CSV file must be named .csv)")
+#define MSG_ZIP_BAD _("not a readable Excel workbook (.xlsx): %s")
 #define MSG_ZIP_CUT                                                                                          \
-    "a damaged or incomplete ZIP (was the copy cut short?); copy the workbook again, or save it again in "   \
-    "Excel"
+    _("a damaged or incomplete ZIP (was the copy cut short?); copy the workbook again, or save it again in " \
+      "Excel")
 #define MSG_ODS                                                                                              \
-    "this is an OpenDocument spreadsheet (.ods); save it as .xlsx (Excel 工作簿) and drop it again"
-#define MSG_XLSB "this is an Excel binary workbook (.xlsb); save it as .xlsx (Excel 工作簿) and drop it again"
-#define MSG_NO_WORKBOOK "not an Excel workbook (.xlsx): the ZIP has no workbook part (%s)"
+    _("this is an OpenDocument spreadsheet (.ods); save it as .xlsx (Excel 工作簿) and drop it again")
+#define MSG_XLSB                                                                                             \
+    _("this is an Excel binary workbook (.xlsb); save it as .xlsx (Excel 工作簿) and drop it again")
+#define MSG_NO_WORKBOOK _("not an Excel workbook (.xlsx): the ZIP has no workbook part (%s)")
 #define MSG_NOT_WORKBOOK                                                                                     \
-    "%s: the main part is <%s>, not a workbook (a Word or PowerPoint file renamed .xlsx?)"
-#define MSG_PART_MISSING "%s: part missing (%s names it)"
-#define MSG_NO_REL "%s: sheet \"%s\" has no relationship \"%s\" in %s"
-#define MSG_PART_BIG "%s: more than %zu MiB uncompressed; refused (a damaged file or a ZIP bomb)"
-#define MSG_TOTAL_BIG "the parts to read unpack to more than %zu MiB; refused (a damaged file or a ZIP bomb)"
-#define MSG_ENCRYPTED "%s: encrypted inside the ZIP; save the workbook without a password and drop it again"
-#define MSG_ZIP_READ "%s: cannot unpack: %s"
-#define MSG_XML "%s: line %lu: %s"
-#define MSG_DTD "a document type declaration (DTD), which no workbook part has"
-#define MSG_NOMEM "out of memory"
-#define MSG_ROW_NUMBER "row number \"%s\" is not 1 to 1048576"
-#define MSG_ROW_ORDER "row %u comes after row %u (rows must be in order)"
-#define MSG_CELL_REF "cell reference \"%s\" is not a cell of a sheet (A1 to XFD1048576)"
-#define MSG_CELL_ROW "%s!%s: cell of row %u inside row %u"
-#define MSG_CELL_ORDER "%s!%s: cell out of order in its row"
-#define MSG_CELL_PAST "%s: a cell past column XFD (16384)"
-#define MSG_SST_INDEX "%s!%s: shared string %s does not exist (the workbook has %zu)"
-#define MSG_NUMBER "%s!%s: \"%s\" is not a number"
-#define MSG_BOOL "%s!%s: \"%s\" is not a boolean (0 or 1)"
-#define MSG_CELL_TYPE "%s!%s: unknown cell type \"%s\""
-#define MSG_MERGE_REF "merged range \"%s\" is not a range of cells"
-#define MSG_MERGE_WORK "%s: too many or overlapping merged ranges"
-#define MSG_CELLS "the workbook holds more than %zu cells; refused"
-#define MSG_TEXT "the workbook's text is more than %zu MiB; refused"
+    _("%s: the main part is <%s>, not a workbook (a Word or PowerPoint file renamed .xlsx?)")
+#define MSG_PART_MISSING _("%s: part missing (%s names it)")
+#define MSG_NO_REL _("%s: sheet \"%s\" has no relationship \"%s\" in %s")
+#define MSG_PART_BIG _("%s: more than %zu MiB uncompressed; refused (a damaged file or a ZIP bomb)")
+#define MSG_TOTAL_BIG                                                                                        \
+    _("the parts to read unpack to more than %zu MiB; refused (a damaged file or a ZIP bomb)")
+#define MSG_ENCRYPTED                                                                                        \
+    _("%s: encrypted inside the ZIP; save the workbook without a password and drop it again")
+#define MSG_ZIP_READ _("%s: cannot unpack: %s")
+#define MSG_XML _("%s: line %lu: %s")
+#define MSG_DTD _("a document type declaration (DTD), which no workbook part has")
+#define MSG_NOMEM _("out of memory")
+#define MSG_ROW_NUMBER _("row number \"%s\" is not 1 to 1048576")
+#define MSG_ROW_ORDER _("row %u comes after row %u (rows must be in order)")
+#define MSG_CELL_REF _("cell reference \"%s\" is not a cell of a sheet (A1 to XFD1048576)")
+#define MSG_CELL_ROW _("%s!%s: cell of row %u inside row %u")
+#define MSG_CELL_ORDER _("%s!%s: cell out of order in its row")
+#define MSG_CELL_PAST _("%s: a cell past column XFD (16384)")
+#define MSG_SST_INDEX _("%s!%s: shared string %s does not exist (the workbook has %zu)")
+#define MSG_NUMBER _("%s!%s: \"%s\" is not a number")
+#define MSG_BOOL _("%s!%s: \"%s\" is not a boolean (0 or 1)")
+#define MSG_CELL_TYPE _("%s!%s: unknown cell type \"%s\"")
+#define MSG_MERGE_REF _("merged range \"%s\" is not a range of cells")
+#define MSG_MERGE_WORK _("%s: too many or overlapping merged ranges")
+#define MSG_CELLS _("the workbook holds more than %zu cells; refused")
+#define MSG_TEXT _("the workbook's text is more than %zu MiB; refused")
 
 #define CHUNK 65536
 #define MERGE_MAX_WORK ((size_t)1 << 26)
@@ -1270,7 +1275,7 @@ int xlsx_read(const char *path, table_t *out, char *err, size_t errsz) {
     memset(&b, 0, sizeof b);
     memset(out, 0, sizeof *out);
     if (!f) {
-        snprintf(err, errsz, "%s: " MSG_OPEN, path, strerror(errno));
+        snprintf(err, errsz, MSG_OPEN, path, strerror(errno));
         return -1;
     }
     n = fread(head, 1, sizeof head, f);

@@ -5,10 +5,12 @@
  * real programs under one locale (e2e_set_language: LC_ALL, and YUEBAO_LOCALEDIR the
  * build's catalogue) and reads what a person reads: a rejected file's errors file and a
  * receipt in the desk's folders, what `yuebao-collector submit` prints for a report the
- * aggregator refused (its words travel in the ack, in the aggregator's language), and
- * `yuebao status` and `yuebao alerts` at the central office. Under zh_CN.UTF-8 they hold
- * the Chinese words a 统计局 officer expects and not the English ones; under C.UTF-8
- * exactly the English that the other suites read.
+ * aggregator refused (its words travel in the ack, in the aggregator's language),
+ * `yuebao status` and `yuebao alerts` at the central office, and the closing line of
+ * `yuebao template`. Under zh_CN.UTF-8 they hold the Chinese words a 统计局 officer
+ * expects and not the English ones; under C.UTF-8 exactly the English that the other
+ * suites read. `--version` is read by scripts as well as people: in either language
+ * it is the program's name, its revision and the wire schema, in that order.
  */
 #include <criterion/criterion.h>
 
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "e2e_suite.h"
 
 static void setup(void) {
@@ -34,6 +37,8 @@ typedef struct {
     const char *refused[3];     /* in submit's output for a report the aggregator refused */
     const char *status[4];      /* in `yuebao status --period 2017-05` */
     const char *alerts[3];      /* in `yuebao alerts` */
+    const char *template[3];    /* in `yuebao template`'s closing line */
+    const char *version;        /* in every binary's --version, beside the schema */
     const char *not_there;      /* a word of the other language, in none of them (English
                                  * field names such as "revision:" are data: they stay) */
 } words_t;
@@ -45,6 +50,8 @@ static const words_t ZH = {
     {"退回", "已以不同内容入库", "版本号不能重复使用"},
     {"统计期 2017-05（1-5月）", "已报", "未报", "逾期"},
     {"逾期", "严重", "逾期未报 2017-05"},
+    {"已写入 ", "浚县（410621）2017年1-6月，2 个园区 × 14 项指标", "上期（2017-05）为空：没有报表库 "},
+    "协议版本",
     "was ",
 };
 
@@ -55,6 +62,9 @@ static const words_t EN = {
     {"REJECTED", "was already stored with different content", "a revision number is never reused"},
     {"period 2017-05 (1-5月)", "reported", "MISSING", "overdue"},
     {"overdue", "critical", "has not reported 2017-05"},
+    {"wrote ", "浚县 (410621) 2017年1-6月, 2 zones × 14 indicators",
+     "previous period 上期 (2017-05) empty: no report store at "},
+    "wire schema",
     "统计期",
 };
 
@@ -181,4 +191,64 @@ Test(e2e_i18n, central_office_in_chinese) {
 
 Test(e2e_i18n, central_office_in_english) {
     central_office(&EN);
+}
+
+/* The county desk's template: `yuebao template` says what it wrote in the desk's
+ * language (no report store here, so the 上期 columns are empty and it says why). Then
+ * every binary's --version: "<name> <revision> ", the schema last, the same name,
+ * revision and schema whatever the language; only the words around the schema change. */
+static void template_and_versions(const words_t *w) {
+    static const char *const names[] = {"yuebao", "yuebao-aggregator", "yuebao-collector", "yuebao-scorer"};
+    char *out = NULL, english[4][160];
+    int st;
+
+    /* each binary's version line in English first, to compare with */
+    for (size_t i = 0; i < N_OF(names); i++) {
+        st = e2e_runl(P("%s/version-en-%zu", dir, i), &out, 20000, e2e_bin(names[i]), "--version", NULL);
+        cr_assert_eq(st, 0, "%s --version exits %d", names[i], st);
+        cr_assert_not_null(out);
+        snprintf(english[i], sizeof english[i], "%s", out);
+        free(out);
+    }
+    use_language(w);
+    st = e2e_runl(P("%s/template", dir), &out, e2e_under_valgrind() ? 120000 : 20000, e2e_bin("yuebao"),
+                  "template", "--county", "浚县", "--period", "2017-06", "-o",
+                  P("%s/410621-2017-06.xlsx", dir), "--master", e2e_city(), "--store",
+                  P("%s/no-store.db", dir), NULL);
+    cr_assert_eq(st, 0, "yuebao template:\n%s", e2e_tail(P("%s/template.err", dir), 2000));
+    cr_assert(e2e_exists(P("%s/410621-2017-06.xlsx", dir)), "the workbook is there");
+    assert_words("yuebao template", out, w->template, N_OF(w->template), w->not_there);
+    cr_assert_eq(strncmp(out, w->template[0], strlen(w->template[0])), 0, "the line opens with \"%s\":\n%s",
+                 w->template[0], out);
+    free(out);
+
+    for (size_t i = 0; i < N_OF(names); i++) {
+        char name[64], revision[64], name_en[64], revision_en[64];
+        const char *digits;
+        st = e2e_runl(P("%s/version-%zu", dir, i), &out, 20000, e2e_bin(names[i]), "--version", NULL);
+        cr_assert_eq(st, 0, "%s --version exits %d", names[i], st);
+        cr_assert_not_null(out);
+        assert_words(names[i], out, &w->version, 1, w == &ZH ? EN.version : ZH.version);
+        /* name and revision: the first two words, as a script reads them */
+        cr_assert_eq(sscanf(out, "%63s %63s", name, revision), 2, "%s", out);
+        cr_assert_eq(sscanf(english[i], "%63s %63s", name_en, revision_en), 2, "%s", english[i]);
+        cr_assert_str_eq(name, names[i], "%s", out);
+        cr_assert_str_eq(revision, revision_en, "the revision is the same in English:\n%s%s", out,
+                         english[i]);
+        /* the schema: the line's last number, then the closing bracket and the newline */
+        digits = strpbrk(out + strlen(name) + strlen(revision) + 2, "0123456789");
+        cr_assert_not_null(digits, "%s", out);
+        cr_assert_eq(strtol(digits, NULL, 10), SCHEMA_VERSION, "%s", out);
+        cr_assert_null(strpbrk(digits + strspn(digits, "0123456789"), "0123456789"), "one number: %s", out);
+        cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line: %s", out);
+        free(out);
+    }
+}
+
+Test(e2e_i18n, template_and_versions_in_chinese) {
+    template_and_versions(&ZH);
+}
+
+Test(e2e_i18n, template_and_versions_in_english) {
+    template_and_versions(&EN);
 }
