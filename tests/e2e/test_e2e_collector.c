@@ -111,35 +111,77 @@ static void write_unicode_text(const char *rel, const char *path) {
     free(text);
 }
 
-/* A workbook goes to rejected/ at once saying what the collector takes; Excel's lock
- * file, a hidden file and a file still being uploaded are left alone without a word; Excel's "Unicode text"
- * is read like a CSV and delivered. */
+/* What the collector's refusals say, asserted alike on its errors files and on
+ * `yuebao check`'s output: one verdict (intake.c, filecheck.c). */
+static const struct {
+    const char *name, *says;
+} by_name[] = {
+    /* refused at once by name, whatever they hold */
+    {"410671.xls", "save it as \"Excel 工作簿(*.xlsx)\""},
+    {"410671.et", "a workbook the collector cannot read (.et)"},
+    {"410671.ods", "a workbook the collector cannot read (.ods)"},
+    {"410671.docx", "a document (.docx), not a table"},
+    {"410671.zip", "the collector does not unpack archives"},
+};
+/* a file named .xlsx that is no ZIP: read, then refused with the reader's reason */
+static const char fake_workbook_says[] = "a damaged or incomplete ZIP";
+
+/* Writes text into a new file at path. */
+static void write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Workbooks of other formats, a document and an archive go to rejected/ at once, each
+ * with an errors file that says what it is and what the collector takes; a fake .xlsx
+ * is read as a workbook and refused with the reader's reason; Excel's lock file, a
+ * hidden file and a file still being uploaded are left alone without a word; Excel's
+ * "Unicode text" is read like a CSV and delivered. */
 Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
-    const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir), *rejected = P("%s/rejected", dir);
-    const char *xlsx = P("%s/book.xlsx", dir), *utf16 = P("%s/unicode.txt", dir);
-    char err_log[600], *text;
-    FILE *f;
+    const size_t n_by_name = sizeof by_name / sizeof *by_name;
+    char inbox[300], done[300], rejected[300], fake[300], utf16[300], err_log[600], *text;
     pid_t col;
 
-    f = fopen(xlsx, "wb");
-    cr_assert_not_null(f);
-    fputs("PK\003\004 not really a workbook", f);
-    fclose(f);
+    /* copies: P's ring of buffers turns over in the loops below */
+    snprintf(inbox, sizeof inbox, "%s/inbox", dir);
+    snprintf(done, sizeof done, "%s/done", dir);
+    snprintf(rejected, sizeof rejected, "%s/rejected", dir);
+    snprintf(fake, sizeof fake, "%s/book.xlsx", dir);
+    snprintf(utf16, sizeof utf16, "%s/unicode.txt", dir);
+
+    write_text(fake, "PK\003\004 not really a workbook");
     write_unicode_text("reports/2017-06/410671.csv", utf16);
     start_aggregator(NULL, NULL);
     col = start_collector("410671", agg.listen, err_log, sizeof err_log);
-    cr_assert_eq(e2e_drop(xlsx, inbox, "~$410671.xlsx"), 0);
-    cr_assert_eq(e2e_drop(xlsx, inbox, ".410671.csv.swp"), 0);
+    cr_assert_eq(e2e_drop(fake, inbox, "~$410671.xlsx"), 0);
+    cr_assert_eq(e2e_drop(fake, inbox, ".410671.csv.swp"), 0);
     cr_assert_eq(e2e_drop(utf16, inbox, "410671.csv.filepart"), 0); /* WinSCP still uploading */
-    cr_assert_eq(e2e_drop(xlsx, inbox, "410671.xlsx"), 0);
+    for (size_t i = 0; i < n_by_name; i++)
+        cr_assert_eq(e2e_drop(fake, inbox, by_name[i].name), 0);
+    cr_assert_eq(e2e_drop(fake, inbox, "410671.xlsx"), 0);
     cr_assert_eq(e2e_drop(utf16, inbox, "410671.txt"), 0);
 
+    for (size_t i = 0; i < n_by_name; i++) {
+        const char *name = by_name[i].name;
+        wait_for_file(P("%s/%s.errors.txt", rejected, name), err_log);
+        wait_for_file(P("%s/%s", rejected, name), err_log); /* the errors file first, then the file */
+        text = e2e_read_file(P("%s/%s.errors.txt", rejected, name));
+        cr_assert(text && strstr(text, name) && strstr(text, by_name[i].says),
+                  "%s: the errors file says what it is (\"%s\"):\n%s", name, by_name[i].says, text);
+        cr_assert(strstr(text, "yuebao template") && strstr(text, "CSV UTF-8") && strstr(text, "另存为") &&
+                      strstr(text, "zone,period,indicator,amount,growth_pct"),
+                  "%s: the errors file says what the collector takes and how:\n%s", name, text);
+        free(text);
+        cr_assert(!e2e_exists(P("%s/%s", inbox, name)), "%s is not left in the inbox", name);
+    }
     wait_for_file(P("%s/410671.xlsx.errors.txt", rejected), err_log);
     wait_for_file(P("%s/410671.xlsx", rejected), err_log); /* the errors file first, then the workbook */
     text = e2e_read_file(P("%s/410671.xlsx.errors.txt", rejected));
-    cr_assert(text && strstr(text, "Excel workbook") && strstr(text, "CSV UTF-8") && strstr(text, "另存为") &&
-                  strstr(text, "zone,period,indicator,amount,growth_pct"),
-              "the errors file says what the collector takes and how:\n%s", text);
+    cr_assert(text && strstr(text, "410671.xlsx") && strstr(text, fake_workbook_says),
+              "the fake workbook is read and refused with the reader's reason:\n%s", text);
+    cr_assert(!strstr(text, "cannot read (.xlsx)"), "not refused by its name:\n%s", text);
     free(text);
 
     wait_for_file(P("%s/410671.txt.receipt.txt", done), err_log);
@@ -149,26 +191,36 @@ Test(e2e_collector, unreadable_files_rejected_at_once_lock_files_ignored) {
     cr_assert(e2e_exists(P("%s/.410671.csv.swp", inbox)), "a hidden file is left alone");
     cr_assert(e2e_exists(P("%s/410671.csv.filepart", inbox)), "a file still being uploaded is left alone");
     cr_assert(!e2e_exists(P("%s/~$410671.xlsx.errors.txt", rejected)), "and not rejected");
-    cr_assert_eq(e2e_count_files(rejected, ".errors.txt"), 1, "only the workbook is rejected");
+    cr_assert_eq(e2e_count_files(rejected, ".errors.txt"), (int)n_by_name + 1,
+                 "only the refused files and the fake workbook are rejected");
+    cr_assert_eq(sql("SELECT count(*) FROM reports"), 1, "nothing but the Unicode text's report is stored");
     stop_collector(col, err_log);
     stop_aggregator();
 }
 
-/* `yuebao check` gives the workbook the same verdict. */
+/* `yuebao check` gives each of those files the collector's verdict, in its words. */
 Test(e2e_collector, check_refuses_a_workbook_like_the_collector) {
-    const char *xlsx = P("%s/410671.xlsx", dir);
-    char *out = NULL;
-    FILE *f = fopen(xlsx, "wb");
+    char fake[300], *out = NULL;
     int rc;
-    cr_assert_not_null(f);
-    fputs("PK\003\004", f);
-    fclose(f);
-    rc = e2e_runl(P("%s/check", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(), xlsx,
-                  NULL);
-    cr_assert_eq(rc, 1, "check exits 1 for a file it cannot read (got %d):\n%s\n%s", rc, out,
+    snprintf(fake, sizeof fake, "%s/410671.xlsx", dir);
+    write_text(fake, "PK\003\004");
+    rc = e2e_runl(P("%s/check", dir), &out, e2e_scaled_ms(20000), e2e_bin("yuebao"), "check", "--master",
+                  e2e_city(), fake, NULL);
+    cr_assert_eq(rc, 1, "check exits 1 for a workbook it cannot read (got %d):\n%s\n%s", rc, out,
                  e2e_tail(P("%s/check.err", dir), 2000));
-    cr_assert(out && strstr(out, "Excel workbook") && strstr(out, "CSV UTF-8"), "stdout:\n%s", out);
+    cr_assert(out && strstr(out, "410671.xlsx: ") && strstr(out, fake_workbook_says), "stdout:\n%s", out);
     free(out);
+    for (size_t i = 0; i < sizeof by_name / sizeof *by_name; i++) {
+        const char *path = P("%s/%s", dir, by_name[i].name);
+        write_text(path, "PK\003\004");
+        out = NULL;
+        rc = e2e_runl(P("%s/check-%zu", dir, i), &out, e2e_scaled_ms(20000), e2e_bin("yuebao"), "check",
+                      "--master", e2e_city(), path, NULL);
+        cr_assert_eq(rc, 1, "%s: check exits 1 (got %d):\n%s", by_name[i].name, rc, out);
+        cr_assert(out && strstr(out, P("%s: ", by_name[i].name)) && strstr(out, by_name[i].says),
+                  "%s: the collector's reason (\"%s\"):\n%s", by_name[i].name, by_name[i].says, out);
+        free(out);
+    }
 }
 
 /* ---- item 8: RETRY keeps the report and sends it again ----------------------------- */
