@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "csv_table.h"
+#include "i18n.h"
 #include "intake.h"
 #include "table.h"
 #include "text.h"
@@ -28,7 +29,7 @@ size_t county_csv_parse(const master_t *m, const char *name, const char *utf8, s
     }
     if (memchr(utf8, '\0', len) || !utf8_valid(utf8, len)) {
         diag_add(dl, DIAG_ERROR, name ? name : "", 0, NULL,
-                 "not UTF-8 text (save the sheet as CSV UTF-8 or as CSV in a Chinese locale)");
+                 _("not UTF-8 text (save the sheet as CSV UTF-8 or as CSV in a Chinese locale)"));
         return 1;
     }
     /* a malformed record ends the table; the rows before it are still read, and the

@@ -42,6 +42,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "period.h"
 #include "text.h"
 #include "util.h"
@@ -319,38 +320,39 @@ static void flush_changes(parse_t *p) {
         size_t off = 0, named = t->n_places > CHANGE_PLACES ? CHANGE_PLACES : t->n_places;
         if (!t->n) continue;
         for (size_t i = 0; i < named && off < sizeof places; i++)
-            off += (size_t)snprintf(places + off, sizeof places - off, "%s%s", i ? ", " : "", t->places[i]);
-        if (t->n_places > CHANGE_PLACES && off < sizeof places) snprintf(places + off, sizeof places - off, ", …");
+            off += (size_t)snprintf(places + off, sizeof places - off, "%s%s", i ? diag_list_sep() : "",
+                                    t->places[i]);
+        if (t->n_places > CHANGE_PLACES && off < sizeof places)
+            snprintf(places + off, sizeof places - off, "%s…", diag_list_sep());
         /* whole phrases, one per case, so each can be translated as a whole */
-        if (p->workbook && t->n == 1)
-            snprintf(where, sizeof where, "1 cell: %s", places);
-        else if (p->workbook)
-            snprintf(where, sizeof where, "%zu cells: %s", t->n, places);
-        else if (t->n == 1)
-            snprintf(where, sizeof where, "1 cell on line %s", places);
+        if (p->workbook)
+            snprintf(where, sizeof where, ngettext("%zu cell: %s", "%zu cells: %s", t->n), t->n, places);
         else if (named == 1)
-            snprintf(where, sizeof where, "%zu cells on line %s", t->n, places);
+            snprintf(where, sizeof where, ngettext("%zu cell on line %s", "%zu cells on line %s", t->n), t->n,
+                     places);
         else
-            snprintf(where, sizeof where, "%zu cells on lines %s", t->n, places);
+            snprintf(where, sizeof where, ngettext("%zu cell on lines %s", "%zu cells on lines %s", t->n),
+                     t->n, places);
         switch ((change_t)k) {
         case CH_WIDTH:
-            report_at(p, DIAG_WARNING, 0, -1, NULL, "full-width digits and signs were read as ASCII, e.g. %s (%s)",
-                      t->example, where);
+            report_at(p, DIAG_WARNING, 0, -1, NULL,
+                      _("full-width digits and signs were read as ASCII, e.g. %s (%s)"), t->example, where);
             break;
         case CH_PARENS:
             report_at(p, DIAG_WARNING, 0, -1, NULL,
-                      "numbers in parentheses were read as negative, as accounting formats show them, e.g. %s (%s)",
+                      _("numbers in parentheses were read as negative, as accounting formats show them, e.g. "
+                        "%s (%s)"),
                       t->example, where);
             break;
         case CH_DATE:
             report_at(p, DIAG_WARNING, 0, -1, NULL,
-                      "periods that Excel had turned into dates were read as their month, e.g. %s (%s)",
+                      _("periods that Excel had turned into dates were read as their month, e.g. %s (%s)"),
                       t->example, where);
             break;
         case CH_NAME:
             report_at(p, DIAG_WARNING, 0, -1, NULL,
-                      "names were matched without their spaces and full-width signs, e.g. %s (%s)", t->example,
-                      where);
+                      _("names were matched without their spaces and full-width signs, e.g. %s (%s)"),
+                      t->example, where);
             break;
         case CH_COUNT:
             break;
@@ -383,16 +385,18 @@ static col_t col_of(const char *h, bool *zh) {
 
 /* "zone,period,… (or 园区代码,统计期,…)": the columns as a header row in both languages. */
 static void list_cols(const col_t *cols, size_t n, char *buf, size_t size) {
-    size_t off = 0;
-    buf[0] = '\0';
+    char names[2][256];
     for (int lang = 0; lang < 2; lang++) {
-        const char *const *names = lang ? col_zh : col_en;
-        for (size_t i = 0; i < n && off < size; i++) {
-            int k = snprintf(buf + off, size - off, "%s%s%s", i ? "," : (lang ? " (or " : ""), names[cols[i]],
-                             lang && i + 1 == n ? ")" : "");
+        size_t off = 0;
+        names[lang][0] = '\0';
+        for (size_t i = 0; i < n && off < sizeof names[lang]; i++) {
+            int k = snprintf(names[lang] + off, sizeof names[lang] - off, "%s%s", i ? "," : "",
+                             (lang ? col_zh : col_en)[cols[i]]);
             if (k > 0) off += (size_t)k;
         }
     }
+    /* TRANSLATORS: a header row in English, then in Chinese: "zone,period,… (or 园区代码,统计期,…)" */
+    snprintf(buf, size, _("%s (or %s)"), names[0], names[1]);
 }
 
 /* The template header of one kind of file, without the optional text columns. */
@@ -465,7 +469,7 @@ static int alloc_cols(parse_t *p, unsigned ref, size_t n) {
     for (int c = 0; c < C_COUNT; c++)
         p->at[c] = -1;
     if (!p->cols || !p->heads) {
-        fail_row(p, ref, "out of memory");
+        fail_row(p, ref, _("out of memory"));
         return -1;
     }
     return 0;
@@ -491,7 +495,10 @@ static int read_header(parse_t *p, const table_row_t *h) {
     template_of(FILE_VALUES, values_tpl, sizeof values_tpl);
     template_of(FILE_PROJECTS, projects_tpl, sizeof projects_tpl);
     if (h->n_cells > COUNTY_TABLE_MAX_COLUMNS) {
-        fail_row(p, h->ref, "the header has %zu columns, more than %d; expected %s, or for key projects %s",
+        fail_row(p, h->ref,
+                 ngettext("the header has %zu column, more than %d; expected %s, or for key projects %s",
+                          "the header has %zu columns, more than %d; expected %s, or for key projects %s",
+                          h->n_cells),
                  h->n_cells, COUNTY_TABLE_MAX_COLUMNS, values_tpl, projects_tpl);
         return -1;
     }
@@ -518,25 +525,26 @@ static int read_header(parse_t *p, const table_row_t *h) {
         /* the template's own sheet away from its workbook: its county and period stayed there */
         if (p->workbook)
             fail_row(p, h->ref,
-                     "this sheet is laid out as the monthly template's 主要指标, but the workbook has no _yuebao "
-                     "sheet saying its county and period (was the sheet copied into another workbook?): fill "
-                     "in the workbook yuebao template made, and send that");
+                     _("this sheet is laid out as the monthly template's 主要指标, but the workbook has no "
+                       "_yuebao sheet saying its county and period (was the sheet copied into another "
+                       "workbook?): fill in the workbook yuebao template made, and send that"));
         else
-            fail_row(p, h->ref,
-                     "this is the 主要指标 sheet of the monthly template (yuebao template) saved as CSV, which "
-                     "leaves out the template's county and period: put the .xlsx workbook itself into the "
-                     "inbox");
+            fail_row(
+                p, h->ref,
+                _("this is the 主要指标 sheet of the monthly template (yuebao template) saved as CSV, which "
+                  "leaves out the template's county and period: put the .xlsx workbook itself into the "
+                  "inbox"));
         return -1;
     }
     if (n_values && n_projects) {
         fail_row(p, h->ref,
-                 "the header mixes indicator values with key projects; send them as two files, "
-                 "with the headers %s and %s",
+                 _("the header mixes indicator values with key projects; send them as two files, "
+                   "with the headers %s and %s"),
                  values_tpl, projects_tpl);
         return -1;
     }
     if (!n_values && !n_projects) {
-        fail_row(p, h->ref, "not a county report header; expected %s, or for key projects %s", values_tpl,
+        fail_row(p, h->ref, _("not a county report header; expected %s, or for key projects %s"), values_tpl,
                  projects_tpl);
         return -1;
     }
@@ -552,11 +560,12 @@ static int read_header(parse_t *p, const table_row_t *h) {
         col_t c = p->cols[i];
         if (!p->heads[i][0]) continue; /* blank header: the cells must be blank too */
         if (c == C_NONE || !in_list(c, all, n_all)) {
-            report_at(p, DIAG_ERROR, h->ref, (long)i, p->heads[i], "unknown column \"%s\"; expected %s",
+            report_at(p, DIAG_ERROR, h->ref, (long)i, p->heads[i], _("unknown column \"%s\"; expected %s"),
                       p->heads[i], all_exp);
         } else if (p->at[c] >= 0) {
-            report_at(p, DIAG_ERROR, h->ref, (long)i, p->heads[i], "column \"%s\" appears twice (columns %d and %zu)",
-                      p->heads[i], p->at[c] + 1, i + 1);
+            report_at(p, DIAG_ERROR, h->ref, (long)i, p->heads[i],
+                      _("column \"%s\" appears twice (columns %d and %zu)"), p->heads[i], p->at[c] + 1,
+                      i + 1);
         } else {
             p->at[c] = (int)i;
         }
@@ -564,8 +573,10 @@ static int read_header(parse_t *p, const table_row_t *h) {
     for (size_t i = 0; i < n_required; i++) {
         col_t c = required[i];
         if (p->at[c] < 0)
-            report_at(p, DIAG_ERROR, h->ref, -1, col_name(p, c), "missing column \"%s\"; %s file needs %s",
-                      col_name(p, c), p->kind == FILE_VALUES ? "a values" : "a key-projects", need_exp);
+            report_at(p, DIAG_ERROR, h->ref, -1, col_name(p, c),
+                      p->kind == FILE_VALUES ? _("missing column \"%s\"; a values file needs %s")
+                                             : _("missing column \"%s\"; a key-projects file needs %s"),
+                      col_name(p, c), need_exp);
     }
     return file_errors(p) > before ? -1 : 0;
 }
@@ -576,8 +587,12 @@ static int read_header(parse_t *p, const table_row_t *h) {
 static int read_tpl_header(parse_t *p, const table_row_t *h, const tpl_sheet_t *tpl) {
     size_t before = file_errors(p);
     if (h->n_cells > COUNTY_TABLE_MAX_COLUMNS) {
-        fail_row(p, h->ref, "the header has %zu columns, more than %d; make a new template with yuebao template",
-                 h->n_cells, COUNTY_TABLE_MAX_COLUMNS);
+        fail_row(
+            p, h->ref,
+            ngettext("the header has %zu column, more than %d; make a new template with yuebao template",
+                     "the header has %zu columns, more than %d; make a new template with yuebao template",
+                     h->n_cells),
+            h->n_cells, COUNTY_TABLE_MAX_COLUMNS);
         return -1;
     }
     if (alloc_cols(p, h->ref, h->n_cells) < 0) return -1;
@@ -593,8 +608,9 @@ static int read_tpl_header(parse_t *p, const table_row_t *h, const tpl_sheet_t *
         p->cols[i] = c == C_NONE && key[0] ? C_IGNORE : c;
         if (c == C_NONE || c == C_IGNORE) continue;
         if (p->at[c] >= 0)
-            report_at(p, DIAG_ERROR, h->ref, (long)i, NULL, "column \"%s\" appears twice (columns %d and %zu)",
-                      p->heads[i], p->at[c] + 1, i + 1);
+            report_at(p, DIAG_ERROR, h->ref, (long)i, NULL,
+                      _("column \"%s\" appears twice (columns %d and %zu)"), p->heads[i], p->at[c] + 1,
+                      i + 1);
         else
             p->at[c] = (int)i;
     }
@@ -602,8 +618,8 @@ static int read_tpl_header(parse_t *p, const table_row_t *h, const tpl_sheet_t *
         col_t c = tpl->required[i];
         if (p->at[c] < 0)
             fail_row(p, h->ref,
-                     "the template's sheet has no column \"%s\" in its header row: was the template "
-                     "changed? make a new one with yuebao template",
+                     _("the template's sheet has no column \"%s\" in its header row: was the template "
+                       "changed? make a new one with yuebao template"),
                      col_zh[c]);
     }
     return file_errors(p) > before ? -1 : 0;
@@ -693,13 +709,13 @@ static int number_cell(parse_t *p, const row_t *r, col_t c, bool required, doubl
     if (tc && tc->kind == TABLE_NUMBER) {
         if (tc->is_date) {
             fail(p, r->ref, c,
-                 "the cell holds a date (%s), not a number; format the cell as 数值 (Number) and type the "
-                 "figure again",
+                 _("the cell holds a date (%s), not a number; format the cell as 数值 (Number) and type the "
+                   "figure again"),
                  text_shown(s, sb, sizeof sb));
             return -1;
         }
         if (!isfinite(tc->number)) {
-            fail(p, r->ref, c, "\"%s\" is not a number", text_shown(s, sb, sizeof sb));
+            fail(p, r->ref, c, _("\"%s\" is not a number"), text_shown(s, sb, sizeof sb));
             return -1;
         }
         *out = tc->number; /* exact, however narrow its column */
@@ -707,7 +723,7 @@ static int number_cell(parse_t *p, const row_t *r, col_t c, bool required, doubl
     }
     if (!s[0]) {
         if (!required) return 0;
-        fail(p, r->ref, c, "empty; a number is required, e.g. 1234.5");
+        fail(p, r->ref, c, _("empty; a number is required, e.g. 1234.5"));
         return -1;
     }
     /* fold: parse_number takes at most 127 bytes, and folding only ever shortens */
@@ -723,8 +739,8 @@ static int number_cell(parse_t *p, const row_t *r, col_t c, bool required, doubl
     }
     if (strlen(s) >= sizeof folded || parse_number(q, out) < 0 || (negative && (*q == '-' || *q == '+'))) {
         fail(p, r->ref, c,
-             "\"%s\" is not a number; expected digits with an optional sign and decimal "
-             "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %%)",
+             _("\"%s\" is not a number; expected digits with an optional sign and decimal "
+               "point, e.g. 1234.5 or -6.2 (commas only as thousands separators, no %%)"),
              text_shown(s, sb, sizeof sb));
         return -1;
     }
@@ -732,17 +748,17 @@ static int number_cell(parse_t *p, const row_t *r, col_t c, bool required, doubl
         /* Excel saves a cell as it shows it, and shows a number too wide for its
          * column as 2.03E+6: the digits it dropped are not in the file. */
         fail(p, r->ref, c,
-             "the cell shows %s, in scientific notation, which has lost digits: widen the column in "
-             "Excel, or format the cells as 数值 (Number) with one decimal, and save again",
+             _("the cell shows %s, in scientific notation, which has lost digits: widen the column in "
+               "Excel, or format the cells as 数值 (Number) with one decimal, and save again"),
              text_shown(s, sb, sizeof sb));
         return -1;
     }
     if (negative) {
         *out = -*out;
-        note_change(p, CH_PARENS, r->ref, p->at[c], "\"%s\" as %.15g", text_shown(s, sb, sizeof sb), *out);
+        note_change(p, CH_PARENS, r->ref, p->at[c], _("\"%s\" as %.15g"), text_shown(s, sb, sizeof sb), *out);
     }
     if (width & (TEXT_FOLD_DIGITS | TEXT_FOLD_SIGNS))
-        note_change(p, CH_WIDTH, r->ref, p->at[c], "\"%s\" as %.15g", text_shown(s, sb, sizeof sb), *out);
+        note_change(p, CH_WIDTH, r->ref, p->at[c], _("\"%s\" as %.15g"), text_shown(s, sb, sizeof sb), *out);
     return 1;
 }
 
@@ -752,11 +768,11 @@ static int text_cell(parse_t *p, const row_t *r, col_t c, bool required, char *d
     const char *s = cell(p, r, c);
     size_t len = strlen(s);
     if (required && !s[0]) {
-        fail(p, r->ref, c, "empty; a value is required");
+        fail(p, r->ref, c, _("empty; a value is required"));
         return -1;
     }
     if (len >= size) {
-        fail(p, r->ref, c, "longer than %zu bytes (%zu found)", size - 1, len);
+        fail(p, r->ref, c, _("longer than %zu bytes (%zu found)"), size - 1, len);
         return -1;
     }
     memcpy(dst, s, len + 1);
@@ -830,40 +846,45 @@ static int period_cell(parse_t *p, const row_t *r, period_t *pd) {
         if (tc->is_date || (whole && v >= 32874 && v <= 73415)) { /* 1990-01-01 .. 2100-12-31 */
             if (period_from_serial(v, pd) == 0) {
                 period_format(*pd, shown);
-                note_change(p, CH_DATE, r->ref, p->at[C_PERIOD], "the date %s (serial %.0f) as %s",
-                            text_shown(tc->text && tc->text[0] ? tc->text : "-", sb, sizeof sb), floor(v), shown);
+                note_change(p, CH_DATE, r->ref, p->at[C_PERIOD], _("the date %s (serial %.0f) as %s"),
+                            text_shown(tc->text && tc->text[0] ? tc->text : "-", sb, sizeof sb), floor(v),
+                            shown);
                 return 0;
             }
         } else if (!whole && floor(v) >= 1990 && floor(v) <= 2100 && fabs(v - floor(v) - 0.1) < 1e-9) {
             /* 2017.1: typed so it is January, but 2017.10 shows the same */
             fail(p, r->ref, C_PERIOD,
-                 "the number %.15g may be January or October (Excel drops the last 0 of 2017.10); type the "
-                 "period as text, e.g. 2017-10 or 2017年1-10月",
+                 _("the number %.15g may be January or October (Excel drops the last 0 of 2017.10); type the "
+                   "period as text, e.g. 2017-10 or 2017年1-10月"),
                  v);
             return -1;
         } else {
             snprintf(num, sizeof num, whole ? "%.0f" : "%.15g", v);
             if (period_parse(num, pd) == 0) return 0;
         }
-        fail(p, r->ref, C_PERIOD, "\"%s\" is not a period; expected YYYY-MM, e.g. 2017-06 (or 2017年1-6月)",
+        fail(p, r->ref, C_PERIOD,
+             _("\"%s\" is not a period; expected YYYY-MM, e.g. 2017-06 (or 2017年1-6月)"),
              text_shown(s, sb, sizeof sb));
         return -1;
     }
     if (!s[0]) {
-        fail(p, r->ref, C_PERIOD, "empty; expected YYYY-MM, e.g. 2017-06");
+        fail(p, r->ref, C_PERIOD, _("empty; expected YYYY-MM, e.g. 2017-06"));
         return -1;
     }
     if (strlen(s) < sizeof folded) width = text_fold_width(s, folded, sizeof folded);
     if (period_parse_sheet(width ? folded : s, pd, &as_date) < 0) {
-        fail(p, r->ref, C_PERIOD, "\"%s\" is not a period; expected YYYY-MM, e.g. 2017-06 (or 2017年1-6月)",
+        fail(p, r->ref, C_PERIOD,
+             _("\"%s\" is not a period; expected YYYY-MM, e.g. 2017-06 (or 2017年1-6月)"),
              text_shown(s, sb, sizeof sb));
         return -1;
     }
     period_format(*pd, shown);
     if (as_date)
-        note_change(p, CH_DATE, r->ref, p->at[C_PERIOD], "\"%s\" as %s", text_shown(s, sb, sizeof sb), shown);
+        note_change(p, CH_DATE, r->ref, p->at[C_PERIOD], _("\"%s\" as %s"), text_shown(s, sb, sizeof sb),
+                    shown);
     if (width & (TEXT_FOLD_DIGITS | TEXT_FOLD_SIGNS))
-        note_change(p, CH_WIDTH, r->ref, p->at[C_PERIOD], "\"%s\" as %s", text_shown(s, sb, sizeof sb), shown);
+        note_change(p, CH_WIDTH, r->ref, p->at[C_PERIOD], _("\"%s\" as %s"), text_shown(s, sb, sizeof sb),
+                    shown);
     return 0;
 }
 
@@ -877,19 +898,21 @@ static int key_cells(parse_t *p, const row_t *r, char zone[ZONE_CODE_SIZE], char
     bool loose;
     int rc = 0;
     if (!z[0]) {
-        fail(p, r->ref, C_ZONE, "empty; expected a zone code or name from regions.csv");
+        fail(p, r->ref, C_ZONE, _("empty; expected a zone code or name from regions.csv"));
         rc = -1;
     } else if (!(zn = find_zone(p->m, z, &loose))) {
-        fail(p, r->ref, C_ZONE, "unknown zone \"%s\"; expected a zone code or name from regions.csv",
+        fail(p, r->ref, C_ZONE, _("unknown zone \"%s\"; expected a zone code or name from regions.csv"),
              text_shown(z, sb, sizeof sb));
         rc = -1;
     } else if (p->county && strcmp(zn->county, p->county->code)) {
-        fail(p, r->ref, C_ZONE, "zone %s is not in %s %s, the county this template is for", zn->code,
+        fail(p, r->ref, C_ZONE, _("zone %s is not in %s %s, the county this template is for"), zn->code,
              p->county->code, p->county->name);
         rc = -1;
     } else {
         snprintf(zone, ZONE_CODE_SIZE, "%s", zn->code);
-        if (loose) note_change(p, CH_NAME, r->ref, p->at[C_ZONE], "\"%s\" as %s", text_shown(z, sb, sizeof sb), zn->code);
+        if (loose)
+            note_change(p, CH_NAME, r->ref, p->at[C_ZONE], _("\"%s\" as %s"), text_shown(z, sb, sizeof sb),
+                        zn->code);
     }
     if (p->tpl) {
         snprintf(period, PERIOD_STRLEN, "%s", p->period);
@@ -945,8 +968,8 @@ static int text_agrees(parse_t *p, const row_t *row, const report_t *r, col_t c,
     const char *have = c == C_PROBLEMS ? r->problems : r->next_steps;
     if (!s[0] || !have || !strcmp(have, s)) return 0;
     fail(p, row->ref, c,
-         "differs from the text already given for %s %s; write it once per zone and period "
-         "(or repeat the same text)",
+         _("differs from the text already given for %s %s; write it once per zone and period "
+           "(or repeat the same text)"),
          r->zone, r->period);
     return -1;
 }
@@ -1011,13 +1034,16 @@ static void read_row(parse_t *p, const table_row_t *tr) {
 
     if (!p->workbook && tr->n_cells != p->n_cols) {
         fail_row(p, tr->ref,
-                 "expected %zu columns, found %zu; check for a missing or extra comma "
-                 "(a cell holding a comma must be quoted)",
+                 ngettext("expected %zu column, found %zu; check for a missing or extra comma "
+                          "(a cell holding a comma must be quoted)",
+                          "expected %zu columns, found %zu; check for a missing or extra comma "
+                          "(a cell holding a comma must be quoted)",
+                          p->n_cols),
                  p->n_cols, tr->n_cells);
         return;
     }
     if (row_open(p, tr, &row) < 0) {
-        fail_row(p, tr->ref, "out of memory");
+        fail_row(p, tr->ref, _("out of memory"));
         return;
     }
     if (row_is_empty(p, &row)) goto out; /* ",,,," — an empty row as Excel saves it */
@@ -1025,10 +1051,10 @@ static void read_row(parse_t *p, const table_row_t *tr) {
     for (size_t i = 0; i < row.n; i++) {
         if ((i >= p->n_cols || (p->cols[i] == C_NONE && !p->heads[i][0])) && row.txt[i][0]) {
             char field[32];
-            snprintf(field, sizeof field, "column %zu", i + 1);
+            snprintf(field, sizeof field, _("column %zu"), i + 1);
             report_at(p, DIAG_ERROR, row.ref, (long)i, field,
-                      "\"%s\" is under a column with no header; give the "
-                      "column a header or clear it",
+                      _("\"%s\" is under a column with no header; give the "
+                        "column a header or clear it"),
                       text_shown(row.txt[i], sb, sizeof sb));
             bad = true;
         }
@@ -1037,11 +1063,11 @@ static void read_row(parse_t *p, const table_row_t *tr) {
     problems = cell(p, &row, C_PROBLEMS);
     next_steps = cell(p, &row, C_NEXT_STEPS);
     if (strlen(problems) >= REPORT_MAX_TEXT) {
-        fail(p, row.ref, C_PROBLEMS, "longer than %d bytes", REPORT_MAX_TEXT - 1);
+        fail(p, row.ref, C_PROBLEMS, _("longer than %d bytes"), REPORT_MAX_TEXT - 1);
         bad = true;
     }
     if (strlen(next_steps) >= REPORT_MAX_TEXT) {
-        fail(p, row.ref, C_NEXT_STEPS, "longer than %d bytes", REPORT_MAX_TEXT - 1);
+        fail(p, row.ref, C_NEXT_STEPS, _("longer than %d bytes"), REPORT_MAX_TEXT - 1);
         bad = true;
     }
 
@@ -1053,18 +1079,18 @@ static void read_row(parse_t *p, const table_row_t *tr) {
         bool loose;
         int rc;
         if (!ind[0]) {
-            fail(p, row.ref, C_INDICATOR, "empty; expected a code or Chinese name from indicators.csv");
+            fail(p, row.ref, C_INDICATOR, _("empty; expected a code or Chinese name from indicators.csv"));
             bad = true;
         } else if (!(in = find_indicator(p->m, ind, &loose))) {
             fail(p, row.ref, C_INDICATOR,
-                 "unknown indicator \"%s\"; expected a code or Chinese name from indicators.csv",
+                 _("unknown indicator \"%s\"; expected a code or Chinese name from indicators.csv"),
                  text_shown(ind, sb, sizeof sb));
             bad = true;
         } else {
             snprintf(v.indicator, sizeof v.indicator, "%s", in->code);
             if (loose)
-                note_change(p, CH_NAME, row.ref, p->at[C_INDICATOR], "\"%s\" as %s", text_shown(ind, sb, sizeof sb),
-                            in->code);
+                note_change(p, CH_NAME, row.ref, p->at[C_INDICATOR], _("\"%s\" as %s"),
+                            text_shown(ind, sb, sizeof sb), in->code);
         }
         if (number_cell(p, &row, C_AMOUNT, true, &v.amount) < 0) bad = true;
         rc = number_cell(p, &row, C_GROWTH, false, &v.growth_pct);
@@ -1092,7 +1118,7 @@ static void read_row(parse_t *p, const table_row_t *tr) {
     r = find_report(p->set, zone, period);
     if (!r) {
         if (!(r = new_report(p, zone, period))) {
-            fail_row(p, row.ref, "out of memory");
+            fail_row(p, row.ref, _("out of memory"));
             goto out;
         }
         created = true;
@@ -1100,11 +1126,11 @@ static void read_row(parse_t *p, const table_row_t *tr) {
     if (text_agrees(p, &row, r, C_PROBLEMS, problems) < 0) bad = true;
     if (text_agrees(p, &row, r, C_NEXT_STEPS, next_steps) < 0) bad = true;
     if (!bad && p->kind == FILE_VALUES && r->n_values >= REPORT_MAX_VALUES) {
-        fail_row(p, row.ref, "more than %d indicator rows for %s %s", REPORT_MAX_VALUES, zone, period);
+        fail_row(p, row.ref, _("more than %d indicator rows for %s %s"), REPORT_MAX_VALUES, zone, period);
         bad = true;
     }
     if (!bad && p->kind == FILE_PROJECTS && r->n_projects >= REPORT_MAX_PROJECTS) {
-        fail_row(p, row.ref, "more than %d project rows for %s %s", REPORT_MAX_PROJECTS, zone, period);
+        fail_row(p, row.ref, _("more than %d project rows for %s %s"), REPORT_MAX_PROJECTS, zone, period);
         bad = true;
     }
     if (!bad) {
@@ -1112,10 +1138,10 @@ static void read_row(parse_t *p, const table_row_t *tr) {
                      : p->kind == FILE_PROJECTS ? report_add_project(r, &pr) != NULL
                                                 : true;
         if (!added) {
-            fail_row(p, row.ref, "out of memory");
+            fail_row(p, row.ref, _("out of memory"));
             bad = true;
         } else if (set_text(r, C_PROBLEMS, problems) < 0 || set_text(r, C_NEXT_STEPS, next_steps) < 0) {
-            fail_row(p, row.ref, "out of memory");
+            fail_row(p, row.ref, _("out of memory"));
             /* take the row back out: the row adds nothing */
             if (p->kind == FILE_VALUES)
                 free(r->values[--r->n_values].note);
@@ -1157,23 +1183,27 @@ static void warn_above_header(parse_t *p, const table_sheet_t *sh, size_t h) {
     for (size_t i = 0; i < h; i++) {
         if (filled_cells(&sh->rows[i]) < 3) continue;
         if (n++ < 3 && off < sizeof where)
-            off += (size_t)snprintf(where + off, sizeof where - off, "%s%u", n > 1 ? ", " : "", sh->rows[i].ref);
+            off += (size_t)snprintf(where + off, sizeof where - off, "%s%u", n > 1 ? diag_list_sep() : "",
+                                    sh->rows[i].ref);
         else if (n == 4 && off < sizeof where)
-            off += (size_t)snprintf(where + off, sizeof where - off, ", …");
+            off += (size_t)snprintf(where + off, sizeof where - off, "%s…", diag_list_sep());
     }
-    if (n == 1)
+    if (!n) return;
+    if (p->workbook)
         report_at(p, DIAG_WARNING, sh->rows[h].ref, -1, NULL,
-                  p->workbook ? "1 row of several cells above the header was not read (row %s): figures belong "
-                                "below the header row"
-                              : "1 row of several cells above the header was not read (line %s): figures belong "
-                                "below the header row",
-                  where);
-    else if (n)
+                  ngettext("%zu row of several cells above the header was not read (row %s): figures belong "
+                           "below the header row",
+                           "%zu rows of several cells above the header were not read (rows %s): figures "
+                           "belong below the header row",
+                           n),
+                  n, where);
+    else
         report_at(p, DIAG_WARNING, sh->rows[h].ref, -1, NULL,
-                  p->workbook ? "%zu rows of several cells above the header were not read (rows %s): figures "
-                                "belong below the header row"
-                              : "%zu rows of several cells above the header were not read (lines %s): figures "
-                                "belong below the header row",
+                  ngettext("%zu row of several cells above the header was not read (line %s): figures belong "
+                           "below the header row",
+                           "%zu rows of several cells above the header were not read (lines %s): figures "
+                           "belong below the header row",
+                           n),
                   n, where);
 }
 
@@ -1193,8 +1223,8 @@ static sheet_rc_t read_sheet(parse_t *p, const table_sheet_t *sh, const tpl_shee
         /* the note is the 200th finding, so a list capped at 200 still shows it */
         if (file_errors(p) >= MAX_FILE_ERRORS - 1) {
             fail_row(p, sh->rows[i].ref,
-                     "too many errors; reading stopped here and the rest of the file was not "
-                     "checked: correct the lines above and send it again");
+                     _("too many errors; reading stopped here and the rest of the file was not "
+                       "checked: correct the lines above and send it again"));
             p->stopped = true;
             return SHEET_STOPPED;
         }
@@ -1229,7 +1259,7 @@ static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *op
             csv_failure(p, opts);
         } else {
             template_of(FILE_VALUES, exp, sizeof exp);
-            fail_row(p, 0, "empty file: expected a header row, e.g. %s", exp);
+            fail_row(p, 0, _("empty file: expected a header row, e.g. %s"), exp);
         }
         return;
     }
@@ -1238,8 +1268,8 @@ static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *op
         /* the first row is what a header would have been */
         template_of(FILE_VALUES, exp, sizeof exp);
         template_of(FILE_PROJECTS, projects_exp, sizeof projects_exp);
-        fail_row(p, sh->rows[0].ref, "not a county report header; expected %s, or for key projects %s", exp,
-                 projects_exp);
+        fail_row(p, sh->rows[0].ref, _("not a county report header; expected %s, or for key projects %s"),
+                 exp, projects_exp);
     }
     if (cut && rc != SHEET_BAD_HEADER && rc != SHEET_STOPPED) csv_failure(p, opts);
     flush_changes(p);
@@ -1356,12 +1386,15 @@ static void read_template(parse_t *p, const table_t *t, const table_sheet_t *ys,
         const table_sheet_t *sh = sheet_named(t, tpl->sheet);
         if (!sh) {
             if (tpl->must)
-                fail_row(p, 0, "the template has no sheet %s: make a new one with yuebao template", tpl->sheet);
+                fail_row(p, 0, _("the template has no sheet %s: make a new one with yuebao template"),
+                         tpl->sheet);
             continue;
         }
         snprintf(p->sheet, sizeof p->sheet, "%s", tpl->sheet);
         if (read_sheet(p, sh, tpl) == SHEET_NO_HEADER)
-            fail_row(p, 0, "the template's sheet has no header row (园区代码, …): make a new one with yuebao template");
+            fail_row(p, 0,
+                     _("the template's sheet has no header row (园区代码, …): make a new one with yuebao "
+                       "template"));
         flush_changes(p);
         p->sheet[0] = '\0';
     }
@@ -1369,11 +1402,13 @@ static void read_template(parse_t *p, const table_t *t, const table_sheet_t *ys,
         if (t->sheets[i].state == 0 && !is_template_sheet(t->sheets[i].name) && first_filled_row(&t->sheets[i]))
             add_ignored(ignored, sizeof ignored, t->sheets[i].name ? t->sheets[i].name : "");
     if (ignored[0])
-        report_at(p, DIAG_WARNING, 0, -1, NULL, "sheets the template does not have were not read: %s", ignored);
+        report_at(p, DIAG_WARNING, 0, -1, NULL, _("sheets the template does not have were not read: %s"),
+                  ignored);
     if (!p->stopped && file_errors(p) == 0 && p->n_input_rows == 0)
-        fail_row(p, 0,
-                 "the template has no figures filled in: type this period's 本年累计 (and 同比增长) into the "
-                 "yellow cells of the 主要指标 sheet, save, and send it again");
+        fail_row(
+            p, 0,
+            _("the template has no figures filled in: type this period's 本年累计 (and 同比增长) into the "
+              "yellow cells of the 主要指标 sheet, save, and send it again"));
 }
 
 static void read_workbook(parse_t *p, const table_t *t) {
@@ -1394,13 +1429,18 @@ static void read_workbook(parse_t *p, const table_t *t) {
     template_of(FILE_VALUES, exp, sizeof exp);
     template_of(FILE_PROJECTS, projects_exp, sizeof projects_exp);
     if (n_filled == 0)
-        fail_row(p, 0, "empty workbook: no visible sheet holds anything; expected a sheet with the header row %s",
-                 exp);
+        fail_row(
+            p, 0,
+            _("empty workbook: no visible sheet holds anything; expected a sheet with the header row %s"),
+            exp);
     else if (n_read == 0)
-        fail_row(p, 0, "no sheet has a county report header row (sheets: %s); expected %s, or for key projects %s",
-                 ignored, exp, projects_exp);
+        fail_row(
+            p, 0,
+            _("no sheet has a county report header row (sheets: %s); expected %s, or for key projects %s"),
+            ignored, exp, projects_exp);
     else if (ignored[0])
-        report_at(p, DIAG_WARNING, 0, -1, NULL, "sheets without a report header were not read: %s", ignored);
+        report_at(p, DIAG_WARNING, 0, -1, NULL, _("sheets without a report header were not read: %s"),
+                  ignored);
 }
 
 size_t county_table_parse(const master_t *m, const char *name, const table_t *t, report_set_t *set,

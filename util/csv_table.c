@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "i18n.h"
 
 /* Appends one record to sh as a row (table.h's builders: an empty field costs no
  * allocation); -1 on out of memory. */
@@ -40,19 +41,22 @@ int csv_to_table(const char *utf8, size_t len, size_t max_cells, table_t *out, u
     err[0] = '\0';
     if (!(sh = table_sheet_add(out, "", 0)) || !(r = csv_open_sep(utf8, len, csv_guess_sep(utf8, len)))) {
         *err_line = 1;
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, "%s", _("out of memory"));
         return -1;
     }
     while ((rc = csv_next(r, &rec, why, sizeof why)) == 1) {
         line = rec.line;
         if (max_cells && rec.n_fields > max_cells - n_cells) {
             *err_line = line;
-            snprintf(err, errsz, "more than %zu cells in the file, the most it may have", max_cells);
+            snprintf(err, errsz,
+                     ngettext("more than %zu cell in the file, the most it may have",
+                              "more than %zu cells in the file, the most it may have", max_cells),
+                     max_cells);
             break;
         }
         if (add_row(sh, &rec) < 0) {
             *err_line = line;
-            snprintf(err, errsz, "out of memory");
+            snprintf(err, errsz, "%s", _("out of memory"));
             break;
         }
         n_cells += rec.n_fields;

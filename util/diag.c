@@ -159,6 +159,46 @@ static void place_of(const diag_t *d, char *buf, size_t size) {
 
 #define GROUP_PLACES 3 /* places named in a folded line */
 
+const char *diag_list_sep(void) {
+    /* TRANSLATORS: between the cells or line numbers of a list, as in "D7, D8, D9, …" */
+    return C_("list of places", ", ");
+}
+
+/* A folded line: the first finding's message, the count and the places, as one
+ * sentence so a language puts the count where it belongs. Returns what snprintf does. */
+static int folded_line(char *buf, size_t size, bool cell, bool differ, const char *msg, size_t n,
+                       const char *places) {
+    if (cell && differ)
+        return snprintf(
+            buf, size,
+            ngettext("%s (%zu cell: %s; the first shown)", "%s (%zu cells: %s; the first shown)", n), msg, n,
+            places);
+    if (cell)
+        return snprintf(buf, size, ngettext("%s (%zu cell: %s)", "%s (%zu cells: %s)", n), msg, n, places);
+    if (differ)
+        return snprintf(
+            buf, size, ngettext("%s (%zu row: %s; the first shown)", "%s (%zu rows: %s; the first shown)", n),
+            msg, n, places);
+    return snprintf(buf, size, ngettext("%s (%zu row: %s)", "%s (%zu rows: %s)", n), msg, n, places);
+}
+
+/* Rewrites d's message as the folded line for n findings at places; the first
+ * finding's words are cut (with "…") where the whole would not fit. */
+static void fold_message(diag_t *d, bool differ, size_t n, const char *places) {
+    char msg[sizeof d->message], line[sizeof d->message];
+    int k;
+    snprintf(msg, sizeof msg, "%s", d->message);
+    k = folded_line(line, sizeof line, d->cell, differ, msg, n, places);
+    if (k >= (int)sizeof line) {
+        size_t over = (size_t)k - (sizeof line - 1), len = strlen(msg), keep;
+        keep = len > over + strlen("…") ? len - over - strlen("…") : 0;
+        cut_utf8(msg, keep + 1);
+        strcat(msg, "…");
+        folded_line(line, sizeof line, d->cell, differ, msg, n, places);
+    }
+    memcpy(d->message, line, sizeof d->message);
+}
+
 void diag_group(diag_list_t *dl) {
     size_t *leader, out = 0;
     if (dl->n < 2) return;
@@ -173,8 +213,8 @@ void diag_group(diag_list_t *dl) {
     }
     for (size_t i = 0; i < dl->n; i++) {
         diag_t *d = &dl->items[i];
-        char places[GROUP_PLACES * 24 + 8] = "", suffix[160];
-        size_t n = 0, off = 0, room;
+        char places[GROUP_PLACES * 24 + 32] = "";
+        size_t n = 0, off = 0;
         bool differ = false;
         if (leader[i] != i) continue;
         for (size_t j = i; j < dl->n; j++) {
@@ -185,24 +225,13 @@ void diag_group(diag_list_t *dl) {
             if (n <= GROUP_PLACES && m->count <= 1) {
                 char one[24];
                 place_of(m, one, sizeof one);
-                off += (size_t)snprintf(places + off, sizeof places - off, "%s%s", off ? ", " : "", one);
+                off += (size_t)snprintf(places + off, sizeof places - off, "%s%s", off ? diag_list_sep() : "",
+                                        one);
             }
         }
         if (n > 1 && d->count <= 1) {
-            const char *more = n > GROUP_PLACES ? ", …" : "";
-            /* whole phrases, one per case, so each can be translated as a whole */
-            if (d->cell)
-                snprintf(suffix, sizeof suffix, differ ? " (%zu cells: %s%s; the first shown)" : " (%zu cells: %s%s)",
-                         n, places, more);
-            else
-                snprintf(suffix, sizeof suffix, differ ? " (%zu rows: %s%s; the first shown)" : " (%zu rows: %s%s)", n,
-                         places, more);
-            room = sizeof d->message - strlen(suffix);
-            if (strlen(d->message) >= room) {
-                cut_utf8(d->message, room - strlen("…"));
-                strcat(d->message, "…");
-            }
-            strcat(d->message, suffix);
+            if (n > GROUP_PLACES) snprintf(places + off, sizeof places - off, "%s…", diag_list_sep());
+            fold_message(d, differ, n, places);
             if (d->cell) {
                 char *bang = strrchr(d->field, '!');
                 if (bang) *bang = '\0'; /* the sheet: the places name the cells */

@@ -72,10 +72,16 @@ void diag_sort(diag_list_t *dl);
  * column letters), and the same group (or, for group 0, the same message), each with
  * a line. The first keeps its place and words and gains the count and the first three
  * places: "410602.csv: amount: … (20 rows: 7, 8, 9, …)", "2017-06.xlsx: 主要指标: …
- * (20 cells: D7, D8, D9, …)", with "; the first shown" when the words differed. Its
- * field becomes the column (the sheet, for cells) and count the number folded. Call it
- * last, on a list only shown from then on; diag_unlisted keeps counting right. */
+ * (20 cells: D7, D8, D9, …)", with "; the first shown" when the words differed. The
+ * message and what is added are one translated sentence (ngettext by the count), so
+ * each language says the count its own way. Its field becomes the column (the sheet,
+ * for cells) and count the number folded. Call it last, on a list only shown from then
+ * on; diag_unlisted keeps counting right. */
 void diag_group(diag_list_t *dl);
+
+/* What goes between the places of a list shown to people, as diag_group writes them
+ * ("D7, D8, D9, …"): ", " in English, "、" in Chinese. Borrowed, never NULL. */
+const char *diag_list_sep(void);
 
 /* How many findings the list counted but does not show, folded ones not included: the
  * "… and N more" under a list capped at max_items. */
