@@ -6,8 +6,9 @@
  * build's catalogue) and reads what a person reads: a rejected file's errors file and a
  * receipt in the desk's folders, what `yuebao-collector submit` prints for a report the
  * aggregator refused (its words travel in the ack, in the aggregator's language),
- * `yuebao status` and `yuebao alerts` at the central office, and the closing line of
- * `yuebao template`. Under zh_CN.UTF-8 they hold the Chinese words a 统计局 officer
+ * `yuebao status` and `yuebao alerts` at the central office, the closing line of
+ * `yuebao template`, and `yuebao check` folding twenty rows typed the same wrong way
+ * into one line that counts them. Under zh_CN.UTF-8 they hold the Chinese words a 统计局 officer
  * expects and not the English ones; under C.UTF-8 exactly the English that the other
  * suites read. `--version` is read by scripts as well as people: in either language
  * it is the program's name, its revision and the wire schema, in that order.
@@ -38,6 +39,7 @@ typedef struct {
     const char *status[4];      /* in `yuebao status --period 2017-05` */
     const char *alerts[3];      /* in `yuebao alerts` */
     const char *template[3];    /* in `yuebao template`'s closing line */
+    const char *grouped[2];     /* in `yuebao check`'s one line for 20 rows with amount "abc" */
     const char *version;        /* in every binary's --version, beside the schema */
     const char *not_there;      /* a word of the other language, in none of them (English
                                  * field names such as "revision:" are data: they stay) */
@@ -51,6 +53,7 @@ static const words_t ZH = {
     {"统计期 2017-05（1-5月）", "已报", "未报", "逾期"},
     {"逾期", "严重", "逾期未报 2017-05"},
     {"已写入 ", "浚县（410621）2017年1-6月，2 个园区 × 14 项指标", "上期（2017-05）为空：没有报表库 "},
+    {"\"abc\" 不是数字", "（共 20 行：第 2、3、4、… 行）"},
     "协议版本",
     "was ",
 };
@@ -64,6 +67,7 @@ static const words_t EN = {
     {"overdue", "critical", "has not reported 2017-05"},
     {"wrote ", "浚县 (410621) 2017年1-6月, 2 zones × 14 indicators",
      "previous period 上期 (2017-05) empty: no report store at "},
+    {"\"abc\" is not a number", "(20 rows: 2, 3, 4, …)"},
     "wire schema",
     "统计期",
 };
@@ -251,4 +255,51 @@ Test(e2e_i18n, template_and_versions_in_chinese) {
 
 Test(e2e_i18n, template_and_versions_in_english) {
     template_and_versions(&EN);
+}
+
+/* One mistake made in twenty rows: the sample's 410602.csv with "abc" as the amount of
+ * 20 rows (its 14, then its first 6 again). `yuebao check` says it once, in the desk's
+ * language, with the count and the first rows, and exits 1. */
+static void twenty_rows_one_line(const words_t *w) {
+    const char *csv = P("%s/410602.abc.csv", dir);
+    char *text, *out = NULL, *line, *rows[32];
+    size_t n_rows = 0, n_lines = 0;
+    FILE *f;
+    int st;
+
+    text = e2e_read_file(e2e_sample("reports/2017-06/410602.csv"));
+    cr_assert_not_null(text);
+    for (line = strtok(text, "\n"); line && n_rows < N_OF(rows); line = strtok(NULL, "\n"))
+        rows[n_rows++] = line;
+    cr_assert_eq(n_rows, 15, "the sample is a header and 14 rows");
+    f = fopen(csv, "wb");
+    cr_assert_not_null(f, "cannot write %s", csv);
+    fprintf(f, "%s\n", rows[0]);
+    for (size_t i = 0; i < 20; i++) {
+        /* zone,period,indicator,amount,growth_pct: the amount becomes "abc" */
+        char *r = rows[1 + i % 14], *c1 = strchr(r, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL,
+             *c3 = c2 ? strchr(c2 + 1, ',') : NULL, *c4 = c3 ? strchr(c3 + 1, ',') : NULL;
+        cr_assert_not_null(c4, "%s", r);
+        fprintf(f, "%.*s,abc%s\n", (int)(c3 - r), r, c4);
+    }
+    fclose(f);
+    free(text);
+
+    use_language(w);
+    st = e2e_runl(P("%s/check", dir), &out, e2e_under_valgrind() ? 120000 : 20000, e2e_bin("yuebao"), "check",
+                  "--master", e2e_city(), "--county", "410602", csv, NULL);
+    cr_assert_eq(st, 1, "a file with errors: exit 1\n%s", out);
+    assert_words("yuebao check", out, w->grouped, N_OF(w->grouped), w->not_there);
+    for (const char *p = out; (p = strstr(p, "\"abc\"")); p++)
+        n_lines++;
+    cr_assert_eq(n_lines, 1, "one line for the twenty rows:\n%s", out);
+    free(out);
+}
+
+Test(e2e_i18n, twenty_mistakes_one_line_in_chinese) {
+    twenty_rows_one_line(&ZH);
+}
+
+Test(e2e_i18n, twenty_mistakes_one_line_in_english) {
+    twenty_rows_one_line(&EN);
 }
