@@ -1275,17 +1275,6 @@ static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *op
     flush_changes(p);
 }
 
-/* "2017年1-6月": a period as the Chinese report forms name it. */
-static void period_zh(const char *period, char *buf, size_t size) {
-    period_t pd;
-    if (period_parse(period, &pd) < 0)
-        snprintf(buf, size, "%s", period);
-    else if (pd.month == 1)
-        snprintf(buf, size, "%d年1月", pd.year);
-    else
-        snprintf(buf, size, "%d年1-%d月", pd.year, pd.month);
-}
-
 /* The text of cell (col, row 1-based) of sh, trimmed, into buf; "" if absent. */
 static const char *sheet_cell(const table_sheet_t *sh, size_t col, unsigned ref, char *buf, size_t size) {
     buf[0] = '\0';
@@ -1312,9 +1301,9 @@ static const table_sheet_t *template_sheet(const table_t *t) {
 }
 
 /* The template's county, period and version against what the caller takes. 0, or -1
- * after reporting (a refusal says in Chinese first whose template it is). */
+ * after reporting whose template it is and what was expected. */
 static int check_template(parse_t *p, const table_sheet_t *ys, const county_parse_opts_t *opts) {
-    char version[32], code[64], period_s[64], sb[64], zh[32], want_zh[32];
+    char version[32], code[64], period_s[64], sb[64];
     const county_t *mine;
     period_t pd;
     sheet_cell(ys, 1, 1, version, sizeof version);
@@ -1322,43 +1311,31 @@ static int check_template(parse_t *p, const table_sheet_t *ys, const county_pars
     sheet_cell(ys, 1, 3, period_s, sizeof period_s);
     if (strcmp(version, TEMPLATE_VERSION)) {
         fail_row(p, 0,
-                 "模板版本 %s 本采集端不认识（只认版本 %s），请用 yuebao template 重新生成 / this is a template "
-                 "of version %s, and this collector reads version %s: make a new one with yuebao template",
-                 text_shown(version, sb, sizeof sb), TEMPLATE_VERSION, sb, TEMPLATE_VERSION);
+                 _("this is a template of version %s, and this collector reads version %s: make a new one "
+                   "with yuebao template"),
+                 text_shown(version, sb, sizeof sb), TEMPLATE_VERSION);
         return -1;
     }
     if (!(p->county = master_county(p->m, code))) {
-        fail_row(p, 0,
-                 "模板的县区代码 %s 不在 regions.csv 中 / the template is for county %s, which regions.csv does "
-                 "not list",
-                 text_shown(code, sb, sizeof sb), sb);
+        fail_row(p, 0, _("the template is for county %s, which regions.csv does not list"),
+                 text_shown(code, sb, sizeof sb));
         return -1;
     }
     if (period_parse(period_s, &pd) < 0) {
-        fail_row(p, 0,
-                 "模板的统计期 \"%s\" 无法识别，请用 yuebao template 重新生成 / the template's period \"%s\" is "
-                 "not a period: make a new one with yuebao template",
-                 text_shown(period_s, sb, sizeof sb), sb);
+        fail_row(p, 0, _("the template's period \"%s\" is not a period: make a new one with yuebao template"),
+                 text_shown(period_s, sb, sizeof sb));
         return -1;
     }
     period_format(pd, p->period);
-    period_zh(p->period, zh, sizeof zh);
     if (opts && opts->county && strcmp(opts->county, p->county->code)) {
         mine = master_county(p->m, opts->county);
-        fail_row(p, 0,
-                 "这是%s（%s）%s的报表模板，本采集端只收%s（%s）的报表 / this template is for %s %s, %s; this "
-                 "collector takes the reports of %s %s only",
-                 p->county->name, p->county->code, zh, mine ? mine->name : opts->county, opts->county,
+        fail_row(p, 0, _("this template is for %s %s, %s; this collector takes the reports of %s %s only"),
                  p->county->code, p->county->name, p->period, opts->county, mine ? mine->name : "");
         return -1;
     }
     if (opts && opts->period && strcmp(opts->period, p->period)) {
-        period_zh(opts->period, want_zh, sizeof want_zh);
-        fail_row(p, 0,
-                 "这是%s（%s）%s的报表模板，现在要报的是%s / this template is for %s %s, %s; the report "
-                 "expected is %s",
-                 p->county->name, p->county->code, zh, want_zh, p->county->code, p->county->name, p->period,
-                 opts->period);
+        fail_row(p, 0, _("this template is for %s %s, %s; the report expected is %s"), p->county->code,
+                 p->county->name, p->period, opts->period);
         return -1;
     }
     return 0;

@@ -7,8 +7,9 @@
  * receipt in the desk's folders, what `yuebao-collector submit` prints for a report the
  * aggregator refused (its words travel in the ack, in the aggregator's language),
  * `yuebao status` and `yuebao alerts` at the central office, the closing line of
- * `yuebao template`, and `yuebao check` folding twenty rows typed the same wrong way
- * into one line that counts them. Under zh_CN.UTF-8 they hold the Chinese words a 统计局 officer
+ * `yuebao template` and `yuebao check`'s refusal of that template for another county,
+ * and `yuebao check` folding twenty rows typed the same wrong way into one line that
+ * counts them. Under zh_CN.UTF-8 they hold the Chinese words a 统计局 officer
  * expects and not the English ones; under C.UTF-8 exactly the English that the other
  * suites read. `--version` is read by scripts as well as people: in either language
  * it is the program's name, its revision and the wire schema, in that order.
@@ -39,6 +40,7 @@ typedef struct {
     const char *status[4];      /* in `yuebao status --period 2017-05` */
     const char *alerts[3];      /* in `yuebao alerts` */
     const char *template[3];    /* in `yuebao template`'s closing line */
+    const char *other_county[2]; /* in `yuebao check --county 410602` of 浚县's template */
     const char *grouped[2];     /* in `yuebao check`'s one line for 20 rows with amount "abc" */
     const char *version;        /* in every binary's --version, beside the schema */
     const char *not_there;      /* a word of the other language, in none of them (English
@@ -53,6 +55,7 @@ static const words_t ZH = {
     {"统计期 2017-05（1-5月）", "已报", "未报", "逾期"},
     {"逾期", "严重", "逾期未报 2017-05"},
     {"已写入 ", "浚县（410621）2017年1-6月，2 个园区 × 14 项指标", "上期（2017-05）为空：没有报表库 "},
+    {"此报表模板属于 410621 浚县（统计期 2017-06）", "本采集端只收 410602 鹤山区 的报表"},
     {"\"abc\" 不是数字", "（共 20 行：第 2、3、4、… 行）"},
     "协议版本",
     "was ",
@@ -67,6 +70,7 @@ static const words_t EN = {
     {"overdue", "critical", "has not reported 2017-05"},
     {"wrote ", "浚县 (410621) 2017年1-6月, 2 zones × 14 indicators",
      "previous period 上期 (2017-05) empty: no report store at "},
+    {"this template is for 410621 浚县, 2017-06", "this collector takes the reports of 410602 鹤山区 only"},
     {"\"abc\" is not a number", "(20 rows: 2, 3, 4, …)"},
     "wire schema",
     "统计期",
@@ -224,6 +228,14 @@ static void template_and_versions(const words_t *w) {
     assert_words("yuebao template", out, w->template, N_OF(w->template), w->not_there);
     cr_assert_eq(strncmp(out, w->template[0], strlen(w->template[0])), 0, "the line opens with \"%s\":\n%s",
                  w->template[0], out);
+    free(out);
+    /* 鹤山区's desk checks 浚县's template: refused, saying whose it is, in one language */
+    st = e2e_runl(P("%s/check-other", dir), &out, e2e_under_valgrind() ? 120000 : 20000, e2e_bin("yuebao"),
+                  "check", "--master", e2e_city(), "--county", "410602", P("%s/410621-2017-06.xlsx", dir),
+                  NULL);
+    cr_assert_eq(st, 1, "another county's template: exit 1\n%s", out);
+    assert_words("yuebao check of another county's template", out, w->other_county, N_OF(w->other_county),
+                 w->not_there);
     free(out);
 
     for (size_t i = 0; i < N_OF(names); i++) {

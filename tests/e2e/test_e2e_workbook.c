@@ -386,7 +386,8 @@ Test(e2e_workbook, a_filled_template_is_stored_like_the_csv) {
 }
 
 /* 浚县's filled template in 鹤山区's inbox: rejected/ with an errors file naming both
- * counties (Chinese first, then English), and nothing sent or stored. */
+ * counties (in English here, C.UTF-8; test_e2e_i18n reads the Chinese), and nothing sent
+ * or stored. */
 Test(e2e_workbook, a_template_of_another_county_is_refused_with_the_reason) {
     char err_log[600], rejected[300], *text;
     const char *book = filled_workbook();
@@ -402,9 +403,7 @@ Test(e2e_workbook, a_template_of_another_county_is_refused_with_the_reason) {
     cr_assert(strstr(text, "this template is for " COUNTY) &&
                   strstr(text, "collector takes the reports of " OTHER_COUNTY),
               "the reason in English names both counties:\n%s", text);
-    cr_assert(strstr(text, "浚县（" COUNTY "）") && strstr(text, "鹤山区（" OTHER_COUNTY "）") &&
-                  strstr(text, "本采集端只收"),
-              "and first in Chinese:\n%s", text);
+    cr_assert_null(strstr(text, "本采集端只收"), "in one language:\n%s", text);
     cr_assert(strstr(text, BOOK), "the errors file names the workbook:\n%s", text);
     free(text);
     cr_assert(!e2e_exists(P("%s/inbox/%s", dir, BOOK)), "not left in the inbox");
@@ -501,7 +500,7 @@ Test(e2e_workbook, yuebao_check_gives_the_collectors_verdict_on_a_workbook) {
     cr_assert_eq(st, 1, "check --county %s exits 1 (got %d):\n%s\n%s", OTHER_COUNTY, st, out,
                  e2e_tail(P("%s/check-other.err", dir), 3000));
     cr_assert(strstr(out, "this template is for " COUNTY) &&
-                  strstr(out, "collector takes the reports of " OTHER_COUNTY) && strstr(out, "本采集端只收"),
+                  strstr(out, "collector takes the reports of " OTHER_COUNTY),
               "the collector's reason, naming both counties:\n%s", out);
     cr_assert(strstr(out, "0 report(s), 1 error(s)"), "one error, no report:\n%s", out);
     free(out);

@@ -9,8 +9,8 @@
 #   (c) no string literal with words in it is handed unmarked to something that prints
 #       or carries a message: printf, fprintf, dprintf, puts, fputs, snprintf, log_info,
 #       log_warn, log_error, log_fatal, log_msg, the collector's start_fail, diag_add,
-#       diag_add_cell, codec_fail, the parsers' own fail(), fault(), report_at() and
-#       note_change() (county_table.c), and the help line of a row of a
+#       diag_add_cell, codec_fail, the parsers' own fail(), fault(), fail_row(), report_at()
+#       and note_change() (county_table.c), and the help line of a row of a
 #       configuration table (TEXT, NUMBER, BOOL, DEPRECATED, CONFIG_*). Literals that are
 #       not messages (paths, SQL, wire and CSV names, formats of data) are listed in
 #       tests/i18n/allow.txt, each with its reason.
@@ -46,7 +46,7 @@ make_pot() { # ROOT OUT
 # The literals handed to a printing or message-carrying function, unmarked.
 SINKS="printf:1 fprintf:2 dprintf:2 puts:1 fputs:1 snprintf:3 vsnprintf:3 log_info:1 log_warn:1
        log_error:1 log_fatal:1 log_msg:2 start_fail:1 diag_add:6 diag_add_cell:6 codec_fail:3 fail:4 fault:2
-       report_at:6 note_change:5
+       report_at:6 note_change:5 fail_row:3
        TEXT:5 NUMBER:6 BOOL:3 DEPRECATED:6 CONFIG_TEXT:7 CONFIG_NUMBER:8 CONFIG_BOOL:5 CONFIG_DEPRECATED:9"
 make_sinks() { # ROOT OUT
     local kw=""

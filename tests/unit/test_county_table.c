@@ -282,17 +282,17 @@ Test(county_table, template_of_another_county_is_refused_naming_both) {
     filled_template("410621");
     cr_assert_eq(parse_as("410602", NULL), 1, "%s", all_diags());
     cr_assert_eq(dl.n, 1);
-    cr_assert_str_eq(all_diags(),
-                     "2017-06.xlsx: 这是浚县（410621）2017年1-6月的报表模板，本采集端只收鹤山区（410602）的报表 / "
-                     "this template is for 410621 浚县, 2017-06; this collector takes the reports of 410602 鹤山区 "
-                     "only\n");
+    cr_assert_str_eq(
+        all_diags(),
+        "2017-06.xlsx: this template is for 410621 浚县, 2017-06; this collector takes the reports of "
+        "410602 鹤山区 only\n");
     cr_assert_eq(set.n, 0, "nothing of it is read");
 }
 
 Test(county_table, template_of_another_period_is_refused) {
     filled_template("410621");
     cr_assert_eq(parse_as("410621", "2017-05"), 1, "%s", all_diags());
-    expect_line("2017-06.xlsx: 这是浚县（410621）2017年1-6月的报表模板，现在要报的是2017年1-5月", "2017-05");
+    expect_line("2017-06.xlsx: this template is for 410621 浚县, 2017-06; the report expected is 2017-05");
     cr_assert_eq(set.n, 0);
 }
 
@@ -300,13 +300,14 @@ Test(county_table, template_of_another_version_or_an_unknown_county) {
     filled_template("410621");
     set_cell(&T.sheets[T.n_sheets - 1].rows[0].cells[1], "#2"); /* B1, a number cell */
     cr_assert_eq(parse_as("410621", NULL), 1);
-    expect_line("2017-06.xlsx: 模板版本 2", "version 2", "yuebao template");
+    expect_line("2017-06.xlsx: this is a template of version 2, and this collector reads version 1",
+                "yuebao template");
     table_free(&T);
     diag_clear(&dl);
     T.is_workbook = true;
     filled_template("410699");
     cr_assert_eq(parse_as(NULL, NULL), 1);
-    expect_line("2017-06.xlsx: 模板的县区代码 410699 不在 regions.csv 中", "county 410699");
+    expect_line("2017-06.xlsx: the template is for county 410699, which regions.csv does not list");
     cr_assert_eq(set.n, 0);
 }
 
