@@ -38,7 +38,7 @@ static size_t judge_parsed(const master_t *m, const validate_opts_t *vo, const c
 size_t filecheck_judge(const master_t *m, const validate_opts_t *vo, const char *county, const char *name,
                        const char *utf8, size_t len, report_set_t *set, diag_list_t *dl) {
     size_t before = dl->n_errors, first = set->n;
-    county_csv_parse(m, name, utf8, len, set, dl);
+    county_csv_parse(m, util_basename(name), utf8, len, set, dl); /* named as the desk knows it */
     return judge_parsed(m, vo, county, name, before, first, set, dl);
 }
 
