@@ -32,6 +32,8 @@ intake_verdict_t intake_verdict(const char *name, char *why, size_t whysz) {
     static const char *const excel[] = {".xls", ".xlsb", ".et", ".ods"};
     static const char *const word[] = {".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf"};
     static const char *const archive[] = {".zip", ".rar", ".7z"};
+    static const char *const in_progress[] = {".filepart", ".part", ".partial", ".crdownload", ".download",
+                                              ".opdownload", ".tmp"};
     size_t n = strlen(name);
     char dummy[1];
     if (!why || !whysz) {
@@ -73,11 +75,19 @@ intake_verdict_t intake_verdict(const char *name, char *why, size_t whysz) {
                      archive[i]);
             return INTAKE_REFUSE;
         }
-    /* any other name: a file still being uploaded or copied (WinSCP's x.csv.filepart, a
-     * browser's .part, .crdownload, .download, a tool's x.csv.tmp) must not be taken
-     * half-written, and a file of another program is none of ours */
+    /* a file still being uploaded or copied (WinSCP's x.csv.filepart, a browser's
+     * .part, .crdownload, .download, a tool's x.csv.tmp) must not be taken half-written:
+     * it gets its real name when it is complete */
+    for (size_t i = 0; i < sizeof in_progress / sizeof *in_progress; i++)
+        if (ends_with(name, in_progress[i])) {
+            snprintf(why, whysz, _("a file still being copied in (%s): the collector takes it once it has its name"),
+                     in_progress[i]);
+            return INTAKE_IGNORE;
+        }
+    /* anything else is not left in the inbox without a word */
     snprintf(why, whysz,
-             _("not a file the collector takes (.xlsx, .csv, .txt, .tsv), nor a workbook or document it refuses: "
-             "a file still being copied in, or another program's; the collector ignores it"));
-    return INTAKE_IGNORE;
+             _("not a file the collector takes: it reads the monthly report workbook and other Excel "
+               "workbooks (.xlsx) and CSV or text files (.csv, .txt, .tsv); save the report as one of them "
+               "and put it into the inbox"));
+    return INTAKE_REFUSE;
 }

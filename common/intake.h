@@ -8,10 +8,11 @@
  * workbook with the long format on a sheet) are read as workbooks; other workbook
  * formats, documents and archives (.xls, .xlsb, .et, .ods, .docx, .wps, .pdf, .zip, …:
  * what a desk officer drops by mistake) are refused at once with a message that says
- * what the collector takes and how to save it from Excel. Any other
- * name is ignored without a word too: it is most likely a file still being uploaded or
- * copied (WinSCP's x.csv.filepart, a browser's .part or .crdownload, x.csv.tmp), which
- * must not be taken half-written, or another program's.
+ * what the collector takes and how to save it from Excel. A file still being uploaded
+ * or copied (WinSCP's x.csv.filepart, a browser's .part or .crdownload, x.csv.tmp) is
+ * left alone until it has its real name: it must not be taken half-written. Any other
+ * name is refused too, saying what the collector takes: nothing is left in the inbox
+ * without a word.
  */
 #ifndef YB_INTAKE_H
 #define YB_INTAKE_H
@@ -21,7 +22,7 @@
 typedef enum {
     INTAKE_READ,     /* a file to parse as a county CSV (text) */
     INTAKE_WORKBOOK, /* an Excel workbook (.xlsx) to read with xlsx.h */
-    INTAKE_IGNORE, /* hidden, temporary, in-progress or foreign: leave it alone, say nothing */
+    INTAKE_IGNORE, /* hidden, temporary or still being copied in: leave it alone, say nothing */
     INTAKE_REFUSE, /* a file the collector cannot read: refuse it, saying why */
 } intake_verdict_t;
 

@@ -85,8 +85,7 @@ Test(intake, uploads_in_progress_and_foreign_files_are_ignored) {
                            "410602.csv.crdownload",
                            "410602.csv.tmp",
                            "410602.csv.download",
-                           "410602",
-                           "notes.md",
+                           "410602.xlsx.partial",
                            ".410602.csv.swp",
                            "~$410602.xlsx",
                            "~$410602.xls",
@@ -95,4 +94,16 @@ Test(intake, uploads_in_progress_and_foreign_files_are_ignored) {
                            "410602.csv~"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         cr_expect_eq(intake_verdict(names[i], NULL, 0), INTAKE_IGNORE, "%s is left alone", names[i]);
+}
+
+/* A file of no kind the collector knows, and no upload in progress either, is not left
+ * in the inbox without a word: the desk is told what the collector takes. */
+Test(intake, anything_else_is_refused_saying_what_is_taken) {
+    const char *names[] = {"410602", "notes.md", "410602.dat", "report.json", "410602.csv.bak"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char why[512] = "";
+        cr_expect_eq(intake_verdict(names[i], why, sizeof why), INTAKE_REFUSE, "%s is refused", names[i]);
+        cr_expect_not_null(strstr(why, ".xlsx"), "%s: %s", names[i], why);
+        cr_expect_not_null(strstr(why, ".csv"), "%s: %s", names[i], why);
+    }
 }
