@@ -63,6 +63,11 @@ master_t *cli_master(const cli_opts_t *o);
 /* Prints each problem of dl on stderr as "who: dir/file:line: field: message". */
 void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl);
 
+/* --county as typed: a code or a name in regions.csv (410621 or 浚县; spaces around it,
+ * full-width ones too, dropped). The county, or NULL after saying on stderr "yuebao CMD:
+ * no county …" with every county regions.csv knows, code and name. */
+const county_t *cli_county(const cli_opts_t *o, const master_t *m, const char *cmd, const char *arg);
+
 /* Opens the store read-only, printing the error. NULL on failure. */
 rstore_t *cli_store(const cli_opts_t *o);
 

@@ -118,7 +118,8 @@ static const command_t commands[] = {
      "against the reports it sent). Exit 1 when a file has errors.\n"
      "\n"
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
-     "  --county C       the reporting unit the files are from (code, e.g. 410602)\n"
+     "  --county C       the reporting unit the files are from: its code or name\n"
+     "                   (e.g. 410602 or 鹤山区)\n"
      "  --outbox FILE    the collector's outbox (read only), to compare the files with the\n"
      "                   reports it sent (元 instead of 万元?); the files named are judged\n"
      "                   together, as one batch dropped in the inbox\n"
@@ -196,7 +197,7 @@ static const command_t commands[] = {
      "with aggregate growth (never a mean of growth rates) and how many zones reported.\n"
      "\n"
      "  --period P       reporting period, e.g. 2017-06 (January through June); required\n"
-     "  --county C       only this county's zones (code, e.g. 410603)\n"
+     "  --county C       only this county's zones (code or name, e.g. 410603 or 山城区)\n"
      "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
      "  -h, --help       this text\n")},

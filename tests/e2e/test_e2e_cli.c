@@ -78,6 +78,29 @@ Test(e2e_cli, totals_and_status_agree_with_the_county_files) {
     cr_assert_not_null(strstr(line, want), "expected \"%s\" on the revenue line:\n%s", want, out);
     free(out);
 
+    /* a county by its name as by its code; an unknown one refused with the known ones */
+    {
+        char *by_code = NULL, *by_name = NULL;
+        cr_assert_eq(e2e_runl(P("%s/totals-code", dir), &by_code, 20000, e2e_bin("yuebao"), "totals", "--store",
+                              agg.store, "--master", e2e_city(), "--period", "2017-06", "--county", "410621", NULL),
+                     0);
+        cr_assert_eq(e2e_runl(P("%s/totals-name", dir), &by_name, 20000, e2e_bin("yuebao"), "totals", "--store",
+                              agg.store, "--master", e2e_city(), "--period", "2017-06", "--county", "浚县", NULL),
+                     0, "%s", e2e_tail(P("%s/totals-name.err", dir), 2000));
+        cr_assert_not_null(strstr(by_code, "浚县 (410621): 2 of 2 zones reported"), "%s", by_code);
+        cr_assert_str_eq(by_name, by_code, "浚县 is 410621");
+        free(by_code);
+        free(by_name);
+        cr_assert_eq(e2e_runl(P("%s/totals-unknown", dir), &by_name, 20000, e2e_bin("yuebao"), "totals", "--store",
+                              agg.store, "--master", e2e_city(), "--period", "2017-06", "--county", "浚", NULL),
+                     2);
+        const char *err = e2e_tail(P("%s/totals-unknown.err", dir), 4000);
+        cr_assert_not_null(strstr(err, "yuebao totals: no county \"浚\" in "), "%s", err);
+        cr_assert_not_null(strstr(err, "\n  410621  浚县\n"), "the known counties listed:\n%s", err);
+        cr_assert_not_null(strstr(err, "\n  410671  鹤壁经济技术开发区管委会\n"), "%s", err);
+        free(by_name);
+    }
+
     /* May: only 山城区 has not reported */
     cr_assert_eq(e2e_submit(P("%s/may", dir), &out, "410671", agg.listen, P("%s/outbox-410671.db", dir),
                             e2e_sample("reports/2017-05/410671.csv"), NULL),
@@ -109,6 +132,16 @@ Test(e2e_cli, check_names_each_mistake_without_sending) {
                   "--county", "410671", e2e_sample("reports/2017-06/410602.csv"), NULL);
     cr_assert_eq(st, 1, "another county's zone: exit 1\n%s", out);
     cr_assert_not_null(strstr(out, "belongs to 鹤山区"), "%s", out);
+    free(out);
+    /* the county by its name: the same verdict as by its code */
+    st = e2e_runl(P("%s/check3", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(), "--county",
+                  "鹤壁经济技术开发区管委会", e2e_sample("reports/2017-06/410602.csv"), NULL);
+    cr_assert_eq(st, 1, "%s", out);
+    cr_assert_not_null(strstr(out, "belongs to 鹤山区"), "%s", out);
+    free(out);
+    st = e2e_runl(P("%s/check4", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(), "--county",
+                  "鹤山区", e2e_sample("reports/2017-06/410602.csv"), NULL);
+    cr_assert_eq(st, 0, "its own county's file passes by name:\n%s", out);
     free(out);
 }
 
