@@ -1,6 +1,7 @@
 /* cli.h - private to the operator CLI `yuebao`: one file per sub-command.
  *   yuebao.c       dispatch: the table of sub-commands, their options and --help
  *   cli_common.c   what the sub-commands share: master data, the store, keys, wording
+ *   cli_config.c   the defaults: /etc/yuebao/yuebao.ini, ~/.config/yuebao/yuebao.ini, $YUEBAO_*
  *   cli_check.c    `check FILE…`: a desk officer's dry run of county files
  *   cli_template.c `template --county C --period P`: the county's monthly workbook to fill
  *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
@@ -21,13 +22,17 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alert.h"
 #include "bulletin.h"
+#include "config.h"
 #include "master.h"
 #include "rstore.h"
 #include "sock.h"
 
+/* What a command was given. The settings of cli_config_t (store, master, keys,
+ * endpoints) are the command line's, else the configuration's (cli_config_fill). */
 typedef struct {
     const char *store;        /* --store, or $YUEBAO_STORE */
     const char *master_dir;   /* --master, or $YUEBAO_MASTER */
@@ -54,6 +59,50 @@ typedef struct {
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;
+
+/* ---- cli_config.c: the defaults, from the ini files and the environment -------------- */
+
+#define CLI_PATH_SIZE 1024
+#define CLI_CONFIG_FILES 2 /* the host's and the user's */
+
+/* The [yuebao] section: every setting a command takes from the configuration rather
+ * than from its own options. "" = none. */
+typedef struct {
+    char store[CLI_PATH_SIZE];
+    char scores[CLI_PATH_SIZE];
+    char master[CLI_PATH_SIZE];
+    char key[CLI_PATH_SIZE];
+    char server_key[CLI_PATH_SIZE]; /* the scorer's public key */
+    char scorer_pub[256];
+    char scorer_snapshot[256];
+    char aggregator_pub[256];
+    char aggregator_snapshot[256];
+    char aggregator_key[CLI_PATH_SIZE];
+} cli_config_t;
+
+/* Its keys (config.h): name, type, default and help of each. */
+extern const config_key_t cli_config_keys[];
+
+/* The environment variable that sets key ("store": "YUEBAO_STORE"), or NULL. */
+const char *cli_config_env(const char *key);
+
+/* The files read, in order, into paths: /etc/yuebao/yuebao.ini, then the user's
+ * $XDG_CONFIG_HOME/yuebao/yuebao.ini (an absolute XDG_CONFIG_HOME) or else
+ * $HOME/.config/yuebao/yuebao.ini (none without HOME). Returns how many. */
+size_t cli_config_files(char paths[CLI_CONFIG_FILES][CLI_PATH_SIZE]);
+
+/* c = the table's defaults, then each of files[0..n) that exists (later ones win; an
+ * empty value is the default again), then the YUEBAO_* variables that are set and not
+ * empty. 0, or -1 with the reason in err: "FILE:LINE: message" for a bad line, "FILE:
+ * cannot open: …" for a file that is there but cannot be read, "VAR: message". */
+int cli_config_load(cli_config_t *c, const char *const *files, size_t n, char *err, size_t errsz);
+
+/* Points each setting of o the command line left NULL at c's (borrowed: c must outlive
+ * o), none for an empty one. */
+void cli_config_fill(const cli_config_t *c, cli_opts_t *o);
+
+/* The files, their order and the keys with their variables, for `yuebao --help`. */
+void cli_config_usage(FILE *out);
 
 /* ---- cli_common.c ------------------------------------------------------------------- */
 

@@ -13,7 +13,7 @@ master_t *cli_master(const cli_opts_t *o) {
     diag_list_t dl = {0};
     master_t *m;
     if (!o->master_dir) {
-        fprintf(stderr, _("yuebao: name the master data folder: --master DIR or YUEBAO_MASTER\n"));
+        fprintf(stderr, _("yuebao: name the master data folder: --master DIR, or master = DIR in yuebao.ini (see yuebao --help)\n"));
         return NULL;
     }
     m = master_load(o->master_dir, &dl);

@@ -7,8 +7,10 @@
  * the options it takes (a set of the options below), how many arguments, and its help.
  * Each sub-command parses only its own options, so one it does not take is refused with
  * its name and the sub-command's (exit 2) instead of being silently ignored, and
- * `yuebao CMD --help` shows exactly what CMD takes. Defaults come from the environment
- * (YUEBAO_STORE, YUEBAO_MASTER, …) whatever the command; only what is typed is judged.
+ * `yuebao CMD --help` shows exactly what CMD takes. Defaults come from the configuration
+ * (cli_config.c: /etc/yuebao/yuebao.ini, ~/.config/yuebao/yuebao.ini, YUEBAO_STORE, …)
+ * whatever the command, read after the command line is parsed, so --help works even
+ * when a file is bad; only what is typed is judged against the command's options.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -95,6 +97,10 @@ static const struct {
     {{"force", no_argument, NULL, V_FORCE}, OPT_FORCE},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
+
+/* The options whose default the configuration gives (cli_config.c): a command that
+ * takes none of them (keygen) runs whatever the files say. */
+#define OPT_CONFIGURED (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY)
 
 /* ---- the sub-commands -------------------------------------------------------------- */
 
@@ -282,10 +288,10 @@ static void usage(FILE *out) {
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\n"
-                 "Each command takes only its own options and refuses any other. Defaults come from\n"
-                 "the environment: YUEBAO_STORE, YUEBAO_SCORES, YUEBAO_MASTER, YUEBAO_KEY, and the\n"
-                 "endpoints and keys each command's help names.\n"
-                 "\n"
+                 "Each command takes only its own options and refuses any other.\n"
+                 "\n"));
+    cli_config_usage(out);
+    fprintf(out, _("\n"
                  "exit status: 0 done, 1 not found or not answered (an unranked period, a store or\n"
                  "a scorer that is not there), 2 usage or configuration error\n"));
 }
@@ -296,10 +302,13 @@ static const command_t *find_command(const char *name) {
     return NULL;
 }
 
-/* The environment variable name if set and not empty, else dflt. */
-static const char *env_or(const char *name, const char *dflt) {
-    const char *v = getenv(name);
-    return v && *v ? v : dflt;
+/* `yuebao CMD --help`: its text, and where the defaults it names come from. */
+static void print_help(const command_t *cmd) {
+    fputs(_(cmd->help), stdout);
+    if (cmd->options & OPT_CONFIGURED)
+        fputs(_("\nThe defaults of the stores, the master folder, the keys and the endpoints are also\n"
+                "keys of yuebao.ini, which is read before the environment (see yuebao --help).\n"),
+              stdout);
 }
 
 /* ---- refusals ------------------------------------------------------------------------ */
@@ -410,7 +419,7 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
         case V_NO_MERGE: o->no_merge_jan_feb = true; break;
         case V_FORCE: o->force = true; break;
         case 'h':
-        case V_HELP: fputs(_(cmd->help), stdout); return 0;
+        case V_HELP: print_help(cmd); return 0;
         default: /* the element in error is the one before optind (glibc moves past it) */
             return refuse_option(cmd, longs, c, argv[optind - 1 > 0 ? optind - 1 : 0]);
         }
@@ -429,7 +438,24 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
     return -1;
 }
 
+/* Fills what the command line left unset from the configuration files and the
+ * environment (cli_config.c) into conf. 0, or -1 with the reason on stderr. */
+static int configure(cli_config_t *conf, cli_opts_t *o) {
+    char files[CLI_CONFIG_FILES][CLI_PATH_SIZE], err[2048];
+    const char *names[CLI_CONFIG_FILES];
+    size_t n = cli_config_files(files);
+    for (size_t i = 0; i < n; i++)
+        names[i] = files[i];
+    if (cli_config_load(conf, names, n, err, sizeof err) < 0) {
+        fprintf(stderr, _("yuebao: %s\n"), err);
+        return -1;
+    }
+    cli_config_fill(conf, o);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    static cli_config_t conf; /* what o's settings point into, until the end */
     const command_t *cmd;
     cli_opts_t o = {0};
     int rc;
@@ -453,7 +479,7 @@ int main(int argc, char **argv) {
             usage(stderr);
             return 2;
         }
-        fputs(_(cmd->help), stdout);
+        print_help(cmd);
         return 0;
     }
     if (!(cmd = find_command(argv[1]))) {
@@ -461,16 +487,7 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    o.store = getenv("YUEBAO_STORE") ? getenv("YUEBAO_STORE") : "reports.db";
-    o.master_dir = env_or("YUEBAO_MASTER", NULL);
-    o.scores = env_or("YUEBAO_SCORES", "scores.db");
-    o.pub = env_or("YUEBAO_SCORER_PUB", "tcp://127.0.0.1:7303");
-    o.snapshot = env_or("YUEBAO_SCORER_SNAPSHOT", "tcp://127.0.0.1:7304");
-    o.key = env_or("YUEBAO_KEY", NULL);
-    o.server_key = env_or("YUEBAO_SERVER_KEY", NULL);
-    o.agg_pub = env_or("YUEBAO_AGGREGATOR_PUB", "tcp://127.0.0.1:7302");
-    o.agg_snapshot = env_or("YUEBAO_AGGREGATOR_SNAPSHOT", "tcp://127.0.0.1:7305");
-    o.agg_key_file = env_or("YUEBAO_AGGREGATOR_KEY", NULL);
     if ((rc = parse(cmd, argc - 1, argv + 1, &o)) >= 0) return rc;
+    if ((cmd->options & OPT_CONFIGURED) && configure(&conf, &o) < 0) return 2;
     return cmd->run(&o);
 }

@@ -149,6 +149,7 @@ if $central; then
     config subscriber_keys.example subscriber_keys
 fi
 $county && config collector.ini collector.ini
+config yuebao.ini yuebao.ini # the CLI's defaults, on every host it is installed on
 
 # --- desk folders (county) -----------------------------------------------------------
 if $county; then

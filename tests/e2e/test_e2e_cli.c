@@ -274,3 +274,80 @@ Test(e2e_cli, every_binary_has_a_version) {
         free(out);
     }
 }
+
+/* Writes text into path, making its folder. */
+static void write_ini(const char *path, const char *text) {
+    char folder[512];
+    FILE *f;
+    snprintf(folder, sizeof folder, "%s", path);
+    *strrchr(folder, '/') = '\0';
+    cr_assert_eq(e2e_runl(P("%s/mkdir", dir), NULL, 5000, "/bin/mkdir", "-p", folder, NULL), 0);
+    cr_assert_not_null(f = fopen(path, "w"), "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* One config file instead of eight variables: the user's ~/.config/yuebao/yuebao.ini
+ * (or under $XDG_CONFIG_HOME), then the environment, then the command line, each later
+ * one winning; a bad file is named with its line, and --help still works. (The host's
+ * /etc/yuebao/yuebao.ini comes first; test_cli_config holds that order.) */
+Test(e2e_cli, one_config_file_then_the_environment_then_the_command_line) {
+    char *out;
+    const char *err;
+    int st;
+    start_aggregator(NULL, NULL);
+    stop_aggregator(); /* an empty store, as the aggregator makes it */
+    cr_assert_eq(setenv("HOME", P("%s/home", dir), 1), 0);
+    unsetenv("XDG_CONFIG_HOME");
+    write_ini(P("%s/home/.config/yuebao/yuebao.ini", dir),
+              P("; mine\n[yuebao]\nmaster = %s\nstore = %s\n", e2e_city(), agg.store));
+    /* every default from the file: no --store, no --master */
+    st = yuebao("conf-home", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert_not_null(strstr(out, "city total, 2017-06: 0 of 8 zones reported"), "%s", out);
+    free(out);
+    st = yuebao("conf-county", &out, &err, "totals", "--period", "2017-06", "--county", "浚县", NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert_not_null(strstr(out, "浚县 (410621): 0 of 2 zones reported"), "%s", out);
+    free(out);
+    /* $XDG_CONFIG_HOME, when set, instead of ~/.config */
+    cr_assert_eq(setenv("XDG_CONFIG_HOME", P("%s/xdg", dir), 1), 0);
+    write_ini(P("%s/xdg/yuebao/yuebao.ini", dir),
+              P("[yuebao]\nmaster = %s\nstore = %s/from-xdg.db\n", e2e_city(), dir));
+    st = yuebao("conf-xdg", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, P("%s/from-xdg.db: no such file", dir)), "%s", err);
+    free(out);
+    /* the environment over the file, the command line over both */
+    cr_assert_eq(setenv("YUEBAO_STORE", P("%s/from-env.db", dir), 1), 0);
+    st = yuebao("conf-env", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, P("%s/from-env.db: no such file", dir)), "%s", err);
+    free(out);
+    st = yuebao("conf-flag", &out, &err, "totals", "--period", "2017-06", "--store", agg.store, NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert_not_null(strstr(out, "0 of 8 zones reported"), "%s", out);
+    free(out);
+    unsetenv("YUEBAO_STORE");
+    /* a bad line: the file and the line, exit 2, nothing run; --help and keygen still work */
+    write_ini(P("%s/xdg/yuebao/yuebao.ini", dir), P("[yuebao]\nmaster = %s\nstroe = x.db\n", e2e_city()));
+    st = yuebao("conf-bad", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, P("yuebao: %s/xdg/yuebao/yuebao.ini:3: unknown key \"stroe\" in section [yuebao]",
+                                     dir)),
+                       "%s", err);
+    cr_assert_str_eq(out, "");
+    free(out);
+    st = yuebao("conf-bad-help", &out, &err, "totals", "--help", NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    free(out);
+    st = yuebao("conf-bad-keygen", &out, &err, "keygen", P("%s/op", dir), NULL);
+    cr_assert_eq(st, 0, "keygen reads no configuration:\n%s", err);
+    free(out);
+    /* where the files are: yuebao --help */
+    cr_assert_eq(yuebao("conf-help", &out, &err, "--help", NULL), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "/etc/yuebao/yuebao.ini"), "%s", out);
+    cr_assert_not_null(strstr(out, "~/.config/yuebao/yuebao.ini"), "%s", out);
+    cr_assert_not_null(strstr(out, "store = reports.db  ($YUEBAO_STORE)"), "%s", out);
+    free(out);
+}
