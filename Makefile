@@ -88,7 +88,7 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_sto
              scorer/scorer_publish.c scorer/scorer_snapshot.c
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
-             cli/cli_watch.c cli/cli_template.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
@@ -184,6 +184,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(S
 # The CLI's modules that stand alone: its configuration (and the daemons' tables beside
 # it, with the shipped yuebao.ini) and the screen layout of `yuebao watch`.
 $(BUILD)/tests/test_cli_config $(BUILD)/tests/test_config_keys: $(BUILD)/cli/cli_config.o
+$(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
+
+# test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
+$(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
 
 # test_xlsx writes its workbooks with libxlsxwriter, as the CLI does.
 $(BUILD)/tests/test_xlsx: LDLIBS += $(CLI_LIBS)

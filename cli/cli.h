@@ -6,6 +6,7 @@
  *   cli_template.c `template --county C --period P`: the county's monthly workbook to fill
  *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
  *   cli_watch.c    `watch [--period P]`: the aggregator's live totals, redrawn in place
+ *   cli_screen.c   its screen: sections fitted into the terminal's rows and columns
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
  *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
  *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
@@ -145,6 +146,42 @@ void cli_transition_text(transition_t t, char *buf, size_t size);
 /* When an alert happened: its transition's time, or for one of a snapshot (TR_ACTIVE)
  * since when it fires. */
 int64_t cli_alert_when(const alert_t *al);
+
+/* ---- cli_screen.c: sections fitted into a terminal (yuebao watch) --------------------- */
+
+#define SCREEN_MAX_SECTIONS 16
+
+/* One section of a screen: lines[0 .. n_head) its heading, shown whenever the section
+ * is, then lines[n_head .. n_head + n_items) its items (borrowed). */
+typedef struct {
+    const char *const *lines;
+    size_t n_head, n_items;
+    size_t min_items; /* items it gets before any later section gets more than its own share */
+} screen_section_t;
+
+/* How a section is shown: at all (its heading), how many of its items, and how many
+ * are summed up instead in one "… N more" line (0: none). */
+typedef struct {
+    bool shown;
+    size_t items, more;
+} screen_fit_t;
+
+/* Fits the n sections (most important first, at most SCREEN_MAX_SECTIONS) into rows:
+ * first each in turn gets its heading and up to min_items items, then the rows left go
+ * to them in the same order up to all their items. A section cut short shows one line
+ * fewer and "… N more" in its place; one whose heading and first line do not fit is not
+ * shown, nor is any after it. Sets fit[0 .. n); returns the rows used (<= rows). */
+size_t screen_layout(size_t rows, const screen_section_t *s, size_t n, screen_fit_t *fit);
+
+/* s cut to cols terminal columns (CJK characters count two) into buf, ending in "…"
+ * when cut; never a partial UTF-8 character. */
+void screen_cut(const char *s, size_t cols, char *buf, size_t size);
+
+/* Draws the sections as screen_layout fits them into rows × cols, from the top left,
+ * over what was there (each row cleared to its end, the rows below cleared), without a
+ * line break after the last row, so nothing scrolls; footer (may be NULL) last if a row
+ * is left. Returns the rows drawn. */
+size_t screen_draw(FILE *out, size_t rows, size_t cols, const screen_section_t *s, size_t n, const char *footer);
 
 /* ---- cli_exec.c: the --exec hook of `yuebao alerts` ----------------------------------- */
 
