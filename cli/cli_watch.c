@@ -11,7 +11,8 @@
  * totals. --once prints the screen and exits (scripts, the demo).
  *
  * On a terminal the screen lives on the alternate screen (as less and top do: the
- * shell's scrollback is left as it was, and restored on exit, on SIGINT and on SIGTERM)
+ * shell's scrollback is left as it was, and restored on exit, on SIGINT and on SIGTERM,
+ * and while stopped by Ctrl-Z)
  * and is drawn over itself, never scrolled: its sections are fitted into the terminal's
  * rows and columns (cli_screen.c), read again on SIGWINCH — completeness per county
  * first, then the city totals, the latest arrivals and rejections and the ratios, each
@@ -59,6 +60,22 @@ static void on_signal(int sig) {
 static void on_winch(int sig) {
     (void)sig;
     resized = 1;
+}
+
+/* Ctrl-Z: the shell's screen back while stopped, the alternate one again on fg. Only
+ * write(2) here: it is async-signal-safe, stdio is not. */
+static void on_tstp(int sig) {
+    (void)sig;
+    if (write(STDOUT_FILENO, ALT_SCREEN_OFF, sizeof ALT_SCREEN_OFF - 1) < 0) {}
+    signal(SIGTSTP, SIG_DFL);
+    raise(SIGTSTP); /* delivered, and we stop, when this handler returns */
+}
+
+static void on_cont(int sig) {
+    (void)sig;
+    signal(SIGTSTP, on_tstp);
+    if (write(STDOUT_FILENO, ALT_SCREEN_ON, sizeof ALT_SCREEN_ON - 1) < 0) {}
+    resized = 1; /* drawn again, whatever the size is now */
 }
 
 typedef struct {
@@ -512,6 +529,8 @@ static int sync_state(watch_t *w, clone_t *c, bool retry) {
  * alternate one. */
 static void leave_alt_screen(bool *on) {
     if (!*on) return;
+    signal(SIGTSTP, SIG_DFL);
+    signal(SIGCONT, SIG_DFL);
     fputs(ALT_SCREEN_OFF, stdout);
     fflush(stdout);
     *on = false;
@@ -566,6 +585,9 @@ int cli_watch(const cli_opts_t *o) {
         sa.sa_handler = on_winch; /* no SA_RESTART: the poll returns, the screen is redrawn */
         sigemptyset(&sa.sa_mask);
         sigaction(SIGWINCH, &sa, NULL);
+        sa.sa_handler = on_cont;
+        sigaction(SIGCONT, &sa, NULL);
+        signal(SIGTSTP, on_tstp);
         terminal_size(&w);
         fputs(ALT_SCREEN_ON, stdout);
         alt_screen = true;
