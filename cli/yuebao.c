@@ -72,29 +72,40 @@ enum {
     V_OUTPUT = 'o',
 };
 
+/* What an option's value is, for the shell's completion (yuebao __complete). */
+typedef enum {
+    VAL_FLAG,   /* none: the option alone */
+    VAL_FILE,   /* a file name */
+    VAL_DIR,    /* a folder */
+    VAL_WORD,   /* one of words (or for --county, the counties of the master data) */
+    VAL_TEXT    /* anything: a period, an endpoint, a command */
+} value_t;
+
 static const struct {
     struct option opt;
     unsigned bit;
+    value_t value;
+    const char *words; /* VAL_WORD: the values, space-separated; NULL: the counties */
 } options[] = {
-    {{"store", required_argument, NULL, V_STORE}, OPT_STORE},
-    {{"scores", required_argument, NULL, V_SCORES}, OPT_SCORES},
-    {{"master", required_argument, NULL, V_MASTER}, OPT_MASTER},
-    {{"period", required_argument, NULL, V_PERIOD}, OPT_PERIOD},
-    {{"county", required_argument, NULL, V_COUNTY}, OPT_COUNTY},
-    {{"csv", no_argument, NULL, V_CSV}, OPT_CSV},
-    {{"severity", required_argument, NULL, V_SEVERITY}, OPT_SEVERITY},
-    {{"follow", no_argument, NULL, V_FOLLOW}, OPT_FOLLOW},
-    {{"exec", required_argument, NULL, V_EXEC}, OPT_EXEC},
-    {{"pub", required_argument, NULL, V_PUB}, OPT_PUB},
-    {{"snapshot", required_argument, NULL, V_SNAPSHOT}, OPT_SNAPSHOT},
-    {{"key", required_argument, NULL, V_KEY}, OPT_KEY},
-    {{"server-key", required_argument, NULL, V_SERVER_KEY}, OPT_SERVER_KEY},
-    {{"once", no_argument, NULL, V_ONCE}, OPT_ONCE},
-    {{"format", required_argument, NULL, V_FORMAT}, OPT_FORMAT},
-    {{"output", required_argument, NULL, V_OUTPUT}, OPT_OUTPUT},
-    {{"outbox", required_argument, NULL, V_OUTBOX}, OPT_OUTBOX},
-    {{"no-merge-jan-feb", no_argument, NULL, V_NO_MERGE}, OPT_NO_MERGE},
-    {{"force", no_argument, NULL, V_FORCE}, OPT_FORCE},
+    {{"store", required_argument, NULL, V_STORE}, OPT_STORE, VAL_FILE, NULL},
+    {{"scores", required_argument, NULL, V_SCORES}, OPT_SCORES, VAL_FILE, NULL},
+    {{"master", required_argument, NULL, V_MASTER}, OPT_MASTER, VAL_DIR, NULL},
+    {{"period", required_argument, NULL, V_PERIOD}, OPT_PERIOD, VAL_TEXT, NULL},
+    {{"county", required_argument, NULL, V_COUNTY}, OPT_COUNTY, VAL_WORD, NULL},
+    {{"csv", no_argument, NULL, V_CSV}, OPT_CSV, VAL_FLAG, NULL},
+    {{"severity", required_argument, NULL, V_SEVERITY}, OPT_SEVERITY, VAL_WORD, "warning critical"},
+    {{"follow", no_argument, NULL, V_FOLLOW}, OPT_FOLLOW, VAL_FLAG, NULL},
+    {{"exec", required_argument, NULL, V_EXEC}, OPT_EXEC, VAL_TEXT, NULL},
+    {{"pub", required_argument, NULL, V_PUB}, OPT_PUB, VAL_TEXT, NULL},
+    {{"snapshot", required_argument, NULL, V_SNAPSHOT}, OPT_SNAPSHOT, VAL_TEXT, NULL},
+    {{"key", required_argument, NULL, V_KEY}, OPT_KEY, VAL_FILE, NULL},
+    {{"server-key", required_argument, NULL, V_SERVER_KEY}, OPT_SERVER_KEY, VAL_FILE, NULL},
+    {{"once", no_argument, NULL, V_ONCE}, OPT_ONCE, VAL_FLAG, NULL},
+    {{"format", required_argument, NULL, V_FORMAT}, OPT_FORMAT, VAL_WORD, "csv xlsx sdmx-csv"},
+    {{"output", required_argument, NULL, V_OUTPUT}, OPT_OUTPUT, VAL_FILE, NULL},
+    {{"outbox", required_argument, NULL, V_OUTBOX}, OPT_OUTBOX, VAL_FILE, NULL},
+    {{"no-merge-jan-feb", no_argument, NULL, V_NO_MERGE}, OPT_NO_MERGE, VAL_FLAG, NULL},
+    {{"force", no_argument, NULL, V_FORCE}, OPT_FORCE, VAL_FLAG, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -438,6 +449,71 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
     return -1;
 }
 
+/* ---- completion: the shell asks, the tables answer ------------------------------------ */
+
+/* The counties of the master folder the configuration names, each code and each name
+ * on a line; nothing without one or when it does not load. */
+static void complete_counties(void) {
+    static cli_config_t conf;
+    char files[CLI_CONFIG_FILES][CLI_PATH_SIZE], err[2048];
+    const char *names[CLI_CONFIG_FILES];
+    size_t n = cli_config_files(files);
+    diag_list_t dl = {0};
+    master_t *m;
+    for (size_t i = 0; i < n; i++)
+        names[i] = files[i];
+    if (cli_config_load(&conf, names, n, err, sizeof err) < 0 || !conf.master[0]) return;
+    if ((m = master_load(conf.master, &dl)) != NULL)
+        for (size_t i = 0; i < m->n_counties; i++)
+            printf("%s\n%s\n", m->counties[i].code, m->counties[i].name);
+    diag_clear(&dl);
+    master_destroy(&m);
+}
+
+/* `yuebao __complete [CMD [OPTION]]`, what deploy/bash-completion/yuebao asks, one
+ * answer a line, from the tables above (so completion can never offer what the parser
+ * refuses): without CMD the commands; with CMD its options, each with what its value
+ * is ("--period text", "--csv flag"; flag, file, dir, word or text), and "@args file"
+ * when it takes arguments; with an option whose value is a word, the words (--county:
+ * the counties' codes and names, from the configured master folder). Says nothing of
+ * what it does not know and always exits 0: a Tab must never print an error. */
+static int complete(int argc, char **argv) {
+    static const char *const kind[] = {"flag", "file", "dir", "word", "text"};
+    const command_t *cmd;
+    const char *opt;
+    if (argc < 1) {
+        for (size_t i = 0; i < N_COMMANDS; i++)
+            puts(commands[i].name);
+        puts("help");
+        return 0;
+    }
+    if (!(cmd = find_command(argv[0]))) return 0;
+    if (argc < 2) {
+        for (size_t i = 0; i < N_OPTIONS; i++)
+            if (cmd->options & options[i].bit) printf("--%s %s\n", options[i].opt.name, kind[options[i].value]);
+        if (cmd->options & OPT_OUTPUT) puts("-o file");
+        puts("--help flag");
+        if (cmd->max_args != 0) puts("@args file");
+        return 0;
+    }
+    opt = !strcmp(argv[1], "-o") ? "output" : !strncmp(argv[1], "--", 2) ? argv[1] + 2 : "";
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const char *w = options[i].words;
+        if (!(cmd->options & options[i].bit) || strcmp(options[i].opt.name, opt) || options[i].value != VAL_WORD)
+            continue;
+        if (!w) {
+            complete_counties();
+            break;
+        }
+        while (*w) {
+            size_t n = strcspn(w, " ");
+            printf("%.*s\n", (int)n, w);
+            w += n + (w[n] == ' ');
+        }
+    }
+    return 0;
+}
+
 /* Fills what the command line left unset from the configuration files and the
  * environment (cli_config.c) into conf. 0, or -1 with the reason on stderr. */
 static int configure(cli_config_t *conf, cli_opts_t *o) {
@@ -466,6 +542,7 @@ int main(int argc, char **argv) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (!strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2); /* for the shell, not listed */
     if (!strcmp(argv[1], "--version")) {
         version_print(stdout, "yuebao");
         return 0;

@@ -351,3 +351,112 @@ Test(e2e_cli, one_config_file_then_the_environment_then_the_command_line) {
     cr_assert_not_null(strstr(out, "store = reports.db  ($YUEBAO_STORE)"), "%s", out);
     free(out);
 }
+
+/* The folder of the built programs' siblings ($YUEBAO_BIN/../NAME), and deploy/ of the
+ * tree ($YUEBAO_EXAMPLES/../deploy). */
+static const char *beside_bin(const char *name) {
+    const char *bin = getenv("YUEBAO_BIN");
+    return P("%s/../%s", bin && *bin ? bin : "build/bin", name);
+}
+
+static const char *deploy_file(const char *relative) {
+    const char *ex = getenv("YUEBAO_EXAMPLES");
+    return P("%s/../deploy/%s", ex && *ex ? ex : "examples", relative);
+}
+
+/* What the bash completion offers for the words typed (the last one is the one being
+ * completed): the real deploy/bash-completion/yuebao in bash, over the built program.
+ * Returns the words offered, one a line (caller frees). */
+static char *completion(const char *fn, const char *prog, ...) __attribute__((sentinel));
+static char *completion(const char *fn, const char *prog, ...) {
+    char *argv[16], *out = NULL;
+    const char *a;
+    int n = 0, st;
+    va_list ap;
+    argv[n++] = "/bin/bash";
+    argv[n++] = "-c";
+    argv[n++] = (char *)P("source \"$1\"; prog=$2; f=$3; shift 3; COMP_WORDS=(\"$prog\" \"$@\"); "
+                          "COMP_CWORD=$#; $f; printf '%%s\\n' \"${COMPREPLY[@]}\"");
+    argv[n++] = "completion";
+    argv[n++] = (char *)deploy_file("bash-completion/yuebao");
+    argv[n++] = (char *)e2e_bin(prog);
+    argv[n++] = (char *)fn;
+    va_start(ap, prog);
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        cr_assert_lt(n, 15);
+        argv[n++] = (char *)a;
+    }
+    va_end(ap);
+    argv[n] = NULL;
+    st = e2e_run(P("%s/completion", dir), &out, 20000, argv);
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/completion.err", dir), 2000));
+    cr_assert_not_null(out);
+    return out;
+}
+
+/* One source of truth: the man pages are help2man's reading of each program's --help,
+ * and the completion asks the CLI's own command table (yuebao __complete). */
+Test(e2e_cli, a_man_page_per_binary_and_completion_from_the_command_table) {
+    const char *names[] = {"yuebao", "yuebao-aggregator", "yuebao-collector", "yuebao-scorer"};
+    char *out;
+    const char *err;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *page = beside_bin(P("man/%s.1", names[i]));
+        char path[600];
+        int st;
+        snprintf(path, sizeof path, "%s", page);
+        cr_assert(e2e_exists(path), "%s is missing: make man", path);
+        out = NULL;
+        st = e2e_runl(P("%s/man-%zu", dir, i), &out, 20000, "/usr/bin/env", "MANWIDTH=80", "man", "--warnings",
+                      "-l", path, NULL);
+        err = e2e_tail(P("%s/man-%zu.err", dir, i), 2000);
+        cr_assert_eq(st, 0, "man -l %s: %d\n%s", path, st, err);
+        cr_assert_str_eq(err, "", "groff warns about %s:\n%s", path, err);
+        cr_assert_not_null(out);
+        cr_assert_not_null(strstr(out, P("NAME\n       %s ", names[i])), "%s", out);
+        cr_assert_not_null(strstr(out, "--help"), "its options, from its --help:\n%s", out);
+        if (i == 0) {
+            cr_assert_not_null(strstr(out, "\nCOMMANDS\n"), "%s", out);
+            cr_assert_not_null(strstr(out, "\n   template\n"), "each command's own help:\n%s", out);
+            cr_assert_not_null(strstr(out, "--csv            CSV (UTF-8, header row)"), "ranking's --csv:\n%s", out);
+            cr_assert_not_null(strstr(out, "月报模板"), "UTF-8 survives:\n%s", out);
+            cr_assert_not_null(strstr(out, "/etc/yuebao/yuebao.ini"), "where the configuration is:\n%s", out);
+        }
+        free(out);
+    }
+
+    /* the table's answers */
+    cr_assert_eq(yuebao("complete", &out, &err, "__complete", NULL), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "\ntemplate\n"), "%s", out);
+    cr_assert_null(strstr(out, "__complete"), "the hidden command is not offered:\n%s", out);
+    free(out);
+    cr_assert_eq(yuebao("complete-ranking", &out, &err, "__complete", "ranking", NULL), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "--csv flag\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "--period text\n"), "%s", out);
+    cr_assert_null(strstr(out, "--follow"), "not another command's options:\n%s", out);
+    free(out);
+    /* and the shell's, through the installed script */
+    out = completion("_yuebao", "yuebao", "te", NULL);
+    cr_assert_str_eq(out, "template\n");
+    free(out);
+    out = completion("_yuebao", "yuebao", "ranking", "--c", NULL);
+    cr_assert_str_eq(out, "--csv\n");
+    free(out);
+    out = completion("_yuebao", "yuebao", "export", "--format", "", NULL);
+    cr_assert_str_eq(out, "csv\nxlsx\nsdmx-csv\n");
+    free(out);
+    out = completion("_yuebao", "yuebao", "help", "ra", NULL);
+    cr_assert_str_eq(out, "ranking\n");
+    free(out);
+    cr_assert_eq(setenv("YUEBAO_MASTER", e2e_city(), 1), 0);
+    out = completion("_yuebao", "yuebao", "totals", "--county", "浚", NULL);
+    cr_assert_str_eq(out, "浚县\n", "the counties of the configured master folder");
+    free(out);
+    unsetenv("YUEBAO_MASTER");
+    out = completion("_yuebao_daemon", "yuebao-scorer", "--set", "pace_w", NULL);
+    cr_assert_str_eq(out, "pace_warning_pp=\n", "a daemon's keys, off its --help");
+    free(out);
+    out = completion("_yuebao_daemon", "yuebao-aggregator", "--ins", NULL);
+    cr_assert_str_eq(out, "--insecure\n");
+    free(out);
+}
