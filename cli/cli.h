@@ -181,7 +181,8 @@ void screen_cut(const char *s, size_t cols, char *buf, size_t size);
  * over what was there (each row cleared to its end, the rows below cleared), without a
  * line break after the last row, so nothing scrolls; footer (may be NULL) last if a row
  * is left. Returns the rows drawn. */
-size_t screen_draw(FILE *out, size_t rows, size_t cols, const screen_section_t *s, size_t n, const char *footer);
+size_t screen_draw(FILE *out, size_t rows, size_t cols, const screen_section_t *s, size_t n,
+                   const char *footer);
 
 /* ---- cli_exec.c: the --exec hook of `yuebao alerts` ----------------------------------- */
 

@@ -13,7 +13,8 @@ master_t *cli_master(const cli_opts_t *o) {
     diag_list_t dl = {0};
     master_t *m;
     if (!o->master_dir) {
-        fprintf(stderr, _("yuebao: name the master data folder: --master DIR, or master = DIR in yuebao.ini (see yuebao --help)\n"));
+        fprintf(stderr, _("yuebao: name the master data folder: --master DIR, or master = DIR in yuebao.ini "
+                          "(see yuebao --help)\n"));
         return NULL;
     }
     m = master_load(o->master_dir, &dl);
@@ -27,8 +28,8 @@ const county_t *cli_county(const cli_opts_t *o, const master_t *m, const char *c
     const county_t *c;
     snprintf(typed, sizeof typed, "%s", arg);
     if ((c = master_county_find(m, text_trim_spaces(typed))) != NULL) return c;
-    fprintf(stderr, _("yuebao %s: no county \"%s\" in %s/regions.csv; give its code or its name, one of:\n"), cmd,
-            typed, o->master_dir ? o->master_dir : ".");
+    fprintf(stderr, _("yuebao %s: no county \"%s\" in %s/regions.csv; give its code or its name, one of:\n"),
+            cmd, typed, o->master_dir ? o->master_dir : ".");
     for (size_t i = 0; i < m->n_counties; i++)
         fprintf(stderr, "  %s  %s\n", m->counties[i].code, m->counties[i].name);
     return NULL;

@@ -443,7 +443,8 @@ static int choose_format(const cli_opts_t *o, const char *path, format_t *fmt) {
         return 0;
     }
     if (parse_format(o->format, fmt) < 0) {
-        fprintf(stderr, _("yuebao export: unknown format \"%s\"; expected csv, xlsx or sdmx-csv\n"), o->format);
+        fprintf(stderr, _("yuebao export: unknown format \"%s\"; expected csv, xlsx or sdmx-csv\n"),
+                o->format);
         return 2;
     }
     if (*fmt == FORMAT_XLSX && csv_name) {
@@ -454,10 +455,11 @@ static int choose_format(const cli_opts_t *o, const char *path, format_t *fmt) {
         return 2;
     }
     if (*fmt != FORMAT_XLSX && xlsx_name) {
-        fprintf(stderr,
-                _("yuebao export: --format %s writes text, but %s is named as a workbook (.xlsx), which Excel "
-                  "would refuse to open: name it .csv, or leave out --format\n"),
-                o->format, path);
+        fprintf(
+            stderr,
+            _("yuebao export: --format %s writes text, but %s is named as a workbook (.xlsx), which Excel "
+              "would refuse to open: name it .csv, or leave out --format\n"),
+            o->format, path);
         return 2;
     }
     return 0;

@@ -100,7 +100,8 @@ static void put_row(FILE *out, size_t *row, size_t cols, const char *line) {
     fprintf(out, "%s%s\033[K", (*row)++ ? "\n" : "", cut);
 }
 
-size_t screen_draw(FILE *out, size_t rows, size_t cols, const screen_section_t *s, size_t n, const char *footer) {
+size_t screen_draw(FILE *out, size_t rows, size_t cols, const screen_section_t *s, size_t n,
+                   const char *footer) {
     screen_fit_t fit[SCREEN_MAX_SECTIONS];
     size_t used, row = 0;
     if (n > SCREEN_MAX_SECTIONS) n = SCREEN_MAX_SECTIONS;

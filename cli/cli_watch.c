@@ -90,7 +90,7 @@ typedef struct {
     event_rejected_t rejections[N_REJECTIONS];
     size_t n_rejections;
     bool changed;
-    size_t rows, cols; /* the terminal's size (tty only) */
+    size_t rows, cols;                    /* the terminal's size (tty only) */
     int name_w, unit_w, amount_w, stat_w; /* the totals' columns: indicator, unit, total, mean/min/max */
 } watch_t;
 

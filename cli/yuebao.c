@@ -74,11 +74,11 @@ enum {
 
 /* What an option's value is, for the shell's completion (yuebao __complete). */
 typedef enum {
-    VAL_FLAG,   /* none: the option alone */
-    VAL_FILE,   /* a file name */
-    VAL_DIR,    /* a folder */
-    VAL_WORD,   /* one of words (or for --county, the counties of the master data) */
-    VAL_TEXT    /* anything: a period, an endpoint, a command */
+    VAL_FLAG, /* none: the option alone */
+    VAL_FILE, /* a file name */
+    VAL_DIR,  /* a folder */
+    VAL_WORD, /* one of words (or for --county, the counties of the master data) */
+    VAL_TEXT  /* anything: a period, an endpoint, a command */
 } value_t;
 
 static const struct {
@@ -111,7 +111,8 @@ static const struct {
 
 /* The options whose default the configuration gives (cli_config.c): a command that
  * takes none of them (keygen) runs whatever the files say. */
-#define OPT_CONFIGURED (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY)
+#define OPT_CONFIGURED                                                                                       \
+    (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY)
 
 /* ---- the sub-commands -------------------------------------------------------------- */
 
@@ -490,7 +491,8 @@ static int complete(int argc, char **argv) {
     if (!(cmd = find_command(argv[0]))) return 0;
     if (argc < 2) {
         for (size_t i = 0; i < N_OPTIONS; i++)
-            if (cmd->options & options[i].bit) printf("--%s %s\n", options[i].opt.name, kind[options[i].value]);
+            if (cmd->options & options[i].bit)
+                printf("--%s %s\n", options[i].opt.name, kind[options[i].value]);
         if (cmd->options & OPT_OUTPUT) puts("-o file");
         puts("--help flag");
         if (cmd->max_args != 0) puts("@args file");
@@ -499,7 +501,8 @@ static int complete(int argc, char **argv) {
     opt = !strcmp(argv[1], "-o") ? "output" : !strncmp(argv[1], "--", 2) ? argv[1] + 2 : "";
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const char *w = options[i].words;
-        if (!(cmd->options & options[i].bit) || strcmp(options[i].opt.name, opt) || options[i].value != VAL_WORD)
+        if (!(cmd->options & options[i].bit) || strcmp(options[i].opt.name, opt) ||
+            options[i].value != VAL_WORD)
             continue;
         if (!w) {
             complete_counties();

@@ -81,18 +81,21 @@ Test(e2e_cli, totals_and_status_agree_with_the_county_files) {
     /* a county by its name as by its code; an unknown one refused with the known ones */
     {
         char *by_code = NULL, *by_name = NULL;
-        cr_assert_eq(e2e_runl(P("%s/totals-code", dir), &by_code, 20000, e2e_bin("yuebao"), "totals", "--store",
-                              agg.store, "--master", e2e_city(), "--period", "2017-06", "--county", "410621", NULL),
+        cr_assert_eq(e2e_runl(P("%s/totals-code", dir), &by_code, 20000, e2e_bin("yuebao"), "totals",
+                              "--store", agg.store, "--master", e2e_city(), "--period", "2017-06", "--county",
+                              "410621", NULL),
                      0);
-        cr_assert_eq(e2e_runl(P("%s/totals-name", dir), &by_name, 20000, e2e_bin("yuebao"), "totals", "--store",
-                              agg.store, "--master", e2e_city(), "--period", "2017-06", "--county", "浚县", NULL),
+        cr_assert_eq(e2e_runl(P("%s/totals-name", dir), &by_name, 20000, e2e_bin("yuebao"), "totals",
+                              "--store", agg.store, "--master", e2e_city(), "--period", "2017-06", "--county",
+                              "浚县", NULL),
                      0, "%s", e2e_tail(P("%s/totals-name.err", dir), 2000));
         cr_assert_not_null(strstr(by_code, "浚县 (410621): 2 of 2 zones reported"), "%s", by_code);
         cr_assert_str_eq(by_name, by_code, "浚县 is 410621");
         free(by_code);
         free(by_name);
-        cr_assert_eq(e2e_runl(P("%s/totals-unknown", dir), &by_name, 20000, e2e_bin("yuebao"), "totals", "--store",
-                              agg.store, "--master", e2e_city(), "--period", "2017-06", "--county", "浚", NULL),
+        cr_assert_eq(e2e_runl(P("%s/totals-unknown", dir), &by_name, 20000, e2e_bin("yuebao"), "totals",
+                              "--store", agg.store, "--master", e2e_city(), "--period", "2017-06", "--county",
+                              "浚", NULL),
                      2);
         const char *err = e2e_tail(P("%s/totals-unknown.err", dir), 4000);
         cr_assert_not_null(strstr(err, "yuebao totals: no county \"浚\" in "), "%s", err);
@@ -134,13 +137,13 @@ Test(e2e_cli, check_names_each_mistake_without_sending) {
     cr_assert_not_null(strstr(out, "belongs to 鹤山区"), "%s", out);
     free(out);
     /* the county by its name: the same verdict as by its code */
-    st = e2e_runl(P("%s/check3", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(), "--county",
-                  "鹤壁经济技术开发区管委会", e2e_sample("reports/2017-06/410602.csv"), NULL);
+    st = e2e_runl(P("%s/check3", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "鹤壁经济技术开发区管委会", e2e_sample("reports/2017-06/410602.csv"), NULL);
     cr_assert_eq(st, 1, "%s", out);
     cr_assert_not_null(strstr(out, "belongs to 鹤山区"), "%s", out);
     free(out);
-    st = e2e_runl(P("%s/check4", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(), "--county",
-                  "鹤山区", e2e_sample("reports/2017-06/410602.csv"), NULL);
+    st = e2e_runl(P("%s/check4", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "鹤山区", e2e_sample("reports/2017-06/410602.csv"), NULL);
     cr_assert_eq(st, 0, "its own county's file passes by name:\n%s", out);
     free(out);
 }
@@ -333,9 +336,9 @@ Test(e2e_cli, one_config_file_then_the_environment_then_the_command_line) {
     write_ini(P("%s/xdg/yuebao/yuebao.ini", dir), P("[yuebao]\nmaster = %s\nstroe = x.db\n", e2e_city()));
     st = yuebao("conf-bad", &out, &err, "totals", "--period", "2017-06", NULL);
     cr_assert_eq(st, 2, "%s", err);
-    cr_assert_not_null(strstr(err, P("yuebao: %s/xdg/yuebao/yuebao.ini:3: unknown key \"stroe\" in section [yuebao]",
-                                     dir)),
-                       "%s", err);
+    cr_assert_not_null(
+        strstr(err, P("yuebao: %s/xdg/yuebao/yuebao.ini:3: unknown key \"stroe\" in section [yuebao]", dir)),
+        "%s", err);
     cr_assert_str_eq(out, "");
     free(out);
     st = yuebao("conf-bad-help", &out, &err, "totals", "--help", NULL);
@@ -407,8 +410,8 @@ Test(e2e_cli, a_man_page_per_binary_and_completion_from_the_command_table) {
         snprintf(path, sizeof path, "%s", page);
         cr_assert(e2e_exists(path), "%s is missing: make man", path);
         out = NULL;
-        st = e2e_runl(P("%s/man-%zu", dir, i), &out, 20000, "/usr/bin/env", "MANWIDTH=80", "man", "--warnings",
-                      "-l", path, NULL);
+        st = e2e_runl(P("%s/man-%zu", dir, i), &out, 20000, "/usr/bin/env", "MANWIDTH=80", "man",
+                      "--warnings", "-l", path, NULL);
         err = e2e_tail(P("%s/man-%zu.err", dir, i), 2000);
         cr_assert_eq(st, 0, "man -l %s: %d\n%s", path, st, err);
         cr_assert_str_eq(err, "", "groff warns about %s:\n%s", path, err);
@@ -418,7 +421,8 @@ Test(e2e_cli, a_man_page_per_binary_and_completion_from_the_command_table) {
         if (i == 0) {
             cr_assert_not_null(strstr(out, "\nCOMMANDS\n"), "%s", out);
             cr_assert_not_null(strstr(out, "\n   template\n"), "each command's own help:\n%s", out);
-            cr_assert_not_null(strstr(out, "--csv            CSV (UTF-8, header row)"), "ranking's --csv:\n%s", out);
+            cr_assert_not_null(strstr(out, "--csv            CSV (UTF-8, header row)"),
+                               "ranking's --csv:\n%s", out);
             cr_assert_not_null(strstr(out, "月报模板"), "UTF-8 survives:\n%s", out);
             cr_assert_not_null(strstr(out, "/etc/yuebao/yuebao.ini"), "where the configuration is:\n%s", out);
         }

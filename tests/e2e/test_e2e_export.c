@@ -551,9 +551,11 @@ Test(e2e_export, mistakes_get_clear_messages) {
     st = yuebao("csv-into-xlsx", NULL, "export", "--period", "2017-06", "--format", "csv", "-o",
                 P("%s/b.xlsx", dir), NULL);
     cr_assert_eq(st, 2, "%s", err_of("csv-into-xlsx"));
-    cr_assert_not_null(strstr(err_of("csv-into-xlsx"), P("--format csv writes text, but %s/b.xlsx is named as a "
-                                                         "workbook (.xlsx)", dir)),
-                       "%s", err_of("csv-into-xlsx"));
+    cr_assert_not_null(
+        strstr(err_of("csv-into-xlsx"), P("--format csv writes text, but %s/b.xlsx is named as a "
+                                          "workbook (.xlsx)",
+                                          dir)),
+        "%s", err_of("csv-into-xlsx"));
     st = yuebao("xlsx-into-csv", NULL, "export", "--period", "2017-06", "--format", "xlsx", "-o",
                 P("%s/b.csv", dir), NULL);
     cr_assert_eq(st, 2, "%s", err_of("xlsx-into-csv"));

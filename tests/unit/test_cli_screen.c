@@ -17,7 +17,8 @@
 
 enum { TITLE, COMPLETENESS, TOTALS, ARRIVALS, REJECTIONS, RATIOS, N_SECTIONS };
 
-static const char *const title[] = {"yuebao watch · 2017-05 (1-5月) · last change 2017-07-05 00:00:00 · sequence 1796"};
+static const char *const title[] = {
+    "yuebao watch · 2017-05 (1-5月) · last change 2017-07-05 00:00:00 · sequence 1796"};
 static const char *const completeness[] = {
     "completeness: 7 of 8 zones reported · 0 on time · 7 late · 1 missing",
     "  county                                reported  on time",
@@ -153,7 +154,8 @@ Test(cli_screen, drawn_in_80x24_nothing_scrolls_and_no_line_wraps) {
     cr_assert_eq(strncmp(rows[22], "ratios", 6), 0, "%s", rows[22]);
     cr_assert_str_eq(rows[23], "  … 8 more");
     /* a line wider than the terminal (85 columns) ends in … at its edge */
-    cr_assert_str_eq(rows[18], "  07-05 00:00:00  2017-05  示范区电子信息专业园区 (城乡一体化示范区管委会) revi…");
+    cr_assert_str_eq(rows[18],
+                     "  07-05 00:00:00  2017-05  示范区电子信息专业园区 (城乡一体化示范区管委会) revi…");
     cr_assert_eq(text_width(rows[18]), 80);
     cr_assert_null(strstr(screen, "Ctrl-C"), "no row left for the footer");
     free(screen);

@@ -24,7 +24,7 @@
 typedef struct {
     const char *name; /* the program (its section), and its ini file's base name */
     const config_key_t *keys;
-    size_t size;       /* of its config struct */
+    size_t size;        /* of its config struct */
     const char *master; /* its key naming the master folder */
     size_t min_rows;    /* its table has at least this many rows */
 } program_t;
