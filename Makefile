@@ -1,6 +1,7 @@
 # yuebao - one non-recursive Makefile; everything is built under $(BUILD).
 #
-#   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao
+#   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao,
+#                         their message catalogues and man pages (make man: those alone)
 #   make test             installs missing packages, builds with ASan+UBSan, runs every test,
 #                         then the end-to-end tests again with the daemons under valgrind
 #   make demo             installs missing packages, runs the sample city end to end, in
@@ -86,9 +87,9 @@ COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
              scorer/scorer_security.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c scorer/scorer_snapshot.c
-CLI_LIB   := cli/cli_common.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
+CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
-             cli/cli_watch.c cli/cli_template.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
@@ -102,14 +103,24 @@ PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scor
 LINGUAS   := zh_CN
 MO        := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/yuebao.mo)
 
+# --- man pages: help2man over each program's --help and --version (make man) ---------
+# The page is the program's own help, so it cannot disagree with it; yuebao's adds each
+# command's help (deploy/man-include.sh). English, whatever the builder's locale.
+MAN       := $(PROGRAMS:$(BIN)/%=$(BUILD)/man/%.1)
+MAN_NAME_yuebao            := the operator's command line: check county files, the monthly template, status, live totals, ranking, alerts, the bulletin
+MAN_NAME_yuebao-aggregator := receives, validates and stores the county reports; publishes events and live totals
+MAN_NAME_yuebao-collector  := a county office's collector: sends the files dropped in its inbox, files the receipts
+MAN_NAME_yuebao-scorer     := ranks the zones, judges targets and deadlines, publishes the alerts
+
 # --- tests: one Criterion file per module; e2e tests start the real daemons ----------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 E2E_TESTS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/test_*.c))
 
 .PHONY: all deps test check check-layers check-i18n pot po-update check-valgrind tests-built e2e-built demo bench \
-        clean fuzz fuzz-built
+        clean fuzz fuzz-built man
 .SECONDARY:
-all: $(PROGRAMS) $(MO)
+all: $(PROGRAMS) $(MO) $(MAN)
+man: $(MAN)
 
 deps:
 	@deploy/install-deps.sh
@@ -175,11 +186,27 @@ $(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
 
+$(BUILD)/man/%.1: $(BIN)/% deploy/man-include.sh
+	@command -v help2man >/dev/null 2>&1 || { echo "man: help2man is missing: make deps (the Debian package help2man)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(SAY) MAN $@
+	$(Q)deploy/man-include.sh $< > $@.h2m
+	$(Q)help2man --locale=C.UTF-8 --no-info --name="$(MAN_NAME_$*)" --manual="yuebao manual" \
+	    --include=$@.h2m --output=$@.tmp $< && mv $@.tmp $@ && rm -f $@.h2m
+
 # Unit tests link the real modules (all of common, and the daemons without main).
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# The CLI's modules that stand alone: its configuration (and the daemons' tables beside
+# it, with the shipped yuebao.ini) and the screen layout of `yuebao watch`.
+$(BUILD)/tests/test_cli_config $(BUILD)/tests/test_config_keys: $(BUILD)/cli/cli_config.o
+$(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
+
+# test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
+$(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
 
 # test_xlsx writes its workbooks with libxlsxwriter, as the CLI does.
 $(BUILD)/tests/test_xlsx: LDLIBS += $(CLI_LIBS)
@@ -208,8 +235,8 @@ test: deps check-layers check-i18n
 	@$(MAKE) --no-print-directory check-valgrind
 
 # Builds only (in parallel); the runs above stay one binary at a time.
-tests-built: $(PROGRAMS) $(MO) $(UNIT_TESTS) $(E2E_TESTS)
-e2e-built: $(PROGRAMS) $(MO) $(E2E_TESTS)
+tests-built: $(PROGRAMS) $(MO) $(MAN) $(UNIT_TESTS) $(E2E_TESTS)
+e2e-built: $(PROGRAMS) $(MO) $(MAN) $(E2E_TESTS)
 
 # util/ includes only util/, common/ never a daemon, no daemon another's (see the script).
 check-layers:
@@ -222,14 +249,14 @@ check-i18n:
 	@tests/i18n/check-i18n.sh
 	@tests/i18n/check-i18n.sh --self-test
 
-check: $(PROGRAMS) $(MO) $(UNIT_TESTS) $(E2E_TESTS)
+check: $(PROGRAMS) $(MO) $(MAN) $(UNIT_TESTS) $(E2E_TESTS)
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	tests/run.sh $(UNIT_TESTS) $(E2E_TESTS)
 
 # The daemons once more, unsanitized, under valgrind memcheck: any memory error or
 # definite leak makes a daemon exit 99, which the end-to-end tests assert against.
-check-valgrind: $(PROGRAMS) $(MO) $(E2E_TESTS)
+check-valgrind: $(PROGRAMS) $(MO) $(MAN) $(E2E_TESTS)
 	@echo "== end-to-end tests with the daemons under valgrind"
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) YUEBAO_E2E_VALGRIND=1 \
 	tests/run.sh $(E2E_TESTS)

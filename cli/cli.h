@@ -1,10 +1,12 @@
 /* cli.h - private to the operator CLI `yuebao`: one file per sub-command.
  *   yuebao.c       dispatch: the table of sub-commands, their options and --help
  *   cli_common.c   what the sub-commands share: master data, the store, keys, wording
+ *   cli_config.c   the defaults: /etc/yuebao/yuebao.ini, ~/.config/yuebao/yuebao.ini, $YUEBAO_*
  *   cli_check.c    `check FILE…`: a desk officer's dry run of county files
  *   cli_template.c `template --county C --period P`: the county's monthly workbook to fill
  *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
  *   cli_watch.c    `watch [--period P]`: the aggregator's live totals, redrawn in place
+ *   cli_screen.c   its screen: sections fitted into the terminal's rows and columns
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
  *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
  *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
@@ -21,13 +23,17 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alert.h"
 #include "bulletin.h"
+#include "config.h"
 #include "master.h"
 #include "rstore.h"
 #include "sock.h"
 
+/* What a command was given. The settings of cli_config_t (store, master, keys,
+ * endpoints) are the command line's, else the configuration's (cli_config_fill). */
 typedef struct {
     const char *store;        /* --store, or $YUEBAO_STORE */
     const char *master_dir;   /* --master, or $YUEBAO_MASTER */
@@ -55,6 +61,50 @@ typedef struct {
     int n_args;
 } cli_opts_t;
 
+/* ---- cli_config.c: the defaults, from the ini files and the environment -------------- */
+
+#define CLI_PATH_SIZE 1024
+#define CLI_CONFIG_FILES 2 /* the host's and the user's */
+
+/* The [yuebao] section: every setting a command takes from the configuration rather
+ * than from its own options. "" = none. */
+typedef struct {
+    char store[CLI_PATH_SIZE];
+    char scores[CLI_PATH_SIZE];
+    char master[CLI_PATH_SIZE];
+    char key[CLI_PATH_SIZE];
+    char server_key[CLI_PATH_SIZE]; /* the scorer's public key */
+    char scorer_pub[256];
+    char scorer_snapshot[256];
+    char aggregator_pub[256];
+    char aggregator_snapshot[256];
+    char aggregator_key[CLI_PATH_SIZE];
+} cli_config_t;
+
+/* Its keys (config.h): name, type, default and help of each. */
+extern const config_key_t cli_config_keys[];
+
+/* The environment variable that sets key ("store": "YUEBAO_STORE"), or NULL. */
+const char *cli_config_env(const char *key);
+
+/* The files read, in order, into paths: /etc/yuebao/yuebao.ini, then the user's
+ * $XDG_CONFIG_HOME/yuebao/yuebao.ini (an absolute XDG_CONFIG_HOME) or else
+ * $HOME/.config/yuebao/yuebao.ini (none without HOME). Returns how many. */
+size_t cli_config_files(char paths[CLI_CONFIG_FILES][CLI_PATH_SIZE]);
+
+/* c = the table's defaults, then each of files[0..n) that exists (later ones win; an
+ * empty value is the default again), then the YUEBAO_* variables that are set and not
+ * empty. 0, or -1 with the reason in err: "FILE:LINE: message" for a bad line, "FILE:
+ * cannot open: …" for a file that is there but cannot be read, "VAR: message". */
+int cli_config_load(cli_config_t *c, const char *const *files, size_t n, char *err, size_t errsz);
+
+/* Points each setting of o the command line left NULL at c's (borrowed: c must outlive
+ * o), none for an empty one. */
+void cli_config_fill(const cli_config_t *c, cli_opts_t *o);
+
+/* The files, their order and the keys with their variables, for `yuebao --help`. */
+void cli_config_usage(FILE *out);
+
 /* ---- cli_common.c ------------------------------------------------------------------- */
 
 /* Loads master data from opts->master_dir, printing errors. NULL on failure. */
@@ -62,6 +112,11 @@ master_t *cli_master(const cli_opts_t *o);
 
 /* Prints each problem of dl on stderr as "who: dir/file:line: field: message". */
 void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl);
+
+/* --county as typed: a code or a name in regions.csv (410621 or 浚县; spaces around it,
+ * full-width ones too, dropped). The county, or NULL after saying on stderr "yuebao CMD:
+ * no county …" with every county regions.csv knows, code and name. */
+const county_t *cli_county(const cli_opts_t *o, const master_t *m, const char *cmd, const char *arg);
 
 /* Opens the store read-only, printing the error. NULL on failure. */
 rstore_t *cli_store(const cli_opts_t *o);
@@ -91,6 +146,43 @@ void cli_transition_text(transition_t t, char *buf, size_t size);
 /* When an alert happened: its transition's time, or for one of a snapshot (TR_ACTIVE)
  * since when it fires. */
 int64_t cli_alert_when(const alert_t *al);
+
+/* ---- cli_screen.c: sections fitted into a terminal (yuebao watch) --------------------- */
+
+#define SCREEN_MAX_SECTIONS 16
+
+/* One section of a screen: lines[0 .. n_head) its heading, shown whenever the section
+ * is, then lines[n_head .. n_head + n_items) its items (borrowed). */
+typedef struct {
+    const char *const *lines;
+    size_t n_head, n_items;
+    size_t min_items; /* items it gets before any later section gets more than its own share */
+} screen_section_t;
+
+/* How a section is shown: at all (its heading), how many of its items, and how many
+ * are summed up instead in one "… N more" line (0: none). */
+typedef struct {
+    bool shown;
+    size_t items, more;
+} screen_fit_t;
+
+/* Fits the n sections (most important first, at most SCREEN_MAX_SECTIONS) into rows:
+ * first each in turn gets its heading and up to min_items items, then the rows left go
+ * to them in the same order up to all their items. A section cut short shows one line
+ * fewer and "… N more" in its place; one whose heading and first line do not fit is not
+ * shown, nor is any after it. Sets fit[0 .. n); returns the rows used (<= rows). */
+size_t screen_layout(size_t rows, const screen_section_t *s, size_t n, screen_fit_t *fit);
+
+/* s cut to cols terminal columns (CJK characters count two) into buf, ending in "…"
+ * when cut; never a partial UTF-8 character. */
+void screen_cut(const char *s, size_t cols, char *buf, size_t size);
+
+/* Draws the sections as screen_layout fits them into rows × cols, from the top left,
+ * over what was there (each row cleared to its end, the rows below cleared), without a
+ * line break after the last row, so nothing scrolls; footer (may be NULL) last if a row
+ * is left. Returns the rows drawn. */
+size_t screen_draw(FILE *out, size_t rows, size_t cols, const screen_section_t *s, size_t n,
+                   const char *footer);
 
 /* ---- cli_exec.c: the --exec hook of `yuebao alerts` ----------------------------------- */
 

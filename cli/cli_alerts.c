@@ -267,19 +267,9 @@ static int follow(alerts_t *a) {
 /* --county as a code: a code or a name from regions.csv, or (without master data) a
  * code taken as given. 0, or -1 with the reason printed. */
 static int resolve_county(alerts_t *a, const char *arg) {
-    const county_t *c = NULL;
     if (a->m) {
-        c = master_county(a->m, arg);
-        for (size_t i = 0; !c && i < a->m->n_counties; i++)
-            if (!strcmp(a->m->counties[i].name, arg)) c = &a->m->counties[i];
-        if (!c) {
-            fprintf(stderr,
-                    _("yuebao alerts: no county \"%s\" in %s/regions.csv; give its code or name, e.g. "
-                    "--county %s (%s)\n"),
-                    arg, a->o->master_dir, a->m->n_counties ? a->m->counties[0].code : "410603",
-                    a->m->n_counties ? a->m->counties[0].name : "山城区");
-            return -1;
-        }
+        const county_t *c = cli_county(a->o, a->m, "alerts", arg);
+        if (!c) return -1;
         snprintf(a->county, sizeof a->county, "%s", c->code);
         return 0;
     }

@@ -55,8 +55,13 @@ int cli_check(const cli_opts_t *o) {
     outbox_t *ob = NULL;
     report_set_t *sets;
     diag_list_t *dls;
+    const county_t *county = NULL;
     int bad = 0;
     if (!m) return 2;
+    if (o->county && !(county = cli_county(o, m, "check", o->county))) {
+        master_destroy(&m);
+        return 2;
+    }
     if (o->n_args == 0) {
         fprintf(stderr, _("yuebao check: name at least one CSV file\n"));
         master_destroy(&m);
@@ -86,7 +91,7 @@ int cli_check(const cli_opts_t *o) {
     for (int i = 0; i < o->n_args; i++) {
         filecheck_file_t in;
         if (filecheck_read(o->args[i], &in, &dls[i]) == 0) /* CSV or text, or a workbook */
-            filecheck_judge_file(m, &vo, o->county, o->args[i], &in, &sets[i], &dls[i]);
+            filecheck_judge_file(m, &vo, county ? county->code : NULL, o->args[i], &in, &sets[i], &dls[i]);
         filecheck_file_free(&in);
     }
     for (int i = 0; i < o->n_args; i++) {

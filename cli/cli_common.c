@@ -7,18 +7,32 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "text.h"
 
 master_t *cli_master(const cli_opts_t *o) {
     diag_list_t dl = {0};
     master_t *m;
     if (!o->master_dir) {
-        fprintf(stderr, _("yuebao: name the master data folder: --master DIR or YUEBAO_MASTER\n"));
+        fprintf(stderr, _("yuebao: name the master data folder: --master DIR, or master = DIR in yuebao.ini "
+                          "(see yuebao --help)\n"));
         return NULL;
     }
     m = master_load(o->master_dir, &dl);
     if (!m) cli_print_diags("yuebao", o->master_dir, &dl);
     diag_clear(&dl);
     return m;
+}
+
+const county_t *cli_county(const cli_opts_t *o, const master_t *m, const char *cmd, const char *arg) {
+    char typed[256];
+    const county_t *c;
+    snprintf(typed, sizeof typed, "%s", arg);
+    if ((c = master_county_find(m, text_trim_spaces(typed))) != NULL) return c;
+    fprintf(stderr, _("yuebao %s: no county \"%s\" in %s/regions.csv; give its code or its name, one of:\n"),
+            cmd, typed, o->master_dir ? o->master_dir : ".");
+    for (size_t i = 0; i < m->n_counties; i++)
+        fprintf(stderr, "  %s  %s\n", m->counties[i].code, m->counties[i].name);
+    return NULL;
 }
 
 void cli_print_diags(const char *who, const char *dir, const diag_list_t *dl) {

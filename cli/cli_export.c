@@ -18,6 +18,8 @@
  *   xlsx      the same table under a title row, for printing and mailing.
  *   sdmx-csv  SDMX-CSV (version 1 style): one observation per row, zone × indicator ×
  *             measure, codes not names, plain UTF-8 without a BOM, LF, dot decimals.
+ * Without --format the name given to -o decides: FILE.xlsx is a workbook, anything else
+ * csv; a --format the name contradicts is refused.
  *
  * Laggards (落后): a pace gap below −5 percentage points (the scorer's critical
  * threshold) on any main indicator, or a rank among the last three when more than three
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "bulletin.h"
@@ -412,7 +415,7 @@ static int write_xlsx(const bulletin_t *b, const master_t *m, const char *path) 
 }
 
 static int parse_format(const char *s, format_t *fmt) {
-    if (!s || !strcmp(s, "csv"))
+    if (!strcmp(s, "csv"))
         *fmt = FORMAT_CSV;
     else if (!strcmp(s, "xlsx"))
         *fmt = FORMAT_XLSX;
@@ -420,6 +423,45 @@ static int parse_format(const char *s, format_t *fmt) {
         *fmt = FORMAT_SDMX;
     else
         return -1;
+    return 0;
+}
+
+/* Whether path's name ends in suffix (".xlsx"), in any case: Windows names X.XLSX. */
+static bool named(const char *path, const char *suffix) {
+    size_t n = strlen(path), k = strlen(suffix);
+    return n > k && !strcasecmp(path + n - k, suffix);
+}
+
+/* The format: --format when given, else what -o's name says (.xlsx a workbook, .csv or
+ * anything else csv). A --format the name contradicts — a workbook into FILE.csv, text
+ * into FILE.xlsx, which Excel would refuse to open — is refused rather than guessed
+ * between. 0, or 2 (the exit status) with the reason printed. */
+static int choose_format(const cli_opts_t *o, const char *path, format_t *fmt) {
+    bool xlsx_name = path && named(path, ".xlsx"), csv_name = path && named(path, ".csv");
+    if (!o->format) {
+        *fmt = xlsx_name ? FORMAT_XLSX : FORMAT_CSV;
+        return 0;
+    }
+    if (parse_format(o->format, fmt) < 0) {
+        fprintf(stderr, _("yuebao export: unknown format \"%s\"; expected csv, xlsx or sdmx-csv\n"),
+                o->format);
+        return 2;
+    }
+    if (*fmt == FORMAT_XLSX && csv_name) {
+        fprintf(stderr,
+                _("yuebao export: --format xlsx writes a workbook, but %s is named as a CSV file: name it "
+                  ".xlsx, or leave out --format\n"),
+                path);
+        return 2;
+    }
+    if (*fmt != FORMAT_XLSX && xlsx_name) {
+        fprintf(
+            stderr,
+            _("yuebao export: --format %s writes text, but %s is named as a workbook (.xlsx), which Excel "
+              "would refuse to open: name it .csv, or leave out --format\n"),
+            o->format, path);
+        return 2;
+    }
     return 0;
 }
 
@@ -439,10 +481,7 @@ int cli_export(const cli_opts_t *o) {
     memset(&rk, 0, sizeof rk);
     memset(&v, 0, sizeof v);
     memset(&b, 0, sizeof b);
-    if (parse_format(o->format, &fmt) < 0) {
-        fprintf(stderr, _("yuebao export: unknown format \"%s\"; expected csv, xlsx or sdmx-csv\n"), o->format);
-        return 2;
-    }
+    if ((rc = choose_format(o, path, &fmt)) != 0) return rc;
     if (fmt == FORMAT_XLSX && !path) {
         fprintf(stderr, _("yuebao export: an xlsx workbook is written to a file: name it with -o FILE.xlsx\n"));
         return 2;

@@ -118,19 +118,6 @@ typedef struct {
 
 /* ---- the arguments ------------------------------------------------------------------- */
 
-/* --county as a code or a name in regions.csv, or NULL after saying which are known. */
-static const county_t *find_county(const master_t *m, const char *dir, const char *arg) {
-    const county_t *c = master_county(m, arg);
-    for (size_t i = 0; !c && i < m->n_counties; i++)
-        if (!strcmp(m->counties[i].name, arg)) c = &m->counties[i];
-    if (c) return c;
-    fprintf(stderr, _("yuebao template: no county \"%s\" in %s/regions.csv; give a code or a name:\n"), arg,
-            dir);
-    for (size_t i = 0; i < m->n_counties; i++)
-        fprintf(stderr, "  %s  %s\n", m->counties[i].code, m->counties[i].name);
-    return NULL;
-}
-
 /* The period in the office's words: "2017年1-6月", or "2017年1月" for January alone. */
 static void period_words(period_t p, char *buf, size_t size) {
     if (p.month == 1)
@@ -783,7 +770,7 @@ int cli_template(const cli_opts_t *o) {
                 t.p.year, t.p.year);
         goto done;
     }
-    if (!(t.county = find_county(m, o->master_dir, o->county))) goto done;
+    if (!(t.county = cli_county(o, m, "template", o->county))) goto done;
     if (!(t.zones = calloc(m->n_zones ? m->n_zones : 1, sizeof *t.zones))) {
         fputs(_("yuebao template: out of memory\n"), stderr);
         rc = 1;

@@ -52,13 +52,13 @@ static int totals_for(const master_t *m, rstore_t *st, const char *period, const
 int cli_totals(const cli_opts_t *o) {
     master_t *m;
     rstore_t *st;
+    const county_t *c = NULL;
     char period[PERIOD_STRLEN];
     int rc = 0;
     if (cli_open(o, "totals", period, &m, &st) < 0) return 2;
-    if (o->county && !master_county(m, o->county)) {
-        fprintf(stderr, _("yuebao totals: county %s is not in regions.csv\n"), o->county);
+    if (o->county && !(c = cli_county(o, m, "totals", o->county))) {
         rc = 2;
-    } else if (totals_for(m, st, period, o->county) < 0) {
+    } else if (totals_for(m, st, period, c ? c->code : NULL) < 0) {
         rc = 2;
     }
     rstore_close(&st);

@@ -10,15 +10,25 @@
  * printed once, then one plain line per arrival, rejection and change of the city's
  * totals. --once prints the screen and exits (scripts, the demo).
  *
+ * On a terminal the screen lives on the alternate screen (as less and top do: the
+ * shell's scrollback is left as it was, and restored on exit, on SIGINT and on SIGTERM,
+ * and while stopped by Ctrl-Z)
+ * and is drawn over itself, never scrolled: its sections are fitted into the terminal's
+ * rows and columns (cli_screen.c), read again on SIGWINCH — completeness per county
+ * first, then the city totals, the latest arrivals and rejections and the ratios, each
+ * ending in "… N more" where the rows run out. Below 88 columns the tables are narrowed.
+ *
  * Names come from --master when given; without it codes are shown. A gap, a restart
  * or silence of the aggregator takes a fresh snapshot by itself.
  */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -32,11 +42,40 @@
 #define N_REJECTIONS 5
 #define REDRAW_MS 200
 
-static volatile sig_atomic_t stopping;
+/* The terminal's escapes: the alternate screen on and off (smcup/rmcup), the cursor. */
+#define ALT_SCREEN_ON "\033[?1049h\033[?25l"
+#define ALT_SCREEN_OFF "\033[?25h\033[?1049l"
+
+/* Table widths: as plain output has always had them, and narrowed for a terminal of
+ * fewer than WIDE_COLS columns (80 fit the narrow ones). */
+#define WIDE_COLS 88
+
+static volatile sig_atomic_t stopping, resized;
 
 static void on_signal(int sig) {
     (void)sig;
     stopping = 1;
+}
+
+static void on_winch(int sig) {
+    (void)sig;
+    resized = 1;
+}
+
+/* Ctrl-Z: the shell's screen back while stopped, the alternate one again on fg. Only
+ * write(2) here: it is async-signal-safe, stdio is not. */
+static void on_tstp(int sig) {
+    (void)sig;
+    if (write(STDOUT_FILENO, ALT_SCREEN_OFF, sizeof ALT_SCREEN_OFF - 1) < 0) {}
+    signal(SIGTSTP, SIG_DFL);
+    raise(SIGTSTP); /* delivered, and we stop, when this handler returns */
+}
+
+static void on_cont(int sig) {
+    (void)sig;
+    signal(SIGTSTP, on_tstp);
+    if (write(STDOUT_FILENO, ALT_SCREEN_ON, sizeof ALT_SCREEN_ON - 1) < 0) {}
+    resized = 1; /* drawn again, whatever the size is now */
 }
 
 typedef struct {
@@ -51,6 +90,8 @@ typedef struct {
     event_rejected_t rejections[N_REJECTIONS];
     size_t n_rejections;
     bool changed;
+    size_t rows, cols;                    /* the terminal's size (tty only) */
+    int name_w, unit_w, amount_w, stat_w; /* the totals' columns: indicator, unit, total, mean/min/max */
 } watch_t;
 
 /* ---- state ---------------------------------------------------------------------------- */
@@ -186,44 +227,53 @@ static void print_completeness(const watch_t *w, FILE *out, const char *period) 
     }
 }
 
-static void print_indicators(const watch_t *w, FILE *out, const scope_totals_t *city) {
+/* The city totals of flows and stocks (pass 0) or the ratios' mean/min/max (pass 1),
+ * each under its header; the ratios' only if there is a ratio. */
+static void print_indicator_rows(const watch_t *w, FILE *out, const scope_totals_t *city, int pass) {
     char head[200], unit_h[80], a[80], b[80], c[80];
     bool any_ratio = false;
-    text_pad(head, sizeof head, _("city totals"), 34);
-    text_pad(unit_h, sizeof unit_h, _("unit"), 14);
-    fprintf(out, "%s %s %s %s %s\n", head, unit_h, right(a, sizeof a, _("total"), 18),
-            right(b, sizeof b, _("growth"), 9), right(c, sizeof c, _("zones"), 6));
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && any_ratio) {
-            text_pad(head, sizeof head, _("ratios"), 34);
-            fprintf(out, "%s %s %s %s %s\n", head, unit_h, right(a, sizeof a, _("mean"), 12),
-                    right(b, sizeof b, _("min"), 12), right(c, sizeof c, _("max"), 12));
+    for (size_t i = 0; city && i < city->n_rows; i++) {
+        const indicator_t *ind = indicator_of(w, city->rows[i].indicator);
+        any_ratio |= ind && ind->kind == KIND_RATIO;
+    }
+    text_pad(unit_h, sizeof unit_h, _("unit"), w->unit_w);
+    if (pass == 0) {
+        text_pad(head, sizeof head, _("city totals"), w->name_w + 2);
+        fprintf(out, "%s %s %s %s %s\n", head, unit_h, right(a, sizeof a, _("total"), w->amount_w),
+                right(b, sizeof b, _("growth"), 9), right(c, sizeof c, _("zones"), 6));
+    } else if (any_ratio) {
+        text_pad(head, sizeof head, _("ratios"), w->name_w + 2);
+        fprintf(out, "%s %s %s %s %s\n", head, unit_h, right(a, sizeof a, _("mean"), w->stat_w),
+                right(b, sizeof b, _("min"), w->stat_w), right(c, sizeof c, _("max"), w->stat_w));
+    }
+    for (size_t i = 0; city && i < city->n_rows; i++) {
+        const indicator_total_t *r = &city->rows[i];
+        const indicator_t *ind = indicator_of(w, r->indicator);
+        bool ratio = ind && ind->kind == KIND_RATIO;
+        char name[200], unit[80], amount[64], growth[32];
+        if (ratio != (pass == 1)) continue;
+        text_pad(name, sizeof name, ind ? ind->name_zh : r->indicator, w->name_w);
+        text_pad(unit, sizeof unit, ind ? ind->unit : "", w->unit_w);
+        if (ratio) {
+            fprintf(out, "  %s %s %*.2f %*.2f %*.2f\n", name, unit, w->stat_w, r->n ? r->sum / r->n : 0.0,
+                    w->stat_w, r->min, w->stat_w, r->max);
+            continue;
         }
-        for (size_t i = 0; city && i < city->n_rows; i++) {
-            const indicator_total_t *r = &city->rows[i];
-            const indicator_t *ind = indicator_of(w, r->indicator);
-            bool ratio = ind && ind->kind == KIND_RATIO;
-            char name[200], unit[80], amount[64], growth[32];
-            if (ratio) any_ratio = true;
-            if (ratio != (pass == 1)) continue;
-            text_pad(name, sizeof name, ind ? ind->name_zh : r->indicator, 32);
-            text_pad(unit, sizeof unit, ind ? ind->unit : "", 14);
-            if (ratio) {
-                fprintf(out, "  %s %s %12.2f %12.2f %12.2f\n", name, unit, r->n ? r->sum / r->n : 0.0, r->min,
-                        r->max);
-                continue;
-            }
-            amount_text(r->sum, amount, sizeof amount);
-            if (r->has_growth)
-                snprintf(growth, sizeof growth, "%+8.1f%%", r->growth_pct);
-            else
-                right(growth, sizeof growth, _("n/a"), 9);
-            fprintf(out, "  %s %s %18s %s %6u\n", name, unit, amount, growth, r->n);
-        }
+        amount_text(r->sum, amount, sizeof amount);
+        if (r->has_growth)
+            snprintf(growth, sizeof growth, "%+8.1f%%", r->growth_pct);
+        else
+            right(growth, sizeof growth, _("n/a"), 9);
+        fprintf(out, "  %s %s %*s %s %6u\n", name, unit, w->amount_w, amount, growth, r->n);
     }
 }
 
-static void print_events(const watch_t *w, FILE *out, const char *period) {
+static void print_indicators(const watch_t *w, FILE *out, const scope_totals_t *city) {
+    print_indicator_rows(w, out, city, 0);
+    print_indicator_rows(w, out, city, 1);
+}
+
+static void print_arrivals(const watch_t *w, FILE *out, const char *period) {
     fprintf(out, _("latest arrivals\n"));
     if (!w->n_arrivals) fprintf(out, _("  (none yet)\n"));
     for (size_t i = 0; i < w->n_arrivals; i++) {
@@ -235,6 +285,9 @@ static void print_events(const watch_t *w, FILE *out, const char *period) {
         text_pad(zone, sizeof zone, label, 34);
         fprintf(out, _("  %s  %s  %s revision %u\n"), when, e->period, zone, e->revision);
     }
+}
+
+static void print_rejections(const watch_t *w, FILE *out) {
     fprintf(out, _("latest rejections\n"));
     if (!w->n_rejections) fprintf(out, _("  (none)\n"));
     for (size_t i = 0; i < w->n_rejections; i++) {
@@ -247,26 +300,130 @@ static void print_events(const watch_t *w, FILE *out, const char *period) {
     }
 }
 
-static void draw(watch_t *w, clone_t *c, FILE *out) {
-    const char *period = shown(w);
+static void print_events(const watch_t *w, FILE *out, const char *period) {
+    print_arrivals(w, out, period);
+    print_rejections(w, out);
+}
+
+/* The first line: the period, its last change, the sequence; false when the
+ * aggregator holds no reports yet (the line says so, and there is nothing more). */
+static bool print_title(const watch_t *w, clone_t *c, FILE *out, const char *period) {
     char words[64], when[20] = "";
-    const scope_totals_t *city = period[0] ? find_totals(w, period, "") : NULL;
-    if (w->tty) fputs("\033[H\033[2J", out); /* home, clear: redraw in place */
+    const scope_totals_t *city = period[0] ? find_totals((watch_t *)w, period, "") : NULL;
     if (!period[0]) {
         fprintf(out, _("yuebao watch · the aggregator holds no reports yet · sequence %llu\n"),
                 (unsigned long long)clone_sequence(c));
-        fflush(out);
-        return;
+        return false;
     }
     period_words(period, words, sizeof words);
     if (city && city->updated_at_ms) clock_format(city->updated_at_ms, when);
     fprintf(out, _("yuebao watch · %s · last change %s · sequence %llu\n"), words, when[0] ? when : _("none"),
             (unsigned long long)clone_sequence(c));
-    print_completeness(w, out, period);
-    print_indicators(w, out, city);
-    print_events(w, out, period);
-    if (w->tty) fprintf(out, _("(Ctrl-C to quit)\n"));
+    return true;
+}
+
+/* The screen as a log or a pipe gets it: every section whole. */
+static void draw_plain(watch_t *w, clone_t *c, FILE *out) {
+    const char *period = shown(w);
+    if (print_title(w, c, out, period)) {
+        print_completeness(w, out, period);
+        print_indicators(w, out, period[0] ? find_totals(w, period, "") : NULL);
+        print_events(w, out, period);
+    }
     fflush(out);
+}
+
+/* One section's text, printed into memory and split into its lines. */
+typedef struct {
+    char *text;
+    size_t len;
+    char **lines;
+    size_t n;
+} part_t;
+
+/* Splits p->text into p->lines (NUL in place of each line break). -1 out of memory. */
+static int part_split(part_t *p) {
+    size_t n = 0;
+    for (size_t i = 0; i < p->len; i++)
+        n += p->text[i] == '\n';
+    if (!(p->lines = calloc(n ? n : 1, sizeof *p->lines))) return -1;
+    for (char *line = p->text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        *nl = '\0';
+        p->lines[p->n++] = line;
+    }
+    return 0;
+}
+
+enum { PART_TITLE, PART_COMPLETENESS, PART_TOTALS, PART_ARRIVALS, PART_REJECTIONS, PART_RATIOS, N_PARTS };
+
+/* The screen on a terminal: the same sections, fitted into its rows and columns. */
+static void draw_screen(watch_t *w, clone_t *c) {
+    /* heading lines and the items each gets before the next section gets more: every
+     * county first, then four main indicators, two arrivals, two rejections, one line of
+     * ratios; what rows are left go to them in that order */
+    static const size_t head[N_PARTS] = {1, 2, 1, 1, 1, 1};
+    static const size_t share[N_PARTS] = {0, SIZE_MAX, 4, 2, 2, 1};
+    part_t part[N_PARTS];
+    screen_section_t sec[N_PARTS];
+    const char *period = shown(w);
+    const scope_totals_t *city = period[0] ? find_totals(w, period, "") : NULL;
+    bool any = false, failed = false;
+    size_t n = 0;
+
+    memset(part, 0, sizeof part);
+    w->name_w = w->cols >= WIDE_COLS ? 32 : 26;
+    w->unit_w = w->cols >= WIDE_COLS ? 14 : 12;
+    w->amount_w = w->cols >= WIDE_COLS ? 18 : 14;
+    w->stat_w = w->cols >= WIDE_COLS ? 12 : 10;
+    for (int i = 0; i < N_PARTS && !failed; i++) {
+        FILE *f = open_memstream(&part[i].text, &part[i].len);
+        if (!f) {
+            failed = true;
+            break;
+        }
+        if (i == PART_TITLE)
+            any = print_title(w, c, f, period);
+        else if (any && i == PART_COMPLETENESS)
+            print_completeness(w, f, period);
+        else if (any && i == PART_TOTALS)
+            print_indicator_rows(w, f, city, 0);
+        else if (any && i == PART_ARRIVALS)
+            print_arrivals(w, f, period);
+        else if (any && i == PART_REJECTIONS)
+            print_rejections(w, f);
+        else if (any && i == PART_RATIOS)
+            print_indicator_rows(w, f, city, 1);
+        fclose(f);
+        if (part_split(&part[i]) < 0) failed = true;
+    }
+    for (int i = 0; i < N_PARTS && !failed; i++) {
+        size_t h = part[i].n < head[i] ? part[i].n : head[i];
+        if (!part[i].n) continue; /* no ratio, or nothing yet */
+        sec[n++] = (screen_section_t){(const char *const *)part[i].lines, h, part[i].n - h, share[i]};
+    }
+    if (failed)
+        fprintf(stderr, _("yuebao watch: out of memory\n"));
+    else
+        screen_draw(stdout, w->rows, w->cols, sec, n, _("(Ctrl-C to quit)"));
+    for (int i = 0; i < N_PARTS; i++) {
+        free(part[i].lines);
+        free(part[i].text);
+    }
+}
+
+static void draw(watch_t *w, clone_t *c) {
+    if (w->tty)
+        draw_screen(w, c);
+    else
+        draw_plain(w, c, stdout);
+}
+
+/* The terminal's rows and columns (TIOCGWINSZ), 24 × 80 when it does not say. */
+static void terminal_size(watch_t *w) {
+    struct winsize ws;
+    memset(&ws, 0, sizeof ws);
+    w->rows = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row ? ws.ws_row : 24;
+    w->cols = ws.ws_col ? ws.ws_col : 80;
 }
 
 /* ---- updates -------------------------------------------------------------------------- */
@@ -368,6 +525,17 @@ static int sync_state(watch_t *w, clone_t *c, bool retry) {
     }
 }
 
+/* Back to the shell's screen and its scrollback, as it was before watch, if on the
+ * alternate one. */
+static void leave_alt_screen(bool *on) {
+    if (!*on) return;
+    signal(SIGTSTP, SIG_DFL);
+    signal(SIGCONT, SIG_DFL);
+    fputs(ALT_SCREEN_OFF, stdout);
+    fflush(stdout);
+    *on = false;
+}
+
 int cli_watch(const cli_opts_t *o) {
     watch_t w;
     clone_opts_t co;
@@ -377,10 +545,12 @@ int cli_watch(const cli_opts_t *o) {
     int rc = 1;
     void *ctx = NULL;
     int64_t drawn_ms = 0;
+    bool alt_screen = false;
 
     memset(&w, 0, sizeof w);
     w.o = o;
     w.tty = isatty(STDOUT_FILENO) && !o->once;
+    w.name_w = 32, w.unit_w = 14, w.amount_w = 18, w.stat_w = 12; /* plain; a terminal's: draw_screen */
     if (o->period) {
         period_t p;
         if (period_parse(o->period, &p) < 0) {
@@ -409,7 +579,20 @@ int cli_watch(const cli_opts_t *o) {
         goto out;
     }
     if (sync_state(&w, c, false) < 0) goto out;
-    draw(&w, c, stdout);
+    if (w.tty) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_winch; /* no SA_RESTART: the poll returns, the screen is redrawn */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGWINCH, &sa, NULL);
+        sa.sa_handler = on_cont;
+        sigaction(SIGCONT, &sa, NULL);
+        signal(SIGTSTP, on_tstp);
+        terminal_size(&w);
+        fputs(ALT_SCREEN_ON, stdout);
+        alt_screen = true;
+    }
+    draw(&w, c);
     rc = 0;
     if (o->once) goto out;
     w.changed = false;
@@ -418,9 +601,16 @@ int cli_watch(const cli_opts_t *o) {
         char why[512];
         clone_result_t n = clone_poll(c, REDRAW_MS, on_msg, &w, why, sizeof why);
         if (n == CLONE_ERROR) {
+            leave_alt_screen(&alt_screen); /* the reason stays on the operator's screen */
             fprintf(stderr, _("yuebao watch: %s\n"), why);
             rc = 1;
             break;
+        }
+        if (resized) {
+            resized = 0;
+            terminal_size(&w);
+            w.changed = true;
+            drawn_ms = 0; /* at once */
         }
         if (n == CLONE_RESYNC) {
             fprintf(stderr, _("yuebao watch: %s; resyncing\n"), why);
@@ -430,12 +620,13 @@ int cli_watch(const cli_opts_t *o) {
             w.changed = true;
         }
         if (w.tty && w.changed && clock_mono_ms() - drawn_ms >= REDRAW_MS) {
-            draw(&w, c, stdout);
+            draw(&w, c);
             w.changed = false;
             drawn_ms = clock_mono_ms();
         }
     }
 out:
+    leave_alt_screen(&alt_screen); /* also after SIGINT and SIGTERM: they end the loop */
     clone_close(&c);
     if (ctx) zmq_ctx_term(ctx);
     forget_all(&w);

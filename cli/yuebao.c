@@ -7,8 +7,10 @@
  * the options it takes (a set of the options below), how many arguments, and its help.
  * Each sub-command parses only its own options, so one it does not take is refused with
  * its name and the sub-command's (exit 2) instead of being silently ignored, and
- * `yuebao CMD --help` shows exactly what CMD takes. Defaults come from the environment
- * (YUEBAO_STORE, YUEBAO_MASTER, …) whatever the command; only what is typed is judged.
+ * `yuebao CMD --help` shows exactly what CMD takes. Defaults come from the configuration
+ * (cli_config.c: /etc/yuebao/yuebao.ini, ~/.config/yuebao/yuebao.ini, YUEBAO_STORE, …)
+ * whatever the command, read after the command line is parsed, so --help works even
+ * when a file is bad; only what is typed is judged against the command's options.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -70,31 +72,47 @@ enum {
     V_OUTPUT = 'o',
 };
 
+/* What an option's value is, for the shell's completion (yuebao __complete). */
+typedef enum {
+    VAL_FLAG, /* none: the option alone */
+    VAL_FILE, /* a file name */
+    VAL_DIR,  /* a folder */
+    VAL_WORD, /* one of words (or for --county, the counties of the master data) */
+    VAL_TEXT  /* anything: a period, an endpoint, a command */
+} value_t;
+
 static const struct {
     struct option opt;
     unsigned bit;
+    value_t value;
+    const char *words; /* VAL_WORD: the values, space-separated; NULL: the counties */
 } options[] = {
-    {{"store", required_argument, NULL, V_STORE}, OPT_STORE},
-    {{"scores", required_argument, NULL, V_SCORES}, OPT_SCORES},
-    {{"master", required_argument, NULL, V_MASTER}, OPT_MASTER},
-    {{"period", required_argument, NULL, V_PERIOD}, OPT_PERIOD},
-    {{"county", required_argument, NULL, V_COUNTY}, OPT_COUNTY},
-    {{"csv", no_argument, NULL, V_CSV}, OPT_CSV},
-    {{"severity", required_argument, NULL, V_SEVERITY}, OPT_SEVERITY},
-    {{"follow", no_argument, NULL, V_FOLLOW}, OPT_FOLLOW},
-    {{"exec", required_argument, NULL, V_EXEC}, OPT_EXEC},
-    {{"pub", required_argument, NULL, V_PUB}, OPT_PUB},
-    {{"snapshot", required_argument, NULL, V_SNAPSHOT}, OPT_SNAPSHOT},
-    {{"key", required_argument, NULL, V_KEY}, OPT_KEY},
-    {{"server-key", required_argument, NULL, V_SERVER_KEY}, OPT_SERVER_KEY},
-    {{"once", no_argument, NULL, V_ONCE}, OPT_ONCE},
-    {{"format", required_argument, NULL, V_FORMAT}, OPT_FORMAT},
-    {{"output", required_argument, NULL, V_OUTPUT}, OPT_OUTPUT},
-    {{"outbox", required_argument, NULL, V_OUTBOX}, OPT_OUTBOX},
-    {{"no-merge-jan-feb", no_argument, NULL, V_NO_MERGE}, OPT_NO_MERGE},
-    {{"force", no_argument, NULL, V_FORCE}, OPT_FORCE},
+    {{"store", required_argument, NULL, V_STORE}, OPT_STORE, VAL_FILE, NULL},
+    {{"scores", required_argument, NULL, V_SCORES}, OPT_SCORES, VAL_FILE, NULL},
+    {{"master", required_argument, NULL, V_MASTER}, OPT_MASTER, VAL_DIR, NULL},
+    {{"period", required_argument, NULL, V_PERIOD}, OPT_PERIOD, VAL_TEXT, NULL},
+    {{"county", required_argument, NULL, V_COUNTY}, OPT_COUNTY, VAL_WORD, NULL},
+    {{"csv", no_argument, NULL, V_CSV}, OPT_CSV, VAL_FLAG, NULL},
+    {{"severity", required_argument, NULL, V_SEVERITY}, OPT_SEVERITY, VAL_WORD, "warning critical"},
+    {{"follow", no_argument, NULL, V_FOLLOW}, OPT_FOLLOW, VAL_FLAG, NULL},
+    {{"exec", required_argument, NULL, V_EXEC}, OPT_EXEC, VAL_TEXT, NULL},
+    {{"pub", required_argument, NULL, V_PUB}, OPT_PUB, VAL_TEXT, NULL},
+    {{"snapshot", required_argument, NULL, V_SNAPSHOT}, OPT_SNAPSHOT, VAL_TEXT, NULL},
+    {{"key", required_argument, NULL, V_KEY}, OPT_KEY, VAL_FILE, NULL},
+    {{"server-key", required_argument, NULL, V_SERVER_KEY}, OPT_SERVER_KEY, VAL_FILE, NULL},
+    {{"once", no_argument, NULL, V_ONCE}, OPT_ONCE, VAL_FLAG, NULL},
+    {{"format", required_argument, NULL, V_FORMAT}, OPT_FORMAT, VAL_WORD, "csv xlsx sdmx-csv"},
+    {{"output", required_argument, NULL, V_OUTPUT}, OPT_OUTPUT, VAL_FILE, NULL},
+    {{"outbox", required_argument, NULL, V_OUTBOX}, OPT_OUTBOX, VAL_FILE, NULL},
+    {{"no-merge-jan-feb", no_argument, NULL, V_NO_MERGE}, OPT_NO_MERGE, VAL_FLAG, NULL},
+    {{"force", no_argument, NULL, V_FORCE}, OPT_FORCE, VAL_FLAG, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
+
+/* The options whose default the configuration gives (cli_config.c): a command that
+ * takes none of them (keygen) runs whatever the files say. */
+#define OPT_CONFIGURED                                                                                       \
+    (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY)
 
 /* ---- the sub-commands -------------------------------------------------------------- */
 
@@ -118,7 +136,8 @@ static const command_t commands[] = {
      "against the reports it sent). Exit 1 when a file has errors.\n"
      "\n"
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
-     "  --county C       the reporting unit the files are from (code, e.g. 410602)\n"
+     "  --county C       the reporting unit the files are from: its code or name\n"
+     "                   (e.g. 410602 or 鹤山区)\n"
      "  --outbox FILE    the collector's outbox (read only), to compare the files with the\n"
      "                   reports it sent (元 instead of 万元?); the files named are judged\n"
      "                   together, as one batch dropped in the inbox\n"
@@ -196,7 +215,7 @@ static const command_t commands[] = {
      "with aggregate growth (never a mean of growth rates) and how many zones reported.\n"
      "\n"
      "  --period P       reporting period, e.g. 2017-06 (January through June); required\n"
-     "  --county C       only this county's zones (code, e.g. 410603)\n"
+     "  --county C       only this county's zones (code or name, e.g. 410603 or 山城区)\n"
      "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
      "  --master DIR     folder with regions.csv and indicators.csv (default $YUEBAO_MASTER)\n"
      "  -h, --help       this text\n")},
@@ -260,9 +279,9 @@ static const command_t commands[] = {
      "last three (of more than three ranked).\n"
      "\n"
      "  --period P       reporting period, e.g. 2017-06; required\n"
-     "  --format F       csv (default; UTF-8 with BOM, CRLF), xlsx (one sheet, laggards\n"
-     "                   highlighted; needs -o) or sdmx-csv (one observation a row, codes,\n"
-     "                   for machines)\n"
+     "  --format F       csv (UTF-8 with BOM, CRLF), xlsx (one sheet, laggards highlighted;\n"
+     "                   needs -o) or sdmx-csv (one observation a row, codes, for\n"
+     "                   machines); default: xlsx for -o FILE.xlsx, else csv\n"
      "  -o, --output FILE  write FILE (whole or not at all) instead of stdout\n"
      "  --store FILE     the report store (default $YUEBAO_STORE, else reports.db)\n"
      "  --scores FILE    the scorer's score store (default $YUEBAO_SCORES, else scores.db)\n"
@@ -281,10 +300,10 @@ static void usage(FILE *out) {
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\n"
-                 "Each command takes only its own options and refuses any other. Defaults come from\n"
-                 "the environment: YUEBAO_STORE, YUEBAO_SCORES, YUEBAO_MASTER, YUEBAO_KEY, and the\n"
-                 "endpoints and keys each command's help names.\n"
-                 "\n"
+                 "Each command takes only its own options and refuses any other.\n"
+                 "\n"));
+    cli_config_usage(out);
+    fprintf(out, _("\n"
                  "exit status: 0 done, 1 not found or not answered (an unranked period, a store or\n"
                  "a scorer that is not there), 2 usage or configuration error\n"));
 }
@@ -295,10 +314,13 @@ static const command_t *find_command(const char *name) {
     return NULL;
 }
 
-/* The environment variable name if set and not empty, else dflt. */
-static const char *env_or(const char *name, const char *dflt) {
-    const char *v = getenv(name);
-    return v && *v ? v : dflt;
+/* `yuebao CMD --help`: its text, and where the defaults it names come from. */
+static void print_help(const command_t *cmd) {
+    fputs(_(cmd->help), stdout);
+    if (cmd->options & OPT_CONFIGURED)
+        fputs(_("\nThe defaults of the stores, the master folder, the keys and the endpoints are also\n"
+                "keys of yuebao.ini, which is read before the environment (see yuebao --help).\n"),
+              stdout);
 }
 
 /* ---- refusals ------------------------------------------------------------------------ */
@@ -409,7 +431,7 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
         case V_NO_MERGE: o->no_merge_jan_feb = true; break;
         case V_FORCE: o->force = true; break;
         case 'h':
-        case V_HELP: fputs(_(cmd->help), stdout); return 0;
+        case V_HELP: print_help(cmd); return 0;
         default: /* the element in error is the one before optind (glibc moves past it) */
             return refuse_option(cmd, longs, c, argv[optind - 1 > 0 ? optind - 1 : 0]);
         }
@@ -428,7 +450,91 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
     return -1;
 }
 
+/* ---- completion: the shell asks, the tables answer ------------------------------------ */
+
+/* The counties of the master folder the configuration names, each code and each name
+ * on a line; nothing without one or when it does not load. */
+static void complete_counties(void) {
+    static cli_config_t conf;
+    char files[CLI_CONFIG_FILES][CLI_PATH_SIZE], err[2048];
+    const char *names[CLI_CONFIG_FILES];
+    size_t n = cli_config_files(files);
+    diag_list_t dl = {0};
+    master_t *m;
+    for (size_t i = 0; i < n; i++)
+        names[i] = files[i];
+    if (cli_config_load(&conf, names, n, err, sizeof err) < 0 || !conf.master[0]) return;
+    if ((m = master_load(conf.master, &dl)) != NULL)
+        for (size_t i = 0; i < m->n_counties; i++)
+            printf("%s\n%s\n", m->counties[i].code, m->counties[i].name);
+    diag_clear(&dl);
+    master_destroy(&m);
+}
+
+/* `yuebao __complete [CMD [OPTION]]`, what deploy/bash-completion/yuebao asks, one
+ * answer a line, from the tables above (so completion can never offer what the parser
+ * refuses): without CMD the commands; with CMD its options, each with what its value
+ * is ("--period text", "--csv flag"; flag, file, dir, word or text), and "@args file"
+ * when it takes arguments; with an option whose value is a word, the words (--county:
+ * the counties' codes and names, from the configured master folder). Says nothing of
+ * what it does not know and always exits 0: a Tab must never print an error. */
+static int complete(int argc, char **argv) {
+    static const char *const kind[] = {"flag", "file", "dir", "word", "text"};
+    const command_t *cmd;
+    const char *opt;
+    if (argc < 1) {
+        for (size_t i = 0; i < N_COMMANDS; i++)
+            puts(commands[i].name);
+        puts("help");
+        return 0;
+    }
+    if (!(cmd = find_command(argv[0]))) return 0;
+    if (argc < 2) {
+        for (size_t i = 0; i < N_OPTIONS; i++)
+            if (cmd->options & options[i].bit)
+                printf("--%s %s\n", options[i].opt.name, kind[options[i].value]);
+        if (cmd->options & OPT_OUTPUT) puts("-o file");
+        puts("--help flag");
+        if (cmd->max_args != 0) puts("@args file");
+        return 0;
+    }
+    opt = !strcmp(argv[1], "-o") ? "output" : !strncmp(argv[1], "--", 2) ? argv[1] + 2 : "";
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const char *w = options[i].words;
+        if (!(cmd->options & options[i].bit) || strcmp(options[i].opt.name, opt) ||
+            options[i].value != VAL_WORD)
+            continue;
+        if (!w) {
+            complete_counties();
+            break;
+        }
+        while (*w) {
+            size_t n = strcspn(w, " ");
+            printf("%.*s\n", (int)n, w);
+            w += n + (w[n] == ' ');
+        }
+    }
+    return 0;
+}
+
+/* Fills what the command line left unset from the configuration files and the
+ * environment (cli_config.c) into conf. 0, or -1 with the reason on stderr. */
+static int configure(cli_config_t *conf, cli_opts_t *o) {
+    char files[CLI_CONFIG_FILES][CLI_PATH_SIZE], err[2048];
+    const char *names[CLI_CONFIG_FILES];
+    size_t n = cli_config_files(files);
+    for (size_t i = 0; i < n; i++)
+        names[i] = files[i];
+    if (cli_config_load(conf, names, n, err, sizeof err) < 0) {
+        fprintf(stderr, _("yuebao: %s\n"), err);
+        return -1;
+    }
+    cli_config_fill(conf, o);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    static cli_config_t conf; /* what o's settings point into, until the end */
     const command_t *cmd;
     cli_opts_t o = {0};
     int rc;
@@ -439,6 +545,7 @@ int main(int argc, char **argv) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (!strcmp(argv[1], "__complete")) return complete(argc - 2, argv + 2); /* for the shell, not listed */
     if (!strcmp(argv[1], "--version")) {
         version_print(stdout, "yuebao");
         return 0;
@@ -452,7 +559,7 @@ int main(int argc, char **argv) {
             usage(stderr);
             return 2;
         }
-        fputs(_(cmd->help), stdout);
+        print_help(cmd);
         return 0;
     }
     if (!(cmd = find_command(argv[1]))) {
@@ -460,16 +567,7 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    o.store = getenv("YUEBAO_STORE") ? getenv("YUEBAO_STORE") : "reports.db";
-    o.master_dir = env_or("YUEBAO_MASTER", NULL);
-    o.scores = env_or("YUEBAO_SCORES", "scores.db");
-    o.pub = env_or("YUEBAO_SCORER_PUB", "tcp://127.0.0.1:7303");
-    o.snapshot = env_or("YUEBAO_SCORER_SNAPSHOT", "tcp://127.0.0.1:7304");
-    o.key = env_or("YUEBAO_KEY", NULL);
-    o.server_key = env_or("YUEBAO_SERVER_KEY", NULL);
-    o.agg_pub = env_or("YUEBAO_AGGREGATOR_PUB", "tcp://127.0.0.1:7302");
-    o.agg_snapshot = env_or("YUEBAO_AGGREGATOR_SNAPSHOT", "tcp://127.0.0.1:7305");
-    o.agg_key_file = env_or("YUEBAO_AGGREGATOR_KEY", NULL);
     if ((rc = parse(cmd, argc - 1, argv + 1, &o)) >= 0) return rc;
+    if ((cmd->options & OPT_CONFIGURED) && configure(&conf, &o) < 0) return 2;
     return cmd->run(&o);
 }

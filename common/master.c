@@ -381,3 +381,10 @@ const county_t *master_county(const master_t *m, const char *code) {
         if (!strcmp(m->counties[i].code, code)) return &m->counties[i];
     return NULL;
 }
+
+const county_t *master_county_find(const master_t *m, const char *s) {
+    const county_t *c = master_county(m, s);
+    for (size_t i = 0; !c && i < m->n_counties; i++)
+        if (!strcmp(m->counties[i].name, s)) c = &m->counties[i];
+    return c;
+}

@@ -109,6 +109,10 @@ const zone_t *master_zone(const master_t *m, const char *s);
 /* The reporting unit with that code, or NULL. */
 const county_t *master_county(const master_t *m, const char *code);
 
+/* The reporting unit whose code or name (regions.csv's county_name, e.g. 浚县) is s, or
+ * NULL: a code first, as master_zone does; what people type on a command line. */
+const county_t *master_county_find(const master_t *m, const char *s);
+
 /* Kind as a word: "flow", "stock", "ratio". */
 const char *indicator_kind_name(indicator_kind_t k);
 

@@ -8,15 +8,18 @@
 # Options: --bin DIR (the built programs, default build/bin of this tree).
 #
 # What it does, and nothing else:
-#   - the four programs into /usr/local/bin (replaced: that is an upgrade), and their
-#     message catalogues (zh_CN) into /usr/share/locale/LANG/LC_MESSAGES/yuebao.mo;
+#   - the four programs into /usr/local/bin (replaced: that is an upgrade), their
+#     message catalogues (zh_CN) into /usr/share/locale/LANG/LC_MESSAGES/yuebao.mo, their
+#     man pages (make builds them with help2man) into /usr/local/share/man/man1, and the
+#     bash completion into /usr/local/share/bash-completion/completions;
 #   - the zh_CN.UTF-8 locale, generated if the host lacks it (the locales package):
 #     the units run with LANG=zh_CN.UTF-8, so receipts, errors files and log lines are
 #     in Chinese (a `systemctl edit` drop-in with Environment=LANG=C.UTF-8 for English);
 #   - the system user and group `yuebao` (county: also the group `yuebao-desk` for the
 #     desk officers, and /srv/yuebao/{inbox,done,rejected});
 #   - /etc/yuebao (0750 root:yuebao) and /etc/yuebao/keys (0750 root:yuebao);
-#   - the example configurations from deploy/etc/yuebao, each only if absent: an
+#   - the example configurations from deploy/etc/yuebao (the CLI's yuebao.ini on every
+#     role), each only if absent: an
 #     existing configuration or key list is never overwritten;
 #   - the systemd units into /etc/systemd/system (replaced: local changes belong in
 #     `systemctl edit UNIT` drop-ins), then `systemctl daemon-reload`;
@@ -98,6 +101,22 @@ for p in $PROGRAMS; do
 done
 say "installed $PROGRAMS into /usr/local/bin"
 
+# --- man pages and bash completion (make builds the pages beside bin/) ---------------
+MANS="$BIN/../man"
+for p in $PROGRAMS; do
+    [ -f "$MANS/$p.1" ] || die "$MANS/$p.1 is missing: build first (make; it needs help2man: make deps)"
+done
+install -d -m 0755 "$DESTDIR/usr/local/share/man/man1" "$DESTDIR/usr/local/share/bash-completion/completions"
+for p in $PROGRAMS; do
+    install -m 0644 "$MANS/$p.1" "$DESTDIR/usr/local/share/man/man1/$p.1"
+done
+# one script for the four: bash-completion loads it by the command's name
+install -m 0644 "$ROOT/deploy/bash-completion/yuebao" "$DESTDIR/usr/local/share/bash-completion/completions/yuebao"
+for p in $PROGRAMS; do
+    [ "$p" = yuebao ] || ln -sf yuebao "$DESTDIR/usr/local/share/bash-completion/completions/$p"
+done
+say "installed the man pages (man yuebao) and the bash completion"
+
 # --- messages: the catalogues built beside bin/ (make builds them with the programs) --
 LOCALES="$BIN/../locale"
 [ -d "$LOCALES" ] || die "$LOCALES is missing: build first (make)"
@@ -149,6 +168,7 @@ if $central; then
     config subscriber_keys.example subscriber_keys
 fi
 $county && config collector.ini collector.ini
+config yuebao.ini yuebao.ini # the CLI's defaults, on every host it is installed on
 
 # --- desk folders (county) -----------------------------------------------------------
 if $county; then

@@ -69,6 +69,13 @@ __attribute__((constructor)) static void e2e_english(void) {
     setenv("LC_ALL", "C.UTF-8", 1);
 }
 
+/* yuebao reads the user's ~/.config/yuebao/yuebao.ini (cli/cli_config.c): a developer's
+ * own must not change what the tests see. XDG_CONFIG_HOME names a folder that is not
+ * there; a test of that file points it (or HOME) at its own folder. */
+__attribute__((constructor)) static void e2e_no_user_config(void) {
+    setenv("XDG_CONFIG_HOME", "/nonexistent/yuebao-e2e-config", 1);
+}
+
 int e2e_set_language(const char *locale) {
     const char *bin = getenv("YUEBAO_BIN");
     char dir[1024];

@@ -78,6 +78,32 @@ Test(e2e_cli, totals_and_status_agree_with_the_county_files) {
     cr_assert_not_null(strstr(line, want), "expected \"%s\" on the revenue line:\n%s", want, out);
     free(out);
 
+    /* a county by its name as by its code; an unknown one refused with the known ones */
+    {
+        char *by_code = NULL, *by_name = NULL;
+        cr_assert_eq(e2e_runl(P("%s/totals-code", dir), &by_code, 20000, e2e_bin("yuebao"), "totals",
+                              "--store", agg.store, "--master", e2e_city(), "--period", "2017-06", "--county",
+                              "410621", NULL),
+                     0);
+        cr_assert_eq(e2e_runl(P("%s/totals-name", dir), &by_name, 20000, e2e_bin("yuebao"), "totals",
+                              "--store", agg.store, "--master", e2e_city(), "--period", "2017-06", "--county",
+                              "浚县", NULL),
+                     0, "%s", e2e_tail(P("%s/totals-name.err", dir), 2000));
+        cr_assert_not_null(strstr(by_code, "浚县 (410621): 2 of 2 zones reported"), "%s", by_code);
+        cr_assert_str_eq(by_name, by_code, "浚县 is 410621");
+        free(by_code);
+        free(by_name);
+        cr_assert_eq(e2e_runl(P("%s/totals-unknown", dir), &by_name, 20000, e2e_bin("yuebao"), "totals",
+                              "--store", agg.store, "--master", e2e_city(), "--period", "2017-06", "--county",
+                              "浚", NULL),
+                     2);
+        const char *err = e2e_tail(P("%s/totals-unknown.err", dir), 4000);
+        cr_assert_not_null(strstr(err, "yuebao totals: no county \"浚\" in "), "%s", err);
+        cr_assert_not_null(strstr(err, "\n  410621  浚县\n"), "the known counties listed:\n%s", err);
+        cr_assert_not_null(strstr(err, "\n  410671  鹤壁经济技术开发区管委会\n"), "%s", err);
+        free(by_name);
+    }
+
     /* May: only 山城区 has not reported */
     cr_assert_eq(e2e_submit(P("%s/may", dir), &out, "410671", agg.listen, P("%s/outbox-410671.db", dir),
                             e2e_sample("reports/2017-05/410671.csv"), NULL),
@@ -112,6 +138,16 @@ Test(e2e_cli, check_names_each_mistake_without_sending) {
                   "--county", "410671", e2e_sample("reports/2017-06/410602.csv"), NULL);
     cr_assert_eq(st, 1, "another county's zone: exit 1\n%s", out);
     cr_assert_not_null(strstr(out, "belongs to 鹤山区"), "%s", out);
+    free(out);
+    /* the county by its name: the same verdict as by its code */
+    st = e2e_runl(P("%s/check3", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "鹤壁经济技术开发区管委会", e2e_sample("reports/2017-06/410602.csv"), NULL);
+    cr_assert_eq(st, 1, "%s", out);
+    cr_assert_not_null(strstr(out, "belongs to 鹤山区"), "%s", out);
+    free(out);
+    st = e2e_runl(P("%s/check4", dir), &out, 20000, e2e_bin("yuebao"), "check", "--master", e2e_city(),
+                  "--county", "鹤山区", e2e_sample("reports/2017-06/410602.csv"), NULL);
+    cr_assert_eq(st, 0, "its own county's file passes by name:\n%s", out);
     free(out);
 }
 
@@ -243,4 +279,191 @@ Test(e2e_cli, every_binary_has_a_version) {
         cr_assert_not_null(strstr(out, "(wire schema 1)\n"), "%s", out);
         free(out);
     }
+}
+
+/* Writes text into path, making its folder. */
+static void write_ini(const char *path, const char *text) {
+    char folder[512];
+    FILE *f;
+    snprintf(folder, sizeof folder, "%s", path);
+    *strrchr(folder, '/') = '\0';
+    cr_assert_eq(e2e_runl(P("%s/mkdir", dir), NULL, 5000, "/bin/mkdir", "-p", folder, NULL), 0);
+    cr_assert_not_null(f = fopen(path, "w"), "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* One config file instead of eight variables: the user's ~/.config/yuebao/yuebao.ini
+ * (or under $XDG_CONFIG_HOME), then the environment, then the command line, each later
+ * one winning; a bad file is named with its line, and --help still works. (The host's
+ * /etc/yuebao/yuebao.ini comes first; test_cli_config holds that order.) */
+Test(e2e_cli, one_config_file_then_the_environment_then_the_command_line) {
+    char *out;
+    const char *err;
+    int st;
+    start_aggregator(NULL, NULL);
+    stop_aggregator(); /* an empty store, as the aggregator makes it */
+    cr_assert_eq(setenv("HOME", P("%s/home", dir), 1), 0);
+    unsetenv("XDG_CONFIG_HOME");
+    write_ini(P("%s/home/.config/yuebao/yuebao.ini", dir),
+              P("; mine\n[yuebao]\nmaster = %s\nstore = %s\n", e2e_city(), agg.store));
+    /* every default from the file: no --store, no --master */
+    st = yuebao("conf-home", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert_not_null(strstr(out, "city total, 2017-06: 0 of 8 zones reported"), "%s", out);
+    free(out);
+    st = yuebao("conf-county", &out, &err, "totals", "--period", "2017-06", "--county", "浚县", NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert_not_null(strstr(out, "浚县 (410621): 0 of 2 zones reported"), "%s", out);
+    free(out);
+    /* $XDG_CONFIG_HOME, when set, instead of ~/.config */
+    cr_assert_eq(setenv("XDG_CONFIG_HOME", P("%s/xdg", dir), 1), 0);
+    write_ini(P("%s/xdg/yuebao/yuebao.ini", dir),
+              P("[yuebao]\nmaster = %s\nstore = %s/from-xdg.db\n", e2e_city(), dir));
+    st = yuebao("conf-xdg", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, P("%s/from-xdg.db: no such file", dir)), "%s", err);
+    free(out);
+    /* the environment over the file, the command line over both */
+    cr_assert_eq(setenv("YUEBAO_STORE", P("%s/from-env.db", dir), 1), 0);
+    st = yuebao("conf-env", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(strstr(err, P("%s/from-env.db: no such file", dir)), "%s", err);
+    free(out);
+    st = yuebao("conf-flag", &out, &err, "totals", "--period", "2017-06", "--store", agg.store, NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert_not_null(strstr(out, "0 of 8 zones reported"), "%s", out);
+    free(out);
+    unsetenv("YUEBAO_STORE");
+    /* a bad line: the file and the line, exit 2, nothing run; --help and keygen still work */
+    write_ini(P("%s/xdg/yuebao/yuebao.ini", dir), P("[yuebao]\nmaster = %s\nstroe = x.db\n", e2e_city()));
+    st = yuebao("conf-bad", &out, &err, "totals", "--period", "2017-06", NULL);
+    cr_assert_eq(st, 2, "%s", err);
+    cr_assert_not_null(
+        strstr(err, P("yuebao: %s/xdg/yuebao/yuebao.ini:3: unknown key \"stroe\" in section [yuebao]", dir)),
+        "%s", err);
+    cr_assert_str_eq(out, "");
+    free(out);
+    st = yuebao("conf-bad-help", &out, &err, "totals", "--help", NULL);
+    cr_assert_eq(st, 0, "%s", err);
+    free(out);
+    st = yuebao("conf-bad-keygen", &out, &err, "keygen", P("%s/op", dir), NULL);
+    cr_assert_eq(st, 0, "keygen reads no configuration:\n%s", err);
+    free(out);
+    /* where the files are: yuebao --help */
+    cr_assert_eq(yuebao("conf-help", &out, &err, "--help", NULL), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "/etc/yuebao/yuebao.ini"), "%s", out);
+    cr_assert_not_null(strstr(out, "~/.config/yuebao/yuebao.ini"), "%s", out);
+    cr_assert_not_null(strstr(out, "store = reports.db  ($YUEBAO_STORE)"), "%s", out);
+    free(out);
+}
+
+/* The folder of the built programs' siblings ($YUEBAO_BIN/../NAME), and deploy/ of the
+ * tree ($YUEBAO_EXAMPLES/../deploy). */
+static const char *beside_bin(const char *name) {
+    const char *bin = getenv("YUEBAO_BIN");
+    return P("%s/../%s", bin && *bin ? bin : "build/bin", name);
+}
+
+static const char *deploy_file(const char *relative) {
+    const char *ex = getenv("YUEBAO_EXAMPLES");
+    return P("%s/../deploy/%s", ex && *ex ? ex : "examples", relative);
+}
+
+/* What the bash completion offers for the words typed (the last one is the one being
+ * completed): the real deploy/bash-completion/yuebao in bash, over the built program.
+ * Returns the words offered, one a line (caller frees). */
+static char *completion(const char *fn, const char *prog, ...) __attribute__((sentinel));
+static char *completion(const char *fn, const char *prog, ...) {
+    char *argv[16], *out = NULL;
+    const char *a;
+    int n = 0, st;
+    va_list ap;
+    argv[n++] = "/bin/bash";
+    argv[n++] = "-c";
+    argv[n++] = (char *)P("source \"$1\"; prog=$2; f=$3; shift 3; COMP_WORDS=(\"$prog\" \"$@\"); "
+                          "COMP_CWORD=$#; $f; printf '%%s\\n' \"${COMPREPLY[@]}\"");
+    argv[n++] = "completion";
+    argv[n++] = (char *)deploy_file("bash-completion/yuebao");
+    argv[n++] = (char *)e2e_bin(prog);
+    argv[n++] = (char *)fn;
+    va_start(ap, prog);
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        cr_assert_lt(n, 15);
+        argv[n++] = (char *)a;
+    }
+    va_end(ap);
+    argv[n] = NULL;
+    st = e2e_run(P("%s/completion", dir), &out, 20000, argv);
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/completion.err", dir), 2000));
+    cr_assert_not_null(out);
+    return out;
+}
+
+/* One source of truth: the man pages are help2man's reading of each program's --help,
+ * and the completion asks the CLI's own command table (yuebao __complete). */
+Test(e2e_cli, a_man_page_per_binary_and_completion_from_the_command_table) {
+    const char *names[] = {"yuebao", "yuebao-aggregator", "yuebao-collector", "yuebao-scorer"};
+    char *out;
+    const char *err;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *page = beside_bin(P("man/%s.1", names[i]));
+        char path[600];
+        int st;
+        snprintf(path, sizeof path, "%s", page);
+        cr_assert(e2e_exists(path), "%s is missing: make man", path);
+        out = NULL;
+        st = e2e_runl(P("%s/man-%zu", dir, i), &out, 20000, "/usr/bin/env", "MANWIDTH=80", "man",
+                      "--warnings", "-l", path, NULL);
+        err = e2e_tail(P("%s/man-%zu.err", dir, i), 2000);
+        cr_assert_eq(st, 0, "man -l %s: %d\n%s", path, st, err);
+        cr_assert_str_eq(err, "", "groff warns about %s:\n%s", path, err);
+        cr_assert_not_null(out);
+        cr_assert_not_null(strstr(out, P("NAME\n       %s ", names[i])), "%s", out);
+        cr_assert_not_null(strstr(out, "--help"), "its options, from its --help:\n%s", out);
+        if (i == 0) {
+            cr_assert_not_null(strstr(out, "\nCOMMANDS\n"), "%s", out);
+            cr_assert_not_null(strstr(out, "\n   template\n"), "each command's own help:\n%s", out);
+            cr_assert_not_null(strstr(out, "--csv            CSV (UTF-8, header row)"),
+                               "ranking's --csv:\n%s", out);
+            cr_assert_not_null(strstr(out, "月报模板"), "UTF-8 survives:\n%s", out);
+            cr_assert_not_null(strstr(out, "/etc/yuebao/yuebao.ini"), "where the configuration is:\n%s", out);
+        }
+        free(out);
+    }
+
+    /* the table's answers */
+    cr_assert_eq(yuebao("complete", &out, &err, "__complete", NULL), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "\ntemplate\n"), "%s", out);
+    cr_assert_null(strstr(out, "__complete"), "the hidden command is not offered:\n%s", out);
+    free(out);
+    cr_assert_eq(yuebao("complete-ranking", &out, &err, "__complete", "ranking", NULL), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "--csv flag\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "--period text\n"), "%s", out);
+    cr_assert_null(strstr(out, "--follow"), "not another command's options:\n%s", out);
+    free(out);
+    /* and the shell's, through the installed script */
+    out = completion("_yuebao", "yuebao", "te", NULL);
+    cr_assert_str_eq(out, "template\n");
+    free(out);
+    out = completion("_yuebao", "yuebao", "ranking", "--c", NULL);
+    cr_assert_str_eq(out, "--csv\n");
+    free(out);
+    out = completion("_yuebao", "yuebao", "export", "--format", "", NULL);
+    cr_assert_str_eq(out, "csv\nxlsx\nsdmx-csv\n");
+    free(out);
+    out = completion("_yuebao", "yuebao", "help", "ra", NULL);
+    cr_assert_str_eq(out, "ranking\n");
+    free(out);
+    cr_assert_eq(setenv("YUEBAO_MASTER", e2e_city(), 1), 0);
+    out = completion("_yuebao", "yuebao", "totals", "--county", "浚", NULL);
+    cr_assert_str_eq(out, "浚县\n", "the counties of the configured master folder");
+    free(out);
+    unsetenv("YUEBAO_MASTER");
+    out = completion("_yuebao_daemon", "yuebao-scorer", "--set", "pace_w", NULL);
+    cr_assert_str_eq(out, "pace_warning_pp=\n", "a daemon's keys, off its --help");
+    free(out);
+    out = completion("_yuebao_daemon", "yuebao-aggregator", "--ins", NULL);
+    cr_assert_str_eq(out, "--insecure\n");
+    free(out);
 }

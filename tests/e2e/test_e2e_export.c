@@ -457,6 +457,14 @@ Test(e2e_export, the_bulletin_in_three_formats) {
     cr_assert_eq(st, 0, "%s", err_of("export-xlsx"));
     check_xlsx(xlsx_path);
     cr_assert_eq(temporaries(dir), 0, "no temporary file left behind");
+    /* the name says it: -o FILE.xlsx is a workbook without --format, in any case */
+    {
+        char inferred[300];
+        snprintf(inferred, sizeof inferred, "%s", P("%s/inferred.XLSX", dir));
+        st = yuebao("export-inferred", NULL, "export", "--period", "2017-06", "-o", inferred, NULL);
+        cr_assert_eq(st, 0, "%s", err_of("export-inferred"));
+        check_xlsx(inferred);
+    }
 
     /* (c) sdmx-csv: codes, one observation a row, no BOM */
     st = yuebao("export-sdmx", &out, "export", "--period", "2017-06", "--format", "sdmx-csv", NULL);
@@ -539,6 +547,21 @@ Test(e2e_export, mistakes_get_clear_messages) {
     st = yuebao("xlsx-stdout", NULL, "export", "--period", "2017-06", "--format", "xlsx", NULL);
     cr_assert_eq(st, 2, "%s", err_of("xlsx-stdout"));
     cr_assert_not_null(strstr(err_of("xlsx-stdout"), "-o FILE.xlsx"), "%s", err_of("xlsx-stdout"));
+    /* --format and the file's name disagree: refused, naming both, nothing written */
+    st = yuebao("csv-into-xlsx", NULL, "export", "--period", "2017-06", "--format", "csv", "-o",
+                P("%s/b.xlsx", dir), NULL);
+    cr_assert_eq(st, 2, "%s", err_of("csv-into-xlsx"));
+    cr_assert_not_null(
+        strstr(err_of("csv-into-xlsx"), P("--format csv writes text, but %s/b.xlsx is named as a "
+                                          "workbook (.xlsx)",
+                                          dir)),
+        "%s", err_of("csv-into-xlsx"));
+    st = yuebao("xlsx-into-csv", NULL, "export", "--period", "2017-06", "--format", "xlsx", "-o",
+                P("%s/b.csv", dir), NULL);
+    cr_assert_eq(st, 2, "%s", err_of("xlsx-into-csv"));
+    cr_assert_not_null(strstr(err_of("xlsx-into-csv"), "--format xlsx writes a workbook, but "), "%s",
+                       err_of("xlsx-into-csv"));
+    cr_assert_not(e2e_exists(P("%s/b.xlsx", dir)) || e2e_exists(P("%s/b.csv", dir)), "nothing written");
     /* no period, or not a period */
     st = yuebao("no-period", NULL, "export", NULL);
     cr_assert_eq(st, 2);

@@ -10,13 +10,22 @@
  */
 #include <criterion/criterion.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "e2e_suite.h"
+#include "text.h"
 
 TestSuite(e2e_watch, .init = e2e_suite_setup, .fini = e2e_suite_teardown, .timeout = 120);
 
@@ -188,6 +197,136 @@ Test(e2e_watch, watch_shows_the_live_totals_and_follows_arrivals) {
     cr_assert_eq(st, 1, "no aggregator: exit 1");
     cr_assert_geq(e2e_count_in_file(P("%s/watch-none.err", dir), "no answer from the aggregator"), 1, "%s",
                   e2e_tail(P("%s/watch-none.err", dir), 2000));
+    stop_aggregator();
+}
+
+/* ---- on a terminal ---------------------------------------------------------------- */
+
+/* What the terminal has received from the watch on the pty's master side. */
+typedef struct {
+    int fd;
+    char *buf;
+    size_t len, cap;
+} tty_t;
+
+/* Reads what the program wrote for up to ms, or until until (if not NULL) appears after
+ * byte from, or the other side closes. true when until was seen (or, without one, when
+ * the other side closed). */
+static bool tty_read(tty_t *t, int ms, size_t from, const char *until) {
+    int64_t end = clock_mono_ms() + e2e_scaled_ms(ms);
+    for (;;) {
+        struct pollfd p = {t->fd, POLLIN, 0};
+        int64_t left = end - clock_mono_ms();
+        ssize_t n;
+        if (until && t->len > from && strstr(t->buf + from, until)) return true;
+        if (left <= 0) return false;
+        if (poll(&p, 1, (int)left) <= 0) continue;
+        if (t->len + 4096 + 1 > t->cap) {
+            t->cap = (t->cap + 4096) * 2;
+            t->buf = realloc(t->buf, t->cap);
+            cr_assert_not_null(t->buf);
+        }
+        n = read(t->fd, t->buf + t->len, 4096);
+        if (n <= 0) return !until; /* EIO: the watch has exited, the pty is closed */
+        t->len += (size_t)n;
+        t->buf[t->len] = '\0';
+    }
+}
+
+/* The rows of the last frame (from the last "\033[H" to the "\033[J" after it) drawn
+ * at or after byte from: how many, and the widest in columns; false if there is none. */
+static bool last_frame(const tty_t *t, size_t from, int *rows, int *widest, char *text, size_t size) {
+    const char *start = NULL, *p, *stop;
+    size_t o = 0;
+    int w;
+    char row[2048];
+    size_t r = 0;
+    for (p = t->buf + from; (p = strstr(p, "\033[H")) != NULL; p++)
+        if (strstr(p, "\033[J")) start = p;
+    if (!start) return false;
+    stop = strstr(start, "\033[J");
+    *rows = 1;
+    *widest = 0;
+    row[0] = '\0';
+    for (p = start + 3; p < stop; p++) {
+        if (*p == '\033') { /* CSI: ESC [ parameters, then a final byte */
+            for (p += 2; p < stop && !(*p >= '@' && *p <= '~'); p++) {}
+            continue;
+        }
+        if (*p == '\r') continue; /* the pty's ONLCR */
+        if (o + 1 < size) text[o++] = *p;
+        if (*p == '\n') {
+            row[r] = '\0';
+            if ((w = text_width(row)) > *widest) *widest = w;
+            r = 0;
+            (*rows)++;
+            continue;
+        }
+        if (r + 1 < sizeof row) row[r++] = *p;
+    }
+    row[r] = '\0';
+    if ((w = text_width(row)) > *widest) *widest = w;
+    text[o] = '\0';
+    return true;
+}
+
+Test(e2e_watch, on_a_terminal_it_fits_80x24_on_the_alternate_screen) {
+    struct winsize ws = {.ws_row = 24, .ws_col = 80};
+    tty_t t = {-1, NULL, 0, 0};
+    char frame[8192];
+    int rows, widest, st;
+    size_t mark;
+    pid_t pid;
+    may_around_the_deadline();
+
+    pid = forkpty(&t.fd, NULL, NULL, &ws);
+    cr_assert_geq(pid, 0, "forkpty: %s", strerror(errno));
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        execl(e2e_bin("yuebao"), "yuebao", "watch", "--period", "2017-05", "--master", e2e_city(), "--pub",
+              agg.publish, "--snapshot", agg.snapshot, (char *)NULL);
+        _exit(127);
+    }
+    cr_assert(tty_read(&t, 10000, 0, "\033[J"), "no screen drawn:\n%s", t.buf ? t.buf : "");
+    cr_assert_eq(strncmp(t.buf, "\033[?1049h", 8), 0, "the alternate screen first: %.40s", t.buf);
+    cr_assert(last_frame(&t, 0, &rows, &widest, frame, sizeof frame));
+    cr_assert_eq(rows, 24, "the screen fills 24 rows, no more:\n%s", frame);
+    cr_assert_leq(widest, 80, "no row wider than 80 columns:\n%s", frame);
+    cr_assert_not_null(strstr(frame, "completeness: 5 of 8 zones reported"), "%s", frame);
+    cr_assert_not_null(strstr(frame, "  城乡一体化示范区管委会 (410672)"), "every county:\n%s", frame);
+    cr_assert_not_null(strstr(frame, "  实际利用省外境外资金"), "every main indicator:\n%s", frame);
+    cr_assert_not_null(strstr(frame, " more"), "what does not fit is counted:\n%s", frame);
+    cr_assert_null(strstr(t.buf, "\033[2J"), "never cleared and scrolled");
+
+    /* a report arrives: the screen is drawn again in place */
+    mark = t.len;
+    submit("s-410671", "410671", "reports/2017-05/410671.csv");
+    cr_assert(tty_read(&t, 10000, mark, "6 of 8 zones reported"), "%s", t.buf + mark);
+    cr_assert(tty_read(&t, 5000, mark, "\033[J"));
+    cr_assert(last_frame(&t, mark, &rows, &widest, frame, sizeof frame));
+    cr_assert_eq(rows, 24, "%s", frame);
+    cr_assert_eq(strncmp(t.buf + mark, "\033[H", 3), 0, "redrawn from the top: %.20s", t.buf + mark);
+
+    /* the terminal grows to 30 × 100 (SIGWINCH): the screen follows */
+    ws = (struct winsize){.ws_row = 30, .ws_col = 100};
+    mark = t.len;
+    cr_assert_eq(ioctl(t.fd, TIOCSWINSZ, &ws), 0);
+    cr_assert(tty_read(&t, 10000, mark, "\033[J"), "no redraw after SIGWINCH");
+    cr_assert(last_frame(&t, mark, &rows, &widest, frame, sizeof frame));
+    cr_assert_eq(rows, 30, "%s", frame);
+    cr_assert_leq(widest, 100, "%s", frame);
+    cr_assert_gt(widest, 80, "the wide tables again:\n%s", frame);
+
+    /* Ctrl-C: the shell's screen back, exit 0 */
+    cr_assert_eq(kill(pid, SIGINT), 0);
+    tty_read(&t, 10000, t.len, NULL);
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "watch exits 0 on SIGINT: %d", st);
+    cr_assert_geq(t.len, 8);
+    cr_assert_not_null(strstr(t.buf + t.len - (t.len < 40 ? t.len : 40), "\033[?1049l"),
+                       "the alternate screen left last: %s", t.buf + t.len - (t.len < 40 ? t.len : 40));
+    close(t.fd);
+    free(t.buf);
     stop_aggregator();
 }
 

@@ -1,4 +1,5 @@
-/* test_config_keys.c - the daemons' key tables, and the shipped ini files against them.
+/* test_config_keys.c - the daemons' and the CLI's key tables, and the shipped ini files
+ * against them.
  *
  * Each daemon's _config.c is mostly its table (config.h). These tests hold every table
  * to its own rules (each default parses and lies within its row's bounds), pin the
@@ -16,19 +17,23 @@
 
 #include "../../aggregator/aggregator.h" /* -Icommon only */
 #include "../../collector/collector.h"
+#include "../../cli/cli.h"
 #include "../../scorer/scorer.h"
 #include "config.h"
 
 typedef struct {
-    const char *name; /* the daemon, and its ini file's base name */
+    const char *name; /* the program (its section), and its ini file's base name */
     const config_key_t *keys;
-    size_t size; /* of its config struct */
+    size_t size;        /* of its config struct */
+    const char *master; /* its key naming the master folder */
+    size_t min_rows;    /* its table has at least this many rows */
 } program_t;
 
 static const program_t programs[] = {
-    {"aggregator", aggregator_config_keys, sizeof(aggregator_config_t)},
-    {"collector", collector_config_keys, sizeof(collector_config_t)},
-    {"scorer", scorer_config_keys, sizeof(scorer_config_t)},
+    {"aggregator", aggregator_config_keys, sizeof(aggregator_config_t), "master_dir", 11},
+    {"collector", collector_config_keys, sizeof(collector_config_t), "master_dir", 11},
+    {"scorer", scorer_config_keys, sizeof(scorer_config_t), "master_dir", 11},
+    {"yuebao", cli_config_keys, sizeof(cli_config_t), "master", 10}, /* the operator's CLI */
 };
 #define N_PROGRAMS (sizeof programs / sizeof programs[0])
 
@@ -61,7 +66,7 @@ Test(config_keys, every_default_parses_and_lies_within_its_bounds) {
                           k->key, k->def, k->min, k->max);
             }
         }
-        cr_assert_gt(n, 10, "%s: a table of %zu rows", programs[i].name, n);
+        cr_assert_geq(n, programs[i].min_rows, "%s: a table of %zu rows", programs[i].name, n);
     }
 }
 
@@ -269,11 +274,11 @@ static int read_inis(const char *dir) {
         snprintf(name, sizeof name, "%.*s", (int)(len - 4), e->d_name);
         snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
         p = program_named(name);
-        cr_assert_not_null(p, "%s: no daemon is called %s", file, name);
+        cr_assert_not_null(p, "%s: no program is called %s", file, name);
         base = defaults(p);
         cr_assert_eq(config_read(file, p->keys, base, err, sizeof err), 0, "%s", err);
         /* every example names its master folder: the file was read, not skipped */
-        cr_assert_neq(field(p, base, "master_dir")[0], '\0', "%s sets master_dir", file);
+        cr_assert_neq(field(p, base, p->master)[0], '\0', "%s sets %s", file, p->master);
         for (const config_key_t *k = p->keys; k->key; k++)
             if (k->flags & CONF_DEPRECATED)
                 cr_assert_not(*(const bool *)(const void *)((const char *)base + k->seen),
@@ -295,7 +300,7 @@ static const char *deploy_dir(void) {
 Test(config_keys, the_shipped_ini_files_use_only_keys_the_tables_know) {
     char dir[1100];
     snprintf(dir, sizeof dir, "%s/etc/yuebao", deploy_dir());
-    cr_assert_eq(read_inis(dir), 3, "production: one file per daemon in %s", dir);
+    cr_assert_eq(read_inis(dir), 4, "production: one file per daemon and the CLI's in %s", dir);
     snprintf(dir, sizeof dir, "%s/dev", deploy_dir());
     cr_assert_eq(read_inis(dir), 3, "local development: one file per daemon in %s", dir);
 }

@@ -104,6 +104,21 @@ Test(master, the_sample_city_says_the_10th_and_1_2_merged) {
     master_destroy(&m);
 }
 
+/* What an officer types: 浚县 or 410621; a zone by its name as well. */
+Test(master, a_county_and_a_zone_are_found_by_code_or_by_name) {
+    master_t *m = master_load(city, &dl);
+    cr_assert_not_null(m);
+    cr_assert_not_null(master_county_find(m, "浚县"));
+    cr_assert_str_eq(master_county_find(m, "浚县")->code, "410621");
+    cr_assert_str_eq(master_county_find(m, "410621")->name, "浚县");
+    cr_assert_str_eq(master_county_find(m, "鹤壁经济技术开发区管委会")->code, "410671");
+    cr_assert_null(master_county_find(m, "浚"), "a name is matched whole");
+    cr_assert_null(master_county_find(m, "410699"));
+    cr_assert_null(master_county(m, "浚县"), "master_county stays codes only, for the daemons");
+    cr_assert_str_eq(master_zone(m, "浚县黎阳专业园区")->code, "liyang");
+    master_destroy(&m);
+}
+
 Test(master, city_csv_sets_the_policy) {
     static const char text[] = "setting,value,note\n"
                                "deadline_day,20,次月20日前\n"
