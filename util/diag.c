@@ -22,9 +22,9 @@ static void cut_utf8(char *s, size_t size) {
 
 void diag_vadd(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned line, const char *field,
                bool cell, unsigned group, const char *fmt, va_list ap) {
+    char raw[2 * sizeof ((diag_t *)0)->message];
     size_t max = dl->max_items ? dl->max_items : 200;
     diag_t *d;
-    int k;
     if (sev == DIAG_ERROR)
         dl->n_errors++;
     else
@@ -43,11 +43,14 @@ void diag_vadd(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned 
     d->line = line;
     d->cell = cell;
     d->group = group;
-    /* a file name can come from a county (a report's source): never a control byte */
+    /* a file name, a field (a workbook's sheet name) and a message (a cell's bytes)
+     * can all come from a county: whatever reached here, a finding is one line with no
+     * control character, shown escaped — every path to an errors file, an Ack, a log
+     * line or a terminal goes through here */
     text_escape_controls(file ? file : "", d->file, sizeof d->file);
-    snprintf(d->field, sizeof d->field, "%s", field ? field : "");
-    k = vsnprintf(d->message, sizeof d->message, fmt, ap);
-    if (k >= (int)sizeof d->message) cut_utf8(d->message, sizeof d->message);
+    text_escape_controls(field ? field : "", d->field, sizeof d->field);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    text_escape_controls(raw, d->message, sizeof d->message);
 }
 
 void diag_add(diag_list_t *dl, diag_severity_t sev, const char *file, unsigned line, const char *field,

@@ -155,3 +155,22 @@ Test(diag, copy_is_independent) {
     cr_assert_eq(c.n_errors, 2);
     diag_clear(&c);
 }
+
+/* Whatever a county's file puts into a finding — a sheet name or a cell's bytes with a
+ * line break, an ANSI or 8-bit CSI escape — the finding is one line with no control
+ * character: it cannot forge a line of an errors file, a receipt or a log, nor drive
+ * the terminal of whoever runs yuebao check. */
+Test(diag, a_finding_never_carries_a_control_character) {
+    diag_add(&dl, DIAG_ERROR, "2017-06.xlsx", 0, "主要指标\n2017-06.xlsx: ACCEPTED\x1b[2J",
+             "cell value %s is not a number", "1\nforged: line\xc2\x9b" "2J");
+    diag_add_cell(&dl, DIAG_ERROR, "a.xlsx", 3, "S\rheet!A3", "%s", "\x1b]0;title\x07");
+    for (size_t i = 0; i < dl.n; i++) {
+        const char *s = line_of(i);
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+            cr_assert(*p >= 0x20 && *p != 0x7f, "control byte 0x%02x in: %s", *p, s);
+            cr_assert(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f), "a C1 control in: %s", s);
+        }
+    }
+    cr_assert_not_null(strstr(line_of(0), "\\n"), "the line break is shown, escaped: %s", line_of(0));
+    cr_assert_not_null(strstr(line_of(0), "主要指标"), "the text around it is kept: %s", line_of(0));
+}
