@@ -119,7 +119,19 @@ E2E_TESTS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/%,$(wildcard tests/e2e/tes
 .PHONY: all deps test check check-layers check-i18n pot po-update check-valgrind tests-built e2e-built demo bench \
         clean fuzz fuzz-built man
 .SECONDARY:
-all: $(PROGRAMS) $(MO) $(MAN)
+# The man pages come with every build where help2man is installed (make deps installs
+# it; make test and make demo run deps first); a plain `make` without it builds the
+# programs and says so once. `make man` and `make install`-style targets require it.
+HAVE_HELP2MAN := $(shell command -v help2man >/dev/null 2>&1 && echo yes)
+ifeq ($(HAVE_HELP2MAN),yes)
+MAN_IF    := $(MAN)
+else
+MAN_IF    :=
+endif
+all: $(PROGRAMS) $(MO) $(MAN_IF)
+ifneq ($(HAVE_HELP2MAN),yes)
+	@echo "note: no man pages: help2man is not installed (make deps installs it)"
+endif
 man: $(MAN)
 
 deps:
@@ -235,8 +247,8 @@ test: deps check-layers check-i18n
 	@$(MAKE) --no-print-directory check-valgrind
 
 # Builds only (in parallel); the runs above stay one binary at a time.
-tests-built: $(PROGRAMS) $(MO) $(MAN) $(UNIT_TESTS) $(E2E_TESTS)
-e2e-built: $(PROGRAMS) $(MO) $(MAN) $(E2E_TESTS)
+tests-built: $(PROGRAMS) $(MO) $(MAN_IF) $(UNIT_TESTS) $(E2E_TESTS)
+e2e-built: $(PROGRAMS) $(MO) $(MAN_IF) $(E2E_TESTS)
 
 # util/ includes only util/, common/ never a daemon, no daemon another's (see the script).
 check-layers:
@@ -249,14 +261,14 @@ check-i18n:
 	@tests/i18n/check-i18n.sh
 	@tests/i18n/check-i18n.sh --self-test
 
-check: $(PROGRAMS) $(MO) $(MAN) $(UNIT_TESTS) $(E2E_TESTS)
+check: $(PROGRAMS) $(MO) $(MAN_IF) $(UNIT_TESTS) $(E2E_TESTS)
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	tests/run.sh $(UNIT_TESTS) $(E2E_TESTS)
 
 # The daemons once more, unsanitized, under valgrind memcheck: any memory error or
 # definite leak makes a daemon exit 99, which the end-to-end tests assert against.
-check-valgrind: $(PROGRAMS) $(MO) $(MAN) $(E2E_TESTS)
+check-valgrind: $(PROGRAMS) $(MO) $(MAN_IF) $(E2E_TESTS)
 	@echo "== end-to-end tests with the daemons under valgrind"
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) YUEBAO_E2E_VALGRIND=1 \
 	tests/run.sh $(E2E_TESTS)
