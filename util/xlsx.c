@@ -81,6 +81,10 @@
 #define MSG_MERGE_WORK _("%s: too many or overlapping merged ranges")
 #define MSG_CELLS _("the workbook holds more than %zu cells; refused")
 #define MSG_TEXT _("the workbook's text is more than %zu MiB; refused")
+#define MSG_SHEETS _("more than %u sheets; refused")
+#define MSG_SST_MANY _("more than %u shared strings; refused")
+#define MSG_XFS _("more than %u cell formats (Excel's own limit); refused")
+#define MSG_NUMFMTS _("more than %u custom number formats; refused")
 
 #define CHUNK 65536
 #define MERGE_MAX_WORK ((size_t)1 << 26)
@@ -379,6 +383,7 @@ typedef struct {
     const char *from; /* the part whose relationships these are */
     rel_t *items;
     size_t n, cap;
+    const rel_t **by_id; /* items sorted by id (then file order), for rels_by_id() */
 } rels_t;
 
 static void rels_start(xml_t *x, const char *name, const char **atts) {
@@ -406,6 +411,24 @@ static void rels_free(rels_t *r) {
         free(r->items[i].target);
     }
     free(r->items);
+    free(r->by_id);
+}
+
+static int rel_cmp(const void *a, const void *b) {
+    const rel_t *x = *(const rel_t *const *)a, *y = *(const rel_t *const *)b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* Sorts r's items by id into r->by_id, so that finding the relationship of each of many
+ * sheets is not a search of every relationship for every sheet; 0 or -1 out of memory. */
+static int rels_index(rels_t *r) {
+    if (!r->n) return 0;
+    if (!(r->by_id = malloc(r->n * sizeof *r->by_id))) return -1;
+    for (size_t i = 0; i < r->n; i++)
+        r->by_id[i] = &r->items[i];
+    qsort(r->by_id, r->n, sizeof *r->by_id, rel_cmp);
+    return 0;
 }
 
 /* Reads the relationships of part `from` (their part's name into name); 0 read, 1 there
@@ -430,10 +453,17 @@ static const rel_t *rels_by_type(const rels_t *r, const char *kind) {
     return NULL;
 }
 
+/* The first relationship (in file order) with this id, or NULL; needs rels_index(). */
 static const rel_t *rels_by_id(const rels_t *r, const char *id) {
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->items[i].id, id) == 0) return &r->items[i];
-    return NULL;
+    size_t n = r->by_id ? r->n : 0, lo = 0, hi = n; /* find the first by_id[lo] >= id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(r->by_id[mid]->id, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(r->by_id[lo]->id, id) == 0 ? r->by_id[lo] : NULL;
 }
 
 /* --- workbook.xml: sheet names, order, state; the date system ----------------------- */
@@ -451,6 +481,10 @@ static void workbook_start(xml_t *x, const char *name, const char **atts) {
         return;
     }
     if (strcmp(name, "sheet") != 0) return;
+    if (w->n >= XLSX_MAX_SHEETS) {
+        xfail(x, MSG_SHEETS, XLSX_MAX_SHEETS);
+        return;
+    }
     const char *sname = attr(atts, "name"), *rid = attr_ns(atts, "id"), *state = attr(atts, "state");
     if (vec_room((void **)&w->items, w->n, &w->cap, sizeof *w->items) < 0) {
         xfail(x, MSG_NOMEM);
@@ -563,6 +597,10 @@ static void sst_end(xml_t *x, const char *name) {
     else if (strcmp(name, "si") == 0 && s->in_si) {
         s->in_si = false;
         unescape(&s->cur);
+        if (b->n_sst >= XLSX_MAX_SHARED_STRINGS) {
+            xfail(x, MSG_SST_MANY, XLSX_MAX_SHARED_STRINGS);
+            return;
+        }
         if (vec_room((void **)&b->sst_off, b->n_sst, &b->cap_sst, sizeof *b->sst_off) < 0 ||
             buf_add(&b->sst, s->cur.p ? s->cur.p : "", s->cur.n + 1) < 0) {
             xfail(x, MSG_NOMEM);
@@ -634,6 +672,10 @@ static void styles_start(xml_t *x, const char *name, const char **atts) {
         s->in_cellxfs = true;
     else if (strcmp(name, "numFmt") == 0 && s->in_numfmts) {
         const char *code = attr(atts, "formatCode");
+        if (s->n_fmts >= XLSX_MAX_NUMBER_FORMATS) {
+            xfail(x, MSG_NUMFMTS, XLSX_MAX_NUMBER_FORMATS);
+            return;
+        }
         if (vec_room((void **)&s->fmts, s->n_fmts, &s->cap_fmts, sizeof *s->fmts) < 0) {
             xfail(x, MSG_NOMEM);
             return;
@@ -641,6 +683,10 @@ static void styles_start(xml_t *x, const char *name, const char **atts) {
         s->fmts[s->n_fmts].id = uattr(atts, "numFmtId");
         s->fmts[s->n_fmts++].date = code && code_is_date(code);
     } else if (strcmp(name, "xf") == 0 && s->in_cellxfs) {
+        if (s->n_xf >= XLSX_MAX_CELL_FORMATS) {
+            xfail(x, MSG_XFS, XLSX_MAX_CELL_FORMATS);
+            return;
+        }
         if (vec_room((void **)&s->xf, s->n_xf, &s->cap_xf, sizeof *s->xf) < 0) {
             xfail(x, MSG_NOMEM);
             return;
@@ -674,7 +720,7 @@ static int styles_read(book_t *b, const char *name) {
             for (size_t i = 0; i < s.n_xf; i++) {
                 size_t f = 0;
                 while (f < s.n_fmts && s.fmts[f].id != s.xf[i])
-                    f++; /* a workbook has a few dozen */
+                    f++; /* a few dozen as a rule, XLSX_MAX_NUMBER_FORMATS at most */
                 b->xf_date[i] = f < s.n_fmts ? s.fmts[f].date : builtin_date(s.xf[i]);
             }
         }
@@ -1164,6 +1210,10 @@ static int book_read(book_t *b) {
     }
     b->date1904 = wb.date1904;
     if ((found = rels_read(b, wb_part, wb_rels, sizeof wb_rels, &wrels)) < 0) goto out;
+    if (rels_index(&wrels) < 0) {
+        fail(b, MSG_NOMEM);
+        goto out;
+    }
     if (found == 1 && wb.n) {
         fail(b, MSG_PART_MISSING, wb_rels, wb_part);
         goto out;

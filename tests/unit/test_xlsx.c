@@ -857,6 +857,138 @@ Test(xlsx, refuses_more_text_than_the_limit) {
     read_fails("text is more than 64 MiB", NULL);
 }
 
+/* A growing string for the big fixtures below; aborts the test when out of memory. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+} big_t;
+
+static void big_add(big_t *b, const char *s) {
+    size_t len = strlen(s);
+    if (b->n + len + 1 > b->cap) {
+        b->cap = (b->n + len + 1) * 2;
+        cr_assert_not_null(b->p = realloc(b->p, b->cap));
+    }
+    memcpy(b->p + b->n, s, len + 1);
+    b->n += len;
+}
+
+static void big_repeat(big_t *b, const char *s, size_t times) {
+    for (size_t i = 0; i < times; i++)
+        big_add(b, s);
+}
+
+/* A workbook of n sheets, all of them the one part (each through its own relationship,
+ * listed in the reverse order of the sheets). */
+static void many_sheets(unsigned n) {
+    big_t wb = {0}, rels = {0};
+    char one[256];
+    big_add(&wb, XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_R "\"><sheets>");
+    big_add(&rels, XML_DECL "<Relationships xmlns=\"" NS_PKG "\">");
+    for (unsigned i = 1; i <= n; i++) {
+        snprintf(one, sizeof one, "<sheet name=\"S%u\" sheetId=\"%u\" r:id=\"rId%u\"/>", i, i, i);
+        big_add(&wb, one);
+        snprintf(one, sizeof one, REL("rId%u", "worksheet", "worksheets/sheet1.xml"), n + 1 - i);
+        big_add(&rels, one);
+    }
+    big_add(&wb, "</sheets></workbook>");
+    big_add(&rels, "</Relationships>");
+    part_t parts[] = {
+        {"_rels/.rels", ROOT_RELS, 0},
+        {"xl/workbook.xml", wb.p, 0},
+        {"xl/_rels/workbook.xml.rels", rels.p, 0},
+        {"xl/worksheets/sheet1.xml", SHEET("<row r=\"1\"><c r=\"A1\"><v>7</v></c></row>"), 0},
+    };
+    zip_make(path, parts, 4);
+    free(wb.p);
+    free(rels.p);
+}
+
+Test(xlsx, refuses_more_sheets_than_the_limit) {
+    cr_assert_eq(XLSX_MAX_SHEETS, 1000);
+    many_sheets(1000);
+    read_ok();
+    cr_assert_eq(t.n_sheets, 1000);
+    cr_assert_str_eq(sheet(999)->name, "S1000");
+    is_number(999, "A1", 7, "7");
+    table_free(&t);
+    many_sheets(1001);
+    read_fails("xl/workbook.xml", "more than 1000 sheets; refused");
+}
+
+/* n shared strings "<si/>" (the empty string) but the last, "end"; A1 names the last. */
+static void many_strings(size_t n) {
+    big_t sst = {0};
+    char xml[256];
+    big_add(&sst, XML_DECL "<sst xmlns=\"" NS_MAIN "\">");
+    big_repeat(&sst, "<si/>", n - 1);
+    big_add(&sst, "<si><t>end</t></si></sst>");
+    snprintf(xml, sizeof xml, SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>%zu</v></c></row>"), n - 1);
+    one_sheet(xml, sst.p);
+    free(sst.p);
+}
+
+Test(xlsx, refuses_more_shared_strings_than_the_limit) {
+    cr_assert_eq(XLSX_MAX_SHARED_STRINGS, 1000000);
+    many_strings(1000000);
+    read_ok();
+    is_text(0, "A1", "end");
+    table_free(&t);
+    many_strings(1000001);
+    read_fails("xl/sharedStrings.xml", "more than 1000000 shared strings; refused");
+}
+
+/* n_fmts custom number formats (ids 164...; the last a date) and n_xf cell formats (the
+ * last one that date); A1 has the last cell format. */
+static void many_formats(size_t n_fmts, size_t n_xf) {
+    big_t st = {0};
+    char one[128];
+    big_add(&st, XML_DECL "<styleSheet xmlns=\"" NS_MAIN "\"><numFmts>");
+    for (size_t i = 0; i + 1 < n_fmts; i++) {
+        snprintf(one, sizeof one, "<numFmt numFmtId=\"%zu\" formatCode=\"0.00\"/>", 164 + i);
+        big_add(&st, one);
+    }
+    snprintf(one, sizeof one, "<numFmt numFmtId=\"%zu\" formatCode=\"yyyy-mm-dd\"/>", 164 + n_fmts - 1);
+    big_add(&st, one);
+    big_add(&st, "</numFmts><cellXfs>");
+    big_repeat(&st, "<xf numFmtId=\"0\"/>", n_xf - 1);
+    snprintf(one, sizeof one, "<xf numFmtId=\"%zu\"/></cellXfs></styleSheet>", 164 + n_fmts - 1);
+    big_add(&st, one);
+    char sheet_xml[256];
+    snprintf(sheet_xml, sizeof sheet_xml, SHEET("<row r=\"1\"><c r=\"A1\" s=\"%zu\"><v>42887</v></c></row>"),
+             n_xf - 1);
+    part_t parts[] = {
+        {"_rels/.rels", ROOT_RELS, 0},
+        {"xl/workbook.xml", WORKBOOK("<sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>"), 0},
+        {"xl/_rels/workbook.xml.rels",
+         RELS(REL("rId1", "worksheet", "worksheets/sheet1.xml") REL("rId2", "styles", "styles.xml")), 0},
+        {"xl/worksheets/sheet1.xml", sheet_xml, 0},
+        {"xl/styles.xml", st.p, 0},
+    };
+    zip_make(path, parts, 5);
+    free(st.p);
+}
+
+Test(xlsx, refuses_more_cell_formats_than_the_limit) {
+    cr_assert_eq(XLSX_MAX_CELL_FORMATS, 65490);
+    many_formats(10, 65490);
+    read_ok();
+    cr_assert(cell(0, "A1")->is_date, "the 65,490th cell format is read");
+    table_free(&t);
+    many_formats(10, 65491);
+    read_fails("xl/styles.xml", "more than 65490 cell formats (Excel's own limit); refused");
+}
+
+Test(xlsx, refuses_more_number_formats_than_the_limit) {
+    cr_assert_eq(XLSX_MAX_NUMBER_FORMATS, 1000);
+    many_formats(1000, 65490); /* every cell format looked up among 1,000: bounded work */
+    read_ok();
+    cr_assert(cell(0, "A1")->is_date, "the 1,000th number format is read");
+    table_free(&t);
+    many_formats(1001, 2);
+    read_fails("xl/styles.xml", "more than 1000 custom number formats; refused");
+}
+
 /* --- nothing left behind -------------------------------------------------------- */
 
 /* Bytes handed out and not yet freed, as ASan counts them (exactly; glibc's own figures
