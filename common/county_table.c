@@ -164,7 +164,7 @@ static const tpl_sheet_t tpl_sheets[] = {
 };
 
 /* What was forgiven, said once per table. */
-typedef enum { CH_WIDTH, CH_PARENS, CH_DATE, CH_NAME, CH_COUNT } change_t;
+typedef enum { CH_WIDTH, CH_PARENS, CH_DATE, CH_NAME, CH_PERCENT, CH_COUNT } change_t;
 
 #define CHANGE_PLACES 3
 
@@ -352,6 +352,12 @@ static void flush_changes(parse_t *p) {
         case CH_NAME:
             report_at(p, DIAG_WARNING, 0, -1, NULL,
                       _("names were matched without their spaces and full-width signs, e.g. %s (%s)"),
+                      t->example, where);
+            break;
+        case CH_PERCENT:
+            report_at(p, DIAG_WARNING, 0, -1, NULL,
+                      _("cells formatted as percentages were read as the percent figure they show, e.g. %s "
+                        "(%s)"),
                       t->example, where);
             break;
         case CH_COUNT:
@@ -697,9 +703,12 @@ static const char *cell(const parse_t *p, const row_t *r, col_t c) {
 
 /* Reads an optional (or, with required, mandatory) number cell. A workbook's number
  * cell is its number; text (every CSV cell, a workbook's number stored as text) is
- * parsed, full-width forms and (12.3) forgiven. 1 present, 0 absent, -1 after
- * reporting. */
-static int number_cell(parse_t *p, const row_t *r, col_t c, bool required, double *out) {
+ * parsed, full-width forms and (12.3) forgiven. unit is the column's: a number cell
+ * formatted as a percentage holds 0.085 for the 8.5% it shows, so where unit is "%" it
+ * is read as 8.5 (and said once per table), under any other unit it is refused (a
+ * percentage is no amount of 万元), and with unit NULL (the indicator is unknown, the row
+ * refused already) it is taken as it is. 1 present, 0 absent, -1 after reporting. */
+static int number_cell(parse_t *p, const row_t *r, col_t c, bool required, const char *unit, double *out) {
     const table_cell_t *tc = raw_cell(p, r, c);
     const char *s = cell(p, r, c);
     char sb[64], folded[160], *q;
@@ -719,6 +728,20 @@ static int number_cell(parse_t *p, const row_t *r, col_t c, bool required, doubl
             return -1;
         }
         *out = tc->number; /* exact, however narrow its column */
+        if (tc->is_percent && unit && !strcmp(unit, "%")) {
+            char shown[32];
+            /* to Excel's 15 digits, so that 0.085 is 8.5 and not 8.500000000000002 */
+            snprintf(shown, sizeof shown, "%.15g", tc->number * 100);
+            *out = strtod(shown, NULL);
+            note_change(p, CH_PERCENT, r->ref, p->at[c], _("%s%% as %s"), shown, shown);
+        } else if (tc->is_percent && unit) {
+            snprintf(sb, sizeof sb, "%.15g", tc->number * 100);
+            fail(p, r->ref, c,
+                 _("the cell is formatted as a percentage (it shows %s%%), but the figure is in %s; format "
+                   "the cell as 数值 (Number) and type the figure again"),
+                 sb, unit);
+            return -1;
+        }
         return 1;
     }
     if (!s[0]) {
@@ -1075,7 +1098,7 @@ static void read_row(parse_t *p, const table_row_t *tr) {
     memset(&pr, 0, sizeof pr);
     if (p->kind == FILE_VALUES) {
         const char *ind = cell(p, &row, C_INDICATOR);
-        const indicator_t *in;
+        const indicator_t *in = NULL;
         bool loose;
         int rc;
         if (!ind[0]) {
@@ -1092,8 +1115,9 @@ static void read_row(parse_t *p, const table_row_t *tr) {
                 note_change(p, CH_NAME, row.ref, p->at[C_INDICATOR], _("\"%s\" as %s"),
                             text_shown(ind, sb, sizeof sb), in->code);
         }
-        if (number_cell(p, &row, C_AMOUNT, true, &v.amount) < 0) bad = true;
-        rc = number_cell(p, &row, C_GROWTH, false, &v.growth_pct);
+        if (number_cell(p, &row, C_AMOUNT, true, !in ? NULL : in->percent ? "%" : in->unit, &v.amount) < 0)
+            bad = true;
+        rc = number_cell(p, &row, C_GROWTH, false, "%", &v.growth_pct);
         if (rc < 0) bad = true;
         v.has_growth = rc == 1;
         /* the 说明 that confirms a figure the soft checks would refuse (plausibility.h) */
@@ -1105,10 +1129,10 @@ static void read_row(parse_t *p, const table_row_t *tr) {
         if (text_cell(p, &row, C_PROJECT, true, pr.code, sizeof pr.code) < 0) bad = true;
         if (text_cell(p, &row, C_NAME, false, pr.name, sizeof pr.name) < 0) bad = true;
         if (text_cell(p, &row, C_STATUS, false, pr.status, sizeof pr.status) < 0) bad = true;
-        rc = number_cell(p, &row, C_TOTAL, false, &pr.total_investment);
+        rc = number_cell(p, &row, C_TOTAL, false, "万元", &pr.total_investment);
         if (rc < 0) bad = true;
         pr.has_total = rc == 1;
-        rc = number_cell(p, &row, C_YTD, false, &pr.ytd_investment);
+        rc = number_cell(p, &row, C_YTD, false, "万元", &pr.ytd_investment);
         if (rc < 0) bad = true;
         pr.has_ytd = rc == 1;
         pr.line = row.ref;

@@ -2,7 +2,8 @@
  * one nameless sheet of a CSV file.
  *
  * Mechanism only: a cell is text, a number or nothing, with the few facts a reader of
- * office files needs to judge it (formatted as a date, computed by a formula). Every
+ * office files needs to judge it (formatted as a date or a percentage, computed by a
+ * formula). Every
  * string in a table belongs to it and goes with table_free(); an EMPTY cell's text is a
  * shared "" that is never freed, so a sparse row costs no allocation per cell. Build a
  * table with table_sheet_add(), table_row_add() and table_cell_set_text() so that
@@ -25,6 +26,7 @@ typedef struct {
     char *text;        /* UTF-8, never NULL ("" when empty): what the cell shows or holds */
     double number;     /* TABLE_NUMBER: the value (a cached formula result counts) */
     bool is_date;      /* TABLE_NUMBER formatted as a date/time (number = Excel serial) */
+    bool is_percent;   /* TABLE_NUMBER formatted as a percentage: 8.5% is held as 0.085 */
     bool from_formula; /* the cell had a formula; number/text is its cached value */
 } table_cell_t;
 

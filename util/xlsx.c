@@ -146,7 +146,7 @@ typedef struct {
     buf_t sst;       /* the shared strings, each NUL-terminated */
     size_t *sst_off; /* offset of each in sst.p */
     size_t n_sst, cap_sst;
-    bool *xf_date; /* per cell format (the s attribute): a date format */
+    unsigned char *xf_kind; /* per cell format (the s attribute): FMT_DATE, FMT_PERCENT or 0 */
     size_t n_xf;
     table_t *out;
 } book_t;
@@ -610,7 +610,9 @@ static void sst_end(xml_t *x, const char *name) {
     }
 }
 
-/* --- styles.xml: which cell formats are dates --------------------------------------- */
+/* --- styles.xml: which cell formats are dates, which percentages --------------------- */
+
+enum { FMT_DATE = 1, FMT_PERCENT = 2 };
 
 /* Excel's built-in date and time formats: 14-22 and 45-47 everywhere, 27-36 and 50-58 in
  * the Chinese, Japanese and Korean locales (yyyy"年"m"月"d"日" and the like). */
@@ -619,9 +621,10 @@ static bool builtin_date(unsigned id) {
            (id >= 50 && id <= 58);
 }
 
-/* True if a number format code shows a date or time: it has y, m, d or h outside quoted
- * text, [brackets] (colours, locales, elapsed [h]), and escaped or spacing characters. */
-static bool code_is_date(const char *code) {
+/* True if a number format code has one of chars outside quoted text, [brackets]
+ * (colours, locales, elapsed [h]), and escaped or spacing characters: what the code
+ * shows rather than what it quotes. */
+static bool code_has(const char *code, const char *chars) {
     for (const char *p = code; *p; p++) {
         switch (*p) {
         case '"':
@@ -640,10 +643,22 @@ static bool code_is_date(const char *code) {
             if (p[1]) p++;
             break;
         default:
-            if (strchr("yYmMdDhH", *p)) return true;
+            if (strchr(chars, *p)) return true;
         }
     }
     return false;
+}
+
+/* The kind of number format code: a date or time (it shows y, m, d or h), else a
+ * percentage (a % that shows the value times 100; a quoted "%" or an escaped \% is
+ * only shown). */
+static unsigned char code_kind(const char *code) {
+    return code_has(code, "yYmMdDhH") ? FMT_DATE : code_has(code, "%") ? FMT_PERCENT : 0;
+}
+
+/* Excel's built-in formats by id: the dates, and 9 (0%) and 10 (0.00%). */
+static unsigned char builtin_kind(unsigned id) {
+    return builtin_date(id) ? FMT_DATE : id == 9 || id == 10 ? FMT_PERCENT : 0;
 }
 
 typedef struct {
@@ -651,7 +666,7 @@ typedef struct {
     bool in_numfmts, in_cellxfs;
     struct {
         unsigned id;
-        bool date;
+        unsigned char kind; /* FMT_DATE, FMT_PERCENT or 0 */
     } * fmts;
     size_t n_fmts, cap_fmts;
     unsigned *xf; /* numFmtId of each cell format */
@@ -681,7 +696,7 @@ static void styles_start(xml_t *x, const char *name, const char **atts) {
             return;
         }
         s->fmts[s->n_fmts].id = uattr(atts, "numFmtId");
-        s->fmts[s->n_fmts++].date = code && code_is_date(code);
+        s->fmts[s->n_fmts++].kind = code ? code_kind(code) : 0;
     } else if (strcmp(name, "xf") == 0 && s->in_cellxfs) {
         if (s->n_xf >= XLSX_MAX_CELL_FORMATS) {
             xfail(x, MSG_XFS, XLSX_MAX_CELL_FORMATS);
@@ -703,7 +718,7 @@ static void styles_end(xml_t *x, const char *name) {
         s->in_cellxfs = false;
 }
 
-/* Reads the styles part (if any) into b->xf_date; 0 or -1. */
+/* Reads the styles part (if any) into b->xf_kind; 0 or -1. */
 static int styles_read(book_t *b, const char *name) {
     styles_t s;
     int rc;
@@ -712,7 +727,7 @@ static int styles_read(book_t *b, const char *name) {
     s.x.end = styles_end;
     rc = part_parse(b, name, &s.x);
     if (rc == 0 && s.n_xf) {
-        if (!(b->xf_date = calloc(s.n_xf, sizeof *b->xf_date))) {
+        if (!(b->xf_kind = calloc(s.n_xf, sizeof *b->xf_kind))) {
             fail(b, MSG_NOMEM);
             rc = -1;
         } else {
@@ -721,7 +736,7 @@ static int styles_read(book_t *b, const char *name) {
                 size_t f = 0;
                 while (f < s.n_fmts && s.fmts[f].id != s.xf[i])
                     f++; /* a few dozen as a rule, XLSX_MAX_NUMBER_FORMATS at most */
-                b->xf_date[i] = f < s.n_fmts ? s.fmts[f].date : builtin_date(s.xf[i]);
+                b->xf_kind[i] = f < s.n_fmts ? s.fmts[f].kind : builtin_kind(s.xf[i]);
             }
         }
     }
@@ -936,7 +951,8 @@ static bool cell_value(sheet_t *s, table_cell_t *c) {
             xfail(x, MSG_NUMBER, s->sheet->name, cell, v);
             return false;
         }
-        c->is_date = s->style < b->n_xf && b->xf_date[s->style];
+        c->is_date = s->style < b->n_xf && b->xf_kind[s->style] == FMT_DATE;
+        c->is_percent = s->style < b->n_xf && b->xf_kind[s->style] == FMT_PERCENT;
         if (c->is_date && b->date1904) {
             char moved[32];
             c->number += 1462; /* days from 1900-01-00 to 1904-01-01 in Excel's reckoning */
@@ -1308,7 +1324,7 @@ static int book_finish(book_t *b, const char *name, table_t *out, char *err, siz
     zip_discard(b->za);
     free(b->sst.p);
     free(b->sst_off);
-    free(b->xf_date);
+    free(b->xf_kind);
     if (rc < 0) {
         table_free(out);
         snprintf(err, errsz, "%s: %s", name, b->msg);

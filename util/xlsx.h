@@ -6,8 +6,10 @@
  * joined, phonetic runs left out, Excel's _xHHHH_ escapes decoded), numbers, numbers
  * stored as text (kind TEXT, the text as typed), booleans (TEXT "TRUE"/"FALSE"), errors
  * (TEXT "#DIV/0!"), cached formula results, dates (is_date from the cell's number
- * format), merged ranges (the value kept in the top-left cell only), hidden rows, sheet
- * names, order and state from workbook.xml and its relationships.
+ * format), percentages (is_percent: format 0% or 0.00%, or a code with a % that is not
+ * quoted; the number is the stored 0.085 of a cell showing 8.5%), merged ranges (the
+ * value kept in the top-left cell only), hidden rows, sheet names, order and state from
+ * workbook.xml and its relationships.
  *
  * What the table holds: sheets in workbook order (a chart sheet has no rows); per sheet
  * only rows that hold a value, in row order; per row cells from column A to the last

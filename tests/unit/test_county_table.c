@@ -59,15 +59,17 @@ static table_sheet_t *sheet(const char *name, int state) {
 
 /* Sets a cell from its spec: "" empty; "#2032384" a number cell; "#2032384=2.03E+6" a
  * number cell showing other text; "@42887=2017/6/1" a date cell (serial = what it
- * shows); anything else text as written. */
+ * shows); "%0.085" a number cell formatted as a percentage (it shows 8.5%); anything
+ * else text as written. */
 static void set_cell(table_cell_t *c, const char *spec) {
     const char *eq = strchr(spec, '=');
     table_cell_clear(c);
     if (!spec[0]) return;
-    if (spec[0] == '#' || spec[0] == '@') {
+    if (spec[0] == '#' || spec[0] == '@' || spec[0] == '%') {
         const char *shown = eq ? eq + 1 : spec + 1;
         c->kind = TABLE_NUMBER;
         c->is_date = spec[0] == '@';
+        c->is_percent = spec[0] == '%';
         c->number = strtod(spec + 1, NULL);
         cr_assert_eq(table_cell_set_text(c, shown, strlen(shown)), 0);
     } else {
@@ -474,4 +476,48 @@ Test(county_table, too_many_errors_stop_with_the_cell_named) {
     cr_assert_eq(parse_as(NULL, NULL), 200);
     cr_assert_eq(dl.n, 200);
     expect_line("2017-06.xlsx: 6月!A201: too many errors; reading stopped here");
+}
+
+/* 8.5% typed in Excel is stored as 0.085: read where a percent figure belongs (growth, a
+ * % indicator), refused where the figure is an amount. */
+Test(county_table, percent_formatted_cells_are_read_as_the_percent_they_show) {
+    table_sheet_t *s = sheet("6月", 0);
+    row(s, 1, "zone|period|indicator|amount|growth_pct");
+    row(s, 2, "baoshan|2017-06|revenue|#2032384|%0.085");
+    row(s, 3, "baoshan|2017-06|rd_share|%0.023|");
+    row(s, 4, "baoshan|2017-06|va|#460394|%-0.012");
+    row(s, 5, "baoshan|2017-06|fai|#604792.1|#7.5"); /* a plain number: 7.5 as it is */
+    cr_assert_eq(parse_as(NULL, NULL), 0, "%s", all_diags());
+    const report_t *r = report_of("baoshan", "2017-06");
+    cr_assert_eq(value(r, "revenue")->amount, 2032384);
+    cr_assert_eq(value(r, "revenue")->growth_pct, 8.5, "0.085 shown as 8.5%% is 8.5 (%.17g)",
+                 value(r, "revenue")->growth_pct);
+    cr_assert_eq(value(r, "rd_share")->amount, 2.3, "0.023 in a %% indicator is 2.3 (%.17g)",
+                 value(r, "rd_share")->amount);
+    cr_assert_eq(value(r, "va")->growth_pct, -1.2, "%.17g", value(r, "va")->growth_pct);
+    cr_assert_eq(value(r, "fai")->growth_pct, 7.5);
+    expect_line("2017-06.xlsx: 6月: warning: cells formatted as percentages were read as the percent figure "
+                "they show, e.g. 8.5% as 8.5 (3 cells: E2, D3, E4)");
+    cr_assert_eq(dl.n, 1, "said once for the table: %s", all_diags());
+}
+
+Test(county_table, a_percent_formatted_amount_in_wan_yuan_is_refused) {
+    table_sheet_t *v = sheet("指标", 0), *p;
+    row(v, 1, "zone|period|indicator|amount|growth_pct");
+    row(v, 2, "baoshan|2017-06|revenue|%0.2|#11.4");
+    row(v, 3, "baoshan|2017-06|employees|%12|");
+    p = sheet("项目", 0);
+    row(p, 1, "zone|period|project|name|total_investment|ytd_investment|status");
+    row(p, 2, "baoshan|2017-06|P2017005|煤焦油|#420000|%1.6|under_construction");
+    cr_assert_eq(parse_as(NULL, NULL), 3, "%s", all_diags());
+    expect_line(
+        "2017-06.xlsx: 指标!D2: the cell is formatted as a percentage (it shows 20%), but the figure is "
+        "in 万元; format the cell as 数值 (Number) and type the figure again");
+    expect_line(
+        "2017-06.xlsx: 指标!D3: the cell is formatted as a percentage (it shows 1200%), but the figure "
+        "is in 人");
+    expect_line(
+        "2017-06.xlsx: 项目!F2: the cell is formatted as a percentage (it shows 160%), but the figure "
+        "is in 万元");
+    cr_assert_eq(set.n, 0, "no row was read: %s", all_diags());
 }

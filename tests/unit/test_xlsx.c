@@ -610,6 +610,59 @@ Test(xlsx, dates_in_a_1904_workbook_and_style_formats) {
     cr_assert(cell(0, "F1")->is_date);
 }
 
+/* 8.5% typed in Excel is stored as 0.085; the cell's format says it is a percentage. */
+Test(xlsx, percent_formats_from_builtin_and_custom_codes) {
+    part_t parts[] = {
+        {"_rels/.rels", ROOT_RELS, 0},
+        {"xl/workbook.xml", WORKBOOK("<sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/>"), 0},
+        {"xl/_rels/workbook.xml.rels",
+         RELS(REL("rId1", "worksheet", "worksheets/sheet1.xml") REL("rId3", "styles", "styles.xml")), 0},
+        {"xl/worksheets/sheet1.xml",
+         SHEET("<row r=\"1\"><c r=\"A1\"><v>0.085</v></c><c r=\"B1\" s=\"1\"><v>0.085</v></c>"
+               "<c r=\"C1\" s=\"2\"><v>0.085</v></c><c r=\"D1\" s=\"3\"><v>0.085</v></c>"
+               "<c r=\"E1\" s=\"4\"><v>8.5</v></c><c r=\"F1\" s=\"5\"><v>8.5</v></c>"
+               "<c r=\"G1\" s=\"6\"><v>-0.02</v></c><c r=\"H1\" s=\"7\"><v>42887</v></c>"
+               "<c r=\"I1\" s=\"2\" t=\"str\"><v>8.5%</v></c></row>"),
+         0},
+        {"xl/styles.xml",
+         XML_DECL
+         "<styleSheet xmlns=\"" NS_MAIN "\"><numFmts>"
+         "<numFmt numFmtId=\"164\" formatCode=\"0.0%\"/>"
+         "<numFmt numFmtId=\"165\" formatCode=\"0.0&quot;%&quot;\"/>"
+         "<numFmt numFmtId=\"166\" formatCode=\"0.0\\%\"/>"
+         "<numFmt numFmtId=\"167\" formatCode=\"[Red]0%;[Blue]-0%\"/></numFmts>"
+         "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"9\"/><xf numFmtId=\"10\"/><xf numFmtId=\"164\"/>"
+         "<xf numFmtId=\"165\"/><xf numFmtId=\"166\"/><xf numFmtId=\"167\"/><xf numFmtId=\"14\"/>"
+         "</cellXfs></styleSheet>",
+         0},
+    };
+    zip_make(path, parts, sizeof parts / sizeof *parts);
+    read_ok();
+    static const struct {
+        const char *cell;
+        double v;
+        bool percent;
+    } want[] = {
+        {"A1", 0.085, false}, /* General */
+        {"B1", 0.085, true},  /* built-in 9: 0% */
+        {"C1", 0.085, true},  /* built-in 10: 0.00% */
+        {"D1", 0.085, true},  /* 0.0% */
+        {"E1", 8.5, false},   /* 0.0"%": the sign quoted, shown as typed */
+        {"F1", 8.5, false},   /* 0.0\%: escaped, the same */
+        {"G1", -0.02, true},  /* [Red]0%;[Blue]-0%: the colours are not the % */
+        {"H1", 42887, false}, /* a date is not a percentage */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const table_cell_t *c = cell(0, want[i].cell);
+        cr_assert_eq(c->kind, TABLE_NUMBER, "%s", want[i].cell);
+        cr_assert(fabs(c->number - want[i].v) < 1e-12, "%s: %.17g", want[i].cell, c->number);
+        cr_assert_eq(c->is_percent, want[i].percent, "%s: is_percent", want[i].cell);
+    }
+    cr_assert(cell(0, "H1")->is_date);
+    is_text(0, "I1", "8.5%"); /* a formula's text result is text, whatever its format */
+    cr_assert(!cell(0, "I1")->is_percent);
+}
+
 Test(xlsx, read_mem_reads_the_same) {
     one_sheet(SHEET("<row r=\"1\"><c r=\"B1\" t=\"s\"><v>0</v></c></row>"), SST("<si><t>mem</t></si>"));
     FILE *f = fopen(path, "rb");
