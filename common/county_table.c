@@ -21,7 +21,9 @@
  * (used as they are: a number cell is exact however narrow its column) or dates (a
  * period Excel turned into one). Its sheets are read one by one; the template's
  * (`_yuebao` says which county and month it is for) by their fixed headers, with the
- * period from the hidden sheet.
+ * period from the hidden sheet. A hidden row below the header is not read (the office
+ * hid it to leave it out, and no one checked what it holds); the hidden rows that hold
+ * something are named in one warning.
  *
  * Forgiving input: what an office types and Excel shows — full-width digits and signs,
  * (12.3) for a negative, names with stray spaces, periods as dates — is read as meant,
@@ -1231,10 +1233,39 @@ static void warn_above_header(parse_t *p, const table_sheet_t *sh, size_t h) {
                   n, where);
 }
 
+/* Whether row is hidden (in Excel) and holds what read_row would read. */
+static bool hidden_with_data(const parse_t *p, const table_row_t *row) {
+    row_t r = {0};
+    bool data;
+    if (!row->hidden) return false;
+    if (row_open(p, row, &r) < 0) return true; /* read_row will say out of memory */
+    data = !row_is_empty(p, &r);
+    row_free(&r);
+    return data;
+}
+
+/* Hidden rows below the header are not read: a desk officer hides rows to leave them out,
+ * and what is not seen is not checked before sending. They are named in one warning: the
+ * count and the first three rows (refs). */
+static void warn_hidden(parse_t *p, const unsigned refs[3], size_t n) {
+    char where[96] = "";
+    size_t off = 0, n_named = n < 3 ? n : 3;
+    if (!n) return;
+    for (size_t i = 0; i < n_named && off < sizeof where; i++)
+        off += (size_t)snprintf(where + off, sizeof where - off, "%s%u", i ? diag_list_sep() : "", refs[i]);
+    if (n > n_named && off < sizeof where) snprintf(where + off, sizeof where - off, "%s…", diag_list_sep());
+    report_at(
+        p, DIAG_WARNING, 0, -1, NULL,
+        ngettext("%zu hidden row was not read: %s; unhide it in Excel if it holds figures to report",
+                 "%zu hidden rows were not read: %s; unhide them in Excel if they hold figures to report", n),
+        n, where);
+}
+
 /* Reads one table (a CSV file, or one sheet) from its header row on; tpl: a template
  * sheet's layout. */
 static sheet_rc_t read_sheet(parse_t *p, const table_sheet_t *sh, const tpl_sheet_t *tpl) {
-    size_t h;
+    size_t h, n_hidden = 0;
+    unsigned hidden[3];
     p->tpl = tpl;
     p->kind = FILE_UNKNOWN;
     p->zh = false;
@@ -1250,10 +1281,17 @@ static sheet_rc_t read_sheet(parse_t *p, const table_sheet_t *sh, const tpl_shee
                      _("too many errors; reading stopped here and the rest of the file was not "
                        "checked: correct the lines above and send it again"));
             p->stopped = true;
+            warn_hidden(p, hidden, n_hidden);
             return SHEET_STOPPED;
+        }
+        if (hidden_with_data(p, &sh->rows[i])) {
+            if (n_hidden < 3) hidden[n_hidden] = sh->rows[i].ref;
+            n_hidden++;
+            continue;
         }
         read_row(p, &sh->rows[i]);
     }
+    warn_hidden(p, hidden, n_hidden);
     return SHEET_READ;
 }
 

@@ -521,3 +521,42 @@ Test(county_table, a_percent_formatted_amount_in_wan_yuan_is_refused) {
         "is in 万元");
     cr_assert_eq(set.n, 0, "no row was read: %s", all_diags());
 }
+
+/* A row hidden in Excel is one the office left out, and no one saw what it holds. */
+Test(county_table, hidden_rows_are_not_read_and_are_named_once) {
+    table_sheet_t *s = sheet("6月", 0);
+    row(s, 1, "zone|period|indicator|amount");
+    row(s, 2, "baoshan|2017-06|revenue|#2032384");
+    row(s, 3, "baoshan|2017-06|va|#1");
+    s->rows[s->n_rows - 1].hidden = true;
+    row(s, 4, "||"); /* hidden and empty: nothing to say */
+    s->rows[s->n_rows - 1].hidden = true;
+    for (unsigned r = 5; r <= 8; r++) {
+        row(s, r, "baoshan|2017-06|fai|x"); /* not even checked */
+        s->rows[s->n_rows - 1].hidden = true;
+    }
+    row(s, 9, "baoshan|2017-06|tax|#85940.3");
+    cr_assert_eq(parse_as(NULL, NULL), 0, "%s", all_diags());
+    const report_t *r = report_of("baoshan", "2017-06");
+    cr_assert_eq(r->n_values, 2, "rows 2 and 9 only");
+    cr_assert_eq(value(r, "revenue")->amount, 2032384);
+    cr_assert_eq(value(r, "tax")->amount, 85940.3);
+    cr_assert_null(report_find(r, "va"));
+    expect_line(
+        "2017-06.xlsx: 6月: warning: 5 hidden rows were not read: 3, 5, 6, …; unhide them in Excel if "
+        "they hold figures to report");
+    cr_assert_eq(dl.n, 1, "%s", all_diags());
+
+    table_free(&T);
+    report_set_clear(&set);
+    diag_clear(&dl);
+    T.is_workbook = true;
+    s = sheet("6月", 0);
+    row(s, 1, "zone|period|indicator|amount");
+    row(s, 2, "baoshan|2017-06|revenue|#1");
+    s->rows[s->n_rows - 1].hidden = true;
+    row(s, 3, "baoshan|2017-06|va|#2");
+    cr_assert_eq(parse_as(NULL, NULL), 0, "%s", all_diags());
+    expect_line("2017-06.xlsx: 6月: warning: 1 hidden row was not read: 2; unhide it in Excel");
+    cr_assert_eq(report_of("baoshan", "2017-06")->n_values, 1);
+}
