@@ -237,6 +237,23 @@ const char *text_shown(const char *s, char *buf, size_t size) {
     return text_escape_bytes(s, strlen(s), buf, size); /* one escaping for messages and logs */
 }
 
+/* The code point of the valid UTF-8 sequence s[0..n), n 2..4. */
+static unsigned utf8_code_point(const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 2) return (unsigned)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+    if (n == 3) return (unsigned)(u[0] & 0x0F) << 12 | (unsigned)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    return (unsigned)(u[0] & 0x07) << 18 | (unsigned)(u[1] & 0x3F) << 12 | (unsigned)(u[2] & 0x3F) << 6 |
+           (u[3] & 0x3F);
+}
+
+/* True for the characters that reorder or break a displayed line: the bidi controls
+ * (U+061C, U+200E-200F, U+202A-202E, U+2066-2069) and U+2028/2029. */
+static bool bidi_or_separator(const char *s, size_t n) {
+    unsigned cp = utf8_code_point(s, n);
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
 const char *text_escape_controls(const char *s, char *buf, size_t size) {
     return text_escape_bytes(s, strlen(s), buf, size);
 }
@@ -263,6 +280,9 @@ const char *text_escape_bytes(const void *bytes, size_t len, char *buf, size_t s
             piece = esc;
         } else if (c == 0xC2 && (unsigned char)s[i + 1] < 0xA0) { /* U+0080..U+009F (n is 2) */
             snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)s[i + 1]);
+            piece = esc;
+        } else if (n >= 2 && bidi_or_separator(s + i, n)) { /* reorders or breaks the line */
+            snprintf(esc, sizeof esc, "\\u%04x", utf8_code_point(s + i, n));
             piece = esc;
         }
         plen = piece == s + i ? n : strlen(piece);

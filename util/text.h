@@ -44,7 +44,8 @@ const char *text_shown(const char *s, char *buf, size_t size);
 
 /* Copies s into buf (size bytes, at least 8) fit for a terminal or a log line: control
  * characters become visible escapes ("\n", "\t", "\r", "\x1b", DEL "\x7f", C1 as
- * "\u0085"), a byte that is not UTF-8 becomes "\xff", and a string too long for buf is
+ * "\u0085", and the bidi controls and line separators that reorder or break a shown
+ * line as "\u202e", "\u2028"), a byte that is not UTF-8 becomes "\xff", and a string too long for buf is
  * cut on a character boundary and marked "...". The result is valid UTF-8 with no
  * control character, so county text can never forge a log line or drive a terminal.
  * Every place that prints or logs what a county sent uses this. Returns buf. */

@@ -331,3 +331,20 @@ Test(text, trim_spaces_takes_full_width_and_no_break_spaces) {
     cr_assert_str_eq(text_trim_spaces(b), "主营 业务收入", "a space inside stays");
     cr_assert_str_eq(text_trim_spaces(c), "");
 }
+
+/* The bidi controls that reorder what a terminal shows ("Trojan Source": U+202A-202E,
+ * U+2066-2069, U+200E/200F, U+061C) cannot disguise a zone name or a message either,
+ * nor can the line separators U+2028/2029 start a line: they are shown escaped like the
+ * other controls, and the text around them is kept. */
+Test(text, bidi_controls_are_escaped) {
+    char buf[128];
+    text_escape_controls("jin\xe2\x80\xaeshan", buf, sizeof buf); /* U+202E RIGHT-TO-LEFT OVERRIDE */
+    cr_assert_str_eq(buf, "jin\\u202eshan");
+    text_escape_controls("\xe2\x81\xa6" "410602" "\xe2\x81\xa9", buf, sizeof buf); /* U+2066 ... U+2069 */
+    cr_assert_str_eq(buf, "\\u2066410602\\u2069");
+    text_escape_controls("a\xe2\x80\x8f" "b\xd8\x9c" "c", buf, sizeof buf); /* U+200F, U+061C */
+    cr_assert_str_eq(buf, "a\\u200fb\\u061cc");
+    /* an em dash stays; the line and paragraph separators U+2028/2029 break lines */
+    text_escape_controls("宝山—园区\xe2\x80\xa8x\xe2\x80\xa9", buf, sizeof buf);
+    cr_assert_str_eq(buf, "宝山—园区\\u2028x\\u2029");
+}
