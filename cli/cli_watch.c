@@ -11,8 +11,8 @@
  * totals. --once prints the screen and exits (scripts, the demo).
  *
  * On a terminal the screen lives on the alternate screen (as less and top do: the
- * shell's scrollback is left as it was, and restored on exit, on SIGINT and on SIGTERM,
- * and while stopped by Ctrl-Z)
+ * shell's scrollback is left as it was, and restored on exit, on SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT, and while stopped by Ctrl-Z)
  * and is drawn over itself, never scrolled: its sections are fitted into the terminal's
  * rows and columns (cli_screen.c), read again on SIGWINCH — completeness per county
  * first, then the city totals, the latest arrivals and rejections and the ratios, each
@@ -566,6 +566,8 @@ int cli_watch(const cli_opts_t *o) {
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal); /* the terminal closed: stop the same way */
+    signal(SIGQUIT, on_signal); /* Ctrl-\: no core, the shell's screen back */
     ctx = zmq_ctx_new();
     memset(&co, 0, sizeof co);
     co.ctx = ctx;
@@ -626,7 +628,7 @@ int cli_watch(const cli_opts_t *o) {
         }
     }
 out:
-    leave_alt_screen(&alt_screen); /* also after SIGINT and SIGTERM: they end the loop */
+    leave_alt_screen(&alt_screen); /* also after SIGINT, SIGTERM, SIGHUP, SIGQUIT: they end the loop */
     clone_close(&c);
     if (ctx) zmq_ctx_term(ctx);
     forget_all(&w);
