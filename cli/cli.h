@@ -107,6 +107,19 @@ void cli_config_usage(FILE *out);
 
 /* ---- cli_common.c ------------------------------------------------------------------- */
 
+/* Whether path's file name ends in suffix (".xlsx"), in any case (Windows names X.XLSX),
+ * with a name before it. */
+bool cli_named(const char *path, const char *suffix);
+
+/* The folder part of path into dir: "." for a bare name, "/" for one in the root. */
+void cli_folder_of(const char *path, char *dir, size_t size);
+
+/* Creates the hidden temporary file a command writes path under ("<dir>/.<name>.tmp.<pid>",
+ * mode 0644, refused if it exists) and names it in tmp; dir gets path's folder. Creating
+ * it first makes a folder that is missing or not writable fail here, in plain words.
+ * 0, or -1 with errno (ENAMETOOLONG: the names do not fit). */
+int cli_temp_beside(const char *path, char *tmp, size_t tmpsz, char *dir, size_t dirsz);
+
 /* Loads master data from opts->master_dir, printing errors. NULL on failure. */
 master_t *cli_master(const cli_opts_t *o);
 

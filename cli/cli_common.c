@@ -1,13 +1,17 @@
 /* cli_common.c - what the sub-commands of `yuebao` share: master data, the report
  * store opened read-only, a period's start, the CURVE keys to a daemon, and a few ways
  * of saying things the same way everywhere. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "i18n.h"
 #include "text.h"
+#include "util.h"
 
 master_t *cli_master(const cli_opts_t *o) {
     diag_list_t dl = {0};
@@ -112,4 +116,31 @@ void cli_transition_text(transition_t t, char *buf, size_t size) {
 
 int64_t cli_alert_when(const alert_t *al) {
     return al->transition == TR_ACTIVE || !al->at_ms ? al->since_ms : al->at_ms;
+}
+
+bool cli_named(const char *path, const char *suffix) {
+    size_t n = strlen(path), k = strlen(suffix);
+    return n > k && !strcasecmp(path + n - k, suffix) && path[n - k - 1] != '/';
+}
+
+void cli_folder_of(const char *path, char *dir, size_t size) {
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else if (slash == path)
+        snprintf(dir, size, "/");
+    else
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+int cli_temp_beside(const char *path, char *tmp, size_t tmpsz, char *dir, size_t dirsz) {
+    int fd;
+    cli_folder_of(path, dir, dirsz);
+    if (snprintf(tmp, tmpsz, "%s/.%s.tmp.%d", dir, util_basename(path), (int)getpid()) >= (int)tmpsz) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) return -1;
+    close(fd);
+    return 0;
 }

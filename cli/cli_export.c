@@ -30,12 +30,10 @@
  * stdout.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "bulletin.h"
@@ -335,17 +333,6 @@ static int load_ranking(const cli_opts_t *o, const char *period, ranking_t *rk) 
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
-/* The folder part of path ("." for a bare name) into dir. */
-static void folder_of(const char *path, char *dir, size_t size) {
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, size, ".");
-    else if (slash == path)
-        snprintf(dir, size, "/");
-    else
-        snprintf(dir, size, "%.*s", (int)(slash - path), path);
-}
-
 /* csv and sdmx-csv: built in memory, then written to stdout or atomically to path. */
 static int write_text(format_t fmt, const bulletin_t *b, const master_t *m, const char *path) {
     char *data = NULL, dir[4096];
@@ -375,7 +362,7 @@ static int write_text(format_t fmt, const bulletin_t *b, const master_t *m, cons
             rc = 1;
         }
     } else if (util_write_atomic(path, data, len) < 0) {
-        folder_of(path, dir, sizeof dir);
+        cli_folder_of(path, dir, sizeof dir);
         fprintf(stderr, _("yuebao export: cannot write %s: %s (is the folder %s there and writable?)\n"), path,
                 strerror(errno), dir);
         rc = 1;
@@ -387,20 +374,13 @@ static int write_text(format_t fmt, const bulletin_t *b, const master_t *m, cons
 /* xlsx: libxlsxwriter writes a temporary file beside path, renamed over it when whole. */
 static int write_xlsx(const bulletin_t *b, const master_t *m, const char *path) {
     char tmp[4200], dir[4096], err[512];
-    int fd;
-    folder_of(path, dir, sizeof dir);
-    if (snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%d", dir, util_basename(path), (int)getpid()) >=
-        (int)sizeof tmp) {
-        fprintf(stderr, _("yuebao export: %s: the path is too long\n"), path);
+    if (cli_temp_beside(path, tmp, sizeof tmp, dir, sizeof dir) < 0) {
+        if (errno == ENAMETOOLONG)
+            fprintf(stderr, _("yuebao export: %s: the path is too long\n"), path);
+        else
+            fprintf(stderr, _("yuebao export: cannot write in %s: %s\n"), dir, strerror(errno));
         return 1;
     }
-    /* created here first, so an unwritable folder is reported in plain words */
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        fprintf(stderr, _("yuebao export: cannot write in %s: %s\n"), dir, strerror(errno));
-        return 1;
-    }
-    close(fd);
     if (export_xlsx(b, m, tmp, err, sizeof err) < 0) {
         fprintf(stderr, _("yuebao export: cannot write %s: %s\n"), path, err);
         unlink(tmp);
@@ -426,18 +406,12 @@ static int parse_format(const char *s, format_t *fmt) {
     return 0;
 }
 
-/* Whether path's name ends in suffix (".xlsx"), in any case: Windows names X.XLSX. */
-static bool named(const char *path, const char *suffix) {
-    size_t n = strlen(path), k = strlen(suffix);
-    return n > k && !strcasecmp(path + n - k, suffix);
-}
-
 /* The format: --format when given, else what -o's name says (.xlsx a workbook, .csv or
  * anything else csv). A --format the name contradicts — a workbook into FILE.csv, text
  * into FILE.xlsx, which Excel would refuse to open — is refused rather than guessed
  * between. 0, or 2 (the exit status) with the reason printed. */
 static int choose_format(const cli_opts_t *o, const char *path, format_t *fmt) {
-    bool xlsx_name = path && named(path, ".xlsx"), csv_name = path && named(path, ".csv");
+    bool xlsx_name = path && cli_named(path, ".xlsx"), csv_name = path && cli_named(path, ".csv");
     if (!o->format) {
         *fmt = xlsx_name ? FORMAT_XLSX : FORMAT_CSV;
         return 0;

@@ -39,7 +39,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -124,23 +123,6 @@ static void period_words(period_t p, char *buf, size_t size) {
         snprintf(buf, size, "%d年1月", p.year);
     else
         snprintf(buf, size, "%d年1-%d月", p.year, p.month);
-}
-
-/* Does path end in ".xlsx" (any case)? */
-static bool is_xlsx_name(const char *path) {
-    size_t n = strlen(path);
-    return n > 5 && !strcasecmp(path + n - 5, ".xlsx") && path[n - 6] != '/';
-}
-
-/* The folder part of path ("." for a bare name) into dir. */
-static void folder_of(const char *path, char *dir, size_t size) {
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, size, ".");
-    else if (slash == path)
-        snprintf(dir, size, "/");
-    else
-        snprintf(dir, size, "%.*s", (int)(slash - path), path);
 }
 
 /* ---- the previous period from the report store ----------------------------------------- */
@@ -697,19 +679,13 @@ static int place(const char *tmp, const char *path, bool force) {
  * said (nothing left behind). */
 static int write_atomic(const template_t *t, const char *path, bool force) {
     char tmp[4200], dir[4096], err[600];
-    int fd;
-    folder_of(path, dir, sizeof dir);
-    if (snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%d", dir, util_basename(path), (int)getpid()) >=
-        (int)sizeof tmp) {
-        fprintf(stderr, _("yuebao template: %s: the path is too long\n"), path);
+    if (cli_temp_beside(path, tmp, sizeof tmp, dir, sizeof dir) < 0) {
+        if (errno == ENAMETOOLONG)
+            fprintf(stderr, _("yuebao template: %s: the path is too long\n"), path);
+        else
+            fprintf(stderr, _("yuebao template: cannot write in the folder %s: %s\n"), dir, strerror(errno));
         return 1;
     }
-    /* created here first, so that a folder that is not there or not writable is said so */
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
-        fprintf(stderr, _("yuebao template: cannot write in the folder %s: %s\n"), dir, strerror(errno));
-        return 1;
-    }
-    close(fd);
     if (write_workbook(t, tmp, err, sizeof err) < 0 || very_hide(tmp, "_yuebao", err, sizeof err) < 0) {
         fprintf(stderr, _("yuebao template: cannot write %s: %s\n"), path, err);
         unlink(tmp);
@@ -781,7 +757,7 @@ int cli_template(const cli_opts_t *o) {
 
     snprintf(def, sizeof def, "%s-%s.xlsx", t.county->code, t.period);
     path = o->output ? o->output : def;
-    if (!is_xlsx_name(path)) {
+    if (!cli_named(path, ".xlsx")) {
         fprintf(stderr, _("yuebao template: %s: a workbook's name ends in .xlsx (e.g. -o %s)\n"), path, def);
         goto done;
     }
