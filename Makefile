@@ -87,7 +87,7 @@ COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
              scorer/scorer_security.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c scorer/scorer_snapshot.c
-CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
+CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_enterprises.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
 
