@@ -74,7 +74,7 @@ CODEC     := common/codec.c common/codec_report.c common/codec_enterprise.c comm
 COMMON    := common/clone.c common/period.c common/master.c common/report.c common/enterprise.c common/county_table.c common/county_csv.c \
              common/validate.c common/validate_enterprise.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
-             common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
+             common/bulletin.c common/bulletin_enterprises.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
              common/outbox_soft.c common/score.c common/targets.c common/values.c common/version.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \

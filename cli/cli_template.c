@@ -425,7 +425,7 @@ static void write_enterprises(lxw_workbook *wb, const template_t *t, const forma
         (*bad)++;
         return;
     }
-    format_set_num_format(code_fmt, "@");
+    format_set_num_format_index(code_fmt, 49); /* the built-in "@": text */
     snprintf(title, sizeof title, "%s %s 重点企业运行情况", t->county->name, t->when);
     sheet_start(ws, f, title,
                 "每户重点企业填一行：园区代码从下拉列表中选择；统一社会信用代码按营业执照填写18位（系统校验"
