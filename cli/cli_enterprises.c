@@ -98,9 +98,11 @@ void cli_enterprise_line(const master_t *m, const cli_enterprise_row_t *r, char 
     figure(r->e.has_revenue, r->e.revenue, false, rev, sizeof rev);
     figure(r->e.has_revenue_growth, r->e.revenue_growth_pct, true, rg, sizeof rg);
     if (remark[0])
-        /* TRANSLATORS: status label (停产), enterprise name, its code, zone, output value and its growth, revenue and its growth, remark */
+        /* TRANSLATORS: status label (停产), enterprise name, its code, zone, output value and its growth,
+         * revenue and its growth, remark */
         snprintf(buf, size, _("%s  %s (%s), %s: output %s 万元 %s, revenue %s 万元 %s; %s"),
-                 ent_status_label(ent_status_of(r->e.status)), name, r->e.code, zone, out, og, rev, rg, remark);
+                 ent_status_label(ent_status_of(r->e.status)), name, r->e.code, zone, out, og, rev, rg,
+                 remark);
     else
         snprintf(buf, size, _("%s  %s (%s), %s: output %s 万元 %s, revenue %s 万元 %s"),
                  ent_status_label(ent_status_of(r->e.status)), name, r->e.code, zone, out, og, rev, rg);
@@ -113,7 +115,8 @@ void cli_enterprises_print(FILE *out, const master_t *m, const cli_enterprises_t
     }
     fprintf(out,
             ngettext("key enterprises stopped or cutting output (停产/减产): %zu of %zu reported\n",
-                     "key enterprises stopped or cutting output (停产/减产): %zu of %zu reported\n", l->n_all),
+                     "key enterprises stopped or cutting output (停产/减产): %zu of %zu reported\n",
+                     l->n_all),
             l->n, l->n_all);
     for (size_t i = 0; i < l->n; i++) {
         char line[1600];

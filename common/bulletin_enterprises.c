@@ -47,7 +47,8 @@ static size_t zone_rank(const master_t *m, const zone_t *z) {
     return ci * (m->n_zones + 1) + (size_t)(z - m->zones);
 }
 
-int bulletin_enterprises_load(bulletin_enterprises_t *out, rstore_t *st, const master_t *m, const char *period) {
+int bulletin_enterprises_load(bulletin_enterprises_t *out, rstore_t *st, const master_t *m,
+                              const char *period) {
     load_t l = {out, m, false};
     memset(out, 0, sizeof *out);
     if (rstore_each_enterprise(st, period, on_row, &l) < 0 || l.failed) {

@@ -37,7 +37,8 @@ typedef struct {
 /* Reads period's key enterprises from store st (read-only is enough) for master m into
  * *out (zeroed first; bulletin_enterprises_clear it). 0, or -1 on a store error or out
  * of memory (*out then empty). */
-int bulletin_enterprises_load(bulletin_enterprises_t *out, rstore_t *st, const master_t *m, const char *period);
+int bulletin_enterprises_load(bulletin_enterprises_t *out, rstore_t *st, const master_t *m,
+                              const char *period);
 
 /* Frees the rows and zeroes b; NULL-safe. */
 void bulletin_enterprises_clear(bulletin_enterprises_t *b);

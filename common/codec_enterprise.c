@@ -87,9 +87,10 @@ int codec_enterprises_decode(const Yuebao__Report *w, report_t *r, char *err, si
         memset(&e, 0, sizeof e);
         if (codec_take_row_str(e.code, sizeof e.code, we->credit_code, "enterprise", i, hl, ln, "credit_code",
                                err, errsz) < 0 ||
-            codec_take_row_str(e.name, sizeof e.name, we->name, "enterprise", i, hl, ln, "name", err, errsz) < 0 ||
-            codec_take_row_str(e.industry, sizeof e.industry, we->industry, "enterprise", i, hl, ln, "industry",
-                               err, errsz) < 0 ||
+            codec_take_row_str(e.name, sizeof e.name, we->name, "enterprise", i, hl, ln, "name", err, errsz) <
+                0 ||
+            codec_take_row_str(e.industry, sizeof e.industry, we->industry, "enterprise", i, hl, ln,
+                               "industry", err, errsz) < 0 ||
             codec_take_row_str(e.status, sizeof e.status, we->status, "enterprise", i, hl, ln, "status", err,
                                errsz) < 0 ||
             codec_take_row_str(e.remark, sizeof e.remark, we->remark, "enterprise", i, hl, ln, "remark", err,

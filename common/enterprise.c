@@ -38,18 +38,18 @@ static const struct {
     char dept;
     const char *kinds;
 } departments[] = {
-    {'1', "1239"},  /* 机构编制: 机关, 事业单位, 群众团体, 其他 */
-    {'2', "19"},    /* 外交 */
+    {'1', "1239"},   /* 机构编制: 机关, 事业单位, 群众团体, 其他 */
+    {'2', "19"},     /* 外交 */
     {'3', "123459"}, /* 司法行政: 律师, 公证, 基层法律服务, 司法鉴定, 仲裁 */
-    {'4', "19"},    /* 文化 */
-    {'5', "1239"},  /* 民政: 社会团体, 民办非企业单位, 基金会 */
-    {'6', "129"},   /* 旅游 */
-    {'7', "129"},   /* 宗教 */
-    {'8', "19"},    /* 工会 */
-    {'9', "123"},   /* 工商: 企业, 个体工商户, 农民专业合作社 */
-    {'A', "19"},    /* 中央军委改革和编制办公室 */
-    {'N', "1239"},  /* 农业: 组级, 村级, 乡镇级集体经济组织 */
-    {'Y', "1"},     /* 其他 */
+    {'4', "19"},     /* 文化 */
+    {'5', "1239"},   /* 民政: 社会团体, 民办非企业单位, 基金会 */
+    {'6', "129"},    /* 旅游 */
+    {'7', "129"},    /* 宗教 */
+    {'8', "19"},     /* 工会 */
+    {'9', "123"},    /* 工商: 企业, 个体工商户, 农民专业合作社 */
+    {'A', "19"},     /* 中央军委改革和编制办公室 */
+    {'N', "1239"},   /* 农业: 组级, 村级, 乡镇级集体经济组织 */
+    {'Y', "1"},      /* 其他 */
 };
 
 static bool department_ok(char dept, char kind) {
@@ -71,12 +71,11 @@ uscc_error_t uscc_check(const char *s) {
 
 void uscc_explain(const char *shown, const char *code, uscc_error_t e, char *buf, size_t size) {
     switch (e) {
-    case USCC_OK:
-        snprintf(buf, size, _("统一社会信用代码 %s is valid"), shown);
-        break;
+    case USCC_OK: snprintf(buf, size, _("统一社会信用代码 %s is valid"), shown); break;
     case USCC_LENGTH:
-        snprintf(buf, size, _("统一社会信用代码 %s has %zu characters; a code has 18: copy it from the 营业执照"),
-                 shown, strlen(code));
+        snprintf(buf, size,
+                 _("统一社会信用代码 %s has %zu characters; a code has 18: copy it from the 营业执照"), shown,
+                 strlen(code));
         break;
     case USCC_CHARSET:
         snprintf(buf, size,
@@ -91,9 +90,10 @@ void uscc_explain(const char *shown, const char *code, uscc_error_t e, char *buf
                  shown, code);
         break;
     case USCC_REGION:
-        snprintf(buf, size,
-                 _("统一社会信用代码 %s: characters 3 to 8 are the registering office's region code, six digits"),
-                 shown);
+        snprintf(
+            buf, size,
+            _("统一社会信用代码 %s: characters 3 to 8 are the registering office's region code, six digits"),
+            shown);
         break;
     case USCC_CHECK:
         snprintf(buf, size,
@@ -112,9 +112,12 @@ bool uscc_org_code_ok(const char *s) {
     for (int i = 0; i < 8; i++) {
         char ch = s[8 + i];
         /* GB 11714: digits as themselves, letters A..Z as 10..35 */
-        if (ch >= '0' && ch <= '9') sum += (ch - '0') * w[i];
-        else if (ch >= 'A' && ch <= 'Z') sum += (ch - 'A' + 10) * w[i];
-        else return false;
+        if (ch >= '0' && ch <= '9')
+            sum += (ch - '0') * w[i];
+        else if (ch >= 'A' && ch <= 'Z')
+            sum += (ch - 'A' + 10) * w[i];
+        else
+            return false;
     }
     c = 11 - sum % 11;
     want = c == 10 ? 'X' : c == 11 ? '0' : (char)('0' + c);
@@ -162,12 +165,9 @@ bool uscc_normalize(const char *s, char *out, size_t size) {
 static const struct {
     const char *code, *label;
 } statuses[ENT_STATUS_COUNT] = {
-    [ENT_STATUS_NONE] = {"", ""},
-    [ENT_NORMAL] = {"normal", "正常生产"},
-    [ENT_REDUCED] = {"reduced", "减产"},
-    [ENT_STOPPED] = {"stopped", "停产"},
-    [ENT_PARTIAL] = {"partial", "半停产"},
-    [ENT_RECTIFYING] = {"rectifying", "停产整顿"},
+    [ENT_STATUS_NONE] = {"", ""},          [ENT_NORMAL] = {"normal", "正常生产"},
+    [ENT_REDUCED] = {"reduced", "减产"},   [ENT_STOPPED] = {"stopped", "停产"},
+    [ENT_PARTIAL] = {"partial", "半停产"}, [ENT_RECTIFYING] = {"rectifying", "停产整顿"},
     [ENT_NEW] = {"new", "新投产"},
 };
 

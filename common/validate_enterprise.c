@@ -37,7 +37,8 @@ static void check_code(const report_t *r, size_t i, const char *code, diag_list_
                    "营业执照 shows it"));
         return;
     }
-    rc = text_has_controls(e->code) || !utf8_valid(e->code, strlen(e->code)) ? USCC_CHARSET : uscc_check(e->code);
+    rc = text_has_controls(e->code) || !utf8_valid(e->code, strlen(e->code)) ? USCC_CHARSET
+                                                                             : uscc_check(e->code);
     if (rc != USCC_OK) {
         char why[512];
         uscc_explain(code, e->code, rc, why, sizeof why);
@@ -79,7 +80,9 @@ static void check_amount(const report_t *r, const enterprise_t *e, const char *c
     if (!isfinite(x))
         diag_add(dl, DIAG_ERROR, r->source, e->line, field,
                  _("enterprise %s: %s %s is not a number; expected an amount in 万元"), code, what,
-                 isnan(x) ? "NaN" : x > 0 ? "infinity" : "-infinity");
+                 isnan(x) ? "NaN"
+                 : x > 0  ? "infinity"
+                          : "-infinity");
     else if (x < 0)
         diag_add(dl, DIAG_ERROR, r->source, e->line, field,
                  _("enterprise %s: %s %.15g is negative; a year-to-date amount must be >= 0"), code, what, x);
@@ -94,7 +97,10 @@ static void check_growth(const report_t *r, const enterprise_t *e, const char *c
     if (!isfinite(g))
         diag_add(dl, DIAG_ERROR, r->source, e->line, field,
                  _("enterprise %s: growth of %s %s is not a number; expected a percentage such as 8.5"), code,
-                 what, isnan(g) ? "NaN" : g > 0 ? "infinity" : "-infinity");
+                 what,
+                 isnan(g) ? "NaN"
+                 : g > 0  ? "infinity"
+                          : "-infinity");
     else if (g < -100 || (g == -100 && has_amount && amount > 0))
         diag_add(dl, DIAG_ERROR, r->source, e->line, field,
                  _("enterprise %s: growth of %s %.15g%% is impossible; a year-on-year growth is greater "

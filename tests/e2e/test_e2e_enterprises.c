@@ -31,21 +31,23 @@ TestSuite(e2e_enterprises, .init = e2e_suite_setup, .fini = e2e_suite_teardown, 
 /* The stored enterprise rows of a zone and period's current revision, one line each,
  * in the file's column order ('|' between; growth and amounts as SQLite prints them). */
 static char *stored_rows(const char *zone) {
-    return e2e_sql_text(agg.store,
-                        "SELECT group_concat(r, char(10)) FROM (SELECT e.code || '|' || e.name || '|' || "
-                        "e.industry || '|' || ifnull(e.output_value, '') || '|' || ifnull(e.output_growth_pct, '') "
-                        "|| '|' || ifnull(e.revenue, '') || '|' || ifnull(e.revenue_growth_pct, '') || '|' || "
-                        "e.status || '|' || ifnull(e.remark, '') AS r FROM enterprises e JOIN reports p ON "
-                        "p.history_id = e.history_id WHERE p.zone = '%s' AND p.period = '2017-06' ORDER BY e.line)",
-                        zone);
+    return e2e_sql_text(
+        agg.store,
+        "SELECT group_concat(r, char(10)) FROM (SELECT e.code || '|' || e.name || '|' || "
+        "e.industry || '|' || ifnull(e.output_value, '') || '|' || ifnull(e.output_growth_pct, '') "
+        "|| '|' || ifnull(e.revenue, '') || '|' || ifnull(e.revenue_growth_pct, '') || '|' || "
+        "e.status || '|' || ifnull(e.remark, '') AS r FROM enterprises e JOIN reports p ON "
+        "p.history_id = e.history_id WHERE p.zone = '%s' AND p.period = '2017-06' ORDER BY e.line)",
+        zone);
 }
 
 /* The same rows from the file, by a line scan: numbers through strtod and printed as
  * SQLite prints a REAL (%.15g with a ".0" for a whole number), the status label as its
  * code. */
 static char *file_rows(const char *path, const char *zone) {
-    static const char *const labels[][2] = {{"正常生产", "normal"}, {"减产", "reduced"},     {"停产", "stopped"},
-                                            {"半停产", "partial"},  {"停产整顿", "rectifying"}, {"新投产", "new"}};
+    static const char *const labels[][2] = {{"正常生产", "normal"},     {"减产", "reduced"},
+                                            {"停产", "stopped"},        {"半停产", "partial"},
+                                            {"停产整顿", "rectifying"}, {"新投产", "new"}};
     char *text = e2e_read_file(path), *save = NULL, *line, *out = calloc(1, 65536);
     bool header = true;
     cr_assert_not_null(text, "%s", path);
@@ -101,7 +103,8 @@ Test(e2e_enterprises, a_county_sends_its_enterprises_and_status_lists_the_stoppe
     char *out = NULL, *stored, *expected;
     int st;
     start_aggregator(NULL, NULL);
-    st = e2e_submit(P("%s/submit", dir), &out, "410602", agg.listen, P("%s/outbox.db", dir), values, ents, NULL);
+    st = e2e_submit(P("%s/submit", dir), &out, "410602", agg.listen, P("%s/outbox.db", dir), values, ents,
+                    NULL);
     cr_assert_eq(st, 0, "submit: %d\n%s\n%s", st, out, e2e_tail(P("%s/submit.err", dir), 3000));
     cr_assert_not_null(strstr(out, "ACCEPTED"), "%s", out);
     free(out);
@@ -117,11 +120,12 @@ Test(e2e_enterprises, a_county_sends_its_enterprises_and_status_lists_the_stoppe
     st = yuebao("status", &out, "status", "--period", "2017-06", "--store", agg.store, "--master", e2e_city(),
                 "--scores", P("%s/no-scores.db", dir), NULL);
     cr_assert_eq(st, 0, "status: %d\n%s", st, e2e_tail(P("%s/status.err", dir), 2000));
-    cr_assert_not_null(strstr(out, "key enterprises stopped or cutting output (停产/减产): 2 of 4 reported"), "%s",
-                       out);
-    cr_assert_not_null(strstr(out, "  停产  鹤壁万和碳素有限公司 (91410602599521784H), 宝山循环经济产业集聚区: "
-                                   "output 0.0 万元 -100.0%, revenue 0.0 万元 -100.0%; 环保设施升级改造，预计8月复产\n"),
+    cr_assert_not_null(strstr(out, "key enterprises stopped or cutting output (停产/减产): 2 of 4 reported"),
                        "%s", out);
+    cr_assert_not_null(
+        strstr(out, "  停产  鹤壁万和碳素有限公司 (91410602599521784H), 宝山循环经济产业集聚区: "
+                    "output 0.0 万元 -100.0%, revenue 0.0 万元 -100.0%; 环保设施升级改造，预计8月复产\n"),
+        "%s", out);
     cr_assert_not_null(strstr(out, "  减产  河南鹤焦煤化有限公司 (914106025366979187)"), "%s", out);
     cr_assert_null(strstr(out, "鹤壁宝能热电有限公司"), "a normal one is not listed:\n%s", out);
     cr_assert_lt(strstr(out, "万和碳素"), strstr(out, "鹤焦煤化"), "stops before cuts");
@@ -143,15 +147,17 @@ Test(e2e_enterprises, a_wrong_credit_code_is_refused_with_its_line_and_nothing_i
     fclose(f);
     free(text);
     start_aggregator(NULL, NULL);
-    st = e2e_submit(P("%s/submit", dir), &out, "410602", agg.listen, P("%s/outbox.db", dir), values, bad, NULL);
+    st = e2e_submit(P("%s/submit", dir), &out, "410602", agg.listen, P("%s/outbox.db", dir), values, bad,
+                    NULL);
     cr_assert_neq(st, 0, "refused:\n%s", out);
     {
         const char *err = e2e_tail(P("%s/submit.err", dir), 8000);
         char both[16384];
         snprintf(both, sizeof both, "%s\n%s", out, err);
-        cr_assert_not_null(strstr(both, "410602.enterprises.csv:5: credit_code: 统一社会信用代码 91410602599521748H: "
-                                        "the check character (the last) should be"),
-                           "the line and the column:\n%s", both);
+        cr_assert_not_null(
+            strstr(both, "410602.enterprises.csv:5: credit_code: 统一社会信用代码 91410602599521748H: "
+                         "the check character (the last) should be"),
+            "the line and the column:\n%s", both);
     }
     free(out);
     cr_assert_eq(sql("SELECT count(*) FROM report_history"), 0, "neither file of the report is stored");
@@ -203,7 +209,8 @@ static void fill(char **xml, const char *ref, const char *value, bool text) {
 static void replace_part(zip_t *za, const char *part, char *xml) {
     zip_source_t *src = zip_source_buffer(za, xml, strlen(xml), 1);
     cr_assert_not_null(src);
-    cr_assert_geq(zip_file_add(za, part, src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8), 0, "%s", zip_strerror(za));
+    cr_assert_geq(zip_file_add(za, part, src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8), 0, "%s",
+                  zip_strerror(za));
 }
 
 /* 浚县's 2017-06 template with each zone's revenue (main sheet rows 4 and 18: liyang's
@@ -215,14 +222,15 @@ static const char *filled_template(const char *code0) {
     zip_t *za;
     int code = 0, st;
     snprintf(tpl, sizeof tpl, "%s/template.xlsx", dir);
-    st = yuebao("template", &out, "template", "--county", "410621", "--period", "2017-06", "--master", e2e_city(),
-                "--store", P("%s/no-store.db", dir), "-o", tpl, NULL);
+    st = yuebao("template", &out, "template", "--county", "410621", "--period", "2017-06", "--master",
+                e2e_city(), "--store", P("%s/no-store.db", dir), "-o", tpl, NULL);
     cr_assert_eq(st, 0, "template: %s", e2e_tail(P("%s/template.err", dir), 2000));
     free(out);
     cr_assert_eq(e2e_copy(tpl, path), 0);
     cr_assert_not_null(za = zip_open(path, 0, &code));
     book = zip_member(za, "xl/workbook.xml");
-    cr_assert_not_null(strstr(book, "<sheet name=\"重点企业运行\" sheetId=\"4\""), "the fourth sheet:\n%s", book);
+    cr_assert_not_null(strstr(book, "<sheet name=\"重点企业运行\" sheetId=\"4\""), "the fourth sheet:\n%s",
+                       book);
     free(book);
     main_xml = zip_member(za, sheet_part(1));
     fill(&main_xml, "H4", "195192.7", false);   /* liyang revenue */
@@ -263,22 +271,25 @@ Test(e2e_enterprises, the_template_sheet_is_read_and_stored_as_filled) {
     st = e2e_submit(P("%s/submit", dir), &out, "410621", agg.listen, P("%s/outbox.db", dir), book, NULL);
     cr_assert_eq(st, 0, "submit: %d\n%s\n%s", st, out, e2e_tail(P("%s/submit.err", dir), 3000));
     free(out);
-    rows = e2e_sql_text(agg.store,
-                        "SELECT group_concat(r, char(10)) FROM (SELECT zone || '|' || code || '|' || name || '|' || "
-                        "ifnull(industry, '') || '|' || ifnull(output_value, '') || '|' || "
-                        "ifnull(output_growth_pct, '') || '|' || ifnull(revenue, '') || '|' || "
-                        "ifnull(revenue_growth_pct, '') || '|' || status || '|' || ifnull(remark, '') || '|' || line "
-                        "AS r FROM enterprises ORDER BY zone, line)");
-    cr_assert_str_eq(rows,
-                     "liyang|91410621MAYD0BNJ2J|鹤壁黎阳冷链食品有限公司||||6010.2||new||6\n"
-                     "xunxian|91410621MAJE0TNC8K|浚县恒泰家具有限公司|木质家具制造|15840.3|-9.7|15230.6|-10.4|stopped|"
-                     "订单不足，6月起停产|4\n"
-                     "xunxian|91410621MA2J4FN82K|河南浚丰食品有限公司||33570.8||||normal||5");
+    rows = e2e_sql_text(
+        agg.store,
+        "SELECT group_concat(r, char(10)) FROM (SELECT zone || '|' || code || '|' || name || '|' || "
+        "ifnull(industry, '') || '|' || ifnull(output_value, '') || '|' || "
+        "ifnull(output_growth_pct, '') || '|' || ifnull(revenue, '') || '|' || "
+        "ifnull(revenue_growth_pct, '') || '|' || status || '|' || ifnull(remark, '') || '|' || line "
+        "AS r FROM enterprises ORDER BY zone, line)");
+    cr_assert_str_eq(
+        rows,
+        "liyang|91410621MAYD0BNJ2J|鹤壁黎阳冷链食品有限公司||||6010.2||new||6\n"
+        "xunxian|91410621MAJE0TNC8K|浚县恒泰家具有限公司|木质家具制造|15840.3|-9.7|15230.6|-10.4|stopped|"
+        "订单不足，6月起停产|4\n"
+        "xunxian|91410621MA2J4FN82K|河南浚丰食品有限公司||33570.8||||normal||5");
     free(rows);
     st = yuebao("status", &out, "status", "--period", "2017-06", "--store", agg.store, "--master", e2e_city(),
                 "--scores", P("%s/no-scores.db", dir), NULL);
     cr_assert_eq(st, 0);
-    cr_assert_not_null(strstr(out, "停产  浚县恒泰家具有限公司 (91410621MAJE0TNC8K), 浚县产业集聚区"), "%s", out);
+    cr_assert_not_null(strstr(out, "停产  浚县恒泰家具有限公司 (91410621MAJE0TNC8K), 浚县产业集聚区"), "%s",
+                       out);
     cr_assert_not_null(strstr(out, ": 1 of 3 reported"), "%s", out);
     free(out);
     stop_aggregator();
@@ -293,9 +304,10 @@ Test(e2e_enterprises, a_wrong_code_in_the_template_is_refused_with_its_cell) {
     st = e2e_submit(P("%s/submit", dir), &out, "410621", agg.listen, P("%s/outbox.db", dir), book, NULL);
     cr_assert_neq(st, 0, "%s", out);
     snprintf(both, sizeof both, "%s\n%s", out, e2e_tail(P("%s/submit.err", dir), 8000));
-    cr_assert_not_null(strstr(both, "410621-2017-06.xlsx: 重点企业运行!B4: 统一社会信用代码 91410621MAJF0TNC8K: the "
-                                    "check character (the last) should be"),
-                       "the sheet and cell:\n%s", both);
+    cr_assert_not_null(
+        strstr(both, "410621-2017-06.xlsx: 重点企业运行!B4: 统一社会信用代码 91410621MAJF0TNC8K: the "
+                     "check character (the last) should be"),
+        "the sheet and cell:\n%s", both);
     free(out);
     cr_assert_eq(sql("SELECT count(*) FROM report_history"), 0, "nothing of the workbook is stored");
     stop_aggregator();

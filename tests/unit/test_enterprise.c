@@ -122,7 +122,8 @@ Test(ent_status, codes_and_labels_both_name_a_status) {
     cr_assert_str_eq(ent_status_label(ENT_PARTIAL), "半停产");
     cr_assert(ent_status_down(ENT_STOPPED) && ent_status_down(ENT_REDUCED) && ent_status_down(ENT_PARTIAL) &&
               ent_status_down(ENT_RECTIFYING));
-    cr_assert_not(ent_status_down(ENT_NORMAL) || ent_status_down(ENT_NEW) || ent_status_down(ENT_STATUS_NONE));
+    cr_assert_not(ent_status_down(ENT_NORMAL) || ent_status_down(ENT_NEW) ||
+                  ent_status_down(ENT_STATUS_NONE));
 }
 
 /* ---- a county's CSV file ----------------------------------------------------------------- */
@@ -176,8 +177,8 @@ static bool said(const char *head, const char *words) {
 
 TestSuite(enterprise_csv, .init = csv_setup, .fini = csv_teardown);
 
-#define ENT_HEADER                                                                                            \
-    "zone,period,credit_code,enterprise,industry,output_value,output_growth_pct,revenue,revenue_growth_pct,"  \
+#define ENT_HEADER                                                                                           \
+    "zone,period,credit_code,enterprise,industry,output_value,output_growth_pct,revenue,revenue_growth_pct," \
     "production_status,remark\n"
 
 /* The sample files' rows read by a plain line scan (fgets, strsep, strtod), no csv.c. */
@@ -246,22 +247,25 @@ Test(enterprise_csv, enterprises_join_the_values_of_their_zone) {
 
 Test(enterprise_csv, a_wrong_code_is_refused_with_its_line_and_column) {
     /* 91410602599521784H (万和碳素) with two characters swapped: …784H → …748H */
-    cr_assert_eq(parse(ENT_HEADER "baoshan,2017-06,91410600582284209E,鹤壁宝能热电有限公司,热力,98650.2,3.1,"
-                                  "101230.7,4.0,正常生产,\n"
-                                  "baoshan,2017-06,91410602599521748H,鹤壁万和碳素有限公司,碳素,0,-100,0,-100,"
-                                  "停产,\n"),
+    cr_assert_eq(parse(ENT_HEADER
+                       "baoshan,2017-06,91410600582284209E,鹤壁宝能热电有限公司,热力,98650.2,3.1,"
+                       "101230.7,4.0,正常生产,\n"
+                       "baoshan,2017-06,91410602599521748H,鹤壁万和碳素有限公司,碳素,0,-100,0,-100,"
+                       "停产,\n"),
                  1, "%s", all_diags());
-    cr_assert(said("e.csv:3: credit_code: 统一社会信用代码 91410602599521748H", "should be"), "%s", all_diags());
+    cr_assert(said("e.csv:3: credit_code: 统一社会信用代码 91410602599521748H", "should be"), "%s",
+              all_diags());
     cr_assert_eq(set.n, 1, "the good row is read");
     cr_assert_eq(set.reports[0].n_enterprises, 1);
 }
 
 Test(enterprise_csv, chinese_headers_labels_and_spaced_codes_are_read) {
-    cr_assert_eq(parse("园区代码,统计期,统一社会信用代码,企业名称,行业,工业总产值,工业总产值同比增长(%),营业收入,"
-                       "营业收入同比增长(%),生产状态,备注\n"
-                       "浚县产业集聚区,2017年1-6月,9141 0621 maje 0tnc 8k,浚县恒泰家具有限公司,木质家具制造,"
-                       "\"15,840.3\",-9.7,15230.6,-10.4,减产,订单不足\n"),
-                 0, "%s", all_diags());
+    cr_assert_eq(
+        parse("园区代码,统计期,统一社会信用代码,企业名称,行业,工业总产值,工业总产值同比增长(%),营业收入,"
+              "营业收入同比增长(%),生产状态,备注\n"
+              "浚县产业集聚区,2017年1-6月,9141 0621 maje 0tnc 8k,浚县恒泰家具有限公司,木质家具制造,"
+              "\"15,840.3\",-9.7,15230.6,-10.4,减产,订单不足\n"),
+        0, "%s", all_diags());
     cr_assert_eq(set.n, 1);
     cr_assert_str_eq(set.reports[0].zone, "xunxian");
     cr_assert_str_eq(set.reports[0].enterprises[0].code, "91410621MAJE0TNC8K");
@@ -271,8 +275,9 @@ Test(enterprise_csv, chinese_headers_labels_and_spaced_codes_are_read) {
 }
 
 Test(enterprise_csv, an_unknown_status_and_a_missing_name_are_refused) {
-    cr_assert_eq(parse(ENT_HEADER "xunxian,2017-06,91410621MAJE0TNC8K,浚县恒泰家具有限公司,家具,1,1,1,1,歇业,\n"
-                                  "xunxian,2017-06,91410621MA2J4FN82K,,食品,1,1,1,1,normal,\n"),
+    cr_assert_eq(parse(ENT_HEADER
+                       "xunxian,2017-06,91410621MAJE0TNC8K,浚县恒泰家具有限公司,家具,1,1,1,1,歇业,\n"
+                       "xunxian,2017-06,91410621MA2J4FN82K,,食品,1,1,1,1,normal,\n"),
                  2, "%s", all_diags());
     cr_assert(said("e.csv:2: production_status: unknown production status \"歇业\"", "停产 (stopped)"), "%s",
               all_diags());
@@ -281,8 +286,9 @@ Test(enterprise_csv, an_unknown_status_and_a_missing_name_are_refused) {
 }
 
 Test(enterprise_csv, a_header_mixing_enterprises_and_values_is_refused) {
-    cr_assert_eq(parse("zone,period,indicator,amount,credit_code\nxunxian,2017-06,revenue,1,91410621MAJE0TNC8K\n"),
-                 1, "%s", all_diags());
+    cr_assert_eq(
+        parse("zone,period,indicator,amount,credit_code\nxunxian,2017-06,revenue,1,91410621MAJE0TNC8K\n"), 1,
+        "%s", all_diags());
     cr_assert(said("e.csv:1:", "mixes key enterprises"), "%s", all_diags());
 }
 
@@ -309,7 +315,8 @@ static enterprise_t ent(const char *code, const char *status, unsigned line) {
     return e;
 }
 
-static bool has_diag(const diag_list_t *l, diag_severity_t sev, unsigned line, const char *field, const char *words) {
+static bool has_diag(const diag_list_t *l, diag_severity_t sev, unsigned line, const char *field,
+                     const char *words) {
     for (size_t i = 0; i < l->n; i++)
         if (l->items[i].severity == sev && l->items[i].line == line && !strcmp(l->items[i].field, field) &&
             strstr(l->items[i].message, words))
@@ -348,7 +355,7 @@ Test(enterprise_validate, every_rule_names_its_line_and_field) {
     diag_list_t l = {0};
     enterprise_t e[9];
     base_report(&r);
-    e[0] = ent("91410621MAJE0TNC8X", "normal", 2);  /* check character */
+    e[0] = ent("91410621MAJE0TNC8X", "normal", 2); /* check character */
     e[1] = ent("91410621MAJE0TNC8K", "normal", 3);
     e[2] = ent("91410621MAJE0TNC8K", "normal", 4);  /* twice */
     e[3] = ent("91410621MA2J4FN82K", "closed", 5);  /* status */
@@ -357,7 +364,7 @@ Test(enterprise_validate, every_rule_names_its_line_and_field) {
     e[5] = ent("91410621MA2TH3BJ35", "stopped", 7); /* NaN, and growth below -100 */
     e[5].revenue = NAN;
     e[5].has_output_growth = true;
-    e[5].output_growth_pct = -100; /* -100 with an output of 100 */
+    e[5].output_growth_pct = -100;                 /* -100 with an output of 100 */
     e[6] = ent("914106216147637905", "normal", 8); /* a growth that is a unit mistake */
     e[6].has_revenue_growth = true;
     e[6].revenue_growth_pct = 12000;
@@ -553,7 +560,8 @@ Test(enterprise_store, every_revision_is_kept_and_the_current_one_is_read) {
     cr_assert_eq(rstore_each_enterprise(s, "2017-05", on_row, &seen), 0);
 
     memset(&back, 0, sizeof back);
-    cr_assert_eq(rstore_revision_enterprises(s, "xunxian", "2017-06", 1, &back), 2, "revision 1 is kept whole");
+    cr_assert_eq(rstore_revision_enterprises(s, "xunxian", "2017-06", 1, &back), 2,
+                 "revision 1 is kept whole");
     cr_assert_str_eq(back.enterprises[0].code, "91410621MAJE0TNC8K");
     cr_assert_str_eq(back.enterprises[0].status, "normal");
     cr_assert_str_eq(back.enterprises[1].code, "91350100M000100Y43");
@@ -614,7 +622,8 @@ Test(enterprise_csv, the_bulletin_gets_every_current_row_in_regions_order_with_c
     cr_assert_eq(b.n, 5);
     cr_assert_str_eq(b.rows[0].zone->code, "jinshan");
     cr_assert_str_eq(b.rows[1].zone->code, "baoshan");
-    cr_assert_str_eq(b.rows[1].e.code, "914106025366979187", "the county's own order: its source line 4 first");
+    cr_assert_str_eq(b.rows[1].e.code, "914106025366979187",
+                     "the county's own order: its source line 4 first");
     cr_assert_str_eq(b.rows[2].e.code, "91410602599521784H");
     cr_assert_str_eq(b.rows[3].zone->code, "xunxian");
     cr_assert_str_eq(b.rows[3].county->name, "浚县");
