@@ -312,3 +312,51 @@ Test(e2e_enterprises, a_wrong_code_in_the_template_is_refused_with_its_cell) {
     cr_assert_eq(sql("SELECT count(*) FROM report_history"), 0, "nothing of the workbook is stored");
     stop_aggregator();
 }
+
+/* yuebao watch, where the store is at hand: the screen lists the period's stopped and
+ * cutting enterprises; into a pipe, an arrival is followed by its zone's. */
+Test(e2e_enterprises, watch_lists_the_stopped_and_cutting_enterprises) {
+    char *out = NULL;
+    pid_t w;
+    int st;
+    start_aggregator(NULL, NULL);
+    st = e2e_submit(P("%s/s-410602", dir), &out, "410602", agg.listen, P("%s/outbox-410602.db", dir),
+                    e2e_sample("reports/2017-06/410602.csv"), e2e_sample("reports/2017-06/410602.enterprises.csv"),
+                    NULL);
+    cr_assert_eq(st, 0, "%s", out);
+    free(out);
+
+    st = e2e_runl(P("%s/watch-once", dir), &out, e2e_scaled_ms(20000), e2e_bin("yuebao"), "watch", "--once",
+                  "--period", "2017-06", "--master", e2e_city(), "--store", agg.store, "--pub", agg.publish,
+                  "--snapshot", agg.snapshot, NULL);
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/watch-once.err", dir), 2000));
+    cr_assert_not_null(strstr(out, "key enterprises stopped or cutting output (停产/减产): 2 of 4 reported\n"
+                                   "  停产  鹤壁万和碳素有限公司 (91410602599521784H)"),
+                       "%s", out);
+    free(out);
+    st = e2e_runl(P("%s/watch-nostore", dir), &out, e2e_scaled_ms(20000), e2e_bin("yuebao"), "watch", "--once",
+                  "--period", "2017-06", "--master", e2e_city(), "--store", P("%s/none.db", dir), "--pub",
+                  agg.publish, "--snapshot", agg.snapshot, NULL);
+    cr_assert_eq(st, 0);
+    cr_assert_null(strstr(out, "key enterprises"), "no store there, no section:\n%s", out);
+    free(out);
+
+    w = e2e_startl(P("%s/watch", dir), e2e_bin("yuebao"), "watch", "--period", "2017-06", "--master", e2e_city(),
+                   "--store", agg.store, "--pub", agg.publish, "--snapshot", agg.snapshot, NULL);
+    cr_assert_gt(w, 0);
+    cr_assert_eq(e2e_wait_log(P("%s/watch.out", dir), "key enterprises stopped", w, e2e_scaled_ms(10000)), 0, "%s",
+                 e2e_tail(P("%s/watch.err", dir), 2000));
+    st = e2e_submit(P("%s/s-410622", dir), &out, "410622", agg.listen, P("%s/outbox-410622.db", dir),
+                    e2e_sample("reports/2017-06/410622.csv"), e2e_sample("reports/2017-06/410622.enterprises.csv"),
+                    NULL);
+    cr_assert_eq(st, 0, "%s", out);
+    free(out);
+    cr_assert_eq(e2e_wait_log(P("%s/watch.out", dir),
+                              "accepted 2017-06 鹤淇产业集聚区 (淇县) revision 1\n"
+                              "  停产  淇县淇河肉制品有限公司 (91410622MA31690005), 鹤淇产业集聚区",
+                              w, e2e_scaled_ms(10000)),
+                 0, "%s", e2e_tail(P("%s/watch.out", dir), 3000));
+    st = e2e_stop(w, e2e_scaled_ms(5000));
+    cr_assert_eq(st, 0, "%s", e2e_tail(P("%s/watch.err", dir), 2000));
+    stop_aggregator();
+}
