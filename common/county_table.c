@@ -1129,8 +1129,16 @@ static int enterprise_cells(parse_t *p, const row_t *row, enterprise_t *e) {
     ent_status_t st;
     int rc, bad = 0;
     uscc_error_t uc;
+    const table_cell_t *tc = raw_cell(p, row, C_CREDIT);
     if (!code[0]) {
         fail(p, row->ref, C_CREDIT, _("empty; expected the enterprise's 18-character 统一社会信用代码"));
+        bad = 1;
+    } else if (tc && tc->kind == TABLE_NUMBER) {
+        /* an all-digit code typed into a number cell: Excel keeps 15 digits of 18 */
+        fail(p, row->ref, C_CREDIT,
+             _("the cell holds the number %s, not the code: Excel keeps only 15 digits of a number; format "
+               "the cell as 文本 (Text) and type the 18 characters again"),
+             text_shown(code, sb, sizeof sb));
         bad = 1;
     } else if (strlen(code) >= 64) {
         fail(p, row->ref, C_CREDIT, _("\"%s\" is not a 统一社会信用代码: it has 18 characters"),

@@ -644,3 +644,11 @@ Test(county_table, a_template_without_the_enterprises_sheet_is_still_read) {
     cr_assert_eq(parse_as("410621", NULL), 0, "%s", all_diags());
     cr_assert_eq(report_of("xunxian", "2017-06")->n_enterprises, 0);
 }
+
+Test(county_table, template_code_typed_into_a_number_cell_is_refused_with_the_reason) {
+    table_sheet_t *e = template_with_enterprises();
+    /* 914106216147637905 as a number: Excel keeps 9.14106216147638E+17 */
+    row(e, 9, "xunxian|#914106216147637905=9.14106216147638E+17|浚县黎阳面业有限公司|谷物磨制|#1|#1|#1|#1|正常生产|");
+    cr_assert_eq(parse_as("410621", NULL), 1, "%s", all_diags());
+    expect_line("2017-06.xlsx: 重点企业运行!B9: the cell holds the number", "文本 (Text)");
+}
