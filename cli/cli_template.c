@@ -9,7 +9,9 @@
  *                            上期同比增长(%) | 本年累计 | 同比增长(%) | 说明
  *   重点项目                 title, note, header, PROJECT_ROWS empty input rows
  *   存在问题及下一步措施     title, note, header, one row per zone
- *   重点企业运行             title, note, header, ENTERPRISE_ROWS empty input rows:
+ *   重点企业运行             title, note, header, ENTERPRISE_ROWS input rows (the first
+ *                            ones listing the previous period's enterprises from the
+ *                            store: zone, code, name, industry; the rest empty):
  *                            园区代码 | 统一社会信用代码 | 企业名称 | 行业 | 工业总产值(万元) |
  *                            工业总产值同比增长(%) | 营业收入(万元) | 营业收入同比增长(%) |
  *                            生产状态 | 备注
@@ -127,6 +129,9 @@ typedef struct {
     char prev_period[PERIOD_STRLEN];
     size_t n_prev_zones;  /* the county's zones with a report of prev_period */
     char prev_words[600]; /* what the 上期 columns hold, for the closing line */
+    report_t prev_ents;   /* the county's key enterprises of the previous period (rows only, in
+                           * the store's order: zone, line), to list on 重点企业运行 */
+    char (*prev_ent_zones)[ZONE_CODE_SIZE]; /* each row's zone */
 } template_t;
 
 /* ---- the arguments ------------------------------------------------------------------- */
@@ -140,6 +145,28 @@ static void period_words(period_t p, char *buf, size_t size) {
 }
 
 /* ---- the previous period from the report store ----------------------------------------- */
+
+/* One enterprise row of the previous period: kept when its zone is the county's, as many
+ * as the sheet has rows. */
+static void on_prev_enterprise(const char *zone, uint32_t revision, const enterprise_t *e, void *arg) {
+    template_t *t = arg;
+    const zone_t *z = master_zone(t->m, zone ? zone : "");
+    char (*zones)[ZONE_CODE_SIZE];
+    size_t n = t->prev_ents.n_enterprises;
+    (void)revision;
+    if (!z || strcmp(z->county, t->county->code) || n >= ENTERPRISE_ROWS) return;
+    if (!(zones = realloc(t->prev_ent_zones, (n + 1) * sizeof *zones))) return;
+    t->prev_ent_zones = zones;
+    if (!report_add_enterprise(&t->prev_ents, e)) return;
+    snprintf(zones[n], sizeof zones[n], "%s", z->code);
+}
+
+/* The county's key enterprises of the previous period into t->prev_ents: 重点企业运行
+ * lists them (zone, code, name, industry), so the desk types only this month's figures
+ * and status. 0, or -1 on a store error. */
+static int load_prev_enterprises(rstore_t *st, template_t *t) {
+    return rstore_each_enterprise(st, t->prev_period, on_prev_enterprise, t) < 0 ? -1 : 0;
+}
 
 /* Fills t->prev with the previous period's values when there is one to show; else says
  * in t->prev_words why the 上期 columns are empty. 0, or -1 when a store is there but
@@ -169,6 +196,7 @@ static int load_prev(const cli_opts_t *o, template_t *t) {
         return -1;
     }
     rc = values_load(&t->prev, st, t->m, t->prev_period);
+    if (rc >= 0) rc = load_prev_enterprises(st, t);
     rstore_close(&st);
     if (rc < 0) {
         fprintf(stderr, _("yuebao template: cannot read the %s reports from %s (see above)\n"),
@@ -415,7 +443,7 @@ static bool zone_list(const template_t *t, char *buf, size_t size) {
 static void write_enterprises(lxw_workbook *wb, const template_t *t, const formats_t *f, int *bad) {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "重点企业运行");
     lxw_format *code_fmt = cell_format(wb, FILL_INPUT, false, false);
-    char title[256], codes[1024], formula[160], zone_msg[300];
+    char title[256], codes[1024], formula[160], zone_msg[300], note[1024];
     char *zones[129], *save = NULL;
     size_t n_list = 0;
     lxw_data_validation zone = {0}, code = {0}, money = {0}, growth = {0}, status = {0}, remark = {0};
@@ -427,11 +455,13 @@ static void write_enterprises(lxw_workbook *wb, const template_t *t, const forma
     }
     format_set_num_format_index(code_fmt, 49); /* the built-in "@": text */
     snprintf(title, sizeof title, "%s %s 重点企业运行情况", t->county->name, t->when);
-    sheet_start(ws, f, title,
-                "每户重点企业填一行：园区代码从下拉列表中选择；统一社会信用代码按营业执照填写18位（系统校验"
-                "校验码）；工业总产值、营业收入填本年累计数，单位：万元；增长率填同比增长的百分数；生产状态从"
-                "下拉列表中选择；停产、减产的请在备注中说明原因。",
-                ent_head, N_ENT, 48);
+    snprintf(note, sizeof note, "%s%s",
+             "每户重点企业填一行：园区代码从下拉列表中选择；统一社会信用代码按营业执照填写18位（系统校验"
+             "校验码）；工业总产值、营业收入填本年累计数，单位：万元；增长率填同比增长的百分数；生产状态从"
+             "下拉列表中选择；停产、减产的请在备注中说明原因。",
+             t->prev_ents.n_enterprises ? "已列出上期报送的重点企业，请逐户填写本期数据和生产状态；不再报送的企业请清空该行。"
+                                        : "");
+    sheet_start(ws, f, title, note, ent_head, N_ENT, t->prev_ents.n_enterprises ? 64 : 48);
     zone.validate = LXW_VALIDATION_TYPE_LIST;
     if (zone_list(t, codes, sizeof codes)) {
         for (char *p = strtok_r(codes, ",", &save); p && n_list + 1 < sizeof zones / sizeof zones[0];
@@ -495,6 +525,15 @@ static void write_enterprises(lxw_workbook *wb, const template_t *t, const forma
                                   c == E_CODE                   ? code_fmt
                                   : c == E_NAME || c == E_REMARK ? f->input_wrap
                                                                  : f->input);
+    /* last month's enterprises, listed: still cells to fill (or clear), figures and status empty */
+    for (size_t i = 0; i < t->prev_ents.n_enterprises; i++) {
+        const enterprise_t *e = &t->prev_ents.enterprises[i];
+        lxw_row_t r = ROW_FIRST + (lxw_row_t)i;
+        worksheet_write_string(ws, r, E_ZONE, t->prev_ent_zones[i], f->input);
+        worksheet_write_string(ws, r, E_CODE, e->code, code_fmt);
+        worksheet_write_string(ws, r, E_NAME, e->name, f->input_wrap);
+        if (e->industry[0]) worksheet_write_string(ws, r, E_INDUSTRY, e->industry, f->input);
+    }
     validate_range(ws, ROW_FIRST, E_ZONE, last, E_ZONE, &zone, bad);
     validate_range(ws, ROW_FIRST, E_CODE, last, E_CODE, &code, bad);
     validate_range(ws, ROW_FIRST, E_OUTPUT, last, E_OUTPUT, &money, bad);
@@ -908,6 +947,8 @@ int cli_template(const cli_opts_t *o) {
            n_inds, t.prev_words);
 done:
     values_free(&t.prev);
+    report_clear(&t.prev_ents);
+    free(t.prev_ent_zones);
     free(t.zones);
     master_destroy(&m);
     return rc;

@@ -1157,7 +1157,14 @@ static int enterprise_cells(parse_t *p, const row_t *row, enterprise_t *e) {
     if (text_cell(p, row, C_ENTERPRISE, true, e->name, sizeof e->name) < 0) bad = 1;
     if (text_cell(p, row, C_INDUSTRY, false, e->industry, sizeof e->industry) < 0) bad = 1;
     if (text_cell(p, row, C_REMARK, false, e->remark, sizeof e->remark) < 0) bad = 1;
-    if (!status[0]) {
+    if (!status[0] && p->tpl) {
+        /* the template lists last month's enterprises: one left as it was lands here */
+        fail(p, row->ref, C_PROD_STATUS,
+             _("empty: choose this month's 生产状态 from the list (%s), or clear the row if the enterprise is "
+               "not reported this month"),
+             ent_status_list());
+        bad = 1;
+    } else if (!status[0]) {
         fail(p, row->ref, C_PROD_STATUS, _("empty; expected one of %s"), ent_status_list());
         bad = 1;
     } else if ((st = ent_status_of(status)) == ENT_STATUS_NONE) {

@@ -520,7 +520,8 @@ Test(e2e_template, the_previous_period_from_the_store) {
     snprintf(path, sizeof path, "%s/410621-2017-06.xlsx", dir);
     start_aggregator(NULL, NULL);
     cr_assert_eq(e2e_submit(P("%s/may", dir), &out, "410621", agg.listen, P("%s/outbox.db", dir),
-                            e2e_sample("reports/2017-05/410621.csv"), NULL),
+                            e2e_sample("reports/2017-05/410621.csv"),
+                            e2e_sample("reports/2017-05/410621.enterprises.csv"), NULL),
                  0, "%s", out);
     free(out);
     cr_assert_eq(yuebao("june", &out, &err, "template", "--county", "410621", "--period", "2017-06", "-o",
@@ -540,6 +541,20 @@ Test(e2e_template, the_previous_period_from_the_store) {
     cr_assert_str_eq(cell_value(w.sheet[0], "G23"), "", "which has no growth");
     cr_assert_str_eq(cell_value(w.sheet[0], "H4"), "",
                      "本年累计 stays empty: nothing is reported for the county");
+    /* 重点企业运行 lists May's enterprises (reports/2017-05/410621.enterprises.csv), by zone
+     * and then their line in the file: liyang's one (line 5), then xunxian's three; the
+     * figures and the status are left to fill */
+    cr_assert_str_eq(cell_text(&w, 3, "A4"), "liyang");
+    cr_assert_str_eq(cell_text(&w, 3, "B4"), "91410621MAYD0BNJ2J");
+    cr_assert_str_eq(cell_text(&w, 3, "C4"), "鹤壁黎阳冷链食品有限公司");
+    cr_assert_str_eq(cell_text(&w, 3, "A5"), "xunxian");
+    cr_assert_str_eq(cell_text(&w, 3, "B5"), "914106216147637905");
+    cr_assert_str_eq(cell_text(&w, 3, "D5"), "谷物磨制");
+    cr_assert_str_eq(cell_text(&w, 3, "B7"), "91410621MAJE0TNC8K");
+    cr_assert_str_eq(cell_text(&w, 3, "B8"), "", "four enterprises, then empty rows");
+    cr_assert_str_eq(cell_value(w.sheet[3], "E5"), "", "this month's figures are to type");
+    cr_assert_str_eq(cell_value(w.sheet[3], "I5"), "", "and so is the status");
+    cr_assert(!cell_locked(&w, 3, "B5"), "a listed row can be changed or cleared");
     workbook_close(&w);
 
     /* February is the year's first report: nothing before it */

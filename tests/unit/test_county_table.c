@@ -652,3 +652,11 @@ Test(county_table, template_code_typed_into_a_number_cell_is_refused_with_the_re
     cr_assert_eq(parse_as("410621", NULL), 1, "%s", all_diags());
     expect_line("2017-06.xlsx: 重点企业运行!B9: the cell holds the number", "文本 (Text)");
 }
+
+Test(county_table, template_row_listed_from_last_month_and_left_unfilled_is_named) {
+    table_sheet_t *e = template_with_enterprises();
+    /* yuebao template listed it from May's report; the desk typed nothing on its row */
+    row(e, 9, "xunxian|91410621MA2TH3BJ35|浚县新厂|木质家具制造||||||");
+    cr_assert_eq(parse_as("410621", NULL), 1, "%s", all_diags());
+    expect_line("2017-06.xlsx: 重点企业运行!I9: empty: choose this month's 生产状态", "clear the row");
+}
