@@ -222,6 +222,12 @@ $(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
 
+# test_bulletin_xlsx writes the printed bulletin with the CLI's own writer and reads its
+# parts back with libzip.
+$(BUILD)/tests/test_bulletin_xlsx: $(BUILD)/cli/cli_export.o $(BUILD)/cli/cli_export_xlsx.o \
+    $(BUILD)/cli/cli_common.o $(filter $(BUILD)/cli/cli_bulletin%,$(CLI_OBJ))
+$(BUILD)/tests/test_bulletin_xlsx: LDLIBS += $(CLI_LIBS)
+
 # test_xlsx writes its workbooks with libxlsxwriter, as the CLI does.
 $(BUILD)/tests/test_xlsx: LDLIBS += $(CLI_LIBS)
 
