@@ -58,15 +58,15 @@ enum {
 
 typedef struct {
     lxw_format *cell[BS_N][BN_N];
-    lxw_format *lagging;      /* a pace gap below the laggard threshold: red on red */
-    lxw_format *title;        /* a sheet's title row */
-    lxw_format *subtitle;     /* the line under it: unit, period, state */
-    lxw_format *head;         /* header cells */
-    lxw_format *note;         /* the notes under a table */
-    lxw_format *cover_big;    /* the cover's title lines */
-    lxw_format *cover_state;  /* its （初步数据） */
-    lxw_format *cover_line;   /* its 制表单位 … lines */
-    lxw_format *stopped;      /* an enterprise stopped or cutting output: red */
+    lxw_format *lagging;     /* a pace gap below the laggard threshold: red on red */
+    lxw_format *title;       /* a sheet's title row */
+    lxw_format *subtitle;    /* the line under it: unit, period, state */
+    lxw_format *head;        /* header cells */
+    lxw_format *note;        /* the notes under a table */
+    lxw_format *cover_big;   /* the cover's title lines */
+    lxw_format *cover_state; /* its （初步数据） */
+    lxw_format *cover_line;  /* its 制表单位 … lines */
+    lxw_format *stopped;     /* an enterprise stopped or cutting output: red */
 } cli_bulletin_fmt_t;
 
 /* One printed bulletin being written. */
@@ -75,10 +75,10 @@ typedef struct {
     const bulletin_t *b;
     const master_t *m;
     cli_bulletin_fmt_t f;
-    char title[512];  /* "鹤壁市产业集聚区 2017年1-6月 主要指标完成情况通报（初步数据）" */
-    char months[64];  /* "2017年1-6月" */
-    char made[64];    /* the date of making, "2017年7月5日" */
-    int n_sheets;     /* added so far */
+    char title[512]; /* "鹤壁市产业集聚区 2017年1-6月 主要指标完成情况通报（初步数据）" */
+    char months[64]; /* "2017年1-6月" */
+    char made[64];   /* the date of making, "2017年7月5日" */
+    int n_sheets;    /* added so far */
 } cli_bulletin_t;
 
 /* A sheet named name (UTF-8, ≤ 31 characters) added to d's workbook, or NULL. */

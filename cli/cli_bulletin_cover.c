@@ -65,11 +65,11 @@ int cli_bulletin_cover(cli_bulletin_t *d) {
     snprintf(info[n++].value, sizeof info[0].value, "%s", d->made);
     info[n].label = "报送情况：";
     if (b->ranked)
-        snprintf(info[n++].value, sizeof info[0].value, "园区 %zu 个，已报送 %zu 个，参与排名 %zu 个", b->n_zones,
-                 b->n_reported, b->n_ranked);
+        snprintf(info[n++].value, sizeof info[0].value, "园区 %zu 个，已报送 %zu 个，参与排名 %zu 个",
+                 b->n_zones, b->n_reported, b->n_ranked);
     else
-        snprintf(info[n++].value, sizeof info[0].value, "园区 %zu 个，已报送 %zu 个，本期尚未排名", b->n_zones,
-                 b->n_reported);
+        snprintf(info[n++].value, sizeof info[0].value, "园区 %zu 个，已报送 %zu 个，本期尚未排名",
+                 b->n_zones, b->n_reported);
     for (size_t i = 0; i < n; i++, r++) {
         worksheet_write_string(ws, r, COL_LABEL, info[i].label, d->f.cover_line);
         worksheet_write_string(ws, r, COL_VALUE, info[i].value, d->f.cover_line);

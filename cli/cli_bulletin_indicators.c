@@ -80,7 +80,8 @@ static int sheet(cli_bulletin_t *d, size_t group, size_t n_groups, size_t k0, si
         snprintf(heading, sizeof heading, "二、%s产业集聚区%s主要指标完成情况（%s）", d->m->policy.city_name,
                  d->months, num);
     else
-        snprintf(heading, sizeof heading, "二、%s产业集聚区%s主要指标完成情况", d->m->policy.city_name, d->months);
+        snprintf(heading, sizeof heading, "二、%s产业集聚区%s主要指标完成情况", d->m->policy.city_name,
+                 d->months);
     snprintf(small, sizeof small, "本年累计为%s累计数，期末数为%d月末数　　数据状态：%s", d->months,
              b->period.month, b->state_label);
     cli_bulletin_heading(d, ws, heading, small, last);
@@ -98,8 +99,8 @@ static int sheet(cli_bulletin_t *d, size_t group, size_t n_groups, size_t k0, si
         worksheet_write_string(ws, r, COL_ZONE, row->is_total ? "全市合计" : cli_bulletin_zone(row),
                                f->cell[st][BN_TEXT]);
         worksheet_set_row(ws, r,
-                          cli_bulletin_height(cli_bulletin_lines(row->is_total ? "全市合计" : cli_bulletin_zone(row),
-                                                                 W_ZONE)),
+                          cli_bulletin_height(cli_bulletin_lines(
+                              row->is_total ? "全市合计" : cli_bulletin_zone(row), W_ZONE)),
                           NULL);
         for (size_t k = k0; k < k1; k++)
             for (int j = 0; j < 4; j++) {
@@ -122,10 +123,12 @@ static int sheet(cli_bulletin_t *d, size_t group, size_t n_groups, size_t k0, si
         snprintf(lagging, sizeof lagging,
                  "红色：进度差低于%g个百分点（落后）；灰色：未报；空白：未报送该项，或没有年度目标。",
                  b->lag_pace_pp);
-        lines[n++] = "说明：目标完成率 = 本年累计 ÷ 年度目标；进度差 = 目标完成率 − 序时进度（百分点），序时进度按 "
-                     "pacing.csv，未列明的按 月数/12。";
-        lines[n++] = "全市合计：增速 = Σ本年累计 ÷ Σ(本年累计 ÷ (1 + 增速)) − 1；目标完成率以已报送且有目标园区的"
-                     "目标之和为分母。";
+        lines[n++] =
+            "说明：目标完成率 = 本年累计 ÷ 年度目标；进度差 = 目标完成率 − 序时进度（百分点），序时进度按 "
+            "pacing.csv，未列明的按 月数/12。";
+        lines[n++] =
+            "全市合计：增速 = Σ本年累计 ÷ Σ(本年累计 ÷ (1 + 增速)) − 1；目标完成率以已报送且有目标园区的"
+            "目标之和为分母。";
         lines[n++] = lagging;
         r = cli_bulletin_notes(d, ws, r + 1, last, width, lines, n);
     }

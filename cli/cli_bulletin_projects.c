@@ -40,8 +40,8 @@ static double head(cli_bulletin_t *d, lxw_worksheet *ws, const col_t *cols, size
 }
 
 /* A text cell; raises *lines to what it needs. */
-static void text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, const col_t *col, lxw_format *fmt,
-                 int *lines) {
+static void text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, const col_t *col,
+                 lxw_format *fmt, int *lines) {
     int k;
     if (!s || !s[0]) {
         worksheet_write_blank(ws, r, c, fmt);
@@ -74,10 +74,14 @@ static const char *project_state(const char *s) {
 }
 
 int cli_bulletin_projects(cli_bulletin_t *d) {
-    static const col_t cols[] = {{"序号", 5, BN_INT},           {"县区", 12, BN_TEXT},
-                                 {"园区", 14, BN_TEXT},         {"项目编号", 10, BN_TEXT},
-                                 {"项目名称", 30, BN_LEFT},     {"总投资(万元)", 11, BN_AMOUNT},
-                                 {"本年完成投资(万元)", 11, BN_AMOUNT}, {"完成投资占总投资(%)", 9, BN_ONE},
+    static const col_t cols[] = {{"序号", 5, BN_INT},
+                                 {"县区", 12, BN_TEXT},
+                                 {"园区", 14, BN_TEXT},
+                                 {"项目编号", 10, BN_TEXT},
+                                 {"项目名称", 30, BN_LEFT},
+                                 {"总投资(万元)", 11, BN_AMOUNT},
+                                 {"本年完成投资(万元)", 11, BN_AMOUNT},
+                                 {"完成投资占总投资(%)", 9, BN_ONE},
                                  {"进展", 6, BN_TEXT}};
     const size_t n_cols = sizeof cols / sizeof cols[0];
     const bulletin_t *b = d->b;
@@ -89,8 +93,10 @@ int cli_bulletin_projects(cli_bulletin_t *d) {
     double width;
     if (!ws) return -1;
     width = head(d, ws, cols, n_cols);
-    snprintf(heading, sizeof heading, "三、%s产业集聚区%s重点项目进展情况", d->m->policy.city_name, d->months);
-    snprintf(small, sizeof small, "共 %zu 个项目　　单位：万元　　数据状态：%s", b->n_projects, b->state_label);
+    snprintf(heading, sizeof heading, "三、%s产业集聚区%s重点项目进展情况", d->m->policy.city_name,
+             d->months);
+    snprintf(small, sizeof small, "共 %zu 个项目　　单位：万元　　数据状态：%s", b->n_projects,
+             b->state_label);
     cli_bulletin_heading(d, ws, heading, small, last);
     for (size_t i = 0; i < b->n_projects; i++, r++) {
         const bulletin_project_t *p = &b->projects[i];
@@ -152,7 +158,8 @@ int cli_bulletin_enterprises(cli_bulletin_t *d) {
         n_stopped += strstr(b->enterprises[i].status, "停产") != NULL;
         n_cut += strstr(b->enterprises[i].status, "减产") != NULL;
     }
-    snprintf(heading, sizeof heading, "四、%s产业集聚区%s重点企业运行情况", d->m->policy.city_name, d->months);
+    snprintf(heading, sizeof heading, "四、%s产业集聚区%s重点企业运行情况", d->m->policy.city_name,
+             d->months);
     snprintf(small, sizeof small, "共 %zu 家，其中停产 %zu 家、减产 %zu 家　　数据状态：%s", b->n_enterprises,
              n_stopped, n_cut, b->state_label);
     cli_bulletin_heading(d, ws, heading, small, last);

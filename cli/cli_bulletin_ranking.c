@@ -53,13 +53,23 @@ static void cell(cli_bulletin_t *d, lxw_worksheet *ws, lxw_row_t r, lxw_col_t co
     int nf = BN_TWO;
     switch (c->kind) {
     case K_RANK:
-        has = row->ranked, x = row->rank, nf = BN_INT;
+        has = row->ranked;
+        x = row->rank;
+        nf = BN_INT;
         break;
     case K_CHANGE:
-        has = row->ranked && row->has_rank_change, x = row->rank_change, nf = BN_CHANGE;
+        has = row->ranked && row->has_rank_change;
+        x = row->rank_change;
+        nf = BN_CHANGE;
         break;
-    case K_TOTAL: has = row->ranked, x = row->total_score; break;
-    case K_DIM: has = row->ranked, x = row->dims[c->dim]; break;
+    case K_TOTAL:
+        has = row->ranked;
+        x = row->total_score;
+        break;
+    case K_DIM:
+        has = row->ranked;
+        x = row->dims[c->dim];
+        break;
     case K_COUNTY: snprintf(text, sizeof text, "%s", cli_bulletin_county(row)); break;
     case K_ZONE: snprintf(text, sizeof text, "%s", cli_bulletin_zone(row)); break;
     case K_STAR: export_star(row->star, text, sizeof text); break;
@@ -108,7 +118,8 @@ int cli_bulletin_ranking(cli_bulletin_t *d) {
     }
     worksheet_set_row(ws, ROW_HEAD, cli_bulletin_height(head_lines), NULL);
     snprintf(heading, sizeof heading, "一、%s产业集聚区%s综合排名", d->m->policy.city_name, d->months);
-    snprintf(small, sizeof small, "得分：分（满分100）　　数据状态：%s　　制表日期：%s", b->state_label, d->made);
+    snprintf(small, sizeof small, "得分：分（满分100）　　数据状态：%s　　制表日期：%s", b->state_label,
+             d->made);
     cli_bulletin_heading(d, ws, heading, small, last);
 
     for (size_t i = 0; i < b->n_rows; i++, r++) {
@@ -124,19 +135,22 @@ int cli_bulletin_ranking(cli_bulletin_t *d) {
     }
     worksheet_freeze_panes(ws, ROW_FIRST, 0);
 
-    snprintf(top, sizeof top, "十强：名次在前%d位的园区（并列者同列）；本期 %zu 个。", BULLETIN_TOP_N, b->n_top);
+    snprintf(top, sizeof top, "十强：名次在前%d位的园区（并列者同列）；本期 %zu 个。", BULLETIN_TOP_N,
+             b->n_top);
     if (b->n_fast)
         snprintf(fast, sizeof fast,
-                 "十快：比上期名次上升最多的%d个园区（名次上升者中取，并列者同列）；本期 %zu 个。", BULLETIN_TOP_N,
-                 b->n_fast);
+                 "十快：比上期名次上升最多的%d个园区（名次上升者中取，并列者同列）；本期 %zu 个。",
+                 BULLETIN_TOP_N, b->n_fast);
     else
-        snprintf(fast, sizeof fast, "十快：比上期名次上升最多的%d个园区；本期无名次上升的园区（或为本年首期）。",
+        snprintf(fast, sizeof fast,
+                 "十快：比上期名次上升最多的%d个园区；本期无名次上升的园区（或为本年首期）。",
                  BULLETIN_TOP_N);
     {
         const char *lines[] = {
-            b->ranked ? "说明：综合得分按本年考核方案（功效系数法）计算，各维度得分为该维度各项得分的加权小计；"
-                        "比上期升降 = 上期名次 − 本期名次，↑为前移，↓为后移，—为持平，空白为本年首期。"
-                      : "说明：本期尚未排名（没有本年考核方案，或评分程序尚未计算），名次、得分、星级空缺。",
+            b->ranked
+                ? "说明：综合得分按本年考核方案（功效系数法）计算，各维度得分为该维度各项得分的加权小计；"
+                  "比上期升降 = 上期名次 − 本期名次，↑为前移，↓为后移，—为持平，空白为本年首期。"
+                : "说明：本期尚未排名（没有本年考核方案，或评分程序尚未计算），名次、得分、星级空缺。",
             top, fast,
             "星级按已评定的上年12月（全年）数据；落后（红色底纹）：任一主要指标进度差低于−5个百分点，"
             "或排名后三位（参与排名的园区多于三个时）；灰色：未报。"};

@@ -23,7 +23,7 @@
 /* Writes col 0..2 (序号, 县区, 园区) of a zone over rows r..r+n-1; returns the lines the
  * longer name takes. */
 static int names(cli_bulletin_t *d, lxw_worksheet *ws, lxw_row_t r, size_t n, size_t seq,
-                  const bulletin_row_t *row, int st) {
+                 const bulletin_row_t *row, int st) {
     const cli_bulletin_fmt_t *f = &d->f;
     lxw_row_t end = r + (lxw_row_t)n - 1;
     if (n > 1) {
@@ -35,7 +35,8 @@ static int names(cli_bulletin_t *d, lxw_worksheet *ws, lxw_row_t r, size_t n, si
     worksheet_write_string(ws, r, 1, cli_bulletin_county(row), f->cell[st][BN_TEXT]);
     worksheet_write_string(ws, r, 2, cli_bulletin_zone(row), f->cell[st][BN_TEXT]);
     {
-        int a = cli_bulletin_lines(cli_bulletin_county(row), W_COUNTY), b = cli_bulletin_lines(cli_bulletin_zone(row), W_ZONE);
+        int a = cli_bulletin_lines(cli_bulletin_county(row), W_COUNTY),
+            b = cli_bulletin_lines(cli_bulletin_zone(row), W_ZONE);
         return a > b ? a : b;
     }
 }
@@ -77,7 +78,8 @@ int cli_bulletin_remarks(cli_bulletin_t *d) {
         n = n_p > n_s ? n_p : n_s;
         if (n == 0) { /* nothing written: say why, in grey */
             int lines = names(d, ws, r, 1, seq, row, st);
-            worksheet_write_string(ws, r, 3, row->reported ? "本期未填写" : "未报", f->cell[BS_UNREPORTED][BN_LEFT]);
+            worksheet_write_string(ws, r, 3, row->reported ? "本期未填写" : "未报",
+                                   f->cell[BS_UNREPORTED][BN_LEFT]);
             worksheet_write_blank(ws, r, 4, f->cell[BS_UNREPORTED][BN_LEFT]);
             worksheet_set_row(ws, r++, cli_bulletin_height(lines), NULL);
         } else {

@@ -353,8 +353,8 @@ static int load_words(rstore_t *st, const char *period, bulletin_t *b) {
         memset(&r, 0, sizeof r);
         found = rstore_load_projects_texts(st, row->zone->code, period, &r);
         if (found < 0) {
-            fprintf(stderr, _("yuebao export: cannot read the report of %s for %s (see above)\n"), row->zone->code,
-                    period);
+            fprintf(stderr, _("yuebao export: cannot read the report of %s for %s (see above)\n"),
+                    row->zone->code, period);
             return -1;
         }
         if (found > 0 && bulletin_set_report(b, i, &r) < 0) {

@@ -44,7 +44,8 @@ static lxw_format *font(lxw_workbook *wb, double pt) {
 }
 
 static void make_formats(lxw_workbook *wb, cli_bulletin_fmt_t *f) {
-    static const char *const numfmt[BN_N] = {NULL, NULL, "0", "#,##0.0", "0.0", "0.00", "\"↑\"0;\"↓\"0;\"—\""};
+    static const char *const numfmt[BN_N] = {
+        NULL, NULL, "0", "#,##0.0", "0.0", "0.00", "\"↑\"0;\"↓\"0;\"—\""};
     lxw_format *x;
     for (int s = 0; s < BS_N; s++)
         for (int n = 0; n < BN_N; n++) {

@@ -70,7 +70,8 @@ int bulletin_add_enterprise(bulletin_t *b, const bulletin_enterprise_t *e) {
 int bulletin_set_report(bulletin_t *b, size_t row, const report_t *r) {
     bulletin_project_t *p;
     if (row >= b->n_zones || b->rows[row].is_total) return -1;
-    if (copy_text(&b->rows[row].problems, r->problems) < 0 || copy_text(&b->rows[row].next_steps, r->next_steps) < 0)
+    if (copy_text(&b->rows[row].problems, r->problems) < 0 ||
+        copy_text(&b->rows[row].next_steps, r->next_steps) < 0)
         return -1;
     if (r->n_projects) {
         if (!(p = realloc(b->projects, (b->n_projects + r->n_projects) * sizeof *p))) return -1;
@@ -124,7 +125,8 @@ static void mark_top_fast(bulletin_t *b) {
     if (n == 0) return;
     for (size_t i = 0; i < b->n_zones; i++) {
         bulletin_row_t *row = &b->rows[i];
-        if (row->ranked && row->has_rank_change && row->rank_change > 0 && row->rank_change >= climbs[n - 1]) {
+        if (row->ranked && row->has_rank_change && row->rank_change > 0 &&
+            row->rank_change >= climbs[n - 1]) {
             row->fast = true;
             b->n_fast++;
         }

@@ -105,8 +105,8 @@ typedef struct {
 /* One key enterprise (重点企业运行) of a zone's report, for the bulletin: the shape the
  * sheet prints, filled from whatever the report carries (bulletin_set_report). */
 typedef struct {
-    size_t row;     /* the zone's row in bulletin_t.rows */
-    char code[24];  /* 统一社会信用代码 (18 characters) */
+    size_t row;    /* the zone's row in bulletin_t.rows */
+    char code[24]; /* 统一社会信用代码 (18 characters) */
     char name[256];
     char industry[128];
     bool has_output;
@@ -133,13 +133,13 @@ typedef struct {
     double lag_pace_pp;
     char dims[RANKING_MAX_DIMS][64]; /* the ranking's dimension names, scheme order */
     size_t n_dims;
-    size_t n_top, n_fast; /* zones marked 十强, 十快 */
+    size_t n_top, n_fast;         /* zones marked 十强, 十快 */
     bulletin_project_t *projects; /* by row, then as the report lists them */
     size_t n_projects;
     bulletin_enterprise_t *enterprises; /* by row, then as added */
     size_t n_enterprises;
-    bool preliminary;      /* not yet approved: the title says state_label (初步数据) */
-    char state_label[64];  /* the data state as printed: 初步数据, 已核准, 已发布 (第2版) … */
+    bool preliminary;     /* not yet approved: the title says state_label (初步数据) */
+    char state_label[64]; /* the data state as printed: 初步数据, 已核准, 已发布 (第2版) … */
 } bulletin_t;
 
 /* True for a main indicator of the bulletin: a flow or a stock that carries growth. */

@@ -390,8 +390,9 @@ static const char *cell_value(const char *sheet, const char *ref) {
  * 园区), and the counties' own words on the last sheet. Page setup and fonts are
  * checked in full by test_bulletin_xlsx. */
 static void check_xlsx(const char *path) {
-    static const char *const sheets[] = {"封面",         "综合排名",     "主要指标(一)",        "主要指标(二)",
-                                         "重点项目进展", "重点企业运行", "存在问题及下一步措施"};
+    static const char *const sheets[] = {
+        "封面",         "综合排名",     "主要指标(一)",        "主要指标(二)",
+        "重点项目进展", "重点企业运行", "存在问题及下一步措施"};
     char *ranking = unzip_member(path, "xl/worksheets/sheet2.xml");
     char *sheet = unzip_member(path, "xl/worksheets/sheet3.xml");
     char *strings = unzip_member(path, "xl/sharedStrings.xml");
@@ -403,8 +404,9 @@ static void check_xlsx(const char *path) {
     for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++)
         cr_assert_not_null(at = strstr(at, P("<sheet name=\"%s\"", sheets[i])), "sheet %zu is %s:\n%s", i + 1,
                            sheets[i], book);
-    cr_assert_not_null(strstr(ranking, "鹤壁市产业集聚区 2017年1-6月 主要指标完成情况通报（初步数据）</oddHeader>"),
-                       "the title, preliminary, in the page header");
+    cr_assert_not_null(
+        strstr(ranking, "鹤壁市产业集聚区 2017年1-6月 主要指标完成情况通报（初步数据）</oddHeader>"),
+        "the title, preliminary, in the page header");
     cr_assert_not_null(strstr(book, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">"),
                        "print titles on the indicator sheet");
     cr_assert_eq(cell_value(sheet, "C3")[0] ? atoi(cell_value(sheet, "C3")) : -1,

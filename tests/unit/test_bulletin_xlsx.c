@@ -210,21 +210,23 @@ Test(bulletin_xlsx, print_titles) {
     char *book;
     build(false);
     book = part("xl/workbook.xml");
-    cr_assert_not_null(strstr(book, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">'综合排名'!$1:$3<"),
-                       "ranking: rows 1-3 (title, small print, header)\n%s", book);
     cr_assert_not_null(
-        strstr(book, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">'主要指标(一)'!$A:$B,'主要指标(一)'!$1:$4<"),
-        "indicators: 序号 and 园区 and rows 1-4 on every page\n%s", book);
-    cr_assert_not_null(
-        strstr(book, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"3\">'主要指标(二)'!$A:$B,'主要指标(二)'!$1:$4<"),
-        "%s", book);
+        strstr(book, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">'综合排名'!$1:$3<"),
+        "ranking: rows 1-3 (title, small print, header)\n%s", book);
+    cr_assert_not_null(strstr(book, "<definedName name=\"_xlnm.Print_Titles\" "
+                                    "localSheetId=\"2\">'主要指标(一)'!$A:$B,'主要指标(一)'!$1:$4<"),
+                       "indicators: 序号 and 园区 and rows 1-4 on every page\n%s", book);
+    cr_assert_not_null(strstr(book, "<definedName name=\"_xlnm.Print_Titles\" "
+                                    "localSheetId=\"3\">'主要指标(二)'!$A:$B,'主要指标(二)'!$1:$4<"),
+                       "%s", book);
     for (size_t i = 4; i < N_SHEETS; i++) {
         char want[128];
         snprintf(want, sizeof want, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"%zu\">", i);
         cr_assert_not_null(strstr(book, want), "%s has print titles\n%s", sheets[i], book);
     }
-    cr_assert_not_null(strstr(book, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">'封面'!$A$1:$D$"),
-                       "the cover has a print area");
+    cr_assert_not_null(
+        strstr(book, "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">'封面'!$A$1:$D$"),
+        "the cover has a print area");
     free(book);
 }
 
@@ -234,8 +236,8 @@ Test(bulletin_xlsx, page_setup) {
     build(false);
     for (size_t i = 0; i < N_SHEETS; i++) {
         char *x = sheet_xml(i), val[512];
-        cr_assert_not_null(strstr(x, "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"), "%s fits to page:\n%.600s",
-                           sheets[i], x);
+        cr_assert_not_null(strstr(x, "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"),
+                           "%s fits to page:\n%.600s", sheets[i], x);
         cr_assert_not_null(attr(x, "pageSetup", "paperSize", val, sizeof val), "%s", sheets[i]);
         cr_assert_str_eq(val, "9", "%s on A4", sheets[i]);
         cr_assert_not_null(attr(x, "pageSetup", "orientation", val, sizeof val));
@@ -248,8 +250,9 @@ Test(bulletin_xlsx, page_setup) {
             cr_assert_not_null(strstr(x, "<oddHeader>&amp;C&amp;\"宋体\"&amp;9鹤壁市产业集聚区 2017年1-6月 "
                                          "主要指标完成情况通报（初步数据）</oddHeader>"),
                                "%s: the title in the header:\n%s", sheets[i], strstr(x, "<headerFooter"));
-            cr_assert_not_null(strstr(x, "<oddFooter>&amp;C&amp;\"宋体\"&amp;9第 &amp;P 页，共 &amp;N 页</oddFooter>"),
-                               "%s: page numbers in the footer", sheets[i]);
+            cr_assert_not_null(
+                strstr(x, "<oddFooter>&amp;C&amp;\"宋体\"&amp;9第 &amp;P 页，共 &amp;N 页</oddFooter>"),
+                "%s: page numbers in the footer", sheets[i]);
         }
         free(x);
     }
