@@ -10,6 +10,7 @@
  * the 序号 and 园区 columns are printed on every page; the figures are the table model's
  * (export_number), as in the csv.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,25 @@ static void numeral(size_t i, char *buf, size_t size) {
         snprintf(buf, size, "%zu", i + 1);
 }
 
+/* The width of indicator k's amount column: what its largest figure takes as #,##0.0
+ * shows it (bold on the total row, so a unit more), at least W_AMOUNT: a column too
+ * narrow for its number shows ##### in Excel. */
+static double amount_width(const bulletin_t *b, size_t k) {
+    double w = W_AMOUNT;
+    for (size_t i = 0; i < b->n_rows; i++) {
+        const bulletin_cell_t *c = &b->rows[i].cells[k];
+        char buf[64];
+        double x, digits, need;
+        if (!c->has_amount) continue;
+        x = fabs(c->amount);
+        snprintf(buf, sizeof buf, "%.0f", floor(x));
+        digits = (double)strlen(buf);
+        need = digits + floor((digits - 1) / 3) + 2 /* ".0" */ + (c->amount < 0) + 2;
+        if (need > w) w = need;
+    }
+    return w;
+}
+
 /* One sheet: the indicators [k0, k1) of the bulletin. */
 static int sheet(cli_bulletin_t *d, size_t group, size_t n_groups, size_t k0, size_t k1) {
     const bulletin_t *b = d->b;
@@ -64,18 +84,19 @@ static int sheet(cli_bulletin_t *d, size_t group, size_t n_groups, size_t k0, si
         const indicator_t *ind = &d->m->indicators[b->indicators[k]];
         lxw_col_t c0 = (lxw_col_t)(COL_FIRST + 4 * (k - k0));
         char head[300];
+        double wa = amount_width(b, k);
         snprintf(head, sizeof head, "%s（%s）", ind->name_zh, ind->unit);
         worksheet_merge_range(ws, ROW_HEAD1, c0, ROW_HEAD1, c0 + 3, head, f->head);
         worksheet_write_string(ws, ROW_HEAD2, c0, ind->kind == KIND_STOCK ? "期末数" : "本年累计", f->head);
-        worksheet_write_string(ws, ROW_HEAD2, c0 + 1, "同比增长(%)", f->head);
-        worksheet_write_string(ws, ROW_HEAD2, c0 + 2, "目标完成率(%)", f->head);
-        worksheet_write_string(ws, ROW_HEAD2, c0 + 3, "进度差(百分点)", f->head);
-        worksheet_set_column(ws, c0, c0, W_AMOUNT, NULL);
+        worksheet_write_string(ws, ROW_HEAD2, c0 + 1, "同比增长\n(%)", f->head);
+        worksheet_write_string(ws, ROW_HEAD2, c0 + 2, "目标完成率\n(%)", f->head);
+        worksheet_write_string(ws, ROW_HEAD2, c0 + 3, "进度差\n(百分点)", f->head);
+        worksheet_set_column(ws, c0, c0, wa, NULL);
         worksheet_set_column(ws, c0 + 1, c0 + 3, W_RATE, NULL);
-        width += W_AMOUNT + 3 * W_RATE;
+        width += wa + 3 * W_RATE;
     }
     worksheet_set_row(ws, ROW_HEAD1, 20, NULL);
-    worksheet_set_row(ws, ROW_HEAD2, cli_bulletin_height(cli_bulletin_lines("进度差(百分点)", W_RATE)), NULL);
+    worksheet_set_row(ws, ROW_HEAD2, cli_bulletin_height(cli_bulletin_lines("目标完成率\n(%)", W_RATE)), NULL);
     if (n_groups > 1)
         snprintf(heading, sizeof heading, "二、%s产业集聚区%s主要指标完成情况（%s）", d->m->policy.city_name,
                  d->months, num);
