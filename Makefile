@@ -68,13 +68,13 @@ UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util
              util/clock.c util/json.c util/strset.c util/table.c util/xlsx.c util/i18n.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
 # The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
-CODEC     := common/codec.c common/codec_report.c common/codec_ack.c common/codec_event.c \
+CODEC     := common/codec.c common/codec_report.c common/codec_enterprise.c common/codec_ack.c common/codec_event.c \
              common/codec_heartbeat.c common/codec_ranking.c common/codec_alert.c common/codec_totals.c \
              common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c
-COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_table.c common/county_csv.c \
-             common/validate.c $(CODEC) common/wire.c common/rstore.c \
+COMMON    := common/clone.c common/period.c common/master.c common/report.c common/enterprise.c common/county_table.c common/county_csv.c \
+             common/validate.c common/validate_enterprise.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
-             common/bulletin.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
+             common/bulletin.c common/bulletin_enterprises.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
              common/outbox_soft.c common/score.c common/targets.c common/values.c common/version.c
 AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c aggregator/aggregator_ack.c \
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
@@ -87,7 +87,7 @@ COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
              scorer/scorer_security.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c scorer/scorer_snapshot.c
-CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
+CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_enterprises.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_bulletin_cover.c cli/cli_bulletin_ranking.c cli/cli_bulletin_indicators.c \
              cli/cli_bulletin_projects.c cli/cli_bulletin_remarks.c cli/cli_bulletin_text.c \

@@ -6,6 +6,7 @@
  *   cli_template.c `template --county C --period P`: the county's monthly workbook to fill
  *   cli_status.c   `status [--period P]`: every zone's state, late and overdue reports
  *   cli_watch.c    `watch [--period P]`: the aggregator's live totals, redrawn in place
+ *   cli_enterprises.c  the key enterprises stopped or cutting output, for status and watch
  *   cli_screen.c   its screen: sections fitted into the terminal's rows and columns
  *   cli_totals.c   `totals --period P`: city and county totals with aggregate growth
  *   cli_ranking.c  `ranking [--period P]`: a period's ranking from the score store
@@ -160,6 +161,34 @@ void cli_transition_text(transition_t t, char *buf, size_t size);
 /* When an alert happened: its transition's time, or for one of a snapshot (TR_ACTIVE)
  * since when it fires. */
 int64_t cli_alert_when(const alert_t *al);
+
+/* ---- cli_enterprises.c: key enterprises stopped or cutting output ---------------------- */
+
+typedef struct {
+    char zone[ZONE_CODE_SIZE];
+    enterprise_t e;
+} cli_enterprise_row_t;
+
+typedef struct {
+    cli_enterprise_row_t *rows; /* the stops (停产, 半停产, 停产整顿) first, then the cuts (减产) */
+    size_t n, cap;
+    size_t n_all; /* key enterprises of the scope reported, whatever their status */
+} cli_enterprises_t;
+
+/* The key enterprises of period's current reports (county NULL: the city's; else that
+ * county's zones) whose status is a stop or a cut, into *out (emptied first). 0, or -1
+ * on a store error or out of memory (*out then empty). */
+int cli_enterprises_down(rstore_t *st, const master_t *m, const char *period, const char *county,
+                         cli_enterprises_t *out);
+
+/* One row in words: "停产  name (code), zone: output … 万元 …%, revenue …; remark". */
+void cli_enterprise_line(const master_t *m, const cli_enterprise_row_t *r, char *buf, size_t size);
+
+/* A heading ("… N of M reported") and a line per row; one line when none was reported. */
+void cli_enterprises_print(FILE *out, const master_t *m, const cli_enterprises_t *l);
+
+/* Frees l's rows; NULL-safe. */
+void cli_enterprises_free(cli_enterprises_t *l);
 
 /* ---- cli_screen.c: sections fitted into a terminal (yuebao watch) --------------------- */
 

@@ -41,7 +41,10 @@ static int against_outbox(outbox_t *ob, const master_t *m, const validate_opts_t
             int known = outbox_values_known(ob, r->zone, r->period,
                                                batch_has_values(sets, n_sets, r->zone, r->period));
             if (known < 0) return -1;
-            if (!known) filecheck_projects_first(dl, path, r->zone, r->period);
+            if (!known && r->n_enterprises && !r->n_projects)
+                filecheck_enterprises_first(dl, path, r->zone, r->period);
+            else if (!known)
+                filecheck_projects_first(dl, path, r->zone, r->period);
             continue;
         }
         if (outbox_soft_check(ob, m, vo->merge_jan_feb, r, dl) < 0) return -1;

@@ -13,7 +13,8 @@
  * overrides it for one release); "now" honours YUEBAO_NOW.
  * Then the figures accepted on a county's 说明: current revisions a soft check
  * (核实性审核, plausibility.h) questioned and the county confirmed in writing, each with
- * the indicator, the jump and the 说明, for the central office to look at. Then
+ * the indicator, the jump and the 说明, for the central office to look at. Then the key
+ * enterprises (重点企业运行) that stopped or cut output this period. Then
  * whether the period is ranked, rejections of zones not in master data, and the
  * overdue list: every period a zone owes, as the scorer judges it (its firing overdue
  * alerts, which respect reporting_since), read from the score store.
@@ -175,6 +176,17 @@ static void explained_list(const master_t *m, rstore_t *st, const char *period) 
         printf(_("figures accepted on a 说明: the store could not be read\n"));
 }
 
+/* The key enterprises of the period that stopped or cut output (cli_enterprises.c). */
+static void enterprises_list(const master_t *m, rstore_t *st, const char *period) {
+    cli_enterprises_t l;
+    if (cli_enterprises_down(st, m, period, NULL, &l) < 0) {
+        printf(_("key enterprises: the store could not be read\n"));
+        return;
+    }
+    cli_enterprises_print(stdout, m, &l);
+    cli_enterprises_free(&l);
+}
+
 /* One line on the period's ranking: ranked (by the scorer), or why not. */
 static void ranking_line(const cli_opts_t *o, sstore_t *ss, const char *ss_err, const char *period) {
     char scheme[1100];
@@ -304,6 +316,7 @@ int cli_status(const cli_opts_t *o) {
            m->n_zones, n_on_time, n_late, m->n_zones - n_on_time - n_late,
            n_overdue ? _(" (past the deadline)") : (m->n_zones - n_on_time - n_late ? _(" (not yet due)") : ""));
     explained_list(m, st, period);
+    enterprises_list(m, st, period);
     rstore_read_end(st);
     if (s.n_foreign)
         printf(ngettext("%d rejected report named a zone not in regions.csv (see the aggregator's log)\n",

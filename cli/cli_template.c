@@ -2,13 +2,17 @@
  * monthly report workbook (月报模板), to fill in Excel and drop into the collector's inbox.
  *
  * The layout is a contract with the reader that takes the filled workbook back (the
- * county parser; docs/DESIGN.md §7): four sheets, in this order —
+ * county parser; docs/DESIGN.md §7): five sheets, in this order —
  *   主要指标                 title, note, header (row 3), then one row per zone of the
  *                            county (master order) × indicator (indicators.csv order):
  *                            园区代码 | 园区名称 | 指标代码 | 指标名称 | 单位 | 上期本年累计 |
  *                            上期同比增长(%) | 本年累计 | 同比增长(%) | 说明
  *   重点项目                 title, note, header, PROJECT_ROWS empty input rows
  *   存在问题及下一步措施     title, note, header, one row per zone
+ *   重点企业运行             title, note, header, ENTERPRISE_ROWS empty input rows:
+ *                            园区代码 | 统一社会信用代码 | 企业名称 | 行业 | 工业总产值(万元) |
+ *                            工业总产值同比增长(%) | 营业收入(万元) | 营业收入同比增长(%) |
+ *                            生产状态 | 备注
  *   _yuebao                  veryHidden and protected: A1 yuebao-template, B1 the
  *                            version, A2 county, B2 its code, A3 period, B3 YYYY-MM
  * Headers, names and reference cells are locked (the sheets are protected, without a
@@ -53,6 +57,9 @@
 #define TEMPLATE_VERSION 1
 #define TEMPLATE_MARK "yuebao-template"
 #define PROJECT_ROWS 50
+#define ENTERPRISE_ROWS 100 /* a county's 重点企业: tens */
+#define REMARK_MAX_CHARS 170 /* a 备注 is at most 511 bytes: 170 汉字 */
+#define GROWTH_MAX 10000     /* validate_enterprise.c: more than a hundredfold is refused */
 #define NOTE_MAX_CHARS 170  /* a 说明 is at most REPORT_MAX_NOTE − 1 = 511 bytes: 170 汉字 */
 #define TEXT_MAX_CHARS 5000 /* 存在问题 / 下一步措施: REPORT_MAX_TEXT bytes, 3 a 汉字 */
 #define AMOUNT_MAX 1e15     /* VALIDATE_MAX_NUMBER */
@@ -91,6 +98,13 @@ static const char *const main_head[N_MAIN] = {"园区代码",    "园区名称",
 enum { P_ZONE, P_CODE, P_NAME, P_TOTAL, P_YTD, P_STATUS, N_PROJ };
 static const char *const proj_head[N_PROJ] = {"园区代码",     "项目编号",           "项目名称",
                                               "总投资(万元)", "本年完成投资(万元)", "状态"};
+enum { E_ZONE, E_CODE, E_NAME, E_INDUSTRY, E_OUTPUT, E_OUTPUT_GROWTH, E_REVENUE, E_REVENUE_GROWTH, E_STATUS,
+       E_REMARK, N_ENT };
+static const char *const ent_head[N_ENT] = {"园区代码",       "统一社会信用代码",      "企业名称", "行业",
+                                            "工业总产值(万元)", "工业总产值同比增长(%)", "营业收入(万元)",
+                                            "营业收入同比增长(%)", "生产状态",           "备注"};
+/* The production statuses (enterprise.h), by their labels: the list is the rule. */
+static const char *const ent_statuses[] = {"正常生产", "减产", "停产", "半停产", "停产整顿", "新投产", NULL};
 enum { T_ZONE, T_ZONE_NAME, T_PROBLEMS, T_NEXT, N_TEXT };
 static const char *const text_head[N_TEXT] = {"园区代码", "园区名称", "存在问题", "下一步措施"};
 
@@ -394,6 +408,115 @@ static bool zone_list(const template_t *t, char *buf, size_t size) {
     return off <= 255;
 }
 
+/* 重点企业运行: one row per key enterprise. The code cells are text (Excel would make
+ * 913501000000000000-like codes a number and drop digits) of exactly 18 characters, the
+ * status a list of the labels enterprise.h takes, the amounts and growth rates the
+ * ranges validate_enterprise.c accepts. */
+static void write_enterprises(lxw_workbook *wb, const template_t *t, const formats_t *f, int *bad) {
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "重点企业运行");
+    lxw_format *code_fmt = cell_format(wb, FILL_INPUT, false, false);
+    char title[256], codes[1024], formula[160], zone_msg[300];
+    char *zones[129], *save = NULL;
+    size_t n_list = 0;
+    lxw_data_validation zone = {0}, code = {0}, money = {0}, growth = {0}, status = {0}, remark = {0};
+    lxw_row_t last = ROW_FIRST + ENTERPRISE_ROWS - 1;
+    widths_t w = {{0}};
+    if (!ws || !code_fmt) {
+        (*bad)++;
+        return;
+    }
+    format_set_num_format_index(code_fmt, 49); /* the built-in "@": text */
+    snprintf(title, sizeof title, "%s %s 重点企业运行情况", t->county->name, t->when);
+    sheet_start(ws, f, title,
+                "每户重点企业填一行：园区代码从下拉列表中选择；统一社会信用代码按营业执照填写18位（系统校验"
+                "校验码）；工业总产值、营业收入填本年累计数，单位：万元；增长率填同比增长的百分数；生产状态从"
+                "下拉列表中选择；停产、减产的请在备注中说明原因。",
+                ent_head, N_ENT, 48);
+    zone.validate = LXW_VALIDATION_TYPE_LIST;
+    if (zone_list(t, codes, sizeof codes)) {
+        for (char *p = strtok_r(codes, ",", &save); p && n_list + 1 < sizeof zones / sizeof zones[0];
+             p = strtok_r(NULL, ",", &save))
+            zones[n_list++] = p;
+        zones[n_list] = NULL;
+        zone.value_list = zones;
+        snprintf(zone_msg, sizeof zone_msg, "从下拉列表中选择本县区的园区代码（%s的园区）。", t->county->name);
+    } else {
+        zone.validate = LXW_VALIDATION_TYPE_CUSTOM_FORMULA;
+        snprintf(formula, sizeof formula, "=COUNTIF('存在问题及下一步措施'!$A$%u:$A$%u,A%u)>0", ROW_FIRST + 1,
+                 ROW_FIRST + (unsigned)t->n_zones, ROW_FIRST + 1);
+        zone.value_formula = formula;
+        snprintf(zone_msg, sizeof zone_msg, "填写本县区的园区代码（%s的园区，见“存在问题及下一步措施”表A列）。",
+                 t->county->name);
+    }
+    zone.input_title = (char *)"园区代码";
+    zone.input_message = zone_msg;
+    zone.error_title = (char *)"园区代码不对";
+    zone.error_message = (char *)"请填写本县区的园区代码（见下拉列表或“存在问题及下一步措施”表A列）。";
+    code.validate = LXW_VALIDATION_TYPE_LENGTH;
+    code.criteria = LXW_VALIDATION_CRITERIA_EQUAL_TO;
+    code.value_number = 18;
+    code.input_title = (char *)"统一社会信用代码";
+    code.input_message = (char *)"18位，按营业执照填写，如 91410621MA2TH3BJ35。";
+    code.error_title = (char *)"统一社会信用代码为18位";
+    code.error_message = (char *)"统一社会信用代码为18位数字或大写字母，请按营业执照填写。";
+    money.validate = LXW_VALIDATION_TYPE_DECIMAL;
+    money.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+    money.minimum_number = 0;
+    money.maximum_number = AMOUNT_MAX;
+    money.input_title = (char *)"本年累计";
+    money.input_message = (char *)"单位：万元\n填写本年累计数，不小于 0。";
+    money.error_title = (char *)"只能填数字";
+    money.error_message = (char *)"请填写不小于 0 的数字（单位：万元），不要输入单位或文字。";
+    growth.validate = LXW_VALIDATION_TYPE_DECIMAL;
+    growth.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+    growth.minimum_number = -100;
+    growth.maximum_number = GROWTH_MAX;
+    growth.input_title = (char *)"同比增长(%)";
+    growth.input_message = (char *)"单位：%\n比上年同期增长的百分数，如 8.5；下降填负数，如 -3.2。";
+    growth.error_title = (char *)"同比增长只能填数字";
+    growth.error_message = (char *)"请填写 -100 到 10000 之间的数字（单位：%），如 8.5，不要输入%号。";
+    status.validate = LXW_VALIDATION_TYPE_LIST;
+    status.value_list = (char **)ent_statuses;
+    status.input_title = (char *)"生产状态";
+    status.input_message = (char *)"从下拉列表中选择：正常生产、减产、停产、半停产、停产整顿或新投产。";
+    status.error_title = (char *)"生产状态";
+    status.error_message = (char *)"请从下拉列表中选择生产状态。";
+    remark.validate = LXW_VALIDATION_TYPE_LENGTH;
+    remark.criteria = LXW_VALIDATION_CRITERIA_LESS_THAN_OR_EQUAL_TO;
+    remark.value_number = REMARK_MAX_CHARS;
+    remark.input_title = (char *)"备注";
+    remark.input_message = (char *)"停产、减产的原因和预计恢复时间等，不超过 170 字。";
+    remark.error_title = (char *)"备注太长";
+    remark.error_message = (char *)"备注不超过 170 字。";
+
+    for (lxw_row_t r = ROW_FIRST; r <= last; r++)
+        for (int c = 0; c < N_ENT; c++)
+            worksheet_write_blank(ws, r, (lxw_col_t)c,
+                                  c == E_CODE                   ? code_fmt
+                                  : c == E_NAME || c == E_REMARK ? f->input_wrap
+                                                                 : f->input);
+    validate_range(ws, ROW_FIRST, E_ZONE, last, E_ZONE, &zone, bad);
+    validate_range(ws, ROW_FIRST, E_CODE, last, E_CODE, &code, bad);
+    validate_range(ws, ROW_FIRST, E_OUTPUT, last, E_OUTPUT, &money, bad);
+    validate_range(ws, ROW_FIRST, E_REVENUE, last, E_REVENUE, &money, bad);
+    validate_range(ws, ROW_FIRST, E_OUTPUT_GROWTH, last, E_OUTPUT_GROWTH, &growth, bad);
+    validate_range(ws, ROW_FIRST, E_REVENUE_GROWTH, last, E_REVENUE_GROWTH, &growth, bad);
+    validate_range(ws, ROW_FIRST, E_STATUS, last, E_STATUS, &status, bad);
+    validate_range(ws, ROW_FIRST, E_REMARK, last, E_REMARK, &remark, bad);
+    for (int c = 0; c < N_ENT; c++)
+        w.w[c] = (text_width(ent_head[c]) + 1) / 2 + 4;
+    for (size_t i = 0; i < t->n_zones; i++)
+        fit(&w, E_ZONE, t->m->zones[t->zones[i]].code);
+    w.w[E_CODE] = 22;
+    w.w[E_NAME] = 30;
+    w.w[E_INDUSTRY] = 16;
+    w.w[E_OUTPUT] = w.w[E_REVENUE] = w.w[E_OUTPUT_GROWTH] = w.w[E_REVENUE_GROWTH] = 14;
+    w.w[E_STATUS] = 12;
+    w.w[E_REMARK] = 30;
+    set_widths(ws, &w, N_ENT);
+    worksheet_set_selection(ws, ROW_FIRST, E_ZONE, ROW_FIRST, E_ZONE);
+}
+
 static void write_projects(lxw_workbook *wb, const template_t *t, const formats_t *f, int *bad) {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "重点项目");
     char title[256], codes[1024], formula[160], zone_msg[300];
@@ -551,6 +674,7 @@ static int write_workbook(const template_t *t, const char *path, char *err, size
         write_main(wb, t, &f, &bad);
         write_projects(wb, t, &f, &bad);
         write_texts(wb, t, &f, &bad);
+        write_enterprises(wb, t, &f, &bad);
         write_mark(wb, t, &bad);
     }
     rc = workbook_close(wb); /* writes the file and frees wb, whatever happened */

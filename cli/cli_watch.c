@@ -20,6 +20,13 @@
  *
  * Names come from --master when given; without it codes are shown. A gap, a restart
  * or silence of the aggregator takes a fresh snapshot by itself.
+ *
+ * Where the report store is at hand (--store, or the configured one, when the file is
+ * there: the central office's own host), the screen also lists the period's key
+ * enterprises (重点企业运行) stopped or cutting output, read again from the store when a
+ * report of the period arrives (cli_enterprises.c); into a pipe, each arrival is followed
+ * by a line per such enterprise of its zone. The PUB carries no enterprise rows: the
+ * store is where they are.
  */
 #include <errno.h>
 #include <math.h>
@@ -92,6 +99,10 @@ typedef struct {
     bool changed;
     size_t rows, cols;                    /* the terminal's size (tty only) */
     int name_w, unit_w, amount_w, stat_w; /* the totals' columns: indicator, unit, total, mean/min/max */
+    rstore_t *store;         /* the report store, read-only, for the key enterprises; NULL: none */
+    cli_enterprises_t ents;  /* the shown period's stopped or cutting, as last read */
+    char ents_period[PERIOD_STRLEN]; /* the period ents is of ("" = not read) */
+    bool ents_stale;         /* a report arrived since: read again before drawing */
 } watch_t;
 
 /* ---- state ---------------------------------------------------------------------------- */
@@ -300,6 +311,28 @@ static void print_rejections(const watch_t *w, FILE *out) {
     }
 }
 
+/* The shown period's key enterprises stopped or cutting output, read again from the
+ * store when a report arrived or the period changed. */
+static void refresh_enterprises(watch_t *w, const char *period) {
+    if (!w->store || !period[0]) return;
+    if (!w->ents_stale && !strcmp(w->ents_period, period)) return;
+    cli_enterprises_free(&w->ents);
+    w->ents_period[0] = '\0';
+    if (cli_enterprises_down(w->store, w->m, period, NULL, &w->ents) == 0)
+        snprintf(w->ents_period, sizeof w->ents_period, "%s", period);
+    w->ents_stale = false;
+}
+
+static void print_enterprises(watch_t *w, FILE *out, const char *period) {
+    if (!w->store) return;
+    refresh_enterprises(w, period);
+    if (strcmp(w->ents_period, period)) {
+        fprintf(out, _("key enterprises: the store could not be read\n"));
+        return;
+    }
+    cli_enterprises_print(out, w->m, &w->ents);
+}
+
 static void print_events(const watch_t *w, FILE *out, const char *period) {
     print_arrivals(w, out, period);
     print_rejections(w, out);
@@ -329,6 +362,7 @@ static void draw_plain(watch_t *w, clone_t *c, FILE *out) {
         print_completeness(w, out, period);
         print_indicators(w, out, period[0] ? find_totals(w, period, "") : NULL);
         print_events(w, out, period);
+        print_enterprises(w, out, period);
     }
     fflush(out);
 }
@@ -354,15 +388,25 @@ static int part_split(part_t *p) {
     return 0;
 }
 
-enum { PART_TITLE, PART_COMPLETENESS, PART_TOTALS, PART_ARRIVALS, PART_REJECTIONS, PART_RATIOS, N_PARTS };
+enum {
+    PART_TITLE,
+    PART_COMPLETENESS,
+    PART_TOTALS,
+    PART_ARRIVALS,
+    PART_REJECTIONS,
+    PART_ENTERPRISES,
+    PART_RATIOS,
+    N_PARTS
+};
 
 /* The screen on a terminal: the same sections, fitted into its rows and columns. */
 static void draw_screen(watch_t *w, clone_t *c) {
     /* heading lines and the items each gets before the next section gets more: every
-     * county first, then four main indicators, two arrivals, two rejections, one line of
-     * ratios; what rows are left go to them in that order */
-    static const size_t head[N_PARTS] = {1, 2, 1, 1, 1, 1};
-    static const size_t share[N_PARTS] = {0, SIZE_MAX, 4, 2, 2, 1};
+     * county first, then four main indicators, two arrivals, two rejections, two key
+     * enterprises stopped or cutting, one line of ratios; what rows are left go to them
+     * in that order */
+    static const size_t head[N_PARTS] = {1, 2, 1, 1, 1, 1, 1};
+    static const size_t share[N_PARTS] = {0, SIZE_MAX, 4, 2, 2, 2, 1};
     part_t part[N_PARTS];
     screen_section_t sec[N_PARTS];
     const char *period = shown(w);
@@ -391,6 +435,8 @@ static void draw_screen(watch_t *w, clone_t *c) {
             print_arrivals(w, f, period);
         else if (any && i == PART_REJECTIONS)
             print_rejections(w, f);
+        else if (any && i == PART_ENTERPRISES)
+            print_enterprises(w, f, period);
         else if (any && i == PART_RATIOS)
             print_indicator_rows(w, f, city, 1);
         fclose(f);
@@ -428,6 +474,21 @@ static void terminal_size(watch_t *w) {
 
 /* ---- updates -------------------------------------------------------------------------- */
 
+/* After an arrival into a pipe: the zone's key enterprises stopped or cutting output in
+ * the revision that arrived, a line each. */
+static void plain_enterprises(watch_t *w, const char *zone, const char *period) {
+    if (!w->store) return;
+    w->ents_stale = true;
+    refresh_enterprises(w, period);
+    if (strcmp(w->ents_period, period)) return;
+    for (size_t i = 0; i < w->ents.n; i++) {
+        char line[1600];
+        if (strcmp(w->ents.rows[i].zone, zone)) continue;
+        cli_enterprise_line(w->m, &w->ents.rows[i], line, sizeof line);
+        printf("  %s\n", line);
+    }
+}
+
 /* The plain line for an update (stdout not a terminal). */
 static void plain_line(watch_t *w, const msg_t *m) {
     char when[20];
@@ -457,6 +518,7 @@ static void plain_line(watch_t *w, const msg_t *m) {
     } else {
         return;
     }
+    if (m->kind == MSG_REPORT_ACCEPTED) plain_enterprises(w, m->accepted.zone, m->accepted.period);
     fflush(stdout);
 }
 
@@ -487,6 +549,7 @@ static void on_msg(const msg_t *msg, bool in_snapshot, void *arg) {
         keep_totals(w, &m->totals);
     } else if (m->kind == MSG_REPORT_ACCEPTED) {
         if (w->period[0] && strcmp(m->accepted.period, w->period)) return;
+        w->ents_stale = true;
         keep_event(w->arrivals, &w->n_arrivals, N_ARRIVALS, sizeof w->arrivals[0], &m->accepted, in_snapshot);
     } else if (m->kind == MSG_REPORT_REJECTED) {
         if (w->period[0] && strcmp(m->rejected.period, w->period)) return;
@@ -560,7 +623,13 @@ int cli_watch(const cli_opts_t *o) {
         period_format(p, w.period);
     }
     if (o->master_dir && !(w.m = cli_master(o))) return 2;
+    if (o->store && access(o->store, F_OK) == 0) { /* the central office's host: the enterprises too */
+        char serr[1024];
+        if (!(w.store = rstore_open(o->store, true, serr, sizeof serr)))
+            fprintf(stderr, _("yuebao watch: %s: %s; the key enterprises are not shown\n"), o->store, serr);
+    }
     if (cli_security(o, "watch", _("the aggregator"), o->agg_key_file, o->agg_snapshot, o->agg_pub, &sec) < 0) {
+        rstore_close(&w.store);
         master_destroy(&w.m);
         return 2;
     }
@@ -633,6 +702,8 @@ out:
     if (ctx) zmq_ctx_term(ctx);
     forget_all(&w);
     free(w.totals);
+    cli_enterprises_free(&w.ents);
+    rstore_close(&w.store);
     master_destroy(&w.m);
     explicit_bzero(&sec, sizeof sec);
     return rc;

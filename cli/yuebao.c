@@ -186,18 +186,21 @@ static const command_t commands[] = {
      "\n"
      "The deadline is day $YUEBAO_DEADLINE_DAY (default 10) of the next month, 24:00.\n")},
     {"watch", cli_watch,
-     OPT_PERIOD | OPT_ONCE | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY, 0, NULL,
-     N_("the aggregator's live totals, redrawn in place"),
-     N_("usage: yuebao watch [--period P] [--once] [--master DIR] [--pub EP] [--snapshot EP]\n"
-     "                    [--key FILE --server-key FILE]\n"
+     OPT_PERIOD | OPT_ONCE | OPT_MASTER | OPT_STORE | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY, 0,
+     NULL, N_("the aggregator's live totals, redrawn in place"),
+     N_("usage: yuebao watch [--period P] [--once] [--master DIR] [--store FILE] [--pub EP]\n"
+     "                    [--snapshot EP] [--key FILE --server-key FILE]\n"
      "\n"
      "The aggregator's live totals, redrawn in place: completeness, city totals and growth,\n"
-     "arrivals and rejections (plain lines into a pipe). Until SIGINT or SIGTERM.\n"
+     "arrivals and rejections, and the key enterprises stopped or cutting output (plain\n"
+     "lines into a pipe). Until SIGINT or SIGTERM.\n"
      "\n"
      "  --period P       the period shown, e.g. 2017-06 (default: the latest with reports)\n"
      "  --once           print the screen once and exit\n"
      "  --master DIR     names from regions.csv and indicators.csv (default $YUEBAO_MASTER);\n"
      "                   codes without it\n"
+     "  --store FILE     the report store, read for the key enterprises when the file is\n"
+     "                   there (default $YUEBAO_STORE); without it they are not shown\n"
      "  --pub EP         the aggregator's PUB (default $YUEBAO_AGGREGATOR_PUB, else\n"
      "                   tcp://127.0.0.1:7302)\n"
      "  --snapshot EP    its snapshot socket (default $YUEBAO_AGGREGATOR_SNAPSHOT, else\n"

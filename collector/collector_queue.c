@@ -5,7 +5,7 @@
  * last report this collector sent for that key: a file's values replace those of the
  * same indicators and leave the others as they were (a correction file that carries only
  * the indicators it fixes never drops the rest; the file is told, in a warning that its
- * receipt repeats, which indicators were kept), while projects and texts are replaced as
+ * receipt repeats, which indicators were kept), while projects, enterprises and texts are replaced as
  * a whole by a file that carries them. Each file is first validated on its own — its own
  * mistakes (an indicator twice) must never be hidden by a partner file — and then the
  * merged report as a whole. A file is all or nothing: if any report it feeds is wrong,
@@ -30,11 +30,11 @@
 
 typedef struct {
     report_t r;
-    bool has_values, has_projects, has_texts;
+    bool has_values, has_projects, has_texts, has_enterprises;
     size_t files[MAX_FILES_PER_REPORT]; /* indexes of contributing files */
     size_t n_files;
-    size_t values_file, projects_file,
-        texts_file; /* which file carried each part; NO_FILE: the last report */
+    size_t values_file, projects_file, texts_file,
+        enterprises_file; /* which file carried each part; NO_FILE: the last report */
     bool failed;
 } merged_t;
 
@@ -58,7 +58,7 @@ static merged_t *merged_get(merged_list_t *ml, const char *zone, const char *per
     memset(m, 0, sizeof *m);
     snprintf(m->r.zone, sizeof m->r.zone, "%s", zone);
     snprintf(m->r.period, sizeof m->r.period, "%s", period);
-    m->values_file = m->projects_file = m->texts_file = NO_FILE;
+    m->values_file = m->projects_file = m->texts_file = m->enterprises_file = NO_FILE;
     return m;
 }
 
@@ -91,6 +91,14 @@ static int merge_parts(merged_t *m, const report_t *src, size_t file) {
         if (!m->r.source[0]) snprintf(m->r.source, sizeof m->r.source, "%s", src->source);
         m->has_projects = true;
         m->projects_file = file;
+    }
+    if (src->n_enterprises) {
+        report_clear_enterprises(&m->r);
+        for (size_t i = 0; i < src->n_enterprises; i++)
+            if (!report_add_enterprise(&m->r, &src->enterprises[i])) return -1;
+        if (!m->r.source[0]) snprintf(m->r.source, sizeof m->r.source, "%s", src->source);
+        m->has_enterprises = true;
+        m->enterprises_file = file;
     }
     if (src->problems || src->next_steps) {
         if (report_set_text(&m->r.problems, src->problems) < 0 ||
@@ -128,6 +136,9 @@ static void merge_base(merged_t *m, const report_t *base, uint32_t last, queued_
     if (!m->has_projects)
         for (size_t i = 0; i < base->n_projects; i++)
             report_add_project(&m->r, &base->projects[i]);
+    if (!m->has_enterprises)
+        for (size_t i = 0; i < base->n_enterprises; i++)
+            report_add_enterprise(&m->r, &base->enterprises[i]);
     if (!m->has_texts) {
         report_set_text(&m->r.problems, base->problems);
         report_set_text(&m->r.next_steps, base->next_steps);
@@ -167,6 +178,11 @@ static size_t diag_owner(const merged_t *m, const char *field) {
     size_t part = m->values_file;
     for (size_t i = 0; i < sizeof project_fields / sizeof *project_fields; i++)
         if (!strcmp(field, project_fields[i])) part = m->projects_file;
+    static const char *const enterprise_fields[] = {"credit_code",        "enterprise", "industry",
+                                                    "output_value",       "output_growth_pct", "revenue",
+                                                    "revenue_growth_pct", "production_status", "remark"};
+    for (size_t i = 0; i < sizeof enterprise_fields / sizeof *enterprise_fields; i++)
+        if (!strcmp(field, enterprise_fields[i])) part = m->enterprises_file;
     if (!strcmp(field, "problems") || !strcmp(field, "next_steps")) part = m->texts_file;
     return part != NO_FILE ? part : m->files[0];
 }
@@ -266,8 +282,12 @@ int collector_queue_files(collector_t *c, queued_file_t *files, size_t n) {
             goto out;
         if (!have) {
             for (size_t i = 0; i < m->n_files; i++)
-                filecheck_projects_first(&files[m->files[i]].diags, files[m->files[i]].path, m->r.zone,
-                                         m->r.period);
+                if (m->has_enterprises && !m->has_projects)
+                    filecheck_enterprises_first(&files[m->files[i]].diags, files[m->files[i]].path, m->r.zone,
+                                                m->r.period);
+                else
+                    filecheck_projects_first(&files[m->files[i]].diags, files[m->files[i]].path, m->r.zone,
+                                             m->r.period);
             m->failed = true;
         }
         m->r.revision = last + 1;

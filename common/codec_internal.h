@@ -5,6 +5,7 @@
  *   codec.c            the Envelope: header, the decoding fences (size cap, parse
  *                      budget, the raw walk), the table of kinds, msg_clear, ids
  *   codec_report.c     Report, and the canonical content bytes of a report
+ *   codec_enterprise.c the Report's key-enterprise rows
  *   codec_ack.c        Ack
  *   codec_event.c      ReportAccepted, ReportRejected (the aggregator's events)
  *   codec_heartbeat.c  Heartbeat
@@ -89,6 +90,13 @@ int codec_report_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
 /* What can be read safely of a refused report, for its answer and the rejections
  * table: zone, period and source from the raw bytes (chk), escaped and cut to fit, the
  * revision unless it is what was wrong. Nothing else (no rows, no texts) is kept. */
+/* The Report's enterprise rows (codec_enterprise.c): onto msg, borrowed from r and s
+ * (canonical: sorted, without lines), 0 or -1 on OOM; and from w into r, 0 or -1 with
+ * err naming the row and field (more than REPORT_MAX_ENTERPRISES, a field too long or
+ * not UTF-8). */
+int codec_enterprises_to_wire(const report_t *r, bool canonical, Yuebao__Report *msg, codec_scratch_t *s);
+int codec_enterprises_decode(const Yuebao__Report *w, report_t *r, char *err, size_t errsz);
+
 void codec_report_salvage(const Yuebao__Report *w, const codec_check_t *chk, report_t *r);
 
 int codec_ack_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);

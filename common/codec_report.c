@@ -4,7 +4,7 @@
  * Encoding points the protobuf-c structs at the report's own buffers; nothing is copied
  * but the row arrays. Decoding takes every string through codec_take_str (UTF-8, fits
  * its buffer) and refuses only what the domain cannot hold: a value without an amount,
- * more rows than REPORT_MAX_VALUES or REPORT_MAX_PROJECTS, a text longer than
+ * more rows than REPORT_MAX_VALUES or REPORT_MAX_PROJECTS (or enterprises, codec_enterprise.c), a text longer than
  * REPORT_MAX_TEXT. An empty zone, a malformed period or an amount out of range is
  * representable and left to validation, which can name the source line.
  * The content bytes for duplicate detection reuse the Report message: protobuf-c packs
@@ -120,7 +120,7 @@ static int report_to_wire(const report_t *r, bool canonical, Yuebao__Report *msg
     msg->values = value_ptrs;
     msg->n_projects = np;
     msg->projects = project_ptrs;
-    return 0;
+    return codec_enterprises_to_wire(r, canonical, msg, s);
 }
 
 int codec_report_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s) {
@@ -239,7 +239,7 @@ int codec_report_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t
             return -1;
         }
     }
-    return 0;
+    return codec_enterprises_decode(w, r, err, errsz);
 }
 
 /* One salvaged string: the bytes as sent when the walk saw them (a NUL shown as

@@ -44,6 +44,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "enterprise.h"
 #include "i18n.h"
 #include "period.h"
 #include "text.h"
@@ -70,20 +71,33 @@ typedef enum {
     C_PROBLEMS,
     C_NEXT_STEPS,
     C_NOTE,
+    /* a key-enterprise table's own (重点企业运行) */
+    C_CREDIT,
+    C_ENTERPRISE,
+    C_INDUSTRY,
+    C_OUTPUT,
+    C_OUTPUT_GROWTH,
+    C_REVENUE,
+    C_REVENUE_GROWTH,
+    C_PROD_STATUS,
+    C_REMARK,
     C_IGNORE, /* a template's column for people only (names, units, last period's figures) */
     C_COUNT
 } col_t;
 
-typedef enum { FILE_UNKNOWN = 0, FILE_VALUES, FILE_PROJECTS, FILE_TEXTS } file_kind_t;
+typedef enum { FILE_UNKNOWN = 0, FILE_VALUES, FILE_PROJECTS, FILE_TEXTS, FILE_ENTERPRISES } file_kind_t;
 
 /* Canonical names, in the order the templates list them. */
 static const char *const col_en[C_COUNT] = {
     "",           "zone", "period",           "indicator",      "amount", "growth_pct",
     "project",    "name", "total_investment", "ytd_investment", "status", "problems",
-    "next_steps", "note", ""};
+    "next_steps", "note", "credit_code", "enterprise", "industry", "output_value", "output_growth_pct",
+    "revenue", "revenue_growth_pct", "production_status", "remark", ""};
 static const char *const col_zh[C_COUNT] = {
     "",         "园区代码", "统计期",       "指标", "本年累计", "同比增长(%)", "项目编号",
-    "项目名称", "总投资",   "本年完成投资", "状态", "存在问题", "下一步措施",  "说明", ""};
+    "项目名称", "总投资",   "本年完成投资", "状态", "存在问题", "下一步措施",  "说明",
+    "统一社会信用代码", "企业名称", "行业", "工业总产值", "工业总产值同比增长(%)", "营业收入",
+    "营业收入同比增长(%)", "生产状态", "备注", ""};
 
 /* Other spellings county sheets use for the same columns. English names match
  * case-insensitively; these match exactly. */
@@ -112,6 +126,24 @@ static const struct {
     {C_NEXT_STEPS, "下步措施"},
     {C_NOTE, "情况说明"},
     {C_NOTE, "数据说明"},
+    {C_CREDIT, "社会信用代码"},
+    {C_CREDIT, "信用代码"},
+    {C_CREDIT, "统一代码"},
+    {C_ENTERPRISE, "企业"},
+    {C_ENTERPRISE, "单位名称"},
+    {C_INDUSTRY, "所属行业"},
+    {C_INDUSTRY, "行业类别"},
+    {C_OUTPUT, "工业总产值(万元)"},
+    {C_OUTPUT, "工业总产值（万元）"},
+    {C_OUTPUT_GROWTH, "工业总产值增速(%)"},
+    {C_OUTPUT_GROWTH, "工业总产值增长(%)"},
+    {C_OUTPUT_GROWTH, "产值增速(%)"},
+    {C_REVENUE, "营业收入(万元)"},
+    {C_REVENUE, "营业收入（万元）"},
+    {C_REVENUE_GROWTH, "营业收入增速(%)"},
+    {C_REVENUE_GROWTH, "营业收入增长(%)"},
+    {C_PROD_STATUS, "运行状态"},
+    {C_PROD_STATUS, "生产经营状态"},
 };
 
 /* Columns each kind of file must have; the rest of its columns are optional. */
@@ -123,6 +155,10 @@ static const col_t values_all[] = {C_ZONE,   C_PERIOD,   C_INDICATOR,  C_AMOUNT,
 static const col_t projects_required[] = {C_ZONE, C_PERIOD, C_PROJECT, C_NAME};
 static const col_t projects_all[] = {C_ZONE, C_PERIOD, C_PROJECT,  C_NAME,      C_TOTAL,
                                      C_YTD,  C_STATUS, C_PROBLEMS, C_NEXT_STEPS};
+static const col_t enterprises_required[] = {C_ZONE, C_PERIOD, C_CREDIT, C_ENTERPRISE, C_PROD_STATUS};
+static const col_t enterprises_all[] = {C_ZONE,        C_PERIOD,        C_CREDIT,   C_ENTERPRISE,  C_INDUSTRY,
+                                        C_OUTPUT,      C_OUTPUT_GROWTH, C_REVENUE,  C_REVENUE_GROWTH,
+                                        C_PROD_STATUS, C_REMARK,        C_PROBLEMS, C_NEXT_STEPS};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -141,6 +177,17 @@ static const tpl_col_t tpl_values_cols[] = {
 static const tpl_col_t tpl_projects_cols[] = {{"园区代码", C_ZONE},           {"项目编号", C_PROJECT},
                                               {"项目名称", C_NAME},           {"总投资(万元)", C_TOTAL},
                                               {"本年完成投资(万元)", C_YTD}, {"状态", C_STATUS}};
+static const tpl_col_t tpl_enterprises_cols[] = {
+    {"园区代码", C_ZONE},
+    {"统一社会信用代码", C_CREDIT},
+    {"企业名称", C_ENTERPRISE},
+    {"行业", C_INDUSTRY},
+    {"工业总产值(万元)", C_OUTPUT},
+    {"工业总产值同比增长(%)", C_OUTPUT_GROWTH},
+    {"营业收入(万元)", C_REVENUE},
+    {"营业收入同比增长(%)", C_REVENUE_GROWTH},
+    {"生产状态", C_PROD_STATUS},
+    {"备注", C_REMARK}};
 static const tpl_col_t tpl_texts_cols[] = {
     {"园区代码", C_ZONE}, {"园区名称", C_IGNORE}, {"存在问题", C_PROBLEMS}, {"下一步措施", C_NEXT_STEPS}};
 
@@ -163,6 +210,9 @@ static const tpl_sheet_t tpl_sheets[] = {
      {C_PROJECT, C_NAME, C_TOTAL, C_YTD, C_STATUS}, 5, false},
     {"存在问题及下一步措施", FILE_TEXTS, tpl_texts_cols, N_OF(tpl_texts_cols), {C_ZONE, C_PROBLEMS, C_NEXT_STEPS},
      3, {C_PROBLEMS, C_NEXT_STEPS}, 2, false},
+    /* a template made before the sheet was added has none: not a must */
+    {"重点企业运行", FILE_ENTERPRISES, tpl_enterprises_cols, N_OF(tpl_enterprises_cols), {C_ZONE, C_CREDIT}, 2,
+     {C_CREDIT, C_ENTERPRISE, C_OUTPUT, C_REVENUE, C_PROD_STATUS}, 5, false},
 };
 
 /* What was forgiven, said once per table. */
@@ -409,7 +459,9 @@ static void list_cols(const col_t *cols, size_t n, char *buf, size_t size) {
 
 /* The template header of one kind of file, without the optional text columns. */
 static void template_of(file_kind_t kind, char *buf, size_t size) {
-    if (kind == FILE_PROJECTS)
+    if (kind == FILE_ENTERPRISES)
+        list_cols(enterprises_all, N_OF(enterprises_all) - 2, buf, size);
+    else if (kind == FILE_PROJECTS)
         list_cols(projects_all, N_OF(projects_all) - 2, buf, size);
     else
         list_cols(values_all, N_OF(values_all) - 3, buf, size);
@@ -494,14 +546,17 @@ static int alloc_cols(parse_t *p, unsigned ref, size_t n) {
 static int read_header(parse_t *p, const table_row_t *h) {
     static const col_t values_marks[] = {C_INDICATOR, C_AMOUNT, C_GROWTH};
     static const col_t projects_marks[] = {C_PROJECT, C_TOTAL, C_YTD};
-    char values_tpl[256], projects_tpl[320], all_exp[384], need_exp[256];
-    size_t n_zh = 0, n_en = 0, n_values = 0, n_projects = 0, before = file_errors(p);
+    static const col_t enterprises_marks[] = {C_CREDIT, C_INDUSTRY, C_OUTPUT, C_OUTPUT_GROWTH, C_REVENUE,
+                                              C_REVENUE_GROWTH, C_PROD_STATUS};
+    char values_tpl[256], projects_tpl[320], enterprises_tpl[512], all_exp[512], need_exp[384];
+    size_t n_zh = 0, n_en = 0, n_values = 0, n_projects = 0, n_enterprises = 0, before = file_errors(p);
     const col_t *all, *required;
     size_t n_all, n_required;
     bool template_csv = false;
 
     template_of(FILE_VALUES, values_tpl, sizeof values_tpl);
     template_of(FILE_PROJECTS, projects_tpl, sizeof projects_tpl);
+    template_of(FILE_ENTERPRISES, enterprises_tpl, sizeof enterprises_tpl);
     if (h->n_cells > COUNTY_TABLE_MAX_COLUMNS) {
         fail_row(p, h->ref,
                  ngettext("the header has %zu column, more than %d; expected %s, or for key projects %s",
@@ -526,6 +581,7 @@ static int read_header(parse_t *p, const table_row_t *h) {
             n_en++;
         if (in_list(p->cols[i], values_marks, N_OF(values_marks))) n_values++;
         if (in_list(p->cols[i], projects_marks, N_OF(projects_marks))) n_projects++;
+        if (in_list(p->cols[i], enterprises_marks, N_OF(enterprises_marks))) n_enterprises++;
     }
     p->zh = n_zh > n_en;
 
@@ -551,16 +607,31 @@ static int read_header(parse_t *p, const table_row_t *h) {
                  values_tpl, projects_tpl);
         return -1;
     }
-    if (!n_values && !n_projects) {
-        fail_row(p, h->ref, _("not a county report header; expected %s, or for key projects %s"), values_tpl,
-                 projects_tpl);
+    if (n_enterprises && (n_values || n_projects)) {
+        fail_row(p, h->ref,
+                 _("the header mixes key enterprises with indicator values or key projects; send the "
+                   "enterprises as a file of their own, with the header %s"),
+                 enterprises_tpl);
         return -1;
     }
-    p->kind = n_values ? FILE_VALUES : FILE_PROJECTS;
-    all = p->kind == FILE_VALUES ? values_all : projects_all;
-    n_all = p->kind == FILE_VALUES ? N_OF(values_all) : N_OF(projects_all);
-    required = p->kind == FILE_VALUES ? values_required : projects_required;
-    n_required = p->kind == FILE_VALUES ? N_OF(values_required) : N_OF(projects_required);
+    if (!n_values && !n_projects && !n_enterprises) {
+        fail_row(p, h->ref,
+                 _("not a county report header; expected %s, or for key projects %s, or for key enterprises %s"),
+                 values_tpl, projects_tpl, enterprises_tpl);
+        return -1;
+    }
+    p->kind = n_values ? FILE_VALUES : n_projects ? FILE_PROJECTS : FILE_ENTERPRISES;
+    if (p->kind == FILE_ENTERPRISES) {
+        all = enterprises_all;
+        n_all = N_OF(enterprises_all);
+        required = enterprises_required;
+        n_required = N_OF(enterprises_required);
+    } else {
+        all = p->kind == FILE_VALUES ? values_all : projects_all;
+        n_all = p->kind == FILE_VALUES ? N_OF(values_all) : N_OF(projects_all);
+        required = p->kind == FILE_VALUES ? values_required : projects_required;
+        n_required = p->kind == FILE_VALUES ? N_OF(values_required) : N_OF(projects_required);
+    }
     list_cols(all, n_all, all_exp, sizeof all_exp);
     list_cols(required, n_required, need_exp, sizeof need_exp);
 
@@ -582,8 +653,9 @@ static int read_header(parse_t *p, const table_row_t *h) {
         col_t c = required[i];
         if (p->at[c] < 0)
             report_at(p, DIAG_ERROR, h->ref, -1, col_name(p, c),
-                      p->kind == FILE_VALUES ? _("missing column \"%s\"; a values file needs %s")
-                                             : _("missing column \"%s\"; a key-projects file needs %s"),
+                      p->kind == FILE_VALUES     ? _("missing column \"%s\"; a values file needs %s")
+                      : p->kind == FILE_PROJECTS ? _("missing column \"%s\"; a key-projects file needs %s")
+                                                 : _("missing column \"%s\"; a key-enterprises file needs %s"),
                       col_name(p, c), need_exp);
     }
     return file_errors(p) > before ? -1 : 0;
@@ -980,7 +1052,8 @@ static report_t *new_report(parse_t *p, const char *zone, const char *period) {
 
 /* Drops r again if this row created it and left it empty. */
 static void undo_new(parse_t *p, report_t *r, bool created) {
-    if (created && r == &p->set->reports[p->set->n - 1] && !r->n_values && !r->n_projects && !r->problems &&
+    if (created && r == &p->set->reports[p->set->n - 1] && !r->n_values && !r->n_projects && !r->n_enterprises &&
+        !r->problems &&
         !r->next_steps) {
         report_clear(r);
         p->set->n--;
@@ -1045,6 +1118,59 @@ static bool row_is_empty(const parse_t *p, const row_t *r) {
     return true;
 }
 
+/* The cells of a key-enterprise row into *e. The 统一社会信用代码 is read as meant
+ * (spaces, hyphens, full-width and lower-case letters forgiven, said once per table) and
+ * judged here as well as in validation (validate_enterprise.c), so that a mistyped one is
+ * refused with its cell; the status is taken by its code or its Chinese label and kept
+ * as its code. 0, or -1 after reporting. */
+static int enterprise_cells(parse_t *p, const row_t *row, enterprise_t *e) {
+    const char *code = cell(p, row, C_CREDIT), *status = cell(p, row, C_PROD_STATUS);
+    char sb[64], why[512];
+    ent_status_t st;
+    int rc, bad = 0;
+    uscc_error_t uc;
+    if (!code[0]) {
+        fail(p, row->ref, C_CREDIT, _("empty; expected the enterprise's 18-character 统一社会信用代码"));
+        bad = 1;
+    } else if (strlen(code) >= 64) {
+        fail(p, row->ref, C_CREDIT, _("\"%s\" is not a 统一社会信用代码: it has 18 characters"),
+             text_shown(code, sb, sizeof sb));
+        bad = 1;
+    } else {
+        if (uscc_normalize(code, e->code, sizeof e->code))
+            note_change(p, CH_NAME, row->ref, p->at[C_CREDIT], _("\"%s\" as %s"), text_shown(code, sb, sizeof sb),
+                        e->code);
+        if ((uc = uscc_check(e->code)) != USCC_OK) {
+            uscc_explain(text_shown(code, sb, sizeof sb), e->code, uc, why, sizeof why);
+            fail(p, row->ref, C_CREDIT, "%s", why);
+            bad = 1;
+        }
+    }
+    if (text_cell(p, row, C_ENTERPRISE, true, e->name, sizeof e->name) < 0) bad = 1;
+    if (text_cell(p, row, C_INDUSTRY, false, e->industry, sizeof e->industry) < 0) bad = 1;
+    if (text_cell(p, row, C_REMARK, false, e->remark, sizeof e->remark) < 0) bad = 1;
+    if (!status[0]) {
+        fail(p, row->ref, C_PROD_STATUS, _("empty; expected one of %s"), ent_status_list());
+        bad = 1;
+    } else if ((st = ent_status_of(status)) == ENT_STATUS_NONE) {
+        fail(p, row->ref, C_PROD_STATUS, _("unknown production status \"%s\"; expected one of %s"),
+             text_shown(status, sb, sizeof sb), ent_status_list());
+        bad = 1;
+    } else {
+        snprintf(e->status, sizeof e->status, "%s", ent_status_code(st));
+    }
+    if ((rc = number_cell(p, row, C_OUTPUT, false, "万元", &e->output_value)) < 0) bad = 1;
+    e->has_output = rc == 1;
+    if ((rc = number_cell(p, row, C_OUTPUT_GROWTH, false, "%", &e->output_growth_pct)) < 0) bad = 1;
+    e->has_output_growth = rc == 1;
+    if ((rc = number_cell(p, row, C_REVENUE, false, "万元", &e->revenue)) < 0) bad = 1;
+    e->has_revenue = rc == 1;
+    if ((rc = number_cell(p, row, C_REVENUE_GROWTH, false, "%", &e->revenue_growth_pct)) < 0) bad = 1;
+    e->has_revenue_growth = rc == 1;
+    e->line = row->ref;
+    return bad ? -1 : 0;
+}
+
 /* Parses one data row into the set; errors are reported and add nothing. */
 static void read_row(parse_t *p, const table_row_t *tr) {
     char zone[ZONE_CODE_SIZE] = "", period[PERIOD_STRLEN] = "";
@@ -1052,6 +1178,7 @@ static void read_row(parse_t *p, const table_row_t *tr) {
     report_value_t v;
     char note[REPORT_MAX_NOTE];
     report_project_t pr;
+    enterprise_t en;
     report_t *r;
     row_t row = {0};
     char sb[64];
@@ -1098,6 +1225,7 @@ static void read_row(parse_t *p, const table_row_t *tr) {
 
     memset(&v, 0, sizeof v);
     memset(&pr, 0, sizeof pr);
+    memset(&en, 0, sizeof en);
     if (p->kind == FILE_VALUES) {
         const char *ind = cell(p, &row, C_INDICATOR);
         const indicator_t *in = NULL;
@@ -1138,6 +1266,8 @@ static void read_row(parse_t *p, const table_row_t *tr) {
         if (rc < 0) bad = true;
         pr.has_ytd = rc == 1;
         pr.line = row.ref;
+    } else if (p->kind == FILE_ENTERPRISES) {
+        if (enterprise_cells(p, &row, &en) < 0) bad = true;
     }
     if (bad) goto out;
 
@@ -1159,10 +1289,15 @@ static void read_row(parse_t *p, const table_row_t *tr) {
         fail_row(p, row.ref, _("more than %d project rows for %s %s"), REPORT_MAX_PROJECTS, zone, period);
         bad = true;
     }
+    if (!bad && p->kind == FILE_ENTERPRISES && r->n_enterprises >= REPORT_MAX_ENTERPRISES) {
+        fail_row(p, row.ref, _("more than %d enterprise rows for %s %s"), REPORT_MAX_ENTERPRISES, zone, period);
+        bad = true;
+    }
     if (!bad) {
         bool added = p->kind == FILE_VALUES     ? report_add_value(r, &v) != NULL
-                     : p->kind == FILE_PROJECTS ? report_add_project(r, &pr) != NULL
-                                                : true;
+                     : p->kind == FILE_PROJECTS    ? report_add_project(r, &pr) != NULL
+                     : p->kind == FILE_ENTERPRISES ? report_add_enterprise(r, &en) != NULL
+                                                   : true;
         if (!added) {
             fail_row(p, row.ref, _("out of memory"));
             bad = true;
@@ -1173,6 +1308,8 @@ static void read_row(parse_t *p, const table_row_t *tr) {
                 free(r->values[--r->n_values].note);
             else if (p->kind == FILE_PROJECTS)
                 r->n_projects--;
+            else if (p->kind == FILE_ENTERPRISES)
+                r->n_enterprises--;
             bad = true;
         }
     }
@@ -1314,7 +1451,7 @@ static void csv_failure(parse_t *p, const county_parse_opts_t *opts) {
 static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *opts) {
     const table_sheet_t *sh = t->n_sheets ? &t->sheets[0] : NULL;
     const char *cut = opts ? opts->reader_error : NULL;
-    char exp[256], projects_exp[320];
+    char exp[256], projects_exp[320], enterprises_exp[512];
     sheet_rc_t rc;
     if (!sh || sh->n_rows == 0) {
         if (cut) {
@@ -1330,8 +1467,10 @@ static void read_csv(parse_t *p, const table_t *t, const county_parse_opts_t *op
         /* the first row is what a header would have been */
         template_of(FILE_VALUES, exp, sizeof exp);
         template_of(FILE_PROJECTS, projects_exp, sizeof projects_exp);
-        fail_row(p, sh->rows[0].ref, _("not a county report header; expected %s, or for key projects %s"),
-                 exp, projects_exp);
+        template_of(FILE_ENTERPRISES, enterprises_exp, sizeof enterprises_exp);
+        fail_row(p, sh->rows[0].ref,
+                 _("not a county report header; expected %s, or for key projects %s, or for key enterprises %s"),
+                 exp, projects_exp, enterprises_exp);
     }
     if (cut && rc != SHEET_BAD_HEADER && rc != SHEET_STOPPED) csv_failure(p, opts);
     flush_changes(p);
@@ -1451,7 +1590,7 @@ static void read_template(parse_t *p, const table_t *t, const table_sheet_t *ys,
 }
 
 static void read_workbook(parse_t *p, const table_t *t) {
-    char ignored[256] = "", exp[256], projects_exp[320];
+    char ignored[256] = "", exp[256], projects_exp[320], enterprises_exp[512];
     size_t n_read = 0, n_filled = 0;
     for (size_t i = 0; i < t->n_sheets && !p->stopped; i++) {
         const table_sheet_t *sh = &t->sheets[i];
@@ -1467,6 +1606,7 @@ static void read_workbook(parse_t *p, const table_t *t) {
     }
     template_of(FILE_VALUES, exp, sizeof exp);
     template_of(FILE_PROJECTS, projects_exp, sizeof projects_exp);
+    template_of(FILE_ENTERPRISES, enterprises_exp, sizeof enterprises_exp);
     if (n_filled == 0)
         fail_row(
             p, 0,
@@ -1475,8 +1615,9 @@ static void read_workbook(parse_t *p, const table_t *t) {
     else if (n_read == 0)
         fail_row(
             p, 0,
-            _("no sheet has a county report header row (sheets: %s); expected %s, or for key projects %s"),
-            ignored, exp, projects_exp);
+            _("no sheet has a county report header row (sheets: %s); expected %s, or for key projects %s, "
+              "or for key enterprises %s"),
+            ignored, exp, projects_exp, enterprises_exp);
     else if (ignored[0])
         report_at(p, DIAG_WARNING, 0, -1, NULL, _("sheets without a report header were not read: %s"),
                   ignored);

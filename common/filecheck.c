@@ -24,7 +24,10 @@ static size_t judge_parsed(const master_t *m, const validate_opts_t *vo, const c
     /* every report the rows built is judged, also when some rows failed: the desk
      * officer sees every mistake at once */
     for (size_t i = first; i < set->n; i++) {
-        if (set->reports[i].n_values == 0) continue; /* a projects file's part: "no values" would mislead */
+        if (set->reports[i].n_values == 0) { /* a projects or enterprises file's part: "no values" would mislead */
+            validate_enterprises(&set->reports[i], dl);
+            continue;
+        }
         set->reports[i].revision = 1;                /* not numbered yet: judge the content only */
         validate_report(m, vo, county, &set->reports[i], dl);
     }
@@ -54,6 +57,13 @@ void filecheck_projects_first(diag_list_t *dl, const char *name, const char *zon
     diag_add(dl, DIAG_ERROR, util_basename(name), 0, NULL,
              _("%s %s: key projects arrived before any indicator values for this zone and period; drop the "
              "values file first, or together with this one"),
+             zone, period);
+}
+
+void filecheck_enterprises_first(diag_list_t *dl, const char *name, const char *zone, const char *period) {
+    diag_add(dl, DIAG_ERROR, util_basename(name), 0, NULL,
+             _("%s %s: key enterprises arrived before any indicator values for this zone and period; drop "
+               "the values file first, or together with this one"),
              zone, period);
 }
 

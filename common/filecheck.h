@@ -61,4 +61,7 @@ void filecheck_file_free(filecheck_file_t *f);
  * neither in the batch nor in the last report sent. */
 void filecheck_projects_first(diag_list_t *dl, const char *name, const char *zone, const char *period);
 
+/* The same for a key-enterprises file (重点企业运行). */
+void filecheck_enterprises_first(diag_list_t *dl, const char *name, const char *zone, const char *period);
+
 #endif

@@ -49,6 +49,20 @@ report_project_t *report_add_project(report_t *r, const report_project_t *pr) {
     return &p[r->n_projects++];
 }
 
+enterprise_t *report_add_enterprise(report_t *r, const enterprise_t *e) {
+    enterprise_t *p = grow(r->enterprises, &r->cap_enterprises, r->n_enterprises, sizeof *p, REPORT_MAX_ENTERPRISES);
+    if (!p) return NULL;
+    r->enterprises = p;
+    p[r->n_enterprises] = *e;
+    return &p[r->n_enterprises++];
+}
+
+void report_clear_enterprises(report_t *r) {
+    free(r->enterprises);
+    r->enterprises = NULL;
+    r->n_enterprises = r->cap_enterprises = 0;
+}
+
 const report_value_t *report_find(const report_t *r, const char *indicator) {
     for (size_t i = 0; i < r->n_values; i++)
         if (strcmp(r->values[i].indicator, indicator) == 0) return &r->values[i];
@@ -73,6 +87,8 @@ int report_copy(report_t *dst, const report_t *src) {
         if (!report_add_value(dst, &src->values[i])) goto fail;
     for (size_t i = 0; i < src->n_projects; i++)
         if (!report_add_project(dst, &src->projects[i])) goto fail;
+    for (size_t i = 0; i < src->n_enterprises; i++)
+        if (!report_add_enterprise(dst, &src->enterprises[i])) goto fail;
     if (report_set_text(&dst->problems, src->problems) < 0 ||
         report_set_text(&dst->next_steps, src->next_steps) < 0)
         goto fail;
@@ -87,6 +103,7 @@ void report_clear(report_t *r) {
         free(r->values[i].note);
     free(r->values);
     free(r->projects);
+    free(r->enterprises);
     free(r->problems);
     free(r->next_steps);
     memset(r, 0, sizeof *r);

@@ -16,6 +16,7 @@
 
 #define REPORT_MAX_VALUES 256
 #define REPORT_MAX_PROJECTS 256
+#define REPORT_MAX_ENTERPRISES 512 /* a county's 重点企业 per zone: tens, at most a few hundred */
 #define REPORT_MAX_TEXT 16384 /* bytes of 存在问题 or 下一步措施 */
 #define REPORT_MAX_NOTE 512   /* bytes of a value's 说明, its terminating NUL included */
 
@@ -42,6 +43,26 @@ typedef struct {
     unsigned line;
 } report_project_t;
 
+/* One key enterprise's month (重点企业运行). Amounts are year-to-date, in 万元. */
+typedef struct {
+    char code[24];      /* 统一社会信用代码: 18 characters once valid (enterprise.h); room for a
+                         * wrong one, which validation names */
+    char name[256];     /* 企业名称 */
+    char industry[128]; /* 行业, as the county writes it (e.g. 汽车零部件制造) */
+    bool has_output;
+    double output_value; /* 工业总产值, YTD */
+    bool has_output_growth;
+    double output_growth_pct;
+    bool has_revenue;
+    double revenue; /* 营业收入, YTD */
+    bool has_revenue_growth;
+    double revenue_growth_pct;
+    char status[32];  /* the status code (enterprise.h: "stopped"); a county's label is
+                       * turned into it on input */
+    char remark[512]; /* 备注: why stopped, what changed */
+    unsigned line;    /* source line (a workbook's row), 0 if unknown */
+} enterprise_t;
+
 typedef struct {
     char zone[ZONE_CODE_SIZE];
     char period[PERIOD_STRLEN]; /* "YYYY-MM" once parsed; as received otherwise */
@@ -50,6 +71,8 @@ typedef struct {
     size_t n_values, cap_values;
     report_project_t *projects;
     size_t n_projects, cap_projects;
+    enterprise_t *enterprises; /* 重点企业运行, in the order given */
+    size_t n_enterprises, cap_enterprises;
     char *problems;   /* NULL if none */
     char *next_steps; /* NULL if none */
     char source[128]; /* source file name, informational */
@@ -66,6 +89,12 @@ int report_value_replace(report_value_t *dst, const report_value_t *src);
 
 /* Appends a project row (copied); NULL on out of memory or REPORT_MAX_PROJECTS. */
 report_project_t *report_add_project(report_t *r, const report_project_t *p);
+
+/* Appends an enterprise row (copied); NULL on out of memory or REPORT_MAX_ENTERPRISES. */
+enterprise_t *report_add_enterprise(report_t *r, const enterprise_t *e);
+
+/* Drops r's enterprise rows (a file that carries them replaces them as a whole). */
+void report_clear_enterprises(report_t *r);
 
 /* The value for that indicator code, or NULL. */
 const report_value_t *report_find(const report_t *r, const char *indicator);

@@ -48,6 +48,15 @@ static const char *const migrations[] = {
     "  revision INTEGER, source TEXT, received_at_ms INTEGER NOT NULL, reasons TEXT NOT NULL);",
     /* 2: a value's 说明 (the reporter's explanation of a figure a soft check questioned) */
     "ALTER TABLE report_values ADD COLUMN note TEXT;",
+    /* 3: key enterprises (重点企业运行), the rows of every revision: the current ones are
+     * those of reports.history_id */
+    "CREATE TABLE enterprises ("
+    "  history_id INTEGER NOT NULL, period TEXT NOT NULL, zone TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL, code TEXT NOT NULL, name TEXT, industry TEXT,"
+    "  output_value REAL, output_growth_pct REAL, revenue REAL, revenue_growth_pct REAL,"
+    "  status TEXT NOT NULL, remark TEXT, line INTEGER,"
+    "  PRIMARY KEY (history_id, code)) WITHOUT ROWID;"
+    "CREATE INDEX enterprises_by_key ON enterprises (period, zone, revision);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -67,6 +76,7 @@ enum {
     Q_EACH_REPORT,
     Q_LOAD_TEXTS,
     Q_LOAD_PROJECTS,
+    Q_INS_ENTERPRISE,
     Q_COUNT
 };
 
@@ -96,6 +106,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_LOAD_TEXTS] = "SELECT problems, next_steps FROM reports WHERE period = ?1 AND zone = ?2",
     [Q_LOAD_PROJECTS] = "SELECT code, name, total_investment, ytd_investment, status FROM projects"
                         " WHERE period = ?1 AND zone = ?2 ORDER BY code",
+    [Q_INS_ENTERPRISE] = "INSERT INTO enterprises (period, zone, history_id, revision, code, name, industry,"
+                         " output_value, output_growth_pct, revenue, revenue_growth_pct, status, remark, line)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 };
 
 static const db_schema_t schema = {.what = N_("report store"),
@@ -229,6 +242,28 @@ static int writable(rstore_t *s) {
     return 0;
 }
 
+/* The enterprise rows of revision hid of r: kept for every revision, never replaced. */
+static int store_enterprises(rstore_t *s, const report_t *r, sqlite3_int64 hid) {
+    for (size_t i = 0; i < r->n_enterprises; i++) {
+        const enterprise_t *e = &r->enterprises[i];
+        sqlite3_stmt *st = keyed(s, Q_INS_ENTERPRISE, r->period, r->zone);
+        sqlite3_bind_int64(st, 3, hid);
+        sqlite3_bind_int64(st, 4, r->revision);
+        sqlite3_bind_text(st, 5, e->code, -1, SQLITE_STATIC);
+        bind_text(st, 6, e->name);
+        bind_text(st, 7, e->industry);
+        if (e->has_output) sqlite3_bind_double(st, 8, e->output_value);
+        if (e->has_output_growth) sqlite3_bind_double(st, 9, e->output_growth_pct);
+        if (e->has_revenue) sqlite3_bind_double(st, 10, e->revenue);
+        if (e->has_revenue_growth) sqlite3_bind_double(st, 11, e->revenue_growth_pct);
+        sqlite3_bind_text(st, 12, e->status, -1, SQLITE_STATIC);
+        bind_text(st, 13, e->remark);
+        if (e->line) sqlite3_bind_int64(st, 14, e->line);
+        if (done(s, st) < 0) return -1;
+    }
+    return 0;
+}
+
 int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
                  const uint8_t *content, size_t content_len, const diag_list_t *warnings, int64_t now_ms) {
     sqlite3_stmt *st;
@@ -243,6 +278,7 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
     sqlite3_bind_blob(st, 8, content, (int)content_len, SQLITE_STATIC);
     if (done(s, st) < 0) return -1;
     hid = sqlite3_last_insert_rowid(s->db);
+    if (store_enterprises(s, r, hid) < 0) return -1;
 
     st = keyed(s, Q_DEL_VALUES, r->period, r->zone);
     if (done(s, st) < 0) return -1;
@@ -502,6 +538,64 @@ int rstore_each_explained(rstore_t *s, const char *period, rstore_explained_fn f
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn(col_text(st, 0), (uint32_t)sqlite3_column_int64(st, 1), (unsigned)sqlite3_column_int(st, 2),
            col_text(st, 3), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+/* One enterprise row of a once() statement whose columns 2.. are those of
+ * ENTERPRISE_COLUMNS. */
+#define ENTERPRISE_COLUMNS                                                                                      \
+    "e.code, e.name, e.industry, e.output_value, e.output_growth_pct, e.revenue, e.revenue_growth_pct,"         \
+    " e.status, e.remark, e.line"
+static void enterprise_row(sqlite3_stmt *st, int c, enterprise_t *e) {
+    memset(e, 0, sizeof *e);
+    snprintf(e->code, sizeof e->code, "%s", col_text(st, c) ? col_text(st, c) : "");
+    snprintf(e->name, sizeof e->name, "%s", col_text(st, c + 1) ? col_text(st, c + 1) : "");
+    snprintf(e->industry, sizeof e->industry, "%s", col_text(st, c + 2) ? col_text(st, c + 2) : "");
+    if ((e->has_output = sqlite3_column_type(st, c + 3) != SQLITE_NULL)) e->output_value = sqlite3_column_double(st, c + 3);
+    if ((e->has_output_growth = sqlite3_column_type(st, c + 4) != SQLITE_NULL))
+        e->output_growth_pct = sqlite3_column_double(st, c + 4);
+    if ((e->has_revenue = sqlite3_column_type(st, c + 5) != SQLITE_NULL)) e->revenue = sqlite3_column_double(st, c + 5);
+    if ((e->has_revenue_growth = sqlite3_column_type(st, c + 6) != SQLITE_NULL))
+        e->revenue_growth_pct = sqlite3_column_double(st, c + 6);
+    snprintf(e->status, sizeof e->status, "%s", col_text(st, c + 7) ? col_text(st, c + 7) : "");
+    snprintf(e->remark, sizeof e->remark, "%s", col_text(st, c + 8) ? col_text(st, c + 8) : "");
+    e->line = (unsigned)sqlite3_column_int64(st, c + 9);
+}
+
+int rstore_each_enterprise(rstore_t *s, const char *period, rstore_enterprise_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT e.zone, e.revision, " ENTERPRISE_COLUMNS " FROM reports r JOIN enterprises e"
+                               " ON e.history_id = r.history_id WHERE r.period = ?1"
+                               " ORDER BY e.zone, e.line, e.code");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        enterprise_t e;
+        enterprise_row(st, 2, &e);
+        fn(col_text(st, 0), (uint32_t)sqlite3_column_int64(st, 1), &e, arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+int rstore_revision_enterprises(rstore_t *s, const char *zone, const char *period, uint32_t revision,
+                                report_t *out) {
+    sqlite3_stmt *st = once(s, "SELECT 0, 0, " ENTERPRISE_COLUMNS " FROM enterprises e"
+                               " WHERE e.period = ?1 AND e.zone = ?2 AND e.revision = ?3 ORDER BY e.line, e.code");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, revision);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        enterprise_t e;
+        enterprise_row(st, 2, &e);
+        if (!report_add_enterprise(out, &e)) {
+            sqlite3_finalize(st);
+            return -1;
+        }
         n++;
     }
     return finish(s, st, rc, n);

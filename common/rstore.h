@@ -7,6 +7,7 @@
  *   report_history every revision ever accepted: who sent it and when
  *   history_values the values of every revision, keyed by history id
  *   projects       current key-project rows
+ *   enterprises    key-enterprise rows (重点企业运行) of every revision, keyed by history id
  *   issues         warnings stored with a revision
  *   rejections     every rejected report, with the reason, for status and audit
  * Keys lead with the period: reports arrive month by month, so inserts append to the
@@ -77,7 +78,8 @@ int rstore_revision_content(rstore_t *s, const char *zone, const char *period, u
                             uint8_t **content, size_t *len, int64_t *stored_at_ms);
 
 /* Stores r as the new current revision: history row, its values and warnings,
- * current values replaced, projects replaced. Must run inside rstore_begin().
+ * current values replaced, projects replaced, its enterprise rows added beside those of
+ * earlier revisions. Must run inside rstore_begin().
  * 0, or -1 on a database error (the caller rolls back). */
 int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
                  const uint8_t *content, size_t content_len, const diag_list_t *warnings, int64_t now_ms);
@@ -131,6 +133,19 @@ int rstore_each_first_arrival(rstore_t *s, const char *period, rstore_arrival_fn
 typedef void (*rstore_explained_fn)(const char *zone, uint32_t revision, unsigned line, const char *message,
                                     void *arg);
 int rstore_each_explained(rstore_t *s, const char *period, rstore_explained_fn fn, void *arg);
+
+/* Runs fn once per key-enterprise row of the current revision of each report of period,
+ * in (zone, source line, code) order, with the zone and that revision; e is borrowed for
+ * the call. What `yuebao status`, `watch` and the bulletin read (bulletin.h). Returns
+ * how many rows, or -1 (logged) on error. */
+typedef void (*rstore_enterprise_fn)(const char *zone, uint32_t revision, const enterprise_t *e, void *arg);
+int rstore_each_enterprise(rstore_t *s, const char *period, rstore_enterprise_fn fn, void *arg);
+
+/* Appends to out's enterprises the rows stored with revision `revision` of (zone,
+ * period), any revision ever accepted, in source-line order. Returns how many, or -1 on
+ * error (rows appended before it stay; the caller clears out). */
+int rstore_revision_enterprises(rstore_t *s, const char *zone, const char *period, uint32_t revision,
+                                report_t *out);
 
 /* An accepted revision or a rejected report, as the recent-events lists show them. */
 typedef struct {

@@ -43,6 +43,7 @@ validate_opts_t validate_defaults(void) {
 static unsigned first_line(const report_t *r) {
     if (r->n_values) return r->values[0].line;
     if (r->n_projects) return r->projects[0].line;
+    if (r->n_enterprises) return r->enterprises[0].line;
     return 0;
 }
 
@@ -364,6 +365,7 @@ size_t validate_report(const master_t *m, const validate_opts_t *o, const char *
     }
     for (size_t i = 0; i < r->n_projects; i++)
         check_project(r, i, dl);
+    validate_enterprises(r, dl);
 
     check_text(r, r->problems, "problems", _("存在问题 (problems)"), dl);
     check_text(r, r->next_steps, "next_steps", _("下一步措施 (next steps)"), dl);

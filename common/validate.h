@@ -51,6 +51,15 @@ validate_opts_t validate_defaults(void);
 size_t validate_report(const master_t *m, const validate_opts_t *o, const char *county, const report_t *r,
                        diag_list_t *dl);
 
+/* The key-enterprise rows of r (part of validate_report): each 统一社会信用代码 present,
+ * 18 characters of GB 32100's charset, a known department and kind, a region of six
+ * digits, its check character right (a warning when only the embedded 组织机构代码's own
+ * check fails); no code twice; a name; a status from enterprise.h's list; amounts finite,
+ * >= 0 and within VALIDATE_MAX_NUMBER; growth rates finite, > -100 (-100 only for an
+ * amount of 0), at most a hundredfold (above 300% a warning, unless 新投产). Appends to
+ * dl with the report's source and each row's line. */
+void validate_enterprises(const report_t *r, diag_list_t *dl);
+
 /* Rewrites the zone and every indicator given by Chinese name to its code, so one
  * report has one key in the store however it was written. Call after validate_report
  * found no errors. */

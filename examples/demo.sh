@@ -139,10 +139,10 @@ for pdir in "$CITY"/reports/*/; do
         for f in "$pdir/$c".bad.csv; do [ -e "$f" ] && drop "$c" "$f"; done
     done
     settle
-    # 2: the month's files, values and key projects together
+    # 2: the month's files, values, key projects and key enterprises together
     for c in $counties; do
         files=()
-        for f in "$pdir/$c".csv "$pdir/$c".projects.csv; do [ -e "$f" ] && files+=("$f"); done
+        for f in "$pdir/$c".csv "$pdir/$c".projects.csv "$pdir/$c".enterprises.csv; do [ -e "$f" ] && files+=("$f"); done
         [ ${#files[@]} -gt 0 ] && drop "$c" "${files[@]}"
         for f in "$pdir/$c".csv; do
             if [ -e "$f" ] && ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
@@ -153,6 +153,9 @@ for pdir in "$CITY"/reports/*/; do
         # xgettext:c-format
         [ -e "$pdir/$c.projects.csv" ] && notes+=("$(printf "$(t "%s: key projects joined")" "$(county_name "$c")")")
     done
+    n_ent=$(find "$pdir" -maxdepth 1 -name '*.enterprises.csv' | wc -l)
+    # xgettext:c-format
+    [ "$n_ent" -gt 0 ] && notes+=("$(printf "$(t "key enterprises (重点企业运行) joined from %s counties")" "$n_ent")")
     settle
     # 3: corrections, and one typed in 元 instead of 万元 (refused by the soft checks)
     for c in $counties; do

@@ -2,7 +2,7 @@
  * real binary and read back by unzipping it, as the county parser will.
  *
  * What is checked is the layout the reader relies on (ISSUE13-SPEC §3; cli_template.c):
- * the four sheets in order with _yuebao veryHidden and protected, its county, period and
+ * the five sheets in order with _yuebao veryHidden and protected, its county, period and
  * version; each sheet's header row; one 主要指标 row per zone × indicator in master order;
  * sheet protection, locked and unlocked cells, data validation with the unit in its
  * prompt on the input columns, print setup; and the previous period's figures from a
@@ -99,14 +99,16 @@ static char *unzip_member(const char *zip, const char *member) {
 }
 
 typedef struct {
-    char *book, *strings, *styles, *sheet[4];
+    char *book, *strings, *styles, *sheet[5];
 } workbook_t;
+
+#define YB 4 /* _yuebao's index among the sheets: the last of the five */
 
 static void workbook_open(workbook_t *w, const char *path) {
     w->book = unzip_member(path, "xl/workbook.xml");
     w->strings = unzip_member(path, "xl/sharedStrings.xml");
     w->styles = unzip_member(path, "xl/styles.xml");
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         w->sheet[i] = unzip_member(path, P("xl/worksheets/sheet%d.xml", i + 1));
 }
 
@@ -114,7 +116,7 @@ static void workbook_close(workbook_t *w) {
     free(w->book);
     free(w->strings);
     free(w->styles);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         free(w->sheet[i]);
 }
 
@@ -353,6 +355,10 @@ Test(e2e_template, the_workbook_holds_what_the_reader_expects) {
     static const char *const proj_head[] = {"园区代码",     "项目编号",           "项目名称",
                                             "总投资(万元)", "本年完成投资(万元)", "状态"};
     static const char *const text_head[] = {"园区代码", "园区名称", "存在问题", "下一步措施"};
+    static const char *const ent_head[] = {"园区代码",           "统一社会信用代码",      "企业名称",
+                                           "行业",               "工业总产值(万元)",      "工业总产值同比增长(%)",
+                                           "营业收入(万元)",     "营业收入同比增长(%)", "生产状态",
+                                           "备注"};
     char path[300], one[300];
     const char *b, *v, *err;
     char *out;
@@ -369,25 +375,27 @@ Test(e2e_template, the_workbook_holds_what_the_reader_expects) {
     free(out);
     workbook_open(&w, path);
 
-    /* the four sheets, in order; _yuebao veryHidden, the others visible */
+    /* the five sheets, in order; _yuebao veryHidden, the others visible */
     b = w.book;
     const char *s1 = strstr(b, "<sheet name=\"主要指标\" sheetId=\"1\" r:id=\"rId1\"/>");
     const char *s2 = strstr(b, "<sheet name=\"重点项目\" sheetId=\"2\" r:id=\"rId2\"/>");
     const char *s3 = strstr(b, "<sheet name=\"存在问题及下一步措施\" sheetId=\"3\" r:id=\"rId3\"/>");
-    const char *s4 = strstr(b, "<sheet name=\"_yuebao\" sheetId=\"4\" state=\"veryHidden\" r:id=\"rId4\"/>");
-    cr_assert(s1 && s2 && s3 && s4 && s1 < s2 && s2 < s3 && s3 < s4, "four sheets in order:\n%s", b);
+    const char *s4 = strstr(b, "<sheet name=\"重点企业运行\" sheetId=\"4\" r:id=\"rId4\"/>");
+    const char *s5 = strstr(b, "<sheet name=\"_yuebao\" sheetId=\"5\" state=\"veryHidden\" r:id=\"rId5\"/>");
+    cr_assert(s1 && s2 && s3 && s4 && s5 && s1 < s2 && s2 < s3 && s3 < s4 && s4 < s5, "five sheets in order:\n%s",
+              b);
     cr_assert_null(strstr(b, "state=\"hidden\""), "no sheet merely hidden:\n%s", b);
 
     /* _yuebao: what the template is */
-    cr_assert_str_eq(cell_text(&w, 3, "A1"), "yuebao-template");
-    cr_assert_str_eq(cell_text(&w, 3, "B1"), "1", "the template version");
-    cr_assert_null(strstr(cell_xml(w.sheet[3], "B1"), "t=\"s\""), "the version is a number");
-    cr_assert_str_eq(cell_text(&w, 3, "A2"), "county");
-    cr_assert_str_eq(cell_text(&w, 3, "B2"), "410621");
-    cr_assert_not_null(strstr(cell_xml(w.sheet[3], "B2"), "t=\"s\""), "the county code is text");
-    cr_assert_str_eq(cell_text(&w, 3, "A3"), "period");
-    cr_assert_str_eq(cell_text(&w, 3, "B3"), "2017-06");
-    for (int i = 0; i < 4; i++)
+    cr_assert_str_eq(cell_text(&w, YB, "A1"), "yuebao-template");
+    cr_assert_str_eq(cell_text(&w, YB, "B1"), "1", "the template version");
+    cr_assert_null(strstr(cell_xml(w.sheet[YB], "B1"), "t=\"s\""), "the version is a number");
+    cr_assert_str_eq(cell_text(&w, YB, "A2"), "county");
+    cr_assert_str_eq(cell_text(&w, YB, "B2"), "410621");
+    cr_assert_not_null(strstr(cell_xml(w.sheet[YB], "B2"), "t=\"s\""), "the county code is text");
+    cr_assert_str_eq(cell_text(&w, YB, "A3"), "period");
+    cr_assert_str_eq(cell_text(&w, YB, "B3"), "2017-06");
+    for (int i = 0; i < 5; i++)
         cr_assert_not_null(strstr(w.sheet[i], "<sheetProtection sheet=\"1\""), "sheet %d is protected",
                            i + 1);
 
@@ -413,7 +421,7 @@ Test(e2e_template, the_workbook_holds_what_the_reader_expects) {
     cr_assert_eq(n_rows(w1.sheet[0]), 3 + 14, "鹤山区: one zone");
     cr_assert_str_eq(cell_text(&w1, 0, "A1"), "鹤山区 2017年1-6月 产业集聚区主要指标月报");
     cr_assert_str_eq(cell_text(&w1, 0, "A17"), "baoshan");
-    cr_assert_str_eq(cell_text(&w1, 3, "B2"), "410602");
+    cr_assert_str_eq(cell_text(&w1, YB, "B2"), "410602");
     workbook_close(&w1);
 
     /* locked and grey for reference, unlocked and yellow to fill */
@@ -480,6 +488,27 @@ Test(e2e_template, the_workbook_holds_what_the_reader_expects) {
     cr_assert_str_eq(cell_text(&w, 2, "B5"), "浚县产业集聚区");
     cr_assert(cell_locked(&w, 2, "B4") && !cell_locked(&w, 2, "C4") && !cell_locked(&w, 2, "D5"));
     cr_assert_not_null(strstr(cell_xf(w.styles, cell_style(w.sheet[2], "C4")), "wrapText=\"1\""), "wrapped");
+
+    /* 重点企业运行: the header, 100 rows to fill; the code a text cell of 18 characters, the
+     * status one of the list, the amounts and growth rates numbers */
+    cr_assert_str_eq(cell_text(&w, 3, "A1"), "浚县 2017年1-6月 重点企业运行情况");
+    assert_header(&w, 3, ent_head, 10);
+    cr_assert_eq(n_rows(w.sheet[3]), 3 + 100);
+    cr_assert(!cell_locked(&w, 3, "A4") && !cell_locked(&w, 3, "J103"), "the rows are to fill");
+    cr_assert_not_null(strstr(cell_xf(w.styles, cell_style(w.sheet[3], "B4")), "numFmtId=\"49\""),
+                       "the code cells are text (@), so Excel keeps every digit");
+    v = validation_of(w.sheet[3], "A4:A103");
+    cr_assert_not_null(strstr(v, "<formula1>\"liyang,xunxian\"</formula1>"), "%s", v);
+    v = validation_of(w.sheet[3], "B4:B103");
+    cr_assert_not_null(strstr(v, "type=\"textLength\""), "%s", v);
+    cr_assert_not_null(strstr(v, "<formula1>18</formula1>"), "%s", v);
+    v = validation_of(w.sheet[3], "E4:E103");
+    cr_assert_not_null(strstr(v, "prompt=\"单位：万元"), "%s", v);
+    v = validation_of(w.sheet[3], "F4:F103");
+    cr_assert_not_null(strstr(v, "<formula1>-100</formula1>"), "%s", v);
+    v = validation_of(w.sheet[3], "I4:I103");
+    cr_assert_not_null(strstr(v, "type=\"list\""), "%s", v);
+    cr_assert_not_null(strstr(v, "正常生产,减产,停产,半停产,停产整顿,新投产"), "%s", v);
     workbook_close(&w);
 }
 
@@ -545,7 +574,7 @@ Test(e2e_template, january_alone_where_the_city_reports_it) {
     free(out);
     workbook_open(&w, path);
     cr_assert_str_eq(cell_text(&w, 0, "A1"), "浚县 2017年1月 产业集聚区主要指标月报");
-    cr_assert_str_eq(cell_text(&w, 3, "B3"), "2017-01");
+    cr_assert_str_eq(cell_text(&w, YB, "B3"), "2017-01");
     workbook_close(&w);
     /* a city whose city.csv reports January alone: no option needed, and February's
      * 上期 is January */

@@ -560,3 +560,87 @@ Test(county_table, hidden_rows_are_not_read_and_are_named_once) {
     expect_line("2017-06.xlsx: 6月: warning: 1 hidden row was not read: 2; unhide it in Excel");
     cr_assert_eq(report_of("baoshan", "2017-06")->n_values, 1);
 }
+
+/* --- the template's 重点企业运行 sheet --------------------------------------------- */
+
+#define ENT_HEAD                                                                                              \
+    "园区代码|统一社会信用代码|企业名称|行业|工业总产值(万元)|工业总产值同比增长(%)|营业收入(万元)|"         \
+    "营业收入同比增长(%)|生产状态|备注"
+
+/* 浚县's template with its 主要指标 filled, and a 重点企业运行 sheet holding the rows of
+ * reports/2017-06/410621.enterprises.csv as a desk officer types them: number cells,
+ * the status picked from the list (its Chinese label). */
+static table_sheet_t *template_with_enterprises(void) {
+    table_sheet_t *e;
+    filled_template("410621");
+    e = sheet("重点企业运行", 0);
+    row(e, 1, "浚县 2017年1-6月 重点企业运行情况");
+    row(e, 3, ENT_HEAD);
+    row(e, 4, "xunxian|914106216147637905|浚县黎阳面业有限公司|谷物磨制|#41860.2|#7.9|#40320.5|#7.1|正常生产|");
+    row(e, 5, "xunxian|91410621MA2J4FN82K|河南浚丰食品有限公司|方便食品制造|#33570.8|#12.6|#32880.1|#12|正常生产|");
+    row(e, 6,
+        "xunxian|91410621MAJE0TNC8K|浚县恒泰家具有限公司|木质家具制造|#15840.3|#-9.7|#15230.6|#-10.4|减产|订单不足");
+    row(e, 7,
+        "liyang|91410621MAYD0BNJ2J|鹤壁黎阳冷链食品有限公司|肉制品及副产品加工|#6230.5||#6010.2||新投产|"
+        "4月投产，上年同期无产值");
+    row(e, 8, "xunxian|||||||||"); /* an empty input row of the 100 */
+    return e;
+}
+
+Test(county_table, template_enterprises_give_what_the_csv_gives) {
+    report_set_t csv = {0};
+    diag_list_t cdl = {0};
+    char path[4300];
+    template_with_enterprises();
+    cr_assert_eq(parse_as("410621", NULL), 0, "%s", all_diags());
+    snprintf(path, sizeof path, "%s/reports/2017-06/410621.enterprises.csv", city);
+    cr_assert_eq(county_csv_load(m, path, &csv, &cdl), 0, "%s", cdl.n ? cdl.items[0].message : "");
+    for (size_t i = 0; i < csv.n; i++) {
+        const report_t *c = &csv.reports[i], *t = report_of(c->zone, c->period);
+        cr_assert_eq(t->n_enterprises, c->n_enterprises, "%s", c->zone);
+        for (size_t k = 0; k < c->n_enterprises; k++) {
+            const enterprise_t *a = &t->enterprises[k], *b = &c->enterprises[k];
+            cr_assert_str_eq(a->code, b->code);
+            cr_assert_str_eq(a->name, b->name);
+            cr_assert_str_eq(a->industry, b->industry);
+            cr_assert_str_eq(a->status, b->status);
+            cr_assert_str_eq(a->remark, b->remark);
+            cr_assert_eq(a->has_output, b->has_output);
+            cr_assert_eq(a->output_value, b->output_value, "%s", a->code);
+            cr_assert_eq(a->has_output_growth, b->has_output_growth, "%s", a->code);
+            cr_assert_eq(a->output_growth_pct, b->output_growth_pct, "%s", a->code);
+            cr_assert_eq(a->has_revenue, b->has_revenue);
+            cr_assert_eq(a->revenue, b->revenue, "%s", a->code);
+            cr_assert_eq(a->has_revenue_growth, b->has_revenue_growth, "%s", a->code);
+            cr_assert_eq(a->revenue_growth_pct, b->revenue_growth_pct, "%s", a->code);
+        }
+    }
+    /* the rows kept their sheet rows, and 减产 became its code */
+    cr_assert_eq(report_of("xunxian", "2017-06")->enterprises[2].line, 6);
+    cr_assert_str_eq(report_of("xunxian", "2017-06")->enterprises[2].status, "reduced");
+    cr_assert_eq(report_of("liyang", "2017-06")->n_enterprises, 1);
+    cr_assert_not(report_of("liyang", "2017-06")->enterprises[0].has_output_growth);
+    report_set_clear(&csv);
+    diag_clear(&cdl);
+}
+
+Test(county_table, template_enterprise_with_a_wrong_check_character_is_refused_at_its_cell) {
+    table_sheet_t *e = template_with_enterprises();
+    /* 91410621MAJE0TNC8K with its last character typed 9: the check character is K */
+    row(e, 9, "xunxian|91410621MAJE0TNC89|浚县恒泰家具二厂|木质家具制造|#100|#1|#100|#1|正常生产|");
+    cr_assert_eq(parse_as("410621", NULL), 1, "%s", all_diags());
+    expect_line("2017-06.xlsx: 重点企业运行!B9: 统一社会信用代码 91410621MAJE0TNC89", "should be K");
+}
+
+Test(county_table, template_enterprise_status_outside_the_list_is_refused_at_its_cell) {
+    table_sheet_t *e = template_with_enterprises();
+    row(e, 9, "xunxian|91410621MA2TH3BJ35|浚县新厂|木质家具制造|#100|#1|#100|#1|正常|");
+    cr_assert_eq(parse_as("410621", NULL), 1, "%s", all_diags());
+    expect_line("2017-06.xlsx: 重点企业运行!I9: unknown production status \"正常\"", "正常生产 (normal)");
+}
+
+Test(county_table, a_template_without_the_enterprises_sheet_is_still_read) {
+    filled_template("410621"); /* made before the sheet was added */
+    cr_assert_eq(parse_as("410621", NULL), 0, "%s", all_diags());
+    cr_assert_eq(report_of("xunxian", "2017-06")->n_enterprises, 0);
+}
