@@ -1,11 +1,13 @@
 /* cli_bulletin_projects.c - 三、重点项目进展 and 四、重点企业运行: the lists the counties
  * send with their figures, zone by zone in the bulletin's order, as the bulletin model
- * holds them (bulletin_t.projects, .enterprises; filled by bulletin_set_report).
+ * holds them (bulletin_t.projects from bulletin_set_report; .enterprises from
+ * bulletin_enterprises_load).
  *
  * Projects: code, name, total investment, this year's investment, and the state
  * (planned 前期, under_construction 在建, in_production 投产). Enterprises: 统一社会信用
  * 代码, name, industry, output value and revenue this year with their growth, the state
- * (停产 and 减产 red: what the office asks about first) and the county's remark. Names
+ * in words (停产, 半停产, 停产整顿 and 减产 red: what the office asks about first,
+ * ent_status_down) and the county's remark. Names
  * and remarks wrap in their cells, each row as tall as its longest text. A period
  * without any is said so in one line, so the section is never silently missing.
  */
@@ -14,6 +16,7 @@
 
 #include "cli.h"
 #include "cli_bulletin.h"
+#include "enterprise.h"
 
 #define ROW_HEAD 2
 #define ROW_FIRST 3
@@ -126,11 +129,6 @@ int cli_bulletin_projects(cli_bulletin_t *d) {
     return 0;
 }
 
-/* True for an enterprise the office asks about first: stopped or cutting output. */
-static bool troubled(const char *status) {
-    return strstr(status, "停产") || strstr(status, "减产");
-}
-
 int cli_bulletin_enterprises(cli_bulletin_t *d) {
     static const col_t cols[] = {{"序号", 4, BN_INT},
                                  {"园区", 12, BN_TEXT},
@@ -144,45 +142,43 @@ int cli_bulletin_enterprises(cli_bulletin_t *d) {
                                  {"运行状态", 7, BN_TEXT},
                                  {"备注", 17, BN_LEFT}};
     const size_t n_cols = sizeof cols / sizeof cols[0];
-    const bulletin_t *b = d->b;
+    const bulletin_enterprises_t *list = &d->b->enterprises;
     const cli_bulletin_fmt_t *f = &d->f;
     lxw_worksheet *ws = cli_bulletin_sheet(d, "重点企业运行");
     lxw_col_t last = (lxw_col_t)(n_cols - 1);
     lxw_row_t r = ROW_FIRST;
     char heading[600], small[300];
-    size_t n_stopped = 0, n_cut = 0;
     double width;
     if (!ws) return -1;
     width = head(d, ws, cols, n_cols);
-    for (size_t i = 0; i < b->n_enterprises; i++) {
-        n_stopped += strstr(b->enterprises[i].status, "停产") != NULL;
-        n_cut += strstr(b->enterprises[i].status, "减产") != NULL;
-    }
-    snprintf(heading, sizeof heading, "四、%s产业集聚区%s重点企业运行情况", d->m->policy.city_name,
-             d->months);
-    snprintf(small, sizeof small, "共 %zu 家，其中停产 %zu 家、减产 %zu 家　　数据状态：%s", b->n_enterprises,
-             n_stopped, n_cut, b->state_label);
+    snprintf(heading, sizeof heading, "四、%s产业集聚区%s重点企业运行情况", d->m->policy.city_name, d->months);
+    snprintf(small, sizeof small, "共 %zu 家，其中停产 %zu 家、减产 %zu 家　　数据状态：%s", list->n,
+             list->by_status[ENT_STOPPED] + list->by_status[ENT_PARTIAL] + list->by_status[ENT_RECTIFYING],
+             list->by_status[ENT_REDUCED], d->b->state_label);
     cli_bulletin_heading(d, ws, heading, small, last);
-    for (size_t i = 0; i < b->n_enterprises; i++, r++) {
-        const bulletin_enterprise_t *e = &b->enterprises[i];
+    for (size_t i = 0; i < list->n; i++, r++) {
+        const bulletin_enterprise_t *row = &list->rows[i];
+        const enterprise_t *e = &row->e;
+        const char *status = row->status != ENT_STATUS_NONE ? ent_status_label(row->status) : e->status;
         int lines = 1;
         worksheet_write_number(ws, r, 0, (double)(i + 1), f->cell[BS_NORMAL][BN_INT]);
-        text(ws, r, 1, cli_bulletin_zone(&b->rows[e->row]), &cols[1], f->cell[BS_NORMAL][BN_TEXT], &lines);
+        text(ws, r, 1, row->zone->name, &cols[1], f->cell[BS_NORMAL][BN_TEXT], &lines);
         text(ws, r, 2, e->code, &cols[2], f->cell[BS_NORMAL][BN_TEXT], &lines);
         text(ws, r, 3, e->name, &cols[3], f->cell[BS_NORMAL][BN_LEFT], &lines);
         text(ws, r, 4, e->industry, &cols[4], f->cell[BS_NORMAL][BN_TEXT], &lines);
-        number(ws, r, 5, e->has_output, e->output_ytd, f->cell[BS_NORMAL][BN_AMOUNT]);
+        number(ws, r, 5, e->has_output, e->output_value, f->cell[BS_NORMAL][BN_AMOUNT]);
         number(ws, r, 6, e->has_output_growth, e->output_growth_pct, f->cell[BS_NORMAL][BN_ONE]);
-        number(ws, r, 7, e->has_revenue, e->revenue_ytd, f->cell[BS_NORMAL][BN_AMOUNT]);
+        number(ws, r, 7, e->has_revenue, e->revenue, f->cell[BS_NORMAL][BN_AMOUNT]);
         number(ws, r, 8, e->has_revenue_growth, e->revenue_growth_pct, f->cell[BS_NORMAL][BN_ONE]);
-        text(ws, r, 9, e->status, &cols[9], troubled(e->status) ? f->stopped : f->cell[BS_NORMAL][BN_TEXT],
+        text(ws, r, 9, status, &cols[9], ent_status_down(row->status) ? f->stopped : f->cell[BS_NORMAL][BN_TEXT],
              &lines);
         text(ws, r, 10, e->remark, &cols[10], f->cell[BS_NORMAL][BN_LEFT], &lines);
         worksheet_set_row(ws, r, cli_bulletin_height(lines), NULL);
     }
-    if (b->n_enterprises == 0) r = none(d, ws, r, last, "本期各园区未报送重点企业运行情况。");
+    if (list->n == 0) r = none(d, ws, r, last, "本期各园区未报送重点企业运行情况。");
     {
-        const char *lines[] = {"说明：重点企业为各县区随月报报送的企业；红色：停产、减产。"};
+        const char *lines[] = {"说明：重点企业为各县区随月报报送的企业，按县区、园区排列；停产含半停产、停产整顿；"
+                               "红色：停产、半停产、停产整顿、减产。"};
         r = cli_bulletin_notes(d, ws, r + 1, last, width, lines, 1);
     }
     worksheet_freeze_panes(ws, ROW_FIRST, 0);

@@ -342,9 +342,10 @@ static int load_ranking(const cli_opts_t *o, const char *period, ranking_t *rk) 
 }
 
 /* What each reported zone's current report says in words and lists — 存在问题, 下一步措施,
- * key projects (and key enterprises, once reports carry them) — into b, for the printed
- * bulletin. 0, or -1 on a store error or out of memory (explained). */
-static int load_words(rstore_t *st, const char *period, bulletin_t *b) {
+ * key projects — and the period's key enterprises into b, for the printed bulletin. 0,
+ * or -1 on a store error or out of memory (explained). */
+static int load_words(rstore_t *st, const master_t *m, const char *period, bulletin_t *b) {
+    bulletin_enterprises_t list;
     for (size_t i = 0; i < b->n_rows; i++) {
         const bulletin_row_t *row = &b->rows[i];
         report_t r;
@@ -364,6 +365,11 @@ static int load_words(rstore_t *st, const char *period, bulletin_t *b) {
         }
         report_clear(&r);
     }
+    if (bulletin_enterprises_load(&list, st, m, period) < 0) {
+        fprintf(stderr, _("yuebao export: cannot read the key enterprises of %s (see above)\n"), period);
+        return -1;
+    }
+    bulletin_take_enterprises(b, &list);
     return 0;
 }
 
@@ -538,7 +544,7 @@ int cli_export(const cli_opts_t *o) {
         rc = 1;
         goto out;
     }
-    if (fmt == FORMAT_XLSX && load_words(st, period, &b) < 0) {
+    if (fmt == FORMAT_XLSX && load_words(st, m, period, &b) < 0) {
         rc = 1;
         goto out;
     }

@@ -39,7 +39,7 @@ void bulletin_clear(bulletin_t *b) {
     free(b->rows);
     free(b->indicators);
     free(b->projects);
-    free(b->enterprises);
+    bulletin_enterprises_clear(&b->enterprises);
     memset(b, 0, sizeof *b);
 }
 
@@ -58,13 +58,10 @@ static int copy_text(char **slot, const char *s) {
     return 0;
 }
 
-int bulletin_add_enterprise(bulletin_t *b, const bulletin_enterprise_t *e) {
-    bulletin_enterprise_t *p;
-    if (e->row >= b->n_zones || b->rows[e->row].is_total) return -1;
-    if (!(p = realloc(b->enterprises, (b->n_enterprises + 1) * sizeof *p))) return -1;
-    b->enterprises = p;
-    p[b->n_enterprises++] = *e;
-    return 0;
+void bulletin_take_enterprises(bulletin_t *b, bulletin_enterprises_t *list) {
+    bulletin_enterprises_clear(&b->enterprises);
+    b->enterprises = *list;
+    memset(list, 0, sizeof *list);
 }
 
 int bulletin_set_report(bulletin_t *b, size_t row, const report_t *r) {
@@ -90,9 +87,6 @@ int bulletin_set_report(bulletin_t *b, size_t row, const report_t *r) {
             snprintf(bp->status, sizeof bp->status, "%s", rp->status);
         }
     }
-    /* Key enterprises: report_t carries none yet (branch i14-enterprises adds them). The
-     * merge maps each of r's enterprises to a bulletin_enterprise_t here and calls
-     * bulletin_add_enterprise; the sheet already prints whatever b->enterprises holds. */
     return 0;
 }
 

@@ -31,9 +31,10 @@
  * counts; a tie at the tenth-largest climb takes every zone of it), none in the year's
  * first period.
  *
- * The printed bulletin also carries what the counties wrote (bulletin_set_report): per
- * zone its 存在问题 and 下一步措施, its key projects and key enterprises, as plain lists
- * here, so the sheet writers read one model and never a store. And the period's data
+ * The printed bulletin also carries what the counties wrote: per zone its 存在问题 and
+ * 下一步措施 and its key projects (bulletin_set_report), and the period's key enterprises
+ * (bulletin_take_enterprises), as plain lists here, so the sheet writers read one model
+ * and never a store. And the period's data
  * state for the title: 初步数据 until the period is approved (bulletin_set_state).
  */
 #ifndef YB_BULLETIN_H
@@ -42,6 +43,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bulletin_enterprises.h"
 #include "master.h"
 #include "period.h"
 #include "ranking.h"
@@ -102,25 +104,6 @@ typedef struct {
     char status[64];       /* planned, under_construction, in_production (or as written) */
 } bulletin_project_t;
 
-/* One key enterprise (重点企业运行) of a zone's report, for the bulletin: the shape the
- * sheet prints, filled from whatever the report carries (bulletin_set_report). */
-typedef struct {
-    size_t row;    /* the zone's row in bulletin_t.rows */
-    char code[24]; /* 统一社会信用代码 (18 characters) */
-    char name[256];
-    char industry[128];
-    bool has_output;
-    double output_ytd; /* 工业总产值, 万元, this year to date */
-    bool has_output_growth;
-    double output_growth_pct;
-    bool has_revenue;
-    double revenue_ytd; /* 营业收入, 万元, this year to date */
-    bool has_revenue_growth;
-    double revenue_growth_pct;
-    char status[64];  /* 正常生产 / 减产 / 停产 / 新投产 … as stored */
-    char remark[512]; /* the county's remark, "" if none */
-} bulletin_enterprise_t;
-
 typedef struct {
     period_t period;
     int *indicators; /* indexes into master_t.indicators: the main indicators */
@@ -136,8 +119,7 @@ typedef struct {
     size_t n_top, n_fast;         /* zones marked 十强, 十快 */
     bulletin_project_t *projects; /* by row, then as the report lists them */
     size_t n_projects;
-    bulletin_enterprise_t *enterprises; /* by row, then as added */
-    size_t n_enterprises;
+    bulletin_enterprises_t enterprises; /* 重点企业运行 (bulletin_enterprises.h), master order */
     bool preliminary;     /* not yet approved: the title says state_label (初步数据) */
     char state_label[64]; /* the data state as printed: 初步数据, 已核准, 已发布 (第2版) … */
 } bulletin_t;
@@ -159,15 +141,16 @@ int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_
                    const ranking_t *rk, double lag_pace_pp);
 
 /* Takes what zone row `row`'s report r says in words and lists into the bulletin: its
- * 存在问题 and 下一步措施 (copied), its key projects (appended to b->projects, which stays
- * ordered by row when rows are given in order) and its key enterprises (b->enterprises).
- * Call it once per reported zone, after bulletin_build. 0, or -1 out of memory or on a
- * row that is not a zone's (b is then as it was before, except for what was copied). */
+ * 存在问题 and 下一步措施 (copied) and its key projects (appended to b->projects, which
+ * stays ordered by row when rows are given in order). Call it once per reported zone,
+ * after bulletin_build. 0, or -1 out of memory or on a row that is not a zone's (b is
+ * then as it was before, except for what was copied). */
 int bulletin_set_report(bulletin_t *b, size_t row, const report_t *r);
 
-/* Appends enterprise e (copied; its row must name a zone's row). 0, or -1 out of memory
- * or on a bad row. */
-int bulletin_add_enterprise(bulletin_t *b, const bulletin_enterprise_t *e);
+/* Moves the period's key enterprises (bulletin_enterprises_load) into b, which owns
+ * them from now on (bulletin_clear frees them); *list is left zeroed. Any enterprises b
+ * held are freed first. */
+void bulletin_take_enterprises(bulletin_t *b, bulletin_enterprises_t *list);
 
 /* Sets the data state printed on the cover and in the title: label (e.g. 已核准, 已发布
  * 第2版; NULL or "" keeps 初步数据) and whether the figures are still preliminary (the

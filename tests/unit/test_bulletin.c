@@ -639,12 +639,12 @@ Test(bulletin, data_state) {
     cr_assert_str_eq(b.state_label, "初步数据", "no label: 初步数据");
 }
 
-/* A zone's words and lists are copied into its row and the bulletin's lists; the total
- * row and a row out of range are refused. */
+/* A zone's words and projects are copied into its row and the bulletin's list (the
+ * total row and a row out of range are refused); the enterprises are moved in. */
 Test(bulletin, words_projects_and_enterprises) {
     report_t r;
     report_project_t p;
-    bulletin_enterprise_t e;
+    bulletin_enterprises_t list;
     size_t jin;
     memset(&r, 0, sizeof r);
     set("jinshan", "revenue", 1, NAN);
@@ -670,14 +670,16 @@ Test(bulletin, words_projects_and_enterprises) {
     cr_assert_eq(bulletin_set_report(&b, b.n_rows - 1, &r), -1, "the total row has no report");
     cr_assert_eq(bulletin_set_report(&b, b.n_rows, &r), -1);
 
-    memset(&e, 0, sizeof e);
-    e.row = jin;
-    snprintf(e.name, sizeof e.name, "鹤壁天海电子");
-    snprintf(e.status, sizeof e.status, "停产");
-    cr_assert_eq(bulletin_add_enterprise(&b, &e), 0);
-    cr_assert_eq(b.n_enterprises, 1);
-    cr_assert_str_eq(b.enterprises[0].status, "停产");
-    e.row = b.n_rows - 1;
-    cr_assert_eq(bulletin_add_enterprise(&b, &e), -1, "the total row has no enterprises");
-    cr_assert_eq(b.n_enterprises, 1);
+    /* the period's enterprises are moved in whole: b owns them, the list is left empty */
+    memset(&list, 0, sizeof list);
+    cr_assert_not_null(list.rows = calloc(1, sizeof *list.rows));
+    list.n = list.cap = 1;
+    list.rows[0].zone = row("jinshan")->zone;
+    list.rows[0].status = ENT_STOPPED;
+    snprintf(list.rows[0].e.name, sizeof list.rows[0].e.name, "鹤壁天海电子");
+    bulletin_take_enterprises(&b, &list);
+    cr_assert_eq(b.enterprises.n, 1);
+    cr_assert_str_eq(b.enterprises.rows[0].e.name, "鹤壁天海电子");
+    cr_assert_null(list.rows, "moved, not copied");
+    cr_assert_eq(list.n, 0);
 }

@@ -2,7 +2,7 @@
  * from the workbook's own XML: what a printer and Excel's page setup see.
  *
  * A bulletin of the sample city (examples/sample-city: 8 zones, 6 main indicators, its
- * 2017 rules) with a hand-made ranking, a long remark, two projects and two enterprises
+ * 2017 rules) with a hand-made ranking, a long remark, a project and a stopped enterprise
  * is written by the CLI's real writer (export_xlsx), then unzipped with libzip and its
  * parts searched: the sheets and their order, the print titles (definedName
  * _xlnm.Print_Titles), A4 and the orientation, fit to one page wide (fitToHeight="0"
@@ -105,7 +105,7 @@ static char *long_remark(void) {
 static void build(bool approved) {
     report_t r;
     report_project_t p;
-    bulletin_enterprise_t e;
+    bulletin_enterprises_t list;
     char *remark = long_remark();
     set("jinshan", "revenue", 2759085.3, 10.5);
     set("jinshan", "fai", 651316.6, 18.4);
@@ -135,13 +135,18 @@ static void build(bool approved) {
     cr_assert_not_null(report_add_project(&r, &p));
     cr_assert_eq(bulletin_set_report(&b, 0, &r), 0);
     report_clear(&r);
-    memset(&e, 0, sizeof e);
-    snprintf(e.code, sizeof e.code, "91410600MA3X4Y5Z6A");
-    snprintf(e.name, sizeof e.name, "鹤壁天海电子信息系统有限公司");
-    snprintf(e.status, sizeof e.status, "停产");
-    e.has_output = true;
-    e.output_ytd = 52000;
-    cr_assert_eq(bulletin_add_enterprise(&b, &e), 0);
+    memset(&list, 0, sizeof list);
+    cr_assert_not_null(list.rows = calloc(1, sizeof *list.rows));
+    list.n = list.cap = 1;
+    list.rows[0].zone = master_zone(m, "jinshan");
+    list.rows[0].status = ENT_STOPPED;
+    list.by_status[ENT_STOPPED] = list.n_down = 1;
+    snprintf(list.rows[0].e.code, sizeof list.rows[0].e.code, "91410600MA3X4Y5Z6A");
+    snprintf(list.rows[0].e.name, sizeof list.rows[0].e.name, "鹤壁天海电子信息系统有限公司");
+    snprintf(list.rows[0].e.status, sizeof list.rows[0].e.status, "stopped");
+    list.rows[0].e.has_output = true;
+    list.rows[0].e.output_value = 52000;
+    bulletin_take_enterprises(&b, &list);
     free(remark);
     cr_assert_eq(export_xlsx(&b, m, path, err, sizeof err), 0, "%s", err);
 }
@@ -315,7 +320,8 @@ Test(bulletin_xlsx, marks_and_lists) {
     cr_assert_not_null(strstr(ind, "<v>-5.61"), "山城's fai gap −5.61 is on sheet 主要指标(一)");
     cr_assert_not_null(strstr(strings, "<t>在建</t>"), "under_construction in words");
     cr_assert_not_null(strstr(strings, "<t>汽车电子产业园二期</t>"));
-    cr_assert_not_null(strstr(strings, "<t>停产</t>"));
+    cr_assert_not_null(strstr(strings, "<t>停产</t>"), "the status code stopped in words");
+    cr_assert_not_null(strstr(strings, "<t>共 1 家，其中停产 1 家、减产 0 家　　数据状态：初步数据</t>"));
     cr_assert_not_null(strstr(strings, "<t>鹤壁天海电子信息系统有限公司</t>"));
     free(strings);
     free(rank);
