@@ -305,7 +305,7 @@ void export_months(const bulletin_t *b, char *buf, size_t size);
 
 /* The bulletin's title: "鹤壁市产业集聚区 2017年1-6月 主要指标完成情况通报", the city
  * from city.csv's city_name (none: "产业集聚区 …"), and while the figures are
- * preliminary the data state after it: "…通报（初步数据）". */
+ * preliminary (bulletin_t.state_in_title) the data state after it: "…通报（初步数据）". */
 void export_title(const bulletin_t *b, const master_t *m, char *buf, size_t size);
 
 /* cli_export_xlsx.c: writes b as the printed bulletin (cover, ranking, main indicators,

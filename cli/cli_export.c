@@ -210,7 +210,7 @@ void export_title(const bulletin_t *b, const master_t *m, char *buf, size_t size
     char months[64];
     export_months(b, months, sizeof months);
     snprintf(buf, size, "%s产业集聚区 %s 主要指标完成情况通报%s%s%s", m->policy.city_name, months,
-             b->preliminary ? "（" : "", b->preliminary ? b->state_label : "", b->preliminary ? "）" : "");
+             b->state_in_title ? "（" : "", b->state_in_title ? b->state_label : "", b->state_in_title ? "）" : "");
 }
 
 /* ---- csv -------------------------------------------------------------------------------- */

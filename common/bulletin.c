@@ -43,10 +43,10 @@ void bulletin_clear(bulletin_t *b) {
     memset(b, 0, sizeof *b);
 }
 
-void bulletin_set_state(bulletin_t *b, const char *label, bool preliminary) {
+void bulletin_set_state(bulletin_t *b, const char *label, bool in_title) {
     snprintf(b->state_label, sizeof b->state_label, "%s",
              label && label[0] ? label : BULLETIN_STATE_PRELIMINARY);
-    b->preliminary = preliminary;
+    b->state_in_title = in_title;
 }
 
 /* *slot = a copy of s ("" and NULL: none). 0, or -1 out of memory (*slot unchanged). */

@@ -120,7 +120,7 @@ typedef struct {
     bulletin_project_t *projects; /* by row, then as the report lists them */
     size_t n_projects;
     bulletin_enterprises_t enterprises; /* 重点企业运行 (bulletin_enterprises.h), master order */
-    bool preliminary;     /* not yet approved: the title says state_label (初步数据) */
+    bool state_in_title;   /* the title ends in （state_label）: preliminary figures, a 更正版 */
     char state_label[64]; /* the data state as printed: 初步数据, 已核准, 已发布 (第2版) … */
 } bulletin_t;
 
@@ -152,10 +152,11 @@ int bulletin_set_report(bulletin_t *b, size_t row, const report_t *r);
  * held are freed first. */
 void bulletin_take_enterprises(bulletin_t *b, bulletin_enterprises_t *list);
 
-/* Sets the data state printed on the cover and in the title: label (e.g. 已核准, 已发布
- * 第2版; NULL or "" keeps 初步数据) and whether the figures are still preliminary (the
- * title then ends in （label）). bulletin_build starts at 初步数据, preliminary. */
-void bulletin_set_state(bulletin_t *b, const char *label, bool preliminary);
+/* Sets the data state printed on the cover and atop every sheet: label (e.g. 已核准,
+ * 已发布·更正版 第2版; NULL or "" gives 初步数据), and whether the title carries it too
+ * ("…通报（初步数据）"): it must while the figures are preliminary, and should for a
+ * corrected version. bulletin_build starts at 初步数据, in the title. */
+void bulletin_set_state(bulletin_t *b, const char *label, bool in_title);
 
 /* True if cell's pace gap is below b's laggard threshold (beyond a 1e-9 tolerance, as
  * the scorer grades: a gap of exactly −5 is not below −5). */

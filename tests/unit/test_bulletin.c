@@ -630,10 +630,10 @@ Test(bulletin, dimension_scores) {
 /* The data state starts preliminary (初步数据) and is what bulletin_set_state says. */
 Test(bulletin, data_state) {
     cr_assert_eq(bulletin_build(&b, m, NULL, period("2017-06"), &v, NULL, BULLETIN_LAG_PACE_PP), 0);
-    cr_assert(b.preliminary);
+    cr_assert(b.state_in_title, "preliminary figures say so in the title");
     cr_assert_str_eq(b.state_label, "初步数据");
     bulletin_set_state(&b, "已发布（第2版）", false);
-    cr_assert_not(b.preliminary);
+    cr_assert_not(b.state_in_title);
     cr_assert_str_eq(b.state_label, "已发布（第2版）");
     bulletin_set_state(&b, "", true);
     cr_assert_str_eq(b.state_label, "初步数据", "no label: 初步数据");
