@@ -6,8 +6,8 @@
  *   综合排名           rank, rank change, total and dimension scores, star, 十强, 十快
  *   主要指标(一)…      the main indicators, three a sheet, the zone column on every page
  *   重点项目进展       each zone's key projects
- *   重点企业运行       each zone's key enterprises
- *   存在问题及措施     the counties' own words, wrapped in their cells
+ *   重点企业运行       the period's key enterprises
+ *   存在问题及下一步措施  the counties' own words, wrapped in their cells
  * This file holds what they share: the formats (10 pt 宋体 cells, nothing under 9 pt,
  * numbers as numbers with display formats so the office can still sum and sort), and the
  * page setup (A4, one page wide, the title in the page header, page numbers in the
