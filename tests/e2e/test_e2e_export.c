@@ -8,7 +8,8 @@
  *             金山 and 宝山 and the city total, against figures worked out by hand from
  *             the sample files (below) and the ranks the scorer stored;
  *   xlsx      unzipped: its sheets, the title in the page header, the indicator sheet's
- *             frozen headers and figures, a county's own words;
+ *             frozen headers and figures, a county's own words and key enterprises
+ *             (June's NNNNNN.enterprises.csv go in too);
  *   sdmx-csv  its header and one known observation.
  * Then the mistakes an operator makes: an unknown format, xlsx to a terminal, a period
  * nobody reported, a folder that cannot be written.
@@ -105,6 +106,13 @@ static void county_files(fileset_t *fs, const char *county, const char *from, co
         period_format(p, ps);
         path = e2e_sample(P("reports/%s/%s.csv", ps, county));
         if (!e2e_exists(path)) continue;
+        cr_assert_lt(fs->n, MAX_FILES);
+        snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", path);
+        fs->list[fs->n] = fs->path[fs->n];
+        fs->list[++fs->n] = NULL;
+        /* June's key enterprises too, for the bulletin's 重点企业运行 */
+        path = e2e_sample(P("reports/%s/%s.enterprises.csv", ps, county));
+        if (strcmp(ps, "2017-06") != 0 || !e2e_exists(path)) continue;
         cr_assert_lt(fs->n, MAX_FILES);
         snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", path);
         fs->list[fs->n] = fs->path[fs->n];
@@ -421,6 +429,13 @@ static void check_xlsx(const char *path) {
     cr_assert_not_null(strstr(styles, "FFC7CE"), "the laggards' fill");
     cr_assert_not_null(strstr(styles, "#,##0.0"), "amounts with thousands separators");
     cr_assert_not_null(strstr(strings, "一是固定资产投资进度滞后"), "山城's 存在问题 in its own words");
+    cr_assert_not_null(strstr(strings, "鹤壁山城镁业科技有限公司"), "山城's key enterprises on 重点企业运行");
+    cr_assert_not_null(strstr(strings, "<t>停产整顿</t>"), "its state in words");
+    {
+        char *firms = unzip_member(path, "xl/worksheets/sheet6.xml");
+        cr_assert_not_null(strstr(firms, "<v>8460</v>"), "its output value as a number");
+        free(firms);
+    }
     free(ranking);
     free(sheet);
     free(strings);
