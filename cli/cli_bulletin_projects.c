@@ -82,9 +82,9 @@ int cli_bulletin_projects(cli_bulletin_t *d) {
                                  {"园区", 14, BN_TEXT},
                                  {"项目编号", 10, BN_TEXT},
                                  {"项目名称", 30, BN_LEFT},
-                                 {"总投资(万元)", 11, BN_AMOUNT},
-                                 {"本年完成投资(万元)", 11, BN_AMOUNT},
-                                 {"完成投资占总投资(%)", 9, BN_ONE},
+                                 {"总投资\n(万元)", 11, BN_AMOUNT},
+                                 {"本年完成投资\n(万元)", 11, BN_AMOUNT},
+                                 {"完成投资占\n总投资(%)", 9, BN_ONE},
                                  {"进展", 6, BN_TEXT}};
     const size_t n_cols = sizeof cols / sizeof cols[0];
     const bulletin_t *b = d->b;
@@ -135,10 +135,10 @@ int cli_bulletin_enterprises(cli_bulletin_t *d) {
                                  {"统一社会信用代码", 19, BN_TEXT},
                                  {"企业名称", 20, BN_LEFT},
                                  {"行业", 9, BN_TEXT},
-                                 {"工业总产值本年累计(万元)", 10, BN_AMOUNT},
-                                 {"同比增长(%)", 7, BN_ONE},
-                                 {"营业收入本年累计(万元)", 10, BN_AMOUNT},
-                                 {"同比增长(%)", 7, BN_ONE},
+                                 {"工业总产值\n本年累计\n(万元)", 10, BN_AMOUNT},
+                                 {"同比增长\n(%)", 7, BN_ONE},
+                                 {"营业收入\n本年累计\n(万元)", 10, BN_AMOUNT},
+                                 {"同比增长\n(%)", 7, BN_ONE},
                                  {"运行状态", 7, BN_TEXT},
                                  {"备注", 17, BN_LEFT}};
     const size_t n_cols = sizeof cols / sizeof cols[0];
