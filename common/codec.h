@@ -141,7 +141,7 @@ int codec_encode(const msg_t *m, uint8_t **buf, size_t *len);
  * codec_check.h); protobuf-c alone would cut the one and wrap the other.
  * -1, dropped by the receiver: too large, more memory than
  * the parse budget, not protobuf, wrong schema version, missing id or body, a string
- * too long or not UTF-8, too many rows (REPORT_MAX_VALUES, REPORT_MAX_PROJECTS,
+ * too long or not UTF-8, too many rows (REPORT_MAX_VALUES, REPORT_MAX_PROJECTS, REPORT_MAX_ENTERPRISES,
  * CODEC_MAX_ISSUES, CODEC_RANKING_CHUNK, RANKING_MAX_DIMS, TOTALS_MAX_ROWS), a ranking,
  * alert or totals figure
  * that is not a finite number, a timestamp beyond CODEC_MAX_TIME_MS. Amounts and growth
@@ -152,7 +152,7 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
 void msg_clear(msg_t *m);
 
 /* The canonical bytes of a report's content (zone, period, values sorted by indicator,
- * projects sorted by code, texts) without revision, lines or source: equal bytes mean
+ * projects sorted by code, enterprises sorted by every field, texts) without revision, lines or source: equal bytes mean
  * equal content. Caller frees *buf. 0, or -1 on OOM. */
 int codec_report_content(const report_t *r, uint8_t **buf, size_t *len);
 

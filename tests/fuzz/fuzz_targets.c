@@ -158,7 +158,8 @@ int fuzz_envelope_one(const uint8_t *data, size_t size) {
     FUZZ_CHECK(m.kind != MSG_NONE);
     if (m.kind == MSG_REPORT) {
         const report_t *r = &m.report;
-        FUZZ_CHECK(r->n_values <= REPORT_MAX_VALUES && r->n_projects <= REPORT_MAX_PROJECTS);
+        FUZZ_CHECK(r->n_values <= REPORT_MAX_VALUES && r->n_projects <= REPORT_MAX_PROJECTS &&
+                   r->n_enterprises <= REPORT_MAX_ENTERPRISES);
         FUZZ_CHECK(utf8_valid(r->zone, strlen(r->zone)) && utf8_valid(r->period, strlen(r->period)));
         validate_one(&m.report);
     }
@@ -215,7 +216,7 @@ int fuzz_csv_one(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < set.n; i++) {
         report_t *r = &set.reports[i];
         msg_t m;
-        FUZZ_CHECK(r->n_values + r->n_projects > 0 || r->problems || r->next_steps);
+        FUZZ_CHECK(r->n_values + r->n_projects + r->n_enterprises > 0 || r->problems || r->next_steps);
         r->revision = 1;
         validate_one(r);
         memset(&m, 0, sizeof m);

@@ -297,7 +297,7 @@ Test(county_csv, every_sample_file_parses) {
         cr_assert_geq(set.n, 1, "%s", path);
         for (size_t k = 0; k < set.n; k++) {
             cr_assert_str_eq(set.reports[k].period, dir_period, "%s", path);
-            cr_assert(set.reports[k].n_values > 0 || set.reports[k].n_projects > 0);
+            cr_assert(set.reports[k].n_values > 0 || set.reports[k].n_projects > 0 || set.reports[k].n_enterprises > 0);
         }
         files++;
     }

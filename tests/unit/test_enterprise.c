@@ -571,3 +571,67 @@ Test(enterprise_store, every_revision_is_kept_and_the_current_one_is_read) {
     unlink(p2);
     rmdir(dir);
 }
+
+/* ---- the bulletin's rows ------------------------------------------------------------- */
+
+#include "bulletin_enterprises.h"
+
+static void store_report(rstore_t *s, const char *zone, uint32_t revision, const enterprise_t *e, size_t n) {
+    report_t r;
+    report_value_t v = {.indicator = "revenue", .amount = 1};
+    uint8_t content[1] = {0};
+    memset(&r, 0, sizeof r);
+    snprintf(r.zone, sizeof r.zone, "%s", zone);
+    snprintf(r.period, sizeof r.period, "2017-06");
+    r.revision = revision;
+    report_add_value(&r, &v);
+    for (size_t i = 0; i < n; i++)
+        report_add_enterprise(&r, &e[i]);
+    cr_assert_eq(rstore_begin(s), 0);
+    cr_assert_eq(rstore_apply(s, &r, "x", "x", content, 1, NULL, 1000 + revision), 0);
+    cr_assert_eq(rstore_commit(s), 0);
+    report_clear(&r);
+}
+
+Test(enterprise_csv, the_bulletin_gets_every_current_row_in_regions_order_with_counts) {
+    char dir[] = "/tmp/yb_entb_XXXXXX", path[128], err[512] = "", p2[160];
+    rstore_t *s;
+    bulletin_enterprises_t b;
+    enterprise_t xun[2] = {ent("91410621MAJE0TNC8K", "reduced", 2), ent("91410621MA2J4FN82K", "normal", 3)};
+    enterprise_t bao[2] = {ent("91410602599521784H", "stopped", 5), ent("914106025366979187", "reduced", 4)};
+    enterprise_t jin[1] = {ent("914106005983444133", "normal", 2)};
+    enterprise_t gone[1] = {ent("91410622MA31690005", "stopped", 2)};
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/reports.db", dir);
+    cr_assert_not_null(s = rstore_open(path, false, err, sizeof err), "%s", err);
+    store_report(s, "xunxian", 1, gone, 1); /* replaced by revision 2: not in the bulletin */
+    store_report(s, "xunxian", 2, xun, 2);
+    store_report(s, "baoshan", 1, bao, 2);
+    store_report(s, "jinshan", 1, jin, 1);
+    store_report(s, "nowhere", 1, gone, 1); /* a zone regions.csv does not list */
+    cr_assert_eq(bulletin_enterprises_load(&b, s, m, "2017-06"), 0);
+    /* regions.csv: 410671 (jinshan) first, then 410602 (baoshan), …, 410621 (xunxian) */
+    cr_assert_eq(b.n, 5);
+    cr_assert_str_eq(b.rows[0].zone->code, "jinshan");
+    cr_assert_str_eq(b.rows[1].zone->code, "baoshan");
+    cr_assert_str_eq(b.rows[1].e.code, "914106025366979187", "the county's own order: its source line 4 first");
+    cr_assert_str_eq(b.rows[2].e.code, "91410602599521784H");
+    cr_assert_str_eq(b.rows[3].zone->code, "xunxian");
+    cr_assert_str_eq(b.rows[3].county->name, "浚县");
+    cr_assert_eq(b.rows[3].revision, 2);
+    cr_assert_eq(b.rows[2].status, ENT_STOPPED);
+    cr_assert_eq(b.by_status[ENT_STOPPED], 1);
+    cr_assert_eq(b.by_status[ENT_REDUCED], 2);
+    cr_assert_eq(b.by_status[ENT_NORMAL], 2);
+    cr_assert_eq(b.n_down, 3);
+    cr_assert_eq(b.n_unlisted, 1);
+    bulletin_enterprises_clear(&b);
+    cr_assert_eq(b.n, 0);
+    rstore_close(&s);
+    unlink(path);
+    snprintf(p2, sizeof p2, "%s-wal", path);
+    unlink(p2);
+    snprintf(p2, sizeof p2, "%s-shm", path);
+    unlink(p2);
+    rmdir(dir);
+}
