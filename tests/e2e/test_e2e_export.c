@@ -9,7 +9,7 @@
  *             the sample files (below) and the ranks the scorer stored;
  *   xlsx      unzipped: its sheets, the title in the page header, the indicator sheet's
  *             frozen headers and figures, a county's own words and key enterprises
- *             (June's NNNNNN.enterprises.csv go in too);
+ *             (June's NNNNNN.projects.csv and .enterprises.csv go in too);
  *   sdmx-csv  its header and one known observation.
  * Then the mistakes an operator makes: an unknown format, xlsx to a terminal, a period
  * nobody reported, a folder that cannot be written.
@@ -110,13 +110,16 @@ static void county_files(fileset_t *fs, const char *county, const char *from, co
         snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", path);
         fs->list[fs->n] = fs->path[fs->n];
         fs->list[++fs->n] = NULL;
-        /* June's key enterprises too, for the bulletin's 重点企业运行 */
-        path = e2e_sample(P("reports/%s/%s.enterprises.csv", ps, county));
-        if (strcmp(ps, "2017-06") != 0 || !e2e_exists(path)) continue;
-        cr_assert_lt(fs->n, MAX_FILES);
-        snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", path);
-        fs->list[fs->n] = fs->path[fs->n];
-        fs->list[++fs->n] = NULL;
+        /* June's key projects (with the counties' 存在问题 and 下一步措施) and key
+         * enterprises too, for the printed bulletin's sheets */
+        for (int k = 0; k < 2 && !strcmp(ps, "2017-06"); k++) {
+            path = e2e_sample(P("reports/%s/%s.%s.csv", ps, county, k ? "enterprises" : "projects"));
+            if (!e2e_exists(path)) continue;
+            cr_assert_lt(fs->n, MAX_FILES);
+            snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", path);
+            fs->list[fs->n] = fs->path[fs->n];
+            fs->list[++fs->n] = NULL;
+        }
     }
 }
 
@@ -429,6 +432,7 @@ static void check_xlsx(const char *path) {
     cr_assert_not_null(strstr(styles, "FFC7CE"), "the laggards' fill");
     cr_assert_not_null(strstr(styles, "#,##0.0"), "amounts with thousands separators");
     cr_assert_not_null(strstr(strings, "一是固定资产投资进度滞后"), "山城's 存在问题 in its own words");
+    cr_assert_not_null(strstr(strings, "<t>镁合金深加工二期项目</t>"), "山城's key project on 重点项目进展");
     cr_assert_not_null(strstr(strings, "鹤壁山城镁业科技有限公司"), "山城's key enterprises on 重点企业运行");
     cr_assert_not_null(strstr(strings, "<t>停产整顿</t>"), "its state in words");
     {
