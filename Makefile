@@ -89,6 +89,8 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_sto
              scorer/scorer_publish.c scorer/scorer_snapshot.c
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_enterprises.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
+             cli/cli_bulletin_cover.c cli/cli_bulletin_ranking.c cli/cli_bulletin_indicators.c \
+             cli/cli_bulletin_projects.c cli/cli_bulletin_remarks.c cli/cli_bulletin_text.c \
              cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
@@ -219,6 +221,12 @@ $(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
 
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
+
+# test_bulletin_xlsx writes the printed bulletin with the CLI's own writer and reads its
+# parts back with libzip.
+$(BUILD)/tests/test_bulletin_xlsx: $(BUILD)/cli/cli_export.o $(BUILD)/cli/cli_export_xlsx.o \
+    $(BUILD)/cli/cli_common.o $(filter $(BUILD)/cli/cli_bulletin%,$(CLI_OBJ))
+$(BUILD)/tests/test_bulletin_xlsx: LDLIBS += $(CLI_LIBS)
 
 # test_xlsx writes its workbooks with libxlsxwriter, as the CLI does.
 $(BUILD)/tests/test_xlsx: LDLIBS += $(CLI_LIBS)

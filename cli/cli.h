@@ -13,7 +13,8 @@
  *   cli_alerts.c   `alerts [--follow]`: the scorer's firing alerts and their transitions
  *   cli_exec.c     `alerts --exec CMD`: the hook run once per alert
  *   cli_export.c   `export --period P`: the monthly bulletin as csv, xlsx or sdmx-csv
- *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter)
+ *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter): formats, page setup
+ *   cli_bulletin_*.c   its sheets, one file each (cli_bulletin.h)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
  * scorer. `alerts` talks to the scorer over ZeroMQ only.
@@ -299,10 +300,17 @@ void export_text(const bulletin_t *b, const master_t *m, const bulletin_row_t *r
 /* A star as shown: "" (no December judged), "入门以下", "★3". */
 void export_star(int star, char *buf, size_t size);
 
-/* "产业集聚区主要指标完成情况通报 2017年1-6月". */
-void export_title(const bulletin_t *b, char *buf, size_t size);
+/* The months a period's bulletin covers: "2017年1-6月", "2017年1月". */
+void export_months(const bulletin_t *b, char *buf, size_t size);
 
-/* cli_export_xlsx.c: writes b as one sheet to path. 0, or -1 with the reason in err. */
+/* The bulletin's title: "鹤壁市产业集聚区 2017年1-6月 主要指标完成情况通报", the city
+ * from city.csv's city_name (none: "产业集聚区 …"), and while the figures are
+ * preliminary (bulletin_t.state_in_title) the data state after it: "…通报（初步数据）". */
+void export_title(const bulletin_t *b, const master_t *m, char *buf, size_t size);
+
+/* cli_export_xlsx.c: writes b as the printed bulletin (cover, ranking, main indicators,
+ * projects, enterprises, remarks; cli_bulletin.h) to path. 0, or -1 with the reason in
+ * err. */
 int export_xlsx(const bulletin_t *b, const master_t *m, const char *path, char *err, size_t errsz);
 
 #endif

@@ -15,7 +15,10 @@
  *             Chinese locale reads the file as GBK) and CRLF line ends, as RFC 4180
  *             says and as Excel writes; every reader, ours included, takes both.
  *             Fixed decimals: amounts 1, growth 1, completion and gaps 2, scores 2.
- *   xlsx      the same table under a title row, for printing and mailing.
+ *   xlsx      the bulletin to print and to mail: a cover, the ranking, the main
+ *             indicators a few a sheet, key projects and enterprises, and the counties'
+ *             own words (cli_export_xlsx.c and the cli_bulletin_*.c sheets); its figures
+ *             are this table model's.
  *   sdmx-csv  SDMX-CSV (version 1 style): one observation per row, zone × indicator ×
  *             measure, codes not names, plain UTF-8 without a BOM, LF, dot decimals.
  * Without --format the name given to -o decides: FILE.xlsx is a workbook, anything else
@@ -196,11 +199,18 @@ void export_text(const bulletin_t *b, const master_t *m, const bulletin_row_t *r
     }
 }
 
-void export_title(const bulletin_t *b, char *buf, size_t size) {
+void export_months(const bulletin_t *b, char *buf, size_t size) {
     if (b->period.month == 1)
-        snprintf(buf, size, "产业集聚区主要指标完成情况通报 %d年1月", b->period.year);
+        snprintf(buf, size, "%d年1月", b->period.year);
     else
-        snprintf(buf, size, "产业集聚区主要指标完成情况通报 %d年1-%d月", b->period.year, b->period.month);
+        snprintf(buf, size, "%d年1-%d月", b->period.year, b->period.month);
+}
+
+void export_title(const bulletin_t *b, const master_t *m, char *buf, size_t size) {
+    char months[64];
+    export_months(b, months, sizeof months);
+    snprintf(buf, size, "%s产业集聚区 %s 主要指标完成情况通报%s%s%s", m->policy.city_name, months,
+             b->state_in_title ? "（" : "", b->state_in_title ? b->state_label : "", b->state_in_title ? "）" : "");
 }
 
 /* ---- csv -------------------------------------------------------------------------------- */
@@ -329,6 +339,38 @@ static int load_ranking(const cli_opts_t *o, const char *period, ranking_t *rk) 
     }
     sstore_close(&ss);
     return found;
+}
+
+/* What each reported zone's current report says in words and lists — 存在问题, 下一步措施,
+ * key projects — and the period's key enterprises into b, for the printed bulletin. 0,
+ * or -1 on a store error or out of memory (explained). */
+static int load_words(rstore_t *st, const master_t *m, const char *period, bulletin_t *b) {
+    bulletin_enterprises_t list;
+    for (size_t i = 0; i < b->n_rows; i++) {
+        const bulletin_row_t *row = &b->rows[i];
+        report_t r;
+        int found;
+        if (row->is_total || !row->reported) continue;
+        memset(&r, 0, sizeof r);
+        found = rstore_load_projects_texts(st, row->zone->code, period, &r);
+        if (found < 0) {
+            fprintf(stderr, _("yuebao export: cannot read the report of %s for %s (see above)\n"),
+                    row->zone->code, period);
+            return -1;
+        }
+        if (found > 0 && bulletin_set_report(b, i, &r) < 0) {
+            report_clear(&r);
+            fprintf(stderr, _("yuebao export: out of memory\n"));
+            return -1;
+        }
+        report_clear(&r);
+    }
+    if (bulletin_enterprises_load(&list, st, m, period) < 0) {
+        fprintf(stderr, _("yuebao export: cannot read the key enterprises of %s (see above)\n"), period);
+        return -1;
+    }
+    bulletin_take_enterprises(b, &list);
+    return 0;
 }
 
 /* ---- writing ------------------------------------------------------------------------------ */
@@ -499,6 +541,10 @@ int cli_export(const cli_opts_t *o) {
     }
     if (bulletin_build(&b, m, r, p, &v, ranked ? &rk : NULL, BULLETIN_LAG_PACE_PP) < 0) {
         fprintf(stderr, _("yuebao export: out of memory\n"));
+        rc = 1;
+        goto out;
+    }
+    if (fmt == FORMAT_XLSX && load_words(st, m, period, &b) < 0) {
         rc = 1;
         goto out;
     }

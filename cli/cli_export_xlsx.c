@@ -1,17 +1,21 @@
-/* cli_export_xlsx.c - the monthly bulletin as an xlsx workbook (libxlsxwriter), for
- * printing and mailing.
+/* cli_export_xlsx.c - the monthly bulletin as a workbook to print and to mail
+ * (libxlsxwriter): the document a development office sends out as its 通报.
  *
- * One sheet named after the period ("2017-06"): a title row, the header row (frozen,
- * with the zone columns, while scrolling), the zone rows and the city total — the same
- * columns and figures as the csv (the table model in cli_export.c) — then a few lines
- * explaining the figures and the laggard rule. Numbers are written as numbers, with
- * display formats (#,##0.0 for amounts, 0.0 for growth, 0.00 for rates and gaps), so
- * the office can still sum and sort; laggard rows are filled light red, rows of zones
- * that have not reported grey, and the total row is bold. Landscape A4, one page wide,
- * the header repeated on every printed page.
+ * Sheets, in print order (each is its own file, cli_bulletin.h):
+ *   封面               the title, 制表单位, the period, the data state, the date, contents
+ *   综合排名           rank, rank change, total and dimension scores, star, 十强, 十快
+ *   主要指标(一)…      the main indicators, three a sheet, the zone column on every page
+ *   重点项目进展       each zone's key projects
+ *   重点企业运行       the period's key enterprises
+ *   存在问题及下一步措施  the counties' own words, wrapped in their cells
+ * This file holds what they share: the formats (10 pt 宋体 cells, nothing under 9 pt,
+ * numbers as numbers with display formats so the office can still sum and sort), and the
+ * page setup (A4, one page wide, the title in the page header, page numbers in the
+ * footer, title and header rows and the zone columns repeated on every page).
  *
- * The caller writes to a temporary file and renames it (cli_export.c): a workbook is
- * only ever whole.
+ * The figures are the table model's of cli_export.c (export_number, export_text), so
+ * the workbook and the csv never disagree. The caller writes to a temporary file and
+ * renames it (cli_export.c): a workbook is only ever whole.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,200 +23,217 @@
 #include <xlsxwriter.h>
 
 #include "cli.h"
+#include "cli_bulletin.h"
+#include "clock.h"
 #include "i18n.h"
 
-#define ROW_TITLE 0
-#define ROW_HEAD 1
-#define ROW_FIRST 2 /* the first zone row */
-
 #define FILL_LAGGARD 0xFFC7CE    /* light red */
+#define FONT_LAGGING 0x9C0006    /* dark red */
 #define FILL_UNREPORTED 0xEDEDED /* grey */
 #define FONT_UNREPORTED 0x808080
+#define FILL_HEAD 0xDDEBF7
 
-/* Row styles × number formats: one lxw_format each. */
-enum { ST_NORMAL, ST_LAGGARD, ST_UNREPORTED, ST_TOTAL, N_STYLES };
-enum { NF_TEXT, NF_INT, NF_AMOUNT, NF_ONE, NF_TWO, NF_CHANGE, N_NUMFMTS };
+/* A format with the bulletin's font at size pt. */
+static lxw_format *font(lxw_workbook *wb, double pt) {
+    lxw_format *x = workbook_add_format(wb);
+    if (x) {
+        format_set_font_name(x, BULLETIN_FONT);
+        format_set_font_size(x, pt);
+    }
+    return x;
+}
 
-typedef struct {
-    lxw_format *cell[N_STYLES][N_NUMFMTS];
-    lxw_format *title, *head, *note;
-} formats_t;
-
-static void make_formats(lxw_workbook *wb, formats_t *f) {
-    static const char *const numfmt[N_NUMFMTS] = {NULL, "0", "#,##0.0", "0.0", "0.00", "+0;-0;0"};
-    for (int s = 0; s < N_STYLES; s++)
-        for (int n = 0; n < N_NUMFMTS; n++) {
-            lxw_format *x = workbook_add_format(wb);
-            f->cell[s][n] = x;
-            if (!x) continue;
+static void make_formats(lxw_workbook *wb, cli_bulletin_fmt_t *f) {
+    static const char *const numfmt[BN_N] = {
+        NULL, NULL, "0", "#,##0.0", "0.0", "0.00", "\"↑\"0;\"↓\"0;\"—\""};
+    lxw_format *x;
+    for (int s = 0; s < BS_N; s++)
+        for (int n = 0; n < BN_N; n++) {
+            if (!(x = f->cell[s][n] = font(wb, BULLETIN_PT))) continue;
             format_set_border(x, LXW_BORDER_THIN);
             format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
             if (numfmt[n]) format_set_num_format(x, numfmt[n]);
-            if (n == NF_TEXT) format_set_text_wrap(x);
-            if (s == ST_LAGGARD) format_set_bg_color(x, FILL_LAGGARD);
-            if (s == ST_UNREPORTED) {
+            if (n == BN_TEXT || n == BN_CHANGE || n == BN_INT) format_set_align(x, LXW_ALIGN_CENTER);
+            if (n == BN_TEXT || n == BN_LEFT) format_set_text_wrap(x);
+            if (s == BS_LAGGARD) format_set_bg_color(x, FILL_LAGGARD);
+            if (s == BS_UNREPORTED) {
                 format_set_bg_color(x, FILL_UNREPORTED);
                 format_set_font_color(x, FONT_UNREPORTED);
             }
-            if (s == ST_TOTAL) format_set_bold(x);
+            if (s == BS_TOTAL) format_set_bold(x);
         }
-    if ((f->title = workbook_add_format(wb))) {
-        format_set_bold(f->title);
-        format_set_font_size(f->title, 16);
-        format_set_align(f->title, LXW_ALIGN_CENTER);
-        format_set_align(f->title, LXW_ALIGN_VERTICAL_CENTER);
+    if ((x = f->lagging = font(wb, BULLETIN_PT))) {
+        format_set_border(x, LXW_BORDER_THIN);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_num_format(x, "0.00");
+        format_set_bg_color(x, FILL_LAGGARD);
+        format_set_font_color(x, FONT_LAGGING);
+        format_set_bold(x);
     }
-    if ((f->head = workbook_add_format(wb))) {
-        format_set_bold(f->head);
-        format_set_text_wrap(f->head);
-        format_set_border(f->head, LXW_BORDER_THIN);
-        format_set_align(f->head, LXW_ALIGN_CENTER);
-        format_set_align(f->head, LXW_ALIGN_VERTICAL_CENTER);
-        format_set_bg_color(f->head, 0xDDEBF7);
+    if ((x = f->stopped = font(wb, BULLETIN_PT))) {
+        format_set_border(x, LXW_BORDER_THIN);
+        format_set_align(x, LXW_ALIGN_CENTER);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_bg_color(x, FILL_LAGGARD);
+        format_set_font_color(x, FONT_LAGGING);
+        format_set_bold(x);
     }
-    if ((f->note = workbook_add_format(wb))) {
-        format_set_text_wrap(f->note);
-        format_set_align(f->note, LXW_ALIGN_VERTICAL_TOP);
+    if ((x = f->title = font(wb, 16))) {
+        format_set_bold(x);
+        format_set_align(x, LXW_ALIGN_CENTER);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_text_wrap(x);
+    }
+    if ((x = f->subtitle = font(wb, BULLETIN_PT))) {
+        format_set_align(x, LXW_ALIGN_RIGHT);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+    }
+    if ((x = f->head = font(wb, BULLETIN_PT))) {
+        format_set_bold(x);
+        format_set_text_wrap(x);
+        format_set_border(x, LXW_BORDER_THIN);
+        format_set_align(x, LXW_ALIGN_CENTER);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_bg_color(x, FILL_HEAD);
+    }
+    if ((x = f->note = font(wb, BULLETIN_NOTE_PT))) {
+        format_set_text_wrap(x);
+        format_set_align(x, LXW_ALIGN_VERTICAL_TOP);
+    }
+    if ((x = f->cover_big = font(wb, 26))) {
+        format_set_bold(x);
+        format_set_align(x, LXW_ALIGN_CENTER);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_text_wrap(x);
+    }
+    if ((x = f->cover_state = font(wb, 18))) {
+        format_set_bold(x);
+        format_set_font_color(x, FONT_LAGGING);
+        format_set_align(x, LXW_ALIGN_CENTER);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+    }
+    if ((x = f->cover_line = font(wb, 14))) {
+        format_set_align(x, LXW_ALIGN_LEFT);
+        format_set_align(x, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_text_wrap(x);
     }
 }
 
-static int numfmt_of(export_kind_t kind) {
-    switch (kind) {
-    case EXPORT_SEQ:
-    case EXPORT_RANK: return NF_INT;
-    case EXPORT_AMOUNT: return NF_AMOUNT;
-    case EXPORT_GROWTH: return NF_ONE;
-    case EXPORT_COMPLETION:
-    case EXPORT_GAP:
-    case EXPORT_SCORE: return NF_TWO;
-    case EXPORT_CHANGE: return NF_CHANGE;
-    default: return NF_TEXT;
-    }
+/* ---- what the sheets share ------------------------------------------------------------ */
+
+lxw_worksheet *cli_bulletin_sheet(cli_bulletin_t *d, const char *name) {
+    lxw_worksheet *ws = workbook_add_worksheet(d->wb, name);
+    if (ws) d->n_sheets++;
+    return ws;
 }
 
-static double width_of(export_kind_t kind) {
-    switch (kind) {
-    case EXPORT_SEQ: return 5;
-    case EXPORT_COUNTY: return 22;
-    case EXPORT_ZONE: return 24;
-    case EXPORT_AMOUNT: return 15;
-    case EXPORT_NOTE: return 36;
-    case EXPORT_STAR:
-    case EXPORT_RANK:
-    case EXPORT_CHANGE: return 8;
-    default: return 11;
-    }
-}
-
-static int style_of(const bulletin_row_t *row) {
-    if (row->is_total) return ST_TOTAL;
-    if (!row->reported) return ST_UNREPORTED;
-    return bulletin_row_laggard(row) ? ST_LAGGARD : ST_NORMAL;
-}
-
-/* The lines under the table. */
-static void write_notes(lxw_worksheet *ws, const bulletin_t *b, lxw_row_t row, lxw_col_t last_col,
-                        lxw_format *fmt) {
-    char line[1024];
-    const char *lines[5];
-    char paced[512];
-    size_t n = 0;
-    if (b->period.month == 1)
-        snprintf(paced, sizeof paced, "说明：本年累计为%d年1月数；", b->period.year);
+void cli_bulletin_page(cli_bulletin_t *d, lxw_worksheet *ws, bool landscape, lxw_row_t first_repeat,
+                       lxw_row_t last_repeat, lxw_col_t repeat_cols, lxw_row_t last_row, lxw_col_t last_col) {
+    char header[600];
+    lxw_header_footer_options hf = {.margin = 0.3};
+    worksheet_set_paper(ws, 9); /* A4 */
+    if (landscape)
+        worksheet_set_landscape(ws);
     else
-        snprintf(paced, sizeof paced, "说明：本年累计为%d年1-%d月累计数，期末数为%d月末数；", b->period.year,
-                 b->period.month, b->period.month);
-    snprintf(line, sizeof line,
-             "%s目标完成率 = 本年累计 ÷ 年度目标；进度差 = 目标完成率 − 序时进度（百分点），序时进度按 "
-             "pacing.csv，未列明的按 月数/12。",
-             paced);
-    lines[n++] = line;
-    lines[n++] = "全市合计：增速 = Σ本年累计 ÷ Σ(本年累计 ÷ (1 + 增速)) − 1；目标完成率以已报送且有目标园区的"
-                 "目标之和为分母。";
-    lines[n++] =
-        "落后（红色底纹）：任一主要指标进度差低于 −5 个百分点，或排名后三位（参与排名的园区多于三个时）；"
-        "灰色：未报。";
-    lines[n++] = b->ranked ? "排名变化 = 上期名次 − 本期名次（正数为前移）；星级按已评定的上年 12 月数据。"
-                           : "本期尚未排名：综合得分、排名、星级空缺。";
-    for (size_t i = 0; i < n; i++) {
-        worksheet_merge_range(ws, row + (lxw_row_t)i, 0, row + (lxw_row_t)i, last_col, lines[i], fmt);
-        worksheet_set_row(ws, row + (lxw_row_t)i, 30, NULL);
+        worksheet_set_portrait(ws);
+    worksheet_fit_to_pages(ws, 1, 0); /* one page wide, as many tall as it takes */
+    worksheet_center_horizontally(ws);
+    /* inches: left, right, top, bottom; header and footer 0.3 in from the edge */
+    if (landscape)
+        worksheet_set_margins(ws, 0.5, 0.5, 0.7, 0.7);
+    else
+        worksheet_set_margins(ws, 0.75, 0.75, 0.8, 0.8);
+    snprintf(header, sizeof header, "&C&\"%s\"&9%s", BULLETIN_FONT, d->title);
+    if (strlen(header) > 255 || worksheet_set_header_opt(ws, header, &hf) != LXW_NO_ERROR)
+        worksheet_set_header_opt(ws, "&C&9&A", &hf); /* a title too long for a header: the sheet's name */
+    worksheet_set_footer_opt(ws, "&C&\"" BULLETIN_FONT "\"&9第 &P 页，共 &N 页", &hf);
+    if (last_repeat >= first_repeat) worksheet_repeat_rows(ws, first_repeat, last_repeat);
+    if (repeat_cols > 0) worksheet_repeat_columns(ws, 0, repeat_cols - 1);
+    worksheet_print_area(ws, 0, 0, last_row, last_col);
+}
+
+void cli_bulletin_heading(cli_bulletin_t *d, lxw_worksheet *ws, const char *heading, const char *small,
+                          lxw_col_t last_col) {
+    worksheet_merge_range(ws, 0, 0, 0, last_col, heading, d->f.title);
+    worksheet_set_row(ws, 0, 30, NULL);
+    worksheet_merge_range(ws, 1, 0, 1, last_col, small ? small : "", d->f.subtitle);
+    worksheet_set_row(ws, 1, 18, NULL);
+}
+
+lxw_row_t cli_bulletin_notes(cli_bulletin_t *d, lxw_worksheet *ws, lxw_row_t row, lxw_col_t last_col,
+                             double width, const char *const *lines, size_t n) {
+    for (size_t i = 0; i < n; i++, row++) {
+        int k = cli_bulletin_lines(lines[i], width * BULLETIN_PT / BULLETIN_NOTE_PT);
+        if (last_col > 0)
+            worksheet_merge_range(ws, row, 0, row, last_col, lines[i], d->f.note);
+        else
+            worksheet_write_string(ws, row, 0, lines[i], d->f.note);
+        worksheet_set_row(ws, row, k * 12.5 + 3, NULL);
     }
+    return row;
+}
+
+int cli_bulletin_style(const bulletin_row_t *row) {
+    if (row->is_total) return BS_TOTAL;
+    if (!row->reported) return BS_UNREPORTED;
+    return bulletin_row_laggard(row) ? BS_LAGGARD : BS_NORMAL;
+}
+
+const char *cli_bulletin_county(const bulletin_row_t *row) {
+    if (row->is_total) return "全市合计";
+    return row->county ? row->county->name : row->zone->county;
+}
+
+const char *cli_bulletin_zone(const bulletin_row_t *row) {
+    return row->is_total ? "" : row->zone->name;
+}
+
+/* ---- the workbook ----------------------------------------------------------------------- */
+
+/* The date of making: today in Asia/Shanghai (YUEBAO_NOW pins it). */
+static void made_on(char *buf, size_t size) {
+    int y, mo, dd, hh, mi, ss;
+    clock_civil_from_ms(clock_now_ms() + 8 * 3600 * 1000LL, &y, &mo, &dd, &hh, &mi, &ss);
+    snprintf(buf, size, "%d年%d月%d日", y, mo, dd);
 }
 
 int export_xlsx(const bulletin_t *b, const master_t *m, const char *path, char *err, size_t errsz) {
-    lxw_workbook *wb = workbook_new(path);
-    lxw_worksheet *ws;
+    cli_bulletin_t d;
     lxw_doc_properties props;
     char subject[] = "主要指标完成情况通报", author[] = "yuebao";
-    export_col_t *cols = NULL;
-    formats_t f;
-    size_t n_cols = 0;
-    char sheet[PERIOD_STRLEN], title[256], text[1024];
     lxw_error rc;
+    int bad = 0;
 
-    if (!wb) {
+    memset(&d, 0, sizeof d);
+    if (!(d.wb = workbook_new(path))) {
         snprintf(err, errsz, _("cannot start the workbook (out of memory?)"));
         return -1;
     }
-    period_format(b->period, sheet);
-    export_title(b, title, sizeof title);
+    d.b = b;
+    d.m = m;
+    export_title(b, m, d.title, sizeof d.title);
+    export_months(b, d.months, sizeof d.months);
+    made_on(d.made, sizeof d.made);
     memset(&props, 0, sizeof props);
-    props.title = title;
+    props.title = d.title;
     props.subject = subject;
     props.author = author;
-    workbook_set_properties(wb, &props);
-    memset(&f, 0, sizeof f);
-    make_formats(wb, &f);
-    ws = workbook_add_worksheet(wb, sheet);
-    cols = export_columns(b, m, &n_cols);
-    if (!ws || !cols || n_cols == 0) {
+    props.company = (char *)m->policy.issuer;
+    workbook_set_properties(d.wb, &props);
+    make_formats(d.wb, &d.f);
+
+    bad |= cli_bulletin_cover(&d);
+    bad |= cli_bulletin_ranking(&d);
+    bad |= cli_bulletin_indicators(&d);
+    bad |= cli_bulletin_projects(&d);
+    bad |= cli_bulletin_enterprises(&d);
+    bad |= cli_bulletin_remarks(&d);
+    if (bad) {
         snprintf(err, errsz, _("out of memory"));
-        free(cols);
-        workbook_close(wb); /* frees it; the caller removes the file */
+        workbook_close(d.wb); /* frees it; the caller removes the file */
         return -1;
     }
-
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9); /* A4 */
-    worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_repeat_rows(ws, ROW_HEAD, ROW_HEAD);
-    worksheet_freeze_panes(ws, ROW_FIRST, 3); /* title and header; 序号, 县区, 园区 */
-    for (size_t c = 0; c < n_cols; c++)
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width_of(cols[c].kind), NULL);
-
-    worksheet_merge_range(ws, ROW_TITLE, 0, ROW_TITLE, (lxw_col_t)(n_cols - 1), title, f.title);
-    worksheet_set_row(ws, ROW_TITLE, 30, NULL);
-    worksheet_set_row(ws, ROW_HEAD, 48, NULL);
-    for (size_t c = 0; c < n_cols; c++)
-        worksheet_write_string(ws, ROW_HEAD, (lxw_col_t)c, cols[c].head, f.head);
-
-    for (size_t i = 0; i < b->n_rows; i++) {
-        const bulletin_row_t *row = &b->rows[i];
-        lxw_row_t r = ROW_FIRST + (lxw_row_t)i;
-        int st = style_of(row);
-        for (size_t c = 0; c < n_cols; c++) {
-            int nf = numfmt_of(cols[c].kind);
-            lxw_col_t col = (lxw_col_t)c;
-            double x;
-            if (nf != NF_TEXT) {
-                if (export_number(row, i, &cols[c], &x))
-                    worksheet_write_number(ws, r, col, x, f.cell[st][nf]);
-                else
-                    worksheet_write_blank(ws, r, col, f.cell[st][nf]);
-                continue;
-            }
-            export_text(b, m, row, i, &cols[c], text, sizeof text);
-            if (text[0])
-                worksheet_write_string(ws, r, col, text, f.cell[st][nf]);
-            else
-                worksheet_write_blank(ws, r, col, f.cell[st][nf]);
-        }
-    }
-    write_notes(ws, b, ROW_FIRST + (lxw_row_t)b->n_rows + 1, (lxw_col_t)(n_cols - 1), f.note);
-    free(cols);
-
-    rc = workbook_close(wb);
+    rc = workbook_close(d.wb);
     if (rc != LXW_NO_ERROR) {
         snprintf(err, errsz, "%s", lxw_strerror(rc));
         return -1;

@@ -10,6 +10,7 @@
 #include "bulletin.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +31,100 @@ bool bulletin_row_laggard(const bulletin_row_t *row) {
 
 void bulletin_clear(bulletin_t *b) {
     if (!b) return;
-    for (size_t i = 0; b->rows && i < b->n_rows; i++)
+    for (size_t i = 0; b->rows && i < b->n_rows; i++) {
         free(b->rows[i].cells);
+        free(b->rows[i].problems);
+        free(b->rows[i].next_steps);
+    }
     free(b->rows);
     free(b->indicators);
+    free(b->projects);
+    bulletin_enterprises_clear(&b->enterprises);
     memset(b, 0, sizeof *b);
+}
+
+void bulletin_set_state(bulletin_t *b, const char *label, bool in_title) {
+    snprintf(b->state_label, sizeof b->state_label, "%s",
+             label && label[0] ? label : BULLETIN_STATE_PRELIMINARY);
+    b->state_in_title = in_title;
+}
+
+/* *slot = a copy of s ("" and NULL: none). 0, or -1 out of memory (*slot unchanged). */
+static int copy_text(char **slot, const char *s) {
+    char *c = NULL;
+    if (s && s[0] && !(c = strdup(s))) return -1;
+    free(*slot);
+    *slot = c;
+    return 0;
+}
+
+void bulletin_take_enterprises(bulletin_t *b, bulletin_enterprises_t *list) {
+    bulletin_enterprises_clear(&b->enterprises);
+    b->enterprises = *list;
+    memset(list, 0, sizeof *list);
+}
+
+int bulletin_set_report(bulletin_t *b, size_t row, const report_t *r) {
+    bulletin_project_t *p;
+    if (row >= b->n_zones || b->rows[row].is_total) return -1;
+    if (copy_text(&b->rows[row].problems, r->problems) < 0 ||
+        copy_text(&b->rows[row].next_steps, r->next_steps) < 0)
+        return -1;
+    if (r->n_projects) {
+        if (!(p = realloc(b->projects, (b->n_projects + r->n_projects) * sizeof *p))) return -1;
+        b->projects = p;
+        for (size_t i = 0; i < r->n_projects; i++) {
+            const report_project_t *rp = &r->projects[i];
+            bulletin_project_t *bp = &b->projects[b->n_projects++];
+            memset(bp, 0, sizeof *bp);
+            bp->row = row;
+            snprintf(bp->code, sizeof bp->code, "%s", rp->code);
+            snprintf(bp->name, sizeof bp->name, "%s", rp->name);
+            bp->has_total = rp->has_total;
+            bp->total_investment = rp->total_investment;
+            bp->has_ytd = rp->has_ytd;
+            bp->ytd_investment = rp->ytd_investment;
+            snprintf(bp->status, sizeof bp->status, "%s", rp->status);
+        }
+    }
+    return 0;
+}
+
+/* 十强 and 十快 (bulletin.h) over the ranked zone rows. */
+static void mark_top_fast(bulletin_t *b) {
+    int climbs[BULLETIN_TOP_N];
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_zones; i++) {
+        bulletin_row_t *row = &b->rows[i];
+        int c = row->rank_change;
+        if (!row->ranked) continue;
+        if (row->rank <= BULLETIN_TOP_N) {
+            row->top = true;
+            b->n_top++;
+        }
+        if (!row->has_rank_change || c <= 0) continue;
+        /* keep the BULLETIN_TOP_N greatest climbs, descending */
+        if (n < BULLETIN_TOP_N)
+            climbs[n++] = c;
+        else if (c > climbs[n - 1])
+            climbs[n - 1] = c;
+        else
+            continue;
+        for (size_t k = n - 1; k > 0 && climbs[k] > climbs[k - 1]; k--) {
+            int t = climbs[k];
+            climbs[k] = climbs[k - 1];
+            climbs[k - 1] = t;
+        }
+    }
+    if (n == 0) return;
+    for (size_t i = 0; i < b->n_zones; i++) {
+        bulletin_row_t *row = &b->rows[i];
+        if (row->ranked && row->has_rank_change && row->rank_change > 0 &&
+            row->rank_change >= climbs[n - 1]) {
+            row->fast = true;
+            b->n_fast++;
+        }
+    }
 }
 
 /* Completion and pace gap of cell c for indicator i, once amount and target are set. */
@@ -80,6 +170,7 @@ static void zone_row(bulletin_t *b, bulletin_row_t *row, const master_t *m, cons
         row->has_rank_change = rr->prev_rank > 0;
         row->rank_change = ranking_delta(rr);
         row->star = rr->star;
+        memcpy(row->dims, rr->dims, sizeof row->dims);
         row->lag_rank = n_ranked > BULLETIN_LAG_BOTTOM && rr->rank > (int)(n_ranked - BULLETIN_LAG_BOTTOM);
     }
 }
@@ -167,6 +258,12 @@ int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_
     out->has_targets = ty != NULL;
     out->n_zones = m->n_zones;
     out->n_ranked = rk ? rk->n_rows : 0;
+    bulletin_set_state(out, NULL, true);
+    if (rk) {
+        out->n_dims = rk->n_dims < RANKING_MAX_DIMS ? rk->n_dims : RANKING_MAX_DIMS;
+        for (size_t d = 0; d < out->n_dims; d++)
+            snprintf(out->dims[d], sizeof out->dims[d], "%s", rk->dims[d]);
+    }
     out->indicators = calloc(m->n_indicators ? m->n_indicators : 1, sizeof *out->indicators);
     out->rows = calloc(m->n_zones + 1, sizeof *out->rows);
     order = calloc(nz ? nz : 1, sizeof *order);
@@ -187,6 +284,7 @@ int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_
         out->n_reported += v->zones[iz].reported;
     }
     total_row(out, &out->rows[m->n_zones], m, r, &totals);
+    mark_top_fast(out);
     values_totals_free(&totals);
     free(order);
     free(placed);

@@ -23,6 +23,19 @@
  * pace threshold, −5 pp by default) on any main indicator, or whose rank is among the
  * last three when more than three zones are ranked. A zone that did not report is not
  * judged (it is marked not reported instead).
+ *
+ * 十强 and 十快 (DESIGN §2: the province rewards both): 十强 are the zones ranked in the
+ * first BULLETIN_TOP_N places (tied zones share a rank, so a tie at the tenth place may
+ * make more than ten); 十快 the BULLETIN_TOP_N zones that climbed most since the
+ * previous period of the same year (rank change prev_rank − rank, only a climb, > 0,
+ * counts; a tie at the tenth-largest climb takes every zone of it), none in the year's
+ * first period.
+ *
+ * The printed bulletin also carries what the counties wrote: per zone its 存在问题 and
+ * 下一步措施 and its key projects (bulletin_set_report), and the period's key enterprises
+ * (bulletin_take_enterprises), as plain lists here, so the sheet writers read one model
+ * and never a store. And the period's data
+ * state for the title: 初步数据 until the period is approved (bulletin_set_state).
  */
 #ifndef YB_BULLETIN_H
 #define YB_BULLETIN_H
@@ -30,14 +43,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bulletin_enterprises.h"
 #include "master.h"
 #include "period.h"
 #include "ranking.h"
+#include "report.h"
 #include "rules.h"
 #include "values.h"
 
 #define BULLETIN_LAG_PACE_PP (-5.0) /* DESIGN §2: a pace gap below −5 pp is critical */
 #define BULLETIN_LAG_BOTTOM 3       /* the last three places of the ranking */
+#define BULLETIN_TOP_N 10           /* 十强, 十快 */
+#define BULLETIN_STATE_PRELIMINARY "初步数据"
 
 /* One figure set for one indicator of one row. */
 typedef struct {
@@ -68,7 +85,24 @@ typedef struct {
     int star;               /* RANKING_STAR_NONE (no December judged), _BELOW, or 0.. */
     bool lag_pace;          /* a pace gap below lag_pace_pp */
     bool lag_rank;          /* among the last BULLETIN_LAG_BOTTOM of the ranking */
+    double dims[RANKING_MAX_DIMS]; /* the ranking's dimension scores (bulletin_t.dims order) */
+    bool top;                      /* 十强: rank ≤ BULLETIN_TOP_N */
+    bool fast;                     /* 十快: among the BULLETIN_TOP_N greatest climbs */
+    char *problems;                /* 存在问题 as the county wrote it; NULL if none */
+    char *next_steps;              /* 下一步措施; NULL if none */
 } bulletin_row_t;
+
+/* One key project of a zone's report (report_project_t), for the bulletin. */
+typedef struct {
+    size_t row; /* the zone's row in bulletin_t.rows */
+    char code[64];
+    char name[256];
+    bool has_total;
+    double total_investment; /* 万元 */
+    bool has_ytd;
+    double ytd_investment; /* 万元, this year to date */
+    char status[64];       /* planned, under_construction, in_production (or as written) */
+} bulletin_project_t;
 
 typedef struct {
     period_t period;
@@ -80,6 +114,14 @@ typedef struct {
     bool ranked;      /* a ranking of the period was given */
     bool has_targets; /* targets-YYYY.csv exists for the period's year */
     double lag_pace_pp;
+    char dims[RANKING_MAX_DIMS][64]; /* the ranking's dimension names, scheme order */
+    size_t n_dims;
+    size_t n_top, n_fast;         /* zones marked 十强, 十快 */
+    bulletin_project_t *projects; /* by row, then as the report lists them */
+    size_t n_projects;
+    bulletin_enterprises_t enterprises; /* 重点企业运行 (bulletin_enterprises.h), master order */
+    bool state_in_title;   /* the title ends in （state_label）: preliminary figures, a 更正版 */
+    char state_label[64]; /* the data state as printed: 初步数据, 已核准, 已发布 (第2版) … */
 } bulletin_t;
 
 /* True for a main indicator of the bulletin: a flow or a stock that carries growth. */
@@ -97,6 +139,24 @@ bool bulletin_is_main(const indicator_t *ind);
  * (BULLETIN_LAG_PACE_PP). 0, or -1 out of memory or on values not built for m. */
 int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_t p, const values_t *v,
                    const ranking_t *rk, double lag_pace_pp);
+
+/* Takes what zone row `row`'s report r says in words and lists into the bulletin: its
+ * 存在问题 and 下一步措施 (copied) and its key projects (appended to b->projects, which
+ * stays ordered by row when rows are given in order). Call it once per reported zone,
+ * after bulletin_build. 0, or -1 out of memory or on a row that is not a zone's (b is
+ * then as it was before, except for what was copied). */
+int bulletin_set_report(bulletin_t *b, size_t row, const report_t *r);
+
+/* Moves the period's key enterprises (bulletin_enterprises_load) into b, which owns
+ * them from now on (bulletin_clear frees them); *list is left zeroed. Any enterprises b
+ * held are freed first. */
+void bulletin_take_enterprises(bulletin_t *b, bulletin_enterprises_t *list);
+
+/* Sets the data state printed on the cover and atop every sheet: label (e.g. 已核准,
+ * 已发布·更正版 第2版; NULL or "" gives 初步数据), and whether the title carries it too
+ * ("…通报（初步数据）"): it must while the figures are preliminary, and should for a
+ * corrected version. bulletin_build starts at 初步数据, in the title. */
+void bulletin_set_state(bulletin_t *b, const char *label, bool in_title);
 
 /* True if cell's pace gap is below b's laggard threshold (beyond a 1e-9 tolerance, as
  * the scorer grades: a gap of exactly −5 is not below −5). */

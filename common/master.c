@@ -217,9 +217,13 @@ const config_key_t master_policy_keys[] = {
                   "every month has)")),
     CONFIG_BOOL("city", master_policy_t, merge_jan_feb, "yes",
                 N_("1-2月合并: January and February reported together as period 02 (1-2月), no January report")),
+    CONFIG_TEXT("city", master_policy_t, city_name, CONF_STRING, "", 0,
+                N_("城市名称: the city's name, e.g. 鹤壁市; the printed bulletin's title starts with it")),
+    CONFIG_TEXT("city", master_policy_t, issuer, CONF_STRING, "", 0,
+                N_("制表单位: who issues the bulletin, e.g. 鹤壁市统计局; printed on its cover")),
     {NULL},
 };
-const char *const master_policy_names[] = {"报送截止日", "1-2月合并"};
+const char *const master_policy_names[] = {"报送截止日", "1-2月合并", "城市名称", "制表单位"};
 
 #define N_POLICY (sizeof master_policy_names / sizeof master_policy_names[0])
 
@@ -230,7 +234,7 @@ typedef struct {
 
 static int policy_row(void *arg, const csv_record_t *rec, const int *idx, const char *file, diag_list_t *dl) {
     policy_reader_t *r = arg;
-    char setting[64], value[64], err[512];
+    char setting[64], value[256], err[512];
     size_t i;
     if (take(setting, sizeof setting, rec, idx[0], true, file, "setting", dl) < 0 ||
         take(value, sizeof value, rec, idx[1], true, file, "value", dl) < 0)
@@ -239,7 +243,8 @@ static int policy_row(void *arg, const csv_record_t *rec, const int *idx, const 
         if (!strcmp(setting, master_policy_keys[i].key) || !strcmp(setting, master_policy_names[i])) break;
     if (i == N_POLICY) {
         diag_add(dl, DIAG_ERROR, file, rec->line, "setting",
-                 _("unknown setting \"%s\"; expected deadline_day (报送截止日) or merge_jan_feb (1-2月合并)"),
+                 _("unknown setting \"%s\"; expected deadline_day (报送截止日), merge_jan_feb (1-2月合并), "
+                   "city_name (城市名称) or issuer (制表单位)"),
                  setting);
         return -1;
     }

@@ -58,6 +58,8 @@ typedef struct {
 typedef struct {
     int deadline_day;   /* 报送截止日: due by this day of the next month, 24:00 Asia/Shanghai; 1..28 */
     bool merge_jan_feb; /* 1-2月合并: no January report; period 2 is "1-2月" */
+    char city_name[64]; /* 城市名称, e.g. 鹤壁市: the bulletin's title starts with it; "" none */
+    char issuer[128];   /* 制表单位, e.g. 鹤壁市统计局: on the bulletin's cover; "" none */
 } master_policy_t;
 
 typedef struct {

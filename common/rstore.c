@@ -74,6 +74,8 @@ enum {
     Q_LOAD_VALUES,
     Q_EACH_VALUE,
     Q_EACH_REPORT,
+    Q_LOAD_TEXTS,
+    Q_LOAD_PROJECTS,
     Q_INS_ENTERPRISE,
     Q_COUNT
 };
@@ -101,6 +103,9 @@ static const char *const sql[Q_COUNT] = {
                      " WHERE period = ?1 ORDER BY zone, indicator",
     [Q_EACH_REPORT] = "SELECT zone, revision, county, stored_at_ms FROM reports"
                       " WHERE period = ?1 ORDER BY zone",
+    [Q_LOAD_TEXTS] = "SELECT problems, next_steps FROM reports WHERE period = ?1 AND zone = ?2",
+    [Q_LOAD_PROJECTS] = "SELECT code, name, total_investment, ytd_investment, status FROM projects"
+                        " WHERE period = ?1 AND zone = ?2 ORDER BY code",
     [Q_INS_ENTERPRISE] = "INSERT INTO enterprises (period, zone, history_id, revision, code, name, industry,"
                          " output_value, output_growth_pct, revenue, revenue_growth_pct, status, remark, line)"
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -393,6 +398,49 @@ int rstore_load_report(rstore_t *s, const char *zone, const char *period, report
         return -1;
     }
     return 1;
+}
+
+/* Copies column i of st (text, or NULL) into dst of size bytes. */
+static void column_text(sqlite3_stmt *st, int i, char *dst, size_t size) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+int rstore_load_projects_texts(rstore_t *s, const char *zone, const char *period, report_t *out) {
+    sqlite3_stmt *st = keyed(s, Q_LOAD_TEXTS, period, zone);
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found && (report_set_text(&out->problems, (const char *)sqlite3_column_text(st, 0)) < 0 ||
+                  report_set_text(&out->next_steps, (const char *)sqlite3_column_text(st, 1)) < 0)) {
+        sqlite3_reset(st);
+        log_error(_("out of memory"));
+        return -1;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) goto fail;
+    if (!found) return 0;
+    st = keyed(s, Q_LOAD_PROJECTS, period, zone);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        report_project_t p;
+        memset(&p, 0, sizeof p);
+        column_text(st, 0, p.code, sizeof p.code);
+        column_text(st, 1, p.name, sizeof p.name);
+        p.has_total = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        p.total_investment = p.has_total ? sqlite3_column_double(st, 2) : 0;
+        p.has_ytd = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        p.ytd_investment = p.has_ytd ? sqlite3_column_double(st, 3) : 0;
+        column_text(st, 4, p.status, sizeof p.status);
+        if (!report_add_project(out, &p)) {
+            sqlite3_reset(st);
+            log_error(_("out of memory"));
+            return -1;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) goto fail;
+    return 1;
+fail:
+    log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
 }
 
 int rstore_each_value(rstore_t *s, const char *period, rstore_value_fn fn, void *arg) {

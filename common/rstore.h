@@ -92,6 +92,13 @@ int rstore_record_rejection(rstore_t *s, const char *county, const report_t *r, 
  * first). 1 found, 0 none, -1 error. */
 int rstore_load_report(rstore_t *s, const char *zone, const char *period, report_t *out);
 
+/* Adds what the current report of (zone, period) says besides its figures to *out (a
+ * report from rstore_load_report, or zeroed): its 存在问题 and 下一步措施 (replacing
+ * out's) and its key projects (appended, by project code). Kept apart from
+ * rstore_load_report, whose report the aggregator merges corrections with. 1 found, 0
+ * no current report, -1 error or out of memory (logged; out keeps what was added). */
+int rstore_load_projects_texts(rstore_t *s, const char *zone, const char *period, report_t *out);
+
 /* Runs fn once per current value of period, in (zone, indicator) order. Returns the
  * number of rows, or -1 on error. */
 typedef void (*rstore_value_fn)(const char *zone, const char *indicator, double amount, bool has_growth,

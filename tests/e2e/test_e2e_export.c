@@ -7,7 +7,9 @@
  *   csv       parsed back with the project's own CSV reader and checked cell by cell for
  *             金山 and 宝山 and the city total, against figures worked out by hand from
  *             the sample files (below) and the ranks the scorer stored;
- *   xlsx      unzipped: the sheet, its frozen header, a number, the shared strings;
+ *   xlsx      unzipped: its sheets, the title in the page header, the indicator sheet's
+ *             frozen headers and figures, a county's own words and key enterprises
+ *             (June's NNNNNN.projects.csv and .enterprises.csv go in too);
  *   sdmx-csv  its header and one known observation.
  * Then the mistakes an operator makes: an unknown format, xlsx to a terminal, a period
  * nobody reported, a folder that cannot be written.
@@ -108,6 +110,16 @@ static void county_files(fileset_t *fs, const char *county, const char *from, co
         snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", path);
         fs->list[fs->n] = fs->path[fs->n];
         fs->list[++fs->n] = NULL;
+        /* June's key projects (with the counties' 存在问题 and 下一步措施) and key
+         * enterprises too, for the printed bulletin's sheets */
+        for (int k = 0; k < 2 && !strcmp(ps, "2017-06"); k++) {
+            path = e2e_sample(P("reports/%s/%s.%s.csv", ps, county, k ? "enterprises" : "projects"));
+            if (!e2e_exists(path)) continue;
+            cr_assert_lt(fs->n, MAX_FILES);
+            snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", path);
+            fs->list[fs->n] = fs->path[fs->n];
+            fs->list[++fs->n] = NULL;
+        }
     }
 }
 
@@ -384,25 +396,51 @@ static const char *cell_value(const char *sheet, const char *ref) {
     return P("%.*s", (int)(strstr(v, "</v>") - v), v);
 }
 
+/* The printed bulletin: its sheets, the title with 初步数据 in the page header, the
+ * first indicator sheet's figures (frozen below its two header rows and beside 序号 and
+ * 园区), and the counties' own words on the last sheet. Page setup and fonts are
+ * checked in full by test_bulletin_xlsx. */
 static void check_xlsx(const char *path) {
-    char *sheet = unzip_member(path, "xl/worksheets/sheet1.xml");
+    static const char *const sheets[] = {
+        "封面",         "综合排名",     "主要指标(一)",        "主要指标(二)",
+        "重点项目进展", "重点企业运行", "存在问题及下一步措施"};
+    char *ranking = unzip_member(path, "xl/worksheets/sheet2.xml");
+    char *sheet = unzip_member(path, "xl/worksheets/sheet3.xml");
     char *strings = unzip_member(path, "xl/sharedStrings.xml");
     char *book = unzip_member(path, "xl/workbook.xml");
     char *styles = unzip_member(path, "xl/styles.xml");
     int total = shared_index(strings, "全市合计");
+    const char *at = book;
 
-    cr_assert_not_null(strstr(book, "name=\"2017-06\""), "one sheet named after the period:\n%s", book);
-    cr_assert_geq(shared_index(strings, "产业集聚区主要指标完成情况通报 2017年1-6月"), 0, "the title");
-    cr_assert_eq(cell_value(sheet, "D2")[0] ? atoi(cell_value(sheet, "D2")) : -1,
-                 shared_index(strings, "主营业务收入本年累计(万元)"), "D2 holds the revenue header");
-    cr_assert_not_null(strstr(sheet, "state=\"frozen\""), "the header is frozen");
-    cr_assert_not_null(strstr(sheet, "ySplit=\"2\""), "below the title and header rows");
+    for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++)
+        cr_assert_not_null(at = strstr(at, P("<sheet name=\"%s\"", sheets[i])), "sheet %zu is %s:\n%s", i + 1,
+                           sheets[i], book);
+    cr_assert_not_null(
+        strstr(ranking, "鹤壁市产业集聚区 2017年1-6月 主要指标完成情况通报（初步数据）</oddHeader>"),
+        "the title, preliminary, in the page header");
+    cr_assert_not_null(strstr(book, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">"),
+                       "print titles on the indicator sheet");
+    cr_assert_eq(cell_value(sheet, "C3")[0] ? atoi(cell_value(sheet, "C3")) : -1,
+                 shared_index(strings, "主营业务收入（万元）"), "C3 heads the revenue columns");
+    cr_assert_not_null(strstr(sheet, "state=\"frozen\""), "the headers are frozen");
+    cr_assert_not_null(strstr(sheet, "ySplit=\"4\""), "below the title and the two header rows");
+    cr_assert_not_null(strstr(sheet, "xSplit=\"2\""), "beside 序号 and 园区");
     cr_assert_not_null(strstr(sheet, "<v>2759085.3</v>"), "金山's revenue as a number");
     cr_assert_geq(total, 0, "全市合计 is a shared string");
-    cr_assert_str_eq(cell_value(sheet, "B11"), P("%d", total),
-                     "the total row (row 11 = title, header, 8 zones)");
+    cr_assert_str_eq(cell_value(sheet, "B13"), P("%d", total),
+                     "the total row (row 13 = title, small print, two header rows, 8 zones)");
     cr_assert_not_null(strstr(styles, "FFC7CE"), "the laggards' fill");
     cr_assert_not_null(strstr(styles, "#,##0.0"), "amounts with thousands separators");
+    cr_assert_not_null(strstr(strings, "一是固定资产投资进度滞后"), "山城's 存在问题 in its own words");
+    cr_assert_not_null(strstr(strings, "<t>镁合金深加工二期项目</t>"), "山城's key project on 重点项目进展");
+    cr_assert_not_null(strstr(strings, "鹤壁山城镁业科技有限公司"), "山城's key enterprises on 重点企业运行");
+    cr_assert_not_null(strstr(strings, "<t>停产整顿</t>"), "its state in words");
+    {
+        char *firms = unzip_member(path, "xl/worksheets/sheet6.xml");
+        cr_assert_not_null(strstr(firms, "<v>8460</v>"), "its output value as a number");
+        free(firms);
+    }
+    free(ranking);
     free(sheet);
     free(strings);
     free(book);

@@ -561,3 +561,125 @@ Test(bulletin, agrees_with_the_scorers_pace_alerts_on_the_sample_city) {
     cr_assert_gt(at2.n_lagging, at5.n_lagging, "more lag behind −2 than behind −5");
     cr_assert_lt(at2.n_lagging, at2.n_gaps, "and some are on pace");
 }
+
+/* 十强 and 十快 over five ranked zones: all five are within the first ten. Rank changes
+ * (prev − rank): baoshan 3 → 1 +2; jinshan no previous rank; qibin 1 → 3 −2; heqi 4 → 4
+ * 0; xunxian 2 → 5 −3. Only a climb counts for 十快: baoshan alone. */
+Test(bulletin, top_ten_and_fastest_climbers) {
+    synthetic_rules();
+    synthetic_values();
+    snprintf(rk.period, sizeof rk.period, "2017-06");
+    rank("baoshan", 1, 3, 91.5, 3);
+    rank("jinshan", 2, 0, 88.25, RANKING_STAR_BELOW);
+    rank("qibin", 3, 1, 80, RANKING_STAR_NONE);
+    rank("heqi", 4, 4, 75, 0);
+    rank("xunxian", 5, 2, 70, 1);
+    cr_assert_eq(bulletin_build(&b, m, &syn, period("2017-06"), &v, &rk, BULLETIN_LAG_PACE_PP), 0);
+    cr_assert_eq(b.n_top, 5, "every ranked zone is within the first ten");
+    cr_assert(row("heqi")->top);
+    cr_assert_not(row("shancheng")->top, "not ranked");
+    cr_assert_eq(b.n_fast, 1);
+    cr_assert(row("baoshan")->fast);
+    cr_assert_not(row("heqi")->fast, "held its place");
+    cr_assert_not(row("jinshan")->fast, "no previous rank");
+    cr_assert_not(total()->top || total()->fast);
+}
+
+/* Tied climbs at the cut share it: with two climbs of +1 and fewer than ten climbers,
+ * both are 十快; the year's first period (no previous ranks) has none. */
+Test(bulletin, tied_climbers_and_first_period) {
+    synthetic_rules();
+    synthetic_values();
+    snprintf(rk.period, sizeof rk.period, "2017-06");
+    rank("jinshan", 1, 2, 90, RANKING_STAR_NONE);
+    rank("baoshan", 2, 3, 80, RANKING_STAR_NONE);
+    rank("qibin", 3, 1, 70, RANKING_STAR_NONE);
+    cr_assert_eq(bulletin_build(&b, m, &syn, period("2017-06"), &v, &rk, BULLETIN_LAG_PACE_PP), 0);
+    cr_assert_eq(b.n_fast, 2);
+    cr_assert(row("jinshan")->fast && row("baoshan")->fast);
+    cr_assert_not(row("qibin")->fast);
+    bulletin_clear(&b);
+    ranking_clear(&rk);
+    snprintf(rk.period, sizeof rk.period, "2017-02");
+    rank("jinshan", 1, 0, 90, RANKING_STAR_NONE);
+    rank("baoshan", 2, 0, 80, RANKING_STAR_NONE);
+    cr_assert_eq(bulletin_build(&b, m, &syn, period("2017-02"), &v, &rk, BULLETIN_LAG_PACE_PP), 0);
+    cr_assert_eq(b.n_fast, 0, "the year's first period has no 十快");
+    cr_assert_eq(b.n_top, 2);
+}
+
+/* The dimension scores and names come from the ranking. */
+Test(bulletin, dimension_scores) {
+    ranking_row_t *rr;
+    set("jinshan", "revenue", 1, NAN);
+    snprintf(rk.period, sizeof rk.period, "2017-06");
+    rk.n_dims = 2;
+    snprintf(rk.dims[0], sizeof rk.dims[0], "经济总量");
+    snprintf(rk.dims[1], sizeof rk.dims[1], "质量效益");
+    rank("jinshan", 1, 0, 90, RANKING_STAR_NONE);
+    rr = &rk.rows[0];
+    rr->dims[0] = 37.5;
+    rr->dims[1] = 22.25;
+    cr_assert_eq(bulletin_build(&b, m, NULL, period("2017-06"), &v, &rk, BULLETIN_LAG_PACE_PP), 0);
+    cr_assert_eq(b.n_dims, 2);
+    cr_assert_str_eq(b.dims[1], "质量效益");
+    cr_assert_float_eq(row("jinshan")->dims[0], 37.5, EPS);
+    cr_assert_float_eq(row("jinshan")->dims[1], 22.25, EPS);
+}
+
+/* The data state starts preliminary (初步数据) and is what bulletin_set_state says. */
+Test(bulletin, data_state) {
+    cr_assert_eq(bulletin_build(&b, m, NULL, period("2017-06"), &v, NULL, BULLETIN_LAG_PACE_PP), 0);
+    cr_assert(b.state_in_title, "preliminary figures say so in the title");
+    cr_assert_str_eq(b.state_label, "初步数据");
+    bulletin_set_state(&b, "已发布（第2版）", false);
+    cr_assert_not(b.state_in_title);
+    cr_assert_str_eq(b.state_label, "已发布（第2版）");
+    bulletin_set_state(&b, "", true);
+    cr_assert_str_eq(b.state_label, "初步数据", "no label: 初步数据");
+}
+
+/* A zone's words and projects are copied into its row and the bulletin's list (the
+ * total row and a row out of range are refused); the enterprises are moved in. */
+Test(bulletin, words_projects_and_enterprises) {
+    report_t r;
+    report_project_t p;
+    bulletin_enterprises_t list;
+    size_t jin;
+    memset(&r, 0, sizeof r);
+    set("jinshan", "revenue", 1, NAN);
+    cr_assert_eq(bulletin_build(&b, m, NULL, period("2017-06"), &v, NULL, BULLETIN_LAG_PACE_PP), 0);
+    jin = (size_t)(row("jinshan") - b.rows);
+    cr_assert_eq(report_set_text(&r.problems, "一是投资进度滞后。\n二是融资难。"), 0);
+    memset(&p, 0, sizeof p);
+    snprintf(p.code, sizeof p.code, "P2017001");
+    snprintf(p.name, sizeof p.name, "汽车电子产业园二期");
+    p.has_total = true;
+    p.total_investment = 260000;
+    snprintf(p.status, sizeof p.status, "under_construction");
+    cr_assert_not_null(report_add_project(&r, &p));
+    cr_assert_eq(bulletin_set_report(&b, jin, &r), 0);
+    report_clear(&r);
+    cr_assert_str_eq(row("jinshan")->problems, "一是投资进度滞后。\n二是融资难。", "a copy of its own");
+    cr_assert_null(row("jinshan")->next_steps, "none given: NULL, not \"\"");
+    cr_assert_eq(b.n_projects, 1);
+    cr_assert_eq(b.projects[0].row, jin);
+    cr_assert_str_eq(b.projects[0].name, "汽车电子产业园二期");
+    cr_assert(b.projects[0].has_total && !b.projects[0].has_ytd);
+    cr_assert_float_eq(b.projects[0].total_investment, 260000, EPS);
+    cr_assert_eq(bulletin_set_report(&b, b.n_rows - 1, &r), -1, "the total row has no report");
+    cr_assert_eq(bulletin_set_report(&b, b.n_rows, &r), -1);
+
+    /* the period's enterprises are moved in whole: b owns them, the list is left empty */
+    memset(&list, 0, sizeof list);
+    cr_assert_not_null(list.rows = calloc(1, sizeof *list.rows));
+    list.n = list.cap = 1;
+    list.rows[0].zone = row("jinshan")->zone;
+    list.rows[0].status = ENT_STOPPED;
+    snprintf(list.rows[0].e.name, sizeof list.rows[0].e.name, "鹤壁天海电子");
+    bulletin_take_enterprises(&b, &list);
+    cr_assert_eq(b.enterprises.n, 1);
+    cr_assert_str_eq(b.enterprises.rows[0].e.name, "鹤壁天海电子");
+    cr_assert_null(list.rows, "moved, not copied");
+    cr_assert_eq(list.n, 0);
+}
