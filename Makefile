@@ -89,7 +89,7 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_sto
              scorer/scorer_publish.c scorer/scorer_snapshot.c
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
