@@ -14,9 +14,11 @@
  *   cli_export.c   `export --period P`: the monthly bulletin as csv, xlsx or sdmx-csv
  *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
+ *   cli_approve.c  `approve`, `publish`, `unlock --period P`: a period's 核准 and 发布
  *   cli_request.c  one signed request to a daemon's control ROUTER, and its reply
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
- * scorer. `alerts` talks to the scorer over ZeroMQ only.
+ * scorer. `alerts` talks to the scorer over ZeroMQ only; approve, publish and unlock ask
+ * the aggregator, which alone writes the report store.
  */
 #ifndef YB_CLI_H
 #define YB_CLI_H
@@ -53,6 +55,9 @@ typedef struct {
     const char *agg_pub;      /* watch: --pub, or $YUEBAO_AGGREGATOR_PUB: the aggregator's PUB */
     const char *agg_snapshot; /* watch: --snapshot, or $YUEBAO_AGGREGATOR_SNAPSHOT */
     const char *agg_key_file; /* watch: --server-key, or $YUEBAO_AGGREGATOR_KEY: its public key */
+    const char *agg_control;  /* approve, publish, unlock: --control, or $YUEBAO_AGGREGATOR_CONTROL */
+    const char *comment;      /* approve, publish: --comment */
+    const char *reason;       /* unlock: --reason */
     bool once;                /* watch: print the screen once and exit */
     const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
     const char *output;       /* export: -o, --output FILE; stdout without it */
@@ -81,6 +86,7 @@ typedef struct {
     char aggregator_pub[256];
     char aggregator_snapshot[256];
     char aggregator_key[CLI_PATH_SIZE];
+    char aggregator_control[256];
 } cli_config_t;
 
 /* Its keys (config.h): name, type, default and help of each. */
@@ -246,6 +252,10 @@ int cli_totals(const cli_opts_t *o);
 int cli_ranking(const cli_opts_t *o);
 int cli_alerts(const cli_opts_t *o);
 int cli_keygen(const cli_opts_t *o);
+/* cli_approve.c: approve, publish and unlock a period, through the aggregator */
+int cli_approve(const cli_opts_t *o);
+int cli_publish(const cli_opts_t *o);
+int cli_unlock(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
 int cli_watch(const cli_opts_t *o);
 int cli_template(const cli_opts_t *o);
