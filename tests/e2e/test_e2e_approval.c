@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -209,19 +210,23 @@ static void wait_for_file(const char *path, const char *log) {
     cr_assert(e2e_exists(path), "%s never came; the log:\n%s", path, e2e_tail(log, 3000));
 }
 
-/* The sample file of 410602 for 2017-05 with baoshan's revenue set to amount. */
-static const char *variant(const char *name, const char *amount) {
+/* The sample file of 410602 for 2017-05 with baoshan's figure "<indicator>,<old amount>,"
+ * set to amount. */
+static const char *variant(const char *name, const char *indicator_amount, const char *amount) {
     static char path[400];
-    char *text = e2e_read_file(e2e_sample("reports/2017-05/410602.csv")), *at;
+    char *text = e2e_read_file(e2e_sample("reports/2017-05/410602.csv")), *at, line[128];
+    size_t n;
     FILE *f;
     cr_assert_not_null(text);
-    at = strstr(text, "baoshan,2017-05,revenue,1667561.5,");
-    cr_assert_not_null(at, "the sample still has baoshan's revenue");
+    snprintf(line, sizeof line, "baoshan,2017-05,%s", indicator_amount);
+    at = strstr(text, line);
+    cr_assert_not_null(at, "the sample still has %s", line);
+    n = strlen(line);
+    *strchr(line + strlen("baoshan,2017-05,"), ',') = '\0'; /* "baoshan,2017-05,va" */
     snprintf(path, sizeof path, "%s/%s", dir, name);
     f = fopen(path, "w");
     cr_assert_not_null(f);
-    fprintf(f, "%.*sbaoshan,2017-05,revenue,%s,%s", (int)(at - text), text, amount,
-            at + strlen("baoshan,2017-05,revenue,1667561.5,"));
+    fprintf(f, "%.*s%s,%s,%s", (int)(at - text), text, line, amount, at + n);
     fclose(f);
     free(text);
     return path;
@@ -369,7 +374,7 @@ Test(e2e_approval, approve_lock_unlock) {
         double before = e2e_sql_double(a.store, "SELECT amount FROM report_values WHERE zone = 'baoshan' AND "
                                                 "period = '2017-05' AND indicator = 'revenue'");
         char *text;
-        cr_assert_eq(e2e_drop(variant("corrected.csv", "1700000.0"), P("%s/inbox", cdir_s), "410602-fix.csv"), 0);
+        cr_assert_eq(e2e_drop(variant("corrected.csv", "revenue,1667561.5,", "1700000.0"), P("%s/inbox", cdir_s), "410602-fix.csv"), 0);
         wait_for_file(P("%s/rejected/410602-fix.csv.errors.txt", cdir_s), collog);
         text = e2e_read_file(P("%s/rejected/410602-fix.csv.errors.txt", cdir_s));
         cr_assert(text && strstr(text, "2017-05 was approved by zhangsan on 2017-07-05; ask the 统计局 to unlock it"),
@@ -401,7 +406,7 @@ Test(e2e_approval, approve_lock_unlock) {
     msg_clear(&m);
 
     /* the correction again: ACCEPTED now */
-    cr_assert_eq(e2e_drop(variant("corrected2.csv", "1700000.0"), P("%s/inbox", cdir_s), "410602-fix2.csv"), 0);
+    cr_assert_eq(e2e_drop(variant("corrected2.csv", "revenue,1667561.5,", "1700000.0"), P("%s/inbox", cdir_s), "410602-fix2.csv"), 0);
     cr_assert_eq(e2e_sql_wait(a.store, 1, wait_ms(),
                               "SELECT count(*) FROM report_values WHERE zone = 'baoshan' AND period = '2017-05' "
                               "AND indicator = 'revenue' AND amount = 1700000.0"),
@@ -434,4 +439,96 @@ Test(e2e_approval, approve_lock_unlock) {
     csub_close(&s);
     st = e2e_stop(a.pid, wait_ms());
     cr_assert_eq(st, 0, "the aggregator stops cleanly: %d\n%s", st, e2e_tail(a.err_log, 3000));
+}
+
+/* --- 2. the published ranking, frozen; a correction is version 2 -------------------------- */
+
+/* `yuebao CMD ...` insecure against the aggregator's control socket. The exit status. */
+static int yuebao_insecure(const char *control, const char *const *words) {
+    char *err = NULL;
+    int st = yuebao(NULL, &err, NULL, control, words);
+    cr_assert_eq(st, 0, "yuebao %s: %d\n%s", words[0], st, err);
+    free(err);
+    return st;
+}
+
+static int64_t scores_sql(const e2e_scorer_t *sc, const char *q) {
+    return e2e_sql_int(sc->scores, "%s", q);
+}
+
+static void scores_wait(const e2e_scorer_t *sc, const char *q, const char *what) {
+    cr_assert_eq(e2e_sql_wait(sc->scores, 1, wait_ms(), "%s", q), 1, "%s; the scorer's log:\n%s", what,
+                 e2e_tail(sc->err_log, 3000));
+}
+
+Test(e2e_approval, published_ranking) {
+    e2e_agg_t agg;
+    e2e_scorer_t sc;
+    const char *control = P("ipc://%s/control.sock", dir);
+    char control_s[320], *out = NULL;
+    const char *const counties[] = {"410602", "410611", "410621", "410622", "410671", "410672"};
+    double published_total;
+    int st;
+
+    snprintf(control_s, sizeof control_s, "%s", control);
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, (const char *const[]){"--set", P("control=%s", control_s), NULL}), 0);
+    cr_assert_eq(e2e_scorer_start(&sc, dir, &agg, NULL), 0);
+    for (size_t i = 0; i < sizeof counties / sizeof counties[0]; i++) {
+        st = e2e_submit(P("%s/submit-%s", dir, counties[i]), NULL, counties[i], agg.listen,
+                        P("%s/outbox-%s.db", dir, counties[i]),
+                        e2e_sample(P("reports/2017-05/%s.csv", counties[i])), NULL);
+        cr_assert_eq(st, 0, "submit %s: %d", counties[i], st);
+    }
+    scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND n_zones = 7 AND state = 'open' AND version = 1",
+                "2017-05 is ranked, open, version 1");
+
+    yuebao_insecure(control_s, (const char *const[]){"approve", "--period", "2017-05", NULL});
+    scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'approved'",
+                "the ranking carries the approval");
+    yuebao_insecure(control_s, (const char *const[]){"publish", "--period", "2017-05", NULL});
+    scores_wait(&sc, "SELECT count(*) FROM published_periods WHERE period = '2017-05' AND version = 1",
+                "the published ranking is kept as version 1");
+    cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'published' AND version = 1"), 1);
+    cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM published_rankings WHERE period = '2017-05' AND version = 1"),
+                 scores_sql(&sc, "SELECT count(*) FROM rankings WHERE period = '2017-05'"), "every row kept");
+    published_total = e2e_sql_double(sc.scores, "SELECT total FROM rankings WHERE period = '2017-05' AND zone = 'baoshan'");
+
+    st = e2e_runl(P("%s/ranking-1", dir), &out, wait_ms(), e2e_bin("yuebao"), "ranking", "--period", "2017-05",
+                  "--scores", sc.scores, NULL);
+    cr_assert_eq(st, 0);
+    cr_assert(strstr(out, "state: published, version 1"), "%s", out);
+    free(out);
+
+    /* unlocked: still version 1 while nothing changed */
+    yuebao_insecure(control_s, (const char *const[]){"unlock", "--period", "2017-05", "--reason", "宝山更正", NULL});
+    scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'open' AND version = 1",
+                "unlocked, the same rows are still version 1");
+    /* the correction: a new version, the published one untouched */
+    st = e2e_submit(P("%s/submit-fix", dir), NULL, "410602", agg.listen, P("%s/outbox-410602.db", dir),
+                    variant("corrected.csv", "va,382864.6,", "400000.0"), NULL);
+    cr_assert_eq(st, 0, "the correction is accepted once unlocked: %d\n%s", st, e2e_tail(P("%s/submit-fix.out", dir), 2000));
+    scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'open' AND version = 2",
+                "the corrected ranking is version 2");
+    cr_assert_float_eq(e2e_sql_double(sc.scores, "SELECT total FROM published_rankings WHERE period = '2017-05' AND "
+                                                 "version = 1 AND zone = 'baoshan'"),
+                       published_total, 1e-9, "the published version keeps its figures");
+    cr_assert_gt(fabs(e2e_sql_double(sc.scores, "SELECT total FROM rankings WHERE period = '2017-05' AND zone = 'baoshan'") -
+                      published_total),
+                 1e-9, "the current version has the corrected figures");
+    cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM published_periods WHERE period = '2017-05'"), 1);
+    st = e2e_runl(P("%s/ranking-2", dir), &out, wait_ms(), e2e_bin("yuebao"), "ranking", "--period", "2017-05",
+                  "--scores", sc.scores, NULL);
+    cr_assert_eq(st, 0);
+    cr_assert(strstr(out, "state: open for reports, version 2: corrected after publication (更正版)"), "%s", out);
+    free(out);
+
+    /* published again: version 2 is kept beside version 1 */
+    yuebao_insecure(control_s, (const char *const[]){"approve", "--period", "2017-05", NULL});
+    yuebao_insecure(control_s, (const char *const[]){"publish", "--period", "2017-05", NULL});
+    scores_wait(&sc, "SELECT count(*) FROM published_periods WHERE period = '2017-05' AND version = 2",
+                "the second publication is version 2");
+    cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM published_periods WHERE period = '2017-05'"), 2);
+
+    cr_assert_eq(e2e_scorer_stop(&sc), 0);
+    cr_assert_eq(e2e_agg_stop(&agg), 0);
 }
