@@ -197,10 +197,12 @@ void export_text(const bulletin_t *b, const master_t *m, const bulletin_row_t *r
 }
 
 void export_title(const bulletin_t *b, char *buf, size_t size) {
+    char mark[96];
+    bulletin_state_mark(b, mark, sizeof mark);
     if (b->period.month == 1)
-        snprintf(buf, size, "产业集聚区主要指标完成情况通报 %d年1月", b->period.year);
+        snprintf(buf, size, "产业集聚区主要指标完成情况通报 %d年1月%s", b->period.year, mark);
     else
-        snprintf(buf, size, "产业集聚区主要指标完成情况通报 %d年1-%d月", b->period.year, b->period.month);
+        snprintf(buf, size, "产业集聚区主要指标完成情况通报 %d年1-%d月%s", b->period.year, b->period.month, mark);
 }
 
 /* ---- csv -------------------------------------------------------------------------------- */
@@ -501,6 +503,16 @@ int cli_export(const cli_opts_t *o) {
         fprintf(stderr, _("yuebao export: out of memory\n"));
         rc = 1;
         goto out;
+    }
+    { /* the store says what the figures are: 初步数据 until the 统计局 approves them */
+        period_state_t city;
+        int known = rstore_period_state(st, period, "", &city);
+        if (known < 0) {
+            fprintf(stderr, _("yuebao export: cannot read the state of %s from %s (see above)\n"), period, o->store);
+            rc = 1;
+            goto out;
+        }
+        b.state = known ? city.state : PSTATE_OPEN;
     }
     rc = fmt == FORMAT_XLSX ? write_xlsx(&b, m, path) : write_text(fmt, &b, m, path);
     if (rc == 0 && path)

@@ -461,6 +461,21 @@ static void scores_wait(const e2e_scorer_t *sc, const char *q, const char *what)
                  e2e_tail(sc->err_log, 3000));
 }
 
+/* The bulletin of 2017-05 written by `yuebao export` as xlsx: its shared strings (free it). */
+static char *bulletin_strings(const e2e_agg_t *agg, const e2e_scorer_t *sc, const char *name) {
+    const char *xlsx = P("%s/%s.xlsx", dir, name);
+    char xlsx_s[400], *out = NULL;
+    int st;
+    snprintf(xlsx_s, sizeof xlsx_s, "%s", xlsx);
+    st = e2e_runl(P("%s/export-%s", dir, name), NULL, wait_ms(), e2e_bin("yuebao"), "export", "--period", "2017-05",
+                  "-o", xlsx_s, "--store", agg->store, "--scores", sc->scores, "--master", e2e_city(), NULL);
+    cr_assert_eq(st, 0, "export: %d\n%s", st, e2e_tail(P("%s/export-%s.err", dir, name), 2000));
+    st = e2e_runl(P("%s/unzip-%s", dir, name), &out, wait_ms(), "/usr/bin/unzip", "-p", xlsx_s,
+                  "xl/sharedStrings.xml", NULL);
+    cr_assert_eq(st, 0);
+    return out;
+}
+
 Test(e2e_approval, published_ranking) {
     e2e_agg_t agg;
     e2e_scorer_t sc;
@@ -481,6 +496,9 @@ Test(e2e_approval, published_ranking) {
     }
     scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND n_zones = 7 AND state = 'open' AND version = 1",
                 "2017-05 is ranked, open, version 1");
+    out = bulletin_strings(&agg, &sc, "open");
+    cr_assert(strstr(out, "产业集聚区主要指标完成情况通报 2017年1-5月（初步数据）"), "an unapproved bulletin says 初步数据:\n%.2000s", out);
+    free(out);
 
     yuebao_insecure(control_s, (const char *const[]){"approve", "--period", "2017-05", NULL});
     scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'approved'",
@@ -497,6 +515,9 @@ Test(e2e_approval, published_ranking) {
                   "--scores", sc.scores, NULL);
     cr_assert_eq(st, 0);
     cr_assert(strstr(out, "state: published, version 1"), "%s", out);
+    free(out);
+    out = bulletin_strings(&agg, &sc, "published");
+    cr_assert(strstr(out, "2017年1-5月（已发布）"), "the published bulletin says so:\n%.2000s", out);
     free(out);
 
     /* unlocked: still version 1 while nothing changed */
@@ -520,6 +541,9 @@ Test(e2e_approval, published_ranking) {
                   "--scores", sc.scores, NULL);
     cr_assert_eq(st, 0);
     cr_assert(strstr(out, "state: open for reports, version 2: corrected after publication (更正版)"), "%s", out);
+    free(out);
+    out = bulletin_strings(&agg, &sc, "corrected");
+    cr_assert(strstr(out, "2017年1-5月（初步数据·更正版 第2版）"), "the corrected bulletin is marked:\n%.2000s", out);
     free(out);
 
     /* published again: version 2 is kept beside version 1 */
