@@ -44,9 +44,10 @@ int aggregator_approval_load(aggregator_t *a) {
     }
     for (size_t i = 0; i < a->approvals.n; i++)
         if (a->approvals.v[i].state != PSTATE_OPEN)
-            log_info(_("%s%s%s is %s (%s, %s)"), a->approvals.v[i].period, a->approvals.v[i].county[0] ? " " : "",
-                     a->approvals.v[i].county, approval_state_name(a->approvals.v[i].state),
-                     a->approvals.v[i].actor, approval_action_name(a->approvals.v[i].action));
+            log_info(_("%s%s%s is %s (%s, %s)"), a->approvals.v[i].period,
+                     a->approvals.v[i].county[0] ? " " : "", a->approvals.v[i].county,
+                     approval_state_name(a->approvals.v[i].state), a->approvals.v[i].actor,
+                     approval_action_name(a->approvals.v[i].action));
     return 0;
 }
 
@@ -110,8 +111,9 @@ static void refuse(aggregator_t *a, control_item_t *it, period_reply_t *rep, con
     vsnprintf(rep->reason, sizeof rep->reason, fmt, ap);
     va_end(ap);
     text_truncate_utf8(rep->reason);
-    log_info(_("control: %s %s%s%s refused for %s%s%s: %s"), approval_action_name(it->msg.period_req.action)
-                 ? approval_action_name(it->msg.period_req.action) : "?",
+    log_info(_("control: %s %s%s%s refused for %s%s%s: %s"),
+             approval_action_name(it->msg.period_req.action) ? approval_action_name(it->msg.period_req.action)
+                                                             : "?",
              text_escape_controls(it->msg.period_req.period, shown, sizeof it->msg.period_req.period * 4),
              it->msg.period_req.county[0] ? " " : "", it->msg.period_req.county, it->actor,
              it->key[0] ? _(" key ") : "", it->key, rep->reason);
@@ -176,7 +178,8 @@ static void handle(aggregator_t *a, control_item_t *it) {
         }
         if (has == 0) {
             if (req->county[0])
-                refuse(a, it, &rep, _("no report of %s from county %s is stored: there is nothing to approve"),
+                refuse(a, it, &rep,
+                       _("no report of %s from county %s is stored: there is nothing to approve"),
                        req->period, req->county);
             else
                 refuse(a, it, &rep, _("no report of %s is stored: there is nothing to approve"), req->period);
@@ -200,7 +203,8 @@ static void handle(aggregator_t *a, control_item_t *it) {
     clean_text(t.reason, sizeof t.reason, req->reason);
 
     if ((rc = rstore_begin(a->store)) < 0) {
-        refuse(a, it, &rep, _("the report store is busy (%s); nothing was changed: try again"), rstore_error(a->store));
+        refuse(a, it, &rep, _("the report store is busy (%s); nothing was changed: try again"),
+               rstore_error(a->store));
         return;
     }
     if (rstore_record_transition(a->store, &t) < 0) {
@@ -217,8 +221,8 @@ static void handle(aggregator_t *a, control_item_t *it) {
     if (approval_table_set(&a->approvals, &t) < 0)
         log_error(_("out of memory: %s's new state is stored but not in force until a restart"), t.period);
     log_info(_("control: %s%s%s %s → %s by %s%s%s"), t.period, t.county[0] ? " " : "", t.county,
-             approval_state_name(t.previous), approval_state_name(t.state), t.actor, t.actor_key[0] ? _(" key ") : "",
-             t.actor_key);
+             approval_state_name(t.previous), approval_state_name(t.state), t.actor,
+             t.actor_key[0] ? _(" key ") : "", t.actor_key);
     rep.ok = true;
     rep.state = t;
     answer(a, it, &rep);
@@ -259,7 +263,8 @@ static int receive(aggregator_t *a, control_item_t *it) {
                     snprintf(it->key, sizeof it->key, "%s", key ? key : "");
                 }
             }
-            if (rc == 1 && codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) != 0) {
+            if (rc == 1 &&
+                codec_decode(zmq_msg_data(&part), zmq_msg_size(&part), &it->msg, err, sizeof err) != 0) {
                 msg_clear(&it->msg);
                 rc = -1;
             }
@@ -277,8 +282,8 @@ static int receive(aggregator_t *a, control_item_t *it) {
     if (rc < 0) {
         unsigned long long skipped = 0;
         if (log_limit_take(&a->drop_log, clock_mono_ms(), &skipped))
-            log_warn(_("control: dropped a message from %s: %s"), it->actor[0] ? it->actor : _("an unidentified peer"),
-                     err[0] ? err : _("no routing id"));
+            log_warn(_("control: dropped a message from %s: %s"),
+                     it->actor[0] ? it->actor : _("an unidentified peer"), err[0] ? err : _("no routing id"));
         msg_clear(&it->msg);
     }
     return rc;

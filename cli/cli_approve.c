@@ -49,8 +49,8 @@ static void print_transition(const period_state_t *t, const master_t *m) {
     approval_day(t->at_ms, day, sizeof day);
     if (t->county[0])
         printf(_("%s, county %s%s%s%s: %s → %s, by %s on %s\n"), t->period, t->county, c ? " (" : "",
-               c ? c->name : "", c ? ")" : "", approval_state_label(t->previous), approval_state_label(t->state),
-               t->actor, day);
+               c ? c->name : "", c ? ")" : "", approval_state_label(t->previous),
+               approval_state_label(t->state), t->actor, day);
     else
         printf(_("%s, the whole city: %s → %s, by %s on %s\n"), t->period, approval_state_label(t->previous),
                approval_state_label(t->state), t->actor, day);
@@ -77,7 +77,8 @@ static int run(const cli_opts_t *o, const char *cmd, paction_t action) {
         return 2;
     }
     if (action == PACTION_UNLOCK && (!o->reason || !*text_trim_spaces((char *)o->reason))) {
-        fprintf(stderr, _("yuebao %s: give the reason with --reason TEXT: it is kept with the record\n"), cmd);
+        fprintf(stderr, _("yuebao %s: give the reason with --reason TEXT: it is kept with the record\n"),
+                cmd);
         return 2;
     }
     req.kind = MSG_PERIOD_REQUEST;
@@ -104,7 +105,8 @@ static int run(const cli_opts_t *o, const char *cmd, paction_t action) {
         return 2;
     }
     insecure_identity(ident, sizeof ident);
-    ep = (cli_endpoint_t){o->agg_control, &sec, _("the aggregator"), "approver_keys", sec.insecure ? ident : NULL};
+    ep = (cli_endpoint_t){o->agg_control, &sec, _("the aggregator"), "approver_keys",
+                          sec.insecure ? ident : NULL};
     if (cli_request(&ep, &req, &reply, REQUEST_TIMEOUT_MS, err, sizeof err) < 0) {
         fprintf(stderr, _("yuebao %s: %s\n"), cmd, err);
     } else if (reply.kind != MSG_PERIOD_REPLY) {

@@ -73,8 +73,10 @@ int cli_request(const cli_endpoint_t *ep, msg_t *req, msg_t *reply, int timeout_
         int64_t left = deadline - clock_mono_ms();
         int n;
         if (left <= 0) {
-            snprintf(err, errsz, _("no answer from %s at %s within %d s: is it running, with its control endpoint there?"),
-                     ep->who, ep->endpoint, timeout_ms / 1000);
+            snprintf(
+                err, errsz,
+                _("no answer from %s at %s within %d s: is it running, with its control endpoint there?"),
+                ep->who, ep->endpoint, timeout_ms / 1000);
             goto out;
         }
         switch (sock_watch_read(&watch, clock_mono_ms(), 0, NULL)) {
@@ -97,7 +99,8 @@ int cli_request(const cli_endpoint_t *ep, msg_t *req, msg_t *reply, int timeout_
                 continue;
             }
             if (errno != EAGAIN) {
-                snprintf(err, errsz, _("cannot send to %s at %s: %s"), ep->who, ep->endpoint, zmq_strerror(errno));
+                snprintf(err, errsz, _("cannot send to %s at %s: %s"), ep->who, ep->endpoint,
+                         zmq_strerror(errno));
                 goto out;
             }
             it.events = 0; /* not connected yet: wait a little, then look again */

@@ -22,12 +22,10 @@
 #include "clock.h"
 #include "i18n.h"
 
-static const char *const state_names[] = {[PSTATE_OPEN] = "open",
-                                          [PSTATE_APPROVED] = "approved",
-                                          [PSTATE_PUBLISHED] = "published"};
-static const char *const action_names[] = {[PACTION_APPROVE] = "approve",
-                                           [PACTION_PUBLISH] = "publish",
-                                           [PACTION_UNLOCK] = "unlock"};
+static const char *const state_names[] = {
+    [PSTATE_OPEN] = "open", [PSTATE_APPROVED] = "approved", [PSTATE_PUBLISHED] = "published"};
+static const char *const action_names[] = {
+    [PACTION_APPROVE] = "approve", [PACTION_PUBLISH] = "publish", [PACTION_UNLOCK] = "unlock"};
 
 const char *approval_state_name(pstate_t s) {
     return s >= PSTATE_OPEN && s <= PSTATE_PUBLISHED ? state_names[s] : NULL;
@@ -90,14 +88,16 @@ static int decide_approve(const period_request_t *req, const approval_view_t *v,
     if (city != PSTATE_OPEN) {
         by_whom(v->city, by, sizeof by);
         if (req->county[0])
-            return refuse(why, whysz, _("%s is already %s for the whole city (%s): there is no county left to approve"),
+            return refuse(why, whysz,
+                          _("%s is already %s for the whole city (%s): there is no county left to approve"),
                           req->period, approval_state_label(city), by);
         return refuse(why, whysz, _("%s is already %s (%s)"), req->period, approval_state_label(city), by);
     }
     if (req->county[0]) {
         if (state_of(v->county) != PSTATE_OPEN) {
             by_whom(v->county, by, sizeof by);
-            return refuse(why, whysz, _("%s of county %s is already approved (%s)"), req->period, req->county, by);
+            return refuse(why, whysz, _("%s of county %s is already approved (%s)"), req->period, req->county,
+                          by);
         }
         *from = PSTATE_OPEN;
         *to = PSTATE_APPROVED;
@@ -113,14 +113,17 @@ static int decide_publish(const period_request_t *req, const approval_view_t *v,
     char by[160];
     pstate_t city = state_of(v->city);
     if (req->county[0])
-        return refuse(why, whysz, _("a period is published for the whole city, not per county: leave out the county"));
+        return refuse(why, whysz,
+                      _("a period is published for the whole city, not per county: leave out the county"));
     if (city == PSTATE_PUBLISHED) {
         by_whom(v->city, by, sizeof by);
         return refuse(why, whysz, _("%s is already published (%s)"), req->period, by);
     }
     if (city != PSTATE_APPROVED && !v->all_counties_approved)
-        return refuse(why, whysz, _("%s is not approved yet: approve it (for the city, or every county) before publishing"),
-                      req->period);
+        return refuse(
+            why, whysz,
+            _("%s is not approved yet: approve it (for the city, or every county) before publishing"),
+            req->period);
     *from = city;
     *to = PSTATE_PUBLISHED;
     return 0;
@@ -130,23 +133,26 @@ static int decide_unlock(const period_request_t *req, const approval_view_t *v, 
                          char *why, size_t whysz) {
     char by[160];
     pstate_t city = state_of(v->city);
-    if (!req->reason[0]) return refuse(why, whysz, _("an unlock needs a reason (--reason): it is kept with the record"));
+    if (!req->reason[0])
+        return refuse(why, whysz, _("an unlock needs a reason (--reason): it is kept with the record"));
     if (req->county[0]) {
         if (city != PSTATE_OPEN) {
             by_whom(v->city, by, sizeof by);
-            return refuse(why, whysz, _("%s is %s for the whole city (%s): unlock the city, without a county"),
+            return refuse(why, whysz,
+                          _("%s is %s for the whole city (%s): unlock the city, without a county"),
                           req->period, approval_state_label(city), by);
         }
         if (state_of(v->county) != PSTATE_APPROVED)
-            return refuse(why, whysz, _("%s of county %s is not approved: there is nothing to unlock"), req->period,
-                          req->county);
+            return refuse(why, whysz, _("%s of county %s is not approved: there is nothing to unlock"),
+                          req->period, req->county);
         *from = PSTATE_APPROVED;
         *to = PSTATE_OPEN;
         return 0;
     }
     if (city == PSTATE_OPEN)
-        return refuse(why, whysz, _("%s is not approved for the whole city: there is nothing to unlock%s"), req->period,
-                      v->all_counties_approved ? _(" (its counties are approved one by one: unlock a county)") : "");
+        return refuse(
+            why, whysz, _("%s is not approved for the whole city: there is nothing to unlock%s"), req->period,
+            v->all_counties_approved ? _(" (its counties are approved one by one: unlock a county)") : "");
     *from = city;
     *to = PSTATE_OPEN;
     return 0;

@@ -45,8 +45,8 @@ typedef struct {
     pstate_t state;                /* after */
     pstate_t previous;             /* before */
     paction_t action;
-    char actor[KEY_NAME_MAX];          /* the key's name in approver_keys */
-    char actor_key[KEY_Z85_LEN + 1];   /* the key ("" insecure) */
+    char actor[KEY_NAME_MAX];        /* the key's name in approver_keys */
+    char actor_key[KEY_Z85_LEN + 1]; /* the key ("" insecure) */
     int64_t at_ms;
     char comment[APPROVAL_TEXT_SIZE];
     char reason[APPROVAL_TEXT_SIZE];

@@ -75,7 +75,8 @@ static int state_take(const Yuebao__PeriodState *w, period_state_t *st, char *er
     if (codec_take_str(st->period, sizeof st->period, w->period, "period_state period", err, errsz) < 0 ||
         codec_take_str(st->county, sizeof st->county, w->county, "period_state county", err, errsz) < 0 ||
         codec_take_str(st->actor, sizeof st->actor, w->actor, "period_state actor", err, errsz) < 0 ||
-        codec_take_str(st->actor_key, sizeof st->actor_key, w->actor_key, "period_state actor_key", err, errsz) < 0 ||
+        codec_take_str(st->actor_key, sizeof st->actor_key, w->actor_key, "period_state actor_key", err,
+                       errsz) < 0 ||
         codec_take_str(st->comment, sizeof st->comment, w->comment, "period_state comment", err, errsz) < 0 ||
         codec_take_str(st->reason, sizeof st->reason, w->reason, "period_state reason", err, errsz) < 0 ||
         codec_take_ms(&st->at_ms, w->has_at_ms, w->at_ms, "period_state at_ms", err, errsz) < 0)
@@ -86,8 +87,9 @@ static int state_take(const Yuebao__PeriodState *w, period_state_t *st, char *er
     }
     st->state = (pstate_t)w->state;
     st->previous = state_known(w->has_previous, w->previous) ? (pstate_t)w->previous : PSTATE_NONE;
-    st->action = w->has_action && (int)w->action >= PACTION_APPROVE && (int)w->action <= PACTION_UNLOCK ? (paction_t)w->action
-                                                                                              : PACTION_NONE;
+    st->action = w->has_action && (int)w->action >= PACTION_APPROVE && (int)w->action <= PACTION_UNLOCK
+                     ? (paction_t)w->action
+                     : PACTION_NONE;
     return 0;
 }
 
@@ -101,8 +103,9 @@ int codec_period_request_decode(const Yuebao__Envelope *env, msg_t *m, char *err
         codec_take_str(r->comment, sizeof r->comment, w->comment, "period_request comment", err, errsz) < 0 ||
         codec_take_str(r->reason, sizeof r->reason, w->reason, "period_request reason", err, errsz) < 0)
         return -1;
-    r->action = w->has_action && (int)w->action >= PACTION_APPROVE && (int)w->action <= PACTION_UNLOCK ? (paction_t)w->action
-                                                                                              : PACTION_NONE;
+    r->action = w->has_action && (int)w->action >= PACTION_APPROVE && (int)w->action <= PACTION_UNLOCK
+                    ? (paction_t)w->action
+                    : PACTION_NONE;
     return 0;
 }
 
@@ -110,7 +113,8 @@ int codec_period_reply_decode(const Yuebao__Envelope *env, msg_t *m, char *err, 
     const Yuebao__PeriodReply *w = env->period_reply;
     period_reply_t *r = &m->period_reply;
     r->ok = w->has_ok && w->ok;
-    if (codec_take_str(r->reason, sizeof r->reason, w->reason, "period_reply reason", err, errsz) < 0) return -1;
+    if (codec_take_str(r->reason, sizeof r->reason, w->reason, "period_reply reason", err, errsz) < 0)
+        return -1;
     if (r->ok) {
         if (!w->state) {
             codec_fail(err, errsz, _("period_reply: ok without the transition"));

@@ -61,8 +61,8 @@ static void keygen(ykey_t *k, const char *name) {
     memset(k, 0, sizeof *k);
     snprintf(k->key, sizeof k->key, "%s/%s.key", dir, name);
     snprintf(k->pub, sizeof k->pub, "%s/%s.pub", dir, name);
-    st = e2e_runl(P("%s/keygen-%s", dir, name), NULL, wait_ms(), e2e_bin("yuebao"), "keygen", P("%s/%s", dir, name),
-                  NULL);
+    st = e2e_runl(P("%s/keygen-%s", dir, name), NULL, wait_ms(), e2e_bin("yuebao"), "keygen",
+                  P("%s/%s", dir, name), NULL);
     cr_assert_eq(st, 0, "yuebao keygen %s: status %d", name, st);
     text = e2e_read_file(k->pub);
     cr_assert_not_null(text);
@@ -309,7 +309,8 @@ Test(e2e_approval, approve_lock_unlock) {
     csub_open(&s, a.publish);
 
     col = collector_start(&a, cdir_s);
-    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-05/410602.csv"), P("%s/inbox", cdir_s), "410602-2017-05.csv"), 0);
+    cr_assert_eq(
+        e2e_drop(e2e_sample("reports/2017-05/410602.csv"), P("%s/inbox", cdir_s), "410602-2017-05.csv"), 0);
     cr_assert_eq(e2e_sql_wait(a.store, 1, wait_ms(),
                               "SELECT count(*) FROM reports WHERE zone = 'baoshan' AND period = '2017-05'"),
                  1, "the first report is stored:\n%s", e2e_tail(collog, 3000));
@@ -345,16 +346,18 @@ Test(e2e_approval, approve_lock_unlock) {
     st = yuebao(&out, &err, &kappr, a.control,
                 (const char *const[]){"approve", "--period", "2017-05", "--comment", "首次核准", NULL});
     cr_assert_eq(st, 0, "approve: %d\n%s\n%s", st, out, err);
-    cr_assert(strstr(out, "2017-05, the whole city: open for reports → approved, by zhangsan on 2017-07-05"), "%s",
-              out);
+    cr_assert(strstr(out, "2017-05, the whole city: open for reports → approved, by zhangsan on 2017-07-05"),
+              "%s", out);
     free(out);
     free(err);
-    cr_assert_eq(sql(&a, P("SELECT count(*) FROM period_transitions WHERE period = '2017-05' AND county = '' AND "
-                           "action = 'approve' AND from_state = 'open' AND to_state = 'approved' AND actor = "
-                           "'zhangsan' AND actor_key = '%s' AND comment = '首次核准'",
-                           kappr.z85)),
-                 1, "the transition is stored with who, the key and the comment");
-    cr_assert_eq(csub_next_state(&s, wait_ms(), topic, sizeof topic, &m), 0, "the approval is heard on the PUB");
+    cr_assert_eq(
+        sql(&a, P("SELECT count(*) FROM period_transitions WHERE period = '2017-05' AND county = '' AND "
+                  "action = 'approve' AND from_state = 'open' AND to_state = 'approved' AND actor = "
+                  "'zhangsan' AND actor_key = '%s' AND comment = '首次核准'",
+                  kappr.z85)),
+        1, "the transition is stored with who, the key and the comment");
+    cr_assert_eq(csub_next_state(&s, wait_ms(), topic, sizeof topic, &m), 0,
+                 "the approval is heard on the PUB");
     cr_assert_str_eq(topic, "state.2017-05.city");
     cr_assert_eq(m.period_state.state, PSTATE_APPROVED);
     cr_assert_eq(m.period_state.previous, PSTATE_OPEN);
@@ -374,18 +377,23 @@ Test(e2e_approval, approve_lock_unlock) {
         double before = e2e_sql_double(a.store, "SELECT amount FROM report_values WHERE zone = 'baoshan' AND "
                                                 "period = '2017-05' AND indicator = 'revenue'");
         char *text;
-        cr_assert_eq(e2e_drop(variant("corrected.csv", "revenue,1667561.5,", "1700000.0"), P("%s/inbox", cdir_s), "410602-fix.csv"), 0);
+        cr_assert_eq(e2e_drop(variant("corrected.csv", "revenue,1667561.5,", "1700000.0"),
+                              P("%s/inbox", cdir_s), "410602-fix.csv"),
+                     0);
         wait_for_file(P("%s/rejected/410602-fix.csv.errors.txt", cdir_s), collog);
         text = e2e_read_file(P("%s/rejected/410602-fix.csv.errors.txt", cdir_s));
-        cr_assert(text && strstr(text, "2017-05 was approved by zhangsan on 2017-07-05; ask the 统计局 to unlock it"),
-                  "the county's errors file says why:\n%s", text);
+        cr_assert(
+            text &&
+                strstr(text, "2017-05 was approved by zhangsan on 2017-07-05; ask the 统计局 to unlock it"),
+            "the county's errors file says why:\n%s", text);
         free(text);
         cr_assert_eq(sql(&a, "SELECT revision FROM reports WHERE zone = 'baoshan' AND period = '2017-05'"), 1,
                      "the store stays at revision 1");
         cr_assert_eq(sql(&a, "SELECT count(*) FROM report_history WHERE period = '2017-05'"),
                      sql(&a, "SELECT count(*) FROM reports WHERE period = '2017-05'"), "no revision added");
-        cr_assert_float_eq(e2e_sql_double(a.store, "SELECT amount FROM report_values WHERE zone = 'baoshan' AND "
-                                                   "period = '2017-05' AND indicator = 'revenue'"),
+        cr_assert_float_eq(e2e_sql_double(a.store,
+                                          "SELECT amount FROM report_values WHERE zone = 'baoshan' AND "
+                                          "period = '2017-05' AND indicator = 'revenue'"),
                            before, 1e-9, "the stored figure is unchanged");
     }
 
@@ -406,15 +414,19 @@ Test(e2e_approval, approve_lock_unlock) {
     msg_clear(&m);
 
     /* the correction again: ACCEPTED now */
-    cr_assert_eq(e2e_drop(variant("corrected2.csv", "revenue,1667561.5,", "1700000.0"), P("%s/inbox", cdir_s), "410602-fix2.csv"), 0);
-    cr_assert_eq(e2e_sql_wait(a.store, 1, wait_ms(),
-                              "SELECT count(*) FROM report_values WHERE zone = 'baoshan' AND period = '2017-05' "
-                              "AND indicator = 'revenue' AND amount = 1700000.0"),
-                 1, "the correction is stored after the unlock:\n%s", e2e_tail(collog, 3000));
+    cr_assert_eq(e2e_drop(variant("corrected2.csv", "revenue,1667561.5,", "1700000.0"), P("%s/inbox", cdir_s),
+                          "410602-fix2.csv"),
+                 0);
+    cr_assert_eq(
+        e2e_sql_wait(a.store, 1, wait_ms(),
+                     "SELECT count(*) FROM report_values WHERE zone = 'baoshan' AND period = '2017-05' "
+                     "AND indicator = 'revenue' AND amount = 1700000.0"),
+        1, "the correction is stored after the unlock:\n%s", e2e_tail(collog, 3000));
     /* the locked revision was answered once and never resent: one rejection on file */
     cr_assert_eq(sql(&a, "SELECT count(*) FROM rejections WHERE zone = 'baoshan' AND period = '2017-05'"), 1,
                  "the collector did not retry the REJECTED report");
-    cr_assert_eq(e2e_count_in_file(a.err_log, "REJECTED baoshan/2017-05"), 1, "%s", e2e_tail(a.err_log, 3000));
+    cr_assert_eq(e2e_count_in_file(a.err_log, "REJECTED baoshan/2017-05"), 1, "%s",
+                 e2e_tail(a.err_log, 3000));
 
     /* approve and publish: both stored and heard */
     st = yuebao(NULL, NULL, &kappr, a.control, (const char *const[]){"approve", "--period", "2017-05", NULL});
@@ -425,15 +437,16 @@ Test(e2e_approval, approve_lock_unlock) {
     cr_assert(strstr(out, "approved → published"), "%s", out);
     free(out);
     for (int i = 0; i < 2; i++) {
-        cr_assert_eq(csub_next_state(&s, wait_ms(), topic, sizeof topic, &m), 0, "transition %d heard", i + 3);
+        cr_assert_eq(csub_next_state(&s, wait_ms(), topic, sizeof topic, &m), 0, "transition %d heard",
+                     i + 3);
         cr_assert_eq(m.period_state.state, i == 0 ? PSTATE_APPROVED : PSTATE_PUBLISHED);
         msg_clear(&m);
     }
     cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE period = '2017-05'"), 4,
                  "every transition is in the store");
     cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE actor = 'zhangsan'"), 4);
-    cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE action = 'unlock' AND reason IS NOT NULL"),
-                 1);
+    cr_assert_eq(
+        sql(&a, "SELECT count(*) FROM period_transitions WHERE action = 'unlock' AND reason IS NOT NULL"), 1);
 
     e2e_stop(col, wait_ms());
     csub_close(&s);
@@ -467,8 +480,9 @@ static char *bulletin_strings(const e2e_agg_t *agg, const e2e_scorer_t *sc, cons
     char xlsx_s[400], *out = NULL;
     int st;
     snprintf(xlsx_s, sizeof xlsx_s, "%s", xlsx);
-    st = e2e_runl(P("%s/export-%s", dir, name), NULL, wait_ms(), e2e_bin("yuebao"), "export", "--period", "2017-05",
-                  "-o", xlsx_s, "--store", agg->store, "--scores", sc->scores, "--master", e2e_city(), NULL);
+    st = e2e_runl(P("%s/export-%s", dir, name), NULL, wait_ms(), e2e_bin("yuebao"), "export", "--period",
+                  "2017-05", "-o", xlsx_s, "--store", agg->store, "--scores", sc->scores, "--master",
+                  e2e_city(), NULL);
     cr_assert_eq(st, 0, "export: %d\n%s", st, e2e_tail(P("%s/export-%s.err", dir, name), 2000));
     st = e2e_runl(P("%s/unzip-%s", dir, name), &out, wait_ms(), "/usr/bin/unzip", "-p", xlsx_s,
                   "xl/sharedStrings.xml", NULL);
@@ -486,7 +500,8 @@ Test(e2e_approval, published_ranking) {
     int st;
 
     snprintf(control_s, sizeof control_s, "%s", control);
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, (const char *const[]){"--set", P("control=%s", control_s), NULL}), 0);
+    cr_assert_eq(
+        e2e_agg_start(&agg, dir, NULL, (const char *const[]){"--set", P("control=%s", control_s), NULL}), 0);
     cr_assert_eq(e2e_scorer_start(&sc, dir, &agg, NULL), 0);
     for (size_t i = 0; i < sizeof counties / sizeof counties[0]; i++) {
         st = e2e_submit(P("%s/submit-%s", dir, counties[i]), NULL, counties[i], agg.listen,
@@ -494,10 +509,13 @@ Test(e2e_approval, published_ranking) {
                         e2e_sample(P("reports/2017-05/%s.csv", counties[i])), NULL);
         cr_assert_eq(st, 0, "submit %s: %d", counties[i], st);
     }
-    scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND n_zones = 7 AND state = 'open' AND version = 1",
+    scores_wait(&sc,
+                "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND n_zones = 7 AND state = "
+                "'open' AND version = 1",
                 "2017-05 is ranked, open, version 1");
     out = bulletin_strings(&agg, &sc, "open");
-    cr_assert(strstr(out, "产业集聚区主要指标完成情况通报 2017年1-5月（初步数据）"), "an unapproved bulletin says 初步数据:\n%.2000s", out);
+    cr_assert(strstr(out, "产业集聚区主要指标完成情况通报 2017年1-5月（初步数据）"),
+              "an unapproved bulletin says 初步数据:\n%.2000s", out);
     free(out);
 
     yuebao_insecure(control_s, (const char *const[]){"approve", "--period", "2017-05", NULL});
@@ -506,13 +524,17 @@ Test(e2e_approval, published_ranking) {
     yuebao_insecure(control_s, (const char *const[]){"publish", "--period", "2017-05", NULL});
     scores_wait(&sc, "SELECT count(*) FROM published_periods WHERE period = '2017-05' AND version = 1",
                 "the published ranking is kept as version 1");
-    cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'published' AND version = 1"), 1);
-    cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM published_rankings WHERE period = '2017-05' AND version = 1"),
-                 scores_sql(&sc, "SELECT count(*) FROM rankings WHERE period = '2017-05'"), "every row kept");
-    published_total = e2e_sql_double(sc.scores, "SELECT total FROM rankings WHERE period = '2017-05' AND zone = 'baoshan'");
+    cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = "
+                                 "'published' AND version = 1"),
+                 1);
+    cr_assert_eq(
+        scores_sql(&sc, "SELECT count(*) FROM published_rankings WHERE period = '2017-05' AND version = 1"),
+        scores_sql(&sc, "SELECT count(*) FROM rankings WHERE period = '2017-05'"), "every row kept");
+    published_total =
+        e2e_sql_double(sc.scores, "SELECT total FROM rankings WHERE period = '2017-05' AND zone = 'baoshan'");
 
-    st = e2e_runl(P("%s/ranking-1", dir), &out, wait_ms(), e2e_bin("yuebao"), "ranking", "--period", "2017-05",
-                  "--scores", sc.scores, NULL);
+    st = e2e_runl(P("%s/ranking-1", dir), &out, wait_ms(), e2e_bin("yuebao"), "ranking", "--period",
+                  "2017-05", "--scores", sc.scores, NULL);
     cr_assert_eq(st, 0);
     cr_assert(strstr(out, "state: published, version 1"), "%s", out);
     free(out);
@@ -521,29 +543,40 @@ Test(e2e_approval, published_ranking) {
     free(out);
 
     /* unlocked: still version 1 while nothing changed */
-    yuebao_insecure(control_s, (const char *const[]){"unlock", "--period", "2017-05", "--reason", "宝山更正", NULL});
-    scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'open' AND version = 1",
-                "unlocked, the same rows are still version 1");
+    yuebao_insecure(control_s,
+                    (const char *const[]){"unlock", "--period", "2017-05", "--reason", "宝山更正", NULL});
+    scores_wait(
+        &sc,
+        "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'open' AND version = 1",
+        "unlocked, the same rows are still version 1");
     /* the correction: a new version, the published one untouched */
     st = e2e_submit(P("%s/submit-fix", dir), NULL, "410602", agg.listen, P("%s/outbox-410602.db", dir),
                     variant("corrected.csv", "va,382864.6,", "400000.0"), NULL);
-    cr_assert_eq(st, 0, "the correction is accepted once unlocked: %d\n%s", st, e2e_tail(P("%s/submit-fix.out", dir), 2000));
-    scores_wait(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'open' AND version = 2",
-                "the corrected ranking is version 2");
-    cr_assert_float_eq(e2e_sql_double(sc.scores, "SELECT total FROM published_rankings WHERE period = '2017-05' AND "
-                                                 "version = 1 AND zone = 'baoshan'"),
+    cr_assert_eq(st, 0, "the correction is accepted once unlocked: %d\n%s", st,
+                 e2e_tail(P("%s/submit-fix.out", dir), 2000));
+    scores_wait(
+        &sc,
+        "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = 'open' AND version = 2",
+        "the corrected ranking is version 2");
+    cr_assert_float_eq(e2e_sql_double(sc.scores,
+                                      "SELECT total FROM published_rankings WHERE period = '2017-05' AND "
+                                      "version = 1 AND zone = 'baoshan'"),
                        published_total, 1e-9, "the published version keeps its figures");
-    cr_assert_gt(fabs(e2e_sql_double(sc.scores, "SELECT total FROM rankings WHERE period = '2017-05' AND zone = 'baoshan'") -
-                      published_total),
-                 1e-9, "the current version has the corrected figures");
+    cr_assert_gt(
+        fabs(e2e_sql_double(sc.scores,
+                            "SELECT total FROM rankings WHERE period = '2017-05' AND zone = 'baoshan'") -
+             published_total),
+        1e-9, "the current version has the corrected figures");
     cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM published_periods WHERE period = '2017-05'"), 1);
-    st = e2e_runl(P("%s/ranking-2", dir), &out, wait_ms(), e2e_bin("yuebao"), "ranking", "--period", "2017-05",
-                  "--scores", sc.scores, NULL);
+    st = e2e_runl(P("%s/ranking-2", dir), &out, wait_ms(), e2e_bin("yuebao"), "ranking", "--period",
+                  "2017-05", "--scores", sc.scores, NULL);
     cr_assert_eq(st, 0);
-    cr_assert(strstr(out, "state: open for reports, version 2: corrected after publication (更正版)"), "%s", out);
+    cr_assert(strstr(out, "state: open for reports, version 2: corrected after publication (更正版)"), "%s",
+              out);
     free(out);
     out = bulletin_strings(&agg, &sc, "corrected");
-    cr_assert(strstr(out, "2017年1-5月（初步数据·更正版 第2版）"), "the corrected bulletin is marked:\n%.2000s", out);
+    cr_assert(strstr(out, "2017年1-5月（初步数据·更正版 第2版）"),
+              "the corrected bulletin is marked:\n%.2000s", out);
     free(out);
 
     /* published again: version 2 is kept beside version 1 */

@@ -47,7 +47,8 @@ static int decide(paction_t action, const char *county, const char *reason, cons
 }
 
 Test(approval, allowed_transitions) {
-    period_state_t approved = st("", PSTATE_APPROVED, "zhangsan"), published = st("", PSTATE_PUBLISHED, "zhangsan");
+    period_state_t approved = st("", PSTATE_APPROVED, "zhangsan"),
+                   published = st("", PSTATE_PUBLISHED, "zhangsan");
     period_state_t open = st("", PSTATE_OPEN, "zhangsan"), c_approved = st("410602", PSTATE_APPROVED, "lisi");
     pstate_t from, to;
     char why[512];
@@ -71,7 +72,8 @@ Test(approval, allowed_transitions) {
 }
 
 Test(approval, refusals_say_why) {
-    period_state_t approved = st("", PSTATE_APPROVED, "zhangsan"), published = st("", PSTATE_PUBLISHED, "wangwu");
+    period_state_t approved = st("", PSTATE_APPROVED, "zhangsan"),
+                   published = st("", PSTATE_PUBLISHED, "wangwu");
     period_state_t c_approved = st("410602", PSTATE_APPROVED, "lisi");
     pstate_t from, to;
     char why[512];
@@ -86,7 +88,8 @@ Test(approval, refusals_say_why) {
     cr_assert_eq(decide(PACTION_APPROVE, "410602", "", NULL, &c_approved, false, &from, &to, why), -1);
     cr_assert_str_eq(why, "2017-06 of county 410602 is already approved (by lisi on 2017-07-10)");
 
-    cr_assert_eq(decide(PACTION_PUBLISH, "", "", NULL, NULL, false, &from, &to, why), -1, "publish before approve");
+    cr_assert_eq(decide(PACTION_PUBLISH, "", "", NULL, NULL, false, &from, &to, why), -1,
+                 "publish before approve");
     cr_assert(strstr(why, "not approved yet"), "%s", why);
     cr_assert_eq(decide(PACTION_PUBLISH, "", "", NULL, &c_approved, false, &from, &to, why), -1,
                  "one county approved is not the city");
@@ -109,7 +112,8 @@ Test(approval, refusals_say_why) {
 
 Test(approval, lock_and_its_message) {
     period_state_t approved = st("", PSTATE_APPROVED, "zhangsan"), open = st("", PSTATE_OPEN, "zhangsan");
-    period_state_t published = st("", PSTATE_PUBLISHED, "wangwu"), c_approved = st("410602", PSTATE_APPROVED, "lisi");
+    period_state_t published = st("", PSTATE_PUBLISHED, "wangwu"),
+                   c_approved = st("410602", PSTATE_APPROVED, "lisi");
     period_state_t c_open = st("410602", PSTATE_OPEN, "lisi");
     char msg[600];
 
