@@ -1,7 +1,8 @@
 /* yuebao-aggregator - the central office's receiver of county reports.
  *
- * Binds a ROUTER for collectors, a PUB for events and live totals and a ROUTER for
- * their snapshots, loads master data, opens the report store and builds the live
+ * Binds a ROUTER for collectors, a PUB for events and live totals, a ROUTER for
+ * their snapshots and (with control set) a ROUTER for the approvers' approve, publish
+ * and unlock (aggregator_approval.c), loads master data, opens the report store and builds the live
  * totals from it, then serves one poll loop: reports in, one group commit per batch,
  * acks after COMMIT, events and the changed totals after acks. SIGHUP reloads master data; SIGTERM and SIGINT
  * stop cleanly between batches.

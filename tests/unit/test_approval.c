@@ -2,6 +2,7 @@
  * report meets, the table of current states, the wire and the report store's records. */
 #include <criterion/criterion.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "approval.h"
 #include "codec.h"
+#include "i18n.h"
 #include "rstore.h"
 
 /* 2017-07-10 00:00 Asia/Shanghai = 2017-07-09 16:00 UTC, in ms. */
@@ -285,4 +287,21 @@ Test(approval, store_keeps_every_transition) {
     snprintf(path, sizeof path, "%s/reports.db-shm", dir);
     unlink(path);
     rmdir(dir);
+}
+
+/* The county reads the lock in its own words: zh_CN puts the day before the approver. */
+Test(approval, lock_message_in_chinese) {
+    const char *bin = getenv("YUEBAO_BIN");
+    char dir[1024], msg[600];
+    period_state_t approved = st("", PSTATE_APPROVED, "zhangsan");
+    snprintf(dir, sizeof dir, "%s/../locale", bin && *bin ? bin : "build/bin");
+    cr_assert_eq(setenv("YUEBAO_LOCALEDIR", dir, 1), 0);
+    unsetenv("LANGUAGE");
+    unsetenv("LC_MESSAGES");
+    cr_assert_eq(setenv("LC_ALL", "zh_CN.UTF-8", 1), 0);
+    cr_assert_not_null(setlocale(LC_ALL, "zh_CN.UTF-8"), "the zh_CN.UTF-8 locale is not installed");
+    i18n_init();
+    approval_locked_message(&approved, msg, sizeof msg);
+    cr_assert_str_eq(msg, "2017-06 已于 2017-07-10 由 zhangsan 核准；如需更正，请联系统计局解锁");
+    cr_assert_str_eq(approval_state_label(PSTATE_OPEN), "填报中");
 }

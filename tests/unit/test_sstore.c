@@ -339,6 +339,48 @@ Test(sstore, read_only_reader_refuses_a_newer_schema) {
 
 /* ---- rankings ---------------------------------------------------------------------- */
 
+/* 核准 / 发布: the state and version go with the ranking; a published version is kept
+ * whole, however the current ranking changes after it. */
+Test(sstore, published_versions_are_kept) {
+    ranking_t r, back;
+    uint32_t v = 99;
+    start(&r, "2017-05", T0);
+    add_dim(&r, "经济发展");
+    add_row(&r, "jinshan", "410671", 1, 0, 80.5)->dims[0] = 80.5;
+    add_row(&r, "qibin", "410611", 2, 0, 60.25)->dims[0] = 60.25;
+    cr_assert_eq(sstore_published_version(S, "2017-05", &v), 0, "never published");
+    cr_assert_eq(v, 0);
+    r.state = PSTATE_PUBLISHED;
+    r.version = 1;
+    cr_assert_eq(sstore_begin(S), 0);
+    cr_assert_eq(sstore_put_ranking(S, &r), 0);
+    cr_assert_eq(sstore_archive_published(S, "2017-05", T0 + 1000), 0);
+    cr_assert_eq(sstore_commit(S), 0);
+    cr_assert_eq(sstore_published_version(S, "2017-05", &v), 1);
+    cr_assert_eq(v, 1);
+
+    /* corrected after an unlock: version 2, open */
+    r.rows[0].total = 81.0;
+    r.state = PSTATE_OPEN;
+    r.version = 2;
+    put(S, &r);
+    cr_assert_eq(sstore_load_ranking(S, "2017-05", &back), 1);
+    cr_assert_eq(back.state, PSTATE_OPEN);
+    cr_assert_eq(back.version, 2);
+    cr_assert_float_eq(back.rows[0].total, 81.0, 1e-12);
+    ranking_clear(&back);
+    cr_assert_eq(sstore_load_published(S, "2017-05", 1, &back), 1);
+    cr_assert_eq(back.state, PSTATE_PUBLISHED);
+    cr_assert_eq(back.version, 1);
+    cr_assert_eq(back.n_rows, 2);
+    cr_assert_float_eq(back.rows[0].total, 80.5, 1e-12, "as it was published");
+    cr_assert_float_eq(back.rows[1].dims[0], 60.25, 1e-12);
+    ranking_clear(&back);
+    cr_assert_eq(sstore_load_published(S, "2017-05", 2, &back), 0, "version 2 is not published");
+    cr_assert_eq(q_int(S, "SELECT published_at_ms FROM published_periods WHERE period = '2017-05'"), T0 + 1000);
+    ranking_clear(&r);
+}
+
 Test(sstore, ranking_round_trip_is_exact) {
     ranking_t r, back;
     ranking_row_t *p;
