@@ -474,6 +474,37 @@ static void scores_wait(const e2e_scorer_t *sc, const char *q, const char *what)
                  e2e_tail(sc->err_log, 3000));
 }
 
+/* The period states the aggregator's snapshot ROUTER at endpoint serves for period: the
+ * count, the last one into *last. Fails the test without a SnapshotEnd. */
+static int snapshot_states(const char *endpoint, const char *period, period_state_t *last) {
+    void *dealer = e2e_dealer(endpoint, NULL);
+    msg_t req = {0}, m;
+    uint8_t *buf;
+    size_t len;
+    int n = 0;
+    cr_assert_not_null(dealer);
+    req.kind = MSG_SNAPSHOT_REQUEST;
+    codec_new_id(req.id);
+    snprintf(req.snap_req.period, sizeof req.snap_req.period, "%s", period);
+    cr_assert_eq(codec_encode(&req, &buf, &len), 0);
+    cr_assert_eq(e2e_send(dealer, buf, len), 0);
+    free(buf);
+    for (;;) {
+        cr_assert_eq(e2e_recv_msg(dealer, wait_ms(), &m), 0, "the snapshot ends with SnapshotEnd");
+        if (m.kind == MSG_PERIOD_STATE) {
+            n++;
+            *last = m.period_state;
+        }
+        if (m.kind == MSG_SNAPSHOT_END) {
+            msg_clear(&m);
+            break;
+        }
+        msg_clear(&m);
+    }
+    e2e_dealer_close(&dealer);
+    return n;
+}
+
 /* The bulletin of 2017-05 written by `yuebao export` as xlsx: its shared strings (free it). */
 static char *bulletin_strings(const e2e_agg_t *agg, const e2e_scorer_t *sc, const char *name) {
     const char *xlsx = P("%s/%s.xlsx", dir, name);
@@ -527,6 +558,13 @@ Test(e2e_approval, published_ranking) {
     cr_assert_eq(scores_sql(&sc, "SELECT count(*) FROM ranking_periods WHERE period = '2017-05' AND state = "
                                  "'published' AND version = 1"),
                  1);
+    { /* a late joiner learns the state from the snapshot */
+        period_state_t last;
+        cr_assert_eq(snapshot_states(agg.snapshot, "2017-05", &last), 1, "one scope, the city");
+        cr_assert_eq(last.state, PSTATE_PUBLISHED);
+        cr_assert_str_eq(last.county, "");
+        cr_assert_eq(snapshot_states(agg.snapshot, "2017-06", &last), 0, "none for a period never approved");
+    }
     cr_assert_eq(
         scores_sql(&sc, "SELECT count(*) FROM published_rankings WHERE period = '2017-05' AND version = 1"),
         scores_sql(&sc, "SELECT count(*) FROM rankings WHERE period = '2017-05'"), "every row kept");
