@@ -366,6 +366,12 @@ Test(e2e_approval, approve_lock_unlock) {
     cr_assert_gt(m.sequence, 0, "with a sequence number");
     msg_clear(&m);
 
+    /* yuebao status says so */
+    st = e2e_runl(P("%s/status", dir), &out, wait_ms(), e2e_bin("yuebao"), "status", "--period", "2017-05",
+                  "--store", a.store, "--scores", P("%s/none.db", dir), "--master", e2e_city(), NULL);
+    cr_assert(strstr(out, "state: approved, by zhangsan on 2017-07-05"), "status: %d\n%s", st, out);
+    free(out);
+
     /* twice: refused, saying by whom */
     st = yuebao(NULL, &err, &kappr, a.control, (const char *const[]){"approve", "--period", "2017-05", NULL});
     cr_assert_eq(st, 1);
