@@ -27,7 +27,7 @@
 typedef enum { PSTATE_NONE = 0, PSTATE_OPEN = 1, PSTATE_APPROVED = 2, PSTATE_PUBLISHED = 3 } pstate_t;
 typedef enum { PACTION_NONE = 0, PACTION_APPROVE = 1, PACTION_PUBLISH = 2, PACTION_UNLOCK = 3 } paction_t;
 
-#define APPROVAL_TEXT_SIZE 512 /* a comment or a reason, UTF-8, with its NUL */
+#define APPROVAL_TEXT_SIZE 256 /* a comment or a reason, UTF-8, with its NUL (85 Chinese characters) */
 
 /* What an approver asks. Who asks is not in it: the aggregator takes that from the key. */
 typedef struct {

@@ -126,9 +126,11 @@ typedef struct {
     stored_revision_t *stored;           /* MSG_RECONCILE (malloc'd; msg_clear frees) */
     size_t n_stored;
     bool stored_complete; /* false: the list was cut at CODEC_MAX_STORED */
-    period_request_t period_req;  /* MSG_PERIOD_REQUEST */
-    period_reply_t period_reply;  /* MSG_PERIOD_REPLY */
-    period_state_t period_state;  /* MSG_PERIOD_STATE */
+    union { /* one of them at a time: every batched report carries this room */
+        period_request_t period_req; /* MSG_PERIOD_REQUEST */
+        period_reply_t period_reply; /* MSG_PERIOD_REPLY */
+        period_state_t period_state; /* MSG_PERIOD_STATE */
+    };
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or
