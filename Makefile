@@ -70,8 +70,9 @@ UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util
 # The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
 CODEC     := common/codec.c common/codec_report.c common/codec_enterprise.c common/codec_ack.c common/codec_event.c \
              common/codec_heartbeat.c common/codec_ranking.c common/codec_alert.c common/codec_totals.c \
-             common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c
-COMMON    := common/clone.c common/period.c common/master.c common/report.c common/enterprise.c common/county_table.c common/county_csv.c \
+             common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c common/codec_period.c
+COMMON    := common/approval.c common/clone.c common/period.c common/master.c common/report.c common/enterprise.c \
+             common/county_table.c common/county_csv.c \
              common/validate.c common/validate_enterprise.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
              common/bulletin.c common/bulletin_enterprises.c common/plausibility.c common/filecheck.c common/intake.c common/outbox.c \
@@ -80,7 +81,7 @@ AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c 
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
              aggregator/aggregator_snapshot.c aggregator/aggregator_reconcile.c aggregator/aggregator_store.c \
-             aggregator/aggregator_retry.c
+             aggregator/aggregator_retry.c aggregator/aggregator_approval.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
              collector/collector_queue.c collector/collector_send.c collector/collector_file.c \
              collector/collector_submit.c
@@ -91,7 +92,7 @@ CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c 
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_bulletin_cover.c cli/cli_bulletin_ranking.c cli/cli_bulletin_indicators.c \
              cli/cli_bulletin_projects.c cli/cli_bulletin_remarks.c cli/cli_bulletin_text.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)

@@ -1,7 +1,8 @@
 /* yuebao-aggregator - the central office's receiver of county reports.
  *
- * Binds a ROUTER for collectors, a PUB for events and live totals and a ROUTER for
- * their snapshots, loads master data, opens the report store and builds the live
+ * Binds a ROUTER for collectors, a PUB for events and live totals, a ROUTER for
+ * their snapshots and (with control set) a ROUTER for the approvers' approve, publish
+ * and unlock (aggregator_approval.c), loads master data, opens the report store and builds the live
  * totals from it, then serves one poll loop: reports in, one group commit per batch,
  * acks after COMMIT, events and the changed totals after acks. SIGHUP reloads master data; SIGTERM and SIGINT
  * stop cleanly between batches.
@@ -71,6 +72,7 @@ int main(int argc, char **argv) {
     if (aggregator_master_check_store(&a) < 0)
         log_fatal(_("cannot start: the master data does not fit the store"));
     if (aggregator_live_rebuild(&a, false) < 0) log_fatal(_("cannot load the live totals from %s"), a.cfg.store);
+    if (aggregator_approval_load(&a) < 0) log_fatal(_("cannot start without the periods' approval states"));
     /* From here on the loop must never wait long for the store: BEGIN IMMEDIATE against
      * another program's write lock fails fast and the batch is retried from a timer. */
     rstore_set_busy_timeout(a.store, 20);
@@ -89,10 +91,15 @@ int main(int argc, char **argv) {
         a.snapshot = sock_router(a.ctx, a.cfg.snapshot, &a.sec, WIRE_DOMAIN_SUBSCRIBERS, err, sizeof err);
         if (!a.snapshot) log_fatal(_("snapshot endpoint: %s"), err);
     }
+    if (a.cfg.control[0]) {
+        a.control = sock_router(a.ctx, a.cfg.control, &a.sec, WIRE_DOMAIN_APPROVERS, err, sizeof err);
+        if (!a.control) log_fatal(_("control endpoint: %s"), err);
+    }
     a.sequence = clock_sequence_origin(); /* a restart reads as a gap, never as the next number */
     loop_add_fd(a.loop, a.signal_fd, on_signal, &a);
     loop_add_socket(a.loop, a.router, aggregator_ingest_ready, &a);
     if (a.snapshot) loop_add_socket(a.loop, a.snapshot, aggregator_snapshot_ready, &a);
+    if (a.control) loop_add_socket(a.loop, a.control, aggregator_control_ready, &a);
     loop_add_timer(a.loop, a.cfg.heartbeat_ms, true, aggregator_publish_heartbeat, &a);
     log_info(_("ready: collectors on %s, events on %s, snapshots on %s, store %s%s"), a.cfg.listen,
              a.cfg.publish[0] ? a.cfg.publish : _("(none)"), a.cfg.snapshot[0] ? a.cfg.snapshot : _("(none)"),
@@ -111,11 +118,13 @@ int main(int argc, char **argv) {
     sock_close(&a.router);
     sock_close(&a.pub);
     sock_close(&a.snapshot);
+    sock_close(&a.control);
     aggregator_security_stop(&a);
     zmq_ctx_term(a.ctx);
     aggregator_limit_free(&a);
     loop_destroy(&a.loop);
     live_free(&a.live);
+    approval_table_clear(&a.approvals);
     rstore_close(&a.store);
     master_destroy(&a.master);
     free(a.batch);

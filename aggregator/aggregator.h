@@ -14,6 +14,8 @@
  *   aggregator_reconcile.c which revisions the store holds, for a collector's reconcile
  *   aggregator_store.c    opening the report store: a damaged one is refused
  *   aggregator_retry.c    RETRY for the central office's own transient conditions
+ *   aggregator_approval.c a period's approval (核准 / 发布): the control ROUTER, the
+ *                         transitions, and the lock a report meets in validation
  */
 #ifndef YB_AGGREGATOR_H
 #define YB_AGGREGATOR_H
@@ -23,6 +25,7 @@
 #include <sys/types.h>
 
 #include "aggregate.h"
+#include "approval.h"
 #include "codec.h"
 #include "config.h"
 #include "log.h"
@@ -41,6 +44,7 @@ typedef struct {
     char listen[256];      /* ROUTER for collectors */
     char publish[256];     /* PUB for events; "" = none */
     char snapshot[256];    /* ROUTER for snapshots of the live totals; "" = none */
+    char control[256];     /* ROUTER for approvers' requests (approve, publish, unlock); "" = none */
     master_policy_override_t policy; /* deprecated deadline_day, merge_jan_feb: city.csv's for one release */
     int batch_max; /* reports per group commit at most */
     int heartbeat_ms;
@@ -48,6 +52,7 @@ typedef struct {
     char key[1024];             /* this server's secret key file */
     char authorized_keys[1024]; /* collectors' keys and their counties */
     char subscriber_keys[1024]; /* keys that may subscribe to the events */
+    char approver_keys[1024];   /* keys that may approve, publish and unlock periods */
     double rate_limit;          /* reports per second per county; 0 = no limit */
     int rate_burst;             /* reports a county may send at once */
     bool allow_zone_removal;    /* master data may drop zones that have reports */
@@ -104,7 +109,9 @@ typedef struct {
     aggregator_config_t cfg;
     master_t *master;
     rstore_t *store;
-    void *ctx, *router, *pub, *snapshot;
+    void *ctx, *router, *pub, *snapshot, *control;
+    approval_table_t approvals; /* every period's current states (aggregator_approval.c) */
+    bool approvals_oom;
     live_t live;
     sock_security_t sec;
     zap_t *zap; /* NULL when insecure */
@@ -273,5 +280,22 @@ void aggregator_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg);
 
 /* Timer: publishes a heartbeat with the current sequence number. */
 void aggregator_publish_heartbeat(loop_t *loop, void *arg);
+
+/* aggregator_approval.c */
+
+/* Loads a->approvals from the store's transitions (at start, after the store is open).
+ * 0, or -1 (logged). */
+int aggregator_approval_load(aggregator_t *a);
+
+/* The lock check of validation: true when r's period is approved or published for the
+ * city, or approved for its zone's county; the error (approval_locked_message: who
+ * approved it, when, and to ask the 统计局 to unlock it) is then added to issues and r
+ * must be REJECTED, nothing stored. Reads a->approvals only. */
+bool aggregator_approval_locked(const aggregator_t *a, const report_t *r, diag_list_t *issues);
+
+/* The control ROUTER is readable: decides each approver's request, stores the
+ * transition in its own transaction, answers (ok, or refused with the reason) and
+ * publishes it (state.<period>.city|<county>). Never exits on bad input. */
+void aggregator_control_ready(loop_t *loop, void *socket, int fd, void *arg);
 
 #endif

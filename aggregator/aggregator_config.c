@@ -29,6 +29,9 @@ const config_key_t aggregator_config_keys[] = {
          N_("endpoint for events and live totals; empty for none")),
     TEXT(snapshot, CONF_STRING, "tcp://127.0.0.1:7305", 0,
          N_("endpoint serving the live totals' snapshot; empty for none, and none without publish")),
+    TEXT(control, CONF_STRING, "", 0,
+         N_("endpoint for approvers' requests (yuebao approve, publish, unlock), e.g. tcp://127.0.0.1:7307; "
+            "empty for none")),
     DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28,
                N_("city-wide now: set deadline_day in the master folder's city.csv; given here, it overrides that")),
     DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0,
@@ -41,6 +44,9 @@ const config_key_t aggregator_config_keys[] = {
          N_("\"<public key> <county> [comment]\" lines: who may report, for which county (reloaded on SIGHUP)")),
     TEXT(subscriber_keys, CONF_PATH, NULL, 0,
          N_("\"<public key> <name> [comment]\" lines: who may subscribe to the events (reloaded on SIGHUP)")),
+    TEXT(approver_keys, CONF_PATH, NULL, 0,
+         N_("\"<public key> <name> [comment]\" lines: who may approve, publish and unlock periods on the control "
+            "endpoint; the name is stored with each transition (reloaded on SIGHUP)")),
     NUMBER(rate_limit, CONF_DOUBLE, "100", 0, CONF_UNBOUNDED, N_("reports per second per county, 0 = no limit")),
     NUMBER(rate_burst, CONF_INT, "5000", 1, CONF_UNBOUNDED, N_("reports a county may send at once")),
     BOOL(allow_zone_removal, "no",

@@ -286,6 +286,14 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
     if (have < 0) return -1;
     if (codec_report_content(r, &content, &content_len) < 0) return -1;
 
+    /* a new revision of an approved or published period: REJECTED, nothing stored (a
+     * resend of a stored one is still a DUPLICATE) */
+    if ((have == 0 || r->revision > current) && aggregator_approval_locked(a, r, &ack->issues)) {
+        ack->status = ACK_REJECTED;
+        ack->store_revision = current;
+        if (rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms) == 0) rc = 0;
+        goto out;
+    }
     if (have == 0 || r->revision > current) {
         char prev_p[PERIOD_STRLEN], base_p[PERIOD_STRLEN];
         report_t prev, base;

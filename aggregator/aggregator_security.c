@@ -3,7 +3,8 @@
  * Production: the aggregator's secret key, a fail-closed ZAP handler (start-up aborts
  * if it cannot be bound), authorized_keys for the collectors' ROUTER (a key's name is
  * the county it may report for, and becomes the connection's User-Id) and
- * subscriber_keys for the events PUB. Both lists are reloaded on SIGHUP.
+ * subscriber_keys for the events PUB, approver_keys for the control ROUTER (approve,
+ * publish, unlock). The lists are reloaded on SIGHUP.
  * Development (--insecure): plain ZeroMQ on ipc:// and loopback only, loudly.
  */
 #include <string.h>
@@ -28,7 +29,8 @@ int aggregator_security_start(aggregator_t *a) {
         log_warn(_("INSECURE MODE: no encryption, no authentication; the county is taken from what the "
                  "collector claims. For local development only."));
         if (!sock_endpoint_is_local(a->cfg.listen) ||
-            (a->cfg.publish[0] && !sock_endpoint_is_local(a->cfg.publish))) {
+            (a->cfg.publish[0] && !sock_endpoint_is_local(a->cfg.publish)) ||
+            (a->cfg.control[0] && !sock_endpoint_is_local(a->cfg.control))) {
             log_error(_("plain ZeroMQ is allowed only on ipc:// or loopback TCP (listen=%s publish=%s)"),
                       a->cfg.listen, a->cfg.publish);
             return -1;
@@ -49,6 +51,9 @@ int aggregator_security_start(aggregator_t *a) {
     if (a->cfg.publish[0] && zap_load_logged(a->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys",
                                              a->cfg.subscriber_keys, false, NULL, NULL) < 0)
         return -1;
+    if (a->cfg.control[0] && zap_load_logged(a->zap, WIRE_DOMAIN_APPROVERS, "approver_keys", a->cfg.approver_keys,
+                                             false, NULL, NULL) < 0)
+        return -1;
     log_info(_("CURVE: server key %s"), a->sec.self.public_z85);
     return 0;
 }
@@ -60,6 +65,8 @@ void aggregator_security_reload(aggregator_t *a) {
     if (a->cfg.publish[0])
         zap_load_logged(a->zap, WIRE_DOMAIN_SUBSCRIBERS, "subscriber_keys", a->cfg.subscriber_keys, true,
                         NULL, NULL);
+    if (a->cfg.control[0])
+        zap_load_logged(a->zap, WIRE_DOMAIN_APPROVERS, "approver_keys", a->cfg.approver_keys, true, NULL, NULL);
 }
 
 void aggregator_security_stop(aggregator_t *a) {

@@ -110,6 +110,13 @@ static void serve(const void *identity, size_t id_len, const snapshot_request_t 
         for (size_t i = 0; i < a->live.n_periods; i++)
             if (send_period(&r, i, &n) < 0) return;
     }
+    for (size_t i = 0; i < a->approvals.n; i++) { /* the states: a late joiner knows what is locked */
+        msg_t m = {0};
+        if (period && strcmp(a->approvals.v[i].period, period) != 0) continue;
+        m.kind = MSG_PERIOD_STATE;
+        m.period_state = a->approvals.v[i];
+        if (reply(&r, &m) < 0) return;
+    }
     if (recent > 0 && (rstore_recent(a->store, false, period, recent, on_recent, &r) < 0 ||
                        rstore_recent(a->store, true, period, recent, on_recent, &r) < 0 || r.failed))
         return;

@@ -16,8 +16,11 @@
  *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter): formats, page setup
  *   cli_bulletin_*.c   its sheets, one file each (cli_bulletin.h)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
+ *   cli_approve.c  `approve`, `publish`, `unlock --period P`: a period's 核准 and 发布
+ *   cli_request.c  one signed request to a daemon's control ROUTER, and its reply
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
- * scorer. `alerts` talks to the scorer over ZeroMQ only.
+ * scorer. `alerts` talks to the scorer over ZeroMQ only; approve, publish and unlock ask
+ * the aggregator, which alone writes the report store.
  */
 #ifndef YB_CLI_H
 #define YB_CLI_H
@@ -29,6 +32,7 @@
 
 #include "alert.h"
 #include "bulletin.h"
+#include "codec.h"
 #include "config.h"
 #include "master.h"
 #include "rstore.h"
@@ -53,6 +57,9 @@ typedef struct {
     const char *agg_pub;      /* watch: --pub, or $YUEBAO_AGGREGATOR_PUB: the aggregator's PUB */
     const char *agg_snapshot; /* watch: --snapshot, or $YUEBAO_AGGREGATOR_SNAPSHOT */
     const char *agg_key_file; /* watch: --server-key, or $YUEBAO_AGGREGATOR_KEY: its public key */
+    const char *agg_control;  /* approve, publish, unlock: --control, or $YUEBAO_AGGREGATOR_CONTROL */
+    const char *comment;      /* approve, publish: --comment */
+    const char *reason;       /* unlock: --reason */
     bool once;                /* watch: print the screen once and exit */
     const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
     const char *output;       /* export: -o, --output FILE; stdout without it */
@@ -81,6 +88,7 @@ typedef struct {
     char aggregator_pub[256];
     char aggregator_snapshot[256];
     char aggregator_key[CLI_PATH_SIZE];
+    char aggregator_control[256];
 } cli_config_t;
 
 /* Its keys (config.h): name, type, default and help of each. */
@@ -190,6 +198,25 @@ void cli_enterprises_print(FILE *out, const master_t *m, const cli_enterprises_t
 /* Frees l's rows; NULL-safe. */
 void cli_enterprises_free(cli_enterprises_t *l);
 
+/* ---- cli_request.c: one signed request to a daemon's control ROUTER ------------------ */
+
+/* Where a request goes and as whom. */
+typedef struct {
+    const char *endpoint;       /* the daemon's control ROUTER */
+    const sock_security_t *sec; /* our key pair and the daemon's public key, or insecure */
+    const char *who;            /* the daemon as messages name it: "the aggregator" */
+    const char *key_list;       /* the daemon's key list ours must be in: "approver_keys" */
+    const char *routing_id;     /* insecure only: "u:<name>:<random>" names us; NULL = random */
+} cli_endpoint_t;
+
+/* Sends req (given a fresh message id) to ep and waits up to timeout_ms for the
+ * envelope answering it, decoded into *reply (release with msg_clear). 0, or -1 with
+ * one line in err: our key refused at the handshake (naming ep->key_list), a failed
+ * handshake (a wrong server key, plain against CURVE), no answer in time, an answer that
+ * does not decode. Nothing is retried: the caller decides, as a state change must not be
+ * sent twice unseen. */
+int cli_request(const cli_endpoint_t *ep, msg_t *req, msg_t *reply, int timeout_ms, char *err, size_t errsz);
+
 /* ---- cli_screen.c: sections fitted into a terminal (yuebao watch) --------------------- */
 
 #define SCREEN_MAX_SECTIONS 16
@@ -255,6 +282,10 @@ int cli_totals(const cli_opts_t *o);
 int cli_ranking(const cli_opts_t *o);
 int cli_alerts(const cli_opts_t *o);
 int cli_keygen(const cli_opts_t *o);
+/* cli_approve.c: approve, publish and unlock a period, through the aggregator */
+int cli_approve(const cli_opts_t *o);
+int cli_publish(const cli_opts_t *o);
+int cli_unlock(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
 int cli_watch(const cli_opts_t *o);
 int cli_template(const cli_opts_t *o);

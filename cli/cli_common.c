@@ -102,7 +102,7 @@ int cli_security(const cli_opts_t *o, const char *cmd, const char *server, const
                 _("yuebao %s: %s is not on this host: name your key with --key FILE and %s's with "
                 "--server-key FILE (or YUEBAO_KEY and %s)\n"),
                 cmd, sock_endpoint_is_local(a) ? b : a, server,
-                strcmp(cmd, "watch") ? "YUEBAO_SERVER_KEY" : "YUEBAO_AGGREGATOR_KEY");
+                strcmp(cmd, "alerts") ? "YUEBAO_AGGREGATOR_KEY" : "YUEBAO_SERVER_KEY");
         return -1;
     }
     return 0;

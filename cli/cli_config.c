@@ -48,7 +48,9 @@ const config_key_t cli_config_keys[] = {
     TEXT(aggregator_pub, CONF_STRING, "tcp://127.0.0.1:7302", N_("the aggregator's PUB endpoint (watch)")),
     TEXT(aggregator_snapshot, CONF_STRING, "tcp://127.0.0.1:7305",
          N_("the aggregator's snapshot endpoint (watch)")),
-    TEXT(aggregator_key, CONF_PATH, NULL, N_("the aggregator's public key file (watch)")),
+    TEXT(aggregator_key, CONF_PATH, NULL, N_("the aggregator's public key file (watch, approve, publish, unlock)")),
+    TEXT(aggregator_control, CONF_STRING, "tcp://127.0.0.1:7307",
+         N_("the aggregator's control endpoint (approve, publish, unlock)")),
     {NULL},
 };
 #undef TEXT
@@ -67,6 +69,7 @@ static const struct {
     {"aggregator_pub", "YUEBAO_AGGREGATOR_PUB"},
     {"aggregator_snapshot", "YUEBAO_AGGREGATOR_SNAPSHOT"},
     {"aggregator_key", "YUEBAO_AGGREGATOR_KEY"},
+    {"aggregator_control", "YUEBAO_AGGREGATOR_CONTROL"},
 };
 #define N_FROM_ENV (sizeof from_env / sizeof from_env[0])
 
@@ -139,6 +142,7 @@ void cli_config_fill(const cli_config_t *c, cli_opts_t *o) {
     if (!o->agg_pub) o->agg_pub = c->aggregator_pub;
     if (!o->agg_snapshot) o->agg_snapshot = c->aggregator_snapshot;
     if (!o->agg_key_file) o->agg_key_file = or_null(c->aggregator_key);
+    if (!o->agg_control) o->agg_control = c->aggregator_control;
 }
 
 void cli_config_usage(FILE *out) {

@@ -548,6 +548,23 @@ int cli_export(const cli_opts_t *o) {
         rc = 1;
         goto out;
     }
+    { /* the store says what the figures are: 初步数据 until the 统计局 approves them */
+        period_state_t city;
+        char label[64];
+        int known = rstore_period_state(st, period, "", &city);
+        if (known < 0) {
+            fprintf(stderr, _("yuebao export: cannot read the state of %s from %s (see above)\n"), period, o->store);
+            rc = 1;
+            goto out;
+        }
+        b.state = known ? city.state : PSTATE_OPEN;
+        if (b.version > 1)
+            snprintf(label, sizeof label, "%s·更正版 第%u版", bulletin_state_words(&b), b.version);
+        else
+            snprintf(label, sizeof label, "%s", bulletin_state_words(&b));
+        /* the title says it while the figures are preliminary, and for a corrected version */
+        bulletin_set_state(&b, label, b.state == PSTATE_OPEN || b.version > 1);
+    }
     rc = fmt == FORMAT_XLSX ? write_xlsx(&b, m, path) : write_text(fmt, &b, m, path);
     if (rc == 0 && path)
         fprintf(stderr, _("yuebao export: %s: %s, %zu of %zu zones reported%s\n"), path, period, b.n_reported,

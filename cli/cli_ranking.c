@@ -319,6 +319,14 @@ int cli_ranking(const cli_opts_t *o) {
         else
             printf(_("ranking %s (1-%d月)"), r.period, p.month);
         printf(_(", %s, computed %s, %zu zones\n"), cli_method_words(r.method), when, r.n_rows);
+        if (r.state != PSTATE_NONE) { /* 核准 / 发布: what the figures are, and which version */
+            printf(_("state: %s"), approval_state_label(r.state));
+            if (r.version > 1)
+                printf(_(", version %u: corrected after publication (更正版)"), r.version);
+            else if (r.version == 1)
+                printf(_(", version 1"));
+            printf("\n");
+        }
         print_table(&t, r.n_rows);
         print_star_note(&r);
         print_unranked(&r, m);

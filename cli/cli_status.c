@@ -187,6 +187,26 @@ static void enterprises_list(const master_t *m, rstore_t *st, const char *period
     cli_enterprises_free(&l);
 }
 
+/* The period's 核准 / 发布 state for the city, and each county approved on its own. */
+static void state_line(const master_t *m, rstore_t *st, const char *period) {
+    period_state_t t;
+    char day[32];
+    int known = rstore_period_state(st, period, "", &t);
+    if (known < 0) return; /* logged by the store */
+    if (known && t.state != PSTATE_OPEN) {
+        approval_day(t.at_ms, day, sizeof day);
+        printf(_("state: %s, by %s on %s\n"), approval_state_label(t.state), t.actor, day);
+        return;
+    }
+    printf(_("state: %s\n"), approval_state_label(PSTATE_OPEN));
+    for (size_t ci = 0; ci < m->n_counties; ci++)
+        if (rstore_period_state(st, period, m->counties[ci].code, &t) == 1 && t.state == PSTATE_APPROVED) {
+            approval_day(t.at_ms, day, sizeof day);
+            printf(_("  county %s %s: %s, by %s on %s\n"), m->counties[ci].code, m->counties[ci].name,
+                   approval_state_label(t.state), t.actor, day);
+        }
+}
+
 /* One line on the period's ranking: ranked (by the scorer), or why not. */
 static void ranking_line(const cli_opts_t *o, sstore_t *ss, const char *ss_err, const char *period) {
     char scheme[1100];
@@ -317,6 +337,7 @@ int cli_status(const cli_opts_t *o) {
            n_overdue ? _(" (past the deadline)") : (m->n_zones - n_on_time - n_late ? _(" (not yet due)") : ""));
     explained_list(m, st, period);
     enterprises_list(m, st, period);
+    state_line(m, st, period);
     rstore_read_end(st);
     if (s.n_foreign)
         printf(ngettext("%d rejected report named a zone not in regions.csv (see the aggregator's log)\n",

@@ -45,6 +45,9 @@ enum {
     OPT_OUTBOX = 1u << 16,
     OPT_NO_MERGE = 1u << 17,
     OPT_FORCE = 1u << 18,
+    OPT_CONTROL = 1u << 19,
+    OPT_COMMENT = 1u << 20,
+    OPT_REASON = 1u << 21,
 };
 
 /* getopt values of the long options: above any character, so that an error's optopt
@@ -68,6 +71,9 @@ enum {
     V_OUTBOX,
     V_NO_MERGE,
     V_FORCE,
+    V_CONTROL,
+    V_COMMENT,
+    V_REASON,
     V_HELP,
     V_OUTPUT = 'o',
 };
@@ -106,13 +112,16 @@ static const struct {
     {{"outbox", required_argument, NULL, V_OUTBOX}, OPT_OUTBOX, VAL_FILE, NULL},
     {{"no-merge-jan-feb", no_argument, NULL, V_NO_MERGE}, OPT_NO_MERGE, VAL_FLAG, NULL},
     {{"force", no_argument, NULL, V_FORCE}, OPT_FORCE, VAL_FLAG, NULL},
+    {{"control", required_argument, NULL, V_CONTROL}, OPT_CONTROL, VAL_TEXT, NULL},
+    {{"comment", required_argument, NULL, V_COMMENT}, OPT_COMMENT, VAL_TEXT, NULL},
+    {{"reason", required_argument, NULL, V_REASON}, OPT_REASON, VAL_TEXT, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
 /* The options whose default the configuration gives (cli_config.c): a command that
  * takes none of them (keygen) runs whatever the files say. */
 #define OPT_CONFIGURED                                                                                       \
-    (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY)
+    (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY | OPT_CONTROL)
 
 /* ---- the sub-commands -------------------------------------------------------------- */
 
@@ -264,6 +273,79 @@ static const command_t commands[] = {
      "                   ZeroMQ, to ipc:// or loopback only\n"
      "  --server-key FILE  the scorer's public key file (default $YUEBAO_SERVER_KEY)\n"
      "  -h, --help       this text\n")},
+    {"approve", cli_approve, OPT_PERIOD | OPT_COUNTY | OPT_COMMENT | OPT_MASTER | OPT_CONTROL | OPT_KEY | OPT_SERVER_KEY,
+     0, NULL, N_("approve (核准) a period for the city or one county: its reports are locked"),
+     N_("usage: yuebao approve --period P [--county C] [--comment TEXT] [--master DIR]\n"
+     "                      [--control EP] [--key FILE --server-key FILE]\n"
+     "\n"
+     "Approves (核准) a period: from then on the aggregator rejects every new revision of it,\n"
+     "telling the county who approved it and when. For the whole city, or with --county for\n"
+     "one county (the office approving county by county). Sent to the aggregator as a\n"
+     "request signed by our key; the aggregator stores the transition (who, when, comment)\n"
+     "and publishes it.\n"
+     "\n"
+     "  --period P       the period, e.g. 2017-05; required\n"
+     "  --county C       only this county (code or name, e.g. 410621 or 浚县)\n"
+     "  --comment TEXT   kept with the record\n"
+     "  --master DIR     regions.csv, for a county's name (default $YUEBAO_MASTER)\n"
+     "  --control EP     the aggregator's control endpoint (default\n"
+     "                   $YUEBAO_AGGREGATOR_CONTROL, else tcp://127.0.0.1:7307)\n"
+     "  --key FILE       our approver's secret key file (default $YUEBAO_KEY); its public\n"
+     "                   half must be in the aggregator's approver_keys, whose name for it\n"
+     "                   is stored as who did it. Without a key, plain ZeroMQ, to ipc:// or\n"
+     "                   loopback only (a development aggregator run --insecure)\n"
+     "  --server-key FILE  the aggregator's public key file (default $YUEBAO_AGGREGATOR_KEY)\n"
+     "  -h, --help       this text\n"
+     "\n"
+     "Exit 0 when done, 1 when the aggregator refused (the reason is printed) or did not\n"
+     "answer, 2 for a usage error.\n")},
+    {"publish", cli_publish, OPT_PERIOD | OPT_COMMENT | OPT_CONTROL | OPT_KEY | OPT_SERVER_KEY, 0, NULL,
+     N_("publish (发布) an approved period: its ranking is frozen as published"),
+     N_("usage: yuebao publish --period P [--comment TEXT] [--control EP]\n"
+     "                      [--key FILE --server-key FILE]\n"
+     "\n"
+     "Publishes (发布) an approved period, for the whole city: it stays locked, and the\n"
+     "scorer freezes its ranking as published (version 1); a correction after an unlock\n"
+     "makes a new version (更正版) instead of rewriting it. Refused before the period is\n"
+     "approved (for the city, or every county).\n"
+     "\n"
+     "  --period P       the period, e.g. 2017-05; required\n"
+     "  --comment TEXT   kept with the record\n"
+     "  --control EP     the aggregator's control endpoint (default\n"
+     "                   $YUEBAO_AGGREGATOR_CONTROL, else tcp://127.0.0.1:7307)\n"
+     "  --key FILE       our approver's secret key file (default $YUEBAO_KEY); its public\n"
+     "                   half must be in the aggregator's approver_keys, whose name for it\n"
+     "                   is stored as who did it. Without a key, plain ZeroMQ, to ipc:// or\n"
+     "                   loopback only (a development aggregator run --insecure)\n"
+     "  --server-key FILE  the aggregator's public key file (default $YUEBAO_AGGREGATOR_KEY)\n"
+     "  -h, --help       this text\n"
+     "\n"
+     "Exit 0 when done, 1 when the aggregator refused (the reason is printed) or did not\n"
+     "answer, 2 for a usage error.\n")},
+    {"unlock", cli_unlock, OPT_PERIOD | OPT_COUNTY | OPT_REASON | OPT_MASTER | OPT_CONTROL | OPT_KEY | OPT_SERVER_KEY,
+     0, NULL, N_("unlock an approved or published period, with a reason, for corrections"),
+     N_("usage: yuebao unlock --period P [--county C] --reason TEXT [--master DIR]\n"
+     "                     [--control EP] [--key FILE --server-key FILE]\n"
+     "\n"
+     "Reopens (解锁) an approved or published period, or one county approved on its own, so\n"
+     "that corrections are taken again. The reason is required and kept with the record.\n"
+     "A published ranking stays as it was published; a corrected one is a new version.\n"
+     "\n"
+     "  --period P       the period, e.g. 2017-05; required\n"
+     "  --county C       only this county (approved on its own)\n"
+     "  --reason TEXT    why; required\n"
+     "  --master DIR     regions.csv, for a county's name (default $YUEBAO_MASTER)\n"
+     "  --control EP     the aggregator's control endpoint (default\n"
+     "                   $YUEBAO_AGGREGATOR_CONTROL, else tcp://127.0.0.1:7307)\n"
+     "  --key FILE       our approver's secret key file (default $YUEBAO_KEY); its public\n"
+     "                   half must be in the aggregator's approver_keys, whose name for it\n"
+     "                   is stored as who did it. Without a key, plain ZeroMQ, to ipc:// or\n"
+     "                   loopback only (a development aggregator run --insecure)\n"
+     "  --server-key FILE  the aggregator's public key file (default $YUEBAO_AGGREGATOR_KEY)\n"
+     "  -h, --help       this text\n"
+     "\n"
+     "Exit 0 when done, 1 when the aggregator refused (the reason is printed) or did not\n"
+     "answer, 2 for a usage error.\n")},
     {"keygen", cli_keygen, 0, 1, NULL, N_("a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub"),
      N_("usage: yuebao keygen NAME\n"
      "\n"
@@ -434,6 +516,9 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
         case V_OUTBOX: o->outbox = optarg; break;
         case V_NO_MERGE: o->no_merge_jan_feb = true; break;
         case V_FORCE: o->force = true; break;
+        case V_CONTROL: o->agg_control = optarg; break;
+        case V_COMMENT: o->comment = optarg; break;
+        case V_REASON: o->reason = optarg; break;
         case 'h':
         case V_HELP: print_help(cmd); return 0;
         default: /* the element in error is the one before optind (glibc moves past it) */

@@ -255,6 +255,9 @@ int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_
     out->period = p;
     out->lag_pace_pp = lag_pace_pp;
     out->ranked = rk != NULL;
+    /* the ranking's state until the caller sets the store's (bulletin.h) */
+    out->state = rk && rk->state != PSTATE_NONE ? rk->state : PSTATE_OPEN;
+    out->version = rk ? rk->version : 0;
     out->has_targets = ty != NULL;
     out->n_zones = m->n_zones;
     out->n_ranked = rk ? rk->n_rows : 0;
@@ -295,4 +298,19 @@ oom:
     free(placed);
     bulletin_clear(out);
     return -1;
+}
+
+const char *bulletin_state_words(const bulletin_t *b) {
+    switch (b->state) {
+    case PSTATE_APPROVED: return "已核准";
+    case PSTATE_PUBLISHED: return "已发布";
+    default: return "初步数据";
+    }
+}
+
+void bulletin_state_mark(const bulletin_t *b, char *buf, size_t size) {
+    if (b->version > 1)
+        snprintf(buf, size, "（%s·更正版 第%u版）", bulletin_state_words(b), b->version);
+    else
+        snprintf(buf, size, "（%s）", bulletin_state_words(b));
 }

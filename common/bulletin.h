@@ -42,6 +42,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bulletin_enterprises.h"
 #include "master.h"
@@ -122,6 +123,12 @@ typedef struct {
     bulletin_enterprises_t enterprises; /* 重点企业运行 (bulletin_enterprises.h), master order */
     bool state_in_title;   /* the title ends in （state_label）: preliminary figures, a 更正版 */
     char state_label[64]; /* the data state as printed: 初步数据, 已核准, 已发布 (第2版) … */
+    /* 核准 / 发布: the period's city-wide state — PSTATE_OPEN (初步数据, preliminary),
+     * PSTATE_APPROVED (已核准) or PSTATE_PUBLISHED (已发布). bulletin_build takes the
+     * ranking's (PSTATE_OPEN without one); the caller sets the report store's, which is
+     * the truth (rstore_period_state). */
+    pstate_t state;
+    uint32_t version; /* the ranking's: 1, or 2, 3 … corrected after publication (更正版); 0 unranked */
 } bulletin_t;
 
 /* True for a main indicator of the bulletin: a flow or a stock that carries growth. */
@@ -164,6 +171,14 @@ bool bulletin_cell_lagging(const bulletin_t *b, const bulletin_cell_t *c);
 
 /* True if row is a laggard (lag_pace or lag_rank). */
 bool bulletin_row_laggard(const bulletin_row_t *row);
+
+/* The state as the bulletin's title says it: "初步数据", "已核准" or "已发布" (the
+ * document is Chinese whatever the locale). */
+const char *bulletin_state_words(const bulletin_t *b);
+
+/* The title's mark of the state into buf: "（初步数据）", "（已发布）", and with a
+ * corrected ranking "（初步数据·更正版 第2版）". */
+void bulletin_state_mark(const bulletin_t *b, char *buf, size_t size);
 
 /* Frees the bulletin's rows and zeroes it; NULL-safe. */
 void bulletin_clear(bulletin_t *b);

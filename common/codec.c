@@ -72,6 +72,10 @@ static const struct {
     {MSG_RECONCILE_REQUEST, YUEBAO__ENVELOPE__BODY_RECONCILE_REQUEST, codec_reconcile_request_encode,
      codec_reconcile_request_decode},
     {MSG_RECONCILE, YUEBAO__ENVELOPE__BODY_RECONCILE, codec_reconcile_encode, codec_reconcile_decode},
+    {MSG_PERIOD_REQUEST, YUEBAO__ENVELOPE__BODY_PERIOD_REQUEST, codec_period_request_encode,
+     codec_period_request_decode},
+    {MSG_PERIOD_REPLY, YUEBAO__ENVELOPE__BODY_PERIOD_REPLY, codec_period_reply_encode, codec_period_reply_decode},
+    {MSG_PERIOD_STATE, YUEBAO__ENVELOPE__BODY_PERIOD_STATE, codec_period_state_encode, codec_period_state_decode},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 

@@ -13,6 +13,7 @@
 
 #include "aggregate.h"
 #include "alert.h"
+#include "approval.h"
 #include "diag.h"
 #include "ranking.h"
 #include "report.h"
@@ -87,7 +88,10 @@ typedef enum {
     MSG_TOTALS,
     MSG_REPORT_REJECTED,
     MSG_RECONCILE_REQUEST,
-    MSG_RECONCILE
+    MSG_RECONCILE,
+    MSG_PERIOD_REQUEST, /* an approver's approve / publish / unlock (control ROUTER) */
+    MSG_PERIOD_REPLY,   /* the aggregator's answer to it */
+    MSG_PERIOD_STATE    /* a transition on the PUB, or a current state in a snapshot */
 } msg_kind_t;
 
 /* Reconcile: one (zone, period) of the store and its current revision. */
@@ -122,6 +126,11 @@ typedef struct {
     stored_revision_t *stored;           /* MSG_RECONCILE (malloc'd; msg_clear frees) */
     size_t n_stored;
     bool stored_complete; /* false: the list was cut at CODEC_MAX_STORED */
+    union { /* one of them at a time: every batched report carries this room */
+        period_request_t period_req; /* MSG_PERIOD_REQUEST */
+        period_reply_t period_reply; /* MSG_PERIOD_REPLY */
+        period_state_t period_state; /* MSG_PERIOD_STATE */
+    };
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or

@@ -14,6 +14,7 @@
  *   codec_totals.c     Totals (the live totals of one scope)
  *   codec_snapshot.c   SnapshotRequest, SnapshotEnd
  *   codec_reconcile.c  ReconcileRequest, Reconcile
+ *   codec_period.c     PeriodRequest, PeriodReply, PeriodState (核准 / 发布)
  * A new field touches its kind's file (and proto/yuebao.proto); a new kind adds a file,
  * its two declarations below and a row in codec.c's table.
  */
@@ -131,5 +132,14 @@ int codec_reconcile_request_decode(const Yuebao__Envelope *env, msg_t *m, char *
 
 int codec_reconcile_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
 int codec_reconcile_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
+
+int codec_period_request_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
+int codec_period_request_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
+
+int codec_period_reply_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
+int codec_period_reply_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
+
+int codec_period_state_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
+int codec_period_state_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
 
 #endif

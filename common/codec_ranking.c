@@ -28,6 +28,14 @@ int codec_ranking_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t 
     msg->first_row = m->ranking_first;
     msg->has_total_rows = 1;
     msg->total_rows = m->ranking_total;
+    if (r->state != PSTATE_NONE) {
+        msg->has_state = 1;
+        msg->state = (Yuebao__PeriodStateKind)r->state;
+    }
+    if (r->version) {
+        msg->has_version = 1;
+        msg->version = r->version;
+    }
     dim_names = codec_scratch_alloc(s, r->n_dims + 1, sizeof *dim_names);
     rows = codec_scratch_alloc(s, n + 1, sizeof *rows);
     row_ptrs = codec_scratch_alloc(s, n + 1, sizeof *row_ptrs);
@@ -91,6 +99,10 @@ int codec_ranking_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_
         return -1;
     m->ranking_first = w->has_first_row ? w->first_row : 0;
     m->ranking_total = w->has_total_rows ? w->total_rows : (uint32_t)w->n_rows;
+    /* a state this build does not know is "unknown", not a lock */
+    r->state = w->has_state && (int)w->state >= PSTATE_OPEN && (int)w->state <= PSTATE_PUBLISHED ? (pstate_t)w->state
+                                                                                        : PSTATE_NONE;
+    r->version = w->has_version ? w->version : 0;
     if (m->ranking_total > RANKING_MAX_ROWS || m->ranking_first > m->ranking_total ||
         w->n_rows > m->ranking_total - m->ranking_first) {
         codec_fail(err, errsz, _("ranking: rows %u.. of %u do not fit %zu rows"), (unsigned)m->ranking_first,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "approval.h"
 #include "master.h"
 #include "period.h"
 
@@ -38,6 +39,8 @@ typedef struct {
     int64_t computed_at_ms;
     char dims[RANKING_MAX_DIMS][64]; /* dimension names, scheme order */
     size_t n_dims;
+    pstate_t state;   /* the period's city-wide state it was ranked in (PSTATE_NONE: unknown) */
+    uint32_t version; /* 1; 2, 3 … once a published ranking was corrected (更正版); 0 unknown */
     ranking_row_t *rows; /* by rank, then zone code */
     size_t n_rows, cap_rows;
 } ranking_t;

@@ -57,6 +57,13 @@ static const char *const migrations[] = {
     "  status TEXT NOT NULL, remark TEXT, line INTEGER,"
     "  PRIMARY KEY (history_id, code)) WITHOUT ROWID;"
     "CREATE INDEX enterprises_by_key ON enterprises (period, zone, revision);",
+    /* 4: a period's approval (核准 / 发布): every transition, who made it, when and why;
+     * the current state of a scope (period, county; "" = the city) is its last row */
+    "CREATE TABLE period_transitions ("
+    "  id INTEGER PRIMARY KEY, period TEXT NOT NULL, county TEXT NOT NULL, action TEXT NOT NULL,"
+    "  from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor TEXT NOT NULL, actor_key TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL, comment TEXT, reason TEXT);"
+    "CREATE INDEX period_transitions_by_scope ON period_transitions (period, county, id);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -789,6 +796,93 @@ int rstore_each_latest(rstore_t *s, int year, rstore_latest_fn fn, void *arg) {
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn(col_text(st, 0), col_text(st, 1), col_text(st, 2), arg);
         n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+/* ---- a period's approval (核准 / 发布) --------------------------------------------------- */
+
+int rstore_record_transition(rstore_t *s, const period_state_t *t) {
+    sqlite3_stmt *st;
+    int rc;
+    if (!writable(s)) return -1;
+    st = once(s, "INSERT INTO period_transitions (period, county, action, from_state, to_state, actor,"
+                 " actor_key, at_ms, comment, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, t->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, t->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, approval_action_name(t->action) ? approval_action_name(t->action) : "?", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, approval_state_name(t->previous) ? approval_state_name(t->previous) : "open", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, approval_state_name(t->state) ? approval_state_name(t->state) : "open", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, t->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, t->actor_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, t->at_ms);
+    bind_text(st, 9, t->comment);
+    bind_text(st, 10, t->reason);
+    rc = sqlite3_step(st);
+    return finish(s, st, rc, 0);
+}
+
+/* A row of period_transitions (columns as selected below) into *t. */
+static void read_transition(sqlite3_stmt *st, period_state_t *t) {
+    memset(t, 0, sizeof *t);
+    snprintf(t->period, sizeof t->period, "%s", col_text(st, 0) ? col_text(st, 0) : "");
+    snprintf(t->county, sizeof t->county, "%s", col_text(st, 1) ? col_text(st, 1) : "");
+    t->action = approval_action_parse(col_text(st, 2));
+    t->previous = approval_state_parse(col_text(st, 3));
+    t->state = approval_state_parse(col_text(st, 4));
+    snprintf(t->actor, sizeof t->actor, "%s", col_text(st, 5) ? col_text(st, 5) : "");
+    snprintf(t->actor_key, sizeof t->actor_key, "%s", col_text(st, 6) ? col_text(st, 6) : "");
+    t->at_ms = sqlite3_column_int64(st, 7);
+    snprintf(t->comment, sizeof t->comment, "%s", col_text(st, 8) ? col_text(st, 8) : "");
+    snprintf(t->reason, sizeof t->reason, "%s", col_text(st, 9) ? col_text(st, 9) : "");
+}
+
+#define TRANSITION_COLS "period, county, action, from_state, to_state, actor, actor_key, at_ms, comment, reason"
+
+int rstore_each_transition(rstore_t *s, const char *period, rstore_transition_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT " TRANSITION_COLS " FROM period_transitions"
+                               " WHERE ?1 IS NULL OR period = ?1 ORDER BY id");
+    int rc, n = 0;
+    if (!st) return -1;
+    bind_text(st, 1, period);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        period_state_t t;
+        read_transition(st, &t);
+        fn(&t, arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
+int rstore_period_state(rstore_t *s, const char *period, const char *county, period_state_t *out) {
+    sqlite3_stmt *st = once(s, "SELECT " TRANSITION_COLS " FROM period_transitions"
+                               " WHERE period = ?1 AND county = ?2 ORDER BY id DESC LIMIT 1");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, county ? county : "", -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_transition(st, out);
+        n = 1;
+        rc = sqlite3_step(st);
+    }
+    return finish(s, st, rc, n);
+}
+
+int rstore_has_reports(rstore_t *s, const char *period, const char *county) {
+    sqlite3_stmt *st = once(s, "SELECT EXISTS (SELECT 1 FROM reports WHERE period = ?1"
+                               " AND (?2 IS NULL OR county = ?2))");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    bind_text(st, 2, county);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        n = sqlite3_column_int(st, 0) ? 1 : 0;
+        rc = sqlite3_step(st);
     }
     return finish(s, st, rc, n);
 }

@@ -10,6 +10,9 @@
  *   enterprises    key-enterprise rows (重点企业运行) of every revision, keyed by history id
  *   issues         warnings stored with a revision
  *   rejections     every rejected report, with the reason, for status and audit
+ *   period_transitions  every approval, publication and unlock of a period (city or
+ *                  county): who (the approver key's name and the key), when, comment,
+ *                  reason, from and to; a scope's current state is its last row
  * Keys lead with the period: reports arrive month by month, so inserts append to the
  * B-trees instead of scattering across them.
  */
@@ -20,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "approval.h"
 #include "diag.h"
 #include "report.h"
 
@@ -216,5 +220,24 @@ int rstore_each_current(rstore_t *s, const char *since, rstore_key_fn fn, void *
  * -1 (logged). */
 typedef void (*rstore_latest_fn)(const char *zone, const char *period, const char *county, void *arg);
 int rstore_each_latest(rstore_t *s, int year, rstore_latest_fn fn, void *arg);
+
+/* ---- a period's approval (核准 / 发布) ----------------------------------------------- */
+
+/* Records transition t (approval.h). Inside rstore_begin. 0, or -1 (logged). */
+int rstore_record_transition(rstore_t *s, const period_state_t *t);
+
+/* Runs fn once per transition of period (NULL: of every period), oldest first: applied
+ * in order, the last of each scope is its current state. Returns how many, or -1
+ * (logged). */
+typedef void (*rstore_transition_fn)(const period_state_t *t, void *arg);
+int rstore_each_transition(rstore_t *s, const char *period, rstore_transition_fn fn, void *arg);
+
+/* The current state of (period, county; "" or NULL = the city): 1 with *out its last
+ * transition, 0 never moved (open), -1 (logged). */
+int rstore_period_state(rstore_t *s, const char *period, const char *county, period_state_t *out);
+
+/* Whether the store holds a current report of period (of county's zones, when county is
+ * not NULL): 1 yes, 0 no, -1 (logged). */
+int rstore_has_reports(rstore_t *s, const char *period, const char *county);
 
 #endif

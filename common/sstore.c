@@ -54,6 +54,19 @@ static const char *const migrations[] = {
     "CREATE INDEX alert_events_by_zone ON alert_events (zone, at_ms);",
     /* 2: facts about the store itself, e.g. when the scorer first started on it */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+    /* 3: a ranking's period state (核准 / 发布) and version; a published ranking is kept,
+     * each published version whole, however the current one changes after an unlock */
+    "ALTER TABLE ranking_periods ADD COLUMN state TEXT;"
+    "ALTER TABLE ranking_periods ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "CREATE TABLE published_periods ("
+    "  period TEXT NOT NULL, version INTEGER NOT NULL, method TEXT NOT NULL,"
+    "  computed_at_ms INTEGER NOT NULL, dims TEXT NOT NULL, n_zones INTEGER NOT NULL,"
+    "  state TEXT, published_at_ms INTEGER NOT NULL, PRIMARY KEY (period, version));"
+    "CREATE TABLE published_rankings ("
+    "  period TEXT NOT NULL, version INTEGER NOT NULL, zone TEXT NOT NULL, county TEXT NOT NULL,"
+    "  rank INTEGER NOT NULL, prev_rank INTEGER, total REAL NOT NULL, dims TEXT NOT NULL, star INTEGER,"
+    "  star_year INTEGER, promoted INTEGER NOT NULL, missing TEXT,"
+    "  PRIMARY KEY (period, version, zone)) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -77,6 +90,11 @@ enum {
     Q_CHANGE,
     Q_RESOLVE,
     Q_ADD_META,
+    Q_LOAD_PUB_PERIOD,
+    Q_LOAD_PUB_ROWS,
+    Q_PUB_VERSION,
+    Q_ARCHIVE_PERIOD,
+    Q_ARCHIVE_ROWS,
     Q_COUNT
 };
 
@@ -85,7 +103,7 @@ enum {
     " deadline_ms, message"
 
 static const char *const sql[Q_COUNT] = {
-    [Q_LOAD_PERIOD] = "SELECT method, computed_at_ms, dims FROM ranking_periods WHERE period = ?1",
+    [Q_LOAD_PERIOD] = "SELECT method, computed_at_ms, dims, state, version FROM ranking_periods WHERE period = ?1",
     [Q_LOAD_ROWS] = "SELECT zone, county, rank, prev_rank, total, dims, star, star_year, promoted, missing"
                     " FROM rankings WHERE period = ?1 ORDER BY rank, zone",
     [Q_LATEST_PERIOD] = "SELECT period FROM ranking_periods ORDER BY period DESC LIMIT 1",
@@ -97,7 +115,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_DEL_ROWS] = "DELETE FROM rankings WHERE period = ?1",
     [Q_DEL_PERIOD] = "DELETE FROM ranking_periods WHERE period = ?1",
     [Q_PUT_PERIOD] = "INSERT OR REPLACE INTO ranking_periods (period, year, method, computed_at_ms, dims,"
-                     " n_zones) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     " n_zones, state, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 1))",
     [Q_INS_ROW] = "INSERT INTO rankings (period, zone, county, rank, prev_rank, total, dims, star,"
                   " star_year, promoted, missing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     /* promoted: above the best of the earlier years; NULL (no earlier year) is not */
@@ -124,6 +142,19 @@ static const char *const sql[Q_COUNT] = {
     [Q_GET_META] = "SELECT value FROM meta WHERE key = ?1",
     [Q_HAS_HISTORY] = "SELECT EXISTS (SELECT 1 FROM alert_events) OR EXISTS (SELECT 1 FROM rankings)",
     [Q_ADD_META] = "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+    [Q_LOAD_PUB_PERIOD] = "SELECT method, computed_at_ms, dims, state, version FROM published_periods"
+                          " WHERE period = ?1 AND version = ?2",
+    [Q_LOAD_PUB_ROWS] = "SELECT zone, county, rank, prev_rank, total, dims, star, star_year, promoted, missing"
+                        " FROM published_rankings WHERE period = ?1 AND version = ?2 ORDER BY rank, zone",
+    [Q_PUB_VERSION] = "SELECT max(version) FROM published_periods WHERE period = ?1",
+    [Q_ARCHIVE_PERIOD] = "INSERT OR REPLACE INTO published_periods (period, version, method, computed_at_ms, dims,"
+                         " n_zones, state, published_at_ms) SELECT period, version, method, computed_at_ms, dims,"
+                         " n_zones, state, ?2 FROM ranking_periods WHERE period = ?1",
+    [Q_ARCHIVE_ROWS] = "INSERT OR REPLACE INTO published_rankings (period, version, zone, county, rank, prev_rank,"
+                       " total, dims, star, star_year, promoted, missing) SELECT r.period, p.version, r.zone,"
+                       " r.county, r.rank, r.prev_rank, r.total, r.dims, r.star, r.star_year, r.promoted,"
+                       " r.missing FROM rankings r JOIN ranking_periods p ON p.period = r.period"
+                       " WHERE r.period = ?1",
 };
 
 static const db_schema_t schema = {.what = N_("score store"),
@@ -277,6 +308,8 @@ int sstore_put_ranking(sstore_t *s, const ranking_t *r) {
     sqlite3_bind_int64(st, 4, r->computed_at_ms);
     sqlite3_bind_text(st, 5, names, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)r->n_rows);
+    if (approval_state_name(r->state)) sqlite3_bind_text(st, 7, approval_state_name(r->state), -1, SQLITE_STATIC);
+    if (r->version) sqlite3_bind_int64(st, 8, r->version);
     if (done(s, st) < 0) return -1;
 
     for (size_t i = 0; i < r->n_rows; i++) {
@@ -310,17 +343,23 @@ int sstore_delete_ranking(sstore_t *s, const char *period) {
     return done(s, st);
 }
 
-int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out) {
-    sqlite3_stmt *st = q(s, Q_LOAD_PERIOD);
+/* Loads a ranking with the statements q_period and q_rows (?1 the period, ?2 the
+ * version when version is not 0): sstore_load_ranking's answer. */
+static int load_ranking(sstore_t *s, int q_period, int q_rows, const char *period, uint32_t version,
+                        ranking_t *out) {
+    sqlite3_stmt *st = q(s, q_period);
     int rc, n;
     memset(out, 0, sizeof *out);
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    if (version) sqlite3_bind_int64(st, 2, version);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) return scanned(s, st, rc);
     snprintf(out->period, sizeof out->period, "%s", period);
     column_copy(st, 0, out->method, sizeof out->method);
     out->computed_at_ms = sqlite3_column_int64(st, 1);
     n = json_get_array((const char *)sqlite3_column_text(st, 2), out->dims, NULL, RANKING_MAX_DIMS);
+    out->state = approval_state_parse((const char *)sqlite3_column_text(st, 3));
+    out->version = (uint32_t)sqlite3_column_int64(st, 4);
     sqlite3_reset(st);
     if (n < 0) {
         log_error(_("%s: ranking of %s: dimension names are not a JSON array of at most %d strings"), s->path,
@@ -329,8 +368,9 @@ int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out) {
     }
     out->n_dims = (size_t)n;
 
-    st = q(s, Q_LOAD_ROWS);
+    st = q(s, q_rows);
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    if (version) sqlite3_bind_int64(st, 2, version);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         ranking_row_t row;
         memset(&row, 0, sizeof row);
@@ -364,6 +404,43 @@ fail:
     sqlite3_reset(st);
     ranking_clear(out);
     return -1;
+}
+
+int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out) {
+    return load_ranking(s, Q_LOAD_PERIOD, Q_LOAD_ROWS, period, 0, out);
+}
+
+int sstore_load_published(sstore_t *s, const char *period, uint32_t version, ranking_t *out) {
+    if (!version) {
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    return load_ranking(s, Q_LOAD_PUB_PERIOD, Q_LOAD_PUB_ROWS, period, version, out);
+}
+
+int sstore_published_version(sstore_t *s, const char *period, uint32_t *version) {
+    sqlite3_stmt *st = q(s, Q_PUB_VERSION);
+    int rc;
+    *version = 0;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *version = (uint32_t)sqlite3_column_int64(st, 0); /* NULL (none) reads as 0 */
+        rc = sqlite3_step(st);
+    }
+    if (scanned(s, st, rc) < 0) return -1;
+    return *version ? 1 : 0;
+}
+
+int sstore_archive_published(sstore_t *s, const char *period, int64_t now_ms) {
+    sqlite3_stmt *st;
+    if (!writable(s)) return -1;
+    st = q(s, Q_ARCHIVE_PERIOD);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now_ms);
+    if (done(s, st) < 0) return -1;
+    st = q(s, Q_ARCHIVE_ROWS);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    return done(s, st);
 }
 
 int sstore_latest_period(sstore_t *s, char out[PERIOD_STRLEN]) {

@@ -9,6 +9,9 @@
  *   stars            one row per (year, zone) judged on December data, kept forever
  *   alerts           the alerts firing now, keyed by alert_key()
  *   alert_events     every transition ever published, with the values behind it
+ *   published_periods, published_rankings  every published version of a period's
+ *                    ranking, whole, as it was published (核准 / 发布): an unlock and a
+ *                    correction make a new current version, never rewrite these
  *   meta             facts about the store (key, value): first_start_ms, the scorer's
  *                    first start on it, from which reports are owed by default
  */
@@ -48,6 +51,18 @@ int sstore_delete_ranking(sstore_t *s, const char *period);
 /* Loads the ranking of period into *out (zeroed first; ranking_clear it), rows by rank
  * then zone. 1 found, 0 not ranked, -1 error. */
 int sstore_load_ranking(sstore_t *s, const char *period, ranking_t *out);
+
+/* The highest published version of period's ranking into *version: 1, 0 never
+ * published (*version 0), -1 error. */
+int sstore_published_version(sstore_t *s, const char *period, uint32_t *version);
+
+/* Loads published version of period's ranking as it was published (as
+ * sstore_load_ranking): 1 found, 0 not, -1 error. */
+int sstore_load_published(sstore_t *s, const char *period, uint32_t version, ranking_t *out);
+
+/* Keeps the current ranking of period (stored with sstore_put_ranking, state published)
+ * as its published version, published at now_ms. Inside a transaction. 0 or -1. */
+int sstore_archive_published(sstore_t *s, const char *period, int64_t now_ms);
 
 /* The latest ranked period into out: 1, 0 if none, -1 error. */
 int sstore_latest_period(sstore_t *s, char out[PERIOD_STRLEN]);

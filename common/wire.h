@@ -6,10 +6,12 @@
 
 #include <stddef.h>
 
-/* The ZAP domains (sock.h's domain argument): who may report (authorized_keys) and who
+/* The ZAP domains (sock.h's domain argument): who may report (authorized_keys), who
  * may subscribe (subscriber_keys). */
 #define WIRE_DOMAIN_COLLECTORS "collectors"
 #define WIRE_DOMAIN_SUBSCRIBERS "subscribers"
+/* Who may approve, publish and unlock a period (the aggregator's approver_keys). */
+#define WIRE_DOMAIN_APPROVERS "approvers"
 
 /* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
  * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable

@@ -166,6 +166,7 @@ if $central; then
     config scorer.ini scorer.ini
     config authorized_keys.example authorized_keys
     config subscriber_keys.example subscriber_keys
+    config approver_keys.example approver_keys
 fi
 $county && config collector.ini collector.ini
 config yuebao.ini yuebao.ini # the CLI's defaults, on every host it is installed on
@@ -213,7 +214,8 @@ if $central; then
              chown yuebao:yuebao aggregator.key scorer.key
     3. Add scorer.pub to /etc/yuebao/subscriber_keys ("<key> scorer"), and each
        county's county-<code>.pub to /etc/yuebao/authorized_keys ("<key> <code>").
-    4. Give each county /etc/yuebao/keys/aggregator.pub.
+    4. Give each county /etc/yuebao/keys/aggregator.pub. Each approver of the 统计局
+       makes a key (yuebao keygen NAME); NAME.pub goes into /etc/yuebao/approver_keys.
     5. systemctl enable --now yuebao-aggregator yuebao-scorer
        systemctl status yuebao-aggregator yuebao-scorer
 EOF

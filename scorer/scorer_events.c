@@ -1,8 +1,9 @@
 /* scorer_events.c - the aggregator's events: wake-ups, sequence gaps and silence.
  *
  * Frames: [topic, envelope], "report.<county>.<zone>" for a report accepted, "hb" for
- * heartbeats, and the live totals and rejections the scorer only counts (see
- * aggregator_publish.c). An event only says "the store changed";
+ * heartbeats, "state.<period>.<scope>" for a period's approval, publication or unlock
+ * (a full pass: the rankings carry the state), and the live totals and rejections the
+ * scorer only counts (see aggregator_publish.c). An event only says "the store changed";
  * the pass finds what changed from the store itself (scorer_recompute.c). Sequence
  * numbers tell what we may have missed: a gap, a number going backwards (the
  * aggregator restarted), a heartbeat ahead of the last event, or no heartbeat for
@@ -31,6 +32,9 @@ void scorer_events_track(scorer_t *s, const msg_t *m) {
     /* Every update takes the next number, whatever it is; only an accepted report
      * changes what the scorer computes from. */
     bool is_event = m->kind != MSG_HEARTBEAT, changes = m->kind == MSG_REPORT_ACCEPTED;
+    /* a period's state changed (核准 / 发布): its ranking carries it; no report changed,
+     * so the watermark finds nothing, and the pass goes over every period */
+    bool state = m->kind == MSG_PERIOD_STATE;
 
     s->agg_heard_ms = clock_mono_ms();
     if (s->agg_silent) {
@@ -41,12 +45,12 @@ void scorer_events_track(scorer_t *s, const msg_t *m) {
     }
     if (last == 0) { /* the first word since start: the start-up pass covers what came before */
         s->agg_sequence = seq;
-        if (changes) scorer_request(s, false);
+        if (changes || state) scorer_request(s, state);
         return;
     }
     if (is_event && seq == last + 1) {
         s->agg_sequence = seq;
-        if (changes) scorer_request(s, false);
+        if (changes || state) scorer_request(s, state);
         return;
     }
     if (!is_event && seq == last) return; /* heartbeat, nothing missed */
@@ -76,7 +80,7 @@ void scorer_events_ready(loop_t *loop, void *socket, int fd, void *arg) {
         }
         if (n == 2 && codec_decode(frames[1], lens[1], &m, err, sizeof err) == 0) {
             if (m.kind == MSG_REPORT_ACCEPTED || m.kind == MSG_HEARTBEAT || m.kind == MSG_TOTALS ||
-                m.kind == MSG_REPORT_REJECTED) {
+                m.kind == MSG_REPORT_REJECTED || m.kind == MSG_PERIOD_STATE) {
                 if (m.kind == MSG_REPORT_ACCEPTED) s->n_events++;
                 scorer_events_track(s, &m);
             }

@@ -10,6 +10,12 @@
  * is written in one score-store transaction and published only after COMMIT, so a
  * subscriber never hears of a ranking or a transition that a crash could take back.
  *
+ * A period's state (核准 / 发布, the report store's period_transitions) goes into its
+ * ranking. A published ranking is frozen: while the period stays published it is never
+ * recomputed, and its rows are kept as published (sstore's published_rankings). After an
+ * unlock, a correction that changes the rows makes a new version (2, 3 …: 更正版)
+ * instead of rewriting the published one.
+ *
  * Coalescing: a request (re)arms one timer, coalesce_ms after the latest request but
  * no later than coalesce_max_ms after the first, so a burst of a hundred reports is one
  * pass and a steady stream still gets scored.
@@ -145,7 +151,8 @@ static int cmp_row(const void *pa, const void *pb) {
     return strcmp(a->zone, b->zone);
 }
 
-static bool same_ranking(const ranking_t *a, const ranking_t *b) {
+/* The same rows, figures and method: what a version is (state and version aside). */
+static bool same_rows(const ranking_t *a, const ranking_t *b) {
     if (a->n_rows != b->n_rows || a->n_dims != b->n_dims || strcmp(a->method, b->method) != 0) return false;
     for (size_t d = 0; d < a->n_dims; d++)
         if (strcmp(a->dims[d], b->dims[d]) != 0) return false;
@@ -159,6 +166,29 @@ static bool same_ranking(const ranking_t *a, const ranking_t *b) {
             if (fabs(x->dims[d] - y->dims[d]) > 1e-9) return false;
     }
     return true;
+}
+
+/* The same ranking, state and version included: nothing to store or publish. */
+static bool same_ranking(const ranking_t *a, const ranking_t *b) {
+    return a->state == b->state && a->version == b->version && same_rows(a, b);
+}
+
+/* A ranking's version (核准 / 发布): 1 until the period was first published; once
+ * published, the published version while the rows are the same as it, and the next one
+ * (更正版) as soon as a correction after an unlock changes them. 0, or -1 (logged). */
+static int version_of(scorer_t *s, ranking_t *r) {
+    uint32_t published = 0;
+    ranking_t pub;
+    int found;
+    if (sstore_published_version(s->scores, r->period, &published) < 0) return -1;
+    if (!published) {
+        r->version = 1;
+        return 0;
+    }
+    if ((found = sstore_load_published(s->scores, r->period, published, &pub)) < 0) return -1;
+    r->version = found && same_rows(&pub, r) ? published : published + 1;
+    ranking_clear(&pub);
+    return 0;
 }
 
 /* The previous period's ranks, sorted by zone for lookups (rows borrowed from prev). */
@@ -257,12 +287,26 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     if (r.n_rows > 1) qsort(r.rows, r.n_rows, sizeof *r.rows, cmp_row);
 
     if (sstore_load_ranking(s->scores, period, &old) < 0) goto done;
+    {
+        period_state_t city;
+        int known = rstore_period_state(s->store, period, "", &city);
+        if (known < 0) goto done;
+        r.state = known ? city.state : PSTATE_OPEN;
+    }
+    if (old.state == PSTATE_PUBLISHED && r.state == PSTATE_PUBLISHED) { /* frozen as published */
+        rc = 0;
+        goto done;
+    }
+    if (version_of(s, &r) < 0) goto done;
     if (!same_ranking(&old, &r)) {
         ranking_t *grown = realloc(ps->rankings, (ps->n_rankings + 1) * sizeof *grown);
-        if (!grown || sstore_put_ranking(s->scores, &r) < 0) {
+        if (!grown || sstore_put_ranking(s->scores, &r) < 0 ||
+            (r.state == PSTATE_PUBLISHED && sstore_archive_published(s->scores, period, now_ms) < 0)) {
             if (grown) ps->rankings = grown;
             goto done;
         }
+        if (r.state == PSTATE_PUBLISHED || r.version > 1)
+            log_info(_("%s: ranking version %u, %s"), period, r.version, approval_state_name(r.state));
         ps->rankings = grown;
         ps->rankings[ps->n_rankings++] = r;
         memset(&r, 0, sizeof r); /* owned by ps now */

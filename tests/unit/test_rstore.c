@@ -118,7 +118,7 @@ static const char *q_text(rstore_t *s, const char *sql, char *buf, size_t size) 
 Test(rstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 4);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL for acknowledged data");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -141,7 +141,7 @@ Test(rstore, reopen_is_idempotent_and_keeps_data) {
 
     S = rstore_open(dbpath, false, err, sizeof err);
     cr_assert_not_null(S, "reopen: %s", err);
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 4);
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master"), objects, "no schema object added twice");
     cr_assert_eq(rstore_current_revision(S, "jinshan", "2017-06", &rev), 1);
     cr_assert_eq(rev, 1);
@@ -202,7 +202,7 @@ Test(rstore, a_version_1_store_is_migrated_and_keeps_its_reports) {
 
     old = rstore_open(path, false, err, sizeof err);
     cr_assert_not_null(old, "%s", err);
-    cr_assert_eq(q_int(old, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(old, "PRAGMA user_version"), 4);
     cr_assert_eq(rstore_load_report(old, "jinshan", "2017-06", &back), 1);
     cr_assert_eq(back.revision, 3);
     cr_assert_eq(back.n_values, 2);
@@ -280,10 +280,10 @@ Test(rstore, read_only_reader_sees_what_the_writer_committed) {
 Test(rstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
     rstore_t *ro;
-    cr_assert_eq(sqlite3_exec(rstore_db(S), "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(rstore_db(S), "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
     ro = rstore_open(dbpath, true, err, sizeof err);
     cr_assert_null(ro);
-    assert_says(err, "schema version 4");
+    assert_says(err, "schema version 5");
 }
 
 /* ---- revisions ------------------------------------------------------------------------ */

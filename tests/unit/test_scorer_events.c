@@ -142,3 +142,22 @@ Test(scorer_events, a_burst_in_one_read_keeps_one_timer_armed) {
     cr_assert_gt(loop_add_timer(loop, 1000, false, NULL, NULL), 0, "the loop still has timers to give");
     loop_destroy(&loop);
 }
+
+/* 核准 / 发布: a period's transition changes no report (the watermark finds nothing), but
+ * the rankings carry the state: a full pass, without counting it a resync. */
+Test(scorer_events, a_period_state_asks_for_a_full_pass_without_a_resync) {
+    msg_t m;
+    event(20);
+    done();
+    memset(&m, 0, sizeof m);
+    m.kind = MSG_PERIOD_STATE;
+    m.sequence = 21;
+    scorer_events_track(&s, &m);
+    cr_assert(s.full_pending, "every period is gone over");
+    cr_assert_eq(s.n_resyncs, 0);
+    cr_assert_eq(s.agg_sequence, 21, "and it takes its place in the sequence");
+    done();
+    event(22);
+    cr_assert_not(s.full_pending, "the next report is a scan again");
+    cr_assert_eq(s.n_resyncs, 0);
+}

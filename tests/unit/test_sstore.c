@@ -162,7 +162,7 @@ static void record(sstore_t *s, alert_t *a, transition_t tr, severity_t previous
 Test(sstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 2);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 3);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -231,7 +231,7 @@ Test(sstore, a_version_1_store_is_migrated_and_keeps_its_rankings) {
 
     old = sstore_open(path, false, err, sizeof err);
     cr_assert_not_null(old, "%s", err);
-    cr_assert_eq(q_int(old, "PRAGMA user_version"), 2);
+    cr_assert_eq(q_int(old, "PRAGMA user_version"), 3);
     cr_assert_eq(sstore_load_ranking(old, "2017-06", &back), 1);
     cr_assert_eq(back.n_dims, 1);
     cr_assert_str_eq(back.dims[0], "总量");
@@ -332,12 +332,54 @@ Test(sstore, read_only_reader_reads_but_cannot_write) {
 
 Test(sstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
-    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_null(sstore_open(dbpath, true, err, sizeof err));
-    assert_says(err, "schema version 3");
+    assert_says(err, "schema version 4");
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */
+
+/* 核准 / 发布: the state and version go with the ranking; a published version is kept
+ * whole, however the current ranking changes after it. */
+Test(sstore, published_versions_are_kept) {
+    ranking_t r, back;
+    uint32_t v = 99;
+    start(&r, "2017-05", T0);
+    add_dim(&r, "经济发展");
+    add_row(&r, "jinshan", "410671", 1, 0, 80.5)->dims[0] = 80.5;
+    add_row(&r, "qibin", "410611", 2, 0, 60.25)->dims[0] = 60.25;
+    cr_assert_eq(sstore_published_version(S, "2017-05", &v), 0, "never published");
+    cr_assert_eq(v, 0);
+    r.state = PSTATE_PUBLISHED;
+    r.version = 1;
+    cr_assert_eq(sstore_begin(S), 0);
+    cr_assert_eq(sstore_put_ranking(S, &r), 0);
+    cr_assert_eq(sstore_archive_published(S, "2017-05", T0 + 1000), 0);
+    cr_assert_eq(sstore_commit(S), 0);
+    cr_assert_eq(sstore_published_version(S, "2017-05", &v), 1);
+    cr_assert_eq(v, 1);
+
+    /* corrected after an unlock: version 2, open */
+    r.rows[0].total = 81.0;
+    r.state = PSTATE_OPEN;
+    r.version = 2;
+    put(S, &r);
+    cr_assert_eq(sstore_load_ranking(S, "2017-05", &back), 1);
+    cr_assert_eq(back.state, PSTATE_OPEN);
+    cr_assert_eq(back.version, 2);
+    cr_assert_float_eq(back.rows[0].total, 81.0, 1e-12);
+    ranking_clear(&back);
+    cr_assert_eq(sstore_load_published(S, "2017-05", 1, &back), 1);
+    cr_assert_eq(back.state, PSTATE_PUBLISHED);
+    cr_assert_eq(back.version, 1);
+    cr_assert_eq(back.n_rows, 2);
+    cr_assert_float_eq(back.rows[0].total, 80.5, 1e-12, "as it was published");
+    cr_assert_float_eq(back.rows[1].dims[0], 60.25, 1e-12);
+    ranking_clear(&back);
+    cr_assert_eq(sstore_load_published(S, "2017-05", 2, &back), 0, "version 2 is not published");
+    cr_assert_eq(q_int(S, "SELECT published_at_ms FROM published_periods WHERE period = '2017-05'"), T0 + 1000);
+    ranking_clear(&r);
+}
 
 Test(sstore, ranking_round_trip_is_exact) {
     ranking_t r, back;
