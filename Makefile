@@ -90,7 +90,7 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_sto
 # yuebao-notify: its core here; the receivers, their templates and transport (receiver.h,
 # notify/receiver_*.c, notify_template.c, notify_http.c, notify_smtp.c) come from their own
 # branch and are listed in NOTIFY_RECV (until then the tests' stub receiver stands in).
-NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c
+NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c
 NOTIFY_RECV    ?= $(wildcard notify/receiver_*.c notify/notify_template.c notify/notify_http.c notify/notify_smtp.c)
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \

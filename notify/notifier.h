@@ -22,6 +22,7 @@
 
 #include "alert.h"
 #include "config.h"
+#include "master.h"
 #include "notice.h"
 
 /* ---- pure logic: routes, muting, groups, reminders (no sockets, no SQLite) ---------------- */
@@ -168,6 +169,77 @@ typedef struct {
 due_t notify_group_due(const group_clock_t *g, uint64_t hash, bool firing, const route_t *eff,
                        const notify_calendar_t *cal, int64_t now_ms, int64_t *next_ms);
 
+/* ---- notify_store.c: the notification store ------------------------------------------- */
+
+typedef struct nstore nstore_t;
+
+/* Opens (creating and migrating) the store at path as its writer. NULL with err. */
+nstore_t *nstore_open(const char *path, char *err, size_t errsz);
+/* Closes, NULL-safe, sets *s to NULL. */
+void nstore_close(nstore_t **s);
+/* The connection, for tests. Borrowed. */
+struct sqlite3 *nstore_db(nstore_t *s);
+
+/* Whether this is the first start on the store: reads, or records now_ms as, the first
+ * start. 0 or -1 (logged). */
+int nstore_first_start(nstore_t *s, int64_t now_ms, bool *first, int64_t *first_ms);
+
+/* A group's row: the state last decided for it. */
+typedef struct {
+    char route[NOTIFY_NAME_LEN], receiver[NOTIFY_NAME_LEN], key[256];
+    uint64_t sent_hash;
+    int64_t last_ms;
+    notice_alert_t *alerts; /* its firing alerts as last notified (malloc'd: fn takes them) */
+    size_t n_alerts;
+} nstore_group_t;
+typedef void (*nstore_group_fn)(nstore_group_t *g, void *arg);
+/* Each group row into fn. Count, or -1 (logged). */
+int nstore_each_group(nstore_t *s, nstore_group_fn fn, void *arg);
+
+/* Decides a notice, in one transaction: the outbox row for n (to n->receiver), and the
+ * group's new state (hash and its firing alerts) — or, touch_only (a reminder), only
+ * the group's last_ms. 0, or -1 (logged; nothing stored). */
+int nstore_enqueue(nstore_t *s, const char *route, const notice_t *n, uint64_t hash, const notice_alert_t *firing,
+                   size_t n_firing, bool touch_only);
+
+/* One owed notice, oldest first per receiver. */
+typedef struct {
+    int64_t id;
+    char route[NOTIFY_NAME_LEN];
+    notice_t notice; /* receiver and external_url unset; alerts malloc'd (nstore_job_clear) */
+    uint64_t hash;
+    int attempts;
+    int64_t next_try_ms;
+    bool unreadable; /* its alerts could not be decoded: log it failed */
+} nstore_job_t;
+/* The oldest owed notice of receiver: 1, 0 none, -1 (logged). */
+int nstore_next_job(nstore_t *s, const char *receiver, nstore_job_t *j);
+void nstore_job_clear(nstore_job_t *j);
+/* The job is done ("sent", "failed", "dropped"): its log row and its outbox row
+ * deleted, in one transaction. 0 or -1 (logged). */
+int nstore_job_done(nstore_t *s, int64_t id, const char *outcome, size_t n_alerts, const char *detail, int64_t now_ms);
+/* One more attempt failed: tried again not before next_try_ms. 0 or -1. */
+int nstore_job_retry(nstore_t *s, int64_t id, int64_t next_try_ms);
+/* Owed notices of a receiver; log rows of a receiver (NULL: any) with an outcome. -1 on error. */
+long long nstore_pending(nstore_t *s, const char *receiver);
+long long nstore_log_count(nstore_t *s, const char *receiver, const char *outcome);
+/* Keeps at most max owed notices for receiver, dropping the oldest (logged "dropped").
+ * How many were dropped, or -1. */
+int nstore_bound(nstore_t *s, const char *receiver, long long max, int64_t now_ms);
+
+/* The alert blob of a row (see notify_store.c); for the tests. 0 or -1. */
+int nstore_encode_alerts(const notice_alert_t *a, size_t n, uint8_t **out, size_t *len);
+int nstore_decode_alerts(const uint8_t *p, size_t len, notice_alert_t **out, size_t *n);
+
+/* "zone=shan*,kind=overdue" into sil's matchers. 0, or -1 with err. */
+int nstore_silence_parse_matchers(const char *text, silence_t *sil, char *err, size_t errsz);
+/* Stores sil (its id set) and its audit row. 0 or -1. */
+int nstore_silence_add(nstore_t *s, silence_t *sil, const char *actor_key, int64_t now_ms);
+/* Ends silence id now, audited: 1, 0 no such silence (or already over), -1 error. */
+int nstore_silence_expire(nstore_t *s, int64_t id, const char *actor, const char *actor_key, int64_t now_ms);
+/* The silences not over at now (active or still to come) into *out (free it). 0 or -1. */
+int nstore_silences(nstore_t *s, int64_t now_ms, silence_t **out, size_t *n);
+
 /* ---- the daemon ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -220,5 +292,58 @@ int notify_config_check(notify_config_t *cfg, char *err, size_t errsz);
 
 /* Frees the receivers. */
 void notify_config_free(notify_config_t *cfg);
+
+/* The receiver named name, or NULL. */
+struct receiver *notify_config_receiver(const notify_config_t *cfg, const char *name);
+
+/* ---- notify_engine.c ------------------------------------------------------------------- */
+
+typedef struct {
+    int route; /* index in cfg->routes */
+    char receiver[NOTIFY_NAME_LEN], key[256];
+    char labels[8][2][64];
+    size_t n_labels;
+    uint64_t sent_hash;    /* hash of `sent` (0: nothing) */
+    int64_t last_ms;       /* last notice decided (0: never) */
+    int64_t first_seen_ms; /* when it last went from no alert to some, in this run */
+    bool had_members, first_start;
+    notice_alert_t *sent;  /* its firing alerts as last notified */
+    size_t n_sent;
+    notice_alert_t *now;   /* scratch: its unmuted firing alerts this tick */
+    size_t n_now, cap_now;
+} ngroup_t;
+
+typedef struct {
+    const notify_config_t *cfg;
+    const master_t *master; /* names for the messages; may be NULL */
+    nstore_t *store;
+    alert_list_t firing;    /* the scorer's firing alerts as we know them */
+    bool synced;            /* a snapshot has been taken */
+    bool first_start;       /* the first run on this store: groups' first messages are summaries */
+    ngroup_t *groups;
+    size_t n_groups, cap_groups;
+    silence_t *silences;
+    size_t n_silences;
+    uint64_t n_notices;
+} engine_t;
+
+/* Sets e up and loads the groups' states from the store (rows of routes no longer
+ * configured are left alone). 0 or -1. */
+int engine_init(engine_t *e, const notify_config_t *cfg, const master_t *m, nstore_t *store, bool first_start);
+void engine_free(engine_t *e);
+/* A transition from the scorer: the firing alerts updated. */
+void engine_apply(engine_t *e, const alert_t *a);
+/* A snapshot: the firing alerts are *snapshot's (taken over; *snapshot emptied). */
+void engine_replace(engine_t *e, alert_list_t *snapshot);
+/* The silences in force (taken over). */
+void engine_set_silences(engine_t *e, silence_t *s, size_t n);
+/* Whether a is silenced or inhibited at now. */
+bool engine_muted(const engine_t *e, const alert_t *a, int64_t now_ms);
+/* Fills the notice's zone and county names from the master data. */
+void engine_names(const engine_t *e, notice_t *n);
+/* Looks at every group at now and decides (stores) the notices due. How many were
+ * decided, or -1 (a store error: the rest is looked at again next tick). *next_ms: when
+ * something is due next (INT64_MAX: nothing). Does nothing before the first snapshot. */
+int engine_tick(engine_t *e, int64_t now_ms, int64_t *next_ms);
 
 #endif
