@@ -1,6 +1,6 @@
 # yuebao - one non-recursive Makefile; everything is built under $(BUILD).
 #
-#   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao,
+#   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao-notify, yuebao,
 #                         their message catalogues and man pages (make man: those alone)
 #   make test             installs missing packages, builds with ASan+UBSan, runs every test,
 #                         then the end-to-end tests again with the daemons under valgrind
@@ -70,7 +70,8 @@ UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util
 # The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
 CODEC     := common/codec.c common/codec_report.c common/codec_ack.c common/codec_event.c \
              common/codec_heartbeat.c common/codec_ranking.c common/codec_alert.c common/codec_totals.c \
-             common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c
+             common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c \
+             common/codec_silence.c
 COMMON    := common/clone.c common/period.c common/master.c common/report.c common/county_table.c common/county_csv.c \
              common/validate.c $(CODEC) common/wire.c common/rstore.c \
              common/aggregate.c common/ranking.c common/alert.c common/sstore.c common/rules.c \
@@ -90,7 +91,9 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_sto
 # yuebao-notify: its core here; the receivers, their templates and transport (receiver.h,
 # notify/receiver_*.c, notify_template.c, notify_http.c, notify_smtp.c) come from their own
 # branch and are listed in NOTIFY_RECV (until then the tests' stub receiver stands in).
-NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c
+NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c notify/notify_config.c notify/notify_deliver.c \
+                  notify/notify_subscribe.c notify/notify_control.c
+NOTIFY_LIBS    ?= $(if $(NOTIFY_RECV),$(shell pkg-config --libs libcurl 2>/dev/null))
 NOTIFY_RECV    ?= $(wildcard notify/receiver_*.c notify/notify_template.c notify/notify_http.c notify/notify_smtp.c)
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
@@ -104,7 +107,7 @@ CLI_OBJ        := $(CLI_LIB:%.c=$(BUILD)/%.o)
 NOTIFY_OBJ     := $(NOTIFY_LIB:%.c=$(BUILD)/%.o)
 NOTIFY_RECV_OBJ := $(if $(NOTIFY_RECV),$(NOTIFY_RECV:%.c=$(BUILD)/%.o),$(BUILD)/tests/unit/stub_receiver.o)
 
-PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao
+PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao-notify $(BIN)/yuebao
 
 # --- messages: gettext, the zh_CN catalogue built beside bin/ (see util/i18n.h) -------
 LINGUAS   := zh_CN
@@ -118,6 +121,7 @@ MAN_NAME_yuebao            := the operator's command line: check county files, t
 MAN_NAME_yuebao-aggregator := receives, validates and stores the county reports; publishes events and live totals
 MAN_NAME_yuebao-collector  := a county office's collector: sends the files dropped in its inbox, files the receipts
 MAN_NAME_yuebao-scorer     := ranks the zones, judges targets and deadlines, publishes the alerts
+MAN_NAME_yuebao-notify     := tells people the alerts: group robots, webhooks, e-mail; grouped, silenced, never twice
 
 # --- tests: one Criterion file per module; e2e tests start the real daemons ----------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -189,6 +193,11 @@ $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/yuebao-notify: $(BUILD)/notify/notifier.o $(NOTIFY_OBJ) $(NOTIFY_RECV_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(BIN)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) $(LDLIBS)
 
 # The version goes into common/version.c alone, rebuilt when it changes: $(BUILD)/version
 # is rewritten (while the Makefile is read, so no recipe runs for it) only then.

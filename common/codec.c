@@ -72,6 +72,9 @@ static const struct {
     {MSG_RECONCILE_REQUEST, YUEBAO__ENVELOPE__BODY_RECONCILE_REQUEST, codec_reconcile_request_encode,
      codec_reconcile_request_decode},
     {MSG_RECONCILE, YUEBAO__ENVELOPE__BODY_RECONCILE, codec_reconcile_encode, codec_reconcile_decode},
+    {MSG_SILENCE_REQUEST, YUEBAO__ENVELOPE__BODY_SILENCE_REQUEST, codec_silence_request_encode,
+     codec_silence_request_decode},
+    {MSG_SILENCE_REPLY, YUEBAO__ENVELOPE__BODY_SILENCE_REPLY, codec_silence_reply_encode, codec_silence_reply_decode},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -338,6 +341,7 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
 void msg_clear(msg_t *m) {
     if (!m) return;
     free(m->stored);
+    free(m->silence_reply.items);
     report_clear(&m->report);
     diag_clear(&m->ack.issues);
     ranking_clear(&m->ranking);

@@ -87,7 +87,9 @@ typedef enum {
     MSG_TOTALS,
     MSG_REPORT_REJECTED,
     MSG_RECONCILE_REQUEST,
-    MSG_RECONCILE
+    MSG_RECONCILE,
+    MSG_SILENCE_REQUEST, /* yuebao silence → yuebao-notify */
+    MSG_SILENCE_REPLY
 } msg_kind_t;
 
 /* Reconcile: one (zone, period) of the store and its current revision. */
@@ -98,6 +100,31 @@ typedef struct {
 } stored_revision_t;
 
 #define CODEC_MAX_STORED 20000 /* entries of one Reconcile: ~25 bytes each on the wire */
+
+/* A silence as the wire carries it (yuebao-notify's control ROUTER). */
+#define SILENCE_MAX_MATCHERS 8
+#define CODEC_MAX_SILENCES 1000
+typedef struct {
+    int64_t id;
+    char matchers[SILENCE_MAX_MATCHERS][80]; /* "label=glob" */
+    size_t n_matchers;
+    int64_t starts_ms, ends_ms;
+    char comment[256];
+    char created_by[128];
+} silence_wire_t;
+
+typedef struct {
+    char action[16]; /* "add", "list", "expire" */
+    silence_wire_t silence;
+} silence_request_t;
+
+typedef struct {
+    bool ok;
+    char error[256];
+    int64_t id;
+    silence_wire_t *items; /* list (malloc'd; msg_clear frees) */
+    size_t n_items;
+} silence_reply_t;
 
 typedef struct {
     msg_kind_t kind;
@@ -122,6 +149,8 @@ typedef struct {
     stored_revision_t *stored;           /* MSG_RECONCILE (malloc'd; msg_clear frees) */
     size_t n_stored;
     bool stored_complete; /* false: the list was cut at CODEC_MAX_STORED */
+    silence_request_t silence_req; /* MSG_SILENCE_REQUEST */
+    silence_reply_t silence_reply; /* MSG_SILENCE_REPLY */
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or

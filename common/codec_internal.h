@@ -13,6 +13,7 @@
  *   codec_totals.c     Totals (the live totals of one scope)
  *   codec_snapshot.c   SnapshotRequest, SnapshotEnd
  *   codec_reconcile.c  ReconcileRequest, Reconcile
+ *   codec_silence.c    SilenceRequest, SilenceReply (yuebao-notify's control)
  * A new field touches its kind's file (and proto/yuebao.proto); a new kind adds a file,
  * its two declarations below and a row in codec.c's table.
  */
@@ -123,5 +124,11 @@ int codec_reconcile_request_decode(const Yuebao__Envelope *env, msg_t *m, char *
 
 int codec_reconcile_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
 int codec_reconcile_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
+
+int codec_silence_request_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
+int codec_silence_request_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
+
+int codec_silence_reply_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
+int codec_silence_reply_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
 
 #endif

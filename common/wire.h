@@ -10,6 +10,8 @@
  * may subscribe (subscriber_keys). */
 #define WIRE_DOMAIN_COLLECTORS "collectors"
 #define WIRE_DOMAIN_SUBSCRIBERS "subscribers"
+/* yuebao-notify's control ROUTER: who may add and expire silences (silence_keys). */
+#define WIRE_DOMAIN_SILENCERS "silencers"
 
 /* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
  * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable

@@ -22,6 +22,10 @@
 
 #include "alert.h"
 #include "config.h"
+#include "clone.h"
+#include "loop.h"
+#include "sock.h"
+#include "zap.h"
 #include "master.h"
 #include "notice.h"
 
@@ -283,6 +287,10 @@ extern const config_key_t notify_config_keys[];
  * 0, or -1 with a message printed. */
 int notify_config_load(notify_config_t *cfg, int argc, char **argv);
 
+/* The config before any file: the table's defaults, the root route, the built-in
+ * inhibit rule. 0, or -1 with err (a malformed table). */
+int notify_config_init(notify_config_t *cfg, char *err, size_t errsz);
+
 /* Reads the sections of path into cfg (also used by the tests). 0, or -1 with
  * "file:line: message" in err. */
 int notify_config_read(notify_config_t *cfg, const char *path, char *err, size_t errsz);
@@ -345,5 +353,78 @@ void engine_names(const engine_t *e, notice_t *n);
  * decided, or -1 (a store error: the rest is looked at again next tick). *next_ms: when
  * something is due next (INT64_MAX: nothing). Does nothing before the first snapshot. */
 int engine_tick(engine_t *e, int64_t now_ms, int64_t *next_ms);
+
+/* ---- notify_deliver.c ------------------------------------------------------------------ */
+
+typedef struct deliverer deliverer_t;
+typedef struct {
+    uint64_t n_calls, n_sent, n_retries, n_failed;
+    /* for the bench and tests: called on the main thread after each answer, with the
+     * job and when receiver_deliver was entered. NULL in production. */
+    void (*on_called)(const nstore_job_t *job, int64_t called_ms, void *arg);
+    void *arg;
+} deliver_stats_t;
+
+/* One delivery thread per receiver of cfg, each with an inproc PAIR to the main thread
+ * registered on loop. now() is the daemon's clock. NULL with err. */
+deliverer_t *deliver_start(void *ctx, loop_t *loop, notify_config_t *cfg, nstore_t *store, engine_t *engine,
+                           int64_t (*now)(void), char *err, size_t errsz);
+/* Hands each idle receiver its oldest owed notice, if it may be called now. */
+void deliver_kick(deliverer_t *d);
+deliver_stats_t *deliver_stats(deliverer_t *d);
+/* Whether no delivery is in flight. */
+bool deliver_idle(const deliverer_t *d);
+/* Waits for deliveries in flight (their answers are logged), stops the threads, frees;
+ * NULL-safe. */
+void deliver_stop(deliverer_t **d);
+
+/* ---- the daemon's state ------------------------------------------------------------ */
+
+typedef struct {
+    notify_config_t cfg;
+    master_t *master; /* may be NULL (no master_dir): codes instead of names */
+    nstore_t *store;
+    engine_t engine;
+    deliverer_t *deliver;
+    void *ctx, *control;
+    loop_t *loop;
+    clone_t *clone;
+    sock_security_t sec;
+    zap_t *zap;
+    int signal_fd;
+    bool resync_pending; /* the last snapshot failed: try again on the timer */
+    bool told_unanswered;
+    uint64_t n_updates, n_resyncs, n_silence_requests;
+} notifier_t;
+
+/* notifier.c */
+
+/* The daemon's clock: the wall clock at start (YUEBAO_NOW pins it) advanced by the
+ * monotonic clock since, so a pinned clock still moves and group_wait elapses. */
+int64_t notifier_now(void);
+
+/* notify_subscribe.c */
+
+/* Opens the Clone subscriber on the scorer (SUB first, then the snapshot) and registers
+ * the SUB on the loop. Fatal (log_fatal) when the SUB cannot be made; a scorer that does
+ * not answer yet is tried again on the timer. */
+void notify_subscribe_start(notifier_t *n);
+/* Takes a snapshot of the firing alerts into the engine. 0, or -1 (logged once; tried
+ * again by the timer). */
+int notify_subscribe_sync(notifier_t *n);
+/* Timer: a pending resync is tried, and silence on the SUB noticed. */
+void notify_subscribe_check(loop_t *loop, void *arg);
+void notify_subscribe_stop(notifier_t *n);
+
+/* notify_control.c */
+
+/* The control ROUTER (silences), with its ZAP domain silencers admitting silence_keys
+ * (none without it: nobody may add one). Fatal on a bind error. No-op when control is "". */
+void notify_control_start(notifier_t *n);
+/* SIGHUP: silence_keys again (a bad file keeps the previous list). */
+void notify_control_reload(notifier_t *n);
+void notify_control_stop(notifier_t *n);
+/* The silences in force from the store into the engine. */
+void notify_silences_reload(notifier_t *n);
 
 #endif
