@@ -97,7 +97,7 @@ NOTIFY_LIBS    ?= $(if $(NOTIFY_RECV),$(shell pkg-config --libs libcurl 2>/dev/n
 NOTIFY_RECV    ?= $(wildcard notify/receiver_*.c notify/notify_template.c notify/notify_http.c notify/notify_smtp.c)
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)

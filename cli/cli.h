@@ -14,6 +14,7 @@
  *   cli_export.c   `export --period P`: the monthly bulletin as csv, xlsx or sdmx-csv
  *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
+ *   cli_request.c  one signed request to a daemon's control ROUTER, and its reply
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
  * scorer. `alerts` talks to the scorer over ZeroMQ only.
  */
@@ -27,6 +28,7 @@
 
 #include "alert.h"
 #include "bulletin.h"
+#include "codec.h"
 #include "config.h"
 #include "master.h"
 #include "rstore.h"
@@ -159,6 +161,25 @@ void cli_transition_text(transition_t t, char *buf, size_t size);
 /* When an alert happened: its transition's time, or for one of a snapshot (TR_ACTIVE)
  * since when it fires. */
 int64_t cli_alert_when(const alert_t *al);
+
+/* ---- cli_request.c: one signed request to a daemon's control ROUTER ------------------ */
+
+/* Where a request goes and as whom. */
+typedef struct {
+    const char *endpoint;       /* the daemon's control ROUTER */
+    const sock_security_t *sec; /* our key pair and the daemon's public key, or insecure */
+    const char *who;            /* the daemon as messages name it: "the aggregator" */
+    const char *key_list;       /* the daemon's key list ours must be in: "approver_keys" */
+    const char *routing_id;     /* insecure only: "u:<name>:<random>" names us; NULL = random */
+} cli_endpoint_t;
+
+/* Sends req (given a fresh message id) to ep and waits up to timeout_ms for the
+ * envelope answering it, decoded into *reply (release with msg_clear). 0, or -1 with
+ * one line in err: our key refused at the handshake (naming ep->key_list), a failed
+ * handshake (a wrong server key, plain against CURVE), no answer in time, an answer that
+ * does not decode. Nothing is retried: the caller decides, as a state change must not be
+ * sent twice unseen. */
+int cli_request(const cli_endpoint_t *ep, msg_t *req, msg_t *reply, int timeout_ms, char *err, size_t errsz);
 
 /* ---- cli_screen.c: sections fitted into a terminal (yuebao watch) --------------------- */
 
