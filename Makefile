@@ -92,12 +92,12 @@ SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_sto
 # notify/receiver_*.c, notify_template.c, notify_http.c, notify_smtp.c) come from their own
 # branch and are listed in NOTIFY_RECV (until then the tests' stub receiver stands in).
 NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c notify/notify_config.c notify/notify_deliver.c \
-                  notify/notify_subscribe.c notify/notify_control.c
+                  notify/notify_subscribe.c notify/notify_control.c notify/notify_clock.c
 NOTIFY_LIBS    ?= $(if $(NOTIFY_RECV),$(shell pkg-config --libs libcurl 2>/dev/null))
 NOTIFY_RECV    ?= $(wildcard notify/receiver_*.c notify/notify_template.c notify/notify_http.c notify/notify_smtp.c)
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_silence.c cli/cli_request.c
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)

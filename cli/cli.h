@@ -14,6 +14,7 @@
  *   cli_export.c   `export --period P`: the monthly bulletin as csv, xlsx or sdmx-csv
  *   cli_export_xlsx.c  the bulletin's xlsx workbook (libxlsxwriter)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
+ *   cli_silence.c  `silence add|list|expire`: yuebao-notify's silences
  *   cli_request.c  one signed request to a daemon's control ROUTER, and its reply
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
  * scorer. `alerts` talks to the scorer over ZeroMQ only.
@@ -59,6 +60,12 @@ typedef struct {
     const char *outbox;       /* check: --outbox FILE, the collector's outbox (read only) */
     bool no_merge_jan_feb;    /* check, template: --no-merge-jan-feb, January reported on its own */
     bool force;               /* template: --force, replace an existing file */
+    const char *notify_control;  /* silence: --control, or $YUEBAO_NOTIFY_CONTROL */
+    const char *notify_key_file; /* silence: --server-key, or $YUEBAO_NOTIFY_KEY */
+    const char *comment;         /* silence add: --comment */
+    const char *until;           /* silence add: --until */
+    const char *matches[8];      /* silence add: --match label=glob, repeated */
+    int n_matches;
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;
@@ -81,6 +88,8 @@ typedef struct {
     char aggregator_pub[256];
     char aggregator_snapshot[256];
     char aggregator_key[CLI_PATH_SIZE];
+    char notify_control[256];
+    char notify_key[CLI_PATH_SIZE]; /* yuebao-notify's public key */
 } cli_config_t;
 
 /* Its keys (config.h): name, type, default and help of each. */
@@ -246,6 +255,8 @@ int cli_totals(const cli_opts_t *o);
 int cli_ranking(const cli_opts_t *o);
 int cli_alerts(const cli_opts_t *o);
 int cli_keygen(const cli_opts_t *o);
+/* cli_silence.c: `silence add|list|expire`, through yuebao-notify's control ROUTER */
+int cli_silence(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
 int cli_watch(const cli_opts_t *o);
 int cli_template(const cli_opts_t *o);

@@ -49,6 +49,8 @@ const config_key_t cli_config_keys[] = {
     TEXT(aggregator_snapshot, CONF_STRING, "tcp://127.0.0.1:7305",
          N_("the aggregator's snapshot endpoint (watch)")),
     TEXT(aggregator_key, CONF_PATH, NULL, N_("the aggregator's public key file (watch)")),
+    TEXT(notify_control, CONF_STRING, "tcp://127.0.0.1:7306", N_("yuebao-notify's control endpoint (silence)")),
+    TEXT(notify_key, CONF_PATH, NULL, N_("yuebao-notify's public key file (silence)")),
     {NULL},
 };
 #undef TEXT
@@ -67,6 +69,8 @@ static const struct {
     {"aggregator_pub", "YUEBAO_AGGREGATOR_PUB"},
     {"aggregator_snapshot", "YUEBAO_AGGREGATOR_SNAPSHOT"},
     {"aggregator_key", "YUEBAO_AGGREGATOR_KEY"},
+    {"notify_control", "YUEBAO_NOTIFY_CONTROL"},
+    {"notify_key", "YUEBAO_NOTIFY_KEY"},
 };
 #define N_FROM_ENV (sizeof from_env / sizeof from_env[0])
 
@@ -139,6 +143,8 @@ void cli_config_fill(const cli_config_t *c, cli_opts_t *o) {
     if (!o->agg_pub) o->agg_pub = c->aggregator_pub;
     if (!o->agg_snapshot) o->agg_snapshot = c->aggregator_snapshot;
     if (!o->agg_key_file) o->agg_key_file = or_null(c->aggregator_key);
+    if (!o->notify_control) o->notify_control = c->notify_control;
+    if (!o->notify_key_file) o->notify_key_file = or_null(c->notify_key);
 }
 
 void cli_config_usage(FILE *out) {

@@ -36,12 +36,6 @@
 #include "receiver.h"
 #include "util.h"
 
-static int64_t wall0, mono0;
-
-int64_t notifier_now(void) {
-    return wall0 + (clock_mono_ms() - mono0);
-}
-
 static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     notifier_t *n = arg;
     int sig = loop_read_signal(fd);
@@ -121,9 +115,10 @@ int main(int argc, char **argv) {
     n.signal_fd = loop_signal_fd(); /* before ZeroMQ's and our threads: they inherit the mask */
     if (n.signal_fd < 0) log_fatal(_("signalfd: cannot block signals"));
     if (notify_config_load(&n.cfg, argc, argv) < 0) return 2;
-    wall0 = clock_now_ms();
-    mono0 = clock_mono_ms();
+    notifier_clock_start();
     n.master = load_master(n.cfg.master_dir);
+    for (size_t i = 0; i < n.cfg.n_receivers; i++)
+        receiver_set_master(n.cfg.receivers[i], n.master);
     if (util_mkdir_parent(n.cfg.store) < 0)
         log_fatal(_("notification store folder for %s: %s"), n.cfg.store, strerror(errno));
     /* one notifier per store: two would both tell every group */

@@ -2,6 +2,7 @@
  * (util/notify.h is sd_notify for systemd; this daemon's header is notifier.h.)
  * One file per concern:
  *   notifier.c          main: start-up, the loop, shutdown
+ *   notify_clock.c      the daemon's clock (YUEBAO_NOW pins its start)
  *   notify_config.c     [notify] keys (a table), [route …], [inhibit …], [receiver …] sections
  *   notify_route.c      pure: the route tree, group keys, inhibition and silence matching
  *   notify_group.c      pure: fingerprints, group state hashes, when a group is due, reminders
@@ -206,6 +207,12 @@ int nstore_each_group(nstore_t *s, nstore_group_fn fn, void *arg);
 int nstore_enqueue(nstore_t *s, const char *route, const notice_t *n, uint64_t hash, const notice_alert_t *firing,
                    size_t n_firing, bool touch_only);
 
+/* Sets a group's state without a notice (alerts it listed are now muted: forgotten
+ * quietly, so that when the silence or the inhibiting alert ends they are told again).
+ * 0 or -1. */
+int nstore_put_group(nstore_t *s, const char *route, const char *receiver, const char *key, uint64_t hash,
+                     int64_t last_ms, const notice_alert_t *firing, size_t n_firing);
+
 /* One owed notice, oldest first per receiver. */
 typedef struct {
     int64_t id;
@@ -397,8 +404,10 @@ typedef struct {
     uint64_t n_updates, n_resyncs, n_silence_requests;
 } notifier_t;
 
-/* notifier.c */
+/* notify_clock.c */
 
+/* Reads the wall clock once (the start of notifier_now). */
+void notifier_clock_start(void);
 /* The daemon's clock: the wall clock at start (YUEBAO_NOW pins it) advanced by the
  * monotonic clock since, so a pinned clock still moves and group_wait elapses. */
 int64_t notifier_now(void);

@@ -5,7 +5,7 @@
  * without the file nobody gets in). The actor is the connection's ZAP User-Id - the
  * name beside the key in silence_keys - never anything the message says, and it is
  * stored with the key itself (X-Key) in the silence and its audit row. --insecure
- * (development) takes the actor from the DEALER's routing id ("s:<name>:<random>").
+ * (development) takes the actor from the DEALER's routing id ("u:<name>:<random>", as cli_request names us).
  * Each request is answered at once with a SilenceReply; a change is in force from the
  * next tick, and a silence ends by itself at its ends_ms (the engine compares times).
  */
@@ -32,7 +32,7 @@ static int identify(notifier_t *n, const uint8_t *id, size_t id_len, zmq_msg_t *
     key[0] = '\0';
     if (n->cfg.insecure) {
         const uint8_t *end;
-        if (id_len < 3 || id[0] != 's' || id[1] != ':') return -1;
+        if (id_len < 3 || id[0] != 'u' || id[1] != ':') return -1;
         end = memchr(id + 2, ':', id_len - 2);
         if (!end) end = id + id_len;
         if (end == id + 2 || (size_t)(end - id - 2) >= asz) return -1;
@@ -176,7 +176,7 @@ static void on_control(loop_t *loop, void *socket, int fd, void *arg) {
         if (identify(n, zmq_msg_data(&idm), zmq_msg_size(&idm), &payload, actor, sizeof actor, key, sizeof key) < 0)
             snprintf(reply.silence_reply.error, sizeof reply.silence_reply.error,
                      n->cfg.insecure ? _("this yuebao-notify runs --insecure and takes who asks from the routing "
-                                         "id, which must be s:<name>:<random>")
+                                         "id, which must be u:<name>:<random>")
                                      : _("connection has no authenticated name"));
         else
             handle(n, &req, actor, key, &reply.silence_reply);

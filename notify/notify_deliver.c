@@ -105,11 +105,7 @@ static void take_answer(worker_t *w, const answer_t *ans) {
         break;
     case DELIVER_RETRY: {
         int64_t next = now + backoff(d->cfg, w->job.attempts + 1);
-        if (a.res.retry_after_ms > 0) {
-            /* an instant (ms since the epoch) or, if small, a delay */
-            int64_t after = a.res.retry_after_ms > 1000000000000LL ? a.res.retry_after_ms : now + a.res.retry_after_ms;
-            if (after > next) next = after;
-        }
+        if (a.res.retry_after_ms > next) next = a.res.retry_after_ms; /* an instant, as receiver.h has it */
         if (!w->failures)
             log_warn(_("receiver %s: %s; trying again, backing off up to %d s"), receiver_name(w->r), detail,
                      d->cfg->retry_max_ms / 1000);

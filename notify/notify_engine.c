@@ -197,6 +197,29 @@ static bool is_firing(engine_t *e, const notice_alert_t *na) {
     return cur && cur->severity != SEV_NONE;
 }
 
+static bool in_now(const ngroup_t *g, const notice_alert_t *na) {
+    for (size_t i = 0; i < g->n_now; i++)
+        if (!strcmp(g->now[i].fingerprint, na->fingerprint)) return true;
+    return false;
+}
+
+/* Alerts the group last listed that still fire but are now muted (silenced, inhibited)
+ * leave its state quietly: nobody is told they went, and when they are unmuted they
+ * are new again and told. 0 or -1. */
+static int forget_muted(engine_t *e, ngroup_t *g) {
+    size_t kept = 0;
+    bool any = false;
+    for (size_t k = 0; k < g->n_sent; k++)
+        if (is_firing(e, &g->sent[k]) && !in_now(g, &g->sent[k])) any = true;
+    if (!any) return 0;
+    for (size_t k = 0; k < g->n_sent; k++)
+        if (!is_firing(e, &g->sent[k]) || in_now(g, &g->sent[k])) g->sent[kept++] = g->sent[k];
+    g->n_sent = kept;
+    g->sent_hash = notify_state_hash(g->sent, g->n_sent);
+    return nstore_put_group(e->store, e->cfg->routes.routes[g->route].name, g->receiver, g->key, g->sent_hash,
+                            g->last_ms, g->sent, g->n_sent);
+}
+
 /* Decides group g's notice of `kind` over list (firing first, then resolved); the
  * group's new state is its `now` list. 0 or -1. */
 static int decide(engine_t *e, ngroup_t *g, notice_kind_t kind, notice_alert_t *list, size_t n_list,
@@ -245,7 +268,8 @@ int engine_tick(engine_t *e, int64_t now_ms, int64_t *next_ms) {
         uint64_t hash;
         due_t due;
         bool firing = g->n_now > 0;
-        int rc = 0;
+        int rc = forget_muted(e, g);
+        if (rc < 0) return -1;
         for (size_t k = 0; k < g->n_now; k++)
             if (push(&list, &n_list, &cap, &g->now[k]) < 0) rc = -1;
         for (size_t k = 0; k < g->n_sent; k++) {

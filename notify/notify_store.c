@@ -397,6 +397,28 @@ oops:
     return -1;
 }
 
+int nstore_put_group(nstore_t *s, const char *route, const char *receiver, const char *key, uint64_t hash,
+                     int64_t last_ms, const notice_alert_t *firing, size_t n_firing) {
+    uint8_t *blob = NULL;
+    size_t len;
+    sqlite3_stmt *st;
+    int rc;
+    if (nstore_encode_alerts(firing, n_firing, &blob, &len) < 0) {
+        log_error(_("out of memory"));
+        return -1;
+    }
+    st = db_stmt(s->h, Q_PUT_GROUP);
+    sqlite3_bind_text(st, 1, route, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, receiver, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)hash);
+    sqlite3_bind_int64(st, 5, last_ms);
+    sqlite3_bind_blob(st, 6, blob, (int)len, SQLITE_STATIC);
+    rc = step_done(s, st);
+    free(blob);
+    return rc;
+}
+
 /* ---- the outbox ------------------------------------------------------------------------ */
 
 int nstore_next_job(nstore_t *s, const char *receiver, nstore_job_t *j) {

@@ -170,6 +170,23 @@ Test(notifier_engine, an_overdue_report_mutes_the_zones_target_alerts_and_silenc
     cr_assert_eq(nstore_next_job(s, "office", &j), 1);
     cr_assert_str_eq(j.notice.group_key, "{county=\"410602\",kind=\"overdue\"}", "the pace alert stays inhibited");
     cr_assert_eq(j.notice.n_alerts, 1);
+    cr_assert_eq(nstore_job_done(s, j.id, "sent", 1, "", t0), 0);
+    nstore_job_clear(&j);
+    /* silenced again after it was told: it leaves quietly, and is told again after */
+    {
+        silence_t *again = calloc(1, sizeof *again);
+        cr_assert_eq(nstore_silence_parse_matchers("zone=z1", again, err, sizeof err), 0);
+        again->starts_ms = t0 + 3700000;
+        again->ends_ms = t0 + 3800000;
+        engine_set_silences(&e, again, 1);
+    }
+    cr_assert_eq(engine_tick(&e, t0 + 3700000, &next), 0, "muted: nothing told, not even resolved");
+    cr_assert_eq(nstore_pending(s, "office"), 0);
+    cr_assert_eq(engine_tick(&e, t0 + 4200000, &next), 0, "unmuted: group_wait again");
+    cr_assert_eq(engine_tick(&e, t0 + 4230000, &next), 1, "told again once the silence is over");
+    cr_assert_eq(nstore_next_job(s, "office", &j), 1);
+    cr_assert_eq(j.notice.n_alerts, 1);
+    cr_assert_eq(j.notice.alerts[0].status, NOTICE_FIRING);
     nstore_job_clear(&j);
     /* expire through the store, audited */
     cr_assert_eq(nstore_silence_expire(s, 1, "desk", "KEY", t0 + 10), 1);
