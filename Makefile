@@ -88,16 +88,22 @@ COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
              scorer/scorer_security.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c scorer/scorer_snapshot.c
-# yuebao-notify: its core here; the receivers, their templates and transport (receiver.h,
-# notify/receiver_*.c, notify_template.c, notify_http.c, notify_smtp.c) come from their own
-# branch and are listed in NOTIFY_RECV (until then the tests' stub receiver stands in).
-NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c notify/notify_config.c notify/notify_deliver.c \
-                  notify/notify_subscribe.c notify/notify_control.c notify/notify_clock.c
-NOTIFY_LIBS    ?= $(if $(NOTIFY_RECV),$(shell pkg-config --libs libcurl 2>/dev/null))
-NOTIFY_RECV    ?= $(wildcard notify/receiver_*.c notify/notify_template.c notify/notify_http.c notify/notify_smtp.c)
+# yuebao-notify's core: routes, groups, the notification store, the subscriber, the
+# delivery threads, the control ROUTER (no libcurl: its unit tests link a stub receiver).
+NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c \
+             notify/notify_config.c notify/notify_deliver.c notify/notify_subscribe.c notify/notify_control.c \
+             notify/notify_clock.c
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_silence.c cli/cli_request.c
+
+# yuebao-notify's receivers: the 企业微信/钉钉 robots, the Alertmanager webhook, e-mail,
+# exec, their transports and the message templates. They alone link libcurl (HTTPS with
+# verification, proxies, SMTP with STARTTLS) and libsodium (钉钉's HMAC-SHA256).
+NOTIFY_RECV    := notify/receiver.c notify/receiver_wecom.c notify/receiver_dingtalk.c notify/receiver_webhook.c \
+             notify/receiver_email.c notify/receiver_exec.c notify/notify_http.c notify/notify_smtp.c \
+             notify/notify_template.c
+NOTIFY_LIBS    := $(shell pkg-config --libs libcurl libsodium 2>/dev/null)
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
@@ -105,7 +111,7 @@ COLLECTOR_OBJ  := $(COLLECTOR_LIB:%.c=$(BUILD)/%.o)
 SCORER_OBJ     := $(SCORER_LIB:%.c=$(BUILD)/%.o)
 CLI_OBJ        := $(CLI_LIB:%.c=$(BUILD)/%.o)
 NOTIFY_OBJ     := $(NOTIFY_LIB:%.c=$(BUILD)/%.o)
-NOTIFY_RECV_OBJ := $(if $(NOTIFY_RECV),$(NOTIFY_RECV:%.c=$(BUILD)/%.o),$(BUILD)/tests/unit/stub_receiver.o)
+NOTIFY_RECV_OBJ := $(NOTIFY_RECV:%.c=$(BUILD)/%.o)
 
 PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao-notify $(BIN)/yuebao
 
@@ -242,6 +248,13 @@ $(BUILD)/tests/test_notifier_%: $(BUILD)/tests/unit/test_notifier_%.o $(NOTIFY_O
 # it, with the shipped yuebao.ini) and the screen layout of `yuebao watch`.
 $(BUILD)/tests/test_cli_config $(BUILD)/tests/test_config_keys: $(BUILD)/cli/cli_config.o
 $(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
+
+# The receivers' tests link them with libcurl and libsodium (the daemon's own rule is
+# i16-notify's); the end-to-end one delivers to the fakes in tests/e2e/fake_receivers.c.
+$(BUILD)/tests/test_receivers: $(NOTIFY_RECV_OBJ)
+$(BUILD)/tests/test_receivers: LDLIBS += $(NOTIFY_LIBS)
+$(BUILD)/tests/test_e2e_receivers: $(BUILD)/tests/e2e/fake_receivers.o $(NOTIFY_RECV_OBJ)
+$(BUILD)/tests/test_e2e_receivers: LDLIBS += $(NOTIFY_LIBS)
 
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
