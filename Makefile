@@ -256,6 +256,10 @@ $(BUILD)/tests/test_receivers: LDLIBS += $(NOTIFY_LIBS)
 $(BUILD)/tests/test_e2e_receivers: $(BUILD)/tests/e2e/fake_receivers.o $(NOTIFY_RECV_OBJ)
 $(BUILD)/tests/test_e2e_receivers: LDLIBS += $(NOTIFY_LIBS)
 
+# yuebao-notify's end-to-end test delivers to the fakes as well.
+$(BUILD)/tests/test_e2e_notify: $(BUILD)/tests/e2e/fake_receivers.o
+$(BUILD)/tests/test_e2e_notify: LDLIBS += $(NOTIFY_LIBS)
+
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
 

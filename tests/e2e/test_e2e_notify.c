@@ -16,6 +16,9 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "fake_receivers.h"
+
+#define ROBOT "/cgi-bin/webhook/send"
 
 static char dir[256];
 static e2e_agg_t agg;
@@ -23,6 +26,7 @@ static e2e_scorer_t sc;
 static pid_t notify_pid;
 static char notify_err[400], notify_db[320], notify_ini[320];
 static int notify_runs;
+static fake_http_t *http;
 
 static void setup(void) {
     cr_assert_eq(e2e_tmpdir(dir, sizeof dir), 0, "cannot create a temporary folder");
@@ -32,10 +36,13 @@ static void setup(void) {
     notify_runs = 0;
     snprintf(notify_db, sizeof notify_db, "%s/notify.db", dir);
     snprintf(notify_ini, sizeof notify_ini, "%s/notify.ini", dir);
+    http = fake_http_start();
+    cr_assert_not_null(http, "the fake 企业微信 robot");
 }
 
 static void teardown(void) {
     e2e_cleanup();
+    fake_http_stop(&http);
 }
 
 TestSuite(e2e_notify, .init = setup, .fini = teardown, .timeout = 240);
@@ -50,9 +57,9 @@ static void set_now(const char *now) {
     cr_assert_eq(setenv("YUEBAO_NOW", now, 1), 0);
 }
 
-/* notify.ini for this test: one route, one receiver (a webhook on loopback), extra
- * lines appended to [route] (e.g. "group_by = county"). */
-static void write_ini(const char *route_extra, const char *more_sections) {
+/* notify.ini for this test: one route, one receiver (the fake 企业微信 robot on
+ * loopback), extra lines appended to [route] (e.g. "group_by = county") and to [notify]. */
+static void write_ini_with(const char *route_extra, const char *notify_extra) {
     FILE *f = fopen(notify_ini, "w");
     cr_assert_not_null(f);
     fprintf(f,
@@ -66,6 +73,7 @@ static void write_ini(const char *route_extra, const char *more_sections) {
             "retry_min_ms = 50\n"
             "retry_max_ms = 200\n"
             "silence_ms = 2000\n"
+            "%s\n"
             "\n"
             "[route]\n"
             "receiver = hook\n"
@@ -73,12 +81,39 @@ static void write_ini(const char *route_extra, const char *more_sections) {
             "group_interval = 1s\n"
             "repeat_interval = 1d\n"
             "%s\n"
-            "%s\n"
+            "\n"
             "[receiver hook]\n"
-            "type = webhook\n"
-            "url = http://127.0.0.1:9/hook\n",
-            e2e_city(), notify_db, dir, dir, dir, route_extra ? route_extra : "", more_sections ? more_sections : "");
+            "type = wecom\n"
+            "url = http://127.0.0.1:%d" ROBOT "?key=K\n",
+            e2e_city(), notify_db, dir, dir, dir, notify_extra ? notify_extra : "", route_extra ? route_extra : "",
+            fake_http_port(http));
     cr_assert_eq(fclose(f), 0);
+}
+
+static void write_ini(const char *route_extra, const char *unused) {
+    (void)unused;
+    write_ini_with(route_extra, NULL);
+}
+
+/* The i-th message the robot got, its body (malloc'd). */
+static char *robot_body(size_t i) {
+    fake_request_t rq;
+    char *b;
+    cr_assert_eq(fake_http_request(http, ROBOT, i, &rq), 0, "request %zu", i);
+    b = strdup(rq.body ? rq.body : "");
+    fake_request_free(&rq);
+    return b;
+}
+
+/* How many of the robot's messages contain needle. */
+static size_t robot_count(const char *needle) {
+    size_t n = 0, total = fake_http_count(http, ROBOT);
+    for (size_t i = 0; i < total; i++) {
+        char *b = robot_body(i);
+        n += strstr(b, needle) != NULL;
+        free(b);
+    }
+    return n;
 }
 
 static void notify_start(void) {
@@ -153,6 +188,10 @@ Test(e2e_notify, the_first_start_is_one_summary_per_group_and_a_restart_tells_no
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT n_alerts FROM log WHERE gkey = "
                                         "'{county=\"410621\",kind=\"overdue\"}'"),
                  10, "浚县: two zones × five months in one message");
+    cr_assert_eq(fake_http_count(http, ROBOT), 7, "the robot got seven messages");
+    cr_assert_eq(robot_count("［汇总］ 浚县: 10 项预警"), 1, "浚县's summary, named as people know it:\n%s",
+                 robot_body(0));
+    cr_assert_eq(robot_count("\"msgtype\":\"markdown\""), 7);
 
     notify_stop();
     notify_start();
@@ -164,6 +203,45 @@ Test(e2e_notify, the_first_start_is_one_summary_per_group_and_a_restart_tells_no
     notify_pid = 0;
     notify_start();
     expect_sent(7, "a SIGKILL and a restart");
+    cr_assert_eq(fake_http_count(http, ROBOT), 7, "the robot heard nothing twice");
+    stop_daemons();
+}
+
+/* The robot is down while 浚县's June reports arrive: the message waits, retried with
+ * backoff, and when the robot is back it gets it once, marked 补发 (late). Then a SIGKILL
+ * while the robot holds a delivery open: after the restart that one message goes again
+ * (at-least-once: the robot may have posted it), and nothing else does. */
+Test(e2e_notify, a_receiver_down_gets_what_it_missed_once_and_a_kill_mid_delivery_resends_only_that) {
+    static const char *const extra[] = {SCORER_ARGS, NULL};
+    set_now("2017-07-15T10:00");
+    start_daemons(extra);
+    write_ini_with(NULL, "late_ms = 500");
+    notify_start();
+    expect_sent(7, "the first start");
+    cr_assert_eq(fake_http_down(http, true), 0);
+    submit("410621", e2e_sample("reports/2017-06/410621.csv"));
+    cr_assert_eq(e2e_wait_log(notify_err, "trying again", notify_pid, wait_ms()), 0, "a refused connection is "
+                 "retried:\n%s", e2e_tail(notify_err, 2000));
+    e2e_sleep_ms(e2e_scaled_ms(1000));
+    cr_assert_eq(sent(), 7, "nothing sent while it is down");
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM outbox"), 1, "one message owed");
+    cr_assert_eq(fake_http_down(http, false), 0);
+    expect_sent(8, "the robot back");
+    cr_assert_eq(fake_http_count(http, ROBOT), 8, "once");
+    cr_assert_eq(robot_count("［补发］ 浚县"), 1, "said to be late:\n%s", robot_body(7));
+    cr_assert_eq(e2e_count_in_file(notify_err, "delivered again after"), 1, "%s", e2e_tail(notify_err, 2000));
+
+    /* the robot takes the next one and never answers; notify is killed meanwhile */
+    fake_http_script(http, ROBOT, FAKE_HANG, NULL);
+    submit("410622", e2e_sample("reports/2017-06/410622.csv"));
+    cr_assert_eq(fake_http_wait(http, ROBOT, 9, wait_ms()), 0, "the delivery is in flight");
+    e2e_kill(notify_pid);
+    notify_pid = 0;
+    cr_assert_eq(sent(), 8, "not logged sent: the robot never answered");
+    notify_start();
+    expect_sent(9, "after the restart the owed one goes");
+    cr_assert_eq(fake_http_count(http, ROBOT), 10, "that one message twice, nothing else");
+    cr_assert_eq(robot_count("淇县"), 3, "淇县 (410622): its first-start summary, and its June message twice");
     stop_daemons();
 }
 
@@ -174,7 +252,7 @@ Test(e2e_notify, the_first_start_is_one_summary_per_group_and_a_restart_tells_no
  * muted (inhibition): nothing is told for them. */
 Test(e2e_notify, a_burst_of_transitions_is_one_message_per_group_and_overdue_zones_are_inhibited) {
     static const char *const extra[] = {SCORER_ARGS, NULL};
-    int64_t before, transitions, pace_groups;
+    int64_t before, transitions;
     set_now("2017-07-15T10:00");
     start_daemons(extra);
     write_ini(NULL, NULL);
@@ -190,8 +268,8 @@ Test(e2e_notify, a_burst_of_transitions_is_one_message_per_group_and_overdue_zon
     transitions = e2e_sql_int(sc.scores, "SELECT count(*) FROM alert_events") - before;
     cr_assert_gt(transitions, 2, "a burst: %lld transitions", (long long)transitions);
     /* Feb–May still overdue for both zones: their target alerts are muted */
-    pace_groups = 0;
-    expect_sent(7 + 1 + pace_groups, "the overdue group's one message (June resolved), nothing for the muted");
+    expect_sent(7 + 1, "the overdue group's one message (June resolved), nothing for the muted");
+    cr_assert_eq(fake_http_count(http, ROBOT), 8);
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT n_alerts FROM log WHERE gkey = "
                                         "'{county=\"410621\",kind=\"overdue\"}' ORDER BY id DESC LIMIT 1"),
                  10, "eight still firing and two resolved, in one message");
@@ -201,19 +279,13 @@ Test(e2e_notify, a_burst_of_transitions_is_one_message_per_group_and_overdue_zon
 /* yuebao silence add mutes a zone's alerts; when the silence is expired the zone's
  * alerts are told again, once. */
 Test(e2e_notify, a_silence_mutes_and_its_expiry_tells_again) {
-    static const char *const extra[] = {SCORER_ARGS, NULL};
+    /* reporting_since 2017-05: May overdue (deadline 06-10), 8 alerts, one per zone */
+    static const char *const extra[] = {"--set", "reporting_since=2017-05", "--set", "coalesce_ms=50", NULL};
     char *out = NULL;
     int st;
     set_now("2017-07-05T10:00");
-    /* reporting_since 2017-05: May overdue (deadline 06-10), 8 alerts, one per zone */
-    {
-        static const char *const e2[] = {"--set", "reporting_since=2017-05", "--set", "coalesce_ms=50", NULL};
-        start_daemons(e2);
-    }
-    (void)extra;
+    start_daemons(extra);
     write_ini("group_by = zone", NULL);
-    /* a silence before anything is told: notify must be up to take it, so first start
-     * with the silence added at once would race; instead add it, restart, and see */
     notify_start();
     expect_sent(8, "one per zone (group_by zone)");
     st = e2e_runl(P("%s/silence-add", dir), &out, wait_ms(), e2e_bin("yuebao"), "silence", "add", "--match",
@@ -228,7 +300,7 @@ Test(e2e_notify, a_silence_mutes_and_its_expiry_tells_again) {
     cr_assert_eq(st, 0);
     cr_assert(strstr(out, "zone=shancheng"), "%s", out);
     free(out);
-    /* the silence hides shancheng: a restart of its group state shows it as gone, not resolved */
+    /* shancheng is silenced: it leaves its group quietly, neither told nor resolved */
     e2e_sleep_ms(e2e_scaled_ms(600));
     cr_assert_eq(sent(), 8, "silencing tells nothing");
     st = e2e_runl(P("%s/silence-expire", dir), &out, wait_ms(), e2e_bin("yuebao"), "silence", "expire", "1",
@@ -238,6 +310,7 @@ Test(e2e_notify, a_silence_mutes_and_its_expiry_tells_again) {
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM silence_audit WHERE action = 'expire'"), 1);
     expect_sent(9, "shancheng told again once the silence is over");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE gkey = '{zone=\"shancheng\"}'"), 2);
+    cr_assert_eq(fake_http_count(http, ROBOT), 9);
     st = e2e_runl(P("%s/silence-bad", dir), &out, wait_ms(), e2e_bin("yuebao"), "silence", "add", "--match",
                   "colour=red", "--until", "2h", "--control", P("ipc://%s/notify-ctl.sock", dir), NULL);
     cr_assert_eq(st, 1, "refused");
@@ -265,6 +338,7 @@ Test(e2e_notify, an_overdue_report_is_reminded_on_the_next_working_day_at_nine) 
     notify_start();
     expect_sent(14, "reminded at 09:00 Friday");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE kind = 2"), 7, "as reminders");
+    cr_assert_eq(robot_count("［提醒］"), 7, "said to be reminders");
     notify_stop();
     set_now("2017-07-15T09:00"); /* Saturday: not a working day */
     notify_start();
