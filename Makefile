@@ -7,7 +7,7 @@
 #   make demo             installs missing packages, runs the sample city end to end, in
 #                         Chinese (make demo LANG=C.UTF-8 in English)
 #   make bench            durable ingest beside the raw SQLite ceiling; scoring time and
-#                         report → alert latency
+#                         report → alert latency; alert → receiver called (yuebao-notify)
 #   make check-layers     fails if util/ includes common/, or a daemon another daemon's header
 #   make check-i18n       fails if a message is not marked for translation or has no zh_CN
 #                         entry, or po/zh_CN.po does not pass msgfmt --check
@@ -281,6 +281,12 @@ $(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(BUILD)/bench/bench.o 
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/bench/bench_notify: $(BUILD)/bench/bench_notify.o $(BUILD)/bench/bench.o $(BUILD)/tests/e2e/fake_receivers.o \
+                             $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) $(LDLIBS)
+
 # The test run: sanitizers on, every unit test, then the end-to-end tests against the
 # sanitized daemons. Criterion prints its own "Synthesis" line per binary.
 test: deps check-layers check-i18n
@@ -324,9 +330,10 @@ demo: deps
 	@DEMO_LANG=$(DEMO_LANG) examples/demo.sh $(abspath $(BIN))
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest $(BUILD)/bench/bench_score
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest $(BUILD)/bench/bench_score $(BUILD)/bench/bench_notify
 	@$(BUILD)/bench/bench_ingest $(abspath $(BIN))
 	@$(BUILD)/bench/bench_score $(abspath $(BIN))
+	@$(BUILD)/bench/bench_notify $(abspath $(BIN))
 
 clean:
 	rm -rf $(BUILD)

@@ -53,17 +53,8 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
 }
 
 static void on_tick(loop_t *loop, void *arg) {
-    notifier_t *n = arg;
-    int64_t next;
-    static int64_t silences_at;
-    int64_t now = notifier_now();
     (void)loop;
-    if (now - silences_at >= 60000) {
-        notify_silences_reload(n);
-        silences_at = now;
-    }
-    engine_tick(&n->engine, now, &next);
-    deliver_kick(n->deliver);
+    notifier_tick(arg);
 }
 
 static master_t *load_master(const char *dir) {

@@ -2,7 +2,7 @@
  * (util/notify.h is sd_notify for systemd; this daemon's header is notifier.h.)
  * One file per concern:
  *   notifier.c          main: start-up, the loop, shutdown
- *   notify_clock.c      the daemon's clock (YUEBAO_NOW pins its start)
+ *   notify_clock.c      the daemon's clock (YUEBAO_NOW pins its start) and its tick
  *   notify_config.c     [notify] keys (a table), [route …], [inhibit …], [receiver …] sections
  *   notify_route.c      pure: the route tree, group keys, inhibition and silence matching
  *   notify_group.c      pure: fingerprints, group state hashes, when a group is due, reminders
@@ -340,6 +340,9 @@ typedef struct {
     silence_t *silences;
     size_t n_silences;
     uint64_t n_notices;
+    char (*keys)[ALERT_KEY_LEN]; /* scratch: the firing alerts' keys … */
+    const char **key_order;      /* … sorted, for is_firing */
+    size_t n_keys;
 } engine_t;
 
 /* Sets e up and loads the groups' states from the store (rows of routes no longer
@@ -411,6 +414,11 @@ void notifier_clock_start(void);
 /* The daemon's clock: the wall clock at start (YUEBAO_NOW pins it) advanced by the
  * monotonic clock since, so a pinned clock still moves and group_wait elapses. */
 int64_t notifier_now(void);
+
+/* The engine looks at every group now and the deliverers send what is owed: on the
+ * tick_ms timer, and at once after updates from the scorer (a group_wait of 0 means now,
+ * not at the next tick). */
+void notifier_tick(notifier_t *n);
 
 /* notify_subscribe.c */
 

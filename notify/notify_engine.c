@@ -30,6 +30,8 @@ void engine_free(engine_t *e) {
         group_free(&e->groups[i]);
     free(e->groups);
     free(e->silences);
+    free(e->keys);
+    free(e->key_order);
     alert_list_clear(&e->firing);
     memset(e, 0, sizeof *e);
 }
@@ -192,9 +194,36 @@ static int place(engine_t *e, int64_t now_ms) {
     return 0;
 }
 
+/* The firing alerts' keys, sorted, rebuilt each tick: is_firing is asked for every
+ * alert every group last listed, so a linear search would make a tick quadratic. */
+static int cmp_key(const void *x, const void *y) {
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int index_keys(engine_t *e) {
+    free(e->keys);
+    free(e->key_order);
+    e->keys = NULL;
+    e->key_order = NULL;
+    e->n_keys = 0;
+    if (!e->firing.n) return 0;
+    if (!(e->keys = malloc(e->firing.n * sizeof *e->keys)) || !(e->key_order = malloc(e->firing.n * sizeof *e->key_order)))
+        return -1;
+    for (size_t i = 0; i < e->firing.n; i++) {
+        if (e->firing.items[i].severity == SEV_NONE) continue;
+        alert_key(&e->firing.items[i], e->keys[e->n_keys]);
+        e->key_order[e->n_keys] = e->keys[e->n_keys];
+        e->n_keys++;
+    }
+    qsort(e->key_order, e->n_keys, sizeof *e->key_order, cmp_key);
+    return 0;
+}
+
 static bool is_firing(engine_t *e, const notice_alert_t *na) {
-    alert_t *cur = find_alert(&e->firing, &na->alert);
-    return cur && cur->severity != SEV_NONE;
+    char key[ALERT_KEY_LEN];
+    const char *k = key;
+    alert_key(&na->alert, key);
+    return e->n_keys && bsearch(&k, e->key_order, e->n_keys, sizeof *e->key_order, cmp_key) != NULL;
 }
 
 static bool in_now(const ngroup_t *g, const notice_alert_t *na) {
@@ -254,7 +283,7 @@ int engine_tick(engine_t *e, int64_t now_ms, int64_t *next_ms) {
     int made = 0;
     *next_ms = INT64_MAX;
     if (!e->synced) return 0; /* before the first snapshot every alert would look resolved */
-    if (place(e, now_ms) < 0) {
+    if (place(e, now_ms) < 0 || index_keys(e) < 0) {
         log_error(_("out of memory"));
         return -1;
     }

@@ -163,18 +163,20 @@ static bool equal_on(unsigned labels, const alert_t *x, const alert_t *y) {
 
 bool inhibit_mutes(const inhibit_t *rules, size_t n_rules, const alert_t *firing, size_t n_firing,
                    const alert_t *a) {
-    char ka[ALERT_KEY_LEN], ks[ALERT_KEY_LEN];
-    alert_key(a, ka);
+    char ka[ALERT_KEY_LEN] = "", ks[ALERT_KEY_LEN];
     for (size_t r = 0; r < n_rules; r++) {
         const inhibit_t *rule = &rules[r];
         if (!(rule->target_kinds & (1u << a->kind))) continue;
         for (size_t i = 0; i < n_firing; i++) {
             const alert_t *s = &firing[i];
-            if (s->severity == SEV_NONE || s->severity < rule->source_severity) continue;
+            /* the cheap tests first: this runs for every alert against every other */
             if (!(rule->source_kinds & (1u << s->kind))) continue;
+            if (s->severity == SEV_NONE || s->severity < rule->source_severity) continue;
+            if (!equal_on(rule->equal, s, a)) continue;
+            if (!ka[0]) alert_key(a, ka);
             alert_key(s, ks);
-            if (!strcmp(ka, ks)) continue;
-            if (equal_on(rule->equal, s, a)) return true;
+            if (!strcmp(ka, ks)) continue; /* an alert never inhibits itself */
+            return true;
         }
     }
     return false;

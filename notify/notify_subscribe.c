@@ -88,9 +88,15 @@ static void on_sub(loop_t *loop, void *socket, int fd, void *arg) {
         clone_poll(n->clone, 0, ignore, NULL, why, sizeof why);
         return;
     }
-    rc = clone_poll(n->clone, 0, on_update, n, why, sizeof why);
-    if (rc == CLONE_RESYNC) resync(n, why);
-    else if (rc == CLONE_ERROR) log_error(_("the scorer's alerts: %s"), why);
+    {
+        uint64_t before = n->n_updates;
+        rc = clone_poll(n->clone, 0, on_update, n, why, sizeof why);
+        if (rc == CLONE_RESYNC)
+            resync(n, why);
+        else if (rc == CLONE_ERROR)
+            log_error(_("the scorer's alerts: %s"), why);
+        if (n->n_updates != before || rc == CLONE_RESYNC) notifier_tick(n);
+    }
 }
 
 void notify_subscribe_check(loop_t *loop, void *arg) {
