@@ -189,7 +189,7 @@ Test(e2e_notify, the_first_start_is_one_summary_per_group_and_a_restart_tells_no
                                         "'{county=\"410621\",kind=\"overdue\"}'"),
                  10, "浚县: two zones × five months in one message");
     cr_assert_eq(fake_http_count(http, ROBOT), 7, "the robot got seven messages");
-    cr_assert_eq(robot_count("［汇总］ 浚县: 10 项预警"), 1, "浚县's summary, named as people know it:\n%s",
+    cr_assert_eq(robot_count("### [汇总] 浚县: 10 项预警 (10 严重)"), 1, "浚县's summary, named as people know it:\n%s",
                  robot_body(0));
     cr_assert_eq(robot_count("\"msgtype\":\"markdown\""), 7);
 
@@ -228,7 +228,7 @@ Test(e2e_notify, a_receiver_down_gets_what_it_missed_once_and_a_kill_mid_deliver
     cr_assert_eq(fake_http_down(http, false), 0);
     expect_sent(8, "the robot back");
     cr_assert_eq(fake_http_count(http, ROBOT), 8, "once");
-    cr_assert_eq(robot_count("［补发］ 浚县"), 1, "said to be late:\n%s", robot_body(7));
+    cr_assert_eq(robot_count("### [补发] 浚县: 8 项预警 (8 严重)"), 1, "said to be late:\n%s", robot_body(7));
     cr_assert_eq(e2e_count_in_file(notify_err, "delivered again after"), 1, "%s", e2e_tail(notify_err, 2000));
 
     /* the robot takes the next one and never answers; notify is killed meanwhile */
@@ -338,7 +338,7 @@ Test(e2e_notify, an_overdue_report_is_reminded_on_the_next_working_day_at_nine) 
     notify_start();
     expect_sent(14, "reminded at 09:00 Friday");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE kind = 2"), 7, "as reminders");
-    cr_assert_eq(robot_count("［提醒］"), 7, "said to be reminders");
+    cr_assert_eq(robot_count("### [提醒] "), 7, "said to be reminders");
     notify_stop();
     set_now("2017-07-15T09:00"); /* Saturday: not a working day */
     notify_start();
