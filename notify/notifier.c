@@ -110,6 +110,8 @@ int main(int argc, char **argv) {
     n.master = load_master(n.cfg.master_dir);
     for (size_t i = 0; i < n.cfg.n_receivers; i++)
         receiver_set_master(n.cfg.receivers[i], n.master);
+    /* the keys before the store: a start that fails on them is no first start */
+    security_start(&n);
     if (util_mkdir_parent(n.cfg.store) < 0)
         log_fatal(_("notification store folder for %s: %s"), n.cfg.store, strerror(errno));
     /* one notifier per store: two would both tell every group */
@@ -125,7 +127,6 @@ int main(int argc, char **argv) {
         log_fatal(_("notification store %s: cannot read the groups' states"), n.cfg.store);
 
     if (!(n.ctx = zmq_ctx_new()) || !(n.loop = loop_new())) log_fatal(_("out of memory"));
-    security_start(&n);
     if (!(n.deliver = deliver_start(n.ctx, n.loop, &n.cfg, n.store, &n.engine, notifier_now, err, sizeof err)))
         log_fatal("%s", err);
     notify_silences_reload(&n);

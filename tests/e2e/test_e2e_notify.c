@@ -349,3 +349,30 @@ Test(e2e_notify, an_overdue_report_is_reminded_on_the_next_working_day_at_nine) 
     expect_sent(21, "Monday 09:00");
     stop_daemons();
 }
+
+/* A fresh install of the sample city without reporting_since: first started on 5 July,
+ * the scorer owes June on (due 10 July), nothing before; on 15 July June is overdue for
+ * the 8 zones, and notify's first start tells 7 summaries (one per county; 浚县's two
+ * zones in one), not a flood of the months before the install. */
+Test(e2e_notify, a_fresh_install_without_reporting_since_tells_one_summary_per_group) {
+    static const char *const extra[] = {"--set", "coalesce_ms=50", NULL};
+    set_now("2017-07-05T10:00");
+    start_daemons(extra);
+    cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alerts"), 0, "nothing owed yet:\n%s",
+                 e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_scorer_stop(&sc), 0);
+    set_now("2017-07-15T10:00");
+    cr_assert_eq(e2e_scorer_start(&sc, dir, &agg, extra), 0, "%s", e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alerts WHERE kind = 'overdue' AND period = "
+                                        "'2017-06'"),
+                 8);
+    cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alerts"), 8, "nothing from before the install");
+    write_ini(NULL, NULL);
+    notify_start();
+    expect_sent(7, "one summary per county");
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(DISTINCT gkey) FROM log"), 7, "at most one per group");
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE kind = 1"), 7, "first-start summaries");
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT sum(n_alerts) FROM log"), 8);
+    cr_assert_eq(robot_count("### [汇总] 浚县: 2 项预警"), 1, "浚县's two zones in one message");
+    stop_daemons();
+}
