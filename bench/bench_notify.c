@@ -59,7 +59,10 @@ static void show_log(void) {
     free(t);
     if (getenv("BENCH_DEBUG")) {
         char cmd[PATH_MAX * 2];
-        snprintf(cmd, sizeof cmd, "cd %s/n%zu && sqlite3 notify.db 'select id,gkey,outcome,detail from log; select id,gkey from outbox; select gkey,sent_hash from groups' >&2", B.tmp, B.nz);
+        snprintf(cmd, sizeof cmd,
+                 "cd %s/n%zu && sqlite3 notify.db 'select id,gkey,outcome,detail from log; select id,gkey "
+                 "from outbox; select gkey,sent_hash from groups' >&2",
+                 B.tmp, B.nz);
         if (system(cmd) != 0) fprintf(stderr, "(sqlite3 failed)\n");
     }
 }
@@ -97,7 +100,8 @@ static void zone_alert(size_t k, alert_kind_t kind, severity_t sev, transition_t
 static void publish(msg_t *m) {
     char topic[128];
     m->sequence = ++B.seq;
-    snprintf(topic, sizeof topic, "alert.%s.%s.%s", m->alert.county, m->alert.zone, alert_kind_name(m->alert.kind));
+    snprintf(topic, sizeof topic, "alert.%s.%s.%s", m->alert.county, m->alert.zone,
+             alert_kind_name(m->alert.kind));
     if (wire_send_msg(B.pub, NULL, 0, topic, m) < 0) bench_fail("publish: %s", zmq_strerror(zmq_errno()));
 }
 
@@ -157,8 +161,8 @@ static int cmp_d(const void *a, const void *b) {
 }
 
 static void run(const char *bin, size_t nz) {
-    char dir[PATH_MAX + 16], ini[PATH_MAX + 64], log[PATH_MAX + 64], exe[PATH_MAX + 32], pub_ep[PATH_MAX + 32],
-        snap_ep[PATH_MAX + 32];
+    char dir[PATH_MAX + 16], ini[PATH_MAX + 64], log[PATH_MAX + 64], exe[PATH_MAX + 32],
+        pub_ep[PATH_MAX + 32], snap_ep[PATH_MAX + 32];
     char *args[6];
     double lat[N_TRANSITIONS];
     size_t base;

@@ -22,9 +22,11 @@ static int parse_until(const char *s, int64_t now_ms, int64_t *out) {
     char unit;
     double v;
     if (sscanf(s, "%d-%d-%d%n", &y, &m, &d, &used) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-        if (s[used] && (sscanf(s + used, "%*[T ]%d:%d%n", &hh, &mi, &used) != 2 || hh > 23 || mi > 59)) return -1;
+        if (s[used] && (sscanf(s + used, "%*[T ]%d:%d%n", &hh, &mi, &used) != 2 || hh > 23 || mi > 59))
+            return -1;
         if (!s[used] || s[used] == '\0') {
-            *out = (clock_days_from_civil(y, m, d) * 86400LL + hh * 3600 + mi * 60) * 1000 - CLOCK_SHANGHAI_OFFSET_MS;
+            *out = (clock_days_from_civil(y, m, d) * 86400LL + hh * 3600 + mi * 60) * 1000 -
+                   CLOCK_SHANGHAI_OFFSET_MS;
             return 0;
         }
         return -1;
@@ -68,7 +70,8 @@ static int request(const cli_opts_t *o, msg_t *req, msg_t *reply) {
     }
     if (!reply->silence_reply.ok) {
         char shown[300];
-        fprintf(stderr, _("yuebao silence: refused: %s\n"), text_shown(reply->silence_reply.error, shown, sizeof shown));
+        fprintf(stderr, _("yuebao silence: refused: %s\n"),
+                text_shown(reply->silence_reply.error, shown, sizeof shown));
         return 1;
     }
     return 0;
@@ -80,19 +83,22 @@ static int add(const cli_opts_t *o) {
     int rc;
     memset(&req, 0, sizeof req);
     if (!o->n_matches) {
-        fprintf(stderr, _("yuebao silence add: say what to silence with --match, e.g. --match zone=shancheng\n"));
+        fprintf(stderr,
+                _("yuebao silence add: say what to silence with --match, e.g. --match zone=shancheng\n"));
         return 2;
     }
     if (!o->until || parse_until(o->until, clock_now_ms(), &s->ends_ms) < 0) {
-        fprintf(stderr, _("yuebao silence add: --until is a date (2017-07-20, 2017-07-20T18:00) or a duration "
-                          "(2h, 3d), not \"%s\"\n"),
+        fprintf(stderr,
+                _("yuebao silence add: --until is a date (2017-07-20, 2017-07-20T18:00) or a duration "
+                  "(2h, 3d), not \"%s\"\n"),
                 o->until ? o->until : "");
         return 2;
     }
     snprintf(req.silence_req.action, sizeof req.silence_req.action, "add");
     for (int i = 0; i < o->n_matches; i++) {
         if (strlen(o->matches[i]) >= sizeof s->matchers[0] || !strchr(o->matches[i], '=')) {
-            fprintf(stderr, _("yuebao silence add: --match is LABEL=VALUE, e.g. zone=shancheng, not \"%s\"\n"),
+            fprintf(stderr,
+                    _("yuebao silence add: --match is LABEL=VALUE, e.g. zone=shancheng, not \"%s\"\n"),
                     o->matches[i]);
             return 2;
         }
@@ -127,11 +133,12 @@ static int list(const cli_opts_t *o) {
                                      text_shown(s->matchers[k], shown, sizeof shown));
             if (used >= sizeof m) break;
         }
-        printf("%lld  %s  %s  %s  %s  %s\n", (long long)s->id, from, until, text_shown(s->created_by, by, sizeof by),
-               m, text_shown(s->comment, comment, sizeof comment));
+        printf("%lld  %s  %s  %s  %s  %s\n", (long long)s->id, from, until,
+               text_shown(s->created_by, by, sizeof by), m, text_shown(s->comment, comment, sizeof comment));
     }
-    fprintf(stderr, ngettext("yuebao silence: %zu silence in force or to come\n",
-                             "yuebao silence: %zu silences in force or to come\n", reply.silence_reply.n_items),
+    fprintf(stderr,
+            ngettext("yuebao silence: %zu silence in force or to come\n",
+                     "yuebao silence: %zu silences in force or to come\n", reply.silence_reply.n_items),
             reply.silence_reply.n_items);
     msg_clear(&reply);
     return 0;
@@ -143,7 +150,8 @@ static int expire(const cli_opts_t *o, const char *id) {
     long long v = strtoll(id, &end, 10);
     int rc;
     if (*end || v <= 0) {
-        fprintf(stderr, _("yuebao silence expire: \"%s\" is not a silence's number (yuebao silence list)\n"), id);
+        fprintf(stderr, _("yuebao silence expire: \"%s\" is not a silence's number (yuebao silence list)\n"),
+                id);
         return 2;
     }
     memset(&req, 0, sizeof req);

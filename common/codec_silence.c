@@ -81,15 +81,16 @@ static int take_silence(silence_wire_t *s, const Yuebao__Silence *w, char *err, 
         return -1;
     }
     for (size_t i = 0; i < w->n_matchers; i++)
-        if (codec_take_str(s->matchers[i], sizeof s->matchers[i], w->matchers[i], "silence matcher", err, errsz) <
-            0)
+        if (codec_take_str(s->matchers[i], sizeof s->matchers[i], w->matchers[i], "silence matcher", err,
+                           errsz) < 0)
             return -1;
     s->n_matchers = w->n_matchers;
     s->id = w->has_id ? w->id : 0;
     if (codec_take_ms(&s->starts_ms, w->has_starts_ms, w->starts_ms, "silence starts_ms", err, errsz) < 0 ||
         codec_take_ms(&s->ends_ms, w->has_ends_ms, w->ends_ms, "silence ends_ms", err, errsz) < 0 ||
         codec_take_str(s->comment, sizeof s->comment, w->comment, "silence comment", err, errsz) < 0 ||
-        codec_take_str(s->created_by, sizeof s->created_by, w->created_by, "silence created_by", err, errsz) < 0)
+        codec_take_str(s->created_by, sizeof s->created_by, w->created_by, "silence created_by", err, errsz) <
+            0)
         return -1;
     return 0;
 }
@@ -106,7 +107,8 @@ int codec_silence_reply_decode(const Yuebao__Envelope *env, msg_t *m, char *err,
     const Yuebao__SilenceReply *r = env->silence_reply;
     silence_reply_t *rep = &m->silence_reply;
     if (r->n_silences > CODEC_MAX_SILENCES) {
-        codec_fail(err, errsz, _("silence reply: %zu silences, more than %d"), r->n_silences, CODEC_MAX_SILENCES);
+        codec_fail(err, errsz, _("silence reply: %zu silences, more than %d"), r->n_silences,
+                   CODEC_MAX_SILENCES);
         return -1;
     }
     rep->ok = r->has_ok && r->ok;

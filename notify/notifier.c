@@ -89,8 +89,10 @@ static void security_start(notifier_t *n) {
         return;
     }
     if (!c->key[0] || !c->server_key[0])
-        log_fatal(_("key and server_key must be set (our secret key, the scorer's public key), or --insecure"));
-    if (sock_security_load(&n->sec, false, c->key, c->server_key, err, sizeof err) < 0) log_fatal(_("key: %s"), err);
+        log_fatal(
+            _("key and server_key must be set (our secret key, the scorer's public key), or --insecure"));
+    if (sock_security_load(&n->sec, false, c->key, c->server_key, err, sizeof err) < 0)
+        log_fatal(_("key: %s"), err);
 }
 
 int main(int argc, char **argv) {
@@ -127,7 +129,8 @@ int main(int argc, char **argv) {
         log_fatal(_("notification store %s: cannot read the groups' states"), n.cfg.store);
 
     if (!(n.ctx = zmq_ctx_new()) || !(n.loop = loop_new())) log_fatal(_("out of memory"));
-    if (!(n.deliver = deliver_start(n.ctx, n.loop, &n.cfg, n.store, &n.engine, notifier_now, err, sizeof err)))
+    if (!(n.deliver =
+              deliver_start(n.ctx, n.loop, &n.cfg, n.store, &n.engine, notifier_now, err, sizeof err)))
         log_fatal("%s", err);
     notify_silences_reload(&n);
     notify_control_start(&n);

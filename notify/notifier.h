@@ -39,7 +39,15 @@
 #define NOTIFY_MAX_MATCHERS 8
 
 /* The labels an alert has, for group_by, silences and inhibit rules. */
-typedef enum { LABEL_COUNTY, LABEL_ZONE, LABEL_KIND, LABEL_SEVERITY, LABEL_INDICATOR, LABEL_PERIOD, LABEL_N } label_t;
+typedef enum {
+    LABEL_COUNTY,
+    LABEL_ZONE,
+    LABEL_KIND,
+    LABEL_SEVERITY,
+    LABEL_INDICATOR,
+    LABEL_PERIOD,
+    LABEL_N
+} label_t;
 
 /* "county" → LABEL_COUNTY …; -1 when unknown. */
 int notify_label_parse(const char *s);
@@ -48,15 +56,15 @@ int notify_label_parse(const char *s);
 void notify_label_value(const alert_t *a, label_t l, char *out, size_t size);
 
 typedef struct {
-    char name[NOTIFY_NAME_LEN]; /* "" for the root */
-    int parent;                 /* index of the parent route, -1 for the root */
-    char match_county[64];      /* a glob (fnmatch): "4106*"; "" matches every county */
-    severity_t match_severity;  /* least severity (critical: only critical); SEV_NONE: any */
-    unsigned match_kinds;       /* bit (1 << kind) per kind matched; 0: every kind */
+    char name[NOTIFY_NAME_LEN];     /* "" for the root */
+    int parent;                     /* index of the parent route, -1 for the root */
+    char match_county[64];          /* a glob (fnmatch): "4106*"; "" matches every county */
+    severity_t match_severity;      /* least severity (critical: only critical); SEV_NONE: any */
+    unsigned match_kinds;           /* bit (1 << kind) per kind matched; 0: every kind */
     char receiver[NOTIFY_NAME_LEN]; /* "" inherited from the parent */
-    unsigned group_by;          /* bit (1 << label); 0 inherited (the root's default: county, kind) */
+    unsigned group_by;              /* bit (1 << label); 0 inherited (the root's default: county, kind) */
     int64_t group_wait_ms, group_interval_ms, repeat_interval_ms; /* -1 inherited */
-    bool cont;                  /* continue: siblings after a match are tried too */
+    bool cont; /* continue: siblings after a match are tried too */
 } route_t;
 
 typedef struct {
@@ -78,7 +86,8 @@ bool route_matches(const route_t *r, const alert_t *a);
 
 /* The group an alert falls in under labels (group_by bits): the Alertmanager-style key
  * "{county=\"410603\",kind=\"pace\"}" in key, and the label=value pairs. */
-void route_group_key(unsigned group_by, const alert_t *a, char key[256], char labels[8][2][64], size_t *n_labels);
+void route_group_key(unsigned group_by, const alert_t *a, char key[256], char labels[8][2][64],
+                     size_t *n_labels);
 
 /* A matcher "label=glob" (zone=shancheng, county=4106*, kind=overdue). */
 typedef struct {
@@ -161,9 +170,9 @@ int64_t notify_next_reminder(const notify_calendar_t *c, int64_t last_ms, int64_
 /* When a group is next due, and with what. */
 typedef enum { DUE_NOTHING, DUE_NOTIFY, DUE_REMIND } due_t;
 typedef struct {
-    uint64_t sent_hash;   /* the state last handed to the receiver (0: none) */
-    int64_t first_seen_ms;/* when the group had its first firing alert in this run */
-    int64_t last_ms;      /* when it was last notified (or reminded), 0: never */
+    uint64_t sent_hash;    /* the state last handed to the receiver (0: none) */
+    int64_t first_seen_ms; /* when the group had its first firing alert in this run */
+    int64_t last_ms;       /* when it was last notified (or reminded), 0: never */
 } group_clock_t;
 
 /* What a group with state hash `hash` (0: nothing to say: no firing alert and no
@@ -204,8 +213,8 @@ int nstore_each_group(nstore_t *s, nstore_group_fn fn, void *arg);
 /* Decides a notice, in one transaction: the outbox row for n (to n->receiver), and the
  * group's new state (hash and its firing alerts) — or, touch_only (a reminder), only
  * the group's last_ms. 0, or -1 (logged; nothing stored). */
-int nstore_enqueue(nstore_t *s, const char *route, const notice_t *n, uint64_t hash, const notice_alert_t *firing,
-                   size_t n_firing, bool touch_only);
+int nstore_enqueue(nstore_t *s, const char *route, const notice_t *n, uint64_t hash,
+                   const notice_alert_t *firing, size_t n_firing, bool touch_only);
 
 /* Sets a group's state without a notice (alerts it listed are now muted: forgotten
  * quietly, so that when the silence or the inhibiting alert ends they are told again).
@@ -228,7 +237,8 @@ int nstore_next_job(nstore_t *s, const char *receiver, nstore_job_t *j);
 void nstore_job_clear(nstore_job_t *j);
 /* The job is done ("sent", "failed", "dropped"): its log row and its outbox row
  * deleted, in one transaction. 0 or -1 (logged). */
-int nstore_job_done(nstore_t *s, int64_t id, const char *outcome, size_t n_alerts, const char *detail, int64_t now_ms);
+int nstore_job_done(nstore_t *s, int64_t id, const char *outcome, size_t n_alerts, const char *detail,
+                    int64_t now_ms);
 /* One more attempt failed: tried again not before next_try_ms. 0 or -1. */
 int nstore_job_retry(nstore_t *s, int64_t id, int64_t next_try_ms);
 /* Owed notices of a receiver; log rows of a receiver (NULL: any) with an outcome. -1 on error. */
@@ -255,11 +265,11 @@ int nstore_silences(nstore_t *s, int64_t now_ms, silence_t **out, size_t *n);
 
 typedef struct {
     char config_path[1024];
-    char master_dir[1024];  /* regions.csv: zone and county names for the messages; may be "" */
-    char store[1024];       /* notify.db */
-    char subscribe[256];    /* the scorer's PUB */
-    char snapshot[256];     /* the scorer's snapshot ROUTER */
-    char control[256];      /* our control ROUTER (silences) */
+    char master_dir[1024]; /* regions.csv: zone and county names for the messages; may be "" */
+    char store[1024];      /* notify.db */
+    char subscribe[256];   /* the scorer's PUB */
+    char snapshot[256];    /* the scorer's snapshot ROUTER */
+    char control[256];     /* our control ROUTER (silences) */
     bool insecure;
     char key[1024];          /* our secret key file */
     char server_key[1024];   /* the scorer's public key file */
@@ -269,16 +279,16 @@ typedef struct {
     char remind_at[16];      /* "09:00" or "" */
     char timezone[64];       /* Asia/Shanghai only */
     char external_url[256];
-    int silence_ms;          /* scorer silent this long: resync */
-    int tick_ms;             /* groups looked at this often */
+    int silence_ms;                 /* scorer silent this long: resync */
+    int tick_ms;                    /* groups looked at this often */
     int retry_min_ms, retry_max_ms; /* backoff */
-    int late_ms;             /* a notice older than this when it goes out is NOTICE_LATE */
-    int max_pending;         /* per receiver: beyond it the oldest are dropped (logged) */
+    int late_ms;                    /* a notice older than this when it goes out is NOTICE_LATE */
+    int max_pending;                /* per receiver: beyond it the oldest are dropped (logged) */
     /* the sections */
     route_tree_t routes;
     inhibit_t inhibits[NOTIFY_MAX_INHIBITS];
     size_t n_inhibits;
-    bool default_inhibit;    /* [inhibit] rules not given: the built-in one */
+    bool default_inhibit; /* [inhibit] rules not given: the built-in one */
     struct receiver *receivers[NOTIFY_MAX_RECEIVERS];
     size_t n_receivers;
     notify_calendar_t cal;
@@ -322,9 +332,9 @@ typedef struct {
     int64_t last_ms;       /* last notice decided (0: never) */
     int64_t first_seen_ms; /* when it last went from no alert to some, in this run */
     bool had_members, first_start;
-    notice_alert_t *sent;  /* its firing alerts as last notified */
+    notice_alert_t *sent; /* its firing alerts as last notified */
     size_t n_sent;
-    notice_alert_t *now;   /* scratch: its unmuted firing alerts this tick */
+    notice_alert_t *now; /* scratch: its unmuted firing alerts this tick */
     size_t n_now, cap_now;
 } ngroup_t;
 
@@ -332,9 +342,9 @@ typedef struct {
     const notify_config_t *cfg;
     const master_t *master; /* names for the messages; may be NULL */
     nstore_t *store;
-    alert_list_t firing;    /* the scorer's firing alerts as we know them */
-    bool synced;            /* a snapshot has been taken */
-    bool first_start;       /* the first run on this store: groups' first messages are summaries */
+    alert_list_t firing; /* the scorer's firing alerts as we know them */
+    bool synced;         /* a snapshot has been taken */
+    bool first_start;    /* the first run on this store: groups' first messages are summaries */
     ngroup_t *groups;
     size_t n_groups, cap_groups;
     silence_t *silences;
@@ -347,7 +357,8 @@ typedef struct {
 
 /* Sets e up and loads the groups' states from the store (rows of routes no longer
  * configured are left alone). 0 or -1. */
-int engine_init(engine_t *e, const notify_config_t *cfg, const master_t *m, nstore_t *store, bool first_start);
+int engine_init(engine_t *e, const notify_config_t *cfg, const master_t *m, nstore_t *store,
+                bool first_start);
 void engine_free(engine_t *e);
 /* A transition from the scorer: the firing alerts updated. */
 void engine_apply(engine_t *e, const alert_t *a);

@@ -28,4 +28,3 @@ void notifier_tick(notifier_t *n) {
     engine_tick(&n->engine, now, &next);
     deliver_kick(n->deliver);
 }
-

@@ -24,12 +24,14 @@
 #include "receiver.h"
 #include "version.h"
 
-#define TEXT(field, type, def, flags, help) CONFIG_TEXT("notify", notify_config_t, field, type, def, flags, help)
+#define TEXT(field, type, def, flags, help)                                                                  \
+    CONFIG_TEXT("notify", notify_config_t, field, type, def, flags, help)
 #define NUMBER(field, type, def, min, max, help)                                                             \
     CONFIG_NUMBER("notify", notify_config_t, field, type, def, min, max, help)
 const config_key_t notify_config_keys[] = {
     TEXT(master_dir, CONF_PATH, "", 0, N_("folder with regions.csv: zone and county names in the messages")),
-    TEXT(store, CONF_PATH, "notify.db", 0, N_("the notification store: outbox, sent log, group states, silences")),
+    TEXT(store, CONF_PATH, "notify.db", 0,
+         N_("the notification store: outbox, sent log, group states, silences")),
     TEXT(subscribe, CONF_STRING, "tcp://127.0.0.1:7303", 0, N_("the scorer's publish endpoint (alerts)")),
     TEXT(snapshot, CONF_STRING, "tcp://127.0.0.1:7304", 0, N_("the scorer's snapshot endpoint")),
     TEXT(control, CONF_STRING, "tcp://127.0.0.1:7306", 0,
@@ -39,7 +41,8 @@ const config_key_t notify_config_keys[] = {
     TEXT(silence_keys, CONF_PATH, NULL, 0,
          N_("\"<public key> <name> [comment]\" lines: who may add and expire silences (reloaded on SIGHUP)")),
     TEXT(quiet, CONF_STRING, "21:00-08:00", 0, N_("quiet hours: no reminder in them (\"\" = none)")),
-    TEXT(working_days, CONF_STRING, "mon-fri", 0, N_("days reminders go out: mon-fri, all, or a list (mon,tue,…)")),
+    TEXT(working_days, CONF_STRING, "mon-fri", 0,
+         N_("days reminders go out: mon-fri, all, or a list (mon,tue,…)")),
     TEXT(remind_at, CONF_STRING, "09:00", 0,
          N_("reminders at this time of day on working days (\"\" = repeat_interval after the last message)")),
     TEXT(timezone, CONF_STRING, "Asia/Shanghai", 0, N_("the offices' time zone (Asia/Shanghai only)")),
@@ -92,7 +95,7 @@ typedef struct {
     char err[512];
     bool failed;
     char section[128];
-    int current;      /* route, inhibit or receiver index of the section being read, -1 none */
+    int current; /* route, inhibit or receiver index of the section being read, -1 none */
     enum { S_NONE, S_NOTIFY, S_ROUTE, S_INHIBIT, S_RECEIVER } kind;
 } reader_t;
 
@@ -144,7 +147,8 @@ static int parse_labels(const char *s, unsigned *bits) {
 }
 
 static int parse_bool(const char *s, bool *b) {
-    if (!strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcasecmp(s, "on") || !strcmp(s, "1")) *b = true;
+    if (!strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcasecmp(s, "on") || !strcmp(s, "1"))
+        *b = true;
     else if (!strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcasecmp(s, "off") || !strcmp(s, "0"))
         *b = false;
     else
@@ -183,18 +187,20 @@ static int begin_section(reader_t *r, const char *section) {
         r->current = 0;
         return 0;
     }
-    if (!strncmp(section, "route ", 6) || !strncmp(section, "inhibit ", 8) || !strncmp(section, "receiver ", 9)) {
+    if (!strncmp(section, "route ", 6) || !strncmp(section, "inhibit ", 8) ||
+        !strncmp(section, "receiver ", 9)) {
         name = strchr(section, ' ') + 1;
-        if (!*name || strlen(name) >= NOTIFY_NAME_LEN || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-                                                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
-                                                               strlen(name)) {
+        if (!*name || strlen(name) >= NOTIFY_NAME_LEN ||
+            strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(name)) {
             snprintf(r->err, sizeof r->err, _("[%s]: a name is letters, digits, _ - . (at most %d)"), section,
                      NOTIFY_NAME_LEN - 1);
             return -1;
         }
     } else {
         snprintf(r->err, sizeof r->err,
-                 _("unknown section [%s]: notify, route, route NAME, inhibit NAME or receiver NAME"), section);
+                 _("unknown section [%s]: notify, route, route NAME, inhibit NAME or receiver NAME"),
+                 section);
         return -1;
     }
     if (section[1] == 'o') { /* route NAME */
@@ -248,7 +254,8 @@ static int route_key(reader_t *r, route_t *rt, const char *key, const char *valu
         int p = find_route(r->cfg, !strcmp(value, "root") ? "" : value);
         if (r->current == 0) goto no_parent;
         if (p < 0 || p >= r->current) {
-            snprintf(r->err, sizeof r->err, _("parent \"%s\": no route of that name earlier in the file"), value);
+            snprintf(r->err, sizeof r->err, _("parent \"%s\": no route of that name earlier in the file"),
+                     value);
             return -1;
         }
         rt->parent = p;
@@ -263,7 +270,8 @@ static int route_key(reader_t *r, route_t *rt, const char *key, const char *valu
         rt->match_severity = (severity_t)s;
     } else if (!strcmp(key, "match_kind")) {
         if (parse_kinds(value, &rt->match_kinds) < 0) {
-            snprintf(r->err, sizeof r->err, _("match_kind \"%s\": a list of pace, growth, level, overdue"), value);
+            snprintf(r->err, sizeof r->err, _("match_kind \"%s\": a list of pace, growth, level, overdue"),
+                     value);
             return -1;
         }
     } else if (!strcmp(key, "receiver")) {
@@ -274,7 +282,8 @@ static int route_key(reader_t *r, route_t *rt, const char *key, const char *valu
                      _("group_by \"%s\": a list of county, zone, kind, severity, indicator, period"), value);
             return -1;
         }
-    } else if (!strcmp(key, "group_wait") || !strcmp(key, "group_interval") || !strcmp(key, "repeat_interval")) {
+    } else if (!strcmp(key, "group_wait") || !strcmp(key, "group_interval") ||
+               !strcmp(key, "repeat_interval")) {
         if (parse_duration(value, &ms) < 0) {
             snprintf(r->err, sizeof r->err, _("%s \"%s\": a duration such as 30s, 5m, 4h, 1d"), key, value);
             return -1;
@@ -383,7 +392,8 @@ struct receiver *notify_config_receiver(const notify_config_t *cfg, const char *
 int notify_config_check(notify_config_t *cfg, char *err, size_t errsz) {
     char why[256];
     if (strcmp(cfg->timezone, "Asia/Shanghai") != 0) {
-        snprintf(err, errsz, _("timezone \"%s\": only Asia/Shanghai (UTC+8, the offices' clock)"), cfg->timezone);
+        snprintf(err, errsz, _("timezone \"%s\": only Asia/Shanghai (UTC+8, the offices' clock)"),
+                 cfg->timezone);
         return -1;
     }
     if (notify_parse_quiet(cfg->quiet, &cfg->cal.quiet_from_min, &cfg->cal.quiet_to_min) < 0) {
@@ -458,12 +468,10 @@ int notify_config_init(notify_config_t *cfg, char *err, size_t errsz) {
 }
 
 int notify_config_load(notify_config_t *cfg, int argc, char **argv) {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"set", required_argument, NULL, 's'},
-                                         {"insecure", no_argument, NULL, 'I'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {"version", no_argument, NULL, 'V'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"set", required_argument, NULL, 's'},
+        {"insecure", no_argument, NULL, 'I'},     {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
     char *sets[64], err[1024];
     int n_sets = 0, c;
     if (notify_config_init(cfg, err, sizeof err) < 0) {

@@ -27,8 +27,8 @@ void notify_silences_reload(notifier_t *n) {
 }
 
 /* Who is asking: 0 with actor (and key), or -1. */
-static int identify(notifier_t *n, const uint8_t *id, size_t id_len, zmq_msg_t *payload, char *actor, size_t asz,
-                    char *key, size_t ksz) {
+static int identify(notifier_t *n, const uint8_t *id, size_t id_len, zmq_msg_t *payload, char *actor,
+                    size_t asz, char *key, size_t ksz) {
     key[0] = '\0';
     if (n->cfg.insecure) {
         const uint8_t *end;
@@ -54,7 +54,8 @@ static void to_wire(const silence_t *s, silence_wire_t *w) {
     memset(w, 0, sizeof *w);
     w->id = s->id;
     for (size_t i = 0; i < s->n_matchers && i < SILENCE_MAX_MATCHERS; i++)
-        snprintf(w->matchers[i], sizeof w->matchers[i], "%s=%s", names[s->matchers[i].label], s->matchers[i].value);
+        snprintf(w->matchers[i], sizeof w->matchers[i], "%s=%s", names[s->matchers[i].label],
+                 s->matchers[i].value);
     w->n_matchers = s->n_matchers;
     w->starts_ms = s->starts_ms;
     w->ends_ms = s->ends_ms;
@@ -62,7 +63,8 @@ static void to_wire(const silence_t *s, silence_wire_t *w) {
     snprintf(w->created_by, sizeof w->created_by, "%s", s->created_by);
 }
 
-static void handle(notifier_t *n, const msg_t *req, const char *actor, const char *key, silence_reply_t *rep) {
+static void handle(notifier_t *n, const msg_t *req, const char *actor, const char *key,
+                   silence_reply_t *rep) {
     const silence_request_t *r = &req->silence_req;
     int64_t now = notifier_now();
     n->n_silence_requests++;
@@ -80,7 +82,8 @@ static void handle(notifier_t *n, const msg_t *req, const char *actor, const cha
             s.n_matchers++;
         }
         if (!s.n_matchers) {
-            snprintf(rep->error, sizeof rep->error, _("a silence needs at least one matcher (e.g. zone=shancheng)"));
+            snprintf(rep->error, sizeof rep->error,
+                     _("a silence needs at least one matcher (e.g. zone=shancheng)"));
             return;
         }
         s.starts_ms = r->silence.starts_ms ? r->silence.starts_ms : now;
@@ -92,7 +95,8 @@ static void handle(notifier_t *n, const msg_t *req, const char *actor, const cha
         text_shown(r->silence.comment, s.comment, sizeof s.comment);
         snprintf(s.created_by, sizeof s.created_by, "%s", actor);
         if (nstore_silence_add(n->store, &s, key, now) < 0) {
-            snprintf(rep->error, sizeof rep->error, _("the notification store could not record it; see the log"));
+            snprintf(rep->error, sizeof rep->error,
+                     _("the notification store could not record it; see the log"));
             return;
         }
         log_info(_("silence %lld added by %s, until %lld"), (long long)s.id, actor, (long long)s.ends_ms);
@@ -102,7 +106,8 @@ static void handle(notifier_t *n, const msg_t *req, const char *actor, const cha
     } else if (!strcmp(r->action, "expire")) {
         int rc = nstore_silence_expire(n->store, r->silence.id, actor, key, now);
         if (rc < 0) {
-            snprintf(rep->error, sizeof rep->error, _("the notification store could not record it; see the log"));
+            snprintf(rep->error, sizeof rep->error,
+                     _("the notification store could not record it; see the log"));
         } else if (rc == 0) {
             snprintf(rep->error, sizeof rep->error, _("no silence %lld in force"), (long long)r->silence.id);
         } else {
@@ -115,7 +120,8 @@ static void handle(notifier_t *n, const msg_t *req, const char *actor, const cha
         silence_t *s;
         size_t k;
         if (nstore_silences(n->store, now, &s, &k) < 0) {
-            snprintf(rep->error, sizeof rep->error, _("the notification store could not be read; see the log"));
+            snprintf(rep->error, sizeof rep->error,
+                     _("the notification store could not be read; see the log"));
             return;
         }
         if (k > CODEC_MAX_SILENCES) k = CODEC_MAX_SILENCES;
@@ -173,11 +179,13 @@ static void on_control(loop_t *loop, void *socket, int fd, void *arg) {
         codec_new_id(reply.id);
         reply.has_reply_to = true;
         memcpy(reply.in_reply_to, req.id, MSG_ID_LEN);
-        if (identify(n, zmq_msg_data(&idm), zmq_msg_size(&idm), &payload, actor, sizeof actor, key, sizeof key) < 0)
+        if (identify(n, zmq_msg_data(&idm), zmq_msg_size(&idm), &payload, actor, sizeof actor, key,
+                     sizeof key) < 0)
             snprintf(reply.silence_reply.error, sizeof reply.silence_reply.error,
-                     n->cfg.insecure ? _("this yuebao-notify runs --insecure and takes who asks from the routing "
-                                         "id, which must be u:<name>:<random>")
-                                     : _("connection has no authenticated name"));
+                     n->cfg.insecure
+                         ? _("this yuebao-notify runs --insecure and takes who asks from the routing "
+                             "id, which must be u:<name>:<random>")
+                         : _("connection has no authenticated name"));
         else
             handle(n, &req, actor, key, &reply.silence_reply);
         if (wire_send_msg(socket, zmq_msg_data(&idm), zmq_msg_size(&idm), NULL, &reply) < 0)
@@ -194,11 +202,12 @@ void notify_control_start(notifier_t *n) {
     char err[1024];
     if (!n->cfg.control[0]) return;
     if (!n->cfg.insecure) {
-        if (!(n->zap = zap_start(n->ctx, err, sizeof err))) log_fatal(_("%s; refusing to start without it"), err);
+        if (!(n->zap = zap_start(n->ctx, err, sizeof err)))
+            log_fatal(_("%s; refusing to start without it"), err);
         if (!n->cfg.silence_keys[0])
             log_warn(_("silence_keys is not set: nobody may add or expire silences"));
-        else if (zap_load_logged(n->zap, WIRE_DOMAIN_SILENCERS, "silence_keys", n->cfg.silence_keys, false, NULL,
-                                 NULL) < 0)
+        else if (zap_load_logged(n->zap, WIRE_DOMAIN_SILENCERS, "silence_keys", n->cfg.silence_keys, false,
+                                 NULL, NULL) < 0)
             log_fatal(_("cannot start without silence_keys"));
     }
     if (!(n->control = sock_router(n->ctx, n->cfg.control, &n->sec, WIRE_DOMAIN_SILENCERS, err, sizeof err)))

@@ -99,7 +99,8 @@ static void take_answer(worker_t *w, const answer_t *ans) {
             break;
         }
         if (w->failures)
-            log_info(_("receiver %s: delivered again after %d failed attempt(s)"), receiver_name(w->r), w->failures);
+            log_info(_("receiver %s: delivered again after %d failed attempt(s)"), receiver_name(w->r),
+                     w->failures);
         w->failures = 0;
         d->stats.n_sent++;
         break;
@@ -156,7 +157,8 @@ deliverer_t *deliver_start(void *ctx, loop_t *loop, notify_config_t *cfg, nstore
         snprintf(ep, sizeof ep, "inproc://yuebao-notify-deliver-%p-%zu", (void *)d, i);
         if (!(w->main_end = zmq_socket(ctx, ZMQ_PAIR)) || !(w->thread_end = zmq_socket(ctx, ZMQ_PAIR)) ||
             zmq_bind(w->main_end, ep) < 0 || zmq_connect(w->thread_end, ep) < 0) {
-            snprintf(err, errsz, _("delivery thread of %s: %s"), receiver_name(w->r), zmq_strerror(zmq_errno()));
+            snprintf(err, errsz, _("delivery thread of %s: %s"), receiver_name(w->r),
+                     zmq_strerror(zmq_errno()));
             deliver_stop(&d);
             return NULL;
         }
@@ -179,8 +181,8 @@ static void kick_one(deliverer_t *d, worker_t *w, int64_t now) {
     int64_t ready;
     if (w->busy || now < w->hold_until_ms) return;
     if ((dropped = nstore_bound(d->store, name, d->cfg->max_pending, now)) > 0)
-        log_warn(_("receiver %s: more than %d messages owed; the oldest %d dropped"), name, d->cfg->max_pending,
-                 dropped);
+        log_warn(_("receiver %s: more than %d messages owed; the oldest %d dropped"), name,
+                 d->cfg->max_pending, dropped);
     if ((got = nstore_next_job(d->store, name, job)) <= 0) return;
     if (job->unreadable) {
         nstore_job_done(d->store, job->id, "failed", 0, "unreadable", now);

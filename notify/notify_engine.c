@@ -88,7 +88,8 @@ static void on_stored_group(nstore_group_t *sg, void *arg) {
     }
 }
 
-int engine_init(engine_t *e, const notify_config_t *cfg, const master_t *m, nstore_t *store, bool first_start) {
+int engine_init(engine_t *e, const notify_config_t *cfg, const master_t *m, nstore_t *store,
+                bool first_start) {
     memset(e, 0, sizeof *e);
     e->cfg = cfg;
     e->master = m;
@@ -207,7 +208,8 @@ static int index_keys(engine_t *e) {
     e->key_order = NULL;
     e->n_keys = 0;
     if (!e->firing.n) return 0;
-    if (!(e->keys = malloc(e->firing.n * sizeof *e->keys)) || !(e->key_order = malloc(e->firing.n * sizeof *e->key_order)))
+    if (!(e->keys = malloc(e->firing.n * sizeof *e->keys)) ||
+        !(e->key_order = malloc(e->firing.n * sizeof *e->key_order)))
         return -1;
     for (size_t i = 0; i < e->firing.n; i++) {
         if (e->firing.items[i].severity == SEV_NONE) continue;
@@ -264,7 +266,8 @@ static int decide(engine_t *e, ngroup_t *g, notice_kind_t kind, notice_alert_t *
     n.made_at_ms = now_ms;
     n.alerts = list;
     n.n_alerts = n_list;
-    if (nstore_enqueue(e->store, r->name, &n, new_hash, g->now, g->n_now, kind == NOTICE_REMINDER) < 0) return -1;
+    if (nstore_enqueue(e->store, r->name, &n, new_hash, g->now, g->n_now, kind == NOTICE_REMINDER) < 0)
+        return -1;
     if (kind != NOTICE_REMINDER) {
         notice_alert_t *copy = NULL;
         if (g->n_now && !(copy = malloc(g->n_now * sizeof *copy))) return -1;
@@ -338,8 +341,8 @@ int engine_tick(engine_t *e, int64_t now_ms, int64_t *next_ms) {
         if (rc < 0) return -1;
         if (due != DUE_NOTHING) {
             /* look again after the interval the message started */
-            notify_group_due(&(group_clock_t){g->sent_hash, g->first_seen_ms, g->last_ms}, g->sent_hash, firing,
-                             &eff, &e->cfg->cal, now_ms, &nx);
+            notify_group_due(&(group_clock_t){g->sent_hash, g->first_seen_ms, g->last_ms}, g->sent_hash,
+                             firing, &eff, &e->cfg->cal, now_ms, &nx);
         }
         if (nx < *next_ms) *next_ms = nx;
     }

@@ -38,7 +38,7 @@ static int cmp_str(const void *x, const void *y) {
 }
 
 uint64_t notify_state_hash(const notice_alert_t *alerts, size_t n) {
-    char (*items)[40];
+    char(*items)[40];
     char **order;
     uint64_t h = FNV_OFFSET;
     if (!n) return 0;
@@ -159,7 +159,8 @@ int64_t notify_not_at_night(const notify_calendar_t *c, int64_t ms) {
     for (int i = 0; i < 32; i++) {
         if (notify_in_quiet(c, ms)) {
             long long d = local_day(ms);
-            ms = minute_of_day(ms) < c->quiet_to_min ? at_local(d, c->quiet_to_min) : at_local(d + 1, c->quiet_to_min);
+            ms = minute_of_day(ms) < c->quiet_to_min ? at_local(d, c->quiet_to_min)
+                                                     : at_local(d + 1, c->quiet_to_min);
         } else if (!working(c, ms)) {
             ms = at_local(local_day(ms) + 1, 0);
         } else {
@@ -189,7 +190,8 @@ due_t notify_group_due(const group_clock_t *g, uint64_t hash, bool firing, const
     if (!hash) return DUE_NOTHING;
     if (hash != g->sent_hash) {
         int64_t due = g->first_seen_ms + eff->group_wait_ms;
-        if (g->last_ms && g->last_ms + eff->group_interval_ms > due) due = g->last_ms + eff->group_interval_ms;
+        if (g->last_ms && g->last_ms + eff->group_interval_ms > due)
+            due = g->last_ms + eff->group_interval_ms;
         if (now_ms >= due) return DUE_NOTIFY;
         *next_ms = due;
         return DUE_NOTHING;

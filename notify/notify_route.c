@@ -82,7 +82,8 @@ size_t route_match(const route_tree_t *t, const alert_t *a, size_t *out, size_t 
     return descend(t, 0, a, out, 0, max);
 }
 
-void route_group_key(unsigned group_by, const alert_t *a, char key[256], char labels[8][2][64], size_t *n_labels) {
+void route_group_key(unsigned group_by, const alert_t *a, char key[256], char labels[8][2][64],
+                     size_t *n_labels) {
     size_t len = 0, n = 0;
     key[len++] = '{';
     key[len] = '\0';
@@ -113,11 +114,13 @@ int matcher_parse(const char *s, matcher_t *m, char *err, size_t errsz) {
     memcpy(label, s, (size_t)(eq - s));
     label[eq - s] = '\0';
     if ((l = notify_label_parse(label)) < 0) {
-        snprintf(err, errsz, _("unknown label \"%s\": county, zone, kind, severity, indicator or period"), label);
+        snprintf(err, errsz, _("unknown label \"%s\": county, zone, kind, severity, indicator or period"),
+                 label);
         return -1;
     }
     if (!eq[1] || strlen(eq + 1) >= sizeof m->value) {
-        snprintf(err, errsz, _("%s: the value is empty or longer than %zu bytes"), label, sizeof m->value - 1);
+        snprintf(err, errsz, _("%s: the value is empty or longer than %zu bytes"), label,
+                 sizeof m->value - 1);
         return -1;
     }
     m->label = (label_t)l;

@@ -48,7 +48,8 @@ static const char *const migrations[] = {
     "  done_at_ms INTEGER NOT NULL, outcome TEXT NOT NULL, attempts INTEGER NOT NULL, detail TEXT NOT NULL);"
     "CREATE TABLE silences ("
     "  id INTEGER PRIMARY KEY, matchers TEXT NOT NULL, starts_ms INTEGER NOT NULL, ends_ms INTEGER NOT NULL,"
-    "  comment TEXT NOT NULL, created_by TEXT NOT NULL, created_key TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    "  comment TEXT NOT NULL, created_by TEXT NOT NULL, created_key TEXT NOT NULL, created_ms INTEGER NOT "
+    "NULL,"
     "  expired_by TEXT, expired_ms INTEGER);"
     "CREATE TABLE silence_audit ("
     "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, silence INTEGER NOT NULL, action TEXT NOT NULL,"
@@ -88,16 +89,18 @@ static const char *const sql[Q_COUNT] = {
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_NEXT_JOB] = "SELECT id, route, gkey, labels, kind, made_at_ms, hash, alerts, attempts, next_try_ms"
                    " FROM outbox WHERE receiver = ?1 ORDER BY id LIMIT 1",
-    [Q_JOB_LOG] = "INSERT INTO log (receiver, route, gkey, kind, hash, n_alerts, made_at_ms, done_at_ms, outcome,"
-                  " attempts, detail) SELECT receiver, route, gkey, kind, hash, ?4, made_at_ms, ?2, ?3,"
-                  " attempts + 1, ?5 FROM outbox WHERE id = ?1",
+    [Q_JOB_LOG] =
+        "INSERT INTO log (receiver, route, gkey, kind, hash, n_alerts, made_at_ms, done_at_ms, outcome,"
+        " attempts, detail) SELECT receiver, route, gkey, kind, hash, ?4, made_at_ms, ?2, ?3,"
+        " attempts + 1, ?5 FROM outbox WHERE id = ?1",
     [Q_JOB_DELETE] = "DELETE FROM outbox WHERE id = ?1",
     [Q_JOB_RETRY] = "UPDATE outbox SET attempts = attempts + 1, next_try_ms = ?2 WHERE id = ?1",
     [Q_PENDING] = "SELECT count(*) FROM outbox WHERE receiver = ?1",
     [Q_OLDEST] = "SELECT id FROM outbox WHERE receiver = ?1 ORDER BY id LIMIT 1",
     [Q_LOG_COUNT] = "SELECT count(*) FROM log WHERE (?1 IS NULL OR receiver = ?1) AND outcome = ?2",
-    [Q_SIL_ADD] = "INSERT INTO silences (matchers, starts_ms, ends_ms, comment, created_by, created_key, created_ms)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_SIL_ADD] =
+        "INSERT INTO silences (matchers, starts_ms, ends_ms, comment, created_by, created_key, created_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [Q_SIL_EXPIRE] = "UPDATE silences SET expired_by = ?2, expired_ms = ?3, ends_ms = min(ends_ms, ?3)"
                      " WHERE id = ?1 AND ends_ms > ?3",
     [Q_SIL_ACTIVE] = "SELECT id, matchers, starts_ms, ends_ms, comment, created_by FROM silences"
@@ -234,7 +237,8 @@ int nstore_decode_alerts(const uint8_t *p, size_t len, notice_alert_t **out, siz
         size_t elen;
         notice_alert_t *na;
         if (len - at < 21) goto bad;
-        elen = (size_t)p[at + 17] | (size_t)p[at + 18] << 8 | (size_t)p[at + 19] << 16 | (size_t)p[at + 20] << 24;
+        elen = (size_t)p[at + 17] | (size_t)p[at + 18] << 8 | (size_t)p[at + 19] << 16 |
+               (size_t)p[at + 20] << 24;
         if (elen > len - at - 21) goto bad;
         if (codec_decode(p + at + 21, elen, &m, err, sizeof err) != 0 || m.kind != MSG_ALERT) {
             msg_clear(&m);
@@ -346,8 +350,8 @@ static void labels_parse(const char *t, notice_t *n) {
     }
 }
 
-int nstore_enqueue(nstore_t *s, const char *route, const notice_t *n, uint64_t hash, const notice_alert_t *firing,
-                   size_t n_firing, bool touch_only) {
+int nstore_enqueue(nstore_t *s, const char *route, const notice_t *n, uint64_t hash,
+                   const notice_alert_t *firing, size_t n_firing, bool touch_only) {
     uint8_t *blob = NULL, *gblob = NULL;
     size_t blen, glen;
     char labels[1200];
@@ -440,8 +444,8 @@ int nstore_next_job(nstore_t *s, const char *receiver, nstore_job_t *j) {
     j->notice.kind = (notice_kind_t)sqlite3_column_int(st, 4);
     j->notice.made_at_ms = sqlite3_column_int64(st, 5);
     j->hash = (uint64_t)sqlite3_column_int64(st, 6);
-    if (nstore_decode_alerts(sqlite3_column_blob(st, 7), (size_t)sqlite3_column_bytes(st, 7), &j->notice.alerts,
-                             &j->notice.n_alerts) < 0) {
+    if (nstore_decode_alerts(sqlite3_column_blob(st, 7), (size_t)sqlite3_column_bytes(st, 7),
+                             &j->notice.alerts, &j->notice.n_alerts) < 0) {
         log_error(_("notification store: outbox row %lld cannot be read"), (long long)j->id);
         j->unreadable = true;
     }
@@ -522,9 +526,10 @@ static void matchers_text(const silence_t *sil, char *out, size_t size) {
     size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i < sil->n_matchers && used < size; i++) {
-        static const char *const names[LABEL_N] = {"county", "zone", "kind", "severity", "indicator", "period"};
-        used += (size_t)snprintf(out + used, size - used, "%s%s=%s", i ? "," : "", names[sil->matchers[i].label],
-                                 sil->matchers[i].value);
+        static const char *const names[LABEL_N] = {"county",   "zone",      "kind",
+                                                   "severity", "indicator", "period"};
+        used += (size_t)snprintf(out + used, size - used, "%s%s=%s", i ? "," : "",
+                                 names[sil->matchers[i].label], sil->matchers[i].value);
     }
 }
 
@@ -547,8 +552,8 @@ int nstore_silence_parse_matchers(const char *text, silence_t *sil, char *err, s
     return 0;
 }
 
-static int audit(nstore_t *s, int64_t now_ms, int64_t id, const char *action, const char *actor, const char *key,
-                 const char *detail) {
+static int audit(nstore_t *s, int64_t now_ms, int64_t id, const char *action, const char *actor,
+                 const char *key, const char *detail) {
     sqlite3_stmt *st = db_stmt(s->h, Q_AUDIT);
     sqlite3_bind_int64(st, 1, now_ms);
     sqlite3_bind_int64(st, 2, id);
@@ -605,7 +610,8 @@ int nstore_silences(nstore_t *s, int64_t now_ms, silence_t **out, size_t *n) {
         char err[256];
         memset(&sil, 0, sizeof sil);
         sil.id = sqlite3_column_int64(st, 0);
-        if (nstore_silence_parse_matchers((const char *)sqlite3_column_text(st, 1), &sil, err, sizeof err) < 0)
+        if (nstore_silence_parse_matchers((const char *)sqlite3_column_text(st, 1), &sil, err, sizeof err) <
+            0)
             continue;
         sil.starts_ms = sqlite3_column_int64(st, 2);
         sil.ends_ms = sqlite3_column_int64(st, 3);

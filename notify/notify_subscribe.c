@@ -52,8 +52,7 @@ int notify_subscribe_sync(notifier_t *n) {
     rc = clone_snapshot(n->clone, &req, on_snapshot_msg, &l, err, sizeof err);
     if (rc != CLONE_OK) {
         alert_list_clear(&l);
-        if (!n->told_unanswered)
-            log_warn(_("the scorer's snapshot: %s; trying again every second"), err);
+        if (!n->told_unanswered) log_warn(_("the scorer's snapshot: %s; trying again every second"), err);
         n->told_unanswered = true;
         n->resync_pending = true;
         return -1;

@@ -85,8 +85,8 @@ static void write_ini_with(const char *route_extra, const char *notify_extra) {
             "[receiver hook]\n"
             "type = wecom\n"
             "url = http://127.0.0.1:%d" ROBOT "?key=K\n",
-            e2e_city(), notify_db, dir, dir, dir, notify_extra ? notify_extra : "", route_extra ? route_extra : "",
-            fake_http_port(http));
+            e2e_city(), notify_db, dir, dir, dir, notify_extra ? notify_extra : "",
+            route_extra ? route_extra : "", fake_http_port(http));
     cr_assert_eq(fclose(f), 0);
 }
 
@@ -132,7 +132,8 @@ static void notify_stop(void) {
 }
 
 static void start_daemons(const char *const *scorer_extra) {
-    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s", e2e_tail(agg.err_log, 2000));
+    cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0, "aggregator not ready:\n%s",
+                 e2e_tail(agg.err_log, 2000));
     cr_assert_eq(e2e_scorer_start(&sc, dir, &agg, scorer_extra), 0, "scorer not ready:\n%s",
                  e2e_tail(sc.err_log, 3000));
 }
@@ -145,8 +146,8 @@ static void stop_daemons(void) {
 
 static void submit(const char *county, const char *file) {
     char *out = NULL;
-    int st = e2e_submit(P("%s/submit-%s", dir, county), &out, county, agg.listen, P("%s/outbox-%s.db", dir, county),
-                        file, NULL);
+    int st = e2e_submit(P("%s/submit-%s", dir, county), &out, county, agg.listen,
+                        P("%s/outbox-%s.db", dir, county), file, NULL);
     cr_assert_eq(st, 0, "submit %s: status %d\n%s", file, st, out ? out : "");
     free(out);
 }
@@ -183,14 +184,15 @@ Test(e2e_notify, the_first_start_is_one_summary_per_group_and_a_restart_tells_no
     cr_assert_eq(e2e_count_in_file(notify_err, "first start on"), 1, "%s", e2e_tail(notify_err, 2000));
     expect_sent(7, "one summary per county");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(DISTINCT gkey) FROM log"), 7);
-    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE kind = 1"), 7, "each a first-start summary");
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE kind = 1"), 7,
+                 "each a first-start summary");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT sum(n_alerts) FROM log"), 40, "listing the 40 alerts");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT n_alerts FROM log WHERE gkey = "
                                         "'{county=\"410621\",kind=\"overdue\"}'"),
                  10, "浚县: two zones × five months in one message");
     cr_assert_eq(fake_http_count(http, ROBOT), 7, "the robot got seven messages");
-    cr_assert_eq(robot_count("### [汇总] 浚县: 10 项预警 (10 严重)"), 1, "浚县's summary, named as people know it:\n%s",
-                 robot_body(0));
+    cr_assert_eq(robot_count("### [汇总] 浚县: 10 项预警 (10 严重)"), 1,
+                 "浚县's summary, named as people know it:\n%s", robot_body(0));
     cr_assert_eq(robot_count("\"msgtype\":\"markdown\""), 7);
 
     notify_stop();
@@ -220,8 +222,10 @@ Test(e2e_notify, a_receiver_down_gets_what_it_missed_once_and_a_kill_mid_deliver
     expect_sent(7, "the first start");
     cr_assert_eq(fake_http_down(http, true), 0);
     submit("410621", e2e_sample("reports/2017-06/410621.csv"));
-    cr_assert_eq(e2e_wait_log(notify_err, "trying again", notify_pid, wait_ms()), 0, "a refused connection is "
-                 "retried:\n%s", e2e_tail(notify_err, 2000));
+    cr_assert_eq(e2e_wait_log(notify_err, "trying again", notify_pid, wait_ms()), 0,
+                 "a refused connection is "
+                 "retried:\n%s",
+                 e2e_tail(notify_err, 2000));
     e2e_sleep_ms(e2e_scaled_ms(1000));
     cr_assert_eq(sent(), 7, "nothing sent while it is down");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM outbox"), 1, "one message owed");
@@ -241,7 +245,8 @@ Test(e2e_notify, a_receiver_down_gets_what_it_missed_once_and_a_kill_mid_deliver
     notify_start();
     expect_sent(9, "after the restart the owed one goes");
     cr_assert_eq(fake_http_count(http, ROBOT), 10, "that one message twice, nothing else");
-    cr_assert_eq(robot_count("淇县"), 3, "淇县 (410622): its first-start summary, and its June message twice");
+    cr_assert_eq(robot_count("淇县"), 3,
+                 "淇县 (410622): its first-start summary, and its June message twice");
     stop_daemons();
 }
 
@@ -295,8 +300,8 @@ Test(e2e_notify, a_silence_mutes_and_its_expiry_tells_again) {
     cr_assert(strstr(out, "silence 1 added"), "%s", out);
     free(out);
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM silence_audit WHERE action = 'add'"), 1);
-    st = e2e_runl(P("%s/silence-list", dir), &out, wait_ms(), e2e_bin("yuebao"), "silence", "list", "--control",
-                  P("ipc://%s/notify-ctl.sock", dir), NULL);
+    st = e2e_runl(P("%s/silence-list", dir), &out, wait_ms(), e2e_bin("yuebao"), "silence", "list",
+                  "--control", P("ipc://%s/notify-ctl.sock", dir), NULL);
     cr_assert_eq(st, 0);
     cr_assert(strstr(out, "zone=shancheng"), "%s", out);
     free(out);
@@ -371,7 +376,8 @@ Test(e2e_notify, a_fresh_install_without_reporting_since_tells_one_summary_per_g
     notify_start();
     expect_sent(7, "one summary per county");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(DISTINCT gkey) FROM log"), 7, "at most one per group");
-    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE kind = 1"), 7, "first-start summaries");
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM log WHERE kind = 1"), 7,
+                 "first-start summaries");
     cr_assert_eq(e2e_sql_int(notify_db, "SELECT sum(n_alerts) FROM log"), 8);
     cr_assert_eq(robot_count("### [汇总] 浚县: 2 项预警"), 1, "浚县's two zones in one message");
     stop_daemons();

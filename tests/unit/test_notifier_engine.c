@@ -49,8 +49,8 @@ static void setup(void) {
     cfg.routes.routes[0].repeat_interval_ms = 86400000;
     cfg.inhibits[0] = inhibit_default();
     cfg.n_inhibits = 1;
-    cfg.cal = (notify_calendar_t){.quiet_from_min = 21 * 60, .quiet_to_min = 8 * 60, .working_days = 0x3e,
-                                  .remind_at_min = 540};
+    cfg.cal = (notify_calendar_t){
+        .quiet_from_min = 21 * 60, .quiet_to_min = 8 * 60, .working_days = 0x3e, .remind_at_min = 540};
 }
 
 static void teardown(void) {
@@ -80,7 +80,8 @@ Test(notifier_engine, three_alerts_of_a_county_are_one_first_start_summary_and_a
     int64_t first_ms, next, t0 = cst(2017, 7, 3, 10, 0);
     nstore_job_t j;
     alert_t a[4] = {mk(ALERT_PACE, SEV_CRITICAL, "z1", "410602"), mk(ALERT_PACE, SEV_WARNING, "z2", "410602"),
-                    mk(ALERT_PACE, SEV_CRITICAL, "z3", "410602"), mk(ALERT_GROWTH, SEV_WARNING, "z4", "410603")};
+                    mk(ALERT_PACE, SEV_CRITICAL, "z3", "410602"),
+                    mk(ALERT_GROWTH, SEV_WARNING, "z4", "410603")};
     cr_assert(s, "%s", err);
     cr_assert_eq(nstore_first_start(s, t0, &first, &first_ms), 0);
     cr_assert(first);
@@ -131,7 +132,8 @@ Test(notifier_engine, three_alerts_of_a_county_are_one_first_start_summary_and_a
         engine_apply(&e, &r);
     }
     cr_assert_eq(engine_tick(&e, t0 + 410000, &next), 1, "group_interval since t0+30 s has passed");
-    while (nstore_next_job(s, "office", &j) == 1 && strcmp(j.notice.group_key, "{county=\"410602\",kind=\"pace\"}")) {
+    while (nstore_next_job(s, "office", &j) == 1 &&
+           strcmp(j.notice.group_key, "{county=\"410602\",kind=\"pace\"}")) {
         cr_assert_eq(nstore_job_done(s, j.id, "sent", 0, "", t0), 0);
         nstore_job_clear(&j);
     }
@@ -152,7 +154,8 @@ Test(notifier_engine, an_overdue_report_mutes_the_zones_target_alerts_and_silenc
     engine_t e;
     int64_t next, t0 = cst(2017, 7, 3, 10, 0);
     nstore_job_t j;
-    alert_t a[2] = {mk(ALERT_OVERDUE, SEV_WARNING, "z1", "410602"), mk(ALERT_PACE, SEV_CRITICAL, "z1", "410602")};
+    alert_t a[2] = {mk(ALERT_OVERDUE, SEV_WARNING, "z1", "410602"),
+                    mk(ALERT_PACE, SEV_CRITICAL, "z1", "410602")};
     silence_t *sil = calloc(1, sizeof *sil);
     cr_assert(s, "%s", err);
     cr_assert_eq(engine_init(&e, &cfg, NULL, s, false), 0);
@@ -168,7 +171,8 @@ Test(notifier_engine, an_overdue_report_mutes_the_zones_target_alerts_and_silenc
     cr_assert_eq(engine_tick(&e, t0 + 3600000, &next), 0, "the silence has just expired: group_wait starts");
     cr_assert_eq(engine_tick(&e, t0 + 3630000, &next), 1);
     cr_assert_eq(nstore_next_job(s, "office", &j), 1);
-    cr_assert_str_eq(j.notice.group_key, "{county=\"410602\",kind=\"overdue\"}", "the pace alert stays inhibited");
+    cr_assert_str_eq(j.notice.group_key, "{county=\"410602\",kind=\"overdue\"}",
+                     "the pace alert stays inhibited");
     cr_assert_eq(j.notice.n_alerts, 1);
     cr_assert_eq(nstore_job_done(s, j.id, "sent", 1, "", t0), 0);
     nstore_job_clear(&j);

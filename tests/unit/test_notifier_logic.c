@@ -139,7 +139,8 @@ Test(notifier_logic, silences_match_by_glob_and_expire) {
 
 Test(notifier_logic, an_overdue_report_mutes_its_zones_target_alerts) {
     inhibit_t r = inhibit_default();
-    alert_t firing[2] = {mk(ALERT_OVERDUE, SEV_WARNING, "z1", "410603"), mk(ALERT_PACE, SEV_CRITICAL, "z2", "410603")};
+    alert_t firing[2] = {mk(ALERT_OVERDUE, SEV_WARNING, "z1", "410603"),
+                         mk(ALERT_PACE, SEV_CRITICAL, "z2", "410603")};
     alert_t pace1 = mk(ALERT_PACE, SEV_CRITICAL, "z1", "410603"), pace2 = firing[1];
     cr_assert(inhibit_mutes(&r, 1, firing, 2, &pace1), "z1 is overdue: nothing to judge");
     cr_assert_not(inhibit_mutes(&r, 1, firing, 2, &pace2), "z2 reported");
@@ -196,7 +197,8 @@ Test(notifier_logic, calendar_strings) {
 }
 
 static notify_calendar_t office(void) {
-    notify_calendar_t c = {.quiet_from_min = 21 * 60, .quiet_to_min = 8 * 60, .working_days = 0x3e, .remind_at_min = 540};
+    notify_calendar_t c = {
+        .quiet_from_min = 21 * 60, .quiet_to_min = 8 * 60, .working_days = 0x3e, .remind_at_min = 540};
     return c;
 }
 
@@ -243,7 +245,8 @@ Test(notifier_logic, a_group_waits_then_keeps_its_interval_then_reminds) {
     cr_assert_eq(notify_group_due(&g, 77, true, &e, &c, g.first_seen_ms + 30000, &next), DUE_NOTIFY);
     g.sent_hash = 77;
     g.last_ms = g.first_seen_ms + 30000;
-    cr_assert_eq(notify_group_due(&g, 78, true, &e, &c, g.last_ms + 60000, &next), DUE_NOTHING, "a change waits");
+    cr_assert_eq(notify_group_due(&g, 78, true, &e, &c, g.last_ms + 60000, &next), DUE_NOTHING,
+                 "a change waits");
     cr_assert_eq(next, g.last_ms + 300000, "group_interval after the last message");
     cr_assert_eq(notify_group_due(&g, 77, true, &e, &c, g.last_ms + 60000, &next), DUE_NOTHING, "unchanged");
     cr_assert_eq(next, cst(2017, 7, 4, 9, 0), "reminded Tuesday 09:00");
