@@ -413,7 +413,8 @@ typedef struct {
     sock_security_t sec;
     zap_t *zap;
     int signal_fd;
-    bool resync_pending; /* the last snapshot failed: try again on the timer */
+    bool resync_pending;  /* the last snapshot failed: try again on the timer … */
+    int64_t next_sync_ms; /* … not before this (monotonic) */
     bool told_unanswered;
     uint64_t n_updates, n_resyncs, n_silence_requests;
 } notifier_t;

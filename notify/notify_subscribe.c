@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "i18n.h"
 #include "log.h"
 #include "notifier.h"
@@ -52,9 +53,12 @@ int notify_subscribe_sync(notifier_t *n) {
     rc = clone_snapshot(n->clone, &req, on_snapshot_msg, &l, err, sizeof err);
     if (rc != CLONE_OK) {
         alert_list_clear(&l);
-        if (!n->told_unanswered) log_warn(_("the scorer's snapshot: %s; trying again every second"), err);
+        if (!n->told_unanswered) log_warn(_("the scorer's snapshot: %s; trying again every 5 s"), err);
         n->told_unanswered = true;
         n->resync_pending = true;
+        /* each try blocks the loop up to the snapshot timeout: not too often, so that
+         * silences and deliveries are served meanwhile */
+        n->next_sync_ms = clock_mono_ms() + 5000;
         return -1;
     }
     if (n->told_unanswered || n->n_resyncs)
@@ -82,7 +86,7 @@ static void on_sub(loop_t *loop, void *socket, int fd, void *arg) {
     (void)loop;
     (void)socket;
     (void)fd;
-    if (n->resync_pending && notify_subscribe_sync(n) < 0) {
+    if (n->resync_pending && (clock_mono_ms() < n->next_sync_ms || notify_subscribe_sync(n) < 0)) {
         /* drained unread: the snapshot that succeeds decides */
         clone_poll(n->clone, 0, ignore, NULL, why, sizeof why);
         return;
@@ -104,7 +108,7 @@ void notify_subscribe_check(loop_t *loop, void *arg) {
     clone_result_t rc;
     (void)loop;
     if (n->resync_pending) {
-        notify_subscribe_sync(n);
+        if (clock_mono_ms() >= n->next_sync_ms) notify_subscribe_sync(n);
         return;
     }
     rc = clone_poll(n->clone, 0, on_update, n, why, sizeof why);

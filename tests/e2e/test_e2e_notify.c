@@ -382,3 +382,79 @@ Test(e2e_notify, a_fresh_install_without_reporting_since_tells_one_summary_per_g
     cr_assert_eq(robot_count("### [汇总] 浚县: 2 项预警"), 1, "浚县's two zones in one message");
     stop_daemons();
 }
+
+/* Silences are signed requests: over CURVE, a key listed in silence_keys is admitted and
+ * the silence is recorded as added by the name beside it (never by what the request
+ * says); a key that is not listed is refused at the handshake, and the CLI says so
+ * instead of timing out. No scorer is needed for that: notify keeps trying to reach it. */
+Test(e2e_notify, a_silence_over_curve_is_recorded_as_its_key_and_an_unlisted_key_is_refused) {
+    const char *keys = P("%s/silence_keys", dir);
+    char *out = NULL, *z85[3];
+    int st;
+    FILE *f;
+    static const char *const names[3] = {"notify", "alice", "bob"};
+    for (int i = 0; i < 3; i++) {
+        char *text, *line, *save = NULL;
+        st = e2e_runl(P("%s/keygen-%s", dir, names[i]), NULL, wait_ms(), e2e_bin("yuebao"), "keygen",
+                      P("%s/%s", dir, names[i]), NULL);
+        cr_assert_eq(st, 0, "keygen %s", names[i]);
+        text = e2e_read_file(P("%s/%s.pub", dir, names[i]));
+        cr_assert_not_null(text);
+        z85[i] = NULL;
+        for (line = strtok_r(text, "\n", &save); line && !z85[i]; line = strtok_r(NULL, "\n", &save))
+            if (line[0] != '#' && line[0]) z85[i] = strdup(line);
+        free(text);
+        cr_assert_not_null(z85[i]);
+    }
+    f = fopen(keys, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%s alice 张科长\n", z85[1]);
+    fclose(f);
+    write_ini(NULL, NULL);
+    f = fopen(notify_ini, "a");
+    cr_assert_not_null(f);
+    /* [notify] keys after the receiver section would be the receiver's: a second [notify] */
+    fprintf(f,
+            "[notify]\nkey = %s/notify.key\nserver_key = %s/notify.pub\nsilence_keys = %s\ncontrol = "
+            "tcp://127.0.0.1:%d\n",
+            dir, dir, keys, e2e_free_port());
+    fclose(f);
+    {
+        const char *base = P("%s/notify-%d", dir, ++notify_runs);
+        char *ini = e2e_read_file(notify_ini), *ctl = strstr(ini, "control = tcp://");
+        char control[64];
+        cr_assert_not_null(ctl);
+        sscanf(ctl + 10, "%63s", control);
+        free(ini);
+        snprintf(notify_err, sizeof notify_err, "%s.err", base);
+        notify_pid = e2e_startl(base, e2e_bin("yuebao-notify"), "-c", notify_ini, NULL);
+        cr_assert_eq(e2e_wait_log(notify_err, "ready:", notify_pid, wait_ms()), 0, "%s",
+                     e2e_tail(notify_err, 3000));
+        st =
+            e2e_runl(P("%s/silence-alice", dir), &out, wait_ms(), e2e_bin("yuebao"), "silence", "add",
+                     "--match", "county=4106*", "--until", "1d", "--comment", "audit week", "--control",
+                     control, "--key", P("%s/alice.key", dir), "--server-key", P("%s/notify.pub", dir), NULL);
+        cr_assert_eq(st, 0, "alice may: %s\n%s", out ? out : "",
+                     e2e_tail(P("%s/silence-alice.err", dir), 1000));
+        free(out);
+        st = e2e_runl(P("%s/silence-bob", dir), &out, wait_ms(), e2e_bin("yuebao"), "silence", "add",
+                      "--match", "county=4106*", "--until", "1d", "--control", control, "--key",
+                      P("%s/bob.key", dir), "--server-key", P("%s/notify.pub", dir), NULL);
+        cr_assert_eq(st, 1, "bob may not");
+        free(out);
+        cr_assert_eq(e2e_count_in_file(P("%s/silence-bob.err", dir), "it is not listed in silence_keys"), 1,
+                     "%s", e2e_tail(P("%s/silence-bob.err", dir), 1000));
+    }
+    notify_stop();
+    {
+        char *who = e2e_sql_text(notify_db, "SELECT created_by || ' ' || created_key FROM silences");
+        cr_assert_not_null(who);
+        cr_assert_eq(strncmp(who, "alice ", 6), 0, "%s", who);
+        cr_assert(strstr(who, z85[1]), "the key recorded with the name: %s", who);
+        free(who);
+    }
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM silence_audit WHERE actor = 'alice'"), 1);
+    cr_assert_eq(e2e_sql_int(notify_db, "SELECT count(*) FROM silences"), 1, "bob's is not there");
+    for (int i = 0; i < 3; i++)
+        free(z85[i]);
+}
