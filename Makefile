@@ -1,13 +1,13 @@
 # yuebao - one non-recursive Makefile; everything is built under $(BUILD).
 #
-#   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao,
+#   make                  the programs: yuebao-collector, yuebao-aggregator, yuebao-scorer, yuebao-notify, yuebao,
 #                         their message catalogues and man pages (make man: those alone)
 #   make test             installs missing packages, builds with ASan+UBSan, runs every test,
 #                         then the end-to-end tests again with the daemons under valgrind
 #   make demo             installs missing packages, runs the sample city end to end, in
 #                         Chinese (make demo LANG=C.UTF-8 in English)
 #   make bench            durable ingest beside the raw SQLite ceiling; scoring time and
-#                         report → alert latency
+#                         report → alert latency; alert → receiver called (yuebao-notify)
 #   make check-layers     fails if util/ includes common/, or a daemon another daemon's header
 #   make check-i18n       fails if a message is not marked for translation or has no zh_CN
 #                         entry, or po/zh_CN.po does not pass msgfmt --check
@@ -70,7 +70,8 @@ UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util
 # The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
 CODEC     := common/codec.c common/codec_report.c common/codec_enterprise.c common/codec_ack.c common/codec_event.c \
              common/codec_heartbeat.c common/codec_ranking.c common/codec_alert.c common/codec_totals.c \
-             common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c common/codec_period.c
+             common/codec_snapshot.c common/codec_reconcile.c common/codec_check.c common/codec_period.c \
+             common/codec_silence.c
 COMMON    := common/approval.c common/clone.c common/period.c common/master.c common/report.c common/enterprise.c \
              common/county_table.c common/county_csv.c \
              common/validate.c common/validate_enterprise.c $(CODEC) common/wire.c common/rstore.c \
@@ -88,19 +89,34 @@ COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
              scorer/scorer_security.c scorer/scorer_recompute.c scorer/scorer_events.c \
              scorer/scorer_publish.c scorer/scorer_snapshot.c
+# yuebao-notify's core: routes, groups, the notification store, the subscriber, the
+# delivery threads, the control ROUTER (no libcurl: its unit tests link a stub receiver).
+NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c \
+             notify/notify_config.c notify/notify_deliver.c notify/notify_subscribe.c notify/notify_control.c \
+             notify/notify_clock.c
 CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c cli/cli_enterprises.c cli/cli_totals.c cli/cli_ranking.c \
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_bulletin_cover.c cli/cli_bulletin_ranking.c cli/cli_bulletin_indicators.c \
              cli/cli_bulletin_projects.c cli/cli_bulletin_remarks.c cli/cli_bulletin_text.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c cli/cli_silence.c
+
+# yuebao-notify's receivers: the 企业微信/钉钉 robots, the Alertmanager webhook, e-mail,
+# exec, their transports and the message templates. They alone link libcurl (HTTPS with
+# verification, proxies, SMTP with STARTTLS) and libsodium (钉钉's HMAC-SHA256).
+NOTIFY_RECV    := notify/receiver.c notify/receiver_wecom.c notify/receiver_dingtalk.c notify/receiver_webhook.c \
+             notify/receiver_email.c notify/receiver_exec.c notify/notify_http.c notify/notify_smtp.c \
+             notify/notify_template.c
+NOTIFY_LIBS    := $(shell pkg-config --libs libcurl libsodium 2>/dev/null)
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
 COLLECTOR_OBJ  := $(COLLECTOR_LIB:%.c=$(BUILD)/%.o)
 SCORER_OBJ     := $(SCORER_LIB:%.c=$(BUILD)/%.o)
 CLI_OBJ        := $(CLI_LIB:%.c=$(BUILD)/%.o)
+NOTIFY_OBJ     := $(NOTIFY_LIB:%.c=$(BUILD)/%.o)
+NOTIFY_RECV_OBJ := $(NOTIFY_RECV:%.c=$(BUILD)/%.o)
 
-PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao
+PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao-notify $(BIN)/yuebao
 
 # --- messages: gettext, the zh_CN catalogue built beside bin/ (see util/i18n.h) -------
 LINGUAS   := zh_CN
@@ -114,6 +130,7 @@ MAN_NAME_yuebao            := the operator's command line: check county files, t
 MAN_NAME_yuebao-aggregator := receives, validates and stores the county reports; publishes events and live totals
 MAN_NAME_yuebao-collector  := a county office's collector: sends the files dropped in its inbox, files the receipts
 MAN_NAME_yuebao-scorer     := ranks the zones, judges targets and deadlines, publishes the alerts
+MAN_NAME_yuebao-notify     := tells people the alerts: group robots, webhooks, e-mail; grouped, silenced, never twice
 
 # --- tests: one Criterion file per module; e2e tests start the real daemons ----------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -186,6 +203,11 @@ $(BIN)/yuebao-scorer: $(BUILD)/scorer/scorer.o $(SCORER_OBJ) $(COMMON_OBJ)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/yuebao-notify: $(BUILD)/notify/notifier.o $(NOTIFY_OBJ) $(NOTIFY_RECV_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(BIN)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) $(LDLIBS)
+
 # The version goes into common/version.c alone, rebuilt when it changes: $(BUILD)/version
 # is rewritten (while the Makefile is read, so no recipe runs for it) only then.
 # test_log proves log_fatal is noreturn by a function that ends in it: only an error
@@ -215,10 +237,31 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(S
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+# notify/ includes its own headers (notifier.h, notice.h, receiver.h); nothing else does.
+$(BUILD)/notify/%.o $(BUILD)/tests/unit/test_notifier_%.o $(BUILD)/tests/unit/stub_receiver.o: CFLAGS += -Inotify
+
+# yuebao-notify's unit tests link its core and a stub receiver (no network).
+$(BUILD)/tests/test_notifier_%: $(BUILD)/tests/unit/test_notifier_%.o $(NOTIFY_OBJ) $(BUILD)/tests/unit/stub_receiver.o \
+                                $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
 # The CLI's modules that stand alone: its configuration (and the daemons' tables beside
 # it, with the shipped yuebao.ini) and the screen layout of `yuebao watch`.
 $(BUILD)/tests/test_cli_config $(BUILD)/tests/test_config_keys: $(BUILD)/cli/cli_config.o
 $(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
+
+# The receivers' tests link them with libcurl and libsodium (the daemon's own rule is
+# i16-notify's); the end-to-end one delivers to the fakes in tests/e2e/fake_receivers.c.
+$(BUILD)/tests/test_receivers: $(NOTIFY_RECV_OBJ)
+$(BUILD)/tests/test_receivers: LDLIBS += $(NOTIFY_LIBS)
+$(BUILD)/tests/test_e2e_receivers: $(BUILD)/tests/e2e/fake_receivers.o $(NOTIFY_RECV_OBJ)
+$(BUILD)/tests/test_e2e_receivers: LDLIBS += $(NOTIFY_LIBS)
+
+# yuebao-notify's end-to-end test delivers to the fakes as well.
+$(BUILD)/tests/test_e2e_notify: $(BUILD)/tests/e2e/fake_receivers.o
+$(BUILD)/tests/test_e2e_notify: LDLIBS += $(NOTIFY_LIBS)
 
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
@@ -246,6 +289,12 @@ $(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(BUILD)/bench/bench.o 
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/bench_notify: $(BUILD)/bench/bench_notify.o $(BUILD)/bench/bench.o $(BUILD)/tests/e2e/fake_receivers.o \
+                             $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) $(LDLIBS)
 
 # The test run: sanitizers on, every unit test, then the end-to-end tests against the
 # sanitized daemons. Criterion prints its own "Synthesis" line per binary.
@@ -290,9 +339,10 @@ demo: deps
 	@DEMO_LANG=$(DEMO_LANG) examples/demo.sh $(abspath $(BIN))
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest $(BUILD)/bench/bench_score
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_ingest $(BUILD)/bench/bench_score $(BUILD)/bench/bench_notify
 	@$(BUILD)/bench/bench_ingest $(abspath $(BIN))
 	@$(BUILD)/bench/bench_score $(abspath $(BIN))
+	@$(BUILD)/bench/bench_notify $(abspath $(BIN))
 
 clean:
 	rm -rf $(BUILD)

@@ -17,6 +17,7 @@
  *   cli_bulletin_*.c   its sheets, one file each (cli_bulletin.h)
  *   cli_keygen.c   `keygen NAME`: a CURVE key pair for a daemon, a county or a subscriber
  *   cli_approve.c  `approve`, `publish`, `unlock --period P`: a period's 核准 and 发布
+ *   cli_silence.c  `silence add|list|expire`: yuebao-notify's silences
  *   cli_request.c  one signed request to a daemon's control ROUTER, and its reply
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
  * scorer. `alerts` talks to the scorer over ZeroMQ only; approve, publish and unlock ask
@@ -58,7 +59,7 @@ typedef struct {
     const char *agg_snapshot; /* watch: --snapshot, or $YUEBAO_AGGREGATOR_SNAPSHOT */
     const char *agg_key_file; /* watch: --server-key, or $YUEBAO_AGGREGATOR_KEY: its public key */
     const char *agg_control;  /* approve, publish, unlock: --control, or $YUEBAO_AGGREGATOR_CONTROL */
-    const char *comment;      /* approve, publish: --comment */
+    const char *comment;      /* approve, publish, silence add: --comment */
     const char *reason;       /* unlock: --reason */
     bool once;                /* watch: print the screen once and exit */
     const char *format;       /* export: --format csv (default), xlsx or sdmx-csv */
@@ -66,6 +67,11 @@ typedef struct {
     const char *outbox;       /* check: --outbox FILE, the collector's outbox (read only) */
     bool no_merge_jan_feb;    /* check, template: --no-merge-jan-feb, January reported on its own */
     bool force;               /* template: --force, replace an existing file */
+    const char *notify_control;  /* silence: --control, or $YUEBAO_NOTIFY_CONTROL */
+    const char *notify_key_file; /* silence: --server-key, or $YUEBAO_NOTIFY_KEY */
+    const char *until;           /* silence add: --until */
+    const char *matches[8];      /* silence add: --match label=glob, repeated */
+    int n_matches;
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;
@@ -89,6 +95,8 @@ typedef struct {
     char aggregator_snapshot[256];
     char aggregator_key[CLI_PATH_SIZE];
     char aggregator_control[256];
+    char notify_control[256];
+    char notify_key[CLI_PATH_SIZE]; /* yuebao-notify's public key */
 } cli_config_t;
 
 /* Its keys (config.h): name, type, default and help of each. */
@@ -286,6 +294,8 @@ int cli_keygen(const cli_opts_t *o);
 int cli_approve(const cli_opts_t *o);
 int cli_publish(const cli_opts_t *o);
 int cli_unlock(const cli_opts_t *o);
+/* cli_silence.c: `silence add|list|expire`, through yuebao-notify's control ROUTER */
+int cli_silence(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
 int cli_watch(const cli_opts_t *o);
 int cli_template(const cli_opts_t *o);

@@ -51,6 +51,8 @@ const config_key_t cli_config_keys[] = {
     TEXT(aggregator_key, CONF_PATH, NULL, N_("the aggregator's public key file (watch, approve, publish, unlock)")),
     TEXT(aggregator_control, CONF_STRING, "tcp://127.0.0.1:7307",
          N_("the aggregator's control endpoint (approve, publish, unlock)")),
+    TEXT(notify_control, CONF_STRING, "tcp://127.0.0.1:7306", N_("yuebao-notify's control endpoint (silence)")),
+    TEXT(notify_key, CONF_PATH, NULL, N_("yuebao-notify's public key file (silence)")),
     {NULL},
 };
 #undef TEXT
@@ -70,6 +72,8 @@ static const struct {
     {"aggregator_snapshot", "YUEBAO_AGGREGATOR_SNAPSHOT"},
     {"aggregator_key", "YUEBAO_AGGREGATOR_KEY"},
     {"aggregator_control", "YUEBAO_AGGREGATOR_CONTROL"},
+    {"notify_control", "YUEBAO_NOTIFY_CONTROL"},
+    {"notify_key", "YUEBAO_NOTIFY_KEY"},
 };
 #define N_FROM_ENV (sizeof from_env / sizeof from_env[0])
 
@@ -143,6 +147,8 @@ void cli_config_fill(const cli_config_t *c, cli_opts_t *o) {
     if (!o->agg_snapshot) o->agg_snapshot = c->aggregator_snapshot;
     if (!o->agg_key_file) o->agg_key_file = or_null(c->aggregator_key);
     if (!o->agg_control) o->agg_control = c->aggregator_control;
+    if (!o->notify_control) o->notify_control = c->notify_control;
+    if (!o->notify_key_file) o->notify_key_file = or_null(c->notify_key);
 }
 
 void cli_config_usage(FILE *out) {

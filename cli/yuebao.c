@@ -48,6 +48,8 @@ enum {
     OPT_CONTROL = 1u << 19,
     OPT_COMMENT = 1u << 20,
     OPT_REASON = 1u << 21,
+    OPT_MATCH = 1u << 22,
+    OPT_UNTIL = 1u << 23,
 };
 
 /* getopt values of the long options: above any character, so that an error's optopt
@@ -74,6 +76,8 @@ enum {
     V_CONTROL,
     V_COMMENT,
     V_REASON,
+    V_MATCH,
+    V_UNTIL,
     V_HELP,
     V_OUTPUT = 'o',
 };
@@ -115,6 +119,8 @@ static const struct {
     {{"control", required_argument, NULL, V_CONTROL}, OPT_CONTROL, VAL_TEXT, NULL},
     {{"comment", required_argument, NULL, V_COMMENT}, OPT_COMMENT, VAL_TEXT, NULL},
     {{"reason", required_argument, NULL, V_REASON}, OPT_REASON, VAL_TEXT, NULL},
+    {{"match", required_argument, NULL, V_MATCH}, OPT_MATCH, VAL_TEXT, NULL},
+    {{"until", required_argument, NULL, V_UNTIL}, OPT_UNTIL, VAL_TEXT, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -345,6 +351,32 @@ static const command_t commands[] = {
      "  -h, --help       this text\n"
      "\n"
      "Exit 0 when done, 1 when the aggregator refused (the reason is printed) or did not\n"
+    {"silence", cli_silence, OPT_MATCH | OPT_UNTIL | OPT_COMMENT | OPT_CONTROL | OPT_KEY | OPT_SERVER_KEY, 2,
+     N_("say add, list or expire ID"), N_("silence yuebao-notify's messages for some alerts, for a while"),
+     N_("usage: yuebao silence add --match LABEL=VALUE... --until WHEN [--comment TEXT]\n"
+     "       yuebao silence list\n"
+     "       yuebao silence expire ID\n"
+     "                     [--control EP] [--key FILE --server-key FILE]\n"
+     "\n"
+     "Silences mute yuebao-notify's messages for the alerts they match until they end by\n"
+     "themselves (or are expired); the alerts still fire, and are told again if they\n"
+     "still do then. Each is stored with who added it (the name beside our key in\n"
+     "notify's silence_keys) and audited.\n"
+     "\n"
+     "  --match L=V      every one must match: zone, county, kind, severity, indicator or\n"
+     "                   period, the value a glob (zone=shancheng, county=4106*, kind=overdue)\n"
+     "  --until WHEN     when it ends: 2017-07-20, 2017-07-20T18:00 (Asia/Shanghai), or a\n"
+     "                   duration from now: 2h, 3d\n"
+     "  --comment TEXT   why, for the others\n"
+     "  --control EP     yuebao-notify's control endpoint (default $YUEBAO_NOTIFY_CONTROL,\n"
+     "                   else tcp://127.0.0.1:7306)\n"
+     "  --key FILE       our secret key file (default $YUEBAO_KEY); its public half must be\n"
+     "                   in notify's silence_keys. Without a key, plain ZeroMQ, to ipc:// or\n"
+     "                   loopback only (a development yuebao-notify run --insecure)\n"
+     "  --server-key FILE  yuebao-notify's public key file (default $YUEBAO_NOTIFY_KEY)\n"
+     "  -h, --help       this text\n"
+     "\n"
+     "Exit 0 when done, 1 when yuebao-notify refused (the reason is printed) or did not\n"
      "answer, 2 for a usage error.\n")},
     {"keygen", cli_keygen, 0, 1, NULL, N_("a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub"),
      N_("usage: yuebao keygen NAME\n"
@@ -509,16 +541,24 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
         case V_PUB: o->pub = o->agg_pub = optarg; break;
         case V_SNAPSHOT: o->snapshot = o->agg_snapshot = optarg; break;
         case V_KEY: o->key = optarg; break;
-        case V_SERVER_KEY: o->server_key = o->agg_key_file = optarg; break;
+        case V_SERVER_KEY: o->server_key = o->agg_key_file = o->notify_key_file = optarg; break;
         case V_ONCE: o->once = true; break;
         case V_FORMAT: o->format = optarg; break;
         case V_OUTPUT: o->output = optarg; break;
         case V_OUTBOX: o->outbox = optarg; break;
         case V_NO_MERGE: o->no_merge_jan_feb = true; break;
         case V_FORCE: o->force = true; break;
-        case V_CONTROL: o->agg_control = optarg; break;
+        case V_CONTROL: o->agg_control = o->notify_control = optarg; break;
         case V_COMMENT: o->comment = optarg; break;
         case V_REASON: o->reason = optarg; break;
+        case V_UNTIL: o->until = optarg; break;
+        case V_MATCH:
+            if (o->n_matches == 8) {
+                fprintf(stderr, _("yuebao %s: at most 8 --match\n"), cmd->name);
+                return 2;
+            }
+            o->matches[o->n_matches++] = optarg;
+            break;
         case 'h':
         case V_HELP: print_help(cmd); return 0;
         default: /* the element in error is the one before optind (glibc moves past it) */

@@ -275,3 +275,7 @@ clone_result_t clone_poll(clone_t *c, int timeout_ms, clone_fn fn, void *arg, ch
     }
     return CLONE_OK;
 }
+
+void *clone_socket(const clone_t *c) {
+    return c->sub;
+}

@@ -92,6 +92,10 @@ uint64_t clone_sequence(const clone_t *c);
  * its own delay is not taken for the publisher's silence. */
 void clone_touch(clone_t *c);
 
+/* The SUB (NULL without one), for a caller that polls it in its own loop and calls
+ * clone_poll with timeout 0 when it is readable. Borrowed. */
+void *clone_socket(const clone_t *c);
+
 /* Closes the SUB; NULL-safe; sets *c to NULL. */
 void clone_close(clone_t **c);
 

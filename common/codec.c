@@ -76,6 +76,9 @@ static const struct {
      codec_period_request_decode},
     {MSG_PERIOD_REPLY, YUEBAO__ENVELOPE__BODY_PERIOD_REPLY, codec_period_reply_encode, codec_period_reply_decode},
     {MSG_PERIOD_STATE, YUEBAO__ENVELOPE__BODY_PERIOD_STATE, codec_period_state_encode, codec_period_state_decode},
+    {MSG_SILENCE_REQUEST, YUEBAO__ENVELOPE__BODY_SILENCE_REQUEST, codec_silence_request_encode,
+     codec_silence_request_decode},
+    {MSG_SILENCE_REPLY, YUEBAO__ENVELOPE__BODY_SILENCE_REPLY, codec_silence_reply_encode, codec_silence_reply_decode},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -342,6 +345,7 @@ int codec_decode(const void *buf, size_t len, msg_t *out, char *err, size_t errs
 void msg_clear(msg_t *m) {
     if (!m) return;
     free(m->stored);
+    free(m->silence_reply.items);
     report_clear(&m->report);
     diag_clear(&m->ack.issues);
     ranking_clear(&m->ranking);

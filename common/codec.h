@@ -91,7 +91,9 @@ typedef enum {
     MSG_RECONCILE,
     MSG_PERIOD_REQUEST, /* an approver's approve / publish / unlock (control ROUTER) */
     MSG_PERIOD_REPLY,   /* the aggregator's answer to it */
-    MSG_PERIOD_STATE    /* a transition on the PUB, or a current state in a snapshot */
+    MSG_PERIOD_STATE,   /* a transition on the PUB, or a current state in a snapshot */
+    MSG_SILENCE_REQUEST, /* yuebao silence → yuebao-notify */
+    MSG_SILENCE_REPLY
 } msg_kind_t;
 
 /* Reconcile: one (zone, period) of the store and its current revision. */
@@ -102,6 +104,31 @@ typedef struct {
 } stored_revision_t;
 
 #define CODEC_MAX_STORED 20000 /* entries of one Reconcile: ~25 bytes each on the wire */
+
+/* A silence as the wire carries it (yuebao-notify's control ROUTER). */
+#define SILENCE_MAX_MATCHERS 8
+#define CODEC_MAX_SILENCES 1000
+typedef struct {
+    int64_t id;
+    char matchers[SILENCE_MAX_MATCHERS][80]; /* "label=glob" */
+    size_t n_matchers;
+    int64_t starts_ms, ends_ms;
+    char comment[256];
+    char created_by[128];
+} silence_wire_t;
+
+typedef struct {
+    char action[16]; /* "add", "list", "expire" */
+    silence_wire_t silence;
+} silence_request_t;
+
+typedef struct {
+    bool ok;
+    char error[256];
+    int64_t id;
+    silence_wire_t *items; /* list (malloc'd; msg_clear frees) */
+    size_t n_items;
+} silence_reply_t;
 
 typedef struct {
     msg_kind_t kind;
@@ -131,6 +158,8 @@ typedef struct {
         period_reply_t period_reply; /* MSG_PERIOD_REPLY */
         period_state_t period_state; /* MSG_PERIOD_STATE */
     };
+    silence_request_t silence_req; /* MSG_SILENCE_REQUEST */
+    silence_reply_t silence_reply; /* MSG_SILENCE_REPLY */
 } msg_t;
 
 /* Encodes m into a new buffer *buf (caller frees) of *len bytes. 0, or -1 on OOM or

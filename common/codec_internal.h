@@ -15,6 +15,7 @@
  *   codec_snapshot.c   SnapshotRequest, SnapshotEnd
  *   codec_reconcile.c  ReconcileRequest, Reconcile
  *   codec_period.c     PeriodRequest, PeriodReply, PeriodState (核准 / 发布)
+ *   codec_silence.c    SilenceRequest, SilenceReply (yuebao-notify's control)
  * A new field touches its kind's file (and proto/yuebao.proto); a new kind adds a file,
  * its two declarations below and a row in codec.c's table.
  */
@@ -141,5 +142,10 @@ int codec_period_reply_decode(const Yuebao__Envelope *env, msg_t *m, char *err, 
 
 int codec_period_state_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
 int codec_period_state_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
+int codec_silence_request_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
+int codec_silence_request_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
+
+int codec_silence_reply_encode(const msg_t *m, Yuebao__Envelope *env, codec_scratch_t *s);
+int codec_silence_reply_decode(const Yuebao__Envelope *env, msg_t *m, char *err, size_t errsz);
 
 #endif

@@ -12,6 +12,8 @@
 #define WIRE_DOMAIN_SUBSCRIBERS "subscribers"
 /* Who may approve, publish and unlock a period (the aggregator's approver_keys). */
 #define WIRE_DOMAIN_APPROVERS "approvers"
+/* yuebao-notify's control ROUTER: who may add and expire silences (silence_keys). */
+#define WIRE_DOMAIN_SILENCERS "silencers"
 
 /* Gives m a fresh message id, encodes it and sends [identity?][topic?][envelope]
  * (identity NULL: none; topic NULL: none) without blocking. 0, or -1: not encodable

@@ -35,7 +35,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN="$ROOT/build/bin"
 ROLE=""
 DESTDIR="${DESTDIR:-}"
-PROGRAMS="yuebao-aggregator yuebao-scorer yuebao-collector yuebao"
+PROGRAMS="yuebao-aggregator yuebao-scorer yuebao-notify yuebao-collector yuebao"
 
 usage() {
     sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
@@ -164,6 +164,8 @@ config() {
 if $central; then
     config aggregator.ini aggregator.ini
     config scorer.ini scorer.ini
+    config notify.ini notify.ini
+    config silence_keys.example silence_keys
     config authorized_keys.example authorized_keys
     config subscriber_keys.example subscriber_keys
     config approver_keys.example approver_keys
@@ -188,7 +190,7 @@ fi
 
 # --- systemd units and the guide -----------------------------------------------------
 units=""
-$central && units="$units yuebao-aggregator.service yuebao-scorer.service"
+$central && units="$units yuebao-aggregator.service yuebao-scorer.service yuebao-notify.service"
 $county && units="$units yuebao-collector.service"
 install -d -m 0755 "$DESTDIR/etc/systemd/system" "$DESTDIR/usr/local/share/doc/yuebao"
 for u in $units; do
@@ -211,13 +213,16 @@ if $central; then
     1. Master data and rules into /etc/yuebao: regions.csv, indicators.csv, city.csv,
        scheme-YYYY.csv, targets-YYYY.csv, pacing.csv, stars.csv (mode 0640 root:yuebao).
     2. Keys: cd /etc/yuebao/keys && yuebao keygen aggregator && yuebao keygen scorer
-             chown yuebao:yuebao aggregator.key scorer.key
+             yuebao keygen notify && chown yuebao:yuebao aggregator.key scorer.key notify.key
     3. Add scorer.pub to /etc/yuebao/subscriber_keys ("<key> scorer"), and each
        county's county-<code>.pub to /etc/yuebao/authorized_keys ("<key> <code>").
+       Add notify.pub to the scorer's subscriber_keys too ("<key> notify").
     4. Give each county /etc/yuebao/keys/aggregator.pub. Each approver of the 统计局
        makes a key (yuebao keygen NAME); NAME.pub goes into /etc/yuebao/approver_keys.
-    5. systemctl enable --now yuebao-aggregator yuebao-scorer
-       systemctl status yuebao-aggregator yuebao-scorer
+    5. /etc/yuebao/notify.ini: the group robots' addresses ([receiver …]) and the routes;
+       /etc/yuebao/silence_keys: who may silence alerts (yuebao silence).
+    6. systemctl enable --now yuebao-aggregator yuebao-scorer yuebao-notify
+       systemctl status yuebao-aggregator yuebao-scorer yuebao-notify
 EOF
 fi
 if $county; then

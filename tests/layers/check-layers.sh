@@ -11,7 +11,7 @@
 #        check-layers.sh --self-test  shows on a scratch copy that a breach is caught
 set -u
 
-DAEMONS="aggregator collector scorer cli"
+DAEMONS="aggregator collector scorer notify cli"
 
 # Prints "file:line: header" for every #include "header" in the given folder's files.
 includes() {

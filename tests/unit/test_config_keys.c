@@ -259,7 +259,8 @@ static const char *field(const program_t *p, const void *base, const char *key) 
     return NULL;
 }
 
-/* Reads every *.ini in dir with the table its name says; returns how many. */
+/* Reads every *.ini in dir with the table its name says (but notify.ini); returns how
+ * many. */
 static int read_inis(const char *dir) {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -273,6 +274,9 @@ static int read_inis(const char *dir) {
         if (len < 5 || strcmp(e->d_name + len - 4, ".ini") != 0) continue;
         snprintf(name, sizeof name, "%.*s", (int)(len - 4), e->d_name);
         snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
+        /* notify.ini's named sections (routes, receivers) are read by its own reader:
+         * test_notifier_config reads the shipped ones */
+        if (!strcmp(name, "notify")) continue;
         p = program_named(name);
         cr_assert_not_null(p, "%s: no program is called %s", file, name);
         base = defaults(p);
