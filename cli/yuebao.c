@@ -351,6 +351,7 @@ static const command_t commands[] = {
      "  -h, --help       this text\n"
      "\n"
      "Exit 0 when done, 1 when the aggregator refused (the reason is printed) or did not\n"
+     "answer, 2 for a usage error.\n")},
     {"silence", cli_silence, OPT_MATCH | OPT_UNTIL | OPT_COMMENT | OPT_CONTROL | OPT_KEY | OPT_SERVER_KEY, 2,
      N_("say add, list or expire ID"), N_("silence yuebao-notify's messages for some alerts, for a while"),
      N_("usage: yuebao silence add --match LABEL=VALUE... --until WHEN [--comment TEXT]\n"
