@@ -91,11 +91,20 @@ CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c 
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_watch.c cli/cli_screen.c cli/cli_template.c
 
+# yuebao-notify's receivers: the 企业微信/钉钉 robots, the Alertmanager webhook, e-mail,
+# exec, their transports and the message templates. They alone link libcurl (HTTPS with
+# verification, proxies, SMTP with STARTTLS) and libsodium (钉钉's HMAC-SHA256).
+NOTIFY_RECV    := notify/receiver.c notify/receiver_wecom.c notify/receiver_dingtalk.c notify/receiver_webhook.c \
+             notify/receiver_email.c notify/receiver_exec.c notify/notify_http.c notify/notify_smtp.c \
+             notify/notify_template.c
+NOTIFY_LIBS    := $(shell pkg-config --libs libcurl libsodium 2>/dev/null)
+
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
 COLLECTOR_OBJ  := $(COLLECTOR_LIB:%.c=$(BUILD)/%.o)
 SCORER_OBJ     := $(SCORER_LIB:%.c=$(BUILD)/%.o)
 CLI_OBJ        := $(CLI_LIB:%.c=$(BUILD)/%.o)
+NOTIFY_RECV_OBJ := $(NOTIFY_RECV:%.c=$(BUILD)/%.o)
 
 PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao
 
@@ -216,6 +225,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(AGGREGATOR_OBJ) $(COLLECTOR_OBJ) $(S
 # it, with the shipped yuebao.ini) and the screen layout of `yuebao watch`.
 $(BUILD)/tests/test_cli_config $(BUILD)/tests/test_config_keys: $(BUILD)/cli/cli_config.o
 $(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
+
+# The receivers' tests link them with libcurl and libsodium (the daemon's own rule is
+# i16-notify's); the end-to-end one delivers to the fakes in tests/e2e/fake_receivers.c.
+$(BUILD)/tests/test_receivers: $(NOTIFY_RECV_OBJ)
+$(BUILD)/tests/test_receivers: LDLIBS += $(NOTIFY_LIBS)
+$(BUILD)/tests/test_e2e_receivers: $(BUILD)/tests/e2e/fake_receivers.o $(NOTIFY_RECV_OBJ)
+$(BUILD)/tests/test_e2e_receivers: LDLIBS += $(NOTIFY_LIBS)
 
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
