@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "i18n.h"
-#include "json.h"
 #include "text.h"
 
 /* --- tbuf ------------------------------------------------------------------------- */
@@ -63,10 +62,22 @@ void tbuf_printf(tbuf_t *b, const char *fmt, ...) {
 }
 
 void tbuf_json(tbuf_t *b, const char *s) {
-    size_t off = 0, size = 6 * strlen(s) + 3;
-    if (!tbuf_room(b, size)) return;
-    json_put_string(b->p + b->n, size + 1, &off, s);
-    b->n += off;
+    tbuf_add(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': tbuf_add(b, "\\\""); break;
+        case '\\': tbuf_add(b, "\\\\"); break;
+        case '\n': tbuf_add(b, "\\n"); break;
+        case '\r': tbuf_add(b, "\\r"); break;
+        case '\t': tbuf_add(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                tbuf_printf(b, "\\u%04x", *p);
+            else
+                tbuf_addn(b, (const char *)p, 1);
+        }
+    }
+    tbuf_add(b, "\"");
 }
 
 const char *tbuf_str(const tbuf_t *b) {
@@ -112,8 +123,8 @@ static bool is_control(long cp) {
 }
 
 /* What markdown, the robots' tags and mentions act on. */
-static bool is_markup(int c) {
-    return c && strchr("[]()<>@*_`#~|\\!", c) != NULL;
+static bool is_markup(long c) {
+    return c > 0 && c < 0x80 && strchr("[]()<>@*_`#~|\\!", (int)c) != NULL;
 }
 
 void tpl_escape(tbuf_t *b, const char *s, tpl_format_t format) {
@@ -125,7 +136,7 @@ void tpl_escape(tbuf_t *b, const char *s, tpl_format_t format) {
             tbuf_add(b, "\xef\xbf\xbd"); /* U+FFFD */
         } else if (is_control(cp)) {
             tbuf_add(b, " ");
-        } else if (format == TPL_MARKDOWN && is_markup((int)cp)) {
+        } else if (format == TPL_MARKDOWN && is_markup(cp)) {
             /* its full-width form: U+FF01 + (c - '!') */
             unsigned w = 0xff01 + (unsigned)(cp - '!');
             char u[4] = {(char)(0xe0 | w >> 12), (char)(0x80 | (w >> 6 & 0x3f)), (char)(0x80 | (w & 0x3f)), 0};
@@ -455,23 +466,20 @@ void tpl_group_name(const notice_t *n, char *out, size_t size) {
     text_truncate_utf8(out);
 }
 
-void tpl_title(const notice_t *n, tbuf_t *out) {
+void tpl_title(const notice_t *n, tpl_format_t format, tbuf_t *out) {
     char group[256];
     size_t firing = count_status(n, NOTICE_FIRING, -1), crit = count_status(n, NOTICE_FIRING, SEV_CRITICAL);
-    tbuf_t raw = {0};
     tpl_group_name(n, group, sizeof group);
-    if (n->kind == NOTICE_LATE) tbuf_add(&raw, "[补发] ");
-    if (n->kind == NOTICE_REMINDER) tbuf_add(&raw, "[提醒] ");
-    if (n->kind == NOTICE_FIRST_START) tbuf_add(&raw, "[汇总] ");
+    if (n->kind == NOTICE_LATE) tbuf_add(out, "[补发] ");
+    if (n->kind == NOTICE_REMINDER) tbuf_add(out, "[提醒] ");
+    if (n->kind == NOTICE_FIRST_START) tbuf_add(out, "[汇总] ");
+    tpl_escape(out, group, format);
     if (firing == 0)
-        tbuf_printf(&raw, "%s: %zu 项预警已解除", group, count_status(n, NOTICE_RESOLVED, -1));
+        tbuf_printf(out, ": %zu 项预警已解除", count_status(n, NOTICE_RESOLVED, -1));
     else if (crit)
-        tbuf_printf(&raw, "%s: %zu 项预警 (%zu 严重)", group, firing, crit);
+        tbuf_printf(out, ": %zu 项预警 (%zu 严重)", firing, crit);
     else
-        tbuf_printf(&raw, "%s: %zu 项预警", group, firing);
-    tpl_escape(out, tbuf_str(&raw), TPL_TEXT);
-    if (raw.oom) out->oom = true;
-    tbuf_free(&raw);
+        tbuf_printf(out, ": %zu 项预警", firing);
 }
 
 static const indicator_t *indicator_of(const ctx_t *c) {
@@ -488,12 +496,12 @@ static const char *value(const ctx_t *c, int name, char *buf, size_t size, bool 
     buf[0] = '\0';
     switch ((name_t)name) {
     case N_FIRING: case N_RESOLVED: case N_ALERTS: break;
-    case N_TITLE: {
+    case N_TITLE: { /* escaped already: its brackets are ours */
         tbuf_t t = {0};
-        tpl_title(c->n, &t);
+        tpl_title(c->n, c->o->format, &t);
         snprintf(buf, size, "%s", tbuf_str(&t));
+        text_truncate_utf8(buf);
         tbuf_free(&t);
-        *untrusted = true;
         break;
     }
     case N_GROUP: tpl_group_name(c->n, buf, size), *untrusted = true; break;

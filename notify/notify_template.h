@@ -99,10 +99,11 @@ typedef struct {
  * character boundary. */
 int tpl_render(const tpl_t *t, const notice_t *n, const tpl_opts_t *o, tbuf_t *out);
 
-/* The notice's title, as DingTalk's title and the e-mail subject use it:
- * "[补发] 鹤山区: 3 项预警 (2 严重)" (late), "[提醒] …" (reminder), "[汇总] …" (first
- * start), "鹤山区: 2 项预警已解除" when nothing fires. Cleaned as TPL_TEXT. */
-void tpl_title(const notice_t *n, tbuf_t *out);
+/* The notice's title, as {{title}}, DingTalk's title and the e-mail subject use it:
+ * "鹤山区: 3 项预警 (2 严重)", "[补发] …" (late), "[提醒] …" (reminder), "[汇总] …"
+ * (first start), "鹤山区: 2 项预警已解除" when nothing fires. The group's name is
+ * escaped for format, the rest is ours. */
+void tpl_title(const notice_t *n, tpl_format_t format, tbuf_t *out);
 
 /* The group's name: the county's name when every alert is of one county, else the
  * group labels' values joined by "/", else "全市". Uncleaned. */

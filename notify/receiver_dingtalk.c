@@ -63,7 +63,7 @@ int dingtalk_payload(const receiver_t *r, const notice_t *n, tbuf_t *out) {
         snprintf(mobiles, sizeof mobiles, "%s", all ? "" : r->mention);
         for (char *save = NULL, *m = strtok_r(mobiles, ", ", &save); m; m = strtok_r(NULL, ", ", &save))
             tbuf_printf(&text, "%s@%s", first ? "\n\n" : " ", m), first = false;
-        tpl_title(n, &title);
+        tpl_title(n, TPL_TEXT, &title);
         tbuf_add(out, "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":");
         tbuf_json(out, tbuf_str(&title));
         tbuf_add(out, ",\"text\":");

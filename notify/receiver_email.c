@@ -61,7 +61,7 @@ int email_message(const receiver_t *r, const notice_t *n, int64_t now_ms, tbuf_t
     snprintf(date, sizeof date, "%s, %02d %s %04d %02d:%02d:%02d +0800", days[tm.tm_wday], tm.tm_mday,
              months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     if (receiver_render(r, n, TPL_TEXT, 0, &body) < 0) goto fail;
-    tpl_title(n, &title);
+    tpl_title(n, TPL_TEXT, &title);
     tbuf_printf(&id, "%s\n%s\n%lld\n%d", r->name, n->group_key, (long long)n->made_at_ms, (int)n->kind);
     tbuf_printf(out, "Date: %s\r\nFrom: <%s>\r\nTo: ", date, r->from);
     bool first = true;

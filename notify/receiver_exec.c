@@ -98,7 +98,7 @@ deliver_result_t exec_deliver(receiver_t *r, const notice_t *n, int64_t now_ms) 
     for (size_t i = 0; i < n->n_alerts; i++)
         firing += n->alerts[i].status == NOTICE_FIRING;
     if (webhook_payload(r, n, &json) < 0 || receiver_render(r, n, TPL_TEXT, 0, &text) < 0) goto oom;
-    tpl_title(n, &title);
+    tpl_title(n, TPL_TEXT, &title);
     extra[0] = env_var("YUEBAO_RECEIVER", r->name);
     extra[1] = env_var("YUEBAO_NOTICE", kinds[n->kind <= NOTICE_LATE ? n->kind : 0]);
     extra[2] = env_var("YUEBAO_STATUS", firing ? "firing" : "resolved");
