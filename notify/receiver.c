@@ -68,10 +68,12 @@ static int read_secret(const char *key, const char *path, char *out, size_t size
  * holds can become a command. */
 static int split_command(receiver_t *r, const char *value, char *err, size_t errsz) {
     size_t n = 0;
+    r->argv[0] = NULL; /* a refused command leaves none */
     if (copy(r->command, sizeof r->command, "command", value, err, errsz) < 0) return -1;
     for (char *save = NULL, *w = strtok_r(r->command, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
         if (n == RECV_MAX_ARGS) {
             snprintf(err, errsz, _("command: more than %d words"), RECV_MAX_ARGS);
+            r->argv[0] = NULL;
             return -1;
         }
         r->argv[n++] = w;
@@ -79,12 +81,14 @@ static int split_command(receiver_t *r, const char *value, char *err, size_t err
     r->argv[n] = NULL;
     if (n == 0 || r->argv[0][0] != '/') {
         snprintf(err, errsz, "%s", _("command: must start with an absolute path (no shell is used)"));
+        r->argv[0] = NULL;
         return -1;
     }
     if (access(r->argv[0], X_OK) < 0) {
         char shown[256];
         snprintf(err, errsz, _("command: %s is not executable: %s"), text_shown(r->argv[0], shown, sizeof shown),
                  strerror(errno));
+        r->argv[0] = NULL;
         return -1;
     }
     return 0;

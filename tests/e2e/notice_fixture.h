@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "notice.h"
+#include "../../notify/notice.h"
 
 static indicator_t fixture_indicators[] = {
     {.code = "fai", .name_zh = "固定资产投资", .unit = "万元"},
