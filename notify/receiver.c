@@ -186,7 +186,6 @@ static bool address_ok(const char *a, size_t len) {
 
 static int check_url(const char *key, const char *url, const char *secure, const char *plain, char *err,
                      size_t errsz) {
-    char shown[256];
     if (!url[0]) {
         snprintf(err, errsz, _("%s is missing"), key);
         return -1;
@@ -194,11 +193,11 @@ static int check_url(const char *key, const char *url, const char *secure, const
     if (starts(url, secure)) return 0;
     if (starts(url, plain)) {
         if (notify_url_is_loopback(url)) return 0;
-        snprintf(err, errsz, _("%s: %s is plain text to a host that is not loopback; use %s"), key,
-                 text_shown(url, shown, sizeof shown), secure);
+        /* the URL itself is not repeated: a robot's key is in it */
+        snprintf(err, errsz, _("%s: plain text to a host that is not loopback; use %s"), key, secure);
         return -1;
     }
-    snprintf(err, errsz, _("%s: %s is neither %s nor %s"), key, text_shown(url, shown, sizeof shown), secure, plain);
+    snprintf(err, errsz, _("%s: neither %s nor %s"), key, secure, plain);
     return -1;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "receiver_internal.h"
 
 static const int dingtalk_rate_limited[] = {130101, 660026, 0};
@@ -98,7 +99,7 @@ deliver_result_t dingtalk_deliver(receiver_t *r, const notice_t *n, int64_t now_
     int rc;
     if (dingtalk_payload(r, n, &body) < 0) {
         tbuf_free(&body);
-        return receiver_result(DELIVER_RETRY, 0, "%s", "out of memory");
+        return receiver_result(DELIVER_RETRY, 0, "%s", _("out of memory"));
     }
     dingtalk_signed_url(r, real_now_ms(), url, sizeof url);
     rc = notify_http_post(url, "application/json", tbuf_str(&body), body.n, r->timeout_ms, r->ca_file, &a);

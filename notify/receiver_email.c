@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "receiver_internal.h"
 #include "util.h"
 
@@ -98,7 +99,7 @@ deliver_result_t email_deliver(receiver_t *r, const notice_t *n, int64_t now_ms)
     bool require_tls = strncmp(r->smtp_url, "smtps://", 8) == 0 || !notify_url_is_loopback(r->smtp_url);
     if (email_message(r, n, now_ms, &msg) < 0) {
         tbuf_free(&msg);
-        return receiver_result(DELIVER_RETRY, 0, "%s", "out of memory");
+        return receiver_result(DELIVER_RETRY, 0, "%s", _("out of memory"));
     }
     rc = notify_smtp_send(r->smtp_url, require_tls, r->ca_file, r->username, r->password, r->from, r->to,
                           tbuf_str(&msg), r->timeout_ms, &a);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "receiver_internal.h"
 #include "text.h"
 
@@ -180,7 +181,7 @@ deliver_result_t webhook_deliver(receiver_t *r, const notice_t *n, int64_t now_m
     int rc;
     if (webhook_payload(r, n, &body) < 0) {
         tbuf_free(&body);
-        return receiver_result(DELIVER_RETRY, 0, "%s", "out of memory");
+        return receiver_result(DELIVER_RETRY, 0, "%s", _("out of memory"));
     }
     rc = notify_http_post(r->url, "application/json", tbuf_str(&body), body.n, r->timeout_ms, r->ca_file, &a);
     tbuf_free(&body);

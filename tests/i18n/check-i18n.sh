@@ -29,7 +29,7 @@ set -u
 
 LANGUAGES="zh_CN"
 # The sources: every C file of the layers; a new file is checked without being listed.
-src_files() { (cd "$1" && ls util/*.[ch] common/*.[ch] aggregator/*.[ch] collector/*.[ch] scorer/*.[ch] cli/*.[ch] 2>/dev/null); }
+src_files() { (cd "$1" && ls util/*.[ch] common/*.[ch] aggregator/*.[ch] collector/*.[ch] scorer/*.[ch] cli/*.[ch] notify/*.[ch] 2>/dev/null); }
 
 # The template: what _() N_() ngettext() C_() mark in the C sources, and t "…" marks in
 # the demo's script (its narration is in the catalogue too).

@@ -614,8 +614,9 @@ Test(config, refusals_with_reasons) {
     check_refuses(r, "url is missing");
     cr_assert_eq(receiver_set(r, "url", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K", err, sizeof err), 0);
     check_refuses(r, "plain text to a host that is not loopback");
+    cr_assert_null(strstr(err, "key=K"), "the robot's key in a message: %s", err);
     cr_assert_eq(receiver_set(r, "url", "ftp://x/", err, sizeof err), 0);
-    check_refuses(r, "is neither https:// nor http://");
+    check_refuses(r, "url: neither https:// nor http://");
     cr_assert_eq(receiver_set(r, "url", "http://127.0.0.1:8080/cgi-bin/webhook/send?key=K", err, sizeof err), 0);
     cr_assert_eq(receiver_check(r, err, sizeof err), 0, "%s", err);
     cr_assert_eq(receiver_set(r, "mention", "13800001111", err, sizeof err), 0);
