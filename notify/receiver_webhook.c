@@ -96,7 +96,8 @@ static void put_object(tbuf_t *out, const pairs_t *ps) {
 }
 
 /* The pairs of ps that every alert [0, n) has alike (of) too. */
-static void common(const notice_t *nt, size_t n, void (*of)(const notice_alert_t *, pairs_t *), pairs_t *out) {
+static void common(const notice_t *nt, size_t n, void (*of)(const notice_alert_t *, pairs_t *),
+                   pairs_t *out) {
     pairs_t other;
     out->n = 0;
     if (n == 0) return;

@@ -94,8 +94,11 @@ Test(e2e_receivers, wecom_receives_the_markdown_message) {
     cr_assert_null(strstr(q.headers, "Expect:"), "%s", q.headers);
     cr_assert_eq(wecom_payload(r, &n, &want), 0);
     cr_assert_str_eq(q.body, tbuf_str(&want));
-    cr_assert(strncmp(q.body, "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"### 鹤山区: 2 项预警 (2 严重)\\n", 70) == 0,
-              "%s", q.body);
+    cr_assert(
+        strncmp(q.body,
+                "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"### 鹤山区: 2 项预警 (2 严重)\\n",
+                70) == 0,
+        "%s", q.body);
     fake_request_free(&q);
     tbuf_free(&want);
     receiver_free(&r);
@@ -104,7 +107,8 @@ Test(e2e_receivers, wecom_receives_the_markdown_message) {
 Test(e2e_receivers, wecom_answers_classified) {
     receiver_t *r = make("wecom", wecom_url());
     deliver_result_t d;
-    fake_http_script(http, "/cgi-bin/webhook/send", 200, "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}");
+    fake_http_script(http, "/cgi-bin/webhook/send", 200,
+                     "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}");
     fake_http_script(http, "/cgi-bin/webhook/send", 500, "oops");
     fake_http_script(http, "/cgi-bin/webhook/send", 400, "bad");
     fake_http_script(http, "/cgi-bin/webhook/send", 429, "");
@@ -223,7 +227,8 @@ Test(e2e_receivers, dingtalk_wrong_secret_and_rate_limit) {
     cr_assert_eq(fake_http_bad_signatures(http), 1);
     cr_assert_eq(receiver_set(r, "secret", "SECthe-right-one", err, sizeof err), 0);
     fake_http_script(http, "/robot/send", 200, "{\"errcode\":130101,\"errmsg\":\"send too fast\"}");
-    fake_http_script(http, "/robot/send", 200, "{\"errcode\":660026,\"errmsg\":\"send too fast, exceed 20 times per minute\"}");
+    fake_http_script(http, "/robot/send", 200,
+                     "{\"errcode\":660026,\"errmsg\":\"send too fast, exceed 20 times per minute\"}");
     d = deliver(r);
     cr_assert_eq(d.status, DELIVER_RETRY, "%s", d.detail);
     cr_assert_eq(d.retry_after_ms, NOW + 60000);
@@ -246,7 +251,8 @@ Test(e2e_receivers, webhook_receives_alertmanager_json) {
     fake_request_t q = request("/alertmanager/hook", 0);
     cr_assert_eq(webhook_payload(r, &n, &want), 0);
     cr_assert_str_eq(q.body, tbuf_str(&want));
-    cr_assert(strstr(q.body, "\"version\":\"4\",\"groupKey\":\"{county=\\\"410603\\\",kind=\\\"pace\\\"}\""), "%s", q.body);
+    cr_assert(strstr(q.body, "\"version\":\"4\",\"groupKey\":\"{county=\\\"410603\\\",kind=\\\"pace\\\"}\""),
+              "%s", q.body);
     fake_request_free(&q);
     tbuf_free(&want);
     receiver_free(&r);
@@ -270,7 +276,8 @@ Test(e2e_receivers, email_arrives_in_the_sink) {
     fputs("s3cret\n", f);
     fclose(f);
     receiver_t *r = make("email", NULL);
-    cr_assert_eq(receiver_set(r, "smtp_url", P("smtp://127.0.0.1:%d", fake_smtp_port(smtp)), err, sizeof err), 0);
+    cr_assert_eq(receiver_set(r, "smtp_url", P("smtp://127.0.0.1:%d", fake_smtp_port(smtp)), err, sizeof err),
+                 0);
     cr_assert_eq(receiver_set(r, "from", "yuebao@kfq.example", err, sizeof err), 0);
     cr_assert_eq(receiver_set(r, "to", "heshan@kfq.example, office@kfq.example", err, sizeof err), 0);
     cr_assert_eq(receiver_set(r, "username", "yuebao", err, sizeof err), 0);
@@ -331,22 +338,22 @@ Test(e2e_receivers, email_answers_and_a_sink_that_is_down) {
 Test(e2e_receivers, starttls_required_or_nothing_is_sent) {
     http_answer_t a;
     const char *url = P("smtp://127.0.0.1:%d", fake_smtp_port(smtp));
-    int rc = notify_smtp_send(url, true, "", "", "", "yuebao@kfq.example", "a@kfq.example", "Subject: x\r\n\r\nx\r\n",
-                              5000, &a);
+    int rc = notify_smtp_send(url, true, "", "", "", "yuebao@kfq.example", "a@kfq.example",
+                              "Subject: x\r\n\r\nx\r\n", 5000, &a);
     cr_assert_eq(rc, -1);
     deliver_result_t d = notify_smtp_classify(rc, &a);
     cr_assert_eq(d.status, DELIVER_FAILED, "%s", d.detail);
     cr_assert(strstr(d.detail, "STARTTLS"), "%s", d.detail);
     fake_smtp_offer_starttls(smtp, true);
-    rc = notify_smtp_send(url, true, "", "", "", "yuebao@kfq.example", "a@kfq.example", "Subject: x\r\n\r\nx\r\n", 5000,
-                          &a);
+    rc = notify_smtp_send(url, true, "", "", "", "yuebao@kfq.example", "a@kfq.example",
+                          "Subject: x\r\n\r\nx\r\n", 5000, &a);
     cr_assert_eq(rc, -1);
     cr_assert_neq(notify_smtp_classify(rc, &a).status, DELIVER_OK);
     cr_assert_eq(fake_smtp_count(smtp), 0, "a message went out without TLS");
     /* loopback: TLS if offered, so the same sink takes it */
     fake_smtp_offer_starttls(smtp, false);
-    rc = notify_smtp_send(url, false, "", "", "", "yuebao@kfq.example", "a@kfq.example", "Subject: x\r\n\r\nx\r\n",
-                          5000, &a);
+    rc = notify_smtp_send(url, false, "", "", "", "yuebao@kfq.example", "a@kfq.example",
+                          "Subject: x\r\n\r\nx\r\n", 5000, &a);
     cr_assert_eq(rc, 0, "%s", a.error);
     cr_assert_eq(fake_smtp_count(smtp), 1);
 }
@@ -358,11 +365,12 @@ Test(e2e_receivers, starttls_required_or_nothing_is_sent) {
 static const char *hook(void) {
     const char *path = P("%s/hook.sh", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "cat > '%s/in.json'\n"
-               "env | grep '^YUEBAO_' | sort > '%s/env.txt'\n"
-               "case \"$1\" in sleep) exec sleep 30 ;; esac\n"
-               "echo \"hook says $1\" >&2\n"
-               "exit \"$1\"\n",
+    fprintf(f,
+            "cat > '%s/in.json'\n"
+            "env | grep '^YUEBAO_' | sort > '%s/env.txt'\n"
+            "case \"$1\" in sleep) exec sleep 30 ;; esac\n"
+            "echo \"hook says $1\" >&2\n"
+            "exit \"$1\"\n",
             dir, dir);
     fclose(f);
     return path;
@@ -380,7 +388,8 @@ Test(e2e_receivers, exec_gets_the_json_and_environment_no_shell) {
     notice_t n = fixture_notice();
     tbuf_t want = {0};
     /* a zone name that a shell would run */
-    strcpy(fixture_alerts[0].zone_name, P("$(touch %s/pwned)`touch %s/pwned2`;touch %s/pwned3", dir, dir, dir));
+    strcpy(fixture_alerts[0].zone_name,
+           P("$(touch %s/pwned)`touch %s/pwned2`;touch %s/pwned3", dir, dir, dir));
     deliver_result_t d = receiver_deliver(r, &n, NOW);
     cr_assert_eq(d.status, DELIVER_OK, "%s", d.detail);
     char *in = e2e_read_file(P("%s/in.json", dir)), *env = e2e_read_file(P("%s/env.txt", dir));

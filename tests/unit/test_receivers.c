@@ -65,8 +65,8 @@ Test(template, values_of_the_notice_and_of_each_alert) {
               "{{expected}}% {{gap}} {{gap_abs}}{{/is_pace}}{{/firing}}",
               TPL_TEXT, "固定资产投资 120万元/400 30.0% 41.67% -11.67 11.67");
     /* a resolved alert is reported with the severity it had; its gap signed */
-    render_is("{{#resolved}}{{zone_name}} {{severity_code}} {{gap}} {{ended}} {{kind_code}}{{/resolved}}", TPL_TEXT,
-              "鹤山工业园 warning +0.5 2026-06-12 09:15 growth");
+    render_is("{{#resolved}}{{zone_name}} {{severity_code}} {{gap}} {{ended}} {{kind_code}}{{/resolved}}",
+              TPL_TEXT, "鹤山工业园 warning +0.5 2026-06-12 09:15 growth");
     render_is("{{#alerts}}{{zone}}{{#firing}}+{{/firing}}{{#resolved}}-{{/resolved}} {{/alerts}}", TPL_TEXT,
               "hs01+ hs02+ hs03- ");
 }
@@ -74,7 +74,8 @@ Test(template, values_of_the_notice_and_of_each_alert) {
 Test(template, sections_inverted_flags_and_zero) {
     render_is("{{#late}}late{{/late}}{{^late}}on time{{/late}}", TPL_TEXT, "on time");
     render_is("{{#normal}}normal{{/normal}}", TPL_TEXT, "normal");
-    render_is("{{#more}}more{{/more}}{{^more}}all listed{{/more}}", TPL_TEXT, "all listed"); /* "0" is unset */
+    render_is("{{#more}}more{{/more}}{{^more}}all listed{{/more}}", TPL_TEXT,
+              "all listed"); /* "0" is unset */
     render_is("{{#n_warning}}w{{/n_warning}}{{^n_warning}}no warning{{/n_warning}}", TPL_TEXT, "no warning");
     notice_t n = fixture_notice();
     n.n_alerts = 2; /* the two firing ones */
@@ -109,9 +110,11 @@ Test(template, mistakes_refused_when_parsed) {
 
 Test(template, county_text_cannot_make_markup_links_or_mentions) {
     notice_t n = fixture_notice();
-    strcpy(fixture_alerts[0].zone_name, "[点此](http://evil.example) <font color=\"info\">@all</font> **x** #h\\");
+    strcpy(fixture_alerts[0].zone_name,
+           "[点此](http://evil.example) <font color=\"info\">@all</font> **x** #h\\");
     char *got = render("{{#firing}}{{#is_pace}}{{zone_name}}{{/is_pace}}{{/firing}}", &n, TPL_MARKDOWN, 0);
-    cr_assert_str_eq(got, "［点此］（http：//evil.example） ＜font color=\"info\"＞＠all＜/font＞ ＊＊x＊＊ ＃h＼");
+    cr_assert_str_eq(
+        got, "［点此］（http：//evil.example） ＜font color=\"info\"＞＠all＜/font＞ ＊＊x＊＊ ＃h＼");
     free(got);
     /* in plain text the same is left as it is */
     got = render("{{#firing}}{{#is_pace}}{{zone_name}}{{/is_pace}}{{/firing}}", &n, TPL_TEXT, 0);
@@ -121,7 +124,11 @@ Test(template, county_text_cannot_make_markup_links_or_mentions) {
 
 Test(template, control_characters_bidi_and_bad_utf8_become_harmless) {
     notice_t n = fixture_notice();
-    strcpy(fixture_alerts[0].zone_name, "a\nb\rc\td\x1b[31me\x7f" "f\xe2\x80\xae" "g\xff" "h\xc2\x85" "i");
+    strcpy(fixture_alerts[0].zone_name, "a\nb\rc\td\x1b[31me\x7f"
+                                        "f\xe2\x80\xae"
+                                        "g\xff"
+                                        "h\xc2\x85"
+                                        "i");
     char *got = render("{{#firing}}{{#is_pace}}{{zone_name}}{{/is_pace}}{{/firing}}", &n, TPL_TEXT, 0);
     /* \n \r \t ESC DEL U+202E become spaces, 0xff U+FFFD, NEL (C1) a space */
     cr_assert_str_eq(got, "a b c d [31me f g\xef\xbf\xbdh i");
@@ -232,27 +239,30 @@ Test(template, builtin_text_for_the_fixture) {
     notice_t n = fixture_notice();
     tbuf_t b = {0};
     cr_assert_eq(receiver_render(r, &n, TPL_TEXT, 0, &b), 0);
-    cr_assert_str_eq(tbuf_str(&b),
-                     "鹤山区: 2 项预警 (2 严重)\n"
-                     "\n"
-                     "* [严重] 鹤山经济开发区 (鹤山区) 进度: 固定资产投资累计 120万元, 为全年目标 400万元 的 30.0%, "
-                     "序时进度应为 41.67%, 落后 11.67 个百分点。请核实进度, 加快推进。\n"
-                     "  自 2026-06-05 10:30 起\n"
-                     "* [严重] 宝山循环经济产业集聚区 (鹤山区) 逾期: 2026-05 月报逾期未报 (截止 2026-06-11 00:00)。"
-                     "请尽快报送。\n"
-                     "  自 2026-06-11 00:00 起\n"
-                     "\n"
-                     "已解除:\n"
-                     "* 鹤山工业园 (鹤山区) 增速 营业收入 (2026-06-12 09:15)\n"
-                     "\n"
-                     "-- \n"
-                     "yuebao-notify, 接收方 heshan\n");
+    cr_assert_str_eq(
+        tbuf_str(&b),
+        "鹤山区: 2 项预警 (2 严重)\n"
+        "\n"
+        "* [严重] 鹤山经济开发区 (鹤山区) 进度: 固定资产投资累计 120万元, 为全年目标 400万元 的 30.0%, "
+        "序时进度应为 41.67%, 落后 11.67 个百分点。请核实进度, 加快推进。\n"
+        "  自 2026-06-05 10:30 起\n"
+        "* [严重] 宝山循环经济产业集聚区 (鹤山区) 逾期: 2026-05 月报逾期未报 (截止 2026-06-11 00:00)。"
+        "请尽快报送。\n"
+        "  自 2026-06-11 00:00 起\n"
+        "\n"
+        "已解除:\n"
+        "* 鹤山工业园 (鹤山区) 增速 营业收入 (2026-06-12 09:15)\n"
+        "\n"
+        "-- \n"
+        "yuebao-notify, 接收方 heshan\n");
     tbuf_free(&b);
     /* late: says when it was meant to go */
     n.kind = NOTICE_LATE;
     cr_assert_eq(receiver_render(r, &n, TPL_TEXT, 0, &b), 0);
-    cr_assert(strstr(tbuf_str(&b), "[补发] 鹤山区: 2 项预警 (2 严重)\n\n补发: 原定 2026-06-12 09:15 发出, 当时未能送达。\n\n"),
-              "%s", tbuf_str(&b));
+    cr_assert(
+        strstr(tbuf_str(&b),
+               "[补发] 鹤山区: 2 项预警 (2 严重)\n\n补发: 原定 2026-06-12 09:15 发出, 当时未能送达。\n\n"),
+        "%s", tbuf_str(&b));
     tbuf_free(&b);
     n.kind = NOTICE_REMINDER;
     cr_assert_eq(receiver_render(r, &n, TPL_TEXT, 0, &b), 0);
@@ -267,11 +277,13 @@ Test(template, builtin_text_for_the_fixture) {
 
 /* ---- payloads -------------------------------------------------------------------- */
 
-#define FIXTURE_MD                                                                                                    \
-    "### 鹤山区: 2 项预警 (2 严重)\\n"                                                                                \
-    "- **严重** 鹤山经济开发区 (鹤山区) 进度: 固定资产投资累计 120万元, 为全年目标 400万元 的 30.0%, 序时进度应为 " \
+#define FIXTURE_MD                                                                                                                     \
+    "### 鹤山区: 2 项预警 (2 严重)\\n"                                                                                         \
+    "- **严重** 鹤山经济开发区 (鹤山区) 进度: 固定资产投资累计 120万元, 为全年目标 400万元 的 30.0%, " \
+    "序时进度应为 "                                                                                                              \
     "41.67%, 落后 11.67 个百分点。请核实进度, 加快推进。\\n"                                                          \
-    "- **严重** 宝山循环经济产业集聚区 (鹤山区) 逾期: 2026-05 月报逾期未报 (截止 2026-06-11 00:00)。请尽快报送。\\n" \
+    "- **严重** 宝山循环经济产业集聚区 (鹤山区) 逾期: 2026-05 月报逾期未报 (截止 2026-06-11 "                \
+    "00:00)。请尽快报送。\\n"                                                                                                   \
     "- 已解除: 鹤山工业园 (鹤山区) 增速 营业收入 (2026-06-12 09:15)\\n"
 
 Test(payload, wecom_markdown_exact_bytes) {
@@ -279,7 +291,8 @@ Test(payload, wecom_markdown_exact_bytes) {
     notice_t n = fixture_notice();
     tbuf_t b = {0};
     cr_assert_eq(wecom_payload(r, &n, &b), 0);
-    cr_assert_str_eq(tbuf_str(&b), "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"" FIXTURE_MD "\"}}");
+    cr_assert_str_eq(tbuf_str(&b),
+                     "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"" FIXTURE_MD "\"}}");
     tbuf_free(&b);
     receiver_free(&r);
 }
@@ -308,9 +321,10 @@ Test(payload, dingtalk_markdown_with_title_and_mentions) {
     tbuf_t b = {0};
     cr_assert_eq(receiver_set(r, "mention", "13800001111,13900002222", err, sizeof err), 0, "%s", err);
     cr_assert_eq(dingtalk_payload(r, &n, &b), 0);
-    cr_assert_str_eq(tbuf_str(&b), "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"鹤山区: 2 项预警 (2 严重)\","
-                                   "\"text\":\"" FIXTURE_MD "\\n\\n@13800001111 @13900002222\"},"
-                                   "\"at\":{\"atMobiles\":[\"13800001111\",\"13900002222\"],\"isAtAll\":false}}");
+    cr_assert_str_eq(tbuf_str(&b),
+                     "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"鹤山区: 2 项预警 (2 严重)\","
+                     "\"text\":\"" FIXTURE_MD "\\n\\n@13800001111 @13900002222\"},"
+                     "\"at\":{\"atMobiles\":[\"13800001111\",\"13900002222\"],\"isAtAll\":false}}");
     tbuf_free(&b);
     cr_assert_eq(receiver_set(r, "mention", "all", err, sizeof err), 0, "%s", err);
     cr_assert_eq(dingtalk_payload(r, &n, &b), 0);
@@ -341,33 +355,41 @@ Test(payload, dingtalk_signature_matches_openssl) {
 
 /* Alertmanager's webhook body for the fixture: field order of its Go structs, label
  * and annotation keys sorted, firing endsAt Go's zero time. */
-#define FIXTURE_AM                                                                                                    \
-    "{\"receiver\":\"heshan\",\"status\":\"firing\",\"alerts\":["                                                     \
-    "{\"status\":\"firing\",\"labels\":{\"alertname\":\"pace\",\"county\":\"410603\",\"indicator\":\"fai\","         \
-    "\"period\":\"2026-05\",\"severity\":\"critical\",\"zone\":\"hs01\"},"                                           \
-    "\"annotations\":{\"county_name\":\"鹤山区\",\"expected\":\"41.66666667\",\"gap\":\"-11.66666667\","             \
-    "\"summary\":\"固定资产投资: 30.0% of the year's target 400 万元 done by 2026-05, 41.7% expected (m/12): -11.7 pp\"," \
-    "\"target\":\"400\",\"value\":\"120\",\"zone_name\":\"鹤山经济开发区\"},"                                        \
-    "\"startsAt\":\"2026-06-05T02:30:00.000Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"@URL@\","        \
-    "\"fingerprint\":\"0123456789abcdef\"},"                                                                          \
-    "{\"status\":\"firing\",\"labels\":{\"alertname\":\"overdue\",\"county\":\"410603\",\"period\":\"2026-05\","     \
-    "\"severity\":\"critical\",\"zone\":\"hs02\"},"                                                                   \
-    "\"annotations\":{\"county_name\":\"鹤山区\",\"deadline\":\"2026-06-10T16:00:00.000Z\","                         \
-    "\"summary\":\"鹤壁宝山循环经济产业集聚区 (鹤山区) has not reported 2026-05; it was due 2026-06-10 24:00\","      \
-    "\"zone_name\":\"宝山循环经济产业集聚区\"},"                                                                      \
-    "\"startsAt\":\"2026-06-10T16:00:00.000Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"@URL@\","        \
-    "\"fingerprint\":\"fedcba9876543210\"},"                                                                          \
-    "{\"status\":\"resolved\",\"labels\":{\"alertname\":\"growth\",\"county\":\"410603\",\"indicator\":\"rev\","     \
-    "\"period\":\"2026-05\",\"severity\":\"warning\",\"zone\":\"hs03\"},"                                            \
+#define FIXTURE_AM                                                                                                       \
+    "{\"receiver\":\"heshan\",\"status\":\"firing\",\"alerts\":["                                                        \
+    "{\"status\":\"firing\",\"labels\":{\"alertname\":\"pace\",\"county\":\"410603\",\"indicator\":\"fai\","             \
+    "\"period\":\"2026-05\",\"severity\":\"critical\",\"zone\":\"hs01\"},"                                               \
+    "\"annotations\":{\"county_name\":\"鹤山区\",\"expected\":\"41.66666667\",\"gap\":\"-11.66666667\","              \
+    "\"summary\":\"固定资产投资: 30.0% of the year's target 400 万元 done by 2026-05, 41.7% expected "           \
+    "(m/12): -11.7 pp\","                                                                                                \
+    "\"target\":\"400\",\"value\":\"120\",\"zone_name\":\"鹤山经济开发区\"},"                                     \
+    "\"startsAt\":\"2026-06-05T02:30:00.000Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"@URL@"             \
+    "\","                                                                                                                \
+    "\"fingerprint\":\"0123456789abcdef\"},"                                                                             \
+    "{\"status\":\"firing\",\"labels\":{\"alertname\":\"overdue\",\"county\":\"410603\",\"period\":\"2026-"              \
+    "05\","                                                                                                              \
+    "\"severity\":\"critical\",\"zone\":\"hs02\"},"                                                                      \
+    "\"annotations\":{\"county_name\":\"鹤山区\",\"deadline\":\"2026-06-10T16:00:00.000Z\","                          \
+    "\"summary\":\"鹤壁宝山循环经济产业集聚区 (鹤山区) has not reported 2026-05; it was due 2026-06-10 " \
+    "24:00\","                                                                                                           \
+    "\"zone_name\":\"宝山循环经济产业集聚区\"},"                                                              \
+    "\"startsAt\":\"2026-06-10T16:00:00.000Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"@URL@"             \
+    "\","                                                                                                                \
+    "\"fingerprint\":\"fedcba9876543210\"},"                                                                             \
+    "{\"status\":\"resolved\",\"labels\":{\"alertname\":\"growth\",\"county\":\"410603\",\"indicator\":"                 \
+    "\"rev\","                                                                                                           \
+    "\"period\":\"2026-05\",\"severity\":\"warning\",\"zone\":\"hs03\"},"                                                \
     "\"annotations\":{\"county_name\":\"鹤山区\",\"gap\":\"0.5\","                                                    \
-    "\"summary\":\"营业收入: growth +8.5% against a target of +8.0% by 2026-05: +0.5 pp\",\"target\":\"8\","          \
-    "\"value\":\"8.5\",\"zone_name\":\"鹤山工业园\"},"                                                                \
-    "\"startsAt\":\"2026-06-01T00:00:00.000Z\",\"endsAt\":\"2026-06-12T01:15:00.000Z\",\"generatorURL\":\"@URL@\","    \
-    "\"fingerprint\":\"00000000000000ff\"}],"                                                                         \
-    "\"groupLabels\":{\"county\":\"410603\",\"kind\":\"pace\"},"                                                      \
-    "\"commonLabels\":{\"county\":\"410603\",\"period\":\"2026-05\"},"                                                \
+    "\"summary\":\"营业收入: growth +8.5% against a target of +8.0% by 2026-05: +0.5 pp\",\"target\":\"8\","         \
+    "\"value\":\"8.5\",\"zone_name\":\"鹤山工业园\"},"                                                              \
+    "\"startsAt\":\"2026-06-01T00:00:00.000Z\",\"endsAt\":\"2026-06-12T01:15:00.000Z\",\"generatorURL\":\"@"             \
+    "URL@\","                                                                                                            \
+    "\"fingerprint\":\"00000000000000ff\"}],"                                                                            \
+    "\"groupLabels\":{\"county\":\"410603\",\"kind\":\"pace\"},"                                                         \
+    "\"commonLabels\":{\"county\":\"410603\",\"period\":\"2026-05\"},"                                                   \
     "\"commonAnnotations\":{\"county_name\":\"鹤山区\"},"                                                             \
-    "\"externalURL\":\"@URL@\",\"version\":\"4\",\"groupKey\":\"{county=\\\"410603\\\",kind=\\\"pace\\\"}\","         \
+    "\"externalURL\":\"@URL@\",\"version\":\"4\",\"groupKey\":\"{county=\\\"410603\\\",kind=\\\"pace\\\"}"               \
+    "\","                                                                                                                \
     "\"truncatedAlerts\":0}"
 
 /* FIXTURE_AM with @URL@ replaced by url. */
@@ -412,8 +434,9 @@ Test(payload, alertmanager_truncated_and_all_resolved) {
     cr_assert(strstr(tbuf_str(&b), "\"truncatedAlerts\":2}"), "%s", tbuf_str(&b));
     cr_assert(strstr(tbuf_str(&b), "\"fingerprint\":\"0123456789abcdef\"}],"));
     /* one alert: every label is common */
-    cr_assert(strstr(tbuf_str(&b), "\"commonLabels\":{\"alertname\":\"pace\",\"county\":\"410603\",\"indicator\":\"fai\","
-                                   "\"period\":\"2026-05\",\"severity\":\"critical\",\"zone\":\"hs01\"}"));
+    cr_assert(strstr(tbuf_str(&b),
+                     "\"commonLabels\":{\"alertname\":\"pace\",\"county\":\"410603\",\"indicator\":\"fai\","
+                     "\"period\":\"2026-05\",\"severity\":\"critical\",\"zone\":\"hs01\"}"));
     tbuf_free(&b);
     n.alerts = &fixture_alerts[2];
     n.n_alerts = 1;
@@ -444,10 +467,11 @@ Test(payload, email_headers_subject_and_body) {
     const char *m = tbuf_str(&b), *body = strstr(m, "\r\n\r\n");
     cr_assert(body);
     /* 2026-06-12T01:15:00Z is a Friday, 09:15 in Shanghai */
-    cr_assert(strncmp(m, "Date: Fri, 12 Jun 2026 09:15:00 +0800\r\n"
-                         "From: <yuebao@kfq.example>\r\n"
-                         "To: <a@heshan.example>, <b@heshan.example>\r\n"
-                         "Subject: =?UTF-8?B?",
+    cr_assert(strncmp(m,
+                      "Date: Fri, 12 Jun 2026 09:15:00 +0800\r\n"
+                      "From: <yuebao@kfq.example>\r\n"
+                      "To: <a@heshan.example>, <b@heshan.example>\r\n"
+                      "Subject: =?UTF-8?B?",
                       strlen("Date: Fri, 12 Jun 2026 09:15:00 +0800\r\nFrom: <yuebao@kfq.example>\r\n"
                              "To: <a@heshan.example>, <b@heshan.example>\r\nSubject: =?UTF-8?B?")) == 0,
               "%s", m);
@@ -570,7 +594,7 @@ Test(answers, retry_after_header_and_transport_failures) {
     deliver_result_t d = notify_http_classify(-1, &a, &hook, 0);
     cr_assert_eq(d.status, DELIVER_RETRY);
     cr_assert_str_eq(d.detail, "Failed to connect\\x1b[2J"); /* escaped */
-    a.curl_rc = 28; /* CURLE_OPERATION_TIMEDOUT */
+    a.curl_rc = 28;                                          /* CURLE_OPERATION_TIMEDOUT */
     cr_assert_eq(notify_http_classify(-1, &a, &hook, 0).status, DELIVER_RETRY);
     a.curl_rc = 1; /* CURLE_UNSUPPORTED_PROTOCOL */
     cr_assert_eq(notify_http_classify(-1, &a, &hook, 0).status, DELIVER_FAILED);
@@ -612,12 +636,14 @@ Test(config, refusals_with_reasons) {
     cr_assert_eq(receiver_set(r, "timeout", "30s", err, sizeof err), 0);
     cr_assert_eq(receiver_set(r, "type", "wecom", err, sizeof err), 0);
     check_refuses(r, "url is missing");
-    cr_assert_eq(receiver_set(r, "url", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K", err, sizeof err), 0);
+    cr_assert_eq(
+        receiver_set(r, "url", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K", err, sizeof err), 0);
     check_refuses(r, "plain text to a host that is not loopback");
     cr_assert_null(strstr(err, "key=K"), "the robot's key in a message: %s", err);
     cr_assert_eq(receiver_set(r, "url", "ftp://x/", err, sizeof err), 0);
     check_refuses(r, "url: neither https:// nor http://");
-    cr_assert_eq(receiver_set(r, "url", "http://127.0.0.1:8080/cgi-bin/webhook/send?key=K", err, sizeof err), 0);
+    cr_assert_eq(receiver_set(r, "url", "http://127.0.0.1:8080/cgi-bin/webhook/send?key=K", err, sizeof err),
+                 0);
     cr_assert_eq(receiver_check(r, err, sizeof err), 0, "%s", err);
     cr_assert_eq(receiver_set(r, "mention", "13800001111", err, sizeof err), 0);
     check_refuses(r, "only a dingtalk receiver");
@@ -669,8 +695,9 @@ Test(config, template_file_is_parsed_at_start) {
     notice_t n = fixture_notice();
     tbuf_t b = {0};
     cr_assert_eq(wecom_payload(r, &n, &b), 0);
-    cr_assert_str_eq(tbuf_str(&b), "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"鹤山区: 2 项预警 (2 严重) / "
-                                   "hs01 hs02 \"}}");
+    cr_assert_str_eq(tbuf_str(&b),
+                     "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"鹤山区: 2 项预警 (2 严重) / "
+                     "hs01 hs02 \"}}");
     tbuf_free(&b);
     unlink(path);
     receiver_free(&r);
@@ -725,7 +752,7 @@ Test(rate, twenty_per_minute_sliding) {
     cr_assert_eq(d.retry_after_ms, t0 + 60000);
     cr_assert(strstr(d.detail, "not sent"), "%s", d.detail);
     cr_assert_eq(receiver_ready_at(r, t0 + 60000), t0 + 60000);
-    receiver_deliver(r, &n, t0 + 60000);                       /* replaces the first */
+    receiver_deliver(r, &n, t0 + 60000);                        /* replaces the first */
     cr_assert_eq(receiver_ready_at(r, t0 + 60000), t0 + 61000); /* the second's minute */
     /* a notice without alerts is not sent and not counted */
     n.n_alerts = 0;
