@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -429,5 +430,35 @@ Test(e2e_receivers, exec_exit_codes_and_timeout) {
     cr_assert_eq(d.status, DELIVER_RETRY, "%s", d.detail);
     cr_assert_str_eq(d.detail, "killed after 1 s");
     cr_assert_lt(clock_mono_ms() - t0, e2e_scaled_ms(5000));
+    receiver_free(&r);
+}
+
+/* A command that reads part of a large stdin (more than a pipe holds), closes it and
+ * exits 0: the next write meets EPIPE, SIGPIPE is held and dropped, the daemon lives
+ * on, and the exit code decides. */
+Test(e2e_receivers, exec_that_stops_reading_a_large_stdin) {
+    static notice_alert_t many[600];
+    receiver_t *r = make("exec", NULL);
+    notice_t n = fixture_notice();
+    tbuf_t json = {0};
+    const char *script = P("%s/half.sh", dir);
+    FILE *f = fopen(script, "w");
+    fputs("head -c 100000 >/dev/null\nexec 0<&-\nsleep 0.2\nexit \"$1\"\n", f);
+    fclose(f);
+    signal(SIGPIPE, SIG_DFL); /* as a daemon that never set it: Criterion ignores it */
+    for (size_t i = 0; i < 600; i++)
+        many[i] = fixture_alerts[i % 3];
+    n.alerts = many;
+    n.n_alerts = 600;
+    cr_assert_eq(webhook_payload(r, &n, &json), 0);
+    cr_assert_gt(json.n, 4 * 65536, "the body (%zu bytes) must not fit a pipe (64 KiB)", json.n);
+    tbuf_free(&json);
+    cr_assert_eq(receiver_set(r, "command", P("/bin/sh %s 0", script), err, sizeof err), 0, "%s", err);
+    deliver_result_t d = receiver_deliver(r, &n, NOW);
+    cr_assert_eq(d.status, DELIVER_OK, "%s", d.detail);
+    cr_assert_eq(receiver_set(r, "command", P("/bin/sh %s 4", script), err, sizeof err), 0, "%s", err);
+    d = receiver_deliver(r, &n, NOW);
+    cr_assert_eq(d.status, DELIVER_FAILED, "%s", d.detail);
+    cr_assert_str_eq(d.detail, "exit 4: ");
     receiver_free(&r);
 }
