@@ -110,7 +110,8 @@ int webhook_payload(const receiver_t *r, const notice_t *n, tbuf_t *out);
 deliver_result_t webhook_deliver(receiver_t *r, const notice_t *n, int64_t now_ms);
 
 /* The whole e-mail (RFC 5322, MIME, UTF-8 base64 body, RFC 2047 subject) for n at
- * now_ms; message_id_host names the Message-ID's right part. */
+ * now_ms (its Date). The Message-ID is made from the notice alone (receiver, group key,
+ * made_at, kind) and the sender's domain, so a copy sent again is the same message. */
 int email_message(const receiver_t *r, const notice_t *n, int64_t now_ms, tbuf_t *out);
 deliver_result_t email_deliver(receiver_t *r, const notice_t *n, int64_t now_ms);
 
