@@ -4,14 +4,14 @@
 #   util/        mechanism: includes only util/ headers (no common/, no daemon, no wire
 #                format) - it knows nothing of reports, zones or periods;
 #   common/      the domain and its adapters: util/ and common/ headers, never a daemon's;
-#   a daemon     (aggregator/ collector/ scorer/ cli/ notify/): util/, common/ and its own folder,
+#   a daemon     (aggregator/ collector/ scorer/ cli/): util/, common/ and its own folder,
 #                never another daemon's header.
 #
 # Usage: check-layers.sh [ROOT]      checks ROOT (default: .), prints each breach, exits 1
 #        check-layers.sh --self-test  shows on a scratch copy that a breach is caught
 set -u
 
-DAEMONS="aggregator collector scorer cli notify"
+DAEMONS="aggregator collector scorer notify cli"
 
 # Prints "file:line: header" for every #include "header" in the given folder's files.
 includes() {
