@@ -8,13 +8,18 @@
  * one that never answers. The robots' 20-a-minute limit is shown to hold the 21st
  * message back before it reaches the robot.
  *
- * What is not here: TLS. The fake and the sink speak plain text on loopback (which the
- * receivers allow only there); that STARTTLS is required elsewhere is shown against
- * the sink, which then refuses to start TLS, and the receiver refuses to go on.
+ * TLS: the fake and the sink speak plain text on loopback (which the receivers allow
+ * only there). That verification is always on is shown against `openssl s_server`
+ * (an untrusted certificate, one for another host, the right ca_file); that STARTTLS is
+ * required elsewhere against the sink, which then refuses to start TLS, and the
+ * receiver refuses to go on.
  */
 #include <criterion/criterion.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -461,4 +466,86 @@ Test(e2e_receivers, exec_that_stops_reading_a_large_stdin) {
     cr_assert_eq(d.status, DELIVER_FAILED, "%s", d.detail);
     cr_assert_str_eq(d.detail, "exit 4: ");
     receiver_free(&r);
+}
+
+/* ---- TLS ------------------------------------------------------------------------- */
+
+/* A free port on 127.0.0.1 (bound, read, closed: the OS does not hand it out again at
+ * once). */
+static int free_port(void) {
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+/* Waits until something listens on 127.0.0.1:port. */
+static void wait_listening(int port, pid_t pid) {
+    int64_t until = clock_mono_ms() + e2e_scaled_ms(E2E_WAIT_MS);
+    for (;;) {
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+        int fd = socket(AF_INET, SOCK_STREAM, 0), rc;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+        close(fd);
+        if (rc == 0) return;
+        cr_assert(e2e_alive(pid), "openssl s_server exited: %s", e2e_tail(P("%s/s_server.err", dir), 400));
+        cr_assert_lt(clock_mono_ms(), until, "openssl s_server does not listen on %d", port);
+        e2e_sleep_ms(20);
+    }
+}
+
+/* A certificate for name (an IP address or a DNS name) and its key, self-signed. */
+static void make_cert(const char *stem, const char *san) {
+    cr_assert_eq(e2e_runl(P("%s/%s.req", dir, stem), NULL, e2e_scaled_ms(30000), "/usr/bin/openssl", "req",
+                          "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=yuebao-test",
+                          "-addext", P("subjectAltName=%s", san), "-keyout", P("%s/%s.key", dir, stem),
+                          "-out", P("%s/%s.pem", dir, stem), NULL),
+                 0, "openssl req: %s", e2e_tail(P("%s/%s.req.err", dir, stem), 400));
+}
+
+/* Verification is always on: against an HTTPS server (openssl s_server, which
+ * answers no POST, so a handshake that passes ends in the timeout) the receiver stops
+ * at the handshake when the certificate is not trusted or names another host, and
+ * gets past it with the right ca_file. */
+Test(e2e_receivers, tls_verification_is_always_on) {
+    int port = free_port();
+    make_cert("local", "IP:127.0.0.1");
+    make_cert("other", "DNS:other.example");
+    pid_t pid =
+        e2e_startl(P("%s/s_server", dir), "/usr/bin/openssl", "s_server", "-accept", P("127.0.0.1:%d", port),
+                   "-cert", P("%s/local.pem", dir), "-key", P("%s/local.key", dir), "-www", "-quiet", NULL);
+    cr_assert_gt(pid, 0);
+    wait_listening(port, pid);
+    const char *url = P("https://127.0.0.1:%d/hook", port);
+
+    receiver_t *r = make("webhook", url); /* the system's CAs: a self-signed server is refused */
+    cr_assert_eq(receiver_set(r, "timeout", "2", err, sizeof err), 0);
+    deliver_result_t d = deliver(r);
+    cr_assert_eq(d.status, DELIVER_RETRY, "%s", d.detail);
+    cr_assert(strstr(d.detail, "certificate"), "%s", d.detail);
+    receiver_free(&r);
+
+    r = make("webhook", url); /* trusted, but the certificate is for other.example */
+    cr_assert_eq(receiver_set(r, "timeout", "2", err, sizeof err), 0);
+    cr_assert_eq(receiver_set(r, "ca_file", P("%s/other.pem", dir), err, sizeof err), 0, "%s", err);
+    d = deliver(r);
+    cr_assert_eq(d.status, DELIVER_RETRY, "%s", d.detail);
+    cr_assert(strstr(d.detail, "certificate") || strstr(d.detail, "subject"), "%s", d.detail);
+    cr_assert_null(strstr(d.detail, "imed out"), "%s", d.detail);
+    receiver_free(&r);
+
+    r = make("webhook", url); /* the right CA: past the handshake, then no answer */
+    cr_assert_eq(receiver_set(r, "timeout", "2", err, sizeof err), 0);
+    cr_assert_eq(receiver_set(r, "ca_file", P("%s/local.pem", dir), err, sizeof err), 0, "%s", err);
+    d = deliver(r);
+    cr_assert_eq(d.status, DELIVER_RETRY, "%s", d.detail);
+    cr_assert(strstr(d.detail, "imed out"), "the handshake did not pass: %s", d.detail);
+    receiver_free(&r);
+    e2e_stop(pid, e2e_scaled_ms(5000));
 }
