@@ -172,6 +172,13 @@ if $central; then
 fi
 $county && config collector.ini collector.ini
 config yuebao.ini yuebao.ini # the CLI's defaults, on every host it is installed on
+# yuebao-notify's built-in message templates, to copy and edit (docs/operations.md)
+if $central; then
+    # shellcheck disable=SC2046
+    install -d -m 0750 $(own root yuebao) "$DESTDIR/etc/yuebao/notify-templates"
+    config notify-templates/robot.md notify-templates/robot.md
+    config notify-templates/email.txt notify-templates/email.txt
+fi
 
 # --- desk folders (county) -----------------------------------------------------------
 if $county; then

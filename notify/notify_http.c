@@ -38,7 +38,8 @@ bool notify_url_is_loopback(const char *url) {
     bool yes = false;
     notify_curl_init();
     if (!(u = curl_url())) return false;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
         struct in_addr a4;
         if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
             yes = true;
@@ -70,7 +71,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg) {
 static void common_opts(CURL *h, const char *url, int timeout_ms, const char *ca_file, char *errbuf) {
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms < RECV_CONNECT_MS ? timeout_ms : RECV_CONNECT_MS));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)(timeout_ms < RECV_CONNECT_MS ? timeout_ms : RECV_CONNECT_MS));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -89,7 +91,8 @@ int notify_http_post(const char *url, const char *ctype, const char *body, size_
     memset(a, 0, sizeof *a);
     a->retry_after_s = -1;
     notify_curl_init();
-    if (strncmp(url, "https://", 8) != 0 && !(strncmp(url, "http://", 7) == 0 && notify_url_is_loopback(url))) {
+    if (strncmp(url, "https://", 8) != 0 &&
+        !(strncmp(url, "http://", 7) == 0 && notify_url_is_loopback(url))) {
         a->curl_rc = CURLE_UNSUPPORTED_PROTOCOL;
         snprintf(a->error, sizeof a->error, "%s", _("plain http:// is only for loopback hosts"));
         return -1;
@@ -122,7 +125,8 @@ int notify_http_post(const char *url, const char *ctype, const char *body, size_
         }
         rc = 0;
     } else {
-        snprintf(a->error, sizeof a->error, "%s", errbuf[0] ? errbuf : curl_easy_strerror((CURLcode)a->curl_rc));
+        snprintf(a->error, sizeof a->error, "%s",
+                 errbuf[0] ? errbuf : curl_easy_strerror((CURLcode)a->curl_rc));
     }
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(h);
@@ -162,7 +166,8 @@ deliver_result_t notify_http_classify(int rc, const http_answer_t *a, const answ
     long code;
     char msg[128];
     if (rc < 0)
-        return receiver_result(transient_curl(a->curl_rc) ? DELIVER_RETRY : DELIVER_FAILED, 0, "%s", a->error);
+        return receiver_result(transient_curl(a->curl_rc) ? DELIVER_RETRY : DELIVER_FAILED, 0, "%s",
+                               a->error);
     if (a->status == 429) {
         int64_t after = a->retry_after_s >= 0 ? a->retry_after_s * 1000 : RECV_RATE_RETRY_MS;
         return receiver_result(DELIVER_RETRY, now_ms + after, _("HTTP %ld: rate limited"), a->status);
@@ -171,7 +176,8 @@ deliver_result_t notify_http_classify(int rc, const http_answer_t *a, const answ
         int64_t after = a->retry_after_s >= 0 ? now_ms + a->retry_after_s * 1000 : 0;
         return receiver_result(DELIVER_RETRY, after, _("HTTP %ld"), a->status);
     }
-    if (a->status < 200 || a->status >= 300) return receiver_result(DELIVER_FAILED, 0, _("HTTP %ld"), a->status);
+    if (a->status < 200 || a->status >= 300)
+        return receiver_result(DELIVER_FAILED, 0, _("HTTP %ld"), a->status);
     if (!rules->has_errcode) return receiver_result(DELIVER_OK, 0, _("HTTP %ld"), a->status);
     if (!errcode_of(a->body, &code, msg, sizeof msg))
         /* a proxy's page, not the robot's answer: the robot may answer next time */
@@ -179,7 +185,7 @@ deliver_result_t notify_http_classify(int rc, const http_answer_t *a, const answ
     if (code == 0) return receiver_result(DELIVER_OK, 0, "errcode 0 %s", msg);
     for (const int *r = rules->rate_limited; r && *r; r++)
         if (code == *r)
-            return receiver_result(DELIVER_RETRY, now_ms + RECV_RATE_RETRY_MS, _("errcode %ld rate limited: %s"), code,
-                                   msg);
+            return receiver_result(DELIVER_RETRY, now_ms + RECV_RATE_RETRY_MS,
+                                   _("errcode %ld rate limited: %s"), code, msg);
     return receiver_result(DELIVER_FAILED, 0, _("errcode %ld: %s"), code, msg);
 }

@@ -55,7 +55,8 @@ int notify_smtp_send(const char *smtp_url, bool require_tls, const char *ca_file
     snprintf(addr, sizeof addr, "<%s>", from);
     curl_easy_setopt(h, CURLOPT_URL, smtp_url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms < RECV_CONNECT_MS ? timeout_ms : RECV_CONNECT_MS));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)(timeout_ms < RECV_CONNECT_MS ? timeout_ms : RECV_CONNECT_MS));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(h, CURLOPT_USE_SSL, (long)(require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
@@ -77,7 +78,8 @@ int notify_smtp_send(const char *smtp_url, bool require_tls, const char *ca_file
     if (a->curl_rc == CURLE_OK)
         rc = 0;
     else
-        snprintf(a->error, sizeof a->error, "%s", errbuf[0] ? errbuf : curl_easy_strerror((CURLcode)a->curl_rc));
+        snprintf(a->error, sizeof a->error, "%s",
+                 errbuf[0] ? errbuf : curl_easy_strerror((CURLcode)a->curl_rc));
     curl_slist_free_all(to);
     curl_easy_cleanup(h);
     return rc;
@@ -86,8 +88,9 @@ int notify_smtp_send(const char *smtp_url, bool require_tls, const char *ca_file
 deliver_result_t notify_smtp_classify(int rc, const http_answer_t *a) {
     if (rc == 0) return receiver_result(DELIVER_OK, 0, _("SMTP %ld"), a->status);
     if (a->curl_rc == CURLE_USE_SSL_FAILED)
-        return receiver_result(DELIVER_FAILED, 0, "%s",
-                               _("the SMTP server does not offer STARTTLS, which is required for a host that is not loopback"));
+        return receiver_result(
+            DELIVER_FAILED, 0, "%s",
+            _("the SMTP server does not offer STARTTLS, which is required for a host that is not loopback"));
     if (a->curl_rc == CURLE_LOGIN_DENIED)
         return receiver_result(DELIVER_FAILED, 0, _("SMTP login refused: %s"), a->error);
     if (a->status >= 500 && a->status < 600)

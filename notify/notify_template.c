@@ -107,8 +107,8 @@ static long utf8_next(const unsigned char *s, size_t *len) {
     }
     if (s[0] >= 0xf0 && s[0] <= 0xf4 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
         (s[3] & 0xc0) == 0x80) {
-        long cp = (long)(s[0] & 0x07) << 18 | (long)(s[1] & 0x3f) << 12 | (long)(s[2] & 0x3f) << 6 |
-                  (s[3] & 0x3f);
+        long cp =
+            (long)(s[0] & 0x07) << 18 | (long)(s[1] & 0x3f) << 12 | (long)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
         if (cp < 0x10000 || cp > 0x10ffff) return -1;
         *len = 4;
         return cp;
@@ -139,7 +139,8 @@ void tpl_escape(tbuf_t *b, const char *s, tpl_format_t format) {
         } else if (format == TPL_MARKDOWN && is_markup(cp)) {
             /* its full-width form: U+FF01 + (c - '!') */
             unsigned w = 0xff01 + (unsigned)(cp - '!');
-            char u[4] = {(char)(0xe0 | w >> 12), (char)(0x80 | (w >> 6 & 0x3f)), (char)(0x80 | (w & 0x3f)), 0};
+            char u[4] = {(char)(0xe0 | w >> 12), (char)(0x80 | (w >> 6 & 0x3f)), (char)(0x80 | (w & 0x3f)),
+                         0};
             tbuf_add(b, u);
         } else if (format == TPL_MARKDOWN && cp == ':' && p[1] == '/' && p[2] == '/') {
             tbuf_add(b, "\xef\xbc\x9a"); /* "：//": no autolink */
@@ -153,15 +154,54 @@ void tpl_escape(tbuf_t *b, const char *s, tpl_format_t format) {
 /* --- names ------------------------------------------------------------------------ */
 typedef enum {
     /* lists */
-    N_FIRING, N_RESOLVED, N_ALERTS,
+    N_FIRING,
+    N_RESOLVED,
+    N_ALERTS,
     /* the notice's */
-    N_TITLE, N_GROUP, N_RECEIVER, N_N_FIRING, N_N_CRITICAL, N_N_WARNING, N_N_RESOLVED, N_MORE, N_LATE,
-    N_REMINDER, N_FIRST_START, N_NORMAL, N_MADE_AT, N_EXTERNAL_URL,
+    N_TITLE,
+    N_GROUP,
+    N_RECEIVER,
+    N_N_FIRING,
+    N_N_CRITICAL,
+    N_N_WARNING,
+    N_N_RESOLVED,
+    N_MORE,
+    N_LATE,
+    N_REMINDER,
+    N_FIRST_START,
+    N_NORMAL,
+    N_MADE_AT,
+    N_EXTERNAL_URL,
     /* an alert's */
-    N_ZONE, N_ZONE_NAME, N_COUNTY, N_COUNTY_NAME, N_INDICATOR, N_INDICATOR_NAME, N_UNIT, N_KIND, N_KIND_CODE,
-    N_SEVERITY, N_SEVERITY_CODE, N_CRITICAL, N_IS_PACE, N_IS_GROWTH, N_IS_LEVEL, N_IS_OVERDUE, N_A_FIRING,
-    N_A_RESOLVED, N_PERIOD, N_VALUE, N_TARGET, N_EXPECTED, N_COMPLETION, N_GAP, N_GAP_ABS, N_DEADLINE,
-    N_SINCE, N_ENDED, N_MESSAGE,
+    N_ZONE,
+    N_ZONE_NAME,
+    N_COUNTY,
+    N_COUNTY_NAME,
+    N_INDICATOR,
+    N_INDICATOR_NAME,
+    N_UNIT,
+    N_KIND,
+    N_KIND_CODE,
+    N_SEVERITY,
+    N_SEVERITY_CODE,
+    N_CRITICAL,
+    N_IS_PACE,
+    N_IS_GROWTH,
+    N_IS_LEVEL,
+    N_IS_OVERDUE,
+    N_A_FIRING,
+    N_A_RESOLVED,
+    N_PERIOD,
+    N_VALUE,
+    N_TARGET,
+    N_EXPECTED,
+    N_COMPLETION,
+    N_GAP,
+    N_GAP_ABS,
+    N_DEADLINE,
+    N_SINCE,
+    N_ENDED,
+    N_MESSAGE,
     N_COUNT
 } name_t;
 
@@ -169,12 +209,13 @@ typedef enum {
 
 /* In the order of name_t. "firing" and "resolved" inside an alert are its flags. */
 static const char *const names[N_COUNT] = {
-    "firing", "resolved", "alerts", "title", "group", "receiver", "n_firing", "n_critical", "n_warning",
-    "n_resolved", "more", "late", "reminder", "first_start", "normal", "made_at", "external_url", "zone",
-    "zone_name", "county", "county_name", "indicator", "indicator_name", "unit", "kind", "kind_code",
-    "severity", "severity_code", "critical", "is_pace", "is_growth", "is_level", "is_overdue", "firing",
-    "resolved", "period", "value", "target", "expected", "completion", "gap", "gap_abs", "deadline", "since",
-    "ended", "message"};
+    "firing",     "resolved",       "alerts",       "title",    "group",      "receiver", "n_firing",
+    "n_critical", "n_warning",      "n_resolved",   "more",     "late",       "reminder", "first_start",
+    "normal",     "made_at",        "external_url", "zone",     "zone_name",  "county",   "county_name",
+    "indicator",  "indicator_name", "unit",         "kind",     "kind_code",  "severity", "severity_code",
+    "critical",   "is_pace",        "is_growth",    "is_level", "is_overdue", "firing",   "resolved",
+    "period",     "value",          "target",       "expected", "completion", "gap",      "gap_abs",
+    "deadline",   "since",          "ended",        "message"};
 
 static int name_find(const char *s, bool in_list) {
     if (in_list && strcmp(s, "firing") == 0) return N_A_FIRING;
@@ -284,7 +325,8 @@ tpl_t *tpl_parse(const char *text, char *err, size_t errsz) {
         }
         tlen = (size_t)(close - open - 2);
         if (tlen >= sizeof tag) {
-            snprintf(err, errsz, _("line %d: a tag longer than %zu bytes"), line_of(text, open), sizeof tag - 1);
+            snprintf(err, errsz, _("line %d: a tag longer than %zu bytes"), line_of(text, open),
+                     sizeof tag - 1);
             goto fail;
         }
         memcpy(tag, open + 2, tlen);
@@ -315,8 +357,10 @@ tpl_t *tpl_parse(const char *text, char *err, size_t errsz) {
             goto fail;
         }
         if (id >= FIRST_ALERT_NAME && in_list == 0) {
-            snprintf(err, errsz, _("line %d: \"{{%s}}\" is an alert's, only inside {{#firing}}, {{#resolved}} or {{#alerts}}"),
-                     line_of(text, open), name);
+            snprintf(
+                err, errsz,
+                _("line %d: \"{{%s}}\" is an alert's, only inside {{#firing}}, {{#resolved}} or {{#alerts}}"),
+                line_of(text, open), name);
             goto fail;
         }
         node_t *n = node_add(stack[depth]);
@@ -324,15 +368,16 @@ tpl_t *tpl_parse(const char *text, char *err, size_t errsz) {
         n->name = id;
         if (!sigil) {
             if (id <= N_ALERTS) {
-                snprintf(err, errsz, _("line %d: \"{{%s}}\" is a list: use {{#%s}}…{{/%s}}"), line_of(text, open),
-                         name, name, name);
+                snprintf(err, errsz, _("line %d: \"{{%s}}\" is a list: use {{#%s}}…{{/%s}}"),
+                         line_of(text, open), name, name, name);
                 goto fail;
             }
             n->kind = NODE_VALUE;
             continue;
         }
         if (depth == MAX_DEPTH) {
-            snprintf(err, errsz, _("line %d: sections nested more than %d deep"), line_of(text, open), MAX_DEPTH);
+            snprintf(err, errsz, _("line %d: sections nested more than %d deep"), line_of(text, open),
+                     MAX_DEPTH);
             goto fail;
         }
         n->kind = NODE_SECTION;
@@ -483,7 +528,8 @@ void tpl_title(const notice_t *n, tpl_format_t format, tbuf_t *out) {
 }
 
 static const indicator_t *indicator_of(const ctx_t *c) {
-    return c->o->master && c->a->alert.indicator[0] ? master_indicator(c->o->master, c->a->alert.indicator) : NULL;
+    return c->o->master && c->a->alert.indicator[0] ? master_indicator(c->o->master, c->a->alert.indicator)
+                                                    : NULL;
 }
 
 /* The value of name in c into buf; *untrusted when it came from a county or the master
@@ -495,7 +541,9 @@ static const char *value(const ctx_t *c, int name, char *buf, size_t size, bool 
     *untrusted = false;
     buf[0] = '\0';
     switch ((name_t)name) {
-    case N_FIRING: case N_RESOLVED: case N_ALERTS: break;
+    case N_FIRING:
+    case N_RESOLVED:
+    case N_ALERTS: break;
     case N_TITLE: { /* escaped already: its brackets are ours */
         tbuf_t t = {0};
         tpl_title(c->n, c->o->format, &t);
@@ -505,7 +553,9 @@ static const char *value(const ctx_t *c, int name, char *buf, size_t size, bool 
         break;
     }
     case N_GROUP: tpl_group_name(c->n, buf, size), *untrusted = true; break;
-    case N_RECEIVER: snprintf(buf, size, "%s", c->n->receiver ? c->n->receiver : ""), *untrusted = true; break;
+    case N_RECEIVER:
+        snprintf(buf, size, "%s", c->n->receiver ? c->n->receiver : ""), *untrusted = true;
+        break;
     case N_N_FIRING: snprintf(buf, size, "%zu", count_status(c->n, NOTICE_FIRING, -1)); break;
     case N_N_CRITICAL: snprintf(buf, size, "%zu", count_status(c->n, NOTICE_FIRING, SEV_CRITICAL)); break;
     case N_N_WARNING: snprintf(buf, size, "%zu", count_status(c->n, NOTICE_FIRING, SEV_WARNING)); break;
@@ -527,7 +577,9 @@ static const char *value(const ctx_t *c, int name, char *buf, size_t size, bool 
     }
     case N_EXTERNAL_URL: snprintf(buf, size, "%s", c->n->external_url ? c->n->external_url : ""); break;
     case N_ZONE: snprintf(buf, size, "%s", al->zone), *untrusted = true; break;
-    case N_ZONE_NAME: snprintf(buf, size, "%s", a->zone_name[0] ? a->zone_name : al->zone), *untrusted = true; break;
+    case N_ZONE_NAME:
+        snprintf(buf, size, "%s", a->zone_name[0] ? a->zone_name : al->zone), *untrusted = true;
+        break;
     case N_COUNTY: snprintf(buf, size, "%s", al->county), *untrusted = true; break;
     case N_COUNTY_NAME:
         snprintf(buf, size, "%s", a->county_name[0] ? a->county_name : al->county), *untrusted = true;
@@ -612,8 +664,9 @@ static void render_list(const node_t *sec, ctx_t *c, tbuf_t *out) {
 }
 
 static size_t list_len(const ctx_t *c, int name) {
-    return name == N_FIRING ? c->shown_firing : name == N_RESOLVED ? c->shown_resolved
-                                                                 : c->shown_firing + c->shown_resolved;
+    return name == N_FIRING     ? c->shown_firing
+           : name == N_RESOLVED ? c->shown_resolved
+                                : c->shown_firing + c->shown_resolved;
 }
 
 static void render_nodes(const node_t *kids, size_t n_kids, ctx_t *c, tbuf_t *out) {
@@ -696,7 +749,8 @@ const char tpl_default_markdown[] =
     "- 另有 {{more}} 项未列出\n"
     "{{/more}}\n"
     "{{#resolved}}\n"
-    "- 已解除: {{zone_name}} ({{county_name}}) {{kind}}{{#indicator_name}} {{indicator_name}}{{/indicator_name}}"
+    "- 已解除: {{zone_name}} ({{county_name}}) {{kind}}{{#indicator_name}} "
+    "{{indicator_name}}{{/indicator_name}}"
     "{{#is_overdue}} {{period}} 月报已报送{{/is_overdue}} ({{ended}})\n"
     "{{/resolved}}\n"
     "{{#external_url}}\n"

@@ -48,10 +48,10 @@
 
 /* --- a growing string ------------------------------------------------------------- */
 typedef struct {
-    char *p;   /* NUL-terminated; NULL until something is added */
-    size_t n;  /* length */
+    char *p;  /* NUL-terminated; NULL until something is added */
+    size_t n; /* length */
     size_t cap;
-    bool oom;  /* an allocation failed: the content is incomplete */
+    bool oom; /* an allocation failed: the content is incomplete */
 } tbuf_t;
 
 void tbuf_add(tbuf_t *b, const char *s);

@@ -51,7 +51,8 @@ static int read_secret(const char *key, const char *path, char *out, size_t size
     FILE *f = fopen(path, "r");
     char shown[256];
     if (!f) {
-        snprintf(err, errsz, _("%s: cannot read %s: %s"), key, text_shown(path, shown, sizeof shown), strerror(errno));
+        snprintf(err, errsz, _("%s: cannot read %s: %s"), key, text_shown(path, shown, sizeof shown),
+                 strerror(errno));
         return -1;
     }
     if (!fgets(out, (int)size, f)) out[0] = '\0';
@@ -68,10 +69,12 @@ static int read_secret(const char *key, const char *path, char *out, size_t size
  * holds can become a command. */
 static int split_command(receiver_t *r, const char *value, char *err, size_t errsz) {
     size_t n = 0;
+    r->argv[0] = NULL; /* a refused command leaves none */
     if (copy(r->command, sizeof r->command, "command", value, err, errsz) < 0) return -1;
     for (char *save = NULL, *w = strtok_r(r->command, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
         if (n == RECV_MAX_ARGS) {
             snprintf(err, errsz, _("command: more than %d words"), RECV_MAX_ARGS);
+            r->argv[0] = NULL;
             return -1;
         }
         r->argv[n++] = w;
@@ -79,12 +82,14 @@ static int split_command(receiver_t *r, const char *value, char *err, size_t err
     r->argv[n] = NULL;
     if (n == 0 || r->argv[0][0] != '/') {
         snprintf(err, errsz, "%s", _("command: must start with an absolute path (no shell is used)"));
+        r->argv[0] = NULL;
         return -1;
     }
     if (access(r->argv[0], X_OK) < 0) {
         char shown[256];
-        snprintf(err, errsz, _("command: %s is not executable: %s"), text_shown(r->argv[0], shown, sizeof shown),
-                 strerror(errno));
+        snprintf(err, errsz, _("command: %s is not executable: %s"),
+                 text_shown(r->argv[0], shown, sizeof shown), strerror(errno));
+        r->argv[0] = NULL;
         return -1;
     }
     return 0;
@@ -137,7 +142,8 @@ int receiver_set(receiver_t *r, const char *key, const char *value, char *err, s
     }
     if (strcmp(key, "mention") == 0) {
         for (const char *p = value; *p; p++)
-            if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == ' ' || *p == '+') && strcmp(value, "all") != 0) {
+            if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == ' ' || *p == '+') &&
+                strcmp(value, "all") != 0) {
                 snprintf(err, errsz, "%s", _("mention: mobile numbers separated by commas, or \"all\""));
                 return -1;
             }
@@ -174,7 +180,8 @@ static bool address_ok(const char *a, size_t len) {
     bool at = false;
     if (len == 0) return false;
     for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)a[i] < 0x21 || a[i] == '<' || a[i] == '>' || a[i] == '"' || a[i] == 0x7f) return false;
+        if ((unsigned char)a[i] < 0x21 || a[i] == '<' || a[i] == '>' || a[i] == '"' || a[i] == 0x7f)
+            return false;
         at = at || a[i] == '@';
     }
     return at;
@@ -182,7 +189,6 @@ static bool address_ok(const char *a, size_t len) {
 
 static int check_url(const char *key, const char *url, const char *secure, const char *plain, char *err,
                      size_t errsz) {
-    char shown[256];
     if (!url[0]) {
         snprintf(err, errsz, _("%s is missing"), key);
         return -1;
@@ -190,11 +196,11 @@ static int check_url(const char *key, const char *url, const char *secure, const
     if (starts(url, secure)) return 0;
     if (starts(url, plain)) {
         if (notify_url_is_loopback(url)) return 0;
-        snprintf(err, errsz, _("%s: %s is plain text to a host that is not loopback; use %s"), key,
-                 text_shown(url, shown, sizeof shown), secure);
+        /* the URL itself is not repeated: a robot's key is in it */
+        snprintf(err, errsz, _("%s: plain text to a host that is not loopback; use %s"), key, secure);
         return -1;
     }
-    snprintf(err, errsz, _("%s: %s is neither %s nor %s"), key, text_shown(url, shown, sizeof shown), secure, plain);
+    snprintf(err, errsz, _("%s: neither %s nor %s"), key, secure, plain);
     return -1;
 }
 
@@ -225,7 +231,8 @@ int receiver_check(const receiver_t *r, char *err, size_t errsz) {
         const char *p = r->to;
         /* smtp:// to any host: STARTTLS is then required unless it is loopback */
         if (!starts(r->smtp_url, "smtps://") && !starts(r->smtp_url, "smtp://")) {
-            snprintf(err, errsz, "%s", _("smtp_url: missing, or neither smtp://HOST:587 nor smtps://HOST:465"));
+            snprintf(err, errsz, "%s",
+                     _("smtp_url: missing, or neither smtp://HOST:587 nor smtps://HOST:465"));
             return -1;
         }
         if (!address_ok(r->from, strlen(r->from))) {
@@ -299,13 +306,15 @@ deliver_result_t receiver_result(deliver_status_t st, int64_t retry_after_ms, co
     return res;
 }
 
-int receiver_render(const receiver_t *r, const notice_t *n, tpl_format_t format, size_t max_bytes, tbuf_t *out) {
+int receiver_render(const receiver_t *r, const notice_t *n, tpl_format_t format, size_t max_bytes,
+                    tbuf_t *out) {
     tpl_opts_t o = {.format = format, .master = r->master, .max_bytes = max_bytes};
     char err[256];
     tpl_t *builtin = NULL;
     int rc;
     if (!r->tpl) {
-        builtin = tpl_parse(format == TPL_MARKDOWN ? tpl_default_markdown : tpl_default_text, err, sizeof err);
+        builtin =
+            tpl_parse(format == TPL_MARKDOWN ? tpl_default_markdown : tpl_default_text, err, sizeof err);
         if (!builtin) return -1; /* cannot happen: test_receivers parses them */
     }
     rc = tpl_render(r->tpl ? r->tpl : builtin, n, &o, out);
@@ -317,7 +326,8 @@ deliver_result_t receiver_deliver(receiver_t *r, const notice_t *n, int64_t now_
     int64_t ready = receiver_ready_at(r, now_ms);
     if (n->n_alerts == 0) return receiver_result(DELIVER_OK, 0, "%s", _("nothing to send"));
     if (ready > now_ms)
-        return receiver_result(DELIVER_RETRY, ready, _("not sent: %d messages in the last minute is the robot's limit"),
+        return receiver_result(DELIVER_RETRY, ready,
+                               _("not sent: %d messages in the last minute is the robot's limit"),
                                RECV_RATE_MAX);
     if (is_robot(r)) r->sent_ms[r->n_sent++ % RECV_RATE_MAX] = now_ms;
     switch (r->kind) {
@@ -333,8 +343,8 @@ deliver_result_t receiver_deliver(receiver_t *r, const notice_t *n, int64_t now_
 void receiver_free(receiver_t **r) {
     if (!r || !*r) return;
     tpl_free(&(*r)->tpl);
-    explicit_bzero((*r)->secret, sizeof (*r)->secret);
-    explicit_bzero((*r)->password, sizeof (*r)->password);
+    explicit_bzero((*r)->secret, sizeof(*r)->secret);
+    explicit_bzero((*r)->password, sizeof(*r)->password);
     free(*r);
     *r = NULL;
 }

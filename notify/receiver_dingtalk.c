@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "receiver_internal.h"
 
 static const int dingtalk_rate_limited[] = {130101, 660026, 0};
@@ -21,7 +22,8 @@ static const int dingtalk_rate_limited[] = {130101, 660026, 0};
 void dingtalk_sign(const char *secret, int64_t ts_ms, char *out, size_t size) {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
-    char msg[320], b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    char msg[320],
+        b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
     size_t n = 0;
     if (sodium_init() < 0) { /* cannot happen on Linux; say nothing rather than sign wrong */
         out[0] = '\0';
@@ -49,8 +51,8 @@ void dingtalk_signed_url(const receiver_t *r, int64_t ts_ms, char *out, size_t s
         return;
     }
     dingtalk_sign(r->secret, ts_ms, sign, sizeof sign);
-    snprintf(out, size, "%s%ctimestamp=%lld&sign=%s", r->url, strchr(r->url, '?') ? '&' : '?', (long long)ts_ms,
-             sign);
+    snprintf(out, size, "%s%ctimestamp=%lld&sign=%s", r->url, strchr(r->url, '?') ? '&' : '?',
+             (long long)ts_ms, sign);
 }
 
 int dingtalk_payload(const receiver_t *r, const notice_t *n, tbuf_t *out) {
@@ -98,7 +100,7 @@ deliver_result_t dingtalk_deliver(receiver_t *r, const notice_t *n, int64_t now_
     int rc;
     if (dingtalk_payload(r, n, &body) < 0) {
         tbuf_free(&body);
-        return receiver_result(DELIVER_RETRY, 0, "%s", "out of memory");
+        return receiver_result(DELIVER_RETRY, 0, "%s", _("out of memory"));
     }
     dingtalk_signed_url(r, real_now_ms(), url, sizeof url);
     rc = notify_http_post(url, "application/json", tbuf_str(&body), body.n, r->timeout_ms, r->ca_file, &a);

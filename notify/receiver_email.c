@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "receiver_internal.h"
 #include "util.h"
 
@@ -22,7 +23,8 @@ static void put_base64(tbuf_t *out, const char *data, size_t len) {
     char line[80];
     for (size_t off = 0; off < len; off += 57) {
         size_t take = len - off < 57 ? len - off : 57;
-        sodium_bin2base64(line, sizeof line, (const unsigned char *)data + off, take, sodium_base64_VARIANT_ORIGINAL);
+        sodium_bin2base64(line, sizeof line, (const unsigned char *)data + off, take,
+                          sodium_base64_VARIANT_ORIGINAL);
         tbuf_add(out, line);
         tbuf_add(out, "\r\n");
     }
@@ -39,7 +41,8 @@ static void put_subject(tbuf_t *out, const char *s) {
         size_t take = len - off < 45 ? len - off : 45;
         while (take > 0 && off + take < len && ((unsigned char)s[off + take] & 0xc0) == 0x80)
             take--; /* s[off + take] continues a character: cut before it */
-        sodium_bin2base64(word, sizeof word, (const unsigned char *)s + off, take, sodium_base64_VARIANT_ORIGINAL);
+        sodium_bin2base64(word, sizeof word, (const unsigned char *)s + off, take,
+                          sodium_base64_VARIANT_ORIGINAL);
         tbuf_printf(out, "%s=?UTF-8?B?%s?=", off ? "\r\n " : " ", word);
         off += take;
     }
@@ -98,7 +101,7 @@ deliver_result_t email_deliver(receiver_t *r, const notice_t *n, int64_t now_ms)
     bool require_tls = strncmp(r->smtp_url, "smtps://", 8) == 0 || !notify_url_is_loopback(r->smtp_url);
     if (email_message(r, n, now_ms, &msg) < 0) {
         tbuf_free(&msg);
-        return receiver_result(DELIVER_RETRY, 0, "%s", "out of memory");
+        return receiver_result(DELIVER_RETRY, 0, "%s", _("out of memory"));
     }
     rc = notify_smtp_send(r->smtp_url, require_tls, r->ca_file, r->username, r->password, r->from, r->to,
                           tbuf_str(&msg), r->timeout_ms, &a);

@@ -75,8 +75,10 @@ static char *env_text(const char *name, const char *text) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char *line = strndup(p, len);
-        if (!line) b.oom = true;
-        else tpl_escape(&b, line, TPL_TEXT);
+        if (!line)
+            b.oom = true;
+        else
+            tpl_escape(&b, line, TPL_TEXT);
         free(line);
         if (nl) tbuf_add(&b, "\n");
         p += len + (nl ? 1 : 0);

@@ -12,7 +12,7 @@
 #include "notify_template.h"
 #include "receiver.h"
 
-#define RECV_RATE_MAX 20        /* the robots' documented limit: 20 messages ... */
+#define RECV_RATE_MAX 20          /* the robots' documented limit: 20 messages ... */
 #define RECV_RATE_WINDOW_MS 60000 /* ... per minute, per robot */
 #define RECV_RATE_RETRY_MS 60000  /* after a rate-limit answer: try again a minute later */
 #define RECV_CONNECT_MS 5000
@@ -43,11 +43,11 @@ struct receiver {
 
 /* --- transports ------------------------------------------------------------------- */
 typedef struct {
-    long status;         /* HTTP status, or the last SMTP reply code; 0 if none */
-    char body[4096];     /* the answer's first bytes, NUL-terminated */
+    long status;           /* HTTP status, or the last SMTP reply code; 0 if none */
+    char body[4096];       /* the answer's first bytes, NUL-terminated */
     int64_t retry_after_s; /* a Retry-After header in seconds, -1 if none */
-    int curl_rc;         /* CURLcode */
-    char error[256];     /* libcurl's words for a transport failure */
+    int curl_rc;           /* CURLcode */
+    char error[256];       /* libcurl's words for a transport failure */
 } http_answer_t;
 
 /* libcurl's global set-up, once per process, before any transfer (thread-safe). */
@@ -110,7 +110,8 @@ int webhook_payload(const receiver_t *r, const notice_t *n, tbuf_t *out);
 deliver_result_t webhook_deliver(receiver_t *r, const notice_t *n, int64_t now_ms);
 
 /* The whole e-mail (RFC 5322, MIME, UTF-8 base64 body, RFC 2047 subject) for n at
- * now_ms; message_id_host names the Message-ID's right part. */
+ * now_ms (its Date). The Message-ID is made from the notice alone (receiver, group key,
+ * made_at, kind) and the sender's domain, so a copy sent again is the same message. */
 int email_message(const receiver_t *r, const notice_t *n, int64_t now_ms, tbuf_t *out);
 deliver_result_t email_deliver(receiver_t *r, const notice_t *n, int64_t now_ms);
 
@@ -119,7 +120,8 @@ deliver_result_t email_deliver(receiver_t *r, const notice_t *n, int64_t now_ms)
 deliver_result_t exec_deliver(receiver_t *r, const notice_t *n, int64_t now_ms);
 
 /* Renders n with r's template (or the built-in one of format) into out. 0 or -1. */
-int receiver_render(const receiver_t *r, const notice_t *n, tpl_format_t format, size_t max_bytes, tbuf_t *out);
+int receiver_render(const receiver_t *r, const notice_t *n, tpl_format_t format, size_t max_bytes,
+                    tbuf_t *out);
 
 /* A result with a formatted, escaped detail. */
 deliver_result_t receiver_result(deliver_status_t st, int64_t retry_after_ms, const char *fmt, ...)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "receiver_internal.h"
 #include "text.h"
 
@@ -95,7 +96,8 @@ static void put_object(tbuf_t *out, const pairs_t *ps) {
 }
 
 /* The pairs of ps that every alert [0, n) has alike (of) too. */
-static void common(const notice_t *nt, size_t n, void (*of)(const notice_alert_t *, pairs_t *), pairs_t *out) {
+static void common(const notice_t *nt, size_t n, void (*of)(const notice_alert_t *, pairs_t *),
+                   pairs_t *out) {
     pairs_t other;
     out->n = 0;
     if (n == 0) return;
@@ -180,7 +182,7 @@ deliver_result_t webhook_deliver(receiver_t *r, const notice_t *n, int64_t now_m
     int rc;
     if (webhook_payload(r, n, &body) < 0) {
         tbuf_free(&body);
-        return receiver_result(DELIVER_RETRY, 0, "%s", "out of memory");
+        return receiver_result(DELIVER_RETRY, 0, "%s", _("out of memory"));
     }
     rc = notify_http_post(r->url, "application/json", tbuf_str(&body), body.n, r->timeout_ms, r->ca_file, &a);
     tbuf_free(&body);

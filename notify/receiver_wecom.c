@@ -5,6 +5,7 @@
  * UTF-8. The answer is {"errcode":0,"errmsg":"ok"}; errcode 45009 is "api freq out of
  * limit" (more than 20 messages a minute).
  */
+#include "i18n.h"
 #include "receiver_internal.h"
 
 static const int wecom_rate_limited[] = {45009, 0};
@@ -29,7 +30,7 @@ deliver_result_t wecom_deliver(receiver_t *r, const notice_t *n, int64_t now_ms)
     int rc;
     if (wecom_payload(r, n, &body) < 0) {
         tbuf_free(&body);
-        return receiver_result(DELIVER_RETRY, 0, "%s", "out of memory");
+        return receiver_result(DELIVER_RETRY, 0, "%s", _("out of memory"));
     }
     rc = notify_http_post(r->url, "application/json", tbuf_str(&body), body.n, r->timeout_ms, r->ca_file, &a);
     tbuf_free(&body);

@@ -241,7 +241,8 @@ int fake_query_param(const char *target, const char *name, char *out, size_t siz
                 int c = *v;
                 /* a form-encoded query: '+' is a space, so a sign sent without its '+'
                  * encoded does not match, as it would not at 钉钉 */
-                if (c == '+') c = ' ';
+                if (c == '+')
+                    c = ' ';
                 else if (c == '%' && v + 2 < end && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
                     c = hexval(v[1]) * 16 + hexval(v[2]);
                     v += 2;
@@ -338,7 +339,8 @@ static int http_read(int fd, char method[8], char **target, char **headers, char
         char *e = strstr(h, "\r\n");
         if (!e) break;
         if (strncasecmp(h, "Content-Length:", 15) == 0) clen = strtoul(h + 15, NULL, 10);
-        if (strncasecmp(h, "Expect:", 7) == 0 && strcasestr(h, "100-continue") && strcasestr(h, "100-continue") < e)
+        if (strncasecmp(h, "Expect:", 7) == 0 && strcasestr(h, "100-continue") &&
+            strcasestr(h, "100-continue") < e)
             write_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", 25);
         h = e + 2;
     }
@@ -405,7 +407,8 @@ static void http_serve(fake_http_t *f, int fd) {
     /* the answer is built before the records are visible, so a waiting test sees the
      * request only once its answer is decided; it is sent after the lock is dropped */
     snprintf(head, sizeof head,
-             "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+             "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: "
+             "close\r\n\r\n",
              status, reason(status), strlen(body));
     char *out = malloc(strlen(head) + strlen(body) + 1);
     if (out) strcat(strcpy(out, head), body);
@@ -601,7 +604,8 @@ static void append(char **acc, const char *s, size_t n) {
 static char *b64_decode(const char *b64, size_t *n) {
     size_t cap = strlen(b64) + 1;
     unsigned char *out = malloc(cap);
-    if (!out || sodium_base642bin(out, cap, b64, strlen(b64), NULL, n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    if (!out ||
+        sodium_base642bin(out, cap, b64, strlen(b64), NULL, n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
         free(out);
         return NULL;
     }
@@ -662,8 +666,7 @@ static void smtp_session(fake_smtp_t *f, int fd) {
             char *ud = u ? b64_decode(u, &n) : NULL, *pd = p ? b64_decode(p, &n) : NULL;
             free(m.auth);
             m.auth = NULL;
-            if (ud && pd && (m.auth = malloc(strlen(ud) + strlen(pd) + 2)))
-                sprintf(m.auth, "%s\n%s", ud, pd);
+            if (ud && pd && (m.auth = malloc(strlen(ud) + strlen(pd) + 2))) sprintf(m.auth, "%s\n%s", ud, pd);
             free(u), free(p), free(ud), free(pd);
             say(fd, "235 2.7.0 Authentication successful\r\n");
         } else if (strncasecmp(line, "MAIL FROM:", 10) == 0) {
@@ -721,7 +724,8 @@ static void smtp_session(fake_smtp_t *f, int fd) {
             pthread_mutex_unlock(&f->s.mu);
             free(data);
             char ans[64];
-            snprintf(ans, sizeof ans, "%d %s\r\n", code, code == 250 ? "2.0.0 Ok: queued" : "refused by script");
+            snprintf(ans, sizeof ans, "%d %s\r\n", code,
+                     code == 250 ? "2.0.0 Ok: queued" : "refused by script");
             say(fd, ans);
         } else if (strncasecmp(line, "RSET", 4) == 0 || strncasecmp(line, "NOOP", 4) == 0) {
             say(fd, "250 2.0.0 Ok\r\n");

@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "notice.h"
+#include "../../notify/notice.h"
 
 static indicator_t fixture_indicators[] = {
     {.code = "fai", .name_zh = "固定资产投资", .unit = "万元"},
@@ -50,7 +50,9 @@ static notice_t fixture_notice(void) {
     a[0].alert.target = 400;
     a[0].alert.expected = 41.666666666666664;
     a[0].alert.gap = -11.666666666666664;
-    strcpy(a[0].alert.message, "固定资产投资: 30.0% of the year's target 400 万元 done by 2026-05, 41.7% expected (m/12): -11.7 pp");
+    strcpy(
+        a[0].alert.message,
+        "固定资产投资: 30.0% of the year's target 400 万元 done by 2026-05, 41.7% expected (m/12): -11.7 pp");
     a[0].status = NOTICE_FIRING;
     a[0].starts_at_ms = 1780626600000;
     strcpy(a[0].fingerprint, "0123456789abcdef");
@@ -65,7 +67,8 @@ static notice_t fixture_notice(void) {
     strcpy(a[1].alert.period, "2026-05");
     a[1].alert.value = a[1].alert.target = a[1].alert.expected = a[1].alert.gap = NAN;
     a[1].alert.deadline_ms = 1781107200000;
-    strcpy(a[1].alert.message, "鹤壁宝山循环经济产业集聚区 (鹤山区) has not reported 2026-05; it was due 2026-06-10 24:00");
+    strcpy(a[1].alert.message,
+           "鹤壁宝山循环经济产业集聚区 (鹤山区) has not reported 2026-05; it was due 2026-06-10 24:00");
     a[1].status = NOTICE_FIRING;
     a[1].starts_at_ms = 1781107200000;
     strcpy(a[1].fingerprint, "fedcba9876543210");
