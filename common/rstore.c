@@ -111,6 +111,7 @@ struct rstore {
      * have (two B-tree seeks of ~18 statements a report). "" when none. */
     char absent_period[PERIOD_STRLEN];
     char absent_zone[ZONE_CODE_SIZE];
+    int wal_pages; /* rstore_defer_checkpoints: the log's size after the last commit */
 };
 
 static void hint_clear(rstore_t *s) {
@@ -175,6 +176,29 @@ void rstore_set_busy_timeout(rstore_t *s, int ms) {
 }
 const char *rstore_error(const rstore_t *s) {
     return db_error(s->h);
+}
+
+/* SQLite's WAL hook, in place of its automatic checkpoint: only notes the log's size. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages) {
+    (void)db;
+    (void)name;
+    ((rstore_t *)arg)->wal_pages = pages;
+    return SQLITE_OK;
+}
+
+void rstore_defer_checkpoints(rstore_t *s) {
+    sqlite3_wal_hook(s->db, on_wal_commit, s);
+}
+
+int rstore_wal_pages(const rstore_t *s) {
+    return s->wal_pages;
+}
+
+int rstore_checkpoint(rstore_t *s) {
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc == SQLITE_OK || rc == SQLITE_BUSY) return 0; /* BUSY: another checkpoint is running */
+    log_error("%s: checkpoint: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
 }
 
 /* Prepares a cached statement for a new run. */
