@@ -197,7 +197,7 @@ int rstore_wal_pages(const rstore_t *s) {
 int rstore_checkpoint(rstore_t *s) {
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     if (rc == SQLITE_OK || rc == SQLITE_BUSY) return 0; /* BUSY: another checkpoint is running */
-    log_error("%s: checkpoint: %s", s->path, sqlite3_errmsg(s->db));
+    log_error(_("%s: checkpoint: %s"), s->path, sqlite3_errmsg(s->db));
     return -1;
 }
 
