@@ -5,7 +5,10 @@
  * BEGIN IMMEDIATE … COMMIT; only after COMMIT returns are the acks sent and the events
  * published. A crash before COMMIT loses nothing acked (the collectors resend); a crash
  * after it loses nothing stored (the resend is a DUPLICATE). One fsync is shared by the
- * whole batch, which is where the throughput comes from.
+ * whole batch, which is where the throughput comes from. The store half (judge and
+ * commit: aggregator_ingest_store) runs on the writer thread (aggregator_writer.c) while
+ * this loop receives the next batch and settles the last; without a writer (the unit
+ * tests) it runs here.
  *
  * Revision rules (DESIGN §2), for a report with revision r and the store's current c:
  *   r > c                      ACCEPTED: stored as current, history kept
