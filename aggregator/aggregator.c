@@ -108,14 +108,15 @@ int main(int argc, char **argv) {
 
     if (loop_run(a.loop) < 0) log_error(_("poll loop failed: %s"), zmq_strerror(zmq_errno()));
 
+    /* the batch the writer has is settled first: its commit and acks are in the counts */
+    aggregator_ingest_stop(&a);
+    aggregator_writer_stop(&a.writer);
     log_info(_("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
              "%llu throttled, %llu commits, %llu retry"),
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
              (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
              (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits,
              (unsigned long long)a.n_retry);
-    aggregator_ingest_stop(&a);
-    aggregator_writer_stop(&a.writer);
     sock_close(&a.router);
     sock_close(&a.pub);
     sock_close(&a.snapshot);
