@@ -82,7 +82,7 @@ AGGREGATOR_LIB := aggregator/aggregator_config.c aggregator/aggregator_master.c 
              aggregator/aggregator_ingest.c aggregator/aggregator_publish.c aggregator/aggregator_security.c \
              aggregator/aggregator_limit.c aggregator/aggregator_live.c \
              aggregator/aggregator_snapshot.c aggregator/aggregator_reconcile.c aggregator/aggregator_store.c \
-             aggregator/aggregator_retry.c aggregator/aggregator_approval.c
+             aggregator/aggregator_retry.c aggregator/aggregator_approval.c aggregator/aggregator_writer.c
 COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
              collector/collector_queue.c collector/collector_send.c collector/collector_file.c \
              collector/collector_submit.c

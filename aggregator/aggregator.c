@@ -36,12 +36,14 @@ static void on_signal(loop_t *loop, void *socket, int fd, void *arg) {
     if (sig == SIGHUP) {
         log_info(_("SIGHUP: reloading master data and key lists"));
         notify_reloading();
+        aggregator_ingest_drain(a); /* master data and the store are the writer thread's while it commits */
         if (aggregator_master_load(a) == 0) {
             /* zones may have moved between counties: the totals are rebuilt and all sent */
             aggregator_live_rebuild(a, true);
             aggregator_publish_totals(a);
         }
         aggregator_security_reload(a);
+        aggregator_ingest_resume(a);
         notify_ready();
     } else if (sig) {
         log_info(_("signal %d: stopping"), sig);
@@ -77,9 +79,13 @@ int main(int argc, char **argv) {
      * another program's write lock fails fast and the batch is retried from a timer. */
     rstore_set_busy_timeout(a.store, 20);
     a.batch = calloc((size_t)a.cfg.batch_max, sizeof *a.batch);
+    a.inflight = calloc((size_t)a.cfg.batch_max, sizeof *a.inflight);
     a.ctx = zmq_ctx_new();
     a.loop = loop_new();
-    if (!a.batch || !a.ctx || !a.loop) log_fatal(_("out of memory"));
+    if (!a.batch || !a.inflight || !a.ctx || !a.loop) log_fatal(_("out of memory"));
+    /* The store half of each commit on a thread of its own, while the loop receives the
+     * next batch and acks the last (DESIGN §1): after the signals are blocked. */
+    if (!(a.writer = aggregator_writer_start(&a))) log_fatal(_("cannot start the writer thread"));
     if (aggregator_security_start(&a) < 0) log_fatal(_("cannot start without its security in place"));
     a.router = sock_router(a.ctx, a.cfg.listen, &a.sec, WIRE_DOMAIN_COLLECTORS, err, sizeof err);
     if (!a.router) log_fatal(_("collectors' endpoint: %s"), err);
@@ -98,6 +104,7 @@ int main(int argc, char **argv) {
     a.sequence = clock_sequence_origin(); /* a restart reads as a gap, never as the next number */
     loop_add_fd(a.loop, a.signal_fd, on_signal, &a);
     loop_add_socket(a.loop, a.router, aggregator_ingest_ready, &a);
+    loop_add_fd(a.loop, aggregator_writer_fd(a.writer), aggregator_ingest_written, &a);
     if (a.snapshot) loop_add_socket(a.loop, a.snapshot, aggregator_snapshot_ready, &a);
     if (a.control) loop_add_socket(a.loop, a.control, aggregator_control_ready, &a);
     loop_add_timer(a.loop, a.cfg.heartbeat_ms, true, aggregator_publish_heartbeat, &a);
@@ -108,13 +115,15 @@ int main(int argc, char **argv) {
 
     if (loop_run(a.loop) < 0) log_error(_("poll loop failed: %s"), zmq_strerror(zmq_errno()));
 
+    /* the batch the writer has is settled first: its commit and acks are in the counts */
+    aggregator_ingest_stop(&a);
+    aggregator_writer_stop(&a.writer);
     log_info(_("stopped: %llu accepted, %llu duplicate, %llu stale, %llu rejected, %llu garbled, "
              "%llu throttled, %llu commits, %llu retry"),
              (unsigned long long)a.n_accepted, (unsigned long long)a.n_duplicate,
              (unsigned long long)a.n_stale, (unsigned long long)a.n_rejected, (unsigned long long)a.n_garbled,
              (unsigned long long)a.n_throttled, (unsigned long long)a.n_commits,
              (unsigned long long)a.n_retry);
-    aggregator_ingest_stop(&a);
     sock_close(&a.router);
     sock_close(&a.pub);
     sock_close(&a.snapshot);
@@ -128,6 +137,7 @@ int main(int argc, char **argv) {
     rstore_close(&a.store);
     master_destroy(&a.master);
     free(a.batch);
+    free(a.inflight);
     close(a.signal_fd);
     return 0;
 }

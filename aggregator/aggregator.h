@@ -13,6 +13,7 @@
  *   aggregator_limit.c    the per-county rate limit
  *   aggregator_reconcile.c which revisions the store holds, for a collector's reconcile
  *   aggregator_store.c    opening the report store: a damaged one is refused
+ *   aggregator_writer.c   the writer thread: the store half of each group commit
  *   aggregator_retry.c    RETRY for the central office's own transient conditions
  *   aggregator_approval.c a period's approval (核准 / 发布): the control ROUTER, the
  *                         transitions, and the lock a report meets in validation
@@ -95,6 +96,9 @@ typedef struct {
     bool *dirty;         /* per scope: changed since last published */
 } live_period_t;
 
+/* The writer thread (aggregator_writer.c). */
+typedef struct aggregator_writer aggregator_writer_t;
+
 typedef struct {
     const master_t *m;
     int deadline_day;
@@ -120,8 +124,12 @@ typedef struct {
     loop_t *loop;
     int signal_fd;
     uint64_t sequence;     /* last sequence number published */
-    ingest_item_t *batch;  /* cfg.batch_max slots */
-    size_t n_batch;        /* received and not yet settled: held while the store is busy */
+    ingest_item_t *batch;    /* cfg.batch_max slots: the reports received for the next commit */
+    size_t n_batch;          /* received, not yet handed to the writer */
+    ingest_item_t *inflight; /* cfg.batch_max slots: the batch the writer has (or held while the store is busy) */
+    size_t n_inflight;       /* handed to the writer and not yet settled */
+    aggregator_writer_t *writer; /* NULL: every commit on the poll loop (the unit tests) */
+    bool router_paused;      /* the collectors' ROUTER is out of the poll (full batch, busy store) */
     int64_t busy_since_ms; /* monotonic: when the store's write lock was first found taken; 0 = free */
     int busy_delay_ms;     /* the next retry's backoff */
     int busy_timer;        /* the pending retry, 0 = none */
@@ -202,9 +210,53 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg);
  * logged: the caller keeps the items and tries again later). */
 int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms);
 
-/* At shutdown: frees a batch still held for a busy store (logged: unacknowledged, so
- * its collectors resend). */
+/* The same without the live totals: the part the writer thread runs. The caller applies
+ * the committed batch to the live totals with aggregator_ingest_live before its acks. */
+int aggregator_ingest_store(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms);
+
+/* Once committed: the accepted reports of items[0..n) into the live totals. */
+void aggregator_ingest_live(aggregator_t *a, ingest_item_t *items, size_t n);
+
+/* The writer thread's eventfd is readable: settles the batch it finished (acks and
+ * events after COMMIT) and hands it the next one. */
+void aggregator_ingest_written(loop_t *loop, void *socket, int fd, void *arg);
+
+/* Waits for the batch in the writer's hands, if any, and settles it, without handing
+ * over the next: after it the loop may use the store and master data itself (a
+ * reconcile, a snapshot, a reload). aggregator_ingest_resume hands over what waits. */
+void aggregator_ingest_drain(aggregator_t *a);
+void aggregator_ingest_resume(aggregator_t *a);
+
+/* At shutdown: settles the batch the writer has, and frees the reports received but not
+ * yet committed, or held for a busy store (logged: unacknowledged, so their collectors
+ * resend). */
 void aggregator_ingest_stop(aggregator_t *a);
+
+/* aggregator_writer.c */
+
+/* Starts the writer thread (call after the signals are blocked: it inherits the mask).
+ * NULL (logged) when it cannot. */
+aggregator_writer_t *aggregator_writer_start(aggregator_t *a);
+
+/* Its eventfd, for the poll loop: readable when a batch is done. */
+int aggregator_writer_fd(const aggregator_writer_t *w);
+
+/* Hands items[0..n) to the writer, which runs aggregator_ingest_store on them. The
+ * caller must not touch them, the store or master data until it has the result back. */
+void aggregator_writer_submit(aggregator_writer_t *w, ingest_item_t *items, size_t n, int64_t now_ms);
+
+/* True while the writer has a batch (done or not) whose result was not taken. */
+bool aggregator_writer_busy(aggregator_writer_t *w);
+
+/* 1 and *rc when the writer's batch is done (the result is taken), 0 otherwise. */
+int aggregator_writer_poll(aggregator_writer_t *w, int *rc);
+
+/* Waits until the writer's batch, if any, is done: 1 and *rc, or 0 when it had none. */
+int aggregator_writer_wait(aggregator_writer_t *w, int *rc);
+
+/* Ends the thread (after the batch in its hands; its result is dropped: settle it
+ * first) and frees *w; NULL-safe. */
+void aggregator_writer_stop(aggregator_writer_t **w);
 
 /* aggregator_retry.c */
 

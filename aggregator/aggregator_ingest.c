@@ -5,7 +5,10 @@
  * BEGIN IMMEDIATE … COMMIT; only after COMMIT returns are the acks sent and the events
  * published. A crash before COMMIT loses nothing acked (the collectors resend); a crash
  * after it loses nothing stored (the resend is a DUPLICATE). One fsync is shared by the
- * whole batch, which is where the throughput comes from.
+ * whole batch, which is where the throughput comes from. The store half (judge and
+ * commit: aggregator_ingest_store) runs on the writer thread (aggregator_writer.c) while
+ * this loop receives the next batch and settles the last; without a writer (the unit
+ * tests) it runs here.
  *
  * Revision rules (DESIGN §2), for a report with revision r and the store's current c:
  *   r > c                      ACCEPTED: stored as current, history kept
@@ -187,6 +190,7 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         rc = -1;
     }
     if (rc == 1 && it->msg.kind == MSG_RECONCILE_REQUEST) { /* read-only: answered at once */
+        aggregator_ingest_drain(a); /* the store is the writer thread's while it commits */
         aggregator_reconcile_answer(a, it);
         item_clear(it);
         return -2; /* consumed, nothing to commit */
@@ -365,7 +369,7 @@ static void count(aggregator_t *a, ack_status_t s) {
     }
 }
 
-int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms) {
+int aggregator_ingest_store(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms) {
     validate_opts_t vo = validate_defaults();
     int rc;
     vo.merge_jan_feb = a->master->policy.merge_jan_feb;
@@ -396,19 +400,28 @@ int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int
         return -1;
     }
     a->n_commits++;
+    return 0;
+}
+
+void aggregator_ingest_live(aggregator_t *a, ingest_item_t *items, size_t n) {
     /* Committed: the live totals follow the store, a revision replacing its predecessor. */
     for (size_t i = 0; i < n; i++)
         if (items[i].ack.status == ACK_ACCEPTED &&
             live_apply(&a->live, &items[i].msg.report, items[i].ack.stored_at_ms) < 0)
             log_error(_("out of memory: the live totals of %s miss %s; they are rebuilt on SIGHUP"),
                       items[i].msg.report.period, items[i].msg.report.zone);
-    return 0;
 }
 
-/* Acks and publishes the committed batch a->batch[0..n_batch) and frees it. */
-static void settle_batch(aggregator_t *a) {
-    for (size_t i = 0; i < a->n_batch; i++) {
-        ingest_item_t *it = &a->batch[i];
+int aggregator_ingest_batch(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms) {
+    int rc = aggregator_ingest_store(a, items, n, now_ms);
+    if (rc == 0) aggregator_ingest_live(a, items, n);
+    return rc;
+}
+
+/* Acks and publishes the committed batch items[0..n) and frees it. */
+static void settle_batch(aggregator_t *a, ingest_item_t *items, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        ingest_item_t *it = &items[i];
         count(a, it->ack.status);
         if (it->ack.status == ACK_RETRY) aggregator_retry_log(a, it); /* logged before it is answered */
         aggregator_ack_send(a, it);
@@ -424,8 +437,30 @@ static void settle_batch(aggregator_t *a) {
         item_clear(it);
     }
     aggregator_publish_totals(a); /* once per changed scope, after the batch's events */
-    log_debug("group commit: %zu report(s)", a->n_batch);
-    a->n_batch = 0;
+    log_debug("group commit: %zu report(s)", n);
+}
+
+/* The collectors' ROUTER out of the poll (a full batch waits for the writer, or the
+ * store is busy: what they send waits in ZeroMQ) and back in. */
+static void router_pause(aggregator_t *a) {
+    if (a->router_paused) return;
+    loop_remove_socket(a->loop, a->router);
+    a->router_paused = true;
+}
+
+static void router_resume(aggregator_t *a) {
+    if (!a->router_paused) return;
+    if (loop_add_socket(a->loop, a->router, aggregator_ingest_ready, a) < 0) {
+        log_error(_("cannot poll the collectors' socket again: restart the aggregator"));
+        return;
+    }
+    a->router_paused = false;
+}
+
+static void drop_items(ingest_item_t *items, size_t *n) {
+    for (size_t i = 0; i < *n; i++)
+        item_clear(&items[i]);
+    *n = 0;
 }
 
 static void retry_held(loop_t *loop, void *arg);
@@ -433,13 +468,17 @@ static void retry_held(loop_t *loop, void *arg);
 /* The longest wait between two attempts at a busy store. */
 #define BUSY_RETRY_MAX_MS 1000
 
-/* Commits the held batch a->batch[0..n_batch). While another connection holds the
- * store's write lock (an analyst's BEGIN IMMEDIATE in sqlite3), the batch stays held,
- * nothing is acked, the collectors' ROUTER is left unread (its messages wait in ZeroMQ
- * and the collectors resend what times out), and a timer tries again with backoff: the
- * loop goes on serving heartbeats and snapshots instead of waiting out a busy timeout. */
-static void commit_held(aggregator_t *a) {
-    int rc = aggregator_ingest_batch(a, a->batch, a->n_batch, clock_now_ms());
+/* Hands the batch in flight, a->inflight[0..n_inflight), to the store: to the writer
+ * thread, or (without one) committed here and settled at once. */
+static void commit_inflight(aggregator_t *a);
+
+/* What became of the batch in flight: rc of aggregator_ingest_store. While another
+ * connection holds the store's write lock (an analyst's BEGIN IMMEDIATE in sqlite3),
+ * the batch stays held, nothing is acked, the collectors' ROUTER is left unread (its
+ * messages wait in ZeroMQ and the collectors resend what times out), and a timer tries
+ * again with backoff: the loop goes on serving heartbeats and snapshots instead of
+ * waiting out a busy timeout. */
+static void inflight_done(aggregator_t *a, int rc) {
     if (rc == -2) {
         if (!a->busy_since_ms) {
             a->busy_since_ms = clock_mono_ms();
@@ -447,8 +486,8 @@ static void commit_held(aggregator_t *a) {
             log_warn(_("%s; %zu report(s) held unacknowledged until it is free, retrying; heartbeats and "
                      "snapshots go on (an open transaction in another program, e.g. sqlite3, holds the "
                      "store's write lock: end it)"),
-                     rstore_error(a->store), a->n_batch);
-            loop_remove_socket(a->loop, a->router);
+                     rstore_error(a->store), a->n_inflight + a->n_batch);
+            router_pause(a);
         } else {
             /* 10, 20, ... 640 ms, then every second at most (docs/operations.md) */
             a->busy_delay_ms = a->busy_delay_ms * 2 > BUSY_RETRY_MAX_MS ? BUSY_RETRY_MAX_MS : a->busy_delay_ms * 2;
@@ -459,14 +498,12 @@ static void commit_held(aggregator_t *a) {
          * stored, not acked: its collectors resend) and go on reading. */
         log_error(_("no timer left to retry the busy store: %zu held report(s) dropped unacknowledged (their "
                   "collectors resend them); reading reports again"),
-                  a->n_batch);
-        for (size_t i = 0; i < a->n_batch; i++)
-            item_clear(&a->batch[i]);
-        a->n_batch = 0;
+                  a->n_inflight + a->n_batch);
+        drop_items(a->inflight, &a->n_inflight);
+        drop_items(a->batch, &a->n_batch);
         a->busy_since_ms = 0;
         a->busy_timer = 0;
-        if (loop_add_socket(a->loop, a->router, aggregator_ingest_ready, a) < 0)
-            log_error(_("cannot poll the collectors' socket again: restart the aggregator"));
+        router_resume(a);
         return;
     }
     if (a->busy_since_ms) {
@@ -474,53 +511,96 @@ static void commit_held(aggregator_t *a) {
                  (double)(clock_mono_ms() - a->busy_since_ms) / 1000.0);
         a->busy_since_ms = 0;
         a->busy_timer = 0;
-        loop_add_socket(a->loop, a->router, aggregator_ingest_ready, a);
     }
     if (rc < 0) {
         /* Nothing is acked: every collector in the batch resends, and nothing was stored. */
-        for (size_t i = 0; i < a->n_batch; i++)
-            item_clear(&a->batch[i]);
-        a->n_batch = 0;
+        drop_items(a->inflight, &a->n_inflight);
+    } else {
+        /* committed: now, and only now, tell the collectors and the subscribers */
+        aggregator_ingest_live(a, a->inflight, a->n_inflight);
+        settle_batch(a, a->inflight, a->n_inflight);
+        a->n_inflight = 0;
+    }
+}
+
+/* Moves the received batch into flight and hands it over, when the store is free. */
+static void start_next(aggregator_t *a) {
+    ingest_item_t *t;
+    if (a->n_inflight || !a->n_batch || a->busy_since_ms) return;
+    t = a->inflight;
+    a->inflight = a->batch;
+    a->batch = t;
+    a->n_inflight = a->n_batch;
+    a->n_batch = 0;
+    commit_inflight(a);
+}
+
+static void commit_inflight(aggregator_t *a) {
+    if (a->writer) {
+        aggregator_writer_submit(a->writer, a->inflight, a->n_inflight, clock_now_ms());
         return;
     }
-    settle_batch(a); /* committed: now, and only now, tell the collectors and the subscribers */
+    inflight_done(a, aggregator_ingest_store(a, a->inflight, a->n_inflight, clock_now_ms()));
+}
+
+void aggregator_ingest_resume(aggregator_t *a) {
+    start_next(a);
+    if (!a->busy_since_ms && a->n_batch < (size_t)a->cfg.batch_max) router_resume(a);
+}
+
+void aggregator_ingest_written(loop_t *loop, void *socket, int fd, void *arg) {
+    aggregator_t *a = arg;
+    int rc;
+    (void)loop;
+    (void)socket;
+    (void)fd;
+    if (!aggregator_writer_poll(a->writer, &rc)) return; /* already taken by a drain */
+    inflight_done(a, rc);
+    aggregator_ingest_resume(a);
+}
+
+void aggregator_ingest_drain(aggregator_t *a) {
+    int rc;
+    if (a->writer && aggregator_writer_wait(a->writer, &rc)) inflight_done(a, rc);
 }
 
 static void retry_held(loop_t *loop, void *arg) {
     aggregator_t *a = arg;
     (void)loop;
     a->busy_timer = 0;
-    if (a->n_batch) commit_held(a);
+    if (a->n_inflight) commit_inflight(a);
+    if (!a->writer) aggregator_ingest_resume(a);
 }
 
 void aggregator_ingest_stop(aggregator_t *a) {
-    if (a->n_batch)
-        log_warn(_("stopping with %zu report(s) held for the busy store, not stored and not acknowledged: "
-                 "their collectors resend them"),
-                 a->n_batch);
-    for (size_t i = 0; i < a->n_batch; i++)
-        item_clear(&a->batch[i]);
-    a->n_batch = 0;
+    aggregator_ingest_drain(a); /* a batch the writer has is committed or not: either way settled */
+    if (a->n_inflight + a->n_batch)
+        log_warn(_("stopping with %zu report(s) received but not stored (held for the busy store, or waiting "
+                 "for the next commit), not acknowledged: their collectors resend them"),
+                 a->n_inflight + a->n_batch);
+    drop_items(a->inflight, &a->n_inflight);
+    drop_items(a->batch, &a->n_batch);
 }
 
 void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
     aggregator_t *a = arg;
-    size_t n = 0;
     (void)loop;
     (void)socket;
     (void)fd;
 
-    if (a->n_batch) return; /* a batch is held for the busy store (the ROUTER is not polled then) */
+    if (a->busy_since_ms) return; /* a batch is held for the busy store (the ROUTER is not polled then) */
     /* Dropped messages count against the reads too: a peer sending junk (or a county
      * over its limit) as fast as it can must not keep us from the poll loop, the other
      * collectors' acks and the heartbeats. The ROUTER is polled level-triggered, so what
-     * is left waiting is read on the next turn. */
-    for (size_t reads = 0; n < (size_t)a->cfg.batch_max && reads < 4 * (size_t)a->cfg.batch_max; reads++) {
-        int rc = receive_one(a, &a->batch[n]);
+     * is left waiting is read on the next turn. While the writer commits one batch, the
+     * next is received and decoded here, up to batch_max; then the ROUTER waits. */
+    for (size_t reads = 0; a->n_batch < (size_t)a->cfg.batch_max && reads < 4 * (size_t)a->cfg.batch_max;
+         reads++) {
+        int rc = receive_one(a, &a->batch[a->n_batch]);
         if (rc == 0) break;
-        if (rc == 1) n++;
+        if (rc == 1) a->n_batch++;
+        if (a->busy_since_ms) break; /* a reconcile's drain found the store busy */
     }
-    if (n == 0) return;
-    a->n_batch = n;
-    commit_held(a);
+    start_next(a);
+    if (a->n_batch >= (size_t)a->cfg.batch_max) router_pause(a);
 }

@@ -132,5 +132,7 @@ end:
 void aggregator_snapshot_ready(loop_t *loop, void *socket, int fd, void *arg) {
     (void)loop;
     (void)fd;
+    aggregator_ingest_drain(arg); /* the store (its recent events) is the writer thread's while it commits */
     wire_each_snapshot_request(socket, 100, serve, arg);
+    aggregator_ingest_resume(arg);
 }

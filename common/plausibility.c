@@ -73,10 +73,12 @@ static int months_of(const char *period) {
     return period_parse(period, &p) == 0 && p.month >= 1 ? p.month : 1;
 }
 
-/* Compares v with the same indicator in base; 1 and *ratio, *k and what[] when base has
- * a positive figure for it that did not stand on a 说明, else 0. */
+/* Compares v with the same indicator in base; 1 and *ratio and *k when base has a
+ * positive figure for it that did not stand on a 说明, else 0. What it was compared with
+ * is put in words by describe(), only for a jump: most figures are in line, and
+ * formatting (and translating) a sentence per figure was a tenth of the ingest. */
 static int against(const indicator_t *ind, const report_t *r, const report_value_t *v, const report_t *base,
-                   int which, double *ratio, int *k, char *what, size_t size) {
+                   int which, double *ratio, int *k) {
     const report_value_t *bv = base ? report_find(base, ind->code) : NULL;
     double lv, lb;
     if (!bv || !isfinite(bv->amount) || bv->amount <= 0) return 0;
@@ -84,22 +86,13 @@ static int against(const indicator_t *ind, const report_t *r, const report_value
     if (bv->note) return 0;
     lv = log10(v->amount);
     lb = log10(bv->amount);
-    if (which == 0) {
-        *ratio = v->amount / bv->amount;
-        snprintf(what, size, _("the previous report (revision %u of %s: %.15g)"), (unsigned)base->revision,
-                 base->period, bv->amount);
-    } else if (which == 1 && ind->kind == KIND_FLOW) {
+    if (which == 1 && ind->kind == KIND_FLOW) {
         int mr = months_of(r->period), mb = months_of(base->period);
         *ratio = (v->amount / mr) / (bv->amount / mb);
         lv -= log10(mr);
         lb -= log10(mb);
-        snprintf(what, size,
-                 _("the previous period per month (%s: %.15g year to date, over %d against %d months)"),
-                 base->period, bv->amount, mb, mr);
     } else {
         *ratio = v->amount / bv->amount;
-        snprintf(what, size, which == 1 ? _("the previous period (%s: %.15g)") : _("the same period last year (%s: %.15g)"),
-                 base->period, bv->amount);
     }
     /* the power from the logarithms, clamped before rounding: the quotient itself can be
      * inf or 0 for figures near the ends of the double range */
@@ -110,6 +103,24 @@ static int against(const indicator_t *ind, const report_t *r, const report_value
         *k = (int)lround(d);
     }
     return 1;
+}
+
+/* What against() compared the figure with (it returned 1 for base), in words, into what. */
+static void describe(const indicator_t *ind, const report_t *r, const report_t *base, int which, char *what,
+                     size_t size) {
+    const report_value_t *bv = report_find(base, ind->code);
+    if (which == 0) {
+        snprintf(what, size, _("the previous report (revision %u of %s: %.15g)"), (unsigned)base->revision,
+                 base->period, bv->amount);
+    } else if (which == 1 && ind->kind == KIND_FLOW) {
+        int mr = months_of(r->period), mb = months_of(base->period);
+        snprintf(what, size,
+                 _("the previous period per month (%s: %.15g year to date, over %d against %d months)"),
+                 base->period, bv->amount, mb, mr);
+    } else {
+        snprintf(what, size, which == 1 ? _("the previous period (%s: %.15g)") : _("the same period last year (%s: %.15g)"),
+                 base->period, bv->amount);
+    }
 }
 
 static bool jumps(double ratio) {
@@ -123,7 +134,7 @@ size_t plausibility_check(const master_t *m, const report_t *r, const plausibili
     for (size_t i = 0; i < r->n_values; i++) {
         const report_value_t *v = &r->values[i];
         const indicator_t *ind = master_indicator(m, v->indicator);
-        char what[192], first[192] = "", times[32], note[200], hint[160];
+        char first[192] = "", times[32], note[200], hint[160];
         double ratio = 1;
         int k = 0, k_first = 0, compared = 0, in_line = 0;
         /* a percentage is bounded by the hard checks (0..100) and small shares move by
@@ -131,11 +142,11 @@ size_t plausibility_check(const master_t *m, const report_t *r, const plausibili
          * typed in the wrong unit like an amount */
         if (!ind || ind->percent || !isfinite(v->amount) || v->amount <= 0) continue;
         for (int which = 0; which < 3 && !in_line; which++) {
-            if (!against(ind, r, v, bases[which], which, &ratio, &k, what, sizeof what)) continue;
+            if (!against(ind, r, v, bases[which], which, &ratio, &k)) continue;
             if (!jumps(ratio)) {
                 in_line = 1;
             } else if (!compared++) {
-                snprintf(first, sizeof first, "%s", what);
+                describe(ind, r, bases[which], which, first, sizeof first);
                 k_first = k;
             }
         }

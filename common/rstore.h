@@ -73,6 +73,18 @@ void rstore_set_busy_timeout(rstore_t *s, int ms);
 /* The reason the last rstore_begin or rstore_commit failed ("path: statement: message"). */
 const char *rstore_error(const rstore_t *s);
 
+/* Checkpoints off the commit path. SQLite copies the write-ahead log into the database
+ * (and fsyncs it) inside the COMMIT that takes the log past 1 000 pages, so that one
+ * commit's acks wait for the whole copy. After rstore_defer_checkpoints(s), s's commits
+ * never checkpoint; rstore_wal_pages(s) tells the log's size after its last commit, and
+ * whoever owns s runs rstore_checkpoint on a second connection to the same store
+ * (a PASSIVE checkpoint: it copies what no reader still needs, beside the writer's
+ * commits, without blocking them). The log then restarts from its beginning at a later
+ * commit. rstore_checkpoint: 0, or -1 (logged). */
+void rstore_defer_checkpoints(rstore_t *s);
+int rstore_wal_pages(const rstore_t *s);
+int rstore_checkpoint(rstore_t *s);
+
 /* The current revision of (zone, period): 1 with *revision set, 0 if none, -1 on error. */
 int rstore_current_revision(rstore_t *s, const char *zone, const char *period, uint32_t *revision);
 

@@ -32,16 +32,17 @@
 #include "scorer.h"
 #include "strset.h"
 
-/* What one pass decided, published after COMMIT. */
+/* What one pass decided, published after COMMIT. A changed ranking is kept by its
+ * period only and read back from the score store to be published, one at a time: a
+ * full pass over a year of 10 000 zones held eleven rankings of 10 000 rows (~50 MB,
+ * twice that with the rows' spare capacity) until its COMMIT. */
 typedef struct {
-    ranking_t *rankings; /* changed rankings */
+    char (*rankings)[PERIOD_STRLEN]; /* the periods whose ranking changed */
     size_t n_rankings;
     alert_list_t transitions;
 } pass_t;
 
 static void pass_free(pass_t *ps) {
-    for (size_t i = 0; i < ps->n_rankings; i++)
-        ranking_clear(&ps->rankings[i]);
     free(ps->rankings);
     alert_list_clear(&ps->transitions);
     memset(ps, 0, sizeof *ps);
@@ -299,17 +300,15 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     }
     if (version_of(s, &r) < 0) goto done;
     if (!same_ranking(&old, &r)) {
-        ranking_t *grown = realloc(ps->rankings, (ps->n_rankings + 1) * sizeof *grown);
-        if (!grown || sstore_put_ranking(s->scores, &r) < 0 ||
-            (r.state == PSTATE_PUBLISHED && sstore_archive_published(s->scores, period, now_ms) < 0)) {
-            if (grown) ps->rankings = grown;
+        char(*grown)[PERIOD_STRLEN] = realloc(ps->rankings, (ps->n_rankings + 1) * sizeof *grown);
+        if (!grown) goto done;
+        ps->rankings = grown;
+        if (sstore_put_ranking(s->scores, &r) < 0 ||
+            (r.state == PSTATE_PUBLISHED && sstore_archive_published(s->scores, period, now_ms) < 0))
             goto done;
-        }
         if (r.state == PSTATE_PUBLISHED || r.version > 1)
             log_info(_("%s: ranking version %u, %s"), period, r.version, approval_state_name(r.state));
-        ps->rankings = grown;
-        ps->rankings[ps->n_rankings++] = r;
-        memset(&r, 0, sizeof r); /* owned by ps now */
+        memcpy(ps->rankings[ps->n_rankings++], r.period, PERIOD_STRLEN);
     }
     rc = 0;
 done:
@@ -569,8 +568,13 @@ static size_t n_transitions(const pass_t *ps) {
 }
 
 static void publish_pass(scorer_t *s, pass_t *ps) {
-    for (size_t i = 0; i < ps->n_rankings; i++)
-        scorer_publish_ranking(s, &ps->rankings[i]);
+    for (size_t i = 0; i < ps->n_rankings && s->pub; i++) {
+        ranking_t r;
+        /* as committed: the scorer is the score store's only writer */
+        if (sstore_load_ranking(s->scores, ps->rankings[i], &r) == 1) scorer_publish_ranking(s, &r);
+        else log_error(_("%s: the ranking just committed cannot be read back to publish it"), ps->rankings[i]);
+        ranking_clear(&r);
+    }
     for (size_t i = 0; i < ps->transitions.n; i++) {
         const alert_t *a = &ps->transitions.items[i];
         char key[ALERT_KEY_LEN];

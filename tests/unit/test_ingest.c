@@ -870,7 +870,8 @@ Test(ingest, busy_store_without_a_timer_drops_the_held_batch_and_reads_on) {
     A.router = router;
     A.loop = loop_new();
     A.batch = calloc((size_t)A.cfg.batch_max, sizeof *A.batch);
-    cr_assert(A.loop && A.batch);
+    A.inflight = calloc((size_t)A.cfg.batch_max, sizeof *A.inflight);
+    cr_assert(A.loop && A.batch && A.inflight);
     cr_assert_eq(loop_add_socket(A.loop, router, aggregator_ingest_ready, &A), 0);
     cr_assert_eq(loop_add_socket(A.loop, dealer, stop_on_ack, NULL), 0);
     cr_assert_geq(loop_add_timer(A.loop, 60000, false, stop_loop, NULL), 0); /* a safety net only */
@@ -885,7 +886,7 @@ Test(ingest, busy_store_without_a_timer_drops_the_held_batch_and_reads_on) {
     jinshan_2017_06(&it, 1);
     send_report(dealer, router, &it);
     aggregator_ingest_ready(A.loop, router, -1, &A);
-    cr_assert_eq(A.n_batch, 0, "the batch is dropped, not held with no timer to retry it");
+    cr_assert_eq(A.n_batch + A.n_inflight, 0, "the batch is dropped, not held with no timer to retry it");
     cr_assert_eq(A.busy_since_ms, 0);
 
     sqlite3_exec(analyst, "ROLLBACK", NULL, NULL, NULL);
@@ -902,6 +903,7 @@ Test(ingest, busy_store_without_a_timer_drops_the_held_batch_and_reads_on) {
     item_free(&it);
     loop_destroy(&A.loop);
     free(A.batch);
+    free(A.inflight);
     zmq_close(dealer);
     zmq_close(router);
     zmq_ctx_term(ctx);
