@@ -294,6 +294,9 @@ void aggregator_control_ready(loop_t *loop, void *socket, int fd, void *arg) {
     (void)loop;
     (void)socket;
     (void)fd;
+    /* the store and a->approvals are the writer thread's while it commits (its lock check
+     * reads the table): the batch it has is settled first, the next handed over after */
+    aggregator_ingest_drain(a);
     for (int i = 0; i < 16; i++) { /* a few at a time: the collectors' turn comes between */
         control_item_t it;
         int rc = receive(a, &it);
@@ -302,4 +305,5 @@ void aggregator_control_ready(loop_t *loop, void *socket, int fd, void *arg) {
         handle(a, &it);
         msg_clear(&it.msg);
     }
+    aggregator_ingest_resume(a);
 }
