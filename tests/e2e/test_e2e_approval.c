@@ -522,9 +522,9 @@ static char *bulletin_strings(const e2e_agg_t *agg, const e2e_scorer_t *sc, cons
                   e2e_city(), NULL);
     cr_assert_eq(st, 0, "export: %d\n%s", st, e2e_tail(P("%s/export-%s.err", dir, name), 2000));
     st = e2e_runl(P("%s/unzip-%s", dir, name), &out, wait_ms(), "/usr/bin/unzip", "-p", xlsx_s,
-                  "xl/sharedStrings.xml", NULL);
+                  "xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", NULL);
     cr_assert_eq(st, 0);
-    return out;
+    return out; /* the cover's strings, then 综合排名's sheet: its page header is the title */
 }
 
 Test(e2e_approval, published_ranking) {
@@ -551,8 +551,9 @@ Test(e2e_approval, published_ranking) {
                 "'open' AND version = 1",
                 "2017-05 is ranked, open, version 1");
     out = bulletin_strings(&agg, &sc, "open");
-    cr_assert(strstr(out, "产业集聚区主要指标完成情况通报 2017年1-5月（初步数据）"),
-              "an unapproved bulletin says 初步数据:\n%.2000s", out);
+    cr_assert(strstr(out, "产业集聚区 2017年1-5月 主要指标完成情况通报（初步数据）</oddHeader>"),
+              "an unapproved bulletin says 初步数据 in its title:\n%.2000s", out);
+    cr_assert(strstr(out, "<t>（初步数据）</t>"), "and on its cover:\n%.2000s", out);
     free(out);
 
     yuebao_insecure(control_s, (const char *const[]){"approve", "--period", "2017-05", NULL});
@@ -583,7 +584,10 @@ Test(e2e_approval, published_ranking) {
     cr_assert(strstr(out, "state: published, version 1"), "%s", out);
     free(out);
     out = bulletin_strings(&agg, &sc, "published");
-    cr_assert(strstr(out, "2017年1-5月（已发布）"), "the published bulletin says so:\n%.2000s", out);
+    cr_assert(strstr(out, "<t>已发布</t>"), "the published bulletin's cover says so:\n%.2000s", out);
+    cr_assert(strstr(out, "2017年1-5月 主要指标完成情况通报</oddHeader>"),
+              "its title is no longer marked preliminary:\n%.2000s", out);
+    cr_assert_null(strstr(out, "初步数据"), "nowhere:\n%.2000s", out);
     free(out);
 
     /* unlocked: still version 1 while nothing changed */
@@ -619,7 +623,7 @@ Test(e2e_approval, published_ranking) {
               out);
     free(out);
     out = bulletin_strings(&agg, &sc, "corrected");
-    cr_assert(strstr(out, "2017年1-5月（初步数据·更正版 第2版）"),
+    cr_assert(strstr(out, "2017年1-5月 主要指标完成情况通报（初步数据·更正版 第2版）</oddHeader>"),
               "the corrected bulletin is marked:\n%.2000s", out);
     free(out);
 
