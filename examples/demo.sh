@@ -234,7 +234,7 @@ say "$(printf "$(t "alerts firing on %s: behind the year's pace, growth below ta
 # receiver; here an `exec` one, examples/demo-robot.sh, writes what the 企业微信 group
 # would read into a file. The root route is the central office's group; 山城区's alerts
 # go to its own group too (continue = yes, then the office's catch-all). One message per
-# county (group_by = county); half a second instead of minutes to wait, a tick of 0.1 s.
+# county (group_by = county); a fifth of a second instead of minutes to wait, a tick of 0.1 s.
 # The store is new, so this is a first start: what already fires is told once, as one
 # summary per group, not as a flood of new alerts.
 cat >"$DEMO/notify.ini" <<EOF
@@ -251,8 +251,8 @@ tick_ms = 100
 [route]
 receiver = office
 group_by = county
-group_wait = 500ms
-group_interval = 500ms
+group_wait = 200ms
+group_interval = 200ms
 repeat_interval = 1d
 
 [route shancheng]
