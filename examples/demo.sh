@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # demo.sh - the sample city end to end: one aggregator, one collector per county, the
 # county files of 2016-02 … 2017-06 dropped into the collectors' inboxes month by
-# month, then what the central office sees. Usage: examples/demo.sh BIN_DIR
+# month, then what the central office sees: the ranking, the alerts (and, through
+# yuebao-notify, what the central office's and 山城区's 企业微信 groups read: a stand-in
+# robot, examples/demo-robot.sh, writes it to a file), May approved and published by the
+# 统计局 and a correction of it refused, June's bulletin (still preliminary) and template.
+# Usage: examples/demo.sh BIN_DIR
 # Leaves its folder (store, outboxes, receipts) in build/demo for a look afterwards;
 # leaves no process running.
 #
@@ -50,23 +54,27 @@ county_name() { grep "^$1," "$CITY/regions.csv" | head -1 | cut -d, -f2; }
 
 # --- keys: CURVE on every link, as in production ----------------------------------------
 # Each county's collector holds its own key; authorized_keys tells the aggregator which
-# county each key may report for. The scorer and the analyst's CLI are subscribers.
+# county each key may report for. The scorer, yuebao-notify and the analyst's CLI are
+# subscribers; zhangsan of the 统计局 approves and publishes a month (approver_keys).
 K=$DEMO/keys
 mkdir -p "$K"
 pubkey() { grep -v '^#' "$K/$1.pub"; }
-for name in aggregator scorer analyst $(printf 'county-%s ' $counties); do
+for name in aggregator scorer analyst notify zhangsan $(printf 'county-%s ' $counties); do
     "$BIN/yuebao" keygen "$K/$name" >/dev/null
 done
 for c in $counties; do echo "$(pubkey "county-$c") $c $(county_name "$c") desk"; done >"$K/authorized_keys"
-{ echo "$(pubkey scorer) scorer"; echo "$(pubkey analyst) analyst central office"; } >"$K/subscriber_keys"
+{ echo "$(pubkey scorer) scorer"; echo "$(pubkey analyst) analyst central office"; echo "$(pubkey notify) notify"; } >"$K/subscriber_keys"
+echo "$(pubkey zhangsan) zhangsan 统计局" >"$K/approver_keys"
 export YUEBAO_KEY=$K/analyst.key YUEBAO_SERVER_KEY=$K/scorer.pub YUEBAO_AGGREGATOR_KEY=$K/aggregator.pub
 export YUEBAO_AGGREGATOR_PUB=ipc://$DEMO/events.sock YUEBAO_AGGREGATOR_SNAPSHOT=ipc://$DEMO/agg-snapshot.sock
+export YUEBAO_AGGREGATOR_CONTROL=ipc://$DEMO/agg-control.sock
 
 # --- the central office -----------------------------------------------------------------
 YUEBAO_LOG=info "$BIN/yuebao-aggregator" --set master_dir="$CITY" --set store="$DEMO/reports.db" \
     --set listen="ipc://$DEMO/aggregator.sock" --set publish="$YUEBAO_AGGREGATOR_PUB" \
     --set snapshot="$YUEBAO_AGGREGATOR_SNAPSHOT" --set key="$K/aggregator.key" --set authorized_keys="$K/authorized_keys" \
-    --set subscriber_keys="$K/subscriber_keys" 2>"$DEMO/aggregator.log" &
+    --set subscriber_keys="$K/subscriber_keys" --set control="$YUEBAO_AGGREGATOR_CONTROL" \
+    --set approver_keys="$K/approver_keys" 2>"$DEMO/aggregator.log" &
 pids+=($!)
 # the start-up line, "ready: …" (就绪：… in Chinese)
 for _ in $(seq 100); do grep -qE "ready:|就绪：" "$DEMO/aggregator.log" 2>/dev/null && break; sleep 0.1; done
@@ -125,8 +133,8 @@ say "$(t "yuebao demo: the sample city, 8 zones in 7 reporting units, 2016-02 �
 # xgettext:c-format
 printf "$(t "store: %s   (each county's inbox, done/ and rejected/ under %s)")\n" "$DEMO/reports.db" "$DEMO/county-*"
 # xgettext:c-format
-printf "$(t "CURVE on every link: %s county keys in %s, %s subscribers")\n" "$(grep -c . "$K/authorized_keys")" \
-    "$K/authorized_keys" "$(grep -c . "$K/subscriber_keys")"
+printf "$(t "CURVE on every link: %s county keys in %s, %s subscribers, %s approver")\n" "$(grep -c . "$K/authorized_keys")" \
+    "$K/authorized_keys" "$(grep -c . "$K/subscriber_keys")" "$(grep -c . "$K/approver_keys")"
 # the words of a Chinese report, to read them back: "warning: " (警告：) in a receipt
 W=$(t "warning: ")
 printf '\n%s\n' "$(t "period   accepted  rejected  notes")"
@@ -221,6 +229,68 @@ say "$(t "the 2017-06 ranking (功效系数法; stars judged on 2016's December 
 say "$(printf "$(t "alerts firing on %s: behind the year's pace, growth below target, levels short, reports overdue")" "$YUEBAO_NOW")"
 "$BIN/yuebao" alerts
 
+# --- alerts reaching people: yuebao-notify ------------------------------------------------
+# It follows the scorer as a subscriber of its own. Each group's messages go to a
+# receiver; here an `exec` one, examples/demo-robot.sh, writes what the 企业微信 group
+# would read into a file. The root route is the central office's group; 山城区's alerts
+# go to its own group too (continue = yes, then the office's catch-all). One message per
+# county (group_by = county); a fifth of a second instead of minutes to wait, a tick of 0.1 s.
+# The store is new, so this is a first start: what already fires is told once, as one
+# summary per group, not as a flood of new alerts.
+cat >"$DEMO/notify.ini" <<EOF
+[notify]
+master_dir = $CITY
+store = $DEMO/notify.db
+subscribe = $YUEBAO_SCORER_PUB
+snapshot = $YUEBAO_SCORER_SNAPSHOT
+control = ipc://$DEMO/notify-control.sock
+key = $K/notify.key
+server_key = $K/scorer.pub
+tick_ms = 100
+
+[route]
+receiver = office
+group_by = county
+group_wait = 200ms
+group_interval = 200ms
+repeat_interval = 1d
+
+[route shancheng]
+match_county = 410603
+receiver = shancheng
+continue = yes
+
+[route office]
+receiver = office
+
+[receiver office]
+type = exec
+command = $HERE/demo-robot.sh $DEMO/robot-office.txt
+
+[receiver shancheng]
+type = exec
+command = $HERE/demo-robot.sh $DEMO/robot-410603.txt
+EOF
+YUEBAO_LOG=info "$BIN/yuebao-notify" -c "$DEMO/notify.ini" 2>"$DEMO/notify.log" &
+notifier=$!
+pids+=($notifier)
+# messages FILE: how many messages a group has read; heard FILE N: waits for the Nth.
+messages() { if [ -e "$1" ]; then grep -c '^── ' "$1" || true; else echo 0; fi; }
+heard() {
+    local deadline=$((SECONDS + 15))
+    until [ "$(messages "$1")" -ge "$2" ]; do
+        [ $SECONDS -lt $deadline ] || {
+            echo "demo: $1 has $(messages "$1") message(s) of yuebao-notify, not $2, after 15 s:" >&2
+            cat "$1" "$DEMO/notify.log" >&2 2>/dev/null; exit 1; }
+        sleep 0.1
+    done
+}
+# the first start's summaries: one per county with an alert firing, 山城区's in both groups
+n_office=$(sqlite3 -readonly "$DEMO/scores.db" "SELECT count(DISTINCT county) FROM alerts")
+n_shancheng=$(sqlite3 -readonly "$DEMO/scores.db" "SELECT count(*) > 0 FROM alerts WHERE county = '410603'")
+heard "$DEMO/robot-office.txt" "$n_office"
+heard "$DEMO/robot-410603.txt" "$n_shancheng"
+
 say "$(t "山城区's late May report arrives in July; 山城区's desk follows its own alerts, the central office watches")"
 "$BIN/yuebao" alerts --follow --county 410603 >"$DEMO/follow-410603.txt" 2>"$DEMO/follow-410603.err" &
 follower=$!
@@ -236,16 +306,73 @@ for _ in $(seq 100); do grep -q "$resolved" "$DEMO/follow-410603.txt" && break; 
 grep -q "$resolved" "$DEMO/follow-410603.txt" ||
     { echo "demo: the overdue alert did not resolve:" >&2; cat "$DEMO/follow-410603.txt" "$DEMO/follow-410603.err" >&2; exit 1; }
 for _ in $(seq 50); do grep -qE "totals 2017-05 city: 8 of 8|汇总 2017-05 全市：8/8" "$DEMO/watch-2017-05.txt" && break; sleep 0.1; done
+# yuebao-notify tells both groups that 山城区's overdue report is in (已解除 … 月报已报送)
+heard "$DEMO/robot-office.txt" $((n_office + 1))
+heard "$DEMO/robot-410603.txt" $((n_shancheng + 1))
+for f in "$DEMO/robot-office.txt" "$DEMO/robot-410603.txt"; do
+    grep -q '逾期 2017-05 月报已报送' "$f" ||
+        { echo "demo: $f does not tell that 山城区's overdue alert was resolved:" >&2; cat "$f" >&2; exit 1; }
+done
+# its part is told: it stops (about a second) while the demo goes on; cleanup waits for it
+kill "$notifier" 2>/dev/null || true
 kill "$follower" "$watcher" 2>/dev/null || true
 wait "$follower" "$watcher" 2>/dev/null || true
 t "what 山城区's follower printed (its firing alerts, then the transitions as they came):"; echo
 sed 's/^/   /' "$DEMO/follow-410603.txt"
 t "what the central office's \`yuebao watch --period 2017-05\` printed after its screen (into a file: plain lines):"; echo
 grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$DEMO/watch-2017-05.txt" | sed 's/^/   /'
+# xgettext:c-format
+printf "$(t "what the central office's 企业微信 group read (yuebao-notify writes its messages in Chinese; the texts in %s): on its first start one summary per county, then 山城区's change:")\n" "$DEMO/robot-office.txt"
+sed -n 's/^── /   ── /p' "$DEMO/robot-office.txt"
+t "what 山城区's 企业微信 group read:"; echo
+sed 's/^./   &/' "$DEMO/robot-410603.txt"
+t "(while 山城区's May report was overdue, yuebao-notify held back its zone's target alerts: an overdue report mutes them; with May in, they are told, beside the resolved overdue)"; echo
 
 # xgettext:c-format
 say "$(printf "$(t "every zone's 2017-05 report now, and the overdue list (the demo replays all history on %s, so all of May came after its deadline)")" "$YUEBAO_NOW")"
 "$BIN/yuebao" status --period 2017-05
+
+# --- approving and publishing May (核准, 发布) ----------------------------------------------
+# zhangsan of the 统计局 holds the key listed in approver_keys; the aggregator's control
+# endpoint (YUEBAO_AGGREGATOR_CONTROL) takes the signed requests and stores who did what.
+say "$(t "the 统计局 approves 2017-05 (核准) and publishes it (发布): zhangsan's key is listed in approver_keys")"
+YUEBAO_KEY=$K/zhangsan.key "$BIN/yuebao" approve --period 2017-05 --comment "$(t "checked against the county files: all 8 zones in")"
+YUEBAO_KEY=$K/zhangsan.key "$BIN/yuebao" publish --period 2017-05 --comment "$(t "agreed by the city government")"
+# the scorer freezes the published ranking (version 1) when it hears of it
+for _ in $(seq 100); do
+    [ "$(sqlite3 -readonly "$DEMO/scores.db" "SELECT count(*) FROM published_periods WHERE period = '2017-05'" 2>/dev/null)" = 1 ] && break
+    sleep 0.1
+done
+[ "$(sqlite3 -readonly "$DEMO/scores.db" "SELECT count(*) FROM published_periods WHERE period = '2017-05'")" = 1 ] ||
+    { echo "demo: the scorer did not freeze the published 2017-05 ranking in 10 s:" >&2; cat "$DEMO/scorer.log" >&2; exit 1; }
+"$BIN/yuebao" ranking --period 2017-05
+# status's state line: "state: published, by zhangsan on …" (状态：… in Chinese)
+"$BIN/yuebao" status --period 2017-05 | grep -E '^(state: |状态：)'
+
+# A correction after approval is refused, with who approved it and when; the collector
+# settles it as REJECTED and does not send it again (unlocking is the 统计局's call).
+say "$(t "淇县 sends a correction of May after it was published: REJECTED, and what its desk officer was told")"
+drop 410622 "$CITY/late/2017-05/410622.rev2.csv"
+settle
+errors=$DEMO/county-410622/rejected/410622.rev2.csv.errors.txt
+for _ in $(seq 100); do [ -e "$errors" ] && break; sleep 0.1; done
+[ -e "$errors" ] || { echo "demo: 淇县's correction of 2017-05 was not rejected:" >&2; ls -R "$DEMO/county-410622" >&2;
+                      cat "$DEMO/county-410622/collector.log" >&2; exit 1; }
+echo "── ${errors#"$DEMO"/}"
+sed 's/^/   /' "$errors"
+# the collector's outbox: the file marked rejected, nothing of it left to send
+ob() { sqlite3 -readonly "$DEMO/county-410622/outbox.db" "$1"; }
+# (the file is in rejected/ a moment before the outbox says so)
+settled_rejected() {
+    [ "$(ob "SELECT state FROM sources WHERE name = '410622.rev2.csv' ORDER BY id DESC LIMIT 1" 2>/dev/null)" = rejected ] &&
+        [ "$(ob "SELECT count(*) FROM outbox WHERE settled = 0" 2>/dev/null)" = 0 ]
+}
+for _ in $(seq 100); do settled_rejected && break; sleep 0.1; done
+settled_rejected ||
+    { echo "demo: 淇县's collector did not settle its correction as rejected in 10 s:" >&2; ob "SELECT * FROM sources" >&2; exit 1; }
+t "淇县's collector does not send it again: its outbox marks the file rejected and holds nothing to retry"; echo
+# xgettext:c-format
+printf "$(t "the store still has 淇县's 2017-05 as revision %s")\n" "$(q "SELECT revision FROM reports WHERE period = '2017-05' AND zone = 'heqi'")"
 
 say "$(t "the central office's live view of 2017-06 (yuebao watch; on a terminal it redraws in place)")"
 "$BIN/yuebao" watch --period 2017-06 --once
