@@ -96,7 +96,8 @@ static char *receipt_text(const char *name, const char *lines, int stored, int r
     else if (stored == 0)
         fprintf(f,
                 _("%s was refused by the aggregator. Nothing from it was stored.\n"
-                "Fix what is listed below, then put the corrected file into the inbox again.\n\n"),
+                "Fix what is listed below, then put the corrected file into the inbox again; a month "
+                "already approved (核准) takes a correction only once the 统计局 has unlocked it.\n\n"),
                 name);
     else if (errors_file)
         fprintf(f,
