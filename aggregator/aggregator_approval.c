@@ -105,17 +105,26 @@ static void refuse(aggregator_t *a, control_item_t *it, period_reply_t *rep, con
     __attribute__((format(printf, 4, 5)));
 static void refuse(aggregator_t *a, control_item_t *it, period_reply_t *rep, const char *fmt, ...) {
     va_list ap;
-    char shown[APPROVAL_TEXT_SIZE];
+    char period[sizeof it->msg.period_req.period * 4], county[sizeof it->msg.period_req.county * 4];
+    const char *action;
     rep->ok = false;
     va_start(ap, fmt);
     vsnprintf(rep->reason, sizeof rep->reason, fmt, ap);
     va_end(ap);
     text_truncate_utf8(rep->reason);
-    log_info(_("control: %s %s%s%s refused for %s%s%s: %s"),
-             approval_action_name(it->msg.period_req.action) ? approval_action_name(it->msg.period_req.action)
-                                                             : "?",
-             text_escape_controls(it->msg.period_req.period, shown, sizeof it->msg.period_req.period * 4),
-             it->msg.period_req.county[0] ? " " : "", it->msg.period_req.county, it->actor,
+    if (it->msg.kind != MSG_PERIOD_REQUEST) {
+        /* period_req shares its room with the other kinds: only the kind is known */
+        log_info(_("control: a message of kind %d refused for %s%s%s: %s"), (int)it->msg.kind, it->actor,
+                 it->key[0] ? _(" key ") : "", it->key, rep->reason);
+        answer(a, it, rep);
+        return;
+    }
+    /* what the approver sent is untrusted bytes: escaped before the log sees them */
+    action = approval_action_name(it->msg.period_req.action);
+    log_info(_("control: %s %s%s%s refused for %s%s%s: %s"), action ? action : "?",
+             text_escape_controls(it->msg.period_req.period, period, sizeof period),
+             it->msg.period_req.county[0] ? " " : "",
+             text_escape_controls(it->msg.period_req.county, county, sizeof county), it->actor,
              it->key[0] ? _(" key ") : "", it->key, rep->reason);
     answer(a, it, rep);
 }

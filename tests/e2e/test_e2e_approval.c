@@ -329,6 +329,15 @@ Test(e2e_approval, approve_lock_unlock) {
     cr_assert_eq(st, 1, "%s", err);
     cr_assert(strstr(err, "no county 419999"), "%s", err);
     free(err);
+    /* a county with an ESC in it reaches the aggregator's log escaped, never raw */
+    st = yuebao(NULL, &err, &kappr, a.control,
+                (const char *const[]){"approve", "--period", "2017-05", "--county", "41\x1b[2J", NULL});
+    cr_assert_eq(st, 1, "%s", err);
+    free(err);
+    cr_assert_eq(e2e_wait_log(a.err_log, "41\\x1b[2J refused", a.pid, wait_ms()), 0,
+                 "the refusal is logged with the county escaped:\n%s", e2e_tail(a.err_log, 3000));
+    cr_assert_eq(e2e_count_in_file(a.err_log, "\x1b"), 0, "no raw ESC in the log:\n%s",
+                 e2e_tail(a.err_log, 3000));
     cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions"), 0, "no refusal is stored");
 
     /* a collector key and a subscriber key are refused at the handshake, in plain words */
