@@ -239,6 +239,10 @@ static void handle(aggregator_t *a, control_item_t *it) {
              t.actor_key[0] ? _(" key ") : "", t.actor_key);
     rep.ok = true;
     rep.state = t;
+    /* a city unlock leaves the counties approved on their own locked: the approver is told */
+    if (t.action == PACTION_UNLOCK && !t.county[0] &&
+        approval_unlock_note(&a->approvals, a->master, t.period, rep.reason, sizeof rep.reason))
+        log_info(_("control: %s: %s"), t.period, rep.reason);
     answer(a, it, &rep);
     publish_state(a, &t);
 }

@@ -243,6 +243,38 @@ bool approval_table_all_counties(const approval_table_t *t, const master_t *m, c
     return true;
 }
 
+size_t approval_unlock_note(const approval_table_t *t, const master_t *m, const char *period, char *buf,
+                            size_t size) {
+    char list[4096];
+    size_t n = 0, used = 0;
+    int len;
+    list[0] = '\0';
+    for (size_t i = 0; i < t->n; i++) {
+        const period_state_t *s = &t->v[i];
+        const county_t *c;
+        if (strcmp(s->period, period) != 0 || !s->county[0] || s->state != PSTATE_APPROVED) continue;
+        c = m ? master_county(m, s->county) : NULL;
+        if (used < sizeof list) {
+            if (c && c->name[0])
+                len = snprintf(list + used, sizeof list - used, "%s%s (%s)", n ? ", " : "", c->name, s->county);
+            else
+                len = snprintf(list + used, sizeof list - used, "%s%s", n ? ", " : "", s->county);
+            used += len > 0 ? (size_t)len : 0;
+        }
+        n++;
+    }
+    if (size) buf[0] = '\0';
+    if (!n || !size) return n;
+    len = used < sizeof list
+              ? snprintf(buf, size, _("%s remain approved on their own: unlock them with --county"), list)
+              : -1;
+    if (len < 0 || (size_t)len >= size)
+        snprintf(buf, size, ngettext("%zu county remains approved on its own: unlock it with --county",
+                                     "%zu counties remain approved on their own: unlock each with --county", n),
+                 n);
+    return n;
+}
+
 void approval_table_clear(approval_table_t *t) {
     if (!t) return;
     free(t->v);

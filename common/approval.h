@@ -113,6 +113,15 @@ int approval_table_set(approval_table_t *t, const period_state_t *st);
 /* True if every county of m has its own transition to approved for period. */
 bool approval_table_all_counties(const approval_table_t *t, const master_t *m, const char *period);
 
+/* After a city unlock of period, what stays locked: the counties approved on their own
+ * (a city unlock leaves them as they are). Writes into buf (gettext'd) "浚县 (410621),
+ * 淇县 (410622) remain approved on their own: unlock them with --county" - the name from
+ * m (may be NULL), or only the code - or, when that does not fit size, "3 counties
+ * remain approved on their own: unlock each with --county"; "" when there is none.
+ * Returns how many. */
+size_t approval_unlock_note(const approval_table_t *t, const master_t *m, const char *period, char *buf,
+                            size_t size);
+
 /* Frees and zeroes t; NULL-safe. */
 void approval_table_clear(approval_table_t *t);
 
