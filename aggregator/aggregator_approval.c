@@ -216,6 +216,11 @@ static void handle(aggregator_t *a, control_item_t *it) {
     clean_text(t.comment, sizeof t.comment, req->comment);
     clean_text(t.reason, sizeof t.reason, req->reason);
 
+    /* room first: once committed, the state must be in force (never stored but not enforced) */
+    if (approval_table_reserve(&a->approvals) < 0) {
+        refuse(a, it, &rep, _("out of memory; nothing was changed: try again"));
+        return;
+    }
     if ((rc = rstore_begin(a->store)) < 0) {
         refuse(a, it, &rep, _("the report store is busy (%s); nothing was changed: try again"),
                rstore_error(a->store));
@@ -232,8 +237,7 @@ static void handle(aggregator_t *a, control_item_t *it) {
         return;
     }
     /* committed: now in force, answered and heard */
-    if (approval_table_set(&a->approvals, &t) < 0)
-        log_error(_("out of memory: %s's new state is stored but not in force until a restart"), t.period);
+    approval_table_set(&a->approvals, &t); /* cannot fail: room reserved above */
     log_info(_("control: %s%s%s %s → %s by %s%s%s"), t.period, t.county[0] ? " " : "", t.county,
              approval_state_name(t.previous), approval_state_name(t.state), t.actor,
              t.actor_key[0] ? _(" key ") : "", t.actor_key);

@@ -218,17 +218,22 @@ const period_state_t *approval_table_find(const approval_table_t *t, const char 
     return found ? &t->v[i] : NULL;
 }
 
+int approval_table_reserve(approval_table_t *t) {
+    size_t cap;
+    period_state_t *v;
+    if (t->n < t->cap) return 0;
+    cap = t->cap ? 2 * t->cap : 16;
+    if (!(v = realloc(t->v, cap * sizeof *v))) return -1;
+    t->v = v;
+    t->cap = cap;
+    return 0;
+}
+
 int approval_table_set(approval_table_t *t, const period_state_t *st) {
     bool found;
     size_t i = locate(t, st->period, st->county, &found);
     if (!found) {
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 16;
-            period_state_t *v = realloc(t->v, cap * sizeof *v);
-            if (!v) return -1;
-            t->v = v;
-            t->cap = cap;
-        }
+        if (approval_table_reserve(t) < 0) return -1;
         memmove(&t->v[i + 1], &t->v[i], (t->n - i) * sizeof *t->v);
         t->n++;
     }

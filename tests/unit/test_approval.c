@@ -180,6 +180,28 @@ Test(approval, table_keeps_the_last_per_scope) {
     cr_assert_eq(t.n, 0);
 }
 
+/* Room reserved before a transition is stored: putting it in force after COMMIT then
+ * needs no memory (the table does not move), so it cannot fail. */
+Test(approval, reserve_makes_the_next_set_need_no_memory) {
+    approval_table_t t = {0};
+    period_state_t v;
+    char county[16];
+    cr_assert_eq(approval_table_reserve(&t), 0);
+    cr_assert_geq(t.cap, 1);
+    for (int i = 0; i < 40; i++) {
+        period_state_t *before;
+        snprintf(county, sizeof county, "4106%02d", i);
+        v = st(county, PSTATE_APPROVED, "x");
+        cr_assert_eq(approval_table_reserve(&t), 0);
+        cr_assert_gt(t.cap, t.n, "room for one more");
+        before = t.v;
+        cr_assert_eq(approval_table_set(&t, &v), 0);
+        cr_assert_eq(t.v, before, "no reallocation after a reserve");
+    }
+    cr_assert_eq(t.n, 40);
+    approval_table_clear(&t);
+}
+
 /* A city unlock leaves the counties approved on their own approved: the approver is
  * told which, by name (the code when master data does not know it). */
 Test(approval, unlock_note_names_the_counties_still_approved) {
