@@ -162,7 +162,8 @@ static void handle(aggregator_t *a, control_item_t *it) {
     memset(&t, 0, sizeof t);
     /* the handshake checked the key once; a reload may have removed it since */
     if (a->zap && !zap_listed(a->zap, WIRE_DOMAIN_APPROVERS, it->key)) {
-        refuse(a, it, &rep, _("the key %s is no longer listed in approver_keys: nothing was changed"), it->key);
+        refuse(a, it, &rep, _("the key %s is no longer listed in approver_keys: nothing was changed"),
+               it->key);
         return;
     }
     if (it->msg.kind != MSG_PERIOD_REQUEST) {

@@ -261,7 +261,8 @@ size_t approval_unlock_note(const approval_table_t *t, const master_t *m, const 
         c = m ? master_county(m, s->county) : NULL;
         if (used < sizeof list) {
             if (c && c->name[0])
-                len = snprintf(list + used, sizeof list - used, "%s%s (%s)", n ? ", " : "", c->name, s->county);
+                len =
+                    snprintf(list + used, sizeof list - used, "%s%s (%s)", n ? ", " : "", c->name, s->county);
             else
                 len = snprintf(list + used, sizeof list - used, "%s%s", n ? ", " : "", s->county);
             used += len > 0 ? (size_t)len : 0;
@@ -274,8 +275,9 @@ size_t approval_unlock_note(const approval_table_t *t, const master_t *m, const 
               ? snprintf(buf, size, _("%s remain approved on their own: unlock them with --county"), list)
               : -1;
     if (len < 0 || (size_t)len >= size)
-        snprintf(buf, size, ngettext("%zu county remains approved on its own: unlock it with --county",
-                                     "%zu counties remain approved on their own: unlock each with --county", n),
+        snprintf(buf, size,
+                 ngettext("%zu county remains approved on its own: unlock it with --county",
+                          "%zu counties remain approved on their own: unlock each with --county", n),
                  n);
     return n;
 }

@@ -274,8 +274,8 @@ void deliver_stop(deliverer_t **dp) {
             pthread_join(w->thread, NULL);
             /* a last try at the record of what went: otherwise the next start resends it */
             if (w->unrecorded)
-                nstore_job_done(d->store, w->unrecorded_id, "sent", w->unrecorded_alerts, w->unrecorded_detail,
-                                d->now());
+                nstore_job_done(d->store, w->unrecorded_id, "sent", w->unrecorded_alerts,
+                                w->unrecorded_detail, d->now());
         }
         if (w->main_end) {
             loop_remove_socket(d->loop, w->main_end);

@@ -478,9 +478,9 @@ Test(e2e_notify, a_silence_over_curve_is_recorded_as_its_key_and_an_unlisted_key
             sock_security_t sec;
             char e[256];
             bool ok;
-            cr_assert_eq(sock_security_load(&sec, false, P("%s/alice.key", dir), P("%s/notify.pub", dir), e,
-                                            sizeof e),
-                         0, "%s", e);
+            cr_assert_eq(
+                sock_security_load(&sec, false, P("%s/alice.key", dir), P("%s/notify.pub", dir), e, sizeof e),
+                0, "%s", e);
             cr_assert_not_null(d = sock_dealer(ctx, control, NULL, &sec, e, sizeof e), "%s", e);
             raw_list(d, &ok, e, sizeof e);
             cr_assert(ok, "alice may list: %s", e);

@@ -230,11 +230,12 @@ Test(approval, unlock_note_names_the_counties_still_approved) {
     cr_assert_eq(approval_table_set(&t, &c), 0);
     cr_assert_eq(approval_table_set(&t, &e), 0);
     cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 2);
-    cr_assert_str_eq(note, "浚县 (410621), 淇县 (410622) remain approved on their own: unlock them with --county");
+    cr_assert_str_eq(note,
+                     "浚县 (410621), 淇县 (410622) remain approved on their own: unlock them with --county");
     cr_assert_eq(approval_table_set(&t, &d), 0);
     cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 3);
-    cr_assert_str_eq(note,
-                     "浚县 (410621), 淇县 (410622), 419999 remain approved on their own: unlock them with --county");
+    cr_assert_str_eq(
+        note, "浚县 (410621), 淇县 (410622), 419999 remain approved on their own: unlock them with --county");
     /* too many for the room: counted instead */
     cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, 80), 3);
     cr_assert_str_eq(note, "3 counties remain approved on their own: unlock each with --county");
