@@ -265,6 +265,26 @@ Test(e2e_receivers, webhook_receives_alertmanager_json) {
     receiver_free(&r);
 }
 
+/* A proxy in the environment (a government network often sets one) is for the robots
+ * out there: a loopback receiver is reached directly, never through it. The proxy here
+ * is a port nobody listens on. */
+Test(e2e_receivers, a_loopback_receiver_never_goes_through_the_proxy) {
+    receiver_t *r = make("webhook", P("http://127.0.0.1:%d/alertmanager/hook", fake_http_port(http)));
+    int port = e2e_free_port();
+    cr_assert_gt(port, 0);
+    cr_assert_eq(setenv("http_proxy", P("http://127.0.0.1:%d", port), 1), 0);
+    cr_assert_eq(setenv("HTTPS_PROXY", P("http://127.0.0.1:%d", port), 1), 0);
+    cr_assert_eq(setenv("ALL_PROXY", P("http://127.0.0.1:%d", port), 1), 0);
+    deliver_result_t d = deliver(r);
+    unsetenv("http_proxy");
+    unsetenv("HTTPS_PROXY");
+    unsetenv("ALL_PROXY");
+    cr_assert_eq(d.status, DELIVER_OK, "%s", d.detail);
+    fake_request_t q = request("/alertmanager/hook", 0);
+    fake_request_free(&q);
+    receiver_free(&r);
+}
+
 /* ---- e-mail ---------------------------------------------------------------------- */
 
 static receiver_t *mailer(const char *url) {
@@ -576,7 +596,8 @@ Test(e2e_receivers, exec_hook_runs_with_no_signal_blocked) {
     cr_assert_not_null(status);
     line = strstr(status, "\nSigBlk:");
     cr_assert_not_null(line, "%s", status);
-    cr_assert_eq(strncmp(line, "\nSigBlk:\t0000000000000000\n", 26), 0, "the hook's blocked signals: %.30s", line);
+    cr_assert_eq(strncmp(line, "\nSigBlk:\t0000000000000000\n", 26), 0, "the hook's blocked signals: %.30s",
+                 line);
     free(status);
     receiver_free(&r);
 }
