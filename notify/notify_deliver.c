@@ -132,13 +132,15 @@ static void take_answer(worker_t *w, const answer_t *ans) {
         d->stats.n_retries++;
         break;
     }
-    default:
+    default: {
+        char group[sizeof w->job.notice.group_key * 2]; /* built of county text: shown escaped */
         log_error(_("receiver %s refused the message for %s: %s; not retried (check its url, key or secret)"),
-                  receiver_name(w->r), w->job.notice.group_key, detail);
+                  receiver_name(w->r), text_shown(w->job.notice.group_key, group, sizeof group), detail);
         nstore_job_done(d->store, w->job.id, "failed", w->job.notice.n_alerts, detail, now);
         w->failures = 0;
         d->stats.n_failed++;
         break;
+    }
     }
     nstore_job_clear(&w->job);
 }
