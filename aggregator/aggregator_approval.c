@@ -11,9 +11,11 @@
  *
  * The current states live in a->approvals, loaded from the store at start and changed
  * only after a transition's COMMIT. The lock check (aggregator_approval_locked) reads
- * them and nothing else, so it can run inside any validation step: the poll loop's
- * group commit today, a writer thread later (then a->approvals needs a lock of its own,
- * or a copy per batch).
+ * them and nothing else, inside the writer thread's validation of a batch. The rule is
+ * drain before use: aggregator_control_ready first waits for the batch the writer has
+ * (aggregator_ingest_drain), so the store and a->approvals are the poll loop's alone
+ * while requests are handled, and hands the next batch over after
+ * (aggregator_ingest_resume): a report validated after an approval's COMMIT meets it.
  */
 #include <errno.h>
 #include <stdarg.h>
