@@ -272,7 +272,10 @@ size_t approval_unlock_note(const approval_table_t *t, const master_t *m, const 
     if (size) buf[0] = '\0';
     if (!n || !size) return n;
     len = used < sizeof list
-              ? snprintf(buf, size, _("%s remain approved on their own: unlock them with --county"), list)
+              ? snprintf(buf, size,
+                         ngettext("%s remains approved on its own: unlock it with --county",
+                                  "%s remain approved on their own: unlock them with --county", n),
+                         list)
               : -1;
     if (len < 0 || (size_t)len >= size)
         snprintf(buf, size,

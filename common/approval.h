@@ -121,7 +121,8 @@ bool approval_table_all_counties(const approval_table_t *t, const master_t *m, c
 
 /* After a city unlock of period, what stays locked: the counties approved on their own
  * (a city unlock leaves them as they are). Writes into buf (gettext'd) "浚县 (410621),
- * 淇县 (410622) remain approved on their own: unlock them with --county" - the name from
+ * 淇县 (410622) remain approved on their own: unlock them with --county" (one: "remains
+ * … on its own: unlock it") - the name from
  * m (may be NULL), or only the code - or, when that does not fit size, "3 counties
  * remain approved on their own: unlock each with --county"; "" when there is none.
  * Returns how many. */

@@ -496,6 +496,24 @@ Test(e2e_approval, approve_lock_unlock) {
     cr_assert_eq(
         sql(&a, "SELECT count(*) FROM period_transitions WHERE action = 'unlock' AND reason IS NOT NULL"), 1);
 
+    /* a county approved on its own stays approved when the city is unlocked: the answer
+     * names it */
+    st = yuebao(NULL, NULL, &kappr, a.control,
+                (const char *const[]){"unlock", "--period", "2017-05", "--reason", "再次更正", NULL});
+    cr_assert_eq(st, 0);
+    st = yuebao(NULL, NULL, &kappr, a.control,
+                (const char *const[]){"approve", "--period", "2017-05", "--county", "410602", NULL});
+    cr_assert_eq(st, 0);
+    st = yuebao(NULL, NULL, &kappr, a.control, (const char *const[]){"approve", "--period", "2017-05", NULL});
+    cr_assert_eq(st, 0);
+    st = yuebao(&out, &err, &kappr, a.control,
+                (const char *const[]){"unlock", "--period", "2017-05", "--reason", "市里更正", NULL});
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert(strstr(out, "鹤山区 (410602) remains approved on its own: unlock it with --county"), "%s", out);
+    free(out);
+    free(err);
+    cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE period = '2017-05'"), 8);
+
     /* a key removed from approver_keys by SIGHUP no longer works on a connection it has */
     {
         void *ctx = zmq_ctx_new(), *d;
@@ -515,7 +533,7 @@ Test(e2e_approval, approve_lock_unlock) {
         rep = raw_request(d, PACTION_UNLOCK, "2017-05", "a removed key tries");
         cr_assert_not(rep.ok, "the removed key cannot unlock");
         cr_assert(strstr(rep.reason, "no longer listed in approver_keys"), "%s", rep.reason);
-        cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE period = '2017-05'"), 4,
+        cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE period = '2017-05'"), 8,
                      "nothing was stored");
         sock_close(&d);
         zmq_ctx_term(ctx);

@@ -226,6 +226,8 @@ Test(approval, unlock_note_names_the_counties_still_approved) {
     cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 0, "none approved");
     cr_assert_str_eq(note, "");
     cr_assert_eq(approval_table_set(&t, &a), 0);
+    cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 1);
+    cr_assert_str_eq(note, "浚县 (410621) remains approved on its own: unlock it with --county");
     cr_assert_eq(approval_table_set(&t, &b), 0);
     cr_assert_eq(approval_table_set(&t, &c), 0);
     cr_assert_eq(approval_table_set(&t, &e), 0);
