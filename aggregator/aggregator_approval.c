@@ -11,9 +11,11 @@
  *
  * The current states live in a->approvals, loaded from the store at start and changed
  * only after a transition's COMMIT. The lock check (aggregator_approval_locked) reads
- * them and nothing else, so it can run inside any validation step: the poll loop's
- * group commit today, a writer thread later (then a->approvals needs a lock of its own,
- * or a copy per batch).
+ * them and nothing else, inside the writer thread's validation of a batch. The rule is
+ * drain before use: aggregator_control_ready first waits for the batch the writer has
+ * (aggregator_ingest_drain), so the store and a->approvals are the poll loop's alone
+ * while requests are handled, and hands the next batch over after
+ * (aggregator_ingest_resume): a report validated after an approval's COMMIT meets it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -105,17 +107,26 @@ static void refuse(aggregator_t *a, control_item_t *it, period_reply_t *rep, con
     __attribute__((format(printf, 4, 5)));
 static void refuse(aggregator_t *a, control_item_t *it, period_reply_t *rep, const char *fmt, ...) {
     va_list ap;
-    char shown[APPROVAL_TEXT_SIZE];
+    char period[sizeof it->msg.period_req.period * 4], county[sizeof it->msg.period_req.county * 4];
+    const char *action;
     rep->ok = false;
     va_start(ap, fmt);
     vsnprintf(rep->reason, sizeof rep->reason, fmt, ap);
     va_end(ap);
     text_truncate_utf8(rep->reason);
-    log_info(_("control: %s %s%s%s refused for %s%s%s: %s"),
-             approval_action_name(it->msg.period_req.action) ? approval_action_name(it->msg.period_req.action)
-                                                             : "?",
-             text_escape_controls(it->msg.period_req.period, shown, sizeof it->msg.period_req.period * 4),
-             it->msg.period_req.county[0] ? " " : "", it->msg.period_req.county, it->actor,
+    if (it->msg.kind != MSG_PERIOD_REQUEST) {
+        /* period_req shares its room with the other kinds: only the kind is known */
+        log_info(_("control: a message of kind %d refused for %s%s%s: %s"), (int)it->msg.kind, it->actor,
+                 it->key[0] ? _(" key ") : "", it->key, rep->reason);
+        answer(a, it, rep);
+        return;
+    }
+    /* what the approver sent is untrusted bytes: escaped before the log sees them */
+    action = approval_action_name(it->msg.period_req.action);
+    log_info(_("control: %s %s%s%s refused for %s%s%s: %s"), action ? action : "?",
+             text_escape_controls(it->msg.period_req.period, period, sizeof period),
+             it->msg.period_req.county[0] ? " " : "",
+             text_escape_controls(it->msg.period_req.county, county, sizeof county), it->actor,
              it->key[0] ? _(" key ") : "", it->key, rep->reason);
     answer(a, it, rep);
 }
@@ -151,6 +162,12 @@ static void handle(aggregator_t *a, control_item_t *it) {
 
     memset(&rep, 0, sizeof rep);
     memset(&t, 0, sizeof t);
+    /* the handshake checked the key once; a reload may have removed it since */
+    if (a->zap && !zap_listed(a->zap, WIRE_DOMAIN_APPROVERS, it->key)) {
+        refuse(a, it, &rep, _("the key %s is no longer listed in approver_keys: nothing was changed"),
+               it->key);
+        return;
+    }
     if (it->msg.kind != MSG_PERIOD_REQUEST) {
         refuse(a, it, &rep, _("this endpoint takes approve, publish and unlock requests only"));
         return;
@@ -202,6 +219,11 @@ static void handle(aggregator_t *a, control_item_t *it) {
     clean_text(t.comment, sizeof t.comment, req->comment);
     clean_text(t.reason, sizeof t.reason, req->reason);
 
+    /* room first: once committed, the state must be in force (never stored but not enforced) */
+    if (approval_table_reserve(&a->approvals) < 0) {
+        refuse(a, it, &rep, _("out of memory; nothing was changed: try again"));
+        return;
+    }
     if ((rc = rstore_begin(a->store)) < 0) {
         refuse(a, it, &rep, _("the report store is busy (%s); nothing was changed: try again"),
                rstore_error(a->store));
@@ -218,13 +240,16 @@ static void handle(aggregator_t *a, control_item_t *it) {
         return;
     }
     /* committed: now in force, answered and heard */
-    if (approval_table_set(&a->approvals, &t) < 0)
-        log_error(_("out of memory: %s's new state is stored but not in force until a restart"), t.period);
+    approval_table_set(&a->approvals, &t); /* cannot fail: room reserved above */
     log_info(_("control: %s%s%s %s → %s by %s%s%s"), t.period, t.county[0] ? " " : "", t.county,
              approval_state_name(t.previous), approval_state_name(t.state), t.actor,
              t.actor_key[0] ? _(" key ") : "", t.actor_key);
     rep.ok = true;
     rep.state = t;
+    /* a city unlock leaves the counties approved on their own locked: the approver is told */
+    if (t.action == PACTION_UNLOCK && !t.county[0] &&
+        approval_unlock_note(&a->approvals, a->master, t.period, rep.reason, sizeof rep.reason))
+        log_info(_("control: %s: %s"), t.period, rep.reason);
     answer(a, it, &rep);
     publish_state(a, &t);
 }

@@ -116,6 +116,8 @@ static int run(const cli_opts_t *o, const char *cmd, paction_t action) {
                 text_escape_controls(reply.period_reply.reason, shown, sizeof shown));
     } else {
         print_transition(&reply.period_reply.state, m);
+        if (reply.period_reply.reason[0]) /* a note: what stays approved after a city unlock */
+            printf("%s\n", text_escape_controls(reply.period_reply.reason, shown, sizeof shown));
         rc = 0;
     }
     msg_clear(&reply);

@@ -218,17 +218,22 @@ const period_state_t *approval_table_find(const approval_table_t *t, const char 
     return found ? &t->v[i] : NULL;
 }
 
+int approval_table_reserve(approval_table_t *t) {
+    size_t cap;
+    period_state_t *v;
+    if (t->n < t->cap) return 0;
+    cap = t->cap ? 2 * t->cap : 16;
+    if (!(v = realloc(t->v, cap * sizeof *v))) return -1;
+    t->v = v;
+    t->cap = cap;
+    return 0;
+}
+
 int approval_table_set(approval_table_t *t, const period_state_t *st) {
     bool found;
     size_t i = locate(t, st->period, st->county, &found);
     if (!found) {
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 16;
-            period_state_t *v = realloc(t->v, cap * sizeof *v);
-            if (!v) return -1;
-            t->v = v;
-            t->cap = cap;
-        }
+        if (approval_table_reserve(t) < 0) return -1;
         memmove(&t->v[i + 1], &t->v[i], (t->n - i) * sizeof *t->v);
         t->n++;
     }
@@ -241,6 +246,43 @@ bool approval_table_all_counties(const approval_table_t *t, const master_t *m, c
     for (size_t i = 0; i < m->n_counties; i++)
         if (state_of(approval_table_find(t, period, m->counties[i].code)) != PSTATE_APPROVED) return false;
     return true;
+}
+
+size_t approval_unlock_note(const approval_table_t *t, const master_t *m, const char *period, char *buf,
+                            size_t size) {
+    char list[4096];
+    size_t n = 0, used = 0;
+    int len;
+    list[0] = '\0';
+    for (size_t i = 0; i < t->n; i++) {
+        const period_state_t *s = &t->v[i];
+        const county_t *c;
+        if (strcmp(s->period, period) != 0 || !s->county[0] || s->state != PSTATE_APPROVED) continue;
+        c = m ? master_county(m, s->county) : NULL;
+        if (used < sizeof list) {
+            if (c && c->name[0])
+                len =
+                    snprintf(list + used, sizeof list - used, "%s%s (%s)", n ? ", " : "", c->name, s->county);
+            else
+                len = snprintf(list + used, sizeof list - used, "%s%s", n ? ", " : "", s->county);
+            used += len > 0 ? (size_t)len : 0;
+        }
+        n++;
+    }
+    if (size) buf[0] = '\0';
+    if (!n || !size) return n;
+    len = used < sizeof list
+              ? snprintf(buf, size,
+                         ngettext("%s remains approved on its own: unlock it with --county",
+                                  "%s remain approved on their own: unlock them with --county", n),
+                         list)
+              : -1;
+    if (len < 0 || (size_t)len >= size)
+        snprintf(buf, size,
+                 ngettext("%zu county remains approved on its own: unlock it with --county",
+                          "%zu counties remain approved on their own: unlock each with --county", n),
+                 n);
+    return n;
 }
 
 void approval_table_clear(approval_table_t *t) {

@@ -107,11 +107,27 @@ typedef struct {
 /* The scope's current state, or NULL (never moved: open). */
 const period_state_t *approval_table_find(const approval_table_t *t, const char *period, const char *county);
 
-/* Puts t's transition in force for its scope (copied). 0, or -1 out of memory. */
+/* Puts t's transition in force for its scope (copied). 0, or -1 out of memory - never
+ * after approval_table_reserve succeeded (until the next set). */
 int approval_table_set(approval_table_t *t, const period_state_t *st);
+
+/* Makes room for one more scope, so that the next approval_table_set needs no memory:
+ * call it before storing a transition, whose state must be in force once committed.
+ * 0, or -1 out of memory (t unchanged). */
+int approval_table_reserve(approval_table_t *t);
 
 /* True if every county of m has its own transition to approved for period. */
 bool approval_table_all_counties(const approval_table_t *t, const master_t *m, const char *period);
+
+/* After a city unlock of period, what stays locked: the counties approved on their own
+ * (a city unlock leaves them as they are). Writes into buf (gettext'd) "浚县 (410621),
+ * 淇县 (410622) remain approved on their own: unlock them with --county" (one: "remains
+ * … on its own: unlock it") - the name from
+ * m (may be NULL), or only the code - or, when that does not fit size, "3 counties
+ * remain approved on their own: unlock each with --county"; "" when there is none.
+ * Returns how many. */
+size_t approval_unlock_note(const approval_table_t *t, const master_t *m, const char *period, char *buf,
+                            size_t size);
 
 /* Frees and zeroes t; NULL-safe. */
 void approval_table_clear(approval_table_t *t);

@@ -147,7 +147,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_LOAD_PUB_ROWS] = "SELECT zone, county, rank, prev_rank, total, dims, star, star_year, promoted, missing"
                         " FROM published_rankings WHERE period = ?1 AND version = ?2 ORDER BY rank, zone",
     [Q_PUB_VERSION] = "SELECT max(version) FROM published_periods WHERE period = ?1",
-    [Q_ARCHIVE_PERIOD] = "INSERT OR REPLACE INTO published_periods (period, version, method, computed_at_ms, dims,"
+    [Q_ARCHIVE_PERIOD] = "INSERT OR IGNORE INTO published_periods (period, version, method, computed_at_ms, dims,"
                          " n_zones, state, published_at_ms) SELECT period, version, method, computed_at_ms, dims,"
                          " n_zones, state, ?2 FROM ranking_periods WHERE period = ?1",
     [Q_ARCHIVE_ROWS] = "INSERT OR REPLACE INTO published_rankings (period, version, zone, county, rank, prev_rank,"
@@ -438,6 +438,8 @@ int sstore_archive_published(sstore_t *s, const char *period, int64_t now_ms) {
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
     if (done(s, st) < 0) return -1;
+    /* a version published already (its state heard again) is kept whole, date and rows */
+    if (sqlite3_changes(s->db) == 0) return 0;
     st = q(s, Q_ARCHIVE_ROWS);
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
     return done(s, st);

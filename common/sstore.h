@@ -61,7 +61,9 @@ int sstore_published_version(sstore_t *s, const char *period, uint32_t *version)
 int sstore_load_published(sstore_t *s, const char *period, uint32_t version, ranking_t *out);
 
 /* Keeps the current ranking of period (stored with sstore_put_ranking, state published)
- * as its published version, published at now_ms. Inside a transaction. 0 or -1. */
+ * as its published version, published at now_ms. A version already kept is left as it
+ * is (its first publication's date and rows): publishing it again changes nothing.
+ * Inside a transaction. 0 or -1. */
 int sstore_archive_published(sstore_t *s, const char *period, int64_t now_ms);
 
 /* The latest ranked period into out: 1, 0 if none, -1 error. */

@@ -186,6 +186,10 @@ static void on_control(loop_t *loop, void *socket, int fd, void *arg) {
                          ? _("this yuebao-notify runs --insecure and takes who asks from the routing "
                              "id, which must be u:<name>:<random>")
                          : _("connection has no authenticated name"));
+        else if (n->zap && !zap_listed(n->zap, WIRE_DOMAIN_SILENCERS, key))
+            /* the handshake checked the key once; a reload may have removed it since */
+            snprintf(reply.silence_reply.error, sizeof reply.silence_reply.error,
+                     _("the key %s is no longer listed in silence_keys: nothing was changed"), key);
         else
             handle(n, &req, actor, key, &reply.silence_reply);
         if (wire_send_msg(socket, zmq_msg_data(&idm), zmq_msg_size(&idm), NULL, &reply) < 0)

@@ -20,6 +20,11 @@
  * receiver; beyond that the oldest are dropped, logged and written to the log as
  * "dropped". DELIVER_FAILED (a 4xx, a wrong key) is logged and not retried: retrying
  * a refusal never makes it succeed, and would hold every later message.
+ *
+ * A notice the receiver took whose log row cannot be written (a store error) is
+ * remembered as delivered, not recorded: the write is tried again every retry_min_ms,
+ * holding the receiver's later notices, and the notice is never delivered again by this
+ * process (a restart before the write succeeds sends it once more: at least once).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -42,6 +47,12 @@ typedef struct worker {
     nstore_job_t job;
     int64_t hold_until_ms; /* nothing tried before this (backoff, rate limit) */
     int failures;          /* in a row */
+    /* delivered, not recorded: the receiver took the notice but the store could not
+     * write its log row; only that write is tried again, never the delivery */
+    bool unrecorded;
+    int64_t unrecorded_id;
+    size_t unrecorded_alerts;
+    char unrecorded_detail[300];
 } worker_t;
 
 struct deliverer {
@@ -95,7 +106,12 @@ static void take_answer(worker_t *w, const answer_t *ans) {
     switch (a.res.status) {
     case DELIVER_OK:
         if (nstore_job_done(d->store, w->job.id, "sent", w->job.notice.n_alerts, detail, now) < 0) {
-            w->hold_until_ms = now + d->cfg->retry_min_ms; /* owed still: sent again (see the store) */
+            /* it went: only the record is owed (kick_one writes it before anything else) */
+            w->unrecorded = true;
+            w->unrecorded_id = w->job.id;
+            w->unrecorded_alerts = w->job.notice.n_alerts;
+            snprintf(w->unrecorded_detail, sizeof w->unrecorded_detail, "%s", detail);
+            w->hold_until_ms = now + d->cfg->retry_min_ms;
             break;
         }
         if (w->failures)
@@ -116,13 +132,15 @@ static void take_answer(worker_t *w, const answer_t *ans) {
         d->stats.n_retries++;
         break;
     }
-    default:
+    default: {
+        char group[sizeof w->job.notice.group_key * 2]; /* built of county text: shown escaped */
         log_error(_("receiver %s refused the message for %s: %s; not retried (check its url, key or secret)"),
-                  receiver_name(w->r), w->job.notice.group_key, detail);
+                  receiver_name(w->r), text_shown(w->job.notice.group_key, group, sizeof group), detail);
         nstore_job_done(d->store, w->job.id, "failed", w->job.notice.n_alerts, detail, now);
         w->failures = 0;
         d->stats.n_failed++;
         break;
+    }
     }
     nstore_job_clear(&w->job);
 }
@@ -180,6 +198,16 @@ static void kick_one(deliverer_t *d, worker_t *w, int64_t now) {
     nstore_job_t *job = &w->job;
     int64_t ready;
     if (w->busy || now < w->hold_until_ms) return;
+    if (w->unrecorded) { /* the notice went: its log row is written, it is not delivered again */
+        if (nstore_job_done(d->store, w->unrecorded_id, "sent", w->unrecorded_alerts, w->unrecorded_detail,
+                            now) < 0) {
+            w->hold_until_ms = now + d->cfg->retry_min_ms;
+            return;
+        }
+        w->unrecorded = false;
+        w->failures = 0;
+        d->stats.n_sent++;
+    }
     if ((dropped = nstore_bound(d->store, name, d->cfg->max_pending, now)) > 0)
         log_warn(_("receiver %s: more than %d messages owed; the oldest %d dropped"), name,
                  d->cfg->max_pending, dropped);
@@ -246,6 +274,10 @@ void deliver_stop(deliverer_t **dp) {
             }
             zmq_send(w->main_end, &stop, sizeof stop, 0);
             pthread_join(w->thread, NULL);
+            /* a last try at the record of what went: otherwise the next start resends it */
+            if (w->unrecorded)
+                nstore_job_done(d->store, w->unrecorded_id, "sent", w->unrecorded_alerts,
+                                w->unrecorded_detail, d->now());
         }
         if (w->main_end) {
             loop_remove_socket(d->loop, w->main_end);

@@ -2,7 +2,8 @@
  * its answer means (see receiver_internal.h).
  *
  * Why libcurl: the receivers need HTTPS with certificate and host-name verification,
- * proxies (a government network often has one: libcurl honours https_proxy), timeouts
+ * proxies (a government network often has one: libcurl honours https_proxy, for https
+ * to a host not on loopback only), timeouts
  * and SMTP with STARTTLS; libcurl is the one Debian library that does all of it well,
  * and writing TLS clients by hand is how verification gets skipped.
  *
@@ -78,6 +79,10 @@ static void common_opts(CURL *h, const char *url, int timeout_ms, const char *ca
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (ca_file && *ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, ca_file);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    /* the environment's proxy is for the robots out there (https): a loopback receiver,
+     * the only one plain http:// may reach, is never sent through it */
+    if (strncmp(url, "https://", 8) != 0 || notify_url_is_loopback(url))
+        curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 }
 
 int notify_http_post(const char *url, const char *ctype, const char *body, size_t len, int timeout_ms,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "i18n.h"
@@ -144,6 +145,10 @@ void tpl_escape(tbuf_t *b, const char *s, tpl_format_t format) {
             tbuf_add(b, u);
         } else if (format == TPL_MARKDOWN && cp == ':' && p[1] == '/' && p[2] == '/') {
             tbuf_add(b, "\xef\xbc\x9a"); /* "：//": no autolink */
+        } else if (format == TPL_MARKDOWN && strncasecmp((const char *)p, "www.", 4) == 0) {
+            tbuf_addn(b, (const char *)p, 3);
+            tbuf_add(b, "\xef\xbc\x8e"); /* "www．": no bare autolink either */
+            len = 4;
         } else {
             tbuf_addn(b, (const char *)p, len);
         }

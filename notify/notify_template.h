@@ -33,8 +33,10 @@
  * Untrusted text (every value that came from a county or the master data: names,
  * codes, the message) is cleaned of control characters and, in markdown, of what
  * markdown, the robots' <font>/<@user> tags and autolinks act on: those characters are
- * replaced by their full-width forms (［ ］ （ ） ＜ ＞ ＠ ＊ ＿ ｀ ＃ ～ ｜ ＼ ！), so a
- * zone name cannot make a link, a mention or a heading. Numbers and times are ours.
+ * replaced by their full-width forms (［ ］ （ ） ＜ ＞ ＠ ＊ ＿ ｀ ＃ ～ ｜ ＼ ！, the colon
+ * of "://" and the dot of a bare "www."), so a zone name cannot make a link, a mention
+ * or a heading; bidi overrides and isolates (U+202A-202E, U+2066-2069) become spaces in
+ * every format. Numbers and times are ours.
  */
 #ifndef YB_NOTIFY_TEMPLATE_H
 #define YB_NOTIFY_TEMPLATE_H
@@ -66,7 +68,8 @@ void tbuf_free(tbuf_t *b);
 /* --- escaping --------------------------------------------------------------------- */
 typedef enum {
     TPL_TEXT,    /* plain text (e-mail, exec): control characters become spaces */
-    TPL_MARKDOWN /* the robots' markdown: also the full-width replacements above */
+    TPL_MARKDOWN /* the robots' markdown: also the full-width replacements above, and the
+                  * dot of a bare "www." (which the robots would make a link) */
 } tpl_format_t;
 
 /* Appends s cleaned for format: bytes that are not UTF-8 become U+FFFD, C0/DEL/C1

@@ -96,6 +96,7 @@ deliver_result_t exec_deliver(receiver_t *r, const notice_t *n, int64_t now_ms) 
     bool timed_out = false, reaped = false;
     deliver_result_t res;
     pid_t pid;
+    sigset_t no_signals;
     (void)now_ms;
     for (size_t i = 0; i < n->n_alerts; i++)
         firing += n->alerts[i].status == NOTICE_FIRING;
@@ -119,6 +120,7 @@ deliver_result_t exec_deliver(receiver_t *r, const notice_t *n, int64_t now_ms) 
         goto out;
     }
     devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    sigemptyset(&no_signals);
     pid = fork();
     if (pid < 0) {
         if (devnull >= 0) close(devnull);
@@ -128,6 +130,9 @@ deliver_result_t exec_deliver(receiver_t *r, const notice_t *n, int64_t now_ms) 
     if (pid == 0) {
         setpgid(0, 0);
         signal(SIGPIPE, SIG_DFL);
+        /* the daemon blocks SIGHUP, SIGINT and SIGTERM for its signalfd and this thread
+         * inherited that: the command starts with none blocked, as from a shell */
+        sigprocmask(SIG_SETMASK, &no_signals, NULL);
         dup2(in[0], 0);
         dup2(devnull >= 0 ? devnull : errp[1], 1);
         dup2(errp[1], 2);

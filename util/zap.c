@@ -302,6 +302,19 @@ int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *
     return 0;
 }
 
+bool zap_listed(zap_t *z, const char *domain, const char *key) {
+    bool listed = false;
+    if (!z || !domain || !key || !*key) return false;
+    pthread_mutex_lock(&z->lock);
+    for (size_t i = 0; i < z->n_domains; i++)
+        if (strcmp(z->domains[i].name, domain) == 0) {
+            listed = keys_list_find(&z->domains[i].keys, key) != NULL;
+            break;
+        }
+    pthread_mutex_unlock(&z->lock);
+    return listed;
+}
+
 void zap_counts(zap_t *z, uint64_t *accepted, uint64_t *refused) {
     pthread_mutex_lock(&z->lock);
     *accepted = z->accepted;

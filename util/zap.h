@@ -42,6 +42,11 @@ typedef void (*zap_inspect_fn)(const char *path, const key_list_t *list, void *a
 int zap_load_logged(zap_t *z, const char *domain, const char *what, const char *path, bool reload,
                     zap_inspect_fn inspect, void *arg);
 
+/* Whether key (Z85) is in domain's list in force now. A handshake is checked once, when
+ * the connection is made: a daemon that acts on a request asks this too, so that a key a
+ * reload removed stops working on a connection it already has. */
+bool zap_listed(zap_t *z, const char *domain, const char *key);
+
 /* Handshakes answered since start: accepted and refused. */
 void zap_counts(zap_t *z, uint64_t *accepted, uint64_t *refused);
 

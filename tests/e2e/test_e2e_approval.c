@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -29,6 +31,7 @@
 #include "codec.h"
 #include "e2e.h"
 #include "sock.h"
+#include "wire.h"
 
 #define P(...) e2e_fmt(__VA_ARGS__)
 
@@ -284,6 +287,36 @@ static int64_t sql(const cagg_t *a, const char *q) {
     return e2e_sql_int(a->store, "%s", q);
 }
 
+/* --- a raw approver connection, kept across requests ------------------------------------ */
+
+/* Sends a PeriodRequest on the DEALER d (waiting for the connection) and returns the
+ * aggregator's PeriodReply. */
+static period_reply_t raw_request(void *d, paction_t action, const char *period, const char *reason) {
+    msg_t m = {0}, r = {0};
+    period_reply_t rep;
+    void *frames[2] = {NULL, NULL};
+    size_t lens[2];
+    zmq_pollitem_t it = {d, 0, ZMQ_POLLIN, 0};
+    int n;
+    m.kind = MSG_PERIOD_REQUEST;
+    m.period_req.action = action;
+    snprintf(m.period_req.period, sizeof m.period_req.period, "%s", period);
+    snprintf(m.period_req.reason, sizeof m.period_req.reason, "%s", reason);
+    for (int waited = 0; wire_send_msg(d, NULL, 0, NULL, &m) < 0; waited += 50) {
+        cr_assert_lt(waited, wait_ms(), "the request could not be sent: %s", zmq_strerror(errno));
+        usleep(50 * 1000);
+    }
+    cr_assert_eq(zmq_poll(&it, 1, wait_ms()), 1, "no answer");
+    n = sock_recv_frames(d, frames, lens, 2);
+    cr_assert_eq(n, 1, "one frame: %d", n);
+    cr_assert_eq(codec_decode(frames[0], lens[0], &r, NULL, 0), 0);
+    cr_assert_eq(r.kind, MSG_PERIOD_REPLY);
+    rep = r.period_reply;
+    msg_clear(&r);
+    free(frames[0]);
+    return rep;
+}
+
 /* --- 1. approve, lock, unlock ---------------------------------------------------------- */
 
 Test(e2e_approval, approve_lock_unlock) {
@@ -329,6 +362,15 @@ Test(e2e_approval, approve_lock_unlock) {
     cr_assert_eq(st, 1, "%s", err);
     cr_assert(strstr(err, "no county 419999"), "%s", err);
     free(err);
+    /* a county with an ESC in it reaches the aggregator's log escaped, never raw */
+    st = yuebao(NULL, &err, &kappr, a.control,
+                (const char *const[]){"approve", "--period", "2017-05", "--county", "41\x1b[2J", NULL});
+    cr_assert_eq(st, 1, "%s", err);
+    free(err);
+    cr_assert_eq(e2e_wait_log(a.err_log, "41\\x1b[2J refused", a.pid, wait_ms()), 0,
+                 "the refusal is logged with the county escaped:\n%s", e2e_tail(a.err_log, 3000));
+    cr_assert_eq(e2e_count_in_file(a.err_log, "\x1b"), 0, "no raw ESC in the log:\n%s",
+                 e2e_tail(a.err_log, 3000));
     cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions"), 0, "no refusal is stored");
 
     /* a collector key and a subscriber key are refused at the handshake, in plain words */
@@ -453,6 +495,49 @@ Test(e2e_approval, approve_lock_unlock) {
     cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE actor = 'zhangsan'"), 4);
     cr_assert_eq(
         sql(&a, "SELECT count(*) FROM period_transitions WHERE action = 'unlock' AND reason IS NOT NULL"), 1);
+
+    /* a county approved on its own stays approved when the city is unlocked: the answer
+     * names it */
+    st = yuebao(NULL, NULL, &kappr, a.control,
+                (const char *const[]){"unlock", "--period", "2017-05", "--reason", "再次更正", NULL});
+    cr_assert_eq(st, 0);
+    st = yuebao(NULL, NULL, &kappr, a.control,
+                (const char *const[]){"approve", "--period", "2017-05", "--county", "410602", NULL});
+    cr_assert_eq(st, 0);
+    st = yuebao(NULL, NULL, &kappr, a.control, (const char *const[]){"approve", "--period", "2017-05", NULL});
+    cr_assert_eq(st, 0);
+    st = yuebao(&out, &err, &kappr, a.control,
+                (const char *const[]){"unlock", "--period", "2017-05", "--reason", "市里更正", NULL});
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert(strstr(out, "鹤山区 (410602) remains approved on its own: unlock it with --county"), "%s", out);
+    free(out);
+    free(err);
+    cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE period = '2017-05'"), 8);
+
+    /* a key removed from approver_keys by SIGHUP no longer works on a connection it has */
+    {
+        void *ctx = zmq_ctx_new(), *d;
+        sock_security_t sec;
+        period_reply_t rep;
+        char e[256];
+        cr_assert_eq(sock_security_load(&sec, false, kappr.key, agg_key.pub, e, sizeof e), 0, "%s", e);
+        d = sock_dealer(ctx, a.control, NULL, &sec, e, sizeof e);
+        cr_assert_not_null(d, "%s", e);
+        rep = raw_request(d, PACTION_APPROVE, "2016-01", "");
+        cr_assert_not(rep.ok);
+        cr_assert(strstr(rep.reason, "no report of 2016-01"), "the key works: %s", rep.reason);
+        put_line(P("%s/approver_keys", dir), "w", "# 张三 left the office");
+        cr_assert_eq(kill(a.pid, SIGHUP), 0);
+        cr_assert_eq(e2e_wait_log(a.err_log, "approver_keys: 0 key(s)", a.pid, wait_ms()), 0, "%s",
+                     e2e_tail(a.err_log, 3000));
+        rep = raw_request(d, PACTION_UNLOCK, "2017-05", "a removed key tries");
+        cr_assert_not(rep.ok, "the removed key cannot unlock");
+        cr_assert(strstr(rep.reason, "no longer listed in approver_keys"), "%s", rep.reason);
+        cr_assert_eq(sql(&a, "SELECT count(*) FROM period_transitions WHERE period = '2017-05'"), 8,
+                     "nothing was stored");
+        sock_close(&d);
+        zmq_ctx_term(ctx);
+    }
 
     e2e_stop(col, wait_ms());
     csub_close(&s);

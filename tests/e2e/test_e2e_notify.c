@@ -15,7 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+#include <zmq.h>
+
+#include "codec.h"
 #include "e2e.h"
+#include "sock.h"
+#include "wire.h"
 #include "fake_receivers.h"
 
 #define ROBOT "/cgi-bin/webhook/send"
@@ -383,6 +389,28 @@ Test(e2e_notify, a_fresh_install_without_reporting_since_tells_one_summary_per_g
     stop_daemons();
 }
 
+/* Sends a silence "list" on the DEALER d (waiting for the connection); the reply. */
+static void raw_list(void *d, bool *ok, char *error, size_t esz) {
+    msg_t m = {0}, r = {0};
+    void *frames[2] = {NULL, NULL};
+    size_t lens[2];
+    zmq_pollitem_t it = {d, 0, ZMQ_POLLIN, 0};
+    m.kind = MSG_SILENCE_REQUEST;
+    snprintf(m.silence_req.action, sizeof m.silence_req.action, "list");
+    for (int waited = 0; wire_send_msg(d, NULL, 0, NULL, &m) < 0; waited += 50) {
+        cr_assert_lt(waited, wait_ms(), "the request could not be sent");
+        usleep(50 * 1000);
+    }
+    cr_assert_eq(zmq_poll(&it, 1, wait_ms()), 1, "no answer");
+    cr_assert_eq(sock_recv_frames(d, frames, lens, 2), 1);
+    cr_assert_eq(codec_decode(frames[0], lens[0], &r, NULL, 0), 0);
+    cr_assert_eq(r.kind, MSG_SILENCE_REPLY);
+    *ok = r.silence_reply.ok;
+    snprintf(error, esz, "%s", r.silence_reply.error);
+    msg_clear(&r);
+    free(frames[0]);
+}
+
 /* Silences are signed requests: over CURVE, a key listed in silence_keys is admitted and
  * the silence is recorded as added by the name beside it (never by what the request
  * says); a key that is not listed is refused at the handshake, and the CLI says so
@@ -444,6 +472,31 @@ Test(e2e_notify, a_silence_over_curve_is_recorded_as_its_key_and_an_unlisted_key
         free(out);
         cr_assert_eq(e2e_count_in_file(P("%s/silence-bob.err", dir), "it is not listed in silence_keys"), 1,
                      "%s", e2e_tail(P("%s/silence-bob.err", dir), 1000));
+        /* alice's key removed by SIGHUP no longer works on the connection she has */
+        {
+            void *ctx = zmq_ctx_new(), *d;
+            sock_security_t sec;
+            char e[256];
+            bool ok;
+            cr_assert_eq(
+                sock_security_load(&sec, false, P("%s/alice.key", dir), P("%s/notify.pub", dir), e, sizeof e),
+                0, "%s", e);
+            cr_assert_not_null(d = sock_dealer(ctx, control, NULL, &sec, e, sizeof e), "%s", e);
+            raw_list(d, &ok, e, sizeof e);
+            cr_assert(ok, "alice may list: %s", e);
+            f = fopen(keys, "w");
+            cr_assert_not_null(f);
+            fprintf(f, "# alice moved to another office\n");
+            fclose(f);
+            cr_assert_eq(kill(notify_pid, SIGHUP), 0);
+            cr_assert_eq(e2e_wait_log(notify_err, "silence_keys: 0 key(s)", notify_pid, wait_ms()), 0, "%s",
+                         e2e_tail(notify_err, 3000));
+            raw_list(d, &ok, e, sizeof e);
+            cr_assert_not(ok, "a removed key is refused on its open connection");
+            cr_assert(strstr(e, "no longer listed in silence_keys"), "%s", e);
+            sock_close(&d);
+            zmq_ctx_term(ctx);
+        }
     }
     notify_stop();
     {

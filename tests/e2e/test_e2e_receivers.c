@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -261,6 +262,26 @@ Test(e2e_receivers, webhook_receives_alertmanager_json) {
               "%s", q.body);
     fake_request_free(&q);
     tbuf_free(&want);
+    receiver_free(&r);
+}
+
+/* A proxy in the environment (a government network often sets one) is for the robots
+ * out there: a loopback receiver is reached directly, never through it. The proxy here
+ * is a port nobody listens on. */
+Test(e2e_receivers, a_loopback_receiver_never_goes_through_the_proxy) {
+    receiver_t *r = make("webhook", P("http://127.0.0.1:%d/alertmanager/hook", fake_http_port(http)));
+    int port = e2e_free_port();
+    cr_assert_gt(port, 0);
+    cr_assert_eq(setenv("http_proxy", P("http://127.0.0.1:%d", port), 1), 0);
+    cr_assert_eq(setenv("HTTPS_PROXY", P("http://127.0.0.1:%d", port), 1), 0);
+    cr_assert_eq(setenv("ALL_PROXY", P("http://127.0.0.1:%d", port), 1), 0);
+    deliver_result_t d = deliver(r);
+    unsetenv("http_proxy");
+    unsetenv("HTTPS_PROXY");
+    unsetenv("ALL_PROXY");
+    cr_assert_eq(d.status, DELIVER_OK, "%s", d.detail);
+    fake_request_t q = request("/alertmanager/hook", 0);
+    fake_request_free(&q);
     receiver_free(&r);
 }
 
@@ -548,4 +569,35 @@ Test(e2e_receivers, tls_verification_is_always_on) {
     cr_assert(strstr(d.detail, "imed out"), "the handshake did not pass: %s", d.detail);
     receiver_free(&r);
     e2e_stop(pid, e2e_scaled_ms(5000));
+}
+
+/* The daemon blocks SIGHUP, SIGINT and SIGTERM for its signalfd, and the delivery
+ * threads inherit that mask: the hook must not, or a kill (the timeout's SIGKILL aside)
+ * and the hook's own children would never see them. */
+Test(e2e_receivers, exec_hook_runs_with_no_signal_blocked) {
+    receiver_t *r = make("exec", NULL);
+    notice_t n = fixture_notice();
+    sigset_t set, old;
+    char *status, *line;
+    /* no shell between (dash clears its mask at start): dd copies its own status */
+    cr_assert_eq(receiver_set(r, "command",
+                              P("/bin/dd if=/proc/self/status of=%s/status.txt status=none", dir), err,
+                              sizeof err),
+                 0, "%s", err);
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    cr_assert_eq(pthread_sigmask(SIG_BLOCK, &set, &old), 0); /* as yuebao-notify's main does */
+    deliver_result_t d = receiver_deliver(r, &n, NOW);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    cr_assert_eq(d.status, DELIVER_OK, "%s", d.detail);
+    status = e2e_read_file(P("%s/status.txt", dir));
+    cr_assert_not_null(status);
+    line = strstr(status, "\nSigBlk:");
+    cr_assert_not_null(line, "%s", status);
+    cr_assert_eq(strncmp(line, "\nSigBlk:\t0000000000000000\n", 26), 0, "the hook's blocked signals: %.30s",
+                 line);
+    free(status);
+    receiver_free(&r);
 }

@@ -180,6 +180,70 @@ Test(approval, table_keeps_the_last_per_scope) {
     cr_assert_eq(t.n, 0);
 }
 
+/* Room reserved before a transition is stored: putting it in force after COMMIT then
+ * needs no memory (the table does not move), so it cannot fail. */
+Test(approval, reserve_makes_the_next_set_need_no_memory) {
+    approval_table_t t = {0};
+    period_state_t v;
+    char county[16];
+    cr_assert_eq(approval_table_reserve(&t), 0);
+    cr_assert_geq(t.cap, 1);
+    for (int i = 0; i < 40; i++) {
+        period_state_t *before;
+        snprintf(county, sizeof county, "4106%02d", i);
+        v = st(county, PSTATE_APPROVED, "x");
+        cr_assert_eq(approval_table_reserve(&t), 0);
+        cr_assert_gt(t.cap, t.n, "room for one more");
+        before = t.v;
+        cr_assert_eq(approval_table_set(&t, &v), 0);
+        cr_assert_eq(t.v, before, "no reallocation after a reserve");
+    }
+    cr_assert_eq(t.n, 40);
+    approval_table_clear(&t);
+}
+
+/* A city unlock leaves the counties approved on their own approved: the approver is
+ * told which, by name (the code when master data does not know it). */
+Test(approval, unlock_note_names_the_counties_still_approved) {
+    approval_table_t t = {0};
+    period_state_t a = st("410621", PSTATE_APPROVED, "x"), b = st("410622", PSTATE_APPROVED, "x");
+    period_state_t c = st("410602", PSTATE_OPEN, "x"), d = st("419999", PSTATE_APPROVED, "x");
+    period_state_t e = st("410603", PSTATE_APPROVED, "x");
+    master_t m;
+    county_t counties[3];
+    char note[APPROVAL_TEXT_SIZE];
+    snprintf(e.period, sizeof e.period, "2017-05"); /* another month */
+    memset(&m, 0, sizeof m);
+    memset(counties, 0, sizeof counties);
+    snprintf(counties[0].code, sizeof counties[0].code, "410621");
+    snprintf(counties[0].name, sizeof counties[0].name, "浚县");
+    snprintf(counties[1].code, sizeof counties[1].code, "410622");
+    snprintf(counties[1].name, sizeof counties[1].name, "淇县");
+    snprintf(counties[2].code, sizeof counties[2].code, "410602");
+    snprintf(counties[2].name, sizeof counties[2].name, "鹤山区");
+    m.counties = counties;
+    m.n_counties = 3;
+    cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 0, "none approved");
+    cr_assert_str_eq(note, "");
+    cr_assert_eq(approval_table_set(&t, &a), 0);
+    cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 1);
+    cr_assert_str_eq(note, "浚县 (410621) remains approved on its own: unlock it with --county");
+    cr_assert_eq(approval_table_set(&t, &b), 0);
+    cr_assert_eq(approval_table_set(&t, &c), 0);
+    cr_assert_eq(approval_table_set(&t, &e), 0);
+    cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 2);
+    cr_assert_str_eq(note,
+                     "浚县 (410621), 淇县 (410622) remain approved on their own: unlock them with --county");
+    cr_assert_eq(approval_table_set(&t, &d), 0);
+    cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, sizeof note), 3);
+    cr_assert_str_eq(
+        note, "浚县 (410621), 淇县 (410622), 419999 remain approved on their own: unlock them with --county");
+    /* too many for the room: counted instead */
+    cr_assert_eq(approval_unlock_note(&t, &m, "2017-06", note, 80), 3);
+    cr_assert_str_eq(note, "3 counties remain approved on their own: unlock each with --county");
+    approval_table_clear(&t);
+}
+
 Test(approval, wire_round_trip) {
     msg_t m = {0}, back;
     uint8_t *buf;

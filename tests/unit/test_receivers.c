@@ -122,6 +122,18 @@ Test(template, county_text_cannot_make_markup_links_or_mentions) {
     free(got);
 }
 
+/* The robots turn a bare "www." into a link too: its dot becomes a full-width one. */
+Test(template, county_text_cannot_make_a_bare_www_link) {
+    notice_t n = fixture_notice();
+    strcpy(fixture_alerts[0].zone_name, "见 www.evil.example 或 WWW.x.cn");
+    char *got = render("{{#firing}}{{#is_pace}}{{zone_name}}{{/is_pace}}{{/firing}}", &n, TPL_MARKDOWN, 0);
+    cr_assert_str_eq(got, "见 www．evil.example 或 WWW．x.cn");
+    free(got);
+    got = render("{{#firing}}{{#is_pace}}{{zone_name}}{{/is_pace}}{{/firing}}", &n, TPL_TEXT, 0);
+    cr_assert_str_eq(got, "见 www.evil.example 或 WWW.x.cn", "plain text is left as it is");
+    free(got);
+}
+
 Test(template, control_characters_bidi_and_bad_utf8_become_harmless) {
     notice_t n = fixture_notice();
     strcpy(fixture_alerts[0].zone_name, "a\nb\rc\td\x1b[31me\x7f"

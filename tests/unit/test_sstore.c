@@ -359,6 +359,19 @@ Test(sstore, published_versions_are_kept) {
     cr_assert_eq(sstore_published_version(S, "2017-05", &v), 1);
     cr_assert_eq(v, 1);
 
+    /* the same version published again (the state heard twice): kept as it was, date too */
+    r.rows[0].total = 99.0;
+    cr_assert_eq(sstore_begin(S), 0);
+    cr_assert_eq(sstore_put_ranking(S, &r), 0);
+    cr_assert_eq(sstore_archive_published(S, "2017-05", T0 + 5000), 0);
+    cr_assert_eq(sstore_commit(S), 0);
+    cr_assert_eq(q_int(S, "SELECT published_at_ms FROM published_periods WHERE period = '2017-05'"), T0 + 1000,
+                 "the first publication's date is kept");
+    cr_assert_eq(sstore_load_published(S, "2017-05", 1, &back), 1);
+    cr_assert_float_eq(back.rows[0].total, 80.5, 1e-12, "and its rows");
+    ranking_clear(&back);
+    r.rows[0].total = 80.5;
+
     /* corrected after an unlock: version 2, open */
     r.rows[0].total = 81.0;
     r.state = PSTATE_OPEN;

@@ -249,6 +249,24 @@ Test(zap, a_reload_drops_removed_keys_and_a_bad_file_keeps_the_old_list) {
     zap_stop(&z);
 }
 
+/* zap_listed answers from the list in force now: what a reload removed is gone, for a
+ * connection made before it too (the daemons ask it on every request). */
+Test(zap, listed_follows_the_list_in_force) {
+    zap_t *z = zap_start(ctx, err, sizeof err);
+    cr_assert_not_null(z, "%s", err);
+    cr_assert_not(zap_listed(z, WIRE_DOMAIN_COLLECTORS, county.self.public_z85), "no list yet");
+    list_county();
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 1, "%s", err);
+    cr_assert(zap_listed(z, WIRE_DOMAIN_COLLECTORS, county.self.public_z85));
+    cr_assert_not(zap_listed(z, WIRE_DOMAIN_SUBSCRIBERS, county.self.public_z85), "another domain");
+    cr_assert_not(zap_listed(z, WIRE_DOMAIN_COLLECTORS, server.self.public_z85), "another key");
+    cr_assert_not(zap_listed(z, WIRE_DOMAIN_COLLECTORS, ""));
+    write_list("# everybody removed\n");
+    cr_assert_eq(zap_load(z, WIRE_DOMAIN_COLLECTORS, list_path, err, sizeof err), 0, "%s", err);
+    cr_assert_not(zap_listed(z, WIRE_DOMAIN_COLLECTORS, county.self.public_z85), "removed by the reload");
+    zap_stop(&z);
+}
+
 /* A collector's key is no subscriber's: the publishers admit subscriber_keys only. */
 Test(zap, publishers_admit_only_subscriber_keys) {
     char ep[128], text[256];
