@@ -76,23 +76,6 @@ typedef struct {
     msg_t msg;
 } control_item_t;
 
-/* Insecure (development) only: the name in a routing id "u:<name>:<random>". */
-static int actor_of_routing_id(const uint8_t *id, size_t len, char *actor, size_t size) {
-    const uint8_t *start, *end;
-    if (len < 3 || id[1] != ':') return -1;
-    start = id + 2;
-    end = memchr(start, ':', len - 2);
-    if (!end) end = id + len;
-    if (end == start || (size_t)(end - start) >= size) return -1;
-    for (const uint8_t *p = start; p < end; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' ||
-              *p == '_' || *p == '.'))
-            return -1;
-    memcpy(actor, start, (size_t)(end - start));
-    actor[end - start] = '\0';
-    return 0;
-}
-
 static void answer(aggregator_t *a, control_item_t *it, const period_reply_t *rep) {
     msg_t m = {0};
     m.kind = MSG_PERIOD_REPLY;
@@ -276,7 +259,7 @@ static int receive(aggregator_t *a, control_item_t *it) {
             if (!it->identity_len) rc = -1;
         } else if (n == 1 && rc == 1) {
             if (a->cfg.insecure) {
-                if (actor_of_routing_id(it->identity, it->identity_len, it->actor, sizeof it->actor) < 0)
+                if (wire_insecure_name(it->identity, it->identity_len, WIRE_TAG_USER, it->actor, sizeof it->actor) < 0)
                     snprintf(it->actor, sizeof it->actor, "%s", "insecure");
             } else {
                 const char *user = zmq_msg_gets(&part, "User-Id"), *key = zmq_msg_gets(&part, "X-Key");

@@ -33,25 +33,7 @@
 #include "log.h"
 #include "plausibility.h"
 #include "text.h"
-
-/* The reporting unit of a connection in insecure (development) mode: the county the
- * collector names in its routing id ("c:<county>:<random>"). With CURVE the ZAP
- * handler's User-Id is the only source (see receive_one). 0, or -1 if none is found. */
-static int county_of_routing_id(const uint8_t *id, size_t len, char *county, size_t size) {
-    const uint8_t *end, *start;
-    if (len < 3 || id[0] != 'c' || id[1] != ':') return -1;
-    start = id + 2;
-    end = memchr(start, ':', len - 2);
-    if (!end) end = id + len;
-    if (end == start || (size_t)(end - start) >= size) return -1;
-    for (const uint8_t *p = start; p < end; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' ||
-              *p == '_'))
-            return -1;
-    memcpy(county, start, (size_t)(end - start));
-    county[end - start] = '\0';
-    return 0;
-}
+#include "wire.h"
 
 static void set_ack_key(ack_t *ack, const report_t *r) {
     snprintf(ack->zone, sizeof ack->zone, "%s", r->zone);
@@ -84,7 +66,7 @@ static void log_dropped(aggregator_t *a, const ingest_item_t *it, const char *er
  * routing id. 0, or -1 with err set. */
 static int identify(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload, char *err, size_t errsz) {
     if (a->cfg.insecure) {
-        if (county_of_routing_id(it->identity, it->identity_len, it->county, sizeof it->county) == 0)
+        if (wire_insecure_name(it->identity, it->identity_len, WIRE_TAG_COUNTY, it->county, sizeof it->county) == 0)
             return 0;
         snprintf(err, errsz, _("connection does not name its county"));
         return -1;

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "codec.h"
+#include "wire.h"
 #include "i18n.h"
 #include "text.h"
 
@@ -20,15 +21,7 @@
 
 /* The routing id that names us to an aggregator run --insecure: "u:<login>:<pid>". */
 static void insecure_identity(char *buf, size_t size) {
-    const char *user = getenv("USER");
-    char name[32];
-    size_t n = 0;
-    for (const char *p = user ? user : ""; *p && n + 1 < sizeof name; p++)
-        if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' ||
-            *p == '_' || *p == '.')
-            name[n++] = *p;
-    name[n] = '\0';
-    snprintf(buf, size, "u:%s:%ld", n ? name : "approver", (long)getpid());
+    wire_insecure_id(WIRE_TAG_USER, getenv("USER"), "approver", buf, size);
 }
 
 /* Copies a --comment or --reason, refusing one too long for the record. 0 or -1. */

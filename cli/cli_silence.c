@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "codec.h"
+#include "wire.h"
 #include "i18n.h"
 #include "text.h"
 
@@ -44,7 +45,6 @@ static int request(const cli_opts_t *o, msg_t *req, msg_t *reply) {
     sock_security_t sec;
     cli_endpoint_t ep;
     char err[512], rid[64];
-    const char *user = getenv("USER");
     int rc;
     if (cli_security(o, "silence", _("yuebao-notify"), o->notify_key_file, o->notify_control, NULL, &sec) < 0)
         return 2;
@@ -54,8 +54,7 @@ static int request(const cli_opts_t *o, msg_t *req, msg_t *reply) {
     ep.who = _("yuebao-notify");
     ep.key_list = "silence_keys";
     /* insecure only: notify names us from the routing id */
-    snprintf(rid, sizeof rid, "u:%.32s:%ld", user && *user && !strchr(user, ':') ? user : "operator",
-             (long)getpid());
+    wire_insecure_id(WIRE_TAG_USER, getenv("USER"), "operator", rid, sizeof rid);
     ep.routing_id = rid;
     req->kind = MSG_SILENCE_REQUEST;
     rc = cli_request(&ep, req, reply, 5000, err, sizeof err);

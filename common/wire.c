@@ -9,9 +9,12 @@
 #include "sock.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 _Static_assert(CODEC_MAX_MSG_BYTES + 4096 <= SOCK_MAX_MSG_BYTES, "a whole envelope must pass ZMQ_MAXMSGSIZE");
 
@@ -73,4 +76,33 @@ void wire_each_snapshot_request(void *router, int budget, wire_request_fn fn, vo
         free(frames[0]);
         free(frames[1]);
     }
+}
+
+static bool name_byte(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_' ||
+           c == '.';
+}
+
+int wire_insecure_name(const void *id, size_t len, char tag, char *out, size_t size) {
+    const uint8_t *b = id, *start, *end;
+    if (size) out[0] = '\0';
+    if (!id || len < 3 || b[0] != (uint8_t)tag || b[1] != ':') return -1;
+    start = b + 2;
+    end = memchr(start, ':', len - 2);
+    if (!end) end = b + len;
+    if (end == start || (size_t)(end - start) >= size) return -1;
+    for (const uint8_t *p = start; p < end; p++)
+        if (!name_byte(*p)) return -1;
+    memcpy(out, start, (size_t)(end - start));
+    out[end - start] = '\0';
+    return 0;
+}
+
+void wire_insecure_id(char tag, const char *name, const char *fallback, char *buf, size_t size) {
+    char kept[33];
+    size_t n = 0;
+    for (const char *p = name ? name : ""; *p && n + 1 < sizeof kept; p++)
+        if (name_byte((unsigned char)*p)) kept[n++] = *p;
+    kept[n] = '\0';
+    snprintf(buf, size, "%c:%s:%ld", tag, n || !fallback ? kept : fallback, (long)getpid());
 }

@@ -30,4 +30,19 @@ typedef void (*wire_request_fn)(const void *identity, size_t id_len, const snaps
  * dropped. */
 void wire_each_snapshot_request(void *router, int budget, wire_request_fn fn, void *arg);
 
+/* Development (--insecure) only, where no ZAP User-Id names a peer: a peer names itself
+ * in its routing id "<tag>:<name>[:<anything>]" — tag 'c' a county's collector (name =
+ * the county), 'u' a person at the CLI (name = who asks). A name is 1..size-1 bytes of
+ * [0-9A-Za-z._-]. */
+#define WIRE_TAG_COUNTY 'c'
+#define WIRE_TAG_USER 'u'
+
+/* The name in routing id id[0..len) of tag into out[size]. 0, or -1 when id is not of
+ * that form (out then ""). */
+int wire_insecure_name(const void *id, size_t len, char tag, char *out, size_t size);
+
+/* The routing id "<tag>:<name>:<pid>" into buf[size], keeping of name (NULL: none) only
+ * the bytes a name may hold, at most 32; fallback (not NULL) when none is left. */
+void wire_insecure_id(char tag, const char *name, const char *fallback, char *buf, size_t size);
+
 #endif

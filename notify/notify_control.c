@@ -31,12 +31,7 @@ static int identify(notifier_t *n, const uint8_t *id, size_t id_len, zmq_msg_t *
                     size_t asz, char *key, size_t ksz) {
     key[0] = '\0';
     if (n->cfg.insecure) {
-        const uint8_t *end;
-        if (id_len < 3 || id[0] != 'u' || id[1] != ':') return -1;
-        end = memchr(id + 2, ':', id_len - 2);
-        if (!end) end = id + id_len;
-        if (end == id + 2 || (size_t)(end - id - 2) >= asz) return -1;
-        text_escape_bytes(id + 2, (size_t)(end - id - 2), actor, asz);
+        if (wire_insecure_name(id, id_len, WIRE_TAG_USER, actor, asz) < 0) return -1;
         snprintf(key, ksz, "insecure");
         return 0;
     }
