@@ -45,6 +45,14 @@ int sstore_rollback(sstore_t *s);
  * transaction. 0 or -1. */
 int sstore_put_ranking(sstore_t *s, const ranking_t *r);
 
+/* sstore_put_ranking, writing only what differs from old, the ranking of r->period as
+ * it is stored now (sstore_load_ranking's; NULL or no rows: none): the period row, then
+ * a row for every zone whose row is new or changed in any column, and a delete for
+ * every zone old has and r has not. The store then holds exactly what
+ * sstore_put_ranking(s, r) would have left. *n_written (may be NULL) gets the rows
+ * written or deleted. Inside a transaction. 0 or -1. */
+int sstore_update_ranking(sstore_t *s, const ranking_t *old, const ranking_t *r, size_t *n_written);
+
 /* Removes a period's ranking (its year lost its scheme). Inside a transaction. 0 or -1. */
 int sstore_delete_ranking(sstore_t *s, const char *period);
 

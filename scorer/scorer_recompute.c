@@ -36,13 +36,78 @@
  * period only and read back from the score store to be published, one at a time: a
  * full pass over a year of 10 000 zones held eleven rankings of 10 000 rows (~50 MB,
  * twice that with the rows' spare capacity) until its COMMIT. */
+/* The matrix of the latest period a pass loaded of one year, kept for the judging of
+ * that year's targets: a zone whose latest report of the year is of that period is
+ * judged on its row instead of a report read again from the store (the same figures:
+ * values_load and values_set_report fill a row alike). */
+typedef struct {
+    int year;
+    values_t v;
+} year_values_t;
+
 typedef struct {
     char (*rankings)[PERIOD_STRLEN]; /* the periods whose ranking changed */
     size_t n_rankings;
     alert_list_t transitions;
+    year_values_t *years; /* one per year, the latest period recomputed of it */
+    size_t n_years;
 } pass_t;
 
+/* Keeps v (moved: *v zeroed) as the latest period of its year loaded in this pass,
+ * replacing an earlier one; todo goes oldest first. Out of memory it is just freed. */
+static void pass_keep_values(pass_t *ps, int year, values_t *v) {
+    year_values_t *grown;
+    for (size_t i = 0; i < ps->n_years; i++)
+        if (ps->years[i].year == year) {
+            values_free(&ps->years[i].v);
+            ps->years[i].v = *v;
+            memset(v, 0, sizeof *v);
+            return;
+        }
+    if (!(grown = realloc(ps->years, (ps->n_years + 1) * sizeof *grown))) {
+        values_free(v);
+        return;
+    }
+    ps->years = grown;
+    ps->years[ps->n_years].year = year;
+    ps->years[ps->n_years++].v = *v;
+    memset(v, 0, sizeof *v);
+}
+
+/* The kept matrix of year, if it is of period; NULL otherwise. */
+static const values_t *pass_values(const pass_t *ps, int year, const char *period) {
+    for (size_t i = 0; i < ps->n_years; i++)
+        if (ps->years[i].year == year) return strcmp(ps->years[i].v.period, period) == 0 ? &ps->years[i].v : NULL;
+    return NULL;
+}
+
+/* The row of zone in v (values.h: master data's zones in master order, then the others
+ * by code), or SIZE_MAX when v has none or it did not report. */
+static size_t values_row(const values_t *v, const master_t *m, const char *zone) {
+    const zone_t *z = master_zone(m, zone);
+    size_t row = SIZE_MAX;
+    if (z && strcmp(z->code, zone) == 0 && (size_t)(z - m->zones) < v->n_master) {
+        row = (size_t)(z - m->zones);
+    } else if (!z) {
+        size_t lo = v->n_master, hi = v->n_zones;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(v->zones[mid].code, zone);
+            if (c == 0) {
+                row = mid;
+                break;
+            }
+            if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+    }
+    return row != SIZE_MAX && v->zones[row].reported ? row : SIZE_MAX;
+}
+
 static void pass_free(pass_t *ps) {
+    for (size_t i = 0; i < ps->n_years; i++)
+        values_free(&ps->years[i].v);
+    free(ps->years);
     free(ps->rankings);
     alert_list_clear(&ps->transitions);
     memset(ps, 0, sizeof *ps);
@@ -303,7 +368,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         char(*grown)[PERIOD_STRLEN] = realloc(ps->rankings, (ps->n_rankings + 1) * sizeof *grown);
         if (!grown) goto done;
         ps->rankings = grown;
-        if (sstore_put_ranking(s->scores, &r) < 0 ||
+        if (sstore_update_ranking(s->scores, &old, &r, NULL) < 0 ||
             (r.state == PSTATE_PUBLISHED && sstore_archive_published(s->scores, period, now_ms) < 0))
             goto done;
         if (r.state == PSTATE_PUBLISHED || r.version > 1)
@@ -313,6 +378,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     rc = 0;
 done:
     if (rc < 0) log_error(_("%s: recompute failed"), period);
+    else if (v.period[0]) pass_keep_values(ps, p.year, &v);
     ranking_clear(&r);
     ranking_clear(&old);
     ranking_clear(&prev);
@@ -350,7 +416,8 @@ static bool in_filter(const strset_t *changed, int year, const char *zone) {
 /* Drops from cur[from..] the checks that passed and did not fire before: they can
  * cause no transition, and a province has hundreds of thousands of them. What fires, and
  * what passes now but fired before (it resolves), stay. */
-static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KEY_LEN], size_t n_prev) {
+static void keep_news(scorer_t *s, alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KEY_LEN],
+                      size_t n_prev) {
     size_t j = from;
     for (size_t i = from; i < cur->n; i++) {
         char key[ALERT_KEY_LEN];
@@ -358,6 +425,8 @@ static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KE
         if (!keep && n_prev) {
             alert_key(&cur->items[i], key);
             keep = bsearch(key, prev_keys, n_prev, sizeof *prev_keys, cmp_str) != NULL;
+            /* it resolves: its message, which targets_evaluate_quiet left out */
+            if (keep) targets_message(s->rules, s->master, &cur->items[i]);
         }
         if (keep) cur->items[j++] = cur->items[i];
     }
@@ -424,14 +493,23 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
             const latest_t *l = &zones.list[k];
             report_t rep;
             period_t p;
+            const values_t *kept;
+            const double *amount = one.amount, *growth = one.growth;
+            size_t row = SIZE_MAX;
             if (period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
-            if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
-            values_set_report(&one, 0, s->master, &rep);
-            report_clear(&rep);
+            if ((kept = pass_values(ps, year, l->period)) != NULL) row = values_row(kept, s->master, l->zone);
+            if (row != SIZE_MAX) {
+                amount = kept->amount + row * kept->n_indicators;
+                growth = kept->growth + row * kept->n_indicators;
+            } else {
+                if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
+                values_set_report(&one, 0, s->master, &rep);
+                report_clear(&rep);
+            }
             before = cur.n;
-            targets_evaluate(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, one.amount,
-                             one.growth, &cur);
-            keep_news(&cur, before, prev_keys, prev.n);
+            targets_evaluate_quiet(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, amount,
+                                   growth, &cur);
+            keep_news(s, &cur, before, prev_keys, prev.n);
         }
     }
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
