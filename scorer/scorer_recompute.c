@@ -36,49 +36,94 @@
  * period only and read back from the score store to be published, one at a time: a
  * full pass over a year of 10 000 zones held eleven rankings of 10 000 rows (~50 MB,
  * twice that with the rows' spare capacity) until its COMMIT. */
-/* The matrix of the latest period a pass loaded of one year, kept for the judging of
- * that year's targets: a zone whose latest report of the year is of that period is
- * judged on its row instead of a report read again from the store (the same figures:
- * values_load and values_set_report fill a row alike). */
-typedef struct {
+/* The matrix of the latest period recomputed of one year, kept between passes: the
+ * next pass brings it up to date for the zones that changed (values_reload_zone)
+ * instead of reading the period whole, and judges the year's targets on its rows for
+ * the zones whose latest report is of that period instead of reading each report again
+ * (the same figures: values_load and values_set_report fill a row alike). One per year
+ * (a year of 10 000 zones × 14 indicators is 2.2 MB). Valid while the watermark is
+ * what the pass after it starts from: every change to the store after it is in that
+ * pass's changes. A full pass and a reload of master data start afresh. */
+struct scorer_values {
     int year;
     values_t v;
-} year_values_t;
+};
 
 typedef struct {
     char (*rankings)[PERIOD_STRLEN]; /* the periods whose ranking changed */
     size_t n_rankings;
     alert_list_t transitions;
-    year_values_t *years; /* one per year, the latest period recomputed of it */
-    size_t n_years;
+    const strset_t *pairs; /* "period zone" changed since the watermark; NULL: a full pass */
 } pass_t;
 
-/* Keeps v (moved: *v zeroed) as the latest period of its year loaded in this pass,
- * replacing an earlier one; todo goes oldest first. Out of memory it is just freed. */
-static void pass_keep_values(pass_t *ps, int year, values_t *v) {
-    year_values_t *grown;
-    for (size_t i = 0; i < ps->n_years; i++)
-        if (ps->years[i].year == year) {
-            values_free(&ps->years[i].v);
-            ps->years[i].v = *v;
-            memset(v, 0, sizeof *v);
-            return;
-        }
-    if (!(grown = realloc(ps->years, (ps->n_years + 1) * sizeof *grown))) {
+void scorer_forget_values(scorer_t *s) {
+    for (size_t i = 0; i < s->n_kept; i++)
+        values_free(&s->kept[i].v);
+    free(s->kept);
+    s->kept = NULL;
+    s->n_kept = 0;
+}
+
+/* The kept matrix of year, or NULL. */
+static struct scorer_values *kept_of(scorer_t *s, int year) {
+    for (size_t i = 0; i < s->n_kept; i++)
+        if (s->kept[i].year == year) return &s->kept[i];
+    return NULL;
+}
+
+/* Drops the kept matrix of year, if any. */
+static void forget_year(scorer_t *s, int year) {
+    struct scorer_values *k = kept_of(s, year);
+    if (!k) return;
+    values_free(&k->v);
+    *k = s->kept[--s->n_kept];
+}
+
+/* Keeps *v (moved: *v zeroed) as its year's matrix unless one of a later period is
+ * kept; otherwise, or out of memory, frees it. */
+static void keep_values(scorer_t *s, int year, values_t *v) {
+    struct scorer_values *k = kept_of(s, year), *grown;
+    if (k && strcmp(k->v.period, v->period) > 0) {
         values_free(v);
         return;
     }
-    ps->years = grown;
-    ps->years[ps->n_years].year = year;
-    ps->years[ps->n_years++].v = *v;
+    if (k) {
+        values_free(&k->v);
+    } else {
+        if (!(grown = realloc(s->kept, (s->n_kept + 1) * sizeof *grown))) {
+            values_free(v);
+            return;
+        }
+        s->kept = grown;
+        k = &s->kept[s->n_kept++];
+        k->year = year;
+    }
+    k->v = *v;
     memset(v, 0, sizeof *v);
 }
 
+/* The kept matrix of period brought up to date for the zones of pairs changed in it,
+ * or NULL: none kept, a full pass, or a change it cannot take zone by zone (it is then
+ * dropped, and the caller loads the period whole; so on a store error). */
+static values_t *kept_values(scorer_t *s, const pass_t *ps, period_t p, const char *period) {
+    struct scorer_values *k = kept_of(s, p.year);
+    size_t len = strlen(period);
+    if (!k || !ps->pairs || strcmp(k->v.period, period) != 0) return NULL;
+    for (size_t i = 0; i < ps->pairs->n; i++) {
+        const char *key = ps->pairs->items[i];
+        if (strncmp(key, period, len) != 0 || key[len] != ' ') continue;
+        if (values_reload_zone(&k->v, s->store, s->master, key + len + 1) != 0) {
+            forget_year(s, p.year);
+            return NULL;
+        }
+    }
+    return &k->v;
+}
+
 /* The kept matrix of year, if it is of period; NULL otherwise. */
-static const values_t *pass_values(const pass_t *ps, int year, const char *period) {
-    for (size_t i = 0; i < ps->n_years; i++)
-        if (ps->years[i].year == year) return strcmp(ps->years[i].v.period, period) == 0 ? &ps->years[i].v : NULL;
-    return NULL;
+static const values_t *pass_values(scorer_t *s, int year, const char *period) {
+    struct scorer_values *k = kept_of(s, year);
+    return k && strcmp(k->v.period, period) == 0 ? &k->v : NULL;
 }
 
 /* The row of zone in v (values.h: master data's zones in master order, then the others
@@ -105,9 +150,6 @@ static size_t values_row(const values_t *v, const master_t *m, const char *zone)
 }
 
 static void pass_free(pass_t *ps) {
-    for (size_t i = 0; i < ps->n_years; i++)
-        values_free(&ps->years[i].v);
-    free(ps->years);
     free(ps->rankings);
     alert_list_clear(&ps->transitions);
     memset(ps, 0, sizeof *ps);
@@ -182,15 +224,18 @@ static void add_current(const char *zone, const char *period, void *arg) {
 
 /* What changed since the watermark: the periods, and the "YYYY zone" keys. */
 typedef struct {
-    strset_t *periods, *zones;
-    bool oom;
+    strset_t *periods, *zones, *pairs; /* pairs: "period zone" */
+    bool oom, long_pair;               /* long_pair: one did not fit a strset */
 } changes_t;
 
 static void add_change(const char *zone, const char *period, void *arg) {
     changes_t *c = arg;
-    char key[STRSET_LEN];
+    char key[STRSET_LEN], pair[STRSET_LEN];
     snprintf(key, sizeof key, "%.4s %s", period, zone);
-    if (strset_add(c->periods, period) < 0 || strset_add(c->zones, key) < 0) c->oom = true;
+    /* a pair too long for a strset is not kept: the pass then loads its periods whole */
+    if ((size_t)snprintf(pair, sizeof pair, "%s %s", period, zone) >= sizeof pair) c->long_pair = true;
+    if (strset_add(c->periods, period) < 0 || strset_add(c->zones, key) < 0 || strset_add(c->pairs, pair) < 0)
+        c->oom = true;
 }
 
 /* The outcome of a store iteration that fed a strset — n rows or -1 (logged by the
@@ -294,7 +339,7 @@ static int judge_stars(scorer_t *s, period_t p, const values_t *v, int64_t now_m
 static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pass_t *ps) {
     period_t p;
     const scheme_t *scheme;
-    values_t v;
+    values_t loaded, *vp = &loaded; /* the period's matrix: kept from the last pass, or loaded */
     zone_score_t *sc = NULL;
     zone_rank_t *prev_ranks = NULL;
     size_t n_prev = 0;
@@ -304,10 +349,13 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     memset(&r, 0, sizeof r);
     memset(&old, 0, sizeof old);
     memset(&prev, 0, sizeof prev);
-    memset(&v, 0, sizeof v);
+    memset(&loaded, 0, sizeof loaded);
     if (period_parse(period, &p) < 0) return 0; /* not ours to judge: validation keeps these out */
-    if (values_load(&v, s->store, s->master, period) < 0) goto done;
-    if (judge_stars(s, p, &v, now_ms) < 0) goto done;
+    if (!(vp = kept_values(s, ps, p, period))) {
+        vp = &loaded;
+        if (values_load(&loaded, s->store, s->master, period) < 0) goto done;
+    }
+    if (judge_stars(s, p, vp, now_ms) < 0) goto done;
 
     scheme = rules_scheme(s->rules, p.year);
     if (!scheme) {
@@ -318,8 +366,8 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         rc = 0;
         goto done;
     }
-    if (!(sc = calloc(v.n_zones ? v.n_zones : 1, sizeof *sc))) goto done;
-    if (score_period(scheme, s->master, &v, &s->params, sc) < 0) {
+    if (!(sc = calloc(vp->n_zones ? vp->n_zones : 1, sizeof *sc))) goto done;
+    if (score_period(scheme, s->master, vp, &s->params, sc) < 0) {
         log_error(_("%s: the scheme of %d does not fit the indicator catalogue"), period, p.year);
         goto done;
     }
@@ -331,13 +379,13 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     r.n_dims = scheme->n_dims;
     for (size_t d = 0; d < scheme->n_dims; d++)
         snprintf(r.dims[d], sizeof r.dims[d], "%s", scheme->dims[d]);
-    for (size_t z = 0; z < v.n_zones; z++) {
+    for (size_t z = 0; z < vp->n_zones; z++) {
         ranking_row_t row;
-        zone_rank_t key = {v.zones[z].code, 0}, *pr;
-        if (!v.zones[z].reported) continue;
+        zone_rank_t key = {vp->zones[z].code, 0}, *pr;
+        if (!vp->zones[z].reported) continue;
         memset(&row, 0, sizeof row);
-        snprintf(row.zone, sizeof row.zone, "%s", v.zones[z].code);
-        snprintf(row.county, sizeof row.county, "%s", v.zones[z].county);
+        snprintf(row.zone, sizeof row.zone, "%s", vp->zones[z].code);
+        snprintf(row.county, sizeof row.county, "%s", vp->zones[z].county);
         row.rank = sc[z].rank;
         pr = n_prev ? bsearch(&key, prev_ranks, n_prev, sizeof *prev_ranks, cmp_zone_rank) : NULL;
         row.prev_rank = pr ? pr->rank : 0;
@@ -378,13 +426,14 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     rc = 0;
 done:
     if (rc < 0) log_error(_("%s: recompute failed"), period);
-    else if (v.period[0]) pass_keep_values(ps, p.year, &v);
+    else if (loaded.period[0]) keep_values(s, p.year, &loaded);
+    if (rc < 0 && vp != &loaded) forget_year(s, p.year); /* whatever it holds now, load it afresh */
     ranking_clear(&r);
     ranking_clear(&old);
     ranking_clear(&prev);
     free(prev_ranks);
     free(sc);
-    values_free(&v);
+    values_free(&loaded);
     return rc;
 }
 
@@ -497,7 +546,7 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
             const double *amount = one.amount, *growth = one.growth;
             size_t row = SIZE_MAX;
             if (period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
-            if ((kept = pass_values(ps, year, l->period)) != NULL) row = values_row(kept, s->master, l->zone);
+            if ((kept = pass_values(s, year, l->period)) != NULL) row = values_row(kept, s->master, l->zone);
             if (row != SIZE_MAX) {
                 amount = kept->amount + row * kept->n_indicators;
                 growth = kept->growth + row * kept->n_indicators;
@@ -671,8 +720,8 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
 static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
     strset_t todo = {0}, years = {0}, changed = {0}; /* changed: "YYYY zone" */
-    strset_t changed_periods = {0};
-    changes_t changes = {&changed_periods, &changed, false};
+    strset_t changed_periods = {0}, pairs = {0}; /* pairs: "period zone" */
+    changes_t changes = {&changed_periods, &changed, &pairs, false, false};
     pass_t ps = {0};
     int rc = -1;
 
@@ -683,6 +732,9 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
         goto read_done;
     strset_seal(&changed_periods);
     strset_seal(&changed);
+    strset_seal(&pairs);
+    if (full) scorer_forget_values(s); /* a full pass reads every period afresh */
+    ps.pairs = full || changes.long_pair ? NULL : &pairs;
     if (!deadlines_only && periods_to_do(s, full, &changed_periods, &todo) < 0) goto read_done;
     for (size_t i = 0; i < todo.n; i++) {
         char y[PERIOD_STRLEN];
@@ -734,6 +786,7 @@ read_done:
     strset_free(&years);
     strset_free(&changed);
     strset_free(&changed_periods);
+    strset_free(&pairs);
     return rc;
 }
 
