@@ -85,6 +85,7 @@ enum {
     Q_INS_ROW,
     Q_UPS_ROW,
     Q_DEL_ROW,
+    Q_FIRING_ZONE,
     Q_PUT_STAR,
     Q_REJUDGE_LATER,
     Q_INS_EVENT,
@@ -114,6 +115,8 @@ static const char *const sql[Q_COUNT] = {
                " ORDER BY year DESC LIMIT 1",
     [Q_FIRING] = "SELECT " ALERT_COLS ", since_ms FROM alerts"
                  " WHERE (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
+    [Q_FIRING_ZONE] = "SELECT " ALERT_COLS ", since_ms FROM alerts WHERE zone = ?3"
+                      " AND (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
     [Q_DEL_ROWS] = "DELETE FROM rankings WHERE period = ?1",
     [Q_DEL_PERIOD] = "DELETE FROM ranking_periods WHERE period = ?1",
     [Q_PUT_PERIOD] = "INSERT OR REPLACE INTO ranking_periods (period, year, method, computed_at_ms, dims,"
@@ -599,9 +602,11 @@ static void bind_alert(sqlite3_stmt *st, const alert_t *a) {
     bind_text(st, 13, a->message);
 }
 
-int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
-    sqlite3_stmt *st = q(s, Q_FIRING);
+/* sstore_alerts_firing, of one zone when zone is not NULL. */
+static int alerts_firing(sstore_t *s, int kind, int year, const char *zone, alert_list_t *out) {
+    sqlite3_stmt *st = q(s, zone ? Q_FIRING_ZONE : Q_FIRING);
     int rc;
+    if (zone) sqlite3_bind_text(st, 3, zone, -1, SQLITE_STATIC);
     if (kind >= 0) sqlite3_bind_text(st, 1, alert_kind_name((alert_kind_t)kind), -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, year);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -638,6 +643,14 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
         }
     }
     return scanned(s, st, rc);
+}
+
+int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
+    return alerts_firing(s, kind, year, NULL, out);
+}
+
+int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out) {
+    return alerts_firing(s, kind, year, zone, out);
 }
 
 int sstore_record_transition(sstore_t *s, const alert_t *a) {

@@ -98,6 +98,9 @@ int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *s
  * TR_ACTIVE), ordered by key. kind < 0 = all kinds; year 0 = all years. 0 or -1. */
 int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
 
+/* sstore_alerts_firing of one zone's alerts only (ordered by key). 0 or -1. */
+int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out);
+
 /* Records transition a->transition of alert a at a->at_ms: the event row, and the
  * firing row inserted, updated (since_ms kept) or deleted on TR_RESOLVED. TR_NONE
  * refreshes a firing row's figures (a later report, the same severity) without an

@@ -439,10 +439,58 @@ done:
 
 /* ---- targets and deadlines ------------------------------------------------------- */
 
-/* Appends to out the firing alerts of year that are target alerts (kind != overdue). */
-static int firing_targets(scorer_t *s, int year, alert_list_t *out) {
+/* The zones of a year and the latest period each reported, from rstore_each_latest. */
+typedef struct {
+    char zone[64], period[PERIOD_STRLEN], county[24];
+} latest_t;
+
+typedef struct {
+    latest_t *list;
+    size_t n, cap;
+    bool oom;
+} latests_t;
+
+static void on_latest(const char *zone, const char *period, const char *county, void *arg) {
+    latests_t *ls = arg;
+    latest_t *l;
+    if (!zone || !period || !county || ls->oom) return;
+    if (ls->n == ls->cap) {
+        size_t cap = ls->cap ? 2 * ls->cap : 64;
+        latest_t *p = realloc(ls->list, cap * sizeof *p);
+        if (!p) {
+            ls->oom = true;
+            return;
+        }
+        ls->list = p;
+        ls->cap = cap;
+    }
+    l = &ls->list[ls->n++];
+    snprintf(l->zone, sizeof l->zone, "%s", zone);
+    snprintf(l->period, sizeof l->period, "%s", period);
+    snprintf(l->county, sizeof l->county, "%s", county);
+}
+
+/* Appends to out the firing alerts of year that are target alerts (kind != overdue),
+ * of the zones in zones[0..n_zones) when zones is not NULL (then sorted by key as a
+ * whole, as targets_transitions wants them). */
+static int cmp_alert_key(const void *pa, const void *pb) {
+    char a[ALERT_KEY_LEN], b[ALERT_KEY_LEN];
+    alert_key(pa, a);
+    alert_key(pb, b);
+    return strcmp(a, b);
+}
+
+static int firing_targets(scorer_t *s, int year, const latest_t *zones, size_t n_zones, alert_list_t *out) {
     alert_list_t all = {0};
-    if (sstore_alerts_firing(s->scores, -1, year, &all) < 0) {
+    int rc = 0;
+    if (!zones) {
+        rc = sstore_alerts_firing(s->scores, -1, year, &all);
+    } else {
+        for (size_t i = 0; i < n_zones && rc == 0; i++)
+            rc = sstore_alerts_firing_of(s->scores, zones[i].zone, -1, year, &all);
+        if (n_zones > 1 && all.n > 1) qsort(all.items, all.n, sizeof *all.items, cmp_alert_key);
+    }
+    if (rc < 0) {
         alert_list_clear(&all);
         return -1;
     }
@@ -482,35 +530,39 @@ static void keep_news(scorer_t *s, alert_list_t *cur, size_t from, char (*prev_k
     cur->n = j;
 }
 
-/* The zones of a year and the latest period each reported, from rstore_each_latest. */
-typedef struct {
-    char zone[64], period[PERIOD_STRLEN], county[24];
-} latest_t;
+/* One zone's report row (rstore_each_report_of): the county that sent it. */
+static void on_county(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms, void *arg) {
+    latest_t *l = arg;
+    (void)zone;
+    (void)revision;
+    (void)stored_at_ms;
+    if (county) snprintf(l->county, sizeof l->county, "%s", county);
+}
 
-typedef struct {
-    latest_t *list;
-    size_t n, cap;
-    bool oom;
-} latests_t;
-
-static void on_latest(const char *zone, const char *period, const char *county, void *arg) {
-    latests_t *ls = arg;
-    latest_t *l;
-    if (!zone || !period || !county || ls->oom) return;
-    if (ls->n == ls->cap) {
-        size_t cap = ls->cap ? 2 * ls->cap : 64;
-        latest_t *p = realloc(ls->list, cap * sizeof *p);
-        if (!p) {
-            ls->oom = true;
-            return;
+/* rstore_each_latest for the zones of year among the changed ones ("YYYY zone" keys),
+ * in zone order: each zone's latest period of the year and its county, found by asking
+ * for its report of December, November, … (the report store's key is period, zone); a
+ * zone with no report in the year any more gets period "" (its alerts resolve). An
+ * event for one zone reads a dozen rows instead of every zone's. 0, or -1. */
+static int latest_of_changed(scorer_t *s, int year, const strset_t *only, latests_t *out) {
+    char prefix[8];
+    size_t len = (size_t)snprintf(prefix, sizeof prefix, "%04d ", year);
+    for (size_t i = 0; i < only->n; i++) {
+        const char *zone = only->items[i] + len;
+        latest_t l;
+        if (strncmp(only->items[i], prefix, len) != 0) continue;
+        memset(&l, 0, sizeof l);
+        for (int month = 12; month >= 1 && !l.period[0]; month--) {
+            char period[PERIOD_STRLEN];
+            int n;
+            period_format((period_t){year, month}, period);
+            if ((n = rstore_each_report_of(s->store, period, zone, on_county, &l)) < 0) return -1;
+            if (n > 0) memcpy(l.period, period, sizeof l.period);
         }
-        ls->list = p;
-        ls->cap = cap;
+        on_latest(zone, l.period, l.county, out);
+        if (out->oom) return -1;
     }
-    l = &ls->list[ls->n++];
-    snprintf(l->zone, sizeof l->zone, "%s", zone);
-    snprintf(l->period, sizeof l->period, "%s", period);
-    snprintf(l->county, sizeof l->county, "%s", county);
+    return 0;
 }
 
 /* Judges the latest report of year of every zone in only (NULL: every zone) against
@@ -526,18 +578,14 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
 
     memset(&one, 0, sizeof one);
     if (values_init(&one, 1, s->master->n_indicators) < 0) goto done;
-    if (firing_targets(s, year, &prev) < 0) goto done;
-    if (only) { /* the other zones' alerts are not judged, so they cannot change */
-        size_t j = 0;
-        for (size_t i = 0; i < prev.n; i++)
-            if (in_filter(only, year, prev.items[i].zone)) prev.items[j++] = prev.items[i];
-        prev.n = j;
-    }
+    if (only && latest_of_changed(s, year, only, &zones) < 0) goto done;
+    /* only: the other zones' alerts are not judged, so they cannot change */
+    if (firing_targets(s, year, only ? zones.list : NULL, zones.n, &prev) < 0) goto done;
     if (prev.n && !(prev_keys = malloc(prev.n * sizeof *prev_keys))) goto done;
     for (size_t i = 0; i < prev.n; i++)
         alert_key(&prev.items[i], prev_keys[i]);
     if (ty) {
-        if (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom) goto done;
+        if (!only && (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom)) goto done;
         for (size_t k = 0; k < zones.n; k++) {
             const latest_t *l = &zones.list[k];
             report_t rep;
@@ -545,7 +593,7 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
             const values_t *kept;
             const double *amount = one.amount, *growth = one.growth;
             size_t row = SIZE_MAX;
-            if (period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
+            if (!l->period[0] || period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
             if ((kept = pass_values(s, year, l->period)) != NULL) row = values_row(kept, s->master, l->zone);
             if (row != SIZE_MAX) {
                 amount = kept->amount + row * kept->n_indicators;
