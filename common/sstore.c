@@ -349,15 +349,20 @@ int sstore_put_ranking(sstore_t *s, const ranking_t *r) {
     return 0;
 }
 
+/* The same double as stored: equal, or both NAN (a subtotal stored as null). */
+static bool same_double(double a, double b) {
+    return a == b || (isnan(a) && isnan(b));
+}
+
 /* The same row as stored: every column equal, the doubles to the bit (what is stored
  * is what was bound: SQLite keeps a REAL exactly, and "%.17g" reads back exactly). */
 static bool same_row(const ranking_row_t *a, const ranking_row_t *b, size_t n_dims) {
     if (strcmp(a->zone, b->zone) || strcmp(a->county, b->county) || a->rank != b->rank ||
-        a->prev_rank != b->prev_rank || a->total != b->total || a->star != b->star ||
+        a->prev_rank != b->prev_rank || !same_double(a->total, b->total) || a->star != b->star ||
         a->star_year != b->star_year || a->promoted != b->promoted || strcmp(a->missing, b->missing))
         return false;
     for (size_t d = 0; d < n_dims; d++)
-        if (a->dims[d] != b->dims[d]) return false;
+        if (!same_double(a->dims[d], b->dims[d])) return false;
     return true;
 }
 

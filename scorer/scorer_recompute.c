@@ -47,7 +47,23 @@
 struct scorer_values {
     int year;
     values_t v;
+    /* v.period's ranking as the score store holds it since the last COMMIT (the scorer
+     * is its only writer), when stored_known: the next pass compares and writes against
+     * it, and publishes it, without reading it back. pending: what this pass leaves
+     * stored (pending_kind 1), or that it leaves none (2); made stored after COMMIT,
+     * dropped on ROLLBACK. */
+    ranking_t stored, pending;
+    bool stored_known;
+    int pending_kind;
 };
+
+static void kept_clear(struct scorer_values *k) {
+    values_free(&k->v);
+    ranking_clear(&k->stored);
+    ranking_clear(&k->pending);
+    k->stored_known = false;
+    k->pending_kind = 0;
+}
 
 typedef struct {
     char (*rankings)[PERIOD_STRLEN]; /* the periods whose ranking changed */
@@ -58,7 +74,7 @@ typedef struct {
 
 void scorer_forget_values(scorer_t *s) {
     for (size_t i = 0; i < s->n_kept; i++)
-        values_free(&s->kept[i].v);
+        kept_clear(&s->kept[i]);
     free(s->kept);
     s->kept = NULL;
     s->n_kept = 0;
@@ -75,7 +91,7 @@ static struct scorer_values *kept_of(scorer_t *s, int year) {
 static void forget_year(scorer_t *s, int year) {
     struct scorer_values *k = kept_of(s, year);
     if (!k) return;
-    values_free(&k->v);
+    kept_clear(k);
     *k = s->kept[--s->n_kept];
 }
 
@@ -88,7 +104,7 @@ static void keep_values(scorer_t *s, int year, values_t *v) {
         return;
     }
     if (k) {
-        values_free(&k->v);
+        kept_clear(k);
     } else {
         if (!(grown = realloc(s->kept, (s->n_kept + 1) * sizeof *grown))) {
             values_free(v);
@@ -96,6 +112,7 @@ static void keep_values(scorer_t *s, int year, values_t *v) {
         }
         s->kept = grown;
         k = &s->kept[s->n_kept++];
+        memset(k, 0, sizeof *k);
         k->year = year;
     }
     k->v = *v;
@@ -118,6 +135,28 @@ static values_t *kept_values(scorer_t *s, const pass_t *ps, period_t p, const ch
         }
     }
     return &k->v;
+}
+
+/* The kept entry of period's year if it is of period, else NULL. */
+static struct scorer_values *kept_period(scorer_t *s, const char *period) {
+    struct scorer_values *k = kept_of(s, atoi(period));
+    return k && strcmp(k->v.period, period) == 0 ? k : NULL;
+}
+
+/* After COMMIT (committed) or ROLLBACK: the rankings this pass left stored become the
+ * kept ones, or are forgotten. */
+static void kept_settle(scorer_t *s, bool committed) {
+    for (size_t i = 0; i < s->n_kept; i++) {
+        struct scorer_values *k = &s->kept[i];
+        if (committed && k->pending_kind) {
+            ranking_clear(&k->stored);
+            k->stored = k->pending; /* kind 2: pending is empty, none is stored */
+            memset(&k->pending, 0, sizeof k->pending);
+            k->stored_known = true;
+        }
+        ranking_clear(&k->pending);
+        k->pending_kind = 0;
+    }
 }
 
 /* The kept matrix of year, if it is of period; NULL otherwise. */
@@ -344,6 +383,10 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     zone_rank_t *prev_ranks = NULL;
     size_t n_prev = 0;
     ranking_t prev, r, old;
+    const ranking_t *oldp = &old; /* the ranking stored now: kept, or read into old */
+    const ranking_t *left = NULL; /* what this period leaves stored, when rc is 0 */
+    bool none_left = false;       /* … or that it leaves none */
+    struct scorer_values *k;
     int rc = -1;
 
     memset(&r, 0, sizeof r);
@@ -363,6 +406,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         int had = sstore_load_ranking(s->scores, period, &old);
         if (had < 0 || (had > 0 && sstore_delete_ranking(s->scores, period) < 0)) goto done;
         if (had > 0) log_info(_("%s: no scheme-%d.csv any more: ranking withdrawn"), period, p.year);
+        none_left = true;
         rc = 0;
         goto done;
     }
@@ -400,34 +444,47 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     }
     if (r.n_rows > 1) qsort(r.rows, r.n_rows, sizeof *r.rows, cmp_row);
 
-    if (sstore_load_ranking(s->scores, period, &old) < 0) goto done;
+    k = kept_period(s, period);
+    if (k && k->stored_known) oldp = &k->stored;
+    else if (sstore_load_ranking(s->scores, period, &old) < 0) goto done;
     {
         period_state_t city;
         int known = rstore_period_state(s->store, period, "", &city);
         if (known < 0) goto done;
         r.state = known ? city.state : PSTATE_OPEN;
     }
-    if (old.state == PSTATE_PUBLISHED && r.state == PSTATE_PUBLISHED) { /* frozen as published */
+    left = oldp;
+    if (oldp->state == PSTATE_PUBLISHED && r.state == PSTATE_PUBLISHED) { /* frozen as published */
         rc = 0;
         goto done;
     }
     if (version_of(s, &r) < 0) goto done;
-    if (!same_ranking(&old, &r)) {
+    if (!same_ranking(oldp, &r)) {
         char(*grown)[PERIOD_STRLEN] = realloc(ps->rankings, (ps->n_rankings + 1) * sizeof *grown);
         if (!grown) goto done;
         ps->rankings = grown;
-        if (sstore_update_ranking(s->scores, &old, &r, NULL) < 0 ||
+        if (sstore_update_ranking(s->scores, oldp, &r, NULL) < 0 ||
             (r.state == PSTATE_PUBLISHED && sstore_archive_published(s->scores, period, now_ms) < 0))
             goto done;
         if (r.state == PSTATE_PUBLISHED || r.version > 1)
             log_info(_("%s: ranking version %u, %s"), period, r.version, approval_state_name(r.state));
         memcpy(ps->rankings[ps->n_rankings++], r.period, PERIOD_STRLEN);
+        left = &r;
     }
     rc = 0;
 done:
     if (rc < 0) log_error(_("%s: recompute failed"), period);
     else if (loaded.period[0]) keep_values(s, p.year, &loaded);
     if (rc < 0 && vp != &loaded) forget_year(s, p.year); /* whatever it holds now, load it afresh */
+    /* what is left stored, kept beside the matrix for the next pass (after COMMIT) */
+    if (rc == 0 && (k = kept_period(s, period)) != NULL && (none_left || (left && left != &k->stored))) {
+        ranking_clear(&k->pending);
+        k->pending_kind = none_left ? 2 : 1;
+        if (left) {
+            k->pending = *left;
+            memset((ranking_t *)left, 0, sizeof *left); /* moved: r or old, cleared below */
+        }
+    }
     ranking_clear(&r);
     ranking_clear(&old);
     ranking_clear(&prev);
@@ -745,7 +802,12 @@ static size_t n_transitions(const pass_t *ps) {
 static void publish_pass(scorer_t *s, pass_t *ps) {
     for (size_t i = 0; i < ps->n_rankings && s->pub; i++) {
         ranking_t r;
+        struct scorer_values *k = kept_period(s, ps->rankings[i]);
         /* as committed: the scorer is the score store's only writer */
+        if (k && k->stored_known && strcmp(k->stored.period, ps->rankings[i]) == 0) {
+            scorer_publish_ranking(s, &k->stored);
+            continue;
+        }
         if (sstore_load_ranking(s->scores, ps->rankings[i], &r) == 1) scorer_publish_ranking(s, &r);
         else log_error(_("%s: the ranking just committed cannot be read back to publish it"), ps->rankings[i]);
         ranking_clear(&r);
@@ -810,10 +872,12 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     for (size_t i = 0; i < ps.transitions.n; i++)
         if (sstore_record_transition(s->scores, &ps.transitions.items[i]) < 0) goto write_fail;
     if (sstore_commit(s->scores) < 0) goto write_fail;
+    kept_settle(s, true);
     rc = 0;
     goto read_done;
 write_fail:
     sstore_rollback(s->scores);
+    kept_settle(s, false);
 read_done:
     rstore_read_end(s->store);
     if (rc == 0) {
