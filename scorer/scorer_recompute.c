@@ -341,22 +341,32 @@ static int version_of(scorer_t *s, ranking_t *r) {
     return 0;
 }
 
-/* The previous period's ranks, sorted by zone for lookups (rows borrowed from prev). */
+/* The previous period's ranks, sorted by zone for lookups (rows borrowed from prev, or
+ * from the ranking this pass or the last one left stored of it, kept beside its
+ * matrix: pass_t's rule, after COMMIT or pending in this pass's transaction). */
 static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, size_t *n) {
     period_t pp = period_prev(p, s->master->policy.merge_jan_feb);
     char pstr[PERIOD_STRLEN];
+    const ranking_t *from = prev;
+    struct scorer_values *k;
     zone_rank_t *ranks;
     *n = 0;
     memset(prev, 0, sizeof *prev);
     if (pp.year == 0) return NULL;
     period_format(pp, pstr);
-    if (sstore_load_ranking(s->scores, pstr, prev) <= 0 || prev->n_rows == 0) return NULL;
-    ranks = malloc(prev->n_rows * sizeof *ranks);
+    if ((k = kept_period(s, pstr)) != NULL && k->pending_kind)
+        from = &k->pending; /* kind 2: none left, no rows */
+    else if (k && k->stored_known)
+        from = &k->stored;
+    else if (sstore_load_ranking(s->scores, pstr, prev) <= 0)
+        return NULL;
+    if (from->n_rows == 0) return NULL;
+    ranks = malloc(from->n_rows * sizeof *ranks);
     if (!ranks) return NULL;
-    for (size_t i = 0; i < prev->n_rows; i++)
-        ranks[i] = (zone_rank_t){prev->rows[i].zone, prev->rows[i].rank};
-    qsort(ranks, prev->n_rows, sizeof *ranks, cmp_zone_rank);
-    *n = prev->n_rows;
+    for (size_t i = 0; i < from->n_rows; i++)
+        ranks[i] = (zone_rank_t){from->rows[i].zone, from->rows[i].rank};
+    qsort(ranks, from->n_rows, sizeof *ranks, cmp_zone_rank);
+    *n = from->n_rows;
     return ranks;
 }
 
