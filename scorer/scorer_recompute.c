@@ -284,6 +284,13 @@ static int fed(int n, bool oom) {
     return n < 0 || oom ? -1 : 0;
 }
 
+/* snprintf(dst, size, "%s", src) without the formatter, for the per-zone loops. */
+static void copy(char *dst, size_t size, const char *src) {
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* ---- rankings ----------------------------------------------------------------------- */
 
 typedef struct {
@@ -438,8 +445,8 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         zone_rank_t key = {vp->zones[z].code, 0}, *pr;
         if (!vp->zones[z].reported) continue;
         memset(&row, 0, sizeof row);
-        snprintf(row.zone, sizeof row.zone, "%s", vp->zones[z].code);
-        snprintf(row.county, sizeof row.county, "%s", vp->zones[z].county);
+        copy(row.zone, sizeof row.zone, vp->zones[z].code);
+        copy(row.county, sizeof row.county, vp->zones[z].county);
         row.rank = sc[z].rank;
         pr = n_prev ? bsearch(&key, prev_ranks, n_prev, sizeof *prev_ranks, cmp_zone_rank) : NULL;
         row.prev_rank = pr ? pr->rank : 0;
@@ -449,7 +456,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         if (sstore_star_shown(s->scores, row.zone, p.year, p.month, &row.star, &row.star_year, &row.promoted) <
             0)
             goto done;
-        snprintf(row.missing, sizeof row.missing, "%s", sc[z].missing);
+        copy(row.missing, sizeof row.missing, sc[z].missing);
         if (!ranking_add_row(&r, &row)) goto done;
     }
     if (r.n_rows > 1) qsort(r.rows, r.n_rows, sizeof *r.rows, cmp_row);
