@@ -493,8 +493,13 @@ done:
     if (rc < 0) log_error(_("%s: recompute failed"), period);
     else if (loaded.period[0]) keep_values(s, p.year, &loaded);
     if (rc < 0 && vp != &loaded) forget_year(s, p.year); /* whatever it holds now, load it afresh */
-    /* what is left stored, kept beside the matrix for the next pass (after COMMIT) */
-    if (rc == 0 && (k = kept_period(s, period)) != NULL && (none_left || (left && left != &k->stored))) {
+    /* what is left stored, kept beside the matrix for the next pass (after COMMIT); not
+     * by a full pass, whose peak memory (a city's year) must not grow by a ranking:
+     * the first incremental pass after it reads the ranking once and keeps it */
+    if (rc == 0 && (k = kept_period(s, period)) != NULL && !ps->pairs) {
+        ranking_clear(&k->stored);
+        k->stored_known = false;
+    } else if (rc == 0 && k && (none_left || (left && left != &k->stored))) {
         ranking_clear(&k->pending);
         k->pending_kind = none_left ? 2 : 1;
         if (left) {
