@@ -162,7 +162,7 @@ static void record(sstore_t *s, alert_t *a, transition_t tr, severity_t previous
 Test(sstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 4);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -231,7 +231,7 @@ Test(sstore, a_version_1_store_is_migrated_and_keeps_its_rankings) {
 
     old = sstore_open(path, false, err, sizeof err);
     cr_assert_not_null(old, "%s", err);
-    cr_assert_eq(q_int(old, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(old, "PRAGMA user_version"), 4);
     cr_assert_eq(sstore_load_ranking(old, "2017-06", &back), 1);
     cr_assert_eq(back.n_dims, 1);
     cr_assert_str_eq(back.dims[0], "总量");
@@ -332,9 +332,9 @@ Test(sstore, read_only_reader_reads_but_cannot_write) {
 
 Test(sstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
-    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_null(sstore_open(dbpath, true, err, sizeof err));
-    assert_says(err, "schema version 4");
+    assert_says(err, "schema version 5");
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */
