@@ -81,6 +81,8 @@ enum {
     Q_LOAD_VALUES,
     Q_EACH_VALUE,
     Q_EACH_REPORT,
+    Q_EACH_VALUE_OF,
+    Q_EACH_REPORT_OF,
     Q_LOAD_TEXTS,
     Q_LOAD_PROJECTS,
     Q_INS_ENTERPRISE,
@@ -110,6 +112,10 @@ static const char *const sql[Q_COUNT] = {
                      " WHERE period = ?1 ORDER BY zone, indicator",
     [Q_EACH_REPORT] = "SELECT zone, revision, county, stored_at_ms FROM reports"
                       " WHERE period = ?1 ORDER BY zone",
+    [Q_EACH_VALUE_OF] = "SELECT zone, indicator, amount, growth_pct FROM report_values"
+                        " WHERE period = ?1 AND zone = ?2 ORDER BY indicator",
+    [Q_EACH_REPORT_OF] = "SELECT zone, revision, county, stored_at_ms FROM reports"
+                         " WHERE period = ?1 AND zone = ?2",
     [Q_LOAD_TEXTS] = "SELECT problems, next_steps FROM reports WHERE period = ?1 AND zone = ?2",
     [Q_LOAD_PROJECTS] = "SELECT code, name, total_investment, ytd_investment, status FROM projects"
                         " WHERE period = ?1 AND zone = ?2 ORDER BY code",
@@ -509,10 +515,12 @@ fail:
     return -1;
 }
 
-int rstore_each_value(rstore_t *s, const char *period, rstore_value_fn fn, void *arg) {
-    sqlite3_stmt *st = q(s, Q_EACH_VALUE);
+/* rstore_each_value, of one zone when zone is not NULL. */
+static int each_value(rstore_t *s, const char *period, const char *zone, rstore_value_fn fn, void *arg) {
+    sqlite3_stmt *st = q(s, zone ? Q_EACH_VALUE_OF : Q_EACH_VALUE);
     int rc, n = 0;
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    if (zone) sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         bool has_growth = sqlite3_column_type(st, 3) != SQLITE_NULL;
         fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
@@ -527,10 +535,20 @@ int rstore_each_value(rstore_t *s, const char *period, rstore_value_fn fn, void 
     return n;
 }
 
-int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, void *arg) {
-    sqlite3_stmt *st = q(s, Q_EACH_REPORT);
+int rstore_each_value(rstore_t *s, const char *period, rstore_value_fn fn, void *arg) {
+    return each_value(s, period, NULL, fn, arg);
+}
+
+int rstore_each_value_of(rstore_t *s, const char *period, const char *zone, rstore_value_fn fn, void *arg) {
+    return each_value(s, period, zone, fn, arg);
+}
+
+/* rstore_each_report, of one zone when zone is not NULL. */
+static int each_report(rstore_t *s, const char *period, const char *zone, rstore_report_fn fn, void *arg) {
+    sqlite3_stmt *st = q(s, zone ? Q_EACH_REPORT_OF : Q_EACH_REPORT);
     int rc, n = 0;
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    if (zone) sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn((const char *)sqlite3_column_text(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
            (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3), arg);
@@ -542,6 +560,14 @@ int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, voi
         return -1;
     }
     return n;
+}
+
+int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, void *arg) {
+    return each_report(s, period, NULL, fn, arg);
+}
+
+int rstore_each_report_of(rstore_t *s, const char *period, const char *zone, rstore_report_fn fn, void *arg) {
+    return each_report(s, period, zone, fn, arg);
 }
 
 /* ---- reads for the live totals, status and the recent-events lists ------------------ */

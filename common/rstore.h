@@ -126,6 +126,11 @@ typedef void (*rstore_report_fn)(const char *zone, uint32_t revision, const char
                                  int64_t stored_at_ms, void *arg);
 int rstore_each_report(rstore_t *s, const char *period, rstore_report_fn fn, void *arg);
 
+/* rstore_each_value and rstore_each_report of one zone of period only (a period's
+ * matrix kept in memory, brought up to date zone by zone: values_reload_zone). */
+int rstore_each_value_of(rstore_t *s, const char *period, const char *zone, rstore_value_fn fn, void *arg);
+int rstore_each_report_of(rstore_t *s, const char *period, const char *zone, rstore_report_fn fn, void *arg);
+
 /* Runs fn once per period with at least one current report, oldest first. Returns the
  * number of periods, or -1 on error. */
 typedef void (*rstore_period_fn)(const char *period, void *arg);

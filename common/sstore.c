@@ -67,6 +67,10 @@ static const char *const migrations[] = {
     "  rank INTEGER NOT NULL, prev_rank INTEGER, total REAL NOT NULL, dims TEXT NOT NULL, star INTEGER,"
     "  star_year INTEGER, promoted INTEGER NOT NULL, missing TEXT,"
     "  PRIMARY KEY (period, version, zone)) WITHOUT ROWID;",
+    /* 4: a zone's stars by zone: the star a ranking shows is looked up per zone and row
+     * (sstore_star), which without it scanned every zone's stars — at 10 000 zones half
+     * of a year's recompute */
+    "CREATE INDEX stars_by_zone ON stars (zone, year);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -83,6 +87,9 @@ enum {
     Q_DEL_PERIOD,
     Q_PUT_PERIOD,
     Q_INS_ROW,
+    Q_UPS_ROW,
+    Q_DEL_ROW,
+    Q_FIRING_ZONE,
     Q_PUT_STAR,
     Q_REJUDGE_LATER,
     Q_INS_EVENT,
@@ -112,12 +119,17 @@ static const char *const sql[Q_COUNT] = {
                " ORDER BY year DESC LIMIT 1",
     [Q_FIRING] = "SELECT " ALERT_COLS ", since_ms FROM alerts"
                  " WHERE (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
+    [Q_FIRING_ZONE] = "SELECT " ALERT_COLS ", since_ms FROM alerts WHERE zone = ?3"
+                      " AND (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
     [Q_DEL_ROWS] = "DELETE FROM rankings WHERE period = ?1",
     [Q_DEL_PERIOD] = "DELETE FROM ranking_periods WHERE period = ?1",
     [Q_PUT_PERIOD] = "INSERT OR REPLACE INTO ranking_periods (period, year, method, computed_at_ms, dims,"
                      " n_zones, state, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 1))",
     [Q_INS_ROW] = "INSERT INTO rankings (period, zone, county, rank, prev_rank, total, dims, star,"
                   " star_year, promoted, missing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_UPS_ROW] = "INSERT OR REPLACE INTO rankings (period, zone, county, rank, prev_rank, total, dims, star,"
+                  " star_year, promoted, missing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_DEL_ROW] = "DELETE FROM rankings WHERE period = ?1 AND zone = ?2",
     /* promoted: above the best of the earlier years; NULL (no earlier year) is not */
     [Q_PUT_STAR] = "INSERT OR REPLACE INTO stars (year, zone, county, star, promoted, judged_at_ms)"
                    " VALUES (?1, ?2, ?3, ?4, coalesce(?4 > (SELECT max(star) FROM stars"
@@ -287,21 +299,19 @@ static void json_numbers(const double *v, size_t n, char out[NUMBERS_JSON_MAX]) 
 
 /* ---- rankings ---------------------------------------------------------------------- */
 
-int sstore_put_ranking(sstore_t *s, const ranking_t *r) {
-    char names[NAMES_JSON_MAX], numbers[NUMBERS_JSON_MAX];
-    sqlite3_stmt *st;
-    if (!writable(s)) return -1;
-    if (r->n_dims > RANKING_MAX_DIMS) {
-        log_error(_("%s: ranking of %s has %zu dimensions, at most %d are kept"), s->path, r->period, r->n_dims,
-                  RANKING_MAX_DIMS);
-        return -1;
-    }
-    st = q(s, Q_DEL_ROWS);
-    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-    if (done(s, st) < 0) return -1;
+/* Checks that r's dimensions fit. 0, or -1 (logged). */
+static int fits(sstore_t *s, const ranking_t *r) {
+    if (r->n_dims <= RANKING_MAX_DIMS) return 0;
+    log_error(_("%s: ranking of %s has %zu dimensions, at most %d are kept"), s->path, r->period, r->n_dims,
+              RANKING_MAX_DIMS);
+    return -1;
+}
 
+/* Writes r's period row. 0 or -1. */
+static int put_period(sstore_t *s, const ranking_t *r) {
+    char names[NAMES_JSON_MAX];
+    sqlite3_stmt *st = q(s, Q_PUT_PERIOD);
     json_names(r, names);
-    st = q(s, Q_PUT_PERIOD);
     sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, atoi(r->period)); /* "YYYY-MM" */
     sqlite3_bind_text(st, 3, r->method, -1, SQLITE_STATIC);
@@ -310,26 +320,109 @@ int sstore_put_ranking(sstore_t *s, const ranking_t *r) {
     sqlite3_bind_int64(st, 6, (sqlite3_int64)r->n_rows);
     if (approval_state_name(r->state)) sqlite3_bind_text(st, 7, approval_state_name(r->state), -1, SQLITE_STATIC);
     if (r->version) sqlite3_bind_int64(st, 8, r->version);
-    if (done(s, st) < 0) return -1;
+    return done(s, st);
+}
 
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const ranking_row_t *row = &r->rows[i];
-        json_numbers(row->dims, r->n_dims, numbers);
-        st = q(s, Q_INS_ROW);
-        sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, row->zone, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, row->county, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, row->rank);
-        if (row->prev_rank) sqlite3_bind_int(st, 5, row->prev_rank);
-        sqlite3_bind_double(st, 6, row->total);
-        sqlite3_bind_text(st, 7, numbers, -1, SQLITE_STATIC);
-        if (row->star != RANKING_STAR_NONE) sqlite3_bind_int(st, 8, row->star);
-        if (row->star_year) sqlite3_bind_int(st, 9, row->star_year);
-        sqlite3_bind_int(st, 10, row->promoted);
-        bind_text(st, 11, row->missing);
-        if (done(s, st) < 0) return -1;
-    }
+/* Writes one of r's rows with statement which (Q_INS_ROW or Q_UPS_ROW). 0 or -1. */
+static int put_row(sstore_t *s, int which, const ranking_t *r, const ranking_row_t *row) {
+    char numbers[NUMBERS_JSON_MAX];
+    sqlite3_stmt *st = q(s, which);
+    json_numbers(row->dims, r->n_dims, numbers);
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, row->zone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, row->county, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, row->rank);
+    if (row->prev_rank) sqlite3_bind_int(st, 5, row->prev_rank);
+    sqlite3_bind_double(st, 6, row->total);
+    sqlite3_bind_text(st, 7, numbers, -1, SQLITE_STATIC);
+    if (row->star != RANKING_STAR_NONE) sqlite3_bind_int(st, 8, row->star);
+    if (row->star_year) sqlite3_bind_int(st, 9, row->star_year);
+    sqlite3_bind_int(st, 10, row->promoted);
+    bind_text(st, 11, row->missing);
+    return done(s, st);
+}
+
+int sstore_put_ranking(sstore_t *s, const ranking_t *r) {
+    sqlite3_stmt *st;
+    if (!writable(s) || fits(s, r) < 0) return -1;
+    st = q(s, Q_DEL_ROWS);
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    if (done(s, st) < 0 || put_period(s, r) < 0) return -1;
+    for (size_t i = 0; i < r->n_rows; i++)
+        if (put_row(s, Q_INS_ROW, r, &r->rows[i]) < 0) return -1;
     return 0;
+}
+
+/* The same double as stored: equal, or both NAN (a subtotal stored as null). */
+static bool same_double(double a, double b) {
+    return a == b || (isnan(a) && isnan(b));
+}
+
+/* The same row as stored: every column equal, the doubles to the bit (what is stored
+ * is what was bound: SQLite keeps a REAL exactly, and "%.17g" reads back exactly). */
+static bool same_row(const ranking_row_t *a, const ranking_row_t *b, size_t n_dims) {
+    if (strcmp(a->zone, b->zone) || strcmp(a->county, b->county) || a->rank != b->rank ||
+        a->prev_rank != b->prev_rank || !same_double(a->total, b->total) || a->star != b->star ||
+        a->star_year != b->star_year || a->promoted != b->promoted || strcmp(a->missing, b->missing))
+        return false;
+    for (size_t d = 0; d < n_dims; d++)
+        if (!same_double(a->dims[d], b->dims[d])) return false;
+    return true;
+}
+
+static int by_zone(const void *a, const void *b) {
+    return strcmp((*(const ranking_row_t *const *)a)->zone, (*(const ranking_row_t *const *)b)->zone);
+}
+
+int sstore_update_ranking(sstore_t *s, const ranking_t *old, const ranking_t *r, size_t *n_written) {
+    const ranking_row_t **was = NULL, **now = NULL;
+    size_t i = 0, j = 0, written = 0;
+    int rc = -1;
+    if (n_written) *n_written = 0;
+    if (!old || old->n_rows == 0 || old->n_dims != r->n_dims) {
+        if (sstore_put_ranking(s, r) < 0) return -1;
+        if (n_written) *n_written = r->n_rows;
+        return 0;
+    }
+    if (!writable(s) || fits(s, r) < 0) return -1;
+    was = malloc(old->n_rows * sizeof *was);
+    now = malloc((r->n_rows ? r->n_rows : 1) * sizeof *now);
+    if (!was || !now) {
+        log_error(_("%s: ranking of %s: out of memory"), s->path, r->period);
+        goto done;
+    }
+    for (size_t k = 0; k < old->n_rows; k++)
+        was[k] = &old->rows[k];
+    for (size_t k = 0; k < r->n_rows; k++)
+        now[k] = &r->rows[k];
+    qsort(was, old->n_rows, sizeof *was, by_zone);
+    qsort(now, r->n_rows, sizeof *now, by_zone);
+    if (put_period(s, r) < 0) goto done;
+    /* a merge of the two by zone: a zone gone is deleted, a new or changed row written */
+    while (i < old->n_rows || j < r->n_rows) {
+        int c = i == old->n_rows ? 1 : j == r->n_rows ? -1 : strcmp(was[i]->zone, now[j]->zone);
+        if (c < 0) {
+            sqlite3_stmt *st = q(s, Q_DEL_ROW);
+            sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, was[i]->zone, -1, SQLITE_STATIC);
+            if (done(s, st) < 0) goto done;
+            i++;
+            written++;
+            continue;
+        }
+        if (c > 0 || !same_row(was[i], now[j], r->n_dims)) {
+            if (put_row(s, Q_UPS_ROW, r, now[j]) < 0) goto done;
+            written++;
+        }
+        if (c == 0) i++;
+        j++;
+    }
+    if (n_written) *n_written = written;
+    rc = 0;
+done:
+    free(was);
+    free(now);
+    return rc;
 }
 
 int sstore_delete_ranking(sstore_t *s, const char *period) {
@@ -520,9 +613,11 @@ static void bind_alert(sqlite3_stmt *st, const alert_t *a) {
     bind_text(st, 13, a->message);
 }
 
-int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
-    sqlite3_stmt *st = q(s, Q_FIRING);
+/* sstore_alerts_firing, of one zone when zone is not NULL. */
+static int alerts_firing(sstore_t *s, int kind, int year, const char *zone, alert_list_t *out) {
+    sqlite3_stmt *st = q(s, zone ? Q_FIRING_ZONE : Q_FIRING);
     int rc;
+    if (zone) sqlite3_bind_text(st, 3, zone, -1, SQLITE_STATIC);
     if (kind >= 0) sqlite3_bind_text(st, 1, alert_kind_name((alert_kind_t)kind), -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, year);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -559,6 +654,14 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
         }
     }
     return scanned(s, st, rc);
+}
+
+int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
+    return alerts_firing(s, kind, year, NULL, out);
+}
+
+int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out) {
+    return alerts_firing(s, kind, year, zone, out);
 }
 
 int sstore_record_transition(sstore_t *s, const alert_t *a) {

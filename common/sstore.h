@@ -45,6 +45,14 @@ int sstore_rollback(sstore_t *s);
  * transaction. 0 or -1. */
 int sstore_put_ranking(sstore_t *s, const ranking_t *r);
 
+/* sstore_put_ranking, writing only what differs from old, the ranking of r->period as
+ * it is stored now (sstore_load_ranking's; NULL or no rows: none): the period row, then
+ * a row for every zone whose row is new or changed in any column, and a delete for
+ * every zone old has and r has not. The store then holds exactly what
+ * sstore_put_ranking(s, r) would have left. *n_written (may be NULL) gets the rows
+ * written or deleted. Inside a transaction. 0 or -1. */
+int sstore_update_ranking(sstore_t *s, const ranking_t *old, const ranking_t *r, size_t *n_written);
+
 /* Removes a period's ranking (its year lost its scheme). Inside a transaction. 0 or -1. */
 int sstore_delete_ranking(sstore_t *s, const char *period);
 
@@ -91,6 +99,9 @@ int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *s
 /* Appends to out every firing alert (severity, values, since_ms set; transition
  * TR_ACTIVE), ordered by key. kind < 0 = all kinds; year 0 = all years. 0 or -1. */
 int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
+
+/* sstore_alerts_firing of one zone's alerts only (ordered by key). 0 or -1. */
+int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out);
 
 /* Records transition a->transition of alert a at a->at_ms: the event row, and the
  * firing row inserted, updated (since_ms kept) or deleted on TR_RESOLVED. TR_NONE

@@ -73,50 +73,74 @@ static size_t first_of_zone(const target_year_t *ty, const char *zone) {
     return lo;
 }
 
+/* snprintf(dst, size, "%s", src) without the formatter: base_alert runs once per
+ * check, hundreds of thousands of times a pass. */
+static void copy(char *dst, size_t size, const char *src) {
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static alert_t base_alert(alert_kind_t kind, const char *zone, const char *county, const indicator_t *ind,
                           period_t p) {
     alert_t a;
     memset(&a, 0, sizeof a);
     a.kind = kind;
-    snprintf(a.zone, sizeof a.zone, "%s", zone);
-    snprintf(a.county, sizeof a.county, "%s", county);
-    if (ind) snprintf(a.indicator, sizeof a.indicator, "%s", ind->code);
+    copy(a.zone, sizeof a.zone, zone);
+    copy(a.county, sizeof a.county, county);
+    if (ind) copy(a.indicator, sizeof a.indicator, ind->code);
     a.year = p.year;
     period_format(p, a.period);
     a.value = a.target = a.expected = a.gap = NAN;
     return a;
 }
 
+/* The message of a pace alert, from its figures: a->value, a->target, a->expected (%)
+ * and a->gap; listed says whether pacing.csv gave the expected share. */
+static void pace_message(const indicator_t *ind, bool listed, alert_t *a) {
+    double completion = a->value / a->target;
+    snprintf(a->message, sizeof a->message,
+             _("%s: %.1f%% of the year's target %.10g %s done by %s, %.1f%% expected%s: %+.1f pp"), ind->name_zh,
+             completion * 100.0, a->target, ind->unit, a->period, a->expected, listed ? " (pacing.csv)" : " (m/12)",
+             a->gap);
+}
+
+static void growth_message(const indicator_t *ind, alert_t *a) {
+    snprintf(a->message, sizeof a->message,
+             _("%s: growth %+.1f%% against a target of %+.1f%% by %s: %+.1f pp%s"), ind->name_zh, a->value,
+             a->target, a->period, a->gap, ind->direction < 0 ? _(" (less is better)") : "");
+}
+
+static void level_message(const indicator_t *ind, alert_t *a) {
+    snprintf(a->message, sizeof a->message, _("%s: %.10g %s in %s against a target of %s%.10g: %+.4g"),
+             ind->name_zh, a->value, ind->unit, a->period, ind->direction < 0 ? _("at most ") : "", a->target,
+             a->gap);
+}
+
+/* A check's figures and severity; its message too when with_message. */
 static void check_pace(const rules_t *r, const thresholds_t *t, const target_t *tg, const indicator_t *ind,
-                       double x, alert_t *a) {
-    period_t p;
+                       double x, period_t p, bool with_message, alert_t *a) {
     bool listed;
-    double expected, completion = x / tg->amount;
-    period_parse(a->period, &p);
+    double expected;
     a->value = x;
     a->target = tg->amount;
     a->gap = targets_pace_gap(r, tg->indicator, p, x, tg->amount, &expected, &listed);
     a->expected = expected * 100.0;
     a->severity = grade_below(a->gap, t->pace_warning_pp, t->pace_critical_pp);
-    snprintf(a->message, sizeof a->message,
-             _("%s: %.1f%% of the year's target %.10g %s done by %s, %.1f%% expected%s: %+.1f pp"), ind->name_zh,
-             completion * 100.0, tg->amount, ind->unit, a->period, expected * 100.0,
-             listed ? " (pacing.csv)" : " (m/12)", a->gap);
+    if (with_message) pace_message(ind, listed, a);
 }
 
 static void check_growth(const thresholds_t *t, const target_t *tg, const indicator_t *ind, double g,
-                         alert_t *a) {
+                         bool with_message, alert_t *a) {
     a->value = g;
     a->target = tg->growth_pct;
     a->gap = ind->direction < 0 ? tg->growth_pct - g : g - tg->growth_pct;
     a->severity = grade_at_or_below(a->gap, t->growth_warning_pp, t->growth_critical_pp);
-    snprintf(a->message, sizeof a->message,
-             _("%s: growth %+.1f%% against a target of %+.1f%% by %s: %+.1f pp%s"), ind->name_zh, g,
-             tg->growth_pct, a->period, a->gap, ind->direction < 0 ? _(" (less is better)") : "");
+    if (with_message) growth_message(ind, a);
 }
 
 static void check_level(const thresholds_t *t, const target_t *tg, const indicator_t *ind, double x,
-                        alert_t *a) {
+                        bool with_message, alert_t *a) {
     a->value = x;
     a->target = tg->amount;
     a->gap = (x - tg->amount) * ind->direction;
@@ -126,13 +150,12 @@ static void check_level(const thresholds_t *t, const target_t *tg, const indicat
         a->severity = SEV_WARNING;
     else
         a->severity = SEV_NONE;
-    snprintf(a->message, sizeof a->message, _("%s: %.10g %s in %s against a target of %s%.10g: %+.4g"),
-             ind->name_zh, x, ind->unit, a->period, ind->direction < 0 ? _("at most ") : "", tg->amount, a->gap);
+    if (with_message) level_message(ind, a);
 }
 
-void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
-                      const char *zone, const char *county, period_t p, const double *amount,
-                      const double *growth, alert_list_t *out) {
+static void evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
+                     const char *zone, const char *county, period_t p, const double *amount, const double *growth,
+                     bool all_messages, alert_list_t *out) {
     for (size_t i = first_of_zone(ty, zone); i < ty->n_targets && strcmp(ty->targets[i].zone, zone) == 0;
          i++) {
         const target_t *tg = &ty->targets[i];
@@ -143,16 +166,46 @@ void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t
             bool paced = targets_paced(m, r, tg->indicator);
             alert_t a = base_alert(paced ? ALERT_PACE : ALERT_LEVEL, zone, county, ind, p);
             if (paced)
-                check_pace(r, t, tg, ind, amount[tg->indicator], &a);
+                check_pace(r, t, tg, ind, amount[tg->indicator], p, all_messages, &a);
             else
-                check_level(t, tg, ind, amount[tg->indicator], &a);
+                check_level(t, tg, ind, amount[tg->indicator], all_messages, &a);
+            if (!all_messages && a.severity != SEV_NONE) targets_message(r, m, &a);
             alert_list_add(out, &a);
         }
         if (tg->has_growth && !isnan(growth[tg->indicator])) {
             alert_t a = base_alert(ALERT_GROWTH, zone, county, ind, p);
-            check_growth(t, tg, ind, growth[tg->indicator], &a);
+            check_growth(t, tg, ind, growth[tg->indicator], all_messages, &a);
+            if (!all_messages && a.severity != SEV_NONE) targets_message(r, m, &a);
             alert_list_add(out, &a);
         }
+    }
+}
+
+void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
+                      const char *zone, const char *county, period_t p, const double *amount,
+                      const double *growth, alert_list_t *out) {
+    evaluate(r, m, t, ty, zone, county, p, amount, growth, true, out);
+}
+
+void targets_evaluate_quiet(const rules_t *r, const master_t *m, const thresholds_t *t,
+                            const target_year_t *ty, const char *zone, const char *county, period_t p,
+                            const double *amount, const double *growth, alert_list_t *out) {
+    evaluate(r, m, t, ty, zone, county, p, amount, growth, false, out);
+}
+
+void targets_message(const rules_t *r, const master_t *m, alert_t *a) {
+    const indicator_t *ind = master_indicator(m, a->indicator);
+    period_t p;
+    bool listed = false;
+    if (!ind || period_parse(a->period, &p) < 0) return;
+    switch (a->kind) {
+    case ALERT_PACE:
+        rules_pace(r, (int)(ind - m->indicators), p, &listed);
+        pace_message(ind, listed, a);
+        break;
+    case ALERT_GROWTH: growth_message(ind, a); break;
+    case ALERT_LEVEL: level_message(ind, a); break;
+    default: break;
     }
 }
 

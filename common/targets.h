@@ -59,6 +59,19 @@ void targets_evaluate(const rules_t *r, const master_t *m, const thresholds_t *t
                       const char *zone, const char *county, period_t p, const double *amount,
                       const double *growth, alert_list_t *out);
 
+/* targets_evaluate, except that a check that passes (SEV_NONE) gets no message: the
+ * scorer judges a province's hundreds of thousands of checks and keeps the few that fire
+ * or resolve, and formats the message of a resolving one with targets_message. Every
+ * other field is the same as targets_evaluate's, to the last bit. */
+void targets_evaluate_quiet(const rules_t *r, const master_t *m, const thresholds_t *t,
+                            const target_year_t *ty, const char *zone, const char *county, period_t p,
+                            const double *amount, const double *growth, alert_list_t *out);
+
+/* Writes a's message (a pace, growth or level check of targets_evaluate's, its figures
+ * filled) as targets_evaluate would have: the same text to the last byte. Kinds without
+ * a target message (overdue), or an indicator m does not know, leave it as it is. */
+void targets_message(const rules_t *r, const master_t *m, alert_t *a);
+
 /* Is zone's report for period on file? */
 typedef bool (*targets_reported_fn)(const char *zone, const char *period, void *arg);
 

@@ -209,6 +209,43 @@ fail:
     return -1;
 }
 
+/* One zone's report row, for values_reload_zone. */
+typedef struct {
+    values_zone_t row;
+    bool found;
+} one_report_t;
+
+static void on_one_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
+                          void *arg) {
+    one_report_t *o = arg;
+    snprintf(o->row.county, sizeof o->row.county, "%s", county ? county : "");
+    o->row.reported = true;
+    o->row.revision = revision;
+    o->row.stored_at_ms = stored_at_ms;
+    o->found = zone != NULL;
+}
+
+int values_reload_zone(values_t *v, rstore_t *st, const master_t *m, const char *zone) {
+    const zone_t *z = master_zone(m, zone);
+    one_report_t o;
+    fill_t f = {v, m};
+    size_t row, n_dropped = v->n_dropped;
+    if (!v->period[0] || !z || strcmp(z->code, zone) != 0 || v->n_master != m->n_zones ||
+        v->n_indicators != m->n_indicators || &m->zones[z - m->zones] != v->zones[z - m->zones].zone)
+        return 1; /* not a row of master data's, or v not built for m: a whole load */
+    row = (size_t)(z - m->zones);
+    memset(&o, 0, sizeof o);
+    if (rstore_each_report_of(st, v->period, zone, on_one_report, &o) < 0) return -1;
+    snprintf(o.row.code, sizeof o.row.code, "%s", z->code);
+    o.row.zone = z;
+    v->zones[row] = o.row; /* not reported any more: code and zone kept, the rest zero */
+    for (size_t i = 0; i < v->n_indicators; i++)
+        v->amount[row * v->n_indicators + i] = v->growth[row * v->n_indicators + i] = NAN;
+    if (o.found && rstore_each_value_of(st, v->period, zone, on_value, &f) < 0) return -1;
+    v->n_dropped = n_dropped; /* counted by a whole load only: see values.h */
+    return 0;
+}
+
 /* ---- totals ---------------------------------------------------------------------------- */
 
 size_t values_scope(const master_t *m, const char *county) {

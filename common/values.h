@@ -81,6 +81,18 @@ void values_free(values_t *v);
  * (logged by the store) or out of memory (logged); v is then empty. */
 int values_load(values_t *v, rstore_t *st, const master_t *m, const char *period);
 
+/* Brings the row of zone, a zone of m, in v (values_load'ed for m, its period's
+ * matrix kept since) up to date from st: its report row and values read again, or the
+ * row emptied (not reported, every value NAN) when the store has no current report of
+ * it any more; the row then is what a whole values_load would give it, so a matrix
+ * kept in memory and brought up to date zone by zone for what changed equals a fresh
+ * load. n_dropped is left as the whole load counted it. Inside a read transaction of
+ * st's (values_load's rule: the reads must see one state). 0; 1 when zone is not a
+ * zone of m or v was not built for m (a zone master data does not list changes v's
+ * rows: load the period whole instead; v unchanged); -1 on a store error (logged; the
+ * row is then undefined: load the period whole). */
+int values_reload_zone(values_t *v, rstore_t *st, const master_t *m, const char *zone);
+
 /* Records one value in the row of m's zone (code or Chinese name) and marks the zone
  * reported; a non-finite amount is recorded as not reported, growth only when
  * has_growth and finite. v must have been built for m (values_init_master or

@@ -115,6 +115,7 @@ int main(int argc, char **argv) {
     loop_destroy(&s.loop);
     rstore_close(&s.store);
     sstore_close(&s.scores);
+    scorer_forget_values(&s);
     rules_destroy(&s.rules);
     master_destroy(&s.master);
     close(s.signal_fd);

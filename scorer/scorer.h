@@ -87,6 +87,10 @@ typedef struct {
     bool agg_silent;       /* logged as silent; the next message resyncs */
     /* work waiting for the coalescing timer */
     int64_t watermark;        /* highest report_history id already scored */
+    /* the matrix of the latest period recomputed of each year, kept between passes and
+     * brought up to date zone by zone for what changed (scorer_recompute.c) */
+    struct scorer_values *kept;
+    size_t n_kept;
     bool full_pending;        /* recompute every period */
     bool scan_pending;        /* recompute periods changed since the watermark */
     int64_t first_pending_ms; /* monotonic: when the oldest pending work arrived */
@@ -153,6 +157,10 @@ void scorer_request(scorer_t *s, bool full);
  * one score-store transaction, then publish what changed. 0, or -1 on a store error
  * (the work stays pending and is retried). */
 int scorer_recompute(scorer_t *s);
+
+/* Forgets the matrices kept between passes (their rows point into s->master): after a
+ * reload of master data, and at exit. */
+void scorer_forget_values(scorer_t *s);
 
 /* Reads when the scorer first started on its score store, recording now_ms if this is
  * that start, into s->first_start_ms, and logs from which period reports are owed. 0,

@@ -36,11 +36,157 @@
  * period only and read back from the score store to be published, one at a time: a
  * full pass over a year of 10 000 zones held eleven rankings of 10 000 rows (~50 MB,
  * twice that with the rows' spare capacity) until its COMMIT. */
+/* The matrix of the latest period recomputed of one year, kept between passes: the
+ * next pass brings it up to date for the zones that changed (values_reload_zone)
+ * instead of reading the period whole, and judges the year's targets on its rows for
+ * the zones whose latest report is of that period instead of reading each report again
+ * (the same figures: values_load and values_set_report fill a row alike). One per year
+ * (a year of 10 000 zones × 14 indicators is 2.2 MB). Valid while the watermark is
+ * what the pass after it starts from: every change to the store after it is in that
+ * pass's changes. A full pass and a reload of master data start afresh. */
+struct scorer_values {
+    int year;
+    values_t v;
+    /* v.period's ranking as the score store holds it since the last COMMIT (the scorer
+     * is its only writer), when stored_known: the next pass compares and writes against
+     * it, and publishes it, without reading it back. pending: what this pass leaves
+     * stored (pending_kind 1), or that it leaves none (2); made stored after COMMIT,
+     * dropped on ROLLBACK. */
+    ranking_t stored, pending;
+    bool stored_known;
+    int pending_kind;
+};
+
+static void kept_clear(struct scorer_values *k) {
+    values_free(&k->v);
+    ranking_clear(&k->stored);
+    ranking_clear(&k->pending);
+    k->stored_known = false;
+    k->pending_kind = 0;
+}
+
 typedef struct {
     char (*rankings)[PERIOD_STRLEN]; /* the periods whose ranking changed */
     size_t n_rankings;
     alert_list_t transitions;
+    const strset_t *pairs; /* "period zone" changed since the watermark; NULL: a full pass */
 } pass_t;
+
+void scorer_forget_values(scorer_t *s) {
+    for (size_t i = 0; i < s->n_kept; i++)
+        kept_clear(&s->kept[i]);
+    free(s->kept);
+    s->kept = NULL;
+    s->n_kept = 0;
+}
+
+/* The kept matrix of year, or NULL. */
+static struct scorer_values *kept_of(scorer_t *s, int year) {
+    for (size_t i = 0; i < s->n_kept; i++)
+        if (s->kept[i].year == year) return &s->kept[i];
+    return NULL;
+}
+
+/* Drops the kept matrix of year, if any. */
+static void forget_year(scorer_t *s, int year) {
+    struct scorer_values *k = kept_of(s, year);
+    if (!k) return;
+    kept_clear(k);
+    *k = s->kept[--s->n_kept];
+}
+
+/* Keeps *v (moved: *v zeroed) as its year's matrix unless one of a later period is
+ * kept; otherwise, or out of memory, frees it. */
+static void keep_values(scorer_t *s, int year, values_t *v) {
+    struct scorer_values *k = kept_of(s, year), *grown;
+    if (k && strcmp(k->v.period, v->period) > 0) {
+        values_free(v);
+        return;
+    }
+    if (k) {
+        kept_clear(k);
+    } else {
+        if (!(grown = realloc(s->kept, (s->n_kept + 1) * sizeof *grown))) {
+            values_free(v);
+            return;
+        }
+        s->kept = grown;
+        k = &s->kept[s->n_kept++];
+        memset(k, 0, sizeof *k);
+        k->year = year;
+    }
+    k->v = *v;
+    memset(v, 0, sizeof *v);
+}
+
+/* The kept matrix of period brought up to date for the zones of pairs changed in it,
+ * or NULL: none kept, a full pass, or a change it cannot take zone by zone (it is then
+ * dropped, and the caller loads the period whole; so on a store error). */
+static values_t *kept_values(scorer_t *s, const pass_t *ps, period_t p, const char *period) {
+    struct scorer_values *k = kept_of(s, p.year);
+    size_t len = strlen(period);
+    if (!k || !ps->pairs || strcmp(k->v.period, period) != 0) return NULL;
+    for (size_t i = 0; i < ps->pairs->n; i++) {
+        const char *key = ps->pairs->items[i];
+        if (strncmp(key, period, len) != 0 || key[len] != ' ') continue;
+        if (values_reload_zone(&k->v, s->store, s->master, key + len + 1) != 0) {
+            forget_year(s, p.year);
+            return NULL;
+        }
+    }
+    return &k->v;
+}
+
+/* The kept entry of period's year if it is of period, else NULL. */
+static struct scorer_values *kept_period(scorer_t *s, const char *period) {
+    struct scorer_values *k = kept_of(s, atoi(period));
+    return k && strcmp(k->v.period, period) == 0 ? k : NULL;
+}
+
+/* After COMMIT (committed) or ROLLBACK: the rankings this pass left stored become the
+ * kept ones, or are forgotten. */
+static void kept_settle(scorer_t *s, bool committed) {
+    for (size_t i = 0; i < s->n_kept; i++) {
+        struct scorer_values *k = &s->kept[i];
+        if (committed && k->pending_kind) {
+            ranking_clear(&k->stored);
+            k->stored = k->pending; /* kind 2: pending is empty, none is stored */
+            memset(&k->pending, 0, sizeof k->pending);
+            k->stored_known = true;
+        }
+        ranking_clear(&k->pending);
+        k->pending_kind = 0;
+    }
+}
+
+/* The kept matrix of year, if it is of period; NULL otherwise. */
+static const values_t *pass_values(scorer_t *s, int year, const char *period) {
+    struct scorer_values *k = kept_of(s, year);
+    return k && strcmp(k->v.period, period) == 0 ? &k->v : NULL;
+}
+
+/* The row of zone in v (values.h: master data's zones in master order, then the others
+ * by code), or SIZE_MAX when v has none or it did not report. */
+static size_t values_row(const values_t *v, const master_t *m, const char *zone) {
+    const zone_t *z = master_zone(m, zone);
+    size_t row = SIZE_MAX;
+    if (z && strcmp(z->code, zone) == 0 && (size_t)(z - m->zones) < v->n_master) {
+        row = (size_t)(z - m->zones);
+    } else if (!z) {
+        size_t lo = v->n_master, hi = v->n_zones;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(v->zones[mid].code, zone);
+            if (c == 0) {
+                row = mid;
+                break;
+            }
+            if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+    }
+    return row != SIZE_MAX && v->zones[row].reported ? row : SIZE_MAX;
+}
 
 static void pass_free(pass_t *ps) {
     free(ps->rankings);
@@ -117,15 +263,18 @@ static void add_current(const char *zone, const char *period, void *arg) {
 
 /* What changed since the watermark: the periods, and the "YYYY zone" keys. */
 typedef struct {
-    strset_t *periods, *zones;
-    bool oom;
+    strset_t *periods, *zones, *pairs; /* pairs: "period zone" */
+    bool oom, long_pair;               /* long_pair: one did not fit a strset */
 } changes_t;
 
 static void add_change(const char *zone, const char *period, void *arg) {
     changes_t *c = arg;
-    char key[STRSET_LEN];
+    char key[STRSET_LEN], pair[STRSET_LEN];
     snprintf(key, sizeof key, "%.4s %s", period, zone);
-    if (strset_add(c->periods, period) < 0 || strset_add(c->zones, key) < 0) c->oom = true;
+    /* a pair too long for a strset is not kept: the pass then loads its periods whole */
+    if ((size_t)snprintf(pair, sizeof pair, "%s %s", period, zone) >= sizeof pair) c->long_pair = true;
+    if (strset_add(c->periods, period) < 0 || strset_add(c->zones, key) < 0 || strset_add(c->pairs, pair) < 0)
+        c->oom = true;
 }
 
 /* The outcome of a store iteration that fed a strset — n rows or -1 (logged by the
@@ -133,6 +282,13 @@ static void add_change(const char *zone, const char *period, void *arg) {
 static int fed(int n, bool oom) {
     if (n >= 0 && oom) log_error(_("report store: out of memory"));
     return n < 0 || oom ? -1 : 0;
+}
+
+/* snprintf(dst, size, "%s", src) without the formatter, for the per-zone loops. */
+static void copy(char *dst, size_t size, const char *src) {
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 /* ---- rankings ----------------------------------------------------------------------- */
@@ -192,22 +348,32 @@ static int version_of(scorer_t *s, ranking_t *r) {
     return 0;
 }
 
-/* The previous period's ranks, sorted by zone for lookups (rows borrowed from prev). */
+/* The previous period's ranks, sorted by zone for lookups (rows borrowed from prev, or
+ * from the ranking this pass or the last one left stored of it, kept beside its
+ * matrix: pass_t's rule, after COMMIT or pending in this pass's transaction). */
 static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, size_t *n) {
     period_t pp = period_prev(p, s->master->policy.merge_jan_feb);
     char pstr[PERIOD_STRLEN];
+    const ranking_t *from = prev;
+    struct scorer_values *k;
     zone_rank_t *ranks;
     *n = 0;
     memset(prev, 0, sizeof *prev);
     if (pp.year == 0) return NULL;
     period_format(pp, pstr);
-    if (sstore_load_ranking(s->scores, pstr, prev) <= 0 || prev->n_rows == 0) return NULL;
-    ranks = malloc(prev->n_rows * sizeof *ranks);
+    if ((k = kept_period(s, pstr)) != NULL && k->pending_kind)
+        from = &k->pending; /* kind 2: none left, no rows */
+    else if (k && k->stored_known)
+        from = &k->stored;
+    else if (sstore_load_ranking(s->scores, pstr, prev) <= 0)
+        return NULL;
+    if (from->n_rows == 0) return NULL;
+    ranks = malloc(from->n_rows * sizeof *ranks);
     if (!ranks) return NULL;
-    for (size_t i = 0; i < prev->n_rows; i++)
-        ranks[i] = (zone_rank_t){prev->rows[i].zone, prev->rows[i].rank};
-    qsort(ranks, prev->n_rows, sizeof *ranks, cmp_zone_rank);
-    *n = prev->n_rows;
+    for (size_t i = 0; i < from->n_rows; i++)
+        ranks[i] = (zone_rank_t){from->rows[i].zone, from->rows[i].rank};
+    qsort(ranks, from->n_rows, sizeof *ranks, cmp_zone_rank);
+    *n = from->n_rows;
     return ranks;
 }
 
@@ -229,20 +395,27 @@ static int judge_stars(scorer_t *s, period_t p, const values_t *v, int64_t now_m
 static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pass_t *ps) {
     period_t p;
     const scheme_t *scheme;
-    values_t v;
+    values_t loaded, *vp = &loaded; /* the period's matrix: kept from the last pass, or loaded */
     zone_score_t *sc = NULL;
     zone_rank_t *prev_ranks = NULL;
     size_t n_prev = 0;
     ranking_t prev, r, old;
+    const ranking_t *oldp = &old; /* the ranking stored now: kept, or read into old */
+    const ranking_t *left = NULL; /* what this period leaves stored, when rc is 0 */
+    bool none_left = false;       /* … or that it leaves none */
+    struct scorer_values *k;
     int rc = -1;
 
     memset(&r, 0, sizeof r);
     memset(&old, 0, sizeof old);
     memset(&prev, 0, sizeof prev);
-    memset(&v, 0, sizeof v);
+    memset(&loaded, 0, sizeof loaded);
     if (period_parse(period, &p) < 0) return 0; /* not ours to judge: validation keeps these out */
-    if (values_load(&v, s->store, s->master, period) < 0) goto done;
-    if (judge_stars(s, p, &v, now_ms) < 0) goto done;
+    if (!(vp = kept_values(s, ps, p, period))) {
+        vp = &loaded;
+        if (values_load(&loaded, s->store, s->master, period) < 0) goto done;
+    }
+    if (judge_stars(s, p, vp, now_ms) < 0) goto done;
 
     scheme = rules_scheme(s->rules, p.year);
     if (!scheme) {
@@ -250,11 +423,12 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         int had = sstore_load_ranking(s->scores, period, &old);
         if (had < 0 || (had > 0 && sstore_delete_ranking(s->scores, period) < 0)) goto done;
         if (had > 0) log_info(_("%s: no scheme-%d.csv any more: ranking withdrawn"), period, p.year);
+        none_left = true;
         rc = 0;
         goto done;
     }
-    if (!(sc = calloc(v.n_zones ? v.n_zones : 1, sizeof *sc))) goto done;
-    if (score_period(scheme, s->master, &v, &s->params, sc) < 0) {
+    if (!(sc = calloc(vp->n_zones ? vp->n_zones : 1, sizeof *sc))) goto done;
+    if (score_period(scheme, s->master, vp, &s->params, sc) < 0) {
         log_error(_("%s: the scheme of %d does not fit the indicator catalogue"), period, p.year);
         goto done;
     }
@@ -266,13 +440,13 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     r.n_dims = scheme->n_dims;
     for (size_t d = 0; d < scheme->n_dims; d++)
         snprintf(r.dims[d], sizeof r.dims[d], "%s", scheme->dims[d]);
-    for (size_t z = 0; z < v.n_zones; z++) {
+    for (size_t z = 0; z < vp->n_zones; z++) {
         ranking_row_t row;
-        zone_rank_t key = {v.zones[z].code, 0}, *pr;
-        if (!v.zones[z].reported) continue;
+        zone_rank_t key = {vp->zones[z].code, 0}, *pr;
+        if (!vp->zones[z].reported) continue;
         memset(&row, 0, sizeof row);
-        snprintf(row.zone, sizeof row.zone, "%s", v.zones[z].code);
-        snprintf(row.county, sizeof row.county, "%s", v.zones[z].county);
+        copy(row.zone, sizeof row.zone, vp->zones[z].code);
+        copy(row.county, sizeof row.county, vp->zones[z].county);
         row.rank = sc[z].rank;
         pr = n_prev ? bsearch(&key, prev_ranks, n_prev, sizeof *prev_ranks, cmp_zone_rank) : NULL;
         row.prev_rank = pr ? pr->rank : 0;
@@ -282,87 +456,67 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         if (sstore_star_shown(s->scores, row.zone, p.year, p.month, &row.star, &row.star_year, &row.promoted) <
             0)
             goto done;
-        snprintf(row.missing, sizeof row.missing, "%s", sc[z].missing);
+        copy(row.missing, sizeof row.missing, sc[z].missing);
         if (!ranking_add_row(&r, &row)) goto done;
     }
     if (r.n_rows > 1) qsort(r.rows, r.n_rows, sizeof *r.rows, cmp_row);
 
-    if (sstore_load_ranking(s->scores, period, &old) < 0) goto done;
+    k = kept_period(s, period);
+    if (k && k->stored_known) oldp = &k->stored;
+    else if (sstore_load_ranking(s->scores, period, &old) < 0) goto done;
     {
         period_state_t city;
         int known = rstore_period_state(s->store, period, "", &city);
         if (known < 0) goto done;
         r.state = known ? city.state : PSTATE_OPEN;
     }
-    if (old.state == PSTATE_PUBLISHED && r.state == PSTATE_PUBLISHED) { /* frozen as published */
+    left = oldp;
+    if (oldp->state == PSTATE_PUBLISHED && r.state == PSTATE_PUBLISHED) { /* frozen as published */
         rc = 0;
         goto done;
     }
     if (version_of(s, &r) < 0) goto done;
-    if (!same_ranking(&old, &r)) {
+    if (!same_ranking(oldp, &r)) {
         char(*grown)[PERIOD_STRLEN] = realloc(ps->rankings, (ps->n_rankings + 1) * sizeof *grown);
         if (!grown) goto done;
         ps->rankings = grown;
-        if (sstore_put_ranking(s->scores, &r) < 0 ||
+        if (sstore_update_ranking(s->scores, oldp, &r, NULL) < 0 ||
             (r.state == PSTATE_PUBLISHED && sstore_archive_published(s->scores, period, now_ms) < 0))
             goto done;
         if (r.state == PSTATE_PUBLISHED || r.version > 1)
             log_info(_("%s: ranking version %u, %s"), period, r.version, approval_state_name(r.state));
         memcpy(ps->rankings[ps->n_rankings++], r.period, PERIOD_STRLEN);
+        left = &r;
     }
     rc = 0;
 done:
     if (rc < 0) log_error(_("%s: recompute failed"), period);
+    else if (loaded.period[0]) keep_values(s, p.year, &loaded);
+    if (rc < 0 && vp != &loaded) forget_year(s, p.year); /* whatever it holds now, load it afresh */
+    /* what is left stored, kept beside the matrix for the next pass (after COMMIT); not
+     * by a full pass, whose peak memory (a city's year) must not grow by a ranking:
+     * the first incremental pass after it reads the ranking once and keeps it */
+    if (rc == 0 && (k = kept_period(s, period)) != NULL && !ps->pairs) {
+        ranking_clear(&k->stored);
+        k->stored_known = false;
+    } else if (rc == 0 && k && (none_left || (left && left != &k->stored))) {
+        ranking_clear(&k->pending);
+        k->pending_kind = none_left ? 2 : 1;
+        if (left) {
+            k->pending = *left;
+            memset((ranking_t *)left, 0, sizeof *left); /* moved: r or old, cleared below */
+        }
+    }
     ranking_clear(&r);
     ranking_clear(&old);
     ranking_clear(&prev);
     free(prev_ranks);
     free(sc);
-    values_free(&v);
+    values_free(&loaded);
     return rc;
 }
 
 /* ---- targets and deadlines ------------------------------------------------------- */
-
-/* Appends to out the firing alerts of year that are target alerts (kind != overdue). */
-static int firing_targets(scorer_t *s, int year, alert_list_t *out) {
-    alert_list_t all = {0};
-    if (sstore_alerts_firing(s->scores, -1, year, &all) < 0) {
-        alert_list_clear(&all);
-        return -1;
-    }
-    for (size_t i = 0; i < all.n; i++)
-        if (all.items[i].kind != ALERT_OVERDUE) alert_list_add(out, &all.items[i]);
-    alert_list_clear(&all);
-    return 0;
-}
-
-/* Is zone's year among the changed ones ("YYYY zone" keys)? NULL: every zone is. An
- * incremental pass judges the targets of the zones whose reports changed only: a
- * zone's target alerts depend on its own figures. */
-static bool in_filter(const strset_t *changed, int year, const char *zone) {
-    char key[STRSET_LEN];
-    if (!changed) return true;
-    snprintf(key, sizeof key, "%04d %s", year, zone);
-    return strset_has(changed, key);
-}
-
-/* Drops from cur[from..] the checks that passed and did not fire before: they can
- * cause no transition, and a province has hundreds of thousands of them. What fires, and
- * what passes now but fired before (it resolves), stay. */
-static void keep_news(alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KEY_LEN], size_t n_prev) {
-    size_t j = from;
-    for (size_t i = from; i < cur->n; i++) {
-        char key[ALERT_KEY_LEN];
-        bool keep = cur->items[i].severity != SEV_NONE;
-        if (!keep && n_prev) {
-            alert_key(&cur->items[i], key);
-            keep = bsearch(key, prev_keys, n_prev, sizeof *prev_keys, cmp_str) != NULL;
-        }
-        if (keep) cur->items[j++] = cur->items[i];
-    }
-    cur->n = j;
-}
 
 /* The zones of a year and the latest period each reported, from rstore_each_latest. */
 typedef struct {
@@ -395,6 +549,101 @@ static void on_latest(const char *zone, const char *period, const char *county, 
     snprintf(l->county, sizeof l->county, "%s", county);
 }
 
+/* Appends to out the firing alerts of year that are target alerts (kind != overdue),
+ * of the zones in zones[0..n_zones) when zones is not NULL (then sorted by key as a
+ * whole, as targets_transitions wants them). */
+static int cmp_alert_key(const void *pa, const void *pb) {
+    char a[ALERT_KEY_LEN], b[ALERT_KEY_LEN];
+    alert_key(pa, a);
+    alert_key(pb, b);
+    return strcmp(a, b);
+}
+
+static int firing_targets(scorer_t *s, int year, const latest_t *zones, size_t n_zones, alert_list_t *out) {
+    alert_list_t all = {0};
+    int rc = 0;
+    if (!zones) {
+        rc = sstore_alerts_firing(s->scores, -1, year, &all);
+    } else {
+        for (size_t i = 0; i < n_zones && rc == 0; i++)
+            rc = sstore_alerts_firing_of(s->scores, zones[i].zone, -1, year, &all);
+        if (n_zones > 1 && all.n > 1) qsort(all.items, all.n, sizeof *all.items, cmp_alert_key);
+    }
+    if (rc < 0) {
+        alert_list_clear(&all);
+        return -1;
+    }
+    for (size_t i = 0; i < all.n; i++)
+        if (all.items[i].kind != ALERT_OVERDUE) alert_list_add(out, &all.items[i]);
+    alert_list_clear(&all);
+    return 0;
+}
+
+/* Is zone's year among the changed ones ("YYYY zone" keys)? NULL: every zone is. An
+ * incremental pass judges the targets of the zones whose reports changed only: a
+ * zone's target alerts depend on its own figures. */
+static bool in_filter(const strset_t *changed, int year, const char *zone) {
+    char key[STRSET_LEN];
+    if (!changed) return true;
+    snprintf(key, sizeof key, "%04d %s", year, zone);
+    return strset_has(changed, key);
+}
+
+/* Drops from cur[from..] the checks that passed and did not fire before: they can
+ * cause no transition, and a province has hundreds of thousands of them. What fires, and
+ * what passes now but fired before (it resolves), stay. */
+static void keep_news(scorer_t *s, alert_list_t *cur, size_t from, char (*prev_keys)[ALERT_KEY_LEN],
+                      size_t n_prev) {
+    size_t j = from;
+    for (size_t i = from; i < cur->n; i++) {
+        char key[ALERT_KEY_LEN];
+        bool keep = cur->items[i].severity != SEV_NONE;
+        if (!keep && n_prev) {
+            alert_key(&cur->items[i], key);
+            keep = bsearch(key, prev_keys, n_prev, sizeof *prev_keys, cmp_str) != NULL;
+            /* it resolves: its message, which targets_evaluate_quiet left out */
+            if (keep) targets_message(s->rules, s->master, &cur->items[i]);
+        }
+        if (keep) cur->items[j++] = cur->items[i];
+    }
+    cur->n = j;
+}
+
+/* One zone's report row (rstore_each_report_of): the county that sent it. */
+static void on_county(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms, void *arg) {
+    latest_t *l = arg;
+    (void)zone;
+    (void)revision;
+    (void)stored_at_ms;
+    if (county) snprintf(l->county, sizeof l->county, "%s", county);
+}
+
+/* rstore_each_latest for the zones of year among the changed ones ("YYYY zone" keys),
+ * in zone order: each zone's latest period of the year and its county, found by asking
+ * for its report of December, November, … (the report store's key is period, zone); a
+ * zone with no report in the year any more gets period "" (its alerts resolve). An
+ * event for one zone reads a dozen rows instead of every zone's. 0, or -1. */
+static int latest_of_changed(scorer_t *s, int year, const strset_t *only, latests_t *out) {
+    char prefix[8];
+    size_t len = (size_t)snprintf(prefix, sizeof prefix, "%04d ", year);
+    for (size_t i = 0; i < only->n; i++) {
+        const char *zone = only->items[i] + len;
+        latest_t l;
+        if (strncmp(only->items[i], prefix, len) != 0) continue;
+        memset(&l, 0, sizeof l);
+        for (int month = 12; month >= 1 && !l.period[0]; month--) {
+            char period[PERIOD_STRLEN];
+            int n;
+            period_format((period_t){year, month}, period);
+            if ((n = rstore_each_report_of(s->store, period, zone, on_county, &l)) < 0) return -1;
+            if (n > 0) memcpy(l.period, period, sizeof l.period);
+        }
+        on_latest(zone, l.period, l.county, out);
+        if (out->oom) return -1;
+    }
+    return 0;
+}
+
 /* Judges the latest report of year of every zone in only (NULL: every zone) against
  * the year's targets. */
 static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t now_ms, pass_t *ps) {
@@ -408,30 +657,35 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
 
     memset(&one, 0, sizeof one);
     if (values_init(&one, 1, s->master->n_indicators) < 0) goto done;
-    if (firing_targets(s, year, &prev) < 0) goto done;
-    if (only) { /* the other zones' alerts are not judged, so they cannot change */
-        size_t j = 0;
-        for (size_t i = 0; i < prev.n; i++)
-            if (in_filter(only, year, prev.items[i].zone)) prev.items[j++] = prev.items[i];
-        prev.n = j;
-    }
+    if (only && latest_of_changed(s, year, only, &zones) < 0) goto done;
+    /* only: the other zones' alerts are not judged, so they cannot change */
+    if (firing_targets(s, year, only ? zones.list : NULL, zones.n, &prev) < 0) goto done;
     if (prev.n && !(prev_keys = malloc(prev.n * sizeof *prev_keys))) goto done;
     for (size_t i = 0; i < prev.n; i++)
         alert_key(&prev.items[i], prev_keys[i]);
     if (ty) {
-        if (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom) goto done;
+        if (!only && (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom)) goto done;
         for (size_t k = 0; k < zones.n; k++) {
             const latest_t *l = &zones.list[k];
             report_t rep;
             period_t p;
-            if (period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
-            if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
-            values_set_report(&one, 0, s->master, &rep);
-            report_clear(&rep);
+            const values_t *kept;
+            const double *amount = one.amount, *growth = one.growth;
+            size_t row = SIZE_MAX;
+            if (!l->period[0] || period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
+            if ((kept = pass_values(s, year, l->period)) != NULL) row = values_row(kept, s->master, l->zone);
+            if (row != SIZE_MAX) {
+                amount = kept->amount + row * kept->n_indicators;
+                growth = kept->growth + row * kept->n_indicators;
+            } else {
+                if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
+                values_set_report(&one, 0, s->master, &rep);
+                report_clear(&rep);
+            }
             before = cur.n;
-            targets_evaluate(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, one.amount,
-                             one.growth, &cur);
-            keep_news(&cur, before, prev_keys, prev.n);
+            targets_evaluate_quiet(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, amount,
+                                   growth, &cur);
+            keep_news(s, &cur, before, prev_keys, prev.n);
         }
     }
     targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
@@ -570,7 +824,12 @@ static size_t n_transitions(const pass_t *ps) {
 static void publish_pass(scorer_t *s, pass_t *ps) {
     for (size_t i = 0; i < ps->n_rankings && s->pub; i++) {
         ranking_t r;
+        struct scorer_values *k = kept_period(s, ps->rankings[i]);
         /* as committed: the scorer is the score store's only writer */
+        if (k && k->stored_known && strcmp(k->stored.period, ps->rankings[i]) == 0) {
+            scorer_publish_ranking(s, &k->stored);
+            continue;
+        }
         if (sstore_load_ranking(s->scores, ps->rankings[i], &r) == 1) scorer_publish_ranking(s, &r);
         else log_error(_("%s: the ranking just committed cannot be read back to publish it"), ps->rankings[i]);
         ranking_clear(&r);
@@ -593,8 +852,8 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
 static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     int64_t t0 = clock_mono_ms(), now_ms = clock_now_ms(), top;
     strset_t todo = {0}, years = {0}, changed = {0}; /* changed: "YYYY zone" */
-    strset_t changed_periods = {0};
-    changes_t changes = {&changed_periods, &changed, false};
+    strset_t changed_periods = {0}, pairs = {0}; /* pairs: "period zone" */
+    changes_t changes = {&changed_periods, &changed, &pairs, false, false};
     pass_t ps = {0};
     int rc = -1;
 
@@ -605,6 +864,9 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
         goto read_done;
     strset_seal(&changed_periods);
     strset_seal(&changed);
+    strset_seal(&pairs);
+    if (full) scorer_forget_values(s); /* a full pass reads every period afresh */
+    ps.pairs = full || changes.long_pair ? NULL : &pairs;
     if (!deadlines_only && periods_to_do(s, full, &changed_periods, &todo) < 0) goto read_done;
     for (size_t i = 0; i < todo.n; i++) {
         char y[PERIOD_STRLEN];
@@ -632,10 +894,12 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     for (size_t i = 0; i < ps.transitions.n; i++)
         if (sstore_record_transition(s->scores, &ps.transitions.items[i]) < 0) goto write_fail;
     if (sstore_commit(s->scores) < 0) goto write_fail;
+    kept_settle(s, true);
     rc = 0;
     goto read_done;
 write_fail:
     sstore_rollback(s->scores);
+    kept_settle(s, false);
 read_done:
     rstore_read_end(s->store);
     if (rc == 0) {
@@ -656,6 +920,7 @@ read_done:
     strset_free(&years);
     strset_free(&changed);
     strset_free(&changed_periods);
+    strset_free(&pairs);
     return rc;
 }
 

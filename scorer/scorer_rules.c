@@ -36,6 +36,7 @@ int scorer_rules_reload(scorer_t *s) {
     if (master_policy_override(m, &s->cfg.policy, line, sizeof line) > 0)
         log_warn(_("%s (deprecated keys in the scorer's configuration override %s/city.csv)"), line,
                  s->cfg.master_dir);
+    scorer_forget_values(s); /* their rows point into the master data going */
     rules_destroy(&s->rules);
     master_destroy(&s->master);
     s->master = m;

@@ -162,7 +162,7 @@ static void record(sstore_t *s, alert_t *a, transition_t tr, severity_t previous
 Test(sstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 4);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -231,7 +231,7 @@ Test(sstore, a_version_1_store_is_migrated_and_keeps_its_rankings) {
 
     old = sstore_open(path, false, err, sizeof err);
     cr_assert_not_null(old, "%s", err);
-    cr_assert_eq(q_int(old, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(old, "PRAGMA user_version"), 4);
     cr_assert_eq(sstore_load_ranking(old, "2017-06", &back), 1);
     cr_assert_eq(back.n_dims, 1);
     cr_assert_str_eq(back.dims[0], "总量");
@@ -332,9 +332,9 @@ Test(sstore, read_only_reader_reads_but_cannot_write) {
 
 Test(sstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
-    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_null(sstore_open(dbpath, true, err, sizeof err));
-    assert_says(err, "schema version 4");
+    assert_says(err, "schema version 5");
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */
@@ -520,6 +520,80 @@ Test(sstore, put_ranking_replaces_the_period_and_leaves_others_alone) {
     cr_assert_eq(q_int(S, "SELECT n_zones FROM ranking_periods WHERE period='2017-06'"), 1);
     cr_assert_eq(q_int(S, "SELECT count(*) FROM rankings WHERE period='2017-05'"), 1, "May untouched");
     ranking_clear(&r);
+}
+
+/* One zone's revision moves two zones, one zone is new and one is gone: the update
+ * writes those four rows and leaves the fifth as it is, and the store then holds what a
+ * whole rewrite (sstore_put_ranking into a second store) holds. */
+static void may_before(ranking_t *r) {
+    start(r, "2017-05", T0);
+    add_dim(r, "总量");
+    add_row(r, "jinshan", "410671", 1, 0, 90.0)->dims[0] = 40.0;
+    add_row(r, "qibin", "410611", 2, 0, 80.0)->dims[0] = 30.0;
+    add_row(r, "baoshan", "410611", 3, 0, 70.0)->dims[0] = 20.0;
+    add_row(r, "shancheng", "410611", 4, 0, 60.0)->dims[0] = 10.0;
+}
+
+static void may_after(ranking_t *r) {
+    start(r, "2017-05", T0 + 1000);
+    add_dim(r, "总量");
+    add_row(r, "qibin", "410611", 1, 0, 95.0)->dims[0] = 45.0;  /* revised: rank and score */
+    add_row(r, "jinshan", "410671", 2, 0, 90.0)->dims[0] = 40.0; /* rank only */
+    add_row(r, "baoshan", "410611", 3, 0, 70.0)->dims[0] = 20.0; /* unchanged */
+    add_row(r, "gushi", "410611", 4, 0, 50.0)->dims[0] = 5.0;    /* new; shancheng gone */
+}
+
+Test(sstore, update_ranking_writes_only_the_changed_rows_and_ends_as_a_rewrite) {
+    char err[512] = "", other_path[192];
+    ranking_t before, after, stored, back, whole;
+    sstore_t *other;
+    size_t n_written = 99;
+    may_before(&before);
+    may_after(&after);
+    put(S, &before);
+    cr_assert_eq(sstore_load_ranking(S, "2017-05", &stored), 1);
+    cr_assert_eq(sstore_begin(S), 0);
+    cr_assert_eq(sstore_update_ranking(S, &stored, &after, &n_written), 0);
+    cr_assert_eq(sstore_commit(S), 0);
+    cr_assert_eq(n_written, 4, "qibin, jinshan, gushi written, shancheng deleted; got %zu", n_written);
+
+    path_in_tmp(other_path, sizeof other_path, "other.db");
+    other = sstore_open(other_path, false, err, sizeof err);
+    cr_assert_not_null(other, "%s", err);
+    put(other, &after);
+    cr_assert_eq(sstore_load_ranking(S, "2017-05", &back), 1);
+    cr_assert_eq(sstore_load_ranking(other, "2017-05", &whole), 1);
+    cr_assert_eq(back.n_rows, 4);
+    cr_assert_eq(whole.n_rows, back.n_rows);
+    cr_assert_eq(back.computed_at_ms, T0 + 1000);
+    cr_assert_eq(q_int(S, "SELECT n_zones FROM ranking_periods WHERE period='2017-05'"), 4);
+    for (size_t i = 0; i < back.n_rows; i++) {
+        const ranking_row_t *a = &back.rows[i], *b = &whole.rows[i];
+        cr_assert_str_eq(a->zone, b->zone);
+        cr_assert_str_eq(a->county, b->county);
+        cr_assert_eq(a->rank, b->rank);
+        cr_assert_eq(a->prev_rank, b->prev_rank);
+        cr_assert_eq(a->total, b->total);
+        cr_assert_eq(a->dims[0], b->dims[0]);
+        cr_assert_eq(a->star, b->star);
+        cr_assert_str_eq(a->missing, b->missing);
+    }
+    cr_assert_str_eq(back.rows[0].zone, "qibin");
+    cr_assert_eq(back.rows[0].total, 95.0);
+    cr_assert_str_eq(back.rows[3].zone, "gushi");
+    cr_assert_eq(q_int(S, "SELECT count(*) FROM rankings WHERE zone='shancheng'"), 0);
+
+    /* nothing changed: the period row only */
+    cr_assert_eq(sstore_begin(S), 0);
+    cr_assert_eq(sstore_update_ranking(S, &back, &after, &n_written), 0);
+    cr_assert_eq(sstore_commit(S), 0);
+    cr_assert_eq(n_written, 0);
+    sstore_close(&other);
+    ranking_clear(&before);
+    ranking_clear(&after);
+    ranking_clear(&stored);
+    ranking_clear(&back);
+    ranking_clear(&whole);
 }
 
 Test(sstore, rollback_discards_a_ranking) {

@@ -568,6 +568,63 @@ static const alert_t *overdue(const char *zone, const char *period) {
     return NULL;
 }
 
+/* The scorer's quiet evaluation: the same checks, figures and severities as
+ * targets_evaluate, no message on a check that passes, and targets_message writing the
+ * very message targets_evaluate wrote, for every kind (pace by pacing.csv and by m/12,
+ * growth of a normal and a reverse indicator, level), met or not. */
+Test(targets, quiet_evaluation_and_its_messages_are_the_full_ones) {
+    static const char *const periods[] = {"2017-03", "2017-06", "2017-11"};
+    static const struct {
+        const char *code;
+        double amount, growth;
+    } rows[] = {
+        {"revenue", 2759085.3, 10.5},   {"va", 702316.6, 11.8},         {"fai", 351316.6, 18.4},
+        {"employees", 19483, 2.1},      {"tax", 124483.9, 5.9},         {"rd_share", 3.01, NAN},
+        {"outside_capital", 14761.5, 4.7}, {"energy_intensity", 1.68, -1.2}, {"waste_treatment", 60.23, NAN},
+        {"idle_revival", 17.84, NAN},
+    };
+    alert_list_t quiet = {0};
+    size_t n_none = 0, n_kinds[4] = {0};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        amount[ind(rows[i].code)] = rows[i].amount;
+        growth[ind(rows[i].code)] = rows[i].growth;
+    }
+    for (size_t k = 0; k < sizeof periods / sizeof periods[0]; k++) {
+        eval(periods[k]);
+        alert_list_clear(&quiet);
+        targets_evaluate_quiet(r, m, &t, ty, "jinshan", "410671", per(periods[k]), amount, growth, &quiet);
+        cr_assert_gt(out.n, 0);
+        cr_assert_eq(quiet.n, out.n);
+        for (size_t i = 0; i < out.n; i++) {
+            alert_t *a = &out.items[i], *b = &quiet.items[i];
+            cr_assert_eq(a->kind, b->kind);
+            cr_assert_str_eq(a->indicator, b->indicator);
+            cr_assert_eq(a->severity, b->severity);
+            cr_assert(memcmp(&a->value, &b->value, sizeof a->value) == 0);
+            cr_assert(memcmp(&a->target, &b->target, sizeof a->target) == 0);
+            cr_assert(memcmp(&a->expected, &b->expected, sizeof a->expected) == 0);
+            cr_assert(memcmp(&a->gap, &b->gap, sizeof a->gap) == 0);
+            cr_assert_neq(a->message[0], '\0');
+            if (b->severity == SEV_NONE) {
+                cr_assert_str_eq(b->message, "", "%s: a check that passes has no message yet", b->indicator);
+                n_none++;
+            } else {
+                cr_assert_str_eq(b->message, a->message);
+            }
+            targets_message(r, m, b);
+            cr_assert_str_eq(b->message, a->message);
+            n_kinds[a->kind]++;
+        }
+    }
+    cr_assert_gt(n_none, 0, "some checks pass");
+    cr_assert_lt(n_none, 3 * out.n, "some fire");
+    cr_assert_gt(n_kinds[ALERT_PACE] + n_kinds[ALERT_GROWTH] + n_kinds[ALERT_LEVEL], 0);
+    cr_assert_gt(n_kinds[ALERT_PACE], 0);
+    cr_assert_gt(n_kinds[ALERT_GROWTH], 0);
+    cr_assert_gt(n_kinds[ALERT_LEVEL], 0);
+    alert_list_clear(&quiet);
+}
+
 Test(targets, the_deadlines_computed_by_hand) {
     cr_assert_eq(period_deadline_ms(per("2017-02"), 10), FEB_DUE_MS);
     cr_assert_eq(period_deadline_ms(per("2017-03"), 10), MAR_DUE_MS);
