@@ -436,6 +436,40 @@ static bool zone_list(const template_t *t, char *buf, size_t size) {
     return off <= 255;
 }
 
+/* The 园区代码 column's rule on a sheet of rows (key projects, key enterprises): the
+ * county's zones as a dropdown when they fit Excel's list (zone_list), else a formula
+ * against 存在问题及下一步措施's column A; titles and messages in Chinese. *zone points
+ * into *b, which must outlive it. */
+typedef struct {
+    char codes[1024], formula[160], msg[300];
+    char *zones[129]; /* ≤ 255 characters: at most 128 codes, NULL-terminated */
+} zone_rule_t;
+
+static void zone_rule(const template_t *t, lxw_data_validation *zone, zone_rule_t *b) {
+    char *save = NULL;
+    size_t n = 0;
+    zone->validate = LXW_VALIDATION_TYPE_LIST;
+    if (zone_list(t, b->codes, sizeof b->codes)) {
+        for (char *p = strtok_r(b->codes, ",", &save); p && n + 1 < sizeof b->zones / sizeof b->zones[0];
+             p = strtok_r(NULL, ",", &save))
+            b->zones[n++] = p;
+        b->zones[n] = NULL;
+        zone->value_list = b->zones;
+        snprintf(b->msg, sizeof b->msg, "从下拉列表中选择本县区的园区代码（%s的园区）。", t->county->name);
+    } else {
+        zone->validate = LXW_VALIDATION_TYPE_CUSTOM_FORMULA;
+        snprintf(b->formula, sizeof b->formula, "=COUNTIF('存在问题及下一步措施'!$A$%u:$A$%u,A%u)>0",
+                 ROW_FIRST + 1, ROW_FIRST + (unsigned)t->n_zones, ROW_FIRST + 1);
+        zone->value_formula = b->formula;
+        snprintf(b->msg, sizeof b->msg, "填写本县区的园区代码（%s的园区，见“存在问题及下一步措施”表A列）。",
+                 t->county->name);
+    }
+    zone->input_title = (char *)"园区代码";
+    zone->input_message = b->msg;
+    zone->error_title = (char *)"园区代码不对";
+    zone->error_message = (char *)"请填写本县区的园区代码（见下拉列表或“存在问题及下一步措施”表A列）。";
+}
+
 /* 重点企业运行: one row per key enterprise. The code cells are text (Excel would make
  * 913501000000000000-like codes a number and drop digits) of exactly 18 characters, the
  * status a list of the labels enterprise.h takes, the amounts and growth rates the
@@ -443,9 +477,8 @@ static bool zone_list(const template_t *t, char *buf, size_t size) {
 static void write_enterprises(lxw_workbook *wb, const template_t *t, const formats_t *f, int *bad) {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "重点企业运行");
     lxw_format *code_fmt = cell_format(wb, FILL_INPUT, false, false);
-    char title[256], codes[1024], formula[160], zone_msg[300], note[1024];
-    char *zones[129], *save = NULL;
-    size_t n_list = 0;
+    char title[256], note[1024];
+    zone_rule_t zr;
     lxw_data_validation zone = {0}, code = {0}, money = {0}, growth = {0}, status = {0}, remark = {0};
     lxw_row_t last = ROW_FIRST + ENTERPRISE_ROWS - 1;
     widths_t w = {{0}};
@@ -462,26 +495,7 @@ static void write_enterprises(lxw_workbook *wb, const template_t *t, const forma
              t->prev_ents.n_enterprises ? "已列出上期报送的重点企业，请逐户填写本期数据和生产状态；不再报送的企业请清空该行。"
                                         : "");
     sheet_start(ws, f, title, note, ent_head, N_ENT, t->prev_ents.n_enterprises ? 64 : 48);
-    zone.validate = LXW_VALIDATION_TYPE_LIST;
-    if (zone_list(t, codes, sizeof codes)) {
-        for (char *p = strtok_r(codes, ",", &save); p && n_list + 1 < sizeof zones / sizeof zones[0];
-             p = strtok_r(NULL, ",", &save))
-            zones[n_list++] = p;
-        zones[n_list] = NULL;
-        zone.value_list = zones;
-        snprintf(zone_msg, sizeof zone_msg, "从下拉列表中选择本县区的园区代码（%s的园区）。", t->county->name);
-    } else {
-        zone.validate = LXW_VALIDATION_TYPE_CUSTOM_FORMULA;
-        snprintf(formula, sizeof formula, "=COUNTIF('存在问题及下一步措施'!$A$%u:$A$%u,A%u)>0", ROW_FIRST + 1,
-                 ROW_FIRST + (unsigned)t->n_zones, ROW_FIRST + 1);
-        zone.value_formula = formula;
-        snprintf(zone_msg, sizeof zone_msg, "填写本县区的园区代码（%s的园区，见“存在问题及下一步措施”表A列）。",
-                 t->county->name);
-    }
-    zone.input_title = (char *)"园区代码";
-    zone.input_message = zone_msg;
-    zone.error_title = (char *)"园区代码不对";
-    zone.error_message = (char *)"请填写本县区的园区代码（见下拉列表或“存在问题及下一步措施”表A列）。";
+    zone_rule(t, &zone, &zr);
     code.validate = LXW_VALIDATION_TYPE_LENGTH;
     code.criteria = LXW_VALIDATION_CRITERIA_EQUAL_TO;
     code.value_number = 18;
@@ -558,9 +572,8 @@ static void write_enterprises(lxw_workbook *wb, const template_t *t, const forma
 
 static void write_projects(lxw_workbook *wb, const template_t *t, const formats_t *f, int *bad) {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "重点项目");
-    char title[256], codes[1024], formula[160], zone_msg[300];
-    char *zones[129], *save = NULL; /* ≤ 255 characters: at most 128 codes, NULL-terminated */
-    size_t n_list = 0;
+    char title[256];
+    zone_rule_t zr;
     lxw_data_validation zone = {0}, money = {0}, status = {0};
     lxw_row_t last = ROW_FIRST + PROJECT_ROWS - 1;
     widths_t w = {{0}};
@@ -574,29 +587,7 @@ static void write_projects(lxw_workbook *wb, const template_t *t, const formats_
         "每个项目填一行：园区代码从下拉列表中选择；项目编号由本县区自定，逐月保持不变；投资单位：万元。"
         "状态：planned（前期）、under_construction（在建）、in_production（投产）。没有重点项目可不填。",
         proj_head, N_PROJ, 36);
-    zone.validate = LXW_VALIDATION_TYPE_LIST;
-    if (zone_list(t, codes, sizeof codes)) {
-        for (char *p = strtok_r(codes, ",", &save); p && n_list + 1 < sizeof zones / sizeof zones[0];
-             p = strtok_r(NULL, ",", &save))
-            zones[n_list++] = p;
-        zones[n_list] = NULL;
-        zone.value_list = zones;
-    } else {
-        zone.validate = LXW_VALIDATION_TYPE_CUSTOM_FORMULA;
-        snprintf(formula, sizeof formula, "=COUNTIF('存在问题及下一步措施'!$A$%u:$A$%u,A%u)>0", ROW_FIRST + 1,
-                 ROW_FIRST + (unsigned)t->n_zones, ROW_FIRST + 1);
-        zone.value_formula = formula;
-    }
-    if (zone.value_list)
-        snprintf(zone_msg, sizeof zone_msg, "从下拉列表中选择本县区的园区代码（%s的园区）。",
-                 t->county->name);
-    else
-        snprintf(zone_msg, sizeof zone_msg,
-                 "填写本县区的园区代码（%s的园区，见“存在问题及下一步措施”表A列）。", t->county->name);
-    zone.input_title = (char *)"园区代码";
-    zone.input_message = zone_msg;
-    zone.error_title = (char *)"园区代码不对";
-    zone.error_message = (char *)"请填写本县区的园区代码（见下拉列表或“存在问题及下一步措施”表A列）。";
+    zone_rule(t, &zone, &zr);
     money.validate = LXW_VALIDATION_TYPE_DECIMAL;
     money.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
     money.minimum_number = 0;
