@@ -65,7 +65,7 @@ PROTO_H   := $(GEN)/yuebao.pb-c.h
 # util/: mechanism that knows nothing of reports, zones or periods (Postfix's util/).
 UTIL      := util/log.c util/diag.c util/text.c util/csv.c util/csv_table.c util/table.c util/sock.c util/loop.c util/util.c \
              util/db.c util/config.c util/notify.c util/keys.c util/zap.c util/lockfile.c \
-             util/clock.c util/json.c util/strset.c util/table.c util/xlsx.c util/i18n.c
+             util/clock.c util/json.c util/strbuf.c util/strset.c util/table.c util/xlsx.c util/i18n.c
 # common/: the project's domain model and its adapters (Postfix's global/), above util/.
 # The codec is one file per message kind (codec_internal.h), the envelope in codec.c.
 CODEC     := common/codec.c common/codec_report.c common/codec_enterprise.c common/codec_ack.c common/codec_event.c \
