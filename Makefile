@@ -108,14 +108,6 @@ NOTIFY_RECV    := notify/receiver.c notify/receiver_wecom.c notify/receiver_ding
              notify/notify_template.c
 NOTIFY_LIBS    := $(shell pkg-config --libs libcurl libsodium 2>/dev/null)
 
-# yuebao-notify's receivers: the 企业微信/钉钉 robots, the Alertmanager webhook, e-mail,
-# exec, their transports and the message templates. They alone link libcurl (HTTPS with
-# verification, proxies, SMTP with STARTTLS) and libsodium (钉钉's HMAC-SHA256).
-NOTIFY_RECV    := notify/receiver.c notify/receiver_wecom.c notify/receiver_dingtalk.c notify/receiver_webhook.c \
-             notify/receiver_email.c notify/receiver_exec.c notify/notify_http.c notify/notify_smtp.c \
-             notify/notify_template.c
-NOTIFY_LIBS    := $(shell pkg-config --libs libcurl libsodium 2>/dev/null)
-
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
 COLLECTOR_OBJ  := $(COLLECTOR_LIB:%.c=$(BUILD)/%.o)

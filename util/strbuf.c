@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 
 static void grow(strbuf_t *b, size_t more) {
@@ -16,7 +17,7 @@ static void grow(strbuf_t *b, size_t more) {
         cap *= 2;
     char *p = realloc(b->data, cap);
     if (!p) {
-        fputs("out of memory\n", stderr);
+        fprintf(stderr, "%s\n", _("out of memory"));
         abort();
     }
     b->data = p;
