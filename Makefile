@@ -108,6 +108,17 @@ NOTIFY_RECV    := notify/receiver.c notify/receiver_wecom.c notify/receiver_ding
              notify/notify_template.c
 NOTIFY_LIBS    := $(shell pkg-config --libs libcurl libsodium 2>/dev/null)
 
+# yuebao-web: the central office's browser front (web/web.h). It alone links
+# libmicrohttpd with GnuTLS (HTTPS) and libsodium (Argon2id password hashes, session
+# tokens); the accounts file is common/account.c, which the CLI's `yuebao user` shares.
+WEB_LIB        := web/web_config.c web/web_http.c web/web_route.c web/web_session.c web/web_login.c \
+             web/web_limit.c web/web_audit.c web/web_static.c web/web_stream.c web/web_access.c \
+             web/web_data.c web/web_live.c web/web_events.c web/web_json.c web/web_api_overview.c \
+             web/web_api_ranking.c web/web_api_zone.c web/web_api_county.c web/web_api_alerts.c \
+             web/web_api_me.c web/web_download.c web/web_page.c
+WEB_LIBS       := $(shell pkg-config --libs libmicrohttpd gnutls libsodium 2>/dev/null)
+ACCOUNT_LIBS   := $(shell pkg-config --libs libsodium 2>/dev/null)
+
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
 COLLECTOR_OBJ  := $(COLLECTOR_LIB:%.c=$(BUILD)/%.o)
@@ -115,6 +126,7 @@ SCORER_OBJ     := $(SCORER_LIB:%.c=$(BUILD)/%.o)
 CLI_OBJ        := $(CLI_LIB:%.c=$(BUILD)/%.o)
 NOTIFY_OBJ     := $(NOTIFY_LIB:%.c=$(BUILD)/%.o)
 NOTIFY_RECV_OBJ := $(NOTIFY_RECV:%.c=$(BUILD)/%.o)
+WEB_OBJ        := $(WEB_LIB:%.c=$(BUILD)/%.o)
 
 PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao-notify $(BIN)/yuebao
 
@@ -207,6 +219,20 @@ $(BIN)/yuebao-notify: $(BUILD)/notify/notifier.o $(NOTIFY_OBJ) $(NOTIFY_RECV_OBJ
 	@mkdir -p $(BIN)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NOTIFY_LIBS) $(LDLIBS)
+
+$(BIN)/yuebao-web: $(BUILD)/web/web.o $(WEB_OBJ) $(COMMON_OBJ) $(BUILD)/common/account.o
+	@mkdir -p $(BIN)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS) $(LDLIBS)
+
+# web/ includes its own headers (web.h and its parts'); nothing else does.
+$(BUILD)/web/%.o $(BUILD)/tests/unit/test_web_%.o: CFLAGS += -Iweb
+
+# yuebao-web's unit tests link the accounts and the parts each names below.
+$(BUILD)/tests/test_web_%: $(BUILD)/tests/unit/test_web_%.o $(BUILD)/common/account.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS) $(LDLIBS) -lcriterion
 
 # The version goes into common/version.c alone, rebuilt when it changes: $(BUILD)/version
 # is rewritten (while the Makefile is read, so no recipe runs for it) only then.

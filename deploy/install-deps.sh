@@ -7,7 +7,8 @@ set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler \
 libsqlite3-dev sqlite3 libinih-dev libcriterion-dev valgrind libxlsxwriter-dev unzip \
-libzip-dev libexpat1-dev gettext locales help2man man-db libcurl4-openssl-dev openssl"
+libzip-dev libexpat1-dev gettext locales help2man man-db libcurl4-openssl-dev openssl \
+libsodium-dev libmicrohttpd-dev libgnutls28-dev chromium"
 
 # Generates zh_CN.UTF-8 (the locales package holds its source) unless `locale -a` has it.
 have_zh() { locale -a 2>/dev/null | grep -qix 'zh_CN.utf-\{0,1\}8'; }
@@ -27,6 +28,11 @@ for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done
+# yuebao-web's scripts and charts come from the npm registry (package-lock.json); a
+# machine with Node.js from elsewhere (NodeSource) has npm in its nodejs package, and
+# Debian's npm package would conflict with it, so only a missing command is installed.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && have_zh && exit 0
 
 SUDO=""
