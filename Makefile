@@ -276,6 +276,7 @@ $(BUILD)/tests/test_notifier_%: $(BUILD)/tests/unit/test_notifier_%.o $(NOTIFY_O
 # The CLI's modules that stand alone: its configuration (and the daemons' tables beside
 # it, with the shipped yuebao.ini) and the screen layout of `yuebao watch`.
 $(BUILD)/tests/test_cli_config $(BUILD)/tests/test_config_keys: $(BUILD)/cli/cli_config.o
+$(BUILD)/tests/test_config_keys: $(BUILD)/web/web_config.o
 $(BUILD)/tests/test_cli_screen: $(BUILD)/cli/cli_screen.o
 
 # The receivers' tests link them with libcurl and libsodium (the daemon's own rule is
@@ -284,6 +285,9 @@ $(BUILD)/tests/test_receivers: $(NOTIFY_RECV_OBJ)
 $(BUILD)/tests/test_receivers: LDLIBS += $(NOTIFY_LIBS)
 $(BUILD)/tests/test_e2e_receivers: $(BUILD)/tests/e2e/fake_receivers.o $(NOTIFY_RECV_OBJ)
 $(BUILD)/tests/test_e2e_receivers: LDLIBS += $(NOTIFY_LIBS)
+
+# yuebao-web's end-to-end test is a browser as far as HTTP goes: libcurl, cookies, TLS.
+$(BUILD)/tests/test_e2e_web: LDLIBS += $(shell pkg-config --libs libcurl 2>/dev/null)
 
 # yuebao-notify's end-to-end test delivers to the fakes as well.
 $(BUILD)/tests/test_e2e_notify: $(BUILD)/tests/e2e/fake_receivers.o

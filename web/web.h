@@ -30,6 +30,7 @@ typedef struct web web_t;
 
 /* ---- configuration (web_config.c: the table, the checks) ---------------------------- */
 typedef struct {
+    char config_path[PATH_MAX];  /* -c FILE, or "" */
     /* [web] */
     char listen[128];            /* "0.0.0.0:8443", "127.0.0.1:8080", "[::1]:8080" */
     bool insecure;               /* plain HTTP: refused unless listen is a loopback address */
@@ -54,7 +55,9 @@ typedef struct {
     char aggregator_snapshot[256];
     char scorer_pub[256];        /* the scorer's PUB and snapshot ROUTER */
     char scorer_snapshot[256];
-    char key[PATH_MAX];          /* our CURVE secret key (a subscriber of both) */
+    char key[PATH_MAX];          /* our CURVE secret key (a subscriber of both); "" = plain
+                                    ZeroMQ, refused unless every endpoint is ipc:// or
+                                    loopback */
     char aggregator_key[PATH_MAX]; /* their public keys */
     char scorer_key[PATH_MAX];
 } web_config_t;
@@ -66,6 +69,7 @@ struct web {
     struct web_stream *stream;   /* the live streams (web_stream.c) */
     struct web_auth *auth;       /* accounts, sessions, lock-outs (web_session.c, web_login.c) */
     struct web_audit *audit;     /* the audit log (web_audit.c) */
+    struct web_http *http;       /* the HTTP(S) server (web_http.c) */
     void *zmq;                   /* the ZeroMQ context */
 };
 
@@ -105,6 +109,8 @@ typedef struct {
                                  unlink it if unlink_after */
     bool unlink_after;
     bool no_store;            /* Cache-Control: no-store (every JSON and page reply) */
+    char location[256];       /* set: a redirect (status 303 or 302) to this path */
+    char static_path[PATH_MAX + 256]; /* storage for path when the handler has none */
 } web_reply_t;
 
 /* A handler fills rp; returns 0. It never returns partial data: on an error it resets

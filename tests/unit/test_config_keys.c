@@ -19,6 +19,7 @@
 #include "../../collector/collector.h"
 #include "../../cli/cli.h"
 #include "../../scorer/scorer.h"
+#include "../../web/web_server.h"
 #include "config.h"
 
 typedef struct {
@@ -33,6 +34,7 @@ static const program_t programs[] = {
     {"aggregator", aggregator_config_keys, sizeof(aggregator_config_t), "master_dir", 11},
     {"collector", collector_config_keys, sizeof(collector_config_t), "master_dir", 11},
     {"scorer", scorer_config_keys, sizeof(scorer_config_t), "master_dir", 11},
+    {"web", web_config_keys, sizeof(web_config_t), "master", 20},
     {"yuebao", cli_config_keys, sizeof(cli_config_t), "master", 10}, /* the operator's CLI */
 };
 #define N_PROGRAMS (sizeof programs / sizeof programs[0])
@@ -304,9 +306,9 @@ static const char *deploy_dir(void) {
 Test(config_keys, the_shipped_ini_files_use_only_keys_the_tables_know) {
     char dir[1100];
     snprintf(dir, sizeof dir, "%s/etc/yuebao", deploy_dir());
-    cr_assert_eq(read_inis(dir), 4, "production: one file per daemon and the CLI's in %s", dir);
+    cr_assert_eq(read_inis(dir), 5, "production: one file per daemon and the CLI's in %s", dir);
     snprintf(dir, sizeof dir, "%s/dev", deploy_dir());
-    cr_assert_eq(read_inis(dir), 3, "local development: one file per daemon in %s", dir);
+    cr_assert_eq(read_inis(dir), 4, "local development: one file per daemon in %s", dir);
 }
 
 /* The check above can fail: a misspelt key in an ini file is caught, with its line. */
