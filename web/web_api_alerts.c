@@ -11,7 +11,7 @@ int web_api_alerts(web_t *w, const web_request_t *rq, web_reply_t *rp) {
     size_t n = 0;
     sstore_t *ss = web_data_sstore(w->data, err, sizeof err);
     if (!ss || sstore_alerts_firing(ss, -1, 0, &l) < 0) {
-        if (!ss) log_error("web: %s", err);
+        if (!ss) log_error(_("web: %s"), err);
         sstore_close(&ss);
         alert_list_clear(&l);
         web_reply_error(rp, 500, _("the score store cannot be read"));

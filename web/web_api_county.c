@@ -56,7 +56,7 @@ int web_api_county(web_t *w, const web_request_t *rq, web_reply_t *rp) {
     memset(&wp, 0, sizeof wp);
     if (!(st = web_json_rstore(w, rp))) return 0;
     if (web_json_period(w, rq, st, rp, period) < 0) goto out;
-    if (!(ss = web_data_sstore(w->data, err, sizeof err))) log_warn("web: %s", err);
+    if (!(ss = web_data_sstore(w->data, err, sizeof err))) log_warn(_("web: %s"), err);
     if (web_period_load(w->data, st, ss, period, &wp) < 0) {
         web_reply_error(rp, 500, _("the report store cannot be read"));
         goto out;

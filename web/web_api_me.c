@@ -105,7 +105,7 @@ int web_api_periods(web_t *w, const web_request_t *rq, web_reply_t *rp) {
         }
         sstore_close(&ss);
     } else {
-        log_warn("web: %s", err); /* the periods reported are still worth listing */
+        log_warn(_("web: %s"), err); /* the periods reported are still worth listing */
     }
     if (l.oom) goto fail;
     if (l.n > 1) qsort(l.v, l.n, sizeof *l.v, newest_first);

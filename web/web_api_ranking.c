@@ -38,7 +38,7 @@ int web_api_ranking(web_t *w, const web_request_t *rq, web_reply_t *rp) {
     if (!st) return 0;
     if (web_json_period(w, rq, st, rp, period) < 0) goto out;
     if (!(ss = web_data_sstore(w->data, err, sizeof err))) {
-        log_error("web: %s", err);
+        log_error(_("web: %s"), err);
         web_reply_error(rp, 500, _("the score store cannot be read"));
         goto out;
     }

@@ -156,7 +156,7 @@ int web_api_zone(web_t *w, const web_request_t *rq, web_reply_t *rp) {
         goto out;
     }
     if (!(ss = web_data_sstore(w->data, err, sizeof err)) || sstore_alerts_firing_of(ss, z->code, -1, 0, &al) < 0)
-        log_warn("web: the alerts of %s cannot be read: %s", z->code, ss ? "see above" : err);
+        log_warn(_("web: the alerts of %s cannot be read: %s"), z->code, ss ? "see above" : err);
     web_json_sort_alerts(&al);
     web_json_begin(rp);
     strbuf_puts(&rp->body, "{\"zone\":");

@@ -130,7 +130,7 @@ int web_period_load(const web_data_t *d, rstore_t *st, sstore_t *ss, const char 
     period_format(out->p, out->period);
     out->deadline_ms = period_deadline_ms(out->p, m->policy.deadline_day);
     if (!(out->first_at_ms = calloc(m->n_zones ? m->n_zones : 1, sizeof *out->first_at_ms))) {
-        log_error("web: out of memory");
+        log_error(_("web: out of memory"));
         return -1;
     }
     a.m = m;
@@ -146,7 +146,7 @@ int web_period_load(const web_data_t *d, rstore_t *st, sstore_t *ss, const char 
     rstore_read_end(st);
     out->state = known ? city.state : PSTATE_OPEN;
     if (values_totals(&out->v, m, &out->t) < 0) {
-        log_error("web: out of memory");
+        log_error(_("web: out of memory"));
         goto out;
     }
     if (ss) {
@@ -156,7 +156,7 @@ int web_period_load(const web_data_t *d, rstore_t *st, sstore_t *ss, const char 
     }
     if (bulletin_build(&out->b, m, d->rules, out->p, &out->v, out->ranked ? &out->rk : NULL,
                        BULLETIN_LAG_PACE_PP) < 0) {
-        log_error("web: out of memory");
+        log_error(_("web: out of memory"));
         goto out;
     }
     rc = 0;

@@ -37,16 +37,16 @@ static int run(char *const argv[]) {
     rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
-        log_error("web: cannot run %s: %s", argv[0], strerror(rc));
+        log_error(_("web: cannot run %s: %s"), argv[0], strerror(rc));
         return -1;
     }
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {
-            log_error("web: waiting for %s: %s", argv[0], strerror(errno));
+            log_error(_("web: waiting for %s: %s"), argv[0], strerror(errno));
             return -1;
         }
     if (!WIFEXITED(status)) {
-        log_error("web: %s export was killed by signal %d", argv[0], WTERMSIG(status));
+        log_error(_("web: %s export was killed by signal %d"), argv[0], WTERMSIG(status));
         return -1;
     }
     return WEXITSTATUS(status);
@@ -99,7 +99,7 @@ int web_download(web_t *w, const web_request_t *rq, web_reply_t *rp) {
     }
     snprintf(path, sizeof path, "%s/yb-bulletin-XXXXXX.%s", tmpdir && *tmpdir == '/' ? tmpdir : "/tmp", format);
     if ((fd = mkstemps(path, (int)strlen(format) + 1)) < 0) {
-        log_error("web: cannot make a temporary file %s: %s", path, strerror(errno));
+        log_error(_("web: cannot make a temporary file %s: %s"), path, strerror(errno));
         web_reply_error(rp, 500, _("the bulletin cannot be written"));
         return 0;
     }
@@ -124,7 +124,7 @@ int web_download(web_t *w, const web_request_t *rq, web_reply_t *rp) {
     }
     argv[n] = NULL;
     if ((rc = run(argv)) != 0) {
-        if (rc > 0) log_error("web: %s export --period %s exited with %d", cfg->cli, period, rc);
+        if (rc > 0) log_error(_("web: %s export --period %s exited with %d"), cfg->cli, period, rc);
         unlink(path);
         web_reply_error(rp, 500, _("the bulletin cannot be written"));
         return 0;

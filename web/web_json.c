@@ -146,7 +146,7 @@ rstore_t *web_json_rstore(web_t *w, web_reply_t *rp) {
     char err[1024];
     rstore_t *st = web_data_rstore(w->data, err, sizeof err);
     if (!st) {
-        log_error("web: %s", err);
+        log_error(_("web: %s"), err);
         web_reply_error(rp, 500, _("the report store cannot be read"));
     }
     return st;
