@@ -234,6 +234,12 @@ $(BUILD)/tests/test_web_%: $(BUILD)/tests/unit/test_web_%.o $(BUILD)/common/acco
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS) $(LDLIBS) -lcriterion
 
+# test_web_api: the data handlers against real stores, with a stand-in for web_reply_error.
+$(BUILD)/tests/test_web_api: $(BUILD)/web/web_data.o $(BUILD)/web/web_access.o $(BUILD)/web/web_json.o \
+    $(BUILD)/web/web_api_me.o $(BUILD)/web/web_api_overview.o $(BUILD)/web/web_api_ranking.o \
+    $(BUILD)/web/web_api_zone.o $(BUILD)/web/web_api_county.o $(BUILD)/web/web_api_alerts.o \
+    $(BUILD)/web/web_download.o
+
 # The version goes into common/version.c alone, rebuilt when it changes: $(BUILD)/version
 # is rewritten (while the Makefile is read, so no recipe runs for it) only then.
 # test_log proves log_fatal is noreturn by a function that ends in it: only an error

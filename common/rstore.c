@@ -722,6 +722,21 @@ int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rst
     return finish(s, st, rc, n);
 }
 
+int rstore_each_revision_of(rstore_t *s, const char *zone, const char *period, rstore_history_fn fn, void *arg) {
+    sqlite3_stmt *st = once(s, "SELECT revision, county, sender, stored_at_ms FROM report_history"
+                               " WHERE period = ?1 AND zone = ?2 ORDER BY revision");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn((uint32_t)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), sqlite3_column_int64(st, 3),
+           arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
 int rstore_county_revisions(rstore_t *s, const char *county, const char *since, int limit, rstore_revision_fn fn,
                             void *arg) {
     sqlite3_stmt *st = once(s, "SELECT zone, period, revision FROM reports WHERE county = ?1 AND period >= ?2"

@@ -182,6 +182,14 @@ typedef void (*rstore_event_fn)(const rstore_event_t *e, void *arg);
  * at most limit, of period (NULL: of any period). Returns how many, or -1 on error. */
 int rstore_recent(rstore_t *s, bool rejected, const char *period, int limit, rstore_event_fn fn, void *arg);
 
+/* Every accepted revision of (zone, period), oldest first: fn(revision, county, sender,
+ * stored_at_ms, arg) — the county that sent it, the sender as the aggregator recorded
+ * it (the county's key name) and when it was committed. What the web's revision list
+ * of a zone shows. Returns how many, or -1 (logged) on error. */
+typedef void (*rstore_history_fn)(uint32_t revision, const char *county, const char *sender, int64_t stored_at_ms,
+                                  void *arg);
+int rstore_each_revision_of(rstore_t *s, const char *zone, const char *period, rstore_history_fn fn, void *arg);
+
 /* The underlying connection, for tests and the bench only: every reader of the store
  * goes through the functions above and below, which own its SQL. Borrowed. */
 struct sqlite3 *rstore_db(rstore_t *s);

@@ -1,0 +1,200 @@
+/* web_api_zone.c - /api/zone/Z?period=P: one zone — each indicator's months of the year
+ * with its target and pace, its revisions (not for a viewer), key projects and
+ * enterprises, the county's words, and its firing alerts. 404 for a zone master data does
+ * not list, 403 for a county account asking for another county's zone.
+ *
+ * "pace" of a month is its year-to-date amount as a share of the year's target amount, in
+ * per cent (null without a target): the chart's line against the expected share. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "log.h"
+#include "web_json.h"
+
+typedef struct {
+    char period[PERIOD_STRLEN];
+    report_t r;
+    bool found;
+} month_t;
+
+typedef struct {
+    strbuf_t *b;
+    size_t n;
+    int64_t deadline_ms;
+} revs_t;
+
+static void on_revision(uint32_t revision, const char *county, const char *sender, int64_t at_ms, void *arg) {
+    revs_t *r = arg;
+    (void)county;
+    strbuf_puts(r->b, r->n++ ? ",{\"revision\":" : "{\"revision\":");
+    strbuf_printf(r->b, "%u", revision);
+    web_json_int(r->b, "at_ms", at_ms);
+    web_json_str(r->b, "sender", sender);
+    web_json_bool(r->b, "late", at_ms >= r->deadline_ms);
+    /* the store keeps the values of the current revision only: what changed between
+     * earlier ones is not known here */
+    strbuf_puts(r->b, ",\"changes\":[]}");
+}
+
+static void indicators_json(strbuf_t *b, const master_t *m, const rules_t *rules, const zone_t *z, period_t p,
+                            const month_t *months, size_t n_months) {
+    const target_year_t *ty = rules ? rules_targets(rules, p.year) : NULL;
+    const report_t *cur = n_months && months[n_months - 1].found ? &months[n_months - 1].r : NULL;
+    strbuf_puts(b, ",\"indicators\":[");
+    for (size_t i = 0; i < m->n_indicators; i++) {
+        const indicator_t *ind = &m->indicators[i];
+        const target_t *tg = ty ? rules_target(ty, z->code, (int)i) : NULL;
+        const report_value_t *rv = cur ? report_find(cur, ind->code) : NULL;
+        bool has_t = tg && tg->has_amount && tg->amount != 0;
+        strbuf_puts(b, i ? ",{\"indicator\":" : "{\"indicator\":");
+        strbuf_json_string(b, ind->code);
+        web_json_str(b, "name", ind->name_zh);
+        web_json_str(b, "unit", ind->unit);
+        web_json_num(b, "target", has_t, has_t ? tg->amount : 0);
+        web_json_num(b, "target_growth_pct", tg && tg->has_growth, tg ? tg->growth_pct : 0);
+        web_json_num(b, "growth_pct", rv && rv->has_growth, rv ? rv->growth_pct : 0);
+        strbuf_puts(b, ",\"months\":[");
+        for (size_t k = 0; k < n_months; k++) {
+            const report_value_t *mv = months[k].found ? report_find(&months[k].r, ind->code) : NULL;
+            strbuf_puts(b, k ? ",{\"period\":" : "{\"period\":");
+            strbuf_json_string(b, months[k].period);
+            web_json_num(b, "ytd", mv != NULL, mv ? mv->amount : 0);
+            web_json_num(b, "pace", mv && has_t, mv && has_t ? mv->amount / tg->amount * 100.0 : 0);
+            strbuf_puts(b, "}");
+        }
+        strbuf_puts(b, "]}");
+    }
+    strbuf_puts(b, "]");
+}
+
+static void projects_json(strbuf_t *b, const report_t *r) {
+    strbuf_puts(b, ",\"projects\":[");
+    for (size_t i = 0; i < r->n_projects; i++) {
+        const report_project_t *p = &r->projects[i];
+        strbuf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+        strbuf_json_string(b, p->code);
+        web_json_str(b, "name", p->name);
+        web_json_num(b, "total_investment", p->has_total, p->total_investment);
+        web_json_num(b, "ytd_investment", p->has_ytd, p->ytd_investment);
+        web_json_str(b, "status", p->status);
+        strbuf_puts(b, "}");
+    }
+    strbuf_puts(b, "]");
+}
+
+static void enterprises_json(strbuf_t *b, const report_t *r) {
+    strbuf_puts(b, ",\"enterprises\":[");
+    for (size_t i = 0; i < r->n_enterprises; i++) {
+        const enterprise_t *e = &r->enterprises[i];
+        strbuf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+        strbuf_json_string(b, e->code);
+        web_json_str(b, "name", e->name);
+        web_json_str(b, "industry", e->industry);
+        web_json_num(b, "output_value", e->has_output, e->output_value);
+        web_json_num(b, "output_growth_pct", e->has_output_growth, e->output_growth_pct);
+        web_json_num(b, "revenue", e->has_revenue, e->revenue);
+        web_json_num(b, "revenue_growth_pct", e->has_revenue_growth, e->revenue_growth_pct);
+        web_json_str(b, "status", e->status);
+        web_json_str(b, "remark", e->remark);
+        strbuf_puts(b, "}");
+    }
+    strbuf_puts(b, "]");
+}
+
+/* Loads the zone's report of every period of p's year up to p (January skipped when it
+ * is merged into 1-2月). Returns how many months, or -1 on a store error. */
+static int load_months(rstore_t *st, const master_t *m, const char *zone, period_t p, month_t *months) {
+    int n = 0;
+    for (int mo = m->policy.merge_jan_feb ? 2 : 1; mo <= p.month; mo++) {
+        period_t q = {p.year, mo};
+        int found;
+        period_format(q, months[n].period);
+        found = rstore_load_report(st, zone, months[n].period, &months[n].r);
+        if (found < 0) return -1;
+        months[n++].found = found > 0;
+    }
+    return n;
+}
+
+int web_api_zone(web_t *w, const web_request_t *rq, web_reply_t *rp) {
+    const master_t *m = web_data_master(w->data);
+    const char *county = rq->param ? web_zone_county(w, rq->param) : NULL;
+    const zone_t *z;
+    const county_t *c;
+    char period[PERIOD_STRLEN], err[1024];
+    month_t months[12];
+    report_t words;
+    period_t p;
+    rstore_t *st;
+    sstore_t *ss = NULL;
+    alert_list_t al = {0};
+    int n_months = 0;
+    uint32_t revision = 0;
+    if (!county) {
+        web_reply_error(rp, 404, _("no such zone"));
+        return 0;
+    }
+    if (!web_may_see_county(rq->user, county)) {
+        web_reply_error(rp, 403, _("this account may not see that zone"));
+        return 0;
+    }
+    z = master_zone(m, rq->param);
+    c = master_county(m, county);
+    memset(months, 0, sizeof months);
+    memset(&words, 0, sizeof words);
+    if (!(st = web_json_rstore(w, rp))) return 0;
+    if (web_json_period(w, rq, st, rp, period) < 0) goto out;
+    period_parse(period, &p);
+    if (rstore_read_begin(st) < 0 || (n_months = load_months(st, m, z->code, p, months)) < 0 ||
+        rstore_load_projects_texts(st, z->code, period, &words) < 0 ||
+        rstore_current_revision(st, z->code, period, &revision) < 0 ||
+        (revision && rstore_revision_enterprises(st, z->code, period, revision, &words) < 0)) {
+        rstore_read_end(st);
+        web_reply_error(rp, 500, _("the report store cannot be read"));
+        goto out;
+    }
+    if (!(ss = web_data_sstore(w->data, err, sizeof err)) || sstore_alerts_firing_of(ss, z->code, -1, 0, &al) < 0)
+        log_warn(_("web: the alerts of %s cannot be read: %s"), z->code, ss ? "see above" : err);
+    web_json_sort_alerts(&al);
+    web_json_begin(rp);
+    strbuf_puts(&rp->body, "{\"zone\":");
+    strbuf_json_string(&rp->body, z->code);
+    web_json_str(&rp->body, "name", z->name);
+    web_json_str(&rp->body, "county", county);
+    web_json_str(&rp->body, "county_name", c ? c->name : county);
+    web_json_str(&rp->body, "period", period);
+    indicators_json(&rp->body, m, web_data_rules(w->data), z, p, months, (size_t)n_months);
+    strbuf_puts(&rp->body, ",\"revisions\":[");
+    if (web_may_see_revisions(rq->user)) {
+        revs_t r = {&rp->body, 0, period_deadline_ms(p, m->policy.deadline_day)};
+        if (rstore_each_revision_of(st, z->code, period, on_revision, &r) < 0) {
+            rstore_read_end(st);
+            web_reply_error(rp, 500, _("the report store cannot be read"));
+            goto out;
+        }
+        strbuf_puts(&rp->body, "]");
+    } else {
+        strbuf_puts(&rp->body, "],\"revisions_hidden\":true");
+    }
+    rstore_read_end(st);
+    projects_json(&rp->body, &words);
+    enterprises_json(&rp->body, &words);
+    web_json_str(&rp->body, "problems", words.problems);
+    web_json_str(&rp->body, "measures", words.next_steps);
+    strbuf_puts(&rp->body, ",\"alerts\":[");
+    for (size_t i = 0; i < al.n; i++) {
+        if (i) strbuf_puts(&rp->body, ",");
+        web_json_alert(&rp->body, m, &al.items[i], "[]");
+    }
+    strbuf_puts(&rp->body, "]}");
+out:
+    for (size_t i = 0; i < 12; i++)
+        report_clear(&months[i].r);
+    report_clear(&words);
+    alert_list_clear(&al);
+    sstore_close(&ss);
+    rstore_close(&st);
+    return 0;
+}
