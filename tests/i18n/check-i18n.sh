@@ -29,7 +29,7 @@ set -u
 
 LANGUAGES="zh_CN"
 # The sources: every C file of the layers; a new file is checked without being listed.
-src_files() { (cd "$1" && ls util/*.[ch] common/*.[ch] aggregator/*.[ch] collector/*.[ch] scorer/*.[ch] notify/*.[ch] cli/*.[ch] 2>/dev/null); }
+src_files() { (cd "$1" && ls util/*.[ch] common/*.[ch] aggregator/*.[ch] collector/*.[ch] scorer/*.[ch] notify/*.[ch] cli/*.[ch] web/*.[ch] 2>/dev/null); }
 
 # The template: what _() N_() ngettext() C_() mark in the C sources, and t "…" marks in
 # the demo's script (its narration is in the catalogue too).
@@ -156,7 +156,7 @@ check() { # ROOT: prints the findings, returns 1 if any
 self_test() {
     local scratch; scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' RETURN
-    for d in util common aggregator collector scorer notify cli po tests/i18n examples; do
+    for d in util common aggregator collector scorer notify cli web po tests/i18n examples; do
         mkdir -p "$scratch/$d"; cp -r "$d"/. "$scratch/$d/"
     done
     check "$scratch" >/dev/null 2>&1 || { echo "i18n: self-test: the tree itself fails the check" >&2; return 1; }
