@@ -233,6 +233,17 @@ $(BUILD)/tests/test_web_%: $(BUILD)/tests/unit/test_web_%.o $(BUILD)/common/acco
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS) $(LDLIBS) -lcriterion
+# The live events (web_events.c, web_live.c) know no accounts: their tests link without
+# them, by a rule of their own (an explicit recipe: the pattern rule above is not used).
+$(BUILD)/tests/test_web_events: $(BUILD)/tests/unit/test_web_events.o $(BUILD)/web/web_events.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+$(BUILD)/tests/test_web_live: $(BUILD)/tests/unit/test_web_live.o $(BUILD)/web/web_live.o $(BUILD)/web/web_events.o \
+                              $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
 # test_web_api: the data handlers against real stores, with a stand-in for web_reply_error.
 $(BUILD)/tests/test_web_api: $(BUILD)/web/web_data.o $(BUILD)/web/web_access.o $(BUILD)/web/web_json.o \
