@@ -98,7 +98,7 @@ CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c 
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_bulletin_cover.c cli/cli_bulletin_ranking.c cli/cli_bulletin_indicators.c \
              cli/cli_bulletin_projects.c cli/cli_bulletin_remarks.c cli/cli_bulletin_text.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c cli/cli_silence.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c cli/cli_silence.c cli/cli_user.c
 
 # yuebao-notify's receivers: the 企业微信/钉钉 robots, the Alertmanager webhook, e-mail,
 # exec, their transports and the message templates. They alone link libcurl (HTTPS with
@@ -233,17 +233,12 @@ $(BUILD)/tests/test_web_%: $(BUILD)/tests/unit/test_web_%.o $(BUILD)/common/acco
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS) $(LDLIBS) -lcriterion
-# The live events (web_events.c, web_live.c) know no accounts: their tests link without
-# them, by a rule of their own (an explicit recipe: the pattern rule above is not used).
-$(BUILD)/tests/test_web_events: $(BUILD)/tests/unit/test_web_events.o $(BUILD)/web/web_events.o $(COMMON_OBJ)
-	@mkdir -p $(dir $@)
-	$(SAY) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
-$(BUILD)/tests/test_web_live: $(BUILD)/tests/unit/test_web_live.o $(BUILD)/web/web_live.o $(BUILD)/web/web_events.o \
-                              $(COMMON_OBJ)
-	@mkdir -p $(dir $@)
-	$(SAY) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+$(BUILD)/tests/test_web_events: $(BUILD)/web/web_events.o
+$(BUILD)/tests/test_web_live: $(BUILD)/web/web_live.o $(BUILD)/web/web_events.o
+$(BUILD)/tests/test_web_limit: $(BUILD)/web/web_limit.o
+# the accounts file and its hashes (libsodium), which `yuebao user` writes
+$(BUILD)/tests/test_account: $(BUILD)/common/account.o
+$(BUILD)/tests/test_account: LDLIBS += $(ACCOUNT_LIBS)
 
 # test_web_api: the data handlers against real stores, with a stand-in for web_reply_error.
 $(BUILD)/tests/test_web_api: $(BUILD)/web/web_data.o $(BUILD)/web/web_access.o $(BUILD)/web/web_json.o \
@@ -261,10 +256,10 @@ $(BUILD)/common/version.o: CFLAGS += -DYUEBAO_VERSION='"$(VERSION)"'
 $(BUILD)/common/version.o: $(BUILD)/version
 $(shell mkdir -p $(BUILD) && { echo '$(VERSION)' | cmp -s - $(BUILD)/version || echo '$(VERSION)' > $(BUILD)/version; })
 
-$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
+$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ) $(BUILD)/common/account.o
 	@mkdir -p $(BIN)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(ACCOUNT_LIBS) $(LDLIBS)
 
 $(BUILD)/man/%.1: $(BIN)/% deploy/man-include.sh
 	@command -v help2man >/dev/null 2>&1 || { echo "man: help2man is missing: make deps (the Debian package help2man)" >&2; exit 1; }

@@ -72,6 +72,8 @@ typedef struct {
     const char *until;           /* silence add: --until */
     const char *matches[8];      /* silence add: --match label=glob, repeated */
     int n_matches;
+    const char *role;            /* user add: --role */
+    const char *users;           /* user: --users FILE, or $YUEBAO_WEB_USERS */
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;
@@ -296,6 +298,7 @@ int cli_publish(const cli_opts_t *o);
 int cli_unlock(const cli_opts_t *o);
 /* cli_silence.c: `silence add|list|expire`, through yuebao-notify's control ROUTER */
 int cli_silence(const cli_opts_t *o);
+int cli_user(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
 int cli_watch(const cli_opts_t *o);
 int cli_template(const cli_opts_t *o);

@@ -50,6 +50,8 @@ enum {
     OPT_REASON = 1u << 21,
     OPT_MATCH = 1u << 22,
     OPT_UNTIL = 1u << 23,
+    OPT_ROLE = 1u << 24,
+    OPT_USERS = 1u << 25,
 };
 
 /* getopt values of the long options: above any character, so that an error's optopt
@@ -78,6 +80,8 @@ enum {
     V_REASON,
     V_MATCH,
     V_UNTIL,
+    V_ROLE,
+    V_USERS,
     V_HELP,
     V_OUTPUT = 'o',
 };
@@ -121,6 +125,8 @@ static const struct {
     {{"reason", required_argument, NULL, V_REASON}, OPT_REASON, VAL_TEXT, NULL},
     {{"match", required_argument, NULL, V_MATCH}, OPT_MATCH, VAL_TEXT, NULL},
     {{"until", required_argument, NULL, V_UNTIL}, OPT_UNTIL, VAL_TEXT, NULL},
+    {{"role", required_argument, NULL, V_ROLE}, OPT_ROLE, VAL_WORD, "central viewer"},
+    {{"users", required_argument, NULL, V_USERS}, OPT_USERS, VAL_FILE, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -379,6 +385,26 @@ static const command_t commands[] = {
      "\n"
      "Exit 0 when done, 1 when yuebao-notify refused (the reason is printed) or did not\n"
      "answer, 2 for a usage error.\n")},
+    {"user", cli_user, OPT_ROLE | OPT_USERS, 2, N_("say add, passwd, disable, enable or list, and the name"),
+     N_("the accounts of yuebao-web: add, passwd, disable, enable, list"),
+     N_("usage: yuebao user add NAME --role ROLE [--users FILE]\n"
+     "       yuebao user passwd NAME | disable NAME | enable NAME | list\n"
+     "\n"
+     "The accounts that may log in to yuebao-web (the browser), with their role and an\n"
+     "Argon2id hash of each password. add and passwd ask for the password twice on a\n"
+     "terminal (not shown); from a pipe they read one line. yuebao-web notices a change\n"
+     "at once: a disabled account's sessions end at their next request.\n"
+     "\n"
+     "  --role ROLE      central (everything), viewer (the central view, read-only, without\n"
+     "                   who sent what) or county:CODE (that county's zones only, e.g.\n"
+     "                   county:410603)\n"
+     "  --users FILE     the accounts file (default $YUEBAO_WEB_USERS, else\n"
+     "                   /etc/yuebao/web-users)\n"
+     "  -h, --help       this text\n"
+     "\n"
+     "A password has at least 10 characters, is not the name and not one character\n"
+     "repeated. Exit 0 when done, 1 when refused (the reason is printed), 2 for a usage\n"
+     "error.\n")},
     {"keygen", cli_keygen, 0, 1, NULL, N_("a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub"),
      N_("usage: yuebao keygen NAME\n"
      "\n"
@@ -553,6 +579,8 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
         case V_COMMENT: o->comment = optarg; break;
         case V_REASON: o->reason = optarg; break;
         case V_UNTIL: o->until = optarg; break;
+        case V_ROLE: o->role = optarg; break;
+        case V_USERS: o->users = optarg; break;
         case V_MATCH:
             if (o->n_matches == 8) {
                 fprintf(stderr, _("yuebao %s: at most 8 --match\n"), cmd->name);
