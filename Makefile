@@ -233,6 +233,36 @@ $(BUILD)/tests/test_web_%: $(BUILD)/tests/unit/test_web_%.o $(BUILD)/common/acco
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS) $(LDLIBS) -lcriterion
+# The pages' shells need no accounts file and no libmicrohttpd: their own rule.
+$(BUILD)/tests/test_web_page: $(BUILD)/tests/unit/test_web_page.o $(BUILD)/web/web_page.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# The browser side of yuebao-web: the pages' scripts and style (web/assets/) and Apache
+# ECharts from npm, pinned by package-lock.json (npm ci installs exactly that, and again
+# only when the lock file changes). The browser test's puppeteer-core drives the
+# system's chromium, so it downloads no browser. WEB_ASSETS is the folder the web
+# serves as cfg.assets in the tests.
+WEB_ASSETS     := $(BUILD)/web/assets/.stamp
+node_modules/.stamp: package.json package-lock.json
+	$(SAY) NPM ci
+	$(Q)PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_ASSETS): node_modules/.stamp $(wildcard web/assets/*)
+	@mkdir -p $(dir $@)vendor
+	$(SAY) ASSETS $(dir $@)
+	$(Q)cp web/assets/* $(dir $@)
+	$(Q)cp node_modules/echarts/dist/echarts.min.js $(dir $@)vendor/
+	@touch $@
+
+# The browser test's fake server serves what web_page.c writes (tests/browser/).
+$(BUILD)/tests/browser/dump_pages: $(BUILD)/tests/browser/dump_pages.o $(BUILD)/web/web_page.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/browser/dump_pages.o: CFLAGS += -Iweb
 
 # The version goes into common/version.c alone, rebuilt when it changes: $(BUILD)/version
 # is rewritten (while the Makefile is read, so no recipe runs for it) only then.
