@@ -245,6 +245,32 @@ $(BUILD)/tests/test_web_api: $(BUILD)/web/web_data.o $(BUILD)/web/web_access.o $
     $(BUILD)/web/web_api_me.o $(BUILD)/web/web_api_overview.o $(BUILD)/web/web_api_ranking.o \
     $(BUILD)/web/web_api_zone.o $(BUILD)/web/web_api_county.o $(BUILD)/web/web_api_alerts.o \
     $(BUILD)/web/web_download.o
+$(BUILD)/tests/test_web_page: $(BUILD)/web/web_page.o
+
+# The browser side of yuebao-web: the pages' scripts and style (web/assets/) and Apache
+# ECharts from npm, pinned by package-lock.json (npm ci installs exactly that, and again
+# only when the lock file changes). The browser test's puppeteer-core drives the
+# system's chromium, so it downloads no browser. WEB_ASSETS is the folder the web
+# serves as cfg.assets in the tests.
+WEB_ASSETS     := $(BUILD)/web/assets/.stamp
+node_modules/.stamp: package.json package-lock.json
+	$(SAY) NPM ci
+	$(Q)PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_ASSETS): node_modules/.stamp $(wildcard web/assets/*)
+	@mkdir -p $(dir $@)vendor
+	$(SAY) ASSETS $(dir $@)
+	$(Q)cp web/assets/* $(dir $@)
+	$(Q)cp node_modules/echarts/dist/echarts.min.js $(dir $@)vendor/
+	@touch $@
+
+# The browser test's fake server serves what web_page.c writes (tests/browser/).
+$(BUILD)/tests/browser/dump_pages: $(BUILD)/tests/browser/dump_pages.o $(BUILD)/web/web_page.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/browser/dump_pages.o: CFLAGS += -Iweb
 
 # The version goes into common/version.c alone, rebuilt when it changes: $(BUILD)/version
 # is rewritten (while the Makefile is read, so no recipe runs for it) only then.
