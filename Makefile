@@ -118,6 +118,8 @@ WEB_LIB        := web/web_config.c web/web_http.c web/web_route.c web/web_sessio
              web/web_api_me.c web/web_download.c web/web_page.c
 WEB_LIBS       := $(shell pkg-config --libs libmicrohttpd gnutls libsodium 2>/dev/null)
 ACCOUNT_LIBS   := $(shell pkg-config --libs libsodium 2>/dev/null)
+# the folder yuebao-web serves the pages' scripts, styles and ECharts from (built below)
+WEB_ASSETS     := $(BUILD)/web/assets/.stamp
 
 COMMON_OBJ     := $(UTIL:%.c=$(BUILD)/%.o) $(COMMON:%.c=$(BUILD)/%.o) $(GEN)/yuebao.pb-c.o
 AGGREGATOR_OBJ := $(AGGREGATOR_LIB:%.c=$(BUILD)/%.o)
@@ -128,7 +130,8 @@ NOTIFY_OBJ     := $(NOTIFY_LIB:%.c=$(BUILD)/%.o)
 NOTIFY_RECV_OBJ := $(NOTIFY_RECV:%.c=$(BUILD)/%.o)
 WEB_OBJ        := $(WEB_LIB:%.c=$(BUILD)/%.o)
 
-PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao-notify $(BIN)/yuebao
+PROGRAMS  := $(BIN)/yuebao-aggregator $(BIN)/yuebao-collector $(BIN)/yuebao-scorer $(BIN)/yuebao-notify $(BIN)/yuebao-web \
+             $(BIN)/yuebao
 
 # --- messages: gettext, the zh_CN catalogue built beside bin/ (see util/i18n.h) -------
 LINGUAS   := zh_CN
@@ -143,6 +146,7 @@ MAN_NAME_yuebao-aggregator := receives, validates and stores the county reports;
 MAN_NAME_yuebao-collector  := a county office's collector: sends the files dropped in its inbox, files the receipts
 MAN_NAME_yuebao-scorer     := ranks the zones, judges targets and deadlines, publishes the alerts
 MAN_NAME_yuebao-notify     := tells people the alerts: group robots, webhooks, e-mail; grouped, silenced, never twice
+MAN_NAME_yuebao-web        := the central office's browser front: live completeness, totals, ranking, alerts, downloads
 
 # --- tests: one Criterion file per module; e2e tests start the real daemons ----------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -160,7 +164,7 @@ MAN_IF    := $(MAN)
 else
 MAN_IF    :=
 endif
-all: $(PROGRAMS) $(MO) $(MAN_IF)
+all: $(PROGRAMS) $(MO) $(MAN_IF) $(WEB_ASSETS)
 ifneq ($(HAVE_HELP2MAN),yes)
 	@echo "note: no man pages: help2man is not installed (make deps installs it)"
 endif
@@ -252,7 +256,6 @@ $(BUILD)/tests/test_web_page: $(BUILD)/web/web_page.o
 # only when the lock file changes). The browser test's puppeteer-core drives the
 # system's chromium, so it downloads no browser. WEB_ASSETS is the folder the web
 # serves as cfg.assets in the tests.
-WEB_ASSETS     := $(BUILD)/web/assets/.stamp
 node_modules/.stamp: package.json package-lock.json
 	$(SAY) NPM ci
 	$(Q)PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
@@ -373,8 +376,8 @@ test: deps check-layers check-i18n
 	@$(MAKE) --no-print-directory check-valgrind
 
 # Builds only (in parallel); the runs above stay one binary at a time.
-tests-built: $(PROGRAMS) $(MO) $(MAN_IF) $(UNIT_TESTS) $(E2E_TESTS)
-e2e-built: $(PROGRAMS) $(MO) $(MAN_IF) $(E2E_TESTS)
+tests-built: $(PROGRAMS) $(MO) $(MAN_IF) $(WEB_ASSETS) $(UNIT_TESTS) $(E2E_TESTS)
+e2e-built: $(PROGRAMS) $(MO) $(MAN_IF) $(WEB_ASSETS) $(E2E_TESTS)
 
 # util/ includes only util/, common/ never a daemon, no daemon another's (see the script).
 check-layers:
@@ -394,7 +397,7 @@ check: $(PROGRAMS) $(MO) $(MAN_IF) $(UNIT_TESTS) $(E2E_TESTS)
 
 # The daemons once more, unsanitized, under valgrind memcheck: any memory error or
 # definite leak makes a daemon exit 99, which the end-to-end tests assert against.
-check-valgrind: $(PROGRAMS) $(MO) $(MAN_IF) $(E2E_TESTS)
+check-valgrind: $(PROGRAMS) $(MO) $(MAN_IF) $(WEB_ASSETS) $(E2E_TESTS)
 	@echo "== end-to-end tests with the daemons under valgrind"
 	@YUEBAO_BIN=$(abspath $(BIN)) YUEBAO_EXAMPLES=$(abspath examples) YUEBAO_E2E_VALGRIND=1 \
 	tests/run.sh $(E2E_TESTS)
