@@ -117,11 +117,11 @@ static int sheet(cli_bulletin_t *d, size_t group, size_t n_groups, size_t k0, si
             worksheet_write_number(ws, r, COL_SEQ, x, f->cell[st][BN_INT]);
         else
             worksheet_write_blank(ws, r, COL_SEQ, f->cell[st][BN_INT]);
-        worksheet_write_string(ws, r, COL_ZONE, row->is_total ? "全市合计" : cli_bulletin_zone(row),
+        worksheet_write_string(ws, r, COL_ZONE, row->is_total ? row->total_name : cli_bulletin_zone(row),
                                f->cell[st][BN_TEXT]);
         worksheet_set_row(ws, r,
                           cli_bulletin_height(cli_bulletin_lines(
-                              row->is_total ? "全市合计" : cli_bulletin_zone(row), W_ZONE)),
+                              row->is_total ? row->total_name : cli_bulletin_zone(row), W_ZONE)),
                           NULL);
         for (size_t k = k0; k < k1; k++)
             for (int j = 0; j < 4; j++) {

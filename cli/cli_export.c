@@ -184,7 +184,7 @@ void export_text(const bulletin_t *b, const master_t *m, const bulletin_row_t *r
     switch (c->kind) {
     case EXPORT_COUNTY:
         if (row->is_total)
-            snprintf(buf, size, "全市合计");
+            snprintf(buf, size, "%s", row->total_name);
         else
             snprintf(buf, size, "%s", row->county ? row->county->name : row->zone->county);
         return;
@@ -481,8 +481,29 @@ static int choose_format(const cli_opts_t *o, const char *path, format_t *fmt) {
     return 0;
 }
 
+/* The master data of one county: m's zones and county entry of c only, in *out, whose
+ * arrays the caller frees (the rest is borrowed from m). 0, or -1 out of memory. */
+static int county_master(const master_t *m, const county_t *c, master_t *out) {
+    *out = *m;
+    out->zones = calloc(m->n_zones ? m->n_zones : 1, sizeof *out->zones);
+    out->counties = calloc(1, sizeof *out->counties);
+    if (!out->zones || !out->counties) {
+        free(out->zones);
+        free(out->counties);
+        return -1;
+    }
+    out->n_zones = 0;
+    for (size_t i = 0; i < m->n_zones; i++)
+        if (strcmp(m->zones[i].county, c->code) == 0) out->zones[out->n_zones++] = m->zones[i];
+    out->counties[0] = *c;
+    out->n_counties = 1;
+    return 0;
+}
+
 int cli_export(const cli_opts_t *o) {
-    master_t *m = NULL;
+    master_t *m = NULL, one = {0}, *bm; /* bm: the bulletin's master data (one county's, or m) */
+    const county_t *county = NULL;
+    char total_name[160];
     rules_t *r = NULL;
     rstore_t *st = NULL;
     ranking_t rk;
@@ -516,11 +537,25 @@ int cli_export(const cli_opts_t *o) {
         rc = 2;
         goto out;
     }
+    bm = m;
+    if (o->county) { /* one county's zones: a county account's download of the web */
+        if (!(county = cli_county(o, m, "export", o->county))) {
+            rc = 2;
+            goto out;
+        }
+        if (county_master(m, county, &one) < 0) {
+            fprintf(stderr, _("yuebao export: out of memory\n"));
+            rc = 1;
+            goto out;
+        }
+        bm = &one;
+        snprintf(total_name, sizeof total_name, "%s合计", county->name);
+    }
     if (!(st = cli_store(o))) {
         rc = 1;
         goto out;
     }
-    if (values_load(&v, st, m, period) < 0) {
+    if (values_load(&v, st, bm, period) < 0) {
         fprintf(stderr, _("yuebao export: cannot read %s from %s (see above)\n"), period, o->store);
         rc = 1;
         goto out;
@@ -531,7 +566,7 @@ int cli_export(const cli_opts_t *o) {
         rc = 1;
         goto out;
     }
-    if (n_unknown(&v))
+    if (n_unknown(&v) && !county)
         fprintf(stderr,
                 _("yuebao export: %zu values of %s name zones or indicators %s/ does not know; left out\n"),
                 n_unknown(&v), period, o->master_dir);
@@ -539,12 +574,13 @@ int cli_export(const cli_opts_t *o) {
         rc = 1;
         goto out;
     }
-    if (bulletin_build(&b, m, r, p, &v, ranked ? &rk : NULL, BULLETIN_LAG_PACE_PP) < 0) {
+    if (bulletin_build(&b, bm, r, p, &v, ranked ? &rk : NULL, BULLETIN_LAG_PACE_PP) < 0) {
         fprintf(stderr, _("yuebao export: out of memory\n"));
         rc = 1;
         goto out;
     }
-    if (fmt == FORMAT_XLSX && load_words(st, m, period, &b) < 0) {
+    if (county) b.rows[b.n_rows - 1].total_name = total_name;
+    if (fmt == FORMAT_XLSX && load_words(st, bm, period, &b) < 0) {
         rc = 1;
         goto out;
     }
@@ -565,7 +601,7 @@ int cli_export(const cli_opts_t *o) {
         /* the title says it while the figures are preliminary, and for a corrected version */
         bulletin_set_state(&b, label, b.state == PSTATE_OPEN || b.version > 1);
     }
-    rc = fmt == FORMAT_XLSX ? write_xlsx(&b, m, path) : write_text(fmt, &b, m, path);
+    rc = fmt == FORMAT_XLSX ? write_xlsx(&b, bm, path) : write_text(fmt, &b, bm, path);
     if (rc == 0 && path)
         fprintf(stderr, _("yuebao export: %s: %s, %zu of %zu zones reported%s\n"), path, period, b.n_reported,
                 b.n_zones, ranked ? "" : _(", not ranked"));
@@ -575,6 +611,8 @@ out:
     ranking_clear(&rk);
     rstore_close(&st);
     rules_destroy(&r);
+    free(one.zones);
+    free(one.counties);
     master_destroy(&m);
     return rc;
 }

@@ -180,7 +180,7 @@ int cli_bulletin_style(const bulletin_row_t *row) {
 }
 
 const char *cli_bulletin_county(const bulletin_row_t *row) {
-    if (row->is_total) return "全市合计";
+    if (row->is_total) return row->total_name;
     return row->county ? row->county->name : row->zone->county;
 }
 

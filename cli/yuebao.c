@@ -412,10 +412,11 @@ static const command_t commands[] = {
      "where each goes. NAME may carry a folder. An existing key is never overwritten.\n"
      "\n"
      "  -h, --help       this text\n")},
-    {"export", cli_export, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD | OPT_FORMAT | OPT_OUTPUT, 0,
+    {"export", cli_export, OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PERIOD | OPT_FORMAT | OPT_OUTPUT | OPT_COUNTY,
+     0,
      N_("write the file with -o FILE"), N_("the monthly bulletin (主要指标完成情况通报) as csv, xlsx or sdmx-csv"),
-     N_("usage: yuebao export --period P [--format F] [-o FILE] [--store FILE] [--scores FILE]\n"
-     "                     [--master DIR]\n"
+     N_("usage: yuebao export --period P [--format F] [-o FILE] [--county C] [--store FILE]\n"
+     "                     [--scores FILE] [--master DIR]\n"
      "\n"
      "The monthly bulletin (主要指标完成情况通报): per zone, each main indicator's YTD amount,\n"
      "growth, target completion and pace gap, then score, rank, change, star; a city total\n"
@@ -423,6 +424,8 @@ static const command_t commands[] = {
      "last three (of more than three ranked).\n"
      "\n"
      "  --period P       reporting period, e.g. 2017-06; required\n"
+     "  --county C       one county's zones only (410621 or 浚县), its total row last\n"
+     "                   (浚县合计); ranks stay the city's\n"
      "  --format F       csv (UTF-8 with BOM, CRLF), xlsx (the bulletin to print: cover,\n"
      "                   ranking, indicators, projects, enterprises, remarks; A4; needs\n"
      "                   -o) or sdmx-csv (one observation a row, codes, for\n"

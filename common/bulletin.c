@@ -287,6 +287,7 @@ int bulletin_build(bulletin_t *out, const master_t *m, const rules_t *r, period_
         out->n_reported += v->zones[iz].reported;
     }
     total_row(out, &out->rows[m->n_zones], m, r, &totals);
+    out->rows[m->n_zones].total_name = "全市合计";
     mark_top_fast(out);
     values_totals_free(&totals);
     free(order);

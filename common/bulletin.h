@@ -74,6 +74,8 @@ typedef struct {
 
 typedef struct {
     bool is_total;          /* the city total row (the last one) */
+    const char *total_name; /* the total row's name: "全市合计", or a county's "XX合计" when
+                               the bulletin is of one county's zones (borrowed) */
     const zone_t *zone;     /* borrowed from master; NULL for the total row */
     const county_t *county; /* borrowed from master; NULL for the total row or unknown */
     bool reported;          /* total row: true if any zone reported */

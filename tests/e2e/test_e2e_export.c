@@ -489,6 +489,32 @@ Test(e2e_export, the_bulletin_in_three_formats) {
     }
     free(out);
 
+    /* one county's bulletin (a county account's download of yuebao-web): its two zones,
+     * the city's ranks, and its own total row */
+    {
+        table_t t;
+        const char *county_csv = P("%s/bulletin-410621.csv", dir);
+        char path[300];
+        double want = e2e_sql_double(agg.store, "SELECT sum(v.amount) FROM report_values v JOIN reports r USING "
+                                                "(period, zone) WHERE v.period = '2017-06' AND r.county = "
+                                                "'410621' AND v.indicator = 'revenue'");
+        snprintf(path, sizeof path, "%s", county_csv);
+        st = yuebao("export-county", NULL, "export", "--period", "2017-06", "--county", "浚县", "-o", path, NULL);
+        cr_assert_eq(st, 0, "%s", err_of("export-county"));
+        read_csv(path, &t);
+        cr_assert_eq(t.n_rows, 4, "a header, 浚县's 2 zones and its total");
+        for (size_t i = 1; i < 3; i++) cr_assert_str_eq(t.cell[i][column(&t, "县区")], "浚县");
+        assert_cell(&t, row_of(&t, "浚县产业集聚区"), "排名",
+                    P("%lld", (long long)e2e_sql_int(sc.scores, "SELECT rank FROM rankings WHERE period = "
+                                                                "'2017-06' AND zone = 'xunxian'")));
+        cr_assert_str_eq(t.cell[3][column(&t, "县区")], "浚县合计");
+        cr_assert_float_eq(strtod(t.cell[3][column(&t, "主营业务收入本年累计(万元)")], NULL), want, 0.05);
+        table_free(&t);
+        st = yuebao("export-county-bad", NULL, "export", "--period", "2017-06", "--county", "999", NULL);
+        cr_assert_eq(st, 2);
+        cr_assert_not_null(strstr(err_of("export-county-bad"), "410621"), "the counties are listed");
+    }
+
     /* (b) xlsx */
     st = yuebao("export-xlsx", NULL, "export", "--period", "2017-06", "--format", "xlsx", "--output",
                 xlsx_path, NULL);
