@@ -104,7 +104,7 @@ static void page_head(strbuf_t *b, const char *title, const char *csrf) {
     strbuf_html(b, title);
     strbuf_puts(b, " · ");
     strbuf_html(b, _("yuebao monthly reports"));
-    strbuf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/yuebao.css\">\n</head>\n");
+    strbuf_puts(b, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/assets/yuebao.css\">\n</head>\n");
 }
 
 /* One link of the nav; the current page's is marked for the reader and the style. */
