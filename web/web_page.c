@@ -119,7 +119,7 @@ static void nav_link(strbuf_t *b, const char *href, const char *id, const char *
 /* The header every page shares: the title, nav, user + 退出, period picker, live. */
 static void page_header(strbuf_t *b, const web_request_t *rq, const char *page) {
     const account_t *u = rq->user;
-    strbuf_puts(b, "<header class=\"top\">\n<div class=\"brand\">");
+    strbuf_puts(b, "<header class=\"masthead\">\n<div class=\"brand\">");
     strbuf_html(b, _("yuebao monthly reports"));
     strbuf_puts(b, "</div>\n<nav class=\"nav\">");
     nav_link(b, "/overview", "nav-overview", _("Overview"), strcmp(page, "overview") == 0);
