@@ -4,7 +4,8 @@
 // a full-page screenshot of each.
 //
 //   node tests/browser/web_browser.mjs BASE USER PASSWORD SHOTS_DIR EXPECT.json
-//   (or YB_BASE, YB_USER, YB_PASSWORD, YB_SHOTS, YB_EXPECT; YB_CHROMIUM overrides
+//   (or YB_BASE, YB_USER, YB_PASSWORD, YB_SHOTS, YB_EXPECT; YB_WIDTH the viewport's
+//    width, 1280; YB_CHROMIUM overrides
 //    /usr/bin/chromium)
 //
 // EXPECT.json (every key optional but "completeness"):
@@ -111,7 +112,8 @@ try {
 
 try {
   const page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 900 });
+  // YB_WIDTH=390: a phone's width, for the screenshots.
+  await page.setViewport({ width: Number(process.env.YB_WIDTH) || 1280, height: 900 });
 
   // login
   await page.goto(url("/login"), { waitUntil: "domcontentloaded" });
