@@ -104,7 +104,7 @@ static void page_head(strbuf_t *b, const char *title, const char *csrf) {
     strbuf_html(b, title);
     strbuf_puts(b, " · ");
     strbuf_html(b, _("yuebao monthly reports"));
-    strbuf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/yuebao.css\">\n</head>\n");
+    strbuf_puts(b, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/assets/yuebao.css\">\n</head>\n");
 }
 
 /* One link of the nav; the current page's is marked for the reader and the style. */
@@ -119,7 +119,7 @@ static void nav_link(strbuf_t *b, const char *href, const char *id, const char *
 /* The header every page shares: the title, nav, user + 退出, period picker, live. */
 static void page_header(strbuf_t *b, const web_request_t *rq, const char *page) {
     const account_t *u = rq->user;
-    strbuf_puts(b, "<header class=\"top\">\n<div class=\"brand\">");
+    strbuf_puts(b, "<header class=\"masthead\">\n<div class=\"brand\">");
     strbuf_html(b, _("yuebao monthly reports"));
     strbuf_puts(b, "</div>\n<nav class=\"nav\">");
     nav_link(b, "/overview", "nav-overview", _("Overview"), strcmp(page, "overview") == 0);

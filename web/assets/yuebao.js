@@ -40,24 +40,25 @@
         else e.setAttribute(k, v === true ? "" : String(v));
       });
     }
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === null || c === undefined) continue;
-      e.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
-    }
+    append(e, Array.prototype.slice.call(arguments, 2));
     return e;
   }
 
-  /* Empties node and appends the given children. */
+  /* Appends each child to node: a node as it is, an array's items in turn, anything
+   * else as text; null and undefined are skipped. */
+  function append(node, children) {
+    children.forEach(function (c) {
+      if (c === null || c === undefined) return;
+      if (Array.isArray(c)) append(node, c);
+      else node.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+    });
+  }
+
+  /* Empties node and appends the given children (as el's). */
   function fill(node) {
     if (!node) return node;
     while (node.firstChild) node.removeChild(node.firstChild);
-    for (var i = 1; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === null || c === undefined) continue;
-      if (Array.isArray(c)) c.forEach(function (x) { if (x) node.appendChild(x); });
-      else node.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
-    }
+    append(node, Array.prototype.slice.call(arguments, 1));
     return node;
   }
 

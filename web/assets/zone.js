@@ -45,6 +45,8 @@
 
   function revisions(d) {
     var box = document.getElementById("revisions");
+    var names = {};
+    (d.indicators || []).forEach(function (i) { names[i.indicator] = i.name; });
     if (d.revisions_hidden) {
       fill(box, el("li", { class: "note" }, t("revisions_hidden")));
       return;
@@ -52,7 +54,7 @@
     var items = (d.revisions || []).map(function (r) {
       var changes = (r.changes || []).map(function (c) {
         return el("li", { class: "change", "data-indicator": c.indicator },
-          t("revision_change", c.indicator, YB.num(c.from, 2), YB.num(c.to, 2)));
+          t("revision_change", names[c.indicator] || c.indicator, YB.num(c.from, 2), YB.num(c.to, 2)));
       });
       return el("li", { class: "revision" + (r.late ? " late" : ""), "data-revision": r.revision, "data-period": r.period },
         el("div", { class: "rev-head" },
