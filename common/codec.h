@@ -194,6 +194,11 @@ void msg_clear(msg_t *m);
  * equal content. Caller frees *buf. 0, or -1 on OOM. */
 int codec_report_content(const report_t *r, uint8_t **buf, size_t *len);
 
+/* Reads content bytes (codec_report_content's, as the report store keeps every
+ * revision) back into *out (zeroed first; msg_clear a msg_t holding it, or
+ * report_clear). 0, or -1 with the reason in err: bytes that are not a report's. */
+int codec_report_from_content(const uint8_t *buf, size_t len, report_t *out, char *err, size_t errsz);
+
 /* Fills id with random bytes (getrandom). */
 void codec_new_id(uint8_t id[MSG_ID_LEN]);
 

@@ -150,6 +150,29 @@ out:
     return rc;
 }
 
+int codec_report_from_content(const uint8_t *buf, size_t len, report_t *out, char *err, size_t errsz) {
+    Yuebao__Envelope env = YUEBAO__ENVELOPE__INIT;
+    Yuebao__Report *w = yuebao__report__unpack(NULL, len, buf);
+    msg_t m;
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (!w) {
+        codec_fail(err, errsz, _("a stored revision does not read back as a report"));
+        return -1;
+    }
+    memset(&m, 0, sizeof m);
+    m.kind = MSG_REPORT;
+    env.report = w;
+    rc = codec_report_decode(&env, &m, err, errsz);
+    yuebao__report__free_unpacked(w, NULL);
+    if (rc < 0) {
+        msg_clear(&m);
+        return -1;
+    }
+    *out = m.report; /* handed over: m is not cleared */
+    return 0;
+}
+
 /* ---- decoding ------------------------------------------------------------------- */
 
 /* problems / next_steps: absent stays NULL; at most REPORT_MAX_TEXT bytes of UTF-8. */

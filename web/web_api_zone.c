@@ -6,9 +6,11 @@
  * "pace" of a month is its year-to-date amount as a share of the year's target amount, in
  * per cent (null without a target): the chart's line against the expected share. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "i18n.h"
 #include "log.h"
 #include "web_json.h"
@@ -19,23 +21,105 @@ typedef struct {
     bool found;
 } month_t;
 
+#define MAX_REVISIONS 64 /* the newest shown; a zone's month is rarely revised thrice */
+
 typedef struct {
-    strbuf_t *b;
-    size_t n;
-    int64_t deadline_ms;
+    uint32_t revision;
+    char sender[64];
+    int64_t at_ms;
+} rev_t;
+
+typedef struct {
+    rev_t v[MAX_REVISIONS];
+    size_t n, dropped;
 } revs_t;
 
 static void on_revision(uint32_t revision, const char *county, const char *sender, int64_t at_ms, void *arg) {
     revs_t *r = arg;
     (void)county;
-    strbuf_puts(r->b, r->n++ ? ",{\"revision\":" : "{\"revision\":");
-    strbuf_printf(r->b, "%u", revision);
-    web_json_int(r->b, "at_ms", at_ms);
-    web_json_str(r->b, "sender", sender);
-    web_json_bool(r->b, "late", at_ms >= r->deadline_ms);
-    /* the store keeps the values of the current revision only: what changed between
-     * earlier ones is not known here */
-    strbuf_puts(r->b, ",\"changes\":[]}");
+    if (r->n == MAX_REVISIONS) { /* keep the newest: shift the oldest out */
+        memmove(r->v, r->v + 1, (MAX_REVISIONS - 1) * sizeof r->v[0]);
+        r->n--;
+        r->dropped++;
+    }
+    r->v[r->n].revision = revision;
+    snprintf(r->v[r->n].sender, sizeof r->v[r->n].sender, "%s", sender ? sender : "");
+    r->v[r->n].at_ms = at_ms;
+    r->n++;
+}
+
+/* Revision rev of (zone, period) as stored: 1, 0 (not stored), -1 (unreadable). */
+static int load_revision(rstore_t *st, const char *zone, const char *period, uint32_t rev, report_t *out) {
+    uint8_t *content = NULL;
+    size_t len = 0;
+    char err[256];
+    int found = rstore_revision_content(st, zone, period, rev, &content, &len, NULL);
+    if (found == 1 && codec_report_from_content(content, len, out, err, sizeof err) < 0) found = -1;
+    free(content);
+    return found;
+}
+
+static const report_value_t *value_of(const report_t *r, const char *indicator) {
+    for (size_t i = 0; r && i < r->n_values; i++)
+        if (strcmp(r->values[i].indicator, indicator) == 0) return &r->values[i];
+    return NULL;
+}
+
+/* What revision `now` changed against `before`: each indicator whose amount differs, is
+ * new or is gone, as {"indicator","from","to"}. */
+static void changes_json(strbuf_t *b, const report_t *before, const report_t *now) {
+    size_t n = 0;
+    strbuf_puts(b, ",\"changes\":[");
+    for (size_t i = 0; i < now->n_values; i++) {
+        const report_value_t *v = &now->values[i], *old = value_of(before, v->indicator);
+        if (old && old->amount == v->amount) continue;
+        strbuf_puts(b, n++ ? ",{\"indicator\":" : "{\"indicator\":");
+        strbuf_json_string(b, v->indicator);
+        strbuf_puts(b, ",\"from\":");
+        if (old) strbuf_json_number(b, old->amount, 6);
+        else strbuf_puts(b, "null");
+        strbuf_puts(b, ",\"to\":");
+        strbuf_json_number(b, v->amount, 6);
+        strbuf_puts(b, "}");
+    }
+    for (size_t i = 0; before && i < before->n_values; i++) {
+        if (value_of(now, before->values[i].indicator)) continue;
+        strbuf_puts(b, n++ ? ",{\"indicator\":" : "{\"indicator\":");
+        strbuf_json_string(b, before->values[i].indicator);
+        strbuf_puts(b, ",\"from\":");
+        strbuf_json_number(b, before->values[i].amount, 6);
+        strbuf_puts(b, ",\"to\":null}");
+    }
+    strbuf_puts(b, "]");
+}
+
+/* The revisions, newest first, each with what it changed against the one before. -1
+ * when a stored revision cannot be read. */
+static int revisions_json(strbuf_t *b, rstore_t *st, const char *zone, const char *period, const revs_t *r,
+                          int64_t deadline_ms) {
+    for (size_t k = r->n; k-- > 0;) {
+        const rev_t *v = &r->v[k];
+        report_t now, before;
+        int has_before = 0;
+        memset(&before, 0, sizeof before);
+        if (load_revision(st, zone, period, v->revision, &now) != 1) return -1;
+        if (v->revision > 1 && (has_before = load_revision(st, zone, period, v->revision - 1, &before)) < 0) {
+            report_clear(&now);
+            return -1;
+        }
+        strbuf_puts(b, k + 1 < r->n ? ",{\"period\":" : "{\"period\":");
+        strbuf_json_string(b, period);
+        strbuf_printf(b, ",\"revision\":%u", v->revision);
+        web_json_int(b, "at_ms", v->at_ms);
+        web_json_str(b, "sender", v->sender);
+        web_json_bool(b, "late", v->at_ms >= deadline_ms);
+        if (v->revision > 1 && has_before) changes_json(b, &before, &now);
+        else strbuf_puts(b, ",\"changes\":[]");
+        strbuf_puts(b, "}");
+        report_clear(&now);
+        report_clear(&before);
+    }
+    return 0;
 }
 
 static void indicators_json(strbuf_t *b, const master_t *m, const rules_t *rules, const zone_t *z, period_t p,
@@ -168,8 +252,9 @@ int web_api_zone(web_t *w, const web_request_t *rq, web_reply_t *rp) {
     indicators_json(&rp->body, m, web_data_rules(w->data), z, p, months, (size_t)n_months);
     strbuf_puts(&rp->body, ",\"revisions\":[");
     if (web_may_see_revisions(rq->user)) {
-        revs_t r = {&rp->body, 0, period_deadline_ms(p, m->policy.deadline_day)};
-        if (rstore_each_revision_of(st, z->code, period, on_revision, &r) < 0) {
+        revs_t r = {0};
+        if (rstore_each_revision_of(st, z->code, period, on_revision, &r) < 0 ||
+            revisions_json(&rp->body, st, z->code, period, &r, period_deadline_ms(p, m->policy.deadline_day)) < 0) {
             rstore_read_end(st);
             web_reply_error(rp, 500, _("the report store cannot be read"));
             goto out;

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "report.h"
 #include "rstore.h"
 #include "sstore.h"
@@ -65,7 +66,8 @@ static void account(account_t *a, const char *name, account_role_t role, const c
 
 static void report(rstore_t *s, const char *zone, const char *county, const char *period, uint32_t revision,
                    double revenue, double growth, int64_t at_ms) {
-    static const uint8_t content[] = "test";
+    uint8_t *content = NULL;
+    size_t len = 0;
     report_t r;
     report_value_t v;
     memset(&r, 0, sizeof r);
@@ -79,9 +81,11 @@ static void report(rstore_t *s, const char *zone, const char *county, const char
     v.growth_pct = growth;
     cr_assert_not_null(report_add_value(&r, &v));
     cr_assert_eq(report_set_text(&r.problems, "用地<紧张>"), 0);
+    cr_assert_eq(codec_report_content(&r, &content, &len), 0); /* as the aggregator keeps it */
     cr_assert_eq(rstore_begin(s), 0);
-    cr_assert_eq(rstore_apply(s, &r, county, county, content, sizeof content, NULL, at_ms), 0);
+    cr_assert_eq(rstore_apply(s, &r, county, county, content, len, NULL, at_ms), 0);
     cr_assert_eq(rstore_commit(s), 0);
+    free(content);
     report_clear(&r);
 }
 
@@ -343,8 +347,11 @@ Test(web_api, zone_months_revisions_and_words) {
            "\"pace\":null}");
     /* 480000 / 990000 = 48.484848 % */
     HAS(b, "{\"period\":\"2017-06\",\"ytd\":480000,\"pace\":48.484848}]}");
-    HAS(b, "\"revisions\":[{\"revision\":1,\"at_ms\":1499184001000,\"sender\":\"410603\",\"late\":false,"
-           "\"changes\":[]},{\"revision\":2,\"at_ms\":1499788800000,\"sender\":\"410603\",\"late\":true,");
+    /* newest first, each with what it changed against the one before */
+    HAS(b, "\"revisions\":[{\"period\":\"2017-06\",\"revision\":2,\"at_ms\":1499788800000,\"sender\":\"410603\","
+           "\"late\":true,\"changes\":[{\"indicator\":\"revenue\",\"from\":470032.1,\"to\":480000}]}");
+    HAS(b, "{\"period\":\"2017-06\",\"revision\":1,\"at_ms\":1499184001000,\"sender\":\"410603\",\"late\":false,"
+           "\"changes\":[]}]");
     HAS(b, "\"problems\":\"用地\\u003c紧张\\u003e\"");
     HAS(b, "\"alerts\":[{\"key\":\"pace/shancheng/revenue/2017\"");
     HAS(b, "\"history\":[]}");

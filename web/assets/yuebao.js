@@ -79,12 +79,14 @@
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-  /* ms since the epoch as local "MM-DD HH:MM" (or with the year when long ago). */
+  /* ms since the epoch as "MM-DD HH:MM" (or with the year) in Beijing time, whatever
+   * the viewer's computer says: deadlines and arrivals are the city's (UTC+8, no DST). */
   function time(ms, withYear) {
     if (ms === null || ms === undefined) return "—";
-    var d = new Date(ms);
-    var s = pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
-    return withYear ? d.getFullYear() + "-" + s : s;
+    var d = new Date(ms + 8 * 3600 * 1000);
+    var s = pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) + " " + pad(d.getUTCHours()) + ":" +
+      pad(d.getUTCMinutes());
+    return withYear ? d.getUTCFullYear() + "-" + s : s;
   }
 
   /* fn delayed until ms have passed without another call. */
