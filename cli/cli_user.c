@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "i18n.h"
+#include "text.h"
 
 #define PASSWORD_MAX 256
 
@@ -83,7 +84,12 @@ static int save(const char *path, const account_list_t *l) {
 }
 
 static int list(const account_list_t *l) {
-    printf(_("%-20s %-16s %-9s %s\n"), _("name"), _("role"), _("state"), _("changed (UTC)"));
+    char c1[64], c2[64], c3[64];
+    /* padded by display width: the headings are Chinese in a deployment */
+    text_pad(c1, sizeof c1, _("name"), 20);
+    text_pad(c2, sizeof c2, _("role"), 16);
+    text_pad(c3, sizeof c3, _("state"), 9);
+    printf("%s %s %s %s\n", c1, c2, c3, _("changed (UTC)"));
     for (size_t i = 0; i < l->n; i++) {
         char role[64], at[32];
         time_t t = (time_t)(l->v[i].changed_at_ms / 1000);
@@ -91,7 +97,8 @@ static int list(const account_list_t *l) {
         gmtime_r(&t, &tm);
         strftime(at, sizeof at, "%Y-%m-%d %H:%M", &tm);
         account_role_text(&l->v[i], role, sizeof role);
-        printf("%-20s %-16s %-9s %s\n", l->v[i].name, role, l->v[i].disabled ? _("disabled") : _("active"), at);
+        text_pad(c3, sizeof c3, l->v[i].disabled ? _("disabled") : _("active"), 9);
+        printf("%-20s %-16s %s %s\n", l->v[i].name, role, c3, at);
     }
     if (l->n == 0) printf(_("(no accounts yet: yuebao user add NAME --role central)\n"));
     return 0;

@@ -8,7 +8,7 @@ set -eu
 PACKAGES="gcc make pkg-config libc6-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler \
 libsqlite3-dev sqlite3 libinih-dev libcriterion-dev valgrind libxlsxwriter-dev unzip \
 libzip-dev libexpat1-dev gettext locales help2man man-db libcurl4-openssl-dev openssl \
-libsodium-dev libmicrohttpd-dev libgnutls28-dev chromium"
+libsodium-dev libmicrohttpd-dev libgnutls28-dev chromium curl"
 
 # Generates zh_CN.UTF-8 (the locales package holds its source) unless `locale -a` has it.
 have_zh() { locale -a 2>/dev/null | grep -qix 'zh_CN.utf-\{0,1\}8'; }

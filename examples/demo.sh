@@ -59,11 +59,12 @@ county_name() { grep "^$1," "$CITY/regions.csv" | head -1 | cut -d, -f2; }
 K=$DEMO/keys
 mkdir -p "$K"
 pubkey() { grep -v '^#' "$K/$1.pub"; }
-for name in aggregator scorer analyst notify zhangsan $(printf 'county-%s ' $counties); do
+for name in aggregator scorer analyst notify web zhangsan $(printf 'county-%s ' $counties); do
     "$BIN/yuebao" keygen "$K/$name" >/dev/null
 done
 for c in $counties; do echo "$(pubkey "county-$c") $c $(county_name "$c") desk"; done >"$K/authorized_keys"
-{ echo "$(pubkey scorer) scorer"; echo "$(pubkey analyst) analyst central office"; echo "$(pubkey notify) notify"; } >"$K/subscriber_keys"
+{ echo "$(pubkey scorer) scorer"; echo "$(pubkey analyst) analyst central office"; echo "$(pubkey notify) notify"
+  echo "$(pubkey web) web the central office's dashboard"; } >"$K/subscriber_keys"
 echo "$(pubkey zhangsan) zhangsan 统计局" >"$K/approver_keys"
 export YUEBAO_KEY=$K/analyst.key YUEBAO_SERVER_KEY=$K/scorer.pub YUEBAO_AGGREGATOR_KEY=$K/aggregator.pub
 export YUEBAO_AGGREGATOR_PUB=ipc://$DEMO/events.sock YUEBAO_AGGREGATOR_SNAPSHOT=ipc://$DEMO/agg-snapshot.sock
@@ -386,6 +387,46 @@ tr -d '\r' <"$DEMO/bulletin-2017-06.csv" | awk -F, '$NF ~ /落后/ { print "   "
 
 say "$(t "浚县's monthly template for 2017-06 (yuebao template): the workbook its desk fills in Excel")"
 "$BIN/yuebao" template --county 浚县 --period 2017-06 -o "$DEMO/410621-2017-06.xlsx"
+
+# --- the browser: yuebao-web on loopback ----------------------------------------------
+say "$(t "the central office's dashboard in the browser (yuebao-web): accounts, the overview's figures, a county's limits")"
+WEB_PASSWORD=Hebi-demo-2017
+printf '%s\n' "$WEB_PASSWORD" | "$BIN/yuebao" user add demo --role central --users "$DEMO/web-users"
+printf '%s\n' "$WEB_PASSWORD" | "$BIN/yuebao" user add shancheng --role county:410603 --users "$DEMO/web-users"
+"$BIN/yuebao" user list --users "$DEMO/web-users"
+# plain HTTP on 127.0.0.1 only (--insecure); the publishers over CURVE with its own key
+YUEBAO_LOG=info "$BIN/yuebao-web" --insecure --set listen=127.0.0.1:0 --set users="$DEMO/web-users" \
+    --set audit="$DEMO/web-audit.log" --set assets="$(cd "$BIN/.." && pwd)/web/assets" --set cli="$BIN/yuebao" \
+    --set store="$DEMO/reports.db" --set scores="$DEMO/scores.db" --set master="$CITY" \
+    --set aggregator_pub="$YUEBAO_AGGREGATOR_PUB" --set aggregator_snapshot="$YUEBAO_AGGREGATOR_SNAPSHOT" \
+    --set scorer_pub="$YUEBAO_SCORER_PUB" --set scorer_snapshot="$YUEBAO_SCORER_SNAPSHOT" \
+    --set key="$K/web.key" --set aggregator_key="$K/aggregator.pub" --set scorer_key="$K/scorer.pub" \
+    2>"$DEMO/web.log" &
+pids+=($!)
+URL=
+for _ in $(seq 100); do URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$DEMO/web.log" 2>/dev/null | head -1) && [ -n "$URL" ] && break; sleep 0.1; done
+[ -n "$URL" ] || { echo "demo: yuebao-web did not start:" >&2; cat "$DEMO/web.log" >&2; exit 1; }
+# a browser as far as HTTP goes: the login form's token, then the session cookie
+web_login() { # NAME JAR
+    local token
+    token=$(curl -s -c "$2" -b "$2" "$URL/login" | grep -o 'name="csrf" value="[0-9a-f]*' | tail -1 | sed 's/.*value="//')
+    curl -s -o /dev/null -w '%{http_code}' -c "$2" -b "$2" --data "csrf=$token&name=$1&password=$WEB_PASSWORD" "$URL/login"
+}
+[ "$(web_login demo "$DEMO/demo.jar")" = 303 ] || { echo "demo: the demo account cannot log in:" >&2; tail "$DEMO/web.log" >&2; exit 1; }
+web_revenue=$(curl -s -b "$DEMO/demo.jar" "$URL/api/overview?period=2017-06" | grep -o '"indicator":"revenue"[^}]*"amount":[0-9.]*' | sed 's/.*"amount"://')
+store_revenue=$(q "SELECT printf('%.1f', sum(amount)) FROM report_values WHERE period = '2017-06' AND indicator = 'revenue'")
+# xgettext:c-format
+printf "$(t "2017-06 city revenue on the overview page: %s 万元; in the report store: %s 万元")\n" "$web_revenue" "$store_revenue"
+[ "$(printf '%.1f' "$web_revenue")" = "$store_revenue" ] || { echo "demo: the page and the store disagree" >&2; exit 1; }
+[ "$(web_login shancheng "$DEMO/county.jar")" = 303 ] || { echo "demo: 山城区's account cannot log in" >&2; exit 1; }
+# xgettext:c-format
+printf "$(t "山城区's account asks for 宝山's page: HTTP %s (its own county's zones only)")\n" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -b "$DEMO/county.jar" "$URL/api/zone/baoshan")"
+# xgettext:c-format
+printf "$(t "open %s in a browser and log in as demo / %s (or shancheng, 山城区's county account)")\n" "$URL" "$WEB_PASSWORD"
+if [ -t 0 ] && [ -t 1 ]; then
+    read -r -p "$(t "press Enter to stop the demo (yuebao-web and the daemons) ")" _ || true
+fi
 
 cleanup
 trap - EXIT
