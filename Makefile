@@ -98,7 +98,8 @@ CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c 
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_bulletin_cover.c cli/cli_bulletin_ranking.c cli/cli_bulletin_indicators.c \
              cli/cli_bulletin_projects.c cli/cli_bulletin_remarks.c cli/cli_bulletin_text.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c cli/cli_silence.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c cli/cli_silence.c \
+             cli/cli_user.c
 
 # yuebao-notify's receivers: the 企业微信/钉钉 robots, the Alertmanager webhook, e-mail,
 # exec, their transports and the message templates. They alone link libcurl (HTTPS with
@@ -244,10 +245,11 @@ $(BUILD)/common/version.o: CFLAGS += -DYUEBAO_VERSION='"$(VERSION)"'
 $(BUILD)/common/version.o: $(BUILD)/version
 $(shell mkdir -p $(BUILD) && { echo '$(VERSION)' | cmp -s - $(BUILD)/version || echo '$(VERSION)' > $(BUILD)/version; })
 
-$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ)
+# `yuebao user` writes yuebao-web's accounts file (common/account.c, libsodium).
+$(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ) $(BUILD)/common/account.o
 	@mkdir -p $(BIN)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(ACCOUNT_LIBS) $(LDLIBS)
 
 $(BUILD)/man/%.1: $(BIN)/% deploy/man-include.sh
 	@command -v help2man >/dev/null 2>&1 || { echo "man: help2man is missing: make deps (the Debian package help2man)" >&2; exit 1; }
@@ -288,6 +290,11 @@ $(BUILD)/tests/test_e2e_receivers: LDLIBS += $(NOTIFY_LIBS)
 # yuebao-notify's end-to-end test delivers to the fakes as well.
 $(BUILD)/tests/test_e2e_notify: $(BUILD)/tests/e2e/fake_receivers.o
 $(BUILD)/tests/test_e2e_notify: LDLIBS += $(NOTIFY_LIBS)
+
+# The accounts file and its Argon2id hashes (libsodium); the login rate limiter.
+$(BUILD)/tests/test_account: $(BUILD)/common/account.o
+$(BUILD)/tests/test_account: LDLIBS += $(ACCOUNT_LIBS)
+$(BUILD)/tests/test_web_limit: $(BUILD)/web/web_limit.o
 
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
