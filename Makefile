@@ -295,6 +295,8 @@ $(BUILD)/tests/test_e2e_notify: LDLIBS += $(NOTIFY_LIBS)
 $(BUILD)/tests/test_account: $(BUILD)/common/account.o
 $(BUILD)/tests/test_account: LDLIBS += $(ACCOUNT_LIBS)
 $(BUILD)/tests/test_web_limit: $(BUILD)/web/web_limit.o
+$(BUILD)/tests/test_e2e_user: $(BUILD)/common/account.o
+$(BUILD)/tests/test_e2e_user: LDLIBS += $(ACCOUNT_LIBS)
 
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil
