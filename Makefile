@@ -98,7 +98,8 @@ CLI_LIB   := cli/cli_common.c cli/cli_config.c cli/cli_check.c cli/cli_status.c 
              cli/cli_alerts.c cli/cli_exec.c cli/cli_keygen.c cli/cli_export.c cli/cli_export_xlsx.c \
              cli/cli_bulletin_cover.c cli/cli_bulletin_ranking.c cli/cli_bulletin_indicators.c \
              cli/cli_bulletin_projects.c cli/cli_bulletin_remarks.c cli/cli_bulletin_text.c \
-             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c cli/cli_silence.c cli/cli_user.c
+             cli/cli_watch.c cli/cli_screen.c cli/cli_template.c cli/cli_request.c cli/cli_approve.c cli/cli_silence.c \
+             cli/cli_user.c
 
 # yuebao-notify's receivers: the 企业微信/钉钉 robots, the Alertmanager webhook, e-mail,
 # exec, their transports and the message templates. They alone link libcurl (HTTPS with
@@ -239,10 +240,6 @@ $(BUILD)/tests/test_web_%: $(BUILD)/tests/unit/test_web_%.o $(BUILD)/common/acco
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS) $(LDLIBS) -lcriterion
 $(BUILD)/tests/test_web_events: $(BUILD)/web/web_events.o
 $(BUILD)/tests/test_web_live: $(BUILD)/web/web_live.o $(BUILD)/web/web_events.o
-$(BUILD)/tests/test_web_limit: $(BUILD)/web/web_limit.o
-# the accounts file and its hashes (libsodium), which `yuebao user` writes
-$(BUILD)/tests/test_account: $(BUILD)/common/account.o
-$(BUILD)/tests/test_account: LDLIBS += $(ACCOUNT_LIBS)
 
 # test_web_api: the data handlers against real stores, with a stand-in for web_reply_error.
 $(BUILD)/tests/test_web_api: $(BUILD)/web/web_data.o $(BUILD)/web/web_access.o $(BUILD)/web/web_json.o \
@@ -285,6 +282,7 @@ $(BUILD)/common/version.o: CFLAGS += -DYUEBAO_VERSION='"$(VERSION)"'
 $(BUILD)/common/version.o: $(BUILD)/version
 $(shell mkdir -p $(BUILD) && { echo '$(VERSION)' | cmp -s - $(BUILD)/version || echo '$(VERSION)' > $(BUILD)/version; })
 
+# `yuebao user` writes yuebao-web's accounts file (common/account.c, libsodium).
 $(BIN)/yuebao: $(BUILD)/cli/yuebao.o $(CLI_OBJ) $(COMMON_OBJ) $(BUILD)/common/account.o
 	@mkdir -p $(BIN)
 	$(SAY) LINK $@
@@ -333,6 +331,13 @@ $(BUILD)/tests/test_e2e_web: LDLIBS += $(shell pkg-config --libs libcurl 2>/dev/
 # yuebao-notify's end-to-end test delivers to the fakes as well.
 $(BUILD)/tests/test_e2e_notify: $(BUILD)/tests/e2e/fake_receivers.o
 $(BUILD)/tests/test_e2e_notify: LDLIBS += $(NOTIFY_LIBS)
+
+# The accounts file and its Argon2id hashes (libsodium); the login rate limiter.
+$(BUILD)/tests/test_account: $(BUILD)/common/account.o
+$(BUILD)/tests/test_account: LDLIBS += $(ACCOUNT_LIBS)
+$(BUILD)/tests/test_web_limit: $(BUILD)/web/web_limit.o
+$(BUILD)/tests/test_e2e_user: $(BUILD)/common/account.o
+$(BUILD)/tests/test_e2e_user: LDLIBS += $(ACCOUNT_LIBS)
 
 # test_e2e_watch runs `yuebao watch` on a pseudo-terminal (forkpty).
 $(BUILD)/tests/test_e2e_watch: LDLIBS += -lutil

@@ -19,6 +19,7 @@
  *   cli_approve.c  `approve`, `publish`, `unlock --period P`: a period's 核准 and 发布
  *   cli_silence.c  `silence add|list|expire`: yuebao-notify's silences
  *   cli_request.c  one signed request to a daemon's control ROUTER, and its reply
+ *   cli_user.c     `user add|passwd|disable|enable|list`: yuebao-web's accounts
  * The CLI reads the stores read-only; it never writes behind the aggregator or the
  * scorer. `alerts` talks to the scorer over ZeroMQ only; approve, publish and unlock ask
  * the aggregator, which alone writes the report store.
@@ -71,9 +72,9 @@ typedef struct {
     const char *notify_key_file; /* silence: --server-key, or $YUEBAO_NOTIFY_KEY */
     const char *until;           /* silence add: --until */
     const char *matches[8];      /* silence add: --match label=glob, repeated */
+    const char *role;            /* user add: --role central|viewer|county:CODE */
+    const char *users;           /* user: --users, or $YUEBAO_WEB_USERS: yuebao-web's accounts file */
     int n_matches;
-    const char *role;            /* user add: --role */
-    const char *users;           /* user: --users FILE, or $YUEBAO_WEB_USERS */
     char **args;              /* remaining arguments */
     int n_args;
 } cli_opts_t;
@@ -99,6 +100,7 @@ typedef struct {
     char aggregator_control[256];
     char notify_control[256];
     char notify_key[CLI_PATH_SIZE]; /* yuebao-notify's public key */
+    char users[CLI_PATH_SIZE];      /* yuebao-web's accounts file (yuebao user) */
 } cli_config_t;
 
 /* Its keys (config.h): name, type, default and help of each. */
@@ -302,6 +304,8 @@ int cli_user(const cli_opts_t *o);
 int cli_export(const cli_opts_t *o);
 int cli_watch(const cli_opts_t *o);
 int cli_template(const cli_opts_t *o);
+/* cli_user.c: `user add|passwd|disable|enable|list`, yuebao-web's accounts file */
+int cli_user(const cli_opts_t *o);
 
 /* ---- cli_export.c: the bulletin's table, shared by its csv and xlsx writers ---------- */
 

@@ -53,6 +53,7 @@ const config_key_t cli_config_keys[] = {
          N_("the aggregator's control endpoint (approve, publish, unlock)")),
     TEXT(notify_control, CONF_STRING, "tcp://127.0.0.1:7306", N_("yuebao-notify's control endpoint (silence)")),
     TEXT(notify_key, CONF_PATH, NULL, N_("yuebao-notify's public key file (silence)")),
+    TEXT(users, CONF_PATH, "/etc/yuebao/web-users", N_("yuebao-web's accounts file (user)")),
     {NULL},
 };
 #undef TEXT
@@ -74,6 +75,7 @@ static const struct {
     {"aggregator_control", "YUEBAO_AGGREGATOR_CONTROL"},
     {"notify_control", "YUEBAO_NOTIFY_CONTROL"},
     {"notify_key", "YUEBAO_NOTIFY_KEY"},
+    {"users", "YUEBAO_WEB_USERS"},
 };
 #define N_FROM_ENV (sizeof from_env / sizeof from_env[0])
 
@@ -149,6 +151,7 @@ void cli_config_fill(const cli_config_t *c, cli_opts_t *o) {
     if (!o->agg_control) o->agg_control = c->aggregator_control;
     if (!o->notify_control) o->notify_control = c->notify_control;
     if (!o->notify_key_file) o->notify_key_file = or_null(c->notify_key);
+    if (!o->users) o->users = c->users;
 }
 
 void cli_config_usage(FILE *out) {

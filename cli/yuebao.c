@@ -125,7 +125,7 @@ static const struct {
     {{"reason", required_argument, NULL, V_REASON}, OPT_REASON, VAL_TEXT, NULL},
     {{"match", required_argument, NULL, V_MATCH}, OPT_MATCH, VAL_TEXT, NULL},
     {{"until", required_argument, NULL, V_UNTIL}, OPT_UNTIL, VAL_TEXT, NULL},
-    {{"role", required_argument, NULL, V_ROLE}, OPT_ROLE, VAL_WORD, "central viewer"},
+    {{"role", required_argument, NULL, V_ROLE}, OPT_ROLE, VAL_TEXT, NULL},
     {{"users", required_argument, NULL, V_USERS}, OPT_USERS, VAL_FILE, NULL},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -133,7 +133,8 @@ static const struct {
 /* The options whose default the configuration gives (cli_config.c): a command that
  * takes none of them (keygen) runs whatever the files say. */
 #define OPT_CONFIGURED                                                                                       \
-    (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY | OPT_CONTROL)
+    (OPT_STORE | OPT_SCORES | OPT_MASTER | OPT_PUB | OPT_SNAPSHOT | OPT_KEY | OPT_SERVER_KEY | OPT_CONTROL |       \
+     OPT_USERS)
 
 /* ---- the sub-commands -------------------------------------------------------------- */
 
@@ -385,26 +386,32 @@ static const command_t commands[] = {
      "\n"
      "Exit 0 when done, 1 when yuebao-notify refused (the reason is printed) or did not\n"
      "answer, 2 for a usage error.\n")},
-    {"user", cli_user, OPT_ROLE | OPT_USERS, 2, N_("say add, passwd, disable, enable or list, and the name"),
-     N_("the accounts of yuebao-web: add, passwd, disable, enable, list"),
-     N_("usage: yuebao user add NAME --role ROLE [--users FILE]\n"
-     "       yuebao user passwd NAME | disable NAME | enable NAME | list\n"
+    {"user", cli_user, OPT_USERS | OPT_ROLE, 2, N_("say add NAME, passwd NAME, disable NAME, enable NAME or list"),
+     N_("yuebao-web's accounts: add, passwd, disable, enable, list"),
+     N_("usage: yuebao user add NAME --role central|viewer|county:CODE [--users FILE]\n"
+     "       yuebao user passwd NAME [--users FILE]\n"
+     "       yuebao user disable NAME [--users FILE]\n"
+     "       yuebao user enable NAME [--users FILE]\n"
+     "       yuebao user list [--users FILE]\n"
      "\n"
-     "The accounts that may log in to yuebao-web (the browser), with their role and an\n"
-     "Argon2id hash of each password. add and passwd ask for the password twice on a\n"
-     "terminal (not shown); from a pipe they read one line. yuebao-web notices a change\n"
-     "at once: a disabled account's sessions end at their next request.\n"
+     "The accounts of yuebao-web, the central office's browser front, in one file that\n"
+     "yuebao-web re-reads when it changes. NAME is 1 to 32 of a-z 0-9 . _ - (logins are\n"
+     "lower case). A role is central (everything), viewer (the city's view, read only,\n"
+     "without who sent which revision) or county:CODE (that county's zones only, e.g.\n"
+     "county:410603). add and passwd read the password twice without echo at a terminal,\n"
+     "else one line from stdin (echo 'pass phrase' | yuebao user add …); at least 10\n"
+     "characters, not the name, not one character repeated. Only its Argon2id hash is\n"
+     "kept. disable keeps the account but refuses its logins; enable lets it in again.\n"
+     "list shows name, role, state and when the password or state last changed.\n"
      "\n"
-     "  --role ROLE      central (everything), viewer (the central view, read-only, without\n"
-     "                   who sent what) or county:CODE (that county's zones only, e.g.\n"
-     "                   county:410603)\n"
+     "  --role R         add: central, viewer or county:CODE\n"
      "  --users FILE     the accounts file (default $YUEBAO_WEB_USERS, else\n"
-     "                   /etc/yuebao/web-users)\n"
+     "                   /etc/yuebao/web-users); written whole under a hidden name, then\n"
+     "                   renamed, mode 0640\n"
      "  -h, --help       this text\n"
      "\n"
-     "A password has at least 10 characters, is not the name and not one character\n"
-     "repeated. Exit 0 when done, 1 when refused (the reason is printed), 2 for a usage\n"
-     "error.\n")},
+     "Exit 0 when done, 1 when refused (a name that exists or does not, a weak password,\n"
+     "a file that cannot be read or written), 2 for a usage error.\n")},
     {"keygen", cli_keygen, 0, 1, NULL, N_("a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub"),
      N_("usage: yuebao keygen NAME\n"
      "\n"
@@ -601,7 +608,9 @@ static int parse(const command_t *cmd, int argc, char **argv, cli_opts_t *o) {
     o->n_args = argc - optind;
     if (cmd->max_args >= 0 && o->n_args > cmd->max_args) {
         fprintf(stderr, _("yuebao %s: unexpected argument \"%s\": %s takes %s; "), cmd->name,
-                o->args[cmd->max_args], cmd->name, cmd->max_args == 0 ? _("no arguments") : _("one argument"));
+                o->args[cmd->max_args], cmd->name, cmd->max_args == 0   ? _("no arguments")
+                : cmd->max_args == 1 ? _("one argument")
+                                     : _("two arguments"));
         if (cmd->args_hint)
             fprintf(stderr, "%s\n", _(cmd->args_hint));
         else

@@ -1,64 +1,89 @@
-/* account.c - the web's accounts file and its Argon2id password hashes (libsodium). */
-#include <ctype.h>
+/* account.c - the web's user accounts file: parse, check, write atomically; Argon2id
+ * password hashes through libsodium.
+ *
+ * The file is small (an office's staff, tens of lines) and read whole: yuebao-web
+ * re-reads it when it changes, `yuebao user` reads it, changes one account and writes
+ * it whole again under a temporary name beside it, so a reader sees the old file or the
+ * new one. A line the parser does not understand is an error naming FILE:LINE, never
+ * skipped: a skipped line would be an account silently locked out, or a typo'd role
+ * silently granted.
+ *
+ * Timing: account_verify always runs crypto_pwhash_str_verify (about 0.1 s), for a
+ * disabled account too, and a login for a name that does not exist verifies against
+ * account_dummy_hash, so how long an answer takes says nothing about which names exist
+ * or which are disabled.
+ */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "account.h"
 #include "i18n.h"
 
+#define LINE_MAX_BYTES 1024 /* a line is ~200 bytes; longer is not an account */
+
+/* ---- libsodium, once per process ----------------------------------------------------- */
+
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
-static int sodium_ok = -1;
+static int sodium_rc = -1;
 
-static void init_sodium(void) { sodium_ok = sodium_init() < 0 ? -1 : 0; }
-
-static int sodium_ready(void) {
-    pthread_once(&sodium_once, init_sodium);
-    return sodium_ok;
+static void sodium_start(void) {
+    sodium_rc = sodium_init() < 0 ? -1 : 0;
 }
 
+/* 0 when libsodium is ready (sodium_init is itself idempotent, but not documented as
+ * safe to race from two threads before the first call returns). */
+static int sodium_ready(void) {
+    pthread_once(&sodium_once, sodium_start);
+    return sodium_rc;
+}
+
+/* ---- names and roles --------------------------------------------------------------- */
+
 bool account_name_valid(const char *name) {
-    size_t n = strlen(name);
-    if (n < 1 || n > ACCOUNT_NAME_MAX - 1) return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
+    size_t n = 0;
+    if (!name) return false;
+    for (const char *p = name; *p; p++, n++) {
+        char c = *p;
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+        if (n >= ACCOUNT_NAME_MAX - 1) return false;
     }
-    return true;
+    return n > 0;
 }
 
 int account_parse_role(const char *s, account_role_t *role, char county[ACCOUNT_COUNTY_MAX], char *err,
                        size_t errsz) {
     county[0] = '\0';
-    if (strcmp(s, "central") == 0) {
+    if (!s) s = "";
+    if (!strcmp(s, "central")) {
         *role = ACCOUNT_CENTRAL;
         return 0;
     }
-    if (strcmp(s, "viewer") == 0) {
+    if (!strcmp(s, "viewer")) {
         *role = ACCOUNT_VIEWER;
         return 0;
     }
-    if (strncmp(s, "county:", 7) == 0) {
+    if (!strncmp(s, "county:", 7)) {
         const char *c = s + 7;
-        bool digits = strlen(c) == 6;
-        for (size_t i = 0; digits && i < 6; i++) digits = c[i] >= '0' && c[i] <= '9';
-        if (digits) {
+        size_t n = strspn(c, "0123456789");
+        if (n == 6 && !c[n]) {
             *role = ACCOUNT_COUNTY;
-            snprintf(county, ACCOUNT_COUNTY_MAX, "%s", c);
+            memcpy(county, c, 7);
             return 0;
         }
-        snprintf(err, errsz, _("role \"%s\": a county's code has 6 digits, e.g. county:410603"), s);
+        snprintf(err, errsz, _("a county role is county:<the county's 6-digit code>, e.g. county:410603"));
         return -1;
     }
-    snprintf(err, errsz, _("role \"%s\": expected central, viewer or county:<6-digit code>"), s);
+    snprintf(err, errsz, _("unknown role \"%.40s\": central, viewer or county:<code> (e.g. county:410603)"), s);
     return -1;
 }
 
@@ -71,24 +96,36 @@ void account_role_text(const account_t *a, char *buf, size_t size) {
     }
 }
 
-static int parse_time(const char *s, int64_t *ms) {
-    struct tm tm;
-    const char *end;
-    memset(&tm, 0, sizeof tm);
-    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (!end || *end) return -1;
-    *ms = (int64_t)timegm(&tm) * 1000;
-    return 0;
-}
+/* ---- times: "2026-12-02T08:00:00Z" ---------------------------------------------------- */
 
-static void format_time(int64_t ms, char *buf, size_t size) {
+static void format_utc(int64_t ms, char *buf, size_t size) {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static int parse_utc(const char *s, int64_t *ms) {
+    struct tm tm;
+    int used = 0;
+    memset(&tm, 0, sizeof tm);
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec, &used) != 6 ||
+        s[used] || used != 20)
+        return -1;
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+        tm.tm_min > 59 || tm.tm_sec > 60)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *ms = (int64_t)timegm(&tm) * 1000;
+    return 0;
+}
+
+/* ---- the file -------------------------------------------------------------------------- */
+
 void account_list_free(account_list_t *l) {
+    if (!l) return;
     if (l->v) sodium_memzero(l->v, l->n * sizeof *l->v);
     free(l->v);
     l->v = NULL;
@@ -96,146 +133,220 @@ void account_list_free(account_list_t *l) {
 }
 
 const account_t *account_find(const account_list_t *l, const char *name) {
+    if (!l || !name) return NULL;
     for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i].name, name) == 0) return &l->v[i];
+        if (!strcmp(l->v[i].name, name)) return &l->v[i];
     return NULL;
 }
 
-/* One line's fields into a; the reason in why. */
-static int parse_line(char *line, account_t *a, char *why, size_t whysz) {
-    char *f[6], *save = NULL;
-    int n = 0;
-    for (char *t = strtok_r(line, " \t", &save); t && n < 6; t = strtok_r(NULL, " \t", &save)) f[n++] = t;
-    memset(a, 0, sizeof *a);
+/* Parses one line's fields into a. 0, or -1 with the reason in err. */
+static int parse_line(char *line, account_t *a, char *err, size_t errsz) {
+    char *field[6], *save = NULL;
+    size_t n = 0;
+    for (char *f = strtok_r(line, " \t", &save); f; f = strtok_r(NULL, " \t", &save)) {
+        if (n == 6) break;
+        field[n++] = f;
+    }
     if (n != 5) {
-        snprintf(why, whysz, _("expected NAME ROLE STATE CHANGED HASH (5 fields), found %d"), n);
+        snprintf(err, errsz, _("%zu fields, not the 5 of NAME ROLE STATE CHANGED HASH"), n);
         return -1;
     }
-    if (!account_name_valid(f[0])) {
-        snprintf(why, whysz, _("\"%.40s\" is not an account name ([a-z0-9._-], at most 32)"), f[0]);
+    memset(a, 0, sizeof *a);
+    if (!account_name_valid(field[0])) {
+        snprintf(err, errsz, _("\"%.40s\" is not a name: 1 to 32 of a-z 0-9 . _ -"), field[0]);
         return -1;
     }
-    snprintf(a->name, sizeof a->name, "%s", f[0]);
-    if (account_parse_role(f[1], &a->role, a->county, why, whysz) < 0) return -1;
-    if (strcmp(f[2], "active") == 0) a->disabled = false;
-    else if (strcmp(f[2], "disabled") == 0) a->disabled = true;
+    snprintf(a->name, sizeof a->name, "%s", field[0]);
+    if (account_parse_role(field[1], &a->role, a->county, err, errsz) < 0) return -1;
+    if (!strcmp(field[2], "active"))
+        a->disabled = false;
+    else if (!strcmp(field[2], "disabled"))
+        a->disabled = true;
     else {
-        snprintf(why, whysz, _("state \"%.20s\": expected active or disabled"), f[2]);
+        snprintf(err, errsz, _("state \"%.40s\": active or disabled"), field[2]);
         return -1;
     }
-    if (parse_time(f[3], &a->changed_at_ms) < 0) {
-        snprintf(why, whysz, _("\"%.30s\" is not a time like 2026-12-02T08:00:00Z"), f[3]);
+    if (parse_utc(field[3], &a->changed_at_ms) < 0) {
+        snprintf(err, errsz, _("time \"%.40s\": UTC as 2026-12-02T08:00:00Z"), field[3]);
         return -1;
     }
-    if (strncmp(f[4], "$argon2id$", 10) != 0 || strlen(f[4]) >= sizeof a->hash) {
-        snprintf(why, whysz, "%s", _("the hash is not an Argon2id hash ($argon2id$…)"));
+    if (strncmp(field[4], "$argon2id$", 10) != 0 || strlen(field[4]) >= sizeof a->hash) {
+        snprintf(err, errsz, _("the password hash is not an Argon2id hash ($argon2id$…)"));
         return -1;
     }
-    snprintf(a->hash, sizeof a->hash, "%s", f[4]);
+    snprintf(a->hash, sizeof a->hash, "%s", field[4]);
     return 0;
 }
 
 int account_load(const char *path, account_list_t *out, char *err, size_t errsz) {
-    FILE *f = fopen(path, "r");
-    char line[1024], why[256];
-    unsigned lineno = 0;
-    size_t cap = 0;
+    char line[LINE_MAX_BYTES + 2], why[256];
+    size_t cap = 0, lineno = 0;
+    FILE *f;
     out->v = NULL;
     out->n = 0;
-    if (!f) {
+    if (!(f = fopen(path, "re"))) {
         if (errno == ENOENT) return 0;
-        snprintf(err, errsz, "%s: %s", path, strerror(errno));
+        snprintf(err, errsz, _("%s: cannot open: %s"), path, strerror(errno));
         return -1;
     }
     while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
         char *p = line;
         account_t a;
         lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        while (*p == ' ' || *p == '\t') p++;
+        if (len > LINE_MAX_BYTES || (len == sizeof line - 1 && line[len - 1] != '\n')) {
+            snprintf(err, errsz, _("%s:%zu: line too long"), path, lineno);
+            goto fail;
+        }
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        p += strspn(p, " \t");
         if (!*p || *p == '#') continue;
-        if (parse_line(p, &a, why, sizeof why) < 0) goto bad;
+        if (parse_line(p, &a, why, sizeof why) < 0) {
+            snprintf(err, errsz, "%s:%zu: %s", path, lineno, why);
+            goto fail;
+        }
         if (account_find(out, a.name)) {
-            snprintf(why, sizeof why, _("account \"%s\" is listed twice"), a.name);
-            goto bad;
+            snprintf(err, errsz, _("%s:%zu: account %s is there twice"), path, lineno, a.name);
+            goto fail;
         }
         if (out->n == cap) {
-            account_t *v = realloc(out->v, (cap ? cap * 2 : 16) * sizeof *v);
+            size_t ncap = cap ? cap * 2 : 16;
+            account_t *v = realloc(out->v, ncap * sizeof *v);
             if (!v) {
-                snprintf(why, sizeof why, "%s", _("out of memory"));
-                goto bad;
+                snprintf(err, errsz, _("%s: out of memory"), path);
+                goto fail;
             }
             out->v = v;
-            cap = cap ? cap * 2 : 16;
+            cap = ncap;
         }
         out->v[out->n++] = a;
         sodium_memzero(&a, sizeof a);
     }
+    if (ferror(f)) {
+        snprintf(err, errsz, _("%s: cannot read: %s"), path, strerror(errno));
+        goto fail;
+    }
     fclose(f);
     return 0;
-bad:
-    snprintf(err, errsz, "%s:%u: %s", path, lineno, why);
+fail:
     fclose(f);
     account_list_free(out);
     return -1;
 }
 
+/* fsync of the folder holding path, so the rename itself is durable. */
+static int fsync_dir(const char *dir) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+    if (fd < 0) return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 int account_save(const char *path, const account_list_t *l, char *err, size_t errsz) {
-    char tmp[4200], dir[4200], changed[32], role[64];
-    int fd, dfd;
+    char dir[4096], tmp[4096 + 64], when[32], role[32];
+    const char *slash = strrchr(path, '/');
+    struct stat old;
     FILE *f;
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0 || !(f = fdopen(fd, "w"))) {
-        snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
-        if (fd >= 0) close(fd);
+    int fd;
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%d", dir, slash ? slash + 1 : path, (int)getpid()) >=
+        (int)sizeof tmp) {
+        snprintf(err, errsz, _("%s: name too long"), path);
         return -1;
     }
-    fprintf(f, "# yuebao-web accounts: written by `yuebao user`, do not edit by hand\n"
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errsz, _("%s: cannot write in %s: %s"), path, dir, strerror(errno));
+        return -1;
+    }
+    /* 0640 whatever the umask; the group of the file it replaces (yuebao-web's, which
+     * reads it) kept when we may */
+    if (fchmod(fd, 0640) < 0) goto fail_errno;
+    if (stat(path, &old) == 0 && fchown(fd, (uid_t)-1, old.st_gid) < 0 && errno != EPERM) goto fail_errno;
+    if (!(f = fdopen(fd, "w"))) goto fail_errno;
+    fd = -1;
+    fprintf(f, "# yuebao-web's accounts, written by `yuebao user`; edit with it, not by hand.\n"
                "# NAME ROLE STATE CHANGED HASH\n");
     for (size_t i = 0; i < l->n; i++) {
         const account_t *a = &l->v[i];
+        format_utc(a->changed_at_ms, when, sizeof when);
         account_role_text(a, role, sizeof role);
-        format_time(a->changed_at_ms, changed, sizeof changed);
-        fprintf(f, "%s %s %s %s %s\n", a->name, role, a->disabled ? "disabled" : "active", changed, a->hash);
+        fprintf(f, "%s %s %s %s %s\n", a->name, role, a->disabled ? "disabled" : "active", when, a->hash);
     }
-    if (fflush(f) != 0 || fsync(fd) != 0) {
-        snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+    if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
+        int saved = errno;
         fclose(f);
-        unlink(tmp);
-        return -1;
+        errno = saved;
+        goto fail_errno;
     }
-    fchmod(fd, 0640);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        snprintf(err, errsz, "%s: %s", path, strerror(errno));
-        unlink(tmp);
+    if (fclose(f) != 0) goto fail_errno;
+    if (rename(tmp, path) < 0) goto fail_errno;
+    if (fsync_dir(dir) < 0) {
+        snprintf(err, errsz, _("%s: written, but its folder could not be synced: %s"), path, strerror(errno));
         return -1;
-    }
-    snprintf(dir, sizeof dir, "%s", path);
-    if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        fsync(dfd);
-        close(dfd);
     }
     return 0;
+fail_errno:
+    snprintf(err, errsz, _("%s: cannot write: %s"), path, strerror(errno));
+    if (fd >= 0) close(fd);
+    unlink(tmp);
+    return -1;
+}
+
+/* ---- passwords ------------------------------------------------------------------------ */
+
+/* UTF-8 code points of s, or -1 when s is not valid UTF-8 or holds a control character. */
+static long code_points(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    long n = 0;
+    while (*p) {
+        size_t k = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+        if (!k || (k == 2 && *p < 0xC2) || (k == 4 && *p > 0xF4)) return -1;
+        if (k == 1 && (*p < 0x20 || *p == 0x7F)) return -1;
+        for (size_t i = 1; i < k; i++)
+            if ((p[i] & 0xC0) != 0x80) return -1;
+        p += k;
+        n++;
+    }
+    return n;
 }
 
 int account_check_password(const char *name, const char *password, char *err, size_t errsz) {
-    size_t chars = 0;
-    bool all_same = true;
-    for (const unsigned char *p = (const unsigned char *)password; *p; p++) {
-        if ((*p & 0xC0) != 0x80) chars++;
-        if (*p != (unsigned char)password[0]) all_same = false;
+    long n = code_points(password);
+    bool same = true;
+    if (n < 0) {
+        snprintf(err, errsz, _("the password holds a control character or is not UTF-8 text"));
+        return -1;
     }
-    if (chars < ACCOUNT_PASSWORD_MIN) {
+    if (n < ACCOUNT_PASSWORD_MIN) {
         snprintf(err, errsz, _("the password is too short: at least %d characters"), ACCOUNT_PASSWORD_MIN);
         return -1;
     }
-    if (strcasecmp(name, password) == 0) {
-        snprintf(err, errsz, "%s", _("the password must not be the account's name"));
+    if (strlen(password) > 1024) {
+        snprintf(err, errsz, _("the password is too long: at most 1024 bytes"));
         return -1;
     }
-    if (all_same) {
-        snprintf(err, errsz, "%s", _("the password must not be one character repeated"));
+    if (name && !strcasecmp(name, password)) {
+        snprintf(err, errsz, _("the password must not be the account's name"));
+        return -1;
+    }
+    /* all one character: every code point equal to the first (valid UTF-8, checked) */
+    {
+        const unsigned char *p = (const unsigned char *)password;
+        size_t k0 = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+        for (size_t i = k0; password[i]; i += k0)
+            if (strncmp(password + i, password, k0) != 0) {
+                same = false;
+                break;
+            }
+    }
+    if (same) {
+        snprintf(err, errsz, _("the password must not be one character repeated"));
         return -1;
     }
     return 0;
@@ -243,33 +354,39 @@ int account_check_password(const char *name, const char *password, char *err, si
 
 int account_hash(const char *password, char out[ACCOUNT_HASH_MAX]) {
     if (sodium_ready() < 0) return -1;
-    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
-               ? 0
-               : -1;
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return -1;
+    return 0;
 }
 
-bool account_verify(const account_t *a, const char *password) {
-    bool ok;
-    if (sodium_ready() < 0) return false;
-    ok = crypto_pwhash_str_verify(a->hash, password, strlen(password)) == 0;
-    return ok && !a->disabled;
-}
-
-static char dummy[ACCOUNT_HASH_MAX];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[ACCOUNT_HASH_MAX];
 
-static void make_dummy(void) {
-    unsigned char raw[24];
-    char pw[64];
+/* The dummy: the hash of 32 random bytes nobody knows, thrown away at once. */
+static void dummy_make(void) {
+    unsigned char secret[32];
+    char hex[65];
     if (sodium_ready() < 0) return;
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
-    if (account_hash(pw, dummy) < 0) dummy[0] = '\0';
-    sodium_memzero(pw, sizeof pw);
+    randombytes_buf(secret, sizeof secret);
+    sodium_bin2hex(hex, sizeof hex, secret, sizeof secret);
+    if (account_hash(hex, dummy_hash) < 0) dummy_hash[0] = '\0';
+    sodium_memzero(secret, sizeof secret);
+    sodium_memzero(hex, sizeof hex);
 }
 
 const char *account_dummy_hash(void) {
-    pthread_once(&dummy_once, make_dummy);
-    return dummy;
+    pthread_once(&dummy_once, dummy_make);
+    return dummy_hash;
+}
+
+bool account_verify(const account_t *a, const char *password) {
+    const char *hash;
+    bool match;
+    if (sodium_ready() < 0 || !password) return false;
+    /* a hash that is not there (a zeroed account) is verified against the dummy: the
+     * same work, never a match */
+    hash = a && strncmp(a->hash, "$argon2id$", 10) == 0 ? a->hash : account_dummy_hash();
+    match = hash[0] && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    return match && a && hash == a->hash && !a->disabled;
 }

@@ -1,8 +1,14 @@
-/* web_limit.h - the login lock-out: wrong passwords counted per account name and per
- * client address within a window; past the limit, that name (or address) is locked
- * for the window, the right password included. Pure (the caller gives the time) and
- * thread-safe; a fixed table, the oldest entry evicted when it is full, so a flood of
- * made-up names costs bounded memory.
+/* web_limit.h - the login rate limiter: wrong passwords counted per account name and
+ * per client address, and the lock-outs they earn.
+ *
+ * A name is locked after `attempts` wrong passwords within lockout_ms, a client address
+ * after attempts*4 (one client guessing many names), each for lockout_ms from the
+ * failure that locked it; while locked, every login of that name or from that client is
+ * refused, even with the right password. Failures older than lockout_ms are forgotten.
+ *
+ * Pure (no clock of its own: every call is given now_ms) and thread-safe (one mutex);
+ * a fixed table, so a flood of made-up names cannot grow memory: when it is full the
+ * entry used longest ago (an unlocked one before any locked one) makes room.
  */
 #ifndef YB_WEB_LIMIT_H
 #define YB_WEB_LIMIT_H
@@ -12,18 +18,28 @@
 
 typedef struct web_limit web_limit_t;
 
-/* attempts wrong passwords for one name within lockout_ms lock it for lockout_ms; a
- * client address is locked at 4 × attempts (one client trying many names). NULL when
- * out of memory. */
+/* How many names and clients the table remembers at once. */
+#define WEB_LIMIT_ENTRIES 4096
+
+/* A limiter locking a name after attempts failures (1..100, clamped) within
+ * lockout_ms (> 0), a client after attempts*4. NULL out of memory. */
 web_limit_t *web_limit_new(int attempts, int64_t lockout_ms);
+
+/* Frees *l and sets it to NULL; NULL-safe. */
 void web_limit_free(web_limit_t **l);
-/* True if name or client is locked at now_ms; *until_ms (if not NULL) then says until
- * when. */
+
+/* True if name (case-folded; NULL: not checked) or client (NULL: not checked) is locked
+ * at now_ms; *until_ms (may be NULL) is then when the later of the two locks ends. */
 bool web_limit_locked(web_limit_t *l, const char *name, const char *client, int64_t now_ms, int64_t *until_ms);
-/* Counts one wrong password; true when this one locks the name or the client. */
+
+/* Counts a wrong password for name and client (either may be NULL) at now_ms. True when
+ * this failure locks the name or the client (the lock then starts now, and the
+ * failures that earned it are forgotten); false otherwise, also when already locked. */
 bool web_limit_failed(web_limit_t *l, const char *name, const char *client, int64_t now_ms);
-/* A right password: the name's count starts again (the client's stays: it may be
- * trying many names and knowing one). */
+
+/* A login of name succeeded: its failures are forgotten. The client's are kept, so
+ * that one account's right password cannot be used to reset a client guessing others'
+ * (client is accepted for symmetry and ignored). */
 void web_limit_succeeded(web_limit_t *l, const char *name, const char *client);
 
 #endif

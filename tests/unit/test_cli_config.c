@@ -159,6 +159,6 @@ Test(cli_config, every_key_has_its_variable) {
         cr_assert_not_null(env, "%s has no environment variable", k->key);
         cr_assert_eq(strncmp(env, "YUEBAO_", 7), 0, "%s", env);
     }
-    cr_assert_eq(n, 13, "store scores master key server_key, six endpoints and keys of the daemons, the aggregator's control, notify's control and key");
+    cr_assert_eq(n, 14, "store scores master key server_key, six endpoints and keys of the daemons, the aggregator's control, notify's control and key, the web's users");
     cr_assert_null(cli_config_env("nothing"));
 }
