@@ -193,7 +193,7 @@ Test(e2e_cli, each_command_refuses_what_it_does_not_take_by_name) {
     st = yuebao("county", &out, &err, "ranking", "--county", "410603", NULL);
     cr_assert_eq(st, 2, "%s", err);
     cr_assert_not_null(strstr(err, "--county is not an option of ranking (check, template, totals, alerts, "
-                                   "approve and unlock take it)"),
+                                   "approve, unlock and export take it)"),
                        "%s", err);
     free(out);
     /* an argument totals does not take */
