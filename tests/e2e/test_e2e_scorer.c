@@ -701,8 +701,16 @@ Test(e2e_scorer, a_restart_publishes_no_transition_again) {
 
     /* the same scores.db: the start-up pass finds nothing new */
     cr_assert_eq(e2e_scorer_start(&sc, dir, &agg, extra), 0, "restart:\n%s", e2e_tail(sc.err_log, 3000));
-    cr_assert_eq(e2e_sql_int(sc.scores, "SELECT count(*) FROM alert_events"), n_events,
-                 "the start-up pass recorded no transition");
+    if (e2e_sql_int(sc.scores, "SELECT count(*) FROM alert_events") != n_events) {
+        /* say which, and what the first run's last passes were: the transition is the bug */
+        char *added = e2e_sql_text(sc.scores,
+                                   "SELECT group_concat(akey || ' ' || transition || ' ' || previous || '->' || "
+                                   "severity || ' ' || coalesce(period, '') || ' ' || coalesce(message, ''), '; ') "
+                                   "FROM (SELECT * FROM alert_events ORDER BY id LIMIT -1 OFFSET %lld)",
+                                   (long long)n_events);
+        cr_assert_fail("the start-up pass recorded transitions: %s\nthe first run's log:\n%s", added,
+                       e2e_tail(P("%s/scorer.err", dir), 6000));
+    }
     now = store_alerts_text(false);
     cr_assert_str_eq(now, alerts_before);
     free(now);
