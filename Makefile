@@ -356,10 +356,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(BUILD)/tests/e2e/e2e.o $(COMMON_OBJ)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
-$(BUILD)/bench/bench_ingest: $(BUILD)/bench/bench_ingest.o $(BUILD)/bench/bench.o $(COMMON_OBJ)
+# bench_ingest's live viewers of yuebao-web are libcurl streams (bench_viewers.c).
+$(BUILD)/bench/bench_ingest: $(BUILD)/bench/bench_ingest.o $(BUILD)/bench/bench.o $(BUILD)/bench/bench_viewers.o \
+                             $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libcurl 2>/dev/null) $(LDLIBS)
 
 $(BUILD)/bench/bench_score: $(BUILD)/bench/bench_score.o $(BUILD)/bench/bench.o $(SCORER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "codec.h"
+#include "strbuf.h"
 #include "report.h"
 
 /* Call once, first thing after the environment is set: names the program in
@@ -103,5 +104,28 @@ void *bench_collector(void *ctx, const char *endpoint, const char *county, int t
  * (caller frees) and *len; the id also into id unless it is NULL. Fails if r cannot be
  * encoded. r is not changed. */
 void bench_encode_report(const report_t *r, uint8_t **buf, size_t *len, uint8_t id[MSG_ID_LEN]);
+
+/* ---- live viewers of yuebao-web (bench_viewers.c, libcurl) -------------------------- */
+typedef struct bench_viewers bench_viewers_t;
+/* One "report" event a viewer received: the report it names, and when (bench_now_ns). */
+typedef struct {
+    char zone[16];
+    char period[8];
+    int64_t t_ns;
+} bench_seen_t;
+/* Logs in at base ("http://127.0.0.1:PORT") as user and opens n live streams on that
+ * session, read by one thread; returns once each has its "hello". NULL (said on stderr)
+ * if the login fails or the streams do not open within timeout_ms. */
+bench_viewers_t *bench_viewers_open(const char *base, const char *user, const char *password, int n,
+                                    int timeout_ms);
+/* Viewer i's report events so far (borrowed until close), its events in all and its
+ * resyncs. */
+void bench_viewers_stats(bench_viewers_t *b, int i, const bench_seen_t **seen, size_t *n_seen, size_t *n_events,
+                         size_t *n_resync);
+/* Stops the thread and closes the streams; NULL-safe. */
+void bench_viewers_close(bench_viewers_t **b);
+/* `BIN_DIR/yuebao user add name --role central --users users` with password on stdin.
+ * 0, or -1. */
+int bench_user_add(const char *bin_dir, const char *users, const char *name, const char *password);
 
 #endif

@@ -94,6 +94,7 @@
 #include "report.h"
 #include "rstore.h"
 #include "sock.h"
+#include "sstore.h"
 #include "yuebao.pb-c.h"
 
 #define N_COUNTIES 10
@@ -130,6 +131,11 @@ static struct {
      * collector's security as the collector itself loads it */
     char server_key[PATH_MAX + 64], authorized[PATH_MAX + 32];
     sock_security_t sec[N_COUNTIES];
+    /* the live viewers' runs (viewers_run): the aggregator publishes there, yuebao-web
+     * runs, and each report's ack time is kept to time its event at the viewers */
+    char publish[PATH_MAX + 32], snapshot[PATH_MAX + 32];
+    pid_t web;
+    int64_t ack_ns[N_COUNTIES][PER_CLIENT];
 } B;
 
 /* How the collectors reach the aggregator in a durable run. */
@@ -147,6 +153,11 @@ static const char *const via_name[N_VIA] = {"ipc", "tcp", "curve"};
 /* At exit, and on Ctrl-C or SIGTERM (bench_init): no aggregator left running, no scratch
  * folder left behind. */
 static void cleanup(void) {
+    if (B.web > 0) {
+        kill(B.web, SIGKILL);
+        waitpid(B.web, NULL, 0);
+        B.web = 0;
+    }
     if (B.agg > 0) {
         kill(B.agg, SIGKILL);
         waitpid(B.agg, NULL, 0);
@@ -436,8 +447,15 @@ static void start_aggregator(const char *bin_dir, const char *log_path, const ch
     args[n++] = store;
     args[n++] = "--set";
     args[n++] = listen;
+    char publish[PATH_MAX + 48], snapshot[PATH_MAX + 48];
+    snprintf(publish, sizeof publish, "publish=%s", B.publish);
+    snprintf(snapshot, sizeof snapshot, "snapshot=%s", B.snapshot);
     args[n++] = "--set";
-    args[n++] = "publish=";
+    args[n++] = publish; /* "publish=": none, except in the live viewers' runs */
+    if (B.snapshot[0]) {
+        args[n++] = "--set";
+        args[n++] = snapshot;
+    }
     args[n++] = "--set";
     args[n++] = "rate_limit=0"; /* the ingest path itself, not the per-county limit */
     args[n] = NULL;
@@ -625,6 +643,7 @@ static void on_reply(client_t *c, const void *data, size_t len, reply_kind_t kin
     idx = c->inflight[pos];
     memmove(&c->inflight[pos], &c->inflight[pos + 1], (c->n_inflight - pos - 1) * sizeof c->inflight[0]);
     c->n_inflight--;
+    B.ack_ns[c->county][idx] = t;
     run->lat_ns[run->n_replies++] = t - c->sent_ns[idx];
 }
 
@@ -1057,6 +1076,185 @@ typedef struct {
     double decode, unpack;
 } round_t;
 
+/* --- live viewers: yuebao-web beside the ingest --------------------------------------- */
+#define N_VIEWERS 200
+#define VIEWER_PAIRS 3
+#define WEB_USER "bench"
+#define WEB_PASSWORD "bench-viewer-2016"
+typedef struct {
+    double rps, web_cpu;
+    size_t n_lat, events_min, events_max, resyncs;
+    double lat_p50_ms, lat_p99_ms, lat_max_ms;
+} viewers_t;
+
+/* yuebao-web --insecure on 127.0.0.1:0 beside the aggregator of round k; its base URL. */
+static void start_web(const char *bin_dir, int k, int n_viewers, const char *store, char *base, size_t size) {
+    char exe[PATH_MAX + 32], log_path[PATH_MAX + 64], kv[12][PATH_MAX + 128];
+    char *args[32];
+    int n = 0;
+    int64_t deadline;
+    snprintf(exe, sizeof exe, "%s/yuebao-web", bin_dir);
+    snprintf(log_path, sizeof log_path, "%s/web-%d-%d.log", B.tmp, k, n_viewers);
+    snprintf(kv[0], sizeof kv[0], "listen=127.0.0.1:0");
+    snprintf(kv[1], sizeof kv[1], "users=%s/web-users", B.tmp);
+    snprintf(kv[2], sizeof kv[2], "audit=%s/web-audit.log", B.tmp);
+    snprintf(kv[3], sizeof kv[3], "store=%s", store);
+    snprintf(kv[4], sizeof kv[4], "scores=%s/scores-none.db", B.tmp);
+    snprintf(kv[5], sizeof kv[5], "master=%s", B.tmp);
+    snprintf(kv[6], sizeof kv[6], "aggregator_pub=%s", B.publish);
+    snprintf(kv[7], sizeof kv[7], "aggregator_snapshot=%s", B.snapshot);
+    snprintf(kv[8], sizeof kv[8], "scorer_pub=ipc://%s/no-scorer.sock", B.tmp);
+    snprintf(kv[9], sizeof kv[9], "scorer_snapshot=ipc://%s/no-scorer-snap.sock", B.tmp);
+    snprintf(kv[10], sizeof kv[10], "max_viewers=%d", N_VIEWERS + 10);
+    { /* the score store the scorer would have made: yuebao-web reads it */
+        char err[512], path[PATH_MAX + 32];
+        sstore_t *ss;
+        snprintf(path, sizeof path, "%s/scores-none.db", B.tmp);
+        if (!(ss = sstore_open(path, false, err, sizeof err))) bench_fail("%s", err);
+        sstore_close(&ss);
+    }
+    args[n++] = exe;
+    args[n++] = "--insecure";
+    for (int i = 0; i < 11; i++) {
+        args[n++] = "--set";
+        args[n++] = kv[i];
+    }
+    args[n] = NULL;
+    bench_spawn(&B.web, args, log_path, NULL);
+    deadline = bench_now_ns() + READY_TIMEOUT_MS * 1000000LL;
+    for (;;) {
+        char *text = bench_slurp(log_path);
+        const char *at = text ? strstr(text, "http://127.0.0.1:") : NULL;
+        int status;
+        if (at) {
+            snprintf(base, size, "http://127.0.0.1:%d", atoi(at + strlen("http://127.0.0.1:")));
+            free(text);
+            return;
+        }
+        free(text);
+        if (waitpid(B.web, &status, WNOHANG) == B.web) {
+            B.web = 0;
+            print_log(log_path);
+            bench_fail("yuebao-web exited during start-up (status %d)", status);
+        }
+        if (bench_now_ns() > deadline) {
+            print_log(log_path);
+            bench_fail("yuebao-web did not serve within %d s", READY_TIMEOUT_MS / 1000);
+        }
+        bench_sleep_ms(10);
+    }
+}
+
+/* The report a viewer's event names (zone z0001.., period 2016-02..): its ack time, or -1. */
+static int64_t ack_of(const bench_seen_t *s) {
+    int zz = atoi(s->zone + 1) - 1, month = atoi(s->period + 5);
+    int c = zz / ZONES_PER_COUNTY, z = zz % ZONES_PER_COUNTY, p = month - FIRST_MONTH;
+    if (zz < 0 || c >= N_COUNTIES || p < 0 || p >= N_PERIODS) return -1;
+    return B.ack_ns[c][p * ZONES_PER_COUNTY + z];
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Durable ingest over ipc:// with the aggregator publishing and yuebao-web subscribed,
+ * n_viewers live pages connected (0 or N_VIEWERS); every ack ACCEPTED. */
+static void viewers_run(int k, const char *bin_dir, int n_viewers, viewers_t *out) {
+    static run_t run;
+    static double lat[N_VIEWERS * 400];
+    char log_path[PATH_MAX + 64], store[PATH_MAX + 64], endpoint[PATH_MAX + 64], base[64];
+    bench_viewers_t *v = NULL;
+    double cpu0, cpu1;
+    memset(out, 0, sizeof *out);
+    snprintf(log_path, sizeof log_path, "%s/aggregator-v%d-%d.log", B.tmp, k, n_viewers);
+    snprintf(store, sizeof store, "%s/bench-v%d-%d.db", B.tmp, k, n_viewers);
+    snprintf(endpoint, sizeof endpoint, "ipc://%s/agg-v%d-%d.sock", B.tmp, k, n_viewers);
+    snprintf(B.publish, sizeof B.publish, "ipc://%s/pub-v%d-%d.sock", B.tmp, k, n_viewers);
+    snprintf(B.snapshot, sizeof B.snapshot, "ipc://%s/snap-v%d-%d.sock", B.tmp, k, n_viewers);
+    start_aggregator(bin_dir, log_path, store, endpoint, false);
+    start_web(bin_dir, k, n_viewers, store, base, sizeof base);
+    bench_sleep_ms(500); /* its subscriber has its snapshot */
+    if (n_viewers && !(v = bench_viewers_open(base, WEB_USER, WEB_PASSWORD, n_viewers, 30000)))
+        bench_fail("the live viewers could not connect to yuebao-web at %s (its log: %s/web-%d-%d.log)", base,
+                   B.tmp, k, n_viewers);
+    memset(B.ack_ns, 0, sizeof B.ack_ns);
+    cpu0 = proc_cpu_s(B.web);
+    drive(endpoint, NULL, REPLY_ACK, &run);
+    bench_sleep_ms(1000); /* the last events reach the viewers */
+    cpu1 = proc_cpu_s(B.web);
+    out->web_cpu = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / (run.wall_s + 1.0) : -1;
+    if (run.n_bad || run.n_accepted != N_REPORTS)
+        bench_fail("viewers run: %zu of %d reports were not ACCEPTED", (size_t)N_REPORTS - run.n_accepted, N_REPORTS);
+    out->rps = N_REPORTS / run.wall_s;
+    out->events_min = (size_t)-1;
+    for (int i = 0; v && i < n_viewers; i++) {
+        const bench_seen_t *seen;
+        size_t n_seen, n_events, n_resync;
+        bench_viewers_stats(v, i, &seen, &n_seen, &n_events, &n_resync);
+        out->resyncs += n_resync;
+        if (n_events < out->events_min) out->events_min = n_events;
+        if (n_events > out->events_max) out->events_max = n_events;
+        for (size_t j = 0; j < n_seen && out->n_lat < sizeof lat / sizeof lat[0]; j++) {
+            int64_t ack = ack_of(&seen[j]);
+            if (ack > 0) lat[out->n_lat++] = (double)(seen[j].t_ns - ack) / 1e6;
+        }
+    }
+    if (!v) out->events_min = 0;
+    if (out->n_lat) {
+        qsort(lat, out->n_lat, sizeof lat[0], cmp_double);
+        out->lat_p50_ms = lat[(size_t)(0.50 * (double)(out->n_lat - 1))];
+        out->lat_p99_ms = lat[(size_t)(0.99 * (double)(out->n_lat - 1))];
+        out->lat_max_ms = lat[out->n_lat - 1];
+    }
+    bench_viewers_close(&v);
+    if (bench_stop(&B.web, STOP_TIMEOUT_MS) != 0) bench_fail("yuebao-web did not stop cleanly");
+    stop_aggregator(log_path);
+    B.publish[0] = B.snapshot[0] = '\0';
+}
+
+/* 200 live pages of yuebao-web while the ingest runs (issue 15). */
+static void viewers_section(const char *bin_dir) {
+    {
+        char users[PATH_MAX + 32];
+        viewers_t none[VIEWER_PAIRS], some[VIEWER_PAIRS];
+        double r0[VIEWER_PAIRS], r1[VIEWER_PAIRS], ratio[VIEWER_PAIRS], l50[VIEWER_PAIRS], l99[VIEWER_PAIRS];
+        snprintf(users, sizeof users, "%s/web-users", B.tmp);
+        if (bench_user_add(bin_dir, users, WEB_USER, WEB_PASSWORD) < 0) bench_fail("yuebao user add failed");
+        printf("\nLive viewers: durable ingest on ipc:// with the aggregator publishing and yuebao-web\n"
+               "subscribed, with 0 and with %d live pages (server-sent events, one session, libcurl)\n"
+               "connected; %d pairs, taking turns at going first. Latency: from a report's ack at its\n"
+               "collector (after COMMIT) to its \"report\" event at a viewer, over every viewer and every\n"
+               "report named (a county's burst names its first %d reports per drain, the rest are told\n"
+               "by its totals event).\n\n",
+               N_VIEWERS, VIEWER_PAIRS, 8);
+        printf("  pair  viewers  reports/s   web CPU   events/viewer    resyncs   named   p50 ms   p99 ms   max ms\n");
+        for (int k = 0; k < VIEWER_PAIRS; k++) {
+            for (int j = 0; j < 2; j++) {
+                bool with = (j == 0) == (k % 2 == 1);
+                viewers_t *x = with ? &some[k] : &none[k];
+                viewers_run(k + 1, bin_dir, with ? N_VIEWERS : 0, x);
+                printf("  %4d  %7d  %9s   %6.0f%%   %6zu..%-6zu   %7zu   %5zu   %6.2f   %6.2f   %6.1f\n", k + 1,
+                       with ? N_VIEWERS : 0, bench_grouped(x->rps), x->web_cpu * 100, x->events_min, x->events_max,
+                       x->resyncs, x->n_lat / (with ? N_VIEWERS : 1), x->lat_p50_ms, x->lat_p99_ms, x->lat_max_ms);
+                fflush(stdout);
+            }
+            r0[k] = none[k].rps;
+            r1[k] = some[k].rps;
+            ratio[k] = some[k].rps / none[k].rps;
+            l50[k] = some[k].lat_p50_ms;
+            l99[k] = some[k].lat_p99_ms;
+        }
+        printf("\n  ingest with %d viewers / without (medians)          %s   (%s vs %s reports/s;"
+               " per-pair median %.2f)\n",
+               N_VIEWERS, bench_ratio(bench_median(r1, VIEWER_PAIRS), bench_median(r0, VIEWER_PAIRS)),
+               bench_grouped(bench_median(r1, VIEWER_PAIRS)), bench_grouped(bench_median(r0, VIEWER_PAIRS)),
+               bench_median(ratio, VIEWER_PAIRS));
+        printf("  COMMIT -> viewer latency, %d viewers, p50 / p99      %.2f / %.2f ms (medians of the pairs)\n",
+               N_VIEWERS, bench_median(l50, VIEWER_PAIRS), bench_median(l99, VIEWER_PAIRS));
+    }
+}
+
 static void measure_round(int k, const char *bin_dir, int n_ind, round_t *r) {
     static run_t echo;
     char path[PATH_MAX + 64];
@@ -1140,6 +1338,10 @@ int main(int argc, char **argv) {
     bytes = build_reports();
     make_keys();
     zmq_version(&zmaj, &zmin, &zpat);
+    if (getenv("YUEBAO_BENCH_ONLY") && !strcmp(getenv("YUEBAO_BENCH_ONLY"), "viewers")) {
+        viewers_section(argv[1]); /* the live viewers' section alone (when working on yuebao-web) */
+        return 0;
+    }
 
     printf("yuebao ingest benchmark (DESIGN §8): durable ingest beside the raw ceilings of the same work\n");
     printf("  workload  %d collectors (counties 900001..900010), %d zones each, %s reports each:\n"
@@ -1354,5 +1556,7 @@ int main(int argc, char **argv) {
         printf("  (medians: of the %d rounds for the ingest, of the %d paced runs for the latency)\n", RUNS,
                PACED_RUNS);
     }
+
+    viewers_section(argv[1]);
     return 0;
 }

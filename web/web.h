@@ -1,14 +1,15 @@
 /* web.h - yuebao-web's private header: the types its parts share.
  *
  * yuebao-web is the central office's browser front. Three kinds of thread:
- *   - the main thread runs the ZeroMQ loop (web_live.c): two Clone subscribers, to the
- *     aggregator (live totals, accepted/rejected reports, period states) and to the
- *     scorer (rankings, alert transitions), which keep web_state and tell the viewers;
+ *   - two ZeroMQ loops (web_live.c), each a Clone subscriber: the main thread's to the
+ *     aggregator (accepted/rejected reports, live totals, period states), a thread's to
+ *     the scorer (rankings, alert transitions); they tell the viewers (web_events.c),
+ *     and a publisher that is down holds only its own loop;
  *   - libmicrohttpd's threads (web_http.c) answer requests: pages (web_page.c), JSON
  *     (web_api_*.c), downloads (web_download.c), assets (web_static.c) and the live
  *     streams (web_stream.c), after web_route.c has checked the session, the CSRF token
  *     and the account's right to what is asked (web_access.c);
- *   - none other. Shared state is behind the mutexes of the modules that own it.
+ *   - none other. The handlers read the stores on every request. Shared state is behind the mutexes of the modules that own it.
  * It opens the stores read-only and never writes them. Nothing here is reachable without
  * a session except the login page, its POST and the assets.
  */
@@ -143,6 +144,11 @@ typedef struct web_stream web_stream_t;
 /* Queues e for every connected viewer allowed to see it; never blocks on a viewer (a
  * viewer too slow to keep up is sent "resync" and its queue dropped). Thread-safe. */
 void web_stream_publish(web_stream_t *s, const web_event_t *e);
+/* Between hold and release, published events are queued without waking the viewers;
+ * release wakes each viewer with something queued once. For a burst of events (one
+ * flush of the live loop). Nestable, thread-safe. */
+void web_stream_hold(web_stream_t *s);
+void web_stream_release(web_stream_t *s);
 /* How many viewers are connected (for the status line and the bench). */
 size_t web_stream_viewers(web_stream_t *s);
 

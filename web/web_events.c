@@ -192,6 +192,14 @@ static bool county_totals(const web_batch_t *b, const char *period) {
     return false;
 }
 
+/* The batch's report events about county. */
+static size_t reports_of(const web_batch_t *b, const char *county) {
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (!strcmp(b->v[i].type, "report") && !strcmp(b->v[i].county, county)) n++;
+    return n;
+}
+
 int web_batch_add(web_batch_t *b, const msg_t *m, bool in_snapshot) {
     web_event_buf_t *e;
     if (in_snapshot) return 0;
@@ -206,6 +214,9 @@ int web_batch_add(web_batch_t *b, const msg_t *m, bool in_snapshot) {
     }
     e = &b->v[b->n];
     if (!web_event_translate(m, b->deadline_day, e)) return 0;
+    /* a burst (a county's whole month in one group commit) names its first reports; the
+     * county's totals event of the same commits makes the pages re-read the rest */
+    if (!strcmp(e->type, "report") && reports_of(b, e->county) >= WEB_BATCH_REPORTS) return 0;
     b->n++;
     return 1;
 }

@@ -69,9 +69,15 @@ typedef struct {
 
 void web_batch_init(web_batch_t *b, int deadline_day);
 
+/* Report events kept per county in one drain: beyond, a county's burst is told by its
+ * totals event alone, so 200 viewers cost the ingest a few events per commit, not one
+ * per report each. */
+#define WEB_BATCH_REPORTS 8
+
 /* Adds m's event. Nothing for snapshot content (in_snapshot), for what is no event
- * (web_event_translate 0), or for a totals event whose (period, county) the batch holds
- * already (collapsed into the first). Returns 1 when an event was added, else 0. */
+ * (web_event_translate 0), for a totals event whose (period, county) the batch holds
+ * already (collapsed into the first), or for a county's report event past
+ * WEB_BATCH_REPORTS. Returns 1 when an event was added, else 0. */
 int web_batch_add(web_batch_t *b, const msg_t *m, bool in_snapshot);
 
 /* Where events go: web_stream_publish in the daemon, a recorder in tests. */
@@ -110,6 +116,9 @@ typedef struct {
     int silence_ms;          /* no word from a publisher this long: resync (<= 0: clone's 5000) */
     web_event_sink_fn sink;  /* every event, and a "resync" after every snapshot taken */
     void *sink_arg;
+    /* Called before and after the events of one flush (may be NULL): the stream wakes
+     * each viewer once a flush, not once an event. */
+    void (*flush_begin)(void *sink_arg), (*flush_end)(void *sink_arg);
 } web_live_opts_t;
 
 /* The loop of web_live_run without the configuration: Clone subscribers to o's feeds on

@@ -29,6 +29,7 @@ struct web_stream {
     pthread_cond_t gone; /* a viewer left (web_stream_free waits for the last) */
     web_viewer_t *head;
     size_t n, max;
+    int held; /* web_stream_hold depth: queue without waking */
     bool closing;
 };
 
@@ -79,7 +80,21 @@ static void queue_event(web_viewer_t *v, const char *type, const char *json) {
     } else {
         strbuf_printf(&v->queue, "event: %s\ndata: %s\n\n", type, json);
     }
-    pthread_cond_signal(&v->cond);
+    if (!v->s->held) pthread_cond_signal(&v->cond);
+}
+
+void web_stream_hold(web_stream_t *s) {
+    pthread_mutex_lock(&s->mu);
+    s->held++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+void web_stream_release(web_stream_t *s) {
+    pthread_mutex_lock(&s->mu);
+    if (s->held > 0 && --s->held == 0)
+        for (web_viewer_t *v = s->head; v; v = v->next)
+            if (v->sent < v->queue.len) pthread_cond_signal(&v->cond);
+    pthread_mutex_unlock(&s->mu);
 }
 
 web_viewer_t *web_stream_join(web_stream_t *s, const account_t *user) {

@@ -360,6 +360,28 @@ Test(web_events, a_burst_keeps_every_report_and_one_totals_per_period_and_county
     web_batch_free(&b);
 }
 
+Test(web_events, a_county_burst_names_its_first_reports_and_its_totals_tells_the_rest) {
+    web_batch_t b;
+    static recorded_t r;
+    memset(&r, 0, sizeof r);
+    web_batch_init(&b, 10);
+    for (uint32_t i = 0; i < 20; i++) { /* one group commit: 20 of 410602's zones */
+        char zone[16];
+        snprintf(zone, sizeof zone, "z%03u", i);
+        add(&b, accepted("410602", zone, 1, DEADLINE_MS - 5), false, i < WEB_BATCH_REPORTS ? 1 : 0);
+    }
+    add(&b, accepted("410603", "z900", 1, DEADLINE_MS - 5), false, 1); /* another county: its own */
+    add(&b, totals("2017-06", "410602"), false, 1);
+    cr_assert_eq(web_batch_flush(&b, record, &r), WEB_BATCH_REPORTS + 2);
+    cr_assert(strstr(r.json[WEB_BATCH_REPORTS - 1], "\"zone\":\"z007\""), "%s", r.json[WEB_BATCH_REPORTS - 1]);
+    cr_assert_str_eq(r.county[WEB_BATCH_REPORTS], "410603");
+    cr_assert_str_eq(r.type[WEB_BATCH_REPORTS + 1], "totals");
+    cr_assert_str_eq(r.county[WEB_BATCH_REPORTS + 1], "410602");
+    /* the next drain names the county's reports again */
+    add(&b, accepted("410602", "z100", 2, DEADLINE_MS - 5), false, 1);
+    web_batch_free(&b);
+}
+
 Test(web_events, the_city_totals_alone_is_an_event_for_every_viewer) {
     web_batch_t b;
     static recorded_t r;
@@ -396,10 +418,11 @@ Test(web_events, snapshot_content_and_non_events_are_not_published) {
 Test(web_events, a_batch_grows_past_its_first_allocation) {
     web_batch_t b;
     web_batch_init(&b, 10);
-    for (uint32_t i = 0; i < 200; i++) {
-        char zone[16];
+    for (uint32_t i = 0; i < 200; i++) { /* 200 counties' reports: each is kept */
+        char zone[16], county[16];
         snprintf(zone, sizeof zone, "z%03u", i);
-        add(&b, accepted("410602", zone, i + 1, DEADLINE_MS), false, 1);
+        snprintf(county, sizeof county, "9%05u", i);
+        add(&b, accepted(county, zone, i + 1, DEADLINE_MS), false, 1);
     }
     cr_assert_eq(b.n, 200);
     cr_assert(strstr(b.v[199].json.data, "\"zone\":\"z199\",\"revision\":200"), "%s", b.v[199].json.data);

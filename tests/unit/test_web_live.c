@@ -30,6 +30,14 @@ void web_stream_publish(web_stream_t *s, const web_event_t *e) {
     (void)s;
     cr_assert_fail("web_stream_publish called with %s", e->type);
 }
+void web_stream_hold(web_stream_t *s) {
+    (void)s;
+    cr_assert_fail("web_stream_hold called");
+}
+void web_stream_release(web_stream_t *s) {
+    (void)s;
+    cr_assert_fail("web_stream_release called");
+}
 
 static char dir[] = "/tmp/test_web_live.XXXXXX";
 static char pub_ep[128], snap_ep[128];
