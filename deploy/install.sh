@@ -35,7 +35,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN="$ROOT/build/bin"
 ROLE=""
 DESTDIR="${DESTDIR:-}"
-PROGRAMS="yuebao-aggregator yuebao-scorer yuebao-notify yuebao-collector yuebao"
+PROGRAMS="yuebao-aggregator yuebao-scorer yuebao-notify yuebao-web yuebao-collector yuebao"
 
 usage() {
     sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
@@ -169,6 +169,7 @@ if $central; then
     config authorized_keys.example authorized_keys
     config subscriber_keys.example subscriber_keys
     config approver_keys.example approver_keys
+    config web.ini web.ini
 fi
 $county && config collector.ini collector.ini
 config yuebao.ini yuebao.ini # the CLI's defaults, on every host it is installed on
@@ -178,6 +179,15 @@ if $central; then
     install -d -m 0750 $(own root yuebao) "$DESTDIR/etc/yuebao/notify-templates"
     config notify-templates/robot.md notify-templates/robot.md
     config notify-templates/email.txt notify-templates/email.txt
+fi
+
+# yuebao-web's pages: its scripts, styles and ECharts (make puts them in build/web/assets)
+if $central; then
+    [ -f "$BIN/../web/assets/vendor/echarts.min.js" ] || die "no $BIN/../web/assets: run make first"
+    install -d -m 0755 "$DESTDIR/usr/local/share/yuebao/web/vendor"
+    install -m 0644 "$BIN"/../web/assets/*.js "$BIN"/../web/assets/*.css "$DESTDIR/usr/local/share/yuebao/web/"
+    install -m 0644 "$BIN/../web/assets/vendor/echarts.min.js" "$DESTDIR/usr/local/share/yuebao/web/vendor/"
+    say "installed the pages' assets in /usr/local/share/yuebao/web"
 fi
 
 # --- desk folders (county) -----------------------------------------------------------
@@ -197,7 +207,7 @@ fi
 
 # --- systemd units and the guide -----------------------------------------------------
 units=""
-$central && units="$units yuebao-aggregator.service yuebao-scorer.service yuebao-notify.service"
+$central && units="$units yuebao-aggregator.service yuebao-scorer.service yuebao-notify.service yuebao-web.service"
 $county && units="$units yuebao-collector.service"
 install -d -m 0755 "$DESTDIR/etc/systemd/system" "$DESTDIR/usr/local/share/doc/yuebao"
 for u in $units; do
@@ -228,8 +238,11 @@ if $central; then
        makes a key (yuebao keygen NAME); NAME.pub goes into /etc/yuebao/approver_keys.
     5. /etc/yuebao/notify.ini: the group robots' addresses ([receiver …]) and the routes;
        /etc/yuebao/silence_keys: who may silence alerts (yuebao silence).
-    6. systemctl enable --now yuebao-aggregator yuebao-scorer yuebao-notify
-       systemctl status yuebao-aggregator yuebao-scorer yuebao-notify
+    6. The browser (yuebao-web): yuebao keygen web (web.pub into subscriber_keys and the
+       scorer's), a certificate in /etc/yuebao/web-cert.pem and web-key.pem, the first
+       account: yuebao user add NAME --role central (docs/operations.md, "The browser").
+    7. systemctl enable --now yuebao-aggregator yuebao-scorer yuebao-notify yuebao-web
+       systemctl status yuebao-aggregator yuebao-scorer yuebao-notify yuebao-web
 EOF
 fi
 if $county; then
