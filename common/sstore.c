@@ -102,6 +102,7 @@ enum {
     Q_PUB_VERSION,
     Q_ARCHIVE_PERIOD,
     Q_ARCHIVE_ROWS,
+    Q_ALERT_HISTORY,
     Q_COUNT
 };
 
@@ -151,6 +152,8 @@ static const char *const sql[Q_COUNT] = {
                  " deadline_ms = excluded.deadline_ms, message = excluded.message,"
                  " updated_ms = excluded.updated_ms",
     [Q_RESOLVE] = "DELETE FROM alerts WHERE akey = ?1",
+    [Q_ALERT_HISTORY] = "SELECT at_ms, transition, severity, previous, message FROM alert_events"
+                        " WHERE akey = ?1 ORDER BY id DESC LIMIT ?2",
     [Q_GET_META] = "SELECT value FROM meta WHERE key = ?1",
     [Q_HAS_HISTORY] = "SELECT EXISTS (SELECT 1 FROM alert_events) OR EXISTS (SELECT 1 FROM rankings)",
     [Q_ADD_META] = "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
@@ -662,6 +665,19 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
 
 int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out) {
     return alerts_firing(s, kind, year, zone, out);
+}
+
+int sstore_alert_history(sstore_t *s, const char *key, int limit, sstore_history_fn fn, void *arg) {
+    sqlite3_stmt *st = q(s, Q_ALERT_HISTORY);
+    int rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *tr = (const char *)sqlite3_column_text(st, 1), *sev = (const char *)sqlite3_column_text(st, 2);
+        const char *prev = (const char *)sqlite3_column_text(st, 3), *msg = (const char *)sqlite3_column_text(st, 4);
+        fn(sqlite3_column_int64(st, 0), tr ? tr : "", sev ? sev : "", prev ? prev : "", msg ? msg : "", arg);
+    }
+    return scanned(s, st, rc);
 }
 
 int sstore_record_transition(sstore_t *s, const alert_t *a) {

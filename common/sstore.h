@@ -103,6 +103,13 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
 /* sstore_alerts_firing of one zone's alerts only (ordered by key). 0 or -1. */
 int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out);
 
+/* The recorded transitions of the alert with key (alert_key), newest first, at most
+ * limit: each with its time, transition, severity, previous severity and message as
+ * stored (the names transition_name and severity_name write). 0, or -1 (logged). */
+typedef void (*sstore_history_fn)(int64_t at_ms, const char *transition, const char *severity,
+                                  const char *previous, const char *message, void *arg);
+int sstore_alert_history(sstore_t *s, const char *key, int limit, sstore_history_fn fn, void *arg);
+
 /* Records transition a->transition of alert a at a->at_ms: the event row, and the
  * firing row inserted, updated (since_ms kept) or deleted on TR_RESOLVED. TR_NONE
  * refreshes a firing row's figures (a later report, the same severity) without an

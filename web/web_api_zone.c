@@ -21,6 +21,28 @@ typedef struct {
     bool found;
 } month_t;
 
+#define MAX_HISTORY 20  /* an alert's newest transitions shown */
+
+typedef struct {
+    strbuf_t *b;
+    size_t *n;
+} hist_t;
+
+/* One recorded transition of an alert: {"at_ms","transition","severity","previous"}. */
+static void on_history(int64_t at_ms, const char *transition, const char *severity, const char *previous,
+                       const char *message, void *arg) {
+    hist_t *h = arg;
+    /* the live events' words for the stored names (web_live.h) */
+    const char *word = !strcmp(transition, "firing") ? "fired" : !strcmp(transition, "deescalated") ? "eased" : transition;
+    (void)message;
+    strbuf_puts(h->b, (*h->n)++ ? ",{\"at_ms\":" : "{\"at_ms\":");
+    strbuf_printf(h->b, "%lld", (long long)at_ms);
+    web_json_str(h->b, "transition", word);
+    web_json_str(h->b, "severity", severity);
+    web_json_str(h->b, "previous", previous);
+    strbuf_puts(h->b, "}");
+}
+
 #define MAX_REVISIONS 64 /* the newest shown; a zone's month is rarely revised thrice */
 
 typedef struct {
@@ -270,8 +292,21 @@ int web_api_zone(web_t *w, const web_request_t *rq, web_reply_t *rp) {
     web_json_str(&rp->body, "measures", words.next_steps);
     strbuf_puts(&rp->body, ",\"alerts\":[");
     for (size_t i = 0; i < al.n; i++) {
+        char key[ALERT_KEY_LEN];
+        strbuf_t h = STRBUF_INIT;
+        size_t n = 0;
+        hist_t hs = {&h, &n};
+        alert_key(&al.items[i], key);
+        strbuf_puts(&h, "[");
+        if (sstore_alert_history(ss, key, MAX_HISTORY, on_history, &hs) < 0) {
+            strbuf_free(&h);
+            web_reply_error(rp, 500, _("the score store cannot be read"));
+            goto out;
+        }
+        strbuf_puts(&h, "]");
         if (i) strbuf_puts(&rp->body, ",");
-        web_json_alert(&rp->body, m, &al.items[i], "[]");
+        web_json_alert(&rp->body, m, &al.items[i], h.data);
+        strbuf_free(&h);
     }
     strbuf_puts(&rp->body, "]}");
 out:

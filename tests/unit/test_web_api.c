@@ -354,7 +354,9 @@ Test(web_api, zone_months_revisions_and_words) {
            "\"changes\":[]}]");
     HAS(b, "\"problems\":\"用地\\u003c紧张\\u003e\"");
     HAS(b, "\"alerts\":[{\"key\":\"pace/shancheng/revenue/2017\"");
-    HAS(b, "\"history\":[]}");
+    /* its recorded transitions, newest first, in the live events' words */
+    HAS(b, "\"history\":[{\"at_ms\":1499184000000,\"transition\":\"fired\",\"severity\":\"critical\","
+           "\"previous\":\"none\"}]}");
 }
 
 Test(web_api, zone_access_404_403_and_the_viewer) {

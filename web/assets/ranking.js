@@ -16,9 +16,11 @@
   }
 
   function zoneList(id, zones, names) {
-    fill(document.getElementById(id), (zones || []).map(function (z) {
+    var items = (zones || []).map(function (z) {
       return el("li", { "data-zone": z }, el("a", { href: YB.withPeriod("/zone/" + encodeURIComponent(z)) }, names[z] || z));
-    }));
+    });
+    /* 十快 is empty in a year's first ranked period: no rank to climb from */
+    fill(document.getElementById(id), items.length ? items : el("li", { class: "note" }, t("none")));
   }
 
   function draw(d) {
