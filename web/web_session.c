@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "i18n.h"
 #include "log.h"
 #include "web_limit.h"
@@ -29,6 +30,7 @@ struct web_auth {
     account_list_t accounts;
     struct timespec mtime; /* of the accounts file when read; 0 = missing */
     off_t size;
+    int64_t checked_ms;    /* monotonic time of the last look at the file */
     session_t *sessions;
     web_limit_t *limit;
 };
@@ -47,10 +49,15 @@ bool web_token_equal(const char *a, const char *b) {
     return sodium_memcmp(a, b, n) == 0;
 }
 
-/* Re-reads the accounts file if its mtime or size changed; a file that no longer parses
- * keeps the accounts read before (said once per change). Called with mu held. */
+/* Re-reads the accounts file if its mtime or size changed, looking at most once a
+ * second (every request asks: a disabled account ends within a second, and a page's
+ * burst of requests costs one stat); a file that no longer parses keeps the accounts
+ * read before (said once per change). Called with mu held. */
 static void reload(web_auth_t *a) {
     struct stat st;
+    int64_t now = clock_mono_ms();
+    if (a->checked_ms && now - a->checked_ms < 1000) return;
+    a->checked_ms = now;
     struct timespec mt = {0, 0};
     off_t size = 0;
     account_list_t l = {0};

@@ -1040,6 +1040,81 @@ pid_t e2e_collector_start(const char *dir, const char *county, const char *endpo
     return pid;
 }
 
+int e2e_web_cert(const char *dir) {
+    return e2e_runl(e2e_fmt("%s/openssl", dir), NULL, 60000, "/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
+                    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", e2e_fmt("%s/key.pem", dir),
+                    "-out", e2e_fmt("%s/cert.pem", dir), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1", NULL) == 0
+               ? 0
+               : -1;
+}
+
+int e2e_user_add(const char *log_base, const char *users, const char *name, const char *role,
+                 const char *password) {
+    char out[400], err[400];
+    int in[2], st;
+    pid_t pid;
+    snprintf(out, sizeof out, "%s.out", log_base);
+    snprintf(err, sizeof err, "%s.err", log_base);
+    if (pipe(in) < 0 || (pid = fork()) < 0) return -1;
+    if (pid == 0) {
+        dup2(in[0], 0);
+        close(in[1]);
+        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr)) _exit(126);
+        execl(e2e_bin("yuebao"), "yuebao", "user", "add", name, "--role", role, "--users", users, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    st = write(in[1], password, strlen(password)) < 0 || write(in[1], "\n", 1) < 0 ? -1 : 0;
+    close(in[1]);
+    if (waitpid(pid, &st, 0) != pid) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+pid_t e2e_web_start(const char *dir, const e2e_agg_t *agg, const e2e_scorer_t *sc, const char *users,
+                    const char *const *extra, char *base, size_t base_size) {
+    static char sets[16][600];
+    const char *kv[] = {"listen=127.0.0.1:0",
+                        e2e_fmt("tls_cert=%s/cert.pem", dir),
+                        e2e_fmt("tls_key=%s/key.pem", dir),
+                        e2e_fmt("users=%s", users),
+                        e2e_fmt("audit=%s/audit.log", dir),
+                        e2e_fmt("assets=%s/web/assets", e2e_bin("..")),
+                        e2e_fmt("cli=%s", e2e_bin("yuebao")),
+                        e2e_fmt("store=%s", agg->store),
+                        e2e_fmt("scores=%s", sc->scores),
+                        e2e_fmt("master=%s", e2e_city()),
+                        e2e_fmt("aggregator_pub=%s", agg->publish),
+                        e2e_fmt("aggregator_snapshot=%s", agg->snapshot),
+                        e2e_fmt("scorer_pub=%s", sc->publish),
+                        e2e_fmt("scorer_snapshot=%s", sc->snapshot),
+                        NULL};
+    char *argv[MAX_ARGS], err_log[400], *log;
+    const char *at;
+    int n = 0;
+    pid_t pid;
+    argv[n++] = (char *)e2e_bin("yuebao-web");
+    for (int i = 0; kv[i]; i++) {
+        snprintf(sets[i], sizeof sets[i], "%s", kv[i]);
+        argv[n++] = "--set";
+        argv[n++] = sets[i];
+    }
+    for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++) argv[n++] = (char *)extra[i];
+    argv[n] = NULL;
+    snprintf(err_log, sizeof err_log, "%s/web.err", dir);
+    if ((pid = e2e_start(e2e_fmt("%s/web", dir), argv)) < 0) return -1;
+    /* "serving https://127.0.0.1:PORT/" (服务地址 … in Chinese) */
+    if (e2e_wait_log(err_log, "://127.0.0.1:", pid, e2e_scaled_ms(20000)) < 0) {
+        e2e_stop(pid, 3000);
+        return -1;
+    }
+    log = e2e_read_file(err_log);
+    at = log ? strstr(log, "://127.0.0.1:") : NULL;
+    snprintf(base, base_size, "https://127.0.0.1:%d", at ? atoi(at + strlen("://127.0.0.1:")) : 0);
+    free(log);
+    return pid;
+}
+
 int e2e_free_port(void) {
     struct sockaddr_in sa = {0};
     socklen_t len = sizeof sa;

@@ -211,6 +211,23 @@ int e2e_scorer_stop(e2e_scorer_t *s);
 pid_t e2e_collector_start(const char *dir, const char *county, const char *endpoint, char *log_base,
                           size_t log_base_size);
 
+/* --- yuebao-web -------------------------------------------------------------------- */
+
+/* A self-signed certificate for 127.0.0.1 (openssl): dir/cert.pem and dir/key.pem.
+ * 0, or -1 (openssl's words in dir/openssl.err). */
+int e2e_web_cert(const char *dir);
+/* `yuebao user add name --role role --users users` with password on its stdin (as a
+ * script pipes it); its stdout and stderr in log_base.out / .err. Its exit status. */
+int e2e_user_add(const char *log_base, const char *users, const char *name, const char *role,
+                 const char *password);
+/* Starts yuebao-web over HTTPS (e2e_web_cert's certificate in dir) on 127.0.0.1:<any
+ * port> beside agg and sc, the accounts in users, its audit log dir/audit.log, its log
+ * base dir/web; extra: NULL-terminated arguments after those, or NULL. Waits for its
+ * "serving" line and writes "https://127.0.0.1:PORT" into base. The pid, or -1 (it
+ * exited or did not serve; its log says why). */
+pid_t e2e_web_start(const char *dir, const e2e_agg_t *agg, const e2e_scorer_t *sc, const char *users,
+                    const char *const *extra, char *base, size_t base_size);
+
 /* A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and released). */
 int e2e_free_port(void);
 

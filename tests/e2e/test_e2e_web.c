@@ -29,27 +29,8 @@ static e2e_scorer_t sc;
 static pid_t web_pid;
 static char web_err[400], base[128], users[320];
 
-/* `yuebao user add NAME --role ROLE` with the password on its stdin; its exit status. */
 static int user_add(const char *name, const char *role, const char *password) {
-    int in[2], st;
-    pid_t pid;
-    cr_assert_eq(pipe(in), 0);
-    pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(in[0], 0);
-        close(in[1]);
-        freopen(P("%s/user-%s.out", dir, name), "w", stdout);
-        freopen(P("%s/user-%s.err", dir, name), "w", stderr);
-        execl(e2e_bin("yuebao"), "yuebao", "user", "add", name, "--role", role, "--users", users, (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    cr_assert_eq(write(in[1], password, strlen(password)), (ssize_t)strlen(password));
-    cr_assert_eq(write(in[1], "\n", 1), 1);
-    close(in[1]);
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return e2e_user_add(P("%s/user-%s", dir, name), users, name, role, password);
 }
 
 static void submit(const char *county, const char *rel) {
@@ -60,59 +41,18 @@ static void submit(const char *county, const char *rel) {
     free(out);
 }
 
-/* Starts yuebao-web with extra arguments (NULL-terminated, after the usual ones); waits
- * for "://127.0.0.1:" (its serving line) and sets base. 0, or -1 (exited). */
+/* Starts yuebao-web over HTTPS beside the daemons; sets base. 0, or -1. */
 static int web_start(const char *const *extra) {
-    char *argv[64];
-    const char *log;
-    int n = 0;
-    static char sets[16][400];
-    const char *kv[] = {"listen=127.0.0.1:0",
-                        P("tls_cert=%s/cert.pem", dir),
-                        P("tls_key=%s/key.pem", dir),
-                        P("users=%s", users),
-                        P("audit=%s/audit.log", dir),
-                        P("assets=%s/web/assets", e2e_bin("..")),
-                        P("cli=%s", e2e_bin("yuebao")),
-                        P("store=%s", agg.store),
-                        P("scores=%s", sc.scores),
-                        P("master=%s", e2e_city()),
-                        P("aggregator_pub=%s", agg.publish),
-                        P("aggregator_snapshot=%s", agg.snapshot),
-                        P("scorer_pub=%s", sc.publish),
-                        P("scorer_snapshot=%s", sc.snapshot),
-                        NULL};
-    argv[n++] = (char *)e2e_bin("yuebao-web");
-    for (int i = 0; kv[i]; i++) {
-        snprintf(sets[i], sizeof sets[i], "%s", kv[i]);
-        argv[n++] = "--set";
-        argv[n++] = sets[i];
-    }
-    for (int i = 0; extra && extra[i]; i++) argv[n++] = (char *)extra[i];
-    argv[n] = NULL;
     snprintf(web_err, sizeof web_err, "%s/web.err", dir);
-    web_pid = e2e_start(P("%s/web", dir), argv);
-    cr_assert_gt(web_pid, 0);
-    if (e2e_wait_log(web_err, "://127.0.0.1:", web_pid, e2e_scaled_ms(20000)) < 0) return -1;
-    log = e2e_read_file(web_err);
-    {
-        const char *p = strstr(log, "://127.0.0.1:");
-        int port = atoi(p + strlen("://127.0.0.1:"));
-        snprintf(base, sizeof base, "https://127.0.0.1:%d", port);
-    }
-    free((void *)log);
-    return 0;
+    web_pid = e2e_web_start(dir, &agg, &sc, users, extra, base, sizeof base);
+    return web_pid > 0 ? 0 : -1;
 }
 
 /* The city as the top says, the accounts, a certificate, the three daemons. */
 static void start_city(void) {
     cr_assert_eq(setenv("YUEBAO_NOW", "2017-06-05", 1), 0);
     snprintf(users, sizeof users, "%s/web-users", dir);
-    cr_assert_eq(e2e_runl(P("%s/openssl", dir), NULL, 60000, "/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                          "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", P("%s/key.pem", dir), "-out",
-                          P("%s/cert.pem", dir), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
-                          "subjectAltName=IP:127.0.0.1", NULL),
-                 0, "openssl: %s", e2e_tail(P("%s/openssl.err", dir), 2000));
+    cr_assert_eq(e2e_web_cert(dir), 0, "openssl: %s", e2e_tail(P("%s/openssl.err", dir), 2000));
     cr_assert_eq(e2e_agg_start(&agg, dir, NULL, NULL), 0);
     cr_assert_eq(e2e_scorer_start(&sc, dir, &agg, NULL), 0, "%s", e2e_tail(sc.err_log, 2000));
     submit("410602", "reports/2017-05/410602.csv");
@@ -282,6 +222,17 @@ Test(e2e_web, logs_in_shows_the_store_and_says_who_may_not) {
         cr_assert_eq(login(&viewer, "guest", PASSWORD), 303);
         cr_assert_eq(request(&viewer, "/api/zone/baoshan?period=2017-05", NULL), 200);
         cr_assert_null(strstr(viewer.body.data, "\"sender\""), "a viewer sees who sent:\n%s", viewer.body.data);
+        /* disabled while logged in: its session ends at its next request (the web looks
+         * at the accounts file at most once a second) */
+        {
+            char *out = NULL;
+            cr_assert_eq(e2e_runl(P("%s/disable", dir), &out, 30000, e2e_bin("yuebao"), "user", "disable", "guest",
+                                  "--users", users, NULL),
+                         0, "%s", e2e_tail(P("%s/disable.err", dir), 1000));
+            free(out);
+            e2e_sleep_ms(1100);
+            cr_assert_eq(request(&viewer, "/api/me", NULL), 401, "a disabled account's session lives on");
+        }
         client_close(&viewer);
     }
 

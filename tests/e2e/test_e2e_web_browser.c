@@ -34,27 +34,6 @@ static const char *root(void) {
     return P("%s/..", ex);
 }
 
-/* Runs argv with line on its stdin; waits; the exit status. */
-static int run_stdin(char *const argv[], const char *line, const char *log) {
-    int in[2], st;
-    pid_t pid;
-    cr_assert_eq(pipe(in), 0);
-    pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(in[0], 0);
-        close(in[1]);
-        if (!freopen(log, "w", stdout) || dup2(1, 2) < 0) _exit(126);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(in[0]);
-    cr_assert_eq(write(in[1], line, strlen(line)), (ssize_t)strlen(line));
-    close(in[1]);
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static void submit(const char *county, const char *rel) {
     char *out = NULL;
     int st = e2e_submit(P("%s/submit-%s", dir, county), &out, county, agg.listen, P("%s/outbox-%s.db", dir, county),
@@ -74,9 +53,9 @@ static void expect_county(FILE *f, const char *county, int zones, bool comma) {
 Test(e2e_web_browser, a_browser_sees_the_store_and_the_late_report_arrive) {
     const char *users = P("%s/web-users", dir), *shots = P("%s/test-logs", e2e_bin(".."));
     char users_path[300], shots_dir[400], expect[300], web_err[300], browser_log[300], base[64];
-    char coll_dir[300], coll_log[300], *log, *argv[8];
+    char coll_dir[300], coll_log[300], *argv[8];
     pid_t web, coll;
-    int st, port;
+    int st;
     FILE *f;
     snprintf(users_path, sizeof users_path, "%s", users);
     snprintf(shots_dir, sizeof shots_dir, "%s", shots);
@@ -109,30 +88,11 @@ Test(e2e_web_browser, a_browser_sees_the_store_and_the_late_report_arrive) {
     cr_assert_gt(coll, 0);
 
     /* an account, a certificate, the web */
-    {
-        char *add[] = {(char *)e2e_bin("yuebao"), "user", "add", "zhang", "--role", "central", "--users",
-                       users_path, NULL};
-        cr_assert_eq(run_stdin(add, PASSWORD "\n", P("%s/user.log", dir)), 0, "%s", e2e_tail(P("%s/user.log", dir), 1000));
-    }
-    cr_assert_eq(e2e_runl(P("%s/openssl", dir), NULL, 60000, "/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
-                          "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", P("%s/key.pem", dir),
-                          "-out", P("%s/cert.pem", dir), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
-                          "subjectAltName=IP:127.0.0.1", NULL),
-                 0);
-    web = e2e_startl(P("%s/web", dir), e2e_bin("yuebao-web"), "--set", "listen=127.0.0.1:0", "--set",
-                     P("tls_cert=%s/cert.pem", dir), "--set", P("tls_key=%s/key.pem", dir), "--set",
-                     P("users=%s", users_path), "--set", P("audit=%s/audit.log", dir), "--set",
-                     P("assets=%s/web/assets", e2e_bin("..")), "--set", P("cli=%s", e2e_bin("yuebao")), "--set",
-                     P("store=%s", agg.store), "--set", P("scores=%s", sc.scores), "--set",
-                     P("master=%s", e2e_city()), "--set", P("aggregator_pub=%s", agg.publish), "--set",
-                     P("aggregator_snapshot=%s", agg.snapshot), "--set", P("scorer_pub=%s", sc.publish), "--set",
-                     P("scorer_snapshot=%s", sc.snapshot), NULL);
-    cr_assert_gt(web, 0);
-    cr_assert_eq(e2e_wait_log(web_err, "://127.0.0.1:", web, e2e_scaled_ms(20000)), 0, "%s", e2e_tail(web_err, 3000));
-    log = e2e_read_file(web_err);
-    port = atoi(strstr(log, "://127.0.0.1:") + strlen("://127.0.0.1:"));
-    free(log);
-    snprintf(base, sizeof base, "https://127.0.0.1:%d", port);
+    cr_assert_eq(e2e_user_add(P("%s/user", dir), users_path, "zhang", "central", PASSWORD), 0, "%s",
+                 e2e_tail(P("%s/user.err", dir), 1000));
+    cr_assert_eq(e2e_web_cert(dir), 0, "openssl: %s", e2e_tail(P("%s/openssl.err", dir), 2000));
+    web = e2e_web_start(dir, &agg, &sc, users_path, NULL, base, sizeof base);
+    cr_assert_gt(web, 0, "yuebao-web did not start:\n%s", e2e_tail(web_err, 3000));
 
     /* what the page must show: the store's figures */
     f = fopen(expect, "w");
