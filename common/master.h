@@ -51,6 +51,7 @@ typedef struct {
     char name[128];
     char county[COUNTY_CODE_SIZE];
     char industries[256];
+    int line; /* its row in regions.csv; 0 when it did not come from one */
 } zone_t;
 
 /* city.csv: one row per setting (setting,value,note); a setting not listed keeps its

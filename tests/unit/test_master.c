@@ -373,3 +373,17 @@ Test(master, a_county_code_one_byte_longer_is_refused_by_name_and_size) {
     load_fails(
         "regions.csv:10: county: \"4106xxxxxxxxxxxxxxxxxxxx\" is 24 bytes, longer than the 23 allowed");
 }
+
+Test(master, every_row_repeating_a_zone_is_named_by_its_line_and_the_first_stays_unblamed) {
+    char line[512];
+    append_region("419999", "zz1");     /* line 10: new */
+    append_region("419999", "jinshan"); /* line 11: the sample's 金山 zone again */
+    append_region("419999", "zz1");     /* line 12: line 10's again */
+    cr_assert_null(master_load(tmpdir, &dl));
+    diag_sort(&dl);
+    cr_assert_eq(dl.n_errors, 2, "one error per repeating row, not %zu", dl.n_errors);
+    diag_format(&dl.items[0], line, sizeof line);
+    cr_assert_not_null(strstr(line, "regions.csv:11: zone: zone \"jinshan\" is listed twice"), "%s", line);
+    diag_format(&dl.items[1], line, sizeof line);
+    cr_assert_not_null(strstr(line, "regions.csv:12: zone: zone \"zz1\" is listed twice"), "%s", line);
+}
