@@ -45,7 +45,9 @@
  *                 passes build/bin)
  *   EXAMPLES_DIR  the sample city's folder (indicators.csv, scheme-2017.csv, …); by
  *                 default examples/sample-city, found by walking up from BIN_DIR.
- * The scratch folder is made under $TMPDIR (default /tmp) and removed at exit.
+ * The scratch folder is made under $TMPDIR (default /tmp) and removed at exit; with
+ * YUEBAO_BENCH_KEEP=DIR each city's folder (stores, master data, logs) is moved into DIR
+ * instead, to profile a daemon on it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -533,6 +535,24 @@ static void zone_report(const city_t *c, size_t k, uint32_t rev, double fai_amou
     zone_report_of(c, k, PERIOD, rev, fai_amount, r);
 }
 
+/* A city's scratch folder, removed; or, with YUEBAO_BENCH_KEEP=DIR, moved into DIR
+ * (same file system as TMPDIR) with its stores, master data and logs, to profile a
+ * daemon on it afterwards. */
+static void keep_or_remove(const char *dir) {
+    const char *keep = getenv("YUEBAO_BENCH_KEEP"), *base = strrchr(dir, '/');
+    char dst[PATH_MAX + 64];
+    if (keep && *keep && base) {
+        snprintf(dst, sizeof dst, "%s%s", keep, base);
+        bench_remove_tree(dst);
+        if (rename(dir, dst) == 0) {
+            fprintf(stderr, "bench_score: kept %s\n", dst);
+            return;
+        }
+        fprintf(stderr, "bench_score: cannot keep %s in %s: %s\n", dir, keep, strerror(errno));
+    }
+    bench_remove_tree(dir);
+}
+
 static void free_city(city_t *c) {
     if (c->wire)
         for (size_t k = 0; k < c->nz; k++)
@@ -541,7 +561,7 @@ static void free_city(city_t *c) {
     free(c->amount);
     free(c->growth);
     free(c->level);
-    bench_remove_tree(c->dir);
+    keep_or_remove(c->dir);
     memset(c, 0, sizeof *c);
 }
 
