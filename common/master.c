@@ -315,6 +315,7 @@ static int zone_line_cmp(const void *a, const void *b) {
  * were 50 million comparisons at every start). */
 static int twice_listed(master_t *m, const char *regions_csv, diag_list_t *dl) {
     int rc = 0;
+    if (m->n_zones < 2) return 0; /* qsort's array may not be NULL, even for none */
     qsort(m->zones, m->n_zones, sizeof *m->zones, zone_line_cmp);
     for (size_t i = 1; i < m->n_zones; i++)
         if (!strcmp(m->zones[i].code, m->zones[i - 1].code)) {

@@ -387,3 +387,13 @@ Test(master, every_row_repeating_a_zone_is_named_by_its_line_and_the_first_stays
     diag_format(&dl.items[1], line, sizeof line);
     cr_assert_not_null(strstr(line, "regions.csv:12: zone: zone \"zz1\" is listed twice"), "%s", line);
 }
+
+Test(master, a_regions_file_with_only_its_header_says_no_zones_listed) {
+    char p[200];
+    FILE *f;
+    snprintf(p, sizeof p, "%s/regions.csv", tmpdir);
+    cr_assert_not_null(f = fopen(p, "wb"));
+    fputs("county,county_name,zone,zone_name,lead_industries\n", f);
+    fclose(f);
+    load_fails("regions.csv: no zones listed");
+}
