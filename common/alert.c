@@ -15,7 +15,7 @@ alert_t *alert_list_add(alert_list_t *l, const alert_t *a) {
         l->items = p;
         l->cap = ncap;
     }
-    l->items[l->n] = *a;
+    if (a) l->items[l->n] = *a;
     return &l->items[l->n++];
 }
 
@@ -29,16 +29,12 @@ static int by_key(const void *pa, const void *pb) {
 }
 
 /* Keys are formatted once per alert, not once per comparison: a province's target
- * checks number in the hundreds of thousands. */
+ * checks number in the hundreds of thousands. The sorted order is then applied by
+ * following each cycle of the permutation, one alert moved at a time. */
 void alert_list_sort(alert_list_t *l) {
     keyed_t *k;
-    alert_t *sorted;
     if (l->n < 2) return;
-    k = malloc(l->n * sizeof *k);
-    sorted = malloc(l->n * sizeof *sorted);
-    if (!k || !sorted) { /* no memory for the fast way: sort in place, slowly */
-        free(k);
-        free(sorted);
+    if (!(k = malloc(l->n * sizeof *k))) { /* no memory for the fast way: insertion sort */
         for (size_t i = 1; i < l->n; i++) {
             alert_t a = l->items[i];
             char ka[ALERT_KEY_LEN], kb[ALERT_KEY_LEN];
@@ -58,11 +54,23 @@ void alert_list_sort(alert_list_t *l) {
         k[i].index = i;
     }
     qsort(k, l->n, sizeof *k, by_key);
-    for (size_t i = 0; i < l->n; i++)
-        sorted[i] = l->items[k[i].index];
-    free(l->items);
-    l->items = sorted;
-    l->cap = l->n;
+    /* position j takes the alert at k[j].index; a placed position points at itself */
+    for (size_t i = 0; i < l->n; i++) {
+        alert_t held;
+        size_t j = i;
+        if (k[i].index == i) continue;
+        held = l->items[i];
+        for (;;) {
+            size_t from = k[j].index;
+            k[j].index = j;
+            if (from == i) {
+                l->items[j] = held;
+                break;
+            }
+            l->items[j] = l->items[from];
+            j = from;
+        }
+    }
     free(k);
 }
 
@@ -71,11 +79,36 @@ void alert_list_clear(alert_list_t *l) {
     memset(l, 0, sizeof *l);
 }
 
+/* Appends src to out[*at..size-1), truncating as snprintf would. */
+static void put(char *out, size_t size, size_t *at, const char *src) {
+    size_t n = strlen(src);
+    if (*at + 1 >= size) return;
+    if (n > size - 1 - *at) n = size - 1 - *at;
+    memcpy(out + *at, src, n);
+    *at += n;
+}
+
+/* Without the formatter: a pass makes a key per alert checked, hundreds of thousands. */
 void alert_key(const alert_t *a, char out[ALERT_KEY_LEN]) {
-    if (a->kind == ALERT_OVERDUE)
-        snprintf(out, ALERT_KEY_LEN, "%s/%s/%s", alert_kind_name(a->kind), a->zone, a->period);
-    else
-        snprintf(out, ALERT_KEY_LEN, "%s/%s/%s/%d", alert_kind_name(a->kind), a->zone, a->indicator, a->year);
+    size_t at = 0;
+    put(out, ALERT_KEY_LEN, &at, alert_kind_name(a->kind));
+    put(out, ALERT_KEY_LEN, &at, "/");
+    put(out, ALERT_KEY_LEN, &at, a->zone);
+    put(out, ALERT_KEY_LEN, &at, "/");
+    if (a->kind == ALERT_OVERDUE) {
+        put(out, ALERT_KEY_LEN, &at, a->period);
+    } else {
+        char digits[16], *d = digits + sizeof digits - 1;
+        unsigned y = a->year < 0 ? 0u - (unsigned)a->year : (unsigned)a->year;
+        *d = '\0';
+        do *--d = (char)('0' + y % 10);
+        while (y /= 10);
+        if (a->year < 0) *--d = '-';
+        put(out, ALERT_KEY_LEN, &at, a->indicator);
+        put(out, ALERT_KEY_LEN, &at, "/");
+        put(out, ALERT_KEY_LEN, &at, d);
+    }
+    out[at] = '\0';
 }
 
 static const char *const kinds[] = {"pace", "growth", "level", "overdue"};
@@ -124,4 +157,8 @@ int alert_kind_parse(const char *s) {
 
 int severity_parse(const char *s) {
     return find(severities, sizeof severities / sizeof *severities, s);
+}
+
+int transition_parse(const char *s) {
+    return find(transitions, sizeof transitions / sizeof *transitions, s);
 }

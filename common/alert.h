@@ -61,10 +61,12 @@ typedef struct {
     size_t n, cap;
 } alert_list_t;
 
-/* Appends a copy of a. Returns it, or NULL on out of memory. */
+/* Appends a copy of a; a NULL: a slot whose contents the caller fills. Returns it, or
+ * NULL on out of memory. */
 alert_t *alert_list_add(alert_list_t *l, const alert_t *a);
 
-/* Sorts by key (alert_key order). */
+/* Sorts by key (alert_key order), in place: a city's year holds tens of thousands of
+ * alerts, and a sorted copy beside them was a third of the scorer's peak memory. */
 void alert_list_sort(alert_list_t *l);
 
 /* Frees the items; the list can be reused. */
@@ -85,5 +87,6 @@ const char *severity_label(severity_t s);
 const char *transition_label(transition_t t);
 int alert_kind_parse(const char *s);
 int severity_parse(const char *s);
+int transition_parse(const char *s);
 
 #endif
