@@ -19,6 +19,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,12 @@ static const char *const migrations[] = {
      * (sstore_star), which without it scanned every zone's stars — at 10 000 zones half
      * of a year's recompute */
     "CREATE INDEX stars_by_zone ON stars (zone, year);",
+    /* 5: a transition's since_ms, so a pass publishes its transitions by reading them back
+     * after COMMIT instead of holding every one in memory (a first pass over a province's
+     * year raises tens of thousands); and the firing alerts by zone, which a pass reads a
+     * range of zones at a time and an incremental pass one zone at a time */
+    "ALTER TABLE alert_events ADD COLUMN since_ms INTEGER;"
+    "CREATE INDEX alerts_by_zone ON alerts (zone, year);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -90,6 +97,10 @@ enum {
     Q_UPS_ROW,
     Q_DEL_ROW,
     Q_FIRING_ZONE,
+    Q_FIRING_RANGE,
+    Q_EVENT_TOP,
+    Q_TARGET_YEARS,
+    Q_EVENTS_SINCE,
     Q_PUT_STAR,
     Q_REJUDGE_LATER,
     Q_INS_EVENT,
@@ -122,6 +133,12 @@ static const char *const sql[Q_COUNT] = {
                  " WHERE (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
     [Q_FIRING_ZONE] = "SELECT " ALERT_COLS ", since_ms FROM alerts WHERE zone = ?3"
                       " AND (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
+    [Q_FIRING_RANGE] = "SELECT " ALERT_COLS ", since_ms FROM alerts WHERE zone > ?3 AND (?4 IS NULL OR zone <= ?4)"
+                       " AND (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
+    [Q_EVENT_TOP] = "SELECT coalesce(max(id), 0) FROM alert_events",
+    [Q_TARGET_YEARS] = "SELECT DISTINCT year FROM alerts WHERE kind <> 'overdue' ORDER BY year",
+    [Q_EVENTS_SINCE] = "SELECT " ALERT_COLS ", since_ms, transition, previous, at_ms FROM alert_events"
+                       " WHERE id > ?1 ORDER BY id",
     [Q_DEL_ROWS] = "DELETE FROM rankings WHERE period = ?1",
     [Q_DEL_PERIOD] = "DELETE FROM ranking_periods WHERE period = ?1",
     [Q_PUT_PERIOD] = "INSERT OR REPLACE INTO ranking_periods (period, year, method, computed_at_ms, dims,"
@@ -139,8 +156,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_REJUDGE_LATER] = "UPDATE stars SET promoted = coalesce(star > (SELECT max(e.star) FROM stars e"
                         " WHERE e.zone = stars.zone AND e.year < stars.year), 0)"
                         " WHERE zone = ?1 AND year > ?2",
-    [Q_INS_EVENT] = "INSERT INTO alert_events (" ALERT_COLS ", at_ms, akey, transition, previous)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    [Q_INS_EVENT] = "INSERT INTO alert_events (" ALERT_COLS ", at_ms, akey, transition, previous, since_ms)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     [Q_FIRE] = "INSERT OR REPLACE INTO alerts (" ALERT_COLS ", since_ms, akey, updated_ms)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     /* a severity change keeps since_ms; a row lost somehow is put back */
@@ -616,42 +633,53 @@ static void bind_alert(sqlite3_stmt *st, const alert_t *a) {
     bind_text(st, 13, a->message);
 }
 
-/* sstore_alerts_firing, of one zone when zone is not NULL. */
-static int alerts_firing(sstore_t *s, int kind, int year, const char *zone, alert_list_t *out) {
-    sqlite3_stmt *st = q(s, zone ? Q_FIRING_ZONE : Q_FIRING);
+/* One row of ALERT_COLS, since_ms (columns 0..13) into *a, transition TR_ACTIVE. 0, or
+ * -1 (logged) for a kind or severity this version does not know. */
+static int read_alert(sstore_t *s, sqlite3_stmt *st, alert_t *a) {
+    int k = alert_kind_parse((const char *)sqlite3_column_text(st, 0));
+    int sev = severity_parse((const char *)sqlite3_column_text(st, 1));
+    memset(a, 0, offsetof(alert_t, message));
+    a->message[0] = '\0';
+    a->transition = TR_ACTIVE;
+    a->previous = SEV_NONE;
+    a->at_ms = 0;
+    if (k < 0 || sev < 0) {
+        log_error(_("%s: alert %s/%s: unknown kind or severity \"%s\""), s->path,
+                  (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2),
+                  (const char *)sqlite3_column_text(st, 1));
+        return -1;
+    }
+    a->kind = (alert_kind_t)k;
+    a->severity = (severity_t)sev;
+    column_copy(st, 2, a->zone, sizeof a->zone);
+    column_copy(st, 3, a->county, sizeof a->county);
+    column_copy(st, 4, a->indicator, sizeof a->indicator);
+    a->year = sqlite3_column_int(st, 5);
+    column_copy(st, 6, a->period, sizeof a->period);
+    a->value = column_real(st, 7);
+    a->target = column_real(st, 8);
+    a->expected = column_real(st, 9);
+    a->gap = column_real(st, 10);
+    a->deadline_ms = sqlite3_column_int64(st, 11);
+    column_copy(st, 12, a->message, sizeof a->message);
+    a->since_ms = sqlite3_column_int64(st, 13);
+    return 0;
+}
+
+/* The firing alerts st selects (kind ?1, year ?2), appended to out. */
+static int alerts_firing(sstore_t *s, sqlite3_stmt *st, int kind, int year, alert_list_t *out) {
     int rc;
-    if (zone) sqlite3_bind_text(st, 3, zone, -1, SQLITE_STATIC);
     if (kind >= 0) sqlite3_bind_text(st, 1, alert_kind_name((alert_kind_t)kind), -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, year);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        alert_t a;
-        int k = alert_kind_parse((const char *)sqlite3_column_text(st, 0));
-        int sev = severity_parse((const char *)sqlite3_column_text(st, 1));
-        memset(&a, 0, sizeof a);
-        if (k < 0 || sev < 0) {
-            log_error(_("%s: alert %s/%s: unknown kind or severity \"%s\""), s->path,
-                      (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2),
-                      (const char *)sqlite3_column_text(st, 1));
+        alert_t *a;
+        if (!(a = alert_list_add(out, NULL))) {
+            log_error(_("%s: out of memory listing alerts"), s->path);
             sqlite3_reset(st);
             return -1;
         }
-        a.kind = (alert_kind_t)k;
-        a.severity = (severity_t)sev;
-        column_copy(st, 2, a.zone, sizeof a.zone);
-        column_copy(st, 3, a.county, sizeof a.county);
-        column_copy(st, 4, a.indicator, sizeof a.indicator);
-        a.year = sqlite3_column_int(st, 5);
-        column_copy(st, 6, a.period, sizeof a.period);
-        a.value = column_real(st, 7);
-        a.target = column_real(st, 8);
-        a.expected = column_real(st, 9);
-        a.gap = column_real(st, 10);
-        a.deadline_ms = sqlite3_column_int64(st, 11);
-        column_copy(st, 12, a.message, sizeof a.message);
-        a.since_ms = sqlite3_column_int64(st, 13);
-        a.transition = TR_ACTIVE;
-        if (!alert_list_add(out, &a)) {
-            log_error(_("%s: out of memory listing alerts"), s->path);
+        if (read_alert(s, st, a) < 0) {
+            out->n--;
             sqlite3_reset(st);
             return -1;
         }
@@ -660,11 +688,66 @@ static int alerts_firing(sstore_t *s, int kind, int year, const char *zone, aler
 }
 
 int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out) {
-    return alerts_firing(s, kind, year, NULL, out);
+    return alerts_firing(s, q(s, Q_FIRING), kind, year, out);
 }
 
 int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out) {
-    return alerts_firing(s, kind, year, zone, out);
+    sqlite3_stmt *st = q(s, Q_FIRING_ZONE);
+    sqlite3_bind_text(st, 3, zone, -1, SQLITE_STATIC);
+    return alerts_firing(s, st, kind, year, out);
+}
+
+int sstore_alerts_firing_between(sstore_t *s, const char *after, const char *upto, int kind, int year,
+                                 alert_list_t *out) {
+    sqlite3_stmt *st = q(s, Q_FIRING_RANGE);
+    sqlite3_bind_text(st, 3, after ? after : "", -1, SQLITE_STATIC);
+    if (upto) sqlite3_bind_text(st, 4, upto, -1, SQLITE_STATIC);
+    return alerts_firing(s, st, kind, year, out);
+}
+
+int sstore_each_target_year(sstore_t *s, void (*fn)(int year, void *arg), void *arg) {
+    sqlite3_stmt *st = q(s, Q_TARGET_YEARS);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(sqlite3_column_int(st, 0), arg);
+        n++;
+    }
+    return scanned(s, st, rc) < 0 ? -1 : n;
+}
+
+int sstore_event_top(sstore_t *s, int64_t *id) {
+    sqlite3_stmt *st = q(s, Q_EVENT_TOP);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        scanned(s, st, rc); /* logs the error; an aggregate always has its one row */
+        return -1;
+    }
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int sstore_each_event_since(sstore_t *s, int64_t after_id, sstore_alert_fn fn, void *arg) {
+    sqlite3_stmt *st = q(s, Q_EVENTS_SINCE);
+    alert_t a;
+    int rc, n = 0;
+    sqlite3_bind_int64(st, 1, after_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int tr = transition_parse((const char *)sqlite3_column_text(st, 14));
+        int prev = severity_parse((const char *)sqlite3_column_text(st, 15));
+        if (read_alert(s, st, &a) < 0 || tr < 0 || prev < 0) {
+            if (tr < 0 || prev < 0)
+                log_error(_("%s: alert event of %s: unknown transition or severity"), s->path, a.zone);
+            sqlite3_reset(st);
+            return -1;
+        }
+        a.transition = (transition_t)tr;
+        a.previous = (severity_t)prev;
+        a.at_ms = sqlite3_column_int64(st, 16);
+        fn(&a, arg);
+        n++;
+    }
+    return scanned(s, st, rc) < 0 ? -1 : n;
 }
 
 int sstore_alert_history(sstore_t *s, const char *key, int limit, sstore_history_fn fn, void *arg) {
@@ -696,6 +779,7 @@ int sstore_record_transition(sstore_t *s, const alert_t *a) {
         sqlite3_bind_text(st, 15, key, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 16, transition_name(a->transition), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 17, severity_name(a->previous), -1, SQLITE_STATIC);
+        if (a->since_ms) sqlite3_bind_int64(st, 18, a->since_ms); /* read back as it was given */
         if (done(s, st) < 0) return -1;
     }
 

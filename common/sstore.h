@@ -103,6 +103,27 @@ int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);
 /* sstore_alerts_firing of one zone's alerts only (ordered by key). 0 or -1. */
 int sstore_alerts_firing_of(sstore_t *s, const char *zone, int kind, int year, alert_list_t *out);
 
+/* sstore_alerts_firing of the zones after `after` ("" or NULL: from the first) up to and
+ * including `upto` (NULL: to the last), in strcmp order: a pass reads the firing alerts
+ * of a range of zones beside the judgements of the same zones. 0 or -1. */
+int sstore_alerts_firing_between(sstore_t *s, const char *after, const char *upto, int kind, int year,
+                                 alert_list_t *out);
+
+/* Calls fn for each year that has a firing target alert (any kind but overdue), in
+ * order: a full pass judges those years too, though their reports are gone from view.
+ * Returns how many, or -1 (logged). */
+int sstore_each_target_year(sstore_t *s, void (*fn)(int year, void *arg), void *arg);
+
+/* The id of the last recorded transition (0: none yet), into *id. 0, or -1 (logged). */
+int sstore_event_top(sstore_t *s, int64_t *id);
+
+/* Calls fn for every transition recorded after the one with id after_id, oldest first,
+ * each whole as it was recorded: figures, message, transition, previous severity,
+ * at_ms, since_ms (0 for a transition recorded before schema 5 that had none). The
+ * alert is valid during the call only. Returns how many, or -1 (logged). */
+typedef void (*sstore_alert_fn)(const alert_t *a, void *arg);
+int sstore_each_event_since(sstore_t *s, int64_t after_id, sstore_alert_fn fn, void *arg);
+
 /* The recorded transitions of the alert with key (alert_key), newest first, at most
  * limit: each with its time, transition, severity, previous severity and message as
  * stored (the names transition_name and severity_name write). 0, or -1 (logged). */

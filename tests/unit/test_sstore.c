@@ -162,7 +162,7 @@ static void record(sstore_t *s, alert_t *a, transition_t tr, severity_t previous
 Test(sstore, open_creates_the_schema_in_wal_mode) {
     char buf[64];
     cr_assert_eq(access(dbpath, F_OK), 0, "the store file exists");
-    cr_assert_eq(q_int(S, "PRAGMA user_version"), 4);
+    cr_assert_eq(q_int(S, "PRAGMA user_version"), 5);
     cr_assert_str_eq(q_text(S, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     cr_assert_eq(q_int(S, "PRAGMA synchronous"), 2, "synchronous=FULL");
     cr_assert_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -231,7 +231,7 @@ Test(sstore, a_version_1_store_is_migrated_and_keeps_its_rankings) {
 
     old = sstore_open(path, false, err, sizeof err);
     cr_assert_not_null(old, "%s", err);
-    cr_assert_eq(q_int(old, "PRAGMA user_version"), 4);
+    cr_assert_eq(q_int(old, "PRAGMA user_version"), 5);
     cr_assert_eq(sstore_load_ranking(old, "2017-06", &back), 1);
     cr_assert_eq(back.n_dims, 1);
     cr_assert_str_eq(back.dims[0], "总量");
@@ -332,9 +332,9 @@ Test(sstore, read_only_reader_reads_but_cannot_write) {
 
 Test(sstore, read_only_reader_refuses_a_newer_schema) {
     char err[512] = "";
-    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(sstore_db(S), "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_null(sstore_open(dbpath, true, err, sizeof err));
-    assert_says(err, "schema version 5");
+    assert_says(err, "schema version 6");
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */
@@ -954,4 +954,110 @@ Test(sstore, deescalation_keeps_since_and_a_refresh_updates_quietly) {
     cr_assert_eq(l.items[0].gap, -2.5);
     cr_assert_eq(l.items[0].since_ms, T0, "a refresh keeps when the alert started firing");
     alert_list_clear(&l);
+}
+
+static void collect(const alert_t *a, void *arg) {
+    cr_assert_not_null(alert_list_add(arg, a));
+}
+
+/* A pass publishes its transitions by reading them back after COMMIT: each must come
+ * back whole and in order, and only those after the mark taken before it. */
+Test(sstore, the_transitions_after_a_mark_come_back_whole_and_in_order) {
+    alert_t a;
+    alert_list_t got = {0};
+    int64_t mark = -1, top = -1;
+    alert_init(&a, ALERT_PACE, SEV_WARNING, "jinshan", "fai", 2017, "2017-06");
+    record(S, &a, TR_FIRING, SEV_NONE, T0);
+    cr_assert_eq(sstore_event_top(S, &mark), 0);
+    cr_assert_gt(mark, 0);
+
+    a.severity = SEV_CRITICAL;
+    a.value = 38.0;
+    a.target = 1200000;
+    a.expected = NAN;
+    a.gap = -7.25;
+    a.since_ms = T0;
+    snprintf(a.message, sizeof a.message, "金山园区 固定资产投资 完成38.0%%");
+    record(S, &a, TR_ESCALATED, SEV_WARNING, T0 + 1000);
+    alert_init(&a, ALERT_OVERDUE, SEV_CRITICAL, "shancheng", "", 2017, "2017-05");
+    a.deadline_ms = T0 - 86400000LL;
+    a.since_ms = T0 + 2000;
+    record(S, &a, TR_FIRING, SEV_NONE, T0 + 2000);
+    snprintf(a.message, sizeof a.message, "fresh figures");
+    record(S, &a, TR_NONE, SEV_CRITICAL, T0 + 3000); /* a refresh is no transition: not read back */
+
+    cr_assert_eq(sstore_each_event_since(S, mark, collect, &got), 2);
+    cr_assert_eq(got.n, 2);
+    cr_assert_eq(got.items[0].kind, ALERT_PACE);
+    cr_assert_eq(got.items[0].transition, TR_ESCALATED);
+    cr_assert_eq(got.items[0].previous, SEV_WARNING);
+    cr_assert_eq(got.items[0].severity, SEV_CRITICAL);
+    cr_assert_eq(got.items[0].at_ms, T0 + 1000);
+    cr_assert_eq(got.items[0].since_ms, T0);
+    cr_assert_eq(got.items[0].value, 38.0);
+    cr_assert_eq(got.items[0].target, 1200000);
+    cr_assert(isnan(got.items[0].expected));
+    cr_assert_eq(got.items[0].gap, -7.25);
+    cr_assert_str_eq(got.items[0].county, "410671");
+    cr_assert_str_eq(got.items[0].message, "金山园区 固定资产投资 完成38.0%");
+    cr_assert_eq(got.items[1].kind, ALERT_OVERDUE);
+    cr_assert_eq(got.items[1].transition, TR_FIRING);
+    cr_assert_eq(got.items[1].previous, SEV_NONE);
+    cr_assert_eq(got.items[1].deadline_ms, T0 - 86400000LL);
+    cr_assert_str_eq(got.items[1].period, "2017-05");
+    alert_list_clear(&got);
+
+    cr_assert_eq(sstore_event_top(S, &top), 0);
+    cr_assert_eq(sstore_each_event_since(S, top, collect, &got), 0, "none after the last");
+    cr_assert_eq(got.n, 0);
+}
+
+Test(sstore, firing_alerts_between_two_zones_take_the_upper_and_not_the_lower) {
+    static const char *const zones[] = {"a1", "b2", "b3", "c4", "d5"};
+    alert_t a;
+    alert_list_t l = {0};
+    for (size_t i = 0; i < sizeof zones / sizeof *zones; i++) {
+        alert_init(&a, ALERT_PACE, SEV_WARNING, zones[i], "fai", 2017, "2017-06");
+        record(S, &a, TR_FIRING, SEV_NONE, T0);
+        alert_init(&a, ALERT_GROWTH, SEV_WARNING, zones[i], "va", 2016, "2016-12");
+        record(S, &a, TR_FIRING, SEV_NONE, T0);
+    }
+    cr_assert_eq(sstore_alerts_firing_between(S, NULL, "b2", -1, 2017, &l), 0);
+    cr_assert_eq(l.n, 2, "a1 and b2 of 2017");
+    cr_assert_str_eq(l.items[0].zone, "a1");
+    cr_assert_str_eq(l.items[1].zone, "b2");
+    alert_list_clear(&l);
+    cr_assert_eq(sstore_alerts_firing_between(S, "b2", "c4", -1, 2017, &l), 0);
+    cr_assert_eq(l.n, 2, "b3 and c4");
+    cr_assert_str_eq(l.items[0].zone, "b3");
+    cr_assert_str_eq(l.items[1].zone, "c4");
+    alert_list_clear(&l);
+    cr_assert_eq(sstore_alerts_firing_between(S, "c4", NULL, -1, 0, &l), 0);
+    cr_assert_eq(l.n, 2, "d5, both years");
+    cr_assert_eq(l.items[0].kind, ALERT_GROWTH, "in key order: growth/d5/va/2016 first");
+    cr_assert_eq(l.items[1].kind, ALERT_PACE);
+    alert_list_clear(&l);
+}
+
+static void add_year(int year, void *arg) {
+    int *years = arg;
+    years[years[0] + 1] = year;
+    years[0]++;
+}
+
+Test(sstore, the_years_with_firing_target_alerts_leave_out_overdue_ones) {
+    alert_t a;
+    int years[8] = {0};
+    alert_init(&a, ALERT_OVERDUE, SEV_CRITICAL, "a1", "", 2015, "2015-05");
+    record(S, &a, TR_FIRING, SEV_NONE, T0);
+    alert_init(&a, ALERT_LEVEL, SEV_WARNING, "a1", "ratio", 2017, "2017-06");
+    record(S, &a, TR_FIRING, SEV_NONE, T0);
+    alert_init(&a, ALERT_PACE, SEV_WARNING, "b2", "fai", 2016, "2016-12");
+    record(S, &a, TR_FIRING, SEV_NONE, T0);
+    alert_init(&a, ALERT_PACE, SEV_WARNING, "b3", "fai", 2016, "2016-12");
+    record(S, &a, TR_FIRING, SEV_NONE, T0);
+    cr_assert_eq(sstore_each_target_year(S, add_year, years), 2);
+    cr_assert_eq(years[0], 2);
+    cr_assert_eq(years[1], 2016);
+    cr_assert_eq(years[2], 2017);
 }
