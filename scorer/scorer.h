@@ -61,6 +61,7 @@ typedef struct {
     int heartbeat_ms;
     int silence_ms; /* no word from the aggregator this long: resync */
     int check_ms;   /* deadlines are re-checked this often */
+    int zones_at_once; /* a full pass judges targets this many zones at a time */
     bool insecure;
     char key[1024];               /* this process's secret key file */
     char events_server_key[1024]; /* the aggregator's public key file */

@@ -57,6 +57,8 @@ const config_key_t scorer_config_keys[] = {
     NUMBER(silence_ms, CONF_MS, "5000", 20, CONF_UNBOUNDED,
            N_("no heartbeat from the aggregator this long: resync; at least 2 x heartbeat_ms")),
     NUMBER(check_ms, CONF_MS, "60000", 100, CONF_UNBOUNDED, N_("deadlines re-checked this often")),
+    NUMBER(zones_at_once, CONF_INT, "512", 1, 1000000,
+           N_("a full pass judges the targets of this many zones at a time: fewer, less memory")),
     DEPRECATED("merge_jan_feb", merge_jan_feb, CONF_BOOL, 0, 0,
                N_("city-wide now: set merge_jan_feb in city.csv in master_dir; given here, it overrides that")),
     DEPRECATED("deadline_day", deadline_day, CONF_INT, 1, 28,

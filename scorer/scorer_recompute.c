@@ -65,10 +65,15 @@ static void kept_clear(struct scorer_values *k) {
     k->pending_kind = 0;
 }
 
+/* A pass's alert transitions are recorded in its transaction as they are decided, a
+ * range of zones at a time, and read back after COMMIT to be published (the ids after
+ * event_mark): the first pass over a province's year raises tens of thousands, which
+ * held in memory until COMMIT were the larger part of the scorer's peak. */
 typedef struct {
     char (*rankings)[PERIOD_STRLEN]; /* the periods whose ranking changed */
     size_t n_rankings;
-    alert_list_t transitions;
+    size_t n_transitions;  /* recorded, refreshes (TR_NONE) left out */
+    int64_t event_mark;    /* the score store's last transition id before the pass */
     const strset_t *pairs; /* "period zone" changed since the watermark; NULL: a full pass */
 } pass_t;
 
@@ -190,8 +195,18 @@ static size_t values_row(const values_t *v, const master_t *m, const char *zone)
 
 static void pass_free(pass_t *ps) {
     free(ps->rankings);
-    alert_list_clear(&ps->transitions);
     memset(ps, 0, sizeof *ps);
+}
+
+/* Records every transition of l in the pass's transaction, and empties l. 0 or -1. */
+static int record_transitions(scorer_t *s, alert_list_t *l, pass_t *ps) {
+    int rc = 0;
+    for (size_t i = 0; i < l->n && rc == 0; i++) {
+        rc = sstore_record_transition(s->scores, &l->items[i]);
+        ps->n_transitions += l->items[i].transition != TR_NONE;
+    }
+    alert_list_clear(l);
+    return rc;
 }
 
 /* ---- coalescing ------------------------------------------------------------------- */
@@ -251,6 +266,13 @@ typedef struct {
 static void add_period(const char *period, void *arg) {
     adder_t *a = arg;
     if (strset_add(a->set, period) < 0) a->oom = true;
+}
+
+static void add_year(int year, void *arg) {
+    adder_t *a = arg;
+    char y[PERIOD_STRLEN];
+    snprintf(y, sizeof y, "%04d", year);
+    if (strset_add(a->set, y) < 0) a->oom = true;
 }
 
 /* Adds "period zone": what is on file. */
@@ -549,33 +571,24 @@ static void on_latest(const char *zone, const char *period, const char *county, 
     snprintf(l->county, sizeof l->county, "%s", county);
 }
 
-/* Appends to out the firing alerts of year that are target alerts (kind != overdue),
- * of the zones in zones[0..n_zones) when zones is not NULL (then sorted by key as a
- * whole, as targets_transitions wants them). */
-static int cmp_alert_key(const void *pa, const void *pb) {
-    char a[ALERT_KEY_LEN], b[ALERT_KEY_LEN];
-    alert_key(pa, a);
-    alert_key(pb, b);
-    return strcmp(a, b);
+/* Drops the overdue alerts of out[from..]: the target checks' firing alerts are the rest. */
+static void drop_overdue(alert_list_t *out, size_t from) {
+    size_t j = from;
+    for (size_t i = from; i < out->n; i++)
+        if (out->items[i].kind != ALERT_OVERDUE) {
+            if (j != i) out->items[j] = out->items[i];
+            j++;
+        }
+    out->n = j;
 }
 
+/* Appends to out (empty) the firing target alerts (kind != overdue) of year of the
+ * zones in zones[0..n_zones), in key order as targets_transitions wants them. */
 static int firing_targets(scorer_t *s, int year, const latest_t *zones, size_t n_zones, alert_list_t *out) {
-    alert_list_t all = {0};
-    int rc = 0;
-    if (!zones) {
-        rc = sstore_alerts_firing(s->scores, -1, year, &all);
-    } else {
-        for (size_t i = 0; i < n_zones && rc == 0; i++)
-            rc = sstore_alerts_firing_of(s->scores, zones[i].zone, -1, year, &all);
-        if (n_zones > 1 && all.n > 1) qsort(all.items, all.n, sizeof *all.items, cmp_alert_key);
-    }
-    if (rc < 0) {
-        alert_list_clear(&all);
-        return -1;
-    }
-    for (size_t i = 0; i < all.n; i++)
-        if (all.items[i].kind != ALERT_OVERDUE) alert_list_add(out, &all.items[i]);
-    alert_list_clear(&all);
+    for (size_t i = 0; i < n_zones; i++)
+        if (sstore_alerts_firing_of(s->scores, zones[i].zone, -1, year, out) < 0) return -1;
+    drop_overdue(out, 0);
+    if (n_zones > 1) alert_list_sort(out);
     return 0;
 }
 
@@ -644,57 +657,94 @@ static int latest_of_changed(scorer_t *s, int year, const strset_t *only, latest
     return 0;
 }
 
+/* Judges the latest reports of year of zones->list[lo..hi) (in only, when not NULL)
+ * against ty (NULL: no targets), beside prev, the firing target alerts of the same
+ * zones in key order, and records the transitions. one: a one-zone matrix to fill. */
+static int judge_zones(scorer_t *s, const target_year_t *ty, int year, const latests_t *zones, size_t lo,
+                       size_t hi, const strset_t *only, const alert_list_t *prev, values_t *one, int64_t now_ms,
+                       pass_t *ps) {
+    alert_list_t cur = {0}, tr = {0};
+    char(*prev_keys)[ALERT_KEY_LEN] = NULL; /* prev's keys, in prev's (key) order */
+    int rc = -1;
+    if (prev->n && !(prev_keys = malloc(prev->n * sizeof *prev_keys))) goto done;
+    for (size_t i = 0; i < prev->n; i++)
+        alert_key(&prev->items[i], prev_keys[i]);
+    for (size_t k = lo; ty && k < hi; k++) {
+        const latest_t *l = &zones->list[k];
+        report_t rep;
+        period_t p;
+        const values_t *kept;
+        const double *amount = one->amount, *growth = one->growth;
+        size_t row = SIZE_MAX, before;
+        if (!l->period[0] || period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
+        if ((kept = pass_values(s, year, l->period)) != NULL) row = values_row(kept, s->master, l->zone);
+        if (row != SIZE_MAX) {
+            amount = kept->amount + row * kept->n_indicators;
+            growth = kept->growth + row * kept->n_indicators;
+        } else {
+            if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
+            values_set_report(one, 0, s->master, &rep);
+            report_clear(&rep);
+        }
+        before = cur.n;
+        targets_evaluate_quiet(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, amount, growth,
+                               &cur);
+        keep_news(s, &cur, before, prev_keys, prev->n);
+    }
+    targets_transitions(s->master, prev, &cur, now_ms, &tr);
+    rc = record_transitions(s, &tr, ps);
+done:
+    alert_list_clear(&cur);
+    alert_list_clear(&tr);
+    free(prev_keys);
+    return rc;
+}
+
 /* Judges the latest report of year of every zone in only (NULL: every zone) against
- * the year's targets. */
+ * the year's targets. A full pass goes zones_at_once zones at a time, in zone order, so
+ * what they fired before, fire now and their transitions are held for one range of
+ * zones, not for a city's year. The firing alerts of a range are those of the zones
+ * after the last one before it up to its own last (the first range from the start, the
+ * last to the end): a zone that no longer reports has its alerts resolved in the range
+ * it falls in. */
 static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t now_ms, pass_t *ps) {
     const target_year_t *ty = rules_targets(s->rules, year);
-    alert_list_t cur = {0}, prev = {0};
-    char(*prev_keys)[ALERT_KEY_LEN] = NULL; /* prev's keys, in prev's (key) order */
+    alert_list_t prev = {0};
     latests_t zones = {NULL, 0, 0, false};
     values_t one; /* the figures of the zone being judged */
-    size_t before;
     int rc = -1;
 
     memset(&one, 0, sizeof one);
     if (values_init(&one, 1, s->master->n_indicators) < 0) goto done;
-    if (only && latest_of_changed(s, year, only, &zones) < 0) goto done;
-    /* only: the other zones' alerts are not judged, so they cannot change */
-    if (firing_targets(s, year, only ? zones.list : NULL, zones.n, &prev) < 0) goto done;
-    if (prev.n && !(prev_keys = malloc(prev.n * sizeof *prev_keys))) goto done;
-    for (size_t i = 0; i < prev.n; i++)
-        alert_key(&prev.items[i], prev_keys[i]);
-    if (ty) {
-        if (!only && (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom)) goto done;
-        for (size_t k = 0; k < zones.n; k++) {
-            const latest_t *l = &zones.list[k];
-            report_t rep;
-            period_t p;
-            const values_t *kept;
-            const double *amount = one.amount, *growth = one.growth;
-            size_t row = SIZE_MAX;
-            if (!l->period[0] || period_parse(l->period, &p) < 0 || !in_filter(only, year, l->zone)) continue;
-            if ((kept = pass_values(s, year, l->period)) != NULL) row = values_row(kept, s->master, l->zone);
-            if (row != SIZE_MAX) {
-                amount = kept->amount + row * kept->n_indicators;
-                growth = kept->growth + row * kept->n_indicators;
-            } else {
-                if (rstore_load_report(s->store, l->zone, l->period, &rep) < 0) goto done;
-                values_set_report(&one, 0, s->master, &rep);
-                report_clear(&rep);
-            }
-            before = cur.n;
-            targets_evaluate_quiet(s->rules, s->master, &s->thresholds, ty, l->zone, l->county, p, amount,
-                                   growth, &cur);
-            keep_news(s, &cur, before, prev_keys, prev.n);
-        }
+    if (only) {
+        /* the other zones' alerts are not judged, so they cannot change */
+        if (latest_of_changed(s, year, only, &zones) < 0 ||
+            firing_targets(s, year, zones.list, zones.n, &prev) < 0 ||
+            judge_zones(s, ty, year, &zones, 0, zones.n, only, &prev, &one, now_ms, ps) < 0)
+            goto done;
+    } else if (!ty) { /* no targets: whatever fired resolves */
+        if (sstore_alerts_firing(s->scores, -1, year, &prev) < 0) goto done;
+        drop_overdue(&prev, 0);
+        if (judge_zones(s, NULL, year, &zones, 0, 0, NULL, &prev, &one, now_ms, ps) < 0) goto done;
+    } else {
+        size_t lo = 0;
+        if (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom) goto done;
+        do {
+            size_t at_once = s->cfg.zones_at_once > 0 ? (size_t)s->cfg.zones_at_once : 1;
+            size_t hi = zones.n - lo > at_once ? lo + at_once : zones.n;
+            const char *after = lo ? zones.list[lo - 1].zone : NULL;
+            const char *upto = hi < zones.n ? zones.list[hi - 1].zone : NULL;
+            alert_list_clear(&prev);
+            if (sstore_alerts_firing_between(s->scores, after, upto, -1, year, &prev) < 0) goto done;
+            drop_overdue(&prev, 0);
+            if (judge_zones(s, ty, year, &zones, lo, hi, NULL, &prev, &one, now_ms, ps) < 0) goto done;
+            lo = hi;
+        } while (lo < zones.n);
     }
-    targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
     rc = 0;
 done:
     if (rc < 0) log_error(_("targets of %d: cannot be judged in this pass"), year);
-    alert_list_clear(&cur);
     alert_list_clear(&prev);
-    free(prev_keys);
     free(zones.list);
     values_free(&one);
     return rc;
@@ -767,7 +817,7 @@ fail:
 static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     strset_t reported = {0}; /* "period zone" */
     adder_t add = {&reported, false};
-    alert_list_t cur = {0}, prev = {0};
+    alert_list_t cur = {0}, prev = {0}, tr = {0};
     period_t since = reporting_since(s);
     char since_str[PERIOD_STRLEN];
     int rc = -1;
@@ -780,10 +830,12 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     if (sstore_alerts_firing(s->scores, ALERT_OVERDUE, 0, &prev) < 0) goto done;
     targets_overdue_held(s->master, since, s->master->policy.deadline_day, s->master->policy.merge_jan_feb,
                          now_ms, &prev, is_reported, &reported, &cur);
-    targets_transitions(s->master, &prev, &cur, now_ms, &ps->transitions);
+    targets_transitions(s->master, &prev, &cur, now_ms, &tr);
+    if (record_transitions(s, &tr, ps) < 0) goto done;
     rc = 0;
 done:
     if (rc < 0) log_error(_("deadlines: cannot be judged in this pass"));
+    alert_list_clear(&tr);
     strset_free(&reported);
     alert_list_clear(&cur);
     alert_list_clear(&prev);
@@ -813,15 +865,29 @@ static int periods_to_do(scorer_t *s, bool full, const strset_t *changed, strset
     return rc;
 }
 
-/* The transitions of a pass, refreshes (TR_NONE) left out. */
-static size_t n_transitions(const pass_t *ps) {
-    size_t n = 0;
-    for (size_t i = 0; i < ps->transitions.n; i++)
-        n += ps->transitions.items[i].transition != TR_NONE;
-    return n;
+/* A pass logs this many of its transitions one by one, then how many more: a first
+ * pass over a province's year raises tens of thousands, which the score store keeps
+ * (alert_events: a zone's page in yuebao-web shows them) and a log need not repeat. */
+#define TRANSITIONS_LOGGED 50
+
+typedef struct {
+    scorer_t *s;
+    size_t n;
+} publishing_t;
+
+static void publish_transition(const alert_t *a, void *arg) {
+    publishing_t *p = arg;
+    if (p->n++ < TRANSITIONS_LOGGED) {
+        char key[ALERT_KEY_LEN];
+        alert_key(a, key);
+        log_info(_("alert %s %s (%s → %s): %s"), key, transition_name(a->transition), severity_name(a->previous),
+                 severity_name(a->severity), a->message);
+    }
+    scorer_publish_alert(p->s, a);
 }
 
 static void publish_pass(scorer_t *s, pass_t *ps) {
+    publishing_t pub = {s, 0};
     for (size_t i = 0; i < ps->n_rankings && s->pub; i++) {
         ranking_t r;
         struct scorer_values *k = kept_period(s, ps->rankings[i]);
@@ -834,17 +900,14 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
         else log_error(_("%s: the ranking just committed cannot be read back to publish it"), ps->rankings[i]);
         ranking_clear(&r);
     }
-    for (size_t i = 0; i < ps->transitions.n; i++) {
-        const alert_t *a = &ps->transitions.items[i];
-        char key[ALERT_KEY_LEN];
-        if (a->transition == TR_NONE) continue;
-        alert_key(a, key);
-        log_info(_("alert %s %s (%s → %s): %s"), key, transition_name(a->transition), severity_name(a->previous),
-                 severity_name(a->severity), a->message);
-        scorer_publish_alert(s, a);
-    }
+    /* as committed: every transition recorded after the mark is this pass's */
+    if (ps->n_transitions && sstore_each_event_since(s->scores, ps->event_mark, publish_transition, &pub) < 0)
+        log_error(_("the alert transitions just committed cannot be read back to publish them"));
+    if (pub.n > TRANSITIONS_LOGGED)
+        log_info(_("… and %zu more alert transitions in this pass, each published and kept in the score store"),
+                 pub.n - TRANSITIONS_LOGGED);
     s->n_rankings += ps->n_rankings;
-    s->n_transitions += n_transitions(ps);
+    s->n_transitions += ps->n_transitions;
 }
 
 /* One pass: reads the report store in one read transaction, writes the score store in
@@ -875,24 +938,17 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     }
     if (full && !deadlines_only) {
         /* years whose alerts still fire though their reports are gone from view */
-        alert_list_t firing = {0};
-        if (sstore_alerts_firing(s->scores, -1, 0, &firing) < 0) goto read_done;
-        for (size_t i = 0; i < firing.n; i++) {
-            char y[PERIOD_STRLEN];
-            snprintf(y, sizeof y, "%04d", firing.items[i].year);
-            if (firing.items[i].kind != ALERT_OVERDUE && strset_add(&years, y) < 0) break;
-        }
-        alert_list_clear(&firing);
+        adder_t add = {&years, false};
+        if (fed(sstore_each_target_year(s->scores, add_year, &add), add.oom) < 0) goto read_done;
     }
     strset_seal(&years);
     if (sstore_begin(s->scores) < 0) goto read_done;
+    if (sstore_event_top(s->scores, &ps.event_mark) < 0) goto write_fail;
     for (size_t i = 0; i < todo.n; i++)
         if (recompute_period(s, todo.items[i], now_ms, &ps) < 0) goto write_fail;
     for (size_t i = 0; i < years.n; i++)
         if (evaluate_year(s, atoi(years.items[i]), full ? NULL : &changed, now_ms, &ps) < 0) goto write_fail;
     if (evaluate_overdue(s, now_ms, &ps) < 0) goto write_fail;
-    for (size_t i = 0; i < ps.transitions.n; i++)
-        if (sstore_record_transition(s->scores, &ps.transitions.items[i]) < 0) goto write_fail;
     if (sstore_commit(s->scores) < 0) goto write_fail;
     kept_settle(s, true);
     rc = 0;
@@ -910,9 +966,9 @@ read_done:
             log_info(
                 _("pass %llu%s: %zu periods recomputed, %zu rankings changed, %zu alert transitions, %lld ms"),
                 (unsigned long long)s->n_passes, full ? _(" (full)") : "", todo.n, ps.n_rankings,
-                n_transitions(&ps), (long long)(clock_mono_ms() - t0));
-        } else if (n_transitions(&ps)) {
-            log_info(_("deadlines: %zu alert transitions"), n_transitions(&ps));
+                ps.n_transitions, (long long)(clock_mono_ms() - t0));
+        } else if (ps.n_transitions) {
+            log_info(_("deadlines: %zu alert transitions"), ps.n_transitions);
         }
     }
     pass_free(&ps);

@@ -50,8 +50,12 @@ static int wait_ms(void) {
     return e2e_scaled_ms(E2E_WAIT_MS);
 }
 
-/* The scorer's usual test settings: obligations from 2017-02, quick passes and beats. */
-#define SCORER_ARGS "--set", "reporting_since=2017-02", "--set", "coalesce_ms=50", "--set", "heartbeat_ms=100"
+/* The scorer's usual test settings: obligations from 2017-02, quick passes and beats,
+ * and a full pass's targets judged one zone at a time, so that every test
+ * crosses the edges between the ranges. */
+#define SCORER_ARGS                                                                                           \
+    "--set", "reporting_since=2017-02", "--set", "coalesce_ms=50", "--set", "heartbeat_ms=100", "--set",       \
+        "zones_at_once=1"
 
 static const char *const ALL_COUNTIES[] = {"410602", "410603", "410611", "410621",
                                            "410622", "410671", "410672", NULL};
