@@ -25,6 +25,8 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,18 +83,22 @@ static void copy(char *dst, size_t size, const char *src) {
     dst[n] = '\0';
 }
 
-static alert_t base_alert(alert_kind_t kind, const char *zone, const char *county, const indicator_t *ind,
-                          period_t p) {
-    alert_t a;
-    memset(&a, 0, sizeof a);
-    a.kind = kind;
-    copy(a.zone, sizeof a.zone, zone);
-    copy(a.county, sizeof a.county, county);
-    if (ind) copy(a.indicator, sizeof a.indicator, ind->code);
-    a.year = p.year;
-    period_format(p, a.period);
-    a.value = a.target = a.expected = a.gap = NAN;
-    return a;
+/* The figures before the message are cleared, the message emptied, not zeroed: a
+ * pass makes one alert per check, hundreds of thousands, and most pass unread. */
+static void base_alert(alert_t *a, alert_kind_t kind, const char *zone, const char *county,
+                       const indicator_t *ind, period_t p) {
+    memset(a, 0, offsetof(alert_t, message));
+    a->message[0] = '\0';
+    a->transition = TR_NONE;
+    a->previous = SEV_NONE;
+    a->at_ms = 0;
+    a->kind = kind;
+    copy(a->zone, sizeof a->zone, zone);
+    copy(a->county, sizeof a->county, county);
+    if (ind) copy(a->indicator, sizeof a->indicator, ind->code);
+    a->year = p.year;
+    period_format(p, a->period);
+    a->value = a->target = a->expected = a->gap = NAN;
 }
 
 /* The message of a pace alert, from its figures: a->value, a->target, a->expected (%)
@@ -162,21 +168,24 @@ static void evaluate(const rules_t *r, const master_t *m, const thresholds_t *t,
         const indicator_t *ind;
         if (tg->indicator < 0 || (size_t)tg->indicator >= m->n_indicators) continue;
         ind = &m->indicators[tg->indicator];
+        /* each check is made in its slot of out, not copied there */
         if (tg->has_amount && tg->amount != 0 && !isnan(amount[tg->indicator])) {
             bool paced = targets_paced(m, r, tg->indicator);
-            alert_t a = base_alert(paced ? ALERT_PACE : ALERT_LEVEL, zone, county, ind, p);
+            alert_t *a = alert_list_add(out, NULL);
+            if (!a) return;
+            base_alert(a, paced ? ALERT_PACE : ALERT_LEVEL, zone, county, ind, p);
             if (paced)
-                check_pace(r, t, tg, ind, amount[tg->indicator], p, all_messages, &a);
+                check_pace(r, t, tg, ind, amount[tg->indicator], p, all_messages, a);
             else
-                check_level(t, tg, ind, amount[tg->indicator], all_messages, &a);
-            if (!all_messages && a.severity != SEV_NONE) targets_message(r, m, &a);
-            alert_list_add(out, &a);
+                check_level(t, tg, ind, amount[tg->indicator], all_messages, a);
+            if (!all_messages && a->severity != SEV_NONE) targets_message(r, m, a);
         }
         if (tg->has_growth && !isnan(growth[tg->indicator])) {
-            alert_t a = base_alert(ALERT_GROWTH, zone, county, ind, p);
-            check_growth(t, tg, ind, growth[tg->indicator], all_messages, &a);
-            if (!all_messages && a.severity != SEV_NONE) targets_message(r, m, &a);
-            alert_list_add(out, &a);
+            alert_t *a = alert_list_add(out, NULL);
+            if (!a) return;
+            base_alert(a, ALERT_GROWTH, zone, county, ind, p);
+            check_growth(t, tg, ind, growth[tg->indicator], all_messages, a);
+            if (!all_messages && a->severity != SEV_NONE) targets_message(r, m, a);
         }
     }
 }
@@ -230,14 +239,14 @@ void targets_overdue(const master_t *m, period_t since, int deadline_day, bool m
         for (size_t z = 0; z < m->n_zones; z++) {
             const zone_t *zone = &m->zones[z];
             const county_t *c = master_county(m, zone->county);
-            alert_t a;
+            alert_t *a;
             if (reported(zone->code, period, arg)) continue;
-            a = base_alert(ALERT_OVERDUE, zone->code, zone->county, NULL, p);
-            a.severity = SEV_CRITICAL;
-            a.deadline_ms = due;
-            snprintf(a.message, sizeof a.message, _("%s (%s) has not reported %s; it was due %.10s 24:00"),
+            if (!(a = alert_list_add(out, NULL))) return;
+            base_alert(a, ALERT_OVERDUE, zone->code, zone->county, NULL, p);
+            a->severity = SEV_CRITICAL;
+            a->deadline_ms = due;
+            snprintf(a->message, sizeof a->message, _("%s (%s) has not reported %s; it was due %.10s 24:00"),
                      zone->name, c ? c->name : zone->county, period, when);
-            alert_list_add(out, &a);
         }
     }
 }
@@ -320,13 +329,13 @@ void targets_overdue_held(const master_t *m, period_t since, int deadline_day, b
 
 void targets_transitions(const master_t *m, const alert_list_t *prev, alert_list_t *cur, int64_t now_ms,
                          alert_list_t *out) {
-    size_t i = 0, j = 0;
+    size_t i = 0, j = 0, kp_of = SIZE_MAX, kc_of = SIZE_MAX; /* the items kp and kc are the keys of */
+    char kp[ALERT_KEY_LEN] = "", kc[ALERT_KEY_LEN] = "";
     alert_list_sort(cur);
     while (i < prev->n || j < cur->n) {
-        char kp[ALERT_KEY_LEN] = "", kc[ALERT_KEY_LEN] = "";
         int cmp;
-        if (i < prev->n) alert_key(&prev->items[i], kp);
-        if (j < cur->n) alert_key(&cur->items[j], kc);
+        if (i < prev->n && kp_of != i) alert_key(&prev->items[kp_of = i], kp);
+        if (j < cur->n && kc_of != j) alert_key(&cur->items[kc_of = j], kc);
         cmp = i >= prev->n ? 1 : j >= cur->n ? -1 : strcmp(kp, kc);
         if (cmp < 0) { /* fired before, no longer evaluated: the report came, the target went */
             const alert_t *p = &prev->items[i++];
