@@ -220,6 +220,7 @@ int bench_user_add(const char *bin_dir, const char *users, const char *name, con
     char exe[4200];
     snprintf(exe, sizeof exe, "%s/yuebao", bin_dir);
     if (pipe(in) < 0) return -1;
+    fflush(NULL); /* else the child's freopen flushes our unwritten output a second time */
     if ((pid = fork()) < 0) return -1;
     if (pid == 0) {
         dup2(in[0], 0);
