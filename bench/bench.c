@@ -76,19 +76,22 @@ void bench_remove_tree(const char *path) {
     nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The log is opened (emptied) here, before the fork: opened by the child, a caller
+ * polling it for "ready:" could still read the last run's, when a daemon is started
+ * again on the same log. */
 void bench_spawn(pid_t *slot, char **args, const char *log_path, const char *now) {
     pid_t parent = getpid();
+    int fd;
     if (access(args[0], X_OK) != 0) bench_fail("%s: %s (build it first: make)", args[0], strerror(errno));
+    if ((fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+        bench_fail("%s: %s", log_path, strerror(errno));
     fflush(NULL);
     *slot = fork();
     if (*slot < 0) bench_fail("fork: %s", strerror(errno));
     if (*slot == 0) {
-        int fd;
         signal(SIGINT, SIG_DFL); /* the bench's handlers clean up the bench, not this */
         signal(SIGTERM, SIG_DFL);
-        fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) _exit(126);
-        close(fd);
+        if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) _exit(126);
         prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive the bench */
         if (getppid() != parent) _exit(1);
         setenv("YUEBAO_LOG", "info", 1);
@@ -100,6 +103,7 @@ void bench_spawn(pid_t *slot, char **args, const char *log_path, const char *now
         fprintf(stderr, "exec %s: %s\n", args[0], strerror(errno));
         _exit(127);
     }
+    close(fd);
 }
 
 int bench_stop(pid_t *slot, int timeout_ms) {

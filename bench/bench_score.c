@@ -801,10 +801,12 @@ static void check_restart(const city_t *c, recompute_result_t *out) {
         bench_fail("the restarted scorer's log has no \"pass 1 (full): … ms\" line");
     }
     free(text);
-    if (rankings != 0 || transitions != 0)
+    if (rankings != 0 || transitions != 0) {
+        print_log("yuebao-scorer", c->scorer_log);
         bench_fail("the restart pass over an unchanged store changed %zu rankings and raised %zu transitions; "
                    "expected none",
                    rankings, transitions);
+    }
     out->restart_ms = (double)pass_ms;
     out->restarted = true;
 }
