@@ -88,7 +88,7 @@ COLLECTOR_LIB  := collector/collector_config.c collector/collector_inbox.c \
              collector/collector_submit.c
 SCORER_LIB     := scorer/scorer_config.c scorer/scorer_rules.c scorer/scorer_store.c \
              scorer/scorer_security.c scorer/scorer_recompute.c scorer/scorer_events.c \
-             scorer/scorer_publish.c scorer/scorer_snapshot.c
+             scorer/scorer_publish.c scorer/scorer_snapshot.c scorer/scorer_stars.c
 # yuebao-notify's core: routes, groups, the notification store, the subscriber, the
 # delivery threads, the control ROUTER (no libcurl: its unit tests link a stub receiver).
 NOTIFY_LIB     := notify/notify_route.c notify/notify_group.c notify/notify_store.c notify/notify_engine.c \

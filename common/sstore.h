@@ -96,6 +96,12 @@ int sstore_star(sstore_t *s, const char *zone, int year, int *star, int *star_ye
 int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *star, int *star_year,
                       bool *promoted);
 
+/* Calls fn for every zone that has a star judged on a year <= year, in zone (strcmp)
+ * order, with its most recent one: what sstore_star answers for each, in one query
+ * instead of one per zone. Returns how many, or -1 (logged). */
+typedef void (*sstore_star_fn)(const char *zone, int star, int star_year, bool promoted, void *arg);
+int sstore_each_star(sstore_t *s, int year, sstore_star_fn fn, void *arg);
+
 /* Appends to out every firing alert (severity, values, since_ms set; transition
  * TR_ACTIVE), ordered by key. kind < 0 = all kinds; year 0 = all years. 0 or -1. */
 int sstore_alerts_firing(sstore_t *s, int kind, int year, alert_list_t *out);

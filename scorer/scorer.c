@@ -116,6 +116,7 @@ int main(int argc, char **argv) {
     rstore_close(&s.store);
     sstore_close(&s.scores);
     scorer_forget_values(&s);
+    scorer_forget_stars(&s);
     rules_destroy(&s.rules);
     master_destroy(&s.master);
     close(s.signal_fd);

@@ -92,6 +92,8 @@ typedef struct {
      * brought up to date zone by zone for what changed (scorer_recompute.c) */
     struct scorer_values *kept;
     size_t n_kept;
+    /* the stars a ranking shows, of one star year, kept between passes (scorer_stars.c) */
+    struct scorer_stars *stars;
     bool full_pending;        /* recompute every period */
     bool scan_pending;        /* recompute periods changed since the watermark */
     int64_t first_pending_ms; /* monotonic: when the oldest pending work arrived */
@@ -162,6 +164,17 @@ int scorer_recompute(scorer_t *s);
 /* Forgets the matrices kept between passes (their rows point into s->master): after a
  * reload of master data, and at exit. */
 void scorer_forget_values(scorer_t *s);
+
+/* scorer_stars.c */
+
+/* sstore_star_shown, from the stars of the star year kept in memory (read in one query
+ * when another year is asked for). Returns as sstore_star_shown. */
+int scorer_star_shown(scorer_t *s, const char *zone, int year, int month, int *star, int *star_year,
+                      bool *promoted);
+
+/* Forgets the kept stars: before the scorer writes stars, after a rollback, on a full
+ * pass, and at exit. */
+void scorer_forget_stars(scorer_t *s);
 
 /* Reads when the scorer first started on its score store, recording now_ms if this is
  * that start, into s->first_start_ms, and logs from which period reports are owed. 0,

@@ -151,6 +151,7 @@ static struct scorer_values *kept_period(scorer_t *s, const char *period) {
 /* After COMMIT (committed) or ROLLBACK: the rankings this pass left stored become the
  * kept ones, or are forgotten. */
 static void kept_settle(scorer_t *s, bool committed) {
+    if (!committed) scorer_forget_stars(s); /* read inside the transaction: maybe gone */
     for (size_t i = 0; i < s->n_kept; i++) {
         struct scorer_values *k = &s->kept[i];
         if (committed && k->pending_kind) {
@@ -402,6 +403,7 @@ static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, siz
 /* Judges stars on a December's data: one judgement per zone that reported it. */
 static int judge_stars(scorer_t *s, period_t p, const values_t *v, int64_t now_ms) {
     if (p.month != 12 || s->rules->n_stars == 0) return 0;
+    scorer_forget_stars(s); /* they change now */
     for (size_t z = 0; z < v->n_zones; z++) {
         int star;
         if (!v->zones[z].reported) continue;
@@ -475,8 +477,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         row.total = sc[z].total;
         memcpy(row.dims, sc[z].dims, sizeof row.dims);
         row.star = RANKING_STAR_NONE;
-        if (sstore_star_shown(s->scores, row.zone, p.year, p.month, &row.star, &row.star_year, &row.promoted) <
-            0)
+        if (scorer_star_shown(s, row.zone, p.year, p.month, &row.star, &row.star_year, &row.promoted) < 0)
             goto done;
         copy(row.missing, sizeof row.missing, sc[z].missing);
         if (!ranking_add_row(&r, &row)) goto done;
@@ -928,7 +929,10 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
     strset_seal(&changed_periods);
     strset_seal(&changed);
     strset_seal(&pairs);
-    if (full) scorer_forget_values(s); /* a full pass reads every period afresh */
+    if (full) { /* a full pass reads every period afresh */
+        scorer_forget_values(s);
+        scorer_forget_stars(s);
+    }
     ps.pairs = full || changes.long_pair ? NULL : &pairs;
     if (!deadlines_only && periods_to_do(s, full, &changed_periods, &todo) < 0) goto read_done;
     for (size_t i = 0; i < todo.n; i++) {

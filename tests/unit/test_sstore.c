@@ -1061,3 +1061,36 @@ Test(sstore, the_years_with_firing_target_alerts_leave_out_overdue_ones) {
     cr_assert_eq(years[1], 2016);
     cr_assert_eq(years[2], 2017);
 }
+
+typedef struct {
+    char text[512];
+} stars_seen_t;
+
+static void on_each_star(const char *zone, int value, int year, bool promoted, void *arg) {
+    stars_seen_t *seen = arg;
+    size_t len = strlen(seen->text);
+    snprintf(seen->text + len, sizeof seen->text - len, "%s%s:%d/%d%s", len ? " " : "", zone, value, year,
+             promoted ? "+" : "");
+}
+
+/* One query answers for every zone what sstore_star answers for each. */
+Test(sstore, each_star_is_every_zones_most_recent_star_up_to_the_year) {
+    stars_seen_t seen = {""};
+    int v, y;
+    bool pr;
+    star(S, 2015, "jinshan", 3);
+    star(S, 2016, "jinshan", 4); /* above every earlier one: promoted */
+    star(S, 2017, "baoshan", 5);
+    star(S, 2014, "qibin", 2);
+    star(S, 2016, "qibin", 1);
+    cr_assert_eq(sstore_each_star(S, 2016, on_each_star, &seen), 2);
+    cr_assert_str_eq(seen.text, "jinshan:4/2016+ qibin:1/2016", "baoshan's is of 2017, after the year");
+    cr_assert_eq(sstore_star(S, "jinshan", 2016, &v, &y, &pr), 1);
+    cr_assert(v == 4 && y == 2016 && pr, "the same as sstore_star");
+    memset(&seen, 0, sizeof seen);
+    cr_assert_eq(sstore_each_star(S, 2015, on_each_star, &seen), 2);
+    cr_assert_str_eq(seen.text, "jinshan:3/2015 qibin:2/2014");
+    memset(&seen, 0, sizeof seen);
+    cr_assert_eq(sstore_each_star(S, 2013, on_each_star, &seen), 0);
+    cr_assert_str_eq(seen.text, "");
+}
