@@ -101,6 +101,9 @@ typedef struct {
     int coalesce_timer;       /* loop timer id, 0 if none */
     uint64_t sequence;        /* our publisher's last sequence number */
     int64_t first_start_ms;   /* the scorer's first start on this score store (meta) */
+    /* the next deadline after the last pass that judged every zone's deadlines, 0:
+     * none such yet; until then a pass judges the deadlines of the changed zones only */
+    int64_t overdue_next_ms;
     /* counters, logged at shutdown and read by the tests */
     uint64_t n_events, n_passes, n_resyncs, n_rankings, n_transitions;
 } scorer_t;

@@ -73,6 +73,7 @@ typedef struct {
     char (*rankings)[PERIOD_STRLEN]; /* the periods whose ranking changed */
     size_t n_rankings;
     size_t n_transitions;  /* recorded, refreshes (TR_NONE) left out */
+    int64_t overdue_next_ms; /* every zone's deadlines judged: the next deadline after */
     int64_t event_mark;    /* the score store's last transition id before the pass */
     const strset_t *pairs; /* "period zone" changed since the watermark; NULL: a full pass */
 } pass_t;
@@ -814,6 +815,47 @@ fail:
     return -1;
 }
 
+/* The overdue alerts of the zones of pairs ("period zone") changed since the last
+ * pass, when no deadline has passed since every zone's were judged: a report is never
+ * withdrawn, so a changed pair can only resolve its zone's overdue alert of that period
+ * (as arrived, the words targets_transitions gives it), and nothing new falls due
+ * before the next deadline. An event at 10 000 zones read every zone's reports since
+ * reporting_since for this. */
+static int evaluate_overdue_of(scorer_t *s, const strset_t *pairs, int64_t now_ms, pass_t *ps) {
+    strset_t zones = {0};
+    alert_list_t prev = {0}, cur = {0}, tr = {0};
+    int rc = -1;
+    for (size_t i = 0; i < pairs->n; i++) { /* a zone's pairs of several periods: once each */
+        const char *zone = strchr(pairs->items[i], ' ');
+        if (zone && strset_add(&zones, zone + 1) < 0) goto done;
+    }
+    strset_seal(&zones);
+    for (size_t i = 0; i < zones.n; i++)
+        if (sstore_alerts_firing_of(s->scores, zones.items[i], ALERT_OVERDUE, 0, &prev) < 0) goto done;
+    for (size_t i = 0; i < prev.n; i++) {
+        char key[STRSET_LEN];
+        snprintf(key, sizeof key, "%s %s", prev.items[i].period, prev.items[i].zone);
+        if (!strset_has(pairs, key) && !alert_list_add(&cur, &prev.items[i])) goto done; /* still owed */
+    }
+    alert_list_sort(&prev); /* by key, as targets_transitions wants it */
+    targets_transitions(s->master, &prev, &cur, now_ms, &tr);
+    rc = record_transitions(s, &tr, ps);
+done:
+    if (rc < 0) log_error(_("deadlines: cannot be judged in this pass"));
+    strset_free(&zones);
+    alert_list_clear(&prev);
+    alert_list_clear(&cur);
+    alert_list_clear(&tr);
+    return rc;
+}
+
+/* The next deadline after now_ms that gives a zone a report to owe. */
+static int64_t next_deadline(const scorer_t *s, period_t since, int64_t now_ms) {
+    period_t p = targets_first_due(now_ms, s->master->policy.deadline_day, s->master->policy.merge_jan_feb);
+    if (period_cmp(p, since) < 0) p = since;
+    return period_deadline_ms(p, s->master->policy.deadline_day);
+}
+
 /* Overdue reports: every zone × period due by now without a report on file. */
 static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
     strset_t reported = {0}; /* "period zone" */
@@ -833,6 +875,7 @@ static int evaluate_overdue(scorer_t *s, int64_t now_ms, pass_t *ps) {
                          now_ms, &prev, is_reported, &reported, &cur);
     targets_transitions(s->master, &prev, &cur, now_ms, &tr);
     if (record_transitions(s, &tr, ps) < 0) goto done;
+    ps->overdue_next_ms = next_deadline(s, since, now_ms);
     rc = 0;
 done:
     if (rc < 0) log_error(_("deadlines: cannot be judged in this pass"));
@@ -952,14 +995,20 @@ static int run_pass(scorer_t *s, bool full, bool deadlines_only) {
         if (recompute_period(s, todo.items[i], now_ms, &ps) < 0) goto write_fail;
     for (size_t i = 0; i < years.n; i++)
         if (evaluate_year(s, atoi(years.items[i]), full ? NULL : &changed, now_ms, &ps) < 0) goto write_fail;
-    if (evaluate_overdue(s, now_ms, &ps) < 0) goto write_fail;
+    if (!full && !deadlines_only && ps.pairs && s->overdue_next_ms && now_ms < s->overdue_next_ms) {
+        if (evaluate_overdue_of(s, ps.pairs, now_ms, &ps) < 0) goto write_fail;
+    } else if (evaluate_overdue(s, now_ms, &ps) < 0) {
+        goto write_fail;
+    }
     if (sstore_commit(s->scores) < 0) goto write_fail;
     kept_settle(s, true);
+    if (ps.overdue_next_ms) s->overdue_next_ms = ps.overdue_next_ms;
     rc = 0;
     goto read_done;
 write_fail:
     sstore_rollback(s->scores);
     kept_settle(s, false);
+    s->overdue_next_ms = 0; /* the next pass judges every zone's deadlines */
 read_done:
     rstore_read_end(s->store);
     if (rc == 0) {

@@ -37,6 +37,7 @@ int scorer_rules_reload(scorer_t *s) {
         log_warn(_("%s (deprecated keys in the scorer's configuration override %s/city.csv)"), line,
                  s->cfg.master_dir);
     scorer_forget_values(s); /* their rows point into the master data going */
+    s->overdue_next_ms = 0;  /* zones and deadlines may change: every zone's judged again */
     rules_destroy(&s->rules);
     master_destroy(&s->master);
     s->master = m;
