@@ -320,14 +320,16 @@ static void copy(char *dst, size_t size, const char *src) {
 typedef struct {
     const char *zone;
     int rank;
+    size_t row; /* the zone's row in the period's matrix (recompute_period) */
 } zone_rank_t;
 
 static int cmp_zone_rank(const void *a, const void *b) {
     return strcmp(((const zone_rank_t *)a)->zone, ((const zone_rank_t *)b)->zone);
 }
 
-static int cmp_row(const void *pa, const void *pb) {
-    const ranking_row_t *a = pa, *b = pb;
+/* A ranking's order: by rank, ties by zone. */
+static int cmp_rank_zone(const void *pa, const void *pb) {
+    const zone_rank_t *a = pa, *b = pb;
     if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
     return strcmp(a->zone, b->zone);
 }
@@ -395,7 +397,7 @@ static zone_rank_t *previous_ranks(scorer_t *s, period_t p, ranking_t *prev, siz
     ranks = malloc(from->n_rows * sizeof *ranks);
     if (!ranks) return NULL;
     for (size_t i = 0; i < from->n_rows; i++)
-        ranks[i] = (zone_rank_t){from->rows[i].zone, from->rows[i].rank};
+        ranks[i] = (zone_rank_t){from->rows[i].zone, from->rows[i].rank, i};
     qsort(ranks, from->n_rows, sizeof *ranks, cmp_zone_rank);
     *n = from->n_rows;
     return ranks;
@@ -422,8 +424,8 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     const scheme_t *scheme;
     values_t loaded, *vp = &loaded; /* the period's matrix: kept from the last pass, or loaded */
     zone_score_t *sc = NULL;
-    zone_rank_t *prev_ranks = NULL;
-    size_t n_prev = 0;
+    zone_rank_t *prev_ranks = NULL, *order = NULL; /* order: the reported zones, in ranking order */
+    size_t n_prev = 0, n_order = 0;
     ranking_t prev, r, old;
     const ranking_t *oldp = &old; /* the ranking stored now: kept, or read into old */
     const ranking_t *left = NULL; /* what this period leaves stored, when rc is 0 */
@@ -465,10 +467,16 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
     r.n_dims = scheme->n_dims;
     for (size_t d = 0; d < scheme->n_dims; d++)
         snprintf(r.dims[d], sizeof r.dims[d], "%s", scheme->dims[d]);
-    for (size_t z = 0; z < vp->n_zones; z++) {
+    /* the rows are made in the ranking's order (rank, then zone): sorting the made
+     * rows moved ~500 bytes a step, a tenth of a 10 000-zone period's recompute */
+    if (!(order = malloc((vp->n_zones ? vp->n_zones : 1) * sizeof *order))) goto done;
+    for (size_t z = 0; z < vp->n_zones; z++)
+        if (vp->zones[z].reported) order[n_order++] = (zone_rank_t){vp->zones[z].code, sc[z].rank, z};
+    if (n_order > 1) qsort(order, n_order, sizeof *order, cmp_rank_zone);
+    for (size_t o = 0; o < n_order; o++) {
+        size_t z = order[o].row;
         ranking_row_t row;
-        zone_rank_t key = {vp->zones[z].code, 0}, *pr;
-        if (!vp->zones[z].reported) continue;
+        zone_rank_t key = {vp->zones[z].code, 0, 0}, *pr;
         memset(&row, 0, sizeof row);
         copy(row.zone, sizeof row.zone, vp->zones[z].code);
         copy(row.county, sizeof row.county, vp->zones[z].county);
@@ -483,7 +491,6 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         copy(row.missing, sizeof row.missing, sc[z].missing);
         if (!ranking_add_row(&r, &row)) goto done;
     }
-    if (r.n_rows > 1) qsort(r.rows, r.n_rows, sizeof *r.rows, cmp_row);
 
     k = kept_period(s, period);
     if (k && k->stored_known) oldp = &k->stored;
@@ -535,6 +542,7 @@ done:
     ranking_clear(&old);
     ranking_clear(&prev);
     free(prev_ranks);
+    free(order);
     free(sc);
     values_free(&loaded);
     return rc;
