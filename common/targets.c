@@ -86,7 +86,7 @@ static void copy(char *dst, size_t size, const char *src) {
 /* The figures before the message are cleared, the message emptied, not zeroed: a
  * pass makes one alert per check, hundreds of thousands, and most pass unread. */
 static void base_alert(alert_t *a, alert_kind_t kind, const char *zone, const char *county,
-                       const indicator_t *ind, period_t p) {
+                       const indicator_t *ind, period_t p, const char *period) {
     memset(a, 0, offsetof(alert_t, message));
     a->message[0] = '\0';
     a->transition = TR_NONE;
@@ -97,7 +97,7 @@ static void base_alert(alert_t *a, alert_kind_t kind, const char *zone, const ch
     copy(a->county, sizeof a->county, county);
     if (ind) copy(a->indicator, sizeof a->indicator, ind->code);
     a->year = p.year;
-    period_format(p, a->period);
+    copy(a->period, sizeof a->period, period); /* p formatted once by the caller */
     a->value = a->target = a->expected = a->gap = NAN;
 }
 
@@ -162,6 +162,8 @@ static void check_level(const thresholds_t *t, const target_t *tg, const indicat
 static void evaluate(const rules_t *r, const master_t *m, const thresholds_t *t, const target_year_t *ty,
                      const char *zone, const char *county, period_t p, const double *amount, const double *growth,
                      bool all_messages, alert_list_t *out) {
+    char period[PERIOD_STRLEN];
+    period_format(p, period);
     for (size_t i = first_of_zone(ty, zone); i < ty->n_targets && strcmp(ty->targets[i].zone, zone) == 0;
          i++) {
         const target_t *tg = &ty->targets[i];
@@ -173,7 +175,7 @@ static void evaluate(const rules_t *r, const master_t *m, const thresholds_t *t,
             bool paced = targets_paced(m, r, tg->indicator);
             alert_t *a = alert_list_add(out, NULL);
             if (!a) return;
-            base_alert(a, paced ? ALERT_PACE : ALERT_LEVEL, zone, county, ind, p);
+            base_alert(a, paced ? ALERT_PACE : ALERT_LEVEL, zone, county, ind, p, period);
             if (paced)
                 check_pace(r, t, tg, ind, amount[tg->indicator], p, all_messages, a);
             else
@@ -183,7 +185,7 @@ static void evaluate(const rules_t *r, const master_t *m, const thresholds_t *t,
         if (tg->has_growth && !isnan(growth[tg->indicator])) {
             alert_t *a = alert_list_add(out, NULL);
             if (!a) return;
-            base_alert(a, ALERT_GROWTH, zone, county, ind, p);
+            base_alert(a, ALERT_GROWTH, zone, county, ind, p, period);
             check_growth(t, tg, ind, growth[tg->indicator], all_messages, a);
             if (!all_messages && a->severity != SEV_NONE) targets_message(r, m, a);
         }
@@ -242,7 +244,7 @@ void targets_overdue(const master_t *m, period_t since, int deadline_day, bool m
             alert_t *a;
             if (reported(zone->code, period, arg)) continue;
             if (!(a = alert_list_add(out, NULL))) return;
-            base_alert(a, ALERT_OVERDUE, zone->code, zone->county, NULL, p);
+            base_alert(a, ALERT_OVERDUE, zone->code, zone->county, NULL, p, period);
             a->severity = SEV_CRITICAL;
             a->deadline_ms = due;
             snprintf(a->message, sizeof a->message, _("%s (%s) has not reported %s; it was due %.10s 24:00"),
