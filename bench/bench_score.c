@@ -47,7 +47,8 @@
  *                 default examples/sample-city, found by walking up from BIN_DIR.
  * The scratch folder is made under $TMPDIR (default /tmp) and removed at exit; with
  * YUEBAO_BENCH_KEEP=DIR each city's folder (stores, master data, logs) is moved into DIR
- * instead, to profile a daemon on it.
+ * instead, to profile a daemon on it; a name already taken there gets a suffix
+ * (city-10000, then the year's city-10000.2).
  */
 #include <errno.h>
 #include <limits.h>
@@ -542,8 +543,10 @@ static void keep_or_remove(const char *dir) {
     const char *keep = getenv("YUEBAO_BENCH_KEEP"), *base = strrchr(dir, '/');
     char dst[PATH_MAX + 64];
     if (keep && *keep && base) {
+        /* the year's city has the 10 000-zone city's name: city-10000, city-10000.2 */
         snprintf(dst, sizeof dst, "%s%s", keep, base);
-        bench_remove_tree(dst);
+        for (int n = 2; access(dst, F_OK) == 0 && n < 100; n++)
+            snprintf(dst, sizeof dst, "%s%s.%d", keep, base, n);
         if (rename(dir, dst) == 0) {
             fprintf(stderr, "bench_score: kept %s\n", dst);
             return;
