@@ -157,6 +157,14 @@ static void record(sstore_t *s, alert_t *a, transition_t tr, severity_t previous
     cr_assert_eq(sstore_commit(s), 0);
 }
 
+/* An alert of kind firing at severity, recorded at T0 with no figures. */
+static void fire(sstore_t *s, alert_kind_t kind, severity_t severity, const char *zone, const char *indicator,
+                 int year, const char *period) {
+    alert_t a;
+    alert_init(&a, kind, severity, zone, indicator, year, period);
+    record(s, &a, TR_FIRING, SEV_NONE, T0);
+}
+
 /* ---- schema ------------------------------------------------------------------------ */
 
 Test(sstore, open_creates_the_schema_in_wal_mode) {
@@ -1014,13 +1022,10 @@ Test(sstore, the_transitions_after_a_mark_come_back_whole_and_in_order) {
 
 Test(sstore, firing_alerts_between_two_zones_take_the_upper_and_not_the_lower) {
     static const char *const zones[] = {"a1", "b2", "b3", "c4", "d5"};
-    alert_t a;
     alert_list_t l = {0};
     for (size_t i = 0; i < sizeof zones / sizeof *zones; i++) {
-        alert_init(&a, ALERT_PACE, SEV_WARNING, zones[i], "fai", 2017, "2017-06");
-        record(S, &a, TR_FIRING, SEV_NONE, T0);
-        alert_init(&a, ALERT_GROWTH, SEV_WARNING, zones[i], "va", 2016, "2016-12");
-        record(S, &a, TR_FIRING, SEV_NONE, T0);
+        fire(S, ALERT_PACE, SEV_WARNING, zones[i], "fai", 2017, "2017-06");
+        fire(S, ALERT_GROWTH, SEV_WARNING, zones[i], "va", 2016, "2016-12");
     }
     cr_assert_eq(sstore_alerts_firing_between(S, NULL, "b2", -1, 2017, &l), 0);
     cr_assert_eq(l.n, 2, "a1 and b2 of 2017");
@@ -1046,16 +1051,11 @@ static void add_year(int year, void *arg) {
 }
 
 Test(sstore, the_years_with_firing_target_alerts_leave_out_overdue_ones) {
-    alert_t a;
     int years[8] = {0};
-    alert_init(&a, ALERT_OVERDUE, SEV_CRITICAL, "a1", "", 2015, "2015-05");
-    record(S, &a, TR_FIRING, SEV_NONE, T0);
-    alert_init(&a, ALERT_LEVEL, SEV_WARNING, "a1", "ratio", 2017, "2017-06");
-    record(S, &a, TR_FIRING, SEV_NONE, T0);
-    alert_init(&a, ALERT_PACE, SEV_WARNING, "b2", "fai", 2016, "2016-12");
-    record(S, &a, TR_FIRING, SEV_NONE, T0);
-    alert_init(&a, ALERT_PACE, SEV_WARNING, "b3", "fai", 2016, "2016-12");
-    record(S, &a, TR_FIRING, SEV_NONE, T0);
+    fire(S, ALERT_OVERDUE, SEV_CRITICAL, "a1", "", 2015, "2015-05");
+    fire(S, ALERT_LEVEL, SEV_WARNING, "a1", "ratio", 2017, "2017-06");
+    fire(S, ALERT_PACE, SEV_WARNING, "b2", "fai", 2016, "2016-12");
+    fire(S, ALERT_PACE, SEV_WARNING, "b3", "fai", 2016, "2016-12");
     cr_assert_eq(sstore_each_target_year(S, add_year, years), 2);
     cr_assert_eq(years[0], 2);
     cr_assert_eq(years[1], 2016);
