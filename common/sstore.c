@@ -762,9 +762,13 @@ int sstore_each_event_since(sstore_t *s, int64_t after_id, sstore_alert_fn fn, v
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int tr = transition_parse((const char *)sqlite3_column_text(st, 14));
         int prev = severity_parse((const char *)sqlite3_column_text(st, 15));
-        if (read_alert(s, st, &a) < 0 || tr < 0 || prev < 0) {
-            if (tr < 0 || prev < 0)
-                log_error(_("%s: alert event of %s: unknown transition or severity"), s->path, a.zone);
+        if (tr < 0 || prev < 0) {
+            log_error(_("%s: alert event of %s: unknown transition or severity"), s->path,
+                      (const char *)sqlite3_column_text(st, 2));
+            sqlite3_reset(st);
+            return -1;
+        }
+        if (read_alert(s, st, &a) < 0) { /* logged */
             sqlite3_reset(st);
             return -1;
         }

@@ -938,6 +938,13 @@ static void publish_transition(const alert_t *a, void *arg) {
     scorer_publish_alert(p->s, a);
 }
 
+/* What was committed could not all be published: a sequence number is skipped, so
+ * every subscriber sees a gap and takes a snapshot (the Clone pattern's repair), which
+ * serves the committed state; a follower then prints what it missed. */
+static void unpublished(scorer_t *s) {
+    s->sequence++;
+}
+
 static void publish_pass(scorer_t *s, pass_t *ps) {
     publishing_t pub = {s, 0};
     for (size_t i = 0; i < ps->n_rankings && s->pub; i++) {
@@ -948,13 +955,22 @@ static void publish_pass(scorer_t *s, pass_t *ps) {
             scorer_publish_ranking(s, &k->stored);
             continue;
         }
-        if (sstore_load_ranking(s->scores, ps->rankings[i], &r) == 1) scorer_publish_ranking(s, &r);
-        else log_error(_("%s: the ranking just committed cannot be read back to publish it"), ps->rankings[i]);
+        if (sstore_load_ranking(s->scores, ps->rankings[i], &r) == 1) {
+            scorer_publish_ranking(s, &r);
+        } else {
+            log_error(_("%s: the ranking just committed cannot be read back to publish it; subscribers are "
+                        "told to take a snapshot"),
+                      ps->rankings[i]);
+            unpublished(s);
+        }
         ranking_clear(&r);
     }
     /* as committed: every transition recorded after the mark is this pass's */
-    if (ps->n_transitions && sstore_each_event_since(s->scores, ps->event_mark, publish_transition, &pub) < 0)
-        log_error(_("the alert transitions just committed cannot be read back to publish them"));
+    if (ps->n_transitions && sstore_each_event_since(s->scores, ps->event_mark, publish_transition, &pub) < 0) {
+        log_error(_("the alert transitions just committed cannot be read back to publish them; subscribers "
+                    "are told to take a snapshot"));
+        unpublished(s);
+    }
     if (pub.n > TRANSITIONS_LOGGED)
         log_info(_("… and %zu more alert transitions in this pass, each published and kept in the score store"),
                  pub.n - TRANSITIONS_LOGGED);
