@@ -134,11 +134,14 @@ static const char *const sql[Q_COUNT] = {
                  " WHERE (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
     [Q_FIRING_ZONE] = "SELECT " ALERT_COLS ", since_ms FROM alerts WHERE zone = ?3"
                       " AND (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
-    [Q_FIRING_RANGE] = "SELECT " ALERT_COLS ", since_ms FROM alerts WHERE zone > ?3 AND (?4 IS NULL OR zone <= ?4)"
+    [Q_FIRING_RANGE] = "SELECT " ALERT_COLS ", since_ms FROM alerts"
+                       " WHERE zone > ?3 AND (?4 IS NULL OR zone <= ?4)"
                        " AND (?1 IS NULL OR kind = ?1) AND (?2 = 0 OR year = ?2) ORDER BY akey",
     [Q_EVENT_TOP] = "SELECT coalesce(max(id), 0) FROM alert_events",
-    /* each zone's rows newest first (stars_by_zone): the first of a zone is its star */
-    [Q_EACH_STAR] = "SELECT zone, star, year, promoted FROM stars WHERE year <= ?1 ORDER BY zone, year DESC",
+    /* with one max(), SQLite takes the bare columns from the row holding it: each
+     * zone's most recent star (over stars_by_zone) */
+    [Q_EACH_STAR] = "SELECT zone, star, max(year), promoted FROM stars WHERE year <= ?1"
+                    " GROUP BY zone ORDER BY zone",
     [Q_TARGET_YEARS] = "SELECT DISTINCT year FROM alerts WHERE kind <> 'overdue' ORDER BY year",
     [Q_EVENTS_SINCE] = "SELECT " ALERT_COLS ", since_ms, transition, previous, at_ms FROM alert_events"
                        " WHERE id > ?1 ORDER BY id",
@@ -619,25 +622,13 @@ int sstore_star_shown(sstore_t *s, const char *zone, int year, int month, int *s
 
 int sstore_each_star(sstore_t *s, int year, sstore_star_fn fn, void *arg) {
     sqlite3_stmt *st = q(s, Q_EACH_STAR);
-    char *last = NULL; /* the zone of the last row passed on */
     int rc, n = 0;
     sqlite3_bind_int(st, 1, year);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *zone = (const char *)sqlite3_column_text(st, 0);
-        char *copy;
-        if (!zone || (last && strcmp(zone, last) == 0)) continue; /* an older one of the same zone */
-        if (!(copy = strdup(zone))) {
-            log_error(_("%s: out of memory reading the stars"), s->path);
-            free(last);
-            sqlite3_reset(st);
-            return -1;
-        }
-        free(last);
-        last = copy;
-        fn(zone, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) != 0, arg);
+        fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+           sqlite3_column_int(st, 3) != 0, arg);
         n++;
     }
-    free(last);
     return scanned(s, st, rc) < 0 ? -1 : n;
 }
 

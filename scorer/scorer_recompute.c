@@ -581,10 +581,10 @@ static void on_latest(const char *zone, const char *period, const char *county, 
     snprintf(l->county, sizeof l->county, "%s", county);
 }
 
-/* Drops the overdue alerts of out[from..]: the target checks' firing alerts are the rest. */
-static void drop_overdue(alert_list_t *out, size_t from) {
-    size_t j = from;
-    for (size_t i = from; i < out->n; i++)
+/* Drops the overdue alerts of out: the target checks' firing alerts are the rest. */
+static void drop_overdue(alert_list_t *out) {
+    size_t j = 0;
+    for (size_t i = 0; i < out->n; i++)
         if (out->items[i].kind != ALERT_OVERDUE) {
             if (j != i) out->items[j] = out->items[i];
             j++;
@@ -597,7 +597,7 @@ static void drop_overdue(alert_list_t *out, size_t from) {
 static int firing_targets(scorer_t *s, int year, const latest_t *zones, size_t n_zones, alert_list_t *out) {
     for (size_t i = 0; i < n_zones; i++)
         if (sstore_alerts_firing_of(s->scores, zones[i].zone, -1, year, out) < 0) return -1;
-    drop_overdue(out, 0);
+    drop_overdue(out);
     if (n_zones > 1) alert_list_sort(out);
     return 0;
 }
@@ -732,13 +732,10 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
             firing_targets(s, year, zones.list, zones.n, &prev) < 0 ||
             judge_zones(s, ty, year, &zones, 0, zones.n, only, &prev, &one, now_ms, ps) < 0)
             goto done;
-    } else if (!ty) { /* no targets: whatever fired resolves */
-        if (sstore_alerts_firing(s->scores, -1, year, &prev) < 0) goto done;
-        drop_overdue(&prev, 0);
-        if (judge_zones(s, NULL, year, &zones, 0, 0, NULL, &prev, &one, now_ms, ps) < 0) goto done;
     } else {
+        /* no targets: no zone to judge, one range of every firing alert, which resolves */
         size_t lo = 0;
-        if (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom) goto done;
+        if (ty && (rstore_each_latest(s->store, year, on_latest, &zones) < 0 || zones.oom)) goto done;
         do {
             size_t at_once = s->cfg.zones_at_once > 0 ? (size_t)s->cfg.zones_at_once : 1;
             size_t hi = zones.n - lo > at_once ? lo + at_once : zones.n;
@@ -746,7 +743,7 @@ static int evaluate_year(scorer_t *s, int year, const strset_t *only, int64_t no
             const char *upto = hi < zones.n ? zones.list[hi - 1].zone : NULL;
             alert_list_clear(&prev);
             if (sstore_alerts_firing_between(s->scores, after, upto, -1, year, &prev) < 0) goto done;
-            drop_overdue(&prev, 0);
+            drop_overdue(&prev);
             if (judge_zones(s, ty, year, &zones, lo, hi, NULL, &prev, &one, now_ms, ps) < 0) goto done;
             lo = hi;
         } while (lo < zones.n);

@@ -15,7 +15,7 @@
 #include "scorer.h"
 
 typedef struct {
-    char *zone;
+    char zone[ZONE_CODE_SIZE];
     int star, star_year;
     bool promoted;
 } star_row_t;
@@ -29,8 +29,6 @@ struct scorer_stars {
 
 void scorer_forget_stars(scorer_t *s) {
     if (!s->stars) return;
-    for (size_t i = 0; i < s->stars->n; i++)
-        free(s->stars->rows[i].zone);
     free(s->stars->rows);
     free(s->stars);
     s->stars = NULL;
@@ -39,7 +37,9 @@ void scorer_forget_stars(scorer_t *s) {
 static void on_star(const char *zone, int star, int star_year, bool promoted, void *arg) {
     struct scorer_stars *c = arg;
     star_row_t *r;
-    if (c->oom) return;
+    size_t len = zone ? strlen(zone) : sizeof r->zone;
+    /* a code longer than any zone's is no ranked row's: not kept */
+    if (c->oom || len >= sizeof r->zone) return;
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
         star_row_t *grown = realloc(c->rows, cap * sizeof *grown);
@@ -51,10 +51,7 @@ static void on_star(const char *zone, int star, int star_year, bool promoted, vo
         c->cap = cap;
     }
     r = &c->rows[c->n];
-    if (!(r->zone = strdup(zone))) {
-        c->oom = true;
-        return;
-    }
+    memcpy(r->zone, zone, len + 1);
     r->star = star;
     r->star_year = star_year;
     r->promoted = promoted;
