@@ -964,6 +964,46 @@ Test(e2e_scorer, a_bad_rules_file_on_sighup_keeps_the_rules_in_force) {
     stop_daemons();
 }
 
+/* A year without a targets file raises no target alerts: once targets-2017.csv is taken
+ * away (SIGHUP), every target alert of 2017 resolves in the full pass, overdue ones
+ * stay. The pass judges the year in one range of every firing alert, as it would with
+ * no zone to judge. */
+Test(e2e_scorer, a_targets_file_taken_away_resolves_the_years_target_alerts) {
+    static const char *const some[] = {"410602", "410622", "410671", NULL};
+    char rules[300], rules_dir[320];
+    const char *const extra[] = {SCORER_ARGS, "--set", rules_dir, NULL};
+    const char *targets_q = "SELECT count(*) FROM alerts WHERE kind <> 'overdue'";
+    const char *overdue_q = "SELECT count(*) FROM alerts WHERE kind = 'overdue'";
+    const char *resolved_q =
+        "SELECT count(*) FROM alert_events WHERE transition = 'resolved' AND kind <> 'overdue'";
+    int64_t firing, overdue, resolved;
+
+    snprintf(rules, sizeof rules, "%s/rules", dir);
+    snprintf(rules_dir, sizeof rules_dir, "rules_dir=%s", rules);
+    copy_rules(rules);
+    start_daemons(extra);
+    submit_counties(some, "2017-02", "2017-06");
+    /* settled: a full pass after every report was acked has judged them all */
+    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 2, sc.pid, wait_ms()), 0, "%s",
+                 e2e_tail(sc.err_log, 2000));
+    firing = e2e_sql_int(sc.scores, "%s", targets_q);
+    overdue = e2e_sql_int(sc.scores, "%s", overdue_q);
+    resolved = e2e_sql_int(sc.scores, "%s", resolved_q);
+    cr_assert_gt(firing, 0, "the sample's figures miss some 2017 targets:\n%s", e2e_tail(sc.err_log, 2000));
+    cr_assert_gt(overdue, 0, "山城区's May report is missing");
+
+    cr_assert_eq(unlink(P("%s/targets-2017.csv", rules)), 0);
+    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 3, sc.pid, wait_ms()), 0, "%s",
+                 e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_sql_int(sc.scores, "%s", targets_q), 0, "%s", e2e_tail(sc.err_log, 3000));
+    cr_assert_eq(e2e_sql_int(sc.scores, "%s", resolved_q) - resolved, firing,
+                 "each firing target alert resolved once");
+    cr_assert_eq(e2e_sql_int(sc.scores, "%s", overdue_q), overdue, "the overdue ones stay");
+    stop_daemons();
+}
+
 Test(e2e_scorer, a_bad_setting_is_a_usage_error) {
     static const char *const extra[] = {"--set", "method=foo", NULL};
     e2e_agg_t none;
