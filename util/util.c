@@ -158,7 +158,27 @@ static int move_to(const char *src, const char *dst) {
     return 0;
 }
 
-/* 1 when dir/NAME or any dir/NAME<suffix> exists (NAME: the file name in out). */
+/* 1 when the file at path holds exactly text. */
+static int holds_text(const char *path, const char *text) {
+    size_t len = strlen(text), got;
+    char *buf;
+    FILE *f = fopen(path, "rb");
+    int same;
+    if (!f) return 0;
+    buf = malloc(len + 1);
+    got = buf ? fread(buf, 1, len + 1, f) : 0;
+    same = buf && got == len && memcmp(buf, text, len) == 0;
+    free(buf);
+    fclose(f);
+    return same;
+}
+
+/* 1 when dir/NAME or any dir/NAME<suffix> exists (NAME: the file name in out) — except
+ * what a filing killed half-way leaves: no file, and only sidecars of its own suffixes
+ * holding exactly the text this filing writes (receipts are made from the outbox alone,
+ * so the retry writes the same bytes). That name is this filing's own; a sidecar of
+ * another text or another kind (the officer's kept receipt of an earlier file) keeps
+ * the name taken. */
 static int name_taken(const char *out, const util_sidecar_t *sides, size_t n_sides,
                       const char *const *reserved) {
     char side[4200];
@@ -166,9 +186,13 @@ static int name_taken(const char *out, const util_sidecar_t *sides, size_t n_sid
     if (stat(out, &st) == 0) return 1;
     for (size_t i = 0; i < n_sides; i++) {
         snprintf(side, sizeof side, "%s%s", out, sides[i].suffix);
-        if (stat(side, &st) == 0) return 1;
+        if (stat(side, &st) == 0 && !holds_text(side, sides[i].text)) return 1;
     }
     for (size_t i = 0; reserved && reserved[i]; i++) {
+        int ours = 0;
+        for (size_t j = 0; j < n_sides && !ours; j++)
+            ours = strcmp(reserved[i], sides[j].suffix) == 0;
+        if (ours) continue;
         snprintf(side, sizeof side, "%s%s", out, reserved[i]);
         if (stat(side, &st) == 0) return 1;
     }

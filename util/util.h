@@ -25,7 +25,9 @@ typedef struct {
  * suffix (NULL-terminated list, may be NULL), exists already. In this order, so the
  * file never lies there without them: each sidecar is written atomically, then the file
  * is moved (rename; across filesystems a copy under a temporary name, fsync, rename,
- * then unlink of path), then the folder is fsynced. The final path goes into out.
+ * then unlink of path), then the folder is fsynced. A name with no file and only
+ * sidecars of these suffixes holding exactly these texts is what a filing killed
+ * half-way left, and is reused. The final path goes into out.
  * 0, or -1 with errno: then path is still where it was and no sidecar is left. */
 int util_file_into(const char *path, const char *dir, const char *name, const util_sidecar_t *sides,
                    size_t n_sides, const char *const *reserved, char *out, size_t outsz);
