@@ -72,7 +72,6 @@ enum {
     Q_REV_CONTENT,
     Q_INS_HISTORY,
     Q_DEL_VALUES,
-    Q_INS_VALUE,
     Q_DEL_PROJECTS,
     Q_INS_PROJECT,
     Q_UPSERT_REPORT,
@@ -96,8 +95,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_INS_HISTORY] = "INSERT INTO report_history (period, zone, revision, county, sender, source,"
                       " stored_at_ms, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_DEL_VALUES] = "DELETE FROM report_values WHERE period = ?1 AND zone = ?2",
-    [Q_INS_VALUE] = "INSERT INTO report_values (period, zone, indicator, amount, growth_pct, revision, note)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [Q_DEL_PROJECTS] = "DELETE FROM projects WHERE period = ?1 AND zone = ?2",
     [Q_INS_PROJECT] = "INSERT INTO projects (period, zone, code, name, total_investment,"
                       " ytd_investment, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -132,6 +129,8 @@ static const db_schema_t schema = {.what = N_("report store"),
                                    .statements = sql,
                                    .n_statements = Q_COUNT};
 
+#define VALUES_AT_ONCE 32
+
 struct rstore {
     db_t *h;          /* the handle: connection, statements, transactions */
     sqlite3 *db;      /* h's connection, borrowed */
@@ -143,6 +142,10 @@ struct rstore {
     char absent_period[PERIOD_STRLEN];
     char absent_zone[ZONE_CODE_SIZE];
     int wal_pages; /* rstore_defer_checkpoints: the log's size after the last commit */
+    /* INSERTs of n value rows in one statement (n = 1..VALUES_AT_ONCE), prepared when
+     * first needed: one statement run per report instead of one per value saves the
+     * per-run cost (bind, step, reset, the program's start) of all but one */
+    sqlite3_stmt *ins_values[VALUES_AT_ONCE + 1];
 };
 
 static void hint_clear(rstore_t *s) {
@@ -181,6 +184,8 @@ rstore_t *rstore_open(const char *path, bool readonly, char *err, size_t errsz) 
 
 void rstore_close(rstore_t **sp) {
     if (!sp || !*sp) return;
+    for (int n = 0; n <= VALUES_AT_ONCE; n++)
+        sqlite3_finalize((*sp)->ins_values[n]);
     db_close(&(*sp)->h);
     free(*sp);
     *sp = NULL;
@@ -332,6 +337,31 @@ static int store_enterprises(rstore_t *s, const report_t *r, sqlite3_int64 hid) 
     return 0;
 }
 
+/* The INSERT of n value rows (1..VALUES_AT_ONCE) of one report, reset and cleared:
+ * ?1 period, ?2 zone, ?3 revision, then per row indicator, amount, growth_pct, note.
+ * NULL (logged) when it cannot be prepared. */
+static sqlite3_stmt *values_insert(rstore_t *s, int n) {
+    sqlite3_stmt *st = s->ins_values[n];
+    if (!st) {
+        char text[96 + VALUES_AT_ONCE * 48];
+        int off = snprintf(text, sizeof text,
+                           "INSERT INTO report_values (period, zone, indicator, amount,"
+                           " growth_pct, revision, note) VALUES ");
+        for (int k = 0, at = 4; k < n; k++, at += 4)
+            off += snprintf(text + off, sizeof text - (size_t)off, "%s(?1, ?2, ?%d, ?%d, ?%d, ?3, ?%d)",
+                            k ? ", " : "", at, at + 1, at + 2, at + 3);
+        if (sqlite3_prepare_v3(s->db, text, -1, SQLITE_PREPARE_PERSISTENT, &s->ins_values[n], NULL) !=
+            SQLITE_OK) {
+            log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+            return NULL;
+        }
+        return s->ins_values[n];
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
 int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char *sender,
                  const uint8_t *content, size_t content_len, const diag_list_t *warnings, int64_t now_ms) {
     sqlite3_stmt *st;
@@ -351,14 +381,20 @@ int rstore_apply(rstore_t *s, const report_t *r, const char *county, const char 
     if (store_enterprises(s, r, hid) < 0) return -1;
 
     if (!first && done(s, keyed(s, Q_DEL_VALUES, r->period, r->zone)) < 0) return -1;
-    for (size_t i = 0; i < r->n_values; i++) {
-        const report_value_t *v = &r->values[i];
-        st = keyed(s, Q_INS_VALUE, r->period, r->zone);
-        sqlite3_bind_text(st, 3, v->indicator, -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 4, v->amount);
-        if (v->has_growth) sqlite3_bind_double(st, 5, v->growth_pct);
-        sqlite3_bind_int64(st, 6, r->revision);
-        if (v->note) sqlite3_bind_text(st, 7, v->note, -1, SQLITE_STATIC);
+    for (size_t i = 0; i < r->n_values;) {
+        size_t n = r->n_values - i < VALUES_AT_ONCE ? r->n_values - i : VALUES_AT_ONCE;
+        if (!(st = values_insert(s, (int)n))) return -1;
+        sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->zone, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, r->revision);
+        for (size_t k = 0; k < n; k++, i++) {
+            const report_value_t *v = &r->values[i];
+            int at = 4 + 4 * (int)k;
+            sqlite3_bind_text(st, at, v->indicator, -1, SQLITE_STATIC);
+            sqlite3_bind_double(st, at + 1, v->amount);
+            if (v->has_growth) sqlite3_bind_double(st, at + 2, v->growth_pct);
+            if (v->note) sqlite3_bind_text(st, at + 3, v->note, -1, SQLITE_STATIC);
+        }
         if (done(s, st) < 0) return -1;
     }
 
@@ -941,7 +977,8 @@ static void read_transition(sqlite3_stmt *st, period_state_t *t) {
     snprintf(t->reason, sizeof t->reason, "%s", col_text(st, 9) ? col_text(st, 9) : "");
 }
 
-#define TRANSITION_COLS "period, county, action, from_state, to_state, actor, actor_key, at_ms, comment, reason"
+#define TRANSITION_COLS                                                                                      \
+    "period, county, action, from_state, to_state, actor, actor_key, at_ms, comment, reason"
 
 int rstore_each_transition(rstore_t *s, const char *period, rstore_transition_fn fn, void *arg) {
     sqlite3_stmt *st = once(s, "SELECT " TRANSITION_COLS " FROM period_transitions"

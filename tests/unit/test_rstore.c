@@ -586,6 +586,44 @@ Test(rstore, a_values_note_is_stored_with_the_revision) {
     report_clear(&r);
 }
 
+/* The value rows go in several at a time (32 per statement): a report of 70 values —
+ * two full statements and a part one — stores every one, each with its own figure,
+ * growth and note, and a revision with 3 replaces all 70. */
+Test(rstore, a_report_of_many_values_is_stored_whole) {
+    report_t r, back;
+    char name[16];
+    build(&r, "jinshan", "2017-06", 1);
+    for (int i = 0; i < 70; i++) {
+        snprintf(name, sizeof name, "ind%02d", i);
+        add_value(&r, name, 1000.0 + i, i % 3 ? (double)i / 4 : NAN);
+    }
+    r.values[33].note = strdup("说明 33");
+    apply(S, &r, "410671", T0, NULL);
+    cr_assert_eq(q_int(S, "SELECT count(*) FROM report_values"), 70);
+    cr_assert_eq(rstore_load_report(S, "jinshan", "2017-06", &back), 1);
+    cr_assert_eq(back.n_values, 70);
+    for (int i = 0; i < 70; i++) {
+        snprintf(name, sizeof name, "ind%02d", i);
+        const report_value_t *v = report_find(&back, name);
+        cr_assert_not_null(v, "%s", name);
+        cr_assert_eq(v->amount, 1000.0 + i, "%s", name);
+        cr_assert_eq(v->has_growth, i % 3 != 0, "%s", name);
+        if (i % 3) cr_assert_eq(v->growth_pct, (double)i / 4, "%s", name);
+        cr_assert_eq(!!v->note, i == 33, "%s: only ind33 has a note", name);
+    }
+    report_clear(&back);
+    report_clear(&r);
+
+    build(&r, "jinshan", "2017-06", 2);
+    add_value(&r, "ind00", 1.0, NAN);
+    add_value(&r, "ind01", 2.0, NAN);
+    add_value(&r, "ind69", 3.0, NAN);
+    apply(S, &r, "410671", T0 + 1, NULL);
+    cr_assert_eq(q_int(S, "SELECT count(*) FROM report_values"), 3);
+    cr_assert_eq(q_int(S, "SELECT count(*) FROM report_values WHERE revision = 2"), 3);
+    report_clear(&r);
+}
+
 /* ---- start-up: check, summary, zones with reports --------------------------------- */
 
 static void collect_zone(const char *zone, void *arg) {
