@@ -94,6 +94,7 @@ typedef struct {
     uint32_t *on_time;   /* per scope */
     int64_t *updated_ms; /* per scope: the commit that last changed it */
     bool *dirty;         /* per scope: changed since last published */
+    uint8_t *noted;      /* bits [zone * indicators + indicator]: the value stood on a 说明 */
 } live_period_t;
 
 /* The writer thread (aggregator_writer.c). */
@@ -107,6 +108,7 @@ typedef struct {
     uint32_t *expected;     /* per scope: zones that must report */
     live_period_t *periods; /* sorted by period */
     size_t n_periods, cap;
+    bool whole; /* loaded from the store and every commit since applied: what live_report reads */
 } live_t;
 
 typedef struct {
@@ -284,6 +286,15 @@ int live_load(live_t *l, rstore_t *st);
  * (on time if committed before the period's deadline), and marks both scopes dirty.
  * A zone unknown to master data is ignored. 0, or -1 on OOM. */
 int live_apply(live_t *l, const report_t *r, int64_t stored_at_ms);
+
+/* Zone's current report of period as the live state holds it, for the history and soft
+ * checks in place of a read of the store: its revision and the values of master data's
+ * indicators (codes), a value that stood on a 说明 with a note (its text not kept here).
+ * The writer thread may call it: the loop changes the live state only while the writer
+ * has no batch (aggregator_writer.c). 1 found (out filled; report_clear), 0 no report,
+ * -1 the live state cannot say (not whole after a failed load or update, a zone master
+ * data does not list, out of memory): ask the store. */
+int live_report(const live_t *l, const char *zone, const char *period, report_t *out);
 
 /* The totals of period l->periods[period_index] for scope (0 = city, 1 + county
  * index) into *out (rows allocated; scope_totals_clear). 0, or -1 on OOM. */

@@ -189,25 +189,35 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
     return rc;
 }
 
-/* Loads the zone's current report of period ("" = none) for the history and soft checks. */
-static const report_t *load_neighbour(aggregator_t *a, const char *zone, const char *period, report_t *buf) {
+/* Zone's current report of period ("" = none) for the history and soft checks, as the
+ * open transaction sees it, without reading the store where it can: a report accepted
+ * earlier in this batch (items[0..i)) is the current one; otherwise the live state has
+ * every committed report (live_report); only when that cannot say, the store. Returns
+ * the report — *buf, to report_clear when *owned, or a batch item's — NULL when there
+ * is none, and sets *failed on a store error. */
+static const report_t *neighbour(aggregator_t *a, const ingest_item_t *items, size_t i, const char *zone,
+                                 const char *period, report_t *buf, bool *owned, bool *failed) {
+    int rc;
+    *owned = false;
     if (!period[0]) return NULL;
-    return rstore_load_report(a->store, zone, period, buf) == 1 ? buf : NULL;
+    while (i-- > 0) {
+        const report_t *r = &items[i].msg.report;
+        if (items[i].ack.status == ACK_ACCEPTED && !strcmp(r->zone, zone) && !strcmp(r->period, period))
+            return r;
+    }
+    if ((rc = live_report(&a->live, zone, period, buf)) < 0) rc = rstore_load_report(a->store, zone, period, buf);
+    if (rc < 0) *failed = true;
+    *owned = rc == 1;
+    return rc == 1 ? buf : NULL;
 }
 
 /* The soft checks (plausibility.h) of a new revision against the zone's current revision
- * (if have_current), previous period pp and last year bp. Appends to dl; returns the
- * number of errors (jumps without a 说明), or -1 on a store error. */
-static int soft_check(aggregator_t *a, const report_t *r, bool have_current, const report_t *pp,
+ * cur, previous period pp and last year bp (each NULL when there is none). Appends to
+ * dl; returns the number of errors (jumps without a 说明). */
+static int soft_check(aggregator_t *a, const report_t *r, const report_t *cur, const report_t *pp,
                       const report_t *bp, diag_list_t *dl) {
-    report_t cur;
-    int have = have_current ? rstore_load_report(a->store, r->zone, r->period, &cur) : 0;
-    plausibility_base_t b = {have == 1 ? &cur : NULL, pp, bp};
-    size_t n;
-    if (have < 0) return -1;
-    n = plausibility_check(a->master, r, &b, dl);
-    if (have == 1) report_clear(&cur);
-    return (int)n;
+    plausibility_base_t b = {cur, pp, bp};
+    return (int)plausibility_check(a->master, r, &b, dl);
 }
 
 /* True if zone (code or name) belongs to county in master data. */
@@ -240,7 +250,8 @@ static int judge_refused(aggregator_t *a, ingest_item_t *it, int64_t now_ms) {
 
 /* Judges one report inside the open transaction and fills its ack. Returns 0, or -1 on a
  * store error (the batch is rolled back). */
-static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, int64_t now_ms) {
+static int judge(aggregator_t *a, ingest_item_t *items, size_t i, const validate_opts_t *vo, int64_t now_ms) {
+    ingest_item_t *it = &items[i];
     report_t *r = &it->msg.report;
     ack_t *ack = &it->ack;
     uint32_t current = 0;
@@ -282,17 +293,20 @@ static int judge(aggregator_t *a, ingest_item_t *it, const validate_opts_t *vo, 
     }
     if (have == 0 || r->revision > current) {
         char prev_p[PERIOD_STRLEN], base_p[PERIOD_STRLEN];
-        report_t prev, base;
-        const report_t *pp, *bp;
+        report_t prev, base, cur;
+        const report_t *pp, *bp, *cp;
+        bool own_p, own_b, own_c, failed = false;
         int soft;
         /* r->period was validated above */
         plausibility_neighbours(r->period, a->master->policy.merge_jan_feb, prev_p, base_p);
-        pp = load_neighbour(a, r->zone, prev_p, &prev);
-        bp = load_neighbour(a, r->zone, base_p, &base);
-        validate_history(a->master, vo, r, pp, bp, &ack->issues);
-        soft = soft_check(a, r, have == 1, pp, bp, &ack->issues);
-        if (pp) report_clear(&prev);
-        if (bp) report_clear(&base);
+        pp = neighbour(a, items, i, r->zone, prev_p, &prev, &own_p, &failed);
+        bp = neighbour(a, items, i, r->zone, base_p, &base, &own_b, &failed);
+        cp = have == 1 ? neighbour(a, items, i, r->zone, r->period, &cur, &own_c, &failed) : NULL;
+        if (!failed) validate_history(a->master, vo, r, pp, bp, &ack->issues);
+        soft = failed ? -1 : soft_check(a, r, cp, pp, bp, &ack->issues);
+        if (own_p) report_clear(&prev);
+        if (own_b) report_clear(&base);
+        if (cp && own_c) report_clear(&cur);
         if (soft != 0) { /* a jump without a 说明: refused, nothing stored */
             if (soft < 0) goto out;
             ack->status = ACK_REJECTED;
@@ -366,7 +380,7 @@ int aggregator_ingest_store(aggregator_t *a, ingest_item_t *items, size_t n, int
     for (size_t i = 0; i < n; i++) {
         diag_clear(&items[i].ack.issues);
         memset(&items[i].ack, 0, sizeof items[i].ack);
-        if (judge(a, &items[i], &vo, now_ms) < 0) {
+        if (judge(a, items, i, &vo, now_ms) < 0) {
             rstore_rollback(a->store);
             log_error(_("group commit of %zu report(s) rolled back after the store error above; no acks "
                       "sent, the collectors resend"),

@@ -62,6 +62,7 @@ static void period_free(live_period_t *p) {
     free(p->on_time);
     free(p->updated_ms);
     free(p->dirty);
+    free(p->noted);
 }
 
 void live_free(live_t *l) {
@@ -107,8 +108,9 @@ static live_period_t *period_get(live_t *l, const char *period) {
     p->on_time = calloc(ns, sizeof *p->on_time);
     p->updated_ms = calloc(ns, sizeof *p->updated_ms);
     p->dirty = calloc(ns, sizeof *p->dirty);
+    p->noted = calloc(nz * ni / 8 + 1, 1);
     if (values_init_master(&p->values, l->m) < 0 || !p->first_ms || !p->agg || !p->reported || !p->on_time ||
-        !p->updated_ms || !p->dirty) {
+        !p->updated_ms || !p->dirty || !p->noted) {
         period_free(p);
         memmove(&l->periods[lo], &l->periods[lo + 1], (l->n_periods - lo) * sizeof *l->periods);
         return NULL;
@@ -184,14 +186,42 @@ static void mark_changed(const live_t *l, live_period_t *p, size_t z, int64_t st
     }
 }
 
+/* Bit i of zone z's row in p->noted. */
+static void note_bit(const live_t *l, live_period_t *p, size_t z, size_t i, bool on) {
+    size_t bit = z * l->m->n_indicators + i;
+    if (on)
+        p->noted[bit / 8] |= (uint8_t)(1u << (bit % 8));
+    else
+        p->noted[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+}
+
+static bool noted(const live_t *l, const live_period_t *p, size_t z, size_t i) {
+    size_t bit = z * l->m->n_indicators + i;
+    return p->noted[bit / 8] >> (bit % 8) & 1u;
+}
+
+/* Zone z's 说明 marks in p: those of r's values. */
+static void set_notes(const live_t *l, live_period_t *p, size_t z, const report_t *r) {
+    for (size_t i = 0; i < l->m->n_indicators; i++)
+        note_bit(l, p, z, i, false);
+    for (size_t k = 0; k < r->n_values; k++) {
+        const indicator_t *ind = r->values[k].note ? master_indicator(l->m, r->values[k].indicator) : NULL;
+        if (ind) note_bit(l, p, z, (size_t)(ind - l->m->indicators), true);
+    }
+}
+
 int live_apply(live_t *l, const report_t *r, int64_t stored_at_ms) {
     size_t z = zone_index(l, r->zone);
     live_period_t *p;
     bool first;
     if (!l->m || z == SIZE_MAX) return 0; /* no live totals kept; or a zone gone from master data */
-    if (!(p = period_get(l, r->period))) return -1;
+    if (!(p = period_get(l, r->period))) {
+        l->whole = false; /* this report is missing from here on: live_report defers to the store */
+        return -1;
+    }
     first = !p->values.zones[z].reported;
     replace_values(l, p, z, r); /* the zone's row is reported from here on */
+    set_notes(l, p, z, r);
     if (first) count_arrival(l, p, z, stored_at_ms);
     mark_changed(l, p, z, stored_at_ms, true);
     return 0;
@@ -209,6 +239,13 @@ static void on_arrival(const char *zone, int64_t first_at_ms, void *arg) {
     load_t *ld = arg;
     size_t z = zone_index(ld->l, zone);
     if (z != SIZE_MAX) count_arrival(ld->l, ld->p, z, first_at_ms);
+}
+
+static void on_noted(const char *zone, const char *indicator, void *arg) {
+    load_t *ld = arg;
+    size_t z = zone_index(ld->l, zone);
+    const indicator_t *ind = master_indicator(ld->l->m, indicator);
+    if (z != SIZE_MAX && ind) note_bit(ld->l, ld->p, z, (size_t)(ind - ld->l->m->indicators), true);
 }
 
 /* p's values and totals from the store, with the scopes' latest commits. 0 or -1. */
@@ -248,10 +285,49 @@ int live_load(live_t *l, rstore_t *st) {
     if (rstore_each_period(st, on_period, &ps) < 0) ps.failed = 1;
     for (size_t i = 0; !ps.failed && i < ps.n; i++)
         if (!(ld.p = period_get(l, ps.list[i])) ||
-            rstore_each_first_arrival(st, ps.list[i], on_arrival, &ld) < 0 || load_values(l, ld.p, st) < 0)
+            rstore_each_first_arrival(st, ps.list[i], on_arrival, &ld) < 0 || load_values(l, ld.p, st) < 0 ||
+            rstore_each_noted(st, ps.list[i], on_noted, &ld) < 0)
             ps.failed = 1;
     free(ps.list);
+    l->whole = !ps.failed;
     return ps.failed ? -1 : 0;
+}
+
+int live_report(const live_t *l, const char *zone, const char *period, report_t *out) {
+    size_t z = l->m && l->whole ? zone_index(l, zone) : SIZE_MAX, lo = 0, hi = l->n_periods, ni;
+    const live_period_t *p = NULL;
+    memset(out, 0, sizeof *out);
+    if (z == SIZE_MAX) return -1;
+    while (lo < hi && !p) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(l->periods[mid].period, period);
+        if (c == 0)
+            p = &l->periods[mid];
+        else if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!p || !p->values.zones[z].reported) return 0;
+    ni = l->m->n_indicators;
+    snprintf(out->zone, sizeof out->zone, "%s", l->m->zones[z].code);
+    snprintf(out->period, sizeof out->period, "%s", p->period);
+    out->revision = p->values.zones[z].revision;
+    for (size_t i = 0; i < ni; i++) {
+        static char mark[] = "说明";
+        report_value_t v = {.amount = p->values.amount[z * ni + i],
+                            .growth_pct = p->values.growth[z * ni + i]};
+        if (isnan(v.amount)) continue;
+        v.has_growth = !isnan(v.growth_pct);
+        if (!v.has_growth) v.growth_pct = 0;
+        v.note = noted(l, p, z, i) ? mark : NULL;
+        snprintf(v.indicator, sizeof v.indicator, "%s", l->m->indicators[i].code);
+        if (!report_add_value(out, &v)) {
+            report_clear(out);
+            return -1;
+        }
+    }
+    return 1;
 }
 
 /* ---- reading it out ------------------------------------------------------------------- */

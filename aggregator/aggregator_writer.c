@@ -8,6 +8,9 @@
  * time, and the loop touches neither the store, nor master data, nor that batch's
  * items until the writer has handed it back: every use of the SQLite connection is on
  * one side of a mutex handover, so the connection is never used by two threads at once.
+ * The writer also reads the live state (live_report, for the history and soft checks),
+ * which the loop changes only once a batch is handed back and before the next goes out
+ * (aggregator_ingest_live; a reload drains first): between the two it only reads it.
  *
  * The hand-back is an eventfd in the poll loop: the loop learns of a finished commit as
  * it learns of a readable socket, and only then sends the acks (after COMMIT, as ever).

@@ -656,6 +656,20 @@ int rstore_each_first_arrival(rstore_t *s, const char *period, rstore_arrival_fn
     return finish(s, st, rc, n);
 }
 
+int rstore_each_noted(rstore_t *s, const char *period, rstore_noted_fn fn, void *arg) {
+    sqlite3_stmt *st =
+        once(s, "SELECT zone, indicator FROM report_values WHERE period = ?1 AND note IS NOT NULL"
+                " ORDER BY zone, indicator");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(col_text(st, 0), col_text(st, 1), arg);
+        n++;
+    }
+    return finish(s, st, rc, n);
+}
+
 int rstore_each_explained(rstore_t *s, const char *period, rstore_explained_fn fn, void *arg) {
     sqlite3_stmt *st = once(s, "SELECT r.zone, r.revision, i.line, i.message FROM reports r JOIN issues i"
                                " ON i.history_id = r.history_id WHERE r.period = ?1 AND i.field = 'note'"

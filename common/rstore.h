@@ -147,6 +147,11 @@ int rstore_each_zone(rstore_t *s, rstore_period_fn fn, void *arg);
 typedef void (*rstore_arrival_fn)(const char *zone, int64_t first_at_ms, void *arg);
 int rstore_each_first_arrival(rstore_t *s, const char *period, rstore_arrival_fn fn, void *arg);
 
+/* Runs fn once per current value of period that carries a 说明 (report_values.note):
+ * its zone and indicator code. Returns the number of such values, or -1 on error. */
+typedef void (*rstore_noted_fn)(const char *zone, const char *indicator, void *arg);
+int rstore_each_noted(rstore_t *s, const char *period, rstore_noted_fn fn, void *arg);
+
 /* Runs fn once per figure of a current report of period that was accepted on the
  * reporter's 说明 (a soft check it passed by explanation, kept as a "note" issue of the
  * revision): zone, revision, source line and the check's message, in (zone, line)

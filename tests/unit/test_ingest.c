@@ -54,10 +54,14 @@ static void setup(void) {
     snprintf(dbpath, sizeof dbpath, "%s/reports.db", tmpdir);
     A.store = rstore_open(dbpath, false, err, sizeof err);
     cr_assert_not_null(A.store, "rstore_open: %s", err);
+    /* as the aggregator starts: the live state from the store, which the checks read */
+    cr_assert_eq(live_init(&A.live, A.master, A.master->policy.deadline_day), 0);
+    cr_assert_eq(live_load(&A.live, A.store), 0);
 }
 
 static void teardown(void) {
     char p[192];
+    live_free(&A.live);
     rstore_close(&A.store);
     master_destroy(&A.master);
     unlink(dbpath);
@@ -651,6 +655,54 @@ Test(ingest, ytd_below_previous_period_is_accepted_with_a_warning) {
     cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 0);
     item_free(&may);
     item_free(&june);
+}
+
+/* The previous month sent in the same batch is the one June is checked against: it is
+ * in neither the store's committed state nor the live state yet. */
+Test(ingest, a_previous_month_in_the_same_batch_is_checked_against) {
+    ingest_item_t it[2];
+    item_init(&it[0], "410671", "jinshan", "2017-05", 1);
+    add_value(&it[0], "revenue", 2300000.0, 10.0, 2);
+    item_init(&it[1], "410671", "jinshan", "2017-06", 1);
+    add_value(&it[1], "revenue", 459085.3, 10.5, 2);
+    ingest(it, 2, NOW_2017_07_15);
+    cr_assert_eq(it[0].ack.status, ACK_ACCEPTED);
+    cr_assert_eq(it[1].ack.status, ACK_ACCEPTED);
+    cr_assert_eq(it[1].ack.issues.n_warnings, 1, "June's YTD below May's");
+    assert_says(first_issue(&it[1].ack, DIAG_WARNING)->message, "2017-05");
+    item_free(&it[0]);
+    item_free(&it[1]);
+}
+
+/* May's figure changed in the store behind the aggregator's back (an analyst's UPDATE):
+ * the checks compare with what the aggregator committed, which its live state keeps;
+ * with a live state that cannot say (a failed load or update), with the store. */
+static void june_after_a_tampered_may(bool live_whole, int expect_warnings) {
+    ingest_item_t may, june;
+    item_init(&may, "410671", "jinshan", "2017-05", 1);
+    add_value(&may, "revenue", 2300000.0, 10.0, 2);
+    ingest_one(&may, NOW_2017_07_15, ACK_ACCEPTED);
+    cr_assert_eq(
+        sqlite3_exec(rstore_db(A.store),
+                     "UPDATE report_values SET amount = 400000 WHERE period = '2017-05' AND zone = 'jinshan'",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    A.live.whole = live_whole;
+    item_init(&june, "410671", "jinshan", "2017-06", 1);
+    add_value(&june, "revenue", 459085.3, 10.5, 2);
+    ingest_one(&june, NOW_2017_07_15 + MINUTE, ACK_ACCEPTED);
+    cr_assert_eq(june.ack.issues.n_warnings, expect_warnings, "%s",
+                 june.ack.issues.n ? june.ack.issues.items[0].message : "no warning");
+    item_free(&may);
+    item_free(&june);
+}
+
+Test(ingest, the_checks_compare_with_the_committed_state_kept_in_memory) {
+    june_after_a_tampered_may(true, 1); /* 459085.3 < the committed 2300000 */
+}
+
+Test(ingest, without_a_whole_live_state_the_checks_read_the_store) {
+    june_after_a_tampered_may(false, 0); /* 459085.3 > the store's 400000 */
 }
 
 /* ---- group commit --------------------------------------------------------------------------- */

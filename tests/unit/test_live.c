@@ -60,6 +60,7 @@ static void setup(void) {
     cr_assert_not_null(A.store, "rstore_open: %s", err);
     cr_assert_eq(A.master->policy.deadline_day, 10, "the sample city's city.csv: due by the 10th");
     cr_assert_eq(live_init(&A.live, A.master, A.master->policy.deadline_day), 0);
+    cr_assert_eq(live_load(&A.live, A.store), 0, "as the aggregator starts: the (empty) store loaded");
 }
 
 static void teardown(void) {
@@ -279,4 +280,116 @@ Test(live, incremental_equals_rebuilt_from_the_store) {
         }
     }
     live_free(&fresh);
+}
+
+/* ---- a zone's report as the live state keeps it (live_report) ------------------------ */
+
+/* One hand-made report of jinshan (county 410671), committed at at_ms; must be ACCEPTED.
+ * note: the 说明 on its revenue figure, or NULL. */
+static void ingest_jinshan(const char *period, uint32_t revision, double revenue, const char *note,
+                           int64_t at_ms) {
+    ingest_item_t it;
+    report_value_t v;
+    memset(&it, 0, sizeof it);
+    snprintf(it.county, sizeof it.county, "410671");
+    it.msg.kind = MSG_REPORT;
+    snprintf(it.msg.report.zone, sizeof it.msg.report.zone, "jinshan");
+    snprintf(it.msg.report.period, sizeof it.msg.report.period, "%s", period);
+    it.msg.report.revision = revision;
+    memset(&v, 0, sizeof v);
+    snprintf(v.indicator, sizeof v.indicator, "revenue");
+    v.amount = revenue;
+    v.has_growth = true;
+    v.growth_pct = 10.5;
+    v.note = (char *)note; /* copied by report_add_value */
+    cr_assert_not_null(report_add_value(&it.msg.report, &v));
+    memset(&v, 0, sizeof v);
+    snprintf(v.indicator, sizeof v.indicator, "employees");
+    v.amount = 19483;
+    cr_assert_not_null(report_add_value(&it.msg.report, &v));
+    cr_assert_eq(aggregator_ingest_batch(&A, &it, 1, at_ms), 0);
+    cr_assert_eq(it.ack.status, ACK_ACCEPTED, "%s", it.ack.issues.n ? it.ack.issues.items[0].message : "");
+    msg_clear(&it.msg);
+    diag_clear(&it.ack.issues);
+}
+
+static const report_value_t *value_of(const report_t *r, const char *indicator) {
+    const report_value_t *v = report_find(r, indicator);
+    cr_assert_not_null(v, "%s %s has no %s", r->zone, r->period, indicator);
+    return v;
+}
+
+Test(live, live_report_is_the_committed_report_with_its_notes) {
+    report_t r;
+    ingest_jinshan("2017-06", 1, 2759085.3, "园区扩区，统计范围扩大", DEADLINE_2017_05);
+    cr_assert_eq(live_report(&A.live, "jinshan", "2017-06", &r), 1);
+    cr_assert_str_eq(r.zone, "jinshan");
+    cr_assert_str_eq(r.period, "2017-06");
+    cr_assert_eq(r.revision, 1);
+    cr_assert_eq(r.n_values, 2, "revenue and employees; nothing for what it did not report");
+    cr_assert_eq(value_of(&r, "revenue")->amount, 2759085.3);
+    cr_assert(value_of(&r, "revenue")->has_growth);
+    cr_assert_eq(value_of(&r, "revenue")->growth_pct, 10.5);
+    cr_assert_not_null(value_of(&r, "revenue")->note, "the figure stood on a 说明");
+    cr_assert_eq(value_of(&r, "employees")->amount, 19483);
+    cr_assert_not(value_of(&r, "employees")->has_growth);
+    cr_assert_null(value_of(&r, "employees")->note);
+    report_clear(&r);
+
+    /* a revision without the 说明 replaces it, note and all */
+    ingest_jinshan("2017-06", 2, 2760000.0, NULL, DEADLINE_2017_05 + HOUR);
+    cr_assert_eq(live_report(&A.live, "jinshan", "2017-06", &r), 1);
+    cr_assert_eq(r.revision, 2);
+    cr_assert_eq(value_of(&r, "revenue")->amount, 2760000.0);
+    cr_assert_null(value_of(&r, "revenue")->note);
+    report_clear(&r);
+
+    cr_assert_eq(live_report(&A.live, "jinshan", "2017-05", &r), 0, "no report of May");
+    cr_assert_eq(live_report(&A.live, "baoshan", "2017-06", &r), 0, "nor of another zone in June");
+    cr_assert_eq(live_report(&A.live, "nowhere", "2017-06", &r), -1,
+                 "a zone master data does not list: ask the store");
+}
+
+/* Built from the store at start, the live state says what it said when kept commit by
+ * commit, 说明 marks included (read back with rstore_each_noted). */
+Test(live, live_report_after_a_load_from_the_store_is_the_same) {
+    live_t fresh;
+    report_t a, b;
+    ingest_jinshan("2017-05", 1, 2300000.0, NULL, DEADLINE_2017_04);
+    ingest_jinshan("2017-06", 1, 2759085.3, "园区扩区，统计范围扩大", DEADLINE_2017_05);
+    cr_assert_eq(live_init(&fresh, A.master, 10), 0);
+    cr_assert_eq(live_load(&fresh, A.store), 0);
+    for (int m = 5; m <= 6; m++) {
+        char period[8];
+        snprintf(period, sizeof period, "2017-%02d", m);
+        cr_assert_eq(live_report(&A.live, "jinshan", period, &a), 1);
+        cr_assert_eq(live_report(&fresh, "jinshan", period, &b), 1);
+        cr_assert_eq(a.revision, b.revision);
+        cr_assert_eq(a.n_values, b.n_values);
+        for (size_t i = 0; i < a.n_values; i++) {
+            cr_assert_str_eq(a.values[i].indicator, b.values[i].indicator);
+            cr_assert_eq(a.values[i].amount, b.values[i].amount);
+            cr_assert_eq(a.values[i].has_growth, b.values[i].has_growth);
+            cr_assert_eq(!a.values[i].note, !b.values[i].note, "%s %s: the 说明 mark", period,
+                         a.values[i].indicator);
+        }
+        report_clear(&a);
+        report_clear(&b);
+    }
+    cr_assert_eq(live_report(&fresh, "jinshan", "2017-06", &b), 1);
+    cr_assert_not_null(value_of(&b, "revenue")->note, "June's revenue stood on a 说明");
+    report_clear(&b);
+    cr_assert_eq(live_report(&fresh, "jinshan", "2017-05", &b), 1);
+    cr_assert_null(value_of(&b, "revenue")->note, "May's did not");
+    report_clear(&b);
+    live_free(&fresh);
+}
+
+/* A live state that was never loaded (or failed to load) cannot say: the store decides. */
+Test(live, live_report_of_a_state_not_loaded_defers_to_the_store) {
+    live_t empty;
+    report_t r;
+    cr_assert_eq(live_init(&empty, A.master, 10), 0);
+    cr_assert_eq(live_report(&empty, "jinshan", "2017-06", &r), -1);
+    live_free(&empty);
 }

@@ -624,6 +624,37 @@ Test(rstore, a_report_of_many_values_is_stored_whole) {
     report_clear(&r);
 }
 
+static void collect_noted(const char *zone, const char *indicator, void *arg) {
+    char *buf = arg;
+    strcat(buf, zone);
+    strcat(buf, ":");
+    strcat(buf, indicator);
+    strcat(buf, ";");
+}
+
+Test(rstore, each_noted_lists_the_current_values_with_a_note) {
+    report_t r;
+    char buf[256] = "";
+    build(&r, "jinshan", "2017-06", 1);
+    add_value(&r, "revenue", 2759085.3, 10.5);
+    add_value(&r, "va", 460394.0, 11.9);
+    r.values[1].note = strdup("新项目投产");
+    apply(S, &r, "410671", T0, NULL);
+    report_clear(&r);
+    build(&r, "baoshan", "2017-06", 1);
+    add_value(&r, "revenue", 1.0, NAN);
+    r.values[0].note = strdup("统计口径调整");
+    apply(S, &r, "410602", T0, NULL);
+    report_clear(&r);
+    build(&r, "baoshan", "2017-05", 1); /* another period: not listed */
+    add_value(&r, "revenue", 1.0, NAN);
+    r.values[0].note = strdup("x");
+    apply(S, &r, "410602", T0, NULL);
+    report_clear(&r);
+    cr_assert_eq(rstore_each_noted(S, "2017-06", collect_noted, buf), 2);
+    cr_assert_str_eq(buf, "baoshan:revenue;jinshan:va;");
+}
+
 /* ---- start-up: check, summary, zones with reports --------------------------------- */
 
 static void collect_zone(const char *zone, void *arg) {
