@@ -72,6 +72,14 @@ typedef struct {
     ack_t ack;                 /* filled by the ingest, sent after COMMIT */
     bool refused;              /* the codec could not take the report (CODEC_REFUSED) … */
     char refusal[256];         /* … for this reason: it is answered REJECTED with it */
+    /* aggregator_ingest_check's results, taken by the judgement (which checks again when
+     * they are missing, or made with master data since reloaded) */
+    bool checked;              /* made, with master data of generation checked_gen */
+    uint64_t checked_gen;
+    int check_errors;          /* validate_report's errors; 0: normalized, content made */
+    diag_list_t check_issues;  /* its findings, errors and warnings */
+    uint8_t *content;          /* the canonical content (codec_report_content); NULL on OOM */
+    size_t content_len;
 } ingest_item_t;
 
 /* A county's token bucket. */
@@ -114,6 +122,7 @@ typedef struct {
 typedef struct {
     aggregator_config_t cfg;
     master_t *master;
+    uint64_t master_gen; /* counts master data loads: what a report was checked against */
     rstore_t *store;
     void *ctx, *router, *pub, *snapshot, *control;
     approval_table_t approvals; /* every period's current states (aggregator_approval.c) */
@@ -218,6 +227,13 @@ int aggregator_ingest_store(aggregator_t *a, ingest_item_t *items, size_t n, int
 
 /* Once committed: the accepted reports of items[0..n) into the live totals. */
 void aggregator_ingest_live(aggregator_t *a, ingest_item_t *items, size_t n);
+
+/* The part of judging a report that needs neither the store nor the approvals, into
+ * its item: validate_report against master data (its findings in check_issues), and
+ * when it found no error, validate_normalize and the canonical content. The loop makes
+ * it as a report is received, beside the writer's commit of the batch before (both
+ * only read master data, which a reload changes only with the writer drained). */
+void aggregator_ingest_check(aggregator_t *a, ingest_item_t *it, int64_t now_ms);
 
 /* The writer thread's eventfd is readable: settles the batch it finished (acks and
  * events after COMMIT) and hands it the next one. */

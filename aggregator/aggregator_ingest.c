@@ -45,7 +45,33 @@ static void item_clear(ingest_item_t *it) {
     free(it->identity);
     msg_clear(&it->msg);
     diag_clear(&it->ack.issues);
+    diag_clear(&it->check_issues);
+    free(it->content);
     memset(it, 0, sizeof *it);
+}
+
+/* The options every check of a report judged at now_ms runs with. */
+static validate_opts_t check_options(const aggregator_t *a, int64_t now_ms) {
+    validate_opts_t vo = validate_defaults();
+    vo.merge_jan_feb = a->master->policy.merge_jan_feb;
+    /* a county's clock a little ahead of ours is not a report "in the future" */
+    vo.now_ms = now_ms + (int64_t)a->cfg.clock_skew_s * 1000;
+    return vo;
+}
+
+void aggregator_ingest_check(aggregator_t *a, ingest_item_t *it, int64_t now_ms) {
+    validate_opts_t vo = check_options(a, now_ms);
+    report_t *r = &it->msg.report;
+    diag_clear(&it->check_issues);
+    free(it->content);
+    it->content = NULL;
+    it->content_len = 0;
+    it->checked = true;
+    it->checked_gen = a->master_gen;
+    it->check_errors = it->refused ? 0 : validate_report(a->master, &vo, it->county, r, &it->check_issues);
+    if (it->refused || it->check_errors > 0) return;
+    validate_normalize(a->master, r); /* one key per report, whether named by code or name */
+    if (codec_report_content(r, &it->content, &it->content_len) < 0) it->content = NULL; /* judged a store error */
 }
 
 /* Logs a dropped message, rate-limited (log_limit_take): a flood of junk costs a few
@@ -128,7 +154,7 @@ static int answer_unnamed(aggregator_t *a, ingest_item_t *it, zmq_msg_t *payload
  * read per message, whatever it contains) or a read-only request answered at once,
  * RECEIVED_ANSWERED = a report answered at once (an insecure connection naming no
  * county). */
-static int receive_one(aggregator_t *a, ingest_item_t *it) {
+static int receive_one(aggregator_t *a, ingest_item_t *it, int64_t now_ms) {
     zmq_msg_t part;
     int more = 1, n = 0, rc = 1;
     size_t sz = sizeof more;
@@ -181,6 +207,7 @@ static int receive_one(aggregator_t *a, ingest_item_t *it) {
         snprintf(err, sizeof err, _("not a report"));
         rc = -1;
     }
+    if (rc == 1) aggregator_ingest_check(a, it, now_ms); /* here, beside the writer's commit */
     if (rc == -1) {
         a->n_garbled++;
         log_dropped(a, it, err);
@@ -260,8 +287,18 @@ static int judge(aggregator_t *a, ingest_item_t *items, size_t i, const validate
     int rc = -1, have;
 
     if (it->refused) return judge_refused(a, it, now_ms);
+    if (!it->checked || it->checked_gen != a->master_gen) aggregator_ingest_check(a, it, now_ms);
+    /* the check's findings become the ack's, its content ours: a judgement again (the
+     * store was busy) checks again */
+    ack->issues = it->check_issues;
+    memset(&it->check_issues, 0, sizeof it->check_issues);
+    content = it->content;
+    content_len = it->content_len;
+    it->content = NULL;
+    it->checked = false;
     set_ack_key(ack, r);
-    if (validate_report(a->master, vo, it->county, r, &ack->issues) > 0) {
+    if (it->check_errors > 0) {
+        free(content); /* none made */
         if (aggregator_retry_judge(it, now_ms, &ack->issues)) {
             ack->status = ACK_RETRY; /* nothing stored: it comes again */
             return 0;
@@ -277,11 +314,9 @@ static int judge(aggregator_t *a, ingest_item_t *items, size_t i, const validate
         set_ack_key(ack, r);
         return rstore_record_rejection(a->store, it->county, r, &ack->issues, now_ms);
     }
-    validate_normalize(a->master, r); /* one key per report, whether named by code or name */
-    set_ack_key(ack, r);
+    if (!content) return -1; /* out of memory making it: rolled back, the collectors resend */
     have = rstore_current_revision(a->store, r->zone, r->period, &current);
-    if (have < 0) return -1;
-    if (codec_report_content(r, &content, &content_len) < 0) return -1;
+    if (have < 0) goto out;
 
     /* a new revision of an approved or published period: REJECTED, nothing stored (a
      * resend of a stored one is still a DUPLICATE) */
@@ -366,11 +401,8 @@ static void count(aggregator_t *a, ack_status_t s) {
 }
 
 int aggregator_ingest_store(aggregator_t *a, ingest_item_t *items, size_t n, int64_t now_ms) {
-    validate_opts_t vo = validate_defaults();
+    validate_opts_t vo = check_options(a, now_ms);
     int rc;
-    vo.merge_jan_feb = a->master->policy.merge_jan_feb;
-    /* a county's clock a little ahead of ours is not a report "in the future" */
-    vo.now_ms = now_ms + (int64_t)a->cfg.clock_skew_s * 1000;
     if ((rc = rstore_begin(a->store)) == -2) return -2; /* busy: the caller holds the batch */
     if (rc < 0) {
         log_error(_("group commit of %zu report(s) not begun: %s; no acks sent, the collectors resend"), n,
@@ -580,11 +612,13 @@ void aggregator_ingest_stop(aggregator_t *a) {
 
 void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
     aggregator_t *a = arg;
+    int64_t now_ms;
     (void)loop;
     (void)socket;
     (void)fd;
 
     if (a->busy_since_ms) return; /* a batch is held for the busy store (the ROUTER is not polled then) */
+    now_ms = clock_now_ms();
     /* Dropped messages count against the reads too: a peer sending junk (or a county
      * over its limit) as fast as it can must not keep us from the poll loop, the other
      * collectors' acks and the heartbeats. The ROUTER is polled level-triggered, so what
@@ -592,7 +626,7 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
      * next is received and decoded here, up to batch_max; then the ROUTER waits. */
     for (size_t reads = 0; a->n_batch < (size_t)a->cfg.batch_max && reads < 4 * (size_t)a->cfg.batch_max;
          reads++) {
-        int rc = receive_one(a, &a->batch[a->n_batch]);
+        int rc = receive_one(a, &a->batch[a->n_batch], now_ms);
         if (rc == 0) break;
         if (rc == 1) a->n_batch++;
         if (a->busy_since_ms) break; /* a reconcile's drain found the store busy */

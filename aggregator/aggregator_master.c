@@ -109,6 +109,7 @@ int aggregator_master_load(aggregator_t *a) {
         m->policy.merge_jan_feb ? _("merged") : _("reported apart"));
     master_destroy(&a->master);
     a->master = m;
+    a->master_gen++; /* reports checked against the last one are checked again */
     return 0;
 }
 

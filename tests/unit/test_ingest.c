@@ -118,6 +118,8 @@ static void item_free(ingest_item_t *it) {
     free(it->identity);
     msg_clear(&it->msg);
     diag_clear(&it->ack.issues);
+    diag_clear(&it->check_issues);
+    free(it->content);
     memset(it, 0, sizeof *it);
 }
 
@@ -555,6 +557,33 @@ Test(ingest, unknown_zone_of_a_known_county_is_retry_and_stores_nothing) {
     cr_assert_eq(q_int("SELECT count(*) FROM reports"), 0);
     cr_assert_eq(q_int("SELECT count(*) FROM rejections"), 0);
     item_free(&it);
+}
+
+/* A report received (and checked on the loop) before a master data reload is judged
+ * by the master data in force when it is committed: here jinshan2, unknown when it
+ * came, is listed by the reloaded regions.csv. */
+Test(ingest, a_report_checked_before_a_master_data_reload_is_checked_again) {
+    ingest_item_t it;
+    char cmd[4400], city[128];
+    const char *ex = getenv("YUEBAO_EXAMPLES");
+    snprintf(city, sizeof city, "%s/city", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s/sample-city' '%s' && printf '410671,鹤壁经济技术开发区管委会,jinshan2,金山二区,电子\\n' >> '%s/regions.csv'",
+             ex && *ex ? ex : "examples", city, city);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    item_init(&it, "410671", "jinshan2", "2017-06", 1);
+    add_value(&it, "revenue", 2759085.3, 10.5, 2);
+    aggregator_ingest_check(&A, &it, NOW_2017_07_15);
+    cr_assert_gt(it.check_errors, 0, "jinshan2 is not in the master data it came under");
+
+    snprintf(A.cfg.master_dir, sizeof A.cfg.master_dir, "%s", city);
+    cr_assert_eq(aggregator_master_load(&A), 0, "the reload");
+    cr_assert_eq(aggregator_live_rebuild(&A, false), 0, "as on SIGHUP");
+    ingest_one(&it, NOW_2017_07_15, ACK_ACCEPTED);
+    cr_assert_eq(current_rev("jinshan2", "2017-06"), 1);
+    item_free(&it);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", city);
+    cr_expect_eq(system(cmd), 0);
 }
 
 /* A zone with a C1 control (U+009B CSI, bytes C2 9B) is refused by validation as a
