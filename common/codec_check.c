@@ -33,35 +33,51 @@ static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
     return -1;
 }
 
-/* Appends ".name" (or "name" at the start) and "[i]" for a repeated field to path. */
-static void path_push(char *path, size_t size, const ProtobufCFieldDescriptor *f, unsigned index) {
-    size_t n = strlen(path);
-    if (n >= size - 1) return;
-    if (f->label == PROTOBUF_C_LABEL_REPEATED)
-        snprintf(path + n, size - n, "%s%s[%u]", n ? "." : "", f->name, index);
-    else
-        snprintf(path + n, size - n, "%s%s", n ? "." : "", f->name);
-}
+/* One step of the path to where the walk is: a field, and its occurrence (1-based). */
+typedef struct {
+    const ProtobufCFieldDescriptor *f;
+    unsigned index;
+} step_t;
 
 /* The walk's state: where it is, and the first fault (the walk goes on past it, so the
- * spans of a report's zone, period and source are known wherever the fault was). */
+ * spans of a report's zone, period and source are known wherever the fault was). The
+ * path is kept as steps and written out only for a fault: a report of 14 values is
+ * walked without formatting a path 14 times. */
 typedef struct {
     codec_check_t *out;
-    char path[128];
-    unsigned top;  /* the Envelope field being walked */
+    step_t steps[MAX_DEPTH + 1];
+    unsigned n_steps;
+    unsigned top; /* the Envelope field being walked */
     bool faulted;
     char *err;
     size_t errsz;
 } walk_t;
 
-/* Records the first fault: the field's path (path_push'ed by the caller) and err. */
-static void fault(walk_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fault(walk_t *w, const char *fmt, ...) {
+/* The path of the steps and then field f at index: "report.values[3].indicator" (a
+ * repeated field with its index), into path. */
+static void path_of(const walk_t *w, const ProtobufCFieldDescriptor *f, unsigned index, char *path, size_t size) {
+    size_t n = 0;
+    path[0] = '\0';
+    for (unsigned i = 0; i <= w->n_steps && n < size - 1; i++) {
+        const step_t s = i < w->n_steps ? w->steps[i] : (step_t){f, index};
+        int k = s.f->label == PROTOBUF_C_LABEL_REPEATED
+                    ? snprintf(path + n, size - n, "%s%s[%u]", n ? "." : "", s.f->name, s.index)
+                    : snprintf(path + n, size - n, "%s%s", n ? "." : "", s.f->name);
+        if (k < 0) break;
+        n += (size_t)k < size - n ? (size_t)k : size - n - 1;
+    }
+}
+
+/* Records the first fault, at field f (occurrence index) under the steps: its path,
+ * and err from fmt, whose first %s is that path. */
+static void fault(walk_t *w, const ProtobufCFieldDescriptor *f, unsigned index, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void fault(walk_t *w, const ProtobufCFieldDescriptor *f, unsigned index, const char *fmt, ...) {
     va_list ap;
     if (w->faulted) return;
     w->faulted = true;
     w->out->top_field = w->top;
-    snprintf(w->out->path, sizeof w->out->path, "%s", w->path);
+    path_of(w, f, index, w->out->path, sizeof w->out->path);
     va_start(ap, fmt);
     if (w->err && w->errsz) vsnprintf(w->err, w->errsz, fmt, ap);
     va_end(ap);
@@ -80,7 +96,6 @@ static codec_span_t *report_span(walk_t *w, const ProtobufCMessageDescriptor *d,
 static void walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end, unsigned depth,
                  walk_t *w) {
     unsigned seen[32] = {0}; /* occurrences per field number, for the index in a path */
-    size_t path_len = strlen(w->path);
     while (p < end) {
         const ProtobufCFieldDescriptor *f;
         codec_span_t *span;
@@ -95,10 +110,10 @@ static void walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const ui
         case 0:
             if (read_varint(&p, end, &v) < 0) return;
             if (f && f->type == PROTOBUF_C_TYPE_UINT32 && v > UINT32_MAX) {
-                path_push(w->path, sizeof w->path, f, index);
-                fault(w, _("%s: %llu does not fit in 32 bits (at most %u)"), w->path, (unsigned long long)v,
+                char path[sizeof w->out->path];
+                path_of(w, f, index, path, sizeof path);
+                fault(w, f, index, _("%s: %llu does not fit in 32 bits (at most %u)"), path, (unsigned long long)v,
                       (unsigned)UINT32_MAX);
-                w->path[path_len] = '\0';
             }
             break;
         case 1:
@@ -115,17 +130,17 @@ static void walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const ui
             if ((span = report_span(w, d, depth, f))) /* the last occurrence wins, as in protobuf */
                 *span = (codec_span_t){p, (size_t)v, true};
             if (f && f->type == PROTOBUF_C_TYPE_STRING && (nul = memchr(p, '\0', (size_t)v))) {
-                path_push(w->path, sizeof w->path, f, index);
-                fault(w,
+                char path[sizeof w->out->path];
+                path_of(w, f, index, path, sizeof path);
+                fault(w, f, index,
                       _("%s: a NUL byte inside the text (byte %zu of %llu); text must not "
                       "contain NUL bytes"),
-                      w->path, (size_t)(nul - p) + 1, (unsigned long long)v);
-                w->path[path_len] = '\0';
+                      path, (size_t)(nul - p) + 1, (unsigned long long)v);
             }
-            if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && depth < MAX_DEPTH) {
-                path_push(w->path, sizeof w->path, f, index);
+            if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && depth < MAX_DEPTH && w->n_steps < MAX_DEPTH) {
+                w->steps[w->n_steps++] = (step_t){f, index};
                 walk(f->descriptor, p, p + v, depth + 1, w);
-                w->path[path_len] = '\0';
+                w->n_steps--;
             }
             p += v;
             break;

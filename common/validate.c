@@ -406,9 +406,11 @@ void validate_history(const master_t *m, const validate_opts_t *o, const report_
 
 void validate_normalize(const master_t *m, report_t *r) {
     const zone_t *z = master_zone(m, r->zone);
-    if (z) snprintf(r->zone, sizeof r->zone, "%s", z->code);
+    /* mostly codes already: rewritten only where a name was given */
+    if (z && strcmp(r->zone, z->code)) snprintf(r->zone, sizeof r->zone, "%s", z->code);
     for (size_t i = 0; i < r->n_values; i++) {
         const indicator_t *ind = master_indicator(m, r->values[i].indicator);
-        if (ind) snprintf(r->values[i].indicator, sizeof r->values[i].indicator, "%s", ind->code);
+        if (ind && strcmp(r->values[i].indicator, ind->code))
+            snprintf(r->values[i].indicator, sizeof r->values[i].indicator, "%s", ind->code);
     }
 }
