@@ -80,9 +80,10 @@ int main(int argc, char **argv) {
     rstore_set_busy_timeout(a.store, 20);
     a.batch = calloc((size_t)a.cfg.batch_max, sizeof *a.batch);
     a.inflight = calloc((size_t)a.cfg.batch_max, sizeof *a.inflight);
+    a.settling = calloc((size_t)a.cfg.batch_max, sizeof *a.settling);
     a.ctx = zmq_ctx_new();
     a.loop = loop_new();
-    if (!a.batch || !a.inflight || !a.ctx || !a.loop) log_fatal(_("out of memory"));
+    if (!a.batch || !a.inflight || !a.settling || !a.ctx || !a.loop) log_fatal(_("out of memory"));
     /* The store half of each commit on a thread of its own, while the loop receives the
      * next batch and acks the last (DESIGN §1): after the signals are blocked. */
     if (!(a.writer = aggregator_writer_start(&a))) log_fatal(_("cannot start the writer thread"));
@@ -138,6 +139,7 @@ int main(int argc, char **argv) {
     master_destroy(&a.master);
     free(a.batch);
     free(a.inflight);
+    free(a.settling);
     close(a.signal_fd);
     return 0;
 }

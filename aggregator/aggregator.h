@@ -138,6 +138,7 @@ typedef struct {
     ingest_item_t *batch;    /* cfg.batch_max slots: the reports received for the next commit */
     size_t n_batch;          /* received, not yet handed to the writer */
     ingest_item_t *inflight; /* cfg.batch_max slots: the batch the writer has (or held while the store is busy) */
+    ingest_item_t *settling; /* cfg.batch_max slots: a committed batch acked while the writer has the next */
     size_t n_inflight;       /* handed to the writer and not yet settled */
     aggregator_writer_t *writer; /* NULL: every commit on the poll loop (the unit tests) */
     bool router_paused;      /* the collectors' ROUTER is out of the poll (full batch, busy store) */
@@ -262,6 +263,9 @@ int aggregator_writer_fd(const aggregator_writer_t *w);
 /* Hands items[0..n) to the writer, which runs aggregator_ingest_store on them. The
  * caller must not touch them, the store or master data until it has the result back. */
 void aggregator_writer_submit(aggregator_writer_t *w, ingest_item_t *items, size_t n, int64_t now_ms);
+
+/* True when the writer has finished its batch and waits for it to be taken. */
+bool aggregator_writer_finished(aggregator_writer_t *w);
 
 /* True while the writer has a batch (done or not) whose result was not taken. */
 bool aggregator_writer_busy(aggregator_writer_t *w);

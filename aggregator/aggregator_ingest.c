@@ -500,13 +500,18 @@ static void retry_held(loop_t *loop, void *arg);
  * thread, or (without one) committed here and settled at once. */
 static void commit_inflight(aggregator_t *a);
 
-/* What became of the batch in flight: rc of aggregator_ingest_store. While another
+/* What became of the batch in flight: rc of aggregator_ingest_store. Committed, it goes
+ * into the live totals, and with hand_next the batch received meanwhile goes to the
+ * writer before this one's acks and events are sent: the writer commits the next while
+ * the loop settles this one (acks after COMMIT all the same). While another
  * connection holds the store's write lock (an analyst's BEGIN IMMEDIATE in sqlite3),
  * the batch stays held, nothing is acked, the collectors' ROUTER is left unread (its
  * messages wait in ZeroMQ and the collectors resend what times out), and a timer tries
  * again with backoff: the loop goes on serving heartbeats and snapshots instead of
  * waiting out a busy timeout. */
-static void inflight_done(aggregator_t *a, int rc) {
+static void start_next(aggregator_t *a);
+
+static void inflight_done(aggregator_t *a, int rc, bool hand_next) {
     if (rc == -2) {
         if (!a->busy_since_ms) {
             a->busy_since_ms = clock_mono_ms();
@@ -545,9 +550,14 @@ static void inflight_done(aggregator_t *a, int rc) {
         drop_items(a->inflight, &a->n_inflight);
     } else {
         /* committed: now, and only now, tell the collectors and the subscribers */
-        aggregator_ingest_live(a, a->inflight, a->n_inflight);
-        settle_batch(a, a->inflight, a->n_inflight);
+        ingest_item_t *done = a->inflight;
+        size_t n = a->n_inflight;
+        aggregator_ingest_live(a, done, n); /* before the writer judges the next batch against it */
+        a->inflight = a->settling;
+        a->settling = done;
         a->n_inflight = 0;
+        if (hand_next) start_next(a);
+        settle_batch(a, done, n);
     }
 }
 
@@ -568,7 +578,7 @@ static void commit_inflight(aggregator_t *a) {
         aggregator_writer_submit(a->writer, a->inflight, a->n_inflight, clock_now_ms());
         return;
     }
-    inflight_done(a, aggregator_ingest_store(a, a->inflight, a->n_inflight, clock_now_ms()));
+    inflight_done(a, aggregator_ingest_store(a, a->inflight, a->n_inflight, clock_now_ms()), false);
 }
 
 void aggregator_ingest_resume(aggregator_t *a) {
@@ -583,13 +593,13 @@ void aggregator_ingest_written(loop_t *loop, void *socket, int fd, void *arg) {
     (void)socket;
     (void)fd;
     if (!aggregator_writer_poll(a->writer, &rc)) return; /* already taken by a drain */
-    inflight_done(a, rc);
+    inflight_done(a, rc, true);
     aggregator_ingest_resume(a);
 }
 
 void aggregator_ingest_drain(aggregator_t *a) {
     int rc;
-    if (a->writer && aggregator_writer_wait(a->writer, &rc)) inflight_done(a, rc);
+    if (a->writer && aggregator_writer_wait(a->writer, &rc)) inflight_done(a, rc, false);
 }
 
 static void retry_held(loop_t *loop, void *arg) {
@@ -626,7 +636,14 @@ void aggregator_ingest_ready(loop_t *loop, void *socket, int fd, void *arg) {
      * next is received and decoded here, up to batch_max; then the ROUTER waits. */
     for (size_t reads = 0; a->n_batch < (size_t)a->cfg.batch_max && reads < 4 * (size_t)a->cfg.batch_max;
          reads++) {
-        int rc = receive_one(a, &a->batch[a->n_batch], now_ms);
+        int rc;
+        /* a writer done with its batch waits for the loop: settle it and hand it the
+         * next now, not after a whole burst of reads */
+        if (a->writer && reads % 16 == 15 && aggregator_writer_finished(a->writer)) {
+            aggregator_ingest_written(loop, socket, fd, a);
+            if (a->busy_since_ms || a->router_paused) break;
+        }
+        rc = receive_one(a, &a->batch[a->n_batch], now_ms);
         if (rc == 0) break;
         if (rc == 1) a->n_batch++;
         if (a->busy_since_ms) break; /* a reconcile's drain found the store busy */

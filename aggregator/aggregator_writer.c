@@ -161,6 +161,14 @@ bool aggregator_writer_busy(aggregator_writer_t *w) {
     return busy;
 }
 
+bool aggregator_writer_finished(aggregator_writer_t *w) {
+    bool finished;
+    pthread_mutex_lock(&w->mu);
+    finished = w->job && w->done;
+    pthread_mutex_unlock(&w->mu);
+    return finished;
+}
+
 /* Takes the finished batch's result (the lock held), clearing the eventfd's count. */
 static int take(aggregator_writer_t *w) {
     int64_t count;
