@@ -327,6 +327,50 @@ static int twice_listed(master_t *m, const char *regions_csv, diag_list_t *dl) {
 }
 
 /* The three files; city_csv NULL: the policy's defaults. */
+static uint32_t text_hash(const char *s) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+/* The indicator whose code (by_name: Chinese name) is s, through the index. */
+static const indicator_t *indexed(const master_t *m, const uint32_t *slots, bool by_name, const char *s) {
+    size_t mask = m->hash_slots - 1;
+    for (size_t i = text_hash(s) & mask;; i = (i + 1) & mask) {
+        const indicator_t *ind;
+        if (!slots[i]) return NULL;
+        ind = &m->indicators[slots[i] - 1];
+        if (!strcmp(by_name ? ind->name_zh : ind->code, s)) return ind;
+    }
+}
+
+/* Makes m's indicator index; without it (out of memory) lookups search in order. */
+static void index_indicators(master_t *m) {
+    size_t slots = 16;
+    while (slots < 2 * m->n_indicators)
+        slots *= 2;
+    m->by_code = calloc(slots, sizeof *m->by_code);
+    m->by_name = calloc(slots, sizeof *m->by_name);
+    if (!m->by_code || !m->by_name) {
+        free(m->by_code);
+        free(m->by_name);
+        m->by_code = m->by_name = NULL;
+        return;
+    }
+    m->hash_slots = slots;
+    for (size_t k = 0; k < m->n_indicators; k++) {
+        size_t i = text_hash(m->indicators[k].code) & (slots - 1);
+        while (m->by_code[i])
+            i = (i + 1) & (slots - 1);
+        m->by_code[i] = (uint32_t)k + 1;
+        i = text_hash(m->indicators[k].name_zh) & (slots - 1);
+        while (m->by_name[i])
+            i = (i + 1) & (slots - 1);
+        m->by_name[i] = (uint32_t)k + 1;
+    }
+}
+
 static master_t *load(const char *regions_csv, const char *indicators_csv, const char *city_csv,
                       diag_list_t *dl) {
     static const char *const region_cols[] = {"county", "county_name", "zone", "zone_name",
@@ -353,6 +397,7 @@ static master_t *load(const char *regions_csv, const char *indicators_csv, const
         master_destroy(&m);
         return NULL;
     }
+    index_indicators(m);
     return m; /* zones sorted by code: twice_listed */
 }
 
@@ -370,6 +415,8 @@ master_t *master_load(const char *dir, diag_list_t *dl) {
 
 void master_destroy(master_t **m) {
     if (!m || !*m) return;
+    free((*m)->by_code);
+    free((*m)->by_name);
     free((*m)->indicators);
     free((*m)->zones);
     free((*m)->counties);
@@ -378,6 +425,10 @@ void master_destroy(master_t **m) {
 }
 
 const indicator_t *master_indicator(const master_t *m, const char *s) {
+    if (m->by_code) {
+        const indicator_t *ind = indexed(m, m->by_code, false, s);
+        return ind ? ind : indexed(m, m->by_name, true, s);
+    }
     for (size_t i = 0; i < m->n_indicators; i++)
         if (!strcmp(m->indicators[i].code, s)) return &m->indicators[i];
     for (size_t i = 0; i < m->n_indicators; i++)

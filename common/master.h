@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "diag.h"
@@ -71,6 +72,11 @@ typedef struct {
     county_t *counties; /* in file order */
     size_t n_counties;
     master_policy_t policy;
+    /* master_indicator's index, made by the loader: open addressing on a hash of the
+     * code (and of the Chinese name), slot = 1 + the indicator's position, 0 = empty;
+     * NULL (a master_t made by hand) searches in order */
+    uint32_t *by_code, *by_name;
+    size_t hash_slots; /* a power of two, at least twice n_indicators */
 } master_t;
 
 /* city.csv's settings: key, type, default, bounds and help of each (config.h). A row's

@@ -119,6 +119,30 @@ Test(master, a_county_and_a_zone_are_found_by_code_or_by_name) {
     master_destroy(&m);
 }
 
+/* An indicator by its code or its Chinese name, through the loader's index, the same
+ * as the search in order that a master_t made by hand gets. */
+Test(master, an_indicator_is_found_by_code_or_by_name) {
+    master_t *m = master_load(city, &dl);
+    master_t bare;
+    cr_assert_not_null(m);
+    cr_assert_geq(m->n_indicators, 14);
+    bare = (master_t){.indicators = m->indicators, .n_indicators = m->n_indicators}; /* no index */
+    for (size_t i = 0; i < m->n_indicators; i++) {
+        const indicator_t *ind = &m->indicators[i];
+        char longer[80];
+        cr_assert_eq(master_indicator(m, ind->code), ind, "%s", ind->code);
+        cr_assert_eq(master_indicator(m, ind->name_zh), ind, "%s", ind->name_zh);
+        cr_assert_eq(master_indicator(&bare, ind->code), ind, "%s", ind->code);
+        cr_assert_eq(master_indicator(&bare, ind->name_zh), ind, "%s", ind->name_zh);
+        snprintf(longer, sizeof longer, "%sx", ind->code);
+        cr_assert_null(master_indicator(m, longer), "%s: a code is matched whole", longer);
+    }
+    cr_assert_str_eq(master_indicator(m, "主营业务收入")->code, "revenue");
+    cr_assert_null(master_indicator(m, ""));
+    cr_assert_null(master_indicator(m, "Revenue"), "codes are matched as written");
+    master_destroy(&m);
+}
+
 Test(master, city_csv_sets_the_policy) {
     static const char text[] = "setting,value,note\n"
                                "deadline_day,20,次月20日前\n"
