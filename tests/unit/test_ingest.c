@@ -703,6 +703,44 @@ Test(ingest, a_previous_month_in_the_same_batch_is_checked_against) {
     item_free(&it[1]);
 }
 
+/* A May refused in the same batch is no baseline: June is checked against what is
+ * stored, and nothing of May is. */
+Test(ingest, a_refused_report_earlier_in_the_batch_is_not_checked_against) {
+    ingest_item_t it[2];
+    item_init(&it[0], "410671", "jinshan", "2017-05", 1);
+    add_value(&it[0], "revenue", 2300000.0, 10.0, 2);
+    add_value(&it[0], "tax", -1.0, 5.9, 6); /* refused: a negative flow */
+    item_init(&it[1], "410671", "jinshan", "2017-06", 1);
+    add_value(&it[1], "revenue", 459085.3, 10.5, 2);
+    ingest(it, 2, NOW_2017_07_15);
+    cr_assert_eq(it[0].ack.status, ACK_REJECTED);
+    cr_assert_eq(it[1].ack.status, ACK_ACCEPTED);
+    cr_assert_eq(it[1].ack.issues.n_warnings, 0, "not below the refused May: %s",
+                 it[1].ack.issues.n ? it[1].ack.issues.items[0].message : "");
+    item_free(&it[0]);
+    item_free(&it[1]);
+}
+
+/* A figure accepted on a 说明 is no baseline for its next revision (plausibility.c), as
+ * the live state keeps it: a revision repeating the jump without the 说明 is refused. */
+Test(ingest, a_figure_that_stood_on_a_note_is_no_baseline_for_the_next_revision) {
+    ingest_item_t may, june1, june2;
+    item_init(&may, "410671", "jinshan", "2017-05", 1);
+    add_value(&may, "revenue", 2300000.0, 10.0, 2);
+    ingest_one(&may, NOW_2017_07_15, ACK_ACCEPTED);
+    item_init(&june1, "410671", "jinshan", "2017-06", 1);
+    add_value(&june1, "revenue", 2.3e10, 10.5, 2);
+    june1.msg.report.values[0].note = strdup("园区托管富士康科技园，统计范围扩大");
+    ingest_one(&june1, NOW_2017_07_15 + MINUTE, ACK_ACCEPTED);
+    item_init(&june2, "410671", "jinshan", "2017-06", 2);
+    add_value(&june2, "revenue", 2.3e10, 10.5, 2);
+    ingest_one(&june2, NOW_2017_07_15 + 2 * MINUTE, ACK_REJECTED);
+    assert_says(first_issue(&june2.ack, DIAG_ERROR)->message, "2017-05");
+    item_free(&may);
+    item_free(&june1);
+    item_free(&june2);
+}
+
 /* May's figure changed in the store behind the aggregator's back (an analyst's UPDATE):
  * the checks compare with what the aggregator committed, which its live state keeps;
  * with a live state that cannot say (a failed load or update), with the store. */
