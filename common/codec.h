@@ -142,23 +142,26 @@ typedef struct {
     int64_t hb_now_ms;         /* MSG_HEARTBEAT */
     ranking_t ranking;         /* MSG_RANKING: rows ranking_first .. of ranking_total */
     uint32_t ranking_first, ranking_total;
-    alert_t alert;               /* MSG_ALERT */
     snapshot_request_t snap_req; /* MSG_SNAPSHOT_REQUEST */
     uint64_t snap_end_sequence;  /* MSG_SNAPSHOT_END: the state is as of this sequence */
     uint32_t snap_end_alerts;
     uint32_t snap_end_totals;
     scope_totals_t totals;     /* MSG_TOTALS */
-    event_rejected_t rejected; /* MSG_REPORT_REJECTED */
     char reconcile_since[PERIOD_STRLEN]; /* MSG_RECONCILE_REQUEST: "" = every period */
     stored_revision_t *stored;           /* MSG_RECONCILE (malloc'd; msg_clear frees) */
     size_t n_stored;
     bool stored_complete; /* false: the list was cut at CODEC_MAX_STORED */
-    union { /* one of them at a time: every batched report carries this room */
-        period_request_t period_req; /* MSG_PERIOD_REQUEST */
-        period_reply_t period_reply; /* MSG_PERIOD_REPLY */
-        period_state_t period_state; /* MSG_PERIOD_STATE */
+    /* One of them at a time, by kind: every report the aggregator holds for a group
+     * commit carries this room (three batches of batch_max), so what owns no memory
+     * (msg_clear frees nothing of these) shares it. */
+    union {
+        period_request_t period_req;   /* MSG_PERIOD_REQUEST */
+        period_reply_t period_reply;   /* MSG_PERIOD_REPLY */
+        period_state_t period_state;   /* MSG_PERIOD_STATE */
+        alert_t alert;                 /* MSG_ALERT */
+        event_rejected_t rejected;     /* MSG_REPORT_REJECTED */
+        silence_request_t silence_req; /* MSG_SILENCE_REQUEST */
     };
-    silence_request_t silence_req; /* MSG_SILENCE_REQUEST */
     silence_reply_t silence_reply; /* MSG_SILENCE_REPLY */
 } msg_t;
 
