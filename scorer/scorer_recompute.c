@@ -576,9 +576,9 @@ static void on_latest(const char *zone, const char *period, const char *county, 
         ls->cap = cap;
     }
     l = &ls->list[ls->n++];
-    snprintf(l->zone, sizeof l->zone, "%s", zone);
-    snprintf(l->period, sizeof l->period, "%s", period);
-    snprintf(l->county, sizeof l->county, "%s", county);
+    copy(l->zone, sizeof l->zone, zone);
+    copy(l->period, sizeof l->period, period);
+    copy(l->county, sizeof l->county, county);
 }
 
 /* Drops the overdue alerts of out: the target checks' firing alerts are the rest. */

@@ -872,6 +872,32 @@ Test(rstore, each_latest_gives_each_zones_last_period_of_the_year_and_its_sender
     cr_assert_str_eq(got, "jinshan 2016-12 410671;");
 }
 
+/* Zones whose reports of a year lie in different months, some in several: each is
+ * listed once, in zone order, with its latest month and that report's sender — the
+ * months are read one by one, each in zone order, and merged. */
+Test(rstore, each_latest_merges_the_months_of_a_year_in_zone_order) {
+    static const struct {
+        const char *zone, *period, *county;
+    } in[] = {
+        {"a", "2017-12", "410601"}, {"b", "2017-02", "410602"}, {"b", "2017-03", "410603"},
+        {"c", "2017-11", "410604"}, {"c", "2017-02", "410605"}, {"d", "2017-02", "410606"},
+        {"e", "2017-12", "410607"}, {"e", "2017-01", "410608"}, {"f", "2018-01", "410609"},
+        {"g", "2016-12", "410610"}, {"g", "2017-07", "410611"},
+    };
+    char got[512] = "";
+    report_t r;
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        build(&r, in[i].zone, in[i].period, 1);
+        apply(S, &r, in[i].county, T0, NULL);
+    }
+    cr_assert_eq(rstore_each_latest(S, 2017, collect_latest, got), 6);
+    cr_assert_str_eq(got, "a 2017-12 410601;b 2017-03 410603;c 2017-11 410604;d 2017-02 410606;"
+                          "e 2017-12 410607;g 2017-07 410611;");
+    got[0] = '\0';
+    cr_assert_eq(rstore_each_latest(S, 2019, collect_latest, got), 0);
+    cr_assert_str_eq(got, "");
+}
+
 Test(rstore, a_read_transaction_sees_one_state) {
     char err[512] = "";
     rstore_t *ro;
