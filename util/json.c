@@ -38,15 +38,96 @@ static int put(char *out, size_t size, size_t *off, const char *s) {
     return rc;
 }
 
+/* v's digits when 1e-4 <= |v| < 1e15: there %.17g takes its fixed notation (the
+ * rounded value's exponent X is within -4 <= X < 17), and v = m / 2^k with m < 2^53 and
+ * 3 <= k <= 66, so the integer part fits 64 bits and the fraction, times ten at each
+ * digit, 128: every digit and the rounding (half to even, on the exact rest) are exact,
+ * as printf's are. 0 outside that band. */
+static size_t fixed17(double v, char *out) {
+    double a = fabs(v);
+    char d[18]; /* the 17 significant digits, from the first that is not 0 */
+    int nd = 0, point = 0, ex; /* point: how many of d come before the decimal point */
+    unsigned k;
+    unsigned long long m, ip;
+    unsigned __int128 f, one;
+    char *o = out;
+    if (!(a >= 1e-4 && a < 1e15)) return 0;
+    m = (unsigned long long)ldexp(frexp(a, &ex), 53); /* a = m * 2^(ex - 53), exactly */
+    k = (unsigned)(53 - ex);
+    ip = k >= 64 ? 0 : m >> k;
+    one = (unsigned __int128)1 << k;
+    f = (unsigned __int128)m & (one - 1);
+    if (ip) {
+        char rev[20];
+        int n = 0;
+        while (ip) {
+            rev[n++] = (char)('0' + ip % 10);
+            ip /= 10;
+        }
+        while (n)
+            d[nd++] = rev[--n];
+        point = nd;
+    }
+    while (nd < 17) {
+        unsigned digit;
+        f *= 10;
+        digit = (unsigned)(f >> k);
+        f &= one - 1;
+        if (nd == 0 && digit == 0) {
+            point--; /* a 0 before the first significant digit */
+            continue;
+        }
+        d[nd++] = (char)('0' + digit);
+    }
+    if (2 * f > one || (2 * f == one && (d[16] - '0') % 2 == 1)) { /* round up */
+        int i = 16;
+        while (i >= 0 && d[i] == '9')
+            d[i--] = '0';
+        if (i >= 0) {
+            d[i]++;
+        } else { /* 99…9 became 100…0: one digit more before the point, the last 0 goes */
+            memmove(d + 1, d, 16);
+            d[0] = '1';
+            point++;
+        }
+    }
+    while (nd > (point > 0 ? point : 0) && d[nd - 1] == '0') /* %g drops trailing zeros */
+        nd--;
+    if (signbit(v)) *o++ = '-';
+    if (point <= 0) {
+        *o++ = '0';
+        *o++ = '.'; /* nd > 0: the first digit is not 0 */
+        for (int i = point; i < 0; i++)
+            *o++ = '0';
+        memcpy(o, d, (size_t)nd);
+        o += nd;
+    } else {
+        memcpy(o, d, (size_t)point);
+        o += point;
+        if (nd > point) {
+            *o++ = '.';
+            memcpy(o, d + point, (size_t)(nd - point));
+            o += nd - point;
+        }
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+size_t json_number(double v, char out[JSON_NUMBER_MAX]) {
+    size_t len = fixed17(v, out);
+    return len ? len : (size_t)snprintf(out, JSON_NUMBER_MAX, "%.17g", v);
+}
+
 int json_put_numbers(const double *v, size_t n, char *out, size_t size) {
     size_t off = 0;
-    char num[32]; /* "%.17g" is at most 24 bytes: "-2.2250738585072014e-308" */
+    char num[JSON_NUMBER_MAX];
     if (size == 0) return -1;
     if (put(out, size, &off, "[") < 0) return -1;
     for (size_t i = 0; i < n; i++) {
         if (i && put(out, size, &off, ",") < 0) return -1;
         if (isfinite(v[i]))
-            snprintf(num, sizeof num, "%.17g", v[i]);
+            json_number(v[i], num);
         else
             memcpy(num, "null", 5);
         if (put(out, size, &off, num) < 0) return -1;

@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,54 @@ Test(json, put_numbers_text_by_hand) {
     char out[3 + 26 * 4];
     cr_assert_eq(json_put_numbers(v, 4, out, sizeof out), 0);
     cr_assert_str_eq(out, "[0.10000000000000001,1.0000000000000001e+300,-2.2250738585072014e-308,42]");
+}
+
+/* json_number writes what snprintf("%.17g") writes, byte for byte: its own digits where
+ * v allows (1e-4 <= |v| < 1e15) and snprintf's elsewhere. Values with a fixed seed:
+ * scores, integers, powers of ten and their neighbours, halfway cases (an integer of 15
+ * digits plus an odd eighth has 18 digits ending in 5: rounded half to even), any bit
+ * pattern. */
+static void same_as_printf(double v) {
+    char want[32], got[JSON_NUMBER_MAX];
+    size_t len = json_number(v, got);
+    snprintf(want, sizeof want, "%.17g", v);
+    cr_assert_str_eq(got, want, "bits %016llx", bits(v));
+    cr_assert_eq(len, strlen(want));
+}
+
+static unsigned long long next_random(unsigned long long *x) {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+Test(json, number_is_printf_17g_to_the_byte) {
+    unsigned long long x = 0x9e3779b97f4a7c15ULL;
+    const double fixed[] = {0,     -0.0,  1e-4,     -1e-4,  9.9999999999999991e-5, 1e15,   999999999999999.88,
+                            1e14,  0.1,   0.5,      100,    99.999999999999986,    1.0 / 3, 2.0 / 3,
+                            1e-3,  1e-2,  0.099999999999999992, 5e-324, 1.7976931348623157e308, 123456.5,
+                            60.0,  87.25, 0.30000000000000004};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        same_as_printf(fixed[i]);
+    for (int p = -6; p <= 17; p++) {
+        double t = pow(10, p);
+        same_as_printf(t);
+        same_as_printf(nextafter(t, 0));
+        same_as_printf(nextafter(t, INFINITY));
+        same_as_printf(-t);
+    }
+    for (int i = 0; i < 20000; i++) {
+        unsigned long long r = next_random(&x);
+        double u = (double)(r >> 11) / 9007199254740992.0; /* [0, 1) */
+        double bitsv;
+        same_as_printf(u * 100);                                /* a score */
+        same_as_printf(pow(10, -5 + 21 * u) * (r & 1 ? -1 : 1)); /* any magnitude near the band */
+        same_as_printf((double)(r % 1000000000000000ULL) + (double)(2 * (r >> 50 & 3) + 1) / 8); /* halfway */
+        same_as_printf((double)(r >> 20));                       /* an integer */
+        memcpy(&bitsv, &r, sizeof bitsv);
+        if (isfinite(bitsv)) same_as_printf(bitsv); /* any bits */
+    }
 }
 
 Test(json, put_numbers_non_finite_as_null) {
