@@ -12,7 +12,10 @@
  *
  * At start, a file in inbox/.sending/ that no 'sending' source of the outbox claims (the
  * outbox was damaged or deleted) goes back into the inbox and is taken as if newly
- * dropped: its reports are numbered again from what the store answers.
+ * dropped: its reports are numbered again from what the store answers. Every look at
+ * the inbox (at start, after new files, every RESCAN_MS) also files what is acked
+ * whole but was not filed: the filing after the last ack was cut short by a kill or
+ * failed, and no further ack would bring it back.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -95,7 +98,10 @@ static void take_inbox(collector_t *c) {
     }
     closedir(d);
     if (n == 0) {
+        /* nothing new; but a file whose reports were all acked and which could not be
+         * filed then (killed before it, or done/ unwritable) has no ack left to come */
         free(names);
+        collector_file_complete(c);
         return;
     }
     /* name order: a file and its correction (x.csv, x.rev2.csv) keep their order */

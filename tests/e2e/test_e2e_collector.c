@@ -310,6 +310,50 @@ Test(e2e_collector, stranded_sending_file_requeued_after_outbox_lost) {
     stop_aggregator();
 }
 
+/* A file whose every report is acknowledged but which could not be filed — done/ is not
+ * a folder for a while, as after a kill between the last ack's COMMIT and the filing —
+ * waits in .sending/ as 'sending' with nothing left to send, so no ack will come to
+ * file it. Filing is tried again without one: at the next start (restart set), and
+ * while the collector runs, at its next look at the inbox (every 10 s) even when the
+ * inbox is empty. */
+static void settled_but_unfiled_is_filed(bool restart) {
+    const char *inbox = P("%s/inbox", dir), *done = P("%s/done", dir);
+    const char *outbox = P("%s/outbox.db", dir), *endpoint = P("ipc://%s/agg.sock", dir);
+    char err_log[600];
+    pid_t col;
+    FILE *f;
+
+    start_aggregator(endpoint, NULL);
+    col = start_collector("410671", endpoint, err_log, sizeof err_log);
+    cr_assert_eq(rmdir(done), 0);
+    cr_assert_not_null(f = fopen(done, "w"), "done/ is a file for now");
+    fclose(f);
+    cr_assert_eq(e2e_drop(e2e_sample("reports/2017-06/410671.csv"), inbox, "410671.csv"), 0);
+    cr_assert_eq(e2e_wait_log(err_log, "not filed yet", col, e2e_scaled_ms(20000)), 0,
+                 "filing into a done/ that is a file fails:\n%s", e2e_tail(err_log, 3000));
+    cr_assert_eq(e2e_sql_int(outbox, "SELECT count(*) FROM outbox WHERE settled = 0"), 0, "every report acked");
+    cr_assert_eq(e2e_sql_int(outbox, "SELECT count(*) FROM sources WHERE state = 'sending'"), 1);
+    if (restart) stop_collector(col, err_log);
+    cr_assert_eq(unlink(done), 0);
+    cr_assert_eq(mkdir(done, 0755), 0);
+    if (restart) col = start_collector("410671", endpoint, err_log, sizeof err_log);
+    wait_for_file(P("%s/410671.csv", done), err_log);
+    wait_for_file(P("%s/410671.csv.receipt.txt", done), err_log);
+    cr_assert_eq(e2e_count_files(P("%s/.sending", inbox), ""), 0, "nothing left in .sending");
+    cr_assert_eq(e2e_sql_wait(outbox, 1, e2e_scaled_ms(5000), "SELECT count(*) FROM sources WHERE state = 'done'"),
+                 1);
+    stop_collector(col, err_log);
+    stop_aggregator();
+}
+
+Test(e2e_collector, a_file_acked_whole_but_not_filed_is_filed_at_the_next_start) {
+    settled_but_unfiled_is_filed(true);
+}
+
+Test(e2e_collector, a_file_acked_whole_but_not_filed_is_filed_again_while_running) {
+    settled_but_unfiled_is_filed(false);
+}
+
 /* ---- item 8: a file stored in part ---------------------------------------------- */
 
 /* The central office's master data has moved liyang to 淇县 (the collector's still has
