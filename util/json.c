@@ -4,6 +4,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,12 +229,71 @@ const char *json_get_string(const char *p, char *out, size_t size) {
 }
 
 /* Parses a JSON number (or null, as NAN) at p. Returns the byte after it, or NULL. */
+static int bits128(unsigned __int128 x) {
+    unsigned long long hi = (unsigned long long)(x >> 64), lo = (unsigned long long)x;
+    return hi ? 128 - __builtin_clzll(hi) : lo ? 64 - __builtin_clzll(lo) : 0;
+}
+
+/* strtod's answer for the plain decimals fixed17 writes: -?digits(.digits)? with at most
+ * 19 significant digits D and s digits after the point. x = D / 10^s is rounded to 53
+ * bits exactly, half to even on the exact rest: q = floor(D * 2^j / 10^s) in 128 bits,
+ * with j as large as fits, gives at least 54 bits of x and r, the rest, says whether
+ * anything lies beyond them. Returns the end of the number, or NULL where strtod must
+ * answer: an exponent, a hex or other form, more digits, or x too small for 54 bits. */
+static const char *decimal(const char *p, double *v) {
+    bool neg = *p == '-';
+    unsigned long long d = 0;
+    int digits = 0, s = 0, j, shift;
+    unsigned __int128 ten = 1, q, r, rest, half;
+    unsigned long long mant;
+    if (neg) p++;
+    if (*p < '0' || *p > '9') return NULL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (d == 0 && *p == '0') continue; /* a leading 0 */
+        if (++digits > 19) return NULL;
+        d = d * 10 + (unsigned)(*p - '0');
+    }
+    if (*p == '.') {
+        if (p[1] < '0' || p[1] > '9') return NULL; /* "5." is strtod's to read */
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            if (d == 0 && *p == '0') {
+                s++;
+                continue;
+            }
+            if (++digits > 19) return NULL;
+            d = d * 10 + (unsigned)(*p - '0');
+            s++;
+        }
+    }
+    if (*p == 'e' || *p == 'E' || *p == 'x' || *p == 'X' || *p == '.' || s > 27) return NULL;
+    if (d == 0) {
+        *v = neg ? -0.0 : 0.0;
+        return p;
+    }
+    for (int i = 0; i < s; i++)
+        ten *= 10;
+    j = 127 - bits128(d);
+    q = ((unsigned __int128)d << j) / ten;
+    r = ((unsigned __int128)d << j) % ten;
+    if (bits128(q) < 54) return NULL;
+    shift = bits128(q) - 53;
+    mant = (unsigned long long)(q >> shift);
+    rest = q & (((unsigned __int128)1 << shift) - 1);
+    half = (unsigned __int128)1 << (shift - 1);
+    if (rest > half || (rest == half && (r != 0 || (mant & 1)))) mant++;
+    *v = ldexp((double)mant, shift - j);
+    if (neg) *v = -*v;
+    return p;
+}
+
 const char *json_get_number(const char *p, double *v) {
     char *end;
+    const char *fast;
     if (strncmp(p, "null", 4) == 0) {
         *v = NAN;
         return p + 4;
     }
+    if ((fast = decimal(p, v)) != NULL) return fast;
     *v = strtod(p, &end);
     return end == p ? NULL : end;
 }

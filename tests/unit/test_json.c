@@ -161,6 +161,65 @@ Test(json, number_is_printf_17g_to_the_byte) {
     }
 }
 
+/* json_get_number reads what strtod reads, to the bit and to the byte it stops at: its
+ * own arithmetic for plain decimals of up to 19 digits, strtod's for the rest. */
+static void reads_as_strtod(const char *text) {
+    char *want_end;
+    double want = strtod(text, &want_end), got = -1;
+    const char *end = json_get_number(text, &got);
+    if (want_end == text) {
+        cr_assert_null(end, "\"%s\" is no number", text);
+        return;
+    }
+    cr_assert_not_null(end, "\"%s\"", text);
+    cr_assert_eq(bits(got), bits(want), "\"%s\": %.17g, strtod %.17g", text, got, want);
+    cr_assert_eq(end - text, want_end - text, "\"%s\" ends where strtod's does", text);
+}
+
+Test(json, get_number_is_strtod_to_the_bit) {
+    unsigned long long x = 0x2545f4914f6cdd1dULL;
+    static const char *const fixed[] = {
+        "0",  "-0",   "0.0",  "-0.000", "1",     "00012", "5.",    ".5",    "-.5",   "1e5",  "1E-3", "0x10",
+        "+5", " 5",   "-",    "12.5e2", "1.2.3", "inf",   "nan",   "abc",   "0.0001", "0.00001",
+        "9007199254740993", "9007199254740992.5", "1234567890123456789", "12345678901234567890",
+        "0.1000000000000000055511151231257827", "123456789012345.125", "123456789012345.375",
+        "999999999999999.9", "0.30000000000000004", "87.25,", "60]", "1.7976931348623157e308",
+        "4.9406564584124654e-324", "0.000000000000000000000000001"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        reads_as_strtod(fixed[i]);
+    for (int i = 0; i < 20000; i++) {
+        unsigned long long r = next_random(&x);
+        char text[64], num[JSON_NUMBER_MAX];
+        double u = (double)(r >> 11) / 9007199254740992.0, bitsv;
+        int n = (int)(r % 19) + 1, point = (int)(r >> 8 & 31) % (n + 4);
+        size_t at = 0;
+        json_number(u * 100, num); /* what the store holds: a score and its subtotals */
+        reads_as_strtod(num);
+        json_number(pow(10, -5 + 21 * u), num);
+        reads_as_strtod(num);
+        memcpy(&bitsv, &r, sizeof bitsv);
+        if (isfinite(bitsv)) {
+            json_number(bitsv, num);
+            reads_as_strtod(num);
+        }
+        /* n random digits with the point anywhere, even after leading zeros */
+        if (r >> 40 & 1) text[at++] = '-';
+        if (point > n) {
+            text[at++] = '0';
+            text[at++] = '.';
+            for (int z = n; z < point; z++)
+                text[at++] = '0';
+            point = -1;
+        }
+        for (int k = 0; k < n; k++) {
+            if (k == point && k) text[at++] = '.';
+            text[at++] = (char)('0' + next_random(&x) % 10);
+        }
+        text[at] = '\0';
+        reads_as_strtod(text);
+    }
+}
+
 Test(json, put_numbers_non_finite_as_null) {
     const double v[] = {NAN, INFINITY, -INFINITY, 1.5};
     double back[4];
