@@ -86,6 +86,12 @@ Test(period, format_and_compare) {
     cr_assert_str_eq(s, "2017-06");
     period_format(P(2017, 12), s);
     cr_assert_str_eq(s, "2017-12");
+    period_format(P(987, 1), s);
+    cr_assert_str_eq(s, "0987-01", "four digits, as %04u");
+    period_format(P(12017, 123), s);
+    cr_assert_str_eq(s, "2017-23", "year mod 10 000, month mod 100: never more than 7 bytes");
+    period_format(P(-1, -1), s);
+    cr_assert_str_eq(s, "7295-95", "as (unsigned)-1 %% 10 000 and %% 100");
     cr_assert_lt(period_cmp(P(2017, 6), P(2017, 7)), 0);
     cr_assert_gt(period_cmp(P(2018, 2), P(2017, 12)), 0);
     cr_assert_eq(period_cmp(P(2017, 6), P(2017, 6)), 0);
