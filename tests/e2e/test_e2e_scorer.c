@@ -1004,6 +1004,90 @@ Test(e2e_scorer, a_targets_file_taken_away_resolves_the_years_target_alerts) {
     stop_daemons();
 }
 
+/* Is indicator code one where less is better (direction -1 in the sample's
+ * indicators.csv)? */
+static bool less_is_better(const char *code) {
+    char *text = e2e_read_file(e2e_sample("indicators.csv")), *line, *save = NULL;
+    bool less = false;
+    cr_assert_not_null(text);
+    for (line = strtok_r(text, "\n", &save); line && !less; line = strtok_r(NULL, "\n", &save)) {
+        char c[64], kind[32], direction[8];
+        less = sscanf(line, "%63[^,],%*[^,],%*[^,],%*[^,],%31[^,],%7[^,]", c, kind, direction) == 3 &&
+               !strcmp(c, code) && !strcmp(direction, "-1");
+    }
+    free(text);
+    return less;
+}
+
+/* Rewrites targets-2017.csv in rules so that every target is met: an amount of 1 and a
+ * growth of -99 %, or where less is better 10^9 and +999 %; an empty field stays
+ * empty. */
+static void relax_targets(const char *rules) {
+    char *orig = e2e_read_file(e2e_sample("targets-2017.csv")), *line, *save = NULL, path[400], tmp[420];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/targets-2017.csv", rules);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    cr_assert_not_null(orig);
+    cr_assert_not_null(f);
+    for (unsigned n = 1; (line = strtok_r(n == 1 ? orig : NULL, "\n", &save)) != NULL; n++) {
+        char zone[64], year[8], ind[64], amount[32] = "", growth[32] = "";
+        if (n == 1) {
+            fprintf(f, "%s\n", line);
+            continue;
+        }
+        cr_assert_geq(sscanf(line, "%63[^,],%7[^,],%63[^,],%31[^,\n]", zone, year, ind, amount), 3, "%s", line);
+        if (line[strlen(line) - 1] != ',') snprintf(growth, sizeof growth, "%s", strrchr(line, ',') + 1);
+        if (strstr(line, ",,")) amount[0] = '\0'; /* zone,year,ind,,growth */
+        if (less_is_better(ind))
+            fprintf(f, "%s,%s,%s,%s,%s\n", zone, year, ind, amount[0] ? "1000000000" : "", growth[0] ? "999" : "");
+        else
+            fprintf(f, "%s,%s,%s,%s,%s\n", zone, year, ind, amount[0] ? "1" : "", growth[0] ? "-99" : "");
+    }
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, path), 0);
+    free(orig);
+}
+
+/* Targets relaxed on SIGHUP until every one is met: the full pass resolves each firing
+ * target alert once, saying the figure now meets its target ("… done by …", "growth
+ * …"), not that it is no longer judged; the overdue ones stay. */
+Test(e2e_scorer, targets_met_after_a_reload_resolve_with_what_was_met) {
+    static const char *const some[] = {"410602", "410622", "410671", NULL};
+    char rules[300], rules_dir[320];
+    const char *const extra[] = {SCORER_ARGS, "--set", rules_dir, NULL};
+    const char *targets_q = "SELECT count(*) FROM alerts WHERE kind <> 'overdue'";
+    const char *resolved_q =
+        "SELECT count(*) FROM alert_events WHERE transition = 'resolved' AND kind <> 'overdue'";
+    const char *unjudged_q = "SELECT count(*) FROM alert_events WHERE transition = 'resolved' AND kind <> "
+                             "'overdue' AND message LIKE '%no longer judged%'";
+    int64_t firing, resolved;
+
+    snprintf(rules, sizeof rules, "%s/rules", dir);
+    snprintf(rules_dir, sizeof rules_dir, "rules_dir=%s", rules);
+    copy_rules(rules);
+    start_daemons(extra);
+    submit_counties(some, "2017-02", "2017-06");
+    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 2, sc.pid, wait_ms()), 0, "%s",
+                 e2e_tail(sc.err_log, 2000));
+    firing = e2e_sql_int(sc.scores, "%s", targets_q);
+    resolved = e2e_sql_int(sc.scores, "%s", resolved_q);
+    cr_assert_gt(firing, 0, "the sample's figures miss some 2017 targets:\n%s", e2e_tail(sc.err_log, 2000));
+
+    relax_targets(rules);
+    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 3, sc.pid, wait_ms()), 0, "%s",
+                 e2e_tail(sc.err_log, 2000));
+    cr_assert_eq(e2e_sql_int(sc.scores, "%s", targets_q), 0, "every target is met:\n%s",
+                 e2e_tail(sc.err_log, 3000));
+    cr_assert_eq(e2e_sql_int(sc.scores, "%s", resolved_q) - resolved, firing, "each resolved once");
+    cr_assert_eq(e2e_sql_int(sc.scores, "%s", unjudged_q), 0, "resolved as met, not as no longer judged: %s",
+                 e2e_sql_text(sc.scores, "SELECT group_concat(message, ' | ') FROM alert_events WHERE "
+                                         "transition = 'resolved' AND kind <> 'overdue'"));
+    stop_daemons();
+}
+
 Test(e2e_scorer, a_bad_setting_is_a_usage_error) {
     static const char *const extra[] = {"--set", "method=foo", NULL};
     e2e_agg_t none;
