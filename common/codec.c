@@ -348,7 +348,7 @@ void msg_clear(msg_t *m) {
     free(m->silence_reply.items);
     report_clear(&m->report);
     diag_clear(&m->ack.issues);
-    ranking_clear(&m->ranking);
+    if (m->kind == MSG_RANKING) ranking_clear(&m->ranking); /* in the union: others' bytes otherwise */
     scope_totals_clear(&m->totals);
     memset(m, 0, sizeof *m);
 }

@@ -140,8 +140,7 @@ typedef struct {
     ack_t ack;                 /* MSG_ACK */
     event_accepted_t accepted; /* MSG_REPORT_ACCEPTED */
     int64_t hb_now_ms;         /* MSG_HEARTBEAT */
-    ranking_t ranking;         /* MSG_RANKING: rows ranking_first .. of ranking_total */
-    uint32_t ranking_first, ranking_total;
+    uint32_t ranking_first, ranking_total; /* MSG_RANKING: rows ranking_first .. of ranking_total */
     snapshot_request_t snap_req; /* MSG_SNAPSHOT_REQUEST */
     uint64_t snap_end_sequence;  /* MSG_SNAPSHOT_END: the state is as of this sequence */
     uint32_t snap_end_alerts;
@@ -152,9 +151,11 @@ typedef struct {
     size_t n_stored;
     bool stored_complete; /* false: the list was cut at CODEC_MAX_STORED */
     /* One of them at a time, by kind: every report the aggregator holds for a group
-     * commit carries this room (three batches of batch_max), so what owns no memory
-     * (msg_clear frees nothing of these) shares it. */
+     * commit carries this room (three batches of batch_max), so these share it. Of
+     * them only the ranking owns memory: msg_clear frees its rows when kind is
+     * MSG_RANKING, and only then (set kind before filling ranking). */
     union {
+        ranking_t ranking;             /* MSG_RANKING */
         period_request_t period_req;   /* MSG_PERIOD_REQUEST */
         period_reply_t period_reply;   /* MSG_PERIOD_REPLY */
         period_state_t period_state;   /* MSG_PERIOD_STATE */
