@@ -360,7 +360,7 @@ Test(live, live_report_after_a_load_from_the_store_is_the_same) {
     cr_assert_eq(live_init(&fresh, A.master, 10), 0);
     cr_assert_eq(live_load(&fresh, A.store), 0);
     for (int m = 5; m <= 6; m++) {
-        char period[8];
+        char period[24];
         snprintf(period, sizeof period, "2017-%02d", m);
         cr_assert_eq(live_report(&A.live, "jinshan", period, &a), 1);
         cr_assert_eq(live_report(&fresh, "jinshan", period, &b), 1);
