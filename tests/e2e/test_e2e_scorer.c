@@ -880,6 +880,12 @@ static void copy_rules(const char *to) {
         cr_assert_eq(e2e_copy(e2e_sample(files[i]), P("%s/%s", to, files[i])), 0);
 }
 
+/* SIGHUP to the scorer, then waits for its n-th full pass ("(full)" in its log). */
+static void reload_and_wait(int n) {
+    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
+    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", n, sc.pid, wait_ms()), 0, "%s", e2e_tail(sc.err_log, 2000));
+}
+
 /* Rewrites scheme-2017.csv in rules with line `line` (1 = the header) replaced. */
 static void edit_scheme(const char *rules, unsigned line, const char *text) {
     char *orig = e2e_read_file(e2e_sample("scheme-2017.csv")), *p = orig;
@@ -968,8 +974,19 @@ Test(e2e_scorer, a_bad_rules_file_on_sighup_keeps_the_rules_in_force) {
  * away (SIGHUP), every target alert of 2017 resolves in the full pass, overdue ones
  * stay. The pass judges the year in one range of every firing alert, as it would with
  * no zone to judge. */
-Test(e2e_scorer, a_targets_file_taken_away_resolves_the_years_target_alerts) {
+/* Starts both daemons with the rules in a folder of the test's own (rules, a copy of
+ * the sample's; extra names it as rules_dir), has three counties report February to
+ * June, and waits for the full pass a SIGHUP asks for after every ack: then every
+ * report has been judged. */
+static void start_on_own_rules(const char *rules, const char *const *extra) {
     static const char *const some[] = {"410602", "410622", "410671", NULL};
+    copy_rules(rules);
+    start_daemons(extra);
+    submit_counties(some, "2017-02", "2017-06");
+    reload_and_wait(2);
+}
+
+Test(e2e_scorer, a_targets_file_taken_away_resolves_the_years_target_alerts) {
     char rules[300], rules_dir[320];
     const char *const extra[] = {SCORER_ARGS, "--set", rules_dir, NULL};
     const char *targets_q = "SELECT count(*) FROM alerts WHERE kind <> 'overdue'";
@@ -980,13 +997,7 @@ Test(e2e_scorer, a_targets_file_taken_away_resolves_the_years_target_alerts) {
 
     snprintf(rules, sizeof rules, "%s/rules", dir);
     snprintf(rules_dir, sizeof rules_dir, "rules_dir=%s", rules);
-    copy_rules(rules);
-    start_daemons(extra);
-    submit_counties(some, "2017-02", "2017-06");
-    /* settled: a full pass after every report was acked has judged them all */
-    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 2, sc.pid, wait_ms()), 0, "%s",
-                 e2e_tail(sc.err_log, 2000));
+    start_on_own_rules(rules, extra);
     firing = e2e_sql_int(sc.scores, "%s", targets_q);
     overdue = e2e_sql_int(sc.scores, "%s", overdue_q);
     resolved = e2e_sql_int(sc.scores, "%s", resolved_q);
@@ -994,9 +1005,7 @@ Test(e2e_scorer, a_targets_file_taken_away_resolves_the_years_target_alerts) {
     cr_assert_gt(overdue, 0, "山城区's May report is missing");
 
     cr_assert_eq(unlink(P("%s/targets-2017.csv", rules)), 0);
-    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 3, sc.pid, wait_ms()), 0, "%s",
-                 e2e_tail(sc.err_log, 2000));
+    reload_and_wait(3);
     cr_assert_eq(e2e_sql_int(sc.scores, "%s", targets_q), 0, "%s", e2e_tail(sc.err_log, 3000));
     cr_assert_eq(e2e_sql_int(sc.scores, "%s", resolved_q) - resolved, firing,
                  "each firing target alert resolved once");
@@ -1053,7 +1062,6 @@ static void relax_targets(const char *rules) {
  * target alert once, saying the figure now meets its target ("… done by …", "growth
  * …"), not that it is no longer judged; the overdue ones stay. */
 Test(e2e_scorer, targets_met_after_a_reload_resolve_with_what_was_met) {
-    static const char *const some[] = {"410602", "410622", "410671", NULL};
     char rules[300], rules_dir[320];
     const char *const extra[] = {SCORER_ARGS, "--set", rules_dir, NULL};
     const char *targets_q = "SELECT count(*) FROM alerts WHERE kind <> 'overdue'";
@@ -1065,20 +1073,13 @@ Test(e2e_scorer, targets_met_after_a_reload_resolve_with_what_was_met) {
 
     snprintf(rules, sizeof rules, "%s/rules", dir);
     snprintf(rules_dir, sizeof rules_dir, "rules_dir=%s", rules);
-    copy_rules(rules);
-    start_daemons(extra);
-    submit_counties(some, "2017-02", "2017-06");
-    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 2, sc.pid, wait_ms()), 0, "%s",
-                 e2e_tail(sc.err_log, 2000));
+    start_on_own_rules(rules, extra);
     firing = e2e_sql_int(sc.scores, "%s", targets_q);
     resolved = e2e_sql_int(sc.scores, "%s", resolved_q);
     cr_assert_gt(firing, 0, "the sample's figures miss some 2017 targets:\n%s", e2e_tail(sc.err_log, 2000));
 
     relax_targets(rules);
-    cr_assert_eq(kill(sc.pid, SIGHUP), 0);
-    cr_assert_eq(e2e_wait_log_n(sc.err_log, "(full)", 3, sc.pid, wait_ms()), 0, "%s",
-                 e2e_tail(sc.err_log, 2000));
+    reload_and_wait(3);
     cr_assert_eq(e2e_sql_int(sc.scores, "%s", targets_q), 0, "every target is met:\n%s",
                  e2e_tail(sc.err_log, 3000));
     cr_assert_eq(e2e_sql_int(sc.scores, "%s", resolved_q) - resolved, firing, "each resolved once");
