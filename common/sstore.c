@@ -27,6 +27,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 static const char *const migrations[] = {
     /* 1: the first schema */
@@ -305,10 +306,7 @@ static double column_real(sqlite3_stmt *st, int i) {
  * snprintf: a full pass reads a dozen texts for each of thousands of rows. */
 static void column_copy(sqlite3_stmt *st, int i, char *out, size_t size) {
     const unsigned char *t = sqlite3_column_text(st, i);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-    if (n > size - 1) n = size - 1;
-    if (n) memcpy(out, t, n);
-    out[n] = '\0';
+    text_copy(out, size, t ? (const char *)t : "");
 }
 
 /* ---- JSON arrays of names and of numbers (util/json.h) ------------------------------ */

@@ -33,6 +33,7 @@
 #include "clock.h"
 #include "i18n.h"
 #include "targets.h"
+#include "text.h"
 
 bool targets_below(double gap, double threshold) {
     return gap < threshold - TARGETS_EPS;
@@ -75,14 +76,6 @@ static size_t first_of_zone(const target_year_t *ty, const char *zone) {
     return lo;
 }
 
-/* snprintf(dst, size, "%s", src) without the formatter: base_alert runs once per
- * check, hundreds of thousands of times a pass. */
-static void copy(char *dst, size_t size, const char *src) {
-    size_t n = strnlen(src, size - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 /* The figures before the message are cleared, the message emptied, not zeroed: a
  * pass makes one alert per check, hundreds of thousands, and most pass unread. */
 static void base_alert(alert_t *a, alert_kind_t kind, const char *zone, const char *county,
@@ -93,11 +86,11 @@ static void base_alert(alert_t *a, alert_kind_t kind, const char *zone, const ch
     a->previous = SEV_NONE;
     a->at_ms = 0;
     a->kind = kind;
-    copy(a->zone, sizeof a->zone, zone);
-    copy(a->county, sizeof a->county, county);
-    if (ind) copy(a->indicator, sizeof a->indicator, ind->code);
+    text_copy(a->zone, sizeof a->zone, zone);
+    text_copy(a->county, sizeof a->county, county);
+    if (ind) text_copy(a->indicator, sizeof a->indicator, ind->code);
     a->year = p.year;
-    copy(a->period, sizeof a->period, period); /* p formatted once by the caller */
+    text_copy(a->period, sizeof a->period, period); /* p formatted once by the caller */
     a->value = a->target = a->expected = a->gap = NAN;
 }
 

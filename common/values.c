@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "rstore.h"
+#include "text.h"
 
 static int alloc(values_t *v, size_t n_zones, size_t n_indicators) {
     size_t n = n_zones * n_indicators;
@@ -114,14 +115,6 @@ typedef struct {
     bool oom;
 } reports_t;
 
-/* src into dst[0..size), cut to size - 1 bytes as snprintf would, without its cost: a
- * period's load copies two texts per report of 10 000. */
-static void copy_text(char *dst, size_t size, const char *src) {
-    size_t n = strnlen(src, size - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static void on_report(const char *zone, uint32_t revision, const char *county, int64_t stored_at_ms,
                       void *arg) {
     reports_t *rs = arg;
@@ -139,8 +132,8 @@ static void on_report(const char *zone, uint32_t revision, const char *county, i
     }
     row = &rs->list[rs->n++];
     memset(row, 0, sizeof *row);
-    copy_text(row->code, sizeof row->code, zone);
-    copy_text(row->county, sizeof row->county, county ? county : "");
+    text_copy(row->code, sizeof row->code, zone);
+    text_copy(row->county, sizeof row->county, county ? county : "");
     row->zone = master_zone(rs->m, zone);
     row->reported = true;
     row->revision = revision;
@@ -199,7 +192,7 @@ static void on_value(const char *zone, const char *indicator, double amount, boo
         if (f->row != SIZE_MAX) put(v, f->row, (size_t)(ind - f->m->indicators), amount, has_growth, growth_pct);
         return;
     }
-    if (strlen(zone) < sizeof f->zone) copy_text(f->zone, sizeof f->zone, zone);
+    if (strlen(zone) < sizeof f->zone) text_copy(f->zone, sizeof f->zone, zone);
     else f->zone[0] = '\0'; /* too long to remember: searched each time */
     f->row = SIZE_MAX;
     z = master_zone(f->m, zone);

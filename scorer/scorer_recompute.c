@@ -31,6 +31,7 @@
 #include "log.h"
 #include "scorer.h"
 #include "strset.h"
+#include "text.h"
 
 /* What one pass decided, published after COMMIT. A changed ranking is kept by its
  * period only and read back from the score store to be published, one at a time: a
@@ -312,13 +313,6 @@ static int fed(int n, bool oom) {
     return n < 0 || oom ? -1 : 0;
 }
 
-/* snprintf(dst, size, "%s", src) without the formatter, for the per-zone loops. */
-static void copy(char *dst, size_t size, const char *src) {
-    size_t n = strnlen(src, size - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 /* ---- rankings ----------------------------------------------------------------------- */
 
 typedef struct {
@@ -482,8 +476,8 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         ranking_row_t row;
         zone_rank_t key = {vp->zones[z].code, 0, 0}, *pr;
         memset(&row, 0, sizeof row);
-        copy(row.zone, sizeof row.zone, vp->zones[z].code);
-        copy(row.county, sizeof row.county, vp->zones[z].county);
+        text_copy(row.zone, sizeof row.zone, vp->zones[z].code);
+        text_copy(row.county, sizeof row.county, vp->zones[z].county);
         row.rank = sc[z].rank;
         pr = n_prev ? bsearch(&key, prev_ranks, n_prev, sizeof *prev_ranks, cmp_zone_rank) : NULL;
         row.prev_rank = pr ? pr->rank : 0;
@@ -492,7 +486,7 @@ static int recompute_period(scorer_t *s, const char *period, int64_t now_ms, pas
         row.star = RANKING_STAR_NONE;
         if (scorer_star_shown(s, row.zone, p.year, p.month, &row.star, &row.star_year, &row.promoted) < 0)
             goto done;
-        copy(row.missing, sizeof row.missing, sc[z].missing);
+        text_copy(row.missing, sizeof row.missing, sc[z].missing);
         if (!ranking_add_row(&r, &row)) goto done;
     }
 
@@ -580,9 +574,9 @@ static void on_latest(const char *zone, const char *period, const char *county, 
         ls->cap = cap;
     }
     l = &ls->list[ls->n++];
-    copy(l->zone, sizeof l->zone, zone);
-    copy(l->period, sizeof l->period, period);
-    copy(l->county, sizeof l->county, county);
+    text_copy(l->zone, sizeof l->zone, zone);
+    text_copy(l->period, sizeof l->period, period);
+    text_copy(l->county, sizeof l->county, county);
 }
 
 /* Drops the overdue alerts of out: the target checks' firing alerts are the rest. */

@@ -321,6 +321,12 @@ char *text_trim(char *s) {
     return s;
 }
 
+void text_copy(char *dst, size_t size, const char *src) {
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 void text_truncate_utf8(char *s) {
     size_t n = strlen(s), start = n, need;
     unsigned char c;

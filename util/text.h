@@ -12,6 +12,10 @@
 /* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool utf8_valid(const char *s, size_t len);
 
+/* src into dst[0..size) (size > 0), cut to size - 1 bytes: what snprintf(dst, size,
+ * "%s", src) writes, without the formatter, for loops over every zone, check or row. */
+void text_copy(char *dst, size_t size, const char *src);
+
 /* Drops a partial UTF-8 character that a truncating snprintf left at the end of s, so
  * the string stays valid UTF-8 (and passes the codec's checks). */
 void text_truncate_utf8(char *s);

@@ -14,6 +14,21 @@
 
 #define V(s) utf8_valid((s), sizeof(s) - 1)
 
+/* text_copy writes what snprintf(dst, size, "%s", src) writes: whole when it fits,
+ * cut to size - 1 bytes when not, "" with size 1. */
+Test(text, copy_is_snprintf_s_without_the_formatter) {
+    static const char *const src[] = {"", "jinshan", "410602", "鹤壁经济技术开发区", "exactly8"};
+    for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
+        for (size_t size = 1; size <= 12; size++) {
+            char got[16], want[16];
+            memset(got, 'x', sizeof got);
+            text_copy(got, size, src[i]);
+            snprintf(want, size, "%s", src[i]);
+            cr_assert_str_eq(got, want, "\"%s\" into %zu bytes", src[i], size);
+            cr_assert_eq(got[size], 'x', "nothing written past the %zu bytes", size);
+        }
+}
+
 Test(text, utf8_valid_accepts_ascii_and_cjk) {
     cr_assert(V(""));
     cr_assert(V("zone,period"));
