@@ -949,9 +949,9 @@ int rstore_each_latest(rstore_t *s, int year, rstore_latest_fn fn, void *arg) {
     const char *zone[12]; /* each cursor's current zone, NULL when it is done */
     int n = 0, rc = -1;
     for (int m = 0; m < 12; m++) {
-        char period[16];
+        char period[PERIOD_STRLEN];
         if (!(st[m] = once(s, "SELECT zone, period, county FROM reports WHERE period = ?1"))) goto done;
-        snprintf(period, sizeof period, "%04d-%02d", year, m + 1);
+        period_format((period_t){year, m + 1}, period);
         sqlite3_bind_text(st[m], 1, period, -1, SQLITE_TRANSIENT);
         if (latest_step(st[m], &zone[m]) < 0) goto failed;
     }
