@@ -228,7 +228,7 @@ const char *json_get_string(const char *p, char *out, size_t size) {
     return p + 1;
 }
 
-/* Parses a JSON number (or null, as NAN) at p. Returns the byte after it, or NULL. */
+/* How many bits x needs: 0 for 0. */
 static int bits128(unsigned __int128 x) {
     unsigned long long hi = (unsigned long long)(x >> 64), lo = (unsigned long long)x;
     return hi ? 128 - __builtin_clzll(hi) : lo ? 64 - __builtin_clzll(lo) : 0;
@@ -286,6 +286,7 @@ static const char *decimal(const char *p, double *v) {
     return p;
 }
 
+/* Parses a JSON number (or null, as NAN) at p. Returns the byte after it, or NULL. */
 const char *json_get_number(const char *p, double *v) {
     char *end;
     const char *fast;

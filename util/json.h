@@ -19,9 +19,10 @@ void json_put_string(char *buf, size_t size, size_t *off, const char *v);
 #define JSON_NUMBER_MAX 32
 
 /* Writes snprintf(out, JSON_NUMBER_MAX, "%.17g", v) — the same bytes — and returns its
- * length. Where 1e-4 <= |v| < 1e15 (every score, subtotal and figure of a zone) the
- * digits come from integer arithmetic, exact and about twenty times cheaper than
- * printf's; elsewhere from snprintf. */
+ * length. Where 1e-4 <= |v| < 1e15 (where a ranking's scores and subtotals lie) the
+ * digits come from integer arithmetic, exact and several times cheaper than printf's
+ * (30 M instructions against 166 M for a 10 000-zone ranking); elsewhere from
+ * snprintf. */
 size_t json_number(double v, char out[JSON_NUMBER_MAX]);
 
 /* Writes v[0..n) into out[0..size) as a JSON array of numbers ("%.17g", which reads back
@@ -38,7 +39,9 @@ const char *json_ws(const char *p);
  * bytes. Returns the byte after the closing quote, or NULL if it is not a string. */
 const char *json_get_string(const char *p, char *out, size_t size);
 
-/* Parses a JSON number (or null, as NAN) at p. Returns the byte after it, or NULL. */
+/* Parses a JSON number (or null, as NAN) at p, as strtod reads it, to the bit: plain
+ * decimals of up to 19 digits by exact integer arithmetic, the rest by strtod. Returns
+ * the byte after it, or NULL. */
 const char *json_get_number(const char *p, double *v);
 
 /* Parses json, a JSON array of at most max strings (names != NULL) or numbers (into
