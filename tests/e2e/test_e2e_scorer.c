@@ -1013,19 +1013,20 @@ Test(e2e_scorer, a_targets_file_taken_away_resolves_the_years_target_alerts) {
     stop_daemons();
 }
 
-/* Is indicator code one where less is better (direction -1 in the sample's
- * indicators.csv)? */
-static bool less_is_better(const char *code) {
+/* ",code,code,…," of the indicators where less is better (direction -1 in the
+ * sample's indicators.csv), into out. */
+static void less_is_better(char *out, size_t size) {
     char *text = e2e_read_file(e2e_sample("indicators.csv")), *line, *save = NULL;
-    bool less = false;
+    size_t at = (size_t)snprintf(out, size, ",");
     cr_assert_not_null(text);
-    for (line = strtok_r(text, "\n", &save); line && !less; line = strtok_r(NULL, "\n", &save)) {
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char c[64], kind[32], direction[8];
-        less = sscanf(line, "%63[^,],%*[^,],%*[^,],%*[^,],%31[^,],%7[^,]", c, kind, direction) == 3 &&
-               !strcmp(c, code) && !strcmp(direction, "-1");
+        if (sscanf(line, "%63[^,],%*[^,],%*[^,],%*[^,],%31[^,],%7[^,]", c, kind, direction) == 3 &&
+            !strcmp(direction, "-1"))
+            at += (size_t)snprintf(out + at, size - at, "%s,", c);
+        cr_assert_lt(at, size);
     }
     free(text);
-    return less;
 }
 
 /* Rewrites targets-2017.csv in rules so that every target is met: an amount of 1 and a
@@ -1033,7 +1034,9 @@ static bool less_is_better(const char *code) {
  * empty. */
 static void relax_targets(const char *rules) {
     char *orig = e2e_read_file(e2e_sample("targets-2017.csv")), *line, *save = NULL, path[400], tmp[420];
+    char less[512];
     FILE *f;
+    less_is_better(less, sizeof less);
     snprintf(path, sizeof path, "%s/targets-2017.csv", rules);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     f = fopen(tmp, "w");
@@ -1045,10 +1048,10 @@ static void relax_targets(const char *rules) {
             fprintf(f, "%s\n", line);
             continue;
         }
+        /* an empty target_amount ends the scan there: amount stays "" */
         cr_assert_geq(sscanf(line, "%63[^,],%7[^,],%63[^,],%31[^,\n]", zone, year, ind, amount), 3, "%s", line);
         if (line[strlen(line) - 1] != ',') snprintf(growth, sizeof growth, "%s", strrchr(line, ',') + 1);
-        if (strstr(line, ",,")) amount[0] = '\0'; /* zone,year,ind,,growth */
-        if (less_is_better(ind))
+        if (strstr(less, P(",%s,", ind)))
             fprintf(f, "%s,%s,%s,%s,%s\n", zone, year, ind, amount[0] ? "1000000000" : "", growth[0] ? "999" : "");
         else
             fprintf(f, "%s,%s,%s,%s,%s\n", zone, year, ind, amount[0] ? "1" : "", growth[0] ? "-99" : "");
